@@ -1,0 +1,43 @@
+import type { Node as PMNode } from '@tiptap/pm/model';
+import {
+  prosemirrorJSONToYXmlFragment,
+  yXmlFragmentToProseMirrorRootNode,
+} from '@tiptap/y-tiptap';
+import type * as Y from 'yjs';
+import { FRAGMENT } from '@essaim/protocol';
+import { schema } from './extensions.js';
+
+/** ProseMirror JSON, as Tiptap's `editor.getJSON()` returns it. */
+export interface DocJSON {
+  type: string;
+  attrs?: Record<string, unknown>;
+  content?: DocJSON[];
+  marks?: { type: string; attrs?: Record<string, unknown> }[];
+  text?: string;
+}
+
+/** The document held by a Y.Doc, as a ProseMirror node validated against the shared schema. */
+export function ydocToNode(ydoc: Y.Doc): PMNode {
+  return yXmlFragmentToProseMirrorRootNode(ydoc.getXmlFragment(FRAGMENT), schema);
+}
+
+/** The document held by a Y.Doc, as ProseMirror JSON. */
+export function ydocToJSON(ydoc: Y.Doc): DocJSON {
+  return ydocToNode(ydoc).toJSON() as DocJSON;
+}
+
+/**
+ * The plain text of a document: blocks separated by a blank line. Used for search, length gauges
+ * and tests; it never goes through a DOM.
+ */
+export function ydocToText(ydoc: Y.Doc): string {
+  const node = ydocToNode(ydoc);
+  return node.textBetween(0, node.content.size, '\n\n', '\n');
+}
+
+/** Writes ProseMirror JSON into the (empty) fragment of a Y.Doc, validating it on the way. */
+export function writeJSONToYdoc(ydoc: Y.Doc, json: DocJSON): void {
+  // Validate first: an unknown node throws here instead of being stored.
+  schema.nodeFromJSON(json).check();
+  prosemirrorJSONToYXmlFragment(schema, json, ydoc.getXmlFragment(FRAGMENT));
+}

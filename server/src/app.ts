@@ -1,0 +1,136 @@
+import http from 'node:http';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import helmet from 'helmet';
+import type { Hocuspocus } from '@hocuspocus/server';
+import { pinoHttp } from 'pino-http';
+import { createCollabServer } from './collab/createCollabServer.js';
+import type { CollabContext } from './collab/context.js';
+import { attachCollabTransport, type CollabTransport } from './collab/transport.js';
+import type { Config } from './config.js';
+import { resolveActor } from './http/actor.js';
+import { documentsRouter } from './http/documentsRouter.js';
+import { apiNotFound, errorHandler } from './http/errors.js';
+import { staticClient } from './http/staticClient.js';
+import type { Logger } from './logger.js';
+import type { Services } from './services/index.js';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  services: Services;
+  /** Called when an accepted update cannot be made durable (see PersistenceExtension). */
+  onFatal: (error: unknown) => void;
+}
+
+export interface App {
+  httpServer: http.Server;
+  hocuspocus: Hocuspocus<CollabContext>;
+  /** Closes every connection, stores every document, and stops the HTTP server. */
+  close(): Promise<void>;
+}
+
+/**
+ * Hashes of the one small `<style>` element the DSFR colour-scheme script inserts, so the CSP can
+ * stay free of 'unsafe-inline' (read from Chromium's CSP violation report).
+ */
+const DSFR_STYLE_HASHES: string[] = [];
+
+const CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
+
+/** Builds the whole server (REST + websocket on one HTTP server) without listening. */
+export function createApp({ config, logger, services, onFatal }: AppDeps): App {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", ...DSFR_STYLE_HASHES.map((h) => `'${h}'`)],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      // Same-origin only; nothing is meant to be embedded elsewhere yet.
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use(
+    pinoHttp({
+      logger: logger.child({ component: 'http' }),
+      autoLogging: { ignore: (req) => req.url === '/api/health' },
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+
+  const api = express.Router();
+  api.use(express.json({ limit: '256kb' }));
+  api.use(resolveActor);
+  api.get('/health', (_req, res) => {
+    services.db.prepare('SELECT 1').get();
+    res.json({ status: 'ok' });
+  });
+  api.use('/documents', documentsRouter(services.documents));
+  api.use(apiNotFound);
+  app.use('/api', api);
+  if (config.serveClient) app.use(staticClient(CLIENT_DIST));
+  app.use(errorHandler(logger));
+
+  const httpServer = http.createServer(app);
+  const hocuspocus = createCollabServer({
+    documents: services.documents,
+    store: services.collabStore,
+    logger,
+    flushDelay: config.flushDelay,
+    onFatal,
+  });
+  const transport: CollabTransport = attachCollabTransport({
+    httpServer,
+    hocuspocus,
+    logger: logger.child({ component: 'collab' }),
+    path: '/collab',
+    allowedOrigins: config.allowedOrigins,
+    maxPayload: config.maxMessageBytes,
+    maxPreAuthPayload: 64 * 1024,
+  });
+
+  return {
+    httpServer,
+    hocuspocus,
+    close: () => closeAll(httpServer, hocuspocus, transport, logger),
+  };
+}
+
+async function closeAll(
+  httpServer: http.Server,
+  hocuspocus: Hocuspocus<CollabContext>,
+  transport: CollabTransport,
+  logger: Logger,
+): Promise<void> {
+  const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+  hocuspocus.closeConnections();
+  hocuspocus.flushPendingStores();
+  const deadline = Date.now() + 10_000;
+  while (hocuspocus.getDocumentsCount() > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  if (hocuspocus.getDocumentsCount() > 0) {
+    logger.warn({ documents: hocuspocus.getDocumentsCount() }, 'documents still loaded at shutdown (their updates are in the log)');
+  }
+  await hocuspocus.hooks('onDestroy', { instance: hocuspocus });
+  await transport.close();
+  httpServer.closeAllConnections();
+  await stopped;
+}

@@ -1,0 +1,83 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0'], { error: 'attendu : true ou false' })
+  .transform((v) => v === 'true' || v === '1');
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+  PUBLIC_URL: z.url({ error: 'URL absolue attendue (ex. https://essaim.example.org)' }).optional(),
+  /** Largest websocket frame accepted once a connection is authenticated. */
+  MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
+  /** `FULL` fsyncs every commit (survives power loss); `NORMAL` survives process crashes. */
+  SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
+  /** Outgoing broadcast coalescing of Hocuspocus; see docs/PERFORMANCE.md for the measurement. */
+  FLUSH_DELAY_MS: z.union([z.literal('off'), z.coerce.number().int().min(0)]).default('off'),
+  SERVE_CLIENT: booleanFromEnv.default(true),
+});
+
+/** Everything the server reads from its environment, parsed and checked once at start. */
+export interface Config {
+  port: number;
+  host: string;
+  /** Folder of the database (`essaim.sqlite`) and, later, uploads. Created when missing. */
+  dataDir: string;
+  databaseFile: string;
+  logLevel: (typeof logLevels)[number];
+  /**
+   * Origins allowed to open a websocket. Browsers always send `Origin`; refusing foreign ones
+   * stops another site from opening a collaborative session with a visitor's cookies.
+   */
+  allowedOrigins: string[];
+  maxMessageBytes: number;
+  sqliteSynchronous: 'NORMAL' | 'FULL';
+  /** `false` sends every change at once; a number batches broadcasts over that many ms. */
+  flushDelay: false | number;
+  /** Serve the built client from client/dist (off for API-only test servers). */
+  serveClient: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** Parses the environment into a {@link Config}, or throws a {@link ConfigError} naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Configuration invalide :\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
+  const origin = new URL(publicUrl).origin;
+  const allowedOrigins = [origin];
+  const url = new URL(publicUrl);
+  if (LOOPBACK.has(url.hostname)) {
+    // On a developer machine people open either name; both are the same server.
+    for (const host of ['localhost', '127.0.0.1']) {
+      allowedOrigins.push(`${url.protocol}//${host}${url.port ? `:${url.port}` : ''}`);
+    }
+  }
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    databaseFile: path.join(dataDir, 'essaim.sqlite'),
+    logLevel: e.LOG_LEVEL,
+    allowedOrigins: [...new Set(allowedOrigins)],
+    maxMessageBytes: e.MAX_MESSAGE_BYTES,
+    sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
+    flushDelay: e.FLUSH_DELAY_MS === 'off' ? false : e.FLUSH_DELAY_MS,
+    serveClient: e.SERVE_CLIENT,
+  };
+}

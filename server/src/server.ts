@@ -1,0 +1,51 @@
+import type { AddressInfo } from 'node:net';
+import { createApp, type App } from './app.js';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import { buildServices } from './services/index.js';
+import { openDatabase } from './storage/db.js';
+
+export interface RunningServer {
+  app: App;
+  /** `http://host:port` actually bound (port 0 resolves to a free port). */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Opens the database, builds the app and listens. Used by main.ts and by in-process tests, so both
+ * run the very same wiring.
+ */
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  onFatal: (error: unknown) => void = defaultOnFatal(logger),
+): Promise<RunningServer> {
+  const db = openDatabase(config.databaseFile, { synchronous: config.sqliteSynchronous });
+  const app = createApp({ config, logger, services: buildServices(db), onFatal });
+  await new Promise<void>((resolve, reject) => {
+    app.httpServer.once('error', reject);
+    app.httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = app.httpServer.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    port,
+    url: `http://${host}:${port}`,
+    stop: () =>
+      (stopping ??= (async () => {
+        await app.close();
+        db.close();
+      })()),
+  };
+}
+
+function defaultOnFatal(logger: Logger) {
+  return (error: unknown): void => {
+    logger.fatal({ err: error }, 'stopping: an update could not be made durable');
+    process.exit(1);
+  };
+}

@@ -1,0 +1,80 @@
+import * as Y from 'yjs';
+import type { Db } from './db.js';
+
+/** What is stored for one document: the compacted state and the updates appended since. */
+export interface StoredDocument {
+  state: Uint8Array | null;
+  updates: Uint8Array[];
+}
+
+/**
+ * Durable storage of collaborative documents: an append-only update log plus a compacted state.
+ *
+ * `append` is synchronous on purpose: it runs in the server's update path, and the update is on
+ * disk (in the WAL) before the sender's acknowledgement or any broadcast leaves the process.
+ */
+export interface CollabStore {
+  append(documentId: string, update: Uint8Array): void;
+  load(documentId: string): StoredDocument;
+  /**
+   * Replaces state + log by `state` in one transaction. Only log rows up to `upToSeq` are removed,
+   * so updates appended while the caller was encoding are kept.
+   */
+  compact(documentId: string, state: Uint8Array, upToSeq: number): void;
+  /** Highest log sequence number written so far (0 when empty), for {@link compact}. */
+  lastSeq(): number;
+  /** Number of log rows not yet compacted for a document. */
+  pendingUpdates(documentId: string): number;
+}
+
+export function sqliteCollabStore(db: Db): CollabStore {
+  const append = db.prepare<[string, Uint8Array, number]>(
+    'INSERT INTO document_updates (document_id, data, created_at) VALUES (?, ?, ?)',
+  );
+  const state = db.prepare<[string], { state: Buffer }>(
+    'SELECT state FROM document_states WHERE document_id = ?',
+  );
+  const log = db.prepare<[string], { data: Buffer }>(
+    'SELECT data FROM document_updates WHERE document_id = ? ORDER BY seq',
+  );
+  const upsertState = db.prepare<[string, Uint8Array, string]>(
+    `INSERT INTO document_states (document_id, state, updated_at) VALUES (?, ?, ?)
+     ON CONFLICT (document_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+  );
+  const deleteLog = db.prepare<[string, number]>(
+    'DELETE FROM document_updates WHERE document_id = ? AND seq <= ?',
+  );
+  const lastSeq = db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM document_updates');
+  const pending = db.prepare<[string], { n: number }>(
+    'SELECT COUNT(*) AS n FROM document_updates WHERE document_id = ?',
+  );
+  let highestSeq = lastSeq.get()?.seq ?? 0;
+
+  const compact = db.transaction((documentId: string, blob: Uint8Array, upToSeq: number) => {
+    upsertState.run(documentId, blob, new Date().toISOString());
+    deleteLog.run(documentId, upToSeq);
+  });
+
+  return {
+    append(documentId, update) {
+      const result = append.run(documentId, update, Date.now());
+      highestSeq = Number(result.lastInsertRowid);
+    },
+    load(documentId) {
+      return {
+        state: state.get(documentId)?.state ?? null,
+        updates: log.all(documentId).map((r) => r.data),
+      };
+    },
+    compact: (documentId, blob, upToSeq) => compact.immediate(documentId, blob, upToSeq),
+    lastSeq: () => highestSeq,
+    pendingUpdates: (documentId) => pending.get(documentId)?.n ?? 0,
+  };
+}
+
+/** Merges a stored document into one Yjs update (state first, then the log in order). */
+export function mergeStored(stored: StoredDocument): Uint8Array | null {
+  const parts = stored.state ? [stored.state, ...stored.updates] : stored.updates;
+  if (parts.length === 0) return null;
+  return parts.length === 1 ? (parts[0] ?? null) : Y.mergeUpdates(parts);
+}

@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLogger, loadConfig, startServer, type RunningServer } from '@essaim/server';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A fresh, empty DATA_DIR under the system temp folder. */
+export function tempDataDir(label = 'essaim-test'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `${label}-`));
+}
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  wsUrl: string;
+}
+
+/**
+ * A real server, in this process, on a free port with its own SQLite file. `env` overrides the
+ * configuration exactly as the environment would.
+ */
+export async function startTestServer(
+  options: { dataDir?: string; env?: Record<string, string> } = {},
+): Promise<TestServer> {
+  const dataDir = options.dataDir ?? tempDataDir();
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    SERVE_CLIENT: 'false',
+    ...options.env,
+  });
+  const server = await startServer(config, createLogger(config.logLevel), (error) => {
+    throw error;
+  });
+  return { ...server, dataDir, wsUrl: `${server.url.replace('http', 'ws')}/collab` };
+}
+
+export interface ChildServer {
+  process: ChildProcess;
+  url: string;
+  wsUrl: string;
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>;
+}
+
+/**
+ * The built server (`server/dist/main.js`) as a separate process, so a test can SIGKILL it.
+ * Resolves once it logs the address it listens on.
+ */
+export async function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<ChildServer> {
+  const main = path.join(repoRoot, 'server/dist/main.js');
+  if (!fs.existsSync(main)) throw new Error('server/dist/main.js manque : lancez « npm run build » avant les tests.');
+  const child = spawn(process.execPath, [main], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', SERVE_CLIENT: 'false', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffer = '';
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      for (const line of buffer.split('\n')) {
+        const match = /"url":"(http:\/\/[^"]+)"/.exec(line);
+        if (match?.[1]) resolve(match[1]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`le serveur s'est arrêté (code ${code}) : ${stderr}`)));
+  });
+  return { process: child, url, wsUrl: `${url.replace('http', 'ws')}/collab`, exited };
+}
+
+/** Creates a document through the public API and returns its id and collaborative name. */
+export async function createDocument(
+  baseUrl: string,
+  title = 'Conférences familiales en Ardèche',
+  kind: 'fiche' | 'synthese' = 'fiche',
+): Promise<{ id: string; name: string }> {
+  const response = await fetch(`${baseUrl}/api/documents`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title, kind }),
+  });
+  if (response.status !== 201) throw new Error(`création refusée : ${response.status} ${await response.text()}`);
+  return (await response.json()) as { id: string; name: string };
+}
