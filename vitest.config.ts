@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 // Tests run against the TypeScript sources of the workspace packages (the `@essaim/source`
 // export condition), except the crash tests, which start the built server as a child process.
 const resolve = { conditions: ['@essaim/source'] };
+// Workspace packages are symlinked into node_modules: inline them so Vite (not Node) resolves
+// them, with the condition above.
+const server = { deps: { inline: [/@essaim\//, /\/(packages|server)\/[^/]+\/src\//] } };
 
 export default defineConfig({
   resolve,
@@ -10,17 +13,19 @@ export default defineConfig({
   test: {
     projects: [
       {
-        resolve,
+        extends: true,
         test: {
           name: 'unit',
+          server,
           include: ['packages/*/src/**/*.test.ts', 'server/src/**/*.test.ts', 'client/src/**/*.test.{ts,tsx}'],
           environment: 'node',
         },
       },
       {
-        resolve,
+        extends: true,
         test: {
           name: 'integration',
+          server,
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
@@ -28,9 +33,10 @@ export default defineConfig({
         },
       },
       {
-        resolve,
+        extends: true,
         test: {
           name: 'browser',
+          server,
           include: ['tests/browser/**/*.test.ts'],
           environment: 'node',
           testTimeout: 90_000,

@@ -127,7 +127,10 @@ async function closeAll(
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   if (hocuspocus.getDocumentsCount() > 0) {
-    logger.warn({ documents: hocuspocus.getDocumentsCount() }, 'documents still loaded at shutdown (their updates are in the log)');
+    logger.warn(
+      { documents: hocuspocus.getDocumentsCount() },
+      'documents still loaded at shutdown (their updates are in the log)',
+    );
   }
   await hocuspocus.hooks('onDestroy', { instance: hocuspocus });
   await transport.close();

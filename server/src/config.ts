@@ -14,7 +14,11 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(logLevels).default('info'),
   PUBLIC_URL: z.url({ error: 'URL absolue attendue (ex. https://essaim.example.org)' }).optional(),
   /** Largest websocket frame accepted once a connection is authenticated. */
-  MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
+  MAX_MESSAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(2 * 1024 * 1024),
   /** `FULL` fsyncs every commit (survives power loss); `NORMAL` survives process crashes. */
   SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
   /** Outgoing broadcast coalescing of Hocuspocus; see docs/PERFORMANCE.md for the measurement. */
@@ -31,10 +35,11 @@ export interface Config {
   databaseFile: string;
   logLevel: (typeof logLevels)[number];
   /**
-   * Origins allowed to open a websocket. Browsers always send `Origin`; refusing foreign ones
-   * stops another site from opening a collaborative session with a visitor's cookies.
+   * Origins allowed to open a websocket, from PUBLIC_URL. Browsers always send `Origin`; refusing
+   * foreign ones stops another site from opening a collaborative session with a visitor's cookies.
+   * `null` (no PUBLIC_URL): only same-origin requests, judged by the request's `Host`.
    */
-  allowedOrigins: string[];
+  allowedOrigins: string[] | null;
   maxMessageBytes: number;
   sqliteSynchronous: 'NORMAL' | 'FULL';
   /** `false` sends every change at once; a number batches broadcasts over that many ms. */
@@ -57,16 +62,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Configuration invalide :\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
-  const origin = new URL(publicUrl).origin;
-  const allowedOrigins = [origin];
-  const url = new URL(publicUrl);
-  if (LOOPBACK.has(url.hostname)) {
-    // On a developer machine people open either name; both are the same server.
-    for (const host of ['localhost', '127.0.0.1']) {
-      allowedOrigins.push(`${url.protocol}//${host}${url.port ? `:${url.port}` : ''}`);
-    }
-  }
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     port: e.PORT,
@@ -74,10 +69,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     databaseFile: path.join(dataDir, 'essaim.sqlite'),
     logLevel: e.LOG_LEVEL,
-    allowedOrigins: [...new Set(allowedOrigins)],
+    allowedOrigins: e.PUBLIC_URL ? originsOf(e.PUBLIC_URL) : null,
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     flushDelay: e.FLUSH_DELAY_MS === 'off' ? false : e.FLUSH_DELAY_MS,
     serveClient: e.SERVE_CLIENT,
   };
+}
+
+/** The origin of the public URL; on a loopback host both usual names, which are the same server. */
+function originsOf(publicUrl: string): string[] {
+  const url = new URL(publicUrl);
+  const origins = [url.origin];
+  if (LOOPBACK.has(url.hostname)) {
+    for (const host of ['localhost', '127.0.0.1']) {
+      origins.push(`${url.protocol}//${host}${url.port ? `:${url.port}` : ''}`);
+    }
+  }
+  return [...new Set(origins)];
 }

@@ -15,7 +15,11 @@ export interface NodeClient {
  * A real HocuspocusProvider over a real websocket, as a browser would have, but in Node.
  * `ydoc` can be passed to keep edits across a simulated reconnect.
  */
-export function connectClient(wsUrl: string, name: string, options: { ydoc?: Y.Doc; token?: string } = {}): NodeClient {
+export function connectClient(
+  wsUrl: string,
+  name: string,
+  options: { ydoc?: Y.Doc; token?: string } = {},
+): NodeClient {
   const ydoc = options.ydoc ?? new Y.Doc();
   const socket = new HocuspocusProviderWebsocket({
     url: wsUrl,
@@ -25,7 +29,12 @@ export function connectClient(wsUrl: string, name: string, options: { ydoc?: Y.D
     minDelay: 50,
     maxDelay: 200,
   });
-  const provider = new HocuspocusProvider({ websocketProvider: socket, name, document: ydoc, token: options.token ?? '' });
+  const provider = new HocuspocusProvider({
+    websocketProvider: socket,
+    name,
+    document: ydoc,
+    token: options.token ?? '',
+  });
   provider.attach();
   return {
     ydoc,

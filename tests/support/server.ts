@@ -53,9 +53,18 @@ export interface ChildServer {
  */
 export async function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<ChildServer> {
   const main = path.join(repoRoot, 'server/dist/main.js');
-  if (!fs.existsSync(main)) throw new Error('server/dist/main.js manque : lancez « npm run build » avant les tests.');
+  if (!fs.existsSync(main))
+    throw new Error('server/dist/main.js manque : lancez « npm run build » avant les tests.');
   const child = spawn(process.execPath, [main], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', SERVE_CLIENT: 'false', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      SERVE_CLIENT: 'false',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -86,6 +95,7 @@ export async function createDocument(
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ title, kind }),
   });
-  if (response.status !== 201) throw new Error(`création refusée : ${response.status} ${await response.text()}`);
+  if (response.status !== 201)
+    throw new Error(`création refusée : ${response.status} ${await response.text()}`);
   return (await response.json()) as { id: string; name: string };
 }

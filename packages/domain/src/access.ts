@@ -12,7 +12,6 @@ export type Action = 'document.list' | 'document.create' | 'document.read' | 'do
 /** What an action is about. Documents are named by id; listing and creating have no target. */
 export type Target = { type: 'instance' } | { type: 'document'; id: string };
 
-
 const guestRights: ReadonlySet<Action> = new Set([
   'document.list',
   'document.create',

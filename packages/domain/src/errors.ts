@@ -4,12 +4,7 @@
  * French because they reach people as they are.
  */
 export type DomainErrorKind =
-  | 'invalid_input'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'payload_too_large';
+  'invalid_input' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'payload_too_large';
 
 export class DomainError extends Error {
   constructor(

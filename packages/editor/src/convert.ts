@@ -1,8 +1,5 @@
 import type { Node as PMNode } from '@tiptap/pm/model';
-import {
-  prosemirrorJSONToYXmlFragment,
-  yXmlFragmentToProseMirrorRootNode,
-} from '@tiptap/y-tiptap';
+import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
 import type * as Y from 'yjs';
 import { FRAGMENT } from '@essaim/protocol';
 import { schema } from './extensions.js';

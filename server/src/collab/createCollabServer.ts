@@ -3,8 +3,8 @@ import type { Logger } from '../logger.js';
 import type { DocumentService } from '../services/documentService.js';
 import type { CollabStore } from '../storage/collabStore.js';
 import { AuthenticationExtension } from './AuthenticationExtension.js';
-import { AwarenessGuardExtension } from './AwarenessGuardExtension.js';
 import type { CollabContext } from './context.js';
+import { MessageGuardExtension } from './MessageGuardExtension.js';
 import { PersistenceExtension } from './PersistenceExtension.js';
 
 export interface CollabServerOptions {
@@ -18,7 +18,7 @@ export interface CollabServerOptions {
 
 /**
  * The collaborative server. The extension list below is the whole story, in order:
- * who may open a document, how it is made durable, what presence a connection may announce.
+ * who may open a document, which messages are well-formed, how updates are made durable.
  * Comments, reviews and indexing will join this list as their own extensions.
  */
 export function createCollabServer(options: CollabServerOptions): Hocuspocus<CollabContext> {
@@ -37,13 +37,13 @@ export function createCollabServer(options: CollabServerOptions): Hocuspocus<Col
     maxPendingDocuments: 16,
     extensions: [
       new AuthenticationExtension(options.documents),
+      new MessageGuardExtension(),
       new PersistenceExtension({
         store: options.store,
         documents: options.documents,
         logger: options.logger.child({ component: 'persistence' }),
         onFatal: options.onFatal,
       }),
-      new AwarenessGuardExtension(),
     ],
   });
 }

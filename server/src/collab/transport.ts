@@ -12,7 +12,8 @@ export interface CollabTransportOptions {
   logger: Logger;
   /** URL path that takes websocket upgrades. */
   path: string;
-  allowedOrigins: readonly string[];
+  /** Origins allowed to upgrade; `null` accepts only same-origin requests (Origin host = Host). */
+  allowedOrigins: readonly string[] | null;
   /** Largest frame accepted from an authenticated socket; `ws` closes with 1009 above it. */
   maxPayload: number;
   /** Largest frame accepted before the socket authenticated any document. */
@@ -82,7 +83,15 @@ function refuseUpgrade(socket: Duplex, status: number, text: string): void {
 export function attachCollabTransport(options: CollabTransportOptions): CollabTransport {
   const { httpServer, hocuspocus, logger } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
-  const allowed = new Set(options.allowedOrigins);
+  const allowed = options.allowedOrigins && new Set(options.allowedOrigins);
+  const originAllowed = (origin: string, host: string | undefined): boolean => {
+    if (allowed) return allowed.has(origin);
+    try {
+      return new URL(origin).host === host;
+    } catch {
+      return false;
+    }
+  };
   let closing = false;
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -91,7 +100,7 @@ export function attachCollabTransport(options: CollabTransportOptions): CollabTr
     if (closing) return refuseUpgrade(socket, 503, 'Service Unavailable');
     const origin = req.headers.origin;
     // Browsers always send Origin; programs (Node providers) usually send none and hold a token.
-    if (origin !== undefined && !allowed.has(origin)) {
+    if (origin !== undefined && !originAllowed(origin, req.headers.host)) {
       logger.warn({ origin }, 'websocket upgrade refused: origin not allowed');
       return refuseUpgrade(socket, 403, 'Forbidden');
     }
@@ -106,7 +115,11 @@ export function attachCollabTransport(options: CollabTransportOptions): CollabTr
         ws.close(CloseCode.BadMessage, 'binary-frames-only');
         return;
       }
-      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+      const bytes = Array.isArray(data)
+        ? Buffer.concat(data)
+        : Buffer.isBuffer(data)
+          ? data
+          : Buffer.from(data);
       if (!context.socket.authenticated && bytes.byteLength > options.maxPreAuthPayload) {
         ws.close(CloseCode.TooLarge, 'frame-too-large-before-authentication');
         return;

@@ -53,7 +53,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     logger.error({ err }, 'unexpected error');
-    const body: ApiErrorDto = { error: 'internal', message: 'Une erreur inattendue est survenue. Réessayez plus tard.' };
+    const body: ApiErrorDto = {
+      error: 'internal',
+      message: 'Une erreur inattendue est survenue. Réessayez plus tard.',
+    };
     res.status(500).json(body);
   };
 }

@@ -1,0 +1,87 @@
+import type { onStoreDocumentPayload } from '@hocuspocus/server';
+import { describe, expect, it, vi } from 'vitest';
+import * as Y from 'yjs';
+import { createLogger } from '../logger.js';
+import { DocumentService } from '../services/documentService.js';
+import { sqliteCollabStore, type CollabStore } from '../storage/collabStore.js';
+import { openDatabase } from '../storage/db.js';
+import { sqliteDocumentRepository } from '../storage/documentRepository.js';
+import type { CollabContext } from './context.js';
+import { PersistenceExtension } from './PersistenceExtension.js';
+
+function setup(storeOverride?: (real: CollabStore) => CollabStore) {
+  const db = openDatabase(':memory:', { synchronous: 'NORMAL' });
+  const documents = new DocumentService(sqliteDocumentRepository(db));
+  const { id, name } = documents.create({ kind: 'guest' }, { title: 'Fiche', kind: 'fiche' });
+  const real = sqliteCollabStore(db);
+  const store = storeOverride ? storeOverride(real) : real;
+  const onFatal = vi.fn();
+  const extension = new PersistenceExtension({
+    store,
+    documents,
+    logger: createLogger('silent'),
+    onFatal,
+    retryDelayMs: 5,
+  });
+  return { db, id, name, real, extension, onFatal };
+}
+
+const storePayload = (documentName: string, document: Y.Doc) =>
+  ({ documentName, document }) as unknown as onStoreDocumentPayload<CollabContext>;
+
+describe('PersistenceExtension', () => {
+  it('appends every change to the log and folds the log into one state on store', async () => {
+    const { id, name, real, extension } = setup();
+    const doc = new Y.Doc();
+    doc.on('update', (update: Uint8Array) => {
+      void extension.onChange({ documentName: name, update, transactionOrigin: null } as never);
+    });
+    doc.getText('t').insert(0, 'un ');
+    doc.getText('t').insert(3, 'deux');
+    expect(real.pendingUpdates(id)).toBe(2);
+
+    await extension.onStoreDocument(storePayload(name, doc));
+    expect(real.pendingUpdates(id)).toBe(0);
+    const loaded = new Y.Doc();
+    await extension.onLoadDocument({ documentName: name, document: loaded } as never);
+    expect(loaded.getText('t').toString()).toBe('un deux');
+  });
+
+  it('stops the server through onFatal when an update cannot be written, instead of acknowledging it', async () => {
+    const { name, extension, onFatal } = setup((real) => ({
+      ...real,
+      append: () => {
+        throw new Error('SQLITE_FULL');
+      },
+    }));
+    await extension.onChange({
+      documentName: name,
+      update: new Uint8Array([0, 0]),
+      transactionOrigin: null,
+    } as never);
+    expect(onFatal).toHaveBeenCalledOnce();
+  });
+
+  it('rethrows a failed compaction and retries it until it succeeds, losing nothing', async () => {
+    let failures = 2;
+    const { id, name, real, extension } = setup((store) => ({
+      ...store,
+      compact: (...args) => {
+        if (failures-- > 0) throw new Error('disque occupé');
+        store.compact(...args);
+      },
+    }));
+    const doc = new Y.Doc();
+    doc.on('update', (update: Uint8Array) => {
+      void extension.onChange({ documentName: name, update, transactionOrigin: null } as never);
+    });
+    doc.getText('t').insert(0, 'texte important');
+
+    await expect(extension.onStoreDocument(storePayload(name, doc))).rejects.toThrow('disque occupé');
+    await vi.waitFor(() => expect(real.pendingUpdates(id)).toBe(0));
+    const loaded = new Y.Doc();
+    await extension.onLoadDocument({ documentName: name, document: loaded } as never);
+    expect(loaded.getText('t').toString()).toBe('texte important');
+    await extension.onDestroy();
+  });
+});

@@ -1,0 +1,7 @@
+export { openDatabase, migrate, type Db } from './db.js';
+export { sqliteCollabStore, mergeStored, type CollabStore, type StoredDocument } from './collabStore.js';
+export {
+  sqliteDocumentRepository,
+  type DocumentRepository,
+  type DocumentRecord,
+} from './documentRepository.js';

@@ -1,0 +1,79 @@
+import { ydocToText } from '@essaim/editor';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { connectClient, isSettled, type NodeClient } from '../support/provider.js';
+import { createDocument, startTestServer, type TestServer } from '../support/server.js';
+
+let server: TestServer;
+const clients: NodeClient[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+
+afterAll(async () => {
+  for (const c of clients) c.destroy();
+  await server.stop();
+});
+
+function open(name: string): NodeClient {
+  const client = connectClient(server.wsUrl, name);
+  clients.push(client);
+  return client;
+}
+
+/** A paragraph in the editor's fragment, shaped as Tiptap stores it. */
+function paragraphText(ydoc: Y.Doc): Y.XmlText {
+  const fragment = ydoc.getXmlFragment('default');
+  const existing = fragment.get(0);
+  if (existing instanceof Y.XmlElement) return existing.get(0) as Y.XmlText;
+  const paragraph = new Y.XmlElement('paragraph');
+  const text = new Y.XmlText();
+  paragraph.insert(0, [text]);
+  fragment.insert(0, [paragraph]);
+  return text;
+}
+
+describe('two people editing one document', () => {
+  it('see each other’s edits in both directions', async () => {
+    const { name } = await createDocument(server.url);
+    const alice = open(name);
+    const bob = open(name);
+    await expect.poll(() => isSettled(alice) && isSettled(bob)).toBe(true);
+
+    alice.text.insert(0, 'Bonjour');
+    await expect.poll(() => bob.text.toString()).toBe('Bonjour');
+    bob.text.insert(7, ' Bob');
+    await expect.poll(() => alice.text.toString()).toBe('Bonjour Bob');
+  });
+
+  it('converge when both type in the same paragraph at the same moment', async () => {
+    const { name } = await createDocument(server.url);
+    const alice = open(name);
+    const bob = open(name);
+    await expect.poll(() => isSettled(alice) && isSettled(bob)).toBe(true);
+
+    paragraphText(alice.ydoc).insert(0, 'Les conférences familiales.');
+    await expect.poll(() => bob.ydoc.getXmlFragment('default').length).toBe(1);
+
+    // Both insert at the same offsets before either sees the other's change.
+    for (let i = 0; i < 50; i++) {
+      paragraphText(alice.ydoc).insert(4, `a${i} `);
+      paragraphText(bob.ydoc).insert(4, `b${i} `);
+    }
+    await expect.poll(() => isSettled(alice) && isSettled(bob)).toBe(true);
+    await expect.poll(() => ydocToText(alice.ydoc)).toBe(ydocToText(bob.ydoc));
+
+    const text = ydocToText(alice.ydoc);
+    for (let i = 0; i < 50; i++) {
+      expect(text).toContain(`a${i} `);
+      expect(text).toContain(`b${i} `);
+    }
+    expect(text.startsWith('Les ')).toBe(true);
+    expect(text.endsWith('conférences familiales.')).toBe(true);
+
+    // The server's own copy (what it will store) is the same document.
+    const serverDoc = server.app.hocuspocus.documents.get(name);
+    expect(serverDoc && ydocToText(serverDoc)).toBe(text);
+  });
+});

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectClient, isSettled, type NodeClient } from '../support/provider.js';
+import { createDocument, startTestServer, type TestServer } from '../support/server.js';
+
+let server: TestServer;
+const clients: NodeClient[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+
+afterAll(async () => {
+  for (const c of clients) c.destroy();
+  await server.stop();
+});
+
+describe('a person who loses the connection', () => {
+  it('keeps editing offline, and both sides’ edits merge when the connection comes back', async () => {
+    const { name } = await createDocument(server.url);
+    const alice = connectClient(server.wsUrl, name);
+    const bob = connectClient(server.wsUrl, name);
+    clients.push(alice, bob);
+    alice.text.insert(0, 'Pair-aidance. ');
+    await expect.poll(() => bob.text.toString()).toBe('Pair-aidance. ');
+
+    alice.socket.disconnect();
+    await expect.poll(() => alice.socket.status).toBe('disconnected');
+
+    alice.text.insert(alice.text.length, 'Écrit hors ligne par Alice. ');
+    bob.text.insert(0, 'Ajout de Bob pendant ce temps. ');
+    await expect.poll(() => isSettled(bob)).toBe(true);
+    expect(bob.text.toString()).not.toContain('Alice');
+    expect(alice.text.toString()).not.toContain('Bob');
+
+    await alice.socket.connect();
+    await expect.poll(() => isSettled(alice) && isSettled(bob)).toBe(true);
+    await expect.poll(() => alice.text.toString()).toBe(bob.text.toString());
+    expect(alice.text.toString()).toContain('Écrit hors ligne par Alice.');
+    expect(alice.text.toString()).toContain('Ajout de Bob pendant ce temps.');
+    expect(alice.text.toString()).toContain('Pair-aidance.');
+
+    // And the server stored the merged result for the next person.
+    const carol = connectClient(server.wsUrl, name);
+    clients.push(carol);
+    await expect.poll(() => carol.text.toString()).toBe(alice.text.toString());
+  });
+});
