@@ -6,7 +6,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'client/public/**', 'tests/artifacts/**', 'bench/results/**', 'coverage/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'client/public/**',
+      'tests/artifacts/**',
+      'bench/results/**',
+      'coverage/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.strict,
@@ -28,7 +35,16 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['express', '@hocuspocus/*', 'better-sqlite3', 'react', 'react-dom', 'ws', 'node:*', 'pino'],
+              group: [
+                'express',
+                '@hocuspocus/*',
+                'better-sqlite3',
+                'react',
+                'react-dom',
+                'ws',
+                'node:*',
+                'pino',
+              ],
               message: 'packages/domain et packages/protocol restent sans entrées/sorties ni framework.',
             },
           ],
@@ -42,7 +58,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['express', '@hocuspocus/server', 'better-sqlite3', 'react', 'node:*'], message: 'packages/editor est partagé par le client et le serveur.' }] },
+        {
+          patterns: [
+            {
+              group: ['express', '@hocuspocus/server', 'better-sqlite3', 'react', 'node:*'],
+              message: 'packages/editor est partagé par le client et le serveur.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -54,7 +77,14 @@ export default tseslint.config(
       ...reactHooks.configs.recommended.rules,
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['express', '@hocuspocus/server', 'better-sqlite3', 'node:*', '@essaim/server'], message: 'Le client ne dépend pas du serveur.' }] },
+        {
+          patterns: [
+            {
+              group: ['express', '@hocuspocus/server', 'better-sqlite3', 'node:*', '@essaim/server'],
+              message: 'Le client ne dépend pas du serveur.',
+            },
+          ],
+        },
       ],
     },
   },

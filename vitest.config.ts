@@ -17,7 +17,11 @@ export default defineConfig({
         test: {
           name: 'unit',
           server,
-          include: ['packages/*/src/**/*.test.ts', 'server/src/**/*.test.ts', 'client/src/**/*.test.{ts,tsx}'],
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'server/src/**/*.test.ts',
+            'client/src/**/*.test.{ts,tsx}',
+          ],
           environment: 'node',
         },
       },
