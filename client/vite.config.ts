@@ -27,13 +27,5 @@ export default defineConfig({
     // No asset may become an inline `data:` script or style the CSP would refuse.
     assetsInlineLimit: 0,
     sourcemap: true,
-    rolldownOptions: {
-      treeshake: {
-        // @essaim/protocol's modules only declare things. Saying so lets the bundler drop the
-        // ones the client does not use, notably the zod request schemas (about 50 KiB gzip),
-        // which the barrel index would otherwise pull into the first page.
-        moduleSideEffects: (id) => (/[\\/]packages[\\/]protocol[\\/]src[\\/]/.test(id) ? false : undefined),
-      },
-    },
   },
 });
