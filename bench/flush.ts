@@ -1,0 +1,132 @@
+import { envInt } from './lib/env.js';
+import { log, machine, type BenchResult, type TargetCheck } from './lib/report.js';
+import {
+  replayRun,
+  typingRun,
+  type ReplayOutcome,
+  type TypingOutcome,
+  type TypingRunParams,
+} from './lib/runs.js';
+import { flushLabel, type FlushDelay, type Kind } from './lib/servers.js';
+import { round } from './lib/stats.js';
+
+const SETTINGS: FlushDelay[] = [false, 0, 10, 50];
+
+interface SettingResult {
+  flushDelay: string;
+  replay: {
+    editsPerSecond: number;
+    serverCpuPerEditUs: number;
+    loopDelayP99Ms: number;
+    cpuPressurePercent: number | null;
+    ok: boolean;
+  };
+  typing: {
+    latencyMs: TypingOutcome['latencyMs'];
+    deliveriesPerSecond: number;
+    serverCpuMs: number;
+    loadGeneratorLoopDelayP99Ms: number;
+    cpuPressurePercent: number | null;
+    ok: boolean;
+  };
+}
+
+/**
+ * (d) Hocuspocus's `flushDelay` chosen by measurement: the same busy-document loads with
+ * broadcasts sent at once (`false`), coalesced per event-loop turn (`0`) or per 10 / 50 ms window.
+ * Two loads: a replay (1 writer, 4 readers: throughput) and 20 people typing (latency).
+ */
+export async function run(): Promise<BenchResult> {
+  const replayTxns = envInt('BENCH_FLUSH_TXNS', 10_000);
+  const replay = {
+    trace: 'friendsforever_flat' as const,
+    limit: replayTxns,
+    readers: 4,
+    window: 1_000,
+    yieldEvery: 100,
+    timeoutMs: 30_000,
+  };
+  const typing: Omit<TypingRunParams, 'flushDelay'> = {
+    editors: envInt('BENCH_EDITORS', 20),
+    docs: 0,
+    seconds: envInt('BENCH_FLUSH_SECONDS', 5),
+    warmupSeconds: 2,
+    minCharsPerSecond: 5,
+    maxCharsPerSecond: 10,
+    coldCharsPerSecond: 0,
+    deleteRatio: 0.1,
+    awareness: true,
+    seed: 7,
+  };
+  for (const kind of ['essaim', 'vanilla'] as const) {
+    await replayRun(kind, { ...replay, limit: 3_000, flushDelay: false });
+  }
+
+  const table: Record<Kind, SettingResult[]> = { essaim: [], vanilla: [] };
+  for (const flushDelay of SETTINGS) {
+    for (const kind of ['essaim', 'vanilla'] as const) {
+      const r = await replayRun(kind, { ...replay, flushDelay });
+      const t = await typingRun(kind, { ...typing, flushDelay });
+      log(
+        `flush ${flushLabel(flushDelay)} ${kind}: rejeu ${r.editsPerSecond} éditions/s, ` +
+          `frappe p50 ${t.latencyMs.p50} ms p99 ${t.latencyMs.p99} ms`,
+      );
+      table[kind].push(settingResult(flushDelay, r, t));
+    }
+  }
+
+  const ratio: Record<string, number> = {};
+  table.essaim.forEach((e, i) => {
+    const v = table.vanilla[i];
+    if (!v) return;
+    ratio[`${e.flushDelay}.replay.editsPerSecond`] = round(e.replay.editsPerSecond / v.replay.editsPerSecond);
+    ratio[`${e.flushDelay}.typing.p99`] = round(e.typing.latencyMs.p99 / v.typing.latencyMs.p99);
+  });
+  const byThroughput = [...table.essaim].sort((a, b) => b.replay.editsPerSecond - a.replay.editsPerSecond);
+  const byLatency = [...table.essaim].sort((a, b) => a.typing.latencyMs.p99 - b.typing.latencyMs.p99);
+  const allOk = [...table.essaim, ...table.vanilla].every((s) => s.replay.ok && s.typing.ok);
+  const targets: TargetCheck[] = [
+    {
+      name: 'mêmes textes partout (clients, SQLite) pour chaque réglage',
+      target: 'toujours',
+      actual: allOk ? 'oui' : 'NON',
+      met: allOk,
+    },
+  ];
+  return {
+    name: 'flush',
+    date: new Date().toISOString(),
+    machine: machine(),
+    params: { settings: SETTINGS.map(flushLabel), replay, typing },
+    results: {
+      settings: table.essaim,
+      bestThroughput: byThroughput[0]?.flushDelay,
+      bestTypingP99: byLatency[0]?.flushDelay,
+    },
+    vanilla: { settings: table.vanilla },
+    ratio,
+    targets,
+    notes: [],
+  };
+}
+
+function settingResult(flushDelay: FlushDelay, r: ReplayOutcome, t: TypingOutcome): SettingResult {
+  return {
+    flushDelay: flushLabel(flushDelay),
+    replay: {
+      editsPerSecond: r.editsPerSecond,
+      serverCpuPerEditUs: round((r.server.cpuMs * 1000) / r.transactions, 1),
+      loopDelayP99Ms: r.server.loopDelayMs.p99,
+      cpuPressurePercent: r.server.machine.cpuSomePercent,
+      ok: r.errors.length === 0,
+    },
+    typing: {
+      latencyMs: t.latencyMs,
+      deliveriesPerSecond: t.deliveriesPerSecond,
+      serverCpuMs: t.server.cpuMs,
+      loadGeneratorLoopDelayP99Ms: t.loadGeneratorLoopDelayMs.p99,
+      cpuPressurePercent: t.server.machine.cpuSomePercent,
+      ok: t.errors.length === 0,
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * Benchmarks of the Essaim server against a vanilla Hocuspocus, on this machine.
+ *
+ *   npm run bench                     all of them (builds first; the server's compiled dist runs)
+ *   npx tsx bench/run.ts replay       one of them: replay | editors | load | flush
+ *   npx tsx --conditions=@essaim/source bench/run.ts flush   the TypeScript sources, no build needed
+ *
+ * Results go to bench/results/<name>.json; docs/PERFORMANCE.md explains them.
+ */
+import { log, printSummary, writeResult, type BenchResult } from './lib/report.js';
+
+const BENCHES: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = {
+  replay: () => import('./replay.js'),
+  editors: () => import('./editors.js'),
+  load: () => import('./load.js'),
+  flush: () => import('./flush.js'),
+};
+
+async function main(): Promise<number> {
+  const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const unknown = asked.filter((name) => !(name in BENCHES));
+  if (unknown.length > 0) {
+    console.error(`benchmark inconnu : ${unknown.join(', ')} (connus : ${Object.keys(BENCHES).join(', ')})`);
+    return 2;
+  }
+  const names = asked.length > 0 ? asked : Object.keys(BENCHES);
+  let failures = 0;
+  const results: BenchResult[] = [];
+  for (const name of names) {
+    const load = BENCHES[name];
+    if (!load) continue;
+    const started = performance.now();
+    log(`${name}…`);
+    try {
+      const result = await (await load()).run();
+      result.notes.push(`durée du benchmark : ${Math.round((performance.now() - started) / 1000)} s`);
+      printSummary(result, writeResult(result));
+      results.push(result);
+    } catch (error) {
+      failures++;
+      console.error(`[bench] ${name} a échoué :`, error);
+    }
+  }
+  const missed = results.flatMap((r) => r.targets.filter((t) => !t.met).map((t) => `${r.name}: ${t.name}`));
+  process.stdout.write(`\n${results.length} benchmark(s), ${missed.length} cible(s) manquée(s)\n`);
+  return failures > 0 ? 1 : 0;
+}
+
+process.exitCode = await main();
+// Sockets of stopped servers or clients may keep handles briefly; the results are written.
+process.exit();
