@@ -30,7 +30,8 @@ export async function run(): Promise<BenchResult> {
     const outcome = await typingHost(kind, params);
     log(
       `editors ${kind}: p50 ${outcome.latencyMs.p50} ms, p99 ${outcome.latencyMs.p99} ms, ` +
-        `${outcome.updatesPerSecond} mises à jour/s, RSS +${outcome.server.rssDeltaMiB} Mio`,
+        `${outcome.updatesPerSecond} mises à jour/s, RSS +${outcome.server.rssDeltaMiB} Mio, ` +
+        `boucle du serveur bloquée jusqu’à ${outcome.server.loopDelayMs.max} ms (pression E/S ${outcome.server.machine.ioSomePercent} %)`,
     );
     outcomes[kind] = outcome;
   }

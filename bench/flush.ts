@@ -16,6 +16,9 @@ interface SettingResult {
   flushDelay: string;
   replay: {
     editsPerSecond: number;
+    allRunsEditsPerSecond: number[];
+    /** Broadcast messages each reader received: the coalescing at work. */
+    updatesPerReader: number;
     serverCpuPerEditUs: number;
     loopDelayP99Ms: number;
     cpuPressurePercent: number | null;
@@ -62,16 +65,20 @@ export async function run(): Promise<BenchResult> {
     await replayRun(kind, { ...replay, limit: 3_000, flushDelay: false });
   }
 
+  const repeats = Math.max(1, envInt('BENCH_REPEAT', 2));
   const table: Record<Kind, SettingResult[]> = { essaim: [], vanilla: [] };
   for (const flushDelay of SETTINGS) {
     for (const kind of ['essaim', 'vanilla'] as const) {
-      const r = await replayRun(kind, { ...replay, flushDelay });
+      // The replay is short and noisy on a shared machine: best of `repeats`.
+      const replays: ReplayOutcome[] = [];
+      for (let i = 0; i < repeats; i++) replays.push(await replayRun(kind, { ...replay, flushDelay }));
       const t = await typingRun(kind, { ...typing, flushDelay });
+      const r = settingResult(flushDelay, replays, t);
       log(
-        `flush ${flushLabel(flushDelay)} ${kind}: rejeu ${r.editsPerSecond} éditions/s, ` +
-          `frappe p50 ${t.latencyMs.p50} ms p99 ${t.latencyMs.p99} ms`,
+        `flush ${flushLabel(flushDelay)} ${kind}: rejeu ${r.replay.allRunsEditsPerSecond.join(' / ')} éditions/s ` +
+          `(${r.replay.updatesPerReader} messages par lecteur), frappe p50 ${t.latencyMs.p50} ms p99 ${t.latencyMs.p99} ms`,
       );
-      table[kind].push(settingResult(flushDelay, r, t));
+      table[kind].push(r);
     }
   }
 
@@ -110,15 +117,19 @@ export async function run(): Promise<BenchResult> {
   };
 }
 
-function settingResult(flushDelay: FlushDelay, r: ReplayOutcome, t: TypingOutcome): SettingResult {
+function settingResult(flushDelay: FlushDelay, replays: ReplayOutcome[], t: TypingOutcome): SettingResult {
+  const r = [...replays].sort((a, b) => b.editsPerSecond - a.editsPerSecond)[0];
+  if (!r) throw new Error('no replay');
   return {
     flushDelay: flushLabel(flushDelay),
     replay: {
       editsPerSecond: r.editsPerSecond,
+      allRunsEditsPerSecond: replays.map((x) => x.editsPerSecond),
+      updatesPerReader: r.updatesPerReader,
       serverCpuPerEditUs: round((r.server.cpuMs * 1000) / r.transactions, 1),
       loopDelayP99Ms: r.server.loopDelayMs.p99,
       cpuPressurePercent: r.server.machine.cpuSomePercent,
-      ok: r.errors.length === 0,
+      ok: replays.every((x) => x.errors.length === 0),
     },
     typing: {
       latencyMs: t.latencyMs,

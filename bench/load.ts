@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { documentName } from '@essaim/protocol';
 import * as Y from 'yjs';
-import { mergeStored, sqliteCollabStore } from '../server/src/storage/collabStore.js';
-import { openDatabase } from '../server/src/storage/db.js';
-import { sqliteDocumentRepository } from '../server/src/storage/documentRepository.js';
+import {
+  mergeStored,
+  openDatabase,
+  sqliteCollabStore,
+  sqliteDocumentRepository,
+} from '../server/src/storage/index.js';
 import { tempDataDir } from '../tests/support/server.js';
 import { connectClient, type NodeClient } from './lib/clients.js';
 import { envInt } from './lib/env.js';

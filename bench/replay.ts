@@ -30,7 +30,8 @@ export async function run(): Promise<BenchResult> {
       for (const kind of order) {
         const outcome = await replayRun(kind, { ...base, trace } satisfies ReplayRunParams);
         log(
-          `replay ${trace} ${kind}: ${outcome.editsPerSecond} edits/s, serveur ${perEdit(outcome)} µs CPU/édition` +
+          `replay ${trace} ${kind}: ${outcome.editsPerSecond} éditions/s, serveur ${perEdit(outcome)} µs CPU/édition, ` +
+            `boucle bloquée jusqu’à ${outcome.server.loopDelayMs.max} ms, pression CPU ${outcome.server.machine.cpuSomePercent} % E/S ${outcome.server.machine.ioSomePercent} %` +
             (outcome.errors.length ? ` ERREURS: ${outcome.errors.join('; ')}` : ''),
         );
         runs.push(outcome);

@@ -7,6 +7,8 @@
  *
  * Results go to bench/results/<name>.json; docs/PERFORMANCE.md explains them.
  */
+import { envInt } from './lib/env.js';
+import { cpuPressureAvg10, waitForQuietMachine } from './lib/pressure.js';
 import { log, printSummary, writeResult, type BenchResult } from './lib/report.js';
 
 const BENCHES: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = {
@@ -29,11 +31,18 @@ async function main(): Promise<number> {
   for (const name of names) {
     const load = BENCHES[name];
     if (!load) continue;
+    // The machine is shared: give other people's builds a moment to finish before measuring.
+    const before = cpuPressureAvg10();
+    const quiet = await waitForQuietMachine(envInt('BENCH_QUIET_WAIT', 30));
     const started = performance.now();
-    log(`${name}…`);
+    log(`${name}… (pression CPU sur 10 s : ${quiet ?? 'inconnue'} %)`);
     try {
       const result = await (await load()).run();
       result.notes.push(`durée du benchmark : ${Math.round((performance.now() - started) / 1000)} s`);
+      result.notes.push(
+        `pression CPU de la machine (moyenne 10 s) avant le démarrage : ${quiet ?? 'inconnue'} %` +
+          (before !== quiet ? ` (après attente ; ${before} % d’abord)` : ''),
+      );
       printSummary(result, writeResult(result));
       results.push(result);
     } catch (error) {

@@ -41,3 +41,27 @@ export function watchPressure(): { stop(): Disturbance } {
     },
   };
 }
+
+/** The kernel's 10-second average of CPU pressure ("some"), in percent; null where unavailable. */
+export function cpuPressureAvg10(): number | null {
+  try {
+    const match = /^some avg10=([\d.]+)/m.exec(fs.readFileSync('/proc/pressure/cpu', 'utf8'));
+    return match?.[1] ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Waits (at most `maxSeconds`) for the machine to calm down: CPU pressure under `threshold` percent
+ * over the last 10 s. Returns the pressure seen when it starts.
+ */
+export async function waitForQuietMachine(maxSeconds: number, threshold = 25): Promise<number | null> {
+  const deadline = performance.now() + maxSeconds * 1000;
+  let pressure = cpuPressureAvg10();
+  while (pressure !== null && pressure > threshold && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    pressure = cpuPressureAvg10();
+  }
+  return pressure;
+}

@@ -34,6 +34,8 @@ export interface ReplayLoadResult {
   readersMs: number[];
   /** Times the writer paused because `window` updates were waiting for their acknowledgement. */
   windowPauses: number;
+  /** Updates (messages) each reader applied, on average: fewer than `transactions` when coalesced. */
+  updatesPerReader: number;
   clientsMatch: boolean;
   /** The document as SQLite held it right after the last acknowledgement (Essaim only). */
   storedLive: StoredText | null;
@@ -61,6 +63,8 @@ export async function runReplayLoad(params: ReplayLoadParams): Promise<ReplayLoa
   try {
     const text = writer.text;
     const readerDone = readers.map((r) => textReaches(r, expected));
+    let readerUpdates = 0;
+    for (const reader of readers) reader.ydoc.on('update', () => readerUpdates++);
     let windowPauses = 0;
     const t0 = performance.now();
     for (let i = 0; i < txns.length; i++) {
@@ -98,6 +102,7 @@ export async function runReplayLoad(params: ReplayLoadParams): Promise<ReplayLoa
       ackMs: Math.round(ackAt - t0),
       readersMs: readersAt.map((t) => Math.round(t - t0)),
       windowPauses,
+      updatesPerReader: Math.round(readerUpdates / Math.max(1, readers.length)),
       clientsMatch,
       storedLive,
     };
