@@ -28,6 +28,8 @@ interface SettingResult {
     latencyMs: TypingOutcome['latencyMs'];
     deliveriesPerSecond: number;
     serverCpuMs: number;
+    /** Longest the server's event loop was blocked: a stall shows in p99 for every setting alike. */
+    serverLoopDelayMaxMs: number;
     loadGeneratorLoopDelayP99Ms: number;
     cpuPressurePercent: number | null;
     ok: boolean;
@@ -76,7 +78,8 @@ export async function run(): Promise<BenchResult> {
       const r = settingResult(flushDelay, replays, t);
       log(
         `flush ${flushLabel(flushDelay)} ${kind}: rejeu ${r.replay.allRunsEditsPerSecond.join(' / ')} éditions/s ` +
-          `(${r.replay.updatesPerReader} messages par lecteur), frappe p50 ${t.latencyMs.p50} ms p99 ${t.latencyMs.p99} ms`,
+          `(${r.replay.updatesPerReader} messages par lecteur), frappe p50 ${t.latencyMs.p50} ms p99 ${t.latencyMs.p99} ms ` +
+          `(boucle du serveur bloquée jusqu’à ${t.server.loopDelayMs.max} ms)`,
       );
       table[kind].push(r);
     }
@@ -135,6 +138,7 @@ function settingResult(flushDelay: FlushDelay, replays: ReplayOutcome[], t: Typi
       latencyMs: t.latencyMs,
       deliveriesPerSecond: t.deliveriesPerSecond,
       serverCpuMs: t.server.cpuMs,
+      serverLoopDelayMaxMs: t.server.loopDelayMs.max,
       loadGeneratorLoopDelayP99Ms: t.loadGeneratorLoopDelayMs.p99,
       cpuPressurePercent: t.server.machine.cpuSomePercent,
       ok: t.errors.length === 0,
