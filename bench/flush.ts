@@ -101,6 +101,7 @@ export async function run(): Promise<BenchResult> {
       target: 'toujours',
       actual: allOk ? 'oui' : 'NON',
       met: allOk,
+      correctness: true,
     },
   ];
   return {

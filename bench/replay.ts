@@ -71,6 +71,7 @@ export async function run(): Promise<BenchResult> {
     target: 'toujours',
     actual: exact ? `oui (${runs.length} rejeux)` : 'NON',
     met: exact,
+    correctness: true,
   });
   for (const r of runs) for (const error of r.errors) notes.push(`${r.kind} ${r.trace}: ${error}`);
   notes.push(

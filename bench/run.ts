@@ -51,8 +51,13 @@ async function main(): Promise<number> {
     }
   }
   const missed = results.flatMap((r) => r.targets.filter((t) => !t.met).map((t) => `${r.name}: ${t.name}`));
+  const wrong = results.flatMap((r) =>
+    r.targets.filter((t) => t.correctness && !t.met).map((t) => `${r.name}: ${t.name}`),
+  );
   process.stdout.write(`\n${results.length} benchmark(s), ${missed.length} cible(s) manquée(s)\n`);
-  return failures > 0 ? 1 : 0;
+  for (const w of wrong) console.error(`[bench] ÉCHEC de cohérence : ${w}`);
+  // A missed performance target is a result; a wrong text is a failure.
+  return failures > 0 || wrong.length > 0 ? 1 : 0;
 }
 
 process.exitCode = await main();

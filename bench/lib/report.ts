@@ -8,6 +8,8 @@ export interface TargetCheck {
   target: string;
   actual: string;
   met: boolean;
+  /** A correctness check (same text everywhere), not a performance goal: missing it fails the run. */
+  correctness?: boolean;
 }
 
 export interface BenchResult {
