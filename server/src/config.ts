@@ -24,6 +24,18 @@ const envSchema = z.object({
   /** Outgoing broadcast coalescing of Hocuspocus; see docs/PERFORMANCE.md for the measurement. */
   FLUSH_DELAY_MS: z.union([z.literal('off'), z.coerce.number().int().min(0)]).default('off'),
   SERVE_CLIENT: booleanFromEnv.default(true),
+  SESSION_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(14 * 24 * 3600),
+  SESSION_MAX_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(60 * 24 * 3600),
+  SMTP_URL: z.string().min(1).optional(),
+  SMTP_FROM: z.string().min(1).default('Essaim <ne-pas-repondre@essaim.invalid>'),
 });
 
 /** Everything the server reads from its environment, parsed and checked once at start. */
@@ -46,6 +58,16 @@ export interface Config {
   flushDelay: false | number;
   /** Serve the built client from client/dist (off for API-only test servers). */
   serveClient: boolean;
+  /** Public base URL for links in invitations and resets; null: taken from each request's Host. */
+  publicUrl: string | null;
+  /** Session cookies are `Secure` when the public URL is https. */
+  secureCookies: boolean;
+  /** A session dies after this long without use… */
+  sessionTtlMs: number;
+  /** …and after this long whatever the use. */
+  sessionMaxMs: number;
+  /** Email is optional: without SMTP_URL, links are shown to copy. */
+  smtp: { url: string; from: string } | null;
 }
 
 export class ConfigError extends Error {
@@ -74,6 +96,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     flushDelay: e.FLUSH_DELAY_MS === 'off' ? false : e.FLUSH_DELAY_MS,
     serveClient: e.SERVE_CLIENT,
+    publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
+    secureCookies: e.PUBLIC_URL?.startsWith('https:') ?? false,
+    sessionTtlMs: e.SESSION_TTL_SECONDS * 1000,
+    sessionMaxMs: e.SESSION_MAX_SECONDS * 1000,
+    smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : null,
   };
 }
 

@@ -23,7 +23,12 @@ export async function startServer(
   onFatal: (error: unknown) => void = defaultOnFatal(logger),
 ): Promise<RunningServer> {
   const db = openDatabase(config.databaseFile, { synchronous: config.sqliteSynchronous });
-  const app = createApp({ config, logger, services: buildServices(db), onFatal });
+  const services = buildServices(db, {
+    logger,
+    smtp: config.smtp,
+    authSettings: { sessionIdleMs: config.sessionTtlMs, sessionMaxMs: config.sessionMaxMs },
+  });
+  const app = createApp({ config, logger, services, onFatal });
   await new Promise<void>((resolve, reject) => {
     app.httpServer.once('error', reject);
     app.httpServer.listen(config.port, config.host, () => resolve());

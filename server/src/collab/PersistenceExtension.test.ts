@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import { documentName } from '@essaim/protocol';
 import type { onStoreDocumentPayload } from '@hocuspocus/server';
 import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { createLogger } from '../logger.js';
-import { DocumentService } from '../services/documentService.js';
 import { sqliteCollabStore, type CollabStore } from '../storage/collabStore.js';
 import { openDatabase } from '../storage/db.js';
 import { sqliteDocumentRepository } from '../storage/documentRepository.js';
@@ -11,8 +12,12 @@ import { PersistenceExtension } from './PersistenceExtension.js';
 
 function setup(storeOverride?: (real: CollabStore) => CollabStore) {
   const db = openDatabase(':memory:', { synchronous: 'NORMAL' });
-  const documents = new DocumentService(sqliteDocumentRepository(db));
-  const { id, name } = documents.create({ kind: 'guest' }, { title: 'Fiche', kind: 'fiche' });
+  const repository = sqliteDocumentRepository(db);
+  const id = randomUUID();
+  const at = new Date().toISOString();
+  repository.insert({ id, espaceId: null, kind: 'fiche', title: 'Fiche', createdAt: at, updatedAt: at });
+  const name = documentName(id);
+  const documents = { markChanged: (docId: string) => repository.touch(docId, new Date().toISOString()) };
   const real = sqliteCollabStore(db);
   const store = storeOverride ? storeOverride(real) : real;
   const onFatal = vi.fn();

@@ -14,7 +14,7 @@ import type { CollabContext } from './context.js';
 
 export interface PersistenceOptions {
   store: CollabStore;
-  documents: DocumentService;
+  documents: Pick<DocumentService, 'markChanged'>;
   logger: Logger;
   /**
    * Called when an accepted update cannot be written to the log. The process must not

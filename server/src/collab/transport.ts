@@ -4,6 +4,7 @@ import type { Hocuspocus, WebSocketLike } from '@hocuspocus/server';
 import { CloseCode } from '@essaim/protocol';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../logger.js';
+import type { OriginPolicy } from '../originPolicy.js';
 import type { CollabContext } from './context.js';
 
 export interface CollabTransportOptions {
@@ -12,8 +13,8 @@ export interface CollabTransportOptions {
   logger: Logger;
   /** URL path that takes websocket upgrades. */
   path: string;
-  /** Origins allowed to upgrade; `null` accepts only same-origin requests (Origin host = Host). */
-  allowedOrigins: readonly string[] | null;
+  /** Which browser origins may open a websocket. */
+  originAllowed: OriginPolicy;
   /** Largest frame accepted from an authenticated socket; `ws` closes with 1009 above it. */
   maxPayload: number;
   /** Largest frame accepted before the socket authenticated any document. */
@@ -83,15 +84,6 @@ function refuseUpgrade(socket: Duplex, status: number, text: string): void {
 export function attachCollabTransport(options: CollabTransportOptions): CollabTransport {
   const { httpServer, hocuspocus, logger } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
-  const allowed = options.allowedOrigins && new Set(options.allowedOrigins);
-  const originAllowed = (origin: string, host: string | undefined): boolean => {
-    if (allowed) return allowed.has(origin);
-    try {
-      return new URL(origin).host === host;
-    } catch {
-      return false;
-    }
-  };
   let closing = false;
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -100,7 +92,7 @@ export function attachCollabTransport(options: CollabTransportOptions): CollabTr
     if (closing) return refuseUpgrade(socket, 503, 'Service Unavailable');
     const origin = req.headers.origin;
     // Browsers always send Origin; programs (Node providers) usually send none and hold a token.
-    if (origin !== undefined && !originAllowed(origin, req.headers.host)) {
+    if (origin !== undefined && !options.originAllowed(origin, req.headers.host)) {
       logger.warn({ origin }, 'websocket upgrade refused: origin not allowed');
       return refuseUpgrade(socket, 403, 'Forbidden');
     }
