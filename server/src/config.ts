@@ -34,6 +34,7 @@ const envSchema = z.object({
     .int()
     .min(1)
     .default(60 * 24 * 3600),
+  COLLAB_RECHECK_SECONDS: z.coerce.number().min(0.1).default(15),
   SMTP_URL: z.string().min(1).optional(),
   SMTP_FROM: z.string().min(1).default('Essaim <ne-pas-repondre@essaim.invalid>'),
 });
@@ -66,6 +67,11 @@ export interface Config {
   sessionTtlMs: number;
   /** …and after this long whatever the use. */
   sessionMaxMs: number;
+  /**
+   * How often open websockets are re-checked against sessions and rights. Changes made through this
+   * process apply at once; this sweep catches expiries and changes made by other processes (CLI).
+   */
+  collabRecheckMs: number;
   /** Email is optional: without SMTP_URL, links are shown to copy. */
   smtp: { url: string; from: string } | null;
 }
@@ -100,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: e.PUBLIC_URL?.startsWith('https:') ?? false,
     sessionTtlMs: e.SESSION_TTL_SECONDS * 1000,
     sessionMaxMs: e.SESSION_MAX_SECONDS * 1000,
+    collabRecheckMs: e.COLLAB_RECHECK_SECONDS * 1000,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : null,
   };
 }

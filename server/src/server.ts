@@ -2,11 +2,12 @@ import type { AddressInfo } from 'node:net';
 import { createApp, type App } from './app.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
-import { buildServices } from './services/index.js';
+import { buildServices, type Services } from './services/index.js';
 import { openDatabase } from './storage/db.js';
 
 export interface RunningServer {
   app: App;
+  services: Services;
   /** `http://host:port` actually bound (port 0 resolves to a free port). */
   url: string;
   port: number;
@@ -38,6 +39,7 @@ export async function startServer(
   let stopping: Promise<void> | undefined;
   return {
     app,
+    services,
     port,
     url: `http://${host}:${port}`,
     stop: () =>

@@ -103,7 +103,11 @@ export async function invite(
   espaceId: string,
   role: EspaceRole,
   name: string,
-  email = `${name.toLowerCase().replace(/[^a-z]+/g, '.')}@hcts.example`,
+  email = `${name
+    .normalize('NFD')
+    .toLowerCase()
+    .replace(/[^a-z]+/g, '.')
+    .replace(/^\.|\.$/g, '')}@hcts.example`,
 ): Promise<Session> {
   const created = await manager.fetch(`/api/espaces/${espaceId}/invitations`, {
     method: 'POST',

@@ -1,4 +1,4 @@
-import type { Connection, Hocuspocus } from '@hocuspocus/server';
+import { OutgoingMessage, type Connection, type Hocuspocus } from '@hocuspocus/server';
 import { collabAccess, type Actor } from '@essaim/domain';
 import { CloseCode, DenialReason, type ServerStatelessMessage } from '@essaim/protocol';
 import type { Logger } from '../logger.js';
@@ -68,6 +68,14 @@ export class AccessWatcher {
         connection.readOnly = access === 'read';
         const message: ServerStatelessMessage = { type: 'access', access };
         connection.sendStateless(JSON.stringify(message));
+        if (access === 'write') {
+          // Edits refused while read-only are still in the client's document, and Yjs integrates
+          // a client's updates in order: ask for everything we lack, so the next edit is not stuck.
+          const step1 = new OutgoingMessage(connection.messageAddress)
+            .createSyncMessage()
+            .writeFirstSyncStepFor(connection.document);
+          connection.send(step1.toUint8Array());
+        }
         this.logger.info({ userId, documentId, access }, 'collaborative access changed while connected');
       }
     });

@@ -51,6 +51,6 @@ export function createCollabServer({ services, config, logger, onFatal }: Collab
     ],
   });
   const access = new AccessWatcher(hocuspocus, services, logger.child({ component: 'access' }));
-  access.start(15_000);
+  access.start(config.collabRecheckMs);
   return { hocuspocus, access };
 }
