@@ -42,7 +42,10 @@ export interface App {
  * Hashes of the one small `<style>` element the DSFR colour-scheme script inserts, so the CSP can
  * stay free of 'unsafe-inline' (read from Chromium's CSP violation report).
  */
-const DSFR_STYLE_HASHES: string[] = [];
+const DSFR_STYLE_HASHES = [
+  'sha256-HzhUjVBe6Oi2wcxUM7bmy2Rp9VdLMHYDdYr9MalNmOY=', // :root { color-scheme: light; }
+  'sha256-xVQ4mcypV0CvOtZpQgVcKpcoNvdUkR9BrwZBrtBbU+w=', // :root { color-scheme: dark; }
+];
 
 const CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
 

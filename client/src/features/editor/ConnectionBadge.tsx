@@ -1,0 +1,23 @@
+import { Badge } from '@codegouvfr/react-dsfr/Badge';
+import type { AlertProps } from '@codegouvfr/react-dsfr/Alert';
+import type { ConnectionState } from './connectionState.js';
+import { editorMessages as m } from './messages.js';
+
+const severity: Record<ConnectionState, AlertProps.Severity | 'new'> = {
+  connected: 'info',
+  saved: 'success',
+  syncing: 'new',
+  offline: 'warning',
+};
+
+/** The connection state as a DSFR badge inside a polite live region (role status). */
+export function ConnectionBadge({ state }: { state: ConnectionState }) {
+  return (
+    <div role="status" aria-live="polite" aria-atomic="true" className="essaim-connection" data-state={state}>
+      <span className="fr-sr-only">{m.connectionLabel} </span>
+      <Badge as="span" severity={severity[state]}>
+        {m.connection[state]}
+      </Badge>
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { connectionState, type ConnectionFacts } from './connectionState.js';
+
+const settled: ConnectionFacts = {
+  browserOnline: true,
+  socket: 'connected',
+  lostOnce: false,
+  synced: true,
+  unsyncedChanges: 0,
+  editedHere: false,
+};
+
+describe('connection badge', () => {
+  it('says « connected » once synced when nothing was typed yet', () => {
+    expect(connectionState(settled)).toBe('connected');
+  });
+
+  it('says « saved » only when the server acknowledged every change made here', () => {
+    expect(connectionState({ ...settled, editedHere: true })).toBe('saved');
+    expect(connectionState({ ...settled, editedHere: true, unsyncedChanges: 2 })).toBe('syncing');
+  });
+
+  it('says « syncing » while the first handshake is under way', () => {
+    expect(connectionState({ ...settled, socket: 'connecting', synced: false })).toBe('syncing');
+    expect(connectionState({ ...settled, synced: false, editedHere: true })).toBe('syncing');
+  });
+
+  it('says « offline » when the browser lost the network, even if the socket looks open', () => {
+    expect(connectionState({ ...settled, browserOnline: false, editedHere: true })).toBe('offline');
+  });
+
+  it('says « offline » while reconnecting after the socket was lost', () => {
+    expect(connectionState({ ...settled, socket: 'connecting', lostOnce: true, synced: false })).toBe(
+      'offline',
+    );
+    expect(connectionState({ ...settled, socket: 'disconnected', lostOnce: true, synced: false })).toBe(
+      'offline',
+    );
+  });
+
+  it('never says « saved » on a connection that has not synced, even with no pending counter', () => {
+    expect(connectionState({ ...settled, synced: false, editedHere: true, unsyncedChanges: 0 })).toBe(
+      'syncing',
+    );
+  });
+});

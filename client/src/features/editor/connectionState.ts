@@ -1,0 +1,32 @@
+/** The four states the connection badge can show. */
+export type ConnectionState = 'connected' | 'offline' | 'syncing' | 'saved';
+
+/** What the page knows about the link between this tab and the server at one moment. */
+export interface ConnectionFacts {
+  /** `navigator.onLine`: false as soon as the browser knows the network is gone. */
+  browserOnline: boolean;
+  socket: 'connecting' | 'connected' | 'disconnected';
+  /**
+   * The socket was lost (or failed to open) at least once. Before that, a socket that is not yet
+   * open is the first connection under way, not an outage.
+   */
+  lostOnce: boolean;
+  /** The first sync handshake of the current connection is done (server state received). */
+  synced: boolean;
+  /** Local updates sent but not yet acknowledged by the server (`provider.unsyncedChanges`). */
+  unsyncedChanges: number;
+  /** The person changed the document in this page (typing, formatting), online or not. */
+  editedHere: boolean;
+}
+
+/**
+ * Decides the badge. « Enregistré » is a promise that the server holds every change made here,
+ * so it needs the server's acknowledgement on a synced connection: after an offline reload the
+ * provider's counter starts at 0 although nothing was sent, hence the `synced` requirement.
+ */
+export function connectionState(f: ConnectionFacts): ConnectionState {
+  if (!f.browserOnline) return 'offline';
+  if (f.socket !== 'connected') return f.lostOnce ? 'offline' : 'syncing';
+  if (!f.synced || f.unsyncedChanges > 0) return 'syncing';
+  return f.editedHere ? 'saved' : 'connected';
+}

@@ -1,0 +1,70 @@
+import type { ApiErrorDto } from '@essaim/protocol';
+
+/**
+ * A failed `/api` call. `status` is 0 when the server could not be reached at all (offline, DNS,
+ * server down), so pages can tell "the document does not exist" from "we cannot know right now".
+ */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly body: ApiErrorDto,
+  ) {
+    super(body.message);
+  }
+
+  get isNetworkError(): boolean {
+    return this.status === 0;
+  }
+}
+
+const NETWORK_ERROR: ApiErrorDto = {
+  error: 'network',
+  message: 'Le serveur est injoignable. Vérifiez votre connexion puis réessayez.',
+};
+
+function isApiErrorDto(value: unknown): value is ApiErrorDto {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { error?: unknown }).error === 'string' &&
+    typeof (value as { message?: unknown }).message === 'string'
+  );
+}
+
+/**
+ * JSON over `fetch` for the same-origin API. Every failure becomes an {@link ApiError} whose
+ * message is French and meant for people; the server already writes its messages in French.
+ */
+export async function apiFetch<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
+  const { json, headers, ...rest } = init;
+  let response: Response;
+  try {
+    response = await fetch(`/api${path}`, {
+      ...rest,
+      headers: {
+        accept: 'application/json',
+        ...(json === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: json === undefined ? rest.body : JSON.stringify(json),
+      credentials: 'same-origin',
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new ApiError(0, NETWORK_ERROR);
+  }
+  const body: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    throw new ApiError(
+      response.status,
+      isApiErrorDto(body)
+        ? body
+        : {
+            error: 'http',
+            message: `Le serveur a répondu par une erreur (${response.status}). Réessayez plus tard.`,
+          },
+    );
+  }
+  return body as T;
+}
