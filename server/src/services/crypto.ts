@@ -86,19 +86,11 @@ export function verifySignedToken(key: string, token: string): Record<string, un
   }
 }
 
-/** A stable, readable colour per person (carets, avatars), from a palette with good contrast on white. */
-const PALETTE = [
-  '#000091',
-  '#6a6af4',
-  '#18753c',
-  '#b34000',
-  '#a94645',
-  '#695240',
-  '#7d4e5b',
-  '#006a6f',
-  '#3558a2',
-  '#8d533e',
-];
+/**
+ * A stable colour per person (carets, presence), from a palette of DSFR-like colours that are
+ * clearly distinct and all reach 4.5:1 contrast with white text.
+ */
+const PALETTE = ['#3558a2', '#b34000', '#18753c', '#ce0500', '#006a6f', '#8c3fb0', '#c3006b', '#716043'];
 export function colorFor(id: string): string {
   const digest = createHash('sha256').update(id).digest();
   return PALETTE[(digest[0] ?? 0) % PALETTE.length] as string;
