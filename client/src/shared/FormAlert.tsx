@@ -23,7 +23,15 @@ export function FormAlert({
 }: FormAlertProps) {
   return (
     <div ref={focusRef} tabIndex={-1} className={className ?? 'fr-mb-3w'}>
-      <Alert severity={severity} small={false} as={as} title={title} description={description} />
+      {/* No live role: the focus moves here, which reads it once (a role would read it twice). */}
+      <Alert
+        severity={severity}
+        small={false}
+        as={as}
+        title={title}
+        description={description}
+        role={undefined}
+      />
     </div>
   );
 }

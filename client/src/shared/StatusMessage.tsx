@@ -7,7 +7,10 @@ import { Alert } from '@codegouvfr/react-dsfr/Alert';
 export function StatusMessage({ message, className }: { message: string | null; className?: string }) {
   return (
     <div role="status" aria-live="polite" className={className}>
-      {message && <Alert small severity="success" description={message} className="fr-mb-2w" />}
+      {/* No role of its own: the surrounding region already announces it, once. */}
+      {message && (
+        <Alert small severity="success" description={message} className="fr-mb-2w" role={undefined} />
+      )}
     </div>
   );
 }

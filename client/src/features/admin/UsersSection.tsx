@@ -123,7 +123,7 @@ export function UsersSection() {
           </div>
         </div>
       )}
-      <div className={fr.cx('fr-table', 'fr-table--no-scroll')}>
+      <div className={fr.cx('fr-table', 'fr-table--no-scroll', 'fr-table--no-caption')}>
         <div className="fr-table__wrapper">
           <div className="fr-table__container">
             <div className="fr-table__content">
@@ -166,13 +166,7 @@ export function UsersSection() {
                         </td>
                         <td>{formatDay(user.createdAt)}</td>
                         <td>
-                          <ul
-                            className={fr.cx(
-                              'fr-btns-group',
-                              'fr-btns-group--sm',
-                              'fr-btns-group--inline-lg',
-                            )}
-                          >
+                          <ul className="essaim-row-actions">
                             {!self && (
                               <li>
                                 <Button

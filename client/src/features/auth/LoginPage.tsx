@@ -144,6 +144,7 @@ export function LoginPage() {
                 }}
               />
               <PasswordInput
+                className={fr.cx('fr-mb-1w')}
                 label={m.passwordLabel}
                 messagesHint=""
                 messages={
@@ -159,7 +160,7 @@ export function LoginPage() {
                   onChange: (event) => setPassword(event.target.value),
                 }}
               />
-              <p className={fr.cx('fr-mt-n2w', 'fr-mb-3w')}>
+              <p className={fr.cx('fr-mb-4w')}>
                 <Link className={fr.cx('fr-link', 'fr-text--sm')} to="/mot-de-passe-oublie">
                   {m.forgotLink}
                 </Link>

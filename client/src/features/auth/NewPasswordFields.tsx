@@ -1,4 +1,5 @@
 import { PasswordInput } from '@codegouvfr/react-dsfr/blocks/PasswordInput';
+import { fr } from '@codegouvfr/react-dsfr';
 import { PASSWORD_MIN_LENGTH } from '@essaim/protocol';
 import { authMessages as m } from './messages.js';
 
@@ -41,8 +42,11 @@ export function NewPasswordFields({
   return (
     <>
       <PasswordInput
+        className={fr.cx('fr-mb-3w')}
         label={m.newPasswordLabel}
         hintText={m.newPasswordHint(PASSWORD_MIN_LENGTH)}
+        // « Votre mot de passe doit contenir : » introduces the rule, not an error sentence.
+        messagesHint={errors.password ? '' : undefined}
         messages={[
           errors.password
             ? { severity: 'error', message: errors.password }
@@ -62,6 +66,7 @@ export function NewPasswordFields({
         }}
       />
       <PasswordInput
+        className={fr.cx('fr-mb-3w')}
         label={m.confirmPasswordLabel}
         hintText={m.confirmPasswordHint}
         messagesHint=""

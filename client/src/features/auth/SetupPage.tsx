@@ -97,7 +97,7 @@ export function SetupPage() {
             <p className={fr.cx('fr-text--sm')}>{m.requiredIntro}</p>
             <fieldset className={fr.cx('fr-fieldset')}>
               <legend className={fr.cx('fr-fieldset__legend')}>
-                <h2 className={fr.cx('fr-h5', 'fr-mb-0')}>{m.setupAccountLegend}</h2>
+                <h2 className={fr.cx('fr-h5', 'fr-mb-1w')}>{m.setupAccountLegend}</h2>
               </legend>
               <div className={fr.cx('fr-fieldset__element')}>
                 <Input
@@ -146,7 +146,7 @@ export function SetupPage() {
             </fieldset>
             <fieldset className={fr.cx('fr-fieldset')}>
               <legend className={fr.cx('fr-fieldset__legend')}>
-                <h2 className={fr.cx('fr-h5', 'fr-mb-0')}>{m.setupEspaceLegend}</h2>
+                <h2 className={fr.cx('fr-h5', 'fr-mb-1w')}>{m.setupEspaceLegend}</h2>
               </legend>
               <div className={fr.cx('fr-fieldset__element')}>
                 <Input

@@ -92,7 +92,7 @@ export function AssignmentsSection({
       )}
       {documents.status === 'ready' && documents.documents.length === 0 && <p>{m.assignmentsEmpty}</p>}
       {documents.status === 'ready' && documents.documents.length > 0 && (
-        <div className={fr.cx('fr-table', 'fr-table--no-scroll')}>
+        <div className={fr.cx('fr-table', 'fr-table--no-scroll', 'fr-table--no-caption')}>
           <div className="fr-table__wrapper">
             <div className="fr-table__container">
               <div className="fr-table__content">

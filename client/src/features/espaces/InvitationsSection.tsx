@@ -176,7 +176,7 @@ export function InvitationsSection() {
         {espace.invitations.length === 0 ? (
           <p>{m.invitationsEmpty}</p>
         ) : (
-          <div className={fr.cx('fr-table', 'fr-table--no-scroll')}>
+          <div className={fr.cx('fr-table', 'fr-table--no-scroll', 'fr-table--no-caption')}>
             <div className="fr-table__wrapper">
               <div className="fr-table__container">
                 <div className="fr-table__content">

@@ -93,7 +93,7 @@ export function MembersSection({
           description={error.message}
         />
       )}
-      <div className={fr.cx('fr-table', 'fr-table--no-scroll')}>
+      <div className={fr.cx('fr-table', 'fr-table--no-scroll', 'fr-table--no-caption')}>
         <div className="fr-table__wrapper">
           <div className="fr-table__container">
             <div className="fr-table__content">

@@ -37,17 +37,10 @@ export const espacesMessages = {
     `L’espace « ${name} » est créé. Invitez-y son animateur depuis sa page « Personnes ».`,
   openPeople: (name: string) => `Inviter des personnes dans « ${name} »`,
 
-  // Navigation inside an espace.
-  breadcrumbEspaces: 'Espaces de travail',
-  documentsTab: 'Documents',
-  peopleTab: 'Personnes',
-  espaceNav: 'Pages de l’espace',
-
   // People page.
   peopleTitle: 'Personnes et attributions',
   peopleLead: (name: string) =>
     `Les membres de l’espace « ${name} », leurs rôles et les documents qu’ils rédigent.`,
-  rolesHelpTitle: 'Les rôles',
   membersTitle: 'Membres',
   membersCaption: (n: number) => `Membres de l’espace (${n})`,
   colName: 'Nom',
@@ -61,12 +54,10 @@ export const espacesMessages = {
   roleChanged: (name: string, role: string) => `Le rôle de ${name} est maintenant : ${role}.`,
   roleErrorTitle: 'Le rôle n’a pas été modifié',
   remove: 'Retirer',
-  removeLabel: (name: string) => `Retirer ${name} de l’espace`,
   removeTitle: 'Retirer une personne de l’espace',
   removeText: (name: string, espace: string) =>
     `${name} n’aura plus accès à l’espace « ${espace} » ni à ses documents. Ses attributions sont retirées. Vous pourrez l’inviter à nouveau plus tard.`,
   removeConfirm: 'Retirer de l’espace',
-  cancel: 'Annuler',
   removed: (name: string) => `${name} a été retiré ou retirée de l’espace.`,
   removeErrorTitle: 'La personne n’a pas été retirée',
 
