@@ -352,6 +352,25 @@ describe('invitations', () => {
   });
 });
 
+describe('people page', () => {
+  it('shows a membre who is in the espace and who writes what, without the means to change it', async () => {
+    const membre = await invite(admin, espaceId, 'membre', 'Mona Membre');
+    const { page } = await open({ as: membre });
+    await page.goto(`${baseUrl}/espaces/${espaceId}`);
+    await expect.poll(() => heading1(page).textContent()).toBe('Pratiques émergentes');
+    // A membre reads: no form to create a document.
+    expect(await page.getByRole('button', { name: 'Créer le document' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Personnes', exact: true }).click();
+    await expect.poll(() => heading1(page).textContent()).toBe('Personnes et attributions');
+    await expect
+      .poll(() => page.getByRole('table', { name: /Membres de l’espace/ }).textContent())
+      .toContain('Mona Membre (vous)');
+    expect(await page.getByRole('combobox').count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Inviter une personne' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /Retirer/ }).count()).toBe(0);
+  });
+});
+
 describe('read-only documents', () => {
   it('shows a membre the document read-only (no typing, no toolbar, a notice) while an assigned rapporteur writes', async () => {
     const membre = await invite(admin, espaceId, 'membre', 'Marc Membre');
@@ -448,9 +467,12 @@ describe('read-only documents', () => {
     await writer.page.keyboard.type('Après.');
     const badge = writer.page.getByRole('status').filter({ hasText: 'État de la connexion' });
     await expect.poll(() => badge.textContent()).toContain('Enregistré');
+    // Somebody opening the document now gets both sentences from the server.
     const fresh = await open({ as: anne });
     await fresh.page.goto(`${baseUrl}/documents/${doc.id}`);
-    await expect.poll(() => editorOf(fresh.page).textContent()).toContain('Après.');
+    const freshBadge = fresh.page.getByRole('status').filter({ hasText: 'État de la connexion' });
+    await expect.poll(() => freshBadge.textContent(), { timeout: 10_000 }).toContain('Connecté');
+    expect(await editorOf(fresh.page).textContent()).toContain('Avant. Après.');
   });
 
   it('closes the document of a person removed from the espace, and says so', async () => {

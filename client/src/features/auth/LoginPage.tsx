@@ -33,6 +33,7 @@ export function LoginPage() {
   const [params] = useSearchParams();
   const location = useLocation();
   const returnTo = safeReturnPath(params.get(RETURN_PARAM));
+  const passwordChanged = isLoginFlash(location.state);
   useDocumentTitle(m.loginTitle);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const id = useId();
@@ -72,8 +73,6 @@ export function LoginPage() {
     }
   };
 
-  const passwordChanged = isLoginFlash(location.state);
-
   return (
     <div className={fr.cx('fr-container', 'fr-py-6w')}>
       <div className={fr.cx('fr-grid-row', 'fr-grid-row--center')}>
@@ -90,7 +89,7 @@ export function LoginPage() {
               description={m.demoText}
             />
           )}
-          {signedOutReason === 'ended' && (
+          {signedOutReason === 'ended' && !passwordChanged && (
             <Alert
               className={fr.cx('fr-mb-3w')}
               severity="warning"

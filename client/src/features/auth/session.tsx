@@ -44,7 +44,9 @@ export interface SessionContextValue {
 const SessionContext = createContext<SessionContextValue | null>(null);
 
 type Boot =
-  { status: 'loading' } | { status: 'unreachable' } | { status: 'ready'; me: MeDto; offline: boolean };
+  | { status: 'loading' }
+  | { status: 'unreachable' }
+  | { status: 'ready'; me: MeDto; offline: boolean; signedOutReason: SignedOutReason | null };
 
 async function boot(signal: AbortSignal): Promise<Boot> {
   try {
@@ -53,12 +55,19 @@ async function boot(signal: AbortSignal): Promise<Boot> {
       await claimLocalData(me.user.id);
       rememberAccount(me.user);
     }
-    return { status: 'ready', me, offline: false };
+    return { status: 'ready', me, offline: false, signedOutReason: null };
   } catch (error) {
     if (error instanceof ApiError && error.isNetworkError) {
       // Offline: documents opened before remain available to the account that opened them.
       const user = rememberedAccount();
-      if (user) return { status: 'ready', me: { user, setupNeeded: false, demo: false }, offline: true };
+      if (user) {
+        return {
+          status: 'ready',
+          me: { user, setupNeeded: false, demo: false },
+          offline: true,
+          signedOutReason: null,
+        };
+      }
       return { status: 'unreachable' };
     }
     throw error;
@@ -69,7 +78,6 @@ async function boot(signal: AbortSignal): Promise<Boot> {
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<Boot>({ status: 'loading' });
   const [attempt, setAttempt] = useState(0);
-  const [signedOutReason, setSignedOutReason] = useState<SignedOutReason | null>(null);
   const [signingOut, setSigningOut] = useState(false);
   const [currentEspace, setCurrentEspaceState] = useState<CurrentEspace | null>(null);
 
@@ -88,18 +96,19 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return () => controller.abort();
   }, [attempt]);
 
-  const setUser = useCallback((user: UserDto | null, patch: Partial<MeDto> = {}) => {
-    setState((previous) =>
-      previous.status === 'ready'
-        ? { status: 'ready', me: { ...previous.me, ...patch, user }, offline: false }
-        : previous,
-    );
-  }, []);
+  /** Who is logged in now, and why nobody is when the account goes away. */
+  const setUser = useCallback(
+    (user: UserDto | null, signedOutReason: SignedOutReason | null, patch: Partial<MeDto> = {}) => {
+      setState((previous) =>
+        previous.status === 'ready'
+          ? { status: 'ready', me: { ...previous.me, ...patch, user }, offline: false, signedOutReason }
+          : previous,
+      );
+    },
+    [],
+  );
 
-  const sessionEnded = useCallback(() => {
-    setSignedOutReason('ended');
-    setUser(null);
-  }, [setUser]);
+  const sessionEnded = useCallback(() => setUser(null, 'ended'), [setUser]);
 
   useEffect(() => onSessionLost(sessionEnded), [sessionEnded]);
 
@@ -107,8 +116,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     async (user: UserDto) => {
       await claimLocalData(user.id);
       rememberAccount(user);
-      setSignedOutReason(null);
-      setUser(user, { setupNeeded: false });
+      setUser(user, null, { setupNeeded: false });
     },
     [setUser],
   );
@@ -116,10 +124,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const refresh = useCallback(async () => {
     const me = await getMe();
     if (me.user) rememberAccount(me.user);
-    setState((previous) => {
-      if (previous.status === 'ready' && previous.me.user && !me.user) setSignedOutReason('ended');
-      return { status: 'ready', me, offline: false };
-    });
+    setState((previous) => ({
+      status: 'ready',
+      me,
+      offline: false,
+      // The account was there and is not any more: its session ended.
+      signedOutReason:
+        previous.status === 'ready' && previous.me.user && !me.user
+          ? 'ended'
+          : previous.status === 'ready'
+            ? previous.signedOutReason
+            : null,
+    }));
   }, []);
 
   const signOut = useCallback(async () => {
@@ -128,9 +144,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       // Order matters (STACK.md): providers and Y.Docs closed, local copies erased, then the server.
       await eraseLocalData();
       await logout();
-      setSignedOutReason('signed-out');
       setCurrentEspaceState(null);
-      setUser(null);
+      setUser(null, 'signed-out');
     } finally {
       setSigningOut(false);
     }
@@ -149,7 +164,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
             me: state.me,
             user: state.me.user,
             offline: state.offline,
-            signedOutReason,
+            signedOutReason: state.signedOutReason,
             signingOut,
             currentEspace,
             setCurrentEspace,
@@ -159,17 +174,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
             sessionEnded,
           }
         : null,
-    [
-      state,
-      signedOutReason,
-      signingOut,
-      currentEspace,
-      setCurrentEspace,
-      signedIn,
-      refresh,
-      signOut,
-      sessionEnded,
-    ],
+    [state, signingOut, currentEspace, setCurrentEspace, signedIn, refresh, signOut, sessionEnded],
   );
 
   if (state.status === 'loading') {
