@@ -4,12 +4,15 @@ import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Footer } from '@codegouvfr/react-dsfr/Footer';
 import { Header, type HeaderProps } from '@codegouvfr/react-dsfr/Header';
 import { headerFooterDisplayItem } from '@codegouvfr/react-dsfr/Display';
+import { createModal } from '@codegouvfr/react-dsfr/Modal';
 import type { MainNavigationProps } from '@codegouvfr/react-dsfr/MainNavigation';
 import { SkipLinks } from '@codegouvfr/react-dsfr/SkipLinks';
 import { fr } from '@codegouvfr/react-dsfr';
 import type { UserDto } from '@essaim/protocol';
 import { authMessages } from '../features/auth/messages.js';
 import { useSession, type CurrentEspace } from '../features/auth/session.js';
+import { ConfirmDialog } from '../shared/ConfirmDialog.js';
+import { openDocumentsHavePendingChanges } from '../shared/localData.js';
 import { appMessages as m } from './messages.js';
 
 const brandTop = (
@@ -20,6 +23,9 @@ const brandTop = (
   </>
 );
 const homeLinkProps = { to: '/', title: m.homeLinkTitle };
+
+/** Asked before logging out when edits made here may not have reached the server yet. */
+const unsentModal = createModal({ id: 'modale-deconnexion', isOpenedByDefault: false });
 
 /**
  * The main navigation of a logged-in person: the espace they work in (a switcher when they have
@@ -100,7 +106,11 @@ export function Layout() {
         {
           iconId: 'fr-icon-logout-box-r-line',
           text: signingOut ? authMessages.signingOut : authMessages.signOut,
-          buttonProps: { type: 'button', onClick: () => void signOut(), disabled: signingOut },
+          buttonProps: {
+            type: 'button',
+            onClick: () => (openDocumentsHavePendingChanges() ? unsentModal.open() : void signOut()),
+            disabled: signingOut,
+          },
         },
       ]
     : me.setupNeeded || pathname === '/connexion'
@@ -160,6 +170,15 @@ export function Layout() {
         contentDescription={m.footerDescription}
         bottomItems={[headerFooterDisplayItem]}
       />
+      <ConfirmDialog
+        modal={unsentModal}
+        title={authMessages.unsentTitle}
+        confirmLabel={authMessages.unsentConfirm}
+        cancelLabel={authMessages.unsentCancel}
+        onConfirm={() => void signOut()}
+      >
+        <p>{authMessages.unsentText}</p>
+      </ConfirmDialog>
     </>
   );
 }

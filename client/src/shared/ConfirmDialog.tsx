@@ -10,6 +10,8 @@ export interface ConfirmDialogProps {
   title: string;
   children: ReactNode;
   confirmLabel: string;
+  /** Default « Annuler ». */
+  cancelLabel?: string;
   onConfirm: () => void;
 }
 
@@ -17,13 +19,20 @@ export interface ConfirmDialogProps {
  * Asks before an action that cannot be undone from here (DSFR modal: focus trapped inside, Escape
  * and « Fermer » cancel, focus back to the button that opened it).
  */
-export function ConfirmDialog({ modal, title, children, confirmLabel, onConfirm }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  modal,
+  title,
+  children,
+  confirmLabel,
+  cancelLabel = m.cancel,
+  onConfirm,
+}: ConfirmDialogProps) {
   return (
     <modal.Component
       title={title}
       titleAs="h2"
       buttons={[
-        { children: m.cancel, priority: 'secondary', doClosesModal: true },
+        { children: cancelLabel, priority: 'secondary', doClosesModal: true },
         { children: confirmLabel, onClick: onConfirm, doClosesModal: true },
       ]}
     >

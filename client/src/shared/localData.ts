@@ -111,23 +111,33 @@ function withinDelay(promise: Promise<unknown>, ms: number): Promise<void> {
 
 // ---- Documents open in this tab ------------------------------------------------------------
 
-type Closer = () => Promise<void>;
-const openDocuments = new Set<Closer>();
+interface OpenDocument {
+  close: () => Promise<void>;
+  /** Edits made here that the server may not hold yet (offline, not acknowledged). */
+  hasPendingChanges: () => boolean;
+}
+const openDocuments = new Set<OpenDocument>();
 
 /**
- * Registers how to close a document open in this tab (provider, IndexedDB persistence, Y.Doc).
- * Returns the function that unregisters it. Logging out closes them all before erasing: deleting
- * an IndexedDB database that is still open waits forever, or breaks the next keystroke.
+ * Registers a document open in this tab: how to close it (provider, IndexedDB persistence,
+ * Y.Doc), and whether it holds edits the server may not have. Returns the function that
+ * unregisters it. Logging out closes them all before erasing: deleting an IndexedDB database that
+ * is still open waits forever, or breaks the next keystroke.
  */
-export function registerOpenDocument(close: Closer): () => void {
-  openDocuments.add(close);
-  return () => openDocuments.delete(close);
+export function registerOpenDocument(document: OpenDocument): () => void {
+  openDocuments.add(document);
+  return () => openDocuments.delete(document);
+}
+
+/** True when logging out now would lose edits the server may not hold yet. */
+export function openDocumentsHavePendingChanges(): boolean {
+  return [...openDocuments].some((d) => d.hasPendingChanges());
 }
 
 async function closeOpenDocuments(): Promise<void> {
-  const closers = [...openDocuments];
+  const documents = [...openDocuments];
   openDocuments.clear();
-  await Promise.all(closers.map((close) => close().catch((error: unknown) => console.warn(error))));
+  await Promise.all(documents.map((d) => d.close().catch((error: unknown) => console.warn(error))));
 }
 
 /**

@@ -91,5 +91,10 @@ export const authMessages = {
   signOut: 'Se déconnecter',
   signingOut: 'Déconnexion en cours…',
   signOutErrorTitle: 'La déconnexion n’a pas abouti',
+  unsentTitle: 'Des modifications ne sont pas encore enregistrées',
+  unsentText:
+    'Des modifications faites dans ce navigateur n’ont pas encore été reçues par le serveur (connexion perdue ou lente). En vous déconnectant maintenant, vous les effacez avec les copies locales. Attendez que la pastille indique « Enregistré », ou déconnectez-vous quand même.',
+  unsentConfirm: 'Se déconnecter quand même',
+  unsentCancel: 'Rester connecté',
   accountPrefix: 'Compte connecté :',
 } as const;

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { HocuspocusProvider } from '@hocuspocus/provider';
+import { HocuspocusProvider, WebSocketStatus } from '@hocuspocus/provider';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import { DenialReason, documentName, parseServerStateless } from '@essaim/protocol';
@@ -76,6 +76,25 @@ export function useCollaborationSession(documentId: string): SessionState {
     let disposed = false;
     let opened = false;
 
+    // Edits made here that the server may not hold yet: set by each local edit, cleared once a
+    // synced connection has nothing left to acknowledge. The provider's own counter is not enough:
+    // after an offline reload it is 0 although nothing was sent.
+    let unsent = false;
+    const onUpdate = (_update: Uint8Array, origin: unknown) => {
+      if (origin !== provider && origin !== persistence) unsent = true;
+    };
+    ydoc.on('update', onUpdate);
+    const onAcknowledged = () => {
+      if (
+        provider?.isSynced &&
+        !provider.hasUnsyncedChanges &&
+        provider.configuration.websocketProvider.status === WebSocketStatus.Connected
+      ) {
+        unsent = false;
+      }
+    };
+    const hasPendingChanges = () => unsent && provider?.authorizedScope !== 'readonly';
+
     // The provider ignores the browser's `online` event and may wait up to its back-off delay
     // (tens of seconds) before retrying: reconnect at once instead.
     const onOnline = () => {
@@ -97,6 +116,8 @@ export function useCollaborationSession(documentId: string): SessionState {
       provider.on('close', ({ event }: { event: { reason?: unknown } }) => {
         if (isDenial(event.reason)) deny(event.reason);
       });
+      provider.on('unsyncedChanges', onAcknowledged);
+      provider.on('synced', onAcknowledged);
       window.addEventListener('online', onOnline);
       opened = true;
       setState({ status: 'ready', session: { ydoc, provider, persistence } });
@@ -107,11 +128,12 @@ export function useCollaborationSession(documentId: string): SessionState {
       (closing ??= (async () => {
         disposed = true;
         window.removeEventListener('online', onOnline);
+        ydoc.off('update', onUpdate);
         provider?.destroy();
         if (persistence) await settleWithin(persistence.destroy(), LOCAL_COPY_TIMEOUT_MS);
         ydoc.destroy();
       })());
-    const unregister = registerOpenDocument(close);
+    const unregister = registerOpenDocument({ close, hasPendingChanges });
 
     return () => {
       // Stays registered until closed, so a logout under way waits for the database to close.
