@@ -159,6 +159,38 @@ describe('invitations', () => {
     expect(await message(reused)).toContain('déjà été utilisée');
   });
 
+  it('lets an invited person in even from an address that hit the login rate limit', async () => {
+    const ip = { 'x-forwarded-for': '198.51.100.9' };
+    for (let i = 0; i < 31; i++) {
+      await postJson(
+        server.url,
+        '/api/auth/login',
+        { email: `x${i}@x.fr`, password: 'un-mot-de-passe-faux' },
+        ip,
+      );
+    }
+    const token = await inviteLink('bureau.partage@hcts.example');
+    const accepted = await postJson(
+      server.url,
+      `/api/invitations/${token}/accept`,
+      { name: 'Bureau', password: DEFAULT_PASSWORD },
+      ip,
+    );
+    expect(accepted.status).toBe(200);
+    expect(((await accepted.json()) as { espaceId: string }).espaceId).toBe(espaceId);
+  });
+
+  it('keeps one live link per person: inviting the same address again replaces the pending invitation', async () => {
+    const first = await inviteLink('deux.fois@hcts.example');
+    const second = await inviteLink('deux.fois@hcts.example');
+    expect((await fetch(`${server.url}/api/invitations/${first}`)).status).toBe(410);
+    expect((await fetch(`${server.url}/api/invitations/${second}`)).status).toBe(200);
+    const detail = (await (await admin.fetch(`/api/espaces/${espaceId}`)).json()) as {
+      invitations: { email: string }[];
+    };
+    expect(detail.invitations.filter((i) => i.email === 'deux.fois@hcts.example')).toHaveLength(1);
+  });
+
   it('refuses an expired invitation link with a clear message', async () => {
     const token = await inviteLink('tardif@hcts.example');
     expire('invitations');

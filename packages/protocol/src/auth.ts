@@ -117,3 +117,24 @@ export interface AuditEntryDto {
   details: Record<string, unknown> | null;
   ip: string | null;
 }
+
+/** What an invitation link offers, shown before accepting it. */
+export interface InvitationInfoDto {
+  espaceId: string;
+  espaceName: string;
+  email: string;
+  role: 'animateur' | 'rapporteur' | 'membre';
+  /** An account already uses this address: the person logs in instead of creating one. */
+  accountExists: boolean;
+}
+
+/** An account as the administration page lists it. */
+export interface AdminUserDto {
+  id: string;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+  disabled: boolean;
+  color: string;
+  createdAt: string;
+}

@@ -15,14 +15,14 @@ export function invitationsRouter(services: Services, config: Config): Router {
     const current = authOf(res);
     const info = services.espaces.invitationInfo(req.params.token);
     const input = info.accountExists ? null : parseBody(acceptInvitationInput, req.body);
-    const { sessionToken, user } = await services.espaces.accept(
+    const { sessionToken, user, espaceId } = await services.espaces.accept(
       req.params.token,
       input,
       current ? { userId: current.user.id, email: current.user.email } : null,
       originOf(req),
     );
     if (sessionToken) setSessionCookie(res, sessionToken, config);
-    res.json({ user });
+    res.json({ user, espaceId });
   });
   return router;
 }

@@ -215,6 +215,20 @@ export class AuthService {
     );
   }
 
+  /**
+   * A session for someone who just proved who they are another way (an invitation accepted with
+   * a new password). Not subject to the login rate limit: no password is being guessed.
+   */
+  openSessionFor(user: UserRecord, origin: RequestOrigin): string {
+    this.audit.record({
+      actorId: user.id,
+      action: 'login.success',
+      target: { type: 'user', id: user.id },
+      ip: origin.ip,
+    });
+    return this.openSession(user, origin);
+  }
+
   private openSession(user: UserRecord, origin: RequestOrigin): string {
     const token = randomToken();
     const now = this.now();

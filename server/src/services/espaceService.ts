@@ -9,7 +9,8 @@ import {
   type Actor,
   type EspaceRole,
 } from '@essaim/domain';
-import type { EspaceDetailDto, EspaceDto, InvitationDto, UserDto } from '@essaim/protocol';
+import type { EspaceDetailDto, EspaceDto, InvitationDto, InvitationInfoDto, UserDto } from '@essaim/protocol';
+import type { UserRecord } from '../storage/accountRepository.js';
 import type { Db } from '../storage/db.js';
 import type { DocumentRepository } from '../storage/documentRepository.js';
 import type { EspaceRepository, InvitationRecord } from '../storage/espaceRepository.js';
@@ -176,7 +177,15 @@ export class EspaceService {
       acceptedAt: null,
       revokedAt: null,
     };
-    this.espaces.insertInvitation({ ...invitation, tokenHash: tokenHash(token) });
+    this.db
+      .transaction(() => {
+        // Inviting the same address again replaces the pending invitation: one live link per person.
+        for (const pending of this.espaces.pendingInvitations(espaceId, now)) {
+          if (pending.email === input.email) this.espaces.revokeInvitation(pending.id, now);
+        }
+        this.espaces.insertInvitation({ ...invitation, tokenHash: tokenHash(token) });
+      })
+      .immediate();
     this.audit.record({
       actorId: userIdOf(actor),
       action: 'invitation.create',
@@ -231,11 +240,11 @@ export class EspaceService {
     input: { name: string; password: string } | null,
     loggedIn: { userId: string; email: string } | null,
     origin: RequestOrigin,
-  ): Promise<{ sessionToken: string | null; user: UserDto }> {
+  ): Promise<{ sessionToken: string | null; user: UserDto; espaceId: string }> {
     const invitation = this.validInvitation(token);
     const existing = this.auth.findUserByEmail(invitation.email);
-    let sessionToken: string | null = null;
     let userId: string;
+    let created: UserRecord | null = null;
     if (existing) {
       if (!loggedIn || loggedIn.userId !== existing.id) {
         throw new DomainError(
@@ -246,7 +255,7 @@ export class EspaceService {
       userId = existing.id;
     } else {
       if (!input) throw new DomainError('invalid_input', 'Choisissez un nom et un mot de passe.');
-      const created = await this.auth.createUser(
+      created = await this.auth.createUser(
         { email: invitation.email, name: input.name, password: input.password },
         null,
       );
@@ -274,13 +283,10 @@ export class EspaceService {
       ip: origin.ip,
     });
     this.events.userChanged(userId);
-    if (!existing && input) {
-      sessionToken = (await this.auth.login({ email: invitation.email, password: input.password }, origin))
-        .token;
-    }
+    const sessionToken = created ? this.auth.openSessionFor(created, origin) : null;
     const user = this.auth.findUserByEmail(invitation.email);
     if (!user) throw notFound();
-    return { sessionToken, user: this.actors.userDto(user) };
+    return { sessionToken, user: this.actors.userDto(user), espaceId: invitation.espaceId };
   }
 
   private validInvitation(token: string): InvitationRecord {

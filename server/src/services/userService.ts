@@ -1,19 +1,10 @@
 import { can, forbidden, notFound, type Actor } from '@essaim/domain';
+import type { AdminUserDto } from '@essaim/protocol';
 import type { AccountRepository } from '../storage/accountRepository.js';
 import type { AccessEvents } from './accessEvents.js';
 import type { AuditService } from './auditService.js';
 import type { AuthService } from './authService.js';
 import { colorFor } from './crypto.js';
-
-export interface AdminUserDto {
-  id: string;
-  email: string;
-  name: string;
-  isAdmin: boolean;
-  disabled: boolean;
-  color: string;
-  createdAt: string;
-}
 
 /** Account administration: list, disable, enable, reset links. Administrators only. */
 export class UserService {

@@ -1,19 +1,7 @@
-import type { AuditEntryDto, DocumentListDto } from '@essaim/protocol';
+import type { AdminUserDto, AuditEntryDto, DocumentListDto } from '@essaim/protocol';
 import { apiFetch } from '../../shared/api.js';
 
-/**
- * An account as `GET /api/users` lists it. The server declares this shape in
- * server/src/services/userService.ts (`AdminUserDto`), not in @essaim/protocol.
- */
-export interface AdminUserDto {
-  id: string;
-  email: string;
-  name: string;
-  isAdmin: boolean;
-  disabled: boolean;
-  color: string;
-  createdAt: string;
-}
+export type { AdminUserDto };
 
 const userPath = (id: string) => `/users/${encodeURIComponent(id)}`;
 

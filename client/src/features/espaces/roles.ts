@@ -1,20 +1,12 @@
-import type { MemberDto } from '@essaim/protocol';
+import { espaceRoles, isEspaceRole, roleLabels, type EspaceRole } from '@essaim/domain';
 
-/** A role in an espace de travail, as the API names it. */
-export type EspaceRole = MemberDto['role'];
+export { isEspaceRole, type EspaceRole };
 
 /** The roles in the order they are offered (most rights first). */
-export const ESPACE_ROLES: readonly EspaceRole[] = ['animateur', 'rapporteur', 'membre'];
+export const ESPACE_ROLES: readonly EspaceRole[] = espaceRoles;
 
-/**
- * How each role is called. The same words as `roleLabels` in `@essaim/domain` (checked by
- * roles.test.ts), kept here so the client bundle does not depend on the domain package.
- */
-export const roleLabel = {
-  animateur: 'Animateur ou animatrice',
-  rapporteur: 'Rapporteur ou rapporteuse',
-  membre: 'Membre',
-} as const satisfies Record<EspaceRole, string>;
+/** How each role is called (one source: the domain package). */
+export const roleLabel = roleLabels;
 
 /** What each role allows, shown where roles are chosen. */
 export const roleDescription = {
@@ -23,6 +15,3 @@ export const roleDescription = {
   rapporteur: 'crée des documents et rédige ceux qui lui sont attribués ; lit les autres',
   membre: 'lit les documents de l’espace',
 } as const satisfies Record<EspaceRole, string>;
-
-export const isEspaceRole = (value: string): value is EspaceRole =>
-  (ESPACE_ROLES as readonly string[]).includes(value);

@@ -4,7 +4,6 @@ import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { fr } from '@codegouvfr/react-dsfr';
-import type { UserDto } from '@essaim/protocol';
 import { ApiError } from '../../shared/api.js';
 import { ErrorPage } from '../../shared/ErrorPage.js';
 import { FormAlert } from '../../shared/FormAlert.js';
@@ -73,14 +72,6 @@ export function InvitationPage() {
   return <Invitation token={token} info={link.info} />;
 }
 
-/** The espace the accepted invitation added: the one that was not there before, else by name. */
-function joinedEspace(before: UserDto | null, after: UserDto, espaceName: string): string | null {
-  const known = new Set(before?.espaces.map((e) => e.id) ?? []);
-  const added =
-    after.espaces.find((e) => !known.has(e.id)) ?? after.espaces.find((e) => e.name === espaceName);
-  return added?.id ?? null;
-}
-
 const FIELDS = ['name', 'password', 'confirmation'] as const;
 type Field = (typeof FIELDS)[number];
 
@@ -115,9 +106,8 @@ function Invitation({ token, info }: { token: string; info: InvitationInfo }) {
     setErrors(noErrors());
     try {
       const accepted = await acceptInvitation(token, input);
-      const espaceId = joinedEspace(user, accepted, info.espaceName);
       await signedIn(accepted);
-      navigate(espaceId ? `/espaces/${espaceId}` : '/', { replace: true });
+      navigate(`/espaces/${info.espaceId}`, { replace: true });
     } catch (error) {
       setPending(false);
       showErrors(formErrorsFrom(error, FIELDS));

@@ -1,15 +1,8 @@
-import type { UserDto } from '@essaim/protocol';
+import type { InvitationInfoDto, UserDto } from '@essaim/protocol';
 import { apiFetch } from '../../shared/api.js';
-import type { EspaceRole } from '../espaces/roles.js';
 
 /** What an invitation link offers (`GET /api/invitations/:token`). */
-export interface InvitationInfo {
-  espaceName: string;
-  email: string;
-  role: EspaceRole;
-  /** An account exists for this address: the person logs in instead of choosing a password. */
-  accountExists: boolean;
-}
+export type InvitationInfo = InvitationInfoDto;
 
 const invitationPath = (token: string) => `/invitations/${encodeURIComponent(token)}`;
 
