@@ -137,6 +137,7 @@ describe('invitations', () => {
       role: string;
     };
     expect(info).toMatchObject({
+      espaceId,
       espaceName: 'Pratiques émergentes',
       role: 'rapporteur',
       email: 'nadia@hcts.example',

@@ -216,14 +216,10 @@ export class EspaceService {
   }
 
   /** What an invitation link offers, for the acceptance page. */
-  invitationInfo(token: string): {
-    espaceName: string;
-    email: string;
-    role: EspaceRole;
-    accountExists: boolean;
-  } {
+  invitationInfo(token: string): InvitationInfoDto {
     const invitation = this.validInvitation(token);
     return {
+      espaceId: invitation.espaceId,
       espaceName: this.espaces.findById(invitation.espaceId)?.name ?? '',
       email: invitation.email,
       role: invitation.role,
