@@ -25,7 +25,10 @@ export interface AppDeps {
   config: Config;
   logger: Logger;
   services: Services;
-  /** Called when an accepted update cannot be made durable (see PersistenceExtension). */
+  /**
+   * Called when accepted updates cannot be made durable. The process must not acknowledge them:
+   * main.ts stops at once, nothing is sent, and clients resend their changes after the restart.
+   */
   onFatal: (error: unknown) => void;
   /** The instance runs with demonstration data (shown on the login page). */
   demo?: boolean;
@@ -109,7 +112,7 @@ export function createApp({ config, logger, services, onFatal, demo = false }: A
   app.use(errorHandler(logger));
 
   const httpServer = http.createServer(app);
-  const { hocuspocus, access } = createCollabServer({ services, config, logger, onFatal });
+  const { hocuspocus, access } = createCollabServer({ services, config, logger });
   const transport: CollabTransport = attachCollabTransport({
     httpServer,
     hocuspocus,
@@ -118,6 +121,9 @@ export function createApp({ config, logger, services, onFatal, demo = false }: A
     originAllowed,
     maxPayload: config.maxMessageBytes,
     maxPreAuthPayload: 64 * 1024,
+    // Group commit: every update accepted during this turn is written before any frame leaves.
+    beforeSend: () => services.collabStore.commit(),
+    onFatal,
   });
 
   return {

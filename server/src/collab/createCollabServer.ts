@@ -12,7 +12,6 @@ export interface CollabServerOptions {
   services: Services;
   config: Config;
   logger: Logger;
-  onFatal: (error: unknown) => void;
 }
 
 export interface CollabServer {
@@ -25,7 +24,7 @@ export interface CollabServer {
  * who may open a document, which messages are well-formed, how updates are made durable.
  * Comments, reviews and indexing will join this list as their own extensions.
  */
-export function createCollabServer({ services, config, logger, onFatal }: CollabServerOptions): CollabServer {
+export function createCollabServer({ services, config, logger }: CollabServerOptions): CollabServer {
   const hocuspocus = new Hocuspocus<CollabContext>({
     name: 'essaim',
     quiet: true,
@@ -46,7 +45,6 @@ export function createCollabServer({ services, config, logger, onFatal }: Collab
         store: services.collabStore,
         documents: services.documents,
         logger: logger.child({ component: 'persistence' }),
-        onFatal,
       }),
     ],
   });

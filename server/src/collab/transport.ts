@@ -19,6 +19,9 @@ export interface CollabTransportOptions {
   maxPayload: number;
   /** Largest frame accepted before the socket authenticated any document. */
   maxPreAuthPayload: number;
+  /** Runs before queued frames are sent (the update-log commit). If it throws, nothing is sent. */
+  beforeSend: () => void;
+  onFatal: (error: unknown) => void;
 }
 
 export interface CollabTransport {
@@ -27,18 +30,66 @@ export interface CollabTransport {
 }
 
 /**
- * A socket whose outgoing frames leave at the end of the current event-loop turn.
+ * Outgoing frames of every socket leave together, once per event-loop turn, after `beforeSend`.
  *
- * Hocuspocus acknowledges an update (SyncStatus) synchronously after applying it, before its
- * `onChange` hooks run on the microtask queue. Deferring the actual write past those microtasks
- * guarantees that the update log append (PersistenceExtension.onChange) reaches SQLite before any
- * acknowledgement or broadcast reaches the network. Frames keep their order.
+ * Hocuspocus acknowledges an update (SyncStatus) and, with `flushDelay: false`, broadcasts it
+ * synchronously after applying it, before its `onChange` hooks run on the microtask queue. Holding
+ * every frame until this turn's microtasks are done, then committing the update log
+ * (`beforeSend`), guarantees that no acknowledgement or broadcast reaches the network before the
+ * update is durable, with one SQLite transaction for all the updates of the turn.
  */
-class DeferredSocket implements WebSocketLike {
-  private queue: (string | ArrayBufferLike | Blob | ArrayBufferView)[] = [];
+export class OutboundScheduler {
+  private readonly pending = new Set<DeferredSocket>();
   private scheduled = false;
+  private failed = false;
 
-  constructor(private readonly ws: WebSocket) {}
+  constructor(
+    private readonly beforeSend: () => void,
+    private readonly onFatal: (error: unknown) => void,
+  ) {}
+
+  schedule(socket: DeferredSocket): void {
+    this.pending.add(socket);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flush);
+    }
+  }
+
+  /** Sends now what `socket` has queued (when it is about to close), after the same commit. */
+  flushNow(socket: DeferredSocket): void {
+    if (this.commit()) socket.sendQueued();
+    this.pending.delete(socket);
+  }
+
+  private commit(): boolean {
+    if (this.failed) return false;
+    try {
+      this.beforeSend();
+      return true;
+    } catch (error) {
+      this.failed = true;
+      this.onFatal(error);
+      return false;
+    }
+  }
+
+  private readonly flush = (): void => {
+    this.scheduled = false;
+    if (!this.commit()) return;
+    for (const socket of this.pending) socket.sendQueued();
+    this.pending.clear();
+  };
+}
+
+/** A socket whose frames wait for the {@link OutboundScheduler}; order is kept. */
+export class DeferredSocket implements WebSocketLike {
+  private queue: (string | ArrayBufferLike | Blob | ArrayBufferView)[] = [];
+
+  constructor(
+    private readonly ws: Pick<WebSocket, 'readyState' | 'send' | 'close' | 'OPEN'>,
+    private readonly scheduler: OutboundScheduler,
+  ) {}
 
   get readyState(): number {
     return this.ws.readyState;
@@ -46,24 +97,20 @@ class DeferredSocket implements WebSocketLike {
 
   send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
     this.queue.push(data);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(this.flush);
-    }
+    this.scheduler.schedule(this);
   }
 
   close(code?: number, reason?: string): void {
-    this.flush();
+    this.scheduler.flushNow(this);
     this.ws.close(code, reason);
   }
 
-  private readonly flush = (): void => {
-    this.scheduled = false;
+  sendQueued(): void {
     const frames = this.queue;
     this.queue = [];
     if (this.ws.readyState !== this.ws.OPEN) return;
     for (const frame of frames) this.ws.send(frame as Parameters<WebSocket['send']>[0]);
-  };
+  }
 }
 
 /** The Fetch `Request` Hocuspocus v4 expects, built from Node's upgrade request. */
@@ -84,6 +131,7 @@ function refuseUpgrade(socket: Duplex, status: number, text: string): void {
 export function attachCollabTransport(options: CollabTransportOptions): CollabTransport {
   const { httpServer, hocuspocus, logger } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
+  const scheduler = new OutboundScheduler(options.beforeSend, options.onFatal);
   let closing = false;
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -101,7 +149,11 @@ export function attachCollabTransport(options: CollabTransportOptions): CollabTr
 
   const onConnection = (ws: WebSocket, req: IncomingMessage): void => {
     const context: CollabContext = { socket: { authenticated: false } };
-    const connection = hocuspocus.handleConnection(new DeferredSocket(ws), toFetchRequest(req), context);
+    const connection = hocuspocus.handleConnection(
+      new DeferredSocket(ws, scheduler),
+      toFetchRequest(req),
+      context,
+    );
     ws.on('message', (data, isBinary) => {
       if (!isBinary) {
         ws.close(CloseCode.BadMessage, 'binary-frames-only');
