@@ -22,7 +22,7 @@ const envSchema = z.object({
   /** `FULL` fsyncs every commit (survives power loss); `NORMAL` survives process crashes. */
   SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
   /** Outgoing broadcast coalescing of Hocuspocus; see docs/PERFORMANCE.md for the measurement. */
-  FLUSH_DELAY_MS: z.union([z.literal('off'), z.coerce.number().int().min(0)]).default('off'),
+  FLUSH_DELAY_MS: z.union([z.literal('off'), z.coerce.number().int().min(0)]).default(0),
   SERVE_CLIENT: booleanFromEnv.default(true),
   SESSION_TTL_SECONDS: z.coerce
     .number()

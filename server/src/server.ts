@@ -3,6 +3,7 @@ import { createApp, type App } from './app.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { buildServices, type Services } from './services/index.js';
+import { WalCheckpointer } from './storage/checkpointer.js';
 import { openDatabase } from './storage/db.js';
 
 export interface RunningServer {
@@ -24,6 +25,12 @@ export async function startServer(
   onFatal: (error: unknown) => void = defaultOnFatal(logger),
 ): Promise<RunningServer> {
   const db = openDatabase(config.databaseFile, { synchronous: config.sqliteSynchronous });
+  const checkpointer = new WalCheckpointer(
+    db,
+    config.databaseFile,
+    logger.child({ component: 'checkpoint' }),
+  );
+  checkpointer.start();
   const services = buildServices(db, {
     logger,
     smtp: config.smtp,
@@ -45,6 +52,7 @@ export async function startServer(
     stop: () =>
       (stopping ??= (async () => {
         await app.close();
+        await checkpointer.stop();
         db.close();
       })()),
   };

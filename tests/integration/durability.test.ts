@@ -1,4 +1,4 @@
-import { openDatabase, sqliteCollabStore, mergeStored } from '@essaim/server/storage';
+import { applyStored, openDatabase, sqliteCollabStore } from '@essaim/server/storage';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { atAddress, writableDocument, type Session } from '../support/accounts.js';
@@ -71,8 +71,7 @@ function storedText(dataDir: string, documentId: string): string {
   const db = openDatabase(`${dataDir}/essaim.sqlite`, { synchronous: 'NORMAL' });
   try {
     const ydoc = new Y.Doc();
-    const merged = mergeStored(sqliteCollabStore(db).load(documentId));
-    if (merged) Y.applyUpdate(ydoc, merged);
+    applyStored(ydoc, sqliteCollabStore(db).load(documentId));
     return ydoc.getText('t').toString();
   } finally {
     db.close();

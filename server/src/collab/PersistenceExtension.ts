@@ -9,7 +9,7 @@ import { parseDocumentName } from '@essaim/protocol';
 import * as Y from 'yjs';
 import type { Logger } from '../logger.js';
 import type { DocumentService } from '../services/documentService.js';
-import { mergeStored, type CollabStore } from '../storage/collabStore.js';
+import { applyStored, type CollabStore } from '../storage/collabStore.js';
 import type { CollabContext } from './context.js';
 
 export interface PersistenceOptions {
@@ -44,8 +44,7 @@ export class PersistenceExtension implements Extension<CollabContext> {
   async onLoadDocument({ documentName, document }: onLoadDocumentPayload<CollabContext>): Promise<void> {
     const id = idOf(documentName);
     const stored = this.options.store.load(id);
-    const merged = mergeStored(stored);
-    if (merged) Y.applyUpdate(document, merged);
+    applyStored(document, stored);
     if (stored.updates.length > (this.options.compactOnLoadThreshold ?? 500)) {
       this.compact(id, document);
     }

@@ -109,7 +109,12 @@ export class DeferredSocket implements WebSocketLike {
     const frames = this.queue;
     this.queue = [];
     if (this.ws.readyState !== this.ws.OPEN) return;
+    // One write system call for the whole batch instead of one per frame. `ws` has no public
+    // cork; its underlying TCP socket does (Node counts nested cork/uncork calls).
+    const tcp = (this.ws as { _socket?: { cork?: () => void; uncork?: () => void } })._socket;
+    tcp?.cork?.();
     for (const frame of frames) this.ws.send(frame as Parameters<WebSocket['send']>[0]);
+    tcp?.uncork?.();
   }
 }
 
