@@ -8,19 +8,30 @@ import { createCollabServer } from './collab/createCollabServer.js';
 import type { CollabContext } from './collab/context.js';
 import { attachCollabTransport, type CollabTransport } from './collab/transport.js';
 import type { Config } from './config.js';
-import { resolveActor } from './http/actor.js';
+import { adminRouter } from './http/adminRouter.js';
+import { authRouter } from './http/authRouter.js';
+import { csrfProtection } from './http/csrf.js';
 import { documentsRouter } from './http/documentsRouter.js';
+import { espacesRouter } from './http/espacesRouter.js';
+import { invitationsRouter } from './http/invitationsRouter.js';
+import { resolveSession } from './http/session.js';
 import { apiNotFound, errorHandler } from './http/errors.js';
 import { staticClient } from './http/staticClient.js';
 import type { Logger } from './logger.js';
+import { originPolicy } from './originPolicy.js';
 import type { Services } from './services/index.js';
 
 export interface AppDeps {
   config: Config;
   logger: Logger;
   services: Services;
-  /** Called when an accepted update cannot be made durable (see PersistenceExtension). */
+  /**
+   * Called when accepted updates cannot be made durable. The process must not acknowledge them:
+   * main.ts stops at once, nothing is sent, and clients resend their changes after the restart.
+   */
   onFatal: (error: unknown) => void;
+  /** The instance runs with demonstration data (shown on the login page). */
+  demo?: boolean;
 }
 
 export interface App {
@@ -42,7 +53,7 @@ const DSFR_STYLE_HASHES = [
 const CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url));
 
 /** Builds the whole server (REST + websocket on one HTTP server) without listening. */
-export function createApp({ config, logger, services, onFatal }: AppDeps): App {
+export function createApp({ config, logger, services, onFatal, demo = false }: AppDeps): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -78,41 +89,50 @@ export function createApp({ config, logger, services, onFatal }: AppDeps): App {
     }),
   );
 
+  const originAllowed = originPolicy(config.allowedOrigins);
   const api = express.Router();
-  api.use(express.json({ limit: '256kb' }));
-  api.use(resolveActor);
   api.get('/health', (_req, res) => {
     services.db.prepare('SELECT 1').get();
     res.json({ status: 'ok' });
   });
-  api.use('/documents', documentsRouter(services.documents));
+  api.use(csrfProtection(originAllowed));
+  api.use(express.json({ limit: '256kb' }));
+  api.use(resolveSession(services, config));
+  api.use(
+    '/auth',
+    authRouter(services, config, () => demo),
+  );
+  api.use('/espaces', espacesRouter(services, config));
+  api.use('/invitations', invitationsRouter(services, config));
+  api.use('/documents', documentsRouter(services));
+  api.use(adminRouter(services, config));
   api.use(apiNotFound);
   app.use('/api', api);
   if (config.serveClient) app.use(staticClient(CLIENT_DIST));
   app.use(errorHandler(logger));
 
   const httpServer = http.createServer(app);
-  const hocuspocus = createCollabServer({
-    documents: services.documents,
-    store: services.collabStore,
-    logger,
-    flushDelay: config.flushDelay,
-    onFatal,
-  });
+  const { hocuspocus, access } = createCollabServer({ services, config, logger });
   const transport: CollabTransport = attachCollabTransport({
     httpServer,
     hocuspocus,
     logger: logger.child({ component: 'collab' }),
     path: '/collab',
-    allowedOrigins: config.allowedOrigins,
+    originAllowed,
     maxPayload: config.maxMessageBytes,
     maxPreAuthPayload: 64 * 1024,
+    // Group commit: every update accepted during this turn is written before any frame leaves.
+    beforeSend: () => services.collabStore.commit(),
+    onFatal,
   });
 
   return {
     httpServer,
     hocuspocus,
-    close: () => closeAll(httpServer, hocuspocus, transport, logger),
+    close: () => {
+      access.stop();
+      return closeAll(httpServer, hocuspocus, transport, logger);
+    },
   };
 }
 

@@ -22,8 +22,21 @@ const envSchema = z.object({
   /** `FULL` fsyncs every commit (survives power loss); `NORMAL` survives process crashes. */
   SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
   /** Outgoing broadcast coalescing of Hocuspocus; see docs/PERFORMANCE.md for the measurement. */
-  FLUSH_DELAY_MS: z.union([z.literal('off'), z.coerce.number().int().min(0)]).default('off'),
+  FLUSH_DELAY_MS: z.union([z.literal('off'), z.coerce.number().int().min(0)]).default(0),
   SERVE_CLIENT: booleanFromEnv.default(true),
+  SESSION_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(14 * 24 * 3600),
+  SESSION_MAX_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(60 * 24 * 3600),
+  COLLAB_RECHECK_SECONDS: z.coerce.number().min(0.1).default(15),
+  SMTP_URL: z.string().min(1).optional(),
+  SMTP_FROM: z.string().min(1).default('Essaim <ne-pas-repondre@essaim.invalid>'),
 });
 
 /** Everything the server reads from its environment, parsed and checked once at start. */
@@ -46,6 +59,21 @@ export interface Config {
   flushDelay: false | number;
   /** Serve the built client from client/dist (off for API-only test servers). */
   serveClient: boolean;
+  /** Public base URL for links in invitations and resets; null: taken from each request's Host. */
+  publicUrl: string | null;
+  /** Session cookies are `Secure` when the public URL is https. */
+  secureCookies: boolean;
+  /** A session dies after this long without use… */
+  sessionTtlMs: number;
+  /** …and after this long whatever the use. */
+  sessionMaxMs: number;
+  /**
+   * How often open websockets are re-checked against sessions and rights. Changes made through this
+   * process apply at once; this sweep catches expiries and changes made by other processes (CLI).
+   */
+  collabRecheckMs: number;
+  /** Email is optional: without SMTP_URL, links are shown to copy. */
+  smtp: { url: string; from: string } | null;
 }
 
 export class ConfigError extends Error {
@@ -74,6 +102,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     flushDelay: e.FLUSH_DELAY_MS === 'off' ? false : e.FLUSH_DELAY_MS,
     serveClient: e.SERVE_CLIENT,
+    publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
+    secureCookies: e.PUBLIC_URL?.startsWith('https:') ?? false,
+    sessionTtlMs: e.SESSION_TTL_SECONDS * 1000,
+    sessionMaxMs: e.SESSION_MAX_SECONDS * 1000,
+    collabRecheckMs: e.COLLAB_RECHECK_SECONDS * 1000,
+    smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : null,
   };
 }
 

@@ -2,11 +2,13 @@ import type { AddressInfo } from 'node:net';
 import { createApp, type App } from './app.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
-import { buildServices } from './services/index.js';
+import { buildServices, type Services } from './services/index.js';
+import { WalCheckpointer } from './storage/checkpointer.js';
 import { openDatabase } from './storage/db.js';
 
 export interface RunningServer {
   app: App;
+  services: Services;
   /** `http://host:port` actually bound (port 0 resolves to a free port). */
   url: string;
   port: number;
@@ -23,7 +25,18 @@ export async function startServer(
   onFatal: (error: unknown) => void = defaultOnFatal(logger),
 ): Promise<RunningServer> {
   const db = openDatabase(config.databaseFile, { synchronous: config.sqliteSynchronous });
-  const app = createApp({ config, logger, services: buildServices(db), onFatal });
+  const checkpointer = new WalCheckpointer(
+    db,
+    config.databaseFile,
+    logger.child({ component: 'checkpoint' }),
+  );
+  checkpointer.start();
+  const services = buildServices(db, {
+    logger,
+    smtp: config.smtp,
+    authSettings: { sessionIdleMs: config.sessionTtlMs, sessionMaxMs: config.sessionMaxMs },
+  });
+  const app = createApp({ config, logger, services, onFatal });
   await new Promise<void>((resolve, reject) => {
     app.httpServer.once('error', reject);
     app.httpServer.listen(config.port, config.host, () => resolve());
@@ -33,11 +46,13 @@ export async function startServer(
   let stopping: Promise<void> | undefined;
   return {
     app,
+    services,
     port,
     url: `http://${host}:${port}`,
     stop: () =>
       (stopping ??= (async () => {
         await app.close();
+        await checkpointer.stop();
         db.close();
       })()),
   };

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createDocument, repoRoot, startTestServer, type TestServer } from '../support/server.js';
+import { createDocument, invite, setupInstance, type Session } from '../support/accounts.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { runAxe } from './support/axe.js';
 import {
   artifactsDir,
   assertClientBuilt,
@@ -22,11 +24,15 @@ const DSFR_STYLE_HASHES = [
   'sha256-xVQ4mcypV0CvOtZpQgVcKpcoNvdUkR9BrwZBrtBbU+w=',
 ];
 
-const AXE_PATH = path.join(repoRoot, 'node_modules/axe-core/axe.min.js');
-
 let server: TestServer;
 let browser: Browser;
 let baseUrl: string;
+let espaceId: string;
+/** Animatrice: writes every document of the espace. */
+let amelie: Session;
+/** Rapporteurs: write the documents they are assigned to (or created). */
+let bruno: Session;
+let chloe: Session;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
@@ -35,7 +41,23 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${port}`;
   server = await startTestServer({ env: { SERVE_CLIENT: 'true', PORT: String(port), PUBLIC_URL: baseUrl } });
   browser = await launchChromium();
+  const setup = await setupInstance(baseUrl);
+  espaceId = setup.espaceId;
+  amelie = await invite(setup.admin, espaceId, 'animateur', 'Amélie');
+  bruno = await invite(setup.admin, espaceId, 'rapporteur', 'Bruno');
+  chloe = await invite(setup.admin, espaceId, 'rapporteur', 'Chloé');
 });
+
+/** A document created by Amélie, which Bruno is assigned to write too. */
+async function sharedDocument(title: string, kind: 'fiche' | 'synthese' = 'fiche') {
+  const doc = await createDocument(amelie, espaceId, title, kind);
+  const assigned = await amelie.fetch(`/api/documents/${doc.id}/assignments`, {
+    method: 'POST',
+    json: { userId: bruno.userId },
+  });
+  expect(assigned.status).toBe(200);
+  return doc;
+}
 
 afterAll(async () => {
   await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
@@ -51,7 +73,6 @@ async function open(options: Parameters<typeof openPage>[1] = {}) {
 
 const editorOf = (page: Page) => page.getByRole('textbox', { name: 'Contenu du document' });
 const badgeOf = (page: Page) => page.getByRole('status').filter({ hasText: 'État de la connexion' });
-const nameFieldOf = (page: Page) => page.getByRole('textbox', { name: /^Votre nom affiché/ });
 const presenceOf = (page: Page) =>
   page.getByRole('region', { name: /Personnes présentes/ }).getByRole('listitem');
 
@@ -63,112 +84,86 @@ function unexpectedProblems(problems: PageProblems): PageProblems {
   };
 }
 
-async function runAxe(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE_PATH });
-  const violations = await page.evaluate(async () => {
-    const result = await (
-      window as unknown as {
-        axe: {
-          run: (
-            context: Document,
-            options: object,
-          ) => Promise<{ violations: { id: string; help: string; nodes: { target: unknown[] }[] }[] }>;
-        };
-      }
-    ).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map(
-      (v) => `${v.id} (${v.help}) : ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`,
-    );
-  });
-  return violations;
-}
-
 describe('co-editing a document in two browsers', () => {
   it('shows each person the other one’s text, named caret and presence, and confirms the save', async () => {
-    const doc = await createDocument(baseUrl, 'Conférences familiales en Ardèche', 'fiche');
+    const doc = await sharedDocument('Conférences familiales en Ardèche');
     const url = `${baseUrl}/documents/${doc.id}`;
-    const amelie = await open();
-    const bruno = await open();
-
-    // Each person chooses a display name the first time they open a document.
-    for (const [{ page }, name] of [
-      [amelie, 'Amélie'],
-      [bruno, 'Bruno'],
-    ] as const) {
+    // Carets and presence show the accounts' names: nobody types a display name any more.
+    const amelieTab = await open({ as: amelie });
+    const brunoTab = await open({ as: bruno });
+    for (const { page } of [amelieTab, brunoTab]) {
       await page.goto(url);
-      await page.getByRole('heading', { name: 'Choisissez votre nom affiché' }).waitFor();
-      await nameFieldOf(page).fill(name);
-      await page.getByRole('button', { name: 'Continuer' }).click();
       await editorOf(page).waitFor();
+      await expect.poll(() => editorOf(page).getAttribute('contenteditable')).toBe('true');
     }
 
-    await editorOf(amelie.page).click();
-    await amelie.page.keyboard.type('La famille élargie décide du plan.');
+    await editorOf(amelieTab.page).click();
+    await amelieTab.page.keyboard.type('La famille élargie décide du plan.');
     await expect
-      .poll(() => editorOf(bruno.page).textContent())
+      .poll(() => editorOf(brunoTab.page).textContent())
       .toContain('La famille élargie décide du plan.');
 
-    await editorOf(bruno.page).click();
-    await bruno.page.keyboard.press('Control+End');
-    await bruno.page.keyboard.press('Enter');
-    await bruno.page.keyboard.type('Le référent ASE prépare la réunion.');
+    await editorOf(brunoTab.page).click();
+    await brunoTab.page.keyboard.press('Control+End');
+    await brunoTab.page.keyboard.press('Enter');
+    await brunoTab.page.keyboard.type('Le référent ASE prépare la réunion.');
     await expect
-      .poll(() => editorOf(amelie.page).textContent())
+      .poll(() => editorOf(amelieTab.page).textContent())
       .toContain('Le référent ASE prépare la réunion.');
 
     // Each sees the other's caret, labelled with the other's name.
     await expect
-      .poll(() => amelie.page.locator('.collaboration-carets__label').allTextContents())
+      .poll(() => amelieTab.page.locator('.collaboration-carets__label').allTextContents())
       .toEqual(['Bruno']);
     await expect
-      .poll(() => bruno.page.locator('.collaboration-carets__label').allTextContents())
+      .poll(() => brunoTab.page.locator('.collaboration-carets__label').allTextContents())
       .toEqual(['Amélie']);
 
     // The presence list names both, « vous » for oneself.
-    await expect.poll(() => presenceOf(amelie.page).allTextContents()).toEqual(['Amélie (vous)', 'Bruno']);
-    await expect.poll(() => presenceOf(bruno.page).allTextContents()).toEqual(['Bruno (vous)', 'Amélie']);
+    await expect.poll(() => presenceOf(amelieTab.page).allTextContents()).toEqual(['Amélie (vous)', 'Bruno']);
+    await expect.poll(() => presenceOf(brunoTab.page).allTextContents()).toEqual(['Bruno (vous)', 'Amélie']);
 
     // Both typed: once the server acknowledged everything, the badge says so.
-    await expect.poll(() => badgeOf(amelie.page).textContent()).toContain('Enregistré');
-    await expect.poll(() => badgeOf(bruno.page).textContent()).toContain('Enregistré');
+    await expect.poll(() => badgeOf(amelieTab.page).textContent()).toContain('Enregistré');
+    await expect.poll(() => badgeOf(brunoTab.page).textContent()).toContain('Enregistré');
 
-    await amelie.page.screenshot({ path: path.join(artifactsDir, 'coediting.png'), fullPage: true });
-    await bruno.page.screenshot({ path: path.join(artifactsDir, 'coediting-bruno.png') });
+    await amelieTab.page.screenshot({ path: path.join(artifactsDir, 'coediting.png'), fullPage: true });
+    await brunoTab.page.screenshot({ path: path.join(artifactsDir, 'coediting-bruno.png') });
 
-    for (const { problems } of [amelie, bruno])
+    for (const { problems } of [amelieTab, brunoTab])
       expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
   });
 
   it('keeps what is typed offline, says so, and sends it as soon as the network returns', async () => {
-    const doc = await createDocument(baseUrl, 'Permanences sociales en gare', 'fiche');
+    const doc = await sharedDocument('Permanences sociales en gare');
     const url = `${baseUrl}/documents/${doc.id}`;
-    const amelie = await open({ displayName: 'Amélie' });
-    const bruno = await open({ displayName: 'Bruno' });
-    for (const { page } of [amelie, bruno]) {
+    const amelieTab = await open({ as: amelie });
+    const brunoTab = await open({ as: bruno });
+    for (const { page } of [amelieTab, brunoTab]) {
       await page.goto(url);
       await editorOf(page).waitFor();
     }
-    await editorOf(amelie.page).click();
-    await amelie.page.keyboard.type('Avant la coupure. ');
-    await expect.poll(() => badgeOf(amelie.page).textContent()).toContain('Enregistré');
+    await editorOf(amelieTab.page).click();
+    await amelieTab.page.keyboard.type('Avant la coupure. ');
+    await expect.poll(() => badgeOf(amelieTab.page).textContent()).toContain('Enregistré');
 
-    await amelie.context.setOffline(true);
+    await amelieTab.context.setOffline(true);
     await expect
-      .poll(() => badgeOf(amelie.page).textContent())
+      .poll(() => badgeOf(amelieTab.page).textContent())
       .toContain('Hors ligne — vos modifications sont conservées');
-    await amelie.page.keyboard.type('Écrit sans réseau.');
-    expect(await badgeOf(amelie.page).textContent()).toContain('Hors ligne');
+    await amelieTab.page.keyboard.type('Écrit sans réseau.');
+    expect(await badgeOf(amelieTab.page).textContent()).toContain('Hors ligne');
 
-    await amelie.context.setOffline(false);
+    await amelieTab.context.setOffline(false);
     await expect
-      .poll(() => editorOf(bruno.page).textContent())
+      .poll(() => editorOf(brunoTab.page).textContent())
       .toContain('Avant la coupure. Écrit sans réseau.');
-    await expect.poll(() => badgeOf(amelie.page).textContent()).toContain('Enregistré');
+    await expect.poll(() => badgeOf(amelieTab.page).textContent()).toContain('Enregistré');
   });
 
   it('says « Connecté » to a person who opened a document without typing anything', async () => {
-    const doc = await createDocument(baseUrl, 'Synthèse du groupe Ardèche', 'synthese');
-    const { page, problems } = await open({ displayName: 'Chloé' });
+    const doc = await createDocument(chloe, espaceId, 'Synthèse du groupe Ardèche', 'synthese');
+    const { page, problems } = await open({ as: chloe });
     await page.goto(`${baseUrl}/documents/${doc.id}`);
     await editorOf(page).waitFor();
     await expect.poll(() => badgeOf(page).textContent()).toContain('Connecté');
@@ -177,7 +172,7 @@ describe('co-editing a document in two browsers', () => {
   });
 
   it('tells the person, in French, that a document that does not exist cannot be found', async () => {
-    const { page } = await open({ displayName: 'Chloé' });
+    const { page } = await open({ as: chloe });
     await page.goto(`${baseUrl}/documents/00000000-0000-4000-8000-000000000000`);
     await expect
       .poll(() => page.getByRole('heading', { level: 1 }).textContent())
@@ -190,11 +185,13 @@ describe('co-editing a document in two browsers', () => {
   });
 });
 
-describe('document list', () => {
+describe('documents of an espace', () => {
   it('lists the documents and opens a new one created from the form', async () => {
-    await createDocument(baseUrl, 'Accueil de jour itinérant', 'fiche');
-    const { page, problems } = await open({ displayName: 'Chloé' });
+    await createDocument(amelie, espaceId, 'Accueil de jour itinérant', 'fiche');
+    const { page, problems } = await open({ as: chloe });
+    // The home page leads to the person's espace.
     await page.goto(`${baseUrl}/`);
+    await page.waitForURL(`${baseUrl}/espaces/${espaceId}`);
     await page.getByRole('heading', { level: 3, name: 'Accueil de jour itinérant' }).waitFor();
     await page.screenshot({ path: path.join(artifactsDir, 'documents.png'), fullPage: true });
 
@@ -206,12 +203,14 @@ describe('document list', () => {
       .poll(() => page.getByRole('heading', { level: 1 }).textContent())
       .toBe('Habitat partagé à Privas');
     await editorOf(page).waitFor();
+    // Chloé is a rapporteur: the document she created is assigned to her, so she writes it.
+    await expect.poll(() => editorOf(page).getAttribute('contenteditable')).toBe('true');
     expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
   });
 
   it('explains in French, next to the field, that a title is required', async () => {
-    const { page } = await open();
-    await page.goto(`${baseUrl}/`);
+    const { page } = await open({ as: chloe });
+    await page.goto(`${baseUrl}/espaces/${espaceId}`);
     await page.getByRole('button', { name: 'Créer le document' }).click();
     const title = page.getByLabel('Titre');
     await expect.poll(() => title.getAttribute('aria-invalid')).toBe('true');
@@ -220,31 +219,23 @@ describe('document list', () => {
       .toContain('Le titre est obligatoire.');
     // Focus goes to the field in error, so keyboard and screen reader users land on the problem.
     await expect.poll(() => title.evaluate((el) => el === document.activeElement)).toBe(true);
-    expect(page.url()).toBe(`${baseUrl}/`);
+    expect(page.url()).toBe(`${baseUrl}/espaces/${espaceId}`);
     await page.screenshot({ path: path.join(artifactsDir, 'titre-obligatoire.png') });
   });
 });
 
 describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
-  it('finds no violation on the document list', async () => {
-    await createDocument(baseUrl, 'Médiation numérique en milieu rural', 'fiche');
-    const { page } = await open({ bypassCSP: true });
-    await page.goto(`${baseUrl}/`);
+  it('finds no violation on the document list of an espace', async () => {
+    await sharedDocument('Médiation numérique en milieu rural');
+    const { page } = await open({ bypassCSP: true, as: bruno });
+    await page.goto(`${baseUrl}/espaces/${espaceId}`);
     await page.getByRole('heading', { level: 3, name: 'Médiation numérique en milieu rural' }).waitFor();
     expect(await runAxe(page)).toEqual([]);
   });
 
-  it('finds no violation on the display-name form shown before a first document', async () => {
-    const doc = await createDocument(baseUrl, 'Pair-aidance en protection de l’enfance', 'fiche');
-    const { page } = await open({ bypassCSP: true });
-    await page.goto(`${baseUrl}/documents/${doc.id}`);
-    await nameFieldOf(page).waitFor();
-    expect(await runAxe(page)).toEqual([]);
-  });
-
   it('finds no violation on the editor page with formatted text', async () => {
-    const doc = await createDocument(baseUrl, 'Maraudes mixtes', 'fiche');
-    const { page } = await open({ bypassCSP: true, displayName: 'Chloé' });
+    const doc = await createDocument(chloe, espaceId, 'Maraudes mixtes', 'fiche');
+    const { page } = await open({ bypassCSP: true, as: chloe });
     await page.goto(`${baseUrl}/documents/${doc.id}`);
     await editorOf(page).click();
     await page.keyboard.press('Control+Alt+2');
@@ -260,11 +251,11 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
 
 describe('strict content security policy', () => {
   it('only ever needs the two DSFR colour-scheme hashes for inline styles', async () => {
-    const { page, problems } = await open({ colorScheme: 'dark', displayName: 'Chloé' });
-    await page.goto(`${baseUrl}/`);
+    const { page, problems } = await open({ colorScheme: 'dark', as: chloe });
+    await page.goto(`${baseUrl}/espaces/${espaceId}`);
     await page.getByRole('heading', { level: 1 }).waitFor();
     const { page: light, problems: lightProblems } = await open({ colorScheme: 'light' });
-    await light.goto(`${baseUrl}/`);
+    await light.goto(`${baseUrl}/connexion`);
     await light.getByRole('heading', { level: 1 }).waitFor();
     const hashes = suggestedHashes([...problems.cspViolations, ...lightProblems.cspViolations]);
     for (const hash of hashes) expect(DSFR_STYLE_HASHES).toContain(hash);

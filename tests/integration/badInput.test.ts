@@ -3,15 +3,19 @@ import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { connectClient, isSettled, type NodeClient } from '../support/provider.js';
+import { createDocument, setupInstance, type Session } from '../support/accounts.js';
+import { connectAs, isSettled, type NodeClient } from '../support/provider.js';
 import { Msg, RawClient, frame } from '../support/rawClient.js';
-import { createDocument, startTestServer, type TestServer } from '../support/server.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
+let admin: Session;
+let espaceId: string;
 const clients: NodeClient[] = [];
 
 beforeAll(async () => {
   server = await startTestServer();
+  ({ admin, espaceId } = await setupInstance(server.url));
 });
 
 afterAll(async () => {
@@ -21,7 +25,7 @@ afterAll(async () => {
 
 async function authenticated(name: string): Promise<RawClient> {
   const raw = await RawClient.open(server.wsUrl);
-  raw.authenticate(name);
+  raw.authenticate(name, await admin.collabToken());
   await expect.poll(() => raw.frames.some((f) => f.type === Msg.Auth && f.authType === 2)).toBe(true);
   return raw;
 }
@@ -40,7 +44,7 @@ describe('websocket input the server must refuse', () => {
     ['a name outside the doc.<id> scheme', 'fiche-pratique'],
     ['a path trick', 'doc.../../essaim.sqlite'],
   ])('refuses %s with a named reason', async (_label, name) => {
-    const client = connectClient(server.wsUrl, name);
+    const client = connectAs(admin, server.wsUrl, name);
     clients.push(client);
     const reasons: string[] = [];
     client.provider.on('authenticationFailed', ({ reason }: { reason: string }) => reasons.push(reason));
@@ -49,9 +53,9 @@ describe('websocket input the server must refuse', () => {
   });
 
   it('closes only the connection that sent a malformed binary message, and keeps serving everyone else', async () => {
-    const { name } = await createDocument(server.url);
-    const alice = connectClient(server.wsUrl, name);
-    const bob = connectClient(server.wsUrl, name);
+    const { name } = await createDocument(admin, espaceId);
+    const alice = connectAs(admin, server.wsUrl, name);
+    const bob = connectAs(admin, server.wsUrl, name);
     clients.push(alice, bob);
     await expect.poll(() => isSettled(alice) && isSettled(bob)).toBe(true);
 
@@ -75,7 +79,7 @@ describe('websocket input the server must refuse', () => {
   });
 
   it('closes a socket that sends a frame larger than the configured maximum, with code 1009', async () => {
-    const { name } = await createDocument(server.url);
+    const { name } = await createDocument(admin, espaceId);
     const raw = await authenticated(name);
     raw.send(new Uint8Array(2 * 1024 * 1024 + 1));
     expect(await raw.closed).toBe(MESSAGE_TOO_BIG);
@@ -96,8 +100,8 @@ describe('websocket input the server must refuse', () => {
   });
 
   it('refuses awareness that speaks for another client, so nobody can impersonate a caret', async () => {
-    const { name } = await createDocument(server.url);
-    const bob = connectClient(server.wsUrl, name);
+    const { name } = await createDocument(admin, espaceId);
+    const bob = connectAs(admin, server.wsUrl, name);
     clients.push(bob);
     await expect.poll(() => isSettled(bob)).toBe(true);
 
@@ -112,7 +116,7 @@ describe('websocket input the server must refuse', () => {
   });
 
   it('refuses an oversized awareness state', async () => {
-    const { name } = await createDocument(server.url);
+    const { name } = await createDocument(admin, espaceId);
     const raw = await authenticated(name);
     raw.sendAwareness(name, awarenessUpdate(333, { user: { name: 'x'.repeat(10_000) } }));
     await expect.poll(() => raw.frames.some((f) => f.type === Msg.Close)).toBe(true);
@@ -121,11 +125,13 @@ describe('websocket input the server must refuse', () => {
 });
 
 describe('/api bodies', () => {
-  const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
-    fetch(`${server.url}/api/documents`, { method: 'POST', headers, body });
+  const post = (body: string) =>
+    admin.fetch('/api/documents', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const count = async () =>
+    ((await (await admin.fetch('/api/documents')).json()) as { documents: unknown[] }).documents.length;
 
   it('answers 400 with the French reason for each invalid field', async () => {
-    const response = await post(JSON.stringify({ title: '   ', kind: 'roman' }));
+    const response = await post(JSON.stringify({ title: '   ', kind: 'roman', espaceId }));
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: string; message: string; details: { path: string }[] };
     expect(body.error).toBe('invalid_input');
@@ -142,13 +148,10 @@ describe('/api bodies', () => {
   });
 
   it('answers 413 for an oversized body and stores nothing', async () => {
-    const before = ((await (await fetch(`${server.url}/api/documents`)).json()) as { documents: unknown[] })
-      .documents.length;
-    const response = await post(JSON.stringify({ title: 'x'.repeat(300_000), kind: 'fiche' }));
+    const before = await count();
+    const response = await post(JSON.stringify({ title: 'x'.repeat(300_000), kind: 'fiche', espaceId }));
     expect(response.status).toBe(413);
-    const after = ((await (await fetch(`${server.url}/api/documents`)).json()) as { documents: unknown[] })
-      .documents.length;
-    expect(after).toBe(before);
+    expect(await count()).toBe(before);
   });
 
   it('answers 404 in JSON for an unknown API path', async () => {
@@ -158,11 +161,9 @@ describe('/api bodies', () => {
   });
 
   it('creates a document and lists it with its collaborative name', async () => {
-    const created = await createDocument(server.url, 'Pair-aidance en santé mentale', 'fiche');
+    const created = await createDocument(admin, espaceId, 'Pair-aidance en santé mentale', 'fiche');
     expect(created.name).toBe(`doc.${created.id}`);
-    const list = (await (await fetch(`${server.url}/api/documents`)).json()) as {
-      documents: { id: string }[];
-    };
+    const list = (await (await admin.fetch('/api/documents')).json()) as { documents: { id: string }[] };
     expect(list.documents.map((d) => d.id)).toContain(created.id);
     const health = await fetch(`${server.url}/api/health`);
     expect(await health.json()).toEqual({ status: 'ok' });

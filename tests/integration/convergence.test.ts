@@ -1,14 +1,18 @@
 import { ydocToText } from '@essaim/editor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { connectClient, isSettled, type NodeClient } from '../support/provider.js';
-import { createDocument, startTestServer, type TestServer } from '../support/server.js';
+import { createDocument, setupInstance, type Session } from '../support/accounts.js';
+import { connectAs, isSettled, type NodeClient } from '../support/provider.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
+let admin: Session;
+let espaceId: string;
 const clients: NodeClient[] = [];
 
 beforeAll(async () => {
   server = await startTestServer();
+  ({ admin, espaceId } = await setupInstance(server.url));
 });
 
 afterAll(async () => {
@@ -17,7 +21,7 @@ afterAll(async () => {
 });
 
 function open(name: string): NodeClient {
-  const client = connectClient(server.wsUrl, name);
+  const client = connectAs(admin, server.wsUrl, name);
   clients.push(client);
   return client;
 }
@@ -36,7 +40,7 @@ function paragraphText(ydoc: Y.Doc): Y.XmlText {
 
 describe('two people editing one document', () => {
   it('see each other’s edits in both directions', async () => {
-    const { name } = await createDocument(server.url);
+    const { name } = await createDocument(admin, espaceId);
     const alice = open(name);
     const bob = open(name);
     await expect.poll(() => isSettled(alice) && isSettled(bob)).toBe(true);
@@ -48,7 +52,7 @@ describe('two people editing one document', () => {
   });
 
   it('converge when both type in the same paragraph at the same moment', async () => {
-    const { name } = await createDocument(server.url);
+    const { name } = await createDocument(admin, espaceId);
     const alice = open(name);
     const bob = open(name);
     await expect.poll(() => isSettled(alice) && isSettled(bob)).toBe(true);

@@ -1,14 +1,9 @@
-import { openDatabase, sqliteCollabStore, mergeStored } from '@essaim/server/storage';
+import { applyStored, openDatabase, sqliteCollabStore } from '@essaim/server/storage';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { connectClient, isSettled, type NodeClient } from '../support/provider.js';
-import {
-  createDocument,
-  spawnServer,
-  startTestServer,
-  tempDataDir,
-  type ChildServer,
-} from '../support/server.js';
+import { atAddress, writableDocument, type Session } from '../support/accounts.js';
+import { connectAs, isSettled, type NodeClient } from '../support/provider.js';
+import { spawnServer, startTestServer, tempDataDir, type ChildServer } from '../support/server.js';
 
 const open: NodeClient[] = [];
 const children: ChildServer[] = [];
@@ -18,8 +13,8 @@ afterEach(() => {
   for (const child of children.splice(0)) child.process.kill('SIGKILL');
 });
 
-function connect(wsUrl: string, name: string, ydoc?: Y.Doc): NodeClient {
-  const client = connectClient(wsUrl, name, ydoc ? { ydoc } : {});
+function connect(session: Session, wsUrl: string, name: string, ydoc?: Y.Doc): NodeClient {
+  const client = connectAs(session, wsUrl, name, ydoc ? { ydoc } : {});
   open.push(client);
   return client;
 }
@@ -76,8 +71,7 @@ function storedText(dataDir: string, documentId: string): string {
   const db = openDatabase(`${dataDir}/essaim.sqlite`, { synchronous: 'NORMAL' });
   try {
     const ydoc = new Y.Doc();
-    const merged = mergeStored(sqliteCollabStore(db).load(documentId));
-    if (merged) Y.applyUpdate(ydoc, merged);
+    applyStored(ydoc, sqliteCollabStore(db).load(documentId));
     return ydoc.getText('t').toString();
   } finally {
     db.close();
@@ -88,8 +82,8 @@ describe('durability of accepted edits', () => {
   it('keeps a document’s content across a graceful restart, compacted into one state', async () => {
     const dataDir = tempDataDir();
     const first = await startTestServer({ dataDir });
-    const { id, name } = await createDocument(first.url);
-    const alice = connect(first.wsUrl, name);
+    const { admin, id, name } = await writableDocument(first.url);
+    const alice = connect(admin, first.wsUrl, name);
     alice.text.insert(0, 'Aller-vers : maraudes sociales en Gironde.');
     await expect.poll(() => isSettled(alice)).toBe(true);
     alice.destroy();
@@ -100,7 +94,7 @@ describe('durability of accepted edits', () => {
     db.close();
 
     const second = await startTestServer({ dataDir });
-    const bob = connect(second.wsUrl, name);
+    const bob = connect(atAddress(admin, second.url), second.wsUrl, name);
     await expect.poll(() => bob.text.toString()).toBe('Aller-vers : maraudes sociales en Gironde.');
     bob.destroy();
     await second.stop();
@@ -110,8 +104,8 @@ describe('durability of accepted edits', () => {
     const dataDir = tempDataDir();
     const server = await spawnServer(dataDir);
     children.push(server);
-    const { id, name } = await createDocument(server.url);
-    const alice = connect(server.wsUrl, name);
+    const { admin, id, name } = await writableDocument(server.url);
+    const alice = connect(admin, server.wsUrl, name);
     alice.text.insert(0, 'Développement du pouvoir d’agir.');
     await expect.poll(() => isSettled(alice)).toBe(true);
 
@@ -136,7 +130,7 @@ describe('durability of accepted edits', () => {
       const dataDir = tempDataDir();
       const server = await spawnServer(dataDir);
       children.push(server);
-      const { id, name } = await createDocument(server.url);
+      const { admin, id, name } = await writableDocument(server.url);
 
       let killedWith: { a: string[]; b: string[]; seenByA: Set<string>; seenByB: Set<string> } | undefined;
       const kill = (): void => {
@@ -153,8 +147,8 @@ describe('durability of accepted edits', () => {
       const onConfirmed = (t: Typist): void => {
         if (atAck && t.confirmed >= killAfterConfirmed) kill();
       };
-      const typistA = new Typist(connect(server.wsUrl, name), 'A', onConfirmed);
-      const typistB = new Typist(connect(server.wsUrl, name), 'B', onConfirmed);
+      const typistA = new Typist(connect(admin, server.wsUrl, name), 'A', onConfirmed);
+      const typistB = new Typist(connect(admin, server.wsUrl, name), 'B', onConfirmed);
       await expect.poll(() => isSettled(typistA.client) && isSettled(typistB.client)).toBe(true);
       typistA.start(2);
       typistB.start(3);
@@ -188,9 +182,10 @@ describe('durability of accepted edits', () => {
       typistB.client.destroy();
       const restarted = await spawnServer(dataDir);
       children.push(restarted);
-      const a = connect(restarted.wsUrl, name, typistA.client.ydoc);
-      const b = connect(restarted.wsUrl, name, typistB.client.ydoc);
-      const reader = connect(restarted.wsUrl, name);
+      const again = atAddress(admin, restarted.url);
+      const a = connect(again, restarted.wsUrl, name, typistA.client.ydoc);
+      const b = connect(again, restarted.wsUrl, name, typistB.client.ydoc);
+      const reader = connect(again, restarted.wsUrl, name);
       const everyToken = [...typistA.tokens, ...typistB.tokens].sort();
       await expect
         .poll(() => [...tokensIn(reader.text.toString())].sort(), { timeout: 20_000 })

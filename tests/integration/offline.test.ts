@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectClient, isSettled, type NodeClient } from '../support/provider.js';
-import { createDocument, startTestServer, type TestServer } from '../support/server.js';
+import { createDocument, setupInstance, type Session } from '../support/accounts.js';
+import { connectAs, isSettled, type NodeClient } from '../support/provider.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
+let admin: Session;
+let espaceId: string;
 const clients: NodeClient[] = [];
 
 beforeAll(async () => {
   server = await startTestServer();
+  ({ admin, espaceId } = await setupInstance(server.url));
 });
 
 afterAll(async () => {
@@ -16,9 +20,9 @@ afterAll(async () => {
 
 describe('a person who loses the connection', () => {
   it('keeps editing offline, and both sides’ edits merge when the connection comes back', async () => {
-    const { name } = await createDocument(server.url);
-    const alice = connectClient(server.wsUrl, name);
-    const bob = connectClient(server.wsUrl, name);
+    const { name } = await createDocument(admin, espaceId);
+    const alice = connectAs(admin, server.wsUrl, name);
+    const bob = connectAs(admin, server.wsUrl, name);
     clients.push(alice, bob);
     alice.text.insert(0, 'Pair-aidance. ');
     await expect.poll(() => bob.text.toString()).toBe('Pair-aidance. ');
@@ -40,7 +44,7 @@ describe('a person who loses the connection', () => {
     expect(alice.text.toString()).toContain('Pair-aidance.');
 
     // And the server stored the merged result for the next person.
-    const carol = connectClient(server.wsUrl, name);
+    const carol = connectAs(admin, server.wsUrl, name);
     clients.push(carol);
     await expect.poll(() => carol.text.toString()).toBe(alice.text.toString());
   });

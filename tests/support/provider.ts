@@ -15,10 +15,20 @@ export interface NodeClient {
  * A real HocuspocusProvider over a real websocket, as a browser would have, but in Node.
  * `ydoc` can be passed to keep edits across a simulated reconnect.
  */
+/** A provider for a logged-in person: it fetches a fresh websocket token at each (re)connection. */
+export function connectAs(
+  session: { collabToken(): Promise<string> },
+  wsUrl: string,
+  name: string,
+  options: { ydoc?: Y.Doc } = {},
+): NodeClient {
+  return connectClient(wsUrl, name, { ...options, token: () => session.collabToken() });
+}
+
 export function connectClient(
   wsUrl: string,
   name: string,
-  options: { ydoc?: Y.Doc; token?: string } = {},
+  options: { ydoc?: Y.Doc; token?: string | (() => Promise<string>) } = {},
 ): NodeClient {
   const ydoc = options.ydoc ?? new Y.Doc();
   const socket = new HocuspocusProviderWebsocket({

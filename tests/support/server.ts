@@ -83,19 +83,3 @@ export async function spawnServer(dataDir: string, env: Record<string, string> =
   });
   return { process: child, url, wsUrl: `${url.replace('http', 'ws')}/collab`, exited };
 }
-
-/** Creates a document through the public API and returns its id and collaborative name. */
-export async function createDocument(
-  baseUrl: string,
-  title = 'Conférences familiales en Ardèche',
-  kind: 'fiche' | 'synthese' = 'fiche',
-): Promise<{ id: string; name: string }> {
-  const response = await fetch(`${baseUrl}/api/documents`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ title, kind }),
-  });
-  if (response.status !== 201)
-    throw new Error(`création refusée : ${response.status} ${await response.text()}`);
-  return (await response.json()) as { id: string; name: string };
-}

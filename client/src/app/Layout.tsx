@@ -1,11 +1,18 @@
-import { Outlet, useLocation } from 'react-router';
+import { useState } from 'react';
+import { Outlet, useLocation, useNavigate } from 'react-router';
+import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Footer } from '@codegouvfr/react-dsfr/Footer';
-import { Header } from '@codegouvfr/react-dsfr/Header';
+import { Header, type HeaderProps } from '@codegouvfr/react-dsfr/Header';
 import { headerFooterDisplayItem } from '@codegouvfr/react-dsfr/Display';
+import { createModal } from '@codegouvfr/react-dsfr/Modal';
+import type { MainNavigationProps } from '@codegouvfr/react-dsfr/MainNavigation';
 import { SkipLinks } from '@codegouvfr/react-dsfr/SkipLinks';
-import { DisplayNameModal, displayNameModal } from '../features/identity/DisplayNameModal.js';
-import { identityMessages } from '../features/identity/messages.js';
-import { useIdentity } from '../features/identity/useIdentity.js';
+import { fr } from '@codegouvfr/react-dsfr';
+import type { UserDto } from '@essaim/protocol';
+import { authMessages } from '../features/auth/messages.js';
+import { useSession, type CurrentEspace } from '../features/auth/session.js';
+import { ConfirmDialog } from '../shared/ConfirmDialog.js';
+import { openDocumentsHavePendingChanges } from '../shared/localData.js';
 import { appMessages as m } from './messages.js';
 
 const brandTop = (
@@ -17,10 +24,105 @@ const brandTop = (
 );
 const homeLinkProps = { to: '/', title: m.homeLinkTitle };
 
+/** Asked before logging out when edits made here may not have reached the server yet. */
+const unsentModal = createModal({ id: 'modale-deconnexion', isOpenedByDefault: false });
+
+/**
+ * The main navigation of a logged-in person: the espace they work in (a switcher when they have
+ * several), its documents and people, and the administration for administrators.
+ */
+function navigationFor(
+  user: UserDto,
+  current: CurrentEspace | null,
+  pathname: string,
+): MainNavigationProps.Item[] {
+  const items: MainNavigationProps.Item[] = [];
+  const espace = current ?? user.espaces[0] ?? null;
+  const others = user.espaces.filter((e) => e.id !== espace?.id);
+  if (espace && (others.length > 0 || user.isAdmin)) {
+    items.push({
+      text: m.navEspaceSwitcher(espace.name),
+      menuLinks: [
+        ...[espace, ...others].map((e) => ({
+          text: e.name,
+          linkProps: { to: `/espaces/${e.id}` },
+          isActive: e.id === espace.id,
+        })),
+        ...(user.isAdmin ? [{ text: m.navAllEspaces, linkProps: { to: '/espaces' } }] : []),
+      ],
+    });
+  }
+  if (espace) {
+    const base = `/espaces/${espace.id}`;
+    items.push(
+      {
+        text: m.navDocuments,
+        linkProps: { to: base },
+        isActive: pathname === base || pathname.startsWith('/documents/'),
+      },
+      {
+        text: m.navPeople,
+        linkProps: { to: `${base}/personnes` },
+        isActive: pathname === `${base}/personnes`,
+      },
+    );
+  } else {
+    items.push({ text: m.navEspaces, linkProps: { to: '/espaces' }, isActive: pathname === '/espaces' });
+  }
+  if (user.isAdmin) {
+    items.push({
+      text: m.navAdmin,
+      linkProps: { to: '/administration' },
+      isActive: pathname.startsWith('/administration'),
+    });
+  }
+  return items;
+}
+
 /** The page frame: skip links, DSFR header with navigation, main landmark, footer. */
 export function Layout() {
   const { pathname } = useLocation();
-  const identity = useIdentity();
+  const navigate = useNavigate();
+  const session = useSession();
+  const { user, me, signingOut, currentEspace } = session;
+  const [signOutError, setSignOutError] = useState<string | null>(null);
+
+  const signOut = async () => {
+    setSignOutError(null);
+    try {
+      await session.signOut();
+      navigate('/connexion', { replace: true });
+    } catch (error) {
+      setSignOutError(error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  const quickAccessItems: HeaderProps['quickAccessItems'] = user
+    ? [
+        <span key="compte" className={fr.cx('fr-btn', 'fr-icon-account-circle-line') + ' essaim-account'}>
+          <span className="fr-sr-only">{authMessages.accountPrefix} </span>
+          {user.name}
+        </span>,
+        {
+          iconId: 'fr-icon-logout-box-r-line',
+          text: signingOut ? authMessages.signingOut : authMessages.signOut,
+          buttonProps: {
+            type: 'button',
+            onClick: () => (openDocumentsHavePendingChanges() ? unsentModal.open() : void signOut()),
+            disabled: signingOut,
+          },
+        },
+      ]
+    : me.setupNeeded || pathname === '/connexion'
+      ? []
+      : [
+          {
+            iconId: 'fr-icon-account-circle-line',
+            text: authMessages.loginSubmit,
+            linkProps: { to: '/connexion' },
+          },
+        ];
+
   return (
     <>
       <SkipLinks
@@ -34,25 +136,30 @@ export function Layout() {
         serviceTitle={m.serviceTitle}
         serviceTagline={m.serviceTagline}
         homeLinkProps={homeLinkProps}
-        quickAccessItems={[
-          {
-            iconId: 'fr-icon-user-line',
-            text: identity
-              ? identityMessages.headerButton(identity.name)
-              : identityMessages.headerButtonEmpty,
-            buttonProps: { ...displayNameModal.buttonProps, type: 'button' },
-          },
-        ]}
-        navigation={[
-          {
-            text: m.navDocuments,
-            linkProps: { to: '/' },
-            isActive: pathname === '/' || pathname.startsWith('/documents/'),
-          },
-        ]}
+        quickAccessItems={quickAccessItems}
+        navigation={user ? navigationFor(user, currentEspace, pathname) : undefined}
       />
       <main id="contenu" tabIndex={-1} className="essaim-main">
-        <Outlet />
+        {signOutError && (
+          <div className={fr.cx('fr-container', 'fr-mt-4w')}>
+            <Alert
+              severity="error"
+              as="h2"
+              title={authMessages.signOutErrorTitle}
+              description={signOutError}
+              closable
+              onClose={() => setSignOutError(null)}
+            />
+          </div>
+        )}
+        {signingOut ? (
+          // Pages (and the documents they keep open) are closed before the local copies are erased.
+          <div className={fr.cx('fr-container', 'fr-py-6w')}>
+            <p role="status">{authMessages.signingOut}</p>
+          </div>
+        ) : (
+          <Outlet />
+        )}
       </main>
       <Footer
         id="pied-de-page"
@@ -63,7 +170,15 @@ export function Layout() {
         contentDescription={m.footerDescription}
         bottomItems={[headerFooterDisplayItem]}
       />
-      <DisplayNameModal />
+      <ConfirmDialog
+        modal={unsentModal}
+        title={authMessages.unsentTitle}
+        confirmLabel={authMessages.unsentConfirm}
+        cancelLabel={authMessages.unsentCancel}
+        onConfirm={() => void signOut()}
+      >
+        <p>{authMessages.unsentText}</p>
+      </ConfirmDialog>
     </>
   );
 }

@@ -4,7 +4,12 @@ export const appMessages = {
   serviceTitle: 'Essaim',
   serviceTagline: 'Pratiques émergentes du travail social : la base de connaissances collaborative du HCTS',
   homeLinkTitle: 'Accueil — Essaim, base de connaissances du Haut Conseil du travail social',
-  navDocuments: 'Fiches et synthèses',
+  navDocuments: 'Documents',
+  navPeople: 'Personnes',
+  navAdmin: 'Administration',
+  navAllEspaces: 'Tous les espaces',
+  navEspaces: 'Espaces de travail',
+  navEspaceSwitcher: (name: string) => `Espace : ${name}`,
   skipToContent: 'Contenu',
   skipToFooter: 'Pied de page',
   footerDescription:
@@ -13,8 +18,8 @@ export const appMessages = {
   notFoundTitle: 'Page non trouvée',
   notFoundCode: 'Erreur 404',
   notFoundLead:
-    'La page que vous cherchez est introuvable. Vérifiez l’adresse saisie, ou revenez à la liste des documents.',
-  backHome: 'Retour à la liste des documents',
+    'La page que vous cherchez est introuvable. Vérifiez l’adresse saisie, ou revenez à l’accueil.',
+  backHome: 'Retour à l’accueil',
   chunkErrorTitle: 'La page n’a pas pu être chargée',
   chunkErrorLead:
     'Une partie de l’application n’a pas pu être téléchargée, peut-être à cause d’une coupure de réseau ou d’une mise à jour. Rechargez la page pour réessayer.',

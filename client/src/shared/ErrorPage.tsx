@@ -13,11 +13,22 @@ export interface ErrorPageProps {
   /** Offer « Réessayer » (for errors that may go away: network, server). */
   onRetry?: () => void;
   retryLabel?: string;
-  homeLabel: string;
+  /** The way out, when there is one: a link to `homeTo` (default `/`). */
+  homeLabel?: string;
+  homeTo?: string;
 }
 
 /** A whole page explaining what went wrong and what the person can do (DSFR error page pattern). */
-export function ErrorPage({ title, code, lead, children, onRetry, retryLabel, homeLabel }: ErrorPageProps) {
+export function ErrorPage({
+  title,
+  code,
+  lead,
+  children,
+  onRetry,
+  retryLabel,
+  homeLabel,
+  homeTo = '/',
+}: ErrorPageProps) {
   useDocumentTitle(title);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   return (
@@ -30,20 +41,24 @@ export function ErrorPage({ title, code, lead, children, onRetry, retryLabel, ho
           {code && <p className={fr.cx('fr-text--sm', 'fr-mb-3w')}>{code}</p>}
           <p className={fr.cx('fr-text--lead', 'fr-mb-3w')}>{lead}</p>
           {children}
-          <ul className={fr.cx('fr-btns-group', 'fr-btns-group--inline-md')}>
-            {onRetry && (
-              <li>
-                <Button iconId="fr-icon-refresh-line" onClick={onRetry}>
-                  {retryLabel}
-                </Button>
-              </li>
-            )}
-            <li>
-              <Button priority={onRetry ? 'secondary' : 'primary'} linkProps={{ to: '/' }}>
-                {homeLabel}
-              </Button>
-            </li>
-          </ul>
+          {(onRetry || homeLabel) && (
+            <ul className={fr.cx('fr-btns-group', 'fr-btns-group--inline-md')}>
+              {onRetry && (
+                <li>
+                  <Button iconId="fr-icon-refresh-line" onClick={onRetry}>
+                    {retryLabel}
+                  </Button>
+                </li>
+              )}
+              {homeLabel && (
+                <li>
+                  <Button priority={onRetry ? 'secondary' : 'primary'} linkProps={{ to: homeTo }}>
+                    {homeLabel}
+                  </Button>
+                </li>
+              )}
+            </ul>
+          )}
         </div>
       </div>
     </div>

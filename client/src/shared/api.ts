@@ -18,6 +18,23 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Called when the server answers 401 to an authenticated call: the session ended (expired, logged
+ * out elsewhere, account disabled). The session context sends the person back to the login page.
+ * Routes that are public or that log in (`/auth/…`, `/invitations/…`) answer 401 for their own
+ * reasons and are left to their pages.
+ */
+let sessionLostListener: (() => void) | null = null;
+
+export function onSessionLost(listener: () => void): () => void {
+  sessionLostListener = listener;
+  return () => {
+    if (sessionLostListener === listener) sessionLostListener = null;
+  };
+}
+
+const OWN_401 = /^\/(auth|invitations)\//;
+
 const NETWORK_ERROR: ApiErrorDto = {
   error: 'network',
   message: 'Le serveur est injoignable. Vérifiez votre connexion puis réessayez.',
@@ -54,8 +71,10 @@ export async function apiFetch<T>(path: string, init: RequestInit & { json?: unk
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw new ApiError(0, NETWORK_ERROR);
   }
-  const body: unknown = await response.json().catch(() => undefined);
+  // 204 (logout, disable…) has no body: `undefined` is then the answer.
+  const body: unknown = response.status === 204 ? undefined : await response.json().catch(() => undefined);
   if (!response.ok) {
+    if (response.status === 401 && !OWN_401.test(path)) sessionLostListener?.();
     throw new ApiError(
       response.status,
       isApiErrorDto(body)

@@ -1,20 +1,82 @@
 import { describe, expect, it } from 'vitest';
-import { can, collabAccess, type Action } from './access.js';
+import { can, collabAccess, type Action, type Actor } from './access.js';
+import type { EspaceRole } from './roles.js';
 
-const guest = { kind: 'guest' } as const;
-const doc = { type: 'document', id: 'd' } as const;
+const E = 'espace-1';
+const OTHER = 'espace-2';
+const ME = 'user-me';
 
-describe('can()', () => {
-  it.each<[Action, boolean]>([
-    ['document.list', true],
-    ['document.create', true],
-    ['document.read', true],
-    ['document.edit', true],
-  ])('lets a guest (before accounts exist) perform %s: %s', (action, expected) => {
-    expect(can(guest, action, doc)).toBe(expected);
+const user = (roles: [string, EspaceRole][], isAdmin = false): Actor => ({
+  kind: 'user',
+  userId: ME,
+  isAdmin,
+  roles: new Map(roles),
+});
+
+const actors: Record<string, Actor> = {
+  anonyme: { kind: 'anonymous' },
+  administrateur: user([], true),
+  animateur: user([[E, 'animateur']]),
+  'rapporteur assigné': user([[E, 'rapporteur']]),
+  'rapporteur non assigné': user([[E, 'rapporteur']]),
+  membre: user([[E, 'membre']]),
+  'membre d’un autre espace': user([[OTHER, 'animateur']]),
+};
+
+const assignedDoc = { type: 'document', espaceId: E, documentId: 'd', assignees: [ME] } as const;
+const unassignedDoc = {
+  type: 'document',
+  espaceId: E,
+  documentId: 'd',
+  assignees: ['someone-else'],
+} as const;
+const docFor = (who: string) => (who === 'rapporteur non assigné' ? unassignedDoc : assignedDoc);
+
+// Expected answers, one column per actor above, in the same order.
+const matrix: [Action, boolean[]][] = [
+  //                          anon  admin  anim   rapA   rapN   memb   other
+  ['espace.create', /*    */ [false, true, false, false, false, false, false]],
+  ['espace.listAll', /*   */ [false, true, false, false, false, false, false]],
+  ['user.manage', /*      */ [false, true, false, false, false, false, false]],
+  ['audit.read', /*       */ [false, true, false, false, false, false, false]],
+  ['espace.read', /*      */ [false, true, true, true, true, true, false]],
+  ['espace.manageMembers', [false, true, true, false, false, false, false]],
+  ['document.list', /*    */ [false, true, true, true, true, true, false]],
+  ['document.create', /*  */ [false, false, true, true, true, false, false]],
+  ['document.read', /*    */ [false, true, true, true, true, true, false]],
+  ['document.edit', /*    */ [false, false, true, true, false, false, false]],
+  ['document.comment', /* */ [false, false, true, true, true, true, false]],
+  ['document.assign', /*  */ [false, false, true, false, false, false, false]],
+  ['document.archive', /* */ [false, false, true, false, false, false, false]],
+];
+
+const cases = matrix.flatMap(([action, expected]) =>
+  Object.keys(actors).map((who, i) => ({ action, who, expected: expected[i] as boolean })),
+);
+
+describe('can(): the authorization table', () => {
+  it.each(cases)('$who → $action : $expected', ({ action, who, expected }) => {
+    const actor = actors[who] as Actor;
+    const target =
+      action.startsWith('document.') && action !== 'document.list' && action !== 'document.create'
+        ? docFor(who)
+        : ['espace.create', 'espace.listAll', 'user.manage', 'audit.read'].includes(action)
+          ? { type: 'instance' as const }
+          : { type: 'espace' as const, espaceId: E };
+    expect(can(actor, action, target as never)).toBe(expected);
   });
+});
 
-  it('opens documents in write mode for a guest, derived from can()', () => {
-    expect(collabAccess(guest, 'd')).toBe('write');
+describe('collabAccess(): what a websocket gets', () => {
+  it.each([
+    ['animateur', 'write'],
+    ['rapporteur assigné', 'write'],
+    ['rapporteur non assigné', 'read'],
+    ['membre', 'read'],
+    ['administrateur', 'read'],
+    ['membre d’un autre espace', 'none'],
+    ['anonyme', 'none'],
+  ])('%s opens a document in %s mode', (who, expected) => {
+    expect(collabAccess(actors[who] as Actor, docFor(who))).toBe(expected);
   });
 });

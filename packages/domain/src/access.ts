@@ -1,38 +1,99 @@
+import type { EspaceRole } from './roles.js';
+
 /**
- * Every access decision of Essaim is taken here, for REST routes and websockets alike.
- *
- * Accounts do not exist yet: every visitor is a `guest` who may create, read and edit documents.
- * When accounts arrive, new actor kinds and roles are added to this table; callers keep calling
- * `can()` and do not change.
+ * Every access decision of Essaim is taken here, for REST routes and websockets alike: the
+ * transports translate `can()`'s answer into a status code or a read-only connection, and never
+ * decide by themselves.
  */
-export type Actor = { kind: 'guest' };
 
-export type Action = 'document.list' | 'document.create' | 'document.read' | 'document.edit';
+/** Who is asking. The public has no account; a user carries their roles, one per espace. */
+export type Actor =
+  | { kind: 'anonymous' }
+  | {
+      kind: 'user';
+      userId: string;
+      /** Instance administrator: creates espaces, manages accounts, reads the audit log. */
+      isAdmin: boolean;
+      /** Role in each espace the person belongs to, by espace id. */
+      roles: ReadonlyMap<string, EspaceRole>;
+    };
 
-/** What an action is about. Documents are named by id; listing and creating have no target. */
-export type Target = { type: 'instance' } | { type: 'document'; id: string };
+export type InstanceAction = 'espace.create' | 'espace.listAll' | 'user.manage' | 'audit.read';
+export type EspaceAction = 'espace.read' | 'espace.manageMembers' | 'document.list' | 'document.create';
+export type DocumentAction =
+  'document.read' | 'document.edit' | 'document.comment' | 'document.assign' | 'document.archive';
+export type Action = InstanceAction | EspaceAction | DocumentAction;
 
-const guestRights: ReadonlySet<Action> = new Set([
+/** What an action is about. A document target carries what the rules need to know of it. */
+export type Target =
+  | { type: 'instance' }
+  | { type: 'espace'; espaceId: string }
+  | { type: 'document'; espaceId: string; documentId: string; assignees: readonly string[] };
+
+type TargetFor<A extends Action> = A extends InstanceAction
+  ? { type: 'instance' }
+  : A extends EspaceAction
+    ? { type: 'espace'; espaceId: string }
+    : Extract<Target, { type: 'document' }>;
+
+/** What each role may do in its espace. Document editing is further limited to assignees. */
+const espaceRights: Record<EspaceRole, ReadonlySet<EspaceAction | DocumentAction>> = {
+  animateur: new Set([
+    'espace.read',
+    'espace.manageMembers',
+    'document.list',
+    'document.create',
+    'document.read',
+    'document.edit',
+    'document.comment',
+    'document.assign',
+    'document.archive',
+  ]),
+  rapporteur: new Set([
+    'espace.read',
+    'document.list',
+    'document.create',
+    'document.read',
+    'document.edit',
+    'document.comment',
+  ]),
+  membre: new Set(['espace.read', 'document.list', 'document.read', 'document.comment']),
+};
+
+/** Administrators run the instance; they see espaces to help, but write no text without a role. */
+const adminRights: ReadonlySet<Action> = new Set([
+  'espace.create',
+  'espace.listAll',
+  'user.manage',
+  'audit.read',
+  'espace.read',
+  'espace.manageMembers',
   'document.list',
-  'document.create',
   'document.read',
-  'document.edit',
 ]);
 
 /** The single decision function: may this actor do this action on this target? */
-export function can(actor: Actor, action: Action, _target: Target): boolean {
-  switch (actor.kind) {
-    case 'guest':
-      return guestRights.has(action);
+export function can<A extends Action>(actor: Actor, action: A, target: TargetFor<A>): boolean {
+  if (actor.kind === 'anonymous') return false;
+  if (actor.isAdmin && adminRights.has(action)) return true;
+  if (target.type === 'instance') return false;
+  const role = actor.roles.get(target.espaceId);
+  if (!role || !espaceRights[role].has(action as EspaceAction | DocumentAction)) return false;
+  // A rapporteur edits only the documents they are assigned to.
+  if (action === 'document.edit' && role === 'rapporteur' && target.type === 'document') {
+    return target.assignees.includes(actor.userId);
   }
+  return true;
 }
 
 /**
- * How a websocket opens a document: `write`, `read` (updates refused by the server) or `none`
- * (connection refused). Derived from `can()` so the two transports never disagree.
+ * How a websocket opens a document: `write`, `read` (the server refuses its updates) or `none`
+ * (refused). Derived from `can()` so the two transports never disagree.
  */
-export function collabAccess(actor: Actor, documentId: string): 'write' | 'read' | 'none' {
-  const target: Target = { type: 'document', id: documentId };
+export function collabAccess(
+  actor: Actor,
+  target: Extract<Target, { type: 'document' }>,
+): 'write' | 'read' | 'none' {
   if (!can(actor, 'document.read', target)) return 'none';
   return can(actor, 'document.edit', target) ? 'write' : 'read';
 }

@@ -6,6 +6,9 @@ export type DocumentKind = (typeof documentKinds)[number];
 
 /** Body of `POST /api/documents`. Titles are trimmed; an empty title is refused. */
 export const createDocumentInput = z.object({
+  espaceId: z
+    .string({ error: 'L’espace de travail est obligatoire.' })
+    .min(1, { error: 'L’espace de travail est obligatoire.' }),
   title: z
     .string({ error: 'Le titre doit être un texte.' })
     .trim()
@@ -21,6 +24,11 @@ export type CreateDocumentInput = z.infer<typeof createDocumentInput>;
 export interface DocumentDto {
   id: string;
   name: string;
+  espaceId: string | null;
+  /** Rapporteurs assigned to write this document. */
+  assignees: { userId: string; name: string }[];
+  /** What the caller may do with it. */
+  access: 'write' | 'read';
   title: string;
   kind: DocumentKind;
   createdAt: string;

@@ -32,3 +32,27 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 /** Standard code `ws` uses when a frame exceeds `maxPayload`. */
 export const MESSAGE_TOO_BIG = 1009;
+
+/**
+ * Stateless messages the server sends on a document connection (JSON strings). `access` tells an
+ * open editor that the person's rights changed while connected (role, assignment).
+ */
+export type ServerStatelessMessage = { type: 'access'; access: 'read' | 'write' };
+
+export function parseServerStateless(payload: string): ServerStatelessMessage | null {
+  try {
+    const value: unknown = JSON.parse(payload);
+    if (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as { type?: unknown }).type === 'access' &&
+      ((value as { access?: unknown }).access === 'read' ||
+        (value as { access?: unknown }).access === 'write')
+    ) {
+      return value as ServerStatelessMessage;
+    }
+  } catch {
+    // not ours
+  }
+  return null;
+}

@@ -1,7 +1,10 @@
-import type { Extension, onAuthenticatePayload } from '@hocuspocus/server';
-import { collabAccess, type Actor } from '@essaim/domain';
+import type { beforeHandleAwarenessPayload, Extension, onAuthenticatePayload } from '@hocuspocus/server';
+import { collabAccess } from '@essaim/domain';
 import { DenialReason, parseDocumentName } from '@essaim/protocol';
-import type { DocumentService } from '../services/documentService.js';
+import type { Config } from '../config.js';
+import { sessionTokenFrom } from '../http/session.js';
+import { colorFor } from '../services/crypto.js';
+import type { Services } from '../services/index.js';
 import type { CollabContext } from './context.js';
 
 /** Thrown to refuse a document; Hocuspocus sends `reason` to the client in a permission-denied message. */
@@ -12,23 +15,52 @@ class Denied extends Error {
 }
 
 /**
- * Decides whether a socket may open a document, and whether read-only. The decision itself is
- * `collabAccess()` from the domain, the same rule the REST routes apply.
+ * Who is on this socket and what they may do with the document. The session comes from the
+ * cookie of the upgrade request (browsers) or from a short-lived token (programs); the decision
+ * is `collabAccess()` from the domain, the same rule as the REST routes.
  */
 export class AuthenticationExtension implements Extension<CollabContext> {
   extensionName = 'authentication';
   priority = 1000;
 
-  constructor(private readonly documents: DocumentService) {}
+  constructor(
+    private readonly services: Services,
+    private readonly config: Config,
+  ) {}
 
   async onAuthenticate(data: onAuthenticatePayload<CollabContext>): Promise<Partial<CollabContext>> {
     const documentId = parseDocumentName(data.documentName);
-    if (!documentId || !this.documents.exists(documentId)) throw new Denied(DenialReason.DocumentNotFound);
-    const actor: Actor = { kind: 'guest' };
-    const access = collabAccess(actor, documentId);
+    if (!documentId) throw new Denied(DenialReason.DocumentNotFound);
+    const { auth } = this.services;
+    const session = data.token
+      ? auth.authenticateCollabToken(data.token)
+      : auth.authenticate(sessionTokenFrom(data.requestHeaders.get('cookie'), this.config));
+    if (!session) throw new Denied(DenialReason.Unauthorized);
+    const target = this.services.documents.accessTarget(documentId);
+    if (!target) throw new Denied(DenialReason.DocumentNotFound);
+    const access = collabAccess(session.actor, target);
     if (access === 'none') throw new Denied(DenialReason.Forbidden);
     data.connectionConfig.readOnly = access === 'read';
     data.context.socket.authenticated = true;
-    return { actor, documentId };
+    return {
+      userId: session.user.id,
+      sessionId: session.session.id,
+      documentId,
+      user: { id: session.user.id, name: session.user.name, color: colorFor(session.user.id) },
+    };
+  }
+
+  /** Carets and presence show the account's real name and colour, whatever the client claims. */
+  async beforeHandleAwareness({
+    context,
+    states,
+  }: beforeHandleAwarenessPayload<CollabContext>): Promise<void> {
+    const user = context?.user;
+    if (!user) return;
+    for (const state of states.values()) {
+      if (state && typeof state === 'object' && 'user' in state) {
+        state.user = { ...(state.user as object), name: user.name, color: user.color, id: user.id };
+      }
+    }
   }
 }

@@ -9,20 +9,13 @@ import { parseDocumentName } from '@essaim/protocol';
 import * as Y from 'yjs';
 import type { Logger } from '../logger.js';
 import type { DocumentService } from '../services/documentService.js';
-import { mergeStored, type CollabStore } from '../storage/collabStore.js';
+import { applyStored, type CollabStore } from '../storage/collabStore.js';
 import type { CollabContext } from './context.js';
 
 export interface PersistenceOptions {
   store: CollabStore;
-  documents: DocumentService;
+  documents: Pick<DocumentService, 'markChanged'>;
   logger: Logger;
-  /**
-   * Called when an accepted update cannot be written to the log. The process must not
-   * acknowledge an update it could not make durable, so the default in main.ts stops the server
-   * at once: outgoing frames are deferred (see transport.ts), the sender never gets its
-   * acknowledgement and resends after the restart.
-   */
-  onFatal: (error: unknown) => void;
   /** Log rows beyond which a document is compacted as soon as it is loaded. */
   compactOnLoadThreshold?: number;
   /** First delay before retrying a failed compaction; doubles up to 30 s. */
@@ -36,9 +29,9 @@ const idOf = (documentName: string): string => {
 };
 
 /**
- * Durability of collaborative documents: every accepted update is appended to the log
- * synchronously (`onChange`), and the log is folded into the compacted state on the debounced
- * store and when the last client leaves.
+ * Durability of collaborative documents: every accepted update is appended to the log (`onChange`,
+ * committed before any acknowledgement or broadcast leaves), and the log is folded into the
+ * compacted state on the debounced store and when the last client leaves.
  */
 export class PersistenceExtension implements Extension<CollabContext> {
   extensionName = 'persistence';
@@ -51,8 +44,7 @@ export class PersistenceExtension implements Extension<CollabContext> {
   async onLoadDocument({ documentName, document }: onLoadDocumentPayload<CollabContext>): Promise<void> {
     const id = idOf(documentName);
     const stored = this.options.store.load(id);
-    const merged = mergeStored(stored);
-    if (merged) Y.applyUpdate(document, merged);
+    applyStored(document, stored);
     if (stored.updates.length > (this.options.compactOnLoadThreshold ?? 500)) {
       this.compact(id, document);
     }
@@ -61,12 +53,8 @@ export class PersistenceExtension implements Extension<CollabContext> {
   async onChange({ documentName, update, transactionOrigin }: onChangePayload<CollabContext>): Promise<void> {
     // Updates relayed from another instance were logged by the instance that accepted them.
     if (isTransactionOrigin(transactionOrigin) && transactionOrigin.source === 'redis') return;
-    try {
-      this.options.store.append(idOf(documentName), update);
-    } catch (error) {
-      this.options.logger.fatal({ err: error, documentName }, 'update could not be written to the log');
-      this.options.onFatal(error);
-    }
+    // Queued here, committed before any frame leaves the process (see transport.ts).
+    this.options.store.append(idOf(documentName), update);
   }
 
   async onStoreDocument({ documentName, document }: onStoreDocumentPayload<CollabContext>): Promise<void> {

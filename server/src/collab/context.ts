@@ -1,5 +1,3 @@
-import type { Actor } from '@essaim/domain';
-
 /** Per-socket state shared by every document opened on that socket (Hocuspocus copies the context shallowly). */
 export interface SocketState {
   /** Set once one document on the socket authenticated: the pre-authentication frame limit is lifted. */
@@ -9,6 +7,9 @@ export interface SocketState {
 /** What `onAuthenticate` puts in every collaborative connection's context. */
 export interface CollabContext {
   socket: SocketState;
-  actor?: Actor;
+  userId?: string;
+  sessionId?: string;
   documentId?: string;
+  /** The real identity shown on carets and in the presence list. */
+  user?: { id: string; name: string; color: string };
 }

@@ -1,19 +1,22 @@
 import { Hocuspocus } from '@hocuspocus/server';
+import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { DocumentService } from '../services/documentService.js';
-import type { CollabStore } from '../storage/collabStore.js';
+import type { Services } from '../services/index.js';
+import { AccessWatcher } from './AccessWatcher.js';
 import { AuthenticationExtension } from './AuthenticationExtension.js';
 import type { CollabContext } from './context.js';
 import { MessageGuardExtension } from './MessageGuardExtension.js';
 import { PersistenceExtension } from './PersistenceExtension.js';
 
 export interface CollabServerOptions {
-  documents: DocumentService;
-  store: CollabStore;
+  services: Services;
+  config: Config;
   logger: Logger;
-  /** See Config.flushDelay and docs/PERFORMANCE.md. */
-  flushDelay: false | number;
-  onFatal: (error: unknown) => void;
+}
+
+export interface CollabServer {
+  hocuspocus: Hocuspocus<CollabContext>;
+  access: AccessWatcher;
 }
 
 /**
@@ -21,14 +24,14 @@ export interface CollabServerOptions {
  * who may open a document, which messages are well-formed, how updates are made durable.
  * Comments, reviews and indexing will join this list as their own extensions.
  */
-export function createCollabServer(options: CollabServerOptions): Hocuspocus<CollabContext> {
-  return new Hocuspocus<CollabContext>({
+export function createCollabServer({ services, config, logger }: CollabServerOptions): CollabServer {
+  const hocuspocus = new Hocuspocus<CollabContext>({
     name: 'essaim',
     quiet: true,
     // Compaction timing only: durability comes from the synchronous update log.
     debounce: 2_000,
     maxDebounce: 10_000,
-    flushDelay: options.flushDelay,
+    flushDelay: config.flushDelay,
     // Idle sockets are closed after 30 s without traffic (providers ping more often).
     timeout: 30_000,
     // A socket that has not authenticated yet may buffer little and open few documents.
@@ -36,14 +39,16 @@ export function createCollabServer(options: CollabServerOptions): Hocuspocus<Col
     maxUnauthenticatedQueueMessages: 64,
     maxPendingDocuments: 16,
     extensions: [
-      new AuthenticationExtension(options.documents),
+      new AuthenticationExtension(services, config),
       new MessageGuardExtension(),
       new PersistenceExtension({
-        store: options.store,
-        documents: options.documents,
-        logger: options.logger.child({ component: 'persistence' }),
-        onFatal: options.onFatal,
+        store: services.collabStore,
+        documents: services.documents,
+        logger: logger.child({ component: 'persistence' }),
       }),
     ],
   });
+  const access = new AccessWatcher(hocuspocus, services, logger.child({ component: 'access' }));
+  access.start(config.collabRecheckMs);
+  return { hocuspocus, access };
 }

@@ -11,7 +11,9 @@ export const httpStatusOf: Record<DomainErrorKind, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  gone: 410,
   payload_too_large: 413,
+  rate_limited: 429,
 };
 
 /** Turns a zod failure into a domain error that lists every offending field in French. */
@@ -49,6 +51,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (domain) {
       const body: ApiErrorDto = { error: domain.kind, message: domain.message };
       if (domain.details) body.details = domain.details;
+      if (domain.retryAfterSeconds !== undefined)
+        res.setHeader('Retry-After', String(domain.retryAfterSeconds));
       res.status(httpStatusOf[domain.kind]).json(body);
       return;
     }

@@ -1,19 +1,69 @@
-import type { Db } from '../storage/db.js';
+import type { Logger } from '../logger.js';
+import { sqliteAccountRepository } from '../storage/accountRepository.js';
+import { sqliteAuditRepository } from '../storage/auditRepository.js';
 import { sqliteCollabStore, type CollabStore } from '../storage/collabStore.js';
+import type { Db } from '../storage/db.js';
 import { sqliteDocumentRepository } from '../storage/documentRepository.js';
+import { sqliteEspaceRepository } from '../storage/espaceRepository.js';
+import { sqliteSettingsRepository } from '../storage/settingsRepository.js';
+import { AccessEvents } from './accessEvents.js';
+import { Actors } from './actors.js';
+import { AuditService } from './auditService.js';
+import { AuthService, defaultAuthSettings, type AuthSettings } from './authService.js';
 import { DocumentService } from './documentService.js';
+import { EspaceService } from './espaceService.js';
+import { disabledMailer, smtpMailer } from './mailer.js';
+import { UserService } from './userService.js';
 
-/** Everything the transports need, built once per process over one database. */
+/** Everything the transports (HTTP, websocket, CLI) need, built once per process over one database. */
 export interface Services {
   db: Db;
+  actors: Actors;
+  auth: AuthService;
+  espaces: EspaceService;
   documents: DocumentService;
+  users: UserService;
+  audit: AuditService;
+  events: AccessEvents;
   collabStore: CollabStore;
 }
 
-export function buildServices(db: Db): Services {
+export interface ServiceOptions {
+  logger: Logger;
+  authSettings?: Partial<AuthSettings>;
+  smtp?: { url: string; from: string } | null;
+}
+
+export function buildServices(db: Db, options: ServiceOptions): Services {
+  const accounts = sqliteAccountRepository(db);
+  const espaceRepo = sqliteEspaceRepository(db);
+  const documentRepo = sqliteDocumentRepository(db);
+  const events = new AccessEvents();
+  const audit = new AuditService(sqliteAuditRepository(db));
+  const actors = new Actors(accounts, espaceRepo);
+  const mailer = options.smtp
+    ? smtpMailer(options.smtp.url, options.smtp.from, options.logger)
+    : disabledMailer;
+  const auth = new AuthService({
+    db,
+    accounts,
+    espaces: espaceRepo,
+    settings: sqliteSettingsRepository(db),
+    actors,
+    audit,
+    events,
+    mailer,
+    authSettings: { ...defaultAuthSettings, ...options.authSettings },
+  });
   return {
     db,
-    documents: new DocumentService(sqliteDocumentRepository(db)),
+    actors,
+    auth,
+    espaces: new EspaceService(db, espaceRepo, documentRepo, auth, actors, audit, events, mailer),
+    documents: new DocumentService(documentRepo, espaceRepo, audit, events),
+    users: new UserService(accounts, auth, audit, events),
+    audit,
+    events,
     collabStore: sqliteCollabStore(db),
   };
 }

@@ -10,11 +10,16 @@ export interface StoredDocument {
 /**
  * Durable storage of collaborative documents: an append-only update log plus a compacted state.
  *
- * `append` is synchronous on purpose: it runs in the server's update path, and the update is on
- * disk (in the WAL) before the sender's acknowledgement or any broadcast leaves the process.
+ * Group commit: `append` queues an update in memory and `commit` writes every queued update in one
+ * transaction. The websocket transport calls `commit` before any frame leaves the process, so an
+ * update is on disk (in the WAL) before its acknowledgement or its broadcast, at the cost of one
+ * SQLite transaction per event-loop turn instead of one per keystroke. Updates queued by other
+ * paths (server-side edits) are committed at the end of the turn anyway.
  */
 export interface CollabStore {
   append(documentId: string, update: Uint8Array): void;
+  /** Writes every queued update in one transaction. Throws if it cannot: nothing may then be acknowledged. */
+  commit(): void;
   load(documentId: string): StoredDocument;
   /**
    * Replaces state + log by `state` in one transaction. Only log rows up to `upToSeq` are removed,
@@ -49,32 +54,67 @@ export function sqliteCollabStore(db: Db): CollabStore {
     'SELECT COUNT(*) AS n FROM document_updates WHERE document_id = ?',
   );
   let highestSeq = lastSeq.get()?.seq ?? 0;
+  let queue: { documentId: string; update: Uint8Array; at: number }[] = [];
 
   const compact = db.transaction((documentId: string, blob: Uint8Array, upToSeq: number) => {
     upsertState.run(documentId, blob, new Date().toISOString());
     deleteLog.run(documentId, upToSeq);
   });
+  const writeBatch = db.transaction((batch: typeof queue) => {
+    for (const item of batch)
+      highestSeq = Number(append.run(item.documentId, item.update, item.at).lastInsertRowid);
+  });
+
+  const commit = (): void => {
+    if (queue.length === 0) return;
+    const batch = queue;
+    queue = [];
+    try {
+      writeBatch.immediate(batch);
+    } catch (error) {
+      queue = batch.concat(queue);
+      throw error;
+    }
+  };
 
   return {
     append(documentId, update) {
-      const result = append.run(documentId, update, Date.now());
-      highestSeq = Number(result.lastInsertRowid);
+      // Fallback for updates no socket flush will commit: the end of this turn. A failure there
+      // is an uncaught exception, and the process stops rather than lose what it accepted.
+      if (queue.length === 0) setImmediate(commit);
+      queue.push({ documentId, update, at: Date.now() });
     },
+    commit,
     load(documentId) {
+      commit();
       return {
         state: state.get(documentId)?.state ?? null,
         updates: log.all(documentId).map((r) => r.data),
       };
     },
-    compact: (documentId, blob, upToSeq) => compact.immediate(documentId, blob, upToSeq),
-    lastSeq: () => highestSeq,
-    pendingUpdates: (documentId) => pending.get(documentId)?.n ?? 0,
+    compact: (documentId, blob, upToSeq) => {
+      commit();
+      compact.immediate(documentId, blob, upToSeq);
+    },
+    lastSeq: () => {
+      commit();
+      return highestSeq;
+    },
+    pendingUpdates: (documentId) => {
+      commit();
+      return pending.get(documentId)?.n ?? 0;
+    },
   };
 }
 
-/** Merges a stored document into one Yjs update (state first, then the log in order). */
-export function mergeStored(stored: StoredDocument): Uint8Array | null {
-  const parts = stored.state ? [stored.state, ...stored.updates] : stored.updates;
-  if (parts.length === 0) return null;
-  return parts.length === 1 ? (parts[0] ?? null) : Y.mergeUpdates(parts);
+/**
+ * Loads a stored document into a Y.Doc: the state, then the log in order, in one transaction.
+ * (Applying rows one by one is about three times faster than `Y.mergeUpdates` on long logs.)
+ */
+export function applyStored(ydoc: Y.Doc, stored: StoredDocument, origin?: unknown): void {
+  if (!stored.state && stored.updates.length === 0) return;
+  ydoc.transact(() => {
+    if (stored.state) Y.applyUpdate(ydoc, stored.state);
+    for (const update of stored.updates) Y.applyUpdate(ydoc, update);
+  }, origin);
 }

@@ -1,5 +1,5 @@
 export { openDatabase, migrate, type Db } from './db.js';
-export { sqliteCollabStore, mergeStored, type CollabStore, type StoredDocument } from './collabStore.js';
+export { sqliteCollabStore, applyStored, type CollabStore, type StoredDocument } from './collabStore.js';
 export {
   sqliteDocumentRepository,
   type DocumentRepository,

@@ -40,4 +40,108 @@ export const migrations: Migration[] = [
       CREATE INDEX document_updates_by_document ON document_updates (document_id, seq);
     `,
   },
+  {
+    version: 2,
+    name: 'accounts, espaces, roles, assignments, invitations, resets, audit',
+    sql: `
+      CREATE TABLE users (
+        id            TEXT PRIMARY KEY,
+        email         TEXT NOT NULL UNIQUE,          -- stored lowercased
+        name          TEXT NOT NULL,
+        password_hash TEXT NOT NULL,                 -- scrypt, see services/passwords.ts
+        is_admin      INTEGER NOT NULL DEFAULT 0 CHECK (is_admin IN (0, 1)),
+        disabled_at   TEXT,
+        created_at    TEXT NOT NULL
+      ) STRICT;
+
+      -- The cookie holds a random token; only its SHA-256 is stored.
+      CREATE TABLE sessions (
+        id           TEXT PRIMARY KEY,               -- sha256(token), hex
+        user_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at   INTEGER NOT NULL,               -- epoch ms
+        last_seen_at INTEGER NOT NULL,
+        expires_at   INTEGER NOT NULL,
+        revoked_at   INTEGER,
+        user_agent   TEXT,
+        ip           TEXT
+      ) STRICT;
+      CREATE INDEX sessions_by_user ON sessions (user_id);
+
+      CREATE TABLE espaces (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE memberships (
+        espace_id  TEXT NOT NULL REFERENCES espaces(id) ON DELETE CASCADE,
+        user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        role       TEXT NOT NULL CHECK (role IN ('animateur', 'rapporteur', 'membre')),
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (espace_id, user_id)
+      ) STRICT;
+      CREATE INDEX memberships_by_user ON memberships (user_id);
+
+      ALTER TABLE documents ADD COLUMN espace_id TEXT REFERENCES espaces(id);
+      CREATE INDEX documents_by_espace ON documents (espace_id);
+
+      CREATE TABLE assignments (
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        user_id     TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        assigned_by TEXT REFERENCES users(id),
+        assigned_at TEXT NOT NULL,
+        PRIMARY KEY (document_id, user_id)
+      ) STRICT;
+      CREATE INDEX assignments_by_user ON assignments (user_id);
+
+      CREATE TABLE invitations (
+        id          TEXT PRIMARY KEY,
+        token_hash  TEXT NOT NULL UNIQUE,
+        espace_id   TEXT NOT NULL REFERENCES espaces(id) ON DELETE CASCADE,
+        email       TEXT NOT NULL,
+        role        TEXT NOT NULL CHECK (role IN ('animateur', 'rapporteur', 'membre')),
+        created_by  TEXT REFERENCES users(id),
+        created_at  INTEGER NOT NULL,
+        expires_at  INTEGER NOT NULL,
+        accepted_at INTEGER,
+        revoked_at  INTEGER
+      ) STRICT;
+      CREATE INDEX invitations_by_espace ON invitations (espace_id);
+
+      CREATE TABLE password_resets (
+        id         TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_by TEXT REFERENCES users(id),
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at    INTEGER
+      ) STRICT;
+
+      -- Failed logins, per account and per address, for rate limiting (shared by every process).
+      CREATE TABLE login_failures (
+        key TEXT NOT NULL,                            -- 'email:<email>' or 'ip:<address>'
+        at  INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX login_failures_by_key ON login_failures (key, at);
+
+      CREATE TABLE audit_log (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        at          TEXT NOT NULL,
+        actor_id    TEXT,                             -- null: the system, the CLI or an anonymous caller
+        action      TEXT NOT NULL,
+        target_type TEXT,
+        target_id   TEXT,
+        details     TEXT,                             -- JSON
+        ip          TEXT
+      ) STRICT;
+      CREATE INDEX audit_log_by_time ON audit_log (at);
+
+      -- Instance-wide settings shared by the server and the CLI (e.g. the token signing key).
+      CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

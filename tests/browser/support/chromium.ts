@@ -8,6 +8,7 @@ import {
   type BrowserContextOptions,
   type Page,
 } from 'playwright-core';
+import type { Session } from '../../support/accounts.js';
 import { repoRoot } from '../../support/server.js';
 
 /** Where screenshots go (gitignored); look at them, they are what people see. */
@@ -69,21 +70,18 @@ export interface PageProblems {
 /** A page whose errors and CSP violations are recorded, so tests can assert there are none. */
 export async function openPage(
   browser: Browser,
-  options: BrowserContextOptions & { displayName?: string } = {},
+  options: BrowserContextOptions & {
+    /** Opens the page logged in as this person (their session cookie, as after a login). */
+    as?: Session;
+  } = {},
 ): Promise<{ context: BrowserContext; page: Page; problems: PageProblems }> {
-  const { displayName, ...contextOptions } = options;
+  const { as, ...contextOptions } = options;
   const context = await browser.newContext({
     locale: 'fr-FR',
     viewport: { width: 1280, height: 900 },
     ...contextOptions,
   });
-  if (displayName !== undefined) {
-    // The name a person would have chosen on a previous visit.
-    await context.addInitScript(
-      (name: string) => window.localStorage.setItem('essaim.nom-affiche', name),
-      displayName,
-    );
-  }
+  if (as) await context.addCookies([sessionCookie(as)]);
   const page = await context.newPage();
   const problems: PageProblems = { errors: [], cspViolations: [] };
   page.on('console', (message) => {
@@ -93,6 +91,16 @@ export async function openPage(
   });
   page.on('pageerror', (error) => problems.errors.push(`${error.name}: ${error.message}`));
   return { context, page, problems };
+}
+
+/** The HttpOnly session cookie of a person logged in through the API, for a browser context. */
+export function sessionCookie(session: Session): { name: string; value: string; url: string } {
+  const separator = session.cookie.indexOf('=');
+  return {
+    name: session.cookie.slice(0, separator),
+    value: session.cookie.slice(separator + 1),
+    url: session.baseUrl,
+  };
 }
 
 /** `sha256-...` sources Chromium suggests in its CSP violation messages. */

@@ -6,6 +6,7 @@ import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import type { DocumentKind } from '@essaim/protocol';
 import { ApiError } from '../../shared/api.js';
+import { useFocusRequest } from '../../shared/useFocusRequest.js';
 import { createDocument } from './api.js';
 import { documentsMessages as m } from './messages.js';
 
@@ -31,8 +32,17 @@ function errorsFrom(error: unknown): FormErrors {
   return errors;
 }
 
-/** Creates a document (`POST /api/documents`) and opens it. The server validates; we show its words. */
-export function CreateDocumentForm() {
+/**
+ * Creates a document in an espace (`POST /api/documents`) and opens it. The server validates; we
+ * show its words. A rapporteur who creates a document is assigned to it.
+ */
+export function CreateDocumentForm({
+  espaceId,
+  rapporteur = false,
+}: {
+  espaceId: string;
+  rapporteur?: boolean;
+}) {
   const navigate = useNavigate();
   const id = useId();
   const [title, setTitle] = useState('');
@@ -40,6 +50,7 @@ export function CreateDocumentForm() {
   const [errors, setErrors] = useState<FormErrors>({});
   const [pending, setPending] = useState(false);
   const alertRef = useRef<HTMLDivElement>(null);
+  const requestFocus = useFocusRequest();
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -47,25 +58,30 @@ export function CreateDocumentForm() {
     setPending(true);
     setErrors({});
     try {
-      const created = await createDocument({ title, kind });
+      const created = await createDocument({ espaceId, title, kind });
       navigate(`/documents/${created.id}`);
     } catch (error) {
       const next = errorsFrom(error);
       setErrors(next);
       setPending(false);
       // Take the person to the first problem; its message is tied to the field (aria-describedby).
-      queueMicrotask(() => {
-        if (next.title) document.getElementById(`${id}-titre`)?.focus();
-        else if (next.kind) document.getElementById(`${id}-type`)?.focus();
-        else alertRef.current?.focus();
-      });
+      requestFocus(() =>
+        next.title
+          ? document.getElementById(`${id}-titre`)
+          : next.kind
+            ? document.getElementById(`${id}-type`)
+            : alertRef.current,
+      );
     }
   };
 
   return (
     <form onSubmit={submit} noValidate aria-labelledby={`${id}-legende`}>
       <h2 id={`${id}-legende`}>{m.createTitle}</h2>
-      <p className="fr-text--sm">{m.createIntro}</p>
+      <p className="fr-text--sm">
+        {m.createIntro}
+        {rapporteur && <> {m.createIntroRapporteur}</>}
+      </p>
       {errors.general && (
         <div ref={alertRef} tabIndex={-1}>
           <Alert

@@ -1,14 +1,33 @@
 import type { CreateDocumentInput, DocumentDto, DocumentListDto } from '@essaim/protocol';
 import { apiFetch } from '../../shared/api.js';
 
-export function listDocuments(signal?: AbortSignal): Promise<DocumentDto[]> {
-  return apiFetch<DocumentListDto>('/documents', { signal }).then((body) => body.documents);
+const documentPath = (id: string) => `/documents/${encodeURIComponent(id)}`;
+
+/** The documents of one espace the person may read. */
+export function listDocuments(espaceId: string, signal?: AbortSignal): Promise<DocumentDto[]> {
+  return apiFetch<DocumentListDto>(`/documents?espaceId=${encodeURIComponent(espaceId)}`, { signal }).then(
+    (body) => body.documents,
+  );
 }
 
 export function getDocument(id: string, signal?: AbortSignal): Promise<DocumentDto> {
-  return apiFetch<DocumentDto>(`/documents/${encodeURIComponent(id)}`, { signal });
+  return apiFetch<DocumentDto>(documentPath(id), { signal });
 }
 
 export function createDocument(input: CreateDocumentInput): Promise<DocumentDto> {
   return apiFetch<DocumentDto>('/documents', { method: 'POST', json: input });
+}
+
+/** Gives a rapporteur (or animateur) of the espace the right to write this document. */
+export function assignDocument(documentId: string, userId: string): Promise<DocumentDto> {
+  return apiFetch<DocumentDto>(`${documentPath(documentId)}/assignments`, {
+    method: 'POST',
+    json: { userId },
+  });
+}
+
+export function unassignDocument(documentId: string, userId: string): Promise<DocumentDto> {
+  return apiFetch<DocumentDto>(`${documentPath(documentId)}/assignments/${encodeURIComponent(userId)}`, {
+    method: 'DELETE',
+  });
 }

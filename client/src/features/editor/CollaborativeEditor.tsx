@@ -5,15 +5,21 @@ import { CollaborationCaret } from '@tiptap/extension-collaboration-caret';
 import { schemaExtensions } from '@essaim/editor';
 import { FRAGMENT } from '@essaim/protocol';
 import { fr } from '@codegouvfr/react-dsfr';
-import type { Identity } from '../identity/identityStore.js';
 import { renderCaret } from './caret.js';
 import { editorMessages as m } from './messages.js';
 import { Toolbar } from './Toolbar.js';
 import type { CollaborationSession } from './useCollaborationSession.js';
 
+/** How the person appears on carets: the account's name and colour (the server enforces them). */
+export interface CaretIdentity {
+  name: string;
+  color: string;
+}
+
 export interface CollaborativeEditorProps {
   session: CollaborationSession;
-  identity: Identity;
+  identity: CaretIdentity;
+  /** No typing, no toolbar: the server grants read access only. */
   readOnly: boolean;
 }
 
@@ -63,7 +69,7 @@ export function CollaborativeEditor({ session, identity, readOnly }: Collaborati
     [ydoc, provider],
   );
 
-  // A new display name is announced to the others without rebuilding the editor.
+  // A renamed account is announced to the others without rebuilding the editor.
   useEffect(() => {
     if (editor && !editor.isDestroyed)
       editor.commands.updateUser({ name: identity.name, color: identity.color });

@@ -1,34 +1,38 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useParams } from 'react-router';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Breadcrumb } from '@codegouvfr/react-dsfr/Breadcrumb';
+import { Notice } from '@codegouvfr/react-dsfr/Notice';
 import { fr } from '@codegouvfr/react-dsfr';
-import { DenialReason, isDocumentId, type DocumentDto } from '@essaim/protocol';
+import { DenialReason, isDocumentId, type DocumentDto, type UserDto } from '@essaim/protocol';
 import { ApiError } from '../../shared/api.js';
 import { ErrorPage } from '../../shared/ErrorPage.js';
+import { rememberDocument, rememberedDocument } from '../../shared/localData.js';
 import { useDocumentTitle } from '../../shared/useDocumentTitle.js';
 import { useFocusOnMount } from '../../shared/useFocusOnMount.js';
+import { useCurrentUser, useSession } from '../auth/session.js';
 import { getDocument } from '../documents/api.js';
 import { documentsMessages } from '../documents/messages.js';
-import { DisplayNameForm } from '../identity/DisplayNameForm.js';
-import type { Identity } from '../identity/identityStore.js';
-import { identityMessages } from '../identity/messages.js';
-import { useIdentity } from '../identity/useIdentity.js';
 import { PresenceList } from '../presence/PresenceList.js';
 import { CollaborativeEditor } from './CollaborativeEditor.js';
 import { ConnectionBadge } from './ConnectionBadge.js';
-import { rememberDocument, rememberedDocument } from './documentCache.js';
 import { editorMessages as m } from './messages.js';
-import { useCollaborationSession } from './useCollaborationSession.js';
+import {
+  useCollaborationSession,
+  useDocumentAccess,
+  type Access,
+  type CollaborationSession,
+} from './useCollaborationSession.js';
 import { useConnectionState } from './useConnectionState.js';
 
-type Meta = Pick<DocumentDto, 'id' | 'title' | 'kind'>;
+type Meta = Pick<DocumentDto, 'id' | 'title' | 'kind' | 'espaceId' | 'access'>;
 
 type MetaState =
   | { status: 'loading' }
   | { status: 'ready'; doc: Meta; offline: boolean }
   | { status: 'not-found' }
+  | { status: 'forbidden' }
   | { status: 'unreachable' }
   | { status: 'error'; message: string };
 
@@ -40,25 +44,27 @@ export function EditorPage() {
 }
 
 function EditorPageFor({ id }: { id: string }) {
+  const user = useCurrentUser();
+  const { sessionEnded } = useSession();
   const validId = isDocumentId(id);
   const [meta, setMeta] = useState<MetaState>(validId ? { status: 'loading' } : { status: 'not-found' });
   const [attempt, setAttempt] = useState(0);
-  const [denial, setDenial] = useState<string | null>(null);
-  const identity = useIdentity();
+  const [denial, setDenial] = useState<{ reason: string; whileOpen: boolean } | null>(null);
 
   useEffect(() => {
     if (!validId) return;
     const controller = new AbortController();
     getDocument(id, controller.signal).then(
       (doc) => {
-        rememberDocument(doc);
+        rememberDocument(user.id, doc);
         setMeta({ status: 'ready', doc, offline: false });
       },
       (error: unknown) => {
         if (controller.signal.aborted) return;
         if (error instanceof ApiError && error.status === 404) return setMeta({ status: 'not-found' });
+        if (error instanceof ApiError && error.status === 403) return setMeta({ status: 'forbidden' });
         if (error instanceof ApiError && error.isNetworkError) {
-          const cached = rememberedDocument(id);
+          const cached = rememberedDocument(user.id, id);
           return setMeta(
             cached ? { status: 'ready', doc: cached, offline: true } : { status: 'unreachable' },
           );
@@ -67,14 +73,20 @@ function EditorPageFor({ id }: { id: string }) {
       },
     );
     return () => controller.abort();
-  }, [id, validId, attempt]);
+  }, [id, validId, attempt, user.id]);
+
+  // The session ended (logged out elsewhere, expired, account disabled): back to the login page,
+  // which brings the person back here afterwards.
+  useEffect(() => {
+    if (denial?.reason === DenialReason.Unauthorized) sessionEnded();
+  }, [denial, sessionEnded]);
 
   const retry = () => {
     setMeta({ status: 'loading' });
     setAttempt((n) => n + 1);
   };
 
-  if (meta.status === 'not-found' || denial === DenialReason.DocumentNotFound) {
+  if (meta.status === 'not-found' || denial?.reason === DenialReason.DocumentNotFound) {
     return (
       <ErrorPage
         title={m.errors.notFoundTitle}
@@ -84,7 +96,12 @@ function EditorPageFor({ id }: { id: string }) {
       />
     );
   }
-  if (denial === DenialReason.Forbidden || denial === DenialReason.Unauthorized) {
+  if (denial?.reason === DenialReason.Forbidden && denial.whileOpen) {
+    return (
+      <ErrorPage title={m.errors.lostAccessTitle} lead={m.errors.lostAccessLead} homeLabel={m.errors.home} />
+    );
+  }
+  if (meta.status === 'forbidden' || denial?.reason === DenialReason.Forbidden) {
     return (
       <ErrorPage
         title={m.errors.forbiddenTitle}
@@ -94,9 +111,14 @@ function EditorPageFor({ id }: { id: string }) {
       />
     );
   }
+  if (denial?.reason === DenialReason.Unauthorized) return null;
   if (denial !== null) {
     return (
-      <ErrorPage title={m.errors.serverTitle} lead={m.errors.deniedLead(denial)} homeLabel={m.errors.home} />
+      <ErrorPage
+        title={m.errors.serverTitle}
+        lead={m.errors.deniedLead(denial.reason)}
+        homeLabel={m.errors.home}
+      />
     );
   }
   if (meta.status === 'unreachable') {
@@ -128,28 +150,37 @@ function EditorPageFor({ id }: { id: string }) {
       </div>
     );
   }
-  return <DocumentView doc={meta.doc} offline={meta.offline} identity={identity} onDenied={setDenial} />;
+  return <DocumentView doc={meta.doc} offline={meta.offline} user={user} onDenied={setDenial} />;
 }
 
 function DocumentView({
   doc,
   offline,
-  identity,
+  user,
   onDenied,
 }: {
   doc: Meta;
   offline: boolean;
-  identity: Identity | null;
-  onDenied: (reason: string) => void;
+  user: UserDto;
+  onDenied: (denial: { reason: string; whileOpen: boolean }) => void;
 }) {
   useDocumentTitle(doc.title);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  const { currentEspace, setCurrentEspace } = useSession();
+  const membership = user.espaces.find((e) => e.id === doc.espaceId);
+  const espaceName =
+    membership?.name ?? (currentEspace?.id === doc.espaceId ? currentEspace.name : m.breadcrumbEspace);
+
+  useEffect(() => {
+    if (membership) setCurrentEspace({ id: membership.id, name: membership.name });
+  }, [membership, setCurrentEspace]);
+
   return (
     <div className={fr.cx('fr-container', 'fr-pt-2w', 'fr-pb-6w')}>
       <Breadcrumb
         className={fr.cx('fr-mb-3w')}
         currentPageLabel={doc.title}
-        segments={[{ label: m.breadcrumbHome, linkProps: { to: '/' } }]}
+        segments={doc.espaceId ? [{ label: espaceName, linkProps: { to: `/espaces/${doc.espaceId}` } }] : []}
       />
       <div className="essaim-doc-header">
         <div>
@@ -162,30 +193,23 @@ function DocumentView({
         </div>
       </div>
       {offline && <Alert className={fr.cx('fr-mt-2w')} severity="info" small description={m.offlineOpen} />}
-      {identity ? (
-        <Workspace documentId={doc.id} identity={identity} onDenied={onDenied} />
-      ) : (
-        <section className="essaim-panel fr-mt-4w" aria-labelledby="choix-nom">
-          <h2 id="choix-nom">{identityMessages.formTitle}</h2>
-          <DisplayNameForm mode="first" autoFocus />
-        </section>
-      )}
+      <Workspace doc={doc} user={user} onDenied={onDenied} />
     </div>
   );
 }
 
 function Workspace({
-  documentId,
-  identity,
+  doc,
+  user,
   onDenied,
 }: {
-  documentId: string;
-  identity: Identity;
-  onDenied: (reason: string) => void;
+  doc: Meta;
+  user: UserDto;
+  onDenied: (denial: { reason: string; whileOpen: boolean }) => void;
 }) {
-  const session = useCollaborationSession(documentId);
+  const session = useCollaborationSession(doc.id);
   useEffect(() => {
-    if (session.status === 'denied') onDenied(session.reason);
+    if (session.status === 'denied') onDenied({ reason: session.reason, whileOpen: session.whileOpen });
   }, [session, onDenied]);
   if (session.status !== 'ready') {
     return (
@@ -194,34 +218,55 @@ function Workspace({
       </p>
     );
   }
-  return <ReadyWorkspace session={session.session} identity={identity} />;
+  return <ReadyWorkspace session={session.session} doc={doc} user={user} />;
 }
 
-function ReadyWorkspace({
-  session,
-  identity,
-}: {
-  session: Parameters<typeof CollaborativeEditor>[0]['session'];
-  identity: Identity;
-}) {
-  const connection = useConnectionState(session);
-  const [readOnly, setReadOnly] = useState(session.provider.authorizedScope === 'readonly');
-  useEffect(() => {
-    const onAuthenticated = ({ scope }: { scope: string }) => setReadOnly(scope === 'readonly');
-    session.provider.on('authenticated', onAuthenticated);
-    return () => {
-      session.provider.off('authenticated', onAuthenticated);
-    };
-  }, [session.provider]);
+/** Why the document is read-only for this person, in words that tell them what they can do. */
+function readOnlyReason(user: UserDto, espaceId: string | null): string {
+  const role = user.espaces.find((e) => e.id === espaceId)?.role;
+  if (role === 'membre') return m.readOnlyWhy.membre;
+  if (role === 'rapporteur') return m.readOnlyWhy.rapporteur;
+  if (!role && user.isAdmin) return m.readOnlyWhy.admin;
+  return m.readOnlyWhy.other;
+}
+
+function ReadyWorkspace({ session, doc, user }: { session: CollaborationSession; doc: Meta; user: UserDto }) {
+  const { refresh } = useSession();
+  const [announcement, setAnnouncement] = useState('');
+  const onAccessChange = useCallback(
+    (next: Access) => {
+      setAnnouncement(next === 'read' ? m.nowReadOnly : m.nowWritable);
+      // The role may have changed too (the notice explains by role): read the account again.
+      void refresh().catch(() => undefined);
+    },
+    [refresh],
+  );
+  const access = useDocumentAccess(session, doc.access, onAccessChange);
+  const readOnly = access === 'read';
+  const connection = useConnectionState(session, readOnly);
 
   return (
     <>
       <div className="essaim-doc-status">
         <ConnectionBadge state={connection} />
       </div>
+      {readOnly && (
+        <Notice
+          className={fr.cx('fr-mt-2w')}
+          title={m.readOnlyTitle}
+          description={readOnlyReason(user, doc.espaceId)}
+        />
+      )}
+      <p className="fr-sr-only" role="status" aria-live="polite" aria-atomic="true">
+        {announcement}
+      </p>
       <div className={fr.cx('fr-grid-row', 'fr-grid-row--gutters', 'fr-mt-1w')}>
         <div className={fr.cx('fr-col-12', 'fr-col-lg-9')}>
-          <CollaborativeEditor session={session} identity={identity} readOnly={readOnly} />
+          <CollaborativeEditor
+            session={session}
+            identity={{ name: user.name, color: user.color }}
+            readOnly={readOnly}
+          />
         </div>
         <div className={fr.cx('fr-col-12', 'fr-col-lg-3')}>
           <PresenceList provider={session.provider} />

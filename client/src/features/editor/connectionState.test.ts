@@ -8,6 +8,7 @@ const settled: ConnectionFacts = {
   synced: true,
   unsyncedChanges: 0,
   editedHere: false,
+  readOnly: false,
 };
 
 describe('connection badge', () => {
@@ -42,5 +43,13 @@ describe('connection badge', () => {
     expect(connectionState({ ...settled, synced: false, editedHere: true, unsyncedChanges: 0 })).toBe(
       'syncing',
     );
+  });
+
+  it('says « connected » on a read-only connection, even with edits the server refused', () => {
+    expect(connectionState({ ...settled, readOnly: true, editedHere: true, unsyncedChanges: 3 })).toBe(
+      'connected',
+    );
+    expect(connectionState({ ...settled, readOnly: true, synced: false })).toBe('syncing');
+    expect(connectionState({ ...settled, readOnly: true, browserOnline: false })).toBe('offline');
   });
 });

@@ -17,6 +17,11 @@ export interface ConnectionFacts {
   unsyncedChanges: number;
   /** The person changed the document in this page (typing, formatting), online or not. */
   editedHere: boolean;
+  /**
+   * The server grants read access only. Edits made before the rights were withdrawn wait, refused,
+   * until they come back: the badge does not promise a save that is not coming.
+   */
+  readOnly: boolean;
 }
 
 /**
@@ -27,6 +32,8 @@ export interface ConnectionFacts {
 export function connectionState(f: ConnectionFacts): ConnectionState {
   if (!f.browserOnline) return 'offline';
   if (f.socket !== 'connected') return f.lostOnce ? 'offline' : 'syncing';
-  if (!f.synced || f.unsyncedChanges > 0) return 'syncing';
+  if (!f.synced) return 'syncing';
+  if (f.readOnly) return 'connected';
+  if (f.unsyncedChanges > 0) return 'syncing';
   return f.editedHere ? 'saved' : 'connected';
 }

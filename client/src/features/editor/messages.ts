@@ -2,10 +2,21 @@ import type { ConnectionState } from './connectionState.js';
 
 /** Every sentence of the editor page, in one place so it can be translated. */
 export const editorMessages = {
-  breadcrumbHome: 'Fiches et synthèses',
+  breadcrumbEspace: 'Espace de travail',
   opening: 'Ouverture du document…',
   contentLabel: 'Contenu du document',
   readOnly: 'Lecture seule : vous pouvez consulter ce document mais pas le modifier.',
+  readOnlyTitle: 'Lecture seule',
+  readOnlyWhy: {
+    membre: 'Vous pouvez lire ce document ; seuls les rapporteurs attribués le modifient.',
+    rapporteur:
+      'Vous pouvez lire ce document ; seuls les rapporteurs attribués le modifient. Pour le rédiger, demandez à l’animateur de l’espace de vous l’attribuer.',
+    admin:
+      'Vous consultez ce document en tant qu’administrateur : sans rôle dans cet espace de travail, vous ne le modifiez pas.',
+    other: 'Vous pouvez lire ce document, mais pas le modifier.',
+  },
+  nowReadOnly: 'Vous ne pouvez plus modifier ce document : il est maintenant en lecture seule pour vous.',
+  nowWritable: 'Vous pouvez maintenant modifier ce document.',
   offlineOpen:
     'Le serveur est injoignable : vous travaillez sur la copie enregistrée dans ce navigateur. Vos modifications seront envoyées au retour de la connexion.',
   shortcuts: 'Raccourcis : Ctrl+B gras, Ctrl+I italique, Alt+F10 pour atteindre la barre d’outils.',
@@ -16,7 +27,6 @@ export const editorMessages = {
     saved: 'Enregistré',
   } satisfies Record<ConnectionState, string>,
   connectionLabel: 'État de la connexion :',
-  identityPrompt: 'Avant d’ouvrir le document',
   toolbar: {
     label: 'Mise en forme du texte',
     bold: 'Gras',
@@ -38,7 +48,7 @@ export const editorMessages = {
     cancel: 'Annuler',
   },
   errors: {
-    home: 'Retour à la liste des documents',
+    home: 'Retour à l’accueil',
     retry: 'Réessayer',
     notFoundTitle: 'Document introuvable',
     notFoundCode: 'Erreur 404',
@@ -47,7 +57,10 @@ export const editorMessages = {
     forbiddenTitle: 'Accès refusé',
     forbiddenCode: 'Erreur 403',
     forbiddenLead:
-      'Vous n’avez pas accès à ce document. Demandez à la personne qui l’anime de vous y inviter.',
+      'Vous n’avez pas accès à ce document : il appartient à un espace de travail dont vous n’êtes pas membre. Demandez à la personne qui anime cet espace de vous y inviter.',
+    lostAccessTitle: 'Vous n’avez plus accès à ce document',
+    lostAccessLead:
+      'Vos droits ont changé pendant que le document était ouvert : vous avez peut-être été retiré de l’espace de travail. Le document a été fermé.',
     networkTitle: 'Document indisponible',
     networkLead:
       'Le serveur est injoignable et ce document n’a jamais été ouvert dans ce navigateur : il n’en existe pas de copie hors ligne. Vérifiez votre connexion puis réessayez.',

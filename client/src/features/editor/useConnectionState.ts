@@ -17,36 +17,38 @@ function readSocketStatus(session: CollaborationSession): ConnectionFacts['socke
 }
 
 /** The connection badge's state, recomputed from the provider at each of its events. */
-export function useConnectionState(session: CollaborationSession): ConnectionState {
+export function useConnectionState(session: CollaborationSession, readOnly: boolean): ConnectionState {
   const { provider, ydoc, persistence } = session;
   const [raw, setRaw] = useState<ConnectionState>('syncing');
   const [shown, setShown] = useState<ConnectionState>('syncing');
   const shownRef = useRef(shown);
+  // Facts of this page's life, kept when the effect re-subscribes (e.g. rights changed).
+  const lostOnce = useRef(false);
+  const editedHere = useRef(false);
 
   useEffect(() => {
-    let lostOnce = false;
-    let editedHere = false;
     const update = () => {
       setRaw(
         connectionState({
           browserOnline: navigator.onLine,
           socket: readSocketStatus(session),
-          lostOnce,
+          lostOnce: lostOnce.current,
           synced: provider.isSynced,
           unsyncedChanges: provider.unsyncedChanges,
-          editedHere,
+          editedHere: editedHere.current,
+          readOnly,
         }),
       );
     };
     const onStatus = ({ status }: { status: WebSocketStatus }) => {
-      if (status === WebSocketStatus.Disconnected) lostOnce = true;
+      if (status === WebSocketStatus.Disconnected) lostOnce.current = true;
       update();
     };
     const onDocUpdate = (_update: Uint8Array, origin: unknown) => {
       // Updates from the server or from the local IndexedDB copy are not edits made here.
       if (origin === provider || (persistence !== null && origin === persistence)) return;
-      if (!editedHere) {
-        editedHere = true;
+      if (!editedHere.current) {
+        editedHere.current = true;
         update();
       }
     };
@@ -72,7 +74,7 @@ export function useConnectionState(session: CollaborationSession): ConnectionSta
       window.removeEventListener('online', update);
       window.removeEventListener('offline', update);
     };
-  }, [session, provider, ydoc, persistence]);
+  }, [session, provider, ydoc, persistence, readOnly]);
 
   // Show « Synchronisation… » after a settled state only if it lasts; every other change at once.
   useEffect(() => {

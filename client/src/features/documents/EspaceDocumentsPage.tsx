@@ -6,11 +6,16 @@ import { Card } from '@codegouvfr/react-dsfr/Card';
 import { fr } from '@codegouvfr/react-dsfr';
 import type { DocumentDto } from '@essaim/protocol';
 import { ApiError } from '../../shared/api.js';
+import { formatDate } from '../../shared/dates.js';
 import { useDocumentTitle } from '../../shared/useDocumentTitle.js';
 import { useFocusOnMount } from '../../shared/useFocusOnMount.js';
+import { useCurrentUser } from '../auth/session.js';
+import { useEspace } from '../espaces/EspaceLayout.js';
+import { espacesMessages } from '../espaces/messages.js';
+import { roleLabel } from '../espaces/roles.js';
 import { listDocuments } from './api.js';
 import { CreateDocumentForm } from './CreateDocumentForm.js';
-import { documentsMessages as m, formatDate } from './messages.js';
+import { documentsMessages as m } from './messages.js';
 
 type ListState =
   | { status: 'loading' }
@@ -21,9 +26,11 @@ function byMostRecent(a: DocumentDto, b: DocumentDto): number {
   return b.updatedAt.localeCompare(a.updatedAt);
 }
 
-/** `/`: the documents of the group, most recently changed first, and the form to start a new one. */
-export function DocumentListPage() {
-  useDocumentTitle(m.pageTitle);
+/** `/espaces/:id`: the espace's documents, most recently changed first, and the form to start one. */
+export function EspaceDocumentsPage() {
+  const { espace } = useEspace();
+  const user = useCurrentUser();
+  useDocumentTitle(`${m.pageTitle} — ${espace.name}`);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const listHeadingId = useId();
   const [state, setState] = useState<ListState>({ status: 'loading' });
@@ -35,7 +42,7 @@ export function DocumentListPage() {
 
   useEffect(() => {
     const controller = new AbortController();
-    listDocuments(controller.signal).then(
+    listDocuments(espace.id, controller.signal).then(
       (documents) => setState({ status: 'ready', documents: [...documents].sort(byMostRecent) }),
       (error: unknown) => {
         if (controller.signal.aborted) return;
@@ -43,16 +50,37 @@ export function DocumentListPage() {
       },
     );
     return () => controller.abort();
-  }, [attempt]);
+  }, [espace.id, attempt]);
+
+  const canCreate = espace.permissions.createDocument;
+  const role = espace.role
+    ? espacesMessages.yourRole(roleLabel[espace.role])
+    : user.isAdmin
+      ? espacesMessages.noRole
+      : null;
 
   return (
     <div className={fr.cx('fr-container', 'fr-py-6w')}>
-      <h1 ref={headingRef} tabIndex={-1}>
-        {m.pageTitle}
+      <h1 ref={headingRef} tabIndex={-1} className={fr.cx('fr-mb-1w')}>
+        {espace.name}
       </h1>
-      <p className={fr.cx('fr-text--lead', 'fr-mb-6w')}>{m.lead}</p>
+      {role && <p className={fr.cx('fr-text--sm', 'fr-mb-2w') + ' essaim-muted'}>{role}</p>}
+      <p className={fr.cx('fr-text--lead', 'fr-mb-2w')}>{m.lead}</p>
+      <p className={fr.cx('fr-mb-6w')}>
+        <Button
+          priority="tertiary"
+          size="small"
+          iconId="fr-icon-team-line"
+          linkProps={{ to: `/espaces/${espace.id}/personnes` }}
+        >
+          {m.peopleLink}
+        </Button>
+      </p>
       <div className={fr.cx('fr-grid-row', 'fr-grid-row--gutters')}>
-        <section className={fr.cx('fr-col-12', 'fr-col-md-8')} aria-labelledby={listHeadingId}>
+        <section
+          className={fr.cx('fr-col-12', canCreate ? 'fr-col-md-8' : 'fr-col-md-12')}
+          aria-labelledby={listHeadingId}
+        >
           <h2 id={listHeadingId}>
             {m.listTitle}
             {state.status === 'ready' && (
@@ -85,17 +113,22 @@ export function DocumentListPage() {
               </Button>
             </>
           )}
-          {state.status === 'ready' && state.documents.length === 0 && <p>{m.empty}</p>}
+          {state.status === 'ready' && state.documents.length === 0 && (
+            <p>{canCreate ? m.empty : m.emptyReadOnly}</p>
+          )}
           {state.status === 'ready' && state.documents.length > 0 && (
             <ul className={fr.cx('fr-grid-row', 'fr-grid-row--gutters', 'fr-raw-list')}>
               {state.documents.map((doc) => (
-                <li key={doc.id} className={fr.cx('fr-col-12', 'fr-col-lg-6')}>
+                <li key={doc.id} className={fr.cx('fr-col-12', canCreate ? 'fr-col-lg-6' : 'fr-col-md-6')}>
                   <Card
                     title={doc.title}
                     titleAs="h3"
                     size="small"
                     enlargeLink
                     linkProps={{ to: `/documents/${doc.id}` }}
+                    desc={
+                      doc.assignees.length > 0 ? m.assignees(doc.assignees.map((a) => a.name)) : m.noAssignees
+                    }
                     start={
                       <ul className={fr.cx('fr-badges-group')}>
                         <li>
@@ -103,6 +136,13 @@ export function DocumentListPage() {
                             {m.kindLabel[doc.kind]}
                           </Badge>
                         </li>
+                        {doc.access === 'read' && (
+                          <li>
+                            <Badge as="span" small noIcon>
+                              {m.readOnlyBadge}
+                            </Badge>
+                          </li>
+                        )}
                       </ul>
                     }
                     endDetail={m.updatedAt(formatDate(doc.updatedAt))}
@@ -112,11 +152,13 @@ export function DocumentListPage() {
             </ul>
           )}
         </section>
-        <section className={fr.cx('fr-col-12', 'fr-col-md-4')}>
-          <div className="essaim-panel">
-            <CreateDocumentForm />
-          </div>
-        </section>
+        {canCreate && (
+          <section className={fr.cx('fr-col-12', 'fr-col-md-4')}>
+            <div className="essaim-panel">
+              <CreateDocumentForm espaceId={espace.id} rapporteur={espace.role === 'rapporteur'} />
+            </div>
+          </section>
+        )}
       </div>
     </div>
   );

@@ -1,0 +1,177 @@
+import { useId, useRef, useState, type FormEvent } from 'react';
+import { Link, Navigate, useLocation, useSearchParams } from 'react-router';
+import { Alert } from '@codegouvfr/react-dsfr/Alert';
+import { Button } from '@codegouvfr/react-dsfr/Button';
+import { Input } from '@codegouvfr/react-dsfr/Input';
+import { PasswordInput } from '@codegouvfr/react-dsfr/blocks/PasswordInput';
+import { fr } from '@codegouvfr/react-dsfr';
+import { FormAlert } from '../../shared/FormAlert.js';
+import { firstFieldInError, formErrorsFrom, noErrors, type FormErrors } from '../../shared/formErrors.js';
+import { RETURN_PARAM, safeReturnPath } from '../../shared/returnPath.js';
+import { useDocumentTitle } from '../../shared/useDocumentTitle.js';
+import { useFocusRequest } from '../../shared/useFocusRequest.js';
+import { useFocusOnMount } from '../../shared/useFocusOnMount.js';
+import { login } from './api.js';
+import { authMessages as m } from './messages.js';
+import { useSession } from './session.js';
+
+const FIELDS = ['email', 'password'] as const;
+type Field = (typeof FIELDS)[number];
+
+/** What another page tells the login page through the navigation state. */
+export interface LoginFlash {
+  flash: 'password-changed';
+}
+
+function isLoginFlash(state: unknown): state is LoginFlash {
+  return typeof state === 'object' && state !== null && (state as LoginFlash).flash === 'password-changed';
+}
+
+/** `/connexion`: email and password; back to the page asked for (`?retour=`) once logged in. */
+export function LoginPage() {
+  const { me, user, signedIn, signedOutReason } = useSession();
+  const [params] = useSearchParams();
+  const location = useLocation();
+  const returnTo = safeReturnPath(params.get(RETURN_PARAM));
+  const passwordChanged = isLoginFlash(location.state);
+  useDocumentTitle(m.loginTitle);
+  const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  const id = useId();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [errors, setErrors] = useState<FormErrors<Field>>(noErrors);
+  const [pending, setPending] = useState(false);
+  const alertRef = useRef<HTMLDivElement>(null);
+  const requestFocus = useFocusRequest();
+
+  if (me.setupNeeded) return <Navigate to="/premiere-installation" replace />;
+  if (user) return <Navigate to={returnTo ?? '/'} replace />;
+
+  const showErrors = (next: FormErrors<Field>) => {
+    setErrors(next);
+    const field = firstFieldInError(next, FIELDS);
+    requestFocus(() =>
+      next.general ? alertRef.current : field ? document.getElementById(`${id}-${field}`) : null,
+    );
+  };
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (pending) return;
+    const missing: FormErrors<Field> = { fields: {} };
+    if (!email.trim()) missing.fields.email = m.emailRequired;
+    if (!password) missing.fields.password = m.passwordRequired;
+    if (missing.fields.email || missing.fields.password) return showErrors(missing);
+    setPending(true);
+    setErrors(noErrors());
+    try {
+      // Logged in: the session re-renders this page, which then sends the person on.
+      await signedIn(await login({ email: email.trim(), password }));
+    } catch (error) {
+      setPending(false);
+      showErrors(formErrorsFrom(error, FIELDS));
+    }
+  };
+
+  return (
+    <div className={fr.cx('fr-container', 'fr-py-6w')}>
+      <div className={fr.cx('fr-grid-row', 'fr-grid-row--center')}>
+        <div className={fr.cx('fr-col-12', 'fr-col-md-8', 'fr-col-lg-6')}>
+          <h1 ref={headingRef} tabIndex={-1}>
+            {m.loginTitle}
+          </h1>
+          {me.demo && (
+            <Alert
+              className={fr.cx('fr-mb-3w')}
+              severity="info"
+              as="h2"
+              title={m.demoTitle}
+              description={m.demoText}
+            />
+          )}
+          {signedOutReason === 'ended' && !passwordChanged && (
+            <Alert
+              className={fr.cx('fr-mb-3w')}
+              severity="warning"
+              as="h2"
+              title={m.sessionEndedTitle}
+              description={m.sessionEndedText}
+            />
+          )}
+          {signedOutReason === 'signed-out' && (
+            <Alert
+              className={fr.cx('fr-mb-3w')}
+              severity="success"
+              as="h2"
+              title={m.signedOutTitle}
+              description={m.signedOutText}
+            />
+          )}
+          {passwordChanged && (
+            <Alert
+              className={fr.cx('fr-mb-3w')}
+              severity="success"
+              as="h2"
+              title={m.passwordChangedTitle}
+              description={m.passwordChangedText}
+            />
+          )}
+          <div className="essaim-panel">
+            <p>{m.loginLead}</p>
+            {returnTo && signedOutReason !== 'ended' && (
+              <p className={fr.cx('fr-text--sm')}>{m.returnNotice}</p>
+            )}
+            {errors.general && (
+              <FormAlert focusRef={alertRef} title={m.loginErrorTitle} description={errors.general} />
+            )}
+            <form onSubmit={submit} noValidate>
+              <Input
+                label={m.emailLabel}
+                hintText={m.emailHint}
+                state={errors.fields.email ? 'error' : 'default'}
+                stateRelatedMessage={errors.fields.email}
+                nativeInputProps={{
+                  id: `${id}-email`,
+                  name: 'email',
+                  type: 'email',
+                  value: email,
+                  autoComplete: 'username',
+                  spellCheck: false,
+                  'aria-required': true,
+                  'aria-invalid': errors.fields.email ? true : undefined,
+                  onChange: (event) => setEmail(event.target.value),
+                }}
+              />
+              <PasswordInput
+                className={fr.cx('fr-mb-1w')}
+                label={m.passwordLabel}
+                messagesHint=""
+                messages={
+                  errors.fields.password ? [{ severity: 'error', message: errors.fields.password }] : []
+                }
+                nativeInputProps={{
+                  id: `${id}-password`,
+                  name: 'password',
+                  value: password,
+                  autoComplete: 'current-password',
+                  'aria-required': true,
+                  'aria-invalid': errors.fields.password ? true : undefined,
+                  onChange: (event) => setPassword(event.target.value),
+                }}
+              />
+              <p className={fr.cx('fr-mb-4w')}>
+                <Link className={fr.cx('fr-link', 'fr-text--sm')} to="/mot-de-passe-oublie">
+                  {m.forgotLink}
+                </Link>
+              </p>
+              <Button type="submit" disabled={pending}>
+                {pending ? m.loggingIn : m.loginSubmit}
+              </Button>
+            </form>
+          </div>
+          <p className={fr.cx('fr-text--sm', 'fr-mt-3w')}>{m.noAccount}</p>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Outlet, useOutletContext, useParams } from 'react-router';
+import { fr } from '@codegouvfr/react-dsfr';
+import type { EspaceDetailDto } from '@essaim/protocol';
+import { ApiError } from '../../shared/api.js';
+import { ErrorPage } from '../../shared/ErrorPage.js';
+import { useSession } from '../auth/session.js';
+import { getEspace } from './api.js';
+import { espacesMessages as m } from './messages.js';
+
+/** What the pages of one espace share: its details, and a way to read them again after a change. */
+export interface EspaceContext {
+  espace: EspaceDetailDto;
+  /** Replaces the details with a fresher copy (e.g. the answer of a role change). */
+  setEspace: (espace: EspaceDetailDto) => void;
+  reload: () => Promise<void>;
+}
+
+export function useEspace(): EspaceContext {
+  return useOutletContext<EspaceContext>();
+}
+
+type State =
+  | { status: 'loading' }
+  | { status: 'ready'; espace: EspaceDetailDto }
+  | { status: 'error'; httpStatus: number; message: string };
+
+/** `/espaces/:id/…`: loads the espace once for its pages (documents, people). */
+export function EspaceLayout() {
+  const { id = '' } = useParams();
+  return <EspaceLoader key={id} id={id} />;
+}
+
+function EspaceLoader({ id }: { id: string }) {
+  const { setCurrentEspace } = useSession();
+  const [state, setState] = useState<State>({ status: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    getEspace(id, controller.signal).then(
+      (espace) => setState({ status: 'ready', espace }),
+      (error: unknown) => {
+        if (controller.signal.aborted) return;
+        setState({
+          status: 'error',
+          httpStatus: error instanceof ApiError ? error.status : 0,
+          message: error instanceof Error ? error.message : String(error),
+        });
+      },
+    );
+    return () => controller.abort();
+  }, [id, attempt]);
+
+  const espace = state.status === 'ready' ? state.espace : null;
+  useEffect(() => {
+    if (espace) setCurrentEspace({ id: espace.id, name: espace.name });
+  }, [espace, setCurrentEspace]);
+
+  const setEspace = useCallback((next: EspaceDetailDto) => setState({ status: 'ready', espace: next }), []);
+  const reload = useCallback(async () => {
+    setEspace(await getEspace(id));
+  }, [id, setEspace]);
+
+  if (state.status === 'loading') {
+    return (
+      <div className={fr.cx('fr-container', 'fr-py-6w')}>
+        <p role="status">{m.loading}</p>
+      </div>
+    );
+  }
+  if (state.status === 'error') {
+    if (state.httpStatus === 404) {
+      return (
+        <ErrorPage title={m.notFoundTitle} code={m.notFoundCode} lead={m.notFoundLead} homeLabel={m.home} />
+      );
+    }
+    if (state.httpStatus === 403) {
+      return (
+        <ErrorPage
+          title={m.forbiddenTitle}
+          code={m.forbiddenCode}
+          lead={m.forbiddenLead}
+          homeLabel={m.home}
+        />
+      );
+    }
+    return (
+      <ErrorPage
+        title={m.errorTitle}
+        lead={state.message}
+        onRetry={() => {
+          setState({ status: 'loading' });
+          setAttempt((n) => n + 1);
+        }}
+        retryLabel={m.retry}
+        homeLabel={m.home}
+      />
+    );
+  }
+  const context: EspaceContext = { espace: state.espace, setEspace, reload };
+  return <Outlet context={context} />;
+}

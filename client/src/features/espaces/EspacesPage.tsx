@@ -1,0 +1,109 @@
+import { useEffect, useState } from 'react';
+import { Alert } from '@codegouvfr/react-dsfr/Alert';
+import { Button } from '@codegouvfr/react-dsfr/Button';
+import { Tile } from '@codegouvfr/react-dsfr/Tile';
+import { fr } from '@codegouvfr/react-dsfr';
+import type { EspaceDto } from '@essaim/protocol';
+import { ApiError } from '../../shared/api.js';
+import { useDocumentTitle } from '../../shared/useDocumentTitle.js';
+import { useFocusOnMount } from '../../shared/useFocusOnMount.js';
+import { useCurrentUser } from '../auth/session.js';
+import { listEspaces } from './api.js';
+import { CreateEspaceForm } from './CreateEspaceForm.js';
+import { espacesMessages as m } from './messages.js';
+import { roleLabel } from './roles.js';
+
+type State =
+  { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; espaces: EspaceDto[] };
+
+/**
+ * `/espaces`: the espaces of the person (all of them for an administrator, who can create one
+ * here). The home page sends here whoever belongs to no espace.
+ */
+export function EspacesPage() {
+  const user = useCurrentUser();
+  useDocumentTitle(m.listTitle);
+  const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  const [state, setState] = useState<State>({ status: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    listEspaces(controller.signal).then(
+      (espaces) =>
+        setState({
+          status: 'ready',
+          espaces: [...espaces].sort((a, b) => a.name.localeCompare(b.name, 'fr')),
+        }),
+      (error: unknown) => {
+        if (controller.signal.aborted) return;
+        setState({ status: 'error', message: error instanceof ApiError ? error.message : String(error) });
+      },
+    );
+    return () => controller.abort();
+  }, [attempt]);
+
+  const reload = () => setAttempt((n) => n + 1);
+
+  return (
+    <div className={fr.cx('fr-container', 'fr-py-6w')}>
+      <h1 ref={headingRef} tabIndex={-1}>
+        {m.listTitle}
+      </h1>
+      <p className={fr.cx('fr-text--lead', 'fr-mb-6w')}>{user.isAdmin ? m.listLeadAdmin : m.listLead}</p>
+      <div className={fr.cx('fr-grid-row', 'fr-grid-row--gutters')}>
+        <div className={fr.cx('fr-col-12', user.isAdmin ? 'fr-col-md-8' : 'fr-col-md-12')}>
+          {state.status === 'loading' && (
+            <p role="status" className="essaim-muted">
+              {m.listLoading}
+            </p>
+          )}
+          {state.status === 'error' && (
+            <>
+              <Alert severity="error" as="h2" title={m.errorTitle} description={state.message} />
+              <Button
+                className={fr.cx('fr-mt-2w')}
+                priority="secondary"
+                iconId="fr-icon-refresh-line"
+                onClick={reload}
+              >
+                {m.retry}
+              </Button>
+            </>
+          )}
+          {state.status === 'ready' &&
+            state.espaces.length === 0 &&
+            (user.isAdmin ? (
+              <p>{m.listEmpty}</p>
+            ) : (
+              <Alert severity="info" as="h2" title={m.noEspaceTitle} description={m.noEspaceText} />
+            ))}
+          {state.status === 'ready' && state.espaces.length > 0 && (
+            <ul className={fr.cx('fr-grid-row', 'fr-grid-row--gutters', 'fr-raw-list')}>
+              {state.espaces.map((espace) => (
+                <li key={espace.id} className={fr.cx('fr-col-12', 'fr-col-lg-6')}>
+                  <Tile
+                    title={espace.name}
+                    titleAs="h2"
+                    desc={espace.role ? m.yourRole(roleLabel[espace.role]) : m.noRole}
+                    linkProps={{ to: `/espaces/${espace.id}` }}
+                    orientation="horizontal"
+                    enlargeLinkOrButton
+                    small
+                  />
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+        {user.isAdmin && (
+          <div className={fr.cx('fr-col-12', 'fr-col-md-4')}>
+            <div className="essaim-panel">
+              <CreateEspaceForm onCreated={reload} />
+            </div>
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,140 @@
+import { z } from 'zod';
+
+const email = z
+  .string({ error: 'L’adresse électronique est obligatoire.' })
+  .trim()
+  .toLowerCase()
+  .max(254, { error: 'L’adresse électronique est trop longue.' })
+  .pipe(z.email({ error: 'L’adresse électronique n’est pas valide.' }));
+
+/** Passwords: long rather than complicated (ANSSI / NIST guidance), at most 200 characters. */
+export const PASSWORD_MIN_LENGTH = 12;
+const password = z
+  .string({ error: 'Le mot de passe est obligatoire.' })
+  .min(PASSWORD_MIN_LENGTH, {
+    error: `Le mot de passe doit compter au moins ${PASSWORD_MIN_LENGTH} caractères.`,
+  })
+  .max(200, { error: 'Le mot de passe ne peut pas dépasser 200 caractères.' });
+
+const personName = z
+  .string({ error: 'Le nom est obligatoire.' })
+  .trim()
+  .min(1, { error: 'Le nom est obligatoire.' })
+  .max(100, { error: 'Le nom ne peut pas dépasser 100 caractères.' });
+
+const espaceName = z
+  .string({ error: 'Le nom de l’espace est obligatoire.' })
+  .trim()
+  .min(1, { error: 'Le nom de l’espace est obligatoire.' })
+  .max(120, { error: 'Le nom de l’espace ne peut pas dépasser 120 caractères.' });
+
+export const roleSchema = z.enum(['animateur', 'rapporteur', 'membre'], {
+  error: 'Le rôle doit être « animateur », « rapporteur » ou « membre ».',
+});
+
+export const loginInput = z.object({
+  email,
+  // At login, any length is checked against the hash: no length rule would help anybody here.
+  password: z
+    .string({ error: 'Le mot de passe est obligatoire.' })
+    .min(1, { error: 'Le mot de passe est obligatoire.' })
+    .max(200),
+});
+export const setupInput = z.object({
+  email,
+  name: personName,
+  password,
+  espaceName,
+});
+export const createEspaceInput = z.object({ name: espaceName });
+export const invitationInput = z.object({ email, role: roleSchema });
+export const acceptInvitationInput = z.object({ name: personName, password });
+export const newPasswordInput = z.object({ password });
+export const forgotPasswordInput = z.object({ email });
+export const setRoleInput = z.object({ role: roleSchema });
+export const assignmentInput = z.object({
+  userId: z.string({ error: 'La personne est obligatoire.' }).min(1),
+});
+
+export interface UserDto {
+  id: string;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+  /** Stable caret and avatar colour derived from the id. */
+  color: string;
+  espaces: { id: string; name: string; role: 'animateur' | 'rapporteur' | 'membre' }[];
+}
+
+export interface MeDto {
+  user: UserDto | null;
+  /** True while no account exists: the app shows the first-run setup. */
+  setupNeeded: boolean;
+  /** True while the instance runs with demonstration data. */
+  demo: boolean;
+}
+
+export interface MemberDto {
+  userId: string;
+  name: string;
+  email: string;
+  role: 'animateur' | 'rapporteur' | 'membre';
+  disabled: boolean;
+  since: string;
+}
+
+export interface InvitationDto {
+  id: string;
+  email: string;
+  role: 'animateur' | 'rapporteur' | 'membre';
+  createdAt: string;
+  expiresAt: string;
+  /** Present only in the answer that creates the invitation: the link to copy. */
+  link?: string;
+}
+
+export interface EspaceDto {
+  id: string;
+  name: string;
+  /** The caller's role, if a member. */
+  role: 'animateur' | 'rapporteur' | 'membre' | null;
+}
+
+export interface EspaceDetailDto extends EspaceDto {
+  members: MemberDto[];
+  invitations: InvitationDto[];
+  /** What the caller may do here, so the interface shows only possible actions. */
+  permissions: { manageMembers: boolean; createDocument: boolean; assign: boolean };
+}
+
+export interface AuditEntryDto {
+  id: number;
+  at: string;
+  actor: { id: string; name: string | null } | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  details: Record<string, unknown> | null;
+  ip: string | null;
+}
+
+/** What an invitation link offers, shown before accepting it. */
+export interface InvitationInfoDto {
+  espaceId: string;
+  espaceName: string;
+  email: string;
+  role: 'animateur' | 'rapporteur' | 'membre';
+  /** An account already uses this address: the person logs in instead of creating one. */
+  accountExists: boolean;
+}
+
+/** An account as the administration page lists it. */
+export interface AdminUserDto {
+  id: string;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+  disabled: boolean;
+  color: string;
+  createdAt: string;
+}

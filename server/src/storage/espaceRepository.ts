@@ -1,0 +1,169 @@
+import type { EspaceRole } from '@essaim/domain';
+import type { Db } from './db.js';
+
+export interface EspaceRecord {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+export interface MemberRecord {
+  userId: string;
+  name: string;
+  email: string;
+  role: EspaceRole;
+  disabled: boolean;
+  since: string;
+}
+
+export interface InvitationRecord {
+  id: string;
+  espaceId: string;
+  email: string;
+  role: EspaceRole;
+  createdBy: string | null;
+  createdAt: number;
+  expiresAt: number;
+  acceptedAt: number | null;
+  revokedAt: number | null;
+}
+
+/** Espaces de travail, who belongs to them with which role, and pending invitations. */
+export interface EspaceRepository {
+  insert(espace: EspaceRecord): void;
+  findById(id: string): EspaceRecord | undefined;
+  listAll(): EspaceRecord[];
+  listForUser(userId: string): (EspaceRecord & { role: EspaceRole })[];
+  /** Every role of a user, by espace id (to build an Actor). */
+  rolesOf(userId: string): Map<string, EspaceRole>;
+  members(espaceId: string): MemberRecord[];
+  roleOf(espaceId: string, userId: string): EspaceRole | undefined;
+  /** Adds or changes a membership. */
+  setRole(espaceId: string, userId: string, role: EspaceRole, at: string): void;
+  removeMember(espaceId: string, userId: string): void;
+
+  insertInvitation(invitation: InvitationRecord & { tokenHash: string }): void;
+  findInvitationByTokenHash(tokenHash: string): InvitationRecord | undefined;
+  findInvitation(id: string): InvitationRecord | undefined;
+  pendingInvitations(espaceId: string, now: number): InvitationRecord[];
+  markInvitationAccepted(id: string, at: number): void;
+  revokeInvitation(id: string, at: number): void;
+}
+
+interface InvitationRow {
+  id: string;
+  espace_id: string;
+  email: string;
+  role: EspaceRole;
+  created_by: string | null;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  revoked_at: number | null;
+}
+const invitationFromRow = (r: InvitationRow): InvitationRecord => ({
+  id: r.id,
+  espaceId: r.espace_id,
+  email: r.email,
+  role: r.role,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  acceptedAt: r.accepted_at,
+  revokedAt: r.revoked_at,
+});
+const espaceFromRow = (r: { id: string; name: string; created_at: string }): EspaceRecord => ({
+  id: r.id,
+  name: r.name,
+  createdAt: r.created_at,
+});
+
+export function sqliteEspaceRepository(db: Db): EspaceRepository {
+  const q = {
+    insert: db.prepare<[string, string, string]>(
+      'INSERT INTO espaces (id, name, created_at) VALUES (?, ?, ?)',
+    ),
+    byId: db.prepare<[string], { id: string; name: string; created_at: string }>(
+      'SELECT * FROM espaces WHERE id = ?',
+    ),
+    all: db.prepare<[], { id: string; name: string; created_at: string }>(
+      'SELECT * FROM espaces ORDER BY name COLLATE NOCASE',
+    ),
+    forUser: db.prepare<[string], { id: string; name: string; created_at: string; role: EspaceRole }>(
+      `SELECT e.*, m.role FROM espaces e JOIN memberships m ON m.espace_id = e.id
+       WHERE m.user_id = ? ORDER BY e.name COLLATE NOCASE`,
+    ),
+    rolesOf: db.prepare<[string], { espace_id: string; role: EspaceRole }>(
+      'SELECT espace_id, role FROM memberships WHERE user_id = ?',
+    ),
+    members: db.prepare<
+      [string],
+      {
+        user_id: string;
+        name: string;
+        email: string;
+        role: EspaceRole;
+        disabled_at: string | null;
+        created_at: string;
+      }
+    >(
+      `SELECT m.user_id, u.name, u.email, m.role, u.disabled_at, m.created_at
+       FROM memberships m JOIN users u ON u.id = m.user_id
+       WHERE m.espace_id = ? ORDER BY u.name COLLATE NOCASE`,
+    ),
+    roleOf: db.prepare<[string, string], { role: EspaceRole }>(
+      'SELECT role FROM memberships WHERE espace_id = ? AND user_id = ?',
+    ),
+    setRole: db.prepare<[string, string, string, string]>(
+      `INSERT INTO memberships (espace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (espace_id, user_id) DO UPDATE SET role = excluded.role`,
+    ),
+    removeMember: db.prepare<[string, string]>('DELETE FROM memberships WHERE espace_id = ? AND user_id = ?'),
+    insertInvitation: db.prepare(
+      `INSERT INTO invitations (id, token_hash, espace_id, email, role, created_by, created_at, expires_at, accepted_at, revoked_at)
+       VALUES (@id, @tokenHash, @espaceId, @email, @role, @createdBy, @createdAt, @expiresAt, @acceptedAt, @revokedAt)`,
+    ),
+    invitationByHash: db.prepare<[string], InvitationRow>('SELECT * FROM invitations WHERE token_hash = ?'),
+    invitationById: db.prepare<[string], InvitationRow>('SELECT * FROM invitations WHERE id = ?'),
+    pending: db.prepare<[string, number], InvitationRow>(
+      `SELECT * FROM invitations WHERE espace_id = ? AND accepted_at IS NULL AND revoked_at IS NULL
+       AND expires_at > ? ORDER BY created_at DESC`,
+    ),
+    accept: db.prepare<[number, string]>('UPDATE invitations SET accepted_at = ? WHERE id = ?'),
+    revoke: db.prepare<[number, string]>('UPDATE invitations SET revoked_at = ? WHERE id = ?'),
+  };
+  return {
+    insert: (e) => void q.insert.run(e.id, e.name, e.createdAt),
+    findById: (id) => {
+      const row = q.byId.get(id);
+      return row && espaceFromRow(row);
+    },
+    listAll: () => q.all.all().map(espaceFromRow),
+    listForUser: (userId) => q.forUser.all(userId).map((r) => ({ ...espaceFromRow(r), role: r.role })),
+    rolesOf: (userId) => new Map(q.rolesOf.all(userId).map((r) => [r.espace_id, r.role])),
+    members: (espaceId) =>
+      q.members.all(espaceId).map((r) => ({
+        userId: r.user_id,
+        name: r.name,
+        email: r.email,
+        role: r.role,
+        disabled: r.disabled_at !== null,
+        since: r.created_at,
+      })),
+    roleOf: (espaceId, userId) => q.roleOf.get(espaceId, userId)?.role,
+    setRole: (espaceId, userId, role, at) => void q.setRole.run(espaceId, userId, role, at),
+    removeMember: (espaceId, userId) => void q.removeMember.run(espaceId, userId),
+    insertInvitation: (i) => void q.insertInvitation.run(i),
+    findInvitationByTokenHash: (hash) => {
+      const row = q.invitationByHash.get(hash);
+      return row && invitationFromRow(row);
+    },
+    findInvitation: (id) => {
+      const row = q.invitationById.get(id);
+      return row && invitationFromRow(row);
+    },
+    pendingInvitations: (espaceId, now) => q.pending.all(espaceId, now).map(invitationFromRow),
+    markInvitationAccepted: (id, at) => void q.accept.run(at, id),
+    revokeInvitation: (id, at) => void q.revoke.run(at, id),
+  };
+}

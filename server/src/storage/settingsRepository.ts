@@ -1,0 +1,21 @@
+import type { Db } from './db.js';
+
+/** Instance-wide key/value settings shared by every process on the same database. */
+export interface SettingsRepository {
+  get(key: string): string | undefined;
+  /** Returns the stored value, storing `create()` first if there was none (atomic). */
+  getOrCreate(key: string, create: () => string): string;
+}
+
+export function sqliteSettingsRepository(db: Db): SettingsRepository {
+  const get = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
+  const insert = db.prepare<[string, string]>('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)');
+  const getOrCreate = db.transaction((key: string, create: () => string) => {
+    insert.run(key, create());
+    return get.get(key)?.value as string;
+  });
+  return {
+    get: (key) => get.get(key)?.value,
+    getOrCreate: (key, create) => get.get(key)?.value ?? getOrCreate.immediate(key, create),
+  };
+}

@@ -1,0 +1,200 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDocument, invite, setupInstance, type Session } from '../support/accounts.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+/**
+ * Every REST route times every kind of caller, with the status each must get. The espace under
+ * test (E) has an animateur, a rapporteur assigned to the document, one who is not, and a membre.
+ * The administrator runs the instance but holds no role in E; the outsider belongs to another espace.
+ */
+const actors = [
+  'anonyme',
+  'administrateur',
+  'animateur',
+  'rapporteurAssigné',
+  'rapporteurNonAssigné',
+  'membre',
+  'extérieur',
+] as const;
+type Who = (typeof actors)[number];
+
+let server: TestServer;
+const sessions = new Map<Who, Session>();
+let E: string;
+let docId: string;
+let memberId: string;
+let unassignedId: string;
+const NOBODY = '00000000-0000-4000-8000-000000000000';
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const { admin, espaceId: other } = await setupInstance(server.url);
+  const created = await admin.fetch('/api/espaces', { method: 'POST', json: { name: 'Aller-vers' } });
+  E = ((await created.json()) as { id: string }).id;
+  const animateur = await invite(admin, E, 'animateur', 'Anne Animatrice');
+  const rapporteurA = await invite(animateur, E, 'rapporteur', 'Rachid Rapporteur');
+  const rapporteurN = await invite(animateur, E, 'rapporteur', 'Rose Rapporteuse');
+  const membre = await invite(animateur, E, 'membre', 'Marc Membre');
+  const exterieur = await invite(admin, other, 'animateur', 'Esther Extérieure');
+  sessions.set('administrateur', admin);
+  sessions.set('animateur', animateur);
+  sessions.set('rapporteurAssigné', rapporteurA);
+  sessions.set('rapporteurNonAssigné', rapporteurN);
+  sessions.set('membre', membre);
+  sessions.set('extérieur', exterieur);
+  memberId = membre.userId;
+  unassignedId = rapporteurN.userId;
+  docId = (await createDocument(animateur, E, 'Pair-aidance')).id;
+  const assigned = await animateur.fetch(`/api/documents/${docId}/assignments`, {
+    method: 'POST',
+    json: { userId: rapporteurA.userId },
+  });
+  expect(assigned.status).toBe(200);
+});
+
+afterAll(async () => {
+  await server.stop();
+});
+
+type Row = [method: string, path: () => string, body: unknown, expected: Record<Who, number>];
+const all = (status: number): Record<Who, number> =>
+  Object.fromEntries(actors.map((a) => [a, status])) as Record<Who, number>;
+const statuses = (s: number[]): Record<Who, number> =>
+  Object.fromEntries(actors.map((a, i) => [a, s[i] as number])) as Record<Who, number>;
+
+//                                                    anon  admin anim  rapA  rapN  memb  ext
+const routes: Row[] = [
+  ['GET', () => '/api/health', undefined, all(200)],
+  ['GET', () => '/api/auth/me', undefined, all(200)],
+  ['POST', () => '/api/auth/collab-token', undefined, statuses([401, 200, 200, 200, 200, 200, 200])],
+  ['GET', () => '/api/espaces', undefined, statuses([401, 200, 200, 200, 200, 200, 200])],
+  ['POST', () => '/api/espaces', { name: 'Nouvel espace' }, statuses([401, 201, 403, 403, 403, 403, 403])],
+  ['GET', () => `/api/espaces/${E}`, undefined, statuses([401, 200, 200, 200, 200, 200, 403])],
+  [
+    'PUT',
+    () => `/api/espaces/${E}/members/${memberId}`,
+    { role: 'membre' },
+    statuses([401, 200, 200, 403, 403, 403, 403]),
+  ],
+  [
+    'DELETE',
+    () => `/api/espaces/${E}/members/${NOBODY}`,
+    undefined,
+    statuses([401, 404, 404, 403, 403, 403, 403]),
+  ],
+  [
+    'POST',
+    () => `/api/espaces/${E}/invitations`,
+    { email: 'nouvelle@hcts.example', role: 'membre' },
+    statuses([401, 201, 201, 403, 403, 403, 403]),
+  ],
+  [
+    'DELETE',
+    () => `/api/espaces/${E}/invitations/${NOBODY}`,
+    undefined,
+    statuses([401, 404, 404, 403, 403, 403, 403]),
+  ],
+  ['GET', () => '/api/documents', undefined, statuses([401, 200, 200, 200, 200, 200, 200])],
+  ['GET', () => `/api/documents?espaceId=${E}`, undefined, statuses([401, 200, 200, 200, 200, 200, 403])],
+  [
+    'POST',
+    () => '/api/documents',
+    () => ({ title: 'Fiche', kind: 'fiche', espaceId: E }),
+    statuses([401, 403, 201, 201, 201, 403, 403]),
+  ],
+  ['GET', () => `/api/documents/${docId}`, undefined, statuses([401, 200, 200, 200, 200, 200, 403])],
+  [
+    'POST',
+    () => `/api/documents/${docId}/assignments`,
+    { userId: 'x' },
+    statuses([401, 403, 400, 403, 403, 403, 403]),
+  ],
+  [
+    'DELETE',
+    () => `/api/documents/${docId}/assignments/${NOBODY}`,
+    undefined,
+    statuses([401, 403, 200, 403, 403, 403, 403]),
+  ],
+  ['GET', () => '/api/users', undefined, statuses([401, 200, 403, 403, 403, 403, 403])],
+  ['POST', () => `/api/users/${NOBODY}/disable`, undefined, statuses([401, 404, 403, 403, 403, 403, 403])],
+  ['POST', () => `/api/users/${NOBODY}/enable`, undefined, statuses([401, 404, 403, 403, 403, 403, 403])],
+  [
+    'POST',
+    () => `/api/users/${NOBODY}/password-reset`,
+    undefined,
+    statuses([401, 404, 403, 403, 403, 403, 403]),
+  ],
+  ['GET', () => '/api/audit', undefined, statuses([401, 200, 403, 403, 403, 403, 403])],
+  ['GET', () => '/api/invitations/lien-inconnu', undefined, all(404)],
+  ['GET', () => '/api/auth/password-resets/lien-inconnu', undefined, all(404)],
+  [
+    'POST',
+    () => '/api/auth/setup',
+    { email: 'x@y.fr', name: 'X', password: 'un-mot-de-passe-long', espaceName: 'E' },
+    all(409),
+  ],
+];
+
+const cases = routes.flatMap(([method, path, body, expected]) =>
+  actors.map((who) => ({
+    method,
+    path,
+    body,
+    who,
+    expected: expected[who],
+    label: `${method} ${path().replace(/[0-9a-f-]{36}/g, ':id')}`,
+  })),
+);
+
+describe('authorization of every REST route for every role', () => {
+  it.each(cases)(
+    '$label as $who answers $expected',
+    async ({ method, path, body: lazyBody, who, expected }) => {
+      const body: unknown = typeof lazyBody === 'function' ? (lazyBody as () => unknown)() : lazyBody;
+      const init = { method, ...(body === undefined ? {} : { json: body }) };
+      const session = sessions.get(who);
+      const response = session
+        ? await session.fetch(path(), init)
+        : await fetch(`${server.url}${path()}`, {
+            method,
+            headers: { 'content-type': 'application/json', origin: server.url },
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          });
+      expect(response.status, await response.text()).toBe(expected);
+    },
+  );
+
+  it('lets a rapporteur who creates a document write it, and tells others they only read it', async () => {
+    const rapporteur = sessions.get('rapporteurNonAssigné') as Session;
+    const created = await createDocument(rapporteur, E, 'Développement du pouvoir d’agir');
+    const mine = (await (await rapporteur.fetch(`/api/documents/${created.id}`)).json()) as {
+      access: string;
+    };
+    expect(mine.access).toBe('write');
+    const membre = sessions.get('membre') as Session;
+    const theirs = (await (await membre.fetch(`/api/documents/${created.id}`)).json()) as { access: string };
+    expect(theirs.access).toBe('read');
+    expect(unassignedId).toBe(rapporteur.userId);
+  });
+
+  it('refuses a cookie-authenticated write coming from another site, or with no origin at all', async () => {
+    const admin = sessions.get('administrateur') as Session;
+    const foreign = await fetch(`${server.url}/api/espaces`, {
+      method: 'POST',
+      headers: {
+        cookie: admin.cookie,
+        origin: 'https://site-malveillant.example',
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ name: 'Piège' }),
+    });
+    expect(foreign.status).toBe(403);
+    expect(((await foreign.json()) as { message: string }).message).toContain('CSRF');
+    const noOrigin = await fetch(`${server.url}/api/espaces`, {
+      method: 'POST',
+      headers: { cookie: admin.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Piège' }),
+    });
+    expect(noOrigin.status).toBe(403);
+  });
+});
