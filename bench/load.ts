@@ -3,7 +3,7 @@ import path from 'node:path';
 import { documentName } from '@essaim/protocol';
 import * as Y from 'yjs';
 import {
-  mergeStored,
+  applyStored,
   openDatabase,
   sqliteCollabStore,
   sqliteDocumentRepository,
@@ -120,9 +120,14 @@ function whenSynced(client: NodeClient): Promise<number> {
 }
 
 /** Connects a fresh client (empty Y.Doc, new socket) and times connect → synced. */
-async function timeClientLoad(wsUrl: string, name: string, expectedChars: number): Promise<number> {
+async function timeClientLoad(
+  wsUrl: string,
+  name: string,
+  expectedChars: number,
+  token: string,
+): Promise<number> {
   const t0 = performance.now();
-  const client = connectClient(wsUrl, name);
+  const client = connectClient(wsUrl, name, { token });
   try {
     const t1 = await Promise.race([
       whenSynced(client),
@@ -142,7 +147,7 @@ async function timeClientLoad(wsUrl: string, name: string, expectedChars: number
 /**
  * (c) Opening a ~100-page document with a long history: from SQLite (compacted state alone, or
  * state + 5,000 log rows), measured at the client (connect → synced) and inside the server
- * (store.load + mergeStored + Y.applyUpdate, the path of PersistenceExtension.onLoadDocument).
+ * (store.load + applyStored, the path of PersistenceExtension.onLoadDocument).
  */
 export async function run(): Promise<BenchResult> {
   const iterations = Math.max(1, envInt('BENCH_LOAD_ITER', 8));
@@ -198,6 +203,7 @@ export async function run(): Promise<BenchResult> {
         const id = randomUUID();
         repo.insert({
           id,
+          espaceId: null,
           kind: 'fiche',
           title: `Grand document ${c.name} ${i}`,
           createdAt: now,
@@ -216,17 +222,14 @@ export async function run(): Promise<BenchResult> {
   const direct: Record<string, unknown> = {};
   for (const c of cases) {
     const load: number[] = [];
-    const merge: number[] = [];
     const apply: number[] = [];
     const compact: number[] = [];
     ids[c.name].direct.forEach((id, i) => {
       const t0 = performance.now();
       const stored = store.load(id);
       const t1 = performance.now();
-      const merged = mergeStored(stored);
-      const t2 = performance.now();
       const doc = new Y.Doc();
-      if (merged) Y.applyUpdate(doc, merged);
+      applyStored(doc, stored);
       const t3 = performance.now();
       if (doc.getText('t').length !== chars) throw new Error(`chargement direct incomplet (${c.name})`);
       // What onLoadDocument does next when the log is longer than 500 rows.
@@ -237,11 +240,10 @@ export async function run(): Promise<BenchResult> {
       }
       if (i === 0) return; // warm-up
       load.push(t1 - t0);
-      merge.push(t2 - t1);
-      apply.push(t3 - t2);
+      apply.push(t3 - t1);
       compact.push(t4 - t3);
     });
-    const total = load.map((l, i) => l + (merge[i] ?? 0) + (apply[i] ?? 0));
+    const total = load.map((l, i) => l + (apply[i] ?? 0));
     // Alternatives, for the record: the log applied row by row in one transaction instead of
     // Y.mergeUpdates, and the compacted state in Yjs's v2 update format.
     const alternative: Record<string, Summary> = {};
@@ -278,9 +280,8 @@ export async function run(): Promise<BenchResult> {
       structs: structCount(c.state),
       logRows: c.log.length,
       storeLoadMs: summarize(load),
-      mergeStoredMs: summarize(merge),
-      applyUpdateMs: summarize(apply),
-      loadMergeApplyMs: summarize(total),
+      applyStoredMs: summarize(apply),
+      loadApplyMs: summarize(total),
       compactOnLoadMs: c.log.length > 500 ? summarize(compact) : null,
       alternative,
     };
@@ -295,7 +296,7 @@ export async function run(): Promise<BenchResult> {
     for (const c of cases) {
       const times: number[] = [];
       for (const [i, id] of ids[c.name].client.entries()) {
-        const ms = await timeClientLoad(essaim.wsUrl, documentName(id), chars);
+        const ms = await timeClientLoad(essaim.wsUrl, documentName(id), chars, await essaim.token());
         if (i > 0) times.push(ms);
       }
       clientEssaim[c.name] = summarize(times);
@@ -319,7 +320,7 @@ export async function run(): Promise<BenchResult> {
           Y.applyUpdate(doc, c.state);
           for (const update of c.log) Y.applyUpdate(doc, update);
         });
-        const ms = await timeClientLoad(vanilla.wsUrl, name, chars);
+        const ms = await timeClientLoad(vanilla.wsUrl, name, chars, '');
         if (i > 0) times.push(ms);
         await holder.disconnect();
       }

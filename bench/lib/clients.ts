@@ -15,8 +15,13 @@ export async function waitFor(condition: () => boolean, timeoutMs: number, label
 }
 
 /** `count` clients of one document, each with its own websocket, resolved once all are synced. */
-export async function openClients(wsUrl: string, name: string, count: number): Promise<NodeClient[]> {
-  const clients = Array.from({ length: count }, () => connectClient(wsUrl, name));
+export async function openClients(
+  wsUrl: string,
+  name: string,
+  count: number,
+  token: string,
+): Promise<NodeClient[]> {
+  const clients = Array.from({ length: count }, () => connectClient(wsUrl, name, { token }));
   await waitFor(() => clients.every(isSettled), 30_000, `synchronisation initiale de ${name}`);
   return clients;
 }

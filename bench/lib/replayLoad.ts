@@ -6,6 +6,8 @@ import { applyPatches, loadTrace, type TraceName } from './trace.js';
 
 export interface ReplayLoadParams {
   wsUrl: string;
+  /** Websocket token of an account allowed to write ('' for vanilla). */
+  token: string;
   documentName: string;
   /** Essaim's SQLite file, read (read-only) right after the last acknowledgement; null for vanilla. */
   databaseFile: string | null;
@@ -58,7 +60,12 @@ export async function runReplayLoad(params: ReplayLoadParams): Promise<ReplayLoa
     expected = text.toString();
   }
 
-  const [writer, ...readers] = await openClients(params.wsUrl, params.documentName, 1 + params.readers);
+  const [writer, ...readers] = await openClients(
+    params.wsUrl,
+    params.documentName,
+    1 + params.readers,
+    params.token,
+  );
   if (!writer) throw new Error('no writer');
   try {
     const text = writer.text;

@@ -79,7 +79,7 @@ const checkStored = (stored: StoredText, expected: string): StoredCheck => ({
   missingUpdates: stored.missingUpdates,
 });
 
-export type ReplayRunParams = Omit<ReplayLoadParams, 'wsUrl' | 'documentName' | 'databaseFile'> & {
+export type ReplayRunParams = Omit<ReplayLoadParams, 'wsUrl' | 'token' | 'documentName' | 'databaseFile'> & {
   flushDelay: FlushDelay;
 };
 
@@ -110,6 +110,7 @@ export async function replayRun(kind: Kind, params: ReplayRunParams): Promise<Re
       result = await replayLoad({
         ...load,
         wsUrl: server.wsUrl,
+        token: await server.token(),
         documentName,
         databaseFile: server.databaseFile,
       });
@@ -144,7 +145,7 @@ export async function replayRun(kind: Kind, params: ReplayRunParams): Promise<Re
 
 export type TypingRunParams = Omit<
   TypingLoadParams,
-  'wsUrl' | 'hotDocument' | 'coldDocuments' | 'databaseFile'
+  'wsUrl' | 'token' | 'hotDocument' | 'coldDocuments' | 'databaseFile'
 > & {
   flushDelay: FlushDelay;
   docs: number;
@@ -172,6 +173,7 @@ export async function typingRun(kind: Kind, params: TypingRunParams): Promise<Ty
       result = await typingLoad({
         ...load,
         wsUrl: server.wsUrl,
+        token: await server.token(),
         hotDocument,
         coldDocuments,
         databaseFile: server.databaseFile,

@@ -6,6 +6,8 @@ import { LOOP_RESOLUTION_MS, lateMs, round, seededRandom, summarize, type Summar
 
 export interface TypingLoadParams {
   wsUrl: string;
+  /** Websocket token of an account allowed to write ('' for vanilla). */
+  token: string;
   /** The busy document every editor types into. */
   hotDocument: string;
   /** Other open documents, one client each, typing lightly. */
@@ -62,11 +64,11 @@ const CHARS = 'abcdefghijklmnopqrstuvwxyz      éèàçù.,';
  */
 export async function runTypingLoad(p: TypingLoadParams): Promise<TypingLoadResult> {
   const random = seededRandom(p.seed);
-  const hot = await openClients(p.wsUrl, p.hotDocument, p.editors);
+  const hot = await openClients(p.wsUrl, p.hotDocument, p.editors, p.token);
   const cold: NodeClient[] = [];
   for (let i = 0; i < p.coldDocuments.length; i += 10) {
     const batch = p.coldDocuments.slice(i, i + 10);
-    cold.push(...(await Promise.all(batch.map((name) => openClients(p.wsUrl, name, 1)))).flat());
+    cold.push(...(await Promise.all(batch.map((name) => openClients(p.wsUrl, name, 1, p.token)))).flat());
   }
   const all = [...hot, ...cold];
   const timers = new Set<NodeJS.Timeout>();
