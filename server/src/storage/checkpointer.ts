@@ -55,6 +55,9 @@ export class WalCheckpointer {
     const worker = this.worker;
     if (!worker) return;
     this.worker = undefined;
+    // Unreferenced while the server runs, so it never keeps a process alive; referenced while
+    // stopping, so the process waits for the last checkpoint.
+    worker.ref();
     await new Promise<void>((resolve) => {
       worker.once('exit', () => resolve());
       worker.postMessage('stop');
