@@ -1,10 +1,9 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { fr } from '@codegouvfr/react-dsfr';
-import { ApiError } from '../../shared/api.js';
-import { ErrorPage } from '../../shared/ErrorPage.js';
 import { FormAlert } from '../../shared/FormAlert.js';
+import { OneTimeLink, type OneTimeLinkMessages } from '../../shared/OneTimeLink.js';
 import { firstFieldInError, formErrorsFrom, noErrors, type FormErrors } from '../../shared/formErrors.js';
 import { useDocumentTitle } from '../../shared/useDocumentTitle.js';
 import { useFocusOnMount } from '../../shared/useFocusOnMount.js';
@@ -15,62 +14,31 @@ import { authMessages as m } from './messages.js';
 import { checkNewPassword, NewPasswordFields } from './NewPasswordFields.js';
 import { useSession } from './session.js';
 
-type LinkState =
-  | { status: 'checking' }
-  | { status: 'valid'; email: string }
-  | { status: 'invalid'; httpStatus: number; message: string };
-
 const FIELDS = ['password', 'confirmation'] as const;
 type Field = (typeof FIELDS)[number];
 
 /** `/reinitialisation/:token`: a new password from a one-time link (by email or from the administrator). */
 export function ResetPasswordPage() {
   const { token = '' } = useParams();
-  const [link, setLink] = useState<LinkState>({ status: 'checking' });
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    checkPasswordReset(token, controller.signal).then(
-      ({ email }) => setLink({ status: 'valid', email }),
-      (error: unknown) => {
-        if (controller.signal.aborted) return;
-        setLink({
-          status: 'invalid',
-          httpStatus: error instanceof ApiError ? error.status : 0,
-          message: error instanceof Error ? error.message : String(error),
-        });
-      },
-    );
-    return () => controller.abort();
-  }, [token, attempt]);
-
-  if (link.status === 'checking') {
-    return (
-      <div className={fr.cx('fr-container', 'fr-py-6w')}>
-        <p role="status">{m.checkingLink}</p>
-      </div>
-    );
-  }
-  if (link.status === 'invalid') {
-    const gone = link.httpStatus === 410;
-    const missing = link.httpStatus === 404;
-    return (
-      <ErrorPage
-        title={gone ? m.linkGoneTitle : missing ? m.linkNotFoundTitle : m.resetErrorTitle}
-        code={gone ? m.linkErrorCode410 : missing ? m.linkErrorCode404 : undefined}
-        lead={link.message}
-        onRetry={gone || missing ? undefined : () => setAttempt((n) => n + 1)}
-        retryLabel={m.retry}
-        homeLabel={m.forgotTitle}
-        homeTo="/mot-de-passe-oublie"
-      >
-        {(gone || missing) && <p>{m.askNewLink}</p>}
-      </ErrorPage>
-    );
-  }
-  return <ResetForm token={token} email={link.email} />;
+  return (
+    <OneTimeLink token={token} check={checkPasswordReset} messages={linkMessages}>
+      {({ email }) => <ResetForm token={token} email={email} />}
+    </OneTimeLink>
+  );
 }
+
+const linkMessages: OneTimeLinkMessages = {
+  checking: m.checkingLink,
+  goneTitle: m.linkGoneTitle,
+  notFoundTitle: m.linkNotFoundTitle,
+  errorTitle: m.resetErrorTitle,
+  code410: m.linkErrorCode410,
+  code404: m.linkErrorCode404,
+  retry: m.retry,
+  askAgain: m.askNewLink,
+  homeLabel: m.forgotTitle,
+  homeTo: '/mot-de-passe-oublie',
+};
 
 function ResetForm({ token, email }: { token: string; email: string }) {
   useDocumentTitle(m.resetTitle);

@@ -1,12 +1,11 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { fr } from '@codegouvfr/react-dsfr';
-import { ApiError } from '../../shared/api.js';
-import { ErrorPage } from '../../shared/ErrorPage.js';
 import { FormAlert } from '../../shared/FormAlert.js';
+import { OneTimeLink, type OneTimeLinkMessages } from '../../shared/OneTimeLink.js';
 import { firstFieldInError, formErrorsFrom, noErrors, type FormErrors } from '../../shared/formErrors.js';
 import { loginPathFor } from '../../shared/returnPath.js';
 import { useDocumentTitle } from '../../shared/useDocumentTitle.js';
@@ -19,58 +18,27 @@ import { roleDescription, roleLabel } from '../espaces/roles.js';
 import { acceptInvitation, getInvitation, type InvitationInfo } from './api.js';
 import { invitationMessages as m } from './messages.js';
 
-type LinkState =
-  | { status: 'checking' }
-  | { status: 'valid'; info: InvitationInfo }
-  | { status: 'invalid'; httpStatus: number; message: string };
-
 /** `/invitation/:token`: what the link offers, and accepting it (new account, or existing one). */
 export function InvitationPage() {
   const { token = '' } = useParams();
-  const [link, setLink] = useState<LinkState>({ status: 'checking' });
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    getInvitation(token, controller.signal).then(
-      (info) => setLink({ status: 'valid', info }),
-      (error: unknown) => {
-        if (controller.signal.aborted) return;
-        setLink({
-          status: 'invalid',
-          httpStatus: error instanceof ApiError ? error.status : 0,
-          message: error instanceof Error ? error.message : String(error),
-        });
-      },
-    );
-    return () => controller.abort();
-  }, [token, attempt]);
-
-  if (link.status === 'checking') {
-    return (
-      <div className={fr.cx('fr-container', 'fr-py-6w')}>
-        <p role="status">{m.checking}</p>
-      </div>
-    );
-  }
-  if (link.status === 'invalid') {
-    const gone = link.httpStatus === 410;
-    const missing = link.httpStatus === 404;
-    return (
-      <ErrorPage
-        title={gone ? m.goneTitle : missing ? m.notFoundTitle : m.errorTitle}
-        code={gone ? m.code410 : missing ? m.code404 : undefined}
-        lead={link.message}
-        onRetry={gone || missing ? undefined : () => setAttempt((n) => n + 1)}
-        retryLabel={m.retry}
-        homeLabel={m.home}
-      >
-        {(gone || missing) && <p>{m.askAgain}</p>}
-      </ErrorPage>
-    );
-  }
-  return <Invitation token={token} info={link.info} />;
+  return (
+    <OneTimeLink token={token} check={getInvitation} messages={linkMessages}>
+      {(info) => <Invitation token={token} info={info} />}
+    </OneTimeLink>
+  );
 }
+
+const linkMessages: OneTimeLinkMessages = {
+  checking: m.checking,
+  goneTitle: m.goneTitle,
+  notFoundTitle: m.notFoundTitle,
+  errorTitle: m.errorTitle,
+  code410: m.code410,
+  code404: m.code404,
+  retry: m.retry,
+  askAgain: m.askAgain,
+  homeLabel: m.home,
+};
 
 const FIELDS = ['name', 'password', 'confirmation'] as const;
 type Field = (typeof FIELDS)[number];
