@@ -9,6 +9,7 @@ import { listEspaces } from '../espaces/api.js';
 import { listAllDocuments, listAudit, listUsers } from './api.js';
 import { auditActionLabel, auditDetails, auditTarget, type AuditNames } from './audit.js';
 import { adminMessages as m } from './messages.js';
+import { LoadFailed } from '../../shared/LoadFailed.js';
 
 const PAGE = 50;
 
@@ -105,20 +106,15 @@ export function AuditLog() {
   }
   if (state.status === 'error') {
     return (
-      <>
-        <Alert severity="error" as="h3" title={m.loadErrorTitle} description={state.message} />
-        <Button
-          className={fr.cx('fr-mt-2w')}
-          priority="secondary"
-          iconId="fr-icon-refresh-line"
-          onClick={() => {
-            setState({ status: 'loading' });
-            setAttempt((n) => n + 1);
-          }}
-        >
-          {m.retry}
-        </Button>
-      </>
+      <LoadFailed
+        title={m.loadErrorTitle}
+        message={state.message}
+        retryLabel={m.retry}
+        onRetry={() => {
+          setState({ status: 'loading' });
+          setAttempt((n) => n + 1);
+        }}
+      />
     );
   }
   if (rows.length === 0) return <p>{m.auditEmpty}</p>;

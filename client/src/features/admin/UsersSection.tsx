@@ -12,6 +12,7 @@ import { useFocusRequest } from '../../shared/useFocusRequest.js';
 import { useCurrentUser } from '../auth/session.js';
 import { createResetLink, listUsers, setUserDisabled, type AdminUserDto } from './api.js';
 import { adminMessages as m } from './messages.js';
+import { LoadFailed } from '../../shared/LoadFailed.js';
 
 const accountModal = createModal({ id: 'modale-compte', isOpenedByDefault: false });
 
@@ -81,20 +82,15 @@ export function UsersSection() {
   }
   if (state.status === 'error') {
     return (
-      <>
-        <Alert severity="error" as="h3" title={m.loadErrorTitle} description={state.message} />
-        <Button
-          className={fr.cx('fr-mt-2w')}
-          priority="secondary"
-          iconId="fr-icon-refresh-line"
-          onClick={() => {
-            setState({ status: 'loading' });
-            setAttempt((n) => n + 1);
-          }}
-        >
-          {m.retry}
-        </Button>
-      </>
+      <LoadFailed
+        title={m.loadErrorTitle}
+        message={state.message}
+        retryLabel={m.retry}
+        onRetry={() => {
+          setState({ status: 'loading' });
+          setAttempt((n) => n + 1);
+        }}
+      />
     );
   }
 

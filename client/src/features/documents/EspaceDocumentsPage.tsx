@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useId, useState } from 'react';
-import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Card } from '@codegouvfr/react-dsfr/Card';
@@ -16,6 +15,7 @@ import { roleLabel } from '../espaces/roles.js';
 import { listDocuments } from './api.js';
 import { CreateDocumentForm } from './CreateDocumentForm.js';
 import { documentsMessages as m } from './messages.js';
+import { LoadFailed } from '../../shared/LoadFailed.js';
 
 type ListState =
   | { status: 'loading' }
@@ -95,23 +95,13 @@ export function EspaceDocumentsPage() {
             </p>
           )}
           {state.status === 'error' && (
-            <>
-              <Alert
-                severity="error"
-                as="h3"
-                title={m.loadErrorTitle}
-                description={state.message}
-                role="alert"
-              />
-              <Button
-                className={fr.cx('fr-mt-2w')}
-                priority="secondary"
-                iconId="fr-icon-refresh-line"
-                onClick={retry}
-              >
-                {m.retry}
-              </Button>
-            </>
+            <LoadFailed
+              as="h3"
+              title={m.loadErrorTitle}
+              message={state.message}
+              retryLabel={m.retry}
+              onRetry={retry}
+            />
           )}
           {state.status === 'ready' && state.documents.length === 0 && (
             <p>{canCreate ? m.empty : m.emptyReadOnly}</p>

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
-import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Tile } from '@codegouvfr/react-dsfr/Tile';
 import { fr } from '@codegouvfr/react-dsfr';
 import type { EspaceDto } from '@essaim/protocol';
@@ -12,6 +11,7 @@ import { listEspaces } from './api.js';
 import { CreateEspaceForm } from './CreateEspaceForm.js';
 import { espacesMessages as m } from './messages.js';
 import { roleLabel } from './roles.js';
+import { LoadFailed } from '../../shared/LoadFailed.js';
 
 type State =
   { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; espaces: EspaceDto[] };
@@ -59,17 +59,13 @@ export function EspacesPage() {
             </p>
           )}
           {state.status === 'error' && (
-            <>
-              <Alert severity="error" as="h2" title={m.errorTitle} description={state.message} />
-              <Button
-                className={fr.cx('fr-mt-2w')}
-                priority="secondary"
-                iconId="fr-icon-refresh-line"
-                onClick={reload}
-              >
-                {m.retry}
-              </Button>
-            </>
+            <LoadFailed
+              as="h2"
+              title={m.errorTitle}
+              message={state.message}
+              retryLabel={m.retry}
+              onRetry={reload}
+            />
           )}
           {state.status === 'ready' &&
             state.espaces.length === 0 &&
