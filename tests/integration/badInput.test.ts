@@ -1,31 +1,18 @@
 import { CloseCode, DenialReason, MESSAGE_TOO_BIG } from '@essaim/protocol';
 import * as encoding from 'lib0/encoding';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { createDocument, setupInstance, type Session } from '../support/accounts.js';
-import { connectAs, isSettled, type NodeClient } from '../support/provider.js';
+import { createDocument } from '../support/accounts.js';
+import { useTestInstance } from '../support/instance.js';
+import { isSettled } from '../support/provider.js';
 import { Msg, RawClient, frame } from '../support/rawClient.js';
-import { startTestServer, type TestServer } from '../support/server.js';
 
-let server: TestServer;
-let admin: Session;
-let espaceId: string;
-const clients: NodeClient[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer();
-  ({ admin, espaceId } = await setupInstance(server.url));
-});
-
-afterAll(async () => {
-  for (const c of clients) c.destroy();
-  await server.stop();
-});
+const t = useTestInstance();
 
 async function authenticated(name: string): Promise<RawClient> {
-  const raw = await RawClient.open(server.wsUrl);
-  raw.authenticate(name, await admin.collabToken());
+  const raw = await RawClient.open(t.server.wsUrl);
+  raw.authenticate(name, await t.admin.collabToken());
   await expect.poll(() => raw.frames.some((f) => f.type === Msg.Auth && f.authType === 2)).toBe(true);
   return raw;
 }
@@ -44,8 +31,7 @@ describe('websocket input the server must refuse', () => {
     ['a name outside the doc.<id> scheme', 'fiche-pratique'],
     ['a path trick', 'doc.../../essaim.sqlite'],
   ])('refuses %s with a named reason', async (_label, name) => {
-    const client = connectAs(admin, server.wsUrl, name);
-    clients.push(client);
+    const client = t.open(name);
     const reasons: string[] = [];
     client.provider.on('authenticationFailed', ({ reason }: { reason: string }) => reasons.push(reason));
     await expect.poll(() => reasons).toEqual([DenialReason.DocumentNotFound]);
@@ -53,13 +39,12 @@ describe('websocket input the server must refuse', () => {
   });
 
   it('closes only the connection that sent a malformed binary message, and keeps serving everyone else', async () => {
-    const { name } = await createDocument(admin, espaceId);
-    const alice = connectAs(admin, server.wsUrl, name);
-    const bob = connectAs(admin, server.wsUrl, name);
-    clients.push(alice, bob);
+    const { name } = await createDocument(t.admin, t.espaceId);
+    const alice = t.open(name);
+    const bob = t.open(name);
     await expect.poll(() => isSettled(alice) && isSettled(bob)).toBe(true);
 
-    const garbage = await RawClient.open(server.wsUrl);
+    const garbage = await RawClient.open(t.server.wsUrl);
     garbage.send(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]));
     await garbage.closed;
 
@@ -79,30 +64,29 @@ describe('websocket input the server must refuse', () => {
   });
 
   it('closes a socket that sends a frame larger than the configured maximum, with code 1009', async () => {
-    const { name } = await createDocument(admin, espaceId);
+    const { name } = await createDocument(t.admin, t.espaceId);
     const raw = await authenticated(name);
     raw.send(new Uint8Array(2 * 1024 * 1024 + 1));
     expect(await raw.closed).toBe(MESSAGE_TOO_BIG);
   });
 
   it('applies a much smaller limit before the socket has authenticated', async () => {
-    const raw = await RawClient.open(server.wsUrl);
+    const raw = await RawClient.open(t.server.wsUrl);
     raw.send(new Uint8Array(100 * 1024));
     expect(await raw.closed).toBe(CloseCode.TooLarge);
   });
 
   it('refuses an upgrade from a foreign browser origin', async () => {
     await expect(
-      RawClient.open(server.wsUrl, { origin: 'https://site-malveillant.example' }),
+      RawClient.open(t.server.wsUrl, { origin: 'https://site-malveillant.example' }),
     ).rejects.toThrow('HTTP 403');
-    const ok = await RawClient.open(server.wsUrl, { origin: server.url });
+    const ok = await RawClient.open(t.server.wsUrl, { origin: t.server.url });
     ok.close();
   });
 
   it('refuses awareness that speaks for another client, so nobody can impersonate a caret', async () => {
-    const { name } = await createDocument(admin, espaceId);
-    const bob = connectAs(admin, server.wsUrl, name);
-    clients.push(bob);
+    const { name } = await createDocument(t.admin, t.espaceId);
+    const bob = t.open(name);
     await expect.poll(() => isSettled(bob)).toBe(true);
 
     const raw = await authenticated(name);
@@ -116,7 +100,7 @@ describe('websocket input the server must refuse', () => {
   });
 
   it('refuses an oversized awareness state', async () => {
-    const { name } = await createDocument(admin, espaceId);
+    const { name } = await createDocument(t.admin, t.espaceId);
     const raw = await authenticated(name);
     raw.sendAwareness(name, awarenessUpdate(333, { user: { name: 'x'.repeat(10_000) } }));
     await expect.poll(() => raw.frames.some((f) => f.type === Msg.Close)).toBe(true);
@@ -126,12 +110,16 @@ describe('websocket input the server must refuse', () => {
 
 describe('/api bodies', () => {
   const post = (body: string) =>
-    admin.fetch('/api/documents', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    t.admin.fetch('/api/documents', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
   const count = async () =>
-    ((await (await admin.fetch('/api/documents')).json()) as { documents: unknown[] }).documents.length;
+    ((await (await t.admin.fetch('/api/documents')).json()) as { documents: unknown[] }).documents.length;
 
   it('answers 400 with the French reason for each invalid field', async () => {
-    const response = await post(JSON.stringify({ title: '   ', kind: 'roman', espaceId }));
+    const response = await post(JSON.stringify({ title: '   ', kind: 'roman', espaceId: t.espaceId }));
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: string; message: string; details: { path: string }[] };
     expect(body.error).toBe('invalid_input');
@@ -149,23 +137,25 @@ describe('/api bodies', () => {
 
   it('answers 413 for an oversized body and stores nothing', async () => {
     const before = await count();
-    const response = await post(JSON.stringify({ title: 'x'.repeat(300_000), kind: 'fiche', espaceId }));
+    const response = await post(
+      JSON.stringify({ title: 'x'.repeat(300_000), kind: 'fiche', espaceId: t.espaceId }),
+    );
     expect(response.status).toBe(413);
     expect(await count()).toBe(before);
   });
 
   it('answers 404 in JSON for an unknown API path', async () => {
-    const response = await fetch(`${server.url}/api/inexistant`);
+    const response = await fetch(`${t.server.url}/api/inexistant`);
     expect(response.status).toBe(404);
     expect(((await response.json()) as { error: string }).error).toBe('not_found');
   });
 
   it('creates a document and lists it with its collaborative name', async () => {
-    const created = await createDocument(admin, espaceId, 'Pair-aidance en santé mentale', 'fiche');
+    const created = await createDocument(t.admin, t.espaceId, 'Pair-aidance en santé mentale', 'fiche');
     expect(created.name).toBe(`doc.${created.id}`);
-    const list = (await (await admin.fetch('/api/documents')).json()) as { documents: { id: string }[] };
+    const list = (await (await t.admin.fetch('/api/documents')).json()) as { documents: { id: string }[] };
     expect(list.documents.map((d) => d.id)).toContain(created.id);
-    const health = await fetch(`${server.url}/api/health`);
+    const health = await fetch(`${t.server.url}/api/health`);
     expect(await health.json()).toEqual({ status: 'ok' });
   });
 });

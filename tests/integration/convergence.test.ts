@@ -1,30 +1,12 @@
 import { ydocToText } from '@essaim/editor';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createDocument, setupInstance, type Session } from '../support/accounts.js';
-import { connectAs, isSettled, type NodeClient } from '../support/provider.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { createDocument } from '../support/accounts.js';
+import { useTestInstance } from '../support/instance.js';
+import { isSettled } from '../support/provider.js';
 
-let server: TestServer;
-let admin: Session;
-let espaceId: string;
-const clients: NodeClient[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer();
-  ({ admin, espaceId } = await setupInstance(server.url));
-});
-
-afterAll(async () => {
-  for (const c of clients) c.destroy();
-  await server.stop();
-});
-
-function open(name: string): NodeClient {
-  const client = connectAs(admin, server.wsUrl, name);
-  clients.push(client);
-  return client;
-}
+const t = useTestInstance();
+const open = (name: string) => t.open(name);
 
 /** A paragraph in the editor's fragment, shaped as Tiptap stores it. */
 function paragraphText(ydoc: Y.Doc): Y.XmlText {
@@ -40,7 +22,7 @@ function paragraphText(ydoc: Y.Doc): Y.XmlText {
 
 describe('two people editing one document', () => {
   it('see each other’s edits in both directions', async () => {
-    const { name } = await createDocument(admin, espaceId);
+    const { name } = await createDocument(t.admin, t.espaceId);
     const alice = open(name);
     const bob = open(name);
     await expect.poll(() => isSettled(alice) && isSettled(bob)).toBe(true);
@@ -52,7 +34,7 @@ describe('two people editing one document', () => {
   });
 
   it('converge when both type in the same paragraph at the same moment', async () => {
-    const { name } = await createDocument(admin, espaceId);
+    const { name } = await createDocument(t.admin, t.espaceId);
     const alice = open(name);
     const bob = open(name);
     await expect.poll(() => isSettled(alice) && isSettled(bob)).toBe(true);
@@ -77,7 +59,7 @@ describe('two people editing one document', () => {
     expect(text.endsWith('conférences familiales.')).toBe(true);
 
     // The server's own copy (what it will store) is the same document.
-    const serverDoc = server.app.hocuspocus.documents.get(name);
+    const serverDoc = t.server.app.hocuspocus.documents.get(name);
     expect(serverDoc && ydocToText(serverDoc)).toBe(text);
   });
 });

@@ -1,29 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDocument, setupInstance, type Session } from '../support/accounts.js';
-import { connectAs, isSettled, type NodeClient } from '../support/provider.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import { createDocument } from '../support/accounts.js';
+import { useTestInstance } from '../support/instance.js';
+import { isSettled } from '../support/provider.js';
 
-let server: TestServer;
-let admin: Session;
-let espaceId: string;
-const clients: NodeClient[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer();
-  ({ admin, espaceId } = await setupInstance(server.url));
-});
-
-afterAll(async () => {
-  for (const c of clients) c.destroy();
-  await server.stop();
-});
+const t = useTestInstance();
 
 describe('a person who loses the connection', () => {
   it('keeps editing offline, and both sides’ edits merge when the connection comes back', async () => {
-    const { name } = await createDocument(admin, espaceId);
-    const alice = connectAs(admin, server.wsUrl, name);
-    const bob = connectAs(admin, server.wsUrl, name);
-    clients.push(alice, bob);
+    const { name } = await createDocument(t.admin, t.espaceId);
+    const alice = t.open(name);
+    const bob = t.open(name);
     alice.text.insert(0, 'Pair-aidance. ');
     await expect.poll(() => bob.text.toString()).toBe('Pair-aidance. ');
 
@@ -44,8 +30,7 @@ describe('a person who loses the connection', () => {
     expect(alice.text.toString()).toContain('Pair-aidance.');
 
     // And the server stored the merged result for the next person.
-    const carol = connectAs(admin, server.wsUrl, name);
-    clients.push(carol);
+    const carol = t.open(name);
     await expect.poll(() => carol.text.toString()).toBe(alice.text.toString());
   });
 });
