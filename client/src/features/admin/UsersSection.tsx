@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Button } from '@codegouvfr/react-dsfr/Button';
@@ -13,37 +13,26 @@ import { useCurrentUser } from '../auth/session.js';
 import { createResetLink, listUsers, setUserDisabled, type AdminUserDto } from './api.js';
 import { adminMessages as m } from './messages.js';
 import { LoadFailed } from '../../shared/LoadFailed.js';
+import { useLoad } from '../../shared/useLoad.js';
 
 const accountModal = createModal({ id: 'modale-compte', isOpenedByDefault: false });
-
-type State =
-  { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; users: AdminUserDto[] };
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** The accounts table: disable or enable (after confirmation), and reset links to hand over. */
 export function UsersSection() {
   const me = useCurrentUser();
-  const [state, setState] = useState<State>({ status: 'loading' });
-  const [attempt, setAttempt] = useState(0);
+  const { state, reload, retry } = useLoad(
+    (signal) =>
+      listUsers(signal).then((users) => [...users].sort((a, b) => a.name.localeCompare(b.name, 'fr'))),
+    [],
+  );
   const [target, setTarget] = useState<AdminUserDto | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [reset, setReset] = useState<{ name: string; link: string; expiresAt: string } | null>(null);
   const resetRef = useRef<HTMLDivElement>(null);
   const requestFocus = useFocusRequest();
-
-  useEffect(() => {
-    const controller = new AbortController();
-    listUsers(controller.signal).then(
-      (users) =>
-        setState({ status: 'ready', users: [...users].sort((a, b) => a.name.localeCompare(b.name, 'fr')) }),
-      (failure: unknown) => {
-        if (!controller.signal.aborted) setState({ status: 'error', message: messageOf(failure) });
-      },
-    );
-    return () => controller.abort();
-  }, [attempt]);
 
   const toggle = async () => {
     const user = target;
@@ -53,7 +42,7 @@ export function UsersSection() {
     try {
       await setUserDisabled(user.id, !user.disabled);
       setStatus(user.disabled ? m.enabled(user.name) : m.disabled(user.name));
-      setAttempt((n) => n + 1);
+      reload();
       // The button changes (Désactiver ↔ Réactiver): keep the focus on the same row's new button.
       requestFocus(() => document.getElementById(`compte-${user.id}-etat`));
     } catch (failure) {
@@ -82,15 +71,7 @@ export function UsersSection() {
   }
   if (state.status === 'error') {
     return (
-      <LoadFailed
-        title={m.loadErrorTitle}
-        message={state.message}
-        retryLabel={m.retry}
-        onRetry={() => {
-          setState({ status: 'loading' });
-          setAttempt((n) => n + 1);
-        }}
-      />
+      <LoadFailed title={m.loadErrorTitle} message={state.message} retryLabel={m.retry} onRetry={retry} />
     );
   }
 
@@ -124,7 +105,7 @@ export function UsersSection() {
           <div className="fr-table__container">
             <div className="fr-table__content">
               <table>
-                <caption>{m.usersCaption(state.users.length)}</caption>
+                <caption>{m.usersCaption(state.value.length)}</caption>
                 <thead>
                   <tr>
                     <th scope="col">{m.colName}</th>
@@ -135,7 +116,7 @@ export function UsersSection() {
                   </tr>
                 </thead>
                 <tbody>
-                  {state.users.map((user) => {
+                  {state.value.map((user) => {
                     const self = user.id === me.id;
                     return (
                       <tr key={user.id}>

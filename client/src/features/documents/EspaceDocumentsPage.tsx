@@ -1,10 +1,9 @@
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useId } from 'react';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Card } from '@codegouvfr/react-dsfr/Card';
 import { fr } from '@codegouvfr/react-dsfr';
 import type { DocumentDto } from '@essaim/protocol';
-import { ApiError } from '../../shared/api.js';
 import { formatDate } from '../../shared/dates.js';
 import { useDocumentTitle } from '../../shared/useDocumentTitle.js';
 import { useFocusOnMount } from '../../shared/useFocusOnMount.js';
@@ -16,11 +15,7 @@ import { listDocuments } from './api.js';
 import { CreateDocumentForm } from './CreateDocumentForm.js';
 import { documentsMessages as m } from './messages.js';
 import { LoadFailed } from '../../shared/LoadFailed.js';
-
-type ListState =
-  | { status: 'loading' }
-  | { status: 'error'; message: string }
-  | { status: 'ready'; documents: DocumentDto[] };
+import { useLoad } from '../../shared/useLoad.js';
 
 function byMostRecent(a: DocumentDto, b: DocumentDto): number {
   return b.updatedAt.localeCompare(a.updatedAt);
@@ -33,24 +28,10 @@ export function EspaceDocumentsPage() {
   useDocumentTitle(`${m.pageTitle} — ${espace.name}`);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const listHeadingId = useId();
-  const [state, setState] = useState<ListState>({ status: 'loading' });
-  const [attempt, setAttempt] = useState(0);
-  const retry = useCallback(() => {
-    setState({ status: 'loading' });
-    setAttempt((n) => n + 1);
-  }, []);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    listDocuments(espace.id, controller.signal).then(
-      (documents) => setState({ status: 'ready', documents: [...documents].sort(byMostRecent) }),
-      (error: unknown) => {
-        if (controller.signal.aborted) return;
-        setState({ status: 'error', message: error instanceof ApiError ? error.message : String(error) });
-      },
-    );
-    return () => controller.abort();
-  }, [espace.id, attempt]);
+  const { state, retry } = useLoad(
+    (signal) => listDocuments(espace.id, signal).then((documents) => [...documents].sort(byMostRecent)),
+    [espace.id],
+  );
 
   const canCreate = espace.permissions.createDocument;
   const role = espace.role
@@ -84,9 +65,7 @@ export function EspaceDocumentsPage() {
           <h2 id={listHeadingId}>
             {m.listTitle}
             {state.status === 'ready' && (
-              <span className={fr.cx('fr-text--md', 'fr-ml-1w')}>
-                ({m.listCount(state.documents.length)})
-              </span>
+              <span className={fr.cx('fr-text--md', 'fr-ml-1w')}>({m.listCount(state.value.length)})</span>
             )}
           </h2>
           {state.status === 'loading' && (
@@ -103,12 +82,12 @@ export function EspaceDocumentsPage() {
               onRetry={retry}
             />
           )}
-          {state.status === 'ready' && state.documents.length === 0 && (
+          {state.status === 'ready' && state.value.length === 0 && (
             <p>{canCreate ? m.empty : m.emptyReadOnly}</p>
           )}
-          {state.status === 'ready' && state.documents.length > 0 && (
+          {state.status === 'ready' && state.value.length > 0 && (
             <ul className={fr.cx('fr-grid-row', 'fr-grid-row--gutters', 'fr-raw-list')}>
-              {state.documents.map((doc) => (
+              {state.value.map((doc) => (
                 <li key={doc.id} className={fr.cx('fr-col-12', canCreate ? 'fr-col-lg-6' : 'fr-col-md-6')}>
                   <Card
                     title={doc.title}

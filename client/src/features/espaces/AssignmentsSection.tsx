@@ -9,7 +9,8 @@ import { useFocusRequest } from '../../shared/useFocusRequest.js';
 import { assignDocument, unassignDocument } from '../documents/api.js';
 import { useEspace } from './EspaceLayout.js';
 import { espacesMessages as m } from './messages.js';
-import type { DocumentsState } from './PeoplePage.js';
+import { LoadFailed } from '../../shared/LoadFailed.js';
+import type { Loadable } from '../../shared/useLoad.js';
 import { roleLabel } from './roles.js';
 
 /** Who may be given a document to write: rapporteurs and animateurs of the espace, accounts active. */
@@ -28,7 +29,7 @@ export function AssignmentsSection({
   onRetry,
   onDocumentChanged,
 }: {
-  documents: DocumentsState;
+  documents: Loadable<DocumentDto[]>;
   onRetry: () => void;
   onDocumentChanged: (doc: DocumentDto) => void;
 }) {
@@ -78,20 +79,10 @@ export function AssignmentsSection({
         </p>
       )}
       {documents.status === 'error' && (
-        <>
-          <Alert severity="error" as="h3" title={m.errorTitle} description={documents.message} />
-          <Button
-            className={fr.cx('fr-mt-2w')}
-            priority="secondary"
-            iconId="fr-icon-refresh-line"
-            onClick={onRetry}
-          >
-            {m.retry}
-          </Button>
-        </>
+        <LoadFailed title={m.errorTitle} message={documents.message} retryLabel={m.retry} onRetry={onRetry} />
       )}
-      {documents.status === 'ready' && documents.documents.length === 0 && <p>{m.assignmentsEmpty}</p>}
-      {documents.status === 'ready' && documents.documents.length > 0 && (
+      {documents.status === 'ready' && documents.value.length === 0 && <p>{m.assignmentsEmpty}</p>}
+      {documents.status === 'ready' && documents.value.length > 0 && (
         <div className={fr.cx('fr-table', 'fr-table--no-scroll', 'fr-table--no-caption')}>
           <div className="fr-table__wrapper">
             <div className="fr-table__container">
@@ -106,7 +97,7 @@ export function AssignmentsSection({
                     </tr>
                   </thead>
                   <tbody>
-                    {documents.documents.map((doc) => {
+                    {documents.value.map((doc) => {
                       const candidates = assignable(espace.members, doc);
                       const selectId = `attribuer-${doc.id}`;
                       const selected = choice[doc.id] ?? '';

@@ -1,9 +1,6 @@
-import { useEffect, useState } from 'react';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Tile } from '@codegouvfr/react-dsfr/Tile';
 import { fr } from '@codegouvfr/react-dsfr';
-import type { EspaceDto } from '@essaim/protocol';
-import { ApiError } from '../../shared/api.js';
 import { useDocumentTitle } from '../../shared/useDocumentTitle.js';
 import { useFocusOnMount } from '../../shared/useFocusOnMount.js';
 import { useCurrentUser } from '../auth/session.js';
@@ -12,9 +9,7 @@ import { CreateEspaceForm } from './CreateEspaceForm.js';
 import { espacesMessages as m } from './messages.js';
 import { roleLabel } from './roles.js';
 import { LoadFailed } from '../../shared/LoadFailed.js';
-
-type State =
-  { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; espaces: EspaceDto[] };
+import { useLoad } from '../../shared/useLoad.js';
 
 /**
  * `/espaces`: the espaces of the person (all of them for an administrator, who can create one
@@ -24,26 +19,11 @@ export function EspacesPage() {
   const user = useCurrentUser();
   useDocumentTitle(m.listTitle);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
-  const [state, setState] = useState<State>({ status: 'loading' });
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    listEspaces(controller.signal).then(
-      (espaces) =>
-        setState({
-          status: 'ready',
-          espaces: [...espaces].sort((a, b) => a.name.localeCompare(b.name, 'fr')),
-        }),
-      (error: unknown) => {
-        if (controller.signal.aborted) return;
-        setState({ status: 'error', message: error instanceof ApiError ? error.message : String(error) });
-      },
-    );
-    return () => controller.abort();
-  }, [attempt]);
-
-  const reload = () => setAttempt((n) => n + 1);
+  const { state, reload } = useLoad(
+    (signal) =>
+      listEspaces(signal).then((espaces) => [...espaces].sort((a, b) => a.name.localeCompare(b.name, 'fr'))),
+    [],
+  );
 
   return (
     <div className={fr.cx('fr-container', 'fr-py-6w')}>
@@ -68,15 +48,15 @@ export function EspacesPage() {
             />
           )}
           {state.status === 'ready' &&
-            state.espaces.length === 0 &&
+            state.value.length === 0 &&
             (user.isAdmin ? (
               <p>{m.listEmpty}</p>
             ) : (
               <Alert severity="info" as="h2" title={m.noEspaceTitle} description={m.noEspaceText} />
             ))}
-          {state.status === 'ready' && state.espaces.length > 0 && (
+          {state.status === 'ready' && state.value.length > 0 && (
             <ul className={fr.cx('fr-grid-row', 'fr-grid-row--gutters', 'fr-raw-list')}>
-              {state.espaces.map((espace) => (
+              {state.value.map((espace) => (
                 <li key={espace.id} className={fr.cx('fr-col-12', 'fr-col-lg-6')}>
                   <Tile
                     title={espace.name}
