@@ -10,6 +10,7 @@ import { listAllDocuments, listAudit, listUsers } from './api.js';
 import { auditActionLabel, auditDetails, auditTarget, type AuditNames } from './audit.js';
 import { adminMessages as m } from './messages.js';
 import { LoadFailed } from '../../shared/LoadFailed.js';
+import { DataTable } from '../../shared/DataTable.js';
 
 const PAGE = 50;
 
@@ -121,41 +122,26 @@ export function AuditLog() {
 
   return (
     <>
-      <div className={fr.cx('fr-table')}>
-        <div className="fr-table__wrapper">
-          <div className="fr-table__container">
-            <div className="fr-table__content">
-              <table className="essaim-audit">
-                <caption>{m.auditCaption}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{m.colDate}</th>
-                    <th scope="col">{m.colActor}</th>
-                    <th scope="col">{m.colAction}</th>
-                    <th scope="col">{m.colTarget}</th>
-                    <th scope="col">{m.colDetails}</th>
-                    <th scope="col">{m.colIp}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map(({ entry, action, target, details }) => (
-                    <tr key={entry.id}>
-                      <th scope="row" id={`audit-${entry.id}`} tabIndex={-1}>
-                        <time dateTime={entry.at}>{formatTimestamp(entry.at)}</time>
-                      </th>
-                      <td>{entry.actor ? (entry.actor.name ?? m.unknownPerson) : m.nobody}</td>
-                      <td>{action}</td>
-                      <td>{target}</td>
-                      <td>{details}</td>
-                      <td>{entry.ip ?? ''}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </div>
-        </div>
-      </div>
+      <DataTable
+        caption={m.auditCaption}
+        headers={[m.colDate, m.colActor, m.colAction, m.colTarget, m.colDetails, m.colIp]}
+        className="essaim-audit"
+        scroll
+        showCaption
+      >
+        {rows.map(({ entry, action, target, details }) => (
+          <tr key={entry.id}>
+            <th scope="row" id={`audit-${entry.id}`} tabIndex={-1}>
+              <time dateTime={entry.at}>{formatTimestamp(entry.at)}</time>
+            </th>
+            <td>{entry.actor ? (entry.actor.name ?? m.unknownPerson) : m.nobody}</td>
+            <td>{action}</td>
+            <td>{target}</td>
+            <td>{details}</td>
+            <td>{entry.ip ?? ''}</td>
+          </tr>
+        ))}
+      </DataTable>
       {olderError && (
         <Alert
           className={fr.cx('fr-mb-2w')}

@@ -14,6 +14,7 @@ import { createResetLink, listUsers, setUserDisabled, type AdminUserDto } from '
 import { adminMessages as m } from './messages.js';
 import { LoadFailed } from '../../shared/LoadFailed.js';
 import { useLoad } from '../../shared/useLoad.js';
+import { DataTable } from '../../shared/DataTable.js';
 
 const accountModal = createModal({ id: 'modale-compte', isOpenedByDefault: false });
 
@@ -100,100 +101,77 @@ export function UsersSection() {
           </div>
         </div>
       )}
-      <div className={fr.cx('fr-table', 'fr-table--no-scroll', 'fr-table--no-caption')}>
-        <div className="fr-table__wrapper">
-          <div className="fr-table__container">
-            <div className="fr-table__content">
-              <table>
-                <caption>{m.usersCaption(state.value.length)}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{m.colName}</th>
-                    <th scope="col">{m.colEmail}</th>
-                    <th scope="col">{m.colStatus}</th>
-                    <th scope="col">{m.colCreated}</th>
-                    <th scope="col">{m.colActions}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {state.value.map((user) => {
-                    const self = user.id === me.id;
-                    return (
-                      <tr key={user.id}>
-                        <th scope="row">
-                          {user.name}
-                          {self && <span className="essaim-muted"> {m.you}</span>}
-                        </th>
-                        <td>{user.email}</td>
-                        <td>
-                          <ul className={fr.cx('fr-badges-group')}>
-                            <li>
-                              <Badge as="span" small severity={user.disabled ? 'error' : 'success'} noIcon>
-                                {user.disabled ? m.disabledBadge : m.activeBadge}
-                              </Badge>
-                            </li>
-                            {user.isAdmin && (
-                              <li>
-                                <Badge as="span" small severity="info" noIcon>
-                                  {m.adminBadge}
-                                </Badge>
-                              </li>
-                            )}
-                          </ul>
-                        </td>
-                        <td>{formatDay(user.createdAt)}</td>
-                        <td>
-                          <ul className="essaim-row-actions">
-                            {!self && (
-                              <li>
-                                <Button
-                                  type="button"
-                                  size="small"
-                                  priority="secondary"
-                                  iconId={
-                                    user.disabled
-                                      ? 'fr-icon-checkbox-circle-line'
-                                      : 'fr-icon-close-circle-line'
-                                  }
-                                  nativeButtonProps={{
-                                    id: `compte-${user.id}-etat`,
-                                    'aria-label': user.disabled
-                                      ? m.enableLabel(user.name)
-                                      : m.disableLabel(user.name),
-                                  }}
-                                  onClick={() => {
-                                    setTarget(user);
-                                    accountModal.open();
-                                  }}
-                                >
-                                  {user.disabled ? m.enable : m.disable}
-                                </Button>
-                              </li>
-                            )}
-                            <li>
-                              <Button
-                                type="button"
-                                size="small"
-                                priority="tertiary"
-                                iconId="fr-icon-rotate-lock-line"
-                                disabled={user.disabled}
-                                nativeButtonProps={{ 'aria-label': m.resetLinkLabel(user.name) }}
-                                onClick={() => void makeResetLink(user)}
-                              >
-                                {m.resetLink}
-                              </Button>
-                            </li>
-                          </ul>
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
-          </div>
-        </div>
-      </div>
+      <DataTable
+        caption={m.usersCaption(state.value.length)}
+        headers={[m.colName, m.colEmail, m.colStatus, m.colCreated, m.colActions]}
+      >
+        {state.value.map((user) => {
+          const self = user.id === me.id;
+          return (
+            <tr key={user.id}>
+              <th scope="row">
+                {user.name}
+                {self && <span className="essaim-muted"> {m.you}</span>}
+              </th>
+              <td>{user.email}</td>
+              <td>
+                <ul className={fr.cx('fr-badges-group')}>
+                  <li>
+                    <Badge as="span" small severity={user.disabled ? 'error' : 'success'} noIcon>
+                      {user.disabled ? m.disabledBadge : m.activeBadge}
+                    </Badge>
+                  </li>
+                  {user.isAdmin && (
+                    <li>
+                      <Badge as="span" small severity="info" noIcon>
+                        {m.adminBadge}
+                      </Badge>
+                    </li>
+                  )}
+                </ul>
+              </td>
+              <td>{formatDay(user.createdAt)}</td>
+              <td>
+                <ul className="essaim-row-actions">
+                  {!self && (
+                    <li>
+                      <Button
+                        type="button"
+                        size="small"
+                        priority="secondary"
+                        iconId={user.disabled ? 'fr-icon-checkbox-circle-line' : 'fr-icon-close-circle-line'}
+                        nativeButtonProps={{
+                          id: `compte-${user.id}-etat`,
+                          'aria-label': user.disabled ? m.enableLabel(user.name) : m.disableLabel(user.name),
+                        }}
+                        onClick={() => {
+                          setTarget(user);
+                          accountModal.open();
+                        }}
+                      >
+                        {user.disabled ? m.enable : m.disable}
+                      </Button>
+                    </li>
+                  )}
+                  <li>
+                    <Button
+                      type="button"
+                      size="small"
+                      priority="tertiary"
+                      iconId="fr-icon-rotate-lock-line"
+                      disabled={user.disabled}
+                      nativeButtonProps={{ 'aria-label': m.resetLinkLabel(user.name) }}
+                      onClick={() => void makeResetLink(user)}
+                    >
+                      {m.resetLink}
+                    </Button>
+                  </li>
+                </ul>
+              </td>
+            </tr>
+          );
+        })}
+      </DataTable>
       <ConfirmDialog
         modal={accountModal}
         title={target?.disabled ? m.enableTitle : m.disableTitle}

@@ -12,6 +12,7 @@ import { espacesMessages as m } from './messages.js';
 import { LoadFailed } from '../../shared/LoadFailed.js';
 import type { Loadable } from '../../shared/useLoad.js';
 import { roleLabel } from './roles.js';
+import { DataTable } from '../../shared/DataTable.js';
 
 /** Who may be given a document to write: rapporteurs and animateurs of the espace, accounts active. */
 function assignable(members: MemberDto[], doc: DocumentDto): MemberDto[] {
@@ -83,124 +84,108 @@ export function AssignmentsSection({
       )}
       {documents.status === 'ready' && documents.value.length === 0 && <p>{m.assignmentsEmpty}</p>}
       {documents.status === 'ready' && documents.value.length > 0 && (
-        <div className={fr.cx('fr-table', 'fr-table--no-scroll', 'fr-table--no-caption')}>
-          <div className="fr-table__wrapper">
-            <div className="fr-table__container">
-              <div className="fr-table__content">
-                <table className="essaim-assignments">
-                  <caption>{m.assignmentsCaption}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{m.colDocument}</th>
-                      <th scope="col">{m.colAssignees}</th>
-                      {manage && <th scope="col">{m.colAssign}</th>}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {documents.value.map((doc) => {
-                      const candidates = assignable(espace.members, doc);
-                      const selectId = `attribuer-${doc.id}`;
-                      const selected = choice[doc.id] ?? '';
-                      const busy = pendingDoc === doc.id;
-                      return (
-                        <tr key={doc.id}>
-                          <th scope="row">
-                            <Link id={`document-${doc.id}`} to={`/documents/${doc.id}`}>
-                              {doc.title}
-                            </Link>
-                          </th>
-                          <td>
-                            {doc.assignees.length === 0 ? (
-                              <span className="essaim-muted">{m.noAssignee}</span>
-                            ) : (
-                              <ul className="essaim-assignees">
-                                {doc.assignees.map((a) => (
-                                  <li key={a.userId}>
-                                    <span>{a.name}</span>
-                                    {manage && (
-                                      <Button
-                                        type="button"
-                                        size="small"
-                                        priority="tertiary no outline"
-                                        iconId="fr-icon-close-line"
-                                        disabled={busy}
-                                        onClick={() =>
-                                          void run(
-                                            doc,
-                                            () => unassignDocument(doc.id, a.userId),
-                                            m.unassigned(a.name, doc.title),
-                                            selectId,
-                                          )
-                                        }
-                                        nativeButtonProps={{
-                                          'aria-label': m.unassignLabel(a.name, doc.title),
-                                        }}
-                                      >
-                                        {m.unassign}
-                                      </Button>
-                                    )}
-                                  </li>
-                                ))}
-                              </ul>
-                            )}
-                          </td>
+        <DataTable
+          caption={m.assignmentsCaption}
+          headers={[m.colDocument, m.colAssignees, ...(manage ? [m.colAssign] : [])]}
+          className="essaim-assignments"
+        >
+          {documents.value.map((doc) => {
+            const candidates = assignable(espace.members, doc);
+            const selectId = `attribuer-${doc.id}`;
+            const selected = choice[doc.id] ?? '';
+            const busy = pendingDoc === doc.id;
+            return (
+              <tr key={doc.id}>
+                <th scope="row">
+                  <Link id={`document-${doc.id}`} to={`/documents/${doc.id}`}>
+                    {doc.title}
+                  </Link>
+                </th>
+                <td>
+                  {doc.assignees.length === 0 ? (
+                    <span className="essaim-muted">{m.noAssignee}</span>
+                  ) : (
+                    <ul className="essaim-assignees">
+                      {doc.assignees.map((a) => (
+                        <li key={a.userId}>
+                          <span>{a.name}</span>
                           {manage && (
-                            <td>
-                              {candidates.length === 0 ? (
-                                <span className="essaim-muted">{m.nobodyToAssign}</span>
-                              ) : (
-                                <div className="essaim-assign">
-                                  <label className="fr-sr-only" htmlFor={selectId}>
-                                    {m.assignSelectLabel(doc.title)}
-                                  </label>
-                                  <select
-                                    id={selectId}
-                                    className={fr.cx('fr-select')}
-                                    value={selected}
-                                    disabled={busy}
-                                    onChange={(event) =>
-                                      setChoice((c) => ({ ...c, [doc.id]: event.target.value }))
-                                    }
-                                  >
-                                    <option value="">{m.assignPlaceholder}</option>
-                                    {candidates.map((p) => (
-                                      <option key={p.userId} value={p.userId}>
-                                        {p.name} ({roleLabel[p.role]})
-                                      </option>
-                                    ))}
-                                  </select>
-                                  <Button
-                                    type="button"
-                                    size="small"
-                                    iconId="fr-icon-user-add-line"
-                                    disabled={busy || !selected}
-                                    onClick={() => {
-                                      const person = candidates.find((p) => p.userId === selected);
-                                      if (!person) return;
-                                      void run(
-                                        doc,
-                                        () => assignDocument(doc.id, person.userId),
-                                        m.assigned(person.name, doc.title),
-                                        selectId,
-                                      );
-                                    }}
-                                    nativeButtonProps={{ 'aria-label': m.assignSubmitLabel(doc.title) }}
-                                  >
-                                    {m.assignSubmit}
-                                  </Button>
-                                </div>
-                              )}
-                            </td>
+                            <Button
+                              type="button"
+                              size="small"
+                              priority="tertiary no outline"
+                              iconId="fr-icon-close-line"
+                              disabled={busy}
+                              onClick={() =>
+                                void run(
+                                  doc,
+                                  () => unassignDocument(doc.id, a.userId),
+                                  m.unassigned(a.name, doc.title),
+                                  selectId,
+                                )
+                              }
+                              nativeButtonProps={{
+                                'aria-label': m.unassignLabel(a.name, doc.title),
+                              }}
+                            >
+                              {m.unassign}
+                            </Button>
                           )}
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
-              </div>
-            </div>
-          </div>
-        </div>
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </td>
+                {manage && (
+                  <td>
+                    {candidates.length === 0 ? (
+                      <span className="essaim-muted">{m.nobodyToAssign}</span>
+                    ) : (
+                      <div className="essaim-assign">
+                        <label className="fr-sr-only" htmlFor={selectId}>
+                          {m.assignSelectLabel(doc.title)}
+                        </label>
+                        <select
+                          id={selectId}
+                          className={fr.cx('fr-select')}
+                          value={selected}
+                          disabled={busy}
+                          onChange={(event) => setChoice((c) => ({ ...c, [doc.id]: event.target.value }))}
+                        >
+                          <option value="">{m.assignPlaceholder}</option>
+                          {candidates.map((p) => (
+                            <option key={p.userId} value={p.userId}>
+                              {p.name} ({roleLabel[p.role]})
+                            </option>
+                          ))}
+                        </select>
+                        <Button
+                          type="button"
+                          size="small"
+                          iconId="fr-icon-user-add-line"
+                          disabled={busy || !selected}
+                          onClick={() => {
+                            const person = candidates.find((p) => p.userId === selected);
+                            if (!person) return;
+                            void run(
+                              doc,
+                              () => assignDocument(doc.id, person.userId),
+                              m.assigned(person.name, doc.title),
+                              selectId,
+                            );
+                          }}
+                          nativeButtonProps={{ 'aria-label': m.assignSubmitLabel(doc.title) }}
+                        >
+                          {m.assignSubmit}
+                        </Button>
+                      </div>
+                    )}
+                  </td>
+                )}
+              </tr>
+            );
+          })}
+        </DataTable>
       )}
     </section>
   );

@@ -15,6 +15,7 @@ import { createInvitation, revokeInvitation } from './api.js';
 import { useEspace } from './EspaceLayout.js';
 import { espacesMessages as m } from './messages.js';
 import { ESPACE_ROLES, isEspaceRole, roleDescription, roleLabel, type EspaceRole } from './roles.js';
+import { DataTable } from '../../shared/DataTable.js';
 
 const FIELDS = ['email', 'role'] as const;
 type Field = (typeof FIELDS)[number];
@@ -176,46 +177,30 @@ export function InvitationsSection() {
         {espace.invitations.length === 0 ? (
           <p>{m.invitationsEmpty}</p>
         ) : (
-          <div className={fr.cx('fr-table', 'fr-table--no-scroll', 'fr-table--no-caption')}>
-            <div className="fr-table__wrapper">
-              <div className="fr-table__container">
-                <div className="fr-table__content">
-                  <table>
-                    <caption>{m.invitationsCaption}</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">{m.colEmail}</th>
-                        <th scope="col">{m.colRole}</th>
-                        <th scope="col">{m.colExpires}</th>
-                        <th scope="col">{m.colActions}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {espace.invitations.map((invitation) => (
-                        <tr key={invitation.id}>
-                          <th scope="row">{invitation.email}</th>
-                          <td>{roleLabel[invitation.role]}</td>
-                          <td>{formatDay(invitation.expiresAt)}</td>
-                          <td>
-                            <Button
-                              type="button"
-                              size="small"
-                              priority="tertiary"
-                              iconId="fr-icon-close-line"
-                              onClick={() => void revoke(invitation)}
-                              nativeButtonProps={{ 'aria-label': m.revokeLabel(invitation.email) }}
-                            >
-                              {m.revoke}
-                            </Button>
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              </div>
-            </div>
-          </div>
+          <DataTable
+            caption={m.invitationsCaption}
+            headers={[m.colEmail, m.colRole, m.colExpires, m.colActions]}
+          >
+            {espace.invitations.map((invitation) => (
+              <tr key={invitation.id}>
+                <th scope="row">{invitation.email}</th>
+                <td>{roleLabel[invitation.role]}</td>
+                <td>{formatDay(invitation.expiresAt)}</td>
+                <td>
+                  <Button
+                    type="button"
+                    size="small"
+                    priority="tertiary"
+                    iconId="fr-icon-close-line"
+                    onClick={() => void revoke(invitation)}
+                    nativeButtonProps={{ 'aria-label': m.revokeLabel(invitation.email) }}
+                  >
+                    {m.revoke}
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
     </>

@@ -13,6 +13,7 @@ import { removeMember, setMemberRole } from './api.js';
 import { useEspace } from './EspaceLayout.js';
 import { espacesMessages as m } from './messages.js';
 import { ESPACE_ROLES, isEspaceRole, roleLabel } from './roles.js';
+import { DataTable } from '../../shared/DataTable.js';
 
 const removeModal = createModal({ id: 'modale-retirer-membre', isOpenedByDefault: false });
 
@@ -93,94 +94,77 @@ export function MembersSection({
           description={error.message}
         />
       )}
-      <div className={fr.cx('fr-table', 'fr-table--no-scroll', 'fr-table--no-caption')}>
-        <div className="fr-table__wrapper">
-          <div className="fr-table__container">
-            <div className="fr-table__content">
-              <table>
-                <caption>{m.membersCaption(members.length)}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{m.colName}</th>
-                    <th scope="col">{m.colEmail}</th>
-                    <th scope="col">{m.colRole}</th>
-                    <th scope="col">{m.colSince}</th>
-                    {manage && <th scope="col">{m.colActions}</th>}
-                  </tr>
-                </thead>
-                <tbody>
-                  {members.map((member) => {
-                    const self = member.userId === user?.id;
-                    const selectId = `role-${member.userId}`;
-                    return (
-                      <tr key={member.userId}>
-                        <th scope="row">
-                          {member.name}
-                          {self && <span className="essaim-muted"> {m.you}</span>}
-                          {member.disabled && (
-                            <>
-                              {' '}
-                              <Badge as="span" small severity="warning" noIcon>
-                                {m.disabledBadge}
-                              </Badge>
-                            </>
-                          )}
-                        </th>
-                        <td>{member.email}</td>
-                        <td>
-                          {manage ? (
-                            <>
-                              <label className="fr-sr-only" htmlFor={selectId}>
-                                {m.roleSelectLabel(member.name)}
-                              </label>
-                              <select
-                                id={selectId}
-                                className={fr.cx('fr-select')}
-                                value={member.role}
-                                disabled={pendingUser === member.userId}
-                                onChange={(event) => void changeRole(member, event.target.value)}
-                              >
-                                {ESPACE_ROLES.map((role) => (
-                                  <option key={role} value={role}>
-                                    {roleLabel[role]}
-                                  </option>
-                                ))}
-                              </select>
-                            </>
-                          ) : (
-                            roleLabel[member.role]
-                          )}
-                        </td>
-                        <td>{formatDay(member.since)}</td>
-                        {manage && (
-                          <td>
-                            {!self && (
-                              <Button
-                                type="button"
-                                size="small"
-                                priority="tertiary"
-                                iconId="fr-icon-delete-line"
-                                disabled={pendingUser === member.userId}
-                                onClick={() => {
-                                  setToRemove(member);
-                                  removeModal.open();
-                                }}
-                              >
-                                {m.remove}
-                                <span className="fr-sr-only"> {member.name}</span>
-                              </Button>
-                            )}
-                          </td>
-                        )}
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
-          </div>
-        </div>
-      </div>
+      <DataTable
+        caption={m.membersCaption(members.length)}
+        headers={[m.colName, m.colEmail, m.colRole, m.colSince, ...(manage ? [m.colActions] : [])]}
+      >
+        {members.map((member) => {
+          const self = member.userId === user?.id;
+          const selectId = `role-${member.userId}`;
+          return (
+            <tr key={member.userId}>
+              <th scope="row">
+                {member.name}
+                {self && <span className="essaim-muted"> {m.you}</span>}
+                {member.disabled && (
+                  <>
+                    {' '}
+                    <Badge as="span" small severity="warning" noIcon>
+                      {m.disabledBadge}
+                    </Badge>
+                  </>
+                )}
+              </th>
+              <td>{member.email}</td>
+              <td>
+                {manage ? (
+                  <>
+                    <label className="fr-sr-only" htmlFor={selectId}>
+                      {m.roleSelectLabel(member.name)}
+                    </label>
+                    <select
+                      id={selectId}
+                      className={fr.cx('fr-select')}
+                      value={member.role}
+                      disabled={pendingUser === member.userId}
+                      onChange={(event) => void changeRole(member, event.target.value)}
+                    >
+                      {ESPACE_ROLES.map((role) => (
+                        <option key={role} value={role}>
+                          {roleLabel[role]}
+                        </option>
+                      ))}
+                    </select>
+                  </>
+                ) : (
+                  roleLabel[member.role]
+                )}
+              </td>
+              <td>{formatDay(member.since)}</td>
+              {manage && (
+                <td>
+                  {!self && (
+                    <Button
+                      type="button"
+                      size="small"
+                      priority="tertiary"
+                      iconId="fr-icon-delete-line"
+                      disabled={pendingUser === member.userId}
+                      onClick={() => {
+                        setToRemove(member);
+                        removeModal.open();
+                      }}
+                    >
+                      {m.remove}
+                      <span className="fr-sr-only"> {member.name}</span>
+                    </Button>
+                  )}
+                </td>
+              )}
+            </tr>
+          );
+        })}
+      </DataTable>
       <ConfirmDialog
         modal={removeModal}
         title={m.removeTitle}
