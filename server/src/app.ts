@@ -13,6 +13,9 @@ import { authRouter } from './http/authRouter.js';
 import { csrfProtection } from './http/csrf.js';
 import { documentsRouter } from './http/documentsRouter.js';
 import { espacesRouter } from './http/espacesRouter.js';
+import { filesRouter } from './http/filesRouter.js';
+import { referenceRouter } from './http/referenceRouter.js';
+import { DEMO_SETTING } from './demo/seedDemo.js';
 import { invitationsRouter } from './http/invitationsRouter.js';
 import { resolveSession } from './http/session.js';
 import { apiNotFound, errorHandler } from './http/errors.js';
@@ -100,11 +103,13 @@ export function createApp({ config, logger, services, onFatal, demo = false }: A
   api.use(resolveSession(services, config));
   api.use(
     '/auth',
-    authRouter(services, config, () => demo),
+    authRouter(services, config, () => demo || services.settings.get(DEMO_SETTING) === 'on'),
   );
   api.use('/espaces', espacesRouter(services, config));
   api.use('/invitations', invitationsRouter(services, config));
   api.use('/documents', documentsRouter(services));
+  api.use(filesRouter(services));
+  api.use('/reference', referenceRouter());
   api.use(adminRouter(services, config));
   api.use(apiNotFound);
   app.use('/api', api);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DomainError, isEspaceRole } from '@essaim/domain';
 import { createEspaceInput, setupInput } from '@essaim/protocol';
@@ -66,7 +67,7 @@ async function run(argv: string[]): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('silent');
   const db = openDatabase(config.databaseFile, { synchronous: config.sqliteSynchronous });
-  const services = buildServices(db, { logger, smtp: null });
+  const services = buildServices(db, { logger, smtp: null, filesDir: path.join(config.dataDir, 'files') });
   try {
     switch (command) {
       case 'user:create': {

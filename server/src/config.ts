@@ -24,6 +24,8 @@ const envSchema = z.object({
   /** Outgoing broadcast coalescing of Hocuspocus; see docs/PERFORMANCE.md for the measurement. */
   FLUSH_DELAY_MS: z.union([z.literal('off'), z.coerce.number().int().min(0)]).default(0),
   SERVE_CLIENT: booleanFromEnv.default(true),
+  /** Seed the demonstration espace, accounts and fiches into an empty database at start. */
+  DEMO: booleanFromEnv.default(true),
   SESSION_TTL_SECONDS: z.coerce
     .number()
     .int()
@@ -59,6 +61,8 @@ export interface Config {
   flushDelay: false | number;
   /** Serve the built client from client/dist (off for API-only test servers). */
   serveClient: boolean;
+  /** Seed demonstration data when the database is empty (`DEMO=false` starts empty). */
+  demo: boolean;
   /** Public base URL for links in invitations and resets; null: taken from each request's Host. */
   publicUrl: string | null;
   /** Session cookies are `Secure` when the public URL is https. */
@@ -102,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     flushDelay: e.FLUSH_DELAY_MS === 'off' ? false : e.FLUSH_DELAY_MS,
     serveClient: e.SERVE_CLIENT,
+    demo: e.DEMO,
     publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
     secureCookies: e.PUBLIC_URL?.startsWith('https:') ?? false,
     sessionTtlMs: e.SESSION_TTL_SECONDS * 1000,

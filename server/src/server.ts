@@ -1,7 +1,9 @@
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createApp, type App } from './app.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
+import { seedDemo } from './demo/seedDemo.js';
 import { buildServices, type Services } from './services/index.js';
 import { WalCheckpointer } from './storage/checkpointer.js';
 import { openDatabase } from './storage/db.js';
@@ -34,8 +36,10 @@ export async function startServer(
   const services = buildServices(db, {
     logger,
     smtp: config.smtp,
+    filesDir: path.join(config.dataDir, 'files'),
     authSettings: { sessionIdleMs: config.sessionTtlMs, sessionMaxMs: config.sessionMaxMs },
   });
+  if (config.demo) await seedDemo(services, logger.child({ component: 'demo' }));
   const app = createApp({ config, logger, services, onFatal });
   await new Promise<void>((resolve, reject) => {
     app.httpServer.once('error', reject);

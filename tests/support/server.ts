@@ -31,6 +31,7 @@ export async function startTestServer(
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     SERVE_CLIENT: 'false',
+    DEMO: 'false',
     ...options.env,
   });
   const server = await startServer(config, createLogger(config.logLevel), (error) => {
@@ -63,6 +64,7 @@ export async function spawnServer(dataDir: string, env: Record<string, string> =
       DATA_DIR: dataDir,
       LOG_LEVEL: 'info',
       SERVE_CLIENT: 'false',
+      DEMO: 'false',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

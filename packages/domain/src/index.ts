@@ -1,3 +1,6 @@
 export * from './access.js';
+export * from './documentKinds.js';
 export * from './errors.js';
 export * from './roles.js';
+export * from './taxonomy.js';
+export * from './templates.js';

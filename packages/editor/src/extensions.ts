@@ -1,5 +1,8 @@
 import { getSchema, type AnyExtension } from '@tiptap/core';
+import { Image } from '@tiptap/extension-image';
+import { TableKit } from '@tiptap/extension-table';
 import { StarterKit } from '@tiptap/starter-kit';
+import { DocumentReference, Footnote, Section, SectionedDocument, SectionTitle } from './nodes.js';
 
 /**
  * The document schema, shared by the browser editor and the server. The server reads, hashes and
@@ -11,10 +14,20 @@ import { StarterKit } from '@tiptap/starter-kit';
 export function schemaExtensions(): AnyExtension[] {
   return [
     StarterKit.configure({
+      document: false,
       undoRedo: false,
       heading: { levels: [2, 3, 4] },
       link: { openOnClick: false, autolink: true, defaultProtocol: 'https' },
     }),
+    SectionedDocument,
+    Section,
+    SectionTitle,
+    Footnote,
+    DocumentReference,
+    // Column widths would be inline styles, which the CSP forbids: tables size themselves.
+    TableKit.configure({ table: { resizable: false } }),
+    // Only images uploaded to the server (no data: URLs, which would bloat the document).
+    Image.configure({ inline: false, allowBase64: false }),
   ];
 }
 

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { documentKindNames, type DocumentKindName } from '@essaim/domain';
+import type { DocumentMetadata } from './metadata.js';
 
-/** The two kinds of documents a working group writes. */
-export const documentKinds = ['fiche', 'synthese'] as const;
-export type DocumentKind = (typeof documentKinds)[number];
+/** The two kinds of documents a working group writes (defined with their templates in domain). */
+export const documentKinds = documentKindNames;
+export type DocumentKind = DocumentKindName;
 
 /** Body of `POST /api/documents`. Titles are trimmed; an empty title is refused. */
 export const createDocumentInput = z.object({
@@ -17,6 +19,11 @@ export const createDocumentInput = z.object({
   kind: z.enum(documentKinds, {
     error: 'Le type doit être « fiche » ou « synthese ».',
   }),
+  /** Theme ids of the espace; unknown ones are refused. */
+  themes: z
+    .array(z.string({ error: 'Un thème doit être un identifiant.' }), { error: 'Les thèmes forment une liste.' })
+    .max(10, { error: 'Dix thèmes au plus.' })
+    .default([]),
 });
 export type CreateDocumentInput = z.infer<typeof createDocumentInput>;
 
@@ -29,10 +36,22 @@ export interface DocumentDto {
   assignees: { userId: string; name: string }[];
   /** What the caller may do with it. */
   access: 'write' | 'read';
+  /** Whether the caller may archive and restore it (the animateur). */
+  canArchive: boolean;
   title: string;
   kind: DocumentKind;
+  /** Metadata as last stored (the live values are in the document's `meta` map). */
+  metadata: DocumentMetadata;
+  /** Sections in the document, and how many are approved (0 until reviews exist). */
+  progress: { sections: number; approved: number };
+  /** Estimated printed pages. */
+  pages: number;
+  /** Who last changed the text, and when. */
+  lastEditor: { userId: string; name: string } | null;
   createdAt: string;
   updatedAt: string;
+  /** Set when the document is archived; archived documents are read-only and out of the catalogue. */
+  archivedAt: string | null;
 }
 
 export interface DocumentListDto {

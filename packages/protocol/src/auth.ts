@@ -72,6 +72,16 @@ export interface MeDto {
   setupNeeded: boolean;
   /** True while the instance runs with demonstration data. */
   demo: boolean;
+  /** The demonstration accounts and their passwords, listed on the login page (empty otherwise). */
+  demoAccounts: DemoAccountDto[];
+}
+
+export interface DemoAccountDto {
+  email: string;
+  password: string;
+  name: string;
+  /** What the account can do, in French (« Animatrice du groupe », « Administrateur »...). */
+  role: string;
 }
 
 export interface MemberDto {

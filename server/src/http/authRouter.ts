@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { forgotPasswordInput, loginInput, newPasswordInput, setupInput, type MeDto } from '@essaim/protocol';
 import type { Config } from '../config.js';
+import { demoAccounts } from '../demo/seedDemo.js';
 import type { Services } from '../services/index.js';
 import { authOf, baseUrlOf, clearSessionCookie, originOf, requireAuth, setSessionCookie } from './session.js';
 import { parseBody } from './validate.js';
@@ -16,6 +17,7 @@ export function authRouter(services: Services, config: Config, demo: () => boole
       user: current ? auth.me(current.user) : null,
       setupNeeded: auth.setupNeeded(),
       demo: demo(),
+      demoAccounts: demo() ? [...demoAccounts] : [],
     };
     res.json(body);
   });

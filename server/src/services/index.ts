@@ -5,13 +5,15 @@ import { sqliteCollabStore, type CollabStore } from '../storage/collabStore.js';
 import type { Db } from '../storage/db.js';
 import { sqliteDocumentRepository } from '../storage/documentRepository.js';
 import { sqliteEspaceRepository } from '../storage/espaceRepository.js';
-import { sqliteSettingsRepository } from '../storage/settingsRepository.js';
+import { sqliteFileRepository } from '../storage/fileRepository.js';
+import { sqliteSettingsRepository, type SettingsRepository } from '../storage/settingsRepository.js';
 import { AccessEvents } from './accessEvents.js';
 import { Actors } from './actors.js';
 import { AuditService } from './auditService.js';
 import { AuthService, defaultAuthSettings, type AuthSettings } from './authService.js';
 import { DocumentService } from './documentService.js';
 import { EspaceService } from './espaceService.js';
+import { FileService } from './fileService.js';
 import { disabledMailer, smtpMailer } from './mailer.js';
 import { UserService } from './userService.js';
 
@@ -26,12 +28,16 @@ export interface Services {
   audit: AuditService;
   events: AccessEvents;
   collabStore: CollabStore;
+  files: FileService;
+  settings: SettingsRepository;
 }
 
 export interface ServiceOptions {
   logger: Logger;
   authSettings?: Partial<AuthSettings>;
   smtp?: { url: string; from: string } | null;
+  /** Where uploaded files are kept (`DATA_DIR/files`). */
+  filesDir: string;
 }
 
 export function buildServices(db: Db, options: ServiceOptions): Services {
@@ -39,6 +45,7 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
   const espaceRepo = sqliteEspaceRepository(db);
   const documentRepo = sqliteDocumentRepository(db);
   const events = new AccessEvents();
+  const settings = sqliteSettingsRepository(db);
   const audit = new AuditService(sqliteAuditRepository(db));
   const actors = new Actors(accounts, espaceRepo);
   const mailer = options.smtp
@@ -48,22 +55,25 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     db,
     accounts,
     espaces: espaceRepo,
-    settings: sqliteSettingsRepository(db),
+    settings,
     actors,
     audit,
     events,
     mailer,
     authSettings: { ...defaultAuthSettings, ...options.authSettings },
   });
+  const documents = new DocumentService(documentRepo, espaceRepo, audit, events);
   return {
     db,
     actors,
     auth,
     espaces: new EspaceService(db, espaceRepo, documentRepo, auth, actors, audit, events, mailer),
-    documents: new DocumentService(documentRepo, espaceRepo, audit, events),
+    documents,
     users: new UserService(accounts, auth, audit, events),
     audit,
     events,
     collabStore: sqliteCollabStore(db),
+    settings,
+    files: new FileService(sqliteFileRepository(db), documents, options.filesDir),
   };
 }

@@ -144,4 +144,73 @@ export const migrations: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    name: 'fiches: metadata columns, themes, activity, uploaded files',
+    sql: `
+      -- Metadata mirrored from each document's 'meta' Y.Map when it is stored, for catalogue queries.
+      ALTER TABLE documents ADD COLUMN categorie TEXT;
+      ALTER TABLE documents ADD COLUMN territoire TEXT;
+      ALTER TABLE documents ADD COLUMN structure TEXT NOT NULL DEFAULT '';
+      ALTER TABLE documents ADD COLUMN structure_type TEXT;
+      ALTER TABLE documents ADD COLUMN public TEXT NOT NULL DEFAULT '';
+      ALTER TABLE documents ADD COLUMN annee INTEGER;
+      ALTER TABLE documents ADD COLUMN contact TEXT NOT NULL DEFAULT '';
+      ALTER TABLE documents ADD COLUMN themes TEXT NOT NULL DEFAULT '[]';      -- JSON array of theme ids
+      ALTER TABLE documents ADD COLUMN mots_cles TEXT NOT NULL DEFAULT '[]';   -- JSON array
+      -- Sections as last stored (JSON: id, key, title, hash, characters), and derived figures.
+      ALTER TABLE documents ADD COLUMN sections TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE documents ADD COLUMN pages REAL NOT NULL DEFAULT 0;
+      ALTER TABLE documents ADD COLUMN last_editor_id TEXT REFERENCES users(id) ON DELETE SET NULL;
+      CREATE INDEX documents_by_espace ON documents (espace_id, archived_at, updated_at);
+
+      -- Themes are per espace and edited by the animateur; archived, never deleted, once used.
+      CREATE TABLE espace_themes (
+        espace_id   TEXT NOT NULL REFERENCES espaces(id) ON DELETE CASCADE,
+        id          TEXT NOT NULL,
+        label       TEXT NOT NULL,
+        position    INTEGER NOT NULL,
+        archived_at TEXT,
+        PRIMARY KEY (espace_id, id)
+      ) STRICT;
+      INSERT INTO espace_themes (espace_id, id, label, position)
+        SELECT e.id, t.id, t.label, t.position FROM espaces e, (
+          SELECT 'conferences-familiales' AS id, 'Conférences familiales' AS label, 0 AS position
+          UNION ALL SELECT 'aller-vers', 'Aller-vers', 1
+          UNION ALL SELECT 'pair-aidance', 'Pair-aidance', 2
+          UNION ALL SELECT 'coordination', 'Coordination et interventions pluridisciplinaires', 3
+          UNION ALL SELECT 'pouvoir-d-agir', 'Développement du pouvoir d’agir', 4
+        ) t;
+
+      -- Who changed what, when: one row per person per stored batch of edits.
+      CREATE TABLE document_activity (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        user_id     TEXT REFERENCES users(id) ON DELETE SET NULL,
+        kind        TEXT NOT NULL CHECK (kind IN ('created', 'edited', 'archived', 'restored')),
+        sections    TEXT NOT NULL DEFAULT '[]',       -- JSON: titles of the sections changed
+        fields      TEXT NOT NULL DEFAULT '[]',       -- JSON: metadata fields changed
+        at          TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX document_activity_by_document ON document_activity (document_id, at);
+      CREATE INDEX document_activity_by_time ON document_activity (at);
+
+      -- Uploaded files, stored once by content hash under DATA_DIR/files.
+      CREATE TABLE files (
+        hash       TEXT PRIMARY KEY,                  -- sha256, hex
+        mime       TEXT NOT NULL,
+        size       INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+      -- Which document a file was uploaded into: reading the file needs read access to one of them.
+      CREATE TABLE document_files (
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        hash        TEXT NOT NULL REFERENCES files(hash),
+        uploaded_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+        uploaded_at TEXT NOT NULL,
+        PRIMARY KEY (document_id, hash)
+      ) STRICT;
+      CREATE INDEX document_files_by_hash ON document_files (hash);
+    `,
+  },
 ];

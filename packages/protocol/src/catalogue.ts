@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { categories, documentKindNames, structureTypes } from '@essaim/domain';
+
+const optionalText = z.string().trim().max(200).optional();
+
+/** Sort keys of the catalogue. */
+export const catalogueSorts = [
+  'updated',
+  'created',
+  'title',
+  'categorie',
+  'territoire',
+  'structure',
+  'annee',
+  'pages',
+] as const;
+export type CatalogueSort = (typeof catalogueSorts)[number];
+
+/**
+ * Query of `GET /api/documents`: filters on every catalogue field. Empty strings are treated as
+ * absent, so an HTML form can send every field.
+ */
+export const catalogueQuery = z.object({
+  espaceId: optionalText,
+  kind: z.enum(documentKindNames, { error: 'Type de document inconnu.' }).optional(),
+  theme: optionalText,
+  categorie: z.enum(categories, { error: 'Catégorie inconnue.' }).optional(),
+  territoire: optionalText,
+  structureType: z.enum(structureTypes, { error: 'Type de structure inconnu.' }).optional(),
+  /** `me` for « mes documents », or a user id. */
+  assignee: optionalText,
+  annee: z.coerce
+    .number({ error: 'L’année doit être un nombre.' })
+    .int({ error: 'L’année doit être un nombre entier.' })
+    .optional(),
+  /** Words searched in the title, the structure, the public and the keywords. */
+  q: optionalText,
+  archived: z.enum(['true', 'false'], { error: 'archived vaut true ou false.' }).optional(),
+  sort: z.enum(catalogueSorts, { error: 'Tri inconnu.' }).optional(),
+  order: z.enum(['asc', 'desc'], { error: 'L’ordre vaut asc ou desc.' }).optional(),
+});
+export type CatalogueQuery = z.infer<typeof catalogueQuery>;
+
+/** One entry of the espace's recent activity. */
+export interface ActivityDto {
+  id: number;
+  documentId: string;
+  documentTitle: string;
+  userId: string | null;
+  userName: string | null;
+  kind: 'created' | 'edited' | 'archived' | 'restored';
+  /** Titles of the sections changed (for `edited`), in document order. */
+  sections: string[];
+  /** Metadata fields changed (for `edited`). */
+  fields: string[];
+  at: string;
+}
+
+export interface ActivityListDto {
+  activity: ActivityDto[];
+}
+
+/** A section of a stored document, with the hash reviews will record. */
+export interface SectionDto {
+  id: string;
+  key: string | null;
+  title: string;
+  hash: string;
+  characters: number;
+  required: boolean;
+}
+
+export interface DocumentSectionsDto {
+  sections: SectionDto[];
+  /** Titles of required template sections that are missing from the document. */
+  missingRequired: string[];
+}
+
+/** A theme of an espace. Archived themes stay on the documents that have them but are not offered. */
+export interface ThemeDto {
+  id: string;
+  label: string;
+  archived: boolean;
+  /** Active documents carrying the theme. */
+  documents: number;
+}
+
+export interface ThemeListDto {
+  themes: ThemeDto[];
+}
+
+const themeLabel = z
+  .string({ error: 'Le libellé doit être un texte.' })
+  .trim()
+  .min(2, { error: 'Le libellé doit compter au moins 2 caractères.' })
+  .max(80, { error: 'Le libellé ne peut pas dépasser 80 caractères.' });
+
+export const createThemeInput = z.object({ label: themeLabel });
+export const updateThemeInput = z
+  .object({ label: themeLabel.optional(), archived: z.boolean().optional() })
+  .refine((v) => v.label !== undefined || v.archived !== undefined, {
+    error: 'Indiquez un libellé ou l’archivage.',
+  });
+
+/** The French territories a practice can be attached to (reference file `data/territoires.json`). */
+export interface TerritoiresDto {
+  regions: { code: string; nom: string }[];
+  departements: { code: string; nom: string; region: string }[];
+}
+
+/** A file uploaded into a document (images), addressed by the sha256 of its content. */
+export interface UploadDto {
+  hash: string;
+  url: string;
+  mime: string;
+  size: number;
+}

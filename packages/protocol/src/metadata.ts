@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { categories, structureTypes, type Categorie, type StructureType } from '@essaim/domain';
+
+/**
+ * Metadata of a fiche, as held in the document's `meta` Y.Map. Each field is one map entry, so two
+ * people editing different fields never overwrite each other, and concurrent edits of one field
+ * converge on one value (last writer wins, the same on every replica).
+ */
+export interface DocumentMetadata {
+  title: string;
+  /** Theme ids of the espace. */
+  themes: string[];
+  categorie: Categorie | null;
+  /** `dep:<code>` (département), `reg:<code>` (région) or `national`. */
+  territoire: string | null;
+  structure: string;
+  structureType: StructureType | null;
+  public: string;
+  anneeDemarrage: number | null;
+  contact: string;
+  motsCles: string[];
+}
+
+export const metadataKeys = [
+  'title',
+  'themes',
+  'categorie',
+  'territoire',
+  'structure',
+  'structureType',
+  'public',
+  'anneeDemarrage',
+  'contact',
+  'motsCles',
+] as const satisfies readonly (keyof DocumentMetadata)[];
+
+export const emptyMetadata = (title = ''): DocumentMetadata => ({
+  title,
+  themes: [],
+  categorie: null,
+  territoire: null,
+  structure: '',
+  structureType: null,
+  public: '',
+  anneeDemarrage: null,
+  contact: '',
+  motsCles: [],
+});
+
+const shortText = (max: number) => z.string().trim().max(max);
+const textList = z.array(z.string().trim().min(1).max(60)).max(30);
+
+/** One validator per field; a value that fails is read as empty rather than trusted. */
+const fieldSchemas: { [K in keyof DocumentMetadata]: z.ZodType<DocumentMetadata[K]> } = {
+  title: shortText(200),
+  themes: textList,
+  categorie: z.enum(categories).nullable(),
+  territoire: z
+    .string()
+    .regex(/^(dep:[0-9][0-9AB][0-9]?|reg:[0-9]{2}|national)$/)
+    .nullable(),
+  structure: shortText(200),
+  structureType: z.enum(structureTypes).nullable(),
+  public: shortText(500),
+  anneeDemarrage: z.number().int().min(1900).max(2100).nullable(),
+  contact: shortText(300),
+  motsCles: textList,
+};
+
+/**
+ * Reads metadata from any key/value source (a Y.Map's `get`, a JSON object), keeping what is valid
+ * and leaving the rest empty: a client sending a malformed value loses that field, not the others.
+ */
+export function readMetadata(get: (key: string) => unknown): DocumentMetadata {
+  const out = emptyMetadata();
+  for (const key of metadataKeys) {
+    const raw = get(key);
+    if (raw === undefined) continue;
+    const parsed = fieldSchemas[key].safeParse(raw);
+    if (parsed.success) (out as Record<keyof DocumentMetadata, unknown>)[key] = parsed.data;
+  }
+  out.themes = [...new Set(out.themes)];
+  out.motsCles = [...new Set(out.motsCles)];
+  return out;
+}
