@@ -41,6 +41,7 @@ const matrix: [Action, boolean[]][] = [
   ['audit.read', /*       */ [false, true, false, false, false, false, false]],
   ['espace.read', /*      */ [false, true, true, true, true, true, false]],
   ['espace.manageMembers', [false, true, true, false, false, false, false]],
+  ['espace.manageThemes', [false, false, true, false, false, false, false]],
   ['document.list', /*    */ [false, true, true, true, true, true, false]],
   ['document.create', /*  */ [false, false, true, true, true, false, false]],
   ['document.read', /*    */ [false, true, true, true, true, true, false]],

@@ -19,7 +19,8 @@ export type Actor =
     };
 
 export type InstanceAction = 'espace.create' | 'espace.listAll' | 'user.manage' | 'audit.read';
-export type EspaceAction = 'espace.read' | 'espace.manageMembers' | 'document.list' | 'document.create';
+export type EspaceAction =
+  'espace.read' | 'espace.manageMembers' | 'espace.manageThemes' | 'document.list' | 'document.create';
 export type DocumentAction =
   'document.read' | 'document.edit' | 'document.comment' | 'document.assign' | 'document.archive';
 export type Action = InstanceAction | EspaceAction | DocumentAction;
@@ -41,6 +42,7 @@ const espaceRights: Record<EspaceRole, ReadonlySet<EspaceAction | DocumentAction
   animateur: new Set([
     'espace.read',
     'espace.manageMembers',
+    'espace.manageThemes',
     'document.list',
     'document.create',
     'document.read',

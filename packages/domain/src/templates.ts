@@ -91,7 +91,8 @@ export const ficheTemplate: DocumentTemplate = {
     {
       key: 'vigilance',
       title: 'Points de vigilance et écueils',
-      prompt: 'Quelles difficultés avez-vous rencontrées, quelles erreurs éviter pour qui voudrait s’en inspirer ?',
+      prompt:
+        'Quelles difficultés avez-vous rencontrées, quelles erreurs éviter pour qui voudrait s’en inspirer ?',
       required: true,
     },
     {
@@ -136,13 +137,15 @@ export const syntheseTemplate: DocumentTemplate = {
     {
       key: 'introduction',
       title: 'Introduction',
-      prompt: 'Rappelez le mandat du groupe, la démarche suivie (questionnaire, journées d’échanges) et le plan.',
+      prompt:
+        'Rappelez le mandat du groupe, la démarche suivie (questionnaire, journées d’échanges) et le plan.',
       required: true,
     },
     {
       key: 'lignes-de-force',
       title: 'Lignes de force communes',
-      prompt: 'Qu’ont en commun les pratiques recensées ? Dégagez les lignes de force qui traversent les fiches.',
+      prompt:
+        'Qu’ont en commun les pratiques recensées ? Dégagez les lignes de force qui traversent les fiches.',
       required: true,
     },
     {
@@ -155,7 +158,8 @@ export const syntheseTemplate: DocumentTemplate = {
     {
       key: 'conditions',
       title: 'Conditions de développement',
-      prompt: 'Qu’est-ce qui favorise le développement et l’essaimage de ces pratiques, et qu’est-ce qui le freine ?',
+      prompt:
+        'Qu’est-ce qui favorise le développement et l’essaimage de ces pratiques, et qu’est-ce qui le freine ?',
       required: true,
       subheadings: ['Facteurs de réussite', 'Leviers', 'Points de vigilance', 'Écueils à éviter'],
     },

@@ -30,8 +30,7 @@ export const Section = Node.create({
       key: {
         default: null,
         parseHTML: (element) => element.getAttribute('data-section-key'),
-        renderHTML: (attributes) =>
-          attributes.key ? { 'data-section-key': attributes.key as string } : {},
+        renderHTML: (attributes) => (attributes.key ? { 'data-section-key': attributes.key as string } : {}),
       },
     };
   },
@@ -53,7 +52,11 @@ export const SectionTitle = Node.create({
     return [{ tag: 'h2[data-section-title]', priority: 60 }];
   },
   renderHTML({ HTMLAttributes }) {
-    return ['h2', mergeAttributes(HTMLAttributes, { 'data-section-title': '', class: 'essaim-section-title' }), 0];
+    return [
+      'h2',
+      mergeAttributes(HTMLAttributes, { 'data-section-title': '', class: 'essaim-section-title' }),
+      0,
+    ];
   },
 });
 

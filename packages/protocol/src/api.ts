@@ -21,7 +21,9 @@ export const createDocumentInput = z.object({
   }),
   /** Theme ids of the espace; unknown ones are refused. */
   themes: z
-    .array(z.string({ error: 'Un thème doit être un identifiant.' }), { error: 'Les thèmes forment une liste.' })
+    .array(z.string({ error: 'Un thème doit être un identifiant.' }), {
+      error: 'Les thèmes forment une liste.',
+    })
     .max(10, { error: 'Dix thèmes au plus.' })
     .default([]),
 });

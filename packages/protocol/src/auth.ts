@@ -114,7 +114,7 @@ export interface EspaceDetailDto extends EspaceDto {
   members: MemberDto[];
   invitations: InvitationDto[];
   /** What the caller may do here, so the interface shows only possible actions. */
-  permissions: { manageMembers: boolean; createDocument: boolean; assign: boolean };
+  permissions: { manageMembers: boolean; createDocument: boolean; assign: boolean; manageThemes: boolean };
 }
 
 export interface AuditEntryDto {

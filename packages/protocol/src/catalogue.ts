@@ -56,6 +56,16 @@ export interface ActivityDto {
   at: string;
 }
 
+/** Query of `GET /api/espaces/:id/activity`. */
+export const activityQuery = z.object({
+  limit: z.coerce
+    .number({ error: 'limit doit être un nombre.' })
+    .int({ error: 'limit doit être un nombre entier.' })
+    .min(1, { error: 'limit vaut au moins 1.' })
+    .max(100, { error: 'limit vaut au plus 100.' })
+    .default(30),
+});
+
 export interface ActivityListDto {
   activity: ActivityDto[];
 }

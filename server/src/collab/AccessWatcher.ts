@@ -19,6 +19,9 @@ export class AccessWatcher {
     private readonly logger: Logger,
   ) {
     services.events.onUserChanged((userId) => this.recheck((c) => c.context.userId === userId));
+    services.events.onDocumentChanged((documentId) =>
+      this.recheck((c) => c.context.documentId === documentId),
+    );
     services.events.onSessionsRevoked((ids) => {
       const revoked = new Set(ids);
       this.forEachConnection((c) => {

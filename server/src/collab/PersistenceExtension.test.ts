@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { documentName } from '@essaim/protocol';
+import { documentName, emptyMetadata } from '@essaim/protocol';
 import type { onStoreDocumentPayload } from '@hocuspocus/server';
 import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
@@ -15,14 +15,25 @@ function setup(storeOverride?: (real: CollabStore) => CollabStore) {
   const repository = sqliteDocumentRepository(db);
   const id = randomUUID();
   const at = new Date().toISOString();
-  repository.insert({ id, espaceId: null, kind: 'fiche', title: 'Fiche', createdAt: at, updatedAt: at });
+  repository.insert(
+    {
+      id,
+      espaceId: null,
+      kind: 'fiche',
+      title: 'Fiche',
+      createdAt: at,
+      updatedAt: at,
+      metadata: emptyMetadata('Fiche'),
+      sections: [],
+      pages: 0,
+    },
+    Y.encodeStateAsUpdate(new Y.Doc()),
+  );
   const name = documentName(id);
-  const documents = { markChanged: (docId: string) => repository.touch(docId, new Date().toISOString()) };
   const real = sqliteCollabStore(db);
   const store = storeOverride ? storeOverride(real) : real;
   const extension = new PersistenceExtension({
     store,
-    documents,
     logger: createLogger('silent'),
     retryDelayMs: 5,
   });

@@ -8,13 +8,11 @@ import { isTransactionOrigin } from '@hocuspocus/server';
 import { parseDocumentName } from '@essaim/protocol';
 import * as Y from 'yjs';
 import type { Logger } from '../logger.js';
-import type { DocumentService } from '../services/documentService.js';
 import { applyStored, type CollabStore } from '../storage/collabStore.js';
 import type { CollabContext } from './context.js';
 
 export interface PersistenceOptions {
   store: CollabStore;
-  documents: Pick<DocumentService, 'markChanged'>;
   logger: Logger;
   /** Log rows beyond which a document is compacted as soon as it is loaded. */
   compactOnLoadThreshold?: number;
@@ -79,7 +77,6 @@ export class PersistenceExtension implements Extension<CollabContext> {
   private compact(id: string, document: Y.Doc): void {
     const upToSeq = this.options.store.lastSeq();
     this.options.store.compact(id, Y.encodeStateAsUpdate(document), upToSeq);
-    this.options.documents.markChanged(id);
   }
 
   private scheduleRetry(documentName: string, document: Y.Doc, attempt = 1): void {

@@ -6,7 +6,9 @@ import { AccessWatcher } from './AccessWatcher.js';
 import { AuthenticationExtension } from './AuthenticationExtension.js';
 import type { CollabContext } from './context.js';
 import { MessageGuardExtension } from './MessageGuardExtension.js';
+import { IndexingExtension } from './IndexingExtension.js';
 import { PersistenceExtension } from './PersistenceExtension.js';
+import { SectionIdsExtension } from './SectionIdsExtension.js';
 
 export interface CollabServerOptions {
   services: Services;
@@ -21,8 +23,9 @@ export interface CollabServer {
 
 /**
  * The collaborative server. The extension list below is the whole story, in order:
- * who may open a document, which messages are well-formed, how updates are made durable.
- * Comments, reviews and indexing will join this list as their own extensions.
+ * who may open a document, which messages are well-formed, how updates are made durable, how
+ * section ids stay unique, and how stored documents are indexed for the catalogue.
+ * Comments and reviews will join this list as their own extensions.
  */
 export function createCollabServer({ services, config, logger }: CollabServerOptions): CollabServer {
   const hocuspocus = new Hocuspocus<CollabContext>({
@@ -43,9 +46,10 @@ export function createCollabServer({ services, config, logger }: CollabServerOpt
       new MessageGuardExtension(),
       new PersistenceExtension({
         store: services.collabStore,
-        documents: services.documents,
         logger: logger.child({ component: 'persistence' }),
       }),
+      new SectionIdsExtension(),
+      new IndexingExtension(services.documents, logger.child({ component: 'indexing' })),
     ],
   });
   const access = new AccessWatcher(hocuspocus, services, logger.child({ component: 'access' }));

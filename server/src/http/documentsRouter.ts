@@ -1,16 +1,23 @@
 import { Router } from 'express';
-import { assignmentInput, createDocumentInput, type DocumentListDto } from '@essaim/protocol';
+import {
+  assignmentInput,
+  catalogueQuery,
+  createDocumentInput,
+  type DocumentListDto,
+  type DocumentSectionsDto,
+} from '@essaim/protocol';
 import type { Services } from '../services/index.js';
 import { requireAuth } from './session.js';
-import { parseBody } from './validate.js';
+import { parseBody, parseQuery } from './validate.js';
 
-/** `/api/documents`: create, list, read, and assign rapporteurs. */
+/** `/api/documents`: the catalogue, creation, reading, sections, archiving, and assigning rapporteurs. */
 export function documentsRouter(services: Services): Router {
   const router = Router();
   const { documents } = services;
   router.get('/', (req, res) => {
-    const espaceId = typeof req.query.espaceId === 'string' ? req.query.espaceId : undefined;
-    const body: DocumentListDto = { documents: documents.list(requireAuth(res).actor, espaceId) };
+    const { actor } = requireAuth(res);
+    const query = parseQuery(catalogueQuery, req.query);
+    const body: DocumentListDto = { documents: documents.list(actor, query) };
     res.json(body);
   });
   router.post('/', (req, res) => {
@@ -20,6 +27,16 @@ export function documentsRouter(services: Services): Router {
   });
   router.get('/:id', (req, res) => {
     res.json(documents.get(requireAuth(res).actor, req.params.id));
+  });
+  router.get('/:id/sections', (req, res) => {
+    const body: DocumentSectionsDto = documents.sections(requireAuth(res).actor, req.params.id);
+    res.json(body);
+  });
+  router.post('/:id/archive', (req, res) => {
+    res.json(documents.archive(requireAuth(res).actor, req.params.id));
+  });
+  router.post('/:id/restore', (req, res) => {
+    res.json(documents.restore(requireAuth(res).actor, req.params.id));
   });
   router.post('/:id/assignments', (req, res) => {
     const { actor } = requireAuth(res);

@@ -1,11 +1,20 @@
 import { Router } from 'express';
-import { createEspaceInput, invitationInput, setRoleInput } from '@essaim/protocol';
+import {
+  activityQuery,
+  createEspaceInput,
+  createThemeInput,
+  invitationInput,
+  setRoleInput,
+  updateThemeInput,
+  type ActivityListDto,
+  type ThemeListDto,
+} from '@essaim/protocol';
 import type { Config } from '../config.js';
 import type { Services } from '../services/index.js';
 import { baseUrlOf, requireAuth } from './session.js';
-import { parseBody } from './validate.js';
+import { parseBody, parseQuery } from './validate.js';
 
-/** `/api/espaces`: working groups, their members, roles and invitations. */
+/** `/api/espaces`: working groups, their members, roles, invitations, themes and recent activity. */
 export function espacesRouter(services: Services, config: Config): Router {
   const router = Router();
   const { espaces } = services;
@@ -41,6 +50,26 @@ export function espacesRouter(services: Services, config: Config): Router {
   router.delete('/:id/invitations/:invitationId', (req, res) => {
     espaces.revokeInvitation(requireAuth(res).actor, req.params.id, req.params.invitationId);
     res.status(204).end();
+  });
+  router.get('/:id/activity', (req, res) => {
+    const { actor } = requireAuth(res);
+    const { limit } = parseQuery(activityQuery, req.query);
+    const body: ActivityListDto = { activity: services.documents.activity(actor, req.params.id, limit) };
+    res.json(body);
+  });
+  router.get('/:id/themes', (req, res) => {
+    const body: ThemeListDto = { themes: services.themes.list(requireAuth(res).actor, req.params.id) };
+    res.json(body);
+  });
+  router.post('/:id/themes', (req, res) => {
+    const { actor } = requireAuth(res);
+    const { label } = parseBody(createThemeInput, req.body);
+    res.status(201).json(services.themes.create(actor, req.params.id, label));
+  });
+  router.patch('/:id/themes/:themeId', (req, res) => {
+    const { actor } = requireAuth(res);
+    const change = parseBody(updateThemeInput, req.body);
+    res.json(services.themes.update(actor, req.params.id, req.params.themeId, change));
   });
   return router;
 }

@@ -7,3 +7,15 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infe
   if (!result.success) throw fromZodError(result.error);
   return result.data;
 }
+
+/**
+ * Parses a query string with a schema. Empty values count as absent (an HTML form sends every
+ * field) and repeated parameters are refused, so `?a=1&a=2` cannot smuggle an array in.
+ */
+export function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
+  const cleaned: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries((query ?? {}) as Record<string, unknown>)) {
+    if (value !== '') cleaned[key] = value;
+  }
+  return parseBody(schema, cleaned);
+}

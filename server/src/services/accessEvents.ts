@@ -5,6 +5,7 @@
 export class AccessEvents {
   private readonly userListeners: ((userId: string) => void)[] = [];
   private readonly sessionListeners: ((sessionIds: string[]) => void)[] = [];
+  private readonly documentListeners: ((documentId: string) => void)[] = [];
 
   onUserChanged(listener: (userId: string) => void): void {
     this.userListeners.push(listener);
@@ -17,6 +18,15 @@ export class AccessEvents {
   /** A role, an assignment or the account's state changed. */
   userChanged(userId: string): void {
     for (const listener of this.userListeners) listener(userId);
+  }
+
+  onDocumentChanged(listener: (documentId: string) => void): void {
+    this.documentListeners.push(listener);
+  }
+
+  /** A document was archived or restored: who may open it changed for everyone. */
+  documentChanged(documentId: string): void {
+    for (const listener of this.documentListeners) listener(documentId);
   }
 
   sessionsRevoked(sessionIds: string[]): void {

@@ -21,7 +21,13 @@ export type AuditAction =
   | 'invitation.revoke'
   | 'invitation.accept'
   | 'password_reset.create'
-  | 'password_reset.use';
+  | 'password_reset.use'
+  | 'document.create'
+  | 'document.archive'
+  | 'document.restore'
+  | 'theme.create'
+  | 'theme.update'
+  | 'file.upload';
 
 export interface AuditEvent {
   actorId: string | null;

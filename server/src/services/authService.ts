@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { conflict, DomainError, gone, rateLimited, unauthorized, type Actor } from '@essaim/domain';
+import { conflict, defaultThemes, DomainError, gone, rateLimited, unauthorized, type Actor } from '@essaim/domain';
 import type { UserDto } from '@essaim/protocol';
 import type { Db } from '../storage/db.js';
 import type { AccountRepository, SessionRecord, UserRecord } from '../storage/accountRepository.js';
@@ -117,7 +117,7 @@ export class AuthService {
       .transaction(() => {
         if (this.accounts.countUsers() > 0) throw conflict('Essaim est déjà configuré : connectez-vous.');
         this.accounts.insertUser(user);
-        this.espaces.insert({ id: espaceId, name: input.espaceName, createdAt: at });
+        this.espaces.insert({ id: espaceId, name: input.espaceName, createdAt: at }, defaultThemes);
         this.espaces.setRole(espaceId, user.id, 'animateur', at);
       })
       .immediate();

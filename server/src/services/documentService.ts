@@ -1,18 +1,92 @@
 import { randomUUID } from 'node:crypto';
-import { can, collabAccess, DomainError, forbidden, notFound, type Actor, type Target } from '@essaim/domain';
-import { documentName, type CreateDocumentInput, type DocumentDto } from '@essaim/protocol';
-import type { AssigneeRecord, DocumentRecord, DocumentRepository } from '../storage/documentRepository.js';
+import {
+  can,
+  collabAccess,
+  DomainError,
+  estimatePages,
+  forbidden,
+  notFound,
+  sectionTemplate,
+  templates,
+  type Actor,
+  type Target,
+} from '@essaim/domain';
+import { sectionsOf, templateContent, writeJSONToYdoc, ydocToNode, type DocJSON } from '@essaim/editor';
+import {
+  documentName,
+  emptyMetadata,
+  META_MAP,
+  metadataKeys,
+  readMetadata,
+  type ActivityDto,
+  type CatalogueQuery,
+  type CreateDocumentInput,
+  type DocumentDto,
+  type DocumentMetadata,
+  type DocumentSectionsDto,
+} from '@essaim/protocol';
+import * as Y from 'yjs';
+import { territoireLabel, territoires } from '../reference/territoires.js';
+import { applyStored, type CollabStore } from '../storage/collabStore.js';
+import type {
+  AssigneeRecord,
+  DocumentIndex,
+  DocumentRecord,
+  DocumentRepository,
+  StoredSection,
+} from '../storage/documentRepository.js';
 import type { EspaceRepository } from '../storage/espaceRepository.js';
+import type { ThemeRepository } from '../storage/themeRepository.js';
 import type { AccessEvents } from './accessEvents.js';
 import type { AuditService } from './auditService.js';
 
 type DocumentTarget = Extract<Target, { type: 'document' }>;
+
+/** What a program seeding documents may put in them instead of the bare template. */
+export interface CreateOptions {
+  /** Full content (ProseMirror JSON, validated against the schema) in place of the template's. */
+  content?: DocJSON;
+  metadata?: Partial<DocumentMetadata>;
+}
+
+const userIdOf = (actor: Actor): string | null => (actor.kind === 'user' ? actor.userId : null);
+
+/** Lower case without accents, for searching French text. */
+const fold = (text: string): string =>
+  text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
+
+const collator = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
+
+/**
+ * The index of a document as it stands: metadata from its `meta` map, sections with their hashes,
+ * and the estimated page count. Pure: used at creation and each time the document is stored.
+ */
+export function indexOf(ydoc: Y.Doc): DocumentIndex {
+  const meta = ydoc.getMap<unknown>(META_MAP);
+  const node = ydocToNode(ydoc);
+  const sections = sectionsOf(node);
+  let blocks = 0;
+  node.descendants((child) => {
+    if (child.type.name === 'table' || child.type.name === 'image') blocks++;
+    return child.type.name !== 'table';
+  });
+  return {
+    metadata: readMetadata((key) => meta.get(key)),
+    sections: sections.map(({ id, key, title, hash, characters }) => ({ id, key, title, hash, characters })),
+    pages: estimatePages(node.textContent.length, blocks),
+  };
+}
 
 /** Use cases on documents: every one checks access with `can()` before touching storage. */
 export class DocumentService {
   constructor(
     private readonly documents: DocumentRepository,
     private readonly espaces: EspaceRepository,
+    private readonly themes: ThemeRepository,
+    private readonly store: CollabStore,
     private readonly audit: AuditService,
     private readonly events: AccessEvents,
     private readonly now: () => Date = () => new Date(),
@@ -27,9 +101,16 @@ export class DocumentService {
       title: r.title,
       kind: r.kind,
       assignees,
-      access: collabAccess(actor, target) === 'write' ? 'write' : 'read',
+      access: !r.archivedAt && collabAccess(actor, target) === 'write' ? 'write' : 'read',
+      canArchive: can(actor, 'document.archive', target),
+      metadata: { ...r.metadata, title: r.title },
+      progress: { sections: r.sections.length, approved: 0 },
+      pages: r.pages,
+      lastEditor:
+        r.lastEditorId && r.lastEditorName ? { userId: r.lastEditorId, name: r.lastEditorName } : null,
       createdAt: r.createdAt,
       updatedAt: r.updatedAt,
+      archivedAt: r.archivedAt,
     };
   }
 
@@ -43,11 +124,41 @@ export class DocumentService {
     };
   }
 
-  create(actor: Actor, input: CreateDocumentInput): DocumentDto {
+  /**
+   * Creates a document with its template applied: the initial Yjs state (sections with fresh ids,
+   * metadata) is written in the same transaction as the document row, so a document never exists
+   * without its content.
+   */
+  create(actor: Actor, input: CreateDocumentInput, options: CreateOptions = {}): DocumentDto {
     if (!this.espaces.findById(input.espaceId)) throw notFound('Cet espace de travail n’existe pas.');
     if (!can(actor, 'document.create', { type: 'espace', espaceId: input.espaceId })) {
       throw forbidden('Vous ne pouvez pas créer de document dans cet espace de travail.');
     }
+    const themes = [...new Set([...input.themes, ...(options.metadata?.themes ?? [])])];
+    const known = new Set(
+      this.themes
+        .list(input.espaceId)
+        .filter((t) => !t.archivedAt)
+        .map((t) => t.id),
+    );
+    const unknown = themes.filter((t) => !known.has(t));
+    if (unknown.length > 0) {
+      throw new DomainError('invalid_input', `Thème inconnu dans cet espace : ${unknown.join(', ')}.`);
+    }
+
+    const ydoc = new Y.Doc();
+    writeJSONToYdoc(ydoc, options.content ?? templateContent(templates[input.kind], randomUUID));
+    const metadata: DocumentMetadata = {
+      ...emptyMetadata(),
+      ...options.metadata,
+      title: input.title,
+      themes,
+    };
+    const meta = ydoc.getMap<unknown>(META_MAP);
+    ydoc.transact(() => {
+      for (const key of metadataKeys) meta.set(key, metadata[key]);
+    });
+    const index = indexOf(ydoc);
     const at = this.now().toISOString();
     const record = {
       id: randomUUID(),
@@ -56,36 +167,75 @@ export class DocumentService {
       title: input.title,
       createdAt: at,
       updatedAt: at,
+      metadata: index.metadata,
+      sections: index.sections,
+      pages: index.pages,
     };
-    this.documents.insert(record);
+    this.documents.insert(record, Y.encodeStateAsUpdate(ydoc));
+    ydoc.destroy();
     // The rapporteur who starts a document writes it.
     if (actor.kind === 'user' && actor.roles.get(input.espaceId) === 'rapporteur') {
       this.documents.assign(record.id, actor.userId, actor.userId, at);
     }
-    return this.dto(actor, { ...record, archivedAt: null }, this.documents.assignees(record.id));
+    this.documents.recordActivity({
+      documentId: record.id,
+      userId: userIdOf(actor),
+      kind: 'created',
+      sections: [],
+      fields: [],
+      at,
+    });
+    this.audit.record({
+      actorId: userIdOf(actor),
+      action: 'document.create',
+      target: { type: 'document', id: record.id },
+      details: { kind: input.kind, espaceId: input.espaceId },
+    });
+    return this.get(actor, record.id);
   }
 
-  /** Documents the actor may see, in one espace or in all of theirs. */
-  list(actor: Actor, espaceId?: string): DocumentDto[] {
+  /**
+   * The catalogue: documents the actor may see, filtered and sorted. Filters on columns run in
+   * SQL; the free-text search and the French-aware sort run here.
+   */
+  list(actor: Actor, query: CatalogueQuery = {}): DocumentDto[] {
     if (actor.kind !== 'user') return [];
     let espaceIds: string[] | null;
-    if (espaceId) {
-      if (!can(actor, 'document.list', { type: 'espace', espaceId }))
+    if (query.espaceId) {
+      if (!can(actor, 'document.list', { type: 'espace', espaceId: query.espaceId }))
         throw forbidden('Vous n’êtes pas membre de cet espace de travail.');
-      espaceIds = [espaceId];
+      espaceIds = [query.espaceId];
     } else {
       espaceIds = can(actor, 'espace.listAll', { type: 'instance' }) ? null : [...actor.roles.keys()];
     }
-    const records = this.documents.listActive(espaceIds);
+    const records = this.documents.search({
+      espaceIds,
+      archived: query.archived === 'true',
+      kind: query.kind,
+      theme: query.theme,
+      categorie: query.categorie,
+      structureType: query.structureType,
+      territoires: query.territoire ? territoryCodes(query.territoire) : undefined,
+      assignee: query.assignee === 'me' ? actor.userId : query.assignee,
+      annee: query.annee,
+    });
+    const words = query.q ? fold(query.q).split(/\s+/).filter(Boolean) : [];
     const assignees = this.documents.assigneesOf(records.map((r) => r.id));
-    return records
+    const visible = records
       .map((r) => ({ r, a: assignees.get(r.id) ?? [] }))
       .filter(({ r, a }) => can(actor, 'document.read', this.targetOf(r, a)))
-      .map(({ r, a }) => this.dto(actor, r, a));
+      .filter(({ r }) => words.every((w) => searchText(r).includes(w)));
+    const sorted = sortRecords(
+      visible.map((v) => v.r),
+      query.sort ?? 'updated',
+      query.order,
+    );
+    return sorted.map((r) => this.dto(actor, r, assignees.get(r.id) ?? []));
   }
 
+  /** A document, archived or not (an archived one comes back read-only, to be restored). */
   get(actor: Actor, id: string): DocumentDto {
-    const { record, target } = this.load(id);
+    const { record, target } = this.load(id, { archived: true });
     if (!can(actor, 'document.read', target)) throw this.hidden(actor);
     return this.dto(actor, record, this.documents.assignees(id));
   }
@@ -107,16 +257,9 @@ export class DocumentService {
         'Seul un rapporteur ou un animateur de l’espace peut être attribué à un document.',
       );
     }
-    if (
-      this.documents.assign(
-        documentId,
-        userId,
-        actor.kind === 'user' ? actor.userId : null,
-        this.now().toISOString(),
-      )
-    ) {
+    if (this.documents.assign(documentId, userId, userIdOf(actor), this.now().toISOString())) {
       this.audit.record({
-        actorId: actor.kind === 'user' ? actor.userId : null,
+        actorId: userIdOf(actor),
         action: 'document.assign',
         target: { type: 'document', id: documentId },
         details: { userId },
@@ -131,7 +274,7 @@ export class DocumentService {
     if (!can(actor, 'document.assign', target)) throw forbidden('Seul l’animateur attribue les documents.');
     if (this.documents.unassign(documentId, userId)) {
       this.audit.record({
-        actorId: actor.kind === 'user' ? actor.userId : null,
+        actorId: userIdOf(actor),
         action: 'document.unassign',
         target: { type: 'document', id: documentId },
         details: { userId },
@@ -141,14 +284,120 @@ export class DocumentService {
     return this.dto(actor, record, this.documents.assignees(documentId));
   }
 
-  /** Records that a document's content changed (for "most recent first" lists). */
-  markChanged(id: string): void {
-    this.documents.touch(id, this.now().toISOString());
+  /**
+   * Archives a document: it leaves the catalogue, open editors are closed, its content is kept
+   * whole. Nothing is ever deleted by a click; {@link restore} brings it back.
+   */
+  archive(actor: Actor, id: string): DocumentDto {
+    return this.setArchived(actor, id, true);
   }
 
-  private load(id: string): { record: DocumentRecord; target: DocumentTarget } {
+  restore(actor: Actor, id: string): DocumentDto {
+    return this.setArchived(actor, id, false);
+  }
+
+  private setArchived(actor: Actor, id: string, archived: boolean): DocumentDto {
+    const { record, target } = this.load(id, { archived: true });
+    if (!can(actor, 'document.read', target)) throw this.hidden(actor);
+    if (!can(actor, 'document.archive', target))
+      throw forbidden('Seul l’animateur archive et restaure les documents.');
+    if (Boolean(record.archivedAt) !== archived) {
+      const at = this.now().toISOString();
+      this.documents.setArchived(id, archived ? at : null);
+      this.documents.recordActivity({
+        documentId: id,
+        userId: userIdOf(actor),
+        kind: archived ? 'archived' : 'restored',
+        sections: [],
+        fields: [],
+        at,
+      });
+      this.audit.record({
+        actorId: userIdOf(actor),
+        action: archived ? 'document.archive' : 'document.restore',
+        target: { type: 'document', id },
+      });
+      this.events.documentChanged(id);
+    }
+    return this.get(actor, id);
+  }
+
+  /** The sections of the stored document, with their hashes, and required sections missing. */
+  sections(actor: Actor, id: string): DocumentSectionsDto {
+    const { record, target } = this.load(id, { archived: true });
+    if (!can(actor, 'document.read', target)) throw this.hidden(actor);
+    const ydoc = new Y.Doc();
+    try {
+      applyStored(ydoc, this.store.load(id));
+      const sections = sectionsOf(ydocToNode(ydoc));
+      const template = templates[record.kind];
+      const present = new Set(sections.map((s) => s.key));
+      return {
+        sections: sections.map((s) => ({
+          id: s.id,
+          key: s.key,
+          title: s.title,
+          hash: s.hash,
+          characters: s.characters,
+          required: sectionTemplate(record.kind, s.key)?.required ?? false,
+        })),
+        missingRequired: template.sections
+          .filter((t) => t.required && !present.has(t.key))
+          .map((t) => t.title),
+      };
+    } finally {
+      ydoc.destroy();
+    }
+  }
+
+  /**
+   * Mirrors a stored document into its row (metadata, sections, pages) and records who changed
+   * which sections and fields. Called by the collaborative server each time it stores a document;
+   * `editors` are the people whose updates reached it since the previous call.
+   */
+  indexStored(id: string, ydoc: Y.Doc, editors: readonly string[]): void {
     const record = this.documents.findById(id);
-    if (!record || record.archivedAt) throw notFound('Ce document n’existe pas.');
+    if (!record) return;
+    const index = indexOf(ydoc);
+    const changedSections = changedSectionTitles(record.sections, index.sections);
+    const before: DocumentMetadata = { ...record.metadata, title: record.title };
+    const changedFields = metadataKeys.filter(
+      (k) =>
+        JSON.stringify(before[k]) !== JSON.stringify(index.metadata[k]) &&
+        !(k === 'title' && !index.metadata.title),
+    );
+    const otherChange =
+      JSON.stringify(record.sections) !== JSON.stringify(index.sections) || record.pages !== index.pages;
+    const changed = changedSections.length > 0 || changedFields.length > 0 || otherChange;
+    const at = changed ? this.now().toISOString() : null;
+    this.documents.saveIndex(id, index, changed ? (editors.at(-1) ?? null) : null, at);
+    if (!at || (changedSections.length === 0 && changedFields.length === 0)) return;
+    for (const userId of editors) {
+      this.documents.recordActivity({
+        documentId: id,
+        userId,
+        kind: 'edited',
+        sections: changedSections,
+        fields: changedFields,
+        at,
+      });
+    }
+  }
+
+  /** Who changed what, when, in an espace. */
+  activity(actor: Actor, espaceId: string, limit = 30): ActivityDto[] {
+    if (!this.espaces.findById(espaceId)) throw notFound('Cet espace de travail n’existe pas.');
+    if (!can(actor, 'document.list', { type: 'espace', espaceId }))
+      throw forbidden('Vous n’êtes pas membre de cet espace de travail.');
+    return this.documents.activityInEspace(espaceId, Math.min(Math.max(limit, 1), 100));
+  }
+
+  private load(
+    id: string,
+    options: { archived?: boolean } = {},
+  ): { record: DocumentRecord; target: DocumentTarget } {
+    const record = this.documents.findById(id);
+    if (!record || (record.archivedAt && !options.archived)) throw notFound('Ce document n’existe pas.');
     return { record, target: this.targetOf(record, this.documents.assignees(id)) };
   }
 
@@ -158,4 +407,59 @@ export class DocumentService {
       ? forbidden('Vous n’avez pas accès à ce document.')
       : notFound('Ce document n’existe pas.');
   }
+}
+
+/** A région matches itself and each of its départements; anything else matches only itself. */
+function territoryCodes(code: string): string[] {
+  if (!code.startsWith('reg:')) return [code];
+  const region = code.slice(4);
+  return [
+    code,
+    ...territoires()
+      .departements.filter((d) => d.region === region)
+      .map((d) => `dep:${d.code}`),
+  ];
+}
+
+function searchText(r: DocumentRecord): string {
+  const m = r.metadata;
+  return fold([r.title, m.structure, m.public, m.contact, ...m.motsCles].join(' '));
+}
+
+/** Titles of sections added or whose content changed, in document order (removed ones at the end). */
+function changedSectionTitles(before: readonly StoredSection[], after: readonly StoredSection[]): string[] {
+  const old = new Map(before.map((s) => [s.id, s.hash]));
+  const titles = after.filter((s) => old.get(s.id) !== s.hash).map((s) => s.title);
+  const now = new Set(after.map((s) => s.id));
+  titles.push(...before.filter((s) => !now.has(s.id)).map((s) => s.title));
+  return titles;
+}
+
+function sortRecords(
+  records: DocumentRecord[],
+  sort: NonNullable<CatalogueQuery['sort']>,
+  order?: 'asc' | 'desc',
+): DocumentRecord[] {
+  const key: (r: DocumentRecord) => string | number | null = {
+    updated: (r: DocumentRecord) => r.updatedAt,
+    created: (r: DocumentRecord) => r.createdAt,
+    title: (r: DocumentRecord) => r.title,
+    categorie: (r: DocumentRecord) => r.metadata.categorie,
+    territoire: (r: DocumentRecord) =>
+      r.metadata.territoire ? territoireLabel(r.metadata.territoire) : null,
+    structure: (r: DocumentRecord) => r.metadata.structure || null,
+    annee: (r: DocumentRecord) => r.metadata.anneeDemarrage,
+    pages: (r: DocumentRecord) => r.pages,
+  }[sort];
+  // Dates read newest first by default, everything else A to Z.
+  const direction = (order ?? (sort === 'updated' || sort === 'created' ? 'desc' : 'asc')) === 'asc' ? 1 : -1;
+  return [...records].sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    // Documents without a value go last, whatever the order.
+    if (x === null || y === null)
+      return (x === null ? 1 : 0) - (y === null ? 1 : 0) || collator.compare(a.title, b.title);
+    const c = typeof x === 'number' && typeof y === 'number' ? x - y : collator.compare(String(x), String(y));
+    return direction * c || collator.compare(a.title, b.title);
+  });
 }

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type Actor,
   can,
   conflict,
+  defaultThemes,
   DomainError,
+  type EspaceRole,
   forbidden,
   gone,
   notFound,
-  type Actor,
-  type EspaceRole,
 } from '@essaim/domain';
 import type { EspaceDetailDto, EspaceDto, InvitationDto, InvitationInfoDto, UserDto } from '@essaim/protocol';
 import type { UserRecord } from '../storage/accountRepository.js';
@@ -62,7 +63,8 @@ export class EspaceService {
   create(actor: Actor | null, name: string): EspaceDto {
     if (actor && !can(actor, 'espace.create', { type: 'instance' })) throw forbidden();
     const espace = { id: randomUUID(), name, createdAt: new Date(this.now()).toISOString() };
-    this.espaces.insert(espace);
+    // Every working group starts with the five themes of the mandate; the animateur edits them.
+    this.espaces.insert(espace, defaultThemes);
     this.audit.record({
       actorId: actor ? userIdOf(actor) : null,
       action: 'espace.create',
@@ -91,6 +93,7 @@ export class EspaceService {
         manageMembers,
         createDocument: can(actor, 'document.create', target),
         assign: manageMembers,
+        manageThemes: can(actor, 'espace.manageThemes', target),
       },
     };
   }

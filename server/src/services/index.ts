@@ -6,6 +6,7 @@ import type { Db } from '../storage/db.js';
 import { sqliteDocumentRepository } from '../storage/documentRepository.js';
 import { sqliteEspaceRepository } from '../storage/espaceRepository.js';
 import { sqliteFileRepository } from '../storage/fileRepository.js';
+import { sqliteThemeRepository } from '../storage/themeRepository.js';
 import { sqliteSettingsRepository, type SettingsRepository } from '../storage/settingsRepository.js';
 import { AccessEvents } from './accessEvents.js';
 import { Actors } from './actors.js';
@@ -14,6 +15,7 @@ import { AuthService, defaultAuthSettings, type AuthSettings } from './authServi
 import { DocumentService } from './documentService.js';
 import { EspaceService } from './espaceService.js';
 import { FileService } from './fileService.js';
+import { ThemeService } from './themeService.js';
 import { disabledMailer, smtpMailer } from './mailer.js';
 import { UserService } from './userService.js';
 
@@ -29,6 +31,7 @@ export interface Services {
   events: AccessEvents;
   collabStore: CollabStore;
   files: FileService;
+  themes: ThemeService;
   settings: SettingsRepository;
 }
 
@@ -62,7 +65,9 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     mailer,
     authSettings: { ...defaultAuthSettings, ...options.authSettings },
   });
-  const documents = new DocumentService(documentRepo, espaceRepo, audit, events);
+  const themeRepo = sqliteThemeRepository(db);
+  const collabStore = sqliteCollabStore(db);
+  const documents = new DocumentService(documentRepo, espaceRepo, themeRepo, collabStore, audit, events);
   return {
     db,
     actors,
@@ -72,8 +77,9 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     users: new UserService(accounts, auth, audit, events),
     audit,
     events,
-    collabStore: sqliteCollabStore(db),
+    collabStore,
+    themes: new ThemeService(themeRepo, espaceRepo, audit),
     settings,
-    files: new FileService(sqliteFileRepository(db), documents, options.filesDir),
+    files: new FileService(sqliteFileRepository(db), documents, options.filesDir, audit),
   };
 }

@@ -1,5 +1,15 @@
-import type { DocumentKind } from '@essaim/protocol';
+import type { Categorie, StructureType } from '@essaim/domain';
+import { emptyMetadata, type DocumentKind, type DocumentMetadata } from '@essaim/protocol';
 import type { Db } from './db.js';
+
+/** A section as last stored: what reviews will compare against. */
+export interface StoredSection {
+  id: string;
+  key: string | null;
+  title: string;
+  hash: string;
+  characters: number;
+}
 
 export interface DocumentRecord {
   id: string;
@@ -10,6 +20,12 @@ export interface DocumentRecord {
   createdAt: string;
   updatedAt: string;
   archivedAt: string | null;
+  /** Metadata mirrored from the document's `meta` map when it was last stored. */
+  metadata: DocumentMetadata;
+  sections: StoredSection[];
+  pages: number;
+  lastEditorId: string | null;
+  lastEditorName: string | null;
 }
 
 export interface AssigneeRecord {
@@ -17,16 +33,59 @@ export interface AssigneeRecord {
   name: string;
 }
 
+/** Filters the catalogue applies in SQL; free-text search and sorting happen in the service. */
+export interface DocumentFilter {
+  /** Null: every espace (administrators). */
+  espaceIds: readonly string[] | null;
+  archived: boolean;
+  kind?: DocumentKind;
+  theme?: string;
+  categorie?: Categorie;
+  structureType?: StructureType;
+  /** Exact territory codes, any of which matches. */
+  territoires?: readonly string[];
+  assignee?: string;
+  annee?: number;
+}
+
+/** What the indexer writes after a document was stored. */
+export interface DocumentIndex {
+  metadata: DocumentMetadata;
+  sections: StoredSection[];
+  pages: number;
+}
+
+export type ActivityKind = 'created' | 'edited' | 'archived' | 'restored';
+
+export interface ActivityRecord {
+  id: number;
+  documentId: string;
+  documentTitle: string;
+  userId: string | null;
+  userName: string | null;
+  kind: ActivityKind;
+  sections: string[];
+  fields: string[];
+  at: string;
+}
+
 /**
- * Document metadata and assignments. An interface so a PostgreSQL implementation can take its
- * place when several server instances share one database.
+ * Documents, their mirrored metadata, assignments and activity. An interface so a PostgreSQL
+ * implementation can take its place when several server instances share one database.
  */
 export interface DocumentRepository {
-  insert(record: Omit<DocumentRecord, 'archivedAt'>): void;
+  /** Inserts the document and, in the same transaction, its initial collaborative state. */
+  insert(
+    record: Omit<DocumentRecord, 'archivedAt' | 'lastEditorId' | 'lastEditorName'>,
+    state: Uint8Array,
+  ): void;
   findById(id: string): DocumentRecord | undefined;
-  /** Documents not archived, most recently changed first; all espaces when `espaceIds` is null. */
-  listActive(espaceIds: readonly string[] | null): DocumentRecord[];
+  /** Documents matching the filter, most recently changed first. */
+  search(filter: DocumentFilter): DocumentRecord[];
   touch(id: string, at: string): void;
+  /** Writes the mirrored metadata and sections; `changedBy` (when set) becomes the last editor. */
+  saveIndex(id: string, index: DocumentIndex, changedBy: string | null, at: string | null): void;
+  setArchived(id: string, at: string | null): boolean;
   assignees(documentId: string): AssigneeRecord[];
   /** Assignees of many documents at once, by document id. */
   assigneesOf(documentIds: readonly string[]): Map<string, AssigneeRecord[]>;
@@ -35,6 +94,9 @@ export interface DocumentRepository {
   /** Removes a user's assignments in one espace (when they leave it); returns the documents concerned. */
   unassignAllInEspace(espaceId: string, userId: string): string[];
   documentsAssignedTo(userId: string): string[];
+  recordActivity(entry: Omit<ActivityRecord, 'id' | 'documentTitle' | 'userName'>): void;
+  /** Latest activity on the live documents of an espace. */
+  activityInEspace(espaceId: string, limit: number): ActivityRecord[];
 }
 
 interface Row {
@@ -45,6 +107,19 @@ interface Row {
   created_at: string;
   updated_at: string;
   archived_at: string | null;
+  categorie: string | null;
+  territoire: string | null;
+  structure: string;
+  structure_type: string | null;
+  public: string;
+  annee: number | null;
+  contact: string;
+  themes: string;
+  mots_cles: string;
+  sections: string;
+  pages: number;
+  last_editor_id: string | null;
+  last_editor_name: string | null;
 }
 
 const fromRow = (r: Row): DocumentRecord => ({
@@ -55,23 +130,59 @@ const fromRow = (r: Row): DocumentRecord => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   archivedAt: r.archived_at,
+  metadata: {
+    ...emptyMetadata(r.title),
+    themes: JSON.parse(r.themes) as string[],
+    categorie: r.categorie as Categorie | null,
+    territoire: r.territoire,
+    structure: r.structure,
+    structureType: r.structure_type as StructureType | null,
+    public: r.public,
+    anneeDemarrage: r.annee,
+    contact: r.contact,
+    motsCles: JSON.parse(r.mots_cles) as string[],
+  },
+  sections: JSON.parse(r.sections) as StoredSection[],
+  pages: r.pages,
+  lastEditorId: r.last_editor_id,
+  lastEditorName: r.last_editor_name,
+});
+
+const SELECT = `SELECT d.*, u.name AS last_editor_name FROM documents d LEFT JOIN users u ON u.id = d.last_editor_id`;
+
+const metadataParams = (m: DocumentMetadata) => ({
+  categorie: m.categorie,
+  territoire: m.territoire,
+  structure: m.structure,
+  structureType: m.structureType,
+  public: m.public,
+  annee: m.anneeDemarrage,
+  contact: m.contact,
+  themes: JSON.stringify(m.themes),
+  motsCles: JSON.stringify(m.motsCles),
 });
 
 export function sqliteDocumentRepository(db: Db): DocumentRepository {
   const q = {
     insert: db.prepare(
-      `INSERT INTO documents (id, espace_id, kind, title, created_at, updated_at)
-       VALUES (@id, @espaceId, @kind, @title, @createdAt, @updatedAt)`,
+      `INSERT INTO documents (id, espace_id, kind, title, created_at, updated_at, categorie, territoire, structure,
+         structure_type, public, annee, contact, themes, mots_cles, sections, pages)
+       VALUES (@id, @espaceId, @kind, @title, @createdAt, @updatedAt, @categorie, @territoire, @structure,
+         @structureType, @public, @annee, @contact, @themes, @motsCles, @sections, @pages)`,
     ),
-    byId: db.prepare<[string], Row>('SELECT * FROM documents WHERE id = ?'),
-    all: db.prepare<[], Row>(
-      'SELECT * FROM documents WHERE archived_at IS NULL ORDER BY updated_at DESC, title',
+    insertState: db.prepare<[string, Uint8Array, string]>(
+      'INSERT INTO document_states (document_id, state, updated_at) VALUES (?, ?, ?)',
     ),
-    inEspaces: db.prepare<[string], Row>(
-      `SELECT * FROM documents WHERE archived_at IS NULL AND espace_id IN (SELECT value FROM json_each(?))
-       ORDER BY updated_at DESC, title`,
-    ),
+    byId: db.prepare<[string], Row>(`${SELECT} WHERE d.id = ?`),
     touch: db.prepare<[string, string]>('UPDATE documents SET updated_at = ? WHERE id = ?'),
+    saveIndex: db.prepare(
+      `UPDATE documents SET title = CASE WHEN @title = '' THEN title ELSE @title END, categorie = @categorie,
+         territoire = @territoire, structure = @structure, structure_type = @structureType, public = @public,
+         annee = @annee, contact = @contact, themes = @themes, mots_cles = @motsCles, sections = @sections,
+         pages = @pages, last_editor_id = COALESCE(@changedBy, last_editor_id), updated_at = COALESCE(@at, updated_at)
+       WHERE id = @id`,
+    ),
+    setArchived: db.prepare<[string | null, string]>('UPDATE documents SET archived_at = ? WHERE id = ?'),
     assignees: db.prepare<[string], { document_id: string; user_id: string; name: string }>(
       `SELECT a.document_id, a.user_id, u.name FROM assignments a JOIN users u ON u.id = a.user_id
        WHERE a.document_id IN (SELECT value FROM json_each(?)) ORDER BY u.name COLLATE NOCASE`,
@@ -87,6 +198,29 @@ export function sqliteDocumentRepository(db: Db): DocumentRepository {
     assignedTo: db.prepare<[string], { document_id: string }>(
       'SELECT document_id FROM assignments WHERE user_id = ?',
     ),
+    recordActivity: db.prepare(
+      `INSERT INTO document_activity (document_id, user_id, kind, sections, fields, at)
+       VALUES (@documentId, @userId, @kind, @sections, @fields, @at)`,
+    ),
+    activity: db.prepare<
+      [string, number],
+      {
+        id: number;
+        document_id: string;
+        title: string;
+        user_id: string | null;
+        name: string | null;
+        kind: ActivityKind;
+        sections: string;
+        fields: string;
+        at: string;
+      }
+    >(
+      `SELECT a.id, a.document_id, d.title, a.user_id, u.name, a.kind, a.sections, a.fields, a.at
+       FROM document_activity a JOIN documents d ON d.id = a.document_id LEFT JOIN users u ON u.id = a.user_id
+       WHERE d.espace_id = ? AND (d.archived_at IS NULL OR a.kind = 'archived')
+       ORDER BY a.at DESC, a.id DESC LIMIT ?`,
+    ),
   };
   const assigneesOf = (ids: readonly string[]): Map<string, AssigneeRecord[]> => {
     const map = new Map<string, AssigneeRecord[]>(ids.map((id) => [id, []]));
@@ -100,20 +234,98 @@ export function sqliteDocumentRepository(db: Db): DocumentRepository {
     for (const id of ids) q.unassign.run(id, userId);
     return ids;
   });
+  const insert = db.transaction(
+    (r: Omit<DocumentRecord, 'archivedAt' | 'lastEditorId' | 'lastEditorName'>, state: Uint8Array) => {
+      q.insert.run({
+        id: r.id,
+        espaceId: r.espaceId,
+        kind: r.kind,
+        title: r.title,
+        createdAt: r.createdAt,
+        updatedAt: r.updatedAt,
+        ...metadataParams(r.metadata),
+        sections: JSON.stringify(r.sections),
+        pages: r.pages,
+      });
+      q.insertState.run(r.id, state, r.createdAt);
+    },
+  );
+  const search = (f: DocumentFilter): DocumentRecord[] => {
+    const where: string[] = [f.archived ? 'd.archived_at IS NOT NULL' : 'd.archived_at IS NULL'];
+    const params: Record<string, string | number> = {};
+    const add = (clause: string, name: string, value: string | number | undefined) => {
+      if (value === undefined) return;
+      where.push(clause);
+      params[name] = value;
+    };
+    add(
+      'd.espace_id IN (SELECT value FROM json_each(@espaceIds))',
+      'espaceIds',
+      f.espaceIds === null ? undefined : JSON.stringify(f.espaceIds),
+    );
+    add('d.kind = @kind', 'kind', f.kind);
+    add('EXISTS (SELECT 1 FROM json_each(d.themes) WHERE value = @theme)', 'theme', f.theme);
+    add('d.categorie = @categorie', 'categorie', f.categorie);
+    add('d.structure_type = @structureType', 'structureType', f.structureType);
+    add(
+      'd.territoire IN (SELECT value FROM json_each(@territoires))',
+      'territoires',
+      f.territoires && JSON.stringify(f.territoires),
+    );
+    add(
+      'EXISTS (SELECT 1 FROM assignments a WHERE a.document_id = d.id AND a.user_id = @assignee)',
+      'assignee',
+      f.assignee,
+    );
+    add('d.annee = @annee', 'annee', f.annee);
+    const sql = `${SELECT} WHERE ${where.join(' AND ')} ORDER BY d.updated_at DESC, d.title`;
+    return db.prepare<[Record<string, string | number>], Row>(sql).all(params).map(fromRow);
+  };
   return {
-    insert: (r) => void q.insert.run(r),
+    insert: (r, state) => insert.immediate(r, state),
     findById: (id) => {
       const row = q.byId.get(id);
       return row && fromRow(row);
     },
-    listActive: (espaceIds) =>
-      (espaceIds === null ? q.all.all() : q.inEspaces.all(JSON.stringify(espaceIds))).map(fromRow),
+    search,
     touch: (id, at) => void q.touch.run(at, id),
+    saveIndex: (id, index, changedBy, at) =>
+      void q.saveIndex.run({
+        id,
+        title: index.metadata.title,
+        ...metadataParams(index.metadata),
+        sections: JSON.stringify(index.sections),
+        pages: index.pages,
+        changedBy,
+        at,
+      }),
+    setArchived: (id, at) => q.setArchived.run(at, id).changes > 0,
     assignees: (documentId) => assigneesOf([documentId]).get(documentId) ?? [],
     assigneesOf,
     assign: (documentId, userId, by, at) => q.assign.run(documentId, userId, by, at).changes > 0,
     unassign: (documentId, userId) => q.unassign.run(documentId, userId).changes > 0,
     unassignAllInEspace: (espaceId, userId) => unassignAll.immediate(espaceId, userId),
     documentsAssignedTo: (userId) => q.assignedTo.all(userId).map((r) => r.document_id),
+    recordActivity: (e) =>
+      void q.recordActivity.run({
+        documentId: e.documentId,
+        userId: e.userId,
+        kind: e.kind,
+        sections: JSON.stringify(e.sections),
+        fields: JSON.stringify(e.fields),
+        at: e.at,
+      }),
+    activityInEspace: (espaceId, limit) =>
+      q.activity.all(espaceId, limit).map((r) => ({
+        id: r.id,
+        documentId: r.document_id,
+        documentTitle: r.title,
+        userId: r.user_id,
+        userName: r.name,
+        kind: r.kind,
+        sections: JSON.parse(r.sections) as string[],
+        fields: JSON.parse(r.fields) as string[],
+        at: r.at,
+      })),
   };
 }

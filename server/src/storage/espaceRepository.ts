@@ -1,3 +1,4 @@
+import type { ThemeDef } from '@essaim/domain';
 import type { EspaceRole } from '@essaim/domain';
 import type { Db } from './db.js';
 
@@ -30,7 +31,8 @@ export interface InvitationRecord {
 
 /** Espaces de travail, who belongs to them with which role, and pending invitations. */
 export interface EspaceRepository {
-  insert(espace: EspaceRecord): void;
+  /** Inserts an espace with its starting themes, in one transaction. */
+  insert(espace: EspaceRecord, themes: readonly ThemeDef[]): void;
   findById(id: string): EspaceRecord | undefined;
   listAll(): EspaceRecord[];
   listForUser(userId: string): (EspaceRecord & { role: EspaceRole })[];
@@ -132,8 +134,15 @@ export function sqliteEspaceRepository(db: Db): EspaceRepository {
     accept: db.prepare<[number, string]>('UPDATE invitations SET accepted_at = ? WHERE id = ?'),
     revoke: db.prepare<[number, string]>('UPDATE invitations SET revoked_at = ? WHERE id = ?'),
   };
+  const insertTheme = db.prepare<[string, string, string, number]>(
+    'INSERT INTO espace_themes (espace_id, id, label, position) VALUES (?, ?, ?, ?)',
+  );
+  const insertEspace = db.transaction((e: EspaceRecord, themes: readonly ThemeDef[]) => {
+    q.insert.run(e.id, e.name, e.createdAt);
+    themes.forEach((t, position) => insertTheme.run(e.id, t.id, t.label, position));
+  });
   return {
-    insert: (e) => void q.insert.run(e.id, e.name, e.createdAt),
+    insert: (e, themes) => insertEspace.immediate(e, themes),
     findById: (id) => {
       const row = q.byId.get(id);
       return row && espaceFromRow(row);

@@ -162,6 +162,7 @@ export const migrations: Migration[] = [
       ALTER TABLE documents ADD COLUMN sections TEXT NOT NULL DEFAULT '[]';
       ALTER TABLE documents ADD COLUMN pages REAL NOT NULL DEFAULT 0;
       ALTER TABLE documents ADD COLUMN last_editor_id TEXT REFERENCES users(id) ON DELETE SET NULL;
+      DROP INDEX documents_by_espace;
       CREATE INDEX documents_by_espace ON documents (espace_id, archived_at, updated_at);
 
       -- Themes are per espace and edited by the animateur; archived, never deleted, once used.
