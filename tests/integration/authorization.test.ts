@@ -22,6 +22,7 @@ let server: TestServer;
 const sessions = new Map<Who, Session>();
 let E: string;
 let docId: string;
+let spareId: string;
 let memberId: string;
 let unassignedId: string;
 const NOBODY = '00000000-0000-4000-8000-000000000000';
@@ -45,6 +46,7 @@ beforeAll(async () => {
   memberId = membre.userId;
   unassignedId = rapporteurN.userId;
   docId = (await createDocument(animateur, E, 'Pair-aidance')).id;
+  spareId = (await createDocument(animateur, E, 'Aller-vers en milieu rural')).id;
   const assigned = await animateur.fetch(`/api/documents/${docId}/assignments`, {
     method: 'POST',
     json: { userId: rapporteurA.userId },
@@ -115,6 +117,35 @@ const routes: Row[] = [
     undefined,
     statuses([401, 403, 200, 403, 403, 403, 403]),
   ],
+  ['GET', () => `/api/documents/${docId}/sections`, undefined, statuses([401, 200, 200, 200, 200, 200, 403])],
+  [
+    'POST',
+    () => `/api/documents/${spareId}/archive`,
+    undefined,
+    statuses([401, 403, 200, 403, 403, 403, 403]),
+  ],
+  [
+    'POST',
+    () => `/api/documents/${spareId}/restore`,
+    undefined,
+    statuses([401, 403, 200, 403, 403, 403, 403]),
+  ],
+  ['GET', () => `/api/espaces/${E}/activity`, undefined, statuses([401, 200, 200, 200, 200, 200, 403])],
+  ['GET', () => `/api/espaces/${E}/themes`, undefined, statuses([401, 200, 200, 200, 200, 200, 403])],
+  [
+    'POST',
+    () => `/api/espaces/${E}/themes`,
+    () => ({ label: `Thème ${Math.random().toString(36).slice(2, 8)}` }),
+    statuses([401, 403, 201, 403, 403, 403, 403]),
+  ],
+  [
+    'PATCH',
+    () => `/api/espaces/${E}/themes/aller-vers`,
+    { archived: false },
+    statuses([401, 403, 200, 403, 403, 403, 403]),
+  ],
+  ['GET', () => '/api/reference/territoires', undefined, all(200)],
+  ['GET', () => `/api/files/${'0'.repeat(64)}`, undefined, statuses([401, 404, 404, 404, 404, 404, 404])],
   ['GET', () => '/api/users', undefined, statuses([401, 200, 403, 403, 403, 403, 403])],
   ['POST', () => `/api/users/${NOBODY}/disable`, undefined, statuses([401, 404, 403, 403, 403, 403, 403])],
   ['POST', () => `/api/users/${NOBODY}/enable`, undefined, statuses([401, 404, 403, 403, 403, 403, 403])],

@@ -28,6 +28,12 @@ describe('audit log in French', () => {
       'invitation.accept',
       'password_reset.create',
       'password_reset.use',
+      'document.create',
+      'document.archive',
+      'document.restore',
+      'theme.create',
+      'theme.update',
+      'file.upload',
     ];
     for (const action of actions) expect(auditActionLabel(action)).not.toBe(action);
     expect(auditActionLabel('login.failure')).toBe('Échec de connexion');

@@ -90,6 +90,12 @@ export const auditActionLabels: Record<string, string> = {
   'invitation.accept': 'Invitation acceptée',
   'password_reset.create': 'Lien de réinitialisation créé',
   'password_reset.use': 'Mot de passe réinitialisé',
+  'document.create': 'Création d’un document',
+  'document.archive': 'Archivage d’un document',
+  'document.restore': 'Restauration d’un document',
+  'theme.create': 'Ajout d’un thème',
+  'theme.update': 'Modification d’un thème',
+  'file.upload': 'Ajout d’une image',
 };
 
 export const auditWords = {
@@ -107,6 +113,13 @@ export const auditWords = {
     admin: 'administration',
     name: 'nom',
     key: 'limite',
+    kind: 'type',
+    label: 'libellé',
+    archived: 'archivé',
+    id: 'identifiant',
+    hash: 'empreinte',
+    mime: 'format',
+    size: 'taille (octets)',
   } as Record<string, string>,
   roleChange: (from: string, to: string) => `rôle : ${from} → ${to}`,
   noRole: 'aucun',
