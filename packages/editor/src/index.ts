@@ -1,6 +1,11 @@
 export { schema, schemaExtensions } from './extensions.js';
 export { ydocToJSON, ydocToNode, ydocToText, writeJSONToYdoc, type DocJSON } from './convert.js';
 export { DocumentReference, Footnote, Section, SectionedDocument, SectionTitle } from './nodes.js';
-export { ensureUniqueSectionIds, sectionIdFixes, SECTION_ID_FIX_ORIGIN } from './sectionIds.js';
+export {
+  ensureUniqueSectionIds,
+  sectionIdFixes,
+  SECTION_ID_FIX_ORIGIN,
+  watchSectionIds,
+} from './sectionIds.js';
 export { sectionHash, sectionsOf, type SectionSummary } from './sections.js';
 export { emptySection, templateContent } from './template.js';

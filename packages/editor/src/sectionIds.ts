@@ -59,3 +59,27 @@ export function ensureUniqueSectionIds(ydoc: Y.Doc): boolean {
   }, SECTION_ID_FIX_ORIGIN);
   return true;
 }
+
+/**
+ * Runs {@link ensureUniqueSectionIds} after every transaction that could have duplicated an id:
+ * sections added or removed at the top level, or a section's `id` attribute changed. Keystrokes
+ * inside sections cost one cheap check of the events. The fix runs in its own transaction, right
+ * after the one that caused it. Returns the function that stops watching.
+ */
+export function watchSectionIds(ydoc: Y.Doc): () => void {
+  const fragment = ydoc.getXmlFragment(FRAGMENT);
+  const observer = (events: Y.YEvent<Y.XmlElement | Y.XmlText>[], transaction: Y.Transaction): void => {
+    if (transaction.origin === SECTION_ID_FIX_ORIGIN) return;
+    const relevant = events.some(
+      (event) =>
+        event.target === (fragment as unknown) ||
+        (event.target instanceof Y.XmlElement &&
+          event.target.parent === fragment &&
+          event.target.nodeName === 'section' &&
+          (event as Y.YXmlEvent).attributesChanged.has('id')),
+    );
+    if (relevant) ensureUniqueSectionIds(ydoc);
+  };
+  fragment.observeDeep(observer);
+  return () => fragment.unobserveDeep(observer);
+}

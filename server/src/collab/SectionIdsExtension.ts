@@ -1,5 +1,5 @@
-import type { afterLoadDocumentPayload, Extension, onChangePayload } from '@hocuspocus/server';
-import { ensureUniqueSectionIds, SECTION_ID_FIX_ORIGIN } from '@essaim/editor';
+import type { afterLoadDocumentPayload, Extension } from '@hocuspocus/server';
+import { ensureUniqueSectionIds, watchSectionIds } from '@essaim/editor';
 import type { CollabContext } from './context.js';
 
 /**
@@ -7,7 +7,8 @@ import type { CollabContext } from './context.js';
  * two people doing it at once). Reviews and comments will point to these ids, so the server fixes
  * duplicates itself rather than trusting each editor to. The fix is deterministic
  * (packages/editor `sectionIdFixes`): every replica would compute the same ids, so a client
- * running it offline converges with the server.
+ * running it offline converges with the server. A fix is a change like any other: logged,
+ * broadcast, and durable before it is sent.
  */
 export class SectionIdsExtension implements Extension<CollabContext> {
   extensionName = 'section-ids';
@@ -16,11 +17,7 @@ export class SectionIdsExtension implements Extension<CollabContext> {
 
   async afterLoadDocument({ document }: afterLoadDocumentPayload<CollabContext>): Promise<void> {
     ensureUniqueSectionIds(document);
-  }
-
-  async onChange({ document, transactionOrigin }: onChangePayload<CollabContext>): Promise<void> {
-    if (transactionOrigin === SECTION_ID_FIX_ORIGIN) return;
-    // The fix is a change like any other: logged, broadcast, made durable before it is sent.
-    ensureUniqueSectionIds(document);
+    // The watcher lives as long as the document: Hocuspocus destroys both on unload.
+    watchSectionIds(document);
   }
 }
