@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { documentName } from '@essaim/protocol';
+import { documentName, emptyMetadata } from '@essaim/protocol';
 import * as Y from 'yjs';
 import {
   applyStored,
@@ -201,15 +201,20 @@ export async function run(): Promise<BenchResult> {
     for (const use of ['direct', 'client'] as const) {
       for (let i = 0; i <= iterations; i++) {
         const id = randomUUID();
-        repo.insert({
-          id,
-          espaceId: null,
-          kind: 'fiche',
-          title: `Grand document ${c.name} ${i}`,
-          createdAt: now,
-          updatedAt: now,
-        });
-        store.compact(id, c.state, 0);
+        repo.insert(
+          {
+            id,
+            espaceId: null,
+            kind: 'fiche',
+            title: `Grand document ${c.name} ${i}`,
+            createdAt: now,
+            updatedAt: now,
+            metadata: emptyMetadata(),
+            sections: [],
+            pages: 0,
+          },
+          c.state,
+        );
         db.transaction(() => {
           for (const update of c.log) store.append(id, update);
         })();
