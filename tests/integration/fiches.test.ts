@@ -113,6 +113,13 @@ describe('documents made from the working group’s templates', () => {
     expect(created.progress).toEqual({ sections: 6, approved: 0 });
     const { sections } = await sectionsOf(t.admin, created.id);
     expect(sections.map((s) => s.title)).toEqual(syntheseTemplate.sections.map((s) => s.title));
+
+    // Its annexes link every fiche of the espace, by id.
+    const client = await synced(t.admin, created.name);
+    const annexes = ydocToJSON(client.ydoc).content?.find((s) => s.attrs?.key === 'annexes');
+    const linked = JSON.stringify(annexes);
+    expect(linked).toContain('"type":"docRef"');
+    expect(linked).toContain('Conférences familiales en Gironde');
   });
 
   it('refuses a theme the espace does not have, with a French message, and creates nothing', async () => {

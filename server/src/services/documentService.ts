@@ -147,7 +147,7 @@ export class DocumentService {
     }
 
     const ydoc = new Y.Doc();
-    writeJSONToYdoc(ydoc, options.content ?? templateContent(templates[input.kind], randomUUID));
+    writeJSONToYdoc(ydoc, options.content ?? this.initialContent(input));
     const metadata: DocumentMetadata = {
       ...emptyMetadata(),
       ...options.metadata,
@@ -192,6 +192,37 @@ export class DocumentService {
       details: { kind: input.kind, espaceId: input.espaceId },
     });
     return this.get(actor, record.id);
+  }
+
+  /**
+   * The template's content. A synthèse starts with its annexes listing the espace's fiches as live
+   * links (their titles follow the fiches); rapporteurs add the fiches written later.
+   */
+  private initialContent(input: CreateDocumentInput): DocJSON {
+    const content = templateContent(templates[input.kind], randomUUID);
+    if (input.kind !== 'synthese') return content;
+    const fiches = this.documents
+      .search({ espaceIds: [input.espaceId], archived: false, kind: 'fiche' })
+      .sort((a, b) => collator.compare(a.title, b.title));
+    const annexes = content.content?.find((s) => s.attrs?.key === 'annexes');
+    if (annexes?.content && fiches.length > 0) {
+      annexes.content = [
+        annexes.content[0] as DocJSON,
+        {
+          type: 'bulletList',
+          content: fiches.map((f) => ({
+            type: 'listItem',
+            content: [
+              {
+                type: 'paragraph',
+                content: [{ type: 'docRef', attrs: { documentId: f.id, title: f.title } }],
+              },
+            ],
+          })),
+        },
+      ];
+    }
+    return content;
   }
 
   /**
