@@ -41,3 +41,24 @@ describe('server-side reading of a document, without a DOM', () => {
     expect(ydocToText(new Y.Doc())).toBe('');
   });
 });
+
+describe('plain text of documents with notes and links', () => {
+  it('keeps the text of footnotes and the titles of linked documents', () => {
+    const ydoc = new Y.Doc();
+    writeJSONToYdoc(ydoc, {
+      type: 'doc',
+      content: [
+        {
+          type: 'paragraph',
+          content: [
+            { type: 'text', text: 'Voir' },
+            { type: 'footnote', attrs: { text: 'Rapport HCTS' } },
+            { type: 'hardBreak' },
+            { type: 'docRef', attrs: { documentId: 'abc', title: 'Conférences familiales en Ardèche' } },
+          ],
+        },
+      ],
+    });
+    expect(ydocToText(ydoc)).toBe('Voir (note : Rapport HCTS)\nConférences familiales en Ardèche');
+  });
+});

@@ -29,7 +29,21 @@ export function ydocToJSON(ydoc: Y.Doc): DocJSON {
  */
 export function ydocToText(ydoc: Y.Doc): string {
   const node = ydocToNode(ydoc);
-  return node.textBetween(0, node.content.size, '\n\n', '\n');
+  return node.textBetween(0, node.content.size, '\n\n', leafText);
+}
+
+/** Text of inline leaves: line breaks, the note of a footnote, the title of a link to a document. */
+function leafText(leaf: PMNode): string {
+  switch (leaf.type.name) {
+    case 'hardBreak':
+      return '\n';
+    case 'footnote':
+      return ` (note : ${String(leaf.attrs.text)})`;
+    case 'docRef':
+      return String(leaf.attrs.title);
+    default:
+      return '';
+  }
 }
 
 /** Writes ProseMirror JSON into the (empty) fragment of a Y.Doc, validating it on the way. */

@@ -63,7 +63,7 @@ async function boot(signal: AbortSignal): Promise<Boot> {
       if (user) {
         return {
           status: 'ready',
-          me: { user, setupNeeded: false, demo: false },
+          me: { user, setupNeeded: false, demo: false, demoAccounts: [] },
           offline: true,
           signedOutReason: null,
         };
