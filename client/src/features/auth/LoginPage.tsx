@@ -5,6 +5,8 @@ import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { PasswordInput } from '@codegouvfr/react-dsfr/blocks/PasswordInput';
 import { fr } from '@codegouvfr/react-dsfr';
+import type { DemoAccountDto } from '@essaim/protocol';
+import { DataTable } from '../../shared/DataTable.js';
 import { FormAlert } from '../../shared/FormAlert.js';
 import { firstFieldInError, formErrorsFrom, noErrors, type FormErrors } from '../../shared/formErrors.js';
 import { RETURN_PARAM, safeReturnPath } from '../../shared/returnPath.js';
@@ -41,6 +43,7 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<FormErrors<Field>>(noErrors);
   const [pending, setPending] = useState(false);
+  const [filledWith, setFilledWith] = useState<string | null>(null);
   const alertRef = useRef<HTMLDivElement>(null);
   const requestFocus = useFocusRequest();
 
@@ -53,6 +56,15 @@ export function LoginPage() {
     requestFocus(() =>
       next.general ? alertRef.current : field ? document.getElementById(`${id}-${field}`) : null,
     );
+  };
+
+  /** Fills the form with a demonstration account and moves on to the submit button. */
+  const fillWithDemoAccount = (account: DemoAccountDto) => {
+    setEmail(account.email);
+    setPassword(account.password);
+    setErrors(noErrors());
+    setFilledWith(account.name);
+    requestFocus(() => document.getElementById(`${id}-submit`));
   };
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
@@ -86,8 +98,11 @@ export function LoginPage() {
               severity="info"
               as="h2"
               title={m.demoTitle}
-              description={m.demoText}
+              description={me.demoAccounts.length > 0 ? `${m.demoText} ${m.demoAccountsLead}` : m.demoText}
             />
+          )}
+          {me.demo && me.demoAccounts.length > 0 && (
+            <DemoAccounts accounts={me.demoAccounts} onUse={fillWithDemoAccount} />
           )}
           {signedOutReason === 'ended' && !passwordChanged && (
             <Alert
@@ -164,14 +179,74 @@ export function LoginPage() {
                   {m.forgotLink}
                 </Link>
               </p>
-              <Button type="submit" disabled={pending}>
+              <Button type="submit" disabled={pending} nativeButtonProps={{ id: `${id}-submit` }}>
                 {pending ? m.loggingIn : m.loginSubmit}
               </Button>
             </form>
           </div>
+          <p className="fr-sr-only" role="status" aria-live="polite" aria-atomic="true">
+            {filledWith ? m.demoFilled(filledWith) : ''}
+          </p>
           <p className={fr.cx('fr-text--sm', 'fr-mt-3w')}>{m.noAccount}</p>
         </div>
       </div>
     </div>
+  );
+}
+
+/**
+ * The demonstration accounts, each with a button that fills the login form. Two columns, the
+ * button under the credentials, so the table fits a phone's width.
+ */
+function DemoAccounts({
+  accounts,
+  onUse,
+}: {
+  accounts: readonly DemoAccountDto[];
+  onUse: (account: DemoAccountDto) => void;
+}) {
+  return (
+    <DataTable caption={m.demoAccountsCaption} showCaption headers={[m.demoColAccount, m.demoColCredentials]}>
+      {accounts.map((account) => (
+        <tr key={account.email}>
+          <th scope="row">
+            {account.role}
+            <br />
+            <span className="essaim-muted">{account.name}</span>
+          </th>
+          <td>
+            <span className="fr-sr-only">{m.demoEmailPrefix} </span>
+            <BreakableEmail email={account.email} />
+            <br />
+            <span className="fr-sr-only">{m.demoPasswordPrefix} </span>
+            <code>{account.password}</code>
+            <br />
+            <Button
+              className={fr.cx('fr-mt-1w')}
+              type="button"
+              size="small"
+              priority="secondary"
+              nativeButtonProps={{ 'aria-label': m.demoUseAccountLabel(account.role, account.name) }}
+              onClick={() => onUse(account)}
+            >
+              {m.demoUseAccount}
+            </Button>
+          </td>
+        </tr>
+      ))}
+    </DataTable>
+  );
+}
+
+/** An address that may wrap before its « @ » on a narrow screen instead of widening the table. */
+function BreakableEmail({ email }: { email: string }) {
+  const at = email.indexOf('@');
+  if (at <= 0) return email;
+  return (
+    <>
+      {email.slice(0, at)}
+      <wbr />
+      {email.slice(at)}
+    </>
   );
 }

@@ -38,6 +38,17 @@ export const authMessages = {
   demoTitle: 'Mode démonstration',
   demoText:
     'Cette instance d’Essaim est une démonstration : les données qu’elle contient sont fictives et peuvent être effacées à tout moment.',
+  demoAccountsLead:
+    'Choisissez un compte pour découvrir Essaim selon le rôle de chacun dans le groupe de travail.',
+  demoAccountsCaption: 'Comptes de démonstration',
+  demoColAccount: 'Compte',
+  demoColCredentials: 'Identifiants',
+  demoEmailPrefix: 'Adresse électronique :',
+  demoPasswordPrefix: 'Mot de passe :',
+  demoUseAccount: 'Utiliser ce compte',
+  demoUseAccountLabel: (role: string, name: string) => `Utiliser ce compte : ${role}, ${name}`,
+  demoFilled: (name: string) =>
+    `Formulaire rempli avec le compte de ${name}. Appuyez sur « Se connecter » pour continuer.`,
   sessionEndedTitle: 'Votre session a pris fin',
   sessionEndedText: 'Reconnectez-vous pour continuer : vous reviendrez à la page que vous consultiez.',
   signedOutTitle: 'Vous êtes déconnecté',
