@@ -294,7 +294,7 @@ describe('invitations', () => {
       .poll(() => nina.page.locator('.essaim-account').first().textContent())
       .toContain('Nina Nouvelle');
     // A rapporteur may create documents.
-    await nina.page.getByRole('button', { name: 'Créer le document' }).waitFor();
+    await nina.page.getByRole('link', { name: 'Nouveau document' }).waitFor();
 
     // The animateur sees the new member after reloading.
     await page.reload();
@@ -374,8 +374,11 @@ describe('people page', () => {
     await page.goto(`${baseUrl}/espaces/${espaceId}`);
     await expect.poll(() => heading1(page).textContent()).toBe('Pratiques émergentes');
     // A membre reads: no form to create a document.
-    expect(await page.getByRole('button', { name: 'Créer le document' }).count()).toBe(0);
-    await page.getByRole('link', { name: 'Personnes', exact: true }).click();
+    expect(await page.getByRole('link', { name: 'Nouveau document' }).count()).toBe(0);
+    await page
+      .getByRole('navigation', { name: /Rubriques de l’espace/ })
+      .getByRole('link', { name: 'Personnes' })
+      .click();
     await expect.poll(() => heading1(page).textContent()).toBe('Personnes et attributions');
     await expect
       .poll(() => page.getByRole('table', { name: /Membres de l’espace/ }).textContent())

@@ -195,8 +195,13 @@ describe('documents of an espace', () => {
     await page.getByRole('heading', { level: 3, name: 'Accueil de jour itinérant' }).waitFor();
     await page.screenshot({ path: path.join(artifactsDir, 'documents.png'), fullPage: true });
 
+    await page.getByRole('link', { name: 'Nouveau document' }).click();
+    await page.waitForURL(`${baseUrl}/espaces/${espaceId}/nouveau-document`);
     await page.getByLabel('Titre').fill('Habitat partagé à Privas');
-    await page.getByLabel('Type de document').selectOption('synthese');
+    await page
+      .locator('label.fr-label')
+      .filter({ hasText: /^Document de synthèse/ })
+      .click();
     await page.getByRole('button', { name: 'Créer le document' }).click();
     await page.waitForURL(/\/documents\/[0-9a-f-]{36}$/);
     await expect
@@ -210,7 +215,7 @@ describe('documents of an espace', () => {
 
   it('explains in French, next to the field, that a title is required', async () => {
     const { page } = await open({ as: chloe });
-    await page.goto(`${baseUrl}/espaces/${espaceId}`);
+    await page.goto(`${baseUrl}/espaces/${espaceId}/nouveau-document`);
     await page.getByRole('button', { name: 'Créer le document' }).click();
     const title = page.getByLabel('Titre');
     await expect.poll(() => title.getAttribute('aria-invalid')).toBe('true');
@@ -219,7 +224,7 @@ describe('documents of an espace', () => {
       .toContain('Le titre est obligatoire.');
     // Focus goes to the field in error, so keyboard and screen reader users land on the problem.
     await expect.poll(() => title.evaluate((el) => el === document.activeElement)).toBe(true);
-    expect(page.url()).toBe(`${baseUrl}/espaces/${espaceId}`);
+    expect(page.url()).toBe(`${baseUrl}/espaces/${espaceId}/nouveau-document`);
     await page.screenshot({ path: path.join(artifactsDir, 'titre-obligatoire.png') });
   });
 });

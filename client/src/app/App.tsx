@@ -7,12 +7,14 @@ import { RequireAuth } from '../features/auth/RequireAuth.js';
 import { ResetPasswordPage } from '../features/auth/ResetPasswordPage.js';
 import { SessionProvider } from '../features/auth/session.js';
 import { SetupPage } from '../features/auth/SetupPage.js';
-import { EspaceDocumentsPage } from '../features/documents/EspaceDocumentsPage.js';
+import { CataloguePage } from '../features/catalogue/CataloguePage.js';
+import { NewDocumentPage } from '../features/documents/NewDocumentPage.js';
 import { EspaceLayout } from '../features/espaces/EspaceLayout.js';
 import { EspacesPage } from '../features/espaces/EspacesPage.js';
 import { HomeRedirect } from '../features/espaces/HomeRedirect.js';
 import { PeoplePage } from '../features/espaces/PeoplePage.js';
 import { InvitationPage } from '../features/invitations/InvitationPage.js';
+import { ThemesPage } from '../features/themes/ThemesPage.js';
 import { AccessibilityPage } from './AccessibilityPage.js';
 import { ChunkErrorBoundary } from './ChunkErrorBoundary.js';
 import { Layout } from './Layout.js';
@@ -61,8 +63,10 @@ export function App() {
               <Route index element={<HomeRedirect />} />
               <Route path="espaces" element={<EspacesPage />} />
               <Route path="espaces/:id" element={<EspaceLayout />}>
-                <Route index element={<EspaceDocumentsPage />} />
+                <Route index element={<CataloguePage />} />
+                <Route path="nouveau-document" element={<NewDocumentPage />} />
                 <Route path="personnes" element={<PeoplePage />} />
+                <Route path="themes" element={<ThemesPage />} />
               </Route>
               <Route
                 path="documents/:id"

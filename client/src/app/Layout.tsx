@@ -58,7 +58,8 @@ function navigationFor(
       {
         text: m.navDocuments,
         linkProps: { to: base },
-        isActive: pathname === base || pathname.startsWith('/documents/'),
+        isActive:
+          pathname === base || pathname === `${base}/nouveau-document` || pathname.startsWith('/documents/'),
       },
       {
         text: m.navPeople,

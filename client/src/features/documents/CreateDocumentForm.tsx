@@ -1,134 +1,171 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
-import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
+import { Checkbox } from '@codegouvfr/react-dsfr/Checkbox';
 import { Input } from '@codegouvfr/react-dsfr/Input';
-import { Select } from '@codegouvfr/react-dsfr/Select';
-import type { DocumentKind } from '@essaim/protocol';
+import { RadioButtons } from '@codegouvfr/react-dsfr/RadioButtons';
+import { fr } from '@codegouvfr/react-dsfr';
+import { documentKindNames } from '@essaim/domain';
+import type { DocumentKind, ThemeDto } from '@essaim/protocol';
 import { ApiError } from '../../shared/api.js';
+import { FormAlert } from '../../shared/FormAlert.js';
+import type { Loadable } from '../../shared/useLoad.js';
 import { useFocusRequest } from '../../shared/useFocusRequest.js';
 import { createDocument } from './api.js';
 import { documentsMessages as m } from './messages.js';
 
-/** The kinds the API accepts; `kindLabel` is checked against the protocol's `DocumentKind`. */
-const kinds = Object.keys(m.kindLabel) as DocumentKind[];
+type Field = 'kind' | 'title' | 'themes';
+const FIELDS: readonly Field[] = ['kind', 'title', 'themes'];
 
-interface FormErrors {
-  title?: string;
-  kind?: string;
-  /** A failure not tied to a field (network, server error). */
+interface Errors {
+  fields: Partial<Record<Field, string>>;
+  /** A failure not tied to a field (network, rights, server error). */
   general?: string;
 }
 
-/** Turns an API refusal into messages shown next to the fields concerned. */
-function errorsFrom(error: unknown): FormErrors {
-  if (!(error instanceof ApiError)) return { general: String(error) };
-  const errors: FormErrors = {};
+/** The server names the field in `details[].path` (`themes.2` for one theme of the list). */
+export function createErrorsFrom(error: unknown): Errors {
+  if (!(error instanceof ApiError)) return { fields: {}, general: String(error) };
+  const errors: Errors = { fields: {} };
   for (const detail of error.body.details ?? []) {
-    if (detail.path === 'title' || detail.path === 'kind') errors[detail.path] ??= detail.message;
+    const field = FIELDS.find((f) => detail.path === f || detail.path.startsWith(`${f}.`));
+    if (field) errors.fields[field] ??= detail.message;
     else errors.general ??= detail.message;
   }
-  if (!errors.title && !errors.kind && !errors.general) errors.general = error.message;
+  if (Object.keys(errors.fields).length === 0 && errors.general === undefined) errors.general = error.message;
   return errors;
 }
 
 /**
- * Creates a document in an espace (`POST /api/documents`) and opens it. The server validates; we
- * show its words. A rapporteur who creates a document is assigned to it.
+ * Creates a document (`POST /api/documents`): fiche or synthèse, a title, the espace's themes.
+ * The server applies the template and validates; its French words are shown next to the fields.
+ * On success the editor opens.
  */
 export function CreateDocumentForm({
   espaceId,
-  rapporteur = false,
+  themes,
+  cancelTo,
 }: {
   espaceId: string;
-  rapporteur?: boolean;
+  /** The espace's themes; archived ones are not offered. */
+  themes: Loadable<ThemeDto[]>;
+  cancelTo: string;
 }) {
   const navigate = useNavigate();
   const id = useId();
-  const [title, setTitle] = useState('');
   const [kind, setKind] = useState<DocumentKind>('fiche');
-  const [errors, setErrors] = useState<FormErrors>({});
+  const [title, setTitle] = useState('');
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [errors, setErrors] = useState<Errors>({ fields: {} });
   const [pending, setPending] = useState(false);
   const alertRef = useRef<HTMLDivElement>(null);
   const requestFocus = useFocusRequest();
 
+  const offered = themes.status === 'ready' ? themes.value.filter((t) => !t.archived) : [];
+
+  const fieldElement = (field: Field): HTMLElement | null =>
+    field === 'title'
+      ? document.getElementById(`${id}-titre`)
+      : document.querySelector<HTMLElement>(`#${CSS.escape(`${id}-${field}`)} input`);
+
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (pending) return;
+    // Checked here too, so the person does not wait for the server to hear it.
+    if (title.trim() === '') {
+      setErrors({ fields: { title: m.titleRequired } });
+      requestFocus(() => fieldElement('title'));
+      return;
+    }
     setPending(true);
-    setErrors({});
+    setErrors({ fields: {} });
     try {
-      const created = await createDocument({ espaceId, title, kind });
+      const created = await createDocument({ espaceId, title, kind, themes: chosen });
       navigate(`/documents/${created.id}`);
     } catch (error) {
-      const next = errorsFrom(error);
+      const next = createErrorsFrom(error);
       setErrors(next);
       setPending(false);
-      // Take the person to the first problem; its message is tied to the field (aria-describedby).
-      requestFocus(() =>
-        next.title
-          ? document.getElementById(`${id}-titre`)
-          : next.kind
-            ? document.getElementById(`${id}-type`)
-            : alertRef.current,
-      );
+      // Take the person to the first problem; its message is tied to the field.
+      const first = FIELDS.find((f) => next.fields[f] !== undefined);
+      requestFocus(() => (first ? fieldElement(first) : alertRef.current));
     }
   };
 
+  const toggleTheme = (themeId: string, checked: boolean) =>
+    setChosen((current) => (checked ? [...current, themeId] : current.filter((t) => t !== themeId)));
+
   return (
-    <form onSubmit={submit} noValidate aria-labelledby={`${id}-legende`}>
-      <h2 id={`${id}-legende`}>{m.createTitle}</h2>
-      <p className="fr-text--sm">
-        {m.createIntro}
-        {rapporteur && <> {m.createIntroRapporteur}</>}
+    <form onSubmit={submit} noValidate aria-describedby={`${id}-obligatoires`}>
+      <p id={`${id}-obligatoires`} className={fr.cx('fr-text--sm')}>
+        {m.requiredFields}
       </p>
       {errors.general && (
-        <div ref={alertRef} tabIndex={-1}>
-          <Alert
-            severity="error"
-            small={false}
-            as="h3"
-            title={m.createErrorTitle}
-            description={errors.general}
-          />
-        </div>
+        <FormAlert focusRef={alertRef} as="h2" title={m.createErrorTitle} description={errors.general} />
       )}
+      <RadioButtons
+        id={`${id}-kind`}
+        legend={m.kindFieldLabel}
+        name="kind"
+        state={errors.fields.kind ? 'error' : 'default'}
+        stateRelatedMessage={errors.fields.kind}
+        options={documentKindNames.map((k) => ({
+          label: m.kindLabel[k],
+          hintText: m.kindDescription[k],
+          nativeInputProps: { value: k, checked: kind === k, onChange: () => setKind(k) },
+        }))}
+      />
       <Input
         label={m.titleLabel}
         hintText={m.titleHint}
-        state={errors.title ? 'error' : 'default'}
-        stateRelatedMessage={errors.title}
+        state={errors.fields.title ? 'error' : 'default'}
+        stateRelatedMessage={errors.fields.title}
         nativeInputProps={{
           id: `${id}-titre`,
           name: 'title',
           value: title,
           autoComplete: 'off',
+          maxLength: 200,
           'aria-required': true,
-          'aria-invalid': errors.title ? true : undefined,
+          'aria-invalid': errors.fields.title ? true : undefined,
           onChange: (event) => setTitle(event.target.value),
         }}
       />
-      <Select
-        label={m.kindFieldLabel}
-        state={errors.kind ? 'error' : 'default'}
-        stateRelatedMessage={errors.kind}
-        nativeSelectProps={{
-          id: `${id}-type`,
-          name: 'kind',
-          value: kind,
-          'aria-required': true,
-          onChange: (event) => setKind(event.target.value as DocumentKind),
-        }}
+      {themes.status === 'loading' && <p className="essaim-muted">{m.themesLoading}</p>}
+      {themes.status === 'error' && <p className="essaim-muted">{m.themesUnavailable}</p>}
+      {themes.status === 'ready' && offered.length === 0 && <p className="essaim-muted">{m.themesNone}</p>}
+      {offered.length > 0 && (
+        <Checkbox
+          id={`${id}-themes`}
+          legend={m.themesLabel}
+          hintText={m.themesHint}
+          state={errors.fields.themes ? 'error' : 'default'}
+          stateRelatedMessage={errors.fields.themes}
+          options={offered.map((theme) => ({
+            label: theme.label,
+            nativeInputProps: {
+              name: 'themes',
+              value: theme.id,
+              checked: chosen.includes(theme.id),
+              onChange: (event) => toggleTheme(theme.id, event.target.checked),
+            },
+          }))}
+        />
+      )}
+      <ul
+        className={fr.cx('fr-btns-group', 'fr-btns-group--inline-md', 'fr-btns-group--icon-left', 'fr-mt-4w')}
       >
-        {kinds.map((k) => (
-          <option key={k} value={k}>
-            {m.kindLabel[k]}
-          </option>
-        ))}
-      </Select>
-      <Button type="submit" iconId="fr-icon-add-line" disabled={pending}>
-        {pending ? m.creating : m.createSubmit}
-      </Button>
+        <li>
+          <Button type="submit" iconId="fr-icon-add-line" disabled={pending}>
+            {pending ? m.creating : m.createSubmit}
+          </Button>
+        </li>
+        <li>
+          <Button priority="secondary" linkProps={{ to: cancelTo }}>
+            {m.cancel}
+          </Button>
+        </li>
+      </ul>
     </form>
   );
 }

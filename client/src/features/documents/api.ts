@@ -31,3 +31,13 @@ export function unassignDocument(documentId: string, userId: string): Promise<Do
     method: 'DELETE',
   });
 }
+
+/** Takes a document out of the catalogue, read-only (the animateur). Nothing is deleted. */
+export function archiveDocument(id: string): Promise<DocumentDto> {
+  return apiFetch<DocumentDto>(`${documentPath(id)}/archive`, { method: 'POST' });
+}
+
+/** Brings an archived document back into the catalogue. */
+export function restoreDocument(id: string): Promise<DocumentDto> {
+  return apiFetch<DocumentDto>(`${documentPath(id)}/restore`, { method: 'POST' });
+}

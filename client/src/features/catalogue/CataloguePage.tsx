@@ -1,0 +1,303 @@
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { Button } from '@codegouvfr/react-dsfr/Button';
+import { createModal } from '@codegouvfr/react-dsfr/Modal';
+import { SegmentedControl } from '@codegouvfr/react-dsfr/SegmentedControl';
+import { fr } from '@codegouvfr/react-dsfr';
+import type { DocumentDto } from '@essaim/protocol';
+import { ConfirmDialog } from '../../shared/ConfirmDialog.js';
+import { FormAlert } from '../../shared/FormAlert.js';
+import { LoadFailed } from '../../shared/LoadFailed.js';
+import { StatusMessage } from '../../shared/StatusMessage.js';
+import { useDocumentTitle } from '../../shared/useDocumentTitle.js';
+import { useFocusOnMount } from '../../shared/useFocusOnMount.js';
+import { useFocusRequest } from '../../shared/useFocusRequest.js';
+import { useLoad } from '../../shared/useLoad.js';
+import { useCurrentUser } from '../auth/session.js';
+import { archiveDocument, restoreDocument } from '../documents/api.js';
+import { useEspace } from '../espaces/EspaceLayout.js';
+import { espacesMessages } from '../espaces/messages.js';
+import { roleLabel } from '../espaces/roles.js';
+import { useThemes } from '../themes/useThemes.js';
+import { ActivityPanel } from './ActivityPanel.js';
+import { listActivity, searchDocuments } from './api.js';
+import { DocumentCards } from './DocumentCards.js';
+import type { DocumentAction, Labels } from './DocumentParts.js';
+import { DocumentTable } from './DocumentTable.js';
+import { FilterBar, type FiltersChange } from './FilterBar.js';
+import { SortControls } from './SortControls.js';
+import { activeFilterCount, readFilters, resetFilters, toApiQuery, writeFilters } from './filters.js';
+import { catalogueMessages as m } from './messages.js';
+import { territoryLabel } from './territories.js';
+import { useNow } from './useNow.js';
+import { useTerritoires } from './useTerritoires.js';
+import './catalogue.css';
+
+/** Asked before archiving or restoring a document. */
+const archiveModal = createModal({ id: 'modale-archivage', isOpenedByDefault: false });
+
+/** Address parameter of the display mode (not a filter: the server never sees it). */
+const VIEW_PARAM = 'affichage';
+const TABLE_VIEW = 'tableau';
+
+const ACTIVITY_REFRESH_MS = 60_000;
+
+type Pending = { doc: DocumentDto; action: 'archive' | 'restore' };
+
+/**
+ * `/espaces/:id`: the espace's catalogue. Filters and sort live in the address (shareable, the back
+ * button undoes a filter) and go to the server, which filters and sorts; the documents show as
+ * cards or as a table. Next to them, the espace's recent activity. The animateur archives and
+ * restores documents from here.
+ */
+export function CataloguePage() {
+  const { espace } = useEspace();
+  const user = useCurrentUser();
+  useDocumentTitle(`${m.pageTitle} — ${espace.name}`);
+  const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  const resultsHeadingRef = useRef<HTMLHeadingElement>(null);
+  const failureRef = useRef<HTMLDivElement>(null);
+  const requestFocus = useFocusRequest();
+  const resultsId = useId();
+  const now = useNow();
+
+  const [params, setParams] = useSearchParams();
+  const filters = useMemo(() => readFilters(params), [params]);
+  const tableView = params.get(VIEW_PARAM) === TABLE_VIEW;
+  const query = toApiQuery(espace.id, filters);
+
+  const results = useLoad(
+    (signal) => searchDocuments(query, signal).then((documents) => ({ query, documents })),
+    [query],
+  );
+  const { state: themes } = useThemes(espace.id);
+  const territoires = useTerritoires();
+  const activity = useLoad(
+    (signal) => listActivity(espace.id, signal).then((body) => body.activity),
+    [espace.id],
+  );
+  const { reload: reloadActivity } = activity;
+  useEffect(() => {
+    const timer = window.setInterval(reloadActivity, ACTIVITY_REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, [reloadActivity]);
+
+  const changeFilters = useCallback(
+    (change: FiltersChange) =>
+      setParams((current) => {
+        const before = readFilters(current);
+        const next = typeof change === 'function' ? change(before) : { ...before, ...change };
+        return writeFilters(next, current);
+      }),
+    [setParams],
+  );
+  const setView = (table: boolean) =>
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        if (table) next.set(VIEW_PARAM, TABLE_VIEW);
+        else next.delete(VIEW_PARAM);
+        return next;
+      },
+      { replace: true },
+    );
+
+  const themeList = useMemo(() => (themes.status === 'ready' ? themes.value : []), [themes]);
+  const labels: Labels = useMemo(() => {
+    const byId = new Map(themeList.map((t) => [t.id, t.label]));
+    return {
+      theme: (id) => byId.get(id) ?? id,
+      territory: (code) => territoryLabel(code, territoires),
+    };
+  }, [themeList, territoires]);
+  const rapporteurs = useMemo(
+    () =>
+      espace.members
+        .filter((member) => member.role !== 'membre')
+        .sort((a, b) => a.name.localeCompare(b.name, 'fr')),
+    [espace.members],
+  );
+
+  // ---- Archive and restore ---------------------------------------------------------------
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [outcome, setOutcome] = useState<string | null>(null);
+  const [failure, setFailure] = useState<{ title: string; message: string } | null>(null);
+
+  const ask: DocumentAction = (doc, action) => {
+    setPending({ doc, action });
+    archiveModal.open();
+  };
+  const confirm = async () => {
+    if (!pending) return;
+    const { doc, action } = pending;
+    setOutcome(null);
+    setFailure(null);
+    try {
+      await (action === 'archive' ? archiveDocument(doc.id) : restoreDocument(doc.id));
+      // It leaves the list shown (current documents, or archived ones): at once, then for real.
+      results.update((value) => ({ ...value, documents: value.documents.filter((d) => d.id !== doc.id) }));
+      results.reload();
+      activity.reload();
+      setOutcome(action === 'archive' ? m.archived(doc.title) : m.restored(doc.title));
+      requestFocus(() => resultsHeadingRef.current);
+    } catch (error) {
+      setFailure({
+        title: action === 'archive' ? m.archiveErrorTitle : m.restoreErrorTitle,
+        message: error instanceof Error ? error.message : String(error),
+      });
+      requestFocus(() => failureRef.current);
+    }
+  };
+
+  const role = espace.role
+    ? espacesMessages.yourRole(roleLabel[espace.role])
+    : user.isAdmin
+      ? espacesMessages.noRole
+      : null;
+  const canCreate = espace.permissions.createDocument;
+  const ready = results.state.status === 'ready' ? results.state.value : null;
+  const busy = ready !== null && ready.query !== query;
+  const count = ready ? m.resultCount(ready.documents.length, filters.archived) : null;
+  const narrowed = activeFilterCount({ ...filters, archived: false }) > 0;
+
+  return (
+    <div className={fr.cx('fr-container', 'fr-pt-2w', 'fr-pb-6w')}>
+      <div className="essaim-catalogue-head">
+        <div>
+          <h1 ref={headingRef} tabIndex={-1} className={fr.cx('fr-mb-1w')}>
+            {espace.name}
+          </h1>
+          {role && <p className={fr.cx('fr-text--sm', 'fr-mb-1w') + ' essaim-muted'}>{role}</p>}
+          <p className={fr.cx('fr-text--lead', 'fr-mb-0')}>{m.lead}</p>
+        </div>
+        {canCreate && (
+          <Button iconId="fr-icon-add-line" linkProps={{ to: `/espaces/${espace.id}/nouveau-document` }}>
+            {m.newDocument}
+          </Button>
+        )}
+      </div>
+
+      <FilterBar
+        filters={filters}
+        onChange={changeFilters}
+        themes={themeList}
+        territoires={territoires}
+        rapporteurs={rapporteurs}
+      />
+
+      <div className={fr.cx('fr-grid-row', 'fr-grid-row--gutters', 'fr-mt-3w')}>
+        <section
+          aria-labelledby={resultsId}
+          className={fr.cx('fr-col-12', tableView ? 'fr-col-lg-12' : 'fr-col-lg-8')}
+        >
+          <div className="essaim-results-head">
+            <div className="essaim-results-head__title">
+              <h2 id={resultsId} ref={resultsHeadingRef} tabIndex={-1} className={fr.cx('fr-h4', 'fr-mb-0')}>
+                {filters.archived ? m.archivedResultsTitle : m.resultsTitle}
+              </h2>
+              {/* Announced each time the list changes, so people hear what their filter did. */}
+              <p role="status" className={fr.cx('fr-mb-0') + ' essaim-muted'}>
+                {results.state.status === 'loading' ? m.loading : count}
+              </p>
+            </div>
+            <div className="essaim-results-head__tools">
+              <SortControls filters={filters} onChange={changeFilters} />
+              <SegmentedControl
+                small
+                inlineLegend
+                legend={m.viewLegend}
+                segments={[
+                  {
+                    label: m.viewCards,
+                    iconId: 'fr-icon-layout-grid-line',
+                    nativeInputProps: {
+                      checked: !tableView,
+                      onChange: () => setView(false),
+                      value: 'cartes',
+                    },
+                  },
+                  {
+                    label: m.viewTable,
+                    iconId: 'fr-icon-table-line',
+                    nativeInputProps: { checked: tableView, onChange: () => setView(true), value: 'tableau' },
+                  },
+                ]}
+              />
+            </div>
+          </div>
+
+          <StatusMessage message={outcome} className={fr.cx('fr-mt-2w')} />
+          {failure && (
+            <FormAlert focusRef={failureRef} as="h3" title={failure.title} description={failure.message} />
+          )}
+
+          {results.state.status === 'error' && (
+            <LoadFailed
+              as="h3"
+              title={m.loadErrorTitle}
+              message={results.state.message}
+              retryLabel={m.retry}
+              onRetry={results.retry}
+            />
+          )}
+          {ready && (
+            <div aria-busy={busy} className={'essaim-results' + (busy ? ' essaim-results--busy' : '')}>
+              {ready.documents.length === 0 ? (
+                <div className="essaim-empty">
+                  <span className={fr.cx('fr-icon-folder-2-line', 'fr-icon--lg')} aria-hidden="true" />
+                  {narrowed ? (
+                    <>
+                      <p className={fr.cx('fr-mb-1w')}>{m.emptyFiltered}</p>
+                      <p className={fr.cx('fr-text--sm')}>{m.emptyFilteredHint}</p>
+                      <Button
+                        priority="secondary"
+                        iconId="fr-icon-refresh-line"
+                        onClick={() => changeFilters(resetFilters)}
+                      >
+                        {m.resetFilters}
+                      </Button>
+                    </>
+                  ) : filters.archived ? (
+                    <p className={fr.cx('fr-mb-0')}>{m.emptyArchived}</p>
+                  ) : (
+                    <>
+                      <p className={fr.cx('fr-mb-1w')}>{m.empty}</p>
+                      {canCreate && <p className={fr.cx('fr-text--sm', 'fr-mb-0')}>{m.emptyCanCreate}</p>}
+                    </>
+                  )}
+                </div>
+              ) : tableView ? (
+                <DocumentTable
+                  documents={ready.documents}
+                  caption={m.tableCaption(count ?? '')}
+                  labels={labels}
+                  now={now}
+                  onAction={ask}
+                />
+              ) : (
+                <DocumentCards documents={ready.documents} labels={labels} now={now} onAction={ask} />
+              )}
+            </div>
+          )}
+        </section>
+        <div className={fr.cx('fr-col-12', tableView ? 'fr-col-lg-12' : 'fr-col-lg-4')}>
+          <ActivityPanel activity={activity.state} now={now} onRetry={activity.retry} />
+        </div>
+      </div>
+
+      <ConfirmDialog
+        modal={archiveModal}
+        title={pending?.action === 'restore' ? m.restoreDialogTitle : m.archiveDialogTitle}
+        confirmLabel={pending?.action === 'restore' ? m.restoreConfirm : m.archiveConfirm}
+        onConfirm={() => void confirm()}
+      >
+        <p>
+          {pending &&
+            (pending.action === 'restore'
+              ? m.restoreDialogText(pending.doc.title)
+              : m.archiveDialogText(pending.doc.title))}
+        </p>
+      </ConfirmDialog>
+    </div>
+  );
+}

@@ -1,0 +1,28 @@
+import type { ActivityListDto, DocumentDto, DocumentListDto, TerritoiresDto } from '@essaim/protocol';
+import { apiFetch } from '../../shared/api.js';
+
+/** The documents of an espace matching a query built by `toApiQuery` (filtered and sorted by the server). */
+export function searchDocuments(query: string, signal?: AbortSignal): Promise<DocumentDto[]> {
+  return apiFetch<DocumentListDto>(`/documents?${query}`, { signal }).then((body) => body.documents);
+}
+
+/** Who changed what lately in an espace, most recent first. */
+export function listActivity(espaceId: string, signal?: AbortSignal, limit = 30): Promise<ActivityListDto> {
+  return apiFetch<ActivityListDto>(`/espaces/${encodeURIComponent(espaceId)}/activity?limit=${limit}`, {
+    signal,
+  });
+}
+
+let territoires: Promise<TerritoiresDto> | null = null;
+
+/**
+ * Régions and départements (reference data that never changes while the app runs): fetched once,
+ * and again only after a failure.
+ */
+export function getTerritoires(): Promise<TerritoiresDto> {
+  territoires ??= apiFetch<TerritoiresDto>('/reference/territoires').catch((error: unknown) => {
+    territoires = null;
+    throw error;
+  });
+  return territoires;
+}

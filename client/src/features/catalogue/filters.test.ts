@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import {
+  activeFilterCount,
+  emptyFilters,
+  readFilters,
+  resetFilters,
+  toApiQuery,
+  withSort,
+  writeFilters,
+  type CatalogueFilters,
+} from './filters.js';
+
+const full: CatalogueFilters = {
+  q: 'jardins partagés',
+  kind: 'fiche',
+  theme: 'aller-vers',
+  categorie: 'naissante',
+  territoire: 'dep:07',
+  structureType: 'caf',
+  rapporteur: 'u-42',
+  mine: false,
+  annee: 2019,
+  archived: true,
+  sort: 'title',
+  order: 'desc',
+};
+
+describe('catalogue filters in the address', () => {
+  it('reads nothing from a bare address: every document, most recently changed first', () => {
+    expect(readFilters(new URLSearchParams())).toEqual(emptyFilters());
+    expect(emptyFilters()).toMatchObject({ sort: 'updated', order: 'desc', archived: false });
+  });
+
+  it('writes French parameter names and reads them back', () => {
+    const params = writeFilters(full);
+    expect(params.toString()).toBe(
+      'q=jardins+partag%C3%A9s&type=fiche&theme=aller-vers&categorie=naissante&territoire=dep%3A07' +
+        '&structure=caf&rapporteur=u-42&annee=2019&archives=oui&tri=titre&ordre=decroissant',
+    );
+    expect(readFilters(params)).toEqual(full);
+  });
+
+  it('leaves default values out of the address', () => {
+    expect(writeFilters(emptyFilters()).toString()).toBe('');
+    // Titles sort A to Z by default: the order is written only when reversed.
+    expect(writeFilters(withSort(emptyFilters(), 'title')).toString()).toBe('tri=titre');
+  });
+
+  it('keeps parameters that are not filters (the display mode)', () => {
+    const base = new URLSearchParams('affichage=tableau&theme=ancien');
+    const params = writeFilters({ ...emptyFilters(), kind: 'synthese' }, base);
+    expect(params.get('affichage')).toBe('tableau');
+    expect(params.get('theme')).toBeNull();
+    expect(params.get('type')).toBe('synthese');
+  });
+
+  it('drops values it does not know instead of failing', () => {
+    const filters = readFilters(
+      new URLSearchParams(
+        'type=roman&categorie=ancienne&structure=x&territoire=paris&annee=19&tri=hasard&ordre=haut&archives=1',
+      ),
+    );
+    expect(filters).toEqual(emptyFilters());
+    expect(readFilters(new URLSearchParams('annee=1850')).annee).toBeNull();
+    expect(readFilters(new URLSearchParams('territoire=reg:84')).territoire).toBe('reg:84');
+    expect(readFilters(new URLSearchParams('territoire=dep:2A')).territoire).toBe('dep:2A');
+    expect(readFilters(new URLSearchParams('territoire=national')).territoire).toBe('national');
+  });
+
+  it('treats « mes documents » and one rapporteur as one filter, « mes documents » first', () => {
+    const params = new URLSearchParams('mes-documents=oui&rapporteur=u-1');
+    expect(readFilters(params)).toMatchObject({ mine: true, rapporteur: null });
+    expect(writeFilters({ ...emptyFilters(), mine: true, rapporteur: 'u-1' }).toString()).toBe(
+      'mes-documents=oui',
+    );
+  });
+});
+
+describe('catalogue filters sent to the server', () => {
+  it('uses the API names, always says whether archived documents are wanted, and the sort', () => {
+    const query = new URLSearchParams(toApiQuery('e-1', full));
+    expect(Object.fromEntries(query)).toEqual({
+      espaceId: 'e-1',
+      q: 'jardins partagés',
+      kind: 'fiche',
+      theme: 'aller-vers',
+      categorie: 'naissante',
+      territoire: 'dep:07',
+      structureType: 'caf',
+      assignee: 'u-42',
+      annee: '2019',
+      archived: 'true',
+      sort: 'title',
+      order: 'desc',
+    });
+    expect(toApiQuery('e-1', emptyFilters())).toBe('espaceId=e-1&archived=false&sort=updated&order=desc');
+  });
+
+  it('asks for « me » for my documents', () => {
+    expect(new URLSearchParams(toApiQuery('e', { ...emptyFilters(), mine: true })).get('assignee')).toBe(
+      'me',
+    );
+  });
+});
+
+describe('active filters', () => {
+  it('counts what narrows the list, not the sort', () => {
+    expect(activeFilterCount(emptyFilters())).toBe(0);
+    expect(activeFilterCount(withSort(emptyFilters(), 'pages'))).toBe(0);
+    expect(activeFilterCount({ ...emptyFilters(), q: '  ' })).toBe(0);
+    expect(activeFilterCount(full)).toBe(9);
+  });
+
+  it('resets the filters and keeps the sort', () => {
+    expect(resetFilters(full)).toEqual({ ...emptyFilters(), sort: 'title', order: 'desc' });
+  });
+
+  it('gives each sort its natural order', () => {
+    expect(withSort(full, 'updated').order).toBe('desc');
+    expect(withSort(full, 'territoire').order).toBe('asc');
+    expect(withSort(full, 'pages').order).toBe('desc');
+  });
+});

@@ -1,0 +1,212 @@
+import {
+  categories,
+  documentKindNames,
+  structureTypes,
+  type Categorie,
+  type StructureType,
+} from '@essaim/domain';
+import { catalogueSorts, type CatalogueSort, type DocumentKind } from '@essaim/protocol';
+
+export type SortOrder = 'asc' | 'desc';
+
+/** What the catalogue shows: every filter, the sort and its order. */
+export interface CatalogueFilters {
+  /** Words searched by the server in the title, the structure, the public and the keywords. */
+  q: string;
+  kind: DocumentKind | null;
+  /** A theme id of the espace. */
+  theme: string | null;
+  categorie: Categorie | null;
+  /** `dep:07`, `reg:84` or `national`. */
+  territoire: string | null;
+  structureType: StructureType | null;
+  /** A user id: documents this person writes. */
+  rapporteur: string | null;
+  /** « Mes documents »: documents the current person writes (`assignee=me`). */
+  mine: boolean;
+  annee: number | null;
+  /** Shows the archived documents instead of the current ones. */
+  archived: boolean;
+  sort: CatalogueSort;
+  order: SortOrder;
+}
+
+export const DEFAULT_SORT: CatalogueSort = 'updated';
+
+/** Dates, years and lengths read best largest first; names and labels alphabetically. */
+export function defaultOrder(sort: CatalogueSort): SortOrder {
+  return sort === 'updated' || sort === 'created' || sort === 'annee' || sort === 'pages' ? 'desc' : 'asc';
+}
+
+export const emptyFilters = (): CatalogueFilters => ({
+  q: '',
+  kind: null,
+  theme: null,
+  categorie: null,
+  territoire: null,
+  structureType: null,
+  rapporteur: null,
+  mine: false,
+  annee: null,
+  archived: false,
+  sort: DEFAULT_SORT,
+  order: defaultOrder(DEFAULT_SORT),
+});
+
+/**
+ * Names of the parameters in the page's address. They are French, as people read and share them
+ * (`/espaces/x?theme=aller-vers&tri=titre`); the API has its own names (see `toApiQuery`).
+ */
+export const URL_PARAMS = {
+  q: 'q',
+  kind: 'type',
+  theme: 'theme',
+  categorie: 'categorie',
+  territoire: 'territoire',
+  structureType: 'structure',
+  rapporteur: 'rapporteur',
+  mine: 'mes-documents',
+  annee: 'annee',
+  archived: 'archives',
+  sort: 'tri',
+  order: 'ordre',
+} as const satisfies Record<keyof CatalogueFilters, string>;
+
+/** Sort keys as written in the address. */
+const SORT_IN_URL = {
+  updated: 'modification',
+  created: 'creation',
+  title: 'titre',
+  categorie: 'categorie',
+  territoire: 'territoire',
+  structure: 'structure',
+  annee: 'annee',
+  pages: 'pages',
+} as const satisfies Record<CatalogueSort, string>;
+
+const ORDER_IN_URL = { asc: 'croissant', desc: 'decroissant' } as const satisfies Record<SortOrder, string>;
+
+const YES = 'oui';
+const TERRITORY = /^(dep:[0-9][0-9AB][0-9]?|reg:[0-9]{2}|national)$/;
+const MAX_TEXT = 200;
+
+function oneOf<T extends string>(values: readonly T[], raw: string | null): T | null {
+  return raw !== null && (values as readonly string[]).includes(raw) ? (raw as T) : null;
+}
+
+function keyOf<T extends string>(table: Record<T, string>, raw: string | null): T | null {
+  const entry = Object.entries(table).find(([, value]) => value === raw);
+  return entry ? (entry[0] as T) : null;
+}
+
+function text(raw: string | null): string | null {
+  const value = raw?.trim().slice(0, MAX_TEXT) ?? '';
+  return value === '' ? null : value;
+}
+
+/** A year the server accepts (1900–2100), or null. */
+export function parseYear(raw: string | null | undefined): number | null {
+  if (!raw || !/^\s*\d{4}\s*$/.test(raw)) return null;
+  const year = Number(raw);
+  return year >= 1900 && year <= 2100 ? year : null;
+}
+
+/**
+ * The filters written in the page's address. Values the catalogue does not know (a mistyped
+ * category, a sort that does not exist) are dropped: the page shows what it can rather than fail.
+ */
+export function readFilters(params: URLSearchParams): CatalogueFilters {
+  const sort = keyOf(SORT_IN_URL, params.get(URL_PARAMS.sort)) ?? DEFAULT_SORT;
+  const mine = params.get(URL_PARAMS.mine) === YES;
+  return {
+    q: text(params.get(URL_PARAMS.q)) ?? '',
+    kind: oneOf(documentKindNames, params.get(URL_PARAMS.kind)),
+    theme: text(params.get(URL_PARAMS.theme)),
+    categorie: oneOf(categories, params.get(URL_PARAMS.categorie)),
+    territoire: TERRITORY.test(params.get(URL_PARAMS.territoire) ?? '')
+      ? params.get(URL_PARAMS.territoire)
+      : null,
+    structureType: oneOf(structureTypes, params.get(URL_PARAMS.structureType)),
+    // « Mes documents » and one rapporteur are two ways to filter on the same field.
+    rapporteur: mine ? null : text(params.get(URL_PARAMS.rapporteur)),
+    mine,
+    annee: parseYear(params.get(URL_PARAMS.annee)),
+    archived: params.get(URL_PARAMS.archived) === YES,
+    sort,
+    order: keyOf(ORDER_IN_URL, params.get(URL_PARAMS.order)) ?? defaultOrder(sort),
+  };
+}
+
+/**
+ * The address parameters for these filters, keeping the parameters that are not filters (the
+ * display mode). Default values are left out, so an unfiltered catalogue has a clean address.
+ */
+export function writeFilters(filters: CatalogueFilters, base = new URLSearchParams()): URLSearchParams {
+  const params = new URLSearchParams(base);
+  for (const name of Object.values(URL_PARAMS)) params.delete(name);
+  const set = (name: string, value: string | null | false) => {
+    if (value) params.set(name, value);
+  };
+  set(URL_PARAMS.q, filters.q.trim());
+  set(URL_PARAMS.kind, filters.kind);
+  set(URL_PARAMS.theme, filters.theme);
+  set(URL_PARAMS.categorie, filters.categorie);
+  set(URL_PARAMS.territoire, filters.territoire);
+  set(URL_PARAMS.structureType, filters.structureType);
+  set(URL_PARAMS.rapporteur, filters.mine ? null : filters.rapporteur);
+  set(URL_PARAMS.mine, filters.mine && YES);
+  set(URL_PARAMS.annee, filters.annee === null ? null : String(filters.annee));
+  set(URL_PARAMS.archived, filters.archived && YES);
+  set(URL_PARAMS.sort, filters.sort === DEFAULT_SORT ? null : SORT_IN_URL[filters.sort]);
+  set(URL_PARAMS.order, filters.order === defaultOrder(filters.sort) ? null : ORDER_IN_URL[filters.order]);
+  return params;
+}
+
+/** The query string of `GET /api/documents` for these filters (the server filters and sorts). */
+export function toApiQuery(espaceId: string, filters: CatalogueFilters): string {
+  const params = new URLSearchParams({ espaceId });
+  const set = (name: string, value: string | null) => {
+    if (value) params.set(name, value);
+  };
+  set('q', filters.q.trim());
+  set('kind', filters.kind);
+  set('theme', filters.theme);
+  set('categorie', filters.categorie);
+  set('territoire', filters.territoire);
+  set('structureType', filters.structureType);
+  set('assignee', filters.mine ? 'me' : filters.rapporteur);
+  set('annee', filters.annee === null ? null : String(filters.annee));
+  params.set('archived', String(filters.archived));
+  params.set('sort', filters.sort);
+  params.set('order', filters.order);
+  return params.toString();
+}
+
+/** How many filters narrow the list (the sort does not; showing archived documents does). */
+export function activeFilterCount(filters: CatalogueFilters): number {
+  const values = [
+    filters.q.trim() !== '',
+    filters.kind,
+    filters.theme,
+    filters.categorie,
+    filters.territoire,
+    filters.structureType,
+    filters.rapporteur,
+    filters.mine,
+    filters.annee !== null,
+    filters.archived,
+  ];
+  return values.filter(Boolean).length;
+}
+
+/** The filters cleared, keeping the sort the person chose. */
+export function resetFilters(filters: CatalogueFilters): CatalogueFilters {
+  return { ...emptyFilters(), sort: filters.sort, order: filters.order };
+}
+
+/** Changing the sort resets its order to the natural one for that key. */
+export function withSort(filters: CatalogueFilters, sort: CatalogueSort): CatalogueFilters {
+  return { ...filters, sort, order: defaultOrder(sort) };
+}
+
+export { catalogueSorts };

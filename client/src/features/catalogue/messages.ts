@@ -1,0 +1,150 @@
+import { FICHE_PAGE_TARGET } from '@essaim/domain';
+import type { CatalogueSort } from '@essaim/protocol';
+import type { SortOrder } from './filters.js';
+
+const plural = (n: number, one: string, many: string) => (n < 2 ? one : many);
+
+/** Every sentence of the catalogue (the espace's home page) and its activity panel. */
+export const catalogueMessages = {
+  pageTitle: 'Catalogue des documents',
+  lead: 'Les fiches pratiques et les synthèses du groupe de travail : cherchez, filtrez, puis rédigez-les à plusieurs, en même temps.',
+  newDocument: 'Nouveau document',
+
+  // Filters.
+  filtersTitle: 'Filtrer les documents',
+  searchLabel: 'Rechercher',
+  searchHint: 'Dans le titre, la structure, le public et les mots-clés',
+  kindFilter: 'Type de document',
+  allKinds: 'Tous les types',
+  themeFilter: 'Thème',
+  allThemes: 'Tous les thèmes',
+  archivedThemesGroup: 'Thèmes archivés',
+  categoryFilter: 'Catégorie',
+  allCategories: 'Toutes les catégories',
+  territoryFilter: 'Territoire',
+  allTerritories: 'Tous les territoires',
+  national: 'National',
+  wholeRegion: (nom: string) => `${nom} (toute la région)`,
+  structureTypeFilter: 'Type de structure',
+  allStructureTypes: 'Tous les types de structure',
+  rapporteurFilter: 'Rapporteur',
+  allRapporteurs: 'Tous les rapporteurs',
+  yearFilter: 'Année de démarrage',
+  yearHint: 'Format attendu : AAAA',
+  yearInvalid: 'Indiquez une année sur quatre chiffres, entre 1900 et 2100.',
+  mineToggle: 'Mes documents',
+  mineHint: 'Seulement ceux que vous rédigez',
+  archivedToggle: 'Documents archivés',
+  archivedHint: 'Afficher les documents archivés à la place des documents en cours',
+  sortLabel: 'Trier par',
+  sortLabels: {
+    updated: 'Dernière modification',
+    created: 'Date de création',
+    title: 'Titre',
+    categorie: 'Catégorie',
+    territoire: 'Territoire',
+    structure: 'Structure',
+    annee: 'Année de démarrage',
+    pages: 'Nombre de pages',
+  } satisfies Record<CatalogueSort, string>,
+  orderLabel: 'Ordre',
+  orderLabels: { asc: 'Croissant', desc: 'Décroissant' } satisfies Record<SortOrder, string>,
+  resetFilters: 'Réinitialiser les filtres',
+  activeFilters: (n: number) =>
+    n === 0 ? 'Aucun filtre actif' : `${n} ${plural(n, 'filtre actif', 'filtres actifs')}`,
+
+  // Results.
+  resultsTitle: 'Documents',
+  archivedResultsTitle: 'Documents archivés',
+  resultCount: (n: number, archived: boolean) => {
+    const noun = archived
+      ? plural(n, 'document archivé', 'documents archivés')
+      : plural(n, 'document', 'documents');
+    return n === 0 ? `Aucun ${archived ? 'document archivé' : 'document'}` : `${n} ${noun}`;
+  },
+  loading: 'Chargement des documents…',
+  updating: 'Mise à jour de la liste…',
+  loadErrorTitle: 'Impossible d’afficher les documents',
+  retry: 'Réessayer',
+  emptyFiltered: 'Aucun document ne correspond à ces filtres.',
+  emptyFilteredHint: 'Essayez d’en retirer, ou réinitialisez-les.',
+  empty: 'Aucun document pour le moment.',
+  emptyCanCreate: 'Créez la première fiche avec le bouton « Nouveau document ».',
+  emptyArchived: 'Aucun document archivé : rien n’a été archivé dans cet espace.',
+  viewLegend: 'Affichage',
+  viewCards: 'Cartes',
+  viewTable: 'Tableau',
+  tableCaption: (count: string) => `Documents de l’espace (${count})`,
+  colTitle: 'Document',
+  colThemes: 'Thèmes',
+  colCategory: 'Catégorie',
+  colTerritory: 'Territoire',
+  colStructure: 'Structure',
+  colAssignees: 'Rapporteurs',
+  colProgress: 'Avancement',
+  colChanged: 'Dernière modification',
+  colActions: 'Actions',
+  statusInProgress: 'En rédaction',
+  statusArchived: 'Archivé',
+  readOnly: 'Lecture seule',
+  notSet: 'Non renseigné',
+  noAssignees: 'Aucun rapporteur',
+  noThemes: 'Aucun thème',
+  pagesTarget: `cible : ${FICHE_PAGE_TARGET.min} à ${FICHE_PAGE_TARGET.max} pages`,
+  pagesOver: `au-delà des ${FICHE_PAGE_TARGET.max} pages visées`,
+  changedPrefix: 'Modifié ',
+  archivedPrefix: 'Archivé ',
+  by: (who: string) => `par ${who}`,
+
+  // Archive and restore (animateur).
+  archive: 'Archiver',
+  archiveLabel: (title: string) => `Archiver « ${title} »`,
+  restore: 'Restaurer',
+  restoreLabel: (title: string) => `Restaurer « ${title} »`,
+  archiveDialogTitle: 'Archiver ce document ?',
+  archiveDialogText: (title: string) =>
+    `« ${title} » quittera le catalogue et passera en lecture seule. Rien n’est supprimé : vous le retrouverez avec le filtre « Documents archivés » et pourrez le restaurer.`,
+  archiveConfirm: 'Archiver le document',
+  restoreDialogTitle: 'Restaurer ce document ?',
+  restoreDialogText: (title: string) =>
+    `« ${title} » reviendra dans le catalogue et pourra de nouveau être modifié par ses rapporteurs.`,
+  restoreConfirm: 'Restaurer le document',
+  archived: (title: string) =>
+    `« ${title} » est archivé. Vous le retrouverez avec le filtre « Documents archivés ».`,
+  restored: (title: string) => `« ${title} » est restauré : il est de nouveau dans le catalogue.`,
+  archiveErrorTitle: 'Le document n’a pas été archivé',
+  restoreErrorTitle: 'Le document n’a pas été restauré',
+
+  // Recent activity.
+  activityTitle: 'Activité récente',
+  activityLoading: 'Chargement de l’activité…',
+  activityEmpty: 'Aucune activité pour le moment.',
+  activityErrorTitle: 'Impossible d’afficher l’activité',
+  unknownPerson: 'Une personne',
+  justNow: 'à l’instant',
+  onDay: (day: string) => `le ${day}`,
+  pages: (formatted: string, n: number) => `≈ ${formatted} ${plural(n, 'page', 'pages')}`,
+  progress: (approved: number, sections: number) =>
+    `${approved} / ${sections} ${plural(sections, 'section approuvée', 'sections approuvées')}`,
+  actionCreated: 'a créé',
+  actionArchived: 'a archivé',
+  actionRestored: 'a restauré',
+  actionEdited: 'a modifié',
+  actionEditedParts: (parts: string[]) => `a modifié ${parts.join(' et ')}`,
+  editedFields: (fields: string[]) => `les informations (${fields.join(', ')})`,
+  otherSections: (n: number) => (n === 1 ? 'une autre section' : `${n} autres sections`),
+  fieldLabels: {
+    title: 'titre',
+    themes: 'thèmes',
+    categorie: 'catégorie',
+    territoire: 'territoire',
+    structure: 'structure',
+    structureType: 'type de structure',
+    public: 'public',
+    anneeDemarrage: 'année de démarrage',
+    contact: 'contact',
+    motsCles: 'mots-clés',
+  } as Record<string, string | undefined>,
+  departement: (code: string) => `Département ${code}`,
+  region: (code: string) => `Région ${code}`,
+} as const;

@@ -1,0 +1,51 @@
+/** Every sentence of the themes page (`/espaces/:id/themes`). */
+export const themesMessages = {
+  tab: 'Thèmes',
+  pageTitle: 'Thèmes',
+  lead: 'Les thèmes classent les fiches et les synthèses de l’espace : on les choisit à la création d’un document et on filtre le catalogue avec eux.',
+  leadReadOnly: 'Seul l’animateur ou l’animatrice de l’espace ajoute, renomme et archive les thèmes.',
+  loading: 'Chargement des thèmes…',
+  loadErrorTitle: 'Impossible d’afficher les thèmes',
+  retry: 'Réessayer',
+
+  addTitle: 'Ajouter un thème',
+  labelField: 'Libellé du thème',
+  labelHint: 'De 2 à 80 caractères. Par exemple : Habitat inclusif',
+  labelRequired: 'Indiquez le libellé du thème.',
+  add: 'Ajouter le thème',
+  adding: 'Ajout en cours…',
+  added: (label: string) => `Le thème « ${label} » est ajouté : il est proposé dans les formulaires.`,
+  addErrorTitle: 'Le thème n’a pas été ajouté',
+
+  activeTitle: 'Thèmes proposés',
+  activeCaption: (n: number) => `Thèmes proposés (${n})`,
+  activeEmpty: 'Aucun thème proposé pour le moment.',
+  archivedTitle: 'Thèmes archivés',
+  archivedLead:
+    'Un thème archivé reste sur les documents qui le portent et dans les filtres du catalogue, mais n’est plus proposé à la création d’un document.',
+  archivedCaption: (n: number) => `Thèmes archivés (${n})`,
+  archivedEmpty: 'Aucun thème archivé.',
+  colLabel: 'Thème',
+  colDocuments: 'Documents',
+  colActions: 'Actions',
+  documents: (n: number) => (n === 0 ? 'Aucun document' : n === 1 ? '1 document' : `${n} documents`),
+  /** Read after the count by screen readers: « 3 documents du thème « Aller-vers » ». */
+  ofTheme: (label: string) => ` du thème « ${label} »`,
+
+  rename: 'Renommer',
+  renameLabel: (label: string) => `Renommer « ${label} »`,
+  newLabelField: (label: string) => `Nouveau libellé de « ${label} »`,
+  save: 'Enregistrer',
+  saving: 'Enregistrement…',
+  cancel: 'Annuler',
+  renamed: (before: string, after: string) => `« ${before} » s’appelle maintenant « ${after} ».`,
+  renameErrorTitle: 'Le thème n’a pas été renommé',
+  archive: 'Archiver',
+  archiveLabel: (label: string) => `Archiver « ${label} »`,
+  unarchive: 'Réactiver',
+  unarchiveLabel: (label: string) => `Réactiver « ${label} »`,
+  archived: (label: string) =>
+    `Le thème « ${label} » est archivé : il reste sur ses documents mais n’est plus proposé.`,
+  unarchived: (label: string) => `Le thème « ${label} » est de nouveau proposé.`,
+  archiveErrorTitle: 'Le thème n’a pas été modifié',
+} as const;
