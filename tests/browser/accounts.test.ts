@@ -375,10 +375,7 @@ describe('people page', () => {
     await expect.poll(() => heading1(page).textContent()).toBe('Pratiques émergentes');
     // A membre reads: no form to create a document.
     expect(await page.getByRole('link', { name: 'Nouveau document' }).count()).toBe(0);
-    await page
-      .getByRole('navigation', { name: /Rubriques de l’espace/ })
-      .getByRole('link', { name: 'Personnes' })
-      .click();
+    await page.getByRole('link', { name: 'Personnes', exact: true }).click();
     await expect.poll(() => heading1(page).textContent()).toBe('Personnes et attributions');
     await expect
       .poll(() => page.getByRole('table', { name: /Membres de l’espace/ }).textContent())

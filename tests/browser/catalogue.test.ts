@@ -273,8 +273,8 @@ describe('finding documents', () => {
     await toggle(page, 'Mes documents').click();
     await expect.poll(() => cardTitles(page)).toEqual([ardeche.title]);
     expect(new URL(page.url()).searchParams.get('mes-documents')).toBe('oui');
-    const tabs = page.getByRole('navigation', { name: /Rubriques de l’espace/ });
-    await expect.poll(() => tabs.getByRole('link').allTextContents()).toEqual(['Documents', 'Personnes']);
+    // Themes are the animateur's: no link for a rapporteur.
+    expect(await page.getByRole('link', { name: 'Thèmes', exact: true }).count()).toBe(0);
     // A rapporteur does not archive.
     expect(await page.getByRole('button', { name: /^Archiver/ }).count()).toBe(0);
     // On a phone, filters and cards stack.
@@ -320,10 +320,7 @@ describe('themes', () => {
   it('lets the animateur add, rename, archive and reactivate themes; archived ones are no longer offered', async () => {
     const { page, problems } = await open({ as: admin, bypassCSP: true });
     await page.goto(`${baseUrl}/espaces/${espaceId}`);
-    await page
-      .getByRole('navigation', { name: /Rubriques de l’espace/ })
-      .getByRole('link', { name: 'Thèmes' })
-      .click();
+    await page.getByRole('link', { name: 'Thèmes', exact: true }).click();
     await page.waitForURL(`${baseUrl}/espaces/${espaceId}/themes`);
     await expect.poll(() => heading1(page).textContent()).toBe('Thèmes');
     const active = page

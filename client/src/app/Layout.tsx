@@ -29,7 +29,8 @@ const unsentModal = createModal({ id: 'modale-deconnexion', isOpenedByDefault: f
 
 /**
  * The main navigation of a logged-in person: the espace they work in (a switcher when they have
- * several), its documents and people, and the administration for administrators.
+ * several), its documents and people, its themes for the animateur, and the administration for
+ * administrators.
  */
 function navigationFor(
   user: UserDto,
@@ -67,6 +68,14 @@ function navigationFor(
         isActive: pathname === `${base}/personnes`,
       },
     );
+    // The animateur edits the espace's themes.
+    if (user.espaces.find((e) => e.id === espace.id)?.role === 'animateur') {
+      items.push({
+        text: m.navThemes,
+        linkProps: { to: `${base}/themes` },
+        isActive: pathname === `${base}/themes`,
+      });
+    }
   } else {
     items.push({ text: m.navEspaces, linkProps: { to: '/espaces' }, isActive: pathname === '/espaces' });
   }

@@ -6,6 +6,7 @@ export const appMessages = {
   homeLinkTitle: 'Accueil — Essaim, base de connaissances du Haut Conseil du travail social',
   navDocuments: 'Documents',
   navPeople: 'Personnes',
+  navThemes: 'Thèmes',
   navAdmin: 'Administration',
   navAllEspaces: 'Tous les espaces',
   navEspaces: 'Espaces de travail',

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Link, Outlet, useLocation, useOutletContext, useParams } from 'react-router';
+import { Outlet, useOutletContext, useParams } from 'react-router';
 import { fr } from '@codegouvfr/react-dsfr';
 import type { EspaceDetailDto } from '@essaim/protocol';
 import { ApiError } from '../../shared/api.js';
@@ -7,8 +7,6 @@ import { ErrorPage } from '../../shared/ErrorPage.js';
 import { useSession } from '../auth/session.js';
 import { getEspace } from './api.js';
 import { espacesMessages as m } from './messages.js';
-import { espaceTabsMessages as t } from './tabsMessages.js';
-import './EspaceLayout.css';
 
 /** What the pages of one espace share: its details, and a way to read them again after a change. */
 export interface EspaceContext {
@@ -101,45 +99,5 @@ function EspaceLoader({ id }: { id: string }) {
     );
   }
   const context: EspaceContext = { espace: state.espace, setEspace, reload };
-  return (
-    <>
-      <EspaceTabs espace={state.espace} />
-      <Outlet context={context} />
-    </>
-  );
-}
-
-/**
- * The espace's sections as tabs: documents (the catalogue, and the creation page), people, and
- * for the animateur the themes. Links, not ARIA tabs: each one is a page with its own address.
- */
-function EspaceTabs({ espace }: { espace: EspaceDetailDto }) {
-  const { pathname } = useLocation();
-  const base = `/espaces/${espace.id}`;
-  const tabs = [
-    {
-      to: base,
-      label: t.tabDocuments,
-      current: pathname === base || pathname === `${base}/nouveau-document`,
-    },
-    { to: `${base}/personnes`, label: t.tabPeople, current: pathname === `${base}/personnes` },
-    ...(espace.role === 'animateur'
-      ? [{ to: `${base}/themes`, label: t.tabThemes, current: pathname === `${base}/themes` }]
-      : []),
-  ];
-  return (
-    <div className={fr.cx('fr-container', 'fr-pt-3w')}>
-      <nav className="essaim-espace-tabs" aria-label={t.tabsLabel(espace.name)}>
-        <ul>
-          {tabs.map((tab) => (
-            <li key={tab.to}>
-              <Link to={tab.to} aria-current={tab.current ? 'page' : undefined}>
-                {tab.label}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      </nav>
-    </div>
-  );
+  return <Outlet context={context} />;
 }
