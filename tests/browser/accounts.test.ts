@@ -440,7 +440,12 @@ describe('read-only documents', () => {
     const writer = await open({ as: rapporteur });
     await writer.page.goto(`${baseUrl}/documents/${doc.id}`);
     await expect.poll(() => editorOf(writer.page).getAttribute('contenteditable')).toBe('true');
-    await editorOf(writer.page).click();
+    // The document has the template's sections: write in the first one, from the « Sommaire ».
+    const firstSection = () =>
+      writer.page
+        .getByRole('navigation', { name: 'Sommaire' })
+        .getByRole('button', { name: 'Identification' });
+    await firstSection().click();
     await writer.page.keyboard.type('Avant. ');
 
     // The animateur withdraws the assignment from the people page.
@@ -477,8 +482,8 @@ describe('read-only documents', () => {
     await expect.poll(() => editorOf(writer.page).getAttribute('contenteditable')).toBe('true');
     await expect.poll(() => live.textContent()).toBe('Vous pouvez maintenant modifier ce document.');
     expect(await readOnlyNotice(writer.page).count()).toBe(0);
-    await editorOf(writer.page).click();
-    await writer.page.keyboard.press('Control+End');
+    await firstSection().click();
+    await writer.page.keyboard.press('End');
     await writer.page.keyboard.type('Après.');
     const badge = writer.page.getByRole('status').filter({ hasText: 'État de la connexion' });
     await expect.poll(() => badge.textContent()).toContain('Enregistré');

@@ -1,14 +1,9 @@
-import { useEffect, useId } from 'react';
-import { EditorContent, useEditor } from '@tiptap/react';
-import { Collaboration } from '@tiptap/extension-collaboration';
-import { CollaborationCaret } from '@tiptap/extension-collaboration-caret';
-import { schemaExtensions } from '@essaim/editor';
-import { FRAGMENT } from '@essaim/protocol';
+import { useEffect, type ReactNode } from 'react';
+import { EditorContent, useEditor, type Editor } from '@tiptap/react';
 import { fr } from '@codegouvfr/react-dsfr';
-import { renderCaret } from './caret.js';
+import { editorExtensions, type EditorSetup } from './editorExtensions.js';
 import { editorMessages as m } from './messages.js';
-import { Toolbar } from './Toolbar.js';
-import type { CollaborationSession } from './useCollaborationSession.js';
+import './editor.css';
 
 /** How the person appears on carets: the account's name and colour (the server enforces them). */
 export interface CaretIdentity {
@@ -16,33 +11,19 @@ export interface CaretIdentity {
   color: string;
 }
 
-export interface CollaborativeEditorProps {
-  session: CollaborationSession;
-  identity: CaretIdentity;
-  /** No typing, no toolbar: the server grants read access only. */
-  readOnly: boolean;
-}
-
 /**
- * The rich-text editor bound to the shared Y.Doc. The schema is the one the server reads
- * (`@essaim/editor`), plus the two collaboration extensions that only make sense in a browser.
+ * The rich-text editor bound to the shared Y.Doc: the schema the server reads (`@essaim/editor`)
+ * with the browser's node views, collaboration, carets, prompts and the required-section guard.
+ * Built once per session; `readOnly` and the caret's identity follow without rebuilding it.
  */
-export function CollaborativeEditor({ session, identity, readOnly }: CollaborativeEditorProps) {
-  const { ydoc, provider } = session;
-  const toolbarId = useId();
-  const hintId = useId();
-
+export function useCollaborativeEditor(
+  setup: EditorSetup,
+  { readOnly, toolbarId, hintId }: { readOnly: boolean; toolbarId: string; hintId: string },
+): Editor | null {
+  const { ydoc, provider, identity } = setup;
   const editor = useEditor(
     {
-      extensions: [
-        ...schemaExtensions(),
-        Collaboration.configure({ document: ydoc, field: FRAGMENT }),
-        CollaborationCaret.configure({
-          provider,
-          user: { name: identity.name, color: identity.color },
-          render: renderCaret,
-        }),
-      ],
+      extensions: editorExtensions(setup),
       // Tiptap's <style> tag would be refused by the CSP: its rules are in app/styles.css.
       injectCSS: false,
       editable: !readOnly,
@@ -79,11 +60,29 @@ export function CollaborativeEditor({ session, identity, readOnly }: Collaborati
     if (editor && !editor.isDestroyed) editor.setEditable(!readOnly);
   }, [editor, readOnly]);
 
-  if (!editor) return null;
+  return editor;
+}
+
+/** The toolbar (for writers), the text, and the hint under it. */
+export function CollaborativeEditor({
+  editor,
+  readOnly,
+  hintId,
+  toolbar,
+  children,
+}: {
+  editor: Editor;
+  readOnly: boolean;
+  hintId: string;
+  toolbar: ReactNode;
+  /** Shown under the text (the « Notes »). */
+  children?: ReactNode;
+}) {
   return (
     <div className="essaim-editor">
-      {!readOnly && <Toolbar editor={editor} id={toolbarId} />}
+      {!readOnly && toolbar}
       <EditorContent editor={editor} />
+      {children}
       <p id={hintId} className={fr.cx('fr-text--xs', 'fr-mt-1w', 'fr-mb-0') + ' essaim-muted'}>
         {readOnly ? m.readOnly : m.shortcuts}
       </p>

@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
-import { useParams } from 'react-router';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Breadcrumb } from '@codegouvfr/react-dsfr/Breadcrumb';
+import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Notice } from '@codegouvfr/react-dsfr/Notice';
 import { fr } from '@codegouvfr/react-dsfr';
 import { DenialReason, isDocumentId, type DocumentDto, type UserDto } from '@essaim/protocol';
@@ -12,12 +13,27 @@ import { rememberDocument, rememberedDocument } from '../../shared/localData.js'
 import { useDocumentTitle } from '../../shared/useDocumentTitle.js';
 import { useFocusOnMount } from '../../shared/useFocusOnMount.js';
 import { useCurrentUser, useSession } from '../auth/session.js';
-import { getDocument } from '../documents/api.js';
+import { getDocument, listDocuments } from '../documents/api.js';
 import { documentsMessages } from '../documents/messages.js';
+import { MetadataPanel } from '../metadata/MetadataPanel.js';
+import { useMetadata } from '../metadata/useMetadata.js';
 import { PresenceList } from '../presence/PresenceList.js';
-import { CollaborativeEditor } from './CollaborativeEditor.js';
+import { sectionsMessages } from '../sections/messages.js';
+import { SectionActionsProvider } from '../sections/SectionActions.js';
+import { Sommaire } from '../sections/Sommaire.js';
+import { restoreDocument } from './api.js';
+import { useEditorBridge } from './bridge.js';
+import { CollaborativeEditor, useCollaborativeEditor } from './CollaborativeEditor.js';
 import { ConnectionBadge } from './ConnectionBadge.js';
+import { DocumentTitles } from './docRefs.js';
+import { DocRefDialog, docRefModal } from './DocRefDialog.js';
+import { FootnoteDialog, footnoteModal, type FootnoteRequest } from './FootnoteDialog.js';
+import { footnotesOf } from './footnotes.js';
+import { ImageDialog, imageModal } from './ImageDialog.js';
+import { LengthGauge } from './LengthGauge.js';
 import { editorMessages as m } from './messages.js';
+import { NotesList, noteEntryId } from './NotesList.js';
+import { Toolbar, type ToolbarDialogs } from './Toolbar.js';
 import {
   useCollaborationSession,
   useDocumentAccess,
@@ -26,7 +42,9 @@ import {
 } from './useCollaborationSession.js';
 import { useConnectionState } from './useConnectionState.js';
 
-type Meta = Pick<DocumentDto, 'id' | 'title' | 'kind' | 'espaceId' | 'access'>;
+/** What the page needs of a document; offline (a copy remembered in this browser) without the last two. */
+type Meta = Pick<DocumentDto, 'id' | 'title' | 'kind' | 'espaceId' | 'access'> &
+  Partial<Pick<DocumentDto, 'canArchive' | 'archivedAt'>>;
 
 type MetaState =
   | { status: 'loading' }
@@ -150,7 +168,9 @@ function EditorPageFor({ id }: { id: string }) {
       </div>
     );
   }
-  return <DocumentView doc={meta.doc} offline={meta.offline} user={user} onDenied={setDenial} />;
+  return (
+    <DocumentView doc={meta.doc} offline={meta.offline} user={user} onDenied={setDenial} onReload={retry} />
+  );
 }
 
 function DocumentView({
@@ -158,13 +178,18 @@ function DocumentView({
   offline,
   user,
   onDenied,
+  onReload,
 }: {
   doc: Meta;
   offline: boolean;
   user: UserDto;
   onDenied: (denial: { reason: string; whileOpen: boolean }) => void;
+  onReload: () => void;
 }) {
-  useDocumentTitle(doc.title);
+  // The title is part of the shared metadata: a co-editor's change shows here at once.
+  const [liveTitle, setLiveTitle] = useState('');
+  const title = liveTitle.trim() || doc.title;
+  useDocumentTitle(title);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const { currentEspace, setCurrentEspace } = useSession();
   const membership = user.espaces.find((e) => e.id === doc.espaceId);
@@ -179,7 +204,7 @@ function DocumentView({
     <div className={fr.cx('fr-container', 'fr-pt-2w', 'fr-pb-6w')}>
       <Breadcrumb
         className={fr.cx('fr-mb-3w')}
-        currentPageLabel={doc.title}
+        currentPageLabel={title}
         segments={doc.espaceId ? [{ label: espaceName, linkProps: { to: `/espaces/${doc.espaceId}` } }] : []}
       />
       <div className="essaim-doc-header">
@@ -188,12 +213,63 @@ function DocumentView({
             {documentsMessages.kindLabel[doc.kind]}
           </Badge>
           <h1 ref={headingRef} tabIndex={-1} className={fr.cx('fr-mt-1w', 'fr-mb-0')}>
-            {doc.title}
+            {title}
           </h1>
         </div>
       </div>
       {offline && <Alert className={fr.cx('fr-mt-2w')} severity="info" small description={m.offlineOpen} />}
-      <Workspace doc={doc} user={user} onDenied={onDenied} />
+      {doc.archivedAt ? (
+        <ArchivedNotice doc={doc} onRestored={onReload} />
+      ) : (
+        <Workspace doc={doc} user={user} onDenied={onDenied} onTitle={setLiveTitle} />
+      )}
+    </div>
+  );
+}
+
+/** An archived document: said so, no connection to its text, « Restaurer » for the animateur. */
+function ArchivedNotice({ doc, onRestored }: { doc: Meta; onRestored: () => void }) {
+  const [state, setState] = useState<{ pending: boolean; error: string | null }>({
+    pending: false,
+    error: null,
+  });
+  const restore = async () => {
+    setState({ pending: true, error: null });
+    try {
+      await restoreDocument(doc.id);
+      onRestored();
+    } catch (error) {
+      setState({ pending: false, error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+  return (
+    <div className={fr.cx('fr-mt-3w')}>
+      <Alert
+        severity="warning"
+        as="h2"
+        title={m.archived.title}
+        description={doc.canArchive ? m.archived.descriptionRestore : m.archived.description}
+      />
+      {state.error && (
+        <Alert
+          className={fr.cx('fr-mt-2w')}
+          severity="error"
+          as="h2"
+          small
+          title={m.archived.restoreFailed}
+          description={state.error}
+        />
+      )}
+      {doc.canArchive && (
+        <Button
+          className={fr.cx('fr-mt-3w')}
+          iconId="fr-icon-refresh-line"
+          disabled={state.pending}
+          onClick={() => void restore()}
+        >
+          {state.pending ? m.archived.restoring : m.archived.restore}
+        </Button>
+      )}
     </div>
   );
 }
@@ -202,10 +278,12 @@ function Workspace({
   doc,
   user,
   onDenied,
+  onTitle,
 }: {
   doc: Meta;
   user: UserDto;
   onDenied: (denial: { reason: string; whileOpen: boolean }) => void;
+  onTitle: (title: string) => void;
 }) {
   const session = useCollaborationSession(doc.id);
   useEffect(() => {
@@ -218,7 +296,7 @@ function Workspace({
       </p>
     );
   }
-  return <ReadyWorkspace session={session.session} doc={doc} user={user} />;
+  return <ReadyWorkspace session={session.session} doc={doc} user={user} onTitle={onTitle} />;
 }
 
 /** Why the document is read-only for this person, in words that tell them what they can do. */
@@ -230,8 +308,21 @@ function readOnlyReason(user: UserDto, espaceId: string | null): string {
   return m.readOnlyWhy.other;
 }
 
-function ReadyWorkspace({ session, doc, user }: { session: CollaborationSession; doc: Meta; user: UserDto }) {
+const REFUSAL_SHOWN_MS = 6000;
+
+function ReadyWorkspace({
+  session,
+  doc,
+  user,
+  onTitle,
+}: {
+  session: CollaborationSession;
+  doc: Meta;
+  user: UserDto;
+  onTitle: (title: string) => void;
+}) {
   const { refresh } = useSession();
+  const navigate = useNavigate();
   const [announcement, setAnnouncement] = useState('');
   const onAccessChange = useCallback(
     (next: Access) => {
@@ -244,6 +335,86 @@ function ReadyWorkspace({ session, doc, user }: { session: CollaborationSession;
   const access = useDocumentAccess(session, doc.access, onAccessChange);
   const readOnly = access === 'read';
   const connection = useConnectionState(session, readOnly);
+  const { values } = useMetadata(session.ydoc);
+  useEffect(() => onTitle(values.title), [values.title, onTitle]);
+
+  const toolbarId = useId();
+  const hintId = useId();
+  const notesId = useId();
+  const [titles] = useState(() => new DocumentTitles());
+  const [refused, setRefused] = useState(0);
+  const [footnoteRequest, setFootnoteRequest] = useState<FootnoteRequest | null>(null);
+  const [docRefOpened, setDocRefOpened] = useState(0);
+  const requests = useRef(0);
+
+  const announce = useCallback((message: string) => {
+    // The same sentence twice in a row is still spoken: clear first.
+    setAnnouncement('');
+    requestAnimationFrame(() => setAnnouncement(message));
+  }, []);
+
+  const editFootnote = (pos: number, text: string) => {
+    requests.current += 1;
+    setFootnoteRequest({ mode: 'edit', key: requests.current, pos, text });
+    footnoteModal.open();
+  };
+
+  const bridge = useEditorBridge({
+    openFootnote: (pos, text) => {
+      if (!readOnly) return editFootnote(pos, text);
+      // Readers go to the note in the « Notes » list.
+      if (!editor) return;
+      const n = footnotesOf(editor.state.doc).findIndex((note) => note.pos === pos) + 1;
+      document.getElementById(noteEntryId(notesId, n))?.focus();
+    },
+    navigate: (path) => void navigate(path),
+    refused: () => {
+      setRefused(Date.now());
+      announce(sectionsMessages.announce.refused);
+    },
+  });
+
+  const editor = useCollaborativeEditor(
+    {
+      kind: doc.kind,
+      ydoc: session.ydoc,
+      provider: session.provider,
+      identity: { name: user.name, color: user.color },
+      bridge,
+      titles,
+    },
+    { readOnly, toolbarId, hintId },
+  );
+
+  // The current titles of the documents linked from this one.
+  useEffect(() => {
+    if (!doc.espaceId) return;
+    const controller = new AbortController();
+    listDocuments(doc.espaceId, controller.signal).then(
+      (documents) => titles.set(documents),
+      () => undefined,
+    );
+    return () => controller.abort();
+  }, [doc.espaceId, titles]);
+
+  useEffect(() => {
+    if (!refused) return;
+    const timer = setTimeout(() => setRefused(0), REFUSAL_SHOWN_MS);
+    return () => clearTimeout(timer);
+  }, [refused]);
+
+  const dialogs: ToolbarDialogs = {
+    openImage: () => imageModal.open(),
+    openFootnote: () => {
+      requests.current += 1;
+      setFootnoteRequest({ mode: 'insert', key: requests.current });
+      footnoteModal.open();
+    },
+    openDocRef: () => {
+      setDocRefOpened((n) => n + 1);
+      docRefModal.open();
+    },
+  };
 
   return (
     <>
@@ -260,18 +431,63 @@ function ReadyWorkspace({ session, doc, user }: { session: CollaborationSession;
       <p className="fr-sr-only" role="status" aria-live="polite" aria-atomic="true">
         {announcement}
       </p>
-      <div className={fr.cx('fr-grid-row', 'fr-grid-row--gutters', 'fr-mt-1w')}>
-        <div className={fr.cx('fr-col-12', 'fr-col-lg-9')}>
-          <CollaborativeEditor
-            session={session}
-            identity={{ name: user.name, color: user.color }}
-            readOnly={readOnly}
-          />
-        </div>
-        <div className={fr.cx('fr-col-12', 'fr-col-lg-3')}>
-          <PresenceList provider={session.provider} />
-        </div>
-      </div>
+      {!editor ? (
+        <p role="status" className={fr.cx('fr-mt-4w')}>
+          {m.opening}
+        </p>
+      ) : (
+        <SectionActionsProvider editor={editor} kind={doc.kind} editable={!readOnly} announce={announce}>
+          <div className={fr.cx('fr-grid-row', 'fr-grid-row--gutters', 'fr-mt-1w')}>
+            {/* The column is as tall as the text: the outline and the gauge stay in view while scrolling. */}
+            <div className={fr.cx('fr-col-12', 'fr-col-lg-3')}>
+              <PresenceList provider={session.provider} />
+              <div className="essaim-doc-aside essaim-doc-aside__sticky">
+                <Sommaire editor={editor} kind={doc.kind} />
+                {doc.kind === 'fiche' && <LengthGauge editor={editor} />}
+              </div>
+            </div>
+            <div className={fr.cx('fr-col-12', 'fr-col-lg-9')}>
+              <MetadataPanel
+                ydoc={session.ydoc}
+                kind={doc.kind}
+                espaceId={doc.espaceId}
+                readOnly={readOnly}
+              />
+              {refused > 0 && (
+                <Alert
+                  className="essaim-doc-notice fr-mb-1w"
+                  severity="warning"
+                  small
+                  description={sectionsMessages.announce.refused}
+                  closable
+                  onClose={() => setRefused(0)}
+                />
+              )}
+              <CollaborativeEditor
+                editor={editor}
+                readOnly={readOnly}
+                hintId={hintId}
+                toolbar={<Toolbar editor={editor} id={toolbarId} dialogs={dialogs} />}
+              >
+                <NotesList editor={editor} listId={notesId} readOnly={readOnly} onEdit={editFootnote} />
+              </CollaborativeEditor>
+            </div>
+          </div>
+          {!readOnly && (
+            <>
+              <FootnoteDialog editor={editor} request={footnoteRequest} announce={announce} />
+              <DocRefDialog
+                editor={editor}
+                documentId={doc.id}
+                espaceId={doc.espaceId}
+                titles={titles}
+                openCount={docRefOpened}
+              />
+              <ImageDialog editor={editor} documentId={doc.id} />
+            </>
+          )}
+        </SectionActionsProvider>
+      )}
     </>
   );
 }

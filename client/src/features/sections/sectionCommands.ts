@@ -1,0 +1,142 @@
+import type { Editor } from '@tiptap/core';
+import type { Node as PMNode } from '@tiptap/pm/model';
+import { Selection, TextSelection, type Transaction } from '@tiptap/pm/state';
+import { emptySection } from '@essaim/editor';
+import { findSection, isSectionEmpty } from './sectionRules.js';
+
+/**
+ * Section operations as ProseMirror transactions. Each one goes through the editor's dispatch, so
+ * the required-section guard sees it, and Yjs carries it to the other people.
+ */
+
+function sectionsWithPositions(doc: PMNode): { id: string; pos: number; node: PMNode }[] {
+  const out: { id: string; pos: number; node: PMNode }[] = [];
+  doc.forEach((child, offset) => {
+    if (child.type.name === 'section')
+      out.push({ id: String(child.attrs.id ?? ''), pos: offset, node: child });
+  });
+  return out;
+}
+
+/** Scrolls a section's heading to the top of the window (below the sticky toolbar, by CSS). */
+export function scrollSectionIntoView(editor: Editor, id: string): void {
+  const found = findSection(editor.state.doc, id);
+  if (!found) return;
+  const dom = editor.view.nodeDOM(found.pos);
+  if (dom instanceof HTMLElement) {
+    const smooth = !window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    dom.scrollIntoView({ block: 'start', behavior: smooth ? 'smooth' : 'auto' });
+  }
+}
+
+function selectTitle(tr: Transaction, sectionPos: number, whole: boolean): Transaction {
+  const title = tr.doc.nodeAt(sectionPos)?.firstChild;
+  const start = sectionPos + 2;
+  const end = start + (title?.content.size ?? 0);
+  return tr.setSelection(TextSelection.create(tr.doc, whole ? start : end, end));
+}
+
+/**
+ * Adds an empty section after the section `id` and selects its title, so typing names it.
+ * Returns the new section's id.
+ */
+export function addSectionAfter(editor: Editor, id: string, title: string): string | null {
+  const { state } = editor;
+  const found = findSection(state.doc, id);
+  if (!found) return null;
+  const newId = crypto.randomUUID();
+  const node = state.schema.nodeFromJSON(emptySection(newId, title));
+  const at = found.pos + found.node.nodeSize;
+  const tr = selectTitle(state.tr.insert(at, node), at, true);
+  editor.view.dispatch(tr);
+  editor.view.focus();
+  scrollSectionIntoView(editor, newId);
+  return newId;
+}
+
+/** Moves the section `id` before the previous section (`-1`) or after the next one (`1`). */
+export function moveSection(editor: Editor, id: string, direction: -1 | 1): boolean {
+  const { state } = editor;
+  const sections = sectionsWithPositions(state.doc);
+  const index = sections.findIndex((s) => s.id === id);
+  const current = sections[index];
+  const neighbour = sections[index + direction];
+  if (!current || !neighbour) return false;
+  const size = current.node.nodeSize;
+  const tr = state.tr.delete(current.pos, current.pos + size);
+  // Positions after the deleted range shift back by its size.
+  const target = direction === -1 ? neighbour.pos : neighbour.pos - size + neighbour.node.nodeSize;
+  tr.insert(target, current.node);
+  selectTitle(tr, target, false);
+  const before = state.doc;
+  editor.view.dispatch(tr);
+  return editor.state.doc !== before;
+}
+
+/** Removes the section `id`. Returns false when nothing changed (refused by the guard). */
+export function removeSection(editor: Editor, id: string): boolean {
+  const { state } = editor;
+  const found = findSection(state.doc, id);
+  if (!found || state.doc.childCount <= 1) return false;
+  const before = state.doc;
+  editor.view.dispatch(state.tr.delete(found.pos, found.pos + found.node.nodeSize));
+  return editor.state.doc !== before;
+}
+
+/** Puts the caret in a section's title (the whole title selected, to rename it by typing). */
+export function focusSectionTitle(editor: Editor, id: string): void {
+  const found = findSection(editor.state.doc, id);
+  if (!found) return;
+  editor.view.dispatch(selectTitle(editor.state.tr, found.pos, true));
+  editor.view.focus();
+  scrollSectionIntoView(editor, id);
+}
+
+/**
+ * Brings a section into view and, when the document is editable, puts the caret at the start of
+ * its text (after the title), where one writes.
+ */
+export function focusSection(editor: Editor, id: string): void {
+  const found = findSection(editor.state.doc, id);
+  if (!found) return;
+  if (editor.isEditable) {
+    // An empty section is written in its first empty paragraph (where the prompt shows, after the
+    // template's subheading if any); otherwise the caret goes to the start of its text.
+    const { node, pos } = found;
+    let target = pos + 1 + (node.firstChild?.nodeSize ?? 0);
+    if (isSectionEmpty(node)) {
+      let first: number | null = null;
+      node.forEach((child, offset) => {
+        if (first === null && child.type.name === 'paragraph') first = pos + 1 + offset;
+      });
+      target = first ?? target;
+    }
+    const $body = editor.state.doc.resolve(Math.min(target, editor.state.doc.content.size));
+    const selection = Selection.findFrom($body, 1, true) ?? Selection.near($body);
+    editor.view.dispatch(editor.state.tr.setSelection(selection));
+    editor.view.focus();
+  }
+  scrollSectionIntoView(editor, id);
+}
+
+/**
+ * Enter in a section title never splits it (a section has one title): the caret goes to the text
+ * below, into the first paragraph when it is empty, or into a new paragraph.
+ */
+export function leaveSectionTitle(editor: Editor): boolean {
+  const { state } = editor;
+  const { $from, empty } = state.selection;
+  if (!empty || $from.parent.type.name !== 'sectionTitle' || $from.depth !== 2) return false;
+  const after = $from.after();
+  const next = state.doc.nodeAt(after);
+  const tr = state.tr;
+  if (next?.type.name === 'paragraph' && next.childCount === 0) {
+    tr.setSelection(TextSelection.create(tr.doc, after + 1));
+  } else {
+    const paragraph = state.schema.nodes.paragraph;
+    if (!paragraph) return false;
+    tr.insert(after, paragraph.create()).setSelection(TextSelection.create(tr.doc, after + 1));
+  }
+  editor.view.dispatch(tr.scrollIntoView());
+  return true;
+}
