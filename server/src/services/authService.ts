@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { conflict, defaultThemes, DomainError, gone, rateLimited, unauthorized, type Actor } from '@essaim/domain';
+import {
+  conflict,
+  defaultThemes,
+  DomainError,
+  gone,
+  rateLimited,
+  unauthorized,
+  type Actor,
+} from '@essaim/domain';
 import type { UserDto } from '@essaim/protocol';
 import type { Db } from '../storage/db.js';
 import type { AccountRepository, SessionRecord, UserRecord } from '../storage/accountRepository.js';
