@@ -276,9 +276,23 @@ describe('metadata edited live and the catalogue', () => {
     // And the activity says who changed what.
     const { activity } = await json<ActivityListDto>(t.admin, `/api/espaces/${t.espaceId}/activity`);
     const edits = activity.filter((e) => e.documentId === doc.id && e.kind === 'edited');
+    const byName = (name: string) => edits.find((e) => e.userName === name);
     expect(edits.map((e) => e.userName).sort()).toEqual(['Camille Rapporteuse', 'Dominique Rapporteur']);
-    expect(edits.find((e) => e.userName === 'Camille Rapporteuse')?.sections).toEqual(['Public concerné']);
-    expect(edits[0]?.fields).toEqual(expect.arrayContaining(['categorie', 'territoire', 'themes']));
+    // Each is credited with what they did, not with the other's changes stored in the same batch.
+    expect(byName('Camille Rapporteuse')?.sections).toEqual(['Public concerné']);
+    expect(byName('Camille Rapporteuse')?.fields.sort()).toEqual([
+      'categorie',
+      'structure',
+      'territoire',
+      'themes',
+    ]);
+    expect(byName('Dominique Rapporteur')?.sections).toEqual([]);
+    expect(byName('Dominique Rapporteur')?.fields.sort()).toEqual([
+      'anneeDemarrage',
+      'motsCles',
+      'structure',
+      'structureType',
+    ]);
     const listed = await json<DocumentListDto>(
       t.admin,
       `/api/documents?espaceId=${t.espaceId}&q=pair-aidance`,

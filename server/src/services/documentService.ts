@@ -42,6 +42,17 @@ import type { AuditService } from './auditService.js';
 
 type DocumentTarget = Extract<Target, { type: 'document' }>;
 
+/** What one person changed in a document since it was last indexed (read from their transactions). */
+export interface EditorChanges {
+  userId: string;
+  /** Sections whose content they edited. */
+  sectionIds: Set<string>;
+  /** Metadata fields they set. */
+  fields: Set<string>;
+  /** Whether they added, removed or moved sections (or edited blocks outside any section). */
+  structure: boolean;
+}
+
 /** What a program seeding documents may put in them instead of the bare template. */
 export interface CreateOptions {
   /** Full content (ProseMirror JSON, validated against the schema) in place of the template's. */
@@ -384,32 +395,40 @@ export class DocumentService {
   /**
    * Mirrors a stored document into its row (metadata, sections, pages) and records who changed
    * which sections and fields. Called by the collaborative server each time it stores a document;
-   * `editors` are the people whose updates reached it since the previous call.
+   * `editors` say what each person touched since the previous call, most recent last.
    */
-  indexStored(id: string, ydoc: Y.Doc, editors: readonly string[]): void {
+  indexStored(id: string, ydoc: Y.Doc, editors: readonly EditorChanges[]): void {
     const record = this.documents.findById(id);
     if (!record) return;
     const index = indexOf(ydoc);
-    const changedSections = changedSectionTitles(record.sections, index.sections);
+    const changes = sectionChanges(record.sections, index.sections);
     const before: DocumentMetadata = { ...record.metadata, title: record.title };
     const changedFields = metadataKeys.filter(
       (k) =>
         JSON.stringify(before[k]) !== JSON.stringify(index.metadata[k]) &&
         !(k === 'title' && !index.metadata.title),
     );
-    const otherChange =
-      JSON.stringify(record.sections) !== JSON.stringify(index.sections) || record.pages !== index.pages;
-    const changed = changedSections.length > 0 || changedFields.length > 0 || otherChange;
+    const changed =
+      editors.length > 0 ||
+      changedFields.length > 0 ||
+      JSON.stringify(record.sections) !== JSON.stringify(index.sections) ||
+      record.pages !== index.pages;
     const at = changed ? this.now().toISOString() : null;
-    this.documents.saveIndex(id, index, changed ? (editors.at(-1) ?? null) : null, at);
-    if (!at || (changedSections.length === 0 && changedFields.length === 0)) return;
-    for (const userId of editors) {
+    this.documents.saveIndex(id, index, editors.at(-1)?.userId ?? null, at);
+    if (!at) return;
+    for (const editor of editors) {
+      // Each person is credited with what they touched and what really changed.
+      const sections = changes
+        .filter((s) => editor.sectionIds.has(s.id) || (editor.structure && s.structural))
+        .map((s) => s.title);
+      const fields = changedFields.filter((f) => editor.fields.has(f));
+      if (sections.length === 0 && fields.length === 0) continue;
       this.documents.recordActivity({
         documentId: id,
-        userId,
+        userId: editor.userId,
         kind: 'edited',
-        sections: changedSections,
-        fields: changedFields,
+        sections,
+        fields,
         at,
       });
     }
@@ -457,13 +476,22 @@ function searchText(r: DocumentRecord): string {
   return fold([r.title, m.structure, m.public, m.contact, ...m.motsCles].join(' '));
 }
 
-/** Titles of sections added or whose content changed, in document order (removed ones at the end). */
-function changedSectionTitles(before: readonly StoredSection[], after: readonly StoredSection[]): string[] {
+/**
+ * Sections whose content changed, in document order, then those removed; `structural` marks the
+ * sections added or removed (credited to whoever changed the document's structure).
+ */
+function sectionChanges(
+  before: readonly StoredSection[],
+  after: readonly StoredSection[],
+): { id: string; title: string; structural: boolean }[] {
   const old = new Map(before.map((s) => [s.id, s.hash]));
-  const titles = after.filter((s) => old.get(s.id) !== s.hash).map((s) => s.title);
   const now = new Set(after.map((s) => s.id));
-  titles.push(...before.filter((s) => !now.has(s.id)).map((s) => s.title));
-  return titles;
+  return [
+    ...after
+      .filter((s) => old.get(s.id) !== s.hash)
+      .map((s) => ({ id: s.id, title: s.title, structural: !old.has(s.id) })),
+    ...before.filter((s) => !now.has(s.id)).map((s) => ({ id: s.id, title: s.title, structural: true })),
+  ];
 }
 
 function sortRecords(
