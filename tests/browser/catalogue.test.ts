@@ -1,49 +1,34 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { META_MAP, type DocumentDto, type DocumentMetadata } from '@essaim/protocol';
-import { invite, setupInstance, type Session } from '../support/accounts.js';
+import { invite, type Session } from '../support/accounts.js';
 import { connectAs, isSettled } from '../support/provider.js';
-import { startTestServer, type TestServer } from '../support/server.js';
 import { runAxe } from './support/axe.js';
-import { artifactsDir, assertClientBuilt, freePort, launchChromium, openPage } from './support/chromium.js';
+import { artifactsDir } from './support/chromium.js';
+import { useBrowserApp } from './support/app.js';
 
 /**
  * The espace's catalogue as people use it: creating a fiche from the form, finding documents with
  * filters kept in the address, archiving and restoring, the recent activity, and the themes page.
  */
 
-let server: TestServer;
-let browser: Browser;
 let baseUrl: string;
 let espaceId: string;
 /** Animateur of the espace (the first account). */
 let admin: Session;
 /** Rapporteur: writes the documents she creates. */
 let camille: Session;
-const contexts: BrowserContext[] = [];
+
+const app = useBrowserApp();
 
 beforeAll(async () => {
-  assertClientBuilt();
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  server = await startTestServer({ env: { SERVE_CLIENT: 'true', PORT: String(port), PUBLIC_URL: baseUrl } });
-  browser = await launchChromium();
-  ({ admin, espaceId } = await setupInstance(baseUrl));
+  ({ baseUrl, espaceId } = app);
+  admin = app.admin;
   camille = await invite(admin, espaceId, 'rapporteur', 'Camille Martin');
 });
 
-afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-  await browser?.close();
-  await server?.stop();
-});
-
-async function open(options: Parameters<typeof openPage>[1] = {}) {
-  const opened = await openPage(browser, options);
-  contexts.push(opened.context);
-  return opened;
-}
+const open = (options: Parameters<typeof app.open>[0] = {}) => app.open(options);
 
 const heading1 = (page: Page) => page.getByRole('heading', { level: 1 });
 const shot = (page: Page, name: string) =>
@@ -88,7 +73,7 @@ async function listViaApi(session: Session, query = ''): Promise<DocumentDto[]> 
  * server to store the document (a couple of seconds after the last edit) so the catalogue sees it.
  */
 async function setMetadata(session: Session, doc: DocumentDto, values: Partial<DocumentMetadata>) {
-  const client = connectAs(session, server.wsUrl, doc.name);
+  const client = connectAs(session, app.server.wsUrl, doc.name);
   try {
     await until(() => client.provider.isSynced);
     const meta = client.ydoc.getMap(META_MAP);

@@ -1,31 +1,11 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createDocument, invite, setupInstance, type Session } from '../support/accounts.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { createDocument, invite, type Session } from '../support/accounts.js';
 import { runAxe } from './support/axe.js';
-import {
-  artifactsDir,
-  assertClientBuilt,
-  freePort,
-  launchChromium,
-  openPage,
-  suggestedHashes,
-  type PageProblems,
-} from './support/chromium.js';
+import { artifactsDir, suggestedHashes } from './support/chromium.js';
+import { DSFR_STYLE_HASHES, unexpectedProblems, useBrowserApp } from './support/app.js';
 
-/**
- * The one <style> tag DSFR's colour-scheme code inserts (`:root { color-scheme: light|dark; }`).
- * The server's CSP must allow these two hashes; until it does, Chromium reports them, and only
- * them, as violations.
- */
-const DSFR_STYLE_HASHES = [
-  'sha256-HzhUjVBe6Oi2wcxUM7bmy2Rp9VdLMHYDdYr9MalNmOY=',
-  'sha256-xVQ4mcypV0CvOtZpQgVcKpcoNvdUkR9BrwZBrtBbU+w=',
-];
-
-let server: TestServer;
-let browser: Browser;
 let baseUrl: string;
 let espaceId: string;
 /** Animatrice: writes every document of the espace. */
@@ -33,16 +13,12 @@ let amelie: Session;
 /** Rapporteurs: write the documents they are assigned to (or created). */
 let bruno: Session;
 let chloe: Session;
-const contexts: BrowserContext[] = [];
+
+const app = useBrowserApp();
 
 beforeAll(async () => {
-  assertClientBuilt();
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  server = await startTestServer({ env: { SERVE_CLIENT: 'true', PORT: String(port), PUBLIC_URL: baseUrl } });
-  browser = await launchChromium();
-  const setup = await setupInstance(baseUrl);
-  espaceId = setup.espaceId;
+  ({ baseUrl, espaceId } = app);
+  const setup = app;
   amelie = await invite(setup.admin, espaceId, 'animateur', 'Amélie');
   bruno = await invite(setup.admin, espaceId, 'rapporteur', 'Bruno');
   chloe = await invite(setup.admin, espaceId, 'rapporteur', 'Chloé');
@@ -59,30 +35,12 @@ async function sharedDocument(title: string, kind: 'fiche' | 'synthese' = 'fiche
   return doc;
 }
 
-afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-  await browser?.close();
-  await server?.stop();
-});
-
-async function open(options: Parameters<typeof openPage>[1] = {}) {
-  const opened = await openPage(browser, options);
-  contexts.push(opened.context);
-  return opened;
-}
+const open = (options: Parameters<typeof app.open>[0] = {}) => app.open(options);
 
 const editorOf = (page: Page) => page.getByRole('textbox', { name: 'Contenu du document' });
 const badgeOf = (page: Page) => page.getByRole('status').filter({ hasText: 'État de la connexion' });
 const presenceOf = (page: Page) =>
   page.getByRole('region', { name: /Personnes présentes/ }).getByRole('listitem');
-
-/** The problems of a page, minus the DSFR style tag while the server does not allow it yet. */
-function unexpectedProblems(problems: PageProblems): PageProblems {
-  return {
-    errors: problems.errors,
-    cspViolations: problems.cspViolations.filter((v) => !DSFR_STYLE_HASHES.some((h) => v.includes(h))),
-  };
-}
 
 describe('co-editing a document in two browsers', () => {
   it('shows each person the other one’s text, named caret and presence, and confirms the save', async () => {

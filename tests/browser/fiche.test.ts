@@ -1,20 +1,14 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
 import { ficheTemplate } from '@essaim/domain';
 import { META_MAP, type DocumentDto } from '@essaim/protocol';
-import { invite, setupInstance, type Session } from '../support/accounts.js';
+import { invite, type Session } from '../support/accounts.js';
 import { connectAs, isSettled } from '../support/provider.js';
-import { startTestServer, type TestServer } from '../support/server.js';
 import { runAxe } from './support/axe.js';
-import {
-  artifactsDir,
-  assertClientBuilt,
-  freePort,
-  launchChromium,
-  openPage,
-  type PageProblems,
-} from './support/chromium.js';
+import type { openPage } from './support/chromium.js';
+import { artifactsDir } from './support/chromium.js';
+import { unexpectedProblems, useBrowserApp } from './support/app.js';
 
 /**
  * The fiche editor as rapporteurs use it: the template's sections with their prompts, co-editing
@@ -23,20 +17,12 @@ import {
  * documents, and accessibility.
  */
 
-/** DSFR's colour-scheme <style> tag, which the server's CSP allows by hash (see coediting.test.ts). */
-const DSFR_STYLE_HASHES = [
-  'sha256-HzhUjVBe6Oi2wcxUM7bmy2Rp9VdLMHYDdYr9MalNmOY=',
-  'sha256-xVQ4mcypV0CvOtZpQgVcKpcoNvdUkR9BrwZBrtBbU+w=',
-];
-
 /** A 2×2 red PNG. */
 const TINY_PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP4z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
   'base64',
 );
 
-let server: TestServer;
-let browser: Browser;
 let baseUrl: string;
 let espaceId: string;
 /** Animatrice of the espace. */
@@ -44,32 +30,18 @@ let amelie: Session;
 /** Rapporteurs, both assigned to the fiches they write here. */
 let bruno: Session;
 let chloe: Session;
-const contexts: BrowserContext[] = [];
+
+const app = useBrowserApp();
 
 beforeAll(async () => {
-  assertClientBuilt();
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  server = await startTestServer({ env: { SERVE_CLIENT: 'true', PORT: String(port), PUBLIC_URL: baseUrl } });
-  browser = await launchChromium();
-  const setup = await setupInstance(baseUrl);
-  espaceId = setup.espaceId;
+  ({ baseUrl, espaceId } = app);
+  const setup = app;
   amelie = await invite(setup.admin, espaceId, 'animateur', 'Amélie');
   bruno = await invite(setup.admin, espaceId, 'rapporteur', 'Bruno');
   chloe = await invite(setup.admin, espaceId, 'rapporteur', 'Chloé');
 });
 
-afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-  await browser?.close();
-  await server?.stop();
-});
-
-async function open(options: Parameters<typeof openPage>[1] = {}) {
-  const opened = await openPage(browser, options);
-  contexts.push(opened.context);
-  return opened;
-}
+const open = (options: Parameters<typeof app.open>[0] = {}) => app.open(options);
 
 /** A fiche created by Bruno (a rapporteur: assigned to what he creates), Chloé assigned too. */
 async function newFiche(title: string, kind: 'fiche' | 'synthese' = 'fiche'): Promise<DocumentDto> {
@@ -110,13 +82,6 @@ async function sectionMenu(page: Page, title: string): Promise<Locator> {
   const button = page.getByRole('button', { name: `Actions de la section « ${title} »` });
   await button.click();
   return page.getByRole('menu', { name: `Actions de la section « ${title} »` });
-}
-
-function unexpectedProblems(problems: PageProblems): PageProblems {
-  return {
-    errors: problems.errors,
-    cspViolations: problems.cspViolations.filter((v) => !DSFR_STYLE_HASHES.some((h) => v.includes(h))),
-  };
 }
 
 describe('a new fiche', () => {
@@ -557,7 +522,7 @@ describe('writing a full fiche', () => {
       .toBe('Habitat inclusif');
 
     // The other fiche is renamed (its metadata title), then this one is opened again.
-    const client = connectAs(amelie, server.wsUrl, other.name);
+    const client = connectAs(amelie, app.server.wsUrl, other.name);
     try {
       await expect.poll(() => client.provider.isSynced, { timeout: 10_000 }).toBe(true);
       client.ydoc.getMap(META_MAP).set('title', 'Habitat inclusif et partagé');

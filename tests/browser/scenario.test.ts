@@ -1,10 +1,10 @@
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { DocumentDto } from '@essaim/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invite, setupInstance, type Session } from '../support/accounts.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { artifactsDir, assertClientBuilt, freePort, launchChromium, openPage } from './support/chromium.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { invite, type Session } from '../support/accounts.js';
+import { artifactsDir } from './support/chromium.js';
+import { useBrowserApp } from './support/app.js';
 
 /**
  * The whole path of a fiche, as the working group lives it, in one scenario: a rapporteur creates
@@ -12,23 +12,17 @@ import { artifactsDir, assertClientBuilt, freePort, launchChromium, openPage } f
  * writes another at the same moment, and the animateur finds it through the catalogue's filters.
  */
 
-let server: TestServer;
-let browser: Browser;
 let baseUrl: string;
 let espaceId: string;
 let animateur: Session;
 let ines: Session;
 let malik: Session;
-const contexts: BrowserContext[] = [];
+
+const app = useBrowserApp();
 
 beforeAll(async () => {
-  assertClientBuilt();
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  server = await startTestServer({ env: { SERVE_CLIENT: 'true', PORT: String(port), PUBLIC_URL: baseUrl } });
-  browser = await launchChromium();
-  const setup = await setupInstance(baseUrl);
-  espaceId = setup.espaceId;
+  ({ baseUrl, espaceId } = app);
+  const setup = app;
   animateur = setup.admin;
   ines = await invite(animateur, espaceId, 'rapporteur', 'Inès Rapporteuse');
   malik = await invite(animateur, espaceId, 'rapporteur', 'Malik Rapporteur');
@@ -40,17 +34,7 @@ beforeAll(async () => {
   expect(other.status).toBe(201);
 });
 
-afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-  await browser?.close();
-  await server?.stop();
-});
-
-async function open(as: Session) {
-  const opened = await openPage(browser, { as });
-  contexts.push(opened.context);
-  return opened;
-}
+const open = (as: Session) => app.open({ as });
 
 const editorOf = (page: Page) => page.getByRole('textbox', { name: 'Contenu du document' });
 const sectionText = (page: Page, title: string) =>

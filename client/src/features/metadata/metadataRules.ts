@@ -1,24 +1,11 @@
 import type { DocumentKindName } from '@essaim/domain';
-import type { DocumentMetadata, ThemeDto } from '@essaim/protocol';
+import { metadataKeys, type DocumentMetadata, type ThemeDto } from '@essaim/protocol';
 
 /** Pure rules of the metadata panel (no React, no Yjs), unit-tested. */
 
 /** The fields a document of this kind describes: a synthesis only has a title and themes. */
 export function metadataFields(kind: DocumentKindName): (keyof DocumentMetadata)[] {
-  return kind === 'synthese'
-    ? ['title', 'themes']
-    : [
-        'title',
-        'themes',
-        'categorie',
-        'territoire',
-        'structure',
-        'structureType',
-        'public',
-        'anneeDemarrage',
-        'contact',
-        'motsCles',
-      ];
+  return kind === 'synthese' ? ['title', 'themes'] : [...metadataKeys];
 }
 
 export const YEAR_MIN = 1900;
