@@ -17,7 +17,8 @@ import type { DocumentKind, TerritoiresDto, ThemeDto } from '@essaim/protocol';
 import { documentsMessages } from '../documents/messages.js';
 import { activeFilterCount, parseYear, resetFilters, type CatalogueFilters } from './filters.js';
 import { catalogueMessages as m } from './messages.js';
-import { NATIONAL, territoryGroups } from './territories.js';
+import { NATIONAL } from './territories.js';
+import { TerritoryOptions } from './TerritoryOptions.js';
 
 /** A change to the filters, applied to the latest ones (the address may have changed meanwhile). */
 export type FiltersChange = Partial<CatalogueFilters> | ((current: CatalogueFilters) => CatalogueFilters);
@@ -230,17 +231,7 @@ export function FilterBar({
             {territoires === null && filters.territoire && filters.territoire !== NATIONAL && (
               <option value={filters.territoire}>{filters.territoire}</option>
             )}
-            {territoires &&
-              territoryGroups(territoires).map((group) => (
-                <optgroup key={group.region.value} label={group.region.label}>
-                  <option value={group.region.value}>{m.wholeRegion(group.region.label)}</option>
-                  {group.departements.map((d) => (
-                    <option key={d.value} value={d.value}>
-                      {d.label}
-                    </option>
-                  ))}
-                </optgroup>
-              ))}
+            {territoires && <TerritoryOptions reference={territoires} wholeRegion={m.wholeRegion} />}
           </Select>
         </div>
         <div className={cell}>

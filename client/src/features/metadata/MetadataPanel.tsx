@@ -21,6 +21,7 @@ import {
 import type { DocumentMetadata, TerritoiresDto } from '@essaim/protocol';
 import { useThemes } from '../themes/useThemes.js';
 import { territoryGroups } from '../catalogue/territories.js';
+import { TerritoryOptions } from '../catalogue/TerritoryOptions.js';
 import { useTerritoires } from '../catalogue/useTerritoires.js';
 import { metadataMessages as m } from './messages.js';
 import {
@@ -222,16 +223,7 @@ function TerritoireSelect({
       <option value="">{m.territoire.none}</option>
       <option value="national">{m.territoire.national}</option>
       {!known && stored && <option value={stored}>{stored}</option>}
-      {groups.map((group) => (
-        <optgroup key={group.region.value} label={group.region.label}>
-          <option value={group.region.value}>{m.territoire.wholeRegion(group.region.label)}</option>
-          {group.departements.map((d) => (
-            <option key={d.value} value={d.value}>
-              {d.label}
-            </option>
-          ))}
-        </optgroup>
-      ))}
+      {territoires && <TerritoryOptions reference={territoires} wholeRegion={m.territoire.wholeRegion} />}
     </Select>
   );
 }
