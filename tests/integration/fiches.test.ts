@@ -310,6 +310,26 @@ describe('metadata edited live and the catalogue', () => {
     expect(titles.indexOf('Accueil de jour')).toBeLessThan(titles.indexOf('Écoute active'));
     expect(titles.indexOf('Écoute active')).toBeLessThan(titles.indexOf('Zone rurale'));
 
+    // Every field sorts; documents without a value come last whatever the order.
+    for (const sort of [
+      'kind',
+      'structureType',
+      'rapporteurs',
+      'categorie',
+      'territoire',
+      'annee',
+      'pages',
+    ]) {
+      const response = await t.admin.fetch(`/api/documents?espaceId=${t.espaceId}&sort=${sort}&order=desc`);
+      expect(response.status, sort).toBe(200);
+    }
+    const byRapporteur = await json<DocumentListDto>(
+      t.admin,
+      `/api/documents?espaceId=${t.espaceId}&sort=rapporteurs`,
+    );
+    const withRapporteur = byRapporteur.documents.map((d) => d.assignees.length > 0);
+    expect(withRapporteur.indexOf(false)).toBeGreaterThan(withRapporteur.lastIndexOf(true));
+
     const bad = await t.admin.fetch(`/api/documents?espaceId=${t.espaceId}&categorie=inventee`);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { message: string; details?: unknown[] }).details).toBeDefined();

@@ -13,6 +13,9 @@ export const catalogueSorts = [
   'structure',
   'annee',
   'pages',
+  'kind',
+  'structureType',
+  'rapporteurs',
 ] as const;
 export type CatalogueSort = (typeof catalogueSorts)[number];
 

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import {
   can,
+  categoryLabels,
   collabAccess,
+  documentKindLabels,
   DomainError,
   estimatePages,
   forbidden,
   notFound,
   sectionTemplate,
+  structureTypeLabels,
   templates,
   type Actor,
   type Target,
@@ -271,6 +274,7 @@ export class DocumentService {
       visible.map((v) => v.r),
       query.sort ?? 'updated',
       query.order,
+      assignees,
     );
     return sorted.map((r) => this.dto(actor, r, assignees.get(r.id) ?? []));
   }
@@ -497,13 +501,22 @@ function sectionChanges(
 function sortRecords(
   records: DocumentRecord[],
   sort: NonNullable<CatalogueQuery['sort']>,
-  order?: 'asc' | 'desc',
+  order: 'asc' | 'desc' | undefined,
+  assignees: ReadonlyMap<string, AssigneeRecord[]>,
 ): DocumentRecord[] {
   const key: (r: DocumentRecord) => string | number | null = {
     updated: (r: DocumentRecord) => r.updatedAt,
     created: (r: DocumentRecord) => r.createdAt,
     title: (r: DocumentRecord) => r.title,
-    categorie: (r: DocumentRecord) => r.metadata.categorie,
+    categorie: (r: DocumentRecord) => (r.metadata.categorie ? categoryLabels[r.metadata.categorie] : null),
+    kind: (r: DocumentRecord) => documentKindLabels[r.kind],
+    structureType: (r: DocumentRecord) =>
+      r.metadata.structureType ? structureTypeLabels[r.metadata.structureType] : null,
+    rapporteurs: (r: DocumentRecord) =>
+      assignees
+        .get(r.id)
+        ?.map((a) => a.name)
+        .join(', ') || null,
     territoire: (r: DocumentRecord) =>
       r.metadata.territoire ? territoireLabel(r.metadata.territoire) : null,
     structure: (r: DocumentRecord) => r.metadata.structure || null,

@@ -82,6 +82,9 @@ const SORT_IN_URL = {
   structure: 'structure',
   annee: 'annee',
   pages: 'pages',
+  kind: 'type',
+  structureType: 'type-de-structure',
+  rapporteurs: 'rapporteurs',
 } as const satisfies Record<CatalogueSort, string>;
 
 const ORDER_IN_URL = { asc: 'croissant', desc: 'decroissant' } as const satisfies Record<SortOrder, string>;
