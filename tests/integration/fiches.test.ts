@@ -187,6 +187,33 @@ describe('section ids under concurrent editing', () => {
   });
 });
 
+describe('required sections', () => {
+  it('are put back by the server when a client deletes one anyway; optional ones can go', async () => {
+    const doc = await createDocument(t.admin, t.espaceId, 'Sections obligatoires');
+    const a = await synced(t.admin, doc.name);
+    const b = await synced(t.admin, doc.name);
+    const before = await sectionsOf(t.admin, doc.id);
+    const keyAt = (ydoc: Y.Doc) => topSections(ydoc).map((s) => s.getAttribute('key'));
+    const publicIndex = keyAt(a.ydoc).indexOf('public');
+    const optionalIndex = keyAt(a.ydoc).indexOf('crise-sanitaire');
+
+    // A client without the editor's guard deletes « Public concerné » and « Adaptations… ».
+    a.ydoc.transact(() => {
+      const fragment = a.ydoc.getXmlFragment(FRAGMENT);
+      fragment.delete(optionalIndex, 1);
+      fragment.delete(publicIndex, 1);
+    });
+    await expect.poll(() => isSettled(a) && isSettled(b), { timeout: 5000 }).toBe(true);
+    const expected = before.sections.filter((s) => s.key !== 'crise-sanitaire').map((s) => s.id);
+    await expect.poll(() => idsOf(a.ydoc), { timeout: 5000 }).toEqual(expected);
+    await expect.poll(() => idsOf(b.ydoc), { timeout: 5000 }).toEqual(expected);
+    const stored = await sectionsOf(t.admin, doc.id);
+    expect(stored.sections.map((s) => s.id)).toEqual(expected);
+    expect(stored.sections.find((s) => s.key === 'public')?.title).toBe('Public concerné');
+    expect(stored.missingRequired).toEqual([]);
+  });
+});
+
 describe('section hashes', () => {
   it('stay the same across edits elsewhere and change with an edit inside the section', async () => {
     const doc = await createDocument(t.admin, t.espaceId, 'Empreintes');

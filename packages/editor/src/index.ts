@@ -9,3 +9,4 @@ export {
 } from './sectionIds.js';
 export { sectionHash, sectionsOf, type SectionSummary } from './sections.js';
 export { emptySection, templateContent } from './template.js';
+export { guardRequiredSections, REQUIRED_SECTION_ORIGIN, type RequiredSection } from './requiredSections.js';

@@ -7,6 +7,7 @@ import { writeJSONToYdoc, ydocToNode, type DocJSON } from './convert.js';
 import { ensureUniqueSectionIds, sectionIdFixes, watchSectionIds } from './sectionIds.js';
 import { sectionsOf } from './sections.js';
 import { emptySection, templateContent } from './template.js';
+import { guardRequiredSections } from './requiredSections.js';
 
 let n = 0;
 const nextId = () => `id-${++n}`;
@@ -132,5 +133,43 @@ describe('unique section ids', () => {
     const title = (a.getXmlFragment(FRAGMENT).get(0) as Y.XmlElement).get(0) as Y.XmlElement;
     (title.get(0) as Y.XmlText).insert(0, 'x');
     expect(transactions).toBe(1);
+  });
+});
+
+describe('required sections', () => {
+  const required = [{ key: 'public', title: 'Public concerné' }];
+  const fiche = (): Y.Doc =>
+    docFrom({
+      type: 'doc',
+      content: [
+        { ...emptySection('a', 'Identification'), attrs: { id: 'a', key: 'identification' } },
+        { ...emptySection('b', 'Public concerné'), attrs: { id: 'b', key: 'public' } },
+        emptySection('c', 'Ajout'),
+      ],
+    });
+
+  it('come back, with the same id and key, when a person’s change removes one', () => {
+    const ydoc = fiche();
+    guardRequiredSections(ydoc, required, (tr) => tr.origin === 'personne');
+    ydoc.transact(() => ydoc.getXmlFragment(FRAGMENT).delete(1, 1), 'personne');
+    const sections = sectionsOf(ydocToNode(ydoc));
+    expect(sections.map((s) => [s.id, s.key, s.title])).toEqual([
+      ['a', 'identification', 'Identification'],
+      ['b', 'public', 'Public concerné'],
+      ['c', null, 'Ajout'],
+    ]);
+  });
+
+  it('may be moved, and optional sections may be removed', () => {
+    const ydoc = fiche();
+    guardRequiredSections(ydoc, required, () => true);
+    const fragment = ydoc.getXmlFragment(FRAGMENT);
+    ydoc.transact(() => {
+      const moved = (fragment.get(1) as Y.XmlElement).clone();
+      fragment.delete(1, 1);
+      fragment.insert(2, [moved]);
+    });
+    ydoc.transact(() => fragment.delete(1, 1));
+    expect(sectionsOf(ydocToNode(ydoc)).map((s) => s.key)).toEqual(['identification', 'public']);
   });
 });

@@ -8,6 +8,7 @@ import type { CollabContext } from './context.js';
 import { MessageGuardExtension } from './MessageGuardExtension.js';
 import { IndexingExtension } from './IndexingExtension.js';
 import { PersistenceExtension } from './PersistenceExtension.js';
+import { RequiredSectionsExtension } from './RequiredSectionsExtension.js';
 import { SectionIdsExtension } from './SectionIdsExtension.js';
 
 export interface CollabServerOptions {
@@ -24,7 +25,8 @@ export interface CollabServer {
 /**
  * The collaborative server. The extension list below is the whole story, in order:
  * who may open a document, which messages are well-formed, how updates are made durable, how
- * section ids stay unique, and how stored documents are indexed for the catalogue.
+ * section ids stay unique and required sections stay, and how stored documents are indexed for
+ * the catalogue.
  * Comments and reviews will join this list as their own extensions.
  */
 export function createCollabServer({ services, config, logger }: CollabServerOptions): CollabServer {
@@ -49,6 +51,7 @@ export function createCollabServer({ services, config, logger }: CollabServerOpt
         logger: logger.child({ component: 'persistence' }),
       }),
       new SectionIdsExtension(),
+      new RequiredSectionsExtension(services.documents),
       new IndexingExtension(services.documents, logger.child({ component: 'indexing' })),
     ],
   });

@@ -286,6 +286,11 @@ export class DocumentService {
     return this.dto(actor, record, this.documents.assignees(id));
   }
 
+  /** The kind of a document (which template it follows), for the collaborative server. */
+  kindOf(id: string): DocumentRecord['kind'] | undefined {
+    return this.documents.findById(id)?.kind;
+  }
+
   /** What `can()` needs to judge access to a live document, or undefined if there is none. */
   accessTarget(id: string): DocumentTarget | undefined {
     const record = this.documents.findById(id);
