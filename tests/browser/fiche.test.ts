@@ -423,6 +423,10 @@ describe('writing a full fiche', () => {
     await expect
       .poll(() => dialog.getByLabel('Texte de la note').inputValue())
       .toBe('Diagnostic territorial de 2019.');
+    // The dialog's field has the focus, and Escape there closes the dialog.
+    await expect
+      .poll(() => dialog.getByLabel('Texte de la note').evaluate((el) => el === document.activeElement))
+      .toBe(true);
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.isVisible()).toBe(false);
     expect(await content.locator('sup.essaim-footnote').count()).toBe(2);

@@ -98,10 +98,8 @@ export function DocRefDialog({
       formId={formId}
       title={m.title}
       cancelLabel={m.cancel}
-      onOpen={() => {
-        setFilter('');
-        requestAnimationFrame(() => document.getElementById(filterId)?.focus());
-      }}
+      initialFocusId={filterId}
+      onOpen={() => setFilter('')}
       onClose={() => {
         if (!editor.isDestroyed) editor.commands.focus();
       }}

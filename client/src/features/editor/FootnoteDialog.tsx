@@ -79,7 +79,7 @@ export function FootnoteDialog({
           : undefined
       }
       onSubmit={submit}
-      onOpen={() => requestAnimationFrame(() => document.getElementById(fieldId)?.focus())}
+      initialFocusId={fieldId}
       onClose={() => {
         if (!editor.isDestroyed) editor.commands.focus();
       }}

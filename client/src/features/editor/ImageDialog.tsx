@@ -73,8 +73,8 @@ export function ImageDialog({ editor, documentId }: { editor: Editor; documentId
       onOpen={() => {
         setForm(initial);
         if (fileInput.current) fileInput.current.value = '';
-        requestAnimationFrame(() => document.getElementById(fileId)?.focus());
       }}
+      initialFocusId={fileId}
       onClose={() => {
         if (!editor.isDestroyed) editor.commands.focus();
       }}
