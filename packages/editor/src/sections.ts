@@ -12,10 +12,6 @@ export interface SectionSummary {
   hash: string;
   /** Characters of text, for length estimates. */
   characters: number;
-  /** Tables and images, which take room on a page without adding characters. */
-  blocks: number;
-  /** Position in the document, from 0. */
-  index: number;
 }
 
 /**
@@ -32,7 +28,8 @@ export function sectionHash(section: PMNode): string {
   return bytesToHex(sha256(utf8ToBytes(canonical(section))));
 }
 
-function countBlocks(node: PMNode): number {
+/** Tables and images in a node: they take room on a page without adding characters. */
+export function countBlocks(node: PMNode): number {
   let n = 0;
   node.descendants((child) => {
     if (child.type.name === 'table' || child.type.name === 'image') n++;
@@ -61,8 +58,6 @@ export function sectionsOf(doc: PMNode): SectionSummary[] {
       title: title.trim(),
       hash: sectionHash(child),
       characters: child.textContent.length,
-      blocks: countBlocks(child),
-      index: out.length,
     });
   });
   return out;

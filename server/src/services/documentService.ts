@@ -14,7 +14,14 @@ import {
   type Actor,
   type Target,
 } from '@essaim/domain';
-import { sectionsOf, templateContent, writeJSONToYdoc, ydocToNode, type DocJSON } from '@essaim/editor';
+import {
+  countBlocks,
+  sectionsOf,
+  templateContent,
+  writeJSONToYdoc,
+  ydocToNode,
+  type DocJSON,
+} from '@essaim/editor';
 import {
   documentName,
   emptyMetadata,
@@ -81,16 +88,10 @@ const collator = new Intl.Collator('fr', { sensitivity: 'base', numeric: true })
 export function indexOf(ydoc: Y.Doc): DocumentIndex {
   const meta = ydoc.getMap<unknown>(META_MAP);
   const node = ydocToNode(ydoc);
-  const sections = sectionsOf(node);
-  let blocks = 0;
-  node.descendants((child) => {
-    if (child.type.name === 'table' || child.type.name === 'image') blocks++;
-    return child.type.name !== 'table';
-  });
   return {
     metadata: readMetadata((key) => meta.get(key)),
-    sections: sections.map(({ id, key, title, hash, characters }) => ({ id, key, title, hash, characters })),
-    pages: estimatePages(node.textContent.length, blocks),
+    sections: sectionsOf(node),
+    pages: estimatePages(node.textContent.length, countBlocks(node)),
   };
 }
 

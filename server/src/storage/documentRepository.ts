@@ -1,15 +1,10 @@
+import type { SectionSummary } from '@essaim/editor';
 import type { Categorie, StructureType } from '@essaim/domain';
 import { emptyMetadata, type DocumentKind, type DocumentMetadata } from '@essaim/protocol';
 import type { Db } from './db.js';
 
 /** A section as last stored: what reviews will compare against. */
-export interface StoredSection {
-  id: string;
-  key: string | null;
-  title: string;
-  hash: string;
-  characters: number;
-}
+export type StoredSection = SectionSummary;
 
 export interface DocumentRecord {
   id: string;
@@ -82,7 +77,6 @@ export interface DocumentRepository {
   findById(id: string): DocumentRecord | undefined;
   /** Documents matching the filter, most recently changed first. */
   search(filter: DocumentFilter): DocumentRecord[];
-  touch(id: string, at: string): void;
   /** Writes the mirrored metadata and sections; `changedBy` (when set) becomes the last editor. */
   saveIndex(id: string, index: DocumentIndex, changedBy: string | null, at: string | null): void;
   setArchived(id: string, at: string | null): boolean;
@@ -174,7 +168,6 @@ export function sqliteDocumentRepository(db: Db): DocumentRepository {
       'INSERT INTO document_states (document_id, state, updated_at) VALUES (?, ?, ?)',
     ),
     byId: db.prepare<[string], Row>(`${SELECT} WHERE d.id = ?`),
-    touch: db.prepare<[string, string]>('UPDATE documents SET updated_at = ? WHERE id = ?'),
     saveIndex: db.prepare(
       `UPDATE documents SET title = CASE WHEN @title = '' THEN title ELSE @title END, categorie = @categorie,
          territoire = @territoire, structure = @structure, structure_type = @structureType, public = @public,
@@ -288,7 +281,6 @@ export function sqliteDocumentRepository(db: Db): DocumentRepository {
       return row && fromRow(row);
     },
     search,
-    touch: (id, at) => void q.touch.run(at, id),
     saveIndex: (id, index, changedBy, at) =>
       void q.saveIndex.run({
         id,
