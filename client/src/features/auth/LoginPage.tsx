@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { Link, Navigate, useLocation, useSearchParams } from 'react-router';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
@@ -8,7 +8,8 @@ import { fr } from '@codegouvfr/react-dsfr';
 import type { DemoAccountDto } from '@essaim/protocol';
 import { DataTable } from '../../shared/DataTable.js';
 import { FormAlert } from '../../shared/FormAlert.js';
-import { firstFieldInError, formErrorsFrom, noErrors, type FormErrors } from '../../shared/formErrors.js';
+import { formErrorsFrom, type FormErrors } from '../../shared/formErrors.js';
+import { useFormErrors } from '../../shared/useFormErrors.js';
 import { RETURN_PARAM, safeReturnPath } from '../../shared/returnPath.js';
 import { useDocumentTitle } from '../../shared/useDocumentTitle.js';
 import { useFocusRequest } from '../../shared/useFocusRequest.js';
@@ -41,28 +42,21 @@ export function LoginPage() {
   const id = useId();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<FormErrors<Field>>(noErrors);
+  const { errors, showErrors, clearErrors, alertRef } = useFormErrors(FIELDS, (field) => `${id}-${field}`, {
+    generalFirst: true,
+  });
   const [pending, setPending] = useState(false);
   const [filledWith, setFilledWith] = useState<string | null>(null);
-  const alertRef = useRef<HTMLDivElement>(null);
   const requestFocus = useFocusRequest();
 
   if (me.setupNeeded) return <Navigate to="/premiere-installation" replace />;
   if (user) return <Navigate to={returnTo ?? '/'} replace />;
 
-  const showErrors = (next: FormErrors<Field>) => {
-    setErrors(next);
-    const field = firstFieldInError(next, FIELDS);
-    requestFocus(() =>
-      next.general ? alertRef.current : field ? document.getElementById(`${id}-${field}`) : null,
-    );
-  };
-
   /** Fills the form with a demonstration account and moves on to the submit button. */
   const fillWithDemoAccount = (account: DemoAccountDto) => {
     setEmail(account.email);
     setPassword(account.password);
-    setErrors(noErrors());
+    clearErrors();
     setFilledWith(account.name);
     requestFocus(() => document.getElementById(`${id}-submit`));
   };
@@ -75,7 +69,7 @@ export function LoginPage() {
     if (!password) missing.fields.password = m.passwordRequired;
     if (missing.fields.email || missing.fields.password) return showErrors(missing);
     setPending(true);
-    setErrors(noErrors());
+    clearErrors();
     try {
       // Logged in: the session re-renders this page, which then sends the person on.
       await signedIn(await login({ email: email.trim(), password }));

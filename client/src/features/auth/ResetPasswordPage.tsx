@@ -1,13 +1,13 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { fr } from '@codegouvfr/react-dsfr';
 import { FormAlert } from '../../shared/FormAlert.js';
 import { OneTimeLink, type OneTimeLinkMessages } from '../../shared/OneTimeLink.js';
-import { firstFieldInError, formErrorsFrom, noErrors, type FormErrors } from '../../shared/formErrors.js';
+import { formErrorsFrom } from '../../shared/formErrors.js';
+import { useFormErrors } from '../../shared/useFormErrors.js';
 import { useDocumentTitle } from '../../shared/useDocumentTitle.js';
 import { useFocusOnMount } from '../../shared/useFocusOnMount.js';
-import { useFocusRequest } from '../../shared/useFocusRequest.js';
 import { checkPasswordReset, resetPassword } from './api.js';
 import type { LoginFlash } from './LoginPage.js';
 import { authMessages as m } from './messages.js';
@@ -15,7 +15,6 @@ import { checkNewPassword, NewPasswordFields } from './NewPasswordFields.js';
 import { useSession } from './session.js';
 
 const FIELDS = ['password', 'confirmation'] as const;
-type Field = (typeof FIELDS)[number];
 
 /** `/reinitialisation/:token`: a new password from a one-time link (by email or from the administrator). */
 export function ResetPasswordPage() {
@@ -48,20 +47,11 @@ function ResetForm({ token, email }: { token: string; email: string }) {
   const id = useId();
   const [password, setPassword] = useState('');
   const [confirmation, setConfirmation] = useState('');
-  const [errors, setErrors] = useState<FormErrors<Field>>(noErrors);
+  const { errors, showErrors, clearErrors, alertRef } = useFormErrors(
+    FIELDS,
+    (field) => `${id}-${field === 'password' ? 'mot-de-passe' : field}`,
+  );
   const [pending, setPending] = useState(false);
-  const alertRef = useRef<HTMLDivElement>(null);
-  const requestFocus = useFocusRequest();
-
-  const showErrors = (next: FormErrors<Field>) => {
-    setErrors(next);
-    const field = firstFieldInError(next, FIELDS);
-    requestFocus(() =>
-      field
-        ? document.getElementById(`${id}-${field === 'password' ? 'mot-de-passe' : field}`)
-        : alertRef.current,
-    );
-  };
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -69,7 +59,7 @@ function ResetForm({ token, email }: { token: string; email: string }) {
     const local = checkNewPassword(password, confirmation);
     if (local.password || local.confirmation) return showErrors({ fields: local });
     setPending(true);
-    setErrors(noErrors());
+    clearErrors();
     try {
       await resetPassword(token, password);
       // Every session of that account was closed, possibly this browser's own.

@@ -1,12 +1,12 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { Navigate, useNavigate } from 'react-router';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { fr } from '@codegouvfr/react-dsfr';
 import { FormAlert } from '../../shared/FormAlert.js';
-import { firstFieldInError, formErrorsFrom, noErrors, type FormErrors } from '../../shared/formErrors.js';
+import { firstFieldInError, formErrorsFrom, type FormErrors } from '../../shared/formErrors.js';
+import { useFormErrors } from '../../shared/useFormErrors.js';
 import { useDocumentTitle } from '../../shared/useDocumentTitle.js';
-import { useFocusRequest } from '../../shared/useFocusRequest.js';
 import { useFocusOnMount } from '../../shared/useFocusOnMount.js';
 import { setupInstance } from './api.js';
 import { authMessages as m } from './messages.js';
@@ -30,24 +30,15 @@ export function SetupPage() {
     confirmation: '',
     espaceName: '',
   });
-  const [errors, setErrors] = useState<FormErrors<Field>>(noErrors);
+  const { errors, showErrors, clearErrors, alertRef } = useFormErrors(
+    FIELDS,
+    (field) => `${id}-${field === 'password' ? 'mot-de-passe' : field}`,
+  );
   const [pending, setPending] = useState(false);
-  const alertRef = useRef<HTMLDivElement>(null);
-  const requestFocus = useFocusRequest();
 
   if (!me.setupNeeded && !pending) return <Navigate to="/" replace />;
 
   const set = (field: Field) => (value: string) => setValues((v) => ({ ...v, [field]: value }));
-
-  const showErrors = (next: FormErrors<Field>) => {
-    setErrors(next);
-    const field = firstFieldInError(next, FIELDS);
-    requestFocus(() =>
-      field
-        ? document.getElementById(`${id}-${field === 'password' ? 'mot-de-passe' : field}`)
-        : alertRef.current,
-    );
-  };
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -60,7 +51,7 @@ export function SetupPage() {
     if (!values.espaceName.trim()) local.fields.espaceName = m.espaceNameRequired;
     if (firstFieldInError(local, FIELDS)) return showErrors(local);
     setPending(true);
-    setErrors(noErrors());
+    clearErrors();
     try {
       const user = await setupInstance({
         name: values.name.trim(),

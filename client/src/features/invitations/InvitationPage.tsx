@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
@@ -6,11 +6,11 @@ import { Input } from '@codegouvfr/react-dsfr/Input';
 import { fr } from '@codegouvfr/react-dsfr';
 import { FormAlert } from '../../shared/FormAlert.js';
 import { OneTimeLink, type OneTimeLinkMessages } from '../../shared/OneTimeLink.js';
-import { firstFieldInError, formErrorsFrom, noErrors, type FormErrors } from '../../shared/formErrors.js';
+import { firstFieldInError, formErrorsFrom, type FormErrors } from '../../shared/formErrors.js';
+import { useFormErrors } from '../../shared/useFormErrors.js';
 import { loginPathFor } from '../../shared/returnPath.js';
 import { useDocumentTitle } from '../../shared/useDocumentTitle.js';
 import { useFocusOnMount } from '../../shared/useFocusOnMount.js';
-import { useFocusRequest } from '../../shared/useFocusRequest.js';
 import { authMessages } from '../auth/messages.js';
 import { checkNewPassword, NewPasswordFields } from '../auth/NewPasswordFields.js';
 import { useSession } from '../auth/session.js';
@@ -52,26 +52,17 @@ function Invitation({ token, info }: { token: string; info: InvitationInfo }) {
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [confirmation, setConfirmation] = useState('');
-  const [errors, setErrors] = useState<FormErrors<Field>>(noErrors);
+  const { errors, showErrors, clearErrors, alertRef } = useFormErrors(
+    FIELDS,
+    (field) => `${id}-${field === 'password' ? 'mot-de-passe' : field}`,
+  );
   const [pending, setPending] = useState(false);
-  const alertRef = useRef<HTMLDivElement>(null);
-  const requestFocus = useFocusRequest();
   const here = `/invitation/${token}`;
   const invitedAccount = user !== null && user.email.toLowerCase() === info.email.toLowerCase();
 
-  const showErrors = (next: FormErrors<Field>) => {
-    setErrors(next);
-    const field = firstFieldInError(next, FIELDS);
-    requestFocus(() =>
-      field
-        ? document.getElementById(`${id}-${field === 'password' ? 'mot-de-passe' : field}`)
-        : alertRef.current,
-    );
-  };
-
   const accept = async (input: { name: string; password: string } | null) => {
     setPending(true);
-    setErrors(noErrors());
+    clearErrors();
     try {
       const accepted = await acceptInvitation(token, input);
       await signedIn(accepted);
