@@ -1,7 +1,8 @@
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import type { CatalogueSort } from '@essaim/protocol';
 import type { FiltersChange } from './FilterBar.js';
-import { catalogueSorts, withSort, type CatalogueFilters, type SortOrder } from './filters.js';
+import { catalogueSorts } from '@essaim/protocol';
+import { withSort, type CatalogueFilters, type SortOrder } from './filters.js';
 import { catalogueMessages as m } from './messages.js';
 
 /** « Trier par » and « Ordre », above the results; choosing a key resets its natural order. */

@@ -5,7 +5,7 @@ import {
   type Categorie,
   type StructureType,
 } from '@essaim/domain';
-import { catalogueSorts, type CatalogueSort, type DocumentKind } from '@essaim/protocol';
+import type { CatalogueSort, DocumentKind } from '@essaim/protocol';
 
 export type SortOrder = 'asc' | 'desc';
 
@@ -211,5 +211,3 @@ export function resetFilters(filters: CatalogueFilters): CatalogueFilters {
 export function withSort(filters: CatalogueFilters, sort: CatalogueSort): CatalogueFilters {
   return { ...filters, sort, order: defaultOrder(sort) };
 }
-
-export { catalogueSorts };

@@ -5,12 +5,6 @@ import { editorExtensions, type EditorSetup } from './editorExtensions.js';
 import { editorMessages as m } from './messages.js';
 import './editor.css';
 
-/** How the person appears on carets: the account's name and colour (the server enforces them). */
-export interface CaretIdentity {
-  name: string;
-  color: string;
-}
-
 /**
  * The rich-text editor bound to the shared Y.Doc: the schema the server reads (`@essaim/editor`)
  * with the browser's node views, collaboration, carets, prompts and the required-section guard.

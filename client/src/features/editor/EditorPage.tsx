@@ -13,15 +13,14 @@ import { rememberDocument, rememberedDocument } from '../../shared/localData.js'
 import { useDocumentTitle } from '../../shared/useDocumentTitle.js';
 import { useFocusOnMount } from '../../shared/useFocusOnMount.js';
 import { useCurrentUser, useSession } from '../auth/session.js';
-import { getDocument, listDocuments } from '../documents/api.js';
+import { getDocument, listDocuments, restoreDocument } from '../documents/api.js';
 import { documentsMessages } from '../documents/messages.js';
 import { MetadataPanel } from '../metadata/MetadataPanel.js';
-import { useMetadata } from '../metadata/useMetadata.js';
+import { useMetadataTitle } from '../metadata/useMetadata.js';
 import { PresenceList } from '../presence/PresenceList.js';
 import { sectionsMessages } from '../sections/messages.js';
 import { SectionActionsProvider } from '../sections/SectionActions.js';
 import { Sommaire } from '../sections/Sommaire.js';
-import { restoreDocument } from './api.js';
 import { useEditorBridge } from './bridge.js';
 import { CollaborativeEditor, useCollaborativeEditor } from './CollaborativeEditor.js';
 import { ConnectionBadge } from './ConnectionBadge.js';
@@ -335,8 +334,8 @@ function ReadyWorkspace({
   const access = useDocumentAccess(session, doc.access, onAccessChange);
   const readOnly = access === 'read';
   const connection = useConnectionState(session, readOnly);
-  const { values } = useMetadata(session.ydoc);
-  useEffect(() => onTitle(values.title), [values.title, onTitle]);
+  const title = useMetadataTitle(session.ydoc);
+  useEffect(() => onTitle(title), [title, onTitle]);
 
   const toolbarId = useId();
   const hintId = useId();

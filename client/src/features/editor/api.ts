@@ -1,4 +1,4 @@
-import type { DocumentDto, UploadDto } from '@essaim/protocol';
+import type { UploadDto } from '@essaim/protocol';
 import { apiFetch } from '../../shared/api.js';
 
 /** The image types the server accepts for uploads. */
@@ -18,9 +18,4 @@ export function uploadImage(documentId: string, file: File): Promise<UploadDto> 
     body: file,
     headers: { 'content-type': file.type },
   });
-}
-
-/** Brings an archived document back into the catalogue (the animateur). */
-export function restoreDocument(id: string): Promise<DocumentDto> {
-  return apiFetch<DocumentDto>(`/documents/${encodeURIComponent(id)}/restore`, { method: 'POST' });
 }

@@ -4,6 +4,7 @@ import { NodeSelection, Plugin, PluginKey } from '@tiptap/pm/state';
 import type { NodeView } from '@tiptap/pm/view';
 import type { EditorBridge } from './bridge.js';
 import { editorMessages as m } from './messages.js';
+import { memoByObject } from '../../shared/memoByObject.js';
 
 /** A footnote of the document: where it is and what it says. Numbers follow this order. */
 export interface FootnoteEntry {
@@ -11,14 +12,14 @@ export interface FootnoteEntry {
   text: string;
 }
 
-export function footnotesOf(doc: PMNode): FootnoteEntry[] {
+export const footnotesOf = memoByObject((doc: PMNode): FootnoteEntry[] => {
   const notes: FootnoteEntry[] = [];
   doc.descendants((node, pos) => {
     if (node.type.name === 'footnote') notes.push({ pos, text: String(node.attrs.text ?? '') });
     return true;
   });
   return notes;
-}
+});
 
 /**
  * Where the note that was at `pos` is now: at `pos` if a note with the same text is still there

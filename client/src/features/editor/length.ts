@@ -1,18 +1,11 @@
 import type { Node as PMNode } from '@tiptap/pm/model';
 import { estimatePages, FICHE_PAGE_TARGET } from '@essaim/domain';
+import { countBlocks } from '@essaim/editor';
+import { memoByObject } from '../../shared/memoByObject.js';
 
-/**
- * The length of a document as the page estimate counts it: characters of text (titles included,
- * as in `sectionsOf` on the server) and the tables and images, which take room on a page without
- * adding characters.
- */
+/** The length of a document as the page estimate counts it. */
 export function documentLength(doc: PMNode): { characters: number; blocks: number } {
-  let blocks = 0;
-  doc.descendants((node) => {
-    if (node.type.name === 'table' || node.type.name === 'image') blocks++;
-    return node.type.name !== 'table';
-  });
-  return { characters: doc.textContent.length, blocks };
+  return { characters: doc.textContent.length, blocks: countBlocks(doc) };
 }
 
 export type PageStatus = 'short' | 'target' | 'long';
@@ -27,11 +20,15 @@ export function pageStatus(
   return 'target';
 }
 
-/** Estimated pages of a document (one decimal). */
-export function documentPages(doc: PMNode): number {
+/**
+ * Estimated pages of a document (one decimal), counted as the server does: characters of text,
+ * titles included, and tables and images, which take room without adding characters. Remembered
+ * per document: caret moves do not walk it again.
+ */
+export const documentPages = memoByObject((doc: PMNode): number => {
   const { characters, blocks } = documentLength(doc);
   return estimatePages(characters, blocks);
-}
+});
 
 const decimal = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 

@@ -146,7 +146,7 @@ function ThemesField({
   onWrite,
   disabled,
 }: FieldProps & { espaceId: string | null; selected: string[]; onWrite: (themes: string[]) => void }) {
-  const { state, retry } = useThemes(espaceId ?? '');
+  const { state, retry } = useThemes(espaceId);
   const themes = state.status === 'ready' ? state.value : null;
   const choices = themeChoices(themes, selected);
   if (state.status === 'loading' && selected.length === 0) {
@@ -342,11 +342,11 @@ export function MetadataPanel({
   espaceId: string | null;
   readOnly: boolean;
 }) {
-  const { values, text, set, setText } = useMetadata(ydoc);
+  const { values, text, set } = useMetadata(ydoc);
   const fields = new Set(metadataFields(kind));
   const has = (field: keyof DocumentMetadata) => fields.has(field);
   const write = (field: TextField) => (value: string) => {
-    if (!readOnly) setText(field, value);
+    if (!readOnly) set(field, value);
   };
   const put = <K extends keyof DocumentMetadata>(field: K, value: DocumentMetadata[K]) => {
     if (!readOnly) set(field, value);

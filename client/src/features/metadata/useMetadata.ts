@@ -74,11 +74,14 @@ export function useMetadata(ydoc: Y.Doc) {
     },
     [map],
   );
-  const setText = useCallback(
-    (field: TextField, value: string) => {
-      if (map.get(field) !== value) map.set(field, value);
-    },
-    [map],
-  );
-  return { ...snapshot, set, setText };
+  return { ...snapshot, set };
+}
+
+/**
+ * Only the document's title, live. React re-renders the caller when the title changes, not on
+ * every keystroke in another field (the whole editor page reads the title).
+ */
+export function useMetadataTitle(ydoc: Y.Doc): string {
+  const store = useMemo(() => storeOf(ydoc.getMap<unknown>(META_MAP)), [ydoc]);
+  return useSyncExternalStore(store.subscribe, () => store.get().values.title);
 }

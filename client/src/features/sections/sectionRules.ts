@@ -1,5 +1,6 @@
 import type { Node as PMNode } from '@tiptap/pm/model';
 import { customSectionPrompt, sectionTemplate, templates, type DocumentKindName } from '@essaim/domain';
+import { memoByObject } from '../../shared/memoByObject.js';
 
 /**
  * Pure rules about the sections of a document: which ones the template requires, what prompt an
@@ -62,6 +63,10 @@ export function sectionTitleOf(section: PMNode): string {
 
 /** The sections of a document, in order, for the outline. */
 export function outlineOf(doc: PMNode, kind: DocumentKindName): OutlineEntry[] {
+  return outlines[kind](doc);
+}
+
+function computeOutline(doc: PMNode, kind: DocumentKindName): OutlineEntry[] {
   const entries: OutlineEntry[] = [];
   doc.forEach((child) => {
     if (child.type.name !== 'section') return;
@@ -77,6 +82,12 @@ export function outlineOf(doc: PMNode, kind: DocumentKindName): OutlineEntry[] {
   });
   return entries;
 }
+
+/** One cache per kind: every section menu and the « Sommaire » read the outline on each change. */
+const outlines: Record<DocumentKindName, (doc: PMNode) => OutlineEntry[]> = {
+  fiche: memoByObject((doc: PMNode) => computeOutline(doc, 'fiche')),
+  synthese: memoByObject((doc: PMNode) => computeOutline(doc, 'synthese')),
+};
 
 /** Where a section is: its node and its position before it, or null when no section has this id. */
 export function findSection(doc: PMNode, id: string): { node: PMNode; pos: number; index: number } | null {

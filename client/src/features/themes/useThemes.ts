@@ -7,10 +7,13 @@ const collator = new Intl.Collator('fr', { sensitivity: 'base' });
 /** Themes in alphabetical order of their labels. */
 export const byLabel = (a: ThemeDto, b: ThemeDto): number => collator.compare(a.label, b.label);
 
-/** The espace's themes (archived ones included), alphabetically. */
-export function useThemes(espaceId: string) {
+/** The espace's themes (archived ones included), alphabetically; none for a document without espace. */
+export function useThemes(espaceId: string | null) {
   return useLoad(
-    (signal) => listThemes(espaceId, signal).then((themes) => [...themes].sort(byLabel)),
+    (signal) =>
+      espaceId
+        ? listThemes(espaceId, signal).then((themes) => [...themes].sort(byLabel))
+        : Promise.resolve([]),
     [espaceId],
   );
 }
