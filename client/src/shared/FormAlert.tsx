@@ -10,6 +10,8 @@ export interface FormAlertProps {
   /** Heading level of the alert's title: `h2` directly under the page title, `h3` inside a section. */
   as?: 'h2' | 'h3';
   className?: string;
+  /** The compact DSFR alert, for tight places such as a dialog. */
+  small?: boolean;
 }
 
 /** A DSFR alert above a form (its failure or its outcome), reachable by focus. */
@@ -20,13 +22,14 @@ export function FormAlert({
   severity = 'error',
   as = 'h2',
   className,
+  small = false,
 }: FormAlertProps) {
   return (
     <div ref={focusRef} tabIndex={-1} className={className ?? 'fr-mb-3w'}>
       {/* No live role: the focus moves here, which reads it once (a role would read it twice). */}
       <Alert
         severity={severity}
-        small={false}
+        small={small}
         as={as}
         title={title}
         description={description}

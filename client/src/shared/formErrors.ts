@@ -15,7 +15,8 @@ export function formErrorsFrom<F extends string>(error: unknown, fields: readonl
   if (!(error instanceof ApiError)) return { fields: {}, general: String(error) };
   const result: FormErrors<F> = { fields: {} };
   for (const detail of error.body.details ?? []) {
-    const field = fields.find((f) => f === detail.path);
+    // `themes.2` (one item of a list) belongs to the field `themes`.
+    const field = fields.find((f) => detail.path === f || detail.path.startsWith(`${f}.`));
     if (field !== undefined) result.fields[field] ??= detail.message;
     else result.general ??= detail.message;
   }

@@ -10,7 +10,7 @@ import { useFocusRequest } from './useFocusRequest.js';
  */
 export function useFormErrors<F extends string>(
   fields: readonly F[],
-  elementIdOf: (field: F) => string,
+  elementOf: (field: F) => HTMLElement | null,
   options: { generalFirst?: boolean } = {},
 ) {
   const [errors, setErrors] = useState<FormErrors<F>>(noErrors);
@@ -20,9 +20,7 @@ export function useFormErrors<F extends string>(
     setErrors(next);
     const field = firstFieldInError(next, fields);
     requestFocus(() =>
-      field && !(options.generalFirst && next.general)
-        ? document.getElementById(elementIdOf(field))
-        : alertRef.current,
+      field && !(options.generalFirst && next.general) ? elementOf(field) : alertRef.current,
     );
   };
   const clearErrors = (): void => setErrors(noErrors());

@@ -42,9 +42,13 @@ export function LoginPage() {
   const id = useId();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const { errors, showErrors, clearErrors, alertRef } = useFormErrors(FIELDS, (field) => `${id}-${field}`, {
-    generalFirst: true,
-  });
+  const { errors, showErrors, clearErrors, alertRef } = useFormErrors(
+    FIELDS,
+    (field) => document.getElementById(`${id}-${field}`),
+    {
+      generalFirst: true,
+    },
+  );
   const [pending, setPending] = useState(false);
   const [filledWith, setFilledWith] = useState<string | null>(null);
   const requestFocus = useFocusRequest();

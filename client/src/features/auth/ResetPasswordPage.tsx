@@ -47,9 +47,8 @@ function ResetForm({ token, email }: { token: string; email: string }) {
   const id = useId();
   const [password, setPassword] = useState('');
   const [confirmation, setConfirmation] = useState('');
-  const { errors, showErrors, clearErrors, alertRef } = useFormErrors(
-    FIELDS,
-    (field) => `${id}-${field === 'password' ? 'mot-de-passe' : field}`,
+  const { errors, showErrors, clearErrors, alertRef } = useFormErrors(FIELDS, (field) =>
+    document.getElementById(`${id}-${field === 'password' ? 'mot-de-passe' : field}`),
   );
   const [pending, setPending] = useState(false);
 

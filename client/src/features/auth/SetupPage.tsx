@@ -30,9 +30,8 @@ export function SetupPage() {
     confirmation: '',
     espaceName: '',
   });
-  const { errors, showErrors, clearErrors, alertRef } = useFormErrors(
-    FIELDS,
-    (field) => `${id}-${field === 'password' ? 'mot-de-passe' : field}`,
+  const { errors, showErrors, clearErrors, alertRef } = useFormErrors(FIELDS, (field) =>
+    document.getElementById(`${id}-${field === 'password' ? 'mot-de-passe' : field}`),
   );
   const [pending, setPending] = useState(false);
 

@@ -1,7 +1,7 @@
-import { FICHE_PAGE_TARGET } from '@essaim/domain';
 import type { ActivityDto, DocumentKind } from '@essaim/protocol';
 import { formatDay } from '../../shared/dates.js';
 import { catalogueMessages as m } from './messages.js';
+import { pageStatus } from '../editor/length.js';
 
 const oneDecimal = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
 const relative = new Intl.RelativeTimeFormat('fr', { numeric: 'auto', style: 'short' });
@@ -45,10 +45,10 @@ export function formatPages(pages: number): string {
 
 /** Where a document's length stands against the 4–5 pages expected of a fiche. */
 export function pagesStatus(kind: DocumentKind, pages: number): 'none' | 'within' | 'under' | 'over' {
-  if (kind !== 'fiche') return 'none';
-  if (pages > FICHE_PAGE_TARGET.max) return 'over';
-  return pages >= FICHE_PAGE_TARGET.min ? 'within' : 'under';
+  return kind === 'fiche' ? statusWords[pageStatus(pages)] : 'none';
 }
+
+const statusWords = { short: 'under', target: 'within', long: 'over' } as const;
 
 /** « 0 / 13 sections approuvées ». */
 export function formatProgress(progress: { sections: number; approved: number }): string {

@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Checkbox } from '@codegouvfr/react-dsfr/Checkbox';
@@ -7,34 +7,18 @@ import { RadioButtons } from '@codegouvfr/react-dsfr/RadioButtons';
 import { fr } from '@codegouvfr/react-dsfr';
 import { documentKindNames } from '@essaim/domain';
 import type { DocumentKind, ThemeDto } from '@essaim/protocol';
-import { ApiError } from '../../shared/api.js';
 import { FormAlert } from '../../shared/FormAlert.js';
 import type { Loadable } from '../../shared/useLoad.js';
-import { useFocusRequest } from '../../shared/useFocusRequest.js';
+import { formErrorsFrom, type FormErrors } from '../../shared/formErrors.js';
+import { useFormErrors } from '../../shared/useFormErrors.js';
 import { createDocument } from './api.js';
 import { documentsMessages as m } from './messages.js';
 
 type Field = 'kind' | 'title' | 'themes';
 const FIELDS: readonly Field[] = ['kind', 'title', 'themes'];
 
-interface Errors {
-  fields: Partial<Record<Field, string>>;
-  /** A failure not tied to a field (network, rights, server error). */
-  general?: string;
-}
-
-/** The server names the field in `details[].path` (`themes.2` for one theme of the list). */
-export function createErrorsFrom(error: unknown): Errors {
-  if (!(error instanceof ApiError)) return { fields: {}, general: String(error) };
-  const errors: Errors = { fields: {} };
-  for (const detail of error.body.details ?? []) {
-    const field = FIELDS.find((f) => detail.path === f || detail.path.startsWith(`${f}.`));
-    if (field) errors.fields[field] ??= detail.message;
-    else errors.general ??= detail.message;
-  }
-  if (Object.keys(errors.fields).length === 0 && errors.general === undefined) errors.general = error.message;
-  return errors;
-}
+/** The server's refusal, as messages next to the fields (`themes.2` goes to the themes). */
+export const createErrorsFrom = (error: unknown): FormErrors<Field> => formErrorsFrom(error, FIELDS);
 
 /**
  * Creates a document (`POST /api/documents`): fiche or synthèse, a title, the espace's themes.
@@ -56,39 +40,29 @@ export function CreateDocumentForm({
   const [kind, setKind] = useState<DocumentKind>('fiche');
   const [title, setTitle] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
-  const [errors, setErrors] = useState<Errors>({ fields: {} });
   const [pending, setPending] = useState(false);
-  const alertRef = useRef<HTMLDivElement>(null);
-  const requestFocus = useFocusRequest();
-
-  const offered = themes.status === 'ready' ? themes.value.filter((t) => !t.archived) : [];
-
-  const fieldElement = (field: Field): HTMLElement | null =>
+  const { errors, showErrors, clearErrors, alertRef } = useFormErrors(FIELDS, (field) =>
     field === 'title'
       ? document.getElementById(`${id}-titre`)
-      : document.querySelector<HTMLElement>(`#${CSS.escape(`${id}-${field}`)} input`);
+      : document.querySelector<HTMLElement>(`#${CSS.escape(`${id}-${field}`)} input`),
+  );
+
+  const offered = themes.status === 'ready' ? themes.value.filter((t) => !t.archived) : [];
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (pending) return;
     // Checked here too, so the person does not wait for the server to hear it.
-    if (title.trim() === '') {
-      setErrors({ fields: { title: m.titleRequired } });
-      requestFocus(() => fieldElement('title'));
-      return;
-    }
+    if (title.trim() === '') return showErrors({ fields: { title: m.titleRequired } });
     setPending(true);
-    setErrors({ fields: {} });
+    clearErrors();
     try {
       const created = await createDocument({ espaceId, title, kind, themes: chosen });
       navigate(`/documents/${created.id}`);
     } catch (error) {
-      const next = createErrorsFrom(error);
-      setErrors(next);
       setPending(false);
       // Take the person to the first problem; its message is tied to the field.
-      const first = FIELDS.find((f) => next.fields[f] !== undefined);
-      requestFocus(() => (first ? fieldElement(first) : alertRef.current));
+      showErrors(createErrorsFrom(error));
     }
   };
 

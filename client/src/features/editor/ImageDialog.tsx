@@ -1,6 +1,5 @@
 import { useId, useRef, useState } from 'react';
 import type { Editor } from '@tiptap/core';
-import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { createModal } from '@codegouvfr/react-dsfr/Modal';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Upload } from '@codegouvfr/react-dsfr/Upload';
@@ -8,6 +7,8 @@ import { fr } from '@codegouvfr/react-dsfr';
 import { IMAGE_TYPES, isAcceptedImage, uploadImage } from './api.js';
 import { FormDialog } from './FormDialog.js';
 import { editorMessages } from './messages.js';
+import { FormAlert } from '../../shared/FormAlert.js';
+import { useFocusRequest } from '../../shared/useFocusRequest.js';
 
 const m = editorMessages.image;
 
@@ -34,6 +35,7 @@ export function ImageDialog({ editor, documentId }: { editor: Editor; documentId
   const [form, setForm] = useState<FormState>(initial);
   const fileInput = useRef<HTMLInputElement>(null);
   const failureRef = useRef<HTMLDivElement>(null);
+  const requestFocus = useFocusRequest();
 
   const submit = async () => {
     const errors: FormState['errors'] = {};
@@ -57,7 +59,7 @@ export function ImageDialog({ editor, documentId }: { editor: Editor; documentId
         pending: false,
         failure: error instanceof Error ? error.message : String(error),
       }));
-      requestAnimationFrame(() => failureRef.current?.focus());
+      requestFocus(() => failureRef.current);
     }
   };
 
@@ -80,9 +82,7 @@ export function ImageDialog({ editor, documentId }: { editor: Editor; documentId
       }}
     >
       {form.failure && (
-        <div ref={failureRef} tabIndex={-1} className={fr.cx('fr-mb-3w')}>
-          <Alert severity="error" small title={m.failedTitle} as="h3" description={form.failure} />
-        </div>
+        <FormAlert focusRef={failureRef} small as="h3" title={m.failedTitle} description={form.failure} />
       )}
       <Upload
         label={m.fileLabel}

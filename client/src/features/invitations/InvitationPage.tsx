@@ -52,9 +52,8 @@ function Invitation({ token, info }: { token: string; info: InvitationInfo }) {
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [confirmation, setConfirmation] = useState('');
-  const { errors, showErrors, clearErrors, alertRef } = useFormErrors(
-    FIELDS,
-    (field) => `${id}-${field === 'password' ? 'mot-de-passe' : field}`,
+  const { errors, showErrors, clearErrors, alertRef } = useFormErrors(FIELDS, (field) =>
+    document.getElementById(`${id}-${field === 'password' ? 'mot-de-passe' : field}`),
   );
   const [pending, setPending] = useState(false);
   const here = `/invitation/${token}`;
