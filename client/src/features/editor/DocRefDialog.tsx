@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import type { Editor } from '@tiptap/core';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
@@ -7,10 +7,10 @@ import { Input } from '@codegouvfr/react-dsfr/Input';
 import { fr } from '@codegouvfr/react-dsfr';
 import { documentKindLabels } from '@essaim/domain';
 import type { DocumentDto } from '@essaim/protocol';
-import { listDocuments } from '../documents/api.js';
-import { insertDocRef, type DocumentTitles } from './docRefs.js';
+import { insertDocRef } from './docRefs.js';
 import { FormDialog } from './FormDialog.js';
 import { editorMessages } from './messages.js';
+import type { Loadable } from '../../shared/useLoad.js';
 
 const m = editorMessages.docRef;
 const SHOWN = 30;
@@ -38,11 +38,6 @@ export function matchingDocuments<T extends Pick<DocumentDto, 'id' | 'title' | '
     );
 }
 
-type Listing =
-  | { status: 'loading' }
-  | { status: 'error'; message: string }
-  | { status: 'ready'; documents: DocumentDto[] };
-
 /**
  * Picks another document of the espace and inserts a link to it at the caret: a filter field and
  * the matching documents, each a button.
@@ -50,42 +45,24 @@ type Listing =
 export function DocRefDialog({
   editor,
   documentId,
-  espaceId,
-  titles,
-  openCount,
+  documents,
+  refresh,
+  retry,
 }: {
   editor: Editor;
   documentId: string;
-  espaceId: string | null;
-  titles: DocumentTitles;
-  /** Changes each time the dialog is opened: the list is fetched again then. */
-  openCount: number;
+  /** The espace's live documents, loaded by the page (which also keeps the links' titles). */
+  documents: Loadable<DocumentDto[]>;
+  /** Reads the list again (each time the dialog opens), keeping what is shown meanwhile. */
+  refresh: () => void;
+  retry: () => void;
 }) {
   const formId = useId();
   const filterId = useId();
   const countId = useId();
   const [filter, setFilter] = useState('');
-  const [listing, setListing] = useState<Listing>({ status: 'loading' });
-  const [attempt, setAttempt] = useState(0);
 
-  useEffect(() => {
-    if (openCount === 0 || !espaceId) return;
-    const controller = new AbortController();
-    listDocuments(espaceId, controller.signal).then(
-      (documents) => {
-        const active = documents.filter((d) => !d.archivedAt);
-        titles.set(active);
-        setListing({ status: 'ready', documents: active });
-      },
-      (error: unknown) => {
-        if (!controller.signal.aborted)
-          setListing({ status: 'error', message: error instanceof Error ? error.message : String(error) });
-      },
-    );
-    return () => controller.abort();
-  }, [openCount, attempt, espaceId, titles]);
-
-  const matches = listing.status === 'ready' ? matchingDocuments(listing.documents, filter, documentId) : [];
+  const matches = documents.status === 'ready' ? matchingDocuments(documents.value, filter, documentId) : [];
 
   const choose = (doc: DocumentDto) => {
     docRefModal.close();
@@ -99,7 +76,10 @@ export function DocRefDialog({
       title={m.title}
       cancelLabel={m.cancel}
       initialFocusId={filterId}
-      onOpen={() => setFilter('')}
+      onOpen={() => {
+        setFilter('');
+        refresh();
+      }}
       onClose={() => {
         if (!editor.isDestroyed) editor.commands.focus();
       }}
@@ -123,25 +103,25 @@ export function DocRefDialog({
           },
         }}
       />
-      {listing.status === 'loading' && <p role="status">{m.loading}</p>}
-      {listing.status === 'error' && (
+      {documents.status === 'loading' && <p role="status">{m.loading}</p>}
+      {documents.status === 'error' && (
         <Alert
           severity="error"
           small
           description={
             <>
-              {m.failed} {listing.message}{' '}
-              <Button type="button" size="small" priority="tertiary" onClick={() => setAttempt((n) => n + 1)}>
+              {m.failed} {documents.message}{' '}
+              <Button type="button" size="small" priority="tertiary" onClick={retry}>
                 {m.retry}
               </Button>
             </>
           }
         />
       )}
-      {listing.status === 'ready' && (
+      {documents.status === 'ready' && (
         <>
           <p id={countId} role="status" className={fr.cx('fr-text--sm', 'fr-mb-1w')}>
-            {listing.documents.filter((d) => d.id !== documentId).length === 0
+            {documents.value.filter((d) => d.id !== documentId).length === 0
               ? m.none
               : matches.length === 0
                 ? m.noMatch

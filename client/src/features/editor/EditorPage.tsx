@@ -40,6 +40,7 @@ import {
   type CollaborationSession,
 } from './useCollaborationSession.js';
 import { useConnectionState } from './useConnectionState.js';
+import { useLoad } from '../../shared/useLoad.js';
 
 /** What the page needs of a document; offline (a copy remembered in this browser) without the last two. */
 type Meta = Pick<DocumentDto, 'id' | 'title' | 'kind' | 'espaceId' | 'access'> &
@@ -343,7 +344,6 @@ function ReadyWorkspace({
   const [titles] = useState(() => new DocumentTitles());
   const [refused, setRefused] = useState(0);
   const [footnoteRequest, setFootnoteRequest] = useState<FootnoteRequest | null>(null);
-  const [docRefOpened, setDocRefOpened] = useState(0);
   const requests = useRef(0);
 
   const announce = useCallback((message: string) => {
@@ -385,16 +385,18 @@ function ReadyWorkspace({
     { readOnly, toolbarId, hintId },
   );
 
-  // The current titles of the documents linked from this one.
-  useEffect(() => {
-    if (!doc.espaceId) return;
-    const controller = new AbortController();
-    listDocuments(doc.espaceId, controller.signal).then(
-      (documents) => titles.set(documents),
-      () => undefined,
-    );
-    return () => controller.abort();
-  }, [doc.espaceId, titles]);
+  // The espace's documents: the current titles of those linked from this one, and the choices of
+  // « Lier une autre fiche » (read again each time that dialog opens).
+  const espaceDocuments = useLoad(
+    (signal) =>
+      doc.espaceId
+        ? listDocuments(doc.espaceId, signal).then((documents) => {
+            titles.set(documents);
+            return documents.filter((d) => !d.archivedAt);
+          })
+        : Promise.resolve([]),
+    [doc.espaceId, titles],
+  );
 
   useEffect(() => {
     if (!refused) return;
@@ -409,10 +411,7 @@ function ReadyWorkspace({
       setFootnoteRequest({ mode: 'insert', key: requests.current });
       footnoteModal.open();
     },
-    openDocRef: () => {
-      setDocRefOpened((n) => n + 1);
-      docRefModal.open();
-    },
+    openDocRef: () => docRefModal.open(),
   };
 
   return (
@@ -478,9 +477,9 @@ function ReadyWorkspace({
               <DocRefDialog
                 editor={editor}
                 documentId={doc.id}
-                espaceId={doc.espaceId}
-                titles={titles}
-                openCount={docRefOpened}
+                documents={espaceDocuments.state}
+                refresh={espaceDocuments.reload}
+                retry={espaceDocuments.retry}
               />
               <ImageDialog editor={editor} documentId={doc.id} />
             </>
