@@ -19,6 +19,16 @@ const envSchema = z.object({
     .int()
     .min(1024)
     .default(2 * 1024 * 1024),
+  /**
+   * Largest encoded state a document may reach. A fiche is 4 to 5 pages (tens of kB); the default
+   * leaves room for images' references, long syntheses and years of history, and stops a writer
+   * from filling the disk and every reader's memory.
+   */
+  MAX_DOCUMENT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(16 * 1024 * 1024),
   /** `FULL` fsyncs every commit (survives power loss); `NORMAL` survives process crashes. */
   SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
   /** Outgoing broadcast coalescing of Hocuspocus; see docs/PERFORMANCE.md for the measurement. */
@@ -56,6 +66,8 @@ export interface Config {
    */
   allowedOrigins: string[] | null;
   maxMessageBytes: number;
+  /** Largest encoded Yjs state of one document (bytes): updates that would pass it are refused. */
+  maxDocumentBytes: number;
   sqliteSynchronous: 'NORMAL' | 'FULL';
   /** `false` sends every change at once; a number batches broadcasts over that many ms. */
   flushDelay: false | number;
@@ -103,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     allowedOrigins: e.PUBLIC_URL ? originsOf(e.PUBLIC_URL) : null,
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
+    maxDocumentBytes: e.MAX_DOCUMENT_BYTES,
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     flushDelay: e.FLUSH_DELAY_MS === 'off' ? false : e.FLUSH_DELAY_MS,
     serveClient: e.SERVE_CLIENT,

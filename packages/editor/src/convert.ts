@@ -1,8 +1,9 @@
 import type { Node as PMNode } from '@tiptap/pm/model';
-import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
+import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap';
 import type * as Y from 'yjs';
 import { FRAGMENT } from '@essaim/protocol';
 import { schema } from './extensions.js';
+import { readFragment } from './read.js';
 
 /** ProseMirror JSON, as Tiptap's `editor.getJSON()` returns it. */
 export interface DocJSON {
@@ -13,9 +14,12 @@ export interface DocJSON {
   text?: string;
 }
 
-/** The document held by a Y.Doc, as a ProseMirror node validated against the shared schema. */
+/**
+ * The document held by a Y.Doc, as a ProseMirror node of the shared schema. Reading never writes:
+ * what the schema does not know is left out of the node, not deleted from the Y.Doc (see read.ts).
+ */
 export function ydocToNode(ydoc: Y.Doc): PMNode {
-  return yXmlFragmentToProseMirrorRootNode(ydoc.getXmlFragment(FRAGMENT), schema);
+  return readFragment(ydoc.getXmlFragment(FRAGMENT), schema);
 }
 
 /** The document held by a Y.Doc, as ProseMirror JSON. */

@@ -74,6 +74,16 @@ export interface MeDto {
   demo: boolean;
   /** The demonstration accounts and their passwords, listed on the login page (empty otherwise). */
   demoAccounts: DemoAccountDto[];
+  /** What the collaborative server accepts, so the editor refuses too large a paste before sending it. */
+  collabLimits: CollabLimitsDto;
+}
+
+/** Sizes the collaborative server enforces (`MAX_MESSAGE_BYTES`, `MAX_DOCUMENT_BYTES`), in bytes. */
+export interface CollabLimitsDto {
+  /** Largest websocket message (one update) accepted; a larger one closes the socket (4413). */
+  messageBytes: number;
+  /** Largest encoded document state; an update taking the document past it is refused. */
+  documentBytes: number;
 }
 
 export interface DemoAccountDto {

@@ -10,6 +10,11 @@ export const DenialReason = {
   Forbidden: 'forbidden',
   /** No valid session (used once accounts exist). */
   Unauthorized: 'unauthorized',
+  /**
+   * Neither the stored state nor the update log of this document can be read: nothing is served
+   * (and nothing overwritten) until an operator runs `document:check --repair`.
+   */
+  DocumentDamaged: 'document-damaged',
 } as const;
 export type DenialReason = (typeof DenialReason)[keyof typeof DenialReason];
 
@@ -23,12 +28,39 @@ export const CloseCode = {
   Unauthorized: 4401,
   Forbidden: 4403,
   NotFound: 4404,
-  /** A frame or awareness state over the configured size. */
+  /** A frame or awareness state over the configured size, or a document that would grow past its limit. */
   TooLarge: 4413,
+  /** An update that decodes but writes what a document may not hold (see {@link UpdateRefusal}). */
+  UpdateRefused: 4422,
   /** The server is stopping; the client should reconnect shortly. */
   ServerShutdown: 4503,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/**
+ * Why the server refused an update. Hocuspocus closes the document connection with a close message
+ * whose reason is one of these strings (the socket stays open for other documents). The refused
+ * update is not applied, stored nor broadcast; resending it would be refused again, so a client
+ * must stop resending it automatically and tell the person what to do.
+ */
+export const UpdateRefusal = {
+  /** The bytes are not a Yjs update, or it holds malformed structs (e.g. a zero-length struct). */
+  Malformed: 'malformed-update',
+  /**
+   * The update decodes but writes what no editor writes: another root type than the `default`
+   * fragment and the `meta` map, an unknown node or attribute, a value out of bounds, nesting deeper
+   * than allowed, or a reference to content the server does not have.
+   */
+  Invalid: 'invalid-update',
+  /** Applying the update would take the document past its configured size. */
+  DocumentTooLarge: 'document-too-large',
+} as const;
+export type UpdateRefusal = (typeof UpdateRefusal)[keyof typeof UpdateRefusal];
+
+/** Every reason a refused update can carry, for clients matching close reasons. */
+export function isUpdateRefusal(reason: unknown): reason is UpdateRefusal {
+  return Object.values(UpdateRefusal).includes(reason as UpdateRefusal);
+}
 
 /** Standard code `ws` uses when a frame exceeds `maxPayload`. */
 export const MESSAGE_TOO_BIG = 1009;

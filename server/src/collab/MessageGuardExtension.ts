@@ -1,8 +1,10 @@
 import type { beforeHandleMessagePayload, Connection, Extension } from '@hocuspocus/server';
-import { CloseCode } from '@essaim/protocol';
+import { CloseCode, UpdateRefusal } from '@essaim/protocol';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
+import type { Logger } from '../logger.js';
 import type { CollabContext } from './context.js';
+import { validateUpdate } from './updateValidation.js';
 
 /**
  * Refusal thrown before a message is handled: Hocuspocus closes that document connection with
@@ -23,11 +25,25 @@ const MESSAGE_SYNC_REPLY = 4;
 const SYNC_STEP_2 = 1;
 const SYNC_UPDATE = 2;
 
+export interface MessageGuardOptions {
+  /** Largest encoded state a document may reach (bytes); `MAX_DOCUMENT_BYTES`. */
+  maxDocumentBytes: number;
+  /** Largest awareness state of one client (bytes). */
+  maxAwarenessStateBytes?: number;
+  logger: Logger;
+}
+
 /**
  * Checks every inbound message before Hocuspocus handles it.
  *
- * - Document updates must decode as Yjs updates. Yjs itself logs and ignores a malformed
- *   update, and the sender would still be told it was saved: here it closes that connection.
+ * - Document updates are checked by {@link validateUpdate} before they are applied, stored or
+ *   broadcast: what does not decode, or writes what the shared editor never writes, closes that
+ *   document connection with a named reason ({@link UpdateRefusal}); nothing of it is kept, and the
+ *   other people's work goes on. Read-only connections only need their bytes to decode: Hocuspocus
+ *   refuses their updates anyway.
+ * - A document may not grow past `maxDocumentBytes`. Its size is tracked as an upper bound (the
+ *   last measured encoding plus every accepted update's length) and measured again, by encoding
+ *   it, only when that bound would pass the limit.
  * - Awareness (carets, names, presence) is relayed to everybody in the document, so a connection
  *   may only speak for one Yjs client (the first it announces) with a small state.
  */
@@ -36,12 +52,20 @@ export class MessageGuardExtension implements Extension<CollabContext> {
   priority = 950;
 
   private readonly clientIds = new WeakMap<Connection<CollabContext>, number>();
+  /** Upper bound of each loaded document's encoded size, in bytes. */
+  private readonly sizes = new WeakMap<Y.Doc, number>();
+  private readonly maxAwarenessStateBytes: number;
 
-  constructor(private readonly maxAwarenessStateBytes = 4 * 1024) {}
+  constructor(private readonly options: MessageGuardOptions) {
+    this.maxAwarenessStateBytes = options.maxAwarenessStateBytes ?? 4 * 1024;
+  }
 
   async beforeHandleMessage({
     update: message,
     connection,
+    document,
+    documentName,
+    context,
   }: beforeHandleMessagePayload<CollabContext>): Promise<void> {
     let decoder: decoding.Decoder;
     let type: number;
@@ -52,18 +76,52 @@ export class MessageGuardExtension implements Extension<CollabContext> {
     } catch {
       throw new MessageRefused('malformed-message');
     }
-    if (type === MESSAGE_SYNC || type === MESSAGE_SYNC_REPLY) this.checkSync(decoder);
-    else if (type === MESSAGE_AWARENESS) this.checkAwareness(decoder, connection);
+    if (type === MESSAGE_SYNC || type === MESSAGE_SYNC_REPLY) {
+      const update = this.updateOf(decoder);
+      if (update && !connection.readOnly) this.checkUpdate(document, update, documentName, context);
+    } else if (type === MESSAGE_AWARENESS) this.checkAwareness(decoder, connection);
   }
 
-  private checkSync(decoder: decoding.Decoder): void {
+  /** The update a sync message carries (step 2 or update), or null for a step 1. */
+  private updateOf(decoder: decoding.Decoder): Uint8Array | null {
+    let update: Uint8Array;
     try {
       const step = decoding.readVarUint(decoder);
-      if (step !== SYNC_STEP_2 && step !== SYNC_UPDATE) return;
-      Y.decodeUpdate(decoding.readVarUint8Array(decoder));
+      if (step !== SYNC_STEP_2 && step !== SYNC_UPDATE) return null;
+      update = decoding.readVarUint8Array(decoder);
+      Y.decodeUpdate(update);
     } catch {
-      throw new MessageRefused('malformed-update');
+      throw new MessageRefused(UpdateRefusal.Malformed);
     }
+    return update;
+  }
+
+  private checkUpdate(
+    document: Y.Doc,
+    update: Uint8Array,
+    documentName: string,
+    context: CollabContext,
+  ): void {
+    const verdict = validateUpdate(document, update);
+    if (!verdict.ok) {
+      this.options.logger.warn(
+        { documentName, userId: context.userId, refusal: verdict.refusal, detail: verdict.detail },
+        'update refused',
+      );
+      throw new MessageRefused(verdict.refusal, CloseCode.UpdateRefused);
+    }
+    const max = this.options.maxDocumentBytes;
+    let size = this.sizes.get(document) ?? Y.encodeStateAsUpdate(document).byteLength;
+    if (size + update.byteLength > max) size = Y.encodeStateAsUpdate(document).byteLength;
+    if (size + update.byteLength > max) {
+      this.sizes.set(document, size);
+      this.options.logger.warn(
+        { documentName, userId: context.userId, size, update: update.byteLength, max },
+        'update refused: document too large',
+      );
+      throw new MessageRefused(UpdateRefusal.DocumentTooLarge, CloseCode.TooLarge);
+    }
+    this.sizes.set(document, size + update.byteLength);
   }
 
   private checkAwareness(decoder: decoding.Decoder, connection: Connection<CollabContext>): void {

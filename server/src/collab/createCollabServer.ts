@@ -45,7 +45,10 @@ export function createCollabServer({ services, config, logger }: CollabServerOpt
     maxPendingDocuments: 16,
     extensions: [
       new AuthenticationExtension(services, config),
-      new MessageGuardExtension(),
+      new MessageGuardExtension({
+        maxDocumentBytes: config.maxDocumentBytes,
+        logger: logger.child({ component: 'message-guard' }),
+      }),
       new PersistenceExtension({
         store: services.collabStore,
         logger: logger.child({ component: 'persistence' }),

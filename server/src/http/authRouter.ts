@@ -18,6 +18,7 @@ export function authRouter(services: Services, config: Config, demo: () => boole
       setupNeeded: auth.setupNeeded(),
       demo: demo(),
       demoAccounts: demo() ? [...demoAccounts] : [],
+      collabLimits: { messageBytes: config.maxMessageBytes, documentBytes: config.maxDocumentBytes },
     };
     res.json(body);
   });

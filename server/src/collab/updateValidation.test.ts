@@ -1,0 +1,272 @@
+import { describe, expect, it } from 'vitest';
+import { templateContent, writeJSONToYdoc } from '@essaim/editor';
+import { templates } from '@essaim/domain';
+import { FRAGMENT, META_MAP, UpdateRefusal } from '@essaim/protocol';
+import * as Y from 'yjs';
+import { MAX_NESTING_DEPTH, validateUpdate } from './updateValidation.js';
+
+/** A server document holding a fiche's template, and a writer's replica of it. */
+function setup(): { server: Y.Doc; writer: Y.Doc } {
+  const server = new Y.Doc();
+  let n = 0;
+  writeJSONToYdoc(
+    server,
+    templateContent(templates.fiche, () => `s-${++n}`),
+  );
+  server.getMap(META_MAP).set('title', 'Conférences familiales');
+  const writer = new Y.Doc();
+  Y.applyUpdate(writer, Y.encodeStateAsUpdate(server));
+  return { server, writer };
+}
+
+/** The update a change made on `doc` produces. */
+function updateOf(doc: Y.Doc, change: (doc: Y.Doc) => void): Uint8Array {
+  const updates: Uint8Array[] = [];
+  const collect = (u: Uint8Array) => updates.push(u);
+  doc.on('update', collect);
+  doc.transact(() => change(doc));
+  doc.off('update', collect);
+  return Y.mergeUpdates(updates);
+}
+
+/** The first empty paragraph of the first section, where a rapporteur starts writing. */
+function firstParagraph(doc: Y.Doc): Y.XmlElement {
+  const section = doc.getXmlFragment(FRAGMENT).get(0) as Y.XmlElement;
+  return section
+    .toArray()
+    .find((c) => c instanceof Y.XmlElement && c.nodeName === 'paragraph') as Y.XmlElement;
+}
+
+function expectRefused(server: Y.Doc, update: Uint8Array, refusal: string): void {
+  const verdict = validateUpdate(server, update);
+  expect(verdict.ok).toBe(false);
+  if (!verdict.ok) expect(verdict.refusal).toBe(refusal);
+}
+
+describe('validateUpdate', () => {
+  it('accepts what the editor writes: text, marks, links, new paragraphs, tables, images, metadata', () => {
+    const { server, writer } = setup();
+    const updates = [
+      updateOf(writer, (d) => {
+        const text = new Y.XmlText();
+        firstParagraph(d).insert(0, [text]);
+        text.insert(0, 'La famille ');
+        text.insert(11, 'élargie', { bold: {} });
+        text.insert(18, ' décide', { link: { href: 'https://www.hcts.fr', target: '_blank', rel: null } });
+      }),
+      updateOf(writer, (d) => {
+        const section = d.getXmlFragment(FRAGMENT).get(0) as Y.XmlElement;
+        const table = new Y.XmlElement('table');
+        const row = new Y.XmlElement('tableRow');
+        const cell = new Y.XmlElement('tableCell');
+        cell.setAttribute('colspan', 2 as unknown as string);
+        cell.insert(0, [new Y.XmlElement('paragraph')]);
+        row.insert(0, [cell]);
+        table.insert(0, [row]);
+        const image = new Y.XmlElement('image');
+        image.setAttribute('src', `/api/files/${'a'.repeat(64)}`);
+        image.setAttribute('alt', 'Schéma');
+        section.insert(2, [table, image]);
+      }),
+      updateOf(writer, (d) => {
+        d.getMap(META_MAP).set('themes', ['aller-vers']);
+        d.getMap(META_MAP).set('anneeDemarrage', 2021);
+      }),
+    ];
+    for (const update of updates) {
+      expect(validateUpdate(server, update)).toEqual({ ok: true });
+      Y.applyUpdate(server, update);
+    }
+  });
+
+  it('accepts a long run of typed characters, each chained to the previous one', () => {
+    const { server, writer } = setup();
+    const text = new Y.XmlText();
+    Y.applyUpdate(
+      server,
+      updateOf(writer, () => firstParagraph(writer).insert(0, [text])),
+    );
+    const updates: Uint8Array[] = [];
+    writer.on('update', (u: Uint8Array) => updates.push(u));
+    for (let i = 0; i < 5_000; i++) text.insert(i, 'x');
+    expect(validateUpdate(server, Y.mergeUpdates(updates))).toEqual({ ok: true });
+  });
+
+  it('refuses a zero-length struct, which would make every later encoding unloadable', () => {
+    const { server } = setup();
+    expectRefused(server, Uint8Array.from(Buffer.from('0101922100000000', 'hex')), UpdateRefusal.Malformed);
+    // The same struct at the writer's own next clock.
+    const client = server.clientID;
+    const clock = Y.getState(server.store, client);
+    const own = new Uint8Array([1, 1, ...varUint(client), ...varUint(clock), 0, 0, 0]);
+    expectRefused(server, own, UpdateRefusal.Malformed);
+  });
+
+  it('refuses bytes that are not an update', () => {
+    const { server } = setup();
+    expectRefused(server, new Uint8Array([0xff, 0xff, 0xff]), UpdateRefusal.Malformed);
+  });
+
+  it('refuses other root types than the text fragment and the metadata map', () => {
+    const { server, writer } = setup();
+    expectRefused(
+      server,
+      updateOf(writer, (d) => d.getMap('x').set('a', 1)),
+      UpdateRefusal.Invalid,
+    );
+    expectRefused(
+      server,
+      updateOf(writer, (d) => d.getText('y').insert(0, 'z')),
+      UpdateRefusal.Invalid,
+    );
+  });
+
+  it('refuses unknown metadata fields and huge metadata values', () => {
+    const { server, writer } = setup();
+    expectRefused(
+      server,
+      updateOf(writer, (d) => d.getMap(META_MAP).set('bonus', 'x')),
+      UpdateRefusal.Invalid,
+    );
+    const huge = 'x'.repeat(1024 * 1024);
+    expectRefused(
+      server,
+      updateOf(writer, (d) => d.getMap(META_MAP).set('title', huge)),
+      UpdateRefusal.Invalid,
+    );
+    expectRefused(
+      server,
+      updateOf(writer, (d) => d.getMap(META_MAP).set('title', new Y.Map())),
+      UpdateRefusal.Invalid,
+    );
+  });
+
+  it('refuses unknown nodes, unknown attributes and values out of bounds', () => {
+    const { server, writer } = setup();
+    const inSection = (element: Y.XmlElement) =>
+      updateOf(writer, (d) => (d.getXmlFragment(FRAGMENT).get(0) as Y.XmlElement).insert(1, [element]));
+    expectRefused(server, inSection(new Y.XmlElement('script')), UpdateRefusal.Invalid);
+    const odd = new Y.XmlElement('paragraph');
+    odd.setAttribute('onclick', 'alert(1)');
+    expectRefused(server, inSection(odd), UpdateRefusal.Invalid);
+    const wide = new Y.XmlElement('tableCell');
+    wide.setAttribute('colspan', 100_000_000 as unknown as string);
+    const table = new Y.XmlElement('table');
+    const row = new Y.XmlElement('tableRow');
+    row.insert(0, [wide]);
+    table.insert(0, [row]);
+    expectRefused(server, inSection(table), UpdateRefusal.Invalid);
+    const tracker = new Y.XmlElement('image');
+    tracker.setAttribute('src', 'https://tracker.example/pixel.png');
+    expectRefused(server, inSection(tracker), UpdateRefusal.Invalid);
+  });
+
+  it('refuses links to javascript: and unknown marks', () => {
+    const { server, writer } = setup();
+    const text = new Y.XmlText();
+    Y.applyUpdate(
+      server,
+      updateOf(writer, () => firstParagraph(writer).insert(0, [text])),
+    );
+    expectRefused(
+      server,
+      updateOf(writer, () => text.insert(0, 'clic', { link: { href: 'javascript:alert(1)' } })),
+      UpdateRefusal.Invalid,
+    );
+    expectRefused(
+      server,
+      updateOf(writer, () => text.insert(0, 'x', { blink: {} })),
+      UpdateRefusal.Invalid,
+    );
+    expectRefused(
+      server,
+      updateOf(writer, () => text.insertEmbed(0, { image: 'x' })),
+      UpdateRefusal.Invalid,
+    );
+  });
+
+  it('refuses nodes where the schema never puts them: a section in a paragraph, text at the top level', () => {
+    const { server, writer } = setup();
+    expectRefused(
+      server,
+      updateOf(writer, () => firstParagraph(writer).insert(0, [new Y.XmlElement('section')])),
+      UpdateRefusal.Invalid,
+    );
+    expectRefused(
+      server,
+      updateOf(writer, (d) => d.getXmlFragment(FRAGMENT).insert(0, [new Y.XmlText('libre')])),
+      UpdateRefusal.Invalid,
+    );
+  });
+
+  it(`refuses nesting deeper than ${MAX_NESTING_DEPTH} levels, in one update or built over several`, () => {
+    const { server, writer } = setup();
+    // 2,000 blockquotes in one update (42 kB), each inserted into the live previous one.
+    const deep = updateOf(writer, (d) => {
+      let current = d.getXmlFragment(FRAGMENT).get(0) as Y.XmlElement;
+      for (let i = 0; i < 2_000; i++) {
+        const inner = new Y.XmlElement('blockquote');
+        current.insert(current === d.getXmlFragment(FRAGMENT).get(0) ? 1 : 0, [inner]);
+        current = inner;
+      }
+    });
+    expectRefused(server, deep, UpdateRefusal.Invalid);
+
+    const { server: s2, writer: w2 } = setup();
+    let parent = w2.getXmlFragment(FRAGMENT).get(0) as Y.XmlElement;
+    let refused = false;
+    for (let i = 0; i < MAX_NESTING_DEPTH + 2 && !refused; i++) {
+      const inner = new Y.XmlElement('blockquote');
+      const into = parent;
+      const update = updateOf(w2, () => into.insert(into.length === 0 ? 0 : 1, [inner]));
+      const verdict = validateUpdate(s2, update);
+      if (verdict.ok) Y.applyUpdate(s2, update);
+      else refused = true;
+      parent = inner;
+    }
+    expect(refused).toBe(true);
+  });
+
+  it('refuses an update whose earlier part the server never received', () => {
+    const { server, writer } = setup();
+    const text = new Y.XmlText();
+    updateOf(writer, () => firstParagraph(writer).insert(0, [text]));
+    expectRefused(
+      server,
+      updateOf(writer, () => text.insert(0, 'suite')),
+      UpdateRefusal.Invalid,
+    );
+  });
+
+  it('ignores structs the document already has, and deletions of anything it has', () => {
+    const { server, writer } = setup();
+    expect(validateUpdate(server, Y.encodeStateAsUpdate(writer))).toEqual({ ok: true });
+    const deletion = updateOf(writer, (d) => d.getXmlFragment(FRAGMENT).delete(1, 1));
+    expect(validateUpdate(server, deletion)).toEqual({ ok: true });
+  });
+
+  it('never changes the document it checks', () => {
+    const { server, writer } = setup();
+    const before = Y.encodeStateAsUpdate(server);
+    validateUpdate(
+      server,
+      updateOf(writer, (d) => d.getMap('x').set('a', 1)),
+    );
+    validateUpdate(
+      server,
+      updateOf(writer, (d) => d.getMap(META_MAP).set('title', 'Autre')),
+    );
+    expect(Y.encodeStateAsUpdate(server)).toEqual(before);
+  });
+});
+
+function varUint(n: number): number[] {
+  const bytes: number[] = [];
+  let rest = n;
+  while (rest > 0x7f) {
+    bytes.push((rest & 0x7f) | 0x80);
+    rest = Math.floor(rest / 128);
+  }
+  bytes.push(rest);
+  return bytes;
+}

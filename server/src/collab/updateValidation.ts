@@ -1,0 +1,440 @@
+import { schema } from '@essaim/editor';
+import { FRAGMENT, META_MAP, metadataKeys, UpdateRefusal } from '@essaim/protocol';
+import * as Y from 'yjs';
+
+/**
+ * Checking what a Yjs update writes before it is applied, stored or broadcast.
+ *
+ * Access control says who may write; this says what may be written. A writer's client can send any
+ * bytes, and some that decode are poison: a zero-length struct makes every later encoding of the
+ * document unloadable, other root types and huge values bloat what every reader downloads, nesting
+ * without bound overflows the stack of whoever reads the document, an unknown node, attribute or
+ * mark is deleted by every editor that renders it (y-prosemirror drops what the schema rejects, and
+ * that deletion is itself a change sent to everybody). The rules below accept exactly what the
+ * shared editor (packages/editor) writes, within bounds.
+ *
+ * Cost: proportional to the update (one pass over its structs, a binary search in the document's
+ * struct store per reference), never to the document; a keystroke is a few microseconds
+ * (bench/updateChecks.ts).
+ */
+
+/** Deepest element nesting a document may reach (fragment = 0, a section = 1, its blocks = 2...). */
+export const MAX_NESTING_DEPTH = 32;
+
+/** Largest JSON text of one `meta` entry or one attribute value, in UTF-16 code units. */
+const MAX_VALUE_CHARS = 8 * 1024;
+
+export type UpdateVerdict = { ok: true } | { ok: false; refusal: UpdateRefusal; detail: string };
+
+const refuse = (refusal: UpdateRefusal, detail: string): UpdateVerdict => ({ ok: false, refusal, detail });
+const OK: UpdateVerdict = { ok: true };
+
+class Refused extends Error {
+  constructor(
+    readonly refusal: UpdateRefusal,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+const invalid = (detail: string): never => {
+  throw new Refused(UpdateRefusal.Invalid, detail);
+};
+const malformed = (detail: string): never => {
+  throw new Refused(UpdateRefusal.Malformed, detail);
+};
+
+// ---------------------------------------------------------------------------------------------
+// What the schema allows, computed once from packages/editor's schema.
+
+/** Node names that may appear, anywhere, in the content of each node (its content expression's types). */
+function childTypesOf(typeName: string): Set<string> {
+  const type = schema.nodes[typeName];
+  const names = new Set<string>();
+  if (!type) return names;
+  const seen = new Set<unknown>();
+  const stack = [type.contentMatch];
+  while (stack.length > 0) {
+    const match = stack.pop();
+    if (!match || seen.has(match)) continue;
+    seen.add(match);
+    for (let i = 0; i < match.edgeCount; i++) {
+      const edge = match.edge(i);
+      names.add(edge.type.name);
+      stack.push(edge.next);
+    }
+  }
+  return names;
+}
+
+const allowedChildren = new Map<string, Set<string>>(
+  Object.keys(schema.nodes).map((name) => [name, childTypesOf(name)]),
+);
+const topLevelChildren = childTypesOf(schema.topNodeType.name);
+
+type ValueRule = (value: unknown) => boolean;
+const isString =
+  (max: number): ValueRule =>
+  (v) =>
+    typeof v === 'string' && v.length <= max;
+const orNull =
+  (rule: ValueRule): ValueRule =>
+  (v) =>
+    v === null || rule(v);
+const isInt =
+  (min: number, max: number): ValueRule =>
+  (v) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+const oneOf =
+  (...values: unknown[]): ValueRule =>
+  (v) =>
+    values.includes(v);
+/** Links: web, mail and phone addresses, or paths of this site. Never `javascript:` or `data:`. */
+const isHref: ValueRule = (v) =>
+  typeof v === 'string' && v.length <= 2048 && /^(https?:|mailto:|tel:|\/|#)/i.test(v.trim());
+/** Images are uploads of this site, by content hash (server/src/services/fileService.ts). */
+const isImageSource: ValueRule = (v) => typeof v === 'string' && /^\/api\/files\/[0-9a-f]{64}$/.test(v);
+const isId = isString(128);
+
+/** Cells span at most this many columns or rows: a table wider than that is not a fiche's. */
+const MAX_SPAN = 100;
+const cellAttributes: Record<string, ValueRule> = {
+  colspan: isInt(1, MAX_SPAN),
+  rowspan: isInt(1, MAX_SPAN),
+  colwidth: (v) =>
+    v === null ||
+    (Array.isArray(v) && v.length <= MAX_SPAN && v.every((w) => w === null || isInt(0, 10_000)(w))),
+  align: oneOf(null, 'left', 'center', 'right'),
+};
+
+/**
+ * Attributes each node may carry, with the values editors write. y-prosemirror stores a node's
+ * non-null attributes as the element's attributes; a name missing here is refused.
+ */
+const nodeAttributes: Record<string, Record<string, ValueRule>> = {
+  section: { id: isId, key: orNull(isId) },
+  heading: { level: isInt(1, 6) },
+  codeBlock: { language: orNull(isString(64)) },
+  orderedList: { start: isInt(-1_000_000, 1_000_000), type: orNull(isString(8)) },
+  footnote: { text: isString(5_000) },
+  docRef: { documentId: orNull(isId), title: isString(500) },
+  image: {
+    src: isImageSource,
+    alt: orNull(isString(1_000)),
+    title: orNull(isString(500)),
+    width: orNull(isInt(1, 10_000)),
+    height: orNull(isInt(1, 10_000)),
+  },
+  tableCell: cellAttributes,
+  tableHeader: cellAttributes,
+};
+
+/** Attributes of each mark (stored as Yjs format attributes on text). */
+const markAttributes: Record<string, Record<string, ValueRule>> = {
+  link: {
+    href: isHref,
+    target: orNull(isString(32)),
+    rel: orNull(isString(200)),
+    class: orNull(isString(200)),
+    title: orNull(isString(500)),
+  },
+};
+
+for (const name of Object.keys(schema.nodes)) {
+  const declared = Object.keys(schema.nodes[name]?.spec.attrs ?? {});
+  const ruled = Object.keys(nodeAttributes[name] ?? {});
+  const unruled = declared.filter((a) => !ruled.includes(a));
+  // A schema change must come with its rule here, or every editor writing the new attribute
+  // would be refused: fail at start, in tests, not in front of a user.
+  if (unruled.length > 0) throw new Error(`updateValidation: no rule for ${name}.${unruled.join(', ')}`);
+}
+
+const metaKeys = new Set<string>(metadataKeys);
+
+const jsonWithin = (value: unknown, max: number): boolean => {
+  try {
+    const text = JSON.stringify(value);
+    return text !== undefined && text.length <= max;
+  } catch {
+    return false;
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Where each struct of an update goes.
+
+/** What a struct is inserted into. `gc`: a parent already garbage-collected; Yjs discards it. */
+type Parent =
+  | { kind: 'fragment'; depth: 0 }
+  | { kind: 'meta' }
+  | { kind: 'element'; nodeName: string; depth: number }
+  | { kind: 'text'; depth: number }
+  | { kind: 'gc' };
+
+/** A struct's parent and, for map entries and attributes, its key. */
+interface Placement {
+  parent: Parent;
+  parentSub: string | null;
+}
+
+type Struct = Y.Item | Y.GC | Y.Skip;
+type Decoded = { structs: Struct[]; ds: ReturnType<typeof Y.decodeUpdate>['ds'] };
+
+/** The placement of an existing shared type, read from the live document. */
+function placementOfType(doc: Y.Doc, type: unknown, cache: WeakMap<object, Parent>): Parent {
+  if (typeof type !== 'object' || type === null) return { kind: 'gc' };
+  const cached = cache.get(type);
+  if (cached) return cached;
+  let parent: Parent;
+  if (type === doc.share.get(FRAGMENT)) parent = { kind: 'fragment', depth: 0 };
+  else if (type === doc.share.get(META_MAP)) parent = { kind: 'meta' };
+  else if (type instanceof Y.XmlText || type instanceof Y.XmlElement) {
+    const item = type._item;
+    const above = item ? placementOfType(doc, item.parent, cache) : ({ kind: 'gc' } as Parent);
+    const depth = 'depth' in above ? above.depth + 1 : 1;
+    parent =
+      type instanceof Y.XmlText
+        ? { kind: 'text', depth }
+        : { kind: 'element', nodeName: type.nodeName, depth };
+  } else parent = { kind: 'gc' };
+  cache.set(type, parent);
+  return parent;
+}
+
+/** Finds the struct of `structs` (sorted by clock) that holds `clock`, or undefined. */
+function findStruct(structs: readonly Struct[], clock: number): Struct | undefined {
+  let low = 0;
+  let high = structs.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const s = structs[mid] as Struct;
+    if (clock < s.id.clock) high = mid - 1;
+    else if (clock >= s.id.clock + s.length) low = mid + 1;
+    else return s;
+  }
+  return undefined;
+}
+
+/** The shared type an item holds, as a parent for other structs. */
+function typeAsParent(content: Y.Item['content'], above: Parent): Parent {
+  if (content instanceof Y.ContentDeleted) return { kind: 'gc' };
+  if (!(content instanceof Y.ContentType)) return invalid('parent that is not a shared type');
+  const depth = 'depth' in above ? above.depth + 1 : 1;
+  if (content.type instanceof Y.XmlText) return { kind: 'text', depth };
+  if (content.type instanceof Y.XmlElement)
+    return { kind: 'element', nodeName: content.type.nodeName, depth };
+  return invalid('shared type that documents do not hold');
+}
+
+/** Resolves where each item of an update is inserted, against the update itself and the document. */
+class Placements {
+  private readonly resolved = new Map<Y.Item, Placement>();
+  private readonly typeCache = new WeakMap<object, Parent>();
+
+  constructor(
+    private readonly doc: Y.Doc,
+    private readonly byClient: Map<number, Struct[]>,
+  ) {}
+
+  /** The struct holding `id`: in this update, else in the document, else `missing`. */
+  private lookup(id: Y.ID): { struct: Struct; fromUpdate: boolean } | 'missing' {
+    const own = this.byClient.get(id.client);
+    const inUpdate = own ? findStruct(own, id.clock) : undefined;
+    if (inUpdate) return { struct: inUpdate, fromUpdate: true };
+    if (id.clock < Y.getState(this.doc.store, id.client)) {
+      return { struct: Y.getItem(this.doc.store, id) as Struct, fromUpdate: false };
+    }
+    return 'missing';
+  }
+
+  /** The type held by the struct with `id` (a parent given by id). */
+  private parentFromId(id: Y.ID, pending: Y.Item[]): Parent | Y.Item {
+    const found = this.lookup(id);
+    if (found === 'missing') return invalid('parent the server does not have');
+    const { struct, fromUpdate } = found;
+    if (!(struct instanceof Y.Item)) return { kind: 'gc' };
+    if (!fromUpdate) {
+      if (struct.content instanceof Y.ContentType)
+        return placementOfType(this.doc, struct.content.type, this.typeCache);
+      if (struct.content instanceof Y.ContentDeleted) return { kind: 'gc' };
+      return invalid('parent that is not a shared type');
+    }
+    const known = this.resolved.get(struct);
+    if (known) return typeAsParent(struct.content, known.parent);
+    if (pending.includes(struct)) return invalid('items that contain each other');
+    return struct;
+  }
+
+  /** The placement of a neighbour (origin or right origin), which the item shares. */
+  private placementFromNeighbour(id: Y.ID, pending: Y.Item[]): Placement | Y.Item {
+    const found = this.lookup(id);
+    if (found === 'missing') return invalid('neighbour the server does not have');
+    const { struct, fromUpdate } = found;
+    if (!(struct instanceof Y.Item)) return { parent: { kind: 'gc' }, parentSub: null };
+    if (!fromUpdate) {
+      const parent =
+        struct.parent === null
+          ? ({ kind: 'gc' } as Parent)
+          : placementOfType(this.doc, struct.parent, this.typeCache);
+      return { parent, parentSub: struct.parentSub };
+    }
+    const known = this.resolved.get(struct);
+    if (known) return known;
+    if (pending.includes(struct)) return invalid('items that follow each other in a loop');
+    return struct;
+  }
+
+  /** Where `item` goes. Iterative: a long run of typed characters chains thousands of origins. */
+  of(item: Y.Item): Placement {
+    const known = this.resolved.get(item);
+    if (known) return known;
+    const pending: Y.Item[] = [item];
+    while (pending.length > 0) {
+      const current = pending[pending.length - 1] as Y.Item;
+      let result: Placement | Y.Item;
+      if (typeof current.parent === 'string') {
+        const parent: Parent =
+          current.parent === FRAGMENT
+            ? { kind: 'fragment', depth: 0 }
+            : current.parent === META_MAP
+              ? { kind: 'meta' }
+              : invalid(`root type « ${current.parent} »`);
+        result = { parent, parentSub: current.parentSub };
+      } else if (current.parent !== null) {
+        const parent = this.parentFromId(current.parent as unknown as Y.ID, pending);
+        result = parent instanceof Y.Item ? parent : { parent, parentSub: current.parentSub };
+      } else {
+        const neighbour = current.origin ?? current.rightOrigin;
+        if (!neighbour) return malformed('item without parent nor neighbour');
+        result = this.placementFromNeighbour(neighbour, pending);
+      }
+      if (result instanceof Y.Item) {
+        pending.push(result);
+        continue;
+      }
+      this.resolved.set(current, result);
+      pending.pop();
+    }
+    return this.resolved.get(item) as Placement;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rules.
+
+function checkContent(item: Y.Item, { parent, parentSub }: Placement): void {
+  const content = item.content;
+  if (parent.kind === 'gc' || content instanceof Y.ContentDeleted) return;
+  if (parent.kind === 'meta') {
+    if (parentSub === null || !metaKeys.has(parentSub)) return invalid(`métadonnée « ${parentSub} »`);
+    if (!(content instanceof Y.ContentAny) || content.arr.length !== 1)
+      return invalid('metadata value of another kind than JSON');
+    if (!jsonWithin(content.arr[0], MAX_VALUE_CHARS)) return invalid('metadata value too large');
+    return;
+  }
+  if (parent.kind === 'text') {
+    if (parentSub !== null) return invalid('attribute on text');
+    if (content instanceof Y.ContentString) return;
+    if (content instanceof Y.ContentFormat) return checkFormat(content);
+    return invalid('text content that editors never write');
+  }
+  const nodeName = parent.kind === 'element' ? parent.nodeName : schema.topNodeType.name;
+  if (parentSub !== null) {
+    if (parent.kind === 'fragment') return invalid('attribute on the document');
+    const rule = nodeAttributes[nodeName]?.[parentSub];
+    if (!rule) return invalid(`attribute « ${parentSub} » on « ${nodeName} »`);
+    if (!(content instanceof Y.ContentAny) || content.arr.length !== 1)
+      return invalid('attribute value of another kind than JSON');
+    if (!jsonWithin(content.arr[0], MAX_VALUE_CHARS) || !rule(content.arr[0]))
+      return invalid(`value of « ${nodeName}.${parentSub} »`);
+    return;
+  }
+  if (!(content instanceof Y.ContentType)) return invalid(`content of « ${nodeName} »`);
+  const depth = parent.depth + 1;
+  if (depth > MAX_NESTING_DEPTH) return invalid(`nesting deeper than ${MAX_NESTING_DEPTH}`);
+  const allowed = parent.kind === 'fragment' ? topLevelChildren : allowedChildren.get(nodeName);
+  if (content.type instanceof Y.XmlText) {
+    if (!allowed?.has('text')) return invalid(`text directly in « ${nodeName} »`);
+    return;
+  }
+  if (!(content.type instanceof Y.XmlElement)) return invalid('shared type that documents do not hold');
+  const child = content.type.nodeName;
+  if (!schema.nodes[child] || child === 'text') return invalid(`node « ${child} »`);
+  if (!allowed?.has(child)) return invalid(`« ${child} » inside « ${nodeName} »`);
+}
+
+function checkFormat(format: Y.ContentFormat): void {
+  // y-prosemirror names a format after its mark, with `--<hash>` for marks that may overlap.
+  const markName = format.key.split('--')[0] ?? '';
+  if (!schema.marks[markName]) return invalid(`mark « ${format.key} »`);
+  const value: unknown = format.value;
+  if (value === null) return;
+  if (typeof value !== 'object' || Array.isArray(value)) return invalid(`value of mark « ${markName} »`);
+  const rules = markAttributes[markName] ?? {};
+  for (const [name, attr] of Object.entries(value as Record<string, unknown>)) {
+    const rule = rules[name];
+    if (!rule || !rule(attr) || !jsonWithin(attr, MAX_VALUE_CHARS))
+      return invalid(`attribute « ${name} » of mark « ${markName} »`);
+  }
+}
+
+/**
+ * Decides whether `update` (Yjs update encoding v1) may be applied to `doc`. Pure: reads the
+ * document, changes nothing.
+ *
+ * Refused as `malformed-update`: bytes that do not decode, a struct or deletion of length zero,
+ * a struct with neither parent nor neighbour. Refused as `invalid-update`: a struct the server
+ * cannot place (a gap in a client's clock, a parent or neighbour it does not have: Yjs would hold
+ * it back as pending and carry it into every later encoding), a `Skip`, another root type than
+ * `default` and `meta`, a shared type, node, attribute, mark or value that the shared editor never
+ * writes, or nesting deeper than {@link MAX_NESTING_DEPTH}. Structs the document already has are
+ * not checked again (Yjs ignores them).
+ */
+export function validateUpdate(doc: Y.Doc, update: Uint8Array): UpdateVerdict {
+  let decoded: Decoded;
+  try {
+    decoded = Y.decodeUpdate(update) as Decoded;
+  } catch {
+    return refuse(UpdateRefusal.Malformed, 'not a Yjs update');
+  }
+  try {
+    const byClient = new Map<number, Struct[]>();
+    for (const struct of decoded.structs) {
+      if (!(struct.length >= 1)) return refuse(UpdateRefusal.Malformed, 'struct of length zero');
+      if (struct instanceof Y.Skip) return refuse(UpdateRefusal.Invalid, 'gap in an update');
+      const list = byClient.get(struct.id.client);
+      if (list) {
+        const last = list[list.length - 1] as Struct;
+        if (struct.id.clock !== last.id.clock + last.length)
+          return refuse(UpdateRefusal.Malformed, 'structs out of order');
+        list.push(struct);
+      } else {
+        if (struct.id.clock > Y.getState(doc.store, struct.id.client))
+          return refuse(UpdateRefusal.Invalid, 'gap in a client’s clock');
+        byClient.set(struct.id.client, [struct]);
+      }
+    }
+    const placements = new Placements(doc, byClient);
+    for (const [client, structs] of byClient) {
+      const known = Y.getState(doc.store, client);
+      for (const struct of structs) {
+        if (struct.id.clock + struct.length <= known || !(struct instanceof Y.Item)) continue;
+        checkContent(struct, placements.of(struct));
+      }
+    }
+    for (const [client, ranges] of decoded.ds.clients) {
+      const own = byClient.get(client);
+      const last = own?.[own.length - 1];
+      const end = Math.max(Y.getState(doc.store, client), last ? last.id.clock + last.length : 0);
+      for (const { clock, len } of ranges) {
+        if (!(len >= 1)) return refuse(UpdateRefusal.Malformed, 'deletion of length zero');
+        if (clock + len > end)
+          return refuse(UpdateRefusal.Invalid, 'deletion of content the server does not have');
+      }
+    }
+    return OK;
+  } catch (error) {
+    if (error instanceof Refused) return refuse(error.refusal, error.detail);
+    return refuse(UpdateRefusal.Malformed, error instanceof Error ? error.message : 'unreadable update');
+  }
+}
