@@ -5,6 +5,7 @@ import { createEspaceInput, setupInput } from '@essaim/protocol';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { checkDocuments } from './services/documentCheck.js';
 import { buildServices } from './services/index.js';
 import { openDatabase } from './storage/db.js';
 
@@ -17,6 +18,8 @@ const USAGE = `Utilisation : npm run cli -- <commande> [options]
   user:create  --email ADRESSE --name NOM --password MOT_DE_PASSE [--admin]
   espace:create --name NOM                      (affiche l'identifiant du nouvel espace en dernière ligne)
   member:add   --espace ID --email ADRESSE --role animateur|rapporteur|membre
+  document:check [--repair]                     vérifie que chaque document stocké se charge ;
+                                                avec --repair, reconstruit ceux qui sont endommagés
 
 Le dossier de données est celui de DATA_DIR (par défaut ./data).`;
 
@@ -57,6 +60,7 @@ async function run(argv: string[]): Promise<void> {
         admin: { type: 'boolean' },
         espace: { type: 'string' },
         role: { type: 'string' },
+        repair: { type: 'boolean' },
       },
       strict: true,
     }).values;
@@ -96,6 +100,26 @@ async function run(argv: string[]): Promise<void> {
           throw new UsageError('--role doit être animateur, rapporteur ou membre.');
         services.espaces.setRole(null, input.espace, user.id, input.role);
         print(`${user.name} est désormais ${input.role} de l’espace ${input.espace}.`);
+        return;
+      }
+      case 'document:check': {
+        const repair = values.repair === true;
+        const results = checkDocuments(services.collabStore, { repair, audit: services.audit });
+        const labels = {
+          ok: 'intact',
+          damaged: 'ENDOMMAGÉ',
+          repaired: 'réparé',
+          unreadable: 'ILLISIBLE',
+        } as const;
+        for (const r of results.filter((r) => r.status !== 'ok'))
+          print(`${labels[r.status]} ${r.documentId} : ${r.detail}`);
+        const count = (status: keyof typeof labels) => results.filter((r) => r.status === status).length;
+        print(
+          `${results.length} document(s) vérifié(s) : ${count('ok')} intact(s), ${count('damaged')} endommagé(s), ` +
+            `${count('repaired')} réparé(s), ${count('unreadable')} illisible(s).`,
+        );
+        if (count('damaged') > 0) print('Relancez avec --repair pour reconstruire les documents endommagés.');
+        if (count('damaged') + count('unreadable') > 0) process.exitCode = 1;
         return;
       }
       default:

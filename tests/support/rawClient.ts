@@ -10,7 +10,7 @@ export interface ReceivedFrame {
   type: number;
   /** For Auth frames: 1 = permission denied, 2 = authenticated. */
   authType?: number;
-  /** For Auth frames: the scope or the denial reason. */
+  /** For Auth frames: the scope or the denial reason; for Close frames: the reason. */
   text?: string;
 }
 
@@ -55,6 +55,21 @@ export class RawClient {
     );
   }
 
+  /** Sends a Yjs update (sync message, step `update`) for a document. */
+  sendUpdate(documentName: string, update: Uint8Array): void {
+    this.send(
+      frame(documentName, Msg.Sync, (e) => {
+        encoding.writeVarUint(e, 2);
+        encoding.writeVarUint8Array(e, update);
+      }),
+    );
+  }
+
+  /** The reason of the first close message received for a document, once it arrives. */
+  closeReason(documentName: string): string | undefined {
+    return this.frames.find((f) => f.type === Msg.Close && f.documentName === documentName)?.text;
+  }
+
   sendAwareness(documentName: string, update: Uint8Array): void {
     this.send(frame(documentName, Msg.Awareness, (e) => encoding.writeVarUint8Array(e, update)));
   }
@@ -76,6 +91,8 @@ function decodeFrame(bytes: Uint8Array): ReceivedFrame {
   const d = decoding.createDecoder(bytes);
   const documentName = decoding.readVarString(d);
   const type = decoding.readVarUint(d);
+  if (type === Msg.Close)
+    return { documentName, type, ...(decoding.hasContent(d) ? { text: decoding.readVarString(d) } : {}) };
   if (type !== Msg.Auth) return { documentName, type };
   const authType = decoding.readVarUint(d);
   const text = decoding.hasContent(d) ? decoding.readVarString(d) : undefined;

@@ -5,10 +5,16 @@ import type {
   onStoreDocumentPayload,
 } from '@hocuspocus/server';
 import { isTransactionOrigin } from '@hocuspocus/server';
-import { parseDocumentName } from '@essaim/protocol';
+import { DenialReason, parseDocumentName } from '@essaim/protocol';
 import * as Y from 'yjs';
 import type { Logger } from '../logger.js';
-import { applyStored, type CollabStore } from '../storage/collabStore.js';
+import {
+  applyStored,
+  isDamaged,
+  proveState,
+  type CollabStore,
+  type LoadReport,
+} from '../storage/collabStore.js';
 import type { CollabContext } from './context.js';
 
 export interface PersistenceOptions {
@@ -18,6 +24,19 @@ export interface PersistenceOptions {
   compactOnLoadThreshold?: number;
   /** First delay before retrying a failed compaction; doubles up to 30 s. */
   retryDelayMs?: number;
+  /**
+   * Told when a stored document had parts that could not be read (they were moved to the
+   * quarantine table): the administrator must hear of it (audit log).
+   */
+  onDamaged?: (documentId: string, report: LoadReport) => void;
+}
+
+/** Refusal of a document whose storage holds nothing readable (the client shows why). */
+export class DocumentDamaged extends Error {
+  readonly reason = DenialReason.DocumentDamaged;
+  constructor(documentId: string) {
+    super(`stored document ${documentId} cannot be read`);
+  }
 }
 
 const idOf = (documentName: string): string => {
@@ -30,6 +49,13 @@ const idOf = (documentName: string): string => {
  * Durability of collaborative documents: every accepted update is appended to the log (`onChange`,
  * committed before any acknowledgement or broadcast leaves), and the log is folded into the
  * compacted state on the debounced store and when the last client leaves.
+ *
+ * A compaction proves its result before it deletes anything: the new state must load back into the
+ * same document ({@link proveState}); otherwise the log and the previous state stay as they are.
+ * Loading never gives up on a whole document for one bad part: what cannot be read (a log row, or
+ * the state, replaced by the previous one) is moved to the quarantine table, the rest is served, and
+ * the damage is reported. A document with nothing readable is refused (`document-damaged`) rather
+ * than served empty, so nobody's next keystroke can compact an empty document over it.
  */
 export class PersistenceExtension implements Extension<CollabContext> {
   extensionName = 'persistence';
@@ -42,7 +68,17 @@ export class PersistenceExtension implements Extension<CollabContext> {
   async onLoadDocument({ documentName, document }: onLoadDocumentPayload<CollabContext>): Promise<void> {
     const id = idOf(documentName);
     const stored = this.options.store.load(id);
-    applyStored(document, stored);
+    const report = applyStored(document, stored);
+    if (isDamaged(report)) {
+      this.options.logger.error({ documentName, report }, 'stored document partly unreadable');
+      if (!report.loadedAnything) throw new DocumentDamaged(id);
+      this.options.store.quarantine(
+        id,
+        { seqs: report.unreadableRows.map((r) => r.seq), state: report.stateUnreadable },
+        'unreadable at load',
+      );
+      this.options.onDamaged?.(id, report);
+    }
     if (stored.updates.length > (this.options.compactOnLoadThreshold ?? 500)) {
       this.compact(id, document);
     }
@@ -76,7 +112,9 @@ export class PersistenceExtension implements Extension<CollabContext> {
 
   private compact(id: string, document: Y.Doc): void {
     const upToSeq = this.options.store.lastSeq();
-    this.options.store.compact(id, Y.encodeStateAsUpdate(document), upToSeq);
+    const state = Y.encodeStateAsUpdate(document);
+    proveState(state, document);
+    this.options.store.compact(id, state, upToSeq);
   }
 
   private scheduleRetry(documentName: string, document: Y.Doc, attempt = 1): void {

@@ -48,10 +48,28 @@ export function createCollabServer({ services, config, logger }: CollabServerOpt
       new MessageGuardExtension({
         maxDocumentBytes: config.maxDocumentBytes,
         logger: logger.child({ component: 'message-guard' }),
+        onRefused: (documentId, userId, refusal) =>
+          services.audit.record({
+            actorId: userId ?? null,
+            action: 'document.update_refused',
+            target: { type: 'document', id: documentId },
+            details: { refusal },
+          }),
       }),
       new PersistenceExtension({
         store: services.collabStore,
         logger: logger.child({ component: 'persistence' }),
+        onDamaged: (documentId, report) =>
+          services.audit.record({
+            actorId: null,
+            action: 'document.damaged',
+            target: { type: 'document', id: documentId },
+            details: {
+              stateUnreadable: report.stateUnreadable,
+              usedPrevious: report.usedPrevious,
+              unreadableRows: report.unreadableRows.length,
+            },
+          }),
       }),
       new SectionIdsExtension(),
       new RequiredSectionsExtension(services.documents),

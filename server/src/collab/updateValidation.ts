@@ -361,6 +361,11 @@ function checkContent(item: Y.Item, { parent, parentSub }: Placement): void {
   const child = content.type.nodeName;
   if (!schema.nodes[child] || child === 'text') return invalid(`node « ${child} »`);
   if (!allowed?.has(child)) return invalid(`« ${child} » inside « ${nodeName} »`);
+  // A section opens with its one title: y-prosemirror writes the title first (no left neighbour)
+  // and every later block after something. Anything else placed first, or a second title, is not
+  // an editor's doing.
+  if (nodeName === 'section' && (child === 'sectionTitle') !== (item.origin === null))
+    return invalid(child === 'sectionTitle' ? 'second section title' : `« ${child} » before a section title`);
 }
 
 function checkFormat(format: Y.ContentFormat): void {

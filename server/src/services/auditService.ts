@@ -27,7 +27,12 @@ export type AuditAction =
   | 'document.restore'
   | 'theme.create'
   | 'theme.update'
-  | 'file.upload';
+  | 'file.upload'
+  /** Parts of a stored document could not be read when it was loaded (moved to quarantine). */
+  | 'document.damaged'
+  | 'document.repair'
+  /** A writer's update was refused as malformed or invalid (issue 9): worth an administrator's look. */
+  | 'document.update_refused';
 
 export interface AuditEvent {
   actorId: string | null;

@@ -4,7 +4,11 @@ import type { Db } from './db.js';
 /** What is stored for one document: the compacted state and the updates appended since. */
 export interface StoredDocument {
   state: Uint8Array | null;
+  /** The state the last compaction replaced: the fallback when `state` cannot be read. */
+  previousState?: Uint8Array | null;
   updates: Uint8Array[];
+  /** Log sequence number of each update, in the same order (to quarantine one). */
+  seqs?: number[];
 }
 
 /**
@@ -30,21 +34,53 @@ export interface CollabStore {
   lastSeq(): number;
   /** Number of log rows not yet compacted for a document. */
   pendingUpdates(documentId: string): number;
+  /**
+   * Moves what could not be read aside, in one transaction: the log rows `seqs`, and with
+   * `state: true` the current state, which the previous one replaces. Nothing is deleted.
+   */
+  quarantine(documentId: string, what: { seqs: number[]; state: boolean }, reason: string): void;
+  /** Every document with a stored state or log rows. */
+  documentIds(): string[];
 }
 
 export function sqliteCollabStore(db: Db): CollabStore {
   const append = db.prepare<[string, Uint8Array, number]>(
     'INSERT INTO document_updates (document_id, data, created_at) VALUES (?, ?, ?)',
   );
-  const state = db.prepare<[string], { state: Buffer }>(
-    'SELECT state FROM document_states WHERE document_id = ?',
+  const state = db.prepare<[string], { state: Buffer; previous_state: Buffer | null }>(
+    'SELECT state, previous_state FROM document_states WHERE document_id = ?',
   );
-  const log = db.prepare<[string], { data: Buffer }>(
-    'SELECT data FROM document_updates WHERE document_id = ? ORDER BY seq',
+  const log = db.prepare<[string], { seq: number; data: Buffer }>(
+    'SELECT seq, data FROM document_updates WHERE document_id = ? ORDER BY seq',
   );
+  // The replaced state is kept as the fallback, unless it is the same blob (nothing changed).
   const upsertState = db.prepare<[string, Uint8Array, string]>(
     `INSERT INTO document_states (document_id, state, updated_at) VALUES (?, ?, ?)
-     ON CONFLICT (document_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+     ON CONFLICT (document_id) DO UPDATE SET
+       previous_state = CASE WHEN document_states.state = excluded.state
+                             THEN document_states.previous_state ELSE document_states.state END,
+       state = excluded.state, updated_at = excluded.updated_at`,
+  );
+  const quarantineRow = db.prepare<[string, string, number]>(
+    `INSERT INTO document_quarantine (document_id, kind, data, reason, quarantined_at)
+     SELECT document_id, 'update', data, ?, ? FROM document_updates WHERE seq = ?`,
+  );
+  const deleteRow = db.prepare<[number]>('DELETE FROM document_updates WHERE seq = ?');
+  const quarantineState = db.prepare<[string, string, string]>(
+    `INSERT INTO document_quarantine (document_id, kind, data, reason, quarantined_at)
+     SELECT document_id, 'state', state, ?, ? FROM document_states WHERE document_id = ?`,
+  );
+  // The previous state takes the place of the unreadable one, or the row goes when there is none.
+  const promotePrevious = db.prepare<[string]>(
+    `UPDATE document_states SET state = previous_state, previous_state = NULL
+     WHERE document_id = ? AND previous_state IS NOT NULL`,
+  );
+  const dropState = db.prepare<[string]>(
+    'DELETE FROM document_states WHERE document_id = ? AND previous_state IS NULL',
+  );
+  const ids = db.prepare<[], { id: string }>(
+    `SELECT document_id AS id FROM document_states
+     UNION SELECT DISTINCT document_id FROM document_updates ORDER BY id`,
   );
   const deleteLog = db.prepare<[string, number]>(
     'DELETE FROM document_updates WHERE document_id = ? AND seq <= ?',
@@ -60,6 +96,20 @@ export function sqliteCollabStore(db: Db): CollabStore {
     upsertState.run(documentId, blob, new Date().toISOString());
     deleteLog.run(documentId, upToSeq);
   });
+  const quarantine = db.transaction(
+    (documentId: string, what: { seqs: number[]; state: boolean }, reason: string) => {
+      const at = new Date().toISOString();
+      for (const seq of what.seqs) {
+        quarantineRow.run(reason, at, seq);
+        deleteRow.run(seq);
+      }
+      if (what.state) {
+        quarantineState.run(reason, at, documentId);
+        promotePrevious.run(documentId);
+        dropState.run(documentId);
+      }
+    },
+  );
   const writeBatch = db.transaction((batch: typeof queue) => {
     for (const item of batch)
       highestSeq = Number(append.run(item.documentId, item.update, item.at).lastInsertRowid);
@@ -87,9 +137,13 @@ export function sqliteCollabStore(db: Db): CollabStore {
     commit,
     load(documentId) {
       commit();
+      const stored = state.get(documentId);
+      const rows = log.all(documentId);
       return {
-        state: state.get(documentId)?.state ?? null,
-        updates: log.all(documentId).map((r) => r.data),
+        state: stored?.state ?? null,
+        previousState: stored?.previous_state ?? null,
+        updates: rows.map((r) => r.data),
+        seqs: rows.map((r) => r.seq),
       };
     },
     compact: (documentId, blob, upToSeq) => {
@@ -104,17 +158,116 @@ export function sqliteCollabStore(db: Db): CollabStore {
       commit();
       return pending.get(documentId)?.n ?? 0;
     },
+    quarantine: (documentId, what, reason) => {
+      commit();
+      quarantine.immediate(documentId, what, reason);
+    },
+    documentIds: () => {
+      commit();
+      return ids.all().map((r) => r.id);
+    },
   };
 }
 
+/** What could not be read while loading a stored document (see {@link applyStored}). */
+export interface LoadReport {
+  /** The current state failed to load (`usedPrevious`: its fallback was loaded instead). */
+  stateUnreadable: boolean;
+  usedPrevious: boolean;
+  /** Sequence numbers of the log rows that could not be read, and why. */
+  unreadableRows: { seq: number; reason: string }[];
+  /** Whether anything at all was loaded (a state or a row). */
+  loadedAnything: boolean;
+}
+
 /**
- * Loads a stored document into a Y.Doc: the state, then the log in order, in one transaction.
- * (Applying rows one by one is about three times faster than `Y.mergeUpdates` on long logs.)
+ * Why `bytes` cannot be applied, or null. Decoding first keeps a bad row from being half applied;
+ * a zero-length struct decodes and applies but makes every later encoding unloadable, so it counts
+ * as unreadable too.
  */
-export function applyStored(ydoc: Y.Doc, stored: StoredDocument, origin?: unknown): void {
-  if (!stored.state && stored.updates.length === 0) return;
+function unreadable(bytes: Uint8Array): string | null {
+  try {
+    const { structs, ds } = Y.decodeUpdate(bytes);
+    if (structs.some((s) => !(s.length >= 1))) return 'struct of length zero';
+    for (const ranges of ds.clients.values())
+      if (ranges.some((r) => !(r.len >= 1))) return 'deletion of length zero';
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : 'undecodable';
+  }
+}
+
+function tryApply(ydoc: Y.Doc, bytes: Uint8Array): string | null {
+  const reason = unreadable(bytes);
+  if (reason) return reason;
+  try {
+    Y.applyUpdate(ydoc, bytes);
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : 'unreadable';
+  }
+}
+
+/**
+ * Loads a stored document into a Y.Doc, in one transaction: the state (or, if it cannot be read,
+ * the previous one), then each readable log row in order; what cannot be read is skipped and
+ * reported, never thrown, so one bad row does not hide a whole document. Applying rows one by one
+ * is about three times faster than `Y.mergeUpdates` on long logs.
+ */
+export function applyStored(ydoc: Y.Doc, stored: StoredDocument, origin?: unknown): LoadReport {
+  const report: LoadReport = {
+    stateUnreadable: false,
+    usedPrevious: false,
+    unreadableRows: [],
+    loadedAnything: false,
+  };
+  if (!stored.state && stored.updates.length === 0) return report;
   ydoc.transact(() => {
-    if (stored.state) Y.applyUpdate(ydoc, stored.state);
-    for (const update of stored.updates) Y.applyUpdate(ydoc, update);
+    if (stored.state) {
+      if (tryApply(ydoc, stored.state) === null) report.loadedAnything = true;
+      else {
+        report.stateUnreadable = true;
+        if (stored.previousState && tryApply(ydoc, stored.previousState) === null) {
+          report.usedPrevious = true;
+          report.loadedAnything = true;
+        }
+      }
+    }
+    stored.updates.forEach((update, i) => {
+      const reason = tryApply(ydoc, update);
+      if (reason === null) report.loadedAnything = true;
+      else report.unreadableRows.push({ seq: stored.seqs?.[i] ?? -1, reason });
+    });
   }, origin);
+  return report;
+}
+
+/** Whether a load met anything it could not read. */
+export const isDamaged = (report: LoadReport): boolean =>
+  report.stateUnreadable || report.unreadableRows.length > 0;
+
+/**
+ * Proves that `state` (an encoding of `live`) loads back into the same document: it decodes, has
+ * no zero-length struct, leaves nothing pending, and holds the same structs and deletions. Throws
+ * with the reason otherwise: a compaction must then keep the log and the previous state.
+ */
+export function proveState(state: Uint8Array, live: Y.Doc): void {
+  const reason = unreadable(state);
+  if (reason) throw new Error(`compacted state would not load: ${reason}`);
+  const copy = new Y.Doc({ gc: false });
+  try {
+    Y.applyUpdate(copy, state);
+    const livePending = live.store.pendingStructs !== null || live.store.pendingDs !== null;
+    if (!livePending && (copy.store.pendingStructs || copy.store.pendingDs))
+      throw new Error('compacted state would load with missing parts');
+    const same =
+      Buffer.from(Y.encodeStateVector(copy)).equals(Y.encodeStateVector(live)) &&
+      Y.equalDeleteSets(
+        Y.createDeleteSetFromStructStore(copy.store),
+        Y.createDeleteSetFromStructStore(live.store),
+      );
+    if (!same) throw new Error('compacted state differs from the live document');
+  } finally {
+    copy.destroy();
+  }
 }

@@ -214,4 +214,25 @@ export const migrations: Migration[] = [
       CREATE INDEX document_files_by_hash ON document_files (hash);
     `,
   },
+  {
+    version: 5,
+    name: 'stored documents that cannot be read: fallback state and quarantine',
+    sql: `
+      -- The state each compaction replaced: if the current state ever fails to load, the document
+      -- is served from this one and the readable log rather than not at all.
+      ALTER TABLE document_states ADD COLUMN previous_state BLOB;
+
+      -- What could not be read when its document was loaded (a log row or a whole state), moved
+      -- aside instead of being applied or deleted, for an operator to inspect.
+      CREATE TABLE document_quarantine (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        document_id    TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        kind           TEXT NOT NULL CHECK (kind IN ('update', 'state')),
+        data           BLOB NOT NULL,
+        reason         TEXT NOT NULL,
+        quarantined_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX document_quarantine_by_document ON document_quarantine (document_id);
+    `,
+  },
 ];

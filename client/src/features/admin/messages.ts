@@ -96,6 +96,9 @@ export const auditActionLabels: Record<string, string> = {
   'theme.create': 'Ajout d’un thème',
   'theme.update': 'Modification d’un thème',
   'file.upload': 'Ajout d’une image',
+  'document.damaged': 'Document endommagé : parties illisibles mises de côté',
+  'document.repair': 'Document réparé (document:check --repair)',
+  'document.update_refused': 'Modification refusée par le serveur',
 };
 
 export const auditWords = {
