@@ -7,6 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { atAddress, createDocument, invite, setupInstance, type Session } from '../support/accounts.js';
 import { connectAs, isSettled, type NodeClient } from '../support/provider.js';
+import {
+  firstParagraph,
+  firstParagraphText as firstSectionText,
+  replicaOf as replicaOfDoc,
+  storedDoc as storedIn,
+  typeInFirstParagraph,
+  updateOf,
+  varUint,
+} from '../support/documents.js';
 import { Msg, RawClient } from '../support/rawClient.js';
 import { repoRoot, startTestServer, tempDataDir, type TestServer } from '../support/server.js';
 
@@ -67,44 +76,10 @@ async function open(session: Session, name: string): Promise<NodeClient> {
   return client;
 }
 
-/** The first paragraph of the first section, where one starts writing a fiche. */
-function firstParagraph(ydoc: Y.Doc): Y.XmlElement {
-  const section = ydoc.getXmlFragment(FRAGMENT).get(0) as Y.XmlElement;
-  return section
-    .toArray()
-    .find((c) => c instanceof Y.XmlElement && c.nodeName === 'paragraph') as Y.XmlElement;
-}
-
-/** Karima types at the end of the first paragraph of the first section, as the editor would store it. */
-function typeInFirstSection(client: NodeClient, words: string): void {
-  const paragraph = firstParagraph(client.ydoc);
-  let text = paragraph.get(0);
-  client.ydoc.transact(() => {
-    if (!(text instanceof Y.XmlText)) {
-      text = new Y.XmlText();
-      paragraph.insert(0, [text]);
-    }
-    (text as Y.XmlText).insert((text as Y.XmlText).length, words);
-  });
-}
-
-const firstSectionText = (ydoc: Y.Doc): string => firstParagraph(ydoc)?.toString() ?? '';
-
-/** The attacker's copy of the document: a replica that changes without telling anyone. */
-function replicaOf(client: NodeClient): Y.Doc {
-  const copy = new Y.Doc();
-  Y.applyUpdate(copy, Y.encodeStateAsUpdate(client.ydoc));
-  return copy;
-}
-
-function updateOf(doc: Y.Doc, change: (doc: Y.Doc) => void): Uint8Array {
-  const updates: Uint8Array[] = [];
-  const collect = (u: Uint8Array) => updates.push(u);
-  doc.on('update', collect);
-  doc.transact(() => change(doc));
-  doc.off('update', collect);
-  return Y.mergeUpdates(updates);
-}
+const typeInFirstSection = (client: NodeClient, words: string): void =>
+  typeInFirstParagraph(client.ydoc, words);
+const replicaOf = (client: NodeClient): Y.Doc => replicaOfDoc(client.ydoc);
+const storedDoc = (id: string): Y.Doc => storedIn(dataDir, id);
 
 /** Sends `update` from a raw socket with the attacker's token; resolves with the close reason. */
 async function sendHostile(name: string, update: Uint8Array): Promise<string | undefined> {
@@ -117,26 +92,6 @@ async function sendHostile(name: string, update: Uint8Array): Promise<string | u
     return raw.closeReason(name);
   } finally {
     raw.close();
-  }
-}
-
-/** The document as stored in SQLite (state, then log), loaded strictly: throws if anything is unreadable. */
-function storedDoc(id: string): Y.Doc {
-  const db = new Database(path.join(dataDir, 'essaim.sqlite'), { readonly: true });
-  try {
-    const doc = new Y.Doc();
-    const state = db.prepare('SELECT state FROM document_states WHERE document_id = ?').get(id) as
-      { state: Buffer } | undefined;
-    if (state) Y.applyUpdate(doc, state.state);
-    const rows = db
-      .prepare('SELECT data FROM document_updates WHERE document_id = ? ORDER BY seq')
-      .all(id) as { data: Buffer }[];
-    for (const row of rows) Y.applyUpdate(doc, row.data);
-    // An unloadable state shows here: re-encoding and loading must work.
-    Y.applyUpdate(new Y.Doc(), Y.encodeStateAsUpdate(doc));
-    return doc;
-  } finally {
-    db.close();
   }
 }
 
@@ -426,15 +381,4 @@ describe('stored documents that cannot be read', () => {
 
 function make0(): Uint8Array {
   return Uint8Array.from(Buffer.from('0101922100000000', 'hex'));
-}
-
-function varUint(n: number): number[] {
-  const bytes: number[] = [];
-  let rest = n;
-  while (rest > 0x7f) {
-    bytes.push((rest & 0x7f) | 0x80);
-    rest = Math.floor(rest / 128);
-  }
-  bytes.push(rest);
-  return bytes;
 }

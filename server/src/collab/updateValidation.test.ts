@@ -238,6 +238,31 @@ describe('validateUpdate', () => {
     );
   });
 
+  it('refuses an item whose right neighbour the server does not have, even when its left one is known', () => {
+    const { server, writer } = setup();
+    const text = new Y.XmlText();
+    Y.applyUpdate(
+      server,
+      updateOf(writer, () => firstParagraph(writer).insert(0, [text])),
+    );
+    Y.applyUpdate(
+      server,
+      updateOf(writer, () => text.insert(0, 'ab')),
+    );
+    updateOf(writer, () => text.insert(2, 'Z')); // never sent
+    const between = updateOf(writer, () => text.insert(2, 'q')); // after "b" (known), before "Z" (not)
+    expectRefused(server, between, UpdateRefusal.Invalid);
+  });
+
+  it('refuses client ids beyond the 32 bits Yjs gives them', () => {
+    const { server, writer } = setup();
+    const forged = new Y.Doc();
+    forged.clientID = 2 ** 35;
+    Y.applyUpdate(forged, Y.encodeStateAsUpdate(writer));
+    const update = updateOf(forged, (d) => d.getMap(META_MAP).set('structure', 'x'));
+    expectRefused(server, update, UpdateRefusal.Malformed);
+  });
+
   it('ignores structs the document already has, and deletions of anything it has', () => {
     const { server, writer } = setup();
     expect(validateUpdate(server, Y.encodeStateAsUpdate(writer))).toEqual({ ok: true });

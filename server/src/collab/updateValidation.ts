@@ -21,6 +21,14 @@ import * as Y from 'yjs';
 /** Deepest element nesting a document may reach (fragment = 0, a section = 1, its blocks = 2...). */
 export const MAX_NESTING_DEPTH = 32;
 
+/**
+ * Yjs client ids are random unsigned 32-bit integers (`Doc.clientID`); clocks and lengths count
+ * characters and structs of one client. Anything beyond these bounds is no editor's, and numbers
+ * near 2^53 lose precision in the arithmetic Yjs does on them.
+ */
+const MAX_CLIENT_ID = 0xffffffff;
+const MAX_CLOCK = 2 ** 40;
+
 /** Largest JSON text of one `meta` entry or one attribute value, in UTF-16 code units. */
 const MAX_VALUE_CHARS = 8 * 1024;
 
@@ -164,12 +172,22 @@ const jsonWithin = (value: unknown, max: number): boolean => {
 // Where each struct of an update goes.
 
 /** What a struct is inserted into. `gc`: a parent already garbage-collected; Yjs discards it. */
-type Parent =
+type Parent = (
   | { kind: 'fragment'; depth: 0 }
   | { kind: 'meta' }
   | { kind: 'element'; nodeName: string; depth: number }
   | { kind: 'text'; depth: number }
-  | { kind: 'gc' };
+  | { kind: 'gc' }
+) & {
+  /** Which shared type it is: the document's type, or the update's item that creates it. */
+  node: object;
+};
+
+const ROOT_FRAGMENT = { root: FRAGMENT };
+const ROOT_META = { root: META_MAP };
+const GC_PARENT: Parent = { kind: 'gc', node: { gc: true } };
+const FRAGMENT_PARENT: Parent = { kind: 'fragment', depth: 0, node: ROOT_FRAGMENT };
+const META_PARENT: Parent = { kind: 'meta', node: ROOT_META };
 
 /** A struct's parent and, for map entries and attributes, its key. */
 interface Placement {
@@ -182,24 +200,32 @@ type Decoded = { structs: Struct[]; ds: ReturnType<typeof Y.decodeUpdate>['ds'] 
 
 /** The placement of an existing shared type, read from the live document. */
 function placementOfType(doc: Y.Doc, type: unknown, cache: WeakMap<object, Parent>): Parent {
-  if (typeof type !== 'object' || type === null) return { kind: 'gc' };
+  if (typeof type !== 'object' || type === null) return GC_PARENT;
   const cached = cache.get(type);
   if (cached) return cached;
   let parent: Parent;
-  if (type === doc.share.get(FRAGMENT)) parent = { kind: 'fragment', depth: 0 };
-  else if (type === doc.share.get(META_MAP)) parent = { kind: 'meta' };
+  if (type === doc.share.get(FRAGMENT)) parent = FRAGMENT_PARENT;
+  else if (type === doc.share.get(META_MAP)) parent = META_PARENT;
   else if (type instanceof Y.XmlText || type instanceof Y.XmlElement) {
     const item = type._item;
-    const above = item ? placementOfType(doc, item.parent, cache) : ({ kind: 'gc' } as Parent);
+    const above = item ? placementOfType(doc, item.parent, cache) : GC_PARENT;
     const depth = 'depth' in above ? above.depth + 1 : 1;
     parent =
       type instanceof Y.XmlText
-        ? { kind: 'text', depth }
-        : { kind: 'element', nodeName: type.nodeName, depth };
-  } else parent = { kind: 'gc' };
+        ? { kind: 'text', depth, node: type }
+        : { kind: 'element', nodeName: type.nodeName, depth, node: type };
+  } else parent = GC_PARENT;
   cache.set(type, parent);
   return parent;
 }
+
+const isIdInBounds = (id: Y.ID): boolean =>
+  Number.isInteger(id.client) &&
+  id.client >= 0 &&
+  id.client <= MAX_CLIENT_ID &&
+  Number.isInteger(id.clock) &&
+  id.clock >= 0 &&
+  id.clock < MAX_CLOCK;
 
 /** Finds the struct of `structs` (sorted by clock) that holds `clock`, or undefined. */
 function findStruct(structs: readonly Struct[], clock: number): Struct | undefined {
@@ -216,19 +242,22 @@ function findStruct(structs: readonly Struct[], clock: number): Struct | undefin
 }
 
 /** The shared type an item holds, as a parent for other structs. */
-function typeAsParent(content: Y.Item['content'], above: Parent): Parent {
-  if (content instanceof Y.ContentDeleted) return { kind: 'gc' };
+function typeAsParent(item: Y.Item, above: Parent): Parent {
+  const content = item.content;
+  if (content instanceof Y.ContentDeleted) return GC_PARENT;
   if (!(content instanceof Y.ContentType)) return invalid('parent that is not a shared type');
   const depth = 'depth' in above ? above.depth + 1 : 1;
-  if (content.type instanceof Y.XmlText) return { kind: 'text', depth };
+  if (content.type instanceof Y.XmlText) return { kind: 'text', depth, node: item };
   if (content.type instanceof Y.XmlElement)
-    return { kind: 'element', nodeName: content.type.nodeName, depth };
+    return { kind: 'element', nodeName: content.type.nodeName, depth, node: item };
   return invalid('shared type that documents do not hold');
 }
 
 /** Resolves where each item of an update is inserted, against the update itself and the document. */
 class Placements {
   private readonly resolved = new Map<Y.Item, Placement>();
+  /** The placements of types the update creates, by the item that creates them (one identity each). */
+  private readonly created = new Map<Y.Item, Parent>();
   private readonly typeCache = new WeakMap<object, Parent>();
 
   constructor(
@@ -248,39 +277,50 @@ class Placements {
   }
 
   /** The type held by the struct with `id` (a parent given by id). */
-  private parentFromId(id: Y.ID, pending: Y.Item[]): Parent | Y.Item {
+  private parentFromId(id: Y.ID, pending: Set<Y.Item>): Parent | Y.Item {
     const found = this.lookup(id);
     if (found === 'missing') return invalid('parent the server does not have');
     const { struct, fromUpdate } = found;
-    if (!(struct instanceof Y.Item)) return { kind: 'gc' };
+    if (!(struct instanceof Y.Item)) return GC_PARENT;
     if (!fromUpdate) {
       if (struct.content instanceof Y.ContentType)
         return placementOfType(this.doc, struct.content.type, this.typeCache);
-      if (struct.content instanceof Y.ContentDeleted) return { kind: 'gc' };
+      if (struct.content instanceof Y.ContentDeleted) return GC_PARENT;
       return invalid('parent that is not a shared type');
     }
+    // A parent id names the item's first clock; a type is one struct of length 1.
+    if (struct.id.clock !== id.clock) return invalid('parent inside a run of content');
     const known = this.resolved.get(struct);
-    if (known) return typeAsParent(struct.content, known.parent);
-    if (pending.includes(struct)) return invalid('items that contain each other');
+    if (known) {
+      let parent = this.created.get(struct);
+      if (!parent) this.created.set(struct, (parent = typeAsParent(struct, known.parent)));
+      return parent;
+    }
+    if (pending.has(struct)) return invalid('items that contain each other');
     return struct;
   }
 
-  /** The placement of a neighbour (origin or right origin), which the item shares. */
-  private placementFromNeighbour(id: Y.ID, pending: Y.Item[]): Placement | Y.Item {
+  /** The placement of whatever holds `id`: the place where an item with that neighbour goes. */
+  at(id: Y.ID): Placement {
     const found = this.lookup(id);
     if (found === 'missing') return invalid('neighbour the server does not have');
     const { struct, fromUpdate } = found;
-    if (!(struct instanceof Y.Item)) return { parent: { kind: 'gc' }, parentSub: null };
-    if (!fromUpdate) {
-      const parent =
-        struct.parent === null
-          ? ({ kind: 'gc' } as Parent)
-          : placementOfType(this.doc, struct.parent, this.typeCache);
-      return { parent, parentSub: struct.parentSub };
-    }
+    if (!(struct instanceof Y.Item)) return { parent: GC_PARENT, parentSub: null };
+    if (fromUpdate) return this.of(struct);
+    const parent =
+      struct.parent === null ? GC_PARENT : placementOfType(this.doc, struct.parent, this.typeCache);
+    return { parent, parentSub: struct.parentSub };
+  }
+
+  /** The placement of a neighbour (origin or right origin), which the item shares. */
+  private placementFromNeighbour(id: Y.ID, pending: Set<Y.Item>): Placement | Y.Item {
+    const found = this.lookup(id);
+    if (found === 'missing') return invalid('neighbour the server does not have');
+    const { struct, fromUpdate } = found;
+    if (!fromUpdate || !(struct instanceof Y.Item)) return this.at(id);
     const known = this.resolved.get(struct);
     if (known) return known;
-    if (pending.includes(struct)) return invalid('items that follow each other in a loop');
+    if (pending.has(struct)) return invalid('items that follow each other in a loop');
     return struct;
   }
 
@@ -288,16 +328,17 @@ class Placements {
   of(item: Y.Item): Placement {
     const known = this.resolved.get(item);
     if (known) return known;
-    const pending: Y.Item[] = [item];
-    while (pending.length > 0) {
-      const current = pending[pending.length - 1] as Y.Item;
+    const stack: Y.Item[] = [item];
+    const pending = new Set<Y.Item>(stack);
+    while (stack.length > 0) {
+      const current = stack[stack.length - 1] as Y.Item;
       let result: Placement | Y.Item;
       if (typeof current.parent === 'string') {
         const parent: Parent =
           current.parent === FRAGMENT
-            ? { kind: 'fragment', depth: 0 }
+            ? FRAGMENT_PARENT
             : current.parent === META_MAP
-              ? { kind: 'meta' }
+              ? META_PARENT
               : invalid(`root type « ${current.parent} »`);
         result = { parent, parentSub: current.parentSub };
       } else if (current.parent !== null) {
@@ -309,11 +350,13 @@ class Placements {
         result = this.placementFromNeighbour(neighbour, pending);
       }
       if (result instanceof Y.Item) {
-        pending.push(result);
+        stack.push(result);
+        pending.add(result);
         continue;
       }
       this.resolved.set(current, result);
-      pending.pop();
+      stack.pop();
+      pending.delete(current);
     }
     return this.resolved.get(item) as Placement;
   }
@@ -406,6 +449,8 @@ export function validateUpdate(doc: Y.Doc, update: Uint8Array): UpdateVerdict {
     const byClient = new Map<number, Struct[]>();
     for (const struct of decoded.structs) {
       if (!(struct.length >= 1)) return refuse(UpdateRefusal.Malformed, 'struct of length zero');
+      if (!isIdInBounds(struct.id) || struct.id.clock + struct.length > MAX_CLOCK)
+        return refuse(UpdateRefusal.Malformed, 'client id or clock out of bounds');
       if (struct instanceof Y.Skip) return refuse(UpdateRefusal.Invalid, 'gap in an update');
       const list = byClient.get(struct.id.client);
       if (list) {
@@ -420,17 +465,45 @@ export function validateUpdate(doc: Y.Doc, update: Uint8Array): UpdateVerdict {
       }
     }
     const placements = new Placements(doc, byClient);
+    /** Whether the struct holding `id` is in this update or in the document. */
+    const exists = (id: Y.ID): boolean => {
+      if (!isIdInBounds(id)) return false;
+      const own = byClient.get(id.client);
+      return (
+        (own !== undefined && findStruct(own, id.clock) !== undefined) ||
+        id.clock < Y.getState(doc.store, id.client)
+      );
+    };
     for (const [client, structs] of byClient) {
       const known = Y.getState(doc.store, client);
       for (const struct of structs) {
         if (struct.id.clock + struct.length <= known || !(struct instanceof Y.Item)) continue;
-        checkContent(struct, placements.of(struct));
+        // Yjs holds back, as pending, an item any of whose references it lacks, and carries it
+        // into every later encoding of the document: each reference must be there.
+        for (const ref of [struct.origin, struct.rightOrigin, struct.parent])
+          if (ref !== null && typeof ref === 'object' && !exists(ref as Y.ID))
+            return refuse(UpdateRefusal.Invalid, 'reference to content the server does not have');
+        const placement = placements.of(struct);
+        // Yjs takes the parent from the left neighbour and links the item before the right one,
+        // without checking they share a list: neighbours in two places corrupt both lists.
+        if (struct.origin && struct.rightOrigin) {
+          const right = placements.at(struct.rightOrigin);
+          if (
+            placement.parent.kind !== 'gc' &&
+            right.parent.kind !== 'gc' &&
+            (right.parent.node !== placement.parent.node || right.parentSub !== placement.parentSub)
+          )
+            return refuse(UpdateRefusal.Invalid, 'neighbours in two different places');
+        }
+        checkContent(struct, placement);
       }
     }
     for (const [client, ranges] of decoded.ds.clients) {
       const own = byClient.get(client);
       const last = own?.[own.length - 1];
       const end = Math.max(Y.getState(doc.store, client), last ? last.id.clock + last.length : 0);
+      if (!(client >= 0 && client <= MAX_CLIENT_ID))
+        return refuse(UpdateRefusal.Malformed, 'client id out of bounds');
       for (const { clock, len } of ranges) {
         if (!(len >= 1)) return refuse(UpdateRefusal.Malformed, 'deletion of length zero');
         if (clock + len > end)

@@ -257,6 +257,9 @@ export function proveState(state: Uint8Array, live: Y.Doc): void {
   const copy = new Y.Doc({ gc: false });
   try {
     Y.applyUpdate(copy, state);
+    // What Yjs holds back as pending is re-encoded with the state: it must decode too.
+    if (copy.store.pendingStructs) Y.decodeUpdate(copy.store.pendingStructs.update);
+    if (copy.store.pendingDs) Y.decodeUpdate(copy.store.pendingDs);
     const livePending = live.store.pendingStructs !== null || live.store.pendingDs !== null;
     if (!livePending && (copy.store.pendingStructs || copy.store.pendingDs))
       throw new Error('compacted state would load with missing parts');
