@@ -85,7 +85,10 @@ export class MessageGuardExtension implements Extension<CollabContext> {
     }
     if (type === MESSAGE_SYNC || type === MESSAGE_SYNC_REPLY) {
       const update = this.updateOf(decoder);
-      if (update && !connection.readOnly) this.checkUpdate(document, update, documentName, context);
+      if (!update) return;
+      // Read-only connections' updates are refused by Hocuspocus; they only need to decode.
+      if (connection.readOnly) this.checkDecodes(update);
+      else this.checkUpdate(document, update, documentName, context);
     } else if (type === MESSAGE_AWARENESS) this.checkAwareness(decoder, connection);
   }
 
@@ -96,11 +99,18 @@ export class MessageGuardExtension implements Extension<CollabContext> {
       const step = decoding.readVarUint(decoder);
       if (step !== SYNC_STEP_2 && step !== SYNC_UPDATE) return null;
       update = decoding.readVarUint8Array(decoder);
-      Y.decodeUpdate(update);
     } catch {
       throw new MessageRefused(UpdateRefusal.Malformed);
     }
     return update;
+  }
+
+  private checkDecodes(update: Uint8Array): void {
+    try {
+      Y.decodeUpdate(update);
+    } catch {
+      throw new MessageRefused(UpdateRefusal.Malformed);
+    }
   }
 
   private checkUpdate(
