@@ -48,6 +48,16 @@ type Boot =
   | { status: 'unreachable' }
   | { status: 'ready'; me: MeDto; offline: boolean; signedOutReason: SignedOutReason | null };
 
+/**
+ * What the collaborative server accepts, when `/api/auth/me` cannot be read (offline start): its
+ * defaults (`MAX_MESSAGE_BYTES`, `MAX_DOCUMENT_BYTES` in server/src/config.ts), in bytes. A server
+ * configured lower refuses a too large change once reached, and the editor then says what to do.
+ */
+const OFFLINE_COLLAB_LIMITS: MeDto['collabLimits'] = {
+  messageBytes: 2 * 1024 * 1024,
+  documentBytes: 16 * 1024 * 1024,
+};
+
 async function boot(signal: AbortSignal): Promise<Boot> {
   try {
     const me = await getMe(signal);
@@ -63,7 +73,13 @@ async function boot(signal: AbortSignal): Promise<Boot> {
       if (user) {
         return {
           status: 'ready',
-          me: { user, setupNeeded: false, demo: false, demoAccounts: [] },
+          me: {
+            user,
+            setupNeeded: false,
+            demo: false,
+            demoAccounts: [],
+            collabLimits: OFFLINE_COLLAB_LIMITS,
+          },
           offline: true,
           signedOutReason: null,
         };

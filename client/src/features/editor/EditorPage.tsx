@@ -32,6 +32,7 @@ import { ImageDialog, imageModal } from './ImageDialog.js';
 import { LengthGauge } from './LengthGauge.js';
 import { editorMessages as m } from './messages.js';
 import { NotesList, noteEntryId } from './NotesList.js';
+import { SaveAlerts } from './SaveAlerts.js';
 import { Toolbar, type ToolbarDialogs } from './Toolbar.js';
 import {
   useCollaborationSession,
@@ -100,6 +101,7 @@ function EditorPageFor({ id }: { id: string }) {
   }, [denial, sessionEnded]);
 
   const retry = () => {
+    setDenial(null);
     setMeta({ status: 'loading' });
     setAttempt((n) => n + 1);
   };
@@ -130,6 +132,17 @@ function EditorPageFor({ id }: { id: string }) {
     );
   }
   if (denial?.reason === DenialReason.Unauthorized) return null;
+  if (denial?.reason === DenialReason.DocumentDamaged) {
+    return (
+      <ErrorPage
+        title={m.errors.damagedTitle}
+        lead={m.errors.damagedLead}
+        onRetry={retry}
+        retryLabel={m.errors.retry}
+        homeLabel={m.errors.home}
+      />
+    );
+  }
   if (denial !== null) {
     return (
       <ErrorPage
@@ -321,7 +334,7 @@ function ReadyWorkspace({
   user: UserDto;
   onTitle: (title: string) => void;
 }) {
-  const { refresh } = useSession();
+  const { refresh, me } = useSession();
   const navigate = useNavigate();
   const [announcement, setAnnouncement] = useState('');
   const onAccessChange = useCallback(
@@ -469,6 +482,7 @@ function ReadyWorkspace({
               >
                 <NotesList editor={editor} listId={notesId} readOnly={readOnly} onEdit={editFootnote} />
               </CollaborativeEditor>
+              <SaveAlerts session={session} limits={me.collabLimits} announce={announce} />
             </div>
           </div>
           {!readOnly && (

@@ -28,6 +28,37 @@ export const editorMessages = {
     saved: 'Enregistré',
   } satisfies Record<ConnectionState, string>,
   connectionLabel: 'État de la connexion :',
+  updateRefused: {
+    'too-large': {
+      title: 'Votre dernière modification est trop volumineuse pour être enregistrée',
+      description:
+        'Le serveur l’a refusée : elle dépasse ce qu’il accepte en une fois (par exemple un très long texte collé, ou beaucoup de texte écrit hors ligne). Rien n’est perdu : elle reste dans ce navigateur, mais plus rien n’est envoyé tant qu’elle est là. Annulez-la (Ctrl+Z) ou supprimez le texte concerné, puis choisissez « Se reconnecter ». Pour un long texte, collez-le en plusieurs fois.',
+    },
+    'document-full': {
+      title: 'Le document a atteint sa taille maximale',
+      description:
+        'Le serveur a refusé votre dernière modification : elle ferait dépasser au document la taille autorisée. Rien n’est perdu : elle reste dans ce navigateur, mais plus rien n’est envoyé tant qu’elle est là. Annulez-la (Ctrl+Z) ou supprimez le texte concerné, puis choisissez « Se reconnecter ». Si le document doit encore grandir, parlez-en à l’administrateur.',
+    },
+    invalid: {
+      title: 'Votre dernière modification a été refusée par le serveur',
+      description:
+        'Elle contient un contenu que le serveur n’accepte pas (par exemple une mise en forme inconnue venue d’un copier-coller). Rien n’est perdu : elle reste dans ce navigateur, mais plus rien n’est envoyé tant qu’elle est là. Annulez-la (Ctrl+Z) ou supprimez le passage concerné, puis choisissez « Se reconnecter ».',
+    },
+    again:
+      'La modification est toujours refusée : annulez aussi les précédentes (Ctrl+Z plusieurs fois) ou supprimez le passage concerné, puis réessayez.',
+    reconnect: 'Se reconnecter',
+  },
+  pasteRefused: {
+    'too-large': (size: string, limit: string) =>
+      `Ce texte est trop long pour être collé en une fois (environ ${size}) : le serveur accepte au plus ${limit} par modification. Collez-le en plusieurs parties. Le document n’a pas été modifié.`,
+    'document-full': (limit: string) =>
+      `Ce collage ferait dépasser au document sa taille maximale (${limit}). Le document n’a pas été modifié.`,
+  },
+  /** A size in bytes as people read it: « 950 ko », « 2,3 Mo ». */
+  size: (bytes: number) =>
+    bytes < 1024 * 1024
+      ? `${Math.max(1, Math.round(bytes / 1024))} ko`
+      : `${(bytes / (1024 * 1024)).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} Mo`,
   toolbar: {
     label: 'Mise en forme du texte',
     paragraph: 'Texte normal',
@@ -145,5 +176,8 @@ export const editorMessages = {
       'Le serveur est injoignable et ce document n’a jamais été ouvert dans ce navigateur : il n’en existe pas de copie hors ligne. Vérifiez votre connexion puis réessayez.',
     serverTitle: 'Une erreur est survenue',
     deniedLead: (reason: string) => `Le serveur a refusé l’ouverture du document (${reason}).`,
+    damagedTitle: 'Ce document est endommagé',
+    damagedLead:
+      'Ce document est endommagé : ce que le serveur en a enregistré ne peut pas être lu. Rien n’a été effacé, et l’administrateur a été prévenu : il peut le réparer. Ce que vous avez écrit dans ce navigateur y reste conservé. Réessayez plus tard.',
   },
 } as const;

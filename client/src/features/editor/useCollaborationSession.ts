@@ -1,9 +1,11 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { HocuspocusProvider, WebSocketStatus } from '@hocuspocus/provider';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import { DenialReason, documentName, parseServerStateless } from '@essaim/protocol';
 import { registerOpenDocument } from '../../shared/localData.js';
+import { LiveWebsocket, watchConnection } from './connectionWatchdog.js';
+import { refusalKindOf, UpdateRefusals, type UpdateRefused } from './updateRefusal.js';
 
 /** One open document: its Y.Doc, the local copy in IndexedDB, and the websocket provider. */
 export interface CollaborationSession {
@@ -11,6 +13,8 @@ export interface CollaborationSession {
   provider: HocuspocusProvider;
   /** Null when the browser has no usable IndexedDB (then there is no offline copy). */
   persistence: IndexeddbPersistence | null;
+  /** The server's refusals of changes made here, and the way to reconnect after undoing them. */
+  refusals: UpdateRefusals;
 }
 
 export type SessionState =
@@ -27,6 +31,18 @@ export type SessionState =
  * opens from the server alone rather than never.
  */
 const LOCAL_COPY_TIMEOUT_MS = 3000;
+
+/**
+ * Reconnection back-off: 1 s, doubling, at most 10 s between attempts (the provider's default
+ * cap, 30 s, kept people offline that long after the network came back). Jittered by the provider.
+ */
+const RECONNECT_MAX_DELAY_MS = 10_000;
+
+/**
+ * The provider's own silence check, kept as a backstop only: {@link watchConnection} finds a dead
+ * socket in seconds, and also lets a large upload finish, which this check would cut.
+ */
+const PROVIDER_SILENCE_TIMEOUT_MS = 120_000;
 
 /** `ws(s)://<this host>/collab`: the socket lives on the same origin as the page (CSP `'self'`). */
 export function collabUrl(location: Location = window.location): string {
@@ -52,29 +68,54 @@ function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
 const isDenial = (reason: unknown): reason is string =>
   reason === DenialReason.Forbidden ||
   reason === DenialReason.Unauthorized ||
-  reason === DenialReason.DocumentNotFound;
+  reason === DenialReason.DocumentNotFound ||
+  reason === DenialReason.DocumentDamaged;
 
 /**
  * Opens a document for co-editing. Order matters: the local IndexedDB copy is loaded into the
  * Y.Doc first, so edits made offline are part of the very first sync with the server.
  * Everything is destroyed when the component unmounts (or the id changes), or when the person
  * logs out (the document is registered in `localData` until it is closed).
+ *
+ * A socket the network silently dropped is found within seconds ({@link watchConnection}). A
+ * change the server refuses (too large, invalid: see updateRefusal.ts) stops the connection
+ * instead of being sent again forever; the Y.Doc and its local copy keep it, and the person
+ * reconnects through `refusals.reconnect()` once it is undone.
+ *
+ * Reconnecting opens the session again, on a new Y.Doc holding the whole state of the previous
+ * one. Undoing (or deleting) a paste deletes its text, but the undo manager keeps deleted text
+ * for redo, so Yjs does not garbage-collect it and the same Y.Doc would send it all again (measured:
+ * refused again). In a new Y.Doc the deleted text is collected as it is loaded, and only its
+ * length is sent. Nothing made here is lost; only the undo history starts over.
  */
 export function useCollaborationSession(documentId: string): SessionState {
   const [state, setState] = useState<SessionState>({ status: 'opening' });
+  const [generation, setGeneration] = useState(0);
+  /** The previous Y.Doc's state, to start the next generation from. */
+  const seed = useRef<Uint8Array | null>(null);
+  /** Refusals met by this page, across generations (a second one means undoing was not enough). */
+  const refusalCount = useRef(0);
 
   useEffect(() => {
     const name = documentName(documentId);
     const ydoc = new Y.Doc();
+    // Origin of the previous generation's state: counted as unsent (some of it may be).
+    const fromPreviousSession = Symbol('previous session');
     let persistence: IndexeddbPersistence | null = null;
-    try {
-      persistence = new IndexeddbPersistence(name, ydoc);
-    } catch (error) {
-      console.warn('Copie locale indisponible (IndexedDB) :', error);
-    }
     let provider: HocuspocusProvider | null = null;
+    let socket: LiveWebsocket | null = null;
+    let stopWatching = () => {};
     let disposed = false;
     let opened = false;
+    const refusals = new UpdateRefusals(
+      () => socket?.disconnect(),
+      () => {
+        seed.current = Y.encodeStateAsUpdate(ydoc);
+        setState({ status: 'opening' });
+        setGeneration((n) => n + 1);
+      },
+      refusalCount,
+    );
 
     // Edits made here that the server may not hold yet: set by each local edit, cleared once a
     // synced connection has nothing left to acknowledge. The provider's own counter is not enough:
@@ -84,6 +125,14 @@ export function useCollaborationSession(documentId: string): SessionState {
       if (origin !== provider && origin !== persistence) unsent = true;
     };
     ydoc.on('update', onUpdate);
+    // Before the local copy is attached, which holds all of it already. (Kept, not cleared: an
+    // effect run twice in development applies it twice, which changes nothing.)
+    if (seed.current) Y.applyUpdate(ydoc, seed.current, fromPreviousSession);
+    try {
+      persistence = new IndexeddbPersistence(name, ydoc);
+    } catch (error) {
+      console.warn('Copie locale indisponible (IndexedDB) :', error);
+    }
     const onAcknowledged = () => {
       if (
         provider?.isSynced &&
@@ -98,7 +147,7 @@ export function useCollaborationSession(documentId: string): SessionState {
     // The provider ignores the browser's `online` event and may wait up to its back-off delay
     // (tens of seconds) before retrying: reconnect at once instead.
     const onOnline = () => {
-      void provider?.connect();
+      if (!refusals.holding) void socket?.connect();
     };
 
     const deny = (reason: string) => {
@@ -108,19 +157,29 @@ export function useCollaborationSession(documentId: string): SessionState {
     void (async () => {
       if (persistence) await settleWithin(persistence.whenSynced, LOCAL_COPY_TIMEOUT_MS);
       if (disposed) return;
+      socket = new LiveWebsocket({
+        url: collabUrl(),
+        maxDelay: RECONNECT_MAX_DELAY_MS,
+        messageReconnectTimeout: PROVIDER_SILENCE_TIMEOUT_MS,
+      });
       // No token: the browser's session cookie goes with the websocket upgrade.
-      provider = new HocuspocusProvider({ url: collabUrl(), name, document: ydoc, token: '' });
+      provider = new HocuspocusProvider({ websocketProvider: socket, name, document: ydoc, token: '' });
       provider.on('authenticationFailed', ({ reason }: { reason: string }) => deny(reason));
       // The server closes this document (not the socket) when rights are withdrawn or the session
-      // ends while it is open; network closes carry no such reason and are left to the badge.
-      provider.on('close', ({ event }: { event: { reason?: unknown } }) => {
-        if (isDenial(event.reason)) deny(event.reason);
+      // ends while it is open, or when it refuses a change; a refused frame closes the socket.
+      // Network closes carry neither and are left to the badge.
+      provider.on('close', ({ event }: { event?: { code?: unknown; reason?: unknown } }) => {
+        if (isDenial(event?.reason)) return deny(event.reason);
+        const refusal = refusalKindOf(event);
+        if (refusal) refusals.refuse(refusal);
       });
       provider.on('unsyncedChanges', onAcknowledged);
       provider.on('synced', onAcknowledged);
+      provider.attach();
+      stopWatching = watchConnection(socket, provider.awareness);
       window.addEventListener('online', onOnline);
       opened = true;
-      setState({ status: 'ready', session: { ydoc, provider, persistence } });
+      setState({ status: 'ready', session: { ydoc, provider, persistence, refusals } });
     })();
 
     let closing: Promise<void> | null = null;
@@ -129,7 +188,10 @@ export function useCollaborationSession(documentId: string): SessionState {
         disposed = true;
         window.removeEventListener('online', onOnline);
         ydoc.off('update', onUpdate);
+        stopWatching();
         provider?.destroy();
+        // A socket passed to the provider is not destroyed with it.
+        socket?.destroy();
         if (persistence) await settleWithin(persistence.destroy(), LOCAL_COPY_TIMEOUT_MS);
         ydoc.destroy();
       })());
@@ -139,9 +201,14 @@ export function useCollaborationSession(documentId: string): SessionState {
       // Stays registered until closed, so a logout under way waits for the database to close.
       void close().finally(unregister);
     };
-  }, [documentId]);
+  }, [documentId, generation]);
 
   return state;
+}
+
+/** The refusal of a change made here that the page shows, or null while changes flow. */
+export function useUpdateRefusal(session: CollaborationSession): UpdateRefused | null {
+  return useSyncExternalStore(session.refusals.subscribe, session.refusals.get);
 }
 
 export type Access = 'read' | 'write';
