@@ -50,7 +50,11 @@ function leafText(leaf: PMNode): string {
   }
 }
 
-/** Writes ProseMirror JSON into the (empty) fragment of a Y.Doc, validating it on the way. */
+/**
+ * Writes ProseMirror JSON into the (empty) fragment of a Y.Doc, validating it on the way. With
+ * the patched y-tiptap (patches/), every empty textblock is stored with an empty Y.XmlText, so two
+ * people's first keystrokes in it go into the same text (issue 8).
+ */
 export function writeJSONToYdoc(ydoc: Y.Doc, json: DocJSON): void {
   // Validate first: an unknown node throws here instead of being stored.
   schema.nodeFromJSON(json).check();

@@ -1,8 +1,56 @@
-import { getSchema, type AnyExtension } from '@tiptap/core';
+import { getSchema, textblockTypeInputRule, type AnyExtension } from '@tiptap/core';
+import { Heading } from '@tiptap/extension-heading';
 import { Image } from '@tiptap/extension-image';
 import { TableKit } from '@tiptap/extension-table';
 import { StarterKit } from '@tiptap/starter-kit';
 import { DocumentReference, Footnote, Section, SectionedDocument, SectionTitle } from './nodes.js';
+
+/**
+ * Heading levels written inside a section. Level 2 is the section title (a node of its own, in the
+ * sommaire and the section menu), so a heading inside a section is level 3 or 4.
+ */
+export const SECTION_HEADING_LEVELS = [3, 4] as const;
+
+/**
+ * The level a pasted or dropped HTML heading takes inside a section: Word's « Titre 1 » and
+ * « Titre 2 » (h1, h2) become level 3, its deeper titles (h5, h6) level 4, never a paragraph.
+ * A section title copied from the editor (`h2[data-section-title]`) is read by `SectionTitle`,
+ * whose rule has a higher priority.
+ */
+export const PASTED_HEADING_LEVELS: Readonly<Record<string, 3 | 4>> = {
+  h1: 3,
+  h2: 3,
+  h3: 3,
+  h4: 4,
+  h5: 4,
+  h6: 4,
+};
+
+/**
+ * Tiptap's heading limited to {@link SECTION_HEADING_LEVELS}. Stored headings of another level
+ * (level 2 typed before this rule) stay valid nodes, untouched in the document, and are shown as
+ * level 3 (Tiptap renders a level outside `levels` as the first level). Typing "## " or "### "
+ * makes a level-3 heading and "#### " a level-4 one; Ctrl+Alt+2 (Word's « Titre 2 ») and
+ * Ctrl+Alt+3 give level 3, Ctrl+Alt+4 level 4.
+ */
+const SectionHeading = Heading.extend({
+  parseHTML() {
+    return Object.entries(PASTED_HEADING_LEVELS).map(([tag, level]) => ({ tag, attrs: { level } }));
+  },
+  addInputRules() {
+    return [
+      textblockTypeInputRule({ find: /^#{2,3}\s$/, type: this.type, getAttributes: { level: 3 } }),
+      textblockTypeInputRule({ find: /^#{4}\s$/, type: this.type, getAttributes: { level: 4 } }),
+    ];
+  },
+  addKeyboardShortcuts() {
+    return {
+      'Mod-Alt-2': () => this.editor.commands.toggleHeading({ level: 3 }),
+      'Mod-Alt-3': () => this.editor.commands.toggleHeading({ level: 3 }),
+      'Mod-Alt-4': () => this.editor.commands.toggleHeading({ level: 4 }),
+    };
+  },
+}).configure({ levels: [...SECTION_HEADING_LEVELS] });
 
 /**
  * The document schema, shared by the browser editor and the server. The server reads, hashes and
@@ -16,9 +64,10 @@ export function schemaExtensions(): AnyExtension[] {
     StarterKit.configure({
       document: false,
       undoRedo: false,
-      heading: { levels: [2, 3, 4] },
+      heading: false,
       link: { openOnClick: false, autolink: true, defaultProtocol: 'https' },
     }),
+    SectionHeading,
     SectionedDocument,
     Section,
     SectionTitle,

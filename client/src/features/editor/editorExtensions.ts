@@ -11,6 +11,8 @@ import type { EditorBridge } from './bridge.js';
 import { renderCaret } from './caret.js';
 import { followSelectedDocRef, withDocRefView, type DocumentTitles } from './docRefs.js';
 import { openSelectedFootnote, withFootnoteView } from './footnotes.js';
+import { pasteLimit } from './pasteLimit.js';
+import { undoRedoKeys } from './undoRedoKeys.js';
 
 /**
  * The shared schema (`@essaim/editor`, the list the server reads documents with) with the
@@ -71,5 +73,7 @@ export function editorExtensions({
     sectionPlaceholder(kind),
     sectionGuard(kind, () => bridge.refused()),
     editorKeys(bridge),
+    pasteLimit(ydoc),
+    undoRedoKeys(),
   ];
 }
