@@ -10,3 +10,24 @@ export {
 export { countBlocks, sectionHash, sectionsOf, type SectionSummary } from './sections.js';
 export { emptySection, templateContent } from './template.js';
 export { guardRequiredSections, REQUIRED_SECTION_ORIGIN, type RequiredSection } from './requiredSections.js';
+export {
+  decodeForwardEntries,
+  encodeForwardEntries,
+  forwardingsOf,
+  forwardLateEdits,
+  isForwardingTransaction,
+  moveSection,
+  restoreDeletedSection,
+  retireForwardings,
+  SectionForwardings,
+  watchLateEdits,
+  type ForwardEntry,
+  type ForwardingChange,
+  type ForwardingRecord,
+  type ItemId,
+  type LateEditSource,
+  type MoveOutcome,
+  type UpdateDeletes,
+} from './sectionForwarding.js';
+export { keepCaretAfterForwardedText, type CaretHost } from './forwardedCaret.js';
+export { emptyTextblocksWithoutText, fillEmptyTextblocks } from './emptyTextblocks.js';

@@ -16,28 +16,36 @@ function derivedId(element: Y.XmlElement): string {
 }
 
 /**
- * The changes that make section ids unique: the first section in document order keeps an id, each
- * later copy (copy-paste, a split, undo bringing a section back next to its copy) and each section
- * without id gets a derived one. Pure: it reads the fragment and changes nothing.
+ * The changes that make section ids unique. Among sections sharing an id, the one that held it
+ * first keeps it, whatever the document order: `heldBefore` says which sections already held their
+ * id before the change that made the duplicate (a section pasted above its original is new, the
+ * original is not), and document order only breaks the remaining ties (both new, or no
+ * `heldBefore`, as when a stored document is loaded). Each other copy (copy-paste, a split, undo bringing a section
+ * back next to its copy) and each section without id gets an id derived from its Yjs item. Pure:
+ * it reads the fragment and changes nothing.
  */
-export function sectionIdFixes(fragment: Y.XmlFragment): { element: Y.XmlElement; id: string }[] {
+export function sectionIdFixes(
+  fragment: Y.XmlFragment,
+  heldBefore: (section: Y.XmlElement) => boolean = () => false,
+): { element: Y.XmlElement; id: string }[] {
   const seen = new Set<string>();
-  const fixes: { element: Y.XmlElement; id: string }[] = [];
   const sections: Y.XmlElement[] = [];
   for (const child of fragment.toArray()) {
     if (child instanceof Y.XmlElement && child.nodeName === 'section') sections.push(child);
   }
+  // The keeper of each id: the first that held it before, else the first in document order.
+  const keepers = new Map<string, Y.XmlElement>();
   for (const section of sections) {
     const id = section.getAttribute('id');
-    if (typeof id === 'string' && id !== '' && !seen.has(id)) seen.add(id);
+    if (typeof id !== 'string' || id === '') continue;
+    seen.add(id);
+    const keeper = keepers.get(id);
+    if (!keeper || (!heldBefore(keeper) && heldBefore(section))) keepers.set(id, section);
   }
-  const kept = new Set<string>();
+  const fixes: { element: Y.XmlElement; id: string }[] = [];
   for (const section of sections) {
     const id = section.getAttribute('id');
-    if (typeof id === 'string' && id !== '' && !kept.has(id)) {
-      kept.add(id);
-      continue;
-    }
+    if (typeof id === 'string' && keepers.get(id) === section) continue;
     let next = derivedId(section);
     for (let n = 2; seen.has(next); n++) next = `${derivedId(section)}-${n}`;
     seen.add(next);
@@ -48,11 +56,15 @@ export function sectionIdFixes(fragment: Y.XmlFragment): { element: Y.XmlElement
 
 /**
  * Makes every section id of a document unique, in one transaction, and says whether it changed
- * anything. The server runs it after each accepted change; editors may run it too (offline), since
- * every replica computes the same fixes.
+ * anything (`heldBefore`: see {@link sectionIdFixes}). The server runs it after each accepted
+ * change. The derived ids depend only on the Yjs items, so replicas fixing the same duplicate
+ * after the same transaction write the same values.
  */
-export function ensureUniqueSectionIds(ydoc: Y.Doc): boolean {
-  const fixes = sectionIdFixes(ydoc.getXmlFragment(FRAGMENT));
+export function ensureUniqueSectionIds(
+  ydoc: Y.Doc,
+  heldBefore?: (section: Y.XmlElement) => boolean,
+): boolean {
+  const fixes = sectionIdFixes(ydoc.getXmlFragment(FRAGMENT), heldBefore);
   if (fixes.length === 0) return false;
   ydoc.transact(() => {
     for (const { element, id } of fixes) element.setAttribute('id', id);
@@ -61,10 +73,22 @@ export function ensureUniqueSectionIds(ydoc: Y.Doc): boolean {
 }
 
 /**
+ * Whether a section held its current id before `transaction`: the Yjs item holding its `id`
+ * attribute is older than the transaction's starting state (an item's clock is below its client's
+ * state once integrated). A pasted copy, or a section whose id was just changed, did not.
+ */
+function heldIdBefore(transaction: Y.Transaction, section: Y.XmlElement): boolean {
+  const item = section._map.get('id');
+  if (!item) return false;
+  return item.id.clock < (transaction.beforeState.get(item.id.client) ?? 0);
+}
+
+/**
  * Runs {@link ensureUniqueSectionIds} after every transaction that could have duplicated an id:
  * sections added or removed at the top level, or a section's `id` attribute changed. Keystrokes
  * inside sections cost one cheap check of the events. The fix runs in its own transaction, right
- * after the one that caused it. Returns the function that stops watching.
+ * after the one that caused it, and the sections that held their ids before that transaction keep
+ * them (a copy pasted above its original gets the new one). Returns the function that stops watching.
  */
 export function watchSectionIds(ydoc: Y.Doc): () => void {
   const fragment = ydoc.getXmlFragment(FRAGMENT);
@@ -78,7 +102,7 @@ export function watchSectionIds(ydoc: Y.Doc): () => void {
           event.target.nodeName === 'section' &&
           (event as Y.YXmlEvent).attributesChanged.has('id')),
     );
-    if (relevant) ensureUniqueSectionIds(ydoc);
+    if (relevant) ensureUniqueSectionIds(ydoc, (section) => heldIdBefore(transaction, section));
   };
   fragment.observeDeep(observer);
   return () => fragment.unobserveDeep(observer);

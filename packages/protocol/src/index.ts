@@ -5,3 +5,4 @@ export { FRAGMENT, META_MAP } from './fragment.js';
 export * from './metadata.js';
 export * from './catalogue.js';
 export * from './auth.js';
+export * from './sectionMessages.js';

@@ -8,8 +8,10 @@ import type { CollabContext } from './context.js';
 /**
  * The sections a template requires stay in the document. Editors refuse to delete them; should a
  * client send such a deletion anyway, the server puts the section back at once (same id and key,
- * its title, an empty paragraph), as a change every client receives. Only people's changes are
- * guarded: the document's own loading and the server's changes are not.
+ * with the content it had, and keystrokes still arriving for it forwarded into it: packages/editor
+ * `guardRequiredSections`), as a change every client receives. Only people's changes are guarded
+ * (a connection's, including moves and late edits the server re-applies on a person's behalf):
+ * the document's own loading and the server's other changes are not.
  */
 export class RequiredSectionsExtension implements Extension<CollabContext> {
   extensionName = 'required-sections';

@@ -5,10 +5,12 @@ import type { CollabContext } from './context.js';
 /**
  * Keeps section ids unique whatever people do (paste a section, split one, undo next to a copy,
  * two people doing it at once). Reviews and comments will point to these ids, so the server fixes
- * duplicates itself rather than trusting each editor to. The fix is deterministic
- * (packages/editor `sectionIdFixes`): every replica would compute the same ids, so a client
- * running it offline converges with the server. A fix is a change like any other: logged,
- * broadcast, and durable before it is sent.
+ * duplicates itself rather than trusting each editor to. The section that held an id first keeps
+ * it, whatever the document order (a copy pasted above its original gets the new id): the server
+ * knows which sections held their ids before the transaction that made the duplicate. New ids
+ * derive from the Yjs item (packages/editor `sectionIdFixes`), so the same fix written twice is
+ * the same value. A fix is a change like any other: logged, broadcast, and durable before it is
+ * sent.
  */
 export class SectionIdsExtension implements Extension<CollabContext> {
   extensionName = 'section-ids';

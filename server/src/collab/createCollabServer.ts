@@ -6,10 +6,12 @@ import { AccessWatcher } from './AccessWatcher.js';
 import { AuthenticationExtension } from './AuthenticationExtension.js';
 import type { CollabContext } from './context.js';
 import { MessageGuardExtension } from './MessageGuardExtension.js';
+import { EmptyTextblocksExtension } from './EmptyTextblocksExtension.js';
 import { IndexingExtension } from './IndexingExtension.js';
 import { PersistenceExtension } from './PersistenceExtension.js';
 import { RequiredSectionsExtension } from './RequiredSectionsExtension.js';
 import { SectionIdsExtension } from './SectionIdsExtension.js';
+import { SectionMovesExtension } from './SectionMovesExtension.js';
 
 export interface CollabServerOptions {
   services: Services;
@@ -24,9 +26,10 @@ export interface CollabServer {
 
 /**
  * The collaborative server. The extension list below is the whole story, in order:
- * who may open a document, which messages are well-formed, how updates are made durable, how
- * section ids stay unique and required sections stay, and how stored documents are indexed for
- * the catalogue.
+ * who may open a document, which messages and updates are well-formed and allowed, how section
+ * moves are done by the server (and late edits carried into the moved section), how updates are
+ * made durable, how empty paragraphs of old documents get their text, how section ids stay unique
+ * and required sections stay, and how stored documents are indexed for the catalogue.
  * Comments and reviews will join this list as their own extensions.
  */
 export function createCollabServer({ services, config, logger }: CollabServerOptions): CollabServer {
@@ -56,6 +59,7 @@ export function createCollabServer({ services, config, logger }: CollabServerOpt
             details: { refusal },
           }),
       }),
+      new SectionMovesExtension(services, logger.child({ component: 'section-moves' })),
       new PersistenceExtension({
         store: services.collabStore,
         logger: logger.child({ component: 'persistence' }),
@@ -71,6 +75,7 @@ export function createCollabServer({ services, config, logger }: CollabServerOpt
             },
           }),
       }),
+      new EmptyTextblocksExtension(),
       new SectionIdsExtension(),
       new RequiredSectionsExtension(services.documents),
       new IndexingExtension(services.documents, logger.child({ component: 'indexing' })),

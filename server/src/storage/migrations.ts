@@ -235,4 +235,36 @@ export const migrations: Migration[] = [
       CREATE INDEX document_quarantine_by_document ON document_quarantine (document_id);
     `,
   },
+  {
+    version: 6,
+    name: 'section forwardings: where the items of a moved or restored section went',
+    sql: `
+      -- One row per moved (or restored) section: its old element and the element that replaced it
+      -- (Yjs item ids). Edits arriving late for the old element are re-applied in the new one
+      -- (packages/editor sectionForwarding.ts). Kept for a limited time (SectionMovesExtension).
+      CREATE TABLE section_forwardings (
+        document_id     TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        id              TEXT NOT NULL,
+        old_root_client INTEGER NOT NULL,
+        old_root_clock  INTEGER NOT NULL,
+        new_root_client INTEGER NOT NULL,
+        new_root_clock  INTEGER NOT NULL,
+        created_at      INTEGER NOT NULL,              -- epoch ms
+        PRIMARY KEY (document_id, id)
+      ) STRICT;
+      CREATE INDEX section_forwardings_by_time ON section_forwardings (created_at);
+
+      -- The item map of each forwarding, appended in chunks (the copy, then late edits re-applied).
+      CREATE TABLE section_forwarding_entries (
+        seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+        document_id   TEXT NOT NULL,
+        forwarding_id TEXT NOT NULL,
+        entries       TEXT NOT NULL,                   -- JSON, see encodeForwardEntries
+        FOREIGN KEY (document_id, forwarding_id)
+          REFERENCES section_forwardings (document_id, id) ON DELETE CASCADE
+      ) STRICT;
+      CREATE INDEX section_forwarding_entries_by_forwarding
+        ON section_forwarding_entries (document_id, forwarding_id, seq);
+    `,
+  },
 ];

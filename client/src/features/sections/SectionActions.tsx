@@ -1,18 +1,29 @@
-import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import type { Editor } from '@tiptap/core';
 import { createModal } from '@codegouvfr/react-dsfr/Modal';
 import { useIsModalOpen } from '@codegouvfr/react-dsfr/Modal/useIsModalOpen';
 import type { DocumentKindName } from '@essaim/domain';
+import { keepCaretAfterForwardedText } from '@essaim/editor';
 import { ConfirmDialog } from '../../shared/ConfirmDialog.js';
 import { sectionsMessages as m } from './messages.js';
 import {
   addSectionAfter,
   focusSection,
   focusSectionTitle,
-  moveSection,
+  moveTarget,
   removeSection,
   scrollSectionIntoView,
 } from './sectionCommands.js';
+import { canRequestMoves, collaborationProviderOf, requestSectionMove } from './sectionMoves.js';
 import { findSection, outlineOf, sectionActions, sectionTitleOf } from './sectionRules.js';
 
 export type SectionAction = 'add' | 'up' | 'down' | 'rename' | 'remove';
@@ -21,6 +32,8 @@ export interface SectionActionsApi {
   kind: DocumentKindName;
   editable: boolean;
   run: (id: string, action: SectionAction) => void;
+  /** Whether « Monter » / « Descendre » can be asked now (the server performs moves). */
+  canMove: () => boolean;
 }
 
 const SectionActionsContext = createContext<SectionActionsApi | null>(null);
@@ -61,6 +74,22 @@ export function SectionActionsProvider({
   children: ReactNode;
 }) {
   const [pending, setPending] = useState<{ id: string; title: string } | null>(null);
+
+  // Keystrokes in flight when someone moved the section come back re-applied by the server:
+  // the caret goes over them, so the next ones follow them.
+  useEffect(
+    () =>
+      keepCaretAfterForwardedText({
+        get state() {
+          return editor.state;
+        },
+        get isDestroyed() {
+          return editor.isDestroyed;
+        },
+        dispatch: (transaction) => editor.view.dispatch(transaction),
+      }),
+    [editor],
+  );
   // Where the caret goes once the dialog is closed: the neighbour of a removed section.
   const focusAfterRemoval = useRef<string | null>(null);
 
@@ -91,12 +120,25 @@ export function SectionActionsProvider({
         case 'up':
         case 'down': {
           if (!(action === 'up' ? allowed.canMoveUp : allowed.canMoveDown)) return;
-          if (moveSection(editor, id, action === 'up' ? -1 : 1)) {
-            const position = outlineOf(editor.state.doc, kind).findIndex((e) => e.id === id) + 1;
-            announce(m.announce.moved(title, position, outline.length));
+          const provider = collaborationProviderOf(editor);
+          if (!canRequestMoves(provider)) {
+            announce(m.announce.moveOffline);
+            return;
+          }
+          const after = moveTarget(editor.state.doc, id, action === 'up' ? -1 : 1);
+          if (after === undefined) return;
+          void requestSectionMove(provider, id, after).then((outcome) => {
+            if (editor.isDestroyed) return;
+            if (outcome !== 'moved' && outcome !== 'unchanged') {
+              announce(m.announce.moveFailed[outcome]);
+              return;
+            }
+            // The moved section arrived before the answer (the server sends it first).
+            const now = outlineOf(editor.state.doc, kind);
+            announce(m.announce.moved(title, now.findIndex((e) => e.id === id) + 1, now.length));
             scrollSectionIntoView(editor, id);
             focusMenuButton(id);
-          }
+          });
           return;
         }
         case 'rename':
@@ -125,7 +167,8 @@ export function SectionActionsProvider({
     }
   };
 
-  const api = useMemo(() => ({ kind, editable, run }), [kind, editable, run]);
+  const canMove = useCallback(() => canRequestMoves(collaborationProviderOf(editor)), [editor]);
+  const api = useMemo(() => ({ kind, editable, run, canMove }), [kind, editable, run, canMove]);
 
   return (
     <SectionActionsContext.Provider value={api}>

@@ -13,13 +13,27 @@ interface Item {
   hint?: string;
 }
 
-function itemsFor(state: SectionActionsState): Item[] {
+/** The menu's items; `canMove` is false while the server cannot be asked to move a section. */
+function itemsFor(state: SectionActionsState, canMove: boolean): Item[] {
   const items: Item[] = [];
   if (state.canAddAfter)
     items.push({ action: 'add', label: m.menu.addAfter, icon: 'fr-icon-add-line', disabled: false });
+  const offline = canMove ? undefined : m.menu.moveOfflineHint;
   items.push(
-    { action: 'up', label: m.menu.moveUp, icon: 'fr-icon-arrow-up-line', disabled: !state.canMoveUp },
-    { action: 'down', label: m.menu.moveDown, icon: 'fr-icon-arrow-down-line', disabled: !state.canMoveDown },
+    {
+      action: 'up',
+      label: m.menu.moveUp,
+      icon: 'fr-icon-arrow-up-line',
+      disabled: !state.canMoveUp || !canMove,
+      hint: state.canMoveUp ? offline : undefined,
+    },
+    {
+      action: 'down',
+      label: m.menu.moveDown,
+      icon: 'fr-icon-arrow-down-line',
+      disabled: !state.canMoveDown || !canMove,
+      hint: state.canMoveDown ? offline : undefined,
+    },
     { action: 'rename', label: m.menu.rename, icon: 'fr-icon-edit-line', disabled: false },
     {
       action: 'remove',
@@ -69,7 +83,7 @@ export function SectionMenu({
     const outline = outlineOf(editor.state.doc, api.kind);
     const entry = outline.find((e) => e.id === sectionId);
     if (!entry) return;
-    const next = itemsFor(sectionActions(api.kind, entry, outline.length));
+    const next = itemsFor(sectionActions(api.kind, entry, outline.length), api.canMove());
     setItems(next);
     setActive(focus === 'first' ? 0 : next.length - 1);
   };
@@ -129,7 +143,8 @@ export function SectionMenu({
     setActive(next);
   };
 
-  const hints = items?.filter((i) => i.disabled && i.hint) ?? [];
+  // Each reason once (« Monter » and « Descendre » share the one about the connection).
+  const hints = [...new Set(items?.filter((i) => i.disabled && i.hint).map((i) => i.hint) ?? [])];
 
   return (
     <div className="essaim-section__menu" ref={rootRef}>
@@ -175,7 +190,7 @@ export function SectionMenu({
           </ul>
           {hints.length > 0 && (
             <p id={hintId} className={fr.cx('fr-text--xs', 'fr-mb-0') + ' essaim-section__menu-hint'}>
-              {hints.map((i) => i.hint).join(' ')}
+              {hints.join(' ')}
             </p>
           )}
         </div>

@@ -13,6 +13,8 @@ export const sectionsMessages = {
     remove: 'Supprimer',
     requiredHint: 'Section obligatoire du modèle : elle ne peut pas être supprimée.',
     lastHint: 'Le document garde au moins une section.',
+    moveOfflineHint:
+      'Monter ou descendre une section demande la connexion au serveur : ces actions reviennent dès la reconnexion.',
   },
   confirm: {
     title: 'Supprimer la section ?',
@@ -26,6 +28,15 @@ export const sectionsMessages = {
       `Section « ${title} » déplacée en position ${position} sur ${total}.`,
     removed: (title: string) => `Section « ${title} » supprimée.`,
     refused: 'Suppression impossible : la sélection contient une section obligatoire du modèle.',
+    moveOffline:
+      'Déplacement impossible hors connexion : la section sera déplaçable dès le retour de la connexion.',
+    moveFailed: {
+      'read-only': 'Déplacement refusé : vous ne pouvez plus modifier ce document.',
+      'unknown-section': 'Déplacement impossible : cette section a été supprimée entre-temps.',
+      'unknown-target': 'Déplacement impossible : la section voisine a été supprimée entre-temps.',
+      'invalid-request': 'Déplacement impossible : la demande n’a pas été comprise par le serveur.',
+      'no-answer': 'Le serveur n’a pas confirmé le déplacement : vérifiez la connexion, puis réessayez.',
+    },
   },
   outline: {
     title: 'Sommaire',

@@ -6,7 +6,8 @@ import { findSection, isSectionEmpty } from './sectionRules.js';
 
 /**
  * Section operations as ProseMirror transactions. Each one goes through the editor's dispatch, so
- * the required-section guard sees it, and Yjs carries it to the other people.
+ * the required-section guard sees it, and Yjs carries it to the other people. Moves are the
+ * exception: the server performs them (sectionMoves.ts).
  */
 
 function sectionsWithPositions(doc: PMNode): { id: string; pos: number; node: PMNode }[] {
@@ -54,23 +55,18 @@ export function addSectionAfter(editor: Editor, id: string, title: string): stri
   return newId;
 }
 
-/** Moves the section `id` before the previous section (`-1`) or after the next one (`1`). */
-export function moveSection(editor: Editor, id: string, direction: -1 | 1): boolean {
-  const { state } = editor;
-  const sections = sectionsWithPositions(state.doc);
-  const index = sections.findIndex((s) => s.id === id);
-  const current = sections[index];
-  const neighbour = sections[index + direction];
-  if (!current || !neighbour) return false;
-  const size = current.node.nodeSize;
-  const tr = state.tr.delete(current.pos, current.pos + size);
-  // Positions after the deleted range shift back by its size.
-  const target = direction === -1 ? neighbour.pos : neighbour.pos - size + neighbour.node.nodeSize;
-  tr.insert(target, current.node);
-  selectTitle(tr, target, false);
-  const before = state.doc;
-  editor.view.dispatch(tr);
-  return editor.state.doc !== before;
+/**
+ * Where « Monter » (`-1`) or « Descendre » (`1`) puts the section `id`, as the person sees the
+ * document: the id of the section it should follow (`null`: first), or `undefined` when it cannot
+ * move that way. The server performs the move (see sectionMoves.ts); two people asking the same
+ * thing from the same view make one move.
+ */
+export function moveTarget(doc: PMNode, id: string, direction: -1 | 1): string | null | undefined {
+  const ids = sectionsWithPositions(doc).map((s) => s.id);
+  const index = ids.indexOf(id);
+  if (index < 0) return undefined;
+  if (direction === -1) return index === 0 ? undefined : (ids[index - 2] ?? null);
+  return ids[index + 1];
 }
 
 /** Removes the section `id`. Returns false when nothing changed (refused by the guard). */

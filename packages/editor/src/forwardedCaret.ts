@@ -1,0 +1,75 @@
+import { TextSelection, type EditorState, type Transaction } from '@tiptap/pm/state';
+import { relativePositionToAbsolutePosition, ySyncPluginKey } from '@tiptap/y-tiptap';
+import * as Y from 'yjs';
+
+/** y-tiptap's map from Yjs types to the ProseMirror nodes they render as. */
+type ProsemirrorMapping = Parameters<typeof relativePositionToAbsolutePosition>[3];
+
+/** What the editor's Yjs sync plugin holds, as far as this module reads it. */
+interface SyncState {
+  doc: Y.Doc;
+  type: Y.XmlFragment;
+  binding: { mapping: ProsemirrorMapping } | null;
+}
+
+/** The editor as this module needs it (a ProseMirror view, or a Tiptap editor wrapped). */
+export interface CaretHost {
+  readonly state: EditorState;
+  readonly isDestroyed: boolean;
+  dispatch(transaction: Transaction): void;
+}
+
+function syncStateOf(view: CaretHost): SyncState | null {
+  const state: unknown = ySyncPluginKey.getState(view.state);
+  if (typeof state !== 'object' || state === null) return null;
+  const { doc, type, binding } = state as Partial<SyncState>;
+  return doc instanceof Y.Doc && type instanceof Y.XmlFragment && binding ? { doc, type, binding } : null;
+}
+
+/**
+ * Keeps a writer's caret after their own keystrokes when the server re-applies them in a moved
+ * section (sectionForwarding.ts writes them under the writer's client id minus one).
+ *
+ * When a section moves while someone types in it, their last keystrokes may still be on their way:
+ * the move reaches their editor first, without those characters, and the caret stays just after
+ * the last character the server had; the server then re-applies the missing ones there. Like any
+ * remote insertion at the caret, they would land after the caret, and the next keystrokes before
+ * them (« famill|e » becoming « famills…e »). This moves the caret over them instead, only when it
+ * sits exactly where they were inserted and nothing is selected. Returns the function that stops.
+ */
+export function keepCaretAfterForwardedText(view: CaretHost): () => void {
+  const sync = syncStateOf(view);
+  if (!sync) return () => undefined;
+  const { doc, type } = sync;
+  const positionOf = (relative: Y.RelativePosition): number | null => {
+    const binding = syncStateOf(view)?.binding;
+    return binding ? relativePositionToAbsolutePosition(doc, type, relative, binding.mapping) : null;
+  };
+  const onTransaction = (transaction: Y.Transaction): void => {
+    if (transaction.local || view.isDestroyed) return;
+    const forwarder = doc.clientID - 1;
+    const before = transaction.beforeState.get(forwarder) ?? 0;
+    const after = transaction.afterState.get(forwarder) ?? 0;
+    const structs = doc.store.clients.get(forwarder);
+    const { selection } = view.state;
+    if (after <= before || !structs || !selection.empty) return;
+    let caret = selection.from;
+    for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+      const item = structs[i];
+      if (!item || item.id.clock >= after) break;
+      if (!(item instanceof Y.Item) || item.deleted || !(item.content instanceof Y.ContentString)) continue;
+      const start = positionOf(new Y.RelativePosition(null, null, item.id, 0));
+      const last = Y.createID(item.id.client, item.id.clock + item.length - 1);
+      const end = positionOf(new Y.RelativePosition(null, null, last, -1));
+      if (start === caret && end !== null) caret = end;
+    }
+    if (caret !== selection.from)
+      view.dispatch(
+        view.state.tr
+          .setSelection(TextSelection.create(view.state.doc, caret))
+          .setMeta('addToHistory', false),
+      );
+  };
+  doc.on('afterTransaction', onTransaction);
+  return () => doc.off('afterTransaction', onTransaction);
+}

@@ -1,0 +1,452 @@
+import { FRAGMENT } from '@essaim/protocol';
+import { Transform } from '@tiptap/pm/transform';
+import { updateYFragment } from '@tiptap/y-tiptap';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { writeJSONToYdoc, ydocToJSON, ydocToNode, type DocJSON } from './convert.js';
+import { guardRequiredSections } from './requiredSections.js';
+import {
+  decodeForwardEntries,
+  encodeForwardEntries,
+  forwardingsOf,
+  moveSection,
+  retireForwardings,
+  watchLateEdits,
+  type ForwardEntry,
+  type ForwardingRecord,
+  type UpdateDeletes,
+} from './sectionForwarding.js';
+import { watchSectionIds } from './sectionIds.js';
+
+// ---------------------------------------------------------------------------------------------
+// A server and its clients on plain Y.Docs, with the network in the test's hands: nothing is
+// delivered until the test says so, so « in flight » and « offline » are exact.
+
+interface Client {
+  doc: Y.Doc;
+  online: boolean;
+  /** Updates made here, not yet received by the server (each with its own delete set). */
+  outbox: Uint8Array[];
+  /** Updates of the server, not yet received here. */
+  inbox: Uint8Array[];
+}
+
+const FROM_SERVER = 'server';
+const FORWARDED = 'forwarded';
+
+class Network {
+  readonly server: Y.Doc;
+  readonly clients: Client[] = [];
+  /** The forwardings as the server's storage receives them (record and every entry, in order). */
+  readonly stored = new Map<string, { record: ForwardingRecord; entries: ForwardEntry[] }>();
+  private writerDeletes: UpdateDeletes | null = null;
+
+  constructor(content: DocJSON, server = new Y.Doc()) {
+    this.server = server;
+    forwardingsOf(server).onChange(({ record, entries }) => {
+      const row = this.stored.get(record.id) ?? { record, entries: [] };
+      row.entries.push(...entries);
+      this.stored.set(record.id, row);
+    });
+    if (content.content?.length) writeJSONToYdoc(server, content);
+    watchLateEdits(server, {
+      inspect: (tr) => this.clients.some((c) => c === tr.origin),
+      writerDeletes: () => this.writerDeletes,
+      origin: () => FORWARDED,
+    });
+    server.on('update', (update: Uint8Array, origin: unknown) => {
+      for (const c of this.clients) if (c.online && c !== origin) c.inbox.push(update);
+    });
+  }
+
+  join(): Client {
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(this.server), FROM_SERVER);
+    const client: Client = { doc, online: true, outbox: [], inbox: [] };
+    doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin !== FROM_SERVER) client.outbox.push(update);
+    });
+    this.clients.push(client);
+    return client;
+  }
+
+  /** What the server does with one update received from a client (decoding its delete set first). */
+  private receive(client: Client, update: Uint8Array): void {
+    this.writerDeletes = Y.decodeUpdate(update).ds;
+    Y.applyUpdate(this.server, update, client);
+    this.writerDeletes = null;
+  }
+
+  /** Delivers `client`'s updates in flight to the server. */
+  send(client: Client): void {
+    for (const update of client.outbox.splice(0)) this.receive(client, update);
+  }
+
+  /** Delivers everything in both directions until nothing moves. */
+  settle(): void {
+    for (let round = 0; round < 20; round++) {
+      let moved = false;
+      for (const c of this.clients.filter((x) => x.online)) {
+        if (c.outbox.length === 0) continue;
+        moved = true;
+        this.send(c);
+      }
+      for (const c of this.clients.filter((x) => x.online)) {
+        for (const update of c.inbox.splice(0)) {
+          moved = true;
+          Y.applyUpdate(c.doc, update, FROM_SERVER);
+        }
+      }
+      if (!moved) return;
+    }
+    throw new Error('le réseau ne se stabilise pas');
+  }
+
+  offline(client: Client): void {
+    client.online = false;
+    client.inbox.length = 0;
+  }
+
+  /**
+   * Reconnection as the Hocuspocus provider does it: the client sends its state vector, the
+   * server answers with its own state vector then its diff, so the client computes its diff (a
+   * full state diff: its delete set holds every deletion it knows) before it applies the server's.
+   */
+  reconnect(client: Client): void {
+    client.online = true;
+    client.outbox.length = 0;
+    client.inbox.length = 0;
+    const forClient = Y.encodeStateAsUpdate(this.server, Y.encodeStateVector(client.doc));
+    this.receive(client, Y.encodeStateAsUpdate(client.doc, Y.encodeStateVector(this.server)));
+    Y.applyUpdate(client.doc, forClient, FROM_SERVER);
+    this.settle();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents and edits
+
+const paragraph = (...content: DocJSON[]): DocJSON => ({ type: 'paragraph', content });
+const text = (value: string, marks?: string[]): DocJSON =>
+  marks
+    ? { type: 'text', text: value, marks: marks.map((type) => ({ type })) }
+    : { type: 'text', text: value };
+const section = (id: string, title: string, ...blocks: DocJSON[]): DocJSON => ({
+  type: 'section',
+  attrs: { id, key: id === 'origine' ? 'origine' : null },
+  content: [{ type: 'sectionTitle', content: [text(title)] }, ...blocks],
+});
+
+const document = (): DocJSON => ({
+  type: 'doc',
+  content: [
+    section('a', 'Identification', paragraph(text('Fiche de la '), text('Gironde', ['bold']), text('.'))),
+    section('origine', 'Origine', paragraph(text('Né en 2019')), paragraph(text('Deuxième paragraphe'))),
+    section(
+      'c',
+      'Public',
+      { type: 'heading', attrs: { level: 3 }, content: [text('Sous-titre')] },
+      {
+        type: 'bulletList',
+        content: [{ type: 'listItem', content: [paragraph(text('un point'), text(' lié', ['italic']))] }],
+      },
+    ),
+    section('d', 'Moyens', paragraph(text('Des moyens.'))),
+  ],
+});
+
+const sections = (doc: Y.Doc): Y.XmlElement[] =>
+  doc
+    .getXmlFragment(FRAGMENT)
+    .toArray()
+    .filter((c): c is Y.XmlElement => c instanceof Y.XmlElement && c.nodeName === 'section');
+const ids = (doc: Y.Doc) => sections(doc).map((s) => s.getAttribute('id'));
+const sectionById = (doc: Y.Doc, id: string) =>
+  sections(doc).find((s) => s.getAttribute('id') === id) as Y.XmlElement;
+const sectionJSON = (doc: Y.Doc, id: string) => ydocToJSON(doc).content?.find((s) => s.attrs?.id === id);
+
+/** The Y.XmlText of the `n`th paragraph of a section (created when the paragraph has none). */
+function paragraphText(doc: Y.Doc, id: string, n = 0): Y.XmlText {
+  const paragraphs = sectionById(doc, id)
+    .toArray()
+    .filter((c): c is Y.XmlElement => c instanceof Y.XmlElement && c.nodeName === 'paragraph');
+  const p = paragraphs[n] as Y.XmlElement;
+  const existing = p.get(0);
+  if (existing instanceof Y.XmlText) return existing;
+  const created = new Y.XmlText();
+  p.insert(0, [created]);
+  return created;
+}
+
+/** Types `value` at the end of a paragraph, one keystroke (one transaction) per character. */
+function type(doc: Y.Doc, id: string, value: string, n = 0, attributes: Record<string, unknown> = {}): void {
+  for (const char of value) {
+    const t = paragraphText(doc, id, n);
+    t.insert(t.length, char, attributes);
+  }
+}
+
+/** An edit made the way the editor makes it: a ProseMirror change written back by y-tiptap. */
+function editAsTheEditorDoes(doc: Y.Doc, change: (tr: Transform) => void): void {
+  const tr = new Transform(ydocToNode(doc));
+  change(tr);
+  doc.transact(() => {
+    updateYFragment(doc, doc.getXmlFragment(FRAGMENT), tr.doc, { mapping: new Map(), isOMark: new Map() });
+  });
+}
+
+/** The position just after `needle` in the document (ProseMirror positions). */
+function positionAfter(doc: Y.Doc, needle: string): number {
+  let found = -1;
+  ydocToNode(doc).descendants((node, pos) => {
+    if (found < 0 && node.isText && node.text?.includes(needle))
+      found = pos + (node.text.indexOf(needle) + needle.length);
+  });
+  if (found < 0) throw new Error(`texte introuvable : ${needle}`);
+  return found;
+}
+
+function expectConverged(net: Network): void {
+  const reference = ydocToJSON(net.server);
+  for (const c of net.clients) expect(ydocToJSON(c.doc)).toEqual(reference);
+  const all = ids(net.server);
+  expect(new Set(all).size).toBe(all.length);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('a section move performed on the document', () => {
+  it('puts a deep copy (same id, key, children, attributes and marks) at the target and removes the original', () => {
+    const net = new Network(document());
+    const a = net.join();
+    const before = sectionJSON(net.server, 'c');
+    expect(moveSection(net.server, 'c', null, 'déplacement')).toBe('moved');
+    expect(ids(net.server)).toEqual(['c', 'a', 'origine', 'd']);
+    expect(sectionJSON(net.server, 'c')).toEqual(before);
+    expect(sectionById(net.server, 'c').getAttribute('key')).toBeUndefined();
+    expect(moveSection(net.server, 'origine', 'd', 'déplacement')).toBe('moved');
+    expect(ids(net.server)).toEqual(['c', 'a', 'd', 'origine']);
+    expect(sectionById(net.server, 'origine').getAttribute('key')).toBe('origine');
+    net.settle();
+    expectConverged(net);
+    expect(ids(a.doc)).toEqual(['c', 'a', 'd', 'origine']);
+  });
+
+  it('makes one move of two identical requests, and refuses unknown sections and a section after itself', () => {
+    const net = new Network(document());
+    expect(moveSection(net.server, 'd', 'a', 'A')).toBe('moved');
+    expect(moveSection(net.server, 'd', 'a', 'B')).toBe('unchanged');
+    expect(moveSection(net.server, 'a', null, 'B')).toBe('unchanged');
+    expect(moveSection(net.server, 'x', 'a', 'B')).toBe('unknown-section');
+    expect(moveSection(net.server, 'a', 'x', 'B')).toBe('unknown-target');
+    expect(moveSection(net.server, 'a', 'a', 'B')).toBe('invalid-request');
+    expect(ids(net.server)).toEqual(['a', 'd', 'origine', 'c']);
+  });
+
+  it('keeps both requests when neighbours are moved at the same time (A: 4 up, B: 3 down)', () => {
+    const net = new Network(document());
+    // Both computed from the same view: [a, origine, c, d].
+    expect(moveSection(net.server, 'd', 'origine', 'A')).toBe('moved');
+    expect(moveSection(net.server, 'c', 'd', 'B')).toBe('unchanged');
+    expect(ids(net.server)).toEqual(['a', 'origine', 'd', 'c']);
+  });
+});
+
+describe('late edits to a moved section', () => {
+  it('carries over keystrokes that were in flight when the section moved, in order', () => {
+    const net = new Network(document());
+    const b = net.join();
+    type(b.doc, 'origine', ' puis étendu');
+    moveSection(net.server, 'origine', 'd', 'A');
+    net.settle();
+    expectConverged(net);
+    expect(ids(net.server)).toEqual(['a', 'c', 'd', 'origine']);
+    expect(paragraphText(net.server, 'origine').toString()).toBe('Né en 2019 puis étendu');
+  });
+
+  it('keeps keystrokes that were in flight before what their writer typed once the move reached it', () => {
+    const net = new Network(document());
+    const b = net.join();
+    // A low client id: Yjs puts concurrent inserts of lower ids first, so text re-applied under
+    // the server's own (higher) id would land after what B typed next.
+    b.doc.clientID = 10;
+    type(b.doc, 'origine', ' ');
+    moveSection(net.server, 'origine', 'd', 'A');
+    // B receives the move before its space comes back re-applied, and goes on typing.
+    for (const update of b.inbox.splice(0)) Y.applyUpdate(b.doc, update, FROM_SERVER);
+    expect(paragraphText(b.doc, 'origine').toString()).toBe('Né en 2019');
+    type(b.doc, 'origine', 'suite');
+    net.settle();
+    expectConverged(net);
+    expect(paragraphText(net.server, 'origine').toString()).toBe('Né en 2019 suite');
+  });
+
+  it('carries over everything an offline writer typed, deleted, formatted and split, across two moves', () => {
+    const net = new Network(document());
+    const a = net.join();
+    const b = net.join();
+    net.offline(b);
+    type(b.doc, 'origine', ' dans le Nord');
+    type(b.doc, 'origine', ' grâce', 0, { bold: {} });
+    type(b.doc, 'origine', ' aux familles.', 0, {});
+    // Deletes « Deuxième » and splits the first paragraph after « 2019 » (Enter).
+    const second = paragraphText(b.doc, 'origine', 1);
+    second.delete(0, 'Deuxième '.length);
+    editAsTheEditorDoes(b.doc, (tr) => tr.split(positionAfter(b.doc, 'Né en 2019')));
+
+    moveSection(net.server, 'origine', null, 'A');
+    net.settle();
+    moveSection(net.server, 'origine', 'd', 'A');
+    net.settle();
+    type(a.doc, 'origine', ' (A)', 1);
+    net.settle();
+
+    net.reconnect(b);
+    expectConverged(net);
+    expect(ids(net.server)).toEqual(['a', 'c', 'd', 'origine']);
+    expect(sectionJSON(net.server, 'origine')?.content?.slice(1)).toEqual([
+      paragraph(text('Né en 2019')),
+      paragraph(text(' dans le Nord'), text(' grâce', ['bold']), text(' aux familles.')),
+      paragraph(text('paragraphe (A)')),
+    ]);
+  });
+
+  it('does not replay the move’s own deletions when a client that saw the move reconnects', () => {
+    const net = new Network(document());
+    const a = net.join();
+    moveSection(net.server, 'origine', 'd', 'A');
+    net.settle();
+    net.offline(a);
+    type(a.doc, 'd', ' Hors ligne.');
+    net.reconnect(a);
+    expectConverged(net);
+    expect(sectionJSON(net.server, 'origine')?.content?.slice(1)).toEqual([
+      paragraph(text('Né en 2019')),
+      paragraph(text('Deuxième paragraphe')),
+    ]);
+  });
+
+  it('still carries over late edits after the server reloads the document from its stored state', () => {
+    const net = new Network(document());
+    const b = net.join();
+    net.offline(b);
+    type(b.doc, 'origine', ' tardif');
+    moveSection(net.server, 'origine', 'd', 'A');
+
+    // What the server stores, and the forwardings it keeps beside it.
+    const stored = Y.encodeStateAsUpdate(net.server);
+    const kept = [...net.stored.values()].map(({ record, entries }) => ({
+      record,
+      entries: encodeForwardEntries(entries),
+    }));
+
+    // A fresh server: forwardings first (they decide what the garbage collector keeps), then the state.
+    const reloaded = new Y.Doc();
+    for (const { record, entries } of kept)
+      forwardingsOf(reloaded).add(record, decodeForwardEntries(entries), { notify: false });
+    Y.applyUpdate(reloaded, stored);
+    const net2 = new Network({ type: 'doc' }, reloaded);
+    net2.clients.push(b);
+    net2.reconnect(b);
+    expect(paragraphText(reloaded, 'origine').toString()).toBe('Né en 2019 tardif');
+    expect(ydocToJSON(b.doc)).toEqual(ydocToJSON(reloaded));
+  });
+});
+
+describe('sections moved again and again', () => {
+  it('keep the old copies of their most recent moves only, which still carry late edits over', () => {
+    const net = new Network(document());
+    const b = net.join();
+    const size = () => Y.encodeStateAsUpdate(net.server).byteLength;
+    for (let round = 0; round < 4; round++) {
+      expect(moveSection(net.server, 'origine', 'd', 'A')).toBe('moved');
+      expect(moveSection(net.server, 'origine', null, 'A')).toBe('moved');
+    }
+    net.settle();
+    // B goes offline with a recent view, and writes in two sections that move meanwhile.
+    net.offline(b);
+    type(b.doc, 'origine', ' tardif');
+    type(b.doc, 'a', ' en retard');
+    moveSection(net.server, 'a', 'd', 'A');
+    moveSection(net.server, 'origine', 'd', 'A');
+    moveSection(net.server, 'origine', null, 'A');
+    expect(forwardingsOf(net.server).size).toBe(11);
+    const withElevenCopies = size();
+
+    // Only the three most recent moves keep their old copies; the others are collected at once.
+    expect(retireForwardings(net.server, 3)).toHaveLength(8);
+    expect(forwardingsOf(net.server).size).toBe(3);
+    // Eight copies of « Origine » gone, out of eleven (« Identification » is one of the three kept).
+    expect(size()).toBeLessThan(withElevenCopies * 0.6);
+    expect(retireForwardings(net.server, 3)).toEqual([]);
+
+    net.reconnect(b);
+    expectConverged(net);
+    expect(paragraphText(net.server, 'origine').toString()).toBe('Né en 2019 tardif');
+    expect(paragraphText(net.server, 'a').toString()).toBe('Fiche de la <bold>Gironde</bold>. en retard');
+  });
+});
+
+describe('forwarding entries as stored', () => {
+  it('read back exactly what was written, and refuse anything else', () => {
+    const entries: ForwardEntry[] = [
+      { kind: 'map', client: 4_294_967_295, clock: 12, length: 3, toClient: 7, toClock: 0 },
+      { kind: 'format', client: 1, clock: 2 },
+      { kind: 'unformat', client: 1, clock: 2 },
+    ];
+    expect(decodeForwardEntries(encodeForwardEntries(entries))).toEqual(entries);
+    expect(() => decodeForwardEntries('[[0,1,2]]')).toThrow();
+    expect(() => decodeForwardEntries('[[1,-1,2]]')).toThrow();
+    expect(() => decodeForwardEntries('{}')).toThrow();
+  });
+});
+
+describe('a required section deleted anyway', () => {
+  it('comes back with its content, and keystrokes still arriving for it land in it', () => {
+    const net = new Network(document());
+    guardRequiredSections(net.server, [{ key: 'origine', title: 'Origine' }], (tr) =>
+      net.clients.some((c) => c === tr.origin),
+    );
+    const raw = net.join();
+    const b = net.join();
+    type(b.doc, 'origine', ' et après');
+    raw.doc.getXmlFragment(FRAGMENT).delete(1, 1);
+    net.send(raw);
+    net.send(b);
+    net.settle();
+    expectConverged(net);
+    expect(ids(net.server)).toEqual(['a', 'origine', 'c', 'd']);
+    expect(sectionJSON(net.server, 'origine')?.content?.slice(1)).toEqual([
+      paragraph(text('Né en 2019 et après')),
+      paragraph(text('Deuxième paragraphe')),
+    ]);
+    // And later keystrokes of someone still offline with the old section too.
+    net.offline(b);
+    type(b.doc, 'origine', ' encore');
+    raw.doc.getXmlFragment(FRAGMENT).delete(1, 1);
+    net.settle();
+    net.reconnect(b);
+    expectConverged(net);
+    expect(paragraphText(net.server, 'origine').toString()).toBe('Né en 2019 et après encore');
+  });
+});
+
+describe('section ids when a section is pasted above its original', () => {
+  it('give the new id to the copy, and the original keeps its id after the copy is undone', () => {
+    const net = new Network(document());
+    watchSectionIds(net.server);
+    const a = net.join();
+    const undo = new Y.UndoManager(a.doc.getXmlFragment(FRAGMENT), { captureTimeout: 0 });
+    const copy = sectionById(a.doc, 'd').clone();
+    a.doc.getXmlFragment(FRAGMENT).insert(0, [copy]);
+    net.settle();
+    const [first, ...rest] = ids(net.server);
+    expect(first).not.toBe('d');
+    expect(rest).toEqual(['a', 'origine', 'c', 'd']);
+    expect(paragraphText(net.server, 'd').toString()).toBe('Des moyens.');
+    undo.undo();
+    net.settle();
+    expect(ids(net.server)).toEqual(['a', 'origine', 'c', 'd']);
+    expectConverged(net);
+  });
+});

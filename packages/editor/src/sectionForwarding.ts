@@ -1,0 +1,981 @@
+import * as Y from 'yjs';
+import { FRAGMENT } from '@essaim/protocol';
+
+/**
+ * Section moves and restorations that lose no keystroke.
+ *
+ * Yjs has no move: a section is moved (or a deleted required section is put back) by inserting a
+ * deep copy and deleting the old element. Edits that a co-editor makes to the old element after
+ * that (keystrokes in flight, or everything typed offline until reconnecting) are integrated by
+ * Yjs as deleted, since their parent is deleted, and would be lost. A *forwarding* records, for
+ * each moved or restored section, where every Yjs item of the old subtree went in the new one
+ * (elements one to one, characters by id ranges); {@link forwardLateEdits} re-applies such late
+ * edits at the mapped place, right after the transaction that brought them.
+ *
+ * For the late edits to be readable, the old subtree must not be garbage-collected: the document's
+ * `gcFilter` keeps every item under a forwarded old root (see {@link forwardingsOf}). Without that,
+ * Yjs would replace a late keystroke whose left neighbour was collected by a GC struct and its
+ * text would be gone before anyone could read it.
+ *
+ * Everything here works on plain Y.Docs (no Hocuspocus): the server wires it to connections.
+ */
+
+/** A Yjs item id as stored (client, clock). */
+export interface ItemId {
+  client: number;
+  clock: number;
+}
+
+/**
+ * What a forwarding knows about one run of old items:
+ * - `map`: `length` consecutive items (clocks) of `client` from `clock` went to the same number of
+ *   consecutive items of `toClient` from `toClock` (characters; or one element, length 1);
+ * - `format`: the old formatting mark at this id was in effect for the writer (it was live when the
+ *   section was copied, or a late writer added it): it decides the marks of a late keystroke;
+ * - `unformat`: a late writer removed that mark.
+ */
+export type ForwardEntry =
+  | { kind: 'map'; client: number; clock: number; length: number; toClient: number; toClock: number }
+  | { kind: 'format' | 'unformat'; client: number; clock: number };
+
+/** One moved or restored section. */
+export interface ForwardingRecord {
+  /** Derived from the old root (`f-<client>-<clock>`, base 36): an element is deleted only once. */
+  id: string;
+  /** The deleted section element. */
+  oldRoot: ItemId;
+  /** The section element that replaced it. */
+  newRoot: ItemId;
+  /** Epoch milliseconds, for expiry. */
+  createdAt: number;
+}
+
+/** A change to the forwardings of a document, for whoever stores them. */
+export interface ForwardingChange {
+  record: ForwardingRecord;
+  /** New entries, in the order they were made. */
+  entries: ForwardEntry[];
+  /** True when the forwarding itself is new (its first entries). */
+  created: boolean;
+}
+
+/** What is read here of any shared type (element, text, fragment): its item lists. */
+interface YType {
+  _start: Y.Item | null;
+  _map: Map<string, Y.Item>;
+  _item: Y.Item | null;
+}
+/** The delete set carried by an update, as `Y.decodeUpdate` returns it. */
+export type UpdateDeletes = ReturnType<typeof Y.decodeUpdate>['ds'];
+type Visible = (item: Y.Item) => boolean;
+
+interface Segment {
+  clock: number;
+  length: number;
+  toClient: number;
+  toClock: number;
+  record: ForwardingRecord;
+}
+
+/** Chained moves (a section moved again before a late edit arrived) are followed this far. */
+const MAX_HOPS = 32;
+
+const key = (id: ItemId): string => `${id.client}:${id.clock}`;
+const idOf = (item: Y.Item): ItemId => ({ client: item.id.client, clock: item.id.clock });
+
+/**
+ * The forwardings of one document: an index from old item ids to new ones, the formatting marks
+ * in effect for late writers, and the old roots the garbage collector must spare. Obtain it with
+ * {@link forwardingsOf}.
+ */
+export class SectionForwardings {
+  private readonly records = new Map<string, ForwardingRecord>();
+  private readonly roots = new Map<string, ForwardingRecord>();
+  /** By old client, sorted by clock, never overlapping. */
+  private readonly segments = new Map<number, Segment[]>();
+  /** Live formatting marks: old client → clock → forwarding. */
+  private readonly formats = new Map<number, Map<number, ForwardingRecord>>();
+  private readonly listeners = new Set<(change: ForwardingChange) => void>();
+
+  /** Number of forwardings installed. */
+  get size(): number {
+    return this.records.size;
+  }
+
+  /** Every forwarding installed, oldest first. */
+  list(): ForwardingRecord[] {
+    return [...this.records.values()];
+  }
+
+  /**
+   * Installs a forwarding with its entries, or adds entries to one already installed (same id).
+   * `notify: false` for forwardings read back from storage, so they are not stored twice.
+   */
+  add(record: ForwardingRecord, entries: readonly ForwardEntry[], { notify = true } = {}): void {
+    const known = this.records.get(record.id);
+    const target = known ?? record;
+    if (!known) {
+      this.records.set(record.id, record);
+      this.roots.set(key(record.oldRoot), record);
+    }
+    for (const entry of entries) this.index(entry, target);
+    if (notify && (entries.length > 0 || !known)) {
+      const change = { record: target, entries: [...entries], created: !known };
+      for (const listener of this.listeners) listener(change);
+    }
+  }
+
+  /**
+   * Tells the listeners about entries already indexed (re-applied edits are indexed one by one as
+   * they are made, so the next ones can chain on them, and announced together at the end).
+   */
+  announce(record: ForwardingRecord, entries: readonly ForwardEntry[]): void {
+    if (entries.length === 0) return;
+    const change = { record, entries: [...entries], created: false };
+    for (const listener of this.listeners) listener(change);
+  }
+
+  /**
+   * Forgets a forwarding: late edits to its old subtree are no longer carried over, and the
+   * garbage collector may take that subtree. Returns the record, or null if it was not installed.
+   */
+  remove(id: string): ForwardingRecord | null {
+    const record = this.records.get(id);
+    if (!record) return null;
+    this.records.delete(id);
+    this.roots.delete(key(record.oldRoot));
+    for (const [client, list] of this.segments) {
+      const kept = list.filter((s) => s.record !== record);
+      if (kept.length > 0) this.segments.set(client, kept);
+      else this.segments.delete(client);
+    }
+    for (const byClock of this.formats.values())
+      for (const [clock, owner] of byClock) if (owner === record) byClock.delete(clock);
+    return record;
+  }
+
+  /** Calls `listener` after each change (new forwarding or new entries). Returns the unsubscriber. */
+  onChange(listener: (change: ForwardingChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Where the old item at `id` went (one step, no chain), or null when it is not forwarded. */
+  lookup(id: ItemId): ItemId | null {
+    const found = this.segmentAt(id);
+    return found ? { client: found.toClient, clock: found.toClock + (id.clock - found.clock) } : null;
+  }
+
+  /** The mapped parts of the old range [clock, clock + length) of `client`, with their targets. */
+  mapped(
+    client: number,
+    clock: number,
+    length: number,
+  ): (ItemId & { length: number; record: ForwardingRecord })[] {
+    const list = this.segments.get(client);
+    if (!list) return [];
+    const out: (ItemId & { length: number; record: ForwardingRecord })[] = [];
+    const end = clock + length;
+    for (let i = Math.max(0, this.floor(list, clock)); i < list.length; i++) {
+      const s = list[i] as Segment;
+      if (s.clock >= end) break;
+      const from = Math.max(clock, s.clock);
+      const to = Math.min(end, s.clock + s.length);
+      if (from < to)
+        out.push({
+          client: s.toClient,
+          clock: s.toClock + (from - s.clock),
+          length: to - from,
+          record: s.record,
+        });
+    }
+    return out;
+  }
+
+  /** Whether the old formatting mark at `id` is in effect for late writers. */
+  isLiveFormat(id: ItemId): boolean {
+    return this.formats.get(id.client)?.has(id.clock) ?? false;
+  }
+
+  /** The live formatting marks among the old ids [clock, clock + length) of `client`. */
+  liveFormatsIn(client: number, clock: number, length: number): { id: ItemId; record: ForwardingRecord }[] {
+    const byClock = this.formats.get(client);
+    if (!byClock) return [];
+    const out: { id: ItemId; record: ForwardingRecord }[] = [];
+    for (const [c, record] of byClock)
+      if (c >= clock && c < clock + length) out.push({ id: { client, clock: c }, record });
+    return out;
+  }
+
+  /** Whether `id` is the old root of a forwarding. */
+  isOldRoot(id: ItemId): boolean {
+    return this.roots.has(key(id));
+  }
+
+  /** The forwarding whose old subtree holds `item` (the item itself or an ancestor is its old root). */
+  recordOf(item: Y.Item): ForwardingRecord | null {
+    if (this.roots.size === 0) return null;
+    let current: Y.Item | null = item;
+    while (current) {
+      const record = this.roots.get(key(current.id));
+      if (record) return record;
+      const parent: Y.Item['parent'] = current.parent;
+      current = parent instanceof Y.AbstractType ? parent._item : null;
+    }
+    return null;
+  }
+
+  /** For the document's `gcFilter`: true for the items of a forwarded old subtree, kept readable. */
+  keeps(item: Y.Item): boolean {
+    return this.recordOf(item) !== null;
+  }
+
+  private index(entry: ForwardEntry, record: ForwardingRecord): void {
+    if (entry.kind === 'map') {
+      this.insertSegment(entry.client, {
+        clock: entry.clock,
+        length: entry.length,
+        toClient: entry.toClient,
+        toClock: entry.toClock,
+        record,
+      });
+      return;
+    }
+    let byClock = this.formats.get(entry.client);
+    if (entry.kind === 'format') {
+      if (!byClock) this.formats.set(entry.client, (byClock = new Map()));
+      byClock.set(entry.clock, record);
+    } else {
+      byClock?.delete(entry.clock);
+    }
+  }
+
+  private insertSegment(client: number, segment: Segment): void {
+    let list = this.segments.get(client);
+    if (!list) this.segments.set(client, (list = []));
+    // Items are forwarded once; should a range come again, the first mapping stays.
+    if (this.mapped(client, segment.clock, segment.length).length > 0) return;
+    const at = this.floor(list, segment.clock) + 1;
+    list.splice(at, 0, segment);
+  }
+
+  private segmentAt(id: ItemId): Segment | null {
+    const list = this.segments.get(id.client);
+    if (!list) return null;
+    const s = list[this.floor(list, id.clock)];
+    return s && id.clock < s.clock + s.length ? s : null;
+  }
+
+  /** Index of the last segment starting at or before `clock` (-1 if none). */
+  private floor(list: Segment[], clock: number): number {
+    let lo = 0;
+    let hi = list.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if ((list[mid] as Segment).clock <= clock) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  }
+}
+
+const registry = new WeakMap<Y.Doc, SectionForwardings>();
+
+/**
+ * The forwardings of a document, created on first use. Creating them wraps the document's
+ * `gcFilter` so the old subtrees stay readable: on the server, call this before the stored state
+ * is applied, or the load itself would collect them.
+ */
+export function forwardingsOf(doc: Y.Doc): SectionForwardings {
+  let forwardings = registry.get(doc);
+  if (!forwardings) {
+    const created = new SectionForwardings();
+    forwardings = created;
+    registry.set(doc, created);
+    const previous = doc.gcFilter;
+    doc.gcFilter = (item) => previous(item) && !created.keeps(item);
+  }
+  return forwardings;
+}
+
+/**
+ * Keeps at most `keep` forwardings in `doc` (the most recent), and lets Yjs collect the old copies
+ * of the others at once: each kept old copy weighs on the document (memory, stored state, size
+ * limit) as long as it is kept, so someone moving sections again and again must not make it grow
+ * without bound. Call it outside any transaction. Returns the retired forwardings, for storage to
+ * forget them.
+ */
+export function retireForwardings(doc: Y.Doc, keep: number): ForwardingRecord[] {
+  const forwardings = registry.get(doc);
+  if (!forwardings || forwardings.size <= keep) return [];
+  const retired = forwardings
+    .list()
+    .sort((a, b) => a.createdAt - b.createdAt)
+    .slice(0, forwardings.size - keep);
+  // Collecting a deleted element collects its whole subtree, late items included.
+  const roots = Y.createDeleteSet();
+  for (const record of retired) {
+    forwardings.remove(record.id);
+    const { client, clock } = record.oldRoot;
+    if (clock >= Y.getState(doc.store, client)) continue;
+    const list = roots.clients.get(client) ?? [];
+    list.push({ clock, len: 1 });
+    roots.clients.set(client, list);
+  }
+  for (const list of roots.clients.values()) list.sort((a, b) => a.clock - b.clock);
+  if (doc.gc) Y.tryGc(roots, doc.store, doc.gcFilter);
+  return retired;
+}
+
+/** Transactions made here (moves, restorations, re-applied edits): never inspected for late edits. */
+const ownTransactions = new WeakSet<Y.Transaction>();
+
+/** Whether a transaction is a move or a re-application made by this module. */
+export function isForwardingTransaction(transaction: Y.Transaction): boolean {
+  return ownTransactions.has(transaction);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Copying a subtree, as it was
+
+function lastValue(item: Y.Item): unknown {
+  const values = item.content.getContent() as unknown[];
+  return values[values.length - 1];
+}
+
+function copyAttributes(target: Y.XmlElement | Y.XmlText, source: YType, visible: Visible): void {
+  for (const [name, item] of source._map) {
+    if (!visible(item)) continue;
+    const { content } = item;
+    // Attribute values are plain JSON (ContentAny) or bytes; nested Yjs types are not used here.
+    if (content instanceof Y.ContentAny || content instanceof Y.ContentBinary)
+      target.setAttribute(name, lastValue(item) as string);
+  }
+}
+
+type DeltaOp = { insert: string | object; attributes?: Record<string, unknown> };
+
+/** The text of `text` as a delta, counting only the items `visible` accepts (a past state). */
+function textDelta(text: Y.XmlText, visible: Visible): DeltaOp[] {
+  const ops: DeltaOp[] = [];
+  const attributes = new Map<string, unknown>();
+  let str = '';
+  const withAttributes = (insert: string | object): DeltaOp =>
+    attributes.size > 0 ? { insert, attributes: Object.fromEntries(attributes) } : { insert };
+  const flush = () => {
+    if (str !== '') ops.push(withAttributes(str));
+    str = '';
+  };
+  for (let n = text._start; n; n = n.right) {
+    if (!visible(n)) continue;
+    const { content } = n;
+    if (content instanceof Y.ContentString) {
+      str += content.str;
+    } else if (content instanceof Y.ContentFormat) {
+      flush();
+      if (content.value === null) attributes.delete(content.key);
+      else attributes.set(content.key, content.value);
+    } else if (content instanceof Y.ContentEmbed) {
+      flush();
+      ops.push(withAttributes(content.embed));
+    }
+  }
+  flush();
+  return ops;
+}
+
+/** The child types of an element, in order, that `visible` accepts. */
+function childTypes(element: YType, visible: Visible): (Y.XmlElement | Y.XmlText)[] {
+  const out: (Y.XmlElement | Y.XmlText)[] = [];
+  for (let n = element._start; n; n = n.right) {
+    if (!visible(n) || !(n.content instanceof Y.ContentType)) continue;
+    const child = n.content.type;
+    if (child instanceof Y.XmlText || child instanceof Y.XmlElement) out.push(child);
+  }
+  return out;
+}
+
+/** Fills the (integrated, empty) `target` with a deep copy of `source` as `visible` sees it. */
+function fillElement(target: Y.XmlElement, source: Y.XmlElement, visible: Visible): void {
+  copyAttributes(target, source, visible);
+  childTypes(source, visible).forEach((child, index) => {
+    if (child instanceof Y.XmlText) {
+      const text = new Y.XmlText();
+      target.insert(index, [text]);
+      copyAttributes(text, child, visible);
+      // No sanitising: a code block's text may well end with a line break.
+      text.applyDelta(textDelta(child, visible), { sanitize: false });
+    } else {
+      const element = new Y.XmlElement(child.nodeName);
+      target.insert(index, [element]);
+      fillElement(element, child, visible);
+    }
+  });
+}
+
+const isCharacter = (item: Y.Item): boolean =>
+  item.content instanceof Y.ContentString || item.content instanceof Y.ContentEmbed;
+
+/** Entries pairing the old subtree (as `visible` sees it) with its fresh copy, item by item. */
+function pairSubtrees(old: YType, copy: YType, visible: Visible, out: ForwardEntry[]): void {
+  const from = old._item;
+  const to = copy._item;
+  if (!from || !to) return;
+  out.push({
+    kind: 'map',
+    client: from.id.client,
+    clock: from.id.clock,
+    length: 1,
+    toClient: to.id.client,
+    toClock: to.id.clock,
+  });
+  if (old instanceof Y.XmlText) {
+    pairText(old, copy, visible, out);
+    return;
+  }
+  const copies = childTypes(copy, (item) => !item.deleted);
+  childTypes(old, visible).forEach((child, index) => {
+    const counterpart = copies[index];
+    if (counterpart) pairSubtrees(child, counterpart, visible, out);
+  });
+}
+
+function pairText(old: YType, copy: YType, visible: Visible, out: ForwardEntry[]): void {
+  const olds: Y.Item[] = [];
+  for (let n = old._start; n; n = n.right) {
+    if (!visible(n)) continue;
+    if (isCharacter(n)) olds.push(n);
+    else if (n.content instanceof Y.ContentFormat) out.push({ kind: 'format', ...idOf(n) });
+  }
+  const news: Y.Item[] = [];
+  for (let n = copy._start; n; n = n.right) if (!n.deleted && isCharacter(n)) news.push(n);
+  let i = 0;
+  let j = 0;
+  let oi = 0;
+  let nj = 0;
+  while (i < olds.length && j < news.length) {
+    const a = olds[i] as Y.Item;
+    const b = news[j] as Y.Item;
+    const length = Math.min(a.length - oi, b.length - nj);
+    out.push({
+      kind: 'map',
+      client: a.id.client,
+      clock: a.id.clock + oi,
+      length,
+      toClient: b.id.client,
+      toClock: b.id.clock + nj,
+    });
+    oi += length;
+    nj += length;
+    if (oi === a.length) [i, oi] = [i + 1, 0];
+    if (nj === b.length) [j, nj] = [j + 1, 0];
+  }
+}
+
+/** Merges consecutive map entries (same clients, both sides contiguous): smaller to store. */
+function compact(entries: ForwardEntry[]): ForwardEntry[] {
+  const out: ForwardEntry[] = [];
+  for (const entry of entries) {
+    const last = out[out.length - 1];
+    if (
+      last?.kind === 'map' &&
+      entry.kind === 'map' &&
+      last.client === entry.client &&
+      last.toClient === entry.toClient &&
+      last.clock + last.length === entry.clock &&
+      last.toClock + last.length === entry.toClock
+    )
+      last.length += entry.length;
+    else out.push({ ...entry });
+  }
+  return out;
+}
+
+/** Position of `item` among the visible, countable children of `parent` (text: in characters). */
+function visibleIndexOf(parent: YType, item: Y.Item): number | null {
+  let index = 0;
+  for (let n = parent._start; n; n = n.right) {
+    if (n === item) return index;
+    if (!n.deleted && n.countable) index += n.length;
+  }
+  return null;
+}
+
+/**
+ * Inserts at `index` of the fragment a deep copy of `source` as `visible` sees it, records the
+ * forwarding old → copy, and returns the copy. The caller is inside a transaction.
+ */
+function relocate(
+  doc: Y.Doc,
+  fragment: Y.XmlFragment,
+  index: number,
+  source: Y.XmlElement,
+  visible: Visible,
+  now: number,
+): Y.XmlElement {
+  const copy = new Y.XmlElement(source.nodeName);
+  fragment.insert(index, [copy]);
+  fillElement(copy, source, visible);
+  const entries: ForwardEntry[] = [];
+  pairSubtrees(source, copy, visible, entries);
+  const oldRoot = idOf(source._item as Y.Item);
+  forwardingsOf(doc).add(
+    {
+      id: `f-${oldRoot.client.toString(36)}-${oldRoot.clock.toString(36)}`,
+      oldRoot,
+      newRoot: idOf(copy._item as Y.Item),
+      createdAt: now,
+    },
+    compact(entries),
+  );
+  return copy;
+}
+
+const isSection = (node: unknown): node is Y.XmlElement =>
+  node instanceof Y.XmlElement && node.nodeName === 'section';
+
+/** What {@link moveSection} did. */
+export type MoveOutcome = 'moved' | 'unchanged' | 'unknown-section' | 'unknown-target' | 'invalid-request';
+
+/**
+ * Moves the section `sectionId` directly after the section `afterSectionId` (`null`: before every
+ * other section), in one transaction with `origin`: a deep copy (same `id` and `key`, every child,
+ * attribute and formatting mark) is inserted there, the old element deleted, and a forwarding
+ * recorded so late edits to the old element follow. A section already at that place is left
+ * alone (`unchanged`): two identical requests crossing each other make one move.
+ * `now` (epoch ms) dates the forwarding.
+ */
+export function moveSection(
+  doc: Y.Doc,
+  sectionId: string,
+  afterSectionId: string | null,
+  origin: unknown,
+  now = Date.now(),
+): MoveOutcome {
+  if (sectionId === afterSectionId) return 'invalid-request';
+  const fragment = doc.getXmlFragment(FRAGMENT);
+  const children = fragment.toArray();
+  const sections = children.filter(isSection);
+  const source = sections.find((s) => s.getAttribute('id') === sectionId);
+  if (!source) return 'unknown-section';
+  const previous = sections[sections.indexOf(source) - 1] ?? null;
+  let index: number;
+  if (afterSectionId === null) {
+    if (previous === null) return 'unchanged';
+    index = children.indexOf(sections[0] as Y.XmlElement);
+  } else {
+    const after = sections.find((s) => s.getAttribute('id') === afterSectionId);
+    if (!after) return 'unknown-target';
+    if (previous === after) return 'unchanged';
+    index = children.indexOf(after) + 1;
+  }
+  doc.transact((transaction) => {
+    ownTransactions.add(transaction);
+    relocate(doc, fragment, index, source, (item) => !item.deleted, now);
+    const at = visibleIndexOf(fragment, source._item as Y.Item);
+    if (at !== null) fragment.delete(at, 1);
+  }, origin);
+  return 'moved';
+}
+
+/**
+ * Puts back, at `index` of the fragment, a section element deleted by `deleting` (the transaction
+ * being observed): its content is the content it had before that transaction (items deleted by
+ * it count, items deleted earlier do not), and a forwarding old → restored carries over the late
+ * edits. Call it from an observer of `deleting`, inside a transaction. Returns null when the
+ * element can no longer be read (already garbage-collected), for the caller to fall back on.
+ */
+export function restoreDeletedSection(
+  doc: Y.Doc,
+  index: number,
+  element: Y.XmlElement,
+  deleting: Y.Transaction,
+  now = Date.now(),
+): Y.XmlElement | null {
+  const item = element._item;
+  if (!item || !(item.content instanceof Y.ContentType) || item.content.type !== element) return null;
+  const visible: Visible = (n) => !n.deleted || Y.isDeleted(deleting.deleteSet, n.id);
+  return relocate(doc, doc.getXmlFragment(FRAGMENT), index, element, visible, now);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Late edits
+
+/** Follows forwardings from an old id to the item that now stands for it (live if there is one). */
+function resolve(doc: Y.Doc, forwardings: SectionForwardings, id: ItemId): ItemId | null {
+  let current = forwardings.lookup(id);
+  for (let hop = 0; current && hop < MAX_HOPS; hop++) {
+    const struct = itemAt(doc, current);
+    if (!struct || !struct.deleted) return current;
+    const next = forwardings.lookup(current);
+    if (!next) return current;
+    current = next;
+  }
+  return current;
+}
+
+function itemAt(doc: Y.Doc, id: ItemId): Y.Item | null {
+  if (id.clock >= Y.getState(doc.store, id.client)) return null;
+  const struct: unknown = Y.getItem(doc.store, Y.createID(id.client, id.clock));
+  return struct instanceof Y.Item ? struct : null;
+}
+
+/** Position just after the character or element `target` among `parent`'s visible children. */
+function indexAfter(parent: YType, target: ItemId): number | null {
+  let index = 0;
+  for (let n = parent._start; n; n = n.right) {
+    const visible = !n.deleted && n.countable;
+    if (n.id.client === target.client && target.clock >= n.id.clock && target.clock < n.id.clock + n.length)
+      return index + (visible ? target.clock - n.id.clock + 1 : 0);
+    if (visible) index += n.length;
+  }
+  return null;
+}
+
+/** The items created by this doc's client since `clock`, for reading back what an insert made. */
+function createdSince(doc: Y.Doc, clock: number, match: (item: Y.Item) => boolean): Y.Item | null {
+  const structs = doc.store.clients.get(doc.clientID);
+  if (!structs || clock >= Y.getState(doc.store, doc.clientID)) return null;
+  for (let i = Y.findIndexSS(structs, clock); i < structs.length; i++) {
+    const s = structs[i];
+    if (s instanceof Y.Item && match(s)) return s;
+  }
+  return null;
+}
+
+interface LateContext {
+  doc: Y.Doc;
+  forwardings: SectionForwardings;
+  /** Late items not handled yet. */
+  pending: Set<Y.Item>;
+  /** Every late item of the transaction. */
+  late: Set<Y.Item>;
+  writerDeletes: UpdateDeletes | null;
+  /** New entries, by forwarding. */
+  entries: Map<ForwardingRecord, ForwardEntry[]>;
+}
+
+const deletedByWriter = (ctx: LateContext, item: Y.Item): boolean =>
+  ctx.writerDeletes !== null && Y.isDeleted(ctx.writerDeletes, item.id);
+
+function note(ctx: LateContext, record: ForwardingRecord, entry: ForwardEntry): void {
+  const list = ctx.entries.get(record);
+  if (list) list.push(entry);
+  else ctx.entries.set(record, [entry]);
+  // Indexed at once, so later late items of the same transaction can chain on this one.
+  ctx.forwardings.add(record, [entry], { notify: false });
+}
+
+/** The marks the late writer saw on `item`: the live formatting marks before it in the old text. */
+function writerAttributes(ctx: LateContext, oldText: YType, item: Y.Item): Record<string, unknown> {
+  const attributes = new Map<string, unknown>();
+  for (let n = oldText._start; n && n !== item; n = n.right) {
+    const { content } = n;
+    if (!(content instanceof Y.ContentFormat)) continue;
+    const live = ctx.late.has(n) ? !deletedByWriter(ctx, n) : ctx.forwardings.isLiveFormat(idOf(n));
+    if (!live) continue;
+    if (content.value === null) attributes.delete(content.key);
+    else attributes.set(content.key, content.value);
+  }
+  return Object.fromEntries(attributes);
+}
+
+/**
+ * Where, in `target`, to put the late item: after the nearest item on its left that is forwarded.
+ * `wait` when an unhandled late item stands in between (handled first, then this one chains on it).
+ */
+function insertionIndex(ctx: LateContext, item: Y.Item, target: YType): number | 'wait' {
+  for (let n = item.left; n; n = n.left) {
+    if (ctx.pending.has(n)) return 'wait';
+    if (!n.countable) continue;
+    const mapped = resolve(ctx.doc, ctx.forwardings, {
+      client: n.id.client,
+      clock: n.id.clock + n.length - 1,
+    });
+    if (!mapped) continue;
+    const index = indexAfter(target, mapped);
+    if (index !== null) return index;
+  }
+  return 0;
+}
+
+type Handled = 'done' | 'wait' | 'drop';
+
+function forwardItem(ctx: LateContext, item: Y.Item): Handled {
+  const record = ctx.forwardings.recordOf(item);
+  if (!record || ctx.forwardings.lookup(idOf(item))) return 'drop';
+  const { content } = item;
+  if (deletedByWriter(ctx, item)) return 'drop';
+  if (content instanceof Y.ContentFormat) {
+    note(ctx, record, { kind: 'format', ...idOf(item) });
+    return 'done';
+  }
+  const oldParent = item.parent;
+  if (!(oldParent instanceof Y.AbstractType) || !oldParent._item) return 'drop';
+  const parentId = resolve(ctx.doc, ctx.forwardings, idOf(oldParent._item));
+  if (!parentId) return ctx.pending.has(oldParent._item) ? 'wait' : 'drop';
+  const parentItem = itemAt(ctx.doc, parentId);
+  if (!parentItem || parentItem.deleted || !(parentItem.content instanceof Y.ContentType)) return 'drop';
+  const target = parentItem.content.type;
+
+  if (item.parentSub !== null) {
+    // An attribute (a heading's level, an image's source): the current value wins.
+    const current = oldParent._map.get(item.parentSub) === item;
+    if (current && (target instanceof Y.XmlElement || target instanceof Y.XmlText))
+      target.setAttribute(item.parentSub, lastValue(item) as string);
+    return 'done';
+  }
+
+  const index = insertionIndex(ctx, item, target);
+  if (index === 'wait') return 'wait';
+  const before = Y.getState(ctx.doc.store, ctx.doc.clientID);
+  let created: Y.Item | null = null;
+  if (target instanceof Y.XmlText) {
+    const attributes = writerAttributes(ctx, oldParent, item);
+    if (content instanceof Y.ContentString) {
+      target.insert(index, content.str, attributes);
+      created = createdSince(
+        ctx.doc,
+        before,
+        (n) => n.content instanceof Y.ContentString && n.parent === target,
+      );
+    } else if (content instanceof Y.ContentEmbed) {
+      target.insertEmbed(index, content.embed, attributes);
+      created = createdSince(
+        ctx.doc,
+        before,
+        (n) => n.content instanceof Y.ContentEmbed && n.parent === target,
+      );
+    }
+  } else if (
+    (target instanceof Y.XmlElement || target instanceof Y.XmlFragment) &&
+    content instanceof Y.ContentType
+  ) {
+    const type = content.type;
+    const fresh =
+      type instanceof Y.XmlText
+        ? new Y.XmlText()
+        : type instanceof Y.XmlElement
+          ? new Y.XmlElement(type.nodeName)
+          : null;
+    if (fresh) {
+      target.insert(index, [fresh]);
+      created = fresh._item;
+    }
+  }
+  if (!created) return 'drop';
+  note(ctx, record, {
+    kind: 'map',
+    client: item.id.client,
+    clock: item.id.clock,
+    length: item.length,
+    toClient: created.id.client,
+    toClock: created.id.clock,
+  });
+  return 'done';
+}
+
+/** Deletes, wherever they now stand, the items the old range [clock, clock + length) went to. */
+function deleteForwarded(
+  ctx: LateContext,
+  client: number,
+  clock: number,
+  length: number,
+  hops: number,
+): void {
+  for (const target of ctx.forwardings.mapped(client, clock, length))
+    deleteAt(ctx, target, target.length, hops);
+}
+
+function deleteAt(ctx: LateContext, start: ItemId, length: number, hops: number): void {
+  let clock = start.clock;
+  const end = start.clock + length;
+  while (clock < end) {
+    const item = itemAt(ctx.doc, { client: start.client, clock });
+    if (!item) return;
+    const count = Math.min(end, item.id.clock + item.length) - clock;
+    if (!item.deleted) deleteLive(item, clock - item.id.clock, count);
+    else if (hops < MAX_HOPS) deleteForwarded(ctx, start.client, clock, count, hops + 1);
+    clock += count;
+  }
+}
+
+function deleteLive(item: Y.Item, offset: number, count: number): void {
+  const parent = item.parent;
+  if (item.parentSub !== null || !(parent instanceof Y.AbstractType) || !item.countable) return;
+  const index = visibleIndexOf(parent, item);
+  if (index === null) return;
+  if (parent instanceof Y.XmlText) parent.delete(index + offset, count);
+  else if (parent instanceof Y.XmlElement || parent instanceof Y.XmlFragment) parent.delete(index, 1);
+}
+
+/**
+ * The Yjs client id the re-applied items are written with: just below their writer's.
+ *
+ * A writer whose keystrokes were in flight when the section moved receives the move, and keeps
+ * typing in the new section, before it receives its own keystrokes re-applied there. Its next
+ * characters and the re-applied ones then share a left neighbour, and Yjs orders such concurrent
+ * inserts by client id, lower first: written under the writer's id minus one, the re-applied text
+ * stays before what its writer typed after it, on every replica. That a real client holds that
+ * id is as likely as two clients drawing the same random id, a risk Yjs already takes (and a
+ * client that sees items of its own id it did not write draws a new id). Falls back on the
+ * document's own id when there is nothing to insert or no such id.
+ */
+function forwardingClient(late: readonly Y.Item[], fallback: number): number {
+  let writer = Infinity;
+  for (const item of late) writer = Math.min(writer, item.id.client);
+  return writer > 0 && writer !== Infinity ? writer - 1 : fallback;
+}
+
+/** The late items of a transaction: added by it inside a forwarded old subtree. */
+function lateItems(doc: Y.Doc, transaction: Y.Transaction, forwardings: SectionForwardings): Y.Item[] {
+  const late: Y.Item[] = [];
+  for (const [client, after] of transaction.afterState) {
+    const before = transaction.beforeState.get(client) ?? 0;
+    if (after <= before) continue;
+    const structs = doc.store.clients.get(client);
+    if (!structs) continue;
+    for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+      const s = structs[i];
+      if (!s || s.id.clock >= after) break;
+      // Cheap test first: only an item whose parent is deleted can be late.
+      if (!(s instanceof Y.Item) || !s.deleted) continue;
+      const parent = s.parent;
+      if (!(parent instanceof Y.AbstractType) || !parent._item?.deleted) continue;
+      if (forwardings.recordOf(s)) late.push(s);
+    }
+  }
+  return late;
+}
+
+/**
+ * Re-applies, in the sections that replaced them, the edits `transaction` made to forwarded old
+ * subtrees: text inserted after an old character goes after the character it became (with the
+ * marks the writer saw), new elements (Enter makes a paragraph) are created in the mapped parent
+ * at the mapped place, attributes are set, and deleted old characters delete the characters they
+ * became. Chained moves are followed. Every re-applied item is added to the forwarding so later
+ * keystrokes that chain on it map too. Runs one transaction with `origin`; returns whether it did.
+ *
+ * `writerDeletes` is the delete set of the update being applied (decoded from the message), since
+ * deletions of already-deleted items leave no trace in `transaction.deleteSet`. A delete set that
+ * holds an old root says its writer knew of the move (a full state diff after reconnecting
+ * repeats every deletion it knows, the move's included): its deletions there are not forwarded.
+ */
+export function forwardLateEdits(
+  doc: Y.Doc,
+  transaction: Y.Transaction,
+  writerDeletes: UpdateDeletes | null,
+  origin: unknown,
+): boolean {
+  const forwardings = registry.get(doc);
+  if (!forwardings || forwardings.size === 0) return false;
+  const late = lateItems(doc, transaction, forwardings);
+  const deletions: (ItemId & { length: number })[] = [];
+  const unformats: { id: ItemId; record: ForwardingRecord }[] = [];
+  if (writerDeletes) {
+    const knowsMove = (record: ForwardingRecord) =>
+      Y.isDeleted(writerDeletes, Y.createID(record.oldRoot.client, record.oldRoot.clock));
+    for (const [client, ranges] of writerDeletes.clients) {
+      for (const { clock, len } of ranges) {
+        for (const part of forwardings.mapped(client, clock, len))
+          if (!knowsMove(part.record)) deletions.push(part);
+        for (const format of forwardings.liveFormatsIn(client, clock, len))
+          if (!knowsMove(format.record)) unformats.push(format);
+      }
+    }
+  }
+  if (late.length === 0 && deletions.length === 0 && unformats.length === 0) return false;
+
+  const ctx: LateContext = {
+    doc,
+    forwardings,
+    pending: new Set(late),
+    late: new Set(late),
+    writerDeletes,
+    entries: new Map(),
+  };
+  const serverClient = doc.clientID;
+  doc.transact((own) => {
+    ownTransactions.add(own);
+    // See forwardingClient: the re-applied items stay before what their writer typed meanwhile.
+    doc.clientID = forwardingClient(late, serverClient);
+    try {
+      let progress = true;
+      while (ctx.pending.size > 0 && progress) {
+        progress = false;
+        for (const item of [...ctx.pending]) {
+          if (forwardItem(ctx, item) === 'wait') continue;
+          ctx.pending.delete(item);
+          progress = true;
+        }
+      }
+      for (const part of deletions) deleteAt(ctx, part, part.length, 0);
+      for (const { id, record } of unformats) note(ctx, record, { kind: 'unformat', ...id });
+    } finally {
+      doc.clientID = serverClient;
+    }
+  }, origin);
+  for (const [record, entries] of ctx.entries) forwardings.announce(record, entries);
+  return true;
+}
+
+/** What {@link watchLateEdits} needs to know about the transactions of a document. */
+export interface LateEditSource {
+  /** Whether a transaction carries people's edits (on the server: it comes from a connection). */
+  inspect(transaction: Y.Transaction): boolean;
+  /** The delete set of the update the transaction applied, when known (see {@link forwardLateEdits}). */
+  writerDeletes(transaction: Y.Transaction): UpdateDeletes | null;
+  /** The origin to give the transaction that re-applies a transaction's late edits. */
+  origin(transaction: Y.Transaction): unknown;
+}
+
+/**
+ * Runs {@link forwardLateEdits} after every inspected transaction of `doc` (its own transactions
+ * excepted). A document without forwardings costs one map lookup per transaction. Returns the
+ * function that stops watching.
+ */
+export function watchLateEdits(doc: Y.Doc, source: LateEditSource): () => void {
+  const handler = (transaction: Y.Transaction): void => {
+    if (ownTransactions.has(transaction) || !registry.get(doc)?.size || !source.inspect(transaction)) return;
+    forwardLateEdits(doc, transaction, source.writerDeletes(transaction), source.origin(transaction));
+  };
+  doc.on('afterTransaction', handler);
+  return () => doc.off('afterTransaction', handler);
+}
+
+/** Forwarding entries as stored: a JSON array of number arrays (`[0, client, clock, length, toClient, toClock]`, `[1, client, clock]` for a live mark, `[2, client, clock]` for a removed one). */
+export function encodeForwardEntries(entries: readonly ForwardEntry[]): string {
+  return JSON.stringify(
+    entries.map((e) =>
+      e.kind === 'map'
+        ? [0, e.client, e.clock, e.length, e.toClient, e.toClock]
+        : [e.kind === 'format' ? 1 : 2, e.client, e.clock],
+    ),
+  );
+}
+
+/** Reads {@link encodeForwardEntries}' output; throws on anything else. */
+export function decodeForwardEntries(text: string): ForwardEntry[] {
+  const rows = JSON.parse(text) as unknown;
+  if (!Array.isArray(rows)) throw new Error('Entrées de renvoi illisibles');
+  return rows.map((row): ForwardEntry => {
+    if (!Array.isArray(row) || !row.every((n) => Number.isSafeInteger(n) && (n as number) >= 0))
+      throw new Error('Entrée de renvoi illisible');
+    const [kind, client, clock, length, toClient, toClock] = row as number[];
+    if (kind === 0 && row.length === 6)
+      return {
+        kind: 'map',
+        client: client as number,
+        clock: clock as number,
+        length: length as number,
+        toClient: toClient as number,
+        toClock: toClock as number,
+      };
+    if ((kind === 1 || kind === 2) && row.length === 3)
+      return { kind: kind === 1 ? 'format' : 'unformat', client: client as number, clock: clock as number };
+    throw new Error('Entrée de renvoi illisible');
+  });
+}

@@ -1,0 +1,196 @@
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import * as Y from 'yjs';
+import { ydocToJSON } from '@essaim/editor';
+import { createDocument, invite, type Session } from '../support/accounts.js';
+import { connectAs } from '../support/provider.js';
+import { artifactsDir } from './support/chromium.js';
+import { unexpectedProblems, useBrowserApp } from './support/app.js';
+
+/**
+ * One person moves a section with « Monter » while another types in it, in two Chromium contexts
+ * (issue 8, item 3): the server performs the move; the section must appear once, and every
+ * keystroke typed in it, before, during and after the move, must be there, in order.
+ */
+
+let baseUrl: string;
+let espaceId: string;
+let admin: Session;
+let bruno: Session;
+let chloe: Session;
+
+const app = useBrowserApp();
+
+beforeAll(async () => {
+  ({ baseUrl, espaceId, admin } = app);
+  bruno = await invite(admin, espaceId, 'rapporteur', 'Bruno');
+  chloe = await invite(admin, espaceId, 'rapporteur', 'Chloé');
+});
+
+/** Milliseconds between two keystrokes: the move lands in the middle of the typing. */
+const KEY_DELAY = 40;
+
+const editorOf = (page: Page) => page.getByRole('textbox', { name: 'Contenu du document' });
+const sectionOf = (page: Page, key: string) => editorOf(page).locator(`section[data-section-key="${key}"]`);
+
+/** The section keys in document order, as the page shows them. */
+const keysIn = (page: Page): Promise<(string | null)[]> =>
+  editorOf(page)
+    .locator('section[data-section-key]')
+    .evaluateAll((elements) => elements.map((e) => e.getAttribute('data-section-key')));
+
+/** A paragraph's text as written: without the other person's caret and its name label. */
+const textOf = (paragraph: Locator): Promise<string> =>
+  paragraph.evaluate((element) => {
+    const copy = element.cloneNode(true) as Element;
+    copy.querySelectorAll('.collaboration-carets__caret').forEach((caret) => caret.remove());
+    return copy.textContent ?? '';
+  });
+
+/** The document as the server holds it, read by a Node provider (section keys and paragraph texts). */
+async function storedSections(documentName: string): Promise<{ key: unknown; text: string }[]> {
+  const client = connectAs(admin, app.server.wsUrl, documentName);
+  try {
+    await expect.poll(() => client.provider.isSynced, { timeout: 10_000 }).toBe(true);
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(client.ydoc));
+    return (ydocToJSON(copy).content ?? []).map((section) => ({
+      key: section.attrs?.key,
+      text: (section.content ?? [])
+        .filter((b) => b.type === 'paragraph')
+        .map((p) => (p.content ?? []).map((t) => t.text ?? '').join(''))
+        .join('\n'),
+    }));
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * Holds back what a page sends on its collaboration websocket until released, to put its
+ * keystrokes « in flight » at a chosen moment; what it receives still arrives. Installed before
+ * the page opens the document.
+ */
+async function gateOutgoing(page: Page): Promise<{ hold(): void; release(): void }> {
+  let held: (string | Buffer)[] | null = null;
+  const servers: { send(message: string | Buffer): void }[] = [];
+  await page.routeWebSocket(/\/collab/, (ws) => {
+    const server = ws.connectToServer();
+    servers.push(server);
+    ws.onMessage((message) => (held ? held.push(message) : server.send(message)));
+    server.onMessage((message) => ws.send(message));
+  });
+  return {
+    hold: () => void (held = []),
+    release: () => {
+      const messages = held ?? [];
+      held = null;
+      for (const message of messages) servers[servers.length - 1]?.send(message);
+    },
+  };
+}
+
+describe('moving a section while someone types in it', () => {
+  it('moves it once and keeps every keystroke typed in it, in order, for both people and the server', async () => {
+    const doc = await createDocument(admin, espaceId, 'Participation en Gironde', 'fiche');
+    const tabs: { page: Page; problems: { errors: string[]; cspViolations: string[] } }[] = [];
+    let gate: { hold(): void; release(): void } | null = null;
+    for (const person of [bruno, chloe]) {
+      const assigned = await admin.fetch(`/api/documents/${doc.id}/assignments`, {
+        method: 'POST',
+        json: { userId: person.userId },
+      });
+      expect(assigned.status).toBe(200);
+      const tab = await app.open({ as: person });
+      if (person === chloe) gate = await gateOutgoing(tab.page);
+      await tab.page.goto(`${baseUrl}/documents/${doc.id}`);
+      await editorOf(tab.page).waitFor();
+      await expect.poll(() => editorOf(tab.page).getAttribute('contenteditable')).toBe('true');
+      // The fiche's thirteen sections have arrived from the server.
+      await expect.poll(() => keysIn(tab.page).then((keys) => keys.length)).toBe(13);
+      tabs.push(tab);
+    }
+    const [brunoTab, chloeTab] = tabs as [(typeof tabs)[0], (typeof tabs)[0]];
+    const chloeNetwork = gate as unknown as { hold(): void; release(): void };
+    const before = await keysIn(brunoTab.page);
+    const movedIndex = before.indexOf('participation');
+    const movedUp = [...before];
+    movedUp.splice(movedIndex - 1, 2, 'participation', before[movedIndex - 1] as string);
+    const paragraph = (page: Page) => sectionOf(page, 'participation').locator('p').first();
+    const menu = async (action: 'Monter' | 'Descendre') => {
+      await brunoTab.page
+        .getByRole('button', { name: /^Actions de la section « Place et participation/ })
+        .click();
+      await brunoTab.page.getByRole('menuitem', { name: action }).click();
+    };
+    const type = (text: string) => chloeTab.page.keyboard.type(text, { delay: KEY_DELAY });
+
+    // Chloé writes in « Place et participation… ».
+    await paragraph(chloeTab.page).click();
+    await type('Les familles ');
+    await expect.poll(() => textOf(paragraph(brunoTab.page))).toBe('Les familles ');
+
+    // Her next word is still on its way when Bruno moves the section up: the move reaches her
+    // first, without it; the server re-applies it in the moved section, and she goes on typing.
+    chloeNetwork.hold();
+    await type('choisissent');
+    await menu('Monter');
+    await expect.poll(() => keysIn(chloeTab.page)).toEqual(movedUp);
+    chloeNetwork.release();
+    await expect.poll(() => textOf(paragraph(chloeTab.page))).toBe('Les familles choisissent');
+    await type(' elles-mêmes');
+
+    // Again, and this time she types on before her words come back from the server.
+    chloeNetwork.hold();
+    await type(' qui elles');
+    await menu('Descendre');
+    await expect.poll(() => keysIn(chloeTab.page)).toEqual(before);
+    await type(' invitent');
+    chloeNetwork.release();
+    await type(' à la réunion.');
+
+    const text = 'Les familles choisissent elles-mêmes qui elles invitent à la réunion.';
+    for (const { page } of tabs) {
+      await expect.poll(() => keysIn(page)).toEqual(before);
+      await expect.poll(() => textOf(paragraph(page))).toBe(text);
+    }
+    const stored = await storedSections(doc.name);
+    expect(stored.map((s) => s.key)).toEqual(before);
+    expect(stored.find((s) => s.key === 'participation')?.text).toBe(text);
+    // Bruno can move it again from its menu: the focus came back to it.
+    await expect
+      .poll(() => brunoTab.page.evaluate(() => document.activeElement?.getAttribute('title') ?? ''))
+      .toMatch(/^Actions de la section « Place et participation/);
+    await brunoTab.page.screenshot({
+      path: path.join(artifactsDir, 'section-deplacee-pendant-la-saisie.png'),
+    });
+    for (const { problems } of tabs)
+      expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
+  });
+
+  it('offers « Monter » and « Descendre » disabled, with the reason, while the editor is offline', async () => {
+    const doc = await createDocument(admin, espaceId, 'Hors connexion', 'fiche');
+    const assigned = await admin.fetch(`/api/documents/${doc.id}/assignments`, {
+      method: 'POST',
+      json: { userId: bruno.userId },
+    });
+    expect(assigned.status).toBe(200);
+    const { page, context } = await app.open({ as: bruno });
+    await page.goto(`${baseUrl}/documents/${doc.id}`);
+    await expect.poll(() => editorOf(page).getAttribute('contenteditable')).toBe('true');
+    // The document has arrived from the server (its sections are shown) before the network goes.
+    await sectionOf(page, 'public').waitFor();
+    await context.setOffline(true);
+    await expect.poll(() => page.getByText(/Hors ligne/).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+
+    await page.getByRole('button', { name: 'Actions de la section « Public concerné »' }).click();
+    const menu = page.getByRole('menu', { name: 'Actions de la section « Public concerné »' });
+    for (const name of ['Monter', 'Descendre'])
+      expect(await menu.getByRole('menuitem', { name }).getAttribute('aria-disabled')).toBe('true');
+    await expect.poll(() => page.getByText(/demande la connexion au serveur/).count()).toBe(1);
+
+    await page.screenshot({ path: path.join(artifactsDir, 'section-deplacement-hors-ligne.png') });
+    await context.setOffline(false);
+  });
+});
