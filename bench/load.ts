@@ -15,6 +15,7 @@ import { watchPressure } from './lib/pressure.js';
 import { log, machine, type BenchResult, type TargetCheck } from './lib/report.js';
 import { startBenchServer } from './lib/servers.js';
 import { round, summarize, type Summary } from './lib/stats.js';
+import { newFiche, paragraphText } from './lib/template.js';
 import { applyPatches, loadTrace, type TraceName } from './lib/trace.js';
 import { startVanillaServer } from './vanilla.js';
 
@@ -44,14 +45,15 @@ interface BigDocument {
 }
 
 /**
- * Types the big document for real: every trace transaction is one Yjs transaction, each trace by
- * another author (client id), appended after the previous one, so the document carries the whole
- * history (deletions, re-insertions, items split by later edits) that ~712,000 keystrokes leave.
+ * Types the big document for real, in the first paragraph of a new fiche (where an editor types):
+ * every trace transaction is one Yjs transaction, each trace by another author (client id),
+ * appended after the previous one, so the document carries the whole history (deletions,
+ * re-insertions, items split by later edits) that ~712,000 keystrokes leave.
  */
 function buildBigDocument(logLength: number): BigDocument {
   const started = performance.now();
-  const doc = new Y.Doc();
-  const text = doc.getText('t');
+  const doc = newFiche();
+  const text = paragraphText(doc);
   const total = PLAN.reduce((n, name) => n + loadTrace(name).txns.length, 0);
   const tailStart = total - logLength;
   const tail: Uint8Array[] = [];
@@ -93,8 +95,8 @@ interface Case {
 
 /** The same text typed once from start to end, 50 characters per transaction: no editing history. */
 function appendOnlyState(text: string): Uint8Array {
-  const doc = new Y.Doc();
-  const ytext = doc.getText('t');
+  const doc = newFiche();
+  const ytext = paragraphText(doc);
   for (let i = 0; i < text.length; i += 50) ytext.insert(i, text.slice(i, i + 50));
   return Y.encodeStateAsUpdate(doc);
 }
@@ -236,7 +238,7 @@ export async function run(): Promise<BenchResult> {
       const doc = new Y.Doc();
       applyStored(doc, stored);
       const t3 = performance.now();
-      if (doc.getText('t').length !== chars) throw new Error(`chargement direct incomplet (${c.name})`);
+      if (paragraphText(doc).length !== chars) throw new Error(`chargement direct incomplet (${c.name})`);
       // What onLoadDocument does next when the log is longer than 500 rows.
       let t4 = t3;
       if (stored.updates.length > 500) {
@@ -263,7 +265,7 @@ export async function run(): Promise<BenchResult> {
           for (const update of stored.updates) Y.applyUpdate(doc, update);
         });
         if (i > 0) times.push(performance.now() - t0);
-        if (doc.getText('t').length !== chars) throw new Error('application séquentielle incomplète');
+        if (paragraphText(doc).length !== chars) throw new Error('application séquentielle incomplète');
       }
       alternative.stateThenLogInOneTransactionMs = summarize(times);
     } else {
@@ -372,7 +374,7 @@ export async function run(): Promise<BenchResult> {
     ratio,
     targets,
     notes: [
-      'Documents Y.Text (un seul champ texte) : un document Tiptap réel (Y.XmlFragment, paragraphes, marques) a davantage de structures pour le même texte.',
+      'Tout le texte est dans le premier paragraphe d’une fiche (modèle à 13 sections) : un document réel, en plusieurs paragraphes avec des marques, a davantage de structures pour le même texte.',
       'Une première ouverture par cas sert de mise en route et n’est pas comptée.',
     ],
   };

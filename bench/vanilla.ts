@@ -3,7 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { Hocuspocus } from '@hocuspocus/server';
 import { WebSocketServer } from 'ws';
 
-/** A bare Hocuspocus: no extensions, in memory. The yardstick every benchmark compares Essaim to. */
+/**
+ * A bare Hocuspocus: no extensions, in memory. The yardstick every benchmark compares Essaim to.
+ * With `initialState`, each document starts from it when first loaded (an `onLoadDocument` hook
+ * and nothing else), as Essaim's documents start from their template.
+ */
 export interface VanillaServer {
   hocuspocus: Hocuspocus;
   url: string;
@@ -17,12 +21,15 @@ export interface VanillaServer {
  * message and close wiring. Nothing else: no authentication, no persistence, no deferred frames.
  */
 export async function startVanillaServer(
-  options: { flushDelay?: false | number } = {},
+  options: { flushDelay?: false | number; initialState?: () => Uint8Array } = {},
 ): Promise<VanillaServer> {
+  const { initialState } = options;
   const hocuspocus = new Hocuspocus({
     name: 'vanilla',
     quiet: true,
     flushDelay: options.flushDelay ?? false,
+    // Hocuspocus applies what this hook returns to the new document before anybody syncs.
+    ...(initialState ? { onLoadDocument: async () => initialState() } : {}),
   });
   const httpServer = http.createServer((_req, res) => {
     res.writeHead(404).end();

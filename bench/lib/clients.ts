@@ -1,7 +1,12 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { connectClient, isSettled, type NodeClient } from '../../tests/support/provider.js';
+import {
+  connectClient,
+  firstParagraphText,
+  isSettled,
+  type NodeClient,
+} from '../../tests/support/provider.js';
 
-export { connectClient, isSettled, type NodeClient };
+export { connectClient, firstParagraphText, isSettled, type NodeClient };
 
 /** Polls `condition` (every turn of the event loop, then every ms) until true, or throws after `timeoutMs`. */
 export async function waitFor(condition: () => boolean, timeoutMs: number, label: string): Promise<void> {

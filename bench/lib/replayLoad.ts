@@ -1,8 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import * as Y from 'yjs';
 import { acknowledged, belowUnsynced, destroyAll, openClients, textReaches, timeout } from './clients.js';
 import { readStoredText, type StoredText } from './sqlite.js';
-import { applyPatches, loadTrace, type TraceName } from './trace.js';
+import { applyPatches, applyPatchesToString, loadTrace, type TraceName } from './trace.js';
 
 export interface ReplayLoadParams {
   wsUrl: string;
@@ -45,20 +44,17 @@ export interface ReplayLoadResult {
 
 /**
  * One writer replays a trace transaction by transaction (one Yjs transaction, hence one update
- * on the wire, each); `readers` other clients follow. The writer goes as fast as its provider
+ * on the wire, each) into the first paragraph of a new fiche (its Y.XmlText, where an editor
+ * types); `readers` other clients follow. The writer goes as fast as its provider
  * takes updates, yields to the event loop every `yieldEvery` transactions so its socket gets
  * written, and pauses while `window` updates are unacknowledged (a bounded pipeline).
  */
 export async function runReplayLoad(params: ReplayLoadParams): Promise<ReplayLoadResult> {
   const trace = loadTrace(params.trace);
   const txns = params.limit ? trace.txns.slice(0, params.limit) : trace.txns;
-  let expected = trace.endContent;
-  if (params.limit) {
-    const reference = new Y.Doc();
-    const text = reference.getText('t');
-    for (const txn of txns) reference.transact(() => applyPatches(text, txn.patches));
-    expected = text.toString();
-  }
+  const expected = params.limit
+    ? txns.reduce((content, txn) => applyPatchesToString(content, txn.patches), trace.startContent)
+    : trace.endContent;
 
   const [writer, ...readers] = await openClients(
     params.wsUrl,

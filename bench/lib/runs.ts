@@ -81,11 +81,14 @@ const checkStored = (stored: StoredText, expected: string): StoredCheck => ({
 
 export type ReplayRunParams = Omit<ReplayLoadParams, 'wsUrl' | 'token' | 'documentName' | 'databaseFile'> & {
   flushDelay: FlushDelay;
+  /** Essaim only; false turns `validateUpdate` off (bench/updateChecks.ts's reference). Default true. */
+  updateChecks?: boolean;
 };
 
 export interface ReplayOutcome extends Omit<ReplayLoadResult, 'expected' | 'storedLive'> {
   kind: Kind;
   flushDelay: FlushDelay;
+  updateChecks: boolean;
   trace: string;
   finalChars: number;
   /** SQLite read while the server still ran, right after the last acknowledgement. */
@@ -98,8 +101,8 @@ export interface ReplayOutcome extends Omit<ReplayLoadResult, 'expected' | 'stor
 
 /** A fresh server (this process), one document, the replay's clients in a child process. */
 export async function replayRun(kind: Kind, params: ReplayRunParams): Promise<ReplayOutcome> {
-  const { flushDelay, ...load } = params;
-  const server = await startBenchServer(kind, { flushDelay });
+  const { flushDelay, updateChecks = true, ...load } = params;
+  const server = await startBenchServer(kind, { flushDelay, updateChecks });
   let result: ReplayLoadResult;
   let side: ServerSide;
   let documentName: string;
@@ -133,6 +136,7 @@ export async function replayRun(kind: Kind, params: ReplayRunParams): Promise<Re
   return {
     kind,
     flushDelay,
+    updateChecks,
     trace: params.trace,
     ...rest,
     finalChars: expected.length,

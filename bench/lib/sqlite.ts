@@ -1,8 +1,10 @@
 import Database from 'better-sqlite3';
 import { parseDocumentName } from '@essaim/protocol';
 import * as Y from 'yjs';
+import { firstParagraphText } from './clients.js';
 
 export interface StoredText {
+  /** The text of the document's first paragraph (where the benchmarks type); '' when it has none. */
   text: string;
   /** Whether a compacted state row exists. */
   hasState: boolean;
@@ -16,10 +18,10 @@ export interface StoredText {
 
 /**
  * Reads a document straight from the SQLite file, independently of the server's code: state first,
- * then every log row in `seq` order, applied to a fresh Y.Doc (what the server's `mergeStored` +
- * `applyUpdate` amount to). Opens the file read-only, so it can run while the server is live (WAL).
+ * then every log row in `seq` order, applied to a fresh Y.Doc (what the server's `applyStored`
+ * amounts to). Opens the file read-only, so it can run while the server is live (WAL).
  */
-export function readStoredText(databaseFile: string, documentName: string, field = 't'): StoredText {
+export function readStoredText(databaseFile: string, documentName: string): StoredText {
   const id = parseDocumentName(documentName);
   if (!id) throw new Error(`nom de document inattendu : ${documentName}`);
   const db = new Database(databaseFile, { readonly: true, fileMustExist: true });
@@ -46,7 +48,7 @@ export function readStoredText(databaseFile: string, documentName: string, field
     });
     const missingUpdates = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
     return {
-      text: doc.getText(field).toString(),
+      text: firstParagraphText(doc)?.toString() ?? '',
       hasState: state !== undefined,
       logRows: rows.length,
       bytes,

@@ -33,7 +33,10 @@ export function loadTrace(name: TraceName): Trace {
   return trace;
 }
 
-/** Applies one transaction's patches to a Y.Text, shifted by `offset` characters (call inside a transaction). */
+/**
+ * Applies one transaction's patches to a Y.Text (or a paragraph's Y.XmlText), shifted by `offset`
+ * characters (call inside a transaction).
+ */
 export function applyPatches(text: Y.Text, patches: readonly Patch[], offset = 0): void {
   for (const [pos, deleted, inserted] of patches) {
     if (deleted > 0) text.delete(offset + pos, deleted);

@@ -58,7 +58,9 @@ const CHARS = 'abcdefghijklmnopqrstuvwxyz      éèàçù.,';
 
 /**
  * `editors` clients type into one document like people (a few characters a second each, at their
- * own caret, with some backspaces), while one client per other document types lightly. Every
+ * own caret, with some backspaces), all in the first paragraph of a new fiche (its Y.XmlText, where
+ * an editor types), while one client per other document types lightly (at the end of its own
+ * first paragraph). Every
  * insert is timestamped by its writer (keyed by its Yjs id) and every other editor's observer
  * records when it sees it.
  */
@@ -73,10 +75,11 @@ export async function runTypingLoad(p: TypingLoadParams): Promise<TypingLoadResu
   const all = [...hot, ...cold];
   const timers = new Set<NodeJS.Timeout>();
   try {
-    // One line per editor, so everybody starts typing at their own place.
+    // One sentence per editor in the fiche's first paragraph, so everybody starts typing at their
+    // own place.
     const first = hot[0];
     if (!first) throw new Error('no editor');
-    first.text.insert(0, hot.map((_c, i) => `Paragraphe ${i + 1}. `).join('\n'));
+    first.text.insert(0, hot.map((_c, i) => `Paragraphe ${i + 1}. `).join(''));
     const seeded = first.text.toString();
     await waitFor(
       () => hot.every((c) => isSettled(c) && c.text.toString() === seeded),
@@ -93,7 +96,7 @@ export async function runTypingLoad(p: TypingLoadParams): Promise<TypingLoadResu
     let deliveries = 0;
 
     for (const client of hot) {
-      // Y.Text events carry no item list: the clocks a remote transaction added, per client, are
+      // Text events carry no item list: the clocks a remote transaction added, per client, are
       // the gap between its before and after state vectors (one clock per inserted character).
       client.text.observe((_event, transaction) => {
         if (transaction.local) return;

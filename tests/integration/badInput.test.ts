@@ -5,7 +5,7 @@ import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { createDocument } from '../support/accounts.js';
 import { useTestInstance } from '../support/instance.js';
-import { isSettled } from '../support/provider.js';
+import { isSettled, synced } from '../support/provider.js';
 import { Msg, RawClient, frame } from '../support/rawClient.js';
 
 const t = useTestInstance();
@@ -43,6 +43,8 @@ describe('websocket input the server must refuse', () => {
     const alice = t.open(name);
     const bob = t.open(name);
     await expect.poll(() => isSettled(alice) && isSettled(bob)).toBe(true);
+    await synced(alice);
+    await synced(bob);
 
     const garbage = await RawClient.open(t.server.wsUrl);
     garbage.send(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]));

@@ -3,7 +3,14 @@ import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createDocument, invite, login, setupInstance, type Session } from '../support/accounts.js';
-import { connectAs, connectClient, isSettled, type NodeClient } from '../support/provider.js';
+import {
+  connectAs,
+  connectClient,
+  firstParagraphText,
+  isSettled,
+  synced,
+  type NodeClient,
+} from '../support/provider.js';
 import { frame, Msg, RawClient } from '../support/rawClient.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -28,19 +35,23 @@ function open(session: Session, name: string): NodeClient {
   return client;
 }
 
-const serverText = (name: string): string | undefined =>
-  server.app.hocuspocus.documents.get(name)?.getText('t').toString();
+/** The text of the first paragraph as the server holds it (undefined while the document is not loaded). */
+const serverText = (name: string): string | undefined => {
+  const document = server.app.hocuspocus.documents.get(name);
+  return document && firstParagraphText(document)?.toString();
+};
 
 describe('what a websocket may do, decided by the same rules as the API', () => {
   it('refuses a membre’s updates: the stored document and the other clients stay unchanged', async () => {
     const membre = await invite(animateur, espaceId, 'membre', 'Marc Membre');
     const { name } = await createDocument(animateur, espaceId);
     const writer = open(animateur, name);
-    writer.text.insert(0, 'Texte validé.');
+    (await synced(writer)).insert(0, 'Texte validé.');
     await expect.poll(() => isSettled(writer)).toBe(true);
 
     const reader = open(membre, name);
     await expect.poll(() => reader.provider.authorizedScope).toBe('readonly');
+    await synced(reader);
     await expect.poll(() => reader.text.toString()).toBe('Texte validé.');
 
     // Through the provider: the local edit is never acknowledged.
@@ -53,7 +64,9 @@ describe('what a websocket may do, decided by the same rules as the API', () => 
     await expect.poll(() => raw.frames.some((f) => f.type === Msg.Auth && f.text === 'readonly')).toBe(true);
     const forged = new Y.Doc();
     Y.applyUpdate(forged, Y.encodeStateAsUpdate(writer.ydoc));
-    forged.getText('t').insert(0, 'Falsifié ! ');
+    const forgedText = firstParagraphText(forged);
+    if (!forgedText) throw new Error('le document falsifié devrait avoir le paragraphe du modèle');
+    forgedText.insert(0, 'Falsifié ! ');
     const update = Y.encodeStateAsUpdate(forged, Y.encodeStateVector(writer.ydoc));
     raw.send(
       frame(name, Msg.Sync, (e) => {
@@ -80,7 +93,7 @@ describe('what a websocket may do, decided by the same rules as the API', () => 
     });
     const client = open(rapporteur, name);
     await expect.poll(() => client.provider.authorizedScope).toBe('read-write');
-    client.text.insert(0, 'Avant. ');
+    (await synced(client)).insert(0, 'Avant. ');
     await expect.poll(() => serverText(name)).toBe('Avant. ');
 
     const told: string[] = [];

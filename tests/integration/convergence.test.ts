@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createDocument } from '../support/accounts.js';
 import { useTestInstance } from '../support/instance.js';
-import { isSettled } from '../support/provider.js';
+import { isSettled, synced } from '../support/provider.js';
 
 const t = useTestInstance();
 const open = (name: string) => t.open(name);
@@ -26,6 +26,8 @@ describe('two people editing one document', () => {
     const alice = open(name);
     const bob = open(name);
     await expect.poll(() => isSettled(alice) && isSettled(bob)).toBe(true);
+    await synced(alice);
+    await synced(bob);
 
     alice.text.insert(0, 'Bonjour');
     await expect.poll(() => bob.text.toString()).toBe('Bonjour');

@@ -2,7 +2,7 @@ import { applyStored, openDatabase, sqliteCollabStore } from '@essaim/server/sto
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { atAddress, writableDocument, type Session } from '../support/accounts.js';
-import { connectAs, isSettled, type NodeClient } from '../support/provider.js';
+import { connectAs, firstParagraphText, isSettled, synced, type NodeClient } from '../support/provider.js';
 import { spawnServer, startTestServer, tempDataDir, type ChildServer } from '../support/server.js';
 
 const open: NodeClient[] = [];
@@ -66,13 +66,13 @@ class Typist {
   }
 }
 
-/** What the database holds for a document, read as the server reads it at load. */
+/** The first paragraph's text the database holds for a document, read as the server reads it at load. */
 function storedText(dataDir: string, documentId: string): string {
   const db = openDatabase(`${dataDir}/essaim.sqlite`, { synchronous: 'NORMAL' });
   try {
     const ydoc = new Y.Doc();
     applyStored(ydoc, sqliteCollabStore(db).load(documentId));
-    return ydoc.getText('t').toString();
+    return firstParagraphText(ydoc)?.toString() ?? '';
   } finally {
     db.close();
   }
@@ -84,7 +84,7 @@ describe('durability of accepted edits', () => {
     const first = await startTestServer({ dataDir });
     const { admin, id, name } = await writableDocument(first.url);
     const alice = connect(admin, first.wsUrl, name);
-    alice.text.insert(0, 'Aller-vers : maraudes sociales en Gironde.');
+    (await synced(alice)).insert(0, 'Aller-vers : maraudes sociales en Gironde.');
     await expect.poll(() => isSettled(alice)).toBe(true);
     alice.destroy();
     await first.stop();
@@ -106,7 +106,7 @@ describe('durability of accepted edits', () => {
     children.push(server);
     const { admin, id, name } = await writableDocument(server.url);
     const alice = connect(admin, server.wsUrl, name);
-    alice.text.insert(0, 'Développement du pouvoir d’agir.');
+    (await synced(alice)).insert(0, 'Développement du pouvoir d’agir.');
     await expect.poll(() => isSettled(alice)).toBe(true);
 
     server.process.kill('SIGTERM');

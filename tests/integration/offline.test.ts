@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDocument } from '../support/accounts.js';
 import { useTestInstance } from '../support/instance.js';
-import { isSettled } from '../support/provider.js';
+import { isSettled, synced } from '../support/provider.js';
 
 const t = useTestInstance();
 
@@ -10,6 +10,8 @@ describe('a person who loses the connection', () => {
     const { name } = await createDocument(t.admin, t.espaceId);
     const alice = t.open(name);
     const bob = t.open(name);
+    await synced(alice);
+    await synced(bob);
     alice.text.insert(0, 'Pair-aidance. ');
     await expect.poll(() => bob.text.toString()).toBe('Pair-aidance. ');
 
