@@ -94,6 +94,7 @@ export function connectClient(
   };
   provider.on('synced', onSynced);
   provider.attach();
+  let destroyed = false;
   return {
     ydoc,
     provider,
@@ -102,6 +103,9 @@ export function connectClient(
       return textOf(ydoc, name, hasSynced || provider.isSynced);
     },
     destroy() {
+      // Idempotent: tests destroy a client mid-test and again when they end.
+      if (destroyed) return;
+      destroyed = true;
       provider.destroy();
       socket.destroy();
     },

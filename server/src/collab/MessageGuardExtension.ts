@@ -43,8 +43,8 @@ export interface MessageGuardOptions {
 /**
  * Checks every inbound message before Hocuspocus handles it.
  *
- * - Document updates are checked by {@link validateUpdate} before they are applied, stored or
- *   broadcast: what does not decode, or writes what the shared editor never writes, closes that
+ * - Document updates are checked by {@link validateUpdate} and applied in the same turn (see
+ *   `apply`), before they are stored or broadcast: what does not decode, or writes what the shared editor never writes, closes that
  *   document connection with a named reason ({@link UpdateRefusal}); nothing of it is kept, and the
  *   other people's work goes on. Read-only connections only need their bytes to decode: Hocuspocus
  *   refuses their updates anyway.
@@ -88,7 +88,10 @@ export class MessageGuardExtension implements Extension<CollabContext> {
       if (!update) return;
       // Read-only connections' updates are refused by Hocuspocus; they only need to decode.
       if (connection.readOnly) this.checkDecodes(update);
-      else this.checkUpdate(document, update, documentName, context);
+      else {
+        this.checkUpdate(document, update, documentName, context);
+        this.apply(document, update, connection);
+      }
     } else if (type === MESSAGE_AWARENESS) this.checkAwareness(decoder, connection);
   }
 
@@ -103,6 +106,22 @@ export class MessageGuardExtension implements Extension<CollabContext> {
       throw new MessageRefused(UpdateRefusal.Malformed);
     }
     return update;
+  }
+
+  /**
+   * Applies a checked update at once, in the same turn as its check, exactly as Hocuspocus would
+   * (same origin, so persistence, broadcast and attribution follow). Hocuspocus applies it again
+   * right after, which changes nothing. Otherwise another connection's update could be applied
+   * between this check and Hocuspocus's apply, and change where this one lands (two connections
+   * on one socket, their frames in one write): a check must hold for the state it is applied to.
+   */
+  private apply(document: Y.Doc, update: Uint8Array, connection: Connection<CollabContext>): void {
+    try {
+      Y.applyUpdate(document, update, { source: 'connection', connection });
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'checked update failed to apply');
+      throw new MessageRefused(UpdateRefusal.Malformed, CloseCode.UpdateRefused);
+    }
   }
 
   private checkDecodes(update: Uint8Array): void {

@@ -88,9 +88,11 @@ const connectionOf = (transaction: Y.Transaction): AnyConnection | null =>
  */
 export class SectionMovesExtension implements Extension<CollabContext> {
   extensionName = 'section-moves';
-  // After the message guard (the messages decoded here are valid), before persistence loads the
-  // stored state (the forwardings decide what the garbage collector keeps while it is applied).
-  priority = 920;
+  // Before the message guard (950), which applies each checked update: the writer's deletions must
+  // be known when its transaction runs (malformed messages decode to nothing here). Before
+  // persistence loads the stored state (the forwardings decide what the garbage collector keeps
+  // while it is applied).
+  priority = 960;
 
   private readonly forwardingRepository: ForwardingRepository;
   /** The delete set of the update each connection is sending, for the transaction applying it. */

@@ -263,6 +263,91 @@ describe('validateUpdate', () => {
     expectRefused(server, update, UpdateRefusal.Malformed);
   });
 
+  it('refuses deleting a section title without the section', () => {
+    const { server, writer } = setup();
+    const section = () => writer.getXmlFragment(FRAGMENT).get(0) as Y.XmlElement;
+    expectRefused(
+      server,
+      updateOf(writer, () => section().delete(0, 1)),
+      UpdateRefusal.Invalid,
+    );
+  });
+
+  it('accepts replacing all of a section’s blocks in one change, and deleting a whole section', () => {
+    const { server, writer } = setup();
+    const section = writer.getXmlFragment(FRAGMENT).get(0) as Y.XmlElement;
+    const replaced = updateOf(writer, () => {
+      section.delete(1, section.length - 1);
+      section.insert(1, [new Y.XmlElement('paragraph')]);
+    });
+    expect(validateUpdate(server, replaced)).toEqual({ ok: true });
+    Y.applyUpdate(server, replaced);
+    const removed = updateOf(writer, (d) => d.getXmlFragment(FRAGMENT).delete(0, 1));
+    expect(validateUpdate(server, removed)).toEqual({ ok: true });
+  });
+
+  it('refuses a struct that overlaps known content and would continue it in another place', () => {
+    const { server, writer } = setup();
+    // The writer's last known item: an empty paragraph at the end of the first section.
+    Y.applyUpdate(
+      server,
+      updateOf(writer, () => {
+        const first = writer.getXmlFragment(FRAGMENT).get(0) as Y.XmlElement;
+        first.insert(first.length, [new Y.XmlElement('paragraph')]);
+      }),
+    );
+    // A paragraph text elsewhere, which the forged item names as its parent.
+    const target = new Y.XmlText();
+    const second = server.getXmlFragment(FRAGMENT).get(1) as Y.XmlElement;
+    const paragraph = second.toArray().find((c) => c instanceof Y.XmlElement && c.nodeName === 'paragraph');
+    (paragraph as Y.XmlElement).insert(0, [target]);
+    const parent = (target._item as Y.Item).id;
+    // One ContentString item (info 4, parent given by id) starting at the paragraph's clock:
+    // Yjs would trim the overlap and link "BCDEFG" after the paragraph, inside the section.
+    const clock = Y.getState(server.store, writer.clientID) - 1;
+    const forged = Uint8Array.from([
+      1,
+      1,
+      ...varUint(writer.clientID),
+      ...varUint(clock),
+      4,
+      0,
+      ...varUint(parent.client),
+      ...varUint(parent.clock),
+      7,
+      ...Buffer.from('ABCDEFG'),
+      0,
+    ]);
+    expectRefused(server, forged, UpdateRefusal.Invalid);
+  });
+
+  it('places items after what the document already has under an id, not after the update’s own copy of it', () => {
+    const { server, writer } = setup();
+    const text = new Y.XmlText();
+    Y.applyUpdate(
+      server,
+      updateOf(writer, () => firstParagraph(writer).insert(0, [text])),
+    );
+    Y.applyUpdate(
+      server,
+      updateOf(writer, () => text.insert(0, 'abc')),
+    );
+    // Two replicas of one forged client id: the first puts "Q" in the text (accepted)…
+    const first = replicaOf(server, 4242);
+    Y.applyUpdate(
+      server,
+      updateOf(first, () => (firstParagraph(first).get(0) as Y.XmlText).insert(0, 'Q')),
+    );
+    // …the second, unaware, writes two paragraphs under the same ids: the second paragraph's left
+    // neighbour is now "Q", so Yjs would put a paragraph inside the text.
+    const second = replicaOf(writer, 4242);
+    const forged = updateOf(second, (d) => {
+      const section = d.getXmlFragment(FRAGMENT).get(0) as Y.XmlElement;
+      section.insert(section.length, [new Y.XmlElement('paragraph'), new Y.XmlElement('paragraph')]);
+    });
+    expectRefused(server, forged, UpdateRefusal.Invalid);
+  });
+
   it('ignores structs the document already has, and deletions of anything it has', () => {
     const { server, writer } = setup();
     expect(validateUpdate(server, Y.encodeStateAsUpdate(writer))).toEqual({ ok: true });
@@ -284,6 +369,14 @@ describe('validateUpdate', () => {
     expect(Y.encodeStateAsUpdate(server)).toEqual(before);
   });
 });
+
+/** A replica of `doc` writing under `clientID`. */
+function replicaOf(doc: Y.Doc, clientID: number): Y.Doc {
+  const copy = new Y.Doc();
+  copy.clientID = clientID;
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+  return copy;
+}
 
 function varUint(n: number): number[] {
   const bytes: number[] = [];

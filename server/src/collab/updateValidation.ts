@@ -265,15 +265,17 @@ class Placements {
     private readonly byClient: Map<number, Struct[]>,
   ) {}
 
-  /** The struct holding `id`: in this update, else in the document, else `missing`. */
+  /**
+   * The struct holding `id`: in the document when it has it (Yjs ignores the update's copy of
+   * what it already has, whatever that copy says), else in this update, else `missing`.
+   */
   private lookup(id: Y.ID): { struct: Struct; fromUpdate: boolean } | 'missing' {
-    const own = this.byClient.get(id.client);
-    const inUpdate = own ? findStruct(own, id.clock) : undefined;
-    if (inUpdate) return { struct: inUpdate, fromUpdate: true };
     if (id.clock < Y.getState(this.doc.store, id.client)) {
       return { struct: Y.getItem(this.doc.store, id) as Struct, fromUpdate: false };
     }
-    return 'missing';
+    const own = this.byClient.get(id.client);
+    const inUpdate = own ? findStruct(own, id.clock) : undefined;
+    return inUpdate ? { struct: inUpdate, fromUpdate: true } : 'missing';
   }
 
   /** The type held by the struct with `id` (a parent given by id). */
@@ -307,9 +309,13 @@ class Placements {
     const { struct, fromUpdate } = found;
     if (!(struct instanceof Y.Item)) return { parent: GC_PARENT, parentSub: null };
     if (fromUpdate) return this.of(struct);
-    const parent =
-      struct.parent === null ? GC_PARENT : placementOfType(this.doc, struct.parent, this.typeCache);
-    return { parent, parentSub: struct.parentSub };
+    return this.ofKnown(struct);
+  }
+
+  /** The placement of an item the document already has. */
+  ofKnown(struct: Y.Item | Y.GC): Placement {
+    if (!(struct instanceof Y.Item) || struct.parent === null) return { parent: GC_PARENT, parentSub: null };
+    return { parent: placementOfType(this.doc, struct.parent, this.typeCache), parentSub: struct.parentSub };
   }
 
   /** The placement of a neighbour (origin or right origin), which the item shares. */
@@ -426,6 +432,44 @@ function checkFormat(format: Y.ContentFormat): void {
   }
 }
 
+/** The live items of the document that a delete set removes (items it already lost are skipped). */
+function* deletedItems(doc: Y.Doc, ds: Decoded['ds']): Generator<Y.Item> {
+  for (const [client, ranges] of ds.clients) {
+    const structs = doc.store.clients.get(client);
+    if (!structs) continue;
+    const state = Y.getState(doc.store, client);
+    for (const { clock, len } of ranges) {
+      if (clock >= state) continue;
+      for (let i = Y.findIndexSS(structs, clock); i < structs.length; i++) {
+        const struct = structs[i];
+        if (!struct || struct.id.clock >= clock + len) break;
+        if (struct instanceof Y.Item && !struct.deleted) yield struct;
+      }
+    }
+  }
+}
+
+/**
+ * Deleting a section's title without the section is refused, unless the same update gives it a new
+ * one: no editor does it (a title goes with its section), and every editor would render a section
+ * without its title by deleting it, with everybody's text in it. Deleting a section's last block is
+ * accepted: two people deleting one block each at the same moment do it honestly. The server then
+ * gives the section an empty paragraph (`EmptyTextblocksExtension`), and the patched editor shows
+ * it filled meanwhile instead of deleting it (patches/).
+ */
+function checkSectionTitles(doc: Y.Doc, ds: Decoded['ds'], inserted: Map<object, string[]>): void {
+  for (const item of deletedItems(doc, ds)) {
+    if (!(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.XmlElement)) continue;
+    if (item.content.type.nodeName !== 'sectionTitle') continue;
+    const section = item.parent;
+    if (!(section instanceof Y.XmlElement) || section.nodeName !== 'section') continue;
+    const sectionItem = section._item;
+    if (!sectionItem || sectionItem.deleted || Y.isDeleted(ds, sectionItem.id)) continue;
+    if (!(inserted.get(section) ?? []).includes('sectionTitle'))
+      return invalid('section title deleted without its section');
+  }
+}
+
 /**
  * Decides whether `update` (Yjs update encoding v1) may be applied to `doc`. Pure: reads the
  * document, changes nothing.
@@ -465,6 +509,8 @@ export function validateUpdate(doc: Y.Doc, update: Uint8Array): UpdateVerdict {
       }
     }
     const placements = new Placements(doc, byClient);
+    /** Element names each parent receives from this update (by the parent's identity). */
+    const inserted = new Map<object, string[]>();
     /** Whether the struct holding `id` is in this update or in the document. */
     const exists = (id: Y.ID): boolean => {
       if (!isIdInBounds(id)) return false;
@@ -484,6 +530,18 @@ export function validateUpdate(doc: Y.Doc, update: Uint8Array): UpdateVerdict {
           if (ref !== null && typeof ref === 'object' && !exists(ref as Y.ID))
             return refuse(UpdateRefusal.Invalid, 'reference to content the server does not have');
         const placement = placements.of(struct);
+        // Part of this struct is already known: Yjs links the rest after the client's previous
+        // item but inserts it into the parent its own references name. Both must be one list.
+        if (struct.id.clock < known) {
+          const previous = placements.ofKnown(Y.getItem(doc.store, Y.createID(client, known - 1)));
+          if (
+            previous.parent.kind === 'gc' ||
+            placement.parent.kind === 'gc' ||
+            previous.parent.node !== placement.parent.node ||
+            previous.parentSub !== placement.parentSub
+          )
+            return refuse(UpdateRefusal.Invalid, 'overlap continued in another place');
+        }
         // Yjs takes the parent from the left neighbour and links the item before the right one,
         // without checking they share a list: neighbours in two places corrupt both lists.
         if (struct.origin && struct.rightOrigin) {
@@ -496,6 +554,11 @@ export function validateUpdate(doc: Y.Doc, update: Uint8Array): UpdateVerdict {
             return refuse(UpdateRefusal.Invalid, 'neighbours in two different places');
         }
         checkContent(struct, placement);
+        if (struct.content instanceof Y.ContentType && struct.content.type instanceof Y.XmlElement) {
+          const names = inserted.get(placement.parent.node) ?? [];
+          names.push(struct.content.type.nodeName);
+          inserted.set(placement.parent.node, names);
+        }
       }
     }
     for (const [client, ranges] of decoded.ds.clients) {
@@ -510,6 +573,7 @@ export function validateUpdate(doc: Y.Doc, update: Uint8Array): UpdateVerdict {
           return refuse(UpdateRefusal.Invalid, 'deletion of content the server does not have');
       }
     }
+    checkSectionTitles(doc, decoded.ds, inserted);
     return OK;
   } catch (error) {
     if (error instanceof Refused) return refuse(error.refusal, error.detail);
