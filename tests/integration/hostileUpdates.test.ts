@@ -9,6 +9,7 @@ import { atAddress, createDocument, invite, setupInstance, type Session } from '
 import { connectAs, isSettled, type NodeClient } from '../support/provider.js';
 import {
   firstParagraph,
+  firstParagraphText,
   firstParagraphText as firstSectionText,
   replicaOf as replicaOfDoc,
   storedDoc as storedIn,
@@ -199,6 +200,71 @@ describe('hostile updates from an assigned rapporteur', () => {
       expect(response.status).toBe(200);
     },
   );
+
+  it('refuses an update written under another person’s Yjs client id, whose later text still arrives', async () => {
+    const { id, name } = await assignedDocument();
+    const honest = await open(karima, name);
+    typeInFirstSection(honest, 'Karima écrit. ');
+    await expect.poll(() => isSettled(honest)).toBe(true);
+    // The attacker writes, under Karima's client id, at her next clock.
+    const squat = replicaOf(honest);
+    squat.clientID = honest.ydoc.clientID;
+    const forged = updateOf(squat, (d) => d.getMap(META_MAP).set('structure', 'volé'));
+    expect(await sendHostile(name, forged)).toBe(UpdateRefusal.Invalid);
+    // Her next words, under those same clocks, are stored.
+    typeInFirstSection(honest, 'Puis elle continue.');
+    await expect.poll(() => isSettled(honest)).toBe(true);
+    await expect.poll(() => firstSectionText(storedDoc(id))).toContain('Puis elle continue.');
+  });
+
+  it('lets a document filled to MAX_DOCUMENT_BYTES be emptied, then written again, also after a restart', async () => {
+    const dir = tempDataDir('essaim-full');
+    const env = { MAX_DOCUMENT_BYTES: String(64 * 1024) };
+    let full = await startTestServer({ dataDir: dir, env });
+    const own: NodeClient[] = [];
+    try {
+      const { admin, espaceId: espace } = await setupInstance(full.url);
+      const { name } = await createDocument(admin, espace);
+      const writer = connectAs(admin, full.wsUrl, name);
+      own.push(writer);
+      await expect.poll(() => isSettled(writer)).toBe(true);
+      // Filled in 8 kB steps until the server refuses one.
+      const raw = await RawClient.open(full.wsUrl);
+      raw.authenticate(name, await admin.collabToken());
+      await expect.poll(() => raw.frames.some((f) => f.type === Msg.Auth && f.authType === 2)).toBe(true);
+      const filler = replicaOf(writer);
+      for (let i = 0; i < 20 && raw.closeReason(name) === undefined; i++) {
+        raw.sendUpdate(
+          name,
+          updateOf(filler, (d) => typeInFirstParagraph(d, 'z'.repeat(8 * 1024))),
+        );
+        await expect
+          .poll(
+            () =>
+              raw.frames.filter((f) => f.type === Msg.SyncStatus).length + (raw.closeReason(name) ? 1 : 0),
+          )
+          .toBeGreaterThan(i);
+      }
+      expect(raw.closeReason(name)).toBe(UpdateRefusal.DocumentTooLarge);
+      raw.close();
+      // The animateur deletes the junk (a deletion always passes), then writes again.
+      await expect.poll(() => firstParagraphText(writer.ydoc).length).toBeGreaterThan(32 * 1024);
+      writer.ydoc.transact(() => firstParagraph(writer.ydoc).delete(0, firstParagraph(writer.ydoc).length));
+      await expect.poll(() => isSettled(writer)).toBe(true);
+      typeInFirstSection(writer, 'De nouveau possible.');
+      await expect.poll(() => isSettled(writer)).toBe(true);
+      writer.destroy();
+      await full.stop();
+      full = await startTestServer({ dataDir: dir, env });
+      const again = connectAs(atAddress(admin, full.url), full.wsUrl, name);
+      own.push(again);
+      await expect.poll(() => isSettled(again), { timeout: 10_000 }).toBe(true);
+      await expect.poll(() => firstSectionText(again.ydoc)).toContain('De nouveau possible.');
+    } finally {
+      for (const c of own) c.destroy();
+      await full.stop();
+    }
+  });
 
   it('keeps every refused document loadable after a restart', async () => {
     const { id, name } = await assignedDocument();

@@ -3,6 +3,7 @@ import { CloseCode, UpdateRefusal } from '@essaim/protocol';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import type { Logger } from '../logger.js';
+import type { ClientRepository } from '../storage/clientRepository.js';
 import type { CollabContext } from './context.js';
 import { validateUpdate, type UpdateVerdict } from './updateValidation.js';
 
@@ -36,6 +37,8 @@ export interface MessageGuardOptions {
    * against a run without it. Never configurable by users.
    */
   validate?: (document: Y.Doc, update: Uint8Array) => UpdateVerdict;
+  /** Who writes under each Yjs client id (`document_clients`); without it, ids are not tied to people. */
+  clients?: ClientRepository;
   /** Told of each refused update (audit log), with the document id and the writer. */
   onRefused?: (documentId: string, userId: string | undefined, refusal: UpdateRefusal) => void;
 }
@@ -59,8 +62,10 @@ export class MessageGuardExtension implements Extension<CollabContext> {
   priority = 950;
 
   private readonly clientIds = new WeakMap<Connection<CollabContext>, number>();
-  /** Upper bound of each loaded document's encoded size, in bytes. */
-  private readonly sizes = new WeakMap<Y.Doc, number>();
+  /** Upper bound of each loaded document's encoded size (bytes), and whether it was just measured. */
+  private readonly sizes = new WeakMap<Y.Doc, { bytes: number; exact: boolean }>();
+  /** The writer of each Yjs client id of each loaded document. */
+  private readonly owners = new WeakMap<Y.Doc, Map<number, string>>();
   private readonly maxAwarenessStateBytes: number;
 
   constructor(private readonly options: MessageGuardOptions) {
@@ -89,8 +94,11 @@ export class MessageGuardExtension implements Extension<CollabContext> {
       // Read-only connections' updates are refused by Hocuspocus; they only need to decode.
       if (connection.readOnly) this.checkDecodes(update);
       else {
-        this.checkUpdate(document, update, documentName, context);
+        const verdict = this.checkUpdate(document, update, documentName, context);
         this.apply(document, update, connection);
+        // What a deletion freed is measured at the next check that needs it.
+        const size = this.sizes.get(document);
+        if (verdict.deletes && size) size.exact = false;
       }
     } else if (type === MESSAGE_AWARENESS) this.checkAwareness(decoder, connection);
   }
@@ -132,35 +140,87 @@ export class MessageGuardExtension implements Extension<CollabContext> {
     }
   }
 
+  private refuse(
+    refusal: UpdateRefusal,
+    detail: string,
+    documentName: string,
+    context: CollabContext,
+    code: number = CloseCode.UpdateRefused,
+  ): never {
+    this.options.logger.warn({ documentName, userId: context.userId, refusal, detail }, 'update refused');
+    if (context.documentId) this.options.onRefused?.(context.documentId, context.userId, refusal);
+    throw new MessageRefused(refusal, code);
+  }
+
+  /**
+   * Checks an update against the document as it stands: what it writes (`validate`), under whose
+   * Yjs client ids, and how large the document would grow. Returns the verdict for {@link apply}.
+   */
   private checkUpdate(
     document: Y.Doc,
     update: Uint8Array,
     documentName: string,
     context: CollabContext,
-  ): void {
+  ): UpdateVerdict & { ok: true } {
     const verdict = (this.options.validate ?? validateUpdate)(document, update);
-    if (!verdict.ok) {
-      this.options.logger.warn(
-        { documentName, userId: context.userId, refusal: verdict.refusal, detail: verdict.detail },
-        'update refused',
-      );
-      if (context.documentId) this.options.onRefused?.(context.documentId, context.userId, verdict.refusal);
-      throw new MessageRefused(verdict.refusal, CloseCode.UpdateRefused);
+    if (!verdict.ok) return this.refuse(verdict.refusal, verdict.detail, documentName, context);
+    const { documentId, userId } = context;
+    const owners = documentId && userId ? this.ownersOf(document, documentId) : null;
+    if (owners) {
+      for (const client of verdict.writers) {
+        const owner = owners.get(client);
+        if (owner !== undefined && owner !== userId)
+          this.refuse(UpdateRefusal.Invalid, 'client id of another person', documentName, context);
+      }
     }
+    this.checkSize(document, update, verdict, documentName, context);
+    if (owners && documentId && userId) {
+      for (const client of verdict.writers) {
+        if (owners.has(client)) continue;
+        owners.set(client, userId);
+        this.options.clients?.claim(documentId, client, userId);
+      }
+    }
+    return verdict;
+  }
+
+  /** The writers of each client id of a loaded document (read once, then kept in step). */
+  private ownersOf(document: Y.Doc, documentId: string): Map<number, string> | null {
+    if (!this.options.clients) return null;
+    let owners = this.owners.get(document);
+    if (!owners) this.owners.set(document, (owners = this.options.clients.owners(documentId)));
+    return owners;
+  }
+
+  /**
+   * Only updates that add content can take a document past `maxDocumentBytes`: deletions, and
+   * updates with nothing new (a client's sync reply), always pass, so a full document can be
+   * emptied. The size is an upper bound (last measured encoding plus accepted updates' lengths),
+   * measured again, by encoding the document, only when it would pass the limit and something
+   * was deleted since the last measure.
+   */
+  private checkSize(
+    document: Y.Doc,
+    update: Uint8Array,
+    verdict: UpdateVerdict & { ok: true },
+    documentName: string,
+    context: CollabContext,
+  ): void {
+    if (verdict.writers.length === 0) return;
     const max = this.options.maxDocumentBytes;
-    let size = this.sizes.get(document) ?? Y.encodeStateAsUpdate(document).byteLength;
-    if (size + update.byteLength > max) size = Y.encodeStateAsUpdate(document).byteLength;
-    if (size + update.byteLength > max) {
-      this.sizes.set(document, size);
-      this.options.logger.warn(
-        { documentName, userId: context.userId, size, update: update.byteLength, max },
-        'update refused: document too large',
+    const measure = () => ({ bytes: Y.encodeStateAsUpdate(document).byteLength, exact: true });
+    let size = this.sizes.get(document) ?? measure();
+    if (size.bytes + update.byteLength > max && !size.exact) size = measure();
+    this.sizes.set(document, size);
+    if (size.bytes + update.byteLength > max)
+      this.refuse(
+        UpdateRefusal.DocumentTooLarge,
+        `${size.bytes} + ${update.byteLength} bytes > ${max}`,
+        documentName,
+        context,
+        CloseCode.TooLarge,
       );
-      if (context.documentId)
-        this.options.onRefused?.(context.documentId, context.userId, UpdateRefusal.DocumentTooLarge);
-      throw new MessageRefused(UpdateRefusal.DocumentTooLarge, CloseCode.TooLarge);
-    }
-    this.sizes.set(document, size + update.byteLength);
+    this.sizes.set(document, { bytes: size.bytes + update.byteLength, exact: false });
   }
 
   private checkAwareness(decoder: decoding.Decoder, connection: Connection<CollabContext>): void {

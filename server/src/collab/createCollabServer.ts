@@ -5,6 +5,7 @@ import type { Services } from '../services/index.js';
 import { AccessWatcher } from './AccessWatcher.js';
 import { AuthenticationExtension } from './AuthenticationExtension.js';
 import type { CollabContext } from './context.js';
+import { sqliteClientRepository } from '../storage/clientRepository.js';
 import { MessageGuardExtension } from './MessageGuardExtension.js';
 import { EmptyTextblocksExtension } from './EmptyTextblocksExtension.js';
 import { IndexingExtension } from './IndexingExtension.js';
@@ -51,6 +52,7 @@ export function createCollabServer({ services, config, logger }: CollabServerOpt
       new MessageGuardExtension({
         maxDocumentBytes: config.maxDocumentBytes,
         logger: logger.child({ component: 'message-guard' }),
+        clients: sqliteClientRepository(services.db),
         onRefused: (documentId, userId, refusal) =>
           services.audit.record({
             actorId: userId ?? null,

@@ -74,7 +74,7 @@ describe('validateUpdate', () => {
       }),
     ];
     for (const update of updates) {
-      expect(validateUpdate(server, update)).toEqual({ ok: true });
+      expect(validateUpdate(server, update)).toMatchObject({ ok: true });
       Y.applyUpdate(server, update);
     }
   });
@@ -89,7 +89,7 @@ describe('validateUpdate', () => {
     const updates: Uint8Array[] = [];
     writer.on('update', (u: Uint8Array) => updates.push(u));
     for (let i = 0; i < 5_000; i++) text.insert(i, 'x');
-    expect(validateUpdate(server, Y.mergeUpdates(updates))).toEqual({ ok: true });
+    expect(validateUpdate(server, Y.mergeUpdates(updates))).toMatchObject({ ok: true });
   });
 
   it('refuses a zero-length struct, which would make every later encoding unloadable', () => {
@@ -280,10 +280,10 @@ describe('validateUpdate', () => {
       section.delete(1, section.length - 1);
       section.insert(1, [new Y.XmlElement('paragraph')]);
     });
-    expect(validateUpdate(server, replaced)).toEqual({ ok: true });
+    expect(validateUpdate(server, replaced)).toMatchObject({ ok: true });
     Y.applyUpdate(server, replaced);
     const removed = updateOf(writer, (d) => d.getXmlFragment(FRAGMENT).delete(0, 1));
-    expect(validateUpdate(server, removed)).toEqual({ ok: true });
+    expect(validateUpdate(server, removed)).toMatchObject({ ok: true });
   });
 
   it('refuses a struct that overlaps known content and would continue it in another place', () => {
@@ -348,11 +348,36 @@ describe('validateUpdate', () => {
     expectRefused(server, forged, UpdateRefusal.Invalid);
   });
 
+  it('refuses a second title in a section, and changing the key of an existing section', () => {
+    const { server, writer } = setup();
+    const section = () => writer.getXmlFragment(FRAGMENT).get(0) as Y.XmlElement;
+    expectRefused(
+      server,
+      updateOf(writer, () => section().insert(0, [new Y.XmlElement('sectionTitle')])),
+      UpdateRefusal.Invalid,
+    );
+    expectRefused(
+      server,
+      updateOf(writer, () => section().setAttribute('key', 'autre')),
+      UpdateRefusal.Invalid,
+    );
+    // A new section comes with its key and one title.
+    const { server: s2, writer: w2 } = setup();
+    const added = updateOf(w2, (d) => {
+      const fresh = new Y.XmlElement('section');
+      fresh.setAttribute('id', 'nouvelle');
+      fresh.setAttribute('key', 'public');
+      d.getXmlFragment(FRAGMENT).insert(1, [fresh]);
+      fresh.insert(0, [new Y.XmlElement('sectionTitle'), new Y.XmlElement('paragraph')]);
+    });
+    expect(validateUpdate(s2, added)).toMatchObject({ ok: true });
+  });
+
   it('ignores structs the document already has, and deletions of anything it has', () => {
     const { server, writer } = setup();
-    expect(validateUpdate(server, Y.encodeStateAsUpdate(writer))).toEqual({ ok: true });
+    expect(validateUpdate(server, Y.encodeStateAsUpdate(writer))).toMatchObject({ ok: true });
     const deletion = updateOf(writer, (d) => d.getXmlFragment(FRAGMENT).delete(1, 1));
-    expect(validateUpdate(server, deletion)).toEqual({ ok: true });
+    expect(validateUpdate(server, deletion)).toMatchObject({ ok: true });
   });
 
   it('never changes the document it checks', () => {

@@ -32,10 +32,15 @@ const MAX_CLOCK = 2 ** 40;
 /** Largest JSON text of one `meta` entry or one attribute value, in UTF-16 code units. */
 const MAX_VALUE_CHARS = 8 * 1024;
 
-export type UpdateVerdict = { ok: true } | { ok: false; refusal: UpdateRefusal; detail: string };
+/**
+ * The decision on an update. Accepted: `writers` lists the Yjs client ids under which it adds new
+ * structs (the server ties each to the person who first wrote under it), `deletes` whether it
+ * deletes anything.
+ */
+export type UpdateVerdict =
+  { ok: true; writers: number[]; deletes: boolean } | { ok: false; refusal: UpdateRefusal; detail: string };
 
 const refuse = (refusal: UpdateRefusal, detail: string): UpdateVerdict => ({ ok: false, refusal, detail });
-const OK: UpdateVerdict = { ok: true };
 
 class Refused extends Error {
   constructor(
@@ -392,6 +397,10 @@ function checkContent(item: Y.Item, { parent, parentSub }: Placement): void {
     if (parent.kind === 'fragment') return invalid('attribute on the document');
     const rule = nodeAttributes[nodeName]?.[parentSub];
     if (!rule) return invalid(`attribute « ${parentSub} » on « ${nodeName} »`);
+    // A section's template key is its identity for the required-section guard and reviews: set
+    // when the section is made, never changed afterwards (no editor does).
+    if (nodeName === 'section' && parentSub === 'key' && parent.node instanceof Y.XmlElement)
+      return invalid('key of an existing section changed');
     if (!(content instanceof Y.ContentAny) || content.arr.length !== 1)
       return invalid('attribute value of another kind than JSON');
     if (!jsonWithin(content.arr[0], MAX_VALUE_CHARS) || !rule(content.arr[0]))
@@ -458,6 +467,7 @@ function* deletedItems(doc: Y.Doc, ds: Decoded['ds']): Generator<Y.Item> {
  * it filled meanwhile instead of deleting it (patches/).
  */
 function checkSectionTitles(doc: Y.Doc, ds: Decoded['ds'], inserted: Map<object, string[]>): void {
+  const deletedTitles = new Map<Y.XmlElement, number>();
   for (const item of deletedItems(doc, ds)) {
     if (!(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.XmlElement)) continue;
     if (item.content.type.nodeName !== 'sectionTitle') continue;
@@ -465,8 +475,20 @@ function checkSectionTitles(doc: Y.Doc, ds: Decoded['ds'], inserted: Map<object,
     if (!(section instanceof Y.XmlElement) || section.nodeName !== 'section') continue;
     const sectionItem = section._item;
     if (!sectionItem || sectionItem.deleted || Y.isDeleted(ds, sectionItem.id)) continue;
+    deletedTitles.set(section, (deletedTitles.get(section) ?? 0) + 1);
     if (!(inserted.get(section) ?? []).includes('sectionTitle'))
       return invalid('section title deleted without its section');
+  }
+  // One title per section: a second one (placed anywhere by Yjs) is no editor's doing.
+  for (const [node, names] of inserted) {
+    const added = names.filter((n) => n === 'sectionTitle').length;
+    if (added === 0) continue;
+    const existing =
+      node instanceof Y.XmlElement
+        ? node.toArray().filter((c) => c instanceof Y.XmlElement && c.nodeName === 'sectionTitle').length -
+          (deletedTitles.get(node) ?? 0)
+        : 0;
+    if (existing + added > 1) return invalid('second section title');
   }
 }
 
@@ -574,7 +596,13 @@ export function validateUpdate(doc: Y.Doc, update: Uint8Array): UpdateVerdict {
       }
     }
     checkSectionTitles(doc, decoded.ds, inserted);
-    return OK;
+    const writers = [...byClient]
+      .filter(([client, structs]) => {
+        const last = structs[structs.length - 1] as Struct;
+        return last.id.clock + last.length > Y.getState(doc.store, client);
+      })
+      .map(([client]) => client);
+    return { ok: true, writers, deletes: decoded.ds.clients.size > 0 };
   } catch (error) {
     if (error instanceof Refused) return refuse(error.refusal, error.detail);
     return refuse(UpdateRefusal.Malformed, error instanceof Error ? error.message : 'unreadable update');

@@ -267,4 +267,20 @@ export const migrations: Migration[] = [
         ON section_forwarding_entries (document_id, forwarding_id, seq);
     `,
   },
+  {
+    version: 7,
+    name: 'who writes under each Yjs client id',
+    sql: `
+      -- The person who first wrote under each Yjs client id of a document: nobody else may write
+      -- under it (someone else's id would make the server drop that person's later changes as
+      -- already known).
+      CREATE TABLE document_clients (
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        client_id   INTEGER NOT NULL,
+        user_id     TEXT NOT NULL,
+        claimed_at  TEXT NOT NULL,
+        PRIMARY KEY (document_id, client_id)
+      ) STRICT;
+    `,
+  },
 ];
