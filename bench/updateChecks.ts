@@ -336,7 +336,8 @@ export async function run(): Promise<BenchResult> {
       repeats,
       replay,
       typing,
-      reference: 'même serveur, MessageGuardExtension avec validate: () => ({ ok: true, writers: [], deletes: false })',
+      reference:
+        'même serveur, MessageGuardExtension avec validate: () => ({ ok: true, writers: [], deletes: false })',
     },
     results: { ...on, checkCostPerUpdateUs: checkUs },
     vanilla: off,
