@@ -5,6 +5,7 @@ import * as Y from 'yjs';
 import { createDocument, invite, setupInstance, type Session } from '../support/accounts.js';
 import { storedDoc } from '../support/documents.js';
 import { connectAs, isSettled, type NodeClient } from '../support/provider.js';
+import { seededRandom } from '../support/random.js';
 import { startTestServer, tempDataDir, type TestServer } from '../support/server.js';
 
 /**
@@ -20,17 +21,7 @@ const SEED = Number(process.env.FUZZ_SEED ?? 8_2026);
 const ROUNDS = Number(process.env.FUZZ_ROUNDS ?? 60);
 const WRITERS = 3;
 
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = generator(SEED);
+const random = seededRandom(SEED);
 const int = (max: number): number => Math.floor(random() * max);
 
 const sections = (doc: Y.Doc): Y.XmlElement[] =>

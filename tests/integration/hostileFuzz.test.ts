@@ -11,6 +11,7 @@ import {
 } from '../support/documents.js';
 import { connectAs, isSettled, type NodeClient } from '../support/provider.js';
 import { Msg, RawClient } from '../support/rawClient.js';
+import { seededRandom } from '../support/random.js';
 import { startTestServer, tempDataDir, type TestServer } from '../support/server.js';
 
 /**
@@ -24,19 +25,7 @@ import { startTestServer, tempDataDir, type TestServer } from '../support/server
 const SEED = Number(process.env.FUZZ_SEED ?? 20261129);
 const ROUNDS = Number(process.env.FUZZ_ROUNDS ?? 150);
 
-/** mulberry32: a small, well-known seeded generator (uniform in [0, 1)). */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = generator(SEED);
+const random = seededRandom(SEED);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 const int = (max: number): number => Math.floor(random() * max);
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import * as encoding from 'lib0/encoding';
 import { FRAGMENT } from '@essaim/protocol';
 import * as Y from 'yjs';
 
@@ -71,14 +72,5 @@ export function storedDoc(dataDir: string, id: string): Y.Doc {
   }
 }
 
-/** Yjs's variable-length unsigned integer encoding, for hand-made updates. */
-export function varUint(n: number): number[] {
-  const bytes: number[] = [];
-  let rest = n;
-  while (rest > 0x7f) {
-    bytes.push((rest & 0x7f) | 0x80);
-    rest = Math.floor(rest / 128);
-  }
-  bytes.push(rest);
-  return bytes;
-}
+/** Yjs's variable-length unsigned integer encoding (lib0), for hand-made updates. */
+export const varUint = (n: number): number[] => [...encoding.encode((e) => encoding.writeVarUint(e, n))];

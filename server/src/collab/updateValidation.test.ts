@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { templateContent, writeJSONToYdoc } from '@essaim/editor';
 import { templates } from '@essaim/domain';
 import { FRAGMENT, META_MAP, UpdateRefusal } from '@essaim/protocol';
+import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { MAX_NESTING_DEPTH, validateUpdate } from './updateValidation.js';
 
@@ -403,13 +404,4 @@ function replicaOf(doc: Y.Doc, clientID: number): Y.Doc {
   return copy;
 }
 
-function varUint(n: number): number[] {
-  const bytes: number[] = [];
-  let rest = n;
-  while (rest > 0x7f) {
-    bytes.push((rest & 0x7f) | 0x80);
-    rest = Math.floor(rest / 128);
-  }
-  bytes.push(rest);
-  return bytes;
-}
+const varUint = (n: number): number[] => [...encoding.encode((e) => encoding.writeVarUint(e, n))];
