@@ -266,6 +266,42 @@ describe('hostile updates from an assigned rapporteur', () => {
     }
   });
 
+  it('checks each update against the state it is applied to, even when two connections on one socket race', async () => {
+    const { name } = await assignedDocument();
+    const honest = await open(karima, name);
+    typeInFirstSection(honest, 'abc');
+    await expect.poll(() => isSettled(honest)).toBe(true);
+    // Two replicas writing under one client id, each unaware of the other.
+    const first = replicaOf(honest);
+    first.clientID = 0x7fff0001;
+    const second = replicaOf(honest);
+    second.clientID = 0x7fff0001;
+    const q = updateOf(first, (d) => (firstParagraph(d).get(0) as Y.XmlText).insert(0, 'Q'));
+    const paragraphs = updateOf(second, (d) => {
+      const section = d.getXmlFragment(FRAGMENT).get(0) as Y.XmlElement;
+      section.insert(section.length, [new Y.XmlElement('paragraph'), new Y.XmlElement('paragraph')]);
+    });
+    const raw = await RawClient.open(server.wsUrl);
+    const token = await attacker.collabToken();
+    const a = `${name}\0a`;
+    const b = `${name}\0b`;
+    raw.authenticate(a, token);
+    raw.authenticate(b, token);
+    await expect.poll(() => raw.frames.filter((f) => f.type === Msg.Auth && f.authType === 2).length).toBe(2);
+    raw.sendUpdate(a, q);
+    raw.sendUpdate(b, paragraphs);
+    // Once "Q" is in, the second update's paragraph would land inside the text: refused.
+    await expect.poll(() => raw.closeReason(b)).toBe(UpdateRefusal.Invalid);
+    raw.close();
+    const reader = await open(animateur, name);
+    await expect.poll(() => firstSectionText(reader.ydoc)).toContain('Qabc');
+    expect(
+      firstParagraph(reader.ydoc)
+        .toArray()
+        .every((c) => c instanceof Y.XmlText),
+    ).toBe(true);
+  });
+
   it('keeps every refused document loadable after a restart', async () => {
     const { id, name } = await assignedDocument();
     const honest = await open(karima, name);

@@ -1,4 +1,10 @@
-import type { beforeHandleMessagePayload, Connection, Extension } from '@hocuspocus/server';
+import type {
+  afterHandleMessagePayload,
+  beforeHandleMessagePayload,
+  Connection,
+  Extension,
+  onDisconnectPayload,
+} from '@hocuspocus/server';
 import { CloseCode, UpdateRefusal } from '@essaim/protocol';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
@@ -26,6 +32,26 @@ const MESSAGE_SYNC_REPLY = 4;
 const SYNC_STEP_2 = 1;
 const SYNC_UPDATE = 2;
 
+/**
+ * One holder at a time per document, in arrival order. `acquire` resolves with the function that
+ * lets the next one in; a release is idempotent.
+ */
+export class DocumentLocks {
+  private readonly tails = new WeakMap<Y.Doc, Promise<void>>();
+
+  async acquire(document: Y.Doc): Promise<() => void> {
+    const previous = this.tails.get(document) ?? Promise.resolve();
+    let release!: () => void;
+    const next = new Promise<void>((resolve) => (release = resolve));
+    this.tails.set(
+      document,
+      previous.then(() => next),
+    );
+    await previous;
+    return release;
+  }
+}
+
 export interface MessageGuardOptions {
   /** Largest encoded state a document may reach (bytes); `MAX_DOCUMENT_BYTES`. */
   maxDocumentBytes: number;
@@ -46,8 +72,9 @@ export interface MessageGuardOptions {
 /**
  * Checks every inbound message before Hocuspocus handles it.
  *
- * - Document updates are checked by {@link validateUpdate} and applied in the same turn (see
- *   `apply`), before they are stored or broadcast: what does not decode, or writes what the shared editor never writes, closes that
+ * - Document updates are checked by {@link validateUpdate} against the state they are applied to
+ *   (the document is locked from the check to Hocuspocus's apply), before they are stored or
+ *   broadcast: what does not decode, or writes what the shared editor never writes, closes that
  *   document connection with a named reason ({@link UpdateRefusal}); nothing of it is kept, and the
  *   other people's work goes on. Read-only connections only need their bytes to decode: Hocuspocus
  *   refuses their updates anyway.
@@ -66,6 +93,9 @@ export class MessageGuardExtension implements Extension<CollabContext> {
   private readonly sizes = new WeakMap<Y.Doc, { bytes: number; exact: boolean }>();
   /** The writer of each Yjs client id of each loaded document. */
   private readonly owners = new WeakMap<Y.Doc, Map<number, string>>();
+  private readonly locks = new DocumentLocks();
+  /** The lock each document connection (by its context) holds while Hocuspocus applies its update. */
+  private readonly held = new WeakMap<CollabContext, () => void>();
   private readonly maxAwarenessStateBytes: number;
 
   constructor(private readonly options: MessageGuardOptions) {
@@ -92,15 +122,39 @@ export class MessageGuardExtension implements Extension<CollabContext> {
       const update = this.updateOf(decoder);
       if (!update) return;
       // Read-only connections' updates are refused by Hocuspocus; they only need to decode.
-      if (connection.readOnly) this.checkDecodes(update);
-      else {
+      if (connection.readOnly) return this.checkDecodes(update);
+      // The check must hold for the state the update is applied to: no other connection's update
+      // may be applied between them (two connections on one socket, their frames in one write,
+      // would otherwise change where this one lands). The document stays locked for this update
+      // until Hocuspocus has applied it (afterHandleMessage).
+      const release = await this.locks.acquire(document);
+      try {
         const verdict = this.checkUpdate(document, update, documentName, context);
-        this.apply(document, update, connection);
-        // What a deletion freed is measured at the next check that needs it.
+        // What a deletion frees is measured at the next check that needs it.
         const size = this.sizes.get(document);
         if (verdict.deletes && size) size.exact = false;
+      } catch (error) {
+        release();
+        throw error;
       }
+      this.held.set(context, release);
     } else if (type === MESSAGE_AWARENESS) this.checkAwareness(decoder, connection);
+  }
+
+  async afterHandleMessage({ context }: afterHandleMessagePayload<CollabContext>): Promise<void> {
+    this.releaseHeld(context);
+  }
+
+  async onDisconnect({ context }: onDisconnectPayload<CollabContext>): Promise<void> {
+    // A message refused after this guard (by a later extension) never reaches afterHandleMessage.
+    this.releaseHeld(context);
+  }
+
+  /** Lets the next update of the document be checked (a connection's context is its own). */
+  private releaseHeld(context: CollabContext): void {
+    const release = this.held.get(context);
+    this.held.delete(context);
+    release?.();
   }
 
   /** The update a sync message carries (step 2 or update), or null for a step 1. */
@@ -114,22 +168,6 @@ export class MessageGuardExtension implements Extension<CollabContext> {
       throw new MessageRefused(UpdateRefusal.Malformed);
     }
     return update;
-  }
-
-  /**
-   * Applies a checked update at once, in the same turn as its check, exactly as Hocuspocus would
-   * (same origin, so persistence, broadcast and attribution follow). Hocuspocus applies it again
-   * right after, which changes nothing. Otherwise another connection's update could be applied
-   * between this check and Hocuspocus's apply, and change where this one lands (two connections
-   * on one socket, their frames in one write): a check must hold for the state it is applied to.
-   */
-  private apply(document: Y.Doc, update: Uint8Array, connection: Connection<CollabContext>): void {
-    try {
-      Y.applyUpdate(document, update, { source: 'connection', connection });
-    } catch (error) {
-      this.options.logger.error({ err: error }, 'checked update failed to apply');
-      throw new MessageRefused(UpdateRefusal.Malformed, CloseCode.UpdateRefused);
-    }
   }
 
   private checkDecodes(update: Uint8Array): void {
