@@ -337,7 +337,7 @@ export async function run(): Promise<BenchResult> {
       replay,
       typing,
       reference:
-        'même serveur, MessageGuardExtension avec validate: () => ({ ok: true, writers: [], deletes: false })',
+        'même serveur, MessageGuardExtension avec validate: () => ({ ok: true, writers: [], deletes: false, freedChars: 0 })',
     },
     results: { ...on, checkCostPerUpdateUs: checkUs },
     vanilla: off,

@@ -53,7 +53,7 @@ export function disableUpdateChecks(hocuspocus: Hocuspocus<CollabContext>, maxDo
   extensions[index] = new MessageGuardExtension({
     maxDocumentBytes,
     logger: createLogger('silent'),
-    validate: () => ({ ok: true, writers: [], deletes: false }),
+    validate: () => ({ ok: true, writers: [], deletes: false, freedChars: 0 }),
   });
 }
 

@@ -217,6 +217,25 @@ describe('hostile updates from an assigned rapporteur', () => {
     await expect.poll(() => firstSectionText(storedDoc(id))).toContain('Puis elle continue.');
   });
 
+  it('refuses writing under a client id someone announced in their presence before they wrote', async () => {
+    const { id, name } = await assignedDocument();
+    const honest = await open(karima, name);
+    const clientId = honest.ydoc.clientID;
+    // Her editor announces her caret; her id is public once that presence is relayed.
+    honest.provider.setAwarenessField('user', { name: 'Karima Haddad', color: '#000091' });
+    await expect
+      .poll(() => server.app.hocuspocus.documents.get(name)?.awareness.getStates().has(clientId))
+      .toBe(true);
+    expect(Y.getState(honest.ydoc.store, clientId)).toBe(0);
+    const squat = replicaOf(honest);
+    squat.clientID = clientId;
+    const forged = updateOf(squat, (d) => d.getMap(META_MAP).set('structure', 'volé'));
+    expect(await sendHostile(name, forged)).toBe(UpdateRefusal.Invalid);
+    typeInFirstSection(honest, 'Premiers mots de Karima.');
+    await expect.poll(() => isSettled(honest)).toBe(true);
+    await expect.poll(() => firstSectionText(storedDoc(id))).toContain('Premiers mots de Karima.');
+  });
+
   it('lets a document filled to MAX_DOCUMENT_BYTES be emptied, then written again, also after a restart', async () => {
     const dir = tempDataDir('essaim-full');
     const env = { MAX_DOCUMENT_BYTES: String(64 * 1024) };

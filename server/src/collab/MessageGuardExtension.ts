@@ -55,6 +55,11 @@ export class DocumentLocks {
 export interface MessageGuardOptions {
   /** Largest encoded state a document may reach (bytes); `MAX_DOCUMENT_BYTES`. */
   maxDocumentBytes: number;
+  /**
+   * Least time between two measures of a document near its size limit (ms): in between, additions
+   * that would pass the bound are refused. Default 2 s.
+   */
+  remeasureIntervalMs?: number;
   /** Largest awareness state of one client (bytes). */
   maxAwarenessStateBytes?: number;
   logger: Logger;
@@ -78,9 +83,8 @@ export interface MessageGuardOptions {
  *   document connection with a named reason ({@link UpdateRefusal}); nothing of it is kept, and the
  *   other people's work goes on. Read-only connections only need their bytes to decode: Hocuspocus
  *   refuses their updates anyway.
- * - A document may not grow past `maxDocumentBytes`. Its size is tracked as an upper bound (the
- *   last measured encoding plus every accepted update's length) and measured again, by encoding
- *   it, only when that bound would pass the limit.
+ * - A document may not grow past `maxDocumentBytes` (see `checkSize`).
+ * - Each Yjs client id belongs to the person who first announced it (presence) or wrote under it.
  * - Awareness (carets, names, presence) is relayed to everybody in the document, so a connection
  *   may only speak for one Yjs client (the first it announces) with a small state.
  */
@@ -89,8 +93,11 @@ export class MessageGuardExtension implements Extension<CollabContext> {
   priority = 950;
 
   private readonly clientIds = new WeakMap<Connection<CollabContext>, number>();
-  /** Upper bound of each loaded document's encoded size (bytes), and whether it was just measured. */
-  private readonly sizes = new WeakMap<Y.Doc, { bytes: number; exact: boolean }>();
+  /**
+   * Upper bound of each loaded document's encoded size (bytes), whether it is exact (measured, and
+   * nothing deleted since), and when it was last measured (ms since epoch).
+   */
+  private readonly sizes = new WeakMap<Y.Doc, { bytes: number; exact: boolean; measuredAt: number }>();
   /** The writer of each Yjs client id of each loaded document. */
   private readonly owners = new WeakMap<Y.Doc, Map<number, string>>();
   private readonly locks = new DocumentLocks();
@@ -130,15 +137,19 @@ export class MessageGuardExtension implements Extension<CollabContext> {
       const release = await this.locks.acquire(document);
       try {
         const verdict = this.checkUpdate(document, update, documentName, context);
-        // What a deletion frees is measured at the next check that needs it.
+        // What a deletion frees: at least its characters leave the encoding; the rest is measured
+        // at the next check that needs it.
         const size = this.sizes.get(document);
-        if (verdict.deletes && size) size.exact = false;
+        if (verdict.deletes && size) {
+          size.exact = false;
+          size.bytes = Math.max(0, size.bytes - verdict.freedChars);
+        }
       } catch (error) {
         release();
         throw error;
       }
       this.held.set(context, release);
-    } else if (type === MESSAGE_AWARENESS) this.checkAwareness(decoder, connection);
+    } else if (type === MESSAGE_AWARENESS) this.checkAwareness(decoder, connection, document, context);
   }
 
   async afterHandleMessage({ context }: afterHandleMessagePayload<CollabContext>): Promise<void> {
@@ -233,9 +244,10 @@ export class MessageGuardExtension implements Extension<CollabContext> {
   /**
    * Only updates that add content can take a document past `maxDocumentBytes`: deletions, and
    * updates with nothing new (a client's sync reply), always pass, so a full document can be
-   * emptied. The size is an upper bound (last measured encoding plus accepted updates' lengths),
-   * measured again, by encoding the document, only when it would pass the limit and something
-   * was deleted since the last measure.
+   * emptied. The size is an upper bound (last measured encoding, plus accepted updates' lengths,
+   * minus the characters deletions removed),
+   * measured again, by encoding the document, only when it would pass the limit, something was
+   * deleted since the last measure, and `remeasureIntervalMs` has passed since it.
    */
   private checkSize(
     document: Y.Doc,
@@ -246,9 +258,21 @@ export class MessageGuardExtension implements Extension<CollabContext> {
   ): void {
     if (verdict.writers.length === 0) return;
     const max = this.options.maxDocumentBytes;
-    const measure = () => ({ bytes: Y.encodeStateAsUpdate(document).byteLength, exact: true });
+    const now = Date.now();
+    const measure = () => ({
+      bytes: Y.encodeStateAsUpdate(document).byteLength,
+      exact: true,
+      measuredAt: now,
+    });
     let size = this.sizes.get(document) ?? measure();
-    if (size.bytes + update.byteLength > max && !size.exact) size = measure();
+    // Encoding a document near the limit takes tens of milliseconds of the event loop: at most
+    // once per interval, so alternating deletions and additions cannot stall the server.
+    if (
+      size.bytes + update.byteLength > max &&
+      !size.exact &&
+      now - size.measuredAt >= (this.options.remeasureIntervalMs ?? 2_000)
+    )
+      size = measure();
     this.sizes.set(document, size);
     if (size.bytes + update.byteLength > max)
       this.refuse(
@@ -258,10 +282,19 @@ export class MessageGuardExtension implements Extension<CollabContext> {
         context,
         CloseCode.TooLarge,
       );
-    this.sizes.set(document, { bytes: size.bytes + update.byteLength, exact: false });
+    this.sizes.set(document, {
+      bytes: size.bytes + update.byteLength,
+      exact: false,
+      measuredAt: size.measuredAt,
+    });
   }
 
-  private checkAwareness(decoder: decoding.Decoder, connection: Connection<CollabContext>): void {
+  private checkAwareness(
+    decoder: decoding.Decoder,
+    connection: Connection<CollabContext>,
+    document: Y.Doc,
+    context: CollabContext,
+  ): void {
     let clientId: number;
     let stateBytes: number;
     try {
@@ -278,7 +311,23 @@ export class MessageGuardExtension implements Extension<CollabContext> {
     if (stateBytes > this.maxAwarenessStateBytes)
       throw new MessageRefused('awareness-too-large', CloseCode.TooLarge);
     const known = this.clientIds.get(connection);
-    if (known === undefined) this.clientIds.set(connection, clientId);
-    else if (known !== clientId) throw new MessageRefused('awareness-foreign-client');
+    if (known !== undefined) {
+      if (known !== clientId) throw new MessageRefused('awareness-foreign-client');
+      return;
+    }
+    // Presence makes a client id public before its owner writes under it: it is claimed for the
+    // person who announces it first, so nobody who learns it from presence can write under it
+    // (their own later announcement of it is refused too).
+    const { documentId, userId } = context;
+    const owners = documentId && userId ? this.ownersOf(document, documentId) : null;
+    if (owners && documentId && userId) {
+      const owner = owners.get(clientId);
+      if (owner !== undefined && owner !== userId) throw new MessageRefused('awareness-foreign-client');
+      if (owner === undefined) {
+        owners.set(clientId, userId);
+        this.options.clients?.claim(documentId, clientId, userId);
+      }
+    }
+    this.clientIds.set(connection, clientId);
   }
 }

@@ -35,10 +35,12 @@ const MAX_VALUE_CHARS = 8 * 1024;
 /**
  * The decision on an update. Accepted: `writers` lists the Yjs client ids under which it adds new
  * structs (the server ties each to the person who first wrote under it), `deletes` whether it
- * deletes anything.
+ * deletes anything, `freedChars` how many characters of text it deletes (a lower bound of what the
+ * document's encoding loses).
  */
 export type UpdateVerdict =
-  { ok: true; writers: number[]; deletes: boolean } | { ok: false; refusal: UpdateRefusal; detail: string };
+  | { ok: true; writers: number[]; deletes: boolean; freedChars: number }
+  | { ok: false; refusal: UpdateRefusal; detail: string };
 
 const refuse = (refusal: UpdateRefusal, detail: string): UpdateVerdict => ({ ok: false, refusal, detail });
 
@@ -602,7 +604,10 @@ export function validateUpdate(doc: Y.Doc, update: Uint8Array): UpdateVerdict {
         return last.id.clock + last.length > Y.getState(doc.store, client);
       })
       .map(([client]) => client);
-    return { ok: true, writers, deletes: decoded.ds.clients.size > 0 };
+    let freedChars = 0;
+    for (const item of deletedItems(doc, decoded.ds))
+      if (item.content instanceof Y.ContentString) freedChars += item.content.str.length;
+    return { ok: true, writers, deletes: decoded.ds.clients.size > 0, freedChars };
   } catch (error) {
     if (error instanceof Refused) return refuse(error.refusal, error.detail);
     return refuse(UpdateRefusal.Malformed, error instanceof Error ? error.message : 'unreadable update');
