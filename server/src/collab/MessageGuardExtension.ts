@@ -52,6 +52,9 @@ export class DocumentLocks {
   }
 }
 
+/** The size of a document's encoded state (bytes): what is stored and what a newcomer downloads. */
+const encodedSize = (document: Y.Doc): number => Y.encodeStateAsUpdate(document).byteLength;
+
 export interface MessageGuardOptions {
   /** Largest encoded state a document may reach (bytes); `MAX_DOCUMENT_BYTES`. */
   maxDocumentBytes: number;
@@ -60,6 +63,10 @@ export interface MessageGuardOptions {
    * that would pass the bound are refused. Default 2 s.
    */
   remeasureIntervalMs?: number;
+  /** How a document's size is measured (bytes); its encoded state by default. */
+  measure?: (document: Y.Doc) => number;
+  /** Locks shared with the other extensions that change a document (section moves). */
+  locks?: DocumentLocks;
   /** Largest awareness state of one client (bytes). */
   maxAwarenessStateBytes?: number;
   logger: Logger;
@@ -100,13 +107,14 @@ export class MessageGuardExtension implements Extension<CollabContext> {
   private readonly sizes = new WeakMap<Y.Doc, { bytes: number; exact: boolean; measuredAt: number }>();
   /** The writer of each Yjs client id of each loaded document. */
   private readonly owners = new WeakMap<Y.Doc, Map<number, string>>();
-  private readonly locks = new DocumentLocks();
+  private readonly locks: DocumentLocks;
   /** The lock each document connection (by its context) holds while Hocuspocus applies its update. */
   private readonly held = new WeakMap<CollabContext, () => void>();
   private readonly maxAwarenessStateBytes: number;
 
   constructor(private readonly options: MessageGuardOptions) {
     this.maxAwarenessStateBytes = options.maxAwarenessStateBytes ?? 4 * 1024;
+    this.locks = options.locks ?? new DocumentLocks();
   }
 
   async beforeHandleMessage({
@@ -260,7 +268,7 @@ export class MessageGuardExtension implements Extension<CollabContext> {
     const max = this.options.maxDocumentBytes;
     const now = Date.now();
     const measure = () => ({
-      bytes: Y.encodeStateAsUpdate(document).byteLength,
+      bytes: (this.options.measure ?? encodedSize)(document),
       exact: true,
       measuredAt: now,
     });

@@ -28,6 +28,7 @@ import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 import { sqliteForwardingRepository, type ForwardingRepository } from '../storage/forwardingRepository.js';
 import type { CollabContext } from './context.js';
+import { DocumentLocks } from './MessageGuardExtension.js';
 
 /**
  * How long a moved section keeps forwarding late edits. An offline writer who comes back later
@@ -101,6 +102,8 @@ export class SectionMovesExtension implements Extension<CollabContext> {
   constructor(
     services: Pick<Services, 'db'>,
     private readonly logger: Logger,
+    /** The message guard's locks: a move never lands between an update's check and its apply. */
+    private readonly locks: DocumentLocks = new DocumentLocks(),
     private readonly now: () => number = Date.now,
   ) {
     this.forwardingRepository = sqliteForwardingRepository(services.db);
@@ -174,13 +177,19 @@ export class SectionMovesExtension implements Extension<CollabContext> {
     };
     if (request === 'invalid') return reply('', 'invalid-request');
     if (connection.readOnly) return reply(request.requestId, 'read-only');
-    const outcome = moveSection(
-      document,
-      request.sectionId,
-      request.afterSectionId,
-      { source: 'connection', connection },
-      this.now(),
-    );
+    const release = await this.locks.acquire(document);
+    let outcome: SectionMoveOutcome;
+    try {
+      outcome = moveSection(
+        document,
+        request.sectionId,
+        request.afterSectionId,
+        { source: 'connection', connection },
+        this.now(),
+      );
+    } finally {
+      release();
+    }
     this.logger.debug({ documentName, sectionId: request.sectionId, outcome }, 'section move');
     // The moved section reaches every editor (the requester included) before the answer does.
     if (outcome === 'moved') document.flush();

@@ -6,7 +6,7 @@ import { AccessWatcher } from './AccessWatcher.js';
 import { AuthenticationExtension } from './AuthenticationExtension.js';
 import type { CollabContext } from './context.js';
 import { sqliteClientRepository } from '../storage/clientRepository.js';
-import { MessageGuardExtension } from './MessageGuardExtension.js';
+import { DocumentLocks, MessageGuardExtension } from './MessageGuardExtension.js';
 import { EmptyTextblocksExtension } from './EmptyTextblocksExtension.js';
 import { IndexingExtension } from './IndexingExtension.js';
 import { PersistenceExtension } from './PersistenceExtension.js';
@@ -34,6 +34,8 @@ export interface CollabServer {
  * Comments and reviews will join this list as their own extensions.
  */
 export function createCollabServer({ services, config, logger }: CollabServerOptions): CollabServer {
+  // An update's check and its apply, and a section move, never interleave on one document.
+  const locks = new DocumentLocks();
   const hocuspocus = new Hocuspocus<CollabContext>({
     name: 'essaim',
     quiet: true,
@@ -53,6 +55,7 @@ export function createCollabServer({ services, config, logger }: CollabServerOpt
         maxDocumentBytes: config.maxDocumentBytes,
         logger: logger.child({ component: 'message-guard' }),
         clients: sqliteClientRepository(services.db),
+        locks,
         onRefused: (documentId, userId, refusal) =>
           services.audit.record({
             actorId: userId ?? null,
@@ -61,7 +64,7 @@ export function createCollabServer({ services, config, logger }: CollabServerOpt
             details: { refusal },
           }),
       }),
-      new SectionMovesExtension(services, logger.child({ component: 'section-moves' })),
+      new SectionMovesExtension(services, logger.child({ component: 'section-moves' }), locks),
       new PersistenceExtension({
         store: services.collabStore,
         logger: logger.child({ component: 'persistence' }),

@@ -1,0 +1,195 @@
+import type { beforeHandleMessagePayload, Connection } from '@hocuspocus/server';
+import { templates } from '@essaim/domain';
+import { templateContent, writeJSONToYdoc } from '@essaim/editor';
+import { FRAGMENT, UpdateRefusal } from '@essaim/protocol';
+import * as encoding from 'lib0/encoding';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { createLogger } from '../logger.js';
+import type { CollabContext } from './context.js';
+import { DocumentLocks, MessageGuardExtension, type MessageGuardOptions } from './MessageGuardExtension.js';
+
+const NAME = 'doc.test';
+
+/** A fiche on the server, a writer's replica, and a guard over them that counts its measures. */
+function setup(options: Partial<MessageGuardOptions> = {}, margin = 2_000) {
+  const server = new Y.Doc();
+  let n = 0;
+  writeJSONToYdoc(
+    server,
+    templateContent(templates.fiche, () => `s-${++n}`),
+  );
+  const base = Y.encodeStateAsUpdate(server).byteLength;
+  let measures = 0;
+  const guard = new MessageGuardExtension({
+    maxDocumentBytes: base + margin,
+    logger: createLogger('silent'),
+    measure: (doc) => {
+      measures++;
+      return Y.encodeStateAsUpdate(doc).byteLength;
+    },
+    ...options,
+  });
+  const writer = new Y.Doc();
+  Y.applyUpdate(writer, Y.encodeStateAsUpdate(server));
+  const text = new Y.XmlText();
+  const section = writer.getXmlFragment(FRAGMENT).get(0) as Y.XmlElement;
+  (
+    section.toArray().find((c) => c instanceof Y.XmlElement && c.nodeName === 'paragraph') as Y.XmlElement
+  ).insert(0, [text]);
+  Y.applyUpdate(server, Y.encodeStateAsUpdate(writer, Y.encodeStateVector(server)));
+  return { server, writer, text, guard, measures: () => measures };
+}
+
+/** A sync update message, as a provider sends it. */
+function message(update: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarString(e, NAME);
+  encoding.writeVarUint(e, 0);
+  encoding.writeVarUint(e, 2);
+  encoding.writeVarUint8Array(e, update);
+  return encoding.toUint8Array(e);
+}
+
+/** Runs the guard on `update` from `userId`, then applies it as Hocuspocus would. */
+async function send(
+  env: ReturnType<typeof setup>,
+  update: Uint8Array,
+  context: CollabContext,
+): Promise<string | null> {
+  const connection = { readOnly: false } as Connection<CollabContext>;
+  try {
+    await env.guard.beforeHandleMessage({
+      update: message(update),
+      connection,
+      document: env.server,
+      documentName: NAME,
+      context,
+    } as unknown as beforeHandleMessagePayload<CollabContext>);
+  } catch (error) {
+    return (error as { reason?: string }).reason ?? 'error';
+  }
+  Y.applyUpdate(env.server, update);
+  await env.guard.afterHandleMessage({ context } as never);
+  return null;
+}
+
+const changeOf = (doc: Y.Doc, change: () => void): Uint8Array => {
+  const before = Y.encodeStateVector(doc);
+  change();
+  return Y.encodeStateAsUpdate(doc, before);
+};
+
+const person = (userId: string): CollabContext => ({
+  socket: { authenticated: true },
+  userId,
+  documentId: 'd1',
+});
+
+describe('MessageGuardExtension', () => {
+  it('lets a writer add and delete near the size limit without measuring the document again and again', async () => {
+    // Each cycle adds about 30 bytes of structure the bound keeps: 40 cycles stay under the limit.
+    const env = setup({}, 4_000);
+    const me = person('u1');
+    const outcomes: (string | null)[] = [];
+    for (let i = 0; i < 40; i++) {
+      outcomes.push(
+        await send(
+          env,
+          changeOf(env.writer, () => env.text.insert(0, 'x'.repeat(800))),
+          me,
+        ),
+      );
+      outcomes.push(
+        await send(
+          env,
+          changeOf(env.writer, () => env.text.delete(0, 800)),
+          me,
+        ),
+      );
+    }
+    expect(outcomes.filter((o) => o !== null)).toEqual([]);
+    // The first measure, and none since: deletions lower the bound by the text they remove.
+    expect(env.measures()).toBe(1);
+  });
+
+  it('refuses growth past the limit, lets anyone delete, then lets writing go on', async () => {
+    const env = setup();
+    const me = person('u1');
+    expect(
+      await send(
+        env,
+        changeOf(env.writer, () => env.text.insert(0, 'x'.repeat(1_500))),
+        me,
+      ),
+    ).toBeNull();
+    const replica = new Y.Doc();
+    Y.applyUpdate(replica, Y.encodeStateAsUpdate(env.writer));
+    expect(
+      await send(
+        env,
+        changeOf(env.writer, () => env.text.insert(0, 'y'.repeat(1_500))),
+        me,
+      ),
+    ).toBe(UpdateRefusal.DocumentTooLarge);
+    // The refused text stays on the writer's side only; start again from what the server has.
+    const back = new Y.Doc();
+    Y.applyUpdate(back, Y.encodeStateAsUpdate(env.server));
+    const text = (
+      (back.getXmlFragment(FRAGMENT).get(0) as Y.XmlElement)
+        .toArray()
+        .find((c) => c instanceof Y.XmlElement && c.nodeName === 'paragraph') as Y.XmlElement
+    ).get(0) as Y.XmlText;
+    expect(
+      await send(
+        env,
+        changeOf(back, () => text.delete(0, 1_500)),
+        person('u2'),
+      ),
+    ).toBeNull();
+    expect(
+      await send(
+        env,
+        changeOf(back, () => text.insert(0, 'De nouveau.')),
+        person('u2'),
+      ),
+    ).toBeNull();
+  });
+
+  it('ties a client id to its first writer: another person cannot write under it', async () => {
+    const env = setup({ clients: { owners: () => new Map(), claim: () => undefined } });
+    expect(
+      await send(
+        env,
+        changeOf(env.writer, () => env.text.insert(0, 'a')),
+        person('u1'),
+      ),
+    ).toBeNull();
+    expect(
+      await send(
+        env,
+        changeOf(env.writer, () => env.text.insert(0, 'b')),
+        person('u2'),
+      ),
+    ).toBe(UpdateRefusal.Invalid);
+  });
+
+  it('lets one holder at a time through a document lock, in arrival order', async () => {
+    const locks = new DocumentLocks();
+    const doc = new Y.Doc();
+    const order: string[] = [];
+    const first = await locks.acquire(doc);
+    const second = locks.acquire(doc).then((release) => {
+      order.push('second');
+      release();
+    });
+    const third = locks.acquire(doc).then((release) => {
+      order.push('third');
+      release();
+    });
+    order.push('first');
+    first();
+    await Promise.all([second, third]);
+    expect(order).toEqual(['first', 'second', 'third']);
+  });
+});
