@@ -289,7 +289,7 @@ describe('a change the server refuses', () => {
     const socketsAtRefusal = sockets;
     await expectNoReconnection(page, 3000);
     expect(sockets).toBe(socketsAtRefusal);
-    expect(await badgeOf(page).textContent()).toContain('Hors ligne');
+    expect(await badgeOf(page).textContent()).toContain('Modification refusée — rien n’est envoyé');
 
     // Bruno goes on writing meanwhile; the refused paste never reached him.
     await brunoTab.page.keyboard.type(' Bruno continue.');

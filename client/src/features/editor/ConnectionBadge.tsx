@@ -8,6 +8,7 @@ const severity: Record<ConnectionState, AlertProps.Severity | 'new'> = {
   saved: 'success',
   syncing: 'new',
   offline: 'warning',
+  refused: 'error',
 };
 
 /** The connection state as a DSFR badge inside a polite live region (role status). */

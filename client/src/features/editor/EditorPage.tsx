@@ -37,6 +37,7 @@ import { Toolbar, type ToolbarDialogs } from './Toolbar.js';
 import {
   useCollaborationSession,
   useDocumentAccess,
+  useUpdateRefusal,
   type Access,
   type CollaborationSession,
 } from './useCollaborationSession.js';
@@ -348,6 +349,7 @@ function ReadyWorkspace({
   const access = useDocumentAccess(session, doc.access, onAccessChange);
   const readOnly = access === 'read';
   const connection = useConnectionState(session, readOnly);
+  const refusal = useUpdateRefusal(session);
   const title = useMetadataTitle(session.ydoc);
   useEffect(() => onTitle(title), [title, onTitle]);
 
@@ -430,7 +432,7 @@ function ReadyWorkspace({
   return (
     <>
       <div className="essaim-doc-status">
-        <ConnectionBadge state={connection} />
+        <ConnectionBadge state={refusal ? 'refused' : connection} />
       </div>
       {readOnly && (
         <Notice

@@ -1,5 +1,8 @@
-/** The four states the connection badge can show. */
-export type ConnectionState = 'connected' | 'offline' | 'syncing' | 'saved';
+/**
+ * The states the connection badge can show. `refused`: the server refused a change made here and
+ * nothing is sent until the person undoes it (the page decides it, from the session's refusals).
+ */
+export type ConnectionState = 'connected' | 'offline' | 'syncing' | 'saved' | 'refused';
 
 /** What the page knows about the link between this tab and the server at one moment. */
 export interface ConnectionFacts {

@@ -26,6 +26,7 @@ export const editorMessages = {
     offline: 'Hors ligne — vos modifications sont conservées',
     syncing: 'Synchronisation…',
     saved: 'Enregistré',
+    refused: 'Modification refusée — rien n’est envoyé',
   } satisfies Record<ConnectionState, string>,
   connectionLabel: 'État de la connexion :',
   updateRefused: {
