@@ -54,16 +54,7 @@ export function round(value: number, digits = 2): number {
 }
 
 /** A small seeded generator (mulberry32), so every run types the same keystrokes. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../tests/support/random.js';
 
 /** Sampling period of the event-loop delay monitors. */
 export const LOOP_RESOLUTION_MS = 5;
