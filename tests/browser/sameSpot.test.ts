@@ -1,12 +1,13 @@
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import * as Y from 'yjs';
 import { ydocToNode } from '@essaim/editor';
-import { createDocument, invite, type Session } from '../support/accounts.js';
+import { createDocument } from '../support/accounts.js';
 import { connectAs } from '../support/provider.js';
 import { artifactsDir } from './support/chromium.js';
 import { unexpectedProblems, useBrowserApp } from './support/app.js';
+import { editorOf, sectionOf, textOf, useTwoRapporteurs } from './support/coWriting.js';
 
 /**
  * Two rapporteurs typing at the same spot at the same moment, in two Chromium contexts: at the
@@ -15,25 +16,11 @@ import { unexpectedProblems, useBrowserApp } from './support/app.js';
  * items 1 and 2: carets put back at a stale offset, first character doubled).
  */
 
-let baseUrl: string;
-let espaceId: string;
-let admin: Session;
-let bruno: Session;
-let chloe: Session;
-
 const app = useBrowserApp();
-
-beforeAll(async () => {
-  ({ baseUrl, espaceId, admin } = app);
-  bruno = await invite(admin, espaceId, 'rapporteur', 'Bruno');
-  chloe = await invite(admin, espaceId, 'rapporteur', 'Chloé');
-});
+const people = useTwoRapporteurs(app);
 
 /** Milliseconds between two keystrokes: slow enough that both people's keystrokes interleave. */
 const KEY_DELAY = 35;
-
-const editorOf = (page: Page) => page.getByRole('textbox', { name: 'Contenu du document' });
-const sectionOf = (page: Page, key: string) => editorOf(page).locator(`section[data-section-key="${key}"]`);
 
 interface Tab {
   /** The person's name, as their caret is labelled in the other tab. */
@@ -44,32 +31,18 @@ interface Tab {
 
 /** A fiche both rapporteurs are assigned to, open in one tab each, ready to type. */
 async function openSharedFiche(title: string): Promise<{ id: string; name: string; tabs: [Tab, Tab] }> {
-  const doc = await createDocument(admin, espaceId, title, 'fiche');
-  for (const person of [bruno, chloe]) {
-    const assigned = await admin.fetch(`/api/documents/${doc.id}/assignments`, {
-      method: 'POST',
-      json: { userId: person.userId },
-    });
-    expect(assigned.status).toBe(200);
-  }
+  const doc = await createDocument(app.admin, app.espaceId, title, 'fiche');
+  await people.assignBoth(doc.id);
   const tabs: Tab[] = [];
-  for (const person of [bruno, chloe]) {
+  for (const person of [people.bruno, people.chloe]) {
     const { page, problems } = await app.open({ as: person });
-    await page.goto(`${baseUrl}/documents/${doc.id}`);
+    await page.goto(`${app.baseUrl}/documents/${doc.id}`);
     await editorOf(page).waitFor();
     await expect.poll(() => editorOf(page).getAttribute('contenteditable')).toBe('true');
     tabs.push({ name: person.name, page, problems });
   }
   return { ...doc, tabs: tabs as [Tab, Tab] };
 }
-
-/** The text of a paragraph as written: without the other person's caret and its name label. */
-const textOf = (paragraph: Locator): Promise<string> =>
-  paragraph.evaluate((element) => {
-    const copy = element.cloneNode(true) as Element;
-    copy.querySelectorAll('.collaboration-carets__caret').forEach((caret) => caret.remove());
-    return copy.textContent ?? '';
-  });
 
 /** The text of every paragraph of the editor, in document order (table cells included). */
 const paragraphsIn = (page: Page): Promise<string[]> =>
@@ -85,7 +58,7 @@ const paragraphsIn = (page: Page): Promise<string[]> =>
 
 /** The text of every paragraph of the document as the server stores it, read by a Node provider. */
 async function storedParagraphs(documentName: string): Promise<string[]> {
-  const client = connectAs(admin, app.server.wsUrl, documentName);
+  const client = connectAs(app.admin, app.server.wsUrl, documentName);
   try {
     await expect.poll(() => client.provider.isSynced, { timeout: 10_000 }).toBe(true);
     // Read a copy: reading through the schema may normalise the Y.Doc it reads.

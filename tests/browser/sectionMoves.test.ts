@@ -1,12 +1,13 @@
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import * as Y from 'yjs';
 import { ydocToJSON } from '@essaim/editor';
-import { createDocument, invite, type Session } from '../support/accounts.js';
+import { createDocument } from '../support/accounts.js';
 import { connectAs } from '../support/provider.js';
 import { artifactsDir } from './support/chromium.js';
 import { unexpectedProblems, useBrowserApp } from './support/app.js';
+import { editorOf, sectionOf, textOf, useTwoRapporteurs } from './support/coWriting.js';
 
 /**
  * One person moves a section with « Monter » while another types in it, in two Chromium contexts
@@ -14,25 +15,11 @@ import { unexpectedProblems, useBrowserApp } from './support/app.js';
  * keystroke typed in it, before, during and after the move, must be there, in order.
  */
 
-let baseUrl: string;
-let espaceId: string;
-let admin: Session;
-let bruno: Session;
-let chloe: Session;
-
 const app = useBrowserApp();
-
-beforeAll(async () => {
-  ({ baseUrl, espaceId, admin } = app);
-  bruno = await invite(admin, espaceId, 'rapporteur', 'Bruno');
-  chloe = await invite(admin, espaceId, 'rapporteur', 'Chloé');
-});
+const people = useTwoRapporteurs(app);
 
 /** Milliseconds between two keystrokes: the move lands in the middle of the typing. */
 const KEY_DELAY = 40;
-
-const editorOf = (page: Page) => page.getByRole('textbox', { name: 'Contenu du document' });
-const sectionOf = (page: Page, key: string) => editorOf(page).locator(`section[data-section-key="${key}"]`);
 
 /** The section keys in document order, as the page shows them. */
 const keysIn = (page: Page): Promise<(string | null)[]> =>
@@ -40,17 +27,9 @@ const keysIn = (page: Page): Promise<(string | null)[]> =>
     .locator('section[data-section-key]')
     .evaluateAll((elements) => elements.map((e) => e.getAttribute('data-section-key')));
 
-/** A paragraph's text as written: without the other person's caret and its name label. */
-const textOf = (paragraph: Locator): Promise<string> =>
-  paragraph.evaluate((element) => {
-    const copy = element.cloneNode(true) as Element;
-    copy.querySelectorAll('.collaboration-carets__caret').forEach((caret) => caret.remove());
-    return copy.textContent ?? '';
-  });
-
 /** The document as the server holds it, read by a Node provider (section keys and paragraph texts). */
 async function storedSections(documentName: string): Promise<{ key: unknown; text: string }[]> {
-  const client = connectAs(admin, app.server.wsUrl, documentName);
+  const client = connectAs(app.admin, app.server.wsUrl, documentName);
   try {
     await expect.poll(() => client.provider.isSynced, { timeout: 10_000 }).toBe(true);
     const copy = new Y.Doc();
@@ -93,18 +72,14 @@ async function gateOutgoing(page: Page): Promise<{ hold(): void; release(): void
 
 describe('moving a section while someone types in it', () => {
   it('moves it once and keeps every keystroke typed in it, in order, for both people and the server', async () => {
-    const doc = await createDocument(admin, espaceId, 'Participation en Gironde', 'fiche');
+    const doc = await createDocument(app.admin, app.espaceId, 'Participation en Gironde', 'fiche');
     const tabs: { page: Page; problems: { errors: string[]; cspViolations: string[] } }[] = [];
     let gate: { hold(): void; release(): void } | null = null;
-    for (const person of [bruno, chloe]) {
-      const assigned = await admin.fetch(`/api/documents/${doc.id}/assignments`, {
-        method: 'POST',
-        json: { userId: person.userId },
-      });
-      expect(assigned.status).toBe(200);
+    await people.assignBoth(doc.id);
+    for (const person of [people.bruno, people.chloe]) {
       const tab = await app.open({ as: person });
-      if (person === chloe) gate = await gateOutgoing(tab.page);
-      await tab.page.goto(`${baseUrl}/documents/${doc.id}`);
+      if (person === people.chloe) gate = await gateOutgoing(tab.page);
+      await tab.page.goto(`${app.baseUrl}/documents/${doc.id}`);
       await editorOf(tab.page).waitFor();
       await expect.poll(() => editorOf(tab.page).getAttribute('contenteditable')).toBe('true');
       // The fiche's thirteen sections have arrived from the server.
@@ -170,14 +145,10 @@ describe('moving a section while someone types in it', () => {
   });
 
   it('offers « Monter » and « Descendre » disabled, with the reason, while the editor is offline', async () => {
-    const doc = await createDocument(admin, espaceId, 'Hors connexion', 'fiche');
-    const assigned = await admin.fetch(`/api/documents/${doc.id}/assignments`, {
-      method: 'POST',
-      json: { userId: bruno.userId },
-    });
-    expect(assigned.status).toBe(200);
-    const { page, context } = await app.open({ as: bruno });
-    await page.goto(`${baseUrl}/documents/${doc.id}`);
+    const doc = await createDocument(app.admin, app.espaceId, 'Hors connexion', 'fiche');
+    await people.assignBoth(doc.id);
+    const { page, context } = await app.open({ as: people.bruno });
+    await page.goto(`${app.baseUrl}/documents/${doc.id}`);
     await expect.poll(() => editorOf(page).getAttribute('contenteditable')).toBe('true');
     // The document has arrived from the server (its sections are shown) before the network goes.
     await sectionOf(page, 'public').waitFor();

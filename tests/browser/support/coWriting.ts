@@ -1,0 +1,47 @@
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, expect } from 'vitest';
+import { invite, type Session } from '../../support/accounts.js';
+import type { BrowserApp } from './app.js';
+
+/** The editor's text area, as a person (and a screen reader) finds it. */
+export const editorOf = (page: Page): Locator => page.getByRole('textbox', { name: 'Contenu du document' });
+
+/** A section of the open document, by its template key. */
+export const sectionOf = (page: Page, key: string): Locator =>
+  editorOf(page).locator(`section[data-section-key="${key}"]`);
+
+/** An element's text as written: without the other people's carets and their name labels. */
+export const textOf = (element: Locator): Promise<string> =>
+  element.evaluate((node) => {
+    const copy = node.cloneNode(true) as Element;
+    copy.querySelectorAll('.collaboration-carets__caret').forEach((caret) => caret.remove());
+    return copy.textContent ?? '';
+  });
+
+/** Two rapporteurs of the test espace, Bruno and Chloé, invited before the file's first test. */
+export interface TwoRapporteurs {
+  bruno: Session;
+  chloe: Session;
+  /** Assigns a document to both (the animateur does it), so both may write it. */
+  assignBoth(documentId: string): Promise<void>;
+}
+
+/** Invites Bruno and Chloé as rapporteurs in `app`'s espace before the file's tests. */
+export function useTwoRapporteurs(app: BrowserApp): TwoRapporteurs {
+  const people = {
+    async assignBoth(documentId: string) {
+      for (const person of [people.bruno, people.chloe]) {
+        const assigned = await app.admin.fetch(`/api/documents/${documentId}/assignments`, {
+          method: 'POST',
+          json: { userId: person.userId },
+        });
+        expect(assigned.status).toBe(200);
+      }
+    },
+  } as TwoRapporteurs;
+  beforeAll(async () => {
+    people.bruno = await invite(app.admin, app.espaceId, 'rapporteur', 'Bruno');
+    people.chloe = await invite(app.admin, app.espaceId, 'rapporteur', 'Chloé');
+  });
+  return people;
+}
