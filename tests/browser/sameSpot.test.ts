@@ -3,11 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import * as Y from 'yjs';
 import { ydocToNode } from '@essaim/editor';
-import { createDocument } from '../support/accounts.js';
 import { connectAs } from '../support/provider.js';
 import { artifactsDir } from './support/chromium.js';
 import { unexpectedProblems, useBrowserApp } from './support/app.js';
-import { editorOf, sectionOf, textOf, useTwoRapporteurs } from './support/coWriting.js';
+import { editorOf, sectionOf, textOf, useTwoRapporteurs, type Tab } from './support/coWriting.js';
 
 /**
  * Two rapporteurs typing at the same spot at the same moment, in two Chromium contexts: at the
@@ -21,28 +20,6 @@ const people = useTwoRapporteurs(app);
 
 /** Milliseconds between two keystrokes: slow enough that both people's keystrokes interleave. */
 const KEY_DELAY = 35;
-
-interface Tab {
-  /** The person's name, as their caret is labelled in the other tab. */
-  name: string;
-  page: Page;
-  problems: { errors: string[]; cspViolations: string[] };
-}
-
-/** A fiche both rapporteurs are assigned to, open in one tab each, ready to type. */
-async function openSharedFiche(title: string): Promise<{ id: string; name: string; tabs: [Tab, Tab] }> {
-  const doc = await createDocument(app.admin, app.espaceId, title, 'fiche');
-  await people.assignBoth(doc.id);
-  const tabs: Tab[] = [];
-  for (const person of [people.bruno, people.chloe]) {
-    const { page, problems } = await app.open({ as: person });
-    await page.goto(`${app.baseUrl}/documents/${doc.id}`);
-    await editorOf(page).waitFor();
-    await expect.poll(() => editorOf(page).getAttribute('contenteditable')).toBe('true');
-    tabs.push({ name: person.name, page, problems });
-  }
-  return { ...doc, tabs: tabs as [Tab, Tab] };
-}
 
 /** The text of every paragraph of the editor, in document order (table cells included). */
 const paragraphsIn = (page: Page): Promise<string[]> =>
@@ -121,7 +98,7 @@ async function expectBothTextsUnbroken(
 
 describe('two people typing at the same spot at the same time', () => {
   it('keeps each person’s text whole at the end of a paragraph, round after round', async () => {
-    const doc = await openSharedFiche('Conférences familiales en Gironde');
+    const doc = await people.openSharedFiche('Conférences familiales en Gironde');
     const target = (page: Page) => sectionOf(page, 'origine').locator('p').first();
     const [brunoTab, chloeTab] = doc.tabs;
     await placeCaret(brunoTab, chloeTab, target);
@@ -145,7 +122,7 @@ describe('two people typing at the same spot at the same time', () => {
   });
 
   it('keeps each person’s text whole, first character included, in an empty template paragraph', async () => {
-    const doc = await openSharedFiche('Aller-vers dans l’Oise');
+    const doc = await people.openSharedFiche('Aller-vers dans l’Oise');
     const keys = ['origine', 'description', 'public'];
     const rounds: [string, string][] = [
       ['0123456789', 'ABCDEFGHIJ'],
@@ -174,7 +151,7 @@ describe('two people typing at the same spot at the same time', () => {
   });
 
   it('keeps each person’s text whole in a table cell, empty or not', async () => {
-    const doc = await openSharedFiche('Pair-aidance en Ille-et-Vilaine');
+    const doc = await people.openSharedFiche('Pair-aidance en Ille-et-Vilaine');
     const [brunoTab, chloeTab] = doc.tabs;
     await placeCaret(brunoTab, chloeTab, (page) => sectionOf(page, 'acteurs').locator('p').first());
     await brunoTab.page.getByRole('button', { name: /^Insérer un tableau/ }).click();

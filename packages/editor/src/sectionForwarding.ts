@@ -722,7 +722,14 @@ function forwardItem(ctx: LateContext, item: Y.Item): Handled {
   const target = parentItem.content.type;
 
   if (item.parentSub !== null) {
-    // An attribute (a heading's level, an image's source): the current value wins.
+    // An attribute (a heading's level, an image's source): the current value wins. Not across a
+    // change of type (a heading's level on the paragraph that replaced it).
+    if (
+      oldParent instanceof Y.XmlElement &&
+      target instanceof Y.XmlElement &&
+      oldParent.nodeName !== target.nodeName
+    )
+      return 'done';
     const current = oldParent._map.get(item.parentSub) === item;
     if (current && (target instanceof Y.XmlElement || target instanceof Y.XmlText))
       target.setAttribute(item.parentSub, lastValue(item) as string);
@@ -922,6 +929,303 @@ export function forwardLateEdits(
   return true;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Blocks replaced in place
+
+/**
+ * Textblocks the editor's Yjs binding replaces by delete + insert when their type changes
+ * (paragraph ↔ heading ↔ code block): y-tiptap's `updateYFragment` updates an element in place
+ * only when its node name stays the same.
+ */
+const TEXTBLOCKS = new Set(['paragraph', 'heading', 'codeBlock']);
+
+/**
+ * Longest text (characters) of a replaced block that is forwarded. Each forwarding keeps the old
+ * copy readable until it is retired (see {@link retireForwardings}): a client replacing huge
+ * blocks again and again must not make the document hold many copies of them.
+ */
+export const MAX_FORWARDED_BLOCK_CHARS = 20_000;
+
+const isTextblockItem = (item: Y.Item): boolean =>
+  item.content instanceof Y.ContentType &&
+  item.content.type instanceof Y.XmlElement &&
+  TEXTBLOCKS.has(item.content.type.nodeName);
+
+/** Whether `item` was created by `transaction`. */
+const createdBy = (transaction: Y.Transaction, item: Y.Item): boolean =>
+  item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0);
+
+/**
+ * The textblock elements `transaction` deleted whose parent is still there, grouped by parent.
+ * Reads the delete set only (a keystroke deletes nothing, a Backspace one character): the cost
+ * on the keystroke path is a map lookup.
+ */
+function deletedTextblocks(doc: Y.Doc, transaction: Y.Transaction): Map<YType, Set<Y.Item>> {
+  const byParent = new Map<YType, Set<Y.Item>>();
+  for (const [client, ranges] of transaction.deleteSet.clients) {
+    const structs = doc.store.clients.get(client);
+    if (!structs) continue;
+    for (const { clock, len } of ranges) {
+      for (let i = Y.findIndexSS(structs, clock); i < structs.length; i++) {
+        const s = structs[i];
+        if (!s || s.id.clock >= clock + len) break;
+        if (
+          !(s instanceof Y.Item) ||
+          s.parentSub !== null ||
+          createdBy(transaction, s) ||
+          !isTextblockItem(s)
+        )
+          continue;
+        const parent = s.parent;
+        if (!(parent instanceof Y.AbstractType) || parent._item?.deleted) continue;
+        const set = byParent.get(parent) ?? new Set<Y.Item>();
+        set.add(s);
+        byParent.set(parent, set);
+      }
+    }
+  }
+  return byParent;
+}
+
+/**
+ * Pairs each deleted textblock with the textblock `transaction` inserted at the same place: same
+ * parent, with the same siblings (neither inserted nor deleted by the transaction) before both.
+ * Several at one place pair in order.
+ */
+function replacedInPlace(
+  transaction: Y.Transaction,
+  parent: YType,
+  deleted: Set<Y.Item>,
+): [Y.Item, Y.Item][] {
+  const olds = new Map<number, Y.Item[]>();
+  const news = new Map<number, Y.Item[]>();
+  const push = (map: Map<number, Y.Item[]>, gap: number, item: Y.Item) => {
+    const list = map.get(gap);
+    if (list) list.push(item);
+    else map.set(gap, [item]);
+  };
+  let gap = 0;
+  for (let n = parent._start; n; n = n.right) {
+    if (!n.countable) continue;
+    if (createdBy(transaction, n)) {
+      if (!n.deleted && isTextblockItem(n)) push(news, gap, n);
+    } else if (n.deleted) {
+      if (deleted.has(n)) push(olds, gap, n);
+    } else gap++;
+  }
+  const pairs: [Y.Item, Y.Item][] = [];
+  for (const [at, list] of olds) {
+    const fresh = news.get(at) ?? [];
+    list.forEach((old, i) => {
+      const counterpart = fresh[i];
+      if (counterpart) pairs.push([old, counterpart]);
+    });
+  }
+  return pairs;
+}
+
+/** The character items of a text as `visible` sees them, one entry per character (UTF-16 unit). */
+function characters(text: YType, visible: Visible): { ids: ItemId[]; str: string } {
+  const ids: ItemId[] = [];
+  let str = '';
+  for (let n = text._start; n; n = n.right) {
+    if (!visible(n) || !isCharacter(n)) continue;
+    str += n.content instanceof Y.ContentString ? n.content.str : '\uFFFC';
+    for (let k = 0; k < n.length; k++) ids.push({ client: n.id.client, clock: n.id.clock + k });
+  }
+  return { ids, str };
+}
+
+/** Characters of the old text the writer of the replacement did not have: re-inserted after pairing. */
+interface MissingRun {
+  /** The replacement's text, and where in it (characters) the run goes. */
+  target: Y.XmlText;
+  index: number;
+  /** The old characters, one id each, and the old text's delta slice they make. */
+  ids: ItemId[];
+  ops: DeltaOp[];
+}
+
+/** The part [from, to) (characters) of a delta made of inserts. */
+function sliceDelta(ops: readonly DeltaOp[], from: number, to: number): DeltaOp[] {
+  const out: DeltaOp[] = [];
+  let at = 0;
+  for (const op of ops) {
+    const length = typeof op.insert === 'string' ? op.insert.length : 1;
+    const start = Math.max(from, at);
+    const end = Math.min(to, at + length);
+    if (start < end)
+      out.push({
+        ...op,
+        insert: typeof op.insert === 'string' ? op.insert.slice(start - at, end - at) : op.insert,
+      });
+    at += length;
+  }
+  return out;
+}
+
+/**
+ * Pairs the old textblock (as `visible` sees it) with its replacement when they hold the same
+ * inline content, except for one run of characters per text that the replacement lacks (typed by
+ * someone else and not yet known to the writer of the replacement): the characters before and
+ * after the run map one to one, the run is returned to be re-inserted. `mayReinsert` says whether
+ * a run may be re-inserted (not when its writer deleted it knowingly). False when they differ
+ * otherwise (a real edit, not a change of type).
+ */
+function pairReplacement(
+  old: Y.XmlElement,
+  fresh: Y.XmlElement,
+  visible: Visible,
+  mayReinsert: (id: ItemId) => boolean,
+  out: ForwardEntry[],
+  missing: MissingRun[],
+): boolean {
+  const olds = childTypes(old, visible);
+  const news = childTypes(fresh, (item) => !item.deleted);
+  if (olds.length !== news.length) return false;
+  const entries: ForwardEntry[] = [];
+  const runs: MissingRun[] = [];
+  const map = (from: ItemId, to: ItemId): void => {
+    entries.push({ kind: 'map', ...from, length: 1, toClient: to.client, toClock: to.clock });
+  };
+  map(idOf(old._item as Y.Item), idOf(fresh._item as Y.Item));
+  for (let i = 0; i < olds.length; i++) {
+    const a = olds[i] as Y.XmlElement | Y.XmlText;
+    const b = news[i] as Y.XmlElement | Y.XmlText;
+    if (a instanceof Y.XmlElement || b instanceof Y.XmlElement) {
+      // Inline atoms (hard break, footnote, reference): same kind, nothing inside.
+      if (!(a instanceof Y.XmlElement && b instanceof Y.XmlElement) || a.nodeName !== b.nodeName)
+        return false;
+      if (childTypes(a, visible).length > 0 || b.length > 0) return false;
+      map(idOf(a._item as Y.Item), idOf(b._item as Y.Item));
+      continue;
+    }
+    map(idOf(a._item as Y.Item), idOf(b._item as Y.Item));
+    for (let n = a._start; n; n = n.right)
+      if (visible(n) && n.content instanceof Y.ContentFormat) entries.push({ kind: 'format', ...idOf(n) });
+    const before = characters(a, visible);
+    const after = characters(b, (item) => !item.deleted);
+    if (before.str.length > MAX_FORWARDED_BLOCK_CHARS) return false;
+    const shorter = after.str.length;
+    if (before.str.length < shorter) return false;
+    let prefix = 0;
+    while (prefix < shorter && before.str[prefix] === after.str[prefix]) prefix++;
+    let suffix = 0;
+    while (
+      suffix < shorter - prefix &&
+      before.str[before.str.length - 1 - suffix] === after.str[shorter - 1 - suffix]
+    )
+      suffix++;
+    if (prefix + suffix !== shorter) return false;
+    const runEnd = before.str.length - suffix;
+    for (let k = 0; k < prefix; k++) map(before.ids[k] as ItemId, after.ids[k] as ItemId);
+    for (let k = 0; k < suffix; k++) map(before.ids[runEnd + k] as ItemId, after.ids[prefix + k] as ItemId);
+    if (runEnd > prefix) {
+      const runIds = before.ids.slice(prefix, runEnd);
+      if (!runIds.every(mayReinsert)) return false;
+      runs.push({
+        target: b,
+        index: prefix,
+        ids: runIds,
+        ops: sliceDelta(textDelta(a, visible), prefix, runEnd),
+      });
+    }
+  }
+  out.push(...entries);
+  missing.push(...runs);
+  return true;
+}
+
+/**
+ * Carries into a textblock that replaced another in place (a change of type or level: y-tiptap
+ * deletes the element and inserts a new one) what the writer of the replacement did not have:
+ * characters others typed there just before, and, through a forwarding old → new like a moved
+ * section's, every keystroke still on its way for the old block. Without it, both are lost (Yjs
+ * integrates them into a deleted element).
+ *
+ * A deleted textblock is paired with a textblock inserted at the same place in the same parent by
+ * the same transaction whose text is the old text, possibly without one run of characters per
+ * text: those characters are re-inserted where they were (after their left neighbour, with the
+ * marks they had), written under their writer's client id minus one like re-applied late edits
+ * (see {@link forwardingClient}). `writerDeletes` (the delete set of the update, or null) tells
+ * the characters the writer saw: a run it deleted knowingly is a real edit, and no pairing is
+ * made; without it, a run written by the replacement's own writer is taken as such.
+ * Returns the forwardings installed.
+ */
+export function forwardReplacedBlocks(
+  doc: Y.Doc,
+  transaction: Y.Transaction,
+  writerDeletes: UpdateDeletes | null,
+  origin: unknown,
+  now = Date.now(),
+): ForwardingRecord[] {
+  if (transaction.deleteSet.clients.size === 0 || ownTransactions.has(transaction)) return [];
+  const groups = deletedTextblocks(doc, transaction);
+  if (groups.size === 0) return [];
+  const visible: Visible = (n) =>
+    !createdBy(transaction, n) && (!n.deleted || Y.isDeleted(transaction.deleteSet, n.id));
+  const forwardings = forwardingsOf(doc);
+  const installed: { record: ForwardingRecord; runs: MissingRun[] }[] = [];
+  for (const [parent, deleted] of groups) {
+    for (const [oldItem, freshItem] of replacedInPlace(transaction, parent, deleted)) {
+      const old = (oldItem.content as Y.ContentType).type as Y.XmlElement;
+      const fresh = (freshItem.content as Y.ContentType).type as Y.XmlElement;
+      // Per character: the writer may have seen the first characters of an item and not the rest.
+      const mayReinsert = (id: ItemId): boolean =>
+        writerDeletes
+          ? !Y.isDeleted(writerDeletes, Y.createID(id.client, id.clock))
+          : id.client !== freshItem.id.client;
+      const entries: ForwardEntry[] = [];
+      const runs: MissingRun[] = [];
+      if (forwardings.isOldRoot(idOf(oldItem))) continue;
+      if (!pairReplacement(old, fresh, visible, mayReinsert, entries, runs)) continue;
+      const oldRoot = idOf(oldItem);
+      const record: ForwardingRecord = {
+        id: `f-${oldRoot.client.toString(36)}-${oldRoot.clock.toString(36)}`,
+        oldRoot,
+        newRoot: idOf(freshItem),
+        createdAt: now,
+      };
+      // Installed now, before Yjs collects the deleted block at the end of this transaction.
+      forwardings.add(record, compact(entries));
+      installed.push({ record, runs });
+    }
+  }
+  const runs = installed.flatMap(({ record, runs: list }) => list.map((run) => ({ record, run })));
+  if (runs.length > 0) {
+    const serverClient = doc.clientID;
+    const writers = runs.flatMap(({ run }) => run.ids.map((id) => id.client));
+    doc.transact((own) => {
+      ownTransactions.add(own);
+      doc.clientID = Math.min(...writers) > 0 ? Math.min(...writers) - 1 : serverClient;
+      try {
+        for (const { record, run } of runs) {
+          const before = Y.getState(doc.store, doc.clientID);
+          run.target.applyDelta([{ retain: run.index }, ...run.ops], { sanitize: false });
+          const created: ItemId[] = [];
+          const structs = doc.store.clients.get(doc.clientID) ?? [];
+          if (before < Y.getState(doc.store, doc.clientID))
+            for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+              const s = structs[i];
+              if (s instanceof Y.Item && s.parent === run.target && isCharacter(s))
+                for (let k = 0; k < s.length; k++)
+                  created.push({ client: s.id.client, clock: s.id.clock + k });
+            }
+          const entries: ForwardEntry[] = [];
+          run.ids.forEach((id, k) => {
+            const to = created[k];
+            if (to) entries.push({ kind: 'map', ...id, length: 1, toClient: to.client, toClock: to.clock });
+          });
+          forwardings.add(record, compact(entries));
+        }
+      } finally {
+        doc.clientID = serverClient;
+      }
+    }, origin);
+  }
+  return installed.map(({ record }) => record);
+}
+
 /** What {@link watchLateEdits} needs to know about the transactions of a document. */
 export interface LateEditSource {
   /** Whether a transaction carries people's edits (on the server: it comes from a connection). */
@@ -930,17 +1234,32 @@ export interface LateEditSource {
   writerDeletes(transaction: Y.Transaction): UpdateDeletes | null;
   /** The origin to give the transaction that re-applies a transaction's late edits. */
   origin(transaction: Y.Transaction): unknown;
+  /** The clock dating new forwardings (epoch ms); `Date.now` when absent. */
+  now?: () => number;
 }
 
 /**
- * Runs {@link forwardLateEdits} after every inspected transaction of `doc` (its own transactions
- * excepted). A document without forwardings costs one map lookup per transaction. Returns the
- * function that stops watching.
+ * Runs {@link forwardReplacedBlocks} then {@link forwardLateEdits} after every inspected
+ * transaction of `doc` (its own transactions excepted). A transaction that deletes nothing, in a
+ * document without forwardings, costs two map lookups. Returns the function that stops watching.
  */
 export function watchLateEdits(doc: Y.Doc, source: LateEditSource): () => void {
   const handler = (transaction: Y.Transaction): void => {
-    if (ownTransactions.has(transaction) || !registry.get(doc)?.size || !source.inspect(transaction)) return;
-    forwardLateEdits(doc, transaction, source.writerDeletes(transaction), source.origin(transaction));
+    if (ownTransactions.has(transaction)) return;
+    const deletes = transaction.deleteSet.clients.size > 0;
+    if (!deletes && !registry.get(doc)?.size) return;
+    if (!source.inspect(transaction)) return;
+    const writerDeletes = source.writerDeletes(transaction);
+    if (deletes)
+      forwardReplacedBlocks(
+        doc,
+        transaction,
+        writerDeletes,
+        source.origin(transaction),
+        (source.now ?? Date.now)(),
+      );
+    if (registry.get(doc)?.size)
+      forwardLateEdits(doc, transaction, writerDeletes, source.origin(transaction));
   };
   doc.on('afterTransaction', handler);
   return () => doc.off('afterTransaction', handler);

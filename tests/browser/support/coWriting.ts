@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { beforeAll, expect } from 'vitest';
-import { invite, type Session } from '../../support/accounts.js';
+import { createDocument, invite, type Session } from '../../support/accounts.js';
 import type { BrowserApp } from './app.js';
 
 /** The editor's text area, as a person (and a screen reader) finds it. */
@@ -18,12 +18,22 @@ export const textOf = (element: Locator): Promise<string> =>
     return copy.textContent ?? '';
   });
 
+/** One person's tab on a shared document. */
+export interface Tab {
+  /** The person's name, as their caret is labelled in the other tab. */
+  name: string;
+  page: Page;
+  problems: { errors: string[]; cspViolations: string[] };
+}
+
 /** Two rapporteurs of the test espace, Bruno and Chloé, invited before the file's first test. */
 export interface TwoRapporteurs {
   bruno: Session;
   chloe: Session;
   /** Assigns a document to both (the animateur does it), so both may write it. */
   assignBoth(documentId: string): Promise<void>;
+  /** A new fiche assigned to both, open in one tab each (Bruno's first), ready to type. */
+  openSharedFiche(title: string): Promise<{ id: string; name: string; tabs: [Tab, Tab] }>;
 }
 
 /** Invites Bruno and Chloé as rapporteurs in `app`'s espace before the file's tests. */
@@ -37,6 +47,19 @@ export function useTwoRapporteurs(app: BrowserApp): TwoRapporteurs {
         });
         expect(assigned.status).toBe(200);
       }
+    },
+    async openSharedFiche(title: string) {
+      const doc = await createDocument(app.admin, app.espaceId, title, 'fiche');
+      await people.assignBoth(doc.id);
+      const tabs: Tab[] = [];
+      for (const person of [people.bruno, people.chloe]) {
+        const { page, problems } = await app.open({ as: person });
+        await page.goto(`${app.baseUrl}/documents/${doc.id}`);
+        await editorOf(page).waitFor();
+        await expect.poll(() => editorOf(page).getAttribute('contenteditable')).toBe('true');
+        tabs.push({ name: person.name, page, problems });
+      }
+      return { ...doc, tabs: tabs as [Tab, Tab] };
     },
   } as TwoRapporteurs;
   beforeAll(async () => {
