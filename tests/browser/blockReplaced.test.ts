@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import * as Y from 'yjs';
-import { ydocToNode } from '@essaim/editor';
-import { connectAs } from '../support/provider.js';
 import { unexpectedProblems, useBrowserApp } from './support/app.js';
-import { editorOf, sectionOf, useTwoRapporteurs, type Tab } from './support/coWriting.js';
+import { blockTextsIn, sectionOf, storedDocument, useTwoRapporteurs, type Tab } from './support/coWriting.js';
+
+/** Every textblock of the editor as `tag:text` (section titles included), without carets. */
+const blocksIn = (page: Page): Promise<string[]> => blockTextsIn(page, 'p, h2, h3, h4', { tags: true });
+
+/** The same list as the server stores the document. */
+async function storedBlocks(documentName: string): Promise<string[]> {
+  const blocks: string[] = [];
+  (await storedDocument(app, documentName)).descendants((node) => {
+    const name = node.type.name;
+    if (name === 'paragraph') blocks.push(`p:${node.textContent}`);
+    else if (name === 'sectionTitle') blocks.push(`h2:${node.textContent}`);
+    else if (name === 'heading') blocks.push(`h${String(node.attrs.level)}:${node.textContent}`);
+    return true;
+  });
+  return blocks;
+}
 
 /**
  * A block replaced by the other person while someone types in it (issue 8, remaining class).
@@ -19,39 +32,6 @@ const people = useTwoRapporteurs(app);
 
 /** Milliseconds between two keystrokes: the level changes land between them. */
 const KEY_DELAY = 35;
-
-/** Every textblock of the editor as `tag:text` (section titles included), without carets. */
-const blocksIn = (page: Page): Promise<string[]> =>
-  editorOf(page)
-    .locator('p, h2, h3, h4')
-    .evaluateAll((elements) =>
-      elements.map((element) => {
-        const copy = element.cloneNode(true) as Element;
-        copy.querySelectorAll('.collaboration-carets__caret').forEach((caret) => caret.remove());
-        return `${element.tagName.toLowerCase()}:${copy.textContent ?? ''}`;
-      }),
-    );
-
-/** The same list as the server stores the document, read by a Node provider. */
-async function storedBlocks(documentName: string): Promise<string[]> {
-  const client = connectAs(app.admin, app.server.wsUrl, documentName);
-  try {
-    await expect.poll(() => client.provider.isSynced, { timeout: 10_000 }).toBe(true);
-    const copy = new Y.Doc();
-    Y.applyUpdate(copy, Y.encodeStateAsUpdate(client.ydoc));
-    const blocks: string[] = [];
-    ydocToNode(copy).descendants((node) => {
-      const name = node.type.name;
-      if (name === 'paragraph') blocks.push(`p:${node.textContent}`);
-      else if (name === 'sectionTitle') blocks.push(`h2:${node.textContent}`);
-      else if (name === 'heading') blocks.push(`h${String(node.attrs.level)}:${node.textContent}`);
-      return true;
-    });
-    return blocks;
-  } finally {
-    client.destroy();
-  }
-}
 
 /** Puts `tab`'s caret at the end of `target` and waits until the other tab shows it there. */
 async function placeCaret(tab: Tab, other: Tab, target: (page: Page) => Locator) {

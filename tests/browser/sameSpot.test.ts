@@ -1,12 +1,29 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import * as Y from 'yjs';
-import { ydocToNode } from '@essaim/editor';
-import { connectAs } from '../support/provider.js';
 import { artifactsDir } from './support/chromium.js';
 import { unexpectedProblems, useBrowserApp } from './support/app.js';
-import { editorOf, sectionOf, textOf, useTwoRapporteurs, type Tab } from './support/coWriting.js';
+import {
+  blockTextsIn,
+  sectionOf,
+  storedDocument,
+  textOf,
+  useTwoRapporteurs,
+  type Tab,
+} from './support/coWriting.js';
+
+/** The text of every paragraph of the editor, in document order (table cells included). */
+const paragraphsIn = (page: Page): Promise<string[]> => blockTextsIn(page, 'p');
+
+/** The text of every paragraph of the document as the server stores it. */
+async function storedParagraphs(documentName: string): Promise<string[]> {
+  const paragraphs: string[] = [];
+  (await storedDocument(app, documentName)).descendants((node) => {
+    if (node.type.name === 'paragraph') paragraphs.push(node.textContent);
+    return true;
+  });
+  return paragraphs;
+}
 
 /**
  * Two rapporteurs typing at the same spot at the same moment, in two Chromium contexts: at the
@@ -20,37 +37,6 @@ const people = useTwoRapporteurs(app);
 
 /** Milliseconds between two keystrokes: slow enough that both people's keystrokes interleave. */
 const KEY_DELAY = 35;
-
-/** The text of every paragraph of the editor, in document order (table cells included). */
-const paragraphsIn = (page: Page): Promise<string[]> =>
-  editorOf(page)
-    .locator('p')
-    .evaluateAll((elements) =>
-      elements.map((element) => {
-        const copy = element.cloneNode(true) as Element;
-        copy.querySelectorAll('.collaboration-carets__caret').forEach((caret) => caret.remove());
-        return copy.textContent ?? '';
-      }),
-    );
-
-/** The text of every paragraph of the document as the server stores it, read by a Node provider. */
-async function storedParagraphs(documentName: string): Promise<string[]> {
-  const client = connectAs(app.admin, app.server.wsUrl, documentName);
-  try {
-    await expect.poll(() => client.provider.isSynced, { timeout: 10_000 }).toBe(true);
-    // Read a copy: reading through the schema may normalise the Y.Doc it reads.
-    const copy = new Y.Doc();
-    Y.applyUpdate(copy, Y.encodeStateAsUpdate(client.ydoc));
-    const paragraphs: string[] = [];
-    ydocToNode(copy).descendants((node) => {
-      if (node.type.name === 'paragraph') paragraphs.push(node.textContent);
-      return true;
-    });
-    return paragraphs;
-  } finally {
-    client.destroy();
-  }
-}
 
 /**
  * Puts `tab`'s caret at the end of `target` and waits until the other tab shows it there: the

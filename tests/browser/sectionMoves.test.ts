@@ -1,13 +1,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import * as Y from 'yjs';
-import { ydocToJSON } from '@essaim/editor';
 import { createDocument } from '../support/accounts.js';
-import { connectAs } from '../support/provider.js';
 import { artifactsDir } from './support/chromium.js';
 import { unexpectedProblems, useBrowserApp } from './support/app.js';
-import { editorOf, sectionOf, textOf, useTwoRapporteurs } from './support/coWriting.js';
+import { editorOf, sectionOf, storedDocument, textOf, useTwoRapporteurs } from './support/coWriting.js';
 
 /**
  * One person moves a section with « Monter » while another types in it, in two Chromium contexts
@@ -29,21 +26,15 @@ const keysIn = (page: Page): Promise<(string | null)[]> =>
 
 /** The document as the server holds it, read by a Node provider (section keys and paragraph texts). */
 async function storedSections(documentName: string): Promise<{ key: unknown; text: string }[]> {
-  const client = connectAs(app.admin, app.server.wsUrl, documentName);
-  try {
-    await expect.poll(() => client.provider.isSynced, { timeout: 10_000 }).toBe(true);
-    const copy = new Y.Doc();
-    Y.applyUpdate(copy, Y.encodeStateAsUpdate(client.ydoc));
-    return (ydocToJSON(copy).content ?? []).map((section) => ({
-      key: section.attrs?.key,
-      text: (section.content ?? [])
-        .filter((b) => b.type === 'paragraph')
-        .map((p) => (p.content ?? []).map((t) => t.text ?? '').join(''))
-        .join('\n'),
-    }));
-  } finally {
-    client.destroy();
-  }
+  const sections: { key: unknown; text: string }[] = [];
+  (await storedDocument(app, documentName)).forEach((section) => {
+    const paragraphs: string[] = [];
+    section.forEach((block) => {
+      if (block.type.name === 'paragraph') paragraphs.push(block.textContent);
+    });
+    sections.push({ key: section.attrs.key, text: paragraphs.join('\n') });
+  });
+  return sections;
 }
 
 /**

@@ -1,6 +1,9 @@
+import { ydocToNode } from '@essaim/editor';
+import type { Node as PMNode } from '@tiptap/pm/model';
 import type { Locator, Page } from 'playwright-core';
 import { beforeAll, expect } from 'vitest';
 import { createDocument, invite, type Session } from '../../support/accounts.js';
+import { connectAs } from '../../support/provider.js';
 import type { BrowserApp } from './app.js';
 
 /** The editor's text area, as a person (and a screen reader) finds it. */
@@ -24,6 +27,35 @@ export interface Tab {
   name: string;
   page: Page;
   problems: { errors: string[]; cspViolations: string[] };
+}
+
+/**
+ * The text of each element matching `selector` in the editor, in document order, without the
+ * other people's carets; with `tags`, each prefixed by its tag name (`h3:Étapes`).
+ */
+export const blockTextsIn = (page: Page, selector: string, { tags = false } = {}): Promise<string[]> =>
+  editorOf(page)
+    .locator(selector)
+    .evaluateAll(
+      (elements, withTags) =>
+        elements.map((element) => {
+          const copy = element.cloneNode(true) as Element;
+          copy.querySelectorAll('.collaboration-carets__caret').forEach((caret) => caret.remove());
+          const text = copy.textContent ?? '';
+          return withTags ? `${element.tagName.toLowerCase()}:${text}` : text;
+        }),
+      tags,
+    );
+
+/** The document as the server holds it, read through a Node provider of the animateur's. */
+export async function storedDocument(app: BrowserApp, documentName: string): Promise<PMNode> {
+  const client = connectAs(app.admin, app.server.wsUrl, documentName);
+  try {
+    await expect.poll(() => client.provider.isSynced, { timeout: 10_000 }).toBe(true);
+    return ydocToNode(client.ydoc);
+  } finally {
+    client.destroy();
+  }
 }
 
 /** Two rapporteurs of the test espace, Bruno and Chloé, invited before the file's first test. */
