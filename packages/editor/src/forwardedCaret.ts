@@ -1,6 +1,7 @@
 import { TextSelection, type EditorState, type Transaction } from '@tiptap/pm/state';
 import { relativePositionToAbsolutePosition, ySyncPluginKey } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
+import { detectTextMoves, FOLLOW_MOVED_TEXT_ORIGIN, followMovedText, type TextMoves } from './textMoves.js';
 
 /** y-tiptap's map from Yjs types to the ProseMirror nodes they render as. */
 type ProsemirrorMapping = Parameters<typeof relativePositionToAbsolutePosition>[3];
@@ -69,6 +70,85 @@ export function keepCaretAfterForwardedText(view: CaretHost): () => void {
           .setSelection(TextSelection.create(view.state.doc, caret))
           .setMeta('addToHistory', false),
       );
+  };
+  doc.on('afterTransaction', onTransaction);
+  return () => doc.off('afterTransaction', onTransaction);
+}
+
+/** What y-tiptap keeps of the selection before a transaction (anchor and head, relative). */
+interface RelativeSelection {
+  anchor: Y.RelativePosition | null;
+  head: Y.RelativePosition | null;
+}
+
+function selectionBefore(view: CaretHost): RelativeSelection | null {
+  const binding: unknown = syncStateOf(view)?.binding;
+  if (typeof binding !== 'object' || binding === null || !('beforeTransactionSelection' in binding))
+    return null;
+  const selection = binding.beforeTransactionSelection;
+  if (typeof selection !== 'object' || selection === null) return null;
+  const { anchor, head } = selection as Partial<RelativeSelection>;
+  return anchor instanceof Y.RelativePosition && head instanceof Y.RelativePosition ? { anchor, head } : null;
+}
+
+/**
+ * Keeps this editor's text and caret with the text they were in when a co-writer moves it by
+ * splitting, joining or pasting (see textMoves.ts): after each remote transaction that moves
+ * characters, one's own characters anchored on moved ones are re-written after their copies, and
+ * the caret (or the selection's ends) placed after a moved character goes after its copy, where
+ * y-tiptap would leave it at the old place. Returns the function that stops.
+ */
+export function followMovedTextInEditor(view: CaretHost): () => void {
+  const sync = syncStateOf(view);
+  if (!sync) return () => undefined;
+  const { doc, type } = sync;
+  let pending: { moves: TextMoves; selection: RelativeSelection } | null = null;
+
+  const place = (moves: TextMoves, selection: RelativeSelection): void => {
+    const binding = syncStateOf(view)?.binding;
+    if (!binding || view.isDestroyed) return;
+    const follow = (relative: Y.RelativePosition | null): number | null => {
+      const moved = relative?.item ? moves.lookup(relative.item) : null;
+      return moved
+        ? relativePositionToAbsolutePosition(
+            doc,
+            type,
+            new Y.RelativePosition(null, null, moved, -1),
+            binding.mapping,
+          )
+        : null;
+    };
+    const anchor = follow(selection.anchor);
+    const head = follow(selection.head);
+    if (anchor === null && head === null) return;
+    const current = view.state.selection;
+    const size = view.state.doc.content.size;
+    const clamp = (pos: number) => Math.max(0, Math.min(size, pos));
+    view.dispatch(
+      view.state.tr
+        .setSelection(
+          TextSelection.create(view.state.doc, clamp(anchor ?? current.anchor), clamp(head ?? current.head)),
+        )
+        .setMeta('addToHistory', false),
+    );
+  };
+
+  const onTransaction = (transaction: Y.Transaction): void => {
+    if (view.isDestroyed) return;
+    if (transaction.origin === FOLLOW_MOVED_TEXT_ORIGIN) {
+      if (pending) place(pending.moves, pending.selection);
+      pending = null;
+      return;
+    }
+    if (transaction.local) return;
+    const moves = detectTextMoves(transaction);
+    if (moves.size === 0) return;
+    const selection = selectionBefore(view);
+    // Re-writing one's own characters is a transaction of its own, rendered by y-tiptap after
+    // this one: the caret is placed once it is.
+    if (followMovedText(doc, transaction, moves) > 0) {
+      if (selection) pending = { moves, selection };
+    } else if (selection) place(moves, selection);
   };
   doc.on('afterTransaction', onTransaction);
   return () => doc.off('afterTransaction', onTransaction);

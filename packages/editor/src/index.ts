@@ -31,5 +31,6 @@ export {
   type MoveOutcome,
   type UpdateDeletes,
 } from './sectionForwarding.js';
-export { keepCaretAfterForwardedText, type CaretHost } from './forwardedCaret.js';
+export { followMovedTextInEditor, keepCaretAfterForwardedText, type CaretHost } from './forwardedCaret.js';
+export { detectTextMoves, FOLLOW_MOVED_TEXT_ORIGIN, followMovedText, TextMoves, type CharId } from './textMoves.js';
 export { emptyTextblocksWithoutText, fillEmptyTextblocks } from './emptyTextblocks.js';

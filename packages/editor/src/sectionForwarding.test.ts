@@ -1,9 +1,7 @@
 import { FRAGMENT } from '@essaim/protocol';
-import { Transform } from '@tiptap/pm/transform';
-import { updateYFragment } from '@tiptap/y-tiptap';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { writeJSONToYdoc, ydocToJSON, ydocToNode, type DocJSON } from './convert.js';
+import { ydocToJSON } from './convert.js';
 import { guardRequiredSections } from './requiredSections.js';
 import {
   decodeForwardEntries,
@@ -11,207 +9,24 @@ import {
   forwardingsOf,
   moveSection,
   retireForwardings,
-  watchLateEdits,
   type ForwardEntry,
-  type ForwardingRecord,
-  type UpdateDeletes,
 } from './sectionForwarding.js';
 import { watchSectionIds } from './sectionIds.js';
-
-// ---------------------------------------------------------------------------------------------
-// A server and its clients on plain Y.Docs, with the network in the test's hands: nothing is
-// delivered until the test says so, so « in flight » and « offline » are exact.
-
-interface Client {
-  doc: Y.Doc;
-  online: boolean;
-  /** Updates made here, not yet received by the server (each with its own delete set). */
-  outbox: Uint8Array[];
-  /** Updates of the server, not yet received here. */
-  inbox: Uint8Array[];
-}
-
-const FROM_SERVER = 'server';
-const FORWARDED = 'forwarded';
-
-class Network {
-  readonly server: Y.Doc;
-  readonly clients: Client[] = [];
-  /** The forwardings as the server's storage receives them (record and every entry, in order). */
-  readonly stored = new Map<string, { record: ForwardingRecord; entries: ForwardEntry[] }>();
-  private writerDeletes: UpdateDeletes | null = null;
-
-  constructor(content: DocJSON, server = new Y.Doc()) {
-    this.server = server;
-    forwardingsOf(server).onChange(({ record, entries }) => {
-      const row = this.stored.get(record.id) ?? { record, entries: [] };
-      row.entries.push(...entries);
-      this.stored.set(record.id, row);
-    });
-    if (content.content?.length) writeJSONToYdoc(server, content);
-    watchLateEdits(server, {
-      inspect: (tr) => this.clients.some((c) => c === tr.origin),
-      writerDeletes: () => this.writerDeletes,
-      origin: () => FORWARDED,
-    });
-    server.on('update', (update: Uint8Array, origin: unknown) => {
-      for (const c of this.clients) if (c.online && c !== origin) c.inbox.push(update);
-    });
-  }
-
-  join(): Client {
-    const doc = new Y.Doc();
-    Y.applyUpdate(doc, Y.encodeStateAsUpdate(this.server), FROM_SERVER);
-    const client: Client = { doc, online: true, outbox: [], inbox: [] };
-    doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin !== FROM_SERVER) client.outbox.push(update);
-    });
-    this.clients.push(client);
-    return client;
-  }
-
-  /** What the server does with one update received from a client (decoding its delete set first). */
-  private receive(client: Client, update: Uint8Array): void {
-    this.writerDeletes = Y.decodeUpdate(update).ds;
-    Y.applyUpdate(this.server, update, client);
-    this.writerDeletes = null;
-  }
-
-  /** Delivers `client`'s updates in flight to the server. */
-  send(client: Client): void {
-    for (const update of client.outbox.splice(0)) this.receive(client, update);
-  }
-
-  /** Delivers everything in both directions until nothing moves. */
-  settle(): void {
-    for (let round = 0; round < 20; round++) {
-      let moved = false;
-      for (const c of this.clients.filter((x) => x.online)) {
-        if (c.outbox.length === 0) continue;
-        moved = true;
-        this.send(c);
-      }
-      for (const c of this.clients.filter((x) => x.online)) {
-        for (const update of c.inbox.splice(0)) {
-          moved = true;
-          Y.applyUpdate(c.doc, update, FROM_SERVER);
-        }
-      }
-      if (!moved) return;
-    }
-    throw new Error('le réseau ne se stabilise pas');
-  }
-
-  offline(client: Client): void {
-    client.online = false;
-    client.inbox.length = 0;
-  }
-
-  /**
-   * Reconnection as the Hocuspocus provider does it: the client sends its state vector, the
-   * server answers with its own state vector then its diff, so the client computes its diff (a
-   * full state diff: its delete set holds every deletion it knows) before it applies the server's.
-   */
-  reconnect(client: Client): void {
-    client.online = true;
-    client.outbox.length = 0;
-    client.inbox.length = 0;
-    const forClient = Y.encodeStateAsUpdate(this.server, Y.encodeStateVector(client.doc));
-    this.receive(client, Y.encodeStateAsUpdate(client.doc, Y.encodeStateVector(this.server)));
-    Y.applyUpdate(client.doc, forClient, FROM_SERVER);
-    this.settle();
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Documents and edits
-
-const paragraph = (...content: DocJSON[]): DocJSON => ({ type: 'paragraph', content });
-const text = (value: string, marks?: string[]): DocJSON =>
-  marks
-    ? { type: 'text', text: value, marks: marks.map((type) => ({ type })) }
-    : { type: 'text', text: value };
-const section = (id: string, title: string, ...blocks: DocJSON[]): DocJSON => ({
-  type: 'section',
-  attrs: { id, key: id === 'origine' ? 'origine' : null },
-  content: [{ type: 'sectionTitle', content: [text(title)] }, ...blocks],
-});
-
-const document = (): DocJSON => ({
-  type: 'doc',
-  content: [
-    section('a', 'Identification', paragraph(text('Fiche de la '), text('Gironde', ['bold']), text('.'))),
-    section('origine', 'Origine', paragraph(text('Né en 2019')), paragraph(text('Deuxième paragraphe'))),
-    section(
-      'c',
-      'Public',
-      { type: 'heading', attrs: { level: 3 }, content: [text('Sous-titre')] },
-      {
-        type: 'bulletList',
-        content: [{ type: 'listItem', content: [paragraph(text('un point'), text(' lié', ['italic']))] }],
-      },
-    ),
-    section('d', 'Moyens', paragraph(text('Des moyens.'))),
-  ],
-});
-
-const sections = (doc: Y.Doc): Y.XmlElement[] =>
-  doc
-    .getXmlFragment(FRAGMENT)
-    .toArray()
-    .filter((c): c is Y.XmlElement => c instanceof Y.XmlElement && c.nodeName === 'section');
-const ids = (doc: Y.Doc) => sections(doc).map((s) => s.getAttribute('id'));
-const sectionById = (doc: Y.Doc, id: string) =>
-  sections(doc).find((s) => s.getAttribute('id') === id) as Y.XmlElement;
-const sectionJSON = (doc: Y.Doc, id: string) => ydocToJSON(doc).content?.find((s) => s.attrs?.id === id);
-
-/** The Y.XmlText of the `n`th paragraph of a section (created when the paragraph has none). */
-function paragraphText(doc: Y.Doc, id: string, n = 0): Y.XmlText {
-  const paragraphs = sectionById(doc, id)
-    .toArray()
-    .filter((c): c is Y.XmlElement => c instanceof Y.XmlElement && c.nodeName === 'paragraph');
-  const p = paragraphs[n] as Y.XmlElement;
-  const existing = p.get(0);
-  if (existing instanceof Y.XmlText) return existing;
-  const created = new Y.XmlText();
-  p.insert(0, [created]);
-  return created;
-}
-
-/** Types `value` at the end of a paragraph, one keystroke (one transaction) per character. */
-function type(doc: Y.Doc, id: string, value: string, n = 0, attributes: Record<string, unknown> = {}): void {
-  for (const char of value) {
-    const t = paragraphText(doc, id, n);
-    t.insert(t.length, char, attributes);
-  }
-}
-
-/** An edit made the way the editor makes it: a ProseMirror change written back by y-tiptap. */
-function editAsTheEditorDoes(doc: Y.Doc, change: (tr: Transform) => void): void {
-  const tr = new Transform(ydocToNode(doc));
-  change(tr);
-  doc.transact(() => {
-    updateYFragment(doc, doc.getXmlFragment(FRAGMENT), tr.doc, { mapping: new Map(), isOMark: new Map() });
-  });
-}
-
-/** The position just after `needle` in the document (ProseMirror positions). */
-function positionAfter(doc: Y.Doc, needle: string): number {
-  let found = -1;
-  ydocToNode(doc).descendants((node, pos) => {
-    if (found < 0 && node.isText && node.text?.includes(needle))
-      found = pos + (node.text.indexOf(needle) + needle.length);
-  });
-  if (found < 0) throw new Error(`texte introuvable : ${needle}`);
-  return found;
-}
-
-function expectConverged(net: Network): void {
-  const reference = ydocToJSON(net.server);
-  for (const c of net.clients) expect(ydocToJSON(c.doc)).toEqual(reference);
-  const all = ids(net.server);
-  expect(new Set(all).size).toBe(all.length);
-}
+import {
+  Network,
+  FROM_SERVER,
+  paragraph,
+  text,
+  document,
+  ids,
+  sectionById,
+  sectionJSON,
+  paragraphText,
+  type,
+  editAsTheEditorDoes,
+  positionAfter,
+  expectConverged,
+} from '../../../tests/support/yNetwork.js';
 
 // ---------------------------------------------------------------------------------------------
 

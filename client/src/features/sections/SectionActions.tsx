@@ -9,10 +9,11 @@ import {
   type ReactNode,
 } from 'react';
 import type { Editor } from '@tiptap/core';
+import type { Transaction } from '@tiptap/pm/state';
 import { createModal } from '@codegouvfr/react-dsfr/Modal';
 import { useIsModalOpen } from '@codegouvfr/react-dsfr/Modal/useIsModalOpen';
 import type { DocumentKindName } from '@essaim/domain';
-import { keepCaretAfterForwardedText } from '@essaim/editor';
+import { followMovedTextInEditor, keepCaretAfterForwardedText } from '@essaim/editor';
 import { ConfirmDialog } from '../../shared/ConfirmDialog.js';
 import { sectionsMessages as m } from './messages.js';
 import {
@@ -76,20 +77,21 @@ export function SectionActionsProvider({
   const [pending, setPending] = useState<{ id: string; title: string } | null>(null);
 
   // Keystrokes in flight when someone moved the section come back re-applied by the server:
-  // the caret goes over them, so the next ones follow them.
-  useEffect(
-    () =>
-      keepCaretAfterForwardedText({
-        get state() {
-          return editor.state;
-        },
-        get isDestroyed() {
-          return editor.isDestroyed;
-        },
-        dispatch: (transaction) => editor.view.dispatch(transaction),
-      }),
-    [editor],
-  );
+  // the caret goes over them, so the next ones follow them. Text someone splits, joins or pastes
+  // into while one types in it takes one's keystrokes and caret along (textMoves.ts).
+  useEffect(() => {
+    const host = {
+      get state() {
+        return editor.state;
+      },
+      get isDestroyed() {
+        return editor.isDestroyed;
+      },
+      dispatch: (transaction: Transaction) => editor.view.dispatch(transaction),
+    };
+    const stops = [keepCaretAfterForwardedText(host), followMovedTextInEditor(host)];
+    return () => stops.forEach((stop) => stop());
+  }, [editor]);
   // Where the caret goes once the dialog is closed: the neighbour of a removed section.
   const focusAfterRemoval = useRef<string | null>(null);
 

@@ -1,0 +1,222 @@
+import { Fragment, Slice } from '@tiptap/pm/model';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { ydocToJSON, type DocJSON } from './convert.js';
+import { moveSection } from './sectionForwarding.js';
+import { schema } from './extensions.js';
+import { detectTextMoves, followMovedText } from './textMoves.js';
+import {
+  editAsTheEditorDoes,
+  expectConverged,
+  Network,
+  paragraph,
+  positionAfter,
+  text,
+  type Client,
+} from '../../../tests/support/yNetwork.js';
+
+// A co-writer splits, joins or pastes in the text someone else is typing in, on plain Y.Docs
+// whose network is in the test's hands: « in flight » and « offline » are exact.
+
+const document = (...blocks: DocJSON[]): DocJSON => ({
+  type: 'doc',
+  content: [
+    {
+      type: 'section',
+      attrs: { id: 's1', key: null },
+      content: [{ type: 'sectionTitle', content: [text('Vigilance')] }, ...blocks],
+    },
+  ],
+});
+
+/** The texts of the section's paragraphs. */
+const paragraphs = (doc: Y.Doc): string[] =>
+  (ydocToJSON(doc).content?.[0]?.content ?? [])
+    .filter((b) => b.type === 'paragraph')
+    .map((b) => (b.content ?? []).map((t) => t.text ?? '').join(''));
+
+/** Each editor re-writes its own characters after a remote move, as the editor extension does. */
+function followMoves(client: Client): void {
+  client.doc.on('afterTransaction', (transaction: Y.Transaction) => {
+    if (!transaction.local) followMovedText(client.doc, transaction, detectTextMoves(transaction));
+  });
+}
+
+/** Types `value` just after `needle`, one keystroke (one editor transaction) per character. */
+function typeAfter(client: Client, needle: string, value: string): void {
+  let after = needle;
+  for (const char of value) {
+    editAsTheEditorDoes(client.doc, (tr) => tr.insert(positionAfter(client.doc, after), schema.text(char)));
+    after = after.slice(1) + char;
+  }
+}
+
+const split = (client: Client, needle: string) =>
+  editAsTheEditorDoes(client.doc, (tr) => tr.split(positionAfter(client.doc, needle)));
+
+const join = (client: Client, needle: string) =>
+  editAsTheEditorDoes(client.doc, (tr) => tr.join(positionAfter(client.doc, needle) + 1));
+
+function setup(content: DocJSON, ids: [number, number] = [200, 100]) {
+  const net = new Network(content);
+  const a = net.join(ids[0]);
+  const b = net.join(ids[1]);
+  followMoves(a);
+  followMoves(b);
+  return { net, a, b };
+}
+
+describe('text moved by a co-writer while someone types in it', () => {
+  it('keystrokes in flight in the part a split moves follow it into the new paragraph', () => {
+    const { net, a, b } = setup(document(paragraph(text('Alpha beta gamma'))));
+    typeAfter(a, 'gam', 'XY');
+    split(b, 'Alpha ');
+    net.send(b);
+    net.deliver(a);
+    net.settle();
+    expect(paragraphs(net.server)).toEqual(['Alpha ', 'beta gamXYma']);
+    expectConverged(net);
+  });
+
+  it('keystrokes typed offline in a split paragraph follow the moved text once back online', () => {
+    const { net, a, b } = setup(document(paragraph(text('Alpha beta gamma'))));
+    net.offline(a);
+    typeAfter(a, 'beta', ' et encore');
+    split(b, 'Alpha');
+    join(b, 'Alpha');
+    split(b, 'Alpha ');
+    net.settle();
+    net.reconnect(a);
+    net.settle();
+    expect(paragraphs(net.server)).toEqual(['Alpha ', 'beta et encore gamma']);
+    expectConverged(net);
+  });
+
+  it('keystrokes in flight after the place of a multi-paragraph paste follow the pasted text', () => {
+    const { net, a, b } = setup(document(paragraph(text('Lorem ipsum dolor'))));
+    typeAfter(a, 'dol', 'XY');
+    const pasted = Fragment.from(
+      ['L1', 'L2', 'L3'].map((t) => schema.node('paragraph', null, schema.text(t))),
+    );
+    editAsTheEditorDoes(b.doc, (tr) => {
+      const at = positionAfter(b.doc, 'Lorem ');
+      tr.replace(at, at, new Slice(pasted, 1, 1));
+    });
+    net.send(b);
+    net.deliver(a);
+    net.settle();
+    expect(paragraphs(net.server)).toEqual(['Lorem L1', 'L2', 'L3ipsum dolXYor']);
+    expectConverged(net);
+  });
+
+  for (const [label, ids] of [
+    ['lower', [100, 200]],
+    ['higher', [200, 100]],
+  ] as const)
+    it(`a join appended where someone types leaves their word whole (their client id ${label})`, () => {
+      const { net, a, b } = setup(document(paragraph(text('Alpha beta')), paragraph(text(' gamma'))), [
+        ...ids,
+      ]);
+      typeAfter(a, 'beta', 'XYZ');
+      join(b, 'beta');
+      net.send(b);
+      net.deliver(a);
+      net.settle();
+      expect(paragraphs(net.server)).toEqual(['Alpha betaXYZ gamma']);
+      expectConverged(net);
+    });
+
+  it('keystrokes in flight in a paragraph joined to the previous one follow it', () => {
+    const { net, a, b } = setup(document(paragraph(text('Alpha')), paragraph(text('beta gamma'))));
+    typeAfter(a, 'gam', 'XY');
+    join(b, 'Alpha');
+    net.send(b);
+    net.deliver(a);
+    net.settle();
+    expect(paragraphs(net.server)).toEqual(['Alphabeta gamXYma']);
+    expectConverged(net);
+  });
+
+  it('an Enter then a Backspace at the place where someone types keeps their words in order', () => {
+    for (const ids of [
+      [100, 200],
+      [200, 100],
+    ] as const) {
+      const { net, a, b } = setup(document(paragraph(text('Alpha beta gamma delta'))), [...ids]);
+      typeAfter(a, 'beta', 'AA');
+      split(b, 'Alpha beta');
+      net.send(b);
+      net.deliver(a);
+      typeAfter(a, 'betaAA', 'BB');
+      join(b, 'Alpha beta');
+      typeAfter(a, 'betaAABB', 'CC');
+      net.send(b);
+      net.deliver(a);
+      net.settle();
+      expect(paragraphs(net.server)).toEqual(['Alpha betaAABBCC gamma delta']);
+      expectConverged(net);
+    }
+  });
+
+  it('a join by someone who had received one’s re-written keystrokes copies them once', () => {
+    const { net, a, b } = setup(document(paragraph(text('Alpha beta gamma'))));
+    typeAfter(a, 'gam', 'XY');
+    split(b, 'Alpha ');
+    net.send(b);
+    net.deliver(a);
+    // A's keystrokes, then their re-writing after the copy, reach B before B joins back.
+    net.send(a);
+    net.deliver(b);
+    expect(paragraphs(b.doc)).toEqual(['Alpha ', 'beta gamXYma']);
+    join(b, 'Alpha ');
+    typeAfter(a, 'gamXY', 'Z');
+    net.send(b);
+    net.deliver(a);
+    net.settle();
+    expect(paragraphs(net.server)).toEqual(['Alpha beta gamXYZma']);
+    expectConverged(net);
+  });
+
+  it('of keystrokes merged into one Yjs item, a join copies those it had and one’s editor the rest', () => {
+    const { net, a, b } = setup(document(paragraph(text('Alpha')), paragraph(text('beta gamma'))));
+    typeAfter(a, 'gam', 'XYZ');
+    // Only the first keystroke reaches B before B joins the paragraphs.
+    net.send(a, 1);
+    net.deliver(b);
+    expect(paragraphs(b.doc)).toEqual(['Alpha', 'beta gamXma']);
+    join(b, 'Alpha');
+    net.send(b);
+    net.deliver(a);
+    net.settle();
+    expect(paragraphs(net.server)).toEqual(['Alphabeta gamXYZma']);
+    expectConverged(net);
+  });
+
+  it('leaves a section moved by the server to the server: keystrokes in flight arrive once', () => {
+    const content = document(paragraph(text('Alpha beta')));
+    content.content?.push({
+      type: 'section',
+      attrs: { id: 's2', key: null },
+      content: [{ type: 'sectionTitle', content: [text('Conditions')] }, paragraph(text('Autre'))],
+    });
+    const { net, a } = setup(content);
+    typeAfter(a, 'Alpha', ' premier');
+    expect(moveSection(net.server, 's1', 's2', 'déplacement')).toBe('moved');
+    net.settle();
+    expect(paragraphs(net.server)).toEqual(['Autre']);
+    expect(ydocToJSON(net.server).content?.[1]?.content?.[1]?.content?.[0]?.text).toBe('Alpha premier beta');
+    expectConverged(net);
+  });
+
+  it('finds nothing to move in a keystroke or a Backspace', () => {
+    const doc = new Y.Doc();
+    const sizes: number[] = [];
+    doc.on('afterTransaction', (tr: Y.Transaction) => sizes.push(detectTextMoves(tr).size));
+    const typed = new Y.XmlText('abc');
+    doc.getXmlFragment('default').insert(0, [typed]);
+    typed.insert(3, 'd');
+    typed.delete(0, 1);
+    expect(sizes.length).toBeGreaterThan(0);
+    expect(sizes.every((size) => size === 0)).toBe(true);
+  });
+});

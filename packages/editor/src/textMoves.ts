@@ -1,0 +1,379 @@
+import * as Y from 'yjs';
+
+/**
+ * Text that moves while someone types in it.
+ *
+ * Yjs has no move. When a person splits a paragraph (Enter), joins two (Backspace at the start of
+ * one), or pastes several paragraphs into one, the editor's Yjs binding (y-tiptap's
+ * `updateYFragment`) deletes the characters that change paragraph and inserts copies of them in
+ * their new paragraph. A co-writer who was typing in those characters has two problems:
+ * - their keystrokes still on the way, or typed offline, were anchored on the deleted characters:
+ *   Yjs puts them where those characters were (end of the first paragraph), not after the copies;
+ * - their caret, kept by y-tiptap as a position relative to a deleted character, falls back to that
+ *   same old place, so everything they type next goes there too (« Alpha be|ta » split before
+ *   « beta » leaves them typing at the end of « Alpha »).
+ * And when a join appends a copy at the very place where a co-writer is typing, Yjs orders the copy
+ * and the co-writer's concurrent keystrokes by client id: half of the word may land after the copy.
+ *
+ * Each editor repairs what concerns its own keystrokes, because only it knows which of them were
+ * typed before it saw the move ({@link followMovedText}): it detects the move in the remote
+ * transaction ({@link detectTextMoves}: deleted characters and inserted ones with the same text),
+ * re-writes its own characters anchored on moved ones after their copies, puts back before an
+ * appended copy its own characters the tie-break put after it, and gives the caller the map from
+ * old characters to new ones to put the caret back ({@link TextMoves.lookup}).
+ *
+ * Moves of whole sections and blocks replaced in place (a change of type) are done or repaired by
+ * the server (sectionForwarding.ts): they are left out here, so nothing is re-applied twice.
+ */
+
+/** A character: the id of its Yjs item plus the offset in it. */
+export type CharId = Y.ID;
+
+interface Run {
+  text: Y.XmlText;
+  str: string;
+  ids: CharId[];
+}
+
+const key = (id: CharId): string => `${id.client}:${id.clock}`;
+const charId = (item: Y.Item, offset: number): CharId => Y.createID(item.id.client, item.id.clock + offset);
+const existedBefore = (transaction: Y.Transaction, item: Y.Item): boolean =>
+  item.id.clock < (transaction.beforeState.get(item.id.client) ?? 0);
+
+/** The characters moved by one transaction: where each old character's copy is. */
+export class TextMoves {
+  private readonly map = new Map<string, CharId>();
+  /** Copies appended next to existing text (joins, pastes), for the tie-break repair. */
+  readonly copies: Run[] = [];
+
+  /** Number of characters mapped. */
+  get size(): number {
+    return this.map.size;
+  }
+
+  /** The character that now stands for `id`, or null when `id` did not move. */
+  lookup(id: CharId): CharId | null {
+    return this.map.get(key(id)) ?? null;
+  }
+
+  /** Records that `from` is now `to`. */
+  set(from: CharId, to: CharId): void {
+    this.map.set(key(from), to);
+  }
+}
+
+/** Walks the visible-or-changed characters of `text`, calling `visit` for each string item. */
+function runsIn(
+  text: Y.XmlText,
+  belongs: (item: Y.Item) => boolean,
+  breaks: (item: Y.Item) => boolean,
+): Run[] {
+  const runs: Run[] = [];
+  let current: Run | null = null;
+  for (let n = text._start; n; n = n.right) {
+    const { content } = n;
+    if (content instanceof Y.ContentFormat) continue;
+    if (content instanceof Y.ContentString && belongs(n)) {
+      if (!current) runs.push((current = { text, str: '', ids: [] }));
+      current.str += content.str;
+      for (let i = 0; i < n.length; i++) current.ids.push(charId(n, i));
+    } else if (breaks(n)) current = null;
+  }
+  return runs;
+}
+
+/** The element holding `text` (a paragraph, a heading, a table cell's paragraph). */
+const elementOf = (text: Y.XmlText): Y.Item | null => {
+  const parent = text._item?.parent;
+  return parent instanceof Y.XmlElement ? parent._item : null;
+};
+
+/** The section element holding `item`, or null. */
+function sectionOf(item: Y.Item | null): Y.Item | null {
+  for (let n = item; n;) {
+    const { content } = n;
+    if (
+      content instanceof Y.ContentType &&
+      content.type instanceof Y.XmlElement &&
+      content.type.nodeName === 'section'
+    )
+      return n;
+    const parent = n.parent;
+    n = parent instanceof Y.AbstractType ? parent._item : null;
+  }
+  return null;
+}
+
+/**
+ * Whether a run moved from `from` to `to` is left to the editors: either its old text is still
+ * there (a split, a paste), or its old paragraph was deleted in a section that stays, into text
+ * that existed before (a join). A deleted section (a move, done by the server) or a paragraph
+ * replaced by a new one at the same place (a change of type, repaired by the server) are not.
+ */
+function leftToEditors(transaction: Y.Transaction, from: Run, to: Run): boolean {
+  const oldElement = elementOf(from.text);
+  if (!from.text._item?.deleted && !oldElement?.deleted) return true;
+  const section = sectionOf(oldElement);
+  if (!section || section.deleted) return false;
+  const target = elementOf(to.text);
+  return target !== null && existedBefore(transaction, target);
+}
+
+/** Length of the common prefix and common suffix of `a` and `b`, not overlapping. */
+function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
+  const max = Math.min(a.length, b.length);
+  let prefix = 0;
+  while (prefix < max && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < max - prefix && a.charCodeAt(a.length - 1 - suffix) === b.charCodeAt(b.length - 1 - suffix))
+    suffix++;
+  return { prefix, suffix };
+}
+
+/** Above this many run pairs, only runs of identical text are paired (a whole document replaced). */
+const MAX_PAIRS = 250_000;
+
+/**
+ * The characters `transaction` moved: for each run of characters it deleted, the run of characters
+ * it inserted with the most text in common at either end (a split moves a paragraph's end into a
+ * new paragraph, a paste moves it to the end of the last pasted paragraph, a join appends the
+ * second paragraph to the first); each character of the common start and end maps to its copy.
+ * Only moves left to the editors count (see the module's comment). Runs only read: call it from a
+ * `afterTransaction` listener, while the deleted characters still have their content.
+ * Cost: nothing for a transaction that deletes or inserts no text (a keystroke, a Backspace).
+ */
+export function detectTextMoves(transaction: Y.Transaction): TextMoves {
+  const moves = new TextMoves();
+  const deletedTexts = new Set<Y.XmlText>();
+  Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
+    if (
+      struct instanceof Y.Item &&
+      struct.content instanceof Y.ContentString &&
+      struct.parent instanceof Y.XmlText
+    )
+      if (existedBefore(transaction, struct)) deletedTexts.add(struct.parent);
+  });
+  if (deletedTexts.size === 0) return moves;
+  const insertedTexts = new Set<Y.XmlText>();
+  const structsOf = transaction.doc.store.clients;
+  for (const [client, after] of transaction.afterState) {
+    const before = transaction.beforeState.get(client) ?? 0;
+    const structs = structsOf.get(client);
+    if (after <= before || !structs) continue;
+    for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+      const s = structs[i];
+      if (!s || s.id.clock >= after) break;
+      if (
+        s instanceof Y.Item &&
+        !s.deleted &&
+        s.content instanceof Y.ContentString &&
+        s.parent instanceof Y.XmlText
+      )
+        insertedTexts.add(s.parent);
+    }
+  }
+  if (insertedTexts.size === 0) return moves;
+
+  const deletedNow = (n: Y.Item) =>
+    n.deleted && existedBefore(transaction, n) && Y.isDeleted(transaction.deleteSet, n.id);
+  // Within one text, an editor's change deletes one stretch of what it sees: characters still
+  // there between deleted ones were typed meanwhile by others (in flight), and do not cut a run.
+  const deleted = [...deletedTexts].flatMap((text) =>
+    runsIn(text, deletedNow, (n) => !existedBefore(transaction, n)),
+  );
+  const inserted = [...insertedTexts].flatMap((text) =>
+    runsIn(
+      text,
+      (n) => !n.deleted && !existedBefore(transaction, n),
+      (n) => !n.deleted,
+    ),
+  );
+  const exactOnly = deleted.length * inserted.length > MAX_PAIRS;
+  const candidates: { from: Run; to: Run; prefix: number; suffix: number }[] = [];
+  for (const from of deleted)
+    for (const to of inserted) {
+      if (exactOnly && from.str !== to.str) continue;
+      const { prefix, suffix } = commonEnds(from.str, to.str);
+      if (prefix + suffix > 0 && leftToEditors(transaction, from, to))
+        candidates.push({ from, to, prefix, suffix });
+    }
+  candidates.sort((a, b) => b.prefix + b.suffix - (a.prefix + a.suffix));
+  const used = new Set<Run>();
+  for (const { from, to, prefix, suffix } of candidates) {
+    if (used.has(from) || used.has(to)) continue;
+    used.add(from);
+    used.add(to);
+    for (let i = 0; i < prefix; i++) moves.set(from.ids[i] as CharId, to.ids[i] as CharId);
+    for (let i = 1; i <= suffix; i++)
+      moves.set(from.ids[from.ids.length - i] as CharId, to.ids[to.ids.length - i] as CharId);
+    if (to.text === from.text || existedBeforeText(transaction, to)) moves.copies.push(to);
+  }
+  return moves;
+}
+
+/** Whether the copy went into text that was already there (a join or a paste, not a split). */
+const existedBeforeText = (transaction: Y.Transaction, run: Run): boolean =>
+  run.text._item !== null && existedBefore(transaction, run.text._item);
+
+// ---------------------------------------------------------------------------------------------
+// Repairs of one's own keystrokes
+
+/** Visible index, in `text`, just after the character `id` (null when it is not in `text`). */
+function indexAfter(text: Y.XmlText, id: CharId): number | null {
+  let index = 0;
+  for (let n = text._start; n; n = n.right) {
+    const visible = !n.deleted && n.countable;
+    if (n.id.client === id.client && id.clock >= n.id.clock && id.clock < n.id.clock + n.length)
+      return visible ? index + id.clock - n.id.clock + 1 : index;
+    if (visible) index += n.length;
+  }
+  return null;
+}
+
+/** Visible index, in `text`, of the character `id`, or null when it is deleted or elsewhere. */
+function indexOfChar(text: Y.XmlText, id: CharId): number | null {
+  let index = 0;
+  for (let n = text._start; n; n = n.right) {
+    const visible = !n.deleted && n.countable;
+    if (n.id.client === id.client && id.clock >= n.id.clock && id.clock < n.id.clock + n.length)
+      return visible ? index + id.clock - n.id.clock : null;
+    if (visible) index += n.length;
+  }
+  return null;
+}
+
+function itemOf(doc: Y.Doc, id: CharId): Y.Item | null {
+  if (id.clock >= Y.getState(doc.store, id.client)) return null;
+  const struct: unknown = Y.getItem(doc.store, id);
+  return struct instanceof Y.Item ? struct : null;
+}
+
+/**
+ * Some of one's own characters to write again (consecutive ones of one item, `ids`): after the
+ * copy of the character `after`, or just before the character `before`.
+ */
+interface Relocation {
+  text: Y.XmlText;
+  ids: CharId[];
+  str: string;
+  after: CharId | null;
+  before: CharId | null;
+}
+
+/**
+ * This editor's own characters, typed before it received `transaction`, that must follow `moves`:
+ * - characters written after a character that moved (their anchor) go after its copy, unless the
+ *   writer of the move had them and copied them too;
+ * - characters that the tie-break put just after an appended copy although they were typed at the
+ *   place where the copy was inserted go back before it.
+ * Each relocated character is mapped to itself in `moves` for now, so the ones written after it
+ * follow it; {@link followMovedText} maps it to its copy once written.
+ */
+function ownRelocations(doc: Y.Doc, transaction: Y.Transaction, moves: TextMoves): Relocation[] {
+  const own = doc.clientID;
+  const ownBefore = transaction.beforeState.get(own) ?? 0;
+  const isOwnOld = (n: Y.Item) =>
+    n.id.client === own && n.id.clock < ownBefore && n.content instanceof Y.ContentString;
+  const out: Relocation[] = [];
+  const texts = new Set<Y.XmlText>();
+  Y.iterateDeletedStructs(transaction, transaction.deleteSet, (s) => {
+    if (s instanceof Y.Item && s.parent instanceof Y.XmlText) texts.add(s.parent);
+  });
+  for (const text of texts) {
+    for (let n = text._start; n; n = n.right) {
+      if (!isOwnOld(n) || !n.origin) continue;
+      // Live, or deleted by this transaction with its paragraph (a join): the writer of the join
+      // copied the characters it had received (they are mapped) and not the others.
+      const collateral =
+        n.deleted && Y.isDeleted(transaction.deleteSet, n.id) && text._item?.deleted === true;
+      if (n.deleted && !collateral) continue;
+      const str = (n.content as Y.ContentString).str;
+      let run: Relocation | null = null;
+      for (let i = 0; i < n.length; i++) {
+        const id = charId(n, i);
+        if (moves.lookup(id)) {
+          run = null;
+          continue;
+        }
+        const left = i === 0 ? n.origin : charId(n, i - 1);
+        if (!run) {
+          if (!moves.lookup(left)) continue;
+          out.push((run = { text, ids: [], str: '', after: left, before: null }));
+        }
+        run.ids.push(id);
+        run.str += str[i] as string;
+        moves.set(id, id);
+      }
+    }
+  }
+  for (const copy of moves.copies) {
+    const first = itemOf(doc, copy.ids[0] as CharId);
+    const last = itemOf(doc, copy.ids[copy.ids.length - 1] as CharId);
+    if (!first || !last) continue;
+    // A tie: the copy and one's characters were written at the same place (same left neighbour)
+    // without knowing of each other (the copy's right neighbour is not one's first character).
+    let chain: Y.Item | null = null;
+    for (let n = last.right; n; n = n.right) {
+      if (n.deleted || n.content instanceof Y.ContentFormat) continue;
+      if (!isOwnOld(n) || !n.origin || moves.lookup(n.id)) break;
+      const tied = chain
+        ? Y.compareIDs(n.origin, chain.lastId)
+        : Y.compareIDs(n.origin, first.origin) && !Y.compareIDs(first.rightOrigin, n.id);
+      if (!tied) break;
+      const ids = Array.from({ length: n.length }, (_, i) => charId(n as Y.Item, i));
+      out.push({
+        text: copy.text,
+        ids,
+        str: (n.content as Y.ContentString).str,
+        after: null,
+        before: first.id,
+      });
+      for (const id of ids) moves.set(id, id);
+      chain = n;
+    }
+  }
+  return out;
+}
+
+/** Origin of the transactions {@link followMovedText} writes. */
+export const FOLLOW_MOVED_TEXT_ORIGIN = Symbol('follow-moved-text');
+
+/**
+ * After a remote `transaction` (call it from `afterTransaction`), re-writes this editor's own
+ * characters that `moves` concerns (see the module's comment) in one local transaction with
+ * {@link FOLLOW_MOVED_TEXT_ORIGIN}, and adds to `moves` where each of them went, for the caret.
+ * The copies inherit the formatting of their new place (the copy of the text they were typed in).
+ * Returns the number of characters re-written.
+ */
+export function followMovedText(doc: Y.Doc, transaction: Y.Transaction, moves: TextMoves): number {
+  if (transaction.local || moves.size === 0) return 0;
+  const relocations = ownRelocations(doc, transaction, moves);
+  if (relocations.length === 0) return 0;
+  let written = 0;
+  const lastWritten = new Map<string, CharId>();
+  doc.transact(() => {
+    // In document order: a character chained on an earlier one goes after that one's copy.
+    for (const r of relocations) {
+      // Several characters anchored on the same one keep their order: each after the last.
+      const anchor = r.after ? (moves.lookup(r.after) ?? r.after) : null;
+      const after = anchor ? (lastWritten.get(key(anchor)) ?? anchor) : null;
+      const neighbour = itemOf(doc, after ?? (r.before as CharId));
+      const text = neighbour && !neighbour.deleted ? neighbour.parent : null;
+      if (!(text instanceof Y.XmlText)) continue;
+      const place = (): number | null =>
+        after ? indexAfter(text, after) : indexOfChar(text, r.before as CharId);
+      // Nothing is deleted unless it can be written again.
+      if (place() === null) continue;
+      const at = indexOfChar(r.text, r.ids[0] as CharId);
+      if (at !== null) r.text.delete(at, r.ids.length);
+      const index = place();
+      if (index === null) continue;
+      const start = Y.getState(doc.store, doc.clientID);
+      text.insert(index, r.str);
+      if (anchor) lastWritten.set(key(anchor), Y.createID(doc.clientID, start + r.ids.length - 1));
+      r.ids.forEach((id, i) => moves.set(id, Y.createID(doc.clientID, start + i)));
+      written += r.ids.length;
+    }
+  }, FOLLOW_MOVED_TEXT_ORIGIN);
+  return written;
+}

@@ -1,0 +1,175 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { artifactsDir } from './support/chromium.js';
+import { unexpectedProblems, useBrowserApp } from './support/app.js';
+import {
+  blockTextsIn,
+  sectionOf,
+  storedDocument,
+  textOf,
+  useTwoRapporteurs,
+  type Tab,
+} from './support/coWriting.js';
+
+/**
+ * A co-writer splits (Enter), joins (Backspace) or pastes several paragraphs into the paragraph
+ * someone is typing in, in two Chromium contexts. The editor's Yjs binding moves text by deleting
+ * it and inserting a copy: the typist's keystrokes and caret must go along with the copy, and a
+ * copy appended where they type must not cut their word (issue 8; textMoves.ts).
+ */
+
+const app = useBrowserApp();
+const people = useTwoRapporteurs(app);
+
+/** Milliseconds between two keystrokes of the typist: the co-writer acts in the middle. */
+const KEY_DELAY = 40;
+
+const paragraphsOf = (page: Page, key: string): Promise<string[]> =>
+  blockTextsIn(page, `section[data-section-key="${key}"] p`);
+
+async function storedParagraphs(documentName: string, key: string): Promise<string[]> {
+  const out: string[] = [];
+  (await storedDocument(app, documentName)).descendants((node) => {
+    if (node.type.name === 'section') {
+      if (node.attrs['key'] !== key) return false;
+      node.descendants((child) => {
+        if (child.type.name === 'paragraph') out.push(child.textContent);
+        return true;
+      });
+      return false;
+    }
+    return true;
+  });
+  return out;
+}
+
+/** Both views and the stored document agree on the section's paragraphs; returns them. */
+async function agreed(doc: { name: string; tabs: [Tab, Tab] }, key: string): Promise<string[]> {
+  const [a, b] = doc.tabs;
+  await expect
+    .poll(async () => (await paragraphsOf(b.page, key)).join('\n'))
+    .toBe((await paragraphsOf(a.page, key)).join('\n'));
+  const shown = await paragraphsOf(a.page, key);
+  await expect.poll(() => storedParagraphs(doc.name, key)).toEqual(shown);
+  return shown;
+}
+
+/** Puts the caret of `tab` after the `offset`th character of `target`, seen by the other tab. */
+async function caretAt(tab: Tab, other: Tab, target: (page: Page) => Locator, offset: number) {
+  await target(tab.page).click();
+  await tab.page.keyboard.press('Home');
+  for (let i = 0; i < offset; i++) await tab.page.keyboard.press('ArrowRight');
+  await target(other.page).locator('.collaboration-carets__label', { hasText: tab.name }).waitFor();
+}
+
+/** Resolves once `page` shows `text` in `target`: the co-writer acts while the typist types on. */
+const whenShown = (page: Page, target: (page: Page) => Locator, text: string) =>
+  expect.poll(() => textOf(target(page)), { timeout: 10_000 }).toContain(text);
+
+async function prepare(title: string, key: string, initial: string) {
+  const doc = await people.openSharedFiche(title);
+  const [bruno, chloe] = doc.tabs;
+  const target = (page: Page) => sectionOf(page, key).locator('p').first();
+  await target(bruno.page).click();
+  await bruno.page.keyboard.type(initial);
+  await expect.poll(() => textOf(target(chloe.page))).toBe(initial);
+  return { doc, bruno, chloe, target };
+}
+
+describe('text moved by a co-writer while someone types in it', () => {
+  it('keeps the typist’s words whole and their caret in the moved text when the paragraph is split before it', async () => {
+    const { doc, bruno, chloe, target } = await prepare(
+      'Conférences familiales dans le Nord',
+      'origine',
+      'Les familles réunies décident ensemble du plan.',
+    );
+    await caretAt(bruno, chloe, target, 'Les familles réunies décident ensemble'.length);
+    await caretAt(chloe, bruno, target, 'Les familles réunies'.length);
+    const typed = ' et chacun s’engage sur une action';
+    await Promise.all([
+      bruno.page.keyboard.type(typed, { delay: KEY_DELAY }),
+      (async () => {
+        await whenShown(chloe.page, target, 'ensemble et');
+        await chloe.page.keyboard.press('Enter');
+      })(),
+    ]);
+    await expect.poll(() => paragraphsOf(bruno.page, 'origine').then((p) => p.join('|'))).toContain('action');
+    const shown = await agreed(doc, 'origine');
+    expect(shown).toEqual(['Les familles réunies', ` décident ensemble${typed} du plan.`]);
+    // The caret went with the text: what Bruno types now continues his sentence.
+    await bruno.page.keyboard.type(' précise');
+    await expect
+      .poll(() => paragraphsOf(chloe.page, 'origine'))
+      .toEqual(['Les familles réunies', ` décident ensemble${typed} précise du plan.`]);
+    for (const { problems } of doc.tabs)
+      expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
+  });
+
+  it('keeps the typist’s words whole when a co-writer presses Enter then Backspace where they type', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { doc, bruno, chloe, target } = await prepare(
+        `Aller-vers en Creuse ${round}`,
+        'vigilance',
+        'Alpha beta gamma delta',
+      );
+      await caretAt(bruno, chloe, target, 'Alpha beta'.length);
+      await caretAt(chloe, bruno, target, 'Alpha beta'.length);
+      const typed = 'aaaaAAAAaaaa1111';
+      await Promise.all([
+        bruno.page.keyboard.type(typed, { delay: KEY_DELAY }),
+        (async () => {
+          await whenShown(chloe.page, target, 'aa');
+          await chloe.page.keyboard.press('Enter');
+          await chloe.page.keyboard.type('bbb', { delay: KEY_DELAY });
+          for (let i = 0; i < 4; i++) await chloe.page.keyboard.press('Backspace');
+          await chloe.page.keyboard.type('ZZ', { delay: KEY_DELAY });
+        })(),
+      ]);
+      await expect.poll(() => paragraphsOf(bruno.page, 'vigilance').then((p) => p.join('|'))).toContain('ZZ');
+      await expect
+        .poll(() => paragraphsOf(chloe.page, 'vigilance').then((p) => p.join('|')))
+        .toContain('1111');
+      const [paragraph, ...rest] = await agreed(doc, 'vigilance');
+      expect(rest).toEqual([]);
+      expect(paragraph).toContain(typed);
+      expect(paragraph?.startsWith('Alpha beta')).toBe(true);
+      expect(paragraph?.replace(typed, '').replace('ZZ', '')).toBe('Alpha beta gamma delta');
+      for (const tab of doc.tabs) await tab.page.close();
+    }
+  });
+
+  it('keeps the typist’s words whole and their caret when 400 lines are pasted before them in the paragraph', async () => {
+    const { doc, bruno, chloe, target } = await prepare(
+      'Pair-aidance en Gironde',
+      'public',
+      'Début du texte. Fin de la phrase.',
+    );
+    await caretAt(bruno, chloe, target, 'Début du texte. Fin de la'.length);
+    await caretAt(chloe, bruno, target, 'Début du texte.'.length);
+    const typed = ' longue et précise';
+    const lines = Array.from({ length: 400 }, (_, i) => `Ligne collée ${i + 1}`);
+    await Promise.all([
+      bruno.page.keyboard.type(typed, { delay: KEY_DELAY }),
+      (async () => {
+        await whenShown(chloe.page, target, 'la longue');
+        await chloe.page.evaluate((text) => {
+          const data = new DataTransfer();
+          data.setData('text/plain', text);
+          document.activeElement?.dispatchEvent(
+            new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
+          );
+        }, lines.join('\n'));
+      })(),
+    ]);
+    await expect.poll(() => paragraphsOf(bruno.page, 'public').then((p) => p.join('|'))).toContain('précise');
+    await bruno.page.keyboard.type(' encore');
+    const shown = await agreed(doc, 'public');
+    expect(shown[0]).toBe('Début du texte.Ligne collée 1');
+    expect(shown.at(-1)).toBe(`Ligne collée 400 Fin de la${typed} encore phrase.`);
+    expect(shown).toHaveLength(400);
+    await bruno.page.screenshot({ path: path.join(artifactsDir, 'texte-deplace-collage.png') });
+    for (const { problems } of doc.tabs)
+      expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
+  });
+});
