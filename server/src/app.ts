@@ -4,6 +4,7 @@ import express from 'express';
 import helmet from 'helmet';
 import type { Hocuspocus } from '@hocuspocus/server';
 import { pinoHttp } from 'pino-http';
+import { attachComments } from './collab/CommentsBroadcast.js';
 import { createCollabServer } from './collab/createCollabServer.js';
 import type { CollabContext } from './collab/context.js';
 import { attachCollabTransport, type CollabTransport } from './collab/transport.js';
@@ -17,6 +18,8 @@ import { filesRouter } from './http/filesRouter.js';
 import { referenceRouter } from './http/referenceRouter.js';
 import { DEMO_SETTING } from './demo/seedDemo.js';
 import { invitationsRouter } from './http/invitationsRouter.js';
+import { notificationsRouter } from './http/notificationsRouter.js';
+import { threadsRouter } from './http/threadsRouter.js';
 import { resolveSession } from './http/session.js';
 import { apiNotFound, errorHandler } from './http/errors.js';
 import { staticClient } from './http/staticClient.js';
@@ -109,6 +112,8 @@ export function createApp({ config, logger, services, onFatal, demo = false }: A
   api.use('/invitations', invitationsRouter(services, config));
   api.use('/documents', documentsRouter(services));
   api.use(filesRouter(services));
+  api.use(threadsRouter(services, config));
+  api.use('/notifications', notificationsRouter(services));
   api.use('/reference', referenceRouter());
   api.use(adminRouter(services, config));
   api.use(apiNotFound);
@@ -118,6 +123,8 @@ export function createApp({ config, logger, services, onFatal, demo = false }: A
 
   const httpServer = http.createServer(app);
   const { hocuspocus, access } = createCollabServer({ services, config, logger });
+  attachComments(hocuspocus, services);
+  const stopDigests = services.notifications.startDigests();
   const transport: CollabTransport = attachCollabTransport({
     httpServer,
     hocuspocus,
@@ -136,6 +143,7 @@ export function createApp({ config, logger, services, onFatal, demo = false }: A
     hocuspocus,
     close: () => {
       access.stop();
+      stopDigests();
       return closeAll(httpServer, hocuspocus, transport, logger);
     },
   };

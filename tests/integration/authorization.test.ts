@@ -54,11 +54,60 @@ beforeAll(async () => {
   expect(assigned.status).toBe(200);
 });
 
+/**
+ * Comment threads (issue 10): each caller gets threads and messages of its own for the routes
+ * that change them (resolving, deleting), so every row shows the permission and not whether an
+ * earlier caller already changed the state. Threads are about a whole section, messages by the membre.
+ */
+const threadKinds = ['toResolve', 'toReopen', 'toDelete', 'toRead'] as const;
+const threadsOf = new Map<string, Record<Who, string>>();
+const messagesOf = new Map<string, Record<Who, string>>();
+let sharedThreadId: string;
+
+beforeAll(async () => {
+  const membre = sessions.get('membre') as Session;
+  const animateur = sessions.get('animateur') as Session;
+  const sectionsBody = (await (await animateur.fetch(`/api/documents/${docId}/sections`)).json()) as {
+    sections: { id: string }[];
+  };
+  const sectionId = sectionsBody.sections[0]?.id as string;
+  const newThread = async (): Promise<{ threadId: string; commentId: string }> => {
+    const response = await membre.fetch(`/api/documents/${docId}/threads`, {
+      method: 'POST',
+      json: { sectionId, body: 'Remarque du membre.' },
+    });
+    expect(response.status).toBe(201);
+    const { thread } = (await response.json()) as { thread: { id: string; comments: { id: string }[] } };
+    return { threadId: thread.id, commentId: thread.comments[0]?.id as string };
+  };
+  sharedThreadId = (await newThread()).threadId;
+  for (const kind of threadKinds) {
+    const threads = {} as Record<Who, string>;
+    const messages = {} as Record<Who, string>;
+    for (const who of actors) {
+      const { threadId, commentId } = await newThread();
+      threads[who] = threadId;
+      messages[who] = commentId;
+      if (kind === 'toReopen') {
+        const resolved = await animateur.fetch(`/api/threads/${threadId}/resolve`, { method: 'POST' });
+        expect(resolved.status).toBe(200);
+      }
+    }
+    threadsOf.set(kind, threads);
+    messagesOf.set(kind, messages);
+  }
+});
+
 afterAll(async () => {
   await server.stop();
 });
 
-type Row = [method: string, path: () => string, body: unknown, expected: Record<Who, number>];
+type Row = [method: string, path: (who: Who) => string, body: unknown, expected: Record<Who, number>];
+/** The thread (or message) of a kind set aside for one caller. */
+const threadFor = (kind: (typeof threadKinds)[number], who: Who): string =>
+  threadsOf.get(kind)?.[who] ?? ':id';
+const messageFor = (kind: (typeof threadKinds)[number], who: Who): string =>
+  messagesOf.get(kind)?.[who] ?? ':id';
 const all = (status: number): Record<Who, number> =>
   Object.fromEntries(actors.map((a) => [a, status])) as Record<Who, number>;
 const statuses = (s: number[]): Record<Who, number> =>
@@ -156,6 +205,61 @@ const routes: Row[] = [
     statuses([401, 404, 403, 403, 403, 403, 403]),
   ],
   ['GET', () => '/api/audit', undefined, statuses([401, 200, 403, 403, 403, 403, 403])],
+  // Comment threads: outsiders learn nothing (404); the administrator reads but does not comment.
+  ['GET', () => `/api/documents/${docId}/threads`, undefined, statuses([401, 200, 200, 200, 200, 200, 404])],
+  [
+    'POST',
+    () => `/api/documents/${docId}/threads`,
+    () => ({ sectionId: 'inconnue', body: 'Un avis.' }),
+    statuses([401, 403, 400, 400, 400, 400, 404]),
+  ],
+  ['GET', () => `/api/threads/${sharedThreadId}`, undefined, statuses([401, 200, 200, 200, 200, 200, 404])],
+  [
+    'POST',
+    () => `/api/threads/${sharedThreadId}/comments`,
+    { body: 'Une réponse.' },
+    statuses([401, 403, 201, 201, 201, 201, 404]),
+  ],
+  [
+    'POST',
+    (who) => `/api/threads/${threadFor('toResolve', who)}/resolve`,
+    undefined,
+    statuses([401, 403, 200, 200, 200, 403, 404]),
+  ],
+  [
+    'POST',
+    (who) => `/api/threads/${threadFor('toReopen', who)}/reopen`,
+    undefined,
+    statuses([401, 403, 200, 200, 200, 403, 404]),
+  ],
+  [
+    'PATCH',
+    (who) => `/api/comments/${messageFor('toRead', who)}`,
+    { body: 'Corrigé.' },
+    statuses([401, 403, 403, 403, 403, 200, 404]),
+  ],
+  [
+    'DELETE',
+    (who) => `/api/comments/${messageFor('toResolve', who)}`,
+    undefined,
+    statuses([401, 403, 200, 403, 403, 200, 404]),
+  ],
+  [
+    'DELETE',
+    (who) => `/api/threads/${threadFor('toDelete', who)}`,
+    undefined,
+    statuses([401, 403, 204, 403, 403, 403, 404]),
+  ],
+  ['GET', () => '/api/notifications', undefined, statuses([401, 200, 200, 200, 200, 200, 200])],
+  ['GET', () => '/api/notifications/unread-count', undefined, statuses([401, 200, 200, 200, 200, 200, 200])],
+  ['POST', () => '/api/notifications/read', { all: true }, statuses([401, 200, 200, 200, 200, 200, 200])],
+  ['GET', () => '/api/notifications/preferences', undefined, statuses([401, 200, 200, 200, 200, 200, 200])],
+  [
+    'PUT',
+    () => '/api/notifications/preferences',
+    { email: 'daily' },
+    statuses([401, 200, 200, 200, 200, 200, 200]),
+  ],
   ['GET', () => '/api/invitations/lien-inconnu', undefined, all(404)],
   ['GET', () => '/api/auth/password-resets/lien-inconnu', undefined, all(404)],
   [
@@ -173,7 +277,7 @@ const cases = routes.flatMap(([method, path, body, expected]) =>
     body,
     who,
     expected: expected[who],
-    label: `${method} ${path().replace(/[0-9a-f-]{36}/g, ':id')}`,
+    label: `${method} ${path(who).replace(/[0-9a-f-]{36}/g, ':id')}`,
   })),
 );
 
@@ -185,8 +289,8 @@ describe('authorization of every REST route for every role', () => {
       const init = { method, ...(body === undefined ? {} : { json: body }) };
       const session = sessions.get(who);
       const response = session
-        ? await session.fetch(path(), init)
-        : await fetch(`${server.url}${path()}`, {
+        ? await session.fetch(path(who), init)
+        : await fetch(`${server.url}${path(who)}`, {
             method,
             headers: { 'content-type': 'application/json', origin: server.url },
             ...(body === undefined ? {} : { body: JSON.stringify(body) }),

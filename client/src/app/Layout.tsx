@@ -11,6 +11,7 @@ import { fr } from '@codegouvfr/react-dsfr';
 import type { UserDto } from '@essaim/protocol';
 import { authMessages } from '../features/auth/messages.js';
 import { useSession, type CurrentEspace } from '../features/auth/session.js';
+import { NotificationCentre } from '../features/comments/NotificationCentre.js';
 import { ConfirmDialog } from '../shared/ConfirmDialog.js';
 import { openDocumentsHavePendingChanges } from '../shared/localData.js';
 import { appMessages as m } from './messages.js';
@@ -109,6 +110,7 @@ export function Layout() {
 
   const quickAccessItems: HeaderProps['quickAccessItems'] = user
     ? [
+        <NotificationCentre key="notifications" />,
         <span key="compte" className={fr.cx('fr-btn', 'fr-icon-account-circle-line') + ' essaim-account'}>
           <span className="fr-sr-only">{authMessages.accountPrefix} </span>
           {user.name}

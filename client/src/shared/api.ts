@@ -71,8 +71,15 @@ export async function apiFetch<T>(path: string, init: RequestInit & { json?: unk
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw new ApiError(0, NETWORK_ERROR);
   }
-  // 204 (logout, disable…) has no body: `undefined` is then the answer.
-  const body: unknown = response.status === 204 ? undefined : await response.json().catch(() => undefined);
+  // 204 (logout, disable…) has no body: `undefined` is then the answer. A request aborted while
+  // its body is read stays aborted (callers ignore it), not an empty answer.
+  const body: unknown =
+    response.status === 204
+      ? undefined
+      : await response.json().catch((error: unknown) => {
+          if (error instanceof DOMException && error.name === 'AbortError') throw error;
+          return undefined;
+        });
   if (!response.ok) {
     if (response.status === 401 && !OWN_401.test(path)) sessionLostListener?.();
     throw new ApiError(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { can, collabAccess, type Action, type Actor } from './access.js';
+import { can, collabAccess, type Action, type Actor, type CommentAction } from './access.js';
 import type { EspaceRole } from './roles.js';
 
 const E = 'espace-1';
@@ -33,7 +33,7 @@ const unassignedDoc = {
 const docFor = (who: string) => (who === 'rapporteur non assigné' ? unassignedDoc : assignedDoc);
 
 // Expected answers, one column per actor above, in the same order.
-const matrix: [Action, boolean[]][] = [
+const matrix: [Exclude<Action, CommentAction>, boolean[]][] = [
   //                          anon  admin  anim   rapA   rapN   memb   other
   ['espace.create', /*    */ [false, true, false, false, false, false, false]],
   ['espace.listAll', /*   */ [false, true, false, false, false, false, false]],
@@ -49,6 +49,10 @@ const matrix: [Action, boolean[]][] = [
   ['document.comment', /* */ [false, false, true, true, true, true, false]],
   ['document.assign', /*  */ [false, false, true, false, false, false, false]],
   ['document.archive', /* */ [false, false, true, false, false, false, false]],
+  ['thread.create', /*    */ [false, false, true, true, true, true, false]],
+  ['comment.create', /*   */ [false, false, true, true, true, true, false]],
+  ['thread.resolve', /*   */ [false, false, true, true, true, false, false]],
+  ['comment.moderate', /* */ [false, false, true, false, false, false, false]],
 ];
 
 const cases = matrix.flatMap(([action, expected]) =>
@@ -79,5 +83,53 @@ describe('collabAccess(): what a websocket gets', () => {
     ['anonyme', 'none'],
   ])('%s opens a document in %s mode', (who, expected) => {
     expect(collabAccess(actors[who] as Actor, docFor(who))).toBe(expected);
+  });
+});
+
+describe('can(): messages of a thread', () => {
+  const comment = (authorId: string, archived = false) =>
+    ({ type: 'comment', espaceId: E, documentId: 'd', assignees: [ME], authorId, archived }) as const;
+
+  it.each([
+    ['animateur', true, true],
+    ['rapporteur assigné', true, true],
+    ['membre', true, true],
+    ['administrateur', false, false],
+    ['membre d’un autre espace', false, false],
+    ['anonyme', false, false],
+  ])('%s edits (%s) and deletes (%s) their own message', (who, edit, remove) => {
+    const actor = actors[who] as Actor;
+    expect(can(actor, 'comment.edit', comment(ME))).toBe(edit);
+    expect(can(actor, 'comment.delete', comment(ME))).toBe(remove);
+  });
+
+  it.each([
+    ['animateur', false, true],
+    ['rapporteur assigné', false, false],
+    ['membre', false, false],
+    ['administrateur', false, false],
+  ])(
+    '%s edits (%s) and deletes (%s) someone else’s message: only the animateur moderates',
+    (who, edit, remove) => {
+      const actor = actors[who] as Actor;
+      expect(can(actor, 'comment.edit', comment('someone-else'))).toBe(edit);
+      expect(can(actor, 'comment.delete', comment('someone-else'))).toBe(remove);
+    },
+  );
+
+  it('leaves the threads of an archived document read-only for everybody, the animateur included', () => {
+    const animateur = actors.animateur as Actor;
+    const archivedDoc = { ...assignedDoc, archived: true };
+    expect(can(animateur, 'document.read', archivedDoc)).toBe(true);
+    for (const action of ['thread.create', 'comment.create', 'thread.resolve', 'comment.moderate'] as const)
+      expect(can(animateur, action, archivedDoc)).toBe(false);
+    expect(can(animateur, 'comment.edit', comment(ME, true))).toBe(false);
+    expect(can(animateur, 'comment.delete', comment('someone-else', true))).toBe(false);
+  });
+
+  it('stops a former member from editing the messages they wrote', () => {
+    const former = actors['membre d’un autre espace'] as Actor;
+    expect(can(former, 'comment.edit', comment(ME))).toBe(false);
+    expect(can(former, 'comment.delete', comment(ME))).toBe(false);
   });
 });

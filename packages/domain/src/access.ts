@@ -22,20 +22,62 @@ export type InstanceAction = 'espace.create' | 'espace.listAll' | 'user.manage' 
 export type EspaceAction =
   'espace.read' | 'espace.manageMembers' | 'espace.manageThemes' | 'document.list' | 'document.create';
 export type DocumentAction =
-  'document.read' | 'document.edit' | 'document.comment' | 'document.assign' | 'document.archive';
-export type Action = InstanceAction | EspaceAction | DocumentAction;
+  | 'document.read'
+  | 'document.edit'
+  | 'document.comment'
+  | 'document.assign'
+  | 'document.archive'
+  /** Start a comment thread on words or on a whole section (issue 10). */
+  | 'thread.create'
+  /** Reply in a thread. */
+  | 'comment.create'
+  /** Resolve and reopen threads. */
+  | 'thread.resolve'
+  /** Delete anyone's message or a whole thread (moderation, audited). */
+  | 'comment.moderate';
+/** What is done to one existing message: its author edits or deletes it; the animateur deletes it too. */
+export type CommentAction = 'comment.edit' | 'comment.delete';
+export type Action = InstanceAction | EspaceAction | DocumentAction | CommentAction;
 
 /** What an action is about. A document target carries what the rules need to know of it. */
 export type Target =
   | { type: 'instance' }
   | { type: 'espace'; espaceId: string }
-  | { type: 'document'; espaceId: string; documentId: string; assignees: readonly string[] };
+  | {
+      type: 'document';
+      espaceId: string;
+      documentId: string;
+      assignees: readonly string[];
+      /** An archived document is read-only: its comment threads too. */
+      archived?: boolean;
+    }
+  | {
+      type: 'comment';
+      espaceId: string;
+      documentId: string;
+      assignees: readonly string[];
+      archived?: boolean;
+      /** Who wrote the message. */
+      authorId: string;
+    };
 
 type TargetFor<A extends Action> = A extends InstanceAction
   ? { type: 'instance' }
   : A extends EspaceAction
     ? { type: 'espace'; espaceId: string }
-    : Extract<Target, { type: 'document' }>;
+    : A extends CommentAction
+      ? Extract<Target, { type: 'comment' }>
+      : Extract<Target, { type: 'document' }>;
+
+/** Actions that change a document's comment threads: none of them on an archived document. */
+const commentWrites: ReadonlySet<Action> = new Set([
+  'thread.create',
+  'comment.create',
+  'thread.resolve',
+  'comment.moderate',
+  'comment.edit',
+  'comment.delete',
+]);
 
 /** What each role may do in its espace. Document editing is further limited to assignees. */
 const espaceRights: Record<EspaceRole, ReadonlySet<EspaceAction | DocumentAction>> = {
@@ -50,6 +92,10 @@ const espaceRights: Record<EspaceRole, ReadonlySet<EspaceAction | DocumentAction
     'document.comment',
     'document.assign',
     'document.archive',
+    'thread.create',
+    'comment.create',
+    'thread.resolve',
+    'comment.moderate',
   ]),
   rapporteur: new Set([
     'espace.read',
@@ -58,8 +104,19 @@ const espaceRights: Record<EspaceRole, ReadonlySet<EspaceAction | DocumentAction
     'document.read',
     'document.edit',
     'document.comment',
+    'thread.create',
+    'comment.create',
+    'thread.resolve',
   ]),
-  membre: new Set(['espace.read', 'document.list', 'document.read', 'document.comment']),
+  // Membres comment as fully as rapporteurs (issue 10), on their read-only connection.
+  membre: new Set([
+    'espace.read',
+    'document.list',
+    'document.read',
+    'document.comment',
+    'thread.create',
+    'comment.create',
+  ]),
 };
 
 /** Administrators run the instance; they see espaces to help, but write no text without a role. */
@@ -74,9 +131,25 @@ const adminRights: ReadonlySet<Action> = new Set([
   'document.read',
 ]);
 
-/** The single decision function: may this actor do this action on this target? */
+/**
+ * The single decision function: may this actor do this action on this target?
+ *
+ * Comments (issue 10): membres, rapporteurs and the animateur start threads and reply;
+ * rapporteurs and the animateur resolve and reopen; the animateur moderates. A message is edited
+ * by its author only, and deleted by its author or the animateur, as long as they still may
+ * comment on the document. Nothing changes the threads of an archived document.
+ */
 export function can<A extends Action>(actor: Actor, action: A, target: TargetFor<A>): boolean {
   if (actor.kind === 'anonymous') return false;
+  if (target.type !== 'instance' && target.type !== 'espace' && target.archived && commentWrites.has(action))
+    return false;
+  if (target.type === 'comment') {
+    const onDocument = { ...target, type: 'document' as const };
+    const own = target.authorId === actor.userId && can(actor, 'comment.create', onDocument);
+    if (action === 'comment.edit') return own;
+    if (action === 'comment.delete') return own || can(actor, 'comment.moderate', onDocument);
+    return false;
+  }
   if (actor.isAdmin && adminRights.has(action)) return true;
   if (target.type === 'instance') return false;
   const role = actor.roles.get(target.espaceId);

@@ -32,5 +32,11 @@ export {
   type UpdateDeletes,
 } from './sectionForwarding.js';
 export { followMovedTextInEditor, keepCaretAfterForwardedText, type CaretHost } from './forwardedCaret.js';
-export { detectTextMoves, FOLLOW_MOVED_TEXT_ORIGIN, followMovedText, TextMoves, type CharId } from './textMoves.js';
+export {
+  detectTextMoves,
+  FOLLOW_MOVED_TEXT_ORIGIN,
+  followMovedText,
+  TextMoves,
+  type CharId,
+} from './textMoves.js';
 export { emptyTextblocksWithoutText, fillEmptyTextblocks } from './emptyTextblocks.js';

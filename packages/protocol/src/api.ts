@@ -54,6 +54,8 @@ export interface DocumentDto {
   updatedAt: string;
   /** Set when the document is archived; archived documents are read-only and out of the catalogue. */
   archivedAt: string | null;
+  /** Open comment threads on the document (issue 10). */
+  openThreads: number;
 }
 
 export interface DocumentListDto {

@@ -6,3 +6,4 @@ export * from './metadata.js';
 export * from './catalogue.js';
 export * from './auth.js';
 export * from './sectionMessages.js';
+export * from './comments.js';

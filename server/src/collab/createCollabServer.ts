@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 import { AccessWatcher } from './AccessWatcher.js';
 import { AuthenticationExtension } from './AuthenticationExtension.js';
+import { CommentAnchorsExtension } from './CommentAnchorsExtension.js';
 import type { CollabContext } from './context.js';
 import { sqliteClientRepository } from '../storage/clientRepository.js';
 import { DocumentLocks, MessageGuardExtension } from './MessageGuardExtension.js';
@@ -84,6 +85,7 @@ export function createCollabServer({ services, config, logger }: CollabServerOpt
       new SectionIdsExtension(),
       new RequiredSectionsExtension(services.documents),
       new IndexingExtension(services.documents, logger.child({ component: 'indexing' })),
+      new CommentAnchorsExtension(services, logger.child({ component: 'comment-anchors' })),
     ],
   });
   const access = new AccessWatcher(hocuspocus, services, logger.child({ component: 'access' }));

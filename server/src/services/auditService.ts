@@ -32,7 +32,10 @@ export type AuditAction =
   | 'document.damaged'
   | 'document.repair'
   /** A writer's update was refused as malformed or invalid (issue 9): worth an administrator's look. */
-  | 'document.update_refused';
+  | 'document.update_refused'
+  /** The animateur deleted someone else's comment, or a whole thread (issue 10). */
+  | 'comment.moderate'
+  | 'thread.moderate';
 
 export interface AuditEvent {
   actorId: string | null;

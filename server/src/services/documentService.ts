@@ -63,6 +63,12 @@ export interface EditorChanges {
   structure: boolean;
 }
 
+/** What the catalogue needs from the comment threads (issue 10), without depending on their service. */
+export interface ThreadCounts {
+  /** Open threads per document id, for the given documents (one grouped query). */
+  openThreads(documentIds: readonly string[]): ReadonlyMap<string, number>;
+}
+
 /** What a program seeding documents may put in them instead of the bare template. */
 export interface CreateOptions {
   /** Full content (ProseMirror JSON, validated against the schema) in place of the template's. */
@@ -104,10 +110,16 @@ export class DocumentService {
     private readonly store: CollabStore,
     private readonly audit: AuditService,
     private readonly events: AccessEvents,
+    private readonly threads: ThreadCounts = { openThreads: () => new Map() },
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  private dto(actor: Actor, r: DocumentRecord, assignees: AssigneeRecord[]): DocumentDto {
+  private dto(
+    actor: Actor,
+    r: DocumentRecord,
+    assignees: AssigneeRecord[],
+    openThreads: number = this.threads.openThreads([r.id]).get(r.id) ?? 0,
+  ): DocumentDto {
     const target = this.targetOf(r, assignees);
     return {
       id: r.id,
@@ -126,6 +138,7 @@ export class DocumentService {
       createdAt: r.createdAt,
       updatedAt: r.updatedAt,
       archivedAt: r.archivedAt,
+      openThreads,
     };
   }
 
@@ -277,7 +290,8 @@ export class DocumentService {
       query.order,
       assignees,
     );
-    return sorted.map((r) => this.dto(actor, r, assignees.get(r.id) ?? []));
+    const openThreads = this.threads.openThreads(sorted.map((r) => r.id));
+    return sorted.map((r) => this.dto(actor, r, assignees.get(r.id) ?? [], openThreads.get(r.id) ?? 0));
   }
 
   /** A document, archived or not (an archived one comes back read-only, to be restored). */

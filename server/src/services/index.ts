@@ -8,6 +8,11 @@ import { sqliteEspaceRepository } from '../storage/espaceRepository.js';
 import { sqliteFileRepository } from '../storage/fileRepository.js';
 import { sqliteThemeRepository } from '../storage/themeRepository.js';
 import { sqliteSettingsRepository, type SettingsRepository } from '../storage/settingsRepository.js';
+import { sqliteCommentRepository } from '../storage/commentRepository.js';
+import { sqliteNotificationRepository } from '../storage/notificationRepository.js';
+import { CommentEvents } from './commentEvents.js';
+import { CommentService } from './commentService.js';
+import { NotificationService } from './notificationService.js';
 import { AccessEvents } from './accessEvents.js';
 import { Actors } from './actors.js';
 import { AuditService } from './auditService.js';
@@ -33,6 +38,9 @@ export interface Services {
   files: FileService;
   themes: ThemeService;
   settings: SettingsRepository;
+  comments: CommentService;
+  notifications: NotificationService;
+  commentEvents: CommentEvents;
 }
 
 export interface ServiceOptions {
@@ -67,7 +75,28 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
   });
   const themeRepo = sqliteThemeRepository(db);
   const collabStore = sqliteCollabStore(db);
-  const documents = new DocumentService(documentRepo, espaceRepo, themeRepo, collabStore, audit, events);
+  const commentRepo = sqliteCommentRepository(db);
+  const documents = new DocumentService(documentRepo, espaceRepo, themeRepo, collabStore, audit, events, {
+    openThreads: (ids) => commentRepo.openThreadCounts(ids),
+  });
+  const commentEvents = new CommentEvents();
+  const notifications = new NotificationService(
+    sqliteNotificationRepository(db),
+    accounts,
+    documentRepo,
+    actors,
+    mailer,
+    options.logger.child({ component: 'notifications' }),
+  );
+  const comments = new CommentService(
+    commentRepo,
+    documentRepo,
+    collabStore,
+    actors,
+    audit,
+    notifications,
+    commentEvents,
+  );
   return {
     db,
     actors,
@@ -81,5 +110,8 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     themes: new ThemeService(themeRepo, espaceRepo, audit),
     settings,
     files: new FileService(sqliteFileRepository(db), documents, options.filesDir, audit),
+    comments,
+    notifications,
+    commentEvents,
   };
 }

@@ -283,4 +283,70 @@ export const migrations: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 8,
+    name: 'comment threads, comments, notifications and notification preferences',
+    sql: `
+      -- A thread is anchored outside the document text (decision 3): two Yjs relative positions
+      -- (Y.encodeRelativePosition), the quoted words and some context to re-anchor when the
+      -- positions no longer cover the words. No anchor: a thread about the whole section.
+      CREATE TABLE comment_threads (
+        id           TEXT PRIMARY KEY,
+        document_id  TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        section_id   TEXT NOT NULL,
+        anchor_start BLOB,
+        anchor_end   BLOB,
+        quote        TEXT NOT NULL,
+        prefix       TEXT NOT NULL DEFAULT '',
+        suffix       TEXT NOT NULL DEFAULT '',
+        orphaned     INTEGER NOT NULL DEFAULT 0,
+        status       TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
+        resolved_by  TEXT REFERENCES users(id),
+        resolved_at  TEXT,
+        created_by   TEXT NOT NULL REFERENCES users(id),
+        created_at   TEXT NOT NULL,
+        -- Moderation hides a thread; nothing is deleted.
+        deleted_at   TEXT,
+        deleted_by   TEXT REFERENCES users(id)
+      ) STRICT;
+      CREATE INDEX comment_threads_by_document ON comment_threads (document_id, deleted_at, status);
+
+      CREATE TABLE comments (
+        id         TEXT PRIMARY KEY,
+        thread_id  TEXT NOT NULL REFERENCES comment_threads(id) ON DELETE CASCADE,
+        author_id  TEXT NOT NULL REFERENCES users(id),
+        body       TEXT NOT NULL,
+        -- User ids of valid mentions (JSON array), decided when the body was written.
+        mentions   TEXT NOT NULL DEFAULT '[]',
+        created_at TEXT NOT NULL,
+        edited_at  TEXT,
+        -- A deleted message keeps its place; its body is kept for the audit, never served.
+        deleted_at TEXT,
+        deleted_by TEXT REFERENCES users(id)
+      ) STRICT;
+      CREATE INDEX comments_by_thread ON comments (thread_id, created_at);
+
+      CREATE TABLE notifications (
+        id          TEXT PRIMARY KEY,
+        user_id     TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        kind        TEXT NOT NULL CHECK (kind IN ('mention', 'reply', 'resolved')),
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        thread_id   TEXT NOT NULL REFERENCES comment_threads(id) ON DELETE CASCADE,
+        comment_id  TEXT REFERENCES comments(id) ON DELETE CASCADE,
+        actor_id    TEXT NOT NULL REFERENCES users(id),
+        created_at  TEXT NOT NULL,
+        read_at     TEXT,
+        -- Set once the notification went out by email (immediately or in a digest).
+        emailed_at  TEXT
+      ) STRICT;
+      CREATE INDEX notifications_by_user ON notifications (user_id, created_at);
+      CREATE INDEX notifications_to_email ON notifications (emailed_at, user_id) WHERE emailed_at IS NULL;
+
+      CREATE TABLE notification_preferences (
+        user_id        TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+        email          TEXT NOT NULL CHECK (email IN ('none', 'immediate', 'daily')),
+        last_digest_at TEXT
+      ) STRICT;
+    `,
+  },
 ];

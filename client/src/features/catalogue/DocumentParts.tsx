@@ -49,6 +49,13 @@ export function DocumentBadges({ doc }: { doc: DocumentDto }) {
           </Badge>
         </li>
       )}
+      {(doc.openThreads ?? 0) > 0 && (
+        <li>
+          <Badge as="span" small severity="warning" noIcon>
+            {m.openThreads(doc.openThreads)}
+          </Badge>
+        </li>
+      )}
     </ul>
   );
 }

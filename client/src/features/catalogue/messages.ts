@@ -90,6 +90,7 @@ export const catalogueMessages = {
   statusInProgress: 'En rédaction',
   statusArchived: 'Archivé',
   readOnly: 'Lecture seule',
+  openThreads: (n: number) => `${n} commentaire${n > 1 ? 's' : ''} ouvert${n > 1 ? 's' : ''}`,
   notSet: 'Non renseigné',
   noAssignees: 'Aucun rapporteur',
   noThemes: 'Aucun thème',

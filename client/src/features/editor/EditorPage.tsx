@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
@@ -13,6 +13,9 @@ import { rememberDocument, rememberedDocument } from '../../shared/localData.js'
 import { useDocumentTitle } from '../../shared/useDocumentTitle.js';
 import { useFocusOnMount } from '../../shared/useFocusOnMount.js';
 import { useCurrentUser, useSession } from '../auth/session.js';
+import { CommentsPanel } from '../comments/CommentsPanel.js';
+import { SelectionCommentButton } from '../comments/SelectionCommentButton.js';
+import { useComments } from '../comments/useComments.js';
 import { getDocument, listDocuments, restoreDocument } from '../documents/api.js';
 import { documentsMessages } from '../documents/messages.js';
 import { MetadataPanel } from '../metadata/MetadataPanel.js';
@@ -400,6 +403,16 @@ function ReadyWorkspace({
     { readOnly, toolbarId, hintId },
   );
 
+  const author = useMemo(() => ({ id: user.id, name: user.name }), [user.id, user.name]);
+  const comments = useComments({
+    documentId: doc.id,
+    espaceId: doc.espaceId,
+    editor,
+    provider: session.provider,
+    me: author,
+    announce,
+  });
+
   // The espace's documents: the current titles of those linked from this one, and the choices of
   // « Lier une autre fiche » (read again each time that dialog opens).
   const espaceDocuments = useLoad(
@@ -449,17 +462,23 @@ function ReadyWorkspace({
           {m.opening}
         </p>
       ) : (
-        <SectionActionsProvider editor={editor} kind={doc.kind} editable={!readOnly} announce={announce}>
+        <SectionActionsProvider
+          editor={editor}
+          kind={doc.kind}
+          editable={!readOnly}
+          announce={announce}
+          onComment={comments.canComment ? comments.startOnSection : undefined}
+        >
           <div className={fr.cx('fr-grid-row', 'fr-grid-row--gutters', 'fr-mt-1w')}>
             {/* The column is as tall as the text: the outline and the gauge stay in view while scrolling. */}
             <div className={fr.cx('fr-col-12', 'fr-col-lg-3')}>
               <PresenceList provider={session.provider} />
               <div className="essaim-doc-aside essaim-doc-aside__sticky">
-                <Sommaire editor={editor} kind={doc.kind} />
+                <Sommaire editor={editor} kind={doc.kind} openThreads={comments.openBySection} />
                 {doc.kind === 'fiche' && <LengthGauge editor={editor} />}
               </div>
             </div>
-            <div className={fr.cx('fr-col-12', 'fr-col-lg-9')}>
+            <div className={fr.cx('fr-col-12', 'fr-col-lg-6')}>
               <MetadataPanel
                 ydoc={session.ydoc}
                 kind={doc.kind}
@@ -482,9 +501,13 @@ function ReadyWorkspace({
                 hintId={hintId}
                 toolbar={<Toolbar editor={editor} id={toolbarId} dialogs={dialogs} />}
               >
+                <SelectionCommentButton editor={editor} comments={comments} />
                 <NotesList editor={editor} listId={notesId} readOnly={readOnly} onEdit={editFootnote} />
               </CollaborativeEditor>
               <SaveAlerts session={session} limits={me.collabLimits} announce={announce} />
+            </div>
+            <div className={fr.cx('fr-col-12', 'fr-col-lg-3')}>
+              <CommentsPanel comments={comments} />
             </div>
           </div>
           {!readOnly && (

@@ -6,6 +6,7 @@ import type * as Y from 'yjs';
 import type { DocumentKindName } from '@essaim/domain';
 import { schemaExtensions } from '@essaim/editor';
 import { FRAGMENT } from '@essaim/protocol';
+import { commentHighlights } from '../comments/highlights.js';
 import { sectionGuard, sectionPlaceholder, withSectionView } from '../sections/sectionExtensions.js';
 import type { EditorBridge } from './bridge.js';
 import { renderCaret } from './caret.js';
@@ -75,5 +76,6 @@ export function editorExtensions({
     editorKeys(bridge),
     pasteLimit(ydoc),
     undoRedoKeys(),
+    commentHighlights(),
   ];
 }

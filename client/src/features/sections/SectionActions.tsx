@@ -27,7 +27,7 @@ import {
 import { canRequestMoves, collaborationProviderOf, requestSectionMove } from './sectionMoves.js';
 import { findSection, outlineOf, sectionActions, sectionTitleOf } from './sectionRules.js';
 
-export type SectionAction = 'add' | 'up' | 'down' | 'rename' | 'remove';
+export type SectionAction = 'add' | 'up' | 'down' | 'rename' | 'remove' | 'comment';
 
 export interface SectionActionsApi {
   kind: DocumentKindName;
@@ -35,6 +35,8 @@ export interface SectionActionsApi {
   run: (id: string, action: SectionAction) => void;
   /** Whether « Monter » / « Descendre » can be asked now (the server performs moves). */
   canMove: () => boolean;
+  /** Whether the person may comment a whole section (membres too, on a read-only text). */
+  canComment: boolean;
 }
 
 const SectionActionsContext = createContext<SectionActionsApi | null>(null);
@@ -66,12 +68,15 @@ export function SectionActionsProvider({
   kind,
   editable,
   announce,
+  onComment,
   children,
 }: {
   editor: Editor;
   kind: DocumentKindName;
   editable: boolean;
   announce: (message: string) => void;
+  /** « Commenter la section » (absent when the person may not comment). */
+  onComment?: (sectionId: string, title: string) => void;
   children: ReactNode;
 }) {
   const [pending, setPending] = useState<{ id: string; title: string } | null>(null);
@@ -106,9 +111,11 @@ export function SectionActionsProvider({
 
   const run = useCallback(
     (id: string, action: SectionAction) => {
-      if (!editable || editor.isDestroyed) return;
+      if (editor.isDestroyed) return;
       const found = findSection(editor.state.doc, id);
       if (!found) return;
+      if (action === 'comment') return onComment?.(id, sectionTitleOf(found.node));
+      if (!editable) return;
       const title = sectionTitleOf(found.node) || m.untitled;
       const outline = outlineOf(editor.state.doc, kind);
       const entry = outline.find((e) => e.id === id);
@@ -153,7 +160,7 @@ export function SectionActionsProvider({
           return;
       }
     },
-    [editor, kind, editable, announce],
+    [editor, kind, editable, announce, onComment],
   );
 
   const confirmRemoval = () => {
@@ -170,7 +177,11 @@ export function SectionActionsProvider({
   };
 
   const canMove = useCallback(() => canRequestMoves(collaborationProviderOf(editor)), [editor]);
-  const api = useMemo(() => ({ kind, editable, run, canMove }), [kind, editable, run, canMove]);
+  const canComment = onComment !== undefined;
+  const api = useMemo(
+    () => ({ kind, editable, run, canMove, canComment }),
+    [kind, editable, run, canMove, canComment],
+  );
 
   return (
     <SectionActionsContext.Provider value={api}>

@@ -83,7 +83,20 @@ export function SectionMenu({
     const outline = outlineOf(editor.state.doc, api.kind);
     const entry = outline.find((e) => e.id === sectionId);
     if (!entry) return;
-    const next = itemsFor(sectionActions(api.kind, entry, outline.length), api.canMove());
+    // « Commenter la section » last: writers find their usual actions where they were.
+    const next = [
+      ...(api.editable ? itemsFor(sectionActions(api.kind, entry, outline.length), api.canMove()) : []),
+      ...(api.canComment
+        ? [
+            {
+              action: 'comment' as const,
+              label: m.menu.comment,
+              icon: 'fr-icon-chat-3-line',
+              disabled: false,
+            },
+          ]
+        : []),
+    ];
     setItems(next);
     setActive(focus === 'first' ? 0 : next.length - 1);
   };

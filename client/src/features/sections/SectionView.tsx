@@ -1,4 +1,6 @@
 import { NodeViewContent, NodeViewWrapper, type ReactNodeViewProps } from '@tiptap/react';
+import { fr } from '@codegouvfr/react-dsfr';
+import { sectionsMessages as m } from './messages.js';
 import { useSectionActions } from './SectionActions.js';
 import { SectionMenu } from './SectionMenu.js';
 import { sectionTitleOf } from './sectionRules.js';
@@ -6,8 +8,9 @@ import './sections.css';
 
 /**
  * A section in the editor: its content (title then blocks, edited as usual) and, beside the title,
- * the section's menu. The menu is outside the editable content (`contentEditable={false}`), so
- * typing never reaches it and ProseMirror ignores its events.
+ * the section's menu (for readers who may comment: a « Commenter la section » button instead).
+ * These are outside the editable content (`contentEditable={false}`), so typing never reaches
+ * them and ProseMirror ignores their events.
  */
 export function SectionView({ node, editor, selectionInside }: ReactNodeViewProps) {
   const api = useSectionActions();
@@ -25,6 +28,22 @@ export function SectionView({ node, editor, selectionInside }: ReactNodeViewProp
             // Only the menu of the section being written is in the tab order: Tab from the text
             // reaches it, and a second Tab leaves the document.
             tabbable={selectionInside === true}
+          />
+        </div>
+      )}
+      {api && !api.editable && api.canComment && id && (
+        // A read-only text has one section action: commenting it. It takes no focus itself, so
+        // these buttons are in the tab order.
+        <div className="essaim-section__tools" contentEditable={false}>
+          <button
+            type="button"
+            className={
+              fr.cx('fr-btn', 'fr-btn--tertiary-no-outline', 'fr-btn--sm') +
+              ' fr-icon-chat-3-line essaim-section__menu-button'
+            }
+            title={m.menu.commentButton(sectionTitleOf(node) || m.untitled)}
+            aria-label={m.menu.commentButton(sectionTitleOf(node) || m.untitled)}
+            onClick={() => api.run(id, 'comment')}
           />
         </div>
       )}

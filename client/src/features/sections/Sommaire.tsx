@@ -11,9 +11,17 @@ import './sections.css';
 /**
  * The « Sommaire »: the document's sections, live, each a button that brings the section into
  * view and puts the caret in it. Sections still empty are marked « à rédiger »; the section where
- * the caret is carries `aria-current`.
+ * the caret is carries `aria-current`; `openThreads` (section id → count) shows open comments.
  */
-export function Sommaire({ editor, kind }: { editor: Editor; kind: DocumentKindName }) {
+export function Sommaire({
+  editor,
+  kind,
+  openThreads,
+}: {
+  editor: Editor;
+  kind: DocumentKindName;
+  openThreads?: ReadonlyMap<string, number>;
+}) {
   const headingId = useId();
   const { outline, current } = useEditorState({
     editor,
@@ -63,6 +71,16 @@ export function Sommaire({ editor, kind }: { editor: Editor; kind: DocumentKindN
                   )}
                   <span className="essaim-sommaire__title">{entry.title || m.untitled}</span>
                   {entry.empty && <span className="fr-sr-only">, {m.outline.emptyLong}</span>}
+                  {(openThreads?.get(entry.id) ?? 0) > 0 && (
+                    <span className="essaim-sommaire__comments">
+                      <span className="fr-sr-only">, </span>
+                      <span className="fr-icon-chat-3-line fr-icon--sm" aria-hidden="true" />
+                      <span aria-hidden="true">{openThreads?.get(entry.id)}</span>
+                      <span className="fr-sr-only">
+                        {m.outline.comments(openThreads?.get(entry.id) ?? 0)}
+                      </span>
+                    </span>
+                  )}
                 </button>
               </li>
             ))}

@@ -11,6 +11,8 @@ export const sectionsMessages = {
     moveDown: 'Descendre',
     rename: 'Renommer',
     remove: 'Supprimer',
+    comment: 'Commenter la section',
+    commentButton: (title: string) => `Commenter la section « ${title} »`,
     requiredHint: 'Section obligatoire du modèle : elle ne peut pas être supprimée.',
     lastHint: 'Le document garde au moins une section.',
     moveOfflineHint:
@@ -43,6 +45,7 @@ export const sectionsMessages = {
     empty: 'à rédiger',
     emptyLong: 'section à rédiger',
     none: 'Ce document n’a pas encore de sections.',
+    comments: (n: number) => `${n} commentaire${n > 1 ? 's' : ''} ouvert${n > 1 ? 's' : ''}`,
     progress: (written: number, total: number) =>
       total === 0
         ? ''

@@ -1,0 +1,346 @@
+import { Extension } from '@tiptap/core';
+import type { Node as PMNode } from '@tiptap/pm/model';
+import { Plugin, PluginKey, type EditorState, type Transaction } from '@tiptap/pm/state';
+import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view';
+import { ySyncPluginKey } from '@tiptap/y-tiptap';
+import {
+  findQuote,
+  normalizeQuote,
+  quoteOf,
+  rangeOfAnchor,
+  yBindingOf,
+  type DecodedAnchor,
+  type Range,
+} from './anchors.js';
+
+/**
+ * Highlights of commented words, as ProseMirror decorations: nothing is written to the document
+ * or the Y.Doc, no mark, no attribute, and no transaction is dispatched for them (a membre's
+ * read-only editor stays untouched). The page gives the threads to {@link CommentHighlights} (the
+ * extension's storage); the words are found from the threads' Yjs relative positions.
+ *
+ * Cost: positions are decoded only when the threads change and when a change arrives through Yjs
+ * (another person's edit, which y-tiptap applies by replacing the whole document, so nothing can be
+ * mapped). The person's own typing only maps the existing highlights through the transaction, so
+ * a thousand threads do not slow it down.
+ */
+
+/** A thread as the highlights need it. */
+export interface HighlightedThread {
+  id: string;
+  /** Null for a whole-section or orphaned thread (nothing to highlight). */
+  anchor: DecodedAnchor | null;
+  /** The words expected under the anchor (the server's current quote, or the original one). */
+  expected: string;
+  /** Section the thread belongs to, where its words are looked for again if the anchor moved. */
+  sectionId: string;
+  resolved: boolean;
+  /** Drawn in the text (threads hidden by the panel's filter are placed but not drawn). */
+  shown: boolean;
+}
+
+/** Where a thread's words are now, and in which section. */
+export interface ThreadPlacement {
+  from: number;
+  to: number;
+  sectionId: string | null;
+}
+
+/** What the page does when the person acts in the text. */
+export interface HighlightHandlers {
+  /** Highlighted words were clicked: open their thread (innermost when threads overlap). */
+  open: (threadId: string) => void;
+}
+
+interface HighlightState {
+  doc: PMNode;
+  ranges: ReadonlyMap<string, Range>;
+  set: DecorationSet;
+}
+
+const key = new PluginKey<HighlightState>('essaimCommentHighlights');
+
+const sectionIdOf = (node: PMNode | null | undefined): string | null =>
+  node?.type.name === 'section' && typeof node.attrs.id === 'string' ? node.attrs.id : null;
+
+/** The top-level section holding `pos`, with its range. */
+function sectionAround(doc: PMNode, pos: number): { id: string | null; range: Range } | null {
+  if (doc.childCount === 0) return null;
+  const index = doc.resolve(Math.max(0, Math.min(pos, doc.content.size))).index(0);
+  const child = doc.maybeChild(Math.min(index, doc.childCount - 1));
+  if (!child) return null;
+  let start = 0;
+  for (let i = 0; i < Math.min(index, doc.childCount - 1); i++) start += doc.child(i).nodeSize;
+  return { id: sectionIdOf(child), range: { from: start, to: start + child.nodeSize } };
+}
+
+function sectionById(doc: PMNode, id: string): Range | null {
+  let found: Range | null = null;
+  doc.forEach((child, offset) => {
+    if (!found && sectionIdOf(child) === id) found = { from: offset, to: offset + child.nodeSize };
+  });
+  return found;
+}
+
+/**
+ * The highlights' store: one per editor (Tiptap storage `commentHighlights`), fed by the page with
+ * {@link setThreads} and {@link setActive}, read by the panel through {@link subscribe} and
+ * {@link placements}.
+ */
+export class CommentHighlights {
+  private threads: HighlightedThread[] = [];
+  private expectedOf = new Map<string, string>();
+  private activeId: string | null = null;
+  private view: EditorView | null = null;
+  /** A state computed outside a transaction (threads changed), for the document it was computed on. */
+  private replacement: HighlightState | null = null;
+  private listeners = new Set<() => void>();
+  private layout: ReadonlyMap<string, ThreadPlacement> = new Map();
+  private layoutKey = '';
+  private layoutTimer: ReturnType<typeof setTimeout> | null = null;
+  private handlers: HighlightHandlers = { open: () => undefined };
+
+  /** What clicks in the text do (set by the page, which changes them at each render). */
+  setHandlers(handlers: HighlightHandlers): void {
+    this.handlers = handlers;
+  }
+
+  /** @internal Highlighted words were clicked. */
+  clicked(threadId: string): void {
+    this.handlers.open(threadId);
+  }
+
+  /** The threads to place (all of them) and draw (`shown`). Redraws at once. */
+  setThreads(threads: HighlightedThread[]): void {
+    this.threads = threads;
+    this.expectedOf = new Map(threads.map((t) => [t.id, normalizeQuote(t.expected)]));
+    this.redraw();
+  }
+
+  /** The thread whose words stand out (open in the panel), or null. */
+  setActive(threadId: string | null): void {
+    if (threadId === this.activeId) return;
+    this.activeId = threadId;
+    this.redraw();
+  }
+
+  get active(): string | null {
+    return this.activeId;
+  }
+
+  /** Where each anchored thread's words are now (threads whose words are not found are absent). */
+  placements(): ReadonlyMap<string, ThreadPlacement> {
+    return this.layout;
+  }
+
+  /** Called when placements change (order, section, found or not); not on every keystroke. */
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getPlacements = (): ReadonlyMap<string, ThreadPlacement> => this.layout;
+
+  /** The range of a thread's words in the editor now, or null. */
+  rangeOf(threadId: string): Range | null {
+    const state = this.view ? this.current(this.view.state) : null;
+    return state?.ranges.get(threadId) ?? null;
+  }
+
+  /** The innermost drawn thread at `pos` (the most precise one when threads overlap). */
+  threadAt(state: EditorState, pos: number): string | null {
+    let best: { id: string; size: number } | null = null;
+    for (const deco of this.current(state).set.find(pos, pos)) {
+      const id = (deco.spec as { threadId?: unknown }).threadId;
+      if (typeof id !== 'string' || pos < deco.from || pos >= deco.to) continue;
+      const size = deco.to - deco.from;
+      if (!best || size < best.size) best = { id, size };
+    }
+    return best?.id ?? null;
+  }
+
+  /** @internal The plugin's view is attached. */
+  attach(view: EditorView): void {
+    this.view = view;
+    // Not while ProseMirror is still building the view.
+    queueMicrotask(() => {
+      if (this.view === view && this.threads.length > 0) this.redraw();
+    });
+  }
+
+  /** @internal */
+  detach(view: EditorView): void {
+    if (this.view !== view) return;
+    this.view = null;
+    if (this.layoutTimer) clearTimeout(this.layoutTimer);
+  }
+
+  /** @internal What is drawn for `state`: a state computed since its last transaction, or the plugin's. */
+  current(state: EditorState): HighlightState {
+    const replacement = this.replacement;
+    if (replacement && replacement.doc === state.doc) return replacement;
+    return key.getState(state) ?? { doc: state.doc, ranges: new Map(), set: DecorationSet.empty };
+  }
+
+  /** @internal Decodes every anchor against `state` (threads changed, or a change came through Yjs). */
+  compute(state: EditorState): HighlightState {
+    const { doc } = state;
+    const binding = yBindingOf(state);
+    const ranges = new Map<string, Range>();
+    const decorations: Decoration[] = [];
+    if (binding && binding.mapping.size > 0) {
+      for (const thread of this.threads) {
+        if (!thread.anchor) continue;
+        const range = this.locate(thread, doc, rangeOfAnchor(binding, doc, thread.anchor));
+        if (!range) continue;
+        ranges.set(thread.id, range);
+        if (thread.shown || thread.id === this.activeId) decorations.push(this.decoration(thread, range));
+      }
+    }
+    return { doc, ranges, set: DecorationSet.create(doc, decorations) };
+  }
+
+  /** @internal A transaction: map the highlights through the person's own change, decode again after a Yjs one. */
+  apply(
+    tr: Transaction,
+    value: HighlightState,
+    oldState: EditorState,
+    newState: EditorState,
+  ): HighlightState {
+    // `value` unless the threads changed since `oldState` (then the state computed for them).
+    const base = this.current(oldState);
+    if (!tr.docChanged) return base.doc === newState.doc ? base : { ...base, doc: newState.doc };
+    if (tr.getMeta(ySyncPluginKey) !== undefined) {
+      const next = this.compute(newState);
+      this.placementsChanged(next, 0);
+      return next;
+    }
+    const ranges = new Map<string, Range>();
+    for (const [id, range] of base.ranges) {
+      const from = tr.mapping.map(range.from, 1);
+      const to = tr.mapping.map(range.to, -1);
+      if (from < to) ranges.set(id, { from, to });
+    }
+    const next = { doc: newState.doc, ranges, set: base.set.map(tr.mapping, tr.doc) };
+    this.placementsChanged(next, 250);
+    return next;
+  }
+
+  /**
+   * The words of `thread` in `doc`: the decoded range when it holds the expected words; else those
+   * words found again near it in the same section (a paragraph split moved them, y-prosemirror#204);
+   * else the decoded range as it is (the words were edited); else nothing (collapsed).
+   */
+  private locate(thread: HighlightedThread, doc: PMNode, decoded: Range | null): Range | null {
+    const expected = this.expectedOf.get(thread.id) ?? '';
+    if (decoded && normalizeQuote(quoteOf(doc, decoded)) === expected) return decoded;
+    const near = decoded?.from ?? null;
+    const around =
+      near !== null ? sectionAround(doc, near)?.range : (sectionById(doc, thread.sectionId) ?? undefined);
+    if (around && expected) {
+      const found = findQuote(doc, expected, around, near ?? around.from);
+      if (found) return found;
+    }
+    return decoded;
+  }
+
+  private decoration(thread: HighlightedThread, range: Range): Decoration {
+    let className = 'essaim-comment';
+    if (thread.resolved) className += ' essaim-comment--resolved';
+    if (thread.id === this.activeId) className += ' essaim-comment--active';
+    return Decoration.inline(range.from, range.to, { class: className }, { threadId: thread.id });
+  }
+
+  /** Recomputes for the view's state and draws it, without a transaction. */
+  private redraw(): void {
+    const view = this.view;
+    if (!view || view.isDestroyed) return;
+    const next = this.compute(view.state);
+    this.replacement = next;
+    // Same state: ProseMirror only asks the plugins for their decorations again and redraws.
+    view.updateState(view.state);
+    this.placementsChanged(next, 0);
+  }
+
+  /** Tells the panel when the order or sections of the threads changed (`delay` ms later at most). */
+  private placementsChanged(state: HighlightState, delay: number): void {
+    if (this.layoutTimer) clearTimeout(this.layoutTimer);
+    this.layoutTimer = setTimeout(() => {
+      this.layoutTimer = null;
+      const view = this.view;
+      const latest = view ? this.current(view.state) : state;
+      const layout = new Map<string, ThreadPlacement>();
+      const entries = [...latest.ranges].sort((a, b) => a[1].from - b[1].from || a[1].to - b[1].to);
+      let signature = '';
+      for (const [id, range] of entries) {
+        const sectionId = sectionAround(latest.doc, range.from)?.id ?? null;
+        layout.set(id, { ...range, sectionId });
+        signature += `${id}:${sectionId ?? ''};`;
+      }
+      this.layout = layout;
+      if (signature === this.layoutKey) return;
+      this.layoutKey = signature;
+      for (const listener of this.listeners) listener();
+    }, delay);
+  }
+}
+
+/** The ProseMirror plugin drawing the highlights of `store` (exported for unit tests). */
+export function commentHighlightsPlugin(store: CommentHighlights): Plugin<HighlightState> {
+  return new Plugin<HighlightState>({
+    key,
+    state: {
+      init: (_config, state) => store.compute(state),
+      apply: (tr, value, oldState, newState) => store.apply(tr, value, oldState, newState),
+    },
+    props: {
+      decorations: (state) => store.current(state).set,
+      handleClick: (view, pos) => {
+        // A click, not the end of a selection made by dragging.
+        if (!view.state.selection.empty) return false;
+        const id = store.threadAt(view.state, pos);
+        if (id) store.clicked(id);
+        // The caret is still placed where the person clicked.
+        return false;
+      },
+    },
+    view: (view) => {
+      store.attach(view);
+      return { destroy: () => store.detach(view) };
+    },
+  });
+}
+
+/** The extension's storage (Tiptap copies a storage's own fields: the store is one of them). */
+export interface CommentHighlightsStorage {
+  highlights: CommentHighlights;
+}
+
+declare module '@tiptap/core' {
+  interface Storage {
+    commentHighlights: CommentHighlightsStorage;
+  }
+}
+
+/** The extension: registered once in the editor's list (editorExtensions.ts). */
+export const CommentHighlightsExtension = Extension.create<Record<string, never>, CommentHighlightsStorage>({
+  name: 'commentHighlights',
+
+  addStorage() {
+    return { highlights: new CommentHighlights() };
+  },
+
+  addProseMirrorPlugins() {
+    return [commentHighlightsPlugin(this.storage.highlights)];
+  },
+});
+
+/** The extension, for the editor's list. */
+export const commentHighlights = () => CommentHighlightsExtension;
+
+/** The highlights' store of an editor. */
+export function highlightsOf(editor: {
+  storage: { commentHighlights?: CommentHighlightsStorage };
+}): CommentHighlights | null {
+  return editor.storage.commentHighlights?.highlights ?? null;
+}

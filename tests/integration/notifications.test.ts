@@ -1,0 +1,350 @@
+import net from 'node:net';
+import type { NotificationListDto, NotificationPreferencesDto } from '@essaim/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDocument, invite, setupInstance, type Session } from '../support/accounts.js';
+import { createThread, replyTo, sectionId, threadInput, writeInSection } from '../support/comments.js';
+import { connectAs, isSettled, type NodeClient } from '../support/provider.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+/**
+ * Notifications of comment threads (issue 10): who is told of what, that nobody is told of a
+ * document they can no longer read, and the emails (immediate or a daily digest) sent through a
+ * real SMTP conversation with a local sink.
+ */
+
+const SETTLE = { timeout: 10_000 };
+
+interface Mail {
+  to: string[];
+  /** The message as sent (headers and body), quoted-printable decoded. */
+  text: string;
+}
+
+/** A minimal SMTP server that accepts every message and keeps it. */
+async function smtpSink(): Promise<{ port: number; mails: Mail[]; close(): Promise<void> }> {
+  const mails: Mail[] = [];
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    let buffer = '';
+    let data: string | null = null;
+    let to: string[] = [];
+    socket.write('220 puits ESMTP\r\n');
+    socket.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('latin1');
+      for (;;) {
+        if (data !== null) {
+          const end = buffer.indexOf('\r\n.\r\n');
+          if (end < 0) return;
+          data += buffer.slice(0, end);
+          buffer = buffer.slice(end + 5);
+          mails.push({ to, text: decodeQuotedPrintable(data) });
+          data = null;
+          to = [];
+          socket.write('250 OK\r\n');
+          continue;
+        }
+        const eol = buffer.indexOf('\r\n');
+        if (eol < 0) return;
+        const line = buffer.slice(0, eol);
+        buffer = buffer.slice(eol + 2);
+        const verb = line.slice(0, 4).toUpperCase();
+        if (verb === 'EHLO' || verb === 'HELO') socket.write('250 puits\r\n');
+        else if (verb === 'RCPT') {
+          to.push(/<([^>]*)>/.exec(line)?.[1] ?? '');
+          socket.write('250 OK\r\n');
+        } else if (verb === 'DATA') {
+          data = '';
+          socket.write('354 OK\r\n');
+        } else if (verb === 'QUIT') {
+          socket.end('221 Au revoir\r\n');
+          return;
+        } else socket.write('250 OK\r\n');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    port,
+    mails,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Decodes quoted-printable parts (what nodemailer uses for French text) and RFC 2047 subjects. */
+function decodeQuotedPrintable(raw: string): string {
+  const bytes = Buffer.from(
+    raw
+      .replace(/=\r\n/g, '')
+      .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+    'latin1',
+  );
+  return bytes
+    .toString('utf8')
+    .replace(/=\?UTF-8\?Q\?([^?]*)\?=/gi, (_, q: string) =>
+      Buffer.from(
+        q
+          .replace(/_/g, ' ')
+          .replace(/=([0-9A-F]{2})/g, (__, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+        'latin1',
+      ).toString('utf8'),
+    )
+    .replace(/\?=\s+=\?UTF-8\?Q\?/gi, '');
+}
+
+let sink: Awaited<ReturnType<typeof smtpSink>>;
+let server: TestServer;
+let animateur: Session;
+let espaceId: string;
+let rapporteur: Session;
+let membre: Session;
+let autre: Session;
+const clients: NodeClient[] = [];
+
+beforeAll(async () => {
+  sink = await smtpSink();
+  server = await startTestServer({ env: { SMTP_URL: `smtp://127.0.0.1:${sink.port}` } });
+  ({ admin: animateur, espaceId } = await setupInstance(server.url));
+  rapporteur = await invite(animateur, espaceId, 'rapporteur', 'Rachid Rapporteur');
+  membre = await invite(animateur, espaceId, 'membre', 'Marc Membre');
+  autre = await invite(animateur, espaceId, 'membre', 'Mona Membre');
+});
+
+afterAll(async () => {
+  for (const c of clients) c.destroy();
+  await server.stop();
+  await sink.close();
+});
+
+/** A document with a sentence, and a synced reader's copy to take anchors from. */
+async function documentWithText(title: string): Promise<{ id: string; section: string; reader: NodeClient }> {
+  const doc = await createDocument(animateur, espaceId, title);
+  const writer = connectAs(animateur, server.wsUrl, doc.name);
+  clients.push(writer);
+  await expect.poll(() => writer.provider.isSynced, SETTLE).toBe(true);
+  const section = sectionId(writer.ydoc, 1);
+  writeInSection(writer.ydoc, section, 'Les familles décident ensemble du plan d’aide.');
+  await expect.poll(() => isSettled(writer), SETTLE).toBe(true);
+  return { id: doc.id, section, reader: writer };
+}
+
+async function notificationsOf(session: Session, query = ''): Promise<NotificationListDto> {
+  const response = await session.fetch(`/api/notifications${query}`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as NotificationListDto;
+}
+
+async function setEmail(session: Session, email: 'none' | 'immediate' | 'daily'): Promise<void> {
+  const response = await session.fetch('/api/notifications/preferences', { method: 'PUT', json: { email } });
+  expect(response.status).toBe(200);
+}
+
+const mention = (s: Session): string => `@[${s.name}](user:${s.userId})`;
+
+describe('who is notified of what', () => {
+  it('notifies a mention, a reply to the thread’s participants and a resolution to its author, never the person who acted', async () => {
+    for (const s of [animateur, rapporteur, membre, autre]) await setEmail(s, 'none');
+    const doc = await documentWithText('Qui est prévenu');
+    const before = await Promise.all([animateur, rapporteur, membre, autre].map((s) => notificationsOf(s)));
+
+    const thread = await createThread(
+      membre,
+      doc.id,
+      threadInput(
+        doc.reader.ydoc,
+        doc.section,
+        'familles',
+        `Qu’en pense ${mention(rapporteur)} ? ${mention(membre)}`,
+      ),
+    );
+    await replyTo(rapporteur, thread.id, `Oui. ${mention(animateur)}`);
+    await replyTo(autre, thread.id, 'Moi aussi.');
+    expect((await rapporteur.fetch(`/api/threads/${thread.id}/resolve`, { method: 'POST' })).status).toBe(
+      200,
+    );
+
+    const after = await Promise.all([animateur, rapporteur, membre, autre].map((s) => notificationsOf(s)));
+    const fresh = after.map((list, i) =>
+      list.notifications
+        .slice(0, list.notifications.length - (before[i] as NotificationListDto).notifications.length)
+        .map((n) => [n.kind, n.actor.name])
+        .reverse(),
+    );
+    expect(fresh).toEqual([
+      // animateur: mentioned by the rapporteur, then (mentioned: taking part) told of Mona's reply.
+      [
+        ['mention', 'Rachid Rapporteur'],
+        ['reply', 'Mona Membre'],
+      ],
+      // rapporteur: mentioned at creation, told of Mona's reply; not of their own resolution.
+      [
+        ['mention', 'Marc Membre'],
+        ['reply', 'Mona Membre'],
+      ],
+      // membre: replies in their thread, and its resolution; never their own mention of themselves.
+      [
+        ['reply', 'Rachid Rapporteur'],
+        ['reply', 'Mona Membre'],
+        ['resolved', 'Rachid Rapporteur'],
+      ],
+      // Mona took part only at the end: nothing after her own reply.
+      [],
+    ]);
+    const latest = after[2]?.notifications[0];
+    expect(latest).toMatchObject({
+      kind: 'resolved',
+      document: { id: doc.id, title: 'Qui est prévenu' },
+      threadId: thread.id,
+      commentId: null,
+      read: false,
+    });
+    const reply = after[2]?.notifications.find(
+      (n) => n.actor.name === 'Rachid Rapporteur' && n.kind === 'reply',
+    );
+    expect(reply?.excerpt).toBe('Oui. @Administratrice');
+  });
+
+  it('marks notifications read one by one or all at once, and ignores the ids of someone else’s', async () => {
+    const doc = await documentWithText('Lu, non lu');
+    const thread = await createThread(
+      rapporteur,
+      doc.id,
+      threadInput(doc.reader.ydoc, doc.section, 'plan', 'Début.'),
+    );
+    for (let i = 0; i < 3; i++) await replyTo(membre, thread.id, `${mention(autre)} message ${i}`);
+    const mine = await notificationsOf(rapporteur, '?unread=true');
+    expect(mine.unread).toBeGreaterThanOrEqual(3);
+    const monas = await notificationsOf(autre, '?unread=true');
+    const first = mine.notifications[0]?.id as string;
+
+    const marked = await rapporteur.fetch('/api/notifications/read', {
+      method: 'POST',
+      json: { ids: [first, ...monas.notifications.map((n) => n.id)] },
+    });
+    expect(marked.status).toBe(200);
+    expect(((await marked.json()) as { unread: number }).unread).toBe(mine.unread - 1);
+    expect((await notificationsOf(autre, '?unread=true')).unread).toBe(monas.unread);
+    const count = await rapporteur.fetch('/api/notifications/unread-count');
+    expect(await count.json()).toEqual({ unread: mine.unread - 1 });
+
+    const all = await rapporteur.fetch('/api/notifications/read', { method: 'POST', json: { all: true } });
+    expect(await all.json()).toEqual({ unread: 0 });
+    expect((await notificationsOf(rapporteur, '?unread=true')).notifications).toEqual([]);
+    expect((await rapporteur.fetch('/api/notifications/read', { method: 'POST', json: {} })).status).toBe(
+      400,
+    );
+  });
+
+  it('drops the notification of a message deleted since', async () => {
+    const doc = await documentWithText('Message retiré');
+    const thread = await createThread(
+      rapporteur,
+      doc.id,
+      threadInput(doc.reader.ydoc, doc.section, 'plan', 'Début.'),
+    );
+    const reply = await replyTo(membre, thread.id, `${mention(autre)} oups`);
+    expect((await notificationsOf(autre)).notifications.some((n) => n.commentId === reply.id)).toBe(true);
+    expect((await membre.fetch(`/api/comments/${reply.id}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await notificationsOf(autre)).notifications.some((n) => n.commentId === reply.id)).toBe(false);
+  });
+
+  it('never shows a notification for a document the person can no longer read', async () => {
+    const partant = await invite(animateur, espaceId, 'membre', 'Paul Partant');
+    await setEmail(partant, 'none');
+    const doc = await documentWithText('Accès perdu');
+    const thread = await createThread(
+      rapporteur,
+      doc.id,
+      threadInput(doc.reader.ydoc, doc.section, 'familles', mention(partant)),
+    );
+    expect((await notificationsOf(partant)).notifications.map((n) => n.threadId)).toEqual([thread.id]);
+    expect((await notificationsOf(partant)).unread).toBe(1);
+
+    const removed = await animateur.fetch(`/api/espaces/${espaceId}/members/${partant.userId}`, {
+      method: 'DELETE',
+    });
+    expect(removed.status).toBe(204);
+    // Their session lives on (an account may belong to other espaces): the document is just gone.
+    expect(await notificationsOf(partant)).toEqual({ notifications: [], unread: 0 });
+    expect(await (await partant.fetch('/api/notifications/unread-count')).json()).toEqual({ unread: 0 });
+    expect((await partant.fetch(`/api/threads/${thread.id}`)).status).toBe(404);
+  });
+});
+
+describe('emails', () => {
+  it('sends one French plain-text email per notification by default, with the words verbatim and a link to the thread', async () => {
+    await setEmail(autre, 'immediate');
+    expect(await (await autre.fetch('/api/notifications/preferences')).json()).toEqual({
+      email: 'immediate',
+      emailAvailable: true,
+    } satisfies NotificationPreferencesDto);
+    const doc = await documentWithText('Courriel immédiat');
+    const sent = sink.mails.length;
+    const payload = `<script>alert("x")</script> ${mention(autre)} lisez ceci`;
+    const thread = await createThread(
+      membre,
+      doc.id,
+      threadInput(doc.reader.ydoc, doc.section, 'familles', payload),
+    );
+    await expect.poll(() => sink.mails.length, SETTLE).toBe(sent + 1);
+    const mail = sink.mails[sent] as Mail;
+    expect(mail.to).toEqual([autre.email]);
+    expect(mail.text).toContain('Content-Type: text/plain');
+    expect(mail.text).not.toContain('text/html');
+    expect(mail.text).toContain(
+      'Marc Membre vous a mentionné·e dans un commentaire sur « Courriel immédiat »',
+    );
+    expect(mail.text).toContain('« <script>alert("x")</script> @Mona Membre lisez ceci »');
+    expect(mail.text).toContain(`${server.url}/documents/${doc.id}?thread=${thread.id}`);
+  });
+
+  it('gathers notifications into one daily digest, sent once a day by the digest run', async () => {
+    await setEmail(autre, 'daily');
+    const doc = await documentWithText('Récapitulatif');
+    const sent = sink.mails.length;
+    const thread = await createThread(
+      membre,
+      doc.id,
+      threadInput(doc.reader.ydoc, doc.section, 'familles', `${mention(autre)} un`),
+    );
+    await replyTo(rapporteur, thread.id, `${mention(autre)} deux`);
+    const notifications = server.services.notifications;
+    const later = new Date(Date.now() + 60_000);
+    expect(await notifications.sendDigests(later)).toBe(1);
+    expect(sink.mails.length).toBe(sent + 1);
+    const digest = sink.mails[sent] as Mail;
+    expect(digest.to).toEqual([autre.email]);
+    expect(digest.text).toContain('2 nouvelles notifications');
+    expect(digest.text).toContain('« @Mona Membre un »');
+    expect(digest.text).toContain('« @Mona Membre deux »');
+
+    await replyTo(membre, thread.id, `${mention(autre)} trois`);
+    expect(await notifications.sendDigests(new Date(later.getTime() + 60 * 60_000))).toBe(0);
+    expect(await notifications.sendDigests(new Date(later.getTime() + 25 * 60 * 60_000))).toBe(1);
+    expect((sink.mails[sent + 1] as Mail).text).toContain('« @Mona Membre trois »');
+  });
+
+  it('sends nothing to someone who chose no email', async () => {
+    await setEmail(autre, 'none');
+    const doc = await documentWithText('Aucun courriel');
+    const sent = sink.mails.length;
+    const thread = await createThread(
+      membre,
+      doc.id,
+      threadInput(doc.reader.ydoc, doc.section, 'familles', `${mention(autre)} ?`),
+    );
+    expect(await server.services.notifications.sendDigests(new Date(Date.now() + 48 * 60 * 60_000))).toBe(0);
+    expect(sink.mails.length).toBe(sent);
+    expect((await notificationsOf(autre)).notifications[0]?.threadId).toBe(thread.id);
+    expect(
+      (await autre.fetch('/api/notifications/preferences', { method: 'PUT', json: { email: 'weekly' } }))
+        .status,
+    ).toBe(400);
+  });
+});
