@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { unexpectedProblems, useBrowserApp } from './support/app.js';
-import { blockTextsIn, sectionOf, storedDocument, useTwoRapporteurs, type Tab } from './support/coWriting.js';
+import {
+  blockTextsIn,
+  sectionOf,
+  storedDocument,
+  useTwoRapporteurs,
+  type Tab,
+  caretLabelOf,
+} from './support/coWriting.js';
 
 /** Every textblock of the editor as `tag:text` (section titles included), without carets. */
 const blocksIn = (page: Page): Promise<string[]> => blockTextsIn(page, 'p, h2, h3, h4', { tags: true });
@@ -37,7 +44,7 @@ const KEY_DELAY = 35;
 async function placeCaret(tab: Tab, other: Tab, target: (page: Page) => Locator) {
   await target(tab.page).click();
   await tab.page.keyboard.press('End');
-  await target(other.page).locator('.collaboration-carets__label', { hasText: tab.name }).waitFor();
+  await caretLabelOf(target(other.page), tab.name).waitFor();
 }
 
 describe('a block replaced by one person while the other types in it', () => {

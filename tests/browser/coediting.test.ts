@@ -5,6 +5,7 @@ import { createDocument, invite, type Session } from '../support/accounts.js';
 import { runAxe } from './support/axe.js';
 import { artifactsDir, suggestedHashes } from './support/chromium.js';
 import { DSFR_STYLE_HASHES, unexpectedProblems, useBrowserApp } from './support/app.js';
+import { caretNamesIn } from './support/coWriting.js';
 
 let baseUrl: string;
 let espaceId: string;
@@ -70,12 +71,8 @@ describe('co-editing a document in two browsers', () => {
       .toContain('Le référent ASE prépare la réunion.');
 
     // Each sees the other's caret, labelled with the other's name.
-    await expect
-      .poll(() => amelieTab.page.locator('.collaboration-carets__label').allTextContents())
-      .toEqual(['Bruno']);
-    await expect
-      .poll(() => brunoTab.page.locator('.collaboration-carets__label').allTextContents())
-      .toEqual(['Amélie']);
+    await expect.poll(() => caretNamesIn(amelieTab.page)).toEqual(['Bruno']);
+    await expect.poll(() => caretNamesIn(brunoTab.page)).toEqual(['Amélie']);
 
     // The presence list names both, « vous » for oneself.
     await expect.poll(() => presenceOf(amelieTab.page).allTextContents()).toEqual(['Amélie (vous)', 'Bruno']);

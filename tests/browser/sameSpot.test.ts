@@ -10,6 +10,7 @@ import {
   textOf,
   useTwoRapporteurs,
   type Tab,
+  caretLabelOf,
 } from './support/coWriting.js';
 
 /** The text of every paragraph of the editor, in document order (table cells included). */
@@ -46,7 +47,7 @@ const KEY_DELAY = 35;
 async function placeCaret(tab: Tab, other: Tab, target: (page: Page) => Locator) {
   await target(tab.page).click();
   await tab.page.keyboard.press('End');
-  await target(other.page).locator('.collaboration-carets__label', { hasText: tab.name }).waitFor();
+  await caretLabelOf(target(other.page), tab.name).waitFor();
 }
 
 /**

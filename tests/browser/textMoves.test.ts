@@ -10,6 +10,7 @@ import {
   textOf,
   useTwoRapporteurs,
   type Tab,
+  caretLabelOf,
 } from './support/coWriting.js';
 
 /**
@@ -60,7 +61,7 @@ async function caretAt(tab: Tab, other: Tab, target: (page: Page) => Locator, of
   await target(tab.page).click();
   await tab.page.keyboard.press('Home');
   for (let i = 0; i < offset; i++) await tab.page.keyboard.press('ArrowRight');
-  await target(other.page).locator('.collaboration-carets__label', { hasText: tab.name }).waitFor();
+  await caretLabelOf(target(other.page), tab.name).waitFor();
 }
 
 /** Resolves once `page` shows `text` in `target`: the co-writer acts while the typist types on. */
@@ -171,5 +172,32 @@ describe('text moved by a co-writer while someone types in it', () => {
     await bruno.page.screenshot({ path: path.join(artifactsDir, 'texte-deplace-collage.png') });
     for (const { problems } of doc.tabs)
       expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
+  });
+
+  it('keeps the typist’s words, and nobody’s name, when a co-writer joins their paragraph to the one before', async () => {
+    for (let round = 0; round < 3; round++) {
+      const doc = await people.openSharedFiche(`Développement du pouvoir d’agir ${round}`);
+      const [bruno, chloe] = doc.tabs;
+      const paragraph = (n: number) => (page: Page) => sectionOf(page, 'origine').locator('p').nth(n);
+      await paragraph(0)(bruno.page).click();
+      await bruno.page.keyboard.type('Premier paragraphe.');
+      await bruno.page.keyboard.press('Enter');
+      await bruno.page.keyboard.type('Second ');
+      await expect.poll(() => textOf(paragraph(1)(chloe.page))).toBe('Second ');
+      await caretAt(chloe, bruno, paragraph(1), 0);
+      const typed = '0123456789abcdefghij';
+      await Promise.all([
+        bruno.page.keyboard.type(typed, { delay: KEY_DELAY }),
+        (async () => {
+          await whenShown(chloe.page, paragraph(1), 'Second 01234');
+          await chloe.page.keyboard.press('Backspace');
+        })(),
+      ]);
+      await expect.poll(() => paragraphsOf(chloe.page, 'origine').then((p) => p.join('|'))).toContain('hij');
+      const shown = await agreed(doc, 'origine');
+      expect(shown[0]).toBe(`Premier paragraphe.Second ${typed}`);
+      expect(shown.join('|')).not.toMatch(/Bruno|Chloé/);
+      for (const tab of doc.tabs) await tab.page.close();
+    }
   });
 });

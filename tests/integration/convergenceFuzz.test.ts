@@ -1,4 +1,5 @@
 import { templates } from '@essaim/domain';
+import { detectTextMoves, followMovedText } from '@essaim/editor';
 import { FRAGMENT } from '@essaim/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -9,8 +10,9 @@ import { seededRandom } from '../support/random.js';
 import { startTestServer, tempDataDir, type TestServer } from '../support/server.js';
 
 /**
- * Issue 8: a seeded, bounded convergence fuzz. Several writers apply random edits, Enter splits,
- * pasted copies of sections, undo, section moves (requested from the server, as the editor does)
+ * Issue 8: a seeded, bounded convergence fuzz. Several writers apply random edits, Enter splits
+ * (new paragraphs, and paragraphs cut in two: text moved by delete and copy, as the editor's binding
+ * does), joins (Backspace at the start of a paragraph), pasted copies of sections, undo, section moves (requested from the server, as the editor does)
  * and disconnections, then everybody reconnects: every replica and SQLite must hold the same
  * document, with unique section ids, each template section at most once, every required section
  * present, and no word any writer typed lost unless a writer deleted it. `FUZZ_SEED` replays a run;
@@ -88,12 +90,7 @@ function type(writer: Writer, round: number): void {
   if (!paragraph) return;
   const word = `w${writers.indexOf(writer)}r${round}`;
   doc.transact(() => {
-    let text = paragraph.get(0);
-    if (!(text instanceof Y.XmlText)) {
-      text = new Y.XmlText();
-      paragraph.insert(0, [text]);
-    }
-    const t = text as Y.XmlText;
+    const t = textOf(paragraph);
     // At a word boundary, so words stay readable: the start or the end.
     t.insert(random() < 0.5 ? 0 : t.length, ` ${word} `);
   });
@@ -114,6 +111,72 @@ function split(writer: Writer, round: number): void {
     next.insert(0, [new Y.XmlText(` ${word} `)]);
   });
   writer.words.push(word);
+}
+
+/** The characters of a text, without formatting (`toString` writes marks as tags). */
+const plain = (text: Y.XmlText): string =>
+  (text.toDelta() as { insert?: unknown }[])
+    .map((op) => (typeof op.insert === 'string' ? op.insert : ''))
+    .join('');
+
+/** The text of a paragraph (created empty if it has none). */
+function textOf(paragraph: Y.XmlElement): Y.XmlText {
+  const first = paragraph.get(0);
+  if (first instanceof Y.XmlText) return first;
+  const text = new Y.XmlText();
+  paragraph.insert(0, [text]);
+  return text;
+}
+
+/**
+ * Enter between two words: the paragraph's end is deleted and a copy of it put in a new paragraph
+ * after it, as the editor's Yjs binding does. Words others type in that end meanwhile follow it
+ * (each editor re-writes its own, see textMoves.ts).
+ */
+function cut(writer: Writer): void {
+  const doc = writer.client.ydoc;
+  const section = writable(doc)[int(writable(doc).length)];
+  const list = section ? paragraphs(section) : [];
+  const paragraph = list[int(list.length)];
+  const text = paragraph?.get(0);
+  if (!section || !paragraph || !(text instanceof Y.XmlText)) return;
+  const content = plain(text);
+  const spaces = [...content.matchAll(/ /g)]
+    .map((m) => m.index)
+    .filter((i) => i > 0 && i < content.length - 1);
+  const at = spaces[int(spaces.length)];
+  if (at === undefined) return;
+  doc.transact(() => {
+    text.delete(at, content.length - at);
+    const next = new Y.XmlElement('paragraph');
+    section.insert(section.toArray().indexOf(paragraph) + 1, [next]);
+    next.insert(0, [new Y.XmlText(content.slice(at))]);
+  });
+}
+
+/** Backspace at the start of a paragraph: it is deleted and its text copied at the end of the previous one. */
+function join(writer: Writer): void {
+  const doc = writer.client.ydoc;
+  const section = writable(doc)[int(writable(doc).length)];
+  const children = section ? section.toArray() : [];
+  const at = 1 + int(Math.max(0, children.length - 2));
+  const [previous, paragraph] = [children[at], children[at + 1]];
+  if (
+    !section ||
+    !(previous instanceof Y.XmlElement && previous.nodeName === 'paragraph') ||
+    !(paragraph instanceof Y.XmlElement && paragraph.nodeName === 'paragraph')
+  )
+    return;
+  // All its text: two people starting to type in one empty paragraph at once give it two texts.
+  const moved = paragraph
+    .toArray()
+    .map((child) => (child instanceof Y.XmlText ? plain(child) : ''))
+    .join('');
+  doc.transact(() => {
+    section.delete(at + 1, 1);
+    const text = textOf(previous);
+    if (moved) text.insert(text.length, moved);
+  });
 }
 
 let pastes = 0;
@@ -154,6 +217,10 @@ describe(`convergence fuzz (seed ${SEED}, ${WRITERS} writers, ${ROUNDS} rounds)`
   it('ends with every replica and SQLite equal, ids unique, no section twice, required sections present, no word lost', async () => {
     for (const person of people) {
       const client = connectAs(person, server.wsUrl, document.name);
+      // What each editor does after a remote change that moved text (textMoves.ts).
+      client.ydoc.on('afterTransaction', (transaction: Y.Transaction) => {
+        if (!transaction.local) followMovedText(client.ydoc, transaction, detectTextMoves(transaction));
+      });
       const undo = new Y.UndoManager(client.ydoc.getXmlFragment(FRAGMENT), {
         trackedOrigins: new Set([null]),
         captureTimeout: 0,
@@ -161,15 +228,16 @@ describe(`convergence fuzz (seed ${SEED}, ${WRITERS} writers, ${ROUNDS} rounds)`
       writers.push({ client, undo, online: true, words: [], lastWasPaste: false });
     }
     await expect.poll(() => writers.every((w) => isSettled(w.client)), { timeout: 10_000 }).toBe(true);
-
     for (let round = 0; round < ROUNDS; round++) {
       for (const writer of writers) {
         const roll = random();
         const afterPaste = writer.lastWasPaste;
         writer.lastWasPaste = false;
         if (afterPaste && roll < 0.5) writer.undo.undo();
-        else if (roll < 0.4) type(writer, round);
-        else if (roll < 0.55) split(writer, round);
+        else if (roll < 0.34) type(writer, round);
+        else if (roll < 0.42) split(writer, round);
+        else if (roll < 0.49) cut(writer);
+        else if (roll < 0.55) join(writer);
         else if (roll < 0.62) {
           writer.undo.stopCapturing();
           pasteCopy(writer);

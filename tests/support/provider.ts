@@ -1,5 +1,6 @@
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import { FRAGMENT } from '@essaim/protocol';
+import { sendOfflineEditsFirst } from '@essaim/editor';
 import * as Y from 'yjs';
 import WebSocket from 'ws';
 
@@ -93,6 +94,8 @@ export function connectClient(
     provider.off('synced', onSynced);
   };
   provider.on('synced', onSynced);
+  // As the editor does (useCollaborationSession).
+  sendOfflineEditsFirst(provider);
   provider.attach();
   let destroyed = false;
   return {

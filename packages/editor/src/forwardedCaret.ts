@@ -92,6 +92,37 @@ function selectionBefore(view: CaretHost): RelativeSelection | null {
 }
 
 /**
+ * Where the character before the caret went: its copy, or, for a character that was deleted and
+ * not copied (one's own keystrokes in a paragraph a co-writer joined without having them; the
+ * server writes them again after the copy of the character before them), the copy of the nearest
+ * character before it that has one. Null when nothing before it moved.
+ */
+function movedAnchor(doc: Y.Doc, moves: TextMoves, id: Y.ID): Y.ID | null {
+  const direct = moves.lookup(id);
+  if (direct) return direct;
+  let item: Y.Item | null;
+  try {
+    const struct: unknown = Y.getItem(doc.store, id);
+    item = struct instanceof Y.Item ? struct : null;
+  } catch {
+    return null;
+  }
+  if (!item?.deleted) return null;
+  for (
+    let n: Y.Item | null = item, last = id.clock - item.id.clock;
+    n;
+    n = n.left, last = (n?.length ?? 1) - 1
+  ) {
+    if (!(n.content instanceof Y.ContentString)) continue;
+    for (let k = last; k >= 0; k--) {
+      const copy = moves.lookup(Y.createID(n.id.client, n.id.clock + k));
+      if (copy) return copy;
+    }
+  }
+  return null;
+}
+
+/**
  * Keeps this editor's text and caret with the text they were in when a co-writer moves it by
  * splitting, joining or pasting (see textMoves.ts): after each remote transaction that moves
  * characters, one's own characters anchored on moved ones are re-written after their copies, and
@@ -108,7 +139,7 @@ export function followMovedTextInEditor(view: CaretHost): () => void {
     const binding = syncStateOf(view)?.binding;
     if (!binding || view.isDestroyed) return;
     const follow = (relative: Y.RelativePosition | null): number | null => {
-      const moved = relative?.item ? moves.lookup(relative.item) : null;
+      const moved = relative?.item ? movedAnchor(doc, moves, relative.item) : null;
       return moved
         ? relativePositionToAbsolutePosition(
             doc,
@@ -142,13 +173,12 @@ export function followMovedTextInEditor(view: CaretHost): () => void {
     }
     if (transaction.local) return;
     const moves = detectTextMoves(transaction);
-    if (moves.size === 0) return;
     const selection = selectionBefore(view);
     // Re-writing one's own characters is a transaction of its own, rendered by y-tiptap after
     // this one: the caret is placed once it is.
     if (followMovedText(doc, transaction, moves) > 0) {
       if (selection) pending = { moves, selection };
-    } else if (selection) place(moves, selection);
+    } else if (selection && moves.size > 0) place(moves, selection);
   };
   doc.on('afterTransaction', onTransaction);
   return () => doc.off('afterTransaction', onTransaction);

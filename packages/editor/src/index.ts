@@ -40,3 +40,4 @@ export {
   type CharId,
 } from './textMoves.js';
 export { emptyTextblocksWithoutText, fillEmptyTextblocks } from './emptyTextblocks.js';
+export { sendOfflineEditsFirst, type ReconnectingProvider } from './offlineEdits.js';

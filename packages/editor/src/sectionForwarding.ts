@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { FRAGMENT } from '@essaim/protocol';
+import { detectTextMoves, type TextMoves } from './textMoves.js';
 
 /**
  * Section moves and restorations that lose no keystroke.
@@ -96,6 +97,8 @@ export class SectionForwardings {
   /** Live formatting marks: old client → clock → forwarding. */
   private readonly formats = new Map<number, Map<number, ForwardingRecord>>();
   private readonly listeners = new Set<(change: ForwardingChange) => void>();
+  /** Forwardings of paragraphs joined to the one before (late edits with no anchor go at its end). */
+  private readonly joins = new Set<string>();
 
   /** Number of forwardings installed. */
   get size(): number {
@@ -143,6 +146,7 @@ export class SectionForwardings {
     const record = this.records.get(id);
     if (!record) return null;
     this.records.delete(id);
+    this.joins.delete(id);
     this.roots.delete(key(record.oldRoot));
     for (const [client, list] of this.segments) {
       const kept = list.filter((s) => s.record !== record);
@@ -152,6 +156,20 @@ export class SectionForwardings {
     for (const byClock of this.formats.values())
       for (const [clock, owner] of byClock) if (owner === record) byClock.delete(clock);
     return record;
+  }
+
+  /**
+   * Marks a forwarding as a join's (a paragraph appended to the one before it): a late keystroke
+   * with no forwarded neighbour goes at the end of that paragraph, not at its start. Kept in
+   * memory only: after a restart such a keystroke goes at the start.
+   */
+  markJoin(id: string): void {
+    this.joins.add(id);
+  }
+
+  /** Whether the forwarding is a join's (see {@link markJoin}). */
+  isJoin(record: ForwardingRecord): boolean {
+    return this.joins.has(record.id);
   }
 
   /** Calls `listener` after each change (new forwarding or new entries). Returns the unsubscriber. */
@@ -687,7 +705,12 @@ function writerAttributes(ctx: LateContext, oldText: YType, item: Y.Item): Recor
  * Where, in `target`, to put the late item: after the nearest item on its left that is forwarded.
  * `wait` when an unhandled late item stands in between (handled first, then this one chains on it).
  */
-function insertionIndex(ctx: LateContext, item: Y.Item, target: YType): number | 'wait' {
+function insertionIndex(
+  ctx: LateContext,
+  item: Y.Item,
+  target: YType,
+  record: ForwardingRecord,
+): number | 'wait' {
   for (let n = item.left; n; n = n.left) {
     if (ctx.pending.has(n)) return 'wait';
     if (!n.countable) continue;
@@ -699,7 +722,15 @@ function insertionIndex(ctx: LateContext, item: Y.Item, target: YType): number |
     const index = indexAfter(target, mapped);
     if (index !== null) return index;
   }
-  return 0;
+  // Nothing forwarded on its left (typed at the start): just before what its right neighbour became.
+  for (let n = item.right; n; n = n.right) {
+    if (!n.countable || ctx.pending.has(n)) continue;
+    const mapped = resolve(ctx.doc, ctx.forwardings, idOf(n));
+    if (!mapped) continue;
+    const index = indexAfter(target, mapped);
+    if (index !== null) return Math.max(0, index - 1);
+  }
+  return ctx.forwardings.isJoin(record) && target instanceof Y.XmlText ? target.length : 0;
 }
 
 type Handled = 'done' | 'wait' | 'drop';
@@ -736,7 +767,7 @@ function forwardItem(ctx: LateContext, item: Y.Item): Handled {
     return 'done';
   }
 
-  const index = insertionIndex(ctx, item, target);
+  const index = insertionIndex(ctx, item, target, record);
   if (index === 'wait') return 'wait';
   const before = Y.getState(ctx.doc.store, ctx.doc.clientID);
   let created: Y.Item | null = null;
@@ -786,26 +817,51 @@ function forwardItem(ctx: LateContext, item: Y.Item): Handled {
 }
 
 /** Deletes, wherever they now stand, the items the old range [clock, clock + length) went to. */
+/** Which deletions a pass of {@link deleteAt} makes: characters first, then elements. */
+type DeletionPass = 'characters' | 'elements';
+
 function deleteForwarded(
   ctx: LateContext,
   client: number,
   clock: number,
   length: number,
   hops: number,
+  pass: DeletionPass,
 ): void {
   for (const target of ctx.forwardings.mapped(client, clock, length))
-    deleteAt(ctx, target, target.length, hops);
+    deleteAt(ctx, target, target.length, hops, pass);
 }
 
-function deleteAt(ctx: LateContext, start: ItemId, length: number, hops: number): void {
+/** Whether a text, or an element in any descendant, holds characters. */
+function holdsText(element: YType): boolean {
+  if (element instanceof Y.XmlText) return element.length > 0;
+  for (let n = element._start; n; n = n.right) {
+    if (n.deleted || !(n.content instanceof Y.ContentType)) continue;
+    const child = n.content.type;
+    if (child instanceof Y.XmlText ? child.length > 0 : holdsText(child as unknown as YType)) return true;
+  }
+  return false;
+}
+
+/**
+ * Deletes what the old range became. The characters the writer deleted are deleted in a first
+ * pass; an element it deleted (a paragraph it joined to the one before) is deleted in a second
+ * one, unless it still holds text then: characters the writer never had (typed there by others
+ * meanwhile), which its deletion would otherwise take along.
+ */
+function deleteAt(ctx: LateContext, start: ItemId, length: number, hops: number, pass: DeletionPass): void {
   let clock = start.clock;
   const end = start.clock + length;
   while (clock < end) {
     const item = itemAt(ctx.doc, { client: start.client, clock });
     if (!item) return;
     const count = Math.min(end, item.id.clock + item.length) - clock;
-    if (!item.deleted) deleteLive(item, clock - item.id.clock, count);
-    else if (hops < MAX_HOPS) deleteForwarded(ctx, start.client, clock, count, hops + 1);
+    if (item.deleted) {
+      if (hops < MAX_HOPS) deleteForwarded(ctx, start.client, clock, count, hops + 1, pass);
+    } else if (item.content instanceof Y.ContentType) {
+      if (pass === 'elements' && !holdsText(item.content.type as unknown as YType))
+        deleteLive(item, clock - item.id.clock, count);
+    } else if (pass === 'characters') deleteLive(item, clock - item.id.clock, count);
     clock += count;
   }
 }
@@ -919,7 +975,8 @@ export function forwardLateEdits(
           progress = true;
         }
       }
-      for (const part of deletions) deleteAt(ctx, part, part.length, 0);
+      for (const pass of ['characters', 'elements'] as const)
+        for (const part of deletions) deleteAt(ctx, part, part.length, 0, pass);
       for (const { id, record } of unformats) note(ctx, record, { kind: 'unformat', ...id });
     } finally {
       doc.clientID = serverClient;
@@ -1226,6 +1283,180 @@ export function forwardReplacedBlocks(
   return installed.map(({ record }) => record);
 }
 
+/** The live textblock before `item` among its siblings, if it existed before `transaction`. */
+function previousTextblock(transaction: Y.Transaction, item: Y.Item): Y.Item | null {
+  let n = item.left;
+  while (n && (n.deleted || !n.countable)) n = n.left;
+  return n && isTextblockItem(n) && !createdBy(transaction, n) ? n : null;
+}
+
+/** The last Y.XmlText of a textblock element, or null. */
+function lastText(element: Y.XmlElement): Y.XmlText | null {
+  const texts = childTypes(element, (n) => !n.deleted).filter((c): c is Y.XmlText => c instanceof Y.XmlText);
+  return texts[texts.length - 1] ?? null;
+}
+
+/** Characters a join's writer did not have, to write again in the paragraph it joined into. */
+interface UnseenRun {
+  target: Y.XmlText;
+  /** Nearest old character on their left that has a copy (or was written again), or null. */
+  left: ItemId | null;
+  right: ItemId | null;
+  ids: ItemId[];
+  str: string;
+}
+
+/**
+ * Carries into the paragraph a join kept what was in the paragraph it deleted and its writer did
+ * not have. A join (Backspace at the start of a paragraph, Delete at the end of the one before,
+ * a selection across them deleted) deletes the element of the second paragraph and appends a copy
+ * of its text to the first: characters others typed in it just before (the writer had not
+ * received them) are deleted with the element, and keystrokes still on their way for it are
+ * integrated into a deleted element. Both would be lost.
+ *
+ * A textblock deleted by `transaction` in a parent that stays is paired with the textblock that
+ * received the copy of its characters ({@link detectTextMoves}), or, when its writer saw it
+ * empty, with the textblock before it. A forwarding old → kept is installed (element, texts, and
+ * each copied character), so late keystrokes follow like a moved section's; the characters the
+ * writer did not have (deleted by this transaction, absent from `writerDeletes`) are written
+ * again after the copy of their left neighbour (at the end of the kept paragraph for an empty
+ * one), under their writer's client id minus one. Without `writerDeletes` nothing is written
+ * again (what the writer saw cannot be told). Blocks replaced in place are left to
+ * {@link forwardReplacedBlocks}, which runs first. Returns the forwardings installed.
+ */
+export function forwardJoinedBlocks(
+  doc: Y.Doc,
+  transaction: Y.Transaction,
+  writerDeletes: UpdateDeletes | null,
+  origin: unknown,
+  now = Date.now(),
+): ForwardingRecord[] {
+  if (transaction.deleteSet.clients.size === 0 || ownTransactions.has(transaction)) return [];
+  const groups = deletedTextblocks(doc, transaction);
+  if (groups.size === 0) return [];
+  const forwardings = forwardingsOf(doc);
+  const seenBefore: Visible = (n) =>
+    !createdBy(transaction, n) && (!n.deleted || Y.isDeleted(transaction.deleteSet, n.id));
+  const unseen = (id: ItemId): boolean =>
+    writerDeletes !== null && !Y.isDeleted(writerDeletes, Y.createID(id.client, id.clock));
+  let moves: TextMoves | null = null;
+  const installed: { record: ForwardingRecord; runs: UnseenRun[] }[] = [];
+  for (const deleted of groups.values()) {
+    for (const oldItem of deleted) {
+      if (forwardings.isOldRoot(idOf(oldItem))) continue;
+      const old = (oldItem.content as Y.ContentType).type as Y.XmlElement;
+      const texts = childTypes(old, seenBefore).filter((c): c is Y.XmlText => c instanceof Y.XmlText);
+      moves ??= detectTextMoves(transaction, writerDeletes ? (id) => Y.isDeleted(writerDeletes, id) : null);
+      const entries: ForwardEntry[] = [];
+      let target: Y.XmlText | null = null;
+      for (const text of texts)
+        for (let n = text._start; n; n = n.right) {
+          if (!seenBefore(n) || !isCharacter(n)) continue;
+          for (let k = 0; k < n.length; k++) {
+            const to = moves.lookup(Y.createID(n.id.client, n.id.clock + k));
+            if (!to) continue;
+            entries.push({
+              kind: 'map',
+              client: n.id.client,
+              clock: n.id.clock + k,
+              length: 1,
+              toClient: to.client,
+              toClock: to.clock,
+            });
+            const copy = itemAt(doc, to);
+            if (!target && copy?.parent instanceof Y.XmlText) target = copy.parent;
+          }
+        }
+      if (!target) {
+        const previous = previousTextblock(transaction, oldItem);
+        target = previous ? lastText((previous.content as Y.ContentType).type as Y.XmlElement) : null;
+      }
+      const kept = target?._item?.parent;
+      if (!target || !(kept instanceof Y.XmlElement) || !kept._item || kept._item.deleted) continue;
+      if (createdBy(transaction, kept._item)) continue;
+      entries.unshift({
+        kind: 'map',
+        ...idOf(oldItem),
+        length: 1,
+        toClient: kept._item.id.client,
+        toClock: kept._item.id.clock,
+      });
+      const targetItem = target._item as Y.Item;
+      for (const text of texts)
+        entries.push({
+          kind: 'map',
+          ...idOf(text._item as Y.Item),
+          length: 1,
+          toClient: targetItem.id.client,
+          toClock: targetItem.id.clock,
+        });
+      // What the writer did not have, in runs with their neighbours that have a copy.
+      const runs: UnseenRun[] = [];
+      for (const text of texts) {
+        let left: ItemId | null = null;
+        let run: UnseenRun | null = null;
+        for (let n = text._start; n; n = n.right) {
+          if (!seenBefore(n) || !(n.content instanceof Y.ContentString)) continue;
+          for (let k = 0; k < n.length; k++) {
+            const id = { client: n.id.client, clock: n.id.clock + k };
+            if (moves.lookup(Y.createID(id.client, id.clock))) {
+              if (run) run.right = id;
+              run = null;
+              left = id;
+            } else if (unseen(id)) {
+              if (!run) runs.push((run = { target, left, right: null, ids: [], str: '' }));
+              run.ids.push(id);
+              run.str += n.content.str[k] as string;
+            } else run = null;
+          }
+        }
+      }
+      const oldRoot = idOf(oldItem);
+      const record: ForwardingRecord = {
+        id: `f-${oldRoot.client.toString(36)}-${oldRoot.clock.toString(36)}`,
+        oldRoot,
+        newRoot: idOf(kept._item),
+        createdAt: now,
+      };
+      forwardings.markJoin(record.id);
+      // Installed now, before Yjs collects the deleted block at the end of this transaction.
+      forwardings.add(record, compact(entries));
+      installed.push({ record, runs });
+    }
+  }
+  const runs = installed.flatMap(({ record, runs: list }) => list.map((run) => ({ record, run })));
+  if (runs.length > 0) {
+    const serverClient = doc.clientID;
+    doc.transact((own) => {
+      ownTransactions.add(own);
+      const writers = runs.flatMap(({ run }) => run.ids.map((id) => id.client));
+      doc.clientID = Math.min(...writers) > 0 ? Math.min(...writers) - 1 : serverClient;
+      try {
+        for (const { record, run } of runs) {
+          const left = run.left ? resolve(doc, forwardings, run.left) : null;
+          const right = run.right ? resolve(doc, forwardings, run.right) : null;
+          const afterLeft = left ? indexAfter(run.target, left) : null;
+          const beforeRight = right ? indexAfter(run.target, right) : null;
+          const index = afterLeft ?? (beforeRight !== null ? beforeRight - 1 : run.target.length);
+          const start = Y.getState(doc.store, doc.clientID);
+          run.target.insert(index, run.str);
+          const entries: ForwardEntry[] = run.ids.map((id, k) => ({
+            kind: 'map',
+            ...id,
+            length: 1,
+            toClient: doc.clientID,
+            toClock: start + k,
+          }));
+          forwardings.add(record, compact(entries));
+        }
+      } finally {
+        doc.clientID = serverClient;
+      }
+    }, origin);
+  }
+  return installed.map(({ record }) => record);
+}
+
 /** What {@link watchLateEdits} needs to know about the transactions of a document. */
 export interface LateEditSource {
   /** Whether a transaction carries people's edits (on the server: it comes from a connection). */
@@ -1239,7 +1470,7 @@ export interface LateEditSource {
 }
 
 /**
- * Runs {@link forwardReplacedBlocks} then {@link forwardLateEdits} after every inspected
+ * Runs {@link forwardReplacedBlocks}, {@link forwardJoinedBlocks} then {@link forwardLateEdits} after every inspected
  * transaction of `doc` (its own transactions excepted). A transaction that deletes nothing, in a
  * document without forwardings, costs two map lookups. Returns the function that stops watching.
  */
@@ -1250,14 +1481,11 @@ export function watchLateEdits(doc: Y.Doc, source: LateEditSource): () => void {
     if (!deletes && !registry.get(doc)?.size) return;
     if (!source.inspect(transaction)) return;
     const writerDeletes = source.writerDeletes(transaction);
-    if (deletes)
-      forwardReplacedBlocks(
-        doc,
-        transaction,
-        writerDeletes,
-        source.origin(transaction),
-        (source.now ?? Date.now)(),
-      );
+    if (deletes) {
+      const now = (source.now ?? Date.now)();
+      forwardReplacedBlocks(doc, transaction, writerDeletes, source.origin(transaction), now);
+      forwardJoinedBlocks(doc, transaction, writerDeletes, source.origin(transaction), now);
+    }
     if (registry.get(doc)?.size)
       forwardLateEdits(doc, transaction, writerDeletes, source.origin(transaction));
   };

@@ -192,6 +192,48 @@ describe('text moved by a co-writer while someone types in it', () => {
     expectConverged(net);
   });
 
+  it('words the server had but the writer of a join had not are written again in the joined paragraph', () => {
+    const { net, a, b } = setup(document(paragraph(text('Alpha')), paragraph(text('beta gamma'))));
+    typeAfter(a, 'gamma', ' delta');
+    net.send(a); // The server has it; B has not received it yet.
+    join(b, 'Alpha');
+    net.send(b);
+    net.settle();
+    expect(paragraphs(net.server)).toEqual(['Alphabeta gamma delta']);
+    expectConverged(net);
+  });
+
+  it('words typed in a paragraph a co-writer removed while it was empty for them are kept at the end of the one before', () => {
+    const { net, a, b } = setup(document(paragraph(text('Alpha')), paragraph()));
+    editAsTheEditorDoes(a.doc, (tr) => tr.insert(positionAfter(a.doc, 'Alpha') + 2, schema.text('Nouveau')));
+    expect(paragraphs(a.doc)).toEqual(['Alpha', 'Nouveau']);
+    net.send(a);
+    // B removes the empty paragraph (Backspace) before receiving A's word.
+    editAsTheEditorDoes(b.doc, (tr) => {
+      const end = positionAfter(b.doc, 'Alpha');
+      tr.delete(end, end + 2);
+    });
+    expect(paragraphs(b.doc)).toEqual(['Alpha']);
+    net.send(b);
+    net.settle();
+    expect(paragraphs(net.server).join('|')).toContain('Nouveau');
+    expectConverged(net);
+  });
+
+  it('words typed in a paragraph a co-writer removed while it was empty for them, still on their way, are kept too', () => {
+    const { net, a, b } = setup(document(paragraph(text('Alpha')), paragraph()));
+    editAsTheEditorDoes(a.doc, (tr) => tr.insert(positionAfter(a.doc, 'Alpha') + 2, schema.text('Nouveau')));
+    editAsTheEditorDoes(b.doc, (tr) => {
+      const end = positionAfter(b.doc, 'Alpha');
+      tr.delete(end, end + 2);
+    });
+    net.send(b);
+    net.send(a);
+    net.settle();
+    expect(paragraphs(net.server).join('|')).toContain('Nouveau');
+    expectConverged(net);
+  });
+
   it('leaves a section moved by the server to the server: keystrokes in flight arrive once', () => {
     const content = document(paragraph(text('Alpha beta')));
     content.content?.push({

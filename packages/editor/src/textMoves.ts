@@ -67,6 +67,7 @@ function runsIn(
   text: Y.XmlText,
   belongs: (item: Y.Item) => boolean,
   breaks: (item: Y.Item) => boolean,
+  counts: (id: CharId) => boolean = () => true,
 ): Run[] {
   const runs: Run[] = [];
   let current: Run | null = null;
@@ -74,9 +75,13 @@ function runsIn(
     const { content } = n;
     if (content instanceof Y.ContentFormat) continue;
     if (content instanceof Y.ContentString && belongs(n)) {
-      if (!current) runs.push((current = { text, str: '', ids: [] }));
-      current.str += content.str;
-      for (let i = 0; i < n.length; i++) current.ids.push(charId(n, i));
+      for (let i = 0; i < n.length; i++) {
+        const id = charId(n, i);
+        if (!counts(id)) continue;
+        if (!current) runs.push((current = { text, str: '', ids: [] }));
+        current.str += content.str[i] as string;
+        current.ids.push(id);
+      }
     } else if (breaks(n)) current = null;
   }
   return runs;
@@ -138,11 +143,16 @@ const MAX_PAIRS = 250_000;
  * it inserted with the most text in common at either end (a split moves a paragraph's end into a
  * new paragraph, a paste moves it to the end of the last pasted paragraph, a join appends the
  * second paragraph to the first); each character of the common start and end maps to its copy.
- * Only moves left to the editors count (see the module's comment). Runs only read: call it from a
+ * `seen`, when known (the server has the writer's delete set), tells the deleted characters the
+ * writer had: the others (typed meanwhile by someone else) are left out of the runs, so they do not
+ * shift the pairing. Only moves left to the editors count (see the module's comment). Runs only read: call it from a
  * `afterTransaction` listener, while the deleted characters still have their content.
  * Cost: nothing for a transaction that deletes or inserts no text (a keystroke, a Backspace).
  */
-export function detectTextMoves(transaction: Y.Transaction): TextMoves {
+export function detectTextMoves(
+  transaction: Y.Transaction,
+  seen: ((id: CharId) => boolean) | null = null,
+): TextMoves {
   const moves = new TextMoves();
   const deletedTexts = new Set<Y.XmlText>();
   Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
@@ -179,7 +189,7 @@ export function detectTextMoves(transaction: Y.Transaction): TextMoves {
   // Within one text, an editor's change deletes one stretch of what it sees: characters still
   // there between deleted ones were typed meanwhile by others (in flight), and do not cut a run.
   const deleted = [...deletedTexts].flatMap((text) =>
-    runsIn(text, deletedNow, (n) => !existedBefore(transaction, n)),
+    runsIn(text, deletedNow, (n) => !existedBefore(transaction, n), seen ?? undefined),
   );
   const inserted = [...insertedTexts].flatMap((text) =>
     runsIn(
@@ -281,12 +291,10 @@ function ownRelocations(doc: Y.Doc, transaction: Y.Transaction, moves: TextMoves
   });
   for (const text of texts) {
     for (let n = text._start; n; n = n.right) {
-      if (!isOwnOld(n) || !n.origin) continue;
-      // Live, or deleted by this transaction with its paragraph (a join): the writer of the join
-      // copied the characters it had received (they are mapped) and not the others.
-      const collateral =
-        n.deleted && Y.isDeleted(transaction.deleteSet, n.id) && text._item?.deleted === true;
-      if (n.deleted && !collateral) continue;
+      if (!isOwnOld(n)) continue;
+      // Only characters still there: those deleted with a paragraph a co-writer joined to the one
+      // before are the server's to write again (it knows which ones the writer had).
+      if (n.deleted) continue;
       const str = (n.content as Y.ContentString).str;
       let run: Relocation | null = null;
       for (let i = 0; i < n.length; i++) {
@@ -297,8 +305,13 @@ function ownRelocations(doc: Y.Doc, transaction: Y.Transaction, moves: TextMoves
         }
         const left = i === 0 ? n.origin : charId(n, i - 1);
         if (!run) {
-          if (!moves.lookup(left)) continue;
-          out.push((run = { text, ids: [], str: '', after: left, before: null }));
+          // After the copy of its left neighbour; failing that (typed at the start of the text),
+          // before the copy of its right one.
+          const right = i === 0 && !n.origin ? n.rightOrigin : null;
+          if (left && moves.lookup(left)) run = { text, ids: [], str: '', after: left, before: null };
+          else if (right && moves.lookup(right)) run = { text, ids: [], str: '', after: null, before: right };
+          else continue;
+          out.push(run);
         }
         run.ids.push(id);
         run.str += str[i] as string;
@@ -346,7 +359,7 @@ export const FOLLOW_MOVED_TEXT_ORIGIN = Symbol('follow-moved-text');
  * Returns the number of characters re-written.
  */
 export function followMovedText(doc: Y.Doc, transaction: Y.Transaction, moves: TextMoves): number {
-  if (transaction.local || moves.size === 0) return 0;
+  if (transaction.local) return 0;
   const relocations = ownRelocations(doc, transaction, moves);
   if (relocations.length === 0) return 0;
   let written = 0;
@@ -357,11 +370,12 @@ export function followMovedText(doc: Y.Doc, transaction: Y.Transaction, moves: T
       // Several characters anchored on the same one keep their order: each after the last.
       const anchor = r.after ? (moves.lookup(r.after) ?? r.after) : null;
       const after = anchor ? (lastWritten.get(key(anchor)) ?? anchor) : null;
-      const neighbour = itemOf(doc, after ?? (r.before as CharId));
+      const before = r.before ? (moves.lookup(r.before) ?? r.before) : null;
+      const neighbour = after ? itemOf(doc, after) : before ? itemOf(doc, before) : null;
       const text = neighbour && !neighbour.deleted ? neighbour.parent : null;
-      if (!(text instanceof Y.XmlText)) continue;
+      if (!(text instanceof Y.XmlText) || text._item?.deleted) continue;
       const place = (): number | null =>
-        after ? indexAfter(text, after) : indexOfChar(text, r.before as CharId);
+        after ? indexAfter(text, after) : before ? indexOfChar(text, before) : null;
       // Nothing is deleted unless it can be written again.
       if (place() === null) continue;
       const at = indexOfChar(r.text, r.ids[0] as CharId);

@@ -81,6 +81,23 @@ export interface MessageGuardOptions {
   onRefused?: (documentId: string, userId: string | undefined, refusal: UpdateRefusal) => void;
 }
 
+/** The delete set of the update each connection (by its context) is having applied, once checked. */
+const checkedDeletes = new WeakMap<
+  CollabContext,
+  NonNullable<Extract<UpdateVerdict, { ok: true }>['deleteSet']>
+>();
+
+/**
+ * The delete set of the update being applied for the connection whose context is `context`, as
+ * the guard decoded it to check it (null when it deletes nothing, or was not checked here): the
+ * items its writer had when deleting. Saves decoding the update a second time.
+ */
+export function deleteSetBeingApplied(
+  context: CollabContext,
+): NonNullable<Extract<UpdateVerdict, { ok: true }>['deleteSet']> | null {
+  return checkedDeletes.get(context) ?? null;
+}
+
 /**
  * Checks every inbound message before Hocuspocus handles it.
  *
@@ -145,6 +162,7 @@ export class MessageGuardExtension implements Extension<CollabContext> {
       const release = await this.locks.acquire(document);
       try {
         const verdict = this.checkUpdate(document, update, documentName, context);
+        if (verdict.deleteSet) checkedDeletes.set(context, verdict.deleteSet);
         // What a deletion frees: at least its characters leave the encoding; the rest is measured
         // at the next check that needs it.
         const size = this.sizes.get(document);
@@ -171,6 +189,7 @@ export class MessageGuardExtension implements Extension<CollabContext> {
 
   /** Lets the next update of the document be checked (a connection's context is its own). */
   private releaseHeld(context: CollabContext): void {
+    checkedDeletes.delete(context);
     const release = this.held.get(context);
     this.held.delete(context);
     release?.();

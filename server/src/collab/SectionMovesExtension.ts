@@ -28,7 +28,7 @@ import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 import { sqliteForwardingRepository, type ForwardingRepository } from '../storage/forwardingRepository.js';
 import type { CollabContext } from './context.js';
-import { DocumentLocks } from './MessageGuardExtension.js';
+import { deleteSetBeingApplied, DocumentLocks } from './MessageGuardExtension.js';
 
 /**
  * How long a moved section keeps forwarding late edits. An offline writer who comes back later
@@ -153,7 +153,9 @@ export class SectionMovesExtension implements Extension<CollabContext> {
       inspect: (transaction) => connectionOf(transaction) !== null,
       writerDeletes: (transaction) => {
         const connection = connectionOf(transaction);
-        return connection ? (this.writerDeletes.get(connection) ?? null) : null;
+        if (!connection) return null;
+        // Decoded by the message guard when it checked the update; by this extension otherwise.
+        return deleteSetBeingApplied(connection.context) ?? this.writerDeletes.get(connection) ?? null;
       },
       origin: (transaction) => ({ source: 'connection', connection: connectionOf(transaction) }),
     });
@@ -164,8 +166,14 @@ export class SectionMovesExtension implements Extension<CollabContext> {
     connection,
     document,
   }: beforeHandleMessagePayload<CollabContext>): Promise<void> {
-    // Decoding twice costs; only documents with forwardings need the writer's deletions.
-    this.writerDeletes.set(connection, forwardingsOf(document).size > 0 ? deletesOf(message) : null);
+    // Decoding twice costs: the message guard's decoding is used when there is one (see above);
+    // without it, only documents with forwardings need the writer's deletions.
+    this.writerDeletes.set(
+      connection,
+      forwardingsOf(document).size > 0 && deleteSetBeingApplied(connection.context) === null
+        ? deletesOf(message)
+        : null,
+    );
   }
 
   async onStateless({ connection, document, documentName, payload }: onStatelessPayload): Promise<void> {

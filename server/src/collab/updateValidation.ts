@@ -35,11 +35,18 @@ const MAX_VALUE_CHARS = 8 * 1024;
 /**
  * The decision on an update. Accepted: `writers` lists the Yjs client ids under which it adds new
  * structs (the server ties each to the person who first wrote under it), `deletes` whether it
- * deletes anything, `freedChars` how many characters of text it deletes (a lower bound of what the
- * document's encoding loses).
+ * deletes anything, `deleteSet` what it deletes (the items its writer had: the forwardings of late
+ * edits tell from it what the writer saw), `freedChars` how many characters of text it deletes (a
+ * lower bound of what the document's encoding loses).
  */
 export type UpdateVerdict =
-  | { ok: true; writers: number[]; deletes: boolean; freedChars: number }
+  | {
+      ok: true;
+      writers: number[];
+      deletes: boolean;
+      deleteSet?: ReturnType<typeof Y.decodeUpdate>['ds'];
+      freedChars: number;
+    }
   | { ok: false; refusal: UpdateRefusal; detail: string };
 
 const refuse = (refusal: UpdateRefusal, detail: string): UpdateVerdict => ({ ok: false, refusal, detail });
@@ -607,7 +614,8 @@ export function validateUpdate(doc: Y.Doc, update: Uint8Array): UpdateVerdict {
     let freedChars = 0;
     for (const item of deletedItems(doc, decoded.ds))
       if (item.content instanceof Y.ContentString) freedChars += item.content.str.length;
-    return { ok: true, writers, deletes: decoded.ds.clients.size > 0, freedChars };
+    const deletes = decoded.ds.clients.size > 0;
+    return { ok: true, writers, deletes, ...(deletes ? { deleteSet: decoded.ds } : {}), freedChars };
   } catch (error) {
     if (error instanceof Refused) return refuse(error.refusal, error.detail);
     return refuse(UpdateRefusal.Malformed, error instanceof Error ? error.message : 'unreadable update');

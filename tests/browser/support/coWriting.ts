@@ -21,6 +21,16 @@ export const textOf = (element: Locator): Promise<string> =>
     return copy.textContent ?? '';
   });
 
+/** The label of `name`'s caret as another person's editor shows it (the name is drawn by CSS). */
+export const caretLabelOf = (scope: Page | Locator, name: string): Locator =>
+  scope.locator(`.collaboration-carets__label[data-name="${name}"]`);
+
+/** The names on the other people's carets shown in `page`. */
+export const caretNamesIn = (page: Page): Promise<string[]> =>
+  page
+    .locator('.collaboration-carets__label')
+    .evaluateAll((labels) => labels.map((label) => label.getAttribute('data-name') ?? ''));
+
 /** One person's tab on a shared document. */
 export interface Tab {
   /** The person's name, as their caret is labelled in the other tab. */

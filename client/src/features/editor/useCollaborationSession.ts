@@ -3,6 +3,7 @@ import { HocuspocusProvider, WebSocketStatus } from '@hocuspocus/provider';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import { DenialReason, documentName, parseServerStateless } from '@essaim/protocol';
+import { sendOfflineEditsFirst } from '@essaim/editor';
 import { registerOpenDocument } from '../../shared/localData.js';
 import { LiveWebsocket, watchConnection } from './connectionWatchdog.js';
 import { refusalKindOf, UpdateRefusals, type UpdateRefused } from './updateRefusal.js';
@@ -175,6 +176,8 @@ export function useCollaborationSession(documentId: string): SessionState {
       });
       provider.on('unsyncedChanges', onAcknowledged);
       provider.on('synced', onAcknowledged);
+      // What was typed offline goes before the server's changes (see sendOfflineEditsFirst).
+      sendOfflineEditsFirst(provider);
       provider.attach();
       stopWatching = watchConnection(socket, provider.awareness);
       window.addEventListener('online', onOnline);
