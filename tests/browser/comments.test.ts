@@ -8,6 +8,7 @@ import {
   createThread,
   deleteWords,
   listThreads,
+  replyTo,
   sectionId,
   threadInput,
   writeInSection,
@@ -286,31 +287,61 @@ describe('the panel', () => {
     expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
   });
 
-  it('renders hostile comment text and mentions as text, never as HTML', async () => {
+  it('renders hostile comment text, mentions and account names as text, never as HTML', async () => {
+    // A membre whose account name is markup: it shows as author, as mention and in notifications.
+    const hostileName = '<img src=x onerror="window.__xss=1">';
+    const hostile = await invite(app.admin, app.espaceId, 'membre', hostileName, 'balise@hcts.example');
     const doc = await writtenFiche('Aller-vers dans l’Oise');
     const client = await providerOf(doc.name);
     const section = sectionId(client.ydoc, 1);
-    const hostileName = '<img src=x onerror="window.__xss=1">';
     const body = [
       '<script>window.__xss=2</script>',
       '<img src=x onerror="window.__xss=3">',
       'javascript:window.__xss=4',
       '[clic](javascript:window.__xss=5)',
-      `${mentionToken({ id: animatrice.userId, name: hostileName })} regardez`,
+      // A made-up label: the animatrice is shown under her account's name.
+      `${mentionToken({ id: animatrice.userId, name: '<svg onload="window.__xss=6">' })} regardez`,
     ].join('\n');
-    await createThread(mona, doc.id, threadInput(client.ydoc, section, 'repris le modèle', body));
+    const thread = await createThread(
+      hostile,
+      doc.id,
+      threadInput(client.ydoc, section, 'repris le modèle', body),
+    );
+    await replyTo(mona, thread.id, `${mentionToken({ id: hostile.userId, name: hostile.name })} merci`);
     client.destroy();
 
     const { page, problems } = await openDocument(bruno, doc.id);
     await threadsOf(page).first().getByRole('button').first().click();
-    const message = panelOf(page).locator('.essaim-comment-body').first();
-    await expect.poll(() => message.textContent()).toContain('<script>window.__xss=2</script>');
-    expect(await message.textContent()).toContain(`@${hostileName} regardez`);
-    expect(await panelOf(page).locator('script, img, iframe').count()).toBe(0);
+    const messages = panelOf(page).locator('.essaim-comment-body');
+    await expect.poll(() => messages.count()).toBe(2);
+    const first = messages.first();
+    expect(await first.textContent()).toContain('<script>window.__xss=2</script>');
+    expect(await first.textContent()).toContain(`@${animatrice.name} regardez`);
+    expect(await first.textContent()).not.toContain('<svg');
+    expect(await messages.nth(1).textContent()).toBe(`@${hostileName} merci`);
+    expect(await panelOf(page).locator('.essaim-mention').allTextContents()).toEqual([
+      `@${animatrice.name}`,
+      `@${hostileName}`,
+    ]);
+    expect(await threadsOf(page).first().textContent()).toContain(hostileName);
+    await panelOf(page).screenshot({ path: path.join(artifactsDir, 'commentaires-noms-hostiles.png') });
+    expect(await panelOf(page).locator('script, img, svg:not([aria-hidden]), iframe').count()).toBe(0);
     // Only http(s) addresses become links; none here.
-    expect(await message.locator('a').count()).toBe(0);
+    expect(await first.locator('a').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
+
+    // The animatrice's notification centre names the hostile account as text.
+    const centrePage = (await app.open({ as: animatrice })).page;
+    await centrePage.goto(`${app.baseUrl}/espaces/${app.espaceId}`);
+    const bell = centrePage.getByRole('button', { name: /Notifications.*non lue/ }).first();
+    await bell.waitFor({ timeout: 10_000 });
+    await bell.click();
+    const centre = centrePage.getByRole('region', { name: 'Notifications' });
+    await expect.poll(() => centre.textContent()).toContain(`${hostileName} vous a mentionné`);
+    expect(await centre.textContent()).toContain('<script>window.__xss=2</script>');
+    expect(await centre.locator('script, img, iframe').count()).toBe(0);
+    expect(await centrePage.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
   });
 
   it('refuses a message over 10,000 characters with a French message, and writers comment with Ctrl+Alt+M', async () => {

@@ -14,6 +14,7 @@ import {
   deleteWords,
   getThread,
   highlighted,
+  joinBackward,
   listThreads,
   sectionId,
   sectionsOf,
@@ -174,6 +175,74 @@ describe('a thread keeps its words while two people edit the document', () => {
     expect(thread.currentQuote).toBe(WORDS);
     expect(highlighted(a.ydoc, thread)).toBe(WORDS);
     expect(highlighted(m.ydoc, thread)).toBe(WORDS);
+  });
+
+  it('keeps a thread on its edited words when their paragraph is joined to the one before with Backspace', async () => {
+    const { id, a, b, m } = await threeEditors('Ancres et Retour arrière');
+    const section = sectionId(a.ydoc, 1);
+    writeInSection(a.ydoc, section, 'Avant tout, on se réunit. Puis vient la suite du plan d’aide.');
+    await settle(a, b, m);
+    splitBefore(b.ydoc, 'Puis vient');
+    await settle(a, b, m);
+    const edited = await createThread(membre, id, threadInput(m.ydoc, section, 'la suite', 'Laquelle ?'));
+    const untouched = await createThread(membre, id, threadInput(m.ydoc, section, 'plan d’aide', 'Lequel ?'));
+
+    // Someone types inside the commented words: « la suite » becomes « la grande suite ».
+    const inside = textHolding(a.ydoc, 'la suite');
+    inside.text.insert(inside.index + 'la '.length, 'grande ');
+    await settle(a, b, m);
+    expect((await getThread(membre, edited.id)).currentQuote).toBe('la grande suite');
+
+    // Then the paragraph is joined to the one before: every character of it is a new Yjs item.
+    joinBackward(b.ydoc, 'Puis vient');
+    await settle(a, b, m);
+    expect(textHolding(a.ydoc, 'la grande suite').text.toString()).toBe(
+      'Avant tout, on se réunit. Puis vient la grande suite du plan d’aide.',
+    );
+    const { threads } = await listThreads(membre, id);
+    const byId = new Map(threads.map((x) => [x.id, x]));
+    expect(byId.get(edited.id)).toMatchObject({
+      orphaned: false,
+      currentQuote: 'la grande suite',
+      quote: 'la suite',
+    });
+    expect(byId.get(untouched.id)).toMatchObject({ orphaned: false, currentQuote: 'plan d’aide' });
+    expect(highlighted(a.ydoc, byId.get(edited.id) as ThreadDto)).toBe('la grande suite');
+    expect(highlighted(m.ydoc, byId.get(untouched.id) as ThreadDto)).toBe('plan d’aide');
+
+    // Once everyone has left, the stored document still has the thread on its words.
+    for (const client of [a, b, m]) client.destroy();
+    await expect
+      .poll(async () => {
+        const thread = await getThread(membre, edited.id);
+        return [thread.orphaned, thread.currentQuote];
+      }, SETTLE)
+      .toEqual([false, 'la grande suite']);
+  });
+
+  it('finds edited words again after they were cut and typed back elsewhere, where no forwarding leads', async () => {
+    const { id, a, b, m } = await threeEditors('Ancres et couper-coller');
+    const section = sectionId(a.ydoc, 1);
+    const moved = 'Puis vient la suite du plan d’aide.';
+    writeInSection(a.ydoc, section, `Avant tout, on se réunit. ${moved}`);
+    await settle(a, b, m);
+    const created = await createThread(membre, id, threadInput(m.ydoc, section, 'la suite', 'Laquelle ?'));
+    const inside = textHolding(a.ydoc, 'la suite');
+    inside.text.insert(inside.index + 'la '.length, 'grande ');
+    await settle(a, b, m);
+    // The server reads the thread and keeps the words now under it.
+    expect((await getThread(membre, created.id)).currentQuote).toBe('la grande suite');
+
+    // Cut: the sentence is gone, the thread is orphaned meanwhile.
+    deleteWords(b.ydoc, 'Puis vient la grande suite du plan d’aide.');
+    await settle(a, b, m);
+    expect(await getThread(membre, created.id)).toMatchObject({ orphaned: true, quote: 'la suite' });
+    // Pasted at the start of the paragraph: new characters, no forwarding, only the words.
+    textHolding(a.ydoc, 'Avant tout').text.insert(0, 'Puis vient la grande suite du plan d’aide. ');
+    await settle(a, b, m);
+    const thread = await getThread(membre, created.id);
+    expect(thread).toMatchObject({ orphaned: false, currentQuote: 'la grande suite', quote: 'la suite' });
+    expect(highlighted(a.ydoc, thread)).toBe('la grande suite');
   });
 
   it('keeps the words and the section when the section is moved up by the server', async () => {

@@ -3,6 +3,7 @@ import {
   type AuditEntryDto,
   type CommentDto,
   type DocumentListDto,
+  type NotificationListDto,
   type ThreadsChangedMessage,
 } from '@essaim/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -147,10 +148,11 @@ describe('membres comment without writing to the document', () => {
 describe('what a comment may say', () => {
   it('stores and returns XSS payloads verbatim, as text', async () => {
     const doc = await documentWithText('Charges hostiles');
+    // The token names someone outside the espace: not a mention, so it stays as written.
     const payload =
       '<img src=x onerror="alert(1)"><script>alert(2)</script> [lien](javascript:alert(3)) &lt;b&gt; ' +
       '@[<svg onload=alert(4)>](user:' +
-      autreMembre.userId +
+      exterieur.userId +
       ') fin';
     const thread = await createThread(
       membre,
@@ -158,7 +160,7 @@ describe('what a comment may say', () => {
       threadInput(doc.reader.ydoc, doc.section, 'plan d’aide', payload),
     );
     expect(thread.comments[0]?.body).toBe(payload);
-    expect(thread.comments[0]?.mentions).toEqual([{ id: autreMembre.userId, name: '<svg onload=alert(4)>' }]);
+    expect(thread.comments[0]?.mentions).toEqual([]);
     const again = await getThread(membre, thread.id);
     expect(again.comments[0]?.body).toBe(payload);
     const raw = await (await membre.fetch(`/api/threads/${thread.id}`)).text();
@@ -200,8 +202,50 @@ describe('what a comment may say', () => {
       doc.id,
       threadInput(doc.reader.ydoc, doc.section, 'familles', body),
     );
-    expect(thread.comments[0]?.mentions).toEqual([{ id: autreMembre.userId, name: 'Mona' }]);
-    expect(thread.comments[0]?.body).toBe(body);
+    expect(thread.comments[0]?.mentions).toEqual([{ id: autreMembre.userId, name: 'Mona Membre' }]);
+    expect(thread.comments[0]?.body).toBe(
+      `@[Mona Membre](user:${autreMembre.userId}) @[Esther](user:${exterieur.userId}) @[Personne](user:inconnu-123)`,
+    );
+  });
+
+  it('names a mentioned person after their account, whatever label the token carries', async () => {
+    const doc = await documentWithText('Mentions usurpées');
+    const spoof = (id: string) => `@[L’administrateur vous demande votre mot de passe](user:${id})`;
+    const thread = await createThread(
+      membre,
+      doc.id,
+      threadInput(doc.reader.ydoc, doc.section, 'familles', `${spoof(autreMembre.userId)} répondez vite`),
+    );
+    const mentioned = { id: autreMembre.userId, name: 'Mona Membre' };
+    expect(thread.comments[0]?.mentions).toEqual([mentioned]);
+    expect(thread.comments[0]?.body).toBe(`@[Mona Membre](user:${autreMembre.userId}) répondez vite`);
+
+    // The same in a reply and in an edit, and in what the person mentioned is notified of.
+    const reply = await replyTo(
+      membre,
+      thread.id,
+      `Encore ${spoof(autreMembre.userId)} et ${spoof(rapporteurLibre.userId)}`,
+    );
+    expect(reply.mentions).toEqual([mentioned, { id: rapporteurLibre.userId, name: 'Rose Rapporteuse' }]);
+    expect(reply.body).not.toContain('mot de passe');
+    const edited = await membre.fetch(`/api/comments/${reply.id}`, {
+      method: 'PATCH',
+      json: { body: `Enfin ${spoof(autreMembre.userId)}` },
+    });
+    expect(edited.status).toBe(200);
+    const { comment } = (await edited.json()) as { comment: CommentDto };
+    expect(comment).toMatchObject({
+      body: `Enfin @[Mona Membre](user:${autreMembre.userId})`,
+      mentions: [mentioned],
+    });
+    const inbox = (await (await autreMembre.fetch('/api/notifications')).json()) as NotificationListDto;
+    const excerpts = inbox.notifications.filter((n) => n.threadId === thread.id).map((n) => n.excerpt);
+    expect(excerpts).toContain('@Mona Membre répondez vite');
+    expect(excerpts.join(' ')).not.toContain('mot de passe');
+    expect((await getThread(membre, thread.id)).comments.map((c) => c.mentions)).toEqual([
+      [mentioned],
+      [mentioned],
+    ]);
   });
 });
 

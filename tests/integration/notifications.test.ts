@@ -275,6 +275,55 @@ describe('who is notified of what', () => {
     expect(await (await partant.fetch('/api/notifications/unread-count')).json()).toEqual({ unread: 0 });
     expect((await partant.fetch(`/api/threads/${thread.id}`)).status).toBe(404);
   });
+
+  it('does not notify someone who cannot read the document at that moment, even once they are added back', async () => {
+    const absent = await invite(animateur, espaceId, 'membre', 'Alice Absente');
+    await setEmail(absent, 'none');
+    const doc = await documentWithText('Absence');
+    // Alice opens a thread and replies in another: she is author of one and participant of both.
+    const hers = await createThread(
+      absent,
+      doc.id,
+      threadInput(doc.reader.ydoc, doc.section, 'familles', 'Le mien.'),
+    );
+    const other = await createThread(
+      rapporteur,
+      doc.id,
+      threadInput(doc.reader.ydoc, doc.section, 'plan', 'Début.'),
+    );
+    await replyTo(absent, other.id, 'Je suis là.');
+    const before = (await notificationsOf(absent)).notifications.map((n) => n.id);
+
+    const removed = await animateur.fetch(`/api/espaces/${espaceId}/members/${absent.userId}`, {
+      method: 'DELETE',
+    });
+    expect(removed.status).toBe(204);
+    // While she is out: a reply in both threads, a mention, and her thread resolved.
+    await replyTo(rapporteur, other.id, 'Réponse pendant son absence.');
+    await replyTo(membre, hers.id, `${mention(absent)} pendant son absence.`);
+    expect((await rapporteur.fetch(`/api/threads/${hers.id}/resolve`, { method: 'POST' })).status).toBe(200);
+    // Someone still in the espace is notified as usual.
+    await replyTo(rapporteur, hers.id, 'Résolu, merci.');
+    expect(
+      (await notificationsOf(membre)).notifications.some((n) => n.threadId === hers.id && n.kind === 'reply'),
+    ).toBe(true);
+
+    const back = await animateur.fetch(`/api/espaces/${espaceId}/members/${absent.userId}`, {
+      method: 'PUT',
+      json: { role: 'membre' },
+    });
+    expect(back.status).toBe(200);
+    expect((await absent.fetch(`/api/threads/${hers.id}`)).status).toBe(200);
+    const after = await notificationsOf(absent);
+    expect(after.notifications.map((n) => n.id)).toEqual(before);
+    expect(after.unread).toBe(before.length);
+
+    // Back in the espace, she is notified again.
+    await replyTo(rapporteur, other.id, 'Bon retour.');
+    await expect
+      .poll(async () => (await notificationsOf(absent)).notifications.map((n) => [n.kind, n.excerpt]))
+      .toContainEqual(['reply', 'Bon retour.']);
+  });
 });
 
 describe('emails', () => {

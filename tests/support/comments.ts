@@ -152,6 +152,20 @@ export function splitBefore(ydoc: Y.Doc, words: string): void {
   });
 }
 
+/**
+ * Presses Backspace at the start of the paragraph holding `words`: the editor joins it to the
+ * textblock before it, and y-tiptap writes that back by deleting the paragraph's element and
+ * appending a copy of its text to the previous one (new Yjs items for every character).
+ */
+export function joinBackward(ydoc: Y.Doc, words: string): void {
+  const { doc, mapping } = binding(ydoc);
+  const { from } = rangeOf(doc, words);
+  const tr = new Transform(doc).join(doc.resolve(from).before());
+  ydoc.transact(() => {
+    updateYFragment(ydoc, ydoc.getXmlFragment(FRAGMENT), tr.doc, { mapping, isOMark: new Map() });
+  });
+}
+
 /** Deletes `words` with the editor (a ProseMirror change written back by y-tiptap). */
 export function deleteWords(ydoc: Y.Doc, words: string): void {
   const { doc, mapping } = binding(ydoc);

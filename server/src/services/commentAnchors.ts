@@ -1,3 +1,4 @@
+import { forwardingsOf, type ItemId } from '@essaim/editor';
 import { FRAGMENT } from '@essaim/protocol';
 import * as Y from 'yjs';
 
@@ -16,6 +17,10 @@ import * as Y from 'yjs';
  *   when it is split with Enter before the words (the words' items are deleted and re-inserted
  *   in a new paragraph). A position whose item is deleted, or a range that collapsed, is
  *   "suspect": the quote is searched again with its context, in its section first.
+ * - Joined paragraphs, replaced blocks and moved sections: every character is deleted and copied.
+ *   The server records where each deleted character went (`forwardingsOf(doc)`, packages/editor
+ *   `sectionForwarding.ts`); a position on such a character follows it to its copy before any
+ *   text is searched, so a thread whose words were edited since it was made keeps them.
  * - y-prosemirror#194: a range ending at the end of a node is off by one. Positions the server
  *   stores stick to the first quoted character (assoc 0) and to the last one (assoc -1), so an end
  *   at the end of a paragraph belongs to that paragraph.
@@ -342,15 +347,66 @@ export function findQuote(
   return search(0, doc.normalized.length, q.length >= MIN_QUOTE_ELSEWHERE ? 0 : MIN_CONTEXT_ELSEWHERE);
 }
 
+/** Chained forwardings (a block joined, then its section moved, ...) are followed this far. */
+const MAX_FORWARDING_HOPS = 32;
+
+function itemAt(ydoc: Y.Doc, id: ItemId): Y.Item | null {
+  if (id.clock >= Y.getState(ydoc.store, id.client)) return null;
+  try {
+    const struct: unknown = Y.getItem(ydoc.store, Y.createID(id.client, id.clock));
+    return struct instanceof Y.Item ? struct : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The position on the character that now stands for the deleted one `encoded` rests on: the
+ * server's forwardings (joined paragraphs, replaced blocks, moved sections) are followed, hop by
+ * hop while the character reached is deleted too, as `resolve()` does in packages/editor
+ * `sectionForwarding.ts`. Same association as the original. Returns null when the position rests
+ * on a live item, on nothing, or on a character no forwarding knows (read-only: nothing is
+ * written to the document or to its forwardings).
+ */
+export function forwardedPosition(ydoc: Y.Doc, encoded: Uint8Array): Uint8Array | null {
+  const rpos = decodePosition(encoded);
+  if (!rpos?.item || !pointsToDeleted(ydoc, rpos)) return null;
+  const forwardings = forwardingsOf(ydoc);
+  if (forwardings.size === 0) return null;
+  let current = forwardings.lookup({ client: rpos.item.client, clock: rpos.item.clock });
+  for (let hop = 0; current && hop < MAX_FORWARDING_HOPS; hop++) {
+    const item = itemAt(ydoc, current);
+    if (!item || !item.deleted) break;
+    const next = forwardings.lookup(current);
+    if (!next) break;
+    current = next;
+  }
+  if (!current) return null;
+  return Y.encodeRelativePosition(Y.createRelativePositionFromJSON({ item: current, assoc: rpos.assoc }));
+}
+
+/** The text under a thread's anchor when it was last located, and its context then. */
+export interface LastSeen {
+  quote: string;
+  prefix: string;
+  suffix: string;
+}
+
 /** What a stored thread's anchor needs to be located. */
 export interface StoredAnchor {
   sectionId: string;
   /** Null for a thread about a whole section. */
   start: Uint8Array | null;
   end: Uint8Array | null;
+  /** The words quoted when the thread was made, and their context then. */
   quote: string;
   prefix: string;
   suffix: string;
+  /**
+   * The words under the anchor when the server last located it (they differ from `quote` once
+   * someone typed inside them), searched first; null or absent when never stored.
+   */
+  lastSeen?: LastSeen | null;
 }
 
 /** Where a thread is now. `moved` carries new positions to store when they had to change. */
@@ -362,6 +418,8 @@ export type Location =
       sectionId: string;
       sectionTitle: string;
       currentQuote: string;
+      /** Context of `currentQuote` now (empty for a whole-section thread). */
+      currentContext: { prefix: string; suffix: string };
       /** Current positions (null for a whole-section thread). */
       anchor: { start: Uint8Array; end: Uint8Array } | null;
       moved: boolean;
@@ -380,9 +438,11 @@ export function encodeRange(
 }
 
 /**
- * Locates a thread in the document: its stored positions when they still hold live text, else its
- * quote found again (section first), else what is left between its positions, else nowhere
- * (orphaned: « texte d’origine supprimé »).
+ * Locates a thread in the document: its stored positions when they still hold live text (a
+ * position on a deleted character first follows the server's forwardings to its copy, see
+ * {@link forwardedPosition}), else the words last seen under it found again, else its original
+ * quote found again (each in its section first, with its context), else what is left between its
+ * positions, else nowhere (orphaned: « texte d’origine supprimé »).
  */
 export function locate(doc: DocumentText, anchor: StoredAnchor): Location {
   const own = doc.sections.find((s) => s.id === anchor.sectionId);
@@ -394,6 +454,7 @@ export function locate(doc: DocumentText, anchor: StoredAnchor): Location {
       sectionId: own.id,
       sectionTitle: own.title,
       currentQuote: own.title,
+      currentContext: { prefix: '', suffix: '' },
       anchor: null,
       moved: false,
     };
@@ -411,17 +472,28 @@ export function locate(doc: DocumentText, anchor: StoredAnchor): Location {
       sectionId: section?.id ?? anchor.sectionId,
       sectionTitle: section?.title ?? '',
       currentQuote: textBetween(doc, start, end),
+      currentContext: contextOf(doc, start, end),
       anchor: positions,
       moved: moved || (section !== undefined && section.id !== anchor.sectionId),
     };
   };
-  const s = resolvePosition(doc, anchor.start);
-  const e = resolvePosition(doc, anchor.end);
+  const forwardedStart = forwardedPosition(doc.ydoc, anchor.start);
+  const forwardedEnd = forwardedPosition(doc.ydoc, anchor.end);
+  const start = forwardedStart ?? anchor.start;
+  const end = forwardedEnd ?? anchor.end;
+  const s = resolvePosition(doc, start);
+  const e = resolvePosition(doc, end);
   if (s && e && s.live && e.live && s.offset < e.offset && textBetween(doc, s.offset, e.offset) !== '')
-    return found(s.offset, e.offset, { start: anchor.start, end: anchor.end }, false);
-  const again = findQuote(doc, anchor.quote, anchor, own);
-  const againPositions = again && encodeRange(doc, again.start, again.end);
-  if (again && againPositions) return found(again.start, again.end, againPositions, true);
+    return found(s.offset, e.offset, { start, end }, forwardedStart !== null || forwardedEnd !== null);
+  const searches: LastSeen[] = [];
+  if (anchor.lastSeen && anchor.lastSeen.quote !== normalizeQuote(anchor.quote))
+    searches.push(anchor.lastSeen);
+  searches.push(anchor);
+  for (const wanted of searches) {
+    const again = findQuote(doc, wanted.quote, wanted, own);
+    const againPositions = again && encodeRange(doc, again.start, again.end);
+    if (again && againPositions) return found(again.start, again.end, againPositions, true);
+  }
   if (s && e && s.offset < e.offset && textBetween(doc, s.offset, e.offset) !== '') {
     const left = encodeRange(doc, s.offset, e.offset);
     if (left) return found(s.offset, e.offset, left, true);

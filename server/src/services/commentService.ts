@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { can, DomainError, forbidden, invalidInput, notFound, type Actor, type Target } from '@essaim/domain';
 import {
+  MENTION_PATTERN,
   mentionedUserIds,
+  mentionToken,
   parseCommentBody,
   type CommentAbilitiesDto,
   type CommentDto,
@@ -86,11 +88,12 @@ export class CommentService {
       (doc) => this.locateAll(documentId, doc, threads).locations,
     );
     const byThread = this.comments.commentsOf(threads.map((t) => t.id));
+    const names = this.mentionNames([...byThread.values()].flat());
     const dtos = threads
       .filter((t) => status === 'all' || t.status === status)
       .map((t) => ({ t, loc: located.get(t.id) as Location }))
       .sort((a, b) => orderOf(a.loc) - orderOf(b.loc) || a.t.createdAt.localeCompare(b.t.createdAt))
-      .map(({ t, loc }) => this.threadDto(actor, target, t, loc, byThread.get(t.id) ?? []));
+      .map(({ t, loc }) => this.threadDto(actor, target, t, loc, byThread.get(t.id) ?? [], names));
     return {
       threads: dtos,
       counts: this.comments.countsOf(documentId),
@@ -149,6 +152,7 @@ export class CommentService {
     });
     const threadId = randomUUID();
     const mentions = this.validMentions(input.body, target);
+    const body = this.withAccountNames(input.body, mentions);
     const commentId = randomUUID();
     this.comments.insertThread(
       {
@@ -163,7 +167,7 @@ export class CommentService {
         createdBy: userIdOf(actor),
         createdAt: at,
       },
-      { id: commentId, threadId, authorId: userIdOf(actor), body: input.body, mentions, createdAt: at },
+      { id: commentId, threadId, authorId: userIdOf(actor), body, mentions, createdAt: at },
     );
     this.notifications.notify(
       mentions.map((userId) => ({
@@ -181,10 +185,11 @@ export class CommentService {
   }
 
   /** Replies in a thread. The thread's other participants and the people mentioned are notified. */
-  reply(actor: Actor, threadId: string, body: string, context: RequestContext = {}): CommentDto {
+  reply(actor: Actor, threadId: string, written: string, context: RequestContext = {}): CommentDto {
     const { thread, target } = this.threadFor(actor, threadId);
     this.require(actor, 'comment.create', target, 'Vous ne pouvez pas répondre dans ce fil.');
-    const mentions = this.validMentions(body, target);
+    const mentions = this.validMentions(written, target);
+    const body = this.withAccountNames(written, mentions);
     const participants = this.comments.participants(threadId);
     const id = randomUUID();
     const at = this.now().toISOString();
@@ -201,16 +206,17 @@ export class CommentService {
     ];
     this.notifications.notify(events, context.baseUrl);
     this.changed(thread.documentId, threadId, 'commented');
-    return this.commentDto(actor, target, this.mustFindComment(id));
+    return this.commentView(actor, target, this.mustFindComment(id));
   }
 
   /** Changes the body of one's own message (mentions added by the edit notify their people). */
-  edit(actor: Actor, commentId: string, body: string, context: RequestContext = {}): CommentDto {
+  edit(actor: Actor, commentId: string, written: string, context: RequestContext = {}): CommentDto {
     const { comment, thread, target } = this.commentFor(actor, commentId);
     if (!can(actor, 'comment.edit', { ...target, type: 'comment', authorId: comment.author.id }))
       throw this.refusal(target, 'Seul son auteur peut modifier un message.');
     if (comment.deletedAt) throw new DomainError('conflict', 'Ce message a été supprimé.');
-    const mentions = this.validMentions(body, target);
+    const mentions = this.validMentions(written, target);
+    const body = this.withAccountNames(written, mentions);
     if (!this.comments.editComment(commentId, body, mentions, this.now().toISOString()))
       throw new DomainError('conflict', 'Ce message a été supprimé.');
     this.notifications.notify(
@@ -227,7 +233,7 @@ export class CommentService {
       context.baseUrl,
     );
     this.changed(thread.documentId, thread.id, 'edited');
-    return this.commentDto(actor, target, this.mustFindComment(commentId));
+    return this.commentView(actor, target, this.mustFindComment(commentId));
   }
 
   /**
@@ -250,7 +256,7 @@ export class CommentService {
       });
     }
     this.changed(thread.documentId, thread.id, 'deleted');
-    return this.commentDto(actor, target, this.mustFindComment(commentId));
+    return this.commentView(actor, target, this.mustFindComment(commentId));
   }
 
   /** Resolves an open thread (rapporteurs, animateur); its author is notified. 409 if already resolved. */
@@ -324,6 +330,7 @@ export class CommentService {
   ): { locations: Map<string, Location>; stored: boolean } {
     const out = new Map<string, Location>();
     const updates: AnchorUpdate[] = [];
+    let moved = false;
     for (const t of threads) {
       const loc = locate(doc, {
         sectionId: t.sectionId,
@@ -332,9 +339,16 @@ export class CommentService {
         quote: t.quote,
         prefix: t.prefix,
         suffix: t.suffix,
+        lastSeen: t.lastSeen,
       });
       out.set(t.id, loc);
-      if (loc.orphaned !== t.orphaned || (!loc.orphaned && loc.moved)) {
+      const placeChanged = loc.orphaned !== t.orphaned || (!loc.orphaned && loc.moved);
+      // The words under the anchor, kept once they differ from what was stored (someone typed
+      // inside them): re-anchoring searches them first. Whole-section threads have no words.
+      const seenChanged =
+        !loc.orphaned && loc.anchor !== null && loc.currentQuote !== (t.lastSeen?.quote ?? t.quote);
+      if (placeChanged || seenChanged) {
+        moved ||= placeChanged;
         updates.push({
           id: t.id,
           sectionId: loc.orphaned ? t.sectionId : loc.sectionId,
@@ -342,14 +356,14 @@ export class CommentService {
           anchorStart: loc.orphaned ? t.anchorStart : (loc.anchor?.start ?? null),
           anchorEnd: loc.orphaned ? t.anchorEnd : (loc.anchor?.end ?? null),
           orphaned: loc.orphaned,
+          lastSeen: seenChanged ? { quote: loc.currentQuote, ...loc.currentContext } : t.lastSeen,
         });
       }
     }
-    if (updates.length > 0) {
-      this.comments.updateAnchors(updates);
-      this.changed(documentId, null, 'anchors');
-    }
-    return { locations: out, stored: updates.length > 0 };
+    if (updates.length > 0) this.comments.updateAnchors(updates);
+    // Clients re-read highlights only when a place changed, not for words seen under an anchor.
+    if (moved) this.changed(documentId, null, 'anchors');
+    return { locations: out, stored: moved };
   }
 
   private threadView(actor: Actor, target: DocumentTarget, thread: ThreadRecord): ThreadDto {
@@ -357,7 +371,16 @@ export class CommentService {
       this.locateAll(thread.documentId, doc, [thread]).locations.get(thread.id),
     ) as Location;
     const comments = this.comments.commentsOf([thread.id]).get(thread.id) ?? [];
-    return this.threadDto(actor, target, thread, loc, comments);
+    return this.threadDto(actor, target, thread, loc, comments, this.mentionNames(comments));
+  }
+
+  private commentView(actor: Actor, target: DocumentTarget, comment: CommentRecord): CommentDto {
+    return this.commentDto(actor, target, comment, this.mentionNames([comment]));
+  }
+
+  /** Display names of the accounts validly mentioned in `comments` (one query). */
+  private mentionNames(comments: readonly CommentRecord[]): Map<string, string> {
+    return this.comments.userNames([...new Set(comments.flatMap((c) => c.mentions))]);
   }
 
   private threadDto(
@@ -366,6 +389,7 @@ export class CommentService {
     t: ThreadRecord,
     loc: Location,
     comments: readonly CommentRecord[],
+    names: ReadonlyMap<string, string>,
   ): ThreadDto {
     return {
       id: t.id,
@@ -385,17 +409,28 @@ export class CommentService {
       createdAt: t.createdAt,
       resolvedBy: t.resolvedBy,
       resolvedAt: t.resolvedAt,
-      comments: comments.map((c) => this.commentDto(actor, target, c)),
+      comments: comments.map((c) => this.commentDto(actor, target, c, names)),
     };
   }
 
-  private commentDto(actor: Actor, target: DocumentTarget, c: CommentRecord): CommentDto {
+  /**
+   * A message as served. Each valid mention is named after the account (`accountNames`), never
+   * after the token's label, which its writer chose (« @[L’administrateur vous demande votre mot
+   * de passe](user:…) »); the label is used only for an account no longer known.
+   */
+  private commentDto(
+    actor: Actor,
+    target: DocumentTarget,
+    c: CommentRecord,
+    accountNames: ReadonlyMap<string, string>,
+  ): CommentDto {
     const deleted = c.deletedAt !== null;
     const onComment = { ...target, type: 'comment' as const, authorId: c.author.id };
     const names = new Map<string, string>();
     if (!deleted)
       for (const part of parseCommentBody(c.body))
-        if (part.kind === 'mention' && !names.has(part.userId)) names.set(part.userId, part.name);
+        if (part.kind === 'mention' && !names.has(part.userId))
+          names.set(part.userId, accountNames.get(part.userId) ?? part.name);
     return {
       id: c.id,
       threadId: c.threadId,
@@ -426,6 +461,23 @@ export class CommentService {
     return mentionedUserIds(body)
       .slice(0, MAX_MENTIONS)
       .filter((userId) => can(this.actors.forUser(userId), 'document.read', target));
+  }
+
+  /**
+   * The body to store: the label of each valid mention token replaced by the account's display
+   * name (as `mentionToken` writes it), so excerpts, emails and editing never show a label the
+   * writer made up. Tokens of people who are not mentioned (they cannot read the document) are
+   * left as written: they stay plain text.
+   */
+  private withAccountNames(body: string, mentions: readonly string[]): string {
+    if (mentions.length === 0) return body;
+    const names = this.comments.userNames(mentions);
+    return body.replace(new RegExp(MENTION_PATTERN.source, 'g'), (token, _label: string, id: string) => {
+      const name = mentions.includes(id) ? names.get(id) : undefined;
+      const rewritten = name === undefined ? token : mentionToken({ id, name });
+      // A name that sanitizes to nothing would no longer read as a token: keep the original.
+      return parseCommentBody(rewritten)[0]?.kind === 'mention' ? rewritten : token;
+    });
   }
 
   private changed(documentId: string, threadId: string | null, change: ThreadChange): void {

@@ -99,15 +99,25 @@ export class NotificationService {
   ) {}
 
   /**
-   * Records notifications (never to their own actor; one per person and comment) and sends the
-   * immediate emails. `baseUrl` is the public address for links. Email failures are logged only.
+   * Records notifications (never to their own actor; one per person and comment; only for people
+   * who can read the document at this moment, judged by `can()` as at read time: someone removed
+   * from the espace is not notified, and adding them back later does not bring up what happened
+   * meanwhile) and sends the immediate emails. `baseUrl` is the public address for links. Email
+   * failures are logged only.
    */
   notify(events: readonly NotificationEvent[], baseUrl?: string): void {
     if (baseUrl) this.baseUrl = baseUrl;
     const at = this.now().toISOString();
     const seen = new Set<string>();
+    const readers = new Map<string, (documentId: string) => boolean>();
+    const canRead = (e: NotificationEvent): boolean => {
+      let readable = readers.get(e.userId);
+      if (!readable) readers.set(e.userId, (readable = this.documentReadable(this.actors.forUser(e.userId))));
+      return readable(e.documentId);
+    };
     const rows = events
       .filter((e) => e.userId !== e.actorId)
+      .filter(canRead)
       .filter((e) => {
         const key = `${e.userId}|${e.threadId}|${e.commentId ?? ''}`;
         if (seen.has(key)) return false;

@@ -1,5 +1,12 @@
 import type { Db } from './db.js';
 
+/** The words under a thread's anchor when the server last located it, and their context then. */
+export interface SeenWords {
+  quote: string;
+  prefix: string;
+  suffix: string;
+}
+
 /** A comment thread as stored. Anchors are encoded Yjs relative positions (null: whole section). */
 export interface ThreadRecord {
   id: string;
@@ -10,6 +17,8 @@ export interface ThreadRecord {
   quote: string;
   prefix: string;
   suffix: string;
+  /** The words last seen under the anchor, once they differed from `quote`; null before. */
+  lastSeen: SeenWords | null;
   orphaned: boolean;
   status: 'open' | 'resolved';
   resolvedBy: { id: string; name: string } | null;
@@ -55,13 +64,14 @@ export interface NewComment {
   createdAt: string;
 }
 
-/** A thread whose location changed: new positions, section, orphan state. */
+/** A thread whose location changed: new positions, section, orphan state, words seen there. */
 export interface AnchorUpdate {
   id: string;
   sectionId: string;
   anchorStart: Uint8Array | null;
   anchorEnd: Uint8Array | null;
   orphaned: boolean;
+  lastSeen: SeenWords | null;
 }
 
 /**
@@ -89,7 +99,7 @@ export interface CommentRepository {
   setStatus(id: string, from: 'open' | 'resolved', by: string, at: string): boolean;
   /** Hides a thread (moderation) unless it already was. */
   deleteThread(id: string, by: string, at: string): boolean;
-  /** Stores where threads are now, in one transaction. */
+  /** Stores where threads are now and the words seen there, in one transaction. */
   updateAnchors(updates: readonly AnchorUpdate[]): void;
   /** Open, not deleted threads per document, for the given documents (one grouped query). */
   openThreadCounts(documentIds: readonly string[]): Map<string, number>;
@@ -97,6 +107,8 @@ export interface CommentRepository {
   countsOf(documentId: string): { open: number; resolved: number };
   /** People taking part in a thread: authors of its messages not deleted, and people they mention. */
   participants(threadId: string): string[];
+  /** Display names of the given accounts, by user id (unknown ids are absent). */
+  userNames(userIds: readonly string[]): Map<string, string>;
 }
 
 interface ThreadRow {
@@ -108,6 +120,9 @@ interface ThreadRow {
   quote: string;
   prefix: string;
   suffix: string;
+  seen_quote: string | null;
+  seen_prefix: string;
+  seen_suffix: string;
   orphaned: number;
   status: 'open' | 'resolved';
   resolved_by: string | null;
@@ -133,7 +148,7 @@ interface CommentRow {
 }
 
 const THREAD_COLUMNS = `t.id, t.document_id, t.section_id, t.anchor_start, t.anchor_end, t.quote,
-  t.prefix, t.suffix, t.orphaned, t.status, t.resolved_by, r.name AS resolved_by_name, t.resolved_at,
+  t.prefix, t.suffix, t.seen_quote, t.seen_prefix, t.seen_suffix, t.orphaned, t.status, t.resolved_by, r.name AS resolved_by_name, t.resolved_at,
   t.created_by, c.name AS created_by_name, t.created_at, t.deleted_at
   FROM comment_threads t
   JOIN users c ON c.id = t.created_by
@@ -155,6 +170,8 @@ function threadFromRow(r: ThreadRow): ThreadRecord {
     quote: r.quote,
     prefix: r.prefix,
     suffix: r.suffix,
+    lastSeen:
+      r.seen_quote === null ? null : { quote: r.seen_quote, prefix: r.seen_prefix, suffix: r.seen_suffix },
     orphaned: r.orphaned === 1,
     status: r.status,
     resolvedBy: r.resolved_by ? { id: r.resolved_by, name: r.resolved_by_name ?? '' } : null,
@@ -226,8 +243,11 @@ export function sqliteCommentRepository(db: Db): CommentRepository {
     deleteThread: db.prepare<[string, string, string]>(
       'UPDATE comment_threads SET deleted_at = ?, deleted_by = ? WHERE id = ? AND deleted_at IS NULL',
     ),
-    anchor: db.prepare<[string, Uint8Array | null, Uint8Array | null, number, string]>(
-      'UPDATE comment_threads SET section_id = ?, anchor_start = ?, anchor_end = ?, orphaned = ? WHERE id = ?',
+    anchor: db.prepare<
+      [string, Uint8Array | null, Uint8Array | null, number, string | null, string, string, string]
+    >(
+      `UPDATE comment_threads SET section_id = ?, anchor_start = ?, anchor_end = ?, orphaned = ?,
+         seen_quote = ?, seen_prefix = ?, seen_suffix = ? WHERE id = ?`,
     ),
     openCounts: db.prepare<[string], { document_id: string; n: number }>(
       `SELECT document_id, COUNT(*) AS n FROM comment_threads
@@ -242,6 +262,9 @@ export function sqliteCommentRepository(db: Db): CommentRepository {
       `SELECT author_id AS user_id FROM comments WHERE thread_id = ? AND deleted_at IS NULL
        UNION
        SELECT j.value FROM comments m, json_each(m.mentions) j WHERE m.thread_id = ? AND m.deleted_at IS NULL`,
+    ),
+    userNames: db.prepare<[string], { id: string; name: string }>(
+      'SELECT id, name FROM users WHERE id IN (SELECT value FROM json_each(?))',
     ),
   };
   const insertThread = db.transaction((thread: NewThread, first: NewComment) => {
@@ -267,7 +290,17 @@ export function sqliteCommentRepository(db: Db): CommentRepository {
     );
   });
   const updateAnchors = db.transaction((updates: readonly AnchorUpdate[]) => {
-    for (const u of updates) q.anchor.run(u.sectionId, u.anchorStart, u.anchorEnd, u.orphaned ? 1 : 0, u.id);
+    for (const u of updates)
+      q.anchor.run(
+        u.sectionId,
+        u.anchorStart,
+        u.anchorEnd,
+        u.orphaned ? 1 : 0,
+        u.lastSeen?.quote ?? null,
+        u.lastSeen?.prefix ?? '',
+        u.lastSeen?.suffix ?? '',
+        u.id,
+      );
   });
   return {
     insertThread: (thread, first) => insertThread.immediate(thread, first),
@@ -311,5 +344,11 @@ export function sqliteCommentRepository(db: Db): CommentRepository {
       return counts;
     },
     participants: (threadId) => q.participants.all(threadId, threadId).map((r) => r.user_id),
+    userNames: (userIds) => {
+      const out = new Map<string, string>();
+      if (userIds.length === 0) return out;
+      for (const row of q.userNames.all(JSON.stringify(userIds))) out.set(row.id, row.name);
+      return out;
+    },
   };
 }

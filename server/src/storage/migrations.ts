@@ -349,4 +349,16 @@ export const migrations: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 9,
+    name: 'words last seen under each comment thread',
+    sql: `
+      -- The words under a thread's anchor when the server last located it, and their context:
+      -- once someone typed inside the quoted words, they are what re-anchoring must search.
+      -- NULL until they first differ from the quote.
+      ALTER TABLE comment_threads ADD COLUMN seen_quote TEXT;
+      ALTER TABLE comment_threads ADD COLUMN seen_prefix TEXT NOT NULL DEFAULT '';
+      ALTER TABLE comment_threads ADD COLUMN seen_suffix TEXT NOT NULL DEFAULT '';
+    `,
+  },
 ];

@@ -363,7 +363,7 @@ function Message({ comment, comments }: { comment: CommentDto; comments: Comment
           label={m.thread.editLabel}
           submitLabel={m.thread.save}
           people={comments.people}
-          initial={toEditable(comment.body)}
+          initial={toEditable(comment.body, comment.mentions)}
           onSubmit={async (body) => {
             await comments.edit(comment, body);
             setEditing(false);
@@ -377,7 +377,7 @@ function Message({ comment, comments }: { comment: CommentDto; comments: Comment
           compact
         />
       ) : (
-        <CommentBody body={comment.body} />
+        <CommentBody body={comment.body} mentions={comment.mentions} />
       )}
       {!comment.deleted && !editing && (comment.canEdit || comment.canDelete) && (
         <div className="essaim-message__actions">

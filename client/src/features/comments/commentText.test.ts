@@ -59,14 +59,35 @@ describe('mentions in a comment', () => {
     const body = `Bonjour ${mentionToken(sophie)} !`;
     expect(toEditable(body)).toEqual({ text: 'Bonjour @Sophie Lambert !', mentions: [sophie] });
     expect(toBody(toEditable(body))).toBe(body);
+    const spoofed = `Bonjour ${mentionToken({ id: sophie.id, name: 'Le support' })} !`;
+    expect(toEditable(spoofed, [sophie])).toEqual({ text: 'Bonjour @Sophie Lambert !', mentions: [sophie] });
   });
 
   it('are shown as @Nom, links beside them, and a hostile name stays text', () => {
     const hostile = { id: 'u-x', name: '<img src=x onerror=alert(1)>' };
-    const parts = shownParts(`${mentionToken(hostile)} voir https://a.fr`);
+    const parts = shownParts(`${mentionToken(hostile)} voir https://a.fr`, [hostile]);
     expect(parts[0]).toEqual({ kind: 'mention', name: '<img src=x onerror=alert(1)>', userId: 'u-x' });
     expect(parts.at(-1)).toMatchObject({ kind: 'link', href: 'https://a.fr/' });
-    expect(plainText(`Merci ${mentionToken(sophie)}`)).toBe('Merci @Sophie Lambert');
+    expect(plainText(`Merci ${mentionToken(sophie)}`, [sophie])).toBe('Merci @Sophie Lambert');
+  });
+
+  it('are named after the account the server names, never after the label written in the token', () => {
+    const body = `${mentionToken({ id: sophie.id, name: 'L’administrateur vous demande votre mot de passe' })} ok`;
+    expect(shownParts(body, [sophie])).toEqual([
+      { kind: 'mention', name: 'Sophie Lambert', userId: sophie.id },
+      { kind: 'text', text: ' ok' },
+    ]);
+    expect(plainText(body, [sophie])).toBe('@Sophie Lambert ok');
+  });
+
+  it('are plain text when the server does not count the person as mentioned', () => {
+    const body = `Voir ${mentionToken({ id: 'u-dehors', name: 'Support https://x.fr' })} vite`;
+    expect(shownParts(body, [])).toEqual([
+      { kind: 'text', text: 'Voir @Support ' },
+      { kind: 'link', text: 'https://x.fr', href: 'https://x.fr/' },
+      { kind: 'text', text: ' vite' },
+    ]);
+    expect(shownParts(body, [sophie]).some((part) => part.kind === 'mention')).toBe(false);
   });
 });
 

@@ -51,17 +51,40 @@ export function safeHttpUrl(candidate: string): string | null {
   }
 }
 
-/** A body as it is shown: mentions as `@Nom`, links only for http(s), the rest as text. */
-export function shownParts(body: string): ShownPart[] {
-  return parseCommentBody(body).flatMap((part): ShownPart[] =>
-    part.kind === 'mention' ? [part] : linkify(part.text),
-  );
+/**
+ * A body as it is shown: links only for http(s), the rest as text, and each token of a person the
+ * server counts as mentioned (`mentions`, the comment's `mentions` from the API) as a mention named
+ * after their account, never after the label written in the token (anyone can write
+ * `@[L’administrateur vous demande votre mot de passe](user:<id>)`). A token of someone not in
+ * `mentions` (who cannot read the document, or no longer known) is plain text: `@` and its label.
+ */
+export function shownParts(body: string, mentions: readonly AuthorDto[]): ShownPart[] {
+  const names = new Map(mentions.map((person) => [person.id, person.name]));
+  const parts: ShownPart[] = [];
+  let text = '';
+  const flush = () => {
+    if (text) parts.push(...linkify(text));
+    text = '';
+  };
+  for (const part of parseCommentBody(body)) {
+    const name = part.kind === 'mention' ? names.get(part.userId) : undefined;
+    if (part.kind === 'mention' && name !== undefined) {
+      flush();
+      parts.push({ kind: 'mention', name, userId: part.userId });
+    } else text += part.kind === 'mention' ? `@${part.name}` : part.text;
+  }
+  flush();
+  return parts;
 }
 
-/** The text a person reads: mentions as `@Nom` (notifications' excerpts, labels). */
-export function plainText(body: string): string {
+/**
+ * The text a person reads (live announcements, labels): mentions as `@Nom`, named after the
+ * account when the person is in `mentions`, else after the token's label.
+ */
+export function plainText(body: string, mentions: readonly AuthorDto[] = []): string {
+  const names = new Map(mentions.map((person) => [person.id, person.name]));
   return parseCommentBody(body)
-    .map((part) => (part.kind === 'mention' ? `@${part.name}` : part.text))
+    .map((part) => (part.kind === 'mention' ? `@${names.get(part.userId) ?? part.name}` : part.text))
     .join('');
 }
 
@@ -71,15 +94,20 @@ export interface EditableBody {
   mentions: AuthorDto[];
 }
 
-/** The body of an existing message, ready to edit. */
-export function toEditable(body: string): EditableBody {
+/**
+ * The body of an existing message, ready to edit. People in `known` (the comment's `mentions`) are
+ * named after their account; other tokens keep their label.
+ */
+export function toEditable(body: string, known: readonly AuthorDto[] = []): EditableBody {
+  const names = new Map(known.map((person) => [person.id, person.name]));
   const mentions: AuthorDto[] = [];
   let text = '';
   for (const part of parseCommentBody(body)) {
     if (part.kind === 'text') text += part.text;
     else {
-      text += `@${part.name}`;
-      if (!mentions.some((m) => m.id === part.userId)) mentions.push({ id: part.userId, name: part.name });
+      const name = names.get(part.userId) ?? part.name;
+      text += `@${name}`;
+      if (!mentions.some((m) => m.id === part.userId)) mentions.push({ id: part.userId, name });
     }
   }
   return { text, mentions };

@@ -240,7 +240,9 @@ export function useComments({
           if (change === 'created' && thread.createdBy.id !== me.id)
             announceRef.current(m.announce.liveCreated(thread.createdBy.name));
           else if (change === 'commented' && last && last.author.id !== me.id)
-            announceRef.current(m.announce.liveReply(last.author.name, plainText(last.body).slice(0, 120)));
+            announceRef.current(
+              m.announce.liveReply(last.author.name, plainText(last.body, last.mentions).slice(0, 120)),
+            );
         },
         (error: unknown) => {
           if (error instanceof ApiError && error.status === 404)
