@@ -19,6 +19,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = 
   sections: () => import('./sections.js'),
   updateChecks: () => import('./updateChecks.js'),
   fuzz: () => import('./fuzz.js'),
+  comments: () => import('./comments.js'),
 };
 
 async function main(): Promise<number> {
