@@ -35,7 +35,7 @@ function runFuzz({ file, rounds, seeds }: FuzzRun): { seed: number; passed: bool
 
 /**
  * (g) The two fuzz tests of `npm test`, run longer than the test suite can afford: the convergence
- * fuzz (issue 8: writers typing, splitting, pasting, undoing, moving sections through the server,
+ * fuzz (issue 8: writers typing, splitting, cutting and joining paragraphs, pasting, undoing, moving sections through the server,
  * going offline) and the hostile-update fuzz (issue 9: mutated and hostile updates while an honest
  * writer types). Every seed must pass; a failure prints its seed, which `FUZZ_SEED` replays in the
  * test itself. Rounds and seeds: BENCH_FUZZ_ROUNDS, BENCH_HOSTILE_ROUNDS, BENCH_FUZZ_SEEDS.
