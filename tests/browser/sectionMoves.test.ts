@@ -135,6 +135,31 @@ describe('moving a section while someone types in it', () => {
       expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
   });
 
+  it('moves a section up twice when « Monter » is pressed twice before the first answer', async () => {
+    const doc = await createDocument(app.admin, app.espaceId, 'Deux fois monter', 'fiche');
+    await people.assignBoth(doc.id);
+    const { page, problems } = await app.open({ as: people.bruno });
+    const network = await gateOutgoing(page);
+    await page.goto(`${app.baseUrl}/documents/${doc.id}`);
+    await expect.poll(() => editorOf(page).getAttribute('contenteditable')).toBe('true');
+    await expect.poll(() => keysIn(page).then((keys) => keys.length)).toBe(13);
+    const before = await keysIn(page);
+    const at = before.indexOf('participation');
+    const expected = [...before];
+    expected.splice(at, 1);
+    expected.splice(at - 2, 0, 'participation');
+    // The first request waits in the network while the second one is asked.
+    network.hold();
+    for (let i = 0; i < 2; i++) {
+      await page.getByRole('button', { name: /^Actions de la section « Place et participation/ }).click();
+      await page.getByRole('menuitem', { name: 'Monter' }).click();
+    }
+    network.release();
+    await expect.poll(() => keysIn(page)).toEqual(expected);
+    expect((await storedSections(doc.name)).map((s) => s.key)).toEqual(expected);
+    expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
+  });
+
   it('offers « Monter » and « Descendre » disabled, with the reason, while the editor is offline', async () => {
     const doc = await createDocument(app.admin, app.espaceId, 'Hors connexion', 'fiche');
     await people.assignBoth(doc.id);

@@ -109,6 +109,9 @@ export function SectionActionsProvider({
     },
   });
 
+  /** The moves asked from this editor, one after the other. */
+  const moves = useRef<Promise<void>>(Promise.resolve());
+
   const run = useCallback(
     (id: string, action: SectionAction) => {
       if (editor.isDestroyed) return;
@@ -128,15 +131,23 @@ export function SectionActionsProvider({
           return;
         case 'up':
         case 'down': {
-          if (!(action === 'up' ? allowed.canMoveUp : allowed.canMoveDown)) return;
-          const provider = collaborationProviderOf(editor);
-          if (!canRequestMoves(provider)) {
-            announce(m.announce.moveOffline);
-            return;
-          }
-          const after = moveTarget(editor.state.doc, id, action === 'up' ? -1 : 1);
-          if (after === undefined) return;
-          void requestSectionMove(provider, id, after).then((outcome) => {
+          // One move at a time: a second « Monter » pressed before the first one's answer is
+          // asked once the first section has arrived, from where it is then (asked at once, it
+          // would target the place the section is leaving, and move nothing).
+          moves.current = moves.current.then(async () => {
+            if (editor.isDestroyed || !findSection(editor.state.doc, id)) return;
+            const outlineNow = outlineOf(editor.state.doc, kind);
+            const entryNow = outlineNow.find((e) => e.id === id);
+            const allowedNow = entryNow && sectionActions(kind, entryNow, outlineNow.length);
+            if (!allowedNow || !(action === 'up' ? allowedNow.canMoveUp : allowedNow.canMoveDown)) return;
+            const provider = collaborationProviderOf(editor);
+            if (!canRequestMoves(provider)) {
+              announce(m.announce.moveOffline);
+              return;
+            }
+            const after = moveTarget(editor.state.doc, id, action === 'up' ? -1 : 1);
+            if (after === undefined) return;
+            const outcome = await requestSectionMove(provider, id, after);
             if (editor.isDestroyed) return;
             if (outcome !== 'moved' && outcome !== 'unchanged') {
               announce(m.announce.moveFailed[outcome]);
