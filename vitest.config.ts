@@ -11,6 +11,9 @@ export default defineConfig({
   resolve,
   ssr: { resolve: { conditions: ['@essaim/source'], externalConditions: ['@essaim/source'] } },
   test: {
+    // Polls wait for what a loaded 2-core machine may take (a page opening a fiche, a server
+    // answering): 1 s, the default, fails on a busy machine, not on a wrong result.
+    expect: { poll: { timeout: 10_000 } },
     projects: [
       {
         extends: true,
