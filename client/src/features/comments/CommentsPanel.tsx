@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type RefObject } from 'react';
+import { memo, useDeferredValue, useEffect, useId, useRef, useState, type RefObject } from 'react';
 import { SegmentedControl } from '@codegouvfr/react-dsfr/SegmentedControl';
 import { fr } from '@codegouvfr/react-dsfr';
 import type { CommentDto, ThreadDto } from '@essaim/protocol';
@@ -25,15 +25,28 @@ function subjectOf(thread: ThreadDto): string {
     : `« ${shorten(thread.quote, 60)} »`;
 }
 
+const NO_GROUPS: ThreadGroup[] = [];
+
 /**
  * The comments panel beside the text: the document's threads in document order, grouped by
  * section, with the open / resolved / all filter; orphaned threads (« texte d'origine supprimé »)
  * after the others. A thread opens in place with its messages, the reply field and its actions.
+ *
+ * Drawn again only when `comments` changes (memo). The list of threads is drawn in the background
+ * (`useDeferredValue`, interruptible): a thousand threads neither delay the highlights in the text
+ * nor the person's typing; the count and the filter are up to date at once.
  */
-export function CommentsPanel({ comments, headingLevel = 2 }: { comments: Comments; headingLevel?: 2 }) {
+export const CommentsPanel = memo(function CommentsPanel({
+  comments,
+  headingLevel = 2,
+}: {
+  comments: Comments;
+  headingLevel?: 2;
+}) {
   const headingId = useId();
   const filterName = useId();
-  const { state, filter, setFilter, groups, counts, draft } = comments;
+  const { state, filter, setFilter, counts, draft } = comments;
+  const groups = useDeferredValue(comments.groups, NO_GROUPS);
   const abilities = state.status === 'ready' ? state.abilities : null;
   const draftTitle =
     draft?.kind === 'section'
@@ -111,14 +124,14 @@ export function CommentsPanel({ comments, headingLevel = 2 }: { comments: Commen
         <p className={fr.cx('fr-text--xs') + ' essaim-muted'}>{m.panel.howTo}</p>
       )}
       {state.status === 'ready' &&
-        (groups.length === 0 ? (
+        (comments.groups.length === 0 ? (
           <p className={fr.cx('fr-text--sm')}>{m.panel.empty[filter]}</p>
         ) : (
           groups.map((group) => <Group key={group.key} group={group} comments={comments} />)
         ))}
     </aside>
   );
-}
+});
 
 function groupTitle(group: ThreadGroup): string {
   if (group.kind === 'orphaned') return m.panel.orphanedGroup;

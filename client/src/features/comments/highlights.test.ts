@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { Fragment, Slice, type Node as PMNode } from '@tiptap/pm/model';
 import { EditorState, Plugin } from '@tiptap/pm/state';
-import type { DecorationSet } from '@tiptap/pm/view';
+import type { DecorationSet, EditorView } from '@tiptap/pm/view';
 import { initProseMirrorDoc, updateYFragment, ySyncPluginKey } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
 import { schema, writeJSONToYdoc, type DocJSON } from '@essaim/editor';
 import { FRAGMENT } from '@essaim/protocol';
 import { decodeAnchor, encodeAnchor, type ProsemirrorMapping, type Range } from './anchors.js';
-import { CommentHighlights, commentHighlightsPlugin, type HighlightedThread } from './highlights.js';
+import {
+  changedRegion,
+  CommentHighlights,
+  commentHighlightsPlugin,
+  type HighlightedThread,
+} from './highlights.js';
 
 const p = (text: string): DocJSON => ({ type: 'paragraph', content: text ? [{ type: 'text', text }] : [] });
 const section = (id: string, title: string, blocks: DocJSON[]): DocJSON => ({
@@ -195,5 +200,188 @@ describe('highlights of commented words', () => {
     // Generous bounds (a slow machine); measured here: about 0.2 ms a keystroke, 35 ms to draw.
     expect(perKeystrokeMs).toBeLessThan(5);
     expect(drawMs).toBeLessThan(500);
+  });
+});
+
+/** Counts the threads a store places again from their anchors (its private `locate`). */
+function countLocates(store: CommentHighlights): { ids: () => string[] } {
+  const spied = store as unknown as { locate: (thread: HighlightedThread, ...rest: unknown[]) => unknown };
+  const original = spied.locate.bind(store);
+  const ids: string[] = [];
+  spied.locate = (thread, ...rest) => {
+    ids.push(thread.id);
+    return original(thread, ...rest);
+  };
+  return { ids: () => ids.splice(0) };
+}
+
+const two = (first: string, second: string): DocJSON => ({
+  type: 'doc',
+  content: [section('s1', 'Origine', [p(first), p(second)])],
+});
+
+describe('highlights after someone else’s change (the whole document replaced by y-tiptap)', () => {
+  const second = 'Les familles choisissent leurs invités.';
+  function setup() {
+    const store = new CommentHighlights();
+    const editor = boundEditor(two(text, second), store);
+    const { doc } = editor.state;
+    store.setThreads([
+      thread('words', editor.anchorOf(doc, 'repris le modèle'), 'repris le modèle'),
+      thread('familles', editor.anchorOf(doc, 'familles'), 'familles'),
+    ]);
+    const state = EditorState.create({ doc, plugins: editor.state.plugins });
+    return { store, editor, state, locates: countLocates(store) };
+  }
+
+  it('shift the words after an edit before them, without decoding any anchor again', () => {
+    const { editor, state, locates } = setup();
+    const next = state.apply(editor.remote(state, two(`Depuis 2018, ${text}`, second)));
+    expect(editor.highlighted(next).sort()).toEqual(['familles', 'repris le modèle']);
+    expect(locates.ids()).toEqual([]);
+  });
+
+  it('keep the words before an edit after them, without decoding any anchor again', () => {
+    const { editor, state, locates } = setup();
+    const next = state.apply(editor.remote(state, two(text, `${second} Elles décident.`)));
+    expect(editor.highlighted(next).sort()).toEqual(['familles', 'repris le modèle']);
+    expect(locates.ids()).toEqual([]);
+  });
+
+  it('decode again only the thread whose words were edited inside, which then covers the new word', () => {
+    const { editor, state, locates } = setup();
+    const edited = text.replace('repris le', 'repris fidèlement le');
+    const next = state.apply(editor.remote(state, two(edited, second)));
+    expect(editor.highlighted(next).sort()).toEqual(['familles', 'repris fidèlement le modèle']);
+    expect(locates.ids()).toEqual(['words']);
+  });
+
+  it('decode again a thread whose words were typed right after (the diff cannot tell the side)', () => {
+    const { editor, state, locates } = setup();
+    // « modèle » then « e »: an insertion next to an equal character, against the words' end.
+    const next = state.apply(editor.remote(state, two(text.replace('le modèle', 'le modèlee'), second)));
+    expect(editor.highlighted(next).sort()).toEqual(['familles', 'repris le modèle']);
+    expect(locates.ids()).toEqual(['words']);
+  });
+
+  it('drop a thread whose words were deleted, the others staying on theirs', () => {
+    const { editor, state, locates } = setup();
+    const next = state.apply(editor.remote(state, two('Le conseil départemental a néo-zélandais.', second)));
+    expect(editor.highlighted(next)).toEqual(['familles']);
+    expect(locates.ids()).toEqual(['words']);
+    // The dropped thread is tried again at the next change: its words came back (undo).
+    const back = next.apply(editor.remote(next, two(text, second)));
+    expect(editor.highlighted(back).sort()).toEqual(['familles', 'repris le modèle']);
+  });
+
+  it('keep two overlapping threads right when the inner words are edited, and shift both after an edit before', () => {
+    const store = new CommentHighlights();
+    const editor = boundEditor(fiche(text), store);
+    const { doc } = editor.state;
+    store.setThreads([
+      thread('outer', editor.anchorOf(doc, 'a repris le modèle néo'), 'a repris le modèle néo'),
+      thread('inner', editor.anchorOf(doc, 'le modèle'), 'le modèle'),
+    ]);
+    let state = EditorState.create({ doc, plugins: editor.state.plugins });
+    const locates = countLocates(store);
+    state = state.apply(editor.remote(state, fiche(`En 2019, ${text}`)));
+    expect(editor.highlighted(state).sort()).toEqual(['a repris le modèle néo', 'le modèle']);
+    expect(locates.ids()).toEqual([]);
+    state = state.apply(
+      editor.remote(state, fiche(`En 2019, ${text.replace('le modèle', 'le beau modèle')}`)),
+    );
+    expect(editor.highlighted(state).sort()).toEqual(['a repris le beau modèle néo', 'le beau modèle']);
+    expect(locates.ids().sort()).toEqual(['inner', 'outer']);
+    expect(store.threadAt(state, rangeOfWords(state.doc, 'beau').from)).toBe('inner');
+  });
+
+  it('place threads given before the text arrived once it arrives', () => {
+    const store = new CommentHighlights();
+    const source = boundEditor(fiche(text), new CommentHighlights());
+    const anchor = source.anchorOf(source.state.doc, 'repris le modèle');
+    // The same Y.Doc, seen by an editor that has not received the text yet.
+    const editor = boundEditor({ type: 'doc', content: [section('s1', 'Origine', [p('')])] }, store);
+    Y.applyUpdate(editor.ydoc, Y.encodeStateAsUpdate(source.ydoc));
+    store.setThreads([thread('t1', anchor, 'repris le modèle')]);
+    let state = EditorState.create({ doc: editor.state.doc, plugins: editor.state.plugins });
+    expect(editor.highlighted(state)).toEqual([]);
+    state = state.apply(editor.remote(state, fiche(text)));
+    expect(editor.highlighted(state)).toEqual(['repris le modèle']);
+  });
+
+  it('decode only the new thread when one is added to a thousand', () => {
+    const store = new CommentHighlights();
+    const editor = boundEditor(two(text, second), store);
+    const { doc } = editor.state;
+    const threads = [thread('words', editor.anchorOf(doc, 'repris le modèle'), 'repris le modèle')];
+    store.setThreads(threads);
+    const state = EditorState.create({ doc, plugins: editor.state.plugins });
+    const locates = countLocates(store);
+    // The plugin's state is computed when the view attaches; here, the store is given a view.
+    store.attach({ state, isDestroyed: false, updateState: () => undefined } as unknown as EditorView);
+    store.setThreads([...threads, thread('familles', editor.anchorOf(doc, 'familles'), 'familles')]);
+    expect(locates.ids()).toEqual(['familles']);
+    expect(editor.highlighted(state).sort()).toEqual(['familles', 'repris le modèle']);
+  });
+});
+
+describe('the changed region of two documents', () => {
+  const docOf = (json: DocJSON): PMNode => schema.nodeFromJSON(json);
+
+  it('is null for equal documents, and the replaced span otherwise', () => {
+    const a = docOf(two('abc', 'def'));
+    expect(changedRegion(a, docOf(two('abc', 'def')))).toBeNull();
+    const region = changedRegion(a, docOf(two('abXc', 'def')));
+    expect(region).not.toBeNull();
+    expect(region && region.toNew - region.toOld).toBe(1);
+    expect(region && region.from).toBe(rangeOfWords(a, 'c').from);
+  });
+
+  it('never ends before it starts when the insertion sits next to equal characters', () => {
+    const a = docOf(two('aXb', 'def'));
+    const region = changedRegion(a, docOf(two('aXXb', 'def')));
+    expect(region).not.toBeNull();
+    if (!region) return;
+    expect(region.toOld).toBeGreaterThanOrEqual(region.from);
+    expect(region.toNew - region.toOld).toBe(1);
+    const deleted = changedRegion(docOf(two('aXXb', 'def')), a);
+    expect(deleted && deleted.toOld - deleted.toNew).toBe(1);
+    expect(deleted && deleted.toNew).toBeGreaterThanOrEqual(deleted?.from ?? 0);
+  });
+});
+
+describe('a thousand threads while someone else types', () => {
+  it('decode no anchor for a keystroke away from every thread, and at most the one it touches', () => {
+    const store = new CommentHighlights();
+    const texts = Array.from({ length: 1000 }, (_, i) => `Phrase ${i} : les familles choisissent.`);
+    const json = (list: string[]): DocJSON => ({
+      type: 'doc',
+      content: [section('s1', 'Origine', list.map(p))],
+    });
+    const editor = boundEditor(json(texts), store);
+    const { doc } = editor.state;
+    const threads: HighlightedThread[] = [];
+    doc.descendants((node, pos) => {
+      if (!node.isText || !node.text) return true;
+      const at = node.text.indexOf('familles');
+      if (at >= 0)
+        threads.push(
+          thread(`t${threads.length}`, editor.anchorAt({ from: pos + at, to: pos + at + 8 }), 'familles'),
+        );
+      return false;
+    });
+    store.setThreads(threads);
+    let state = EditorState.create({ doc, plugins: editor.state.plugins });
+    const locates = countLocates(store);
+    let typed = texts;
+    for (const word of ['x', 'y', 'z']) {
+      typed = typed.map((t, i) => (i === 500 ? `${t}${word}` : t));
+      state = state.apply(editor.remote(state, json(typed)));
+    }
+    expect(locates.ids()).toEqual([]);
+    typed = typed.map((t, i) => (i === 500 ? t.replace('familles', 'famillesw') : t));
+    state = state.apply(editor.remote(state, json(typed)));
+    expect(locates.ids()).toEqual(['t500']);
+    expect(editor.highlighted(state)).toHaveLength(1000);
   });
 });

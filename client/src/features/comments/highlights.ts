@@ -1,6 +1,7 @@
 import { Extension } from '@tiptap/core';
 import type { Node as PMNode } from '@tiptap/pm/model';
 import { Plugin, PluginKey, type EditorState, type Transaction } from '@tiptap/pm/state';
+import { Mapping, StepMap } from '@tiptap/pm/transform';
 import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view';
 import { ySyncPluginKey } from '@tiptap/y-tiptap';
 import {
@@ -19,10 +20,11 @@ import {
  * read-only editor stays untouched). The page gives the threads to {@link CommentHighlights} (the
  * extension's storage); the words are found from the threads' Yjs relative positions.
  *
- * Cost: positions are decoded only when the threads change and when a change arrives through Yjs
- * (another person's edit, which y-tiptap applies by replacing the whole document, so nothing can be
- * mapped). The person's own typing only maps the existing highlights through the transaction, so
- * a thousand threads do not slow it down.
+ * Cost: the person's own typing maps the highlights through its transaction. A change that comes
+ * through Yjs (another person's edit, which y-tiptap applies by replacing the whole document, so
+ * its transaction maps nothing) is mapped through the difference of the two documents: only the
+ * threads whose words touch the changed region are decoded again. When the threads change, only
+ * new or moved anchors are decoded. A thousand threads thus cost nothing per keystroke.
  */
 
 /** A thread as the highlights need it. */
@@ -53,6 +55,8 @@ export interface HighlightHandlers {
 }
 
 interface HighlightState {
+  /** The threads' version ({@link CommentHighlights.setThreads}) this state was computed for. */
+  version: number;
   doc: PMNode;
   ranges: ReadonlyMap<string, Range>;
   set: DecorationSet;
@@ -82,6 +86,29 @@ function sectionById(doc: PMNode, id: string): Range | null {
   return found;
 }
 
+/** Where two documents differ: `[from, toOld)` of the old one became `[from, toNew)` of the new one. */
+export interface ChangedRegion {
+  from: number;
+  toOld: number;
+  toNew: number;
+}
+
+/**
+ * The smallest region outside which `before` and `after` are equal (the same common prefix and
+ * suffix ProseMirror's view finds), or null when they are equal. Positions are document positions;
+ * when the prefix and the suffix overlap (an insertion or a deletion next to equal characters) the
+ * region starts at the end of the prefix. Cost: proportional to the compared text, nodes shared by
+ * both documents skipped.
+ */
+export function changedRegion(before: PMNode, after: PMNode): ChangedRegion | null {
+  if (before === after) return null;
+  const from = before.content.findDiffStart(after.content);
+  if (from === null) return null;
+  const end = before.content.findDiffEnd(after.content) ?? { a: before.content.size, b: after.content.size };
+  const overlap = Math.max(0, from - Math.min(end.a, end.b));
+  return { from, toOld: end.a + overlap, toNew: end.b + overlap };
+}
+
 /**
  * The highlights' store: one per editor (Tiptap storage `commentHighlights`), fed by the page with
  * {@link setThreads} and {@link setActive}, read by the panel through {@link subscribe} and
@@ -89,6 +116,7 @@ function sectionById(doc: PMNode, id: string): Range | null {
  */
 export class CommentHighlights {
   private threads: HighlightedThread[] = [];
+  private version = 0;
   private expectedOf = new Map<string, string>();
   private activeId: string | null = null;
   private view: EditorView | null = null;
@@ -112,16 +140,22 @@ export class CommentHighlights {
 
   /** The threads to place (all of them) and draw (`shown`). Redraws at once. */
   setThreads(threads: HighlightedThread[]): void {
+    const before = new Map(this.threads.map((t) => [t.id, t]));
+    const expectedBefore = this.expectedOf;
     this.threads = threads;
+    this.version++;
     this.expectedOf = new Map(threads.map((t) => [t.id, normalizeQuote(t.expected)]));
-    this.redraw();
+    // A thread whose anchor (the same decoded object) and words are unchanged keeps its range.
+    this.redraw(
+      (t) => before.get(t.id)?.anchor === t.anchor && expectedBefore.get(t.id) === this.expectedOf.get(t.id),
+    );
   }
 
   /** The thread whose words stand out (open in the panel), or null. */
   setActive(threadId: string | null): void {
     if (threadId === this.activeId) return;
     this.activeId = threadId;
-    this.redraw();
+    this.redraw(() => true);
   }
 
   get active(): string | null {
@@ -163,8 +197,9 @@ export class CommentHighlights {
   attach(view: EditorView): void {
     this.view = view;
     // Not while ProseMirror is still building the view.
+    // Only if the threads changed since the plugin's state was computed (they are decoded once).
     queueMicrotask(() => {
-      if (this.view === view && this.threads.length > 0) this.redraw();
+      if (this.view === view && this.current(view.state).version !== this.version) this.redraw(() => false);
     });
   }
 
@@ -179,28 +214,46 @@ export class CommentHighlights {
   current(state: EditorState): HighlightState {
     const replacement = this.replacement;
     if (replacement && replacement.doc === state.doc) return replacement;
-    return key.getState(state) ?? { doc: state.doc, ranges: new Map(), set: DecorationSet.empty };
+    return (
+      key.getState(state) ?? { version: -1, doc: state.doc, ranges: new Map(), set: DecorationSet.empty }
+    );
   }
 
-  /** @internal Decodes every anchor against `state` (threads changed, or a change came through Yjs). */
-  compute(state: EditorState): HighlightState {
+  /**
+   * @internal Places every thread in `state` and draws the shown ones: a thread for which `keep`
+   * says yes keeps its range in `previous` (when `previous` is of the same document), the others
+   * are decoded from their anchors.
+   */
+  compute(
+    state: EditorState,
+    previous: HighlightState | null = null,
+    keep: (thread: HighlightedThread) => boolean = () => false,
+  ): HighlightState {
     const { doc } = state;
     const binding = yBindingOf(state);
     const ranges = new Map<string, Range>();
     const decorations: Decoration[] = [];
+    const kept = previous?.doc === doc ? previous.ranges : null;
     if (binding && binding.mapping.size > 0) {
       for (const thread of this.threads) {
         if (!thread.anchor) continue;
-        const range = this.locate(thread, doc, rangeOfAnchor(binding, doc, thread.anchor));
+        const known = kept && keep(thread) ? kept.get(thread.id) : undefined;
+        const range = known ?? this.locate(thread, doc, rangeOfAnchor(binding, doc, thread.anchor));
         if (!range) continue;
         ranges.set(thread.id, range);
         if (thread.shown || thread.id === this.activeId) decorations.push(this.decoration(thread, range));
       }
     }
-    return { doc, ranges, set: DecorationSet.create(doc, decorations) };
+    return { version: this.version, doc, ranges, set: DecorationSet.create(doc, decorations) };
   }
 
-  /** @internal A transaction: map the highlights through the person's own change, decode again after a Yjs one. */
+  /**
+   * @internal A transaction. The person's own change is mapped through `tr.mapping`. A change that
+   * came through Yjs (y-tiptap replaces the whole document, so `tr.mapping` maps nothing) is
+   * mapped through the difference of the two documents ({@link changedRegion}): highlights away
+   * from it are kept or shifted, and only the threads whose words touch it, or were not found
+   * before, are decoded again ({@link follow}).
+   */
   apply(
     tr: Transaction,
     value: HighlightState,
@@ -211,8 +264,8 @@ export class CommentHighlights {
     const base = this.current(oldState);
     if (!tr.docChanged) return base.doc === newState.doc ? base : { ...base, doc: newState.doc };
     if (tr.getMeta(ySyncPluginKey) !== undefined) {
-      const next = this.compute(newState);
-      this.placementsChanged(next, 0);
+      const next = this.follow(base, newState);
+      if (next !== base) this.placementsChanged(next, 0);
       return next;
     }
     const ranges = new Map<string, Range>();
@@ -221,9 +274,58 @@ export class CommentHighlights {
       const to = tr.mapping.map(range.to, -1);
       if (from < to) ranges.set(id, { from, to });
     }
-    const next = { doc: newState.doc, ranges, set: base.set.map(tr.mapping, tr.doc) };
+    const next = { version: base.version, doc: newState.doc, ranges, set: base.set.map(tr.mapping, tr.doc) };
     this.placementsChanged(next, 250);
     return next;
+  }
+
+  /**
+   * @internal The highlights of `base` (drawn on `base.doc`) on `state.doc`, after a change that
+   * came through Yjs. Ranges entirely before the changed region are kept, ranges entirely after it
+   * shifted by its change of length; threads whose range touches it (ends included: the diff of an
+   * insertion next to equal characters is ambiguous), and anchored threads not placed before, are
+   * decoded again. Everything is decoded when most threads need it. Returns `base` itself when
+   * the two documents are equal.
+   */
+  follow(base: HighlightState, state: EditorState): HighlightState {
+    const { doc } = state;
+    const region = changedRegion(base.doc, doc);
+    if (!region) return base.doc === doc ? base : { ...base, doc };
+    if (base.version !== this.version) return this.compute(state);
+    const binding = yBindingOf(state);
+    const redo = new Set<string>();
+    for (const thread of this.threads) {
+      if (!thread.anchor) continue;
+      const range = base.ranges.get(thread.id);
+      if (!range || (range.to >= region.from && range.from <= region.toOld)) redo.add(thread.id);
+    }
+    if (!binding || binding.mapping.size === 0 || redo.size * 2 > this.threads.length)
+      return this.compute(state);
+    const shift = region.toNew - region.toOld;
+    const ranges = new Map<string, Range>();
+    for (const [id, range] of base.ranges) {
+      if (redo.has(id)) continue;
+      ranges.set(id, range.from > region.toOld ? { from: range.from + shift, to: range.to + shift } : range);
+    }
+    const mapping = new Mapping([
+      new StepMap([region.from, region.toOld - region.from, region.toNew - region.from]),
+    ]);
+    let set = base.set.map(mapping, doc);
+    if (redo.size > 0) {
+      set = set.remove(
+        set.find(undefined, undefined, (spec: { threadId?: unknown }) => redo.has(String(spec.threadId))),
+      );
+      const added: Decoration[] = [];
+      for (const thread of this.threads) {
+        if (!thread.anchor || !redo.has(thread.id)) continue;
+        const range = this.locate(thread, doc, rangeOfAnchor(binding, doc, thread.anchor));
+        if (!range) continue;
+        ranges.set(thread.id, range);
+        if (thread.shown || thread.id === this.activeId) added.push(this.decoration(thread, range));
+      }
+      set = set.add(doc, added);
+    }
+    return { version: base.version, doc, ranges, set };
   }
 
   /**
@@ -251,11 +353,14 @@ export class CommentHighlights {
     return Decoration.inline(range.from, range.to, { class: className }, { threadId: thread.id });
   }
 
-  /** Recomputes for the view's state and draws it, without a transaction. */
-  private redraw(): void {
+  /**
+   * Computes the highlights for the view's state and draws them, without a transaction; threads
+   * for which `keep` says yes keep their current range (see {@link compute}).
+   */
+  private redraw(keep: (thread: HighlightedThread) => boolean): void {
     const view = this.view;
     if (!view || view.isDestroyed) return;
-    const next = this.compute(view.state);
+    const next = this.compute(view.state, this.current(view.state), keep);
     this.replacement = next;
     // Same state: ProseMirror only asks the plugins for their decorations again and redraws.
     view.updateState(view.state);
