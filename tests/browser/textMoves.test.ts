@@ -68,6 +68,27 @@ async function caretAt(tab: Tab, other: Tab, target: (page: Page) => Locator, of
 const whenShown = (page: Page, target: (page: Page) => Locator, text: string) =>
   expect.poll(() => textOf(target(page)), { timeout: 10_000 }).toContain(text);
 
+/**
+ * The typist types `typed`, one key every {@link KEY_DELAY} ms; once the co-writer sees `cue` in
+ * `target`, the co-writer does `act`, while the typist goes on typing.
+ */
+async function typeWhile(
+  typist: Tab,
+  typed: string,
+  coWriter: Tab,
+  target: (page: Page) => Locator,
+  cue: string,
+  act: (page: Page) => Promise<void>,
+): Promise<void> {
+  await Promise.all([
+    typist.page.keyboard.type(typed, { delay: KEY_DELAY }),
+    (async () => {
+      await whenShown(coWriter.page, target, cue);
+      await act(coWriter.page);
+    })(),
+  ]);
+}
+
 async function prepare(title: string, key: string, initial: string) {
   const doc = await people.openSharedFiche(title);
   const [bruno, chloe] = doc.tabs;
@@ -88,13 +109,9 @@ describe('text moved by a co-writer while someone types in it', () => {
     await caretAt(bruno, chloe, target, 'Les familles réunies décident ensemble'.length);
     await caretAt(chloe, bruno, target, 'Les familles réunies'.length);
     const typed = ' et chacun s’engage sur une action';
-    await Promise.all([
-      bruno.page.keyboard.type(typed, { delay: KEY_DELAY }),
-      (async () => {
-        await whenShown(chloe.page, target, 'ensemble et');
-        await chloe.page.keyboard.press('Enter');
-      })(),
-    ]);
+    await typeWhile(bruno, typed, chloe, target, 'ensemble et', async (page) => {
+      await page.keyboard.press('Enter');
+    });
     await expect.poll(() => paragraphsOf(bruno.page, 'origine').then((p) => p.join('|'))).toContain('action');
     const shown = await agreed(doc, 'origine');
     expect(shown).toEqual(['Les familles réunies', ` décident ensemble${typed} du plan.`]);
@@ -117,16 +134,12 @@ describe('text moved by a co-writer while someone types in it', () => {
       await caretAt(bruno, chloe, target, 'Alpha beta'.length);
       await caretAt(chloe, bruno, target, 'Alpha beta'.length);
       const typed = 'aaaaAAAAaaaa1111';
-      await Promise.all([
-        bruno.page.keyboard.type(typed, { delay: KEY_DELAY }),
-        (async () => {
-          await whenShown(chloe.page, target, 'aa');
-          await chloe.page.keyboard.press('Enter');
-          await chloe.page.keyboard.type('bbb', { delay: KEY_DELAY });
-          for (let i = 0; i < 4; i++) await chloe.page.keyboard.press('Backspace');
-          await chloe.page.keyboard.type('ZZ', { delay: KEY_DELAY });
-        })(),
-      ]);
+      await typeWhile(bruno, typed, chloe, target, 'aa', async (page) => {
+        await page.keyboard.press('Enter');
+        await page.keyboard.type('bbb', { delay: KEY_DELAY });
+        for (let i = 0; i < 4; i++) await page.keyboard.press('Backspace');
+        await page.keyboard.type('ZZ', { delay: KEY_DELAY });
+      });
       await expect.poll(() => paragraphsOf(bruno.page, 'vigilance').then((p) => p.join('|'))).toContain('ZZ');
       await expect
         .poll(() => paragraphsOf(chloe.page, 'vigilance').then((p) => p.join('|')))
@@ -150,19 +163,15 @@ describe('text moved by a co-writer while someone types in it', () => {
     await caretAt(chloe, bruno, target, 'Début du texte.'.length);
     const typed = ' longue et précise';
     const lines = Array.from({ length: 400 }, (_, i) => `Ligne collée ${i + 1}`);
-    await Promise.all([
-      bruno.page.keyboard.type(typed, { delay: KEY_DELAY }),
-      (async () => {
-        await whenShown(chloe.page, target, 'la longue');
-        await chloe.page.evaluate((text) => {
-          const data = new DataTransfer();
-          data.setData('text/plain', text);
-          document.activeElement?.dispatchEvent(
-            new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
-          );
-        }, lines.join('\n'));
-      })(),
-    ]);
+    await typeWhile(bruno, typed, chloe, target, 'la longue', async (page) => {
+      await page.evaluate((text) => {
+        const data = new DataTransfer();
+        data.setData('text/plain', text);
+        document.activeElement?.dispatchEvent(
+          new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
+        );
+      }, lines.join('\n'));
+    });
     await expect.poll(() => paragraphsOf(bruno.page, 'public').then((p) => p.join('|'))).toContain('précise');
     await bruno.page.keyboard.type(' encore');
     const shown = await agreed(doc, 'public');
@@ -186,13 +195,9 @@ describe('text moved by a co-writer while someone types in it', () => {
       await expect.poll(() => textOf(paragraph(1)(chloe.page))).toBe('Second ');
       await caretAt(chloe, bruno, paragraph(1), 0);
       const typed = '0123456789abcdefghij';
-      await Promise.all([
-        bruno.page.keyboard.type(typed, { delay: KEY_DELAY }),
-        (async () => {
-          await whenShown(chloe.page, paragraph(1), 'Second 01234');
-          await chloe.page.keyboard.press('Backspace');
-        })(),
-      ]);
+      await typeWhile(bruno, typed, chloe, paragraph(1), 'Second 01234', async (page) => {
+        await page.keyboard.press('Backspace');
+      });
       await expect.poll(() => paragraphsOf(chloe.page, 'origine').then((p) => p.join('|'))).toContain('hij');
       const shown = await agreed(doc, 'origine');
       expect(shown[0]).toBe(`Premier paragraphe.Second ${typed}`);

@@ -522,6 +522,34 @@ function visibleIndexOf(parent: YType, item: Y.Item): number | null {
   return null;
 }
 
+/** The forwarding of the old root `oldRoot` to `newRoot`; its id derives from the old root. */
+function forwardingRecord(oldRoot: ItemId, newRoot: ItemId, now: number): ForwardingRecord {
+  return {
+    id: `f-${oldRoot.client.toString(36)}-${oldRoot.clock.toString(36)}`,
+    oldRoot,
+    newRoot,
+    createdAt: now,
+  };
+}
+
+/**
+ * Runs `write` in one transaction of `doc` with `origin`, marked as a forwarding's own (not
+ * inspected again), under the client id just below the lowest of `writers` (see
+ * {@link forwardingClient}), then gives the document its own id back.
+ */
+function writeAsWriters(doc: Y.Doc, writers: readonly number[], origin: unknown, write: () => void): void {
+  const serverClient = doc.clientID;
+  doc.transact((own) => {
+    ownTransactions.add(own);
+    doc.clientID = forwardingClient(writers, serverClient);
+    try {
+      write();
+    } finally {
+      doc.clientID = serverClient;
+    }
+  }, origin);
+}
+
 /**
  * Inserts at `index` of the fragment a deep copy of `source` as `visible` sees it, records the
  * forwarding old → copy, and returns the copy. The caller is inside a transaction.
@@ -539,14 +567,8 @@ function relocate(
   fillElement(copy, source, visible);
   const entries: ForwardEntry[] = [];
   pairSubtrees(source, copy, visible, entries);
-  const oldRoot = idOf(source._item as Y.Item);
   forwardingsOf(doc).add(
-    {
-      id: `f-${oldRoot.client.toString(36)}-${oldRoot.clock.toString(36)}`,
-      oldRoot,
-      newRoot: idOf(copy._item as Y.Item),
-      createdAt: now,
-    },
+    forwardingRecord(idOf(source._item as Y.Item), idOf(copy._item as Y.Item), now),
     compact(entries),
   );
   return copy;
@@ -887,10 +909,9 @@ function deleteLive(item: Y.Item, offset: number, count: number): void {
  * client that sees items of its own id it did not write draws a new id). Falls back on the
  * document's own id when there is nothing to insert or no such id.
  */
-function forwardingClient(late: readonly Y.Item[], fallback: number): number {
-  let writer = Infinity;
-  for (const item of late) writer = Math.min(writer, item.id.client);
-  return writer > 0 && writer !== Infinity ? writer - 1 : fallback;
+function forwardingClient(writers: readonly number[], fallback: number): number {
+  const lowest = Math.min(...writers);
+  return lowest > 0 && lowest !== Infinity ? lowest - 1 : fallback;
 }
 
 /** The late items of a transaction: added by it inside a forwarded old subtree. */
@@ -960,12 +981,12 @@ export function forwardLateEdits(
     writerDeletes,
     entries: new Map(),
   };
-  const serverClient = doc.clientID;
-  doc.transact((own) => {
-    ownTransactions.add(own);
-    // See forwardingClient: the re-applied items stay before what their writer typed meanwhile.
-    doc.clientID = forwardingClient(late, serverClient);
-    try {
+  // See forwardingClient: the re-applied items stay before what their writer typed meanwhile.
+  writeAsWriters(
+    doc,
+    late.map((item) => item.id.client),
+    origin,
+    () => {
       let progress = true;
       while (ctx.pending.size > 0 && progress) {
         progress = false;
@@ -978,10 +999,8 @@ export function forwardLateEdits(
       for (const pass of ['characters', 'elements'] as const)
         for (const part of deletions) deleteAt(ctx, part, part.length, 0, pass);
       for (const { id, record } of unformats) note(ctx, record, { kind: 'unformat', ...id });
-    } finally {
-      doc.clientID = serverClient;
-    }
-  }, origin);
+    },
+  );
   for (const [record, entries] of ctx.entries) forwardings.announce(record, entries);
   return true;
 }
@@ -1236,13 +1255,7 @@ export function forwardReplacedBlocks(
       const runs: MissingRun[] = [];
       if (forwardings.isOldRoot(idOf(oldItem))) continue;
       if (!pairReplacement(old, fresh, visible, mayReinsert, entries, runs)) continue;
-      const oldRoot = idOf(oldItem);
-      const record: ForwardingRecord = {
-        id: `f-${oldRoot.client.toString(36)}-${oldRoot.clock.toString(36)}`,
-        oldRoot,
-        newRoot: idOf(freshItem),
-        createdAt: now,
-      };
+      const record = forwardingRecord(idOf(oldItem), idOf(freshItem), now);
       // Installed now, before Yjs collects the deleted block at the end of this transaction.
       forwardings.add(record, compact(entries));
       installed.push({ record, runs });
@@ -1250,35 +1263,27 @@ export function forwardReplacedBlocks(
   }
   const runs = installed.flatMap(({ record, runs: list }) => list.map((run) => ({ record, run })));
   if (runs.length > 0) {
-    const serverClient = doc.clientID;
     const writers = runs.flatMap(({ run }) => run.ids.map((id) => id.client));
-    doc.transact((own) => {
-      ownTransactions.add(own);
-      doc.clientID = Math.min(...writers) > 0 ? Math.min(...writers) - 1 : serverClient;
-      try {
-        for (const { record, run } of runs) {
-          const before = Y.getState(doc.store, doc.clientID);
-          run.target.applyDelta([{ retain: run.index }, ...run.ops], { sanitize: false });
-          const created: ItemId[] = [];
-          const structs = doc.store.clients.get(doc.clientID) ?? [];
-          if (before < Y.getState(doc.store, doc.clientID))
-            for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
-              const s = structs[i];
-              if (s instanceof Y.Item && s.parent === run.target && isCharacter(s))
-                for (let k = 0; k < s.length; k++)
-                  created.push({ client: s.id.client, clock: s.id.clock + k });
-            }
-          const entries: ForwardEntry[] = [];
-          run.ids.forEach((id, k) => {
-            const to = created[k];
-            if (to) entries.push({ kind: 'map', ...id, length: 1, toClient: to.client, toClock: to.clock });
-          });
-          forwardings.add(record, compact(entries));
-        }
-      } finally {
-        doc.clientID = serverClient;
+    writeAsWriters(doc, writers, origin, () => {
+      for (const { record, run } of runs) {
+        const before = Y.getState(doc.store, doc.clientID);
+        run.target.applyDelta([{ retain: run.index }, ...run.ops], { sanitize: false });
+        const created: ItemId[] = [];
+        const structs = doc.store.clients.get(doc.clientID) ?? [];
+        if (before < Y.getState(doc.store, doc.clientID))
+          for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+            const s = structs[i];
+            if (s instanceof Y.Item && s.parent === run.target && isCharacter(s))
+              for (let k = 0; k < s.length; k++) created.push({ client: s.id.client, clock: s.id.clock + k });
+          }
+        const entries: ForwardEntry[] = [];
+        run.ids.forEach((id, k) => {
+          const to = created[k];
+          if (to) entries.push({ kind: 'map', ...id, length: 1, toClient: to.client, toClock: to.clock });
+        });
+        forwardings.add(record, compact(entries));
       }
-    }, origin);
+    });
   }
   return installed.map(({ record }) => record);
 }
@@ -1411,13 +1416,7 @@ export function forwardJoinedBlocks(
           }
         }
       }
-      const oldRoot = idOf(oldItem);
-      const record: ForwardingRecord = {
-        id: `f-${oldRoot.client.toString(36)}-${oldRoot.clock.toString(36)}`,
-        oldRoot,
-        newRoot: idOf(kept._item),
-        createdAt: now,
-      };
+      const record = forwardingRecord(idOf(oldItem), idOf(kept._item), now);
       forwardings.markJoin(record.id);
       // Installed now, before Yjs collects the deleted block at the end of this transaction.
       forwardings.add(record, compact(entries));
@@ -1426,33 +1425,26 @@ export function forwardJoinedBlocks(
   }
   const runs = installed.flatMap(({ record, runs: list }) => list.map((run) => ({ record, run })));
   if (runs.length > 0) {
-    const serverClient = doc.clientID;
-    doc.transact((own) => {
-      ownTransactions.add(own);
-      const writers = runs.flatMap(({ run }) => run.ids.map((id) => id.client));
-      doc.clientID = Math.min(...writers) > 0 ? Math.min(...writers) - 1 : serverClient;
-      try {
-        for (const { record, run } of runs) {
-          const left = run.left ? resolve(doc, forwardings, run.left) : null;
-          const right = run.right ? resolve(doc, forwardings, run.right) : null;
-          const afterLeft = left ? indexAfter(run.target, left) : null;
-          const beforeRight = right ? indexAfter(run.target, right) : null;
-          const index = afterLeft ?? (beforeRight !== null ? beforeRight - 1 : run.target.length);
-          const start = Y.getState(doc.store, doc.clientID);
-          run.target.insert(index, run.str);
-          const entries: ForwardEntry[] = run.ids.map((id, k) => ({
-            kind: 'map',
-            ...id,
-            length: 1,
-            toClient: doc.clientID,
-            toClock: start + k,
-          }));
-          forwardings.add(record, compact(entries));
-        }
-      } finally {
-        doc.clientID = serverClient;
+    const writers = runs.flatMap(({ run }) => run.ids.map((id) => id.client));
+    writeAsWriters(doc, writers, origin, () => {
+      for (const { record, run } of runs) {
+        const left = run.left ? resolve(doc, forwardings, run.left) : null;
+        const right = run.right ? resolve(doc, forwardings, run.right) : null;
+        const afterLeft = left ? indexAfter(run.target, left) : null;
+        const beforeRight = right ? indexAfter(run.target, right) : null;
+        const index = afterLeft ?? (beforeRight !== null ? beforeRight - 1 : run.target.length);
+        const start = Y.getState(doc.store, doc.clientID);
+        run.target.insert(index, run.str);
+        const entries: ForwardEntry[] = run.ids.map((id, k) => ({
+          kind: 'map',
+          ...id,
+          length: 1,
+          toClient: doc.clientID,
+          toClock: start + k,
+        }));
+        forwardings.add(record, compact(entries));
       }
-    }, origin);
+    });
   }
   return installed.map(({ record }) => record);
 }
