@@ -98,15 +98,45 @@ function requestMove(
   });
 }
 
+/**
+ * {@link threeEditors}, once A has written `text` in the first paragraph of section n° `index`
+ * (0-based) and every client has it; `section` is that section's id.
+ */
+async function threeEditorsWithText(
+  title: string,
+  index: number,
+  text: string,
+): Promise<{ id: string; section: string; a: NodeClient; b: NodeClient; m: NodeClient }> {
+  const editors = await threeEditors(title);
+  const { a, b, m } = editors;
+  const section = sectionId(a.ydoc, index);
+  writeInSection(a.ydoc, section, text);
+  await settle(a, b, m);
+  return { ...editors, section };
+}
+
 const WORDS = 'les familles décident ensemble';
 const SENTENCE = `Avant tout, ${WORDS} du plan d’aide. Ensuite vient le suivi.`;
+/** Two sentences; threads go on « la suite », in the second one. */
+const TWO_SENTENCES = 'Avant tout, on se réunit. Puis vient la suite du plan d’aide.';
+
+/**
+ * Someone (A) types inside the commented words, « la suite » becoming « la grande suite », and the
+ * server, reading the thread, now finds those words under it.
+ */
+async function growCommentedWords(
+  { a, b, m }: { a: NodeClient; b: NodeClient; m: NodeClient },
+  threadId: string,
+): Promise<void> {
+  const inside = textHolding(a.ydoc, 'la suite');
+  inside.text.insert(inside.index + 'la '.length, 'grande ');
+  await settle(a, b, m);
+  expect((await getThread(membre, threadId)).currentQuote).toBe('la grande suite');
+}
 
 describe('a thread keeps its words while two people edit the document', () => {
   it('follows inserts and deletes before, inside and after the commented words', async () => {
-    const { id, a, b, m } = await threeEditors('Ancres et frappes');
-    const section = sectionId(a.ydoc, 1);
-    writeInSection(a.ydoc, section, SENTENCE);
-    await settle(a, b, m);
+    const { id, section, a, b, m } = await threeEditorsWithText('Ancres et frappes', 1, SENTENCE);
     const created = await createThread(
       membre,
       id,
@@ -144,10 +174,7 @@ describe('a thread keeps its words while two people edit the document', () => {
   });
 
   it('finds the words again when the paragraph is split with Enter right before them (y-prosemirror#204)', async () => {
-    const { id, a, b, m } = await threeEditors('Ancres et Entrée');
-    const section = sectionId(a.ydoc, 2);
-    writeInSection(a.ydoc, section, SENTENCE);
-    await settle(a, b, m);
+    const { id, section, a, b, m } = await threeEditorsWithText('Ancres et Entrée', 2, SENTENCE);
     const input = threadInput(m.ydoc, section, WORDS, 'À préciser.');
     const created = await createThread(membre, id, input);
 
@@ -178,20 +205,13 @@ describe('a thread keeps its words while two people edit the document', () => {
   });
 
   it('keeps a thread on its edited words when their paragraph is joined to the one before with Backspace', async () => {
-    const { id, a, b, m } = await threeEditors('Ancres et Retour arrière');
-    const section = sectionId(a.ydoc, 1);
-    writeInSection(a.ydoc, section, 'Avant tout, on se réunit. Puis vient la suite du plan d’aide.');
-    await settle(a, b, m);
+    const editors = await threeEditorsWithText('Ancres et Retour arrière', 1, TWO_SENTENCES);
+    const { id, section, a, b, m } = editors;
     splitBefore(b.ydoc, 'Puis vient');
     await settle(a, b, m);
     const edited = await createThread(membre, id, threadInput(m.ydoc, section, 'la suite', 'Laquelle ?'));
     const untouched = await createThread(membre, id, threadInput(m.ydoc, section, 'plan d’aide', 'Lequel ?'));
-
-    // Someone types inside the commented words: « la suite » becomes « la grande suite ».
-    const inside = textHolding(a.ydoc, 'la suite');
-    inside.text.insert(inside.index + 'la '.length, 'grande ');
-    await settle(a, b, m);
-    expect((await getThread(membre, edited.id)).currentQuote).toBe('la grande suite');
+    await growCommentedWords(editors, edited.id);
 
     // Then the paragraph is joined to the one before: every character of it is a new Yjs item.
     joinBackward(b.ydoc, 'Puis vient');
@@ -221,17 +241,11 @@ describe('a thread keeps its words while two people edit the document', () => {
   });
 
   it('finds edited words again after they were cut and typed back elsewhere, where no forwarding leads', async () => {
-    const { id, a, b, m } = await threeEditors('Ancres et couper-coller');
-    const section = sectionId(a.ydoc, 1);
-    const moved = 'Puis vient la suite du plan d’aide.';
-    writeInSection(a.ydoc, section, `Avant tout, on se réunit. ${moved}`);
-    await settle(a, b, m);
+    const editors = await threeEditorsWithText('Ancres et couper-coller', 1, TWO_SENTENCES);
+    const { id, section, a, b, m } = editors;
     const created = await createThread(membre, id, threadInput(m.ydoc, section, 'la suite', 'Laquelle ?'));
-    const inside = textHolding(a.ydoc, 'la suite');
-    inside.text.insert(inside.index + 'la '.length, 'grande ');
-    await settle(a, b, m);
     // The server reads the thread and keeps the words now under it.
-    expect((await getThread(membre, created.id)).currentQuote).toBe('la grande suite');
+    await growCommentedWords(editors, created.id);
 
     // Cut: the sentence is gone, the thread is orphaned meanwhile.
     deleteWords(b.ydoc, 'Puis vient la grande suite du plan d’aide.');
@@ -246,10 +260,7 @@ describe('a thread keeps its words while two people edit the document', () => {
   });
 
   it('keeps the words and the section when the section is moved up by the server', async () => {
-    const { id, a, b, m } = await threeEditors('Ancres et déplacement');
-    const section = sectionId(a.ydoc, 4);
-    writeInSection(a.ydoc, section, SENTENCE);
-    await settle(a, b, m);
+    const { id, section, a, b, m } = await threeEditorsWithText('Ancres et déplacement', 4, SENTENCE);
     const created = await createThread(membre, id, threadInput(m.ydoc, section, WORDS, 'Et les enfants ?'));
 
     expect(await requestMove(b, section, sectionId(b.ydoc, 2))).toBe('moved');
@@ -291,11 +302,9 @@ describe('a thread keeps its words while two people edit the document', () => {
   });
 
   it('keeps a thread on the document when its whole section is deleted', async () => {
-    const { id, a, b, m } = await threeEditors('Section supprimée');
     // « Adaptations pendant la crise sanitaire » is optional: deleting it stays deleted.
-    const optional = sectionId(a.ydoc, 9);
-    writeInSection(a.ydoc, optional, 'Des visites à distance pendant le confinement.');
-    await settle(a, b, m);
+    const visits = 'Des visites à distance pendant le confinement.';
+    const { id, section: optional, a, b, m } = await threeEditorsWithText('Section supprimée', 9, visits);
     const onWords = await createThread(
       membre,
       id,
@@ -319,10 +328,7 @@ describe('a thread keeps its words while two people edit the document', () => {
   });
 
   it('keeps an inner thread anchored and open after the outer one is resolved and the page reloaded (tiptap#6354)', async () => {
-    const { id, a, b, m } = await threeEditors('Fils imbriqués');
-    const section = sectionId(a.ydoc, 1);
-    writeInSection(a.ydoc, section, SENTENCE);
-    await settle(a, b, m);
+    const { id, section, a, b, m } = await threeEditorsWithText('Fils imbriqués', 1, SENTENCE);
     const outer = await createThread(membre, id, threadInput(m.ydoc, section, WORDS, 'Tout le passage.'));
     const inner = await createThread(rapporteur, id, threadInput(b.ydoc, section, 'familles', 'Ce mot.'));
     const resolved = await rapporteur.fetch(`/api/threads/${outer.id}/resolve`, { method: 'POST' });
@@ -346,10 +352,7 @@ describe('a thread keeps its words while two people edit the document', () => {
   });
 
   it('refuses a quote that is not the text under the anchor, and an anchor the server does not have yet', async () => {
-    const { id, a, b, m } = await threeEditors('Citation fausse');
-    const section = sectionId(a.ydoc, 1);
-    writeInSection(a.ydoc, section, SENTENCE);
-    await settle(a, b, m);
+    const { id, section, a, m } = await threeEditorsWithText('Citation fausse', 1, SENTENCE);
     const input = threadInput(m.ydoc, section, WORDS, 'Faux.');
     const wrong = await membre.fetch(`/api/documents/${id}/threads`, {
       method: 'POST',

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createDocument, invite, type Session } from '../support/accounts.js';
 import {
+  commentOn,
   createThread,
   getThread,
   listThreads,
@@ -90,11 +91,7 @@ describe('membres comment without writing to the document', () => {
     const state = bytes(Y.encodeStateAsUpdate(live(doc.name)));
     const logRows = t.server.services.collabStore.load(doc.id).updates.length;
 
-    const thread = await createThread(
-      membre,
-      doc.id,
-      threadInput(doc.reader.ydoc, doc.section, 'familles décident', 'Toutes ?'),
-    );
+    const thread = await commentOn(membre, doc, 'familles décident', 'Toutes ?');
     const whole = await createThread(membre, doc.id, {
       sectionId: doc.section,
       body: 'Section trop courte.',
@@ -124,11 +121,7 @@ describe('membres comment without writing to the document', () => {
     const elsewhere = await open(t.admin, (await createDocument(t.admin, t.espaceId, 'Autre document')).name);
     const toElsewhere = messagesOf(elsewhere);
 
-    const thread = await createThread(
-      rapporteurLibre,
-      doc.id,
-      threadInput(doc.reader.ydoc, doc.section, 'coordinateur', 'Lequel ?'),
-    );
+    const thread = await commentOn(rapporteurLibre, doc, 'coordinateur', 'Lequel ?');
     const reply = await replyTo(membre, thread.id, 'Celui du département.');
     await membre.fetch(`/api/comments/${reply.id}`, { method: 'PATCH', json: { body: 'Celui de la CAF.' } });
     await t.admin.fetch(`/api/threads/${thread.id}/resolve`, { method: 'POST' });
@@ -154,11 +147,7 @@ describe('what a comment may say', () => {
       '@[<svg onload=alert(4)>](user:' +
       exterieur.userId +
       ') fin';
-    const thread = await createThread(
-      membre,
-      doc.id,
-      threadInput(doc.reader.ydoc, doc.section, 'plan d’aide', payload),
-    );
+    const thread = await commentOn(membre, doc, 'plan d’aide', payload);
     expect(thread.comments[0]?.body).toBe(payload);
     expect(thread.comments[0]?.mentions).toEqual([]);
     const again = await getThread(membre, thread.id);
@@ -197,11 +186,7 @@ describe('what a comment may say', () => {
   it('counts only mentions of people who can read the document', async () => {
     const doc = await documentWithText('Mentions');
     const body = `@[Mona](user:${autreMembre.userId}) @[Esther](user:${exterieur.userId}) @[Personne](user:inconnu-123)`;
-    const thread = await createThread(
-      membre,
-      doc.id,
-      threadInput(doc.reader.ydoc, doc.section, 'familles', body),
-    );
+    const thread = await commentOn(membre, doc, 'familles', body);
     expect(thread.comments[0]?.mentions).toEqual([{ id: autreMembre.userId, name: 'Mona Membre' }]);
     expect(thread.comments[0]?.body).toBe(
       `@[Mona Membre](user:${autreMembre.userId}) @[Esther](user:${exterieur.userId}) @[Personne](user:inconnu-123)`,
@@ -211,11 +196,7 @@ describe('what a comment may say', () => {
   it('names a mentioned person after their account, whatever label the token carries', async () => {
     const doc = await documentWithText('Mentions usurpées');
     const spoof = (id: string) => `@[L’administrateur vous demande votre mot de passe](user:${id})`;
-    const thread = await createThread(
-      membre,
-      doc.id,
-      threadInput(doc.reader.ydoc, doc.section, 'familles', `${spoof(autreMembre.userId)} répondez vite`),
-    );
+    const thread = await commentOn(membre, doc, 'familles', `${spoof(autreMembre.userId)} répondez vite`);
     const mentioned = { id: autreMembre.userId, name: 'Mona Membre' };
     expect(thread.comments[0]?.mentions).toEqual([mentioned]);
     expect(thread.comments[0]?.body).toBe(`@[Mona Membre](user:${autreMembre.userId}) répondez vite`);
@@ -252,11 +233,7 @@ describe('what a comment may say', () => {
 describe('messages and threads over their life', () => {
   it('lets authors edit and delete their own messages, which keep their place, and the animateur moderate with an audit entry', async () => {
     const doc = await documentWithText('Cycle de vie');
-    const thread = await createThread(
-      membre,
-      doc.id,
-      threadInput(doc.reader.ydoc, doc.section, 'familles', 'Premier.'),
-    );
+    const thread = await commentOn(membre, doc, 'familles', 'Premier.');
     const second = await replyTo(rapporteurLibre, thread.id, 'Deuxième.');
     const third = await replyTo(membre, thread.id, 'Troisième.');
 
@@ -299,12 +276,8 @@ describe('messages and threads over their life', () => {
 
   it('filters threads by status and finds a resolved thread again, reopened by a rapporteur', async () => {
     const doc = await documentWithText('Filtres');
-    const a = await createThread(membre, doc.id, threadInput(doc.reader.ydoc, doc.section, 'familles', 'A'));
-    const b = await createThread(
-      membre,
-      doc.id,
-      threadInput(doc.reader.ydoc, doc.section, 'coordinateur', 'B'),
-    );
+    const a = await commentOn(membre, doc, 'familles', 'A');
+    const b = await commentOn(membre, doc, 'coordinateur', 'B');
     expect((await rapporteurLibre.fetch(`/api/threads/${a.id}/resolve`, { method: 'POST' })).status).toBe(
       200,
     );
@@ -319,12 +292,8 @@ describe('messages and threads over their life', () => {
 
   it('shows the open-thread count on catalogue cards', async () => {
     const doc = await documentWithText('Compteur du catalogue');
-    await createThread(membre, doc.id, threadInput(doc.reader.ydoc, doc.section, 'familles', 'Un.'));
-    const two = await createThread(
-      membre,
-      doc.id,
-      threadInput(doc.reader.ydoc, doc.section, 'coordinateur', 'Deux.'),
-    );
+    await commentOn(membre, doc, 'familles', 'Un.');
+    const two = await commentOn(membre, doc, 'coordinateur', 'Deux.');
     await rapporteurLibre.fetch(`/api/threads/${two.id}/resolve`, { method: 'POST' });
     const { documents } = (await (
       await membre.fetch(`/api/documents?espaceId=${t.espaceId}`)
@@ -337,11 +306,7 @@ describe('messages and threads over their life', () => {
 
   it('keeps the threads of an archived document readable and read-only', async () => {
     const doc = await documentWithText('Archivé');
-    const thread = await createThread(
-      membre,
-      doc.id,
-      threadInput(doc.reader.ydoc, doc.section, 'familles', 'Avant.'),
-    );
+    const thread = await commentOn(membre, doc, 'familles', 'Avant.');
     doc.reader.destroy();
     expect((await t.admin.fetch(`/api/documents/${doc.id}/archive`, { method: 'POST' })).status).toBe(200);
     const list = await listThreads(membre, doc.id);
@@ -366,11 +331,7 @@ describe('messages and threads over their life', () => {
 
   it('hides every thread from people outside the espace (404) and from anonymous callers (401)', async () => {
     const doc = await documentWithText('Confidentiel');
-    const thread = await createThread(
-      membre,
-      doc.id,
-      threadInput(doc.reader.ydoc, doc.section, 'familles', 'Secret.'),
-    );
+    const thread = await commentOn(membre, doc, 'familles', 'Secret.');
     const paths: [string, string, unknown][] = [
       ['GET', `/api/documents/${doc.id}/threads`, undefined],
       ['POST', `/api/documents/${doc.id}/threads`, { sectionId: doc.section, body: 'x' }],
@@ -399,11 +360,7 @@ describe('messages and threads over their life', () => {
 describe('requests racing each other', () => {
   it('makes one resolution out of two resolves sent at once, and one notification', async () => {
     const doc = await documentWithText('Deux résolutions');
-    const thread = await createThread(
-      membre,
-      doc.id,
-      threadInput(doc.reader.ydoc, doc.section, 'familles', 'À trancher.'),
-    );
+    const thread = await commentOn(membre, doc, 'familles', 'À trancher.');
     const before = (await (await membre.fetch('/api/notifications')).json()) as { notifications: unknown[] };
     const answers = await Promise.all([
       rapporteurLibre.fetch(`/api/threads/${thread.id}/resolve`, { method: 'POST' }),
@@ -419,11 +376,7 @@ describe('requests racing each other', () => {
 
   it('never leaves a reply in a thread deleted at the same moment, and keeps parallel replies in order', async () => {
     const doc = await documentWithText('Réponse et suppression');
-    const thread = await createThread(
-      membre,
-      doc.id,
-      threadInput(doc.reader.ydoc, doc.section, 'familles', 'Sujet.'),
-    );
+    const thread = await commentOn(membre, doc, 'familles', 'Sujet.');
     const replies = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
         membre.fetch(`/api/threads/${thread.id}/comments`, {

@@ -2,7 +2,7 @@ import net from 'node:net';
 import type { NotificationListDto, NotificationPreferencesDto } from '@essaim/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocument, invite, setupInstance, type Session } from '../support/accounts.js';
-import { createThread, replyTo, sectionId, threadInput, writeInSection } from '../support/comments.js';
+import { commentOn, replyTo, sectionId, writeInSection } from '../support/comments.js';
 import { connectAs, isSettled, type NodeClient } from '../support/provider.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -147,21 +147,32 @@ async function setEmail(session: Session, email: 'none' | 'immediate' | 'daily')
 
 const mention = (s: Session): string => `@[${s.name}](user:${s.userId})`;
 
+/** A new membre of the espace who asked for no email, so that the mail counts stay other people's. */
+async function membreWithoutEmail(name: string): Promise<Session> {
+  const session = await invite(animateur, espaceId, 'membre', name);
+  await setEmail(session, 'none');
+  return session;
+}
+
+/** The animateur takes someone out of the espace; their account and session live on. */
+async function removeFromEspace(session: Session): Promise<void> {
+  const removed = await animateur.fetch(`/api/espaces/${espaceId}/members/${session.userId}`, {
+    method: 'DELETE',
+  });
+  expect(removed.status).toBe(204);
+}
+
 describe('who is notified of what', () => {
   it('notifies a mention, a reply to the thread’s participants and a resolution to its author, never the person who acted', async () => {
     for (const s of [animateur, rapporteur, membre, autre]) await setEmail(s, 'none');
     const doc = await documentWithText('Qui est prévenu');
     const before = await Promise.all([animateur, rapporteur, membre, autre].map((s) => notificationsOf(s)));
 
-    const thread = await createThread(
+    const thread = await commentOn(
       membre,
-      doc.id,
-      threadInput(
-        doc.reader.ydoc,
-        doc.section,
-        'familles',
-        `Qu’en pense ${mention(rapporteur)} ? ${mention(membre)}`,
-      ),
+      doc,
+      'familles',
+      `Qu’en pense ${mention(rapporteur)} ? ${mention(membre)}`,
     );
     await replyTo(rapporteur, thread.id, `Oui. ${mention(animateur)}`);
     await replyTo(autre, thread.id, 'Moi aussi.');
@@ -212,11 +223,7 @@ describe('who is notified of what', () => {
 
   it('marks notifications read one by one or all at once, and ignores the ids of someone else’s', async () => {
     const doc = await documentWithText('Lu, non lu');
-    const thread = await createThread(
-      rapporteur,
-      doc.id,
-      threadInput(doc.reader.ydoc, doc.section, 'plan', 'Début.'),
-    );
+    const thread = await commentOn(rapporteur, doc, 'plan', 'Début.');
     for (let i = 0; i < 3; i++) await replyTo(membre, thread.id, `${mention(autre)} message ${i}`);
     const mine = await notificationsOf(rapporteur, '?unread=true');
     expect(mine.unread).toBeGreaterThanOrEqual(3);
@@ -243,11 +250,7 @@ describe('who is notified of what', () => {
 
   it('drops the notification of a message deleted since', async () => {
     const doc = await documentWithText('Message retiré');
-    const thread = await createThread(
-      rapporteur,
-      doc.id,
-      threadInput(doc.reader.ydoc, doc.section, 'plan', 'Début.'),
-    );
+    const thread = await commentOn(rapporteur, doc, 'plan', 'Début.');
     const reply = await replyTo(membre, thread.id, `${mention(autre)} oups`);
     expect((await notificationsOf(autre)).notifications.some((n) => n.commentId === reply.id)).toBe(true);
     expect((await membre.fetch(`/api/comments/${reply.id}`, { method: 'DELETE' })).status).toBe(200);
@@ -255,21 +258,13 @@ describe('who is notified of what', () => {
   });
 
   it('never shows a notification for a document the person can no longer read', async () => {
-    const partant = await invite(animateur, espaceId, 'membre', 'Paul Partant');
-    await setEmail(partant, 'none');
+    const partant = await membreWithoutEmail('Paul Partant');
     const doc = await documentWithText('Accès perdu');
-    const thread = await createThread(
-      rapporteur,
-      doc.id,
-      threadInput(doc.reader.ydoc, doc.section, 'familles', mention(partant)),
-    );
+    const thread = await commentOn(rapporteur, doc, 'familles', mention(partant));
     expect((await notificationsOf(partant)).notifications.map((n) => n.threadId)).toEqual([thread.id]);
     expect((await notificationsOf(partant)).unread).toBe(1);
 
-    const removed = await animateur.fetch(`/api/espaces/${espaceId}/members/${partant.userId}`, {
-      method: 'DELETE',
-    });
-    expect(removed.status).toBe(204);
+    await removeFromEspace(partant);
     // Their session lives on (an account may belong to other espaces): the document is just gone.
     expect(await notificationsOf(partant)).toEqual({ notifications: [], unread: 0 });
     expect(await (await partant.fetch('/api/notifications/unread-count')).json()).toEqual({ unread: 0 });
@@ -277,27 +272,15 @@ describe('who is notified of what', () => {
   });
 
   it('does not notify someone who cannot read the document at that moment, even once they are added back', async () => {
-    const absent = await invite(animateur, espaceId, 'membre', 'Alice Absente');
-    await setEmail(absent, 'none');
+    const absent = await membreWithoutEmail('Alice Absente');
     const doc = await documentWithText('Absence');
     // Alice opens a thread and replies in another: she is author of one and participant of both.
-    const hers = await createThread(
-      absent,
-      doc.id,
-      threadInput(doc.reader.ydoc, doc.section, 'familles', 'Le mien.'),
-    );
-    const other = await createThread(
-      rapporteur,
-      doc.id,
-      threadInput(doc.reader.ydoc, doc.section, 'plan', 'Début.'),
-    );
+    const hers = await commentOn(absent, doc, 'familles', 'Le mien.');
+    const other = await commentOn(rapporteur, doc, 'plan', 'Début.');
     await replyTo(absent, other.id, 'Je suis là.');
     const before = (await notificationsOf(absent)).notifications.map((n) => n.id);
 
-    const removed = await animateur.fetch(`/api/espaces/${espaceId}/members/${absent.userId}`, {
-      method: 'DELETE',
-    });
-    expect(removed.status).toBe(204);
+    await removeFromEspace(absent);
     // While she is out: a reply in both threads, a mention, and her thread resolved.
     await replyTo(rapporteur, other.id, 'Réponse pendant son absence.');
     await replyTo(membre, hers.id, `${mention(absent)} pendant son absence.`);
@@ -336,11 +319,7 @@ describe('emails', () => {
     const doc = await documentWithText('Courriel immédiat');
     const sent = sink.mails.length;
     const payload = `<script>alert("x")</script> ${mention(autre)} lisez ceci`;
-    const thread = await createThread(
-      membre,
-      doc.id,
-      threadInput(doc.reader.ydoc, doc.section, 'familles', payload),
-    );
+    const thread = await commentOn(membre, doc, 'familles', payload);
     await expect.poll(() => sink.mails.length, SETTLE).toBe(sent + 1);
     const mail = sink.mails[sent] as Mail;
     expect(mail.to).toEqual([autre.email]);
@@ -357,11 +336,7 @@ describe('emails', () => {
     await setEmail(autre, 'daily');
     const doc = await documentWithText('Récapitulatif');
     const sent = sink.mails.length;
-    const thread = await createThread(
-      membre,
-      doc.id,
-      threadInput(doc.reader.ydoc, doc.section, 'familles', `${mention(autre)} un`),
-    );
+    const thread = await commentOn(membre, doc, 'familles', `${mention(autre)} un`);
     await replyTo(rapporteur, thread.id, `${mention(autre)} deux`);
     const notifications = server.services.notifications;
     const later = new Date(Date.now() + 60_000);
@@ -383,11 +358,7 @@ describe('emails', () => {
     await setEmail(autre, 'none');
     const doc = await documentWithText('Aucun courriel');
     const sent = sink.mails.length;
-    const thread = await createThread(
-      membre,
-      doc.id,
-      threadInput(doc.reader.ydoc, doc.section, 'familles', `${mention(autre)} ?`),
-    );
+    const thread = await commentOn(membre, doc, 'familles', `${mention(autre)} ?`);
     expect(await server.services.notifications.sendDigests(new Date(Date.now() + 48 * 60 * 60_000))).toBe(0);
     expect(sink.mails.length).toBe(sent);
     expect((await notificationsOf(autre)).notifications[0]?.threadId).toBe(thread.id);

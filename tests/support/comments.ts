@@ -197,6 +197,28 @@ export async function createThread(session: Session, documentId: string, input: 
   return ((await response.json()) as ThreadReplyDto).thread;
 }
 
+/** A document the tests comment on: its id, the section holding its words, a synced client's copy. */
+export interface CommentedDocument {
+  id: string;
+  section: string;
+  reader: { ydoc: Y.Doc };
+}
+
+/**
+ * Opens a thread on `words` (their `occurrence`-th appearance) in `doc.section` with the message
+ * `body`, anchored from the reader's copy as the editor does ({@link threadInput}, then
+ * {@link createThread}: fails on anything but 201).
+ */
+export function commentOn(
+  session: Session,
+  doc: CommentedDocument,
+  words: string,
+  body: string,
+  occurrence = 0,
+): Promise<ThreadDto> {
+  return createThread(session, doc.id, threadInput(doc.reader.ydoc, doc.section, words, body, occurrence));
+}
+
 /** `POST /api/threads/:id/comments`, failing on anything but 201. */
 export async function replyTo(
   session: Session,

@@ -5,7 +5,6 @@ import {
   type EmailPreference,
   type MarkNotificationsReadInput,
   type NotificationDto,
-  type NotificationKind,
   type NotificationListDto,
   type NotificationListQuery,
   type NotificationPreferencesDto,
@@ -14,19 +13,19 @@ import {
 import type { Logger } from '../logger.js';
 import type { AccountRepository } from '../storage/accountRepository.js';
 import type { DocumentRepository } from '../storage/documentRepository.js';
-import type { NotificationRecord, NotificationRepository } from '../storage/notificationRepository.js';
+import type {
+  NewNotification,
+  NotificationRecord,
+  NotificationRepository,
+} from '../storage/notificationRepository.js';
 import type { Actors } from './actors.js';
 import type { Mailer } from './mailer.js';
 
-/** What a person is notified of: who did what in which thread. */
-export interface NotificationEvent {
-  userId: string;
-  kind: NotificationKind;
-  documentId: string;
-  threadId: string;
-  commentId: string | null;
-  actorId: string;
-}
+/**
+ * What a person is notified of: who did what in which thread. The stored notification is this
+ * with an id and a time ({@link NewNotification}).
+ */
+export type NotificationEvent = Omit<NewNotification, 'id' | 'createdAt'>;
 
 /** Preference of people who never chose: one email per notification (when SMTP is set). */
 export const DEFAULT_EMAIL_PREFERENCE: EmailPreference = 'immediate';

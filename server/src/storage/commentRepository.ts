@@ -42,17 +42,20 @@ export interface CommentRecord {
   deletedBy: string | null;
 }
 
-export interface NewThread {
-  id: string;
-  documentId: string;
-  sectionId: string;
-  anchorStart: Uint8Array | null;
-  anchorEnd: Uint8Array | null;
-  quote: string;
-  prefix: string;
-  suffix: string;
+/** A thread to insert: the anchor fields of {@link ThreadRecord}, and who opens it (a user id). */
+export interface NewThread extends Pick<
+  ThreadRecord,
+  | 'id'
+  | 'documentId'
+  | 'sectionId'
+  | 'anchorStart'
+  | 'anchorEnd'
+  | 'quote'
+  | 'prefix'
+  | 'suffix'
+  | 'createdAt'
+> {
   createdBy: string;
-  createdAt: string;
 }
 
 export interface NewComment {
