@@ -205,4 +205,27 @@ describe('text moved by a co-writer while someone types in it', () => {
       for (const tab of doc.tabs) await tab.page.close();
     }
   });
+
+  it('keeps the typist’s words in the list item, not in the next title, when a co-writer makes their paragraph a list', async () => {
+    const { doc, bruno, chloe, target } = await prepare(
+      'Coordination pluridisciplinaire en Savoie',
+      'origine',
+      'Alpha beta gamma delta',
+    );
+    await caretAt(bruno, chloe, target, 'Alpha beta gamma'.length);
+    await caretAt(chloe, bruno, target, 'Alpha'.length);
+    const typed = ' abcdefghijklmnop';
+    await typeWhile(bruno, typed, chloe, target, 'gamma abc', async (page) => {
+      await page.getByRole('button', { name: /^Liste à puces/ }).click();
+    });
+    await bruno.page.keyboard.type(' FIN');
+    const item = (page: Page) => sectionOf(page, 'origine').locator('li p').first();
+    const expected = `Alpha beta gamma${typed} FIN delta`;
+    for (const tab of doc.tabs) await expect.poll(() => textOf(item(tab.page))).toBe(expected);
+    expect(await agreed(doc, 'origine')).toEqual([expected]);
+    for (const tab of doc.tabs)
+      await expect
+        .poll(() => sectionOf(tab.page, 'description').locator('h2').textContent())
+        .toBe('Description de la pratique et mise en œuvre');
+  });
 });

@@ -98,7 +98,7 @@ function selectionBefore(view: CaretHost): RelativeSelection | null {
  * character before it that has one. Null when nothing before it moved.
  */
 function movedAnchor(doc: Y.Doc, moves: TextMoves, id: Y.ID): Y.ID | null {
-  const direct = moves.lookup(id);
+  const direct = moves.follow(id);
   if (direct) return direct;
   let item: Y.Item | null;
   try {
@@ -115,7 +115,7 @@ function movedAnchor(doc: Y.Doc, moves: TextMoves, id: Y.ID): Y.ID | null {
   ) {
     if (!(n.content instanceof Y.ContentString)) continue;
     for (let k = last; k >= 0; k--) {
-      const copy = moves.lookup(Y.createID(n.id.client, n.id.clock + k));
+      const copy = moves.follow(Y.createID(n.id.client, n.id.clock + k));
       if (copy) return copy;
     }
   }
@@ -178,7 +178,7 @@ export function followMovedTextInEditor(view: CaretHost): () => void {
     // this one: the caret is placed once it is.
     if (followMovedText(doc, transaction, moves) > 0) {
       if (selection) pending = { moves, selection };
-    } else if (selection && moves.size > 0) place(moves, selection);
+    } else if (selection && moves.any) place(moves, selection);
   };
   doc.on('afterTransaction', onTransaction);
   return () => doc.off('afterTransaction', onTransaction);

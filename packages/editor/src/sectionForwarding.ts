@@ -99,6 +99,9 @@ export class SectionForwardings {
   private readonly listeners = new Set<(change: ForwardingChange) => void>();
   /** Forwardings of paragraphs joined to the one before (late edits with no anchor go at its end). */
   private readonly joins = new Set<string>();
+  /** Deleted elements holding an old root (a list unwrapped around a paragraph): kept with it. */
+  private readonly holders = new Map<string, string[]>();
+  private readonly held = new Map<string, number>();
 
   /** Number of forwardings installed. */
   get size(): number {
@@ -147,6 +150,12 @@ export class SectionForwardings {
     if (!record) return null;
     this.records.delete(id);
     this.joins.delete(id);
+    for (const k of this.holders.get(id) ?? []) {
+      const count = (this.held.get(k) ?? 1) - 1;
+      if (count > 0) this.held.set(k, count);
+      else this.held.delete(k);
+    }
+    this.holders.delete(id);
     this.roots.delete(key(record.oldRoot));
     for (const [client, list] of this.segments) {
       const kept = list.filter((s) => s.record !== record);
@@ -165,6 +174,23 @@ export class SectionForwardings {
    */
   markJoin(id: string): void {
     this.joins.add(id);
+  }
+
+  /**
+   * Keeps readable, as long as the forwarding lasts, the deleted elements around its old root: the
+   * garbage collector replaces the whole subtree of a deleted element it collects, old root
+   * included (a paragraph taken out of a list is deleted with the list).
+   */
+  keepHolders(record: ForwardingRecord, oldRoot: Y.Item): void {
+    const keys: string[] = [];
+    for (let parent = oldRoot.parent; parent instanceof Y.AbstractType && parent._item?.deleted;) {
+      const item: Y.Item = parent._item;
+      keys.push(key(item.id));
+      parent = item.parent;
+    }
+    if (keys.length === 0 || this.holders.has(record.id)) return;
+    this.holders.set(record.id, keys);
+    for (const k of keys) this.held.set(k, (this.held.get(k) ?? 0) + 1);
   }
 
   /** Whether the forwarding is a join's (see {@link markJoin}). */
@@ -245,7 +271,7 @@ export class SectionForwardings {
 
   /** For the document's `gcFilter`: true for the items of a forwarded old subtree, kept readable. */
   keeps(item: Y.Item): boolean {
-    return this.recordOf(item) !== null;
+    return this.held.has(key(item.id)) || this.recordOf(item) !== null;
   }
 
   private index(entry: ForwardEntry, record: ForwardingRecord): void {
@@ -1052,7 +1078,16 @@ function deletedTextblocks(doc: Y.Doc, transaction: Y.Transaction): Map<YType, S
           !isTextblockItem(s)
         )
           continue;
-        const parent = s.parent;
+        // Grouped under the nearest ancestor still there: a list unwrapped into paragraphs
+        // deletes the list with the paragraphs in it.
+        let parent: unknown = s.parent;
+        while (
+          parent instanceof Y.AbstractType &&
+          parent._item?.deleted &&
+          Y.isDeleted(transaction.deleteSet, parent._item.id) &&
+          !createdBy(transaction, parent._item)
+        )
+          parent = parent._item.parent;
         if (!(parent instanceof Y.AbstractType) || parent._item?.deleted) continue;
         const set = byParent.get(parent) ?? new Set<Y.Item>();
         set.add(s);
@@ -1064,9 +1099,25 @@ function deletedTextblocks(doc: Y.Doc, transaction: Y.Transaction): Map<YType, S
 }
 
 /**
+ * The textblocks of the subtree of `item` (itself if it is one), in document order, that `keep`
+ * accepts: a list, a list item or a quote holds its paragraphs a few levels down.
+ */
+function textblocksIn(item: Y.Item, keep: (item: Y.Item) => boolean, out: Y.Item[] = []): Y.Item[] {
+  if (isTextblockItem(item)) {
+    if (keep(item)) out.push(item);
+    return out;
+  }
+  const { content } = item;
+  if (content instanceof Y.ContentType && content.type instanceof Y.XmlElement)
+    for (let n = content.type._start; n; n = n.right) if (n.countable) textblocksIn(n, keep, out);
+  return out;
+}
+
+/**
  * Pairs each deleted textblock with the textblock `transaction` inserted at the same place: same
  * parent, with the same siblings (neither inserted nor deleted by the transaction) before both.
- * Several at one place pair in order.
+ * Several at one place pair in order. Textblocks wrapped in a list or a quote (the paragraph made
+ * a list item) or unwrapped from one count at the place of their outermost new or deleted element.
  */
 function replacedInPlace(
   transaction: Y.Transaction,
@@ -1084,9 +1135,9 @@ function replacedInPlace(
   for (let n = parent._start; n; n = n.right) {
     if (!n.countable) continue;
     if (createdBy(transaction, n)) {
-      if (!n.deleted && isTextblockItem(n)) push(news, gap, n);
+      if (!n.deleted) for (const fresh of textblocksIn(n, (t) => !t.deleted)) push(news, gap, fresh);
     } else if (n.deleted) {
-      if (deleted.has(n)) push(olds, gap, n);
+      for (const old of textblocksIn(n, (t) => deleted.has(t))) push(olds, gap, old);
     } else gap++;
   }
   const pairs: [Y.Item, Y.Item][] = [];
@@ -1258,6 +1309,7 @@ export function forwardReplacedBlocks(
       const record = forwardingRecord(idOf(oldItem), idOf(freshItem), now);
       // Installed now, before Yjs collects the deleted block at the end of this transaction.
       forwardings.add(record, compact(entries));
+      forwardings.keepHolders(record, oldItem);
       installed.push({ record, runs });
     }
   }
@@ -1420,6 +1472,7 @@ export function forwardJoinedBlocks(
       forwardings.markJoin(record.id);
       // Installed now, before Yjs collects the deleted block at the end of this transaction.
       forwardings.add(record, compact(entries));
+      forwardings.keepHolders(record, oldItem);
       installed.push({ record, runs });
     }
   }

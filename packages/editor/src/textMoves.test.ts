@@ -1,4 +1,5 @@
 import { Fragment, Slice } from '@tiptap/pm/model';
+import { findWrapping, liftTarget } from '@tiptap/pm/transform';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ydocToJSON, type DocJSON } from './convert.js';
@@ -231,6 +232,39 @@ describe('text moved by a co-writer while someone types in it', () => {
     net.send(a);
     net.settle();
     expect(paragraphs(net.server).join('|')).toContain('Nouveau');
+    expectConverged(net);
+  });
+
+  it('keystrokes in flight in a paragraph made a list item, and back, follow it', () => {
+    const { net, a, b } = setup(document(paragraph(text('Alpha')), paragraph(text('beta gamma'))));
+    typeAfter(a, 'gam', 'XY');
+    editAsTheEditorDoes(b.doc, (tr) => {
+      const $at = tr.doc.resolve(positionAfter(b.doc, 'beta'));
+      const range = $at.blockRange();
+      const list = schema.nodes['bulletList'];
+      const wrapping = range && list && findWrapping(range, list);
+      if (!range || !wrapping) throw new Error('pas de liste possible');
+      tr.wrap(range, wrapping);
+    });
+    net.send(b);
+    net.deliver(a);
+    net.settle();
+    expect(JSON.stringify(ydocToJSON(net.server))).toContain('"bulletList"');
+    expect(JSON.stringify(ydocToJSON(net.server))).toContain('beta gamXYma');
+    expectConverged(net);
+
+    typeAfter(a, 'gamXY', 'Z');
+    editAsTheEditorDoes(b.doc, (tr) => {
+      const $at = tr.doc.resolve(positionAfter(b.doc, 'beta'));
+      const range = $at.blockRange();
+      const target = range && liftTarget(range);
+      if (!range || target === null || target === undefined) throw new Error('pas de sortie de liste');
+      tr.lift(range, target);
+    });
+    net.send(b);
+    net.deliver(a);
+    net.settle();
+    expect(JSON.stringify(ydocToJSON(net.server))).toContain('beta gamXYZma');
     expectConverged(net);
   });
 

@@ -60,6 +60,27 @@ export class TextMoves {
   set(from: CharId, to: CharId): void {
     this.map.set(key(from), to);
   }
+
+  private readonly anywhere = new Map<string, CharId>();
+
+  /**
+   * Where `id` went, for the caret, whoever repairs the keystrokes: also through moves the server
+   * repairs (a moved section, a block replaced or wrapped in a list), which {@link lookup} leaves
+   * out. Null when `id` did not move.
+   */
+  follow(id: CharId): CharId | null {
+    return this.map.get(key(id)) ?? this.anywhere.get(key(id)) ?? null;
+  }
+
+  /** Records, for the caret only, that `from` is now `to`. */
+  setForCaret(from: CharId, to: CharId): void {
+    this.anywhere.set(key(from), to);
+  }
+
+  /** Whether anything moved, the server's moves included. */
+  get any(): boolean {
+    return this.map.size > 0 || this.anywhere.size > 0;
+  }
 }
 
 /** Walks the visible-or-changed characters of `text`, calling `visit` for each string item. */
@@ -199,24 +220,25 @@ export function detectTextMoves(
     ),
   );
   const exactOnly = deleted.length * inserted.length > MAX_PAIRS;
-  const candidates: { from: Run; to: Run; prefix: number; suffix: number }[] = [];
+  const candidates: { from: Run; to: Run; prefix: number; suffix: number; editors: boolean }[] = [];
   for (const from of deleted)
     for (const to of inserted) {
       if (exactOnly && from.str !== to.str) continue;
       const { prefix, suffix } = commonEnds(from.str, to.str);
-      if (prefix + suffix > 0 && leftToEditors(transaction, from, to))
-        candidates.push({ from, to, prefix, suffix });
+      if (prefix + suffix > 0)
+        candidates.push({ from, to, prefix, suffix, editors: leftToEditors(transaction, from, to) });
     }
   candidates.sort((a, b) => b.prefix + b.suffix - (a.prefix + a.suffix));
   const used = new Set<Run>();
-  for (const { from, to, prefix, suffix } of candidates) {
+  for (const { from, to, prefix, suffix, editors } of candidates) {
     if (used.has(from) || used.has(to)) continue;
     used.add(from);
     used.add(to);
-    for (let i = 0; i < prefix; i++) moves.set(from.ids[i] as CharId, to.ids[i] as CharId);
+    const set = (a: CharId, b: CharId) => (editors ? moves.set(a, b) : moves.setForCaret(a, b));
+    for (let i = 0; i < prefix; i++) set(from.ids[i] as CharId, to.ids[i] as CharId);
     for (let i = 1; i <= suffix; i++)
-      moves.set(from.ids[from.ids.length - i] as CharId, to.ids[to.ids.length - i] as CharId);
-    if (to.text === from.text || existedBeforeText(transaction, to)) moves.copies.push(to);
+      set(from.ids[from.ids.length - i] as CharId, to.ids[to.ids.length - i] as CharId);
+    if (editors && (to.text === from.text || existedBeforeText(transaction, to))) moves.copies.push(to);
   }
   return moves;
 }
