@@ -228,4 +228,29 @@ describe('text moved by a co-writer while someone types in it', () => {
         .poll(() => sectionOf(tab.page, 'description').locator('h2').textContent())
         .toBe('Description de la pratique et mise en œuvre');
   });
+
+  it('keeps the typist’s words in their paragraph when a co-writer joins it to the one before and undoes it', async () => {
+    for (let round = 0; round < 2; round++) {
+      const doc = await people.openSharedFiche(`Conférences familiales dans l’Ain ${round}`);
+      const [bruno, chloe] = doc.tabs;
+      const paragraph = (n: number) => (page: Page) => sectionOf(page, 'origine').locator('p').nth(n);
+      await paragraph(0)(bruno.page).click();
+      await bruno.page.keyboard.type('Premier paragraphe.');
+      await bruno.page.keyboard.press('Enter');
+      await bruno.page.keyboard.type('Alpha beta');
+      await expect.poll(() => textOf(paragraph(1)(chloe.page))).toBe('Alpha beta');
+      await caretAt(bruno, chloe, paragraph(1), 'Alpha'.length);
+      await caretAt(chloe, bruno, paragraph(1), 0);
+      const typed = ' abcdefghijklmnopqrstuvwxyz';
+      await typeWhile(bruno, typed, chloe, paragraph(1), 'Alpha abc', async (page) => {
+        await page.keyboard.press('Backspace');
+        await whenShown(page, paragraph(0), 'Alpha abcdefgh');
+        await page.keyboard.press('Control+z');
+      });
+      await bruno.page.keyboard.type(' FIN');
+      await expect.poll(() => paragraphsOf(chloe.page, 'origine').then((p) => p.join('|'))).toContain('FIN');
+      expect(await agreed(doc, 'origine')).toEqual(['Premier paragraphe.', `Alpha${typed} FIN beta`]);
+      for (const tab of doc.tabs) await tab.page.close();
+    }
+  });
 });

@@ -268,6 +268,20 @@ describe('text moved by a co-writer while someone types in it', () => {
     expectConverged(net);
   });
 
+  it('keystrokes typed in a joined paragraph follow it back when its writer undoes the join', () => {
+    const { net, a, b } = setup(document(paragraph(text('Premier.')), paragraph(text('Alpha beta'))));
+    const undo = new Y.UndoManager(b.doc.getXmlFragment('default'), { trackedOrigins: new Set([null]) });
+    join(b, 'Premier.');
+    net.settle();
+    expect(paragraphs(net.server)).toEqual(['Premier.Alpha beta']);
+    typeAfter(a, 'Alpha', 'XY');
+    net.settle();
+    undo.undo();
+    net.settle();
+    expect(paragraphs(net.server)).toEqual(['Premier.', 'AlphaXY beta']);
+    expectConverged(net);
+  });
+
   it('leaves a section moved by the server to the server: keystrokes in flight arrive once', () => {
     const content = document(paragraph(text('Alpha beta')));
     content.content?.push({

@@ -304,8 +304,14 @@ interface Relocation {
 function ownRelocations(doc: Y.Doc, transaction: Y.Transaction, moves: TextMoves): Relocation[] {
   const own = doc.clientID;
   const ownBefore = transaction.beforeState.get(own) ?? 0;
+  // One's keystrokes the server wrote again (in a moved section, a replaced block, a joined
+  // paragraph) carry one's client id minus one (sectionForwarding.ts): they are one's own too.
+  const forwarded = own - 1;
+  const forwardedBefore = transaction.beforeState.get(forwarded) ?? 0;
   const isOwnOld = (n: Y.Item) =>
-    n.id.client === own && n.id.clock < ownBefore && n.content instanceof Y.ContentString;
+    n.content instanceof Y.ContentString &&
+    ((n.id.client === own && n.id.clock < ownBefore) ||
+      (n.id.client === forwarded && n.id.clock < forwardedBefore));
   const out: Relocation[] = [];
   const texts = new Set<Y.XmlText>();
   Y.iterateDeletedStructs(transaction, transaction.deleteSet, (s) => {
