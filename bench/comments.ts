@@ -194,6 +194,31 @@ async function contextFor(browser: Browser, session: Session): Promise<BrowserCo
   return context;
 }
 
+/**
+ * Issue 10's option 1, added by the benchmark for the A/B opens: only the sections' content in view
+ * is laid out (measured in 2026-11-29's run 3: no gain at opening, so not in the editor's CSS).
+ */
+const WITH_CONTENT_VISIBILITY =
+  '.essaim-editor__content .essaim-section__content { content-visibility: auto; contain-intrinsic-size: auto 40rem; }';
+
+/**
+ * A context like {@link contextFor} but with the page's CSP bypassed (so that a `<style>` can be
+ * added); with `variant`, every page gets {@link WITH_CONTENT_VISIBILITY} before its scripts run.
+ */
+async function abContextFor(browser: Browser, session: Session, variant: boolean): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    locale: 'fr-FR',
+    viewport: { width: 1280, height: 900 },
+    bypassCSP: true,
+  });
+  await context.addCookies([sessionCookie(session)]);
+  if (variant)
+    await context.addInitScript({
+      content: `document.addEventListener('DOMContentLoaded', () => { const s = document.createElement('style'); s.textContent = ${JSON.stringify(WITH_CONTENT_VISIBILITY)}; document.head.append(s); });`,
+    });
+  return context;
+}
+
 /** Opens a fiche in a new page of `context` and returns the page with its open marks. */
 async function openFiche(
   context: BrowserContext,
@@ -260,12 +285,15 @@ async function typingRun(
   expected: number,
   chars: number,
   random: () => number,
-): Promise<TypingSample> {
+  profile = false,
+): Promise<TypingSample & { profiles?: { reader: ProfileEntry[]; typist: ProfileEntry[] } }> {
   const read = await openFiche(reader, baseUrl, fiche, expected);
   const write = await openFiche(typist, baseUrl, fiche, expected);
   try {
     await write.page.locator('.ProseMirror section.essaim-section').nth(1).locator('p').first().click();
     await write.page.keyboard.press('End');
+    const readerProfiler = profile ? await startProfile(read.page) : null;
+    const typistProfiler = profile ? await startProfile(write.page) : null;
     const readerBase = await startTypingRecords(read.page, false);
     const typistBase = await startTypingRecords(write.page, true);
     if (readerBase !== typistBase)
@@ -281,7 +309,12 @@ async function typingRun(
     const seen = await typingRecords(read.page);
     if (typed.keys.length !== chars) throw new Error(`${typed.keys.length} touches vues au lieu de ${chars}`);
     const remote = keyLatencies(typed.keys, seen.lengths, readerBase);
+    const profiles =
+      readerProfiler && typistProfiler
+        ? { reader: await readerProfiler.stop(30), typist: await typistProfiler.stop(30) }
+        : undefined;
     return {
+      ...(profiles ? { profiles } : {}),
       fiche: fiche.label,
       remote,
       local: keyLatencies(typed.keys, typed.lengths, typistBase),
@@ -412,6 +445,70 @@ export async function run(): Promise<BenchResult> {
       }
     }
     pressure.open = watch.stop();
+    // BENCH_COMMENTS_CV_AB=1: the same opens with and without `content-visibility: auto` on the
+    // sections' content (added by the benchmark), alternated in the same run, both in CSP-bypassing
+    // contexts.
+    const cvSamples: (OpenSample & { contentVisibility: boolean })[] = [];
+    if (envInt('BENCH_COMMENTS_CV_AB', 0) > 0) {
+      log(`Chromium : ouvertures avec et sans content-visibility (${opens} fois chacune)…`);
+      const variants = [
+        { contentVisibility: true, context: await abContextFor(browser, membre, true) },
+        { contentVisibility: false, context: await abContextFor(browser, membre, false) },
+      ];
+      watch = watchPressure();
+      for (let i = -1; i < opens; i++) {
+        for (const variant of i % 2 === 0 ? variants : [...variants].reverse()) {
+          for (const fiche of fiches) {
+            const { page, marks } = await openFiche(variant.context, baseUrl, fiche, anchored);
+            await page.close();
+            await unloaded(server, fiche.name);
+            if (i < 0) continue;
+            cvSamples.push({
+              contentVisibility: variant.contentVisibility,
+              fiche: fiche.label,
+              textPainted: marks.textPainted ?? Number.NaN,
+              highlightsPainted: marks.highlightsPainted,
+              panel: marks.panel,
+              threadsResponse: marks.threadsResponse,
+              longTasksMs: marks.longTasksMs,
+            });
+          }
+        }
+      }
+      pressure.openAb = watch.stop();
+      for (const variant of variants) await variant.context.close();
+    }
+    const cvSummary = (contentVisibility: boolean) => {
+      const pick = (label: Fiche['label']) =>
+        cvSamples.filter((c) => c.contentVisibility === contentVisibility && c.fiche === label);
+      return {
+        withThreads: {
+          textPainted: summarize(
+            pick('with').map((c) => c.textPainted),
+            1,
+          ),
+          highlightsPainted: summarize(
+            pick('with').map((c) => c.highlightsPainted ?? Number.NaN),
+            1,
+          ),
+          longTasksMs: summarize(
+            pick('with').map((c) => c.longTasksMs),
+            0,
+          ),
+        },
+        withoutThreads: {
+          textPainted: summarize(
+            pick('without').map((c) => c.textPainted),
+            1,
+          ),
+          longTasksMs: summarize(
+            pick('without').map((c) => c.longTasksMs),
+            0,
+          ),
+        },
+      };
+    };
+    const contentVisibilityAb = cvSamples.length > 0 ? { on: cvSummary(true), off: cvSummary(false) } : null;
     // BENCH_COMMENTS_PROFILE=1: one more open of the fiche with threads under Chromium's profiler.
     let openProfile: ProfileEntry[] | null = null;
     if (envInt('BENCH_COMMENTS_PROFILE', 0) > 0) {
@@ -477,6 +574,27 @@ export async function run(): Promise<BenchResult> {
       }
     }
     pressure.typing = watch.stop();
+    // BENCH_COMMENTS_PROFILE=1: one more typing run on the fiche with threads, both pages profiled.
+    let typingProfile: { reader: ProfileEntry[]; typist: ProfileEntry[] } | null = null;
+    if (envInt('BENCH_COMMENTS_PROFILE', 0) > 0) {
+      const profiled = await typingRun(
+        readerContext,
+        typistContext,
+        baseUrl,
+        withThreads,
+        anchored,
+        chars,
+        random,
+        true,
+      );
+      await unloaded(server, withThreads.name);
+      typingProfile = profiled.profiles ?? null;
+      for (const side of ['reader', 'typist'] as const) {
+        log(`frappe profilée, page ${side === 'reader' ? 'du lecteur' : 'de la personne qui tape'} (ms) :`);
+        for (const entry of typingProfile?.[side] ?? [])
+          log(`  ${entry.selfMs} ${entry.name} ${entry.where}`);
+      }
+    }
     const perRun = typing.map((t) => ({
       fiche: t.fiche,
       remote: summarize(t.remote),
@@ -595,6 +713,8 @@ export async function run(): Promise<BenchResult> {
         },
         open: openWith,
         ...(openProfile ? { openProfile } : {}),
+        ...(typingProfile ? { typingProfile } : {}),
+        ...(contentVisibilityAb ? { contentVisibilityAb } : {}),
         typing: typingWith,
         typingRuns: perRun,
       },
@@ -623,7 +743,7 @@ export async function run(): Promise<BenchResult> {
       notes: [
         ...notes,
         `« vanilla » est ici la même fiche sans aucun fil, mesurée dans le même processus et la même exécution`,
-        `pression CPU : liste fermé ${pressure.listStored?.cpuSomePercent} %, ouvert ${pressure.listLive?.cpuSomePercent} %, ouverture ${pressure.open?.cpuSomePercent} %, frappe ${pressure.typing?.cpuSomePercent} %`,
+        `pression CPU : liste fermé ${pressure.listStored?.cpuSomePercent} %, ouvert ${pressure.listLive?.cpuSomePercent} %, ouverture ${pressure.open?.cpuSomePercent} %, ouverture A/B ${pressure.openAb?.cpuSomePercent ?? '—'} %, frappe ${pressure.typing?.cpuSomePercent} %`,
       ],
     };
   } finally {

@@ -1,4 +1,12 @@
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+} from 'react';
 import { useSearchParams } from 'react-router';
 import type { Editor } from '@tiptap/core';
 import { TextSelection } from '@tiptap/pm/state';
@@ -34,13 +42,14 @@ import {
   type ThreadGroup,
 } from './ordering.js';
 import { plainText } from './commentText.js';
+import { takePrefetchedThreads } from './prefetch.js';
 
 /** A new thread being written: on selected words, or on a whole section. */
 export type Draft =
   | { kind: 'selection'; sectionId: string; anchor: ThreadAnchorDto; quote: string }
   | { kind: 'section'; sectionId: string; title: string };
 
-type ListState =
+export type ListState =
   | { status: 'loading' }
   | { status: 'error'; message: string }
   | { status: 'ready'; threads: ThreadDto[]; abilities: CommentAbilitiesDto };
@@ -158,6 +167,34 @@ function replaceComment(threads: ThreadDto[], comment: CommentDto): ThreadDto[] 
 const DRAFT_ID = '__brouillon__';
 
 /**
+ * The list state after a new answer of the server: threads equal to those shown (same JSON) keep
+ * their object, and the state itself is kept when nothing changed, so that reading the list again
+ * (after a reconnection, or after the prefetched list) redraws neither the highlights nor the panel.
+ */
+export function refreshed(
+  current: ListState,
+  threads: ThreadDto[],
+  abilities: CommentAbilitiesDto,
+): ListState {
+  if (current.status !== 'ready') return { status: 'ready', threads, abilities };
+  const shown = new Map(current.threads.map((t) => [t.id, t]));
+  let same = threads.length === current.threads.length;
+  const merged = threads.map((thread, i) => {
+    const before = shown.get(thread.id);
+    const kept = before && JSON.stringify(before) === JSON.stringify(thread) ? before : thread;
+    if (kept !== current.threads[i]) same = false;
+    return kept;
+  });
+  const sameAbilities = JSON.stringify(current.abilities) === JSON.stringify(abilities);
+  if (same && sameAbilities) return current;
+  return {
+    status: 'ready',
+    threads: same ? current.threads : merged,
+    abilities: sameAbilities ? current.abilities : abilities,
+  };
+}
+
+/**
  * The comments of an open document: loaded once, kept live through the provider's stateless
  * messages (`threads-changed`: refetch the thread, or the list), drawn in the text by the editor's
  * highlights, and `?thread=<id>` in the address opens that thread.
@@ -178,7 +215,14 @@ export function useComments({
   me: AuthorDto;
   announce: (message: string) => void;
 }): Comments {
-  const [state, setState] = useState<ListState>({ status: 'loading' });
+  // The list asked for when the page opened (prefetch.ts): when it is already there, the editor's
+  // first drawing holds the highlights (one layout of the text instead of two).
+  const [prefetched] = useState(() => takePrefetchedThreads(documentId));
+  const [state, setState] = useState<ListState>(() =>
+    prefetched?.ready
+      ? { status: 'ready', threads: prefetched.ready.threads, abilities: prefetched.ready.abilities }
+      : { status: 'loading' },
+  );
   const [attempt, setAttempt] = useState(0);
   const [filter, setFilterState] = useState<ThreadFilter>('open');
   const [activeId, setActiveId] = useState<string | null>(null);
@@ -201,14 +245,20 @@ export function useComments({
     [],
   );
 
-  // The list, at first and whenever asked again (reconnection, `anchors` message, retry).
+  // The list, at first and whenever asked again (reconnection, `anchors` message, retry). At
+  // first, the prefetched answer when there is one (already in the state, or still under way).
+  const firstList = useRef(prefetched);
+  const reloadAtFirstSync = useRef(prefetched !== null);
   useEffect(() => {
+    const first = attempt === 0 ? firstList.current : null;
+    firstList.current = null;
+    if (first?.ready) return;
     const controller = new AbortController();
-    api.listThreads(documentId, controller.signal).then(
+    (first?.promise ?? api.listThreads(documentId, controller.signal)).then(
       (list) => {
         // Aborted while the body was read: apiFetch then resolves with nothing.
         if (controller.signal.aborted || !list) return;
-        setState({ status: 'ready', threads: list.threads, abilities: list.abilities });
+        setState((current) => refreshed(current, list.threads, list.abilities));
       },
       (error: unknown) => {
         if (controller.signal.aborted) return;
@@ -258,14 +308,17 @@ export function useComments({
         setThreads((threads) => threads.filter((t) => t.id !== message.threadId));
       else fetchThread(message.threadId, message.change);
     };
-    // After a reconnection, what was missed while offline is read again.
-    let missed = false;
+    // After a reconnection, what was missed while offline is read again. A list asked for before
+    // this listener was there (prefetched while the text was read) is read again at the first sync:
+    // a thread created in between would otherwise be missed.
+    let missed = reloadAtFirstSync.current;
     const onDisconnect = () => {
       missed = true;
     };
     const onSynced = ({ state: now }: { state: boolean }) => {
       if (!now || !missed) return;
       missed = false;
+      reloadAtFirstSync.current = false;
       reloadList();
     };
     provider.on('stateless', onStateless);
@@ -293,7 +346,9 @@ export function useComments({
     return value;
   }, []);
 
-  useEffect(() => {
+  // In the commit that shows the editor (layout effect), so that the highlights are in the text's
+  // first layout when the threads are already there.
+  useLayoutEffect(() => {
     const list: HighlightedThread[] = threads.map((thread) => ({
       id: thread.id,
       anchor: thread.orphaned || thread.wholeSection ? null : decodedOf(thread.id, thread.anchor),

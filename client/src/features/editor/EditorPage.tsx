@@ -14,6 +14,7 @@ import { useDocumentTitle } from '../../shared/useDocumentTitle.js';
 import { useFocusOnMount } from '../../shared/useFocusOnMount.js';
 import { useCurrentUser, useSession } from '../auth/session.js';
 import { CommentsPanel } from '../comments/CommentsPanel.js';
+import { prefetchThreads } from '../comments/prefetch.js';
 import { SelectionCommentButton } from '../comments/SelectionCommentButton.js';
 import { useComments } from '../comments/useComments.js';
 import { getDocument, listDocuments, restoreDocument } from '../documents/api.js';
@@ -73,6 +74,12 @@ function EditorPageFor({ id }: { id: string }) {
   const [meta, setMeta] = useState<MetaState>(validId ? { status: 'loading' } : { status: 'not-found' });
   const [attempt, setAttempt] = useState(0);
   const [denial, setDenial] = useState<{ reason: string; whileOpen: boolean } | null>(null);
+
+  // The threads are asked for now, while the text is read from this browser's copy: their
+  // highlights are then in the editor's first drawing (comments/prefetch.ts).
+  useEffect(() => {
+    if (validId) prefetchThreads(id);
+  }, [id, validId]);
 
   useEffect(() => {
     if (!validId) return;

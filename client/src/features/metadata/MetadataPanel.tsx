@@ -1,4 +1,4 @@
-import { useId, useState, type KeyboardEvent } from 'react';
+import { useId, useMemo, useState, type KeyboardEvent } from 'react';
 import type * as Y from 'yjs';
 import { Accordion } from '@codegouvfr/react-dsfr/Accordion';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
@@ -205,7 +205,8 @@ function TerritoireSelect({
   disabled,
 }: FieldProps & { stored: string | null; onWrite: (value: string | null) => void }) {
   const territoires: TerritoiresDto | null = useTerritoires();
-  const groups = territoires ? territoryGroups(territoires) : [];
+  // Sorted once per list, not at every render (the panel renders as people type).
+  const groups = useMemo(() => (territoires ? territoryGroups(territoires) : []), [territoires]);
   const known =
     stored === null ||
     stored === 'national' ||
