@@ -1264,6 +1264,41 @@ function pairReplacement(
 }
 
 /**
+ * Installs the forwarding of the deleted block `oldItem` to `newRoot` with `entries` (now, before
+ * Yjs collects the deleted block at the end of the transaction), keeping the deleted elements
+ * around it readable too. `join` marks a join's.
+ */
+function installForwarding(
+  forwardings: SectionForwardings,
+  oldItem: Y.Item,
+  newRoot: ItemId,
+  entries: ForwardEntry[],
+  now: number,
+  join = false,
+): ForwardingRecord {
+  const record = forwardingRecord(idOf(oldItem), newRoot, now);
+  if (join) forwardings.markJoin(record.id);
+  forwardings.add(record, compact(entries));
+  forwardings.keepHolders(record, oldItem);
+  return record;
+}
+
+/** Writes again, in one transaction under their writers' id minus one, the runs of each forwarding. */
+function writeRunsAgain<R extends { ids: ItemId[] }>(
+  doc: Y.Doc,
+  installed: readonly { record: ForwardingRecord; runs: R[] }[],
+  origin: unknown,
+  write: (record: ForwardingRecord, run: R) => void,
+): void {
+  const runs = installed.flatMap(({ record, runs: list }) => list.map((run) => ({ record, run })));
+  if (runs.length === 0) return;
+  const writers = runs.flatMap(({ run }) => run.ids.map((id) => id.client));
+  writeAsWriters(doc, writers, origin, () => {
+    for (const { record, run } of runs) write(record, run);
+  });
+}
+
+/**
  * Carries into a textblock that replaced another in place (a change of type or level: y-tiptap
  * deletes the element and inserts a new one) what the writer of the replacement did not have:
  * characters others typed there just before, and, through a forwarding old → new like a moved
@@ -1306,37 +1341,28 @@ export function forwardReplacedBlocks(
       const runs: MissingRun[] = [];
       if (forwardings.isOldRoot(idOf(oldItem))) continue;
       if (!pairReplacement(old, fresh, visible, mayReinsert, entries, runs)) continue;
-      const record = forwardingRecord(idOf(oldItem), idOf(freshItem), now);
-      // Installed now, before Yjs collects the deleted block at the end of this transaction.
-      forwardings.add(record, compact(entries));
-      forwardings.keepHolders(record, oldItem);
+      const record = installForwarding(forwardings, oldItem, idOf(freshItem), entries, now);
       installed.push({ record, runs });
     }
   }
-  const runs = installed.flatMap(({ record, runs: list }) => list.map((run) => ({ record, run })));
-  if (runs.length > 0) {
-    const writers = runs.flatMap(({ run }) => run.ids.map((id) => id.client));
-    writeAsWriters(doc, writers, origin, () => {
-      for (const { record, run } of runs) {
-        const before = Y.getState(doc.store, doc.clientID);
-        run.target.applyDelta([{ retain: run.index }, ...run.ops], { sanitize: false });
-        const created: ItemId[] = [];
-        const structs = doc.store.clients.get(doc.clientID) ?? [];
-        if (before < Y.getState(doc.store, doc.clientID))
-          for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
-            const s = structs[i];
-            if (s instanceof Y.Item && s.parent === run.target && isCharacter(s))
-              for (let k = 0; k < s.length; k++) created.push({ client: s.id.client, clock: s.id.clock + k });
-          }
-        const entries: ForwardEntry[] = [];
-        run.ids.forEach((id, k) => {
-          const to = created[k];
-          if (to) entries.push({ kind: 'map', ...id, length: 1, toClient: to.client, toClock: to.clock });
-        });
-        forwardings.add(record, compact(entries));
+  writeRunsAgain(doc, installed, origin, (record, run) => {
+    const before = Y.getState(doc.store, doc.clientID);
+    run.target.applyDelta([{ retain: run.index }, ...run.ops], { sanitize: false });
+    const created: ItemId[] = [];
+    const structs = doc.store.clients.get(doc.clientID) ?? [];
+    if (before < Y.getState(doc.store, doc.clientID))
+      for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+        const s = structs[i];
+        if (s instanceof Y.Item && s.parent === run.target && isCharacter(s))
+          for (let k = 0; k < s.length; k++) created.push({ client: s.id.client, clock: s.id.clock + k });
       }
+    const entries: ForwardEntry[] = [];
+    run.ids.forEach((id, k) => {
+      const to = created[k];
+      if (to) entries.push({ kind: 'map', ...id, length: 1, toClient: to.client, toClock: to.clock });
     });
-  }
+    forwardings.add(record, compact(entries));
+  });
   return installed.map(({ record }) => record);
 }
 
@@ -1468,37 +1494,27 @@ export function forwardJoinedBlocks(
           }
         }
       }
-      const record = forwardingRecord(idOf(oldItem), idOf(kept._item), now);
-      forwardings.markJoin(record.id);
-      // Installed now, before Yjs collects the deleted block at the end of this transaction.
-      forwardings.add(record, compact(entries));
-      forwardings.keepHolders(record, oldItem);
+      const record = installForwarding(forwardings, oldItem, idOf(kept._item), entries, now, true);
       installed.push({ record, runs });
     }
   }
-  const runs = installed.flatMap(({ record, runs: list }) => list.map((run) => ({ record, run })));
-  if (runs.length > 0) {
-    const writers = runs.flatMap(({ run }) => run.ids.map((id) => id.client));
-    writeAsWriters(doc, writers, origin, () => {
-      for (const { record, run } of runs) {
-        const left = run.left ? resolve(doc, forwardings, run.left) : null;
-        const right = run.right ? resolve(doc, forwardings, run.right) : null;
-        const afterLeft = left ? indexAfter(run.target, left) : null;
-        const beforeRight = right ? indexAfter(run.target, right) : null;
-        const index = afterLeft ?? (beforeRight !== null ? beforeRight - 1 : run.target.length);
-        const start = Y.getState(doc.store, doc.clientID);
-        run.target.insert(index, run.str);
-        const entries: ForwardEntry[] = run.ids.map((id, k) => ({
-          kind: 'map',
-          ...id,
-          length: 1,
-          toClient: doc.clientID,
-          toClock: start + k,
-        }));
-        forwardings.add(record, compact(entries));
-      }
-    });
-  }
+  writeRunsAgain(doc, installed, origin, (record, run) => {
+    const left = run.left ? resolve(doc, forwardings, run.left) : null;
+    const right = run.right ? resolve(doc, forwardings, run.right) : null;
+    const afterLeft = left ? indexAfter(run.target, left) : null;
+    const beforeRight = right ? indexAfter(run.target, right) : null;
+    const index = afterLeft ?? (beforeRight !== null ? beforeRight - 1 : run.target.length);
+    const start = Y.getState(doc.store, doc.clientID);
+    run.target.insert(index, run.str);
+    const entries: ForwardEntry[] = run.ids.map((id, k) => ({
+      kind: 'map',
+      ...id,
+      length: 1,
+      toClient: doc.clientID,
+      toClock: start + k,
+    }));
+    forwardings.add(record, compact(entries));
+  });
   return installed.map(({ record }) => record);
 }
 
