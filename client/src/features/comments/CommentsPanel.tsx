@@ -234,6 +234,8 @@ function ThreadDetails({
     thread.currentQuote !== null &&
     normalizeQuote(thread.currentQuote) !== normalizeQuote(thread.quote);
 
+  // An open thread can be resolved, a resolved one reopened: one button, its words and icon following.
+  const statusAction = thread.status === 'open' ? 'resolve' : 'reopen';
   const changeStatus = async (action: 'resolve' | 'reopen') => {
     setPending(true);
     setStatusError(null);
@@ -288,38 +290,22 @@ function ThreadDetails({
             {m.thread.goToText}
           </button>
         )}
-        {abilities?.resolve &&
-          (thread.status === 'open' ? (
-            <button
-              type="button"
-              className={fr.cx(
-                'fr-btn',
-                'fr-btn--sm',
-                'fr-btn--secondary',
-                'fr-btn--icon-left',
-                'fr-icon-check-line',
-              )}
-              disabled={pending}
-              onClick={() => void changeStatus('resolve')}
-            >
-              {m.thread.resolve}
-            </button>
-          ) : (
-            <button
-              type="button"
-              className={fr.cx(
-                'fr-btn',
-                'fr-btn--sm',
-                'fr-btn--secondary',
-                'fr-btn--icon-left',
-                'fr-icon-refresh-line',
-              )}
-              disabled={pending}
-              onClick={() => void changeStatus('reopen')}
-            >
-              {m.thread.reopen}
-            </button>
-          ))}
+        {abilities?.resolve && (
+          <button
+            type="button"
+            className={fr.cx(
+              'fr-btn',
+              'fr-btn--sm',
+              'fr-btn--secondary',
+              'fr-btn--icon-left',
+              statusAction === 'resolve' ? 'fr-icon-check-line' : 'fr-icon-refresh-line',
+            )}
+            disabled={pending}
+            onClick={() => void changeStatus(statusAction)}
+          >
+            {m.thread[statusAction]}
+          </button>
+        )}
       </div>
       {statusError && (
         <p className={fr.cx('fr-error-text')} role="alert">

@@ -12,25 +12,21 @@ import {
   quoteOf,
   rangeOfAnchor,
   textRangeOf,
+  type DecodedAnchor,
   type Range,
   type YBinding,
 } from './anchors.js';
-
-const p = (text: string): DocJSON => ({
-  type: 'paragraph',
-  content: text ? [{ type: 'text', text }] : [],
-});
-
-const section = (id: string, title: string, ...blocks: DocJSON[]): DocJSON => ({
-  type: 'section',
-  attrs: { id, key: null },
-  content: [{ type: 'sectionTitle', content: [{ type: 'text', text: title }] }, ...blocks],
-});
+import { p, rangeOfWords, section } from './testFixtures.js';
 
 /** The value, or a failed test when it is null. */
 function must<T>(value: T | null | undefined): T {
   if (value === null || value === undefined) throw new Error('valeur absente');
   return value;
+}
+
+/** The anchor of `range` once encoded for the server and decoded back; a failed test when it does not decode. */
+function anchorAt(binding: YBinding, range: Range): DecodedAnchor {
+  return must(decodeAnchor(encodeAnchor(binding, range)));
 }
 
 /** A Y.Doc holding `json`, and what an editor bound to it would see (its document and mapping). */
@@ -56,31 +52,20 @@ function edit(ydoc: Y.Doc, json: DocJSON): void {
   });
 }
 
-/** The range of the first occurrence of `words` in `doc`. */
-function rangeOfWords(doc: PMNode, words: string): Range {
-  let found: Range | null = null;
-  doc.descendants((node, pos) => {
-    if (found || !node.isText || !node.text) return !found;
-    const at = node.text.indexOf(words);
-    if (at >= 0) found = { from: pos + at, to: pos + at + words.length };
-    return false;
-  });
-  if (!found) throw new Error(`« ${words} » introuvable`);
-  return found;
-}
-
-const fiche: DocJSON = {
+/**
+ * The fiche the tests start from, with the paragraphs of its first section (« Origine et
+ * contexte ») as given; its second section (« Public concerné ») never changes.
+ */
+const ficheWith = (...paragraphs: string[]): DocJSON => ({
   type: 'doc',
   content: [
-    section(
-      's1',
-      'Origine et contexte',
-      p('Le conseil départemental a repris le modèle néo-zélandais.'),
-      p('Les familles choisissent leurs invités.'),
-    ),
+    section('s1', 'Origine et contexte', ...paragraphs.map(p)),
     section('s2', 'Public concerné', p('Des adultes suivis en psychiatrie.')),
   ],
-};
+});
+
+const families = 'Les familles choisissent leurs invités.';
+const fiche = ficheWith('Le conseil départemental a repris le modèle néo-zélandais.', families);
 
 describe('anchors of commented words', () => {
   it('come back as the same words after a round trip through relative positions', () => {
@@ -100,7 +85,7 @@ describe('anchors of commented words', () => {
     const range = rangeOfWords(doc, 'modèle néo-zélandais.');
     // The selection ends at the end of the paragraph's text: exactly where the trap is.
     expect(doc.resolve(range.to).parentOffset).toBe(doc.resolve(range.to).parent.content.size);
-    const back = rangeOfAnchor(binding, doc, must(decodeAnchor(encodeAnchor(binding, range))));
+    const back = rangeOfAnchor(binding, doc, anchorAt(binding, range));
     expect(quoteOf(doc, must(back))).toBe('modèle néo-zélandais.');
   });
 
@@ -112,7 +97,7 @@ describe('anchors of commented words', () => {
     // From inside the first paragraph to the very start of the next one (a mouse selection does this).
     const shrunk = textRangeOf(doc, words.from, next.from);
     expect(shrunk).toEqual(words);
-    const back = rangeOfAnchor(binding, doc, must(decodeAnchor(encodeAnchor(binding, must(shrunk)))));
+    const back = rangeOfAnchor(binding, doc, anchorAt(binding, must(shrunk)));
     expect(back).toEqual(words);
   });
 
@@ -121,7 +106,7 @@ describe('anchors of commented words', () => {
     const { doc, binding } = view();
     const range = { from: rangeOfWords(doc, 'néo-zélandais').from, to: rangeOfWords(doc, 'Les familles').to };
     expect(quoteOf(doc, range)).toBe('néo-zélandais.\nLes familles');
-    const back = rangeOfAnchor(binding, doc, must(decodeAnchor(encodeAnchor(binding, range))));
+    const back = rangeOfAnchor(binding, doc, anchorAt(binding, range));
     expect(back).toEqual(range);
   });
 
@@ -135,31 +120,20 @@ describe('anchors of commented words', () => {
   it('follow the words when text is typed before and inside them by someone else', () => {
     const { ydoc, view } = bound(fiche);
     const before = view();
-    const anchor = must(
-      decodeAnchor(encodeAnchor(before.binding, rangeOfWords(before.doc, 'repris le modèle'))),
-    );
-    const withText = (text: string): DocJSON => ({
-      type: 'doc',
-      content: [
-        section('s1', 'Origine et contexte', p(text), p('Les familles choisissent leurs invités.')),
-        section('s2', 'Public concerné', p('Des adultes suivis en psychiatrie.')),
-      ],
-    });
+    const anchor = anchorAt(before.binding, rangeOfWords(before.doc, 'repris le modèle'));
     // Typed right before the words, then inside them, then before the paragraph: one change each.
-    edit(ydoc, withText('Le conseil départemental a déjà repris le modèle néo-zélandais.'));
-    edit(ydoc, withText('Le conseil départemental a déjà repris fidèlement le modèle néo-zélandais.'));
-    edit(ydoc, {
-      type: 'doc',
-      content: [
-        section(
-          's1',
-          'Origine et contexte',
-          p('En 2019, le conseil départemental a déjà repris fidèlement le modèle néo-zélandais.'),
-          p('Les familles choisissent leurs invités.'),
-        ),
-        section('s2', 'Public concerné', p('Des adultes suivis en psychiatrie.')),
-      ],
-    });
+    edit(ydoc, ficheWith('Le conseil départemental a déjà repris le modèle néo-zélandais.', families));
+    edit(
+      ydoc,
+      ficheWith('Le conseil départemental a déjà repris fidèlement le modèle néo-zélandais.', families),
+    );
+    edit(
+      ydoc,
+      ficheWith(
+        'En 2019, le conseil départemental a déjà repris fidèlement le modèle néo-zélandais.',
+        families,
+      ),
+    );
     const after = view();
     const range = rangeOfAnchor(after.binding, after.doc, anchor);
     expect(quoteOf(after.doc, must(range))).toBe('repris fidèlement le modèle');
@@ -169,20 +143,8 @@ describe('anchors of commented words', () => {
     const { ydoc, view } = bound(fiche);
     const before = view();
     const words = rangeOfWords(before.doc, 'repris le modèle');
-    const anchor = must(decodeAnchor(encodeAnchor(before.binding, words)));
-    edit(ydoc, {
-      type: 'doc',
-      content: [
-        section(
-          's1',
-          'Origine et contexte',
-          p('Le conseil départemental a '),
-          p('repris le modèle néo-zélandais.'),
-          p('Les familles choisissent leurs invités.'),
-        ),
-        section('s2', 'Public concerné', p('Des adultes suivis en psychiatrie.')),
-      ],
-    });
+    const anchor = anchorAt(before.binding, words);
+    edit(ydoc, ficheWith('Le conseil départemental a ', 'repris le modèle néo-zélandais.', families));
     const after = view();
     const decoded = rangeOfAnchor(after.binding, after.doc, anchor);
     // The known trap: the positions stayed in the first paragraph and no longer cover the words.
@@ -195,21 +157,8 @@ describe('anchors of commented words', () => {
   it('collapse when the words are deleted', () => {
     const { ydoc, view } = bound(fiche);
     const before = view();
-    const anchor = must(
-      decodeAnchor(encodeAnchor(before.binding, rangeOfWords(before.doc, 'repris le modèle'))),
-    );
-    edit(ydoc, {
-      type: 'doc',
-      content: [
-        section(
-          's1',
-          'Origine et contexte',
-          p('Le conseil départemental a néo-zélandais.'),
-          p('Les familles choisissent leurs invités.'),
-        ),
-        section('s2', 'Public concerné', p('Des adultes suivis en psychiatrie.')),
-      ],
-    });
+    const anchor = anchorAt(before.binding, rangeOfWords(before.doc, 'repris le modèle'));
+    edit(ydoc, ficheWith('Le conseil départemental a néo-zélandais.', families));
     const after = view();
     expect(rangeOfAnchor(after.binding, after.doc, anchor)).toBeNull();
   });
@@ -217,7 +166,7 @@ describe('anchors of commented words', () => {
   it('are unknown, not wrong, in a copy of the document that has not received the words yet', () => {
     const { view } = bound(fiche);
     const { doc, binding } = view();
-    const anchor = must(decodeAnchor(encodeAnchor(binding, rangeOfWords(doc, 'repris le modèle'))));
+    const anchor = anchorAt(binding, rangeOfWords(doc, 'repris le modèle'));
     const other = bound(fiche).view();
     expect(rangeOfAnchor(other.binding, other.doc, anchor)).toBeNull();
   });

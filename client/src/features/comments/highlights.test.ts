@@ -13,13 +13,7 @@ import {
   commentHighlightsPlugin,
   type HighlightedThread,
 } from './highlights.js';
-
-const p = (text: string): DocJSON => ({ type: 'paragraph', content: text ? [{ type: 'text', text }] : [] });
-const section = (id: string, title: string, blocks: DocJSON[]): DocJSON => ({
-  type: 'section',
-  attrs: { id, key: null },
-  content: [{ type: 'sectionTitle', content: [{ type: 'text', text: title }] }, ...blocks],
-});
+import { p, rangeOfWords, section } from './testFixtures.js';
 
 /**
  * An editor state bound to a Y.Doc as y-tiptap binds it (its sync plugin's state: the Y.Doc, the
@@ -69,23 +63,14 @@ function boundEditor(json: DocJSON, store: CommentHighlights) {
   };
 }
 
-function rangeOfWords(doc: PMNode, words: string): Range {
-  let found: Range | null = null;
-  doc.descendants((node, pos) => {
-    if (found || !node.isText || !node.text) return !found;
-    const at = node.text.indexOf(words);
-    if (at >= 0) found = { from: pos + at, to: pos + at + words.length };
-    return false;
-  });
-  if (!found) throw new Error(`« ${words} » introuvable`);
-  return found;
-}
-
 const text = 'Le conseil départemental a repris le modèle néo-zélandais.';
-const fiche = (first: string): DocJSON => ({
+/** A fiche of one section, « Origine » (s1), with one paragraph for each of `paragraphs`. */
+const origine = (...paragraphs: string[]): DocJSON => ({
   type: 'doc',
-  content: [section('s1', 'Origine', [p(first), p('Les familles choisissent.')])],
+  content: [section('s1', 'Origine', ...paragraphs.map(p))],
 });
+/** The fiche most tests start from: `first`, then a paragraph about the families. */
+const fiche = (first: string): DocJSON => origine(first, 'Les familles choisissent.');
 
 const thread = (id: string, anchor: HighlightedThread['anchor'], expected: string): HighlightedThread => ({
   id,
@@ -96,25 +81,51 @@ const thread = (id: string, anchor: HighlightedThread['anchor'], expected: strin
   shown: true,
 });
 
+/**
+ * An editor over `json` whose store holds one thread for each `[id, words]` pair, on the first
+ * occurrence of those words, and the editor's first state with the highlights drawn.
+ */
+function withThreads(json: DocJSON, threads: [id: string, words: string][]) {
+  const store = new CommentHighlights();
+  const editor = boundEditor(json, store);
+  const { doc } = editor.state;
+  const given = threads.map(([id, words]) => thread(id, editor.anchorOf(doc, words), words));
+  store.setThreads(given);
+  const state = EditorState.create({ doc, plugins: editor.state.plugins });
+  return { store, editor, state, threads: given };
+}
+
+/** One thread on each text node's first `words`, with the ids t0, t1, … in the document's order. */
+function threadsOnEach(editor: ReturnType<typeof boundEditor>, words: string): HighlightedThread[] {
+  const threads: HighlightedThread[] = [];
+  editor.state.doc.descendants((node, pos) => {
+    if (!node.isText || !node.text) return true;
+    const at = node.text.indexOf(words);
+    if (at >= 0) {
+      const anchor = editor.anchorAt({ from: pos + at, to: pos + at + words.length });
+      threads.push(thread(`t${threads.length}`, anchor, words));
+    }
+    return false;
+  });
+  return threads;
+}
+
+/** Two threads, one on words inside the other's. */
+const overlapping: [id: string, words: string][] = [
+  ['outer', 'a repris le modèle néo'],
+  ['inner', 'le modèle'],
+];
+
 describe('highlights of commented words', () => {
   it('are drawn from the threads’ anchors as decorations, without changing the document', () => {
-    const store = new CommentHighlights();
-    const editor = boundEditor(fiche(text), store);
-    store.setThreads([
-      thread('t1', editor.anchorOf(editor.state.doc, 'repris le modèle'), 'repris le modèle'),
-    ]);
-    const state = EditorState.create({ doc: editor.state.doc, plugins: editor.state.plugins });
+    const { editor, state } = withThreads(fiche(text), [['t1', 'repris le modèle']]);
     expect(editor.highlighted(state)).toEqual(['repris le modèle']);
     expect(state.doc.eq(editor.state.doc)).toBe(true);
   });
 
   it('follow the person’s own typing by mapping, and someone else’s change by decoding the anchors again', () => {
-    const store = new CommentHighlights();
-    const editor = boundEditor(fiche(text), store);
-    store.setThreads([
-      thread('t1', editor.anchorOf(editor.state.doc, 'repris le modèle'), 'repris le modèle'),
-    ]);
-    let state = EditorState.create({ doc: editor.state.doc, plugins: editor.state.plugins });
+    const { editor, state: first } = withThreads(fiche(text), [['t1', 'repris le modèle']]);
+    let state = first;
 
     // Typing before the words, then inside them.
     state = state.apply(state.tr.insertText('En 2019, ', rangeOfWords(state.doc, 'Le conseil').from));
@@ -127,23 +138,17 @@ describe('highlights of commented words', () => {
   });
 
   it('find the words again when the paragraph was split before them (y-prosemirror#204), and drop deleted ones', () => {
-    const store = new CommentHighlights();
-    const editor = boundEditor(fiche(text), store);
-    store.setThreads([
-      thread('t1', editor.anchorOf(editor.state.doc, 'repris le modèle'), 'repris le modèle'),
-    ]);
-    let state = EditorState.create({ doc: editor.state.doc, plugins: editor.state.plugins });
+    const { editor, state: first } = withThreads(fiche(text), [['t1', 'repris le modèle']]);
+    let state = first;
     state = state.apply(
-      editor.remote(state, {
-        type: 'doc',
-        content: [
-          section('s1', 'Origine', [
-            p('Le conseil départemental a '),
-            p('repris le modèle néo-zélandais.'),
-            p('Les familles choisissent.'),
-          ]),
-        ],
-      }),
+      editor.remote(
+        state,
+        origine(
+          'Le conseil départemental a ',
+          'repris le modèle néo-zélandais.',
+          'Les familles choisissent.',
+        ),
+      ),
     );
     expect(editor.highlighted(state)).toEqual(['repris le modèle']);
     state = state.apply(editor.remote(state, fiche('Le conseil départemental a néo-zélandais.')));
@@ -151,14 +156,8 @@ describe('highlights of commented words', () => {
   });
 
   it('keep both of two overlapping threads, the innermost one answering a click', () => {
-    const store = new CommentHighlights();
-    const editor = boundEditor(fiche(text), store);
-    const { doc } = editor.state;
-    store.setThreads([
-      thread('outer', editor.anchorOf(doc, 'a repris le modèle néo'), 'a repris le modèle néo'),
-      thread('inner', editor.anchorOf(doc, 'le modèle'), 'le modèle'),
-    ]);
-    const state = EditorState.create({ doc, plugins: editor.state.plugins });
+    const { store, editor, state } = withThreads(fiche(text), overlapping);
+    const { doc } = state;
     expect(editor.highlighted(state).sort()).toEqual(['a repris le modèle néo', 'le modèle']);
     expect(store.threadAt(state, rangeOfWords(doc, 'modèle').from)).toBe('inner');
     expect(store.threadAt(state, rangeOfWords(doc, 'repris').from)).toBe('outer');
@@ -166,25 +165,13 @@ describe('highlights of commented words', () => {
 
   it('cost little per keystroke with a thousand threads: typing maps, it does not decode', () => {
     const store = new CommentHighlights();
-    const paragraphs = Array.from({ length: 1000 }, (_, i) =>
-      p(`Phrase ${i} : les familles choisissent leurs invités.`),
+    const paragraphs = Array.from(
+      { length: 1000 },
+      (_, i) => `Phrase ${i} : les familles choisissent leurs invités.`,
     );
-    const editor = boundEditor({ type: 'doc', content: [section('s1', 'Origine', paragraphs)] }, store);
+    const editor = boundEditor(origine(...paragraphs), store);
     const { doc } = editor.state;
-    const threads: HighlightedThread[] = [];
-    doc.descendants((node, pos) => {
-      if (!node.isText || !node.text) return true;
-      const at = node.text.indexOf('familles');
-      if (at >= 0)
-        threads.push(
-          thread(
-            `t${threads.length}`,
-            editor.anchorAt({ from: pos + at, to: pos + at + 'familles'.length }),
-            'familles',
-          ),
-        );
-      return false;
-    });
+    const threads = threadsOnEach(editor, 'familles');
     expect(threads).toHaveLength(1000);
     const drawStart = performance.now();
     store.setThreads(threads);
@@ -215,35 +202,26 @@ function countLocates(store: CommentHighlights): { ids: () => string[] } {
   return { ids: () => ids.splice(0) };
 }
 
-const two = (first: string, second: string): DocJSON => ({
-  type: 'doc',
-  content: [section('s1', 'Origine', [p(first), p(second)])],
-});
-
 describe('highlights after someone else’s change (the whole document replaced by y-tiptap)', () => {
   const second = 'Les familles choisissent leurs invités.';
   function setup() {
-    const store = new CommentHighlights();
-    const editor = boundEditor(two(text, second), store);
-    const { doc } = editor.state;
-    store.setThreads([
-      thread('words', editor.anchorOf(doc, 'repris le modèle'), 'repris le modèle'),
-      thread('familles', editor.anchorOf(doc, 'familles'), 'familles'),
+    const { store, editor, state } = withThreads(origine(text, second), [
+      ['words', 'repris le modèle'],
+      ['familles', 'familles'],
     ]);
-    const state = EditorState.create({ doc, plugins: editor.state.plugins });
     return { store, editor, state, locates: countLocates(store) };
   }
 
   it('shift the words after an edit before them, without decoding any anchor again', () => {
     const { editor, state, locates } = setup();
-    const next = state.apply(editor.remote(state, two(`Depuis 2018, ${text}`, second)));
+    const next = state.apply(editor.remote(state, origine(`Depuis 2018, ${text}`, second)));
     expect(editor.highlighted(next).sort()).toEqual(['familles', 'repris le modèle']);
     expect(locates.ids()).toEqual([]);
   });
 
   it('keep the words before an edit after them, without decoding any anchor again', () => {
     const { editor, state, locates } = setup();
-    const next = state.apply(editor.remote(state, two(text, `${second} Elles décident.`)));
+    const next = state.apply(editor.remote(state, origine(text, `${second} Elles décident.`)));
     expect(editor.highlighted(next).sort()).toEqual(['familles', 'repris le modèle']);
     expect(locates.ids()).toEqual([]);
   });
@@ -251,7 +229,7 @@ describe('highlights after someone else’s change (the whole document replaced 
   it('decode again only the thread whose words were edited inside, which then covers the new word', () => {
     const { editor, state, locates } = setup();
     const edited = text.replace('repris le', 'repris fidèlement le');
-    const next = state.apply(editor.remote(state, two(edited, second)));
+    const next = state.apply(editor.remote(state, origine(edited, second)));
     expect(editor.highlighted(next).sort()).toEqual(['familles', 'repris fidèlement le modèle']);
     expect(locates.ids()).toEqual(['words']);
   });
@@ -259,30 +237,26 @@ describe('highlights after someone else’s change (the whole document replaced 
   it('decode again a thread whose words were typed right after (the diff cannot tell the side)', () => {
     const { editor, state, locates } = setup();
     // « modèle » then « e »: an insertion next to an equal character, against the words' end.
-    const next = state.apply(editor.remote(state, two(text.replace('le modèle', 'le modèlee'), second)));
+    const next = state.apply(editor.remote(state, origine(text.replace('le modèle', 'le modèlee'), second)));
     expect(editor.highlighted(next).sort()).toEqual(['familles', 'repris le modèle']);
     expect(locates.ids()).toEqual(['words']);
   });
 
   it('drop a thread whose words were deleted, the others staying on theirs', () => {
     const { editor, state, locates } = setup();
-    const next = state.apply(editor.remote(state, two('Le conseil départemental a néo-zélandais.', second)));
+    const next = state.apply(
+      editor.remote(state, origine('Le conseil départemental a néo-zélandais.', second)),
+    );
     expect(editor.highlighted(next)).toEqual(['familles']);
     expect(locates.ids()).toEqual(['words']);
     // The dropped thread is tried again at the next change: its words came back (undo).
-    const back = next.apply(editor.remote(next, two(text, second)));
+    const back = next.apply(editor.remote(next, origine(text, second)));
     expect(editor.highlighted(back).sort()).toEqual(['familles', 'repris le modèle']);
   });
 
   it('keep two overlapping threads right when the inner words are edited, and shift both after an edit before', () => {
-    const store = new CommentHighlights();
-    const editor = boundEditor(fiche(text), store);
-    const { doc } = editor.state;
-    store.setThreads([
-      thread('outer', editor.anchorOf(doc, 'a repris le modèle néo'), 'a repris le modèle néo'),
-      thread('inner', editor.anchorOf(doc, 'le modèle'), 'le modèle'),
-    ]);
-    let state = EditorState.create({ doc, plugins: editor.state.plugins });
+    const { store, editor, state: first } = withThreads(fiche(text), overlapping);
+    let state = first;
     const locates = countLocates(store);
     state = state.apply(editor.remote(state, fiche(`En 2019, ${text}`)));
     expect(editor.highlighted(state).sort()).toEqual(['a repris le modèle néo', 'le modèle']);
@@ -300,7 +274,7 @@ describe('highlights after someone else’s change (the whole document replaced 
     const source = boundEditor(fiche(text), new CommentHighlights());
     const anchor = source.anchorOf(source.state.doc, 'repris le modèle');
     // The same Y.Doc, seen by an editor that has not received the text yet.
-    const editor = boundEditor({ type: 'doc', content: [section('s1', 'Origine', [p('')])] }, store);
+    const editor = boundEditor(origine(''), store);
     Y.applyUpdate(editor.ydoc, Y.encodeStateAsUpdate(source.ydoc));
     store.setThreads([thread('t1', anchor, 'repris le modèle')]);
     let state = EditorState.create({ doc: editor.state.doc, plugins: editor.state.plugins });
@@ -310,12 +284,10 @@ describe('highlights after someone else’s change (the whole document replaced 
   });
 
   it('decode only the new thread when one is added to a thousand', () => {
-    const store = new CommentHighlights();
-    const editor = boundEditor(two(text, second), store);
-    const { doc } = editor.state;
-    const threads = [thread('words', editor.anchorOf(doc, 'repris le modèle'), 'repris le modèle')];
-    store.setThreads(threads);
-    const state = EditorState.create({ doc, plugins: editor.state.plugins });
+    const { store, editor, state, threads } = withThreads(origine(text, second), [
+      ['words', 'repris le modèle'],
+    ]);
+    const { doc } = state;
     const locates = countLocates(store);
     // The plugin's state is computed when the view attaches; here, the store is given a view.
     store.attach({ state, isDestroyed: false, updateState: () => undefined } as unknown as EditorView);
@@ -329,22 +301,22 @@ describe('the changed region of two documents', () => {
   const docOf = (json: DocJSON): PMNode => schema.nodeFromJSON(json);
 
   it('is null for equal documents, and the replaced span otherwise', () => {
-    const a = docOf(two('abc', 'def'));
-    expect(changedRegion(a, docOf(two('abc', 'def')))).toBeNull();
-    const region = changedRegion(a, docOf(two('abXc', 'def')));
+    const a = docOf(origine('abc', 'def'));
+    expect(changedRegion(a, docOf(origine('abc', 'def')))).toBeNull();
+    const region = changedRegion(a, docOf(origine('abXc', 'def')));
     expect(region).not.toBeNull();
     expect(region && region.toNew - region.toOld).toBe(1);
     expect(region && region.from).toBe(rangeOfWords(a, 'c').from);
   });
 
   it('never ends before it starts when the insertion sits next to equal characters', () => {
-    const a = docOf(two('aXb', 'def'));
-    const region = changedRegion(a, docOf(two('aXXb', 'def')));
+    const a = docOf(origine('aXb', 'def'));
+    const region = changedRegion(a, docOf(origine('aXXb', 'def')));
     expect(region).not.toBeNull();
     if (!region) return;
     expect(region.toOld).toBeGreaterThanOrEqual(region.from);
     expect(region.toNew - region.toOld).toBe(1);
-    const deleted = changedRegion(docOf(two('aXXb', 'def')), a);
+    const deleted = changedRegion(docOf(origine('aXXb', 'def')), a);
     expect(deleted && deleted.toOld - deleted.toNew).toBe(1);
     expect(deleted && deleted.toNew).toBeGreaterThanOrEqual(deleted?.from ?? 0);
   });
@@ -354,33 +326,19 @@ describe('a thousand threads while someone else types', () => {
   it('decode no anchor for a keystroke away from every thread, and at most the one it touches', () => {
     const store = new CommentHighlights();
     const texts = Array.from({ length: 1000 }, (_, i) => `Phrase ${i} : les familles choisissent.`);
-    const json = (list: string[]): DocJSON => ({
-      type: 'doc',
-      content: [section('s1', 'Origine', list.map(p))],
-    });
-    const editor = boundEditor(json(texts), store);
+    const editor = boundEditor(origine(...texts), store);
     const { doc } = editor.state;
-    const threads: HighlightedThread[] = [];
-    doc.descendants((node, pos) => {
-      if (!node.isText || !node.text) return true;
-      const at = node.text.indexOf('familles');
-      if (at >= 0)
-        threads.push(
-          thread(`t${threads.length}`, editor.anchorAt({ from: pos + at, to: pos + at + 8 }), 'familles'),
-        );
-      return false;
-    });
-    store.setThreads(threads);
+    store.setThreads(threadsOnEach(editor, 'familles'));
     let state = EditorState.create({ doc, plugins: editor.state.plugins });
     const locates = countLocates(store);
     let typed = texts;
     for (const word of ['x', 'y', 'z']) {
       typed = typed.map((t, i) => (i === 500 ? `${t}${word}` : t));
-      state = state.apply(editor.remote(state, json(typed)));
+      state = state.apply(editor.remote(state, origine(...typed)));
     }
     expect(locates.ids()).toEqual([]);
     typed = typed.map((t, i) => (i === 500 ? t.replace('familles', 'famillesw') : t));
-    state = state.apply(editor.remote(state, json(typed)));
+    state = state.apply(editor.remote(state, origine(...typed)));
     expect(locates.ids()).toEqual(['t500']);
     expect(editor.highlighted(state)).toHaveLength(1000);
   });

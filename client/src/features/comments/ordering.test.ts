@@ -1,30 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ThreadDto } from '@essaim/protocol';
 import type { ThreadPlacement } from './highlights.js';
 import { groupThreads, matchesFilter, openCountsBySection } from './ordering.js';
-
-let n = 0;
-function thread(over: Partial<ThreadDto>): ThreadDto {
-  n += 1;
-  return {
-    id: `t${n}`,
-    documentId: 'd1',
-    sectionId: 's1',
-    sectionTitle: 'Origine',
-    anchor: { start: 'AA==', end: 'AA==' },
-    quote: 'mots',
-    currentQuote: 'mots',
-    status: 'open',
-    orphaned: false,
-    wholeSection: false,
-    createdBy: { id: 'u1', name: 'Paul' },
-    createdAt: `2026-01-01T10:00:${String(n).padStart(2, '0')}Z`,
-    resolvedBy: null,
-    resolvedAt: null,
-    comments: [],
-    ...over,
-  };
-}
+import { threadDto as thread } from './testFixtures.js';
 
 const sections = [
   { id: 's1', title: 'Origine' },

@@ -1,27 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CommentAbilitiesDto, ThreadDto } from '@essaim/protocol';
+import { threadDto } from './testFixtures.js';
 import { refreshed, type ListState } from './useComments.js';
-
-function thread(id: string, over: Partial<ThreadDto> = {}): ThreadDto {
-  return {
-    id,
-    documentId: 'd1',
-    sectionId: 's1',
-    sectionTitle: 'Origine',
-    anchor: { start: 'AA==', end: 'AA==' },
-    quote: 'mots',
-    currentQuote: 'mots',
-    status: 'open',
-    orphaned: false,
-    wholeSection: false,
-    createdBy: { id: 'u1', name: 'Paul' },
-    createdAt: '2026-01-01T10:00:00Z',
-    resolvedBy: null,
-    resolvedAt: null,
-    comments: [],
-    ...over,
-  };
-}
 
 const abilities: CommentAbilitiesDto = { comment: true, resolve: false, moderate: false };
 const ready = (threads: ThreadDto[]): ListState => ({ status: 'ready', threads, abilities });
@@ -30,17 +10,17 @@ const again = (threads: ThreadDto[]): ThreadDto[] => threads.map((t) => structur
 
 describe('a list of threads read again', () => {
   it('keeps the shown state itself when the server answers the same list', () => {
-    const current = ready([thread('t1'), thread('t2')]);
+    const current = ready([threadDto({ id: 't1' }), threadDto({ id: 't2' })]);
     if (current.status !== 'ready') throw new Error('prêt attendu');
     expect(refreshed(current, again(current.threads), { ...abilities })).toBe(current);
   });
 
   it('keeps the objects of unchanged threads and takes the changed and new ones', () => {
-    const current = ready([thread('t1'), thread('t2')]);
+    const current = ready([threadDto({ id: 't1' }), threadDto({ id: 't2' })]);
     if (current.status !== 'ready') throw new Error('prêt attendu');
     const [t1, t2] = again(current.threads) as [ThreadDto, ThreadDto];
     const resolved = { ...t2, status: 'resolved' as const };
-    const created = thread('t3');
+    const created = threadDto({ id: 't3' });
     const next = refreshed(current, [t1, resolved, created], abilities);
     if (next.status !== 'ready') throw new Error('prêt attendu');
     expect(next.threads[0]).toBe(current.threads[0]);
@@ -50,7 +30,7 @@ describe('a list of threads read again', () => {
   });
 
   it('takes a thread deleted elsewhere out, and new abilities in', () => {
-    const current = ready([thread('t1'), thread('t2')]);
+    const current = ready([threadDto({ id: 't1' }), threadDto({ id: 't2' })]);
     if (current.status !== 'ready') throw new Error('prêt attendu');
     const next = refreshed(current, again(current.threads).slice(1), { ...abilities, comment: false });
     if (next.status !== 'ready') throw new Error('prêt attendu');
@@ -60,7 +40,7 @@ describe('a list of threads read again', () => {
   });
 
   it('shows the answer as it is after a loading or a failed list', () => {
-    const threads = [thread('t1')];
+    const threads = [threadDto({ id: 't1' })];
     expect(refreshed({ status: 'loading' }, threads, abilities)).toEqual(ready(threads));
     expect(refreshed({ status: 'error', message: 'injoignable' }, threads, abilities)).toEqual(
       ready(threads),
