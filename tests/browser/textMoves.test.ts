@@ -99,6 +99,19 @@ async function prepare(title: string, key: string, initial: string) {
   return { doc, bruno, chloe, target };
 }
 
+/** A shared fiche whose « Origine » holds « Premier paragraphe. » and `second`, seen by both. */
+async function twoParagraphs(title: string, second: string) {
+  const doc = await people.openSharedFiche(title);
+  const [bruno, chloe] = doc.tabs;
+  const paragraph = (n: number) => (page: Page) => sectionOf(page, 'origine').locator('p').nth(n);
+  await paragraph(0)(bruno.page).click();
+  await bruno.page.keyboard.type('Premier paragraphe.');
+  await bruno.page.keyboard.press('Enter');
+  await bruno.page.keyboard.type(second);
+  await expect.poll(() => textOf(paragraph(1)(chloe.page))).toBe(second);
+  return { doc, bruno, chloe, paragraph };
+}
+
 describe('text moved by a co-writer while someone types in it', () => {
   it('keeps the typist’s words whole and their caret in the moved text when the paragraph is split before it', async () => {
     const { doc, bruno, chloe, target } = await prepare(
@@ -185,14 +198,10 @@ describe('text moved by a co-writer while someone types in it', () => {
 
   it('keeps the typist’s words, and nobody’s name, when a co-writer joins their paragraph to the one before', async () => {
     for (let round = 0; round < 3; round++) {
-      const doc = await people.openSharedFiche(`Développement du pouvoir d’agir ${round}`);
-      const [bruno, chloe] = doc.tabs;
-      const paragraph = (n: number) => (page: Page) => sectionOf(page, 'origine').locator('p').nth(n);
-      await paragraph(0)(bruno.page).click();
-      await bruno.page.keyboard.type('Premier paragraphe.');
-      await bruno.page.keyboard.press('Enter');
-      await bruno.page.keyboard.type('Second ');
-      await expect.poll(() => textOf(paragraph(1)(chloe.page))).toBe('Second ');
+      const { doc, bruno, chloe, paragraph } = await twoParagraphs(
+        `Développement du pouvoir d’agir ${round}`,
+        'Second ',
+      );
       await caretAt(chloe, bruno, paragraph(1), 0);
       const typed = '0123456789abcdefghij';
       await typeWhile(bruno, typed, chloe, paragraph(1), 'Second 01234', async (page) => {
@@ -231,14 +240,10 @@ describe('text moved by a co-writer while someone types in it', () => {
 
   it('keeps the typist’s words in their paragraph when a co-writer joins it to the one before and undoes it', async () => {
     for (let round = 0; round < 2; round++) {
-      const doc = await people.openSharedFiche(`Conférences familiales dans l’Ain ${round}`);
-      const [bruno, chloe] = doc.tabs;
-      const paragraph = (n: number) => (page: Page) => sectionOf(page, 'origine').locator('p').nth(n);
-      await paragraph(0)(bruno.page).click();
-      await bruno.page.keyboard.type('Premier paragraphe.');
-      await bruno.page.keyboard.press('Enter');
-      await bruno.page.keyboard.type('Alpha beta');
-      await expect.poll(() => textOf(paragraph(1)(chloe.page))).toBe('Alpha beta');
+      const { doc, bruno, chloe, paragraph } = await twoParagraphs(
+        `Conférences familiales dans l’Ain ${round}`,
+        'Alpha beta',
+      );
       await caretAt(bruno, chloe, paragraph(1), 'Alpha'.length);
       await caretAt(chloe, bruno, paragraph(1), 0);
       const typed = ' abcdefghijklmnopqrstuvwxyz';

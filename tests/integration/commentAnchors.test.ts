@@ -1,11 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import {
-  FRAGMENT,
-  parseSectionMoveReply,
-  type SectionMoveOutcome,
-  type SectionMoveRequest,
-  type ThreadDto,
-} from '@essaim/protocol';
+import { FRAGMENT, type ThreadDto } from '@essaim/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createDocument, invite, type Session } from '../support/accounts.js';
@@ -24,7 +17,7 @@ import {
   writeInSection,
 } from '../support/comments.js';
 import { useTestInstance } from '../support/instance.js';
-import { connectAs, isSettled, type NodeClient } from '../support/provider.js';
+import { connectAs, isSettled, requestMove, type NodeClient } from '../support/provider.js';
 
 /**
  * Anchors of comment threads (issue 10): two people edit around, inside and across commented
@@ -73,29 +66,6 @@ async function settle(...clients: NodeClient[]): Promise<void> {
   await expect.poll(() => clients.every(isSettled), SETTLE).toBe(true);
   const state = (c: NodeClient) => Buffer.from(Y.encodeStateVector(c.ydoc)).toString('base64');
   await expect.poll(() => new Set(clients.map(state)).size, SETTLE).toBe(1);
-}
-
-function requestMove(
-  client: NodeClient,
-  id: string,
-  afterSectionId: string | null,
-): Promise<SectionMoveOutcome> {
-  const request: SectionMoveRequest = {
-    type: 'section-move',
-    requestId: randomUUID(),
-    sectionId: id,
-    afterSectionId,
-  };
-  return new Promise((resolve) => {
-    const onStateless = ({ payload }: { payload: string }) => {
-      const reply = parseSectionMoveReply(payload);
-      if (reply?.requestId !== request.requestId) return;
-      client.provider.off('stateless', onStateless);
-      resolve(reply.outcome);
-    };
-    client.provider.on('stateless', onStateless);
-    client.provider.sendStateless(JSON.stringify(request));
-  });
 }
 
 /**

@@ -1,18 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { ydocToJSON, type DocJSON } from '@essaim/editor';
-import {
-  FRAGMENT,
-  parseSectionMoveReply,
-  type DocumentSectionsDto,
-  type SectionMoveOutcome,
-  type SectionMoveRequest,
-} from '@essaim/protocol';
+import { FRAGMENT, type DocumentSectionsDto } from '@essaim/protocol';
 import { applyStored } from '@essaim/server/storage';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { atAddress, createDocument, invite, setupInstance, type Session } from '../support/accounts.js';
 import { useTestInstance } from '../support/instance.js';
-import { connectAs, isSettled, type NodeClient } from '../support/provider.js';
+import { connectAs, isSettled, requestMove, type NodeClient } from '../support/provider.js';
 import { startTestServer, tempDataDir, type TestServer } from '../support/server.js';
 
 const t = useTestInstance();
@@ -62,30 +55,6 @@ function type(ydoc: Y.Doc, id: string, text: string): void {
     const target = xmlText as Y.XmlText;
     target.insert(target.length, char);
   }
-}
-
-/** Asks the server to move a section, as « Monter » / « Descendre » do, and waits for its answer. */
-function requestMove(
-  client: NodeClient,
-  sectionId: string,
-  afterSectionId: string | null,
-): Promise<SectionMoveOutcome> {
-  const request: SectionMoveRequest = {
-    type: 'section-move',
-    requestId: randomUUID(),
-    sectionId,
-    afterSectionId,
-  };
-  return new Promise((resolve) => {
-    const onStateless = ({ payload }: { payload: string }) => {
-      const reply = parseSectionMoveReply(payload);
-      if (reply?.requestId !== request.requestId) return;
-      client.provider.off('stateless', onStateless);
-      resolve(reply.outcome);
-    };
-    client.provider.on('stateless', onStateless);
-    client.provider.sendStateless(JSON.stringify(request));
-  });
 }
 
 /**

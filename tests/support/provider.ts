@@ -1,5 +1,11 @@
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
-import { FRAGMENT } from '@essaim/protocol';
+import { randomUUID } from 'node:crypto';
+import {
+  FRAGMENT,
+  parseSectionMoveReply,
+  type SectionMoveOutcome,
+  type SectionMoveRequest,
+} from '@essaim/protocol';
 import { sendOfflineEditsFirst } from '@essaim/editor';
 import * as Y from 'yjs';
 import WebSocket from 'ws';
@@ -158,3 +164,27 @@ export async function synced(client: NodeClient, timeoutMs = 10_000): Promise<Y.
 /** True once the provider synced with the server and every local change was acknowledged. */
 export const isSettled = (client: NodeClient): boolean =>
   client.provider.isSynced && !client.provider.hasUnsyncedChanges;
+
+/** Asks the server to move a section, as « Monter » / « Descendre » do, and waits for its answer. */
+export function requestMove(
+  client: NodeClient,
+  sectionId: string,
+  afterSectionId: string | null,
+): Promise<SectionMoveOutcome> {
+  const request: SectionMoveRequest = {
+    type: 'section-move',
+    requestId: randomUUID(),
+    sectionId,
+    afterSectionId,
+  };
+  return new Promise((resolve) => {
+    const onStateless = ({ payload }: { payload: string }) => {
+      const reply = parseSectionMoveReply(payload);
+      if (reply?.requestId !== request.requestId) return;
+      client.provider.off('stateless', onStateless);
+      resolve(reply.outcome);
+    };
+    client.provider.on('stateless', onStateless);
+    client.provider.sendStateless(JSON.stringify(request));
+  });
+}

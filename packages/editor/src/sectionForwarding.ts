@@ -1264,6 +1264,23 @@ function pairReplacement(
 }
 
 /**
+ * The textblocks a person's `transaction` deleted, grouped by the element still there around them,
+ * and what was visible before it (not created by it, not deleted earlier). Null for a
+ * transaction that deletes no textblock, or one of the forwardings' own.
+ */
+function blocksDeletedBy(
+  doc: Y.Doc,
+  transaction: Y.Transaction,
+): { groups: Map<YType, Set<Y.Item>>; visible: Visible } | null {
+  if (transaction.deleteSet.clients.size === 0 || ownTransactions.has(transaction)) return null;
+  const groups = deletedTextblocks(doc, transaction);
+  if (groups.size === 0) return null;
+  const visible: Visible = (n) =>
+    !createdBy(transaction, n) && (!n.deleted || Y.isDeleted(transaction.deleteSet, n.id));
+  return { groups, visible };
+}
+
+/**
  * Installs the forwarding of the deleted block `oldItem` to `newRoot` with `entries` (now, before
  * Yjs collects the deleted block at the end of the transaction), keeping the deleted elements
  * around it readable too. `join` marks a join's.
@@ -1321,11 +1338,9 @@ export function forwardReplacedBlocks(
   origin: unknown,
   now = Date.now(),
 ): ForwardingRecord[] {
-  if (transaction.deleteSet.clients.size === 0 || ownTransactions.has(transaction)) return [];
-  const groups = deletedTextblocks(doc, transaction);
-  if (groups.size === 0) return [];
-  const visible: Visible = (n) =>
-    !createdBy(transaction, n) && (!n.deleted || Y.isDeleted(transaction.deleteSet, n.id));
+  const deleted = blocksDeletedBy(doc, transaction);
+  if (!deleted) return [];
+  const { groups, visible } = deleted;
   const forwardings = forwardingsOf(doc);
   const installed: { record: ForwardingRecord; runs: MissingRun[] }[] = [];
   for (const [parent, deleted] of groups) {
@@ -1414,12 +1429,10 @@ export function forwardJoinedBlocks(
   origin: unknown,
   now = Date.now(),
 ): ForwardingRecord[] {
-  if (transaction.deleteSet.clients.size === 0 || ownTransactions.has(transaction)) return [];
-  const groups = deletedTextblocks(doc, transaction);
-  if (groups.size === 0) return [];
+  const deleted = blocksDeletedBy(doc, transaction);
+  if (!deleted) return [];
+  const { groups, visible: seenBefore } = deleted;
   const forwardings = forwardingsOf(doc);
-  const seenBefore: Visible = (n) =>
-    !createdBy(transaction, n) && (!n.deleted || Y.isDeleted(transaction.deleteSet, n.id));
   const unseen = (id: ItemId): boolean =>
     writerDeletes !== null && !Y.isDeleted(writerDeletes, Y.createID(id.client, id.clock));
   let moves: TextMoves | null = null;
