@@ -9,10 +9,15 @@ interface AxeResult {
 }
 
 /**
- * Runs axe-core (WCAG 2.0 and 2.1, levels A and AA) on the page as it is now and returns one line
- * per violation. The context must be created with `bypassCSP: true` to inject axe.
+ * Runs axe-core (WCAG 2.0 and 2.1, levels A and AA) on the page once its animations and
+ * transitions are over (an accordion still opening is half transparent, and its text would be
+ * reported as lacking contrast), and returns one line per violation. The context must be created
+ * with `bypassCSP: true` to inject axe.
  */
 export async function runAxe(page: Page): Promise<string[]> {
+  await page.waitForFunction(() =>
+    document.getAnimations().every((animation) => animation.playState !== 'running'),
+  );
   await page.addScriptTag({ path: AXE_PATH });
   return page.evaluate(async () => {
     const { axe } = window as unknown as {
