@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { unexpectedProblems, useBrowserApp } from './support/app.js';
 import {
   blockTextsIn,
   sectionOf,
   storedDocument,
   useTwoRapporteurs,
-  type Tab,
-  caretLabelOf,
+  placeCaret,
 } from './support/coWriting.js';
 
 /** Every textblock of the editor as `tag:text` (section titles included), without carets. */
@@ -39,13 +38,6 @@ const people = useTwoRapporteurs(app);
 
 /** Milliseconds between two keystrokes: the level changes land between them. */
 const KEY_DELAY = 35;
-
-/** Puts `tab`'s caret at the end of `target` and waits until the other tab shows it there. */
-async function placeCaret(tab: Tab, other: Tab, target: (page: Page) => Locator) {
-  await target(tab.page).click();
-  await tab.page.keyboard.press('End');
-  await caretLabelOf(target(other.page), tab.name).waitFor();
-}
 
 describe('a block replaced by one person while the other types in it', () => {
   it('keeps every keystroke of the typist in the block, in order, while the other changes its level again and again', async () => {

@@ -10,7 +10,7 @@ import {
   textOf,
   useTwoRapporteurs,
   type Tab,
-  caretLabelOf,
+  placeCaret,
 } from './support/coWriting.js';
 
 /** The text of every paragraph of the editor, in document order (table cells included). */
@@ -38,17 +38,6 @@ const people = useTwoRapporteurs(app);
 
 /** Milliseconds between two keystrokes: slow enough that both people's keystrokes interleave. */
 const KEY_DELAY = 35;
-
-/**
- * Puts `tab`'s caret at the end of `target` and waits until the other tab shows it there: the
- * editor then holds that selection (a key pressed right after a click could still go to the
- * previous one, which ProseMirror reads from the DOM a moment later).
- */
-async function placeCaret(tab: Tab, other: Tab, target: (page: Page) => Locator) {
-  await target(tab.page).click();
-  await tab.page.keyboard.press('End');
-  await caretLabelOf(target(other.page), tab.name).waitFor();
-}
 
 /**
  * Both people put their caret at the end of `target`, then type at the same time, one key every

@@ -10,7 +10,7 @@ import {
   textOf,
   useTwoRapporteurs,
   type Tab,
-  caretLabelOf,
+  placeCaret,
 } from './support/coWriting.js';
 
 /**
@@ -54,14 +54,6 @@ async function agreed(doc: { name: string; tabs: [Tab, Tab] }, key: string): Pro
   const shown = await paragraphsOf(a.page, key);
   await expect.poll(() => storedParagraphs(doc.name, key)).toEqual(shown);
   return shown;
-}
-
-/** Puts the caret of `tab` after the `offset`th character of `target`, seen by the other tab. */
-async function caretAt(tab: Tab, other: Tab, target: (page: Page) => Locator, offset: number) {
-  await target(tab.page).click();
-  await tab.page.keyboard.press('Home');
-  for (let i = 0; i < offset; i++) await tab.page.keyboard.press('ArrowRight');
-  await caretLabelOf(target(other.page), tab.name).waitFor();
 }
 
 /** Resolves once `page` shows `text` in `target`: the co-writer acts while the typist types on. */
@@ -119,8 +111,8 @@ describe('text moved by a co-writer while someone types in it', () => {
       'origine',
       'Les familles réunies décident ensemble du plan.',
     );
-    await caretAt(bruno, chloe, target, 'Les familles réunies décident ensemble'.length);
-    await caretAt(chloe, bruno, target, 'Les familles réunies'.length);
+    await placeCaret(bruno, chloe, target, 'Les familles réunies décident ensemble'.length);
+    await placeCaret(chloe, bruno, target, 'Les familles réunies'.length);
     const typed = ' et chacun s’engage sur une action';
     await typeWhile(bruno, typed, chloe, target, 'ensemble et', async (page) => {
       await page.keyboard.press('Enter');
@@ -144,8 +136,8 @@ describe('text moved by a co-writer while someone types in it', () => {
         'vigilance',
         'Alpha beta gamma delta',
       );
-      await caretAt(bruno, chloe, target, 'Alpha beta'.length);
-      await caretAt(chloe, bruno, target, 'Alpha beta'.length);
+      await placeCaret(bruno, chloe, target, 'Alpha beta'.length);
+      await placeCaret(chloe, bruno, target, 'Alpha beta'.length);
       const typed = 'aaaaAAAAaaaa1111';
       await typeWhile(bruno, typed, chloe, target, 'aa', async (page) => {
         await page.keyboard.press('Enter');
@@ -172,8 +164,8 @@ describe('text moved by a co-writer while someone types in it', () => {
       'public',
       'Début du texte. Fin de la phrase.',
     );
-    await caretAt(bruno, chloe, target, 'Début du texte. Fin de la'.length);
-    await caretAt(chloe, bruno, target, 'Début du texte.'.length);
+    await placeCaret(bruno, chloe, target, 'Début du texte. Fin de la'.length);
+    await placeCaret(chloe, bruno, target, 'Début du texte.'.length);
     const typed = ' longue et précise';
     const lines = Array.from({ length: 400 }, (_, i) => `Ligne collée ${i + 1}`);
     await typeWhile(bruno, typed, chloe, target, 'la longue', async (page) => {
@@ -202,7 +194,7 @@ describe('text moved by a co-writer while someone types in it', () => {
         `Développement du pouvoir d’agir ${round}`,
         'Second ',
       );
-      await caretAt(chloe, bruno, paragraph(1), 0);
+      await placeCaret(chloe, bruno, paragraph(1), 0);
       const typed = '0123456789abcdefghij';
       await typeWhile(bruno, typed, chloe, paragraph(1), 'Second 01234', async (page) => {
         await page.keyboard.press('Backspace');
@@ -221,8 +213,8 @@ describe('text moved by a co-writer while someone types in it', () => {
       'origine',
       'Alpha beta gamma delta',
     );
-    await caretAt(bruno, chloe, target, 'Alpha beta gamma'.length);
-    await caretAt(chloe, bruno, target, 'Alpha'.length);
+    await placeCaret(bruno, chloe, target, 'Alpha beta gamma'.length);
+    await placeCaret(chloe, bruno, target, 'Alpha'.length);
     const typed = ' abcdefghijklmnop';
     await typeWhile(bruno, typed, chloe, target, 'gamma abc', async (page) => {
       await page.getByRole('button', { name: /^Liste à puces/ }).click();
@@ -244,8 +236,8 @@ describe('text moved by a co-writer while someone types in it', () => {
         `Conférences familiales dans l’Ain ${round}`,
         'Alpha beta',
       );
-      await caretAt(bruno, chloe, paragraph(1), 'Alpha'.length);
-      await caretAt(chloe, bruno, paragraph(1), 0);
+      await placeCaret(bruno, chloe, paragraph(1), 'Alpha'.length);
+      await placeCaret(chloe, bruno, paragraph(1), 0);
       const typed = ' abcdefghijklmnopqrstuvwxyz';
       await typeWhile(bruno, typed, chloe, paragraph(1), 'Alpha abc', async (page) => {
         await page.keyboard.press('Backspace');

@@ -110,3 +110,24 @@ export function useTwoRapporteurs(app: BrowserApp): TwoRapporteurs {
   });
   return people;
 }
+
+/**
+ * Puts `tab`'s caret in `target` (at its end, or after its first `offset` characters) and waits
+ * until the other tab shows it there: the editor then holds that selection (a key pressed right
+ * after a click could still go to the previous one, which ProseMirror reads from the DOM a moment
+ * later). End goes to the end of the visual line in a paragraph that wraps.
+ */
+export async function placeCaret(
+  tab: Tab,
+  other: Tab,
+  target: (page: Page) => Locator,
+  offset?: number,
+): Promise<void> {
+  await target(tab.page).click();
+  if (offset === undefined) await tab.page.keyboard.press('End');
+  else {
+    await tab.page.keyboard.press('Home');
+    for (let i = 0; i < offset; i++) await tab.page.keyboard.press('ArrowRight');
+  }
+  await caretLabelOf(target(other.page), tab.name).waitFor();
+}
