@@ -1,6 +1,7 @@
 import { TextSelection, type EditorState, type Transaction } from '@tiptap/pm/state';
 import { relativePositionToAbsolutePosition, ySyncPluginKey } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
+import { itemAt } from './yItems.js';
 import { detectTextMoves, FOLLOW_MOVED_TEXT_ORIGIN, followMovedText, type TextMoves } from './textMoves.js';
 
 /** y-tiptap's map from Yjs types to the ProseMirror nodes they render as. */
@@ -100,13 +101,7 @@ function selectionBefore(view: CaretHost): RelativeSelection | null {
 function movedAnchor(doc: Y.Doc, moves: TextMoves, id: Y.ID): Y.ID | null {
   const direct = moves.follow(id);
   if (direct) return direct;
-  let item: Y.Item | null;
-  try {
-    const struct: unknown = Y.getItem(doc.store, id);
-    item = struct instanceof Y.Item ? struct : null;
-  } catch {
-    return null;
-  }
+  const item = itemAt(doc, id);
   if (!item?.deleted) return null;
   for (
     let n: Y.Item | null = item, last = id.clock - item.id.clock;

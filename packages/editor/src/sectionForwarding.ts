@@ -1,6 +1,9 @@
 import * as Y from 'yjs';
 import { FRAGMENT } from '@essaim/protocol';
 import { detectTextMoves, type TextMoves } from './textMoves.js';
+import { indexAfter, itemAt, type ItemId } from './yItems.js';
+
+export type { ItemId } from './yItems.js';
 
 /**
  * Section moves and restorations that lose no keystroke.
@@ -20,12 +23,6 @@ import { detectTextMoves, type TextMoves } from './textMoves.js';
  *
  * Everything here works on plain Y.Docs (no Hocuspocus): the server wires it to connections.
  */
-
-/** A Yjs item id as stored (client, clock). */
-export interface ItemId {
-  client: number;
-  clock: number;
-}
 
 /**
  * What a forwarding knows about one run of old items:
@@ -681,24 +678,6 @@ function resolve(doc: Y.Doc, forwardings: SectionForwardings, id: ItemId): ItemI
     current = next;
   }
   return current;
-}
-
-function itemAt(doc: Y.Doc, id: ItemId): Y.Item | null {
-  if (id.clock >= Y.getState(doc.store, id.client)) return null;
-  const struct: unknown = Y.getItem(doc.store, Y.createID(id.client, id.clock));
-  return struct instanceof Y.Item ? struct : null;
-}
-
-/** Position just after the character or element `target` among `parent`'s visible children. */
-function indexAfter(parent: YType, target: ItemId): number | null {
-  let index = 0;
-  for (let n = parent._start; n; n = n.right) {
-    const visible = !n.deleted && n.countable;
-    if (n.id.client === target.client && target.clock >= n.id.clock && target.clock < n.id.clock + n.length)
-      return index + (visible ? target.clock - n.id.clock + 1 : 0);
-    if (visible) index += n.length;
-  }
-  return null;
 }
 
 /** The items created by this doc's client since `clock`, for reading back what an insert made. */

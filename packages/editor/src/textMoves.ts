@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { indexAfter, indexOf, itemAt } from './yItems.js';
 
 /**
  * Text that moves while someone types in it.
@@ -250,36 +251,6 @@ const existedBeforeText = (transaction: Y.Transaction, run: Run): boolean =>
 // ---------------------------------------------------------------------------------------------
 // Repairs of one's own keystrokes
 
-/** Visible index, in `text`, just after the character `id` (null when it is not in `text`). */
-function indexAfter(text: Y.XmlText, id: CharId): number | null {
-  let index = 0;
-  for (let n = text._start; n; n = n.right) {
-    const visible = !n.deleted && n.countable;
-    if (n.id.client === id.client && id.clock >= n.id.clock && id.clock < n.id.clock + n.length)
-      return visible ? index + id.clock - n.id.clock + 1 : index;
-    if (visible) index += n.length;
-  }
-  return null;
-}
-
-/** Visible index, in `text`, of the character `id`, or null when it is deleted or elsewhere. */
-function indexOfChar(text: Y.XmlText, id: CharId): number | null {
-  let index = 0;
-  for (let n = text._start; n; n = n.right) {
-    const visible = !n.deleted && n.countable;
-    if (n.id.client === id.client && id.clock >= n.id.clock && id.clock < n.id.clock + n.length)
-      return visible ? index + id.clock - n.id.clock : null;
-    if (visible) index += n.length;
-  }
-  return null;
-}
-
-function itemOf(doc: Y.Doc, id: CharId): Y.Item | null {
-  if (id.clock >= Y.getState(doc.store, id.client)) return null;
-  const struct: unknown = Y.getItem(doc.store, id);
-  return struct instanceof Y.Item ? struct : null;
-}
-
 /**
  * Some of one's own characters to write again (consecutive ones of one item, `ids`): after the
  * copy of the character `after`, or just before the character `before`.
@@ -348,8 +319,8 @@ function ownRelocations(doc: Y.Doc, transaction: Y.Transaction, moves: TextMoves
     }
   }
   for (const copy of moves.copies) {
-    const first = itemOf(doc, copy.ids[0] as CharId);
-    const last = itemOf(doc, copy.ids[copy.ids.length - 1] as CharId);
+    const first = itemAt(doc, copy.ids[0] as CharId);
+    const last = itemAt(doc, copy.ids[copy.ids.length - 1] as CharId);
     if (!first || !last) continue;
     // A tie: the copy and one's characters were written at the same place (same left neighbour)
     // without knowing of each other (the copy's right neighbour is not one's first character).
@@ -399,14 +370,14 @@ export function followMovedText(doc: Y.Doc, transaction: Y.Transaction, moves: T
       const anchor = r.after ? (moves.lookup(r.after) ?? r.after) : null;
       const after = anchor ? (lastWritten.get(key(anchor)) ?? anchor) : null;
       const before = r.before ? (moves.lookup(r.before) ?? r.before) : null;
-      const neighbour = after ? itemOf(doc, after) : before ? itemOf(doc, before) : null;
+      const neighbour = after ? itemAt(doc, after) : before ? itemAt(doc, before) : null;
       const text = neighbour && !neighbour.deleted ? neighbour.parent : null;
       if (!(text instanceof Y.XmlText) || text._item?.deleted) continue;
       const place = (): number | null =>
-        after ? indexAfter(text, after) : before ? indexOfChar(text, before) : null;
+        after ? indexAfter(text, after) : before ? indexOf(text, before) : null;
       // Nothing is deleted unless it can be written again.
       if (place() === null) continue;
-      const at = indexOfChar(r.text, r.ids[0] as CharId);
+      const at = indexOf(r.text, r.ids[0] as CharId);
       if (at !== null) r.text.delete(at, r.ids.length);
       const index = place();
       if (index === null) continue;
