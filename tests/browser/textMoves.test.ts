@@ -250,4 +250,23 @@ describe('text moved by a co-writer while someone types in it', () => {
       for (const tab of doc.tabs) await tab.page.close();
     }
   });
+
+  it('keeps the typist’s words in order, once, when a co-writer joins their paragraph, undoes, redoes and undoes again', async () => {
+    const { doc, bruno, chloe, paragraph } = await twoParagraphs('Pair-aidance en CCAS', 'Alpha beta');
+    await placeCaret(bruno, chloe, paragraph(1), 'Alpha'.length);
+    await placeCaret(chloe, bruno, paragraph(1), 0);
+    const typed = ' abcdefghijklmnopqrstuvwxyz0123456789';
+    await typeWhile(bruno, typed, chloe, paragraph(1), 'Alpha abc', async (page) => {
+      await page.keyboard.press('Backspace');
+      await whenShown(page, paragraph(0), 'Alpha abcdefg');
+      await page.keyboard.press('Control+z');
+      await whenShown(page, paragraph(1), 'Alpha abcdefghijkl');
+      await page.keyboard.press('Control+Shift+z');
+      await whenShown(page, paragraph(0), 'Alpha abcdefghijklmnopq');
+      await page.keyboard.press('Control+z');
+    });
+    await bruno.page.keyboard.type(' FIN');
+    await expect.poll(() => paragraphsOf(chloe.page, 'origine').then((p) => p.join('|'))).toContain('FIN');
+    expect(await agreed(doc, 'origine')).toEqual(['Premier paragraphe.', `Alpha${typed} FIN beta`]);
+  });
 });

@@ -1,5 +1,5 @@
 import { templates } from '@essaim/domain';
-import { detectTextMoves, followMovedText } from '@essaim/editor';
+import { detectTextMoves, followMovedText, undoOnlyOwnChanges } from '@essaim/editor';
 import { FRAGMENT } from '@essaim/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -12,7 +12,7 @@ import { startTestServer, tempDataDir, type TestServer } from '../support/server
 /**
  * Issue 8: a seeded, bounded convergence fuzz. Several writers apply random edits, Enter splits
  * (new paragraphs, and paragraphs cut in two: text moved by delete and copy, as the editor's binding
- * does), joins (Backspace at the start of a paragraph), pasted copies of sections, undo, section moves (requested from the server, as the editor does)
+ * does), joins (Backspace at the start of a paragraph), undo and redo of cuts and joins, pasted copies of sections, undo, section moves (requested from the server, as the editor does)
  * and disconnections, then everybody reconnects: every replica and SQLite must hold the same
  * document, with unique section ids, each template section at most once, every required section
  * present, and no word any writer typed lost unless a writer deleted it. `FUZZ_SEED` replays a run;
@@ -48,6 +48,8 @@ interface Writer {
   words: string[];
   /** Undo only ever takes back a paste, right after it: typed words stay. */
   lastWasPaste: boolean;
+  /** The last local step: a cut or a join (may be undone), or its undo (may be redone). */
+  lastMove: 'move' | 'undone' | null;
 }
 
 const dataDir = tempDataDir('essaim-convergence');
@@ -133,29 +135,30 @@ function textOf(paragraph: Y.XmlElement): Y.XmlText {
  * after it, as the editor's Yjs binding does. Words others type in that end meanwhile follow it
  * (each editor re-writes its own, see textMoves.ts).
  */
-function cut(writer: Writer): void {
+function cut(writer: Writer): boolean {
   const doc = writer.client.ydoc;
   const section = writable(doc)[int(writable(doc).length)];
   const list = section ? paragraphs(section) : [];
   const paragraph = list[int(list.length)];
   const text = paragraph?.get(0);
-  if (!section || !paragraph || !(text instanceof Y.XmlText)) return;
+  if (!section || !paragraph || !(text instanceof Y.XmlText)) return false;
   const content = plain(text);
   const spaces = [...content.matchAll(/ /g)]
     .map((m) => m.index)
     .filter((i) => i > 0 && i < content.length - 1);
   const at = spaces[int(spaces.length)];
-  if (at === undefined) return;
+  if (at === undefined) return false;
   doc.transact(() => {
     text.delete(at, content.length - at);
     const next = new Y.XmlElement('paragraph');
     section.insert(section.toArray().indexOf(paragraph) + 1, [next]);
     next.insert(0, [new Y.XmlText(content.slice(at))]);
   });
+  return true;
 }
 
 /** Backspace at the start of a paragraph: it is deleted and its text copied at the end of the previous one. */
-function join(writer: Writer): void {
+function join(writer: Writer): boolean {
   const doc = writer.client.ydoc;
   const section = writable(doc)[int(writable(doc).length)];
   const children = section ? section.toArray() : [];
@@ -166,7 +169,7 @@ function join(writer: Writer): void {
     !(previous instanceof Y.XmlElement && previous.nodeName === 'paragraph') ||
     !(paragraph instanceof Y.XmlElement && paragraph.nodeName === 'paragraph')
   )
-    return;
+    return false;
   // All its text: two people starting to type in one empty paragraph at once give it two texts.
   const moved = paragraph
     .toArray()
@@ -177,6 +180,7 @@ function join(writer: Writer): void {
     const text = textOf(previous);
     if (moved) text.insert(text.length, moved);
   });
+  return true;
 }
 
 let pastes = 0;
@@ -225,7 +229,8 @@ describe(`convergence fuzz (seed ${SEED}, ${WRITERS} writers, ${ROUNDS} rounds)`
         trackedOrigins: new Set([null]),
         captureTimeout: 0,
       });
-      writers.push({ client, undo, online: true, words: [], lastWasPaste: false });
+      undoOnlyOwnChanges(undo);
+      writers.push({ client, undo, online: true, words: [], lastWasPaste: false, lastMove: null });
     }
     await expect.poll(() => writers.every((w) => isSettled(w.client)), { timeout: 10_000 }).toBe(true);
     for (let round = 0; round < ROUNDS; round++) {
@@ -233,12 +238,24 @@ describe(`convergence fuzz (seed ${SEED}, ${WRITERS} writers, ${ROUNDS} rounds)`
         const roll = random();
         const afterPaste = writer.lastWasPaste;
         writer.lastWasPaste = false;
+        const lastMove = writer.lastMove;
+        writer.lastMove = null;
         if (afterPaste && roll < 0.5) writer.undo.undo();
-        else if (roll < 0.34) type(writer, round);
+        else if (lastMove === 'move' && roll < 0.4) {
+          writer.undo.undo();
+          writer.lastMove = 'undone';
+        } else if (lastMove === 'undone' && roll < 0.4) {
+          writer.undo.redo();
+          writer.lastMove = 'move';
+        } else if (roll < 0.34) type(writer, round);
         else if (roll < 0.42) split(writer, round);
-        else if (roll < 0.49) cut(writer);
-        else if (roll < 0.55) join(writer);
-        else if (roll < 0.62) {
+        else if (roll < 0.49) {
+          writer.undo.stopCapturing();
+          if (cut(writer)) writer.lastMove = 'move';
+        } else if (roll < 0.55) {
+          writer.undo.stopCapturing();
+          if (join(writer)) writer.lastMove = 'move';
+        } else if (roll < 0.62) {
           writer.undo.stopCapturing();
           pasteCopy(writer);
           writer.lastWasPaste = true;

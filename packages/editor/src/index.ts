@@ -32,6 +32,7 @@ export {
   type UpdateDeletes,
 } from './sectionForwarding.js';
 export { followMovedTextInEditor, keepCaretAfterForwardedText, type CaretHost } from './forwardedCaret.js';
+export { undoOnlyOwnChanges, undoOnlyOwnChangesInEditor } from './undoScope.js';
 export {
   detectTextMoves,
   FOLLOW_MOVED_TEXT_ORIGIN,

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { FRAGMENT } from '@essaim/protocol';
 import { detectTextMoves, type TextMoves } from './textMoves.js';
-import { indexAfter, itemAt, type ItemId } from './yItems.js';
+import { indexAfter, indexOf, insertAfterCharacter, itemAt, type ItemId } from './yItems.js';
 
 export type { ItemId } from './yItems.js';
 
@@ -1478,7 +1478,11 @@ export function forwardJoinedBlocks(
               if (run) run.right = id;
               run = null;
               left = id;
-            } else if (unseen(id)) {
+            } else if (unseen(id) || left !== null) {
+              // Unseen by the writer, or seen but not copied although text before it was: an undo
+              // or a redo re-creates only the characters its own change had, and drops those typed
+              // into them since (a join undone, then redone). A deletion by hand in the same change
+              // only ever takes the joined paragraph's start, which has no copied text before it.
               if (!run) runs.push((run = { target, left, right: null, ids: [], str: '' }));
               run.ids.push(id);
               run.str += n.content.str[k] as string;
@@ -1497,7 +1501,8 @@ export function forwardJoinedBlocks(
     const beforeRight = right ? indexAfter(run.target, right) : null;
     const index = afterLeft ?? (beforeRight !== null ? beforeRight - 1 : run.target.length);
     const start = Y.getState(doc.store, doc.clientID);
-    run.target.insert(index, run.str);
+    if (left && indexOf(run.target, left) !== null) insertAfterCharacter(run.target, left, run.str);
+    else run.target.insert(index, run.str);
     const entries: ForwardEntry[] = run.ids.map((id, k) => ({
       kind: 'map',
       ...id,

@@ -1,4 +1,5 @@
 import { Fragment, Slice } from '@tiptap/pm/model';
+import { defaultDeleteFilter, defaultProtectedNodes } from '@tiptap/y-tiptap';
 import { findWrapping, liftTarget } from '@tiptap/pm/transform';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -6,6 +7,7 @@ import { ydocToJSON, type DocJSON } from './convert.js';
 import { moveSection } from './sectionForwarding.js';
 import { schema } from './extensions.js';
 import { detectTextMoves, followMovedText } from './textMoves.js';
+import { undoOnlyOwnChanges } from './undoScope.js';
 import {
   editAsTheEditorDoes,
   expectConverged,
@@ -281,6 +283,51 @@ describe('text moved by a co-writer while someone types in it', () => {
     expect(paragraphs(net.server)).toEqual(['Premier.', 'AlphaXY beta']);
     expectConverged(net);
   });
+
+  // Each step of the co-writer's undo and redo comes while two more letters are typed in the text
+  // it moves: arrived before the step (« received ») or still on their way (« in flight »).
+  const undoChains = [
+    { move: 'join', start: [paragraph(text('Premier.')), paragraph(text('Alpha beta'))], at: 'Premier.' },
+    { move: 'split', start: [paragraph(text('Premier.Alpha beta'))], at: 'Premier.' },
+  ] as const;
+  for (const { move, start, at } of undoChains)
+    for (const inFlight of [false, true])
+      it(`keystrokes typed in text moved by a ${move} stay in order, once, through undo, redo, undo, redo, undo (${inFlight ? 'in flight' : 'received'})`, () => {
+        const { net, a, b } = setup(document(...start));
+        // As the editor's: a paragraph or a text that still holds something is never deleted.
+        const undo = new Y.UndoManager(b.doc.getXmlFragment('default'), {
+          trackedOrigins: new Set([null]),
+          captureTimeout: 0,
+          deleteFilter: (item) => defaultDeleteFilter(item, defaultProtectedNodes),
+        });
+        undoOnlyOwnChanges(undo);
+        if (move === 'join') join(b, at);
+        else split(b, at);
+        net.settle();
+        const steps = [
+          () => undo.undo(),
+          () => undo.redo(),
+          () => undo.undo(),
+          () => undo.redo(),
+          () => undo.undo(),
+        ];
+        let typed = '';
+        steps.forEach((step, i) => {
+          const letters = 'ABCDEFGHIJ'.slice(2 * i, 2 * i + 2);
+          typeAfter(a, `Alpha${typed}`, letters);
+          typed += letters;
+          if (!inFlight) net.settle();
+          step();
+          net.settle();
+        });
+        // Back to the state before the move, with every letter after « Alpha », in order. (The
+        // editor's undo keeps a paragraph that held text when it ran: a split undone leaves the
+        // new paragraph, emptied of the text that went back.)
+        expect(paragraphs(net.server).filter((p) => p !== '')).toEqual(
+          move === 'join' ? ['Premier.', `Alpha${typed} beta`] : [`Premier.Alpha${typed} beta`],
+        );
+        expectConverged(net);
+      });
 
   it('leaves a section moved by the server to the server: keystrokes in flight arrive once', () => {
     const content = document(paragraph(text('Alpha beta')));

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { indexAfter, indexOf, itemAt } from './yItems.js';
+import { indexAfter, indexOf, insertAfterCharacter, itemAt } from './yItems.js';
 
 /**
  * Text that moves while someone types in it.
@@ -307,7 +307,8 @@ function ownRelocations(doc: Y.Doc, transaction: Y.Transaction, moves: TextMoves
           // After the copy of its left neighbour; failing that (typed at the start of the text),
           // before the copy of its right one.
           const right = i === 0 && !n.origin ? n.rightOrigin : null;
-          if (left && moves.lookup(left)) run = { text, ids: [], str: '', after: left, before: null };
+          const after = left ? movedAnchorOf(doc, transaction, moves, left, n) : null;
+          if (after) run = { text, ids: [], str: '', after, before: null };
           else if (right && moves.lookup(right)) run = { text, ids: [], str: '', after: null, before: right };
           else continue;
           out.push(run);
@@ -347,6 +348,39 @@ function ownRelocations(doc: Y.Doc, transaction: Y.Transaction, moves: TextMoves
   return out;
 }
 
+/**
+ * The moved character that `id`, the left neighbour `own` (one of this editor's characters) was
+ * written after, stands for: `id` itself when it moved. When `id` had been deleted before
+ * `transaction`, the nearest character before it, across characters deleted before too, if that
+ * one moved and was there when `own` was written: Yjs writes text after the deleted characters
+ * that follow the place it is written at, and hangs it on the last of them, so a keystroke typed
+ * just after a character, or text the server wrote again after it, hangs on a deleted character.
+ * A character is known to have been there when it is one's own and older, or when `own` was
+ * written by the server (it had every character). Null otherwise: a keystroke does not follow a
+ * co-writer's characters that reached it after it was typed.
+ */
+function movedAnchorOf(
+  doc: Y.Doc,
+  transaction: Y.Transaction,
+  moves: TextMoves,
+  id: CharId,
+  own: Y.Item,
+): CharId | null {
+  if (moves.lookup(id)) return id;
+  const deletedBefore = (n: Y.Item) => n.deleted && !Y.isDeleted(transaction.deleteSet, n.id);
+  const item = itemAt(doc, id);
+  if (!item || !deletedBefore(item)) return null;
+  for (let n = item.left; n; n = n.left) {
+    if (n.content instanceof Y.ContentFormat || deletedBefore(n)) continue;
+    const last = charId(n, n.length - 1);
+    if (!(n.content instanceof Y.ContentString) || !moves.lookup(last)) return null;
+    const wasThere =
+      own.id.client !== doc.clientID || (last.client === own.id.client && last.clock < own.id.clock);
+    return wasThere ? last : null;
+  }
+  return null;
+}
+
 /** Origin of the transactions {@link followMovedText} writes. */
 export const FOLLOW_MOVED_TEXT_ORIGIN = Symbol('follow-moved-text');
 
@@ -382,7 +416,9 @@ export function followMovedText(doc: Y.Doc, transaction: Y.Transaction, moves: T
       const index = place();
       if (index === null) continue;
       const start = Y.getState(doc.store, doc.clientID);
-      text.insert(index, r.str);
+      // Hung on the copy itself, so that the next move of that text takes them along again.
+      if (after && indexOf(text, after) !== null) insertAfterCharacter(text, after, r.str);
+      else text.insert(index, r.str);
       if (anchor) lastWritten.set(key(anchor), Y.createID(doc.clientID, start + r.ids.length - 1));
       r.ids.forEach((id, i) => moves.set(id, Y.createID(doc.clientID, start + i)));
       written += r.ids.length;

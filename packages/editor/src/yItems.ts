@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 
 /**
  * Reading Yjs items by id, shared by the forwardings (sectionForwarding.ts) and the editors'
- * repairs (textMoves.ts). Read-only.
+ * repairs (textMoves.ts), and the one write both need: text hung on a given character.
  */
 
 /** A Yjs item id as stored (client, clock). */
@@ -49,4 +49,41 @@ export function indexAfter(parent: ItemList, target: ItemId): number | null {
 export function indexOf(parent: ItemList, target: ItemId): number | null {
   const place = placeOf(parent, target);
   return place?.visible ? place.index : null;
+}
+
+/**
+ * Inserts `str` into `text` just after the live character `after` (a character of `text`), with
+ * that character as its Yjs origin, and returns the id of its first character.
+ *
+ * `Y.Text.insert(index)` places text after the deleted characters that follow the character before
+ * `index`, and gives it the last of them as origin: text written again after a moved character
+ * then hangs on a character deleted earlier, and is left behind when that character's text moves
+ * again (issue 8: a join undone, redone and undone while someone types in it). Written here, it
+ * hangs on `after` itself. Formatting is that of `after`'s place. Throws when `after` is not a
+ * character of `text`.
+ */
+export function insertAfterCharacter(text: Y.XmlText, after: ItemId, str: string): Y.ID {
+  const doc = text.doc;
+  if (!doc) throw new Error('texte hors document');
+  return doc.transact((transaction) => {
+    const left = Y.getItemCleanEnd(transaction, doc.store, Y.createID(after.client, after.clock));
+    if (left.parent !== text || !(left.content instanceof Y.ContentString))
+      throw new Error('caractère hors du texte');
+    const id = Y.createID(doc.clientID, Y.getState(doc.store, doc.clientID));
+    const right = left.right;
+    const item = new Y.Item(
+      id,
+      left,
+      left.lastId,
+      right,
+      right ? right.id : null,
+      text,
+      null,
+      new Y.ContentString(str),
+    );
+    item.integrate(transaction, 0);
+    // Y.Text caches index → item markers that an insertion done by hand does not update.
+    text._searchMarker?.splice(0);
+    return id;
+  });
 }

@@ -13,7 +13,11 @@ import type { Transaction } from '@tiptap/pm/state';
 import { createModal } from '@codegouvfr/react-dsfr/Modal';
 import { useIsModalOpen } from '@codegouvfr/react-dsfr/Modal/useIsModalOpen';
 import type { DocumentKindName } from '@essaim/domain';
-import { followMovedTextInEditor, keepCaretAfterForwardedText } from '@essaim/editor';
+import {
+  followMovedTextInEditor,
+  keepCaretAfterForwardedText,
+  undoOnlyOwnChangesInEditor,
+} from '@essaim/editor';
 import { ConfirmDialog } from '../../shared/ConfirmDialog.js';
 import { sectionsMessages as m } from './messages.js';
 import {
@@ -83,7 +87,8 @@ export function SectionActionsProvider({
 
   // Keystrokes in flight when someone moved the section come back re-applied by the server:
   // the caret goes over them, so the next ones follow them. Text someone splits, joins or pastes
-  // into while one types in it takes one's keystrokes and caret along (textMoves.ts).
+  // into while one types in it takes one's keystrokes and caret along (textMoves.ts); an undo or
+  // a redo takes back only what it changed, not the co-writers' words typed into it (undoScope.ts).
   useEffect(() => {
     const host = {
       get state() {
@@ -94,7 +99,11 @@ export function SectionActionsProvider({
       },
       dispatch: (transaction: Transaction) => editor.view.dispatch(transaction),
     };
-    const stops = [keepCaretAfterForwardedText(host), followMovedTextInEditor(host)];
+    const stops = [
+      keepCaretAfterForwardedText(host),
+      followMovedTextInEditor(host),
+      undoOnlyOwnChangesInEditor(host),
+    ];
     return () => stops.forEach((stop) => stop());
   }, [editor]);
   // Where the caret goes once the dialog is closed: the neighbour of a removed section.
