@@ -20,6 +20,7 @@ import { DEMO_SETTING } from './demo/seedDemo.js';
 import { invitationsRouter } from './http/invitationsRouter.js';
 import { notificationsRouter } from './http/notificationsRouter.js';
 import { threadsRouter } from './http/threadsRouter.js';
+import { versionsRouter } from './http/versionsRouter.js';
 import { resolveSession } from './http/session.js';
 import { apiNotFound, errorHandler } from './http/errors.js';
 import { staticClient } from './http/staticClient.js';
@@ -111,8 +112,9 @@ export function createApp({ config, logger, services, onFatal, demo = false }: A
   api.use('/espaces', espacesRouter(services, config));
   api.use('/invitations', invitationsRouter(services, config));
   api.use('/documents', documentsRouter(services));
-  api.use(filesRouter(services));
+  api.use(filesRouter(services, config));
   api.use(threadsRouter(services, config));
+  api.use(versionsRouter(services));
   api.use('/notifications', notificationsRouter(services));
   api.use('/reference', referenceRouter());
   api.use(adminRouter(services, config));
@@ -125,6 +127,12 @@ export function createApp({ config, logger, services, onFatal, demo = false }: A
   const { hocuspocus, access } = createCollabServer({ services, config, logger });
   attachComments(hocuspocus, services);
   const stopDigests = services.notifications.startDigests();
+  const stopVersions = services.versions.startSchedule(30_000, (err) =>
+    logger.error({ err }, 'automatic versions failed'),
+  );
+  const stopOrphanSweeps = services.files.startOrphanSweeps(config.orphanUploadGraceMs, (err) =>
+    logger.error({ err }, 'sweep of unused uploads failed'),
+  );
   const transport: CollabTransport = attachCollabTransport({
     httpServer,
     hocuspocus,
@@ -133,6 +141,8 @@ export function createApp({ config, logger, services, onFatal, demo = false }: A
     originAllowed,
     maxPayload: config.maxMessageBytes,
     maxPreAuthPayload: 64 * 1024,
+    maxUnauthenticatedPerAddress: config.maxUnauthenticatedSocketsPerAddress,
+    authTimeoutMs: config.collabAuthTimeoutMs,
     // Group commit: every update accepted during this turn is written before any frame leaves.
     beforeSend: () => services.collabStore.commit(),
     onFatal,
@@ -144,6 +154,8 @@ export function createApp({ config, logger, services, onFatal, demo = false }: A
     close: () => {
       access.stop();
       stopDigests();
+      stopVersions();
+      stopOrphanSweeps();
       return closeAll(httpServer, hocuspocus, transport, logger);
     },
   };

@@ -49,6 +49,32 @@ const envSchema = z.object({
   COLLAB_RECHECK_SECONDS: z.coerce.number().min(0.1).default(15),
   SMTP_URL: z.string().min(1).optional(),
   SMTP_FROM: z.string().min(1).default('Essaim <ne-pas-repondre@essaim.invalid>'),
+  /** Bytes of images one document may hold (sum of the distinct files uploaded into it). */
+  UPLOAD_QUOTA_DOCUMENT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(50 * 1024 * 1024),
+  /** Bytes of images one account may have uploaded, all documents together. */
+  UPLOAD_QUOTA_ACCOUNT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(200 * 1024 * 1024),
+  /** How long an uploaded image no document shows is kept before it is removed. */
+  ORPHAN_UPLOAD_GRACE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(24 * 3600),
+  /** A websocket that has not authenticated any document after this long is closed. */
+  COLLAB_AUTH_TIMEOUT_SECONDS: z.coerce.number().min(0.1).default(10),
+  /** Websockets not yet authenticated that one address may hold at once. */
+  COLLAB_MAX_UNAUTHENTICATED_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+  /** A pause in activity this long records an automatic version (issue 11). */
+  VERSION_PAUSE_MINUTES: z.coerce.number().min(0.1).default(5),
+  /** Continuous activity records an automatic version at least this often. */
+  VERSION_EVERY_MINUTES: z.coerce.number().min(1).default(30),
 });
 
 /** Everything the server reads from its environment, parsed and checked once at start. */
@@ -75,7 +101,10 @@ export interface Config {
   serveClient: boolean;
   /** Seed demonstration data when the database is empty (`DEMO=false` starts empty). */
   demo: boolean;
-  /** Public base URL for links in invitations and resets; null: taken from each request's Host. */
+  /**
+   * Public base URL for links in invitations and resets. Null (only without SMTP): links shown to
+   * copy are built from the request's own origin.
+   */
   publicUrl: string | null;
   /** Session cookies are `Secure` when the public URL is https. */
   secureCookies: boolean;
@@ -88,8 +117,21 @@ export interface Config {
    * process apply at once; this sweep catches expiries and changes made by other processes (CLI).
    */
   collabRecheckMs: number;
-  /** Email is optional: without SMTP_URL, links are shown to copy. */
+  /**
+   * Email is optional: without SMTP_URL, links are shown to copy. With it, PUBLIC_URL is required:
+   * links in emails never come from a request's `Host` (password-reset poisoning, issue 15).
+   */
   smtp: { url: string; from: string } | null;
+  /** Upload quotas (bytes): per document and per account; over them an upload gets a 413. */
+  uploadQuota: { documentBytes: number; accountBytes: number };
+  /** Uploaded images that no stored document shows are removed after this long (ms). */
+  orphanUploadGraceMs: number;
+  /** Websockets that authenticate nothing within this time (ms) are closed. */
+  collabAuthTimeoutMs: number;
+  /** Unauthenticated websockets one client address may hold at once; more are refused (HTTP 429). */
+  maxUnauthenticatedSocketsPerAddress: number;
+  /** When automatic versions are recorded (ms): after a pause, and during continuous activity. */
+  versionSchedule: { pauseMs: number; maxIntervalMs: number };
 }
 
 export class ConfigError extends Error {
@@ -106,6 +148,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Configuration invalide :\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.SMTP_URL && !e.PUBLIC_URL) {
+    throw new ConfigError(
+      'Configuration invalide :\n  PUBLIC_URL: obligatoire quand SMTP_URL est défini : les liens envoyés par ' +
+        'courriel (invitations, réinitialisations) sont construits à partir de PUBLIC_URL, jamais de ' +
+        'l’en-tête Host d’une requête (ex. PUBLIC_URL=https://essaim.example.org)',
+    );
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     port: e.PORT,
@@ -126,6 +175,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionMaxMs: e.SESSION_MAX_SECONDS * 1000,
     collabRecheckMs: e.COLLAB_RECHECK_SECONDS * 1000,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : null,
+    uploadQuota: {
+      documentBytes: e.UPLOAD_QUOTA_DOCUMENT_BYTES,
+      accountBytes: e.UPLOAD_QUOTA_ACCOUNT_BYTES,
+    },
+    orphanUploadGraceMs: e.ORPHAN_UPLOAD_GRACE_SECONDS * 1000,
+    collabAuthTimeoutMs: e.COLLAB_AUTH_TIMEOUT_SECONDS * 1000,
+    maxUnauthenticatedSocketsPerAddress: e.COLLAB_MAX_UNAUTHENTICATED_PER_ADDRESS,
+    versionSchedule: {
+      pauseMs: e.VERSION_PAUSE_MINUTES * 60_000,
+      maxIntervalMs: e.VERSION_EVERY_MINUTES * 60_000,
+    },
   };
 }
 

@@ -38,6 +38,7 @@ export async function startServer(
     smtp: config.smtp,
     filesDir: path.join(config.dataDir, 'files'),
     authSettings: { sessionIdleMs: config.sessionTtlMs, sessionMaxMs: config.sessionMaxMs },
+    versionSchedule: config.versionSchedule,
   });
   if (config.demo) await seedDemo(services, logger.child({ component: 'demo' }));
   const app = createApp({ config, logger, services, onFatal });

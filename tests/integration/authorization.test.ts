@@ -25,6 +25,7 @@ let docId: string;
 let spareId: string;
 let memberId: string;
 let unassignedId: string;
+let versionId: string;
 const NOBODY = '00000000-0000-4000-8000-000000000000';
 
 beforeAll(async () => {
@@ -52,6 +53,11 @@ beforeAll(async () => {
     json: { userId: rapporteurA.userId },
   });
   expect(assigned.status).toBe(200);
+  const version = await animateur.fetch(`/api/documents/${docId}/versions`, {
+    method: 'POST',
+    json: { label: 'Version de départ' },
+  });
+  versionId = ((await version.json()) as { version: { id: string } }).version.id;
 });
 
 /**
@@ -126,6 +132,14 @@ const routes: Row[] = [
     () => `/api/espaces/${E}/members/${memberId}`,
     { role: 'membre' },
     statuses([401, 200, 200, 403, 403, 403, 403]),
+  ],
+  // Enrolling an account without invitation is the administrator's (issue 15): an unknown id is a
+  // 404 for them, a 403 for the animateur, who invites.
+  [
+    'PUT',
+    () => `/api/espaces/${E}/members/${NOBODY}`,
+    { role: 'membre' },
+    statuses([401, 404, 403, 403, 403, 403, 403]),
   ],
   [
     'DELETE',
@@ -249,6 +263,33 @@ const routes: Row[] = [
     (who) => `/api/threads/${threadFor('toDelete', who)}`,
     undefined,
     statuses([401, 403, 204, 403, 403, 403, 404]),
+  ],
+  // Version history (issue 11): readers read and compare, writers name and restore (the
+  // administrator reads, as for comments, but does not write).
+  ['GET', () => `/api/documents/${docId}/versions`, undefined, statuses([401, 200, 200, 200, 200, 200, 404])],
+  [
+    'GET',
+    () => `/api/documents/${docId}/versions/${versionId}?format=text`,
+    undefined,
+    statuses([401, 200, 200, 200, 200, 200, 404]),
+  ],
+  [
+    'GET',
+    () => `/api/documents/${docId}/diff?from=${versionId}&to=current`,
+    undefined,
+    statuses([401, 200, 200, 200, 200, 200, 404]),
+  ],
+  [
+    'POST',
+    () => `/api/documents/${docId}/versions`,
+    { label: 'Relecture' },
+    statuses([401, 403, 201, 201, 403, 403, 404]),
+  ],
+  [
+    'POST',
+    () => `/api/documents/${docId}/versions/${versionId}/restore`,
+    undefined,
+    statuses([401, 403, 200, 200, 403, 403, 404]),
   ],
   ['GET', () => '/api/notifications', undefined, statuses([401, 200, 200, 200, 200, 200, 200])],
   ['GET', () => '/api/notifications/unread-count', undefined, statuses([401, 200, 200, 200, 200, 200, 200])],

@@ -109,7 +109,19 @@ const clients: NodeClient[] = [];
 
 beforeAll(async () => {
   sink = await smtpSink();
-  server = await startTestServer({ env: { SMTP_URL: `smtp://127.0.0.1:${sink.port}` } });
+  // With SMTP, links in emails come from PUBLIC_URL (required, issue 15): the port it names is
+  // taken free first, then listened on.
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  server = await startTestServer({
+    env: {
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
+    },
+  });
   ({ admin: animateur, espaceId } = await setupInstance(server.url));
   rapporteur = await invite(animateur, espaceId, 'rapporteur', 'Rachid Rapporteur');
   membre = await invite(animateur, espaceId, 'membre', 'Marc Membre');

@@ -41,6 +41,8 @@ const matrix: [Exclude<Action, CommentAction>, boolean[]][] = [
   ['audit.read', /*       */ [false, true, false, false, false, false, false]],
   ['espace.read', /*      */ [false, true, true, true, true, true, false]],
   ['espace.manageMembers', [false, true, true, false, false, false, false]],
+  // An animateur adds people by invitation; only an administrator enrols an account directly.
+  ['espace.addMember', /* */ [false, true, false, false, false, false, false]],
   ['espace.manageThemes', [false, false, true, false, false, false, false]],
   ['document.list', /*    */ [false, true, true, true, true, true, false]],
   ['document.create', /*  */ [false, false, true, true, true, false, false]],

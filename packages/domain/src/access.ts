@@ -20,7 +20,18 @@ export type Actor =
 
 export type InstanceAction = 'espace.create' | 'espace.listAll' | 'user.manage' | 'audit.read';
 export type EspaceAction =
-  'espace.read' | 'espace.manageMembers' | 'espace.manageThemes' | 'document.list' | 'document.create';
+  | 'espace.read'
+  /** Change the role of a member, remove a member, invite people, revoke invitations. */
+  | 'espace.manageMembers'
+  /**
+   * Make an existing account of the instance a member directly, without an invitation it accepts
+   * (issue 15: an animateur could enrol any account of the instance). Administrators only; an
+   * animateur adds people by invitation.
+   */
+  | 'espace.addMember'
+  | 'espace.manageThemes'
+  | 'document.list'
+  | 'document.create';
 export type DocumentAction =
   | 'document.read'
   | 'document.edit'
@@ -127,6 +138,7 @@ const adminRights: ReadonlySet<Action> = new Set([
   'audit.read',
   'espace.read',
   'espace.manageMembers',
+  'espace.addMember',
   'document.list',
   'document.read',
 ]);

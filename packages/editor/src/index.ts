@@ -42,3 +42,15 @@ export {
 } from './textMoves.js';
 export { emptyTextblocksWithoutText, fillEmptyTextblocks } from './emptyTextblocks.js';
 export { sendOfflineEditsFirst, type ReconnectingProvider } from './offlineEdits.js';
+export { restoreContent } from './restore.js';
+export {
+  diffDocuments,
+  METADATA_LABELS,
+  WORD_DIFF_BUDGET,
+  type DiffAttribution,
+  type DiffPart,
+  type DocumentDiff,
+  type MetadataChange,
+  type DiffOptions,
+  type SectionDiff,
+} from './versionDiff.js';

@@ -7,3 +7,4 @@ export * from './catalogue.js';
 export * from './auth.js';
 export * from './sectionMessages.js';
 export * from './comments.js';
+export * from './versions.js';

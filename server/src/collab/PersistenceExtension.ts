@@ -29,6 +29,8 @@ export interface PersistenceOptions {
    * quarantine table): the administrator must hear of it (audit log).
    */
   onDamaged?: (documentId: string, report: LoadReport) => void;
+  /** Told of each update appended, with its author (null: the system), for automatic versions. */
+  onAppended?: (documentId: string, authorId: string | null) => void;
 }
 
 /** Refusal of a document whose storage holds nothing readable (the client shows why). */
@@ -44,6 +46,22 @@ const idOf = (documentName: string): string => {
   if (!id) throw new Error(`Nom de document inattendu : ${documentName}`);
   return id;
 };
+
+/**
+ * The account an update is written for: the connection's, or, for a server-side change made
+ * through `LiveDocuments` (a direct connection), the person it was made for. Null for the system
+ * (required sections, forwardings): nobody is credited with them.
+ */
+function authorOf(origin: unknown, context: CollabContext | undefined): string | null {
+  if (isTransactionOrigin(origin)) {
+    if (origin.source === 'connection') return context?.userId ?? null;
+    if (origin.source === 'local') {
+      const local = origin.context as Partial<CollabContext> | undefined;
+      return local?.userId ?? null;
+    }
+  }
+  return null;
+}
 
 /**
  * Durability of collaborative documents: every accepted update is appended to the log (`onChange`,
@@ -84,11 +102,19 @@ export class PersistenceExtension implements Extension<CollabContext> {
     }
   }
 
-  async onChange({ documentName, update, transactionOrigin }: onChangePayload<CollabContext>): Promise<void> {
+  async onChange({
+    documentName,
+    update,
+    transactionOrigin,
+    context,
+  }: onChangePayload<CollabContext>): Promise<void> {
     // Updates relayed from another instance were logged by the instance that accepted them.
     if (isTransactionOrigin(transactionOrigin) && transactionOrigin.source === 'redis') return;
     // Queued here, committed before any frame leaves the process (see transport.ts).
-    this.options.store.append(idOf(documentName), update);
+    const id = idOf(documentName);
+    const author = authorOf(transactionOrigin, context);
+    this.options.store.append(id, update, author);
+    this.options.onAppended?.(id, author);
   }
 
   async onStoreDocument({ documentName, document }: onStoreDocumentPayload<CollabContext>): Promise<void> {

@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 import { AccessWatcher } from './AccessWatcher.js';
 import { AuthenticationExtension } from './AuthenticationExtension.js';
+import { AwarenessBindingExtension } from './AwarenessBindingExtension.js';
 import { CommentAnchorsExtension } from './CommentAnchorsExtension.js';
 import type { CollabContext } from './context.js';
 import { sqliteClientRepository } from '../storage/clientRepository.js';
@@ -65,10 +66,12 @@ export function createCollabServer({ services, config, logger }: CollabServerOpt
             details: { refusal },
           }),
       }),
+      new AwarenessBindingExtension(logger.child({ component: 'awareness' })),
       new SectionMovesExtension(services, logger.child({ component: 'section-moves' }), locks),
       new PersistenceExtension({
         store: services.collabStore,
         logger: logger.child({ component: 'persistence' }),
+        onAppended: (documentId, authorId) => services.versions.noteChange(documentId, authorId),
         onDamaged: (documentId, report) =>
           services.audit.record({
             actorId: null,

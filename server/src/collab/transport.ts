@@ -4,8 +4,8 @@ import type { Hocuspocus, WebSocketLike } from '@hocuspocus/server';
 import { CloseCode } from '@essaim/protocol';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../logger.js';
-import type { OriginPolicy } from '../originPolicy.js';
-import type { CollabContext } from './context.js';
+import { clientAddress, requestScheme, type OriginPolicy } from '../originPolicy.js';
+import type { CollabContext, SocketState } from './context.js';
 
 export interface CollabTransportOptions {
   httpServer: HttpServer;
@@ -22,6 +22,13 @@ export interface CollabTransportOptions {
   /** Runs before queued frames are sent (the update-log commit). If it throws, nothing is sent. */
   beforeSend: () => void;
   onFatal: (error: unknown) => void;
+  /**
+   * Sockets not yet authenticated that one client address may hold; one more upgrade is refused
+   * with HTTP 429 before any websocket is made. Default 20.
+   */
+  maxUnauthenticatedPerAddress?: number;
+  /** A socket that authenticates no document within this time (ms) is closed (4401). Default 10 s. */
+  authTimeoutMs?: number;
 }
 
 export interface CollabTransport {
@@ -132,11 +139,69 @@ function refuseUpgrade(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
+/**
+ * The unauthenticated sockets of each client address (issue 15: one client held 400 anonymous
+ * sockets). A socket counts from its upgrade until it authenticates a document or closes,
+ * whichever comes first.
+ */
+export class UnauthenticatedSockets {
+  private readonly counts = new Map<string, number>();
+
+  constructor(private readonly maxPerAddress: number) {}
+
+  /** A place for one more socket of `address`, or null when it already holds the maximum. */
+  take(address: string): { release(): void } | null {
+    const held = this.counts.get(address) ?? 0;
+    if (held >= this.maxPerAddress) return null;
+    this.counts.set(address, held + 1);
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        const left = (this.counts.get(address) ?? 1) - 1;
+        if (left > 0) this.counts.set(address, left);
+        else this.counts.delete(address);
+      },
+    };
+  }
+
+  /** Sockets `address` holds now. */
+  heldBy(address: string): number {
+    return this.counts.get(address) ?? 0;
+  }
+}
+
+/**
+ * The per-socket state of {@link SocketState}, telling the transport the moment the socket
+ * authenticates (set by the Authentication extension): it then stops counting as anonymous and
+ * its authentication timer stops.
+ */
+class WatchedSocketState implements SocketState {
+  private value = false;
+
+  constructor(private readonly onAuthenticated: () => void) {}
+
+  get authenticated(): boolean {
+    return this.value;
+  }
+
+  set authenticated(value: boolean) {
+    const first = value && !this.value;
+    this.value = value;
+    if (first) this.onAuthenticated();
+  }
+}
+
 /** Takes websocket upgrades on `path` of the HTTP server and hands each socket to Hocuspocus. */
 export function attachCollabTransport(options: CollabTransportOptions): CollabTransport {
   const { httpServer, hocuspocus, logger } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
   const scheduler = new OutboundScheduler(options.beforeSend, options.onFatal);
+  const anonymous = new UnauthenticatedSockets(options.maxUnauthenticatedPerAddress ?? 20);
+  const authTimeoutMs = options.authTimeoutMs ?? 10_000;
+  // One warning per address and minute for refused upgrades: a flood must not flood the logs.
+  const warnedAt = new Map<string, number>();
   let closing = false;
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -145,15 +210,36 @@ export function attachCollabTransport(options: CollabTransportOptions): CollabTr
     if (closing) return refuseUpgrade(socket, 503, 'Service Unavailable');
     const origin = req.headers.origin;
     // Browsers always send Origin; programs (Node providers) usually send none and hold a token.
-    if (origin !== undefined && !options.originAllowed(origin, req.headers.host)) {
+    if (origin !== undefined && !options.originAllowed(origin, req.headers.host, requestScheme(req))) {
       logger.warn({ origin }, 'websocket upgrade refused: origin not allowed');
       return refuseUpgrade(socket, 403, 'Forbidden');
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req));
+    const address = clientAddress(req);
+    const place = anonymous.take(address);
+    if (!place) {
+      const now = Date.now();
+      if (now - (warnedAt.get(address) ?? 0) > 60_000) {
+        if (warnedAt.size > 10_000) warnedAt.clear();
+        warnedAt.set(address, now);
+        logger.warn({ address }, 'websocket upgrades refused: too many unauthenticated sockets');
+      }
+      return refuseUpgrade(socket, 429, 'Too Many Requests');
+    }
+    // The place is given back when the socket authenticates or its connection ends, however it ends.
+    socket.once('close', place.release);
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req, place.release));
   };
 
-  const onConnection = (ws: WebSocket, req: IncomingMessage): void => {
-    const context: CollabContext = { socket: { authenticated: false } };
+  const onConnection = (ws: WebSocket, req: IncomingMessage, leaveAnonymous: () => void): void => {
+    const timer = setTimeout(() => {
+      if (!state.authenticated) ws.close(CloseCode.Unauthorized, 'authentication-timeout');
+    }, authTimeoutMs);
+    timer.unref();
+    const state = new WatchedSocketState(() => {
+      clearTimeout(timer);
+      leaveAnonymous();
+    });
+    const context: CollabContext = { socket: state };
     const connection = hocuspocus.handleConnection(
       new DeferredSocket(ws, scheduler),
       toFetchRequest(req),
@@ -180,7 +266,11 @@ export function attachCollabTransport(options: CollabTransportOptions): CollabTr
         ws.close(CloseCode.BadMessage, 'malformed-message');
       }
     });
-    ws.on('close', (code, reason) => connection.handleClose({ code, reason: reason.toString() }));
+    ws.on('close', (code, reason) => {
+      clearTimeout(timer);
+      leaveAnonymous();
+      connection.handleClose({ code, reason: reason.toString() });
+    });
     ws.on('error', (error) => logger.warn({ err: error }, 'websocket error'));
   };
 

@@ -3,7 +3,7 @@ import { forgotPasswordInput, loginInput, newPasswordInput, setupInput, type MeD
 import type { Config } from '../config.js';
 import { demoAccounts } from '../demo/seedDemo.js';
 import type { Services } from '../services/index.js';
-import { authOf, baseUrlOf, clearSessionCookie, originOf, requireAuth, setSessionCookie } from './session.js';
+import { authOf, clearSessionCookie, originOf, requireAuth, setSessionCookie } from './session.js';
 import { parseBody } from './validate.js';
 
 /** `/api/auth`: first-run setup, login, logout, who am I, websocket tokens, password resets. */
@@ -48,9 +48,11 @@ export function authRouter(services: Services, config: Config, demo: () => boole
     res.json(auth.collabToken(requireAuth(res)));
   });
 
-  router.post('/forgot', async (req, res) => {
+  router.post('/forgot', (req, res) => {
     const { email } = parseBody(forgotPasswordInput, req.body);
-    await auth.forgotPassword(email, baseUrlOf(req, config));
+    // Answers at once, the same way for every address; the email is prepared afterwards, with a
+    // link built from PUBLIC_URL only (never from this request's Host).
+    auth.requestPasswordReset(email, originOf(req), config.publicUrl);
     res.status(202).json({
       message: auth.mailEnabled
         ? 'Si un compte existe pour cette adresse, un lien pour choisir un nouveau mot de passe vient d’y être envoyé.'

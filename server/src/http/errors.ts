@@ -44,23 +44,84 @@ export const apiNotFound: RequestHandler = (_req, res) => {
   res.status(404).json(body);
 };
 
+/** French sentences for the client errors that come from Express itself rather than from Essaim. */
+const HTTP_MESSAGES: Record<number, { error: string; message: string }> = {
+  400: { error: 'invalid_input', message: 'Adresse ou requête mal formée.' },
+  403: { error: 'forbidden', message: 'Accès refusé.' },
+  404: { error: 'not_found', message: 'Cette page ou ce fichier n’existe pas.' },
+  405: { error: 'method_not_allowed', message: 'Méthode non prise en charge pour cette adresse.' },
+  413: { error: 'payload_too_large', message: 'Le corps de la requête est trop volumineux.' },
+  416: { error: 'range_not_satisfiable', message: 'Plage demandée hors du fichier.' },
+};
+
+/**
+ * A client error raised by Express or its middleware (http-errors: `status` 400–499), e.g. a URL
+ * whose percent-encoding does not decode (400), a missing static asset (404), a file changed
+ * between two range requests (412/416). They are the caller's, not the server's: never a 500.
+ */
+function clientErrorStatus(err: unknown): number | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const status = 'status' in err ? err.status : 'statusCode' in err ? err.statusCode : undefined;
+  if (typeof status === 'number' && status >= 400 && status < 500) return status;
+  // A malformed percent-encoding thrown as is by a decoder.
+  if (err instanceof URIError) return 400;
+  return undefined;
+}
+
+/**
+ * SQLite refusing a write that raced with another (a unique key taken, a row removed meanwhile):
+ * the other request won, this one gets a 409 with a French message, never a 500.
+ */
+function isConstraintRace(err: unknown): boolean {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    'code' in err &&
+    typeof err.code === 'string' &&
+    /^SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY|FOREIGNKEY)$/.test(err.code)
+  );
+}
+
+const RACE_MESSAGE =
+  'Cette opération est arrivée en même temps qu’une autre qui l’a devancée. Rechargez la page et vérifiez le résultat.';
+
+/**
+ * The last handler: domain errors to their status, client errors of Express to theirs (logged at
+ * `info`, they are the caller's), races lost in SQLite to 409, anything else to a French 500
+ * logged at `error`. API paths answer JSON (`{ error, message }`), other paths plain text.
+ */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (err: unknown, _req, res, next) => {
+  return (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);
+    const send = (status: number, body: ApiErrorDto) => {
+      res.status(status);
+      if (req.originalUrl.startsWith('/api/') || req.originalUrl === '/api') res.json(body);
+      else res.type('text/plain; charset=utf-8').send(body.message);
+    };
     const domain = err instanceof DomainError ? err : fromBodyParserError(err);
     if (domain) {
       const body: ApiErrorDto = { error: domain.kind, message: domain.message };
       if (domain.details) body.details = domain.details;
       if (domain.retryAfterSeconds !== undefined)
         res.setHeader('Retry-After', String(domain.retryAfterSeconds));
-      res.status(httpStatusOf[domain.kind]).json(body);
+      send(httpStatusOf[domain.kind], body);
+      return;
+    }
+    const status = clientErrorStatus(err);
+    if (status !== undefined) {
+      logger.info({ status, url: req.originalUrl.slice(0, 200) }, 'client error');
+      send(status, HTTP_MESSAGES[status] ?? { error: 'client_error', message: 'Requête refusée.' });
+      return;
+    }
+    if (isConstraintRace(err)) {
+      logger.warn({ err }, 'write lost a race (409)');
+      send(409, { error: 'conflict', message: RACE_MESSAGE });
       return;
     }
     logger.error({ err }, 'unexpected error');
-    const body: ApiErrorDto = {
+    send(500, {
       error: 'internal',
       message: 'Une erreur inattendue est survenue. Réessayez plus tard.',
-    };
-    res.status(500).json(body);
+    });
   };
 }

@@ -9,6 +9,7 @@ import {
   UnsupportedFileType,
   type ReadableFile,
 } from '../services/fileService.js';
+import type { Config } from '../config.js';
 import type { Services } from '../services/index.js';
 import { actorOf, requireAuth } from './session.js';
 
@@ -22,9 +23,10 @@ const IMMUTABLE = 'private, max-age=31536000, immutable';
  * 415 has no domain error kind: `UnsupportedFileType` is mapped to it by this router's own error
  * handler, with the API's usual `{ error, message }` body.
  */
-export function filesRouter(services: Services): Router {
+export function filesRouter(services: Services, config: Pick<Config, 'uploadQuota'>): Router {
   const router = Router();
   const { files } = services;
+  const quota = config.uploadQuota;
 
   /** Refuses before reading the body: not logged in, no such document, no right to edit, wrong type. */
   const checkUpload: RequestHandler = (req, res, next) => {
@@ -47,7 +49,9 @@ export function filesRouter(services: Services): Router {
     const { actor } = requireAuth(res);
     const body: unknown = req.body;
     const bytes = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
-    res.status(201).json(await files.upload(actor, String(req.params.id), req.get('content-type'), bytes));
+    res
+      .status(201)
+      .json(await files.upload(actor, String(req.params.id), req.get('content-type'), bytes, quota));
   });
 
   router.get('/files/:hash', async (req, res) => {

@@ -9,14 +9,21 @@ import {
   type Actor,
 } from '@essaim/domain';
 import type { UserDto } from '@essaim/protocol';
+import type { Logger } from '../logger.js';
 import type { Db } from '../storage/db.js';
-import type { AccountRepository, SessionRecord, UserRecord } from '../storage/accountRepository.js';
+import type {
+  AccountRepository,
+  AttemptLimit,
+  SessionRecord,
+  UserRecord,
+} from '../storage/accountRepository.js';
 import type { EspaceRepository } from '../storage/espaceRepository.js';
 import type { SettingsRepository } from '../storage/settingsRepository.js';
 import type { AccessEvents } from './accessEvents.js';
 import type { Actors } from './actors.js';
 import type { AuditService } from './auditService.js';
 import type { Mailer } from './mailer.js';
+import { busy, HashingQueue } from './authThrottle.js';
 import {
   decoyPasswordHash,
   hashPassword,
@@ -38,6 +45,11 @@ export interface AuthSettings {
   maxFailuresPerAccount: number;
   maxFailuresPerAddress: number;
   failureWindowMs: number;
+  /** « Mot de passe oublié » requests one address may send within the window (then 429). */
+  maxResetRequestsPerAddress: number;
+  /** Reset emails one account may receive within the window (more requests are answered alike, sending nothing). */
+  maxResetEmailsPerAccount: number;
+  resetRequestWindowMs: number;
 }
 
 export const defaultAuthSettings: AuthSettings = {
@@ -47,6 +59,9 @@ export const defaultAuthSettings: AuthSettings = {
   maxFailuresPerAccount: 5,
   maxFailuresPerAddress: 30,
   failureWindowMs: 15 * 60 * 1000,
+  maxResetRequestsPerAddress: 5,
+  maxResetEmailsPerAccount: 3,
+  resetRequestWindowMs: 60 * 60 * 1000,
 };
 
 /** Who is behind a request, once the session is checked. */
@@ -61,7 +76,22 @@ export interface RequestOrigin {
   userAgent: string | null;
 }
 
+/** A new account whose password is already hashed. */
+export interface UserInput {
+  email: string;
+  name: string;
+  passwordHash: string;
+  isAdmin?: boolean;
+}
+
 const BAD_CREDENTIALS = 'Adresse électronique ou mot de passe incorrect.';
+const EMAIL_TAKEN = 'Un compte existe déjà avec cette adresse électronique.';
+
+/** `1 minute`, `15 minutes`: a wait in whole minutes, in French. */
+const minutesText = (seconds: number): string => {
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  return `${minutes} minute${minutes > 1 ? 's' : ''}`;
+};
 
 /** Accounts and sessions: first-run setup, login, logout, session checks, password resets. */
 export class AuthService {
@@ -75,6 +105,8 @@ export class AuthService {
   private readonly mailer: Mailer;
   private readonly settings: AuthSettings;
   private readonly now: () => number;
+  private readonly hashing: HashingQueue;
+  private readonly logger: Logger | undefined;
 
   constructor(deps: {
     db: Db;
@@ -87,6 +119,9 @@ export class AuthService {
     mailer: Mailer;
     authSettings?: AuthSettings;
     now?: () => number;
+    /** Bounds the password hashes computed at once (one per process). */
+    hashing?: HashingQueue;
+    logger?: Logger;
   }) {
     this.db = deps.db;
     this.accounts = deps.accounts;
@@ -97,6 +132,8 @@ export class AuthService {
     this.mailer = deps.mailer;
     this.settings = deps.authSettings ?? defaultAuthSettings;
     this.now = deps.now ?? Date.now;
+    this.hashing = deps.hashing ?? new HashingQueue();
+    this.logger = deps.logger;
     this.signingKey = deps.settings.getOrCreate('token_signing_key', randomToken);
   }
 
@@ -109,7 +146,7 @@ export class AuthService {
     input: { email: string; name: string; password: string; espaceName: string },
     origin: RequestOrigin,
   ): Promise<{ token: string; user: UserDto }> {
-    const passwordHash = await hashPassword(input.password);
+    const passwordHash = await this.hash(input.password, origin.ip ?? 'inconnue');
     const at = new Date(this.now()).toISOString();
     const user: UserRecord = {
       id: randomUUID(),
@@ -138,47 +175,123 @@ export class AuthService {
     return { token: this.openSession(user, origin), user: this.actors.userDto(user) };
   }
 
-  /** Creates an account (CLI, invitations). The email must be free. */
+  /**
+   * Hashes a password in the bounded queue ({@link HashingQueue}), for a request from `address`:
+   * refused at once with a 429 when too many hashes are already under way. `null`: the server's
+   * own work (command line, demonstration), which waits its turn and is never refused.
+   */
+  hash(password: string, address: string | null): Promise<string> {
+    return this.hashing.run(address, () => hashPassword(password));
+  }
+
+  /**
+   * Creates an account (command line, demonstration). The email must be free: checked again in
+   * the same transaction as the insert, so two requests at the same moment give one account and a
+   * 409. Requests that create accounts hash first ({@link hash}) and use {@link newUser} and
+   * {@link insertUser} inside their own transaction (invitations).
+   */
   async createUser(
     input: { email: string; name: string; password: string; isAdmin?: boolean },
     actorId: string | null,
   ): Promise<UserRecord> {
-    if (this.accounts.findUserByEmail(input.email)) {
-      throw conflict('Un compte existe déjà avec cette adresse électronique.');
-    }
-    const user: UserRecord = {
+    if (this.accounts.findUserByEmail(input.email)) throw conflict(EMAIL_TAKEN);
+    const user = this.newUser({
+      email: input.email,
+      name: input.name,
+      isAdmin: input.isAdmin ?? false,
+      passwordHash: await this.hash(input.password, null),
+    });
+    this.insertUser(user, actorId);
+    return user;
+  }
+
+  /** A user record for {@link insertUser}, not stored yet. */
+  newUser(input: UserInput): UserRecord {
+    return {
       id: randomUUID(),
       email: input.email,
       name: input.name,
-      passwordHash: await hashPassword(input.password),
+      passwordHash: input.passwordHash,
       isAdmin: input.isAdmin ?? false,
       disabledAt: null,
       createdAt: new Date(this.now()).toISOString(),
     };
-    this.accounts.insertUser(user);
+  }
+
+  /**
+   * Stores a new account (in the caller's transaction, if any) and audits it. A 409 when the email
+   * was taken in the meantime.
+   */
+  insertUser(user: UserRecord, actorId: string | null): void {
+    if (!this.accounts.insertUserIfEmailFree(user)) throw conflict(EMAIL_TAKEN);
     this.audit.record({
       actorId,
       action: 'user.create',
       target: { type: 'user', id: user.id },
       details: { email: user.email, admin: user.isAdmin },
     });
-    return user;
   }
 
+  /**
+   * Logs in with an email and a password. Each attempt is counted before the password is checked,
+   * atomically, per account and per address ({@link AccountRepository.reserveAttempts}): over a
+   * limit, a 429 without checking anything. Before that, a full hashing queue refuses at once
+   * (429, nothing counted). A successful login removes its own count and the account's failures.
+   */
   async login(
     input: { email: string; password: string },
     origin: RequestOrigin,
   ): Promise<{ token: string; user: UserDto }> {
     const accountKey = `email:${input.email}`;
-    const addressKey = `ip:${origin.ip ?? 'inconnue'}`;
-    this.checkRateLimit(accountKey, this.settings.maxFailuresPerAccount, input.email, origin);
-    this.checkRateLimit(addressKey, this.settings.maxFailuresPerAddress, input.email, origin);
+    const address = origin.ip ?? 'inconnue';
+    // A full queue refuses first, at no cost: nothing is counted, read or written.
+    if (this.hashing.isFull(address)) {
+      this.audit.recordRepeated(
+        { actorId: null, action: 'login.rate_limited', details: { key: 'busy' }, ip: origin.ip },
+        `login.rate_limited|busy|${address}`,
+      );
+      throw busy();
+    }
+    const window = this.settings.failureWindowMs;
+    const reserved = this.reserve(
+      [
+        { key: accountKey, max: this.settings.maxFailuresPerAccount, windowMs: window },
+        { key: `ip:${address}`, max: this.settings.maxFailuresPerAddress, windowMs: window },
+      ],
+      (key, retryAfter) => {
+        this.audit.recordRepeated(
+          {
+            actorId: null,
+            action: 'login.rate_limited',
+            details: { key: key.split(':')[0], email: input.email },
+            ip: origin.ip,
+          },
+          // One row per full key (an account, an address) and window, however many addresses try.
+          `login.rate_limited|${key}`,
+        );
+        return `Trop de tentatives de connexion. Réessayez dans ${minutesText(retryAfter)}.`;
+      },
+    );
 
-    const user = this.accounts.findUserByEmail(input.email);
-    // Compare against a decoy when there is no account, so timing does not reveal which emails exist.
-    const ok = await verifyPassword(input.password, user?.passwordHash ?? (await decoyPasswordHash()));
+    let user: UserRecord | undefined;
+    let ok: boolean;
+    try {
+      // Same turn as the check above: the queue cannot have filled in between.
+      ({ user, ok } = await this.hashing.run(address, async () => {
+        const found = this.accounts.findUserByEmail(input.email);
+        // Compare against a decoy when there is no account, so timing does not reveal which emails exist.
+        const matches = await verifyPassword(
+          input.password,
+          found?.passwordHash ?? (await decoyPasswordHash()),
+        );
+        return { user: found, ok: matches };
+      }));
+    } catch (error) {
+      // The check itself failed (an unreadable stored hash): it does not count as a guess.
+      this.accounts.cancelAttempts(reserved);
+      throw error;
+    }
     if (!user || !ok || user.disabledAt) {
-      this.accounts.recordLoginFailure([accountKey, addressKey], this.now());
       this.audit.record({
         actorId: null,
         action: 'login.failure',
@@ -192,6 +305,7 @@ export class AuthService {
       if (user?.disabledAt && ok) throw unauthorized('Ce compte est désactivé. Contactez l’administrateur.');
       throw unauthorized(BAD_CREDENTIALS);
     }
+    this.accounts.cancelAttempts(reserved);
     this.accounts.clearLoginFailures(accountKey);
     this.audit.record({
       actorId: user.id,
@@ -202,25 +316,19 @@ export class AuthService {
     return { token: this.openSession(user, origin), user: this.actors.userDto(user) };
   }
 
-  private checkRateLimit(key: string, max: number, email: string, origin: RequestOrigin): void {
-    const since = this.now() - this.settings.failureWindowMs;
-    const { count, oldest } = this.accounts.loginFailures(key, since);
-    if (count < max) return;
-    const retryAfter = Math.max(
-      1,
-      Math.ceil(((oldest ?? this.now()) + this.settings.failureWindowMs - this.now()) / 1000),
-    );
-    this.audit.record({
-      actorId: null,
-      action: 'login.rate_limited',
-      details: { email, key: key.split(':')[0] },
-      ip: origin.ip,
-    });
-    const minutes = Math.ceil(retryAfter / 60);
-    throw rateLimited(
-      `Trop de tentatives de connexion. Réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.`,
-      retryAfter,
-    );
+  /**
+   * Counts one attempt under each limit, or throws a 429 (with `Retry-After`) whose French message
+   * `refusal` writes from the key that is full and the seconds to wait. Returns the ids to cancel.
+   */
+  private reserve(
+    limits: readonly AttemptLimit[],
+    refusal: (key: string, retryAfterSeconds: number) => string,
+  ): number[] {
+    const now = this.now();
+    const result = this.accounts.reserveAttempts(limits, now);
+    if (result.ok) return result.ids;
+    const retryAfter = Math.max(1, Math.ceil((result.freeAt - now) / 1000));
+    throw rateLimited(refusal(result.key, retryAfter), retryAfter);
   }
 
   /**
@@ -342,7 +450,7 @@ export class AuthService {
 
   async useReset(token: string, password: string, origin: RequestOrigin): Promise<void> {
     const { reset, user } = this.validReset(token);
-    const hash = await hashPassword(password);
+    const hash = await this.hash(password, origin.ip ?? 'inconnue');
     const now = this.now();
     const revoked = this.db
       .transaction(() => {
@@ -380,18 +488,80 @@ export class AuthService {
   }
 
   /**
-   * « Mot de passe oublié ». With SMTP configured, an existing account gets a link by email. The
-   * answer never says whether the account exists.
+   * « Mot de passe oublié ». The answer never says whether the account exists, neither in its
+   * words nor in its timing (issue 15 measured 645–854 ms for an existing account, 3–11 ms for an
+   * unknown one): this only counts the request against its address (a 429 past
+   * `maxResetRequestsPerAddress` in the window, whatever the email) and returns; looking the
+   * account up, creating the link and sending the email happen after the answer
+   * ({@link sendResetLink}). Links come from `publicUrl` only (required with SMTP), never from the
+   * request. Without email configured, nothing happens.
    */
-  async forgotPassword(email: string, baseUrl: string): Promise<void> {
+  requestPasswordReset(email: string, origin: RequestOrigin, publicUrl: string | null): void {
     if (!this.mailer.enabled) return;
+    const address = origin.ip ?? 'inconnue';
+    this.reserve(
+      [
+        {
+          key: `reset-ip:${address}`,
+          max: this.settings.maxResetRequestsPerAddress,
+          windowMs: this.settings.resetRequestWindowMs,
+        },
+      ],
+      (_key, retryAfter) => {
+        this.audit.recordRepeated(
+          { actorId: null, action: 'password_reset.rate_limited', details: { key: 'ip' }, ip: origin.ip },
+          `password_reset.rate_limited|ip|${address}`,
+        );
+        return `Trop de demandes de réinitialisation depuis cette adresse. Réessayez dans ${minutesText(retryAfter)}.`;
+      },
+    );
+    // After the answer has left: nothing of the account's existence shows in its timing.
+    setImmediate(() => {
+      this.sendResetLink(email, origin, publicUrl).catch((error: unknown) =>
+        this.logger?.error({ err: error }, 'password reset email failed'),
+      );
+    });
+  }
+
+  /**
+   * The work of a reset request, after its answer: at most `maxResetEmailsPerAccount` emails per
+   * address asked for in the window (further requests are audited, aggregated, and send nothing),
+   * and only to an account that exists and is enabled.
+   */
+  private async sendResetLink(email: string, origin: RequestOrigin, publicUrl: string | null): Promise<void> {
+    if (!publicUrl) {
+      this.logger?.error('password reset email not sent: PUBLIC_URL is required with SMTP_URL');
+      return;
+    }
+    const counted = this.accounts.reserveAttempts(
+      [
+        {
+          key: `reset-email:${email}`,
+          max: this.settings.maxResetEmailsPerAccount,
+          windowMs: this.settings.resetRequestWindowMs,
+        },
+      ],
+      this.now(),
+    );
+    if (!counted.ok) {
+      this.audit.recordRepeated(
+        {
+          actorId: null,
+          action: 'password_reset.rate_limited',
+          details: { key: 'email', email },
+          ip: origin.ip,
+        },
+        `password_reset.rate_limited|email|${email}`,
+      );
+      return;
+    }
     const user = this.accounts.findUserByEmail(email);
     if (!user || user.disabledAt) return;
     const token = this.createReset(user.id, null);
     await this.mailer.send({
       to: user.email,
       subject: 'Essaim : choisir un nouveau mot de passe',
-      text: `Bonjour ${user.name},\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable 24 heures) :\n${baseUrl}/reinitialisation/${token}\n\nSi vous n’avez rien demandé, ignorez ce message.\n`,
+      text: `Bonjour ${user.name},\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable 24 heures) :\n${publicUrl}/reinitialisation/${token}\n\nSi vous n’avez rien demandé, ignorez ce message.\n`,
     });
   }
 
@@ -401,5 +571,9 @@ export class AuthService {
 
   findUserByEmail(email: string): UserRecord | undefined {
     return this.accounts.findUserByEmail(email);
+  }
+
+  findUserById(id: string): UserRecord | undefined {
+    return this.accounts.findUserById(id);
   }
 }

@@ -1,5 +1,4 @@
 import type { ThreadsChangedMessage } from '@essaim/protocol';
-import type * as Y from 'yjs';
 
 /**
  * Changes to a document's comment threads, for the collaborative server to tell every connection
@@ -19,15 +18,4 @@ export class CommentEvents {
   }
 }
 
-/**
- * The documents the collaborative server holds in memory, to read them as they are right now.
- * `get` returns undefined when the document is not loaded (then the stored state is read; the
- * update log is written before any update is acknowledged, so it is never behind what a client
- * was told). Callers only read: nothing may write to a document returned here.
- */
-export interface LiveDocuments {
-  get(documentId: string): Y.Doc | undefined;
-}
-
-/** No collaborative server (the command line): every document is read from storage. */
-export const noLiveDocuments: LiveDocuments = { get: () => undefined };
+export { noLiveDocuments, type LiveDocuments } from './liveDocuments.js';

@@ -26,6 +26,11 @@ const INVITATION_LIFETIME_MS = 14 * 24 * 3600 * 1000;
 
 const userIdOf = (actor: Actor): string | null => (actor.kind === 'user' ? actor.userId : null);
 
+/** Roles that write documents, and so hold assignments. */
+const writes = (role: EspaceRole): boolean => role === 'rapporteur' || role === 'animateur';
+
+const ALREADY_ACCEPTED = 'Cette invitation a déjà été utilisée. Connectez-vous avec votre compte.';
+
 const invitationDto = (i: InvitationRecord, link?: string): InvitationDto => ({
   id: i.id,
   email: i.email,
@@ -105,27 +110,60 @@ export class EspaceService {
     }
   }
 
-  /** Changes a member's role (or adds a member: CLI). An espace always keeps one animateur. */
+  /**
+   * Changes a member's role, or adds a member: from the command line (`actor` null) or by an
+   * administrator; an animateur adds people by invitation only (`espace.addMember`, issue 15).
+   * An espace always keeps one animateur. A person who can no longer write (made membre) keeps
+   * her document assignments, suspended; made rapporteur or animateur again, she gets them back.
+   * Errors: 404 unknown espace or account, 403 not allowed, 409 last animateur.
+   */
   setRole(actor: Actor | null, espaceId: string, userId: string, role: EspaceRole): void {
     if (actor) this.requireManager(actor, espaceId);
     else if (!this.espaces.findById(espaceId)) throw notFound('Cet espace de travail n’existe pas.');
-    const previous = this.espaces.roleOf(espaceId, userId);
-    if (previous === role) return;
-    this.db
+    if (
+      actor &&
+      !this.espaces.roleOf(espaceId, userId) &&
+      !can(actor, 'espace.addMember', { type: 'espace', espaceId })
+    ) {
+      throw forbidden(
+        'Cette personne n’est pas membre de l’espace : invitez-la, elle rejoindra l’espace en acceptant l’invitation.',
+      );
+    }
+    const change = this.db
       .transaction(() => {
+        // Read again inside the transaction: two managers may act at the same moment.
+        const previous = this.espaces.roleOf(espaceId, userId);
+        if (previous === role) return null;
+        if (!previous && !this.auth.findUserById(userId)) throw notFound('Ce compte n’existe pas.');
         if (previous === 'animateur' && this.animateurCount(espaceId) <= 1) {
           throw conflict('Un espace de travail garde au moins un animateur : nommez-en un autre d’abord.');
         }
-        this.espaces.setRole(espaceId, userId, role, new Date(this.now()).toISOString());
-        // Assignments only mean something for rapporteurs and animateurs.
-        if (role === 'membre') this.documents.unassignAllInEspace(espaceId, userId);
+        const at = new Date(this.now()).toISOString();
+        this.espaces.setRole(espaceId, userId, role, at);
+        // Assignments only mean something for those who write: set aside, not deleted.
+        const suspended =
+          role === 'membre' && previous && writes(previous)
+            ? this.espaces.suspendAssignments(espaceId, userId, at).length
+            : 0;
+        const restored =
+          writes(role) && previous === 'membre'
+            ? this.espaces.restoreAssignments(espaceId, userId).length
+            : 0;
+        return { previous, suspended, restored };
       })
       .immediate();
+    if (!change) return;
     this.audit.record({
       actorId: actor ? userIdOf(actor) : null,
       action: 'member.role',
       target: { type: 'user', id: userId },
-      details: { espaceId, from: previous ?? null, to: role },
+      details: {
+        espaceId,
+        from: change.previous ?? null,
+        to: role,
+        ...(change.suspended ? { suspendedAssignments: change.suspended } : {}),
+        ...(change.restored ? { restoredAssignments: change.restored } : {}),
+      },
     });
     this.events.userChanged(userId);
   }
@@ -140,6 +178,7 @@ export class EspaceService {
           throw conflict('Un espace de travail garde au moins un animateur : nommez-en un autre d’abord.');
         }
         this.documents.unassignAllInEspace(espaceId, userId);
+        this.espaces.dropSuspendedAssignments(espaceId, userId);
         this.espaces.removeMember(espaceId, userId);
       })
       .immediate();
@@ -232,7 +271,9 @@ export class EspaceService {
 
   /**
    * Accepts an invitation. A new person chooses a name and a password; somebody who already has
-   * an account must be logged in as the invited address.
+   * an account must be logged in as the invited address. The password is hashed first, then the
+   * invitation is checked again, the account created and the membership set in one transaction:
+   * of several acceptances at the same moment, one succeeds and the others get a 409.
    */
   async accept(
     token: string,
@@ -242,7 +283,6 @@ export class EspaceService {
   ): Promise<{ sessionToken: string | null; user: UserDto; espaceId: string }> {
     const invitation = this.validInvitation(token);
     const existing = this.auth.findUserByEmail(invitation.email);
-    let userId: string;
     let created: UserRecord | null = null;
     if (existing) {
       if (!loggedIn || loggedIn.userId !== existing.id) {
@@ -251,20 +291,22 @@ export class EspaceService {
           `Un compte existe déjà pour ${invitation.email} : connectez-vous avec ce compte, puis ouvrez à nouveau le lien.`,
         );
       }
-      userId = existing.id;
     } else {
       if (!input) throw new DomainError('invalid_input', 'Choisissez un nom et un mot de passe.');
-      created = await this.auth.createUser(
-        { email: invitation.email, name: input.name, password: input.password },
-        null,
-      );
-      userId = created.id;
+      created = this.auth.newUser({
+        email: invitation.email,
+        name: input.name,
+        passwordHash: await this.auth.hash(input.password, origin.ip ?? 'inconnue'),
+      });
     }
+    const userId = existing?.id ?? (created as UserRecord).id;
     this.db
       .transaction(() => {
         const fresh = this.espaces.findInvitation(invitation.id);
-        if (fresh?.acceptedAt !== null || fresh.revokedAt !== null)
-          throw gone('Cette invitation a déjà été utilisée.');
+        if (fresh?.revokedAt !== null) throw gone('Cette invitation a été annulée par l’animateur.');
+        // Valid when this request began: another acceptance got there first, just now.
+        if (fresh.acceptedAt !== null) throw conflict(ALREADY_ACCEPTED);
+        if (created) this.auth.insertUser(created, null);
         this.espaces.markInvitationAccepted(invitation.id, this.now());
         this.espaces.setRole(
           invitation.espaceId,
@@ -291,8 +333,7 @@ export class EspaceService {
   private validInvitation(token: string): InvitationRecord {
     const invitation = this.espaces.findInvitationByTokenHash(tokenHash(token));
     if (!invitation) throw notFound('Cette invitation n’existe pas. Vérifiez que le lien est complet.');
-    if (invitation.acceptedAt !== null)
-      throw gone('Cette invitation a déjà été utilisée. Connectez-vous avec votre compte.');
+    if (invitation.acceptedAt !== null) throw gone(ALREADY_ACCEPTED);
     if (invitation.revokedAt !== null) throw gone('Cette invitation a été annulée par l’animateur.');
     if (invitation.expiresAt <= this.now())
       throw gone('Cette invitation a expiré. Demandez-en une nouvelle à l’animateur.');

@@ -13,9 +13,12 @@ import {
 } from '@essaim/domain';
 import type { UploadDto } from '@essaim/protocol';
 import { fileTypeFromBuffer } from 'file-type';
-import type { FileRecord, FileRepository } from '../storage/fileRepository.js';
+import type { CollabStore } from '../storage/collabStore.js';
+import type { FileRecord, FileRepository, UploadQuota } from '../storage/fileRepository.js';
 import type { AuditService } from './auditService.js';
 import type { DocumentService } from './documentService.js';
+
+export type { UploadQuota } from '../storage/fileRepository.js';
 
 type DocumentTarget = Extract<Target, { type: 'document' }>;
 
@@ -51,6 +54,48 @@ export class UnsupportedFileType extends Error {
 const ACCEPTED = 'Seules les images PNG, JPEG, GIF et WebP peuvent être ajoutées.';
 export const TOO_LARGE_MESSAGE = 'L’image dépasse la taille maximale autorisée (10 Mio).';
 
+/** `12 Mio`, `1,5 Gio`: a size in French binary units. */
+export function formatBytes(bytes: number): string {
+  const units = ['octets', 'Kio', 'Mio', 'Gio'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const shown = unit === 0 ? String(value) : value.toLocaleString('fr-FR', { maximumFractionDigits: 1 });
+  return `${shown} ${units[unit]}`;
+}
+
+/** The French 413 of a quota reached: which one, its size, and what to do. */
+export function quotaMessage(which: 'document' | 'account', quota: UploadQuota): string {
+  return which === 'document'
+    ? `Ce document a atteint sa limite d’images (${formatBytes(quota.documentBytes)}). Retirez des images dont il n’a plus besoin ou réduisez leur taille, puis réessayez.`
+    : `Vous avez atteint votre limite d’images téléversées (${formatBytes(quota.accountBytes)}). Réduisez la taille de vos images ou demandez à l’administrateur de relever la limite.`;
+}
+
+/** The marker every image source carries in a document (`/api/files/<sha256>`). */
+const FILE_URL = Buffer.from('/api/files/');
+
+/**
+ * The file hashes a stored document mentions, read straight from its encoded state, the state it
+ * replaced and its pending log rows: an image's `src` attribute is stored as one UTF-8 string.
+ * Conservative on purpose: an image deleted since the last compaction, or the URL typed as text,
+ * still counts, so a file is never removed while something may show it.
+ */
+export function fileHashesIn(blobs: readonly (Uint8Array | null | undefined)[]): Set<string> {
+  const hashes = new Set<string>();
+  for (const blob of blobs) {
+    if (!blob) continue;
+    const bytes = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
+    for (let at = bytes.indexOf(FILE_URL); at >= 0; at = bytes.indexOf(FILE_URL, at + 1)) {
+      const start = at + FILE_URL.length;
+      const hash = bytes.toString('latin1', start, start + 64);
+      if (isFileHash(hash)) hashes.add(hash);
+    }
+  }
+  return hashes;
+}
 /** A file the caller may read, and where its bytes are. */
 export interface ReadableFile extends FileRecord {
   path: string;
@@ -58,19 +103,37 @@ export interface ReadableFile extends FileRecord {
   ext: string;
 }
 
-/** Images uploaded into documents, stored once by sha256 under `DATA_DIR/files`. */
+/** What a sweep of unused uploads removed. */
+export interface OrphanSweep {
+  removed: number;
+  bytes: number;
+}
+
+/**
+ * Images uploaded into documents, stored once by sha256 under `DATA_DIR/files`, within quotas
+ * per document and per account, and removed once no stored document has shown them for a grace
+ * period ({@link sweepOrphans}).
+ */
 export class FileService {
+  /** Hashes being uploaded now (bytes written, row not yet recorded): never removed meanwhile. */
+  private readonly uploading = new Map<string, number>();
+  /** Hashes whose bytes are being removed: an upload of the same bytes waits for it to finish. */
+  private readonly removing = new Map<string, Promise<void>>();
+
   constructor(
     private readonly files: FileRepository,
     private readonly documents: DocumentService,
     private readonly filesDir: string,
     private readonly audit: AuditService,
+    /** Where stored documents are read to find the images they show. */
+    private readonly store: Pick<CollabStore, 'documentIds' | 'load'>,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   /**
    * Checks what can be checked before the body is read: the document, the right to edit it, and the
-   * announced type. Returns the accepted type.
+   * announced type. Returns the accepted type. (Quotas need the bytes: the same image uploaded
+   * again adds nothing.)
    */
   checkUpload(actor: Actor, documentId: string, declaredType: string | undefined): UploadMime {
     if (actor.kind !== 'user') throw unauthorized();
@@ -88,12 +151,35 @@ export class FileService {
     return mime;
   }
 
-  /** Stores an image uploaded into a document (once per content) and links it to the document. */
+  private refuseQuota(
+    userId: string,
+    documentId: string,
+    which: 'document' | 'account',
+    quota: UploadQuota,
+  ): never {
+    this.audit.recordRepeated(
+      {
+        actorId: userId,
+        action: 'file.quota_reached',
+        target: { type: 'document', id: documentId },
+        details: { quota: which },
+      },
+      `file.quota_reached|${which}|${userId}|${documentId}`,
+    );
+    throw new DomainError('payload_too_large', quotaMessage(which, quota));
+  }
+
+  /**
+   * Stores an image uploaded into a document (once per content) and links it to the document,
+   * within `quota` (checked in the transaction that records it: a 413 with a French message, and
+   * bytes written for nothing are removed).
+   */
   async upload(
     actor: Actor,
     documentId: string,
     declaredType: string | undefined,
     bytes: Uint8Array,
+    quota: UploadQuota = { documentBytes: Infinity, accountBytes: Infinity },
   ): Promise<UploadDto> {
     const declared = this.checkUpload(actor, documentId, declaredType);
     if (bytes.length === 0) throw invalidInput('Le fichier envoyé est vide.');
@@ -108,14 +194,29 @@ export class FileService {
       );
     }
     const hash = createHash('sha256').update(bytes).digest('hex');
-    // Bytes first: a row never names a file that is not on disk.
-    await this.writeOnce(hash, bytes);
-    const at = this.now().toISOString();
     const userId = actor.kind === 'user' ? actor.userId : null;
-    this.files.record(
-      { hash, mime, size: bytes.length, createdAt: at },
-      { documentId, uploadedBy: userId, uploadedAt: at },
-    );
+    this.uploading.set(hash, (this.uploading.get(hash) ?? 0) + 1);
+    let outcome: ReturnType<FileRepository['recordWithinQuota']>;
+    try {
+      // A sweep removing these very bytes finishes first; then they are written again.
+      await this.removing.get(hash);
+      // Bytes first: a row never names a file that is not on disk.
+      await this.writeOnce(hash, bytes);
+      const at = this.now().toISOString();
+      outcome = this.files.recordWithinQuota(
+        { hash, mime, size: bytes.length, createdAt: at },
+        { documentId, uploadedBy: userId, uploadedAt: at },
+        quota,
+      );
+      if ('refused' in outcome && !this.files.find(hash) && this.uploading.get(hash) === 1) {
+        await fs.rm(this.pathOf(hash), { force: true });
+      }
+    } finally {
+      const left = (this.uploading.get(hash) ?? 1) - 1;
+      if (left > 0) this.uploading.set(hash, left);
+      else this.uploading.delete(hash);
+    }
+    if ('refused' in outcome) this.refuseQuota(userId ?? '', documentId, outcome.refused, quota);
     this.audit.record({
       actorId: userId,
       action: 'file.upload',
@@ -130,6 +231,65 @@ export class FileService {
       mime: stored?.mime ?? mime,
       size: stored?.size ?? bytes.length,
     };
+  }
+
+  /**
+   * Removes the uploads no stored document shows (issue 15: images uploaded and never placed were
+   * kept forever). A file is removed when every upload of it is older than `graceMs` and no
+   * document's stored state or log mentions it ({@link fileHashesIn}); archived documents count.
+   * Documents are read one per event-loop turn. `now` is injectable for tests. The removals are
+   * audited in one row. Returns how many files and bytes went.
+   */
+  async sweepOrphans(graceMs: number, now: Date = this.now()): Promise<OrphanSweep> {
+    const cutoff = new Date(now.getTime() - graceMs).toISOString();
+    const candidates = this.files.unprotectedFiles(cutoff);
+    if (candidates.length === 0) return { removed: 0, bytes: 0 };
+    const shown = new Set<string>();
+    for (const documentId of this.store.documentIds()) {
+      await new Promise((resolve) => setImmediate(resolve));
+      const stored = this.store.load(documentId);
+      for (const hash of fileHashesIn([stored.state, stored.previousState, ...stored.updates]))
+        shown.add(hash);
+    }
+    let removed = 0;
+    let bytes = 0;
+    for (const { hash, size } of candidates) {
+      // Checked and removed in the same turn: an upload of these bytes starting now waits for it.
+      if (shown.has(hash) || this.uploading.has(hash) || !this.files.removeFile(hash, cutoff)) continue;
+      const removal = fs.rm(this.pathOf(hash), { force: true }).finally(() => this.removing.delete(hash));
+      this.removing.set(hash, removal);
+      await removal;
+      removed += 1;
+      bytes += size;
+    }
+    if (removed > 0) {
+      this.audit.record({
+        actorId: null,
+        action: 'file.orphans_removed',
+        details: { count: removed, size: bytes },
+      });
+    }
+    return { removed, bytes };
+  }
+
+  /**
+   * Sweeps unused uploads every `intervalMs` (default: the grace period, at most hourly), the first
+   * time after one interval. Returns the function that stops it (the server's close calls it).
+   */
+  startOrphanSweeps(
+    graceMs: number,
+    onError: (error: unknown) => void,
+    intervalMs = Math.min(graceMs, 3600_000),
+  ): () => void {
+    let running: Promise<unknown> | null = null;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = this.sweepOrphans(graceMs)
+        .catch(onError)
+        .finally(() => (running = null));
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   /**

@@ -10,6 +10,9 @@ import { sqliteThemeRepository } from '../storage/themeRepository.js';
 import { sqliteSettingsRepository, type SettingsRepository } from '../storage/settingsRepository.js';
 import { sqliteCommentRepository } from '../storage/commentRepository.js';
 import { sqliteNotificationRepository } from '../storage/notificationRepository.js';
+import { sqliteClientRepository } from '../storage/clientRepository.js';
+import { sqliteVersionRepository } from '../storage/versionRepository.js';
+import { VersionService, defaultVersionSchedule, type VersionSchedule } from './versionService.js';
 import { CommentEvents } from './commentEvents.js';
 import { CommentService } from './commentService.js';
 import { NotificationService } from './notificationService.js';
@@ -41,6 +44,7 @@ export interface Services {
   comments: CommentService;
   notifications: NotificationService;
   commentEvents: CommentEvents;
+  versions: VersionService;
 }
 
 export interface ServiceOptions {
@@ -49,6 +53,8 @@ export interface ServiceOptions {
   smtp?: { url: string; from: string } | null;
   /** Where uploaded files are kept (`DATA_DIR/files`). */
   filesDir: string;
+  /** When automatic versions are taken (defaults: 5 min pause, 30 min of continuous activity). */
+  versionSchedule?: VersionSchedule;
 }
 
 export function buildServices(db: Db, options: ServiceOptions): Services {
@@ -72,6 +78,7 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     events,
     mailer,
     authSettings: { ...defaultAuthSettings, ...options.authSettings },
+    logger: options.logger.child({ component: 'auth' }),
   });
   const themeRepo = sqliteThemeRepository(db);
   const collabStore = sqliteCollabStore(db);
@@ -97,6 +104,15 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     notifications,
     commentEvents,
   );
+  const versions = new VersionService(
+    sqliteVersionRepository(db),
+    documentRepo,
+    accounts,
+    sqliteClientRepository(db),
+    collabStore,
+    audit,
+    options.versionSchedule ?? defaultVersionSchedule,
+  );
   return {
     db,
     actors,
@@ -109,9 +125,10 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     collabStore,
     themes: new ThemeService(themeRepo, espaceRepo, audit),
     settings,
-    files: new FileService(sqliteFileRepository(db), documents, options.filesDir, audit),
+    files: new FileService(sqliteFileRepository(db), documents, options.filesDir, audit, collabStore),
     comments,
     notifications,
     commentEvents,
+    versions,
   };
 }

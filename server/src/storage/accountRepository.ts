@@ -31,6 +31,11 @@ export interface PasswordResetRecord {
 export interface AccountRepository {
   countUsers(): number;
   insertUser(user: UserRecord): void;
+  /**
+   * Inserts a user unless the email is taken, in one transaction (two invitations accepted at the
+   * same moment must not both pass a check made before hashing). False when taken.
+   */
+  insertUserIfEmailFree(user: UserRecord): boolean;
   findUserById(id: string): UserRecord | undefined;
   findUserByEmail(email: string): UserRecord | undefined;
   listUsers(): UserRecord[];
@@ -48,10 +53,29 @@ export interface AccountRepository {
   findResetByTokenHash(tokenHash: string): PasswordResetRecord | undefined;
   markResetUsed(id: string, at: number): void;
 
-  recordLoginFailure(keys: string[], at: number): void;
-  /** Failures for a key since `since` (epoch ms), and the oldest of them. */
-  loginFailures(key: string, since: number): { count: number; oldest: number | null };
+  /**
+   * Counts one attempt under every key of `limits`, atomically, before the attempt is checked
+   * (issue 15: 300 parallel logins were all checked because failures were only counted after
+   * each check). In one IMMEDIATE transaction, shared with every process on the database: when
+   * a key already holds `max` attempts within its window, nothing is recorded and that key is
+   * returned with the time (epoch ms) its oldest attempt leaves the window; otherwise one row per
+   * key is recorded and their ids returned, for {@link cancelAttempts} when the attempt succeeds.
+   */
+  reserveAttempts(
+    limits: readonly AttemptLimit[],
+    at: number,
+  ): { ok: true; ids: number[] } | { ok: false; key: string; freeAt: number };
+  /** Forgets attempts recorded by {@link reserveAttempts} (a login that succeeded, a request refused unchecked). */
+  cancelAttempts(ids: readonly number[]): void;
+  /** Forgets every attempt under a key (a password that was changed). */
   clearLoginFailures(key: string): void;
+}
+
+/** At most `max` attempts under `key` within `windowMs` (ms). */
+export interface AttemptLimit {
+  key: string;
+  max: number;
+  windowMs: number;
 }
 
 interface UserRow {
@@ -132,6 +156,7 @@ export function sqliteAccountRepository(db: Db): AccountRepository {
     failures: db.prepare<[string, number], { count: number; oldest: number | null }>(
       'SELECT COUNT(*) AS count, MIN(at) AS oldest FROM login_failures WHERE key = ? AND at >= ?',
     ),
+    deleteAttempt: db.prepare<[number]>('DELETE FROM login_failures WHERE rowid = ?'),
     clearFailures: db.prepare<[string]>('DELETE FROM login_failures WHERE key = ?'),
     pruneFailures: db.prepare<[number]>('DELETE FROM login_failures WHERE at < ?'),
   };
@@ -140,15 +165,44 @@ export function sqliteAccountRepository(db: Db): AccountRepository {
     q.revokeUserSessions.run(at, userId);
     return ids;
   });
-  const recordFailure = db.transaction((keys: string[], at: number) => {
-    for (const key of keys) q.insertFailure.run(key, at);
-    // Keep the table small: nothing older than a day matters to any window.
-    q.pruneFailures.run(at - 24 * 3600 * 1000);
+  /** The first limit of `limits` already full at `at`, or null. */
+  const fullLimit = (
+    limits: readonly AttemptLimit[],
+    at: number,
+  ): { ok: false; key: string; freeAt: number } | null => {
+    for (const { key, max, windowMs } of limits) {
+      const { count, oldest } = q.failures.get(key, at - windowMs) ?? { count: 0, oldest: null };
+      if (count >= max) return { ok: false, key, freeAt: (oldest ?? at) + windowMs };
+    }
+    return null;
+  };
+  const reserve = db.transaction(
+    (
+      limits: readonly AttemptLimit[],
+      at: number,
+    ): { ok: true; ids: number[] } | { ok: false; key: string; freeAt: number } => {
+      const full = fullLimit(limits, at);
+      if (full) return full;
+      const ids = limits.map(({ key }) => Number(q.insertFailure.run(key, at).lastInsertRowid));
+      // Keep the table small: no window is longer than a day.
+      q.pruneFailures.run(at - 24 * 3600 * 1000);
+      return { ok: true, ids };
+    },
+  );
+  const cancel = db.transaction((ids: readonly number[]) => {
+    for (const id of ids) q.deleteAttempt.run(id);
+  });
+
+  const insertIfFree = db.transaction((u: UserRecord): boolean => {
+    if (q.userByEmail.get(u.email)) return false;
+    q.insertUser.run({ ...u, isAdmin: u.isAdmin ? 1 : 0 });
+    return true;
   });
 
   return {
     countUsers: () => q.countUsers.get()?.n ?? 0,
     insertUser: (u) => void q.insertUser.run({ ...u, isAdmin: u.isAdmin ? 1 : 0 }),
+    insertUserIfEmailFree: (u) => insertIfFree.immediate(u),
     findUserById: (id) => {
       const row = q.userById.get(id);
       return row && userFromRow(row);
@@ -182,8 +236,11 @@ export function sqliteAccountRepository(db: Db): AccountRepository {
       );
     },
     markResetUsed: (id, at) => void q.markResetUsed.run(at, id),
-    recordLoginFailure: (keys, at) => recordFailure.immediate(keys, at),
-    loginFailures: (key, since) => q.failures.get(key, since) ?? { count: 0, oldest: null },
+    // A limit already full is refused by a plain read: a flood of refusals writes nothing.
+    reserveAttempts: (limits, at) => fullLimit(limits, at) ?? reserve.immediate(limits, at),
+    cancelAttempts: (ids) => {
+      if (ids.length > 0) cancel.immediate(ids);
+    },
     clearLoginFailures: (key) => void q.clearFailures.run(key),
   };
 }

@@ -16,7 +16,10 @@ export type NewAuditEntry = Omit<AuditEntry, 'id' | 'actorName'>;
 
 /** Append-only record of security-relevant events. */
 export interface AuditRepository {
-  append(entry: NewAuditEntry): void;
+  /** Appends an entry; returns its id. */
+  append(entry: NewAuditEntry): number;
+  /** Replaces the details of an entry (the running count of an aggregated flood row). */
+  setDetails(id: number, details: Record<string, unknown>): void;
   /** Most recent first; `before` pages backwards by id. */
   list(limit: number, before?: number): AuditEntry[];
 }
@@ -42,8 +45,11 @@ export function sqliteAuditRepository(db: Db): AuditRepository {
     `SELECT a.*, u.name AS actor_name FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
      WHERE a.id < ? ORDER BY a.id DESC LIMIT ?`,
   );
+  const setDetails = db.prepare<[string, number]>('UPDATE audit_log SET details = ? WHERE id = ?');
   return {
-    append: (e) => void insert.run({ ...e, details: e.details ? JSON.stringify(e.details) : null }),
+    append: (e) =>
+      Number(insert.run({ ...e, details: e.details ? JSON.stringify(e.details) : null }).lastInsertRowid),
+    setDetails: (id, details) => void setDetails.run(JSON.stringify(details), id),
     list: (limit, before = Number.MAX_SAFE_INTEGER) =>
       list.all(before, limit).map((r) => ({
         id: r.id,

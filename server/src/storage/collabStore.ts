@@ -1,6 +1,9 @@
 import * as Y from 'yjs';
 import type { Db } from './db.js';
 
+/** Deleted characters and elements: Yjs client id → [clock, length] ranges, sorted. */
+export type DeletedRanges = Record<string, [number, number][]>;
+
 /** What is stored for one document: the compacted state and the updates appended since. */
 export interface StoredDocument {
   state: Uint8Array | null;
@@ -21,13 +24,15 @@ export interface StoredDocument {
  * paths (server-side edits) are committed at the end of the turn anyway.
  */
 export interface CollabStore {
-  append(documentId: string, update: Uint8Array): void;
+  /** Queues an accepted update; `authorId` is the account it is written for (null: the system). */
+  append(documentId: string, update: Uint8Array, authorId?: string | null): void;
   /** Writes every queued update in one transaction. Throws if it cannot: nothing may then be acknowledged. */
   commit(): void;
   load(documentId: string): StoredDocument;
   /**
    * Replaces state + log by `state` in one transaction. Only log rows up to `upToSeq` are removed,
-   * so updates appended while the caller was encoding are kept.
+   * so updates appended while the caller was encoding are kept. What each removed row deleted is
+   * first folded into its author's deletions (`document_deletions`), for version compares.
    */
   compact(documentId: string, state: Uint8Array, upToSeq: number): void;
   /** Highest log sequence number written so far (0 when empty), for {@link compact}. */
@@ -41,12 +46,50 @@ export interface CollabStore {
   quarantine(documentId: string, what: { seqs: number[]; state: boolean }, reason: string): void;
   /** Every document with a stored state or log rows. */
   documentIds(): string[];
+  /**
+   * What each person deleted in a document (user id → ranges): what compactions folded, plus what
+   * the log rows not yet compacted delete. For version compares (issue 11).
+   */
+  deletions(documentId: string): Map<string, DeletedRanges>;
 }
 
 export function sqliteCollabStore(db: Db): CollabStore {
-  const append = db.prepare<[string, Uint8Array, number]>(
-    'INSERT INTO document_updates (document_id, data, created_at) VALUES (?, ?, ?)',
+  const append = db.prepare<[string, Uint8Array, number, string | null]>(
+    'INSERT INTO document_updates (document_id, data, created_at, author_id) VALUES (?, ?, ?, ?)',
   );
+  const authoredRows = db.prepare<[string, number], { author_id: string; data: Buffer }>(
+    'SELECT author_id, data FROM document_updates WHERE document_id = ? AND seq <= ? AND author_id IS NOT NULL',
+  );
+  const deletionsOf = db.prepare<[string, string], { ranges: string }>(
+    'SELECT ranges FROM document_deletions WHERE document_id = ? AND user_id = ?',
+  );
+  const saveDeletions = db.prepare<[string, string, string]>(
+    `INSERT INTO document_deletions (document_id, user_id, ranges) VALUES (?, ?, ?)
+     ON CONFLICT (document_id, user_id) DO UPDATE SET ranges = excluded.ranges`,
+  );
+  const allDeletions = db.prepare<[string], { user_id: string; ranges: string }>(
+    'SELECT user_id, ranges FROM document_deletions WHERE document_id = ?',
+  );
+  /** What the log rows up to `upToSeq` delete, per author. */
+  const loggedDeletions = (documentId: string, upToSeq: number): Map<string, DeletedRanges[]> => {
+    const byAuthor = new Map<string, DeletedRanges[]>();
+    for (const row of authoredRows.iterate(documentId, upToSeq)) {
+      const ranges = deletedRangesOf(row.data);
+      if (!ranges) continue;
+      const list = byAuthor.get(row.author_id) ?? [];
+      list.push(ranges);
+      byAuthor.set(row.author_id, list);
+    }
+    return byAuthor;
+  };
+  /** Folds what the log rows up to `upToSeq` deleted into their authors' deletions. */
+  const foldDeletions = (documentId: string, upToSeq: number): void => {
+    for (const [userId, list] of loggedDeletions(documentId, upToSeq)) {
+      const stored = deletionsOf.get(documentId, userId);
+      if (stored) list.push(JSON.parse(stored.ranges) as DeletedRanges);
+      saveDeletions.run(documentId, userId, JSON.stringify(mergeRanges(list)));
+    }
+  };
   const state = db.prepare<[string], { state: Buffer; previous_state: Buffer | null }>(
     'SELECT state, previous_state FROM document_states WHERE document_id = ?',
   );
@@ -90,9 +133,10 @@ export function sqliteCollabStore(db: Db): CollabStore {
     'SELECT COUNT(*) AS n FROM document_updates WHERE document_id = ?',
   );
   let highestSeq = lastSeq.get()?.seq ?? 0;
-  let queue: { documentId: string; update: Uint8Array; at: number }[] = [];
+  let queue: { documentId: string; update: Uint8Array; at: number; authorId: string | null }[] = [];
 
   const compact = db.transaction((documentId: string, blob: Uint8Array, upToSeq: number) => {
+    foldDeletions(documentId, upToSeq);
     upsertState.run(documentId, blob, new Date().toISOString());
     deleteLog.run(documentId, upToSeq);
   });
@@ -112,7 +156,7 @@ export function sqliteCollabStore(db: Db): CollabStore {
   );
   const writeBatch = db.transaction((batch: typeof queue) => {
     for (const item of batch)
-      highestSeq = Number(append.run(item.documentId, item.update, item.at).lastInsertRowid);
+      highestSeq = Number(append.run(item.documentId, item.update, item.at, item.authorId).lastInsertRowid);
   });
 
   const commit = (): void => {
@@ -128,11 +172,11 @@ export function sqliteCollabStore(db: Db): CollabStore {
   };
 
   return {
-    append(documentId, update) {
+    append(documentId, update, authorId = null) {
       // Fallback for updates no socket flush will commit: the end of this turn. A failure there
       // is an uncaught exception, and the process stops rather than lose what it accepted.
       if (queue.length === 0) setImmediate(commit);
-      queue.push({ documentId, update, at: Date.now() });
+      queue.push({ documentId, update, at: Date.now(), authorId });
     },
     commit,
     load(documentId) {
@@ -166,7 +210,50 @@ export function sqliteCollabStore(db: Db): CollabStore {
       commit();
       return ids.all().map((r) => r.id);
     },
+    deletions: (documentId) => {
+      commit();
+      const byAuthor = loggedDeletions(documentId, Number.MAX_SAFE_INTEGER);
+      for (const row of allDeletions.all(documentId)) {
+        const list = byAuthor.get(row.user_id) ?? [];
+        list.push(JSON.parse(row.ranges) as DeletedRanges);
+        byAuthor.set(row.user_id, list);
+      }
+      return new Map([...byAuthor].map(([userId, list]) => [userId, mergeRanges(list)]));
+    },
   };
+}
+
+/** The ranges an update deletes, or null when it deletes nothing or cannot be read. */
+function deletedRangesOf(update: Uint8Array): DeletedRanges | null {
+  try {
+    const { ds } = Y.decodeUpdate(update);
+    if (ds.clients.size === 0) return null;
+    const out: DeletedRanges = {};
+    for (const [client, items] of ds.clients) out[String(client)] = items.map((d) => [d.clock, d.len]);
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/** The union of several sets of deleted ranges, each client's ranges sorted and merged. */
+export function mergeRanges(sets: DeletedRanges[]): DeletedRanges {
+  const all = new Map<string, [number, number][]>();
+  for (const set of sets)
+    for (const [client, ranges] of Object.entries(set))
+      all.set(client, [...(all.get(client) ?? []), ...ranges]);
+  const out: DeletedRanges = {};
+  for (const [client, ranges] of all) {
+    ranges.sort((a, b) => a[0] - b[0]);
+    const merged: [number, number][] = [];
+    for (const [clock, len] of ranges) {
+      const last = merged[merged.length - 1];
+      if (last && clock <= last[0] + last[1]) last[1] = Math.max(last[1], clock + len - last[0]);
+      else merged.push([clock, len]);
+    }
+    out[client] = merged;
+  }
+  return out;
 }
 
 /** What could not be read while loading a stored document (see {@link applyStored}). */

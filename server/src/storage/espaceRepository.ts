@@ -43,6 +43,17 @@ export interface EspaceRepository {
   /** Adds or changes a membership. */
   setRole(espaceId: string, userId: string, role: EspaceRole, at: string): void;
   removeMember(espaceId: string, userId: string): void;
+  /**
+   * Sets a person's assignments to the documents of one espace aside (`suspended_assignments`):
+   * they no longer count, and {@link restoreAssignments} brings them back. Returns the documents.
+   */
+  suspendAssignments(espaceId: string, userId: string, at: string): string[];
+  /** Makes a person's suspended assignments in one espace active again. Returns the documents. */
+  restoreAssignments(espaceId: string, userId: string): string[];
+  /** Forgets a person's suspended assignments in one espace (when they leave it). */
+  dropSuspendedAssignments(espaceId: string, userId: string): void;
+  /** How many suspended assignments a person has in one espace. */
+  suspendedAssignmentCount(espaceId: string, userId: string): number;
 
   insertInvitation(invitation: InvitationRecord & { tokenHash: string }): void;
   findInvitationByTokenHash(tokenHash: string): InvitationRecord | undefined;
@@ -132,6 +143,30 @@ export function sqliteEspaceRepository(db: Db): EspaceRepository {
        AND expires_at > ? ORDER BY created_at DESC`,
     ),
     accept: db.prepare<[number, string]>('UPDATE invitations SET accepted_at = ? WHERE id = ?'),
+    activeInEspace: db.prepare<[string, string], { document_id: string }>(
+      `SELECT a.document_id FROM assignments a JOIN documents d ON d.id = a.document_id
+       WHERE d.espace_id = ? AND a.user_id = ?`,
+    ),
+    suspendedInEspace: db.prepare<[string, string], { document_id: string }>(
+      `SELECT s.document_id FROM suspended_assignments s JOIN documents d ON d.id = s.document_id
+       WHERE d.espace_id = ? AND s.user_id = ?`,
+    ),
+    suspendOne: db.prepare<[string, string, string]>(
+      `INSERT OR REPLACE INTO suspended_assignments (document_id, user_id, assigned_by, assigned_at, suspended_at)
+       SELECT document_id, user_id, assigned_by, assigned_at, ? FROM assignments
+       WHERE document_id = ? AND user_id = ?`,
+    ),
+    restoreOne: db.prepare<[string, string]>(
+      `INSERT OR IGNORE INTO assignments (document_id, user_id, assigned_by, assigned_at)
+       SELECT document_id, user_id, assigned_by, assigned_at FROM suspended_assignments
+       WHERE document_id = ? AND user_id = ?`,
+    ),
+    deleteActive: db.prepare<[string, string]>(
+      'DELETE FROM assignments WHERE document_id = ? AND user_id = ?',
+    ),
+    deleteSuspended: db.prepare<[string, string]>(
+      'DELETE FROM suspended_assignments WHERE document_id = ? AND user_id = ?',
+    ),
     revoke: db.prepare<[number, string]>('UPDATE invitations SET revoked_at = ? WHERE id = ?'),
   };
   const insertTheme = db.prepare<[string, string, string, number]>(
@@ -141,8 +176,32 @@ export function sqliteEspaceRepository(db: Db): EspaceRepository {
     q.insert.run(e.id, e.name, e.createdAt);
     themes.forEach((t, position) => insertTheme.run(e.id, t.id, t.label, position));
   });
+  const suspend = db.transaction((espaceId: string, userId: string, at: string): string[] => {
+    const ids = q.activeInEspace.all(espaceId, userId).map((r) => r.document_id);
+    for (const id of ids) {
+      q.suspendOne.run(at, id, userId);
+      q.deleteActive.run(id, userId);
+    }
+    return ids;
+  });
+  const restore = db.transaction((espaceId: string, userId: string): string[] => {
+    const ids = q.suspendedInEspace.all(espaceId, userId).map((r) => r.document_id);
+    for (const id of ids) {
+      q.restoreOne.run(id, userId);
+      q.deleteSuspended.run(id, userId);
+    }
+    return ids;
+  });
+  const dropSuspended = db.transaction((espaceId: string, userId: string) => {
+    for (const r of q.suspendedInEspace.all(espaceId, userId)) q.deleteSuspended.run(r.document_id, userId);
+  });
+
   return {
     insert: (e, themes) => insertEspace.immediate(e, themes),
+    suspendAssignments: (espaceId, userId, at) => suspend.immediate(espaceId, userId, at),
+    restoreAssignments: (espaceId, userId) => restore.immediate(espaceId, userId),
+    dropSuspendedAssignments: (espaceId, userId) => dropSuspended.immediate(espaceId, userId),
+    suspendedAssignmentCount: (espaceId, userId) => q.suspendedInEspace.all(espaceId, userId).length,
     findById: (id) => {
       const row = q.byId.get(id);
       return row && espaceFromRow(row);

@@ -361,4 +361,57 @@ export const migrations: Migration[] = [
       ALTER TABLE comment_threads ADD COLUMN seen_suffix TEXT NOT NULL DEFAULT '';
     `,
   },
+  {
+    version: 10,
+    name: 'assignments kept while their holder cannot write',
+    sql: `
+      -- A rapporteur made membre keeps her assignments here, inactive (she cannot write), and gets
+      -- them back when she is a rapporteur or an animateur again (issue 15). Same columns as
+      -- assignments; a row is in one table or the other, never both.
+      CREATE TABLE suspended_assignments (
+        document_id  TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        user_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        assigned_by  TEXT REFERENCES users(id),
+        assigned_at  TEXT NOT NULL,
+        suspended_at TEXT NOT NULL,
+        PRIMARY KEY (document_id, user_id)
+      ) STRICT;
+      CREATE INDEX suspended_assignments_by_user ON suspended_assignments (user_id);
+    `,
+  },
+  {
+    version: 11,
+    name: 'version history',
+    sql: `
+      -- Who wrote each accepted update (issue 11): the account of the connection, or of the person
+      -- a server-side change is made for (a restore). NULL for older rows and system changes.
+      ALTER TABLE document_updates ADD COLUMN author_id TEXT;
+      -- What each person deleted in a document, as Yjs delete-set ranges (JSON: {"client":
+      -- [[clock, len], ...]}), folded from the log at each compaction: a compare names who deleted
+      -- each word after the log rows are gone.
+      CREATE TABLE document_deletions (
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        user_id     TEXT NOT NULL,
+        ranges      TEXT NOT NULL,
+        PRIMARY KEY (document_id, user_id)
+      ) STRICT;
+      -- Versions: a full state (Yjs V2 encoding) of the document at one time, numbered per
+      -- document. Only 'automatique' versions are ever thinned.
+      CREATE TABLE document_versions (
+        id          TEXT PRIMARY KEY,
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        number      INTEGER NOT NULL,
+        kind        TEXT NOT NULL
+                    CHECK (kind IN ('automatique', 'nommee', 'revue', 'publication', 'restauration')),
+        label       TEXT,
+        state       BLOB NOT NULL,
+        -- JSON array of the user ids whose changes went into this version since the previous one.
+        authors     TEXT NOT NULL DEFAULT '[]',
+        created_by  TEXT REFERENCES users(id),
+        created_at  TEXT NOT NULL,
+        UNIQUE (document_id, number)
+      ) STRICT;
+      CREATE INDEX document_versions_by_document ON document_versions (document_id, number DESC);
+    `,
+  },
 ];

@@ -34,6 +34,9 @@ describe('audit log in French', () => {
       'theme.create',
       'theme.update',
       'file.upload',
+      'password_reset.rate_limited',
+      'file.quota_reached',
+      'file.orphans_removed',
     ];
     for (const action of actions) expect(auditActionLabel(action)).not.toBe(action);
     expect(auditActionLabel('login.failure')).toBe('Échec de connexion');
@@ -66,5 +69,10 @@ describe('audit log in French', () => {
       'rôle : aucun → Membre ; espace : Groupe Ardèche',
     );
     expect(auditDetails(null, names)).toBe('');
+  });
+
+  it('writes an aggregated flood row as a count with its limit', () => {
+    expect(auditDetails({ key: 'ip', count: 412 }, names)).toBe('limite : par adresse IP ; nombre : 412');
+    expect(auditDetails({ quota: 'account' }, names)).toBe('limite : du compte');
   });
 });

@@ -1,4 +1,5 @@
 import type { AuditEntryDto } from '@essaim/protocol';
+import { formatTimestamp } from '../../shared/dates.js';
 import { isEspaceRole, roleLabel } from '../espaces/roles.js';
 import { auditActionLabels, auditWords as w } from './messages.js';
 
@@ -58,6 +59,9 @@ export function auditDetails(details: AuditEntryDto['details'], names: AuditName
     else if (key === 'userId') text = nameOf(names.users, value);
     else if (key === 'reason') text = w.reasons[String(value)] ?? String(value);
     else if (key === 'key') text = w.keys[String(value)] ?? String(value);
+    else if (key === 'quota') text = w.quotas[String(value)] ?? String(value);
+    // A flood's first and last occurrence (aggregated rows, issue 15).
+    else if ((key === 'first' || key === 'last') && typeof value === 'string') text = formatTimestamp(value);
     else if (typeof value === 'boolean') text = value ? w.yes : w.no;
     else if (typeof value === 'string' || typeof value === 'number') text = String(value);
     else text = JSON.stringify(value);

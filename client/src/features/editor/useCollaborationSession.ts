@@ -7,6 +7,7 @@ import { sendOfflineEditsFirst } from '@essaim/editor';
 import { registerOpenDocument } from '../../shared/localData.js';
 import { LiveWebsocket, watchConnection } from './connectionWatchdog.js';
 import { refusalKindOf, UpdateRefusals, type UpdateRefused } from './updateRefusal.js';
+import { guardAwarenessStates } from '../presence/awarenessGuard.js';
 
 /** One open document: its Y.Doc, the local copy in IndexedDB, and the websocket provider. */
 export interface CollaborationSession {
@@ -106,6 +107,7 @@ export function useCollaborationSession(documentId: string): SessionState {
     let provider: HocuspocusProvider | null = null;
     let socket: LiveWebsocket | null = null;
     let stopWatching = () => {};
+    let unguardAwareness = () => {};
     let disposed = false;
     let opened = false;
     const refusals = new UpdateRefusals(
@@ -165,6 +167,8 @@ export function useCollaborationSession(documentId: string): SessionState {
       });
       // No token: the browser's session cookie goes with the websocket upgrade.
       provider = new HocuspocusProvider({ websocketProvider: socket, name, document: ydoc, token: '' });
+      // Presence states this page cannot read (a malformed caret) are ignored (issue 15).
+      unguardAwareness = provider.awareness ? guardAwarenessStates(provider.awareness) : () => undefined;
       provider.on('authenticationFailed', ({ reason }: { reason: string }) => deny(reason));
       // The server closes this document (not the socket) when rights are withdrawn or the session
       // ends while it is open, or when it refuses a change; a refused frame closes the socket.
@@ -192,6 +196,7 @@ export function useCollaborationSession(documentId: string): SessionState {
         window.removeEventListener('online', onOnline);
         ydoc.off('update', onUpdate);
         stopWatching();
+        unguardAwareness();
         provider?.destroy();
         // A socket passed to the provider is not destroyed with it.
         socket?.destroy();

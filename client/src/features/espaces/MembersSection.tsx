@@ -4,7 +4,7 @@ import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { createModal } from '@codegouvfr/react-dsfr/Modal';
 import { fr } from '@codegouvfr/react-dsfr';
-import type { MemberDto } from '@essaim/protocol';
+import type { DocumentDto, MemberDto } from '@essaim/protocol';
 import { ConfirmDialog } from '../../shared/ConfirmDialog.js';
 import { formatDay } from '../../shared/dates.js';
 import { StatusMessage } from '../../shared/StatusMessage.js';
@@ -12,18 +12,27 @@ import { useSession } from '../auth/session.js';
 import { removeMember, setMemberRole } from './api.js';
 import { useEspace } from './EspaceLayout.js';
 import { espacesMessages as m } from './messages.js';
-import { ESPACE_ROLES, isEspaceRole, roleLabel } from './roles.js';
+import { ESPACE_ROLES, isEspaceRole, roleLabel, type EspaceRole } from './roles.js';
+import { roleChangeConsequences } from './roleChange.js';
 import { DataTable } from '../../shared/DataTable.js';
+import type { Loadable } from '../../shared/useLoad.js';
 
 const removeModal = createModal({ id: 'modale-retirer-membre', isOpenedByDefault: false });
+const roleModal = createModal({ id: 'modale-changer-role', isOpenedByDefault: false });
 
 const byName = (a: MemberDto, b: MemberDto) => a.name.localeCompare(b.name, 'fr');
 
-/** The members table: role changes (a select per person) and removal, for managers. */
+/**
+ * The members table: role changes (a select per person, confirmed in a dialog that says what the
+ * change does to the person's rights and assignments) and removal, for managers.
+ */
 export function MembersSection({
+  documents,
   onMembersChanged,
   focusAfterRemoval,
 }: {
+  /** The espace's documents, to name a person's assignments before a role change. */
+  documents: Loadable<DocumentDto[]>;
   /** Roles and removals change assignments: the page reloads its documents. */
   onMembersChanged: () => void;
   focusAfterRemoval: () => void;
@@ -35,9 +44,21 @@ export function MembersSection({
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<{ title: string; message: string } | null>(null);
   const [toRemove, setToRemove] = useState<MemberDto | null>(null);
+  const [roleChange, setRoleChange] = useState<{ member: MemberDto; role: EspaceRole } | null>(null);
 
-  const changeRole = async (member: MemberDto, value: string) => {
+  const assignedTitles = (userId: string): string[] =>
+    documents.status === 'ready'
+      ? documents.value.filter((d) => d.assignees.some((a) => a.userId === userId)).map((d) => d.title)
+      : [];
+
+  /** The select only proposes: the change is made once confirmed in the dialog. */
+  const proposeRole = (member: MemberDto, value: string) => {
     if (!isEspaceRole(value) || value === member.role) return;
+    setRoleChange({ member, role: value });
+    roleModal.open();
+  };
+
+  const changeRole = async (member: MemberDto, value: EspaceRole) => {
     setPendingUser(member.userId);
     setError(null);
     setStatus(null);
@@ -127,7 +148,7 @@ export function MembersSection({
                       className={fr.cx('fr-select')}
                       value={member.role}
                       disabled={pendingUser === member.userId}
-                      onChange={(event) => void changeRole(member, event.target.value)}
+                      onChange={(event) => proposeRole(member, event.target.value)}
                     >
                       {ESPACE_ROLES.map((role) => (
                         <option key={role} value={role}>
@@ -172,6 +193,37 @@ export function MembersSection({
         onConfirm={() => void confirmRemoval()}
       >
         <p>{toRemove ? m.removeText(toRemove.name, espace.name) : ''}</p>
+      </ConfirmDialog>
+      <ConfirmDialog
+        modal={roleModal}
+        title={m.roleChangeTitle}
+        confirmLabel={roleChange ? m.roleChangeConfirm(roleLabel[roleChange.role]) : m.roleChangeTitle}
+        onConfirm={() => {
+          if (roleChange) void changeRole(roleChange.member, roleChange.role);
+        }}
+      >
+        {roleChange && (
+          <>
+            <p>
+              <strong>
+                {m.roleChangeLead(
+                  roleChange.member.name,
+                  roleLabel[roleChange.member.role],
+                  roleLabel[roleChange.role],
+                )}
+              </strong>
+            </p>
+            {roleChangeConsequences({
+              name: roleChange.member.name,
+              from: roleChange.member.role,
+              to: roleChange.role,
+              assignedTitles: assignedTitles(roleChange.member.userId),
+              self: roleChange.member.userId === user?.id,
+            }).map((sentence) => (
+              <p key={sentence}>{sentence}</p>
+            ))}
+          </>
+        )}
       </ConfirmDialog>
     </>
   );

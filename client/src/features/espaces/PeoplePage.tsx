@@ -56,6 +56,7 @@ export function PeoplePage() {
           {m.membersTitle}
         </h2>
         <MembersSection
+          documents={documents}
           onMembersChanged={reload}
           focusAfterRemoval={() => membersHeadingRef.current?.focus()}
         />

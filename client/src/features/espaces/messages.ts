@@ -53,6 +53,25 @@ export const espacesMessages = {
   roleSelectLabel: (name: string) => `Rôle de ${name}`,
   roleChanged: (name: string, role: string) => `Le rôle de ${name} est maintenant : ${role}.`,
   roleErrorTitle: 'Le rôle n’a pas été modifié',
+  roleChangeTitle: 'Changer le rôle',
+  roleChangeConfirm: (role: string) => `Passer en ${role.toLowerCase()}`,
+  roleChangeLead: (name: string, from: string, to: string) => `${name} : ${from} → ${to}.`,
+  roleChangeSelf: 'Vous changez votre propre rôle : vous perdrez peut-être l’accès à cette page.',
+  roleBecomesMembre: (name: string) =>
+    `${name} lira et commentera les documents de l’espace, sans pouvoir les modifier.`,
+  roleKeepsAssignments: (count: number, titles: string) =>
+    count === 1
+      ? `Le document qui lui est attribué (${titles}) lui reste attribué, mais l’attribution est suspendue : elle redevient active si vous lui redonnez le rôle rapporteur ou animateur.`
+      : `Les ${count} documents qui lui sont attribués (${titles}) lui restent attribués, mais les attributions sont suspendues : elles redeviennent actives si vous lui redonnez le rôle rapporteur ou animateur.`,
+  roleNoAssignments: 'Aucun document ne lui est attribué.',
+  roleBecomesRapporteur: (name: string) =>
+    `${name} pourra créer des documents et rédiger ceux qui lui sont attribués ; les autres, en lecture.`,
+  roleRestoresAssignments:
+    'Les documents qui lui étaient attribués avant de passer membre lui sont de nouveau attribués.',
+  roleBecomesAnimateur: (name: string) =>
+    `${name} gérera les personnes et les invitations, attribuera les documents et pourra modifier tous les documents de l’espace.`,
+  roleLeavesAnimateur: (name: string) =>
+    `${name} ne gérera plus les personnes ni les attributions, et ne rédigera plus que les documents qui lui sont attribués.`,
   remove: 'Retirer',
   removeTitle: 'Retirer une personne de l’espace',
   removeText: (name: string, espace: string) =>

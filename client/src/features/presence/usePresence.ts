@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { HocuspocusProvider } from '@hocuspocus/provider';
+import { readableState } from './awarenessGuard.js';
 
 /** One person in the document, as announced through Yjs awareness. */
 export interface Participant {
@@ -17,7 +18,8 @@ function readParticipants(provider: HocuspocusProvider, anonymous: string): Part
   const selfId = awareness.clientID;
   const people: Participant[] = [];
   for (const [clientId, state] of awareness.getStates()) {
-    const user = (state as { user?: { name?: unknown; color?: unknown } } | null)?.user;
+    // A state this page cannot read is ignored, never thrown on (issue 15).
+    const user = readableState(state)?.user as { name?: unknown; color?: unknown } | undefined;
     if (!user) continue;
     const name =
       typeof user.name === 'string' && user.name.trim() ? user.name.trim().slice(0, 60) : anonymous;

@@ -1,0 +1,382 @@
+import { randomUUID } from 'node:crypto';
+import { can, notFound, forbidden, type Actor, type Target } from '@essaim/domain';
+import { diffDocuments, restoreContent, ydocToJSON, ydocToText, type DocJSON } from '@essaim/editor';
+import {
+  META_MAP,
+  type DocumentDiffDto,
+  type VersionAuthorDto,
+  type VersionDto,
+  type VersionKind,
+  type VersionRestoredMessage,
+} from '@essaim/protocol';
+import * as Y from 'yjs';
+import type { AccountRepository } from '../storage/accountRepository.js';
+import type { ClientRepository } from '../storage/clientRepository.js';
+import { applyStored, type CollabStore, type DeletedRanges } from '../storage/collabStore.js';
+import type { DocumentRepository } from '../storage/documentRepository.js';
+import type { VersionRecord, VersionRepository } from '../storage/versionRepository.js';
+import type { AuditService } from './auditService.js';
+import { noLiveDocuments, type LiveDocuments } from './liveDocuments.js';
+
+/** When automatic versions are taken (issue 11), in milliseconds. */
+export interface VersionSchedule {
+  /** A pause in activity this long records an automatic version (default 5 minutes). */
+  pauseMs: number;
+  /** Continuous activity records one at least this often (default 30 minutes). */
+  maxIntervalMs: number;
+}
+
+export const defaultVersionSchedule: VersionSchedule = { pauseMs: 5 * 60_000, maxIntervalMs: 30 * 60_000 };
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/**
+ * Which automatic versions thinning removes, given all versions of a document (any order) and
+ * `now`: every version of the last day is kept; between one day and one week, the newest automatic
+ * version of each hour; older, the newest of each day. Named, review, publication and restore
+ * versions are never removed (issue 11). Returns the ids to delete.
+ */
+export function versionsToThin(versions: readonly VersionRecord[], now: Date): string[] {
+  const kept = new Set<string>();
+  const remove: string[] = [];
+  const newestFirst = [...versions].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  for (const v of newestFirst) {
+    if (v.kind !== 'automatique') continue;
+    const age = now.getTime() - Date.parse(v.createdAt);
+    if (age < DAY) continue;
+    const bucket =
+      age < 7 * DAY ? `h${Math.floor(Date.parse(v.createdAt) / HOUR)}` : `d${v.createdAt.slice(0, 10)}`;
+    if (kept.has(bucket)) remove.push(v.id);
+    else kept.add(bucket);
+  }
+  return remove;
+}
+
+/** Activity of a loaded document since its last version. */
+interface Activity {
+  first: number;
+  last: number;
+  authors: Set<string>;
+}
+
+/**
+ * Version history (issue 11): versions recorded in SQLite (automatic, named, restore; review and
+ * publication come from their workflows), read-only views of a version, compares on the server
+ * with the shared schema, and restores made as a forward change on the live document through
+ * {@link LiveDocuments}. Everyone who reads a document reads its history; who may edit it (an
+ * assigned rapporteur, the animateur) names versions and restores.
+ */
+export class VersionService {
+  private live: LiveDocuments = noLiveDocuments;
+  private readonly activity = new Map<string, Activity>();
+
+  constructor(
+    private readonly versions: VersionRepository,
+    private readonly documents: DocumentRepository,
+    private readonly accounts: AccountRepository,
+    private readonly clients: ClientRepository,
+    private readonly store: CollabStore,
+    private readonly audit: AuditService,
+    private readonly schedule: VersionSchedule = defaultVersionSchedule,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Lets the service read and change documents the collaborative server holds. */
+  useLiveDocuments(live: LiveDocuments): void {
+    this.live = live;
+  }
+
+  /** Versions of a document, newest first. 404 for who cannot read it. */
+  list(actor: Actor, documentId: string): VersionDto[] {
+    this.readable(actor, documentId);
+    const records = this.versions.list(documentId);
+    const names = this.namesOf(records.flatMap((r) => r.authorIds));
+    return records.map((r) => this.dto(r, names));
+  }
+
+  /** One version and its content: ProseMirror JSON or plain text. */
+  get(
+    actor: Actor,
+    documentId: string,
+    versionId: string,
+    format: 'json' | 'text',
+  ): { version: VersionDto; content: DocJSON } | { version: VersionDto; text: string } {
+    this.readable(actor, documentId);
+    const record = this.versions.get(documentId, versionId);
+    if (!record) throw notFound('Cette version n’existe pas.');
+    const version = this.dto(record, this.namesOf(record.authorIds));
+    return this.withVersionDoc(record.id, (doc) =>
+      format === 'text' ? { version, text: ydocToText(doc) } : { version, content: ydocToJSON(doc) },
+    );
+  }
+
+  /** Records a named version of the current content (« Enregistrer une version »). Audited. */
+  async name(actor: Actor, documentId: string, label: string): Promise<VersionDto> {
+    const target = this.editable(
+      actor,
+      documentId,
+      'Vous ne pouvez pas enregistrer de version de ce document.',
+    );
+    const version = this.record(documentId, 'nommee', label.trim(), actorId(actor));
+    this.audit.record({
+      actorId: actorId(actor),
+      action: 'version.name',
+      target: { type: 'document', id: documentId },
+      details: { versionId: version.id, number: version.number, espaceId: target.espaceId },
+    });
+    return version;
+  }
+
+  /**
+   * Restores a version as a new change on top of the current text: a « restauration » version of
+   * the text before, the change made on the live document for the actor (people connected see it
+   * arrive, and a `version-restored` message), then a « restauration » version of the result.
+   * Everything in between stays in history. Audited. Returns the version recorded after.
+   */
+  async restore(actor: Actor, documentId: string, versionId: string): Promise<VersionDto> {
+    const target = this.editable(
+      actor,
+      documentId,
+      'Vous ne pouvez pas restaurer de version de ce document.',
+    );
+    const source = this.versions.get(documentId, versionId);
+    if (!source) throw notFound('Cette version n’existe pas.');
+    const { content, meta } = this.withVersionDoc(source.id, (doc) => ({
+      content: ydocToJSON(doc),
+      meta: doc.getMap(META_MAP).toJSON(),
+    }));
+    const by = actorId(actor);
+    this.record(documentId, 'restauration', `Avant la restauration de la version ${source.number}`, by);
+    await this.live.change(documentId, by, (doc) => restoreContent(doc, content, meta));
+    const after = this.record(documentId, 'restauration', `Restauration de la version ${source.number}`, by);
+    this.audit.record({
+      actorId: by,
+      action: 'version.restore',
+      target: { type: 'document', id: documentId },
+      details: { from: source.id, number: source.number, version: after.id, espaceId: target.espaceId },
+    });
+    const name = by ? (this.namesOf([by]).get(by) ?? '') : '';
+    const message: VersionRestoredMessage = {
+      type: 'version-restored',
+      version: after,
+      from: { id: source.id, number: source.number },
+      by: { id: by ?? '', name },
+    };
+    this.live.broadcast(documentId, message);
+    return after;
+  }
+
+  /** Compares two versions, or a version with the current text (`to` = 'current'). */
+  diff(actor: Actor, documentId: string, fromId: string, toId: string): DocumentDiffDto {
+    this.readable(actor, documentId);
+    const from = this.versions.get(documentId, fromId);
+    const to = toId === 'current' ? null : this.versions.get(documentId, toId);
+    if (!from || (toId !== 'current' && !to)) throw notFound('Cette version n’existe pas.');
+    // The older one first, whatever the order asked.
+    const [older, newer] = to && to.number < from.number ? [to, from] : [from, to];
+    const owners = this.clients.owners(documentId);
+    const insertedBy = (id: Y.ID): string | null =>
+      owners.get(id.client) ?? owners.get(id.client + 1) ?? null;
+    const deletedBy = deletionLookup(this.store.deletions(documentId));
+    const result = this.withVersionDoc(older.id, (oldDoc) =>
+      newer
+        ? this.withVersionDoc(newer.id, (newDoc) => diffDocuments(oldDoc, newDoc, { insertedBy, deletedBy }))
+        : this.withCurrentDoc(documentId, (newDoc) =>
+            diffDocuments(oldDoc, newDoc, { insertedBy, deletedBy }),
+          ),
+    );
+    const names = this.namesOf([...result.authors, ...older.authorIds, ...(newer?.authorIds ?? [])]);
+    const author = (id: string | null): VersionAuthorDto | null =>
+      id ? { id, name: names.get(id) ?? 'Personne inconnue' } : null;
+    return {
+      from: this.dto(older, names),
+      to: newer ? this.dto(newer, names) : null,
+      sections: result.sections.map((s) => ({
+        ...s,
+        parts: s.parts.map((p) => ({ kind: p.kind, text: p.text, author: author(p.author) })),
+      })),
+      metadata: result.metadata,
+      authors: result.authors.map((id) => author(id) as VersionAuthorDto),
+    };
+  }
+
+  /**
+   * Notes a change to a document by `authorId` (null: the system) at `at` (epoch ms), for
+   * automatic versions. Called by the collaborative server for each accepted change.
+   */
+  noteChange(documentId: string, authorId: string | null, at = this.now().getTime()): void {
+    const activity = this.activity.get(documentId) ?? { first: at, last: at, authors: new Set<string>() };
+    activity.last = at;
+    if (authorId) activity.authors.add(authorId);
+    this.activity.set(documentId, activity);
+  }
+
+  /**
+   * Records the automatic versions due at `now` (epoch ms): for each document changed since its
+   * last version, after a pause of {@link VersionSchedule.pauseMs}, or when its first change since
+   * then is {@link VersionSchedule.maxIntervalMs} old. Then thins that document's versions.
+   * Returns the ids of the documents versioned. Called on a timer, and by tests with a clock.
+   */
+  tick(now = this.now().getTime()): string[] {
+    const done: string[] = [];
+    for (const [documentId, activity] of this.activity) {
+      const paused = now - activity.last >= this.schedule.pauseMs;
+      const long = now - activity.first >= this.schedule.maxIntervalMs;
+      if (!paused && !long) continue;
+      this.record(documentId, 'automatique', null, null, new Date(now));
+      done.push(documentId);
+    }
+    return done;
+  }
+
+  /** Starts the timer of {@link tick} (every 30 s, or `everyMs`); returns the function that stops it. */
+  startSchedule(everyMs = 30_000, onError: (error: unknown) => void = () => undefined): () => void {
+    const timer = setInterval(() => {
+      try {
+        this.tick();
+      } catch (error) {
+        onError(error);
+      }
+    }, everyMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  /**
+   * Records a version of `kind` from the current text (the live document, or the stored one), with
+   * the authors of the changes since the previous version, and thins the document's automatic
+   * versions. Used by named, restore and automatic versions, and by the review and publication
+   * workflows.
+   */
+  record(
+    documentId: string,
+    kind: VersionKind,
+    label: string | null,
+    createdBy: string | null,
+    at = this.now(),
+  ): VersionDto {
+    const activity = this.activity.get(documentId);
+    this.activity.delete(documentId);
+    const state = this.withCurrentDoc(documentId, (doc) => Y.encodeStateAsUpdateV2(doc));
+    const record = this.versions.insert({
+      id: randomUUID(),
+      documentId,
+      kind,
+      label,
+      state,
+      authorIds: [...(activity?.authors ?? [])],
+      createdBy,
+      createdAt: at.toISOString(),
+    });
+    this.versions.remove(versionsToThin(this.versions.list(documentId), at));
+    return this.dto(record, this.namesOf([...record.authorIds, ...(createdBy ? [createdBy] : [])]));
+  }
+
+  private withVersionDoc<T>(versionId: string, read: (doc: Y.Doc) => T): T {
+    const state = this.versions.state(versionId);
+    if (!state) throw notFound('Cette version n’existe pas.');
+    const doc = new Y.Doc();
+    try {
+      Y.applyUpdateV2(doc, state);
+      return read(doc);
+    } finally {
+      doc.destroy();
+    }
+  }
+
+  private withCurrentDoc<T>(documentId: string, read: (doc: Y.Doc) => T): T {
+    const live = this.live.get(documentId);
+    if (live) return read(live);
+    const doc = new Y.Doc();
+    try {
+      applyStored(doc, this.store.load(documentId));
+      return read(doc);
+    } finally {
+      doc.destroy();
+    }
+  }
+
+  private dto(record: VersionRecord, names: ReadonlyMap<string, string>): VersionDto {
+    return {
+      id: record.id,
+      number: record.number,
+      kind: record.kind,
+      label: record.label,
+      authors: record.authorIds.map((id) => ({ id, name: names.get(id) ?? 'Personne inconnue' })),
+      createdAt: record.createdAt,
+      createdBy: record.createdBy,
+    };
+  }
+
+  private namesOf(ids: readonly string[]): Map<string, string> {
+    const names = new Map<string, string>();
+    for (const id of new Set(ids)) {
+      const user = this.accounts.findUserById(id);
+      if (user) names.set(id, user.name);
+    }
+    return names;
+  }
+
+  private target(documentId: string): DocumentTarget | null {
+    const record = this.documents.findById(documentId);
+    return record
+      ? {
+          type: 'document',
+          espaceId: record.espaceId ?? '',
+          documentId,
+          assignees: this.documents.assignees(documentId).map((a) => a.userId),
+          archived: record.archivedAt !== null,
+        }
+      : null;
+  }
+
+  /** The document's target if the actor may read it; otherwise 404, whoever asks. */
+  private readable(actor: Actor, documentId: string): DocumentTarget {
+    const target = this.target(documentId);
+    if (!target || !can(actor, 'document.read', target)) throw notFound('Ce document n’existe pas.');
+    return target;
+  }
+
+  /** The document's target if the actor may edit it: 404 if they cannot read it, 403 otherwise. */
+  private editable(actor: Actor, documentId: string, message: string): DocumentTarget {
+    const target = this.readable(actor, documentId);
+    if (!can(actor, 'document.edit', target))
+      throw forbidden(target.archived ? 'Ce document est archivé : il est en lecture seule.' : message);
+    return target;
+  }
+}
+
+type DocumentTarget = Extract<Target, { type: 'document' }>;
+
+/**
+ * Who deleted a character, from each person's deleted ranges: ranges sorted per Yjs client and
+ * found by binary search (a compare asks once per deleted character). Null when nobody recorded
+ * is known to have deleted it (before issue 11, or by the system).
+ */
+export function deletionLookup(deletions: ReadonlyMap<string, DeletedRanges>): (id: Y.ID) => string | null {
+  const byClient = new Map<number, [number, number, string][]>();
+  for (const [userId, ranges] of deletions)
+    for (const [client, list] of Object.entries(ranges)) {
+      const entries = byClient.get(Number(client)) ?? [];
+      for (const [clock, len] of list) entries.push([clock, len, userId]);
+      byClient.set(Number(client), entries);
+    }
+  for (const entries of byClient.values()) entries.sort((a, b) => a[0] - b[0]);
+  return (id) => {
+    const entries = byClient.get(id.client);
+    if (!entries) return null;
+    let lo = 0;
+    let hi = entries.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const [clock, len, userId] = entries[mid] as [number, number, string];
+      if (id.clock < clock) hi = mid - 1;
+      else if (id.clock >= clock + len) lo = mid + 1;
+      else return userId;
+    }
+    return null;
+  };
+}
+
+const actorId = (actor: Actor): string | null => (actor.kind === 'anonymous' ? null : actor.userId);

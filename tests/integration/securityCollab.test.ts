@@ -1,0 +1,181 @@
+import * as encoding from 'lib0/encoding';
+import { CloseCode } from '@essaim/protocol';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { createDocument, invite, type Session } from '../support/accounts.js';
+import { useTestInstance } from '../support/instance.js';
+import { connectAs, isSettled, type NodeClient } from '../support/provider.js';
+import { Msg, RawClient, frame } from '../support/rawClient.js';
+
+/**
+ * Issue 15, the websocket from outside: anonymous sockets are capped per address and closed when
+ * they do not authenticate in time; presence (Yjs awareness) cannot be taken over through another
+ * connection's client id, and a caret other people's pages cannot read is never relayed.
+ */
+
+const t = useTestInstance({ COLLAB_MAX_UNAUTHENTICATED_PER_ADDRESS: '3', COLLAB_AUTH_TIMEOUT_SECONDS: '2' });
+
+let membre: Session;
+
+beforeAll(async () => {
+  membre = await invite(t.admin, t.espaceId, 'membre', 'Paul Membre');
+});
+
+const from = (ip: string) => ({ 'x-forwarded-for': ip });
+
+async function authenticatedAs(session: Session, name: string, headers = {}): Promise<RawClient> {
+  const raw = await RawClient.open(t.server.wsUrl, headers);
+  raw.authenticate(name, await session.collabToken());
+  await expect.poll(() => raw.frames.some((f) => f.type === Msg.Auth && f.authType === 2)).toBe(true);
+  return raw;
+}
+
+function awarenessUpdate(clientID: number, state: unknown, clock = 1): Uint8Array {
+  const doc = new Y.Doc();
+  doc.clientID = clientID;
+  const awareness = new Awareness(doc);
+  for (let i = 1; i < clock; i++) awareness.setLocalState({ i });
+  awareness.setLocalState(state as Record<string, unknown>);
+  return encodeAwarenessUpdate(awareness, [clientID]);
+}
+
+/**
+ * Resolves once the server has handled every message `raw` sent before: a sync step 1 is
+ * answered in order, after them.
+ */
+async function handled(raw: RawClient, name: string): Promise<void> {
+  const before = raw.frames.filter((f) => f.type === Msg.Sync).length;
+  raw.send(
+    frame(name, Msg.Sync, (e) => {
+      encoding.writeVarUint(e, 0);
+      encoding.writeVarUint8Array(e, Y.encodeStateVector(new Y.Doc()));
+    }),
+  );
+  await expect.poll(() => raw.frames.filter((f) => f.type === Msg.Sync).length).toBeGreaterThan(before);
+}
+
+/** Every state `observer` has seen for each client id, in order. */
+function recordStates(observer: NodeClient): Map<number, unknown[]> {
+  const seen = new Map<number, unknown[]>();
+  const awareness = observer.provider.awareness as Awareness;
+  awareness.on('change', ({ added, updated }: { added: number[]; updated: number[] }) => {
+    for (const id of [...added, ...updated]) {
+      seen.set(id, [...(seen.get(id) ?? []), structuredClone(awareness.getStates().get(id))]);
+    }
+  });
+  return seen;
+}
+
+/** Two people in a fresh document: `alice` (the administrator, animateur) and `bob` (membre). */
+async function twoPeople(): Promise<{ name: string; alice: NodeClient; bob: NodeClient }> {
+  const { name } = await createDocument(t.admin, t.espaceId);
+  const alice = t.track(connectAs(t.admin, t.server.wsUrl, name));
+  const bob = t.track(connectAs(membre, t.server.wsUrl, name));
+  await expect.poll(() => isSettled(alice) && isSettled(bob)).toBe(true);
+  alice.provider.setAwarenessField('user', { name: 'Alice' });
+  await expect.poll(() => bob.provider.awareness?.getStates().get(alice.ydoc.clientID)?.user).toBeDefined();
+  return { name, alice, bob };
+}
+
+describe('anonymous websockets', () => {
+  it('refuses a fourth unauthenticated socket from one address with HTTP 429, and takes it again once one authenticates', async () => {
+    const { name } = await createDocument(t.admin, t.espaceId);
+    const ip = '203.0.113.21';
+    const sockets = await Promise.all([1, 2, 3].map(() => RawClient.open(t.server.wsUrl, from(ip))));
+    await expect(RawClient.open(t.server.wsUrl, from(ip))).rejects.toThrow('HTTP 429');
+    // Another address is not concerned.
+    const other = await RawClient.open(t.server.wsUrl, from('203.0.113.22'));
+
+    const first = sockets[0] as RawClient;
+    first.authenticate(name, await t.admin.collabToken());
+    await expect.poll(() => first.frames.some((f) => f.type === Msg.Auth && f.authType === 2)).toBe(true);
+    const fourth = await RawClient.open(t.server.wsUrl, from(ip));
+    for (const socket of [...sockets, other, fourth]) socket.close();
+  });
+
+  it('closes a socket that authenticates nothing in time, and keeps the one that did', async () => {
+    const { name } = await createDocument(t.admin, t.espaceId);
+    const idle = await RawClient.open(t.server.wsUrl);
+    const working = await authenticatedAs(t.admin, name);
+    expect(await idle.closed).toBe(CloseCode.Unauthorized);
+    expect(working.closeCode).toBeUndefined();
+    working.close();
+  });
+});
+
+describe('presence', () => {
+  it('refuses a membre who announces another person’s client id, and leaves that person’s entry as it was', async () => {
+    const { name, alice, bob } = await twoPeople();
+    const raw = await authenticatedAs(membre, name);
+    raw.sendAwareness(
+      name,
+      awarenessUpdate(alice.ydoc.clientID, { user: { name: 'Pirate' }, pirate: true }, 50),
+    );
+    await expect.poll(() => raw.closeReason(name)).toBe('awareness-foreign-client');
+    const state = bob.provider.awareness?.getStates().get(alice.ydoc.clientID) as { user: { name: string } };
+    expect(state.user.name).toBe('Administratrice');
+    expect(state).not.toHaveProperty('pirate');
+    raw.close();
+  });
+
+  it('drops a second connection’s announcement of a client id another open connection holds, even from the same account', async () => {
+    const { name, alice, bob } = await twoPeople();
+    const seen = recordStates(bob);
+    const raw = await authenticatedAs(t.admin, name);
+    raw.sendAwareness(
+      name,
+      awarenessUpdate(alice.ydoc.clientID, { user: { name: 'Copie' }, pirate: true }, 50),
+    );
+    await handled(raw, name);
+    // Anything relayed from the copy would reach Bob before this later change of Alice's.
+    alice.provider.setAwarenessField('marker', 1);
+    await expect
+      .poll(
+        () => (bob.provider.awareness?.getStates().get(alice.ydoc.clientID) as { marker?: number }).marker,
+      )
+      .toBe(1);
+    expect(seen.get(alice.ydoc.clientID)?.some((s) => (s as { pirate?: boolean }).pirate)).toBe(false);
+    expect(raw.closeCode).toBeUndefined();
+    raw.close();
+  });
+
+  it('relays a malformed caret as no caret, and does not relay a state that is not an object', async () => {
+    const { name, alice, bob } = await twoPeople();
+    const seen = recordStates(bob);
+    const caretRaw = await authenticatedAs(membre, name);
+    caretRaw.sendAwareness(
+      name,
+      awarenessUpdate(4242, { user: { name: 'x' }, cursor: { anchor: null, head: 5 } }),
+    );
+    await expect
+      .poll(() => bob.provider.awareness?.getStates().get(4242))
+      .toEqual({ user: expect.objectContaining({ name: 'Paul Membre' }), cursor: null });
+
+    const valid = {
+      anchor: Y.relativePositionToJSON(
+        Y.createRelativePositionFromTypeIndex(alice.ydoc.getXmlFragment('default'), 0),
+      ),
+      head: Y.relativePositionToJSON(
+        Y.createRelativePositionFromTypeIndex(alice.ydoc.getXmlFragment('default'), 0),
+      ),
+    };
+    caretRaw.sendAwareness(name, awarenessUpdate(4242, { user: { name: 'x' }, cursor: valid }, 2));
+    await expect
+      .poll(() => (bob.provider.awareness?.getStates().get(4242) as { cursor: unknown }).cursor)
+      .toEqual(JSON.parse(JSON.stringify(valid)));
+
+    const textRaw = await authenticatedAs(membre, name);
+    textRaw.sendAwareness(name, awarenessUpdate(4343, 'pas un objet'));
+    await handled(textRaw, name);
+    alice.provider.setAwarenessField('marker', 2);
+    await expect
+      .poll(
+        () => (bob.provider.awareness?.getStates().get(alice.ydoc.clientID) as { marker?: number }).marker,
+      )
+      .toBe(2);
+    expect(seen.has(4343)).toBe(false);
+    caretRaw.close();
+    textRaw.close();
+  });
+});
