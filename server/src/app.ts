@@ -63,7 +63,8 @@ const CLIENT_DIST = fileURLToPath(new URL('../../client/dist', import.meta.url))
 export function createApp({ config, logger, services, onFatal, demo = false }: AppDeps): App {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-* only from a reverse proxy on this machine, and only when configured (issue 15).
+  app.set('trust proxy', config.trustProxy ? 'loopback' : false);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -139,6 +140,7 @@ export function createApp({ config, logger, services, onFatal, demo = false }: A
     logger: logger.child({ component: 'collab' }),
     path: '/collab',
     originAllowed,
+    trustProxy: config.trustProxy,
     maxPayload: config.maxMessageBytes,
     maxPreAuthPayload: 64 * 1024,
     maxUnauthenticatedPerAddress: config.maxUnauthenticatedSocketsPerAddress,

@@ -71,6 +71,10 @@ const envSchema = z.object({
   COLLAB_AUTH_TIMEOUT_SECONDS: z.coerce.number().min(0.1).default(10),
   /** Websockets not yet authenticated that one address may hold at once. */
   COLLAB_MAX_UNAUTHENTICATED_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+  /** `loopback`: a reverse proxy on this machine tells the client's address and scheme. */
+  TRUST_PROXY: z
+    .enum(['false', 'loopback'], { error: 'TRUST_PROXY vaut false ou loopback.' })
+    .default('false'),
   /** A pause in activity this long records an automatic version (issue 11). */
   VERSION_PAUSE_MINUTES: z.coerce.number().min(0.1).default(5),
   /** Continuous activity records an automatic version at least this often. */
@@ -130,6 +134,8 @@ export interface Config {
   collabAuthTimeoutMs: number;
   /** Unauthenticated websockets one client address may hold at once; more are refused (HTTP 429). */
   maxUnauthenticatedSocketsPerAddress: number;
+  /** Whether `X-Forwarded-For` / `X-Forwarded-Proto` are read from a proxy on the loopback interface. */
+  trustProxy: boolean;
   /** When automatic versions are recorded (ms): after a pause, and during continuous activity. */
   versionSchedule: { pauseMs: number; maxIntervalMs: number };
 }
@@ -182,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     orphanUploadGraceMs: e.ORPHAN_UPLOAD_GRACE_SECONDS * 1000,
     collabAuthTimeoutMs: e.COLLAB_AUTH_TIMEOUT_SECONDS * 1000,
     maxUnauthenticatedSocketsPerAddress: e.COLLAB_MAX_UNAUTHENTICATED_PER_ADDRESS,
+    trustProxy: e.TRUST_PROXY === 'loopback',
     versionSchedule: {
       pauseMs: e.VERSION_PAUSE_MINUTES * 60_000,
       maxIntervalMs: e.VERSION_EVERY_MINUTES * 60_000,

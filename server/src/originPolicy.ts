@@ -24,8 +24,10 @@ export function originPolicy(allowedOrigins: readonly string[] | null): OriginPo
 
 /**
  * Proxies trusted to tell the client's address and scheme (`X-Forwarded-For`,
- * `X-Forwarded-Proto`): the loopback interface only, as Express's `trust proxy: 'loopback'`
- * (server/src/app.ts), so HTTP and websocket requests agree on who the client is.
+ * `X-Forwarded-Proto`): none unless `TRUST_PROXY=loopback` (a reverse proxy on this machine), then
+ * the loopback interface only, as Express's `trust proxy: 'loopback'` (server/src/app.ts), so HTTP
+ * and websocket requests agree on who the client is. Trusting them by default would let anyone on
+ * the machine pick their address and get round every per-address limit (issue 15).
  */
 const isLoopback = (address: string | undefined): boolean =>
   address !== undefined &&
@@ -33,12 +35,12 @@ const isLoopback = (address: string | undefined): boolean =>
 
 /**
  * The client's address of a raw Node request (a websocket upgrade): the socket's peer, or, when
- * the peer is a trusted proxy, the nearest address it forwarded that is not itself trusted
+ * proxies are trusted (`trustProxy`) and the peer is one, the nearest address it forwarded that is not itself trusted
  * (the same walk as Express's `req.ip`). `'inconnue'` when the socket has already gone.
  */
-export function clientAddress(req: IncomingMessage): string {
+export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
   let address = req.socket.remoteAddress;
-  if (!isLoopback(address)) return address ?? 'inconnue';
+  if (!trustProxy || !isLoopback(address)) return address ?? 'inconnue';
   const header = req.headers['x-forwarded-for'];
   const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? ''))
     .split(',')
@@ -53,11 +55,11 @@ export function clientAddress(req: IncomingMessage): string {
 }
 
 /** `https` for a TLS socket or, from a trusted proxy, what `X-Forwarded-Proto` says; else `http`. */
-export function requestScheme(req: IncomingMessage): string {
+export function requestScheme(req: IncomingMessage, trustProxy: boolean): string {
   if ((req.socket as { encrypted?: boolean }).encrypted) return 'https';
   const header = req.headers['x-forwarded-proto'];
   const forwarded = (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim().toLowerCase();
-  return isLoopback(req.socket.remoteAddress) && (forwarded === 'https' || forwarded === 'http')
+  return trustProxy && isLoopback(req.socket.remoteAddress) && (forwarded === 'https' || forwarded === 'http')
     ? forwarded
     : 'http';
 }

@@ -15,7 +15,8 @@ let admin: Session;
 let espaceId: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // Addresses are told by X-Forwarded-For, as by a reverse proxy on this machine.
+  server = await startTestServer({ env: { TRUST_PROXY: 'loopback' } });
   ({ admin, espaceId } = await setupInstance(server.url));
 });
 

@@ -22,7 +22,7 @@ let espaceId: string;
 
 beforeAll(async () => {
   // The built client is served, so static files and their errors are part of the test.
-  server = await startTestServer({ env: { SERVE_CLIENT: 'true' } });
+  server = await startTestServer({ env: { SERVE_CLIENT: 'true', TRUST_PROXY: 'loopback' } });
   ({ admin, espaceId } = await setupInstance(server.url));
 });
 

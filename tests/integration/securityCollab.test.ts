@@ -14,7 +14,12 @@ import { Msg, RawClient, frame } from '../support/rawClient.js';
  * connection's client id, and a caret other people's pages cannot read is never relayed.
  */
 
-const t = useTestInstance({ COLLAB_MAX_UNAUTHENTICATED_PER_ADDRESS: '3', COLLAB_AUTH_TIMEOUT_SECONDS: '2' });
+const t = useTestInstance({
+  COLLAB_MAX_UNAUTHENTICATED_PER_ADDRESS: '3',
+  COLLAB_AUTH_TIMEOUT_SECONDS: '2',
+  // Addresses are told by X-Forwarded-For, as by a reverse proxy on this machine.
+  TRUST_PROXY: 'loopback',
+});
 
 let membre: Session;
 

@@ -87,7 +87,12 @@ beforeAll(async () => {
   const port = await freePort();
   publicUrl = `http://127.0.0.1:${port}`;
   server = await startTestServer({
-    env: { PORT: String(port), PUBLIC_URL: publicUrl, SMTP_URL: `smtp://127.0.0.1:${sink.port}` },
+    env: {
+      PORT: String(port),
+      PUBLIC_URL: publicUrl,
+      SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
+      TRUST_PROXY: 'loopback',
+    },
   });
   ({ admin, espaceId } = await setupInstance(server.url));
 });

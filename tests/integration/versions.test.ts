@@ -296,3 +296,63 @@ describe('version history', () => {
     expect(ydocToText(storedDoc(t.server.dataDir, doc.id))).not.toContain('Texte écrit puis défait.');
   });
 });
+
+describe('version history refusals', () => {
+  it('refuses a restore on an archived document and a label with control characters, and records nothing for a restore that changes nothing', async () => {
+    const doc = await createDocument(t.admin, t.espaceId, 'Fiche archivée');
+    const writer = await open(t.admin, doc.name);
+    writeInSection(writer.ydoc, sectionId(writer.ydoc, 1), 'Texte à garder.');
+    await expect.poll(() => isSettled(writer), SETTLE).toBe(true);
+    const version = await nameVersion(t.admin, doc.id, 'Seule');
+    const restore = () =>
+      t.admin.fetch(`/api/documents/${doc.id}/versions/${version.id}/restore`, { method: 'POST' });
+    // The text already is the version's: nothing recorded.
+    const idle = await restore();
+    expect(idle.status).toBe(200);
+    expect(((await idle.json()) as { version: VersionDto }).version.id).toBe(version.id);
+    expect(await listVersions(t.admin, doc.id)).toHaveLength(1);
+
+    for (const label of ['a\u0000b', 'nom\u202Eesrevne']) {
+      const response = await t.admin.fetch(`/api/documents/${doc.id}/versions`, {
+        method: 'POST',
+        json: { label },
+      });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { message: string }).message).toMatch(/invalide|caractères/);
+    }
+
+    typeAtEnd(writer, 1, ' Puis changé.');
+    await expect.poll(() => isSettled(writer), SETTLE).toBe(true);
+    writer.destroy();
+    expect((await t.admin.fetch(`/api/documents/${doc.id}/archive`, { method: 'POST' })).status).toBe(200);
+    const refused = await restore();
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { message: string }).message).toContain('archivé');
+    const reader = await open(membre, doc.name).catch(() => null);
+    reader?.destroy();
+    const text = await t.admin.fetch(`/api/documents/${doc.id}/diff?from=${version.id}&to=current`);
+    expect(
+      ((await text.json()) as DocumentDiffDto).sections.filter((s) => s.status !== 'unchanged'),
+    ).toHaveLength(1);
+  });
+
+  it('compares in the order asked: from the newer to the older shows the later words as deleted', async () => {
+    const doc = await createDocument(t.admin, t.espaceId, 'Sens de la comparaison');
+    const writer = await open(t.admin, doc.name);
+    writeInSection(writer.ydoc, sectionId(writer.ydoc, 1), 'Début.');
+    await expect.poll(() => isSettled(writer), SETTLE).toBe(true);
+    const a = await nameVersion(t.admin, doc.id, 'A');
+    typeAtEnd(writer, 1, ' Ajout.');
+    await expect.poll(() => isSettled(writer), SETTLE).toBe(true);
+    const b = await nameVersion(t.admin, doc.id, 'B');
+    const diff = async (from: string, to: string) => {
+      const response = await t.admin.fetch(`/api/documents/${doc.id}/diff?from=${from}&to=${to}`);
+      const body = (await response.json()) as DocumentDiffDto;
+      return body.sections.flatMap((s) =>
+        s.parts.filter((p) => p.kind !== 'equal').map((p) => `${p.kind}:${p.text}`),
+      );
+    };
+    expect(await diff(a.id, b.id)).toEqual(['insert: Ajout.']);
+    expect(await diff(b.id, a.id)).toEqual(['delete: Ajout.']);
+  });
+});

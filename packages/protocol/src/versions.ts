@@ -49,12 +49,30 @@ export interface VersionDto {
   createdBy: VersionAuthorDto | null;
 }
 
+/**
+ * Whether `char` is a control character (C0, DEL, C1) or a bidirectional embedding, override or
+ * isolate (U+202A–U+202E, U+2066–U+2069), which would make a label print other than it reads.
+ */
+function isInvisibleControl(char: string): boolean {
+  const code = char.codePointAt(0) ?? 0;
+  return (
+    code < 0x20 ||
+    (code >= 0x7f && code <= 0x9f) ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
+}
+
 /** Body of `POST /api/documents/:id/versions`: a named version of the current content. */
 export const nameVersionInput = z.object({
   label: z
     .string({ error: 'Le nom de la version doit être un texte.' })
     .max(VERSION_LABEL_MAX, { error: 'Le nom de la version ne peut pas dépasser 200 caractères.' })
-    .refine((s) => s.trim().length > 0, { error: 'Donnez un nom à la version.' }),
+    .refine((s) => s.trim().length > 0, { error: 'Donnez un nom à la version.' })
+    // Control characters and bidirectional overrides would make a label print other than it reads.
+    .refine((s) => ![...s].some(isInvisibleControl), {
+      error: 'Le nom de la version contient des caractères invisibles ou de contrôle.',
+    }),
 });
 export type NameVersionInput = z.infer<typeof nameVersionInput>;
 
@@ -63,7 +81,10 @@ export const versionFormat = z
   .enum(['json', 'text'], { error: 'Format attendu : json ou text.' })
   .default('json');
 
-/** Query of `GET /api/documents/:id/diff`: two version ids, or `current` for the live text. */
+/**
+ * Query of `GET /api/documents/:id/diff`: two version ids, or `current` for the live text. The
+ * comparison goes from `from` to `to` as asked: insertions are what `to` has that `from` has not.
+ */
 export const diffQuery = z.object({
   from: z.string({ error: 'La version de départ est obligatoire.' }).min(1).max(100),
   to: z.string().min(1).max(100).default('current'),

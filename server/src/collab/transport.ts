@@ -15,6 +15,8 @@ export interface CollabTransportOptions {
   path: string;
   /** Which browser origins may open a websocket. */
   originAllowed: OriginPolicy;
+  /** Whether a reverse proxy on the loopback interface tells the client's address and scheme. */
+  trustProxy: boolean;
   /** Largest frame accepted from an authenticated socket; `ws` closes with 1009 above it. */
   maxPayload: number;
   /** Largest frame accepted before the socket authenticated any document. */
@@ -210,11 +212,14 @@ export function attachCollabTransport(options: CollabTransportOptions): CollabTr
     if (closing) return refuseUpgrade(socket, 503, 'Service Unavailable');
     const origin = req.headers.origin;
     // Browsers always send Origin; programs (Node providers) usually send none and hold a token.
-    if (origin !== undefined && !options.originAllowed(origin, req.headers.host, requestScheme(req))) {
+    if (
+      origin !== undefined &&
+      !options.originAllowed(origin, req.headers.host, requestScheme(req, options.trustProxy))
+    ) {
       logger.warn({ origin }, 'websocket upgrade refused: origin not allowed');
       return refuseUpgrade(socket, 403, 'Forbidden');
     }
-    const address = clientAddress(req);
+    const address = clientAddress(req, options.trustProxy);
     const place = anonymous.take(address);
     if (!place) {
       const now = Date.now();

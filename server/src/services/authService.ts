@@ -494,10 +494,9 @@ export class AuthService {
    * `maxResetRequestsPerAddress` in the window, whatever the email) and returns; looking the
    * account up, creating the link and sending the email happen after the answer
    * ({@link sendResetLink}). Links come from `publicUrl` only (required with SMTP), never from the
-   * request. Without email configured, nothing happens.
+   * request. Without email configured, the request is counted and nothing else happens.
    */
   requestPasswordReset(email: string, origin: RequestOrigin, publicUrl: string | null): void {
-    if (!this.mailer.enabled) return;
     const address = origin.ip ?? 'inconnue';
     this.reserve(
       [
@@ -515,6 +514,8 @@ export class AuthService {
         return `Trop de demandes de réinitialisation depuis cette adresse. Réessayez dans ${minutesText(retryAfter)}.`;
       },
     );
+    // Counted with or without email, so that the answers are the same either way.
+    if (!this.mailer.enabled) return;
     // After the answer has left: nothing of the account's existence shows in its timing.
     setImmediate(() => {
       this.sendResetLink(email, origin, publicUrl).catch((error: unknown) =>

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { can, notFound, forbidden, type Actor, type Target } from '@essaim/domain';
+import { can, conflict, notFound, forbidden, type Actor, type Target } from '@essaim/domain';
 import { diffDocuments, restoreContent, ydocToJSON, ydocToText, type DocJSON } from '@essaim/editor';
 import {
   META_MAP,
@@ -132,7 +132,9 @@ export class VersionService {
    * Restores a version as a new change on top of the current text: a « restauration » version of
    * the text before, the change made on the live document for the actor (people connected see it
    * arrive, and a `version-restored` message), then a « restauration » version of the result.
-   * Everything in between stays in history. Audited. Returns the version recorded after.
+   * Everything in between stays in history. Audited. Returns the version recorded after; when
+   * the text already is the version's, records nothing and returns the newest version. 409 on an
+   * archived document (read only).
    */
   async restore(actor: Actor, documentId: string, versionId: string): Promise<VersionDto> {
     const target = this.editable(
@@ -140,12 +142,28 @@ export class VersionService {
       documentId,
       'Vous ne pouvez pas restaurer de version de ce document.',
     );
+    if (target.archived)
+      throw conflict('Ce document est archivé : restaurez-le d’abord pour pouvoir en restaurer une version.');
     const source = this.versions.get(documentId, versionId);
     if (!source) throw notFound('Cette version n’existe pas.');
     const { content, meta } = this.withVersionDoc(source.id, (doc) => ({
       content: ydocToJSON(doc),
       meta: doc.getMap(META_MAP).toJSON(),
     }));
+    const unchanged = this.withCurrentDoc(
+      documentId,
+      (doc) =>
+        JSON.stringify(ydocToJSON(doc)) === JSON.stringify(content) &&
+        JSON.stringify(doc.getMap(META_MAP).toJSON()) === JSON.stringify(meta),
+    );
+    // Nothing to restore: nothing recorded, nothing sent (a restore repeated does not fill the
+    // history); the answer is the newest version.
+    const latest = unchanged ? this.versions.latest(documentId) : null;
+    if (latest)
+      return this.dto(
+        latest,
+        this.namesOf([...latest.authorIds, ...(latest.createdBy ? [latest.createdBy.id] : [])]),
+      );
     const by = actorId(actor);
     this.record(documentId, 'restauration', `Avant la restauration de la version ${source.number}`, by);
     await this.live.change(documentId, by, (doc) => restoreContent(doc, content, meta));
@@ -173,8 +191,9 @@ export class VersionService {
     const from = this.versions.get(documentId, fromId);
     const to = toId === 'current' ? null : this.versions.get(documentId, toId);
     if (!from || (toId !== 'current' && !to)) throw notFound('Cette version n’existe pas.');
-    // The older one first, whatever the order asked.
-    const [older, newer] = to && to.number < from.number ? [to, from] : [from, to];
+    // As asked: from an older version to a newer one shows what was written since, the other
+    // way round what going back would undo.
+    const [older, newer] = [from, to];
     const owners = this.clients.owners(documentId);
     const insertedBy = (id: Y.ID): string | null =>
       owners.get(id.client) ?? owners.get(id.client + 1) ?? null;
