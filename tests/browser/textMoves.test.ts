@@ -269,4 +269,36 @@ describe('text moved by a co-writer while someone types in it', () => {
     await expect.poll(() => paragraphsOf(chloe.page, 'origine').then((p) => p.join('|'))).toContain('FIN');
     expect(await agreed(doc, 'origine')).toEqual(['Premier paragraphe.', `Alpha${typed} FIN beta`]);
   });
+
+  it('keeps the typist’s words and caret in their text when a co-writer selects across the two paragraphs and types over it', async () => {
+    const { doc, bruno, chloe, paragraph } = await twoParagraphs(
+      'Aller-vers en Ardèche',
+      'Alpha beta gamma delta.',
+    );
+    await placeCaret(bruno, chloe, paragraph(1), 'Alpha beta gamma'.length);
+    await placeCaret(chloe, bruno, paragraph(0), 'Premier '.length);
+    const titles = async () =>
+      (await chloe.page.locator('h2[data-section-title]').allTextContents()).join('|');
+    const titlesBefore = await titles();
+    const typed = ' abcdefghijklmnopqrstuvwxyz';
+    await typeWhile(bruno, typed, chloe, paragraph(1), 'gamma abc', async (page) => {
+      // « paragraphe.⏎Alpha » selected, then typed over: both paragraphs end with a full stop.
+      await page.evaluate(() => {
+        const [first, second] = document.querySelectorAll('section[data-section-key="origine"] p');
+        const start = first?.firstChild;
+        const end = second?.firstChild;
+        if (!(start instanceof Text) || !(end instanceof Text)) throw new Error('paragraphes introuvables');
+        const range = document.createRange();
+        range.setStart(start, 'Premier '.length);
+        range.setEnd(end, 'Alpha '.length);
+        document.getSelection()?.removeAllRanges();
+        document.getSelection()?.addRange(range);
+      });
+      await page.keyboard.type('XYZ');
+    });
+    await bruno.page.keyboard.type(' FIN');
+    await expect.poll(() => paragraphsOf(chloe.page, 'origine').then((p) => p.join('|'))).toContain('FIN');
+    expect(await agreed(doc, 'origine')).toEqual([`Premier XYZbeta gamma${typed} FIN delta.`]);
+    expect(await titles()).toBe(titlesBefore);
+  });
 });

@@ -329,6 +329,28 @@ describe('text moved by a co-writer while someone types in it', () => {
         expectConverged(net);
       });
 
+  it('keystrokes in flight follow a paragraph joined by a selection typed over, when both paragraphs end alike', () => {
+    // The binding keeps the first paragraph's final « . » and inserts the rest before it: that
+    // « . » stands for the second paragraph's.
+    const { net, a, b } = setup(
+      document(paragraph(text('Premier paragraphe.')), paragraph(text('Alpha beta gamma delta.'))),
+    );
+    typeAfter(a, 'gamma', 'XY');
+    editAsTheEditorDoes(b.doc, (tr) =>
+      tr.replaceWith(positionAfter(b.doc, 'Premier '), positionAfter(b.doc, 'Alpha '), schema.text('Q')),
+    );
+    const moves: number[] = [];
+    a.doc.on('afterTransaction', (transaction: Y.Transaction) => {
+      if (!transaction.local) moves.push(detectTextMoves(transaction).size);
+    });
+    net.send(b);
+    net.deliver(a);
+    expect(moves[0]).toBe('beta gamma delta.'.length);
+    net.settle();
+    expect(paragraphs(net.server)).toEqual(['Premier Qbeta gammaXY delta.']);
+    expectConverged(net);
+  });
+
   it('leaves a section moved by the server to the server: keystrokes in flight arrive once', () => {
     const content = document(paragraph(text('Alpha beta')));
     content.content?.push({

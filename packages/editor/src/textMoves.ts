@@ -146,15 +146,50 @@ function leftToEditors(transaction: Y.Transaction, from: Run, to: Run): boolean 
   return target !== null && existedBefore(transaction, target);
 }
 
-/** Length of the common prefix and common suffix of `a` and `b`, not overlapping. */
-function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
-  const max = Math.min(a.length, b.length);
-  let prefix = 0;
-  while (prefix < max && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  while (suffix < max - prefix && a.charCodeAt(a.length - 1 - suffix) === b.charCodeAt(b.length - 1 - suffix))
-    suffix++;
-  return { prefix, suffix };
+/** Longest run of one's own characters the pairing passes over (keystrokes in flight). */
+const MAX_BRIDGE = 64;
+
+/**
+ * The characters of `a` (deleted) paired with those of `b` (inserted) at their common start and
+ * common end, not overlapping, as [index in a, index in b]. A run of characters of `a` marked
+ * `skippable` (one's own, perhaps never received by the writer of the change), at most
+ * {@link MAX_BRIDGE} long, is passed over when the character after it matches: a keystroke in
+ * flight does not cut the pairing short.
+ */
+function alignEnds(a: string, b: string, skippable: readonly boolean[]): [number, number][] {
+  const pairs: [number, number][] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (a.charCodeAt(i) === b.charCodeAt(j)) {
+      pairs.push([i++, j++]);
+      continue;
+    }
+    let over = i;
+    while (
+      over < a.length &&
+      over - i < MAX_BRIDGE &&
+      skippable[over] &&
+      a.charCodeAt(over) !== b.charCodeAt(j)
+    )
+      over++;
+    if (over === i || over >= a.length || a.charCodeAt(over) !== b.charCodeAt(j)) break;
+    i = over;
+  }
+  let k = a.length - 1;
+  let l = b.length - 1;
+  while (k >= i && l >= j) {
+    if (a.charCodeAt(k) === b.charCodeAt(l)) {
+      pairs.push([k--, l--]);
+      continue;
+    }
+    let over = k;
+    while (over >= i && k - over < MAX_BRIDGE && skippable[over] && a.charCodeAt(over) !== b.charCodeAt(l))
+      over--;
+    if (over === k || over < i || a.charCodeAt(over) !== b.charCodeAt(l)) break;
+    k = over;
+  }
+  return pairs;
 }
 
 /** Above this many run pairs, only runs of identical text are paired (a whole document replaced). */
@@ -221,27 +256,56 @@ export function detectTextMoves(
     ),
   );
   const exactOnly = deleted.length * inserted.length > MAX_PAIRS;
-  const candidates: { from: Run; to: Run; prefix: number; suffix: number; editors: boolean }[] = [];
-  for (const from of deleted)
+  // In an editor, one's own characters deleted with a paragraph may be ones the writer of the
+  // change had not received (in flight): its copy lacks them, and the pairing may pass over them
+  // (see alignEnds). The server knows which the writer had (`seen`): it needs no guess.
+  const own = transaction.doc.clientID;
+  const isOwn = (id: CharId) => seen === null && (id.client === own || id.client === own - 1);
+  const candidates: { from: Run; to: Run; target: Run; pairs: [number, number][]; editors: boolean }[] = [];
+  for (const from of deleted) {
+    const skippable = from.ids.map(isOwn);
     for (const to of inserted) {
       if (exactOnly && from.str !== to.str) continue;
-      const { prefix, suffix } = commonEnds(from.str, to.str);
-      if (prefix + suffix > 0)
-        candidates.push({ from, to, prefix, suffix, editors: leftToEditors(transaction, from, to) });
+      // The binding keeps the characters a paragraph's old and new texts end with: a join of
+      // « Alpha beta. » onto « Premier paragraphe. » by a selection typed over inserts
+      // « X beta » before the first paragraph's own final « . », which stands for the second's.
+      const target = withKeptEnd(transaction, to);
+      const pairs = alignEnds(from.str, target.str, skippable);
+      if (pairs.length > 0)
+        candidates.push({ from, to, target, pairs, editors: leftToEditors(transaction, from, to) });
     }
-  candidates.sort((a, b) => b.prefix + b.suffix - (a.prefix + a.suffix));
+  }
+  candidates.sort((a, b) => b.pairs.length - a.pairs.length);
   const used = new Set<Run>();
-  for (const { from, to, prefix, suffix, editors } of candidates) {
+  for (const { from, to, target, pairs, editors } of candidates) {
     if (used.has(from) || used.has(to)) continue;
     used.add(from);
     used.add(to);
     const set = (a: CharId, b: CharId) => (editors ? moves.set(a, b) : moves.setForCaret(a, b));
-    for (let i = 0; i < prefix; i++) set(from.ids[i] as CharId, to.ids[i] as CharId);
-    for (let i = 1; i <= suffix; i++)
-      set(from.ids[from.ids.length - i] as CharId, to.ids[to.ids.length - i] as CharId);
+    for (const [f, t] of pairs) set(from.ids[f] as CharId, target.ids[t] as CharId);
     if (editors && (to.text === from.text || existedBeforeText(transaction, to))) moves.copies.push(to);
   }
   return moves;
+}
+
+/**
+ * `run` (inserted characters) followed by the characters that were there before and still are,
+ * up to the end of its text: what the binding kept of the old text's end, for the pairing.
+ */
+function withKeptEnd(transaction: Y.Transaction, run: Run): Run {
+  const lastId = run.ids[run.ids.length - 1];
+  const last = lastId ? itemAt(transaction.doc, lastId) : null;
+  if (!last) return run;
+  const out: Run = { text: run.text, str: run.str, ids: [...run.ids] };
+  for (let n = last.right; n; n = n.right) {
+    if (n.deleted || n.content instanceof Y.ContentFormat) continue;
+    if (!(n.content instanceof Y.ContentString) || !existedBefore(transaction, n)) break;
+    for (let i = 0; i < n.length; i++) {
+      out.ids.push(charId(n, i));
+      out.str += n.content.str[i] as string;
+    }
+  }
+  return out;
 }
 
 /** Whether the copy went into text that was already there (a join or a paste, not a split). */
