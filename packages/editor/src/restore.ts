@@ -1,5 +1,5 @@
 import { updateYFragment } from '@tiptap/y-tiptap';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { FRAGMENT, META_MAP } from '@essaim/protocol';
 import type { DocJSON } from './convert.js';
 import { schema } from './extensions.js';
