@@ -395,8 +395,8 @@ export const migrations: Migration[] = [
         ranges      TEXT NOT NULL,
         PRIMARY KEY (document_id, user_id)
       ) STRICT;
-      -- Versions: a full state (Yjs V2 encoding) of the document at one time, numbered per
-      -- document. Only 'automatique' versions are ever thinned.
+      -- Versions: the document at one time, numbered per document. Only 'automatique' versions
+      -- are ever thinned. The state is in its own table, so that listing versions never reads it.
       CREATE TABLE document_versions (
         id          TEXT PRIMARY KEY,
         document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -404,13 +404,21 @@ export const migrations: Migration[] = [
         kind        TEXT NOT NULL
                     CHECK (kind IN ('automatique', 'nommee', 'revue', 'publication', 'restauration')),
         label       TEXT,
-        state       BLOB NOT NULL,
         -- JSON array of the user ids whose changes went into this version since the previous one.
         authors     TEXT NOT NULL DEFAULT '[]',
         created_by  TEXT REFERENCES users(id),
         created_at  TEXT NOT NULL,
         UNIQUE (document_id, number)
       ) STRICT;
+      -- The state of each version (Yjs V2 encoding): in full (base NULL), or as what it adds to
+      -- the version it is based on (a Yjs diff), at most 20 steps from a full one.
+      CREATE TABLE document_version_states (
+        version_id TEXT PRIMARY KEY REFERENCES document_versions(id) ON DELETE CASCADE,
+        base       TEXT REFERENCES document_versions(id),
+        depth      INTEGER NOT NULL DEFAULT 0,
+        state      BLOB NOT NULL
+      ) STRICT;
+      CREATE INDEX document_version_states_by_base ON document_version_states (base);
       CREATE INDEX document_versions_by_document ON document_versions (document_id, number DESC);
     `,
   },

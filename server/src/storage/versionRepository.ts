@@ -1,5 +1,19 @@
 import type { VersionKind } from '@essaim/protocol';
+import * as Y from 'yjs';
 import type { Db } from './db.js';
+
+/**
+ * Most steps from a version stored in full to one stored as a diff: reading a version applies at
+ * most this many diffs (measured in bench/versions.ts, docs/PERFORMANCE.md (i)).
+ */
+export const MAX_DELTA_DEPTH = 20;
+
+interface StoredState {
+  version_id: string;
+  base: string | null;
+  depth: number;
+  state: Buffer;
+}
 
 /** A version as stored, without its state (see {@link VersionRepository.state}). */
 export interface VersionRecord {
@@ -38,9 +52,12 @@ export interface VersionRepository {
   list(documentId: string): VersionRecord[];
   get(documentId: string, versionId: string): VersionRecord | null;
   latest(documentId: string): VersionRecord | null;
-  /** The stored state of a version (Yjs V2), or null. */
+  /**
+   * The full state of a version (Yjs V2), or null. Versions are stored as what they add to the
+   * one before (a Yjs diff), with a full state every {@link MAX_DELTA_DEPTH} versions.
+   */
   state(versionId: string): Uint8Array | null;
-  /** Deletes versions by id (thinning); returns how many went. */
+  /** Deletes versions by id (thinning), folding what each added into the versions based on it; returns how many went. */
   remove(ids: string[]): number;
 }
 
@@ -72,33 +89,80 @@ const columns = `v.id, v.document_id, v.number, v.kind, v.label, v.authors, v.cr
   FROM document_versions v LEFT JOIN users u ON u.id = v.created_by`;
 
 export function sqliteVersionRepository(db: Db): VersionRepository {
-  const insert = db.prepare<
-    [string, string, string, string, string | null, Uint8Array, string, string | null, string]
+  const insertVersion = db.prepare<
+    [string, string, string, string, string | null, string, string | null, string]
   >(
-    `INSERT INTO document_versions (id, document_id, number, kind, label, state, authors, created_by, created_at)
-     VALUES (?, ?, (SELECT COALESCE(MAX(number), 0) + 1 FROM document_versions WHERE document_id = ?), ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO document_versions (id, document_id, number, kind, label, authors, created_by, created_at)
+     VALUES (?, ?, (SELECT COALESCE(MAX(number), 0) + 1 FROM document_versions WHERE document_id = ?), ?, ?, ?, ?, ?)`,
   );
+  const insertState = db.prepare<[string, string | null, number, Uint8Array]>(
+    'INSERT INTO document_version_states (version_id, base, depth, state) VALUES (?, ?, ?, ?)',
+  );
+  const stored = db.prepare<[string], StoredState>(
+    'SELECT version_id, base, depth, state FROM document_version_states WHERE version_id = ?',
+  );
+  const newest = db.prepare<[string], { id: string }>(
+    'SELECT id FROM document_versions WHERE document_id = ? ORDER BY number DESC LIMIT 1',
+  );
+  const dependents = db.prepare<[string], StoredState>(
+    'SELECT version_id, base, depth, state FROM document_version_states WHERE base = ?',
+  );
+  const rebase = db.prepare<[string | null, number, Uint8Array, string]>(
+    'UPDATE document_version_states SET base = ?, depth = ?, state = ? WHERE version_id = ?',
+  );
+  /** The full state of a version: its base's, with what it adds (V2). */
+  const fullState = (versionId: string): Uint8Array | null => {
+    const chain: Uint8Array[] = [];
+    for (let row = stored.get(versionId); row; row = row.base ? stored.get(row.base) : undefined) {
+      chain.unshift(row.state);
+      if (!row.base) return chain.length === 1 ? row.state : Y.mergeUpdatesV2(chain);
+    }
+    return null;
+  };
+  const insert = db.transaction((v: NewVersion) => {
+    const previous = newest.get(v.documentId);
+    const base = previous ? stored.get(previous.id) : undefined;
+    const baseState = base && base.depth < MAX_DELTA_DEPTH ? fullState(base.version_id) : null;
+    insertVersion.run(
+      v.id,
+      v.documentId,
+      v.documentId,
+      v.kind,
+      v.label,
+      JSON.stringify(v.authorIds),
+      v.createdBy,
+      v.createdAt,
+    );
+    if (base && baseState)
+      insertState.run(
+        v.id,
+        base.version_id,
+        base.depth + 1,
+        Y.diffUpdateV2(v.state, Y.encodeStateVectorFromUpdateV2(baseState)),
+      );
+    else insertState.run(v.id, null, 0, v.state);
+  });
+  /** Removes a version, its dependents now based on its own base with what it added folded in. */
+  const removeOne = (id: string): number => {
+    const own = stored.get(id);
+    if (own)
+      for (const child of dependents.all(id)) {
+        if (own.base)
+          rebase.run(own.base, own.depth, Y.mergeUpdatesV2([own.state, child.state]), child.version_id);
+        else rebase.run(null, 0, Y.mergeUpdatesV2([own.state, child.state]), child.version_id);
+      }
+    return remove.run(id).changes;
+  };
   const list = db.prepare<[string], Row>(`SELECT ${columns} WHERE v.document_id = ? ORDER BY v.number DESC`);
   const get = db.prepare<[string, string], Row>(`SELECT ${columns} WHERE v.document_id = ? AND v.id = ?`);
   const latest = db.prepare<[string], Row>(
     `SELECT ${columns} WHERE v.document_id = ? ORDER BY v.number DESC LIMIT 1`,
   );
-  const state = db.prepare<[string], { state: Buffer }>('SELECT state FROM document_versions WHERE id = ?');
   const remove = db.prepare<[string]>('DELETE FROM document_versions WHERE id = ?');
-  const removeAll = db.transaction((ids: string[]) => ids.reduce((n, id) => n + remove.run(id).changes, 0));
+  const removeAll = db.transaction((ids: string[]) => ids.reduce((n, id) => n + removeOne(id), 0));
   return {
     insert(v) {
-      insert.run(
-        v.id,
-        v.documentId,
-        v.documentId,
-        v.kind,
-        v.label,
-        v.state,
-        JSON.stringify(v.authorIds),
-        v.createdBy,
-        v.createdAt,
-      );
+      insert(v);
       const row = get.get(v.documentId, v.id);
       if (!row) throw new Error(`version ${v.id} not recorded`);
       return toRecord(row);
@@ -112,7 +176,7 @@ export function sqliteVersionRepository(db: Db): VersionRepository {
       const row = latest.get(documentId);
       return row ? toRecord(row) : null;
     },
-    state: (versionId) => state.get(versionId)?.state ?? null,
+    state: (versionId) => fullState(versionId),
     remove: (ids) => (ids.length === 0 ? 0 : removeAll.immediate(ids)),
   };
 }
