@@ -20,6 +20,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = 
   updateChecks: () => import('./updateChecks.js'),
   fuzz: () => import('./fuzz.js'),
   comments: () => import('./comments.js'),
+  versions: () => import('./versions.js'),
 };
 
 async function main(): Promise<number> {

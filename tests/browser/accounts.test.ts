@@ -6,7 +6,6 @@ import {
   createDocument,
   DEFAULT_PASSWORD,
   invite,
-  login,
   postJson,
   setupInstance,
   type Session,
@@ -402,7 +401,7 @@ describe('read-only documents', () => {
     await writer.page.keyboard.type('Texte du rapporteur.');
     await expect.poll(() => editorOf(reader.page).textContent()).toContain('Texte du rapporteur.');
 
-    await expect.poll(() => editorOf(reader.page).getAttribute('contenteditable')).toBe('false');
+    await expect.poll(() => editorOf(reader.page).getAttribute('aria-readonly')).toBe('true');
     await expect
       .poll(() => readOnlyNotice(reader.page).textContent())
       .toContain('Vous pouvez lire ce document ; seuls les rapporteurs attribués le modifient.');
@@ -467,7 +466,7 @@ describe('read-only documents', () => {
 
     // The editor's polite live region (the connection badge is the other status on the page).
     const live = writer.page.locator('p.fr-sr-only[role="status"]');
-    await expect.poll(() => editorOf(writer.page).getAttribute('contenteditable')).toBe('false');
+    await expect.poll(() => editorOf(writer.page).getAttribute('aria-readonly')).toBe('true');
     await expect.poll(() => readOnlyNotice(writer.page).count()).toBe(1);
     expect(await writer.page.getByRole('toolbar').count()).toBe(0);
     await expect
@@ -530,8 +529,12 @@ describe('read-only documents', () => {
 describe('administration', () => {
   it('lists accounts, makes a reset link that works, disables after confirmation and shows the audit log in French', async () => {
     const oscar = await invite(admin, espaceId, 'membre', 'Oscar Oublieux');
-    // Enough entries for a second page of the log (fifty per page).
-    for (let i = 0; i < 20; i++) await login(baseUrl, oscar.email);
+    // Wrong passwords enough for Oscar's logins to be limited (« Connexions refusées »), and
+    // enough entries for a second page of the log (fifty per page): invitations, each with its
+    // creation, acceptance and login.
+    for (let i = 0; i < 8; i++)
+      await postJson(baseUrl, '/api/auth/login', { email: oscar.email, password: 'pas le bon mot de passe' });
+    for (const letter of 'abcdefghijklmnopqrst') await invite(admin, espaceId, 'membre', `Membre ${letter}`);
 
     const { page } = await open({ as: admin, bypassCSP: true });
     await page.goto(`${baseUrl}/administration`);
@@ -559,7 +562,7 @@ describe('administration', () => {
     await expect.poll(() => audit.textContent()).toContain('Première installation');
     expect(await audit.textContent()).toContain('Échec de connexion');
     expect(await audit.textContent()).toContain('motif : mot de passe erroné');
-    expect(await audit.textContent()).toContain('Connexion bloquée (trop de tentatives)');
+    expect(await audit.textContent()).toContain('Connexions refusées (trop de tentatives');
     expect(await runAxe(page)).toEqual([]);
 
     // Oscar chooses a new password with it, and logs in with it.

@@ -10,6 +10,7 @@ import {
   listThreads,
   replyTo,
   sectionId,
+  textHolding,
   threadInput,
   writeInSection,
 } from '../support/comments.js';
@@ -91,10 +92,81 @@ async function openDocument(
 
 const panelOf = (page: Page): Locator => page.getByRole('complementary', { name: 'Commentaires' });
 const threadsOf = (page: Page): Locator => panelOf(page).locator('li.essaim-thread');
-const highlightsOf = (page: Page): Promise<string[]> =>
-  editorOf(page)
-    .locator('.essaim-comment')
-    .evaluateAll((spans) => spans.map((span) => span.textContent ?? ''));
+
+/** The custom highlights (`CSS.highlights`) of the threads' words: open, resolved, open in the panel. */
+const LAYERS = ['essaim-comment', 'essaim-comment-resolved', 'essaim-comment-active'];
+
+/**
+ * The highlighted words of the text, in document order: the ranges of the custom highlights
+ * `layers` that lie in the editor (invalid ones, which the browser does not paint, left out), or,
+ * in a browser without the Custom Highlight API, the highlight spans.
+ */
+const highlightsOf = (page: Page, layers: string[] = LAYERS): Promise<string[]> =>
+  editorOf(page).evaluate((root, names) => {
+    if (!('highlights' in CSS) || !CSS.highlights)
+      return [...root.querySelectorAll('.essaim-comment')].map((span) => span.textContent ?? '');
+    const ranges: Range[] = [];
+    for (const name of names)
+      for (const painted of CSS.highlights.get(name) ?? []) {
+        const range = document.createRange();
+        try {
+          range.setStart(painted.startContainer, painted.startOffset);
+          range.setEnd(painted.endContainer, painted.endOffset);
+        } catch {
+          continue;
+        }
+        if (root.contains(range.commonAncestorContainer)) ranges.push(range);
+      }
+    ranges.sort(
+      (a, b) =>
+        a.compareBoundaryPoints(Range.START_TO_START, b) || a.compareBoundaryPoints(Range.END_TO_END, b),
+    );
+    return ranges.map((range) => range.toString());
+  }, layers);
+
+/** The words of the thread open in the panel, as highlighted in the text. */
+const activeHighlightOf = (page: Page): Promise<string[]> => highlightsOf(page, ['essaim-comment-active']);
+
+/**
+ * Clicks, as a person would, the middle of `part` (by default all) of the highlighted `words` (one
+ * thread's words, in one text node).
+ */
+async function clickHighlighted(page: Page, words: string, part = words): Promise<void> {
+  const point = await editorOf(page).evaluate(
+    (root, [wanted, piece]) => {
+      const candidates: Range[] = [];
+      if ('highlights' in CSS && CSS.highlights)
+        for (const highlight of CSS.highlights.values())
+          for (const painted of highlight) {
+            const range = document.createRange();
+            range.setStart(painted.startContainer, painted.startOffset);
+            range.setEnd(painted.endContainer, painted.endOffset);
+            candidates.push(range);
+          }
+      for (const span of root.querySelectorAll('.essaim-comment')) {
+        const range = document.createRange();
+        range.selectNodeContents(span);
+        candidates.push(range);
+      }
+      const range = candidates.find(
+        (r) => r.toString() === wanted && root.contains(r.commonAncestorContainer),
+      );
+      if (!range) throw new Error(`« ${wanted} » n’est pas surligné`);
+      range.startContainer.parentElement?.scrollIntoView({ block: 'center' });
+      const at = wanted.indexOf(piece);
+      const start = range.startContainer;
+      if (at > 0 && start.nodeType === Node.TEXT_NODE) {
+        range.setStart(start, range.startOffset + at);
+        range.setEnd(start, range.startOffset + piece.length);
+      }
+      const box = range.getClientRects()[0];
+      if (!box) throw new Error(`« ${wanted} » n’est pas affiché`);
+      return { x: box.left + box.width / 2, y: box.top + box.height / 2 };
+    },
+    [words, part] as const,
+  );
+  await page.mouse.click(point.x, point.y);
+}
 
 /** Selects `words` in the text as a mouse would (a DOM selection the editor reads). */
 async function selectWords(page: Page, words: string): Promise<void> {
@@ -133,8 +205,8 @@ describe('a membre’s comment', () => {
     const monaTab = await openDocument(mona, doc.id);
     const before = await serverStateVector(doc.name);
 
-    // Mona (membre) reads: her text is not editable, yet she comments.
-    expect(await editorOf(monaTab.page).getAttribute('contenteditable')).toBe('false');
+    // Mona (membre) reads: her text is read-only, yet she comments.
+    expect(await editorOf(monaTab.page).getAttribute('aria-readonly')).toBe('true');
     await selectWords(monaTab.page, 'repris le modèle néo-zélandais');
     await monaTab.page.getByRole('button', { name: 'Commenter', exact: true }).click();
     const field = panelOf(monaTab.page).getByRole('textbox', { name: /Votre commentaire/ });
@@ -148,10 +220,11 @@ describe('a membre’s comment', () => {
     await expect.poll(() => highlightsOf(brunoTab.page)).toEqual(['repris le modèle néo-zélandais']);
     await expect.poll(() => sommaireCount(brunoTab.page, 'Origine et contexte')).toBe('1 commentaire ouvert');
 
-    // Clicking the highlighted words opens the thread in the panel.
-    await editorOf(brunoTab.page).locator('.essaim-comment').click();
+    // Clicking the highlighted words opens the thread in the panel; its words stand out.
+    await clickHighlighted(brunoTab.page, 'repris le modèle néo-zélandais');
     const summary = threadsOf(brunoTab.page).first().getByRole('button', { expanded: true });
     await summary.waitFor();
+    await expect.poll(() => activeHighlightOf(brunoTab.page)).toEqual(['repris le modèle néo-zélandais']);
     const thread = threadsOf(brunoTab.page).first();
     await expect.poll(() => thread.textContent()).toContain('Quelle année exactement');
     const link = thread.getByRole('link', { name: 'https://www.hcts.fr/rapport' });
@@ -176,7 +249,7 @@ describe('a membre’s comment', () => {
       .toContain('1 réponse');
 
     // Nothing of this wrote to the document.
-    expect(await editorOf(monaTab.page).getAttribute('contenteditable')).toBe('false');
+    expect(await editorOf(monaTab.page).getAttribute('aria-readonly')).toBe('true');
     expect(await serverStateVector(doc.name)).toBe(before);
 
     // The animatrice's notification centre shows the mention and opens the thread.
@@ -352,8 +425,9 @@ describe('the panel', () => {
     await page.keyboard.press('Control+Alt+M');
     const field = panelOf(page).getByRole('textbox', { name: /Votre commentaire/ });
     await expect.poll(() => field.evaluate((el) => el === document.activeElement)).toBe(true);
-    // While writing, the selected words stay highlighted.
+    // While writing, the selected words stay highlighted, as the thread being written.
     await expect.poll(() => highlightsOf(page)).toEqual(['leurs invités']);
+    expect(await activeHighlightOf(page)).toEqual(['leurs invités']);
     await field.fill('a'.repeat(10_001));
     await expect
       .poll(() => panelOf(page).locator('.fr-error-text').textContent())
@@ -445,5 +519,208 @@ describe('accessibility', () => {
       .getByRole('heading', { name: /Fil de discussion/ })
       .waitFor();
     expect(await runAxe(reader.page)).toEqual([]);
+  });
+});
+
+describe('highlights in the text', () => {
+  it('draws overlapping threads both, the overlap darker, opens the innermost on a click, and leaves resolved words plain until the filter shows them', async () => {
+    const doc = await writtenFiche('Médiation familiale en Gironde');
+    const client = await providerOf(doc.name);
+    const section = sectionId(client.ydoc, 1);
+    const outer = await createThread(
+      bruno,
+      doc.id,
+      threadInput(client.ydoc, section, 'a repris le modèle néo-zélandais', 'Depuis quand ?'),
+    );
+    const inner = await createThread(
+      mona,
+      doc.id,
+      threadInput(client.ydoc, section, 'le modèle', 'Lequel ?'),
+    );
+    const done = await createThread(
+      mona,
+      doc.id,
+      threadInput(client.ydoc, section, 'leurs invités', 'Tous ?'),
+    );
+    client.destroy();
+    expect((await bruno.fetch(`/api/threads/${done.id}/resolve`, { method: 'POST' })).status).toBe(200);
+
+    const { page, problems } = await openDocument(bruno, doc.id);
+    // No span in the text: the words are painted by custom highlights.
+    expect(await editorOf(page).locator('.essaim-comment').count()).toBe(0);
+    await expect.poll(() => highlightsOf(page)).toEqual(['a repris le modèle néo-zélandais', 'le modèle']);
+    expect(await highlightsOf(page, ['essaim-comment-overlap'])).toEqual(['le modèle']);
+
+    // A click on the inner words opens the inner thread; a click on the outer words the outer one.
+    await clickHighlighted(page, 'le modèle');
+    await panelOf(page)
+      .getByRole('heading', { name: /Fil de discussion sur « le modèle »/ })
+      .waitFor();
+    await expect.poll(() => activeHighlightOf(page)).toEqual(['le modèle']);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: path.join(artifactsDir, 'commentaires-surlignages.png') });
+    await clickHighlighted(page, 'a repris le modèle néo-zélandais', 'néo-zélandais');
+    await expect.poll(() => activeHighlightOf(page)).toEqual(['a repris le modèle néo-zélandais']);
+    expect(await threadsOf(page).getByRole('button', { expanded: true }).count()).toBe(1);
+
+    // The resolved thread's words show once the filter lists resolved threads.
+    await panelOf(page).getByText('Tous', { exact: true }).click();
+    await expect.poll(() => highlightsOf(page, ['essaim-comment-resolved'])).toEqual(['leurs invités']);
+    await panelOf(page).getByText('Ouverts', { exact: true }).click();
+    await expect.poll(() => highlightsOf(page, ['essaim-comment-resolved'])).toEqual([]);
+
+    // Someone types inside the outer words, before the inner ones: both highlights follow.
+    const writer = await providerOf(doc.name);
+    const { text, index } = textHolding(writer.ydoc, 'le modèle');
+    text.insert(index, 'bien ');
+    await settled(writer);
+    writer.destroy();
+    await expect.poll(() => editorOf(page).textContent()).toContain('a repris bien le modèle');
+    await expect
+      .poll(() => highlightsOf(page))
+      .toEqual(['a repris bien le modèle néo-zélandais', 'le modèle']);
+    expect(await highlightsOf(page, ['essaim-comment-overlap'])).toEqual(['le modèle']);
+    expect(inner.id).not.toBe(outer.id);
+    expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
+  });
+
+  it('paints the words near the screen, and those further down once the page is scrolled to them', async () => {
+    const doc = await createDocument(animatrice, app.espaceId, 'Aller-vers dans la Drôme', 'fiche');
+    const client = await providerOf(doc.name);
+    const section = sectionId(client.ydoc, 1);
+    const filler = 'Les équipes mobiles vont à la rencontre des personnes isolées. '.repeat(400);
+    writeInSection(client.ydoc, section, `${SENTENCE} ${filler}Voici les mots de la fin.`);
+    await settled(client);
+    await createThread(bruno, doc.id, threadInput(client.ydoc, section, 'repris le modèle', 'Lequel ?'));
+    await createThread(bruno, doc.id, threadInput(client.ydoc, section, 'mots de la fin', 'Enfin.'));
+    client.destroy();
+
+    const { page, problems } = await openDocument(bruno, doc.id);
+    await expect.poll(() => highlightsOf(page)).toEqual(['repris le modèle']);
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await expect.poll(() => highlightsOf(page)).toContain('mots de la fin');
+    // From the panel, a thread far from the screen is brought into view with its words.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await threadsOf(page).filter({ hasText: 'mots de la fin' }).getByRole('button').first().click();
+    await expect.poll(() => activeHighlightOf(page)).toEqual(['mots de la fin']);
+    await panelOf(page).getByRole('button', { name: 'Aller au passage commenté' }).click();
+    await expect.poll(() => page.evaluate(() => window.getSelection()?.toString())).toBe('mots de la fin');
+    expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
+  });
+
+  it('falls back to highlight spans in a browser without the Custom Highlight API', async () => {
+    const doc = await writtenFiche('Maison des familles à Roubaix');
+    const client = await providerOf(doc.name);
+    await createThread(
+      mona,
+      doc.id,
+      threadInput(client.ydoc, sectionId(client.ydoc, 1), 'leurs invités', 'Qui ?'),
+    );
+    client.destroy();
+    const opened = await app.open({ as: bruno });
+    await opened.context.addInitScript({ content: 'delete CSS.highlights;' });
+    await opened.page.goto(`${app.baseUrl}/documents/${doc.id}`);
+    await expect.poll(() => editorOf(opened.page).textContent()).toContain(SENTENCE);
+    expect(await opened.page.evaluate(() => 'highlights' in CSS)).toBe(false);
+    await expect
+      .poll(() => editorOf(opened.page).locator('.essaim-comment').allTextContents())
+      .toEqual(['leurs invités']);
+    await clickHighlighted(opened.page, 'leurs invités');
+    await expect
+      .poll(() => editorOf(opened.page).locator('.essaim-comment--active').allTextContents())
+      .toEqual(['leurs invités']);
+    expect(unexpectedProblems(opened.problems)).toEqual({ errors: [], cspViolations: [] });
+  });
+
+  it('shows a thread created while the page was asking for the threads, once the editor is synced', async () => {
+    const doc = await writtenFiche('Accueil de jour à Valence');
+    const opened = await app.open({ as: mona });
+    // The document's metadata waits until the thread is created: the page asked for the threads
+    // (prefetch.ts) and got none, its editor is not connected yet, so it hears no live news.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await opened.page.route(`**/api/documents/${doc.id}`, async (route) => {
+      await held;
+      await route.continue();
+    });
+    const prefetched = opened.page.waitForResponse((response) =>
+      response.url().includes(`/api/documents/${doc.id}/threads`),
+    );
+    await opened.page.goto(`${app.baseUrl}/documents/${doc.id}`);
+    expect(((await (await prefetched).json()) as { threads: unknown[] }).threads).toEqual([]);
+
+    const client = await providerOf(doc.name);
+    await createThread(
+      bruno,
+      doc.id,
+      threadInput(client.ydoc, sectionId(client.ydoc, 1), 'néo-zélandais', 'Pourquoi ce modèle ?'),
+    );
+    client.destroy();
+    release();
+
+    await expect.poll(() => editorOf(opened.page).textContent()).toContain(SENTENCE);
+    await expect.poll(() => highlightsOf(opened.page), { timeout: 10_000 }).toEqual(['néo-zélandais']);
+    await expect.poll(() => threadsOf(opened.page).count()).toBe(1);
+    expect(unexpectedProblems(opened.problems)).toEqual({ errors: [], cspViolations: [] });
+  });
+});
+
+describe('a membre at the keyboard', () => {
+  it('selects words of the read-only text with Shift+ArrowRight and comments them without a mouse, writing nothing to the document', async () => {
+    const doc = await writtenFiche('Aller-vers en Ardèche');
+    const { page, problems } = await openDocument(mona, doc.id);
+    const before = await serverStateVector(doc.name);
+    const editor = editorOf(page);
+    expect(await editor.getAttribute('aria-readonly')).toBe('true');
+
+    // Tab reaches the text, which takes the focus like a read-only text field.
+    const focused = () => editor.evaluate((el) => el === document.activeElement);
+    for (let i = 0; i < 60 && !(await focused()); i++) await page.keyboard.press('Tab');
+    expect(await focused()).toBe(true);
+
+    // Down to the paragraph that holds the sentence, then to its start.
+    const caretParagraph = () =>
+      page.evaluate(() => window.getSelection()?.focusNode?.parentElement?.closest('p')?.textContent ?? '');
+    for (let i = 0; i < 40 && !(await caretParagraph()).startsWith(SENTENCE); i++)
+      await page.keyboard.press('ArrowDown');
+    expect(await caretParagraph()).toContain(SENTENCE);
+    await page.keyboard.press('Home');
+
+    const words = 'repris le modèle néo-zélandais';
+    for (let i = 0; i < SENTENCE.indexOf(words); i++) await page.keyboard.press('ArrowRight');
+    for (let i = 0; i < words.length; i++) await page.keyboard.press('Shift+ArrowRight');
+    expect(await page.evaluate(() => window.getSelection()?.toString())).toBe(words);
+    await page.getByRole('button', { name: 'Commenter', exact: true }).waitFor();
+
+    await page.keyboard.press('Control+Alt+M');
+    const field = panelOf(page).getByRole('textbox', { name: /Votre commentaire/ });
+    await expect.poll(() => field.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.type('Depuis quelle année ?');
+    await page.keyboard.press('Control+Enter');
+    await expect
+      .poll(async () => (await listThreads(mona, doc.id)).threads.map((t) => t.quote))
+      .toEqual([words]);
+    await expect.poll(() => highlightsOf(page)).toEqual([words]);
+
+    // « Aller au passage commenté » puts the caret back on the words, selected, in the text.
+    await panelOf(page).getByRole('button', { name: 'Aller au passage commenté' }).click();
+    await expect.poll(focused).toBe(true);
+    expect(await page.evaluate(() => window.getSelection()?.toString())).toBe(words);
+    // Keys that would change the text change nothing: typing over the selection, line breaks,
+    // deletions, cutting, pasting, undoing.
+    await page.keyboard.type('xyz');
+    for (const key of ['Enter', 'Backspace', 'Delete', 'Control+x', 'Control+v', 'Control+z', 'Control+y'])
+      await page.keyboard.press(key);
+    expect(await editor.locator('p').filter({ hasText: 'Le conseil' }).textContent()).toBe(
+      `${SENTENCE} ${SECOND}`,
+    );
+
+    // Nothing of this wrote to the document, and the page says nothing was refused.
+    expect(await serverStateVector(doc.name)).toBe(before);
+    expect(await editor.textContent()).toContain(`${SENTENCE} ${SECOND}`);
+    expect(await page.locator('.essaim-connection').getAttribute('data-state')).toBe('connected');
+    expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
   });
 });

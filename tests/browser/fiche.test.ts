@@ -588,7 +588,7 @@ describe('reading and archives', () => {
     const { page } = await open({ as: membre });
     await page.goto(`${baseUrl}/documents/${doc.id}`);
     await editorOf(page).waitFor();
-    await expect.poll(() => editorOf(page).getAttribute('contenteditable')).toBe('false');
+    await expect.poll(() => editorOf(page).getAttribute('aria-readonly')).toBe('true');
     expect(await page.getByRole('toolbar', { name: 'Mise en forme du texte' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /^Actions de la section/ }).count()).toBe(0);
     await page.getByRole('button', { name: 'Informations de la fiche' }).click();

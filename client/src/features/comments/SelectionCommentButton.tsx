@@ -5,16 +5,22 @@ import { fr } from '@codegouvfr/react-dsfr';
 import { commentsMessages as m } from './messages.js';
 import type { Comments } from './useComments.js';
 
+const NO_SELECTION = { to: 0, hasText: false };
+
 /**
  * « Commenter », next to the selected words (for writers and for membres, whose text is read-only).
  * A mouse-down on it keeps the selection; Ctrl+Alt+M does the same from the keyboard.
  */
 export function SelectionCommentButton({ editor, comments }: { editor: Editor; comments: Comments }) {
+  // The same object while there is no selection: moving the caret (typing) draws nothing again,
+  // and causes no React commit.
   const selection = useEditorState({
     editor,
     selector: ({ editor: e }) => {
       const { from, to, empty } = e.state.selection;
-      return { from, to, hasText: !empty && e.state.doc.textBetween(from, to, ' ').trim().length > 0 };
+      if (empty) return NO_SELECTION;
+      const hasText = e.state.doc.textBetween(from, to, ' ').trim().length > 0;
+      return hasText ? { to, hasText } : NO_SELECTION;
     },
   });
   const button = useRef<HTMLButtonElement>(null);

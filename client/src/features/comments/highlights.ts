@@ -4,6 +4,13 @@ import { Plugin, PluginKey, type EditorState, type Transaction } from '@tiptap/p
 import { Mapping, StepMap } from '@tiptap/pm/transform';
 import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view';
 import { ySyncPluginKey } from '@tiptap/y-tiptap';
+import { changedRegion, insideOneTextblock } from './changedRegion.js';
+import {
+  CssHighlightPainter,
+  highlightApiOf,
+  type HighlightApi,
+  type PaintedThread,
+} from './highlightPainter.js';
 import {
   findQuote,
   normalizeQuote,
@@ -15,10 +22,14 @@ import {
 } from './anchors.js';
 
 /**
- * Highlights of commented words, as ProseMirror decorations: nothing is written to the document
- * or the Y.Doc, no mark, no attribute, and no transaction is dispatched for them (a membre's
- * read-only editor stays untouched). The page gives the threads to {@link CommentHighlights} (the
- * extension's storage); the words are found from the threads' Yjs relative positions.
+ * Highlights of commented words: nothing is written to the document or the Y.Doc, no mark, no
+ * attribute, and no transaction is dispatched for them (a membre's read-only editor stays
+ * untouched). The page gives the threads to {@link CommentHighlights} (the extension's storage);
+ * the words are found from the threads' Yjs relative positions.
+ *
+ * Painted with the CSS Custom Highlight API when the browser has it (highlightPainter.ts: no span
+ * in the editor's DOM, ranges looked up once per animation frame, only for the threads a change
+ * touched), else as ProseMirror inline decorations (`.essaim-comment` spans).
  *
  * Cost: the person's own typing maps the highlights through its transaction. A change that comes
  * through Yjs (another person's edit, which y-tiptap applies by replacing the whole document, so
@@ -48,6 +59,17 @@ export interface ThreadPlacement {
   sectionId: string | null;
 }
 
+/**
+ * How the highlights are painted: `css`, custom highlights (`CSS.highlights`), or `decorations`,
+ * ProseMirror inline decorations, for browsers without the Custom Highlight API.
+ */
+export type HighlightPaint = 'css' | 'decorations';
+
+/** `css` when this page's browser has the Custom Highlight API, else `decorations`. */
+export function defaultPaint(): HighlightPaint {
+  return typeof window !== 'undefined' && highlightApiOf(window) ? 'css' : 'decorations';
+}
+
 /** What the page does when the person acts in the text. */
 export interface HighlightHandlers {
   /** Highlighted words were clicked: open their thread (innermost when threads overlap). */
@@ -59,8 +81,11 @@ interface HighlightState {
   version: number;
   doc: PMNode;
   ranges: ReadonlyMap<string, Range>;
+  /** The decorations drawn (always empty when painting with custom highlights). */
   set: DecorationSet;
 }
+
+export { changedRegion, type ChangedRegion } from './changedRegion.js';
 
 const key = new PluginKey<HighlightState>('essaimCommentHighlights');
 
@@ -86,35 +111,14 @@ function sectionById(doc: PMNode, id: string): Range | null {
   return found;
 }
 
-/** Where two documents differ: `[from, toOld)` of the old one became `[from, toNew)` of the new one. */
-export interface ChangedRegion {
-  from: number;
-  toOld: number;
-  toNew: number;
-}
-
-/**
- * The smallest region outside which `before` and `after` are equal (the same common prefix and
- * suffix ProseMirror's view finds), or null when they are equal. Positions are document positions;
- * when the prefix and the suffix overlap (an insertion or a deletion next to equal characters) the
- * region starts at the end of the prefix. Cost: proportional to the compared text, nodes shared by
- * both documents skipped.
- */
-export function changedRegion(before: PMNode, after: PMNode): ChangedRegion | null {
-  if (before === after) return null;
-  const from = before.content.findDiffStart(after.content);
-  if (from === null) return null;
-  const end = before.content.findDiffEnd(after.content) ?? { a: before.content.size, b: after.content.size };
-  const overlap = Math.max(0, from - Math.min(end.a, end.b));
-  return { from, toOld: end.a + overlap, toNew: end.b + overlap };
-}
-
 /**
  * The highlights' store: one per editor (Tiptap storage `commentHighlights`), fed by the page with
  * {@link setThreads} and {@link setActive}, read by the panel through {@link subscribe} and
  * {@link placements}.
  */
 export class CommentHighlights {
+  /** How the highlights are painted (fixed for the store's life). */
+  readonly paint: HighlightPaint;
   private threads: HighlightedThread[] = [];
   private version = 0;
   private expectedOf = new Map<string, string>();
@@ -127,6 +131,25 @@ export class CommentHighlights {
   private layoutKey = '';
   private layoutTimer: ReturnType<typeof setTimeout> | null = null;
   private handlers: HighlightHandlers = { open: () => undefined };
+  private painter: CssHighlightPainter | null = null;
+  private paintFrame: number | null = null;
+  /** Whether the last {@link follow} may have changed the threads' order or sections. */
+  private followReordered = true;
+  /** What the painter last drew: the state, the threads' version and the active thread. */
+  private painted: { state: HighlightState; version: number; active: string | null } | null = null;
+  private readonly highlightApi: (view: EditorView) => HighlightApi | null;
+
+  /**
+   * `paint` defaults to custom highlights when the page's browser has them ({@link defaultPaint});
+   * `highlightApi` gives the painter the API of a view's window (a fake one in unit tests).
+   */
+  constructor({
+    paint = defaultPaint(),
+    highlightApi = (view: EditorView) => highlightApiOf(view.dom.ownerDocument.defaultView),
+  }: { paint?: HighlightPaint; highlightApi?: (view: EditorView) => HighlightApi | null } = {}) {
+    this.paint = paint;
+    this.highlightApi = highlightApi;
+  }
 
   /** What clicks in the text do (set by the page, which changes them at each render). */
   setHandlers(handlers: HighlightHandlers): void {
@@ -162,7 +185,11 @@ export class CommentHighlights {
     return this.activeId;
   }
 
-  /** Where each anchored thread's words are now (threads whose words are not found are absent). */
+  /**
+   * Where each anchored thread's words are (threads whose words are not found are absent), in
+   * document order, with their section. Computed again when the order or the sections may have
+   * changed, not after typing inside one paragraph: the positions are those of that moment.
+   */
   placements(): ReadonlyMap<string, ThreadPlacement> {
     return this.layout;
   }
@@ -181,14 +208,20 @@ export class CommentHighlights {
     return state?.ranges.get(threadId) ?? null;
   }
 
-  /** The innermost drawn thread at `pos` (the most precise one when threads overlap). */
+  /**
+   * The innermost drawn thread at `pos` (the most precise one when threads overlap): the words
+   * under a click (ProseMirror's `posAtCoords`) or the caret. Threads hidden by the panel's
+   * filter are not drawn, so not found.
+   */
   threadAt(state: EditorState, pos: number): string | null {
+    const { ranges } = this.current(state);
     let best: { id: string; size: number } | null = null;
-    for (const deco of this.current(state).set.find(pos, pos)) {
-      const id = (deco.spec as { threadId?: unknown }).threadId;
-      if (typeof id !== 'string' || pos < deco.from || pos >= deco.to) continue;
-      const size = deco.to - deco.from;
-      if (!best || size < best.size) best = { id, size };
+    for (const thread of this.threads) {
+      if (!this.drawn(thread)) continue;
+      const range = ranges.get(thread.id);
+      if (!range || pos < range.from || pos >= range.to) continue;
+      const size = range.to - range.from;
+      if (!best || size < best.size) best = { id: thread.id, size };
     }
     return best?.id ?? null;
   }
@@ -196,6 +229,11 @@ export class CommentHighlights {
   /** @internal The plugin's view is attached. */
   attach(view: EditorView): void {
     this.view = view;
+    if (this.paint === 'css') {
+      const api = this.highlightApi(view);
+      this.painter = api ? new CssHighlightPainter(api, { invalidate: () => this.schedulePaint() }) : null;
+      this.schedulePaint();
+    }
     // Not while ProseMirror is still building the view.
     // Only if the threads changed since the plugin's state was computed (they are decoded once).
     queueMicrotask(() => {
@@ -203,11 +241,67 @@ export class CommentHighlights {
     });
   }
 
+  /** @internal The view drew a new state (or the same one again): custom highlights follow. */
+  viewUpdated(view: EditorView): void {
+    if (view === this.view && this.painter) this.schedulePaint();
+  }
+
   /** @internal */
   detach(view: EditorView): void {
     if (this.view !== view) return;
     this.view = null;
     if (this.layoutTimer) clearTimeout(this.layoutTimer);
+    if (this.paintFrame !== null) cancelAnimationFrame(this.paintFrame);
+    this.paintFrame = null;
+    this.painter?.destroy();
+    this.painter = null;
+  }
+
+  /**
+   * Paints the custom highlights before the next frame is drawn (once per frame, however many
+   * transactions came): the DOM is final by then, and nothing was painted in between.
+   */
+  private schedulePaint(): void {
+    if (this.paintFrame !== null) return;
+    this.paintFrame = requestAnimationFrame(() => {
+      this.paintFrame = null;
+      this.paintNow();
+    });
+  }
+
+  /**
+   * @internal Paints the custom highlights now (the frame's callback; tests call it directly).
+   * Returns what the painter did, or null when nothing paints here.
+   */
+  paintNow(): ReturnType<CssHighlightPainter['sync']> | null {
+    const view = this.view;
+    if (!view || view.isDestroyed || !this.painter) return null;
+    const state = this.current(view.state);
+    const last = this.painted;
+    const key =
+      last && last.state === state && last.version === this.version && last.active === this.activeId
+        ? last
+        : (this.painted = { state, version: this.version, active: this.activeId });
+    if (!this.painter.needsSync(view, key)) return { lookedUp: 0, drawn: this.painter.drawnCount };
+    const { ranges } = state;
+    const painted: PaintedThread[] = [];
+    for (const thread of this.threads) {
+      if (!this.drawn(thread)) continue;
+      const range = ranges.get(thread.id);
+      if (range)
+        painted.push({
+          id: thread.id,
+          range,
+          resolved: thread.resolved,
+          active: thread.id === this.activeId,
+        });
+    }
+    return this.painter.sync(view, painted, key);
+  }
+
+  /** Whether a thread's words are drawn: shown by the panel's filter, or open in the panel. */
+  private drawn(thread: HighlightedThread): boolean {
+    return thread.shown || thread.id === this.activeId;
   }
 
   /** @internal What is drawn for `state`: a state computed since its last transaction, or the plugin's. */
@@ -241,10 +335,12 @@ export class CommentHighlights {
         const range = known ?? this.locate(thread, doc, rangeOfAnchor(binding, doc, thread.anchor));
         if (!range) continue;
         ranges.set(thread.id, range);
-        if (thread.shown || thread.id === this.activeId) decorations.push(this.decoration(thread, range));
+        if (this.paint === 'decorations' && this.drawn(thread))
+          decorations.push(this.decoration(thread, range));
       }
     }
-    return { version: this.version, doc, ranges, set: DecorationSet.create(doc, decorations) };
+    const set = decorations.length > 0 ? DecorationSet.create(doc, decorations) : DecorationSet.empty;
+    return { version: this.version, doc, ranges, set };
   }
 
   /**
@@ -265,7 +361,7 @@ export class CommentHighlights {
     if (!tr.docChanged) return base.doc === newState.doc ? base : { ...base, doc: newState.doc };
     if (tr.getMeta(ySyncPluginKey) !== undefined) {
       const next = this.follow(base, newState);
-      if (next !== base) this.placementsChanged(next, 0);
+      if (next !== base && this.followReordered) this.placementsChanged(next, 0);
       return next;
     }
     const ranges = new Map<string, Range>();
@@ -274,8 +370,16 @@ export class CommentHighlights {
       const to = tr.mapping.map(range.to, -1);
       if (from < to) ranges.set(id, { from, to });
     }
-    const next = { version: base.version, doc: newState.doc, ranges, set: base.set.map(tr.mapping, tr.doc) };
-    this.placementsChanged(next, 250);
+    const set = base.set === DecorationSet.empty ? base.set : base.set.map(tr.mapping, tr.doc);
+    const next = { version: base.version, doc: newState.doc, ranges, set };
+    // Typing inside one paragraph keeps the threads' order and sections: the panel needs nothing.
+    const region = changedRegion(oldState.doc, newState.doc);
+    if (
+      ranges.size !== base.ranges.size ||
+      !region ||
+      !insideOneTextblock(oldState.doc, newState.doc, region)
+    )
+      this.placementsChanged(next, 250);
     return next;
   }
 
@@ -290,6 +394,7 @@ export class CommentHighlights {
   follow(base: HighlightState, state: EditorState): HighlightState {
     const { doc } = state;
     const region = changedRegion(base.doc, doc);
+    this.followReordered = true;
     if (!region) return base.doc === doc ? base : { ...base, doc };
     if (base.version !== this.version) return this.compute(state);
     const binding = yBindingOf(state);
@@ -301,6 +406,8 @@ export class CommentHighlights {
     }
     if (!binding || binding.mapping.size === 0 || redo.size * 2 > this.threads.length)
       return this.compute(state);
+    // Nothing decoded again and the change inside one paragraph: order and sections are the same.
+    this.followReordered = redo.size > 0 || !insideOneTextblock(base.doc, doc, region);
     const shift = region.toNew - region.toOld;
     const ranges = new Map<string, Range>();
     for (const [id, range] of base.ranges) {
@@ -310,20 +417,21 @@ export class CommentHighlights {
     const mapping = new Mapping([
       new StepMap([region.from, region.toOld - region.from, region.toNew - region.from]),
     ]);
-    let set = base.set.map(mapping, doc);
+    let set = base.set === DecorationSet.empty ? base.set : base.set.map(mapping, doc);
     if (redo.size > 0) {
-      set = set.remove(
-        set.find(undefined, undefined, (spec: { threadId?: unknown }) => redo.has(String(spec.threadId))),
-      );
+      if (set !== DecorationSet.empty)
+        set = set.remove(
+          set.find(undefined, undefined, (spec: { threadId?: unknown }) => redo.has(String(spec.threadId))),
+        );
       const added: Decoration[] = [];
       for (const thread of this.threads) {
         if (!thread.anchor || !redo.has(thread.id)) continue;
         const range = this.locate(thread, doc, rangeOfAnchor(binding, doc, thread.anchor));
         if (!range) continue;
         ranges.set(thread.id, range);
-        if (thread.shown || thread.id === this.activeId) added.push(this.decoration(thread, range));
+        if (this.paint === 'decorations' && this.drawn(thread)) added.push(this.decoration(thread, range));
       }
-      set = set.add(doc, added);
+      if (added.length > 0) set = set.add(doc, added);
     }
     return { version: base.version, doc, ranges, set };
   }
@@ -411,7 +519,7 @@ export function commentHighlightsPlugin(store: CommentHighlights): Plugin<Highli
     },
     view: (view) => {
       store.attach(view);
-      return { destroy: () => store.detach(view) };
+      return { update: (updated) => store.viewUpdated(updated), destroy: () => store.detach(view) };
     },
   });
 }

@@ -77,7 +77,7 @@ export interface Comments {
   /** Opens a thread in the panel; `from: 'link'` or `'panel'` also brings its words into view. */
   openThread: (threadId: string, from: 'panel' | 'text' | 'link') => void;
   closeThread: () => void;
-  /** Scrolls to the thread's words; writers get them selected, with the caret in the text. */
+  /** Scrolls to the thread's words and selects them, with the caret in the text. */
   focusWords: (threadId: string) => void;
   focusRequest: FocusRequest | null;
   draft: Draft | null;
@@ -435,7 +435,8 @@ export function useComments({
     (threadId: string) => {
       setActiveId(threadId);
       const range = scrollToWords(threadId);
-      if (range && editor && editor.isEditable) {
+      // Writers and readers alike: a read-only text has a caret too (editor/readOnly.ts).
+      if (range && editor && !editor.isDestroyed) {
         editor.view.dispatch(
           editor.state.tr.setSelection(TextSelection.create(editor.state.doc, range.from, range.to)),
         );

@@ -8,7 +8,9 @@ import './editor.css';
 /**
  * The rich-text editor bound to the shared Y.Doc: the schema the server reads (`@essaim/editor`)
  * with the browser's node views, collaboration, carets, prompts and the required-section guard.
- * Built once per session; `readOnly` and the caret's identity follow without rebuilding it.
+ * Built once per session; `readOnly` and the caret's identity follow without rebuilding it. A
+ * read-only text is focusable, with a caret and keyboard selection (to comment words), and never
+ * changes (readOnly.ts).
  */
 export function useCollaborativeEditor(
   setup: EditorSetup,
@@ -20,6 +22,9 @@ export function useCollaborativeEditor(
       extensions: editorExtensions(setup),
       // Tiptap's <style> tag would be refused by the CSP: its rules are in app/styles.css.
       injectCSS: false,
+      // Read-only text keeps a caret and stays in the tab order (readOnly.ts): ProseMirror's view
+      // is always editable, `editable` below only says whether the person may write.
+      enableCoreExtensions: { editable: false },
       editable: !readOnly,
       editorProps: {
         attributes: {
@@ -61,12 +66,15 @@ export function useCollaborativeEditor(
 export function CollaborativeEditor({
   editor,
   readOnly,
+  canComment = false,
   hintId,
   toolbar,
   children,
 }: {
   editor: Editor;
   readOnly: boolean;
+  /** The person may comment (the read-only hint then says how, from the keyboard). */
+  canComment?: boolean;
   hintId: string;
   toolbar: ReactNode;
   /** Shown under the text (the « Notes »). */
@@ -78,7 +86,7 @@ export function CollaborativeEditor({
       <EditorContent editor={editor} />
       {children}
       <p id={hintId} className={fr.cx('fr-text--xs', 'fr-mt-1w', 'fr-mb-0') + ' essaim-muted'}>
-        {readOnly ? m.readOnly : m.shortcuts}
+        {readOnly ? (canComment ? m.readOnlyComment : m.readOnly) : m.shortcuts}
       </p>
     </div>
   );

@@ -19,6 +19,7 @@ import { SelectionCommentButton } from '../comments/SelectionCommentButton.js';
 import { useComments } from '../comments/useComments.js';
 import { getDocument, listDocuments, restoreDocument } from '../documents/api.js';
 import { documentsMessages } from '../documents/messages.js';
+import { HistoryPanel } from '../history/HistoryPanel.js';
 import { MetadataPanel } from '../metadata/MetadataPanel.js';
 import { useMetadataTitle } from '../metadata/useMetadata.js';
 import { PresenceList } from '../presence/PresenceList.js';
@@ -334,6 +335,16 @@ function readOnlyReason(user: UserDto, espaceId: string | null): string {
 
 const REFUSAL_SHOWN_MS = 6000;
 
+/**
+ * The connection badge, in a component of its own: its state changes (« Enregistré »,
+ * « Synchronisation… ») re-render the badge alone, not the page and its editor.
+ */
+function SessionBadge({ session, readOnly }: { session: CollaborationSession; readOnly: boolean }) {
+  const connection = useConnectionState(session, readOnly);
+  const refusal = useUpdateRefusal(session);
+  return <ConnectionBadge state={refusal ? 'refused' : connection} />;
+}
+
 function ReadyWorkspace({
   session,
   doc,
@@ -358,8 +369,6 @@ function ReadyWorkspace({
   );
   const access = useDocumentAccess(session, doc.access, onAccessChange);
   const readOnly = access === 'read';
-  const connection = useConnectionState(session, readOnly);
-  const refusal = useUpdateRefusal(session);
   const title = useMetadataTitle(session.ydoc);
   useEffect(() => onTitle(title), [title, onTitle]);
 
@@ -452,7 +461,8 @@ function ReadyWorkspace({
   return (
     <>
       <div className="essaim-doc-status">
-        <ConnectionBadge state={refusal ? 'refused' : connection} />
+        <SessionBadge session={session} readOnly={readOnly} />
+        <HistoryPanel documentId={doc.id} provider={session.provider} canWrite={!readOnly} me={author} />
       </div>
       {readOnly && (
         <Notice
@@ -505,6 +515,7 @@ function ReadyWorkspace({
               <CollaborativeEditor
                 editor={editor}
                 readOnly={readOnly}
+                canComment={comments.canComment}
                 hintId={hintId}
                 toolbar={<Toolbar editor={editor} id={toolbarId} dialogs={dialogs} />}
               >

@@ -13,6 +13,7 @@ import { renderCaret } from './caret.js';
 import { followSelectedDocRef, withDocRefView, type DocumentTitles } from './docRefs.js';
 import { openSelectedFootnote, withFootnoteView } from './footnotes.js';
 import { pasteLimit } from './pasteLimit.js';
+import { readOnlyGuard } from './readOnly.js';
 import { undoRedoKeys } from './undoRedoKeys.js';
 
 /**
@@ -53,7 +54,8 @@ export interface EditorSetup {
 
 /**
  * Every extension of the browser editor: the shared schema, then what only makes sense in a
- * browser (collaboration, carets, prompts of empty sections, the required-section guard).
+ * browser (collaboration, carets, prompts of empty sections, the required-section guard, the
+ * read-only guard, the comments' highlights).
  */
 export function editorExtensions({
   kind,
@@ -76,6 +78,7 @@ export function editorExtensions({
     editorKeys(bridge),
     pasteLimit(ydoc),
     undoRedoKeys(),
+    readOnlyGuard(),
     commentHighlights(),
   ];
 }

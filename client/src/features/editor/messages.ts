@@ -5,7 +5,10 @@ export const editorMessages = {
   breadcrumbEspace: 'Espace de travail',
   opening: 'Ouverture du document…',
   contentLabel: 'Contenu du document',
-  readOnly: 'Lecture seule : vous pouvez consulter ce document mais pas le modifier.',
+  readOnly:
+    'Lecture seule : vous pouvez consulter ce document mais pas le modifier. Dans le texte, les flèches déplacent le curseur et Maj+flèches sélectionnent.',
+  readOnlyComment:
+    'Lecture seule : vous pouvez consulter ce document mais pas le modifier. Dans le texte, les flèches déplacent le curseur et Maj+flèches sélectionnent des mots ; Ctrl+Alt+M les commente.',
   readOnlyTitle: 'Lecture seule',
   readOnlyWhy: {
     membre: 'Vous pouvez lire ce document ; seuls les rapporteurs attribués le modifient.',

@@ -1,91 +1,122 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useSyncExternalStore } from 'react';
 import { WebSocketStatus } from '@hocuspocus/provider';
-import { connectionState, type ConnectionFacts, type ConnectionState } from './connectionState.js';
+import { connectionState, type ConnectionState } from './connectionState.js';
 import type { CollaborationSession } from './useCollaborationSession.js';
 
 /**
  * A change acknowledged within this delay never shows « Synchronisation… »: while someone types,
  * the badge (a live region) would otherwise flicker and chatter at every keystroke.
  */
-const SYNCING_GRACE_MS = 500;
+export const SYNCING_GRACE_MS = 500;
 
-function readSocketStatus(session: CollaborationSession): ConnectionFacts['socket'] {
+function readSocketStatus(session: CollaborationSession): 'connected' | 'connecting' | 'disconnected' {
   const status = session.provider.configuration.websocketProvider.status;
   if (status === WebSocketStatus.Connected) return 'connected';
   if (status === WebSocketStatus.Connecting) return 'connecting';
   return 'disconnected';
 }
 
-/** The connection badge's state, recomputed from the provider at each of its events. */
-export function useConnectionState(session: CollaborationSession, readOnly: boolean): ConnectionState {
-  const { provider, ydoc, persistence } = session;
-  const [raw, setRaw] = useState<ConnectionState>('syncing');
-  const [shown, setShown] = useState<ConnectionState>('syncing');
-  const shownRef = useRef(shown);
-  // Facts of this page's life, kept when the effect re-subscribes (e.g. rights changed).
-  const lostOnce = useRef(false);
-  const editedHere = useRef(false);
+/**
+ * What the badge shows, given what it showed (`shown`) and what the facts say now (`raw`):
+ * « Synchronisation… » after a settled state (« Enregistré », « Connecté ») only once it has
+ * lasted {@link SYNCING_GRACE_MS}; any other change at once. Returns the state to show now and,
+ * when the change is put off, the state to show after the grace delay.
+ */
+export function nextShown(
+  shown: ConnectionState,
+  raw: ConnectionState,
+): { now: ConnectionState; later: ConnectionState | null } {
+  const settled = shown === 'saved' || shown === 'connected';
+  if (raw === 'syncing' && settled) return { now: shown, later: raw };
+  return { now: raw, later: null };
+}
 
-  useEffect(() => {
-    const update = () => {
-      setRaw(
-        connectionState({
+/** Facts of a page's life kept across subscriptions (rights changed, effect run twice). */
+interface ConnectionMemory {
+  shown: ConnectionState;
+  lostOnce: boolean;
+  editedHere: boolean;
+}
+
+/**
+ * The connection badge's state, recomputed from the provider at each of its events. React hears
+ * about it only when the SHOWN state changes: a keystroke, which makes the facts go from
+ * « Enregistré » to « Synchronisation… » and back within the grace delay, causes no React commit
+ * (each commit walks the editor's DOM to save the selection while the focus is in the text:
+ * docs/PERFORMANCE.md, section h).
+ */
+export function useConnectionState(session: CollaborationSession, readOnly: boolean): ConnectionState {
+  const memory = useRef<ConnectionMemory>({ shown: 'syncing', lostOnce: false, editedHere: false });
+
+  const subscribe = useCallback(
+    (notify: () => void) => {
+      const { provider, ydoc, persistence } = session;
+      const state = memory.current;
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      const show = (next: ConnectionState) => {
+        if (state.shown === next) return;
+        state.shown = next;
+        notify();
+      };
+      const update = () => {
+        const raw = connectionState({
           browserOnline: navigator.onLine,
           socket: readSocketStatus(session),
-          lostOnce: lostOnce.current,
+          lostOnce: state.lostOnce,
           synced: provider.isSynced,
           unsyncedChanges: provider.unsyncedChanges,
-          editedHere: editedHere.current,
+          editedHere: state.editedHere,
           readOnly,
-        }),
-      );
-    };
-    const onStatus = ({ status }: { status: WebSocketStatus }) => {
-      if (status === WebSocketStatus.Disconnected) lostOnce.current = true;
-      update();
-    };
-    const onDocUpdate = (_update: Uint8Array, origin: unknown) => {
-      // Updates from the server or from the local IndexedDB copy are not edits made here.
-      if (origin === provider || (persistence !== null && origin === persistence)) return;
-      if (!editedHere.current) {
-        editedHere.current = true;
+        });
+        const { now, later } = nextShown(state.shown, raw);
+        if (!later) {
+          if (timer) clearTimeout(timer);
+          timer = null;
+          show(now);
+        } else
+          timer ??= setTimeout(() => {
+            timer = null;
+            show(later);
+          }, SYNCING_GRACE_MS);
+      };
+      const onStatus = ({ status }: { status: WebSocketStatus }) => {
+        if (status === WebSocketStatus.Disconnected) state.lostOnce = true;
         update();
-      }
-    };
-    const events = [
-      'synced',
-      'unsyncedChanges',
-      'authenticated',
-      'close',
-      'disconnect',
-      'connect',
-      'open',
-    ] as const;
-    provider.on('status', onStatus);
-    for (const event of events) provider.on(event, update);
-    ydoc.on('update', onDocUpdate);
-    window.addEventListener('online', update);
-    window.addEventListener('offline', update);
-    update();
-    return () => {
-      provider.off('status', onStatus);
-      for (const event of events) provider.off(event, update);
-      ydoc.off('update', onDocUpdate);
-      window.removeEventListener('online', update);
-      window.removeEventListener('offline', update);
-    };
-  }, [session, provider, ydoc, persistence, readOnly]);
+      };
+      const onDocUpdate = (_update: Uint8Array, origin: unknown) => {
+        // Updates from the server or from the local IndexedDB copy are not edits made here.
+        if (origin === provider || (persistence !== null && origin === persistence)) return;
+        if (!state.editedHere) {
+          state.editedHere = true;
+          update();
+        }
+      };
+      const events = [
+        'synced',
+        'unsyncedChanges',
+        'authenticated',
+        'close',
+        'disconnect',
+        'connect',
+        'open',
+      ] as const;
+      provider.on('status', onStatus);
+      for (const event of events) provider.on(event, update);
+      ydoc.on('update', onDocUpdate);
+      window.addEventListener('online', update);
+      window.addEventListener('offline', update);
+      update();
+      return () => {
+        if (timer) clearTimeout(timer);
+        provider.off('status', onStatus);
+        for (const event of events) provider.off(event, update);
+        ydoc.off('update', onDocUpdate);
+        window.removeEventListener('online', update);
+        window.removeEventListener('offline', update);
+      };
+    },
+    [session, readOnly],
+  );
 
-  // Show « Synchronisation… » after a settled state only if it lasts; every other change at once.
-  useEffect(() => {
-    const settled = shownRef.current === 'saved' || shownRef.current === 'connected';
-    const delay = raw === 'syncing' && settled ? SYNCING_GRACE_MS : 0;
-    const timer = setTimeout(() => {
-      shownRef.current = raw;
-      setShown(raw);
-    }, delay);
-    return () => clearTimeout(timer);
-  }, [raw]);
-
-  return shown;
+  return useSyncExternalStore(subscribe, () => memory.current.shown);
 }

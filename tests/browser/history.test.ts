@@ -1,0 +1,280 @@
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { VersionDto } from '@essaim/protocol';
+import { createDocument, invite, type Session } from '../support/accounts.js';
+import { runAxe } from './support/axe.js';
+import { unexpectedProblems, useBrowserApp } from './support/app.js';
+import { artifactsDir } from './support/chromium.js';
+import { editorOf, placeCaret, sectionOf, textOf, useTwoRapporteurs, type Tab } from './support/coWriting.js';
+
+/**
+ * The « Historique » panel (issue 11) as two rapporteurs use it: they write a fiche together, one
+ * names a version from the panel, they write more, the comparison of two versions shows each
+ * one's inserted words underlined in their colour, a version opens read-only, and a restore
+ * reaches the other rapporteur's tab live (notice and text). A membre reads the history without
+ * the writers' buttons. Both pages pass axe and raise no error nor CSP refusal.
+ */
+
+const app = useBrowserApp();
+const people = useTwoRapporteurs(app);
+let mona: Session;
+
+beforeAll(async () => {
+  mona = await invite(app.admin, app.espaceId, 'membre', 'Mona');
+});
+
+const FIRST = 'Le département a repris le modèle néo-zélandais.';
+const BRUNO_MORE = ' Les familles choisissent leurs invités.';
+const CHLOE_MORE = 'Un coordinateur indépendant prépare la réunion.';
+
+/** Opens the document as `who`; `bypassCSP` lets axe be injected (its tab checks no CSP). */
+async function openTab(
+  who: Session,
+  id: string,
+  { axe = false } = {},
+): Promise<Tab & { context: BrowserContext }> {
+  const { context, page, problems } = await app.open({ as: who, bypassCSP: axe });
+  await page.goto(`${app.baseUrl}/documents/${id}`);
+  await editorOf(page).waitFor();
+  return { name: who.name, page, problems, context };
+}
+
+const toggleOf = (page: Page): Locator => page.getByRole('button', { name: 'Historique', exact: true });
+const panelOf = (page: Page): Locator => page.getByRole('region', { name: 'Historique', exact: true });
+const focusedText = (page: Page): Promise<string> =>
+  page.evaluate(() => (document.activeElement as HTMLElement | null)?.innerText.trim() ?? '');
+
+/** The versions as the API lists them to `who`, newest first. */
+async function versionsOf(who: Session, id: string): Promise<VersionDto[]> {
+  const response = await who.fetch(`/api/documents/${id}/versions`);
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { versions: VersionDto[] }).versions;
+}
+
+/** The words of `<ins>` or `<del>` elements in the comparison, without their screen-reader words. */
+const changesIn = (page: Page, tag: 'ins' | 'del'): Promise<{ text: string; author: string }[]> =>
+  panelOf(page)
+    .locator(`.essaim-history__diff-section ${tag}`)
+    .evaluateAll((elements) =>
+      elements.map((element) => {
+        const copy = element.cloneNode(true) as HTMLElement;
+        copy.querySelectorAll('.fr-sr-only').forEach((hidden) => hidden.remove());
+        return { text: copy.textContent ?? '', author: element.getAttribute('title') ?? '' };
+      }),
+    );
+
+/** Opens the panel with the « Historique » button, checks the focus moved into it, waits for the list. */
+async function openHistory(page: Page): Promise<Locator> {
+  await toggleOf(page).click();
+  const panel = panelOf(page);
+  await panel.waitFor();
+  await expect.poll(() => focusedText(page)).toBe('Historique');
+  await panel
+    .getByText(/\d+ versions?|Aucune version/)
+    .first()
+    .waitFor();
+  return panel;
+}
+
+describe('the « Historique » panel', () => {
+  it('names a version, compares two with each author’s inserted words, and restores one the other tab receives live', async () => {
+    const doc = await createDocument(app.admin, app.espaceId, 'Conférences familiales dans le Nord', 'fiche');
+    await people.assignBoth(doc.id);
+    const brunoTab = await openTab(people.bruno, doc.id, { axe: true });
+    const chloeTab = await openTab(people.chloe, doc.id);
+    for (const { page } of [brunoTab, chloeTab])
+      await expect.poll(() => editorOf(page).getAttribute('contenteditable')).toBe('true');
+    const origine = (page: Page) => sectionOf(page, 'origine').locator('p').first();
+    const description = (page: Page) => sectionOf(page, 'description').locator('p').first();
+
+    // Both write; Bruno names this state « Premier jet » from the panel.
+    await placeCaret(brunoTab, chloeTab, origine);
+    await brunoTab.page.keyboard.type(FIRST);
+    await expect.poll(() => textOf(origine(chloeTab.page))).toBe(FIRST);
+
+    const panel = await openHistory(brunoTab.page);
+    await panel.getByRole('button', { name: 'Enregistrer une version' }).click();
+    const nameDialog = brunoTab.page.getByRole('dialog', { name: 'Enregistrer une version' });
+    const label = nameDialog.getByLabel('Nom de la version');
+    await expect.poll(() => label.evaluate((field) => field === document.activeElement)).toBe(true);
+    // A blank name is refused in French, before anything is sent.
+    await nameDialog.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+    await nameDialog.getByText('Donnez un nom à la version.').waitFor();
+    await label.fill('Premier jet');
+    await label.press('Enter');
+    await panel.getByText('Premier jet', { exact: true }).waitFor();
+    await expect.poll(() => nameDialog.isVisible()).toBe(false);
+    const first = (await versionsOf(people.bruno, doc.id)).find((v) => v.label === 'Premier jet');
+    expect(first?.kind).toBe('nommee');
+    expect(first?.createdBy?.name).toBe('Bruno');
+    await expect
+      .poll(() => panel.locator('.essaim-history__day-title').first().textContent())
+      .toBe('Aujourd’hui');
+    await brunoTab.page.screenshot({ path: path.join(artifactsDir, 'historique-liste.png') });
+
+    // Escape closes the panel and gives the focus back to « Historique ».
+    await brunoTab.page.keyboard.press('Escape');
+    await expect.poll(() => panelOf(brunoTab.page).count()).toBe(0);
+    await expect.poll(() => focusedText(brunoTab.page)).toBe('Historique');
+
+    // Both write more, each in a section; Chloé names the result through the API.
+    await placeCaret(chloeTab, brunoTab, description);
+    await chloeTab.page.keyboard.type(CHLOE_MORE);
+    await placeCaret(brunoTab, chloeTab, origine);
+    await brunoTab.page.keyboard.type(BRUNO_MORE);
+    await expect.poll(() => textOf(origine(chloeTab.page))).toBe(FIRST + BRUNO_MORE);
+    await expect.poll(() => textOf(description(brunoTab.page))).toBe(CHLOE_MORE);
+    const named = await people.chloe.fetch(`/api/documents/${doc.id}/versions`, {
+      method: 'POST',
+      json: { label: 'Après la séance' },
+    });
+    expect(named.status).toBe(201);
+    const second = ((await named.json()) as { version: VersionDto }).version;
+
+    // Compare « Premier jet » with « Après la séance »: the inserted words, each by its author.
+    const reopened = await openHistory(brunoTab.page);
+    await reopened.getByLabel('De', { exact: true }).selectOption(first?.id ?? '');
+    await reopened.getByLabel('À', { exact: true }).selectOption(second.id);
+    await reopened.getByRole('button', { name: 'Comparer', exact: true }).click();
+    const compareTitle = `Version ${first?.number} → version ${second.number}`;
+    await reopened.getByRole('heading', { name: compareTitle }).waitFor();
+    await expect.poll(() => focusedText(brunoTab.page)).toBe(compareTitle);
+    await expect
+      .poll(() => reopened.getByTestId('diff-summary').textContent())
+      .toMatch(/^2 sections modifiées, \d+ changements?$/);
+    await expect
+      .poll(() => changesIn(brunoTab.page, 'ins'))
+      .toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            text: expect.stringContaining('familles choisissent') as string,
+            author: 'Ajouté par Bruno',
+          }),
+          expect.objectContaining({
+            text: expect.stringContaining('coordinateur indépendant') as string,
+            author: 'Ajouté par Chloé',
+          }),
+        ]),
+      );
+    expect(await changesIn(brunoTab.page, 'del')).toEqual([]);
+    // Not by colour alone: each insertion says « Ajouté : » and its author to screen readers.
+    const spoken = await reopened.locator('.essaim-history__diff-section ins').first().textContent();
+    expect(spoken).toMatch(/^Ajouté : .+ \((Bruno|Chloé)\)$/);
+    expect(await reopened.getByTestId('legend-author').allTextContents()).toEqual(
+      expect.arrayContaining(['Bruno', 'Chloé']),
+    );
+    // The changed sections come first, then the unchanged ones, folded.
+    const sectionTitles = await reopened.locator('.essaim-history__diff-section h4').allTextContents();
+    expect(sectionTitles.slice(0, 2)).toEqual([
+      'Origine et contexte',
+      'Description de la pratique et mise en œuvre',
+    ]);
+    await expect.poll(() => reopened.locator('details.essaim-history__unchanged').count()).toBe(1);
+
+    expect(await runAxe(brunoTab.page)).toEqual([]);
+    await brunoTab.page.screenshot({ path: path.join(artifactsDir, 'historique-comparaison.png') });
+
+    // « Retour » gives the focus back to « Comparer »; « Voir » opens « Premier jet » read-only.
+    await reopened.getByRole('button', { name: 'Retour à la liste des versions' }).click();
+    await expect.poll(() => focusedText(brunoTab.page)).toBe('Comparer');
+    const firstItem = reopened.locator(`li[data-version-id="${first?.id}"]`);
+    await firstItem.getByRole('button', { name: `Voir la version ${first?.number}` }).click();
+    const versionText = reopened.getByRole('article', { name: `Texte de la version ${first?.number}` });
+    await versionText.waitFor();
+    await expect.poll(() => versionText.textContent()).toContain(FIRST);
+    expect(await versionText.textContent()).not.toContain(CHLOE_MORE);
+    expect(await versionText.locator('h4.essaim-section-title').count()).toBeGreaterThan(3);
+    await brunoTab.page.screenshot({ path: path.join(artifactsDir, 'historique-version.png') });
+
+    // Restore it, after a confirmation that says what happens.
+    await reopened.getByRole('button', { name: 'Restaurer cette version' }).click();
+    const confirm = brunoTab.page.getByRole('dialog', { name: `Restaurer la version ${first?.number} ?` });
+    await confirm.getByText('Le texte actuel reste dans l’historique', { exact: false }).waitFor();
+    expect(await runAxe(brunoTab.page)).toEqual([]);
+    await confirm.getByRole('button', { name: 'Restaurer cette version' }).click();
+
+    // Chloé's tab: the notice and the restored text, live; Bruno's too.
+    const notice = `Bruno a restauré la version ${first?.number}.`;
+    await expect.poll(() => chloeTab.page.getByTestId('history-notice').textContent()).toBe(notice);
+    await expect.poll(() => textOf(origine(chloeTab.page))).toBe(FIRST);
+    await expect.poll(() => textOf(description(chloeTab.page))).toBe('');
+    await chloeTab.page.screenshot({ path: path.join(artifactsDir, 'historique-restauration-avis.png') });
+    await expect.poll(() => textOf(origine(brunoTab.page))).toBe(FIRST);
+    await expect
+      .poll(() => brunoTab.page.getByTestId('history-notice').textContent())
+      .toBe(`Vous avez restauré la version ${first?.number}.`);
+    // Everything stays in history: both named versions, and a « restauration » before and after.
+    await expect
+      .poll(async () => (await versionsOf(people.chloe, doc.id)).map((v) => v.kind))
+      .toEqual(expect.arrayContaining(['restauration', 'restauration', 'nommee', 'nommee']));
+    await reopened.getByText(`Restauration de la version ${first?.number}`, { exact: true }).waitFor();
+
+    // Chloé (CSP enforced in her tab) opens the history too: version and comparison draw cleanly.
+    const chloePanel = await openHistory(chloeTab.page);
+    await chloePanel
+      .locator(`li[data-version-id="${second.id}"]`)
+      .getByRole('button', { name: `Voir la version ${second.number}` })
+      .click();
+    await expect
+      .poll(() =>
+        chloePanel.getByRole('article', { name: `Texte de la version ${second.number}` }).textContent(),
+      )
+      .toContain(CHLOE_MORE);
+    await chloePanel.getByRole('button', { name: 'Comparer au texte actuel' }).click();
+    await expect
+      .poll(() => changesIn(chloeTab.page, 'del'))
+      .toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ text: expect.stringContaining('coordinateur') as string }),
+        ]),
+      );
+
+    for (const { problems } of [brunoTab, chloeTab])
+      expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
+  });
+
+  it('lets a membre read the history and compare, without naming or restoring', async () => {
+    const doc = await createDocument(app.admin, app.espaceId, 'Pair-aidance en Ille-et-Vilaine', 'fiche');
+    const named = await app.admin.fetch(`/api/documents/${doc.id}/versions`, {
+      method: 'POST',
+      json: { label: 'Version de travail' },
+    });
+    expect(named.status).toBe(201);
+    const version = ((await named.json()) as { version: VersionDto }).version;
+    const monaTab = await openTab(mona, doc.id, { axe: true });
+    await expect.poll(() => editorOf(monaTab.page).getAttribute('aria-readonly')).toBe('true');
+
+    const panel = await openHistory(monaTab.page);
+    await panel.getByText('Version de travail', { exact: true }).waitFor();
+    expect(await panel.getByRole('button', { name: 'Enregistrer une version' }).count()).toBe(0);
+    await panel.getByRole('button', { name: `Voir la version ${version.number}` }).click();
+    await panel.getByRole('article', { name: `Texte de la version ${version.number}` }).waitFor();
+    expect(await panel.getByRole('button', { name: 'Restaurer cette version' }).count()).toBe(0);
+    await panel.getByRole('button', { name: 'Comparer au texte actuel' }).click();
+    await panel.getByTestId('diff-summary').filter({ hasText: 'Aucune différence dans le texte.' }).waitFor();
+    expect(await runAxe(monaTab.page)).toEqual([]);
+
+    // « Fermer l’historique » closes it and gives the focus back to « Historique ».
+    await panel.getByRole('button', { name: 'Fermer l’historique' }).click();
+    await expect.poll(() => focusedText(monaTab.page)).toBe('Historique');
+    expect(unexpectedProblems(monaTab.problems)).toEqual({ errors: [], cspViolations: [] });
+  });
+
+  it('says the history cannot be read while offline, and reads it on « Réessayer » once back online', async () => {
+    const doc = await createDocument(app.admin, app.espaceId, 'Aller-vers dans l’Oise', 'fiche');
+    await app.admin.fetch(`/api/documents/${doc.id}/versions`, {
+      method: 'POST',
+      json: { label: 'Hors ligne' },
+    });
+    const tab = await openTab(mona, doc.id);
+    await tab.context.setOffline(true);
+    await toggleOf(tab.page).click();
+    const panel = panelOf(tab.page);
+    await panel.getByRole('alert').filter({ hasText: 'L’historique n’a pas pu être chargé.' }).waitFor();
+    await tab.context.setOffline(false);
+    await panel.getByRole('button', { name: 'Réessayer' }).click();
+    await panel.getByText('Hors ligne', { exact: true }).waitFor();
+    expect(await panel.getByRole('alert').count()).toBe(0);
+  });
+});
