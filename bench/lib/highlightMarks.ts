@@ -7,7 +7,7 @@ import type { OpenMarks } from './pageTiming.js';
  * Highlight API (ranges in `CSS.highlights`, no element in the DOM: client/src/features/comments/
  * highlightPainter.ts). Every time is the page's `performance.now()` since navigation.
  *
- * The text marks come, as in pageTiming.ts, from a MutationObserver installed before the page's
+ * The text marks come from a MutationObserver installed before the page's
  * scripts. Custom highlights change no DOM node, so they are counted once per animation frame: in
  * each frame's callbacks a task is queued, which runs after the frame is painted; it counts the
  * ranges registered then (by the page's own frame callback, or by a task before the frame): the

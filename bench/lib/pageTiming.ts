@@ -1,18 +1,17 @@
 import type { Page } from 'playwright-core';
 
 /**
- * Timing marks taken inside a Chromium page of the editor, for `bench/comments.ts`. Every time is
- * `performance.now()` of the page, in ms since the navigation started (its time origin), except
- * the typing records, which are `performance.timeOrigin + performance.now()` (ms since the Unix
- * epoch, sub-millisecond) so that two pages of the same machine can be compared.
- *
- * The marks come from a MutationObserver installed before any script of the page runs
- * ({@link installOpenMarks}): it looks at the editor after each batch of DOM changes, so a mark is
- * the end of the task that changed the DOM; the "painted" marks are taken in a task queued from the
- * next animation frame, that is after the frame that shows the change.
+ * Timing taken inside a Chromium page of the editor, for `bench/comments.ts`: the typing records
+ * ({@link startTypingRecords}), whose times are `performance.timeOrigin + performance.now()` (ms
+ * since the Unix epoch, sub-millisecond) so that two pages of the same machine can be compared, and
+ * a CPU profile ({@link startProfile}). The open marks are taken by `highlightMarks.ts`, which
+ * returns the {@link OpenMarks} below.
  */
 
-/** What {@link installOpenMarks} records while a document opens. */
+/**
+ * What the open marks of a document record (taken by `installOpenMarks` in highlightMarks.ts). Every
+ * time is the page's `performance.now()`, in ms since the navigation started (its time origin).
+ */
 export interface OpenMarks {
   /** The last paragraph of the document ({@link END_MARK}) is in the editor's DOM. */
   text: number | null;
@@ -30,121 +29,10 @@ export interface OpenMarks {
   longTasksMs: number;
 }
 
-interface MarkState extends OpenMarks {
-  expected: number;
-  endMark: string;
-}
-
 declare global {
   interface Window {
-    __essaimOpen?: MarkState;
     __essaimTyping?: TypingState;
   }
-}
-
-/**
- * Installs the open marks in every page of `page`'s context opened after this call (Playwright's
- * init script): the editor (`.ProseMirror`) must show `endMark` in its last section, and
- * `expected` highlighted spans (0: no highlight mark).
- */
-export async function installOpenMarks(page: Page, expected: number, endMark: string): Promise<void> {
-  // tsx compiles with esbuild's `keepNames`, whose `__name(fn, name)` calls travel with the
-  // functions sent to the page: give the page that helper, doing nothing.
-  await page.addInitScript({ content: 'globalThis.__name ??= (f) => f;' });
-  await page.addInitScript(
-    ({ expected: wanted, endMark: last }) => {
-      const state: MarkState = {
-        expected: wanted,
-        endMark: last,
-        text: null,
-        textPainted: null,
-        highlights: null,
-        highlightsPainted: null,
-        panel: null,
-        count: 0,
-        threadsResponse: null,
-        longTasksMs: 0,
-      };
-      window.__essaimOpen = state;
-      try {
-        new PerformanceObserver((list) => {
-          for (const entry of list.getEntries()) state.longTasksMs += entry.duration;
-        }).observe({ type: 'longtask', buffered: true });
-      } catch {
-        // No Long Tasks API: the sum stays 0.
-      }
-      const afterPaint = (set: (t: number) => void): void => {
-        requestAnimationFrame(() => setTimeout(() => set(performance.now()), 0));
-      };
-      let spans: HTMLCollectionOf<Element> | null = null;
-      const items = document.getElementsByClassName('essaim-thread');
-      const check = (): void => {
-        if (state.panel === null && state.expected > 0 && items.length >= state.expected)
-          state.panel = performance.now();
-        const root = document.querySelector('.ProseMirror');
-        if (!root) return;
-        if (state.text === null && (root.lastElementChild?.textContent ?? '').includes(state.endMark)) {
-          state.text = performance.now();
-          afterPaint((t) => (state.textPainted = t));
-        }
-        spans ??= root.getElementsByClassName('essaim-comment');
-        state.count = spans.length;
-        if (state.highlights === null && state.expected > 0 && state.count >= state.expected) {
-          state.highlights = performance.now();
-          afterPaint((t) => (state.highlightsPainted = t));
-        }
-      };
-      // Stopped once every mark is taken: the live collections it reads are recounted after each
-      // DOM change, a cost the page would otherwise carry into the typing runs.
-      const observer = new MutationObserver(() => {
-        check();
-        if (
-          state.text !== null &&
-          (state.expected === 0 || (state.highlights !== null && state.panel !== null))
-        )
-          observer.disconnect();
-      });
-      const start = (): void =>
-        observer.observe(document.documentElement, {
-          childList: true,
-          subtree: true,
-          characterData: true,
-          attributes: true,
-          attributeFilter: ['class'],
-        });
-      if (document.documentElement) start();
-      else document.addEventListener('readystatechange', start, { once: true });
-    },
-    { expected, endMark },
-  );
-}
-
-/** Waits (up to `timeoutMs`) for the page's marks to be complete and returns them. */
-export async function openMarks(page: Page, timeoutMs: number): Promise<OpenMarks> {
-  await page.waitForFunction(
-    () => {
-      const s = window.__essaimOpen;
-      return !!s && s.textPainted !== null && (s.expected === 0 || s.highlightsPainted !== null);
-    },
-    undefined,
-    { timeout: timeoutMs, polling: 50 },
-  );
-  return page.evaluate(() => {
-    const s = window.__essaimOpen as MarkState;
-    const threads = performance
-      .getEntriesByType('resource')
-      .find((e) => /\/api\/documents\/[^/]+\/threads/.test(e.name)) as PerformanceResourceTiming | undefined;
-    return {
-      text: s.text,
-      textPainted: s.textPainted,
-      highlights: s.highlights,
-      highlightsPainted: s.highlightsPainted,
-      panel: s.panel,
-      count: s.count,
-      threadsResponse: threads ? threads.responseEnd : null,
-      longTasksMs: s.longTasksMs,
-    };
-  });
 }
 
 /** What a page records while someone types (see {@link startTypingRecords}). */

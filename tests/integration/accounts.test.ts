@@ -1,41 +1,23 @@
 import { openDatabase } from '@essaim/server/storage';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DEFAULT_PASSWORD,
-  invite,
-  login,
-  postJson,
-  setupInstance,
-  type Session,
-} from '../support/accounts.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PASSWORD, invite, login, postJson } from '../support/accounts.js';
+import { useTestInstance } from '../support/instance.js';
 
-let server: TestServer;
-let admin: Session;
-let espaceId: string;
-
-beforeAll(async () => {
-  // Addresses are told by X-Forwarded-For, as by a reverse proxy on this machine.
-  server = await startTestServer({ env: { TRUST_PROXY: 'loopback' } });
-  ({ admin, espaceId } = await setupInstance(server.url));
-});
-
-afterAll(async () => {
-  await server.stop();
-});
+// Addresses are told by X-Forwarded-For, as by a reverse proxy on this machine.
+const t = useTestInstance({ TRUST_PROXY: 'loopback' });
 
 const message = async (response: Response): Promise<string> =>
   ((await response.json()) as { message: string }).message;
 
 /** Makes a link look older than it is, straight in the database (as time passing would). */
 function expire(table: 'invitations' | 'password_resets'): void {
-  const db = openDatabase(`${server.dataDir}/essaim.sqlite`, { synchronous: 'NORMAL' });
+  const db = openDatabase(`${t.server.dataDir}/essaim.sqlite`, { synchronous: 'NORMAL' });
   db.prepare(`UPDATE ${table} SET expires_at = 0`).run();
   db.close();
 }
 
 async function inviteLink(email: string, role = 'membre'): Promise<string> {
-  const response = await admin.fetch(`/api/espaces/${espaceId}/invitations`, {
+  const response = await t.admin.fetch(`/api/espaces/${t.espaceId}/invitations`, {
     method: 'POST',
     json: { email, role },
   });
@@ -45,14 +27,14 @@ async function inviteLink(email: string, role = 'membre'): Promise<string> {
 
 describe('first run', () => {
   it('creates the administrator once and refuses a second setup', async () => {
-    const me = (await (await admin.fetch('/api/auth/me')).json()) as {
+    const me = (await (await t.admin.fetch('/api/auth/me')).json()) as {
       user: { isAdmin: boolean; espaces: { role: string }[] };
       setupNeeded: boolean;
     };
     expect(me.setupNeeded).toBe(false);
     expect(me.user.isAdmin).toBe(true);
     expect(me.user.espaces[0]?.role).toBe('animateur');
-    const again = await postJson(server.url, '/api/auth/setup', {
+    const again = await postJson(t.server.url, '/api/auth/setup', {
       email: 'autre@x.fr',
       name: 'Autre',
       password: DEFAULT_PASSWORD,
@@ -64,12 +46,12 @@ describe('first run', () => {
 
 describe('login', () => {
   it('refuses a wrong password with the same French message as an unknown account', async () => {
-    const wrong = await postJson(server.url, '/api/auth/login', {
-      email: admin.email,
+    const wrong = await postJson(t.server.url, '/api/auth/login', {
+      email: t.admin.email,
       password: 'pas-le-bon-mot-de-passe',
     });
     expect(wrong.status).toBe(401);
-    const unknown = await postJson(server.url, '/api/auth/login', {
+    const unknown = await postJson(t.server.url, '/api/auth/login', {
       email: 'personne@nulle.part',
       password: 'pas-le-bon-mot-de-passe',
     });
@@ -79,15 +61,15 @@ describe('login', () => {
   });
 
   it('rate-limits failed logins per account, even with the right password afterwards', async () => {
-    const victim = await invite(admin, espaceId, 'membre', 'Victor Visé');
+    const victim = await invite(t.admin, t.espaceId, 'membre', 'Victor Visé');
     for (let i = 0; i < 5; i++) {
-      const r = await postJson(server.url, '/api/auth/login', {
+      const r = await postJson(t.server.url, '/api/auth/login', {
         email: victim.email,
         password: `mauvais-${i}-mot-de-passe`,
       });
       expect(r.status).toBe(401);
     }
-    const blocked = await postJson(server.url, '/api/auth/login', {
+    const blocked = await postJson(t.server.url, '/api/auth/login', {
       email: victim.email,
       password: DEFAULT_PASSWORD,
     });
@@ -97,7 +79,7 @@ describe('login', () => {
       /^Trop de tentatives de connexion\. Réessayez dans \d+ minutes?\.$/,
     );
     // Other accounts are not affected.
-    expect((await login(server.url, admin.email)).userId).toBe(admin.userId);
+    expect((await login(t.server.url, t.admin.email)).userId).toBe(t.admin.userId);
   });
 
   it('rate-limits failed logins per address across accounts', async () => {
@@ -106,7 +88,7 @@ describe('login', () => {
     let last = 0;
     for (let i = 0; i < 31; i++) {
       const r = await postJson(
-        server.url,
+        t.server.url,
         '/api/auth/login',
         { email: `inconnu${i}@x.fr`, password: 'un-mot-de-passe-faux' },
         ip,
@@ -117,7 +99,7 @@ describe('login', () => {
   });
 
   it('answers 400 with French messages for malformed credentials', async () => {
-    const response = await postJson(server.url, '/api/auth/login', {
+    const response = await postJson(t.server.url, '/api/auth/login', {
       email: 'pas-une-adresse',
       password: '',
     });
@@ -133,18 +115,18 @@ describe('login', () => {
 describe('invitations', () => {
   it('lets an invited person set a name and password, then refuses the same link again', async () => {
     const token = await inviteLink('nadia@hcts.example', 'rapporteur');
-    const info = (await (await fetch(`${server.url}/api/invitations/${token}`)).json()) as {
+    const info = (await (await fetch(`${t.server.url}/api/invitations/${token}`)).json()) as {
       espaceName: string;
       role: string;
     };
     expect(info).toMatchObject({
-      espaceId,
+      espaceId: t.espaceId,
       espaceName: 'Pratiques émergentes',
       role: 'rapporteur',
       email: 'nadia@hcts.example',
       accountExists: false,
     });
-    const accepted = await postJson(server.url, `/api/invitations/${token}/accept`, {
+    const accepted = await postJson(t.server.url, `/api/invitations/${token}/accept`, {
       name: 'Nadia',
       password: DEFAULT_PASSWORD,
     });
@@ -153,7 +135,7 @@ describe('invitations', () => {
       accepted.headers.getSetCookie().some((c) => c.includes('HttpOnly') && c.includes('SameSite=Lax')),
     ).toBe(true);
 
-    const reused = await postJson(server.url, `/api/invitations/${token}/accept`, {
+    const reused = await postJson(t.server.url, `/api/invitations/${token}/accept`, {
       name: 'Nadia',
       password: DEFAULT_PASSWORD,
     });
@@ -165,7 +147,7 @@ describe('invitations', () => {
     const ip = { 'x-forwarded-for': '198.51.100.9' };
     for (let i = 0; i < 31; i++) {
       await postJson(
-        server.url,
+        t.server.url,
         '/api/auth/login',
         { email: `x${i}@x.fr`, password: 'un-mot-de-passe-faux' },
         ip,
@@ -173,21 +155,21 @@ describe('invitations', () => {
     }
     const token = await inviteLink('bureau.partage@hcts.example');
     const accepted = await postJson(
-      server.url,
+      t.server.url,
       `/api/invitations/${token}/accept`,
       { name: 'Bureau', password: DEFAULT_PASSWORD },
       ip,
     );
     expect(accepted.status).toBe(200);
-    expect(((await accepted.json()) as { espaceId: string }).espaceId).toBe(espaceId);
+    expect(((await accepted.json()) as { espaceId: string }).espaceId).toBe(t.espaceId);
   });
 
   it('keeps one live link per person: inviting the same address again replaces the pending invitation', async () => {
     const first = await inviteLink('deux.fois@hcts.example');
     const second = await inviteLink('deux.fois@hcts.example');
-    expect((await fetch(`${server.url}/api/invitations/${first}`)).status).toBe(410);
-    expect((await fetch(`${server.url}/api/invitations/${second}`)).status).toBe(200);
-    const detail = (await (await admin.fetch(`/api/espaces/${espaceId}`)).json()) as {
+    expect((await fetch(`${t.server.url}/api/invitations/${first}`)).status).toBe(410);
+    expect((await fetch(`${t.server.url}/api/invitations/${second}`)).status).toBe(200);
+    const detail = (await (await t.admin.fetch(`/api/espaces/${t.espaceId}`)).json()) as {
       invitations: { email: string }[];
     };
     expect(detail.invitations.filter((i) => i.email === 'deux.fois@hcts.example')).toHaveLength(1);
@@ -196,7 +178,7 @@ describe('invitations', () => {
   it('refuses an expired invitation link with a clear message', async () => {
     const token = await inviteLink('tardif@hcts.example');
     expire('invitations');
-    const response = await fetch(`${server.url}/api/invitations/${token}`);
+    const response = await fetch(`${t.server.url}/api/invitations/${token}`);
     expect(response.status).toBe(410);
     expect(await message(response)).toBe(
       'Cette invitation a expiré. Demandez-en une nouvelle à l’animateur.',
@@ -205,13 +187,13 @@ describe('invitations', () => {
 
   it('refuses a short password when accepting, and keeps the invitation usable', async () => {
     const token = await inviteLink('court@hcts.example');
-    const weak = await postJson(server.url, `/api/invitations/${token}/accept`, {
+    const weak = await postJson(t.server.url, `/api/invitations/${token}/accept`, {
       name: 'Court',
       password: 'court',
     });
     expect(weak.status).toBe(400);
     expect(await message(weak)).toContain('au moins 12 caractères');
-    const ok = await postJson(server.url, `/api/invitations/${token}/accept`, {
+    const ok = await postJson(t.server.url, `/api/invitations/${token}/accept`, {
       name: 'Court',
       password: DEFAULT_PASSWORD,
     });
@@ -221,25 +203,25 @@ describe('invitations', () => {
 
 describe('password reset links made by the administrator', () => {
   it('sets a new password once, revokes old sessions, and refuses the link afterwards', async () => {
-    const person = await invite(admin, espaceId, 'membre', 'Oubli Mémoire');
-    const made = await admin.fetch(`/api/users/${person.userId}/password-reset`, { method: 'POST' });
+    const person = await invite(t.admin, t.espaceId, 'membre', 'Oubli Mémoire');
+    const made = await t.admin.fetch(`/api/users/${person.userId}/password-reset`, { method: 'POST' });
     expect(made.status).toBe(201);
     const token = ((await made.json()) as { link: string }).link.split('/').pop() as string;
     expect(
-      ((await (await fetch(`${server.url}/api/auth/password-resets/${token}`)).json()) as { email: string })
+      ((await (await fetch(`${t.server.url}/api/auth/password-resets/${token}`)).json()) as { email: string })
         .email,
     ).toBe(person.email);
 
-    const used = await postJson(server.url, `/api/auth/password-resets/${token}`, {
+    const used = await postJson(t.server.url, `/api/auth/password-resets/${token}`, {
       password: 'un-tout-nouveau-mot-de-passe',
     });
     expect(used.status).toBe(204);
     expect((await person.fetch('/api/espaces')).status).toBe(401);
-    expect((await login(server.url, person.email, 'un-tout-nouveau-mot-de-passe')).userId).toBe(
+    expect((await login(t.server.url, person.email, 'un-tout-nouveau-mot-de-passe')).userId).toBe(
       person.userId,
     );
 
-    const again = await postJson(server.url, `/api/auth/password-resets/${token}`, {
+    const again = await postJson(t.server.url, `/api/auth/password-resets/${token}`, {
       password: 'encore-un-autre-mot-de-passe',
     });
     expect(again.status).toBe(410);
@@ -247,11 +229,11 @@ describe('password reset links made by the administrator', () => {
   });
 
   it('refuses an expired reset link', async () => {
-    const person = await invite(admin, espaceId, 'membre', 'Lente Personne');
-    const made = await admin.fetch(`/api/users/${person.userId}/password-reset`, { method: 'POST' });
+    const person = await invite(t.admin, t.espaceId, 'membre', 'Lente Personne');
+    const made = await t.admin.fetch(`/api/users/${person.userId}/password-reset`, { method: 'POST' });
     const token = ((await made.json()) as { link: string }).link.split('/').pop() as string;
     expire('password_resets');
-    const response = await postJson(server.url, `/api/auth/password-resets/${token}`, {
+    const response = await postJson(t.server.url, `/api/auth/password-resets/${token}`, {
       password: 'un-tout-nouveau-mot-de-passe',
     });
     expect(response.status).toBe(410);
@@ -259,8 +241,8 @@ describe('password reset links made by the administrator', () => {
   });
 
   it('answers « mot de passe oublié » without saying whether the account exists', async () => {
-    const known = await postJson(server.url, '/api/auth/forgot', { email: admin.email });
-    const unknown = await postJson(server.url, '/api/auth/forgot', { email: 'personne@nulle.part' });
+    const known = await postJson(t.server.url, '/api/auth/forgot', { email: t.admin.email });
+    const unknown = await postJson(t.server.url, '/api/auth/forgot', { email: 'personne@nulle.part' });
     expect(known.status).toBe(202);
     expect(await known.json()).toEqual(await unknown.json());
   });
@@ -268,14 +250,17 @@ describe('password reset links made by the administrator', () => {
 
 describe('audit log', () => {
   it('records logins, failures, role changes, assignments, invitations and resets for the administrator', async () => {
-    const person = await invite(admin, espaceId, 'rapporteur', 'Paul Audité');
-    await admin.fetch(`/api/espaces/${espaceId}/members/${person.userId}`, {
+    const person = await invite(t.admin, t.espaceId, 'rapporteur', 'Paul Audité');
+    await t.admin.fetch(`/api/espaces/${t.espaceId}/members/${person.userId}`, {
       method: 'PUT',
       json: { role: 'membre' },
     });
-    await admin.fetch(`/api/users/${person.userId}/password-reset`, { method: 'POST' });
-    await postJson(server.url, '/api/auth/login', { email: person.email, password: 'faux-mot-de-passe-123' });
-    const response = await admin.fetch('/api/audit?limit=200');
+    await t.admin.fetch(`/api/users/${person.userId}/password-reset`, { method: 'POST' });
+    await postJson(t.server.url, '/api/auth/login', {
+      email: person.email,
+      password: 'faux-mot-de-passe-123',
+    });
+    const response = await t.admin.fetch('/api/audit?limit=200');
     expect(response.status).toBe(200);
     const { entries } = (await response.json()) as {
       entries: { action: string; actor: { name: string } | null; at: string }[];
@@ -300,7 +285,7 @@ describe('audit log', () => {
 
 describe('an espace keeps an animateur', () => {
   it('refuses to demote the last animateur', async () => {
-    const response = await admin.fetch(`/api/espaces/${espaceId}/members/${admin.userId}`, {
+    const response = await t.admin.fetch(`/api/espaces/${t.espaceId}/members/${t.admin.userId}`, {
       method: 'PUT',
       json: { role: 'membre' },
     });

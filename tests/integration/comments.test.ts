@@ -20,7 +20,8 @@ import {
   writeInSection,
 } from '../support/comments.js';
 import { useTestInstance } from '../support/instance.js';
-import { connectAs, isSettled, type NodeClient } from '../support/provider.js';
+import { outsider, syncedOpener } from '../support/sessions.js';
+import { isSettled, type NodeClient } from '../support/provider.js';
 
 /**
  * Comment threads through the API (issue 10): membres comment as fully as rapporteurs without
@@ -40,16 +41,10 @@ beforeAll(async () => {
   rapporteurLibre = await invite(t.admin, t.espaceId, 'rapporteur', 'Rose Rapporteuse');
   membre = await invite(t.admin, t.espaceId, 'membre', 'Marc Membre');
   autreMembre = await invite(t.admin, t.espaceId, 'membre', 'Mona Membre');
-  const created = await t.admin.fetch('/api/espaces', { method: 'POST', json: { name: 'Ailleurs' } });
-  const other = ((await created.json()) as { id: string }).id;
-  exterieur = await invite(t.admin, other, 'animateur', 'Esther Extérieure');
+  exterieur = await outsider(t.admin, 'Esther Extérieure');
 });
 
-async function open(session: Session, name: string): Promise<NodeClient> {
-  const client = t.track(connectAs(session, t.server.wsUrl, name));
-  await expect.poll(() => client.provider.isSynced, SETTLE).toBe(true);
-  return client;
-}
+const open = syncedOpener(t, SETTLE.timeout);
 
 /** A document with a sentence written in its second section, and a reader's synced copy. */
 async function documentWithText(

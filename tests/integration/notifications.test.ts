@@ -1,10 +1,10 @@
-import net from 'node:net';
 import type { NotificationListDto, NotificationPreferencesDto } from '@essaim/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocument, invite, setupInstance, type Session } from '../support/accounts.js';
 import { commentOn, replyTo, sectionId, writeInSection } from '../support/comments.js';
 import { connectAs, isSettled, type NodeClient } from '../support/provider.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startMailingServer, type Mail, type MailingServer, type SmtpSink } from '../support/mail.js';
+import type { TestServer } from '../support/server.js';
 
 /**
  * Notifications of comment threads (issue 10): who is told of what, that nobody is told of a
@@ -14,91 +14,8 @@ import { startTestServer, type TestServer } from '../support/server.js';
 
 const SETTLE = { timeout: 10_000 };
 
-interface Mail {
-  to: string[];
-  /** The message as sent (headers and body), quoted-printable decoded. */
-  text: string;
-}
-
-/** A minimal SMTP server that accepts every message and keeps it. */
-async function smtpSink(): Promise<{ port: number; mails: Mail[]; close(): Promise<void> }> {
-  const mails: Mail[] = [];
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    let buffer = '';
-    let data: string | null = null;
-    let to: string[] = [];
-    socket.write('220 puits ESMTP\r\n');
-    socket.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('latin1');
-      for (;;) {
-        if (data !== null) {
-          const end = buffer.indexOf('\r\n.\r\n');
-          if (end < 0) return;
-          data += buffer.slice(0, end);
-          buffer = buffer.slice(end + 5);
-          mails.push({ to, text: decodeQuotedPrintable(data) });
-          data = null;
-          to = [];
-          socket.write('250 OK\r\n');
-          continue;
-        }
-        const eol = buffer.indexOf('\r\n');
-        if (eol < 0) return;
-        const line = buffer.slice(0, eol);
-        buffer = buffer.slice(eol + 2);
-        const verb = line.slice(0, 4).toUpperCase();
-        if (verb === 'EHLO' || verb === 'HELO') socket.write('250 puits\r\n');
-        else if (verb === 'RCPT') {
-          to.push(/<([^>]*)>/.exec(line)?.[1] ?? '');
-          socket.write('250 OK\r\n');
-        } else if (verb === 'DATA') {
-          data = '';
-          socket.write('354 OK\r\n');
-        } else if (verb === 'QUIT') {
-          socket.end('221 Au revoir\r\n');
-          return;
-        } else socket.write('250 OK\r\n');
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    port,
-    mails,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-/** Decodes quoted-printable parts (what nodemailer uses for French text) and RFC 2047 subjects. */
-function decodeQuotedPrintable(raw: string): string {
-  const bytes = Buffer.from(
-    raw
-      .replace(/=\r\n/g, '')
-      .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
-    'latin1',
-  );
-  return bytes
-    .toString('utf8')
-    .replace(/=\?UTF-8\?Q\?([^?]*)\?=/gi, (_, q: string) =>
-      Buffer.from(
-        q
-          .replace(/_/g, ' ')
-          .replace(/=([0-9A-F]{2})/g, (__, hex: string) => String.fromCharCode(parseInt(hex, 16))),
-        'latin1',
-      ).toString('utf8'),
-    )
-    .replace(/\?=\s+=\?UTF-8\?Q\?/gi, '');
-}
-
-let sink: Awaited<ReturnType<typeof smtpSink>>;
+let mailing: MailingServer;
+let sink: SmtpSink;
 let server: TestServer;
 let animateur: Session;
 let espaceId: string;
@@ -108,20 +25,8 @@ let autre: Session;
 const clients: NodeClient[] = [];
 
 beforeAll(async () => {
-  sink = await smtpSink();
-  // With SMTP, links in emails come from PUBLIC_URL (required, issue 15): the port it names is
-  // taken free first, then listened on.
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  server = await startTestServer({
-    env: {
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
-    },
-  });
+  mailing = await startMailingServer();
+  ({ server, sink } = mailing);
   ({ admin: animateur, espaceId } = await setupInstance(server.url));
   rapporteur = await invite(animateur, espaceId, 'rapporteur', 'Rachid Rapporteur');
   membre = await invite(animateur, espaceId, 'membre', 'Marc Membre');
@@ -130,8 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of clients) c.destroy();
-  await server.stop();
-  await sink.close();
+  await mailing.stop();
 });
 
 /** A document with a sentence, and a synced reader's copy to take anchors from. */

@@ -1,13 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DEFAULT_PASSWORD,
-  invite,
-  login,
-  postJson,
-  setupInstance,
-  type Session,
-} from '../support/accounts.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PASSWORD, invite, login, postJson, type Session } from '../support/accounts.js';
+import { useTestInstance } from '../support/instance.js';
 
 /**
  * Issue 15, from outside as an attacker would: logins sent in parallel, a flood of them while a
@@ -16,23 +9,12 @@ import { startTestServer, type TestServer } from '../support/server.js';
  * URLs, and the audit log under a flood.
  */
 
-let server: TestServer;
-let admin: Session;
-let espaceId: string;
-
-beforeAll(async () => {
-  // The built client is served, so static files and their errors are part of the test.
-  server = await startTestServer({ env: { SERVE_CLIENT: 'true', TRUST_PROXY: 'loopback' } });
-  ({ admin, espaceId } = await setupInstance(server.url));
-});
-
-afterAll(async () => {
-  await server.stop();
-});
+// The built client is served, so static files and their errors are part of the test.
+const t = useTestInstance({ SERVE_CLIENT: 'true', TRUST_PROXY: 'loopback' });
 
 /** A login as sent from the client address `ip` (the test server trusts its loopback proxy). */
 const loginFrom = (ip: string, email: string, password: string): Promise<Response> =>
-  postJson(server.url, '/api/auth/login', { email, password }, { 'x-forwarded-for': ip });
+  postJson(t.server.url, '/api/auth/login', { email, password }, { 'x-forwarded-for': ip });
 
 const messageOf = async (response: Response): Promise<string> =>
   ((await response.json()) as { message: string }).message;
@@ -44,7 +26,7 @@ interface AuditRow {
 }
 
 async function auditRows(action: string): Promise<AuditRow[]> {
-  const response = await admin.fetch('/api/audit?limit=500');
+  const response = await t.admin.fetch('/api/audit?limit=500');
   expect(response.status).toBe(200);
   return ((await response.json()) as { entries: AuditRow[] }).entries.filter((e) => e.action === action);
 }
@@ -62,7 +44,7 @@ async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }
 
 describe('logins sent in parallel', () => {
   it('checks at most 5 of 40 parallel wrong passwords for one account, then refuses even the right one', async () => {
-    const victim = await invite(admin, espaceId, 'membre', 'Véra Visée');
+    const victim = await invite(t.admin, t.espaceId, 'membre', 'Véra Visée');
     // Forty addresses, so that only the per-account limit can stop them.
     const responses = await Promise.all(
       Array.from({ length: 40 }, (_, i) => loginFrom(`198.51.100.${i + 1}`, victim.email, `faux-${i}-mdp`)),
@@ -104,7 +86,7 @@ describe('logins sent in parallel', () => {
   });
 
   it('keeps a legitimate login answering while a flood of logins is refused (time against the login without hashing load)', async () => {
-    const person = await invite(admin, espaceId, 'rapporteur', 'Léa Légitime');
+    const person = await invite(t.admin, t.espaceId, 'rapporteur', 'Léa Légitime');
     const legitimate = (ip: string) => timed(() => loginFrom(ip, person.email, DEFAULT_PASSWORD));
     // The reference is the same login while as many requests reach the same route but are refused
     // before any password is hashed (malformed bodies): the HTTP work of a flood weighs on both
@@ -115,7 +97,7 @@ describe('logins sent in parallel', () => {
       const cheap = Promise.all(
         Array.from({ length: 200 }, () =>
           postJson(
-            server.url,
+            t.server.url,
             '/api/auth/login',
             { email: 'pas-une-adresse', password: '' },
             { 'x-forwarded-for': `192.0.2.${200 + round}` },
@@ -131,7 +113,7 @@ describe('logins sent in parallel', () => {
         ),
       );
       const loaded = await legitimate(`192.0.2.${10 + round}`);
-      const health = await fetch(`${server.url}/api/health`);
+      const health = await fetch(`${t.server.url}/api/health`);
       const statuses = (await flood).map((r) => r.status);
       expect(reference.value.status).toBe(200);
       expect(loaded.value.status).toBe(200);
@@ -152,20 +134,20 @@ describe('enrolment in an espace', () => {
   let otherEspace: string;
 
   beforeAll(async () => {
-    animateur = await invite(admin, espaceId, 'animateur', 'Anne Animatrice');
-    const created = await admin.fetch('/api/espaces', { method: 'POST', json: { name: 'Pair-aidance' } });
+    animateur = await invite(t.admin, t.espaceId, 'animateur', 'Anne Animatrice');
+    const created = await t.admin.fetch('/api/espaces', { method: 'POST', json: { name: 'Pair-aidance' } });
     otherEspace = ((await created.json()) as { id: string }).id;
-    outsider = await invite(admin, otherEspace, 'membre', 'Omar Outsider');
+    outsider = await invite(t.admin, otherEspace, 'membre', 'Omar Outsider');
   });
 
   it('refuses an animateur who makes an account of the instance a member without invitation', async () => {
-    const response = await animateur.fetch(`/api/espaces/${espaceId}/members/${outsider.userId}`, {
+    const response = await animateur.fetch(`/api/espaces/${t.espaceId}/members/${outsider.userId}`, {
       method: 'PUT',
       json: { role: 'rapporteur' },
     });
     expect(response.status).toBe(403);
     expect(await messageOf(response)).toContain('invitez-la');
-    const detail = (await (await admin.fetch(`/api/espaces/${espaceId}`)).json()) as {
+    const detail = (await (await t.admin.fetch(`/api/espaces/${t.espaceId}`)).json()) as {
       members: { userId: string }[];
     };
     expect(detail.members.map((m) => m.userId)).not.toContain(outsider.userId);
@@ -173,21 +155,21 @@ describe('enrolment in an espace', () => {
 
   it('answers an unknown account id with 403 to an animateur and 404 to an administrator, never 500', async () => {
     const nobody = '00000000-0000-4000-8000-000000000000';
-    const path = `/api/espaces/${espaceId}/members/${nobody}`;
+    const path = `/api/espaces/${t.espaceId}/members/${nobody}`;
     const asAnimateur = await animateur.fetch(path, { method: 'PUT', json: { role: 'membre' } });
     expect(asAnimateur.status).toBe(403);
-    const asAdmin = await admin.fetch(path, { method: 'PUT', json: { role: 'membre' } });
+    const asAdmin = await t.admin.fetch(path, { method: 'PUT', json: { role: 'membre' } });
     expect(asAdmin.status).toBe(404);
     expect(await messageOf(asAdmin)).toBe('Ce compte n’existe pas.');
   });
 
   it('lets an administrator add an existing account directly, and the animateur then change its role', async () => {
-    const added = await admin.fetch(`/api/espaces/${espaceId}/members/${outsider.userId}`, {
+    const added = await t.admin.fetch(`/api/espaces/${t.espaceId}/members/${outsider.userId}`, {
       method: 'PUT',
       json: { role: 'membre' },
     });
     expect(added.status).toBe(200);
-    const changed = await animateur.fetch(`/api/espaces/${espaceId}/members/${outsider.userId}`, {
+    const changed = await animateur.fetch(`/api/espaces/${t.espaceId}/members/${outsider.userId}`, {
       method: 'PUT',
       json: { role: 'rapporteur' },
     });
@@ -198,14 +180,14 @@ describe('enrolment in an espace', () => {
 describe('an invitation accepted three times at once', () => {
   it('creates one account; the two others get a 409 in French, never a 500', async () => {
     const email = 'triple.clic@hcts.example';
-    const created = await admin.fetch(`/api/espaces/${espaceId}/invitations`, {
+    const created = await t.admin.fetch(`/api/espaces/${t.espaceId}/invitations`, {
       method: 'POST',
       json: { email, role: 'membre' },
     });
     const token = ((await created.json()) as { link: string }).link.split('/').pop() as string;
     const responses = await Promise.all(
       [1, 2, 3].map(() =>
-        postJson(server.url, `/api/invitations/${token}/accept`, {
+        postJson(t.server.url, `/api/invitations/${token}/accept`, {
           name: 'Tristan Triple',
           password: DEFAULT_PASSWORD,
         }),
@@ -218,18 +200,19 @@ describe('an invitation accepted three times at once', () => {
         'Cette invitation a déjà été utilisée. Connectez-vous avec votre compte.',
       );
     }
-    const users = ((await (await admin.fetch('/api/users')).json()) as { users: { email: string }[] }).users;
+    const users = ((await (await t.admin.fetch('/api/users')).json()) as { users: { email: string }[] })
+      .users;
     expect(users.filter((u) => u.email === email)).toHaveLength(1);
-    expect((await login(server.url, email)).email).toBe(email);
+    expect((await login(t.server.url, email)).email).toBe(email);
   });
 
   it('creates one account when two invitations of one address, in two espaces, are accepted at once', async () => {
     const email = 'deux.espaces@hcts.example';
-    const created = await admin.fetch('/api/espaces', { method: 'POST', json: { name: 'Aller-vers' } });
+    const created = await t.admin.fetch('/api/espaces', { method: 'POST', json: { name: 'Aller-vers' } });
     const second = ((await created.json()) as { id: string }).id;
     const tokens = await Promise.all(
-      [espaceId, second].map(async (id) => {
-        const response = await admin.fetch(`/api/espaces/${id}/invitations`, {
+      [t.espaceId, second].map(async (id) => {
+        const response = await t.admin.fetch(`/api/espaces/${id}/invitations`, {
           method: 'POST',
           json: { email, role: 'membre' },
         });
@@ -238,7 +221,7 @@ describe('an invitation accepted three times at once', () => {
     );
     const responses = await Promise.all(
       tokens.map((token) =>
-        postJson(server.url, `/api/invitations/${token}/accept`, {
+        postJson(t.server.url, `/api/invitations/${token}/accept`, {
           name: 'Dora Double',
           password: DEFAULT_PASSWORD,
         }),
@@ -252,11 +235,11 @@ describe('an invitation accepted three times at once', () => {
 
 describe('cookie-authenticated writes and their origin', () => {
   it('refuses a page of the same host under another scheme (https on an http server)', async () => {
-    const url = new URL(server.url);
+    const url = new URL(t.server.url);
     const write = (origin: string) =>
-      fetch(`${server.url}/api/espaces`, {
+      fetch(`${t.server.url}/api/espaces`, {
         method: 'POST',
-        headers: { cookie: admin.cookie, origin, 'content-type': 'application/json' },
+        headers: { cookie: t.admin.cookie, origin, 'content-type': 'application/json' },
         body: JSON.stringify({ name: 'Espace de test' }),
       });
     const otherScheme = await write(`https://${url.host}`);
@@ -273,7 +256,7 @@ describe('malformed and unknown addresses', () => {
     ['an API path whose parameter does not decode', 400, '/api/espaces/%E0%A4%A'],
     ['an API path that does not exist', 404, '/api/nexiste-pas'],
   ])('answers %s with %i and a French message, never 500', async (_label, status, path) => {
-    const response = await fetch(`${server.url}${path}`, { headers: { cookie: admin.cookie } });
+    const response = await fetch(`${t.server.url}${path}`, { headers: { cookie: t.admin.cookie } });
     expect(response.status).toBe(status);
     const text = await response.text();
     const message = path.startsWith('/api/') ? (JSON.parse(text) as { message: string }).message : text;

@@ -1,9 +1,9 @@
 import http from 'node:http';
-import net from 'node:net';
 import { loadConfig } from '@essaim/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invite, postJson, setupInstance, type Session } from '../support/accounts.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startMailingServer, type Mail, type MailingServer, type SmtpSink } from '../support/mail.js';
+import type { TestServer } from '../support/server.js';
 
 /**
  * Issue 15, « mot de passe oublié » from outside: a poisoned `Host` must not reach the emailed
@@ -11,95 +11,21 @@ import { startTestServer, type TestServer } from '../support/server.js';
  * are limited per address (429) and per account (emails), with a real SMTP conversation.
  */
 
-interface Mail {
-  to: string[];
-  text: string;
-}
-
-/** A minimal SMTP server that accepts every message and keeps it (headers and raw body). */
-async function smtpSink(): Promise<{ port: number; mails: Mail[]; close(): Promise<void> }> {
-  const mails: Mail[] = [];
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    let buffer = '';
-    let data: string | null = null;
-    let to: string[] = [];
-    socket.write('220 puits ESMTP\r\n');
-    socket.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('latin1');
-      for (;;) {
-        if (data !== null) {
-          const end = buffer.indexOf('\r\n.\r\n');
-          if (end < 0) return;
-          // Soft line breaks of quoted-printable joined again; the link is plain ASCII.
-          mails.push({ to, text: (data + buffer.slice(0, end)).replace(/=\r\n/g, '').replace(/=3D/g, '=') });
-          buffer = buffer.slice(end + 5);
-          data = null;
-          to = [];
-          socket.write('250 OK\r\n');
-          continue;
-        }
-        const eol = buffer.indexOf('\r\n');
-        if (eol < 0) return;
-        const line = buffer.slice(0, eol);
-        buffer = buffer.slice(eol + 2);
-        const verb = line.slice(0, 4).toUpperCase();
-        if (verb === 'RCPT') to.push(/<([^>]*)>/.exec(line)?.[1] ?? '');
-        if (verb === 'DATA') {
-          data = '';
-          socket.write('354 OK\r\n');
-        } else if (verb === 'QUIT') socket.end('221 Au revoir\r\n');
-        else socket.write('250 OK\r\n');
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    mails,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-/** A port free right now, so that PUBLIC_URL can name the address the server will listen on. */
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-let sink: Awaited<ReturnType<typeof smtpSink>>;
+let mailing: MailingServer;
+let sink: SmtpSink;
 let server: TestServer;
 let publicUrl: string;
 let admin: Session;
 let espaceId: string;
 
 beforeAll(async () => {
-  sink = await smtpSink();
-  const port = await freePort();
-  publicUrl = `http://127.0.0.1:${port}`;
-  server = await startTestServer({
-    env: {
-      PORT: String(port),
-      PUBLIC_URL: publicUrl,
-      SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
-      TRUST_PROXY: 'loopback',
-    },
-  });
+  mailing = await startMailingServer({ TRUST_PROXY: 'loopback' });
+  ({ server, sink, publicUrl } = mailing);
   ({ admin, espaceId } = await setupInstance(server.url));
 });
 
 afterAll(async () => {
-  await server.stop();
-  await sink.close();
+  await mailing.stop();
 });
 
 /** « Mot de passe oublié » as sent from the client address `ip`. */

@@ -6,6 +6,7 @@ import { createDocument, invite, type Session } from '../support/accounts.js';
 import { sectionId, writeInSection } from '../support/comments.js';
 import { storedDoc } from '../support/documents.js';
 import { useTestInstance } from '../support/instance.js';
+import { outsider, syncedOpener } from '../support/sessions.js';
 import { connectAs, isSettled, type NodeClient } from '../support/provider.js';
 
 /**
@@ -22,16 +23,10 @@ let exterieur: Session;
 beforeAll(async () => {
   rapporteur = await invite(t.admin, t.espaceId, 'rapporteur', 'Rose Rapporteuse');
   membre = await invite(t.admin, t.espaceId, 'membre', 'Marc Membre');
-  const created = await t.admin.fetch('/api/espaces', { method: 'POST', json: { name: 'Ailleurs' } });
-  const other = ((await created.json()) as { id: string }).id;
-  exterieur = await invite(t.admin, other, 'animateur', 'Esther Extérieure');
+  exterieur = await outsider(t.admin, 'Esther Extérieure');
 });
 
-async function open(session: Session, name: string): Promise<NodeClient> {
-  const client = t.track(connectAs(session, t.server.wsUrl, name));
-  await expect.poll(() => client.provider.isSynced, SETTLE).toBe(true);
-  return client;
-}
+const open = syncedOpener(t, SETTLE.timeout);
 
 async function assign(documentId: string, session: Session): Promise<void> {
   const response = await t.admin.fetch(`/api/documents/${documentId}/assignments`, {

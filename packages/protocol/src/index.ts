@@ -8,3 +8,4 @@ export * from './auth.js';
 export * from './sectionMessages.js';
 export * from './comments.js';
 export * from './versions.js';
+export * from './awareness.js';

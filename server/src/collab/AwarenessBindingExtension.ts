@@ -5,43 +5,9 @@ import {
   type Document,
   type Extension,
 } from '@hocuspocus/server';
+import { isReadableCursor } from '@essaim/protocol';
 import type { Logger } from '../logger.js';
 import type { CollabContext } from './context.js';
-
-/** Non-negative integers, as Yjs ids are made of. */
-const isCount = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-
-const isId = (value: unknown): boolean =>
-  typeof value === 'object' &&
-  value !== null &&
-  isCount((value as { client?: unknown }).client) &&
-  isCount((value as { clock?: unknown }).clock);
-
-const isAbsent = (value: unknown): boolean => value === undefined || value === null;
-
-/**
- * A JSON relative position as `Y.relativePositionToJSON` writes it: an `item` or `type` id
- * (`{client, clock}`) or a root type name `tname`, at least one of them, and an integer `assoc`.
- * Anything else makes `Y.createRelativePositionFromJSON` or the caret plugin throw in every reader.
- */
-export function isRelativePositionJSON(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const { item, type, tname, assoc } = value as Record<string, unknown>;
-  if (!isAbsent(item) && !isId(item)) return false;
-  if (!isAbsent(type) && !isId(type)) return false;
-  if (!isAbsent(tname) && typeof tname !== 'string') return false;
-  if (!isAbsent(assoc) && !(typeof assoc === 'number' && Number.isSafeInteger(assoc))) return false;
-  return !isAbsent(item) || !isAbsent(type) || typeof tname === 'string';
-}
-
-/** The caret of an awareness state: absent, null, or `{anchor, head}` relative positions. */
-export function isReadableCursor(value: unknown): boolean {
-  if (isAbsent(value)) return true;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const { anchor, head } = value as Record<string, unknown>;
-  return isRelativePositionJSON(anchor) && isRelativePositionJSON(head);
-}
 
 /**
  * Presence (Yjs awareness) as the server relays it (issue 15, item 7).

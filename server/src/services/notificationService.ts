@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { can, type Actor, type Target } from '@essaim/domain';
+import { can, type Actor } from '@essaim/domain';
 import {
   parseCommentBody,
   type EmailPreference,
@@ -20,6 +20,7 @@ import type {
 } from '../storage/notificationRepository.js';
 import type { Actors } from './actors.js';
 import type { Mailer } from './mailer.js';
+import { storedDocumentTarget } from './versionService.js';
 
 /**
  * What a person is notified of: who did what in which thread. The stored notification is this
@@ -312,17 +313,8 @@ export class NotificationService {
     return (documentId) => {
       let ok = cache.get(documentId);
       if (ok === undefined) {
-        const record = this.documents.findById(documentId);
-        const target: Extract<Target, { type: 'document' }> | undefined = record
-          ? {
-              type: 'document',
-              espaceId: record.espaceId ?? '',
-              documentId,
-              assignees: this.documents.assignees(documentId).map((a) => a.userId),
-              archived: record.archivedAt !== null,
-            }
-          : undefined;
-        ok = target !== undefined && can(actor, 'document.read', target);
+        const target = storedDocumentTarget(this.documents, documentId);
+        ok = target !== null && can(actor, 'document.read', target);
         cache.set(documentId, ok);
       }
       return ok;

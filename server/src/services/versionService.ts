@@ -337,22 +337,9 @@ export class VersionService {
     return names;
   }
 
-  private target(documentId: string): DocumentTarget | null {
-    const record = this.documents.findById(documentId);
-    return record
-      ? {
-          type: 'document',
-          espaceId: record.espaceId ?? '',
-          documentId,
-          assignees: this.documents.assignees(documentId).map((a) => a.userId),
-          archived: record.archivedAt !== null,
-        }
-      : null;
-  }
-
   /** The document's target if the actor may read it; otherwise 404, whoever asks. */
   private readable(actor: Actor, documentId: string): DocumentTarget {
-    const target = this.target(documentId);
+    const target = storedDocumentTarget(this.documents, documentId);
     if (!target || !can(actor, 'document.read', target)) throw notFound('Ce document n’existe pas.');
     return target;
   }
@@ -367,6 +354,27 @@ export class VersionService {
 }
 
 type DocumentTarget = Extract<Target, { type: 'document' }>;
+
+/**
+ * What `can()` needs to judge access to a stored document, archived or not (`archived` says which),
+ * or null when there is no such document. A document from before espaces existed belongs to no
+ * espace (`espaceId` ''): only administrators see it. Two repository reads: the row, its assignees.
+ */
+export function storedDocumentTarget(
+  documents: DocumentRepository,
+  documentId: string,
+): DocumentTarget | null {
+  const record = documents.findById(documentId);
+  return record
+    ? {
+        type: 'document',
+        espaceId: record.espaceId ?? '',
+        documentId,
+        assignees: documents.assignees(documentId).map((a) => a.userId),
+        archived: record.archivedAt !== null,
+      }
+    : null;
+}
 
 /**
  * Who deleted a character, from each person's deleted ranges: ranges sorted per Yjs client and

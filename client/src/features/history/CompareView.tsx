@@ -1,10 +1,11 @@
-import { useEffect, useId, useMemo, useRef } from 'react';
+import { useId, useMemo } from 'react';
 import { fr } from '@codegouvfr/react-dsfr';
 import type { MetadataChangeDto, VersionDto } from '@essaim/protocol';
 import { useLoad } from '../../shared/useLoad.js';
 import { compareVersions, CURRENT } from './api.js';
 import { diffView, type ChangeRun, type DiffRun, type LegendEntry, type SectionView } from './diffModel.js';
 import { historyMessages } from './messages.js';
+import { HistorySubview, ViewLoadFailed } from './VersionView.js';
 
 const m = historyMessages.compare;
 
@@ -31,8 +32,6 @@ export function CompareView({
   to: VersionDto | null;
   onBack: () => void;
 }) {
-  const headingRef = useRef<HTMLHeadingElement>(null);
-  const headingId = useId();
   const loaded = useLoad(
     (signal) => compareVersions(documentId, from.id, to?.id ?? CURRENT, signal),
     [documentId, from.id, to?.id],
@@ -42,39 +41,15 @@ export function CompareView({
     [loaded.state],
   );
 
-  useEffect(() => headingRef.current?.focus(), []);
-
   return (
-    <section className="essaim-history__view" aria-labelledby={headingId}>
-      <button
-        type="button"
-        className={fr.cx(
-          'fr-btn',
-          'fr-btn--sm',
-          'fr-btn--tertiary-no-outline',
-          'fr-btn--icon-left',
-          'fr-icon-arrow-left-line',
-        )}
-        onClick={onBack}
-      >
-        {historyMessages.panel.back}
-      </button>
-      <h3 id={headingId} ref={headingRef} tabIndex={-1} className={fr.cx('fr-h5', 'fr-mt-1w', 'fr-mb-1w')}>
-        {m.title(from.number, to?.number ?? null)}
-      </h3>
+    <HistorySubview
+      title={m.title(from.number, to?.number ?? null)}
+      headingSpacing="fr-mb-1w"
+      onBack={onBack}
+    >
       {loaded.state.status === 'loading' && <p role="status">{m.loading}</p>}
       {loaded.state.status === 'error' && (
-        <div role="alert">
-          <p className={fr.cx('fr-error-text', 'fr-mt-0')}>{m.loadFailed}</p>
-          <p className={fr.cx('fr-text--sm')}>{loaded.state.message}</p>
-          <button
-            type="button"
-            className={fr.cx('fr-btn', 'fr-btn--secondary', 'fr-btn--sm')}
-            onClick={loaded.retry}
-          >
-            {historyMessages.panel.retry}
-          </button>
-        </div>
+        <ViewLoadFailed title={m.loadFailed} message={loaded.state.message} onRetry={loaded.retry} />
       )}
       {view && (
         <>
@@ -96,7 +71,7 @@ export function CompareView({
           )}
         </>
       )}
-    </section>
+    </HistorySubview>
   );
 }
 

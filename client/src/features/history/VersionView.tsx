@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef } from 'react';
+import { useEffect, useId, useMemo, useRef, type ReactNode } from 'react';
 import { fr } from '@codegouvfr/react-dsfr';
 import type { VersionDto } from '@essaim/protocol';
 import { useLoad } from '../../shared/useLoad.js';
@@ -35,30 +35,10 @@ export function VersionView({
   onCompare: () => void;
   onBack: () => void;
 }) {
-  const headingRef = useRef<HTMLHeadingElement>(null);
-  const headingId = useId();
   const loaded = useLoad((signal) => getVersion(documentId, version.id, signal), [documentId, version.id]);
 
-  useEffect(() => headingRef.current?.focus(), []);
-
   return (
-    <section className="essaim-history__view" aria-labelledby={headingId}>
-      <button
-        type="button"
-        className={fr.cx(
-          'fr-btn',
-          'fr-btn--sm',
-          'fr-btn--tertiary-no-outline',
-          'fr-btn--icon-left',
-          'fr-icon-arrow-left-line',
-        )}
-        onClick={onBack}
-      >
-        {m.panel.back}
-      </button>
-      <h3 id={headingId} ref={headingRef} tabIndex={-1} className={fr.cx('fr-h5', 'fr-mt-1w', 'fr-mb-1v')}>
-        {m.version.viewTitle(version.number)}
-      </h3>
+    <HistorySubview title={m.version.viewTitle(version.number)} headingSpacing="fr-mb-1v" onBack={onBack}>
       <p className={fr.cx('fr-mb-1v')}>
         <KindBadge kind={version.kind} />
       </p>
@@ -106,22 +86,93 @@ export function VersionView({
         </p>
       )}
       {loaded.state.status === 'error' && (
-        <div role="alert" className={fr.cx('fr-mt-2w')}>
-          <p className={fr.cx('fr-error-text', 'fr-mt-0')}>{m.version.loadFailed}</p>
-          <p className={fr.cx('fr-text--sm')}>{loaded.state.message}</p>
-          <button
-            type="button"
-            className={fr.cx('fr-btn', 'fr-btn--secondary', 'fr-btn--sm')}
-            onClick={loaded.retry}
-          >
-            {m.panel.retry}
-          </button>
-        </div>
+        <ViewLoadFailed
+          title={m.version.loadFailed}
+          message={loaded.state.message}
+          onRetry={loaded.retry}
+          className={fr.cx('fr-mt-2w')}
+        />
       )}
       {loaded.state.status === 'ready' && (
         <VersionText number={version.number} content={loaded.state.value.content} />
       )}
+    </HistorySubview>
+  );
+}
+
+/**
+ * The frame of a view the history panel opens over its list (a version, a comparison): a section
+ * named by its heading `title`, « Retour à la liste des versions » (`onBack`), then the heading,
+ * which takes the focus when the view opens so that screen readers tell the change; `children`
+ * follow. `headingSpacing`: the DSFR margin under the heading.
+ */
+export function HistorySubview({
+  title,
+  headingSpacing,
+  onBack,
+  children,
+}: {
+  title: ReactNode;
+  headingSpacing: 'fr-mb-1v' | 'fr-mb-1w';
+  onBack: () => void;
+  children: ReactNode;
+}) {
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const headingId = useId();
+
+  useEffect(() => headingRef.current?.focus(), []);
+
+  return (
+    <section className="essaim-history__view" aria-labelledby={headingId}>
+      <button
+        type="button"
+        className={fr.cx(
+          'fr-btn',
+          'fr-btn--sm',
+          'fr-btn--tertiary-no-outline',
+          'fr-btn--icon-left',
+          'fr-icon-arrow-left-line',
+        )}
+        onClick={onBack}
+      >
+        {m.panel.back}
+      </button>
+      <h3
+        id={headingId}
+        ref={headingRef}
+        tabIndex={-1}
+        className={fr.cx('fr-h5', 'fr-mt-1w', headingSpacing)}
+      >
+        {title}
+      </h3>
+      {children}
     </section>
+  );
+}
+
+/**
+ * What a history view could not load, as an alert: `title`, the server's French reason
+ * (`message`) and « Réessayer » (`onRetry`). `className`: the alert's spacing, if any.
+ */
+export function ViewLoadFailed({
+  title,
+  message,
+  onRetry,
+  className,
+}: {
+  title: string;
+  message: string;
+  onRetry: () => void;
+  className?: string;
+}) {
+  return (
+    <div role="alert" className={className}>
+      <p className={fr.cx('fr-error-text', 'fr-mt-0')}>{title}</p>
+      <p className={fr.cx('fr-text--sm')}>{message}</p>
+      <button type="button" className={fr.cx('fr-btn', 'fr-btn--secondary', 'fr-btn--sm')} onClick={onRetry}>
+        {m.panel.retry}
+      </button>
+    </div>
   );
 }
 

@@ -4,37 +4,16 @@
  * in other people's pages, from the caret plugin's `Y.createRelativePositionFromJSON`). The
  * server already relays only readable carets (server/src/collab/AwarenessBindingExtension.ts);
  * this is the page's own guard, for a server of another version or anything that slips through.
+ * The rule of a readable caret is shared with the server (`isReadableCursor`, @essaim/protocol).
  */
+
+import { isReadableCursor } from '@essaim/protocol';
+
+/** Re-exported for awarenessGuard.test.ts. */
+export { isReadableCursor };
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const isCount = (value: unknown): boolean =>
-  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-
-const isAbsent = (value: unknown): boolean => value === undefined || value === null;
-
-const isId = (value: unknown): boolean => isObject(value) && isCount(value.client) && isCount(value.clock);
-
-/**
- * A relative position in JSON (`Y.relativePositionToJSON`): an `item` or `type` id
- * (`{client, clock}`) or a root type name `tname`, at least one, and an integer `assoc`.
- */
-export function isRelativePositionJSON(value: unknown): boolean {
-  if (!isObject(value)) return false;
-  const { item, type, tname, assoc } = value;
-  if (!isAbsent(item) && !isId(item)) return false;
-  if (!isAbsent(type) && !isId(type)) return false;
-  if (!isAbsent(tname) && typeof tname !== 'string') return false;
-  if (!isAbsent(assoc) && !(typeof assoc === 'number' && Number.isSafeInteger(assoc))) return false;
-  return !isAbsent(item) || !isAbsent(type) || typeof tname === 'string';
-}
-
-/** A caret the caret plugin can place: absent, null, or `{anchor, head}` relative positions. */
-export function isReadableCursor(value: unknown): boolean {
-  if (isAbsent(value)) return true;
-  return isObject(value) && isRelativePositionJSON(value.anchor) && isRelativePositionJSON(value.head);
-}
 
 /**
  * The readable part of a remote awareness state, or null when nothing of it is: not an object.
