@@ -115,6 +115,13 @@ export function connectClient(
       // Idempotent: tests destroy a client mid-test and again when they end.
       if (destroyed) return;
       destroyed = true;
+      // A socket still connecting (reconnecting after a refusal, say) is aborted by `ws`, which
+      // then emits « closed before the connection was established » on a socket the provider no
+      // longer listens to: an uncaught error in Node (a browser's WebSocket only logs it).
+      const pending = (
+        socket as unknown as { webSocket?: { on?: (event: 'error', listener: () => void) => void } | null }
+      ).webSocket;
+      pending?.on?.('error', () => undefined);
       provider.destroy();
       socket.destroy();
     },
