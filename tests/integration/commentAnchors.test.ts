@@ -271,6 +271,21 @@ describe('a thread keeps its words while two people edit the document', () => {
     expect(threads[0]).toMatchObject({ orphaned: false, currentQuote: 'six mois' });
   });
 
+  it('orphans a thread whose short words are deleted rather than moving it to the same words elsewhere', async () => {
+    const text =
+      'Les enfants parlent avec la famille élargie. Le coordinateur rencontre la famille chaque semaine.';
+    const editors = await threeEditorsWithText('Ancres et mots répétés', 1, text);
+    const { id, section, a, b, m } = editors;
+    const created = await createThread(membre, id, threadInput(m.ydoc, section, 'la famille', 'Qui ?', 1));
+    deleteWords(a.ydoc, 'rencontre la famille chaque');
+    await settle(a, b, m);
+    expect(await getThread(membre, created.id)).toMatchObject({
+      orphaned: true,
+      quote: 'la famille',
+      currentQuote: null,
+    });
+  });
+
   it('keeps a thread on the document when its whole section is deleted', async () => {
     // « Adaptations pendant la crise sanitaire » is optional: deleting it stays deleted.
     const visits = 'Des visites à distance pendant le confinement.';

@@ -31,8 +31,8 @@ const INLINE_NODES = new Set(['footnote', 'docRef', 'hardBreak', 'image']);
 /** Characters of context kept on each side of a quote, to choose between several matches. */
 export const CONTEXT_CHARS = 40;
 /**
- * Outside its own section, a quote is re-anchored only if it is long enough not to be found by
- * chance, or if some of its context matches too.
+ * A quote is re-anchored only if it is long enough not to be found by chance, or if some of its
+ * context matches too (in its own section as elsewhere).
  */
 const MIN_QUOTE_ELSEWHERE = 16;
 const MIN_CONTEXT_ELSEWHERE = 8;
@@ -313,8 +313,8 @@ function commonPrefix(a: string, b: string): number {
 
 /**
  * Finds a quote again, preferring the occurrence whose surroundings match its stored context
- * best: first inside `within` (its section), then anywhere, where a short quote also needs some
- * matching context. Returns text offsets, or null when the words are nowhere.
+ * best: first inside `within` (its section), then anywhere; a short quote needs some matching
+ * context in both. Returns text offsets, or null when the words are nowhere.
  */
 export function findQuote(
   doc: DocumentText,
@@ -340,11 +340,18 @@ export function findQuote(
     const end = (doc.normalizedToText[best.a + q.length - 1] as number) + 1;
     return { start, end };
   };
+  // A short quote (« la famille ») is found by chance anywhere, its own section included: it is
+  // anchored again only where some of its context is found with it, otherwise the thread is
+  // orphaned rather than moved to other words (a tester's finding on issue 10).
+  // (As much context as was stored, when less: a quote that was a whole paragraph has none.)
+  const stored = context.prefix.trim().length + context.suffix.trim().length;
+  const long = q.length >= MIN_QUOTE_ELSEWHERE;
   if (within) {
-    const found = search(normalizedIndex(doc, within.start), normalizedIndex(doc, within.end), 0);
+    const inSection = long ? 0 : Math.min(MIN_CONTEXT_ELSEWHERE, stored);
+    const found = search(normalizedIndex(doc, within.start), normalizedIndex(doc, within.end), inSection);
     if (found) return found;
   }
-  return search(0, doc.normalized.length, q.length >= MIN_QUOTE_ELSEWHERE ? 0 : MIN_CONTEXT_ELSEWHERE);
+  return search(0, doc.normalized.length, long ? 0 : MIN_CONTEXT_ELSEWHERE);
 }
 
 /** Chained forwardings (a block joined, then its section moved, ...) are followed this far. */
