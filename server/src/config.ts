@@ -68,7 +68,7 @@ const envSchema = z.object({
     .min(60)
     .default(24 * 3600),
   /** A websocket that has not authenticated any document after this long is closed. */
-  COLLAB_AUTH_TIMEOUT_SECONDS: z.coerce.number().min(0.1).default(10),
+  COLLAB_AUTH_TIMEOUT_SECONDS: z.coerce.number().min(0.1).default(30),
   /** Websockets not yet authenticated that one address may hold at once. */
   COLLAB_MAX_UNAUTHENTICATED_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
   /** `loopback`: a reverse proxy on this machine tells the client's address and scheme. */

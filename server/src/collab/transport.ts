@@ -29,7 +29,7 @@ export interface CollabTransportOptions {
    * with HTTP 429 before any websocket is made. Default 20.
    */
   maxUnauthenticatedPerAddress?: number;
-  /** A socket that authenticates no document within this time (ms) is closed (4401). Default 10 s. */
+  /** A socket that authenticates no document within this time (ms) is closed (4401). Default 30 s. */
   authTimeoutMs?: number;
 }
 
@@ -201,7 +201,7 @@ export function attachCollabTransport(options: CollabTransportOptions): CollabTr
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
   const scheduler = new OutboundScheduler(options.beforeSend, options.onFatal);
   const anonymous = new UnauthenticatedSockets(options.maxUnauthenticatedPerAddress ?? 20);
-  const authTimeoutMs = options.authTimeoutMs ?? 10_000;
+  const authTimeoutMs = options.authTimeoutMs ?? 30_000;
   // One warning per address and minute for refused upgrades: a flood must not flood the logs.
   const warnedAt = new Map<string, number>();
   let closing = false;
