@@ -31,3 +31,31 @@ export function LoadFailed({
     </>
   );
 }
+
+/**
+ * {@link LoadFailed} for a narrow side panel (comments, history): the same reason and retry, as a
+ * line of error text and a small button instead of a full-width alert.
+ */
+export function CompactLoadFailed({
+  title,
+  message,
+  retryLabel,
+  onRetry,
+  className,
+}: {
+  title: string;
+  message: string;
+  retryLabel: string;
+  onRetry: () => void;
+  className?: string;
+}) {
+  return (
+    <div role="alert" className={className}>
+      <p className={fr.cx('fr-error-text', 'fr-mt-0')}>{title}</p>
+      <p className={fr.cx('fr-text--sm')}>{message}</p>
+      <button type="button" className={fr.cx('fr-btn', 'fr-btn--secondary', 'fr-btn--sm')} onClick={onRetry}>
+        {retryLabel}
+      </button>
+    </div>
+  );
+}

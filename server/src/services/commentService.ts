@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { can, DomainError, forbidden, invalidInput, notFound, type Actor, type Target } from '@essaim/domain';
+import { can, DomainError, forbidden, invalidInput, notFound, type Actor } from '@essaim/domain';
 import {
   MENTION_PATTERN,
   mentionedUserIds,
@@ -23,6 +23,7 @@ import type {
 import type { DocumentRecord, DocumentRepository } from '../storage/documentRepository.js';
 import type { Actors } from './actors.js';
 import type { AuditService } from './auditService.js';
+import { targetOfRecord, type DocumentTarget } from './documentTarget.js';
 import {
   contextOf,
   encodeRange,
@@ -37,8 +38,6 @@ import {
 } from './commentAnchors.js';
 import { noLiveDocuments, type CommentEvents, type LiveDocuments } from './commentEvents.js';
 import type { NotificationEvent, NotificationService } from './notificationService.js';
-
-type DocumentTarget = Extract<Target, { type: 'document' }>;
 
 /** Most mentions read in one message (the rest are plain text). */
 const MAX_MENTIONS = 50;
@@ -506,13 +505,7 @@ export class CommentService {
   /** The document, if the actor may read it; otherwise 404, whoever asks. */
   private readable(actor: Actor, documentId: string): { record: DocumentRecord; target: DocumentTarget } {
     const record = this.documents.findById(documentId);
-    const target: DocumentTarget | undefined = record && {
-      type: 'document',
-      espaceId: record.espaceId ?? '',
-      documentId,
-      assignees: this.documents.assignees(documentId).map((a) => a.userId),
-      archived: record.archivedAt !== null,
-    };
+    const target = record ? targetOfRecord(this.documents, record) : null;
     if (!record || !target || !can(actor, 'document.read', target))
       throw notFound('Ce document n’existe pas.');
     return { record, target };

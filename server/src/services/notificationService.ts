@@ -20,7 +20,7 @@ import type {
 } from '../storage/notificationRepository.js';
 import type { Actors } from './actors.js';
 import type { Mailer } from './mailer.js';
-import { storedDocumentTarget } from './versionService.js';
+import { storedDocumentTarget } from './documentTarget.js';
 
 /**
  * What a person is notified of: who did what in which thread. The stored notification is this

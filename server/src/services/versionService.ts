@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { can, conflict, notFound, forbidden, type Actor, type Target } from '@essaim/domain';
+import { can, conflict, notFound, forbidden, type Actor } from '@essaim/domain';
 import { diffDocuments, restoreContent, ydocToJSON, ydocToText, type DocJSON } from '@essaim/editor';
 import {
   META_MAP,
@@ -16,6 +16,7 @@ import { applyStored, type CollabStore, type DeletedRanges } from '../storage/co
 import type { DocumentRepository } from '../storage/documentRepository.js';
 import type { VersionRecord, VersionRepository } from '../storage/versionRepository.js';
 import type { AuditService } from './auditService.js';
+import { storedDocumentTarget, type DocumentTarget } from './documentTarget.js';
 import { noLiveDocuments, type LiveDocuments } from './liveDocuments.js';
 
 /** When automatic versions are taken (issue 11), in milliseconds. */
@@ -351,29 +352,6 @@ export class VersionService {
       throw forbidden(target.archived ? 'Ce document est archivé : il est en lecture seule.' : message);
     return target;
   }
-}
-
-type DocumentTarget = Extract<Target, { type: 'document' }>;
-
-/**
- * What `can()` needs to judge access to a stored document, archived or not (`archived` says which),
- * or null when there is no such document. A document from before espaces existed belongs to no
- * espace (`espaceId` ''): only administrators see it. Two repository reads: the row, its assignees.
- */
-export function storedDocumentTarget(
-  documents: DocumentRepository,
-  documentId: string,
-): DocumentTarget | null {
-  const record = documents.findById(documentId);
-  return record
-    ? {
-        type: 'document',
-        espaceId: record.espaceId ?? '',
-        documentId,
-        assignees: documents.assignees(documentId).map((a) => a.userId),
-        archived: record.archivedAt !== null,
-      }
-    : null;
 }
 
 /**

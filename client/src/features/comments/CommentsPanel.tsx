@@ -2,6 +2,7 @@ import { memo, useDeferredValue, useEffect, useId, useRef, useState, type RefObj
 import { SegmentedControl } from '@codegouvfr/react-dsfr/SegmentedControl';
 import { fr } from '@codegouvfr/react-dsfr';
 import type { CommentDto, ThreadDto } from '@essaim/protocol';
+import { CompactLoadFailed } from '../../shared/LoadFailed.js';
 import { formatDate } from '../../shared/dates.js';
 import { normalizeQuote } from './anchors.js';
 import { CommentBody } from './CommentBody.js';
@@ -83,17 +84,12 @@ export const CommentsPanel = memo(function CommentsPanel({
       />
       {state.status === 'loading' && <p role="status">{m.panel.loading}</p>}
       {state.status === 'error' && (
-        <div role="alert">
-          <p className={fr.cx('fr-error-text', 'fr-mt-0')}>{m.panel.loadFailed}</p>
-          <p className={fr.cx('fr-text--sm')}>{state.message}</p>
-          <button
-            type="button"
-            className={fr.cx('fr-btn', 'fr-btn--secondary', 'fr-btn--sm')}
-            onClick={comments.retry}
-          >
-            {m.panel.retry}
-          </button>
-        </div>
+        <CompactLoadFailed
+          title={m.panel.loadFailed}
+          message={state.message}
+          retryLabel={m.panel.retry}
+          onRetry={comments.retry}
+        />
       )}
       {abilities && !abilities.comment && !abilities.resolve && (
         <p className={fr.cx('fr-text--sm')}>{m.panel.archived}</p>

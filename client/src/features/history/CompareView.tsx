@@ -1,11 +1,12 @@
 import { useId, useMemo } from 'react';
 import { fr } from '@codegouvfr/react-dsfr';
 import type { MetadataChangeDto, VersionDto } from '@essaim/protocol';
+import { CompactLoadFailed } from '../../shared/LoadFailed.js';
 import { useLoad } from '../../shared/useLoad.js';
 import { compareVersions, CURRENT } from './api.js';
 import { diffView, type ChangeRun, type DiffRun, type LegendEntry, type SectionView } from './diffModel.js';
 import { historyMessages } from './messages.js';
-import { HistorySubview, ViewLoadFailed } from './VersionView.js';
+import { HistorySubview } from './VersionView.js';
 
 const m = historyMessages.compare;
 
@@ -49,7 +50,12 @@ export function CompareView({
     >
       {loaded.state.status === 'loading' && <p role="status">{m.loading}</p>}
       {loaded.state.status === 'error' && (
-        <ViewLoadFailed title={m.loadFailed} message={loaded.state.message} onRetry={loaded.retry} />
+        <CompactLoadFailed
+          title={m.loadFailed}
+          message={loaded.state.message}
+          retryLabel={historyMessages.panel.retry}
+          onRetry={loaded.retry}
+        />
       )}
       {view && (
         <>

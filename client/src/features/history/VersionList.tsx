@@ -1,6 +1,7 @@
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { fr } from '@codegouvfr/react-dsfr';
 import type { VersionDto } from '@essaim/protocol';
+import { CompactLoadFailed } from '../../shared/LoadFailed.js';
 import type { Loadable } from '../../shared/useLoad.js';
 import { CURRENT } from './api.js';
 import { dayAndTimeOf, groupByDay } from './days.js';
@@ -51,17 +52,12 @@ export function VersionList({
       )}
       {state.status === 'loading' && <p role="status">{m.panel.loading}</p>}
       {state.status === 'error' && (
-        <div role="alert">
-          <p className={fr.cx('fr-error-text', 'fr-mt-0')}>{m.panel.loadFailed}</p>
-          <p className={fr.cx('fr-text--sm')}>{state.message}</p>
-          <button
-            type="button"
-            className={fr.cx('fr-btn', 'fr-btn--secondary', 'fr-btn--sm')}
-            onClick={onRetry}
-          >
-            {m.panel.retry}
-          </button>
-        </div>
+        <CompactLoadFailed
+          title={m.panel.loadFailed}
+          message={state.message}
+          retryLabel={m.panel.retry}
+          onRetry={onRetry}
+        />
       )}
       {versions && versions.length === 0 && <p className={fr.cx('fr-text--sm')}>{m.panel.empty}</p>}
       {versions && versions.length > 0 && <CompareForm versions={versions} onCompare={onRequest} />}

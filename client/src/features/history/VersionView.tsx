@@ -1,6 +1,7 @@
 import { useEffect, useId, useMemo, useRef, type ReactNode } from 'react';
 import { fr } from '@codegouvfr/react-dsfr';
 import type { VersionDto } from '@essaim/protocol';
+import { CompactLoadFailed } from '../../shared/LoadFailed.js';
 import { useLoad } from '../../shared/useLoad.js';
 import { getVersion } from './api.js';
 import { historyMessages as m } from './messages.js';
@@ -86,9 +87,10 @@ export function VersionView({
         </p>
       )}
       {loaded.state.status === 'error' && (
-        <ViewLoadFailed
+        <CompactLoadFailed
           title={m.version.loadFailed}
           message={loaded.state.message}
+          retryLabel={m.panel.retry}
           onRetry={loaded.retry}
           className={fr.cx('fr-mt-2w')}
         />
@@ -147,32 +149,6 @@ export function HistorySubview({
       </h3>
       {children}
     </section>
-  );
-}
-
-/**
- * What a history view could not load, as an alert: `title`, the server's French reason
- * (`message`) and « Réessayer » (`onRetry`). `className`: the alert's spacing, if any.
- */
-export function ViewLoadFailed({
-  title,
-  message,
-  onRetry,
-  className,
-}: {
-  title: string;
-  message: string;
-  onRetry: () => void;
-  className?: string;
-}) {
-  return (
-    <div role="alert" className={className}>
-      <p className={fr.cx('fr-error-text', 'fr-mt-0')}>{title}</p>
-      <p className={fr.cx('fr-text--sm')}>{message}</p>
-      <button type="button" className={fr.cx('fr-btn', 'fr-btn--secondary', 'fr-btn--sm')} onClick={onRetry}>
-        {m.panel.retry}
-      </button>
-    </div>
   );
 }
 
