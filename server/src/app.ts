@@ -125,7 +125,7 @@ export function createApp({ config, logger, services, onFatal, demo = false }: A
   app.use(errorHandler(logger));
 
   const httpServer = http.createServer(app);
-  const { hocuspocus, access } = createCollabServer({ services, config, logger });
+  const { hocuspocus, access, durable } = createCollabServer({ services, config, logger });
   attachComments(hocuspocus, services);
   const stopDigests = services.notifications.startDigests();
   const stopVersions = services.versions.startSchedule(30_000, (err) =>
@@ -145,8 +145,9 @@ export function createApp({ config, logger, services, onFatal, demo = false }: A
     maxPreAuthPayload: 64 * 1024,
     maxUnauthenticatedPerAddress: config.maxUnauthenticatedSocketsPerAddress,
     authTimeoutMs: config.collabAuthTimeoutMs,
-    // Group commit: every update accepted during this turn is written before any frame leaves.
-    beforeSend: () => services.collabStore.commit(),
+    // Group commit: every update accepted during this turn is written before any frame leaves
+    // (the whole path: collab/durableUpdates.ts).
+    beforeSend: durable.commitBeforeSend,
     onFatal,
   });
 

@@ -8,7 +8,7 @@ import {
 import { FRAGMENT, META_MAP, parseDocumentName } from '@essaim/protocol';
 import * as Y from 'yjs';
 import type { Logger } from '../logger.js';
-import type { DocumentService, EditorChanges } from '../services/documentService.js';
+import type { EditorChanges, IndexingService } from '../services/indexingService.js';
 import type { CollabContext } from './context.js';
 
 /** Any shared type, as `Transaction.changed` keys them. */
@@ -39,7 +39,7 @@ export class IndexingExtension implements Extension<CollabContext> {
   private readonly changes = new Map<string, Map<string, EditorChanges>>();
 
   constructor(
-    private readonly documents: Pick<DocumentService, 'indexStored'>,
+    private readonly documents: Pick<IndexingService, 'indexStored'>,
     private readonly logger: Logger,
   ) {}
 

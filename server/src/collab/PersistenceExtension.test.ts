@@ -8,6 +8,7 @@ import { sqliteCollabStore, type CollabStore } from '../storage/collabStore.js';
 import { openDatabase } from '../storage/db.js';
 import { sqliteDocumentRepository } from '../storage/documentRepository.js';
 import type { CollabContext } from './context.js';
+import { durableUpdates } from './durableUpdates.js';
 import { PersistenceExtension } from './PersistenceExtension.js';
 
 function setup(storeOverride?: (real: CollabStore) => CollabStore) {
@@ -36,6 +37,7 @@ function setup(storeOverride?: (real: CollabStore) => CollabStore) {
     store,
     logger: createLogger('silent'),
     retryDelayMs: 5,
+    durable: durableUpdates({ store }),
   });
   return { db, id, name, real, extension };
 }

@@ -4,7 +4,6 @@ import type {
   onLoadDocumentPayload,
   onStoreDocumentPayload,
 } from '@hocuspocus/server';
-import { isTransactionOrigin } from '@hocuspocus/server';
 import { DenialReason, parseDocumentName } from '@essaim/protocol';
 import * as Y from 'yjs';
 import type { Logger } from '../logger.js';
@@ -16,6 +15,7 @@ import {
   type LoadReport,
 } from '../storage/collabStore.js';
 import type { CollabContext } from './context.js';
+import type { DurableUpdates } from './durableUpdates.js';
 
 export interface PersistenceOptions {
   store: CollabStore;
@@ -29,8 +29,8 @@ export interface PersistenceOptions {
    * quarantine table): the administrator must hear of it (audit log).
    */
   onDamaged?: (documentId: string, report: LoadReport) => void;
-  /** Told of each update appended, with its author (null: the system), for automatic versions. */
-  onAppended?: (documentId: string, authorId: string | null) => void;
+  /** Where accepted updates are appended before anything is acknowledged (`durableUpdates.ts`). */
+  durable: DurableUpdates;
 }
 
 /** Refusal of a document whose storage holds nothing readable (the client shows why). */
@@ -48,25 +48,10 @@ const idOf = (documentName: string): string => {
 };
 
 /**
- * The account an update is written for: the connection's, or, for a server-side change made
- * through `LiveDocuments` (a direct connection), the person it was made for. Null for the system
- * (required sections, forwardings): nobody is credited with them.
- */
-function authorOf(origin: unknown, context: CollabContext | undefined): string | null {
-  if (isTransactionOrigin(origin)) {
-    if (origin.source === 'connection') return context?.userId ?? null;
-    if (origin.source === 'local') {
-      const local = origin.context as Partial<CollabContext> | undefined;
-      return local?.userId ?? null;
-    }
-  }
-  return null;
-}
-
-/**
  * Durability of collaborative documents: every accepted update is appended to the log (`onChange`,
- * committed before any acknowledgement or broadcast leaves), and the log is folded into the
- * compacted state on the debounced store and when the last client leaves.
+ * committed before any acknowledgement or broadcast leaves: the whole path is told in
+ * `durableUpdates.ts`), and the log is folded into the compacted state on the debounced store and
+ * when the last client leaves.
  *
  * A compaction proves its result before it deletes anything: the new state must load back into the
  * same document ({@link proveState}); otherwise the log and the previous state stay as they are.
@@ -102,19 +87,9 @@ export class PersistenceExtension implements Extension<CollabContext> {
     }
   }
 
-  async onChange({
-    documentName,
-    update,
-    transactionOrigin,
-    context,
-  }: onChangePayload<CollabContext>): Promise<void> {
-    // Updates relayed from another instance were logged by the instance that accepted them.
-    if (isTransactionOrigin(transactionOrigin) && transactionOrigin.source === 'redis') return;
-    // Queued here, committed before any frame leaves the process (see transport.ts).
-    const id = idOf(documentName);
-    const author = authorOf(transactionOrigin, context);
-    this.options.store.append(id, update, author);
-    this.options.onAppended?.(id, author);
+  async onChange(payload: onChangePayload<CollabContext>): Promise<void> {
+    // Queued here, committed before any frame leaves the process (the order: durableUpdates.ts).
+    this.options.durable.record(payload);
   }
 
   async onStoreDocument({ documentName, document }: onStoreDocumentPayload<CollabContext>): Promise<void> {

@@ -12,6 +12,7 @@ import { DocumentLocks, MessageGuardExtension } from './MessageGuardExtension.js
 import { EmptyTextblocksExtension } from './EmptyTextblocksExtension.js';
 import { IndexingExtension } from './IndexingExtension.js';
 import { PersistenceExtension } from './PersistenceExtension.js';
+import { durableUpdates, type DurableUpdates } from './durableUpdates.js';
 import { RequiredSectionsExtension } from './RequiredSectionsExtension.js';
 import { SectionIdsExtension } from './SectionIdsExtension.js';
 import { SectionMovesExtension } from './SectionMovesExtension.js';
@@ -25,6 +26,8 @@ export interface CollabServerOptions {
 export interface CollabServer {
   hocuspocus: Hocuspocus<CollabContext>;
   access: AccessWatcher;
+  /** The update log's commit, which the transport runs before any frame leaves. */
+  durable: DurableUpdates;
 }
 
 /**
@@ -38,6 +41,10 @@ export interface CollabServer {
 export function createCollabServer({ services, config, logger }: CollabServerOptions): CollabServer {
   // An update's check and its apply, and a section move, never interleave on one document.
   const locks = new DocumentLocks();
+  const durable = durableUpdates({
+    store: services.collabStore,
+    onAppended: (documentId, authorId) => services.versions.noteChange(documentId, authorId),
+  });
   const hocuspocus = new Hocuspocus<CollabContext>({
     name: 'essaim',
     quiet: true,
@@ -71,7 +78,7 @@ export function createCollabServer({ services, config, logger }: CollabServerOpt
       new PersistenceExtension({
         store: services.collabStore,
         logger: logger.child({ component: 'persistence' }),
-        onAppended: (documentId, authorId) => services.versions.noteChange(documentId, authorId),
+        durable,
         onDamaged: (documentId, report) =>
           services.audit.record({
             actorId: null,
@@ -87,11 +94,11 @@ export function createCollabServer({ services, config, logger }: CollabServerOpt
       new EmptyTextblocksExtension(),
       new SectionIdsExtension(),
       new RequiredSectionsExtension(services.documents),
-      new IndexingExtension(services.documents, logger.child({ component: 'indexing' })),
+      new IndexingExtension(services.indexing, logger.child({ component: 'indexing' })),
       new CommentAnchorsExtension(services, logger.child({ component: 'comment-anchors' })),
     ],
   });
   const access = new AccessWatcher(hocuspocus, services, logger.child({ component: 'access' }));
   access.start(config.collabRecheckMs);
-  return { hocuspocus, access };
+  return { hocuspocus, access, durable };
 }

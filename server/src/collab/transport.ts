@@ -21,7 +21,7 @@ export interface CollabTransportOptions {
   maxPayload: number;
   /** Largest frame accepted before the socket authenticated any document. */
   maxPreAuthPayload: number;
-  /** Runs before queued frames are sent (the update-log commit). If it throws, nothing is sent. */
+  /** Runs before queued frames are sent (the update-log commit, see durableUpdates.ts). If it throws, nothing is sent. */
   beforeSend: () => void;
   onFatal: (error: unknown) => void;
   /**

@@ -13,11 +13,11 @@ import { parseBody, parseQuery } from './validate.js';
 /** `/api/documents`: the catalogue, creation, reading, sections, archiving, and assigning rapporteurs. */
 export function documentsRouter(services: Services): Router {
   const router = Router();
-  const { documents } = services;
+  const { documents, catalogue, sections } = services;
   router.get('/', (req, res) => {
     const { actor } = requireAuth(res);
     const query = parseQuery(catalogueQuery, req.query);
-    const body: DocumentListDto = { documents: documents.list(actor, query) };
+    const body: DocumentListDto = { documents: catalogue.list(actor, query) };
     res.json(body);
   });
   router.post('/', (req, res) => {
@@ -29,7 +29,7 @@ export function documentsRouter(services: Services): Router {
     res.json(documents.get(requireAuth(res).actor, req.params.id));
   });
   router.get('/:id/sections', (req, res) => {
-    const body: DocumentSectionsDto = documents.sections(requireAuth(res).actor, req.params.id);
+    const body: DocumentSectionsDto = sections.sections(requireAuth(res).actor, req.params.id);
     res.json(body);
   });
   router.post('/:id/archive', (req, res) => {

@@ -54,7 +54,7 @@ export function espacesRouter(services: Services, config: Config): Router {
   router.get('/:id/activity', (req, res) => {
     const { actor } = requireAuth(res);
     const { limit } = parseQuery(activityQuery, req.query);
-    const body: ActivityListDto = { activity: services.documents.activity(actor, req.params.id, limit) };
+    const body: ActivityListDto = { activity: services.indexing.activity(actor, req.params.id, limit) };
     res.json(body);
   });
   router.get('/:id/themes', (req, res) => {

@@ -1,5 +1,5 @@
-import type { Target } from '@essaim/domain';
-import type { DocumentRecord, DocumentRepository } from '../storage/documentRepository.js';
+import { can, forbidden, notFound, type Actor, type Target } from '@essaim/domain';
+import type { AssigneeRecord, DocumentRecord, DocumentRepository } from '../storage/documentRepository.js';
 
 /** What `can()` judges for a document. */
 export type DocumentTarget = Extract<Target, { type: 'document' }>;
@@ -19,11 +19,56 @@ export function storedDocumentTarget(
 
 /** {@link storedDocumentTarget} of a document row already read (one repository read: its assignees). */
 export function targetOfRecord(documents: DocumentRepository, record: DocumentRecord): DocumentTarget {
+  return targetWithAssignees(record, documents.assignees(record.id));
+}
+
+/** {@link storedDocumentTarget} of a document row and its assignees already read (no read). */
+export function targetWithAssignees(
+  record: DocumentRecord,
+  assignees: readonly AssigneeRecord[],
+): DocumentTarget {
   return {
     type: 'document',
     espaceId: record.espaceId ?? '',
     documentId: record.id,
-    assignees: documents.assignees(record.id).map((a) => a.userId),
+    assignees: assignees.map((a) => a.userId),
     archived: record.archivedAt !== null,
   };
+}
+
+/**
+ * A stored document the actor may read, with its `can()` target, for the use cases on documents.
+ * `archived: true` lets an archived document through (it reads read-only, to be restored).
+ * @throws DomainError `not_found` when there is no such document (or it is archived and not
+ *   asked for, or the actor is no user: outsiders learn nothing about a document's existence);
+ *   `forbidden` when a user may not read it.
+ */
+export function readableDocument(
+  documents: DocumentRepository,
+  actor: Actor,
+  documentId: string,
+  options: { archived?: boolean } = {},
+): { record: DocumentRecord; target: DocumentTarget } {
+  const { record, target } = existingDocument(documents, documentId, options);
+  if (!can(actor, 'document.read', target)) {
+    throw actor.kind === 'user'
+      ? forbidden('Vous n’avez pas accès à ce document.')
+      : notFound('Ce document n’existe pas.');
+  }
+  return { record, target };
+}
+
+/**
+ * A stored document and its `can()` target, before any access check (for use cases whose refusal
+ * message depends on the action).
+ * @throws DomainError `not_found` when there is none, or it is archived and `archived` is not set.
+ */
+export function existingDocument(
+  documents: DocumentRepository,
+  documentId: string,
+  options: { archived?: boolean } = {},
+): { record: DocumentRecord; target: DocumentTarget } {
+  const record = documents.findById(documentId);
+  if (!record || (record.archivedAt && !options.archived)) throw notFound('Ce document n’existe pas.');
+  return { record, target: targetOfRecord(documents, record) };
 }

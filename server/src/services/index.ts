@@ -20,7 +20,10 @@ import { AccessEvents } from './accessEvents.js';
 import { Actors } from './actors.js';
 import { AuditService } from './auditService.js';
 import { AuthService, defaultAuthSettings, type AuthSettings } from './authService.js';
+import { CatalogueService } from './catalogueService.js';
 import { DocumentService } from './documentService.js';
+import { IndexingService } from './indexingService.js';
+import { SectionService } from './sectionService.js';
 import { EspaceService } from './espaceService.js';
 import { FileService } from './fileService.js';
 import { ThemeService } from './themeService.js';
@@ -34,6 +37,9 @@ export interface Services {
   auth: AuthService;
   espaces: EspaceService;
   documents: DocumentService;
+  catalogue: CatalogueService;
+  sections: SectionService;
+  indexing: IndexingService;
   users: UserService;
   audit: AuditService;
   events: AccessEvents;
@@ -83,9 +89,8 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
   const themeRepo = sqliteThemeRepository(db);
   const collabStore = sqliteCollabStore(db);
   const commentRepo = sqliteCommentRepository(db);
-  const documents = new DocumentService(documentRepo, espaceRepo, themeRepo, collabStore, audit, events, {
-    openThreads: (ids) => commentRepo.openThreadCounts(ids),
-  });
+  const threadCounts = { openThreads: (ids: readonly string[]) => commentRepo.openThreadCounts(ids) };
+  const documents = new DocumentService(documentRepo, espaceRepo, themeRepo, audit, events, threadCounts);
   const commentEvents = new CommentEvents();
   const notifications = new NotificationService(
     sqliteNotificationRepository(db),
@@ -119,6 +124,9 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     auth,
     espaces: new EspaceService(db, espaceRepo, documentRepo, auth, actors, audit, events, mailer),
     documents,
+    catalogue: new CatalogueService(documentRepo, threadCounts),
+    sections: new SectionService(documentRepo, collabStore),
+    indexing: new IndexingService(documentRepo, espaceRepo),
     users: new UserService(accounts, auth, audit, events),
     audit,
     events,

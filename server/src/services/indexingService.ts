@@ -1,0 +1,117 @@
+import { can, estimatePages, forbidden, notFound, type Actor } from '@essaim/domain';
+import { countBlocks, sectionsOf, ydocToNode } from '@essaim/editor';
+import {
+  META_MAP,
+  metadataKeys,
+  readMetadata,
+  type ActivityDto,
+  type DocumentMetadata,
+} from '@essaim/protocol';
+import type * as Y from 'yjs';
+import type { DocumentIndex, DocumentRepository, StoredSection } from '../storage/documentRepository.js';
+import type { EspaceRepository } from '../storage/espaceRepository.js';
+
+/** What one person changed in a document since it was last indexed (read from their transactions). */
+export interface EditorChanges {
+  userId: string;
+  /** Sections whose content they edited. */
+  sectionIds: Set<string>;
+  /** Metadata fields they set. */
+  fields: Set<string>;
+  /** Whether they added, removed or moved sections (or edited blocks outside any section). */
+  structure: boolean;
+}
+
+/**
+ * The index of a document as it stands: metadata from its `meta` map, sections with their hashes,
+ * and the estimated page count. Pure: used at creation and each time the document is stored.
+ */
+export function indexOf(ydoc: Y.Doc): DocumentIndex {
+  const meta = ydoc.getMap<unknown>(META_MAP);
+  const node = ydocToNode(ydoc);
+  return {
+    metadata: readMetadata((key) => meta.get(key)),
+    sections: sectionsOf(node),
+    pages: estimatePages(node.textContent.length, countBlocks(node)),
+  };
+}
+
+/**
+ * The mirror of stored documents in their rows (metadata, sections, pages: what the catalogue
+ * filters on) and the espace's activity feed (who changed which sections and fields, when).
+ */
+export class IndexingService {
+  constructor(
+    private readonly documents: DocumentRepository,
+    private readonly espaces: EspaceRepository,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /**
+   * Mirrors a stored document into its row (metadata, sections, pages) and records who changed
+   * which sections and fields. Called by the collaborative server each time it stores a document;
+   * `editors` say what each person touched since the previous call, most recent last.
+   */
+  indexStored(id: string, ydoc: Y.Doc, editors: readonly EditorChanges[]): void {
+    const record = this.documents.findById(id);
+    if (!record) return;
+    const index = indexOf(ydoc);
+    const changes = sectionChanges(record.sections, index.sections);
+    const before: DocumentMetadata = { ...record.metadata, title: record.title };
+    const changedFields = metadataKeys.filter(
+      (k) =>
+        JSON.stringify(before[k]) !== JSON.stringify(index.metadata[k]) &&
+        !(k === 'title' && !index.metadata.title),
+    );
+    const changed =
+      editors.length > 0 ||
+      changedFields.length > 0 ||
+      JSON.stringify(record.sections) !== JSON.stringify(index.sections) ||
+      record.pages !== index.pages;
+    const at = changed ? this.now().toISOString() : null;
+    this.documents.saveIndex(id, index, editors.at(-1)?.userId ?? null, at);
+    if (!at) return;
+    for (const editor of editors) {
+      // Each person is credited with what they touched and what really changed.
+      const sections = changes
+        .filter((s) => editor.sectionIds.has(s.id) || (editor.structure && s.structural))
+        .map((s) => s.title);
+      const fields = changedFields.filter((f) => editor.fields.has(f));
+      if (sections.length === 0 && fields.length === 0) continue;
+      this.documents.recordActivity({
+        documentId: id,
+        userId: editor.userId,
+        kind: 'edited',
+        sections,
+        fields,
+        at,
+      });
+    }
+  }
+
+  /** Who changed what, when, in an espace. */
+  activity(actor: Actor, espaceId: string, limit = 30): ActivityDto[] {
+    if (!this.espaces.findById(espaceId)) throw notFound('Cet espace de travail n’existe pas.');
+    if (!can(actor, 'document.list', { type: 'espace', espaceId }))
+      throw forbidden('Vous n’êtes pas membre de cet espace de travail.');
+    return this.documents.activityInEspace(espaceId, Math.min(Math.max(limit, 1), 100));
+  }
+}
+
+/**
+ * Sections whose content changed, in document order, then those removed; `structural` marks the
+ * sections added or removed (credited to whoever changed the document's structure).
+ */
+function sectionChanges(
+  before: readonly StoredSection[],
+  after: readonly StoredSection[],
+): { id: string; title: string; structural: boolean }[] {
+  const old = new Map(before.map((s) => [s.id, s.hash]));
+  const now = new Set(after.map((s) => s.id));
+  return [
+    ...after
+      .filter((s) => old.get(s.id) !== s.hash)
+      .map((s) => ({ id: s.id, title: s.title, structural: !old.has(s.id) })),
+    ...before.filter((s) => !now.has(s.id)).map((s) => ({ id: s.id, title: s.title, structural: true })),
+  ];
+}
