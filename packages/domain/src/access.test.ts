@@ -55,6 +55,26 @@ const matrix: [Exclude<Action, CommentAction>, boolean[]][] = [
   ['comment.create', /*   */ [false, false, true, true, true, true, false]],
   ['thread.resolve', /*   */ [false, false, true, true, true, false, false]],
   ['comment.moderate', /* */ [false, false, true, false, false, false, false]],
+  // Reviews (issue 12): a membre reads review states but never decides; an administrator helps
+  // (reads states and queues) without deciding; submitting belongs to those who write the text.
+  ['review.read', /*      */ [false, true, true, true, true, true, false]],
+  ['review.readQueue', /* */ [false, true, true, true, true, false, false]],
+  ['review.submit', /*    */ [false, false, true, true, false, false, false]],
+  ['review.approve', /*   */ [false, false, true, false, false, false, false]],
+  ['review.requestChanges', [false, false, true, false, false, false, false]],
+  ['review.lock', /*      */ [false, false, true, false, false, false, false]],
+  ['review.unlock', /*    */ [false, false, true, false, false, false, false]],
+];
+
+const instanceActions: readonly Action[] = ['espace.create', 'espace.listAll', 'user.manage', 'audit.read'];
+const espaceActions: readonly Action[] = [
+  'espace.read',
+  'espace.manageMembers',
+  'espace.addMember',
+  'espace.manageThemes',
+  'document.list',
+  'document.create',
+  'review.readQueue',
 ];
 
 const cases = matrix.flatMap(([action, expected]) =>
@@ -64,12 +84,11 @@ const cases = matrix.flatMap(([action, expected]) =>
 describe('can(): the authorization table', () => {
   it.each(cases)('$who → $action : $expected', ({ action, who, expected }) => {
     const actor = actors[who] as Actor;
-    const target =
-      action.startsWith('document.') && action !== 'document.list' && action !== 'document.create'
-        ? docFor(who)
-        : ['espace.create', 'espace.listAll', 'user.manage', 'audit.read'].includes(action)
-          ? { type: 'instance' as const }
-          : { type: 'espace' as const, espaceId: E };
+    const target = instanceActions.includes(action)
+      ? { type: 'instance' as const }
+      : espaceActions.includes(action)
+        ? { type: 'espace' as const, espaceId: E }
+        : docFor(who);
     expect(can(actor, action, target as never)).toBe(expected);
   });
 });
@@ -133,5 +152,32 @@ describe('can(): messages of a thread', () => {
     const former = actors['membre d’un autre espace'] as Actor;
     expect(can(former, 'comment.edit', comment(ME))).toBe(false);
     expect(can(former, 'comment.delete', comment(ME))).toBe(false);
+  });
+});
+
+describe('can(): reviews of an archived document', () => {
+  const archivedDoc = { ...assignedDoc, archived: true };
+
+  it('keeps review states readable but refuses every review decision, the animateur’s included', () => {
+    const animateur = actors.animateur as Actor;
+    expect(can(animateur, 'review.read', archivedDoc)).toBe(true);
+    for (const action of [
+      'review.submit',
+      'review.approve',
+      'review.requestChanges',
+      'review.lock',
+      'review.unlock',
+    ] as const)
+      expect(can(animateur, action, archivedDoc)).toBe(false);
+  });
+
+  it('refuses a submission by the assigned rapporteur once the document is archived', () => {
+    expect(can(actors['rapporteur assigné'] as Actor, 'review.submit', archivedDoc)).toBe(false);
+  });
+
+  it('lets an administrator who is also animateur of the espace decide through that role', () => {
+    const both = user([[E, 'animateur']], true);
+    expect(can(both, 'review.approve', assignedDoc)).toBe(true);
+    expect(can(actors.administrateur as Actor, 'review.approve', assignedDoc)).toBe(false);
   });
 });

@@ -31,7 +31,12 @@ export type EspaceAction =
   | 'espace.addMember'
   | 'espace.manageThemes'
   | 'document.list'
-  | 'document.create';
+  | 'document.create'
+  /**
+   * Read the review queue of an espace (issue 12: the « Relecture » dashboard): the animateur's
+   * sections awaiting a decision, a rapporteur's sections where changes were requested.
+   */
+  | 'review.readQueue';
 export type DocumentAction =
   | 'document.read'
   | 'document.edit'
@@ -45,7 +50,18 @@ export type DocumentAction =
   /** Resolve and reopen threads. */
   | 'thread.resolve'
   /** Delete anyone's message or a whole thread (moderation, audited). */
-  | 'comment.moderate';
+  | 'comment.moderate'
+  /** See the review state of each section and of the document (issue 12): whoever reads it. */
+  | 'review.read'
+  /** Submit sections for approval: those who write the text (assigned rapporteurs, the animateur). */
+  | 'review.submit'
+  /** Approve a section (also directly from brouillon): the animateur. */
+  | 'review.approve'
+  /** Ask for changes, with a message: the animateur. */
+  | 'review.requestChanges'
+  /** Lock an approved section: the server then reverts any change inside it. The animateur. */
+  | 'review.lock'
+  | 'review.unlock';
 /** What is done to one existing message: its author edits or deletes it; the animateur deletes it too. */
 export type CommentAction = 'comment.edit' | 'comment.delete';
 export type Action = InstanceAction | EspaceAction | DocumentAction | CommentAction;
@@ -80,14 +96,22 @@ type TargetFor<A extends Action> = A extends InstanceAction
       ? Extract<Target, { type: 'comment' }>
       : Extract<Target, { type: 'document' }>;
 
-/** Actions that change a document's comment threads: none of them on an archived document. */
-const commentWrites: ReadonlySet<Action> = new Set([
+/**
+ * Actions that change a document's comment threads or its review: none of them on an archived
+ * document (it is read-only; its review states stay readable).
+ */
+const archivedRefuses: ReadonlySet<Action> = new Set([
   'thread.create',
   'comment.create',
   'thread.resolve',
   'comment.moderate',
   'comment.edit',
   'comment.delete',
+  'review.submit',
+  'review.approve',
+  'review.requestChanges',
+  'review.lock',
+  'review.unlock',
 ]);
 
 /** What each role may do in its espace. Document editing is further limited to assignees. */
@@ -107,6 +131,13 @@ const espaceRights: Record<EspaceRole, ReadonlySet<EspaceAction | DocumentAction
     'comment.create',
     'thread.resolve',
     'comment.moderate',
+    'review.read',
+    'review.readQueue',
+    'review.submit',
+    'review.approve',
+    'review.requestChanges',
+    'review.lock',
+    'review.unlock',
   ]),
   rapporteur: new Set([
     'espace.read',
@@ -118,6 +149,10 @@ const espaceRights: Record<EspaceRole, ReadonlySet<EspaceAction | DocumentAction
     'thread.create',
     'comment.create',
     'thread.resolve',
+    'review.read',
+    'review.readQueue',
+    // Assigned rapporteurs only, like `document.edit` (see `can()`).
+    'review.submit',
   ]),
   // Membres comment as fully as rapporteurs (issue 10), on their read-only connection.
   membre: new Set([
@@ -127,10 +162,15 @@ const espaceRights: Record<EspaceRole, ReadonlySet<EspaceAction | DocumentAction
     'document.comment',
     'thread.create',
     'comment.create',
+    // Membres see where the review stands, never decide; the queue is a work list they have no part in.
+    'review.read',
   ]),
 };
 
-/** Administrators run the instance; they see espaces to help, but write no text without a role. */
+/**
+ * Administrators run the instance; they see espaces to help (review states and queues included),
+ * but write no text and take no review decision without a role in the espace.
+ */
 const adminRights: ReadonlySet<Action> = new Set([
   'espace.create',
   'espace.listAll',
@@ -141,6 +181,8 @@ const adminRights: ReadonlySet<Action> = new Set([
   'espace.addMember',
   'document.list',
   'document.read',
+  'review.read',
+  'review.readQueue',
 ]);
 
 /**
@@ -150,10 +192,20 @@ const adminRights: ReadonlySet<Action> = new Set([
  * rapporteurs and the animateur resolve and reopen; the animateur moderates. A message is edited
  * by its author only, and deleted by its author or the animateur, as long as they still may
  * comment on the document. Nothing changes the threads of an archived document.
+ *
+ * Reviews (issue 12): whoever reads a document reads its review states; those who write its text
+ * (assigned rapporteurs, the animateur) submit sections; only the animateur approves, requests
+ * changes, locks and unlocks; the animateur, rapporteurs and the administrator read an espace's
+ * review queue. Nothing changes the review of an archived document.
  */
 export function can<A extends Action>(actor: Actor, action: A, target: TargetFor<A>): boolean {
   if (actor.kind === 'anonymous') return false;
-  if (target.type !== 'instance' && target.type !== 'espace' && target.archived && commentWrites.has(action))
+  if (
+    target.type !== 'instance' &&
+    target.type !== 'espace' &&
+    target.archived &&
+    archivedRefuses.has(action)
+  )
     return false;
   if (target.type === 'comment') {
     const onDocument = { ...target, type: 'document' as const };
@@ -166,8 +218,12 @@ export function can<A extends Action>(actor: Actor, action: A, target: TargetFor
   if (target.type === 'instance') return false;
   const role = actor.roles.get(target.espaceId);
   if (!role || !espaceRights[role].has(action as EspaceAction | DocumentAction)) return false;
-  // A rapporteur edits only the documents they are assigned to.
-  if (action === 'document.edit' && role === 'rapporteur' && target.type === 'document') {
+  // A rapporteur edits, and submits for review, only the documents they are assigned to.
+  if (
+    (action === 'document.edit' || action === 'review.submit') &&
+    role === 'rapporteur' &&
+    target.type === 'document'
+  ) {
     return target.assignees.includes(actor.userId);
   }
   return true;

@@ -8,4 +8,5 @@ export * from './auth.js';
 export * from './sectionMessages.js';
 export * from './comments.js';
 export * from './versions.js';
+export * from './review.js';
 export * from './awareness.js';
