@@ -69,6 +69,8 @@ const threadKinds = ['toResolve', 'toReopen', 'toDelete', 'toRead'] as const;
 const threadsOf = new Map<string, Record<Who, string>>();
 const messagesOf = new Map<string, Record<Who, string>>();
 let sharedThreadId: string;
+/** The document's section ids, so that each caller's review step has a section of its own. */
+let reviewSections: string[] = [];
 
 beforeAll(async () => {
   const membre = sessions.get('membre') as Session;
@@ -77,6 +79,7 @@ beforeAll(async () => {
     sections: { id: string }[];
   };
   const sectionId = sectionsBody.sections[0]?.id as string;
+  reviewSections = sectionsBody.sections.map((s) => s.id);
   const newThread = async (): Promise<{ threadId: string; commentId: string }> => {
     const response = await membre.fetch(`/api/documents/${docId}/threads`, {
       method: 'POST',
@@ -114,6 +117,9 @@ const threadFor = (kind: (typeof threadKinds)[number], who: Who): string =>
   threadsOf.get(kind)?.[who] ?? ':id';
 const messageFor = (kind: (typeof threadKinds)[number], who: Who): string =>
   messagesOf.get(kind)?.[who] ?? ':id';
+/** A section of the document for one caller's review step (`offset` keeps two routes apart). */
+const sectionFor = (who: Who, offset: number): string =>
+  reviewSections[(actors.indexOf(who) + offset) % reviewSections.length] ?? ':id';
 const all = (status: number): Record<Who, number> =>
   Object.fromEntries(actors.map((a) => [a, status])) as Record<Who, number>;
 const statuses = (s: number[]): Record<Who, number> =>
@@ -290,6 +296,46 @@ const routes: Row[] = [
     () => `/api/documents/${docId}/versions/${versionId}/restore`,
     undefined,
     statuses([401, 403, 200, 200, 403, 403, 404]),
+  ],
+  // Section review (issue 12): everyone who reads the document reads its review; assigned
+  // rapporteurs and the animateur submit; only the animateur decides; the administrator oversees.
+  [
+    'POST',
+    (who) => `/api/documents/${docId}/sections/${sectionFor(who, 0)}/review`,
+    { action: 'submit' },
+    statuses([401, 403, 200, 200, 403, 403, 403]),
+  ],
+  [
+    'POST',
+    (who) => `/api/documents/${docId}/sections/${sectionFor(who, 6)}/review`,
+    { action: 'approve' },
+    statuses([401, 403, 200, 403, 403, 403, 403]),
+  ],
+  [
+    'POST',
+    (who) => `/api/documents/${docId}/sections/${sectionFor(who, 0)}/review`,
+    { action: 'request_changes', message: 'À reprendre.' },
+    statuses([401, 403, 200, 403, 403, 403, 403]),
+  ],
+  // The state machine answers once can() agreed: a draft cannot be locked.
+  [
+    'POST',
+    (who) => `/api/documents/${docId}/sections/${sectionFor(who, 0)}/review`,
+    { action: 'lock' },
+    statuses([401, 403, 409, 403, 403, 403, 403]),
+  ],
+  [
+    'POST',
+    (who) => `/api/documents/${docId}/sections/${sectionFor(who, 6)}/review`,
+    { action: 'unlock' },
+    statuses([401, 403, 409, 403, 403, 403, 403]),
+  ],
+  ['GET', () => `/api/espaces/${E}/review-queue`, undefined, statuses([401, 200, 200, 200, 200, 403, 403])],
+  [
+    'GET',
+    () => `/api/documents/${docId}/review-journal?format=csv`,
+    undefined,
+    statuses([401, 200, 200, 200, 200, 200, 403]),
   ],
   ['GET', () => '/api/notifications', undefined, statuses([401, 200, 200, 200, 200, 200, 200])],
   ['GET', () => '/api/notifications/unread-count', undefined, statuses([401, 200, 200, 200, 200, 200, 200])],

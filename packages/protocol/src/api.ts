@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { documentKindNames, type DocumentKindName } from '@essaim/domain';
+import { documentKindNames, type DocumentKindName, type DocumentReviewState } from '@essaim/domain';
 import type { DocumentMetadata } from './metadata.js';
 
 /** The two kinds of documents a working group writes (defined with their templates in domain). */
@@ -44,8 +44,10 @@ export interface DocumentDto {
   kind: DocumentKind;
   /** Metadata as last stored (the live values are in the document's `meta` map). */
   metadata: DocumentMetadata;
-  /** Sections in the document, and how many are approved (0 until reviews exist). */
+  /** Sections in the document, and how many are approved and not stale (issue 12). */
   progress: { sections: number; approved: number };
+  /** Where the document's review stands, from its sections as last stored (issue 12). */
+  reviewState: DocumentReviewState;
   /** Estimated printed pages. */
   pages: number;
   /** Who last changed the text, and when. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { categories, documentKindNames, structureTypes } from '@essaim/domain';
+import { categories, documentKindNames, documentReviewStates, structureTypes } from '@essaim/domain';
 
 const optionalText = z.string().trim().max(200).optional();
 
@@ -16,6 +16,8 @@ export const catalogueSorts = [
   'kind',
   'structureType',
   'rapporteurs',
+  /** Review progress: share of sections approved and not stale (issue 12). */
+  'progress',
 ] as const;
 export type CatalogueSort = (typeof catalogueSorts)[number];
 
@@ -39,6 +41,8 @@ export const catalogueQuery = z.object({
   /** Words searched in the title, the structure, the public and the keywords. */
   q: optionalText,
   archived: z.enum(['true', 'false'], { error: 'archived vaut true ou false.' }).optional(),
+  /** The document's review state (issue 12): « en relecture », « prête à publier »… */
+  reviewState: z.enum(documentReviewStates, { error: 'État de relecture inconnu.' }).optional(),
   sort: z.enum(catalogueSorts, { error: 'Tri inconnu.' }).optional(),
   order: z.enum(['asc', 'desc'], { error: 'L’ordre vaut asc ou desc.' }).optional(),
 });

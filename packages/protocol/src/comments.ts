@@ -261,8 +261,19 @@ export function parseThreadsChangedMessage(payload: string): ThreadsChangedMessa
   return parsed.success ? parsed.data : null;
 }
 
-/** Why a person is notified. */
-export const notificationKinds = ['mention', 'reply', 'resolved'] as const;
+/**
+ * Why a person is notified: a comment (mention, reply, resolution of one's thread) or a review
+ * decision on a section (submitted: to the animateurs; approved or changes requested: to the
+ * rapporteurs assigned, issue 12).
+ */
+export const notificationKinds = [
+  'mention',
+  'reply',
+  'resolved',
+  'review_submitted',
+  'review_approved',
+  'review_changes_requested',
+] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
 /** One notification of the caller. Only those whose document the caller can still read are listed. */
@@ -270,12 +281,18 @@ export interface NotificationDto {
   id: string;
   kind: NotificationKind;
   document: { id: string; title: string };
-  threadId: string;
-  /** The comment that caused it (mention or reply), or null (resolution). */
+  /** The thread it is about, or null (a submission or an approval has none). */
+  threadId: string | null;
+  /** The comment that caused it (mention, reply, request for changes), or null (resolution). */
   commentId: string | null;
+  /** The section a review decision is about (its title when the decision was taken), or null. */
+  section: { id: string; title: string } | null;
   /** Who caused it. */
   actor: AuthorDto;
-  /** Start of the comment (plain text, mention tokens shown as `@Name`), or the thread's quote. */
+  /**
+   * Start of the comment (plain text, mention tokens shown as `@Name`), or the decision's
+   * message, or the thread's quote, or the section's title.
+   */
   excerpt: string;
   createdAt: string;
   read: boolean;

@@ -1,19 +1,13 @@
 import { Router } from 'express';
-import {
-  assignmentInput,
-  catalogueQuery,
-  createDocumentInput,
-  type DocumentListDto,
-  type DocumentSectionsDto,
-} from '@essaim/protocol';
+import { assignmentInput, catalogueQuery, createDocumentInput, type DocumentListDto } from '@essaim/protocol';
 import type { Services } from '../services/index.js';
 import { requireAuth } from './session.js';
 import { parseBody, parseQuery } from './validate.js';
 
-/** `/api/documents`: the catalogue, creation, reading, sections, archiving, and assigning rapporteurs. */
+/** `/api/documents`: the catalogue, creation, reading, archiving, and assigning rapporteurs (sections: reviewRouter). */
 export function documentsRouter(services: Services): Router {
   const router = Router();
-  const { documents, catalogue, sections } = services;
+  const { documents, catalogue } = services;
   router.get('/', (req, res) => {
     const { actor } = requireAuth(res);
     const query = parseQuery(catalogueQuery, req.query);
@@ -27,10 +21,6 @@ export function documentsRouter(services: Services): Router {
   });
   router.get('/:id', (req, res) => {
     res.json(documents.get(requireAuth(res).actor, req.params.id));
-  });
-  router.get('/:id/sections', (req, res) => {
-    const body: DocumentSectionsDto = sections.sections(requireAuth(res).actor, req.params.id);
-    res.json(body);
   });
   router.post('/:id/archive', (req, res) => {
     res.json(documents.archive(requireAuth(res).actor, req.params.id));

@@ -1,5 +1,5 @@
 import type { AuditEntryDto } from '@essaim/protocol';
-import { can, forbidden, type Actor } from '@essaim/domain';
+import { can, forbidden, type Actor, type ReviewEvent } from '@essaim/domain';
 import type { AuditRepository } from '../storage/auditRepository.js';
 
 /** Security-relevant events. Names are stable identifiers; the interface translates them. */
@@ -44,7 +44,11 @@ export type AuditAction =
   | 'document.update_refused'
   /** The animateur deleted someone else's comment, or a whole thread (issue 10). */
   | 'comment.moderate'
-  | 'thread.moderate';
+  | 'thread.moderate'
+  /** A review step on a section (issue 12): submit, approve, request_changes, lock, unlock. */
+  | `review.${ReviewEvent}`
+  /** A change inside a locked section, reverted by the server (issue 12). */
+  | 'review.locked_change_reverted';
 
 export interface AuditEvent {
   actorId: string | null;

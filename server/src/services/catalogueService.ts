@@ -5,11 +5,12 @@ import {
   forbidden,
   structureTypeLabels,
   type Actor,
+  type DocumentReview,
 } from '@essaim/domain';
 import type { CatalogueQuery, DocumentDto } from '@essaim/protocol';
 import { territoireLabel, territoires } from '../reference/territoires.js';
 import type { AssigneeRecord, DocumentRecord, DocumentRepository } from '../storage/documentRepository.js';
-import { documentDto, noThreadCounts, type ThreadCounts } from './documentDto.js';
+import { documentDto, type ReviewProgress, type ThreadCounts } from './documentDto.js';
 import { targetWithAssignees } from './documentTarget.js';
 
 /** Lower case without accents, for searching French text. */
@@ -25,7 +26,8 @@ const collator = new Intl.Collator('fr', { sensitivity: 'base', numeric: true })
 export class CatalogueService {
   constructor(
     private readonly documents: DocumentRepository,
-    private readonly threads: ThreadCounts = noThreadCounts,
+    private readonly threads: ThreadCounts,
+    private readonly reviews: ReviewProgress,
   ) {}
 
   /**
@@ -59,16 +61,24 @@ export class CatalogueService {
       .map((r) => ({ r, a: assignees.get(r.id) ?? [] }))
       .filter(({ r, a }) => can(actor, 'document.read', targetWithAssignees(r, a)))
       .filter(({ r }) => words.every((w) => searchText(r).includes(w)));
-    const sorted = sortRecords(
-      visible.map((v) => v.r),
-      query.sort ?? 'updated',
-      query.order,
-      assignees,
-    );
+    const reviews = this.reviews.progressOf(visible.map((v) => v.r));
+    const inState = visible
+      .map((v) => v.r)
+      .filter(
+        (r) => !query.reviewState || (reviews.get(r.id)?.state ?? 'en_redaction') === query.reviewState,
+      );
+    const sorted = sortRecords(inState, query.sort ?? 'updated', query.order, assignees, reviews);
     const openThreads = this.threads.openThreads(sorted.map((r) => r.id));
     return sorted.map((r) => {
       const a = assignees.get(r.id) ?? [];
-      return documentDto(actor, r, targetWithAssignees(r, a), a, openThreads.get(r.id) ?? 0);
+      return documentDto(
+        actor,
+        r,
+        targetWithAssignees(r, a),
+        a,
+        openThreads.get(r.id) ?? 0,
+        reviews.get(r.id),
+      );
     });
   }
 }
@@ -95,6 +105,7 @@ function sortRecords(
   sort: NonNullable<CatalogueQuery['sort']>,
   order: 'asc' | 'desc' | undefined,
   assignees: ReadonlyMap<string, AssigneeRecord[]>,
+  reviews: ReadonlyMap<string, DocumentReview>,
 ): DocumentRecord[] {
   const key: (r: DocumentRecord) => string | number | null = {
     updated: (r: DocumentRecord) => r.updatedAt,
@@ -114,6 +125,10 @@ function sortRecords(
     structure: (r: DocumentRecord) => r.metadata.structure || null,
     annee: (r: DocumentRecord) => r.metadata.anneeDemarrage,
     pages: (r: DocumentRecord) => r.pages,
+    progress: (r: DocumentRecord) => {
+      const review = reviews.get(r.id);
+      return review && review.total > 0 ? review.approved / review.total : 0;
+    },
   }[sort];
   // Dates read newest first by default, everything else A to Z.
   const direction = (order ?? (sort === 'updated' || sort === 'created' ? 'desc' : 'asc')) === 'asc' ? 1 : -1;

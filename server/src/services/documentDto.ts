@@ -1,4 +1,4 @@
-import { can, collabAccess, type Actor } from '@essaim/domain';
+import { can, collabAccess, type Actor, type DocumentReview } from '@essaim/domain';
 import { documentName, type DocumentDto } from '@essaim/protocol';
 import type { AssigneeRecord, DocumentRecord } from '../storage/documentRepository.js';
 import type { DocumentTarget } from './documentTarget.js';
@@ -9,12 +9,16 @@ export interface ThreadCounts {
   openThreads(documentIds: readonly string[]): ReadonlyMap<string, number>;
 }
 
-/** No thread counted: for programs that build a document service without comments. */
-export const noThreadCounts: ThreadCounts = { openThreads: () => new Map() };
+/** What the document DTO needs from the reviews (issue 12), without depending on their service. */
+export interface ReviewProgress {
+  /** Each document's review, from its sections as last stored (one query for all). */
+  progressOf(records: readonly DocumentRecord[]): ReadonlyMap<string, DocumentReview>;
+}
 
 /**
  * A stored document as the API returns it to `actor`: what the caller may do with it comes from
- * `can()` on `target` (an archived document is read-only), `openThreads` from one grouped count.
+ * `can()` on `target` (an archived document is read-only), `openThreads` from one grouped count,
+ * `review` from {@link ReviewProgress} (undefined: nothing reviewed, en rédaction).
  */
 export function documentDto(
   actor: Actor,
@@ -22,6 +26,7 @@ export function documentDto(
   target: DocumentTarget,
   assignees: AssigneeRecord[],
   openThreads: number,
+  review: DocumentReview | undefined,
 ): DocumentDto {
   return {
     id: r.id,
@@ -33,7 +38,8 @@ export function documentDto(
     access: !r.archivedAt && collabAccess(actor, target) === 'write' ? 'write' : 'read',
     canArchive: can(actor, 'document.archive', target),
     metadata: { ...r.metadata, title: r.title },
-    progress: { sections: r.sections.length, approved: 0 },
+    progress: { sections: r.sections.length, approved: review?.approved ?? 0 },
+    reviewState: review?.state ?? 'en_redaction',
     pages: r.pages,
     lastEditor:
       r.lastEditorId && r.lastEditorName ? { userId: r.lastEditorId, name: r.lastEditorName } : null,

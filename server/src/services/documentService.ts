@@ -15,7 +15,7 @@ import type { EspaceRepository } from '../storage/espaceRepository.js';
 import type { ThemeRepository } from '../storage/themeRepository.js';
 import type { AccessEvents } from './accessEvents.js';
 import type { AuditService } from './auditService.js';
-import { documentDto, noThreadCounts, type ThreadCounts } from './documentDto.js';
+import { documentDto, type ReviewProgress, type ThreadCounts } from './documentDto.js';
 import {
   existingDocument,
   readableDocument,
@@ -47,13 +47,15 @@ export class DocumentService {
     private readonly themes: ThemeRepository,
     private readonly audit: AuditService,
     private readonly events: AccessEvents,
-    private readonly threads: ThreadCounts = noThreadCounts,
+    private readonly threads: ThreadCounts,
+    private readonly reviews: ReviewProgress,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   private dto(actor: Actor, r: DocumentRecord, assignees: AssigneeRecord[]): DocumentDto {
     const openThreads = this.threads.openThreads([r.id]).get(r.id) ?? 0;
-    return documentDto(actor, r, targetWithAssignees(r, assignees), assignees, openThreads);
+    const review = this.reviews.progressOf([r]).get(r.id);
+    return documentDto(actor, r, targetWithAssignees(r, assignees), assignees, openThreads, review);
   }
 
   /**

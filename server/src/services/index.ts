@@ -23,7 +23,8 @@ import { AuthService, defaultAuthSettings, type AuthSettings } from './authServi
 import { CatalogueService } from './catalogueService.js';
 import { DocumentService } from './documentService.js';
 import { IndexingService } from './indexingService.js';
-import { SectionService } from './sectionService.js';
+import { ReviewService, reviewProgress } from './reviewService.js';
+import { sqliteReviewRepository } from '../storage/reviewRepository.js';
 import { EspaceService } from './espaceService.js';
 import { FileService } from './fileService.js';
 import { ThemeService } from './themeService.js';
@@ -38,7 +39,6 @@ export interface Services {
   espaces: EspaceService;
   documents: DocumentService;
   catalogue: CatalogueService;
-  sections: SectionService;
   indexing: IndexingService;
   users: UserService;
   audit: AuditService;
@@ -51,6 +51,7 @@ export interface Services {
   notifications: NotificationService;
   commentEvents: CommentEvents;
   versions: VersionService;
+  reviews: ReviewService;
 }
 
 export interface ServiceOptions {
@@ -90,7 +91,17 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
   const collabStore = sqliteCollabStore(db);
   const commentRepo = sqliteCommentRepository(db);
   const threadCounts = { openThreads: (ids: readonly string[]) => commentRepo.openThreadCounts(ids) };
-  const documents = new DocumentService(documentRepo, espaceRepo, themeRepo, audit, events, threadCounts);
+  const reviewRepo = sqliteReviewRepository(db);
+  const progress = reviewProgress(reviewRepo);
+  const documents = new DocumentService(
+    documentRepo,
+    espaceRepo,
+    themeRepo,
+    audit,
+    events,
+    threadCounts,
+    progress,
+  );
   const commentEvents = new CommentEvents();
   const notifications = new NotificationService(
     sqliteNotificationRepository(db),
@@ -109,8 +120,9 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     notifications,
     commentEvents,
   );
+  const versionRepo = sqliteVersionRepository(db);
   const versions = new VersionService(
-    sqliteVersionRepository(db),
+    versionRepo,
     documentRepo,
     accounts,
     sqliteClientRepository(db),
@@ -118,14 +130,25 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     audit,
     options.versionSchedule ?? defaultVersionSchedule,
   );
+  const reviews = new ReviewService(
+    reviewRepo,
+    documentRepo,
+    espaceRepo,
+    accounts,
+    collabStore,
+    versionRepo,
+    versions,
+    comments,
+    notifications,
+    audit,
+  );
   return {
     db,
     actors,
     auth,
     espaces: new EspaceService(db, espaceRepo, documentRepo, auth, actors, audit, events, mailer),
     documents,
-    catalogue: new CatalogueService(documentRepo, threadCounts),
-    sections: new SectionService(documentRepo, collabStore),
+    catalogue: new CatalogueService(documentRepo, threadCounts, progress),
     indexing: new IndexingService(documentRepo, espaceRepo),
     users: new UserService(accounts, auth, audit, events),
     audit,
@@ -138,5 +161,6 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     notifications,
     commentEvents,
     versions,
+    reviews,
   };
 }

@@ -45,7 +45,11 @@ export function bodyAsText(body: string): string {
 }
 
 function excerptOf(record: NotificationRecord): string {
-  const text = (record.commentBody !== null ? bodyAsText(record.commentBody) : record.threadQuote)
+  const text = (
+    record.commentBody !== null
+      ? bodyAsText(record.commentBody)
+      : (record.message ?? record.threadQuote ?? record.section?.title ?? '')
+  )
     .replace(/\s+/g, ' ')
     .trim();
   return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS - 1)}…` : text;
@@ -62,6 +66,12 @@ function sentence(record: NotificationRecord): string {
       return `${who} a répondu dans un fil de discussion de ${where} auquel vous participez`;
     case 'resolved':
       return `${who} a résolu votre fil de discussion sur ${where}`;
+    case 'review_submitted':
+      return `${who} a soumis la section « ${record.section?.title ?? ''} » de ${where} à votre relecture`;
+    case 'review_approved':
+      return `${who} a approuvé la section « ${record.section?.title ?? ''} » de ${where}`;
+    case 'review_changes_requested':
+      return `${who} demande des modifications dans la section « ${record.section?.title ?? ''} » de ${where}`;
   }
 }
 
@@ -80,7 +90,7 @@ function oneLine(text: string): string {
 
 /**
  * In-app notifications (mention, reply in a thread one takes part in, resolution of one's
- * thread) and their emails: immediate or a daily digest, each person's choice, only when SMTP is
+ * thread; review decisions on sections) and their emails: immediate or a daily digest, each person's choice, only when SMTP is
  * configured. A notification is shown, counted and emailed only while its person can still read
  * its document (checked with `can()` each time, never stored).
  */
@@ -119,7 +129,7 @@ export class NotificationService {
       .filter((e) => e.userId !== e.actorId)
       .filter(canRead)
       .filter((e) => {
-        const key = `${e.userId}|${e.threadId}|${e.commentId ?? ''}`;
+        const key = `${e.userId}|${e.kind}|${e.threadId ?? ''}|${e.commentId ?? ''}|${e.section?.id ?? ''}`;
         if (seen.has(key)) return false;
         seen.add(key);
         return true;
@@ -285,9 +295,10 @@ export class NotificationService {
   }
 
   private linkLine(r: NotificationRecord): string {
-    return this.baseUrl
-      ? `  Ouvrir le fil : ${this.baseUrl}/documents/${r.documentId}?thread=${r.threadId}`
-      : '  Ouvrez le document dans Essaim pour voir le fil.';
+    if (!this.baseUrl) return '  Ouvrez le document dans Essaim pour voir le fil.';
+    const document = `${this.baseUrl}/documents/${r.documentId}`;
+    if (r.threadId) return `  Ouvrir le fil : ${document}?thread=${r.threadId}`;
+    return `  Ouvrir la section : ${document}${r.section ? `?section=${r.section.id}` : ''}`;
   }
 
   private footer(): string {
@@ -329,6 +340,7 @@ function dto(r: NotificationRecord): NotificationDto {
     document: { id: r.documentId, title: r.documentTitle },
     threadId: r.threadId,
     commentId: r.commentId,
+    section: r.section,
     actor: r.actor,
     excerpt: excerptOf(r),
     createdAt: r.createdAt,

@@ -422,4 +422,84 @@ export const migrations: Migration[] = [
       CREATE INDEX document_versions_by_document ON document_versions (document_id, number DESC);
     `,
   },
+  {
+    version: 12,
+    name: 'section review and approval',
+    sql: `
+      -- The review state of each section of a document (issue 12). A section without a row is a
+      -- brouillon. The approval keeps the section's content hash and the review version taken at
+      -- that moment: an approved section whose hash changed since is stale (computed, not stored).
+      CREATE TABLE section_reviews (
+        document_id         TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        section_id          TEXT NOT NULL,
+        state               TEXT NOT NULL
+                            CHECK (state IN ('brouillon', 'soumise', 'approuvee', 'modifications_demandees')),
+        locked              INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),
+        locked_by           TEXT REFERENCES users(id),
+        locked_at           TEXT,
+        approved_hash       TEXT,
+        approved_version_id TEXT REFERENCES document_versions(id) ON DELETE SET NULL,
+        -- The last decision (approve, request for changes): who, when; the last message.
+        decided_by          TEXT REFERENCES users(id),
+        decided_at          TEXT,
+        message             TEXT,
+        -- The thread a request for changes opened on the section (its message is the first comment).
+        thread_id           TEXT REFERENCES comment_threads(id) ON DELETE SET NULL,
+        submitted_by        TEXT REFERENCES users(id),
+        submitted_at        TEXT,
+        -- Bumped at each step: a step computed from an older row is refused (two decisions racing).
+        revision            INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (document_id, section_id)
+      ) STRICT;
+      CREATE INDEX section_reviews_by_state ON section_reviews (state, submitted_at);
+
+      -- The « journal de relecture »: every decision, never changed (exported as CSV).
+      CREATE TABLE review_events (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        document_id   TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        section_id    TEXT NOT NULL,
+        -- The section's title when the decision was taken (titles change; the journal does not).
+        section_title TEXT NOT NULL,
+        action        TEXT NOT NULL
+                      CHECK (action IN ('submit', 'approve', 'request_changes', 'lock', 'unlock')),
+        from_state    TEXT NOT NULL,
+        to_state      TEXT NOT NULL,
+        actor_id      TEXT REFERENCES users(id),
+        message       TEXT,
+        version_id    TEXT REFERENCES document_versions(id) ON DELETE SET NULL,
+        section_hash  TEXT,
+        at            TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX review_events_by_document ON review_events (document_id, id);
+
+      -- Notifications of review decisions have no thread (a submission, an approval): the thread
+      -- becomes optional, the section is named, and the kinds grow. SQLite changes a CHECK by
+      -- rebuilding the table.
+      CREATE TABLE notifications_new (
+        id          TEXT PRIMARY KEY,
+        user_id     TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        kind        TEXT NOT NULL CHECK (kind IN ('mention', 'reply', 'resolved',
+                    'review_submitted', 'review_approved', 'review_changes_requested')),
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        thread_id   TEXT REFERENCES comment_threads(id) ON DELETE CASCADE,
+        comment_id  TEXT REFERENCES comments(id) ON DELETE CASCADE,
+        section_id  TEXT,
+        -- The section's title and the decision's message, as they were (no thread keeps them).
+        section_title TEXT,
+        message     TEXT,
+        actor_id    TEXT NOT NULL REFERENCES users(id),
+        created_at  TEXT NOT NULL,
+        read_at     TEXT,
+        emailed_at  TEXT
+      ) STRICT;
+      INSERT INTO notifications_new (id, user_id, kind, document_id, thread_id, comment_id, actor_id,
+          created_at, read_at, emailed_at)
+        SELECT id, user_id, kind, document_id, thread_id, comment_id, actor_id, created_at, read_at,
+          emailed_at FROM notifications;
+      DROP TABLE notifications;
+      ALTER TABLE notifications_new RENAME TO notifications;
+      CREATE INDEX notifications_by_user ON notifications (user_id, created_at);
+      CREATE INDEX notifications_to_email ON notifications (emailed_at, user_id) WHERE emailed_at IS NULL;
+    `,
+  },
 ];

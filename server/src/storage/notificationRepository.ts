@@ -6,8 +6,11 @@ export interface NewNotification {
   userId: string;
   kind: NotificationKind;
   documentId: string;
-  threadId: string;
+  /** The thread, or null for a review decision that has none (submission, approval). */
+  threadId: string | null;
   commentId: string | null;
+  /** For review decisions: the section, its title and the decision's message as they were. */
+  section?: { id: string; title: string; message: string | null };
   actorId: string;
   createdAt: string;
 }
@@ -24,8 +27,12 @@ export interface NotificationRecord {
   documentTitle: string;
   espaceId: string | null;
   documentArchived: boolean;
-  threadId: string;
-  threadQuote: string;
+  threadId: string | null;
+  /** The thread's quote, or null without a thread. */
+  threadQuote: string | null;
+  /** For review decisions: the section (title as it was) and the decision's message. */
+  section: { id: string; title: string } | null;
+  message: string | null;
   commentId: string | null;
   /** The comment's body, or null when there is none or it was deleted. */
   commentBody: string | null;
@@ -36,7 +43,8 @@ export interface NotificationRecord {
 }
 
 /**
- * Notifications (mention, reply, resolution) and each person's email preference. Notifications
+ * Notifications (comments: mention, reply, resolution; reviews: submission, approval, request for
+ * changes) and each person's email preference. Notifications
  * whose thread or comment was deleted are never returned: their content is gone.
  */
 export interface NotificationRepository {
@@ -65,8 +73,11 @@ interface Row {
   document_title: string;
   espace_id: string | null;
   archived_at: string | null;
-  thread_id: string;
-  thread_quote: string;
+  thread_id: string | null;
+  thread_quote: string | null;
+  section_id: string | null;
+  section_title: string | null;
+  message: string | null;
   comment_id: string | null;
   comment_body: string | null;
   actor_id: string;
@@ -76,16 +87,21 @@ interface Row {
   emailed_at: string | null;
 }
 
+/** A notification whose thread or comment was deleted is never shown: its content is gone. */
+const VISIBLE = `(n.thread_id IS NULL OR t.deleted_at IS NULL)
+  AND (n.comment_id IS NULL OR m.deleted_at IS NULL)`;
+
 const COLUMNS = `n.id, n.user_id, n.kind, n.document_id, d.title AS document_title, d.espace_id,
-  d.archived_at, n.thread_id, t.quote AS thread_quote, n.comment_id,
+  d.archived_at, n.thread_id, t.quote AS thread_quote, n.section_id, n.section_title, n.message,
+  n.comment_id,
   CASE WHEN m.deleted_at IS NULL THEN m.body END AS comment_body, n.actor_id, a.name AS actor_name,
   n.created_at, n.read_at, n.emailed_at
   FROM notifications n
   JOIN documents d ON d.id = n.document_id
-  JOIN comment_threads t ON t.id = n.thread_id AND t.deleted_at IS NULL
+  LEFT JOIN comment_threads t ON t.id = n.thread_id
   JOIN users a ON a.id = n.actor_id
   LEFT JOIN comments m ON m.id = n.comment_id
-  WHERE (n.comment_id IS NULL OR m.deleted_at IS NULL)`;
+  WHERE ${VISIBLE}`;
 
 function fromRow(r: Row): NotificationRecord {
   return {
@@ -98,6 +114,8 @@ function fromRow(r: Row): NotificationRecord {
     documentArchived: r.archived_at !== null,
     threadId: r.thread_id,
     threadQuote: r.thread_quote,
+    section: r.section_id !== null ? { id: r.section_id, title: r.section_title ?? '' } : null,
+    message: r.message,
     commentId: r.comment_id,
     commentBody: r.comment_body,
     actor: { id: r.actor_id, name: r.actor_name },
@@ -109,9 +127,24 @@ function fromRow(r: Row): NotificationRecord {
 
 export function sqliteNotificationRepository(db: Db): NotificationRepository {
   const q = {
-    insert: db.prepare<[string, string, string, string, string, string | null, string, string]>(
-      `INSERT INTO notifications (id, user_id, kind, document_id, thread_id, comment_id, actor_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    insert: db.prepare<
+      [
+        string,
+        string,
+        string,
+        string,
+        string | null,
+        string | null,
+        string | null,
+        string | null,
+        string | null,
+        string,
+        string,
+      ]
+    >(
+      `INSERT INTO notifications (id, user_id, kind, document_id, thread_id, comment_id, section_id,
+         section_title, message, actor_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     list: db.prepare<[string, number], Row>(
       `SELECT ${COLUMNS} AND n.user_id = ? ORDER BY n.created_at DESC, n.rowid DESC LIMIT ?`,
@@ -122,9 +155,9 @@ export function sqliteNotificationRepository(db: Db): NotificationRepository {
     ),
     unread: db.prepare<[string], { document_id: string; n: number }>(
       `SELECT n.document_id, COUNT(*) AS n FROM notifications n
-       JOIN comment_threads t ON t.id = n.thread_id AND t.deleted_at IS NULL
+       LEFT JOIN comment_threads t ON t.id = n.thread_id
        LEFT JOIN comments m ON m.id = n.comment_id
-       WHERE n.user_id = ? AND n.read_at IS NULL AND (n.comment_id IS NULL OR m.deleted_at IS NULL)
+       WHERE n.user_id = ? AND n.read_at IS NULL AND ${VISIBLE}
        GROUP BY n.document_id`,
     ),
     markRead: db.prepare<[string, string, string]>(
@@ -155,7 +188,19 @@ export function sqliteNotificationRepository(db: Db): NotificationRepository {
   };
   const insert = db.transaction((rows: readonly NewNotification[]) => {
     for (const n of rows)
-      q.insert.run(n.id, n.userId, n.kind, n.documentId, n.threadId, n.commentId, n.actorId, n.createdAt);
+      q.insert.run(
+        n.id,
+        n.userId,
+        n.kind,
+        n.documentId,
+        n.threadId,
+        n.commentId,
+        n.section?.id ?? null,
+        n.section?.title ?? null,
+        n.section?.message ?? null,
+        n.actorId,
+        n.createdAt,
+      );
   });
   return {
     insert: (rows) => {

@@ -85,6 +85,7 @@ const SORT_IN_URL = {
   kind: 'type',
   structureType: 'type-de-structure',
   rapporteurs: 'rapporteurs',
+  progress: 'avancement',
 } as const satisfies Record<CatalogueSort, string>;
 
 const ORDER_IN_URL = { asc: 'croissant', desc: 'decroissant' } as const satisfies Record<SortOrder, string>;

@@ -49,6 +49,7 @@ export const catalogueMessages = {
     kind: 'Type de document',
     structureType: 'Type de structure',
     rapporteurs: 'Rapporteurs',
+    progress: 'Avancement de la relecture',
   } satisfies Record<CatalogueSort, string>,
   orderLabel: 'Ordre',
   orderLabels: { asc: 'Croissant', desc: 'Décroissant' } satisfies Record<SortOrder, string>,

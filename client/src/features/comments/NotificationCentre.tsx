@@ -12,9 +12,12 @@ const m = commentsMessages.notifications;
 /** How often the unread count is read while the page is visible (no live channel per person). */
 const POLL_MS = 30_000;
 
-/** The link a notification leads to: the document, opened on the thread. */
-export const threadLink = (n: Pick<NotificationDto, 'document' | 'threadId'>): string =>
-  `/documents/${encodeURIComponent(n.document.id)}?thread=${encodeURIComponent(n.threadId)}`;
+/** The link a notification leads to: the document, opened on the thread, or on the section. */
+export const notificationLink = (n: Pick<NotificationDto, 'document' | 'threadId' | 'section'>): string => {
+  const document = `/documents/${encodeURIComponent(n.document.id)}`;
+  if (n.threadId) return `${document}?thread=${encodeURIComponent(n.threadId)}`;
+  return n.section ? `${document}?section=${encodeURIComponent(n.section.id)}` : document;
+};
 
 type ListState =
   | { status: 'idle' }
@@ -154,7 +157,7 @@ export function NotificationCentre() {
     (notification: NotificationDto) => {
       setOpen(false);
       if (!notification.read) void store.markRead({ ids: [notification.id] }).catch(() => undefined);
-      void navigate(threadLink(notification));
+      void navigate(notificationLink(notification));
     },
     [navigate],
   );
@@ -226,7 +229,7 @@ function NotificationItem({
   return (
     <li className={'essaim-notifications__item' + (read ? '' : ' essaim-notifications__item--unread')}>
       <Link
-        to={threadLink(notification)}
+        to={notificationLink(notification)}
         className={fr.cx('fr-link') + ' essaim-notifications__link'}
         onClick={(event) => {
           event.preventDefault();
@@ -234,7 +237,7 @@ function NotificationItem({
         }}
       >
         {!read && <span className="fr-sr-only">{m.unreadMark} : </span>}
-        {m.kind[kind](actor.name)} {m.inDocument(doc.title)}
+        {m.kind[kind](actor.name, notification.section?.title ?? '')} {m.inDocument(doc.title)}
       </Link>
       <span className="essaim-notifications__excerpt">{excerpt}</span>
       <span className="essaim-notifications__excerpt">

@@ -105,6 +105,11 @@ export const commentsMessages = {
       mention: (actor: string) => `${actor} vous a mentionné`,
       reply: (actor: string) => `${actor} a répondu à un fil où vous participez`,
       resolved: (actor: string) => `${actor} a résolu votre fil de discussion`,
+      review_submitted: (actor: string, section: string) =>
+        `${actor} a soumis la section « ${section} » à votre relecture`,
+      review_approved: (actor: string, section: string) => `${actor} a approuvé la section « ${section} »`,
+      review_changes_requested: (actor: string, section: string) =>
+        `${actor} demande des modifications dans la section « ${section} »`,
     },
     inDocument: (title: string) => `dans « ${title} »`,
     emailLegend: 'Recevoir les notifications par courriel',

@@ -1,0 +1,504 @@
+import {
+  availableReviewEvents,
+  can,
+  conflict,
+  documentReviewState,
+  DomainError,
+  forbidden,
+  initialSectionReview,
+  notFound,
+  reviewTransition,
+  sectionIsStale,
+  sectionTemplate,
+  templates,
+  type Actor,
+  type DocumentReview,
+  type ReviewEvent,
+  type SectionReviewRecord,
+} from '@essaim/domain';
+import { sectionsOf, ydocToNode, type DocJSON, type SectionSummary } from '@essaim/editor';
+import type {
+  AuthorDto,
+  DocumentReviewDto,
+  ReviewChangedMessage,
+  ReviewedDocumentSectionsDto,
+  ReviewedSectionDto,
+  ReviewQueueDocumentDto,
+  ReviewQueueDto,
+  ReviewQueueEntryDto,
+  ReviewQueueQuery,
+  ReviewSectionInput,
+  SectionReviewDto,
+} from '@essaim/protocol';
+import * as Y from 'yjs';
+import type { AccountRepository } from '../storage/accountRepository.js';
+import { applyStored, type CollabStore } from '../storage/collabStore.js';
+import type { DocumentRecord, DocumentRepository } from '../storage/documentRepository.js';
+import type { EspaceRepository } from '../storage/espaceRepository.js';
+import type {
+  ReviewJournalEntry,
+  ReviewRepository,
+  StoredSectionReview,
+} from '../storage/reviewRepository.js';
+import type { VersionRepository } from '../storage/versionRepository.js';
+import type { AuditService } from './auditService.js';
+import type { ReviewProgress } from './documentDto.js';
+import type { CommentService, RequestContext } from './commentService.js';
+import { readableDocument, targetWithAssignees, type DocumentTarget } from './documentTarget.js';
+import { noLiveDocuments, type LiveDocuments } from './liveDocuments.js';
+import type { NotificationEvent, NotificationService } from './notificationService.js';
+import type { LockedSection, SectionLocks } from './sectionLocks.js';
+import type { VersionService } from './versionService.js';
+
+const userIdOf = (actor: Actor): string | null => (actor.kind === 'user' ? actor.userId : null);
+
+/** The French title of a review step, for the version recorded with an approval. */
+const approvalLabel = (title: string): string => `Approbation : ${title || 'section sans titre'}`;
+
+/** A section with what the review of the whole document needs. */
+interface CurrentSection extends SectionSummary {
+  required: boolean;
+}
+
+/**
+ * Section-by-section review (issue 12): submissions, approvals, requests for changes and locks,
+ * each judged by the pure state machine of packages/domain (`reviewTransition`, which asks
+ * `can()`), stored with its journal entry in one transaction, audited, notified and announced to
+ * the document's connections. It also gives the lock guard its locked sections ({@link SectionLocks}).
+ *
+ * Hashes: a decision is judged on the document as the collaborative server holds it now (the
+ * live document, or the stored one when nobody has it open); lists over many documents (review
+ * queue, catalogue progress) use the hashes mirrored at the last store (at most 10 s old).
+ */
+export class ReviewService implements SectionLocks {
+  private live: LiveDocuments = noLiveDocuments;
+  private readonly lockCache = new Map<string, readonly LockedSection[]>();
+  private readonly lockListeners = new Set<(documentId: string) => void>();
+
+  constructor(
+    private readonly reviews: ReviewRepository,
+    private readonly documents: DocumentRepository,
+    private readonly espaces: EspaceRepository,
+    private readonly accounts: AccountRepository,
+    private readonly store: CollabStore,
+    private readonly versionStates: Pick<VersionRepository, 'state'>,
+    private readonly versions: Pick<VersionService, 'record'>,
+    private readonly comments: Pick<CommentService, 'create'>,
+    private readonly notifications: Pick<NotificationService, 'notify'>,
+    private readonly audit: AuditService,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Wires the collaborative server (set once it exists; the command line has none). */
+  useLiveDocuments(live: LiveDocuments): void {
+    this.live = live;
+  }
+
+  /**
+   * `GET /api/documents/:id/sections`: the sections of the document as it stands, each with its
+   * review and the steps the caller may take, and the document's review state.
+   * @throws DomainError `not_found` / `forbidden` as {@link readableDocument}.
+   */
+  sections(actor: Actor, documentId: string): ReviewedDocumentSectionsDto {
+    const { record, target } = readableDocument(this.documents, actor, documentId, { archived: true });
+    const sections = this.currentSections(record);
+    const reviews = this.reviews.forDocument(documentId);
+    const names = this.namesOf([...reviews.values()]);
+    const review = this.documentReview(sections, reviews);
+    const present = new Set(sections.map((s) => s.key));
+    return {
+      sections: sections.map((s) => this.sectionDto(actor, target, s, reviews.get(s.id), names)),
+      missingRequired: templates[record.kind].sections
+        .filter((t) => t.required && !present.has(t.key))
+        .map((t) => t.title),
+      reviewState: review.state,
+      review: reviewDto(review),
+    };
+  }
+
+  /**
+   * `POST /api/documents/:id/sections/:sectionId/review`: one review step. An approval records a
+   * `revue` version first; a request for changes opens a comment thread on the section with its
+   * message. Each step is written with its journal entry in one transaction, audited
+   * (`review.<action>`), notified (submission: the espace's animateurs; approval and request: the
+   * rapporteurs assigned) and announced to the document's connections (`review-changed`).
+   * @throws DomainError `not_found` (document or section), `forbidden` (403: `can()` refuses),
+   *   `conflict` (409: the state machine refuses, or another decision was taken meanwhile),
+   *   `invalid_input` (400: a request without a message).
+   */
+  decide(
+    actor: Actor,
+    documentId: string,
+    sectionId: string,
+    input: ReviewSectionInput,
+    context: RequestContext = {},
+  ): { section: ReviewedSectionDto } {
+    const { record, target } = readableDocument(this.documents, actor, documentId, { archived: true });
+    const sections = this.currentSections(record);
+    const section = sections.find((s) => s.id === sectionId);
+    if (!section) throw notFound('Cette section n’existe pas (ou plus) dans le document.');
+    const stored = this.reviews.forDocument(documentId).get(sectionId);
+    const current: SectionReviewRecord = stored ?? initialSectionReview;
+    const at = this.now().toISOString();
+    const step = {
+      target,
+      currentHash: section.hash,
+      now: at,
+      message: input.message ?? null,
+      seenHash: input.hash ?? null,
+    };
+    let result = reviewTransition(current, input.action, actor, step);
+    if (!result.ok) throw new DomainError(result.kind, result.message);
+    let versionId: string | null = null;
+    if (input.action === 'approve') {
+      versionId = this.versions.record(documentId, 'revue', approvalLabel(section.title), userIdOf(actor)).id;
+      result = reviewTransition(current, input.action, actor, { ...step, versionId });
+      if (!result.ok) throw new DomainError(result.kind, result.message);
+    }
+    const next: StoredSectionReview = {
+      ...result.review,
+      documentId,
+      sectionId,
+      threadId: stored?.threadId ?? null,
+      revision: stored?.revision ?? 0,
+    };
+    const saved = this.reviews.save(next, {
+      documentId,
+      sectionId,
+      sectionTitle: section.title,
+      action: input.action,
+      fromState: current.state,
+      toState: next.state,
+      actorId: userIdOf(actor),
+      message: next.message,
+      versionId,
+      sectionHash: section.hash,
+      at,
+    });
+    if (!saved)
+      throw conflict('Une autre décision vient d’être prise sur cette section : rechargez la page.');
+    let threadId: string | null = null;
+    let commentId: string | null = null;
+    if (input.action === 'request_changes' && next.message) {
+      const thread = this.comments.create(actor, documentId, { sectionId, body: next.message }, context);
+      threadId = thread.id;
+      commentId = thread.comments[0]?.id ?? null;
+      this.reviews.setThread(documentId, sectionId, thread.id);
+    }
+    this.audit.record({
+      actorId: userIdOf(actor),
+      action: `review.${input.action}`,
+      target: { type: 'document', id: documentId },
+      details: { sectionId, from: current.state, to: next.state, versionId, message: next.message },
+    });
+    this.notify(actor, record, section, input.action, next.message, { threadId, commentId }, context);
+    this.lockCache.delete(documentId);
+    if (input.action === 'lock' || current.locked !== next.locked)
+      for (const listener of this.lockListeners) listener(documentId);
+    const reviews = this.reviews.forDocument(documentId);
+    const message: ReviewChangedMessage = {
+      type: 'review-changed',
+      sectionId,
+      event: input.action,
+      reviewState: this.documentReview(sections, reviews).state,
+    };
+    this.live.broadcast(documentId, message);
+    const names = this.namesOf([...reviews.values()]);
+    return { section: this.sectionDto(actor, target, section, reviews.get(sectionId), names) };
+  }
+
+  /**
+   * `GET /api/espaces/:id/review-queue`: what waits for a decision in an espace (see
+   * `ReviewQueueDto` for the order and who sees what), and each readable document's progress.
+   * Hashes are those of the last store. @throws DomainError `not_found` (espace), `forbidden`.
+   */
+  queue(actor: Actor, espaceId: string, query: ReviewQueueQuery): ReviewQueueDto {
+    if (!this.espaces.findById(espaceId)) throw notFound('Cet espace de travail n’existe pas.');
+    if (!can(actor, 'review.readQueue', { type: 'espace', espaceId }))
+      throw forbidden('Vous ne pouvez pas voir la relecture de cet espace de travail.');
+    const records = this.documents
+      .search({ espaceIds: [espaceId], archived: false })
+      .filter((r) => !query.documentId || r.id === query.documentId)
+      .filter((r) => !query.theme || r.metadata.themes.includes(query.theme));
+    const assignees = this.documents.assigneesOf(records.map((r) => r.id));
+    const readable = records
+      .map((r) => ({ record: r, target: targetWithAssignees(r, assignees.get(r.id) ?? []) }))
+      .filter(({ target }) => can(actor, 'review.read', target));
+    const reviews = this.reviews.forDocuments(readable.map((r) => r.record.id));
+    const names = this.namesOf([...reviews.values()].flatMap((m) => [...m.values()]));
+    // The animateur (and the administrator, who oversees) sees what waits for a decision; a
+    // rapporteur, what waits for her in the documents assigned to her.
+    const overseer = can(actor, 'espace.listAll', { type: 'instance' });
+    const waiting: { rank: number; at: string; entry: ReviewQueueEntryDto }[] = [];
+    const documents: ReviewQueueDocumentDto[] = [];
+    for (const { record, target } of readable) {
+      const byId = reviews.get(record.id) ?? new Map<string, StoredSectionReview>();
+      const sections = record.sections.map((s) => ({
+        ...s,
+        required: sectionTemplate(record.kind, s.key)?.required ?? false,
+      }));
+      const review = this.documentReview(sections, byId);
+      documents.push({
+        id: record.id,
+        title: record.title,
+        kind: record.kind,
+        themes: record.metadata.themes,
+        reviewState: review.state,
+        review: reviewDto(review),
+      });
+      const decides = overseer || can(actor, 'review.approve', target);
+      const mine = target.assignees.includes(userIdOf(actor) ?? '');
+      for (const s of sections) {
+        const r = byId.get(s.id);
+        if (!r) continue;
+        const stale = sectionIsStale(r, s.hash);
+        const rank = r.state === 'soumise' ? 0 : stale ? 1 : r.state === 'modifications_demandees' ? 2 : -1;
+        if (rank < 0) continue;
+        if (!decides && (rank === 0 || !mine)) continue;
+        waiting.push({
+          rank,
+          at: (rank === 0 ? r.submittedAt : r.decidedAt) ?? '',
+          entry: {
+            document: { id: record.id, title: record.title },
+            section: { id: s.id, key: s.key, title: s.title },
+            state: r.state,
+            stale,
+            submittedAt: r.submittedAt,
+            submittedBy: author(r.submittedBy, names),
+            decidedAt: r.decidedAt,
+            decidedBy: author(r.decidedBy, names),
+            message: r.message,
+            approvedVersionId: r.approvedVersionId,
+            actions: availableReviewEvents(r, actor, { target, currentHash: s.hash }),
+          },
+        });
+      }
+    }
+    waiting.sort((a, b) => a.rank - b.rank || a.at.localeCompare(b.at));
+    return { entries: waiting.map((w) => w.entry), documents };
+  }
+
+  /**
+   * The « journal de relecture » of a document: every decision, oldest first.
+   * @throws DomainError as {@link readableDocument}.
+   */
+  journal(actor: Actor, documentId: string): ReviewJournalEntry[] {
+    const { target } = readableDocument(this.documents, actor, documentId, { archived: true });
+    if (!can(actor, 'review.read', target))
+      throw forbidden('Vous ne pouvez pas voir la relecture de ce document.');
+    return this.reviews.journal(documentId);
+  }
+
+  /** Each document's review, from its sections as last stored ({@link reviewProgress}). */
+  progressOf(records: readonly DocumentRecord[]): ReadonlyMap<string, DocumentReview> {
+    return reviewProgress(this.reviews).progressOf(records);
+  }
+
+  // SectionLocks, for the lock guard (collab/SectionLocksExtension.ts).
+
+  locked(documentId: string): readonly LockedSection[] {
+    let locked = this.lockCache.get(documentId);
+    if (locked) return locked;
+    const reviews = [...this.reviews.forDocument(documentId).values()].filter((r) => r.locked);
+    locked = reviews.length === 0 ? [] : this.lockedContent(reviews);
+    this.lockCache.set(documentId, locked);
+    return locked;
+  }
+
+  onChanged(listener: (documentId: string) => void): () => void {
+    this.lockListeners.add(listener);
+    return () => this.lockListeners.delete(listener);
+  }
+
+  attempted(documentId: string, sectionId: string, userId: string | null): void {
+    this.audit.record({
+      actorId: userId,
+      action: 'review.locked_change_reverted',
+      target: { type: 'document', id: documentId },
+      details: { sectionId },
+    });
+  }
+
+  /** The approved text of locked sections: from the approval's `revue` version. */
+  private lockedContent(reviews: readonly StoredSectionReview[]): LockedSection[] {
+    const out: LockedSection[] = [];
+    for (const r of reviews) {
+      const state = r.approvedVersionId ? this.versionStates.state(r.approvedVersionId) : null;
+      if (!state || !r.approvedHash) continue;
+      const doc = new Y.Doc();
+      try {
+        Y.applyUpdateV2(doc, state);
+        const node = ydocToNode(doc);
+        node.forEach((child) => {
+          if (child.type.name !== 'section' || child.attrs.id !== r.sectionId) return;
+          out.push({
+            sectionId: r.sectionId,
+            title: String(child.attrs.title ?? child.firstChild?.textContent ?? ''),
+            approvedHash: r.approvedHash ?? '',
+            content: child.toJSON() as DocJSON,
+          });
+        });
+      } finally {
+        doc.destroy();
+      }
+    }
+    return out;
+  }
+
+  /** The sections of the document as the collaborative server holds it now. */
+  private currentSections(record: DocumentRecord): CurrentSection[] {
+    const read = (doc: Y.Doc): CurrentSection[] =>
+      sectionsOf(ydocToNode(doc)).map((s) => ({
+        ...s,
+        required: sectionTemplate(record.kind, s.key)?.required ?? false,
+      }));
+    const live = this.live.get(record.id);
+    if (live) return read(live);
+    const doc = new Y.Doc();
+    try {
+      applyStored(doc, this.store.load(record.id));
+      return read(doc);
+    } finally {
+      doc.destroy();
+    }
+  }
+
+  private documentReview(
+    sections: readonly (Pick<SectionSummary, 'id' | 'hash'> & { required: boolean })[],
+    reviews: ReadonlyMap<string, SectionReviewRecord>,
+  ): DocumentReview {
+    return documentReviewState(
+      sections.map((s) => ({
+        review: reviews.get(s.id) ?? initialSectionReview,
+        hash: s.hash,
+        required: s.required,
+      })),
+      // Publication comes with issue 13.
+      { published: false, draftMovedSincePublication: false },
+    );
+  }
+
+  private sectionDto(
+    actor: Actor,
+    target: DocumentTarget,
+    section: CurrentSection,
+    stored: SectionReviewRecord | undefined,
+    names: ReadonlyMap<string, string>,
+  ): ReviewedSectionDto {
+    const r = stored ?? initialSectionReview;
+    const review: SectionReviewDto = {
+      state: r.state,
+      stale: sectionIsStale(r, section.hash),
+      locked: r.locked,
+      approvedHash: r.approvedHash,
+      approvedVersionId: r.approvedVersionId,
+      decidedBy: author(r.decidedBy, names),
+      decidedAt: r.decidedAt,
+      submittedBy: author(r.submittedBy, names),
+      submittedAt: r.submittedAt,
+      lockedBy: author(r.lockedBy, names),
+      lockedAt: r.lockedAt,
+      message: r.message,
+      actions: availableReviewEvents(r, actor, { target, currentHash: section.hash }),
+    };
+    return {
+      id: section.id,
+      key: section.key,
+      title: section.title,
+      hash: section.hash,
+      characters: section.characters,
+      required: section.required,
+      review,
+    };
+  }
+
+  private notify(
+    actor: Actor,
+    record: DocumentRecord,
+    section: CurrentSection,
+    event: ReviewEvent,
+    message: string | null,
+    thread: { threadId: string | null; commentId: string | null },
+    context: RequestContext,
+  ): void {
+    const actorId = userIdOf(actor);
+    if (!actorId) return;
+    const kind =
+      event === 'submit'
+        ? 'review_submitted'
+        : event === 'approve'
+          ? 'review_approved'
+          : event === 'request_changes'
+            ? 'review_changes_requested'
+            : null;
+    if (!kind) return;
+    const to =
+      kind === 'review_submitted'
+        ? this.espaces
+            .members(record.espaceId ?? '')
+            .filter((m) => m.role === 'animateur' && !m.disabled)
+            .map((m) => m.userId)
+        : this.documents.assignees(record.id).map((a) => a.userId);
+    const events: NotificationEvent[] = to.map((userId) => ({
+      userId,
+      kind,
+      documentId: record.id,
+      threadId: thread.threadId,
+      commentId: thread.commentId,
+      section: { id: section.id, title: section.title, message },
+      actorId,
+    }));
+    this.notifications.notify(events, context.baseUrl);
+  }
+
+  private namesOf(reviews: readonly SectionReviewRecord[]): Map<string, string> {
+    const names = new Map<string, string>();
+    for (const r of reviews)
+      for (const id of [r.decidedBy, r.submittedBy, r.lockedBy])
+        if (id && !names.has(id)) names.set(id, this.accounts.findUserById(id)?.name ?? 'Personne inconnue');
+    return names;
+  }
+}
+
+function author(id: string | null, names: ReadonlyMap<string, string>): AuthorDto | null {
+  return id ? { id, name: names.get(id) ?? 'Personne inconnue' } : null;
+}
+
+function reviewDto(review: DocumentReview): DocumentReviewDto {
+  return {
+    draftState: review.draftState,
+    newVersionInProgress: review.newVersionInProgress,
+    approved: review.approved,
+    total: review.total,
+  };
+}
+
+/**
+ * Each document's review (progress and state) from the section hashes of its last store (at
+ * most 10 s old) and the stored reviews, one query for all the documents: what the catalogue and
+ * the document DTO show.
+ */
+export function reviewProgress(reviews: Pick<ReviewRepository, 'forDocuments'>): ReviewProgress {
+  return {
+    progressOf(records) {
+      const byDocument = reviews.forDocuments(records.map((r) => r.id));
+      const out = new Map<string, DocumentReview>();
+      for (const record of records) {
+        const stored = byDocument.get(record.id);
+        out.set(
+          record.id,
+          documentReviewState(
+            record.sections.map((s) => ({
+              review: stored?.get(s.id) ?? initialSectionReview,
+              hash: s.hash,
+              required: sectionTemplate(record.kind, s.key)?.required ?? false,
+            })),
+            // Publication comes with issue 13.
+            { published: false, draftMovedSincePublication: false },
+          ),
+        );
+      }
+      return out;
+    },
+  };
+}
