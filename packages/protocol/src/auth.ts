@@ -124,7 +124,14 @@ export interface EspaceDetailDto extends EspaceDto {
   members: MemberDto[];
   invitations: InvitationDto[];
   /** What the caller may do here, so the interface shows only possible actions. */
-  permissions: { manageMembers: boolean; createDocument: boolean; assign: boolean; manageThemes: boolean };
+  permissions: {
+    manageMembers: boolean;
+    createDocument: boolean;
+    assign: boolean;
+    manageThemes: boolean;
+    /** Sees the « Relecture » dashboard (`GET /api/espaces/:id/review-queue`, issue 12). */
+    readReviewQueue: boolean;
+  };
 }
 
 export interface AuditEntryDto {

@@ -99,6 +99,7 @@ export class EspaceService {
         createDocument: can(actor, 'document.create', target),
         assign: manageMembers,
         manageThemes: can(actor, 'espace.manageThemes', target),
+        readReviewQueue: can(actor, 'review.readQueue', target),
       },
     };
   }
