@@ -21,6 +21,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = 
   fuzz: () => import('./fuzz.js'),
   comments: () => import('./comments.js'),
   versions: () => import('./versions.js'),
+  review: () => import('./review.js'),
 };
 
 async function main(): Promise<number> {
