@@ -64,9 +64,19 @@ const matrix: [Exclude<Action, CommentAction>, boolean[]][] = [
   ['review.requestChanges', [false, false, true, false, false, false, false]],
   ['review.lock', /*      */ [false, false, true, false, false, false, false]],
   ['review.unlock', /*    */ [false, false, true, false, false, false, false]],
+  // Publication (issue 13): the animateur publishes and moderates; the portal is public.
+  ['publication.publish', [false, false, true, false, false, false, false]],
+  ['portal.moderateSignals', [false, false, true, false, false, false, false]],
+  ['portal.read', /*      */ [true, true, true, true, true, true, true]],
 ];
 
-const instanceActions: readonly Action[] = ['espace.create', 'espace.listAll', 'user.manage', 'audit.read'];
+const instanceActions: readonly Action[] = [
+  'espace.create',
+  'espace.listAll',
+  'user.manage',
+  'audit.read',
+  'portal.read',
+];
 const espaceActions: readonly Action[] = [
   'espace.read',
   'espace.manageMembers',
@@ -75,6 +85,7 @@ const espaceActions: readonly Action[] = [
   'document.list',
   'document.create',
   'review.readQueue',
+  'portal.moderateSignals',
 ];
 
 const cases = matrix.flatMap(([action, expected]) =>

@@ -18,7 +18,16 @@ export type Actor =
       roles: ReadonlyMap<string, EspaceRole>;
     };
 
-export type InstanceAction = 'espace.create' | 'espace.listAll' | 'user.manage' | 'audit.read';
+export type InstanceAction =
+  | 'espace.create'
+  | 'espace.listAll'
+  | 'user.manage'
+  | 'audit.read'
+  /**
+   * Read the public portal (issue 13): published practices, their search, map and feed. Everyone,
+   * without an account: what is published is public by the animateur's decision.
+   */
+  | 'portal.read';
 export type EspaceAction =
   | 'espace.read'
   /** Change the role of a member, remove a member, invite people, revoke invitations. */
@@ -36,7 +45,9 @@ export type EspaceAction =
    * Read the review queue of an espace (issue 12: the « Relecture » dashboard): the animateur's
    * sections awaiting a decision, a rapporteur's sections where changes were requested.
    */
-  | 'review.readQueue';
+  | 'review.readQueue'
+  /** Moderate the reuse signals (« Je m'inspire de cette pratique ») left on the portal (issue 13). */
+  | 'portal.moderateSignals';
 export type DocumentAction =
   | 'document.read'
   | 'document.edit'
@@ -61,7 +72,12 @@ export type DocumentAction =
   | 'review.requestChanges'
   /** Lock an approved section: the server then reverts any change inside it. The animateur. */
   | 'review.lock'
-  | 'review.unlock';
+  | 'review.unlock'
+  /**
+   * Publish a document that is prête à publier, unpublish and republish it (issue 13): the
+   * animateur, who approved it.
+   */
+  | 'publication.publish';
 /** What is done to one existing message: its author edits or deletes it; the animateur deletes it too. */
 export type CommentAction = 'comment.edit' | 'comment.delete';
 export type Action = InstanceAction | EspaceAction | DocumentAction | CommentAction;
@@ -112,6 +128,7 @@ const archivedRefuses: ReadonlySet<Action> = new Set([
   'review.requestChanges',
   'review.lock',
   'review.unlock',
+  'publication.publish',
 ]);
 
 /** What each role may do in its espace. Document editing is further limited to assignees. */
@@ -138,6 +155,8 @@ const espaceRights: Record<EspaceRole, ReadonlySet<EspaceAction | DocumentAction
     'review.requestChanges',
     'review.lock',
     'review.unlock',
+    'publication.publish',
+    'portal.moderateSignals',
   ]),
   rapporteur: new Set([
     'espace.read',
@@ -197,8 +216,12 @@ const adminRights: ReadonlySet<Action> = new Set([
  * (assigned rapporteurs, the animateur) submit sections; only the animateur approves, requests
  * changes, locks and unlocks; the animateur, rapporteurs and the administrator read an espace's
  * review queue. Nothing changes the review of an archived document.
+ *
+ * Publication (issue 13): the animateur publishes, unpublishes and republishes, and moderates the
+ * reuse signals; the portal is read by everyone, without an account.
  */
 export function can<A extends Action>(actor: Actor, action: A, target: TargetFor<A>): boolean {
+  if (action === 'portal.read') return true;
   if (actor.kind === 'anonymous') return false;
   if (
     target.type !== 'instance' &&

@@ -502,4 +502,45 @@ export const migrations: Migration[] = [
       CREATE INDEX notifications_to_email ON notifications (emailed_at, user_id) WHERE emailed_at IS NULL;
     `,
   },
+  {
+    version: 13,
+    name: 'publications',
+    sql: `
+      -- A document's address on the public portal (/pratiques/<slug>), chosen at its first
+      -- publication and kept whatever its title becomes, so links never break (issue 13).
+      CREATE TABLE publication_slugs (
+        document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        slug        TEXT NOT NULL UNIQUE
+      ) STRICT;
+      -- Publication N of a document: its content frozen when the animateur published it (the
+      -- publication version, ProseMirror JSON, sanitized HTML, plain text, metadata), never
+      -- changed afterwards. Hidden (unpublished) ones are kept and can be shown again.
+      CREATE TABLE publications (
+        id             TEXT PRIMARY KEY,
+        document_id    TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        number         INTEGER NOT NULL,
+        version_id     TEXT REFERENCES document_versions(id) ON DELETE SET NULL,
+        kind           TEXT NOT NULL,
+        title          TEXT NOT NULL,
+        metadata       TEXT NOT NULL,
+        content        TEXT NOT NULL,
+        html           TEXT NOT NULL,
+        text           TEXT NOT NULL,
+        -- JSON {sectionId: hash} at publication: the draft moved on when they differ.
+        section_hashes TEXT NOT NULL,
+        published_by   TEXT REFERENCES users(id),
+        published_at   TEXT NOT NULL,
+        hidden_at      TEXT,
+        hidden_by      TEXT REFERENCES users(id),
+        UNIQUE (document_id, number)
+      ) STRICT;
+      CREATE INDEX publications_by_date ON publications (published_at);
+      -- Full-text search of what is published and shown (the newest visible publication of each
+      -- document), French words reduced to their stems at index and query time; the rowid is the
+      -- publication's.
+      CREATE VIRTUAL TABLE publication_search USING fts5(
+        title, keywords, body, tokenize = 'unicode61 remove_diacritics 2'
+      );
+    `,
+  },
 ];
