@@ -22,6 +22,7 @@ import { notificationsRouter } from './http/notificationsRouter.js';
 import { threadsRouter } from './http/threadsRouter.js';
 import { versionsRouter } from './http/versionsRouter.js';
 import { reviewRouter } from './http/reviewRouter.js';
+import { publicationsRouter } from './http/publicationsRouter.js';
 import { resolveSession } from './http/session.js';
 import { apiNotFound, errorHandler } from './http/errors.js';
 import { staticClient } from './http/staticClient.js';
@@ -118,6 +119,7 @@ export function createApp({ config, logger, services, onFatal, demo = false }: A
   api.use(threadsRouter(services, config));
   api.use(versionsRouter(services));
   api.use(reviewRouter(services, config));
+  api.use(publicationsRouter(services));
   api.use('/notifications', notificationsRouter(services));
   api.use('/reference', referenceRouter());
   api.use(adminRouter(services, config));

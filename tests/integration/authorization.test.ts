@@ -337,6 +337,27 @@ const routes: Row[] = [
     undefined,
     statuses([401, 200, 200, 200, 200, 200, 403]),
   ],
+  // Publication (issue 13): the animateur publishes (the document is not prête à publier: 409
+  // once can() agreed); whoever reads the document lists its publications; the search is public.
+  [
+    'POST',
+    () => `/api/documents/${docId}/publications`,
+    undefined,
+    statuses([401, 403, 409, 403, 403, 403, 403]),
+  ],
+  [
+    'GET',
+    () => `/api/documents/${docId}/publications`,
+    undefined,
+    statuses([401, 200, 200, 200, 200, 200, 403]),
+  ],
+  [
+    'POST',
+    () => `/api/publications/${NOBODY}/unpublish`,
+    undefined,
+    statuses([401, 404, 404, 404, 404, 404, 404]),
+  ],
+  ['GET', () => '/api/public/search?q=famille', undefined, all(200)],
   ['GET', () => '/api/notifications', undefined, statuses([401, 200, 200, 200, 200, 200, 200])],
   ['GET', () => '/api/notifications/unread-count', undefined, statuses([401, 200, 200, 200, 200, 200, 200])],
   ['POST', () => '/api/notifications/read', { all: true }, statuses([401, 200, 200, 200, 200, 200, 200])],

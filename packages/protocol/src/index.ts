@@ -10,3 +10,4 @@ export * from './comments.js';
 export * from './versions.js';
 export * from './review.js';
 export * from './awareness.js';
+export * from './publications.js';

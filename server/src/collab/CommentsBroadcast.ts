@@ -15,5 +15,6 @@ export function attachComments(hocuspocus: Hocuspocus<CollabContext>, services: 
   services.comments.useLiveDocuments(live);
   services.versions.useLiveDocuments(live);
   services.reviews.useLiveDocuments(live);
+  services.publications.useLiveDocuments(live);
   services.commentEvents.onThreadsChanged((documentId, message) => live.broadcast(documentId, message));
 }

@@ -48,7 +48,11 @@ export type AuditAction =
   /** A review step on a section (issue 12): submit, approve, request_changes, lock, unlock. */
   | `review.${ReviewEvent}`
   /** A change inside a locked section, reverted by the server (issue 12). */
-  | 'review.locked_change_reverted';
+  | 'review.locked_change_reverted'
+  /** A document published, unpublished (hidden from the portal) or republished (issue 13). */
+  | 'publication.publish'
+  | 'publication.unpublish'
+  | 'publication.republish';
 
 export interface AuditEvent {
   actorId: string | null;

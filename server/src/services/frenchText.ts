@@ -16,12 +16,13 @@ export function frenchWords(text: string): string[] {
 }
 
 /**
- * The stem of a French word as the search index keeps it: the Snowball French stemmer of
- * @nlpjs/lang-fr (« conférences », « conférence » → « conferent »; « familiales » → « familial »),
- * then folded (no diacritics), so a query typed without accents finds accented text.
+ * The stem of a French word as the search index keeps it: folded first (no diacritics, lower
+ * case), then the Snowball French stemmer of @nlpjs/lang-fr (« conférences », « conference » →
+ * « conferent »; « isolées », « isolee » → « isole »). Folding first makes a query typed without
+ * accents reach the same stem as the accented text.
  */
 export function frenchStem(word: string): string {
-  return foldFrench(stemmer.stemWord(word.toLowerCase()));
+  return stemmer.stemWord(foldFrench(word));
 }
 
 /** {@link frenchStem} of every word of `text` ({@link frenchWords}), joined by spaces: what is indexed. */

@@ -24,7 +24,9 @@ import { CatalogueService } from './catalogueService.js';
 import { DocumentService } from './documentService.js';
 import { IndexingService } from './indexingService.js';
 import { ReviewService, reviewProgress } from './reviewService.js';
+import { PublicationService } from './publicationService.js';
 import { sqliteReviewRepository } from '../storage/reviewRepository.js';
+import { sqlitePublicationRepository } from '../storage/publicationRepository.js';
 import { EspaceService } from './espaceService.js';
 import { FileService } from './fileService.js';
 import { ThemeService } from './themeService.js';
@@ -52,6 +54,7 @@ export interface Services {
   commentEvents: CommentEvents;
   versions: VersionService;
   reviews: ReviewService;
+  publications: PublicationService;
 }
 
 export interface ServiceOptions {
@@ -92,7 +95,8 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
   const commentRepo = sqliteCommentRepository(db);
   const threadCounts = { openThreads: (ids: readonly string[]) => commentRepo.openThreadCounts(ids) };
   const reviewRepo = sqliteReviewRepository(db);
-  const progress = reviewProgress(reviewRepo);
+  const publicationRepo = sqlitePublicationRepository(db);
+  const progress = reviewProgress(reviewRepo, publicationRepo);
   const documents = new DocumentService(
     documentRepo,
     espaceRepo,
@@ -137,9 +141,19 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     accounts,
     collabStore,
     versionRepo,
+    publicationRepo,
     versions,
     comments,
     notifications,
+    audit,
+  );
+  const publications = new PublicationService(
+    publicationRepo,
+    documentRepo,
+    themeRepo,
+    collabStore,
+    reviews,
+    versions,
     audit,
   );
   return {
@@ -162,5 +176,6 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     commentEvents,
     versions,
     reviews,
+    publications,
   };
 }

@@ -40,6 +40,7 @@ import type {
   ReviewRepository,
   StoredSectionReview,
 } from '../storage/reviewRepository.js';
+import type { PublicationRecord, PublicationRepository } from '../storage/publicationRepository.js';
 import type { VersionRepository } from '../storage/versionRepository.js';
 import type { AuditService } from './auditService.js';
 import type { ReviewProgress } from './documentDto.js';
@@ -82,6 +83,7 @@ export class ReviewService implements SectionLocks {
     private readonly accounts: AccountRepository,
     private readonly store: CollabStore,
     private readonly versionStates: Pick<VersionRepository, 'state'>,
+    private readonly publications: Pick<PublicationRepository, 'latestOf'>,
     private readonly versions: Pick<VersionService, 'record'>,
     private readonly comments: Pick<CommentService, 'create'>,
     private readonly notifications: Pick<NotificationService, 'notify'>,
@@ -104,7 +106,7 @@ export class ReviewService implements SectionLocks {
     const sections = this.currentSections(record);
     const reviews = this.reviews.forDocument(documentId);
     const names = this.namesOf([...reviews.values()]);
-    const review = this.documentReview(sections, reviews);
+    const review = documentReviewOf(sections, reviews, this.latestPublication(documentId));
     const present = new Set(sections.map((s) => s.key));
     return {
       sections: sections.map((s) => this.sectionDto(actor, target, s, reviews.get(s.id), names)),
@@ -200,7 +202,7 @@ export class ReviewService implements SectionLocks {
       type: 'review-changed',
       sectionId,
       event: input.action,
-      reviewState: this.documentReview(sections, reviews).state,
+      reviewState: documentReviewOf(sections, reviews, this.latestPublication(documentId)).state,
     };
     this.live.broadcast(documentId, message);
     const names = this.namesOf([...reviews.values()]);
@@ -225,6 +227,7 @@ export class ReviewService implements SectionLocks {
       .map((r) => ({ record: r, target: targetWithAssignees(r, assignees.get(r.id) ?? []) }))
       .filter(({ target }) => can(actor, 'review.read', target));
     const reviews = this.reviews.forDocuments(readable.map((r) => r.record.id));
+    const latest = this.publications.latestOf(readable.map((r) => r.record.id));
     const names = this.namesOf([...reviews.values()].flatMap((m) => [...m.values()]));
     // The animateur (and the administrator, who oversees) sees what waits for a decision; a
     // rapporteur, what waits for her in the documents assigned to her.
@@ -237,7 +240,7 @@ export class ReviewService implements SectionLocks {
         ...s,
         required: sectionTemplate(record.kind, s.key)?.required ?? false,
       }));
-      const review = this.documentReview(sections, byId);
+      const review = documentReviewOf(sections, byId, latest.get(record.id));
       documents.push({
         id: record.id,
         title: record.title,
@@ -291,7 +294,25 @@ export class ReviewService implements SectionLocks {
 
   /** Each document's review, from its sections as last stored ({@link reviewProgress}). */
   progressOf(records: readonly DocumentRecord[]): ReadonlyMap<string, DocumentReview> {
-    return reviewProgress(this.reviews).progressOf(records);
+    return reviewProgress(this.reviews, this.publications).progressOf(records);
+  }
+
+  /**
+   * A stored document's sections as the collaborative server holds them now, and its review:
+   * what publishing checks (issue 13). No access check: the caller has made it.
+   */
+  currentReview(record: DocumentRecord): { sections: SectionSummary[]; review: DocumentReview } {
+    const sections = this.currentSections(record);
+    const review = documentReviewOf(
+      sections,
+      this.reviews.forDocument(record.id),
+      this.latestPublication(record.id),
+    );
+    return { sections, review };
+  }
+
+  private latestPublication(documentId: string): PublicationOf {
+    return this.publications.latestOf([documentId]).get(documentId);
   }
 
   // SectionLocks, for the lock guard (collab/SectionLocksExtension.ts).
@@ -361,21 +382,6 @@ export class ReviewService implements SectionLocks {
     } finally {
       doc.destroy();
     }
-  }
-
-  private documentReview(
-    sections: readonly (Pick<SectionSummary, 'id' | 'hash'> & { required: boolean })[],
-    reviews: ReadonlyMap<string, SectionReviewRecord>,
-  ): DocumentReview {
-    return documentReviewState(
-      sections.map((s) => ({
-        review: reviews.get(s.id) ?? initialSectionReview,
-        hash: s.hash,
-        required: s.required,
-      })),
-      // Publication comes with issue 13.
-      { published: false, draftMovedSincePublication: false },
-    );
   }
 
   private sectionDto(
@@ -478,27 +484,55 @@ function reviewDto(review: DocumentReview): DocumentReviewDto {
  * most 10 s old) and the stored reviews, one query for all the documents: what the catalogue and
  * the document DTO show.
  */
-export function reviewProgress(reviews: Pick<ReviewRepository, 'forDocuments'>): ReviewProgress {
+export function reviewProgress(
+  reviews: Pick<ReviewRepository, 'forDocuments'>,
+  publications: Pick<PublicationRepository, 'latestOf'>,
+): ReviewProgress {
   return {
     progressOf(records) {
-      const byDocument = reviews.forDocuments(records.map((r) => r.id));
+      const ids = records.map((r) => r.id);
+      const byDocument = reviews.forDocuments(ids);
+      const latest = publications.latestOf(ids);
       const out = new Map<string, DocumentReview>();
       for (const record of records) {
-        const stored = byDocument.get(record.id);
+        const sections = record.sections.map((s) => ({
+          ...s,
+          required: sectionTemplate(record.kind, s.key)?.required ?? false,
+        }));
         out.set(
           record.id,
-          documentReviewState(
-            record.sections.map((s) => ({
-              review: stored?.get(s.id) ?? initialSectionReview,
-              hash: s.hash,
-              required: sectionTemplate(record.kind, s.key)?.required ?? false,
-            })),
-            // Publication comes with issue 13.
-            { published: false, draftMovedSincePublication: false },
-          ),
+          documentReviewOf(sections, byDocument.get(record.id) ?? new Map(), latest.get(record.id)),
         );
       }
       return out;
     },
   };
+}
+
+/** What the review needs to know of a document's publication (issue 13). */
+export type PublicationOf = Pick<PublicationRecord, 'sectionHashes' | 'hiddenAt'> | undefined;
+
+/**
+ * A document's review from its sections (current hashes), their stored reviews and its newest
+ * publication: published while a visible publication exists; the draft moved on when the set of
+ * sections or one of their hashes differs from the publication's.
+ */
+export function documentReviewOf(
+  sections: readonly (Pick<SectionSummary, 'id' | 'hash'> & { required: boolean })[],
+  reviews: ReadonlyMap<string, SectionReviewRecord>,
+  publication: PublicationOf,
+): DocumentReview {
+  const published = publication !== undefined && publication.hiddenAt === null;
+  const hashes = publication?.sectionHashes ?? {};
+  const moved =
+    published &&
+    (sections.length !== Object.keys(hashes).length || sections.some((s) => hashes[s.id] !== s.hash));
+  return documentReviewState(
+    sections.map((s) => ({
+      review: reviews.get(s.id) ?? initialSectionReview,
+      hash: s.hash,
+      required: s.required,
+    })),
+    { published, draftMovedSincePublication: moved },
+  );
 }

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import type { AuthorDto } from './comments.js';
+
+/**
+ * Publication and the public portal (issue 13): the shapes of the publication routes and of the
+ * public search. The portal's pages are HTML under `/pratiques/`.
+ */
+
+/** Publication N of a document, as the publication routes give it. */
+export interface PublicationDto {
+  id: string;
+  documentId: string;
+  number: number;
+  /** Its own address on the portal, for ever: `/pratiques/<slug>/v/<N>`. */
+  url: string;
+  /** The document's address on the portal, which shows its newest visible publication. */
+  documentUrl: string;
+  /** The `publication` version recorded when it was published (issue 11). */
+  versionId: string | null;
+  title: string;
+  publishedAt: string;
+  publishedBy: AuthorDto | null;
+  /** Unpublished: kept, out of the portal, search and feed, until republished. */
+  hidden: boolean;
+}
+
+/** Answer of `POST /api/documents/:id/publications` (201). */
+export interface PublishReplyDto {
+  number: number;
+  url: string;
+  publication: PublicationDto;
+}
+
+/** Answer of `GET /api/documents/:id/publications`: newest first. */
+export interface PublicationListDto {
+  publications: PublicationDto[];
+}
+
+/** Query of `GET /api/public/search` (and of the portal's search page). */
+export const publicSearchQuery = z.object({
+  q: z
+    .string({ error: 'La recherche doit être un texte.' })
+    .trim()
+    .max(200, { error: 'La recherche ne peut pas dépasser 200 caractères.' })
+    .default(''),
+  limit: z.coerce
+    .number({ error: 'limit doit être un nombre.' })
+    .int({ error: 'limit doit être un nombre entier.' })
+    .min(1, { error: 'limit vaut au moins 1.' })
+    .max(100, { error: 'limit vaut au plus 100.' })
+    .default(20),
+});
+export type PublicSearchQuery = z.infer<typeof publicSearchQuery>;
+
+/** One result of the public search: `snippet` is HTML (escaped text, matches in `<mark>`). */
+export interface PublicSearchResultDto {
+  title: string;
+  url: string;
+  snippet: string;
+}
+
+/** Answer of `GET /api/public/search?q=`: best match first. */
+export interface PublicSearchDto {
+  results: PublicSearchResultDto[];
+}
