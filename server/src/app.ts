@@ -23,6 +23,7 @@ import { threadsRouter } from './http/threadsRouter.js';
 import { versionsRouter } from './http/versionsRouter.js';
 import { reviewRouter } from './http/reviewRouter.js';
 import { publicationsRouter } from './http/publicationsRouter.js';
+import { inspirationForm, signalsRouter } from './http/signalsRouter.js';
 import { resolveSession } from './http/session.js';
 import { apiNotFound, errorHandler } from './http/errors.js';
 import { staticClient } from './http/staticClient.js';
@@ -120,11 +121,13 @@ export function createApp({ config, logger, services, onFatal, demo = false }: A
   api.use(versionsRouter(services));
   api.use(reviewRouter(services, config));
   api.use(publicationsRouter(services));
+  api.use(signalsRouter(services));
   api.use('/notifications', notificationsRouter(services));
   api.use('/reference', referenceRouter());
   api.use(adminRouter(services, config));
   api.use(apiNotFound);
   app.use('/api', api);
+  app.use(inspirationForm(services));
   if (config.serveClient) app.use(staticClient(CLIENT_DIST));
   app.use(errorHandler(logger));
 

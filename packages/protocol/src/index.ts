@@ -11,3 +11,4 @@ export * from './versions.js';
 export * from './review.js';
 export * from './awareness.js';
 export * from './publications.js';
+export * from './signals.js';

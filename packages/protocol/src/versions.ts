@@ -53,7 +53,7 @@ export interface VersionDto {
  * Whether `char` is a control character (C0, DEL, C1) or a bidirectional embedding, override or
  * isolate (U+202A–U+202E, U+2066–U+2069), which would make a label print other than it reads.
  */
-function isInvisibleControl(char: string): boolean {
+export function isInvisibleControl(char: string): boolean {
   const code = char.codePointAt(0) ?? 0;
   return (
     code < 0x20 ||

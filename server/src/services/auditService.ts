@@ -52,7 +52,9 @@ export type AuditAction =
   /** A document published, unpublished (hidden from the portal) or republished (issue 13). */
   | 'publication.publish'
   | 'publication.unpublish'
-  | 'publication.republish';
+  | 'publication.republish'
+  /** A reuse signal approved or refused by the animateur (issue 13). */
+  | 'signal.moderate';
 
 export interface AuditEvent {
   actorId: string | null;

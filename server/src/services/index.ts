@@ -25,6 +25,8 @@ import { DocumentService } from './documentService.js';
 import { IndexingService } from './indexingService.js';
 import { ReviewService, reviewProgress } from './reviewService.js';
 import { PublicationService } from './publicationService.js';
+import { SignalService } from './signalService.js';
+import { sqliteSignalRepository } from '../storage/signalRepository.js';
 import { sqliteReviewRepository } from '../storage/reviewRepository.js';
 import { sqlitePublicationRepository } from '../storage/publicationRepository.js';
 import { EspaceService } from './espaceService.js';
@@ -55,6 +57,7 @@ export interface Services {
   versions: VersionService;
   reviews: ReviewService;
   publications: PublicationService;
+  signals: SignalService;
 }
 
 export interface ServiceOptions {
@@ -177,5 +180,6 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     versions,
     reviews,
     publications,
+    signals: new SignalService(sqliteSignalRepository(db), publicationRepo, espaceRepo, settings, audit),
   };
 }

@@ -543,4 +543,31 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 14,
+    name: 'reuse signals',
+    sql: `
+      -- « Je m'inspire de cette pratique » (issue 13): a visitor of the portal, without an account,
+      -- says where and in which kind of structure they try a published practice. Held for the
+      -- animateur's moderation; only approved ones are shown. The address is kept only as a keyed
+      -- hash, to cap floods.
+      CREATE TABLE reuse_signals (
+        id             TEXT PRIMARY KEY,
+        document_id    TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        territoire     TEXT NOT NULL,
+        structure_type TEXT NOT NULL,
+        structure      TEXT NOT NULL DEFAULT '',
+        email          TEXT,
+        message        TEXT NOT NULL DEFAULT '',
+        status         TEXT NOT NULL DEFAULT 'en_attente'
+                       CHECK (status IN ('en_attente', 'approuve', 'refuse')),
+        address_hash   TEXT NOT NULL,
+        created_at     TEXT NOT NULL,
+        moderated_by   TEXT REFERENCES users(id),
+        moderated_at   TEXT
+      ) STRICT;
+      CREATE INDEX reuse_signals_by_document ON reuse_signals (document_id, status, created_at);
+      CREATE INDEX reuse_signals_by_address ON reuse_signals (address_hash, created_at);
+    `,
+  },
 ];

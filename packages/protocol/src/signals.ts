@@ -1,0 +1,76 @@
+import { structureTypes } from '@essaim/domain';
+import { z } from 'zod';
+import { isInvisibleControl } from './versions.js';
+
+/**
+ * Reuse signals (issue 13): « Je m'inspire de cette pratique », left on the portal by a visitor
+ * without an account, moderated by the animateur, then shown on the fiche and counted.
+ */
+
+/** Longest message of a reuse signal, in characters. */
+export const SIGNAL_MESSAGE_MAX = 1_000;
+
+/** No control character or bidirectional override; line breaks and tabs are text. */
+const noControl = (text: string) =>
+  ![...text].some((c) => c !== '\n' && c !== '\r' && c !== '\t' && isInvisibleControl(c));
+
+/**
+ * The portal's form (`POST /pratiques/<slug>/inspiration`, urlencoded, or JSON): where, in which
+ * kind of structure, an optional structure name, contact email and message. `site` is the honeypot:
+ * a field people never see; a form that fills it is thanked and dropped.
+ */
+export const reuseSignalInput = z.object({
+  territoire: z
+    .string({ error: 'Indiquez votre territoire.' })
+    .regex(/^(dep:[0-9][0-9AB][0-9]?|reg:[0-9]{2}|national)$/, {
+      error: 'Choisissez un territoire dans la liste.',
+    }),
+  structureType: z.enum(structureTypes, { error: 'Choisissez un type de structure dans la liste.' }),
+  structure: z
+    .string({ error: 'Le nom de la structure doit être un texte.' })
+    .trim()
+    .max(200, { error: 'Le nom de la structure ne peut pas dépasser 200 caractères.' })
+    .refine(noControl, { error: 'Le nom de la structure contient des caractères non autorisés.' })
+    .default(''),
+  email: z
+    .union([z.literal(''), z.email({ error: 'L’adresse de courriel n’est pas valide.' }).max(200)])
+    .default(''),
+  message: z
+    .string({ error: 'Le message doit être un texte.' })
+    .trim()
+    .max(SIGNAL_MESSAGE_MAX, { error: 'Le message ne peut pas dépasser 1 000 caractères.' })
+    .refine(noControl, { error: 'Le message contient des caractères non autorisés.' })
+    .default(''),
+  site: z.string().max(500).default(''),
+});
+export type ReuseSignalInput = z.infer<typeof reuseSignalInput>;
+
+export const reuseSignalStatuses = ['en_attente', 'approuve', 'refuse'] as const;
+export type ReuseSignalStatus = (typeof reuseSignalStatuses)[number];
+
+/** A reuse signal as the animateur moderates it. */
+export interface ReuseSignalDto {
+  id: string;
+  document: { id: string; title: string };
+  territoire: string;
+  /** The territory's name (« Nord », « Hauts-de-France »). */
+  territoireLabel: string;
+  structureType: string;
+  structure: string;
+  /** Only the animateur sees it; never shown on the portal. */
+  email: string | null;
+  message: string;
+  status: ReuseSignalStatus;
+  createdAt: string;
+  moderatedAt: string | null;
+}
+
+/** Query of `GET /api/espaces/:id/signals`. */
+export const reuseSignalListQuery = z.object({
+  status: z.enum(reuseSignalStatuses, { error: 'Statut inconnu.' }).default('en_attente'),
+});
+
+/** Answer of `GET /api/espaces/:id/signals`: newest first. */
+export interface ReuseSignalListDto {
+  signals: ReuseSignalDto[];
+}

@@ -1,0 +1,127 @@
+import type { PublishReplyDto, ReuseSignalListDto, ReviewedDocumentSectionsDto } from '@essaim/protocol';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createDocument, invite, type Session } from '../support/accounts.js';
+import { useTestInstance } from '../support/instance.js';
+
+/**
+ * Reuse signals (issue 13): « Je m'inspire de cette pratique », left on the portal without an
+ * account, held for the animateur's moderation, capped per address, honeypot dropped.
+ */
+
+const t = useTestInstance({ TRUST_PROXY: 'loopback' });
+let rapporteur: Session;
+let slug: string;
+
+/** A published fiche (every section approved by the animateur, then published). */
+async function published(title: string): Promise<PublishReplyDto> {
+  const doc = await createDocument(t.admin, t.espaceId, title);
+  const { sections } = (await (
+    await t.admin.fetch(`/api/documents/${doc.id}/sections`)
+  ).json()) as ReviewedDocumentSectionsDto;
+  for (const s of sections)
+    await t.admin.fetch(`/api/documents/${doc.id}/sections/${s.id}/review`, {
+      method: 'POST',
+      json: { action: 'approve' },
+    });
+  const response = await t.admin.fetch(`/api/documents/${doc.id}/publications`, { method: 'POST' });
+  expect(response.status).toBe(201);
+  return (await response.json()) as PublishReplyDto;
+}
+
+const signal = (path: string, body: Record<string, string>, address = '203.0.113.7') =>
+  fetch(`${t.server.url}/api/public/publications/${path}/signals`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+    body: JSON.stringify(body),
+  });
+
+const lille = {
+  territoire: 'dep:59',
+  structureType: 'ccas',
+  structure: 'CCAS de Lille',
+  message: 'On essaie.',
+};
+
+async function waiting(session: Session): Promise<ReuseSignalListDto['signals']> {
+  const response = await session.fetch(`/api/espaces/${t.espaceId}/signals?status=en_attente`);
+  expect(response.status).toBe(200);
+  return ((await response.json()) as ReuseSignalListDto).signals;
+}
+
+beforeAll(async () => {
+  rapporteur = await invite(t.admin, t.espaceId, 'rapporteur', 'Rose Rapporteuse');
+  slug = (await published('Conférences familiales')).publication.documentUrl.split('/').pop() ?? '';
+});
+
+describe('reuse signals', () => {
+  it('holds a signal for moderation, shows nothing to a rapporteur, and lets the animateur approve it once', async () => {
+    const response = await signal(slug, { ...lille, email: 'contact@ccas-lille.example' });
+    expect(response.status).toBe(201);
+    const [held] = await waiting(t.admin);
+    expect(held).toMatchObject({
+      territoire: 'dep:59',
+      territoireLabel: 'Nord (59)',
+      structure: 'CCAS de Lille',
+      email: 'contact@ccas-lille.example',
+      status: 'en_attente',
+    });
+    expect((await rapporteur.fetch(`/api/espaces/${t.espaceId}/signals`)).status).toBe(403);
+    expect((await rapporteur.fetch(`/api/signals/${held?.id}/approve`, { method: 'POST' })).status).toBe(403);
+    const approved = await t.admin.fetch(`/api/signals/${held?.id}/approve`, { method: 'POST' });
+    expect(approved.status).toBe(200);
+    expect((await t.admin.fetch(`/api/signals/${held?.id}/reject`, { method: 'POST' })).status).toBe(409);
+    expect(
+      t.server.services.signals.approvedFor(held?.document.id ?? '').map((s) => [s.structure, s.email]),
+    ).toEqual([['CCAS de Lille', null]]);
+  });
+
+  it('refuses a signal on an unknown or unpublished practice, and bad fields with French messages', async () => {
+    expect((await signal('pas-publiee', lille)).status).toBe(404);
+    const bad = await signal(slug, { ...lille, territoire: 'Lille', email: 'pas-une-adresse' });
+    expect(bad.status).toBe(400);
+    const body = (await bad.json()) as { details: { path: string; message: string }[] };
+    expect(body.details.map((d) => d.path).sort()).toEqual(['email', 'territoire']);
+    expect((await signal(slug, { ...lille, message: 'x'.repeat(1001) })).status).toBe(400);
+  });
+
+  it('thanks a robot that fills the honeypot and keeps nothing', async () => {
+    const before = (await waiting(t.admin)).length;
+    const response = await signal(slug, { ...lille, site: 'http://spam.example' }, '198.51.100.9');
+    expect(response.status).toBe(201);
+    expect(await waiting(t.admin)).toHaveLength(before);
+  });
+
+  it('keeps at most 5 signals an hour from one address, even when 1,000 arrive at once', async () => {
+    const before = (await waiting(t.admin)).length;
+    const answers = await Promise.all(
+      Array.from({ length: 1000 }, () => signal(slug, lille, '192.0.2.1').then((r) => r.status)),
+    );
+    expect(answers.filter((s) => s === 201)).toHaveLength(5);
+    expect(answers.filter((s) => s === 429)).toHaveLength(995);
+    expect(await waiting(t.admin)).toHaveLength(before + 5);
+    // Another address is not held back by the flood.
+    expect((await signal(slug, lille, '192.0.2.2')).status).toBe(201);
+  });
+
+  it('takes the portal form without JavaScript and answers with a redirection to the fiche', async () => {
+    const response = await fetch(`${t.server.url}/pratiques/${slug}/inspiration`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '192.0.2.50' },
+      body: new URLSearchParams({
+        territoire: 'reg:32',
+        structureType: 'association',
+        message: '',
+      }).toString(),
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(`/pratiques/${slug}?signal=merci#inspiration`);
+    const invalid = await fetch(`${t.server.url}/pratiques/${slug}/inspiration`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'territoire=nulle-part',
+      redirect: 'manual',
+    });
+    expect(invalid.headers.get('location')).toBe(`/pratiques/${slug}?signal=invalide#inspiration`);
+  });
+});
