@@ -25,7 +25,7 @@ import type { AuditService } from './auditService.js';
 import { readableDocument } from './documentTarget.js';
 import { foldFrench, frenchStems } from './frenchText.js';
 import { noLiveDocuments, type LiveDocuments } from './liveDocuments.js';
-import { publishedHtml, type PublishedLinks } from './publishedHtml.js';
+import { escapeHtml, publishedHtml, type PublishedLinks } from './publishedHtml.js';
 import type { ReviewService } from './reviewService.js';
 import type { VersionService } from './versionService.js';
 
@@ -275,12 +275,6 @@ export function searchExpression(query: string): string | null {
   if (stems.length === 0) return null;
   return stems.map((s) => `"${s.replace(/"/g, '""')}"*`).join(' ');
 }
-
-const escapeHtml = (text: string): string =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
 
 /**
  * About `width` characters of `text` around the first word whose stem starts like one of the

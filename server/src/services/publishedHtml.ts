@@ -17,7 +17,8 @@ export interface PublishedHtml {
   notes: string[];
 }
 
-const escape = (text: string): string =>
+/** Text made safe inside HTML text and double- or single-quoted attributes. */
+export const escapeHtml = (text: string): string =>
   text.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
@@ -108,8 +109,8 @@ export function publishedHtml(content: DocJSON, links: PublishedLinks): Publishe
       nodeMapping: {
         section: ({ node, children }) => {
           const key =
-            typeof node.attrs.key === 'string' ? ` data-section-key="${escape(node.attrs.key)}"` : '';
-          const id = typeof node.attrs.id === 'string' ? ` id="section-${escape(node.attrs.id)}"` : '';
+            typeof node.attrs.key === 'string' ? ` data-section-key="${escapeHtml(node.attrs.key)}"` : '';
+          const id = typeof node.attrs.id === 'string' ? ` id="section-${escapeHtml(node.attrs.id)}"` : '';
           return `<section class="essaim-section"${id}${key}>${join(children)}</section>`;
         },
         sectionTitle: ({ children }) => `<h2 class="essaim-section-title">${join(children)}</h2>`,
@@ -119,14 +120,16 @@ export function publishedHtml(content: DocJSON, links: PublishedLinks): Publishe
           return `<sup class="essaim-footnote" id="appel-${n}"><a href="#note-${n}">${n}</a></sup>`;
         },
         docRef: ({ node }) => {
-          const title = escape(String(node.attrs.title ?? ''));
+          const title = escapeHtml(String(node.attrs.title ?? ''));
           const url =
             typeof node.attrs.documentId === 'string' ? links.documentUrl(node.attrs.documentId) : null;
-          return url ? `<a class="essaim-doc-ref" href="${escape(url)}">${title}</a>` : title;
+          return url ? `<a class="essaim-doc-ref" href="${escapeHtml(url)}">${title}</a>` : title;
         },
         image: ({ node }) => {
           const src = links.imageUrl(String(node.attrs.src ?? ''));
-          return src ? `<img src="${escape(src)}" alt="${escape(String(node.attrs.alt ?? ''))}">` : '';
+          return src
+            ? `<img src="${escapeHtml(src)}" alt="${escapeHtml(String(node.attrs.alt ?? ''))}">`
+            : '';
         },
       },
     },
@@ -137,7 +140,7 @@ export function publishedHtml(content: DocJSON, links: PublishedLinks): Publishe
       : `<section class="essaim-notes"><h2>Notes</h2><ol>${notes
           .map(
             (text, i) =>
-              `<li id="note-${i + 1}">${escape(text)} <a href="#appel-${i + 1}">Retour au texte</a></li>`,
+              `<li id="note-${i + 1}">${escapeHtml(text)} <a href="#appel-${i + 1}">Retour au texte</a></li>`,
           )
           .join('')}</ol></section>`;
   return { html: sanitizeHtml(body + notesHtml, PUBLISHED_HTML_POLICY), notes };
