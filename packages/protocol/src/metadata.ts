@@ -34,6 +34,58 @@ export const metadataKeys = [
   'motsCles',
 ] as const satisfies readonly (keyof DocumentMetadata)[];
 
+/**
+ * The JSON type each field's value has in the `meta` map: `text` a string, `text-or-null` a string
+ * or null (nothing chosen), `year` an integer or null, `list` an array of strings. This is the type
+ * the editor writes (`DocumentMetadata`); the server refuses an update that gives a field a value
+ * of another type (a number for the title, a map for the themes...), so the document and the
+ * catalogue, which reads it with {@link readMetadata}, never disagree on what a field holds.
+ * Finer rules (lengths, known categories, territory codes) stay with the lenient reader: a value
+ * of the right type that breaks them is read as empty, it is not refused.
+ */
+export type MetadataValueType = 'text' | 'text-or-null' | 'year' | 'list';
+
+/** The JSON type of a TypeScript field type, for checking {@link metadataValueTypes} at compile time. */
+type ValueTypeOf<T> = [T] extends [string[]]
+  ? 'list'
+  : [T] extends [number | null]
+    ? 'year'
+    : [T] extends [string]
+      ? 'text'
+      : [T] extends [string | null]
+        ? 'text-or-null'
+        : never;
+
+/** Field by field, the type of its value in the `meta` map (one entry per key of {@link metadataKeys}). */
+export const metadataValueTypes = {
+  title: 'text',
+  themes: 'list',
+  categorie: 'text-or-null',
+  territoire: 'text-or-null',
+  structure: 'text',
+  structureType: 'text-or-null',
+  public: 'text',
+  anneeDemarrage: 'year',
+  contact: 'text',
+  motsCles: 'list',
+} as const satisfies { [K in keyof DocumentMetadata]: ValueTypeOf<DocumentMetadata[K]> };
+
+const valueTypeChecks: Record<MetadataValueType, (value: unknown) => boolean> = {
+  text: (v) => typeof v === 'string',
+  'text-or-null': (v) => v === null || typeof v === 'string',
+  year: (v) => v === null || (typeof v === 'number' && Number.isInteger(v)),
+  list: (v) => Array.isArray(v) && v.every((item) => typeof item === 'string'),
+};
+
+/**
+ * Whether `value` has the type the `meta` field `key` holds ({@link metadataValueTypes}). False for
+ * an unknown key. Checks the type only: `readMetadata` judges lengths and known values.
+ */
+export function isMetadataValueOfType(key: string, value: unknown): boolean {
+  if (!Object.hasOwn(metadataValueTypes, key)) return false;
+  return valueTypeChecks[metadataValueTypes[key as keyof DocumentMetadata]](value);
+}
+
 export const emptyMetadata = (title = ''): DocumentMetadata => ({
   title,
   themes: [],

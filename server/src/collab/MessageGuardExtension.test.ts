@@ -8,6 +8,7 @@ import * as Y from 'yjs';
 import { createLogger } from '../logger.js';
 import type { CollabContext } from './context.js';
 import { DocumentLocks, MessageGuardExtension, type MessageGuardOptions } from './MessageGuardExtension.js';
+import { MAX_UPDATE_STRUCTS } from './updateValidation.js';
 
 const NAME = 'doc.test';
 
@@ -86,7 +87,42 @@ const person = (userId: string): CollabContext => ({
   documentId: 'd1',
 });
 
+/** Runs the guard on `update` from a read-only connection; resolves with the refusal, if any. */
+async function sendReadOnly(env: ReturnType<typeof setup>, update: Uint8Array): Promise<string | null> {
+  try {
+    await env.guard.beforeHandleMessage({
+      update: message(update),
+      connection: { readOnly: true } as Connection<CollabContext>,
+      document: env.server,
+      documentName: NAME,
+      context: person('lecteur'),
+    } as unknown as beforeHandleMessagePayload<CollabContext>);
+  } catch (error) {
+    return (error as { reason?: string }).reason ?? 'error';
+  }
+  return null;
+}
+
 describe('MessageGuardExtension', () => {
+  it('refuses, and reports, an update of more structs than an editor sends, from a writer or a reader', async () => {
+    const refused: string[] = [];
+    const env = setup({ onRefused: (_doc, userId, refusal) => refused.push(`${userId}: ${refusal}`) });
+    const huge = changeOf(env.writer, () => {
+      for (let i = 0; i <= MAX_UPDATE_STRUCTS; i++) env.text.insert(0, 'x');
+    });
+    const before = Y.encodeStateAsUpdate(env.server);
+    expect(await send(env, huge, person('u1'))).toBe(UpdateRefusal.Invalid);
+    expect(await sendReadOnly(env, huge)).toBe(UpdateRefusal.Invalid);
+    expect(Y.encodeStateAsUpdate(env.server)).toEqual(before);
+    expect(refused).toEqual([`u1: ${UpdateRefusal.Invalid}`, `lecteur: ${UpdateRefusal.Invalid}`]);
+    // A reader's ordinary update passes the guard (Hocuspocus refuses it later); garbage does not.
+    const reader = new Y.Doc();
+    Y.applyUpdate(reader, Y.encodeStateAsUpdate(env.server));
+    const small = changeOf(reader, () => reader.getMap('meta').set('title', 'Pair-aidance'));
+    expect(await sendReadOnly(env, small)).toBeNull();
+    expect(await sendReadOnly(env, new Uint8Array([1, 1, 0xff]))).toBe(UpdateRefusal.Malformed);
+  });
+
   it('lets a writer add and delete near the size limit without measuring the document again and again', async () => {
     // Each cycle adds about 30 bytes of structure the bound keeps: 40 cycles stay under the limit.
     const env = setup({}, 4_000);

@@ -11,7 +11,7 @@ import * as Y from 'yjs';
 import type { Logger } from '../logger.js';
 import type { ClientRepository } from '../storage/clientRepository.js';
 import type { CollabContext } from './context.js';
-import { validateUpdate, type UpdateVerdict } from './updateValidation.js';
+import { scanUpdate, validateUpdate, type UpdateVerdict } from './updateValidation.js';
 
 /**
  * Refusal thrown before a message is handled: Hocuspocus closes that document connection with
@@ -105,8 +105,9 @@ export function deleteSetBeingApplied(
  *   (the document is locked from the check to Hocuspocus's apply), before they are stored or
  *   broadcast: what does not decode, or writes what the shared editor never writes, closes that
  *   document connection with a named reason ({@link UpdateRefusal}); nothing of it is kept, and the
- *   other people's work goes on. Read-only connections only need their bytes to decode: Hocuspocus
- *   refuses their updates anyway.
+ *   other people's work goes on. An update holding more structs than an editor sends at once is
+ *   refused from its headers, before anything is decoded (`scanUpdate`). Read-only connections'
+ *   updates only need to be of that size and to decode: Hocuspocus refuses them anyway.
  * - A document may not grow past `maxDocumentBytes` (see `checkSize`).
  * - Each Yjs client id belongs to the person who first announced it (presence) or wrote under it.
  * - Awareness (carets, names, presence) is relayed to everybody in the document, so a connection
@@ -153,8 +154,9 @@ export class MessageGuardExtension implements Extension<CollabContext> {
     if (type === MESSAGE_SYNC || type === MESSAGE_SYNC_REPLY) {
       const update = this.updateOf(decoder);
       if (!update) return;
-      // Read-only connections' updates are refused by Hocuspocus; they only need to decode.
-      if (connection.readOnly) return this.checkDecodes(update);
+      // Read-only connections' updates are refused by Hocuspocus; they only need to decode, and to
+      // be of an editor's size (Hocuspocus still reads a sync reply through, to acknowledge it).
+      if (connection.readOnly) return this.checkOutline(update, documentName, context);
       // The check must hold for the state the update is applied to: no other connection's update
       // may be applied between them (two connections on one socket, their frames in one write,
       // would otherwise change where this one lands). The document stays locked for this update
@@ -208,11 +210,17 @@ export class MessageGuardExtension implements Extension<CollabContext> {
     return update;
   }
 
-  private checkDecodes(update: Uint8Array): void {
+  /**
+   * Refuses an update that holds more structs than an editor sends (read from its headers), or
+   * that does not decode (decoded only once its size is known to be an editor's).
+   */
+  private checkOutline(update: Uint8Array, documentName: string, context: CollabContext): void {
+    const outline = scanUpdate(update);
+    if (!outline.ok) this.refuse(outline.refusal, outline.detail, documentName, context);
     try {
       Y.decodeUpdate(update);
     } catch {
-      throw new MessageRefused(UpdateRefusal.Malformed);
+      this.refuse(UpdateRefusal.Malformed, 'not a Yjs update', documentName, context);
     }
   }
 

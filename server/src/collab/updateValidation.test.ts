@@ -4,7 +4,13 @@ import { templates } from '@essaim/domain';
 import { FRAGMENT, META_MAP, UpdateRefusal } from '@essaim/protocol';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
-import { MAX_NESTING_DEPTH, validateUpdate } from './updateValidation.js';
+import {
+  MAX_NESTING_DEPTH,
+  MAX_UPDATE_CLIENTS,
+  MAX_UPDATE_STRUCTS,
+  scanUpdate,
+  validateUpdate,
+} from './updateValidation.js';
 
 /** A server document holding a fiche's template, and a writer's replica of it. */
 function setup(): { server: Y.Doc; writer: Y.Doc } {
@@ -140,6 +146,145 @@ describe('validateUpdate', () => {
       updateOf(writer, (d) => d.getMap(META_MAP).set('title', new Y.Map())),
       UpdateRefusal.Invalid,
     );
+  });
+
+  it('refuses a metadata value of another type than its field’s, so the catalogue never reads it otherwise', () => {
+    const { server, writer } = setup();
+    const wrong: [string, unknown][] = [
+      ['title', 42],
+      ['title', ['Conférences familiales']],
+      ['title', { text: 'Conférences familiales' }],
+      ['title', null],
+      ['title', true],
+      ['themes', 'aller-vers'],
+      ['themes', ['aller-vers', 3]],
+      ['themes', { 0: 'aller-vers' }],
+      ['categorie', 7],
+      ['territoire', ['dep:07']],
+      ['structure', null],
+      ['anneeDemarrage', '2021'],
+      ['anneeDemarrage', 2021.5],
+      ['anneeDemarrage', [2021]],
+      ['motsCles', [['famille']]],
+      ['contact', { mail: 'a@b.fr' }],
+    ];
+    for (const [key, value] of wrong) {
+      const verdict = validateUpdate(
+        server,
+        updateOf(writer, (d) => d.getMap(META_MAP).set(key, value)),
+      );
+      expect({ key, value, verdict }).toMatchObject({
+        key,
+        value,
+        verdict: { ok: false, refusal: UpdateRefusal.Invalid },
+      });
+    }
+  });
+
+  it('accepts every metadata value of its field’s type, even one the catalogue reads as empty', () => {
+    const { server, writer } = setup();
+    const right: [string, unknown][] = [
+      ['title', ''],
+      ['title', 'Aller-vers dans l’Oise'],
+      ['themes', []],
+      ['themes', ['aller-vers', 'pair-aidance']],
+      ['categorie', null],
+      ['categorie', 'une catégorie inconnue'],
+      ['territoire', 'dep:60'],
+      ['structureType', null],
+      ['anneeDemarrage', null],
+      ['anneeDemarrage', 2021],
+      ['anneeDemarrage', 20019],
+      ['motsCles', ['famille', 'réseau']],
+      ['public', 'Familles'],
+    ];
+    for (const [key, value] of right) {
+      const update = updateOf(writer, (d) => d.getMap(META_MAP).set(key, value));
+      expect({ key, verdict: validateUpdate(server, update) }).toMatchObject({ key, verdict: { ok: true } });
+      Y.applyUpdate(server, update);
+    }
+  });
+
+  it(`refuses, from its first bytes, an update of more than ${MAX_UPDATE_STRUCTS} structs`, () => {
+    const { server, writer } = setup();
+    // A raw client's update: characters typed one before the other, one struct each (the issue's
+    // 1.96 MB of 180,000 items, smaller).
+    const update = updateOf(writer, (d) => {
+      const text = new Y.XmlText();
+      firstParagraph(d).insert(0, [text]);
+      for (let i = 0; i <= MAX_UPDATE_STRUCTS; i++) text.insert(0, 'x');
+    });
+    expectRefused(server, update, UpdateRefusal.Invalid);
+    // The headers say it: the first bytes alone are refused for their count, not as cut short.
+    expect(scanUpdate(update.subarray(0, 16))).toMatchObject({
+      ok: false,
+      refusal: UpdateRefusal.Invalid,
+      detail: expect.stringContaining('structs') as unknown,
+    });
+  });
+
+  it(`accepts a paste of ${MAX_UPDATE_STRUCTS} structs: about 16,000 paragraphs at once`, () => {
+    const { server, writer } = setup();
+    const update = updateOf(writer, (d) => {
+      const section = d.getXmlFragment(FRAGMENT).get(0) as Y.XmlElement;
+      const paragraphs = Array.from({ length: Math.floor((MAX_UPDATE_STRUCTS - 1) / 3) }, (_, i) => {
+        const paragraph = new Y.XmlElement('paragraph');
+        const text = new Y.XmlText();
+        paragraph.insert(0, [text]);
+        text.insert(0, `Paragraphe ${i}`);
+        return paragraph;
+      });
+      section.insert(section.length, paragraphs);
+    });
+    expect(scanUpdate(update)).toMatchObject({ ok: true });
+    expect(validateUpdate(server, update)).toMatchObject({ ok: true });
+  });
+
+  it(`refuses an update written under more than ${MAX_UPDATE_CLIENTS} client ids`, () => {
+    const { server } = setup();
+    const updates = Array.from({ length: MAX_UPDATE_CLIENTS + 1 }, (_, i) => {
+      const writer = replicaOf(server, 1_000 + i);
+      return updateOf(writer, (d) => d.getMap(META_MAP).set('title', `Titre ${i}`));
+    });
+    expectRefused(server, Y.mergeUpdates(updates), UpdateRefusal.Invalid);
+    expect(validateUpdate(server, Y.mergeUpdates(updates.slice(1)))).toMatchObject({ ok: true });
+  });
+
+  it('reads the same number of structs and deleted ranges as Yjs, for every kind of content, and refuses what Yjs cannot read', () => {
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    doc.on('update', (u: Uint8Array) => updates.push(u));
+    const paragraph = new Y.XmlElement('paragraph');
+    paragraph.setAttribute('level', 3 as unknown as string);
+    doc.getXmlFragment(FRAGMENT).insert(0, [paragraph]);
+    const text = new Y.XmlText();
+    paragraph.insert(0, [text]);
+    text.insert(0, 'Éléments 🐝 réunis');
+    text.format(1, 4, { bold: {} });
+    text.insertEmbed(3, { image: 'x' });
+    doc.getMap(META_MAP).set('themes', ['a', { x: [1, 2.5, null, true, 'z', new Uint8Array([1])] }]);
+    doc.getArray('a').insert(0, [1, 'a', { b: 2 }, new Uint8Array([1, 2]), new Y.Doc()]);
+    doc.getMap('m').set('k', new Y.Map());
+    doc.getXmlFragment('f').insert(0, [new Y.XmlHook('hook') as unknown as Y.XmlElement]);
+    text.delete(0, 3);
+    for (let i = 0; i < 50; i++) text.insert(0, 'x');
+    text.delete(10, 20);
+    const full = Y.encodeStateAsUpdate(doc);
+    for (const update of [...updates, full, Y.mergeUpdates(updates)]) {
+      const decoded = Y.decodeUpdate(update);
+      const ranges = [...decoded.ds.clients.values()].reduce((n, r) => n + r.length, 0);
+      expect(scanUpdate(update)).toEqual({ ok: true, structs: decoded.structs.length, deleteRanges: ranges });
+    }
+    for (let cut = 0; cut < full.length; cut++) {
+      const part = full.subarray(0, cut);
+      let readable = true;
+      try {
+        Y.decodeUpdate(part);
+      } catch {
+        readable = false;
+      }
+      if (!readable) expect(scanUpdate(part)).toMatchObject({ ok: false, refusal: UpdateRefusal.Malformed });
+    }
   });
 
   it('refuses unknown nodes, unknown attributes and values out of bounds', () => {

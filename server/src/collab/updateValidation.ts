@@ -1,5 +1,6 @@
 import { schema } from '@essaim/editor';
-import { FRAGMENT, META_MAP, metadataKeys, UpdateRefusal } from '@essaim/protocol';
+import { FRAGMENT, isMetadataValueOfType, META_MAP, metadataKeys, UpdateRefusal } from '@essaim/protocol';
+import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 
 /**
@@ -15,8 +16,39 @@ import * as Y from 'yjs';
  *
  * Cost: proportional to the update (one pass over its structs, a binary search in the document's
  * struct store per reference), never to the document; a keystroke is a few microseconds
- * (bench/updateChecks.ts).
+ * (bench/updateChecks.ts). An update holding more structs than an editor ever sends at once
+ * ({@link MAX_UPDATE_STRUCTS}) is refused by {@link scanUpdate} before anything is decoded: reading
+ * its headers costs microseconds, where decoding, checking and applying it would hold the event
+ * loop, and every other person's keystrokes, for seconds (bench/hostileUpdate.ts).
  */
+
+/**
+ * Most structs (items and garbage-collected ranges) one update may hold. What an editor sends at
+ * once is a keystroke (one or two structs), a formatting change (a few), what was typed offline
+ * (one struct per place typed in) or a paste: about twelve per paragraph of formatted text (100
+ * pages: 6,200 structs in 0.62 MB, so the 2 MiB message limit stops such a paste near 20,000), six
+ * per table cell (a 500-row table of 5 columns: 15,500). Above this, an update is not an editor's:
+ * checking, applying, storing and relaying it costs the server 5 to 10 µs a struct (2 cores,
+ * bench/hostileUpdate.ts), up to half a second at this bound, during which nobody's keystrokes
+ * move; the tester's 180,000 structs held everybody for 5.3 s.
+ */
+export const MAX_UPDATE_STRUCTS = 50_000;
+
+/**
+ * Most Yjs client ids one update may write under. An editor writes under its own id, and a
+ * reconnecting one also under the ids of its earlier offline sessions (one per page load). The
+ * server ties each new id to its writer with a row in SQLite (`document_clients`): thousands of
+ * made-up ids in one update would cost as many writes, and rows.
+ */
+export const MAX_UPDATE_CLIENTS = 256;
+
+/** Bounds {@link scanUpdate} applies: structs, and client ids written under, in one update. */
+export interface UpdateBounds {
+  structs: number;
+  clients: number;
+}
+
+const EDITOR_BOUNDS: UpdateBounds = { structs: MAX_UPDATE_STRUCTS, clients: MAX_UPDATE_CLIENTS };
 
 /** Deepest element nesting a document may reach (fragment = 0, a section = 1, its blocks = 2...). */
 export const MAX_NESTING_DEPTH = 32;
@@ -47,9 +79,16 @@ export type UpdateVerdict =
       deleteSet?: ReturnType<typeof Y.decodeUpdate>['ds'];
       freedChars: number;
     }
-  | { ok: false; refusal: UpdateRefusal; detail: string };
+  | UpdateRejection;
 
-const refuse = (refusal: UpdateRefusal, detail: string): UpdateVerdict => ({ ok: false, refusal, detail });
+/** Why an update is refused: the reason its writer is told, and a detail for the server's log. */
+export interface UpdateRejection {
+  ok: false;
+  refusal: UpdateRefusal;
+  detail: string;
+}
+
+const refuse = (refusal: UpdateRefusal, detail: string): UpdateRejection => ({ ok: false, refusal, detail });
 
 class Refused extends Error {
   constructor(
@@ -393,6 +432,10 @@ function checkContent(item: Y.Item, { parent, parentSub }: Placement): void {
     if (!(content instanceof Y.ContentAny) || content.arr.length !== 1)
       return invalid('metadata value of another kind than JSON');
     if (!jsonWithin(content.arr[0], MAX_VALUE_CHARS)) return invalid('metadata value too large');
+    // The catalogue reads the field with the type the editor writes: a value of another type
+    // would leave the document and the catalogue disagreeing (packages/protocol/src/metadata.ts).
+    if (!isMetadataValueOfType(parentSub, content.arr[0]))
+      return invalid(`métadonnée « ${parentSub} » d’un autre type que le sien`);
     return;
   }
   if (parent.kind === 'text') {
@@ -501,6 +544,176 @@ function checkSectionTitles(doc: Y.Doc, ds: Decoded['ds'], inserted: Map<object,
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Reading an update's outline without decoding it.
+
+/** The outline of an update that {@link scanUpdate} read through. */
+export interface UpdateOutline {
+  /** Structs it holds (items, garbage-collected ranges and skips), over every client. */
+  structs: number;
+  /** Deleted ranges of its delete set. */
+  deleteRanges: number;
+}
+
+/** A cursor over the bytes of an update; every read checks the end of the bytes. */
+class ByteReader {
+  pos = 0;
+  constructor(readonly bytes: Uint8Array) {}
+
+  /** A lib0 variable-length unsigned integer (at most 2^53). */
+  uint(): number {
+    let value = 0;
+    let factor = 1;
+    const { bytes } = this;
+    while (this.pos < bytes.length) {
+      const byte = bytes[this.pos++] as number;
+      value += (byte & 0x7f) * factor;
+      if (byte < 0x80) return value;
+      factor *= 128;
+      if (value > Number.MAX_SAFE_INTEGER) return malformed('integer out of range');
+    }
+    return malformed('update cut short');
+  }
+
+  /** Skips an id (client, clock). */
+  skipId(): void {
+    this.uint();
+    this.uint();
+  }
+
+  byte(): number {
+    if (this.pos >= this.bytes.length) return malformed('update cut short');
+    return this.bytes[this.pos++] as number;
+  }
+
+  /** Skips a length-prefixed byte string (Yjs strings, keys, JSON texts and buffers). */
+  skipBytes(): void {
+    const length = this.uint();
+    if (length > this.bytes.length - this.pos) return malformed('update cut short');
+    this.pos += length;
+  }
+
+  /** Skips one lib0 `Any` value (attribute and metadata values), decoding it. */
+  skipAny(): void {
+    const decoder = decoding.createDecoder(this.bytes);
+    decoder.pos = this.pos;
+    try {
+      decoding.readAny(decoder);
+    } catch {
+      return malformed('unreadable value');
+    }
+    if (decoder.pos > this.bytes.length) return malformed('update cut short');
+    this.pos = decoder.pos;
+  }
+}
+
+/** Type references of Yjs's encoding that carry a name (XmlElement's node name, XmlHook's). */
+const NAMED_TYPE_REFS = new Set([3, 5]);
+/** Type references of the shared types Yjs knows (Array, Map, Text, XmlElement, XmlFragment, XmlHook, XmlText). */
+const MAX_TYPE_REF = 6;
+
+/** Skips the content of an item whose info byte is `info` (Yjs's `readItemContent`, encoding v1). */
+function skipContent(reader: ByteReader, info: number): void {
+  switch (info & 0x1f) {
+    case 1: // deleted: its length
+      reader.uint();
+      return;
+    case 2: // JSON: a count, then that many JSON texts
+    case 8: {
+      // Any: a count, then that many values
+      const count = reader.uint();
+      for (let i = 0; i < count; i++) {
+        if ((info & 0x1f) === 2) reader.skipBytes();
+        else reader.skipAny();
+      }
+      return;
+    }
+    case 3: // binary
+    case 4: // string
+    case 5: // embed (JSON text)
+      reader.skipBytes();
+      return;
+    case 6: // format: key, then JSON text
+      reader.skipBytes();
+      reader.skipBytes();
+      return;
+    case 7: {
+      // shared type: its reference, and a name for XML elements and hooks
+      const ref = reader.uint();
+      if (ref > MAX_TYPE_REF) return malformed('unknown shared type');
+      if (NAMED_TYPE_REFS.has(ref)) reader.skipBytes();
+      return;
+    }
+    case 9: // subdocument: guid, then options
+      reader.skipBytes();
+      reader.skipAny();
+      return;
+    default:
+      return malformed('unknown content');
+  }
+}
+
+/**
+ * Reads the outline of `update` (Yjs update encoding v1) without building any struct: how many
+ * structs and deleted ranges it holds. Refuses (`invalid-update`), as soon as its headers say so,
+ * an update writing under more than `bounds.clients` client ids or holding more than
+ * `bounds.structs` structs: more than an editor sends at once ({@link MAX_UPDATE_STRUCTS},
+ * {@link MAX_UPDATE_CLIENTS}). Refuses as `malformed-update` bytes that end before the outline
+ * does, or hold a content kind or shared type Yjs does not know.
+ * Cost: a few tens of nanoseconds per struct, no allocation except for `Any` values (attribute and
+ * metadata values); a first client announcing too many structs is refused after three numbers.
+ * Format: yjs `readClientsStructRefs` and `readDeleteSet` (UpdateDecoderV1).
+ */
+export function scanUpdate(
+  update: Uint8Array,
+  bounds: UpdateBounds = EDITOR_BOUNDS,
+): ({ ok: true } & UpdateOutline) | UpdateRejection {
+  const reader = new ByteReader(update);
+  try {
+    let structs = 0;
+    const clients = reader.uint();
+    if (clients > bounds.clients)
+      return refuse(UpdateRefusal.Invalid, `more than ${bounds.clients} client ids in one update`);
+    for (let c = 0; c < clients; c++) {
+      const count = reader.uint();
+      structs += count;
+      if (structs > bounds.structs)
+        return refuse(UpdateRefusal.Invalid, `more than ${bounds.structs} structs in one update`);
+      reader.uint(); // client
+      reader.uint(); // clock of its first struct
+      for (let i = 0; i < count; i++) {
+        const info = reader.byte();
+        const kind = info & 0x1f;
+        if (kind === 0 || kind === 10) {
+          reader.uint(); // length of a GC range or a skip
+          continue;
+        }
+        if (info & 0x80) reader.skipId(); // origin
+        if (info & 0x40) reader.skipId(); // right origin
+        if ((info & 0xc0) === 0) {
+          // Parent: a root type's name or an item's id; then, maybe, a map key.
+          if (reader.uint() === 1) reader.skipBytes();
+          else reader.skipId();
+          if (info & 0x20) reader.skipBytes();
+        }
+        skipContent(reader, info);
+      }
+    }
+    let deleteRanges = 0;
+    const deleteClients = reader.uint();
+    for (let c = 0; c < deleteClients; c++) {
+      reader.uint(); // client
+      const ranges = reader.uint();
+      for (let i = 0; i < ranges; i++) reader.skipId(); // clock and length: two numbers as well
+      deleteRanges += ranges;
+    }
+    return { ok: true, structs, deleteRanges };
+  } catch (error) {
+    if (error instanceof Refused) return refuse(error.refusal, error.detail);
+    return refuse(UpdateRefusal.Malformed, 'unreadable update');
+  }
+}
+
 /**
  * Decides whether `update` (Yjs update encoding v1) may be applied to `doc`. Pure: reads the
  * document, changes nothing.
@@ -514,6 +727,8 @@ function checkSectionTitles(doc: Y.Doc, ds: Decoded['ds'], inserted: Map<object,
  * not checked again (Yjs ignores them).
  */
 export function validateUpdate(doc: Y.Doc, update: Uint8Array): UpdateVerdict {
+  const outline = scanUpdate(update);
+  if (!outline.ok) return outline;
   let decoded: Decoded;
   try {
     decoded = Y.decodeUpdate(update) as Decoded;
