@@ -142,7 +142,9 @@ describe('a writer who skips the editor', () => {
       const raw = await rawWriter(doc.name);
       raw.sendUpdate(doc.name, update);
       const loaded = await keystroke(writer, reader, `[attaque ${round}]`);
-      await expect.poll(() => raw.closeReason(doc.name), { timeout: 10_000 }).toBe(UpdateRefusal.Invalid);
+      await expect
+        .poll(() => raw.closeReason(doc.name), { timeout: 10_000 })
+        .toBe(UpdateRefusal.UpdateTooLarge);
       raw.close();
       ratios.push(loaded / Math.max(reference, 1));
       markers.push(`[seule ${round}]`, `[attaque ${round}]`);

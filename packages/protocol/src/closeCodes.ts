@@ -54,6 +54,11 @@ export const UpdateRefusal = {
   Invalid: 'invalid-update',
   /** Applying the update would take the document past its configured size. */
   DocumentTooLarge: 'document-too-large',
+  /**
+   * The update holds more structs or client ids than an editor sends at once (a paste of more
+   * than about 1,600 table rows): refused from its first bytes, before anything is decoded.
+   */
+  UpdateTooLarge: 'update-too-large',
 } as const;
 export type UpdateRefusal = (typeof UpdateRefusal)[keyof typeof UpdateRefusal];
 

@@ -214,11 +214,11 @@ describe('validateUpdate', () => {
       firstParagraph(d).insert(0, [text]);
       for (let i = 0; i <= MAX_UPDATE_STRUCTS; i++) text.insert(0, 'x');
     });
-    expectRefused(server, update, UpdateRefusal.Invalid);
+    expectRefused(server, update, UpdateRefusal.UpdateTooLarge);
     // The headers say it: the first bytes alone are refused for their count, not as cut short.
     expect(scanUpdate(update.subarray(0, 16))).toMatchObject({
       ok: false,
-      refusal: UpdateRefusal.Invalid,
+      refusal: UpdateRefusal.UpdateTooLarge,
       detail: expect.stringContaining('structs') as unknown,
     });
   });
@@ -246,7 +246,7 @@ describe('validateUpdate', () => {
       const writer = replicaOf(server, 1_000 + i);
       return updateOf(writer, (d) => d.getMap(META_MAP).set('title', `Titre ${i}`));
     });
-    expectRefused(server, Y.mergeUpdates(updates), UpdateRefusal.Invalid);
+    expectRefused(server, Y.mergeUpdates(updates), UpdateRefusal.UpdateTooLarge);
     expect(validateUpdate(server, Y.mergeUpdates(updates.slice(1)))).toMatchObject({ ok: true });
   });
 

@@ -673,12 +673,12 @@ export function scanUpdate(
     let structs = 0;
     const clients = reader.uint();
     if (clients > bounds.clients)
-      return refuse(UpdateRefusal.Invalid, `more than ${bounds.clients} client ids in one update`);
+      return refuse(UpdateRefusal.UpdateTooLarge, `more than ${bounds.clients} client ids in one update`);
     for (let c = 0; c < clients; c++) {
       const count = reader.uint();
       structs += count;
       if (structs > bounds.structs)
-        return refuse(UpdateRefusal.Invalid, `more than ${bounds.structs} structs in one update`);
+        return refuse(UpdateRefusal.UpdateTooLarge, `more than ${bounds.structs} structs in one update`);
       reader.uint(); // client
       reader.uint(); // clock of its first struct
       for (let i = 0; i < count; i++) {

@@ -30,6 +30,8 @@ export function refusalKindOf(event: { code?: unknown; reason?: unknown } | unde
   switch (event.reason) {
     case UpdateRefusal.DocumentTooLarge:
       return 'document-full';
+    case UpdateRefusal.UpdateTooLarge:
+      return 'too-large';
     case UpdateRefusal.Malformed:
     case UpdateRefusal.Invalid:
       return 'invalid';
