@@ -62,6 +62,14 @@ export const UpdateRefusal = {
 } as const;
 export type UpdateRefusal = (typeof UpdateRefusal)[keyof typeof UpdateRefusal];
 
+/**
+ * Most Yjs structs one update may carry (`update-too-large` beyond): an editor sends one struct
+ * per place typed in, or a paste (about twelve per paragraph of formatted text, six per table
+ * cell). The server checks it from the update's first bytes; the editor refuses a larger paste
+ * before applying it. Measured in server/src/collab/updateValidation.ts.
+ */
+export const MAX_UPDATE_STRUCTS = 50_000;
+
 /** Every reason a refused update can carry, for clients matching close reasons. */
 export function isUpdateRefusal(reason: unknown): reason is UpdateRefusal {
   return Object.values(UpdateRefusal).includes(reason as UpdateRefusal);

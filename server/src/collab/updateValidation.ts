@@ -1,5 +1,12 @@
 import { schema } from '@essaim/editor';
-import { FRAGMENT, isMetadataValueOfType, META_MAP, metadataKeys, UpdateRefusal } from '@essaim/protocol';
+import {
+  FRAGMENT,
+  isMetadataValueOfType,
+  MAX_UPDATE_STRUCTS,
+  META_MAP,
+  metadataKeys,
+  UpdateRefusal,
+} from '@essaim/protocol';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 
@@ -22,8 +29,9 @@ import * as Y from 'yjs';
  * loop, and every other person's keystrokes, for seconds (bench/hostileUpdate.ts).
  */
 
-/**
- * Most structs (items and garbage-collected ranges) one update may hold. What an editor sends at
+/*
+ * `MAX_UPDATE_STRUCTS` (packages/protocol, shared with the editor's paste check): most structs
+ * (items and garbage-collected ranges) one update may hold. What an editor sends at
  * once is a keystroke (one or two structs), a formatting change (a few), what was typed offline
  * (one struct per place typed in) or a paste: about twelve per paragraph of formatted text (100
  * pages: 6,200 structs in 0.62 MB, so the 2 MiB message limit stops such a paste near 20,000), six
@@ -32,7 +40,7 @@ import * as Y from 'yjs';
  * bench/hostileUpdate.ts), up to half a second at this bound, during which nobody's keystrokes
  * move; the tester's 180,000 structs held everybody for 5.3 s.
  */
-export const MAX_UPDATE_STRUCTS = 50_000;
+export { MAX_UPDATE_STRUCTS };
 
 /**
  * Most Yjs client ids one update may write under. An editor writes under its own id, and a

@@ -4,7 +4,7 @@ import { updateYFragment } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
 import { schema, ydocToNode, writeJSONToYdoc, type DocJSON } from '@essaim/editor';
 import { FRAGMENT } from '@essaim/protocol';
-import { estimateUpdateBytes, pasteRefusal, utf8Length } from './pasteLimit.js';
+import { estimateUpdateBytes, estimateUpdateStructs, pasteRefusal, utf8Length } from './pasteLimit.js';
 
 const p = (text: string, marks?: DocJSON['marks']): DocJSON => ({
   type: 'paragraph',
@@ -114,6 +114,13 @@ describe('size estimate of a paste', () => {
     });
   }
 
+  for (const [name, blocks] of Object.entries(samples)) {
+    it(`never counts fewer Yjs structs than the real update holds: ${name}`, () => {
+      const { update, content } = pasteUpdate(blocks);
+      expect(estimateUpdateStructs(content)).toBeGreaterThanOrEqual(Y.decodeUpdate(update).structs.length);
+    });
+  }
+
   it('counts UTF-8 bytes as the encoder does', () => {
     for (const text of ['abc', 'é', '€', '🐝', 'Étape n° 3 : 蜂 🐝', ''])
       expect(utf8Length(text)).toBe(new TextEncoder().encode(text).byteLength);
@@ -137,6 +144,11 @@ describe('paste verdict', () => {
       estimate: estimateUpdateBytes(content),
       limit: Math.floor(limits.messageBytes * 0.9),
     });
+  });
+
+  it('refuses a paste of more Yjs structs than the server takes in one update, however few its bytes', () => {
+    expect(pasteRefusal(100_000, 50_000, limits, 46_000)).toMatchObject({ reason: 'too-large' });
+    expect(pasteRefusal(100_000, 50_000, limits, 40_000)).toBeNull();
   });
 
   it('refuses a paste that would take the document past its own limit', () => {

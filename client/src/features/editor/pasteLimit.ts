@@ -2,7 +2,7 @@ import { Extension } from '@tiptap/core';
 import type { Fragment, Mark, Node as PMNode, Slice } from '@tiptap/pm/model';
 import { Plugin, PluginKey } from '@tiptap/pm/state';
 import * as Y from 'yjs';
-import type { CollabLimitsDto } from '@essaim/protocol';
+import { MAX_UPDATE_STRUCTS, type CollabLimitsDto } from '@essaim/protocol';
 
 /*
  * Per-struct costs of Yjs's update encoding (v1), in bytes, rounded up: each item carries an
@@ -83,6 +83,26 @@ export function estimateUpdateBytes(content: Fragment): number {
   return bytes;
 }
 
+/**
+ * An upper bound of the number of Yjs structs inserting `content` makes, following the same
+ * mapping: one per element, one more for a text block's Y.XmlText, one per run of text, two per
+ * mark (where it starts and where it ends), one per attribute set. The server refuses an update
+ * of more than `MAX_UPDATE_STRUCTS` (a table of about 1,600 rows) whatever its bytes.
+ */
+export function estimateUpdateStructs(content: Fragment): number {
+  let structs = 0;
+  content.descendants((node: PMNode) => {
+    if (node.isText) {
+      structs += 1 + 2 * node.marks.length;
+      return false;
+    }
+    structs += 1 + Object.values(node.attrs).filter((v) => v !== null && v !== undefined).length;
+    if (node.isTextblock) structs += 1;
+    return true;
+  });
+  return structs;
+}
+
 /** Why a paste is refused: one message over the limit, or a document that would grow past its own. */
 export type PasteRefusal =
   | { reason: 'too-large'; estimate: number; limit: number }
@@ -90,16 +110,20 @@ export type PasteRefusal =
 
 /**
  * Whether the server would take a paste of `estimate` bytes (from {@link estimateUpdateBytes})
- * into a document whose state encodes to `documentBytes`, under `limits` (`/api/auth/me`,
- * the server's `MAX_MESSAGE_BYTES` and `MAX_DOCUMENT_BYTES`). Null when it would.
+ * and `structs` Yjs structs ({@link estimateUpdateStructs}) into a document whose state encodes
+ * to `documentBytes`, under `limits` (`/api/auth/me`, the server's `MAX_MESSAGE_BYTES` and
+ * `MAX_DOCUMENT_BYTES`) and `MAX_UPDATE_STRUCTS`. Null when it would.
  */
 export function pasteRefusal(
   estimate: number,
   documentBytes: number,
   limits: CollabLimitsDto,
+  structs = 0,
 ): PasteRefusal | null {
   const messageLimit = Math.floor(limits.messageBytes * PASTE_SHARE_OF_LIMIT);
   if (estimate > messageLimit) return { reason: 'too-large', estimate, limit: messageLimit };
+  if (structs > Math.floor(MAX_UPDATE_STRUCTS * PASTE_SHARE_OF_LIMIT))
+    return { reason: 'too-large', estimate, limit: messageLimit };
   const documentLimit = Math.floor(limits.documentBytes * PASTE_SHARE_OF_LIMIT);
   if (documentBytes + estimate > documentLimit)
     return { reason: 'document-full', estimate, limit: limits.documentBytes };
@@ -132,7 +156,7 @@ function refuses(ydoc: Y.Doc, slice: Slice): boolean {
   const estimate = estimateUpdateBytes(slice.content);
   // A few milliseconds for a document of a few hundred kB, once per paste.
   const documentBytes = Y.encodeStateAsUpdate(ydoc).byteLength;
-  const refusal = pasteRefusal(estimate, documentBytes, policy.limits);
+  const refusal = pasteRefusal(estimate, documentBytes, policy.limits, estimateUpdateStructs(slice.content));
   if (!refusal) return false;
   policy.refused(refusal);
   return true;
