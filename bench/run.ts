@@ -22,6 +22,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = 
   comments: () => import('./comments.js'),
   versions: () => import('./versions.js'),
   review: () => import('./review.js'),
+  exports: () => import('./exports.js'),
 };
 
 async function main(): Promise<number> {

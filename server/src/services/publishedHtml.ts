@@ -68,6 +68,7 @@ export const PUBLISHED_HTML_POLICY: sanitizeHtml.IOptions = {
     img: ['src', 'alt'],
     sup: ['id'],
     li: ['id'],
+    ol: ['start'],
     th: ['colspan', 'rowspan'],
     td: ['colspan', 'rowspan'],
     col: ['span'],
