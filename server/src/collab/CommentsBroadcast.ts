@@ -16,5 +16,6 @@ export function attachComments(hocuspocus: Hocuspocus<CollabContext>, services: 
   services.versions.useLiveDocuments(live);
   services.reviews.useLiveDocuments(live);
   services.publications.useLiveDocuments(live);
+  services.exports.useLiveDocuments(live);
   services.commentEvents.onThreadsChanged((documentId, message) => live.broadcast(documentId, message));
 }

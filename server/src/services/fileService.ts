@@ -306,6 +306,23 @@ export class FileService {
       .documentsOf(hash)
       .some((id) => canRead(actor, this.documents.accessTarget(id)));
     if (!readable) throw missing();
+    return this.located(file);
+  }
+
+  /**
+   * A file a visible publication shows (issue 13: the portal and publication exports serve it to
+   * anyone). The caller has checked that a publication shows it; this only finds the bytes.
+   * @throws DomainError `not_found` for a malformed hash, an unknown file or missing bytes.
+   */
+  async openPublished(hash: string): Promise<ReadableFile> {
+    if (!isFileHash(hash)) throw notFound('Cette image n’existe pas.');
+    const file = this.files.find(hash);
+    if (!file) throw notFound('Cette image n’existe pas.');
+    return this.located(file);
+  }
+
+  private async located(file: FileRecord): Promise<ReadableFile> {
+    const hash = file.hash;
     const filePath = this.pathOf(hash);
     try {
       const stat = await fs.stat(filePath);

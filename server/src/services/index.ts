@@ -26,6 +26,7 @@ import { IndexingService } from './indexingService.js';
 import { ReviewService, reviewProgress } from './reviewService.js';
 import { PublicationService } from './publicationService.js';
 import { SignalService } from './signalService.js';
+import { ExportService } from './exportService.js';
 import { sqliteSignalRepository } from '../storage/signalRepository.js';
 import { sqliteReviewRepository } from '../storage/reviewRepository.js';
 import { sqlitePublicationRepository } from '../storage/publicationRepository.js';
@@ -58,6 +59,7 @@ export interface Services {
   reviews: ReviewService;
   publications: PublicationService;
   signals: SignalService;
+  exports: ExportService;
 }
 
 export interface ServiceOptions {
@@ -150,6 +152,7 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     notifications,
     audit,
   );
+  const files = new FileService(sqliteFileRepository(db), documents, options.filesDir, audit, collabStore);
   const publications = new PublicationService(
     publicationRepo,
     documentRepo,
@@ -173,13 +176,14 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     collabStore,
     themes: new ThemeService(themeRepo, espaceRepo, audit),
     settings,
-    files: new FileService(sqliteFileRepository(db), documents, options.filesDir, audit, collabStore),
+    files,
     comments,
     notifications,
     commentEvents,
     versions,
     reviews,
     publications,
+    exports: new ExportService(documentRepo, collabStore, versionRepo, publicationRepo, themeRepo, files),
     signals: new SignalService(sqliteSignalRepository(db), publicationRepo, espaceRepo, settings, audit),
   };
 }

@@ -167,6 +167,11 @@ export class PublicationService {
     return dto(this.publications.findById(publicationId) ?? publication);
   }
 
+  /** Visible publication `number` of the document at `slug` (or its newest), for the portal. */
+  visible(slug: string, number?: number): PublicationRecord | undefined {
+    return this.publications.findBySlug(slug, number);
+  }
+
   /**
    * The public search: visible publications of documents not archived, best first (bm25, title
    * ×10 and keywords ×5 over the text). Never a draft: only publications are indexed.
