@@ -44,6 +44,12 @@ export { emptyTextblocksWithoutText, fillEmptyTextblocks } from './emptyTextbloc
 export { sendOfflineEditsFirst, type ReconnectingProvider } from './offlineEdits.js';
 export { restoreContent } from './restore.js';
 export {
+  liveSectionElement,
+  readSectionElement,
+  restoreSection,
+  type SectionPlace,
+} from './sectionRestore.js';
+export {
   diffDocuments,
   METADATA_LABELS,
   WORD_DIFF_BUDGET,

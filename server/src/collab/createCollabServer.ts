@@ -16,6 +16,7 @@ import { durableUpdates, type DurableUpdates } from './durableUpdates.js';
 import { RequiredSectionsExtension } from './RequiredSectionsExtension.js';
 import { SectionIdsExtension } from './SectionIdsExtension.js';
 import { SectionMovesExtension } from './SectionMovesExtension.js';
+import { SectionLocksExtension } from './SectionLocksExtension.js';
 
 export interface CollabServerOptions {
   services: Services;
@@ -35,8 +36,8 @@ export interface CollabServer {
  * who may open a document, which messages and updates are well-formed and allowed, how section
  * moves are done by the server (and late edits carried into the moved section), how updates are
  * made durable, how empty paragraphs of old documents get their text, how section ids stay unique
- * and required sections stay, and how stored documents are indexed for the catalogue.
- * Comments and reviews will join this list as their own extensions.
+ * and required sections stay, how locked sections stay as approved, and how stored documents are
+ * indexed for the catalogue.
  */
 export function createCollabServer({ services, config, logger }: CollabServerOptions): CollabServer {
   // An update's check and its apply, and a section move, never interleave on one document.
@@ -94,6 +95,7 @@ export function createCollabServer({ services, config, logger }: CollabServerOpt
       new EmptyTextblocksExtension(),
       new SectionIdsExtension(),
       new RequiredSectionsExtension(services.documents),
+      new SectionLocksExtension(services.reviews, logger.child({ component: 'section-locks' }), locks),
       new IndexingExtension(services.indexing, logger.child({ component: 'indexing' })),
       new CommentAnchorsExtension(services, logger.child({ component: 'comment-anchors' })),
     ],

@@ -332,12 +332,16 @@ export class ReviewService implements SectionLocks {
   }
 
   attempted(documentId: string, sectionId: string, userId: string | null): void {
-    this.audit.record({
-      actorId: userId,
-      action: 'review.locked_change_reverted',
-      target: { type: 'document', id: documentId },
-      details: { sectionId },
-    });
+    // A hostile client can try a thousand times: one row per person, section and 10 minutes.
+    this.audit.recordRepeated(
+      {
+        actorId: userId,
+        action: 'review.locked_change_reverted',
+        target: { type: 'document', id: documentId },
+        details: { sectionId },
+      },
+      `review.locked_change_reverted|${documentId}|${sectionId}|${userId ?? ''}`,
+    );
   }
 
   /** The approved text of locked sections: from the approval's `revue` version. */
