@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Breadcrumb } from '@codegouvfr/react-dsfr/Breadcrumb';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Notice } from '@codegouvfr/react-dsfr/Notice';
 import { fr } from '@codegouvfr/react-dsfr';
+import type { Editor } from '@tiptap/core';
 import { DenialReason, isDocumentId, type DocumentDto, type UserDto } from '@essaim/protocol';
 import { ApiError } from '../../shared/api.js';
 import { ErrorPage } from '../../shared/ErrorPage.js';
@@ -23,8 +24,12 @@ import { HistoryPanel } from '../history/HistoryPanel.js';
 import { MetadataPanel } from '../metadata/MetadataPanel.js';
 import { useMetadataTitle } from '../metadata/useMetadata.js';
 import { PresenceList } from '../presence/PresenceList.js';
+import { DocumentReviewBar } from '../review/DocumentReviewBar.js';
+import { ReviewProvider } from '../review/ReviewProvider.js';
+import { useSectionReviews } from '../review/useSectionReviews.js';
 import { sectionsMessages } from '../sections/messages.js';
 import { SectionActionsProvider } from '../sections/SectionActions.js';
+import { revealSection } from '../sections/sectionCommands.js';
 import { Sommaire } from '../sections/Sommaire.js';
 import { useEditorBridge } from './bridge.js';
 import { CollaborativeEditor, useCollaborativeEditor } from './CollaborativeEditor.js';
@@ -405,6 +410,7 @@ function ReadyWorkspace({
       setRefused(Date.now());
       announce(sectionsMessages.announce.refused);
     },
+    lockedRefused: (sectionId) => reviews.refusedLocked(sectionId),
   });
 
   const editor = useCollaborativeEditor(
@@ -418,6 +424,16 @@ function ReadyWorkspace({
     },
     { readOnly, toolbarId, hintId },
   );
+
+  const reviews = useSectionReviews({
+    documentId: doc.id,
+    provider: session.provider,
+    editor,
+    readOnly,
+    announce,
+  });
+  // Once the review headers are drawn: they change the height of the text above the section.
+  useRevealRequestedSection(reviews.state.status === 'loading' ? null : editor);
 
   const author = useMemo(() => ({ id: user.id, name: user.name }), [user.id, user.name]);
   const comments = useComments({
@@ -459,11 +475,12 @@ function ReadyWorkspace({
   };
 
   return (
-    <>
+    <ReviewProvider reviews={reviews} announce={announce}>
       <div className="essaim-doc-status">
         <SessionBadge session={session} readOnly={readOnly} />
         <HistoryPanel documentId={doc.id} provider={session.provider} canWrite={!readOnly} me={author} />
       </div>
+      <DocumentReviewBar reviews={reviews} />
       {readOnly && (
         <Notice
           className={fr.cx('fr-mt-2w')}
@@ -502,6 +519,17 @@ function ReadyWorkspace({
                 espaceId={doc.espaceId}
                 readOnly={readOnly}
               />
+              {reviews.notice && (
+                <Alert
+                  key={reviews.notice.key}
+                  className="essaim-doc-notice fr-mb-1w"
+                  severity="warning"
+                  small
+                  description={reviews.notice.text}
+                  closable
+                  onClose={reviews.dismissNotice}
+                />
+              )}
               {refused > 0 && (
                 <Alert
                   className="essaim-doc-notice fr-mb-1w"
@@ -543,6 +571,34 @@ function ReadyWorkspace({
           )}
         </SectionActionsProvider>
       )}
-    </>
+    </ReviewProvider>
   );
+}
+
+/**
+ * `/documents/:id?section=<sectionId>` (the link of a review notification): once the editor holds
+ * that section (its text may arrive after the editor is built), it is scrolled to and the caret
+ * put at the start of its text, once per address. `editor` is null until the page is laid out.
+ */
+function useRevealRequestedSection(editor: Editor | null): void {
+  const [searchParams] = useSearchParams();
+  const requested = searchParams.get('section');
+  const revealed = useRef<string | null>(null);
+  useEffect(() => {
+    if (!editor || !requested || revealed.current === requested) return;
+    const tryReveal = () => {
+      if (editor.isDestroyed || revealed.current === requested) return;
+      if (revealSection(editor, requested)) {
+        revealed.current = requested;
+        editor.off('update', tryReveal);
+      }
+    };
+    // The node views are drawn after the first render: reveal on the next frame.
+    const frame = requestAnimationFrame(tryReveal);
+    editor.on('update', tryReveal);
+    return () => {
+      cancelAnimationFrame(frame);
+      editor.off('update', tryReveal);
+    };
+  }, [editor, requested]);
 }

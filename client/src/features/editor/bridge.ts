@@ -11,12 +11,15 @@ export interface EditorBridge {
   navigate: (path: string) => void;
   /** A local change was refused (it would remove a required section). */
   refused: () => void;
+  /** A local change inside a locked section was refused (review/lockedSections.ts). */
+  lockedRefused: (sectionId: string) => void;
 }
 
 const nothing: EditorBridge = {
   openFootnote: () => undefined,
   navigate: () => undefined,
   refused: () => undefined,
+  lockedRefused: () => undefined,
 };
 
 /** A stable bridge whose calls reach the latest `handlers`. */
@@ -30,6 +33,7 @@ export function useEditorBridge(handlers: EditorBridge): EditorBridge {
       openFootnote: (pos, text) => current.current.openFootnote(pos, text),
       navigate: (path) => current.current.navigate(path),
       refused: () => current.current.refused(),
+      lockedRefused: (sectionId) => current.current.lockedRefused(sectionId),
     }),
     [],
   );

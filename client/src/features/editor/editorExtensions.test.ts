@@ -5,7 +5,12 @@ import { schema } from '@essaim/editor';
 import { DocumentTitles } from './docRefs.js';
 import { schemaWithNodeViews } from './editorExtensions.js';
 
-const bridge = { openFootnote: () => undefined, navigate: () => undefined, refused: () => undefined };
+const bridge = {
+  openFootnote: () => undefined,
+  navigate: () => undefined,
+  refused: () => undefined,
+  lockedRefused: () => undefined,
+};
 
 /** What makes a schema: every node and mark, its content, groups and attributes. */
 function shape(s: Schema) {

@@ -7,6 +7,7 @@ import type { DocumentKindName } from '@essaim/domain';
 import { schemaExtensions } from '@essaim/editor';
 import { FRAGMENT } from '@essaim/protocol';
 import { commentHighlights } from '../comments/highlights.js';
+import { lockedSectionsGuard } from '../review/lockedSections.js';
 import { sectionGuard, sectionPlaceholder, withSectionView } from '../sections/sectionExtensions.js';
 import type { EditorBridge } from './bridge.js';
 import { renderCaret } from './caret.js';
@@ -55,7 +56,7 @@ export interface EditorSetup {
 /**
  * Every extension of the browser editor: the shared schema, then what only makes sense in a
  * browser (collaboration, carets, prompts of empty sections, the required-section guard, the
- * read-only guard, the comments' highlights).
+ * locked-section guard of the review, the read-only guard, the comments' highlights).
  */
 export function editorExtensions({
   kind,
@@ -75,6 +76,7 @@ export function editorExtensions({
     }),
     sectionPlaceholder(kind),
     sectionGuard(kind, () => bridge.refused()),
+    lockedSectionsGuard((sectionId) => bridge.lockedRefused(sectionId)),
     editorKeys(bridge),
     pasteLimit(ydoc),
     undoRedoKeys(),

@@ -1,5 +1,6 @@
 import { NodeViewContent, NodeViewWrapper, type ReactNodeViewProps } from '@tiptap/react';
 import { fr } from '@codegouvfr/react-dsfr';
+import { SectionReviewHeader } from '../review/SectionReviewHeader.js';
 import { sectionsMessages as m } from './messages.js';
 import { useSectionActions } from './SectionActions.js';
 import { SectionMenu } from './SectionMenu.js';
@@ -8,9 +9,10 @@ import './sections.css';
 
 /**
  * A section in the editor: its content (title then blocks, edited as usual) and, beside the title,
- * the section's menu (for readers who may comment: a « Commenter la section » button instead).
- * These are outside the editable content (`contentEditable={false}`), so typing never reaches
- * them and ProseMirror ignores their events.
+ * the section's menu (for readers who may comment: a « Commenter la section » button instead),
+ * above it the section's review (state, last decision, the steps the person may take: see
+ * review/SectionReviewHeader.tsx). These are outside the editable content
+ * (`contentEditable={false}`), so typing never reaches them and ProseMirror ignores their events.
  */
 export function SectionView({ node, editor, selectionInside }: ReactNodeViewProps) {
   const api = useSectionActions();
@@ -46,6 +48,11 @@ export function SectionView({ node, editor, selectionInside }: ReactNodeViewProp
             onClick={() => api.run(id, 'comment')}
           />
         </div>
+      )}
+      {id && (
+        // For writers, the steps are reached with Tab from the section being written, as its menu;
+        // a read-only text has its buttons in the tab order.
+        <SectionReviewHeader sectionId={id} tabbable={!api?.editable || selectionInside === true} />
       )}
       <NodeViewContent className="essaim-section__content" />
     </NodeViewWrapper>

@@ -116,6 +116,26 @@ export function focusSection(editor: Editor, id: string): void {
 }
 
 /**
+ * Brings a section into view and puts the caret at the start of its text, read-only or not (a
+ * read-only text keeps a caret, readOnly.ts): the target of a link to one section
+ * (`/documents/:id?section=<id>`, from a notification). Returns false when the document has no
+ * such section (yet: the caller may try again once the text has arrived).
+ */
+export function revealSection(editor: Editor, id: string): boolean {
+  const found = findSection(editor.state.doc, id);
+  if (!found) return false;
+  const { node, pos } = found;
+  const $body = editor.state.doc.resolve(
+    Math.min(pos + 1 + (node.firstChild?.nodeSize ?? 0), editor.state.doc.content.size),
+  );
+  const selection = Selection.findFrom($body, 1, true) ?? Selection.near($body);
+  editor.view.dispatch(editor.state.tr.setSelection(selection));
+  editor.view.focus();
+  scrollSectionIntoView(editor, id);
+  return true;
+}
+
+/**
  * Enter in a section title never splits it (a section has one title): the caret goes to the text
  * below, into the first paragraph when it is empty, or into a new paragraph.
  */

@@ -1,0 +1,88 @@
+import { useId } from 'react';
+import { Badge } from '@codegouvfr/react-dsfr/Badge';
+import { fr } from '@codegouvfr/react-dsfr';
+import type { DocumentReviewState } from '@essaim/domain';
+import { CompactLoadFailed } from '../../shared/LoadFailed.js';
+import { reviewMessages as m } from './messages.js';
+import { useReview } from './ReviewProvider.js';
+import type { SectionReviews } from './useSectionReviews.js';
+import './review.css';
+
+const severity: Record<DocumentReviewState, 'info' | 'success' | 'new' | undefined> = {
+  en_redaction: undefined,
+  en_relecture: 'info',
+  prete_a_publier: 'success',
+  publiee: 'new',
+};
+
+/**
+ * The document's review under its title (issue 12): its state as a badge (« En rédaction », « En
+ * relecture », « Prête à publier », « Publiée », and « Une nouvelle version est en cours »), a
+ * progress bar with its words (« 9 / 13 sections approuvées »: the bar is a `<progress>` labelled
+ * by them, so it is not told by its length alone), « Soumettre toutes les sections » when the
+ * person may submit at least one section, and « Journal de relecture ».
+ */
+export function DocumentReviewBar({ reviews }: { reviews: SectionReviews }) {
+  const api = useReview();
+  const progressId = useId();
+  const view = api?.view;
+  if (reviews.state.status === 'error')
+    return (
+      <div className="essaim-review-bar">
+        <CompactLoadFailed
+          title={m.document.loadFailed}
+          message={reviews.state.message}
+          retryLabel={m.document.retry}
+          onRetry={reviews.retry}
+        />
+      </div>
+    );
+  if (!api || !view) return null;
+  return (
+    <section className="essaim-review-bar" aria-label={m.document.label}>
+      <div className="essaim-review-bar__status" data-review-bar-status tabIndex={-1}>
+        <span className="fr-sr-only">{m.document.state}</span>
+        <Badge as="span" small noIcon severity={severity[view.state]}>
+          {m.documentStates[view.state]}
+        </Badge>
+        {view.newVersionInProgress && (
+          <Badge as="span" small noIcon>
+            {m.newVersionInProgress}
+          </Badge>
+        )}
+        <label htmlFor={progressId} className="essaim-review-bar__count" data-testid="review-progress">
+          {m.document.progress(view.approved, view.total)}
+        </label>
+        <progress
+          id={progressId}
+          className="essaim-review-bar__progress"
+          max={Math.max(view.total, 1)}
+          value={view.approved}
+        />
+      </div>
+      <div className="essaim-review-bar__actions">
+        {view.submittable.length > 0 && (
+          <button
+            type="button"
+            className={
+              fr.cx('fr-btn', 'fr-btn--sm', 'fr-btn--secondary', 'fr-btn--icon-left') +
+              ' fr-icon-send-plane-line'
+            }
+            onClick={api.submitAll}
+          >
+            {m.document.submitAll}
+          </button>
+        )}
+        <button
+          type="button"
+          className={
+            fr.cx('fr-btn', 'fr-btn--sm', 'fr-btn--tertiary', 'fr-btn--icon-left') + ' fr-icon-article-line'
+          }
+          onClick={api.showJournal}
+        >
+          {m.document.journal}
+        </button>
+      </div>
+    </section>
+  );
+}

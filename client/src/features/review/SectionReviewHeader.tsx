@@ -1,0 +1,151 @@
+import { Badge } from '@codegouvfr/react-dsfr/Badge';
+import { fr } from '@codegouvfr/react-dsfr';
+import type { ReviewEvent, SectionReviewState } from '@essaim/domain';
+import { formatDate } from '../../shared/dates.js';
+import { decisionLines, offeredSteps, type DecisionLine } from './liveReview.js';
+import { reviewMessages as m } from './messages.js';
+import { useReview } from './ReviewProvider.js';
+import './review.css';
+
+const severity: Record<SectionReviewState, 'info' | 'success' | 'warning' | undefined> = {
+  brouillon: undefined,
+  soumise: 'info',
+  approuvee: 'success',
+  modifications_demandees: 'warning',
+};
+
+/** Icon of each step's button (literal class names: the build keeps only the icons it finds). */
+const icons: Record<ReviewEvent, string> = {
+  submit: 'fr-icon-send-plane-line',
+  approve: 'fr-icon-check-line',
+  request_changes: 'fr-icon-edit-line',
+  lock: 'fr-icon-lock-line',
+  unlock: 'fr-icon-lock-unlock-line',
+};
+
+function lineText(line: DecisionLine): string {
+  const name = line.by?.name ?? m.section.someone;
+  const when = formatDate(line.at);
+  switch (line.kind) {
+    case 'submitted':
+      return m.section.submittedBy(name, when);
+    case 'approved':
+      return m.section.approvedBy(name, when);
+    case 'changes_requested':
+      return m.section.changesRequestedBy(name, when);
+    case 'locked':
+      return m.section.lockedBy(name, when);
+  }
+}
+
+/**
+ * The review part of a section's header (issue 12), outside the editable text: the state as a
+ * DSFR badge (Brouillon, Soumise, Approuvée, Modifications demandées), « Modifiée depuis
+ * l'approbation » and « Verrouillée » when they apply, the step that brought it there and who took
+ * it, the message that came with it, the reason a locked section cannot be written, and the
+ * buttons of the steps the server says the person may take now (never derived from roles here),
+ * with « Voir les modifications depuis l'approbation » when the text has changed since.
+ *
+ * `tabbable`: whether the buttons are in the tab order (for writers, only the section holding the
+ * caret, as its menu: Tab from the text reaches them; a second Tab leaves the document).
+ */
+export function SectionReviewHeader({ sectionId, tabbable }: { sectionId: string; tabbable: boolean }) {
+  const api = useReview();
+  const section = api?.view?.byId.get(sectionId);
+  if (!api || !section) return null;
+  const { review } = section;
+  const title = section.title || m.untitled;
+  const steps = offeredSteps(review);
+  const pending = api.pending.get(sectionId);
+  const error = api.errors.get(sectionId);
+  const message = review.state === 'brouillon' ? null : review.message;
+  const tabIndex = tabbable ? 0 : -1;
+  return (
+    <div
+      className={'essaim-review' + (review.locked ? ' essaim-review--locked' : '')}
+      contentEditable={false}
+      role="group"
+      aria-label={m.section.label(title)}
+      data-review-state={review.state}
+    >
+      {/* No <p> here: a section's paragraphs are its text's (tests and tools find them so). */}
+      <div className="essaim-review__status" data-review-status={sectionId} tabIndex={-1}>
+        <Badge as="span" small noIcon severity={severity[review.state]}>
+          {m.states[review.state]}
+        </Badge>
+        {section.stale && (
+          <Badge as="span" small noIcon severity="new">
+            {m.stale}
+          </Badge>
+        )}
+        {review.locked && (
+          <Badge as="span" small noIcon className="essaim-review__locked-badge">
+            <span className="fr-icon-lock-line fr-icon--sm" aria-hidden="true" /> {m.locked}
+          </Badge>
+        )}
+        {decisionLines(review).map((line) => (
+          <span key={line.kind} className="essaim-review__line">
+            {lineText(line)}
+          </span>
+        ))}
+      </div>
+      {message && (
+        <div className="essaim-review__message">
+          <span className="essaim-muted">
+            {review.state === 'modifications_demandees' ? m.section.request : m.section.message}
+          </span>
+          {message}
+        </div>
+      )}
+      {review.locked && <div className="essaim-review__lock-reason">{m.section.lockReason}</div>}
+      {(steps.length > 0 || section.changedSinceApproval) && (
+        <div className="essaim-review__actions">
+          {section.changedSinceApproval && (
+            <button
+              type="button"
+              tabIndex={tabIndex}
+              className={
+                fr.cx('fr-btn', 'fr-btn--sm', 'fr-btn--tertiary', 'fr-btn--icon-left') + ' fr-icon-eye-line'
+              }
+              aria-label={m.section.showChangesTitle(title)}
+              onClick={() => api.showChanges(sectionId)}
+            >
+              {m.section.showChanges}
+            </button>
+          )}
+          {steps.map((event) => (
+            <button
+              key={event}
+              type="button"
+              tabIndex={tabIndex}
+              className={
+                fr.cx(
+                  'fr-btn',
+                  'fr-btn--sm',
+                  event === 'approve' ? 'fr-btn--secondary' : 'fr-btn--tertiary',
+                  'fr-btn--icon-left',
+                ) +
+                ' ' +
+                icons[event]
+              }
+              aria-label={m.buttonTitle[event](title)}
+              aria-disabled={pending ? true : undefined}
+              data-review-action={event}
+              onClick={() => {
+                if (!pending) api.step(sectionId, event);
+              }}
+            >
+              {pending === event ? m.section.pending : m.events[event]}
+            </button>
+          ))}
+        </div>
+      )}
+      {error && (
+        <div className={fr.cx('fr-error-text', 'fr-mt-1w')} role="alert">
+          {m.section.failed}
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}
