@@ -124,6 +124,30 @@ export const reviewQueueQuery = z.object({
 });
 export type ReviewQueueQuery = z.infer<typeof reviewQueueQuery>;
 
+/**
+ * One line of the « journal de relecture », `GET /api/documents/:id/review-journal` → `{entries}`,
+ * oldest first: a decision as it was taken, never changed.
+ */
+export interface ReviewJournalEntryDto {
+  id: number;
+  documentId: string;
+  sectionId: string;
+  /** The section's title when the decision was taken. */
+  sectionTitle: string;
+  action: ReviewEvent;
+  fromState: SectionReviewState;
+  toState: SectionReviewState;
+  /** Null for a system step, or when the account no longer exists. */
+  actor: AuthorDto | null;
+  message: string | null;
+  /** The `revue` version recorded with an approval, when it still exists. */
+  versionId: string | null;
+  /** The section's content hash when the decision was taken. */
+  sectionHash: string | null;
+  /** ISO 8601. */
+  at: string;
+}
+
 /** A document as the review queue shows it: its progress bar and its state. */
 export interface ReviewQueueDocumentDto {
   id: string;

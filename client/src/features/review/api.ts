@@ -1,7 +1,7 @@
-import type { ReviewEvent, SectionReviewState } from '@essaim/domain';
+import type { ReviewEvent } from '@essaim/domain';
 import type {
-  AuthorDto,
   ReviewedDocumentSectionsDto,
+  ReviewJournalEntryDto,
   ReviewedSectionDto,
   SectionReviewReplyDto,
 } from '@essaim/protocol';
@@ -53,29 +53,6 @@ export function reviewSection(
     `${documentPath(documentId)}/sections/${encodeURIComponent(sectionId)}/review`,
     { method: 'POST', json: step },
   ).then((body) => body.section);
-}
-
-/**
- * One decision of a document's « journal de relecture », as `GET /api/documents/:id/review-journal`
- * gives it (the server's `ReviewJournalEntry`, server/src/storage/reviewRepository.ts).
- */
-export interface ReviewJournalEntryDto {
-  id: number;
-  documentId: string;
-  sectionId: string;
-  /** The section's title when the decision was taken. */
-  sectionTitle: string;
-  action: ReviewEvent;
-  fromState: SectionReviewState;
-  toState: SectionReviewState;
-  /** Null when the account no longer exists. */
-  actor: AuthorDto | null;
-  message: string | null;
-  /** The `revue` version recorded with an approval, when it still exists. */
-  versionId: string | null;
-  sectionHash: string | null;
-  /** ISO 8601. */
-  at: string;
 }
 
 /** `GET /api/documents/:id/review-journal`: every review decision of the document, oldest first. */
