@@ -111,10 +111,13 @@ describe('MessageGuardExtension', () => {
       for (let i = 0; i <= MAX_UPDATE_STRUCTS; i++) env.text.insert(0, 'x');
     });
     const before = Y.encodeStateAsUpdate(env.server);
-    expect(await send(env, huge, person('u1'))).toBe(UpdateRefusal.Invalid);
-    expect(await sendReadOnly(env, huge)).toBe(UpdateRefusal.Invalid);
+    expect(await send(env, huge, person('u1'))).toBe(UpdateRefusal.UpdateTooLarge);
+    expect(await sendReadOnly(env, huge)).toBe(UpdateRefusal.UpdateTooLarge);
     expect(Y.encodeStateAsUpdate(env.server)).toEqual(before);
-    expect(refused).toEqual([`u1: ${UpdateRefusal.Invalid}`, `lecteur: ${UpdateRefusal.Invalid}`]);
+    expect(refused).toEqual([
+      `u1: ${UpdateRefusal.UpdateTooLarge}`,
+      `lecteur: ${UpdateRefusal.UpdateTooLarge}`,
+    ]);
     // A reader's ordinary update passes the guard (Hocuspocus refuses it later); garbage does not.
     const reader = new Y.Doc();
     Y.applyUpdate(reader, Y.encodeStateAsUpdate(env.server));
