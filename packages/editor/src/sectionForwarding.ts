@@ -1171,12 +1171,70 @@ function sliceDelta(ops: readonly DeltaOp[], from: number, to: number): DeltaOp[
 }
 
 /**
+ * The characters of an old text paired with those of its replacement, which holds the same
+ * characters save runs that its writer did not have: `pairs` as [index in old, index in new], and
+ * the runs [from, to) of old characters to write again (at index `from` of the new text, once the
+ * runs before are written). Null when the texts differ otherwise, or a missing run holds a
+ * character `mayReinsert` refuses (its writer deleted it knowingly).
+ *
+ * The characters `mayReinsert` refuses are the ones the writer had: when they are exactly the new
+ * text, the pairing is exact, whatever repeats in the text (a typist's « w2r90 » typed before
+ * « s0r59 », both framed by spaces, is the run, not « w2r90 » plus the following space). Otherwise
+ * the common start and end of the two texts are paired and what lies between is the one run.
+ */
+function pairCharacters(
+  before: { ids: ItemId[]; str: string },
+  after: { ids: ItemId[]; str: string },
+  mayReinsert: (id: ItemId) => boolean,
+): { pairs: [number, number][]; runs: [number, number][] } | null {
+  const reinsert = before.ids.map(mayReinsert);
+  let seen = '';
+  before.ids.forEach((_, k) => {
+    if (!reinsert[k]) seen += before.str[k] as string;
+  });
+  const pairs: [number, number][] = [];
+  const runs: [number, number][] = [];
+  if (seen === after.str) {
+    let l = 0;
+    for (let k = 0; k < before.ids.length; k++) {
+      if (!reinsert[k]) {
+        pairs.push([k, l++]);
+        continue;
+      }
+      const last = runs[runs.length - 1];
+      if (last && last[1] === k) last[1] = k + 1;
+      else runs.push([k, k + 1]);
+    }
+    return { pairs, runs };
+  }
+  const shorter = after.str.length;
+  if (before.str.length < shorter) return null;
+  let prefix = 0;
+  while (prefix < shorter && before.str[prefix] === after.str[prefix]) prefix++;
+  let suffix = 0;
+  while (
+    suffix < shorter - prefix &&
+    before.str[before.str.length - 1 - suffix] === after.str[shorter - 1 - suffix]
+  )
+    suffix++;
+  if (prefix + suffix !== shorter) return null;
+  const runEnd = before.str.length - suffix;
+  for (let k = 0; k < prefix; k++) pairs.push([k, k]);
+  for (let k = 0; k < suffix; k++) pairs.push([runEnd + k, prefix + k]);
+  if (runEnd > prefix) {
+    if (!reinsert.slice(prefix, runEnd).every(Boolean)) return null;
+    runs.push([prefix, runEnd]);
+  }
+  return { pairs, runs };
+}
+
+/**
  * Pairs the old textblock (as `visible` sees it) with its replacement when they hold the same
- * inline content, except for one run of characters per text that the replacement lacks (typed by
- * someone else and not yet known to the writer of the replacement): the characters before and
- * after the run map one to one, the run is returned to be re-inserted. `mayReinsert` says whether
- * a run may be re-inserted (not when its writer deleted it knowingly). False when they differ
- * otherwise (a real edit, not a change of type).
+ * inline content, except for runs of characters that the replacement lacks (typed by someone else
+ * and not yet known to the writer of the replacement; see {@link pairCharacters}): the other
+ * characters map one to one, the runs are returned to be re-inserted. `mayReinsert` says whether
+ * a character may be re-inserted (not when its writer deleted it knowingly). False when they
+ * differ otherwise (a real edit, not a change of type).
  */
 function pairReplacement(
   old: Y.XmlElement,
@@ -1212,30 +1270,12 @@ function pairReplacement(
     const before = characters(a, visible);
     const after = characters(b, (item) => !item.deleted);
     if (before.str.length > MAX_FORWARDED_BLOCK_CHARS) return false;
-    const shorter = after.str.length;
-    if (before.str.length < shorter) return false;
-    let prefix = 0;
-    while (prefix < shorter && before.str[prefix] === after.str[prefix]) prefix++;
-    let suffix = 0;
-    while (
-      suffix < shorter - prefix &&
-      before.str[before.str.length - 1 - suffix] === after.str[shorter - 1 - suffix]
-    )
-      suffix++;
-    if (prefix + suffix !== shorter) return false;
-    const runEnd = before.str.length - suffix;
-    for (let k = 0; k < prefix; k++) map(before.ids[k] as ItemId, after.ids[k] as ItemId);
-    for (let k = 0; k < suffix; k++) map(before.ids[runEnd + k] as ItemId, after.ids[prefix + k] as ItemId);
-    if (runEnd > prefix) {
-      const runIds = before.ids.slice(prefix, runEnd);
-      if (!runIds.every(mayReinsert)) return false;
-      runs.push({
-        target: b,
-        index: prefix,
-        ids: runIds,
-        ops: sliceDelta(textDelta(a, visible), prefix, runEnd),
-      });
-    }
+    const paired = pairCharacters(before, after, mayReinsert);
+    if (!paired) return false;
+    for (const [k, l] of paired.pairs) map(before.ids[k] as ItemId, after.ids[l] as ItemId);
+    const ops = paired.runs.length > 0 ? textDelta(a, visible) : [];
+    for (const [from, to] of paired.runs)
+      runs.push({ target: b, index: from, ids: before.ids.slice(from, to), ops: sliceDelta(ops, from, to) });
   }
   out.push(...entries);
   missing.push(...runs);
@@ -1302,12 +1342,13 @@ function writeRunsAgain<R extends { ids: ItemId[] }>(
  * integrates them into a deleted element).
  *
  * A deleted textblock is paired with a textblock inserted at the same place in the same parent by
- * the same transaction whose text is the old text, possibly without one run of characters per
- * text: those characters are re-inserted where they were (after their left neighbour, with the
- * marks they had), written under their writer's client id minus one like re-applied late edits
- * (see {@link forwardingClient}). `writerDeletes` (the delete set of the update, or null) tells
- * the characters the writer saw: a run it deleted knowingly is a real edit, and no pairing is
- * made; without it, a run written by the replacement's own writer is taken as such.
+ * the same transaction whose text is the old text, possibly without the characters its writer
+ * did not have (one run per text when that cannot be told): those characters are re-inserted
+ * where they were (after their left neighbour, with the marks they had), written under their
+ * writer's client id minus one like re-applied late edits (see {@link forwardingClient}).
+ * `writerDeletes` (the delete set of the update, or null) tells the characters the writer saw: a
+ * run it deleted knowingly is a real edit, and no pairing is made; without it, a run written by
+ * the replacement's own writer is taken as such.
  * Returns the forwardings installed.
  */
 export function forwardReplacedBlocks(

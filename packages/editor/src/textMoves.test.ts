@@ -1,4 +1,4 @@
-import { Fragment, Slice } from '@tiptap/pm/model';
+import { Fragment, Slice, type MarkType, type NodeType } from '@tiptap/pm/model';
 import { defaultDeleteFilter, defaultProtectedNodes } from '@tiptap/y-tiptap';
 import { findWrapping, liftTarget } from '@tiptap/pm/transform';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { moveSection } from './sectionForwarding.js';
 import { schema } from './extensions.js';
 import { detectTextMoves, followMovedText } from './textMoves.js';
 import { undoOnlyOwnChanges } from './undoScope.js';
+import { insertAfterCharacter } from './yItems.js';
 import {
   editAsTheEditorDoes,
   expectConverged,
@@ -289,7 +290,35 @@ describe('text moved by a co-writer while someone types in it', () => {
   const undoChains = [
     { move: 'join', start: [paragraph(text('Premier.')), paragraph(text('Alpha beta'))], at: 'Premier.' },
     { move: 'split', start: [paragraph(text('Premier.Alpha beta'))], at: 'Premier.' },
+    { move: 'heading', start: [paragraph(text('Premier.')), paragraph(text('Alpha beta'))], at: 'Alpha' },
+    { move: 'list', start: [paragraph(text('Premier.')), paragraph(text('Alpha beta'))], at: 'Alpha' },
+    { move: 'paste', start: [paragraph(text('Premier.Alpha beta'))], at: 'Premier.' },
   ] as const;
+  /** The co-writer's change of block: a join, a split, a heading, a list, a paste of two paragraphs. */
+  const blockChange = (b: Client, move: (typeof undoChains)[number]['move'], at: string): void => {
+    if (move === 'join') return join(b, at);
+    if (move === 'split') return split(b, at);
+    editAsTheEditorDoes(b.doc, (tr) => {
+      if (move === 'paste') {
+        const pasted = Fragment.from(['L1', 'L2'].map((t) => schema.node('paragraph', null, schema.text(t))));
+        const pos = positionAfter(b.doc, at);
+        tr.replace(pos, pos, new Slice(pasted, 1, 1));
+        return;
+      }
+      const pos = positionAfter(b.doc, at);
+      if (move === 'heading') {
+        const heading = schema.nodes['heading'];
+        if (!heading) throw new Error('pas de titre');
+        tr.setBlockType(pos, pos, heading, { level: 3 });
+        return;
+      }
+      const range = tr.doc.resolve(pos).blockRange();
+      const list = schema.nodes['bulletList'];
+      const wrapping = range && list && findWrapping(range, list);
+      if (!range || !wrapping) throw new Error('pas de liste possible');
+      tr.wrap(range, wrapping);
+    });
+  };
   for (const { move, start, at } of undoChains)
     for (const inFlight of [false, true])
       it(`keystrokes typed in text moved by a ${move} stay in order, once, through undo, redo, undo, redo, undo (${inFlight ? 'in flight' : 'received'})`, () => {
@@ -301,8 +330,7 @@ describe('text moved by a co-writer while someone types in it', () => {
           deleteFilter: (item) => defaultDeleteFilter(item, defaultProtectedNodes),
         });
         undoOnlyOwnChanges(undo);
-        if (move === 'join') join(b, at);
-        else split(b, at);
+        blockChange(b, move, at);
         net.settle();
         const steps = [
           () => undo.undo(),
@@ -320,11 +348,12 @@ describe('text moved by a co-writer while someone types in it', () => {
           step();
           net.settle();
         });
-        // Back to the state before the move, with every letter after « Alpha », in order. (The
-        // editor's undo keeps a paragraph that held text when it ran: a split undone leaves the
-        // new paragraph, emptied of the text that went back.)
-        expect(paragraphs(net.server).filter((p) => p !== '')).toEqual(
-          move === 'join' ? ['Premier.', `Alpha${typed} beta`] : [`Premier.Alpha${typed} beta`],
+        // Back to the state before the move, with every letter after « Alpha », in order, and no
+        // paragraph left behind emptied of the text that went back.
+        expect(paragraphs(net.server)).toEqual(
+          move === 'split' || move === 'paste'
+            ? [`Premier.Alpha${typed} beta`]
+            : ['Premier.', `Alpha${typed} beta`],
         );
         expectConverged(net);
       });
@@ -364,6 +393,87 @@ describe('text moved by a co-writer while someone types in it', () => {
     net.settle();
     expect(paragraphs(net.server)).toEqual(['Autre']);
     expect(ydocToJSON(net.server).content?.[1]?.content?.[1]?.content?.[0]?.text).toBe('Alpha premier beta');
+    expectConverged(net);
+  });
+
+  it('words a program wrote at the start of a paragraph an offline co-writer joined then unjoined stay whole, framed by spaces like its text', () => {
+    // The server pairs the paragraph the undo re-created with the deleted one: « mot » and the
+    // paragraph's text both begin with a space, and only the characters the co-writer never had
+    // are written again (not « mot » plus the paragraph's own first space).
+    const { net, a, b } = setup(document(paragraph(text('Premier.')), paragraph(text(' suite '))));
+    const undo = new Y.UndoManager(b.doc.getXmlFragment('default'), {
+      trackedOrigins: new Set([null]),
+      captureTimeout: 0,
+      deleteFilter: (item) => defaultDeleteFilter(item, defaultProtectedNodes),
+    });
+    undoOnlyOwnChanges(undo);
+    net.offline(b);
+    join(b, 'Premier.');
+    undo.undo();
+    // Written at the very start of the text, as a program writing through Yjs does.
+    const second = (a.doc.getXmlFragment('default').get(0) as Y.XmlElement).get(2) as Y.XmlElement;
+    (second.get(0) as Y.XmlText).insert(0, ' mot ');
+    net.settle();
+    net.reconnect(b);
+    net.settle();
+    expect(paragraphs(net.server)).toEqual(['Premier.', ' mot  suite ']);
+    expectConverged(net);
+  });
+
+  it('two editors whose characters hang on each other’s re-written ones settle instead of re-writing them after each other forever', () => {
+    const { net, a, b } = setup(document(paragraph(text('Alpha'))));
+    const textOf = (client: Client) =>
+      ((client.doc.getXmlFragment('default').get(0) as Y.XmlElement).get(1) as Y.XmlElement).get(
+        0,
+      ) as Y.XmlText;
+    typeAfter(b, 'Alpha', 'QQ');
+    net.settle();
+    typeAfter(a, 'AlphaQQ', ' ');
+    net.settle();
+    // B re-writes its « QQ » just after A's space, as an editor following a move does: A's space
+    // hangs on the deleted « QQ », whose copy now hangs on A's space.
+    const space = Y.createID(a.doc.clientID, Y.getState(a.doc.store, a.doc.clientID) - 1);
+    b.doc.transact(() => {
+      const t = textOf(b);
+      t.delete(5, 2);
+      insertAfterCharacter(t, space, 'QQ');
+    });
+    net.settle();
+    expect(paragraphs(net.server)).toEqual(['Alpha QQ']);
+    expectConverged(net);
+  });
+
+  it('a co-writer’s formatted words typed in a heading keep their marks when the heading is undone and redone', () => {
+    const { net, a, b } = setup(document(paragraph(text('Premier.')), paragraph(text('Alpha beta'))));
+    const undo = new Y.UndoManager(b.doc.getXmlFragment('default'), {
+      trackedOrigins: new Set([null]),
+      captureTimeout: 0,
+      deleteFilter: (item) => defaultDeleteFilter(item, defaultProtectedNodes),
+    });
+    undoOnlyOwnChanges(undo);
+    editAsTheEditorDoes(b.doc, (tr) => {
+      const pos = positionAfter(b.doc, 'Alpha');
+      tr.setBlockType(pos, pos, schema.nodes['heading'] as NodeType, { level: 3 });
+    });
+    net.settle();
+    const bold = schema.marks['bold'] as MarkType;
+    editAsTheEditorDoes(a.doc, (tr) =>
+      tr.insert(positionAfter(a.doc, 'Alpha'), schema.text('GRAS', [bold.create()])),
+    );
+    net.settle();
+    undo.undo();
+    net.settle();
+    const block = () => ydocToJSON(net.server).content?.[0]?.content?.[2];
+    expect(block()?.type).toBe('paragraph');
+    expect(block()?.content).toEqual([
+      { type: 'text', text: 'Alpha' },
+      { type: 'text', text: 'GRAS', marks: [{ type: 'bold' }] },
+      { type: 'text', text: ' beta' },
+    ]);
+    undo.redo();
+    net.settle();
+    expect(block()?.type).toBe('heading');
+    expect(block()?.content?.[1]).toEqual({ type: 'text', text: 'GRAS', marks: [{ type: 'bold' }] });
     expectConverged(net);
   });
 

@@ -156,7 +156,7 @@ const MAX_BRIDGE = 64;
  * {@link MAX_BRIDGE} long, is passed over when the character after it matches: a keystroke in
  * flight does not cut the pairing short.
  */
-function alignEnds(a: string, b: string, skippable: readonly boolean[]): [number, number][] {
+export function alignEnds(a: string, b: string, skippable: readonly boolean[]): [number, number][] {
   const pairs: [number, number][] = [];
   let i = 0;
   let j = 0;
@@ -371,7 +371,11 @@ function ownRelocations(doc: Y.Doc, transaction: Y.Transaction, moves: TextMoves
           // After the copy of its left neighbour; failing that (typed at the start of the text),
           // before the copy of its right one.
           const right = i === 0 && !n.origin ? n.rightOrigin : null;
-          const after = left ? movedAnchorOf(doc, transaction, moves, left, n) : null;
+          const anchor = left ? movedAnchorOf(doc, transaction, moves, left, n) : null;
+          // A copy its writer hung on this very character already stands after it.
+          const after =
+            anchor && !copyHangsOn(doc, transaction, moves.lookup(anchor) ?? anchor, n) ? anchor : null;
+          if (!after && anchor) continue;
           if (after) run = { text, ids: [], str: '', after, before: null };
           else if (right && moves.lookup(right)) run = { text, ids: [], str: '', after: null, before: right };
           else continue;
@@ -413,15 +417,39 @@ function ownRelocations(doc: Y.Doc, transaction: Y.Transaction, moves: TextMoves
 }
 
 /**
+ * Whether the copy holding the character `copy` (the run of items `transaction` wrote around it)
+ * hangs on a character of `own`: its writer wrote it just after one's character, knowing of it.
+ * Following that copy would put one's character after it again, and the writer, seeing one's
+ * character move, would move its copy after it in turn: two editors re-writing their characters
+ * after each other's without end (a co-writer re-writing its own keystrokes after one's, seen
+ * as a move).
+ */
+function copyHangsOn(doc: Y.Doc, transaction: Y.Transaction, copy: CharId, own: Y.Item): boolean {
+  for (let n = itemAt(doc, copy); n && !existedBefore(transaction, n); n = n.left) {
+    const origin = n.origin;
+    if (
+      origin &&
+      origin.client === own.id.client &&
+      origin.clock >= own.id.clock &&
+      origin.clock < own.id.clock + own.length
+    )
+      return true;
+  }
+  return false;
+}
+
+/**
  * The moved character that `id`, the left neighbour `own` (one of this editor's characters) was
  * written after, stands for: `id` itself when it moved. When `id` had been deleted before
  * `transaction`, the nearest character before it, across characters deleted before too, if that
  * one moved and was there when `own` was written: Yjs writes text after the deleted characters
  * that follow the place it is written at, and hangs it on the last of them, so a keystroke typed
  * just after a character, or text the server wrote again after it, hangs on a deleted character.
- * A character is known to have been there when it is one's own and older, or when `own` was
- * written by the server (it had every character). Null otherwise: a keystroke does not follow a
- * co-writer's characters that reached it after it was typed.
+ * A character is known to have been there when it is one's own and older, one's own written again
+ * by the server (client id minus one: keystrokes typed before the move that `own` was typed
+ * after; a co-writer's undo or redo that carries them may leave deleted characters between them
+ * and `own`), or when `own` was written by the server (it had every character). Null otherwise:
+ * a keystroke does not follow a co-writer's characters that reached it after it was typed.
  */
 function movedAnchorOf(
   doc: Y.Doc,
@@ -439,7 +467,9 @@ function movedAnchorOf(
     const last = charId(n, n.length - 1);
     if (!(n.content instanceof Y.ContentString) || !moves.lookup(last)) return null;
     const wasThere =
-      own.id.client !== doc.clientID || (last.client === own.id.client && last.clock < own.id.clock);
+      own.id.client !== doc.clientID ||
+      (last.client === own.id.client && last.clock < own.id.clock) ||
+      last.client === own.id.client - 1;
     return wasThere ? last : null;
   }
   return null;

@@ -87,3 +87,51 @@ export function insertAfterCharacter(text: Y.XmlText, after: ItemId, str: string
     return id;
   });
 }
+
+/**
+ * Inserts `str` into `text` just before the live character `before` (a character of `text`), with
+ * that character as its Yjs right origin and the item on its left as its left origin, and returns
+ * the id of its first character. Formatting is that of `before`'s place. Throws when `before` is
+ * not a character of `text`.
+ */
+export function insertBeforeCharacter(text: Y.XmlText, before: ItemId, str: string): Y.ID {
+  const doc = text.doc;
+  if (!doc) throw new Error('texte hors document');
+  return doc.transact((transaction) => {
+    const right = Y.getItemCleanStart(transaction, Y.createID(before.client, before.clock));
+    if (right.parent !== text || !(right.content instanceof Y.ContentString))
+      throw new Error('caractère hors du texte');
+    const id = Y.createID(doc.clientID, Y.getState(doc.store, doc.clientID));
+    const left = right.left;
+    const item = new Y.Item(
+      id,
+      left,
+      left ? left.lastId : null,
+      right,
+      right.id,
+      text,
+      null,
+      new Y.ContentString(str),
+    );
+    item.integrate(transaction, 0);
+    text._searchMarker?.splice(0);
+    return id;
+  });
+}
+
+/**
+ * The formatting attributes (y-prosemirror marks: name → attributes) in effect at the character
+ * `at` of `text`, from its live formatting items. Null when `at` is not in `text`.
+ */
+export function attributesAt(text: ItemList, at: ItemId): Record<string, unknown> | null {
+  const attributes = new Map<string, unknown>();
+  for (let n = text._start; n; n = n.right) {
+    if (n.id.client === at.client && at.clock >= n.id.clock && at.clock < n.id.clock + n.length)
+      return Object.fromEntries(attributes);
+    const { content } = n;
+    if (!(content instanceof Y.ContentFormat) || n.deleted) continue;
+    if (content.value === null) attributes.delete(content.key);
+    else attributes.set(content.key, content.value);
+  }
+  return null;
+}
