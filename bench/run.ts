@@ -24,6 +24,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = 
   review: () => import('./review.js'),
   exports: () => import('./exports.js'),
   reviewLocks: () => import('./reviewLocks.js'),
+  portal: () => import('./portal.js'),
 };
 
 async function main(): Promise<number> {

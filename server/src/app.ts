@@ -28,6 +28,7 @@ import { exportsApiRouter, publicationExports } from './http/exportsRouter.js';
 import { resolveSession } from './http/session.js';
 import { apiNotFound, errorHandler } from './http/errors.js';
 import { staticClient } from './http/staticClient.js';
+import { portalRouter } from './portal/portalRouter.js';
 import type { Logger } from './logger.js';
 import { originPolicy } from './originPolicy.js';
 import type { Services } from './services/index.js';
@@ -130,6 +131,7 @@ export function createApp({ config, logger, services, onFatal, demo = false }: A
   api.use(apiNotFound);
   app.use('/api', api);
   app.use(publicationExports(services));
+  app.use('/pratiques', portalRouter(services, config));
   app.use(inspirationForm(services));
   if (config.serveClient) app.use(staticClient(CLIENT_DIST));
   app.use(errorHandler(logger));
