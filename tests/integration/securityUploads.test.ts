@@ -147,3 +147,39 @@ describe('images no document shows', () => {
     expect(entries.find((e) => e.action === 'file.orphans_removed')?.details?.count).toBe(swept.removed);
   });
 });
+
+describe('images of publications', () => {
+  it('are kept after the draft stops showing them: a frozen publication keeps its images', async () => {
+    const doc = await documentFor(t.admin, 'Image publiée puis retirée');
+    const hash = await hashOf(await upload(t.admin, doc.id, image(3_000)));
+    const writer = t.open(doc.name);
+    await expect.poll(() => isSettled(writer)).toBe(true);
+    const section = writer.ydoc
+      .getXmlFragment('default')
+      .toArray()
+      .find((n): n is Y.XmlElement => n instanceof Y.XmlElement && n.nodeName === 'section') as Y.XmlElement;
+    const img = new Y.XmlElement('image');
+    img.setAttribute('src', `/api/files/${hash}`);
+    section.insert(1, [img]);
+    await expect.poll(() => isSettled(writer)).toBe(true);
+    const { sections } = (await (await t.admin.fetch(`/api/documents/${doc.id}/sections`)).json()) as {
+      sections: { id: string }[];
+    };
+    for (const s of sections)
+      await t.admin.fetch(`/api/documents/${doc.id}/sections/${s.id}/review`, {
+        method: 'POST',
+        json: { action: 'approve' },
+      });
+    expect((await t.admin.fetch(`/api/documents/${doc.id}/publications`, { method: 'POST' })).status).toBe(
+      201,
+    );
+    // The draft no longer shows the image, and everything it stored is compacted away.
+    section.delete(1, 1);
+    await expect.poll(() => isSettled(writer)).toBe(true);
+    await t.server.app.hocuspocus.flushPendingStores();
+    const later = new Date(Date.now() + GRACE_SECONDS * 1000 + 60_000);
+    await t.server.services.files.sweepOrphans(GRACE_SECONDS * 1000, later);
+    expect(onDisk(hash)).toBe(true);
+    expect((await fetch(`${t.server.url}/pratiques/fichiers/${hash}`)).status).toBe(200);
+  });
+});

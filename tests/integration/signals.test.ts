@@ -75,6 +75,18 @@ describe('reuse signals', () => {
     ).toEqual([['CCAS de Lille', null]]);
   });
 
+  it('shows approved signals on the fiche page, never an email, and the form without JavaScript', async () => {
+    const page = await (await fetch(`${t.server.url}/pratiques/${slug}?signal=merci`)).text();
+    expect(page).toContain('Je m’inspire de cette pratique');
+    expect(page).toContain('<strong>CCAS de Lille</strong>');
+    expect(page).not.toContain('contact@ccas-lille.example');
+    expect(page).toContain(`action="/pratiques/${slug}/inspiration"`);
+    expect(page).toMatch(/role="status">Merci/);
+    // The frozen page of a version stays as it was published: no signals, no form.
+    const frozen = await (await fetch(`${t.server.url}/pratiques/${slug}/v/1`)).text();
+    expect(frozen).not.toContain('inspiration');
+  });
+
   it('refuses a signal on an unknown or unpublished practice, and bad fields with French messages', async () => {
     expect((await signal('pas-publiee', lille)).status).toBe(404);
     const bad = await signal(slug, { ...lille, territoire: 'Lille', email: 'pas-une-adresse' });

@@ -8,6 +8,7 @@ import { can } from '@essaim/domain';
 import type { Config } from '../config.js';
 import { isFileHash } from '../services/fileService.js';
 import type { Services } from '../services/index.js';
+import { inspirationBlock } from './inspiration.js';
 import { sqlitePublicationRepository, type PublicationRecord } from '../storage/publicationRepository.js';
 import { DSFR_ASSETS, DSFR_DIST, portalStylesheet } from './assets.js';
 import { atomFeed } from './feed.js';
@@ -81,6 +82,11 @@ export function portalRouter(
   extensions: PortalExtensions = {},
 ): Router {
   const router = Router();
+  // The reuse signals' block (« Je m'inspire de cette pratique ») unless a caller gives another.
+  const publicationExtra =
+    extensions.publicationExtra ??
+    ((p: PublicationRecord, query: Request['query']) =>
+      inspirationBlock(p, query, services.signals.approvedFor(p.documentId)));
   const queries = sqlitePortalQueries(services.db);
   const visible = new VisiblePublications(queries);
   const publications = sqlitePublicationRepository(services.db);
@@ -221,7 +227,7 @@ export function portalRouter(
         versions: queries.versions(p.documentId),
         themes: p.metadata.themes.map((id) => ({ id, label: label(p.espaceId, id) })),
         frozen: number !== undefined,
-        extra: number === undefined ? extensions.publicationExtra?.(p, req.query) : undefined,
+        extra: number === undefined ? publicationExtra(p, req.query) : undefined,
       }),
     );
   };

@@ -56,6 +56,13 @@ export const PORTAL_CSS = `
 .essaim-portal-versions ol{margin-bottom:0}
 .essaim-portal-definitions dt{font-weight:700;margin-top:1rem}
 .essaim-portal-definitions dd{margin:0}
+.essaim-inspiration{border-top:1px solid var(--border-default-grey,#ddd);margin-top:3rem;padding-top:1.5rem}
+.essaim-inspiration__form{max-width:40rem}
+.essaim-inspiration__list{margin-bottom:1.5rem}
+.essaim-inspiration__message{color:var(--text-mention-grey,#666)}
+.essaim-inspiration__outcome{border-left:4px solid;padding:.75rem 1rem;margin:1rem 0;font-weight:500}
+.essaim-inspiration__outcome--success{border-color:var(--border-plain-success,#18753c);background:var(--background-contrast-success,#b8fec9);color:var(--text-default-success,#18753c)}
+.essaim-inspiration__outcome--error{border-color:var(--border-plain-error,#ce0500);background:var(--background-contrast-error,#ffe9e9);color:var(--text-default-error,#ce0500)}
 .essaim-map-figure{margin:1.5rem 0}
 .essaim-map{display:block;width:100%;height:auto;max-height:80vh}
 .essaim-map__dep{stroke:#fff;stroke-width:.7}

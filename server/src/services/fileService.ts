@@ -127,6 +127,8 @@ export class FileService {
     private readonly audit: AuditService,
     /** Where stored documents are read to find the images they show. */
     private readonly store: Pick<CollabStore, 'documentIds' | 'load'>,
+    /** The files publications show (issue 13): frozen pages keep their images whatever the draft. */
+    private readonly published: () => Iterable<string> = () => [],
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -236,7 +238,8 @@ export class FileService {
   /**
    * Removes the uploads no stored document shows (issue 15: images uploaded and never placed were
    * kept forever). A file is removed when every upload of it is older than `graceMs` and no
-   * document's stored state or log mentions it ({@link fileHashesIn}); archived documents count.
+   * document's stored state or log mentions it ({@link fileHashesIn}), nor any publication, hidden
+   * or not (issue 13); archived documents count.
    * Documents are read one per event-loop turn. `now` is injectable for tests. The removals are
    * audited in one row. Returns how many files and bytes went.
    */
@@ -244,7 +247,7 @@ export class FileService {
     const cutoff = new Date(now.getTime() - graceMs).toISOString();
     const candidates = this.files.unprotectedFiles(cutoff);
     if (candidates.length === 0) return { removed: 0, bytes: 0 };
-    const shown = new Set<string>();
+    const shown = new Set<string>(this.published());
     for (const documentId of this.store.documentIds()) {
       await new Promise((resolve) => setImmediate(resolve));
       const stored = this.store.load(documentId);

@@ -152,7 +152,14 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     notifications,
     audit,
   );
-  const files = new FileService(sqliteFileRepository(db), documents, options.filesDir, audit, collabStore);
+  const files = new FileService(
+    sqliteFileRepository(db),
+    documents,
+    options.filesDir,
+    audit,
+    collabStore,
+    () => publicationRepo.fileHashes(),
+  );
   const publications = new PublicationService(
     publicationRepo,
     documentRepo,

@@ -85,6 +85,11 @@ export interface PublicationRepository {
    * best first. `query` is an FTS5 expression built by the caller from stems.
    */
   search(query: string, limit: number): PublicationHit[];
+  /**
+   * The uploaded files every publication shows, hidden ones included (they can be republished):
+   * the sha256 of each `/pratiques/fichiers/<sha256>` in their HTML. Never swept as orphans.
+   */
+  fileHashes(): Set<string>;
   /** Newest publication per document for these documents (visible or not), by document id. */
   latestOf(documentIds: readonly string[]): Map<string, PublicationRecord>;
 }
@@ -192,6 +197,7 @@ export function sqlitePublicationRepository(db: Db): PublicationRepository {
        WHERE p.hidden_at IS NULL AND d.archived_at IS NULL
        ORDER BY r.rank`,
     ),
+    html: db.prepare<[], { html: string }>('SELECT html FROM publications'),
     latest: db.prepare<[string], Row>(
       `${SELECT} WHERE p.document_id IN (SELECT value FROM json_each(?))
          AND p.number = (SELECT MAX(number) FROM publications x WHERE x.document_id = p.document_id)`,
@@ -257,6 +263,13 @@ export function sqlitePublicationRepository(db: Db): PublicationRepository {
     listVisible: ({ espaceId, limit = 1000 }) => q.visible.all(espaceId ?? null, limit).map(fromRow),
     search: (query, limit) =>
       q.search.all(query, limit).map((r) => ({ publication: fromRow(r), rank: r.rank })),
+    fileHashes: () => {
+      const hashes = new Set<string>();
+      for (const { html } of q.html.iterate())
+        for (const match of html.matchAll(/\/pratiques\/fichiers\/([0-9a-f]{64})/g))
+          hashes.add(match[1] ?? '');
+      return hashes;
+    },
     latestOf: (documentIds) =>
       new Map(q.latest.all(JSON.stringify(documentIds)).map((r) => [r.document_id, fromRow(r)])),
   };
