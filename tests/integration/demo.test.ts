@@ -1,5 +1,6 @@
 import { ydocToJSON, ydocToText, type DocJSON } from '@essaim/editor';
 import type {
+  ReviewQueueDto,
   AdminUserDto,
   DocumentDto,
   DocumentListDto,
@@ -139,6 +140,21 @@ describe('demonstration data on a fresh data folder', () => {
       new Set(['naissante', 'renaissante', 'confidentielle']),
     );
     expect(new Set(fiches.map((f) => f.metadata.structureType)).size).toBeGreaterThanOrEqual(5);
+  });
+
+  it('shows the group at work: three fiches published on the portal, one under review, the rest in writing', async () => {
+    const states = documents
+      .filter((d) => d.kind === 'fiche')
+      .map((d) => d.reviewState)
+      .sort();
+    expect(states).toEqual(['en_redaction', 'en_redaction', 'en_relecture', 'publiee', 'publiee', 'publiee']);
+    const portal = await (await fetch(`${server.url}/pratiques/`)).text();
+    for (const fiche of documents.filter((d) => d.reviewState === 'publiee'))
+      expect(portal).toContain(fiche.title);
+    const animatrice = account('animatrice@demo.essaim.fr');
+    const session = await login(server.url, animatrice.email, animatrice.password);
+    const queue = await json<ReviewQueueDto>(session, `/api/espaces/${espaceId}/review-queue`);
+    expect(queue.entries.map((e) => e.state)).toEqual(['soumise', 'modifications_demandees']);
   });
 
   it('writes each fiche’s text into its sections', () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { defaultThemes, type EspaceRole } from '@essaim/domain';
+import { defaultThemes, type Actor, type EspaceRole } from '@essaim/domain';
 import { schema } from '@essaim/editor';
 import type { DemoAccountDto } from '@essaim/protocol';
 import type { Logger } from '../logger.js';
@@ -10,6 +10,7 @@ import {
   ficheContent,
   SYNTHESE_TITLE,
   syntheseContent,
+  type DemoFiche,
 } from './demoContent.js';
 
 /** Settings key set once the demonstration data is in the database. */
@@ -129,6 +130,7 @@ export async function seedDemo(services: Services, logger: Logger): Promise<bool
     { content: syntheseContent(fiches, randomUUID) },
   );
   for (const id of rapporteurs) services.documents.assign(animatrice, synthese.id, id);
+  reviewAndPublish(services, animatrice, fiches, (n) => services.actors.forUser(rapporteur(n)));
 
   services.settings.set(DEMO_SETTING, 'on');
   logger.info(
@@ -157,4 +159,37 @@ function checkContent(): void {
   }
   const placeholders = demoFiches.map((fiche) => ({ id: randomUUID(), fiche }));
   schema.nodeFromJSON(syntheseContent(placeholders, randomUUID)).check();
+}
+
+/**
+ * The group's work as a visitor should find it (issues 12 and 13): the first three fiches approved
+ * section by section and published (the portal is not empty), the fourth under review (three
+ * sections submitted by its rapporteur: one approved, one with changes requested, one waiting),
+ * the others still in writing.
+ */
+function reviewAndPublish(
+  services: Services,
+  animatrice: Actor,
+  fiches: readonly { id: string; fiche: DemoFiche }[],
+  rapporteurOf: (n: 1 | 2) => Actor,
+): void {
+  fiches.forEach(({ id, fiche }, index) => {
+    const sections = services.reviews.sections(animatrice, id).sections;
+    if (index < 3) {
+      for (const s of sections) services.reviews.decide(animatrice, id, s.id, { action: 'approve' });
+      services.publications.publish(animatrice, id);
+    } else if (index === 3) {
+      const writer = rapporteurOf(fiche.rapporteur);
+      const [first, second, third] = sections.slice(1, 4);
+      for (const s of [first, second, third])
+        if (s)
+          services.reviews.decide(writer, id, s.id, { action: 'submit', message: 'Prête pour relecture.' });
+      if (first) services.reviews.decide(animatrice, id, first.id, { action: 'approve' });
+      if (second)
+        services.reviews.decide(animatrice, id, second.id, {
+          action: 'request_changes',
+          message: 'Pouvez-vous préciser le nombre de familles accompagnées et la durée de l’action ?',
+        });
+    }
+  });
 }
