@@ -14,6 +14,7 @@ import { EspacesPage } from '../features/espaces/EspacesPage.js';
 import { HomeRedirect } from '../features/espaces/HomeRedirect.js';
 import { PeoplePage } from '../features/espaces/PeoplePage.js';
 import { InvitationPage } from '../features/invitations/InvitationPage.js';
+import { ReviewQueuePage } from '../features/reviewQueue/ReviewQueuePage.js';
 import { ThemesPage } from '../features/themes/ThemesPage.js';
 import { AccessibilityPage } from './AccessibilityPage.js';
 import { ChunkErrorBoundary } from './ChunkErrorBoundary.js';
@@ -67,6 +68,7 @@ export function App() {
                 <Route path="nouveau-document" element={<NewDocumentPage />} />
                 <Route path="personnes" element={<PeoplePage />} />
                 <Route path="themes" element={<ThemesPage />} />
+                <Route path="relecture" element={<ReviewQueuePage />} />
               </Route>
               <Route
                 path="documents/:id"

@@ -12,6 +12,8 @@ import type { UserDto } from '@essaim/protocol';
 import { authMessages } from '../features/auth/messages.js';
 import { useSession, type CurrentEspace } from '../features/auth/session.js';
 import { NotificationCentre } from '../features/comments/NotificationCentre.js';
+import { useReviewQueueAccess } from '../features/reviewQueue/access.js';
+import { reviewQueueMessages } from '../features/reviewQueue/messages.js';
 import { ConfirmDialog } from '../shared/ConfirmDialog.js';
 import { openDocumentsHavePendingChanges } from '../shared/localData.js';
 import { appMessages as m } from './messages.js';
@@ -28,18 +30,25 @@ const homeLinkProps = { to: '/', title: m.homeLinkTitle };
 /** Asked before logging out when edits made here may not have reached the server yet. */
 const unsentModal = createModal({ id: 'modale-deconnexion', isOpenedByDefault: false });
 
+/** The espace the header is about: the one the person works in now, else their first. */
+function headerEspace(user: UserDto, current: CurrentEspace | null): CurrentEspace | null {
+  return current ?? user.espaces[0] ?? null;
+}
+
 /**
  * The main navigation of a logged-in person: the espace they work in (a switcher when they have
- * several), its documents and people, its themes for the animateur, and the administration for
+ * several), its documents and people, its themes for the animateur, its « Relecture » dashboard
+ * for those the server lets read it (`readReviewQueue`), and the administration for
  * administrators.
  */
 function navigationFor(
   user: UserDto,
   current: CurrentEspace | null,
   pathname: string,
+  readReviewQueue: boolean,
 ): MainNavigationProps.Item[] {
   const items: MainNavigationProps.Item[] = [];
-  const espace = current ?? user.espaces[0] ?? null;
+  const espace = headerEspace(user, current);
   const others = user.espaces.filter((e) => e.id !== espace?.id);
   if (espace && (others.length > 0 || user.isAdmin)) {
     items.push({
@@ -77,6 +86,15 @@ function navigationFor(
         isActive: pathname === `${base}/themes`,
       });
     }
+    // Known once the server has answered: last of the espace's entries, so that its arrival moves
+    // none of the others under a pointer about to click them.
+    if (readReviewQueue) {
+      items.push({
+        text: reviewQueueMessages.navLabel,
+        linkProps: { to: `${base}/relecture` },
+        isActive: pathname === `${base}/relecture`,
+      });
+    }
   } else {
     items.push({ text: m.navEspaces, linkProps: { to: '/espaces' }, isActive: pathname === '/espaces' });
   }
@@ -97,6 +115,14 @@ export function Layout() {
   const session = useSession();
   const { user, me, signingOut, currentEspace } = session;
   const [signOutError, setSignOutError] = useState<string | null>(null);
+  const navEspace = user ? headerEspace(user, currentEspace) : null;
+  // Asked again when the person, their role there or their administrator status changes.
+  const readReviewQueue = useReviewQueueAccess(
+    navEspace?.id ?? null,
+    user
+      ? `${user.id}:${user.espaces.find((e) => e.id === navEspace?.id)?.role ?? '-'}:${user.isAdmin ? 'admin' : '-'}`
+      : '',
+  );
 
   const signOut = async () => {
     setSignOutError(null);
@@ -149,7 +175,7 @@ export function Layout() {
         serviceTagline={m.serviceTagline}
         homeLinkProps={homeLinkProps}
         quickAccessItems={quickAccessItems}
-        navigation={user ? navigationFor(user, currentEspace, pathname) : undefined}
+        navigation={user ? navigationFor(user, currentEspace, pathname, readReviewQueue) : undefined}
       />
       <main id="contenu" tabIndex={-1} className="essaim-main">
         {signOutError && (

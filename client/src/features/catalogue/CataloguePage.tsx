@@ -170,10 +170,39 @@ export function CataloguePage() {
           {role && <p className={fr.cx('fr-text--sm', 'fr-mb-1w') + ' essaim-muted'}>{role}</p>}
           <p className={fr.cx('fr-text--lead', 'fr-mb-0')}>{m.lead}</p>
         </div>
-        {canCreate && (
-          <Button iconId="fr-icon-add-line" linkProps={{ to: `/espaces/${espace.id}/nouveau-document` }}>
-            {m.newDocument}
-          </Button>
+        {(canCreate || espace.permissions.readReviewQueue) && (
+          <ul
+            className={
+              fr.cx(
+                'fr-btns-group',
+                'fr-btns-group--inline-md',
+                'fr-btns-group--right',
+                'fr-btns-group--icon-left',
+              ) + ' essaim-catalogue-actions'
+            }
+          >
+            {espace.permissions.readReviewQueue && (
+              <li>
+                <Button
+                  priority="secondary"
+                  iconId="fr-icon-checkbox-circle-line"
+                  linkProps={{ to: `/espaces/${espace.id}/relecture` }}
+                >
+                  {m.reviewDashboard}
+                </Button>
+              </li>
+            )}
+            {canCreate && (
+              <li>
+                <Button
+                  iconId="fr-icon-add-line"
+                  linkProps={{ to: `/espaces/${espace.id}/nouveau-document` }}
+                >
+                  {m.newDocument}
+                </Button>
+              </li>
+            )}
+          </ul>
         )}
       </div>
 

@@ -5,6 +5,7 @@ import { categoryLabels, structureTypeLabels } from '@essaim/domain';
 import type { DocumentDto } from '@essaim/protocol';
 import { formatDate } from '../../shared/dates.js';
 import { documentsMessages } from '../documents/messages.js';
+import { ReviewStateBadge } from '../reviewQueue/ReviewStateBadge.js';
 import { formatPages, formatProgress, formatRelative, pagesStatus } from './format.js';
 import { catalogueMessages as m } from './messages.js';
 
@@ -22,7 +23,7 @@ const kindClass = {
   synthese: 'fr-badge--purple-glycine',
 } as const satisfies Record<DocumentDto['kind'], string>;
 
-/** Kind, status (« En rédaction », « Archivé ») and read-only badges. */
+/** Kind, review state (« En relecture », « Prête à publier »…) or « Archivé », and read-only badges. */
 export function DocumentBadges({ doc }: { doc: DocumentDto }) {
   return (
     <ul className={fr.cx('fr-badges-group')}>
@@ -37,9 +38,7 @@ export function DocumentBadges({ doc }: { doc: DocumentDto }) {
             {m.statusArchived}
           </Badge>
         ) : (
-          <Badge as="span" small severity="new" noIcon>
-            {m.statusInProgress}
-          </Badge>
+          <ReviewStateBadge state={doc.reviewState} />
         )}
       </li>
       {doc.access === 'read' && !doc.archivedAt && (

@@ -8,9 +8,12 @@ import {
   categories,
   categoryLabels,
   documentKindNames,
+  documentReviewStateLabels,
+  documentReviewStates,
   structureTypeLabels,
   structureTypes,
   type Categorie,
+  type DocumentReviewState,
   type StructureType,
 } from '@essaim/domain';
 import type { DocumentKind, TerritoiresDto, ThemeDto } from '@essaim/protocol';
@@ -52,8 +55,8 @@ const anyText = () => true;
 const validYear = (value: string) => value === '' || parseYear(value) !== null;
 
 /**
- * The catalogue's filters (search, kind, theme, category, territory, structure type, rapporteur,
- * year, « mes documents », archived). Every change is written in the page's address,
+ * The catalogue's filters (search, kind, review state, theme, category, territory, structure type,
+ * rapporteur, year, « mes documents », archived). Every change is written in the page's address,
  * which the page reads to ask the server; nothing is filtered here.
  */
 export function FilterBar({
@@ -166,6 +169,23 @@ export function FilterBar({
             {documentKindNames.map((kind) => (
               <option key={kind} value={kind}>
                 {documentsMessages.kindLabel[kind]}
+              </option>
+            ))}
+          </Select>
+        </div>
+        <div className={cell}>
+          <Select
+            label={m.reviewStateFilter}
+            nativeSelectProps={{
+              name: 'etat',
+              value: filters.reviewState ?? '',
+              onChange: (event) => onChange({ reviewState: orNull<DocumentReviewState>(event.target.value) }),
+            }}
+          >
+            <option value="">{m.allReviewStates}</option>
+            {documentReviewStates.map((state) => (
+              <option key={state} value={state}>
+                {documentReviewStateLabels[state]}
               </option>
             ))}
           </Select>

@@ -20,6 +20,7 @@ const full: CatalogueFilters = {
   rapporteur: 'u-42',
   mine: false,
   annee: 2019,
+  reviewState: 'prete_a_publier',
   archived: true,
   sort: 'title',
   order: 'desc',
@@ -35,7 +36,7 @@ describe('catalogue filters in the address', () => {
     const params = writeFilters(full);
     expect(params.toString()).toBe(
       'q=jardins+partag%C3%A9s&type=fiche&theme=aller-vers&categorie=naissante&territoire=dep%3A07' +
-        '&structure=caf&rapporteur=u-42&annee=2019&archives=oui&tri=titre&ordre=decroissant',
+        '&structure=caf&rapporteur=u-42&annee=2019&etat=prete-a-publier&archives=oui&tri=titre&ordre=decroissant',
     );
     expect(readFilters(params)).toEqual(full);
   });
@@ -57,7 +58,7 @@ describe('catalogue filters in the address', () => {
   it('drops values it does not know instead of failing', () => {
     const filters = readFilters(
       new URLSearchParams(
-        'type=roman&categorie=ancienne&structure=x&territoire=paris&annee=19&tri=hasard&ordre=haut&archives=1',
+        'type=roman&categorie=ancienne&structure=x&territoire=paris&annee=19&etat=prete_a_publier&tri=hasard&ordre=haut&archives=1',
       ),
     );
     expect(filters).toEqual(emptyFilters());
@@ -89,6 +90,7 @@ describe('catalogue filters sent to the server', () => {
       structureType: 'caf',
       assignee: 'u-42',
       annee: '2019',
+      reviewState: 'prete_a_publier',
       archived: 'true',
       sort: 'title',
       order: 'desc',
@@ -108,7 +110,7 @@ describe('active filters', () => {
     expect(activeFilterCount(emptyFilters())).toBe(0);
     expect(activeFilterCount(withSort(emptyFilters(), 'pages'))).toBe(0);
     expect(activeFilterCount({ ...emptyFilters(), q: '  ' })).toBe(0);
-    expect(activeFilterCount(full)).toBe(9);
+    expect(activeFilterCount(full)).toBe(10);
   });
 
   it('resets the filters and keeps the sort', () => {
@@ -119,5 +121,21 @@ describe('active filters', () => {
     expect(withSort(full, 'updated').order).toBe('desc');
     expect(withSort(full, 'territoire').order).toBe('asc');
     expect(withSort(full, 'pages').order).toBe('desc');
+    // The most advanced review first: what is nearly ready to publish.
+    expect(withSort(full, 'progress').order).toBe('desc');
+  });
+
+  it('writes each review state with a French value name and reads it back', () => {
+    for (const [state, value] of [
+      ['en_redaction', 'en-redaction'],
+      ['en_relecture', 'en-relecture'],
+      ['prete_a_publier', 'prete-a-publier'],
+      ['publiee', 'publiee'],
+    ] as const) {
+      const params = writeFilters({ ...emptyFilters(), reviewState: state });
+      expect(params.toString()).toBe(`etat=${value}`);
+      expect(readFilters(params).reviewState).toBe(state);
+      expect(new URLSearchParams(toApiQuery('e', readFilters(params))).get('reviewState')).toBe(state);
+    }
   });
 });

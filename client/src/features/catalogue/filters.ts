@@ -3,6 +3,7 @@ import {
   documentKindNames,
   structureTypes,
   type Categorie,
+  type DocumentReviewState,
   type StructureType,
 } from '@essaim/domain';
 import type { CatalogueSort, DocumentKind } from '@essaim/protocol';
@@ -25,6 +26,8 @@ export interface CatalogueFilters {
   /** « Mes documents »: documents the current person writes (`assignee=me`). */
   mine: boolean;
   annee: number | null;
+  /** The document's review state (issue 12): « En relecture », « Prête à publier »… */
+  reviewState: DocumentReviewState | null;
   /** Shows the archived documents instead of the current ones. */
   archived: boolean;
   sort: CatalogueSort;
@@ -33,9 +36,18 @@ export interface CatalogueFilters {
 
 export const DEFAULT_SORT: CatalogueSort = 'updated';
 
-/** Dates, years and lengths read best largest first; names and labels alphabetically. */
+/**
+ * Dates, years, lengths and review progress read best largest first (the most advanced documents
+ * on top); names and labels alphabetically.
+ */
 export function defaultOrder(sort: CatalogueSort): SortOrder {
-  return sort === 'updated' || sort === 'created' || sort === 'annee' || sort === 'pages' ? 'desc' : 'asc';
+  return sort === 'updated' ||
+    sort === 'created' ||
+    sort === 'annee' ||
+    sort === 'pages' ||
+    sort === 'progress'
+    ? 'desc'
+    : 'asc';
 }
 
 export const emptyFilters = (): CatalogueFilters => ({
@@ -48,6 +60,7 @@ export const emptyFilters = (): CatalogueFilters => ({
   rapporteur: null,
   mine: false,
   annee: null,
+  reviewState: null,
   archived: false,
   sort: DEFAULT_SORT,
   order: defaultOrder(DEFAULT_SORT),
@@ -67,6 +80,7 @@ export const URL_PARAMS = {
   rapporteur: 'rapporteur',
   mine: 'mes-documents',
   annee: 'annee',
+  reviewState: 'etat',
   archived: 'archives',
   sort: 'tri',
   order: 'ordre',
@@ -87,6 +101,14 @@ const SORT_IN_URL = {
   rapporteurs: 'rapporteurs',
   progress: 'avancement',
 } as const satisfies Record<CatalogueSort, string>;
+
+/** Review states as written in the address (`etat=prete-a-publier`). */
+const REVIEW_STATE_IN_URL = {
+  en_redaction: 'en-redaction',
+  en_relecture: 'en-relecture',
+  prete_a_publier: 'prete-a-publier',
+  publiee: 'publiee',
+} as const satisfies Record<DocumentReviewState, string>;
 
 const ORDER_IN_URL = { asc: 'croissant', desc: 'decroissant' } as const satisfies Record<SortOrder, string>;
 
@@ -135,6 +157,7 @@ export function readFilters(params: URLSearchParams): CatalogueFilters {
     rapporteur: mine ? null : text(params.get(URL_PARAMS.rapporteur)),
     mine,
     annee: parseYear(params.get(URL_PARAMS.annee)),
+    reviewState: keyOf(REVIEW_STATE_IN_URL, params.get(URL_PARAMS.reviewState)),
     archived: params.get(URL_PARAMS.archived) === YES,
     sort,
     order: keyOf(ORDER_IN_URL, params.get(URL_PARAMS.order)) ?? defaultOrder(sort),
@@ -160,6 +183,7 @@ export function writeFilters(filters: CatalogueFilters, base = new URLSearchPara
   set(URL_PARAMS.rapporteur, filters.mine ? null : filters.rapporteur);
   set(URL_PARAMS.mine, filters.mine && YES);
   set(URL_PARAMS.annee, filters.annee === null ? null : String(filters.annee));
+  set(URL_PARAMS.reviewState, filters.reviewState && REVIEW_STATE_IN_URL[filters.reviewState]);
   set(URL_PARAMS.archived, filters.archived && YES);
   set(URL_PARAMS.sort, filters.sort === DEFAULT_SORT ? null : SORT_IN_URL[filters.sort]);
   set(URL_PARAMS.order, filters.order === defaultOrder(filters.sort) ? null : ORDER_IN_URL[filters.order]);
@@ -180,6 +204,7 @@ export function toApiQuery(espaceId: string, filters: CatalogueFilters): string 
   set('structureType', filters.structureType);
   set('assignee', filters.mine ? 'me' : filters.rapporteur);
   set('annee', filters.annee === null ? null : String(filters.annee));
+  set('reviewState', filters.reviewState);
   params.set('archived', String(filters.archived));
   params.set('sort', filters.sort);
   params.set('order', filters.order);
@@ -198,6 +223,7 @@ export function activeFilterCount(filters: CatalogueFilters): number {
     filters.rapporteur,
     filters.mine,
     filters.annee !== null,
+    filters.reviewState,
     filters.archived,
   ];
   return values.filter(Boolean).length;

@@ -9,6 +9,7 @@ export const catalogueMessages = {
   pageTitle: 'Catalogue des documents',
   lead: 'Les fiches pratiques et les synthèses du groupe de travail : cherchez, filtrez, puis rédigez-les à plusieurs, en même temps.',
   newDocument: 'Nouveau document',
+  reviewDashboard: 'Tableau de relecture',
 
   // Filters.
   filtersTitle: 'Filtrer les documents',
@@ -16,6 +17,8 @@ export const catalogueMessages = {
   searchHint: 'Dans le titre, la structure, le public et les mots-clés',
   kindFilter: 'Type de document',
   allKinds: 'Tous les types',
+  reviewStateFilter: 'État de relecture',
+  allReviewStates: 'Tous les états',
   themeFilter: 'Thème',
   allThemes: 'Tous les thèmes',
   archivedThemesGroup: 'Thèmes archivés',
@@ -88,7 +91,6 @@ export const catalogueMessages = {
   colProgress: 'Avancement',
   colChanged: 'Dernière modification',
   colActions: 'Actions',
-  statusInProgress: 'En rédaction',
   statusArchived: 'Archivé',
   readOnly: 'Lecture seule',
   openThreads: (n: number) => `${n} commentaire${n > 1 ? 's' : ''} ouvert${n > 1 ? 's' : ''}`,
