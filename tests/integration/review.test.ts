@@ -169,6 +169,25 @@ describe('section review', () => {
     expect(again.review.approved).toBe(again.review.total);
   });
 
+  it('counts a section approved right after it was typed in as approved, in the queue and the catalogue', async () => {
+    const doc = await assigned('Approuvée aussitôt écrite');
+    const writer = await open(rapporteur, doc.name);
+    const id = sectionId(writer.ydoc, 1);
+    writeInSection(writer.ydoc, id, 'Écrit à l’instant, avant tout enregistrement.');
+    await expect.poll(() => isSettled(writer), SETTLE).toBe(true);
+    // Within the store's debounce: the catalogue's mirror still has the hash from before.
+    await step(t.admin, doc.id, id, { action: 'approve' });
+    const queue = (await (
+      await t.admin.fetch(`/api/espaces/${t.espaceId}/review-queue?documentId=${doc.id}`)
+    ).json()) as ReviewQueueDto;
+    expect(queue.entries.filter((e) => e.section.id === id)).toEqual([]);
+    expect(queue.documents[0]?.review.approved).toBe(1);
+    const list = (await (
+      await membre.fetch(`/api/documents?espaceId=${t.espaceId}`)
+    ).json()) as DocumentListDto;
+    expect(list.documents.find((d) => d.id === doc.id)?.progress.approved).toBe(1);
+  });
+
   it('refuses an approval of words the animateur has not seen (hash given and changed meanwhile)', async () => {
     const doc = await assigned('Développement du pouvoir d’agir');
     const writer = await open(rapporteur, doc.name);

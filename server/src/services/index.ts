@@ -100,6 +100,7 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
   const commentRepo = sqliteCommentRepository(db);
   const threadCounts = { openThreads: (ids: readonly string[]) => commentRepo.openThreadCounts(ids) };
   const reviewRepo = sqliteReviewRepository(db);
+  const indexing = new IndexingService(documentRepo, espaceRepo);
   const publicationRepo = sqlitePublicationRepository(db);
   const progress = reviewProgress(reviewRepo, publicationRepo);
   const documents = new DocumentService(
@@ -151,6 +152,7 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     comments,
     notifications,
     audit,
+    indexing,
   );
   const files = new FileService(
     sqliteFileRepository(db),
@@ -176,7 +178,7 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     espaces: new EspaceService(db, espaceRepo, documentRepo, auth, actors, audit, events, mailer),
     documents,
     catalogue: new CatalogueService(documentRepo, threadCounts, progress),
-    indexing: new IndexingService(documentRepo, espaceRepo),
+    indexing,
     users: new UserService(accounts, auth, audit, events),
     audit,
     events,

@@ -43,6 +43,7 @@ import type {
 import type { PublicationRecord, PublicationRepository } from '../storage/publicationRepository.js';
 import type { VersionRepository } from '../storage/versionRepository.js';
 import type { AuditService } from './auditService.js';
+import type { IndexingService } from './indexingService.js';
 import type { ReviewProgress } from './documentDto.js';
 import type { CommentService, RequestContext } from './commentService.js';
 import { readableDocument, targetWithAssignees, type DocumentTarget } from './documentTarget.js';
@@ -88,6 +89,8 @@ export class ReviewService implements SectionLocks {
     private readonly comments: Pick<CommentService, 'create'>,
     private readonly notifications: Pick<NotificationService, 'notify'>,
     private readonly audit: AuditService,
+    /** The catalogue's mirror of stored documents, refreshed when a decision reads newer hashes. */
+    private readonly indexing: Pick<IndexingService, 'indexStored'>,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -194,6 +197,10 @@ export class ReviewService implements SectionLocks {
       details: { sectionId, from: current.state, to: next.state, versionId, message: next.message },
     });
     this.notify(actor, record, section, input.action, next.message, { threadId, commentId }, context);
+    // The queue and the catalogue read section hashes from the last store (up to 10 s old): a
+    // decision taken on newer hashes refreshes them, or a fresh approval would read as stale.
+    const live = this.live.get(documentId);
+    if (live) this.indexing.indexStored(documentId, live, []);
     this.lockCache.delete(documentId);
     if (input.action === 'lock' || current.locked !== next.locked)
       for (const listener of this.lockListeners) listener(documentId);
