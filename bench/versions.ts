@@ -211,6 +211,13 @@ const OPERATION_LABELS: Record<Operation, string> = {
 
 interface OperationTimes {
   inProcess: Summary;
+  /**
+   * CPU time of this process during each in-process run (`process.cpuUsage`, user + system, all
+   * its threads: garbage collection included), ms: steadier than wall time on a busy machine,
+   * where the wall time also counts the moments the process waits for a core. For a restore, the
+   * process's CPU while it awaits the change (other work of its event loop included).
+   */
+  inProcessCpu?: Summary;
   http: Summary;
   /** Size of the HTTP answer's body. */
   bytes: number;
@@ -393,21 +400,30 @@ async function longHistory(
     const operations = {} as Record<Operation, OperationTimes>;
     for (const op of ['list', 'open', 'compareDistant', 'compareCurrent'] as const) {
       const local: number[] = [];
+      const cpu: number[] = [];
       const remote: number[] = [];
       let bytes = 0;
       for (let i = -2; i < runs; i++) {
+        const c0 = process.cpuUsage();
         const t0 = performance.now();
         inProcess[op]();
         const ms = performance.now() - t0;
+        const used = process.cpuUsage(c0);
         const answer = await timeHttp(admin, http[op]);
         if (i < 0) continue;
         local.push(ms);
+        cpu.push((used.user + used.system) / 1000);
         remote.push(answer.ms);
         bytes = answer.bytes;
       }
-      operations[op] = { inProcess: summarize(local), http: summarize(remote), bytes };
+      operations[op] = {
+        inProcess: summarize(local),
+        inProcessCpu: summarize(cpu),
+        http: summarize(remote),
+        bytes,
+      };
       log(
-        `versions ${op}: en processus p50 ${operations[op].inProcess.p50} ms, HTTP p50 ${operations[op].http.p50} ms`,
+        `versions ${op}: en processus p50 ${operations[op].inProcess.p50} ms (CPU ${operations[op].inProcessCpu?.p50} ms), HTTP p50 ${operations[op].http.p50} ms`,
       );
     }
     const distant = versions.diff(actor, id, oldest.id, newest.id);
@@ -419,6 +435,7 @@ async function longHistory(
 
     // Restores: first and last version in turn, in process and through HTTP in turn.
     const restoreLocal: number[] = [];
+    const restoreCpu: number[] = [];
     const restoreRemote: number[] = [];
     const seen: number[] = [];
     let restoreBytes = 0;
@@ -440,6 +457,7 @@ async function longHistory(
       const target = i % 2 === 0 ? oldest : newest;
       const viaHttp = Math.floor(i / 2) % 2 === 1;
       let ms: number;
+      let cpuMs = 0;
       if (viaHttp) {
         const answer = await timeHttp(admin, `/api/documents/${id}/versions/${target.id}/restore`, {
           method: 'POST',
@@ -447,18 +465,23 @@ async function longHistory(
         ms = answer.ms;
         restoreBytes = answer.bytes;
       } else {
+        const c0 = process.cpuUsage();
         const t0 = performance.now();
         await versions.restore(actor, id, target.id);
         ms = performance.now() - t0;
+        const used = process.cpuUsage(c0);
+        cpuMs = (used.user + used.system) / 1000;
       }
       const reached = await person.reach(live());
       if (reached.textHash === expectedHash.get(target.id)) converged++;
       if (i < 2) continue;
       (viaHttp ? restoreRemote : restoreLocal).push(ms);
+      if (!viaHttp) restoreCpu.push(cpuMs);
       seen.push(reached.ms);
     }
     operations.restore = {
       inProcess: summarize(restoreLocal),
+      inProcessCpu: summarize(restoreCpu),
       http: summarize(restoreRemote),
       bytes: restoreBytes,
     };
@@ -631,39 +654,12 @@ async function loadAgain(): Promise<LoadAgain> {
 
 // ---------------------------------------------------------------------------------------------
 
-/**
- * Issue 11's measures of version history, with the defaults users get (a version after 5 minutes
- * of pause, at least every 30 minutes of activity; thinning by age): (1) what versions add to the
- * database over seph-blog1's 90 days of editing, against the same replay without versions in the
- * same run; (2) list, open, compare and restore on a 100-page fiche with 200 versions, in process
- * and through HTTP; (3) bench/load.ts again, and the compaction on load that versions changed.
- * Knobs: BENCH_VERSIONS_PAGES (100), BENCH_VERSIONS_COUNT (200), BENCH_VERSIONS_RUNS (20),
- * BENCH_VERSIONS_RESTORES (10 per way), BENCH_VERSIONS_LOAD (1; 0 skips part 3, which runs first:
- * it is the most sensitive to the process's heap), BENCH_VERSIONS_PROFILE (1; 0 profiles only the
- * operations that miss their target).
- */
-export async function run(): Promise<BenchResult> {
-  const pages = envInt('BENCH_VERSIONS_PAGES', 100);
-  const count = Math.max(2, envInt('BENCH_VERSIONS_COUNT', 200));
-  const runs = Math.max(1, envInt('BENCH_VERSIONS_RUNS', 20));
-  const restores = Math.max(1, envInt('BENCH_VERSIONS_RESTORES', 10));
-  const withLoad = envInt('BENCH_VERSIONS_LOAD', 1) > 0;
-  const notes: string[] = [];
-  const targets: TargetCheck[] = [];
-
-  let load: LoadAgain | null = null;
-  if (withLoad) {
-    log('versions : chargement d’un document à long historique (bench/load.ts)…');
-    load = await loadAgain();
-    const compacted = load.connectToSyncedP50.compacted ?? Number.NaN;
-    targets.push({
-      name: 'document de 102 pages à long historique, compacté : connexion → synchronisé, p50 (rappel de (c))',
-      target: `<= ${TARGET_LOAD_MS} ms`,
-      actual: `${compacted} ms (avant les versions : ${LOAD_BEFORE_MS} ms ; état + journal ${load.connectToSyncedP50.stateAndLog} ms, avant ${LOAD_LOG_BEFORE_MS} ms)`,
-      met: compacted <= TARGET_LOAD_MS,
-    });
-  }
-
+/** Part 1 of {@link run}: the replays with and without versions, and their targets (pushed to `targets`). */
+async function replayParts(targets: TargetCheck[]): Promise<{
+  withVersions: ReplaySize;
+  without: ReplaySize;
+  ratio: BenchResult['ratio'];
+}> {
   log(`versions : rejeu de ${TRACE} avec versions automatiques (horloge simulée)…`);
   const withVersions = await replayWithClock(true);
   log(`versions : rejeu de ${TRACE} sans versions…`);
@@ -700,13 +696,63 @@ export async function run(): Promise<BenchResult> {
     correctness: true,
   });
 
+  return {
+    withVersions,
+    without,
+    ratio: {
+      versionsOverLiveState: ratioAged,
+      versionsOverLiveStateBeforeAgeing: ratioReplay,
+      fileWithOverWithout: round(aged.database.fileBytes / without.afterReplay.database.fileBytes),
+    },
+  };
+}
+
+/**
+ * Issue 11's measures of version history, with the defaults users get (a version after 5 minutes
+ * of pause, at least every 30 minutes of activity; thinning by age): (1) what versions add to the
+ * database over seph-blog1's 90 days of editing, against the same replay without versions in the
+ * same run; (2) list, open, compare and restore on a 100-page fiche with 200 versions, in process
+ * and through HTTP; (3) bench/load.ts again, and the compaction on load that versions changed.
+ * Knobs: BENCH_VERSIONS_PAGES (100), BENCH_VERSIONS_COUNT (200), BENCH_VERSIONS_RUNS (20),
+ * BENCH_VERSIONS_RESTORES (10 per way), BENCH_VERSIONS_LOAD (1; 0 skips part 3, which runs first:
+ * it is the most sensitive to the process's heap), BENCH_VERSIONS_REPLAY (1; 0 skips part 1, for
+ * measuring part 2 alone), BENCH_VERSIONS_PROFILE (1; 0 profiles only the operations that miss
+ * their target).
+ */
+export async function run(): Promise<BenchResult> {
+  const pages = envInt('BENCH_VERSIONS_PAGES', 100);
+  const count = Math.max(2, envInt('BENCH_VERSIONS_COUNT', 200));
+  const runs = Math.max(1, envInt('BENCH_VERSIONS_RUNS', 20));
+  const restores = Math.max(1, envInt('BENCH_VERSIONS_RESTORES', 10));
+  const withLoad = envInt('BENCH_VERSIONS_LOAD', 1) > 0;
+  const notes: string[] = [];
+  const targets: TargetCheck[] = [];
+
+  let load: LoadAgain | null = null;
+  if (withLoad) {
+    log('versions : chargement d’un document à long historique (bench/load.ts)…');
+    load = await loadAgain();
+    const compacted = load.connectToSyncedP50.compacted ?? Number.NaN;
+    targets.push({
+      name: 'document de 102 pages à long historique, compacté : connexion → synchronisé, p50 (rappel de (c))',
+      target: `<= ${TARGET_LOAD_MS} ms`,
+      actual: `${compacted} ms (avant les versions : ${LOAD_BEFORE_MS} ms ; état + journal ${load.connectToSyncedP50.stateAndLog} ms, avant ${LOAD_LOG_BEFORE_MS} ms)`,
+      met: compacted <= TARGET_LOAD_MS,
+    });
+  }
+
+  const withReplay = envInt('BENCH_VERSIONS_REPLAY', 1) > 0;
+  const replay = withReplay ? await replayParts(targets) : null;
+
   const history = await longHistory(pages, count, runs, restores);
   for (const op of Object.keys(OPERATION_LABELS) as Operation[]) {
     const t = history.operations[op];
     targets.push({
       name: `fiche de ${history.estimatedPages} pages, ${history.versionsBuilt} versions : ${OPERATION_LABELS[op]}, HTTP p50`,
       target: `< ${TARGET_MS} ms`,
-      actual: `${t.http.p50} ms (p95 ${t.http.p95} ; en processus p50 ${t.inProcess.p50}, p95 ${t.inProcess.p95})`,
+      actual:
+        `${t.http.p50} ms (p95 ${t.http.p95} ; en processus p50 ${t.inProcess.p50}, p95 ${t.inProcess.p95}` +
+        (t.inProcessCpu ? ` ; temps CPU p50 ${t.inProcessCpu.p50}, p95 ${t.inProcessCpu.p95})` : ')'),
       met: t.http.p50 < TARGET_MS,
     });
   }
@@ -738,16 +784,12 @@ export async function run(): Promise<BenchResult> {
       tickMs: TICK_MS,
     },
     results: {
-      replay: withVersions,
+      ...(replay ? { replay: replay.withVersions } : {}),
       longHistory: history,
       ...(load ? { load } : {}),
     },
-    vanilla: { replay: without },
-    ratio: {
-      versionsOverLiveState: ratioAged,
-      versionsOverLiveStateBeforeAgeing: ratioReplay,
-      fileWithOverWithout: round(aged.database.fileBytes / without.afterReplay.database.fileBytes),
-    },
+    vanilla: replay ? { replay: replay.without } : {},
+    ratio: replay?.ratio ?? {},
     targets,
     notes,
   };

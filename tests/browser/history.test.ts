@@ -28,6 +28,13 @@ const FIRST = 'Le département a repris le modèle néo-zélandais.';
 const BRUNO_MORE = ' Les familles choisissent leurs invités.';
 const CHLOE_MORE = 'Un coordinateur indépendant prépare la réunion.';
 
+/**
+ * The first paragraph of a section's text (inside its editable content: the section's review
+ * header, above the title, has paragraphs of its own).
+ */
+const firstParagraph = (page: Page, key: string): Locator =>
+  sectionOf(page, key).locator('[data-node-view-content] p').first();
+
 /** Opens the document as `who`; `bypassCSP` lets axe be injected (its tab checks no CSP). */
 async function openTab(
   who: Session,
@@ -85,8 +92,8 @@ describe('the « Historique » panel', () => {
     const chloeTab = await openTab(people.chloe, doc.id);
     for (const { page } of [brunoTab, chloeTab])
       await expect.poll(() => editorOf(page).getAttribute('contenteditable')).toBe('true');
-    const origine = (page: Page) => sectionOf(page, 'origine').locator('p').first();
-    const description = (page: Page) => sectionOf(page, 'description').locator('p').first();
+    const origine = (page: Page) => firstParagraph(page, 'origine');
+    const description = (page: Page) => firstParagraph(page, 'description');
 
     // Both write; Bruno names this state « Premier jet » from the panel.
     await placeCaret(brunoTab, chloeTab, origine);
@@ -231,6 +238,95 @@ describe('the « Historique » panel', () => {
       );
 
     for (const { problems } of [brunoTab, chloeTab])
+      expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
+  });
+
+  it('draws the lists of a compared section as lists, with their bullets and their items’ numbers', async () => {
+    const { id, tabs } = await people.openSharedFiche('Conférences familiales : les étapes');
+    const [bruno, chloe] = tabs;
+    const origine = (page: Page) => sectionOf(page, 'origine');
+    await placeCaret(bruno, chloe, (page) => firstParagraph(page, 'origine'));
+    const keys = bruno.page.keyboard;
+    // « - » starts a bullet list, « 3. » a list numbered from 3 (the editor's input rules).
+    await keys.type('Trois temps :');
+    await keys.press('Enter');
+    await keys.type('- préparer');
+    await keys.press('Enter');
+    await keys.type('réunir');
+    await keys.press('Enter');
+    await keys.press('Enter');
+    await keys.type('3. accueil');
+    await keys.press('Enter');
+    await keys.type('temps privé');
+    await expect.poll(() => textOf(origine(chloe.page))).toContain('temps privé');
+    const name = async (label: string) => {
+      const response = await people.bruno.fetch(`/api/documents/${id}/versions`, {
+        method: 'POST',
+        json: { label },
+      });
+      expect(response.status).toBe(201);
+      return ((await response.json()) as { version: VersionDto }).version;
+    };
+    const before = await name('Deux étapes');
+    await keys.press('Enter');
+    await keys.type('décision');
+    await expect.poll(() => textOf(origine(chloe.page))).toContain('décision');
+    const after = await name('Trois étapes');
+
+    const panel = await openHistory(bruno.page);
+    await panel.getByLabel('De', { exact: true }).selectOption(before.id);
+    await panel.getByLabel('À', { exact: true }).selectOption(after.id);
+    await panel.getByRole('button', { name: 'Comparer', exact: true }).click();
+    const compared = panel.locator('.essaim-history__diff-section').first();
+    await compared.locator('ol').waitFor();
+    const items = (selector: string) =>
+      compared.locator(selector).evaluateAll((elements) =>
+        elements.map((element) => {
+          const copy = element.cloneNode(true) as HTMLElement;
+          copy.querySelectorAll('.fr-sr-only, .essaim-history__pilcrow').forEach((hidden) => hidden.remove());
+          return [(element as HTMLLIElement).value, copy.textContent ?? ''];
+        }),
+      );
+    expect(await compared.locator('.essaim-history__diff-text > p').first().textContent()).toBe(
+      'Trois temps :',
+    );
+    expect(await items('.essaim-history__diff-text > ul > li')).toEqual([
+      [0, 'préparer'],
+      [0, 'réunir'],
+    ]);
+    expect(await items('.essaim-history__diff-text > ol > li')).toEqual([
+      [3, 'accueil'],
+      [4, 'temps privé'],
+      [5, 'décision'],
+    ]);
+    expect(await compared.locator('ol > li').last().locator('ins').getAttribute('title')).toBe(
+      'Ajouté par Bruno',
+    );
+    // Bullets and numbers are drawn: DSFR's bullet, and the item's own number (its `value`).
+    expect(await compared.locator('ul').evaluate((list) => getComputedStyle(list).listStyleType)).toBe(
+      'disc',
+    );
+    expect(
+      await compared
+        .locator('ol')
+        .evaluate((list) => getComputedStyle(list).getPropertyValue('--ol-content')),
+    ).toContain('list-item');
+    await bruno.page.screenshot({ path: path.join(artifactsDir, 'historique-comparaison-listes.png') });
+
+    // The version read only draws them as lists too.
+    await panel.getByRole('button', { name: 'Retour à la liste des versions' }).click();
+    await panel.getByRole('button', { name: `Voir la version ${after.number}` }).click();
+    const read = panel.getByRole('article', { name: `Texte de la version ${after.number}` });
+    await read.locator('ol > li').nth(2).waitFor();
+    expect(await read.locator('ul > li').allTextContents()).toEqual(['préparer', 'réunir']);
+    expect(await read.locator('ul').evaluate((list) => getComputedStyle(list).listStyleType)).toBe('disc');
+    // Numbered from 3, as it was written (DSFR's own counter would start it at 1).
+    expect(await read.locator('ol').getAttribute('start')).toBe('3');
+    expect(
+      await read.locator('ol').evaluate((list) => getComputedStyle(list).getPropertyValue('--ol-content')),
+    ).toContain('list-item');
+    await bruno.page.screenshot({ path: path.join(artifactsDir, 'historique-version-listes.png') });
+    for (const { problems } of tabs)
       expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
   });
 

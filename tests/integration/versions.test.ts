@@ -62,6 +62,30 @@ function typeAtEnd(client: NodeClient, index: number, words: string): void {
   text.insert(text.length, words);
 }
 
+/** The Y.XmlText of the first paragraph of section `index`, as `typeAtEnd` finds it. */
+function firstText(client: NodeClient, index: number): Y.XmlText {
+  const sections = client.ydoc
+    .getXmlFragment('default')
+    .toArray()
+    .filter((s): s is Y.XmlElement => s instanceof Y.XmlElement && s.nodeName === 'section');
+  const text = sections[index]
+    ?.toArray()
+    .find((c): c is Y.XmlElement => c instanceof Y.XmlElement && c.nodeName === 'paragraph')
+    ?.get(0);
+  if (!(text instanceof Y.XmlText)) throw new Error(`pas de texte dans la section ${index}`);
+  return text;
+}
+
+/** The changes of a compare, `kind:text:author name` (« ? » for an unknown author). */
+async function changesOf(session: Session, id: string, from: string, to: string): Promise<string[]> {
+  const response = await session.fetch(`/api/documents/${id}/diff?from=${from}&to=${to}`);
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as DocumentDiffDto;
+  return body.sections.flatMap((s) =>
+    s.parts.filter((p) => p.kind !== 'equal').map((p) => `${p.kind}:${p.text}:${p.author?.name ?? '?'}`),
+  );
+}
+
 describe('version history', () => {
   it('lists named versions newest first, with their authors, and serves each as JSON and as text', async () => {
     const doc = await createDocument(t.admin, t.espaceId, 'Aller-vers en zone rurale');
@@ -289,6 +313,64 @@ describe('version history', () => {
     await expect.poll(() => t.server.app.hocuspocus.documents.has(doc.name), { timeout: 20_000 }).toBe(false);
     expect(ydocToText(storedDoc(t.server.dataDir, doc.id))).toContain('Après restauration.');
     expect(ydocToText(storedDoc(t.server.dataDir, doc.id))).not.toContain('Texte écrit puis défait.');
+  });
+});
+
+describe('who each change of a compare is attributed to', () => {
+  it('attributes a space that a restore brings back between two words to who restored, like the words around it', async () => {
+    const doc = await createDocument(t.admin, t.espaceId, 'Espace rendu par une restauration');
+    await assign(doc.id, rapporteur);
+    const rose = await open(rapporteur, doc.name);
+    const anim = await open(t.admin, doc.name);
+    const empty = await nameVersion(t.admin, doc.id, 'Vide');
+    writeInSection(rose.ydoc, sectionId(rose.ydoc, 1), 'Le modèle est repris.');
+    await expect.poll(() => isSettled(rose), SETTLE).toBe(true);
+    const spaced = await nameVersion(t.admin, doc.id, 'Avec l’espace');
+    // The animateur removes the space between « modèle » and « est ».
+    await expect.poll(() => ydocToText(anim.ydoc), SETTLE).toContain('Le modèle est repris.');
+    firstText(anim, 1).delete('Le modèle'.length, 1);
+    await expect.poll(() => isSettled(anim), SETTLE).toBe(true);
+    const glued = await nameVersion(t.admin, doc.id, 'Sans l’espace');
+    expect(await changesOf(membre, doc.id, spaced.id, glued.id)).toEqual([`delete: :${t.admin.name}`]);
+
+    // Rose restores the version with the space: the restore writes it back.
+    const restored = await rapporteur.fetch(`/api/documents/${doc.id}/versions/${spaced.id}/restore`, {
+      method: 'POST',
+    });
+    expect(restored.status).toBe(200);
+    await expect.poll(() => ydocToText(anim.ydoc), SETTLE).toContain('Le modèle est repris.');
+
+    expect(await changesOf(membre, doc.id, glued.id, 'current')).toEqual(['insert: :Rose Rapporteuse']);
+    // Compared from the empty text, the space is Rose's, as the words around it: one insertion.
+    expect(await changesOf(membre, doc.id, empty.id, 'current')).toEqual([
+      'insert:Le modèle est repris.:Rose Rapporteuse',
+    ]);
+  });
+
+  it('compared backwards, attributes the words going away to who wrote them and the words coming back to who deleted them', async () => {
+    const doc = await createDocument(t.admin, t.espaceId, 'Comparaison à rebours');
+    await assign(doc.id, rapporteur);
+    const rose = await open(rapporteur, doc.name);
+    const anim = await open(t.admin, doc.name);
+    writeInSection(rose.ydoc, sectionId(rose.ydoc, 1), 'Les habitants animent un comité local.');
+    await expect.poll(() => isSettled(rose), SETTLE).toBe(true);
+    const older = await nameVersion(t.admin, doc.id, 'Avant');
+    typeAtEnd(rose, 1, ' Il se réunit chaque mois.');
+    await expect.poll(() => ydocToText(anim.ydoc), SETTLE).toContain('chaque mois');
+    const text = firstText(anim, 1);
+    text.delete(text.toString().indexOf(' local'), ' local'.length);
+    await expect.poll(() => isSettled(anim) && isSettled(rose), SETTLE).toBe(true);
+    await expect.poll(() => ydocToText(rose.ydoc), SETTLE).not.toContain('comité local');
+    const newer = await nameVersion(t.admin, doc.id, 'Après');
+
+    expect(await changesOf(membre, doc.id, older.id, newer.id)).toEqual([
+      `delete: local:${t.admin.name}`,
+      'insert: Il se réunit chaque mois.:Rose Rapporteuse',
+    ]);
+    expect(await changesOf(membre, doc.id, newer.id, older.id)).toEqual([
+      `insert: local:${t.admin.name}`,
+      'delete: Il se réunit chaque mois.:Rose Rapporteuse',
+    ]);
   });
 });
 

@@ -5,7 +5,13 @@ import * as Y from 'yjs';
 import type { DocJSON } from './convert.js';
 import { schema } from './extensions.js';
 import { moveSection } from './sectionForwarding.js';
-import { diffDocuments, type DiffAttribution, type DiffPart, type SectionDiff } from './versionDiff.js';
+import {
+  diffDocuments,
+  type AuthorSpan,
+  type DiffAttribution,
+  type DiffPart,
+  type SectionDiff,
+} from './versionDiff.js';
 import {
   Network,
   document,
@@ -26,7 +32,8 @@ const BOB = 'u-bob';
 
 /**
  * The attribution the server keeps: the author of each Yjs client id, and the delete set of
- * every update with the account that sent it.
+ * every update with the account that sent it. Answers one id at a time (`length` 1), which the
+ * compare must accept, and counts the ids it is asked about.
  */
 class AuthorLog implements DiffAttribution {
   private readonly deletions: { client: number; clock: number; len: number; author: string }[] = [];
@@ -39,17 +46,15 @@ class AuthorLog implements DiffAttribution {
       for (const { clock, len } of items) this.deletions.push({ client, clock, len, author });
   }
 
-  insertedBy(id: Y.ID): string | null {
+  insertedBy(client: number): AuthorSpan {
     this.asked++;
-    return this.writers.get(id.client) ?? null;
+    return { author: this.writers.get(client) ?? null, length: 1 };
   }
 
-  deletedBy(id: Y.ID): string | null {
+  deletedBy(client: number, clock: number): AuthorSpan {
     this.asked++;
-    const d = this.deletions.find(
-      (x) => x.client === id.client && id.clock >= x.clock && id.clock < x.clock + x.len,
-    );
-    return d?.author ?? null;
+    const d = this.deletions.find((x) => x.client === client && clock >= x.clock && clock < x.clock + x.len);
+    return { author: d?.author ?? null, length: 1 };
   }
 }
 
@@ -487,6 +492,296 @@ describe('comparing two versions of a document, section by section', () => {
     expect(updates).toBe(0);
     expect([Y.encodeStateAsUpdateV2(before), Y.encodeStateAsUpdateV2(after)]).toEqual(states);
     expect(log.asked).toBe('Vers 2018, '.length);
+  });
+});
+
+/**
+ * An attribution that answers for whole spans, as the server's does: the writer of a client for
+ * any length, and deletions as ranges (a span ends where the deleter changes). Records each span
+ * asked.
+ */
+class SpanLog implements DiffAttribution {
+  readonly asked: [string, number, number, number][] = [];
+
+  constructor(
+    private readonly writers: ReadonlyMap<number, string>,
+    private readonly deletions: { client: number; clock: number; len: number; author: string }[],
+  ) {}
+
+  insertedBy(client: number, clock: number, length: number): AuthorSpan {
+    this.asked.push(['insertedBy', client, clock, length]);
+    return { author: this.writers.get(client) ?? null, length };
+  }
+
+  deletedBy(client: number, clock: number, length: number): AuthorSpan {
+    this.asked.push(['deletedBy', client, clock, length]);
+    const at = this.deletions.find((d) => d.client === client && clock >= d.clock && clock < d.clock + d.len);
+    if (at) return { author: at.author, length: Math.min(length, at.clock + at.len - clock) };
+    const next = this.deletions
+      .filter((d) => d.client === client && d.clock > clock)
+      .reduce((m, d) => Math.min(m, d.clock), Infinity);
+    return { author: null, length: Math.min(length, next - clock) };
+  }
+}
+
+/** Every deletion `log` recorded, with its author (the delete sets of each update). */
+function deletionsOf(net: Network, accounts: Map<unknown, string>) {
+  const out: { client: number; clock: number; len: number; author: string }[] = [];
+  net.server.on('update', (update: Uint8Array, origin: unknown) => {
+    for (const [client, items] of Y.decodeUpdate(update).ds.clients)
+      for (const { clock, len } of items)
+        out.push({ client, clock, len, author: accounts.get(origin) ?? CREATOR });
+  });
+  return out;
+}
+
+describe('who a change is attributed to', () => {
+  it('compared backwards, attributes the text going away to who wrote it and the text coming back to who deleted it', () => {
+    const { net, alice, bob, log } = coWriting();
+    const older = version(net.server);
+    insertAt(alice, 'origine', 0, 'Né'.length, ' à Lyon');
+    deleteAt(bob, 'origine', 1, 0, 'Deuxième '.length);
+    net.settle();
+    const newer = version(net.server);
+
+    const back = diffDocuments(newer, older, log);
+
+    expect(back.sections[0]?.parts).toEqual([
+      part('equal', 'Origine\nNé'),
+      part('delete', ' à Lyon', ALICE),
+      part('equal', ' en 2019\n'),
+      part('insert', 'Deuxième ', BOB),
+      part('equal', 'paragraphe'),
+    ]);
+    expect(back.authors).toEqual([ALICE, BOB]);
+    // Forwards, the same changes have the same authors.
+    expect(changesOf(diffDocuments(older, newer, log).sections[0])).toEqual([
+      part('insert', ' à Lyon', ALICE),
+      part('delete', 'Deuxième ', BOB),
+    ]);
+  });
+
+  it('compared backwards, attributes a removed section to who wrote it and a section coming back to who removed it', () => {
+    const { net, bob, log } = coWriting();
+    const older = version(net.server);
+    editAsTheEditorDoes(bob.doc, (tr: Transform) => {
+      let from = -1;
+      tr.doc.forEach((node, offset) => {
+        if (node.attrs.id === 'c') from = offset;
+      });
+      tr.delete(from, from + (tr.doc.nodeAt(from)?.nodeSize ?? 0));
+    });
+    editAsTheEditorDoes(bob.doc, (tr: Transform) => {
+      tr.insert(tr.doc.content.size, schema.nodeFromJSON(section('e', 'Annexe', paragraph(text('Ajout')))));
+    });
+    net.settle();
+
+    const back = diffDocuments(version(net.server), older, log);
+
+    expect(
+      back.sections.filter((s) => s.status !== 'unchanged').map((s) => [s.id, s.status, s.parts]),
+    ).toEqual([
+      ['c', 'added', [part('insert', 'Public\nSous-titre\nun point lié', BOB)]],
+      ['e', 'removed', [part('delete', 'Annexe\nAjout', BOB)]],
+    ]);
+  });
+
+  it('attributes a deletion the log does not attribute (made by the server for nobody) to who wrote the text', () => {
+    const { net, alice, log } = coWriting();
+    type(alice.doc, 'd', ' Un local.');
+    net.settle();
+    const before = version(net.server);
+    // The server deletes Alice's words under no account (as a forwarding that moves them does).
+    paragraphText(net.server, 'd').delete('Des moyens.'.length, ' Un local.'.length);
+    net.settle();
+
+    const diff = diffDocuments(before, version(net.server), {
+      insertedBy: (client) => log.insertedBy(client),
+      deletedBy: () => ({ author: null, length: 1 }),
+    });
+
+    expect(changesOf(diff.sections[0])).toEqual([part('delete', ' Un local.', ALICE)]);
+  });
+
+  it('asks about each changed span once when the attribution answers for whole spans, and splits it where the deleter changes', () => {
+    const server = new Y.Doc();
+    server.clientID = 1;
+    const net = new Network(document(), server);
+    const alice = net.join(10);
+    const bob = net.join(20);
+    const accounts = new Map<unknown, string>([
+      [alice, ALICE],
+      [bob, BOB],
+    ]);
+    const deletions = deletionsOf(net, accounts);
+    const before = version(net.server);
+    insertAt(alice, 'origine', 0, 0, 'Vers 2018, ');
+    net.settle();
+    deleteAt(alice, 'origine', 1, 0, 'Deux'.length);
+    net.settle();
+    deleteAt(bob, 'origine', 1, 0, 'ième '.length);
+    net.settle();
+    const spans = new SpanLog(
+      new Map([
+        [1, CREATOR],
+        [10, ALICE],
+        [20, BOB],
+      ]),
+      deletions,
+    );
+
+    const diff = diffDocuments(before, version(net.server), spans);
+
+    expect(changesOf(diff.sections[0])).toEqual([
+      part('insert', 'Vers 2018, ', ALICE),
+      part('delete', 'Deux', ALICE),
+      part('delete', 'ième ', BOB),
+    ]);
+    // One question for the inserted words; the deleted ones: one per deleter.
+    expect(spans.asked.filter(([kind]) => kind === 'insertedBy')).toEqual([
+      ['insertedBy', 10, expect.any(Number) as number, 'Vers 2018, '.length],
+    ]);
+    expect(spans.asked.filter(([kind]) => kind === 'deletedBy').map(([, , , length]) => length)).toEqual([
+      'Deuxième '.length,
+      'ième '.length,
+    ]);
+  });
+});
+
+describe('lists in a compared section', () => {
+  const listed: DocJSON = {
+    type: 'doc',
+    content: [
+      section(
+        'l',
+        'Étapes',
+        paragraph(text('Trois temps :')),
+        {
+          type: 'bulletList',
+          content: [
+            { type: 'listItem', content: [paragraph(text('préparer')), paragraph(text('avec la famille'))] },
+            {
+              type: 'listItem',
+              content: [
+                paragraph(text('réunir')),
+                {
+                  type: 'orderedList',
+                  attrs: { start: 3 },
+                  content: [
+                    { type: 'listItem', content: [paragraph(text('accueil'))] },
+                    { type: 'listItem', content: [paragraph(text('temps privé'))] },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+        paragraph(text('Fin.')),
+      ),
+    ],
+  };
+  const level = (ordered: boolean, number: number, first: boolean) => ({ ordered, number, first });
+
+  it('tells, for each side, which lines are in which lists, with each item’s number', () => {
+    const { net, alice, log } = coWriting(listed);
+    const before = version(net.server);
+    type(alice.doc, 'l', ' ensemble', 0);
+    net.settle();
+
+    const diff = diffDocuments(before, version(net.server), log);
+
+    const lines = [
+      { line: 2, lists: [level(false, 1, true)] },
+      { line: 3, lists: [level(false, 1, false)] },
+      { line: 4, lists: [level(false, 2, true)] },
+      { line: 5, lists: [level(false, 2, false), level(true, 3, true)] },
+      { line: 6, lists: [level(false, 2, false), level(true, 4, true)] },
+    ];
+    expect(diff.sections[0]?.lists).toEqual({ from: lines, to: lines });
+    expect(newText(diff.sections[0]?.parts ?? []).split('\n')).toEqual([
+      'Étapes',
+      'Trois temps : ensemble',
+      'préparer',
+      'avec la famille',
+      'réunir',
+      'accueil',
+      'temps privé',
+      'Fin.',
+    ]);
+  });
+
+  it('says nothing of lists for a section that has none, so list-free answers stay as they were', () => {
+    const { net, alice, log } = coWriting();
+    const before = version(net.server);
+    type(alice.doc, 'd', ' Un local.');
+    net.settle();
+    const diff = diffDocuments(before, version(net.server), log);
+    expect(diff.sections.map((s) => [s.id, 'lists' in s])).toEqual([
+      ['d', false],
+      ['a', false],
+      ['origine', false],
+      ['c', true],
+    ]);
+  });
+});
+
+describe('changes next to atoms and at the ends of changed paragraphs', () => {
+  it('keeps a footnote, an image and a line break equal when words change right next to them', () => {
+    const content: DocJSON = {
+      type: 'doc',
+      content: [
+        section(
+          'f',
+          'Résultats',
+          paragraph(text('Voir'), { type: 'footnote', attrs: { text: 'source' } }, text('ici.')),
+          { type: 'image', attrs: { src: '/api/files/abc', alt: 'Schéma' } },
+          paragraph(text('Un'), { type: 'hardBreak' }, text('deux')),
+        ),
+      ],
+    };
+    const { net, alice, bob, log } = coWriting(content);
+    const before = version(net.server);
+    const p = sectionById(alice.doc, 'f').get(1) as Y.XmlElement;
+    (p.get(0) as Y.XmlText).insert('Voir'.length, ' aussi');
+    (p.get(2) as Y.XmlText).insert(0, 'là et ');
+    const broken = sectionById(bob.doc, 'f').get(3) as Y.XmlElement;
+    (broken.get(0) as Y.XmlText).insert('Un'.length, ' puis');
+    (broken.get(2) as Y.XmlText).insert(0, 'et ');
+    net.settle();
+
+    const diff = diffDocuments(before, version(net.server), log);
+
+    expect(diff.sections[0]?.parts).toEqual([
+      part('equal', 'Résultats\nVoir'),
+      part('insert', ' aussi', ALICE),
+      part('equal', ' [note : source]'),
+      part('insert', 'là et ', ALICE),
+      part('equal', 'ici.\n[image : Schéma]\nUn'),
+      part('insert', ' puis', BOB),
+      part('equal', '\n'),
+      part('insert', 'et ', BOB),
+      part('equal', 'deux'),
+    ]);
+  });
+
+  it('aligns a word typed at the very start or end of a paragraph next to its unchanged words', () => {
+    const { net, alice, bob, log } = coWriting();
+    const before = version(net.server);
+    insertAt(alice, 'origine', 1, 0, 'Un ');
+    type(bob.doc, 'origine', ' bis', 1);
+    deleteAt(bob, 'origine', 0, 0, 'Né '.length);
+    net.settle();
+
+    const diff = diffDocuments(before, version(net.server), log);
+
+    expect(diff.sections[0]?.parts).toEqual([
+      part('equal', 'Origine\n'),
+      part('delete', 'Né ', BOB),
+      part('equal', 'en 2019\n'),
+      part('insert', 'Un ', ALICE),
+      part('equal', 'Deuxième paragraphe'),
+      part('insert', ' bis', BOB),
+    ]);
   });
 });
 

@@ -18,42 +18,93 @@ import { schema } from './extensions.js';
  *   changed title is thus a change of the first line, shown and counted like any other. Inline
  *   atoms read as the editor's plain text: a footnote ` [note : …]`, a link to a document its
  *   title, a line break `\n`; an image is a line `[image : alt]` (or `[image]`). Formatting
- *   (bold, links…) and horizontal rules are not compared.
+ *   (bold, links…), block types (a paragraph made a list item) and horizontal rules are not
+ *   compared; the lines that are in lists are told, so that the view can draw them as lists
+ *   ({@link SectionDiff.lists}).
+ * - The Yjs id of each character is kept as runs (one entry per Yjs item read, in typed arrays:
+ *   its first character's offset, client and clock), never one entry per character. A section
+ *   whose text is the same on both sides is `unchanged` without further work.
  * - Lines are aligned first (jsdiff's Myers diff on whole lines), so the word diff only runs on
- *   changed lines. These are cut into jsdiff's `diffWordsWithSpace` tokens (each word, run of
- *   spaces, line break or other character). Tokens made of the very same Yjs items in both
- *   versions are equal and anchor the alignment; the gaps between them are aligned with jsdiff's
- *   Myers diff (`diffArrays`) by text. So an inserted « le » or space is never mistaken for the
- *   one already there (which would attribute the insertion to whoever typed the old one), a
+ *   changed lines. Within a run of changed lines, the stretches of characters that are the same
+ *   Yjs items on both sides (cut back to word boundaries) are equal at once; only what lies
+ *   between them is cut into jsdiff's `diffWordsWithSpace` tokens (each word, run of spaces, line
+ *   break or other character), cut apart where string items meet an atom read as text. Tokens
+ *   made of the very same Yjs items in both versions are equal and anchor the alignment; the gaps
+ *   between them are aligned with jsdiff's Myers diff (`diffArrays`) by text, a token of an atom
+ *   matching only a token of an atom (else the space of a footnote could stand for a space typed
+ *   next to it, which then showed as unchanged while the footnote's own space showed as inserted
+ *   by whoever made the footnote). So an inserted « le » or space is never mistaken for the one
+ *   already there (which would attribute the insertion to whoever typed the old one), a
  *   paragraph split shows as an inserted line break, and text copied with new Yjs items (a moved
  *   section, a restore) still matches by text. Lines match the same way: equal text, and a line
  *   whose block is the same Yjs item on both sides matches only that block.
  * - Inside each run the word diff marks as changed, characters whose Yjs id is in both versions
  *   are equal: they were neither inserted nor deleted. « chat » → « chats » is then « chat »
  *   equal and « s » inserted by whoever typed it, not « chat » deleted by nobody. The rest is
- *   inserted (author: `insertedBy` of each character in `to`) or deleted (`deletedBy` of each
- *   character in `from`), split where the author changes. A line break is attributed through the
- *   Yjs item of the block that starts after it (whoever made or removed the paragraph).
+ *   inserted (characters of `to`) or deleted (characters of `from`), split where the author
+ *   changes. A line break is attributed through the Yjs item of the block that starts after it
+ *   (whoever made or removed the paragraph).
+ *
+ * Who a change is attributed to, in both directions (`from` may be newer than `to`: going back):
+ * - text the other side has never had (its Yjs id is past the other side's state vector) was
+ *   written in between: its author is who wrote it (`insertedBy`). Comparing forwards these are
+ *   the insertions; comparing backwards, the deletions (going back undoes that writing);
+ * - text the other side had and deleted was deleted in between: its author is who deleted it
+ *   (`deletedBy`, from the update log). Comparing forwards these are the deletions; comparing
+ *   backwards, the insertions (going back brings that text back). When the log does not say who
+ *   deleted it (a change the server made for nobody, such as a forwarding that moved a person's
+ *   late keystrokes), it is attributed to who wrote it;
+ * - the author is null (« Auteur inconnu ») only when neither is known: text written under a Yjs
+ *   client id nobody owns.
  *
  * Sections are matched by their stable id (`attrs.id`, with sectionsOf's `~n` suffix for a
  * duplicated one); top-level blocks outside any section (documents older than sections) are not
  * compared. A section moved with its text unchanged is `unchanged`, at its new place.
  */
 
-/** Who wrote what, as the server's update log knows it (a user id per Yjs item). */
+/** An answer of {@link DiffAttribution}: an author, and how many consecutive ids it covers. */
+export interface AuthorSpan {
+  /** Author key (a user id), or null when unknown. */
+  author: string | null;
+  /** How many ids, from the one asked on (same client, following clocks), share `author`: 1 to the length asked. */
+  length: number;
+}
+
+/**
+ * Who wrote and who deleted what, as the server's update log knows it. Asked about spans of
+ * consecutive Yjs ids of one client (`clock` to `clock + length - 1`), once per span that
+ * changed, never about equal text; each answer covers the first ids of the span.
+ */
 export interface DiffAttribution {
-  /** Author key (a user id) of whoever wrote the character with this Yjs id, or null. */
-  insertedBy(id: Y.ID): string | null;
-  /** Author key of whoever deleted the character with this Yjs id, or null when unknown. */
-  deletedBy(id: Y.ID): string | null;
+  /** Who wrote these characters (the person who owns the Yjs client id), or null. */
+  insertedBy(client: number, clock: number, length: number): AuthorSpan;
+  /** Who deleted these characters, or null when the log does not say. */
+  deletedBy(client: number, clock: number, length: number): AuthorSpan;
 }
 
 /** A run of a compared section's text; see `DiffPartDto` (author is a user id here). */
 export interface DiffPart {
   kind: 'equal' | 'insert' | 'delete';
   text: string;
-  /** Who inserted (`insert`) or deleted (`delete`) this text; null for `equal` or when unknown. */
+  /** Who made the change (see {@link diffDocuments} for the rule); null for `equal` or when unknown. */
   author: string | null;
+}
+
+/** One list a line is in: a level of a (possibly nested) bullet or ordered list. */
+export interface DiffListLevel {
+  ordered: boolean;
+  /** The number of the line's list item: for an ordered list, its `start` plus the item's index; for a bullet list, 1, 2, 3… */
+  number: number;
+  /** The line is the first textblock of that list item (a later one continues the same item). */
+  first: boolean;
+}
+
+/** A line of a compared section that is in a list. */
+export interface DiffListLine {
+  /** Index of the line in its side's text: 0 is the title line, 1 the first block… */
+  line: number;
+  /** The lists the line is in, outermost first. */
+  lists: DiffListLevel[];
 }
 
 /** One compared section; see `SectionDiffDto`. */
@@ -73,6 +124,12 @@ export interface SectionDiff {
    * kind and author. Empty for an empty text.
    */
   parts: DiffPart[];
+  /**
+   * The lines of each side that are in lists (line numbers count the `\n` of equal + delete parts
+   * for `from`, of equal + insert parts for `to`). Absent when neither side has a list, so that
+   * list-free answers stay as they were.
+   */
+  lists?: { from: DiffListLine[]; to: DiffListLine[] };
 }
 
 /** A metadata field that differs; see `MetadataChangeDto`. */
@@ -123,18 +180,19 @@ const NOT_SET = 'Non précisé';
 const NONE = 'Aucun';
 
 /**
- * Compares two states of the same document (`from` older, `to` newer; both full Y.Docs, garbage
- * collected or not) without writing to either. `attribution` is asked once per inserted or deleted
- * character (the same id twice in a row is asked once), never for equal text. `options` turn theme
- * ids and territory codes into names for the metadata changes.
+ * Compares two states of the same document (`from` and `to`, in the direction asked: `to` may be
+ * the older one; both full Y.Docs, garbage collected or not) without writing to either.
+ * `attribution` is asked once per changed span of consecutive Yjs ids (see {@link AuthorSpan}),
+ * never about equal text; who a change is attributed to is told at the top of this module.
+ * `options` turn theme ids and territory codes into names for the metadata changes.
  *
- * Cost: linear in the documents' length plus Myers's O((n + m)·d) for the lines of each changed
- * section and the tokens of each changed range (d = units changed). Their sum is bounded by
- * {@link WORD_DIFF_BUDGET}: past it (a document rewritten throughout), the remaining changed
- * ranges are compared by Yjs id only, characters kept equal and the rest deleted then inserted,
- * which is exact about who changed what but not aligned word by word. Measured on a 100-page
- * fiche (262,000 characters, 13 sections; CPU time on a loaded 2-core machine): about 15 ms for a
- * few edits, 40 ms with edits in every section, 90 ms when every paragraph was rewritten.
+ * Cost: linear in the number of Yjs items read (not characters) and in the length of the
+ * sections that changed, plus Myers's O((n + m)·d) for the lines of each changed section and the
+ * tokens between the unchanged ends of each changed range (d = units changed). Their sum is
+ * bounded by {@link WORD_DIFF_BUDGET}: past it (a document rewritten throughout), the remaining
+ * changed ranges are compared by Yjs id only, characters kept equal and the rest deleted then
+ * inserted, which is exact about who changed what but not aligned word by word. Measured in
+ * docs/PERFORMANCE.md (i).
  */
 export function diffDocuments(
   from: Y.Doc,
@@ -146,7 +204,7 @@ export function diffDocuments(
   const after = readSections(to);
   const beforeById = new Map(before.map((s) => [s.id, s]));
   const afterIds = new Set(after.map((s) => s.id));
-  const authors = new AuthorCache(attribution);
+  const authors = new Attributor(attribution, from, to);
   const budget: Budget = { left: options.wordDiffBudget ?? WORD_DIFF_BUDGET };
 
   // Removed sections go right after the section that preceded them in `from` and is still there.
@@ -177,18 +235,51 @@ export function diffDocuments(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reading a section's text with the Yjs id of each character, without writing.
+// Reading a section's text with the Yjs ids of its characters, as runs, without writing.
 
 /** Deeper elements are left out, as read.ts does. */
 const MAX_DEPTH = 64;
 
-/** A text and, for each UTF-16 code unit, the Yjs id it comes from. */
+/**
+ * Growable columns of numbers, one row per run of characters: where it starts in the text, the
+ * Yjs id of its first character, and whether each following character has the next clock (the
+ * characters of a string item) or the same one (an atom read as several characters).
+ */
+class Runs {
+  start = new Int32Array(64);
+  client = new Float64Array(64);
+  clock = new Float64Array(64);
+  step = new Uint8Array(64);
+  count = 0;
+
+  push(start: number, client: number, clock: number, step: boolean): void {
+    if (this.count === this.start.length) {
+      const grow = <T extends Int32Array | Float64Array | Uint8Array>(column: T, copy: T): T => {
+        copy.set(column);
+        return copy;
+      };
+      const size = this.count * 2;
+      this.start = grow(this.start, new Int32Array(size));
+      this.client = grow(this.client, new Float64Array(size));
+      this.clock = grow(this.clock, new Float64Array(size));
+      this.step = grow(this.step, new Uint8Array(size));
+    }
+    this.start[this.count] = start;
+    this.client[this.count] = client;
+    this.clock[this.count] = clock;
+    this.step[this.count] = step ? 1 : 0;
+    this.count++;
+  }
+}
+
+/** A text and the Yjs ids of its characters (as {@link Runs}), with its lines. */
 interface IdText {
   text: string;
-  clients: number[];
-  clocks: number[];
-  /** Where each line starts (at its `\n`, but for the first) and the Yjs id of its block. */
-  lines: { start: number; client: number; clock: number }[];
+  runs: Runs;
+  /** Where each line starts (at its `\n`, but for the first) and the Yjs id of its block (as runs of one character). */
+  lines: Runs;
+  /** The lines that are in lists. */
+  lists: DiffListLine[];
 }
 
 interface SectionText {
@@ -200,34 +291,85 @@ interface SectionText {
 
 class IdTextBuilder {
   private readonly chunks: string[] = [];
-  readonly clients: number[] = [];
-  readonly clocks: number[] = [];
-  private readonly lines: IdText['lines'] = [];
+  private length = 0;
+  private readonly runs = new Runs();
+  private readonly lines = new Runs();
+  private readonly lists: DiffListLine[] = [];
 
   /** Characters of one Yjs item: `step` when each has its own clock (a string), not for an atom. */
   push(str: string, id: Y.ID, step: boolean): void {
     if (str === '') return;
     this.chunks.push(str);
-    for (let i = 0; i < str.length; i++) {
-      this.clients.push(id.client);
-      this.clocks.push(step ? id.clock + i : id.clock);
-    }
+    this.runs.push(this.length, id.client, id.clock, step);
+    this.length += str.length;
   }
 
-  /** Starts a line: a `\n` attributed to `id` (the block's item), except before the first line. */
-  line(id: Y.ID): void {
-    this.lines.push({ start: this.clients.length, client: id.client, clock: id.clock });
-    if (this.lines.length > 1) this.push('\n', id, false);
+  /**
+   * Starts a line: a `\n` attributed to `id` (the block's item), except before the first line.
+   * `lists`: the lists the line is in (their `first` flags are then cleared: a later line of the
+   * same item continues it).
+   */
+  line(id: Y.ID, lists: DiffListLevel[] = []): void {
+    if (lists.length > 0) {
+      this.lists.push({ line: this.lines.count, lists: lists.map((level) => ({ ...level })) });
+      for (const level of lists) level.first = false;
+    }
+    this.lines.push(this.length, id.client, id.clock, false);
+    if (this.lines.count > 1) this.push('\n', id, false);
+  }
+
+  /** The text written since `chunk` (a value of {@link chunkCount}). */
+  textSince(chunk: number): string {
+    return this.chunks.slice(chunk).join('');
+  }
+
+  get chunkCount(): number {
+    return this.chunks.length;
   }
 
   build(): IdText {
-    return { text: this.chunks.join(''), clients: this.clients, clocks: this.clocks, lines: this.lines };
+    return { text: this.chunks.join(''), runs: this.runs, lines: this.lines, lists: this.lists };
   }
 }
 
-/** The live child items of a shared type, in order (read from its item list, nothing written). */
-function* liveItems(parent: { _start: Y.Item | null }): Generator<Y.Item> {
-  for (let n = parent._start; n; n = n.right) if (!n.deleted && n.countable) yield n;
+/** Index of the run holding character `offset` (the last run starting at or before it). */
+function runAt(runs: Runs, offset: number): number {
+  let lo = 0;
+  let hi = runs.count - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((runs.start[mid] as number) <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Where run `r` of `ids` ends (exclusive). */
+function runEnd(ids: IdText, r: number): number {
+  return r + 1 < ids.runs.count ? (ids.runs.start[r + 1] as number) : ids.text.length;
+}
+
+/** The Yjs client of character `offset` in run `r`. */
+const clientIn = (runs: Runs, r: number): number => runs.client[r] as number;
+
+/** The Yjs clock of character `offset` in run `r`. */
+function clockIn(runs: Runs, r: number, offset: number): number {
+  const clock = runs.clock[r] as number;
+  return runs.step[r] === 1 ? clock + offset - (runs.start[r] as number) : clock;
+}
+
+/** Whether character `i` of `a` and character `j` of `b` are the same Yjs id. */
+function sameIdAt(a: IdText, i: number, b: IdText, j: number): boolean {
+  const ra = runAt(a.runs, i);
+  const rb = runAt(b.runs, j);
+  return clientIn(a.runs, ra) === clientIn(b.runs, rb) && clockIn(a.runs, ra, i) === clockIn(b.runs, rb, j);
+}
+
+/** The next live item from `item` on (itself included), or null: a type's children are read from its item list, nothing written. */
+function live(item: Y.Item | null): Y.Item | null {
+  let n = item;
+  while (n && (n.deleted || !n.countable)) n = n.right;
+  return n;
 }
 
 function childElement(item: Y.Item): Y.XmlElement | null {
@@ -258,13 +400,13 @@ function stringAttribute(element: Y.XmlElement, name: string): string {
 }
 
 function readText(text: Y.XmlText, out: IdTextBuilder): void {
-  for (const item of liveItems(text))
+  for (let item = live(text._start); item; item = live(item.right))
     if (item.content instanceof Y.ContentString) out.push(item.content.str, item.id, true);
 }
 
 /** Inline content of a textblock: its texts and the plain text of its inline atoms. */
 function readInline(block: Y.XmlElement, out: IdTextBuilder): void {
-  for (const item of liveItems(block)) {
+  for (let item = live(block._start); item; item = live(item.right)) {
     const text = childText(item);
     if (text) {
       readText(text, out);
@@ -290,20 +432,42 @@ function readInline(block: Y.XmlElement, out: IdTextBuilder): void {
   }
 }
 
-function readBlock(element: Y.XmlElement, id: Y.ID, out: IdTextBuilder, depth: number): void {
+/** The number of an ordered list's first item (its `start` attribute, 1 by default). */
+function listStart(list: Y.XmlElement): number {
+  const start = Number(list.getAttribute('start'));
+  return Number.isInteger(start) ? start : 1;
+}
+
+function readBlock(
+  element: Y.XmlElement,
+  id: Y.ID,
+  out: IdTextBuilder,
+  depth: number,
+  lists: DiffListLevel[],
+): void {
   const type = schema.nodes[element.nodeName];
   if (!type || depth > MAX_DEPTH) return;
   if (type.isTextblock) {
-    out.line(id);
+    out.line(id, lists);
     readInline(element, out);
   } else if (element.nodeName === 'image') {
-    out.line(id);
+    out.line(id, lists);
     const alt = stringAttribute(element, 'alt').trim();
     out.push(alt ? `[image : ${alt}]` : '[image]', id, false);
-  } else if (!type.isLeaf) {
-    for (const item of liveItems(element)) {
+  } else if (element.nodeName === 'bulletList' || element.nodeName === 'orderedList') {
+    const ordered = element.nodeName === 'orderedList';
+    let number = ordered ? listStart(element) : 1;
+    for (let item = live(element._start); item; item = live(item.right)) {
       const child = childElement(item);
-      if (child) readBlock(child, item.id, out, depth + 1);
+      if (!child) continue;
+      const level: DiffListLevel = { ordered, number, first: true };
+      readBlock(child, item.id, out, depth + 1, [...lists, level]);
+      number++;
+    }
+  } else if (!type.isLeaf) {
+    for (let item = live(element._start); item; item = live(item.right)) {
+      const child = childElement(item);
+      if (child) readBlock(child, item.id, out, depth + 1, lists);
     }
   }
 }
@@ -312,7 +476,7 @@ function readBlock(element: Y.XmlElement, id: Y.ID, out: IdTextBuilder, depth: n
 function readSections(doc: Y.Doc): SectionText[] {
   const out: SectionText[] = [];
   const seen = new Map<string, number>();
-  for (const item of liveItems(doc.getXmlFragment(FRAGMENT))) {
+  for (let item = live(doc.getXmlFragment(FRAGMENT)._start); item; item = live(item.right)) {
     const section = childElement(item);
     if (!section || section.nodeName !== 'section') continue;
     const raw: unknown = section.getAttribute('id');
@@ -324,17 +488,17 @@ function readSections(doc: Y.Doc): SectionText[] {
     const body = new IdTextBuilder();
     let title = '';
     let first = true;
-    for (const childItem of liveItems(section)) {
+    for (let childItem = live(section._start); childItem; childItem = live(childItem.right)) {
       const child = childElement(childItem);
       if (!child) continue;
       if (first && child.nodeName === 'sectionTitle') {
         body.line(childItem.id);
-        const start = body.clients.length;
+        const start = body.chunkCount;
         readInline(child, body);
-        title = body.build().text.slice(start);
+        title = body.textSince(start);
       } else {
         if (first) body.line(itemIdOf(section) ?? childItem.id); // no title: an empty first line
-        readBlock(child, childItem.id, body, 1);
+        readBlock(child, childItem.id, body, 1, []);
       }
       first = false;
     }
@@ -362,11 +526,16 @@ interface Unit {
   clock: number;
   /** Index of the unit made of the same Yjs items in the other text, or -1. */
   twin: number;
+  /** A token of an atom read as text (a footnote, a link to a document, an image): see {@link tokensOf}. */
+  atom: boolean;
 }
 
-/** Units match when their text is equal, and a unit with a twin matches only its twin. */
+/**
+ * Units match when their text is equal and both are of atoms or neither is, and a unit with a
+ * twin matches only its twin.
+ */
 function sameUnit(a: Unit, b: Unit): boolean {
-  return a.text === b.text && (a.twin === b.index || (a.twin < 0 && b.twin < 0));
+  return a.text === b.text && a.atom === b.atom && (a.twin === b.index || (a.twin < 0 && b.twin < 0));
 }
 
 /** Units by Yjs id: client → clock → index, -1 when two units share the id. */
@@ -403,41 +572,81 @@ function pairTwins(old: Unit[], next: Unit[], same: (a: Unit, b: Unit) => boolea
 
 /** The lines of a text (title, then one per block), each with the Yjs id of its block. */
 function linesOf(ids: IdText): Unit[] {
-  return ids.lines.map((line, index) => ({
-    text: ids.text.slice(line.start, ids.lines[index + 1]?.start ?? ids.text.length),
-    start: line.start,
-    index,
-    client: line.client,
-    clock: line.clock,
-    twin: -1,
-  }));
+  const { lines } = ids;
+  const out: Unit[] = [];
+  for (let index = 0; index < lines.count; index++) {
+    const start = lines.start[index] as number;
+    const end = index + 1 < lines.count ? (lines.start[index + 1] as number) : ids.text.length;
+    out.push({
+      text: ids.text.slice(start, end),
+      start,
+      index,
+      client: lines.client[index] as number,
+      clock: lines.clock[index] as number,
+      twin: -1,
+      atom: false,
+    });
+  }
+  return out;
 }
 
-/** jsdiff's `diffWordsWithSpace` tokens of text[start, end): words, runs of spaces, line breaks, other characters. */
+/** Whether runs `a` and `b` are atoms with the same Yjs id (one atom read as several runs: an image's line break and text). */
+function sameAtom(runs: Runs, a: number, b: number): boolean {
+  return (
+    runs.step[a] !== 1 &&
+    runs.step[b] !== 1 &&
+    runs.client[a] === runs.client[b] &&
+    runs.clock[a] === runs.clock[b]
+  );
+}
+
+/**
+ * jsdiff's `diffWordsWithSpace` tokens of text[start, end) (words, runs of spaces, line breaks,
+ * other characters), cut apart where string items meet an atom read as text. A token of an atom
+ * (its words all start with the atom's id, so they are never twins) is marked, and only matches
+ * a token of an atom by text: a space of a footnote cannot stand for a space someone typed next
+ * to it (which then showed as unchanged while the footnote's own space showed as inserted by
+ * whoever made the footnote), while a footnote whose text changed is still compared word by word.
+ */
 function tokensOf(ids: IdText, start: number, end: number): Unit[] {
   const out: Unit[] = [];
+  const { runs, text } = ids;
   let at = start;
-  for (const piece of wordsWithSpaceDiff.tokenize(ids.text.slice(start, end))) {
-    out.push({
-      text: piece,
-      start: at,
-      index: out.length,
-      client: ids.clients[at] ?? -1,
-      clock: ids.clocks[at] ?? -1,
-      twin: -1,
-    });
-    at += piece.length;
+  let r = runAt(runs, start);
+  while (at < end && r < runs.count) {
+    const atom = runs.step[r] !== 1;
+    // The runs read together: one atom's (an image's line and text), or a stretch of string runs.
+    let k = r;
+    while (
+      k + 1 < runs.count &&
+      (runs.start[k + 1] as number) < end &&
+      (atom ? sameAtom(runs, r, k + 1) : runs.step[k + 1] === 1)
+    )
+      k++;
+    const stop = Math.min(end, runEnd(ids, k));
+    let cursor = r;
+    for (const piece of wordsWithSpaceDiff.tokenize(text.slice(at, stop))) {
+      while (cursor + 1 < runs.count && (runs.start[cursor + 1] as number) <= at) cursor++;
+      out.push({
+        text: piece,
+        start: at,
+        index: out.length,
+        client: clientIn(runs, cursor),
+        clock: clockIn(runs, cursor, at),
+        twin: -1,
+        atom,
+      });
+      at += piece.length;
+    }
+    at = stop;
+    r = k + 1;
   }
   return out;
 }
 
 /** Whether two tokens also end with the same Yjs item. */
 function sameEnd(old: IdText, next: IdText): (a: Unit, b: Unit) => boolean {
-  return (a, b) => {
-    const i = a.start + a.text.length - 1;
-    const j = b.start + b.text.length - 1;
-    return old.clients[i] === next.clients[j] && old.clocks[i] === next.clocks[j];
-  };
+  return (a, b) => sameIdAt(old, a.start + a.text.length - 1, next, b.start + b.text.length - 1);
 }
 
 /** What the word diffs of one comparison may still spend, in token comparisons. */
@@ -452,12 +661,183 @@ interface Budget {
  */
 export const WORD_DIFF_BUDGET = 1_500_000;
 
+/** The characters of jsdiff's word tokens (`extendedWordChars` of its `diffWordsWithSpace`). */
+const WORD_CHAR =
+  /[a-zA-Z0-9_\u{AD}\u{C0}-\u{D6}\u{D8}-\u{F6}\u{F8}-\u{2C6}\u{2C8}-\u{2D7}\u{2DE}-\u{2FF}\u{1E00}-\u{1EFF}]/u;
+/** The characters of its runs of spaces (white space but line breaks). */
+const SPACE_CHAR = /[^\S\n\r]/;
+
+const WORD = 0;
+const SPACE = 1;
+const OTHER = 2;
+
+/** Which of jsdiff's token kinds a character belongs to: a word, a run of spaces, or other. */
+function charClass(char: string): number {
+  return WORD_CHAR.test(char) ? WORD : SPACE_CHAR.test(char) ? SPACE : OTHER;
+}
+
 /**
- * Compares text[oldStart, oldEnd) with text[newStart, newEnd) word by word, into `out`. Tokens
- * made of the same Yjs items on both sides (in the same order, as Yjs keeps it) are equal and
- * anchor the diff; only the gaps between them go through Myers's diff, by text.
+ * Whether jsdiff's `diffWordsWithSpace` tokenizer ends a token between `before` and `after` (one
+ * UTF-16 code unit each): words and runs of spaces are maximal, `\r\n` and a surrogate pair are
+ * one token, every other character is one.
+ */
+function tokenBoundary(before: string, after: string): boolean {
+  const high = before.charCodeAt(0);
+  const low = after.charCodeAt(0);
+  if (high >= 0xd800 && high <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) return false;
+  if (before === '\r' && after === '\n') return false;
+  const cls = charClass(before);
+  return cls === OTHER || cls !== charClass(after);
+}
+
+/**
+ * Whether {@link tokensOf} of text[lo, hi) ends a token at `at`: at either end, where string items
+ * meet an atom (or two atoms meet), and where jsdiff's tokenizer would between two characters.
+ */
+function tokenEdge(ids: IdText, at: number, lo: number, hi: number): boolean {
+  if (at <= lo || at >= hi) return true;
+  const { runs } = ids;
+  const before = runAt(runs, at - 1);
+  const after = runAt(runs, at);
+  const atoms = runs.step[before] !== 1 || runs.step[after] !== 1;
+  if (atoms && !sameAtom(runs, before, after)) return true;
+  return tokenBoundary(ids.text[at - 1] as string, ids.text[at] as string);
+}
+
+/** Whether run `r` of `ids` is a line break read alone: one `\n` whose Yjs id no other character has. */
+function loneLineBreak(ids: IdText, r: number): boolean {
+  const { runs } = ids;
+  const start = runs.start[r] as number;
+  if (ids.text[start] !== '\n' || runEnd(ids, r) - start !== 1) return false;
+  return !(r > 0 && sameAtom(runs, r - 1, r)) && !(r + 1 < runs.count && sameAtom(runs, r, r + 1));
+}
+
+/**
+ * How many characters from `i` (in `old`) and `j` (in `next`), at most `max`, are the same Yjs
+ * ids on both sides.
+ */
+function sharedIds(old: IdText, i: number, next: IdText, j: number, max: number): number {
+  let n = 0;
+  while (n < max) {
+    const ra = runAt(old.runs, i + n);
+    const rb = runAt(next.runs, j + n);
+    if (
+      clientIn(old.runs, ra) !== clientIn(next.runs, rb) ||
+      clockIn(old.runs, ra, i + n) !== clockIn(next.runs, rb, j + n)
+    )
+      break;
+    // The rest of both runs are the same ids when both are strings (the following clocks) or both
+    // atoms (one clock); otherwise one character at a time.
+    const left =
+      (old.runs.step[ra] === 1) !== (next.runs.step[rb] === 1)
+        ? 1
+        : Math.min(runEnd(old, ra) - (i + n), runEnd(next, rb) - (j + n));
+    n += Math.min(left, max - n);
+  }
+  return n;
+}
+
+/** Stretches shorter than this are not taken as anchors by {@link compareWords} (fewer, larger calls). */
+const MIN_ANCHOR = 16;
+
+/**
+ * Compares text[oldStart, oldEnd) with text[newStart, newEnd) word by word, into `out`. Stretches
+ * of characters that are the same Yjs items on both sides (strings, and lone line breaks), cut back
+ * to token edges, are equal at once: the tokens within them are those that would be twins, in
+ * order (Yjs never reorders items), so they would anchor the alignment anyway, and the result is
+ * the same as comparing the whole range token by token. Only what lies between them is cut into
+ * tokens ({@link tokensOf}), those made of the same Yjs items on both sides anchoring the diff, and
+ * only the gaps between those going through Myers's diff, by text ({@link compareTokens}).
  */
 function compareWords(
+  c: Comparison,
+  oldStart: number,
+  oldEnd: number,
+  newStart: number,
+  newEnd: number,
+): void {
+  if (oldStart === oldEnd || newStart === newEnd) {
+    refineHunk(c, oldStart, oldEnd, newStart, newEnd);
+    return;
+  }
+  const { old, next } = c;
+  const edges = (x: number, y: number) =>
+    tokenEdge(old, x, oldStart, oldEnd) && tokenEdge(next, y, newStart, newEnd);
+  let i = oldStart;
+  let j = newStart;
+  for (const [x, y, length] of commonStretches(c, oldStart, oldEnd, newStart, newEnd)) {
+    if (length < MIN_ANCHOR || x < i || y < j) continue;
+    let from = 0;
+    while (from < length && !edges(x + from, y + from)) from++;
+    let to = length;
+    while (to > from && !edges(x + to, y + to)) to--;
+    if (to <= from) continue;
+    compareTokens(c, i, x + from, j, y + from);
+    c.out.add('equal', old.text.slice(x + from, x + to), null);
+    i = x + to;
+    j = y + to;
+  }
+  compareTokens(c, i, oldEnd, j, newEnd);
+}
+
+/**
+ * The stretches of text[oldStart, oldEnd) made of the same Yjs ids as a stretch of
+ * text[newStart, newEnd): `[old offset, new offset, length]`, in the old text's order, each as
+ * long as the ids follow each other on both sides. Characters of string items, and line breaks
+ * read alone; other atoms are left out (their tokens are never twins).
+ */
+function commonStretches(
+  c: Comparison,
+  oldStart: number,
+  oldEnd: number,
+  newStart: number,
+  newEnd: number,
+): [number, number, number][] {
+  const byClient = new Map<number, Segment[]>();
+  for (const s of segmentsOf(c.next, newStart, newEnd)) {
+    if (s.atom && !s.lone) continue;
+    const list = byClient.get(s.client);
+    if (list) list.push(s);
+    else byClient.set(s.client, [s]);
+  }
+  for (const list of byClient.values()) list.sort((x, y) => x.clock - y.clock);
+  const out: [number, number, number][] = [];
+  for (const a of segmentsOf(c.old, oldStart, oldEnd)) {
+    if (a.atom && !a.lone) continue;
+    const list = byClient.get(a.client);
+    if (!list) continue;
+    for (let k = firstEndingAfter(list, a.clock); k < list.length; k++) {
+      const b = list[k] as Segment;
+      if (b.clock >= a.end) break;
+      if (a.atom !== b.atom) continue;
+      const from = Math.max(a.clock, b.clock);
+      const to = Math.min(a.end, b.end);
+      if (from >= to) continue;
+      const x = a.atom ? a.text : a.text + from - a.clock;
+      const y = b.atom ? b.text : b.text + from - b.clock;
+      const length = a.atom ? 1 : to - from;
+      const last = out[out.length - 1];
+      if (last && last[0] + last[2] === x && last[1] + last[2] === y) last[2] += length;
+      else out.push([x, y, length]);
+    }
+  }
+  return out;
+}
+
+/** The first segment of `list` (sorted by clock: a side's ids are distinct) that ends after `clock`. */
+function firstEndingAfter(list: Segment[], clock: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((list[mid] as Segment).end <= clock) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The token comparison of {@link compareWords}, on what lies between its anchors. */
+function compareTokens(
   c: Comparison,
   oldStart: number,
   oldEnd: number,
@@ -531,23 +911,69 @@ interface Comparison {
   old: IdText;
   next: IdText;
   out: Parts;
-  authors: AuthorCache;
+  authors: Attributor;
   budget: Budget;
 }
 
-/** Asks the attribution once per id (consecutive characters of one atom share theirs). */
-class AuthorCache {
-  private last: { kind: 'insert' | 'delete'; client: number; clock: number; author: string | null } | null =
-    null;
+/**
+ * Attributes changed characters (see the rule at the top of this module): a character the other
+ * side knows (its id is within that side's state vector) was deleted there or here, by
+ * `deletedBy`, else by who wrote it; one the other side never had is by who wrote it.
+ */
+class Attributor {
+  private last: { deleted: boolean; client: number; clock: number; author: string | null } | null = null;
 
-  constructor(private readonly attribution: DiffAttribution) {}
+  constructor(
+    private readonly attribution: DiffAttribution,
+    private readonly from: Y.Doc,
+    private readonly to: Y.Doc,
+  ) {}
 
-  of(kind: 'insert' | 'delete', client: number, clock: number): string | null {
+  /** Characters [start, end) of `ids` (of `to` for `insert`, of `from` for `delete`) into `out`. */
+  add(out: Parts, kind: 'insert' | 'delete', ids: IdText, start: number, end: number): void {
+    if (start >= end) return;
+    const other = kind === 'insert' ? this.from : this.to;
+    const { runs } = ids;
+    for (let r = runAt(runs, start); r < runs.count && (runs.start[r] as number) < end; r++) {
+      const from = Math.max(start, runs.start[r] as number);
+      const to = Math.min(end, runEnd(ids, r));
+      const client = clientIn(runs, r);
+      const known = Y.getState(other.store, client);
+      if (runs.step[r] !== 1) {
+        const clock = runs.clock[r] as number;
+        out.add(kind, ids.text.slice(from, to), this.atom(client, clock, clock < known));
+        continue;
+      }
+      let at = from;
+      while (at < to) {
+        const clock = clockIn(runs, r, at);
+        const deleted = clock < known;
+        const span = this.span(client, clock, deleted ? Math.min(to - at, known - clock) : to - at, deleted);
+        out.add(kind, ids.text.slice(at, at + span.length), span.author);
+        at += span.length;
+      }
+    }
+  }
+
+  /** The author of `length` ids from `clock` on (at least one covered). */
+  private span(client: number, clock: number, length: number, deleted: boolean): AuthorSpan {
+    const clamp = (s: AuthorSpan): AuthorSpan => ({
+      author: s.author,
+      length: Math.max(1, Math.min(length, Math.floor(s.length))),
+    });
+    if (!deleted) return clamp(this.attribution.insertedBy(client, clock, length));
+    const by = clamp(this.attribution.deletedBy(client, clock, length));
+    if (by.author !== null) return by;
+    return clamp(this.attribution.insertedBy(client, clock, by.length));
+  }
+
+  /** The author of an atom's id, asked once for consecutive characters of the same atom. */
+  private atom(client: number, clock: number, deleted: boolean): string | null {
     const last = this.last;
-    if (last && last.kind === kind && last.client === client && last.clock === clock) return last.author;
-    const id = Y.createID(client, clock);
-    const author = kind === 'insert' ? this.attribution.insertedBy(id) : this.attribution.deletedBy(id);
-    this.last = { kind, client, clock, author };
+    if (last && last.deleted === deleted && last.client === client && last.clock === clock)
+      return last.author;
+    const author = this.span(client, clock, 1, deleted).author;
+    this.last = { deleted, client, clock, author };
     return author;
   }
 }
@@ -562,53 +988,84 @@ class Parts {
     if (last && last.kind === kind && last.author === author) last.text += text;
     else this.list.push({ kind, text, author });
   }
-
-  /** Characters [start, end) of `ids` as `kind` parts, one per run of the same author. */
-  addAttributed(
-    kind: 'insert' | 'delete',
-    ids: IdText,
-    start: number,
-    end: number,
-    authors: AuthorCache,
-  ): void {
-    let runStart = start;
-    let runAuthor: string | null = null;
-    for (let i = start; i < end; i++) {
-      const author = authors.of(kind, ids.clients[i] ?? -1, ids.clocks[i] ?? -1);
-      if (i > runStart && author !== runAuthor) {
-        this.add(kind, ids.text.slice(runStart, i), runAuthor);
-        runStart = i;
-      }
-      runAuthor = author;
-    }
-    if (end > runStart) this.add(kind, ids.text.slice(runStart, end), runAuthor);
-  }
 }
 
-/** Marks, in each range, the characters whose Yjs id is also in the other range. */
+/** A span of characters whose Yjs ids are consecutive: chars [text, text + length) of one side. */
+interface Segment {
+  client: number;
+  /** First clock, and the clock after the last (an atom's characters all have its one clock). */
+  clock: number;
+  end: number;
+  text: number;
+  length: number;
+  atom: boolean;
+  /** An atom that is a line break read alone ({@link loneLineBreak}). */
+  lone: boolean;
+}
+
+/** The segments of text[start, end), in text order. */
+function segmentsOf(ids: IdText, start: number, end: number): Segment[] {
+  const out: Segment[] = [];
+  const { runs } = ids;
+  for (let r = runAt(runs, start); r < runs.count && (runs.start[r] as number) < end; r++) {
+    const from = Math.max(start, runs.start[r] as number);
+    const length = Math.min(end, runEnd(ids, r)) - from;
+    if (length <= 0) continue;
+    const atom = runs.step[r] !== 1;
+    const clock = clockIn(runs, r, from);
+    out.push({
+      client: clientIn(runs, r),
+      clock,
+      end: atom ? clock + 1 : clock + length,
+      text: from,
+      length,
+      atom,
+      lone: atom && loneLineBreak(ids, r),
+    });
+  }
+  return out;
+}
+
+/**
+ * Marks, in each range, the characters whose Yjs id is also in the other range (intersecting the
+ * id spans of both sides, per client).
+ */
 function keptCharacters(c: Comparison, oldStart: number, oldEnd: number, newStart: number, newEnd: number) {
-  const { old, next } = c;
   const oldKept = new Uint8Array(oldEnd - oldStart);
   const newKept = new Uint8Array(newEnd - newStart);
   if (oldStart === oldEnd || newStart === newEnd) return { oldKept, newKept };
-  const ids = (text: IdText, start: number, end: number, keep: (i: number) => boolean) => {
-    const byClient = new Map<number, Set<number>>();
-    for (let i = start; i < end; i++) {
-      if (!keep(i)) continue;
-      const client = text.clients[i] ?? -1;
-      let clocks = byClient.get(client);
-      if (!clocks) byClient.set(client, (clocks = new Set()));
-      clocks.add(text.clocks[i] ?? -1);
+  const byClient = new Map<number, Segment[]>();
+  for (const s of segmentsOf(c.next, newStart, newEnd)) {
+    const list = byClient.get(s.client);
+    if (list) list.push(s);
+    else byClient.set(s.client, [s]);
+  }
+  for (const list of byClient.values()) list.sort((x, y) => x.clock - y.clock);
+  for (const a of segmentsOf(c.old, oldStart, oldEnd)) {
+    const list = byClient.get(a.client);
+    if (!list) continue;
+    for (let k = firstEndingAfter(list, a.clock); k < list.length; k++) {
+      const b = list[k] as Segment;
+      if (b.clock >= a.end) break;
+      const from = Math.max(a.clock, b.clock);
+      const to = Math.min(a.end, b.end);
+      if (from >= to) continue;
+      const mark = (kept: Uint8Array, s: Segment, base: number) => {
+        const first = s.atom ? s.text : s.text + from - s.clock;
+        const length = s.atom ? s.length : to - from;
+        kept.fill(1, first - base, first - base + length);
+      };
+      mark(oldKept, a, oldStart);
+      mark(newKept, b, newStart);
     }
-    return byClient;
-  };
-  const has = (byClient: Map<number, Set<number>>, text: IdText, i: number) =>
-    byClient.get(text.clients[i] ?? -1)?.has(text.clocks[i] ?? -1) === true;
-  const inOld = ids(old, oldStart, oldEnd, () => true);
-  for (let j = newStart; j < newEnd; j++) if (has(inOld, next, j)) newKept[j - newStart] = 1;
-  const inNew = ids(next, newStart, newEnd, (j) => newKept[j - newStart] === 1);
-  for (let i = oldStart; i < oldEnd; i++) if (has(inNew, old, i)) oldKept[i - oldStart] = 1;
+  }
   return { oldKept, newKept };
+}
+
+/** The first index from `at` where `kept` is set, or `kept.length`. */
+function nextKept(kept: Uint8Array, at: number): number {
+  const found = kept.indexOf(1, at);
+  return found < 0 ? kept.length : found;
 }
 
 /**
@@ -619,34 +1076,29 @@ function keptCharacters(c: Comparison, oldStart: number, oldEnd: number, newStar
 function refineHunk(c: Comparison, oldStart: number, oldEnd: number, newStart: number, newEnd: number): void {
   const { old, next, out, authors } = c;
   const { oldKept, newKept } = keptCharacters(c, oldStart, oldEnd, newStart, newEnd);
-  const sameId = (i: number, j: number) =>
-    old.clients[i] === next.clients[j] && old.clocks[i] === next.clocks[j];
   let i = oldStart;
   let j = newStart;
   while (i < oldEnd || j < newEnd) {
-    let del = i;
-    while (del < oldEnd && oldKept[del - oldStart] === 0) del++;
-    out.addAttributed('delete', old, i, del, authors);
+    const del = oldStart + nextKept(oldKept, i - oldStart);
+    authors.add(out, 'delete', old, i, del);
     i = del;
-    let ins = j;
-    while (ins < newEnd && newKept[ins - newStart] === 0) ins++;
-    out.addAttributed('insert', next, j, ins, authors);
+    const ins = newStart + nextKept(newKept, j - newStart);
+    authors.add(out, 'insert', next, j, ins);
     j = ins;
-    let same = 0;
-    while (i + same < oldEnd && j + same < newEnd && sameId(i + same, j + same)) same++;
+    const same = i < oldEnd && j < newEnd ? sharedIds(old, i, next, j, Math.min(oldEnd - i, newEnd - j)) : 0;
     if (same > 0) {
       out.add('equal', old.text.slice(i, i + same), null);
       i += same;
       j += same;
     } else if (i < oldEnd && j < newEnd) {
       // Kept characters out of order (Yjs never reorders items; guarded anyway): the old one is deleted.
-      out.addAttributed('delete', old, i, i + 1, authors);
+      authors.add(out, 'delete', old, i, i + 1);
       i++;
     } else if (i < oldEnd) {
-      out.addAttributed('delete', old, i, oldEnd, authors);
+      authors.add(out, 'delete', old, i, oldEnd);
       i = oldEnd;
     } else {
-      out.addAttributed('insert', next, j, newEnd, authors);
+      authors.add(out, 'insert', next, j, newEnd);
       j = newEnd;
     }
   }
@@ -656,16 +1108,23 @@ function countChanges(parts: DiffPart[]): number {
   return parts.filter((p) => p.kind !== 'equal').length;
 }
 
+/** The `lists` of a section diff, or nothing when neither side has a list. */
+function listsOf(from: IdText | null, to: IdText | null): Pick<SectionDiff, 'lists'> {
+  const before = from?.lists ?? [];
+  const after = to?.lists ?? [];
+  return before.length > 0 || after.length > 0 ? { lists: { from: before, to: after } } : {};
+}
+
 function comparedSection(
   old: SectionText,
   next: SectionText,
-  authors: AuthorCache,
+  authors: Attributor,
   budget: Budget,
 ): SectionDiff {
   const base = { id: next.id, key: next.key, title: next.title };
   if (old.body.text === next.body.text) {
     const parts: DiffPart[] = next.body.text ? [{ kind: 'equal', text: next.body.text, author: null }] : [];
-    return { ...base, status: 'unchanged', changes: 0, parts };
+    return { ...base, status: 'unchanged', changes: 0, parts, ...listsOf(old.body, next.body) };
   }
   const c: Comparison = { old: old.body, next: next.body, out: new Parts(), authors, budget };
   const a = linesOf(old.body);
@@ -709,12 +1168,18 @@ function comparedSection(
     else j += change.count;
   }
   flush();
-  return { ...base, status: 'changed', changes: countChanges(c.out.list), parts: c.out.list };
+  return {
+    ...base,
+    status: 'changed',
+    changes: countChanges(c.out.list),
+    parts: c.out.list,
+    ...listsOf(old.body, next.body),
+  };
 }
 
-function addedSection(s: SectionText, authors: AuthorCache): SectionDiff {
+function addedSection(s: SectionText, authors: Attributor): SectionDiff {
   const parts = new Parts();
-  parts.addAttributed('insert', s.body, 0, s.body.text.length, authors);
+  authors.add(parts, 'insert', s.body, 0, s.body.text.length);
   return {
     id: s.id,
     key: s.key,
@@ -722,12 +1187,13 @@ function addedSection(s: SectionText, authors: AuthorCache): SectionDiff {
     status: 'added',
     changes: countChanges(parts.list),
     parts: parts.list,
+    ...listsOf(null, s.body),
   };
 }
 
-function removedSection(s: SectionText, authors: AuthorCache): SectionDiff {
+function removedSection(s: SectionText, authors: Attributor): SectionDiff {
   const parts = new Parts();
-  parts.addAttributed('delete', s.body, 0, s.body.text.length, authors);
+  authors.add(parts, 'delete', s.body, 0, s.body.text.length);
   return {
     id: s.id,
     key: s.key,
@@ -735,6 +1201,7 @@ function removedSection(s: SectionText, authors: AuthorCache): SectionDiff {
     status: 'removed',
     changes: countChanges(parts.list),
     parts: parts.list,
+    ...listsOf(s.body, null),
   };
 }
 

@@ -1,6 +1,13 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { can, conflict, notFound, forbidden, type Actor } from '@essaim/domain';
-import { diffDocuments, restoreContent, ydocToJSON, ydocToText, type DocJSON } from '@essaim/editor';
+import {
+  diffDocuments,
+  restoreContent,
+  ydocToJSON,
+  ydocToText,
+  type DiffAttribution,
+  type DocJSON,
+} from '@essaim/editor';
 import {
   META_MAP,
   type DocumentDiffDto,
@@ -167,7 +174,9 @@ export class VersionService {
       );
     const by = actorId(actor);
     this.record(documentId, 'restauration', `Avant la restauration de la version ${source.number}`, by);
-    await this.live.change(documentId, by, (doc) => restoreContent(doc, content, meta));
+    await this.live.change(documentId, by, (doc) =>
+      this.writeAs(documentId, by, doc, () => restoreContent(doc, content, meta)),
+    );
     const after = this.record(documentId, 'restauration', `Restauration de la version ${source.number}`, by);
     this.audit.record({
       actorId: by,
@@ -195,16 +204,14 @@ export class VersionService {
     // As asked: from an older version to a newer one shows what was written since, the other
     // way round what going back would undo.
     const [older, newer] = [from, to];
-    const owners = this.clients.owners(documentId);
-    const insertedBy = (id: Y.ID): string | null =>
-      owners.get(id.client) ?? owners.get(id.client + 1) ?? null;
-    const deletedBy = deletionLookup(this.store.deletions(documentId));
+    const attribution: DiffAttribution = {
+      insertedBy: insertionLookup(this.clients.owners(documentId)),
+      deletedBy: deletionLookup(this.store.deletions(documentId)),
+    };
     const result = this.withVersionDoc(older.id, (oldDoc) =>
       newer
-        ? this.withVersionDoc(newer.id, (newDoc) => diffDocuments(oldDoc, newDoc, { insertedBy, deletedBy }))
-        : this.withCurrentDoc(documentId, (newDoc) =>
-            diffDocuments(oldDoc, newDoc, { insertedBy, deletedBy }),
-          ),
+        ? this.withVersionDoc(newer.id, (newDoc) => diffDocuments(oldDoc, newDoc, attribution))
+        : this.withCurrentDoc(documentId, (newDoc) => diffDocuments(oldDoc, newDoc, attribution)),
     );
     const names = this.namesOf([...result.authors, ...older.authorIds, ...(newer?.authorIds ?? [])]);
     const author = (id: string | null): VersionAuthorDto | null =>
@@ -293,6 +300,37 @@ export class VersionService {
     return this.dto(record, this.namesOf([...record.authorIds, ...(createdBy ? [createdBy] : [])]));
   }
 
+  /**
+   * Runs `write` (a change of the live `doc`, inside its transaction) under a new Yjs client id
+   * owned by `userId` (`document_clients`), so that compares attribute what it writes to that
+   * person: the text a restore brings back is « ajouté par » whoever restored it, instead of being
+   * written under the server's own client id, which nobody owns (« Auteur inconnu »). The id is
+   * drawn at random among those neither the document nor `document_clients` knows, and neither
+   * `id + 1` (read as the owner of forwarded text, see {@link insertionLookup}). The server's own
+   * id is given back afterwards, as `writeAsWriters` of sectionForwarding.ts does. Without a
+   * person (`userId` null), `write` runs as it is.
+   */
+  private writeAs(documentId: string, userId: string | null, doc: Y.Doc, write: () => void): void {
+    if (!userId) {
+      write();
+      return;
+    }
+    const owners = this.clients.owners(documentId);
+    const taken = (id: number) => owners.has(id) || doc.store.clients.has(id);
+    let client = randomInt(1, 0xffffffff);
+    while (taken(client) || taken(client + 1)) client = randomInt(1, 0xffffffff);
+    this.clients.claim(documentId, client, userId);
+    const own = doc.clientID;
+    doc.transact(() => {
+      doc.clientID = client;
+      try {
+        write();
+      } finally {
+        doc.clientID = own;
+      }
+    });
+  }
+
   private withVersionDoc<T>(versionId: string, read: (doc: Y.Doc) => T): T {
     const state = this.versions.state(versionId);
     if (!state) throw notFound('Cette version n’existe pas.');
@@ -354,34 +392,75 @@ export class VersionService {
   }
 }
 
+/** What {@link DiffAttribution} answers: an author and how many consecutive ids share it. */
+type AuthorSpan = ReturnType<DiffAttribution['insertedBy']>;
+
 /**
- * Who deleted a character, from each person's deleted ranges: ranges sorted per Yjs client and
- * found by binary search (a compare asks once per deleted character). Null when nobody recorded
- * is known to have deleted it (before issue 11, or by the system).
+ * Who deleted what, from each person's deleted ranges (as the update log folds them), asked about
+ * spans of consecutive ids: per Yjs client, the ranges flattened into sorted ranges that do not
+ * overlap (a character two people deleted at once goes to the range that starts first, then to
+ * the smaller user id), found by binary search. The answer covers the asked span up to the next
+ * change of author (null where nobody recorded deleted it: by the system, or never deleted).
  */
-export function deletionLookup(deletions: ReadonlyMap<string, DeletedRanges>): (id: Y.ID) => string | null {
+export function deletionLookup(
+  deletions: ReadonlyMap<string, DeletedRanges>,
+): (client: number, clock: number, length: number) => AuthorSpan {
   const byClient = new Map<number, [number, number, string][]>();
   for (const [userId, ranges] of deletions)
     for (const [client, list] of Object.entries(ranges)) {
       const entries = byClient.get(Number(client)) ?? [];
-      for (const [clock, len] of list) entries.push([clock, len, userId]);
+      for (const [clock, len] of list) if (len > 0) entries.push([clock, clock + len, userId]);
       byClient.set(Number(client), entries);
     }
-  for (const entries of byClient.values()) entries.sort((a, b) => a[0] - b[0]);
-  return (id) => {
-    const entries = byClient.get(id.client);
-    if (!entries) return null;
+  const flat = new Map<number, [number, number, string][]>();
+  for (const [client, entries] of byClient) {
+    entries.sort((a, b) => a[0] - b[0] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
+    const out: [number, number, string][] = [];
+    let covered = -Infinity;
+    for (const [start, end, userId] of entries) {
+      if (end <= covered) continue;
+      const from = Math.max(start, covered);
+      const last = out[out.length - 1];
+      if (last && last[1] === from && last[2] === userId) last[1] = end;
+      else out.push([from, end, userId]);
+      covered = end;
+    }
+    flat.set(client, out);
+  }
+  return (client, clock, length) => {
+    const ranges = flat.get(client);
+    if (!ranges) return { author: null, length };
+    // The last range starting at or before `clock`.
     let lo = 0;
-    let hi = entries.length - 1;
+    let hi = ranges.length - 1;
+    let found = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const [clock, len, userId] = entries[mid] as [number, number, string];
-      if (id.clock < clock) hi = mid - 1;
-      else if (id.clock >= clock + len) lo = mid + 1;
-      else return userId;
+      if ((ranges[mid] as [number, number, string])[0] <= clock) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
     }
-    return null;
+    const range = ranges[found];
+    if (range && clock < range[1]) return { author: range[2], length: Math.min(length, range[1] - clock) };
+    const next = ranges[found + 1];
+    return { author: null, length: next ? Math.min(length, next[0] - clock) : length };
   };
+}
+
+/**
+ * Who wrote characters, from the owner of each Yjs client id (`document_clients`). Text the
+ * server forwarded for a writer (a late keystroke carried into a moved section, a joined
+ * paragraph written again) is written under the id just below the writer's
+ * (`sectionForwarding.ts`), hence the owner of `client + 1` when `client` has none.
+ */
+export function insertionLookup(
+  owners: ReadonlyMap<number, string>,
+): (client: number, clock: number, length: number) => AuthorSpan {
+  return (client, _clock, length) => ({
+    author: owners.get(client) ?? owners.get(client + 1) ?? null,
+    length,
+  });
 }
 
 const actorId = (actor: Actor): string | null => (actor.kind === 'anonymous' ? null : actor.userId);

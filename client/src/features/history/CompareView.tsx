@@ -4,9 +4,17 @@ import type { MetadataChangeDto, VersionDto } from '@essaim/protocol';
 import { CompactLoadFailed } from '../../shared/LoadFailed.js';
 import { useLoad } from '../../shared/useLoad.js';
 import { compareVersions, CURRENT } from './api.js';
-import { diffView, type ChangeRun, type DiffRun, type LegendEntry, type SectionView } from './diffModel.js';
+import {
+  diffView,
+  type ChangeRun,
+  type DiffRun,
+  type FlowNode,
+  type LegendEntry,
+  type SectionView,
+} from './diffModel.js';
 import { historyMessages } from './messages.js';
 import { HistorySubview } from './VersionView.js';
+import './history.css';
 
 const m = historyMessages.compare;
 
@@ -17,8 +25,8 @@ const colourClass = (colour: number | null) =>
  * The comparison of two versions, or of a version with the current text, computed by the server:
  * the count of changed sections and changes, a legend (inserted, deleted, one colour per author),
  * the metadata that changed, the changed sections with their words inserted (underlined, green)
- * and deleted (struck, red) inline, each in its author's colour; then the unchanged sections,
- * folded. Insertions and deletions are `<ins>` / `<del>` with « Ajouté : » / « Supprimé : » and
+ * and deleted (struck, red) inline, each in its author's colour, lists drawn as lists; then the
+ * unchanged sections, folded. Insertions and deletions are `<ins>` / `<del>` with « Ajouté : » / « Supprimé : » and
  * the author's name for screen readers, so nothing is told by colour alone.
  */
 export function CompareView({
@@ -159,15 +167,36 @@ function SectionDiff({ section }: { section: SectionView }) {
             ))}
           </p>
         )}
-        {section.blocks.map((block, index) => (
-          <p key={index}>
-            {block.map((run, i) => (
-              <Run key={i} run={run} />
-            ))}
-          </p>
-        ))}
+        <Flow nodes={section.flow} blocks={section.blocks} />
       </div>
     </section>
+  );
+}
+
+/**
+ * A section's blocks in order, each a paragraph, those in lists drawn as lists (`<ul>`, `<ol>`,
+ * nested as in the document), an ordered list's items numbered as in their version (`value`).
+ */
+function Flow({ nodes, blocks }: { nodes: FlowNode[]; blocks: DiffRun[][] }) {
+  return (
+    <>
+      {nodes.map((node, index) => {
+        if (node.kind === 'block')
+          return (
+            <p key={index}>
+              {(blocks[node.block] ?? []).map((run, i) => (
+                <Run key={i} run={run} />
+              ))}
+            </p>
+          );
+        const items = node.items.map((item, i) => (
+          <li key={i} value={node.ordered ? item.number : undefined}>
+            <Flow nodes={item.content} blocks={blocks} />
+          </li>
+        ));
+        return node.ordered ? <ol key={index}>{items}</ol> : <ul key={index}>{items}</ul>;
+      })}
+    </>
   );
 }
 

@@ -7,6 +7,7 @@ import { getVersion } from './api.js';
 import { historyMessages as m } from './messages.js';
 import { notesOf, readVersion, renderVersion } from './versionContent.js';
 import { KindBadge, VersionFacts } from './VersionMeta.js';
+import './history.css';
 
 /** The restore of the version on screen: being done, or refused with the server's reason. */
 export type RestoreState = { status: 'idle' } | { status: 'pending' } | { status: 'failed'; message: string };

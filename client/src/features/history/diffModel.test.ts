@@ -6,7 +6,16 @@ import type {
   VersionAuthorDto,
   VersionDto,
 } from '@essaim/protocol';
-import { AUTHOR_COLOURS, blocksOf, diffView, splitTitleLine, type ChangeRun } from './diffModel.js';
+import {
+  AUTHOR_COLOURS,
+  blockLines,
+  blocksOf,
+  diffView,
+  listFlow,
+  splitTitleLine,
+  type ChangeRun,
+  type ListLevel,
+} from './diffModel.js';
 
 const bruno: VersionAuthorDto = { id: 'u-bruno', name: 'Bruno' };
 const chloe: VersionAuthorDto = { id: 'u-chloe', name: 'Chloé' };
@@ -255,5 +264,106 @@ describe('the title line of a compared section', () => {
     expect(splitTitleLine(blocks, 'Un titre')).toEqual({ titleChange: null, blocks });
     const single = blocksOf([equal('Un titre')], byAuthorOrder);
     expect(splitTitleLine(single, 'Un titre').blocks).toBe(single);
+  });
+});
+
+describe('lists in a compared section', () => {
+  const bullet = (number: number, first = true): ListLevel => ({ ordered: false, number, first });
+  const ordered = (number: number, first = true): ListLevel => ({ ordered: true, number, first });
+
+  it('reads each block from the side its text comes from, at its line there', () => {
+    // Title; « Un. » equal; « Deux. » deleted (its line only in `from`); « Trois. » inserted.
+    const parts = [equal('Titre\nUn.'), remove('\nDeux.'), insert('\nTrois.'), equal('\nFin.')];
+    expect(blocksOf(parts, byAuthorOrder)).toHaveLength(5);
+    expect(blockLines(parts)).toEqual([
+      { side: 'to', line: 0 },
+      { side: 'to', line: 1 },
+      { side: 'from', line: 2 },
+      { side: 'to', line: 2 },
+      { side: 'to', line: 3 },
+    ]);
+    // An emptied paragraph is read where its text was; an empty one opened by an insertion, where it is.
+    expect(blockLines([equal('T\n'), remove('Tout.'), insert('\n')])).toEqual([
+      { side: 'to', line: 0 },
+      { side: 'from', line: 1 },
+      { side: 'to', line: 2 },
+    ]);
+  });
+
+  it('groups blocks into nested lists, a block continuing its item, a new kind of list starting a new list', () => {
+    const flow = listFlow([
+      [],
+      [bullet(1)],
+      [bullet(1, false)],
+      [bullet(2)],
+      [bullet(2, false), ordered(3)],
+      [bullet(2, false), ordered(4)],
+      [ordered(1)],
+      [],
+    ]);
+    expect(flow).toEqual([
+      { kind: 'block', block: 0 },
+      {
+        kind: 'list',
+        ordered: false,
+        items: [
+          {
+            number: 1,
+            content: [
+              { kind: 'block', block: 1 },
+              { kind: 'block', block: 2 },
+            ],
+          },
+          {
+            number: 2,
+            content: [
+              { kind: 'block', block: 3 },
+              {
+                kind: 'list',
+                ordered: true,
+                items: [
+                  { number: 3, content: [{ kind: 'block', block: 4 }] },
+                  { number: 4, content: [{ kind: 'block', block: 5 }] },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+      { kind: 'list', ordered: true, items: [{ number: 1, content: [{ kind: 'block', block: 6 }] }] },
+      { kind: 'block', block: 7 },
+    ]);
+  });
+
+  it('draws a compared section’s list lines in lists, the title line left out, and without `lists` no list at all', () => {
+    const listed = {
+      ...section('s', 'changed', [equal('Étapes\nIntro\npréparer'), insert('\nréunir', chloe)], 'Étapes'),
+      lists: {
+        from: [{ line: 2, lists: [bullet(1)] }],
+        to: [
+          { line: 2, lists: [bullet(1)] },
+          { line: 3, lists: [bullet(2)] },
+        ],
+      },
+    };
+    const view = diffView(diff([listed]), '');
+    expect(view.changed[0]?.blocks.map((b) => b.map((r) => r.text).join(''))).toEqual([
+      'Intro',
+      'préparer',
+      'réunir',
+    ]);
+    expect(view.changed[0]?.flow).toEqual([
+      { kind: 'block', block: 0 },
+      {
+        kind: 'list',
+        ordered: false,
+        items: [
+          { number: 1, content: [{ kind: 'block', block: 1 }] },
+          { number: 2, content: [{ kind: 'block', block: 2 }] },
+        ],
+      },
+    ]);
+    const plain = diffView(diff([section('p', 'changed', [equal('Un\nDeux'), insert(' trois')], 'Un')]), '');
+    expect(plain.changed[0]?.flow).toEqual([{ kind: 'block', block: 0 }]);
   });
 });

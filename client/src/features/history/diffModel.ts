@@ -5,6 +5,27 @@ import type {
   SectionDiffDto,
   VersionAuthorDto,
 } from '@essaim/protocol';
+import type { SectionDiff } from '@essaim/editor';
+
+/**
+ * The lines of a compared section that are in lists, on each side (`SectionDiff.lists` of the
+ * shared compare, `packages/editor/src/versionDiff.ts`; sent by the server with each section that
+ * has a list, not yet declared in `SectionDiffDto`).
+ */
+type SectionLists = NonNullable<SectionDiff['lists']>;
+
+/** One list a block is in: bullet or ordered, its item's number, whether the block starts the item. */
+export type ListLevel = SectionLists['to'][number]['lists'][number];
+
+/** A list in the drawing of a section: its items, each with the blocks (and lists) it holds. */
+export interface ListNode {
+  kind: 'list';
+  ordered: boolean;
+  items: { number: number; content: FlowNode[] }[];
+}
+
+/** What a section draws, in order: blocks (by index in `SectionView.blocks`) and lists of them. */
+export type FlowNode = { kind: 'block'; block: number } | ListNode;
 
 /** How many author colours the stylesheet has (`.essaim-history-author--0` … `--7`); more cycle. */
 export const AUTHOR_COLOURS = 8;
@@ -41,6 +62,8 @@ export interface SectionView {
   titleChange: DiffRun[] | null;
   /** The section's blocks, title line excluded. */
   blocks: DiffRun[][];
+  /** The blocks in order, those in lists grouped into (nested) lists ({@link listFlow}). */
+  flow: FlowNode[];
 }
 
 /** One line of the legend: an author and their colour, or « unknown ». */
@@ -135,6 +158,90 @@ export function blocksOf(
   return blocks;
 }
 
+/**
+ * For each block {@link blocksOf} cuts from `parts` (same count, same order): the side its text is
+ * read from and its line there (0: the title line), counting the `\n` of equal and delete parts
+ * for `from`, of equal and insert parts for `to`. A block is read from `to` when it has unchanged
+ * or inserted text, from `from` when it only has deleted text; an empty block from the side of the
+ * line break that opened it.
+ */
+export function blockLines(parts: readonly DiffPartDto[]): { side: 'from' | 'to'; line: number }[] {
+  const blocks = [{ from: 0, to: 0, opened: 'equal' as DiffPartDto['kind'], newText: false, oldText: false }];
+  let from = 0;
+  let to = 0;
+  for (const part of parts) {
+    const pieces = part.text.split('\n');
+    pieces.forEach((piece, i) => {
+      const block = blocks[blocks.length - 1] as (typeof blocks)[number];
+      if (piece && part.kind === 'delete') block.oldText = true;
+      else if (piece) block.newText = true;
+      if (i === pieces.length - 1) return;
+      if (part.kind !== 'insert') from++;
+      if (part.kind !== 'delete') to++;
+      blocks.push({ from, to, opened: part.kind, newText: false, oldText: false });
+    });
+  }
+  return blocks.map((b) => {
+    const side = b.newText ? 'to' : b.oldText || b.opened === 'delete' ? 'from' : 'to';
+    return { side, line: side === 'to' ? b.to : b.from };
+  });
+}
+
+/**
+ * The lists each block of a section is in (outermost first; empty outside lists), from the
+ * section's `lists` and {@link blockLines}.
+ */
+export function blockListLevels(section: SectionDiffDto): ListLevel[][] {
+  // TODO(protocol): read `section.lists` directly once `SectionDiffDto` declares it.
+  const lists = (section as SectionDiffDto & { lists?: SectionLists }).lists;
+  const lines = blockLines(section.parts);
+  if (!lists) return lines.map(() => []);
+  const bySide = {
+    from: new Map(lists.from.map((l) => [l.line, l.lists])),
+    to: new Map(lists.to.map((l) => [l.line, l.lists])),
+  };
+  return lines.map(({ side, line }) => bySide[side].get(line) ?? []);
+}
+
+/**
+ * Groups blocks into the lists they are in, nested as in the document: a block whose innermost
+ * level starts an item (`first`) opens a new item of the list open at that depth (the same list
+ * while its kind is the same), a later block of the item goes into it; a block outside lists
+ * closes them all. `levels[i]` are block i's lists (see {@link blockListLevels}).
+ */
+export function listFlow(levels: readonly ListLevel[][]): FlowNode[] {
+  const root: FlowNode[] = [];
+  const open: ListNode[] = [];
+  const contentAt = (depth: number): FlowNode[] =>
+    depth === 0 ? root : ((open[depth - 1] as ListNode).items.at(-1) as ListNode['items'][number]).content;
+  levels.forEach((path, block) => {
+    let depth = 0;
+    while (
+      depth < open.length &&
+      depth < path.length &&
+      (open[depth] as ListNode).ordered === (path[depth] as ListLevel).ordered &&
+      !(path[depth] as ListLevel).first
+    )
+      depth++;
+    const level = path[depth];
+    const list = open[depth];
+    if (level && list && list.ordered === level.ordered) {
+      // A new item of the list open at this depth.
+      open.length = depth + 1;
+      list.items.push({ number: level.number, content: [] });
+      depth++;
+    } else open.length = depth;
+    for (; depth < path.length; depth++) {
+      const { ordered, number } = path[depth] as ListLevel;
+      const node: ListNode = { kind: 'list', ordered, items: [{ number, content: [] }] };
+      contentAt(depth).push(node);
+      open.push(node);
+    }
+    contentAt(path.length).push({ kind: 'block', block });
+  });
+  return root;
+}
+
 const isChange = (run: DiffRun): run is ChangeRun => run.kind !== 'equal';
 
 /** The text of a block on one side: the older (equal + deleted) or the newer (equal + inserted). */
@@ -182,6 +289,7 @@ export function diffView(diff: DocumentDiffDto, untitled: string): DiffView {
     const all = blocksOf(section.parts, colours);
     if (all.some((block) => block.some((run) => isChange(run) && run.author === null))) unknownAuthor = true;
     const { titleChange, blocks } = splitTitleLine(all, section.title);
+    const levels = blockListLevels(section);
     const view: SectionView = {
       id: section.id,
       title: section.title.trim() || untitled,
@@ -189,6 +297,7 @@ export function diffView(diff: DocumentDiffDto, untitled: string): DiffView {
       changes: section.changes,
       titleChange,
       blocks,
+      flow: listFlow(blocks.length === all.length ? levels : levels.slice(1)),
     };
     if (section.status === 'unchanged') unchanged.push(view);
     else changed.push(view);
