@@ -111,6 +111,27 @@ export interface SectionDiffDto {
   changes: number;
   /** The section title, then each block, one per line (`\n`). */
   parts: DiffPartDto[];
+  /**
+   * The lines of each side that are in lists (line 0 is the title line, counted on the `\n` of
+   * equal + delete parts for `from`, equal + insert parts for `to`), so that a view draws them as
+   * lists; absent when the section has none.
+   */
+  lists?: { from: DiffListLineDto[]; to: DiffListLineDto[] };
+}
+
+/** One list a line is in: bullet or ordered, its item's number, whether the line starts the item. */
+export interface DiffListLevelDto {
+  ordered: boolean;
+  /** For an ordered list, its `start` plus the item's index; for a bullet list, 1, 2, 3… */
+  number: number;
+  /** The line is the first textblock of its list item (a later one continues the same item). */
+  first: boolean;
+}
+
+/** A line of a compared section that is in a list, with its lists outermost first. */
+export interface DiffListLineDto {
+  line: number;
+  lists: DiffListLevelDto[];
 }
 
 /** A metadata field that differs between the two texts (title, catégorie, territoires…). */

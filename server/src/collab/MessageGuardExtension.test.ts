@@ -195,8 +195,58 @@ describe('MessageGuardExtension', () => {
     ).toBeNull();
   });
 
+  it('refuses writing under a client id a service claimed for someone else after the guard read the claims', async () => {
+    const claims = new Map<number, string>();
+    const env = setup({
+      clients: {
+        owners: () => new Map(claims),
+        owner: (_doc, client) => claims.get(client),
+        claim: (_doc, client, user) => void claims.set(client, user),
+      },
+    });
+    // The guard reads the claims at the first update of the document.
+    const other = new Y.Doc();
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(env.server));
+    expect(
+      await send(
+        env,
+        changeOf(env.writer, () => env.text.insert(0, 'a')),
+        person('u1'),
+      ),
+    ).toBeNull();
+    // A restore claims a fresh client id for u2, outside the guard (server/src/services/versionService.ts).
+    claims.set(other.clientID, 'u2');
+    const text = (other.getXmlFragment(FRAGMENT).get(0) as Y.XmlElement)
+      .toArray()
+      .find((c): c is Y.XmlElement => c instanceof Y.XmlElement && c.nodeName === 'paragraph');
+    const forged = changeOf(other, () => text?.insert(0, [new Y.XmlText('usurpé')]));
+    expect(await send(env, forged, person('u3'))).toBe(UpdateRefusal.Invalid);
+  });
+
+  it('refuses writing under the server’s own client id, which writes the system’s repairs', async () => {
+    const env = setup({
+      clients: { owners: () => new Map(), owner: () => undefined, claim: () => undefined },
+    });
+    const spoof = new Y.Doc();
+    Y.applyUpdate(spoof, Y.encodeStateAsUpdate(env.server));
+    // Set after loading: Yjs itself changes a client id it sees in the updates it applies.
+    spoof.clientID = env.server.clientID;
+    const text = (spoof.getXmlFragment(FRAGMENT).get(0) as Y.XmlElement)
+      .toArray()
+      .find((c): c is Y.XmlElement => c instanceof Y.XmlElement && c.nodeName === 'paragraph');
+    expect(
+      await send(
+        env,
+        changeOf(spoof, () => text?.insert(0, [new Y.XmlText('x')])),
+        person('u1'),
+      ),
+    ).toBe(UpdateRefusal.Invalid);
+  });
+
   it('ties a client id to its first writer: another person cannot write under it', async () => {
-    const env = setup({ clients: { owners: () => new Map(), claim: () => undefined } });
+    const env = setup({
+      clients: { owners: () => new Map(), owner: () => undefined, claim: () => undefined },
+    });
     expect(
       await send(
         env,

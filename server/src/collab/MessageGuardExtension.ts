@@ -250,9 +250,12 @@ export class MessageGuardExtension implements Extension<CollabContext> {
     if (!verdict.ok) return this.refuse(verdict.refusal, verdict.detail, documentName, context);
     const { documentId, userId } = context;
     const owners = documentId && userId ? this.ownersOf(document, documentId) : null;
-    if (owners) {
+    if (owners && documentId) {
       for (const client of verdict.writers) {
-        const owner = owners.get(client);
+        // The server's own client id writes the system's repairs: nobody else writes under it.
+        if (client === document.clientID)
+          this.refuse(UpdateRefusal.Invalid, 'client id of the server', documentName, context);
+        const owner = this.ownerOf(owners, documentId, client);
         if (owner !== undefined && owner !== userId)
           this.refuse(UpdateRefusal.Invalid, 'client id of another person', documentName, context);
       }
@@ -266,6 +269,19 @@ export class MessageGuardExtension implements Extension<CollabContext> {
       }
     }
     return verdict;
+  }
+
+  /**
+   * Who owns `client` in the document: the cache, or else the stored claims, which services also
+   * make (a restore claims a fresh client id for the person restoring, outside this guard).
+   */
+  private ownerOf(owners: Map<number, string>, documentId: string, client: number): string | undefined {
+    let owner = owners.get(client);
+    if (owner === undefined) {
+      owner = this.options.clients?.owner(documentId, client);
+      if (owner !== undefined) owners.set(client, owner);
+    }
+    return owner;
   }
 
   /** The writers of each client id of a loaded document (read once, then kept in step). */
@@ -356,7 +372,8 @@ export class MessageGuardExtension implements Extension<CollabContext> {
     const { documentId, userId } = context;
     const owners = documentId && userId ? this.ownersOf(document, documentId) : null;
     if (owners && documentId && userId) {
-      const owner = owners.get(clientId);
+      if (clientId === document.clientID) throw new MessageRefused('awareness-foreign-client');
+      const owner = this.ownerOf(owners, documentId, clientId);
       if (owner !== undefined && owner !== userId) throw new MessageRefused('awareness-foreign-client');
       if (owner === undefined) {
         owners.set(clientId, userId);

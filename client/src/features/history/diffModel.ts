@@ -1,21 +1,13 @@
 import type {
+  DiffListLevelDto,
   DiffPartDto,
   DocumentDiffDto,
   MetadataChangeDto,
   SectionDiffDto,
   VersionAuthorDto,
 } from '@essaim/protocol';
-import type { SectionDiff } from '@essaim/editor';
-
-/**
- * The lines of a compared section that are in lists, on each side (`SectionDiff.lists` of the
- * shared compare, `packages/editor/src/versionDiff.ts`; sent by the server with each section that
- * has a list, not yet declared in `SectionDiffDto`).
- */
-type SectionLists = NonNullable<SectionDiff['lists']>;
-
 /** One list a block is in: bullet or ordered, its item's number, whether the block starts the item. */
-export type ListLevel = SectionLists['to'][number]['lists'][number];
+export type ListLevel = DiffListLevelDto;
 
 /** A list in the drawing of a section: its items, each with the blocks (and lists) it holds. */
 export interface ListNode {
@@ -192,8 +184,7 @@ export function blockLines(parts: readonly DiffPartDto[]): { side: 'from' | 'to'
  * section's `lists` and {@link blockLines}.
  */
 export function blockListLevels(section: SectionDiffDto): ListLevel[][] {
-  // TODO(protocol): read `section.lists` directly once `SectionDiffDto` declares it.
-  const lists = (section as SectionDiffDto & { lists?: SectionLists }).lists;
+  const lists = section.lists;
   const lines = blockLines(section.parts);
   if (!lists) return lines.map(() => []);
   const bySide = {
