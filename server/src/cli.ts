@@ -71,7 +71,12 @@ async function run(argv: string[]): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('silent');
   const db = openDatabase(config.databaseFile, { synchronous: config.sqliteSynchronous });
-  const services = buildServices(db, { logger, smtp: null, filesDir: path.join(config.dataDir, 'files') });
+  const services = buildServices(db, {
+    logger,
+    smtp: null,
+    filesDir: path.join(config.dataDir, 'files'),
+    kitCacheDir: path.join(config.dataDir, 'cache', 'kits'),
+  });
   try {
     switch (command) {
       case 'user:create': {

@@ -37,6 +37,7 @@ export async function startServer(
     logger,
     smtp: config.smtp,
     filesDir: path.join(config.dataDir, 'files'),
+    kitCacheDir: path.join(config.dataDir, 'cache', 'kits'),
     authSettings: { sessionIdleMs: config.sessionTtlMs, sessionMaxMs: config.sessionMaxMs },
     versionSchedule: config.versionSchedule,
   });

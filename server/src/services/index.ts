@@ -27,6 +27,7 @@ import { ReviewService, reviewProgress } from './reviewService.js';
 import { PublicationService } from './publicationService.js';
 import { SignalService } from './signalService.js';
 import { ExportService } from './exportService.js';
+import { KitService } from './kitService.js';
 import { sqliteSignalRepository } from '../storage/signalRepository.js';
 import { sqliteReviewRepository } from '../storage/reviewRepository.js';
 import { sqlitePublicationRepository } from '../storage/publicationRepository.js';
@@ -60,6 +61,7 @@ export interface Services {
   publications: PublicationService;
   signals: SignalService;
   exports: ExportService;
+  kit: KitService;
 }
 
 export interface ServiceOptions {
@@ -68,6 +70,8 @@ export interface ServiceOptions {
   smtp?: { url: string; from: string } | null;
   /** Where uploaded files are kept (`DATA_DIR/files`). */
   filesDir: string;
+  /** Where built kits d'essaimage are cached (`DATA_DIR/cache/kits`), by set of publications. */
+  kitCacheDir: string;
   /** When automatic versions are taken (defaults: 5 min pause, 30 min of continuous activity). */
   versionSchedule?: VersionSchedule;
 }
@@ -162,6 +166,14 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     collabStore,
     () => publicationRepo.fileHashes(),
   );
+  const exports = new ExportService(
+    documentRepo,
+    collabStore,
+    versionRepo,
+    publicationRepo,
+    themeRepo,
+    files,
+  );
   const publications = new PublicationService(
     publicationRepo,
     documentRepo,
@@ -192,7 +204,8 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     versions,
     reviews,
     publications,
-    exports: new ExportService(documentRepo, collabStore, versionRepo, publicationRepo, themeRepo, files),
+    exports,
+    kit: new KitService(publicationRepo, espaceRepo, themeRepo, exports, options.kitCacheDir),
     signals: new SignalService(sqliteSignalRepository(db), publicationRepo, espaceRepo, settings, audit),
   };
 }

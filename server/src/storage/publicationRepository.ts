@@ -181,10 +181,10 @@ export function sqlitePublicationRepository(db: Db): PublicationRepository {
     newestRowid: db.prepare<[string], { rowid: number }>(
       'SELECT rowid FROM publications WHERE document_id = ? ORDER BY number DESC LIMIT 1',
     ),
-    visible: db.prepare<[string | null, number], Row>(
-      `${SELECT} WHERE p.hidden_at IS NULL AND (?1 IS NULL OR d.espace_id = ?1)
+    visible: db.prepare<{ espaceId: string | null; limit: number }, Row>(
+      `${SELECT} WHERE p.hidden_at IS NULL AND (@espaceId IS NULL OR d.espace_id = @espaceId)
          AND p.number = (SELECT MAX(number) FROM publications x WHERE x.document_id = p.document_id)
-       ORDER BY p.published_at DESC, p.rowid DESC LIMIT ?2`,
+       ORDER BY p.published_at DESC, p.rowid DESC LIMIT @limit`,
     ),
     search: db.prepare<[string, number], Row & { rank: number }>(
       `SELECT r.rank, p.rowid, p.*, d.espace_id, u.name AS published_by_name, s.slug
@@ -260,7 +260,8 @@ export function sqlitePublicationRepository(db: Db): PublicationRepository {
     },
     slugOf: (documentId) => q.slugOf.get(documentId)?.slug,
     setHidden: (documentId, hidden, stems) => setHidden.immediate(documentId, hidden, stems),
-    listVisible: ({ espaceId, limit = 1000 }) => q.visible.all(espaceId ?? null, limit).map(fromRow),
+    listVisible: ({ espaceId, limit = 1000 }) =>
+      q.visible.all({ espaceId: espaceId ?? null, limit }).map(fromRow),
     search: (query, limit) =>
       q.search.all(query, limit).map((r) => ({ publication: fromRow(r), rank: r.rank })),
     fileHashes: () => {

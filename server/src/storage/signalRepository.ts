@@ -106,9 +106,9 @@ export function sqliteSignalRepository(db: Db): SignalRepository {
       `SELECT document_id, COUNT(*) AS n FROM reuse_signals
        WHERE status = 'approuve' AND document_id IN (SELECT value FROM json_each(?)) GROUP BY document_id`,
     ),
-    byTerritory: db.prepare<[string | null], { territoire: string; n: number }>(
+    byTerritory: db.prepare<{ espaceId: string | null }, { territoire: string; n: number }>(
       `SELECT r.territoire, COUNT(*) AS n FROM reuse_signals r JOIN documents d ON d.id = r.document_id
-       WHERE r.status = 'approuve' AND (?1 IS NULL OR d.espace_id = ?1) GROUP BY r.territoire`,
+       WHERE r.status = 'approuve' AND (@espaceId IS NULL OR d.espace_id = @espaceId) GROUP BY r.territoire`,
     ),
   };
   return {
@@ -126,6 +126,6 @@ export function sqliteSignalRepository(db: Db): SignalRepository {
     approvedCounts: (documentIds) =>
       new Map(q.counts.all(JSON.stringify(documentIds)).map((r) => [r.document_id, r.n])),
     approvedByTerritory: (espaceId) =>
-      new Map(q.byTerritory.all(espaceId ?? null).map((r) => [r.territoire, r.n])),
+      new Map(q.byTerritory.all({ espaceId: espaceId ?? null }).map((r) => [r.territoire, r.n])),
   };
 }
