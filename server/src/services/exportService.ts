@@ -5,14 +5,14 @@ import { META_MAP, readMetadata, type DocumentMetadata } from '@essaim/protocol'
 import * as Y from 'yjs';
 import { exportDocument } from '../exports/index.js';
 import type { ExportFormat, ExportInput, ExportResult } from '../exports/types.js';
-import { applyStored, type CollabStore } from '../storage/collabStore.js';
+import type { CollabStore } from '../storage/collabStore.js';
 import type { DocumentRecord, DocumentRepository } from '../storage/documentRepository.js';
 import type { PublicationRecord, PublicationRepository } from '../storage/publicationRepository.js';
 import type { ThemeRepository } from '../storage/themeRepository.js';
 import type { VersionRepository } from '../storage/versionRepository.js';
 import { readableDocument } from './documentTarget.js';
 import type { FileService } from './fileService.js';
-import { noLiveDocuments, type LiveDocuments } from './liveDocuments.js';
+import { noLiveDocuments, readCurrentDocument, type LiveDocuments } from './liveDocuments.js';
 import { portalUrl } from './publicationService.js';
 
 const FILE_SRC = /^\/api\/files\/([0-9a-f]{64})$/;
@@ -63,8 +63,7 @@ export class ExportService {
       if (!state) throw notFound('Cette version n’existe pas.');
       snapshot = withDoc((doc) => Y.applyUpdateV2(doc, state));
     } else {
-      const live = this.live.get(documentId);
-      snapshot = live ? read(live) : withDoc((doc) => applyStored(doc, this.store.load(documentId)));
+      snapshot = readCurrentDocument(this.live, this.store, documentId, read);
     }
     return this.convert(record, snapshot, format, {
       draft: { date: this.now() },

@@ -1,4 +1,5 @@
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
+import { applyStored, type CollabStore } from '../storage/collabStore.js';
 
 /**
  * The one way for services to read and change a document people may have open (issue 11):
@@ -34,3 +35,25 @@ export const noLiveDocuments: LiveDocuments = {
     Promise.reject(new Error('aucun serveur collaboratif : le document ne peut pas être modifié')),
   broadcast: () => undefined,
 };
+
+/**
+ * Reads a document as the collaborative server holds it now: the live Y.Doc when people have it
+ * open (read only: nothing may write to it), otherwise a copy loaded from storage (the log is
+ * written before any acknowledgement, so storage is then current), destroyed after `read`.
+ */
+export function readCurrentDocument<T>(
+  live: LiveDocuments,
+  store: Pick<CollabStore, 'load'>,
+  documentId: string,
+  read: (doc: Y.Doc) => T,
+): T {
+  const open = live.get(documentId);
+  if (open) return read(open);
+  const doc = new Y.Doc();
+  try {
+    applyStored(doc, store.load(documentId));
+    return read(doc);
+  } finally {
+    doc.destroy();
+  }
+}

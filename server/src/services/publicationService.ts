@@ -11,9 +11,9 @@ import {
 } from '@essaim/domain';
 import { ydocToNode, type DocJSON } from '@essaim/editor';
 import { META_MAP, readMetadata, type DocumentMetadata, type PublicationDto } from '@essaim/protocol';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { territoireLabel } from '../reference/territoires.js';
-import { applyStored, type CollabStore } from '../storage/collabStore.js';
+import type { CollabStore } from '../storage/collabStore.js';
 import type { DocumentRepository } from '../storage/documentRepository.js';
 import type {
   PublicationRecord,
@@ -24,7 +24,7 @@ import type { ThemeRepository } from '../storage/themeRepository.js';
 import type { AuditService } from './auditService.js';
 import { readableDocument } from './documentTarget.js';
 import { foldFrench, frenchStems } from './frenchText.js';
-import { noLiveDocuments, type LiveDocuments } from './liveDocuments.js';
+import { noLiveDocuments, readCurrentDocument, type LiveDocuments } from './liveDocuments.js';
 import { escapeHtml, publishedHtml, type PublishedLinks } from './publishedHtml.js';
 import type { ReviewService } from './reviewService.js';
 import type { VersionService } from './versionService.js';
@@ -219,15 +219,7 @@ export class PublicationService {
         metadata: readMetadata((key) => meta.get(key)),
       };
     };
-    const live = this.live.get(documentId);
-    if (live) return read(live);
-    const doc = new Y.Doc();
-    try {
-      applyStored(doc, this.store.load(documentId));
-      return read(doc);
-    } finally {
-      doc.destroy();
-    }
+    return readCurrentDocument(this.live, this.store, documentId, read);
   }
 
   /** What the search index keeps: stems of the title, of the keywords and labels, of the text. */

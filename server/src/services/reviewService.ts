@@ -32,7 +32,7 @@ import type {
 } from '@essaim/protocol';
 import * as Y from 'yjs';
 import type { AccountRepository } from '../storage/accountRepository.js';
-import { applyStored, type CollabStore } from '../storage/collabStore.js';
+import type { CollabStore } from '../storage/collabStore.js';
 import type { DocumentRecord, DocumentRepository } from '../storage/documentRepository.js';
 import type { EspaceRepository } from '../storage/espaceRepository.js';
 import type {
@@ -47,7 +47,7 @@ import type { IndexingService } from './indexingService.js';
 import type { ReviewProgress } from './documentDto.js';
 import type { CommentService, RequestContext } from './commentService.js';
 import { readableDocument, targetWithAssignees, type DocumentTarget } from './documentTarget.js';
-import { noLiveDocuments, type LiveDocuments } from './liveDocuments.js';
+import { noLiveDocuments, readCurrentDocument, type LiveDocuments } from './liveDocuments.js';
 import type { NotificationEvent, NotificationService } from './notificationService.js';
 import type { LockedSection, SectionLocks } from './sectionLocks.js';
 import type { VersionService } from './versionService.js';
@@ -384,15 +384,7 @@ export class ReviewService implements SectionLocks {
         ...s,
         required: sectionTemplate(record.kind, s.key)?.required ?? false,
       }));
-    const live = this.live.get(record.id);
-    if (live) return read(live);
-    const doc = new Y.Doc();
-    try {
-      applyStored(doc, this.store.load(record.id));
-      return read(doc);
-    } finally {
-      doc.destroy();
-    }
+    return readCurrentDocument(this.live, this.store, record.id, read);
   }
 
   private sectionDto(

@@ -19,12 +19,12 @@ import {
 import * as Y from 'yjs';
 import type { AccountRepository } from '../storage/accountRepository.js';
 import type { ClientRepository } from '../storage/clientRepository.js';
-import { applyStored, type CollabStore, type DeletedRanges } from '../storage/collabStore.js';
+import type { CollabStore, DeletedRanges } from '../storage/collabStore.js';
 import type { DocumentRepository } from '../storage/documentRepository.js';
 import type { VersionRecord, VersionRepository } from '../storage/versionRepository.js';
 import type { AuditService } from './auditService.js';
 import { storedDocumentTarget, type DocumentTarget } from './documentTarget.js';
-import { noLiveDocuments, type LiveDocuments } from './liveDocuments.js';
+import { noLiveDocuments, readCurrentDocument, type LiveDocuments } from './liveDocuments.js';
 
 /** When automatic versions are taken (issue 11), in milliseconds. */
 export interface VersionSchedule {
@@ -344,15 +344,7 @@ export class VersionService {
   }
 
   private withCurrentDoc<T>(documentId: string, read: (doc: Y.Doc) => T): T {
-    const live = this.live.get(documentId);
-    if (live) return read(live);
-    const doc = new Y.Doc();
-    try {
-      applyStored(doc, this.store.load(documentId));
-      return read(doc);
-    } finally {
-      doc.destroy();
-    }
+    return readCurrentDocument(this.live, this.store, documentId, read);
   }
 
   private dto(record: VersionRecord, names: ReadonlyMap<string, string>): VersionDto {
