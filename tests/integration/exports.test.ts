@@ -2,12 +2,13 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { PublishReplyDto, ReviewedDocumentSectionsDto, VersionDto } from '@essaim/protocol';
+import type { VersionDto } from '@essaim/protocol';
 import { describe, expect, it } from 'vitest';
 import { createDocument, invite, type Session } from '../support/accounts.js';
 import { sectionId, writeInSection } from '../support/comments.js';
 import { useTestInstance } from '../support/instance.js';
 import { isSettled } from '../support/provider.js';
+import { publishDocument } from '../support/publications.js';
 import { outsider, syncedOpener } from '../support/sessions.js';
 
 /**
@@ -95,17 +96,7 @@ describe('exports', () => {
 
   it('gives anyone a publication without the working-document mark, and nothing once unpublished', async () => {
     await ready();
-    const { sections } = (await (
-      await t.admin.fetch(`/api/documents/${doc.id}/sections`)
-    ).json()) as ReviewedDocumentSectionsDto;
-    for (const s of sections)
-      await t.admin.fetch(`/api/documents/${doc.id}/sections/${s.id}/review`, {
-        method: 'POST',
-        json: { action: 'approve' },
-      });
-    const { url, publication } = (await (
-      await t.admin.fetch(`/api/documents/${doc.id}/publications`, { method: 'POST' })
-    ).json()) as PublishReplyDto;
+    const { url, publication } = await publishDocument(t.admin, doc.id);
     const md = await fetch(`${t.server.url}${url}/export.md`);
     expect(md.status).toBe(200);
     const text = await md.text();

@@ -1,8 +1,8 @@
-import type { PublishReplyDto, ReviewedDocumentSectionsDto } from '@essaim/protocol';
+import type { PublishReplyDto } from '@essaim/protocol';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { createDocument } from '../support/accounts.js';
 import { useTestInstance } from '../support/instance.js';
+import { publishedFiche } from '../support/publications.js';
 
 /**
  * The « kit d'essaimage » (issue 14): one zip of what is published, each fiche in PDF, DOCX and
@@ -11,20 +11,7 @@ import { useTestInstance } from '../support/instance.js';
 
 const t = useTestInstance({ LOG_LEVEL: 'error' });
 
-async function publish(title: string): Promise<PublishReplyDto> {
-  const doc = await createDocument(t.admin, t.espaceId, title);
-  const { sections } = (await (
-    await t.admin.fetch(`/api/documents/${doc.id}/sections`)
-  ).json()) as ReviewedDocumentSectionsDto;
-  for (const s of sections)
-    await t.admin.fetch(`/api/documents/${doc.id}/sections/${s.id}/review`, {
-      method: 'POST',
-      json: { action: 'approve' },
-    });
-  const response = await t.admin.fetch(`/api/documents/${doc.id}/publications`, { method: 'POST' });
-  expect(response.status).toBe(201);
-  return (await response.json()) as PublishReplyDto;
-}
+const publish = (title: string): Promise<PublishReplyDto> => publishedFiche(t.admin, t.espaceId, title);
 
 async function kit(path: string): Promise<Record<string, Uint8Array>> {
   const response = await fetch(`${t.server.url}${path}`);

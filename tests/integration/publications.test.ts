@@ -9,6 +9,7 @@ import { createDocument, invite, type Session } from '../support/accounts.js';
 import { sectionId, writeInSection } from '../support/comments.js';
 import { useTestInstance } from '../support/instance.js';
 import { isSettled, type NodeClient } from '../support/provider.js';
+import { approveAll as approveAllSections } from '../support/publications.js';
 import { syncedOpener } from '../support/sessions.js';
 
 /**
@@ -33,17 +34,7 @@ async function sections(id: string): Promise<ReviewedDocumentSectionsDto> {
   return (await (await t.admin.fetch(`/api/documents/${id}/sections`)).json()) as ReviewedDocumentSectionsDto;
 }
 
-/** Approves every section that is not approved and up to date. */
-async function approveAll(id: string): Promise<void> {
-  for (const s of (await sections(id)).sections) {
-    if (s.review.state === 'approuvee' && !s.review.stale) continue;
-    const response = await t.admin.fetch(`/api/documents/${id}/sections/${s.id}/review`, {
-      method: 'POST',
-      json: { action: 'approve' },
-    });
-    expect(response.status, await response.clone().text()).toBe(200);
-  }
-}
+const approveAll = (id: string): Promise<void> => approveAllSections(t.admin, id);
 
 /** A fiche written by the animateur: `words[i]` in section i + 1, everything stored. */
 async function fiche(title: string, words: string[]): Promise<{ id: string; writer: NodeClient }> {

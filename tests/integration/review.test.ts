@@ -1,5 +1,4 @@
 import type {
-  DocumentDto,
   DocumentListDto,
   NotificationListDto,
   ReviewedDocumentSectionsDto,
@@ -36,7 +35,7 @@ beforeAll(async () => {
 
 const open = syncedOpener(t, SETTLE.timeout);
 
-async function assigned(title: string): Promise<DocumentDto> {
+async function assigned(title: string): Promise<{ id: string; name: string }> {
   const doc = await createDocument(t.admin, t.espaceId, title);
   const response = await t.admin.fetch(`/api/documents/${doc.id}/assignments`, {
     method: 'POST',
@@ -139,6 +138,12 @@ describe('section review', () => {
     expect(((await refused.json()) as { message: string }).message).toMatch(/approuvée/);
     expect((await review(t.admin, doc.id, 'pas-une-section', { action: 'approve' })).status).toBe(404);
     expect((await review(t.admin, doc.id, section, { action: 'publish' })).status).toBe(400);
+    // A message is plain text: no control character, which a CSV or a terminal would obey.
+    const control = await review(rapporteur, doc.id, section, {
+      action: 'submit',
+      message: 'ok\u0000\u001b[31m',
+    });
+    expect(control.status).toBe(400);
   });
 
   it('marks an approval stale when its section is edited, not when another section is, and back when approved again', async () => {

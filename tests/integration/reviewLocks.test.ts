@@ -179,6 +179,21 @@ describe('a locked section', () => {
     expect(await revertedAttempts(doc)).toEqual([{ actor: rapporteur.userId, sectionId: locked }]);
   });
 
+  it('is put back, and its author told, when a raw client empties it down to its title', async () => {
+    const { doc, rapporteur } = await ficheWithRapporteur('Section vidée jusqu’au titre', 'Lina Benali');
+    const writer = await synced(rapporteur, doc);
+    const [, , locked] = idsOf(writer.ydoc) as [string, string, string];
+    paragraphText(writer.ydoc, locked).insert(0, 'Un texte approuvé.');
+    await expect.poll(() => isSettled(writer), SETTLE).toBe(true);
+    const approved = await approveAndLock(doc, locked);
+    const notices = lockedNotices(writer);
+    const element = sectionOf(writer.ydoc, locked);
+    element.delete(1, element.length - 1);
+    await expectEverywhere(doc, [writer], (json) => expect(sectionJSON(json, locked)).toEqual(approved));
+    await expect.poll(() => notices.map((n) => n.sectionId)).toEqual([locked]);
+    expect(await revertedAttempts(doc)).toEqual([{ actor: rapporteur.userId, sectionId: locked }]);
+  });
+
   it('reverts what an offline client typed in it once it reconnects, and keeps its other edits', async () => {
     const { doc, rapporteur } = await ficheWithRapporteur('Aller-vers dans l’Oise', 'Thomas Girard');
     const writer = await synced(rapporteur, doc);

@@ -1,7 +1,8 @@
-import type { PublishReplyDto, ReuseSignalListDto, ReviewedDocumentSectionsDto } from '@essaim/protocol';
+import type { ReuseSignalListDto } from '@essaim/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createDocument, invite, type Session } from '../support/accounts.js';
+import { invite, type Session } from '../support/accounts.js';
 import { useTestInstance } from '../support/instance.js';
+import { publishedFiche } from '../support/publications.js';
 
 /**
  * Reuse signals (issue 13): « Je m'inspire de cette pratique », left on the portal without an
@@ -11,22 +12,6 @@ import { useTestInstance } from '../support/instance.js';
 const t = useTestInstance({ TRUST_PROXY: 'loopback' });
 let rapporteur: Session;
 let slug: string;
-
-/** A published fiche (every section approved by the animateur, then published). */
-async function published(title: string): Promise<PublishReplyDto> {
-  const doc = await createDocument(t.admin, t.espaceId, title);
-  const { sections } = (await (
-    await t.admin.fetch(`/api/documents/${doc.id}/sections`)
-  ).json()) as ReviewedDocumentSectionsDto;
-  for (const s of sections)
-    await t.admin.fetch(`/api/documents/${doc.id}/sections/${s.id}/review`, {
-      method: 'POST',
-      json: { action: 'approve' },
-    });
-  const response = await t.admin.fetch(`/api/documents/${doc.id}/publications`, { method: 'POST' });
-  expect(response.status).toBe(201);
-  return (await response.json()) as PublishReplyDto;
-}
 
 const signal = (path: string, body: Record<string, string>, address = '203.0.113.7') =>
   fetch(`${t.server.url}/api/public/publications/${path}/signals`, {
@@ -50,7 +35,10 @@ async function waiting(session: Session): Promise<ReuseSignalListDto['signals']>
 
 beforeAll(async () => {
   rapporteur = await invite(t.admin, t.espaceId, 'rapporteur', 'Rose Rapporteuse');
-  slug = (await published('Conférences familiales')).publication.documentUrl.split('/').pop() ?? '';
+  slug =
+    (await publishedFiche(t.admin, t.espaceId, 'Conférences familiales')).publication.documentUrl
+      .split('/')
+      .pop() ?? '';
 });
 
 describe('reuse signals', () => {

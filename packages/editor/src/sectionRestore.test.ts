@@ -51,6 +51,16 @@ const sectionJSON = (doc: Y.Doc, id: string): DocJSON | undefined =>
 const sectionIds = (doc: Y.Doc): unknown[] => (ydocToJSON(doc).content ?? []).map((s) => s.attrs?.id);
 
 describe('restoring a section to its approved content', () => {
+  it('puts back a section emptied down to its title, which the schema does not accept', () => {
+    const { server, client } = replicas();
+    const emptied = sectionAt(client, 1);
+    emptied.delete(1, emptied.length - 1);
+    expect(() => sectionHash(readSectionElement(sectionAt(server, 1)))).not.toThrow();
+    restoreSection(server, 'b', approved);
+    expect(sectionJSON(client, 'b')).toEqual(approved);
+    expect(sectionIds(client)).toEqual(['a', 'b', 'c']);
+  });
+
   it('deletes only the characters typed in the middle of a paragraph, keeping the others and their anchors', () => {
     const { server, client } = replicas();
     const familles = textOf(sectionAt(client, 1), 1);

@@ -40,6 +40,11 @@ export interface DocumentDto {
   access: 'write' | 'read';
   /** Whether the caller may archive and restore it (the animateur). */
   canArchive: boolean;
+  /**
+   * Whether the caller may publish, unpublish and republish it (issue 13): `can(actor,
+   * 'publication.publish')`, the animateur of its espace; false once archived.
+   */
+  canPublish: boolean;
   title: string;
   kind: DocumentKind;
   /** Metadata as last stored (the live values are in the document's `meta` map). */

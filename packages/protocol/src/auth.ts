@@ -131,6 +131,11 @@ export interface EspaceDetailDto extends EspaceDto {
     manageThemes: boolean;
     /** Sees the « Relecture » dashboard (`GET /api/espaces/:id/review-queue`, issue 12). */
     readReviewQueue: boolean;
+    /**
+     * Moderates the reuse signals left on the portal (`GET /api/espaces/:id/signals`,
+     * `POST /api/signals/:id/approve|reject`, issue 13): `can(actor, 'portal.moderateSignals')`.
+     */
+    moderateSignals: boolean;
   };
 }
 

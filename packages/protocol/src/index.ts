@@ -12,3 +12,4 @@ export * from './review.js';
 export * from './awareness.js';
 export * from './publications.js';
 export * from './signals.js';
+export * from './text.js';

@@ -10,6 +10,7 @@ import {
 } from '@essaim/domain';
 import type { DocumentSectionsDto, SectionDto } from './catalogue.js';
 import { COMMENT_BODY_MAX, type AuthorDto } from './comments.js';
+import { isPlainText } from './text.js';
 
 /**
  * Section-by-section review (issue 12): the shapes of the review routes and of the review
@@ -99,6 +100,7 @@ export const reviewSectionInput = z
       .string({ error: 'Le message doit être un texte.' })
       .trim()
       .max(REVIEW_MESSAGE_MAX, { error: 'Le message ne peut pas dépasser 10 000 caractères.' })
+      .refine(isPlainText, { error: 'Le message contient des caractères invisibles ou de contrôle.' })
       .nullish(),
     hash: z
       .string({ error: 'L’empreinte de la section doit être un texte.' })

@@ -1,6 +1,6 @@
 import { structureTypes } from '@essaim/domain';
 import { z } from 'zod';
-import { isInvisibleControl } from './versions.js';
+import { isPlainText } from './text.js';
 
 /**
  * Reuse signals (issue 13): « Je m'inspire de cette pratique », left on the portal by a visitor
@@ -9,10 +9,6 @@ import { isInvisibleControl } from './versions.js';
 
 /** Longest message of a reuse signal, in characters. */
 export const SIGNAL_MESSAGE_MAX = 1_000;
-
-/** No control character or bidirectional override; line breaks and tabs are text. */
-const noControl = (text: string) =>
-  ![...text].some((c) => c !== '\n' && c !== '\r' && c !== '\t' && isInvisibleControl(c));
 
 /**
  * The portal's form (`POST /pratiques/<slug>/inspiration`, urlencoded, or JSON): where, in which
@@ -30,7 +26,7 @@ export const reuseSignalInput = z.object({
     .string({ error: 'Le nom de la structure doit être un texte.' })
     .trim()
     .max(200, { error: 'Le nom de la structure ne peut pas dépasser 200 caractères.' })
-    .refine(noControl, { error: 'Le nom de la structure contient des caractères non autorisés.' })
+    .refine(isPlainText, { error: 'Le nom de la structure contient des caractères non autorisés.' })
     .default(''),
   email: z
     .union([z.literal(''), z.email({ error: 'L’adresse de courriel n’est pas valide.' }).max(200)])
@@ -39,7 +35,7 @@ export const reuseSignalInput = z.object({
     .string({ error: 'Le message doit être un texte.' })
     .trim()
     .max(SIGNAL_MESSAGE_MAX, { error: 'Le message ne peut pas dépasser 1 000 caractères.' })
-    .refine(noControl, { error: 'Le message contient des caractères non autorisés.' })
+    .refine(isPlainText, { error: 'Le message contient des caractères non autorisés.' })
     .default(''),
   site: z.string().max(500).default(''),
 });

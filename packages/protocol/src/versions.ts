@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isInvisibleControl } from './text.js';
 
 /**
  * Version history (issue 11): versions of a document kept in SQLite, compared on the server, and
@@ -47,20 +48,6 @@ export interface VersionDto {
   createdAt: string;
   /** Who asked for it (named, restore, review, publication); null for automatic ones. */
   createdBy: VersionAuthorDto | null;
-}
-
-/**
- * Whether `char` is a control character (C0, DEL, C1) or a bidirectional embedding, override or
- * isolate (U+202A–U+202E, U+2066–U+2069), which would make a label print other than it reads.
- */
-export function isInvisibleControl(char: string): boolean {
-  const code = char.codePointAt(0) ?? 0;
-  return (
-    code < 0x20 ||
-    (code >= 0x7f && code <= 0x9f) ||
-    (code >= 0x202a && code <= 0x202e) ||
-    (code >= 0x2066 && code <= 0x2069)
-  );
 }
 
 /** Body of `POST /api/documents/:id/versions`: a named version of the current content. */

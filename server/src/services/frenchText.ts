@@ -1,3 +1,4 @@
+/// <reference path="../types/nlpjs-lang-fr.d.ts" />
 import { StemmerFr } from '@nlpjs/lang-fr';
 
 const stemmer = new StemmerFr();
