@@ -197,6 +197,8 @@ const editorText = (page: Page) =>
   editorOf(page).evaluate((el) => {
     const copy = el.cloneNode(true) as HTMLElement;
     for (const caret of copy.querySelectorAll('.collaboration-carets__caret')) caret.remove();
+    // The section's review header is interface, not text: its buttons differ from role to role.
+    for (const tools of copy.querySelectorAll('.essaim-review')) tools.remove();
     return copy.textContent ?? '';
   });
 const occurrences = (text: string, word: string) => text.split(word).length - 1;
