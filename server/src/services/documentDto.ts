@@ -37,6 +37,7 @@ export function documentDto(
     assignees,
     access: !r.archivedAt && collabAccess(actor, target) === 'write' ? 'write' : 'read',
     canArchive: can(actor, 'document.archive', target),
+    canPublish: can(actor, 'publication.publish', target),
     metadata: { ...r.metadata, title: r.title },
     progress: { sections: r.sections.length, approved: review?.approved ?? 0 },
     reviewState: review?.state ?? 'en_redaction',

@@ -100,6 +100,7 @@ export class EspaceService {
         assign: manageMembers,
         manageThemes: can(actor, 'espace.manageThemes', target),
         readReviewQueue: can(actor, 'review.readQueue', target),
+        moderateSignals: can(actor, 'portal.moderateSignals', target),
       },
     };
   }
