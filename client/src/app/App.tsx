@@ -15,6 +15,7 @@ import { HomeRedirect } from '../features/espaces/HomeRedirect.js';
 import { PeoplePage } from '../features/espaces/PeoplePage.js';
 import { InvitationPage } from '../features/invitations/InvitationPage.js';
 import { ReviewQueuePage } from '../features/reviewQueue/ReviewQueuePage.js';
+import { SignalsPage } from '../features/publication/SignalsPage.js';
 import { ThemesPage } from '../features/themes/ThemesPage.js';
 import { AccessibilityPage } from './AccessibilityPage.js';
 import { ChunkErrorBoundary } from './ChunkErrorBoundary.js';
@@ -69,6 +70,7 @@ export function App() {
                 <Route path="personnes" element={<PeoplePage />} />
                 <Route path="themes" element={<ThemesPage />} />
                 <Route path="relecture" element={<ReviewQueuePage />} />
+                <Route path="signalements" element={<SignalsPage />} />
               </Route>
               <Route
                 path="documents/:id"

@@ -13,6 +13,7 @@ import { authMessages } from '../features/auth/messages.js';
 import { useSession, type CurrentEspace } from '../features/auth/session.js';
 import { NotificationCentre } from '../features/comments/NotificationCentre.js';
 import { useReviewQueueAccess } from '../features/reviewQueue/access.js';
+import { publicationMessages } from '../features/publication/messages.js';
 import { reviewQueueMessages } from '../features/reviewQueue/messages.js';
 import { ConfirmDialog } from '../shared/ConfirmDialog.js';
 import { openDocumentsHavePendingChanges } from '../shared/localData.js';
@@ -84,6 +85,11 @@ function navigationFor(
         text: m.navThemes,
         linkProps: { to: `${base}/themes` },
         isActive: pathname === `${base}/themes`,
+      });
+      items.push({
+        text: publicationMessages.signals.navLabel,
+        linkProps: { to: `${base}/signalements` },
+        isActive: pathname === `${base}/signalements`,
       });
     }
     // Known once the server has answered: last of the espace's entries, so that its arrival moves

@@ -7,6 +7,7 @@ import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Notice } from '@codegouvfr/react-dsfr/Notice';
 import { fr } from '@codegouvfr/react-dsfr';
 import type { Editor } from '@tiptap/core';
+import { documentReviewStateLabels } from '@essaim/domain';
 import { DenialReason, isDocumentId, type DocumentDto, type UserDto } from '@essaim/protocol';
 import { ApiError } from '../../shared/api.js';
 import { ErrorPage } from '../../shared/ErrorPage.js';
@@ -24,6 +25,11 @@ import { HistoryPanel } from '../history/HistoryPanel.js';
 import { MetadataPanel } from '../metadata/MetadataPanel.js';
 import { useMetadataTitle } from '../metadata/useMetadata.js';
 import { PresenceList } from '../presence/PresenceList.js';
+import { DownloadButton, DownloadDialog } from '../publication/DownloadDialog.js';
+import { publicationMessages } from '../publication/messages.js';
+import { PublicationBar } from '../publication/PublicationBar.js';
+import { publishedStateLabel } from '../publication/publicationStatus.js';
+import { usePublications } from '../publication/usePublications.js';
 import { DocumentReviewBar } from '../review/DocumentReviewBar.js';
 import { ReviewProvider } from '../review/ReviewProvider.js';
 import { useSectionReviews } from '../review/useSectionReviews.js';
@@ -56,7 +62,7 @@ import { useLoad } from '../../shared/useLoad.js';
 
 /** What the page needs of a document; offline (a copy remembered in this browser) without the last two. */
 type Meta = Pick<DocumentDto, 'id' | 'title' | 'kind' | 'espaceId' | 'access'> &
-  Partial<Pick<DocumentDto, 'canArchive' | 'archivedAt'>>;
+  Partial<Pick<DocumentDto, 'canArchive' | 'canPublish' | 'archivedAt'>>;
 
 type MetaState =
   | { status: 'loading' }
@@ -435,6 +441,20 @@ function ReadyWorkspace({
   // Once the review headers are drawn: they change the height of the text above the section.
   useRevealRequestedSection(reviews.state.status === 'loading' ? null : editor);
 
+  // Publication (issue 13): the publications, read against the review for the document's state.
+  const publications = usePublications({
+    documentId: doc.id,
+    review: reviews.view,
+    reviewAnswer: reviews.state.status === 'ready' ? reviews.state.value.review : null,
+  });
+  const published = publications.status
+    ? publishedStateLabel(publications.status, {
+        states: documentReviewStateLabels,
+        published: publicationMessages.bar.published,
+        newVersion: publicationMessages.bar.newVersion,
+      })
+    : null;
+
   const author = useMemo(() => ({ id: user.id, name: user.name }), [user.id, user.name]);
   const comments = useComments({
     documentId: doc.id,
@@ -479,8 +499,19 @@ function ReadyWorkspace({
       <div className="essaim-doc-status">
         <SessionBadge session={session} readOnly={readOnly} />
         <HistoryPanel documentId={doc.id} provider={session.provider} canWrite={!readOnly} me={author} />
+        <div className="essaim-download-bar">
+          <DownloadButton />
+        </div>
       </div>
-      <DocumentReviewBar reviews={reviews} />
+      <DocumentReviewBar reviews={reviews} published={published}>
+        <PublicationBar
+          documentId={doc.id}
+          publications={publications}
+          canPublish={doc.canPublish === true}
+          announce={announce}
+        />
+      </DocumentReviewBar>
+      <DownloadDialog documentId={doc.id} publications={publications.state} />
       {readOnly && (
         <Notice
           className={fr.cx('fr-mt-2w')}

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, type ReactNode } from 'react';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { fr } from '@codegouvfr/react-dsfr';
 import type { DocumentReviewState } from '@essaim/domain';
@@ -16,13 +16,36 @@ const severity: Record<DocumentReviewState, 'info' | 'success' | 'new' | undefin
 };
 
 /**
+ * The document's state as its publication knows it (issue 13), shown instead of the review's own:
+ * « Publiée (version 2) » at once after a publication made on this page, the draft's state after
+ * an unpublication, « Une nouvelle version est en cours de rédaction » when the draft moved on.
+ */
+export interface PublishedStateLabel {
+  state: DocumentReviewState;
+  /** The badge's words (« Publiée (version 2) »). */
+  label: string;
+  /** The second badge's words, or null when the draft has not moved since the publication. */
+  newVersionLabel: string | null;
+}
+
+/**
  * The document's review under its title (issue 12): its state as a badge (« En rédaction », « En
  * relecture », « Prête à publier », « Publiée », and « Une nouvelle version est en cours »), a
  * progress bar with its words (« 9 / 13 sections approuvées »: the bar is a `<progress>` labelled
  * by them, so it is not told by its length alone), « Soumettre toutes les sections » when the
- * person may submit at least one section, and « Journal de relecture ».
+ * person may submit at least one section, and « Journal de relecture ». `published` replaces the
+ * state badges once the publication is known; `children` (the publication row) is drawn under
+ * the rest, across the whole bar.
  */
-export function DocumentReviewBar({ reviews }: { reviews: SectionReviews }) {
+export function DocumentReviewBar({
+  reviews,
+  published,
+  children,
+}: {
+  reviews: SectionReviews;
+  published?: PublishedStateLabel | null;
+  children?: ReactNode;
+}) {
   const api = useReview();
   const progressId = useId();
   const view = api?.view;
@@ -42,12 +65,12 @@ export function DocumentReviewBar({ reviews }: { reviews: SectionReviews }) {
     <section className="essaim-review-bar" aria-label={m.document.label}>
       <div className="essaim-review-bar__status" data-review-bar-status tabIndex={-1}>
         <span className="fr-sr-only">{m.document.state}</span>
-        <Badge as="span" small noIcon severity={severity[view.state]}>
-          {m.documentStates[view.state]}
+        <Badge as="span" small noIcon severity={severity[published?.state ?? view.state]}>
+          {published?.label ?? m.documentStates[view.state]}
         </Badge>
-        {view.newVersionInProgress && (
+        {(published ? published.newVersionLabel !== null : view.newVersionInProgress) && (
           <Badge as="span" small noIcon>
-            {m.newVersionInProgress}
+            {published?.newVersionLabel ?? m.newVersionInProgress}
           </Badge>
         )}
         <label htmlFor={progressId} className="essaim-review-bar__count" data-testid="review-progress">
@@ -83,6 +106,7 @@ export function DocumentReviewBar({ reviews }: { reviews: SectionReviews }) {
           {m.document.journal}
         </button>
       </div>
+      {children && <div className="essaim-review-bar__publication">{children}</div>}
     </section>
   );
 }
