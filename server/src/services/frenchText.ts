@@ -1,4 +1,3 @@
-/// <reference path="../types/nlpjs-lang-fr.d.ts" />
 import { StemmerFr } from '@nlpjs/lang-fr';
 
 const stemmer = new StemmerFr();
