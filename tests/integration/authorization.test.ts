@@ -360,12 +360,7 @@ const routes: Row[] = [
   ['GET', () => '/api/public/search?q=famille', undefined, all(200)],
   // Reuse signals (issue 13): the animateur moderates.
   ['GET', () => `/api/espaces/${E}/signals`, undefined, statuses([401, 403, 200, 403, 403, 403, 403])],
-  [
-    'POST',
-    () => `/api/signals/${NOBODY}/approve`,
-    undefined,
-    statuses([401, 404, 404, 404, 404, 404, 404]),
-  ],
+  ['POST', () => `/api/signals/${NOBODY}/approve`, undefined, statuses([401, 404, 404, 404, 404, 404, 404])],
   ['GET', () => '/api/notifications', undefined, statuses([401, 200, 200, 200, 200, 200, 200])],
   ['GET', () => '/api/notifications/unread-count', undefined, statuses([401, 200, 200, 200, 200, 200, 200])],
   ['POST', () => '/api/notifications/read', { all: true }, statuses([401, 200, 200, 200, 200, 200, 200])],
