@@ -4,22 +4,13 @@ import type { MetadataChangeDto, VersionDto } from '@essaim/protocol';
 import { CompactLoadFailed } from '../../shared/LoadFailed.js';
 import { useLoad } from '../../shared/useLoad.js';
 import { compareVersions, CURRENT } from './api.js';
-import {
-  diffView,
-  type ChangeRun,
-  type DiffRun,
-  type FlowNode,
-  type LegendEntry,
-  type SectionView,
-} from './diffModel.js';
+import { diffView, type LegendEntry, type SectionView } from './diffModel.js';
 import { historyMessages } from './messages.js';
+import { authorColourClass, SectionDiffText } from './SectionDiffText.js';
 import { HistorySubview } from './VersionView.js';
 import './history.css';
 
 const m = historyMessages.compare;
-
-const colourClass = (colour: number | null) =>
-  colour === null ? 'essaim-history-author--unknown' : `essaim-history-author--${colour}`;
 
 /**
  * The comparison of two versions, or of a version with the current text, computed by the server:
@@ -105,7 +96,10 @@ function Legend({ entries }: { entries: LegendEntry[] }) {
         </li>
         {entries.map((entry) => (
           <li key={entry.author?.id ?? 'unknown'} data-testid="legend-author">
-            <span className={'essaim-history__swatch ' + colourClass(entry.colour)} aria-hidden="true" />
+            <span
+              className={'essaim-history__swatch ' + authorColourClass(entry.colour)}
+              aria-hidden="true"
+            />
             {entry.author?.name ?? m.unknownAuthor}
           </li>
         ))}
@@ -158,73 +152,7 @@ function SectionDiff({ section }: { section: SectionView }) {
         {m.status[section.status]}
         {section.changes > 0 && <> · {m.changes(section.changes)}</>}
       </p>
-      <div className="essaim-history__diff-text">
-        {section.titleChange && (
-          <p className="essaim-history__title-change">
-            <span className="essaim-muted">{m.titleLine}</span>
-            {section.titleChange.map((run, i) => (
-              <Run key={i} run={run} />
-            ))}
-          </p>
-        )}
-        <Flow nodes={section.flow} blocks={section.blocks} />
-      </div>
+      <SectionDiffText section={section} />
     </section>
-  );
-}
-
-/**
- * A section's blocks in order, each a paragraph, those in lists drawn as lists (`<ul>`, `<ol>`,
- * nested as in the document), an ordered list's items numbered as in their version (`value`).
- */
-function Flow({ nodes, blocks }: { nodes: FlowNode[]; blocks: DiffRun[][] }) {
-  return (
-    <>
-      {nodes.map((node, index) => {
-        if (node.kind === 'block')
-          return (
-            <p key={index}>
-              {(blocks[node.block] ?? []).map((run, i) => (
-                <Run key={i} run={run} />
-              ))}
-            </p>
-          );
-        const items = node.items.map((item, i) => (
-          <li key={i} value={node.ordered ? item.number : undefined}>
-            <Flow nodes={item.content} blocks={blocks} />
-          </li>
-        ));
-        return node.ordered ? <ol key={index}>{items}</ol> : <ul key={index}>{items}</ul>;
-      })}
-    </>
-  );
-}
-
-function Run({ run }: { run: DiffRun }) {
-  if (run.kind === 'equal') return <>{run.text}</>;
-  return <Change run={run} />;
-}
-
-function Change({ run }: { run: ChangeRun }) {
-  const name = run.author?.name ?? null;
-  const Tag = run.kind === 'insert' ? 'ins' : 'del';
-  const className = `${run.kind === 'insert' ? 'essaim-history-ins' : 'essaim-history-del'} ${colourClass(run.colour)}`;
-  const title = run.kind === 'insert' ? m.insertedTitle(name) : m.deletedTitle(name);
-  const said = run.kind === 'insert' ? m.insertedSr : m.deletedSr;
-  return (
-    <Tag className={className} title={title}>
-      <span className="fr-sr-only">{said}</span>
-      {run.paragraphBreak ? (
-        <>
-          <span aria-hidden="true" className="essaim-history__pilcrow">
-            ¶
-          </span>
-          <span className="fr-sr-only">{m.paragraphBreak}</span>
-        </>
-      ) : (
-        run.text
-      )}
-      {name && <span className="fr-sr-only">{m.by(name)}</span>}
-    </Tag>
   );
 }

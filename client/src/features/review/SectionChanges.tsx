@@ -4,14 +4,12 @@ import type { DocumentDiffDto } from '@essaim/protocol';
 import { CompactLoadFailed } from '../../shared/LoadFailed.js';
 import { useLoad } from '../../shared/useLoad.js';
 import { compareVersions, CURRENT } from '../history/api.js';
-import { diffView, type ChangeRun, type DiffRun, type DiffView } from '../history/diffModel.js';
+import { diffView, type DiffView } from '../history/diffModel.js';
+import { authorColourClass, SectionDiffText } from '../history/SectionDiffText.js';
 import { historyMessages } from '../history/messages.js';
 import { reviewMessages as m } from './messages.js';
 
 const h = historyMessages.compare;
-
-const colourClass = (colour: number | null) =>
-  colour === null ? 'essaim-history-author--unknown' : `essaim-history-author--${colour}`;
 
 /**
  * The comparison of one section only: the server's document comparison (`GET …/diff`) with its
@@ -81,56 +79,16 @@ export function SectionChanges({
           </li>
           {view.legend.map((entry) => (
             <li key={entry.author?.id ?? 'unknown'}>
-              <span className={'essaim-history__swatch ' + colourClass(entry.colour)} aria-hidden="true" />
+              <span
+                className={'essaim-history__swatch ' + authorColourClass(entry.colour)}
+                aria-hidden="true"
+              />
               {entry.author?.name ?? h.unknownAuthor}
             </li>
           ))}
         </ul>
       )}
-      <div className="essaim-history__diff-text">
-        {section.titleChange && (
-          <p className="essaim-history__title-change">
-            <span className="essaim-muted">{h.titleLine}</span>
-            {section.titleChange.map((run, i) => (
-              <Run key={i} run={run} />
-            ))}
-          </p>
-        )}
-        {section.blocks.map((block, index) => (
-          <p key={index}>
-            {block.map((run, i) => (
-              <Run key={i} run={run} />
-            ))}
-          </p>
-        ))}
-      </div>
+      <SectionDiffText section={section} />
     </div>
-  );
-}
-
-function Run({ run }: { run: DiffRun }) {
-  if (run.kind === 'equal') return <>{run.text}</>;
-  return <Change run={run} />;
-}
-
-function Change({ run }: { run: ChangeRun }) {
-  const name = run.author?.name ?? null;
-  const Tag = run.kind === 'insert' ? 'ins' : 'del';
-  const className = `${run.kind === 'insert' ? 'essaim-history-ins' : 'essaim-history-del'} ${colourClass(run.colour)}`;
-  return (
-    <Tag className={className} title={run.kind === 'insert' ? h.insertedTitle(name) : h.deletedTitle(name)}>
-      <span className="fr-sr-only">{run.kind === 'insert' ? h.insertedSr : h.deletedSr}</span>
-      {run.paragraphBreak ? (
-        <>
-          <span aria-hidden="true" className="essaim-history__pilcrow">
-            ¶
-          </span>
-          <span className="fr-sr-only">{h.paragraphBreak}</span>
-        </>
-      ) : (
-        run.text
-      )}
-      {name && <span className="fr-sr-only">{h.by(name)}</span>}
-    </Tag>
   );
 }

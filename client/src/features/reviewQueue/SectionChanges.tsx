@@ -1,10 +1,8 @@
 import { fr } from '@codegouvfr/react-dsfr';
-import type { ChangeRun, DiffRun, SectionView } from '../history/diffModel.js';
+import type { SectionView } from '../history/diffModel.js';
+import { SectionDiffText } from '../history/SectionDiffText.js';
 import type { SectionChanges } from './model.js';
 import { reviewQueueMessages as m } from './messages.js';
-
-const colourClass = (colour: number | null) =>
-  colour === null ? 'essaim-history-author--unknown' : `essaim-history-author--${colour}`;
 
 /**
  * What changed in one section since its last approval, as the « Historique » compare draws it:
@@ -43,50 +41,7 @@ function ChangedText({ view }: { view: SectionView }) {
   return (
     <>
       <p className={fr.cx('fr-text--xs', 'fr-mb-1w') + ' essaim-muted'}>{m.changeCount(view.changes)}</p>
-      <div className="essaim-history__diff-text essaim-queue-changes__text" data-testid="section-diff">
-        {view.titleChange && (
-          <p>
-            <span className="essaim-muted">{m.titleLine}</span>
-            {view.titleChange.map((run, i) => (
-              <Run key={i} run={run} />
-            ))}
-          </p>
-        )}
-        {view.blocks.map((block, index) => (
-          <p key={index}>
-            {block.map((run, i) => (
-              <Run key={i} run={run} />
-            ))}
-          </p>
-        ))}
-      </div>
+      <SectionDiffText section={view} className="essaim-queue-changes__text" testId="section-diff" />
     </>
-  );
-}
-
-function Run({ run }: { run: DiffRun }) {
-  if (run.kind === 'equal') return <>{run.text}</>;
-  return <Change run={run} />;
-}
-
-function Change({ run }: { run: ChangeRun }) {
-  const name = run.author?.name ?? null;
-  const Tag = run.kind === 'insert' ? 'ins' : 'del';
-  const className = `${run.kind === 'insert' ? 'essaim-history-ins' : 'essaim-history-del'} ${colourClass(run.colour)}`;
-  return (
-    <Tag className={className} title={run.kind === 'insert' ? m.insertedTitle(name) : m.deletedTitle(name)}>
-      <span className="fr-sr-only">{run.kind === 'insert' ? m.insertedSr : m.deletedSr}</span>
-      {run.paragraphBreak ? (
-        <>
-          <span aria-hidden="true" className="essaim-history__pilcrow">
-            ¶
-          </span>
-          <span className="fr-sr-only">{m.paragraphBreak}</span>
-        </>
-      ) : (
-        run.text
-      )}
-      {name && <span className="fr-sr-only">{m.by(name)}</span>}
-    </Tag>
   );
 }

@@ -68,13 +68,6 @@ export const reviewQueueMessages = {
   noChanges: 'Aucune modification du texte depuis l’approbation.',
   sectionRemoved: 'Cette section a été supprimée du document depuis son approbation.',
   changeCount: (n: number) => `${n} ${plural(n, 'changement', 'changements')}`,
-  titleLine: 'Titre : ',
-  insertedSr: 'Ajouté : ',
-  deletedSr: 'Supprimé : ',
-  by: (name: string) => ` (${name})`,
-  insertedTitle: (name: string | null) => (name ? `Ajouté par ${name}` : 'Ajouté'),
-  deletedTitle: (name: string | null) => (name ? `Supprimé par ${name}` : 'Supprimé'),
-  paragraphBreak: 'saut de paragraphe',
 
   // Decisions.
   actionsLabel: (section: string) => `Décisions sur la section « ${section} »`,
