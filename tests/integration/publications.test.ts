@@ -1,3 +1,4 @@
+import { parsePublicationChangedMessage } from '@essaim/protocol';
 import type {
   PublicationListDto,
   PublicSearchDto,
@@ -134,6 +135,24 @@ describe('publication', () => {
     expect(hit?.snippet).toContain('<mark>démarche</mark>');
     // Nothing typed is read as search syntax.
     expect(await search('"pair" OR NEAR(*')).toBeInstanceOf(Array);
+  });
+
+  it('tells every open editor of the document when it is published and unpublished', async () => {
+    const { id, writer } = await fiche('Annoncée en direct', ['Un texte.']);
+    const heard: unknown[] = [];
+    writer.provider.on('stateless', ({ payload }: { payload: string }) => {
+      const message = parsePublicationChangedMessage(payload);
+      if (message) heard.push(message);
+    });
+    await approveAll(id);
+    const { publication } = (await (await publish(t.admin, id)).json()) as PublishReplyDto;
+    await t.admin.fetch(`/api/publications/${publication.id}/unpublish`, { method: 'POST' });
+    await expect
+      .poll(() => heard, SETTLE)
+      .toEqual([
+        { type: 'publication-changed', number: 1, hidden: false },
+        { type: 'publication-changed', number: 1, hidden: true },
+      ]);
   });
 
   it('hides an unpublished document from search and shows it again when republished', async () => {

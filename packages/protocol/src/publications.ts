@@ -63,3 +63,33 @@ export interface PublicSearchResultDto {
 export interface PublicSearchDto {
   results: PublicSearchResultDto[];
 }
+
+/**
+ * Stateless message broadcast to every connection of a document after it is published,
+ * unpublished or republished: refetch its sections and publications (the state « publiée »).
+ */
+export interface PublicationChangedMessage {
+  type: 'publication-changed';
+  /** The newest publication's number. */
+  number: number;
+  /** The document is unpublished (hidden from the portal). */
+  hidden: boolean;
+}
+
+const publicationChanged = z.object({
+  type: z.literal('publication-changed'),
+  number: z.number().int().min(1),
+  hidden: z.boolean(),
+});
+
+/** Reads a stateless payload as a `publication-changed` message; `null` for any other or malformed one. */
+export function parsePublicationChangedMessage(payload: string): PublicationChangedMessage | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(payload) as unknown;
+  } catch {
+    return null;
+  }
+  const parsed = publicationChanged.safeParse(json);
+  return parsed.success ? parsed.data : null;
+}

@@ -10,7 +10,13 @@ import {
   type Actor,
 } from '@essaim/domain';
 import { ydocToNode, type DocJSON } from '@essaim/editor';
-import { META_MAP, readMetadata, type DocumentMetadata, type PublicationDto } from '@essaim/protocol';
+import {
+  META_MAP,
+  readMetadata,
+  type DocumentMetadata,
+  type PublicationChangedMessage,
+  type PublicationDto,
+} from '@essaim/protocol';
 import type * as Y from 'yjs';
 import { territoireLabel } from '../reference/territoires.js';
 import type { CollabStore } from '../storage/collabStore.js';
@@ -129,7 +135,14 @@ export class PublicationService {
       target: { type: 'document', id: documentId },
       details: { number: publication.number, versionId: version.id },
     });
+    this.announce(documentId, publication.number, false);
     return dto(publication);
+  }
+
+  /** Tells the document's open editors that its publication changed (`publication-changed`). */
+  private announce(documentId: string, number: number, hidden: boolean): void {
+    const message: PublicationChangedMessage = { type: 'publication-changed', number, hidden };
+    this.live.broadcast(documentId, message);
   }
 
   /** `GET /api/documents/:id/publications`: newest first, hidden ones included. */
@@ -164,6 +177,7 @@ export class PublicationService {
       target: { type: 'document', id: publication.documentId },
       details: { publicationId },
     });
+    this.announce(publication.documentId, newest.number, hidden);
     return dto(this.publications.findById(publicationId) ?? publication);
   }
 

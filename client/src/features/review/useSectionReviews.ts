@@ -4,6 +4,7 @@ import type { HocuspocusProvider, onStatelessParameters } from '@hocuspocus/prov
 import type { Node as PMNode } from '@tiptap/pm/model';
 import type { ReviewEvent } from '@essaim/domain';
 import {
+  parsePublicationChangedMessage,
   parseReviewChangedMessage,
   parseSectionLockedMessage,
   sectionLockedNotice,
@@ -128,7 +129,7 @@ export function useSectionReviews({
   });
   useEffect(() => {
     const onStateless = ({ payload }: onStatelessParameters) => {
-      if (parseReviewChangedMessage(payload)) {
+      if (parseReviewChangedMessage(payload) || parsePublicationChangedMessage(payload)) {
         reload();
         return;
       }
