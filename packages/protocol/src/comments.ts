@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isPlainText } from './text.js';
 
 /**
  * Anchored comment threads, mentions and notifications (issue 10). Comments live in SQLite, never
@@ -22,7 +23,8 @@ export const commentBody = z
   .max(COMMENT_BODY_MAX, {
     error: 'Le message ne peut pas dépasser 10 000 caractères.',
   })
-  .refine((s) => s.trim().length > 0, { error: 'Le message est vide.' });
+  .refine((s) => s.trim().length > 0, { error: 'Le message est vide.' })
+  .refine(isPlainText, { error: 'Le message contient des caractères invisibles ou de contrôle.' });
 
 /** Base64 of `Y.encodeRelativePosition(...)`. */
 const encodedPosition = z
