@@ -16,7 +16,10 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: Depe
   useEffect(() => {
     const controller = new AbortController();
     load(controller.signal).then(
-      (value) => setState({ status: 'ready', value }),
+      (value) => {
+        // A request replaced by a newer one must not overwrite the newer answer.
+        if (!controller.signal.aborted) setState({ status: 'ready', value });
+      },
       (error: unknown) => {
         if (controller.signal.aborted) return;
         setState({ status: 'error', message: error instanceof Error ? error.message : String(error) });

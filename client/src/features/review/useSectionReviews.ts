@@ -160,16 +160,13 @@ export function useSectionReviews({
 
   // The text no longer matches what the server judged (a section stale or fresh again, added or
   // removed): ask again once the change has reached the server, once per new state of the text.
-  const asked = useRef<string | null>(null);
+  // The wait depends on the two signatures only, not on each keystroke's hashes: a keystroke
+  // that leaves the signature as it is must not drop a wait still pending (the server's
+  // acknowledgements can arrive after several keystrokes on a slow network).
+  const live = dto && hashes ? liveSignature(dto, hashes) : null;
+  const judged = dto ? serverSignature(dto) : null;
   useEffect(() => {
-    if (!dto || !hashes) return;
-    const live = liveSignature(dto, hashes);
-    if (live === serverSignature(dto)) {
-      asked.current = null;
-      return;
-    }
-    if (live === asked.current) return;
-    asked.current = live;
+    if (live === null || live === judged) return;
     if (provider.unsyncedChanges === 0) {
       reload();
       return;
@@ -183,7 +180,7 @@ export function useSectionReviews({
     return () => {
       provider.off('unsyncedChanges', onUnsynced);
     };
-  }, [dto, hashes, provider, reload]);
+  }, [live, judged, provider, reload]);
 
   const lockedKey = view?.lockedIds.join('\n') ?? '';
   useEffect(() => {
