@@ -137,6 +137,18 @@ describe('publication', () => {
     expect(await search('"pair" OR NEAR(*')).toBeInstanceOf(Array);
   });
 
+  it('counts a change of the metadata alone as a new version to publish', async () => {
+    const { id, writer } = await fiche('Contact à corriger', ['Un texte.']);
+    await approveAll(id);
+    expect((await publish(t.admin, id)).status).toBe(201);
+    writer.ydoc.getMap('meta').set('contact', 'accueil@cias.example');
+    await expect.poll(() => isSettled(writer), SETTLE).toBe(true);
+    expect((await sections(id)).review.newVersionInProgress).toBe(true);
+    const again = await publish(t.admin, id);
+    expect(again.status).toBe(201);
+    expect(((await again.json()) as PublishReplyDto).number).toBe(2);
+  });
+
   it('tells every open editor of the document when it is published and unpublished', async () => {
     const { id, writer } = await fiche('Annoncée en direct', ['Un texte.']);
     const heard: unknown[] = [];

@@ -82,6 +82,8 @@ describe('reuse signals', () => {
     const body = (await bad.json()) as { details: { path: string; message: string }[] };
     expect(body.details.map((d) => d.path).sort()).toEqual(['email', 'territoire']);
     expect((await signal(slug, { ...lille, message: 'x'.repeat(1001) })).status).toBe(400);
+    // A code of the right shape that names no département.
+    expect((await signal(slug, { ...lille, territoire: 'dep:999' })).status).toBe(400);
   });
 
   it('thanks a robot that fills the honeypot and keeps nothing', async () => {

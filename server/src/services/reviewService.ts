@@ -17,18 +17,22 @@ import {
   type SectionReviewRecord,
 } from '@essaim/domain';
 import { sectionsOf, ydocToNode, type DocJSON, type SectionSummary } from '@essaim/editor';
-import type {
-  AuthorDto,
-  DocumentReviewDto,
-  ReviewChangedMessage,
-  ReviewedDocumentSectionsDto,
-  ReviewedSectionDto,
-  ReviewQueueDocumentDto,
-  ReviewQueueDto,
-  ReviewQueueEntryDto,
-  ReviewQueueQuery,
-  ReviewSectionInput,
-  SectionReviewDto,
+import {
+  META_MAP,
+  metadataKeys,
+  readMetadata,
+  type AuthorDto,
+  type DocumentMetadata,
+  type DocumentReviewDto,
+  type ReviewChangedMessage,
+  type ReviewedDocumentSectionsDto,
+  type ReviewedSectionDto,
+  type ReviewQueueDocumentDto,
+  type ReviewQueueDto,
+  type ReviewQueueEntryDto,
+  type ReviewQueueQuery,
+  type ReviewSectionInput,
+  type SectionReviewDto,
 } from '@essaim/protocol';
 import * as Y from 'yjs';
 import type { AccountRepository } from '../storage/accountRepository.js';
@@ -109,7 +113,12 @@ export class ReviewService implements SectionLocks {
     const sections = this.currentSections(record);
     const reviews = this.reviews.forDocument(documentId);
     const names = this.namesOf([...reviews.values()]);
-    const review = documentReviewOf(sections, reviews, this.latestPublication(documentId));
+    const review = documentReviewOf(
+      sections,
+      reviews,
+      this.latestPublication(documentId),
+      this.currentMetadata(documentId),
+    );
     const present = new Set(sections.map((s) => s.key));
     return {
       sections: sections.map((s) => this.sectionDto(actor, target, s, reviews.get(s.id), names)),
@@ -209,7 +218,12 @@ export class ReviewService implements SectionLocks {
       type: 'review-changed',
       sectionId,
       event: input.action,
-      reviewState: documentReviewOf(sections, reviews, this.latestPublication(documentId)).state,
+      reviewState: documentReviewOf(
+        sections,
+        reviews,
+        this.latestPublication(documentId),
+        this.currentMetadata(documentId),
+      ).state,
     };
     this.live.broadcast(documentId, message);
     const names = this.namesOf([...reviews.values()]);
@@ -247,7 +261,7 @@ export class ReviewService implements SectionLocks {
         ...s,
         required: sectionTemplate(record.kind, s.key)?.required ?? false,
       }));
-      const review = documentReviewOf(sections, byId, latest.get(record.id));
+      const review = documentReviewOf(sections, byId, latest.get(record.id), record.metadata);
       documents.push({
         id: record.id,
         title: record.title,
@@ -314,8 +328,17 @@ export class ReviewService implements SectionLocks {
       sections,
       this.reviews.forDocument(record.id),
       this.latestPublication(record.id),
+      this.currentMetadata(record.id),
     );
     return { sections, review };
+  }
+
+  /** The document's metadata as the server holds them now (its `meta` map). */
+  private currentMetadata(documentId: string): DocumentMetadata {
+    return readCurrentDocument(this.live, this.store, documentId, (doc) => {
+      const meta = doc.getMap<unknown>(META_MAP);
+      return readMetadata((key) => meta.get(key));
+    });
   }
 
   private latestPublication(documentId: string): PublicationOf {
@@ -504,7 +527,12 @@ export function reviewProgress(
         }));
         out.set(
           record.id,
-          documentReviewOf(sections, byDocument.get(record.id) ?? new Map(), latest.get(record.id)),
+          documentReviewOf(
+            sections,
+            byDocument.get(record.id) ?? new Map(),
+            latest.get(record.id),
+            record.metadata,
+          ),
         );
       }
       return out;
@@ -513,23 +541,27 @@ export function reviewProgress(
 }
 
 /** What the review needs to know of a document's publication (issue 13). */
-export type PublicationOf = Pick<PublicationRecord, 'sectionHashes' | 'hiddenAt'> | undefined;
+export type PublicationOf = Pick<PublicationRecord, 'sectionHashes' | 'hiddenAt' | 'metadata'> | undefined;
 
 /**
  * A document's review from its sections (current hashes), their stored reviews and its newest
  * publication: published while a visible publication exists; the draft moved on when the set of
- * sections or one of their hashes differs from the publication's.
+ * sections or one of their hashes differs from the publication's, or when its `metadata` (title,
+ * contact, territory… as the document holds them now) differ from the published ones.
  */
 export function documentReviewOf(
   sections: readonly (Pick<SectionSummary, 'id' | 'hash'> & { required: boolean })[],
   reviews: ReadonlyMap<string, SectionReviewRecord>,
   publication: PublicationOf,
+  metadata?: DocumentMetadata,
 ): DocumentReview {
   const published = publication !== undefined && publication.hiddenAt === null;
   const hashes = publication?.sectionHashes ?? {};
   const moved =
     published &&
-    (sections.length !== Object.keys(hashes).length || sections.some((s) => hashes[s.id] !== s.hash));
+    (sections.length !== Object.keys(hashes).length ||
+      sections.some((s) => hashes[s.id] !== s.hash) ||
+      (metadata !== undefined && !sameMetadata(publication.metadata, metadata)));
   return documentReviewState(
     sections.map((s) => ({
       review: reviews.get(s.id) ?? initialSectionReview,
@@ -538,4 +570,9 @@ export function documentReviewOf(
     })),
     { published, draftMovedSincePublication: moved },
   );
+}
+
+/** Whether two documents' metadata are the same, field by field (`metadataKeys` order). */
+function sameMetadata(a: DocumentMetadata, b: DocumentMetadata): boolean {
+  return metadataKeys.every((key) => JSON.stringify(a[key]) === JSON.stringify(b[key]));
 }

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { can, conflict, forbidden, notFound, rateLimited, type Actor } from '@essaim/domain';
+import { can, conflict, forbidden, invalidInput, notFound, rateLimited, type Actor } from '@essaim/domain';
 import type { ReuseSignalDto, ReuseSignalInput, ReuseSignalStatus } from '@essaim/protocol';
-import { territoireLabel } from '../reference/territoires.js';
+import { isTerritoire, territoireLabel } from '../reference/territoires.js';
 import type { EspaceRepository } from '../storage/espaceRepository.js';
 import type { PublicationRepository } from '../storage/publicationRepository.js';
 import type { SettingsRepository } from '../storage/settingsRepository.js';
@@ -41,12 +41,17 @@ export class SignalService {
   /**
    * A signal left on the portal page of `slug` from `address` (the request's IP). Returns
    * `stored: false` for a form that filled the honeypot (thanked all the same, nothing kept).
-   * @throws DomainError `not_found` (no visible publication), `rate_limited` (429, Retry-After).
+   * @throws DomainError `not_found` (no visible publication), `invalid_input` (a territory code
+   *   that names no real territory), `rate_limited` (429, Retry-After).
    */
   submit(slug: string, input: ReuseSignalInput, address: string | null): { stored: boolean } {
     const publication = this.publications.findBySlug(slug);
     if (!publication) throw notFound('Cette pratique n’est pas publiée.');
     if (input.site.trim() !== '') return { stored: false };
+    if (!isTerritoire(input.territoire))
+      throw invalidInput('Choisissez un territoire dans la liste.', [
+        { path: 'territoire', message: 'Ce territoire n’existe pas.' },
+      ]);
     const addressHash = this.hashOf(address ?? 'inconnue');
     const now = this.now();
     if (this.signals.countFrom(addressHash, new Date(now.getTime() - HOUR).toISOString()) >= SIGNALS_PER_HOUR)
