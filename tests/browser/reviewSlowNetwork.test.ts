@@ -95,4 +95,29 @@ describe('review steps on a slow network', () => {
       .poll(badges, { timeout: 15_000 })
       .toEqual(['Publiée (version 1)', 'Une nouvelle version est en cours de rédaction']);
   });
+
+  it('offers « Publier la version 2 » when only the contact of a published fiche changes, on a slow network', async () => {
+    const doc = await createDocument(
+      app.admin,
+      app.espaceId,
+      'Développement du pouvoir d’agir à Lyon',
+      'fiche',
+    );
+    await publishDocument(app.admin, doc.id);
+    const page = await openSlowly(app.admin, doc.id);
+    const bar = page.getByRole('region', { name: 'Relecture du document' });
+    const badges = () =>
+      bar
+        .locator('.essaim-review-bar__status .fr-badge')
+        .evaluateAll((found) => found.map((b) => (b.textContent ?? '').trim()));
+    await expect.poll(badges).toEqual(['Publiée (version 1)']);
+    expect(await bar.getByRole('button', { name: 'Publier la version 2' }).count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Informations de la fiche' }).click();
+    await page.getByLabel('Contact').pressSequentially('accueil@ccas-lyon.example', { delay: 20 });
+    await expect
+      .poll(badges, { timeout: 15_000 })
+      .toEqual(['Publiée (version 1)', 'Une nouvelle version est en cours de rédaction']);
+    await bar.getByRole('button', { name: 'Publier la version 2' }).waitFor();
+  });
 });

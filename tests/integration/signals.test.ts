@@ -125,5 +125,14 @@ describe('reuse signals', () => {
       redirect: 'manual',
     });
     expect(invalid.headers.get('location')).toBe(`/pratiques/${slug}?signal=invalide#inspiration`);
+    // A territory of the right shape that names no département is told, not a server error.
+    const unknown = await fetch(`${t.server.url}/pratiques/${slug}/inspiration`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ territoire: 'dep:999', structureType: 'association' }).toString(),
+      redirect: 'manual',
+    });
+    expect(unknown.status).toBe(303);
+    expect(unknown.headers.get('location')).toBe(`/pratiques/${slug}?signal=invalide#inspiration`);
   });
 });

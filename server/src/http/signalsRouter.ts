@@ -55,6 +55,7 @@ export function inspirationForm(services: Services): Router {
         back('merci');
       } catch (error) {
         if (error instanceof DomainError && error.kind === 'rate_limited') back('limite');
+        else if (error instanceof DomainError && error.kind === 'invalid_input') back('invalide');
         else throw error;
       }
     },

@@ -4,6 +4,7 @@ import type { HocuspocusProvider, onStatelessParameters } from '@hocuspocus/prov
 import type { Node as PMNode } from '@tiptap/pm/model';
 import type { ReviewEvent } from '@essaim/domain';
 import {
+  META_MAP,
   parsePublicationChangedMessage,
   parseReviewChangedMessage,
   parseSectionLockedMessage,
@@ -181,6 +182,36 @@ export function useSectionReviews({
       provider.off('unsyncedChanges', onUnsynced);
     };
   }, [live, judged, provider, reload]);
+
+  // A published document whose metadata change (title, contact, territory…) has a new version
+  // in progress as well (the server compares them with the published ones): ask again once the
+  // change has reached the server, the person's or a co-writer's, until the server says so.
+  const waitsForMetadata = dto !== null && dto.reviewState === 'publiee' && !dto.review.newVersionInProgress;
+  useEffect(() => {
+    if (!waitsForMetadata) return;
+    const meta = provider.document.getMap<unknown>(META_MAP);
+    let waiting = false;
+    const onUnsynced = ({ number }: { number: number }) => {
+      if (number !== 0) return;
+      provider.off('unsyncedChanges', onUnsynced);
+      waiting = false;
+      reload();
+    };
+    const onMetadata = () => {
+      if (waiting) return;
+      if (provider.unsyncedChanges === 0) {
+        reload();
+        return;
+      }
+      waiting = true;
+      provider.on('unsyncedChanges', onUnsynced);
+    };
+    meta.observe(onMetadata);
+    return () => {
+      meta.unobserve(onMetadata);
+      provider.off('unsyncedChanges', onUnsynced);
+    };
+  }, [waitsForMetadata, provider, reload]);
 
   const lockedKey = view?.lockedIds.join('\n') ?? '';
   useEffect(() => {
