@@ -1,6 +1,7 @@
 import { ydocToJSON, ydocToText, type DocJSON } from '@essaim/editor';
 import type {
   ReviewQueueDto,
+  ReuseSignalListDto,
   AdminUserDto,
   DocumentDto,
   DocumentListDto,
@@ -155,6 +156,27 @@ describe('demonstration data on a fresh data folder', () => {
     const session = await login(server.url, animatrice.email, animatrice.password);
     const queue = await json<ReviewQueueDto>(session, `/api/espaces/${espaceId}/review-queue`);
     expect(queue.entries.map((e) => e.state)).toEqual(['soumise', 'modifications_demandees']);
+  });
+
+  it('shows where the published practices are reused: three signals approved on the map and the fiches, one left to moderate', async () => {
+    const animatrice = account('animatrice@demo.essaim.fr');
+    const session = await login(server.url, animatrice.email, animatrice.password);
+    const waiting = await json<ReuseSignalListDto>(
+      session,
+      `/api/espaces/${espaceId}/signals?status=en_attente`,
+    );
+    expect(waiting.signals.map((s) => s.territoireLabel)).toEqual(['Rhône (69)']);
+    const map = await (await fetch(`${server.url}/pratiques/carte`)).text();
+    for (const line of ['Ille-et-Vilaine (35)', 'Nord (59)', 'Bouches-du-Rhône (13)'])
+      expect(map).toMatch(new RegExp(`${line.replace(/[()]/g, '\\$&')} : [^<]*1 reprise signalée`));
+    const reused = documents.filter((d) => d.kind === 'fiche' && d.reviewState === 'publiee');
+    const listed = await json<DocumentListDto>(session, `/api/documents?espaceId=${espaceId}`);
+    expect(
+      listed.documents
+        .filter((d) => reused.some((r) => r.id === d.id))
+        .map((d) => d.publication?.reuses ?? 0)
+        .sort(),
+    ).toEqual([0, 1, 2]);
   });
 
   it('writes each fiche’s text into its sections', () => {

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import type { PublishReplyDto, ReviewedDocumentSectionsDto } from '@essaim/protocol';
 import { META_MAP, type DocumentMetadata } from '@essaim/protocol';
@@ -33,6 +34,21 @@ interface Page {
 }
 
 /** A GET as an anonymous reader (no cookie). */
+/** A GET with a `Host` header of our choosing (fetch would not send one). */
+function rawGet(path: string, host: string): Promise<{ status: number; body: string }> {
+  const { port } = new URL(t.server.url);
+  return new Promise((resolve, reject) => {
+    const request = http.get({ host: '127.0.0.1', port, path, headers: { host } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+      );
+    });
+    request.on('error', reject);
+  });
+}
+
 async function get(path: string): Promise<Page> {
   const response = await fetch(`${t.server.url}${path}`);
   return { status: response.status, body: await response.text(), headers: response.headers };
@@ -432,6 +448,12 @@ describe('search, map and feed', () => {
     const dates = feed.items.map((i) => i.updated?.getTime() ?? 0);
     expect([...dates].sort((a, b) => b - a)).toEqual(dates);
     expect(feed.items[0]?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/pratiques\/troisieme-flux$/);
+    // Without PUBLIC_URL the links follow the request's host, so no shared cache may keep them.
+    expect(response.headers.get('cache-control')).toBe('private, no-cache');
+    const forged = await rawGet('/pratiques/flux.atom', 'evil.example/x?<script>');
+    expect(forged.body).not.toContain('evil.example/x');
+    expect(forged.body).not.toContain('<script>');
+    expect(parseFeed(forged.body).items[0]?.url).toMatch(/^http:\/\/localhost\/pratiques\/troisieme-flux$/);
 
     const theme = parseFeed((await get('/pratiques/flux.atom?theme=coordination')).body);
     expect(theme.title).toContain('Coordination et interventions pluridisciplinaires');

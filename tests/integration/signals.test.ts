@@ -1,8 +1,8 @@
-import type { ReuseSignalListDto } from '@essaim/protocol';
+import type { DocumentListDto, ReuseSignalListDto } from '@essaim/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { invite, type Session } from '../support/accounts.js';
 import { useTestInstance } from '../support/instance.js';
-import { publishedFiche } from '../support/publications.js';
+import { publishDocument, publishedFiche } from '../support/publications.js';
 
 /**
  * Reuse signals (issue 13): « Je m'inspire de cette pratique », left on the portal without an
@@ -134,5 +134,68 @@ describe('reuse signals', () => {
     });
     expect(unknown.status).toBe(303);
     expect(unknown.headers.get('location')).toBe(`/pratiques/${slug}?signal=invalide#inspiration`);
+  });
+
+  it('counts approved signals on the portal cards, on the map by the territory of the reuse, and in the catalogue', async () => {
+    const fiche = await publishedFiche(t.admin, t.espaceId, 'Aller-vers en Ardèche');
+    const ficheSlug = fiche.publication.documentUrl.split('/').pop() ?? '';
+    const documentId = fiche.publication.documentId;
+    const approve = async (body: Record<string, string>, address: string) => {
+      expect((await signal(ficheSlug, body, address)).status).toBe(201);
+      const held = (await waiting(t.admin)).find((s) => s.structure === body.structure);
+      expect((await t.admin.fetch(`/api/signals/${held?.id}/approve`, { method: 'POST' })).status).toBe(200);
+    };
+    await approve(
+      { territoire: 'dep:35', structureType: 'association', structure: 'Asso Rennes' },
+      '192.0.2.81',
+    );
+    await approve({ territoire: 'dep:35', structureType: 'ccas', structure: 'CCAS de Rennes' }, '192.0.2.82');
+    // A refused one counts nowhere.
+    expect(
+      (
+        await signal(
+          ficheSlug,
+          { territoire: 'dep:13', structureType: 'ccas', structure: 'Refusé' },
+          '192.0.2.83',
+        )
+      ).status,
+    ).toBe(201);
+    const refused = (await waiting(t.admin)).find((s) => s.structure === 'Refusé');
+    expect((await t.admin.fetch(`/api/signals/${refused?.id}/reject`, { method: 'POST' })).status).toBe(200);
+
+    const search = await (await fetch(`${t.server.url}/pratiques/recherche?q=ardeche`)).text();
+    const card = search.slice(search.indexOf(`/pratiques/${ficheSlug}"`));
+    expect(card.slice(0, card.indexOf('</li>'))).toContain('2 reprises signalées');
+
+    const map = await (await fetch(`${t.server.url}/pratiques/carte`)).text();
+    expect(map).toContain('Ille-et-Vilaine (35) : aucune pratique, 2 reprises signalées');
+    expect(map).toContain('essaim-map__dep--reprise');
+    expect(map).not.toMatch(/Bouches-du-Rhône \(13\) : [^<]*reprise/);
+
+    const listed = (await (
+      await t.admin.fetch(`/api/documents?espaceId=${t.espaceId}`)
+    ).json()) as DocumentListDto;
+    expect(listed.documents.find((d) => d.id === documentId)?.publication).toEqual({
+      number: 1,
+      url: `/pratiques/${ficheSlug}`,
+      newVersionInProgress: false,
+      reuses: 2,
+    });
+    // Unpublished: out of the catalogue's badges and off the map.
+    const [latest] = (
+      (await (await t.admin.fetch(`/api/documents/${documentId}/publications`)).json()) as {
+        publications: { id: string }[];
+      }
+    ).publications;
+    expect(
+      (await t.admin.fetch(`/api/publications/${latest?.id}/unpublish`, { method: 'POST' })).status,
+    ).toBe(200);
+    const after = (await (await t.admin.fetch(`/api/documents/${documentId}`)).json()) as {
+      publication: unknown;
+    };
+    expect(after.publication).toBeNull();
+    const mapAfter = await (await fetch(`${t.server.url}/pratiques/carte`)).text();
+    expect(mapAfter).not.toContain('Ille-et-Vilaine (35) : aucune pratique, 2 reprises');
+    expect((await publishDocument(t.admin, documentId)).number).toBe(2);
   });
 });

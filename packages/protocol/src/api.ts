@@ -63,6 +63,20 @@ export interface DocumentDto {
   archivedAt: string | null;
   /** Open comment threads on the document (issue 10). */
   openThreads: number;
+  /** Its newest publication while it is on the portal (issue 13), or null. */
+  publication: DocumentPublicationDto | null;
+}
+
+/** What a list of documents shows of a published one (issue 13). */
+export interface DocumentPublicationDto {
+  /** « Publiée (version N) ». */
+  number: number;
+  /** Its page on the portal: `/pratiques/<slug>`. */
+  url: string;
+  /** The draft moved on since (« Une nouvelle version est en cours de rédaction »). */
+  newVersionInProgress: boolean;
+  /** Approved reuse signals (« 3 reprises signalées »). */
+  reuses: number;
 }
 
 export interface DocumentListDto {

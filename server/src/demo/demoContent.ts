@@ -6,7 +6,7 @@ import {
   type DocumentTemplate,
 } from '@essaim/domain';
 import { templateContent, type DocJSON } from '@essaim/editor';
-import type { DocumentMetadata } from '@essaim/protocol';
+import type { DocumentMetadata, ReuseSignalInput } from '@essaim/protocol';
 import { territoireLabel } from '../reference/territoires.js';
 
 /**
@@ -33,6 +33,44 @@ export type Block =
  * « Évaluation », « Pour aller plus loin ») one list of blocks per subheading, in template order.
  */
 export type SectionText = readonly Block[] | { parts: readonly (readonly Block[])[] };
+
+/**
+ * Reuse signals left on the portal for the first published fiches (issue 13), by fiche index:
+ * where, and in which structure, a team tries the practice. Invented, as the fiches are.
+ */
+export const DEMO_SIGNALS: readonly (readonly Pick<
+  ReuseSignalInput,
+  'territoire' | 'structureType' | 'structure' | 'message'
+>[])[] = [
+  [
+    {
+      territoire: 'dep:35',
+      structureType: 'conseil-departemental',
+      structure: 'Département d’Ille-et-Vilaine, agence de Rennes',
+      message: 'Deux premières conférences familiales organisées avec des coordinateurs bénévoles.',
+    },
+    {
+      territoire: 'dep:59',
+      structureType: 'association',
+      structure: 'Association de prévention spécialisée, Roubaix',
+      message: '',
+    },
+  ],
+  [
+    {
+      territoire: 'dep:13',
+      structureType: 'ccas',
+      structure: 'CCAS de Marseille',
+      message: 'Nous adaptons le protocole aux familles hébergées à l’hôtel.',
+    },
+    {
+      territoire: 'dep:69',
+      structureType: 'association',
+      structure: 'Maison des familles, Villeurbanne',
+      message: 'Premier essai prévu au printemps.',
+    },
+  ],
+];
 
 export interface DemoFiche {
   title: string;

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 import {
   DEMO_ESPACE_NAME,
+  DEMO_SIGNALS,
   demoFiches,
   ficheContent,
   SYNTHESE_TITLE,
@@ -130,7 +131,7 @@ export async function seedDemo(services: Services, logger: Logger): Promise<bool
     { content: syntheseContent(fiches, randomUUID) },
   );
   for (const id of rapporteurs) services.documents.assign(animatrice, synthese.id, id);
-  reviewAndPublish(services, animatrice, fiches, (n) => services.actors.forUser(rapporteur(n)));
+  reviewAndPublish(services, animatrice, espace.id, fiches, (n) => services.actors.forUser(rapporteur(n)));
 
   services.settings.set(DEMO_SETTING, 'on');
   logger.info(
@@ -163,13 +164,15 @@ function checkContent(): void {
 
 /**
  * The group's work as a visitor should find it (issues 12 and 13): the first three fiches approved
- * section by section and published (the portal is not empty), the fourth under review (three
- * sections submitted by its rapporteur: one approved, one with changes requested, one waiting),
- * the others still in writing.
+ * section by section and published (the portal is not empty), with reuse signals on the first two
+ * (three approved, shown on the fiches and the map; one waiting for the animatrice), the fourth
+ * under review (three sections submitted by its rapporteur: one approved, one with changes
+ * requested, one waiting), the others still in writing.
  */
 function reviewAndPublish(
   services: Services,
   animatrice: Actor,
+  espaceId: string,
   fiches: readonly { id: string; fiche: DemoFiche }[],
   rapporteurOf: (n: 1 | 2) => Actor,
 ): void {
@@ -177,8 +180,14 @@ function reviewAndPublish(
     const sections = services.reviews.sections(animatrice, id).sections;
     if (index < 3) {
       for (const s of sections) services.reviews.decide(animatrice, id, s.id, { action: 'approve' });
-      services.publications.publish(animatrice, id);
+      const { documentUrl } = services.publications.publish(animatrice, id);
+      const slug = documentUrl.slice(documentUrl.lastIndexOf('/') + 1);
+      for (const signal of DEMO_SIGNALS[index] ?? [])
+        services.signals.submit(slug, { site: '', email: '', ...signal }, null);
     } else if (index === 3) {
+      // The signals left on the first fiches: all approved but the last, left to moderate.
+      const waiting = services.signals.list(animatrice, espaceId, 'en_attente');
+      for (const s of waiting.slice(1)) services.signals.moderate(animatrice, s.id, true);
       const writer = rapporteurOf(fiche.rapporteur);
       const [first, second, third] = sections.slice(1, 4);
       for (const s of [first, second, third])

@@ -4,7 +4,7 @@ import { territoires } from '../reference/territoires.js';
 import { filterQuery } from './filters.js';
 import { markup, type SafeHtml } from './html.js';
 import { layout } from './layout.js';
-import { practices } from './messages.js';
+import { practices, reuses } from './messages.js';
 import type { PageBase } from './pages.js';
 import type { PortalEntry } from './portalQueries.js';
 
@@ -59,21 +59,34 @@ const LEGEND = ['Aucune', '1 pratique', '2 ou 3 pratiques', '4 à 9 pratiques', 
 
 const searchHref = (territoire: string): string => `/pratiques/recherche${filterQuery({ territoire })}`;
 
-function mapSvg(counts: Map<string, number>): SafeHtml {
+/** « 2 pratiques, 3 reprises signalées » (the reuses only when there are some). */
+const countsText = (practiceCount: number, reuseCount: number): string =>
+  `${practices(practiceCount)}${reuseCount > 0 ? `, ${reuses(reuseCount)}` : ''}`;
+
+/** « Nord (59) : 2 pratiques, 3 reprises signalées ». */
+const territoryLine = (name: string, practiceCount: number, reuseCount: number): string =>
+  `${name} : ${countsText(practiceCount, reuseCount)}`;
+
+function mapSvg(counts: Map<string, number>, reused: ReadonlyMap<string, number>): SafeHtml {
   const { viewBox, departements } = mapShapes();
   const names = new Map(territoires().departements.map((d) => [d.code, d.nom]));
   const shape = (code: string, d: string): SafeHtml => {
     const n = counts.get(`dep:${code}`) ?? 0;
-    const label = `${names.get(code) ?? code} (${code}) : ${practices(n)}`;
-    const path = markup`<path class="essaim-map__dep essaim-map__dep--${bucket(n)}" d="${d}"><title>${label}</title></path>`;
+    const r = reused.get(`dep:${code}`) ?? 0;
+    const label = territoryLine(`${names.get(code) ?? code} (${code})`, n, r);
+    const classes = `essaim-map__dep essaim-map__dep--${bucket(n)}${r > 0 ? ' essaim-map__dep--reprise' : ''}`;
+    const path = markup`<path class="${classes}" d="${d}"><title>${label}</title></path>`;
     return n === 0 ? path : markup`<a href="${searchHref(`dep:${code}`)}" aria-label="${label}">${path}</a>`;
   };
   return markup`<svg class="essaim-map" viewBox="${viewBox}" xmlns="http://www.w3.org/2000/svg" role="group" aria-labelledby="carte-titre-svg">
 <title id="carte-titre-svg">Carte de France métropolitaine des pratiques publiées par département</title>
-${departements.map(
-  ({ code, d }) => markup`${shape(code, d)}
+${[...departements]
+  // Outlined ones last, so that no neighbour's white border covers their red outline.
+  .sort((a, b) => Number(reused.has(`dep:${a.code}`)) - Number(reused.has(`dep:${b.code}`)))
+  .map(
+    ({ code, d }) => markup`${shape(code, d)}
 `,
-)}</svg>`;
+  )}</svg>`;
 }
 
 /**
@@ -81,31 +94,48 @@ ${departements.map(
  * région's own practices and each of its départements that has some, every line a link to the
  * filtered search; then the practices carried at national level.
  */
-function territoryList(counts: Map<string, number>): SafeHtml {
+function territoryList(counts: Map<string, number>, reused: ReadonlyMap<string, number>): SafeHtml {
   const { regions, departements } = territoires();
   const count = (code: string): number => counts.get(code) ?? 0;
+  const reuseCount = (code: string): number => reused.get(code) ?? 0;
+  /** A line, a link to the filtered search when the territory has practices of its own. */
+  const line = (code: string, name: string, n: number, r: number): SafeHtml =>
+    n > 0
+      ? markup`<a href="${searchHref(code)}">${territoryLine(name, n, r)}</a>`
+      : markup`${territoryLine(name, n, r)}`;
   const blocks = regions.flatMap((r) => {
-    const deps = departements.filter((d) => d.region === r.code && count(`dep:${d.code}`) > 0);
+    const deps = departements.filter(
+      (d) => d.region === r.code && count(`dep:${d.code}`) + reuseCount(`dep:${d.code}`) > 0,
+    );
     const own = count(`reg:${r.code}`);
+    const ownReuses = reuseCount(`reg:${r.code}`);
     const total = own + deps.reduce((sum, d) => sum + count(`dep:${d.code}`), 0);
-    if (total === 0) return [];
+    const totalReuses = ownReuses + deps.reduce((sum, d) => sum + reuseCount(`dep:${d.code}`), 0);
+    if (total + totalReuses === 0) return [];
     const depLine = (d: { code: string; nom: string }): SafeHtml =>
-      markup`<li><a href="${searchHref(`dep:${d.code}`)}">${d.nom} (${d.code}) : ${practices(count(`dep:${d.code}`))}</a></li>`;
+      markup`<li>${line(`dep:${d.code}`, `${d.nom} (${d.code})`, count(`dep:${d.code}`), reuseCount(`dep:${d.code}`))}</li>`;
+    const regionName = markup`<strong>${r.nom}</strong>`;
+    const regionLine =
+      total > 0
+        ? markup`<a href="${searchHref(`reg:${r.code}`)}">${regionName} : ${countsText(total, totalReuses)}</a>`
+        : markup`${regionName} : ${countsText(total, totalReuses)}`;
     return [
       markup`<li class="essaim-map-list__region">
-  <a href="${searchHref(`reg:${r.code}`)}"><strong>${r.nom}</strong> : ${practices(total)}</a>
+  ${regionLine}
   <ul>
-    ${own > 0 ? markup`<li>À l’échelle de la région : ${practices(own)}</li>` : ''}
+    ${own + ownReuses > 0 ? markup`<li>${territoryLine('À l’échelle de la région', own, ownReuses)}</li>` : ''}
     ${deps.map(depLine)}
   </ul>
 </li>`,
     ];
   });
   const national = count('national');
-  if (blocks.length === 0 && national === 0) return markup`<p>Aucune pratique n’est encore publiée.</p>`;
+  const nationalReuses = reuseCount('national');
+  if (blocks.length === 0 && national + nationalReuses === 0)
+    return markup`<p>Aucune pratique n’est encore publiée.</p>`;
   const nationalLine =
-    national > 0
-      ? markup`<p><a href="${searchHref('national')}">Pratiques menées à l’échelle nationale : ${practices(national)}</a></p>`
+    national + nationalReuses > 0
+      ? markup`<p>${line('national', 'Pratiques menées à l’échelle nationale', national, nationalReuses)}</p>`
       : '';
   return markup`<ul class="essaim-map-list">${blocks}</ul>
 ${nationalLine}`;
@@ -113,10 +143,16 @@ ${nationalLine}`;
 
 /**
  * `/pratiques/carte`: the départements of metropolitan France coloured by the number of published
- * practices, each one that has some a link to the search filtered on it; then the same as a list
- * (régions, départements, overseas included, national), which is the map's text alternative.
+ * practices, each one that has some a link to the search filtered on it, outlined thick where a
+ * practice is reused (`reused`: approved reuse signals by territory code, « 3 reprises
+ * signalées » in its label); then the same as a list (régions, départements, overseas included,
+ * national), which is the map's text alternative.
  */
-export function mapPage(base: PageBase, entries: readonly PortalEntry[]): string {
+export function mapPage(
+  base: PageBase,
+  entries: readonly PortalEntry[],
+  reused: ReadonlyMap<string, number>,
+): string {
   const counts = countByTerritory(entries);
   const legend = LEGEND.map(
     (label, i) =>
@@ -129,17 +165,19 @@ avec les départements d’outre-mer et les pratiques régionales ou nationales.
 <div class="fr-grid-row fr-grid-row--gutters">
   <div class="fr-col-12 fr-col-lg-8">
     <figure class="essaim-map-figure" aria-labelledby="carte-legende">
-      ${mapSvg(counts)}
+      ${mapSvg(counts, reused)}
       <figcaption id="carte-legende">
         <p class="fr-text--sm fr-mb-1w">Nombre de pratiques publiées par département :</p>
-        <ul class="essaim-map-legend">${legend}</ul>
+        <ul class="essaim-map-legend">${legend}
+          <li><span class="essaim-map-legend__swatch essaim-map__dep--0 essaim-map__dep--reprise" aria-hidden="true"></span>Contour rouge : une pratique publiée y est reprise (signalement approuvé)</li>
+        </ul>
         <p class="fr-text--xs">Fond de carte : Victor Cazanave, <span lang="en">svg-maps</span>, licence CC BY 4.0.</p>
       </figcaption>
     </figure>
   </div>
   <div class="fr-col-12 fr-col-lg-4">
     <h2 id="liste-territoires">Pratiques par territoire</h2>
-    ${territoryList(counts)}
+    ${territoryList(counts, reused)}
   </div>
 </div>`;
   return layout({

@@ -45,6 +45,16 @@ export function practices(count: number): string {
   return `${count.toLocaleString('fr-FR')} pratique${count > 1 ? 's' : ''}`;
 }
 
+/**
+ * « 1 reprise signalée », « 3 reprises signalées » (approved reuse signals, issue 13); « aucune
+ * reprise signalée » for 0.
+ */
+export function reuses(count: number): string {
+  if (count === 0) return 'aucune reprise signalée';
+  const s = count > 1 ? 's' : '';
+  return `${count.toLocaleString('fr-FR')} reprise${s} signalée${s}`;
+}
+
 /** « 1 pratique trouvée », « 3 pratiques trouvées », « Aucune pratique trouvée ». */
 export function found(count: number): string {
   if (count === 0) return 'Aucune pratique trouvée';

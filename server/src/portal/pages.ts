@@ -12,6 +12,7 @@ import {
   metadataLabels,
   PORTAL_NAME,
   practices,
+  reuses,
   versionLabel,
 } from './messages.js';
 import type { PortalEntry, PortalVersion } from './portalQueries.js';
@@ -34,6 +35,8 @@ export interface ListedPractice {
   themes: readonly string[];
   /** Escaped HTML with `<mark>` around the words found (from `snippetOf`), or null. */
   snippet: string | null;
+  /** Approved reuse signals of the practice (« 3 reprises signalées »). */
+  reuses: number;
 }
 
 /** A page of a list of practices. */
@@ -77,6 +80,7 @@ function practiceCard(item: ListedPractice, headingLevel: 'h2' | 'h3'): SafeHtml
     territory(m),
     m.anneeDemarrage ? `Démarrée en ${m.anneeDemarrage}` : null,
     `Publiée le ${frenchDate(entry.publishedAt)}`,
+    item.reuses > 0 ? reuses(item.reuses) : null,
   ].filter((d): d is string => Boolean(d));
   const link = markup`<a href="/pratiques/${entry.slug}">${entry.title}</a>`;
   const title =

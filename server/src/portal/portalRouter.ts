@@ -45,6 +45,9 @@ export interface PortalExtensions {
 const YEAR = 365 * 24 * 3600;
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const NUMBER = /^[1-9][0-9]{0,8}$/;
+/** A `Host` header that is a host name or IPv4 address, with an optional port (no user, path…). */
+const HOST =
+  /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::[0-9]{1,5})?$/i;
 
 /** Sends a body, gzipped when the reader accepts it, with a strong ETag and a 304 when fresh. */
 function send(req: Request, res: Response, status: number, type: string, body: string | Buffer): void {
@@ -88,6 +91,7 @@ export function portalRouter(
     ((p: PublicationRecord, query: Request['query']) =>
       inspirationBlock(p, query, services.signals.approvedFor(p.documentId)));
   const queries = sqlitePortalQueries(services.db);
+  const reuseCounts = (ids: readonly string[]) => services.signals.approvedCounts(ids);
   const visible = new VisiblePublications(queries);
   const publications = sqlitePublicationRepository(services.db);
   const stylesheet = portalStylesheet();
@@ -103,14 +107,23 @@ export function portalRouter(
     send(req, res, status, 'text/html; charset=utf-8', body);
   };
   const notFound = (req: Request, res: Response) => page(req, res, notFoundPage(base), 404);
-  /** The site's origin for absolute addresses: PUBLIC_URL, else this request's. */
-  const origin = (req: Request): string => {
-    if (config.publicUrl) return new URL(config.publicUrl).origin;
-    try {
-      return new URL(`${req.protocol}://${req.get('host') ?? 'localhost'}`).origin;
-    } catch {
-      return 'http://localhost';
+  /**
+   * The site's origin for the feed's absolute addresses, and whether a shared cache may keep what
+   * was built with it: PUBLIC_URL (shared); without it, this request's `Host` when it is a plain
+   * host name and port, else `http://localhost` — never shared, since a `Host` is whatever the
+   * client sent (a cache in front must not hand another reader links to a forged host).
+   */
+  const origin = (req: Request): { origin: string; shared: boolean } => {
+    if (config.publicUrl) return { origin: new URL(config.publicUrl).origin, shared: true };
+    const host = req.get('host') ?? '';
+    if (HOST.test(host)) {
+      try {
+        return { origin: new URL(`${req.protocol}://${host}`).origin, shared: false };
+      } catch {
+        // Falls through to localhost.
+      }
     }
+    return { origin: 'http://localhost', shared: false };
   };
 
   // The portal is public (can() says so for everyone): no session is read.
@@ -150,7 +163,7 @@ export function portalRouter(
     const entries = visible.entries();
     const label = themeLabeler(queries);
     const { page: n } = parseFilters(req.query);
-    const list = findPractices(queries, entries, { ...parseFilters({}), page: n }, label);
+    const list = findPractices(queries, entries, { ...parseFilters({}), page: n }, label, reuseCounts);
     page(req, res, homePage(base, list, filterChoices(entries, label)));
   });
 
@@ -158,15 +171,19 @@ export function portalRouter(
     const filters = parseFilters(req.query);
     const entries = visible.entries();
     const label = themeLabeler(queries);
-    const list = findPractices(queries, entries, filters, label);
+    const list = findPractices(queries, entries, filters, label, reuseCounts);
     page(req, res, searchPage(base, filters, list, filterChoices(entries, label)));
   });
 
-  // The map depends only on the visible publications: drawn again when they change.
-  let map: { from: readonly PortalEntry[]; html: string } | null = null;
+  // The map depends on the visible publications and the approved reuse signals (one grouped
+  // count): drawn again when either changes.
+  let map: { from: readonly PortalEntry[]; reused: string; html: string } | null = null;
   router.get('/carte', (req, res) => {
     const entries = visible.entries();
-    if (map?.from !== entries) map = { from: entries, html: mapPage(base, entries) };
+    const reused = services.signals.approvedByTerritory();
+    const reusedKey = JSON.stringify([...reused]);
+    if (map?.from !== entries || map.reused !== reusedKey)
+      map = { from: entries, reused: reusedKey, html: mapPage(base, entries, reused) };
     page(req, res, map.html);
   });
   router.get('/a-propos', (req, res) => page(req, res, aboutPage(base)));
@@ -177,12 +194,13 @@ export function portalRouter(
     const label = themeLabeler(queries);
     const entries = visible.entries().filter((e) => !theme || e.metadata.themes.includes(theme));
     const named = entries[0];
+    const site = origin(req);
     const xml = atomFeed(entries, {
-      origin: origin(req),
+      origin: site.origin,
       theme: theme ? { id: theme, label: named ? label(named.espaceId, theme) : theme } : null,
       themeLabel: label,
     });
-    res.setHeader('Cache-Control', 'no-cache');
+    res.setHeader('Cache-Control', site.shared ? 'no-cache' : 'private, no-cache');
     send(req, res, 200, 'application/atom+xml; charset=utf-8', xml);
   });
 

@@ -42,13 +42,15 @@ export function filterChoices(entries: readonly PortalEntry[], label: ThemeLabel
  * published text matches the words (the publications' full-text index: French stems, accents and
  * case folded, bm25 with title ×10 and keywords ×5), best first, or all of them newest first when
  * no word is given; then the metadata filters (a région includes its départements); then the
- * requested page, with highlighted snippets when words were given.
+ * requested page, with highlighted snippets when words were given and each shown practice's
+ * approved reuse signals (`reuseCounts`, by document id).
  */
 export function findPractices(
   queries: PortalQueries,
   entries: readonly PortalEntry[],
   f: PortalFilters,
   label: ThemeLabeler,
+  reuseCounts: (documentIds: readonly string[]) => ReadonlyMap<string, number>,
 ): PracticePage {
   const expression = f.q ? searchExpression(f.q) : null;
   let found: readonly PortalEntry[] = entries;
@@ -63,8 +65,10 @@ export function findPractices(
   const page = Math.min(f.page, pageCount);
   const shown = found.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
   const texts = f.q && shown.length > 0 ? queries.texts(shown.map((e) => e.id)) : null;
+  const reuses = reuseCounts(shown.map((e) => e.documentId));
   const items: ListedPractice[] = shown.map((entry) => ({
     entry,
+    reuses: reuses.get(entry.documentId) ?? 0,
     themes: entry.metadata.themes.map((id) => label(entry.espaceId, id)),
     snippet: texts ? snippet(texts.get(entry.id) ?? '', f.q) : null,
   }));

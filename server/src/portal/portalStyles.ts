@@ -71,6 +71,7 @@ export const PORTAL_CSS = `
 .essaim-map__dep--2{fill:#3b3bd6}
 .essaim-map__dep--3{fill:#000091}
 .essaim-map__dep--4{fill:#00004f}
+.essaim-map__dep--reprise{stroke:#e1000f;stroke-width:2.5}
 .essaim-map a:hover .essaim-map__dep,.essaim-map a:focus .essaim-map__dep{stroke:#ffca00;stroke-width:3}
 .essaim-map a:focus{outline:none}
 .essaim-map-legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;font-size:.875rem}
@@ -81,6 +82,7 @@ export const PORTAL_CSS = `
 .essaim-map-legend__swatch.essaim-map__dep--2{background:#3b3bd6}
 .essaim-map-legend__swatch.essaim-map__dep--3{background:#000091}
 .essaim-map-legend__swatch.essaim-map__dep--4{background:#00004f}
+.essaim-map-legend__swatch.essaim-map__dep--reprise{border:3px solid #e1000f}
 .essaim-map-list{padding-left:0;list-style:none}
 .essaim-map-list__region{margin-bottom:1rem}
 .essaim-map-list__region ul{margin-top:.25rem}

@@ -10,7 +10,12 @@ import {
 import type { CatalogueQuery, DocumentDto } from '@essaim/protocol';
 import { territoireLabel, territoires } from '../reference/territoires.js';
 import type { AssigneeRecord, DocumentRecord, DocumentRepository } from '../storage/documentRepository.js';
-import { documentDto, type ReviewProgress, type ThreadCounts } from './documentDto.js';
+import {
+  documentDto,
+  type PublicationSummaries,
+  type ReviewProgress,
+  type ThreadCounts,
+} from './documentDto.js';
 import { targetWithAssignees } from './documentTarget.js';
 
 /** Lower case without accents, for searching French text. */
@@ -28,6 +33,7 @@ export class CatalogueService {
     private readonly documents: DocumentRepository,
     private readonly threads: ThreadCounts,
     private readonly reviews: ReviewProgress,
+    private readonly published: PublicationSummaries,
   ) {}
 
   /**
@@ -69,6 +75,7 @@ export class CatalogueService {
       );
     const sorted = sortRecords(inState, query.sort ?? 'updated', query.order, assignees, reviews);
     const openThreads = this.threads.openThreads(sorted.map((r) => r.id));
+    const published = this.published.summariesOf(sorted.map((r) => r.id));
     return sorted.map((r) => {
       const a = assignees.get(r.id) ?? [];
       return documentDto(
@@ -78,6 +85,7 @@ export class CatalogueService {
         a,
         openThreads.get(r.id) ?? 0,
         reviews.get(r.id),
+        published.get(r.id),
       );
     });
   }

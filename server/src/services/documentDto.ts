@@ -15,10 +15,24 @@ export interface ReviewProgress {
   progressOf(records: readonly DocumentRecord[]): ReadonlyMap<string, DocumentReview>;
 }
 
+/** A document's newest publication while on the portal, and its approved reuse signals. */
+export interface PublishedSummary {
+  number: number;
+  slug: string;
+  reuses: number;
+}
+
+/** What the document DTO needs from the publications (issue 13), without depending on their service. */
+export interface PublicationSummaries {
+  /** For these documents, those on the portal (one query each for publications and signals). */
+  summariesOf(documentIds: readonly string[]): ReadonlyMap<string, PublishedSummary>;
+}
+
 /**
  * A stored document as the API returns it to `actor`: what the caller may do with it comes from
  * `can()` on `target` (an archived document is read-only), `openThreads` from one grouped count,
- * `review` from {@link ReviewProgress} (undefined: nothing reviewed, en rédaction).
+ * `review` from {@link ReviewProgress} (undefined: nothing reviewed, en rédaction), `published`
+ * from {@link PublicationSummaries} (undefined: not on the portal).
  */
 export function documentDto(
   actor: Actor,
@@ -27,6 +41,7 @@ export function documentDto(
   assignees: AssigneeRecord[],
   openThreads: number,
   review: DocumentReview | undefined,
+  published: PublishedSummary | undefined,
 ): DocumentDto {
   return {
     id: r.id,
@@ -48,5 +63,14 @@ export function documentDto(
     updatedAt: r.updatedAt,
     archivedAt: r.archivedAt,
     openThreads,
+    publication:
+      published && !r.archivedAt
+        ? {
+            number: published.number,
+            url: `/pratiques/${published.slug}`,
+            newVersionInProgress: review?.newVersionInProgress ?? false,
+            reuses: published.reuses,
+          }
+        : null,
   };
 }

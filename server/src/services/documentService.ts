@@ -15,7 +15,12 @@ import type { EspaceRepository } from '../storage/espaceRepository.js';
 import type { ThemeRepository } from '../storage/themeRepository.js';
 import type { AccessEvents } from './accessEvents.js';
 import type { AuditService } from './auditService.js';
-import { documentDto, type ReviewProgress, type ThreadCounts } from './documentDto.js';
+import {
+  documentDto,
+  type PublicationSummaries,
+  type ReviewProgress,
+  type ThreadCounts,
+} from './documentDto.js';
 import {
   existingDocument,
   readableDocument,
@@ -49,13 +54,23 @@ export class DocumentService {
     private readonly events: AccessEvents,
     private readonly threads: ThreadCounts,
     private readonly reviews: ReviewProgress,
+    private readonly published: PublicationSummaries,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   private dto(actor: Actor, r: DocumentRecord, assignees: AssigneeRecord[]): DocumentDto {
     const openThreads = this.threads.openThreads([r.id]).get(r.id) ?? 0;
     const review = this.reviews.progressOf([r]).get(r.id);
-    return documentDto(actor, r, targetWithAssignees(r, assignees), assignees, openThreads, review);
+    const published = this.published.summariesOf([r.id]).get(r.id);
+    return documentDto(
+      actor,
+      r,
+      targetWithAssignees(r, assignees),
+      assignees,
+      openThreads,
+      review,
+      published,
+    );
   }
 
   /**

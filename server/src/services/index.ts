@@ -24,7 +24,7 @@ import { CatalogueService } from './catalogueService.js';
 import { DocumentService } from './documentService.js';
 import { IndexingService } from './indexingService.js';
 import { ReviewService, reviewProgress } from './reviewService.js';
-import { PublicationService } from './publicationService.js';
+import { PublicationService, publicationSummaries } from './publicationService.js';
 import { SignalService } from './signalService.js';
 import { ExportService } from './exportService.js';
 import { KitService } from './kitService.js';
@@ -107,6 +107,8 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
   const indexing = new IndexingService(documentRepo, espaceRepo);
   const publicationRepo = sqlitePublicationRepository(db);
   const progress = reviewProgress(reviewRepo, publicationRepo);
+  const signalRepo = sqliteSignalRepository(db);
+  const published = publicationSummaries(publicationRepo, signalRepo);
   const documents = new DocumentService(
     documentRepo,
     espaceRepo,
@@ -115,6 +117,7 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     events,
     threadCounts,
     progress,
+    published,
   );
   const commentEvents = new CommentEvents();
   const notifications = new NotificationService(
@@ -189,7 +192,7 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     auth,
     espaces: new EspaceService(db, espaceRepo, documentRepo, auth, actors, audit, events, mailer),
     documents,
-    catalogue: new CatalogueService(documentRepo, threadCounts, progress),
+    catalogue: new CatalogueService(documentRepo, threadCounts, progress, published),
     indexing,
     users: new UserService(accounts, auth, audit, events),
     audit,
@@ -206,6 +209,6 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     publications,
     exports,
     kit: new KitService(publicationRepo, espaceRepo, themeRepo, exports, options.kitCacheDir),
-    signals: new SignalService(sqliteSignalRepository(db), publicationRepo, espaceRepo, settings, audit),
+    signals: new SignalService(signalRepo, publicationRepo, espaceRepo, settings, audit),
   };
 }

@@ -26,8 +26,10 @@ import type {
   PublicationRepository,
   PublicationStems,
 } from '../storage/publicationRepository.js';
+import type { SignalRepository } from '../storage/signalRepository.js';
 import type { ThemeRepository } from '../storage/themeRepository.js';
 import type { AuditService } from './auditService.js';
+import type { PublicationSummaries, PublishedSummary } from './documentDto.js';
 import { readableDocument } from './documentTarget.js';
 import { foldFrench, frenchStems } from './frenchText.js';
 import { noLiveDocuments, readCurrentDocument, type LiveDocuments } from './liveDocuments.js';
@@ -250,6 +252,29 @@ export class PublicationService {
     ].join(' ');
     return { title: frenchStems(title), keywords: frenchStems(keywords), body: frenchStems(text) };
   }
+}
+
+/**
+ * The {@link PublicationSummaries} of the document lists (issue 13): for each document whose
+ * newest publication is visible, its number and slug, and its approved reuse signals. Two grouped
+ * queries whatever the number of documents.
+ */
+export function publicationSummaries(
+  publications: Pick<PublicationRepository, 'latestOf'>,
+  signals: Pick<SignalRepository, 'approvedCounts'>,
+): PublicationSummaries {
+  return {
+    summariesOf(documentIds) {
+      const out = new Map<string, PublishedSummary>();
+      if (documentIds.length === 0) return out;
+      const latest = publications.latestOf(documentIds);
+      const shown = [...latest.values()].filter((p) => p.hiddenAt === null);
+      const reuses = shown.length > 0 ? signals.approvedCounts(shown.map((p) => p.documentId)) : new Map();
+      for (const p of shown)
+        out.set(p.documentId, { number: p.number, slug: p.slug, reuses: reuses.get(p.documentId) ?? 0 });
+      return out;
+    },
+  };
 }
 
 /** A publication as the API gives it. */

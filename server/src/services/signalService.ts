@@ -115,6 +115,22 @@ export class SignalService {
     return this.signals.approvedFor(documentId).map((s) => ({ ...s, email: null }));
   }
 
+  /**
+   * Approved signals per document, for these documents (the counts the portal's cards and the
+   * catalogue show: « 3 reprises signalées »). Documents without any are absent.
+   */
+  approvedCounts(documentIds: readonly string[]): Map<string, number> {
+    return documentIds.length === 0 ? new Map() : this.signals.approvedCounts(documentIds);
+  }
+
+  /**
+   * Approved signals per territory code where practices are reused (`dep:59`, `reg:32`,
+   * `national`), for practices on the portal, optionally of one espace: the map's counts.
+   */
+  approvedByTerritory(espaceId?: string): Map<string, number> {
+    return this.signals.approvedByTerritory(espaceId);
+  }
+
   private hashOf(address: string): string {
     this.addressKey ??= this.settings.getOrCreate('reuse_signal_address_key', () =>
       randomBytes(32).toString('hex'),

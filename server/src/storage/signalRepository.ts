@@ -43,7 +43,11 @@ export interface SignalRepository {
   approvedFor(documentId: string): ReuseSignalRecord[];
   /** Approved signals per document, for these documents (catalogue counts). */
   approvedCounts(documentIds: readonly string[]): Map<string, number>;
-  /** Approved signals per territory of documents (map counts), optionally of one espace. */
+  /**
+   * Approved signals per territory where the practice is reused (the signal's `territoire`: map
+   * counts), of documents on the portal (a visible publication, not archived), optionally of one
+   * espace.
+   */
   approvedByTerritory(espaceId?: string): Map<string, number>;
 }
 
@@ -108,7 +112,10 @@ export function sqliteSignalRepository(db: Db): SignalRepository {
     ),
     byTerritory: db.prepare<{ espaceId: string | null }, { territoire: string; n: number }>(
       `SELECT r.territoire, COUNT(*) AS n FROM reuse_signals r JOIN documents d ON d.id = r.document_id
-       WHERE r.status = 'approuve' AND (@espaceId IS NULL OR d.espace_id = @espaceId) GROUP BY r.territoire`,
+       WHERE r.status = 'approuve' AND d.archived_at IS NULL
+         AND (@espaceId IS NULL OR d.espace_id = @espaceId)
+         AND EXISTS (SELECT 1 FROM publications p WHERE p.document_id = d.id AND p.hidden_at IS NULL)
+       GROUP BY r.territoire`,
     ),
   };
   return {

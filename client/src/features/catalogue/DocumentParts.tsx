@@ -5,6 +5,7 @@ import { categoryLabels, structureTypeLabels } from '@essaim/domain';
 import type { DocumentDto } from '@essaim/protocol';
 import { formatDate } from '../../shared/dates.js';
 import { documentsMessages } from '../documents/messages.js';
+import { publicationMessages } from '../publication/messages.js';
 import { ReviewStateBadge } from '../reviewQueue/ReviewStateBadge.js';
 import { formatPages, formatProgress, formatRelative, pagesStatus } from './format.js';
 import { catalogueMessages as m } from './messages.js';
@@ -23,7 +24,11 @@ const kindClass = {
   synthese: 'fr-badge--purple-glycine',
 } as const satisfies Record<DocumentDto['kind'], string>;
 
-/** Kind, review state (« En relecture », « Prête à publier »…) or « Archivé », and read-only badges. */
+/**
+ * Kind, review state (« En relecture », « Prête à publier »…, « Publiée (version N) » and « Une
+ * nouvelle version est en cours de rédaction » when on the portal) or « Archivé », read-only,
+ * open comments and approved reuse signals (« 3 reprises signalées ») badges.
+ */
 export function DocumentBadges({ doc }: { doc: DocumentDto }) {
   return (
     <ul className={fr.cx('fr-badges-group')}>
@@ -37,10 +42,28 @@ export function DocumentBadges({ doc }: { doc: DocumentDto }) {
           <Badge as="span" small noIcon>
             {m.statusArchived}
           </Badge>
+        ) : doc.publication ? (
+          <Badge as="span" small noIcon severity="new">
+            {publicationMessages.bar.published(doc.publication.number)}
+          </Badge>
         ) : (
           <ReviewStateBadge state={doc.reviewState} />
         )}
       </li>
+      {doc.publication?.newVersionInProgress && (
+        <li>
+          <Badge as="span" small noIcon severity="info">
+            {publicationMessages.bar.newVersion}
+          </Badge>
+        </li>
+      )}
+      {(doc.publication?.reuses ?? 0) > 0 && (
+        <li>
+          <Badge as="span" small noIcon severity="success">
+            {m.reuses(doc.publication?.reuses ?? 0)}
+          </Badge>
+        </li>
+      )}
       {doc.access === 'read' && !doc.archivedAt && (
         <li>
           <Badge as="span" small noIcon>

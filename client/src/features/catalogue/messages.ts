@@ -94,6 +94,8 @@ export const catalogueMessages = {
   statusArchived: 'Archivé',
   readOnly: 'Lecture seule',
   openThreads: (n: number) => `${n} commentaire${n > 1 ? 's' : ''} ouvert${n > 1 ? 's' : ''}`,
+  /** Approved reuse signals of a published practice (issue 13). */
+  reuses: (n: number) => `${n} reprise${n > 1 ? 's' : ''} signalée${n > 1 ? 's' : ''}`,
   notSet: 'Non renseigné',
   noAssignees: 'Aucun rapporteur',
   noThemes: 'Aucun thème',
