@@ -29,6 +29,12 @@ const envSchema = z.object({
     .int()
     .min(64 * 1024)
     .default(16 * 1024 * 1024),
+  /**
+   * Yjs structs one writer may send per second once past one update of the largest size
+   * (`MAX_UPDATE_STRUCTS`); beyond, their updates wait (see collab/writerPacing.ts). People
+   * typing send a few a second; 0 turns the pacing off.
+   */
+  WRITER_STRUCTS_PER_SECOND: z.coerce.number().int().min(0).default(25_000),
   /** `FULL` fsyncs every commit (survives power loss); `NORMAL` survives process crashes. */
   SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
   /** Outgoing broadcast coalescing of Hocuspocus; see docs/PERFORMANCE.md for the measurement. */
@@ -98,6 +104,8 @@ export interface Config {
   maxMessageBytes: number;
   /** Largest encoded Yjs state of one document (bytes): updates that would pass it are refused. */
   maxDocumentBytes: number;
+  /** Structs per second of each writer's budget (0: no pacing); see collab/writerPacing.ts. */
+  writerStructsPerSecond: number;
   sqliteSynchronous: 'NORMAL' | 'FULL';
   /** `false` sends every change at once; a number batches broadcasts over that many ms. */
   flushDelay: false | number;
@@ -171,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedOrigins: e.PUBLIC_URL ? originsOf(e.PUBLIC_URL) : null,
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
     maxDocumentBytes: e.MAX_DOCUMENT_BYTES,
+    writerStructsPerSecond: e.WRITER_STRUCTS_PER_SECOND,
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     flushDelay: e.FLUSH_DELAY_MS === 'off' ? false : e.FLUSH_DELAY_MS,
     serveClient: e.SERVE_CLIENT,

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type {
   afterHandleMessagePayload,
   beforeHandleMessagePayload,
@@ -12,6 +13,7 @@ import type { Logger } from '../logger.js';
 import type { ClientRepository } from '../storage/clientRepository.js';
 import type { CollabContext } from './context.js';
 import { scanUpdate, validateUpdate, type UpdateVerdict } from './updateValidation.js';
+import type { WriterPacing } from './writerPacing.js';
 
 /**
  * Refusal thrown before a message is handled: Hocuspocus closes that document connection with
@@ -77,6 +79,11 @@ export interface MessageGuardOptions {
   validate?: (document: Y.Doc, update: Uint8Array) => UpdateVerdict;
   /** Who writes under each Yjs client id (`document_clients`); without it, ids are not tied to people. */
   clients?: ClientRepository;
+  /**
+   * The Yjs structs each writer may send per second ({@link WriterPacing}); an update beyond waits
+   * (never refused). None: no pacing.
+   */
+  pacing?: WriterPacing;
   /** Told of each refused update (audit log), with the document id and the writer. */
   onRefused?: (documentId: string, userId: string | undefined, refusal: UpdateRefusal) => void;
 }
@@ -157,6 +164,7 @@ export class MessageGuardExtension implements Extension<CollabContext> {
       // Read-only connections' updates are refused by Hocuspocus; they only need to decode, and to
       // be of an editor's size (Hocuspocus still reads a sync reply through, to acknowledge it).
       if (connection.readOnly) return this.checkOutline(update, documentName, context);
+      await this.pace(update, documentName, context);
       // The check must hold for the state the update is applied to: no other connection's update
       // may be applied between them (two connections on one socket, their frames in one write,
       // would otherwise change where this one lands). The document stays locked for this update
@@ -187,6 +195,21 @@ export class MessageGuardExtension implements Extension<CollabContext> {
   async onDisconnect({ context }: onDisconnectPayload<CollabContext>): Promise<void> {
     // A message refused after this guard (by a later extension) never reaches afterHandleMessage.
     this.releaseHeld(context);
+  }
+
+  /**
+   * Waits, before the document is locked for it, until the writer's budget of structs covers the
+   * update (read from its headers; refused at once when they say it is too large or malformed).
+   */
+  private async pace(update: Uint8Array, documentName: string, context: CollabContext): Promise<void> {
+    const { pacing } = this.options;
+    if (!pacing || !context.userId) return;
+    const outline = scanUpdate(update);
+    if (!outline.ok) this.refuse(outline.refusal, outline.detail, documentName, context);
+    const wait = pacing.debit(context.userId, outline.structs);
+    if (wait === 0) return;
+    this.options.logger.debug({ documentName, userId: context.userId, wait }, 'writer paced');
+    await delay(wait);
   }
 
   /** Lets the next update of the document be checked (a connection's context is its own). */

@@ -1,4 +1,5 @@
 import { Hocuspocus } from '@hocuspocus/server';
+import { MAX_UPDATE_STRUCTS } from '@essaim/protocol';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
@@ -17,6 +18,7 @@ import { RequiredSectionsExtension } from './RequiredSectionsExtension.js';
 import { SectionIdsExtension } from './SectionIdsExtension.js';
 import { SectionMovesExtension } from './SectionMovesExtension.js';
 import { SectionLocksExtension } from './SectionLocksExtension.js';
+import { WriterPacing } from './writerPacing.js';
 
 export interface CollabServerOptions {
   services: Services;
@@ -66,6 +68,10 @@ export function createCollabServer({ services, config, logger }: CollabServerOpt
         logger: logger.child({ component: 'message-guard' }),
         clients: sqliteClientRepository(services.db),
         locks,
+        pacing:
+          config.writerStructsPerSecond > 0
+            ? new WriterPacing({ capacity: MAX_UPDATE_STRUCTS, perSecond: config.writerStructsPerSecond })
+            : undefined,
         onRefused: (documentId, userId, refusal) =>
           services.audit.record({
             actorId: userId ?? null,
