@@ -23,6 +23,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = 
   versions: () => import('./versions.js'),
   review: () => import('./review.js'),
   exports: () => import('./exports.js'),
+  kit: () => import('./kit.js'),
   reviewLocks: () => import('./reviewLocks.js'),
   portal: () => import('./portal.js'),
 };

@@ -228,6 +228,7 @@ ${searchForm({ ...emptyFilters(), page: 1 }, choices, 'Rechercher une pratique')
 <ul class="essaim-portal-links">
   <li><a class="fr-link fr-icon-map-pin-2-line fr-link--icon-left" href="/pratiques/carte">Voir les pratiques sur la carte de France</a></li>
   <li>${feedLink('/pratiques/flux.atom', 'S’abonner aux nouvelles publications (flux Atom)')}</li>
+  <li><a class="fr-link fr-icon-download-line fr-link--icon-left" href="/pratiques/kit.zip" download>Télécharger le kit d’essaimage (zip)</a></li>
 </ul>
 <h2 class="fr-mt-6w">Dernières publications</h2>
 <p>${practices(list.total)} publiée${list.total > 1 ? 's' : ''}, de la plus récente à la plus ancienne.</p>
@@ -288,6 +289,7 @@ ${searchForm(f, choices, 'Mots à rechercher')}
 ${themeFeed ? markup`<p>${feedLink(themeFeed.href, `S’abonner aux publications du thème « ${theme} » (flux Atom)`)}</p>` : ''}
 <h2 class="fr-mt-4w" id="resultats">Résultats</h2>
 <p role="status">${found(list.total)}${asked ? ` pour ${asked}` : ''}${pages}.</p>
+${list.total > 0 ? markup`<p><a class="fr-link fr-icon-download-line fr-link--icon-left" href="/pratiques/kit.zip${filterQuery({ ...f, page: 1 })}" download>Télécharger le kit d’essaimage de ces résultats (zip)</a></p>` : ''}
 ${hasFilters(f) ? markup`<p><a class="fr-link" href="/pratiques/recherche">Effacer la recherche et les filtres</a></p>` : ''}
 ${results}
 ${pagination(list.page, list.pageCount, (n) => `/pratiques/recherche${filterQuery({ ...f, page: n })}`)}`;

@@ -28,6 +28,7 @@ import { PublicationService, publicationSummaries } from './publicationService.j
 import { SignalService } from './signalService.js';
 import { ExportService } from './exportService.js';
 import { KitService } from './kitService.js';
+import { sqlitePortalQueries } from '../portal/portalQueries.js';
 import { sqliteSignalRepository } from '../storage/signalRepository.js';
 import { sqliteReviewRepository } from '../storage/reviewRepository.js';
 import { sqlitePublicationRepository } from '../storage/publicationRepository.js';
@@ -208,7 +209,14 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     reviews,
     publications,
     exports,
-    kit: new KitService(publicationRepo, espaceRepo, themeRepo, exports, options.kitCacheDir),
+    kit: new KitService(
+      publicationRepo,
+      espaceRepo,
+      themeRepo,
+      exports,
+      options.kitCacheDir,
+      sqlitePortalQueries(db),
+    ),
     signals: new SignalService(signalRepo, publicationRepo, espaceRepo, settings, audit),
   };
 }

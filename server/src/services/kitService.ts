@@ -1,94 +1,403 @@
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { categoryLabels, can, forbidden, notFound, structureTypeLabels, type Actor } from '@essaim/domain';
+import {
+  can,
+  categoryLabels,
+  conflict,
+  DomainError,
+  forbidden,
+  notFound,
+  rateLimited,
+  structureTypeLabels,
+  type Actor,
+} from '@essaim/domain';
 import { stringify } from 'csv-stringify/sync';
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
+import { metadataMatcher, noFilters, type PortalFilters } from '../portal/filters.js';
+import type { PortalEntry, PortalQueries } from '../portal/portalQueries.js';
 import { territoireLabel } from '../reference/territoires.js';
 import type { EspaceRepository } from '../storage/espaceRepository.js';
-import type { PublicationRecord, PublicationRepository } from '../storage/publicationRepository.js';
+import type { PublicationRepository } from '../storage/publicationRepository.js';
 import type { ThemeRepository } from '../storage/themeRepository.js';
 import type { ExportService } from './exportService.js';
+import { searchExpression } from './publicationService.js';
 import { escapeHtml } from './publishedHtml.js';
 
 /** The formats of each fiche in the kit (issue 14). */
 const KIT_FORMATS = ['pdf', 'docx', 'md'] as const;
 
+/**
+ * Changes whenever what a kit holds is laid out differently: it is part of every cache key, so
+ * kits cached by an earlier version of Essaim are never served (they age out of the cache).
+ */
+const KIT_LAYOUT = 'kit-2';
+
+/** The title of the portal's kit (every espace). */
+const PORTAL_TITLE = 'Pratiques émergentes du travail social';
+
+/** A cached kit's file name: 32 hex digits of its key. */
+const CACHED = /^([0-9a-f]{32})\.zip$/;
+
+/**
+ * The portal search's filters a kit accepts (the same as `/pratiques/recherche`, without the
+ * page): `q` (words: every one must be found, French stems, accents and case folded), `theme`,
+ * `categorie`, `territoire` (a région includes its départements), `public`, `annee`.
+ */
+export type KitFilters = Omit<PortalFilters, 'page'>;
+
+/** Bounds on what kits may cost the server: disk, CPU, waiting builds. */
+export interface KitLimits {
+  /**
+   * Total size of the cached kits in bytes (default 512 MiB). Beyond it, the kits used least
+   * recently are deleted after each build; a kit being sent, and the one just built, are kept.
+   */
+  maxCacheBytes: number;
+  /** Number of cached kits (default 1,000), bounded the same way. */
+  maxCachedKits: number;
+  /** Builds running at once (default 1: a kit takes one core while it is made). */
+  concurrentBuilds: number;
+  /** Builds waiting for their turn (default 8); one more is refused (429, « réessayez »). */
+  maxQueuedBuilds: number;
+}
+
+/** Defaults of {@link KitLimits}; the README gives the same figures. */
+export const defaultKitLimits: KitLimits = {
+  maxCacheBytes: 512 * 2 ** 20,
+  maxCachedKits: 1000,
+  concurrentBuilds: 1,
+  maxQueuedBuilds: 8,
+};
+
 /** A kit ready to send: its file on disk (cached) and the name to offer. */
 export interface Kit {
   path: string;
   fileName: string;
+  /** Bytes. */
   size: number;
+  /**
+   * Lets the cache delete the file again. Until then it is never evicted: call it once the file
+   * was sent (or its sending failed), exactly once; later calls do nothing.
+   */
+  release(): void;
 }
 
 /**
- * The « kit d'essaimage » (issue 14): one zip of the published practices of an espace (or of one
- * theme), each fiche in PDF, DOCX and Markdown, the synthesis, an `index.html` that works offline
- * and a `pratiques.csv` of their metadata (UTF-8 with BOM, `;`-separated, for spreadsheets in
- * French). The zip is written as a stream, one fiche after another (memory stays flat), into a
- * cache file named by the set of publications it holds: a second request for the same set is a
- * file read; a publication or an unpublication makes a new set. Concurrent requests for the same
- * set share one build.
+ * Where a kit stands (`GET|POST …/kit/etat`): `ready` (cached, `size` in bytes), `building`
+ * (queued or being written: `done` of `total` publications exported so far), `absent` (neither;
+ * `error` says why when its last build failed). `total` is the number of publications it holds.
+ */
+export interface KitStatus {
+  state: 'ready' | 'building' | 'absent';
+  done: number;
+  total: number;
+  size: number | null;
+  error?: string;
+}
+
+/** The publications one request selects, and everything that decides the kit's bytes. */
+interface Selection {
+  key: string;
+  entries: readonly PortalEntry[];
+  title: string;
+  themes: ReadonlyMap<string, string>;
+  fileName: string;
+}
+
+interface Job {
+  done: number;
+  total: number;
+  promise: Promise<void>;
+}
+
+interface Cached {
+  size: number;
+  /** Order of last use (higher is more recent). */
+  used: number;
+}
+
+/**
+ * The « kit d'essaimage » (issue 14): one zip of the published practices of an espace (or of
+ * every espace: the portal's), optionally narrowed by the portal search's filters (`q`, `theme`…),
+ * each fiche in PDF, DOCX and Markdown, the synthesis, an `index.html` that works offline and a
+ * `pratiques.csv` of their metadata (UTF-8 with BOM, `;`-separated, for spreadsheets in French).
+ *
+ * What is selected is exactly what the portal shows for the same filters (publications not
+ * hidden, of documents not archived). The zip is written as a stream, one fiche after another
+ * (memory stays flat; the file is flushed before the next fiche), into a cache file named by the
+ * set of publications it holds, the title of its index and the theme labels: a second request
+ * for the same set, whatever words selected it, is a file read; a publication or an
+ * unpublication makes a new set.
+ *
+ * Builds are observable (`status`: `done` of `total` publications) and can be started without
+ * waiting (`start`). A hostile client asking for thousands of different selections is bounded:
+ * requests for the same set share one build; {@link KitLimits.concurrentBuilds} run at once and
+ * {@link KitLimits.maxQueuedBuilds} wait, more are refused with `rate_limited`; the cache keeps
+ * at most {@link KitLimits.maxCacheBytes} and {@link KitLimits.maxCachedKits}, evicting the
+ * kits used least recently (order kept across restarts by the files' modification times).
  */
 export class KitService {
-  private readonly building = new Map<string, Promise<Kit>>();
+  private readonly limits: KitLimits;
+  private readonly jobs = new Map<string, Job>();
+  private readonly failures = new Map<string, string>();
+  private readonly pins = new Map<string, number>();
+  private readonly waiting: (() => void)[] = [];
+  private running = 0;
+  private cache: Promise<Map<string, Cached>> | null = null;
+  private clock = 0;
+  private visible: { fingerprint: string; entries: readonly PortalEntry[] } | null = null;
 
   constructor(
-    private readonly publications: Pick<PublicationRepository, 'listVisible'>,
+    private readonly publications: Pick<PublicationRepository, 'findById'>,
     private readonly espaces: Pick<EspaceRepository, 'findById'>,
     private readonly themes: Pick<ThemeRepository, 'list'>,
     private readonly exports: Pick<ExportService, 'publication'>,
     private readonly cacheDir: string,
-  ) {}
+    private readonly portal: Pick<PortalQueries, 'visible' | 'matching' | 'fingerprint'>,
+    limits: Partial<KitLimits> = {},
+  ) {
+    this.limits = { ...defaultKitLimits, ...limits };
+  }
 
   /**
    * The kit of the visible publications of an espace (or of every espace when `espaceId` is
-   * null: the portal's), optionally of one theme, for anyone (they are public).
-   * @throws DomainError `not_found` (espace, or nothing published), `forbidden`.
+   * null: the portal's) that pass `filters`, for anyone (they are public). Waits for its build
+   * (shared with any other request for the same set) when it is not cached. Call `release()` on
+   * the answer once it is sent.
+   * @throws DomainError `not_found` (espace, or nothing published matches), `forbidden`,
+   *   `rate_limited` (too many builds waiting), `conflict` (the selection changed during the build).
    */
-  async kit(actor: Actor, espaceId: string | null, theme?: string): Promise<Kit> {
+  async kit(actor: Actor, espaceId: string | null, filters: Partial<KitFilters> = {}): Promise<Kit> {
+    const selection = this.select(actor, espaceId, filters);
+    const cache = await this.cached();
+    const file = this.fileOf(selection.key);
+    let entry = cache.get(selection.key);
+    if (entry && !(await fs.promises.stat(file).catch(() => null))) {
+      // Deleted behind our back (someone emptied the cache folder): built again.
+      cache.delete(selection.key);
+      entry = undefined;
+    }
+    if (!entry) {
+      await (this.jobs.get(selection.key) ?? this.enqueue(selection)).promise;
+      entry = cache.get(selection.key);
+      if (!entry) throw conflict('Le kit vient d’être retiré du cache ; relancez le téléchargement.');
+    }
+    entry.used = ++this.clock;
+    void fs.promises.utimes(file, new Date(), new Date()).catch(() => undefined);
+    const key = selection.key;
+    this.pins.set(key, (this.pins.get(key) ?? 0) + 1);
+    let released = false;
+    return {
+      path: file,
+      fileName: selection.fileName,
+      size: entry.size,
+      release: () => {
+        if (released) return;
+        released = true;
+        const left = (this.pins.get(key) ?? 1) - 1;
+        if (left > 0) this.pins.set(key, left);
+        else this.pins.delete(key);
+      },
+    };
+  }
+
+  /**
+   * Where the kit of this selection stands, without starting anything.
+   * @throws DomainError as {@link kit}, without `rate_limited` and `conflict`.
+   */
+  async status(actor: Actor, espaceId: string | null, filters: Partial<KitFilters> = {}): Promise<KitStatus> {
+    const selection = this.select(actor, espaceId, filters);
+    return this.statusOf(selection, await this.cached());
+  }
+
+  /**
+   * Starts building the kit of this selection unless it is cached or being built, without
+   * waiting for it; answers where it stands then (`ready` or `building`). Its progress is read
+   * with {@link status}; a failure shows there as `absent` with an `error`.
+   * @throws DomainError as {@link kit}, without `conflict`.
+   */
+  async start(actor: Actor, espaceId: string | null, filters: Partial<KitFilters> = {}): Promise<KitStatus> {
+    const selection = this.select(actor, espaceId, filters);
+    const cache = await this.cached();
+    const now = this.statusOf(selection, cache);
+    if (now.state !== 'absent') {
+      const entry = cache.get(selection.key);
+      if (entry) entry.used = ++this.clock;
+      return now;
+    }
+    // Refused here when too many builds wait: the caller hears it (429) rather than polling.
+    this.enqueue(selection).promise.catch(() => undefined);
+    return this.statusOf(selection, cache);
+  }
+
+  private statusOf(selection: Selection, cache: ReadonlyMap<string, Cached>): KitStatus {
+    const total = selection.entries.length;
+    const entry = cache.get(selection.key);
+    if (entry) return { state: 'ready', done: total, total, size: entry.size };
+    const job = this.jobs.get(selection.key);
+    if (job) return { state: 'building', done: job.done, total: job.total, size: null };
+    const error = this.failures.get(selection.key);
+    return { state: 'absent', done: 0, total, size: null, ...(error ? { error } : {}) };
+  }
+
+  /** The publications selected, in the kit's order, and the kit's key. */
+  private select(actor: Actor, espaceId: string | null, filters: Partial<KitFilters>): Selection {
     const espace = espaceId === null ? null : this.espaces.findById(espaceId);
     if (espaceId !== null && !espace) throw notFound('Cet espace de travail n’existe pas.');
     if (!can(actor, 'portal.read', { type: 'instance' })) throw forbidden('Portail fermé.');
-    const publications = this.publications
-      .listVisible(espaceId === null ? {} : { espaceId })
-      .filter((p) => !theme || p.metadata.themes.includes(theme));
-    if (publications.length === 0) throw notFound('Aucune pratique publiée ne correspond.');
+    const f: PortalFilters = { ...noFilters, ...filters, page: 1 };
+    let entries = this.visibleEntries().filter((e) => espaceId === null || e.espaceId === espaceId);
+    if (f.q) {
+      const expression = searchExpression(f.q);
+      const ranks = expression ? this.portal.matching(expression) : new Map<string, number>();
+      entries = entries.filter((e) => ranks.has(e.documentId));
+    }
+    entries = entries.filter(metadataMatcher(f));
+    if (entries.length === 0) throw notFound('Aucune pratique publiée ne correspond.');
+    const ordered = [...entries].sort(
+      (a, b) =>
+        Number(b.kind === 'synthese') - Number(a.kind === 'synthese') ||
+        a.title.localeCompare(b.title, 'fr') ||
+        a.id.localeCompare(b.id),
+    );
+    const espaceIds = [...new Set(ordered.map((p) => p.espaceId).filter((id): id is string => id !== null))];
+    const themes = new Map(
+      espaceIds.sort().flatMap((id) => this.themes.list(id).map((t) => [t.id, t.label] as const)),
+    );
+    const title = espace?.name ?? PORTAL_TITLE;
     const key = createHash('sha256')
-      .update(JSON.stringify(publications.map((p) => [p.id, p.number]).sort()))
-      .update(theme ?? '')
+      .update(
+        JSON.stringify([
+          KIT_LAYOUT,
+          title,
+          [...themes].sort(([a], [b]) => a.localeCompare(b)),
+          ordered.map((p) => [p.id, p.number]),
+        ]),
+      )
       .digest('hex')
       .slice(0, 32);
-    const fileName = `kit-essaimage${theme ? `-${theme}` : ''}.zip`;
-    const cached = path.join(this.cacheDir, `${key}.zip`);
-    const existing = await fs.promises.stat(cached).catch(() => null);
-    if (existing) return { path: cached, fileName, size: existing.size };
-    let build = this.building.get(key);
-    if (!build) {
-      build = this.build(
-        publications,
-        espace?.name ?? 'Pratiques émergentes du travail social',
-        cached,
-        fileName,
-      ).finally(() => this.building.delete(key));
-      this.building.set(key, build);
-    }
-    return build;
+    const parts = [f.theme, f.q ? 'recherche' : null].filter(Boolean);
+    return {
+      key,
+      entries: ordered,
+      title,
+      themes,
+      fileName: `kit-essaimage${parts.map((p) => `-${p}`).join('')}.zip`,
+    };
   }
 
-  private async build(
-    publications: readonly PublicationRecord[],
-    espaceName: string,
-    target: string,
-    fileName: string,
-  ): Promise<Kit> {
+  /** The portal's visible publications, read again only when they may have changed. */
+  private visibleEntries(): readonly PortalEntry[] {
+    const fingerprint = this.portal.fingerprint();
+    if (this.visible?.fingerprint !== fingerprint)
+      this.visible = { fingerprint, entries: this.portal.visible() };
+    return this.visible.entries;
+  }
+
+  private fileOf(key: string): string {
+    return path.join(this.cacheDir, `${key}.zip`);
+  }
+
+  /**
+   * The cache's index, read from the folder once: the kits there (least recently used first by
+   * modification time), leftovers of interrupted builds deleted, the bounds applied.
+   */
+  private cached(): Promise<Map<string, Cached>> {
+    this.cache ??= (async () => {
+      await fs.promises.mkdir(this.cacheDir, { recursive: true });
+      const found: { key: string; size: number; mtime: number }[] = [];
+      for (const name of await fs.promises.readdir(this.cacheDir)) {
+        const file = path.join(this.cacheDir, name);
+        const key = CACHED.exec(name)?.[1];
+        if (!key) {
+          if (name.endsWith('.tmp')) await fs.promises.rm(file, { force: true });
+          continue;
+        }
+        const stat = await fs.promises.stat(file).catch(() => null);
+        if (stat?.isFile()) found.push({ key, size: stat.size, mtime: stat.mtimeMs });
+      }
+      found.sort((a, b) => a.mtime - b.mtime);
+      const index = new Map(found.map((f) => [f.key, { size: f.size, used: ++this.clock }] as const));
+      await this.evict(index, null);
+      return index;
+    })();
+    return this.cache;
+  }
+
+  /** Deletes the least recently used kits until the cache is within its bounds. */
+  private async evict(index: Map<string, Cached>, keep: string | null): Promise<void> {
+    let bytes = [...index.values()].reduce((sum, e) => sum + e.size, 0);
+    const oldestFirst = [...index].sort(([, a], [, b]) => a.used - b.used);
+    for (const [key, entry] of oldestFirst) {
+      if (bytes <= this.limits.maxCacheBytes && index.size <= this.limits.maxCachedKits) break;
+      if (key === keep || this.pins.has(key) || index.get(key) !== entry) continue;
+      index.delete(key);
+      bytes -= entry.size;
+      await fs.promises.rm(this.fileOf(key), { force: true });
+    }
+  }
+
+  /** Queues the build of a selection (its progress in `jobs` until it ends). */
+  private enqueue(selection: Selection): Job {
+    if (this.running >= this.limits.concurrentBuilds && this.waiting.length >= this.limits.maxQueuedBuilds)
+      throw rateLimited('Trop de kits d’essaimage sont en préparation. Réessayez dans une minute.', 60);
+    const job: Job = { done: 0, total: selection.entries.length, promise: Promise.resolve() };
+    this.failures.delete(selection.key);
+    job.promise = (async () => {
+      await this.turn();
+      try {
+        const size = await this.build(selection, job);
+        const index = await this.cached();
+        index.set(selection.key, { size, used: ++this.clock });
+        await this.evict(index, selection.key);
+      } catch (error) {
+        if (this.failures.size >= 100) this.failures.clear();
+        this.failures.set(
+          selection.key,
+          error instanceof DomainError
+            ? error.message
+            : 'La préparation du kit a échoué. Réessayez plus tard.',
+        );
+        throw error;
+      } finally {
+        this.next();
+        this.jobs.delete(selection.key);
+      }
+    })();
+    this.jobs.set(selection.key, job);
+    return job;
+  }
+
+  /** Resolves when a build may run (at most `concurrentBuilds` at once, first come first served). */
+  private turn(): Promise<void> {
+    if (this.running < this.limits.concurrentBuilds) {
+      this.running++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** A build ended: the next waiting one runs in its place. */
+  private next(): void {
+    const waiting = this.waiting.shift();
+    if (waiting) waiting();
+    else this.running--;
+  }
+
+  /** Writes the zip into a temporary file, then renames it to its cache name. Returns its size. */
+  private async build(selection: Selection, job: Job): Promise<number> {
     await fs.promises.mkdir(this.cacheDir, { recursive: true });
+    const target = this.fileOf(selection.key);
     const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
     const out = fs.createWriteStream(temp);
     const finished = new Promise<void>((resolve, reject) => {
       out.on('finish', resolve);
       out.on('error', reject);
     });
+    // Awaited at the end; a write error before then must not go unhandled meanwhile.
+    finished.catch(() => undefined);
     const zip = new Zip((error, chunk, final) => {
       if (error) out.destroy(error);
       else {
@@ -96,31 +405,42 @@ export class KitService {
         if (final) out.end();
       }
     });
-    const add = (name: string, data: Uint8Array, compress = true) => {
+    const add = async (name: string, data: Uint8Array | Readable, compress = true): Promise<void> => {
       const entry = compress ? new ZipDeflate(name, { level: 6 }) : new ZipPassThrough(name);
       zip.add(entry);
-      entry.push(data, true);
+      if (data instanceof Uint8Array) return entry.push(data, true);
+      // A converter that streams its bytes: they go into the entry as they come.
+      for await (const chunk of data)
+        entry.push(chunk instanceof Uint8Array ? chunk : Buffer.from(String(chunk)));
+      entry.push(new Uint8Array(0), true);
     };
-    const espaceIds = new Set(publications.map((p) => p.espaceId).filter((id): id is string => id !== null));
-    const themeLabels = new Map(
-      [...espaceIds].flatMap((id) => this.themes.list(id).map((t) => [t.id, t.label] as const)),
-    );
-    const ordered = [...publications].sort(
-      (a, b) =>
-        Number(b.kind === 'synthese') - Number(a.kind === 'synthese') || a.title.localeCompare(b.title, 'fr'),
-    );
     try {
-      for (const p of ordered) {
-        const folder = p.kind === 'synthese' ? `synthese/${p.slug}` : `fiches/${p.slug}`;
+      for (const entry of selection.entries) {
+        // One fiche at a time: its full record (frozen content) is read only now.
+        const p = this.publications.findById(entry.id);
+        if (!p || p.hiddenAt !== null)
+          throw conflict('Les pratiques publiées ont changé pendant la préparation du kit ; relancez-la.');
+        const { folder } = files(entry);
         for (const format of KIT_FORMATS) {
+          // Other requests (and the collaborative editing) get their turn between two exports.
+          await new Promise<void>((resolve) => setImmediate(resolve));
           const result = await this.exports.publication(p, format);
-          const body = Buffer.isBuffer(result.body) ? result.body : Buffer.from('');
           // PDF and DOCX are compressed already.
-          add(`${folder}/${p.slug}.${result.extension}`, body, format === 'md');
+          await add(`${folder}/${entry.slug}.${result.extension}`, result.body, format === 'md');
         }
+        if (out.errored) throw out.errored;
+        // The zip's bytes reach the disk before the next fiche is made: memory stays flat.
+        if (out.writableNeedDrain) await once(out, 'drain');
+        job.done++;
       }
-      add('pratiques.csv', Buffer.from(`\uFEFF${metadataCsv(ordered, themeLabels)}`, 'utf8'));
-      add('index.html', Buffer.from(indexHtml(ordered, espaceName, themeLabels), 'utf8'));
+      await add(
+        'pratiques.csv',
+        Buffer.from(`\uFEFF${metadataCsv(selection.entries, selection.themes)}`, 'utf8'),
+      );
+      await add(
+        'index.html',
+        Buffer.from(indexHtml(selection.entries, selection.title, selection.themes), 'utf8'),
+      );
       zip.end();
       await finished;
       await fs.promises.rename(temp, target);
@@ -130,21 +450,20 @@ export class KitService {
       await fs.promises.rm(temp, { force: true });
       throw error;
     }
-    const { size } = await fs.promises.stat(target);
-    return { path: target, fileName, size };
+    return (await fs.promises.stat(target)).size;
   }
 }
 
-const files = (p: PublicationRecord): { folder: string; names: string[] } => {
+/** What the kit needs of a publication to list it (the portal's lean entry). */
+type Listed = Pick<PortalEntry, 'kind' | 'slug' | 'title' | 'metadata' | 'number' | 'publishedAt'>;
+
+const files = (p: Listed): { folder: string; names: string[] } => {
   const folder = p.kind === 'synthese' ? `synthese/${p.slug}` : `fiches/${p.slug}`;
   return { folder, names: KIT_FORMATS.map((f) => `${folder}/${p.slug}.${f}`) };
 };
 
 /** One line per publication: what a spreadsheet needs to sort and filter the kit (`;`, CRLF). */
-function metadataCsv(
-  publications: readonly PublicationRecord[],
-  themes: ReadonlyMap<string, string>,
-): string {
+function metadataCsv(publications: readonly Listed[], themes: ReadonlyMap<string, string>): string {
   // A cell a spreadsheet would run as a formula is prefixed with an apostrophe (CSV injection).
   const cell = (text: string): string => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
   return stringify(
@@ -193,11 +512,11 @@ function metadataCsv(
 
 /** The kit's home page: works offline (relative links, no script, styles inline). */
 function indexHtml(
-  publications: readonly PublicationRecord[],
-  espaceName: string,
+  publications: readonly Listed[],
+  title: string,
   themes: ReadonlyMap<string, string>,
 ): string {
-  const item = (p: PublicationRecord) => {
+  const item = (p: Listed) => {
     const m = p.metadata;
     const facts = [
       m.territoire ? territoireLabel(m.territoire) : null,
@@ -208,7 +527,7 @@ function indexHtml(
     const links = files(p).names.map((name) => {
       const ext = name.slice(name.lastIndexOf('.') + 1);
       const label = { pdf: 'PDF', docx: 'Word (DOCX)', md: 'Markdown' }[ext] ?? ext;
-      return `<a href="${escapeHtml(name)}">${label}</a>`;
+      return `<a href="${escapeHtml(name)}">${label}<span class="sr"> — ${escapeHtml(p.title)}</span></a>`;
     });
     return `<li><h3>${escapeHtml(p.title)}</h3><p>${escapeHtml(facts.join(' · '))}</p><p>${links.join(' · ')}</p></li>`;
   };
@@ -219,17 +538,18 @@ function indexHtml(
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Kit d’essaimage — ${escapeHtml(espaceName)}</title>
+<title>Kit d’essaimage — ${escapeHtml(title)}</title>
 <style>
 body{font-family:Marianne,Arial,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;color:#161616;line-height:1.5}
 h1{color:#000091}a{color:#000091}ul{list-style:none;padding:0}li{border-bottom:1px solid #ddd;padding:1rem 0}
-h3{margin:0 0 .25rem}p{margin:.25rem 0}
+h3{margin:0 0 .25rem}p{margin:.25rem 0}a:focus{outline:2px solid #0a76f6;outline-offset:2px}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 </style>
 </head>
 <body>
 <main>
 <h1>Kit d’essaimage</h1>
-<p>${escapeHtml(espaceName)} — pratiques publiées par le groupe de travail du Haut Conseil du travail social. Chaque pratique est fournie en PDF, en Word (DOCX) et en Markdown ; le tableau <a href="pratiques.csv">pratiques.csv</a> les résume.</p>
+<p>${escapeHtml(title)} — pratiques publiées par le groupe de travail du Haut Conseil du travail social. Chaque pratique est fournie en PDF, en Word (DOCX) et en Markdown&#8239;; le tableau <a href="pratiques.csv">pratiques.csv</a> les résume.</p>
 ${synthese.length > 0 ? `<h2>Document de synthèse</h2><ul>${synthese.map(item).join('')}</ul>` : ''}
 <h2>Fiches pratiques (${fiches.length})</h2>
 <ul>${fiches.map(item).join('')}</ul>

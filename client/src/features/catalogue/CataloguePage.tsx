@@ -18,6 +18,7 @@ import { archiveDocument, restoreDocument } from '../documents/api.js';
 import { useEspace } from '../espaces/EspaceLayout.js';
 import { espacesMessages } from '../espaces/messages.js';
 import { roleLabel } from '../espaces/roles.js';
+import { KitDownload } from '../publication/KitDownload.js';
 import { useThemes } from '../themes/useThemes.js';
 import { ActivityPanel } from './ActivityPanel.js';
 import { listActivity, searchDocuments } from './api.js';
@@ -169,6 +170,12 @@ export function CataloguePage() {
           </h1>
           {role && <p className={fr.cx('fr-text--sm', 'fr-mb-1w') + ' essaim-muted'}>{role}</p>}
           <p className={fr.cx('fr-text--lead', 'fr-mb-0')}>{m.lead}</p>
+          <KitDownload
+            className={fr.cx('fr-mt-2w')}
+            espaceId={espace.id}
+            theme={filters.theme}
+            themeLabel={filters.theme ? labels.theme(filters.theme) : null}
+          />
         </div>
         {(canCreate || espace.permissions.readReviewQueue) && (
           <ul
