@@ -131,8 +131,8 @@ export function createApp({ config, logger, services, onFatal, demo = false }: A
   api.use(apiNotFound);
   app.use('/api', api);
   app.use(publicationExports(services));
-  app.use('/pratiques', portalRouter(services, config));
   app.use(inspirationForm(services));
+  app.use('/pratiques', portalRouter(services, config));
   if (config.serveClient) app.use(staticClient(CLIENT_DIST));
   app.use(errorHandler(logger));
 

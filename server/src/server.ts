@@ -4,9 +4,13 @@ import { createApp, type App } from './app.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { seedDemo } from './demo/seedDemo.js';
+import { FRENCH_STEMS_VERSION } from './services/frenchText.js';
 import { buildServices, type Services } from './services/index.js';
 import { WalCheckpointer } from './storage/checkpointer.js';
 import { openDatabase } from './storage/db.js';
+
+/** Settings key: the stems version the public search index was built with. */
+const STEMS_SETTING = 'publication_search_stems';
 
 export interface RunningServer {
   app: App;
@@ -41,6 +45,13 @@ export async function startServer(
     authSettings: { sessionIdleMs: config.sessionTtlMs, sessionMaxMs: config.sessionMaxMs },
     versionSchedule: config.versionSchedule,
   });
+  if (services.settings.get(STEMS_SETTING) !== FRENCH_STEMS_VERSION) {
+    // The French folding or stemmer changed: the public search is indexed again (seconds for
+    // thousands of publications), before anyone searches.
+    const reindexed = services.publications.reindexSearch();
+    services.settings.set(STEMS_SETTING, FRENCH_STEMS_VERSION);
+    logger.info({ reindexed, version: FRENCH_STEMS_VERSION }, 'public search index rebuilt');
+  }
   if (config.demo) await seedDemo(services, logger.child({ component: 'demo' }));
   const app = createApp({ config, logger, services, onFatal });
   await new Promise<void>((resolve, reject) => {

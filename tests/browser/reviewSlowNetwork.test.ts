@@ -96,7 +96,7 @@ describe('review steps on a slow network', () => {
       .toEqual(['Publiée (version 1)', 'Une nouvelle version est en cours de rédaction']);
   });
 
-  it('offers « Publier la version 2 » when only the contact of a published fiche changes, on a slow network', async () => {
+  it('offers « Publier la version 2 » when only the contact of a published fiche changes, and no more once it is put back, on a slow network', async () => {
     const doc = await createDocument(
       app.admin,
       app.espaceId,
@@ -119,5 +119,10 @@ describe('review steps on a slow network', () => {
       .poll(badges, { timeout: 15_000 })
       .toEqual(['Publiée (version 1)', 'Une nouvelle version est en cours de rédaction']);
     await bar.getByRole('button', { name: 'Publier la version 2' }).waitFor();
+
+    // The contact put back as published: no new version any more.
+    await page.getByLabel('Contact').fill('');
+    await expect.poll(badges, { timeout: 15_000 }).toEqual(['Publiée (version 1)']);
+    expect(await bar.getByRole('button', { name: 'Publier la version 2' }).count()).toBe(0);
   });
 });

@@ -189,4 +189,87 @@ describe('publication', () => {
     ).toBe(200);
     expect(await search('habitants')).toHaveLength(1);
   });
+
+  it('refuses to publish an unpublished text again as a copy, and points to « Republier »', async () => {
+    const { id } = await fiche('Permanences délocalisées', ['Les agents tiennent des permanences.']);
+    await approveAll(id);
+    const { publication } = (await (await publish(t.admin, id)).json()) as PublishReplyDto;
+    expect(
+      (await t.admin.fetch(`/api/publications/${publication.id}/unpublish`, { method: 'POST' })).status,
+    ).toBe(200);
+    const again = await publish(t.admin, id);
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { message: string }).message).toContain('Republier');
+    expect(
+      (
+        (await (await t.admin.fetch(`/api/documents/${id}/publications`)).json()) as {
+          publications: unknown[];
+        }
+      ).publications,
+    ).toHaveLength(1);
+  });
+
+  it('takes an archived document off every public address: page, downloads, signals; and refuses to put it back online', async () => {
+    const { id } = await fiche('Maraudes archivées', ['Les maraudes ont lieu le soir.']);
+    await approveAll(id);
+    const { publication } = (await (await publish(t.admin, id)).json()) as PublishReplyDto;
+    const page = publication.documentUrl;
+    expect((await fetch(`${t.server.url}${page}/v/1/export.md`)).status).toBe(200);
+    expect((await t.admin.fetch(`/api/documents/${id}/archive`, { method: 'POST' })).status).toBe(200);
+    expect((await fetch(`${t.server.url}${page}`)).status).toBe(404);
+    for (const ext of ['md', 'pdf', 'docx'])
+      expect((await fetch(`${t.server.url}${page}/v/1/export.${ext}`)).status).toBe(404);
+    const slug = page.split('/').pop() ?? '';
+    const signal = await fetch(`${t.server.url}/api/public/publications/${slug}/signals`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ territoire: 'dep:59', structureType: 'ccas' }),
+    });
+    expect(signal.status).toBe(404);
+    // Unpublished while archived, it cannot be put back online before it is restored.
+    expect(
+      (await t.admin.fetch(`/api/publications/${publication.id}/unpublish`, { method: 'POST' })).status,
+    ).toBe(200);
+    const republished = await t.admin.fetch(`/api/publications/${publication.id}/republish`, {
+      method: 'POST',
+    });
+    expect(republished.status).toBe(409);
+    expect(((await republished.json()) as { message: string }).message).toContain('archivé');
+  });
+
+  it('finds « œ » words whether typed with the ligature or as « oe », after the index is rebuilt too', async () => {
+    const { id } = await fiche('Cœur de quartier', ['La mise en œuvre associe les sœurs et les frères.']);
+    await approveAll(id);
+    expect((await publish(t.admin, id)).status).toBe(201);
+    for (const q of ['coeur', 'CŒUR', 'soeurs', 'sœur'])
+      expect({ q, found: (await search(q)).map((r) => r.title) }).toEqual({ q, found: ['Cœur de quartier'] });
+    // « mise en œuvre » is also in every fiche's section titles: both spellings find the same.
+    const titles = async (q: string) => (await search(q)).map((r) => r.title).sort();
+    expect(await titles('oeuvre')).toContain('Cœur de quartier');
+    expect(await titles('oeuvre')).toEqual(await titles('œuvre'));
+    expect(t.server.services.publications.reindexSearch()).toBeGreaterThan(0);
+    expect((await search('soeurs')).map((r) => r.title)).toEqual(['Cœur de quartier']);
+    const [hit] = await search('soeurs');
+    expect(hit?.snippet).toContain('<mark>sœurs</mark>');
+  });
+
+  it('freezes no invisible control a raw client slipped in: a NUL in a link, an override in a name', async () => {
+    const { id, writer } = await fiche('Accueil de jour', ['Texte\u202E inversé.']);
+    const text = writeInSection(writer.ydoc, sectionId(writer.ydoc, 2), 'Voir ');
+    writer.ydoc.transact(() => {
+      text.insert(5, 'le site', { link: { href: 'https://exemple.fr/\u0000page' } });
+      text.insert(12, ' ou appeler', { link: { href: 'tel:+33102030405' } });
+      writer.ydoc.getMap('meta').set('structure', 'CCAS\u202E de Lille');
+    });
+    await expect.poll(() => isSettled(writer), SETTLE).toBe(true);
+    await approveAll(id);
+    const { publication } = (await (await publish(t.admin, id)).json()) as PublishReplyDto;
+    const page = await (await fetch(`${t.server.url}${publication.documentUrl}`)).text();
+    expect(page).not.toMatch(/[\u0000\u202E]/u);
+    expect(page).toContain('href="https://exemple.fr/page"');
+    expect(page).toContain('href="tel:+33102030405"');
+    expect(page).toContain('CCAS de Lille');
+    const markdown = await (await fetch(`${t.server.url}${publication.url}/export.md`)).text();
+    expect(markdown).not.toMatch(/[\u0000\u202E]/u);
+  });
 });

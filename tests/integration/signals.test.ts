@@ -2,7 +2,7 @@ import type { DocumentListDto, ReuseSignalListDto } from '@essaim/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { invite, type Session } from '../support/accounts.js';
 import { useTestInstance } from '../support/instance.js';
-import { publishDocument, publishedFiche } from '../support/publications.js';
+import { publishedFiche } from '../support/publications.js';
 
 /**
  * Reuse signals (issue 13): « Je m'inspire de cette pratique », left on the portal without an
@@ -134,6 +134,44 @@ describe('reuse signals', () => {
     });
     expect(unknown.status).toBe(303);
     expect(unknown.headers.get('location')).toBe(`/pratiques/${slug}?signal=invalide#inspiration`);
+    // An unknown practice: the portal's French page, not a bare text.
+    const nowhere = await fetch(`${t.server.url}/pratiques/personne-ici/inspiration`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ territoire: 'dep:59', structureType: 'ccas' }).toString(),
+      redirect: 'manual',
+    });
+    expect(nowhere.status).toBe(404);
+    expect(nowhere.headers.get('content-type')).toContain('text/html');
+    expect(await nowhere.text()).toContain('lang="fr"');
+    // A message of 1,000 « € » (what the field's maxlength lets through) is not a bare 413.
+    const long = await fetch(`${t.server.url}/pratiques/${slug}/inspiration`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '192.0.2.60' },
+      body: new URLSearchParams({
+        territoire: 'dep:59',
+        structureType: 'ccas',
+        message: '€'.repeat(1000),
+      }).toString(),
+      redirect: 'manual',
+    });
+    expect(long.status).toBe(303);
+  });
+
+  it('answers in French to a body that is not an object, and takes the addresses the form’s browser check takes', async () => {
+    const array = await fetch(`${t.server.url}/api/public/publications/${slug}/signals`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '[]',
+    });
+    expect(array.status).toBe(400);
+    const body = (await array.json()) as { message: string };
+    expect(body.message).toContain('Le corps de la requête doit être un objet JSON.');
+    expect(body.message).not.toMatch(/Invalid|expected/);
+    expect((await signal(slug, { ...lille, email: 'a@b' }, '192.0.2.61')).status).toBe(201);
+    const put = await fetch(`${t.server.url}/pratiques/${slug}`, { method: 'PUT' });
+    expect(put.status).toBe(404);
+    expect(await put.text()).toContain('lang="fr"');
   });
 
   it('counts approved signals on the portal cards, on the map by the territory of the reuse, and in the catalogue', async () => {
@@ -196,6 +234,12 @@ describe('reuse signals', () => {
     expect(after.publication).toBeNull();
     const mapAfter = await (await fetch(`${t.server.url}/pratiques/carte`)).text();
     expect(mapAfter).not.toContain('Ille-et-Vilaine (35) : aucune pratique, 2 reprises');
-    expect((await publishDocument(t.admin, documentId)).number).toBe(2);
+    // Republished: counted again.
+    expect(
+      (await t.admin.fetch(`/api/publications/${latest?.id}/republish`, { method: 'POST' })).status,
+    ).toBe(200);
+    expect(await (await fetch(`${t.server.url}/pratiques/carte`)).text()).toContain(
+      'Ille-et-Vilaine (35) : aucune pratique, 2 reprises signalées',
+    );
   });
 });

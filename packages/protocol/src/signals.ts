@@ -29,7 +29,13 @@ export const reuseSignalInput = z.object({
     .refine(isPlainText, { error: 'Le nom de la structure contient des caractères non autorisés.' })
     .default(''),
   email: z
-    .union([z.literal(''), z.email({ error: 'L’adresse de courriel n’est pas valide.' }).max(200)])
+    .union([
+      z.literal(''),
+      z
+        // The rule browsers apply to `<input type="email">`: what the portal's form lets through.
+        .email({ pattern: z.regexes.html5Email, error: 'L’adresse de courriel n’est pas valide.' })
+        .max(200),
+    ])
     .default(''),
   message: z
     .string({ error: 'Le message doit être un texte.' })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { commentBody } from './comments.js';
 import { reviewSectionInput } from './review.js';
-import { isPlainText } from './text.js';
+import { isPlainText, withoutInvisibleControls } from './text.js';
 
 describe('plain text typed by people', () => {
   it('keeps line breaks, tabs, accents and emoji', () => {
@@ -18,5 +18,23 @@ describe('plain text typed by people', () => {
     expect(isPlainText(text)).toBe(false);
     expect(commentBody.safeParse(text).success).toBe(false);
     expect(reviewSectionInput.safeParse({ action: 'submit', message: text }).success).toBe(false);
+  });
+});
+
+describe('withoutInvisibleControls', () => {
+  it('takes invisible controls out of every string, however deep, and keeps the rest', () => {
+    expect(
+      withoutInvisibleControls({
+        type: 'doc',
+        content: [{ text: 'a\u0000b\u202Ec\nd\te 🐝', marks: [{ attrs: { href: 'https://x.fr/\u0085p' } }] }],
+        n: 3,
+        empty: null,
+      }),
+    ).toEqual({
+      type: 'doc',
+      content: [{ text: 'abc\nd\te 🐝', marks: [{ attrs: { href: 'https://x.fr/p' } }] }],
+      n: 3,
+      empty: null,
+    });
   });
 });

@@ -25,3 +25,24 @@ export function isPlainText(text: string): boolean {
   for (const c of text) if (c !== '\n' && c !== '\r' && c !== '\t' && isInvisibleControl(c)) return false;
   return true;
 }
+
+/**
+ * `value` with every invisible control (see {@link isInvisibleControl}) but line breaks and tabs
+ * taken out of its strings, however deep in arrays and plain objects: what a publication freezes
+ * (its ProseMirror JSON, text and metadata), so that no page, download or table of the portal
+ * carries a character a raw client slipped in (a NUL in a link, an override in a name).
+ */
+export function withoutInvisibleControls<T>(value: T): T {
+  if (typeof value === 'string') {
+    let out = '';
+    for (const c of value) if (c === '\n' || c === '\r' || c === '\t' || !isInvisibleControl(c)) out += c;
+    return out as T;
+  }
+  if (Array.isArray(value)) return value.map((v: unknown) => withoutInvisibleControls(v)) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) out[key] = withoutInvisibleControls(v);
+    return out as T;
+  }
+  return value;
+}

@@ -16,9 +16,36 @@ export const httpStatusOf: Record<DomainErrorKind, number> = {
   rate_limited: 429,
 };
 
+/**
+ * zod's own messages are English (« Invalid input: expected object, received array »): every
+ * schema of packages/protocol gives its own French ones, and what still falls through to zod's
+ * (a body that is not an object, a key nobody expected) is said in French here, by issue code.
+ */
+function frenchMessage(issue: ZodError['issues'][number]): string {
+  if (!/^(Invalid|Too |Unrecognized|Expected)/.test(issue.message)) return issue.message;
+  if (issue.path.length === 0 && issue.code === 'invalid_type')
+    return 'Le corps de la requête doit être un objet JSON.';
+  switch (issue.code) {
+    case 'invalid_type':
+      return 'Type de valeur inattendu.';
+    case 'unrecognized_keys':
+      return 'Champ inconnu.';
+    case 'too_big':
+    case 'too_small':
+      return 'Valeur hors des limites admises.';
+    case 'invalid_value':
+      return 'Valeur non reconnue.';
+    default:
+      return 'Valeur invalide.';
+  }
+}
+
 /** Turns a zod failure into a domain error that lists every offending field in French. */
 export function fromZodError(error: ZodError): DomainError {
-  const details = error.issues.map((i) => ({ path: i.path.join('.') || '(corps)', message: i.message }));
+  const details = error.issues.map((i) => ({
+    path: i.path.join('.') || '(corps)',
+    message: frenchMessage(i),
+  }));
   const summary = details.map((d) => d.message).join(' ');
   return new DomainError('invalid_input', `Requête invalide : ${summary}`, details);
 }

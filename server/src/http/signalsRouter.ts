@@ -41,8 +41,9 @@ export function inspirationForm(services: Services): Router {
   const router = Router();
   router.post(
     '/pratiques/:slug/inspiration',
-    express.urlencoded({ extended: false, limit: '8kb' }),
-    (req, res) => {
+    // Room for a message of 1,000 characters of any script, percent-encoded (up to 12 bytes each).
+    express.urlencoded({ extended: false, limit: '32kb' }),
+    (req, res, next) => {
       const back = (outcome: string) =>
         res.redirect(303, `/pratiques/${encodeURIComponent(req.params.slug)}?signal=${outcome}#inspiration`);
       const parsed = reuseSignalInput.safeParse(req.body);
@@ -56,6 +57,8 @@ export function inspirationForm(services: Services): Router {
       } catch (error) {
         if (error instanceof DomainError && error.kind === 'rate_limited') back('limite');
         else if (error instanceof DomainError && error.kind === 'invalid_input') back('invalide');
+        // An unknown or unpublished practice: the portal's French « page introuvable ».
+        else if (error instanceof DomainError && error.kind === 'not_found') next();
         else throw error;
       }
     },

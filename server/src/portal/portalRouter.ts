@@ -256,5 +256,7 @@ export function portalRouter(
   });
 
   router.get('/{*rest}', notFound);
+  // Any other method on a portal address: the same French page (not Express's English one).
+  router.all('/{*rest}', notFound);
   return router;
 }

@@ -2,10 +2,20 @@ import { StemmerFr } from '@nlpjs/lang-fr';
 
 const stemmer = new StemmerFr();
 
-/** Lower case without diacritics (« Conférence » → « conference »). */
+/**
+ * Lower case without diacritics, ligatures written out (« Conférence » → « conference »,
+ * « Œuvre », « cœur » → « oeuvre », « coeur »: many keyboards cannot type « œ »). A ligature makes
+ * the folded text one character longer than the original.
+ */
 export function foldFrench(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/œ/g, 'oe').replace(/æ/g, 'ae');
 }
+
+/**
+ * Changes whenever {@link frenchStems} may give other stems for the same text (folding rules, the
+ * stemmer): the search indexes built with another one are rebuilt at start.
+ */
+export const FRENCH_STEMS_VERSION = '2026-11-29.oe';
 
 /**
  * The words of a French text, in order: letters and digits, split on everything else (hyphens and

@@ -217,6 +217,13 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
       options.kitCacheDir,
       sqlitePortalQueries(db),
     ),
-    signals: new SignalService(signalRepo, publicationRepo, espaceRepo, settings, audit),
+    signals: new SignalService(
+      signalRepo,
+      // Only what the portal shows takes signals (never an archived document's publication).
+      { findBySlug: (slug) => publications.visible(slug) },
+      espaceRepo,
+      settings,
+      audit,
+    ),
   };
 }

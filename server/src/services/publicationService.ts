@@ -13,6 +13,7 @@ import { ydocToNode, type DocJSON } from '@essaim/editor';
 import {
   META_MAP,
   readMetadata,
+  withoutInvisibleControls,
   type DocumentMetadata,
   type PublicationChangedMessage,
   type PublicationDto,
@@ -34,7 +35,7 @@ import { readableDocument } from './documentTarget.js';
 import { foldFrench, frenchStems } from './frenchText.js';
 import { noLiveDocuments, readCurrentDocument, type LiveDocuments } from './liveDocuments.js';
 import { escapeHtml, publishedHtml, type PublishedLinks } from './publishedHtml.js';
-import type { ReviewService } from './reviewService.js';
+import { isPublishedText, type ReviewService } from './reviewService.js';
 import type { VersionService } from './versionService.js';
 
 const userIdOf = (actor: Actor): string | null => (actor.kind === 'user' ? actor.userId : null);
@@ -109,9 +110,14 @@ export class PublicationService {
     if (review.state === 'publiee' && !review.newVersionInProgress)
       throw conflict('Cette version du document est déjà publiée.');
     const latest = this.publications.forDocument(documentId)[0];
+    const { content, text, metadata } = this.snapshot(documentId);
+    // Unpublished, and not changed since: publishing would copy it; republishing shows it again.
+    if (latest && isPublishedText(latest, sections, metadata))
+      throw conflict(
+        `Ce texte est déjà celui de la publication ${latest.number}, dépubliée : utilisez « Republier » pour la remettre en ligne.`,
+      );
     const number = (latest?.number ?? 0) + 1;
     const version = this.versions.record(documentId, 'publication', `Publication ${number}`, userIdOf(actor));
-    const { content, text, metadata } = this.snapshot(documentId);
     const html = publishedHtml(content, this.links()).html;
     const publication = this.publications.insert(
       {
@@ -141,6 +147,19 @@ export class PublicationService {
     return dto(publication);
   }
 
+  /**
+   * Rebuilds the public search index of every visible publication with today's stems (after
+   * `FRENCH_STEMS_VERSION` changed). Returns how many documents were indexed again.
+   */
+  reindexSearch(): number {
+    const visible = this.publications.listVisible({ limit: -1 });
+    for (const p of visible) {
+      const espaceId = this.documents.findById(p.documentId)?.espaceId ?? null;
+      this.publications.reindex(p.documentId, this.stems(p.title, p.metadata, p.text, espaceId));
+    }
+    return visible.length;
+  }
+
   /** Tells the document's open editors that its publication changed (`publication-changed`). */
   private announce(documentId: string, number: number, hidden: boolean): void {
     const message: PublicationChangedMessage = { type: 'publication-changed', number, hidden };
@@ -166,6 +185,8 @@ export class PublicationService {
     });
     if (!can(actor, 'publication.publish', { ...target, archived: false }))
       throw forbidden('Seul l’animateur de l’espace publie et dépublie les documents.');
+    if (!hidden && record.archivedAt)
+      throw conflict('Ce document est archivé : restaurez-le avant de le remettre en ligne.');
     const newest = this.publications.forDocument(publication.documentId)[0] ?? publication;
     const changed = this.publications.setHidden(
       publication.documentId,
@@ -183,9 +204,14 @@ export class PublicationService {
     return dto(this.publications.findById(publicationId) ?? publication);
   }
 
-  /** Visible publication `number` of the document at `slug` (or its newest), for the portal. */
+  /**
+   * Visible publication `number` of the document at `slug` (or its newest), for the portal: what
+   * the portal shows, its downloads and its reuse signals (never of an archived document).
+   */
   visible(slug: string, number?: number): PublicationRecord | undefined {
-    return this.publications.findBySlug(slug, number);
+    const publication = this.publications.findBySlug(slug, number);
+    if (!publication) return undefined;
+    return this.documents.findById(publication.documentId)?.archivedAt ? undefined : publication;
   }
 
   /**
@@ -217,7 +243,10 @@ export class PublicationService {
     };
   }
 
-  /** The document as the collaborative server holds it now: JSON, plain text, metadata. */
+  /**
+   * The document as the collaborative server holds it now: JSON, plain text, metadata, without
+   * any invisible control character (`withoutInvisibleControls`): what is frozen is clean.
+   */
   private snapshot(documentId: string): { content: DocJSON; text: string; metadata: DocumentMetadata } {
     const read = (doc: Y.Doc) => {
       const node = ydocToNode(doc);
@@ -235,7 +264,7 @@ export class PublicationService {
         metadata: readMetadata((key) => meta.get(key)),
       };
     };
-    return readCurrentDocument(this.live, this.store, documentId, read);
+    return withoutInvisibleControls(readCurrentDocument(this.live, this.store, documentId, read));
   }
 
   /** What the search index keeps: stems of the title, of the keywords and labels, of the text. */

@@ -26,7 +26,7 @@ export const escapeHtml = (text: string): string =>
 
 /**
  * The allowlist every published page goes through (sanitize-html): the tags and attributes the
- * shared schema renders, links to http(s), mailto and the page's own anchors, images only from the
+ * shared schema renders, links to http(s), mailto, tel and the page’s own anchors, images only from the
  * portal's own file address. No style, no event handler, no SVG, no script, no frame, no form: a
  * rapporteur cannot make the portal run script or load a resource from elsewhere (issue 13).
  */
@@ -79,7 +79,7 @@ export const PUBLISHED_HTML_POLICY: sanitizeHtml.IOptions = {
     sup: ['essaim-footnote'],
     a: ['essaim-doc-ref'],
   },
-  allowedSchemes: ['http', 'https', 'mailto'],
+  allowedSchemes: ['http', 'https', 'mailto', 'tel'],
   allowedSchemesByTag: { img: [] },
   allowProtocolRelative: false,
   disallowedTagsMode: 'discard',

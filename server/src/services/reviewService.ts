@@ -556,12 +556,7 @@ export function documentReviewOf(
   metadata?: DocumentMetadata,
 ): DocumentReview {
   const published = publication !== undefined && publication.hiddenAt === null;
-  const hashes = publication?.sectionHashes ?? {};
-  const moved =
-    published &&
-    (sections.length !== Object.keys(hashes).length ||
-      sections.some((s) => hashes[s.id] !== s.hash) ||
-      (metadata !== undefined && !sameMetadata(publication.metadata, metadata)));
+  const moved = published && !isPublishedText(publication, sections, metadata);
   return documentReviewState(
     sections.map((s) => ({
       review: reviews.get(s.id) ?? initialSectionReview,
@@ -569,6 +564,23 @@ export function documentReviewOf(
       required: s.required,
     })),
     { published, draftMovedSincePublication: moved },
+  );
+}
+
+/**
+ * Whether the document's sections (their set and hashes) and, when given, its `metadata` are
+ * exactly those `publication` froze: publishing them again would make a copy of it.
+ */
+export function isPublishedText(
+  publication: Pick<PublicationRecord, 'sectionHashes' | 'metadata'>,
+  sections: readonly Pick<SectionSummary, 'id' | 'hash'>[],
+  metadata?: DocumentMetadata,
+): boolean {
+  const hashes = publication.sectionHashes;
+  return (
+    sections.length === Object.keys(hashes).length &&
+    sections.every((s) => hashes[s.id] === s.hash) &&
+    (metadata === undefined || sameMetadata(publication.metadata, metadata))
   );
 }
 

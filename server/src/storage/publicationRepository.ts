@@ -92,6 +92,11 @@ export interface PublicationRepository {
   fileHashes(): Set<string>;
   /** Newest publication per document for these documents (visible or not), by document id. */
   latestOf(documentIds: readonly string[]): Map<string, PublicationRecord>;
+  /**
+   * Replaces what the index holds for a document with `stems` for its newest publication, in one
+   * transaction; nothing when the document is unpublished (hidden). After the stemming changed.
+   */
+  reindex(documentId: string, stems: PublicationStems): void;
 }
 
 interface Row {
@@ -168,6 +173,9 @@ export function sqlitePublicationRepository(db: Db): PublicationRepository {
       `${SELECT} WHERE s.slug = ? AND p.number = ? AND p.hidden_at IS NULL`,
     ),
     rowids: db.prepare<[string], { rowid: number }>('SELECT rowid FROM publications WHERE document_id = ?'),
+    isHidden: db.prepare<[string], { hidden: number }>(
+      'SELECT count(*) AS hidden FROM publications WHERE document_id = ? AND hidden_at IS NOT NULL',
+    ),
     unindex: db.prepare<[number]>('DELETE FROM publication_search WHERE rowid = ?'),
     index: db.prepare<[number, string, string, string]>(
       'INSERT INTO publication_search (rowid, title, keywords, body) VALUES (?, ?, ?, ?)',
@@ -271,6 +279,12 @@ export function sqlitePublicationRepository(db: Db): PublicationRepository {
           hashes.add(match[1] ?? '');
       return hashes;
     },
+    reindex: db.transaction((documentId: string, stems: PublicationStems) => {
+      unindexDocument(documentId);
+      const newest = q.newestRowid.get(documentId);
+      const hidden = q.isHidden.get(documentId)?.hidden ?? 0;
+      if (newest && !hidden) q.index.run(newest.rowid, stems.title, stems.keywords, stems.body);
+    }),
     latestOf: (documentIds) =>
       new Map(q.latest.all(JSON.stringify(documentIds)).map((r) => [r.document_id, fromRow(r)])),
   };

@@ -184,12 +184,14 @@ export function useSectionReviews({
   }, [live, judged, provider, reload]);
 
   // A published document whose metadata change (title, contact, territory…) has a new version
-  // in progress as well (the server compares them with the published ones): ask again once the
-  // change has reached the server, the person's or a co-writer's, until the server says so.
-  const waitsForMetadata = dto !== null && dto.reviewState === 'publiee' && !dto.review.newVersionInProgress;
+  // in progress, and none again once they are put back as published (the server compares them
+  // with the published ones): ask again once the typing pauses and the change has reached the
+  // server, the person's or a co-writer's.
+  const published = dto !== null && dto.reviewState === 'publiee';
   useEffect(() => {
-    if (!waitsForMetadata) return;
+    if (!published) return;
     const meta = provider.document.getMap<unknown>(META_MAP);
+    let timer: ReturnType<typeof setTimeout> | null = null;
     let waiting = false;
     const onUnsynced = ({ number }: { number: number }) => {
       if (number !== 0) return;
@@ -197,7 +199,8 @@ export function useSectionReviews({
       waiting = false;
       reload();
     };
-    const onMetadata = () => {
+    const ask = () => {
+      timer = null;
       if (waiting) return;
       if (provider.unsyncedChanges === 0) {
         reload();
@@ -206,12 +209,17 @@ export function useSectionReviews({
       waiting = true;
       provider.on('unsyncedChanges', onUnsynced);
     };
+    const onMetadata = () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(ask, HASH_DELAY_MS);
+    };
     meta.observe(onMetadata);
     return () => {
+      if (timer) clearTimeout(timer);
       meta.unobserve(onMetadata);
       provider.off('unsyncedChanges', onUnsynced);
     };
-  }, [waitsForMetadata, provider, reload]);
+  }, [published, provider, reload]);
 
   const lockedKey = view?.lockedIds.join('\n') ?? '';
   useEffect(() => {
