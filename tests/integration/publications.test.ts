@@ -265,11 +265,11 @@ describe('publication', () => {
     await approveAll(id);
     const { publication } = (await (await publish(t.admin, id)).json()) as PublishReplyDto;
     const page = await (await fetch(`${t.server.url}${publication.documentUrl}`)).text();
-    expect(page).not.toMatch(/[\u0000\u202E]/u);
+    expect(page.includes('\u0000') || page.includes('\u202E')).toBe(false);
     expect(page).toContain('href="https://exemple.fr/page"');
     expect(page).toContain('href="tel:+33102030405"');
     expect(page).toContain('CCAS de Lille');
     const markdown = await (await fetch(`${t.server.url}${publication.url}/export.md`)).text();
-    expect(markdown).not.toMatch(/[\u0000\u202E]/u);
+    expect(markdown.includes('\u0000') || markdown.includes('\u202E')).toBe(false);
   });
 });
