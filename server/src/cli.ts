@@ -20,6 +20,8 @@ const USAGE = `Utilisation : npm run cli -- <commande> [options]
   member:add   --espace ID --email ADRESSE --role animateur|rapporteur|membre
   document:check [--repair]                     vérifie que chaque document stocké se charge ;
                                                 avec --repair, reconstruit ceux qui sont endommagés
+  search:rebuild                                reconstruit l'index de recherche plein texte des
+                                                documents et des commentaires (catalogue)
 
 Le dossier de données est celui de DATA_DIR (par défaut ./data).`;
 
@@ -125,6 +127,17 @@ async function run(argv: string[]): Promise<void> {
         );
         if (count('damaged') > 0) print('Relancez avec --repair pour reconstruire les documents endommagés.');
         if (count('damaged') + count('unreadable') > 0) process.exitCode = 1;
+        return;
+      }
+      case 'search:rebuild': {
+        // Issue 18: the index is derived data; this rebuilds it from every stored document.
+        const report = services.draftSearch.rebuild();
+        const size = services.draftSearch.sizeBytes();
+        print(
+          `Index de recherche reconstruit : ${report.documents} document(s), ${report.sections} section(s), ` +
+            `${report.threads} fil(s) de commentaires en ${(report.ms / 1000).toFixed(1)} s` +
+            (size === null ? '.' : ` (${(size / 2 ** 20).toFixed(1)} Mio).`),
+        );
         return;
       }
       default:

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Footer } from '@codegouvfr/react-dsfr/Footer';
@@ -11,7 +11,6 @@ import { fr } from '@codegouvfr/react-dsfr';
 import type { UserDto } from '@essaim/protocol';
 import { authMessages } from '../features/auth/messages.js';
 import { useSession, type CurrentEspace } from '../features/auth/session.js';
-import { NotificationCentre } from '../features/comments/NotificationCentre.js';
 import { useReviewQueueAccess } from '../features/reviewQueue/access.js';
 import { publicationMessages } from '../features/publication/messages.js';
 import { reviewQueueMessages } from '../features/reviewQueue/messages.js';
@@ -27,6 +26,18 @@ const brandTop = (
   </>
 );
 const homeLinkProps = { to: '/', title: m.homeLinkTitle };
+
+/**
+ * The notification bell: its own chunk, after the page's first drawing (issue 16), as it asks
+ * the server for the notifications anyway. If its download fails (network cut at that moment),
+ * the header goes without the bell until the next page load rather than failing whole.
+ */
+const NotificationCentre = lazy(() =>
+  import('../features/comments/NotificationCentre.js').then(
+    (module): { default: () => ReactNode } => ({ default: module.NotificationCentre }),
+    () => ({ default: () => null }),
+  ),
+);
 
 /** Asked before logging out when edits made here may not have reached the server yet. */
 const unsentModal = createModal({ id: 'modale-deconnexion', isOpenedByDefault: false });
@@ -142,7 +153,9 @@ export function Layout() {
 
   const quickAccessItems: HeaderProps['quickAccessItems'] = user
     ? [
-        <NotificationCentre key="notifications" />,
+        <Suspense key="notifications" fallback={null}>
+          <NotificationCentre />
+        </Suspense>,
         <span key="compte" className={fr.cx('fr-btn', 'fr-icon-account-circle-line') + ' essaim-account'}>
           <span className="fr-sr-only">{authMessages.accountPrefix} </span>
           {user.name}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { documentKindNames, type DocumentKindName, type DocumentReviewState } from '@essaim/domain';
+import type { DocumentMatchDto } from './catalogue.js';
 import type { DocumentMetadata } from './metadata.js';
 
 /** The two kinds of documents a working group writes (defined with their templates in domain). */
@@ -65,6 +66,11 @@ export interface DocumentDto {
   openThreads: number;
   /** Its newest publication while it is on the portal (issue 13), or null. */
   publication: DocumentPublicationDto | null;
+  /**
+   * Catalogue searches with words only (issue 18): where they were found in the text, best first,
+   * at most 3; absent elsewhere, and for a document found by its title or metadata alone.
+   */
+  matches?: DocumentMatchDto[];
 }
 
 /** What a list of documents shows of a published one (issue 13). */

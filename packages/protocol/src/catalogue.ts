@@ -18,6 +18,12 @@ export const catalogueSorts = [
   'rapporteurs',
   /** Review progress: share of sections approved and not stale (issue 12). */
   'progress',
+  /**
+   * With words (`q`), best match first (issue 18): documents whose title or metadata hold every
+   * word, then by the full-text rank (bm25) of their best section or comment thread. Without
+   * words, as `updated`. The default whenever `q` is given and no sort is asked for.
+   */
+  'relevance',
 ] as const;
 export type CatalogueSort = (typeof catalogueSorts)[number];
 
@@ -38,7 +44,11 @@ export const catalogueQuery = z.object({
     .number({ error: 'L’année doit être un nombre.' })
     .int({ error: 'L’année doit être un nombre entier.' })
     .optional(),
-  /** Words searched in the title, the structure, the public and the keywords. */
+  /**
+   * Words searched in the title, the structure, the public and the keywords, and in the full text
+   * of the drafts, section by section, and their comment threads (issue 18: French stems, accents
+   * and case folded, `"…"` for a phrase). Each document found by its text carries `matches`.
+   */
   q: optionalText,
   archived: z.enum(['true', 'false'], { error: 'archived vaut true ou false.' }).optional(),
   /** The document's review state (issue 12): « en relecture », « prête à publier »… */
@@ -47,6 +57,19 @@ export const catalogueQuery = z.object({
   order: z.enum(['asc', 'desc'], { error: 'L’ordre vaut asc ou desc.' }).optional(),
 });
 export type CatalogueQuery = z.infer<typeof catalogueQuery>;
+
+/**
+ * Where the catalogue's words were found in a document's text (issue 18): a section of the draft
+ * (`sectionId`, `sectionTitle`) or a comment thread (`threadId`), with a snippet of the text
+ * around the words. `snippet` is HTML whose only markup is `<mark>` around the words found; all
+ * the rest is escaped text.
+ */
+export interface DocumentMatchDto {
+  sectionId: string | null;
+  sectionTitle: string | null;
+  threadId: string | null;
+  snippet: string;
+}
 
 /** One entry of the espace's recent activity. */
 export interface ActivityDto {

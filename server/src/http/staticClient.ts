@@ -1,10 +1,30 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import express, { type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
+import expressStaticGzip from 'express-static-gzip';
+
+/** Encodings of the precompressed twins the client build writes (client/vite.config.ts). */
+const ENCODINGS = [
+  { name: 'br', ext: '.br' },
+  { name: 'gzip', ext: '.gz' },
+] as const;
 
 /**
- * Serves the built client: hashed assets for a year, `index.html` never cached, and every other
- * path answered with `index.html` so client-side routes survive a reload.
+ * Serves the built client (`client/dist`), issue 16:
+ *
+ * - every text file is sent precompressed, brotli when the request accepts it, else gzip, else
+ *   as is (`Vary: Accept-Encoding`), from the `.br` and `.gz` twins written at build time
+ *   (vite-plugin-compression2), through express-static-gzip: nothing is compressed per request;
+ * - hashed files (`/assets/*`) are cached a year, `immutable`; the DSFR copied from public/ (its
+ *   addresses carry `?v=`) for an hour; `index.html` is `no-cache` (asked again at every visit, so
+ *   a deployment is seen at once);
+ * - no source map is ever served: the production build writes none, and any `*.map` path answers
+ *   404 (a build made with maps for debugging must not publish them);
+ * - a missing file under `/assets/` answers 404 (an old chunk after a deployment is an error the
+ *   page explains, not `index.html` parsed as JavaScript); every other path gets `index.html`,
+ *   so client-side routes survive a reload.
+ *
+ * Without a build, every path answers 503 with the command to run.
  */
 export function staticClient(distDir: string): Router {
   const router = express.Router();
@@ -18,14 +38,48 @@ export function staticClient(distDir: string): Router {
     });
     return router;
   }
+  router.use((req, res, next) => {
+    if (req.path.endsWith('.map')) {
+      res.status(404).type('text/plain; charset=utf-8').send('Introuvable');
+      return;
+    }
+    next();
+  });
   router.use(
     '/assets',
-    express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }),
+    expressStaticGzip(path.join(distDir, 'assets'), {
+      enableBrotli: true,
+      orderPreference: ['br', 'gzip'],
+      index: false,
+      // `public, max-age=31536000, immutable`: hashed names change with their content.
+      serveStatic: { index: false, fallthrough: false, immutable: true, maxAge: '365d' },
+    }),
   );
-  router.use(express.static(distDir, { index: false, maxAge: '1h' }));
-  router.get('/{*splat}', (_req, res) => {
-    res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(indexFile);
-  });
+  router.use(
+    expressStaticGzip(distDir, {
+      enableBrotli: true,
+      orderPreference: ['br', 'gzip'],
+      index: false,
+      serveStatic: { index: false, maxAge: '1h' },
+    }),
+  );
+  router.get('/{*splat}', (req, res) => sendIndex(req, res, indexFile));
   return router;
+}
+
+/** `index.html`, never cached, in the best encoding the request accepts among its twins. */
+function sendIndex(req: Request, res: Response, indexFile: string): void {
+  res.setHeader('Cache-Control', 'no-cache');
+  res.setHeader('Vary', 'Accept-Encoding');
+  // Brotli first whatever the order of the header (as for the assets, `orderPreference`).
+  const encoding = ENCODINGS.find(
+    (e) => req.acceptsEncodings(e.name) === e.name && fs.existsSync(indexFile + e.ext),
+  );
+  if (!encoding) {
+    res.sendFile(indexFile);
+    return;
+  }
+  res.setHeader('Content-Encoding', encoding.name);
+  res.type('html');
+  res.sendFile(indexFile + encoding.ext);
 }

@@ -17,6 +17,7 @@ import {
   type ThreadCounts,
 } from './documentDto.js';
 import { targetWithAssignees } from './documentTarget.js';
+import type { DraftHit, DraftSearchFilters } from './draftSearchService.js';
 
 /** Lower case without accents, for searching French text. */
 const fold = (text: string): string =>
@@ -27,6 +28,20 @@ const fold = (text: string): string =>
 
 const collator = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
 
+/** The full-text search of drafts the catalogue asks (`DraftSearchService`). */
+export interface DraftTextSearch {
+  search(actor: Actor, query: string, filters: DraftSearchFilters): ReadonlyMap<string, DraftHit>;
+  addSnippets(query: string, hits: Iterable<DraftHit>): void;
+}
+
+const noDraftSearch: DraftTextSearch = { search: () => new Map(), addSnippets: () => undefined };
+
+/**
+ * Documents of an answer, from its first, whose matches get their snippets: past them, a match
+ * says where the words are without the text around them (a snippet costs its text's stems).
+ */
+export const SNIPPET_DOCUMENTS = 100;
+
 /** The catalogue: finding documents among those a person may read (filters, search, sort). */
 export class CatalogueService {
   constructor(
@@ -34,11 +49,16 @@ export class CatalogueService {
     private readonly threads: ThreadCounts,
     private readonly reviews: ReviewProgress,
     private readonly published: PublicationSummaries,
+    private readonly drafts: DraftTextSearch = noDraftSearch,
   ) {}
 
   /**
    * The catalogue: documents the actor may see, filtered and sorted. Filters on columns run in
-   * SQL; the free-text search and the French-aware sort run here.
+   * SQL; the French-aware sort runs here. Words (`q`) find a document when its title or metadata
+   * hold every one of them (accents and case aside), or when one of its sections or comment
+   * threads does (the full-text search of drafts, issue 18: French stems, `"…"` phrases); such a
+   * document carries its `matches`. With words, documents come best first unless another sort is
+   * asked for: title and metadata matches, then by full-text rank (bm25).
    */
   list(actor: Actor, query: CatalogueQuery = {}): DocumentDto[] {
     if (actor.kind !== 'user') return [];
@@ -61,24 +81,48 @@ export class CatalogueService {
       assignee: query.assignee === 'me' ? actor.userId : query.assignee,
       annee: query.annee,
     });
-    const words = query.q ? fold(query.q).split(/\s+/).filter(Boolean) : [];
+    // Quotes mark phrases for the full-text search; titles and metadata are matched word by word.
+    const words = query.q ? fold(query.q.replace(/"/g, ' ')).split(/\s+/).filter(Boolean) : [];
     const assignees = this.documents.assigneesOf(records.map((r) => r.id));
-    const visible = records
+    const readable = records
       .map((r) => ({ r, a: assignees.get(r.id) ?? [] }))
-      .filter(({ r, a }) => can(actor, 'document.read', targetWithAssignees(r, a)))
-      .filter(({ r }) => words.every((w) => searchText(r).includes(w)));
+      .filter(({ r, a }) => can(actor, 'document.read', targetWithAssignees(r, a)));
+    const byMetadata = new Set(
+      readable
+        .filter(({ r }) => !query.q || (words.length > 0 && words.every((w) => searchText(r).includes(w))))
+        .map(({ r }) => r.id),
+    );
+    const byText: ReadonlyMap<string, DraftHit> = query.q
+      ? this.drafts.search(actor, query.q, {
+          archived: query.archived === 'true',
+          candidates: readable.map(({ r, a }) => ({ record: r, assignees: a })),
+        })
+      : new Map();
+    const visible = readable.filter(({ r }) => byMetadata.has(r.id) || byText.has(r.id));
     const reviews = this.reviews.progressOf(visible.map((v) => v.r));
     const inState = visible
       .map((v) => v.r)
       .filter(
         (r) => !query.reviewState || (reviews.get(r.id)?.state ?? 'en_redaction') === query.reviewState,
       );
-    const sorted = sortRecords(inState, query.sort ?? 'updated', query.order, assignees, reviews);
+    const sort = query.sort ?? (query.q ? 'relevance' : 'updated');
+    const sorted =
+      sort === 'relevance' && query.q
+        ? byRelevance(inState, byMetadata, byText)
+        : sortRecords(inState, sort === 'relevance' ? 'updated' : sort, query.order, assignees, reviews);
+    if (byText.size > 0)
+      this.drafts.addSnippets(
+        query.q ?? '',
+        sorted
+          .slice(0, SNIPPET_DOCUMENTS)
+          .map((r) => byText.get(r.id))
+          .filter((hit): hit is DraftHit => hit !== undefined),
+      );
     const openThreads = this.threads.openThreads(sorted.map((r) => r.id));
     const published = this.published.summariesOf(sorted.map((r) => r.id));
     return sorted.map((r) => {
       const a = assignees.get(r.id) ?? [];
-      return documentDto(
+      const dto = documentDto(
         actor,
         r,
         targetWithAssignees(r, a),
@@ -87,6 +131,15 @@ export class CatalogueService {
         reviews.get(r.id),
         published.get(r.id),
       );
+      const hit = byText.get(r.id);
+      if (!hit) return dto;
+      const matches = hit.matches.map(({ sectionId, sectionTitle, threadId, snippet }) => ({
+        sectionId,
+        sectionTitle,
+        threadId,
+        snippet,
+      }));
+      return { ...dto, matches };
     });
   }
 }
@@ -103,6 +156,24 @@ function territoryCodes(code: string): string[] {
   ];
 }
 
+/**
+ * Best first: documents whose title or metadata hold every word, then the others; within each,
+ * by the rank of their best section or thread (bm25: lower is better; none last), then by title.
+ */
+function byRelevance(
+  records: readonly DocumentRecord[],
+  byMetadata: ReadonlySet<string>,
+  byText: ReadonlyMap<string, DraftHit>,
+): DocumentRecord[] {
+  const rank = (r: DocumentRecord): number => byText.get(r.id)?.rank ?? Number.POSITIVE_INFINITY;
+  return [...records].sort(
+    (a, b) =>
+      Number(!byMetadata.has(a.id)) - Number(!byMetadata.has(b.id)) ||
+      rank(a) - rank(b) ||
+      collator.compare(a.title, b.title),
+  );
+}
+
 function searchText(r: DocumentRecord): string {
   const m = r.metadata;
   return fold([r.title, m.structure, m.public, m.contact, ...m.motsCles].join(' '));
@@ -110,7 +181,7 @@ function searchText(r: DocumentRecord): string {
 
 function sortRecords(
   records: DocumentRecord[],
-  sort: NonNullable<CatalogueQuery['sort']>,
+  sort: Exclude<NonNullable<CatalogueQuery['sort']>, 'relevance'>,
   order: 'asc' | 'desc' | undefined,
   assignees: ReadonlyMap<string, AssigneeRecord[]>,
   reviews: ReadonlyMap<string, DocumentReview>,

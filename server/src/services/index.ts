@@ -12,6 +12,8 @@ import { sqliteCommentRepository } from '../storage/commentRepository.js';
 import { sqliteNotificationRepository } from '../storage/notificationRepository.js';
 import { sqliteClientRepository } from '../storage/clientRepository.js';
 import { sqliteVersionRepository } from '../storage/versionRepository.js';
+import { sqliteDraftSearchRepository } from '../storage/draftSearchRepository.js';
+import { DraftSearchService } from './draftSearchService.js';
 import { VersionService, defaultVersionSchedule, type VersionSchedule } from './versionService.js';
 import { CommentEvents } from './commentEvents.js';
 import { CommentService } from './commentService.js';
@@ -46,6 +48,8 @@ export interface Services {
   espaces: EspaceService;
   documents: DocumentService;
   catalogue: CatalogueService;
+  /** The catalogue's full-text search of drafts and comment threads (issue 18). */
+  draftSearch: DraftSearchService;
   indexing: IndexingService;
   users: UserService;
   audit: AuditService;
@@ -105,7 +109,14 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
   const commentRepo = sqliteCommentRepository(db);
   const threadCounts = { openThreads: (ids: readonly string[]) => commentRepo.openThreadCounts(ids) };
   const reviewRepo = sqliteReviewRepository(db);
-  const indexing = new IndexingService(documentRepo, espaceRepo);
+  const draftSearch = new DraftSearchService(
+    sqliteDraftSearchRepository(db),
+    documentRepo,
+    commentRepo,
+    collabStore,
+    (err, context) => options.logger.error({ err }, context),
+  );
+  const indexing = new IndexingService(documentRepo, espaceRepo, undefined, draftSearch);
   const publicationRepo = sqlitePublicationRepository(db);
   const progress = reviewProgress(reviewRepo, publicationRepo);
   const signalRepo = sqliteSignalRepository(db);
@@ -121,6 +132,7 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     published,
   );
   const commentEvents = new CommentEvents();
+  commentEvents.onThreadsChanged((_documentId, message) => draftSearch.threadChanged(message.threadId));
   const notifications = new NotificationService(
     sqliteNotificationRepository(db),
     accounts,
@@ -193,7 +205,8 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     auth,
     espaces: new EspaceService(db, espaceRepo, documentRepo, auth, actors, audit, events, mailer),
     documents,
-    catalogue: new CatalogueService(documentRepo, threadCounts, progress, published),
+    catalogue: new CatalogueService(documentRepo, threadCounts, progress, published, draftSearch),
+    draftSearch,
     indexing,
     users: new UserService(accounts, auth, audit, events),
     audit,

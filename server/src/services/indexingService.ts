@@ -7,6 +7,7 @@ import {
   type ActivityDto,
   type DocumentMetadata,
 } from '@essaim/protocol';
+import type { Node as PMNode } from '@tiptap/pm/model';
 import type * as Y from 'yjs';
 import type { DocumentIndex, DocumentRepository, StoredSection } from '../storage/documentRepository.js';
 import type { EspaceRepository } from '../storage/espaceRepository.js';
@@ -27,8 +28,12 @@ export interface EditorChanges {
  * and the estimated page count. Pure: used at creation and each time the document is stored.
  */
 export function indexOf(ydoc: Y.Doc): DocumentIndex {
+  return indexOfNode(ydoc, ydocToNode(ydoc));
+}
+
+/** {@link indexOf} of a document already read as a ProseMirror node (`node`, from `ydoc`). */
+function indexOfNode(ydoc: Y.Doc, node: PMNode): DocumentIndex {
   const meta = ydoc.getMap<unknown>(META_MAP);
-  const node = ydocToNode(ydoc);
   return {
     metadata: readMetadata((key) => meta.get(key)),
     sections: sectionsOf(node),
@@ -36,26 +41,38 @@ export function indexOf(ydoc: Y.Doc): DocumentIndex {
   };
 }
 
+/** Where the text of each stored document is indexed for the catalogue's full-text search (issue 18). */
+export interface DraftTextIndex {
+  /** Indexes the changed sections of a stored document; never throws. */
+  indexDocument(documentId: string, node: PMNode, sections: readonly StoredSection[]): void;
+}
+
 /**
  * The mirror of stored documents in their rows (metadata, sections, pages: what the catalogue
- * filters on) and the espace's activity feed (who changed which sections and fields, when).
+ * filters on), the espace's activity feed (who changed which sections and fields, when) and,
+ * through {@link DraftTextIndex}, the full-text index of their sections.
  */
 export class IndexingService {
   constructor(
     private readonly documents: DocumentRepository,
     private readonly espaces: EspaceRepository,
     private readonly now: () => Date = () => new Date(),
+    private readonly drafts: DraftTextIndex | null = null,
   ) {}
 
   /**
-   * Mirrors a stored document into its row (metadata, sections, pages) and records who changed
-   * which sections and fields. Called by the collaborative server each time it stores a document;
+   * Mirrors a stored document into its row (metadata, sections, pages), indexes its text for the
+   * catalogue's search and records who changed which sections and fields. Called by the
+   * collaborative server each time it stores a document (debounced, never on a keystroke);
    * `editors` say what each person touched since the previous call, most recent last.
    */
   indexStored(id: string, ydoc: Y.Doc, editors: readonly EditorChanges[]): void {
     const record = this.documents.findById(id);
     if (!record) return;
-    const index = indexOf(ydoc);
+    const node = ydocToNode(ydoc);
+    const index = indexOfNode(ydoc, node);
+    // The full text, section by section (only sections whose hash changed are read again).
+    this.drafts?.indexDocument(id, node, index.sections);
     const changes = sectionChanges(record.sections, index.sections);
     const before: DocumentMetadata = { ...record.metadata, title: record.title };
     const changedFields = metadataKeys.filter(

@@ -570,4 +570,51 @@ export const migrations: Migration[] = [
       CREATE INDEX reuse_signals_by_address ON reuse_signals (address_hash, created_at);
     `,
   },
+  {
+    version: 15,
+    name: 'full-text search of drafts and comments',
+    sql: `
+      -- What the catalogue's full-text search holds of each document (issue 18): one entry per
+      -- section of the draft as last stored (its title), and one per comment thread. The hash is
+      -- the section's content hash (or a hash of the thread's messages), so that a store re-reads
+      -- only the sections that changed. The id is the rowid of the entry's draft_search row. Small
+      -- rows: a search reads thousands of them.
+      CREATE TABLE draft_search_entries (
+        id          INTEGER PRIMARY KEY,
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        section_id  TEXT,
+        thread_id   TEXT REFERENCES comment_threads(id) ON DELETE CASCADE,
+        title       TEXT NOT NULL DEFAULT '',
+        hash        TEXT NOT NULL,
+        CHECK ((section_id IS NULL) <> (thread_id IS NULL))
+      ) STRICT;
+      -- The plain text of each entry (the section's blocks, or the thread's messages not deleted,
+      -- one per line), for the highlighted snippets of the documents shown.
+      CREATE TABLE draft_search_texts (
+        entry_id INTEGER PRIMARY KEY REFERENCES draft_search_entries(id) ON DELETE CASCADE,
+        text     TEXT NOT NULL
+      ) STRICT;
+      CREATE UNIQUE INDEX draft_search_entries_by_section ON draft_search_entries (document_id, section_id)
+        WHERE section_id IS NOT NULL;
+      CREATE UNIQUE INDEX draft_search_entries_by_thread ON draft_search_entries (thread_id)
+        WHERE thread_id IS NOT NULL;
+      -- The index itself: French stems (services/frenchText.ts) of each entry's title and text, as
+      -- publication_search keeps them; contentless (the text is in draft_search_texts), rows
+      -- deleted with their entry, whatever deletes it (a store, a thread, a cascade).
+      CREATE VIRTUAL TABLE draft_search USING fts5(
+        title, body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+      );
+      CREATE TRIGGER draft_search_entries_deleted AFTER DELETE ON draft_search_entries BEGIN
+        DELETE FROM draft_search WHERE rowid = old.id;
+      END;
+      -- The documents whose sections are in the index, and when they were last indexed. A document
+      -- without a row (every document of a database from before this migration, and a new one
+      -- until its first store) is indexed by the search service before it next searches, then in
+      -- the background (services/draftSearchService.ts).
+      CREATE TABLE draft_search_documents (
+        document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        indexed_at  TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

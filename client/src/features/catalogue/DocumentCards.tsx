@@ -15,8 +15,12 @@ import {
   type Labels,
 } from './DocumentParts.js';
 import { catalogueMessages as m } from './messages.js';
+import { SearchMatches } from './SearchMatches.js';
 
-/** The documents as DSFR cards, two per row on wide screens. */
+/**
+ * The documents as DSFR cards, two per row on wide screens; under the title of a document found
+ * by its text, where the words were found (issue 18).
+ */
 export function DocumentCards({
   documents,
   labels,
@@ -58,6 +62,7 @@ function DocumentCard({
             <Link to={`/documents/${doc.id}`}>{doc.title}</Link>
           </h3>
           <div className={fr.cx('fr-card__desc')}>
+            <SearchMatches doc={doc} />
             <ThemeTags ids={doc.metadata.themes} labels={labels} />
             <dl className="essaim-doc-facts">
               <div>

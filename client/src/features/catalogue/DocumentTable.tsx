@@ -15,8 +15,12 @@ import {
   type Labels,
 } from './DocumentParts.js';
 import { catalogueMessages as m } from './messages.js';
+import { SearchMatches } from './SearchMatches.js';
 
-/** The documents as one DSFR table (scrolls sideways on narrow screens). */
+/**
+ * The documents as one DSFR table (scrolls sideways on narrow screens); in the first cell of a
+ * document found by its text, where the words were found (issue 18).
+ */
 export function DocumentTable({
   documents,
   caption,
@@ -51,6 +55,7 @@ export function DocumentTable({
               {doc.title}
             </Link>
             <DocumentBadges doc={doc} />
+            <SearchMatches doc={doc} />
           </td>
           <td>
             <ThemeTags ids={doc.metadata.themes} labels={labels} />

@@ -18,7 +18,7 @@ import {
 } from '@essaim/domain';
 import type { DocumentKind, TerritoiresDto, ThemeDto } from '@essaim/protocol';
 import { documentsMessages } from '../documents/messages.js';
-import { activeFilterCount, parseYear, resetFilters, type CatalogueFilters } from './filters.js';
+import { activeFilterCount, parseYear, resetFilters, withQuery, type CatalogueFilters } from './filters.js';
 import { catalogueMessages as m } from './messages.js';
 import { NATIONAL } from './territories.js';
 import { TerritoryOptions } from './TerritoryOptions.js';
@@ -73,7 +73,7 @@ export function FilterBar({
   rapporteurs: { userId: string; name: string }[];
 }) {
   const id = useId();
-  const applyQ = useCallback((value: string) => onChange({ q: value }), [onChange]);
+  const applyQ = useCallback((value: string) => onChange((current) => withQuery(current, value)), [onChange]);
   const applyYear = useCallback((value: string) => onChange({ annee: parseYear(value) }), [onChange]);
   const [q, setQ] = useTypedValue(filters.q, applyQ, anyText);
   const [year, setYear] = useTypedValue(
@@ -93,8 +93,7 @@ export function FilterBar({
     event.preventDefault();
     setYearChecked(true);
     onChange((current) => ({
-      ...current,
-      q: q.trim(),
+      ...withQuery(current, q.trim()),
       annee: yearInvalid ? current.annee : parseYear(year.trim()),
     }));
   };

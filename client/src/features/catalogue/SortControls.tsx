@@ -5,7 +5,10 @@ import { catalogueSorts } from '@essaim/protocol';
 import { withSort, type CatalogueFilters, type SortOrder } from './filters.js';
 import { catalogueMessages as m } from './messages.js';
 
-/** « Trier par » and « Ordre », above the results; choosing a key resets its natural order. */
+/**
+ * « Trier par » and « Ordre », above the results; choosing a key resets its natural order.
+ * « Pertinence » is offered while words are searched (best match first: no order to choose).
+ */
 export function SortControls({
   filters,
   onChange,
@@ -26,23 +29,27 @@ export function SortControls({
           },
         }}
       >
-        {catalogueSorts.map((sort) => (
-          <option key={sort} value={sort}>
-            {m.sortLabels[sort]}
-          </option>
-        ))}
+        {catalogueSorts
+          .filter((sort) => sort !== 'relevance' || filters.q.trim() !== '')
+          .map((sort) => (
+            <option key={sort} value={sort}>
+              {m.sortLabels[sort]}
+            </option>
+          ))}
       </Select>
-      <Select
-        label={m.orderLabel}
-        nativeSelectProps={{
-          name: 'ordre',
-          value: filters.order,
-          onChange: (event) => onChange({ order: event.target.value as SortOrder }),
-        }}
-      >
-        <option value="asc">{m.orderLabels.asc}</option>
-        <option value="desc">{m.orderLabels.desc}</option>
-      </Select>
+      {filters.sort !== 'relevance' && (
+        <Select
+          label={m.orderLabel}
+          nativeSelectProps={{
+            name: 'ordre',
+            value: filters.order,
+            onChange: (event) => onChange({ order: event.target.value as SortOrder }),
+          }}
+        >
+          <option value="asc">{m.orderLabels.asc}</option>
+          <option value="desc">{m.orderLabels.desc}</option>
+        </Select>
+      )}
     </div>
   );
 }

@@ -5,6 +5,7 @@ import {
   readFilters,
   resetFilters,
   toApiQuery,
+  withQuery,
   withSort,
   writeFilters,
   type CatalogueFilters,
@@ -137,5 +138,33 @@ describe('active filters', () => {
       expect(readFilters(params).reviewState).toBe(state);
       expect(new URLSearchParams(toApiQuery('e', readFilters(params))).get('reviewState')).toBe(state);
     }
+  });
+});
+
+describe('sort by relevance while words are searched (issue 18)', () => {
+  it('sorts best match first as soon as words are typed, and back to the latest change when they are cleared', () => {
+    const searching = withQuery(emptyFilters(), 'aller vers');
+    expect(searching).toMatchObject({ q: 'aller vers', sort: 'relevance', order: 'desc' });
+    // The natural sort is left out of the address, and read back from the words.
+    expect(writeFilters(searching).toString()).toBe('q=aller+vers');
+    expect(readFilters(writeFilters(searching))).toEqual(searching);
+    expect(new URLSearchParams(toApiQuery('e', searching)).get('sort')).toBe('relevance');
+    expect(withQuery(searching, '')).toEqual(emptyFilters());
+  });
+
+  it('keeps a sort the person chose, whatever the words', () => {
+    const byTitle = withSort(withQuery(emptyFilters(), 'pair-aidance'), 'title');
+    expect(withQuery(byTitle, 'maraude')).toMatchObject({ q: 'maraude', sort: 'title', order: 'asc' });
+    expect(writeFilters(withQuery(byTitle, 'maraude')).get('tri')).toBe('titre');
+    // The latest change, chosen while searching, stays chosen.
+    const latest = withSort(withQuery(emptyFilters(), 'maraude'), 'updated');
+    expect(writeFilters(latest).get('tri')).toBe('modification');
+    expect(withQuery(latest, 'jeunes').sort).toBe('updated');
+  });
+
+  it('never sorts by relevance without words', () => {
+    expect(readFilters(new URLSearchParams('tri=pertinence')).sort).toBe('updated');
+    expect(readFilters(new URLSearchParams('tri=pertinence&q=x')).sort).toBe('relevance');
+    expect(resetFilters(withQuery(emptyFilters(), 'x'))).toEqual(emptyFilters());
   });
 });

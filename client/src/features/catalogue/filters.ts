@@ -12,7 +12,10 @@ export type SortOrder = 'asc' | 'desc';
 
 /** What the catalogue shows: every filter, the sort and its order. */
 export interface CatalogueFilters {
-  /** Words searched by the server in the title, the structure, the public and the keywords. */
+  /**
+   * Words searched by the server in the title, the structure, the public and the keywords, and in
+   * the text of the sections and the comments (issue 18; `"…"` for an exact phrase).
+   */
   q: string;
   kind: DocumentKind | null;
   /** A theme id of the espace. */
@@ -37,15 +40,24 @@ export interface CatalogueFilters {
 export const DEFAULT_SORT: CatalogueSort = 'updated';
 
 /**
+ * The sort the catalogue takes when the person chose none: best match first while words are
+ * searched (issue 18), most recently changed first otherwise.
+ */
+export function naturalSort(q: string): CatalogueSort {
+  return q.trim() ? 'relevance' : DEFAULT_SORT;
+}
+
+/**
  * Dates, years, lengths and review progress read best largest first (the most advanced documents
- * on top); names and labels alphabetically.
+ * on top), relevance best first; names and labels alphabetically.
  */
 export function defaultOrder(sort: CatalogueSort): SortOrder {
   return sort === 'updated' ||
     sort === 'created' ||
     sort === 'annee' ||
     sort === 'pages' ||
-    sort === 'progress'
+    sort === 'progress' ||
+    sort === 'relevance'
     ? 'desc'
     : 'asc';
 }
@@ -100,6 +112,7 @@ const SORT_IN_URL = {
   structureType: 'type-de-structure',
   rapporteurs: 'rapporteurs',
   progress: 'avancement',
+  relevance: 'pertinence',
 } as const satisfies Record<CatalogueSort, string>;
 
 /** Review states as written in the address (`etat=prete-a-publier`). */
@@ -142,10 +155,13 @@ export function parseYear(raw: string | null | undefined): number | null {
  * category, a sort that does not exist) are dropped: the page shows what it can rather than fail.
  */
 export function readFilters(params: URLSearchParams): CatalogueFilters {
-  const sort = keyOf(SORT_IN_URL, params.get(URL_PARAMS.sort)) ?? DEFAULT_SORT;
+  const q = text(params.get(URL_PARAMS.q)) ?? '';
+  const asked = keyOf(SORT_IN_URL, params.get(URL_PARAMS.sort));
+  // Relevance needs words: without them, the natural sort.
+  const sort = asked && (asked !== 'relevance' || q) ? asked : naturalSort(q);
   const mine = params.get(URL_PARAMS.mine) === YES;
   return {
-    q: text(params.get(URL_PARAMS.q)) ?? '',
+    q,
     kind: oneOf(documentKindNames, params.get(URL_PARAMS.kind)),
     theme: text(params.get(URL_PARAMS.theme)),
     categorie: oneOf(categories, params.get(URL_PARAMS.categorie)),
@@ -185,7 +201,7 @@ export function writeFilters(filters: CatalogueFilters, base = new URLSearchPara
   set(URL_PARAMS.annee, filters.annee === null ? null : String(filters.annee));
   set(URL_PARAMS.reviewState, filters.reviewState && REVIEW_STATE_IN_URL[filters.reviewState]);
   set(URL_PARAMS.archived, filters.archived && YES);
-  set(URL_PARAMS.sort, filters.sort === DEFAULT_SORT ? null : SORT_IN_URL[filters.sort]);
+  set(URL_PARAMS.sort, filters.sort === naturalSort(filters.q) ? null : SORT_IN_URL[filters.sort]);
   set(URL_PARAMS.order, filters.order === defaultOrder(filters.sort) ? null : ORDER_IN_URL[filters.order]);
   return params;
 }
@@ -229,9 +245,22 @@ export function activeFilterCount(filters: CatalogueFilters): number {
   return values.filter(Boolean).length;
 }
 
-/** The filters cleared, keeping the sort the person chose. */
+/** The filters cleared, keeping the sort the person chose (relevance goes with the words). */
 export function resetFilters(filters: CatalogueFilters): CatalogueFilters {
-  return { ...emptyFilters(), sort: filters.sort, order: filters.order };
+  return filters.sort === 'relevance' || filters.sort === naturalSort(filters.q)
+    ? emptyFilters()
+    : { ...emptyFilters(), sort: filters.sort, order: filters.order };
+}
+
+/**
+ * New search words. A sort the person did not choose follows them: best match first as soon as
+ * words are searched, most recently changed first when they are cleared; a chosen sort stays.
+ */
+export function withQuery(filters: CatalogueFilters, q: string): CatalogueFilters {
+  const natural = filters.sort === naturalSort(filters.q);
+  if (!natural && !(filters.sort === 'relevance' && !q.trim())) return { ...filters, q };
+  const sort = naturalSort(q);
+  return { ...filters, q, sort, order: defaultOrder(sort) };
 }
 
 /** Changing the sort resets its order to the natural one for that key. */

@@ -14,7 +14,8 @@ export const catalogueMessages = {
   // Filters.
   filtersTitle: 'Filtrer les documents',
   searchLabel: 'Rechercher',
-  searchHint: 'Dans le titre, la structure, le public et les mots-clés',
+  searchHint:
+    'Dans le titre, les informations, le texte des sections et les commentaires. Des guillemets pour une expression exacte : « "aller vers" ».',
   kindFilter: 'Type de document',
   allKinds: 'Tous les types',
   reviewStateFilter: 'État de relecture',
@@ -53,12 +54,21 @@ export const catalogueMessages = {
     structureType: 'Type de structure',
     rapporteurs: 'Rapporteurs',
     progress: 'Avancement de la relecture',
+    relevance: 'Pertinence',
   } satisfies Record<CatalogueSort, string>,
   orderLabel: 'Ordre',
   orderLabels: { asc: 'Croissant', desc: 'Décroissant' } satisfies Record<SortOrder, string>,
   resetFilters: 'Réinitialiser les filtres',
   activeFilters: (n: number) =>
     n === 0 ? 'Aucun filtre actif' : `${n} ${plural(n, 'filtre actif', 'filtres actifs')}`,
+
+  // Where the search words were found in a document's text (issue 18).
+  matchesLabel: (title: string) => `Passages trouvés dans « ${title} »`,
+  foundInSection: (section: string) => `Trouvé dans la section « ${section} »`,
+  foundInUntitledSection: 'Trouvé dans une section sans titre',
+  foundInComment: 'Trouvé dans un commentaire',
+  /** Said after each link, for screen readers: which document it opens. */
+  inDocument: (title: string) => ` de « ${title} »`,
 
   // Results.
   resultsTitle: 'Documents',

@@ -1,24 +1,57 @@
-import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { HocuspocusProvider } from '@hocuspocus/provider';
 import { createModal } from '@codegouvfr/react-dsfr/Modal';
 import { useIsModalOpen } from '@codegouvfr/react-dsfr/Modal/useIsModalOpen';
 import { fr } from '@codegouvfr/react-dsfr';
 import type { VersionAuthorDto, VersionDto } from '@essaim/protocol';
 import { ConfirmDialog } from '../../shared/ConfirmDialog.js';
-import { useLoad } from '../../shared/useLoad.js';
-import { listVersions, restoreVersion } from './api.js';
-import { CompareView } from './CompareView.js';
+import { CompactLoadFailed } from '../../shared/LoadFailed.js';
+import { restoreVersion } from './api.js';
 import { dayAndTimeOf } from './days.js';
+import type * as DrawerExports from './HistoryDrawer.js';
+import type { View } from './HistoryDrawer.js';
 import { historyMessages as m } from './messages.js';
-import { NameVersionDialog } from './NameVersionDialog.js';
 import { useVersionRestored } from './useVersionRestored.js';
-import { VersionList, type ListRequest } from './VersionList.js';
-import { VersionView, type RestoreState } from './VersionView.js';
+import type { RestoreState } from './VersionView.js';
+
+type DrawerModule = typeof DrawerExports;
+
+let drawerModule: DrawerModule | null = null;
+let drawerLoading: Promise<DrawerModule> | null = null;
+
+/**
+ * The panel's content and the naming dialog (issue 16): not in the editor's first download, but
+ * fetched as soon as the editor is drawn, so the panel also opens offline. A failed download (the
+ * network was already cut) is tried again at the next call.
+ */
+function loadDrawer(): Promise<DrawerModule> {
+  drawerLoading ??= import('./HistoryDrawer.js').then(
+    (module) => (drawerModule = module),
+    (error: unknown) => {
+      drawerLoading = null;
+      throw error;
+    },
+  );
+  return drawerLoading;
+}
+
+/** The drawer's module once downloaded; `failed` when its download failed, `retry` to try again. */
+function useDrawerModule(): { module: DrawerModule | null; failed: boolean; retry: () => void } {
+  const [module, setModule] = useState(drawerModule);
+  const [failed, setFailed] = useState(false);
+  const retry = useCallback(() => {
+    setFailed(false);
+    loadDrawer().then(setModule, () => setFailed(true));
+  }, []);
+  useEffect(() => {
+    if (drawerModule) return;
+    loadDrawer().then(setModule, () => setFailed(true));
+  }, []);
+  return { module, failed, retry };
+}
 
 /** « Restaurer cette version ? »: opened by the version view's button (`restoreModal.buttonProps`). */
 const restoreModal = createModal({ id: 'modale-version-restaurer', isOpenedByDefault: false });
-
-type View = { kind: 'list' } | ListRequest;
 
 /** A notice shown to everyone after a restore; `key` (the new version's id) avoids showing one twice. */
 interface Notice {
@@ -52,6 +85,7 @@ export function HistoryPanel({
 }) {
   const panelId = useId();
   const [open, setOpen] = useState(false);
+  const drawer = useDrawerModule();
   const toggleRef = useRef<HTMLButtonElement>(null);
   const [refresh, setRefresh] = useState(0);
   const [view, setView] = useState<View>({ kind: 'list' });
@@ -130,8 +164,8 @@ export function HistoryPanel({
       >
         {m.toggle}
       </button>
-      {open && (
-        <HistoryDrawer
+      {open && drawer.module && (
+        <drawer.module.HistoryDrawer
           id={panelId}
           documentId={documentId}
           canWrite={canWrite}
@@ -139,12 +173,16 @@ export function HistoryPanel({
           view={view}
           setView={setView}
           restore={restore}
+          restoreButtonProps={restoreModal.buttonProps}
           onRestore={(version) => {
             setRestoreTarget(version);
             setRestore({ status: 'idle' });
           }}
           onClose={close}
         />
+      )}
+      {open && !drawer.module && (
+        <DrawerPending id={panelId} failed={drawer.failed} onRetry={drawer.retry} onClose={close} />
       )}
       {/* A div: the editor's own polite region is the page's only `p.fr-sr-only[role=status]`. */}
       <div className="fr-sr-only" role="status" aria-live="polite" aria-atomic="true">
@@ -173,13 +211,15 @@ export function HistoryPanel({
       </div>
       {canWrite && (
         <>
-          <NameVersionDialog
-            documentId={documentId}
-            onSaved={(version) => {
-              say(setAnnouncement, m.name.saved(version.number));
-              setRefresh((r) => r + 1);
-            }}
-          />
+          {drawer.module && (
+            <drawer.module.NameVersionDialog
+              documentId={documentId}
+              onSaved={(version) => {
+                say(setAnnouncement, m.name.saved(version.number));
+                setRefresh((r) => r + 1);
+              }}
+            />
+          )}
           <ConfirmDialog
             modal={restoreModal}
             title={restoreTarget ? m.restore.title(restoreTarget.number) : m.restore.confirm}
@@ -201,78 +241,26 @@ export function HistoryPanel({
   );
 }
 
-/** The panel itself: its title, « Fermer », and the list or the version / comparison asked for. */
-function HistoryDrawer({
+/**
+ * The panel while its code is still downloading, or could not be (offline before it arrived):
+ * the same title and « Fermer » as the panel, then « Chargement… » or the failure and « Réessayer ».
+ */
+function DrawerPending({
   id,
-  documentId,
-  canWrite,
-  refresh,
-  view,
-  setView,
-  restore,
-  onRestore,
+  failed,
+  onRetry,
   onClose,
 }: {
   id: string;
-  documentId: string;
-  canWrite: boolean;
-  /** Changes when the list must be read again (a version named or restored). */
-  refresh: number;
-  view: View;
-  setView: (view: View) => void;
-  restore: RestoreState;
-  onRestore: (version: VersionDto) => void;
+  failed: boolean;
+  onRetry: () => void;
   onClose: () => void;
 }) {
   const headingId = `${id}-title`;
   const headingRef = useRef<HTMLHeadingElement>(null);
-  /** The button that opened a version or a comparison: it takes the focus back on « Retour ». */
-  const opener = useRef<HTMLElement | null>(null);
-  const [now, setNow] = useState(() => new Date());
-  const versions = useLoad(
-    (signal) =>
-      listVersions(documentId, signal).then((list) => {
-        setNow(new Date());
-        return list;
-      }),
-    [documentId],
-  );
-  const { reload } = versions;
-
   useEffect(() => headingRef.current?.focus(), []);
-  // Read again after a change made while open (the first reading, at opening, is already fresh).
-  const readAt = useRef(refresh);
-  useEffect(() => {
-    if (refresh === readAt.current) return;
-    readAt.current = refresh;
-    reload();
-  }, [refresh, reload]);
-
-  const request = (next: ListRequest) => {
-    opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    setView(next);
-  };
-  const back = () => {
-    setView({ kind: 'list' });
-    requestAnimationFrame(() => {
-      const target = opener.current;
-      if (target?.isConnected) target.focus();
-      else headingRef.current?.focus();
-    });
-  };
-  const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
-    if (event.key !== 'Escape' || event.defaultPrevented) return;
-    event.preventDefault();
-    onClose();
-  };
-
   return (
-    <section
-      id={id}
-      className={'essaim-history' + (view.kind === 'list' ? '' : ' essaim-history--wide')}
-      aria-labelledby={headingId}
-      onKeyDown={onKeyDown}
-    >
+    <section id={id} className="essaim-history" aria-labelledby={headingId}>
       <div className="essaim-history__header">
         <h2 id={headingId} ref={headingRef} tabIndex={-1} className={fr.cx('fr-h4', 'fr-mb-0')}>
           {m.panel.title}
@@ -287,36 +275,15 @@ function HistoryDrawer({
         </button>
       </div>
       <div className="essaim-history__body">
-        <div hidden={view.kind !== 'list'}>
-          <VersionList
-            state={versions.state}
-            canWrite={canWrite}
-            now={now}
-            onRetry={versions.retry}
-            onRequest={request}
+        {failed ? (
+          <CompactLoadFailed
+            title={m.panel.loadFailed}
+            message={m.panel.codeFailed}
+            retryLabel={m.panel.retry}
+            onRetry={onRetry}
           />
-        </div>
-        {view.kind === 'version' && (
-          <VersionView
-            key={view.version.id}
-            documentId={documentId}
-            version={view.version}
-            canWrite={canWrite}
-            restore={restore}
-            restoreButtonProps={restoreModal.buttonProps}
-            onRestore={() => onRestore(view.version)}
-            onCompare={() => setView({ kind: 'compare', from: view.version, to: null })}
-            onBack={back}
-          />
-        )}
-        {view.kind === 'compare' && (
-          <CompareView
-            key={`${view.from.id}-${view.to?.id ?? 'current'}`}
-            documentId={documentId}
-            from={view.from}
-            to={view.to}
-            onBack={back}
-          />
+        ) : (
+          <p role="status">{m.panel.loading}</p>
         )}
       </div>
     </section>

@@ -10,6 +10,7 @@ export const historyMessages = {
     close: 'Fermer l’historique',
     loading: 'Chargement des versions…',
     loadFailed: 'L’historique n’a pas pu être chargé.',
+    codeFailed: 'Le panneau n’a pas pu être téléchargé : vérifiez la connexion, puis réessayez.',
     retry: 'Réessayer',
     empty: 'Aucune version pour l’instant. Une version est enregistrée automatiquement après une pause.',
     count: (n: number) => (n === 0 ? 'Aucune version' : plural(n, 'version', 'versions')),

@@ -1,0 +1,171 @@
+import type { Browser, CDPSession, Page } from 'playwright-core';
+import { createDocument, setupInstance, type Session } from '../tests/support/accounts.js';
+import { freePort, launchChromium, openPage } from '../tests/browser/support/chromium.js';
+import { startTestServer } from '../tests/support/server.js';
+import { envInt } from './lib/env.js';
+import { log, machine, type BenchResult, type TargetCheck } from './lib/report.js';
+import { median } from './lib/stats.js';
+
+/**
+ * Issue 16: a first visit on a slow line, in Chromium with an empty cache (a new browser context
+ * each time) and the network throttled through CDP (`Network.emulateNetworkConditions`): 1.6 Mbit/s
+ * down, 750 kbit/s up, 150 ms latency (DevTools' former « Fast 3G »). Measures, from the start of
+ * the navigation, the login form shown, the catalogue usable (its first document card shown) and
+ * the editor editable (the text `contenteditable` and showing the document's first words), and
+ * what was downloaded for each (bytes on the wire, by kind). Targets: catalogue ≤ 3 s, editor ≤ 5 s.
+ * Needs the built client (`npm run build`). `FIRST_VISIT_ROUNDS` visits per page (default 3).
+ */
+
+const LINE = {
+  offline: false,
+  latency: 150,
+  downloadThroughput: (1.6e6 / 8) | 0,
+  uploadThroughput: (750e3 / 8) | 0,
+};
+const TARGET_MS = { catalogue: 3000, editor: 5000 } as const;
+
+type Visit = 'login' | 'catalogue' | 'editor';
+
+interface Measure {
+  ms: number;
+  /** Bytes on the wire by CDP resource type (Script, Stylesheet, Font, Document, Fetch…). */
+  bytes: Record<string, number>;
+}
+
+/** Sums `encodedDataLength` of finished requests, by resource type. */
+async function countBytes(cdp: CDPSession): Promise<() => Record<string, number>> {
+  const types = new Map<string, string>();
+  const bytes: Record<string, number> = {};
+  cdp.on('Network.responseReceived', (event) => types.set(event.requestId, event.type));
+  cdp.on('Network.loadingFinished', (event) => {
+    const type = types.get(event.requestId) ?? 'Other';
+    bytes[type] = (bytes[type] ?? 0) + event.encodedDataLength;
+  });
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', LINE);
+  return () => ({ ...bytes });
+}
+
+/** One visit to `url` with an empty cache, timed until `ready` resolves. */
+async function visit(
+  browser: Browser,
+  session: Session | undefined,
+  url: string,
+  ready: (page: Page) => Promise<unknown>,
+): Promise<Measure> {
+  const { context, page } = await openPage(browser, session ? { as: session } : {});
+  try {
+    const cdp = await context.newCDPSession(page);
+    const bytes = await countBytes(cdp);
+    const started = performance.now();
+    await page.goto(url, { waitUntil: 'commit', timeout: 60_000 });
+    await ready(page);
+    const ms = Math.round(performance.now() - started);
+    return { ms, bytes: bytes() };
+  } finally {
+    await context.close();
+  }
+}
+
+const kb = (bytes: number): number => Math.round(bytes / 100) / 10;
+
+/** Runs the throttled first visits (login, catalogue, editor) against the built client. */
+export async function run(): Promise<BenchResult> {
+  const rounds = envInt('FIRST_VISIT_ROUNDS', 3);
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const server = await startTestServer({
+    env: { SERVE_CLIENT: 'true', PORT: String(port), PUBLIC_URL: baseUrl },
+  });
+  const browser = await launchChromium();
+  try {
+    const { admin, espaceId } = await setupInstance(baseUrl);
+    const titles = ['Conférences familiales en Ardèche', 'Aller-vers dans l’Oise', 'Pair-aidance à Rennes'];
+    const docs = [];
+    for (const title of titles) docs.push(await createDocument(admin, espaceId, title));
+    const doc = docs[0];
+    if (!doc) throw new Error('aucun document');
+
+    const pages: Record<Visit, { url: string; session?: Session; ready: (page: Page) => Promise<unknown> }> =
+      {
+        login: {
+          url: `${baseUrl}/connexion`,
+          ready: (page) =>
+            page
+              .getByRole('button', { name: /Se connecter/ })
+              .first()
+              .waitFor({ timeout: 60_000 }),
+        },
+        catalogue: {
+          url: `${baseUrl}/espaces/${espaceId}`,
+          session: admin,
+          ready: (page) => page.locator('.essaim-doc-card').first().waitFor({ timeout: 60_000 }),
+        },
+        editor: {
+          url: `${baseUrl}/documents/${doc.id}`,
+          session: admin,
+          ready: (page) =>
+            page
+              .locator('[role="textbox"][contenteditable="true"]', { hasText: /\S/ })
+              .first()
+              .waitFor({ timeout: 60_000 }),
+        },
+      };
+    const results: Record<Visit, Measure[]> = { login: [], catalogue: [], editor: [] };
+    // Interleaved, so a busy moment of the shared machine spreads over the three pages.
+    for (let round = 0; round < rounds; round++) {
+      for (const name of ['login', 'catalogue', 'editor'] as const) {
+        const p = pages[name];
+        const measure = await visit(browser, p.session, p.url, p.ready);
+        log(`firstVisit ${name} #${round + 1}: ${measure.ms} ms, ${kb(sumBytes(measure.bytes))} Ko`);
+        results[name].push(measure);
+      }
+    }
+    const summary = Object.fromEntries(
+      (Object.keys(results) as Visit[]).map((name) => {
+        const list = results[name];
+        const last = list[list.length - 1];
+        return [
+          name,
+          {
+            medianMs: median(list.map((m) => m.ms)),
+            ms: list.map((m) => m.ms),
+            bytes: last?.bytes ?? {},
+            totalKB: kb(sumBytes(last?.bytes ?? {})),
+          },
+        ];
+      }),
+    ) as Record<Visit, { medianMs: number; ms: number[]; bytes: Record<string, number>; totalKB: number }>;
+    const targets: TargetCheck[] = (['catalogue', 'editor'] as const).map((name) => ({
+      name: `${name === 'catalogue' ? 'catalogue utilisable' : 'éditeur modifiable'}, première visite, 1,6 Mbit/s et 150 ms (médiane de ${rounds})`,
+      target: `≤ ${TARGET_MS[name] / 1000} s`,
+      actual: `${summary[name].medianMs} ms (${summary[name].ms.join(', ')}), ${summary[name].totalKB} Ko transférés`,
+      met: summary[name].medianMs <= TARGET_MS[name],
+    }));
+    return {
+      name: 'firstVisit',
+      date: new Date().toISOString(),
+      machine: machine(),
+      params: { rounds, line: LINE },
+      results: summary,
+      vanilla: {},
+      ratio: {},
+      targets,
+      notes: (['login', 'catalogue', 'editor'] as const).map((name) => {
+        const bytes = summary[name].bytes;
+        const parts = Object.entries(bytes)
+          .sort((a, b) => b[1] - a[1])
+          .map(([type, n]) => `${type} ${kb(n)}`)
+          .join(', ');
+        return `${name} : médiane ${summary[name].medianMs} ms ; octets transférés (Ko) : ${parts}`;
+      }),
+    };
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+function sumBytes(bytes: Record<string, number>): number {
+  return Object.values(bytes).reduce((a, b) => a + b, 0);
+}

@@ -1,0 +1,214 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
+import express from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { staticClient } from '../../server/src/http/staticClient.js';
+import { repoRoot, startTestServer, type TestServer } from '../support/server.js';
+
+/**
+ * The built client as production serves it (issue 16): every text file precompressed and chosen
+ * by `Accept-Encoding` (brotli first, then gzip, else as is), hashed files cached a year and
+ * immutable, `index.html` asked again every time, no source map anywhere. Runs on `client/dist`
+ * (`npm test` builds it first), then on a made-up build holding source maps and stale names.
+ */
+
+const DIST = path.join(repoRoot, 'client/dist');
+/** What Chromium sends: gzip first in the header, brotli must still win. */
+const CHROMIUM_ENCODINGS = 'gzip, deflate, br, zstd';
+
+interface Raw {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  /** The body as it came on the wire (still compressed). */
+  body: Buffer;
+}
+
+/** A GET with exactly the given headers; the body is not decompressed. */
+function rawGet(base: string, urlPath: string, headers: Record<string, string> = {}): Promise<Raw> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(`${base}${urlPath}`, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
+      res.on('error', reject);
+    });
+    request.on('error', reject);
+  });
+}
+
+/** The body as the browser reads it, after undoing `Content-Encoding`. */
+function decoded(response: Raw): Buffer {
+  const encoding = response.headers['content-encoding'];
+  if (encoding === 'br') return brotliDecompressSync(response.body);
+  if (encoding === 'gzip') return gunzipSync(response.body);
+  if (encoding === undefined) return response.body;
+  throw new Error(`encodage inattendu : ${encoding}`);
+}
+
+interface ManifestChunk {
+  file: string;
+  isEntry?: boolean;
+}
+
+function builtJsFiles(): { entry: string; all: string[] } {
+  const manifestFile = path.join(DIST, '.vite/manifest.json');
+  if (!fs.existsSync(manifestFile)) {
+    throw new Error('client/dist/.vite/manifest.json manque : lancez « npm run build » avant les tests.');
+  }
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Record<string, ManifestChunk>;
+  const chunks = Object.values(manifest).filter((chunk) => chunk.file.endsWith('.js'));
+  const entry = chunks.find((chunk) => chunk.isEntry)?.file;
+  if (!entry) throw new Error('manifeste sans entrée');
+  return { entry: `/${entry}`, all: chunks.map((chunk) => `/${chunk.file}`) };
+}
+
+describe('the built client served by the real server', () => {
+  let server: TestServer;
+  let js: { entry: string; all: string[] };
+
+  beforeAll(async () => {
+    js = builtJsFiles();
+    server = await startTestServer({ env: { SERVE_CLIENT: 'true' } });
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it('sends a hashed script in brotli to a browser that accepts brotli, whatever the order of its header', async () => {
+    const onDisk = fs.readFileSync(path.join(DIST, js.entry));
+    for (const accept of ['br', CHROMIUM_ENCODINGS, 'gzip;q=1.0, br;q=0.9']) {
+      const response = await rawGet(server.url, js.entry, { 'accept-encoding': accept });
+      expect(response.status).toBe(200);
+      expect(response.headers['content-encoding']).toBe('br');
+      expect(response.headers.vary).toMatch(/Accept-Encoding/i);
+      expect(response.headers['content-type']).toMatch(/^text\/javascript|^application\/javascript/);
+      expect(response.body.length).toBeLessThan(onDisk.length / 2);
+      expect(decoded(response).equals(onDisk)).toBe(true);
+    }
+  });
+
+  it('sends the same script in gzip when only gzip is accepted, and as it is when nothing is', async () => {
+    const onDisk = fs.readFileSync(path.join(DIST, js.entry));
+    const gzip = await rawGet(server.url, js.entry, { 'accept-encoding': 'gzip' });
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gzip.headers.vary).toMatch(/Accept-Encoding/i);
+    expect(decoded(gzip).equals(onDisk)).toBe(true);
+
+    const requests: Record<string, string>[] = [{}, { 'accept-encoding': 'identity' }];
+    for (const headers of requests) {
+      const plain = await rawGet(server.url, js.entry, headers);
+      expect(plain.status).toBe(200);
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.headers.vary).toMatch(/Accept-Encoding/i);
+      expect(plain.body.equals(onDisk)).toBe(true);
+    }
+  });
+
+  it('caches hashed files for a year as immutable, and never index.html', async () => {
+    const asset = await rawGet(server.url, js.entry, { 'accept-encoding': 'br' });
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    const plainAsset = await rawGet(server.url, js.entry);
+    expect(plainAsset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+
+    for (const page of ['/', '/connexion', '/espaces/quelque-part', '/documents/abc?section=x']) {
+      const response = await rawGet(server.url, page, { 'accept-encoding': CHROMIUM_ENCODINGS });
+      expect(response.status).toBe(200);
+      expect(response.headers['cache-control']).toBe('no-cache');
+      expect(response.headers['content-type']).toMatch(/^text\/html/);
+      expect(response.headers['content-encoding']).toBe('br');
+      expect(response.headers.vary).toMatch(/Accept-Encoding/i);
+      expect(decoded(response).toString()).toContain(js.entry);
+    }
+    const plainPage = await rawGet(server.url, '/connexion');
+    expect(plainPage.headers['content-encoding']).toBeUndefined();
+    expect(plainPage.body.toString()).toContain('<div id="root">');
+  });
+
+  it('compresses the DSFR stylesheet copied into the build, cached an hour', async () => {
+    const html = fs.readFileSync(path.join(DIST, 'index.html'), 'utf8');
+    const href = /<link rel="stylesheet" href="(\/dsfr\/dsfr\.min\.css[^"]*)"/.exec(html)?.[1];
+    expect(href).toBeDefined();
+    const css = await rawGet(server.url, href ?? '', { 'accept-encoding': CHROMIUM_ENCODINGS });
+    expect(css.status).toBe(200);
+    expect(css.headers['content-encoding']).toBe('br');
+    expect(css.headers['content-type']).toMatch(/^text\/css/);
+    expect(css.headers['cache-control']).toBe('public, max-age=3600');
+    expect(decoded(css).equals(fs.readFileSync(path.join(DIST, 'dsfr/dsfr.min.css')))).toBe(true);
+  });
+
+  it('serves no source map: none in the build, a .map address answers 404, no script points to one', async () => {
+    const maps = fs
+      .readdirSync(DIST, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.map'));
+    expect(maps).toEqual([]);
+    for (const file of js.all) {
+      const map = await rawGet(server.url, `${file}.map`);
+      expect(map.status).toBe(404);
+      const script = await rawGet(server.url, file, { 'accept-encoding': 'br' });
+      expect(script.status).toBe(200);
+      expect(decoded(script).toString()).not.toContain('sourceMappingURL');
+    }
+  });
+
+  it('answers 404 for a missing hashed file instead of the page', async () => {
+    const missing = await rawGet(server.url, '/assets/index-disparu.js', { 'accept-encoding': 'br' });
+    expect(missing.status).toBe(404);
+    expect(missing.headers['content-type'] ?? '').not.toMatch(/text\/html/);
+  });
+});
+
+describe('a build that holds source maps (made for debugging) served by staticClient', () => {
+  let dir: string;
+  let base: string;
+  let close: () => Promise<void>;
+  const script = Buffer.from('console.log("essaim");\n//# sourceMappingURL=app-1234abcd.js.map\n'.repeat(50));
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'essaim-dist-'));
+    fs.mkdirSync(path.join(dir, 'assets'));
+    fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><div id="root"></div>');
+    fs.writeFileSync(path.join(dir, 'assets/app-1234abcd.js'), script);
+    fs.writeFileSync(path.join(dir, 'assets/app-1234abcd.js.br'), brotliCompressSync(script));
+    fs.writeFileSync(path.join(dir, 'assets/app-1234abcd.js.gz'), gzipSync(script));
+    fs.writeFileSync(path.join(dir, 'assets/app-1234abcd.js.map'), '{"version":3,"sources":["secret.ts"]}');
+    fs.writeFileSync(path.join(dir, 'notes.js.map'), '{"version":3}');
+    const app = express();
+    app.use(staticClient(dir));
+    const listening = app.listen(0, '127.0.0.1');
+    await new Promise<void>((resolve) => listening.once('listening', () => resolve()));
+    base = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+    close = () => new Promise<void>((resolve) => listening.close(() => resolve()));
+  });
+  afterAll(async () => {
+    await close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses every .map file present on disk, under /assets and at the root', async () => {
+    for (const file of ['/assets/app-1234abcd.js.map', '/notes.js.map', '/assets/app-1234abcd.js.map?x=1']) {
+      const response = await rawGet(base, file, { 'accept-encoding': 'br' });
+      expect(response.status).toBe(404);
+      expect(response.body.toString()).not.toContain('secret.ts');
+    }
+  });
+
+  it('negotiates the twins written next to a file, and sends the page compressed only when a twin exists', async () => {
+    const br = await rawGet(base, '/assets/app-1234abcd.js', { 'accept-encoding': 'br, gzip' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(decoded(br).equals(script)).toBe(true);
+    const gzip = await rawGet(base, '/assets/app-1234abcd.js', { 'accept-encoding': 'gzip' });
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(decoded(gzip).equals(script)).toBe(true);
+    const page = await rawGet(base, '/documents/x', { 'accept-encoding': 'br, gzip' });
+    expect(page.status).toBe(200);
+    expect(page.headers['content-encoding']).toBeUndefined();
+    expect(page.headers['cache-control']).toBe('no-cache');
+    expect(page.body.toString()).toContain('<div id="root">');
+  });
+});
