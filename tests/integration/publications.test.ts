@@ -272,4 +272,21 @@ describe('publication', () => {
     const markdown = await (await fetch(`${t.server.url}${publication.url}/export.md`)).text();
     expect(markdown.includes('\u0000') || markdown.includes('\u202E')).toBe(false);
   });
+
+  it('serves a frozen page byte for byte after a theme is renamed', async () => {
+    const { id, writer } = await fiche('Conférences familiales au Havre', ['Un coordinateur prépare.']);
+    writer.ydoc.getMap('meta').set('themes', ['conferences-familiales']);
+    await expect.poll(() => isSettled(writer), SETTLE).toBe(true);
+    await approveAll(id);
+    const { publication } = (await (await publish(t.admin, id)).json()) as PublishReplyDto;
+    const frozen = async () => (await fetch(`${t.server.url}${publication.url}`)).text();
+    const before = await frozen();
+    expect(before).toContain('Conférences familiales');
+    const renamed = await t.admin.fetch(`/api/espaces/${t.espaceId}/themes/conferences-familiales`, {
+      method: 'PATCH',
+      json: { label: 'Conférences familiales (renommé)' },
+    });
+    expect(renamed.status).toBe(200);
+    expect(await frozen()).toBe(before);
+  });
 });

@@ -243,7 +243,8 @@ export function portalRouter(
       publicationPage(base, {
         publication: p,
         versions: queries.versions(p.documentId),
-        themes: p.metadata.themes.map((id) => ({ id, label: label(p.espaceId, id) })),
+        // As published (a theme renamed later does not change a frozen page).
+        themes: p.metadata.themes.map((id) => ({ id, label: p.themeLabels[id] ?? label(p.espaceId, id) })),
         frozen: number !== undefined,
         extra: number === undefined ? publicationExtra(p, req.query) : undefined,
       }),

@@ -108,6 +108,7 @@ function setup(
               html: '',
               text: '',
               sectionHashes: {},
+              themeLabels: {},
               publishedBy: null,
               publishedByName: null,
               hiddenAt: null,

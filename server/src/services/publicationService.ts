@@ -131,6 +131,7 @@ export class PublicationService {
         html,
         text,
         sectionHashes: Object.fromEntries(sections.map((s) => [s.id, s.hash])),
+        themeLabels: this.themeLabelsOf(metadata.themes, record.espaceId),
         publishedBy: userIdOf(actor),
         publishedAt: this.now().toISOString(),
       },
@@ -265,6 +266,12 @@ export class PublicationService {
       };
     };
     return withoutInvisibleControls(readCurrentDocument(this.live, this.store, documentId, read));
+  }
+
+  /** The labels of `themes` in the espace now, by theme id (frozen with a publication). */
+  private themeLabelsOf(themes: readonly string[], espaceId: string | null): Record<string, string> {
+    const labels = new Map((espaceId ? this.themes.list(espaceId) : []).map((t) => [t.id, t.label]));
+    return Object.fromEntries(themes.flatMap((id) => (labels.has(id) ? [[id, labels.get(id) ?? id]] : [])));
   }
 
   /** What the search index keeps: stems of the title, of the keywords and labels, of the text. */

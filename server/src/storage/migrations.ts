@@ -617,4 +617,14 @@ export const migrations: Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 16,
+    name: 'publication theme labels',
+    sql: `
+      -- The labels of a publication's themes as they were when it was published (issue 13): a
+      -- theme renamed later does not change a frozen page. JSON object, theme id → label.
+      -- Publications from before keep '{}' and show today's labels.
+      ALTER TABLE publications ADD COLUMN theme_labels TEXT NOT NULL DEFAULT '{}';
+    `,
+  },
 ];

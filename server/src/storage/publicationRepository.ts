@@ -20,6 +20,11 @@ export interface PublicationRecord {
   text: string;
   /** Section id → content hash at publication. */
   sectionHashes: Record<string, string>;
+  /**
+   * Theme id → its label when published (a frozen page keeps it); empty for publications from
+   * before migration 16.
+   */
+  themeLabels: Record<string, string>;
   publishedBy: string | null;
   publishedByName: string | null;
   publishedAt: string;
@@ -29,8 +34,8 @@ export interface PublicationRecord {
 
 export type NewPublication = Omit<
   PublicationRecord,
-  'espaceId' | 'number' | 'publishedByName' | 'hiddenAt' | 'slug'
->;
+  'espaceId' | 'number' | 'publishedByName' | 'hiddenAt' | 'slug' | 'themeLabels'
+> & { themeLabels?: Record<string, string> };
 
 /** What the search index keeps of a publication: stems of its title, keywords and body. */
 export interface PublicationStems {
@@ -112,6 +117,7 @@ interface Row {
   html: string;
   text: string;
   section_hashes: string;
+  theme_labels: string;
   published_by: string | null;
   published_by_name: string | null;
   published_at: string;
@@ -139,6 +145,7 @@ const fromRow = (r: Row): PublicationRecord => ({
   html: r.html,
   text: r.text,
   sectionHashes: JSON.parse(r.section_hashes) as Record<string, string>,
+  themeLabels: JSON.parse(r.theme_labels) as Record<string, string>,
   publishedBy: r.published_by,
   publishedByName: r.published_by_name,
   publishedAt: r.published_at,
@@ -160,9 +167,9 @@ export function sqlitePublicationRepository(db: Db): PublicationRepository {
     ),
     insert: db.prepare(
       `INSERT INTO publications (id, document_id, number, version_id, kind, title, metadata, content,
-         html, text, section_hashes, published_by, published_at)
+         html, text, section_hashes, theme_labels, published_by, published_at)
        VALUES (@id, @documentId, @number, @versionId, @kind, @title, @metadata, @content, @html,
-         @text, @sectionHashes, @publishedBy, @publishedAt)`,
+         @text, @sectionHashes, @themeLabels, @publishedBy, @publishedAt)`,
     ),
     forDocument: db.prepare<[string], Row>(`${SELECT} WHERE p.document_id = ? ORDER BY p.number DESC`),
     byId: db.prepare<[string], Row>(`${SELECT} WHERE p.id = ?`),
@@ -230,6 +237,7 @@ export function sqlitePublicationRepository(db: Db): PublicationRepository {
         metadata: JSON.stringify(p.metadata),
         content: JSON.stringify(p.content),
         sectionHashes: JSON.stringify(p.sectionHashes),
+        themeLabels: JSON.stringify(p.themeLabels ?? {}),
       });
       unindexDocument(p.documentId);
       // Publishing again is the animateur's decision to show the document: an unpublished one
