@@ -2,7 +2,13 @@ import { TextSelection, type EditorState, type Transaction } from '@tiptap/pm/st
 import { relativePositionToAbsolutePosition, ySyncPluginKey } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
 import { itemAt } from './yItems.js';
-import { detectTextMoves, FOLLOW_MOVED_TEXT_ORIGIN, followMovedText, type TextMoves } from './textMoves.js';
+import {
+  alignEnds,
+  detectTextMoves,
+  FOLLOW_MOVED_TEXT_ORIGIN,
+  followMovedText,
+  type TextMoves,
+} from './textMoves.js';
 
 /** y-tiptap's map from Yjs types to the ProseMirror nodes they render as. */
 type ProsemirrorMapping = Parameters<typeof relativePositionToAbsolutePosition>[3];
@@ -37,7 +43,10 @@ function syncStateOf(view: CaretHost): SyncState | null {
  * the last character the server had; the server then re-applies the missing ones there. Like any
  * remote insertion at the caret, they would land after the caret, and the next keystrokes before
  * them (« famill|e » becoming « famills…e »). This moves the caret over them instead, only when it
- * sits exactly where they were inserted and nothing is selected. Returns the function that stops.
+ * sits exactly where they were inserted and nothing is selected. When the caret waits for the very
+ * character it followed ({@link followMovedTextInEditor} knows it: see {@link Orphan}), this leaves
+ * the caret to it: the end of what was written again may lie past that character. Returns the
+ * function that stops.
  */
 export function keepCaretAfterForwardedText(view: CaretHost): () => void {
   const sync = syncStateOf(view);
@@ -49,6 +58,8 @@ export function keepCaretAfterForwardedText(view: CaretHost): () => void {
   };
   const onTransaction = (transaction: Y.Transaction): void => {
     if (transaction.local || view.isDestroyed) return;
+    // The caret waits for its own character written again: followMovedTextInEditor puts it there.
+    if (orphanOf(view, doc)) return;
     const forwarder = doc.clientID - 1;
     const before = transaction.beforeState.get(forwarder) ?? 0;
     const after = transaction.afterState.get(forwarder) ?? 0;
@@ -118,34 +129,235 @@ function movedAnchor(doc: Y.Doc, moves: TextMoves, id: Y.ID): Y.ID | null {
 }
 
 /**
+ * The caret's own character gone with its paragraph, waiting for the server to write it again.
+ *
+ * When a co-writer joins (or moves, or replaces) the paragraph one typed in while one's last
+ * keystrokes were on their way or typed offline, their change reaches one's editor first and
+ * deletes those keystrokes with the paragraph: the server writes them again after the copy of the
+ * text before them (sectionForwarding.ts, under one's client id minus one), in one or several
+ * updates that come after. Until they come, the caret waits after the copy of the nearest
+ * character before them ({@link Orphan.placed}); as they come, it goes after the copy of the
+ * character it followed. Putting it at the end of what was written again is not enough: the
+ * editor's binding may have put some of one's keystrokes after the caret (typing « ␣klm » after
+ * « j␣ » leaves the first space after « klm »), and the caret would end one character too far.
+ */
+interface Orphan {
+  /** One's own characters deleted with the caret's one and not copied, in their order. */
+  ids: Y.ID[];
+  str: string;
+  /** Index in `ids` of the character just before the caret. */
+  at: number;
+  /** The character the caret was put after meanwhile: the orphan holds while the caret is there. */
+  placed: Y.ID;
+}
+
+const orphans = new WeakMap<Y.Doc, Orphan>();
+
+/** The orphan of `doc` if the caret (before the current transaction) is still where it was put. */
+function orphanOf(view: CaretHost, doc: Y.Doc): Orphan | null {
+  const orphan = orphans.get(doc);
+  if (!orphan) return null;
+  const selection = selectionBefore(view);
+  const at = (relative: Y.RelativePosition | null) =>
+    relative?.item !== null &&
+    relative?.item !== undefined &&
+    relative.assoc < 0 &&
+    Y.compareIDs(relative.item, orphan.placed);
+  if (selection && at(selection.anchor) && at(selection.head)) return orphan;
+  orphans.delete(doc);
+  return null;
+}
+
+const isOwn = (doc: Y.Doc, id: Y.ID): boolean => id.client === doc.clientID || id.client === doc.clientID - 1;
+
+/**
+ * The run of one's own characters, around `id` (one's own, deleted by `transaction` without a copy
+ * in `moves`), that `transaction` deleted without copying them, in their order: broken by any
+ * other character that was there before. Null when `id` is not such a character.
+ */
+function orphanRun(
+  doc: Y.Doc,
+  transaction: Y.Transaction,
+  moves: TextMoves,
+  id: Y.ID,
+): Pick<Orphan, 'ids' | 'str' | 'at'> | null {
+  const deletedNow = (n: Y.Item) =>
+    n.id.clock < (transaction.beforeState.get(n.id.client) ?? 0) &&
+    n.deleted &&
+    Y.isDeleted(transaction.deleteSet, n.id);
+  const item = itemAt(doc, id);
+  if (!item || !isOwn(doc, id) || !deletedNow(item) || !(item.parent instanceof Y.XmlText)) return null;
+  let run: Pick<Orphan, 'ids' | 'str' | 'at'> = { ids: [], str: '', at: -1 };
+  for (let n = item.parent._start; n; n = n.right) {
+    const { content } = n;
+    if (content instanceof Y.ContentFormat) continue;
+    const there =
+      n.id.clock < (transaction.beforeState.get(n.id.client) ?? 0) && (!n.deleted || deletedNow(n));
+    if (!there) continue;
+    for (let k = 0; k < n.length; k++) {
+      const char = Y.createID(n.id.client, n.id.clock + k);
+      const orphaned =
+        content instanceof Y.ContentString && isOwn(doc, char) && deletedNow(n) && !moves.follow(char);
+      if (!orphaned) {
+        if (run.at >= 0) return run;
+        run = { ids: [], str: '', at: -1 };
+        continue;
+      }
+      if (Y.compareIDs(char, id)) run.at = run.ids.length;
+      run.ids.push(char);
+      run.str += (content as Y.ContentString).str[k] as string;
+    }
+  }
+  return run.at >= 0 ? run : null;
+}
+
+/**
+ * Pairs the orphan's characters with the characters the server wrote again for them in
+ * `transaction` (one's client id minus one), recorded in `moves` for the caret: the run of such
+ * characters that holds new ones and has the most in common with the orphan at either end.
+ */
+function followWrittenAgain(doc: Y.Doc, transaction: Y.Transaction, orphan: Orphan, moves: TextMoves): void {
+  const forwarder = doc.clientID - 1;
+  const before = transaction.beforeState.get(forwarder) ?? 0;
+  const after = transaction.afterState.get(forwarder) ?? 0;
+  const structs = doc.store.clients.get(forwarder);
+  if (after <= before || !structs) return;
+  const texts = new Set<Y.XmlText>();
+  for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+    const s = structs[i];
+    if (!s || s.id.clock >= after) break;
+    if (
+      s instanceof Y.Item &&
+      !s.deleted &&
+      s.content instanceof Y.ContentString &&
+      s.parent instanceof Y.XmlText
+    )
+      texts.add(s.parent);
+  }
+  let best: { ids: Y.ID[]; pairs: [number, number][] } | null = null;
+  for (const text of texts) {
+    let run: { ids: Y.ID[]; str: string; fresh: boolean } = { ids: [], str: '', fresh: false };
+    const consider = () => {
+      if (!run.fresh) return;
+      const pairs: [number, number][] =
+        run.str === orphan.str ? run.ids.map((_, k) => [k, k]) : alignEnds(orphan.str, run.str, []);
+      if (pairs.length > (best?.pairs.length ?? 0)) best = { ids: run.ids, pairs };
+    };
+    for (let n = text._start; n; n = n.right) {
+      const { content } = n;
+      if (n.deleted || content instanceof Y.ContentFormat || !n.countable) continue;
+      if (n.id.client !== forwarder || !(content instanceof Y.ContentString)) {
+        consider();
+        run = { ids: [], str: '', fresh: false };
+        continue;
+      }
+      for (let k = 0; k < n.length; k++) run.ids.push(Y.createID(n.id.client, n.id.clock + k));
+      run.str += content.str;
+      if (n.id.clock + n.length > before) run.fresh = true;
+    }
+    consider();
+  }
+  const found = best as { ids: Y.ID[]; pairs: [number, number][] } | null;
+  for (const [i, j] of found?.pairs ?? []) moves.setForCaret(orphan.ids[i] as Y.ID, found?.ids[j] as Y.ID);
+}
+
+/**
+ * The character the caret now goes after, for a caret that was after `id` before `transaction`
+ * (or waiting for its orphan, see {@link Orphan}): the copy of its character; failing that, the
+ * copy of the nearest character before it (see {@link movedAnchor}), and then, if its character
+ * is one of one's own that the server will write again, the caret waits for it there. Null when
+ * nothing before the caret moved. Updates the document's orphan.
+ */
+function caretCharacter(
+  doc: Y.Doc,
+  transaction: Y.Transaction,
+  moves: TextMoves,
+  id: Y.ID,
+  orphan: Orphan | null,
+): Y.ID | null {
+  if (orphan) {
+    const exact = moves.follow(orphan.ids[orphan.at] as Y.ID);
+    if (exact) {
+      orphans.delete(doc);
+      return exact;
+    }
+    // Part of it written again: the caret waits after the last of that part before it.
+    for (let k = orphan.at - 1; k >= 0; k--) {
+      const copy = moves.follow(orphan.ids[k] as Y.ID);
+      if (copy) return (orphan.placed = copy);
+    }
+    // Nothing of it yet, but the place where it waits moved (the join undone).
+    const moved = movedAnchor(doc, moves, orphan.placed);
+    if (moved) orphan.placed = moved;
+    return moved;
+  }
+  const direct = moves.follow(id);
+  if (direct) return direct;
+  const moved = movedAnchor(doc, moves, id);
+  if (!moved) return null;
+  const run = orphanRun(doc, transaction, moves, id);
+  if (run) orphans.set(doc, { ...run, placed: moved });
+  return moved;
+}
+
+/**
  * Keeps this editor's text and caret with the text they were in when a co-writer moves it by
  * splitting, joining or pasting (see textMoves.ts): after each remote transaction that moves
  * characters, one's own characters anchored on moved ones are re-written after their copies, and
  * the caret (or the selection's ends) placed after a moved character goes after its copy, where
- * y-tiptap would leave it at the old place. Returns the function that stops.
+ * y-tiptap would leave it at the old place. A caret after one of one's own characters that the
+ * change deleted without a copy (typed offline or on its way in a paragraph a co-writer joined)
+ * waits after the copy of the text before it, then goes after that character once the server has
+ * written it again, in whatever updates that comes (see {@link Orphan}). Returns the function
+ * that stops.
  */
 export function followMovedTextInEditor(view: CaretHost): () => void {
   const sync = syncStateOf(view);
   if (!sync) return () => undefined;
   const { doc, type } = sync;
-  let pending: { moves: TextMoves; selection: RelativeSelection } | null = null;
+  /** The characters the selection's ends go after (null: that end stays). */
+  interface Target {
+    anchor: Y.ID | null;
+    head: Y.ID | null;
+  }
+  let pending: Target | null = null;
 
-  const place = (moves: TextMoves, selection: RelativeSelection): void => {
+  /**
+   * Where the selection goes, read while the transaction's deleted characters are still readable
+   * (Yjs collects them once it ends, before the re-writing transaction is rendered).
+   */
+  const targetOf = (
+    transaction: Y.Transaction,
+    moves: TextMoves,
+    selection: RelativeSelection,
+    orphan: Orphan | null,
+  ): Target => {
+    const { anchor, head } = selection;
+    if (anchor?.item && head?.item && anchor.assoc === head.assoc && Y.compareIDs(anchor.item, head.item)) {
+      const caret = caretCharacter(doc, transaction, moves, anchor.item, orphan);
+      return { anchor: caret, head: caret };
+    }
+    orphans.delete(doc);
+    return {
+      anchor: anchor?.item ? movedAnchor(doc, moves, anchor.item) : null,
+      head: head?.item ? movedAnchor(doc, moves, head.item) : null,
+    };
+  };
+
+  const place = (target: Target): void => {
     const binding = syncStateOf(view)?.binding;
     if (!binding || view.isDestroyed) return;
-    const follow = (relative: Y.RelativePosition | null): number | null => {
-      const moved = relative?.item ? movedAnchor(doc, moves, relative.item) : null;
-      return moved
+    const positionAfter = (id: Y.ID | null): number | null =>
+      id
         ? relativePositionToAbsolutePosition(
             doc,
             type,
-            new Y.RelativePosition(null, null, moved, -1),
+            new Y.RelativePosition(null, null, id, -1),
             binding.mapping,
           )
         : null;
-    };
-    const anchor = follow(selection.anchor);
-    const head = follow(selection.head);
+    const anchor = positionAfter(target.anchor);
+    const head = positionAfter(target.head);
     if (anchor === null && head === null) return;
     const current = view.state.selection;
     const size = view.state.doc.content.size;
@@ -162,18 +374,22 @@ export function followMovedTextInEditor(view: CaretHost): () => void {
   const onTransaction = (transaction: Y.Transaction): void => {
     if (view.isDestroyed) return;
     if (transaction.origin === FOLLOW_MOVED_TEXT_ORIGIN) {
-      if (pending) place(pending.moves, pending.selection);
+      if (pending) place(pending);
       pending = null;
       return;
     }
     if (transaction.local) return;
     const moves = detectTextMoves(transaction);
+    const orphan = orphanOf(view, doc);
+    if (orphan) followWrittenAgain(doc, transaction, orphan, moves);
     const selection = selectionBefore(view);
+    const relocated = followMovedText(doc, transaction, moves) > 0;
+    if (!selection || (!relocated && !moves.any)) return;
+    const target = targetOf(transaction, moves, selection, orphan);
     // Re-writing one's own characters is a transaction of its own, rendered by y-tiptap after
     // this one: the caret is placed once it is.
-    if (followMovedText(doc, transaction, moves) > 0) {
-      if (selection) pending = { moves, selection };
-    } else if (selection && moves.any) place(moves, selection);
+    if (relocated) pending = target;
+    else place(target);
   };
   doc.on('afterTransaction', onTransaction);
   return () => doc.off('afterTransaction', onTransaction);

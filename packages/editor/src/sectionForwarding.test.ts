@@ -206,6 +206,7 @@ describe('forwarding entries as stored', () => {
   it('read back exactly what was written, and refuse anything else', () => {
     const entries: ForwardEntry[] = [
       { kind: 'map', client: 4_294_967_295, clock: 12, length: 3, toClient: 7, toClock: 0 },
+      { kind: 'follow', client: 7, clock: 0, length: 2, toClient: 9, toClock: 4 },
       { kind: 'format', client: 1, clock: 2 },
       { kind: 'unformat', client: 1, clock: 2 },
     ];

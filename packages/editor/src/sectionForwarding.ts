@@ -28,12 +28,23 @@ export type { ItemId } from './yItems.js';
  * What a forwarding knows about one run of old items:
  * - `map`: `length` consecutive items (clocks) of `client` from `clock` went to the same number of
  *   consecutive items of `toClient` from `toClock` (characters; or one element, length 1);
+ * - `follow`: the same for characters the forwarding had sent somewhere (its copies) and that a
+ *   person's change moved on since (see {@link forwardMovedTargets}): late text written after one
+ *   of them follows it, but a late deletion of it is not carried (the change that moved it deleted
+ *   it knowingly, and someone undoing or cutting it again would take the copies away);
  * - `format`: the old formatting mark at this id was in effect for the writer (it was live when the
  *   section was copied, or a late writer added it): it decides the marks of a late keystroke;
  * - `unformat`: a late writer removed that mark.
  */
 export type ForwardEntry =
-  | { kind: 'map'; client: number; clock: number; length: number; toClient: number; toClock: number }
+  | {
+      kind: 'map' | 'follow';
+      client: number;
+      clock: number;
+      length: number;
+      toClient: number;
+      toClock: number;
+    }
   | { kind: 'format' | 'unformat'; client: number; clock: number };
 
 /** One moved or restored section. */
@@ -91,6 +102,12 @@ export class SectionForwardings {
   private readonly roots = new Map<string, ForwardingRecord>();
   /** By old client, sorted by clock, never overlapping. */
   private readonly segments = new Map<number, Segment[]>();
+  /** The `follow` entries, the same way (see {@link ForwardEntry}). */
+  private readonly follows = new Map<number, Segment[]>();
+  /** The same segments by new client, sorted by new clock (several old ranges may go to one element). */
+  private readonly targets = new Map<number, Segment[]>();
+  /** Longest segment of each new client: how far back a target may start. */
+  private readonly longestTarget = new Map<number, number>();
   /** Live formatting marks: old client → clock → forwarding. */
   private readonly formats = new Map<number, Map<number, ForwardingRecord>>();
   private readonly listeners = new Set<(change: ForwardingChange) => void>();
@@ -154,11 +171,12 @@ export class SectionForwardings {
     }
     this.holders.delete(id);
     this.roots.delete(key(record.oldRoot));
-    for (const [client, list] of this.segments) {
-      const kept = list.filter((s) => s.record !== record);
-      if (kept.length > 0) this.segments.set(client, kept);
-      else this.segments.delete(client);
-    }
+    for (const index of [this.segments, this.follows, this.targets])
+      for (const [client, list] of index) {
+        const kept = list.filter((s) => s.record !== record);
+        if (kept.length > 0) index.set(client, kept);
+        else index.delete(client);
+      }
     for (const byClock of this.formats.values())
       for (const [clock, owner] of byClock) if (owner === record) byClock.delete(clock);
     return record;
@@ -201,13 +219,19 @@ export class SectionForwardings {
     return () => this.listeners.delete(listener);
   }
 
-  /** Where the old item at `id` went (one step, no chain), or null when it is not forwarded. */
+  /**
+   * Where the old item at `id` went (one step, no chain), or null when it is not forwarded: its
+   * `map` entry, or failing that its `follow` one.
+   */
   lookup(id: ItemId): ItemId | null {
-    const found = this.segmentAt(id);
+    const found = this.segmentAt(this.segments, id) ?? this.segmentAt(this.follows, id);
     return found ? { client: found.toClient, clock: found.toClock + (id.clock - found.clock) } : null;
   }
 
-  /** The mapped parts of the old range [clock, clock + length) of `client`, with their targets. */
+  /**
+   * The mapped parts of the old range [clock, clock + length) of `client`, with their targets
+   * (`map` entries only: where a late deletion is carried).
+   */
   mapped(
     client: number,
     clock: number,
@@ -229,6 +253,33 @@ export class SectionForwardings {
           length: to - from,
           record: s.record,
         });
+    }
+    return out;
+  }
+
+  /**
+   * The parts of the range [clock, clock + length) of `client` that forwardings sent items to (as
+   * copies it wrote or paired), each with the forwarding that did; sorted by clock, a part may be
+   * named twice when two old items went to one element.
+   */
+  targetsIn(
+    client: number,
+    clock: number,
+    length: number,
+  ): { clock: number; length: number; record: ForwardingRecord }[] {
+    const list = this.targets.get(client);
+    if (!list) return [];
+    const reach = this.longestTarget.get(client) ?? 1;
+    const end = clock + length;
+    let i = Math.max(0, this.floorTarget(list, clock));
+    while (i > 0 && (list[i - 1] as Segment).toClock + reach > clock) i--;
+    const out: { clock: number; length: number; record: ForwardingRecord }[] = [];
+    for (; i < list.length; i++) {
+      const s = list[i] as Segment;
+      if (s.toClock >= end) break;
+      const from = Math.max(clock, s.toClock);
+      const to = Math.min(end, s.toClock + s.length);
+      if (from < to) out.push({ clock: from, length: to - from, record: s.record });
     }
     return out;
   }
@@ -272,8 +323,8 @@ export class SectionForwardings {
   }
 
   private index(entry: ForwardEntry, record: ForwardingRecord): void {
-    if (entry.kind === 'map') {
-      this.insertSegment(entry.client, {
+    if (entry.kind === 'map' || entry.kind === 'follow') {
+      this.insertSegment(entry.kind === 'map' ? this.segments : this.follows, entry.client, {
         clock: entry.clock,
         length: entry.length,
         toClient: entry.toClient,
@@ -291,17 +342,38 @@ export class SectionForwardings {
     }
   }
 
-  private insertSegment(client: number, segment: Segment): void {
-    let list = this.segments.get(client);
-    if (!list) this.segments.set(client, (list = []));
+  private insertSegment(index: Map<number, Segment[]>, client: number, segment: Segment): void {
+    let list = index.get(client);
+    if (!list) index.set(client, (list = []));
     // Items are forwarded once; should a range come again, the first mapping stays.
     if (this.mapped(client, segment.clock, segment.length).length > 0) return;
+    if (index === this.follows && this.segmentAt(this.follows, { client, clock: segment.clock })) return;
     const at = this.floor(list, segment.clock) + 1;
     list.splice(at, 0, segment);
+    let targets = this.targets.get(segment.toClient);
+    if (!targets) this.targets.set(segment.toClient, (targets = []));
+    targets.splice(this.floorTarget(targets, segment.toClock) + 1, 0, segment);
+    const longest = this.longestTarget.get(segment.toClient) ?? 0;
+    if (segment.length > longest) this.longestTarget.set(segment.toClient, segment.length);
   }
 
-  private segmentAt(id: ItemId): Segment | null {
-    const list = this.segments.get(id.client);
+  /** Index of the last target segment starting at or before `clock` (-1 if none). */
+  private floorTarget(list: Segment[], clock: number): number {
+    let lo = 0;
+    let hi = list.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if ((list[mid] as Segment).toClock <= clock) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  }
+
+  private segmentAt(index: Map<number, Segment[]>, id: ItemId): Segment | null {
+    const list = index.get(id.client);
     if (!list) return null;
     const s = list[this.floor(list, id.clock)];
     return s && id.clock < s.clock + s.length ? s : null;
@@ -522,8 +594,8 @@ function compact(entries: ForwardEntry[]): ForwardEntry[] {
   for (const entry of entries) {
     const last = out[out.length - 1];
     if (
-      last?.kind === 'map' &&
-      entry.kind === 'map' &&
+      (last?.kind === 'map' || last?.kind === 'follow') &&
+      entry.kind === last.kind &&
       last.client === entry.client &&
       last.toClient === entry.toClient &&
       last.clock + last.length === entry.clock &&
@@ -729,15 +801,30 @@ function writerAttributes(ctx: LateContext, oldText: YType, item: Y.Item): Recor
 }
 
 /**
- * Where, in `target`, to put the late item: after the nearest item on its left that is forwarded.
+ * The text a late character goes into when its forwarded neighbour `mapped` is a live character
+ * of another text than `target` (the text its old text was forwarded to): the characters of the
+ * forwarded text moved again since (a joined paragraph split, or the join undone), and the late
+ * character follows its neighbour, not the text it came from. Null otherwise.
+ */
+function movedNeighbourText(ctx: LateContext, target: YType, mapped: ItemId): Y.XmlText | null {
+  if (!(target instanceof Y.XmlText)) return null;
+  const neighbour = itemAt(ctx.doc, mapped);
+  const text = neighbour?.parent;
+  if (!neighbour || neighbour.deleted || !(text instanceof Y.XmlText) || text === target) return null;
+  return text._item && !text._item.deleted ? text : null;
+}
+
+/**
+ * Where to put the late item: after the nearest item on its left that is forwarded, in `target`
+ * or, for a character whose forwarded neighbour moved on to another text, in that text.
  * `wait` when an unhandled late item stands in between (handled first, then this one chains on it).
  */
-function insertionIndex(
+function insertionPlace(
   ctx: LateContext,
   item: Y.Item,
   target: YType,
   record: ForwardingRecord,
-): number | 'wait' {
+): { target: YType; index: number } | 'wait' {
   for (let n = item.left; n; n = n.left) {
     if (ctx.pending.has(n)) return 'wait';
     if (!n.countable) continue;
@@ -746,18 +833,25 @@ function insertionIndex(
       clock: n.id.clock + n.length - 1,
     });
     if (!mapped) continue;
-    const index = indexAfter(target, mapped);
-    if (index !== null) return index;
+    const moved = movedNeighbourText(ctx, target, mapped);
+    const into = moved ?? target;
+    const index = indexAfter(into, mapped);
+    if (index !== null) return { target: into, index };
   }
   // Nothing forwarded on its left (typed at the start): just before what its right neighbour became.
   for (let n = item.right; n; n = n.right) {
     if (!n.countable || ctx.pending.has(n)) continue;
     const mapped = resolve(ctx.doc, ctx.forwardings, idOf(n));
     if (!mapped) continue;
-    const index = indexAfter(target, mapped);
-    if (index !== null) return Math.max(0, index - 1);
+    const moved = movedNeighbourText(ctx, target, mapped);
+    const into = moved ?? target;
+    const index = indexAfter(into, mapped);
+    if (index !== null) return { target: into, index: Math.max(0, index - 1) };
   }
-  return ctx.forwardings.isJoin(record) && target instanceof Y.XmlText ? target.length : 0;
+  return {
+    target,
+    index: ctx.forwardings.isJoin(record) && target instanceof Y.XmlText ? target.length : 0,
+  };
 }
 
 type Handled = 'done' | 'wait' | 'drop';
@@ -777,25 +871,26 @@ function forwardItem(ctx: LateContext, item: Y.Item): Handled {
   if (!parentId) return ctx.pending.has(oldParent._item) ? 'wait' : 'drop';
   const parentItem = itemAt(ctx.doc, parentId);
   if (!parentItem || parentItem.deleted || !(parentItem.content instanceof Y.ContentType)) return 'drop';
-  const target = parentItem.content.type;
+  const parentType = parentItem.content.type;
 
   if (item.parentSub !== null) {
     // An attribute (a heading's level, an image's source): the current value wins. Not across a
     // change of type (a heading's level on the paragraph that replaced it).
     if (
       oldParent instanceof Y.XmlElement &&
-      target instanceof Y.XmlElement &&
-      oldParent.nodeName !== target.nodeName
+      parentType instanceof Y.XmlElement &&
+      oldParent.nodeName !== parentType.nodeName
     )
       return 'done';
     const current = oldParent._map.get(item.parentSub) === item;
-    if (current && (target instanceof Y.XmlElement || target instanceof Y.XmlText))
-      target.setAttribute(item.parentSub, lastValue(item) as string);
+    if (current && (parentType instanceof Y.XmlElement || parentType instanceof Y.XmlText))
+      parentType.setAttribute(item.parentSub, lastValue(item) as string);
     return 'done';
   }
 
-  const index = insertionIndex(ctx, item, target, record);
-  if (index === 'wait') return 'wait';
+  const place = insertionPlace(ctx, item, parentType, record);
+  if (place === 'wait') return 'wait';
+  const { target, index } = place;
   const before = Y.getState(ctx.doc.store, ctx.doc.clientID);
   let created: Y.Item | null = null;
   if (target instanceof Y.XmlText) {
@@ -1414,6 +1509,15 @@ function lastText(element: Y.XmlElement): Y.XmlText | null {
   return texts[texts.length - 1] ?? null;
 }
 
+/** The live text holding the live character `id`, or null. */
+function liveTextOf(doc: Y.Doc, id: ItemId): Y.XmlText | null {
+  const item = itemAt(doc, id);
+  const text = item?.parent;
+  return item && !item.deleted && text instanceof Y.XmlText && text._item && !text._item.deleted
+    ? text
+    : null;
+}
+
 /** Characters a join's writer did not have, to write again in the paragraph it joined into. */
 interface UnseenRun {
   target: Y.XmlText;
@@ -1463,13 +1567,24 @@ export function forwardJoinedBlocks(
       const old = (oldItem.content as Y.ContentType).type as Y.XmlElement;
       const texts = childTypes(old, seenBefore).filter((c): c is Y.XmlText => c instanceof Y.XmlText);
       moves ??= detectTextMoves(transaction, writerDeletes ? (id) => Y.isDeleted(writerDeletes, id) : null);
+      const found = moves;
+      // Its characters' copies: appended to a paragraph that was there (the join), or, when the
+      // same change split the joined text again, in a new paragraph beside it (its end).
+      const copyOf = (id: Y.ID): Y.ID | null => {
+        const joined = found.lookup(id);
+        if (joined) return joined;
+        const moved = found.follow(id);
+        const text = moved ? itemAt(doc, moved)?.parent : null;
+        const block = text instanceof Y.XmlText ? text._item?.parent : null;
+        return block instanceof Y.XmlElement && block._item?.parent === oldItem.parent ? moved : null;
+      };
       const entries: ForwardEntry[] = [];
       let target: Y.XmlText | null = null;
       for (const text of texts)
         for (let n = text._start; n; n = n.right) {
           if (!seenBefore(n) || !isCharacter(n)) continue;
           for (let k = 0; k < n.length; k++) {
-            const to = moves.lookup(Y.createID(n.id.client, n.id.clock + k));
+            const to = copyOf(Y.createID(n.id.client, n.id.clock + k));
             if (!to) continue;
             entries.push({
               kind: 'map',
@@ -1515,7 +1630,7 @@ export function forwardJoinedBlocks(
           if (!seenBefore(n) || !(n.content instanceof Y.ContentString)) continue;
           for (let k = 0; k < n.length; k++) {
             const id = { client: n.id.client, clock: n.id.clock + k };
-            if (moves.lookup(Y.createID(id.client, id.clock))) {
+            if (copyOf(Y.createID(id.client, id.clock))) {
               if (run) run.right = id;
               run = null;
               left = id;
@@ -1538,12 +1653,16 @@ export function forwardJoinedBlocks(
   writeRunsAgain(doc, installed, origin, (record, run) => {
     const left = run.left ? resolve(doc, forwardings, run.left) : null;
     const right = run.right ? resolve(doc, forwardings, run.right) : null;
-    const afterLeft = left ? indexAfter(run.target, left) : null;
-    const beforeRight = right ? indexAfter(run.target, right) : null;
-    const index = afterLeft ?? (beforeRight !== null ? beforeRight - 1 : run.target.length);
+    // After the copy of their left neighbour, wherever it went: a join and a split in one change
+    // send the start of the paragraph to the one before and its end to a new one.
+    const leftText = left ? liveTextOf(doc, left) : null;
+    const target = leftText ?? (right ? liveTextOf(doc, right) : null) ?? run.target;
+    const afterLeft = left ? indexAfter(target, left) : null;
+    const beforeRight = right ? indexAfter(target, right) : null;
+    const index = afterLeft ?? (beforeRight !== null ? beforeRight - 1 : target.length);
     const start = Y.getState(doc.store, doc.clientID);
-    if (left && indexOf(run.target, left) !== null) insertAfterCharacter(run.target, left, run.str);
-    else run.target.insert(index, run.str);
+    if (left && indexOf(target, left) !== null) insertAfterCharacter(target, left, run.str);
+    else target.insert(index, run.str);
     const entries: ForwardEntry[] = run.ids.map((id, k) => ({
       kind: 'map',
       ...id,
@@ -1554,6 +1673,58 @@ export function forwardJoinedBlocks(
     forwardings.add(record, compact(entries));
   });
   return installed.map(({ record }) => record);
+}
+
+/**
+ * Follows, for late edits, the characters a forwarding sent somewhere when a person's change moves
+ * them again without deleting their block: a split (Enter in the joined paragraph), a paste of
+ * several paragraphs, and the undo of a join, which deletes the copies appended to the paragraph
+ * before and writes the text again in a paragraph of its own. Without it, a keystroke still on its
+ * way for the joined paragraph (or typed offline in it) follows the forwarding to a copy that is
+ * no longer there, and lands where that copy was: at the end of the paragraph before, away from
+ * its words (issue 8: « Premier paragraphe.abcdefghij klm » and « Alpha beta »).
+ *
+ * The characters `transaction` deleted that a forwarding sent there are paired with their copies
+ * ({@link detectTextMoves}; `writerDeletes`, when known, tells the characters the writer had) and
+ * each pair is added to the forwarding that sent them, so that {@link forwardLateEdits} follows the
+ * chain for the late edits of the transactions after this one (run it after this one's: the
+ * deletions that make the move must not be carried to the copies as late deletions). A character
+ * already forwarded (its block was replaced or joined: {@link forwardReplacedBlocks} and
+ * {@link forwardJoinedBlocks} run first) keeps its forwarding. Costs a look-up per deleted range in
+ * a document with forwardings, nothing otherwise. Returns the number of characters followed.
+ */
+export function forwardMovedTargets(
+  doc: Y.Doc,
+  transaction: Y.Transaction,
+  writerDeletes: UpdateDeletes | null,
+): number {
+  const forwardings = registry.get(doc);
+  if (!forwardings || forwardings.size === 0 || ownTransactions.has(transaction)) return 0;
+  const sent: { id: ItemId; record: ForwardingRecord }[] = [];
+  for (const [client, ranges] of transaction.deleteSet.clients)
+    for (const { clock, len } of ranges)
+      for (const part of forwardings.targetsIn(client, clock, len))
+        for (let c = part.clock; c < part.clock + part.length; c++) {
+          const id = { client, clock: c };
+          if (!forwardings.lookup(id)) sent.push({ id, record: part.record });
+        }
+  if (sent.length === 0) return 0;
+  const moves = detectTextMoves(transaction, writerDeletes ? (id) => Y.isDeleted(writerDeletes, id) : null);
+  if (!moves.any) return 0;
+  const byRecord = new Map<ForwardingRecord, ForwardEntry[]>();
+  for (const { id, record } of sent) {
+    const to = moves.follow(Y.createID(id.client, id.clock));
+    if (!to) continue;
+    const entries = byRecord.get(record) ?? [];
+    entries.push({ kind: 'follow', ...id, length: 1, toClient: to.client, toClock: to.clock });
+    byRecord.set(record, entries);
+  }
+  let followed = 0;
+  for (const [record, entries] of byRecord) {
+    forwardings.add(record, compact(entries));
+    followed += entries.length;
+  }
+  return followed;
 }
 
 /** What {@link watchLateEdits} needs to know about the transactions of a document. */
@@ -1569,7 +1740,8 @@ export interface LateEditSource {
 }
 
 /**
- * Runs {@link forwardReplacedBlocks}, {@link forwardJoinedBlocks} then {@link forwardLateEdits} after every inspected
+ * Runs {@link forwardReplacedBlocks}, {@link forwardJoinedBlocks}, {@link forwardLateEdits} then
+ * {@link forwardMovedTargets} after every inspected
  * transaction of `doc` (its own transactions excepted). A transaction that deletes nothing, in a
  * document without forwardings, costs two map lookups. Returns the function that stops watching.
  */
@@ -1587,17 +1759,19 @@ export function watchLateEdits(doc: Y.Doc, source: LateEditSource): () => void {
     }
     if (registry.get(doc)?.size)
       forwardLateEdits(doc, transaction, writerDeletes, source.origin(transaction));
+    // After: the deletions that make the move are not late deletions to carry after it.
+    if (deletes) forwardMovedTargets(doc, transaction, writerDeletes);
   };
   doc.on('afterTransaction', handler);
   return () => doc.off('afterTransaction', handler);
 }
 
-/** Forwarding entries as stored: a JSON array of number arrays (`[0, client, clock, length, toClient, toClock]`, `[1, client, clock]` for a live mark, `[2, client, clock]` for a removed one). */
+/** Forwarding entries as stored: a JSON array of number arrays (`[0, client, clock, length, toClient, toClock]`, `[3, …]` the same for a `follow` entry, `[1, client, clock]` for a live mark, `[2, client, clock]` for a removed one). */
 export function encodeForwardEntries(entries: readonly ForwardEntry[]): string {
   return JSON.stringify(
     entries.map((e) =>
-      e.kind === 'map'
-        ? [0, e.client, e.clock, e.length, e.toClient, e.toClock]
+      e.kind === 'map' || e.kind === 'follow'
+        ? [e.kind === 'map' ? 0 : 3, e.client, e.clock, e.length, e.toClient, e.toClock]
         : [e.kind === 'format' ? 1 : 2, e.client, e.clock],
     ),
   );
@@ -1611,9 +1785,9 @@ export function decodeForwardEntries(text: string): ForwardEntry[] {
     if (!Array.isArray(row) || !row.every((n) => Number.isSafeInteger(n) && (n as number) >= 0))
       throw new Error('Entrée de renvoi illisible');
     const [kind, client, clock, length, toClient, toClock] = row as number[];
-    if (kind === 0 && row.length === 6)
+    if ((kind === 0 || kind === 3) && row.length === 6)
       return {
-        kind: 'map',
+        kind: kind === 0 ? 'map' : 'follow',
         client: client as number,
         clock: clock as number,
         length: length as number,

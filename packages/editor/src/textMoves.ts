@@ -151,33 +151,37 @@ const MAX_BRIDGE = 64;
 
 /**
  * The characters of `a` (deleted) paired with those of `b` (inserted) at their common start and
- * common end, not overlapping, as [index in a, index in b]. A run of characters of `a` marked
- * `skippable` (one's own, perhaps never received by the writer of the change), at most
- * {@link MAX_BRIDGE} long, is passed over when the character after it matches: a keystroke in
- * flight does not cut the pairing short.
+ * common end, not overlapping, as [index in a, index in b]. The exact common start and end are
+ * paired first; only what `b` holds between them is then looked for in the rest of `a`, where a
+ * run of characters of `a` marked `skippable` (one's own, perhaps never received by the writer of
+ * the change), at most {@link MAX_BRIDGE} long, is passed over when the character after it
+ * matches: keystrokes in flight at two places do not cut the pairing short.
+ *
+ * Exact ends first, because one's own characters are not all unseen ones: a paragraph one typed
+ * earlier is one's own too, and bridging from the start over it would pair the letters of the
+ * words typed offline with the same letters of the text after them (« Alpha abcdefghij beta »
+ * against « Alpha beta » paired the offline « b » and « e » with those of « beta »; issue 8).
  */
 export function alignEnds(a: string, b: string, skippable: readonly boolean[]): [number, number][] {
   const pairs: [number, number][] = [];
   let i = 0;
   let j = 0;
-  while (i < a.length && j < b.length) {
+  while (i < a.length && j < b.length && a.charCodeAt(i) === b.charCodeAt(j)) pairs.push([i++, j++]);
+  let k = a.length - 1;
+  let l = b.length - 1;
+  while (k >= i && l >= j && a.charCodeAt(k) === b.charCodeAt(l)) pairs.push([k--, l--]);
+  // What `b` holds in between: from the start of the rest, then from its end, bridging.
+  while (i <= k && j <= l) {
     if (a.charCodeAt(i) === b.charCodeAt(j)) {
       pairs.push([i++, j++]);
       continue;
     }
     let over = i;
-    while (
-      over < a.length &&
-      over - i < MAX_BRIDGE &&
-      skippable[over] &&
-      a.charCodeAt(over) !== b.charCodeAt(j)
-    )
+    while (over <= k && over - i < MAX_BRIDGE && skippable[over] && a.charCodeAt(over) !== b.charCodeAt(j))
       over++;
-    if (over === i || over >= a.length || a.charCodeAt(over) !== b.charCodeAt(j)) break;
+    if (over === i || over > k || a.charCodeAt(over) !== b.charCodeAt(j)) break;
     i = over;
   }
-  let k = a.length - 1;
-  let l = b.length - 1;
   while (k >= i && l >= j) {
     if (a.charCodeAt(k) === b.charCodeAt(l)) {
       pairs.push([k--, l--]);
@@ -199,7 +203,8 @@ const MAX_PAIRS = 250_000;
  * The characters `transaction` moved: for each run of characters it deleted, the run of characters
  * it inserted with the most text in common at either end (a split moves a paragraph's end into a
  * new paragraph, a paste moves it to the end of the last pasted paragraph, a join appends the
- * second paragraph to the first); each character of the common start and end maps to its copy.
+ * second paragraph to the first), then other runs for the parts of it not paired yet (a join and
+ * a split in one transaction); each character of the common start and end maps to its copy.
  * `seen`, when known (the server has the writer's delete set), tells the deleted characters the
  * writer had: the others (typed meanwhile by someone else) are left out of the runs, so they do not
  * shift the pairing. Only moves left to the editors count (see the module's comment). Runs only read: call it from a
@@ -264,22 +269,47 @@ export function detectTextMoves(
   const candidates: { from: Run; to: Run; target: Run; pairs: [number, number][]; editors: boolean }[] = [];
   for (const from of deleted) {
     const skippable = from.ids.map(isOwn);
+    // The same run as the writer saw it if it had none of one's characters (typed offline, or on
+    // their way): one's characters may match the copy's letters by chance (a space typed before
+    // the copy's space), which the pairing must not prefer to the characters that were copied.
+    const others = skippable.some(Boolean) ? from.ids.flatMap((_, k) => (skippable[k] ? [] : [k])) : null;
+    const othersStr = others?.map((k) => from.str[k] as string).join('') ?? '';
     for (const to of inserted) {
       if (exactOnly && from.str !== to.str) continue;
       // The binding keeps the characters a paragraph's old and new texts end with: a join of
       // « Alpha beta. » onto « Premier paragraphe. » by a selection typed over inserts
       // « X beta » before the first paragraph's own final « . », which stands for the second's.
       const target = withKeptEnd(transaction, to);
-      const pairs = alignEnds(from.str, target.str, skippable);
+      let pairs = alignEnds(from.str, target.str, skippable);
+      if (others) {
+        const without = alignEnds(othersStr, target.str, []).map(([f, t]): [number, number] => [
+          others[f] as number,
+          t,
+        ]);
+        if (without.length >= pairs.length) pairs = without;
+      }
       if (pairs.length > 0)
         candidates.push({ from, to, target, pairs, editors: leftToEditors(transaction, from, to) });
     }
   }
   candidates.sort((a, b) => b.pairs.length - a.pairs.length);
   const used = new Set<Run>();
+  // A run may go to several places (a join and a split in one transaction: its start stays in
+  // the paragraph it was appended to, its end goes to a new one), each a part of it before or
+  // after the parts already paired.
+  const parts = new Map<Run, [number, number][]>();
   for (const { from, to, target, pairs, editors } of candidates) {
-    if (used.has(from) || used.has(to)) continue;
-    used.add(from);
+    if (used.has(to)) continue;
+    let first = Infinity;
+    let last = -1;
+    for (const [f] of pairs) {
+      if (f < first) first = f;
+      if (f > last) last = f;
+    }
+    const taken = parts.get(from) ?? [];
+    if (taken.some(([a, b]) => !(last < a || first > b))) continue;
+    taken.push([first, last]);
+    parts.set(from, taken);
     used.add(to);
     const set = (a: CharId, b: CharId) => (editors ? moves.set(a, b) : moves.setForCaret(a, b));
     for (const [f, t] of pairs) set(from.ids[f] as CharId, target.ids[t] as CharId);
