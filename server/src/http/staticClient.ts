@@ -39,6 +39,14 @@ export function staticClient(distDir: string): Router {
     return router;
   }
   router.use((req, res, next) => {
+    // A path whose percent-encoding does not decode: the French 400 of errors.ts (the static
+    // middleware would answer its own English « URI malformed »).
+    try {
+      decodeURIComponent(req.path);
+    } catch (error) {
+      next(error);
+      return;
+    }
     if (req.path.endsWith('.map')) {
       res.status(404).type('text/plain; charset=utf-8').send('Introuvable');
       return;
