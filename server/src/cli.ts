@@ -78,6 +78,7 @@ async function run(argv: string[]): Promise<void> {
     smtp: null,
     filesDir: path.join(config.dataDir, 'files'),
     kitCacheDir: path.join(config.dataDir, 'cache', 'kits'),
+    exportCacheDir: path.join(config.dataDir, 'cache', 'exports'),
   });
   try {
     switch (command) {

@@ -42,6 +42,7 @@ export async function startServer(
     smtp: config.smtp,
     filesDir: path.join(config.dataDir, 'files'),
     kitCacheDir: path.join(config.dataDir, 'cache', 'kits'),
+    exportCacheDir: path.join(config.dataDir, 'cache', 'exports'),
     authSettings: { sessionIdleMs: config.sessionTtlMs, sessionMaxMs: config.sessionMaxMs },
     versionSchedule: config.versionSchedule,
   });

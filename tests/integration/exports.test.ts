@@ -82,6 +82,8 @@ describe('exports', () => {
     const text = await response.text();
     expect(text).toContain('Les familles élargies décident ensemble.');
     expect(text).not.toContain('coordinateur');
+    // Marked with the version's number and date, not the download's.
+    expect(text).toContain(`Document de travail — non publié (version ${firstVersion.number}`);
   });
 
   it('refuses drafts to people who cannot read them, and unknown formats and versions', async () => {

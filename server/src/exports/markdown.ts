@@ -1,6 +1,6 @@
 import type { Node as PMNode } from '@tiptap/pm/model';
 import { TableMap } from '@tiptap/pm/tables';
-import { MarkdownSerializer, type MarkdownSerializerState } from 'prosemirror-markdown';
+import { MarkdownSerializer, MarkdownSerializerState } from 'prosemirror-markdown';
 import { exportMessages } from './messages.js';
 import { safeHref, sectionTitle, type PreparedDocument } from './prepare.js';
 
@@ -12,6 +12,58 @@ function backticks(text: string): string {
   return '`'.repeat(longest + 1);
 }
 
+/** Output written so far, past this many characters, moves out of a serializer's `out`. */
+const SPILL_CHARS = 64 * 1024;
+/** What a serializer still reads of its own output: the last few characters (blank line, `!`). */
+const KEPT_CHARS = 16;
+
+/**
+ * A serializer state with what this file uses of its internals (prosemirror-markdown 1.13 marks
+ * them `@internal`, unchanged since 1.0): its output `out`, and the constructor `serialize` calls.
+ */
+type State = MarkdownSerializerState & { out: string };
+const State = MarkdownSerializerState as unknown as new (
+  nodes: MarkdownSerializer['nodes'],
+  marks: MarkdownSerializer['marks'],
+  options: MarkdownSerializer['options'],
+) => State;
+
+/** The parts of each serializer state's output already moved out of its `out`, in order. */
+const spilled = new WeakMap<MarkdownSerializerState, string[]>();
+
+/**
+ * Moves the output of `state` but its last characters into {@link spilled} once it is long.
+ * prosemirror-markdown appends to one string and reads its last character after each block,
+ * which makes V8 flatten the whole string each time: a fiche of megabytes took minutes (the time
+ * grew with the square of the length). The serializer only ever reads the end of its output
+ * (`atBlank`, `flushClose`, the `!` before a link), which stays in `out`.
+ */
+function spill(serializerState: MarkdownSerializerState): void {
+  const state = serializerState as State;
+  if (state.out.length < SPILL_CHARS) return;
+  const parts = spilled.get(state) ?? [];
+  parts.push(state.out.slice(0, -KEPT_CHARS));
+  spilled.set(state, parts);
+  state.out = state.out.slice(-KEPT_CHARS);
+}
+
+/**
+ * `serializer.serialize(node, options)` in time linear in the output: the same state, the same
+ * calls, with the output spilled as it grows ({@link spill}).
+ */
+function serialize(
+  serializer: MarkdownSerializer,
+  node: PMNode,
+  options: { tightLists?: boolean } = {},
+): string {
+  const state = new State(serializer.nodes, serializer.marks, {
+    ...serializer.options,
+    ...options,
+  });
+  state.renderContent(node);
+  return [...(spilled.get(state) ?? []), state.out].join('');
+}
+
 /**
  * A serializer for the shared schema, built on prosemirror-markdown's: sections as `##` titles,
  * headings 3 and 4 as `###` and `####`, footnotes as `[^n]` with their text at the end, links
@@ -19,7 +71,7 @@ function backticks(text: string): string {
  */
 function serializer(prepared: PreparedDocument, notes: string[]): MarkdownSerializer {
   const cellText = (cell: PMNode): string =>
-    md.serialize(cell, { tightLists: true }).trim().replace(/\|/g, '\\|').replace(/\n+/g, '<br>');
+    serialize(md, cell, { tightLists: true }).trim().replace(/\|/g, '\\|').replace(/\n+/g, '<br>');
   const nodes: Record<string, NodeSerializer> = {
     section(state, node) {
       state.write(`## ${state.esc(sectionTitle(node))}`);
@@ -120,8 +172,18 @@ function serializer(prepared: PreparedDocument, notes: string[]): MarkdownSerial
       state.closeBlock(node);
     },
   };
+  // Every block written lets the output spill (a block ends where the serializer reads back).
+  const spilling = Object.fromEntries(
+    Object.entries(nodes).map(([name, write]): [string, NodeSerializer] => [
+      name,
+      (state, node, parent, index) => {
+        write(state, node, parent, index);
+        if (node.isBlock) spill(state);
+      },
+    ]),
+  );
   const md: MarkdownSerializer = new MarkdownSerializer(
-    nodes,
+    spilling,
     {
       bold: { open: '**', close: '**', mixable: true, expelEnclosingWhitespace: true },
       italic: { open: '*', close: '*', mixable: true, expelEnclosingWhitespace: true },
@@ -162,7 +224,7 @@ export function documentToMarkdown(prepared: PreparedDocument): string {
   if (prepared.metadata.length > 0) {
     head.push(prepared.metadata.map((row) => `- **${esc(row.label)}** : ${esc(row.value)}`).join('\n'));
   }
-  const body = md.serialize(prepared.doc, { tightLists: true }).trim();
+  const body = serialize(md, prepared.doc, { tightLists: true }).trim();
   const footnotes = notes.map((text, i) => `[^${i + 1}]: ${esc(text)}`).join('\n');
   return `${[...head, body, ...(footnotes ? [footnotes] : [])].join('\n\n')}\n`;
 }

@@ -26,9 +26,16 @@ export function frenchDate(date: Date): string {
 /** « Document de travail — non publié », the words the issue asks for on every page of a draft. */
 export const DRAFT_MARK = 'Document de travail — non publié';
 
-/** « Document de travail — non publié (état du 3 mars 2026 à 14:05) ». */
-export const draftNotice = (date: Date): string =>
-  `${DRAFT_MARK} (état du ${frenchDate(date)} à ${timeFormat.format(date)})`;
+/**
+ * « Document de travail — non publié (état du 3 mars 2026 à 14:05) », or for a version of the
+ * history « … (version 14 « Avant relecture » du 3 mars 2026 à 14:05) ».
+ */
+export const draftNotice = (date: Date, version?: { number: number; label: string | null }): string => {
+  const when = `du ${frenchDate(date)} à ${timeFormat.format(date)}`;
+  if (!version) return `${DRAFT_MARK} (état ${when})`;
+  const label = version.label ? ` « ${version.label} »` : '';
+  return `${DRAFT_MARK} (version ${version.number}${label} ${when})`;
+};
 
 /** « Publication n° 2 du 3 mars 2026 ». */
 export const publicationNotice = (number: number, date: Date): string =>

@@ -52,7 +52,7 @@ export async function prepareDocument(
     title: input.title.trim() || input.metadata.title.trim() || exportMessages.untitledDocument,
     kindLabel: documentKindLabels[input.kind],
     images: await loadImages(sources, input.images, options.imageTimeoutMs),
-    draftNotice: input.draft ? draftNotice(input.draft.date) : null,
+    draftNotice: input.draft ? draftNotice(input.draft.date, input.draft.version) : null,
     publicationNotice: input.publication
       ? publicationNotice(input.publication.number, input.publication.date)
       : null,

@@ -24,8 +24,11 @@ export interface ExportInput {
   metadata: DocumentMetadata;
   /** The document as ProseMirror JSON of the shared schema (`@essaim/editor`). */
   content: DocJSON;
-  /** Set for a draft: every page (or the top of page-less formats) says « Document de travail — non publié » with this date. */
-  draft: { date: Date } | null;
+  /**
+   * Set for a draft: every page (or the top of page-less formats) says « Document de travail — non
+   * publié » with this date, and the version of the history when it is one.
+   */
+  draft: { date: Date; version?: { number: number; label: string | null } } | null;
   /** Set for a publication: its number and date, on the title page. */
   publication: { number: number; date: Date } | null;
   /**

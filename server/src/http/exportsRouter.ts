@@ -66,7 +66,8 @@ function sendKit(res: Response, kit: Kit): void {
   // The cache may delete the file again once it is sent (or the connection is gone).
   res.on('close', kit.release);
   res.attachment(kit.fileName);
-  res.setHeader('Cache-Control', 'public, max-age=300');
+  // Revalidated at each download: an unpublished or archived fiche must leave the kit at once.
+  res.setHeader('Cache-Control', 'no-cache');
   res.sendFile(kit.path, { headers: { 'Content-Type': 'application/zip' } });
 }
 
@@ -76,12 +77,20 @@ function sendStatus(req: Request, res: Response, status: KitStatus): void {
   res.status(req.method === 'POST' && status.state !== 'ready' ? 202 : 200).json(status);
 }
 
-/** Sends an export as a download, with a file name people recognise. */
+/**
+ * Sends an export as a download, with a file name people recognise. A publication's says whether
+ * it came from the export cache (`X-Export-Cache: hit|miss`). A refusal because too many exports
+ * wait is the error handler's `429` with a French message and `Retry-After` (`rate_limited`).
+ */
 function send(res: Response, result: NamedExport): void {
   res.type(result.contentType);
   res.attachment(result.fileName);
   res.setHeader('Cache-Control', 'private, no-store');
-  res.send(result.body);
+  if (result.cached !== undefined) res.setHeader('X-Export-Cache', result.cached ? 'hit' : 'miss');
+  // Not `res.send`: it would hash the whole file (megabytes) on the event loop for an ETag that a
+  // `no-store` download never uses.
+  res.setHeader('Content-Length', String(result.body.length));
+  res.end(result.body);
 }
 
 /**

@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, webcrypto } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import express, { Router, type Request, type Response } from 'express';
 import { can } from '@essaim/domain';
@@ -49,24 +50,85 @@ const NUMBER = /^[1-9][0-9]{0,8}$/;
 const HOST =
   /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::[0-9]{1,5})?$/i;
 
-/** Sends a body, gzipped when the reader accepts it, with a strong ETag and a 304 when fresh. */
-function send(req: Request, res: Response, status: number, type: string, body: string | Buffer): void {
+/** Bodies from this size on are hashed and compressed off the event loop (libuv's threads). */
+const LARGE_BODY = 64 * 1024;
+/** Gzipped large bodies kept, by ETag, so that a page read again is not compressed again. */
+const GZIP_CACHE_BYTES = 32 * 2 ** 20;
+const gzipped = new Map<string, Buffer>();
+let gzippedBytes = 0;
+const gzipAsync = promisify(zlib.gzip);
+
+/**
+ * The gzipped bytes of a large body, from the cache when the same ETag was compressed before;
+ * otherwise compressed in libuv's thread pool (not on the event loop) and kept, the least
+ * recently used bodies leaving beyond {@link GZIP_CACHE_BYTES}.
+ */
+async function gzipOf(etag: string, bytes: Buffer): Promise<Buffer> {
+  const cached = gzipped.get(etag);
+  if (cached) {
+    gzipped.delete(etag);
+    gzipped.set(etag, cached);
+    return cached;
+  }
+  const out = await gzipAsync(bytes, { level: 6 });
+  if (out.length <= GZIP_CACHE_BYTES / 4 && !gzipped.has(etag)) {
+    gzipped.set(etag, out);
+    gzippedBytes += out.length;
+    for (const [key, old] of gzipped) {
+      if (gzippedBytes <= GZIP_CACHE_BYTES) break;
+      gzipped.delete(key);
+      gzippedBytes -= old.length;
+    }
+  }
+  return out;
+}
+
+/** A strong ETag: 27 characters of the base64url sha256 of the body. */
+async function etagOf(bytes: Buffer): Promise<string> {
+  const digest =
+    bytes.length < LARGE_BODY
+      ? createHash('sha256').update(bytes).digest()
+      : // Web Crypto hashes in libuv's thread pool: a page of megabytes does not hold the loop.
+        Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes));
+  return `"${digest.toString('base64url').slice(0, 27)}"`;
+}
+
+/**
+ * Sends a body, gzipped when the reader accepts it, with a strong ETag and a 304 when fresh. The
+ * event loop does bounded work whatever the body's size: a large body (a published fiche of
+ * megabytes) is hashed and gzipped in libuv's thread pool, and its gzipped bytes are kept by
+ * ETag for the next readers. Resolves once the response is handed to the socket.
+ */
+async function send(
+  req: Request,
+  res: Response,
+  status: number,
+  type: string,
+  body: string | Buffer,
+): Promise<void> {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   res.status(status);
   res.setHeader('Content-Type', type);
   res.setHeader('Vary', 'Accept-Encoding');
+  let etag: string | null = null;
   if (status === 200) {
-    res.setHeader('ETag', `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`);
+    etag = await etagOf(bytes);
+    res.setHeader('ETag', etag);
     if (req.fresh) {
       res.status(304).end();
       return;
     }
   }
   if (bytes.length > 1024 && req.acceptsEncodings('gzip') === 'gzip') {
-    const gzipped = zlib.gzipSync(bytes, { level: 6 });
+    const compressed =
+      bytes.length < LARGE_BODY
+        ? zlib.gzipSync(bytes, { level: 6 })
+        : etag
+          ? await gzipOf(etag, bytes)
+          : await gzipAsync(bytes, { level: 6 });
     res.setHeader('Content-Encoding', 'gzip');
-    res.setHeader('Content-Length', String(gzipped.length));
-    res.end(req.method === 'HEAD' ? undefined : gzipped);
+    res.setHeader('Content-Length', String(compressed.length));
+    res.end(req.method === 'HEAD' ? undefined : compressed);
     return;
   }
   res.setHeader('Content-Length', String(bytes.length));
@@ -104,7 +166,7 @@ export function portalRouter(
   const page = (req: Request, res: Response, body: string, status = 200) => {
     res.setHeader('Content-Security-Policy', PORTAL_CSP);
     res.setHeader('Cache-Control', 'no-cache');
-    send(req, res, status, 'text/html; charset=utf-8', body);
+    return send(req, res, status, 'text/html; charset=utf-8', body);
   };
   const notFound = (req: Request, res: Response) => page(req, res, notFoundPage(base), 404);
   /**
@@ -164,7 +226,7 @@ export function portalRouter(
     const label = themeLabeler(queries);
     const { page: n } = parseFilters(req.query);
     const list = findPractices(queries, entries, { ...parseFilters({}), page: n }, label, reuseCounts);
-    page(req, res, homePage(base, list, filterChoices(entries, label)));
+    return page(req, res, homePage(base, list, filterChoices(entries, label)));
   });
 
   router.get('/recherche', (req, res) => {
@@ -172,7 +234,7 @@ export function portalRouter(
     const entries = visible.entries();
     const label = themeLabeler(queries);
     const list = findPractices(queries, entries, filters, label, reuseCounts);
-    page(req, res, searchPage(base, filters, list, filterChoices(entries, label)));
+    return page(req, res, searchPage(base, filters, list, filterChoices(entries, label)));
   });
 
   // The map depends on the visible publications and the approved reuse signals (one grouped
@@ -184,7 +246,7 @@ export function portalRouter(
     const reusedKey = JSON.stringify([...reused]);
     if (map?.from !== entries || map.reused !== reusedKey)
       map = { from: entries, reused: reusedKey, html: mapPage(base, entries, reused) };
-    page(req, res, map.html);
+    return page(req, res, map.html);
   });
   router.get('/a-propos', (req, res) => page(req, res, aboutPage(base)));
 
@@ -201,7 +263,7 @@ export function portalRouter(
       themeLabel: label,
     });
     res.setHeader('Cache-Control', site.shared ? 'no-cache' : 'private, no-cache');
-    send(req, res, 200, 'application/atom+xml; charset=utf-8', xml);
+    return send(req, res, 200, 'application/atom+xml; charset=utf-8', xml);
   });
 
   router.get('/fichiers/:hash', async (req, res) => {
@@ -237,7 +299,7 @@ export function portalRouter(
     const p = SLUG.test(slug) ? publications.findBySlug(slug, number) : undefined;
     if (!p || queries.archived(p.documentId)) return notFound(req, res);
     const label = themeLabeler(queries);
-    page(
+    return page(
       req,
       res,
       publicationPage(base, {
@@ -253,7 +315,7 @@ export function portalRouter(
   router.get('/:slug', (req, res) => publication(req, res, req.params.slug));
   router.get('/:slug/v/:number', (req, res) => {
     if (!NUMBER.test(req.params.number)) return notFound(req, res);
-    publication(req, res, req.params.slug, Number(req.params.number));
+    return publication(req, res, req.params.slug, Number(req.params.number));
   });
 
   router.get('/{*rest}', notFound);

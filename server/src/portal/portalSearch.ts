@@ -1,4 +1,3 @@
-import { foldFrench, frenchStems } from '../services/frenchText.js';
 import { searchExpression, snippetOf } from '../services/publicationService.js';
 import { metadataMatcher, type PortalFilters } from './filters.js';
 import { PAGE_SIZE, type FilterChoices, type ListedPractice, type PracticePage } from './pages.js';
@@ -70,37 +69,7 @@ export function findPractices(
     entry,
     reuses: reuses.get(entry.documentId) ?? 0,
     themes: entry.metadata.themes.map((id) => label(entry.espaceId, id)),
-    snippet: texts ? snippet(texts.get(entry.id) ?? '', f.q) : null,
+    snippet: texts ? snippetOf(texts.get(entry.id) ?? '', f.q) : null,
   }));
   return { items, total: found.length, page, pageCount };
-}
-
-/**
- * `snippetOf` (the publication service's highlighted snippet), given only the part of a long text
- * around the first place one of the query's stems appears as it is written (a stem is, almost
- * always, the start of the folded word): the same snippet, for a fraction of the cost on a
- * 10,000-character fiche. The whole text when no stem is found so (a match in the title, or a
- * stem that changed the word's ending).
- */
-export function snippet(text: string, query: string): string {
-  const folded = foldFrench(text);
-  // Folding keeps the length of text written with precomposed accents (NFC, as the editor
-  // writes); otherwise positions could differ, and the whole text is used.
-  if (folded.length === text.length && text.length > 1200) {
-    const positions = frenchStems(query)
-      .split(' ')
-      .filter(Boolean)
-      .map((stem) =>
-        folded.search(new RegExp(`(?<![\\p{L}\\p{N}])${stem.replace(/[^\p{L}\p{N}]/gu, '')}`, 'u')),
-      )
-      .filter((at) => at >= 0);
-    if (positions.length > 0) {
-      const at = Math.min(...positions);
-      const start = Math.max(0, text.lastIndexOf(' ', Math.max(0, at - 300)));
-      const window = text.slice(start, at + 700);
-      const cut = snippetOf(window, query);
-      return start > 0 && !cut.startsWith('… ') ? `… ${cut}` : cut;
-    }
-  }
-  return snippetOf(text, query);
 }

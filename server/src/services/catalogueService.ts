@@ -1,3 +1,4 @@
+import { MAX_SEARCH_TERMS } from './publicationService.js';
 import {
   can,
   categoryLabels,
@@ -82,7 +83,9 @@ export class CatalogueService {
       annee: query.annee,
     });
     // Quotes mark phrases for the full-text search; titles and metadata are matched word by word.
-    const words = query.q ? fold(query.q.replace(/"/g, ' ')).split(/\s+/).filter(Boolean) : [];
+    const words = query.q
+      ? [...new Set(fold(query.q.replace(/"/g, ' ')).split(/\s+/).filter(Boolean))].slice(0, MAX_SEARCH_TERMS)
+      : [];
     const assignees = this.documents.assigneesOf(records.map((r) => r.id));
     const readable = records
       .map((r) => ({ r, a: assignees.get(r.id) ?? [] }))

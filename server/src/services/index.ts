@@ -77,6 +77,11 @@ export interface ServiceOptions {
   filesDir: string;
   /** Where built kits d'essaimage are cached (`DATA_DIR/cache/kits`), by set of publications. */
   kitCacheDir: string;
+  /**
+   * Where exports of publications are cached (`DATA_DIR/cache/exports`): a publication is frozen,
+   * so its PDF, DOCX… are made once. None: no cache (every export is made again).
+   */
+  exportCacheDir?: string;
   /** When automatic versions are taken (defaults: 5 min pause, 30 min of continuous activity). */
   versionSchedule?: VersionSchedule;
 }
@@ -189,6 +194,8 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     publicationRepo,
     themeRepo,
     files,
+    undefined,
+    options.exportCacheDir ? { dir: options.exportCacheDir } : null,
   );
   const publications = new PublicationService(
     publicationRepo,

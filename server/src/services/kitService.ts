@@ -1,8 +1,7 @@
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import {
   can,
   categoryLabels,
@@ -16,6 +15,7 @@ import {
 } from '@essaim/domain';
 import { stringify } from 'csv-stringify/sync';
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
+import { DiskCache } from '../exports/diskCache.js';
 import { metadataMatcher, noFilters, type PortalFilters } from '../portal/filters.js';
 import type { PortalEntry, PortalQueries } from '../portal/portalQueries.js';
 import { territoireLabel } from '../reference/territoires.js';
@@ -39,7 +39,10 @@ const KIT_LAYOUT = 'kit-2';
 const PORTAL_TITLE = 'Pratiques émergentes du travail social';
 
 /** A cached kit's file name: 32 hex digits of its key. */
-const CACHED = /^([0-9a-f]{32})\.zip$/;
+const CACHED = /^[0-9a-f]{32}\.zip$/;
+
+/** The file name of the kit of key `key`. */
+const zipName = (key: string): string => `${key}.zip`;
 
 /**
  * The portal search's filters a kit accepts (the same as `/pratiques/recherche`, without the
@@ -112,12 +115,6 @@ interface Job {
   promise: Promise<void>;
 }
 
-interface Cached {
-  size: number;
-  /** Order of last use (higher is more recent). */
-  used: number;
-}
-
 /**
  * The « kit d'essaimage » (issue 14): one zip of the published practices of an espace (or of
  * every espace: the portal's), optionally narrowed by the portal search's filters (`q`, `theme`…),
@@ -142,11 +139,10 @@ export class KitService {
   private readonly limits: KitLimits;
   private readonly jobs = new Map<string, Job>();
   private readonly failures = new Map<string, string>();
-  private readonly pins = new Map<string, number>();
   private readonly waiting: (() => void)[] = [];
   private running = 0;
-  private cache: Promise<Map<string, Cached>> | null = null;
-  private clock = 0;
+  /** The built kits, `<key>.zip`, bounded (the same least-recently-used cache as the exports'). */
+  private readonly disk: DiskCache;
   private visible: { fingerprint: string; entries: readonly PortalEntry[] } | null = null;
 
   constructor(
@@ -154,11 +150,15 @@ export class KitService {
     private readonly espaces: Pick<EspaceRepository, 'findById'>,
     private readonly themes: Pick<ThemeRepository, 'list'>,
     private readonly exports: Pick<ExportService, 'publication'>,
-    private readonly cacheDir: string,
+    cacheDir: string,
     private readonly portal: Pick<PortalQueries, 'visible' | 'matching' | 'fingerprint'>,
     limits: Partial<KitLimits> = {},
   ) {
     this.limits = { ...defaultKitLimits, ...limits };
+    this.disk = new DiskCache(cacheDir, CACHED, {
+      maxBytes: this.limits.maxCacheBytes,
+      maxFiles: this.limits.maxCachedKits,
+    });
   }
 
   /**
@@ -171,36 +171,15 @@ export class KitService {
    */
   async kit(actor: Actor, espaceId: string | null, filters: Partial<KitFilters> = {}): Promise<Kit> {
     const selection = this.select(actor, espaceId, filters);
-    const cache = await this.cached();
-    const file = this.fileOf(selection.key);
-    let entry = cache.get(selection.key);
-    if (entry && !(await fs.promises.stat(file).catch(() => null))) {
-      // Deleted behind our back (someone emptied the cache folder): built again.
-      cache.delete(selection.key);
-      entry = undefined;
-    }
-    if (!entry) {
+    const name = zipName(selection.key);
+    // Null too when deleted behind our back (someone emptied the cache folder): built again.
+    let file = await this.disk.acquire(name);
+    if (!file) {
       await (this.jobs.get(selection.key) ?? this.enqueue(selection)).promise;
-      entry = cache.get(selection.key);
-      if (!entry) throw conflict('Le kit vient d’être retiré du cache ; relancez le téléchargement.');
+      file = await this.disk.acquire(name);
+      if (!file) throw conflict('Le kit vient d’être retiré du cache ; relancez le téléchargement.');
     }
-    entry.used = ++this.clock;
-    void fs.promises.utimes(file, new Date(), new Date()).catch(() => undefined);
-    const key = selection.key;
-    this.pins.set(key, (this.pins.get(key) ?? 0) + 1);
-    let released = false;
-    return {
-      path: file,
-      fileName: selection.fileName,
-      size: entry.size,
-      release: () => {
-        if (released) return;
-        released = true;
-        const left = (this.pins.get(key) ?? 1) - 1;
-        if (left > 0) this.pins.set(key, left);
-        else this.pins.delete(key);
-      },
-    };
+    return { path: file.path, fileName: selection.fileName, size: file.size, release: file.release };
   }
 
   /**
@@ -209,7 +188,7 @@ export class KitService {
    */
   async status(actor: Actor, espaceId: string | null, filters: Partial<KitFilters> = {}): Promise<KitStatus> {
     const selection = this.select(actor, espaceId, filters);
-    return this.statusOf(selection, await this.cached());
+    return this.statusOf(selection, await this.disk.sizes());
   }
 
   /**
@@ -220,11 +199,10 @@ export class KitService {
    */
   async start(actor: Actor, espaceId: string | null, filters: Partial<KitFilters> = {}): Promise<KitStatus> {
     const selection = this.select(actor, espaceId, filters);
-    const cache = await this.cached();
+    const cache = await this.disk.sizes();
     const now = this.statusOf(selection, cache);
     if (now.state !== 'absent') {
-      const entry = cache.get(selection.key);
-      if (entry) entry.used = ++this.clock;
+      this.disk.touch(zipName(selection.key));
       return now;
     }
     // Refused here when too many builds wait: the caller hears it (429) rather than polling.
@@ -232,9 +210,9 @@ export class KitService {
     return this.statusOf(selection, cache);
   }
 
-  private statusOf(selection: Selection, cache: ReadonlyMap<string, Cached>): KitStatus {
+  private statusOf(selection: Selection, cache: ReadonlyMap<string, { readonly size: number }>): KitStatus {
     const total = selection.entries.length;
-    const entry = cache.get(selection.key);
+    const entry = cache.get(zipName(selection.key));
     if (entry) return { state: 'ready', done: total, total, size: entry.size };
     const job = this.jobs.get(selection.key);
     if (job) return { state: 'building', done: job.done, total: job.total, size: null };
@@ -296,49 +274,6 @@ export class KitService {
     return this.visible.entries;
   }
 
-  private fileOf(key: string): string {
-    return path.join(this.cacheDir, `${key}.zip`);
-  }
-
-  /**
-   * The cache's index, read from the folder once: the kits there (least recently used first by
-   * modification time), leftovers of interrupted builds deleted, the bounds applied.
-   */
-  private cached(): Promise<Map<string, Cached>> {
-    this.cache ??= (async () => {
-      await fs.promises.mkdir(this.cacheDir, { recursive: true });
-      const found: { key: string; size: number; mtime: number }[] = [];
-      for (const name of await fs.promises.readdir(this.cacheDir)) {
-        const file = path.join(this.cacheDir, name);
-        const key = CACHED.exec(name)?.[1];
-        if (!key) {
-          if (name.endsWith('.tmp')) await fs.promises.rm(file, { force: true });
-          continue;
-        }
-        const stat = await fs.promises.stat(file).catch(() => null);
-        if (stat?.isFile()) found.push({ key, size: stat.size, mtime: stat.mtimeMs });
-      }
-      found.sort((a, b) => a.mtime - b.mtime);
-      const index = new Map(found.map((f) => [f.key, { size: f.size, used: ++this.clock }] as const));
-      await this.evict(index, null);
-      return index;
-    })();
-    return this.cache;
-  }
-
-  /** Deletes the least recently used kits until the cache is within its bounds. */
-  private async evict(index: Map<string, Cached>, keep: string | null): Promise<void> {
-    let bytes = [...index.values()].reduce((sum, e) => sum + e.size, 0);
-    const oldestFirst = [...index].sort(([, a], [, b]) => a.used - b.used);
-    for (const [key, entry] of oldestFirst) {
-      if (bytes <= this.limits.maxCacheBytes && index.size <= this.limits.maxCachedKits) break;
-      if (key === keep || this.pins.has(key) || index.get(key) !== entry) continue;
-      index.delete(key);
-      bytes -= entry.size;
-      await fs.promises.rm(this.fileOf(key), { force: true });
-    }
-  }
-
   /** Queues the build of a selection (its progress in `jobs` until it ends). */
   private enqueue(selection: Selection): Job {
     if (this.running >= this.limits.concurrentBuilds && this.waiting.length >= this.limits.maxQueuedBuilds)
@@ -348,10 +283,7 @@ export class KitService {
     job.promise = (async () => {
       await this.turn();
       try {
-        const size = await this.build(selection, job);
-        const index = await this.cached();
-        index.set(selection.key, { size, used: ++this.clock });
-        await this.evict(index, selection.key);
+        await this.build(selection, job);
       } catch (error) {
         if (this.failures.size >= 100) this.failures.clear();
         this.failures.set(
@@ -386,11 +318,13 @@ export class KitService {
     else this.running--;
   }
 
-  /** Writes the zip into a temporary file, then renames it to its cache name. Returns its size. */
+  /**
+   * Writes the zip into a temporary file, then renames it to its cache name (the bounds of the
+   * cache then apply, this kit kept). Returns its size.
+   */
   private async build(selection: Selection, job: Job): Promise<number> {
-    await fs.promises.mkdir(this.cacheDir, { recursive: true });
-    const target = this.fileOf(selection.key);
-    const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+    const name = zipName(selection.key);
+    const temp = await this.disk.temporary(name);
     const out = fs.createWriteStream(temp);
     const finished = new Promise<void>((resolve, reject) => {
       out.on('finish', resolve);
@@ -424,7 +358,9 @@ export class KitService {
         for (const format of KIT_FORMATS) {
           // Other requests (and the collaborative editing) get their turn between two exports.
           await new Promise<void>((resolve) => setImmediate(resolve));
-          const result = await this.exports.publication(p, format);
+          // Made in an export worker (or read from the export cache); the kit bounds its own
+          // exports (one build at a time), so it waits its turn rather than being refused.
+          const result = await this.exports.publication(p, format, { wait: true });
           // PDF and DOCX are compressed already.
           await add(`${folder}/${entry.slug}.${result.extension}`, result.body, format === 'md');
         }
@@ -443,14 +379,13 @@ export class KitService {
       );
       zip.end();
       await finished;
-      await fs.promises.rename(temp, target);
+      return await this.disk.add(name, temp);
     } catch (error) {
       zip.terminate();
       out.destroy();
       await fs.promises.rm(temp, { force: true });
       throw error;
     }
-    return (await fs.promises.stat(target)).size;
   }
 }
 

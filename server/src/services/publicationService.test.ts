@@ -16,8 +16,15 @@ describe('publication helpers', () => {
   it('turns what a person types into FTS5 prefix stems, never into FTS5 syntax', () => {
     expect(searchExpression('Conférences familiales')).toBe('"conferent"* "familial"*');
     expect(searchExpression('aller-vers')).toBe('"aller"* "ver"*');
-    expect(searchExpression('"pair" OR NEAR(x*)')).toBe('"pair"* "or"* "near"* "x"*');
+    // Stems of one or two letters match whole words only: « e* » would expand to most of the index.
+    expect(searchExpression('"pair" OR NEAR(x*)')).toBe('"pair"* "or" "near"* "x"');
     expect(searchExpression(' -- ! ')).toBeNull();
+  });
+
+  it('searches at most ten distinct words, whatever is typed (bounded work)', () => {
+    expect(searchExpression(Array(99).fill('e').join(' '))).toBe('"e"');
+    const many = 'alpha beta gamma delta epsilon zeta theta iota kappa lambda omicron sigma';
+    expect(searchExpression(many)?.split(' ')).toHaveLength(10);
   });
 
   it('cuts a snippet around the first word found, marks every form of the query words, and escapes the text', () => {

@@ -32,7 +32,7 @@ import type { ThemeRepository } from '../storage/themeRepository.js';
 import type { AuditService } from './auditService.js';
 import type { PublicationSummaries, PublishedSummary } from './documentDto.js';
 import { readableDocument } from './documentTarget.js';
-import { foldFrench, frenchStems } from './frenchText.js';
+import { foldFrench, frenchStem, frenchStems, frenchWords } from './frenchText.js';
 import { noLiveDocuments, readCurrentDocument, type LiveDocuments } from './liveDocuments.js';
 import { escapeHtml, publishedHtml, type PublishedLinks } from './publishedHtml.js';
 import { isPublishedText, type ReviewService } from './reviewService.js';
@@ -343,37 +343,164 @@ export interface SearchResult {
  * read as FTS5 syntax.
  */
 export function searchExpression(query: string): string | null {
-  const stems = frenchStems(query).split(' ').filter(Boolean);
+  const stems = [...new Set(frenchStems(query).split(' ').filter(Boolean))].slice(0, MAX_SEARCH_TERMS);
   if (stems.length === 0) return null;
-  return stems.map((s) => `"${s.replace(/"/g, '""')}"*`).join(' ');
+  // A prefix of one or two letters would expand to most of the index (« e e e … » froze the
+  // server for seconds): such stems match whole words only.
+  return stems.map((s) => `"${s.replace(/"/g, '""')}"${s.length >= 3 ? '*' : ''}`).join(' ');
+}
+
+/** Distinct words of a query that are searched; the others are ignored (bounded work). */
+export const MAX_SEARCH_TERMS = 10;
+
+/** Texts up to this many characters are read whole for a snippet; longer ones around one place. */
+const SNIPPET_WHOLE_TEXT = 4096;
+/** Characters read before and after the place a longer text's words were found. */
+const SNIPPET_BEFORE = 300;
+const SNIPPET_AFTER = 700;
+/** At most this many places a query's letters appear are looked at in a longer text. */
+const SNIPPET_CANDIDATES = 2000;
+/** At most this many distinct words found there are stemmed. */
+const SNIPPET_STEMMED = 64;
+
+/**
+ * Each letter a-z and every Latin letter that folds to it (`foldFrench`: « é », « É », « È » →
+ * « e »), as a regular expression class, then optional combining accents (text written decomposed).
+ */
+const LETTER_CLASSES: ReadonlyMap<string, string> = (() => {
+  const variants = new Map<string, string[]>();
+  for (let cp = 0x41; cp <= 0x24f; cp++) {
+    const char = String.fromCodePoint(cp);
+    const folded = foldFrench(char);
+    if (/^[a-z]$/.test(folded)) variants.set(folded, [...(variants.get(folded) ?? []), char]);
+  }
+  return new Map([...variants].map(([letter, chars]) => [letter, `[${chars.join('')}][\\u0300-\\u036f]*`]));
+})();
+
+/** The ligatures `foldFrench` writes out (« œ » → « oe »), as patterns of either spelling. */
+const LIGATURES: ReadonlyMap<string, string> = new Map([
+  ['oe', '[œŒ]'],
+  ['ae', '[æÆ]'],
+]);
+
+/**
+ * A folded word (letters and digits) as a pattern that matches it however it is accented, cased
+ * or ligatured (« oeuvre » finds « Œuvre »).
+ */
+function accentInsensitive(folded: string): string {
+  const letter = (char: string): string =>
+    LETTER_CLASSES.get(char) ?? char.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+  const chars = [...folded];
+  let out = '';
+  for (let i = 0; i < chars.length; i++) {
+    const pair = `${chars[i]}${chars[i + 1] ?? ''}`;
+    const ligature = LIGATURES.get(pair);
+    if (ligature) {
+      out += `(?:${letter(pair[0] ?? '')}${letter(pair[1] ?? '')}|${ligature})`;
+      i++;
+    } else out += letter(chars[i] ?? '');
+  }
+  return out;
+}
+
+/** Letters and digits, and the accents of text written decomposed (NFD), make words. */
+const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
+const WORD_AT = /[\p{L}\p{N}\p{M}]+/uy;
+
+/**
+ * Where the first word of `text` whose stem starts like one of `stems` probably is, found without
+ * reading the whole text word by word: a native regular expression finds where the beginnings of
+ * the stems (their last two letters dropped: the stemmer rewrites endings, « conférence » →
+ * « conferent ») or the folded query words are written, however accented or cased, at the start
+ * of a word; only the words found there are stemmed to check them, at most
+ * {@link SNIPPET_STEMMED} distinct ones among {@link SNIPPET_CANDIDATES} places. Null when none is
+ * found so (a match in the title or the keywords, or a word the stemmer changed too much).
+ */
+function firstWordAt(text: string, query: string, stems: readonly string[]): number | null {
+  const prefixes = new Set<string>();
+  for (const stem of stems) prefixes.add(stem.slice(0, Math.max(Math.min(3, stem.length), stem.length - 2)));
+  for (const word of frenchWords(foldFrench(query))) prefixes.add(word);
+  const shortest = [...prefixes].filter((p) => ![...prefixes].some((q) => q !== p && p.startsWith(q)));
+  if (shortest.length === 0) return null;
+  const pattern = new RegExp(shortest.map(accentInsensitive).join('|'), 'g');
+  const checked = new Map<string, boolean>();
+  for (let n = 0; n < SNIPPET_CANDIDATES; n++) {
+    const found = pattern.exec(text);
+    if (!found) return null;
+    const at = found.index;
+    if (at > 0 && WORD_CHAR.test(text[at - 1] ?? '')) continue;
+    WORD_AT.lastIndex = at;
+    const word = WORD_AT.exec(text)?.[0].toLowerCase() ?? '';
+    let hit = checked.get(word);
+    if (hit === undefined) {
+      if (checked.size >= SNIPPET_STEMMED) return null;
+      const stem = frenchStem(word);
+      hit = stems.some((s) => stem.startsWith(s));
+      checked.set(word, hit);
+    }
+    if (hit) return at;
+  }
+  return null;
 }
 
 /**
  * About `width` characters of `text` around the first word whose stem starts like one of the
  * query's stems, with every such word in `<mark>`; escaped HTML. The start of the text when no
- * word matches (a match in the title or the keywords).
+ * word matches (a match in the title or the keywords). The one snippet of the public search, for
+ * `/api/public/search` and the portal's `/pratiques/recherche` alike.
+ *
+ * Bounded whatever the text's length (a published fiche may hold megabytes): a text up to
+ * {@link SNIPPET_WHOLE_TEXT} characters is read word by word; a longer one is searched natively
+ * for where the words are ({@link firstWordAt}) and only a window of about a thousand
+ * characters around that place (or its start) is read word by word, so the tokenizer and the
+ * stemmer never see more than a few KB of it.
  */
 export function snippetOf(text: string, query: string, width = 220): string {
   const stems = frenchStems(query).split(' ').filter(Boolean);
-  const words = [...text.matchAll(/[\p{L}\p{N}]+/gu)];
+  if (text.length <= SNIPPET_WHOLE_TEXT) return snippetIn(text, stems, width, false, false);
+  const at = stems.length > 0 ? firstWordAt(text, query, stems) : null;
+  let from = 0;
+  if (at !== null && at > SNIPPET_BEFORE) {
+    from = at - SNIPPET_BEFORE;
+    // Starts after the word the window cuts, if any (`at` itself starts a word).
+    while (from < at && WORD_CHAR.test(text[from - 1] ?? '') && WORD_CHAR.test(text[from] ?? '')) from++;
+  }
+  const to = Math.min(text.length, (at ?? 0) + SNIPPET_AFTER);
+  return snippetIn(text.slice(from, to), stems, width, from > 0, to < text.length);
+}
+
+/**
+ * The snippet of `window` (a whole text, or a part of one: `before` and `after` say whether the
+ * text goes on on either side, which then shows as « … »).
+ */
+function snippetIn(
+  window: string,
+  stems: readonly string[],
+  width: number,
+  before: boolean,
+  after: boolean,
+): string {
+  const words = [...window.matchAll(/[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu)];
   const hits = words.filter((w) => {
-    const stem = frenchStems(w[0]);
+    const stem = frenchStem(w[0].toLowerCase());
     return stems.some((s) => stem.startsWith(s));
   });
   const first = hits[0]?.index ?? 0;
   let start = Math.max(0, first - Math.floor(width / 3));
-  if (start > 0) start = text.indexOf(' ', start) + 1 || start;
-  let end = Math.min(text.length, start + width);
-  if (end < text.length) end = text.lastIndexOf(' ', end) > start ? text.lastIndexOf(' ', end) : end;
+  if (start > 0) start = window.indexOf(' ', start) + 1 || start;
+  let end = Math.min(window.length, start + width);
+  if (end < window.length) end = window.lastIndexOf(' ', end) > start ? window.lastIndexOf(' ', end) : end;
   let out = '';
   let at = start;
   for (const hit of hits) {
     const from = hit.index;
     const to = from + hit[0].length;
     if (from < start || to > end) continue;
-    out += escapeHtml(text.slice(at, from)) + `<mark>${escapeHtml(hit[0])}</mark>`;
+    out += escapeHtml(window.slice(at, from)) + `<mark>${escapeHtml(hit[0])}</mark>`;
     at = to;
   }
-  out += escapeHtml(text.slice(at, end));
-  return `${start > 0 ? '… ' : ''}${out.replace(/\s+/g, ' ').trim()}${end < text.length ? ' …' : ''}`;
+  out += escapeHtml(window.slice(at, end));
+  const open = start > 0 || before ? '… ' : '';
+  const close = end < window.length || after ? ' …' : '';
+  return `${open}${out.replace(/\s+/g, ' ').trim()}${close}`;
 }
