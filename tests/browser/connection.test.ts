@@ -335,8 +335,12 @@ describe('a change the server refuses', () => {
     await expect
       .poll(() => refusedAlert(page).textContent(), { timeout: 30_000 })
       .toContain('Votre dernière modification est trop volumineuse pour être enregistrée');
-    expect(sockets).toBe(1);
+    // No loop: once refused, no socket is opened again. (On a loaded machine the watchdog may
+    // have replaced a slow first connection before the refusal: that one is not a retry.)
+    const socketsAtRefusal = sockets;
+    expect(socketsAtRefusal).toBeGreaterThanOrEqual(1);
     await expectNoReconnection(page, 3000);
+    expect(sockets).toBe(socketsAtRefusal);
     const text = await editorText(page);
     expect(text).toContain('Avant le collage.');
     expect(text).toContain('Écrit pendant le refus.');
