@@ -26,6 +26,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = 
   kit: () => import('./kit.js'),
   reviewLocks: () => import('./reviewLocks.js'),
   portal: () => import('./portal.js'),
+  manyDocuments: () => import('./manyDocuments.js'),
   bundle: () => import('./bundle.js'),
   firstVisit: () => import('./firstVisit.js'),
   draftSearch: () => import('./draftSearch.js'),

@@ -81,6 +81,12 @@ const envSchema = z.object({
   TRUST_PROXY: z
     .enum(['false', 'loopback'], { error: 'TRUST_PROXY vaut false ou loopback.' })
     .default('false'),
+  /**
+   * While someone is connected, a document's update log is folded into its state only once it
+   * holds this many updates (±25 % per document); always when the last person leaves and at
+   * shutdown. 1: at every debounced store, as before issue 17.
+   */
+  COMPACT_AFTER_UPDATES: z.coerce.number().int().min(1).default(200),
   /** A pause in activity this long records an automatic version (issue 11). */
   VERSION_PAUSE_MINUTES: z.coerce.number().min(0.1).default(5),
   /** Continuous activity records an automatic version at least this often. */
@@ -146,6 +152,11 @@ export interface Config {
   trustProxy: boolean;
   /** When automatic versions are recorded (ms): after a pause, and during continuous activity. */
   versionSchedule: { pauseMs: number; maxIntervalMs: number };
+  /**
+   * Updates logged since a connected document's last compaction before a debounced store compacts
+   * it (see collab/PersistenceExtension.ts); 1 compacts at every store.
+   */
+  compactAfterUpdates: number;
 }
 
 export class ConfigError extends Error {
@@ -202,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pauseMs: e.VERSION_PAUSE_MINUTES * 60_000,
       maxIntervalMs: e.VERSION_EVERY_MINUTES * 60_000,
     },
+    compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
   };
 }
 

@@ -3,12 +3,14 @@ import {
   type afterLoadDocumentPayload,
   type afterUnloadDocumentPayload,
   type Extension,
+  type onDisconnectPayload,
   type onStoreDocumentPayload,
 } from '@hocuspocus/server';
 import { FRAGMENT, META_MAP, parseDocumentName } from '@essaim/protocol';
 import * as Y from 'yjs';
 import type { Logger } from '../logger.js';
 import type { EditorChanges, IndexingService } from '../services/indexingService.js';
+import { phaseOf, type BackgroundQueue } from './backgroundQueue.js';
 import type { CollabContext } from './context.js';
 
 /** Any shared type, as `Transaction.changed` keys them. */
@@ -29,7 +31,16 @@ function sectionIdOf(type: YType, fragment: YType): string | null {
  * Mirrors each stored document into SQLite for the catalogue (metadata, sections and their hashes,
  * page estimate) and records who changed which sections and fields. What each person touched is
  * read from the transactions their connection applied; the catalogue row is written on the
- * debounced store, never on the keystroke path.
+ * debounced store, never on the keystroke path, and, with a `queue`, in a later turn of the event
+ * loop, one document at a time (`backgroundQueue.ts`).
+ *
+ * Spread (issue 17): Hocuspocus stores a document edited without a pause every `maxDebounce`, so
+ * hundreds of documents whose editing began in the same second are stored in the same second,
+ * every 10 s. With `spread`, the store of a document still being edited (its last change is more
+ * recent than `debounceMs`) waits a fixed share of `maxDebounceMs` proper to the document
+ * ({@link phaseOf}) before it is indexed: the indexing of all those documents is spread over the
+ * whole 10 s. A store after a pause in the typing, or when the last person leaves (the wait then
+ * ends at once), is indexed without waiting.
  */
 export class IndexingExtension implements Extension<CollabContext> {
   extensionName = 'indexing';
@@ -38,10 +49,24 @@ export class IndexingExtension implements Extension<CollabContext> {
   /** What each person changed since the document was last indexed, by document name. */
   private readonly changes = new Map<string, Map<string, EditorChanges>>();
 
+  /** The end of each waiting store's pause, by document name. */
+  private readonly pauses = new Map<string, () => void>();
+
+  /**
+   * @param queue where indexing runs (without it, in the store's own turn, as before issue 17)
+   * @param spread Hocuspocus's `debounce` and `maxDebounce` (ms): see the class comment
+   */
   constructor(
     private readonly documents: Pick<IndexingService, 'indexStored'>,
     private readonly logger: Logger,
+    private readonly queue?: BackgroundQueue,
+    private readonly spread?: { debounceMs: number; maxDebounceMs: number },
   ) {}
+
+  /** Documents with changes not indexed yet, or a store waiting (0 once every document is unloaded). */
+  heldEntries(): number {
+    return this.changes.size + this.pauses.size;
+  }
 
   async afterLoadDocument({
     documentName,
@@ -82,6 +107,25 @@ export class IndexingExtension implements Extension<CollabContext> {
   async onStoreDocument({ documentName, document }: onStoreDocumentPayload<CollabContext>): Promise<void> {
     const id = parseDocumentName(documentName);
     if (!id) return;
+    if (!this.queue) return this.index(id, documentName, document);
+    const { spread } = this;
+    if (
+      spread &&
+      !this.pauses.has(documentName) &&
+      document.getConnectionsCount() > 0 &&
+      Date.now() - document.lastChangeTime < spread.debounceMs
+    ) {
+      await this.pause(documentName, phaseOf(documentName) * spread.maxDebounceMs);
+    }
+    try {
+      await this.queue.run('indexing', () => this.index(id, documentName, document));
+    } catch (error) {
+      // Only a closed queue (the server stopping) rejects: the next start indexes at the first store.
+      this.logger.warn({ err: error, documentName }, 'indexing skipped');
+    }
+  }
+
+  private index(id: string, documentName: string, document: Y.Doc): void {
     const changes = [...(this.changes.get(documentName)?.values() ?? [])];
     this.changes.delete(documentName);
     try {
@@ -95,7 +139,29 @@ export class IndexingExtension implements Extension<CollabContext> {
     }
   }
 
+  /** The last person left: a store waiting for its turn is indexed now, so the document can unload. */
+  async onDisconnect({ documentName, clientsCount }: onDisconnectPayload<CollabContext>): Promise<void> {
+    if (clientsCount === 0) this.pauses.get(documentName)?.();
+  }
+
   async afterUnloadDocument({ documentName }: afterUnloadDocumentPayload): Promise<void> {
     this.changes.delete(documentName);
+  }
+
+  async onDestroy(): Promise<void> {
+    for (const end of [...this.pauses.values()]) end();
+  }
+
+  /** Resolves after `ms`, or sooner when the pause of `documentName` is ended. */
+  private pause(documentName: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const end = (): void => {
+        clearTimeout(timer);
+        this.pauses.delete(documentName);
+        resolve();
+      };
+      const timer = setTimeout(end, ms);
+      this.pauses.set(documentName, end);
+    });
   }
 }

@@ -8,10 +8,14 @@ import { sqliteCollabStore, type CollabStore } from '../storage/collabStore.js';
 import { openDatabase } from '../storage/db.js';
 import { sqliteDocumentRepository } from '../storage/documentRepository.js';
 import type { CollabContext } from './context.js';
+import { BackgroundQueue } from './backgroundQueue.js';
 import { durableUpdates } from './durableUpdates.js';
-import { PersistenceExtension } from './PersistenceExtension.js';
+import { PersistenceExtension, spreadFactor } from './PersistenceExtension.js';
 
-function setup(storeOverride?: (real: CollabStore) => CollabStore) {
+function setup(
+  storeOverride?: (real: CollabStore) => CollabStore,
+  options: { queue?: BackgroundQueue; compactAfterUpdates?: number } = {},
+) {
   const db = openDatabase(':memory:', { synchronous: 'NORMAL' });
   const repository = sqliteDocumentRepository(db);
   const id = randomUUID();
@@ -38,12 +42,25 @@ function setup(storeOverride?: (real: CollabStore) => CollabStore) {
     logger: createLogger('silent'),
     retryDelayMs: 5,
     durable: durableUpdates({ store }),
+    ...options,
   });
   return { db, id, name, real, extension };
 }
 
 const storePayload = (documentName: string, document: Y.Doc) =>
   ({ documentName, document }) as unknown as onStoreDocumentPayload<CollabContext>;
+
+/** A loaded document as Hocuspocus hands it to the hooks, with `connections` people on it. */
+function loadedDocument(connections: { count: number }): Y.Doc {
+  return Object.assign(new Y.Doc(), { getConnectionsCount: () => connections.count });
+}
+
+/** Wires `doc`'s updates to the extension's `onChange`, as Hocuspocus does. */
+function logChanges(extension: PersistenceExtension, name: string, doc: Y.Doc): void {
+  doc.on('update', (update: Uint8Array) => {
+    void extension.onChange({ documentName: name, document: doc, update, transactionOrigin: null } as never);
+  });
+}
 
 describe('PersistenceExtension', () => {
   it('appends every change to the log and folds the log into one state on store', async () => {
@@ -85,5 +102,61 @@ describe('PersistenceExtension', () => {
     await extension.onLoadDocument({ documentName: name, document: loaded } as never);
     expect(loaded.getText('t').toString()).toBe('texte important');
     await extension.onDestroy();
+  });
+
+  it('leaves a connected document with few updates in the log, and compacts it once it has enough', async () => {
+    const queue = new BackgroundQueue();
+    const { id, name, real, extension } = setup(undefined, { queue, compactAfterUpdates: 20 });
+    const people = { count: 2 };
+    const doc = loadedDocument(people);
+    await extension.onLoadDocument({ documentName: name, document: doc } as never);
+    logChanges(extension, name, doc);
+    for (let i = 0; i < 5; i++) doc.getText('t').insert(0, 'a');
+
+    await extension.onStoreDocument(storePayload(name, doc));
+    expect(real.pendingUpdates(id)).toBe(5);
+
+    // Past this document's own threshold (20 × its spread factor), the next store compacts.
+    const needed = Math.ceil(20 * spreadFactor(name));
+    for (let i = 5; i < needed; i++) doc.getText('t').insert(0, 'b');
+    await extension.onStoreDocument(storePayload(name, doc));
+    expect(real.pendingUpdates(id)).toBe(0);
+    expect(queue.stats().kinds.compaction?.jobs).toBe(1);
+  });
+
+  it('compacts whatever is left in the log when the last person leaves and before unloading', async () => {
+    const { id, name, real, extension } = setup(undefined, {
+      queue: new BackgroundQueue(),
+      compactAfterUpdates: 1000,
+    });
+    const people = { count: 1 };
+    const doc = loadedDocument(people);
+    await extension.onLoadDocument({ documentName: name, document: doc } as never);
+    logChanges(extension, name, doc);
+    doc.getText('t').insert(0, 'dernier mot');
+    await extension.onStoreDocument(storePayload(name, doc));
+    expect(real.pendingUpdates(id)).toBe(1);
+
+    // Hocuspocus unloads a document whose store already ran without storing it again.
+    people.count = 0;
+    await extension.beforeUnloadDocument({ documentName: name, document: doc } as never);
+    expect(real.pendingUpdates(id)).toBe(0);
+
+    // A store at the last departure compacts whatever the count.
+    doc.getText('t').insert(0, 'encore ');
+    await extension.onStoreDocument(storePayload(name, doc));
+    expect(real.pendingUpdates(id)).toBe(0);
+    const loaded = new Y.Doc();
+    await extension.onLoadDocument({ documentName: name, document: loaded } as never);
+    expect(loaded.getText('t').toString()).toBe('encore dernier mot');
+  });
+
+  it('spreads the threshold of each document between 0.75 and 1.25 times the setting', () => {
+    const factors = Array.from({ length: 400 }, () => spreadFactor(documentName(randomUUID())));
+    expect(Math.min(...factors)).toBeGreaterThanOrEqual(0.75);
+    expect(Math.max(...factors)).toBeLessThan(1.25);
+    // Spread, not clustered: both halves of the range are used.
+    expect(factors.filter((f) => f < 1).length).toBeGreaterThan(100);
+    expect(factors.filter((f) => f >= 1).length).toBeGreaterThan(100);
   });
 });

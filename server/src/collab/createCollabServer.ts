@@ -19,6 +19,10 @@ import { SectionIdsExtension } from './SectionIdsExtension.js';
 import { SectionMovesExtension } from './SectionMovesExtension.js';
 import { SectionLocksExtension } from './SectionLocksExtension.js';
 import { WriterPacing } from './writerPacing.js';
+import { BackgroundQueue } from './backgroundQueue.js';
+import { MemoryReleaseExtension } from './MemoryReleaseExtension.js';
+import { legacyStorageForBench } from '../storage/benchLegacy.js';
+import { walBehind } from '../storage/checkpointer.js';
 
 export interface CollabServerOptions {
   services: Services;
@@ -38,8 +42,9 @@ export interface CollabServer {
  * who may open a document, which messages and updates are well-formed and allowed, how section
  * moves are done by the server (and late edits carried into the moved section), how updates are
  * made durable, how empty paragraphs of old documents get their text, how section ids stay unique
- * and required sections stay, how locked sections stay as approved, and how stored documents are
- * indexed for the catalogue.
+ * and required sections stay, how locked sections stay as approved, how stored documents are
+ * indexed for the catalogue, and how the memory of unloaded documents is given back. Compaction and
+ * indexing run in one background queue, a bounded amount per event-loop turn (issue 17).
  */
 export function createCollabServer({ services, config, logger }: CollabServerOptions): CollabServer {
   // An update's check and its apply, and a section move, never interleave on one document.
@@ -48,12 +53,17 @@ export function createCollabServer({ services, config, logger }: CollabServerOpt
     store: services.collabStore,
     onAppended: (documentId, authorId) => services.versions.noteChange(documentId, authorId),
   });
+  // Compaction and indexing wait their turn in one queue (issue 17: no storms); the benchmark's
+  // reference alone runs them inline as before.
+  const legacy = legacyStorageForBench();
+  const storeQueue = legacy ? null : new BackgroundQueue({ holdWhile: () => walBehind(config.databaseFile) });
+  // Compaction and indexing timing only: durability comes from the synchronous update log.
+  const debounce = { debounceMs: 2_000, maxDebounceMs: 10_000 };
   const hocuspocus = new Hocuspocus<CollabContext>({
     name: 'essaim',
     quiet: true,
-    // Compaction timing only: durability comes from the synchronous update log.
-    debounce: 2_000,
-    maxDebounce: 10_000,
+    debounce: debounce.debounceMs,
+    maxDebounce: debounce.maxDebounceMs,
     flushDelay: config.flushDelay,
     // Idle sockets are closed after 30 s without traffic (providers ping more often).
     timeout: 30_000,
@@ -86,6 +96,7 @@ export function createCollabServer({ services, config, logger }: CollabServerOpt
         store: services.collabStore,
         logger: logger.child({ component: 'persistence' }),
         durable,
+        ...(storeQueue ? { queue: storeQueue, compactAfterUpdates: config.compactAfterUpdates } : {}),
         onDamaged: (documentId, report) =>
           services.audit.record({
             actorId: null,
@@ -102,8 +113,14 @@ export function createCollabServer({ services, config, logger }: CollabServerOpt
       new SectionIdsExtension(),
       new RequiredSectionsExtension(services.documents),
       new SectionLocksExtension(services.reviews, logger.child({ component: 'section-locks' }), locks),
-      new IndexingExtension(services.indexing, logger.child({ component: 'indexing' })),
+      new IndexingExtension(
+        services.indexing,
+        logger.child({ component: 'indexing' }),
+        storeQueue ?? undefined,
+        storeQueue ? debounce : undefined,
+      ),
       new CommentAnchorsExtension(services, logger.child({ component: 'comment-anchors' })),
+      ...(legacy ? [] : [new MemoryReleaseExtension(logger.child({ component: 'memory' }))]),
     ],
   });
   const access = new AccessWatcher(hocuspocus, services, logger.child({ component: 'access' }));

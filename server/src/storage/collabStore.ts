@@ -40,6 +40,11 @@ export interface CollabStore {
   /** Number of log rows not yet compacted for a document. */
   pendingUpdates(documentId: string): number;
   /**
+   * Group commits since the start: how many, the longest (ms) and how many took over 10 ms (a
+   * commit waits for a checkpoint that holds the write lock). For diagnostics and the benchmark.
+   */
+  commitStats(): { commits: number; longestMs: number; over10ms: number };
+  /**
    * Moves what could not be read aside, in one transaction: the log rows `seqs`, and with
    * `state: true` the current state, which the previous one replaces. Nothing is deleted.
    */
@@ -133,6 +138,7 @@ export function sqliteCollabStore(db: Db): CollabStore {
     'SELECT COUNT(*) AS n FROM document_updates WHERE document_id = ?',
   );
   let highestSeq = lastSeq.get()?.seq ?? 0;
+  const commits = { commits: 0, longestMs: 0, over10ms: 0 };
   let queue: { documentId: string; update: Uint8Array; at: number; authorId: string | null }[] = [];
 
   const compact = db.transaction((documentId: string, blob: Uint8Array, upToSeq: number) => {
@@ -163,12 +169,17 @@ export function sqliteCollabStore(db: Db): CollabStore {
     if (queue.length === 0) return;
     const batch = queue;
     queue = [];
+    const started = performance.now();
     try {
       writeBatch.immediate(batch);
     } catch (error) {
       queue = batch.concat(queue);
       throw error;
     }
+    const took = performance.now() - started;
+    commits.commits++;
+    if (took > commits.longestMs) commits.longestMs = took;
+    if (took > 10) commits.over10ms++;
   };
 
   return {
@@ -202,6 +213,7 @@ export function sqliteCollabStore(db: Db): CollabStore {
       commit();
       return pending.get(documentId)?.n ?? 0;
     },
+    commitStats: () => ({ ...commits }),
     quarantine: (documentId, what, reason) => {
       commit();
       quarantine.immediate(documentId, what, reason);

@@ -1,9 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { legacyStorageForBench } from './benchLegacy.js';
 import { migrations as defaultMigrations, type Migration } from './migrations.js';
 
 export type Db = Database.Database;
+
+/**
+ * Size (bytes) the WAL file is cut back to whenever SQLite starts it over: 64 MiB. SQLite keeps a
+ * WAL file at its high-water mark otherwise (https://sqlite.org/pragma.html#pragma_journal_size_limit).
+ */
+export const JOURNAL_SIZE_LIMIT_BYTES = 64 * 2 ** 20;
 
 export interface OpenDatabaseOptions {
   /** `NORMAL` in WAL mode survives a process crash; `FULL` also survives a power loss. */
@@ -23,6 +30,7 @@ export function openDatabase(file: string, options: OpenDatabaseOptions): Db {
   db.pragma('foreign_keys = ON');
   // Another process (the CLI) may hold the write lock for a moment: wait instead of failing.
   db.pragma('busy_timeout = 5000');
+  if (!legacyStorageForBench()) db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
   migrate(db, options.migrations ?? defaultMigrations);
   return db;
 }

@@ -1,0 +1,173 @@
+/**
+ * Child process of `bench/manyDocuments.ts` that hosts the server under test, alone in its
+ * process: its CPU time and RSS are the server's only (the load generator runs in another child).
+ *
+ * Protocol (IPC, one message at a time from the parent):
+ * - `{ type: 'start', params }` → starts the real server (`startTestServer`, port 0, a fresh
+ *   `DATA_DIR`), makes the instance and `params.documents` fiches through the REST API, starts
+ *   sampling itself every `params.sampleMs`, and replies `{ type: 'ready', … }`;
+ * - `{ type: 'timeline' }` → replies `{ type: 'timeline', samples }` (every sample so far);
+ * - `{ type: 'gc' }` → a full garbage collection (the process runs with `--expose-gc`), then one
+ *   sample 1.5 s later: what stays reachable, as opposed to garbage not yet collected;
+ * - `{ type: 'stop' }` → stops the server (stores every open document) and replies `{ type: 'stopped' }`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createDocument, setupInstance } from '../../tests/support/accounts.js';
+import { startTestServer, type TestServer } from '../../tests/support/server.js';
+import type { QueueStats } from '../../server/src/collab/backgroundQueue.js';
+import { walTruncations } from '../../server/src/storage/checkpointer.js';
+import type { PersistenceExtension } from '../../server/src/collab/PersistenceExtension.js';
+
+export interface ManyServerParams {
+  documents: number;
+  /** Environment of the server (exactly as `startTestServer` takes it). */
+  env: Record<string, string>;
+  sampleMs: number;
+}
+
+/** One look at the server process, `Date.now()` stamped (the clock every process here shares). */
+export interface ServerSample {
+  at: number;
+  /** Cumulative CPU time of the process since it started, ms. */
+  cpuMs: number;
+  rssMiB: number;
+  heapUsedMiB: number;
+  heapTotalMiB: number;
+  externalMiB: number;
+  /** `essaim.sqlite-wal` on disk, MiB. */
+  walMiB: number;
+  databaseMiB: number;
+  /** Documents Hocuspocus holds in memory, and websocket + direct connections to them. */
+  documents: number;
+  connections: number;
+  /** Event-loop delay since the previous sample (ms past the monitor's own period): max and p99. */
+  loopMaxMs: number;
+  loopP99Ms: number;
+  /** The background queue of compactions and indexing (null: none, the legacy reference). */
+  queue: QueueStats | null;
+  /** The update log's group commits so far (a slow one waited for a checkpoint's write lock). */
+  commits: { commits: number; longestMs: number; over10ms: number };
+  /** TRUNCATE checkpoints so far (storage/checkpointer.ts). */
+  truncations: typeof walTruncations;
+}
+
+export type ManyServerRequest =
+  { type: 'start'; params: ManyServerParams } | { type: 'timeline' } | { type: 'gc' } | { type: 'stop' };
+
+export type ManyServerReply =
+  | {
+      type: 'ready';
+      url: string;
+      wsUrl: string;
+      token: string;
+      documentNames: string[];
+      databaseFile: string;
+      dataDir: string;
+    }
+  | { type: 'timeline'; samples: ServerSample[] }
+  | { type: 'gc'; sample: ServerSample }
+  | { type: 'stopped' }
+  | { type: 'error'; error: string };
+
+const MONITOR_RESOLUTION_MS = 5;
+const mib = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
+const sizeMiB = (file: string): number => (fs.existsSync(file) ? mib(fs.statSync(file).size) : 0);
+
+let server: TestServer | undefined;
+const samples: ServerSample[] = [];
+let sampler: NodeJS.Timeout | undefined;
+const loop = monitorEventLoopDelay({ resolution: MONITOR_RESOLUTION_MS });
+
+function persistence(): PersistenceExtension | undefined {
+  return server?.app.hocuspocus.configuration.extensions.find(
+    (e): e is PersistenceExtension => e.extensionName === 'persistence',
+  );
+}
+
+function sample(): ServerSample {
+  const memory = process.memoryUsage();
+  const cpu = process.cpuUsage();
+  const file = server ? path.join(server.dataDir, 'essaim.sqlite') : '';
+  const hocuspocus = server?.app.hocuspocus;
+  const late = (ns: number): number => Math.max(0, Math.round((ns / 1e6 - MONITOR_RESOLUTION_MS) * 10) / 10);
+  const s: ServerSample = {
+    at: Date.now(),
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    rssMiB: mib(memory.rss),
+    heapUsedMiB: mib(memory.heapUsed),
+    heapTotalMiB: mib(memory.heapTotal),
+    externalMiB: mib(memory.external),
+    walMiB: file ? sizeMiB(`${file}-wal`) : 0,
+    databaseMiB: file ? sizeMiB(file) : 0,
+    documents: hocuspocus?.getDocumentsCount() ?? 0,
+    connections: hocuspocus?.getConnectionsCount() ?? 0,
+    loopMaxMs: late(loop.max),
+    loopP99Ms: late(loop.percentile(99)),
+    queue: persistence()?.queueStats() ?? null,
+    commits: server?.services.collabStore.commitStats() ?? { commits: 0, longestMs: 0, over10ms: 0 },
+    truncations: { ...walTruncations },
+  };
+  loop.reset();
+  return s;
+}
+
+async function start(params: ManyServerParams): Promise<ManyServerReply> {
+  server = await startTestServer({ env: params.env });
+  const { admin, espaceId } = await setupInstance(server.url);
+  const documentNames: string[] = [];
+  for (let i = 0; i < params.documents; i += 10) {
+    const batch = Array.from({ length: Math.min(10, params.documents - i) }, (_v, k) =>
+      createDocument(admin, espaceId, `Fiche ${i + k + 1}`),
+    );
+    documentNames.push(...(await Promise.all(batch)).map((d) => d.name));
+  }
+  loop.enable();
+  samples.push(sample());
+  sampler = setInterval(() => samples.push(sample()), params.sampleMs);
+  return {
+    type: 'ready',
+    url: server.url,
+    wsUrl: server.wsUrl,
+    token: await admin.collabToken(),
+    documentNames,
+    databaseFile: path.join(server.dataDir, 'essaim.sqlite'),
+    dataDir: server.dataDir,
+  };
+}
+
+async function handle(request: ManyServerRequest): Promise<ManyServerReply> {
+  switch (request.type) {
+    case 'start':
+      return start(request.params);
+    case 'timeline':
+      return { type: 'timeline', samples: samples.slice() };
+    case 'gc': {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      if (!gc) throw new Error('lancer le processus avec --expose-gc');
+      gc();
+      // V8 hands the freed pages back to the system in the background, within about a second.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      return { type: 'gc', sample: sample() };
+    }
+    case 'stop':
+      clearInterval(sampler);
+      loop.disable();
+      await server?.stop();
+      return { type: 'stopped' };
+  }
+}
+
+process.on('message', (request: ManyServerRequest) => {
+  handle(request)
+    .catch((error: unknown): ManyServerReply => ({
+      type: 'error',
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    }))
+    .then((reply) => {
+      process.send?.(reply, () => {
+        if (reply.type === 'stopped') process.exit(0);
+      });
+    });
+});

@@ -1,0 +1,556 @@
+/**
+ * Many documents at once (issue 17): `documents` fiches, `clientsPerDocument` clients each (one
+ * writer typing a real editing trace at about 2 updates/s, the others reading), the server alone in
+ * one child process and the load generator in another. For each size, the server as users get it
+ * (`spread`) and, in the same run, the storage behaviour before issue 17 (`legacy`: every store
+ * compacts and indexes in the turn that triggers it, PASSIVE checkpoints only), selected by
+ * `ESSAIM_BENCH_LEGACY_STORAGE=1`, a switch only this benchmark sets.
+ *
+ * Reports writer → reader latency (p50/p95/p99, and the worst second), server CPU per update and
+ * per second, the load generator's CPU next to it, RSS, WAL size, time to connect, and memory in
+ * the 10 s after the last client leaves. Knobs: BENCH_MANY_DOCS (20,100,200,400),
+ * BENCH_MANY_CLIENTS (5), BENCH_MANY_RATE (2 updates/s), BENCH_MANY_SECONDS (60),
+ * BENCH_MANY_WARMUP (15), BENCH_MANY_PREFILL (1000 trace transactions), BENCH_MANY_AWARENESS (1),
+ * BENCH_MANY_VARIANTS (spread,legacy), BENCH_MANY_REPEAT (1), BENCH_MANY_LIVE_HEAP (0; 1: a full GC
+ * with everything loaded, before the clients leave, to measure the live memory per document),
+ * BENCH_MANY_SERVER_ENV (settings for both servers, `NAME=value,…`, e.g. `COLLAB_RECHECK_SECONDS=3600`),
+ * BENCH_MANY_SERVER_FLAGS (Node flags of the server process, e.g. `--cpu-prof`).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { envInt } from './lib/env.js';
+import type { ManyLoadParams, ManyLoadResult } from './lib/manyDocumentsLoad.js';
+import type { QueueStats } from '../server/src/collab/backgroundQueue.js';
+import type {
+  ManyServerParams,
+  ManyServerReply,
+  ManyServerRequest,
+  ServerSample,
+} from './lib/manyDocumentsServer.js';
+import { waitForQuietMachine, watchPressure, type Disturbance } from './lib/pressure.js';
+import { log, machine, type BenchResult, type TargetCheck } from './lib/report.js';
+import { readStoredText } from './lib/sqlite.js';
+import { round, type Summary } from './lib/stats.js';
+
+const serverEntry = fileURLToPath(new URL('./lib/manyDocumentsServer.ts', import.meta.url));
+const loadEntry = fileURLToPath(new URL('./lib/manyDocumentsLoad.ts', import.meta.url));
+
+export type Variant = 'spread' | 'legacy';
+
+const TARGET_P99_MS = 25;
+const TARGET_WAL_MIB = 64;
+const MEMORY_WINDOW_MS = 10_000;
+const SAMPLE_MS = 250;
+
+/** What one run (one size, one variant) measured. */
+export interface ManyRunOutcome {
+  variant: Variant;
+  documents: number;
+  clients: number;
+  connectMs: Summary;
+  connectAllMs: number;
+  latencyMs: Summary;
+  /** The measured window's seconds: worst p99, and how many seconds had a p99 over 25 ms. */
+  worstSecondP99Ms: number;
+  secondsOverTarget: number;
+  seconds: number;
+  updates: number;
+  updatesPerSecond: number;
+  server: {
+    /** CPU time during the measured window, per update (µs) and as a share of one core. */
+    cpuPerUpdateUs: number;
+    cpuPercent: number;
+    /** The busiest second of the window, share of one core. */
+    cpuPercentWorstSecond: number;
+    loopDelayWorstMs: number;
+    rssBeforeMiB: number;
+    heapUsedBeforeMiB: number;
+    rssPeakMiB: number;
+    heapUsedPeakMiB: number;
+    walPeakMiB: number;
+    /** When the WAL was largest, in seconds from the start of the measured window (negative: before). */
+    walPeakAtS: number;
+    walEndMiB: number;
+    databaseEndMiB: number;
+    /** Group commits of the update log during the whole run, and TRUNCATE checkpoints. */
+    commits: ServerSample['commits'];
+    truncations: ServerSample['truncations'];
+    /** Background queue (spread only): jobs by kind, and the most jobs waiting at a sample. */
+    queue: { kinds: QueueStats['kinds']; mostWaiting: number } | null;
+  };
+  loadGenerator: { cpuPercent: number; cpuPerUpdateUs: number; loopDelayMs: ManyLoadResult['loopDelayMs'] };
+  /** After the last client left: RSS and heap at +1, +5 and +10 s, documents still loaded, and after a full GC. */
+  afterLeave: {
+    rssAtLeaveMiB: number;
+    rssMiB: { s1: number; s5: number; s10: number };
+    heapUsedMiB: { atLeave: number; s10: number };
+    documentsAt10s: number;
+    connectionsAt10s: number;
+    /** Milliseconds until every document was unloaded (null: not within 10 s). */
+    documentsUnloadedMs: number | null;
+    /** Share of the growth (peak − before) given back by +10 s. */
+    rssReturnedShare: number;
+    afterFullGc: { rssMiB: number; heapUsedMiB: number; heapTotalMiB: number; externalMiB: number };
+    /**
+     * Heap after a full GC with every document loaded and every client connected, and what it
+     * holds per document (with its clients) beyond the heap before the load: the live memory budget.
+     */
+    loadedHeapAfterGcMiB: number | null;
+    liveKiBPerDocument: number | null;
+    /** Every second from 1 s before the last client left: RSS, V8 heap (used / total), external, documents. */
+    trace: {
+      t: number;
+      rss: number;
+      heapUsed: number;
+      heapTotal: number;
+      external: number;
+      documents: number;
+      wal: number;
+    }[];
+  };
+  /** Mean characters per document when measuring started (the prefill). */
+  meanChars: number;
+  converged: boolean;
+  storedMatch: number;
+  storedMismatch: string[];
+  machine: Disturbance;
+  timelineEvery: number;
+  /** Per second of the measured window: latency p99 and server CPU %. */
+  timeline: {
+    t: number;
+    p99: number;
+    count: number;
+    serverCpuPercent: number;
+    /** The server's longest event-loop delay in that second (ms). */
+    loopMaxMs: number;
+    walMiB: number;
+  }[];
+}
+
+/** A child process with one request in flight at a time. */
+function child(
+  entry: string,
+  execArgv: string[],
+  env: NodeJS.ProcessEnv,
+): {
+  process: ChildProcess;
+  request(message: ManyServerRequest, timeoutMs: number): Promise<ManyServerReply>;
+} {
+  const proc = fork(entry, [], { execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return {
+    process: proc,
+    request: (message, timeoutMs) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`serveur : pas de réponse à « ${message.type} » en ${timeoutMs} ms`));
+        }, timeoutMs);
+        const onMessage = (reply: ManyServerReply): void => {
+          cleanup();
+          if (reply.type === 'error') reject(new Error(`serveur : ${reply.error}`));
+          else resolve(reply);
+        };
+        const onExit = (code: number | null): void => {
+          cleanup();
+          reject(new Error(`serveur arrêté (code ${code})`));
+        };
+        const cleanup = (): void => {
+          clearTimeout(timer);
+          proc.off('message', onMessage);
+          proc.off('exit', onExit);
+        };
+        proc.on('message', onMessage);
+        proc.once('exit', onExit);
+        proc.send(message);
+      }),
+  };
+}
+
+/**
+ * The load generator in its own process. `beforeLeave` runs once every document has converged,
+ * every client still connected; the clients leave when it resolves.
+ */
+function runLoad(
+  params: ManyLoadParams,
+  timeoutMs: number,
+  beforeLeave: () => Promise<void>,
+): Promise<ManyLoadResult> {
+  return new Promise((resolve, reject) => {
+    const proc = fork(loadEntry, [], {
+      execArgv: process.execArgv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`générateur de charge arrêté après ${timeoutMs} ms`));
+    }, timeoutMs);
+    type Reply = { converged: true } | { ok: true; result: ManyLoadResult } | { ok: false; error: string };
+    proc.on('message', (reply: Reply) => {
+      if ('converged' in reply) {
+        beforeLeave().then(
+          () => proc.send('leave'),
+          (error: unknown) => {
+            proc.kill('SIGKILL');
+            reject(error instanceof Error ? error : new Error(String(error)));
+          },
+        );
+        return;
+      }
+      clearTimeout(timer);
+      if (reply.ok) resolve(reply.result);
+      else reject(new Error(`générateur de charge : ${reply.error}`));
+    });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`générateur de charge terminé sans réponse (${code})`));
+    });
+    proc.send({ params });
+  });
+}
+
+/** Extra server settings from `BENCH_MANY_SERVER_ENV` (`NAME=value,NAME=value`), for both variants. */
+function serverEnv(): Record<string, string> {
+  const entries = (process.env.BENCH_MANY_SERVER_ENV ?? '')
+    .split(',')
+    .map((pair) => pair.trim())
+    .filter((pair) => pair.includes('='))
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)] as const);
+  return Object.fromEntries(entries);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/** The first sample at or after `at` (the last one if none). */
+function sampleAt(samples: ServerSample[], at: number): ServerSample {
+  return samples.find((s) => s.at >= at) ?? (samples[samples.length - 1] as ServerSample);
+}
+
+/** One size, one variant: a fresh server process and a fresh load generator. */
+export async function manyRun(
+  variant: Variant,
+  documents: number,
+  load: Omit<ManyLoadParams, 'wsUrl' | 'token' | 'documents'>,
+  liveHeap = false,
+): Promise<ManyRunOutcome> {
+  // The reference's switch is read from the server process's own environment (storage/benchLegacy.ts).
+  const { ESSAIM_BENCH_LEGACY_STORAGE: _ignored, ...inherited } = process.env;
+  const server = child(
+    serverEntry,
+    [
+      ...process.execArgv,
+      '--expose-gc',
+      ...(process.env.BENCH_MANY_SERVER_FLAGS ?? '').split(' ').filter(Boolean),
+    ],
+    variant === 'legacy' ? { ...inherited, ESSAIM_BENCH_LEGACY_STORAGE: '1' } : inherited,
+  );
+  const pressure = watchPressure();
+  try {
+    const params: ManyServerParams = {
+      documents,
+      sampleMs: SAMPLE_MS,
+      env: {
+        // Every client of the benchmark comes from 127.0.0.1; in production they come from many addresses.
+        COLLAB_MAX_UNAUTHENTICATED_PER_ADDRESS: '100000',
+        ...serverEnv(),
+      },
+    };
+    const ready = await server.request({ type: 'start', params }, 300_000);
+    if (ready.type !== 'ready') throw new Error(`réponse inattendue : ${ready.type}`);
+    let loaded: ServerSample | undefined;
+    const result = await runLoad(
+      { ...load, wsUrl: ready.wsUrl, token: ready.token, documents: ready.documentNames },
+      (load.warmupSeconds + load.seconds) * 1000 + 600_000,
+      async () => {
+        // A collection here would change what V8 does after the departure: only on demand.
+        if (!liveHeap) return;
+        // What stays reachable with every document loaded and every client connected.
+        const reply = await server.request({ type: 'gc' }, 60_000);
+        if (reply.type === 'gc') loaded = reply.sample;
+        await sleep(3000);
+      },
+    );
+    await sleep(result.leftAt + MEMORY_WINDOW_MS + 2 * SAMPLE_MS - Date.now());
+    const timeline = await server.request({ type: 'timeline' }, 30_000);
+    if (timeline.type !== 'timeline') throw new Error('pas de chronologie');
+    const gc = await server.request({ type: 'gc' }, 30_000);
+    if (gc.type !== 'gc') throw new Error('pas de mesure après GC');
+    await server.request({ type: 'stop' }, 120_000);
+    const disturbance = pressure.stop();
+
+    let storedMatch = 0;
+    const storedMismatch: string[] = [];
+    for (const name of ready.documentNames) {
+      const stored = readStoredText(ready.databaseFile, name);
+      if (stored.text === result.texts[name] && !stored.missingUpdates) storedMatch++;
+      else if (storedMismatch.length < 10) storedMismatch.push(name);
+    }
+    fs.rmSync(ready.dataDir, { recursive: true, force: true });
+    return summarise(
+      variant,
+      documents,
+      load.clientsPerDocument,
+      result,
+      timeline.samples,
+      gc.sample,
+      loaded,
+      {
+        storedMatch,
+        storedMismatch,
+        disturbance,
+      },
+    );
+  } finally {
+    if (server.process.exitCode === null) server.process.kill('SIGKILL');
+  }
+}
+
+function summarise(
+  variant: Variant,
+  documents: number,
+  clientsPerDocument: number,
+  r: ManyLoadResult,
+  samples: ServerSample[],
+  afterGc: ServerSample,
+  loaded: ServerSample | undefined,
+  extra: { storedMatch: number; storedMismatch: string[]; disturbance: Disturbance },
+): ManyRunOutcome {
+  const before = samples[0] as ServerSample;
+  const start = sampleAt(samples, r.measureStart);
+  const end = sampleAt(samples, r.measureEnd);
+  const windowSeconds = Math.max(0.001, (end.at - start.at) / 1000);
+  const serverCpu = end.cpuMs - start.cpuMs;
+  const during = samples.filter((s) => s.at <= r.leftAt);
+  const inWindow = samples.filter((s) => s.at >= start.at && s.at <= end.at);
+  // Per second of the window: server CPU from the samples, latency from the load generator.
+  const timeline: ManyRunOutcome['timeline'] = [];
+  for (let t = Math.floor(start.at / 1000) * 1000; t < end.at; t += 1000) {
+    const a = sampleAt(samples, t);
+    const b = sampleAt(samples, t + 1000);
+    const second = r.perSecond.find((s) => s.at === t);
+    timeline.push({
+      t: round((t - r.measureStart) / 1000, 0),
+      p99: second?.p99 ?? 0,
+      count: second?.count ?? 0,
+      serverCpuPercent: b.at > a.at ? round(((b.cpuMs - a.cpuMs) / (b.at - a.at)) * 100, 0) : 0,
+      loopMaxMs: Math.max(0, ...samples.filter((s) => s.at > t && s.at <= t + 1000).map((s) => s.loopMaxMs)),
+      walMiB: b.walMiB,
+    });
+  }
+  const atLeave = sampleAt(samples, r.leftAt);
+  const last = samples[samples.length - 1] as ServerSample;
+  const after = (ms: number): ServerSample => sampleAt(samples, r.leftAt + ms);
+  const unloaded = samples.find((s) => s.at >= r.leftAt && s.documents === 0);
+  const peak = Math.max(...during.map((s) => s.rssMiB));
+  const s10 = after(MEMORY_WINDOW_MS);
+  const inMeasure = r.perSecond.filter((s) => s.at >= r.measureStart - 1000 && s.at <= r.measureEnd);
+  return {
+    variant,
+    documents,
+    clients: documents * clientsPerDocument,
+    connectMs: r.connectMs,
+    connectAllMs: r.connectAllMs,
+    latencyMs: r.latencyMs,
+    worstSecondP99Ms: Math.max(0, ...inMeasure.map((s) => s.p99)),
+    secondsOverTarget: inMeasure.filter((s) => s.p99 > TARGET_P99_MS).length,
+    seconds: inMeasure.length,
+    updates: r.updates,
+    updatesPerSecond: r.updatesPerSecond,
+    server: {
+      cpuPerUpdateUs: r.updates > 0 ? round((serverCpu * 1000) / r.updates, 1) : 0,
+      cpuPercent: round((serverCpu / 1000 / windowSeconds) * 100, 1),
+      cpuPercentWorstSecond: Math.max(0, ...timeline.map((s) => s.serverCpuPercent)),
+      loopDelayWorstMs: Math.max(0, ...inWindow.map((s) => s.loopMaxMs)),
+      rssBeforeMiB: before.rssMiB,
+      heapUsedBeforeMiB: before.heapUsedMiB,
+      rssPeakMiB: peak,
+      heapUsedPeakMiB: Math.max(...during.map((s) => s.heapUsedMiB)),
+      walPeakMiB: Math.max(...samples.map((s) => s.walMiB)),
+      walPeakAtS: round(
+        (samples.reduce((a, b) => (b.walMiB > a.walMiB ? b : a), before).at - r.measureStart) / 1000,
+        1,
+      ),
+      walEndMiB: (samples[samples.length - 1] as ServerSample).walMiB,
+      databaseEndMiB: (samples[samples.length - 1] as ServerSample).databaseMiB,
+      commits: { ...last.commits, longestMs: round(last.commits.longestMs, 1) },
+      truncations: { ...last.truncations, longestMs: round(last.truncations.longestMs, 1) },
+      queue: last.queue
+        ? { kinds: last.queue.kinds, mostWaiting: Math.max(...samples.map((s) => s.queue?.waiting ?? 0)) }
+        : null,
+    },
+    loadGenerator: {
+      cpuPercent: round((r.cpuMs / 1000 / windowSeconds) * 100, 1),
+      cpuPerUpdateUs: r.updates > 0 ? round((r.cpuMs * 1000) / r.updates, 1) : 0,
+      loopDelayMs: r.loopDelayMs,
+    },
+    afterLeave: {
+      rssAtLeaveMiB: atLeave.rssMiB,
+      rssMiB: { s1: after(1000).rssMiB, s5: after(5000).rssMiB, s10: s10.rssMiB },
+      heapUsedMiB: { atLeave: atLeave.heapUsedMiB, s10: s10.heapUsedMiB },
+      documentsAt10s: s10.documents,
+      connectionsAt10s: s10.connections,
+      documentsUnloadedMs:
+        unloaded && unloaded.at <= r.leftAt + MEMORY_WINDOW_MS ? unloaded.at - r.leftAt : null,
+      rssReturnedShare: peak > before.rssMiB ? round((peak - s10.rssMiB) / (peak - before.rssMiB), 2) : 1,
+      loadedHeapAfterGcMiB: loaded?.heapUsedMiB ?? null,
+      liveKiBPerDocument: loaded
+        ? round(((loaded.heapUsedMiB - afterGc.heapUsedMiB) * 1024) / documents, 0)
+        : null,
+      afterFullGc: {
+        rssMiB: afterGc.rssMiB,
+        heapUsedMiB: afterGc.heapUsedMiB,
+        heapTotalMiB: afterGc.heapTotalMiB,
+        externalMiB: afterGc.externalMiB,
+      },
+      trace: samples
+        .filter((s, i) => s.at >= r.leftAt - 1000 && i % Math.round(1000 / SAMPLE_MS) === 0)
+        .map((s) => ({
+          t: round((s.at - r.leftAt) / 1000, 1),
+          rss: s.rssMiB,
+          heapUsed: s.heapUsedMiB,
+          heapTotal: s.heapTotalMiB,
+          external: s.externalMiB,
+          documents: s.documents,
+          wal: s.walMiB,
+        })),
+    },
+    meanChars: r.meanCharsAtStart,
+    converged: r.converged,
+    storedMatch: extra.storedMatch,
+    storedMismatch: extra.storedMismatch,
+    machine: extra.disturbance,
+    timelineEvery: 1000,
+    timeline,
+  };
+}
+
+const listFromEnv = (name: string, fallback: string): string[] =>
+  (process.env[name] ?? fallback)
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+
+const queueLine = (o: ManyRunOutcome): string =>
+  o.server.queue
+    ? Object.entries(o.server.queue.kinds)
+        .map(
+          ([k, v]) =>
+            `${k} ${v.jobs} × ${round(v.totalMs / Math.max(1, v.jobs), 1)} ms (max ${round(v.longestMs, 1)})`,
+        )
+        .join(', ') + `, ${o.server.queue.mostWaiting} en attente au plus`
+    : 'aucune';
+
+const line = (o: ManyRunOutcome): string =>
+  `${o.variant} ${o.documents} docs × ${o.clients / o.documents} : p50/p95/p99 ${o.latencyMs.p50}/${o.latencyMs.p95}/${o.latencyMs.p99} ms ` +
+  `(pire seconde ${o.worstSecondP99Ms} ms, ${o.secondsOverTarget}/${o.seconds} s > ${TARGET_P99_MS} ms), ` +
+  `CPU serveur ${o.server.cpuPerUpdateUs} µs/màj ${o.server.cpuPercent} % (pire seconde ${o.server.cpuPercentWorstSecond} %), ` +
+  `générateur ${o.loadGenerator.cpuPercent} %, file ${queueLine(o)}, RSS ${o.server.rssBeforeMiB}→${o.server.rssPeakMiB} Mio, ` +
+  `après départ ${o.afterLeave.rssAtLeaveMiB}/${o.afterLeave.rssMiB.s1}/${o.afterLeave.rssMiB.s5}/${o.afterLeave.rssMiB.s10} Mio ` +
+  `(GC ${o.afterLeave.afterFullGc.rssMiB}), WAL max ${o.server.walPeakMiB} Mio à ${o.server.walPeakAtS} s ` +
+  `(${o.server.truncations.done} TRUNCATE, la plus longue ${o.server.truncations.longestMs} ms ; ` +
+  `commits > 10 ms ${o.server.commits.over10ms}/${o.server.commits.commits}, max ${o.server.commits.longestMs} ms), connexion ${o.connectAllMs} ms, ` +
+  `SQLite ${o.storedMatch}/${o.documents}, pression CPU ${o.machine.cpuSomePercent} %`;
+
+export async function run(): Promise<BenchResult> {
+  const sizes = listFromEnv('BENCH_MANY_DOCS', '20,100,200,400').map(Number);
+  const variants = listFromEnv('BENCH_MANY_VARIANTS', 'spread,legacy') as Variant[];
+  for (const v of variants) if (v !== 'spread' && v !== 'legacy') throw new Error(`variante inconnue : ${v}`);
+  const repeat = Math.max(1, envInt('BENCH_MANY_REPEAT', 1));
+  const load = {
+    clientsPerDocument: envInt('BENCH_MANY_CLIENTS', 5),
+    updatesPerSecond: envInt('BENCH_MANY_RATE', 2),
+    prefillTxns: envInt('BENCH_MANY_PREFILL', 1000),
+    warmupSeconds: envInt('BENCH_MANY_WARMUP', 15),
+    seconds: envInt('BENCH_MANY_SECONDS', 60),
+    awareness: envInt('BENCH_MANY_AWARENESS', 1) === 1,
+    connectConcurrency: 50,
+    seed: 17,
+  };
+  const outcomes: ManyRunOutcome[] = [];
+  for (const documents of sizes) {
+    for (let r = 0; r < repeat; r++) {
+      // Alternate the order so neither variant always meets the machine first.
+      const order = r % 2 === 0 ? variants : [...variants].reverse();
+      for (const variant of order) {
+        // Shared machine: give other people's builds a moment before each run, as run.ts does.
+        const quiet = await waitForQuietMachine(envInt('BENCH_QUIET_WAIT', 30));
+        log(
+          `manyDocuments : ${variant}, ${documents} documents (passe ${r + 1}/${repeat}, pression CPU ${quiet ?? '?'} %)…`,
+        );
+        const outcome = await manyRun(variant, documents, load, envInt('BENCH_MANY_LIVE_HEAP', 0) === 1);
+        log(line(outcome));
+        outcomes.push(outcome);
+      }
+    }
+  }
+  const largest = Math.max(...sizes);
+  const of = (variant: Variant, documents: number): ManyRunOutcome[] =>
+    outcomes.filter((o) => o.variant === variant && o.documents === documents);
+  const spreadLargest = of('spread', largest);
+  const worst = <T>(list: ManyRunOutcome[], f: (o: ManyRunOutcome) => T): T[] => list.map(f);
+  const targets: TargetCheck[] = [];
+  if (spreadLargest.length > 0) {
+    const p99s = worst(spreadLargest, (o) => o.latencyMs.p99);
+    const wals = worst(spreadLargest, (o) => o.server.walPeakMiB);
+    const docs10 = worst(spreadLargest, (o) => o.afterLeave.documentsAt10s);
+    const returned = worst(spreadLargest, (o) => o.afterLeave.rssReturnedShare);
+    targets.push(
+      {
+        name: `latence rédacteur → lecteur p99 à ${largest} documents × ${load.clientsPerDocument}`,
+        target: `<= ${TARGET_P99_MS} ms`,
+        actual: `${p99s.join(' / ')} ms`,
+        met: p99s.every((v) => v <= TARGET_P99_MS),
+      },
+      {
+        name: `WAL au plus haut à ${largest} documents`,
+        target: `<= ${TARGET_WAL_MIB} Mio`,
+        actual: `${wals.join(' / ')} Mio`,
+        met: wals.every((v) => v <= TARGET_WAL_MIB),
+      },
+      {
+        name: 'mémoire rendue 10 s après le départ du dernier client (documents déchargés ; part de la croissance RSS rendue)',
+        target: '0 document ; >= 0,75',
+        actual: `${docs10.join(' / ')} document(s) ; ${returned.join(' / ')}`,
+        met: docs10.every((v) => v === 0) && returned.every((v) => v >= 0.75),
+      },
+    );
+  }
+  const wrong = outcomes.filter((o) => !o.converged || o.storedMatch !== o.documents);
+  targets.push({
+    name: 'lecteurs identiques au rédacteur et texte SQLite identique, chaque document',
+    target: 'toujours',
+    actual:
+      wrong.length === 0
+        ? 'oui'
+        : wrong.map((o) => `${o.variant}/${o.documents} : ${o.storedMatch}/${o.documents}`).join('; '),
+    met: wrong.length === 0,
+    correctness: true,
+  });
+  const ratio: Record<string, number> = {};
+  for (const documents of sizes) {
+    const s = of('spread', documents)[0];
+    const l = of('legacy', documents)[0];
+    if (!s || !l) continue;
+    ratio[`p99.${documents}`] = round(s.latencyMs.p99 / l.latencyMs.p99);
+    ratio[`cpuPerUpdate.${documents}`] = round(s.server.cpuPerUpdateUs / l.server.cpuPerUpdateUs);
+    ratio[`walPeak.${documents}`] = round(s.server.walPeakMiB / Math.max(0.1, l.server.walPeakMiB));
+  }
+  return {
+    name: 'manyDocuments',
+    date: new Date().toISOString(),
+    machine: machine(),
+    params: { sizes, variants, repeat, ...load, serverEnv: serverEnv() },
+    results: { runs: outcomes.filter((o) => o.variant === 'spread') },
+    vanilla: {
+      note: 'référence : le même serveur avec le stockage d’avant (legacy)',
+      runs: outcomes.filter((o) => o.variant === 'legacy'),
+    },
+    ratio,
+    targets,
+    notes: [
+      'Serveur et générateur de charge dans deux processus enfants ; latences mesurées dans le générateur, sur une seule horloge.',
+      '« legacy » = ESSAIM_BENCH_LEGACY_STORAGE=1 : compaction et indexation dans le tour qui les déclenche, points de contrôle PASSIVE seulement (le comportement d’avant l’issue 17).',
+      'rssReturnedShare = (RSS au plus haut − RSS à +10 s) / (RSS au plus haut − RSS avant la charge).',
+    ],
+  };
+}

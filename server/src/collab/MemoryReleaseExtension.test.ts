@@ -1,0 +1,78 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../logger.js';
+import { MemoryReleaseExtension } from './MemoryReleaseExtension.js';
+
+/** A Hocuspocus as the hooks see it: only its count of loaded documents. */
+function server() {
+  const state = { documents: 0 };
+  const instance = { getDocumentsCount: () => state.documents };
+  return { state, payload: { instance } as never };
+}
+
+function setup() {
+  const collect = vi.fn();
+  const extension = new MemoryReleaseExtension(createLogger('silent'), {
+    collect,
+    settleMs: 5,
+    minIntervalMs: 50,
+  });
+  return { collect, extension, ...server() };
+}
+
+async function load(s: ReturnType<typeof setup>, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await s.extension.afterLoadDocument(s.payload);
+    s.state.documents++;
+  }
+}
+
+async function unload(s: ReturnType<typeof setup>, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    s.state.documents--;
+    await s.extension.afterUnloadDocument(s.payload);
+  }
+}
+
+describe('MemoryReleaseExtension', () => {
+  it('collects once after a wave of departures leaves at most a tenth of the peak loaded', async () => {
+    const s = setup();
+    await load(s, 40);
+    await unload(s, 30);
+    // Ten documents still loaded: a quarter of the peak, left to V8.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(s.collect).not.toHaveBeenCalled();
+    await unload(s, 7);
+    await vi.waitFor(() => expect(s.collect).toHaveBeenCalledTimes(1));
+    expect(s.extension.collections).toBe(1);
+  });
+
+  it('does not collect when someone opens a document again before the departures settle', async () => {
+    const s = setup();
+    await load(s, 10);
+    await unload(s, 10);
+    await load(s, 1);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(s.collect).not.toHaveBeenCalled();
+  });
+
+  it('waits for the minimum interval between two collections instead of collecting again at once', async () => {
+    const s = setup();
+    await load(s, 5);
+    await unload(s, 5);
+    await vi.waitFor(() => expect(s.collect).toHaveBeenCalledTimes(1));
+    const first = performance.now();
+    await load(s, 5);
+    await unload(s, 5);
+    await vi.waitFor(() => expect(s.collect).toHaveBeenCalledTimes(2));
+    expect(performance.now() - first).toBeGreaterThanOrEqual(40);
+  });
+
+  it('does nothing where no collector can be reached', async () => {
+    const s = server();
+    const extension = new MemoryReleaseExtension(createLogger('silent'), { collect: null, settleMs: 1 });
+    await extension.afterLoadDocument(s.payload);
+    await extension.afterUnloadDocument(s.payload);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(extension.collections).toBe(0);
+  });
+});
