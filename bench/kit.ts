@@ -1,46 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { DocJSON } from '@essaim/editor';
-import { schema } from '@essaim/editor';
 import { emptyMetadata, type DocumentMetadata } from '@essaim/protocol';
-import * as Y from 'yjs';
-import { demoFiches, ficheContent } from '../server/src/demo/demoContent.js';
-import { frenchStems } from '../server/src/services/frenchText.js';
-import { publishedHtml } from '../server/src/services/publishedHtml.js';
-import { slugFor } from '../server/src/services/publicationService.js';
-import { sqliteDocumentRepository } from '../server/src/storage/documentRepository.js';
-import { sqlitePublicationRepository } from '../server/src/storage/publicationRepository.js';
 import { setupInstance } from '../tests/support/accounts.js';
 import { startTestServer } from '../tests/support/server.js';
 import { envInt } from './lib/env.js';
+import { publishedBases, publishedFicheWriter } from './lib/publishedFiches.js';
 import { log, machine, printSummary, writeResult, type BenchResult } from './lib/report.js';
 import { round, summarize } from './lib/stats.js';
 
 /** Issue 14: the kit of 50 fiches in under 30 s. */
 const TARGET_MS = 30_000;
 const MiB = 2 ** 20;
-
-/** The plain text the publication service keeps for a content (blocks on their own lines). */
-function plainText(content: DocJSON): string {
-  const node = schema.nodeFromJSON(content);
-  return node.textBetween(0, node.content.size, '\n', (leaf) =>
-    leaf.type.name === 'footnote' ? ` (${String(leaf.attrs.text)})` : '',
-  );
-}
-
-/** A fiche `scale` times longer: every block of every section after its title, repeated. */
-function scaled(content: DocJSON, scale: number): DocJSON {
-  return {
-    ...content,
-    content: (content.content ?? []).map((section) => {
-      const [title, ...blocks] = section.content ?? [];
-      if (!title) return section;
-      return { ...section, content: [title, ...Array.from({ length: scale }, () => blocks).flat()] };
-    }),
-  };
-}
 
 /**
  * The process's resident memory sampled every 50 ms from a worker thread: the samples go on while
@@ -175,26 +146,13 @@ export async function run(): Promise<BenchResult> {
   const sampler = rssSampler();
   try {
     const { admin, espaceId } = await setupInstance(server.url);
-    const db = server.services.db;
-    const documents = sqliteDocumentRepository(db);
-    const publications = sqlitePublicationRepository(db);
-    const emptyState = Y.encodeStateAsUpdate(new Y.Doc());
-    const bases = demoFiches.map((fiche) => {
-      const content = scaled(ficheContent(fiche, randomUUID), scale);
-      const text = plainText(content);
-      return {
-        fiche,
-        content,
-        text,
-        html: publishedHtml(content, { documentUrl: () => null, imageUrl: () => null }).html,
-        bodyStems: frenchStems(text),
-      };
-    });
+    const insert = publishedFicheWriter(server.services.db, espaceId, admin.userId);
+    const bases = publishedBases(scale);
     const characters = bases.map((b) => b.text.length);
     log(
       `kit : ${fiches} fiches publiées (${Math.min(...characters)}–${Math.max(...characters)} caractères)…`,
     );
-    db.transaction(() => {
+    server.services.db.transaction(() => {
       for (let i = 0; i < fiches; i++) {
         const base = bases[i % bases.length];
         if (!base) continue;
@@ -207,44 +165,8 @@ export async function run(): Promise<BenchResult> {
           // The warm-up kit: one fiche found by this word.
           motsCles: i === 0 ? ['echauffement'] : (base.fiche.metadata.motsCles ?? []),
         };
-        const id = randomUUID();
         const at = new Date(Date.UTC(2026, 0, 1) + i * 3_600_000).toISOString();
-        documents.insert(
-          {
-            id,
-            espaceId,
-            kind: 'fiche',
-            title,
-            createdAt: at,
-            updatedAt: at,
-            metadata,
-            sections: [],
-            pages: 7,
-          },
-          emptyState,
-        );
-        publications.insert(
-          {
-            id: randomUUID(),
-            documentId: id,
-            versionId: null,
-            kind: 'fiche',
-            title,
-            metadata,
-            content: base.content,
-            html: base.html,
-            text: base.text,
-            sectionHashes: {},
-            publishedBy: admin.userId,
-            publishedAt: at,
-          },
-          {
-            title: frenchStems(title),
-            keywords: frenchStems([...metadata.motsCles, metadata.structure, metadata.public].join(' ')),
-            body: base.bodyStems,
-          },
-          (taken) => slugFor(title, taken),
-        );
+        insert({ title, metadata, base, at, pages: 7 });
       }
     })();
     const url = server.url;

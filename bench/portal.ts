@@ -1,20 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { categories, structureTypes } from '@essaim/domain';
-import { schema, type DocJSON } from '@essaim/editor';
 import { emptyMetadata, type DocumentMetadata } from '@essaim/protocol';
-import * as Y from 'yjs';
-import { demoFiches, ficheContent } from '../server/src/demo/demoContent.js';
 import { territoires } from '../server/src/reference/territoires.js';
-import { frenchStems } from '../server/src/services/frenchText.js';
-import { publishedHtml } from '../server/src/services/publishedHtml.js';
-import { slugFor } from '../server/src/services/publicationService.js';
-import { sqliteDocumentRepository } from '../server/src/storage/documentRepository.js';
-import { sqlitePublicationRepository } from '../server/src/storage/publicationRepository.js';
 import { setupInstance } from '../tests/support/accounts.js';
 import { startTestServer } from '../tests/support/server.js';
 import { envInt } from './lib/env.js';
+import { publishedBases, publishedFicheWriter } from './lib/publishedFiches.js';
 import { log, machine, type BenchResult } from './lib/report.js';
 import { seededRandom, summarize } from './lib/stats.js';
 
@@ -73,14 +65,6 @@ function get(base: string, path: string): Promise<Response> {
   });
 }
 
-/** The plain text the publication service keeps for a content (blocks on their own lines). */
-function plainText(content: DocJSON): string {
-  const node = schema.nodeFromJSON(content);
-  return node.textBetween(0, node.content.size, '\n', (leaf) =>
-    leaf.type.name === 'footnote' ? ` (${String(leaf.attrs.text)})` : '',
-  );
-}
-
 /**
  * The public portal with `PORTAL_FICHES` published fiches (the six demonstration fiches, written
  * from the HCTS sources, each published many times over with its own title, territory, themes,
@@ -97,28 +81,15 @@ export async function run(): Promise<BenchResult> {
   try {
     const { admin, espaceId } = await setupInstance(server.url);
     log(`portal: ${fiches} fiches publiées…`);
-    const db = server.services.db;
-    const documents = sqliteDocumentRepository(db);
-    const publications = sqlitePublicationRepository(db);
+    const insert = publishedFicheWriter(server.services.db, espaceId, admin.userId);
     const random = seededRandom(13);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
     const { departements, regions } = territoires();
-    const emptyState = Y.encodeStateAsUpdate(new Y.Doc());
     // The six fiches' content, HTML, text and body stems, computed once.
-    const bases = demoFiches.map((fiche) => {
-      const content = ficheContent(fiche, randomUUID);
-      const text = plainText(content);
-      return {
-        fiche,
-        content,
-        html: publishedHtml(content, { documentUrl: () => null, imageUrl: () => null }).html,
-        text,
-        bodyStems: frenchStems(text),
-      };
-    });
+    const bases = publishedBases();
     const slugs: string[] = [];
     const started = performance.now();
-    const insertAll = db.transaction(() => {
+    const insertAll = server.services.db.transaction(() => {
       for (let i = 0; i < fiches; i++) {
         const base = bases[i % bases.length];
         if (!base) continue;
@@ -134,42 +105,8 @@ export async function run(): Promise<BenchResult> {
           structureType: pick(structureTypes),
           anneeDemarrage: 2010 + Math.floor(random() * 16),
         };
-        const id = randomUUID();
         const at = new Date(Date.UTC(2026, 0, 1) + i * 3_600_000).toISOString();
-        documents.insert(
-          {
-            id,
-            espaceId,
-            kind: 'fiche',
-            title,
-            createdAt: at,
-            updatedAt: at,
-            metadata,
-            sections: [],
-            pages: 5,
-          },
-          emptyState,
-        );
-        const keywords = [...metadata.motsCles, metadata.structure, metadata.public].join(' ');
-        const record = publications.insert(
-          {
-            id: randomUUID(),
-            documentId: id,
-            versionId: null,
-            kind: 'fiche',
-            title,
-            metadata,
-            content: base.content,
-            html: base.html,
-            text: base.text,
-            sectionHashes: {},
-            publishedBy: admin.userId,
-            publishedAt: at,
-          },
-          { title: frenchStems(title), keywords: frenchStems(keywords), body: base.bodyStems },
-          (taken) => slugFor(title, taken),
-        );
-        slugs.push(record.slug);
+        slugs.push(insert({ title, metadata, base, at, pages: 5 }));
       }
     });
     insertAll();

@@ -4,13 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
-import { META_MAP, type DocumentMetadata } from '@essaim/protocol';
 import { unzipSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createDocument } from '../support/accounts.js';
-import { sectionId, writeInSection } from '../support/comments.js';
-import { connectAs, isSettled } from '../support/provider.js';
-import { publishDocument } from '../support/publications.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishPractice, type Practice } from '../support/publications.js';
 import { unexpectedProblems, useBrowserApp } from './support/app.js';
 import { runAxe } from './support/axe.js';
 import { artifactsDir } from './support/chromium.js';
@@ -25,12 +21,6 @@ import { artifactsDir } from './support/chromium.js';
  */
 
 const app = useBrowserApp();
-
-interface Practice {
-  title: string;
-  meta: Partial<DocumentMetadata>;
-  sections: string[];
-}
 
 const PRACTICES: Practice[] = [
   {
@@ -60,24 +50,6 @@ const PRACTICES: Practice[] = [
   },
 ];
 
-/** Publishes a practice as the animateur: text and metadata written live, every section approved. */
-async function publish(practice: Practice): Promise<void> {
-  const doc = await createDocument(app.admin, app.espaceId, practice.title);
-  const writer = connectAs(app.admin, app.server.wsUrl, doc.name);
-  try {
-    await vi.waitFor(() => expect(writer.provider.isSynced).toBe(true), { timeout: 10_000 });
-    practice.sections.forEach((words, i) => writeInSection(writer.ydoc, sectionId(writer.ydoc, i), words));
-    writer.ydoc.transact(() => {
-      const meta = writer.ydoc.getMap<unknown>(META_MAP);
-      for (const [key, value] of Object.entries(practice.meta)) meta.set(key, value);
-    });
-    await vi.waitFor(() => expect(isSettled(writer)).toBe(true), { timeout: 10_000 });
-  } finally {
-    writer.destroy();
-  }
-  await publishDocument(app.admin, doc.id);
-}
-
 /** Unzips a kit into a new temporary folder; answers the folder and the files' relative names. */
 function unzipInto(bytes: Uint8Array): { dir: string; names: string[] } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'essaim-kit-'));
@@ -94,7 +66,8 @@ function unzipInto(bytes: Uint8Array): { dir: string; names: string[] } {
 
 const folders: string[] = [];
 beforeAll(async () => {
-  for (const practice of PRACTICES) await publish(practice);
+  for (const practice of PRACTICES)
+    await publishPractice(app.admin, app.server.wsUrl, app.espaceId, practice);
 });
 afterAll(() => {
   for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true });

@@ -1,10 +1,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { META_MAP, type DocumentMetadata, type ReviewedDocumentSectionsDto } from '@essaim/protocol';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { createDocument } from '../support/accounts.js';
-import { sectionId, writeInSection } from '../support/comments.js';
-import { connectAs, isSettled } from '../support/provider.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { publishPractice, type Practice } from '../support/publications.js';
 import { useBrowserApp } from './support/app.js';
 import { runAxe } from './support/axe.js';
 import { artifactsDir } from './support/chromium.js';
@@ -18,12 +15,6 @@ import { artifactsDir } from './support/chromium.js';
 const app = useBrowserApp();
 const DESKTOP = { width: 1280, height: 900 };
 const MOBILE = { width: 390, height: 844 };
-
-interface Practice {
-  title: string;
-  meta: Partial<DocumentMetadata>;
-  sections: string[];
-}
 
 const PRACTICES: Practice[] = [
   {
@@ -79,37 +70,12 @@ const PRACTICES: Practice[] = [
   },
 ];
 
-/** Publishes a practice as the animateur: text and metadata written live, every section approved. */
-async function publish(practice: Practice): Promise<string> {
-  const doc = await createDocument(app.admin, app.espaceId, practice.title);
-  const writer = connectAs(app.admin, app.server.wsUrl, doc.name);
-  try {
-    await vi.waitFor(() => expect(writer.provider.isSynced).toBe(true), { timeout: 10_000 });
-    practice.sections.forEach((words, i) => writeInSection(writer.ydoc, sectionId(writer.ydoc, i), words));
-    writer.ydoc.transact(() => {
-      const meta = writer.ydoc.getMap<unknown>(META_MAP);
-      for (const [key, value] of Object.entries(practice.meta)) meta.set(key, value);
-    });
-    await vi.waitFor(() => expect(isSettled(writer)).toBe(true), { timeout: 10_000 });
-  } finally {
-    writer.destroy();
-  }
-  const { sections } = (await (
-    await app.admin.fetch(`/api/documents/${doc.id}/sections`)
-  ).json()) as ReviewedDocumentSectionsDto;
-  for (const s of sections)
-    await app.admin.fetch(`/api/documents/${doc.id}/sections/${s.id}/review`, {
-      method: 'POST',
-      json: { action: 'approve' },
-    });
-  const published = await app.admin.fetch(`/api/documents/${doc.id}/publications`, { method: 'POST' });
-  if (published.status !== 201) throw new Error(`publication refusée : ${await published.text()}`);
-  return ((await published.json()) as { publication: { documentUrl: string } }).publication.documentUrl;
-}
-
 const urls: string[] = [];
 beforeAll(async () => {
-  for (const practice of PRACTICES) urls.push(await publish(practice));
+  for (const practice of PRACTICES)
+    urls.push(
+      (await publishPractice(app.admin, app.server.wsUrl, app.espaceId, practice)).publication.documentUrl,
+    );
 });
 
 const shot = (page: Page, name: string) =>

@@ -215,6 +215,13 @@ describe('kit d’essaimage of a search, its progress and its bounds', () => {
   });
 
   it('shares one build between two simultaneous starts of the same kit', async () => {
+    // The kit the test before started (« ocelot ») is built in the background: on a slow machine it
+    // may still be running, and its exports must not be counted here.
+    await vi.waitFor(
+      async () =>
+        expect((await etat(`/api/espaces/${t.espaceId}/kit/etat?q=ocelot`)).body.state).not.toBe('building'),
+      { timeout: 30_000, interval: 100 },
+    );
     const exportsCalled = vi.spyOn(t.server.services.exports, 'publication');
     try {
       const before = cachedKits().length;

@@ -1,5 +1,13 @@
-import type { PublishReplyDto, ReviewedDocumentSectionsDto } from '@essaim/protocol';
+import {
+  META_MAP,
+  type DocumentMetadata,
+  type PublishReplyDto,
+  type ReviewedDocumentSectionsDto,
+} from '@essaim/protocol';
+import { expect, vi } from 'vitest';
 import { createDocument, type Session } from './accounts.js';
+import { sectionId, writeInSection } from './comments.js';
+import { connectAs, isSettled } from './provider.js';
 
 /**
  * Has `animateur` approve every section of a document that is not approved and up to date, through
@@ -34,5 +42,39 @@ export async function publishedFiche(
   title: string,
 ): Promise<PublishReplyDto> {
   const doc = await createDocument(animateur, espaceId, title);
+  return publishDocument(animateur, doc.id);
+}
+
+/** A practice to publish: its title, metadata and the words of its first sections, in order. */
+export interface Practice {
+  title: string;
+  meta: Partial<DocumentMetadata>;
+  sections: string[];
+}
+
+/**
+ * Publishes a practice as `animateur` would: a new fiche of `espaceId` whose sections and metadata
+ * are written live through a Node provider on `wsUrl` (as the editor writes them), every section
+ * approved, then publication 1. Throws when a step is refused.
+ */
+export async function publishPractice(
+  animateur: Session,
+  wsUrl: string,
+  espaceId: string,
+  practice: Practice,
+): Promise<PublishReplyDto> {
+  const doc = await createDocument(animateur, espaceId, practice.title);
+  const writer = connectAs(animateur, wsUrl, doc.name);
+  try {
+    await vi.waitFor(() => expect(writer.provider.isSynced).toBe(true), { timeout: 10_000 });
+    practice.sections.forEach((words, i) => writeInSection(writer.ydoc, sectionId(writer.ydoc, i), words));
+    writer.ydoc.transact(() => {
+      const meta = writer.ydoc.getMap<unknown>(META_MAP);
+      for (const [key, value] of Object.entries(practice.meta)) meta.set(key, value);
+    });
+    await vi.waitFor(() => expect(isSettled(writer)).toBe(true), { timeout: 10_000 });
+  } finally {
+    writer.destroy();
+  }
   return publishDocument(animateur, doc.id);
 }

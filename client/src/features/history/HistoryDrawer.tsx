@@ -1,10 +1,9 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { fr } from '@codegouvfr/react-dsfr';
 import type { VersionDto } from '@essaim/protocol';
 import { useLoad } from '../../shared/useLoad.js';
 import { listVersions } from './api.js';
 import { CompareView } from './CompareView.js';
-import { historyMessages as m } from './messages.js';
+import { HistoryHeader } from './HistoryHeader.js';
 import { VersionList, type ListRequest } from './VersionList.js';
 import { VersionView, type RestoreState } from './VersionView.js';
 
@@ -93,19 +92,7 @@ export function HistoryDrawer({
       aria-labelledby={headingId}
       onKeyDown={onKeyDown}
     >
-      <div className="essaim-history__header">
-        <h2 id={headingId} ref={headingRef} tabIndex={-1} className={fr.cx('fr-h4', 'fr-mb-0')}>
-          {m.panel.title}
-        </h2>
-        <button
-          type="button"
-          className={fr.cx('fr-btn--close', 'fr-btn')}
-          title={m.panel.close}
-          onClick={onClose}
-        >
-          {m.panel.close}
-        </button>
-      </div>
+      <HistoryHeader headingId={headingId} headingRef={headingRef} onClose={onClose} />
       <div className="essaim-history__body">
         <div hidden={view.kind !== 'list'}>
           <VersionList

@@ -10,6 +10,7 @@ import { restoreVersion } from './api.js';
 import { dayAndTimeOf } from './days.js';
 import type * as DrawerExports from './HistoryDrawer.js';
 import type { View } from './HistoryDrawer.js';
+import { HistoryHeader } from './HistoryHeader.js';
 import { historyMessages as m } from './messages.js';
 import { useVersionRestored } from './useVersionRestored.js';
 import type { RestoreState } from './VersionView.js';
@@ -261,19 +262,7 @@ function DrawerPending({
   useEffect(() => headingRef.current?.focus(), []);
   return (
     <section id={id} className="essaim-history" aria-labelledby={headingId}>
-      <div className="essaim-history__header">
-        <h2 id={headingId} ref={headingRef} tabIndex={-1} className={fr.cx('fr-h4', 'fr-mb-0')}>
-          {m.panel.title}
-        </h2>
-        <button
-          type="button"
-          className={fr.cx('fr-btn--close', 'fr-btn')}
-          title={m.panel.close}
-          onClick={onClose}
-        >
-          {m.panel.close}
-        </button>
-      </div>
+      <HistoryHeader headingId={headingId} headingRef={headingRef} onClose={onClose} />
       <div className="essaim-history__body">
         {failed ? (
           <CompactLoadFailed
