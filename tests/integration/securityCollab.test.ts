@@ -1,9 +1,15 @@
 import * as encoding from 'lib0/encoding';
 import { CloseCode } from '@essaim/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
+import {
+  Awareness,
+  applyAwarenessUpdate,
+  encodeAwarenessUpdate,
+  removeAwarenessStates,
+} from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { createDocument, invite, type Session } from '../support/accounts.js';
+import { sectionId, writeInSection } from '../support/comments.js';
 import { useTestInstance } from '../support/instance.js';
 import { connectAs, isSettled, type NodeClient } from '../support/provider.js';
 import { Msg, RawClient, frame } from '../support/rawClient.js';
@@ -121,6 +127,42 @@ describe('presence', () => {
     const state = bob.provider.awareness?.getStates().get(alice.ydoc.clientID) as { user: { name: string } };
     expect(state.user.name).toBe('Administratrice');
     expect(state).not.toHaveProperty('pirate');
+    raw.close();
+  });
+
+  it('keeps a co-writer connected when their provider forwards the removal of a state it saw expire, and the expired person stays present for the others', async () => {
+    const { name, alice, bob } = await twoPeople();
+    const carol = t.track(connectAs(t.admin, t.server.wsUrl, name));
+    await expect
+      .poll(() => carol.provider.awareness?.getStates().get(alice.ydoc.clientID)?.user)
+      .toBeDefined();
+    let closes = 0;
+    carol.provider.on('close', () => (closes += 1));
+    // Carol's Awareness has not seen Alice renew her state for 30 s (a background tab): it removes
+    // it with the origin y-protocols uses, and her provider sends « Alice: null » to the server.
+    removeAwarenessStates(carol.provider.awareness as Awareness, [alice.ydoc.clientID], 'timeout');
+    // Carol is not cut off: her next keystroke reaches Bob, and her own presence still works.
+    carol.provider.setAwarenessField('caret', null);
+    writeInSection(carol.ydoc, sectionId(carol.ydoc, 0), 'après expiration');
+    await expect.poll(() => bob.ydoc.getXmlFragment('default').toString()).toContain('après expiration');
+    await expect.poll(() => bob.provider.awareness?.getStates().has(carol.ydoc.clientID)).toBe(true);
+    expect(closes).toBe(0);
+    // Alice is still present for Bob: a removal is never relayed.
+    expect(bob.provider.awareness?.getStates().get(alice.ydoc.clientID)?.user).toBeDefined();
+  });
+
+  it('still refuses one connection announcing two people’s states in one message', async () => {
+    const { name, alice } = await twoPeople();
+    const raw = await authenticatedAs(membre, name);
+    const doc = new Y.Doc();
+    const awareness = new Awareness(doc);
+    awareness.setLocalState({ user: { name: 'Moi' } });
+    const other = new Awareness(new Y.Doc());
+    other.doc.clientID = alice.ydoc.clientID + 1;
+    other.setLocalState({ user: { name: 'Un autre' } });
+    applyAwarenessUpdate(awareness, encodeAwarenessUpdate(other, [other.clientID]), 'test');
+    raw.sendAwareness(name, encodeAwarenessUpdate(awareness, [doc.clientID, other.clientID]));
+    await expect.poll(() => raw.closeReason(name)).toBe('awareness-one-client-per-connection');
     raw.close();
   });
 

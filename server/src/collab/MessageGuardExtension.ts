@@ -369,19 +369,27 @@ export class MessageGuardExtension implements Extension<CollabContext> {
     document: Y.Doc,
     context: CollabContext,
   ): void {
-    let clientId: number;
-    let stateBytes: number;
+    // Every entry is read. Removals (`null` states) are not a claim: y-protocols' Awareness removes
+    // a co-writer's state it has not seen renewed for 30 s (a throttled background tab) and
+    // HocuspocusProvider sends that removal on; Hocuspocus never relays a removal, so such entries
+    // are let through without binding anything. What is announced (a state) is one client's own.
+    const announced: { clientId: number; stateBytes: number }[] = [];
     try {
       const update = decoding.createDecoder(decoding.readVarUint8Array(decoder));
       const count = decoding.readVarUint(update);
-      if (count !== 1) throw new MessageRefused('awareness-one-client-per-connection');
-      clientId = decoding.readVarUint(update);
-      decoding.readVarUint(update); // clock
-      stateBytes = decoding.readVarString(update).length;
-    } catch (error) {
-      if (error instanceof MessageRefused) throw error;
+      for (let i = 0; i < count; i++) {
+        const id = decoding.readVarUint(update);
+        decoding.readVarUint(update); // clock
+        const state = decoding.readVarString(update);
+        if (state !== 'null') announced.push({ clientId: id, stateBytes: state.length });
+      }
+    } catch {
       throw new MessageRefused('malformed-awareness');
     }
+    const [entry, ...others] = announced;
+    if (!entry) return;
+    if (others.length > 0) throw new MessageRefused('awareness-one-client-per-connection');
+    const { clientId, stateBytes } = entry;
     if (stateBytes > this.maxAwarenessStateBytes)
       throw new MessageRefused('awareness-too-large', CloseCode.TooLarge);
     const known = this.clientIds.get(connection);
