@@ -15,19 +15,15 @@ import { rememberDocument, rememberedDocument } from '../../shared/localData.js'
 import { useDocumentTitle } from '../../shared/useDocumentTitle.js';
 import { useFocusOnMount } from '../../shared/useFocusOnMount.js';
 import { useCurrentUser, useSession } from '../auth/session.js';
-import { CommentsPanel } from '../comments/CommentsPanel.js';
 import { prefetchThreads } from '../comments/prefetch.js';
 import { SelectionCommentButton } from '../comments/SelectionCommentButton.js';
 import { useComments } from '../comments/useComments.js';
 import { getDocument, listDocuments, restoreDocument } from '../documents/api.js';
 import { documentsMessages } from '../documents/messages.js';
-import { HistoryPanel } from '../history/HistoryPanel.js';
 import { MetadataPanel } from '../metadata/MetadataPanel.js';
 import { useMetadataTitle } from '../metadata/useMetadata.js';
 import { PresenceList } from '../presence/PresenceList.js';
-import { DownloadButton, DownloadDialog } from '../publication/DownloadDialog.js';
 import { publicationMessages } from '../publication/messages.js';
-import { PublicationBar } from '../publication/PublicationBar.js';
 import { publishedStateLabel } from '../publication/publicationStatus.js';
 import { usePublications } from '../publication/usePublications.js';
 import { DocumentReviewBar } from '../review/DocumentReviewBar.js';
@@ -41,10 +37,19 @@ import { useEditorBridge } from './bridge.js';
 import { CollaborativeEditor, useCollaborativeEditor } from './CollaborativeEditor.js';
 import { ConnectionBadge } from './ConnectionBadge.js';
 import { DocumentTitles } from './docRefs.js';
-import { DocRefDialog, docRefModal } from './DocRefDialog.js';
-import { FootnoteDialog, footnoteModal, type FootnoteRequest } from './FootnoteDialog.js';
+import type { FootnoteRequest } from './FootnoteDialog.js';
 import { footnotesOf } from './footnotes.js';
-import { ImageDialog, imageModal } from './ImageDialog.js';
+import {
+  LazyCommentsPanel,
+  LazyDocRefDialog,
+  LazyDownloadButton,
+  LazyDownloadDialog,
+  LazyFootnoteDialog,
+  LazyHistoryPanel,
+  LazyImageDialog,
+  LazyPublicationBar,
+  openEditorDialog,
+} from './LazyPanels.js';
 import { LengthGauge } from './LengthGauge.js';
 import { editorMessages as m } from './messages.js';
 import { NotesList, noteEntryId } from './NotesList.js';
@@ -400,7 +405,7 @@ function ReadyWorkspace({
   const editFootnote = (pos: number, text: string) => {
     requests.current += 1;
     setFootnoteRequest({ mode: 'edit', key: requests.current, pos, text });
-    footnoteModal.open();
+    openEditorDialog('footnote');
   };
 
   const bridge = useEditorBridge({
@@ -485,33 +490,33 @@ function ReadyWorkspace({
   }, [refused]);
 
   const dialogs: ToolbarDialogs = {
-    openImage: () => imageModal.open(),
+    openImage: () => openEditorDialog('image'),
     openFootnote: () => {
       requests.current += 1;
       setFootnoteRequest({ mode: 'insert', key: requests.current });
-      footnoteModal.open();
+      openEditorDialog('footnote');
     },
-    openDocRef: () => docRefModal.open(),
+    openDocRef: () => openEditorDialog('docRef'),
   };
 
   return (
     <ReviewProvider reviews={reviews} announce={announce}>
       <div className="essaim-doc-status">
         <SessionBadge session={session} readOnly={readOnly} />
-        <HistoryPanel documentId={doc.id} provider={session.provider} canWrite={!readOnly} me={author} />
+        <LazyHistoryPanel documentId={doc.id} provider={session.provider} canWrite={!readOnly} me={author} />
         <div className="essaim-download-bar">
-          <DownloadButton />
+          <LazyDownloadButton />
         </div>
       </div>
       <DocumentReviewBar reviews={reviews} published={published}>
-        <PublicationBar
+        <LazyPublicationBar
           documentId={doc.id}
           publications={publications}
           canPublish={doc.canPublish === true}
           announce={announce}
         />
       </DocumentReviewBar>
-      <DownloadDialog documentId={doc.id} publications={publications.state} />
+      <LazyDownloadDialog documentId={doc.id} publications={publications.state} />
       {readOnly && (
         <Notice
           className={fr.cx('fr-mt-2w')}
@@ -584,20 +589,20 @@ function ReadyWorkspace({
               <SaveAlerts session={session} limits={me.collabLimits} announce={announce} />
             </div>
             <div className={fr.cx('fr-col-12', 'fr-col-lg-3')}>
-              <CommentsPanel comments={comments} />
+              <LazyCommentsPanel comments={comments} />
             </div>
           </div>
           {!readOnly && (
             <>
-              <FootnoteDialog editor={editor} request={footnoteRequest} announce={announce} />
-              <DocRefDialog
+              <LazyFootnoteDialog editor={editor} request={footnoteRequest} announce={announce} />
+              <LazyDocRefDialog
                 editor={editor}
                 documentId={doc.id}
                 documents={espaceDocuments.state}
                 refresh={espaceDocuments.reload}
                 retry={espaceDocuments.retry}
               />
-              <ImageDialog editor={editor} documentId={doc.id} />
+              <LazyImageDialog editor={editor} documentId={doc.id} />
             </>
           )}
         </SectionActionsProvider>
