@@ -1,5 +1,5 @@
-import { lazy, Suspense, useState, type ReactNode } from 'react';
-import { Outlet, useLocation, useNavigate } from 'react-router';
+import { lazy, Suspense, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { Outlet, useLocation, useNavigate, useNavigationType } from 'react-router';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Footer } from '@codegouvfr/react-dsfr/Footer';
 import { Header, type HeaderProps } from '@codegouvfr/react-dsfr/Header';
@@ -125,9 +125,34 @@ function navigationFor(
   return items;
 }
 
+/**
+ * The skip link to a document's text, first of the skip links on a document's page: the text is
+ * one Tab (and Enter) away from the top (issue 16). Its target is the id the editor gives its
+ * text (`EDITOR_TEXT_ID`, features/editor/scrollMargin.ts; not imported here, so the first
+ * download of every page does not carry the editor's code).
+ */
+const skipToText = { label: 'Aller au texte', anchor: '#texte-du-document' } as const;
+
+/**
+ * A new page opens at its top: a link followed far down a long page (a catalogue card) no longer
+ * opens the next page scrolled by what was left of that offset (the editor opened 79 px down,
+ * its header hidden; issue 16). Back and forward (`POP`) keep the browser's own restoration;
+ * changes of the query alone (filters) or of the hash (skip links) do not scroll.
+ */
+function useTopOfNewPage(pathname: string): void {
+  const navigationType = useNavigationType();
+  const shown = useRef(pathname);
+  useLayoutEffect(() => {
+    if (shown.current === pathname) return;
+    shown.current = pathname;
+    if (navigationType !== 'POP') window.scrollTo(0, 0);
+  }, [pathname, navigationType]);
+}
+
 /** The page frame: skip links, DSFR header with navigation, main landmark, footer. */
 export function Layout() {
   const { pathname } = useLocation();
+  useTopOfNewPage(pathname);
   const navigate = useNavigate();
   const session = useSession();
   const { user, me, signingOut, currentEspace } = session;
@@ -184,6 +209,7 @@ export function Layout() {
     <>
       <SkipLinks
         links={[
+          ...(pathname.startsWith('/documents/') ? [skipToText] : []),
           { label: m.skipToContent, anchor: '#contenu' },
           { label: m.skipToFooter, anchor: '#pied-de-page' },
         ]}

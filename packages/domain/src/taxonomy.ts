@@ -89,3 +89,38 @@ export const FICHE_PAGE_TARGET = { min: 4, max: 5 } as const;
 export function estimatePages(characters: number, blocksTakingSpace = 0): number {
   return Math.round((characters / CHARS_PER_PAGE + blocksTakingSpace / 3) * 10) / 10;
 }
+
+const pageNumber = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
+
+/**
+ * « ≈ 0,6 page », « ≈ 1,9 page », « ≈ 2 pages », « ≈ 3,4 pages »: an estimate from
+ * {@link estimatePages} as the gauge of the editor and the catalogue both write it (issue 16: they
+ * disagreed). French keeps the singular below 2 (« 1,5 page », the Académie française's rule:
+ * the plural starts at two); the number is written the French way (decimal comma).
+ */
+export function formatPageEstimate(pages: number): string {
+  return `≈ ${pageNumber.format(pages)} ${Math.abs(pages) < 2 ? 'page' : 'pages'}`;
+}
+
+/** The earliest starting year of a practice (metadata panel, catalogue filter, server rule). */
+export const START_YEAR_MIN = 1900;
+
+/**
+ * The latest starting year of a practice: next year (a practice about to start), in the local
+ * calendar of `now`. Used by the metadata panel, the catalogue's year filter and the server's
+ * reading of the `meta` map, so that all three accept the same years (issue 16).
+ */
+export function startYearMax(now: Date = new Date()): number {
+  return now.getFullYear() + 1;
+}
+
+/** Whether `year` is a starting year every part of Essaim accepts (an integer, 1900 to next year). */
+export function isStartYear(year: number, now: Date = new Date()): boolean {
+  return Number.isInteger(year) && year >= START_YEAR_MIN && year <= startYearMax(now);
+}
+
+/** Longest document title, in UTF-16 code units once trimmed (creation form, metadata panel, server). */
+export const TITLE_MAX_LENGTH = 200;
+
+/** Longest theme label, in UTF-16 code units once trimmed (themes page, server). */
+export const THEME_LABEL_MAX_LENGTH = 80;

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { documentKindNames, type DocumentKindName, type DocumentReviewState } from '@essaim/domain';
+import {
+  documentKindNames,
+  TITLE_MAX_LENGTH,
+  type DocumentKindName,
+  type DocumentReviewState,
+} from '@essaim/domain';
 import type { DocumentMatchDto } from './catalogue.js';
 import type { DocumentMetadata } from './metadata.js';
 
@@ -16,7 +21,7 @@ export const createDocumentInput = z.object({
     .string({ error: 'Le titre doit être un texte.' })
     .trim()
     .min(1, { error: 'Le titre est obligatoire.' })
-    .max(200, { error: 'Le titre ne peut pas dépasser 200 caractères.' }),
+    .max(TITLE_MAX_LENGTH, { error: `Le titre ne peut pas dépasser ${TITLE_MAX_LENGTH} caractères.` }),
   kind: z.enum(documentKinds, {
     error: 'Le type doit être « fiche » ou « synthese ».',
   }),

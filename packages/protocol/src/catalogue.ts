@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { categories, documentKindNames, documentReviewStates, structureTypes } from '@essaim/domain';
+import {
+  categories,
+  documentKindNames,
+  documentReviewStates,
+  startYearMax,
+  START_YEAR_MIN,
+  structureTypes,
+  THEME_LABEL_MAX_LENGTH,
+} from '@essaim/domain';
+
+/** The French message of a year out of the range every part of Essaim accepts (issue 16). */
+const yearRange = (): string => `L’année doit être entre ${START_YEAR_MIN} et ${startYearMax()}.`;
 
 const optionalText = z.string().trim().max(200).optional();
 
@@ -43,6 +54,8 @@ export const catalogueQuery = z.object({
   annee: z.coerce
     .number({ error: 'L’année doit être un nombre.' })
     .int({ error: 'L’année doit être un nombre entier.' })
+    .min(START_YEAR_MIN, { error: () => yearRange() })
+    .refine((year) => year <= startYearMax(), { error: () => yearRange() })
     .optional(),
   /**
    * Words searched in the title, the structure, the public and the keywords, and in the full text
@@ -133,7 +146,9 @@ const themeLabel = z
   .string({ error: 'Le libellé doit être un texte.' })
   .trim()
   .min(2, { error: 'Le libellé doit compter au moins 2 caractères.' })
-  .max(80, { error: 'Le libellé ne peut pas dépasser 80 caractères.' });
+  .max(THEME_LABEL_MAX_LENGTH, {
+    error: `Le libellé ne peut pas dépasser ${THEME_LABEL_MAX_LENGTH} caractères.`,
+  });
 
 export const createThemeInput = z.object({ label: themeLabel });
 export const updateThemeInput = z

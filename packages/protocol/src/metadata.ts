@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { categories, structureTypes, type Categorie, type StructureType } from '@essaim/domain';
+import {
+  categories,
+  isStartYear,
+  structureTypes,
+  TITLE_MAX_LENGTH,
+  type Categorie,
+  type StructureType,
+} from '@essaim/domain';
 
 /**
  * Metadata of a fiche, as held in the document's `meta` Y.Map. Each field is one map entry, so two
@@ -104,7 +111,7 @@ const textList = z.array(z.string().trim().min(1).max(60)).max(30);
 
 /** One validator per field; a value that fails is read as empty rather than trusted. */
 const fieldSchemas: { [K in keyof DocumentMetadata]: z.ZodType<DocumentMetadata[K]> } = {
-  title: shortText(200),
+  title: shortText(TITLE_MAX_LENGTH),
   themes: textList,
   categorie: z.enum(categories).nullable(),
   territoire: z
@@ -114,7 +121,10 @@ const fieldSchemas: { [K in keyof DocumentMetadata]: z.ZodType<DocumentMetadata[
   structure: shortText(200),
   structureType: z.enum(structureTypes).nullable(),
   public: shortText(500),
-  anneeDemarrage: z.number().int().min(1900).max(2100).nullable(),
+  anneeDemarrage: z
+    .number()
+    .refine((year) => isStartYear(year))
+    .nullable(),
   contact: shortText(300),
   motsCles: textList,
 };

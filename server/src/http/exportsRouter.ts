@@ -1,6 +1,15 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { can, categories, DomainError, forbidden, notFound, type Actor } from '@essaim/domain';
+import {
+  can,
+  categories,
+  DomainError,
+  forbidden,
+  notFound,
+  startYearMax,
+  START_YEAR_MIN,
+  type Actor,
+} from '@essaim/domain';
 import { exportFormats } from '../exports/types.js';
 import { isTerritoire } from '../reference/territoires.js';
 import { httpStatusOf } from './errors.js';
@@ -19,6 +28,9 @@ const draftExportQuery = z.object({
  * What selects a kit's publications: the portal search's filters (`/pratiques/recherche`), read
  * strictly: a value that is not valid is refused (400) rather than widening the kit.
  */
+/** The French message of a year out of the range every part of Essaim accepts (issue 16). */
+const yearRange = (): string => `annee doit être entre ${START_YEAR_MIN} et ${startYearMax()}.`;
+
 const kitQuery = z.object({
   theme: z.string({ error: 'theme doit être un identifiant de thème.' }).min(1).max(100).optional(),
   q: z
@@ -37,8 +49,8 @@ const kitQuery = z.object({
   annee: z.coerce
     .number({ error: 'annee doit être une année.' })
     .int({ error: 'annee doit être une année.' })
-    .min(1900, { error: 'annee doit être entre 1900 et 2100.' })
-    .max(2100, { error: 'annee doit être entre 1900 et 2100.' })
+    .min(START_YEAR_MIN, { error: () => yearRange() })
+    .refine((year) => year <= startYearMax(), { error: () => yearRange() })
     .optional(),
 });
 

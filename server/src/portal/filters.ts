@@ -1,4 +1,4 @@
-import { categories, type Categorie } from '@essaim/domain';
+import { categories, isStartYear, type Categorie } from '@essaim/domain';
 import { isTerritoire, territoires } from '../reference/territoires.js';
 import { foldFrench } from '../services/frenchText.js';
 import type { PortalEntry } from './portalQueries.js';
@@ -38,7 +38,7 @@ const one = (value: unknown): string => {
 /**
  * Reads the filters from a query string (`q`, `theme`, `categorie`, `territoire`, `public`,
  * `annee`, `page`). Lenient: a value that is not valid (an unknown category or territory, a
- * year out of 1900–2100, a page that is not a positive integer) is read as absent, so a link
+ * year out of 1900 to next year, a page that is not a positive integer) is read as absent, so a link
  * typed by hand never fails; texts are cut at 200 characters.
  */
 export function parseFilters(query: Record<string, unknown>): PortalFilters {
@@ -53,7 +53,7 @@ export function parseFilters(query: Record<string, unknown>): PortalFilters {
     categorie: (categories as readonly string[]).includes(categorie) ? (categorie as Categorie) : null,
     territoire: territoire && isTerritoire(territoire) ? territoire : null,
     public: one(query.public).slice(0, 200),
-    annee: Number.isInteger(annee) && annee >= 1900 && annee <= 2100 ? annee : null,
+    annee: isStartYear(annee) ? annee : null,
     page: Number.isInteger(page) && page >= 1 && page <= 10_000 ? page : 1,
   };
 }

@@ -6,6 +6,7 @@ import {
   timingSafeEqual,
   type ScryptOptions,
 } from 'node:crypto';
+import { PRESENCE_PALETTE } from '@essaim/domain';
 
 /**
  * scrypt parameters: N = 2^15, r = 8 (32 MiB of memory per hash), p = 1. Memory-hard, about 60 ms
@@ -87,11 +88,11 @@ export function verifySignedToken(key: string, token: string): Record<string, un
 }
 
 /**
- * A stable colour per person (carets, presence), from a palette of DSFR-like colours that are
- * clearly distinct and all reach 4.5:1 contrast with white text.
+ * A person's default colour (carets, presence) from the presence palette of `@essaim/domain`
+ * (distinct colours, all 4.5:1 with white text), stable per account: a page then takes a colour no
+ * one else present uses (issue 16), and the server keeps it when it is in the palette.
  */
-const PALETTE = ['#3558a2', '#b34000', '#18753c', '#ce0500', '#006a6f', '#8c3fb0', '#c3006b', '#716043'];
 export function colorFor(id: string): string {
   const digest = createHash('sha256').update(id).digest();
-  return PALETTE[(digest[0] ?? 0) % PALETTE.length] as string;
+  return PRESENCE_PALETTE[(digest[0] ?? 0) % PRESENCE_PALETTE.length] as string;
 }

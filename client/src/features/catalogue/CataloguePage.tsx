@@ -169,9 +169,9 @@ export function CataloguePage() {
             {espace.name}
           </h1>
           {role && <p className={fr.cx('fr-text--sm', 'fr-mb-1w') + ' essaim-muted'}>{role}</p>}
-          <p className={fr.cx('fr-text--lead', 'fr-mb-0')}>{m.lead}</p>
+          <p className={fr.cx('fr-mb-0') + ' essaim-catalogue-lead'}>{m.lead}</p>
           <KitDownload
-            className={fr.cx('fr-mt-2w')}
+            className={fr.cx('fr-mt-1w', 'fr-mt-md-2w')}
             espaceId={espace.id}
             theme={filters.theme}
             themeLabel={filters.theme ? labels.theme(filters.theme) : null}
@@ -221,7 +221,7 @@ export function CataloguePage() {
         rapporteurs={rapporteurs}
       />
 
-      <div className={fr.cx('fr-grid-row', 'fr-grid-row--gutters', 'fr-mt-3w')}>
+      <div className={fr.cx('fr-grid-row', 'fr-grid-row--gutters', 'fr-mt-1w', 'fr-mt-md-3w')}>
         <section
           aria-labelledby={resultsId}
           className={fr.cx('fr-col-12', tableView ? 'fr-col-lg-12' : 'fr-col-lg-8')}

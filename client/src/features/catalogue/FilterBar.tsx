@@ -10,6 +10,8 @@ import {
   documentKindNames,
   documentReviewStateLabels,
   documentReviewStates,
+  START_YEAR_MIN,
+  startYearMax,
   structureTypeLabels,
   structureTypes,
   type Categorie,
@@ -22,6 +24,7 @@ import { activeFilterCount, parseYear, resetFilters, withQuery, type CatalogueFi
 import { catalogueMessages as m } from './messages.js';
 import { NATIONAL } from './territories.js';
 import { TerritoryOptions } from './TerritoryOptions.js';
+import { NarrowDisclosure } from '../sections/NarrowDisclosure.js';
 
 /** A change to the filters, applied to the latest ones (the address may have changed meanwhile). */
 export type FiltersChange = Partial<CatalogueFilters> | ((current: CatalogueFilters) => CatalogueFilters);
@@ -116,220 +119,224 @@ export function FilterBar({
       noValidate
       className="essaim-filters"
     >
-      <div className="essaim-filters__head">
-        <h2 id={`${id}-titre`} className={fr.cx('fr-h6', 'fr-mb-0')}>
-          <span className={fr.cx('fr-icon-filter-line', 'fr-mr-1w')} aria-hidden="true" />
-          {m.filtersTitle}
-        </h2>
-        <div className="essaim-filters__state">
-          <p className={fr.cx('fr-text--sm', 'fr-mb-0') + ' essaim-muted'}>{m.activeFilters(active)}</p>
-          {active > 0 && (
-            <Button
-              type="button"
-              size="small"
-              priority="tertiary"
-              iconId="fr-icon-refresh-line"
-              onClick={reset}
-            >
-              {m.resetFilters}
-            </Button>
-          )}
-        </div>
-      </div>
-      <div className="essaim-filters__search">
-        <Input
-          label={m.searchLabel}
-          hintText={m.searchHint}
-          className={fr.cx('fr-mb-0')}
-          nativeInputProps={{
-            id: `${id}-q`,
-            type: 'search',
-            name: 'q',
-            value: q,
-            autoComplete: 'off',
-            onChange: (event) => setQ(event.target.value),
-          }}
-        />
-        <Button type="submit" iconId="fr-icon-search-line">
-          {m.searchLabel}
-        </Button>
-      </div>
-      <div className={fr.cx('fr-grid-row', 'fr-grid-row--gutters', 'fr-mt-1w')}>
-        <div className={cell}>
-          <Select
-            label={m.kindFilter}
-            nativeSelectProps={{
-              name: 'type',
-              value: filters.kind ?? '',
-              onChange: (event) => onChange({ kind: orNull<DocumentKind>(event.target.value) }),
-            }}
-          >
-            <option value="">{m.allKinds}</option>
-            {documentKindNames.map((kind) => (
-              <option key={kind} value={kind}>
-                {documentsMessages.kindLabel[kind]}
-              </option>
-            ))}
-          </Select>
-        </div>
-        <div className={cell}>
-          <Select
-            label={m.reviewStateFilter}
-            nativeSelectProps={{
-              name: 'etat',
-              value: filters.reviewState ?? '',
-              onChange: (event) => onChange({ reviewState: orNull<DocumentReviewState>(event.target.value) }),
-            }}
-          >
-            <option value="">{m.allReviewStates}</option>
-            {documentReviewStates.map((state) => (
-              <option key={state} value={state}>
-                {documentReviewStateLabels[state]}
-              </option>
-            ))}
-          </Select>
-        </div>
-        <div className={cell}>
-          <Select
-            label={m.themeFilter}
-            nativeSelectProps={{
-              name: 'theme',
-              value: filters.theme ?? '',
-              onChange: (event) => onChange({ theme: orNull(event.target.value) }),
-            }}
-          >
-            <option value="">{m.allThemes}</option>
-            {activeThemes.map((theme) => (
-              <option key={theme.id} value={theme.id}>
-                {theme.label}
-              </option>
-            ))}
-            {archivedThemes.length > 0 && (
-              <optgroup label={m.archivedThemesGroup}>
-                {archivedThemes.map((theme) => (
-                  <option key={theme.id} value={theme.id}>
-                    {theme.label}
-                  </option>
-                ))}
-              </optgroup>
+      {/* On a phone, search and filters are folded: the first documents are on the first screen. */}
+      <NarrowDisclosure summary={`${m.filtersTitle} · ${m.activeFilters(active)}`}>
+        <div className="essaim-filters__head">
+          <h2 id={`${id}-titre`} className={fr.cx('fr-h6', 'fr-mb-0')}>
+            <span className={fr.cx('fr-icon-filter-line', 'fr-mr-1w')} aria-hidden="true" />
+            {m.filtersTitle}
+          </h2>
+          <div className="essaim-filters__state">
+            <p className={fr.cx('fr-text--sm', 'fr-mb-0') + ' essaim-muted'}>{m.activeFilters(active)}</p>
+            {active > 0 && (
+              <Button
+                type="button"
+                size="small"
+                priority="tertiary"
+                iconId="fr-icon-refresh-line"
+                onClick={reset}
+              >
+                {m.resetFilters}
+              </Button>
             )}
-            {filters.theme && !themes.some((t) => t.id === filters.theme) && (
-              // Themes still loading, or an address naming a theme that no longer exists.
-              <option value={filters.theme}>{filters.theme}</option>
-            )}
-          </Select>
-        </div>
-        <div className={cell}>
-          <Select
-            label={m.categoryFilter}
-            nativeSelectProps={{
-              name: 'categorie',
-              value: filters.categorie ?? '',
-              onChange: (event) => onChange({ categorie: orNull<Categorie>(event.target.value) }),
-            }}
-          >
-            <option value="">{m.allCategories}</option>
-            {categories.map((categorie) => (
-              <option key={categorie} value={categorie}>
-                {categoryLabels[categorie]}
-              </option>
-            ))}
-          </Select>
-        </div>
-        <div className={cell}>
-          <Select
-            label={m.territoryFilter}
-            nativeSelectProps={{
-              name: 'territoire',
-              value: filters.territoire ?? '',
-              onChange: (event) => onChange({ territoire: orNull(event.target.value) }),
-            }}
-          >
-            <option value="">{m.allTerritories}</option>
-            <option value={NATIONAL}>{m.national}</option>
-            {territoires === null && filters.territoire && filters.territoire !== NATIONAL && (
-              <option value={filters.territoire}>{filters.territoire}</option>
-            )}
-            {territoires && <TerritoryOptions reference={territoires} wholeRegion={m.wholeRegion} />}
-          </Select>
-        </div>
-        <div className={cell}>
-          <Select
-            label={m.structureTypeFilter}
-            nativeSelectProps={{
-              name: 'structure',
-              value: filters.structureType ?? '',
-              onChange: (event) => onChange({ structureType: orNull<StructureType>(event.target.value) }),
-            }}
-          >
-            <option value="">{m.allStructureTypes}</option>
-            {structureTypes.map((type) => (
-              <option key={type} value={type}>
-                {structureTypeLabels[type]}
-              </option>
-            ))}
-          </Select>
-        </div>
-        <div className={cell}>
-          <Select
-            label={m.rapporteurFilter}
-            nativeSelectProps={{
-              name: 'rapporteur',
-              value: filters.rapporteur ?? '',
-              // One rapporteur replaces « mes documents » (both filter on who writes).
-              onChange: (event) => onChange({ rapporteur: orNull(event.target.value), mine: false }),
-            }}
-          >
-            <option value="">{m.allRapporteurs}</option>
-            {rapporteurs.map((person) => (
-              <option key={person.userId} value={person.userId}>
-                {person.name}
-              </option>
-            ))}
-          </Select>
-        </div>
-        <div className={cell}>
-          <Input
-            label={m.yearFilter}
-            hintText={m.yearHint}
-            state={yearError ? 'error' : 'default'}
-            stateRelatedMessage={yearError ? m.yearInvalid : undefined}
-            nativeInputProps={{
-              name: 'annee',
-              value: year,
-              inputMode: 'numeric',
-              maxLength: 4,
-              autoComplete: 'off',
-              'aria-invalid': yearError ? true : undefined,
-              onChange: (event) => {
-                setYear(event.target.value);
-                setYearChecked(false);
-              },
-              onBlur: () => setYearChecked(true),
-            }}
-          />
-        </div>
-        <div className={cell}>
-          <div className="essaim-filters__toggles">
-            <ToggleSwitch
-              label={m.mineToggle}
-              helperText={m.mineHint}
-              checked={filters.mine}
-              showCheckedHint={false}
-              labelPosition="right"
-              onChange={(checked) => onChange({ mine: checked, rapporteur: null })}
-            />
-            <ToggleSwitch
-              label={m.archivedToggle}
-              helperText={m.archivedHint}
-              checked={filters.archived}
-              showCheckedHint={false}
-              labelPosition="right"
-              onChange={(checked) => onChange({ archived: checked })}
-            />
           </div>
         </div>
-      </div>
+        <div className="essaim-filters__search">
+          <Input
+            label={m.searchLabel}
+            hintText={m.searchHint}
+            className={fr.cx('fr-mb-0')}
+            nativeInputProps={{
+              id: `${id}-q`,
+              type: 'search',
+              name: 'q',
+              value: q,
+              autoComplete: 'off',
+              onChange: (event) => setQ(event.target.value),
+            }}
+          />
+          <Button type="submit" iconId="fr-icon-search-line">
+            {m.searchLabel}
+          </Button>
+        </div>
+        <div className={fr.cx('fr-grid-row', 'fr-grid-row--gutters', 'fr-mt-1w')}>
+          <div className={cell}>
+            <Select
+              label={m.kindFilter}
+              nativeSelectProps={{
+                name: 'type',
+                value: filters.kind ?? '',
+                onChange: (event) => onChange({ kind: orNull<DocumentKind>(event.target.value) }),
+              }}
+            >
+              <option value="">{m.allKinds}</option>
+              {documentKindNames.map((kind) => (
+                <option key={kind} value={kind}>
+                  {documentsMessages.kindLabel[kind]}
+                </option>
+              ))}
+            </Select>
+          </div>
+          <div className={cell}>
+            <Select
+              label={m.reviewStateFilter}
+              nativeSelectProps={{
+                name: 'etat',
+                value: filters.reviewState ?? '',
+                onChange: (event) =>
+                  onChange({ reviewState: orNull<DocumentReviewState>(event.target.value) }),
+              }}
+            >
+              <option value="">{m.allReviewStates}</option>
+              {documentReviewStates.map((state) => (
+                <option key={state} value={state}>
+                  {documentReviewStateLabels[state]}
+                </option>
+              ))}
+            </Select>
+          </div>
+          <div className={cell}>
+            <Select
+              label={m.themeFilter}
+              nativeSelectProps={{
+                name: 'theme',
+                value: filters.theme ?? '',
+                onChange: (event) => onChange({ theme: orNull(event.target.value) }),
+              }}
+            >
+              <option value="">{m.allThemes}</option>
+              {activeThemes.map((theme) => (
+                <option key={theme.id} value={theme.id}>
+                  {theme.label}
+                </option>
+              ))}
+              {archivedThemes.length > 0 && (
+                <optgroup label={m.archivedThemesGroup}>
+                  {archivedThemes.map((theme) => (
+                    <option key={theme.id} value={theme.id}>
+                      {theme.label}
+                    </option>
+                  ))}
+                </optgroup>
+              )}
+              {filters.theme && !themes.some((t) => t.id === filters.theme) && (
+                // Themes still loading, or an address naming a theme that no longer exists.
+                <option value={filters.theme}>{filters.theme}</option>
+              )}
+            </Select>
+          </div>
+          <div className={cell}>
+            <Select
+              label={m.categoryFilter}
+              nativeSelectProps={{
+                name: 'categorie',
+                value: filters.categorie ?? '',
+                onChange: (event) => onChange({ categorie: orNull<Categorie>(event.target.value) }),
+              }}
+            >
+              <option value="">{m.allCategories}</option>
+              {categories.map((categorie) => (
+                <option key={categorie} value={categorie}>
+                  {categoryLabels[categorie]}
+                </option>
+              ))}
+            </Select>
+          </div>
+          <div className={cell}>
+            <Select
+              label={m.territoryFilter}
+              nativeSelectProps={{
+                name: 'territoire',
+                value: filters.territoire ?? '',
+                onChange: (event) => onChange({ territoire: orNull(event.target.value) }),
+              }}
+            >
+              <option value="">{m.allTerritories}</option>
+              <option value={NATIONAL}>{m.national}</option>
+              {territoires === null && filters.territoire && filters.territoire !== NATIONAL && (
+                <option value={filters.territoire}>{filters.territoire}</option>
+              )}
+              {territoires && <TerritoryOptions reference={territoires} wholeRegion={m.wholeRegion} />}
+            </Select>
+          </div>
+          <div className={cell}>
+            <Select
+              label={m.structureTypeFilter}
+              nativeSelectProps={{
+                name: 'structure',
+                value: filters.structureType ?? '',
+                onChange: (event) => onChange({ structureType: orNull<StructureType>(event.target.value) }),
+              }}
+            >
+              <option value="">{m.allStructureTypes}</option>
+              {structureTypes.map((type) => (
+                <option key={type} value={type}>
+                  {structureTypeLabels[type]}
+                </option>
+              ))}
+            </Select>
+          </div>
+          <div className={cell}>
+            <Select
+              label={m.rapporteurFilter}
+              nativeSelectProps={{
+                name: 'rapporteur',
+                value: filters.rapporteur ?? '',
+                // One rapporteur replaces « mes documents » (both filter on who writes).
+                onChange: (event) => onChange({ rapporteur: orNull(event.target.value), mine: false }),
+              }}
+            >
+              <option value="">{m.allRapporteurs}</option>
+              {rapporteurs.map((person) => (
+                <option key={person.userId} value={person.userId}>
+                  {person.name}
+                </option>
+              ))}
+            </Select>
+          </div>
+          <div className={cell}>
+            <Input
+              label={m.yearFilter}
+              hintText={m.yearHint}
+              state={yearError ? 'error' : 'default'}
+              stateRelatedMessage={yearError ? m.yearInvalid(START_YEAR_MIN, startYearMax()) : undefined}
+              nativeInputProps={{
+                name: 'annee',
+                value: year,
+                inputMode: 'numeric',
+                maxLength: 4,
+                autoComplete: 'off',
+                'aria-invalid': yearError ? true : undefined,
+                onChange: (event) => {
+                  setYear(event.target.value);
+                  setYearChecked(false);
+                },
+                onBlur: () => setYearChecked(true),
+              }}
+            />
+          </div>
+          <div className={cell}>
+            <div className="essaim-filters__toggles">
+              <ToggleSwitch
+                label={m.mineToggle}
+                helperText={m.mineHint}
+                checked={filters.mine}
+                showCheckedHint={false}
+                labelPosition="right"
+                onChange={(checked) => onChange({ mine: checked, rapporteur: null })}
+              />
+              <ToggleSwitch
+                label={m.archivedToggle}
+                helperText={m.archivedHint}
+                checked={filters.archived}
+                showCheckedHint={false}
+                labelPosition="right"
+                onChange={(checked) => onChange({ archived: checked })}
+              />
+            </div>
+          </div>
+        </div>
+      </NarrowDisclosure>
     </form>
   );
 }

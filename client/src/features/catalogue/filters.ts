@@ -1,6 +1,7 @@
 import {
   categories,
   documentKindNames,
+  isStartYear,
   structureTypes,
   type Categorie,
   type DocumentReviewState,
@@ -143,11 +144,14 @@ function text(raw: string | null): string | null {
   return value === '' ? null : value;
 }
 
-/** A year the server accepts (1900–2100), or null. */
-export function parseYear(raw: string | null | undefined): number | null {
+/**
+ * A starting year as the metadata panel and the server accept it (1900 to next year:
+ * `isStartYear` of @essaim/domain), or null.
+ */
+export function parseYear(raw: string | null | undefined, now: Date = new Date()): number | null {
   if (!raw || !/^\s*\d{4}\s*$/.test(raw)) return null;
   const year = Number(raw);
-  return year >= 1900 && year <= 2100 ? year : null;
+  return isStartYear(year, now) ? year : null;
 }
 
 /**

@@ -1,9 +1,9 @@
+import { formatPageEstimate } from '@essaim/domain';
 import type { ActivityDto, DocumentKind } from '@essaim/protocol';
 import { formatDay } from '../../shared/dates.js';
 import { catalogueMessages as m } from './messages.js';
 import { pageStatus } from '../editor/length.js';
 
-const oneDecimal = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
 const relative = new Intl.RelativeTimeFormat('fr', { numeric: 'auto', style: 'short' });
 
 const MINUTE = 60_000;
@@ -38,10 +38,8 @@ function startOfDay(time: number): number {
   return date.getTime();
 }
 
-/** « ≈ 3,2 pages », « ≈ 1 page » (French keeps the singular below 2). */
-export function formatPages(pages: number): string {
-  return m.pages(oneDecimal.format(pages), pages);
-}
+/** « ≈ 3,2 pages », « ≈ 0,6 page »: the domain's one wording, also the editor's gauge. */
+export const formatPages = formatPageEstimate;
 
 /** Where a document's length stands against the 4–5 pages expected of a fiche. */
 export function pagesStatus(kind: DocumentKind, pages: number): 'none' | 'within' | 'under' | 'over' {

@@ -35,7 +35,8 @@ export const catalogueMessages = {
   allRapporteurs: 'Tous les rapporteurs',
   yearFilter: 'Année de démarrage',
   yearHint: 'Format attendu : AAAA',
-  yearInvalid: 'Indiquez une année sur quatre chiffres, entre 1900 et 2100.',
+  yearInvalid: (min: number, max: number) =>
+    `Indiquez une année sur quatre chiffres, entre ${min} et ${max}.`,
   mineToggle: 'Mes documents',
   mineHint: 'Seulement ceux que vous rédigez',
   archivedToggle: 'Documents archivés',
@@ -142,7 +143,6 @@ export const catalogueMessages = {
   unknownPerson: 'Une personne',
   justNow: 'à l’instant',
   onDay: (day: string) => `le ${day}`,
-  pages: (formatted: string, n: number) => `≈ ${formatted} ${plural(n, 'page', 'pages')}`,
   progress: (approved: number, sections: number) =>
     `${approved} / ${sections} ${plural(sections, 'section approuvée', 'sections approuvées')}`,
   actionCreated: 'a créé',

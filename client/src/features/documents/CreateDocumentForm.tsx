@@ -5,9 +5,10 @@ import { Checkbox } from '@codegouvfr/react-dsfr/Checkbox';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { RadioButtons } from '@codegouvfr/react-dsfr/RadioButtons';
 import { fr } from '@codegouvfr/react-dsfr';
-import { documentKindNames } from '@essaim/domain';
+import { documentKindNames, TITLE_MAX_LENGTH } from '@essaim/domain';
 import type { DocumentKind, ThemeDto } from '@essaim/protocol';
 import { FormAlert } from '../../shared/FormAlert.js';
+import { lengthNotice } from '../metadata/lengthLimit.js';
 import type { Loadable } from '../../shared/useLoad.js';
 import { formErrorsFrom, type FormErrors } from '../../shared/formErrors.js';
 import { useFormErrors } from '../../shared/useFormErrors.js';
@@ -39,6 +40,7 @@ export function CreateDocumentForm({
   const id = useId();
   const [kind, setKind] = useState<DocumentKind>('fiche');
   const [title, setTitle] = useState('');
+  const titleNotice = lengthNotice(title.length, TITLE_MAX_LENGTH);
   const [chosen, setChosen] = useState<string[]>([]);
   const [pending, setPending] = useState(false);
   const { errors, showErrors, clearErrors, alertRef } = useFormErrors(FIELDS, (field) =>
@@ -92,14 +94,14 @@ export function CreateDocumentForm({
       <Input
         label={m.titleLabel}
         hintText={m.titleHint}
-        state={errors.fields.title ? 'error' : 'default'}
-        stateRelatedMessage={errors.fields.title}
+        state={errors.fields.title ? 'error' : titleNotice ? 'info' : 'default'}
+        stateRelatedMessage={errors.fields.title ?? titleNotice ?? undefined}
         nativeInputProps={{
           id: `${id}-titre`,
           name: 'title',
           value: title,
           autoComplete: 'off',
-          maxLength: 200,
+          maxLength: TITLE_MAX_LENGTH,
           'aria-required': true,
           'aria-invalid': errors.fields.title ? true : undefined,
           onChange: (event) => setTitle(event.target.value),

@@ -15,6 +15,7 @@ import { followSelectedDocRef, withDocRefView, type DocumentTitles } from './doc
 import { openSelectedFootnote, withFootnoteView } from './footnotes.js';
 import { pasteLimit } from './pasteLimit.js';
 import { readOnlyGuard } from './readOnly.js';
+import { TextViewport } from './scrollMargin.js';
 import { undoRedoKeys } from './undoRedoKeys.js';
 
 /**
@@ -82,5 +83,6 @@ export function editorExtensions({
     undoRedoKeys(),
     readOnlyGuard(),
     commentHighlights(),
+    TextViewport,
   ];
 }

@@ -40,7 +40,8 @@ describe('length of a fiche', () => {
   });
 
   it('writes page counts the French way', () => {
-    expect(formatPages(3.4)).toBe('3,4');
-    expect(formatPages(4)).toBe('4,0');
+    expect(formatPages(3.4)).toBe('≈ 3,4 pages');
+    expect(formatPages(4)).toBe('≈ 4 pages');
+    expect(formatPages(0.6)).toBe('≈ 0,6 page');
   });
 });

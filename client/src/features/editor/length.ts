@@ -30,7 +30,8 @@ export const documentPages = memoByObject((doc: PMNode): number => {
   return estimatePages(characters, blocks);
 });
 
-const decimal = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-
-/** « 3,4 »: a page count as French readers write it. */
-export const formatPages = (pages: number): string => decimal.format(pages);
+/**
+ * « ≈ 3,4 pages », « ≈ 0,6 page »: the domain's one wording of an estimate, the catalogue's too
+ * (issue 16: the gauge said « ≈ 0,2 pages » where the catalogue said « ≈ 0,6 page »).
+ */
+export { formatPageEstimate as formatPages } from '@essaim/domain';

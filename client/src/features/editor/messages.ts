@@ -137,7 +137,6 @@ export const editorMessages = {
   },
   gauge: {
     title: 'Longueur',
-    estimate: (pages: string) => `≈ ${pages} pages`,
     target: (min: number, max: number) => `objectif : ${min} à ${max} pages`,
     meterLabel: 'Longueur estimée de la fiche',
     status: { short: 'trop court', target: 'dans l’objectif', long: 'trop long' },

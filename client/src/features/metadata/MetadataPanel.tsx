@@ -14,6 +14,7 @@ import {
   categoryLabels,
   structureTypeLabels,
   structureTypes,
+  TITLE_MAX_LENGTH,
   type Categorie,
   type DocumentKindName,
   type StructureType,
@@ -31,8 +32,10 @@ import {
   parseYear,
   themeChoices,
   toggleTheme,
+  YEAR_MIN,
   yearMax,
 } from './metadataRules.js';
+import { lengthNotice } from './lengthLimit.js';
 import { useMetadata, type TextField } from './useMetadata.js';
 import './metadata.css';
 
@@ -75,6 +78,8 @@ function TextInput({
 }) {
   const [draft, setDraft] = useDraft(stored);
   const missing = required !== undefined && draft.trim() === '';
+  // Said before the limit cuts anything (issue 16): a counter near it, a sentence at it.
+  const notice = disabled ? null : lengthNotice(draft.length, maxLength);
   const change = (value: string) => {
     setDraft(value);
     if (required === undefined || value.trim() !== '') onWrite(value);
@@ -83,8 +88,8 @@ function TextInput({
     label,
     hintText: hint,
     disabled,
-    state: missing ? ('error' as const) : ('default' as const),
-    stateRelatedMessage: missing ? required : undefined,
+    state: missing ? ('error' as const) : notice ? ('info' as const) : ('default' as const),
+    stateRelatedMessage: missing ? required : (notice ?? undefined),
   };
   return textArea ? (
     <Input
@@ -124,7 +129,7 @@ function YearInput({
       hintText={m.annee.hint}
       disabled={disabled}
       state={parsed.ok ? 'default' : 'error'}
-      stateRelatedMessage={parsed.ok ? undefined : m.annee.invalid(yearMax())}
+      stateRelatedMessage={parsed.ok ? undefined : m.annee.invalid(YEAR_MIN, yearMax())}
       nativeInputProps={{
         value: draft,
         inputMode: 'numeric',
@@ -365,7 +370,7 @@ export function MetadataPanel({
             stored={text.title}
             onWrite={write('title')}
             disabled={readOnly}
-            maxLength={200}
+            maxLength={TITLE_MAX_LENGTH}
             required={m.title.required}
           />
         </div>

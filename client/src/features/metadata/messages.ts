@@ -53,7 +53,7 @@ export const metadataMessages = {
   annee: {
     label: 'Année de démarrage',
     hint: 'Quatre chiffres, par exemple : 2019',
-    invalid: (max: number) => `Saisissez une année à quatre chiffres, entre 1900 et ${max}.`,
+    invalid: (min: number, max: number) => `Saisissez une année à quatre chiffres, entre ${min} et ${max}.`,
   },
   contact: {
     label: 'Contact',

@@ -1,4 +1,4 @@
-import type { DocumentKindName } from '@essaim/domain';
+import { isStartYear, START_YEAR_MIN, startYearMax, type DocumentKindName } from '@essaim/domain';
 import { metadataKeys, type DocumentMetadata, type ThemeDto } from '@essaim/protocol';
 
 /** Pure rules of the metadata panel (no React, no Yjs), unit-tested. */
@@ -8,10 +8,11 @@ export function metadataFields(kind: DocumentKindName): (keyof DocumentMetadata)
   return kind === 'synthese' ? ['title', 'themes'] : [...metadataKeys];
 }
 
-export const YEAR_MIN = 1900;
+/** The earliest starting year accepted (the domain's, shared with the catalogue and the server). */
+export const YEAR_MIN = START_YEAR_MIN;
 
-/** The latest starting year accepted: next year (a practice about to start). */
-export const yearMax = (now = new Date()): number => now.getFullYear() + 1;
+/** The latest starting year accepted: next year (a practice about to start; the domain's rule). */
+export const yearMax = startYearMax;
 
 /** What was typed in the year field: empty (null), a valid year, or invalid (not stored). */
 export function parseYear(
@@ -22,7 +23,7 @@ export function parseYear(
   if (value === '') return { ok: true, value: null };
   if (!/^[0-9]{4}$/.test(value)) return { ok: false };
   const year = Number(value);
-  return year >= YEAR_MIN && year <= yearMax(now) ? { ok: true, value: year } : { ok: false };
+  return isStartYear(year, now) ? { ok: true, value: year } : { ok: false };
 }
 
 export const MAX_KEYWORDS = 30;

@@ -1,39 +1,50 @@
-import { useId } from 'react';
+import { useEffect, useId } from 'react';
 import type { HocuspocusProvider } from '@hocuspocus/provider';
 import { fr } from '@codegouvfr/react-dsfr';
 import { presenceMessages as m } from './messages.js';
 import { usePresence } from './usePresence.js';
+import { keepDistinctColour } from './presenceColour.js';
+import { NarrowDisclosure } from '../sections/NarrowDisclosure.js';
 
 /**
  * Who is in the document: a colour swatch (the colour of their caret) and the name, « vous » for
- * yourself. Arrivals and departures are announced politely to screen readers.
+ * yourself. Arrivals and departures are announced politely to screen readers. On a narrow screen
+ * the list is folded behind a button that tells how many people are there.
  */
 export function PresenceList({ provider }: { provider: HocuspocusProvider }) {
   const { participants, announcement } = usePresence(provider, m);
+  // This page's colour stays distinct from the others' in the document (issue 16).
+  useEffect(
+    () => (provider.awareness ? keepDistinctColour(provider.awareness, provider) : undefined),
+    [provider],
+  );
   const headingId = useId();
   const others = participants.filter((p) => !p.isSelf).length;
 
   return (
     <section aria-labelledby={headingId} className="essaim-presence">
-      <h2 id={headingId} className={fr.cx('fr-h6', 'fr-mb-1w')}>
-        {m.title} <span className="essaim-presence__count">{m.count(participants.length)}</span>
-      </h2>
-      <ul className="essaim-presence__list" data-testid="presence-list">
-        {participants.map((p) => (
-          <li key={p.clientId} className="essaim-presence__item">
-            <span
-              className="essaim-presence__swatch"
-              style={{ backgroundColor: p.color }}
-              aria-hidden="true"
-            />
-            <span>
-              {p.name}
-              {p.isSelf && <span className="essaim-presence__self"> ({m.you})</span>}
-            </span>
-          </li>
-        ))}
-      </ul>
-      {others === 0 && <p className={fr.cx('fr-text--sm', 'fr-mb-0')}>{m.alone}</p>}
+      {/* Folded on a phone behind « Personnes présentes · 3 personnes », so the text comes first. */}
+      <NarrowDisclosure summary={`${m.title} · ${m.count(participants.length)}`}>
+        <h2 id={headingId} className={fr.cx('fr-h6', 'fr-mb-1w')}>
+          {m.title} <span className="essaim-presence__count">{m.count(participants.length)}</span>
+        </h2>
+        <ul className="essaim-presence__list" data-testid="presence-list">
+          {participants.map((p) => (
+            <li key={p.clientId} className="essaim-presence__item">
+              <span
+                className="essaim-presence__swatch"
+                style={{ backgroundColor: p.color }}
+                aria-hidden="true"
+              />
+              <span>
+                {p.name}
+                {p.isSelf && <span className="essaim-presence__self"> ({m.you})</span>}
+              </span>
+            </li>
+          ))}
+        </ul>
+        {others === 0 && <p className={fr.cx('fr-text--sm', 'fr-mb-0')}>{m.alone}</p>}
+      </NarrowDisclosure>
       <p className="fr-sr-only" aria-live="polite" aria-atomic="true">
         {announcement}
       </p>

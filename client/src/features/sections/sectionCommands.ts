@@ -19,12 +19,19 @@ function sectionsWithPositions(doc: PMNode): { id: string; pos: number; node: PM
   return out;
 }
 
-/** Scrolls a section's heading to the top of the window (below the sticky toolbar, by CSS). */
+/**
+ * Scrolls a section's heading to the top of the window, below the sticky toolbar: the top margin
+ * is the one ProseMirror uses for the caret (`scrollMargin` prop, the toolbar's measured height:
+ * editor/scrollMargin.ts), else the stylesheet's `scroll-margin-top` (sections.css).
+ */
 export function scrollSectionIntoView(editor: Editor, id: string): void {
   const found = findSection(editor.state.doc, id);
   if (!found) return;
   const dom = editor.view.nodeDOM(found.pos);
   if (dom instanceof HTMLElement) {
+    const margin = editor.view.someProp('scrollMargin');
+    const top = typeof margin === 'number' ? margin : margin?.top;
+    if (top !== undefined) dom.style.scrollMarginTop = `${top}px`;
     const smooth = !window.matchMedia('(prefers-reduced-motion: reduce)').matches;
     dom.scrollIntoView({ block: 'start', behavior: smooth ? 'smooth' : 'auto' });
   }

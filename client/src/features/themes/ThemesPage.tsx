@@ -4,6 +4,7 @@ import { Breadcrumb } from '@codegouvfr/react-dsfr/Breadcrumb';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { fr } from '@codegouvfr/react-dsfr';
+import { THEME_LABEL_MAX_LENGTH } from '@essaim/domain';
 import type { ThemeDto } from '@essaim/protocol';
 import { DataTable } from '../../shared/DataTable.js';
 import { FormAlert } from '../../shared/FormAlert.js';
@@ -15,6 +16,7 @@ import { useFocusOnMount } from '../../shared/useFocusOnMount.js';
 import { useFocusRequest } from '../../shared/useFocusRequest.js';
 import { useEspace } from '../espaces/EspaceLayout.js';
 import { writeFilters, emptyFilters } from '../catalogue/filters.js';
+import { lengthNotice } from '../metadata/lengthLimit.js';
 import { createTheme, updateTheme } from './api.js';
 import { themesMessages as m } from './messages.js';
 import { byLabel, useThemes } from './useThemes.js';
@@ -188,6 +190,8 @@ function ThemesTable({
 function AddThemeForm({ espaceId, onAdded }: { espaceId: string; onAdded: (theme: ThemeDto) => void }) {
   const id = useId();
   const [label, setLabel] = useState('');
+  // Said before the 80-character limit cuts anything (issue 16).
+  const addNotice = lengthNotice(label.length, THEME_LABEL_MAX_LENGTH);
   const [errors, setErrors] = useState<FormErrors<'label'>>(noErrors());
   const [pending, setPending] = useState(false);
   const alertRef = useRef<HTMLDivElement>(null);
@@ -231,13 +235,13 @@ function AddThemeForm({ espaceId, onAdded }: { espaceId: string; onAdded: (theme
         <Input
           label={m.labelField}
           hintText={m.labelHint}
-          state={errors.fields.label ? 'error' : 'default'}
-          stateRelatedMessage={errors.fields.label}
+          state={errors.fields.label ? 'error' : addNotice ? 'info' : 'default'}
+          stateRelatedMessage={errors.fields.label ?? addNotice ?? undefined}
           nativeInputProps={{
             ref: inputRef,
             name: 'label',
             value: label,
-            maxLength: 80,
+            maxLength: THEME_LABEL_MAX_LENGTH,
             autoComplete: 'off',
             'aria-required': true,
             'aria-invalid': errors.fields.label ? true : undefined,
@@ -365,6 +369,7 @@ function RenameForm({
   onCancel: () => void;
 }) {
   const [label, setLabel] = useState(theme.label);
+  const renameNotice = lengthNotice(label.length, THEME_LABEL_MAX_LENGTH);
   const [errors, setErrors] = useState<FormErrors<'label'>>(noErrors());
   const [pending, setPending] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -400,13 +405,13 @@ function RenameForm({
       <Input
         label={m.newLabelField(theme.label)}
         classes={{ label: 'fr-sr-only' }}
-        state={errors.fields.label ? 'error' : 'default'}
-        stateRelatedMessage={errors.fields.label}
+        state={errors.fields.label ? 'error' : renameNotice ? 'info' : 'default'}
+        stateRelatedMessage={errors.fields.label ?? renameNotice ?? undefined}
         nativeInputProps={{
           ref: inputRef,
           name: 'label',
           value: label,
-          maxLength: 80,
+          maxLength: THEME_LABEL_MAX_LENGTH,
           autoComplete: 'off',
           // The person asked to rename: the field is where they go.
           autoFocus: true,

@@ -1,0 +1,84 @@
+import { Extension } from '@tiptap/core';
+import { Plugin, PluginKey } from '@tiptap/pm/state';
+import type { EditorView } from '@tiptap/pm/view';
+
+/** The id of the editor's text: the target of the skip link « Aller au texte » (app/Layout.tsx). */
+export const EDITOR_TEXT_ID = 'texte-du-document';
+
+/** Room kept between the sticky toolbar and the line brought into view, in CSS pixels. */
+const GAP_PX = 16;
+
+/** ProseMirror's own margin when nothing covers the text (its default, 5 px). */
+const DEFAULT_MARGIN_PX = 5;
+
+/** The toolbar kept at the top of the window while the text scrolls (styles.css, `.essaim-toolbar-wrap`). */
+function stickyToolbar(view: EditorView): HTMLElement | null {
+  const editor = view.dom.closest('.essaim-editor');
+  return editor?.querySelector<HTMLElement>(':scope > .essaim-toolbar-wrap') ?? null;
+}
+
+/** The sticky toolbar's height as drawn now (it wraps onto more rows on narrow screens); 0 without one. */
+function toolbarHeight(view: EditorView): number {
+  return Math.ceil(stickyToolbar(view)?.getBoundingClientRect().height ?? 0);
+}
+
+/**
+ * The top margin, in CSS pixels, that keeps a line brought into view below the sticky toolbar:
+ * the toolbar's height plus a gap; ProseMirror's default margin when there is no toolbar
+ * (readers) or it is not displayed.
+ */
+export function topMarginFor(view: EditorView): number {
+  const height = toolbarHeight(view);
+  return height > 0 ? height + GAP_PX : DEFAULT_MARGIN_PX;
+}
+
+/** How close to the window's top a caret may be before it is scrolled down: under the toolbar is too close. */
+function topThresholdFor(view: EditorView): number {
+  const height = toolbarHeight(view);
+  return height > 0 ? height + GAP_PX / 2 : 0;
+}
+
+const key = new PluginKey('essaimScrollMargin');
+
+/**
+ * Where the text sits in the page (issue 16):
+ * - ProseMirror scrolls the caret into view when it is under the sticky toolbar, and puts it
+ *   below it: `scrollThreshold` and `scrollMargin` props (read by prosemirror-view's
+ *   `scrollRectIntoView` through `view.someProp`) equal to the toolbar's height, measured each
+ *   time it scrolls, plus a gap; so a line reached by typing, the arrows or « Ajouter une
+ *   section après » (sections/sectionCommands.ts reads the same margin) is never hidden under it;
+ * - the text carries the id {@link EDITOR_TEXT_ID}, the target of the skip link « Aller au texte ».
+ */
+export const TextViewport = Extension.create({
+  name: 'essaimTextViewport',
+  addProseMirrorPlugins() {
+    let current: EditorView | null = null;
+    const plugin = new Plugin({
+      key,
+      props: { attributes: { id: EDITOR_TEXT_ID } },
+      view(view) {
+        current = view;
+        return {
+          destroy() {
+            current = null;
+          },
+        };
+      },
+    });
+    // Getters, so each scroll measures the toolbar as it is drawn at that moment: the Plugin
+    // constructor copies the `props` given to it, and ProseMirror reads them at each scroll.
+    // The threshold makes a caret under the toolbar count as out of view (ProseMirror scrolls
+    // only a caret closer to the edge than `scrollThreshold`, default 0), the margin is where it
+    // then puts it.
+    const sides = (top: number, others: number) => ({ top, right: others, bottom: others, left: others });
+    Object.defineProperty(plugin.props, 'scrollThreshold', {
+      enumerable: true,
+      get: () => sides(current ? topThresholdFor(current) : 0, 0),
+    });
+    Object.defineProperty(plugin.props, 'scrollMargin', {
+      enumerable: true,
+      get: () => sides(current ? topMarginFor(current) : DEFAULT_MARGIN_PX, DEFAULT_MARGIN_PX),
+    });
+    return [plugin];
+  },
+});

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import {
+  chooseColour,
+  contrastRatio,
+  isPresenceColour,
+  PRESENCE_PALETTE,
+  yieldsTo,
+  type ColourClaim,
+} from './presenceColours.js';
+
+const [first, second, third] = PRESENCE_PALETTE;
+const violet = '#8c3fb0';
+const claim = (clientId: number, colour: string, settled = true): ColourClaim => ({
+  clientId,
+  colour,
+  settled,
+});
+
+describe('the presence palette', () => {
+  it('keeps white name labels at a contrast of at least 4.5:1 on every colour (WCAG 1.4.3)', () => {
+    for (const colour of PRESENCE_PALETTE) {
+      expect(contrastRatio(colour, '#ffffff'), colour).toBeGreaterThanOrEqual(4.5);
+    }
+  });
+
+  it('measures contrast with the WCAG formula (black on white is 21:1, a colour on itself 1:1)', () => {
+    expect(contrastRatio('#000000', '#ffffff')).toBeCloseTo(21, 5);
+    expect(contrastRatio('#ffffff', '#000000')).toBeCloseTo(21, 5);
+    expect(contrastRatio(violet, violet)).toBe(1);
+  });
+
+  it('holds eight different colours and knows only those', () => {
+    expect(new Set(PRESENCE_PALETTE).size).toBe(8);
+    expect(isPresenceColour(violet)).toBe(true);
+    expect(isPresenceColour('#8C3FB0')).toBe(false);
+    expect(isPresenceColour('#ffffff')).toBe(false);
+    expect(isPresenceColour(42)).toBe(false);
+  });
+});
+
+describe('choosing a presence colour', () => {
+  it('keeps your colour when nobody else in the document holds it', () => {
+    expect(chooseColour(claim(5, violet, false), [claim(1, first), claim(2, second)])).toBe(violet);
+  });
+
+  it('gives a newcomer the first free colour when someone present already holds theirs', () => {
+    expect(chooseColour(claim(1, violet, false), [claim(9, violet), claim(8, first)])).toBe(second);
+  });
+
+  it('lets a settled person keep their colour even against a newcomer with a lower client id', () => {
+    expect(chooseColour(claim(9, violet, true), [claim(1, violet, false)])).toBe(violet);
+  });
+
+  it('makes the higher client id pick again when two people claim one colour at the same moment', () => {
+    expect(chooseColour(claim(3, violet, false), [claim(7, violet, false)])).toBe(violet);
+    expect(chooseColour(claim(7, violet, false), [claim(3, violet, false)])).toBe(first);
+    expect(chooseColour(claim(7, violet, true), [claim(3, violet, true)])).toBe(first);
+  });
+
+  it('ends with three distinct colours for three accounts whose own colours collide', () => {
+    // Every page applies the rule in turn until nobody changes, as awareness updates would.
+    const people = [claim(30, violet, false), claim(10, violet, false), claim(20, violet, false)];
+    for (let round = 0; round < 5; round += 1) {
+      for (const [i, me] of people.entries()) {
+        people[i] = {
+          ...me,
+          colour: chooseColour(
+            me,
+            people.filter((_, j) => j !== i),
+          ),
+          settled: true,
+        };
+      }
+    }
+    expect(new Set(people.map((p) => p.colour)).size).toBe(3);
+    expect(people.find((p) => p.clientId === 10)?.colour).toBe(violet);
+  });
+
+  it('gives a colour from outside the palette the first free palette colour', () => {
+    expect(chooseColour(claim(1, '#123456', true), [claim(2, first)])).toBe(second);
+  });
+
+  it('shares the least-held colour when more people are present than the palette has colours', () => {
+    const others = PRESENCE_PALETTE.map((colour, i) => claim(100 + i, colour));
+    others.push(claim(200, first), claim(201, second));
+    expect(chooseColour(claim(300, first, false), others)).toBe(third);
+  });
+
+  it('orders claims totally: settled before unsettled, then the lower client id', () => {
+    expect(yieldsTo(claim(1, violet, false), claim(2, violet, true))).toBe(true);
+    expect(yieldsTo(claim(2, violet, true), claim(1, violet, false))).toBe(false);
+    expect(yieldsTo(claim(2, violet, true), claim(1, violet, true))).toBe(true);
+    expect(yieldsTo(claim(1, violet, true), claim(2, violet, true))).toBe(false);
+  });
+});

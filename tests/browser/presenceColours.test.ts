@@ -1,0 +1,129 @@
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { createDocument, invite, type Session } from '../support/accounts.js';
+import { artifactsDir } from './support/chromium.js';
+import { unexpectedProblems, useBrowserApp } from './support/app.js';
+import { caretLabelOf, editorOf } from './support/coWriting.js';
+
+const app = useBrowserApp();
+
+/** Three animateurs whose accounts have the same colour (the colour a hash of their id gives). */
+let colliding: { session: Session; name: string }[];
+
+const FIRST_NAMES = [
+  'Ambre',
+  'Basile',
+  'Céleste',
+  'Dorian',
+  'Élise',
+  'Fanny',
+  'Gaspard',
+  'Hélène',
+  'Inès',
+  'Jules',
+  'Katell',
+  'Lucien',
+  'Maëlle',
+  'Noé',
+  'Odile',
+  'Pierrick',
+  'Quitterie',
+];
+
+beforeAll(async () => {
+  // Invite people until three share an account colour (8 colours: at most 17 invitations).
+  const byColour = new Map<string, { session: Session; name: string }[]>();
+  for (const name of FIRST_NAMES) {
+    const session = await invite(app.admin, app.espaceId, 'animateur', name);
+    const me = (await (await session.fetch('/api/auth/me')).json()) as { user: { color: string } };
+    const group = byColour.get(me.user.color) ?? [];
+    group.push({ session, name });
+    byColour.set(me.user.color, group);
+    if (group.length === 3) {
+      colliding = group;
+      return;
+    }
+  }
+  throw new Error('aucune couleur partagée par trois comptes');
+});
+
+/** Each person of the presence list shown in `page`, with their swatch's colour. */
+const presenceColours = (page: Page): Promise<Record<string, string>> =>
+  page.getByTestId('presence-list').evaluate((list) => {
+    const entries: Record<string, string> = {};
+    for (const item of list.querySelectorAll('li')) {
+      const swatch = item.querySelector('.essaim-presence__swatch');
+      const name = (item.textContent ?? '').replace(/\s*\(vous\)$/, '').trim();
+      if (swatch) entries[name] = getComputedStyle(swatch).backgroundColor;
+    }
+    return entries;
+  });
+
+const caretColour = (page: Page, name: string): Promise<string> =>
+  caretLabelOf(page, name).evaluate((label) => getComputedStyle(label).backgroundColor);
+
+const badgeOf = (page: Page) => page.getByRole('status').filter({ hasText: 'État de la connexion' });
+
+/** Waits until every page shows the three people, in three distinct colours, the same everywhere. */
+async function agreedColours(pages: Page[], names: string[]): Promise<Record<string, string>> {
+  let agreed: Record<string, string> = {};
+  await expect
+    .poll(
+      async () => {
+        const views = await Promise.all(pages.map(presenceColours));
+        const first = views[0] ?? {};
+        const same = views.every((v) => names.every((n) => v[n] === first[n]));
+        const distinct = new Set(names.map((n) => first[n])).size === names.length;
+        const complete = names.every((n) => first[n] !== undefined);
+        agreed = first;
+        return same && distinct && complete;
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(true);
+  return agreed;
+}
+
+describe('the colours of the people present in a document', () => {
+  it('gives three people whose account colours collide three distinct colours, the same in every view and kept across a reconnection', async () => {
+    const doc = await createDocument(app.admin, app.espaceId, 'Pair-aidance en Ille-et-Vilaine');
+    const names = colliding.map((p) => p.name);
+    const tabs = [];
+    for (const person of colliding) {
+      const tab = await app.open({ as: person.session });
+      await tab.page.goto(`${app.baseUrl}/documents/${doc.id}`);
+      await expect.poll(() => editorOf(tab.page).getAttribute('contenteditable')).toBe('true');
+      await editorOf(tab.page).click();
+      tabs.push(tab);
+    }
+    const pages = tabs.map((t) => t.page);
+    const colours = await agreedColours(pages, names);
+
+    // Each caret's name label has the colour of that person in the presence list.
+    for (const [i, page] of pages.entries()) {
+      for (const [j, name] of names.entries()) {
+        if (i === j) continue;
+        await expect.poll(() => caretColour(page, name)).toBe(colours[name]);
+      }
+    }
+    await pages[0]?.screenshot({ path: path.join(artifactsDir, 'presence-couleurs.png') });
+
+    // The second person loses the network, then comes back: everyone keeps their colour.
+    const [, second] = tabs;
+    if (!second) throw new Error('three tabs expected');
+    await second.context.setOffline(true);
+    await expect.poll(() => badgeOf(second.page).textContent()).toContain('Hors ligne');
+    await second.context.setOffline(false);
+    await expect.poll(() => badgeOf(second.page).textContent()).toMatch(/Connecté|Enregistré/);
+    expect(await agreedColours(pages, names)).toEqual(colours);
+
+    // Reloading the page (a new Yjs client) gives the same colour back: the others hold theirs.
+    await second.page.reload();
+    await expect.poll(() => editorOf(second.page).getAttribute('contenteditable')).toBe('true');
+    expect(await agreedColours(pages, names)).toEqual(colours);
+
+    for (const tab of tabs)
+      expect(unexpectedProblems(tab.problems)).toEqual({ errors: [], cspViolations: [] });
+  });
+});
