@@ -1268,59 +1268,76 @@ function sliceDelta(ops: readonly DeltaOp[], from: number, to: number): DeltaOp[
 /**
  * The characters of an old text paired with those of its replacement, which holds the same
  * characters save runs that its writer did not have: `pairs` as [index in old, index in new], and
- * the runs [from, to) of old characters to write again (at index `from` of the new text, once the
- * runs before are written). Null when the texts differ otherwise, or a missing run holds a
+ * the runs [from, to) of old characters to write again, each at index `at` of the new text (once
+ * the runs before are written). Null when the texts differ otherwise, or a missing run holds a
  * character `mayReinsert` refuses (its writer deleted it knowingly).
  *
  * The characters `mayReinsert` refuses are the ones the writer had: when they are exactly the new
  * text, the pairing is exact, whatever repeats in the text (a typist's « w2r90 » typed before
- * « s0r59 », both framed by spaces, is the run, not « w2r90 » plus the following space). Otherwise
- * the common start and end of the two texts are paired and what lies between is the one run.
+ * « s0r59 », both framed by spaces, is the run, not « w2r90 » plus the following space). When
+ * the new text is those characters with one run more (what the writer typed in the new block
+ * before the change reached the server: a join undone offline, then typed in), they are paired
+ * with its start and end around that run. Otherwise the common start and end of the two texts are
+ * paired and what lies between is the one run.
  */
 function pairCharacters(
   before: { ids: ItemId[]; str: string },
   after: { ids: ItemId[]; str: string },
   mayReinsert: (id: ItemId) => boolean,
-): { pairs: [number, number][]; runs: [number, number][] } | null {
+): { pairs: [number, number][]; runs: [number, number, number][] } | null {
   const reinsert = before.ids.map(mayReinsert);
   let seen = '';
   before.ids.forEach((_, k) => {
     if (!reinsert[k]) seen += before.str[k] as string;
   });
   const pairs: [number, number][] = [];
-  const runs: [number, number][] = [];
-  if (seen === after.str) {
+  const runs: [number, number, number][] = [];
+  /** Pairs and runs when the `l`th character the writer had is at `placeOf(l)` in the new text. */
+  const place = (placeOf: (l: number) => number) => {
     let l = 0;
+    let written = 0;
     for (let k = 0; k < before.ids.length; k++) {
       if (!reinsert[k]) {
-        pairs.push([k, l++]);
+        pairs.push([k, placeOf(l++)]);
         continue;
       }
       const last = runs[runs.length - 1];
       if (last && last[1] === k) last[1] = k + 1;
-      else runs.push([k, k + 1]);
+      else runs.push([k, k + 1, (l === 0 ? 0 : placeOf(l - 1) + 1) + written]);
+      written++;
+    }
+    return { pairs, runs };
+  };
+  if (seen === after.str) return place((l) => l);
+  const shorter = after.str.length;
+  if (before.str.length >= shorter) {
+    let prefix = 0;
+    while (prefix < shorter && before.str[prefix] === after.str[prefix]) prefix++;
+    let suffix = 0;
+    while (
+      suffix < shorter - prefix &&
+      before.str[before.str.length - 1 - suffix] === after.str[shorter - 1 - suffix]
+    )
+      suffix++;
+    if (prefix + suffix !== shorter) return null;
+    const runEnd = before.str.length - suffix;
+    for (let k = 0; k < prefix; k++) pairs.push([k, k]);
+    for (let k = 0; k < suffix; k++) pairs.push([runEnd + k, prefix + k]);
+    if (runEnd > prefix) {
+      if (!reinsert.slice(prefix, runEnd).every(Boolean)) return null;
+      runs.push([prefix, runEnd, prefix]);
     }
     return { pairs, runs };
   }
-  const shorter = after.str.length;
-  if (before.str.length < shorter) return null;
-  let prefix = 0;
-  while (prefix < shorter && before.str[prefix] === after.str[prefix]) prefix++;
+  // The characters the writer had, whole, around one run it typed since in the new block.
+  if (seen.length === 0 || seen.length >= after.str.length) return null;
   let suffix = 0;
-  while (
-    suffix < shorter - prefix &&
-    before.str[before.str.length - 1 - suffix] === after.str[shorter - 1 - suffix]
-  )
+  while (suffix < seen.length && seen[seen.length - 1 - suffix] === after.str[after.str.length - 1 - suffix])
     suffix++;
-  if (prefix + suffix !== shorter) return null;
-  const runEnd = before.str.length - suffix;
-  for (let k = 0; k < prefix; k++) pairs.push([k, k]);
-  for (let k = 0; k < suffix; k++) pairs.push([runEnd + k, prefix + k]);
-  if (runEnd > prefix) {
-    if (!reinsert.slice(prefix, runEnd).every(Boolean)) return null;
-    runs.push([prefix, runEnd]);
-  }
-  return { pairs, runs };
+  const prefix = seen.length - suffix;
+  if (!after.str.startsWith(seen.slice(0, prefix))) return null;
+  const extra = after.str.length - seen.length;
+  return place((l) => (l < prefix ? l : l + extra));
 }
 
 /**
@@ -1369,8 +1386,8 @@ function pairReplacement(
     if (!paired) return false;
     for (const [k, l] of paired.pairs) map(before.ids[k] as ItemId, after.ids[l] as ItemId);
     const ops = paired.runs.length > 0 ? textDelta(a, visible) : [];
-    for (const [from, to] of paired.runs)
-      runs.push({ target: b, index: from, ids: before.ids.slice(from, to), ops: sliceDelta(ops, from, to) });
+    for (const [from, to, at] of paired.runs)
+      runs.push({ target: b, index: at, ids: before.ids.slice(from, to), ops: sliceDelta(ops, from, to) });
   }
   out.push(...entries);
   missing.push(...runs);
@@ -1580,11 +1597,18 @@ export function forwardJoinedBlocks(
       };
       const entries: ForwardEntry[] = [];
       let target: Y.XmlText | null = null;
+      // Characters the writer had, and how many of them have a copy.
+      let had = 0;
+      let copied = 0;
       for (const text of texts)
         for (let n = text._start; n; n = n.right) {
           if (!seenBefore(n) || !isCharacter(n)) continue;
           for (let k = 0; k < n.length; k++) {
             const to = copyOf(Y.createID(n.id.client, n.id.clock + k));
+            if (!unseen({ client: n.id.client, clock: n.id.clock + k })) {
+              had++;
+              if (to) copied++;
+            }
             if (!to) continue;
             entries.push({
               kind: 'map',
@@ -1604,7 +1628,11 @@ export function forwardJoinedBlocks(
       }
       const kept = target?._item?.parent;
       if (!target || !(kept instanceof Y.XmlElement) || !kept._item || kept._item.deleted) continue;
-      if (createdBy(transaction, kept._item)) continue;
+      // A paragraph the same change created holds the copy only when every character the writer
+      // had went there: a join undone before the change reached the server (offline) re-creates
+      // the paragraph, its text whole, maybe elsewhere than the one deleted (text inserted there
+      // meanwhile). Otherwise (new paragraphs pasted over old ones) it is not a move.
+      if (createdBy(transaction, kept._item) && (had === 0 || copied < had)) continue;
       entries.unshift({
         kind: 'map',
         ...idOf(oldItem),

@@ -157,6 +157,10 @@ const MAX_BRIDGE = 64;
  * the change), at most {@link MAX_BRIDGE} long, is passed over when the character after it
  * matches: keystrokes in flight at two places do not cut the pairing short.
  *
+ * A `b` that is exactly the end or the start of `a` (a split, or a join split again in the same
+ * change), or that holds all of `a` in one stretch among other text (typed by the writer in the
+ * same change), is paired as that one stretch.
+ *
  * Exact ends first, because one's own characters are not all unseen ones: a paragraph one typed
  * earlier is one's own too, and bridging from the start over it would pair the letters of the
  * words typed offline with the same letters of the text after them (« Alpha abcdefghij beta »
@@ -164,6 +168,22 @@ const MAX_BRIDGE = 64;
  */
 export function alignEnds(a: string, b: string, skippable: readonly boolean[]): [number, number][] {
   const pairs: [number, number][] = [];
+  // A copy of the end of `a` only (a split: the end went to a new paragraph) or of its start only
+  // (a join split again in the same change) is that part, whole: pairing its common start first
+  // would pair the letters `b` happens to begin with (« w1r2 » of « w1r20 … ») with the start of
+  // `a`, and leave the part of `a` really copied elsewhere unpaired (issue 8, fuzz: a word typed
+  // offline at the start of a paragraph cut then joined was lost).
+  if (b.length > 0 && b.length < a.length) {
+    if (a.endsWith(b)) return Array.from(b, (_, j) => [a.length - b.length + j, j]);
+    if (a.startsWith(b)) return Array.from(b, (_, j) => [j, j]);
+  }
+  // The other way round: all of `a` copied among text its writer typed in the same change (a
+  // word typed offline at the end of a paragraph, then the next one joined to it): pairing the
+  // common start would pair `a` with the letters that word happens to begin with.
+  if (a.length > 1 && a.length < b.length && !b.startsWith(a) && !b.endsWith(a)) {
+    const at = b.lastIndexOf(a);
+    if (at >= 0) return Array.from(a, (_, i) => [i, at + i]);
+  }
   let i = 0;
   let j = 0;
   while (i < a.length && j < b.length && a.charCodeAt(i) === b.charCodeAt(j)) pairs.push([i++, j++]);
@@ -298,15 +318,21 @@ export function detectTextMoves(
   // the paragraph it was appended to, its end goes to a new one), each a part of it before or
   // after the parts already paired.
   const parts = new Map<Run, [number, number][]>();
-  for (const { from, to, target, pairs, editors } of candidates) {
+  for (const candidate of candidates) {
+    const { from, to, target, editors } = candidate;
     if (used.has(to)) continue;
+    const taken = parts.get(from) ?? [];
+    // Characters both parts begin or end with (the space a split cut before, which the part
+    // before ends with too) go to the part paired first; the other keeps the rest, if that is
+    // most of it.
+    const pairs = candidate.pairs.filter(([f]) => !taken.some(([a, b]) => f >= a && f <= b));
+    if (pairs.length === 0 || 2 * pairs.length < candidate.pairs.length) continue;
     let first = Infinity;
     let last = -1;
     for (const [f] of pairs) {
       if (f < first) first = f;
       if (f > last) last = f;
     }
-    const taken = parts.get(from) ?? [];
     if (taken.some(([a, b]) => !(last < a || first > b))) continue;
     taken.push([first, last]);
     parts.set(from, taken);

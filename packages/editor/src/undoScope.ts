@@ -35,7 +35,10 @@ import {
  * before it (in a block that goes away, the nearest one that has a copy), with its formatting, the
  * old one deleted, and a paragraph the filter kept only for them deleted once emptied. The step
  * recorded for the next undo or redo holds only the step's own items: neither the co-writers'
- * characters nor the carried copies, which the next one carries again. Keystrokes still on their
+ * characters nor the carried copies, which the next one carries again. The formatting co-writers
+ * gave the step's own characters since (a word the split moved, made bold by someone else) goes
+ * to the characters the undo writes back too: each step records the formatting it left on its
+ * characters, and what differs when it is undone or redone is someone else's. Keystrokes still on their
  * way are the server's (sectionForwarding.ts) and each editor's (textMoves.ts) to follow.
  */
 
@@ -90,6 +93,109 @@ function subtract(a: DeleteSet, b: DeleteSet): DeleteSet {
     out.set(client, kept);
   }
   return deleteSetOf(out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The formatting a step left on its characters
+
+/** `length` consecutive characters of `client` from `clock`, formatted `attributes` by the step. */
+interface FormatRun {
+  clock: number;
+  length: number;
+  attributes: Record<string, unknown>;
+}
+
+/**
+ * The formatting of a step's characters as the step left them, by client (runs sorted by clock),
+ * and which characters it covers: what an undo or a redo compares with their formatting when it
+ * takes them away, to tell what co-writers changed since.
+ */
+interface Formatting {
+  runs: Map<number, FormatRun[]>;
+  covered: DeleteSet;
+}
+
+/**
+ * Adds to `into` the formatting, now, of the live characters in `ids` (a step's insertions),
+ * walking once each text they are in. Cost: the items of those texts.
+ */
+function recordFormatting(doc: Y.Doc, ids: DeleteSet, into: Formatting): void {
+  const texts = new Set<Y.XmlText>();
+  for (const [client, ranges] of ids.clients) {
+    const structs = doc.store.clients.get(client) ?? [];
+    for (const { clock, len } of ranges as Range[]) {
+      if (structs.length === 0 || clock >= Y.getState(doc.store, client)) continue;
+      for (let i = Y.findIndexSS(structs, clock); i < structs.length; i++) {
+        const s = structs[i];
+        if (!s || s.id.clock >= clock + len) break;
+        if (
+          s instanceof Y.Item &&
+          !s.deleted &&
+          s.content instanceof Y.ContentString &&
+          s.parent instanceof Y.XmlText
+        )
+          texts.add(s.parent);
+      }
+    }
+  }
+  const added = new Map<number, Range[]>();
+  for (const text of texts) {
+    const formatting = new Map<string, unknown>();
+    for (let n = text._start; n; n = n.right) {
+      const { content } = n;
+      if (n.deleted) continue;
+      if (content instanceof Y.ContentFormat) {
+        if (content.value === null) formatting.delete(content.key);
+        else formatting.set(content.key, content.value);
+        continue;
+      }
+      if (!(content instanceof Y.ContentString)) continue;
+      const client = n.id.client;
+      const ranges = (ids.clients.get(client) ?? []) as Range[];
+      for (const r of ranges) {
+        const start = Math.max(r.clock, n.id.clock);
+        const end = Math.min(r.clock + r.len, n.id.clock + n.length);
+        if (end <= start) continue;
+        const list = into.runs.get(client) ?? [];
+        list.push({ clock: start, length: end - start, attributes: Object.fromEntries(formatting) });
+        into.runs.set(client, list);
+        const done = added.get(client) ?? [];
+        done.push({ clock: start, len: end - start });
+        added.set(client, done);
+      }
+    }
+  }
+  for (const list of into.runs.values()) list.sort((x, y) => x.clock - y.clock);
+  into.covered = Y.mergeDeleteSets([into.covered, deleteSetOf(added)]);
+}
+
+/** The formatting `formatting` recorded for the character `id`, or null when it has none. */
+function recordedAt(formatting: Formatting, id: Y.ID): Record<string, unknown> | null {
+  const runs = formatting.runs.get(id.client);
+  if (!runs) return null;
+  let low = 0;
+  let high = runs.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const run = runs[middle] as FormatRun;
+    if (id.clock < run.clock) high = middle - 1;
+    else if (id.clock >= run.clock + run.length) low = middle + 1;
+    else return run.attributes;
+  }
+  return null;
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** What changed from `from` to `to`: each mark added or changed with its value, each removed as null. */
+function formattingChange(
+  from: Record<string, unknown>,
+  to: Record<string, unknown>,
+): Record<string, unknown> {
+  const change: Record<string, unknown> = {};
+  for (const name of Object.keys(from)) if (!(name in to)) change[name] = null;
+  for (const [name, value] of Object.entries(to)) if (!same(from[name], value)) change[name] = value;
+  return change;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -369,7 +475,7 @@ interface Carried {
  * Carries co-writers' characters along the undo `change` (see the module's comment), inside its
  * transaction. Returns what it wrote and where the characters went.
  */
-function carryOthersText(change: UndoChange): Carried {
+function carryOthersText(change: UndoChange, formatting: Formatting | null): Carried {
   const { doc, transaction } = change;
   const carried: Carried = { copies: Y.createDeleteSet(), moved: new Map(), texts: new Map() };
   const own = ownCharacters(change.offered);
@@ -378,10 +484,21 @@ function carryOthersText(change: UndoChange): Carried {
   const copies = copiesOf(change, transaction.beforeState.get(doc.clientID) ?? 0);
   const copyOf = pairCopies(texts, copies, carried.texts);
   carried.moved = copyOf;
-  if (copyOf.size === 0 || ![...texts.values()].some((chars) => chars.some((c) => !c.own))) return carried;
+  if (copyOf.size === 0) return carried;
+  const start = Y.getState(doc.store, doc.clientID);
+  const written = (): DeleteSet => {
+    const end = Y.getState(doc.store, doc.clientID);
+    return end > start
+      ? deleteSetOf(new Map([[doc.clientID, [{ clock: start, len: end - start }]]]))
+      : Y.createDeleteSet();
+  };
+  if (formatting) carryOthersFormatting(doc, texts, copyOf, formatting);
+  if (![...texts.values()].some((chars) => chars.some((c) => !c.own))) {
+    carried.copies = written();
+    return carried;
+  }
   const offered = new Set(change.offered);
   const goesAway = (item: Y.Item | null) => item !== null && (item.deleted || offered.has(item));
-  const start = Y.getState(doc.store, doc.clientID);
   const emptied = new Set<Y.Item>();
   const lastWritten = new Map<string, Y.ID>();
   for (const [text, chars] of texts) {
@@ -420,10 +537,71 @@ function carryOthersText(change: UndoChange): Carried {
     if (item.deleted || !emptied.has(item) || !(item.content instanceof Y.ContentType)) continue;
     if (!holdsContent(item.content.type as unknown as ItemList)) deleteItem(item);
   }
-  const end = Y.getState(doc.store, doc.clientID);
-  if (end > start)
-    carried.copies = deleteSetOf(new Map([[doc.clientID, [{ clock: start, len: end - start }]]]));
+  carried.copies = written();
   return carried;
+}
+
+/**
+ * Gives the copies an undo or a redo made of its step's own characters the formatting co-writers
+ * changed on those characters since the step (`formatting`: as the step left them; the characters'
+ * `attributes`: as they were just before the undo), each mark added, changed or removed by them
+ * and only those: A's bold on B's words survives B's undo of the split, join, paste or change of
+ * block that had moved them, as in Google Docs, where one's undo never removes a format another
+ * person applied. Characters the step left no record for keep the formatting the undo gives them.
+ */
+function carryOthersFormatting(
+  doc: Y.Doc,
+  texts: Map<Y.XmlText, Char[]>,
+  copyOf: Map<string, Y.ID>,
+  formatting: Formatting,
+): void {
+  const pending = new Map<Y.XmlText, Map<string, Record<string, unknown>>>();
+  for (const chars of texts.values())
+    for (const c of chars) {
+      if (!c.own) continue;
+      const copy = copyOf.get(key(c.id));
+      const recorded = copy ? recordedAt(formatting, c.id) : null;
+      if (!copy || !recorded) continue;
+      const change = formattingChange(recorded, c.attributes);
+      if (Object.keys(change).length === 0) continue;
+      const item: unknown = Y.getItem(doc.store, copy);
+      if (!(item instanceof Y.Item) || item.deleted || !(item.parent instanceof Y.XmlText)) continue;
+      const changes = pending.get(item.parent) ?? new Map<string, Record<string, unknown>>();
+      changes.set(key(copy), change);
+      pending.set(item.parent, changes);
+    }
+  for (const [text, changes] of pending) {
+    // Walks the text once: each changed character's index and formatting now, in ranges of
+    // consecutive characters getting the same change.
+    const ranges: { index: number; length: number; change: Record<string, unknown>; json: string }[] = [];
+    const current = new Map<string, unknown>();
+    let index = 0;
+    for (let n = text._start; n; n = n.right) {
+      const { content } = n;
+      if (n.deleted) continue;
+      if (content instanceof Y.ContentFormat) {
+        if (content.value === null) current.delete(content.key);
+        else current.set(content.key, content.value);
+        continue;
+      }
+      if (!n.countable) continue;
+      if (content instanceof Y.ContentString)
+        for (let k = 0; k < n.length; k++) {
+          const wanted = changes.get(`${n.id.client}:${n.id.clock + k}`);
+          if (!wanted) continue;
+          const change: Record<string, unknown> = {};
+          for (const [name, value] of Object.entries(wanted))
+            if (!same(current.get(name), value)) change[name] = value;
+          if (Object.keys(change).length === 0) continue;
+          const json = JSON.stringify(change);
+          const last = ranges[ranges.length - 1];
+          if (last && last.json === json && last.index + last.length === index + k) last.length++;
+          else ranges.push({ index: index + k, length: 1, change, json });
+        }
+      index += n.length;
+    }
+    for (const { index: at, length, change } of ranges) text.format(at, length, change);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -455,17 +633,33 @@ export interface StepHooks {
  */
 export function undoOnlyOwnChanges(undoManager: Y.UndoManager, options: StepHooks = {}): () => void {
   const doc = undoManager.doc;
-  /** The step being undone or redone, and the copies its undo wrote, until its transaction ends. */
-  let current: { popped: StackItem; copies: DeleteSet } | null = null;
+  /**
+   * The step being undone or redone, the copies its undo wrote, and the formatting it gave its
+   * own characters (before any co-writer's was carried), until its transaction ends.
+   */
+  let current: { popped: StackItem; copies: DeleteSet; formatting: Formatting } | null = null;
+  /** The formatting each step left on its characters (see {@link carryOthersFormatting}). */
+  const formattings = new WeakMap<StackItem, Formatting>();
   const onAdded = ({ stackItem }: StackItemAdded): void => {
     const popped = current?.popped ?? undoManager.currStackItem;
-    if (!(undoManager.undoing || undoManager.redoing) || !popped) return;
+    if (!(undoManager.undoing || undoManager.redoing) || !popped) {
+      const formatting: Formatting = { runs: new Map(), covered: Y.createDeleteSet() };
+      recordFormatting(doc, stackItem.insertions, formatting);
+      formattings.set(stackItem, formatting);
+      return;
+    }
     // New objects: the recorded sets are the transaction's own, from which the update is encoded.
     stackItem.deletions = intersect(stackItem.deletions, popped.insertions);
     if (current) {
       stackItem.insertions = subtract(stackItem.insertions, current.copies);
+      formattings.set(stackItem, current.formatting);
       options.filed?.(stackItem);
     }
+  };
+  /** A change merged into the last step (typed within the capture timeout): its characters too. */
+  const onUpdated = ({ stackItem }: StackItemAdded): void => {
+    const formatting = formattings.get(stackItem);
+    if (formatting) recordFormatting(doc, subtract(stackItem.insertions, formatting.covered), formatting);
   };
   const originalUndo = undoManager.undo.bind(undoManager);
   const originalRedo = undoManager.redo.bind(undoManager);
@@ -487,8 +681,18 @@ export function undoOnlyOwnChanges(undoManager: Y.UndoManager, options: StepHook
         popped = pop();
         undoManager.deleteFilter = filter;
         if (!popped) return;
-        const carried = carryOthersText({ doc, transaction, offered, kept });
-        current = { popped, copies: carried.copies };
+        // The formatting the step gives the characters it writes back, as Yjs wrote them.
+        const formatting: Formatting = { runs: new Map(), covered: Y.createDeleteSet() };
+        const from = transaction.beforeState.get(doc.clientID) ?? 0;
+        const to = Y.getState(doc.store, doc.clientID);
+        if (to > from)
+          recordFormatting(
+            doc,
+            deleteSetOf(new Map([[doc.clientID, [{ clock: from, len: to - from }]]])),
+            formatting,
+          );
+        const carried = carryOthersText({ doc, transaction, offered, kept }, formattings.get(popped) ?? null);
+        current = { popped, copies: carried.copies, formatting };
         options.afterStep?.(stepMoves(doc, carried));
         // Yjs files the step when the transaction ends, on the stack this flag names.
         undoManager[flag] = true;
@@ -503,8 +707,10 @@ export function undoOnlyOwnChanges(undoManager: Y.UndoManager, options: StepHook
   undoManager.undo = wrap(originalUndo, 'undoing');
   undoManager.redo = wrap(originalRedo, 'redoing');
   undoManager.on('stack-item-added', onAdded);
+  undoManager.on('stack-item-updated', onUpdated);
   return () => {
     undoManager.off('stack-item-added', onAdded);
+    undoManager.off('stack-item-updated', onUpdated);
     undoManager.undo = originalUndo;
     undoManager.redo = originalRedo;
   };

@@ -1,0 +1,370 @@
+import { defaultDeleteFilter, defaultProtectedNodes } from '@tiptap/y-tiptap';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { FRAGMENT } from '@essaim/protocol';
+import { type DocJSON } from './convert.js';
+import { detectTextMoves, followMovedText } from './textMoves.js';
+import { undoOnlyOwnChanges } from './undoScope.js';
+import { Network, paragraph, text, type Client } from '../../../tests/support/yNetwork.js';
+import { seededRandom } from '../../../tests/support/random.js';
+
+/**
+ * Issue 8, the convergence fuzz's faults made deterministic: three writers on plain Y.Docs whose
+ * network is in the test's hands (tests/support/yNetwork.ts: a server document that forwards late
+ * edits as the real one does), making the fuzz's edits (words typed at the start or end of a
+ * paragraph, paragraphs cut in two and joined as the editor's binding does, undo and redo of the
+ * last cut or join) and sending, receiving, going offline and coming back in a seeded order. A run
+ * is a list of ops that replays exactly, and shrinks ({@link shrink}) to the few that lose a word.
+ * Nobody deletes text, so every word typed must be in the server's document at the end, and every
+ * replica must equal it.
+ */
+
+const TYPING = Symbol('typing');
+
+const start: DocJSON = {
+  type: 'doc',
+  content: [
+    {
+      type: 'section',
+      attrs: { id: 's1', key: null },
+      content: [
+        { type: 'sectionTitle', content: [text('Vigilance')] },
+        paragraph(text('Alpha beta gamma')),
+        paragraph(text('Delta epsilon')),
+      ],
+    },
+  ],
+};
+
+interface Writer {
+  client: Client;
+  undo: Y.UndoManager;
+  words: string[];
+  lastMove: 'move' | 'undone' | null;
+  online: boolean;
+}
+
+const plain = (t: Y.XmlText): string =>
+  (t.toDelta() as { insert?: unknown }[])
+    .map((op) => (typeof op.insert === 'string' ? op.insert : ''))
+    .join('');
+
+function textOf(p: Y.XmlElement): Y.XmlText {
+  const first = p.get(0);
+  if (first instanceof Y.XmlText) return first;
+  const t = new Y.XmlText();
+  p.insert(0, [t]);
+  return t;
+}
+
+const sectionOf = (doc: Y.Doc): Y.XmlElement | null => {
+  const s = doc.getXmlFragment(FRAGMENT).get(0);
+  return s instanceof Y.XmlElement ? s : null;
+};
+const paragraphsOf = (s: Y.XmlElement): Y.XmlElement[] =>
+  s.toArray().filter((n): n is Y.XmlElement => n instanceof Y.XmlElement && n.nodeName === 'paragraph');
+
+type Op =
+  | { w: number; kind: 'undo' | 'redo' | 'deliver' | 'offline' | 'reconnect' }
+  | { w: number; kind: 'type'; word: string; p: number; atStart: boolean }
+  | { w: number; kind: 'cut'; p: number; at: number }
+  | { w: number; kind: 'join'; at: number }
+  | { w: number; kind: 'send'; n: number };
+
+interface World {
+  net: Network;
+  writers: Writer[];
+}
+
+function world(): World {
+  const net = new Network(start);
+  const writers: Writer[] = [];
+  for (let i = 0; i < 3; i++) {
+    const client = net.join(100 * (i + 1));
+    client.doc.on('afterTransaction', (tr: Y.Transaction) => {
+      if (!tr.local) followMovedText(client.doc, tr, detectTextMoves(tr));
+    });
+    const undo = new Y.UndoManager(client.doc.getXmlFragment(FRAGMENT), {
+      trackedOrigins: new Set([null]),
+      captureTimeout: 0,
+      deleteFilter: i % 2 === 0 ? (item) => defaultDeleteFilter(item, defaultProtectedNodes) : () => true,
+    });
+    undoOnlyOwnChanges(undo);
+    writers.push({ client, undo, words: [], lastMove: null, online: true });
+  }
+  return { net, writers };
+}
+
+/** Applies one op; false when it does not apply to the current state. */
+function apply(wd: World, op: Op): boolean {
+  const w = wd.writers[op.w] as Writer;
+  const doc = w.client.doc;
+  const section = sectionOf(doc);
+  if (!section) return false;
+  const list = paragraphsOf(section);
+  switch (op.kind) {
+    case 'undo':
+      w.undo.undo();
+      return true;
+    case 'redo':
+      w.undo.redo();
+      return true;
+    case 'type': {
+      const p = list[op.p];
+      if (!p) return false;
+      doc.transact(() => {
+        const t = textOf(p);
+        t.insert(op.atStart ? 0 : t.length, ` ${op.word} `);
+      }, TYPING);
+      w.words.push(op.word);
+      return true;
+    }
+    case 'cut': {
+      const p = list[op.p];
+      const t = p?.get(0);
+      if (!p || !(t instanceof Y.XmlText)) return false;
+      const content = plain(t);
+      if (op.at <= 0 || op.at >= content.length - 1 || content[op.at] !== ' ') return false;
+      w.undo.stopCapturing();
+      doc.transact(() => {
+        t.delete(op.at, content.length - op.at);
+        const next = new Y.XmlElement('paragraph');
+        section.insert(section.toArray().indexOf(p) + 1, [next]);
+        next.insert(0, [new Y.XmlText(content.slice(op.at))]);
+      });
+      return true;
+    }
+    case 'join': {
+      const children = section.toArray();
+      const [previous, p] = [children[op.at], children[op.at + 1]];
+      if (
+        !(previous instanceof Y.XmlElement && previous.nodeName === 'paragraph') ||
+        !(p instanceof Y.XmlElement && p.nodeName === 'paragraph')
+      )
+        return false;
+      const moved = p
+        .toArray()
+        .map((c) => (c instanceof Y.XmlText ? plain(c) : ''))
+        .join('');
+      w.undo.stopCapturing();
+      doc.transact(() => {
+        section.delete(op.at + 1, 1);
+        const t = textOf(previous);
+        if (moved) t.insert(t.length, moved);
+      });
+      return true;
+    }
+    case 'send':
+      if (!w.online) return false;
+      wd.net.send(w.client, op.n);
+      return true;
+    case 'deliver':
+      if (!w.online) return false;
+      wd.net.deliver(w.client);
+      return true;
+    case 'offline':
+      if (!w.online) return false;
+      wd.net.offline(w.client);
+      w.online = false;
+      return true;
+    case 'reconnect':
+      if (w.online) return false;
+      wd.net.reconnect(w.client);
+      w.online = true;
+      return true;
+  }
+}
+
+function finish(wd: World): { lost: string[]; diverged: boolean } {
+  for (const w of wd.writers) if (!w.online) wd.net.reconnect(w.client);
+  wd.net.settle();
+  const expected = wd.net.server.getXmlFragment(FRAGMENT).toString();
+  const lost = wd.writers.flatMap((w) => w.words.filter((word) => !expected.includes(word)));
+  const diverged = wd.net.clients.some((c) => c.doc.getXmlFragment(FRAGMENT).toString() !== expected);
+  return { lost, diverged };
+}
+
+/** Generates and applies `rounds` rounds of random ops; returns the ops applied. */
+export function runFuzz(
+  seed: number,
+  rounds: number,
+): { lost: string[]; diverged: boolean; ops: Op[]; wd: World } {
+  const random = seededRandom(seed);
+  const int = (max: number) => Math.floor(random() * max);
+  const wd = world();
+  const ops: Op[] = [];
+  for (let round = 0; round < rounds; round++) {
+    wd.writers.forEach((w, wi) => {
+      const section = sectionOf(w.client.doc);
+      if (!section) return;
+      const list = paragraphsOf(section);
+      const roll = random();
+      const lastMove = w.lastMove;
+      w.lastMove = null;
+      let op: Op;
+      if (lastMove === 'move' && roll < 0.4) {
+        op = { w: wi, kind: 'undo' };
+        w.lastMove = 'undone';
+      } else if (lastMove === 'undone' && roll < 0.4) {
+        op = { w: wi, kind: 'redo' };
+        w.lastMove = 'move';
+      } else if (roll < 0.35) {
+        const p = int(list.length);
+        op = { w: wi, kind: 'type', word: `w${wi}r${round}`, p, atStart: random() < 0.5 };
+      } else if (roll < 0.5) {
+        const p = int(list.length);
+        const t = list[p]?.get(0);
+        if (!(t instanceof Y.XmlText)) return;
+        const content = plain(t);
+        const spaces = [...content.matchAll(/ /g)]
+          .map((m) => m.index)
+          .filter((i) => i > 0 && i < content.length - 1);
+        const at = spaces[int(spaces.length)];
+        if (at === undefined) return;
+        op = { w: wi, kind: 'cut', p, at };
+        w.lastMove = 'move';
+      } else if (roll < 0.6) {
+        const children = section.toArray();
+        op = { w: wi, kind: 'join', at: 1 + int(Math.max(0, children.length - 2)) };
+        w.lastMove = 'move';
+      } else if (roll < 0.9) {
+        if (!w.online) return;
+        op = { w: wi, kind: 'send', n: int(3) };
+        if (apply(wd, op)) ops.push(op);
+        if (random() < 0.5) op = { w: wi, kind: 'deliver' };
+        else return;
+      } else op = { w: wi, kind: w.online ? 'offline' : 'reconnect' };
+      if (apply(wd, op)) ops.push(op);
+      else if (op.kind === 'join' || op.kind === 'cut') w.lastMove = null;
+    });
+  }
+  return { ...finish(wd), ops, wd };
+}
+
+/** Replays `ops` (skipping those that no longer apply). */
+function replay(ops: readonly Op[]): { lost: string[]; diverged: boolean } {
+  const wd = world();
+  for (const op of ops) apply(wd, op);
+  return finish(wd);
+}
+
+const fails = (ops: readonly Op[]): boolean => {
+  try {
+    const r = replay(ops);
+    return r.lost.length > 0 || r.diverged;
+  } catch {
+    return false;
+  }
+};
+
+/** Delta debugging: a smaller list of ops that still fails. */
+function shrink(ops: Op[]): Op[] {
+  let current = ops;
+  let chunk = Math.max(1, current.length >> 1);
+  while (chunk >= 1) {
+    let removed = false;
+    for (let i = 0; i < current.length;) {
+      const candidate = [...current.slice(0, i), ...current.slice(i + chunk)];
+      if (fails(candidate)) {
+        current = candidate;
+        removed = true;
+      } else i += chunk;
+    }
+    if (!removed) chunk >>= 1;
+  }
+  return current;
+}
+
+/**
+ * Runs that lost a word, shrunk from seeded runs of {@link runFuzz} (each op as the writer made
+ * it; paragraphs counted from 0 in the writer's view). Each failed before its fix.
+ */
+const shrunk: { name: string; ops: Op[] }[] = [
+  {
+    name: 'a word typed at the start of a paragraph, on its way while an offline co-writer cut that paragraph then joined its start to the one before',
+    ops: [
+      { w: 1, kind: 'type', word: 'w1r20', p: 1, atStart: true },
+      { w: 0, kind: 'offline' },
+      { w: 1, kind: 'type', word: 'w1r21', p: 1, atStart: true },
+      { w: 1, kind: 'type', word: 'w1r24', p: 1, atStart: true },
+      { w: 0, kind: 'reconnect' },
+      { w: 1, kind: 'type', word: 'w1r46', p: 1, atStart: true },
+      { w: 2, kind: 'offline' },
+      { w: 2, kind: 'cut', p: 1, at: 14 },
+      { w: 2, kind: 'join', at: 1 },
+    ],
+  },
+  {
+    name: 'a word typed in a paragraph an offline co-writer joined, unjoined, then typed in',
+    ops: [
+      { w: 1, kind: 'offline' },
+      { w: 1, kind: 'join', at: 1 },
+      { w: 1, kind: 'undo' },
+      { w: 2, kind: 'type', word: 'w2r26', p: 1, atStart: true },
+      { w: 1, kind: 'type', word: 'w1r30', p: 1, atStart: true },
+    ],
+  },
+  {
+    name: 'a word on its way for a paragraph an offline co-writer joined and unjoined, which comes back after a paragraph inserted meanwhile',
+    ops: [
+      { w: 2, kind: 'cut', p: 0, at: 10 },
+      { w: 0, kind: 'join', at: 1 },
+      { w: 0, kind: 'undo' },
+      { w: 1, kind: 'type', word: 'w1r41', p: 1, atStart: false },
+      { w: 2, kind: 'send', n: 2 },
+      { w: 0, kind: 'offline' },
+    ],
+  },
+  {
+    name: 'a word typed offline at the end of a paragraph before joining the next one to it, which a co-writer cut meanwhile',
+    ops: [
+      { w: 0, kind: 'offline' },
+      { w: 0, kind: 'type', word: 'w0r9', p: 1, atStart: true },
+      { w: 0, kind: 'reconnect' },
+      { w: 1, kind: 'type', word: 'w1r17', p: 0, atStart: false },
+      { w: 1, kind: 'offline' },
+      { w: 0, kind: 'cut', p: 1, at: 5 },
+      { w: 1, kind: 'join', at: 1 },
+      { w: 0, kind: 'send', n: 2 },
+    ],
+  },
+  {
+    name: 'a word on its way for a paragraph a co-writer joined and unjoined, then cut and typed in offline',
+    ops: [
+      { w: 1, kind: 'join', at: 1 },
+      { w: 1, kind: 'undo' },
+      { w: 0, kind: 'type', word: 'w0r2', p: 1, atStart: true },
+      { w: 1, kind: 'offline' },
+      { w: 1, kind: 'cut', p: 1, at: 5 },
+      { w: 1, kind: 'type', word: 'w1r7', p: 1, atStart: false },
+    ],
+  },
+];
+
+describe('words typed while co-writers cut, join and undo, online and offline', () => {
+  for (const { name, ops } of shrunk)
+    it(`keeps ${name}`, () => {
+      expect(replay(ops)).toEqual({ lost: [], diverged: false });
+    });
+});
+
+/**
+ * The random runs themselves, to find the next faults: `CO_WRITING_FUZZ_SEEDS=100` (and
+ * `CO_WRITING_FUZZ_ROUNDS`, 100 by default) runs seeds 1…100 and prints each failing seed with
+ * its run shrunk to a few ops. Not part of `npm test`: many seeds still lose words (see the
+ * module's comment).
+ */
+const seeds = Number(process.env.CO_WRITING_FUZZ_SEEDS ?? 0);
+describe.skipIf(seeds === 0)('random runs (CO_WRITING_FUZZ_SEEDS)', () => {
+  it('lose no word and converge', { timeout: 3_600_000 }, () => {
+    const rounds = Number(process.env.CO_WRITING_FUZZ_ROUNDS ?? 100);
+    const failing: string[] = [];
+    for (let seed = 1; seed <= seeds; seed++) {
+      const { lost, diverged, ops } = runFuzz(seed, rounds);
+      if (lost.length === 0 && !diverged) continue;
+      failing.push(`seed ${seed}: lost ${lost.join(', ')}${diverged ? ', diverged' : ''}`);
+      console.warn(failing[failing.length - 1], JSON.stringify(shrink(ops)));
+    }
+    expect(failing).toEqual([]);
+  });
+});
