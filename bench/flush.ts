@@ -7,10 +7,22 @@ import {
   type TypingOutcome,
   type TypingRunParams,
 } from './lib/runs.js';
-import { flushLabel, type FlushDelay, type Kind } from './lib/servers.js';
+import { withInboundPerTurn } from './hurriedWriter.js';
+import type { FlushDelay, Kind } from './lib/servers.js';
 import { round } from './lib/stats.js';
 
-const SETTINGS: FlushDelay[] = [false, 0, 10, 50];
+/**
+ * The settings compared. `0` is the default: Hocuspocus merges each turn's updates, and the
+ * transport hands a socket's backlog to it at most `INBOUND_MESSAGES_PER_TURN` messages per turn
+ * (issue 16). `0 avant` is the same `0` without that pacing, as before issue 16, for reference.
+ */
+const SETTINGS: { flushDelay: FlushDelay; label: string; inboundPerTurn?: string }[] = [
+  { flushDelay: false, label: 'false' },
+  { flushDelay: 0, label: '0 ms' },
+  { flushDelay: 0, label: '0 ms avant', inboundPerTurn: '0' },
+  { flushDelay: 10, label: '10 ms' },
+  { flushDelay: 50, label: '50 ms' },
+];
 
 interface SettingResult {
   flushDelay: string;
@@ -38,7 +50,8 @@ interface SettingResult {
 
 /**
  * (d) Hocuspocus's `flushDelay` chosen by measurement: the same busy-document loads with
- * broadcasts sent at once (`false`), coalesced per event-loop turn (`0`) or per 10 / 50 ms window.
+ * broadcasts sent at once (`false`), coalesced per event-loop turn (`0`, the default, with the
+ * transport's inbound pacing; `0 avant` without it) or per 10 / 50 ms window.
  * Two loads: a replay (1 writer, 4 readers: throughput) and 20 people typing (latency).
  */
 export async function run(): Promise<BenchResult> {
@@ -69,15 +82,19 @@ export async function run(): Promise<BenchResult> {
 
   const repeats = Math.max(1, envInt('BENCH_REPEAT', 2));
   const table: Record<Kind, SettingResult[]> = { essaim: [], vanilla: [] };
-  for (const flushDelay of SETTINGS) {
-    for (const kind of ['essaim', 'vanilla'] as const) {
+  for (const { flushDelay, label, inboundPerTurn } of SETTINGS) {
+    // Vanilla has no transport of Essaim's: its `0 ms avant` would repeat its `0 ms`.
+    const kinds = inboundPerTurn === undefined ? (['essaim', 'vanilla'] as const) : (['essaim'] as const);
+    for (const kind of kinds) {
       // The replay is short and noisy on a shared machine: best of `repeats`.
       const replays: ReplayOutcome[] = [];
-      for (let i = 0; i < repeats; i++) replays.push(await replayRun(kind, { ...replay, flushDelay }));
-      const t = await typingRun(kind, { ...typing, flushDelay });
-      const r = settingResult(flushDelay, replays, t);
+      const t = await withInboundPerTurn(inboundPerTurn, async () => {
+        for (let i = 0; i < repeats; i++) replays.push(await replayRun(kind, { ...replay, flushDelay }));
+        return typingRun(kind, { ...typing, flushDelay });
+      });
+      const r = settingResult(label, replays, t);
       log(
-        `flush ${flushLabel(flushDelay)} ${kind}: rejeu ${r.replay.allRunsEditsPerSecond.join(' / ')} éditions/s ` +
+        `flush ${label} ${kind}: rejeu ${r.replay.allRunsEditsPerSecond.join(' / ')} éditions/s ` +
           `(${r.replay.updatesPerReader} messages par lecteur), frappe p50 ${t.latencyMs.p50} ms p99 ${t.latencyMs.p99} ms ` +
           `(boucle du serveur bloquée jusqu’à ${t.server.loopDelayMs.max} ms)`,
       );
@@ -86,8 +103,8 @@ export async function run(): Promise<BenchResult> {
   }
 
   const ratio: Record<string, number> = {};
-  table.essaim.forEach((e, i) => {
-    const v = table.vanilla[i];
+  table.essaim.forEach((e) => {
+    const v = table.vanilla.find((x) => x.flushDelay === e.flushDelay);
     if (!v) return;
     ratio[`${e.flushDelay}.replay.editsPerSecond`] = round(e.replay.editsPerSecond / v.replay.editsPerSecond);
     ratio[`${e.flushDelay}.typing.p99`] = round(e.typing.latencyMs.p99 / v.typing.latencyMs.p99);
@@ -108,7 +125,7 @@ export async function run(): Promise<BenchResult> {
     name: 'flush',
     date: new Date().toISOString(),
     machine: machine(),
-    params: { settings: SETTINGS.map(flushLabel), replay, typing },
+    params: { settings: SETTINGS.map((x) => x.label), replay, typing },
     results: {
       settings: table.essaim,
       bestThroughput: byThroughput[0]?.flushDelay,
@@ -121,11 +138,11 @@ export async function run(): Promise<BenchResult> {
   };
 }
 
-function settingResult(flushDelay: FlushDelay, replays: ReplayOutcome[], t: TypingOutcome): SettingResult {
+function settingResult(label: string, replays: ReplayOutcome[], t: TypingOutcome): SettingResult {
   const r = [...replays].sort((a, b) => b.editsPerSecond - a.editsPerSecond)[0];
   if (!r) throw new Error('no replay');
   return {
-    flushDelay: flushLabel(flushDelay),
+    flushDelay: label,
     replay: {
       editsPerSecond: r.editsPerSecond,
       allRunsEditsPerSecond: replays.map((x) => x.editsPerSecond),

@@ -16,6 +16,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = 
   editors: () => import('./editors.js'),
   load: () => import('./load.js'),
   flush: () => import('./flush.js'),
+  hurriedWriter: () => import('./hurriedWriter.js'),
   sections: () => import('./sections.js'),
   updateChecks: () => import('./updateChecks.js'),
   fuzz: () => import('./fuzz.js'),

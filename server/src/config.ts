@@ -37,7 +37,14 @@ const envSchema = z.object({
   WRITER_STRUCTS_PER_SECOND: z.coerce.number().int().min(0).default(25_000),
   /** `FULL` fsyncs every commit (survives power loss); `NORMAL` survives process crashes. */
   SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
-  /** Outgoing broadcast coalescing of Hocuspocus; see docs/PERFORMANCE.md for the measurement. */
+  /**
+   * Outgoing broadcast coalescing of Hocuspocus. `0` (default): the updates applied in one
+   * event-loop turn leave as one message; `off`: one message per update; a number: a window of
+   * that many ms. Whatever the setting, the transport hands a socket's backlog to Hocuspocus at most
+   * 64 messages per turn (collab/transport.ts, `InboundPacer`), so with `0` a typist's keystroke
+   * leaves at once and a burst leaves in bounded merges. Measured in docs/PERFORMANCE.md (`flush`,
+   * `hurriedWriter`).
+   */
   FLUSH_DELAY_MS: z.union([z.literal('off'), z.coerce.number().int().min(0)]).default(0),
   SERVE_CLIENT: booleanFromEnv.default(true),
   /** Seed the demonstration espace, accounts and fiches into an empty database at start. */

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { DeferredSocket, OutboundScheduler } from './transport.js';
+import { DeferredSocket, InboundPacer, OutboundScheduler, inboundPerTurnFromEnv } from './transport.js';
 
 function fakeWs() {
   const sent: unknown[] = [];
@@ -49,5 +49,105 @@ describe('outgoing frames and the update-log commit', () => {
     expect(commit).toHaveBeenCalled();
     expect(a.sent).toEqual(['last words']);
     expect(a.ws.close).toHaveBeenCalledWith(4403, 'forbidden');
+  });
+});
+
+describe('incoming messages paced per event-loop turn', () => {
+  const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+  const bytes = (n: number): Uint8Array => new Uint8Array([n & 0xff, n >> 8]);
+  const number = (m: Uint8Array): number => (m[0] ?? 0) + ((m[1] ?? 0) << 8);
+
+  function socket(pacer: InboundPacer) {
+    const handed: number[][] = [[]];
+    const flow = { pause: vi.fn(), resume: vi.fn() };
+    const queue = pacer.queue((m) => handed.at(-1)?.push(number(m)), flow);
+    return { handed, flow, queue, turn: () => handed.push([]) };
+  }
+
+  it('hands a lone message at once, in the turn it arrived', () => {
+    const pacer = new InboundPacer(4);
+    const s = socket(pacer);
+    s.queue.push(bytes(1));
+    expect(s.handed).toEqual([[1]]);
+    expect(pacer.backlog).toBe(0);
+  });
+
+  it('hands a burst at most `perTurn` per turn, every message once and in order', async () => {
+    const pacer = new InboundPacer(4);
+    const s = socket(pacer);
+    for (let i = 0; i < 10; i++) s.queue.push(bytes(i));
+    expect(s.handed).toEqual([[0, 1, 2, 3]]);
+    expect(s.queue.waiting).toBe(6);
+    s.turn();
+    await nextTurn();
+    expect(s.handed.at(-1)).toEqual([4, 5, 6, 7]);
+    s.turn();
+    await nextTurn();
+    expect(s.handed.at(-1)).toEqual([8, 9]);
+    expect(s.handed.flat()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(pacer.backlog).toBe(0);
+  });
+
+  it('queues a message that arrives behind a backlog after it, never before', async () => {
+    const pacer = new InboundPacer(2);
+    const s = socket(pacer);
+    for (let i = 0; i < 5; i++) s.queue.push(bytes(i));
+    await nextTurn();
+    expect(s.handed.flat()).toEqual([0, 1, 2, 3]);
+    s.queue.push(bytes(5));
+    expect(s.handed.flat()).toEqual([0, 1, 2, 3]);
+    await nextTurn();
+    expect(s.handed.flat()).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('paces each socket on its own: a burst on one leaves another socket’s message unqueued', () => {
+    const pacer = new InboundPacer(2);
+    const busy = socket(pacer);
+    const typist = socket(pacer);
+    for (let i = 0; i < 5; i++) busy.queue.push(bytes(i));
+    typist.queue.push(bytes(100));
+    expect(typist.handed).toEqual([[100]]);
+    expect(busy.handed).toEqual([[0, 1]]);
+  });
+
+  it('pauses reading above the high-water mark and resumes once the backlog is handed', async () => {
+    const pacer = new InboundPacer(2, 3);
+    const s = socket(pacer);
+    for (let i = 0; i < 6; i++) s.queue.push(bytes(i));
+    expect(s.flow.pause).toHaveBeenCalledOnce();
+    await vi.waitFor(() => expect(s.handed.flat()).toHaveLength(6));
+    expect(s.flow.resume).toHaveBeenCalledOnce();
+  });
+
+  it('hands what waits before a close, and nothing after a stop', () => {
+    const pacer = new InboundPacer(1);
+    const closing = socket(pacer);
+    for (let i = 0; i < 3; i++) closing.queue.push(bytes(i));
+    closing.queue.drain();
+    expect(closing.handed.flat()).toEqual([0, 1, 2]);
+    const faulty = socket(pacer);
+    for (let i = 0; i < 3; i++) faulty.queue.push(bytes(i));
+    faulty.queue.stop();
+    faulty.queue.push(bytes(9));
+    faulty.queue.drain();
+    expect(faulty.handed.flat()).toEqual([0]);
+    expect(pacer.backlog).toBe(0);
+  });
+
+  it('hands every message at once without a bound (the behaviour before issue 16)', () => {
+    const pacer = new InboundPacer(Number.POSITIVE_INFINITY);
+    const s = socket(pacer);
+    for (let i = 0; i < 500; i++) s.queue.push(bytes(i));
+    expect(s.handed[0]).toHaveLength(500);
+    expect(s.flow.pause).not.toHaveBeenCalled();
+  });
+
+  it('reads the benchmark’s reference setting from the environment only when it is there', () => {
+    expect(inboundPerTurnFromEnv({})).toBeUndefined();
+    expect(inboundPerTurnFromEnv({ ESSAIM_BENCH_INBOUND_PER_TURN: '0' })).toBe(Number.POSITIVE_INFINITY);
+    expect(inboundPerTurnFromEnv({ ESSAIM_BENCH_INBOUND_PER_TURN: '16' })).toBe(16);
+    expect(() => inboundPerTurnFromEnv({ ESSAIM_BENCH_INBOUND_PER_TURN: 'beaucoup' })).toThrow(
+      /ESSAIM_BENCH_INBOUND_PER_TURN/,
+    );
   });
 });

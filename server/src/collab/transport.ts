@@ -31,6 +31,12 @@ export interface CollabTransportOptions {
   maxUnauthenticatedPerAddress?: number;
   /** A socket that authenticates no document within this time (ms) is closed (4401). Default 30 s. */
   authTimeoutMs?: number;
+  /**
+   * Most messages of one socket handed to Hocuspocus per event-loop turn; a backlog waits for
+   * the next turns ({@link InboundPacer}). Default {@link INBOUND_MESSAGES_PER_TURN}; `Infinity`
+   * hands every message at once (the behaviour before issue 16).
+   */
+  inboundPerTurn?: number;
 }
 
 export interface CollabTransport {
@@ -127,6 +133,184 @@ export class DeferredSocket implements WebSocketLike {
   }
 }
 
+/**
+ * Default of {@link CollabTransportOptions.inboundPerTurn}: 64 messages of one socket per turn.
+ * Measured with `bench/hurriedWriter.ts` (docs/PERFORMANCE.md, issue 16): Hocuspocus merges the
+ * updates of a turn with `Y.mergeUpdates`, whose cost grows with the square of their number (it
+ * sorts its decoders again for every struct written): on seph-blog1's updates, 3 µs of CPU per
+ * update at 64 or 128 per merge, 20 µs at 2,048, 79 µs at 8,192. A backlog of thousands of updates
+ * read in one turn made the server slower than one broadcast per update (270 against 45 µs per
+ * edit in one run). 64 keeps the merge cheap and still sends readers one message for 64 updates or
+ * more.
+ */
+export const INBOUND_MESSAGES_PER_TURN = 64;
+
+/** Pauses and resumes reading a socket (`ws`'s `pause`/`resume`: TCP flow control to the sender). */
+export interface InboundFlow {
+  pause(): void;
+  resume(): void;
+}
+
+/**
+ * Adaptive coalescing of what a socket sends (issue 16, « a writer in a hurry »).
+ *
+ * A message arriving while its socket has nothing queued and fewer than `perTurn` messages were
+ * handed to Hocuspocus during this event-loop turn is handed at once: a typist's keystroke is
+ * applied, made durable and broadcast in the same turn as before. Beyond `perTurn` in one turn the
+ * socket's messages wait, in order, and are handed `perTurn` per turn; Hocuspocus (`flushDelay: 0`)
+ * then merges each turn's updates into one broadcast, so a burst reaches readers in few messages
+ * while no merge grows past about `2 × perTurn` updates of one socket (the release of the next
+ * turn runs before the previous turn's broadcast). Reading a socket pauses while more than
+ * `highWater` of its messages wait, so a sender faster than the server is slowed by TCP instead
+ * of filling the server's memory.
+ *
+ * Nothing changes in « durable before acknowledged or broadcast »: a message is handed to
+ * Hocuspocus later, never acknowledged earlier; the {@link OutboundScheduler} still commits
+ * before any frame leaves.
+ */
+export class InboundPacer {
+  private turn = 0;
+  private turnEndScheduled = false;
+  private readonly backlogged = new Set<InboundQueue>();
+
+  /**
+   * @param perTurn messages of one socket handed per turn (≥ 1; `Infinity`: no pacing).
+   * @param highWater queued messages of one socket above which its reading pauses.
+   */
+  constructor(
+    readonly perTurn: number,
+    readonly highWater = Math.max(1_024, perTurn * 16),
+  ) {
+    if (!(perTurn >= 1)) throw new RangeError(`perTurn doit être ≥ 1 (reçu ${perTurn})`);
+  }
+
+  /** A queue for one socket: `deliver` hands a message to Hocuspocus; `flow` pauses its reading. */
+  queue(deliver: (message: Uint8Array) => void, flow: InboundFlow): InboundQueue {
+    return new InboundQueue(this, deliver, flow);
+  }
+
+  /** Sockets with messages waiting (for tests and diagnostics). */
+  get backlog(): number {
+    return this.backlogged.size;
+  }
+
+  /** The current turn's number; the first call of a turn schedules its end (one per turn). */
+  currentTurn(): number {
+    if (!this.turnEndScheduled) {
+      this.turnEndScheduled = true;
+      setImmediate(this.endTurn);
+    }
+    return this.turn;
+  }
+
+  /** @internal */
+  wait(queue: InboundQueue): void {
+    this.backlogged.add(queue);
+    this.currentTurn();
+  }
+
+  /** @internal */
+  done(queue: InboundQueue): void {
+    this.backlogged.delete(queue);
+  }
+
+  private readonly endTurn = (): void => {
+    this.turnEndScheduled = false;
+    this.turn++;
+    for (const queue of [...this.backlogged]) queue.release(this.turn);
+  };
+}
+
+/** One socket's incoming messages, handed in order through its {@link InboundPacer}. */
+export class InboundQueue {
+  private pending: Uint8Array[] = [];
+  private head = 0;
+  private turn = -1;
+  private handed = 0;
+  private paused = false;
+  private closed = false;
+
+  constructor(
+    private readonly pacer: InboundPacer,
+    private readonly deliver: (message: Uint8Array) => void,
+    private readonly flow: InboundFlow,
+  ) {}
+
+  /** Messages waiting. */
+  get waiting(): number {
+    return this.pending.length - this.head;
+  }
+
+  /** A message read from the socket: handed now, or queued behind the socket's backlog. */
+  push(message: Uint8Array): void {
+    if (this.closed) return;
+    const turn = this.pacer.currentTurn();
+    if (turn !== this.turn) {
+      this.turn = turn;
+      this.handed = 0;
+    }
+    if (this.waiting === 0 && this.handed < this.pacer.perTurn) {
+      this.handed++;
+      this.deliver(message);
+      return;
+    }
+    this.pending.push(message);
+    this.pacer.wait(this);
+    if (!this.paused && this.waiting > this.pacer.highWater) {
+      this.paused = true;
+      this.flow.pause();
+    }
+  }
+
+  /** @internal Hands up to `perTurn` waiting messages at the start of turn `turn`. */
+  release(turn: number): void {
+    this.turn = turn;
+    this.handed = 0;
+    while (!this.closed && this.waiting > 0 && this.handed < this.pacer.perTurn) {
+      this.handed++;
+      this.deliver(this.shift());
+    }
+    this.settle();
+  }
+
+  /** Hands every waiting message at once (the socket is closing: its last messages still count). */
+  drain(): void {
+    while (!this.closed && this.waiting > 0) this.deliver(this.shift());
+    this.settle();
+  }
+
+  /** Drops what waits and stops handing messages (the socket was closed for a fault). */
+  stop(): void {
+    this.closed = true;
+    this.pending = [];
+    this.head = 0;
+    this.pacer.done(this);
+  }
+
+  private shift(): Uint8Array {
+    const message = this.pending[this.head++] as Uint8Array;
+    if (this.head >= 1_024 && this.head * 2 >= this.pending.length) {
+      this.pending = this.pending.slice(this.head);
+      this.head = 0;
+    }
+    return message;
+  }
+
+  private settle(): void {
+    if (this.waiting > 0 && !this.closed) {
+      this.pacer.wait(this);
+      return;
+    }
+    this.pending = [];
+    this.head = 0;
+    this.pacer.done(this);
+    if (this.paused) {
+      this.paused = false;
+      this.flow.resume();
+    }
+  }
+}
+
 /** The Fetch `Request` Hocuspocus v4 expects, built from Node's upgrade request. */
 function toFetchRequest(req: IncomingMessage): Request {
   const headers = new Headers();
@@ -195,6 +379,20 @@ class WatchedSocketState implements SocketState {
   }
 }
 
+/**
+ * `ESSAIM_BENCH_INBOUND_PER_TURN` in the server's environment, for `bench/hurriedWriter.ts`'s
+ * same-run references only (`0`: no pacing, as before issue 16); undefined when absent. Read from
+ * the process environment, not `config.ts`: it is not a setting, users never run with it.
+ */
+export function inboundPerTurnFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env.ESSAIM_BENCH_INBOUND_PER_TURN;
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`ESSAIM_BENCH_INBOUND_PER_TURN doit être un entier positif ou nul (reçu « ${raw} »)`);
+  return value === 0 ? Number.POSITIVE_INFINITY : value;
+}
+
 /** Takes websocket upgrades on `path` of the HTTP server and hands each socket to Hocuspocus. */
 export function attachCollabTransport(options: CollabTransportOptions): CollabTransport {
   const { httpServer, hocuspocus, logger } = options;
@@ -202,6 +400,9 @@ export function attachCollabTransport(options: CollabTransportOptions): CollabTr
   const scheduler = new OutboundScheduler(options.beforeSend, options.onFatal);
   const anonymous = new UnauthenticatedSockets(options.maxUnauthenticatedPerAddress ?? 20);
   const authTimeoutMs = options.authTimeoutMs ?? 30_000;
+  const inbound = new InboundPacer(
+    options.inboundPerTurn ?? inboundPerTurnFromEnv() ?? INBOUND_MESSAGES_PER_TURN,
+  );
   // One warning per address and minute for refused upgrades: a flood must not flood the logs.
   const warnedAt = new Map<string, number>();
   let closing = false;
@@ -250,8 +451,21 @@ export function attachCollabTransport(options: CollabTransportOptions): CollabTr
       toFetchRequest(req),
       context,
     );
+    const messages = inbound.queue(
+      (message) => {
+        try {
+          connection.handleMessage(message);
+        } catch (error) {
+          logger.warn({ err: error }, 'malformed collaborative message, closing this socket');
+          messages.stop();
+          ws.close(CloseCode.BadMessage, 'malformed-message');
+        }
+      },
+      { pause: () => ws.pause(), resume: () => ws.resume() },
+    );
     ws.on('message', (data, isBinary) => {
       if (!isBinary) {
+        messages.stop();
         ws.close(CloseCode.BadMessage, 'binary-frames-only');
         return;
       }
@@ -261,19 +475,18 @@ export function attachCollabTransport(options: CollabTransportOptions): CollabTr
           ? data
           : Buffer.from(data);
       if (!context.socket.authenticated && bytes.byteLength > options.maxPreAuthPayload) {
+        messages.stop();
         ws.close(CloseCode.TooLarge, 'frame-too-large-before-authentication');
         return;
       }
-      try {
-        connection.handleMessage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      } catch (error) {
-        logger.warn({ err: error }, 'malformed collaborative message, closing this socket');
-        ws.close(CloseCode.BadMessage, 'malformed-message');
-      }
+      messages.push(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     });
     ws.on('close', (code, reason) => {
       clearTimeout(timer);
       leaveAnonymous();
+      // What the socket sent before closing is handled first, as if it had all arrived at once.
+      messages.drain();
+      messages.stop();
       connection.handleClose({ code, reason: reason.toString() });
     });
     ws.on('error', (error) => logger.warn({ err: error }, 'websocket error'));
