@@ -14,15 +14,19 @@
  * BENCH_MANY_VARIANTS (spread,legacy), BENCH_MANY_REPEAT (1), BENCH_MANY_LIVE_HEAP (0; 1: a full GC
  * with everything loaded, before the clients leave, to measure the live memory per document),
  * BENCH_MANY_SERVER_ENV (settings for both servers, `NAME=value,…`, e.g. `COLLAB_RECHECK_SECONDS=3600`),
- * BENCH_MANY_SERVER_FLAGS (Node flags of the server process, e.g. `--cpu-prof`).
+ * BENCH_MANY_SERVER_FLAGS (Node flags of the server process, e.g. `--cpu-prof`),
+ * BENCH_MANY_LOAD_PROCESSES (2: processes of the load generator, a document's readers never in its
+ * writer's process; latencies compare `performance.timeOrigin + performance.now()` across them,
+ * see `lib/manyDocumentsLoadSplit.ts`).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { envInt } from './lib/env.js';
-import type { ManyLoadParams, ManyLoadResult } from './lib/manyDocumentsLoad.js';
+import { runManyLoad, type ManyLoadParams, type ManyLoadResult } from './lib/manyDocumentsLoadSplit.js';
 import type { QueueStats } from '../server/src/collab/backgroundQueue.js';
 import type {
+  GcTally,
   ManyServerParams,
   ManyServerReply,
   ManyServerRequest,
@@ -34,7 +38,6 @@ import { readStoredText } from './lib/sqlite.js';
 import { round, type Summary } from './lib/stats.js';
 
 const serverEntry = fileURLToPath(new URL('./lib/manyDocumentsServer.ts', import.meta.url));
-const loadEntry = fileURLToPath(new URL('./lib/manyDocumentsLoad.ts', import.meta.url));
 
 export type Variant = 'spread' | 'legacy';
 
@@ -76,10 +79,28 @@ export interface ManyRunOutcome {
     /** Group commits of the update log during the whole run, and TRUNCATE checkpoints. */
     commits: ServerSample['commits'];
     truncations: ServerSample['truncations'];
+    /**
+     * V8's pauses during the measured window: scavenges and mark-compacts (count, mean and longest
+     * ms), and seconds of the window holding a pause over 10 ms.
+     */
+    gc: {
+      minor: { count: number; meanMs: number; maxMs: number };
+      major: { count: number; meanMs: number; maxMs: number };
+      secondsWithPauseOver10ms: number;
+    };
     /** Background queue (spread only): jobs by kind, and the most jobs waiting at a sample. */
     queue: { kinds: QueueStats['kinds']; mostWaiting: number } | null;
   };
-  loadGenerator: { cpuPercent: number; cpuPerUpdateUs: number; loopDelayMs: ManyLoadResult['loopDelayMs'] };
+  /**
+   * The load generator's processes together: CPU as a share of one core (over 100 % when they use
+   * more than one), per update, its worst event-loop delay; and each process's share and delay.
+   */
+  loadGenerator: {
+    cpuPercent: number;
+    cpuPerUpdateUs: number;
+    loopDelayMs: ManyLoadResult['loopDelayMs'];
+    processes: { cpuPercent: number; loopDelayMaxMs: number; clients: number }[];
+  };
   /** After the last client left: RSS and heap at +1, +5 and +10 s, documents still loaded, and after a full GC. */
   afterLeave: {
     rssAtLeaveMiB: number;
@@ -124,6 +145,8 @@ export interface ManyRunOutcome {
     serverCpuPercent: number;
     /** The server's longest event-loop delay in that second (ms). */
     loopMaxMs: number;
+    /** The server's longest garbage-collection pause in that second (ms). */
+    gcMaxMs: number;
     walMiB: number;
   }[];
 }
@@ -165,48 +188,6 @@ function child(
         proc.send(message);
       }),
   };
-}
-
-/**
- * The load generator in its own process. `beforeLeave` runs once every document has converged,
- * every client still connected; the clients leave when it resolves.
- */
-function runLoad(
-  params: ManyLoadParams,
-  timeoutMs: number,
-  beforeLeave: () => Promise<void>,
-): Promise<ManyLoadResult> {
-  return new Promise((resolve, reject) => {
-    const proc = fork(loadEntry, [], {
-      execArgv: process.execArgv,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const timer = setTimeout(() => {
-      proc.kill('SIGKILL');
-      reject(new Error(`générateur de charge arrêté après ${timeoutMs} ms`));
-    }, timeoutMs);
-    type Reply = { converged: true } | { ok: true; result: ManyLoadResult } | { ok: false; error: string };
-    proc.on('message', (reply: Reply) => {
-      if ('converged' in reply) {
-        beforeLeave().then(
-          () => proc.send('leave'),
-          (error: unknown) => {
-            proc.kill('SIGKILL');
-            reject(error instanceof Error ? error : new Error(String(error)));
-          },
-        );
-        return;
-      }
-      clearTimeout(timer);
-      if (reply.ok) resolve(reply.result);
-      else reject(new Error(`générateur de charge : ${reply.error}`));
-    });
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`générateur de charge terminé sans réponse (${code})`));
-    });
-    proc.send({ params });
-  });
 }
 
 /** Extra server settings from `BENCH_MANY_SERVER_ENV` (`NAME=value,NAME=value`), for both variants. */
@@ -258,7 +239,7 @@ export async function manyRun(
     const ready = await server.request({ type: 'start', params }, 300_000);
     if (ready.type !== 'ready') throw new Error(`réponse inattendue : ${ready.type}`);
     let loaded: ServerSample | undefined;
-    const result = await runLoad(
+    const result = await runManyLoad(
       { ...load, wsUrl: ready.wsUrl, token: ready.token, documents: ready.documentNames },
       (load.warmupSeconds + load.seconds) * 1000 + 600_000,
       async () => {
@@ -305,6 +286,21 @@ export async function manyRun(
   }
 }
 
+/** GC pauses of one kind between two samples (`longest`: per-sample maxima, when known). */
+function gcInWindow(
+  from: GcTally,
+  to: GcTally,
+  longest: number[],
+): { count: number; meanMs: number; maxMs: number } {
+  const count = to.count - from.count;
+  return {
+    count,
+    meanMs: count > 0 ? round((to.totalMs - from.totalMs) / count, 1) : 0,
+    // The cumulative maximum is exact when it grew during the window.
+    maxMs: round(to.maxMs > from.maxMs ? to.maxMs : Math.max(0, ...longest), 1),
+  };
+}
+
 function summarise(
   variant: Variant,
   documents: number,
@@ -334,6 +330,10 @@ function summarise(
       count: second?.count ?? 0,
       serverCpuPercent: b.at > a.at ? round(((b.cpuMs - a.cpuMs) / (b.at - a.at)) * 100, 0) : 0,
       loopMaxMs: Math.max(0, ...samples.filter((s) => s.at > t && s.at <= t + 1000).map((s) => s.loopMaxMs)),
+      gcMaxMs: Math.max(
+        0,
+        ...samples.filter((s) => s.at > t && s.at <= t + 1000).map((s) => s.gc.maxMsSinceLast),
+      ),
       walMiB: b.walMiB,
     });
   }
@@ -374,6 +374,15 @@ function summarise(
       databaseEndMiB: (samples[samples.length - 1] as ServerSample).databaseMiB,
       commits: { ...last.commits, longestMs: round(last.commits.longestMs, 1) },
       truncations: { ...last.truncations, longestMs: round(last.truncations.longestMs, 1) },
+      gc: {
+        minor: gcInWindow(
+          start.gc.minor,
+          end.gc.minor,
+          inWindow.map((s) => s.gc.maxMsSinceLast),
+        ),
+        major: gcInWindow(start.gc.major, end.gc.major, []),
+        secondsWithPauseOver10ms: timeline.filter((s) => s.gcMaxMs > 10).length,
+      },
       queue: last.queue
         ? { kinds: last.queue.kinds, mostWaiting: Math.max(...samples.map((s) => s.queue?.waiting ?? 0)) }
         : null,
@@ -382,6 +391,11 @@ function summarise(
       cpuPercent: round((r.cpuMs / 1000 / windowSeconds) * 100, 1),
       cpuPerUpdateUs: r.updates > 0 ? round((r.cpuMs * 1000) / r.updates, 1) : 0,
       loopDelayMs: r.loopDelayMs,
+      processes: r.processes.map((proc) => ({
+        cpuPercent: round((proc.cpuMs / 1000 / windowSeconds) * 100, 1),
+        loopDelayMaxMs: proc.loopDelayMs.max,
+        clients: proc.clients,
+      })),
     },
     afterLeave: {
       rssAtLeaveMiB: atLeave.rssMiB,
@@ -444,11 +458,13 @@ const line = (o: ManyRunOutcome): string =>
   `${o.variant} ${o.documents} docs × ${o.clients / o.documents} : p50/p95/p99 ${o.latencyMs.p50}/${o.latencyMs.p95}/${o.latencyMs.p99} ms ` +
   `(pire seconde ${o.worstSecondP99Ms} ms, ${o.secondsOverTarget}/${o.seconds} s > ${TARGET_P99_MS} ms), ` +
   `CPU serveur ${o.server.cpuPerUpdateUs} µs/màj ${o.server.cpuPercent} % (pire seconde ${o.server.cpuPercentWorstSecond} %), ` +
-  `générateur ${o.loadGenerator.cpuPercent} %, file ${queueLine(o)}, RSS ${o.server.rssBeforeMiB}→${o.server.rssPeakMiB} Mio, ` +
+  `générateur ${o.loadGenerator.cpuPercent} % (${o.loadGenerator.processes.map((p) => `${p.cpuPercent} %, boucle max ${p.loopDelayMaxMs} ms`).join(' ; ')}), file ${queueLine(o)}, RSS ${o.server.rssBeforeMiB}→${o.server.rssPeakMiB} Mio, ` +
   `après départ ${o.afterLeave.rssAtLeaveMiB}/${o.afterLeave.rssMiB.s1}/${o.afterLeave.rssMiB.s5}/${o.afterLeave.rssMiB.s10} Mio ` +
   `(GC ${o.afterLeave.afterFullGc.rssMiB}), WAL max ${o.server.walPeakMiB} Mio à ${o.server.walPeakAtS} s ` +
   `(${o.server.truncations.done} TRUNCATE, la plus longue ${o.server.truncations.longestMs} ms ; ` +
   `commits > 10 ms ${o.server.commits.over10ms}/${o.server.commits.commits}, max ${o.server.commits.longestMs} ms), connexion ${o.connectAllMs} ms, ` +
+  `GC mineurs ${o.server.gc.minor.count} × ${o.server.gc.minor.meanMs} ms (max ${o.server.gc.minor.maxMs}), majeurs ${o.server.gc.major.count} (max ${o.server.gc.major.maxMs}), ` +
+  `${o.server.gc.secondsWithPauseOver10ms} s avec une pause > 10 ms, boucle serveur max ${o.server.loopDelayWorstMs} ms, ` +
   `SQLite ${o.storedMatch}/${o.documents}, pression CPU ${o.machine.cpuSomePercent} %`;
 
 export async function run(): Promise<BenchResult> {
@@ -465,8 +481,11 @@ export async function run(): Promise<BenchResult> {
     awareness: envInt('BENCH_MANY_AWARENESS', 1) === 1,
     connectConcurrency: 50,
     seed: 17,
+    processes: envInt('BENCH_MANY_LOAD_PROCESSES', 2),
   };
   const outcomes: ManyRunOutcome[] = [];
+  /** Runs that did not finish (a saturated machine: acknowledgements or connections timed out). */
+  const failed: { variant: Variant; documents: number; pressure: number | null; error: string }[] = [];
   for (const documents of sizes) {
     for (let r = 0; r < repeat; r++) {
       // Alternate the order so neither variant always meets the machine first.
@@ -477,9 +496,16 @@ export async function run(): Promise<BenchResult> {
         log(
           `manyDocuments : ${variant}, ${documents} documents (passe ${r + 1}/${repeat}, pression CPU ${quiet ?? '?'} %)…`,
         );
-        const outcome = await manyRun(variant, documents, load, envInt('BENCH_MANY_LIVE_HEAP', 0) === 1);
-        log(line(outcome));
-        outcomes.push(outcome);
+        try {
+          const outcome = await manyRun(variant, documents, load, envInt('BENCH_MANY_LIVE_HEAP', 0) === 1);
+          log(line(outcome));
+          outcomes.push(outcome);
+        } catch (error) {
+          // One run failing (a saturated machine) does not lose the others: it is reported below.
+          const message = error instanceof Error ? error.message : String(error);
+          log(`manyDocuments : ${variant}, ${documents} documents n’a pas abouti : ${message}`);
+          failed.push({ variant, documents, pressure: quiet, error: message });
+        }
       }
     }
   }
@@ -526,6 +552,13 @@ export async function run(): Promise<BenchResult> {
     met: wrong.length === 0,
     correctness: true,
   });
+  if (failed.length > 0)
+    targets.push({
+      name: 'toutes les mesures ont abouti',
+      target: 'toutes',
+      actual: failed.map((f) => `${f.variant}/${f.documents} : ${f.error}`).join('; '),
+      met: false,
+    });
   const ratio: Record<string, number> = {};
   for (const documents of sizes) {
     const s = of('spread', documents)[0];
@@ -540,7 +573,7 @@ export async function run(): Promise<BenchResult> {
     date: new Date().toISOString(),
     machine: machine(),
     params: { sizes, variants, repeat, ...load, serverEnv: serverEnv() },
-    results: { runs: outcomes.filter((o) => o.variant === 'spread') },
+    results: { runs: outcomes.filter((o) => o.variant === 'spread'), failed },
     vanilla: {
       note: 'référence : le même serveur avec le stockage d’avant (legacy)',
       runs: outcomes.filter((o) => o.variant === 'legacy'),
@@ -548,7 +581,7 @@ export async function run(): Promise<BenchResult> {
     ratio,
     targets,
     notes: [
-      'Serveur et générateur de charge dans deux processus enfants ; latences mesurées dans le générateur, sur une seule horloge.',
+      'Serveur et générateur de charge dans des processus enfants (le générateur en BENCH_MANY_LOAD_PROCESSES processus, 2 par défaut : les lecteurs d’un document jamais dans le processus de son rédacteur) ; latence = réception du lecteur − frappe du rédacteur, chacune en performance.timeOrigin + performance.now() de son processus.',
       '« legacy » = ESSAIM_BENCH_LEGACY_STORAGE=1 : compaction et indexation dans le tour qui les déclenche, points de contrôle PASSIVE seulement (le comportement d’avant l’issue 17).',
       'rssReturnedShare = (RSS au plus haut − RSS à +10 s) / (RSS au plus haut − RSS avant la charge).',
     ],

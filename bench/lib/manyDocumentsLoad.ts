@@ -1,288 +1,310 @@
 /**
- * Load generator of `bench/manyDocuments.ts`, in a child process of its own (the server is in
- * another one): `clientsPerDocument` Node providers per document (one websocket each), one of them
- * the writer, who types a real editing trace (seph-blog1) into the document's first paragraph at
- * about `updatesPerSecond` updates a second; the others read. Every inserted character is
- * timestamped by its writer (keyed by its Yjs clock) and every reader records when it sees it, on
- * this process's one clock.
+ * One process of the load generator of `bench/manyDocuments.ts` (issue 17). The load is split over
+ * several such processes (`manyDocumentsLoadSplit.ts` starts and drives them): each process holds
+ * the writer of some documents and readers of the others, and **a document's readers never live
+ * in its writer's process**. A writer types a real editing trace (seph-blog1) into its document's
+ * first paragraph at about `updatesPerSecond` updates a second, moving its caret in awareness; a
+ * reader records when it sees each transaction of the writer.
  *
- * Protocol: the parent sends `{ params }`; once every document has converged the child sends
- * `{ converged: true }` and waits for `'leave'` (the parent measures the server with every client
- * still connected meanwhile); then every client leaves at once and the child replies
- * `{ ok: true, result }` (or `{ ok: false, error }`) and exits.
+ * Clock: every time here is `performance.timeOrigin + performance.now()` (ms since the epoch,
+ * sub-millisecond). On one machine, processes compare these times directly: `timeOrigin` is the
+ * process's start read from the system clock in high resolution and `now()` is monotonic, so two
+ * processes differ only by how precisely each read the system clock at start (microseconds) and
+ * by any step of the system clock between their starts (none expected during a run: NTP slews).
+ *
+ * Protocol (one request at a time from the parent, one reply each):
+ * `start` → `connected`; `prefill` → `prefilled` (its writers' text lengths); `await` (every
+ * document's length) → `ready`; `type` (window in epoch ms) → `typed` once the window is over and
+ * its writers acknowledged everything (texts, send times, CPU, loop delay); `converge` (every
+ * writer's text) → `converged` (its readers' receive times); `leave` → `left`, then it exits.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as Y from 'yjs';
 import { connectClient, isSettled, waitFor, type NodeClient } from './clients.js';
-import { LOOP_RESOLUTION_MS, lateMs, round, seededRandom, summarize, type Summary } from './stats.js';
+import { LOOP_RESOLUTION_MS, lateMs, seededRandom } from './stats.js';
 import { applyPatches, loadTrace, type Patch } from './trace.js';
 
-export interface ManyLoadParams {
+/** Ms since the epoch, comparable across processes of one machine (see the module's comment). */
+export const epochNow = (): number => performance.timeOrigin + performance.now();
+
+/** What one process of the load generator holds. */
+export interface LoadPartParams {
   wsUrl: string;
   token: string;
-  documents: string[];
-  clientsPerDocument: number;
-  /** Mean rate of each writer (its pauses are drawn between 0.5 and 1.5 times the mean). */
+  /** Documents whose writer is here. */
+  writes: string[];
+  /** Documents with readers here, and how many. */
+  reads: { name: string; readers: number }[];
   updatesPerSecond: number;
-  /** Transactions of the trace each writer puts into its document first, in one update. */
   prefillTxns: number;
-  /** Typing before the measured window (not counted). */
-  warmupSeconds: number;
-  seconds: number;
-  /** Each keystroke also moves the writer's caret in awareness, as the editor does. */
   awareness: boolean;
-  /** Clients connecting at once. */
   connectConcurrency: number;
   seed: number;
 }
 
-/** One second of the measured window (by the second a reader saw the characters). */
-export interface LatencySecond {
-  /** `Date.now()` of the start of that second. */
-  at: number;
-  count: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
+export type LoadRequest =
+  | { type: 'start'; params: LoadPartParams }
+  | { type: 'prefill' }
+  | { type: 'await'; lengths: Record<string, number>; writers: Record<string, number> }
+  | { type: 'type'; measureStart: number; measureEnd: number }
+  | { type: 'converge'; texts: Record<string, string>; timeoutMs: number }
+  | { type: 'leave' };
 
-export interface ManyLoadResult {
-  /** Each client's connection: created → first sync, ms; and all of them, from the first created. */
-  connectMs: Summary;
-  connectAllMs: number;
-  /** Writer's insert → a reader of the same document sees it, ms (measured window only). */
-  latencyMs: Summary;
-  perSecond: LatencySecond[];
-  /** Updates the writers sent during the measured window, and per second. */
-  updates: number;
-  updatesPerSecond: number;
-  /** Readers' deliveries counted in `latencyMs`. */
-  deliveries: number;
-  /** The load generator's own CPU during the measured window (ms) and its event-loop delay. */
-  cpuMs: number;
-  loopDelayMs: { p50: number; p99: number; max: number };
-  /** Every reader equals its writer and every update is acknowledged. */
-  converged: boolean;
-  /** Documents whose readers did not converge (names), at most 10. */
-  divergent: string[];
-  /** The writer's final text of each document (first paragraph), by name. */
-  texts: Record<string, string>;
-  /** `Date.now()` marks: measured window, and when the last client was destroyed. */
-  measureStart: number;
-  measureEnd: number;
-  leftAt: number;
-  /** Characters in each document's paragraph when the measure started (mean). */
-  meanCharsAtStart: number;
-}
+export type LoadReply =
+  | { type: 'connected'; connectMs: number[]; connectAllMs: number }
+  | {
+      type: 'prefilled';
+      lengths: Record<string, number>;
+      /** The Yjs client id of each writer here, by document. */
+      writers: Record<string, number>;
+    }
+  | { type: 'ready' }
+  | {
+      type: 'typed';
+      texts: Record<string, string>;
+      /** Per document written here: [Yjs clock of an insert's first character, epoch ms it was typed]. */
+      sent: Record<string, [number, number][]>;
+      updates: number;
+      cpuMs: number;
+      windowMs: number;
+      loopDelayMs: { p50: number; p99: number; max: number };
+    }
+  | {
+      type: 'converged';
+      divergent: string[];
+      /** Per document read here: [writer's clock before, after, epoch ms], one per transaction and reader. */
+      received: Record<string, [number, number, number][]>;
+    }
+  | { type: 'left'; leftAt: number }
+  | { type: 'error'; error: string };
 
-interface DocumentLoad {
+interface Written {
   name: string;
   writer: NodeClient;
-  readers: NodeClient[];
-  /** Clock of the first character of each insert → when it was typed (performance.now()). */
-  sent: Map<number, number>;
+  sent: [number, number][];
   next: number;
 }
 
-export async function runManyLoad(p: ManyLoadParams): Promise<ManyLoadResult> {
-  const random = seededRandom(p.seed);
-  const trace = loadTrace('seph-blog1');
-  const txns: { patches: Patch[] }[] = trace.txns;
-  const all: NodeClient[] = [];
-  /** Each writer's next keystroke. */
-  const timers: (NodeJS.Timeout | undefined)[] = [];
-  const clearTimers = (): void => {
-    for (const timer of timers) clearTimeout(timer);
-  };
-  try {
-    // Connect, `connectConcurrency` clients at a time.
-    const connectTimes: number[] = [];
+interface Read {
+  name: string;
+  readers: NodeClient[];
+  received: [number, number, number][];
+}
+
+class LoadPart {
+  private readonly all: NodeClient[] = [];
+  private written: Written[] = [];
+  private read: Read[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private typing = false;
+  private readonly trace: { patches: Patch[] }[] = loadTrace('seph-blog1').txns;
+
+  constructor(private readonly p: LoadPartParams) {}
+
+  async connect(): Promise<LoadReply> {
+    const plan: { name: string; role: 'writer' | 'reader' }[] = [
+      ...this.p.writes.map((name) => ({ name, role: 'writer' as const })),
+      ...this.p.reads.flatMap(({ name, readers }) =>
+        Array.from({ length: readers }, () => ({ name, role: 'reader' as const })),
+      ),
+    ];
+    const writers = new Map<string, NodeClient>();
+    const readers = new Map<string, NodeClient[]>();
+    const connectMs: number[] = [];
     const t0 = performance.now();
-    const plan = p.documents.flatMap((name) => Array.from({ length: p.clientsPerDocument }, () => name));
-    const byDocument = new Map<string, NodeClient[]>();
     let cursor = 0;
     const worker = async (): Promise<void> => {
       while (cursor < plan.length) {
-        const name = plan[cursor++] as string;
+        const { name, role } = plan[cursor++] as (typeof plan)[number];
         const started = performance.now();
-        const client = connectClient(p.wsUrl, name, { token: p.token });
-        all.push(client);
-        const list = byDocument.get(name) ?? [];
-        list.push(client);
-        byDocument.set(name, list);
+        const client = connectClient(this.p.wsUrl, name, { token: this.p.token });
+        this.all.push(client);
+        if (role === 'writer') writers.set(name, client);
+        else readers.set(name, [...(readers.get(name) ?? []), client]);
         await waitFor(() => client.provider.isSynced, 60_000, `connexion à ${name}`);
-        connectTimes.push(performance.now() - started);
+        connectMs.push(performance.now() - started);
       }
     };
-    await Promise.all(Array.from({ length: p.connectConcurrency }, worker));
-    const connectAllMs = performance.now() - t0;
+    await Promise.all(Array.from({ length: Math.max(1, this.p.connectConcurrency) }, worker));
+    this.written = this.p.writes.map((name) => ({
+      name,
+      writer: writers.get(name) as NodeClient,
+      sent: [],
+      next: this.p.prefillTxns,
+    }));
+    this.read = this.p.reads.map(({ name }) => ({ name, readers: readers.get(name) ?? [], received: [] }));
+    return { type: 'connected', connectMs, connectAllMs: performance.now() - t0 };
+  }
 
-    const loads: DocumentLoad[] = p.documents.map((name) => {
-      const [writer, ...readers] = byDocument.get(name) ?? [];
-      if (!writer) throw new Error(`aucun client pour ${name}`);
-      return { name, writer, readers, sent: new Map(), next: p.prefillTxns };
-    });
-
-    // Prefill: the start of the trace, one update per document, 20 documents at a time.
-    for (let i = 0; i < loads.length; i += 20) {
-      const batch = loads.slice(i, i + 20);
-      for (const load of batch) {
-        const text = load.writer.text;
-        load.writer.ydoc.transact(() => {
-          for (let k = 0; k < p.prefillTxns; k++) applyPatches(text, txns[k]?.patches ?? []);
+  /** The start of the trace, one update per document, 20 documents at a time. */
+  async prefill(): Promise<LoadReply> {
+    for (let i = 0; i < this.written.length; i += 20) {
+      const batch = this.written.slice(i, i + 20);
+      for (const { writer } of batch) {
+        const text = writer.text;
+        writer.ydoc.transact(() => {
+          for (let k = 0; k < this.p.prefillTxns; k++) applyPatches(text, this.trace[k]?.patches ?? []);
         });
       }
-      await waitFor(
-        () =>
-          batch.every(
-            (l) =>
-              isSettled(l.writer) &&
-              l.readers.every((r) => r.text.length === l.writer.text.length && isSettled(r)),
-          ),
-        60_000,
-        'préremplissage',
-      );
+      await waitFor(() => batch.every((w) => isSettled(w.writer)), 60_000, 'préremplissage');
     }
-    const meanCharsAtStart = loads.reduce((s, l) => s + l.writer.text.length, 0) / Math.max(1, loads.length);
+    return {
+      type: 'prefilled',
+      lengths: Object.fromEntries(this.written.map((w) => [w.name, w.writer.text.length])),
+      writers: Object.fromEntries(this.written.map((w) => [w.name, w.writer.ydoc.clientID])),
+    };
+  }
 
-    let measuring = false;
-    const latencies: number[] = [];
-    const seconds = new Map<number, number[]>();
-    let updates = 0;
-    for (const load of loads) {
-      const writerId = load.writer.ydoc.clientID;
-      for (const reader of load.readers) {
+  /** Waits until every reader here has its writer's prefill, then listens to the writers' transactions. */
+  async awaitPrefill(lengths: Record<string, number>, writers: Record<string, number>): Promise<LoadReply> {
+    await waitFor(
+      () => this.read.every((r) => r.readers.every((c) => c.text.length === lengths[r.name] && isSettled(c))),
+      120_000,
+      'préremplissage chez les lecteurs',
+    );
+    for (const read of this.read) {
+      const writerId = writers[read.name];
+      if (writerId === undefined) throw new Error(`pas de rédacteur pour ${read.name}`);
+      for (const reader of read.readers) {
         reader.text.observe((_event, transaction) => {
-          if (!measuring) return;
           const after = transaction.afterState.get(writerId);
           if (after === undefined) return;
-          const now = performance.now();
-          for (let clock = transaction.beforeState.get(writerId) ?? 0; clock < after; clock++) {
-            const at = load.sent.get(clock);
-            if (at === undefined) continue;
-            const latency = now - at;
-            latencies.push(latency);
-            const second = Math.floor((performance.timeOrigin + now) / 1000) * 1000;
-            const list = seconds.get(second) ?? [];
-            list.push(latency);
-            seconds.set(second, list);
-          }
+          const before = transaction.beforeState.get(writerId) ?? 0;
+          if (after > before) read.received.push([before, after, epochNow()]);
         });
       }
     }
+    return { type: 'ready' };
+  }
 
-    const keystroke = (load: DocumentLoad): void => {
+  /** Types from now until `measureEnd`; records what it types between `measureStart` and `measureEnd`. */
+  async type(measureStart: number, measureEnd: number): Promise<LoadReply> {
+    const random = seededRandom(this.p.seed);
+    let updates = 0;
+    const keystroke = (w: Written): void => {
       // The trace (137,154 transactions) outlasts any run: past its end the writer stops.
-      const txn = txns[load.next++];
+      const txn = this.trace[w.next++];
       if (!txn) return;
-      const { ydoc, text, provider } = load.writer;
-      if (measuring) {
+      const { ydoc, text, provider } = w.writer;
+      const now = epochNow();
+      if (now >= measureStart && now < measureEnd) {
         updates++;
         if (txn.patches.some(([, , inserted]) => inserted.length > 0))
-          load.sent.set(Y.getState(ydoc.store, ydoc.clientID), performance.now());
+          w.sent.push([Y.getState(ydoc.store, ydoc.clientID), now]);
       }
       ydoc.transact(() => applyPatches(text, txn.patches));
-      if (p.awareness) {
+      if (this.p.awareness) {
         const last = txn.patches[txn.patches.length - 1];
         const index = last ? Math.min(text.length, last[0] + last[2].length) : 0;
         const json = Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(text, index));
         provider.setAwarenessField('cursor', { anchor: json, head: json });
       }
     };
-
-    let typing = true;
-    const meanPause = 1000 / p.updatesPerSecond;
-    loads.forEach((load, i) => {
-      const tick = (): void => {
-        if (!typing) return;
-        keystroke(load);
-        timers[i] = setTimeout(tick, meanPause * (0.5 + random()));
+    this.typing = true;
+    const meanPause = 1000 / this.p.updatesPerSecond;
+    for (const w of this.written) {
+      const schedule = (delay: number): void => {
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          if (!this.typing) return;
+          keystroke(w);
+          schedule(meanPause * (0.5 + random()));
+        }, delay);
+        this.timers.add(timer);
       };
-      timers[i] = setTimeout(tick, meanPause * random());
-    });
-
-    await new Promise((resolve) => setTimeout(resolve, p.warmupSeconds * 1000));
+      schedule(meanPause * random());
+    }
+    const at = (epoch: number): Promise<void> =>
+      new Promise((resolve) => setTimeout(resolve, Math.max(0, epoch - epochNow())));
+    await at(measureStart);
     const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
     loopDelay.enable();
     const cpu0 = process.cpuUsage();
-    measuring = true;
-    const measureStart = Date.now();
-    const m0 = performance.now();
-    await new Promise((resolve) => setTimeout(resolve, p.seconds * 1000));
-    typing = false;
-    const elapsed = (performance.now() - m0) / 1000;
-    const measureEnd = Date.now();
+    const m0 = epochNow();
+    await at(measureEnd);
+    this.typing = false;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
     const cpu = process.cpuUsage(cpu0);
+    const windowMs = epochNow() - m0;
     loopDelay.disable();
-    clearTimers();
-
-    let converged = true;
-    const divergent: string[] = [];
-    const agrees = (l: DocumentLoad): boolean =>
-      isSettled(l.writer) && l.readers.every((r) => r.text.toString() === l.writer.text.toString());
-    try {
-      await waitFor(() => loads.every(agrees), 30_000, 'convergence');
-    } catch {
-      converged = false;
-      divergent.push(
-        ...loads
-          .filter((l) => !agrees(l))
-          .slice(0, 10)
-          .map((l) => l.name),
-      );
-    }
-    measuring = false;
-    const texts: Record<string, string> = {};
-    for (const load of loads) texts[load.name] = load.writer.text.toString();
-
-    await new Promise<void>((resolve) => {
-      process.once('message', () => resolve());
-      process.send?.({ converged: true });
-    });
-
-    for (const client of all) client.destroy();
-    const leftAt = Date.now();
-
+    await waitFor(() => this.written.every((w) => isSettled(w.writer)), 60_000, 'accusés de réception');
     return {
-      connectMs: summarize(connectTimes),
-      connectAllMs: Math.round(connectAllMs),
-      latencyMs: summarize(latencies),
-      perSecond: [...seconds.entries()]
-        .sort((a, b) => a[0] - b[0])
-        .map(([at, list]) => {
-          const s = summarize(list);
-          return { at, count: s.count, p50: s.p50, p99: s.p99, max: s.max };
-        }),
+      type: 'typed',
+      texts: Object.fromEntries(this.written.map((w) => [w.name, w.writer.text.toString()])),
+      sent: Object.fromEntries(this.written.map((w) => [w.name, w.sent])),
       updates,
-      updatesPerSecond: round(updates / elapsed, 1),
-      deliveries: latencies.length,
-      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      windowMs,
       loopDelayMs: {
         p50: lateMs(loopDelay.percentile(50)),
         p99: lateMs(loopDelay.percentile(99)),
         max: lateMs(loopDelay.max),
       },
-      converged,
-      divergent,
-      texts,
-      measureStart,
-      measureEnd,
-      leftAt,
-      meanCharsAtStart: Math.round(meanCharsAtStart),
     };
-  } finally {
-    clearTimers();
-    for (const client of all) client.destroy();
+  }
+
+  /** Waits until every reader here equals its writer's final text (or the timeout). */
+  async converge(texts: Record<string, string>, timeoutMs: number): Promise<LoadReply> {
+    const agrees = (r: Read): boolean =>
+      r.readers.every((c) => isSettled(c) && c.text.toString() === texts[r.name]);
+    try {
+      await waitFor(() => this.read.every(agrees), timeoutMs, 'convergence');
+    } catch {
+      // Reported through `divergent`.
+    }
+    return {
+      type: 'converged',
+      divergent: this.read
+        .filter((r) => !agrees(r))
+        .slice(0, 10)
+        .map((r) => r.name),
+      received: Object.fromEntries(this.read.map((r) => [r.name, r.received])),
+    };
+  }
+
+  leave(): LoadReply {
+    this.typing = false;
+    for (const timer of this.timers) clearTimeout(timer);
+    for (const client of this.all) client.destroy();
+    return { type: 'left', leftAt: epochNow() };
   }
 }
 
-if (process.send)
-  process.once('message', ({ params }: { params: ManyLoadParams }) => {
-    runManyLoad(params)
-      .then((result) => ({ ok: true as const, result }))
-      .catch((error: unknown) => ({
-        ok: false as const,
+if (process.send) {
+  let part: LoadPart | undefined;
+  const handle = async (request: LoadRequest): Promise<LoadReply> => {
+    if (request.type === 'start') {
+      part = new LoadPart(request.params);
+      return part.connect();
+    }
+    if (!part) throw new Error('processus de charge non démarré');
+    switch (request.type) {
+      case 'prefill':
+        return part.prefill();
+      case 'await':
+        return part.awaitPrefill(request.lengths, request.writers);
+      case 'type':
+        return part.type(request.measureStart, request.measureEnd);
+      case 'converge':
+        return part.converge(request.texts, request.timeoutMs);
+      case 'leave':
+        return part.leave();
+    }
+  };
+  process.on('message', (request: LoadRequest) => {
+    handle(request)
+      .catch((error: unknown): LoadReply => ({
+        type: 'error',
         error: error instanceof Error ? (error.stack ?? error.message) : String(error),
       }))
-      .then((reply) => process.send?.(reply, () => process.exit(0)));
+      .then((reply) =>
+        process.send?.(reply, () => {
+          if (reply.type === 'left' || reply.type === 'error') {
+            part?.leave();
+            process.exit(0);
+          }
+        }),
+      );
   });
+}

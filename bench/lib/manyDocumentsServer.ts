@@ -13,7 +13,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createDocument, setupInstance } from '../../tests/support/accounts.js';
 import { startTestServer, type TestServer } from '../../tests/support/server.js';
 import type { QueueStats } from '../../server/src/collab/backgroundQueue.js';
@@ -51,6 +51,18 @@ export interface ServerSample {
   commits: { commits: number; longestMs: number; over10ms: number };
   /** TRUNCATE checkpoints so far (storage/checkpointer.ts). */
   truncations: typeof walTruncations;
+  /**
+   * V8's garbage-collection pauses so far (`PerformanceObserver` 'gc' entries): scavenges (minor)
+   * and mark-compacts (major: the final atomic pause of an incremental marking), count and total
+   * ms; and the longest pause of any kind since the previous sample.
+   */
+  gc: { minor: GcTally; major: GcTally; maxMsSinceLast: number };
+}
+
+export interface GcTally {
+  count: number;
+  totalMs: number;
+  maxMs: number;
 }
 
 export type ManyServerRequest =
@@ -79,6 +91,24 @@ let server: TestServer | undefined;
 const samples: ServerSample[] = [];
 let sampler: NodeJS.Timeout | undefined;
 const loop = monitorEventLoopDelay({ resolution: MONITOR_RESOLUTION_MS });
+const gc = { minor: { count: 0, totalMs: 0, maxMs: 0 }, major: { count: 0, totalMs: 0, maxMs: 0 } };
+let gcMaxSinceLast = 0;
+const gcObserver = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+    const tally =
+      kind === constants.NODE_PERFORMANCE_GC_MINOR
+        ? gc.minor
+        : kind === constants.NODE_PERFORMANCE_GC_MAJOR
+          ? gc.major
+          : undefined;
+    gcMaxSinceLast = Math.max(gcMaxSinceLast, entry.duration);
+    if (!tally) continue;
+    tally.count++;
+    tally.totalMs += entry.duration;
+    tally.maxMs = Math.max(tally.maxMs, entry.duration);
+  }
+});
 
 function persistence(): PersistenceExtension | undefined {
   return server?.app.hocuspocus.configuration.extensions.find(
@@ -108,7 +138,13 @@ function sample(): ServerSample {
     queue: persistence()?.queueStats() ?? null,
     commits: server?.services.collabStore.commitStats() ?? { commits: 0, longestMs: 0, over10ms: 0 },
     truncations: { ...walTruncations },
+    gc: {
+      minor: { ...gc.minor },
+      major: { ...gc.major },
+      maxMsSinceLast: Math.round(gcMaxSinceLast * 10) / 10,
+    },
   };
+  gcMaxSinceLast = 0;
   loop.reset();
   return s;
 }
@@ -124,6 +160,7 @@ async function start(params: ManyServerParams): Promise<ManyServerReply> {
     documentNames.push(...(await Promise.all(batch)).map((d) => d.name));
   }
   loop.enable();
+  gcObserver.observe({ entryTypes: ['gc'] });
   samples.push(sample());
   sampler = setInterval(() => samples.push(sample()), params.sampleMs);
   return {
@@ -154,6 +191,7 @@ async function handle(request: ManyServerRequest): Promise<ManyServerReply> {
     case 'stop':
       clearInterval(sampler);
       loop.disable();
+      gcObserver.disconnect();
       await server?.stop();
       return { type: 'stopped' };
   }

@@ -113,6 +113,9 @@ describe('many documents at once (issue 17)', () => {
     expect(extension<IndexingExtension>(server, 'indexing').heldEntries()).toBe(0);
     const guards = (extension(server, 'section-locks') as unknown as { guards: Map<string, unknown> }).guards;
     expect(guards.size).toBe(0);
+    // The review service's cache of locked sections, filled when each document was loaded.
+    const lockCache = (server.services.reviews as unknown as { lockCache: Map<string, unknown> }).lockCache;
+    expect(pairs.filter(({ doc }) => lockCache.has(doc.id))).toEqual([]);
     // The server went idle: the memory of the unloaded documents was collected.
     await expect
       .poll(() => extension<MemoryReleaseExtension>(server, 'memory-release').collections, {
@@ -127,6 +130,36 @@ describe('many documents at once (issue 17)', () => {
         `<paragraph>Atelier ${i + 1} : pair-aidance.</paragraph>`,
       );
     }
+  });
+
+  it('relays a hundred caret moves of one client and binds only that client’s id on the server', async () => {
+    const { server, admin, espaceId } = await start();
+    const doc = await createDocument(admin, espaceId, 'Permanences du jeudi');
+    const writer = open(admin, server, doc.name);
+    const reader = open(admin, server, doc.name);
+    await synced(writer);
+    await synced(reader);
+    for (let i = 1; i <= 100; i++) writer.provider.setAwarenessField('marker', i);
+    await expect
+      .poll(
+        () =>
+          (reader.provider.awareness?.getStates().get(writer.ydoc.clientID) as { marker?: number })?.marker,
+      )
+      .toBe(100);
+    // The awareness messages were read without a scratch document of their own (patches/
+    // @hocuspocus+server): no client id but the two providers' was ever bound or announced.
+    const document = server.app.hocuspocus.documents.get(doc.name);
+    if (!document) throw new Error('document non chargé');
+    const binding = extension(server, 'awareness-binding') as unknown as {
+      holders: WeakMap<object, Map<number, unknown>>;
+    };
+    const providers = [writer.ydoc.clientID, reader.ydoc.clientID];
+    const bound = [...(binding.holders.get(document)?.keys() ?? [])];
+    const announced = [...document.awareness.getStates().keys()].filter((id) => id !== document.clientID);
+    expect(bound).toContain(writer.ydoc.clientID);
+    expect(bound.filter((id) => !providers.includes(id))).toEqual([]);
+    expect(announced).toContain(writer.ydoc.clientID);
+    expect(announced.filter((id) => !providers.includes(id))).toEqual([]);
   });
 
   it('leaves a few updates in the log while people are connected, and compacts once enough piled up', async () => {

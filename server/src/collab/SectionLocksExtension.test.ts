@@ -65,6 +65,10 @@ class FakeLocks implements SectionLocks {
   attempted(documentId: string, sectionId: string, userId: string | null): void {
     this.attempts.push({ documentId, sectionId, userId });
   }
+  readonly forgotten: string[] = [];
+  forget(documentId: string): void {
+    this.forgotten.push(documentId);
+  }
 }
 
 interface Client {

@@ -215,9 +215,10 @@ export class SectionLocksExtension implements Extension<CollabContext> {
   async afterUnloadDocument({ documentName, instance }: afterUnloadDocumentPayload): Promise<void> {
     const documentId = parseDocumentName(documentName);
     const guard = documentId ? this.guards.get(documentId) : undefined;
-    // A document loaded again before this hook ran keeps its new guard.
+    // A document loaded again before this hook ran keeps its new guard, and its cached locks.
     if (documentId && guard && instance.documents.get(documentName) !== guard.doc)
       this.guards.delete(documentId);
+    if (documentId && !instance.documents.has(documentName)) this.locks.forget?.(documentId);
   }
 
   async onDestroy(): Promise<void> {

@@ -356,6 +356,10 @@ export class ReviewService implements SectionLocks {
     return locked;
   }
 
+  forget(documentId: string): void {
+    this.lockCache.delete(documentId);
+  }
+
   onChanged(listener: (documentId: string) => void): () => void {
     this.lockListeners.add(listener);
     return () => this.lockListeners.delete(listener);

@@ -26,4 +26,10 @@ export interface SectionLocks {
    * reverted (audit log `review.locked_change_reverted`).
    */
   attempted(documentId: string, sectionId: string, userId: string | null): void;
+  /**
+   * The document was unloaded: drop what `locked` cached for it, or the cache grows with every
+   * document ever opened (issue 17). A later `locked` reads the locks again. Optional for
+   * implementations that cache nothing (test and benchmark doubles).
+   */
+  forget?(documentId: string): void;
 }
