@@ -1,6 +1,50 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import react from '@vitejs/plugin-react';
-import { defaultClientConditions, defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 import { compression, defineAlgorithm } from 'vite-plugin-compression2';
+import { VitePWA } from 'vite-plugin-pwa';
+import { APP_SHELL_ROUTES, SERVER_ANSWERED_PATHS } from './src/app/serviceWorkerRoutes.js';
+
+const brotli = promisify(zlib.brotliCompress);
+const gzip = promisify(zlib.gzip);
+
+/**
+ * Brotli and gzip twins of the service worker files (`sw.js`, `workbox-*.js`), at maximum level
+ * like every other text file. vite-plugin-pwa writes them in its `closeBundle`, after
+ * vite-plugin-compression2 has compressed the bundle and public/, so they are compressed here,
+ * once the worker is written (`order: 'post'`).
+ */
+function precompressServiceWorker(): Plugin {
+  let outDir = '';
+  return {
+    name: 'essaim:precompress-service-worker',
+    apply: 'build',
+    configResolved(config) {
+      outDir = path.resolve(config.root, config.build.outDir);
+    },
+    closeBundle: {
+      order: 'post',
+      sequential: true,
+      async handler() {
+        const files = fs.readdirSync(outDir).filter((f) => /^(?:sw|workbox-[\w-]+)\.js$/.test(f));
+        if (!files.includes('sw.js'))
+          throw new Error('dist/sw.js absent : le service worker n’a pas été écrit');
+        for (const file of files) {
+          const source = fs.readFileSync(path.join(outDir, file));
+          const [br, gz] = await Promise.all([
+            brotli(source, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }),
+            gzip(source, { level: 9 }),
+          ]);
+          fs.writeFileSync(path.join(outDir, `${file}.br`), br);
+          fs.writeFileSync(path.join(outDir, `${file}.gz`), gz);
+        }
+      },
+    },
+  };
+}
 
 /**
  * The workspace packages are consumed from their TypeScript sources (`@essaim/source` export
@@ -17,6 +61,72 @@ export default defineConfig({
       algorithms: [defineAlgorithm('brotliCompress'), defineAlgorithm('gzip')],
       logLevel: 'silent',
     }),
+    // The app shell cached by a service worker, so a reload without network opens the app and the
+    // local copies of documents (issue 16). `prompt`: a new version waits until the person clicks
+    // « Recharger » (src/app/AppUpdate.tsx); it never reloads a page by itself mid-typing.
+    VitePWA({
+      registerType: 'prompt',
+      // Registered from React (src/app/AppUpdate.tsx, `virtual:pwa-register/react`): no inline
+      // script the CSP would refuse, no extra registerSW.js.
+      injectRegister: false,
+      strategies: 'generateSW',
+      filename: 'sw.js',
+      scope: '/',
+      manifestFilename: 'manifest.webmanifest',
+      manifest: {
+        name: 'Essaim',
+        short_name: 'Essaim',
+        description: 'Base de connaissances collaborative des pratiques émergentes du HCTS.',
+        lang: 'fr',
+        dir: 'ltr',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        theme_color: '#000091',
+        background_color: '#ffffff',
+        icons: [
+          { src: '/dsfr/favicon/favicon.svg', sizes: 'any', type: 'image/svg+xml' },
+          { src: '/dsfr/favicon/apple-touch-icon.png', sizes: '180x180', type: 'image/png' },
+        ],
+      },
+      workbox: {
+        // The shell: the page, every script and stylesheet of the build (lazy pages and the
+        // editor included, so a document opens offline), the DSFR stylesheets, icons and fonts
+        // (woff2 only: every supported browser takes it first); the manifest and its icons are
+        // added by the plugin (`includeManifestIcons`). Never the `.br`/`.gz` twins (the
+        // server negotiates them) nor the build manifest.
+        globPatterns: [
+          'index.html',
+          'assets/**/*.{js,css,svg}',
+          'dsfr/dsfr.min.css',
+          'dsfr/utility/icons/icons.min.css',
+          'dsfr/icons/**/*.svg',
+          'dsfr/fonts/*.woff2',
+        ],
+        globIgnores: ['**/*.br', '**/*.gz', '**/*.map', '.vite/**'],
+        // The editor chunk is about 0.7 MB raw; the default limit (2 MiB) leaves room, stated here
+        // so a larger chunk fails the build's check rather than silently leaving the shell.
+        maximumFileSizeToCacheInBytes: 3 * 1024 * 1024,
+        // Hashed names need no revision: the browser's HTTP cache (immutable) can fill the precache.
+        dontCacheBustURLsMatching: /^assets\//,
+        // index.html links the DSFR files with `?v=1.14.2` and `?hash=…`: the same cached file.
+        ignoreURLParametersMatching: [/^v$/, /^hash$/],
+        navigateFallback: '/index.html',
+        navigateFallbackAllowlist: APP_SHELL_ROUTES,
+        navigateFallbackDenylist: SERVER_ANSWERED_PATHS,
+        // No runtime caching: an API answer, a file, an export, a portal page is never answered
+        // by the worker, online or offline (a request it does not precache goes to the network).
+        runtimeCaching: [],
+        cleanupOutdatedCaches: true,
+        // The new worker waits for « Recharger » (a SKIP_WAITING message), then takes the open
+        // pages. The first install controls the page at once (nothing older to replace).
+        skipWaiting: false,
+        clientsClaim: true,
+        // Same rule as the bundles: no source map is written.
+        sourcemap: false,
+      },
+    }),
+    precompressServiceWorker(),
   ],
   resolve: {
     conditions: ['@essaim/source', ...defaultClientConditions],

@@ -81,6 +81,10 @@ export function createApp({ config, logger, services, onFatal, demo = false }: A
           imgSrc: ["'self'", 'data:'],
           fontSrc: ["'self'"],
           connectSrc: ["'self'"],
+          // The app shell's service worker (/sw.js, issue 16) and the web app manifest: already
+          // allowed through script-src / default-src, said explicitly so a tightening keeps them.
+          workerSrc: ["'self'"],
+          manifestSrc: ["'self'"],
           objectSrc: ["'none'"],
           baseUri: ["'self'"],
           formAction: ["'self'"],

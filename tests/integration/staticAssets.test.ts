@@ -212,3 +212,130 @@ describe('a build that holds source maps (made for debugging) served by staticCl
     expect(page.body.toString()).toContain('<div id="root">');
   });
 });
+
+/**
+ * The service worker of the app shell (issue 16, « an app that opens offline »), read from the
+ * build and fetched from the real server: always asked again, compressed like the rest, and
+ * never answering anything the server renders or answers itself.
+ */
+describe('the service worker of the built client', () => {
+  let server: TestServer;
+  /** The body of `dist/sw.js`. */
+  let worker: string;
+
+  /** The precache manifest written into sw.js (`precacheAndRoute([...])`), as its entries. */
+  function precacheEntries(): { url: string; revision: string | null }[] {
+    const list = /precacheAndRoute\((\[.*?\])\s*,/s.exec(worker)?.[1];
+    if (!list) throw new Error('dist/sw.js sans precacheAndRoute');
+    // The list is the build's own object literal: read it as JavaScript.
+    return new Function(`return ${list};`)() as { url: string; revision: string | null }[];
+  }
+
+  /** The `allowlist` or `denylist` of the worker's navigation route, as written in sw.js. */
+  function navigationList(name: 'allowlist' | 'denylist'): RegExp[] {
+    const list = new RegExp(`NavigationRoute\\(.*?${name}:(\\[.*?\\])[,}]`, 's').exec(worker)?.[1];
+    if (!list) throw new Error(`dist/sw.js sans ${name} de navigation`);
+    return new Function(`return ${list};`)() as RegExp[];
+  }
+
+  beforeAll(async () => {
+    const file = path.join(DIST, 'sw.js');
+    if (!fs.existsSync(file))
+      throw new Error('client/dist/sw.js manque : lancez « npm run build » avant les tests.');
+    worker = fs.readFileSync(file, 'utf8');
+    server = await startTestServer({ env: { SERVE_CLIENT: 'true' } });
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it('serves sw.js, its Workbox runtime and the manifest never cached, in brotli, with their twins', async () => {
+    const runtime = fs.readdirSync(DIST).filter((f) => /^workbox-[\w-]+\.js$/.test(f));
+    for (const file of ['sw.js', ...runtime, 'manifest.webmanifest']) {
+      const onDisk = fs.readFileSync(path.join(DIST, file));
+      expect(fs.existsSync(path.join(DIST, `${file}.br`))).toBe(true);
+      expect(fs.existsSync(path.join(DIST, `${file}.gz`))).toBe(true);
+      for (const [accept, encoding] of [
+        [CHROMIUM_ENCODINGS, 'br'],
+        ['gzip', 'gzip'],
+        ['identity', undefined],
+      ] as const) {
+        const response = await rawGet(server.url, `/${file}`, { 'accept-encoding': accept });
+        expect(response.status).toBe(200);
+        expect(response.headers['cache-control']).toBe('no-cache');
+        expect(response.headers['content-encoding']).toBe(encoding);
+        expect(response.headers.vary).toMatch(/Accept-Encoding/i);
+        expect(decoded(response).equals(onDisk)).toBe(true);
+      }
+    }
+    const sw = await rawGet(server.url, '/sw.js', { 'accept-encoding': 'br' });
+    expect(sw.headers['content-type']).toMatch(/^(text|application)\/javascript/);
+    // Served at the root: its scope is the whole app, without a Service-Worker-Allowed header.
+    expect(sw.headers['service-worker-allowed']).toBeUndefined();
+    // The worker runs under the same CSP as the page, which lets it load its runtime.
+    expect(sw.headers['content-security-policy']).toMatch(/script-src 'self'/);
+  });
+
+  it('precaches only files of the build: the page, scripts, styles, fonts, never an API or portal address', async () => {
+    const entries = precacheEntries();
+    const urls = entries.map((e) => e.url);
+    expect(urls).toContain('index.html');
+    expect(urls).toContain(builtJsFiles().entry.slice(1));
+    expect(urls).toContain('dsfr/dsfr.min.css');
+    expect(new Set(urls).size).toBe(urls.length);
+    for (const url of urls) {
+      expect(url).not.toMatch(/^\/?(api|collab|pratiques)(\/|$)|\.(map|br|gz)$|^\.vite\//);
+      expect(fs.existsSync(path.join(DIST, url)), url).toBe(true);
+    }
+    // Hashed names are their own revision; every other file carries one.
+    for (const entry of entries) {
+      if (!entry.url.startsWith('assets/')) expect(entry.revision, entry.url).toMatch(/^[0-9a-f]{32}$/);
+    }
+  });
+
+  it('answers with the app shell only the app’s own routes, and nothing at run time', async () => {
+    // One route besides the precache: the navigation fallback. No runtime caching of any kind.
+    expect(worker.match(/registerRoute\(/g)).toHaveLength(1);
+    expect(worker).not.toMatch(/NetworkFirst|StaleWhileRevalidate|CacheFirst|CacheOnly|NetworkOnly/);
+    const allow = navigationList('allowlist');
+    const deny = navigationList('denylist');
+    /** What Workbox's NavigationRoute decides for a navigation to `address` (path and query). */
+    const shellAnswers = (address: string) =>
+      !deny.some((r) => r.test(address)) && allow.some((r) => r.test(address));
+    for (const address of [
+      '/',
+      '/connexion?retour=%2Fespaces',
+      '/espaces',
+      '/espaces/abc/personnes',
+      '/documents/abc',
+      '/documents/abc?section=x',
+      '/administration',
+      '/invitation/jeton',
+      '/reinitialisation/jeton',
+      '/accessibilite',
+    ]) {
+      expect(shellAnswers(address), address).toBe(true);
+    }
+    for (const address of [
+      '/api/auth/me',
+      '/api/files/0a1b',
+      '/api/documents/abc/export?format=pdf',
+      '/api/espaces/abc/kit.zip',
+      '/collab',
+      '/pratiques',
+      '/pratiques/',
+      '/pratiques/recherche?q=aller-vers',
+      '/pratiques/flux.atom',
+      '/pratiques/kit.zip',
+      '/pratiques/une-fiche/v/2/export.pdf',
+      '/pratiques/fichiers/0a1b',
+      '/assets/index-abc.js',
+      '/dsfr/dsfr.min.css',
+      '/sw.js',
+      '/manifest.webmanifest',
+      '/documents/abc/inconnu',
+    ]) {
+      expect(shellAnswers(address), address).toBe(false);
+    }
+  });
+});

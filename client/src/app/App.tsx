@@ -7,6 +7,7 @@ import { SessionProvider } from '../features/auth/session.js';
 import { CataloguePage } from '../features/catalogue/CataloguePage.js';
 import { EspaceLayout } from '../features/espaces/EspaceLayout.js';
 import { HomeRedirect } from '../features/espaces/HomeRedirect.js';
+import { AppUpdate } from './AppUpdate.js';
 import { ChunkErrorBoundary } from './ChunkErrorBoundary.js';
 import { Layout } from './Layout.js';
 import { appMessages as m } from './messages.js';
@@ -70,37 +71,43 @@ function Lazy({ page: LazyPage }: { page: LazyExoticComponent<Page> }): ReactNod
   );
 }
 
-/** The routes of the application: public pages, then pages for logged-in people. */
+/**
+ * The routes of the application: public pages, then pages for logged-in people; above them, the
+ * notice of a new version (service worker), shown whatever the page and the session's state.
+ */
 export function App() {
   return (
-    <BrowserRouter>
-      <SessionProvider>
-        <Routes>
-          <Route element={<Layout />}>
-            <Route path="connexion" element={<LoginPage />} />
-            <Route path="premiere-installation" element={<Lazy page={SetupPage} />} />
-            <Route path="mot-de-passe-oublie" element={<Lazy page={ForgotPasswordPage} />} />
-            <Route path="reinitialisation/:token" element={<Lazy page={ResetPasswordPage} />} />
-            <Route path="invitation/:token" element={<Lazy page={InvitationPage} />} />
-            <Route path="accessibilite" element={<Lazy page={AccessibilityPage} />} />
-            <Route element={<RequireAuth />}>
-              <Route index element={<HomeRedirect />} />
-              <Route path="espaces" element={<Lazy page={EspacesPage} />} />
-              <Route path="espaces/:id" element={<EspaceLayout />}>
-                <Route index element={<CataloguePage />} />
-                <Route path="nouveau-document" element={<Lazy page={NewDocumentPage} />} />
-                <Route path="personnes" element={<Lazy page={PeoplePage} />} />
-                <Route path="themes" element={<Lazy page={ThemesPage} />} />
-                <Route path="relecture" element={<Lazy page={ReviewQueuePage} />} />
-                <Route path="signalements" element={<Lazy page={SignalsPage} />} />
+    <>
+      <AppUpdate />
+      <BrowserRouter>
+        <SessionProvider>
+          <Routes>
+            <Route element={<Layout />}>
+              <Route path="connexion" element={<LoginPage />} />
+              <Route path="premiere-installation" element={<Lazy page={SetupPage} />} />
+              <Route path="mot-de-passe-oublie" element={<Lazy page={ForgotPasswordPage} />} />
+              <Route path="reinitialisation/:token" element={<Lazy page={ResetPasswordPage} />} />
+              <Route path="invitation/:token" element={<Lazy page={InvitationPage} />} />
+              <Route path="accessibilite" element={<Lazy page={AccessibilityPage} />} />
+              <Route element={<RequireAuth />}>
+                <Route index element={<HomeRedirect />} />
+                <Route path="espaces" element={<Lazy page={EspacesPage} />} />
+                <Route path="espaces/:id" element={<EspaceLayout />}>
+                  <Route index element={<CataloguePage />} />
+                  <Route path="nouveau-document" element={<Lazy page={NewDocumentPage} />} />
+                  <Route path="personnes" element={<Lazy page={PeoplePage} />} />
+                  <Route path="themes" element={<Lazy page={ThemesPage} />} />
+                  <Route path="relecture" element={<Lazy page={ReviewQueuePage} />} />
+                  <Route path="signalements" element={<Lazy page={SignalsPage} />} />
+                </Route>
+                <Route path="documents/:id" element={<Lazy page={EditorPage} />} />
+                <Route path="administration" element={<Lazy page={AdminPage} />} />
               </Route>
-              <Route path="documents/:id" element={<Lazy page={EditorPage} />} />
-              <Route path="administration" element={<Lazy page={AdminPage} />} />
+              <Route path="*" element={<NotFoundPage />} />
             </Route>
-            <Route path="*" element={<NotFoundPage />} />
-          </Route>
-        </Routes>
-      </SessionProvider>
-    </BrowserRouter>
+          </Routes>
+        </SessionProvider>
+      </BrowserRouter>
+    </>
   );
 }

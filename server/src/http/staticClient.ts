@@ -10,6 +10,14 @@ const ENCODINGS = [
 ] as const;
 
 /**
+ * Files of the build at the root that must be asked again at every use (`no-cache`), twins
+ * included: the service worker (`sw.js`; the browser compares it byte for byte to find a new
+ * version, so a cached copy would hide a deployment for an hour), the Workbox runtime it imports
+ * (`workbox-<hash>.js`) and the web app manifest. Written by vite-plugin-pwa (client/vite.config.ts).
+ */
+const NEVER_CACHED = /^(?:sw\.js|workbox-[\w-]+\.js|manifest\.webmanifest)(?:\.br|\.gz)?$/;
+
+/**
  * Serves the built client (`client/dist`), issue 16:
  *
  * - every text file is sent precompressed, brotli when the request accepts it, else gzip, else
@@ -18,6 +26,9 @@ const ENCODINGS = [
  * - hashed files (`/assets/*`) are cached a year, `immutable`; the DSFR copied from public/ (its
  *   addresses carry `?v=`) for an hour; `index.html` is `no-cache` (asked again at every visit, so
  *   a deployment is seen at once);
+ * - the service worker `/sw.js` (scope `/`, the app shell for offline use), its Workbox runtime
+ *   and `/manifest.webmanifest` are `no-cache` too, never immutable (see {@link NEVER_CACHED}),
+ *   and precompressed like the rest;
  * - no source map is ever served: the production build writes none, and any `*.map` path answers
  *   404 (a build made with maps for debugging must not publish them);
  * - a missing file under `/assets/` answers 404 (an old chunk after a deployment is an error the
@@ -68,7 +79,14 @@ export function staticClient(distDir: string): Router {
       enableBrotli: true,
       orderPreference: ['br', 'gzip'],
       index: false,
-      serveStatic: { index: false, maxAge: '1h' },
+      serveStatic: {
+        index: false,
+        maxAge: '1h',
+        // Runs before `send` writes its own Cache-Control, which then keeps this one.
+        setHeaders: (res, filePath) => {
+          if (NEVER_CACHED.test(path.basename(filePath))) res.setHeader('Cache-Control', 'no-cache');
+        },
+      },
     }),
   );
   router.get('/{*splat}', (req, res) => sendIndex(req, res, indexFile));

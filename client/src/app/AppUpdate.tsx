@@ -1,0 +1,42 @@
+import { fr } from '@codegouvfr/react-dsfr';
+import { useServiceWorkerUpdate } from './serviceWorker.js';
+import { serviceWorkerMessages as m } from './serviceWorkerMessages.js';
+
+/**
+ * The DSFR notice « Une nouvelle version d'Essaim est disponible » with its « Recharger » button,
+ * above every page once a new version waits (issue 16). The live region (`role="status"`) is
+ * always in the page, so screen readers announce the notice when it appears; focus is never
+ * moved (the person may be typing), the button is reached with Tab from the top of the page.
+ */
+export function AppUpdate() {
+  const { available, reload } = useServiceWorkerUpdate();
+  return (
+    <div role="status" className="essaim-app-update">
+      {available ? (
+        <div className={fr.cx('fr-notice', 'fr-notice--info')}>
+          <div className={fr.cx('fr-container')}>
+            <div className={fr.cx('fr-notice__body')}>
+              <p>
+                <span className={fr.cx('fr-notice__title')}>{m.updateTitle}</span>{' '}
+                <span className={fr.cx('fr-notice__desc')}>{m.updateDescription}</span>
+              </p>
+              <button
+                type="button"
+                className={fr.cx(
+                  'fr-btn',
+                  'fr-btn--sm',
+                  'fr-btn--secondary',
+                  'fr-icon-refresh-line',
+                  'fr-btn--icon-left',
+                )}
+                onClick={reload}
+              >
+                {m.reload}
+              </button>
+            </div>
+          </div>
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,7 @@
+/** What the page says about a new version of the application (issue 16), in French. */
+export const serviceWorkerMessages = {
+  updateTitle: 'Une nouvelle version d’Essaim est disponible',
+  updateDescription:
+    'Elle s’installe quand vous rechargez la page. Le texte des documents est conservé ; terminez d’abord un commentaire ou un formulaire en cours.',
+  reload: 'Recharger',
+} as const;
