@@ -35,6 +35,7 @@ import type {
 import { waitForQuietMachine, watchPressure, type Disturbance } from './lib/pressure.js';
 import { log, machine, type BenchResult, type TargetCheck } from './lib/report.js';
 import { readStoredText } from './lib/sqlite.js';
+import { requestReply } from './lib/spawn.js';
 import { round, type Summary } from './lib/stats.js';
 
 const serverEntry = fileURLToPath(new URL('./lib/manyDocumentsServer.ts', import.meta.url));
@@ -163,30 +164,7 @@ function child(
   const proc = fork(entry, [], { execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return {
     process: proc,
-    request: (message, timeoutMs) =>
-      new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`serveur : pas de réponse à « ${message.type} » en ${timeoutMs} ms`));
-        }, timeoutMs);
-        const onMessage = (reply: ManyServerReply): void => {
-          cleanup();
-          if (reply.type === 'error') reject(new Error(`serveur : ${reply.error}`));
-          else resolve(reply);
-        };
-        const onExit = (code: number | null): void => {
-          cleanup();
-          reject(new Error(`serveur arrêté (code ${code})`));
-        };
-        const cleanup = (): void => {
-          clearTimeout(timer);
-          proc.off('message', onMessage);
-          proc.off('exit', onExit);
-        };
-        proc.on('message', onMessage);
-        proc.once('exit', onExit);
-        proc.send(message);
-      }),
+    request: (message, timeoutMs) => requestReply<ManyServerReply>(proc, message, timeoutMs, 'serveur'),
   };
 }
 

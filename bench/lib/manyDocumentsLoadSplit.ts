@@ -17,6 +17,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { LoadReply, LoadRequest } from './manyDocumentsLoad.js';
 import { epochNow } from './manyDocumentsLoad.js';
+import { requestReply } from './spawn.js';
 import { round, summarize, type Summary } from './stats.js';
 
 const loadEntry = fileURLToPath(new URL('./manyDocumentsLoad.ts', import.meta.url));
@@ -96,31 +97,12 @@ function loadProcess(): {
   });
   return {
     process: proc,
-    request: <T extends LoadReply['type']>(message: LoadRequest, expect: T, timeoutMs: number) =>
-      new Promise<Reply<T>>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`générateur de charge : pas de réponse à « ${message.type} » en ${timeoutMs} ms`));
-        }, timeoutMs);
-        const onMessage = (reply: LoadReply): void => {
-          cleanup();
-          if (reply.type === expect) resolve(reply as Reply<T>);
-          else if (reply.type === 'error') reject(new Error(`générateur de charge : ${reply.error}`));
-          else reject(new Error(`générateur de charge : « ${reply.type} » au lieu de « ${expect} »`));
-        };
-        const onExit = (code: number | null): void => {
-          cleanup();
-          reject(new Error(`générateur de charge arrêté (code ${code})`));
-        };
-        const cleanup = (): void => {
-          clearTimeout(timer);
-          proc.off('message', onMessage);
-          proc.off('exit', onExit);
-        };
-        proc.on('message', onMessage);
-        proc.once('exit', onExit);
-        proc.send(message);
-      }),
+    request: async <T extends LoadReply['type']>(message: LoadRequest, expect: T, timeoutMs: number) => {
+      const reply = await requestReply<LoadReply>(proc, message, timeoutMs, 'générateur de charge');
+      if (reply.type !== expect)
+        throw new Error(`générateur de charge : « ${reply.type} » au lieu de « ${expect} »`);
+      return reply as Reply<T>;
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { LoadJob, LoadReply } from './loadgen.js';
 import type { ReplayLoadParams, ReplayLoadResult } from './replayLoad.js';
@@ -55,3 +55,39 @@ export const typingHost = (kind: Kind, run: TypingRunParams): Promise<TypingOutc
     { job: 'typingHost', params: { kind, run } },
     run.seconds * 1000 + 120_000,
   ) as Promise<TypingOutcome>;
+
+/**
+ * Sends `message` to a forked child and resolves with its next IPC message, for children that
+ * answer one request at a time. Rejects, in French and naming `who`, when the reply is an
+ * `{ type: 'error', error }` message, when the child exits first, or after `timeoutMs`.
+ */
+export function requestReply<Reply extends { type: string }>(
+  proc: ChildProcess,
+  message: { type: string },
+  timeoutMs: number,
+  who: string,
+): Promise<Reply> {
+  return new Promise<Reply>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`${who} : pas de réponse à « ${message.type} » en ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onMessage = (reply: Reply): void => {
+      cleanup();
+      if (reply.type === 'error' && 'error' in reply) reject(new Error(`${who} : ${String(reply.error)}`));
+      else resolve(reply);
+    };
+    const onExit = (code: number | null): void => {
+      cleanup();
+      reject(new Error(`${who} arrêté (code ${code})`));
+    };
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      proc.off('message', onMessage);
+      proc.off('exit', onExit);
+    };
+    proc.on('message', onMessage);
+    proc.once('exit', onExit);
+    proc.send(message);
+  });
+}
