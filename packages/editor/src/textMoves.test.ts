@@ -15,6 +15,7 @@ import {
   Network,
   paragraph,
   positionAfter,
+  section,
   text,
   type Client,
 } from '../../../tests/support/yNetwork.js';
@@ -22,15 +23,10 @@ import {
 // A co-writer splits, joins or pastes in the text someone else is typing in, on plain Y.Docs
 // whose network is in the test's hands: « in flight » and « offline » are exact.
 
+/** A fiche of one section, « Vigilance » (id `s1`), holding `blocks`. */
 const document = (...blocks: DocJSON[]): DocJSON => ({
   type: 'doc',
-  content: [
-    {
-      type: 'section',
-      attrs: { id: 's1', key: null },
-      content: [{ type: 'sectionTitle', content: [text('Vigilance')] }, ...blocks],
-    },
-  ],
+  content: [section('s1', 'Vigilance', ...blocks)],
 });
 
 /** The texts of the section's paragraphs. */

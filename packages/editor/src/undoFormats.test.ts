@@ -13,19 +13,15 @@ import {
   Network,
   paragraph,
   positionAfter,
+  section,
   text,
   type Client,
 } from '../../../tests/support/yNetwork.js';
 
+/** A fiche of one section, « Vigilance » (id `s1`), holding `blocks`. */
 const document = (...blocks: DocJSON[]): DocJSON => ({
   type: 'doc',
-  content: [
-    {
-      type: 'section',
-      attrs: { id: 's1', key: null },
-      content: [{ type: 'sectionTitle', content: [text('Vigilance')] }, ...blocks],
-    },
-  ],
+  content: [section('s1', 'Vigilance', ...blocks)],
 });
 
 function setup(content: DocJSON, ids: [number, number] = [200, 100]) {
