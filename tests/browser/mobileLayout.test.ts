@@ -150,3 +150,26 @@ describe('on a 1280 px screen', () => {
     await shot(page, 'editeur-1280.png');
   });
 });
+
+describe('words longer than the screen', () => {
+  it('wrap a title and a theme name without spaces instead of widening the page', async () => {
+    const title = 'TX'.repeat(100);
+    const { id } = await createDocument(writer, app.espaceId, title);
+    const theme = await app.admin.fetch(`/api/espaces/${app.espaceId}/themes`, {
+      method: 'POST',
+      json: { label: 'Thème'.padEnd(80, 'W') },
+    });
+    expect(theme.status).toBeLessThan(300);
+    const { page } = await app.open({ as: writer, viewport: PHONE });
+    const pageWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
+    await page.goto(`${app.baseUrl}/documents/${id}`);
+    await expect.poll(() => editorOf(page).getAttribute('contenteditable')).toBe('true');
+    expect(await pageWidth()).toBeLessThanOrEqual(PHONE.width);
+    await page.goto(`${app.baseUrl}/espaces/${app.espaceId}`);
+    await firstCardOf(page).waitFor();
+    expect(await pageWidth()).toBeLessThanOrEqual(PHONE.width);
+    await page.goto(`${app.baseUrl}/espaces/${app.espaceId}/themes`);
+    await page.getByText('Thème'.padEnd(80, 'W')).first().waitFor();
+    expect(await pageWidth()).toBeLessThanOrEqual(PHONE.width);
+  });
+});

@@ -156,6 +156,33 @@ describe('the built client served by the real server', () => {
     }
   });
 
+  it('never caches index.html asked by its own name, as the service worker asks it', async () => {
+    for (const page of ['/index.html', '/index.html?__WB_REVISION__=abc']) {
+      const response = await rawGet(server.url, page, { 'accept-encoding': CHROMIUM_ENCODINGS });
+      expect(response.status).toBe(200);
+      expect(response.headers['cache-control']).toBe('no-cache');
+    }
+  });
+
+  it('answers in French, and never as a download or a redirect, the addresses that are not files of the app', async () => {
+    const twins = [`${js.entry}.br`, `${js.entry}.gz`, '/sw.js.br', '/index.html.gz'];
+    for (const twin of twins) {
+      const response = await rawGet(server.url, twin, { 'accept-encoding': CHROMIUM_ENCODINGS });
+      expect(response.status).toBe(404);
+      expect(response.body.toString()).toBe('Cette page ou ce fichier n’existe pas.');
+    }
+    for (const folder of ['/dsfr', '/dsfr/fonts', '/sw.js/..', '/assets']) {
+      const response = await fetch(`${server.url}${folder}`, { redirect: 'manual' });
+      expect(response.status).not.toBe(301);
+      expect(await response.text()).not.toMatch(/Redirecting|lang="en"/);
+    }
+    for (const method of ['DELETE', 'POST', 'PUT', 'PATCH']) {
+      const response = await fetch(`${server.url}/sw.js`, { method });
+      expect(response.status).toBe(404);
+      expect(await response.text()).toBe('Cette page ou ce fichier n’existe pas.');
+    }
+  });
+
   it('answers 404 for a missing hashed file instead of the page', async () => {
     const missing = await rawGet(server.url, '/assets/index-disparu.js', { 'accept-encoding': 'br' });
     expect(missing.status).toBe(404);

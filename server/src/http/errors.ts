@@ -121,6 +121,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);
     const send = (status: number, body: ApiErrorDto) => {
+      // The static client's compression middleware may have announced a precompressed twin
+      // before the request failed: an error's body is never compressed.
+      res.removeHeader('Content-Encoding');
       res.status(status);
       if (req.originalUrl.startsWith('/api/') || req.originalUrl === '/api') res.json(body);
       else res.type('text/plain; charset=utf-8').send(body.message);

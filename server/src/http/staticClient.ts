@@ -13,9 +13,10 @@ const ENCODINGS = [
  * Files of the build at the root that must be asked again at every use (`no-cache`), twins
  * included: the service worker (`sw.js`; the browser compares it byte for byte to find a new
  * version, so a cached copy would hide a deployment for an hour), the Workbox runtime it imports
- * (`workbox-<hash>.js`) and the web app manifest. Written by vite-plugin-pwa (client/vite.config.ts).
+ * (`workbox-<hash>.js`) and the web app manifest, written by vite-plugin-pwa (client/vite.config.ts);
+ * and `index.html` asked by its own name (the service worker precaches it so; a bookmark may too).
  */
-const NEVER_CACHED = /^(?:sw\.js|workbox-[\w-]+\.js|manifest\.webmanifest)(?:\.br|\.gz)?$/;
+const NEVER_CACHED = /^(?:index\.html|sw\.js|workbox-[\w-]+\.js|manifest\.webmanifest)(?:\.br|\.gz)?$/;
 
 /**
  * Serves the built client (`client/dist`), issue 16:
@@ -30,7 +31,9 @@ const NEVER_CACHED = /^(?:sw\.js|workbox-[\w-]+\.js|manifest\.webmanifest)(?:\.b
  *   and `/manifest.webmanifest` are `no-cache` too, never immutable (see {@link NEVER_CACHED}),
  *   and precompressed like the rest;
  * - no source map is ever served: the production build writes none, and any `*.map` path answers
- *   404 (a build made with maps for debugging must not publish them);
+ *   404 (a build made with maps for debugging must not publish them); nor are the `.br`/`.gz`
+ *   twins by their own names; a folder is never redirected, and a method other than GET/HEAD on
+ *   the client's paths gets the French 404;
  * - a missing file under `/assets/` answers 404 (an old chunk after a deployment is an error the
  *   page explains, not `index.html` parsed as JavaScript); every other path gets `index.html`,
  *   so client-side routes survive a reload.
@@ -58,8 +61,10 @@ export function staticClient(distDir: string): Router {
       next(error);
       return;
     }
-    if (req.path.endsWith('.map')) {
-      res.status(404).type('text/plain; charset=utf-8').send('Introuvable');
+    // No source map; and the precompressed twins are not addresses of their own (they are sent
+    // for their file, by `Accept-Encoding`): a French 404 rather than a raw `.br` download.
+    if (/\.(?:map|br|gz)$/.test(req.path)) {
+      next(notFound());
       return;
     }
     next();
@@ -71,7 +76,14 @@ export function staticClient(distDir: string): Router {
       orderPreference: ['br', 'gzip'],
       index: false,
       // `public, max-age=31536000, immutable`: hashed names change with their content.
-      serveStatic: { index: false, fallthrough: false, immutable: true, maxAge: '365d' },
+      serveStatic: {
+        index: false,
+        fallthrough: false,
+        immutable: true,
+        maxAge: '365d',
+        // A folder is not redirected to « folder/ » (an English 301 page): it is not a file.
+        redirect: false,
+      },
     }),
   );
   router.use(
@@ -82,6 +94,8 @@ export function staticClient(distDir: string): Router {
       serveStatic: {
         index: false,
         maxAge: '1h',
+        // `/dsfr` (a folder) gets the app's page like any route, not an English 301 to `/dsfr/`.
+        redirect: false,
         // Runs before `send` writes its own Cache-Control, which then keeps this one.
         setHeaders: (res, filePath) => {
           if (NEVER_CACHED.test(path.basename(filePath))) res.setHeader('Cache-Control', 'no-cache');
@@ -90,7 +104,15 @@ export function staticClient(distDir: string): Router {
     }),
   );
   router.get('/{*splat}', (req, res) => sendIndex(req, res, indexFile));
+  // Any other method on a path nobody answered (`DELETE /sw.js`, `TRACE /`): the French 404 of
+  // errors.ts, not Express's English « Cannot DELETE ».
+  router.all('/{*splat}', (_req, _res, next) => next(notFound()));
   return router;
+}
+
+/** An http-errors-like 404 that the error handler answers with its French sentence. */
+function notFound(): Error & { status: number } {
+  return Object.assign(new Error('introuvable'), { status: 404 });
 }
 
 /** `index.html`, never cached, in the best encoding the request accepts among its twins. */
