@@ -216,6 +216,39 @@ describe('logging in and out', () => {
     expect(problems.errors.filter((e) => !e.includes('ERR_INTERNET_DISCONNECTED'))).toEqual([]);
   });
 
+  it('erases nothing when logging out offline, says why, and logs out once the network is back', async () => {
+    const rapporteur = await invite(admin, espaceId, 'rapporteur', 'Olivier Horsligne');
+    const doc = await createDocument(rapporteur, espaceId, 'Maraudes en Creuse');
+    const { page, context, problems } = await open({ as: rapporteur });
+    await page.goto(`${baseUrl}/documents/${doc.id}`);
+    await editorOf(page).click();
+    await page.keyboard.type('Copie locale gardée.');
+    const databases = () => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''));
+    await expect.poll(databases).toContain(doc.name);
+    const badge = page.getByRole('status').filter({ hasText: 'État de la connexion' });
+    await expect.poll(() => badge.textContent()).toContain('Enregistré');
+
+    // Everything is saved, the network is cut: the logout cannot reach the server.
+    await context.setOffline(true);
+    await page.getByRole('button', { name: 'Se déconnecter' }).first().click();
+    await expect
+      .poll(() => page.getByText('La déconnexion n’a pas abouti').count(), { timeout: 10_000 })
+      .toBeGreaterThan(0);
+    expect(page.url()).toBe(`${baseUrl}/documents/${doc.id}`);
+    expect(await databases()).toContain(doc.name);
+    expect(await page.evaluate(() => localStorage.getItem('essaim.compte'))).not.toBeNull();
+
+    // Back online, the same button logs out for real.
+    await context.setOffline(false);
+    await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toMatch(/Connecté|Enregistré/);
+    await page.getByRole('button', { name: 'Se déconnecter' }).first().click();
+    await page.waitForURL(`${baseUrl}/connexion`);
+    await expect.poll(databases).not.toContain(doc.name);
+    const me = await page.evaluate(async () => (await fetch('/api/auth/me')).json());
+    expect(me).toMatchObject({ user: null });
+    expect(problems.errors.filter((e) => !e.includes('ERR_INTERNET_DISCONNECTED'))).toEqual([]);
+  });
+
   it('says « Mode démonstration » on the login page of a demonstration instance', async () => {
     const { page } = await open();
     // The flag comes from the server's answer; this instance is not a demonstration, so the

@@ -18,6 +18,14 @@ export function setupInstance(input: {
   return apiFetch<{ user: UserDto }>('/auth/setup', { method: 'POST', json: input }).then((b) => b.user);
 }
 
+/**
+ * Resolves when the server answers (`GET /api/health`); rejects with the French network message of
+ * `apiFetch` (`ApiError` status 0) when it cannot be reached. Asked before a logout erases anything.
+ */
+export async function reachServer(): Promise<void> {
+  await apiFetch<{ status: string }>('/health');
+}
+
 export function logout(): Promise<void> {
   return apiFetch<undefined>('/auth/logout', { method: 'POST' });
 }

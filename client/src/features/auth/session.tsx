@@ -9,7 +9,7 @@ import {
   rememberAccount,
   rememberedAccount,
 } from '../../shared/localData.js';
-import { getMe, logout } from './api.js';
+import { getMe, logout, reachServer } from './api.js';
 import { authMessages as m } from './messages.js';
 
 /** Why nobody is logged in any more, for the login page's message. */
@@ -157,6 +157,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const signOut = useCallback(async () => {
     setSigningOut(true);
     try {
+      // Offline, nothing is erased: a logout the server cannot record would leave its session
+      // open (the person logged back in silently with the network) while the local copies were
+      // gone. The person is told; everything stays as it was.
+      await reachServer();
       // Order matters (STACK.md): providers and Y.Docs closed, local copies erased, then the server.
       await eraseLocalData();
       await logout();
