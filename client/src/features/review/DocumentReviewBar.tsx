@@ -4,6 +4,7 @@ import { fr } from '@codegouvfr/react-dsfr';
 import type { DocumentReviewState } from '@essaim/domain';
 import { CompactLoadFailed } from '../../shared/LoadFailed.js';
 import { reviewMessages as m } from './messages.js';
+import { NarrowDisclosure } from '../sections/NarrowDisclosure.js';
 import { useReview } from './ReviewProvider.js';
 import type { SectionReviews } from './useSectionReviews.js';
 import './review.css';
@@ -83,30 +84,32 @@ export function DocumentReviewBar({
           value={view.approved}
         />
       </div>
-      <div className="essaim-review-bar__actions">
-        {view.submittable.length > 0 && (
+      <NarrowDisclosure summary={m.document.actions} className="essaim-review-bar__fold">
+        <div className="essaim-review-bar__actions">
+          {view.submittable.length > 0 && (
+            <button
+              type="button"
+              className={
+                fr.cx('fr-btn', 'fr-btn--sm', 'fr-btn--secondary', 'fr-btn--icon-left') +
+                ' fr-icon-send-plane-line'
+              }
+              onClick={api.submitAll}
+            >
+              {m.document.submitAll}
+            </button>
+          )}
           <button
             type="button"
             className={
-              fr.cx('fr-btn', 'fr-btn--sm', 'fr-btn--secondary', 'fr-btn--icon-left') +
-              ' fr-icon-send-plane-line'
+              fr.cx('fr-btn', 'fr-btn--sm', 'fr-btn--tertiary', 'fr-btn--icon-left') + ' fr-icon-article-line'
             }
-            onClick={api.submitAll}
+            onClick={api.showJournal}
           >
-            {m.document.submitAll}
+            {m.document.journal}
           </button>
-        )}
-        <button
-          type="button"
-          className={
-            fr.cx('fr-btn', 'fr-btn--sm', 'fr-btn--tertiary', 'fr-btn--icon-left') + ' fr-icon-article-line'
-          }
-          onClick={api.showJournal}
-        >
-          {m.document.journal}
-        </button>
-      </div>
-      {children && <div className="essaim-review-bar__publication">{children}</div>}
+        </div>
+        {children && <div className="essaim-review-bar__publication">{children}</div>}
+      </NarrowDisclosure>
     </section>
   );
 }

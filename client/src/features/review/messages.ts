@@ -61,6 +61,7 @@ export const reviewMessages = {
     state: 'État : ',
     submitAll: 'Soumettre toutes les sections',
     journal: 'Journal de relecture',
+    actions: 'Relecture et publication',
     loadFailed: 'L’état de la relecture n’a pas pu être chargé.',
     retry: 'Réessayer',
   },
