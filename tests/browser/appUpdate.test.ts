@@ -9,7 +9,14 @@ import { staticClient } from '../../server/src/http/staticClient.js';
 import { setupInstance } from '../support/accounts.js';
 import { repoRoot, startTestServer } from '../support/server.js';
 import type { BrowserApp } from './support/app.js';
-import { artifactsDir, assertClientBuilt, freePort, launchChromium, openPage } from './support/chromium.js';
+import {
+  allowServiceWorkers,
+  artifactsDir,
+  assertClientBuilt,
+  freePort,
+  launchChromium,
+  openPage,
+} from './support/chromium.js';
 import { editorOf, sectionOf, textOf, useTwoRapporteurs } from './support/coWriting.js';
 
 /**
@@ -82,6 +89,8 @@ function useRedeployableApp(): BrowserApp & { deployNewVersion(): void } {
   return app;
 }
 
+// This file tests the service worker itself: its pages may register it.
+allowServiceWorkers();
 const app = useRedeployableApp();
 const people = useTwoRapporteurs(app);
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useBrowserApp } from './support/app.js';
+import { allowServiceWorkers } from './support/chromium.js';
 import { editorOf, sectionOf, textOf, useTwoRapporteurs } from './support/coWriting.js';
 
 /**
@@ -11,6 +12,8 @@ import { editorOf, sectionOf, textOf, useTwoRapporteurs } from './support/coWrit
  * page: offline, those fail as they would without it, and the pages say so in French.
  */
 
+// This file tests the service worker itself: its pages may register it.
+allowServiceWorkers();
 const app = useBrowserApp();
 const people = useTwoRapporteurs(app);
 

@@ -67,6 +67,18 @@ export interface PageProblems {
   cspViolations: string[];
 }
 
+let serviceWorkers: 'allow' | 'block' = 'block';
+
+/**
+ * Lets the pages of this test file register the app's service worker. It is blocked by default:
+ * a registered worker downloads the whole app shell (about 180 files) in the background of every
+ * new context, which only the offline and update tests need, and which slows the others' timing
+ * on a loaded machine. (Each test file has its own copy of this module.)
+ */
+export function allowServiceWorkers(): void {
+  serviceWorkers = 'allow';
+}
+
 /** A page whose errors and CSP violations are recorded, so tests can assert there are none. */
 export async function openPage(
   browser: Browser,
@@ -79,6 +91,7 @@ export async function openPage(
   const context = await browser.newContext({
     locale: 'fr-FR',
     viewport: { width: 1280, height: 900 },
+    serviceWorkers,
     ...contextOptions,
   });
   if (as) await context.addCookies([sessionCookie(as)]);
