@@ -1,7 +1,7 @@
 import { TextSelection, type EditorState, type Transaction } from '@tiptap/pm/state';
 import { relativePositionToAbsolutePosition, ySyncPluginKey } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
-import { itemAt } from './yItems.js';
+import { itemAt, textsWrittenIn } from './yItems.js';
 import {
   alignEnds,
   detectTextMoves,
@@ -220,20 +220,8 @@ function followWrittenAgain(doc: Y.Doc, transaction: Y.Transaction, orphan: Orph
   const forwarder = doc.clientID - 1;
   const before = transaction.beforeState.get(forwarder) ?? 0;
   const after = transaction.afterState.get(forwarder) ?? 0;
-  const structs = doc.store.clients.get(forwarder);
-  if (after <= before || !structs) return;
-  const texts = new Set<Y.XmlText>();
-  for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
-    const s = structs[i];
-    if (!s || s.id.clock >= after) break;
-    if (
-      s instanceof Y.Item &&
-      !s.deleted &&
-      s.content instanceof Y.ContentString &&
-      s.parent instanceof Y.XmlText
-    )
-      texts.add(s.parent);
-  }
+  if (after <= before) return;
+  const texts = textsWrittenIn(doc, forwarder, before, after);
   let best: { ids: Y.ID[]; pairs: [number, number][] } | null = null;
   for (const text of texts) {
     let run: { ids: Y.ID[]; str: string; fresh: boolean } = { ids: [], str: '', fresh: false };

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { indexAfter, indexOf, insertAfterCharacter, itemAt } from './yItems.js';
+import { indexAfter, indexOf, insertAfterCharacter, itemAt, textsWrittenIn } from './yItems.js';
 
 /**
  * Text that moves while someone types in it.
@@ -247,22 +247,9 @@ export function detectTextMoves(
   });
   if (deletedTexts.size === 0) return moves;
   const insertedTexts = new Set<Y.XmlText>();
-  const structsOf = transaction.doc.store.clients;
   for (const [client, after] of transaction.afterState) {
     const before = transaction.beforeState.get(client) ?? 0;
-    const structs = structsOf.get(client);
-    if (after <= before || !structs) continue;
-    for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
-      const s = structs[i];
-      if (!s || s.id.clock >= after) break;
-      if (
-        s instanceof Y.Item &&
-        !s.deleted &&
-        s.content instanceof Y.ContentString &&
-        s.parent instanceof Y.XmlText
-      )
-        insertedTexts.add(s.parent);
-    }
+    if (after > before) textsWrittenIn(transaction.doc, client, before, after, insertedTexts);
   }
   if (insertedTexts.size === 0) return moves;
 

@@ -7,6 +7,7 @@ import {
   indexOf,
   insertAfterCharacter,
   insertBeforeCharacter,
+  textsWrittenIn,
   type ItemList,
 } from './yItems.js';
 
@@ -121,23 +122,8 @@ interface Formatting {
  */
 function recordFormatting(doc: Y.Doc, ids: DeleteSet, into: Formatting): void {
   const texts = new Set<Y.XmlText>();
-  for (const [client, ranges] of ids.clients) {
-    const structs = doc.store.clients.get(client) ?? [];
-    for (const { clock, len } of ranges as Range[]) {
-      if (structs.length === 0 || clock >= Y.getState(doc.store, client)) continue;
-      for (let i = Y.findIndexSS(structs, clock); i < structs.length; i++) {
-        const s = structs[i];
-        if (!s || s.id.clock >= clock + len) break;
-        if (
-          s instanceof Y.Item &&
-          !s.deleted &&
-          s.content instanceof Y.ContentString &&
-          s.parent instanceof Y.XmlText
-        )
-          texts.add(s.parent);
-      }
-    }
-  }
+  for (const [client, ranges] of ids.clients)
+    for (const { clock, len } of ranges as Range[]) textsWrittenIn(doc, client, clock, clock + len, texts);
   const added = new Map<number, Range[]>();
   for (const text of texts) {
     const formatting = new Map<string, unknown>();
@@ -295,19 +281,7 @@ function textsBefore(change: UndoChange, own: DeleteSet): Map<Y.XmlText, Char[]>
 /** The characters the undo wrote (its copies of the step's deletions), in runs per text. */
 function copiesOf(change: UndoChange, from: number): Run[] {
   const { doc } = change;
-  const texts = new Set<Y.XmlText>();
-  const structs = doc.store.clients.get(doc.clientID) ?? [];
-  if (from < Y.getState(doc.store, doc.clientID))
-    for (let i = Y.findIndexSS(structs, from); i < structs.length; i++) {
-      const s = structs[i];
-      if (
-        s instanceof Y.Item &&
-        !s.deleted &&
-        s.content instanceof Y.ContentString &&
-        s.parent instanceof Y.XmlText
-      )
-        texts.add(s.parent);
-    }
+  const texts = textsWrittenIn(doc, doc.clientID, from);
   const runs: Run[] = [];
   for (const text of texts) {
     let current: Run | null = null;

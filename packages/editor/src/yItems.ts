@@ -135,3 +135,31 @@ export function attributesAt(text: ItemList, at: ItemId): Record<string, unknown
   }
   return null;
 }
+
+/**
+ * Adds to `into` (and answers it) each `Y.XmlText` holding a live character that `client` wrote
+ * with a clock in `[from, to)` (`to`: up to the client's last struct). What a step, a transaction
+ * or a forwarding inserted is looked for there. Cost: the client's structs in that range.
+ */
+export function textsWrittenIn(
+  doc: Y.Doc,
+  client: number,
+  from: number,
+  to = Number.POSITIVE_INFINITY,
+  into = new Set<Y.XmlText>(),
+): Set<Y.XmlText> {
+  const structs = doc.store.clients.get(client);
+  if (!structs || structs.length === 0 || from >= Y.getState(doc.store, client)) return into;
+  for (let i = Y.findIndexSS(structs, from); i < structs.length; i++) {
+    const s = structs[i];
+    if (!s || s.id.clock >= to) break;
+    if (
+      s instanceof Y.Item &&
+      !s.deleted &&
+      s.content instanceof Y.ContentString &&
+      s.parent instanceof Y.XmlText
+    )
+      into.add(s.parent);
+  }
+  return into;
+}
