@@ -32,6 +32,9 @@ export async function startTestServer(
     LOG_LEVEL: 'silent',
     SERVE_CLIENT: 'false',
     DEMO: 'false',
+    // Tests and benchmarks play many people with one account (2,000 sockets at 400 × 5): no limit
+    // of sockets per account, except where a test sets one (accountSockets.test.ts).
+    COLLAB_MAX_SOCKETS_PER_ACCOUNT: '0',
     ...options.env,
   });
   const server = await startServer(config, createLogger(config.logLevel), (error) => {
@@ -65,6 +68,7 @@ export async function spawnServer(dataDir: string, env: Record<string, string> =
       LOG_LEVEL: 'info',
       SERVE_CLIENT: 'false',
       DEMO: 'false',
+      COLLAB_MAX_SOCKETS_PER_ACCOUNT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

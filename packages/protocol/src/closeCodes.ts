@@ -15,6 +15,12 @@ export const DenialReason = {
    * (and nothing overwritten) until an operator runs `document:check --repair`.
    */
   DocumentDamaged: 'document-damaged',
+  /**
+   * The account already holds as many open websockets as the server allows one account
+   * (`COLLAB_MAX_SOCKETS_PER_ACCOUNT`, 50 by default): one tab per open document, so closing
+   * tabs of Essaim frees places. Retrying at once would be refused again.
+   */
+  TooManyConnections: 'too-many-connections',
 } as const;
 export type DenialReason = (typeof DenialReason)[keyof typeof DenialReason];
 

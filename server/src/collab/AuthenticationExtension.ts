@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import { sessionTokenFrom } from '../http/session.js';
 import { colorFor } from '../services/crypto.js';
 import type { Services } from '../services/index.js';
+import { AccountSockets } from './accountSockets.js';
 import type { CollabContext } from './context.js';
 
 /** Thrown to refuse a document; Hocuspocus sends `reason` to the client in a permission-denied message. */
@@ -23,10 +24,15 @@ export class AuthenticationExtension implements Extension<CollabContext> {
   extensionName = 'authentication';
   priority = 1000;
 
+  /** Who holds which sockets: one account may not hold more than `maxSocketsPerAccount`. */
+  private readonly sockets: AccountSockets;
+
   constructor(
     private readonly services: Services,
     private readonly config: Config,
-  ) {}
+  ) {
+    this.sockets = new AccountSockets(config.maxSocketsPerAccount);
+  }
 
   async onAuthenticate(data: onAuthenticatePayload<CollabContext>): Promise<Partial<CollabContext>> {
     const documentId = parseDocumentName(data.documentName);
@@ -40,6 +46,9 @@ export class AuthenticationExtension implements Extension<CollabContext> {
     if (!target) throw new Denied(DenialReason.DocumentNotFound);
     const access = collabAccess(session.actor, target);
     if (access === 'none') throw new Denied(DenialReason.Forbidden);
+    // After the access decision: someone refused for their rights hears that, not this.
+    if (!this.sockets.admit(session.user.id, data.context.socket))
+      throw new Denied(DenialReason.TooManyConnections);
     data.connectionConfig.readOnly = access === 'read';
     data.context.socket.authenticated = true;
     return {

@@ -6,6 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../logger.js';
 import { clientAddress, requestScheme, type OriginPolicy } from '../originPolicy.js';
 import type { CollabContext, SocketState } from './context.js';
+import { PresenceCoalescer } from './presenceCoalescing.js';
 
 export interface CollabTransportOptions {
   httpServer: HttpServer;
@@ -365,8 +366,21 @@ export class UnauthenticatedSockets {
  */
 class WatchedSocketState implements SocketState {
   private value = false;
+  private closeHooks: (() => void)[] | null = [];
 
   constructor(private readonly onAuthenticated: () => void) {}
+
+  onClose(release: () => void): void {
+    if (this.closeHooks) this.closeHooks.push(release);
+    else release();
+  }
+
+  /** The websocket closed: runs every hook once. */
+  closed(): void {
+    const hooks = this.closeHooks ?? [];
+    this.closeHooks = null;
+    for (const hook of hooks) hook();
+  }
 
   get authenticated(): boolean {
     return this.value;
@@ -451,15 +465,21 @@ export function attachCollabTransport(options: CollabTransportOptions): CollabTr
       toFetchRequest(req),
       context,
     );
+    const handOn = (message: Uint8Array): void => {
+      try {
+        connection.handleMessage(message);
+      } catch (error) {
+        logger.warn({ err: error }, 'malformed collaborative message, closing this socket');
+        messages.stop();
+        presence.stop();
+        ws.close(CloseCode.BadMessage, 'malformed-message');
+      }
+    };
+    // Presence updates go through this socket's budget (one per document every 50 ms, merged).
+    const presence = new PresenceCoalescer(handOn);
     const messages = inbound.queue(
       (message) => {
-        try {
-          connection.handleMessage(message);
-        } catch (error) {
-          logger.warn({ err: error }, 'malformed collaborative message, closing this socket');
-          messages.stop();
-          ws.close(CloseCode.BadMessage, 'malformed-message');
-        }
+        if (!presence.offer(message)) handOn(message);
       },
       { pause: () => ws.pause(), resume: () => ws.resume() },
     );
@@ -484,10 +504,13 @@ export function attachCollabTransport(options: CollabTransportOptions): CollabTr
     ws.on('close', (code, reason) => {
       clearTimeout(timer);
       leaveAnonymous();
-      // What the socket sent before closing is handled first, as if it had all arrived at once.
+      // What the socket sent before closing is handled first, as if it had all arrived at once
+      // (held presence is dropped: the close removes it).
+      presence.stop();
       messages.drain();
       messages.stop();
       connection.handleClose({ code, reason: reason.toString() });
+      state.closed();
     });
     ws.on('error', (error) => logger.warn({ err: error }, 'websocket error'));
   };
