@@ -30,7 +30,8 @@ class UsageError extends Error {}
 /** The CLI's output is its interface: plain lines on stdout. */
 const print = (line: string): void => void process.stdout.write(`${line}\n`);
 
-const userInput = setupInput.pick({ email: true, name: true, password: true });
+// setupInput is a `zod/mini` object (no methods): a classic object over its fields picks them.
+const userInput = z.object(setupInput.shape).pick({ email: true, name: true, password: true });
 const memberInput = z.object({
   espace: z.string({ error: '--espace est obligatoire.' }).min(1, { error: '--espace est obligatoire.' }),
   email: setupInput.shape.email,
@@ -39,8 +40,8 @@ const memberInput = z.object({
   }),
 });
 
-function parse<T extends z.ZodType>(schema: T, values: unknown): z.infer<T> {
-  const result = schema.safeParse(values);
+function parse<T extends z.core.$ZodType>(schema: T, values: unknown): z.output<T> {
+  const result = z.safeParse(schema, values);
   if (!result.success) throw new UsageError(result.error.issues.map((i) => i.message).join('\n'));
   return result.data;
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import {
   documentKindNames,
   TITLE_MAX_LENGTH,
@@ -16,22 +16,26 @@ export type DocumentKind = DocumentKindName;
 export const createDocumentInput = z.object({
   espaceId: z
     .string({ error: 'L’espace de travail est obligatoire.' })
-    .min(1, { error: 'L’espace de travail est obligatoire.' }),
-  title: z
-    .string({ error: 'Le titre doit être un texte.' })
-    .trim()
-    .min(1, { error: 'Le titre est obligatoire.' })
-    .max(TITLE_MAX_LENGTH, { error: `Le titre ne peut pas dépasser ${TITLE_MAX_LENGTH} caractères.` }),
+    .check(z.minLength(1, { error: 'L’espace de travail est obligatoire.' })),
+  title: z.string({ error: 'Le titre doit être un texte.' }).check(
+    z.trim(),
+    z.minLength(1, { error: 'Le titre est obligatoire.' }),
+    z.maxLength(TITLE_MAX_LENGTH, {
+      error: `Le titre ne peut pas dépasser ${TITLE_MAX_LENGTH} caractères.`,
+    }),
+  ),
   kind: z.enum(documentKinds, {
     error: 'Le type doit être « fiche » ou « synthese ».',
   }),
   /** Theme ids of the espace; unknown ones are refused. */
-  themes: z
-    .array(z.string({ error: 'Un thème doit être un identifiant.' }), {
-      error: 'Les thèmes forment une liste.',
-    })
-    .max(10, { error: 'Dix thèmes au plus.' })
-    .default([]),
+  themes: z._default(
+    z
+      .array(z.string({ error: 'Un thème doit être un identifiant.' }), {
+        error: 'Les thèmes forment une liste.',
+      })
+      .check(z.maxLength(10, { error: 'Dix thèmes au plus.' })),
+    [],
+  ),
 });
 export type CreateDocumentInput = z.infer<typeof createDocumentInput>;
 

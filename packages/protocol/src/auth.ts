@@ -1,32 +1,36 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
-const email = z
-  .string({ error: 'L’adresse électronique est obligatoire.' })
-  .trim()
-  .toLowerCase()
-  .max(254, { error: 'L’adresse électronique est trop longue.' })
-  .pipe(z.email({ error: 'L’adresse électronique n’est pas valide.' }));
+const email = z.pipe(
+  z
+    .string({ error: 'L’adresse électronique est obligatoire.' })
+    .check(z.trim(), z.toLowerCase(), z.maxLength(254, { error: 'L’adresse électronique est trop longue.' })),
+  z.email({ error: 'L’adresse électronique n’est pas valide.' }),
+);
 
 /** Passwords: long rather than complicated (ANSSI / NIST guidance), at most 200 characters. */
 export const PASSWORD_MIN_LENGTH = 12;
-const password = z
-  .string({ error: 'Le mot de passe est obligatoire.' })
-  .min(PASSWORD_MIN_LENGTH, {
+const password = z.string({ error: 'Le mot de passe est obligatoire.' }).check(
+  z.minLength(PASSWORD_MIN_LENGTH, {
     error: `Le mot de passe doit compter au moins ${PASSWORD_MIN_LENGTH} caractères.`,
-  })
-  .max(200, { error: 'Le mot de passe ne peut pas dépasser 200 caractères.' });
+  }),
+  z.maxLength(200, { error: 'Le mot de passe ne peut pas dépasser 200 caractères.' }),
+);
 
 const personName = z
   .string({ error: 'Le nom est obligatoire.' })
-  .trim()
-  .min(1, { error: 'Le nom est obligatoire.' })
-  .max(100, { error: 'Le nom ne peut pas dépasser 100 caractères.' });
+  .check(
+    z.trim(),
+    z.minLength(1, { error: 'Le nom est obligatoire.' }),
+    z.maxLength(100, { error: 'Le nom ne peut pas dépasser 100 caractères.' }),
+  );
 
 const espaceName = z
   .string({ error: 'Le nom de l’espace est obligatoire.' })
-  .trim()
-  .min(1, { error: 'Le nom de l’espace est obligatoire.' })
-  .max(120, { error: 'Le nom de l’espace ne peut pas dépasser 120 caractères.' });
+  .check(
+    z.trim(),
+    z.minLength(1, { error: 'Le nom de l’espace est obligatoire.' }),
+    z.maxLength(120, { error: 'Le nom de l’espace ne peut pas dépasser 120 caractères.' }),
+  );
 
 export const roleSchema = z.enum(['animateur', 'rapporteur', 'membre'], {
   error: 'Le rôle doit être « animateur », « rapporteur » ou « membre ».',
@@ -37,8 +41,7 @@ export const loginInput = z.object({
   // At login, any length is checked against the hash: no length rule would help anybody here.
   password: z
     .string({ error: 'Le mot de passe est obligatoire.' })
-    .min(1, { error: 'Le mot de passe est obligatoire.' })
-    .max(200),
+    .check(z.minLength(1, { error: 'Le mot de passe est obligatoire.' }), z.maxLength(200)),
 });
 export const setupInput = z.object({
   email,
@@ -53,7 +56,7 @@ export const newPasswordInput = z.object({ password });
 export const forgotPasswordInput = z.object({ email });
 export const setRoleInput = z.object({ role: roleSchema });
 export const assignmentInput = z.object({
-  userId: z.string({ error: 'La personne est obligatoire.' }).min(1),
+  userId: z.string({ error: 'La personne est obligatoire.' }).check(z.minLength(1)),
 });
 
 export interface UserDto {

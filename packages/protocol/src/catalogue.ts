@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import {
   categories,
   documentKindNames,
@@ -12,7 +12,7 @@ import {
 /** The French message of a year out of the range every part of Essaim accepts (issue 16). */
 const yearRange = (): string => `L’année doit être entre ${START_YEAR_MIN} et ${startYearMax()}.`;
 
-const optionalText = z.string().trim().max(200).optional();
+const optionalText = z.optional(z.string().check(z.trim(), z.maxLength(200)));
 
 /** Sort keys of the catalogue. */
 export const catalogueSorts = [
@@ -44,30 +44,31 @@ export type CatalogueSort = (typeof catalogueSorts)[number];
  */
 export const catalogueQuery = z.object({
   espaceId: optionalText,
-  kind: z.enum(documentKindNames, { error: 'Type de document inconnu.' }).optional(),
+  kind: z.optional(z.enum(documentKindNames, { error: 'Type de document inconnu.' })),
   theme: optionalText,
-  categorie: z.enum(categories, { error: 'Catégorie inconnue.' }).optional(),
+  categorie: z.optional(z.enum(categories, { error: 'Catégorie inconnue.' })),
   territoire: optionalText,
-  structureType: z.enum(structureTypes, { error: 'Type de structure inconnu.' }).optional(),
+  structureType: z.optional(z.enum(structureTypes, { error: 'Type de structure inconnu.' })),
   /** `me` for « mes documents », or a user id. */
   assignee: optionalText,
-  annee: z.coerce
-    .number({ error: 'L’année doit être un nombre.' })
-    .int({ error: 'L’année doit être un nombre entier.' })
-    .min(START_YEAR_MIN, { error: () => yearRange() })
-    .refine((year) => year <= startYearMax(), { error: () => yearRange() })
-    .optional(),
+  annee: z.optional(
+    z.coerce.number({ error: 'L’année doit être un nombre.' }).check(
+      z.int({ error: 'L’année doit être un nombre entier.' }),
+      z.gte(START_YEAR_MIN, { error: () => yearRange() }),
+      z.refine((year) => year <= startYearMax(), { error: () => yearRange() }),
+    ),
+  ),
   /**
    * Words searched in the title, the structure, the public and the keywords, and in the full text
    * of the drafts, section by section, and their comment threads (issue 18: French stems, accents
    * and case folded, `"…"` for a phrase). Each document found by its text carries `matches`.
    */
   q: optionalText,
-  archived: z.enum(['true', 'false'], { error: 'archived vaut true ou false.' }).optional(),
+  archived: z.optional(z.enum(['true', 'false'], { error: 'archived vaut true ou false.' })),
   /** The document's review state (issue 12): « en relecture », « prête à publier »… */
-  reviewState: z.enum(documentReviewStates, { error: 'État de relecture inconnu.' }).optional(),
-  sort: z.enum(catalogueSorts, { error: 'Tri inconnu.' }).optional(),
-  order: z.enum(['asc', 'desc'], { error: 'L’ordre vaut asc ou desc.' }).optional(),
+  reviewState: z.optional(z.enum(documentReviewStates, { error: 'État de relecture inconnu.' })),
+  sort: z.optional(z.enum(catalogueSorts, { error: 'Tri inconnu.' })),
+  order: z.optional(z.enum(['asc', 'desc'], { error: 'L’ordre vaut asc ou desc.' })),
 });
 export type CatalogueQuery = z.infer<typeof catalogueQuery>;
 
@@ -101,12 +102,16 @@ export interface ActivityDto {
 
 /** Query of `GET /api/espaces/:id/activity`. */
 export const activityQuery = z.object({
-  limit: z.coerce
-    .number({ error: 'limit doit être un nombre.' })
-    .int({ error: 'limit doit être un nombre entier.' })
-    .min(1, { error: 'limit vaut au moins 1.' })
-    .max(100, { error: 'limit vaut au plus 100.' })
-    .default(30),
+  limit: z._default(
+    z.coerce
+      .number({ error: 'limit doit être un nombre.' })
+      .check(
+        z.int({ error: 'limit doit être un nombre entier.' }),
+        z.gte(1, { error: 'limit vaut au moins 1.' }),
+        z.lte(100, { error: 'limit vaut au plus 100.' }),
+      ),
+    30,
+  ),
 });
 
 export interface ActivityListDto {
@@ -142,20 +147,22 @@ export interface ThemeListDto {
   themes: ThemeDto[];
 }
 
-const themeLabel = z
-  .string({ error: 'Le libellé doit être un texte.' })
-  .trim()
-  .min(2, { error: 'Le libellé doit compter au moins 2 caractères.' })
-  .max(THEME_LABEL_MAX_LENGTH, {
+const themeLabel = z.string({ error: 'Le libellé doit être un texte.' }).check(
+  z.trim(),
+  z.minLength(2, { error: 'Le libellé doit compter au moins 2 caractères.' }),
+  z.maxLength(THEME_LABEL_MAX_LENGTH, {
     error: `Le libellé ne peut pas dépasser ${THEME_LABEL_MAX_LENGTH} caractères.`,
-  });
+  }),
+);
 
 export const createThemeInput = z.object({ label: themeLabel });
 export const updateThemeInput = z
-  .object({ label: themeLabel.optional(), archived: z.boolean().optional() })
-  .refine((v) => v.label !== undefined || v.archived !== undefined, {
-    error: 'Indiquez un libellé ou l’archivage.',
-  });
+  .object({ label: z.optional(themeLabel), archived: z.optional(z.boolean()) })
+  .check(
+    z.refine((v) => v.label !== undefined || v.archived !== undefined, {
+      error: 'Indiquez un libellé ou l’archivage.',
+    }),
+  );
 
 /** The French territories a practice can be attached to (reference file `data/territoires.json`). */
 export interface TerritoiresDto {

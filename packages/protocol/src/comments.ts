@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { isPlainText } from './text.js';
 
 /**
@@ -18,20 +18,22 @@ export const THREAD_QUOTE_MAX = 10_000;
  * (no trimming): what is sent is what is shown. Mentions are written as tokens in the text, see
  * {@link MENTION_PATTERN}.
  */
-export const commentBody = z
-  .string({ error: 'Le message doit être un texte.' })
-  .max(COMMENT_BODY_MAX, {
+export const commentBody = z.string({ error: 'Le message doit être un texte.' }).check(
+  z.maxLength(COMMENT_BODY_MAX, {
     error: 'Le message ne peut pas dépasser 10 000 caractères.',
-  })
-  .refine((s) => s.trim().length > 0, { error: 'Le message est vide.' })
-  .refine(isPlainText, { error: 'Le message contient des caractères invisibles ou de contrôle.' });
+  }),
+  z.refine((s) => s.trim().length > 0, { error: 'Le message est vide.' }),
+  z.refine(isPlainText, { error: 'Le message contient des caractères invisibles ou de contrôle.' }),
+);
 
 /** Base64 of `Y.encodeRelativePosition(...)`. */
 const encodedPosition = z
   .string({ error: 'La position doit être un texte (base64).' })
-  .min(1, { error: 'La position est vide.' })
-  .max(1000, { error: 'La position est trop longue.' })
-  .regex(/^[A-Za-z0-9+/]+={0,2}$/, { error: 'La position doit être codée en base64.' });
+  .check(
+    z.minLength(1, { error: 'La position est vide.' }),
+    z.maxLength(1000, { error: 'La position est trop longue.' }),
+    z.regex(/^[A-Za-z0-9+/]+={0,2}$/, { error: 'La position doit être codée en base64.' }),
+  );
 
 /** Start and end of the commented words: Yjs relative positions, base64-encoded. */
 export const threadAnchor = z.object({ start: encodedPosition, end: encodedPosition });
@@ -46,21 +48,26 @@ export const createThreadInput = z
   .object({
     sectionId: z
       .string({ error: 'La section est obligatoire.' })
-      .min(1, { error: 'La section est obligatoire.' })
-      .max(200, { error: 'Identifiant de section trop long.' }),
-    anchor: threadAnchor.optional(),
-    quote: z
-      .string({ error: 'Le passage cité doit être un texte.' })
-      .max(THREAD_QUOTE_MAX, {
-        error: 'Le passage cité ne peut pas dépasser 10 000 caractères.',
-      })
-      .optional(),
+      .check(
+        z.minLength(1, { error: 'La section est obligatoire.' }),
+        z.maxLength(200, { error: 'Identifiant de section trop long.' }),
+      ),
+    anchor: z.optional(threadAnchor),
+    quote: z.optional(
+      z.string({ error: 'Le passage cité doit être un texte.' }).check(
+        z.maxLength(THREAD_QUOTE_MAX, {
+          error: 'Le passage cité ne peut pas dépasser 10 000 caractères.',
+        }),
+      ),
+    ),
     body: commentBody,
   })
-  .refine((v) => v.anchor === undefined || (v.quote !== undefined && v.quote.length > 0), {
-    error: 'Le passage cité est obligatoire pour commenter une sélection.',
-    path: ['quote'],
-  });
+  .check(
+    z.refine((v) => v.anchor === undefined || (v.quote !== undefined && v.quote.length > 0), {
+      error: 'Le passage cité est obligatoire pour commenter une sélection.',
+      path: ['quote'],
+    }),
+  );
 export type CreateThreadInput = z.infer<typeof createThreadInput>;
 
 /** Body of `POST /api/threads/:id/comments` (a reply). */
@@ -77,7 +84,10 @@ export type ThreadStatus = (typeof threadStatuses)[number];
 
 /** Query of `GET /api/documents/:id/threads`; `status` defaults to `all`. */
 export const threadListQuery = z.object({
-  status: z.enum(['open', 'resolved', 'all'], { error: 'status vaut open, resolved ou all.' }).default('all'),
+  status: z._default(
+    z.enum(['open', 'resolved', 'all'], { error: 'status vaut open, resolved ou all.' }),
+    'all',
+  ),
 });
 export type ThreadListQuery = z.infer<typeof threadListQuery>;
 
@@ -237,7 +247,7 @@ export interface ThreadsChangedMessage {
 
 const threadsChanged = z.object({
   type: z.literal('threads-changed'),
-  threadId: z.string().max(200).nullable(),
+  threadId: z.nullable(z.string().check(z.maxLength(200))),
   change: z.enum([
     'created',
     'commented',
@@ -248,7 +258,7 @@ const threadsChanged = z.object({
     'thread-deleted',
     'anchors',
   ]),
-  openThreads: z.number().int().min(0),
+  openThreads: z.number().check(z.int(), z.gte(0)),
 });
 
 /** Reads a stateless payload as a `threads-changed` message; `null` for any other payload. */
@@ -302,13 +312,17 @@ export interface NotificationDto {
 
 /** Query of `GET /api/notifications`. */
 export const notificationListQuery = z.object({
-  unread: z.enum(['true', 'false'], { error: 'unread vaut true ou false.' }).optional(),
-  limit: z.coerce
-    .number({ error: 'limit doit être un nombre.' })
-    .int({ error: 'limit doit être un nombre entier.' })
-    .min(1, { error: 'limit vaut au moins 1.' })
-    .max(200, { error: 'limit vaut au plus 200.' })
-    .default(50),
+  unread: z.optional(z.enum(['true', 'false'], { error: 'unread vaut true ou false.' })),
+  limit: z._default(
+    z.coerce
+      .number({ error: 'limit doit être un nombre.' })
+      .check(
+        z.int({ error: 'limit doit être un nombre entier.' }),
+        z.gte(1, { error: 'limit vaut au moins 1.' }),
+        z.lte(200, { error: 'limit vaut au plus 200.' }),
+      ),
+    50,
+  ),
 });
 export type NotificationListQuery = z.infer<typeof notificationListQuery>;
 
@@ -320,7 +334,10 @@ export interface NotificationListDto {
 
 /** Body of `POST /api/notifications/read`: some notifications, or all of the caller's. */
 export const markNotificationsReadInput = z.union(
-  [z.object({ ids: z.array(z.string().max(100)).min(1).max(500) }), z.object({ all: z.literal(true) })],
+  [
+    z.object({ ids: z.array(z.string().check(z.maxLength(100))).check(z.minLength(1), z.maxLength(500)) }),
+    z.object({ all: z.literal(true) }),
+  ],
   { error: 'Indiquez les notifications lues ({"ids": [...]}) ou {"all": true}.' },
 );
 export type MarkNotificationsReadInput = z.infer<typeof markNotificationsReadInput>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import {
   categories,
   isStartYear,
@@ -106,25 +106,19 @@ export const emptyMetadata = (title = ''): DocumentMetadata => ({
   motsCles: [],
 });
 
-const shortText = (max: number) => z.string().trim().max(max);
-const textList = z.array(z.string().trim().min(1).max(60)).max(30);
+const shortText = (max: number) => z.string().check(z.trim(), z.maxLength(max));
+const textList = z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(60))).check(z.maxLength(30));
 
 /** One validator per field; a value that fails is read as empty rather than trusted. */
-const fieldSchemas: { [K in keyof DocumentMetadata]: z.ZodType<DocumentMetadata[K]> } = {
+const fieldSchemas: { [K in keyof DocumentMetadata]: z.ZodMiniType<DocumentMetadata[K]> } = {
   title: shortText(TITLE_MAX_LENGTH),
   themes: textList,
-  categorie: z.enum(categories).nullable(),
-  territoire: z
-    .string()
-    .regex(/^(dep:[0-9][0-9AB][0-9]?|reg:[0-9]{2}|national)$/)
-    .nullable(),
+  categorie: z.nullable(z.enum(categories)),
+  territoire: z.nullable(z.string().check(z.regex(/^(dep:[0-9][0-9AB][0-9]?|reg:[0-9]{2}|national)$/))),
   structure: shortText(200),
-  structureType: z.enum(structureTypes).nullable(),
+  structureType: z.nullable(z.enum(structureTypes)),
   public: shortText(500),
-  anneeDemarrage: z
-    .number()
-    .refine((year) => isStartYear(year))
-    .nullable(),
+  anneeDemarrage: z.nullable(z.number().check(z.refine((year) => isStartYear(year)))),
   contact: shortText(300),
   motsCles: textList,
 };

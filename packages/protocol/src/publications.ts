@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import type { AuthorDto } from './comments.js';
 
 /**
@@ -38,17 +38,22 @@ export interface PublicationListDto {
 
 /** Query of `GET /api/public/search` (and of the portal's search page). */
 export const publicSearchQuery = z.object({
-  q: z
-    .string({ error: 'La recherche doit être un texte.' })
-    .trim()
-    .max(200, { error: 'La recherche ne peut pas dépasser 200 caractères.' })
-    .default(''),
-  limit: z.coerce
-    .number({ error: 'limit doit être un nombre.' })
-    .int({ error: 'limit doit être un nombre entier.' })
-    .min(1, { error: 'limit vaut au moins 1.' })
-    .max(100, { error: 'limit vaut au plus 100.' })
-    .default(20),
+  q: z._default(
+    z
+      .string({ error: 'La recherche doit être un texte.' })
+      .check(z.trim(), z.maxLength(200, { error: 'La recherche ne peut pas dépasser 200 caractères.' })),
+    '',
+  ),
+  limit: z._default(
+    z.coerce
+      .number({ error: 'limit doit être un nombre.' })
+      .check(
+        z.int({ error: 'limit doit être un nombre entier.' }),
+        z.gte(1, { error: 'limit vaut au moins 1.' }),
+        z.lte(100, { error: 'limit vaut au plus 100.' }),
+      ),
+    20,
+  ),
 });
 export type PublicSearchQuery = z.infer<typeof publicSearchQuery>;
 
@@ -78,7 +83,7 @@ export interface PublicationChangedMessage {
 
 const publicationChanged = z.object({
   type: z.literal('publication-changed'),
-  number: z.number().int().min(1),
+  number: z.number().check(z.int(), z.gte(1)),
   hidden: z.boolean(),
 });
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import {
   documentReviewStates,
   reviewEvents,
@@ -96,22 +96,30 @@ export const reviewSectionInput = z
     action: z.enum(reviewEvents, {
       error: 'L’action vaut submit, approve, request_changes, lock ou unlock.',
     }),
-    message: z
-      .string({ error: 'Le message doit être un texte.' })
-      .trim()
-      .max(REVIEW_MESSAGE_MAX, { error: 'Le message ne peut pas dépasser 10 000 caractères.' })
-      .refine(isPlainText, { error: 'Le message contient des caractères invisibles ou de contrôle.' })
-      .nullish(),
-    hash: z
-      .string({ error: 'L’empreinte de la section doit être un texte.' })
-      .min(1, { error: 'L’empreinte de la section est vide.' })
-      .max(HASH_MAX, { error: 'L’empreinte de la section est trop longue.' })
-      .optional(),
+    message: z.nullish(
+      z
+        .string({ error: 'Le message doit être un texte.' })
+        .check(
+          z.trim(),
+          z.maxLength(REVIEW_MESSAGE_MAX, { error: 'Le message ne peut pas dépasser 10 000 caractères.' }),
+          z.refine(isPlainText, { error: 'Le message contient des caractères invisibles ou de contrôle.' }),
+        ),
+    ),
+    hash: z.optional(
+      z
+        .string({ error: 'L’empreinte de la section doit être un texte.' })
+        .check(
+          z.minLength(1, { error: 'L’empreinte de la section est vide.' }),
+          z.maxLength(HASH_MAX, { error: 'L’empreinte de la section est trop longue.' }),
+        ),
+    ),
   })
-  .refine((v) => v.action !== 'request_changes' || (v.message ?? '').length > 0, {
-    error: 'Expliquez les modifications demandées dans un message.',
-    path: ['message'],
-  });
+  .check(
+    z.refine((v) => v.action !== 'request_changes' || (v.message ?? '').length > 0, {
+      error: 'Expliquez les modifications demandées dans un message.',
+      path: ['message'],
+    }),
+  );
 export type ReviewSectionInput = z.infer<typeof reviewSectionInput>;
 
 /** Answer of `POST /api/documents/:id/sections/:sectionId/review`: the section after the step. */
@@ -121,8 +129,12 @@ export interface SectionReviewReplyDto {
 
 /** Query of `GET /api/espaces/:id/review-queue`: narrow to one document or one theme of the espace. */
 export const reviewQueueQuery = z.object({
-  documentId: z.string({ error: 'documentId doit être un identifiant.' }).min(1).max(100).optional(),
-  theme: z.string({ error: 'theme doit être un identifiant de thème.' }).min(1).max(100).optional(),
+  documentId: z.optional(
+    z.string({ error: 'documentId doit être un identifiant.' }).check(z.minLength(1), z.maxLength(100)),
+  ),
+  theme: z.optional(
+    z.string({ error: 'theme doit être un identifiant de thème.' }).check(z.minLength(1), z.maxLength(100)),
+  ),
 });
 export type ReviewQueueQuery = z.infer<typeof reviewQueueQuery>;
 
@@ -229,12 +241,12 @@ export function sectionLockedNotice(title: string): string {
     : 'Section verrouillée : votre modification a été annulée.';
 }
 
-const sectionId = z.string().min(1).max(200);
+const sectionId = z.string().check(z.minLength(1), z.maxLength(200));
 
 const sectionLocked = z.object({
   type: z.literal('section-locked'),
   sectionId,
-  title: z.string().max(1000),
+  title: z.string().check(z.maxLength(1000)),
 });
 
 const reviewChanged = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 /**
  * Section moves travel as Hocuspocus stateless messages (JSON strings): a move is performed by the
@@ -38,18 +38,18 @@ export interface SectionMoveReply {
 }
 
 /** Ids are short strings (uuids, `s-…` derived ids): anything longer is not a section id. */
-const sectionId = z.string().min(1).max(200);
+const sectionId = z.string().check(z.minLength(1), z.maxLength(200));
 
 const moveRequest = z.object({
   type: z.literal('section-move'),
-  requestId: z.string().max(100),
+  requestId: z.string().check(z.maxLength(100)),
   sectionId,
-  afterSectionId: sectionId.nullable(),
+  afterSectionId: z.nullable(sectionId),
 });
 
 const moveReply = z.object({
   type: z.literal('section-move-result'),
-  requestId: z.string().max(100),
+  requestId: z.string().check(z.maxLength(100)),
   outcome: z.enum([
     'moved',
     'unchanged',

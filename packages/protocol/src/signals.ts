@@ -1,5 +1,5 @@
 import { structureTypes } from '@essaim/domain';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { isPlainText } from './text.js';
 
 /**
@@ -16,34 +16,43 @@ export const SIGNAL_MESSAGE_MAX = 1_000;
  * a field people never see; a form that fills it is thanked and dropped.
  */
 export const reuseSignalInput = z.object({
-  territoire: z
-    .string({ error: 'Indiquez votre territoire.' })
-    .regex(/^(dep:[0-9][0-9AB][0-9]?|reg:[0-9]{2}|national)$/, {
+  territoire: z.string({ error: 'Indiquez votre territoire.' }).check(
+    z.regex(/^(dep:[0-9][0-9AB][0-9]?|reg:[0-9]{2}|national)$/, {
       error: 'Choisissez un territoire dans la liste.',
     }),
+  ),
   structureType: z.enum(structureTypes, { error: 'Choisissez un type de structure dans la liste.' }),
-  structure: z
-    .string({ error: 'Le nom de la structure doit être un texte.' })
-    .trim()
-    .max(200, { error: 'Le nom de la structure ne peut pas dépasser 200 caractères.' })
-    .refine(isPlainText, { error: 'Le nom de la structure contient des caractères non autorisés.' })
-    .default(''),
-  email: z
-    .union([
+  structure: z._default(
+    z
+      .string({ error: 'Le nom de la structure doit être un texte.' })
+      .check(
+        z.trim(),
+        z.maxLength(200, { error: 'Le nom de la structure ne peut pas dépasser 200 caractères.' }),
+        z.refine(isPlainText, { error: 'Le nom de la structure contient des caractères non autorisés.' }),
+      ),
+    '',
+  ),
+  email: z._default(
+    z.union([
       z.literal(''),
       z
         // The rule browsers apply to `<input type="email">`: what the portal's form lets through.
         .email({ pattern: z.regexes.html5Email, error: 'L’adresse de courriel n’est pas valide.' })
-        .max(200),
-    ])
-    .default(''),
-  message: z
-    .string({ error: 'Le message doit être un texte.' })
-    .trim()
-    .max(SIGNAL_MESSAGE_MAX, { error: 'Le message ne peut pas dépasser 1 000 caractères.' })
-    .refine(isPlainText, { error: 'Le message contient des caractères non autorisés.' })
-    .default(''),
-  site: z.string().max(500).default(''),
+        .check(z.maxLength(200)),
+    ]),
+    '',
+  ),
+  message: z._default(
+    z
+      .string({ error: 'Le message doit être un texte.' })
+      .check(
+        z.trim(),
+        z.maxLength(SIGNAL_MESSAGE_MAX, { error: 'Le message ne peut pas dépasser 1 000 caractères.' }),
+        z.refine(isPlainText, { error: 'Le message contient des caractères non autorisés.' }),
+      ),
+    '',
+  ),
+  site: z._default(z.string().check(z.maxLength(500)), ''),
 });
 export type ReuseSignalInput = z.infer<typeof reuseSignalInput>;
 
@@ -69,7 +78,7 @@ export interface ReuseSignalDto {
 
 /** Query of `GET /api/espaces/:id/signals`. */
 export const reuseSignalListQuery = z.object({
-  status: z.enum(reuseSignalStatuses, { error: 'Statut inconnu.' }).default('en_attente'),
+  status: z._default(z.enum(reuseSignalStatuses, { error: 'Statut inconnu.' }), 'en_attente'),
 });
 
 /** Answer of `GET /api/espaces/:id/signals`: newest first. */

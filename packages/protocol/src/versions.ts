@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { isInvisibleControl } from './text.js';
 
 /**
@@ -52,29 +52,30 @@ export interface VersionDto {
 
 /** Body of `POST /api/documents/:id/versions`: a named version of the current content. */
 export const nameVersionInput = z.object({
-  label: z
-    .string({ error: 'Le nom de la version doit être un texte.' })
-    .max(VERSION_LABEL_MAX, { error: 'Le nom de la version ne peut pas dépasser 200 caractères.' })
-    .refine((s) => s.trim().length > 0, { error: 'Donnez un nom à la version.' })
+  label: z.string({ error: 'Le nom de la version doit être un texte.' }).check(
+    z.maxLength(VERSION_LABEL_MAX, { error: 'Le nom de la version ne peut pas dépasser 200 caractères.' }),
+    z.refine((s) => s.trim().length > 0, { error: 'Donnez un nom à la version.' }),
     // Control characters and bidirectional overrides would make a label print other than it reads.
-    .refine((s) => ![...s].some(isInvisibleControl), {
+    z.refine((s) => ![...s].some(isInvisibleControl), {
       error: 'Le nom de la version contient des caractères invisibles ou de contrôle.',
     }),
+  ),
 });
 export type NameVersionInput = z.infer<typeof nameVersionInput>;
 
 /** `?format=` of `GET /api/documents/:id/versions/:versionId`. */
-export const versionFormat = z
-  .enum(['json', 'text'], { error: 'Format attendu : json ou text.' })
-  .default('json');
+export const versionFormat = z._default(
+  z.enum(['json', 'text'], { error: 'Format attendu : json ou text.' }),
+  'json',
+);
 
 /**
  * Query of `GET /api/documents/:id/diff`: two version ids, or `current` for the live text. The
  * comparison goes from `from` to `to` as asked: insertions are what `to` has that `from` has not.
  */
 export const diffQuery = z.object({
-  from: z.string({ error: 'La version de départ est obligatoire.' }).min(1).max(100),
-  to: z.string().min(1).max(100).default('current'),
+  from: z.string({ error: 'La version de départ est obligatoire.' }).check(z.minLength(1), z.maxLength(100)),
+  to: z._default(z.string().check(z.minLength(1), z.maxLength(100)), 'current'),
 });
 
 /** A run of text in a compared section: unchanged, inserted or deleted, with who wrote the change. */

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { DomainError, type DomainErrorKind } from '@essaim/domain';
 import type { ApiErrorDto } from '@essaim/protocol';
-import type { ZodError } from 'zod';
+import type { z } from 'zod';
 import type { Logger } from '../logger.js';
 
 /** The one mapping from domain errors to HTTP statuses. */
@@ -17,11 +17,12 @@ export const httpStatusOf: Record<DomainErrorKind, number> = {
 };
 
 /**
- * zod's own messages are English (« Invalid input: expected object, received array »): every
- * schema of packages/protocol gives its own French ones, and what still falls through to zod's
- * (a body that is not an object, a key nobody expected) is said in French here, by issue code.
+ * zod's own messages are English (« Invalid input: expected object, received array », or just
+ * « Invalid input » when no locale is loaded, as with `zod/mini` alone): every schema of
+ * packages/protocol gives its own French ones, and what still falls through to zod's (a body that
+ * is not an object, a key nobody expected) is said in French here, by issue code.
  */
-function frenchMessage(issue: ZodError['issues'][number]): string {
+function frenchMessage(issue: z.core.$ZodIssue): string {
   if (!/^(Invalid|Too |Unrecognized|Expected)/.test(issue.message)) return issue.message;
   if (issue.path.length === 0 && issue.code === 'invalid_type')
     return 'Le corps de la requête doit être un objet JSON.';
@@ -40,8 +41,11 @@ function frenchMessage(issue: ZodError['issues'][number]): string {
   }
 }
 
-/** Turns a zod failure into a domain error that lists every offending field in French. */
-export function fromZodError(error: ZodError): DomainError {
+/**
+ * Turns a zod failure into a domain error that lists every offending field in French. Takes the
+ * errors of classic zod and of `zod/mini` alike (`z.core.$ZodError`, which both extend).
+ */
+export function fromZodError(error: z.core.$ZodError): DomainError {
   const details = error.issues.map((i) => ({
     path: i.path.join('.') || '(corps)',
     message: frenchMessage(i),
