@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Request, type Response, type Router } from 'express';
 import expressStaticGzip from 'express-static-gzip';
+import { clientManifestReader, routePreloadLinks, type ClientManifest } from './staticClientPreload.js';
 
 /** Encodings of the precompressed twins the client build writes (client/vite.config.ts). */
 const ENCODINGS = [
@@ -36,13 +37,18 @@ const NEVER_CACHED = /^(?:index\.html|sw\.js|workbox-[\w-]+\.js|manifest\.webman
  *   the client's paths gets the French 404;
  * - a missing file under `/assets/` answers 404 (an old chunk after a deployment is an error the
  *   page explains, not `index.html` parsed as JavaScript); every other path gets `index.html`,
- *   so client-side routes survive a reload.
+ *   so client-side routes survive a reload;
+ * - `index.html` sent for the catalogue or the editor, to someone with a session cookie, carries
+ *   a `Link` header preloading the API answers and lazy chunks that route asks at once
+ *   (staticClientPreload.ts): they travel while the entry script downloads instead of after it
+ *   runs (issue 16, first visit on a slow line).
  *
  * Without a build, every path answers 503 with the command to run.
  */
 export function staticClient(distDir: string): Router {
   const router = express.Router();
   const indexFile = path.join(distDir, 'index.html');
+  const manifest = clientManifestReader(distDir);
   if (!fs.existsSync(indexFile)) {
     router.use((_req, res) => {
       res
@@ -103,7 +109,7 @@ export function staticClient(distDir: string): Router {
       },
     }),
   );
-  router.get('/{*splat}', (req, res) => sendIndex(req, res, indexFile));
+  router.get('/{*splat}', (req, res) => sendIndex(req, res, indexFile, manifest()));
   // Any other method on a path nobody answered (`DELETE /sw.js`, `TRACE /`): the French 404 of
   // errors.ts, not Express's English « Cannot DELETE ».
   router.all('/{*splat}', (_req, _res, next) => next(notFound()));
@@ -115,10 +121,27 @@ function notFound(): Error & { status: number } {
   return Object.assign(new Error('introuvable'), { status: 404 });
 }
 
-/** `index.html`, never cached, in the best encoding the request accepts among its twins. */
-function sendIndex(req: Request, res: Response, indexFile: string): void {
+/**
+ * `index.html`, never cached, in the best encoding the request accepts among its twins, with the
+ * route's preloads (see {@link routePreloadLinks}).
+ */
+function sendIndex(
+  req: Request,
+  res: Response,
+  indexFile: string,
+  manifest: ClientManifest | undefined,
+): void {
   res.setHeader('Cache-Control', 'no-cache');
-  res.setHeader('Vary', 'Accept-Encoding');
+  // The preloads depend on the session cookie: a shared cache must not give one person's to another.
+  res.setHeader('Vary', 'Accept-Encoding, Cookie');
+  const query = req.originalUrl.indexOf('?');
+  const links = routePreloadLinks(
+    req.path,
+    query < 0 ? '' : req.originalUrl.slice(query),
+    req.headers.cookie,
+    manifest,
+  );
+  if (links) res.setHeader('Link', links);
   // Brotli first whatever the order of the header (as for the assets, `orderPreference`).
   const encoding = ENCODINGS.find(
     (e) => req.acceptsEncodings(e.name) === e.name && fs.existsSync(indexFile + e.ext),

@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { sessionTokenFrom } from './session.js';
+
+/** One chunk of Vite's build manifest (`client/dist/.vite/manifest.json`, `build.manifest`). */
+interface ManifestChunk {
+  file: string;
+  /** Manifest keys of the chunks it imports statically (loaded before it runs). */
+  imports?: string[];
+  /** Stylesheets the chunk inserts when it loads (paths under dist/). */
+  css?: string[];
+  isEntry?: boolean;
+}
+
+/** Vite's build manifest: source path (or `_shared-chunk.js`) → chunk. */
+export type ClientManifest = Record<string, ManifestChunk>;
+
+/**
+ * What a client route asks at once, before its first drawing, beyond `index.html`'s own
+ * stylesheets and module preloads: API answers the page cannot draw without, and the lazy page's
+ * chunks (with their static imports and stylesheets). Only for a request carrying a session
+ * cookie: a visitor without one is sent to « Connexion » and would not use them.
+ *
+ * - the catalogue (`/espaces/:id`): its page's chunks (`CataloguePage.tsx`, a lazy page), the
+ *   espace (`GET /api/espaces/:id`) and, when the address carries no filter, the documents in the
+ *   catalogue's default order (`toApiQuery` of client/src/features/catalogue/filters.ts with no
+ *   filter: not archived, last updated first);
+ * - the editor (`/documents/:id`): its page's chunks (`EditorPage.tsx`) and the document
+ *   (`GET /api/documents/:id`; not its threads, which the editor asks again once drawn).
+ *
+ * Addresses must be exactly those the client asks (client/src/features/…/api.ts), or the
+ * browser fetches twice; tests/browser/firstLook.test.ts checks they are not fetched again.
+ */
+const ROUTES: readonly {
+  pattern: RegExp;
+  /** API addresses for the route's id, `filtered` when the page address has a query string. */
+  api: (id: string, filtered: boolean) => string[];
+  /** Manifest keys of the lazy pages the route draws. */
+  pages: string[];
+}[] = [
+  {
+    pattern: /^\/espaces\/([\w-]{1,64})\/?$/,
+    api: (id, filtered) => [
+      `/api/espaces/${id}`,
+      ...(filtered ? [] : [`/api/documents?espaceId=${id}&archived=false&sort=updated&order=desc`]),
+    ],
+    pages: ['src/features/catalogue/CataloguePage.tsx'],
+  },
+  {
+    pattern: /^\/documents\/([\w-]{1,64})\/?$/,
+    api: (id) => [`/api/documents/${id}`],
+    pages: ['src/features/editor/EditorPage.tsx'],
+  },
+];
+
+/**
+ * Reads the build manifest of `distDir` (`.vite/manifest.json`) when asked, again whenever the
+ * file changes (a client rebuilt under a running server must not get preloads of chunks that no
+ * longer exist); undefined while there is none or it does not parse (then no chunk is preloaded).
+ */
+export function clientManifestReader(distDir: string): () => ClientManifest | undefined {
+  const file = path.join(distDir, '.vite/manifest.json');
+  let cached: { mtimeMs: number; manifest: ClientManifest } | undefined;
+  return () => {
+    let mtimeMs: number;
+    try {
+      mtimeMs = fs.statSync(file).mtimeMs;
+    } catch {
+      return undefined;
+    }
+    if (cached?.mtimeMs !== mtimeMs) {
+      try {
+        cached = { mtimeMs, manifest: JSON.parse(fs.readFileSync(file, 'utf8')) as ClientManifest };
+      } catch {
+        // Being written: read again at the next request.
+        return undefined;
+      }
+    }
+    return cached.manifest;
+  };
+}
+
+/** Manifest keys reachable from `keys` through static imports (the chunks themselves included). */
+function staticClosure(manifest: ClientManifest, keys: readonly string[]): Set<string> {
+  const seen = new Set<string>();
+  const stack = [...keys];
+  for (let key = stack.pop(); key !== undefined; key = stack.pop()) {
+    const chunk = manifest[key];
+    if (seen.has(key) || !chunk) continue;
+    seen.add(key);
+    stack.push(...(chunk.imports ?? []));
+  }
+  return seen;
+}
+
+/**
+ * The `Link` header value (RFC 8288, preload and modulepreload as Chromium, Firefox and Safari
+ * read them on a document response) for a navigation to `pathname` (and its query string
+ * `search`, `''` or `?…`), or undefined when the route
+ * preloads nothing or the request has no session cookie (`cookieHeader`, either cookie name of
+ * server/src/http/session.ts). Chunks `index.html` already preloads are left out.
+ */
+export function routePreloadLinks(
+  pathname: string,
+  search: string,
+  cookieHeader: string | undefined,
+  manifest: ClientManifest | undefined,
+): string | undefined {
+  const loggedIn =
+    sessionTokenFrom(cookieHeader, { secureCookies: false }) !== undefined ||
+    sessionTokenFrom(cookieHeader, { secureCookies: true }) !== undefined;
+  if (!loggedIn) return undefined;
+  for (const route of ROUTES) {
+    const id = route.pattern.exec(pathname)?.[1];
+    if (id === undefined) continue;
+    const links = route.api(id, search !== '').map((url) => `<${url}>; rel=preload; as=fetch; crossorigin`);
+    if (manifest && route.pages.length > 0) {
+      const entries = Object.keys(manifest).filter((key) => manifest[key]?.isEntry);
+      const inHtml = staticClosure(manifest, entries);
+      for (const key of staticClosure(manifest, route.pages)) {
+        const chunk = manifest[key];
+        if (!chunk || inHtml.has(key)) continue;
+        links.push(`</${chunk.file}>; rel=modulepreload; crossorigin`);
+        for (const css of chunk.css ?? []) links.push(`</${css}>; rel=preload; as=style`);
+      }
+    }
+    return [...new Set(links)].join(', ');
+  }
+  return undefined;
+}
