@@ -48,8 +48,19 @@ const DSFR_FILES = [
   ].map((c) => `component/${c}/${c}.main.min.css`),
 ];
 
-/** The DSFR icons the pages use (`fr-icon-…`), taken from the icons utility. */
-const ICONS = ['rss-line', 'map-pin-2-line', 'search-line', 'arrow-right-line', 'information-line'];
+/**
+ * The DSFR icons the pages use (`fr-icon-…`), taken from the icons utility. Every `fr-icon-` class
+ * written in this folder must be here (assets.test.ts reads the sources): a missing one draws a
+ * plain square.
+ */
+const ICONS = [
+  'rss-line',
+  'map-pin-2-line',
+  'search-line',
+  'arrow-right-line',
+  'information-line',
+  'download-line',
+];
 
 /**
  * A stylesheet's relative `url(...)` made absolute under {@link DSFR_ASSETS} (the files are
