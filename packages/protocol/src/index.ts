@@ -13,3 +13,4 @@ export * from './awareness.js';
 export * from './publications.js';
 export * from './signals.js';
 export * from './text.js';
+export * from './audit.js';

@@ -37,6 +37,12 @@ describe('audit log in French', () => {
       'password_reset.rate_limited',
       'file.quota_reached',
       'file.orphans_removed',
+      'version.name',
+      'review.approve',
+      'review.locked_change_reverted',
+      'publication.unpublish',
+      'signal.moderate',
+      'thread.moderate',
     ];
     for (const action of actions) expect(auditActionLabel(action)).not.toBe(action);
     expect(auditActionLabel('login.failure')).toBe('Échec de connexion');

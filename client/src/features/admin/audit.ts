@@ -1,4 +1,4 @@
-import type { AuditEntryDto } from '@essaim/protocol';
+import type { AuditAction, AuditEntryDto } from '@essaim/protocol';
 import { formatTimestamp } from '../../shared/dates.js';
 import { isEspaceRole, roleLabel } from '../espaces/roles.js';
 import { auditActionLabels, auditWords as w } from './messages.js';
@@ -12,7 +12,7 @@ export interface AuditNames {
 
 /** The French name of an action; an action this client does not know yet is shown as is. */
 export function auditActionLabel(action: string): string {
-  return auditActionLabels[action] ?? action;
+  return (Object.hasOwn(auditActionLabels, action) && auditActionLabels[action as AuditAction]) || action;
 }
 
 const shortId = (id: string) => (id.length > 8 ? `${id.slice(0, 8)}…` : id);

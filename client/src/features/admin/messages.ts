@@ -1,3 +1,5 @@
+import type { AuditAction } from '@essaim/protocol';
+
 /** Every sentence of the administration page, in one place. */
 export const adminMessages = {
   title: 'Administration',
@@ -71,7 +73,8 @@ export const adminMessages = {
 } as const;
 
 /** French names of the audit actions (server/src/services/auditService.ts `AuditAction`). */
-export const auditActionLabels: Record<string, string> = {
+/** The French name of every action of the audit log: one per `AuditAction` (checked by the compiler). */
+export const auditActionLabels: Record<AuditAction, string> = {
   setup: 'Première installation',
   'login.success': 'Connexion',
   'login.failure': 'Échec de connexion',
@@ -102,6 +105,20 @@ export const auditActionLabels: Record<string, string> = {
   'document.damaged': 'Document endommagé : parties illisibles mises de côté',
   'document.repair': 'Document réparé (document:check --repair)',
   'document.update_refused': 'Modification refusée par le serveur',
+  'version.name': 'Version nommée',
+  'version.restore': 'Restauration d’une version',
+  'comment.moderate': 'Commentaire supprimé par l’animation',
+  'thread.moderate': 'Fil de commentaires supprimé par l’animation',
+  'review.submit': 'Section soumise à la relecture',
+  'review.approve': 'Section approuvée',
+  'review.request_changes': 'Modifications demandées sur une section',
+  'review.lock': 'Section verrouillée',
+  'review.unlock': 'Section déverrouillée',
+  'review.locked_change_reverted': 'Modification d’une section verrouillée annulée par le serveur',
+  'publication.publish': 'Publication sur le portail',
+  'publication.unpublish': 'Retrait du portail',
+  'publication.republish': 'Nouvelle publication sur le portail',
+  'signal.moderate': 'Signalement de reprise modéré',
 };
 
 export const auditWords = {
