@@ -1,9 +1,22 @@
 import { getSchema, textblockTypeInputRule, type AnyExtension } from '@tiptap/core';
 import { Heading } from '@tiptap/extension-heading';
 import { Image } from '@tiptap/extension-image';
-import { TableKit } from '@tiptap/extension-table';
-import { StarterKit } from '@tiptap/starter-kit';
+import { Blockquote } from '@tiptap/extension-blockquote';
+import { Bold } from '@tiptap/extension-bold';
+import { Code } from '@tiptap/extension-code';
+import { CodeBlock } from '@tiptap/extension-code-block';
+import { HardBreak } from '@tiptap/extension-hard-break';
+import { HorizontalRule } from '@tiptap/extension-horizontal-rule';
+import { Italic } from '@tiptap/extension-italic';
+import { BulletList, ListItem, ListKeymap, OrderedList } from '@tiptap/extension-list';
+import { Paragraph } from '@tiptap/extension-paragraph';
+import { Strike } from '@tiptap/extension-strike';
+import { Text } from '@tiptap/extension-text';
+import { Underline } from '@tiptap/extension-underline';
+import { Dropcursor, Gapcursor, TrailingNode } from '@tiptap/extensions';
 import { DocumentReference, Footnote, Section, SectionedDocument, SectionTitle } from './nodes.js';
+import { BareLink } from './links.js';
+import { tableNodes } from './tables.js';
 
 /**
  * Heading levels written inside a section. Level 2 is the section title (a node of its own, in the
@@ -61,20 +74,40 @@ const SectionHeading = Heading.extend({
  */
 export function schemaExtensions(): AnyExtension[] {
   return [
-    StarterKit.configure({
-      document: false,
-      undoRedo: false,
-      heading: false,
-      link: { openOnClick: false, autolink: true, defaultProtocol: 'https' },
-    }),
+    // Tiptap's StarterKit, in its order, without its document (ours is sectioned), its heading
+    // (SectionHeading), its undo/redo (Yjs brings its own) and its link: StarterKit imports
+    // `@tiptap/extension-link` and linkifyjs even when the link is left out, so the kit is listed
+    // here. The link mark is `BareLink` (links.ts); typed and pasted addresses become links in
+    // the browser once that behaviour's chunk has arrived.
+    Bold,
+    Blockquote,
+    BulletList,
+    Code,
+    CodeBlock,
+    Dropcursor,
+    Gapcursor,
+    HardBreak,
+    HorizontalRule,
+    Italic,
+    ListItem,
+    ListKeymap,
+    BareLink,
+    OrderedList,
+    Paragraph,
+    Strike,
+    Text,
+    Underline,
+    TrailingNode,
     SectionHeading,
     SectionedDocument,
     Section,
     SectionTitle,
     Footnote,
     DocumentReference,
-    // Column widths would be inline styles, which the CSP forbids: tables size themselves.
-    TableKit.configure({ table: { resizable: false } }),
+    // Column widths would be inline styles, which the CSP forbids: tables size themselves (not
+    // resizable). The nodes only: their editing behaviour (prosemirror-tables) is added by the
+    // browser after the first drawing (tables.ts).
+    ...tableNodes(),
     // Only images uploaded to the server (no data: URLs, which would bloat the document).
     Image.configure({ inline: false, allowBase64: false }),
   ];

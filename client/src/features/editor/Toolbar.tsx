@@ -2,6 +2,7 @@ import { useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { Editor } from '@tiptap/react';
 import { useEditorState } from '@tiptap/react';
 import { fr } from '@codegouvfr/react-dsfr';
+import { runTableAction } from './lateBehaviour.js';
 import { LinkForm } from './LinkForm.js';
 import { editorMessages as m } from './messages.js';
 
@@ -159,7 +160,7 @@ export function Toolbar({ editor, id, dialogs }: { editor: Editor; id: string; d
       kind: 'command',
       unavailable: !inText || state.inTable,
       groupStart: true,
-      run: () => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(),
+      run: () => runTableAction(editor, 'insertTable'),
     },
     {
       key: 'image',
@@ -210,31 +211,31 @@ export function Toolbar({ editor, id, dialogs }: { editor: Editor; id: string; d
       key: 'addRow',
       label: m.table.addRow,
       icon: 'fr-icon-add-line',
-      run: () => chain().addRowAfter().run(),
+      run: () => runTableAction(editor, 'addRowAfter'),
     },
     {
       key: 'removeRow',
       label: m.table.removeRow,
       icon: 'fr-icon-subtract-line',
-      run: () => chain().deleteRow().run(),
+      run: () => runTableAction(editor, 'deleteRow'),
     },
     {
       key: 'addColumn',
       label: m.table.addColumn,
       icon: 'fr-icon-add-line',
-      run: () => chain().addColumnAfter().run(),
+      run: () => runTableAction(editor, 'addColumnAfter'),
     },
     {
       key: 'removeColumn',
       label: m.table.removeColumn,
       icon: 'fr-icon-subtract-line',
-      run: () => chain().deleteColumn().run(),
+      run: () => runTableAction(editor, 'deleteColumn'),
     },
     {
       key: 'removeTable',
       label: m.table.remove,
       icon: 'fr-icon-delete-line',
-      run: () => chain().deleteTable().run(),
+      run: () => runTableAction(editor, 'deleteTable'),
     },
   ];
 

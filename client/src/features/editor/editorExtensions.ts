@@ -13,6 +13,7 @@ import type { EditorBridge } from './bridge.js';
 import { renderCaret } from './caret.js';
 import { followSelectedDocRef, withDocRefView, type DocumentTitles } from './docRefs.js';
 import { openSelectedFootnote, withFootnoteView } from './footnotes.js';
+import { LateBehaviour } from './lateBehaviour.js';
 import { pasteLimit } from './pasteLimit.js';
 import { readOnlyGuard } from './readOnly.js';
 import { TextViewport } from './scrollMargin.js';
@@ -84,5 +85,8 @@ export function editorExtensions({
     readOnlyGuard(),
     commentHighlights(),
     TextViewport,
+    // Table editing and automatic links, registered once their chunk has arrived (after the
+    // first drawing).
+    LateBehaviour,
   ];
 }
