@@ -67,18 +67,8 @@ describe('the catalogue on a 390 px phone', () => {
   });
 });
 
-/**
- * The top of the editor's text, less the review bar's height: for a membre, the read-only notice
- * and the bar come before the text (the bar's actions are folded, its state line is not).
- */
-async function textTopBesidesReviewBar(page: Page): Promise<number> {
-  const bar = page.locator('section.essaim-review-bar');
-  const barHeight = (await bar.count()) ? await bar.evaluate((n) => n.getBoundingClientRect().height) : 0;
-  return (await pageTop(editorOf(page))) - barHeight;
-}
-
 describe('the editor on a 390 px phone', () => {
-  it('starts the text on the first screen, with the review bar’s actions, presence, outline and gauge folded', async () => {
+  it('starts the text on the first screen, with the review bar’s actions, outline and gauge folded and no presence while alone', async () => {
     const { page, problems } = await app.open({ as: writer, viewport: PHONE });
     await page.goto(`${app.baseUrl}/documents/${ficheId}`);
     await expect.poll(() => editorOf(page).getAttribute('contenteditable')).toBe('true');
@@ -91,17 +81,15 @@ describe('the editor on a 390 px phone', () => {
     // Unfolded, the actions are there and reachable.
     await fold.click();
     await page.getByRole('button', { name: 'Journal de relecture' }).waitFor();
-    // The presence, the outline and the gauge together: three buttons, no more.
+    // The (empty) presence, the outline and the gauge together: two buttons, no more.
     const [sideTop, sideBottom] = await page.evaluate(() => [
       document.querySelector('.essaim-presence')?.getBoundingClientRect().top ?? 0,
       document.querySelector('.essaim-doc-aside')?.getBoundingClientRect().bottom ?? 0,
     ]);
     expect(sideBottom - sideTop).toBeLessThan(150);
-    const folded = [
-      /^Personnes présentes · 1 personne/,
-      /^Sommaire · /,
-      /^Longueur · ≈ 0,\d page, trop court/,
-    ];
+    // Alone in the document: no presence to unfold on a phone.
+    expect(await page.getByRole('button', { name: /^Personnes présentes/ }).count()).toBe(0);
+    const folded = [/^Sommaire · /, /^Longueur · ≈ 0,\d page, trop court/];
     for (const name of folded) {
       const button = page.getByRole('button', { name });
       expect(await button.getAttribute('aria-expanded'), String(name)).toBe('false');
@@ -125,14 +113,46 @@ describe('the editor on a 390 px phone', () => {
 });
 
 describe('a member reading on a 390 px phone', () => {
-  it('finds the text on the first screen for a membre, the review bar aside', async () => {
+  it('finds the text on the first screen for a membre, with the connection badge inside the screen', async () => {
     const reader = await invite(app.admin, app.espaceId, 'membre', 'Maxence');
+    // A fiche nobody else has open (the writer's page of the test above may still be there).
+    const { id } = await createDocument(writer, app.espaceId, 'Aller-vers en Lozère');
     const { page } = await app.open({ as: reader, viewport: PHONE });
-    await page.goto(`${app.baseUrl}/documents/${ficheId}`);
+    await page.goto(`${app.baseUrl}/documents/${id}`);
     await editorOf(page).waitFor();
     await expect.poll(() => page.getByRole('button', { name: /^Sommaire · / }).count()).toBe(1);
-    expect(await textTopBesidesReviewBar(page)).toBeLessThan(PHONE.height);
+    await page.locator('section.essaim-review-bar').waitFor();
     await shot(page, 'mobile-lecture-390.png');
+    await page.screenshot({ path: path.join(artifactsDir, 'mobile-lecture-390-ecran.png') });
+    expect(await pageTop(editorOf(page))).toBeLessThan(PHONE.height);
+    const badge = await page.locator('.essaim-connection').evaluate((n) => n.getBoundingClientRect());
+    expect(badge.left).toBeGreaterThanOrEqual(0);
+    expect(badge.right).toBeLessThanOrEqual(PHONE.width);
+  });
+});
+
+describe('tables on a 390 px phone', () => {
+  it('scroll sideways inside their frame instead of squeezing their columns, the page as wide as the screen', async () => {
+    const { page, problems } = await app.open({ as: app.admin, viewport: PHONE });
+    for (const where of ['personnes', 'relecture']) {
+      await page.goto(`${app.baseUrl}/espaces/${app.espaceId}/${where}`);
+      const table = page.locator('.fr-table table').first();
+      await table.waitFor();
+      await shot(page, `mobile-tableau-${where}-390.png`);
+      const sizes = await table.evaluate((node) => {
+        const container = node.closest('.fr-table__container') as HTMLElement;
+        return {
+          table: node.getBoundingClientRect().width,
+          frame: container.clientWidth,
+          scrolls: container.scrollWidth > container.clientWidth,
+          page: document.documentElement.scrollWidth,
+        };
+      });
+      expect(sizes.table, where).toBeGreaterThanOrEqual(640);
+      expect(sizes.scrolls, where).toBe(true);
+      expect(sizes.page, where).toBeLessThanOrEqual(PHONE.width);
+    }
+    expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
   });
 });
 

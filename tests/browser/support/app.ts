@@ -39,7 +39,7 @@ export interface BrowserApp {
  * Starts the built client's server (real SQLite, port chosen here so PUBLIC_URL matches) and
  * Chromium before the file's tests, with a first-run administrator; stops all after them.
  */
-export function useBrowserApp(): BrowserApp {
+export function useBrowserApp(env: Record<string, string> = {}): BrowserApp {
   const contexts: BrowserContext[] = [];
   const app = {
     async open(options: Parameters<typeof openPage>[1] = {}) {
@@ -53,7 +53,7 @@ export function useBrowserApp(): BrowserApp {
     const port = await freePort();
     app.baseUrl = `http://127.0.0.1:${port}`;
     app.server = await startTestServer({
-      env: { SERVE_CLIENT: 'true', PORT: String(port), PUBLIC_URL: app.baseUrl },
+      env: { SERVE_CLIENT: 'true', PORT: String(port), PUBLIC_URL: app.baseUrl, ...env },
     });
     app.browser = await launchChromium();
     const { admin, espaceId } = await setupInstance(app.baseUrl);

@@ -171,6 +171,17 @@ function EditorPageFor({ id }: { id: string }) {
       />
     );
   }
+  if (denial?.reason === DenialReason.TooManyConnections) {
+    return (
+      <ErrorPage
+        title={m.errors.tooManyConnectionsTitle}
+        lead={m.errors.tooManyConnectionsLead}
+        onRetry={retry}
+        retryLabel={m.errors.retry}
+        homeLabel={m.errors.home}
+      />
+    );
+  }
   if (denial !== null) {
     return (
       <ErrorPage
@@ -545,7 +556,8 @@ function ReadyWorkspace({
               <PresenceList provider={session.provider} />
               <div className="essaim-doc-aside essaim-doc-aside__sticky">
                 <Sommaire editor={editor} kind={doc.kind} openThreads={comments.openBySection} />
-                {doc.kind === 'fiche' && <LengthGauge editor={editor} />}
+                {/* The gauge is a writer's target (« trop court »): not shown to readers. */}
+                {doc.kind === 'fiche' && !readOnly && <LengthGauge editor={editor} />}
               </div>
             </div>
             <div className={fr.cx('fr-col-12', 'fr-col-lg-6')}>

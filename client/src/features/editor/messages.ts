@@ -179,6 +179,9 @@ export const editorMessages = {
       'Le serveur est injoignable et ce document n’a jamais été ouvert dans ce navigateur : il n’en existe pas de copie hors ligne. Vérifiez votre connexion puis réessayez.',
     serverTitle: 'Une erreur est survenue',
     deniedLead: (reason: string) => `Le serveur a refusé l’ouverture du document (${reason}).`,
+    tooManyConnectionsTitle: 'Trop de documents ouverts avec votre compte',
+    tooManyConnectionsLead:
+      'Votre compte a déjà autant de documents ouverts que le serveur en permet à une personne (un par onglet). Fermez les onglets d’Essaim dont vous n’avez plus besoin, ici ou sur vos autres appareils, puis réessayez. Ce que vous avez écrit dans ce navigateur y reste conservé.',
     damagedTitle: 'Ce document est endommagé',
     damagedLead:
       'Ce document est endommagé : ce que le serveur en a enregistré ne peut pas être lu. Rien n’a été effacé, et l’administrateur a été prévenu : il peut le réparer. Ce que vous avez écrit dans ce navigateur y reste conservé. Réessayez plus tard.',

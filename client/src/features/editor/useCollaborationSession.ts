@@ -71,7 +71,8 @@ const isDenial = (reason: unknown): reason is string =>
   reason === DenialReason.Forbidden ||
   reason === DenialReason.Unauthorized ||
   reason === DenialReason.DocumentNotFound ||
-  reason === DenialReason.DocumentDamaged;
+  reason === DenialReason.DocumentDamaged ||
+  reason === DenialReason.TooManyConnections;
 
 /**
  * Opens a document for co-editing. Order matters: the local IndexedDB copy is loaded into the

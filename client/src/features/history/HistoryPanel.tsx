@@ -163,7 +163,7 @@ export function HistoryPanel({
         title={m.toggleTitle}
         onClick={() => (open ? close() : setOpen(true))}
       >
-        {m.toggle}
+        <span className="essaim-status-button__label">{m.toggle}</span>
       </button>
       {open && drawer.module && (
         <drawer.module.HistoryDrawer

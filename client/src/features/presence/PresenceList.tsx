@@ -4,7 +4,7 @@ import { fr } from '@codegouvfr/react-dsfr';
 import { presenceMessages as m } from './messages.js';
 import { usePresence } from './usePresence.js';
 import { keepDistinctColour } from './presenceColour.js';
-import { NarrowDisclosure } from '../sections/NarrowDisclosure.js';
+import { NarrowDisclosure, useMediaQuery, WIDE_SCREEN } from '../sections/NarrowDisclosure.js';
 
 /**
  * Who is in the document: a colour swatch (the colour of their caret) and the name, « vous » for
@@ -20,31 +20,36 @@ export function PresenceList({ provider }: { provider: HocuspocusProvider }) {
   );
   const headingId = useId();
   const others = participants.filter((p) => !p.isSelf).length;
+  // On a phone, alone in the document: nothing worth unfolding, the text comes first (issue 16);
+  // the list appears with the first person who joins (announced by the live region below).
+  const shown = useMediaQuery(WIDE_SCREEN) || others > 0;
 
   return (
-    <section aria-labelledby={headingId} className="essaim-presence">
+    <section aria-labelledby={shown ? headingId : undefined} className="essaim-presence">
       {/* Folded on a phone behind « Personnes présentes · 3 personnes », so the text comes first. */}
-      <NarrowDisclosure summary={`${m.title} · ${m.count(participants.length)}`}>
-        <h2 id={headingId} className={fr.cx('fr-h6', 'fr-mb-1w')}>
-          {m.title} <span className="essaim-presence__count">{m.count(participants.length)}</span>
-        </h2>
-        <ul className="essaim-presence__list" data-testid="presence-list">
-          {participants.map((p) => (
-            <li key={p.clientId} className="essaim-presence__item">
-              <span
-                className="essaim-presence__swatch"
-                style={{ backgroundColor: p.color }}
-                aria-hidden="true"
-              />
-              <span>
-                {p.name}
-                {p.isSelf && <span className="essaim-presence__self"> ({m.you})</span>}
-              </span>
-            </li>
-          ))}
-        </ul>
-        {others === 0 && <p className={fr.cx('fr-text--sm', 'fr-mb-0')}>{m.alone}</p>}
-      </NarrowDisclosure>
+      {shown && (
+        <NarrowDisclosure summary={`${m.title} · ${m.count(participants.length)}`}>
+          <h2 id={headingId} className={fr.cx('fr-h6', 'fr-mb-1w')}>
+            {m.title} <span className="essaim-presence__count">{m.count(participants.length)}</span>
+          </h2>
+          <ul className="essaim-presence__list" data-testid="presence-list">
+            {participants.map((p) => (
+              <li key={p.clientId} className="essaim-presence__item">
+                <span
+                  className="essaim-presence__swatch"
+                  style={{ backgroundColor: p.color }}
+                  aria-hidden="true"
+                />
+                <span>
+                  {p.name}
+                  {p.isSelf && <span className="essaim-presence__self"> ({m.you})</span>}
+                </span>
+              </li>
+            ))}
+          </ul>
+          {others === 0 && <p className={fr.cx('fr-text--sm', 'fr-mb-0')}>{m.alone}</p>}
+        </NarrowDisclosure>
+      )}
       <p className="fr-sr-only" aria-live="polite" aria-atomic="true">
         {announcement}
       </p>

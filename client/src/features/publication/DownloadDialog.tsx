@@ -38,7 +38,7 @@ export function DownloadButton() {
       title={m.buttonTitle}
       {...downloadModal.buttonProps}
     >
-      {m.button}
+      <span className="essaim-status-button__label">{m.button}</span>
     </button>
   );
 }
