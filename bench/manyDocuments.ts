@@ -40,7 +40,12 @@ import { round, type Summary } from './lib/stats.js';
 
 const serverEntry = fileURLToPath(new URL('./lib/manyDocumentsServer.ts', import.meta.url));
 
-export type Variant = 'spread' | 'legacy';
+/**
+ * `spread`: the server as users get it; `legacy`: the storage before issue 17; `inline`: the users'
+ * server with the background jobs' long halves on the event loop instead of the worker thread
+ * (`ESSAIM_BENCH_INLINE_JOBS=1`, collab/offload.ts), the same-run reference of the worker.
+ */
+export type Variant = 'spread' | 'legacy' | 'inline';
 
 const TARGET_P99_MS = 25;
 const TARGET_WAL_MIB = 64;
@@ -193,7 +198,11 @@ export async function manyRun(
   liveHeap = false,
 ): Promise<ManyRunOutcome> {
   // The reference's switch is read from the server process's own environment (storage/benchLegacy.ts).
-  const { ESSAIM_BENCH_LEGACY_STORAGE: _ignored, ...inherited } = process.env;
+  const {
+    ESSAIM_BENCH_LEGACY_STORAGE: _ignored,
+    ESSAIM_BENCH_INLINE_JOBS: _inline,
+    ...inherited
+  } = process.env;
   const server = child(
     serverEntry,
     [
@@ -201,7 +210,11 @@ export async function manyRun(
       '--expose-gc',
       ...(process.env.BENCH_MANY_SERVER_FLAGS ?? '').split(' ').filter(Boolean),
     ],
-    variant === 'legacy' ? { ...inherited, ESSAIM_BENCH_LEGACY_STORAGE: '1' } : inherited,
+    variant === 'legacy'
+      ? { ...inherited, ESSAIM_BENCH_LEGACY_STORAGE: '1' }
+      : variant === 'inline'
+        ? { ...inherited, ESSAIM_BENCH_INLINE_JOBS: '1' }
+        : inherited,
   );
   const pressure = watchPressure();
   try {
@@ -211,6 +224,8 @@ export async function manyRun(
       env: {
         // Every client of the benchmark comes from 127.0.0.1; in production they come from many addresses.
         COLLAB_MAX_UNAUTHENTICATED_PER_ADDRESS: '100000',
+        // One account plays every writer and reader (2,000 sockets at 400 × 5).
+        COLLAB_MAX_SOCKETS_PER_ACCOUNT: '0',
         ...serverEnv(),
       },
     };
@@ -448,7 +463,8 @@ const line = (o: ManyRunOutcome): string =>
 export async function run(): Promise<BenchResult> {
   const sizes = listFromEnv('BENCH_MANY_DOCS', '20,100,200,400').map(Number);
   const variants = listFromEnv('BENCH_MANY_VARIANTS', 'spread,legacy') as Variant[];
-  for (const v of variants) if (v !== 'spread' && v !== 'legacy') throw new Error(`variante inconnue : ${v}`);
+  for (const v of variants)
+    if (v !== 'spread' && v !== 'legacy' && v !== 'inline') throw new Error(`variante inconnue : ${v}`);
   const repeat = Math.max(1, envInt('BENCH_MANY_REPEAT', 1));
   const load = {
     clientsPerDocument: envInt('BENCH_MANY_CLIENTS', 5),
@@ -546,6 +562,15 @@ export async function run(): Promise<BenchResult> {
     ratio[`cpuPerUpdate.${documents}`] = round(s.server.cpuPerUpdateUs / l.server.cpuPerUpdateUs);
     ratio[`walPeak.${documents}`] = round(s.server.walPeakMiB / Math.max(0.1, l.server.walPeakMiB));
   }
+  for (const documents of sizes) {
+    const s = of('spread', documents)[0];
+    const i = of('inline', documents)[0];
+    if (!s || !i) continue;
+    ratio[`p99.worker/inline.${documents}`] = round(s.latencyMs.p99 / i.latencyMs.p99);
+    ratio[`cpuPerUpdate.worker/inline.${documents}`] = round(
+      s.server.cpuPerUpdateUs / i.server.cpuPerUpdateUs,
+    );
+  }
   return {
     name: 'manyDocuments',
     date: new Date().toISOString(),
@@ -556,6 +581,14 @@ export async function run(): Promise<BenchResult> {
       note: 'référence : le même serveur avec le stockage d’avant (legacy)',
       runs: outcomes.filter((o) => o.variant === 'legacy'),
     },
+    ...(variants.includes('inline')
+      ? {
+          inline: {
+            note: 'référence : le serveur des utilisateurs, les longues moitiés des tâches de fond sur la boucle (ESSAIM_BENCH_INLINE_JOBS=1)',
+            runs: outcomes.filter((o) => o.variant === 'inline'),
+          },
+        }
+      : {}),
     ratio,
     targets,
     notes: [

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { documentName } from '@essaim/protocol';
+import { templates } from '@essaim/domain';
+import { templateContent, writeJSONToYdoc } from '@essaim/editor';
+import { documentName, META_MAP } from '@essaim/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { createLogger } from '../logger.js';
 import { BackgroundQueue, phaseOf } from './backgroundQueue.js';
+import { computeIndex, type ComputedIndex } from '../services/indexingService.js';
 import { IndexingExtension } from './IndexingExtension.js';
+import { OffloadUnavailable } from './offload.js';
 
 const SPREAD = { debounceMs: 2_000, maxDebounceMs: 400 };
 
@@ -71,4 +75,64 @@ describe('IndexingExtension', () => {
     expect(performance.now() - started).toBeLessThan(phaseOf(name) * SPREAD.maxDebounceMs - 50);
     expect(extension.heldEntries()).toBe(0);
   });
+
+  it('with a worker, only encodes on the main thread and writes what the worker read, in two queue jobs', async () => {
+    const indexStored = vi.fn();
+    const indexComputed = vi.fn();
+    const states: Uint8Array[] = [];
+    const offload = {
+      index: async (state: Uint8Array): Promise<ComputedIndex> => {
+        states.push(state);
+        const copy = new Y.Doc();
+        Y.applyUpdate(copy, state);
+        return computeIndex(copy);
+      },
+      pipeline: <T>(work: () => Promise<T>) => work(),
+    };
+    const queue = new BackgroundQueue();
+    const extension = new IndexingExtension(
+      { indexStored, indexComputed },
+      createLogger('silent'),
+      queue,
+      SPREAD,
+      offload,
+    );
+    const doc = fiche(loaded({ count: 0 }, 5_000));
+    await extension.onStoreDocument(store(documentName(randomUUID()), doc));
+    expect(indexStored).not.toHaveBeenCalled();
+    expect(states).toHaveLength(1);
+    expect(indexComputed).toHaveBeenCalledTimes(1);
+    expect((indexComputed.mock.calls[0]?.[1] as ComputedIndex).index.metadata.title).toBe('Rapport');
+    expect(queue.stats().kinds).toMatchObject({ indexing: { jobs: 1 }, 'indexing:write': { jobs: 1 } });
+    expect(extension.heldEntries()).toBe(0);
+  });
+
+  it('reads the document on the main thread when the worker is unavailable', async () => {
+    const indexComputed = vi.fn();
+    const offload = {
+      index: () => Promise.reject(new OffloadUnavailable('closed')),
+      pipeline: <T>(work: () => Promise<T>) => work(),
+    };
+    const extension = new IndexingExtension(
+      { indexStored: vi.fn(), indexComputed },
+      createLogger('silent'),
+      new BackgroundQueue(),
+      SPREAD,
+      offload,
+    );
+    const doc = fiche(loaded({ count: 0 }, 5_000));
+    await extension.onStoreDocument(store(documentName(randomUUID()), doc));
+    expect(indexComputed).toHaveBeenCalledWith(expect.any(String), computeIndex(doc), []);
+  });
 });
+
+/** `doc` holding a fiche titled « Rapport ». */
+function fiche(doc: Y.Doc): Y.Doc {
+  let n = 0;
+  writeJSONToYdoc(
+    doc,
+    templateContent(templates.fiche, () => `s-${++n}`),
+  );
+  doc.getMap(META_MAP).set('title', 'Rapport');
+  return doc;
+}

@@ -9,9 +9,15 @@ import {
 import { FRAGMENT, META_MAP, parseDocumentName } from '@essaim/protocol';
 import * as Y from 'yjs';
 import type { Logger } from '../logger.js';
-import type { EditorChanges, IndexingService } from '../services/indexingService.js';
+import {
+  computeIndex,
+  type ComputedIndex,
+  type EditorChanges,
+  type IndexingService,
+} from '../services/indexingService.js';
 import { phaseOf, type BackgroundQueue } from './backgroundQueue.js';
 import type { CollabContext } from './context.js';
+import { OffloadUnavailable, type Offload } from './offload.js';
 
 /** Any shared type, as `Transaction.changed` keys them. */
 type YType = Y.Transaction['changed'] extends Map<infer K, unknown> ? K : never;
@@ -41,6 +47,11 @@ function sectionIdOf(type: YType, fragment: YType): string | null {
  * ({@link phaseOf}) before it is indexed: the indexing of all those documents is spread over the
  * whole 10 s. A store after a pause in the typing, or when the last person leaves (the wait then
  * ends at once), is indexed without waiting.
+ *
+ * With an `offload` worker (and a queue), no indexing job is long on the event loop (issue 17):
+ * the queue's `indexing` job only encodes the document's state, the worker reads it (sections,
+ * hashes, stemmed text: `computeIndex`), and an `indexing:write` job writes the result in one go
+ * (`IndexingService.indexComputed`). Indexings of one document never overlap.
  */
 export class IndexingExtension implements Extension<CollabContext> {
   extensionName = 'indexing';
@@ -52,20 +63,29 @@ export class IndexingExtension implements Extension<CollabContext> {
   /** The end of each waiting store's pause, by document name. */
   private readonly pauses = new Map<string, () => void>();
 
+  /** The indexing running for each document name (with a worker, it spans several turns). */
+  private readonly running = new Map<string, Promise<void>>();
+
   /**
    * @param queue where indexing runs (without it, in the store's own turn, as before issue 17)
    * @param spread Hocuspocus's `debounce` and `maxDebounce` (ms): see the class comment
+   * @param offload where a document is read for indexing (with a queue and `indexComputed` only)
    */
   constructor(
-    private readonly documents: Pick<IndexingService, 'indexStored'>,
+    private readonly documents: Pick<IndexingService, 'indexStored'> &
+      Partial<Pick<IndexingService, 'indexComputed'>>,
     private readonly logger: Logger,
     private readonly queue?: BackgroundQueue,
     private readonly spread?: { debounceMs: number; maxDebounceMs: number },
+    private readonly offload?: Pick<Offload, 'index' | 'pipeline'>,
   ) {}
 
-  /** Documents with changes not indexed yet, or a store waiting (0 once every document is unloaded). */
+  /**
+   * Documents with changes not indexed yet, a store waiting, or an indexing running (0 once every
+   * document is unloaded).
+   */
   heldEntries(): number {
-    return this.changes.size + this.pauses.size;
+    return this.changes.size + this.pauses.size + this.running.size;
   }
 
   async afterLoadDocument({
@@ -117,25 +137,92 @@ export class IndexingExtension implements Extension<CollabContext> {
     ) {
       await this.pause(documentName, phaseOf(documentName) * spread.maxDebounceMs);
     }
+    const previous = this.running.get(documentName);
+    const mine = (previous ? previous.catch(() => undefined) : Promise.resolve()).then(() =>
+      this.indexQueued(id, documentName, document),
+    );
+    this.running.set(documentName, mine);
     try {
-      await this.queue.run('indexing', () => this.index(id, documentName, document));
+      await mine;
     } catch (error) {
       // Only a closed queue (the server stopping) rejects: the next start indexes at the first store.
       this.logger.warn({ err: error, documentName }, 'indexing skipped');
+    } finally {
+      if (this.running.get(documentName) === mine) this.running.delete(documentName);
     }
   }
 
-  private index(id: string, documentName: string, document: Y.Doc): void {
+  /** One indexing through the queue, its reading in the worker when there is one. */
+  private async indexQueued(id: string, documentName: string, document: Y.Doc): Promise<void> {
+    const queue = this.queue;
+    const indexComputed = this.documents.indexComputed?.bind(this.documents);
+    if (!queue) return;
+    const offload = this.offload;
+    if (!offload || !indexComputed) {
+      return queue.run('indexing', () => this.index(id, documentName, document));
+    }
+    return offload.pipeline(() =>
+      this.indexOffloaded(id, documentName, document, queue, offload, indexComputed),
+    );
+  }
+
+  /** {@link indexQueued} with a worker, in its pipeline place: encode, read in the worker, write. */
+  private async indexOffloaded(
+    id: string,
+    documentName: string,
+    document: Y.Doc,
+    queue: BackgroundQueue,
+    offload: Pick<Offload, 'index'>,
+    indexComputed: (id: string, computed: ComputedIndex, changes: readonly EditorChanges[]) => void,
+  ): Promise<void> {
+    const { state, changes } = await queue.run('indexing', () => ({
+      state: Y.encodeStateAsUpdate(document),
+      changes: this.takeChanges(documentName),
+    }));
+    let computed: ComputedIndex;
+    try {
+      computed = await offload.index(state).catch(async (error: unknown) => {
+        if (!(error instanceof OffloadUnavailable)) throw error;
+        // No worker (it failed, or the server is stopping): read the document here, as without one.
+        return queue.run('indexing', () => computeIndex(document));
+      });
+    } catch (error) {
+      this.failed(documentName, changes, error);
+      return;
+    }
+    await queue.run('indexing:write', () => {
+      try {
+        indexComputed(id, computed, changes);
+      } catch (error) {
+        this.failed(documentName, changes, error);
+      }
+    });
+  }
+
+  /** What each person changed since the last indexing, forgotten here (given back by {@link failed}). */
+  private takeChanges(documentName: string): EditorChanges[] {
     const changes = [...(this.changes.get(documentName)?.values() ?? [])];
     this.changes.delete(documentName);
+    return changes;
+  }
+
+  /**
+   * An indexing failed: the index is derived data, the next store rebuilds it (the text itself is
+   * already durable); what each person changed is kept for it.
+   */
+  private failed(documentName: string, changes: readonly EditorChanges[], error: unknown): void {
+    this.logger.error({ err: error, documentName }, 'indexing failed');
+    const byUser = this.changes.get(documentName) ?? new Map<string, EditorChanges>();
+    for (const c of changes) if (!byUser.has(c.userId)) byUser.set(c.userId, c);
+    this.changes.set(documentName, byUser);
+  }
+
+  private index(id: string, documentName: string, document: Y.Doc): void {
+    const changes = this.takeChanges(documentName);
     try {
       this.documents.indexStored(id, document, changes);
     } catch (error) {
-      // The index is derived data: the next store rebuilds it. The text itself is already durable.
-      this.logger.error({ err: error, documentName }, 'indexing failed');
-      const byUser = this.changes.get(documentName) ?? new Map<string, EditorChanges>();
-      for (const c of changes) if (!byUser.has(c.userId)) byUser.set(c.userId, c);
-      this.changes.set(documentName, byUser);
+      this.failed(documentName, changes, error);
     }
   }
 

@@ -4,17 +4,57 @@ import type { onStoreDocumentPayload } from '@hocuspocus/server';
 import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { createLogger } from '../logger.js';
-import { sqliteCollabStore, type CollabStore } from '../storage/collabStore.js';
+import { proveAgainst, sqliteCollabStore, type CollabStore } from '../storage/collabStore.js';
 import { openDatabase } from '../storage/db.js';
 import { sqliteDocumentRepository } from '../storage/documentRepository.js';
 import type { CollabContext } from './context.js';
 import { BackgroundQueue } from './backgroundQueue.js';
 import { durableUpdates } from './durableUpdates.js';
+import { OffloadUnavailable, type Offload } from './offload.js';
 import { PersistenceExtension, spreadFactor } from './PersistenceExtension.js';
+
+type FakeOffload = Pick<Offload, 'prove' | 'close' | 'stats' | 'pipeline'>;
+
+/** A fake's pipeline: no limit (Offload's own limit is tested in offload.test.ts). */
+const anyPipeline = <T>(work: () => Promise<T>): Promise<T> => work();
+
+/**
+ * A worker stand-in whose proofs wait until `release()` is called (then run `proveAgainst` as the
+ * worker does, or fail as `fail` says).
+ */
+function heldOffload(fail?: () => Error | undefined) {
+  const held: (() => void)[] = [];
+  const offload: FakeOffload = {
+    pipeline: anyPipeline,
+    prove: (state, live) =>
+      new Promise<void>((resolve, reject) => {
+        held.push(() => {
+          const error = fail?.();
+          if (error) return reject(error);
+          try {
+            proveAgainst(state, live);
+            resolve();
+          } catch (e) {
+            reject(e);
+          }
+        });
+      }),
+    close: async () => undefined,
+    stats: () => ({
+      prove: { jobs: 0, totalMs: 0, longestMs: 0 },
+      index: { jobs: 0, totalMs: 0, longestMs: 0 },
+    }),
+  };
+  return {
+    offload,
+    waiting: () => held.length,
+    release: () => held.splice(0).forEach((run) => run()),
+  };
+}
 
 function setup(
   storeOverride?: (real: CollabStore) => CollabStore,
-  options: { queue?: BackgroundQueue; compactAfterUpdates?: number } = {},
+  options: { queue?: BackgroundQueue; compactAfterUpdates?: number; offload?: FakeOffload } = {},
 ) {
   const db = openDatabase(':memory:', { synchronous: 'NORMAL' });
   const repository = sqliteDocumentRepository(db);
@@ -149,6 +189,97 @@ describe('PersistenceExtension', () => {
     const loaded = new Y.Doc();
     await extension.onLoadDocument({ documentName: name, document: loaded } as never);
     expect(loaded.getText('t').toString()).toBe('encore dernier mot');
+  });
+
+  it('with a worker, encodes on the main thread, proves in the worker, then writes, keeping what was typed meanwhile', async () => {
+    const queue = new BackgroundQueue();
+    const worker = heldOffload();
+    const { id, name, real, extension } = setup(undefined, { queue, offload: worker.offload });
+    const people = { count: 0 };
+    const doc = loadedDocument(people);
+    await extension.onLoadDocument({ documentName: name, document: doc } as never);
+    logChanges(extension, name, doc);
+    doc.getText('t').insert(0, 'avant');
+
+    const stored = extension.onStoreDocument(storePayload(name, doc));
+    await vi.waitFor(() => expect(worker.waiting()).toBe(1));
+    // Typed while the worker proves: logged after the encoding, so it stays in the log.
+    doc.getText('t').insert(5, ' pendant');
+    expect(real.pendingUpdates(id)).toBe(2);
+    worker.release();
+    await stored;
+    expect(real.pendingUpdates(id)).toBe(1);
+    expect(queue.stats().kinds).toMatchObject({ compaction: { jobs: 1 }, 'compaction:write': { jobs: 1 } });
+
+    // The update still in the log is folded by the next compaction (the count kept it).
+    const unloading = extension.beforeUnloadDocument({ documentName: name, document: doc } as never);
+    await vi.waitFor(() => expect(worker.waiting()).toBe(1));
+    worker.release();
+    await unloading;
+    expect(real.pendingUpdates(id)).toBe(0);
+    const loaded = new Y.Doc();
+    await extension.onLoadDocument({ documentName: name, document: loaded } as never);
+    expect(loaded.getText('t').toString()).toBe('avant pendant');
+    expect(extension.heldEntries()).toBe(0);
+  });
+
+  it('never lets an older compaction of a document replace a newer one: they run one after the other', async () => {
+    const queue = new BackgroundQueue();
+    const worker = heldOffload();
+    const { id, name, real, extension } = setup(undefined, { queue, offload: worker.offload });
+    const doc = loadedDocument({ count: 0 });
+    await extension.onLoadDocument({ documentName: name, document: doc } as never);
+    logChanges(extension, name, doc);
+    doc.getText('t').insert(0, 'un');
+    const first = extension.onStoreDocument(storePayload(name, doc));
+    await vi.waitFor(() => expect(worker.waiting()).toBe(1));
+    doc.getText('t').insert(2, ' deux');
+    const second = extension.onStoreDocument(storePayload(name, doc));
+    // The second waits for the first to be written before it encodes anything.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(worker.waiting()).toBe(1);
+    worker.release();
+    await first;
+    await vi.waitFor(() => expect(worker.waiting()).toBe(1));
+    worker.release();
+    await second;
+    expect(real.pendingUpdates(id)).toBe(0);
+    const loaded = new Y.Doc();
+    await extension.onLoadDocument({ documentName: name, document: loaded } as never);
+    expect(loaded.getText('t').toString()).toBe('un deux');
+  });
+
+  it('keeps the log and retries when the worker’s proof fails, and proves on the main thread when no worker can', async () => {
+    const queue = new BackgroundQueue();
+    const errors = [
+      new Error('compacted state differs from the live document'),
+      new OffloadUnavailable('crashed'),
+    ];
+    const worker = heldOffload(() => errors.shift());
+    const { id, name, real, extension } = setup(undefined, { queue, offload: worker.offload });
+    const doc = loadedDocument({ count: 0 });
+    await extension.onLoadDocument({ documentName: name, document: doc } as never);
+    logChanges(extension, name, doc);
+    doc.getText('t').insert(0, 'texte prouvé');
+
+    const failing = extension.onStoreDocument(storePayload(name, doc));
+    await vi.waitFor(() => expect(worker.waiting()).toBe(1));
+    worker.release();
+    await expect(failing).rejects.toThrow('differs');
+    expect(real.pendingUpdates(id)).toBe(1);
+    // The retry (on the main thread) folds the log.
+    await vi.waitFor(() => expect(real.pendingUpdates(id)).toBe(0));
+
+    doc.getText('t').insert(0, 'encore ');
+    const unavailable = extension.onStoreDocument(storePayload(name, doc));
+    await vi.waitFor(() => expect(worker.waiting()).toBe(1));
+    worker.release();
+    await unavailable;
+    expect(real.pendingUpdates(id)).toBe(0);
+    const loaded = new Y.Doc();
+    await extension.onLoadDocument({ documentName: name, document: loaded } as never);
+    expect(loaded.getText('t').toString()).toBe('encore texte prouvé');
+    await extension.onDestroy();
   });
 
   it('spreads the threshold of each document between 0.75 and 1.25 times the setting', () => {

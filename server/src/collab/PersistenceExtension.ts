@@ -12,13 +12,17 @@ import type { Logger } from '../logger.js';
 import {
   applyStored,
   isDamaged,
+  proveAgainst,
   proveState,
+  summarizeLive,
   type CollabStore,
+  type LiveSummary,
   type LoadReport,
 } from '../storage/collabStore.js';
 import { phaseOf, QueueClosed, type BackgroundQueue, type QueueStats } from './backgroundQueue.js';
 import type { CollabContext } from './context.js';
 import type { DurableUpdates } from './durableUpdates.js';
+import { OffloadUnavailable, type Offload } from './offload.js';
 
 export interface PersistenceOptions {
   store: CollabStore;
@@ -47,6 +51,23 @@ export interface PersistenceOptions {
    * yet folded is compacted whatever the count. 0 or 1: every store compacts. Default 0.
    */
   compactAfterUpdates?: number;
+  /**
+   * Where a compaction's proof runs (`offload.ts`), with a `queue` only: the queue then runs two
+   * short jobs per compaction on the main thread, `compaction` (encode the state, summarize the
+   * live document) and `compaction:write` (the SQLite transaction), and the worker proves the
+   * state in between. Without it, the proof runs in the `compaction` job, as before.
+   */
+  offload?: Pick<Offload, 'prove' | 'close' | 'stats' | 'pipeline'>;
+}
+
+/** A compaction between its encoding (main thread) and its write: what the proof needs and the write takes. */
+interface PreparedCompaction {
+  state: Uint8Array;
+  live: LiveSummary;
+  /** The log's last sequence number, read before encoding: rows up to it are in `state`. */
+  upToSeq: number;
+  /** Updates counted since the last compaction when encoding (those counted later stay to fold). */
+  counted: number;
 }
 
 /**
@@ -95,6 +116,12 @@ export class PersistenceExtension implements Extension<CollabContext> {
    * unloaded document (or one whose loading failed) takes its entry with it.
    */
   private readonly sinceCompaction = new WeakMap<Y.Doc, number>();
+  /**
+   * The compaction running for each document name, if any: compactions of one document run one
+   * after the other, so that an older state never replaces a newer one (with a worker, a
+   * compaction spans several turns; a document may even be unloaded and loaded again meanwhile).
+   */
+  private readonly running = new Map<string, Promise<void>>();
 
   constructor(private readonly options: PersistenceOptions) {}
 
@@ -103,16 +130,28 @@ export class PersistenceExtension implements Extension<CollabContext> {
    * yet: 0 once every document is stored and unloaded.
    */
   heldEntries(): number {
-    return this.retries.size + (this.options.queue?.size ?? 0);
+    return this.retries.size + this.running.size + (this.options.queue?.size ?? 0);
   }
 
-  /** The background queue's counters, if there is one. */
+  /**
+   * The background queue's counters, if there is one; with a worker, its jobs too, as the kinds
+   * `worker:prove` and `worker:index` (time in the worker, not on the event loop).
+   */
   queueStats(): QueueStats | null {
-    return this.options.queue?.stats() ?? null;
+    const stats = this.options.queue?.stats() ?? null;
+    if (stats && this.options.offload) {
+      const worker = this.options.offload.stats();
+      stats.kinds['worker:prove'] = worker.prove;
+      stats.kinds['worker:index'] = worker.index;
+    }
+    return stats;
   }
 
   async onLoadDocument({ documentName, document }: onLoadDocumentPayload<CollabContext>): Promise<void> {
     const id = idOf(documentName);
+    // The compaction of a previous load of this document may still be running (encoded, in the
+    // worker): read the storage once it is written.
+    await this.running.get(documentName)?.catch(() => undefined);
     const stored = this.options.store.load(id);
     const report = applyStored(document, stored);
     if (isDamaged(report)) {
@@ -162,6 +201,8 @@ export class PersistenceExtension implements Extension<CollabContext> {
     document,
     instance,
   }: beforeUnloadDocumentPayload): Promise<void> {
+    // A compaction still running counts its updates only once written.
+    await this.running.get(documentName)?.catch(() => undefined);
     if ((this.sinceCompaction.get(document) ?? 0) === 0) return;
     await this.compactSoon(documentName, document, instance);
   }
@@ -176,10 +217,8 @@ export class PersistenceExtension implements Extension<CollabContext> {
   /** Compacts in the background queue (or now, without one); a failure is retried, then rethrown. */
   private async compactSoon(documentName: string, document: Y.Doc, instance?: Hocuspocus): Promise<void> {
     const id = idOf(documentName);
-    const queue = this.options.queue;
     try {
-      if (queue) await queue.run('compaction', () => this.compact(id, document));
-      else this.compact(id, document);
+      await this.serially(documentName, () => this.compactQueued(id, document));
       this.clearRetry(documentName);
     } catch (error) {
       // Stopping: the log holds every update, the next start loads them.
@@ -192,10 +231,69 @@ export class PersistenceExtension implements Extension<CollabContext> {
     }
   }
 
+  /** Runs `job` once the compaction running for `documentName` (if any) has ended. */
+  private async serially(documentName: string, job: () => Promise<void>): Promise<void> {
+    const before = this.running.get(documentName);
+    const mine = (before ? before.catch(() => undefined) : Promise.resolve()).then(job);
+    this.running.set(documentName, mine);
+    try {
+      await mine;
+    } finally {
+      if (this.running.get(documentName) === mine) this.running.delete(documentName);
+    }
+  }
+
+  /**
+   * One compaction through the queue: in one job without a worker; with one, the state is encoded
+   * in a first job, proven in the worker, and written in a second job (see {@link PersistenceOptions.offload}).
+   */
+  private async compactQueued(id: string, document: Y.Doc): Promise<void> {
+    const { queue, offload } = this.options;
+    if (!queue) return this.compact(id, document);
+    if (!offload) return queue.run('compaction', () => this.compact(id, document));
+    return offload.pipeline(() => this.compactOffloaded(id, document, queue, offload));
+  }
+
+  /** {@link compactQueued} with a worker, in its pipeline place: encode, prove in the worker, write. */
+  private async compactOffloaded(
+    id: string,
+    document: Y.Doc,
+    queue: BackgroundQueue,
+    offload: Pick<Offload, 'prove'>,
+  ): Promise<void> {
+    const prepared = await queue.run('compaction', () => this.prepare(document));
+    try {
+      await offload.prove(prepared.state, prepared.live);
+    } catch (error) {
+      if (!(error instanceof OffloadUnavailable)) throw error;
+      // No worker (it failed, or the server is stopping): prove here, as without one.
+      await queue.run('compaction', () => proveAgainst(prepared.state, prepared.live));
+    }
+    await queue.run('compaction:write', () => this.write(id, document, prepared));
+  }
+
   async onDestroy(): Promise<void> {
     for (const timer of this.retries.values()) clearTimeout(timer);
     this.retries.clear();
     this.options.queue?.close();
+    await this.options.offload?.close();
+  }
+
+  /** Encodes the document as it is now, with what its proof and its write need. */
+  private prepare(document: Y.Doc): PreparedCompaction {
+    const upToSeq = this.options.store.lastSeq();
+    const counted = this.sinceCompaction.get(document) ?? 0;
+    const state = Y.encodeStateAsUpdate(document);
+    return { state, live: summarizeLive(document), upToSeq, counted };
+  }
+
+  /** Writes a proven compaction; the updates counted since its encoding stay to be folded. */
+  private write(id: string, document: Y.Doc, prepared: PreparedCompaction): void {
+    this.options.store.compact(id, prepared.state, prepared.upToSeq);
+    this.sinceCompaction.set(
+      document,
+      Math.max(0, (this.sinceCompaction.get(document) ?? 0) - prepared.counted),
+    );
   }
 
   private compact(id: string, document: Y.Doc): void {
@@ -211,18 +309,21 @@ export class PersistenceExtension implements Extension<CollabContext> {
     this.clearRetry(documentName);
     const delay = Math.min((this.options.retryDelayMs ?? 500) * 2 ** (attempt - 1), 30_000);
     const timer = setTimeout(() => {
-      try {
-        this.compact(idOf(documentName), document);
-        this.retries.delete(documentName);
-        this.options.logger.info({ documentName, attempt }, 'compaction succeeded after retry');
-      } catch (error) {
-        this.options.logger.error({ err: error, documentName, attempt }, 'compaction retry failed');
-        this.scheduleRetry(documentName, document, instance, attempt + 1);
-        return;
-      }
-      // A failed store kept the document loaded: release it now if nobody is connected.
-      const loaded = instance?.documents.get(documentName);
-      if (instance && loaded && instance.shouldUnloadDocument(loaded)) void instance.unloadDocument(loaded);
+      // On the main thread in one go (a retry is rare), after any compaction still running.
+      this.serially(documentName, async () => this.compact(idOf(documentName), document)).then(
+        () => {
+          this.retries.delete(documentName);
+          this.options.logger.info({ documentName, attempt }, 'compaction succeeded after retry');
+          // A failed store kept the document loaded: release it now if nobody is connected.
+          const loaded = instance?.documents.get(documentName);
+          if (instance && loaded && instance.shouldUnloadDocument(loaded))
+            void instance.unloadDocument(loaded);
+        },
+        (error: unknown) => {
+          this.options.logger.error({ err: error, documentName, attempt }, 'compaction retry failed');
+          this.scheduleRetry(documentName, document, instance, attempt + 1);
+        },
+      );
     }, delay);
     timer.unref();
     this.retries.set(documentName, timer);

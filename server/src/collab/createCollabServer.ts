@@ -20,6 +20,7 @@ import { SectionMovesExtension } from './SectionMovesExtension.js';
 import { SectionLocksExtension } from './SectionLocksExtension.js';
 import { WriterPacing } from './writerPacing.js';
 import { BackgroundQueue } from './backgroundQueue.js';
+import { inlineJobsForBench, Offload } from './offload.js';
 import { MemoryReleaseExtension } from './MemoryReleaseExtension.js';
 import { legacyStorageForBench } from '../storage/benchLegacy.js';
 import { walBehind } from '../storage/checkpointer.js';
@@ -44,7 +45,8 @@ export interface CollabServer {
  * made durable, how empty paragraphs of old documents get their text, how section ids stay unique
  * and required sections stay, how locked sections stay as approved, how stored documents are
  * indexed for the catalogue, and how the memory of unloaded documents is given back. Compaction and
- * indexing run in one background queue, a bounded amount per event-loop turn (issue 17).
+ * indexing run in one background queue, a bounded amount per event-loop turn, their long halves
+ * (a compaction's proof, reading a document for indexing) in one worker thread (issue 17).
  */
 export function createCollabServer({ services, config, logger }: CollabServerOptions): CollabServer {
   // An update's check and its apply, and a section move, never interleave on one document.
@@ -57,6 +59,12 @@ export function createCollabServer({ services, config, logger }: CollabServerOpt
   // reference alone runs them inline as before.
   const legacy = legacyStorageForBench();
   const storeQueue = legacy ? null : new BackgroundQueue({ holdWhile: () => walBehind(config.databaseFile) });
+  // Their long halves (a compaction's proof, reading a document to index it) run in one worker
+  // thread, started at the first job and terminated at shutdown (offload.ts).
+  const offload =
+    storeQueue && !inlineJobsForBench()
+      ? new Offload({ logger: logger.child({ component: 'offload' }) })
+      : null;
   // Compaction and indexing timing only: durability comes from the synchronous update log.
   const debounce = { debounceMs: 2_000, maxDebounceMs: 10_000 };
   const hocuspocus = new Hocuspocus<CollabContext>({
@@ -96,7 +104,13 @@ export function createCollabServer({ services, config, logger }: CollabServerOpt
         store: services.collabStore,
         logger: logger.child({ component: 'persistence' }),
         durable,
-        ...(storeQueue ? { queue: storeQueue, compactAfterUpdates: config.compactAfterUpdates } : {}),
+        ...(storeQueue
+          ? {
+              queue: storeQueue,
+              compactAfterUpdates: config.compactAfterUpdates,
+              ...(offload ? { offload } : {}),
+            }
+          : {}),
         onDamaged: (documentId, report) =>
           services.audit.record({
             actorId: null,
@@ -118,6 +132,7 @@ export function createCollabServer({ services, config, logger }: CollabServerOpt
         logger.child({ component: 'indexing' }),
         storeQueue ?? undefined,
         storeQueue ? debounce : undefined,
+        offload ?? undefined,
       ),
       new CommentAnchorsExtension(services, logger.child({ component: 'comment-anchors' })),
       ...(legacy ? [] : [new MemoryReleaseExtension(logger.child({ component: 'memory' }))]),

@@ -9,9 +9,12 @@ import type { CommentRecord, CommentRepository } from '../storage/commentReposit
 import type { AssigneeRecord, DocumentRecord, DocumentRepository } from '../storage/documentRepository.js';
 import type { DraftEntryContent, DraftSearchRepository } from '../storage/draftSearchRepository.js';
 import { targetWithAssignees } from './documentTarget.js';
-import { frenchStem, frenchStems, frenchWords } from './frenchText.js';
+import { cachedStems, sectionContent, sectionText, stemOf } from './draftText.js';
+import { frenchStems } from './frenchText.js';
 import { escapeHtml } from './publishedHtml.js';
 import { searchExpression } from './publicationService.js';
+
+export { cachedStems, sectionText } from './draftText.js';
 
 /** Matches given for one document (issue 18: « at most 3 »). */
 export const MATCHES_PER_DOCUMENT = 3;
@@ -21,6 +24,11 @@ const MAX_HITS = 20_000;
 const SEARCH_CATCH_UP_MS = 250;
 /** One slice of the background catch-up (ms), between which the server answers everything else. */
 const BACKGROUND_SLICE_MS = 20;
+
+/** The index content of every section of a document, by section id, computed off the main thread. */
+export interface ComputedSections {
+  computed: Readonly<Record<string, DraftEntryContent>>;
+}
 
 /** A section of a document as the index keeps it. */
 export interface SectionEntry {
@@ -97,15 +105,30 @@ export class DraftSearchService {
   ) {}
 
   /**
-   * Indexes the sections of a document just stored (`node`: the document as a ProseMirror node;
-   * `sections`: its `sectionsOf`, when already computed),
-   * in one transaction: sections whose hash did not change are left as they are, removed ones are
-   * dropped. Never throws: a failure is reported and the document is indexed again from its
-   * stored state before the next search.
+   * Indexes the sections of a document just stored, in one transaction: sections whose hash did
+   * not change are left as they are, removed ones are dropped. `source` is the document as a
+   * ProseMirror node (the text of a changed section is read from it), or `{ computed }`: the
+   * content of every section by section id, as the indexing worker computed it
+   * (`collab/offloadWorker.ts`; then `sections` is required). `sections`: its `sectionsOf`, when
+   * already computed. Never throws: a failure is reported and the document is indexed again from
+   * its stored state before the next search.
    */
-  indexDocument(documentId: string, node: PMNode, sections?: readonly SectionSummary[]): void {
+  indexDocument(
+    documentId: string,
+    source: PMNode | ComputedSections,
+    sections?: readonly SectionSummary[],
+  ): void {
     try {
-      this.saveSections(documentId, node, false, sections);
+      if ('computed' in source) {
+        const { computed } = source;
+        this.index.saveSections(
+          documentId,
+          (sections ?? []).map((s) => ({ sectionId: s.id, hash: s.hash })),
+          (sectionId) => computed[sectionId] ?? emptyEntry(),
+          this.now().toISOString(),
+          false,
+        );
+      } else this.saveSections(documentId, source, false, sections);
     } catch (error) {
       this.onError(error, `draft search: indexing ${documentId}`);
       this.forget(documentId);
@@ -316,9 +339,7 @@ export class DraftSearchService {
       sections.map((s) => ({ sectionId: s.id, hash: s.hash })),
       (sectionId) => {
         const found = nodes.get(sectionId);
-        const title = found?.summary.title ?? '';
-        const text = found ? sectionText(found.node) : '';
-        return { title, text, stems: { title: cachedStems(title), body: cachedStems(text) } };
+        return sectionContent(found?.summary.title ?? '', found?.node);
       },
       this.now().toISOString(),
       force,
@@ -336,20 +357,6 @@ export class DraftSearchService {
 }
 
 const emptyEntry = (): DraftEntryContent => ({ title: '', text: '', stems: { title: '', body: '' } });
-
-/** Text of inline leaves: line breaks, the note of a footnote (after its call), a link to a document. */
-function leafText(leaf: PMNode): string {
-  switch (leaf.type.name) {
-    case 'hardBreak':
-      return '\n';
-    case 'footnote':
-      return ` (${String(leaf.attrs.text)})`;
-    case 'docRef':
-      return String(leaf.attrs.title);
-    default:
-      return '';
-  }
-}
 
 /**
  * The sections of a document as the index keeps them, in order: id and hash as `sectionsOf`
@@ -370,17 +377,6 @@ export function sectionEntries(
     out.push({ sectionId: summary.id, hash: summary.hash, title: summary.title, text: sectionText(child) });
   });
   return out;
-}
-
-/** The plain text of a section node without its title: one block per line (see {@link sectionEntries}). */
-export function sectionText(section: PMNode): string {
-  const blocks: string[] = [];
-  section.forEach((block) => {
-    if (block.type.name === 'sectionTitle') return;
-    const text = block.isLeaf ? '' : block.textBetween(0, block.content.size, '\n', leafText);
-    if (text.trim()) blocks.push(text);
-  });
-  return blocks.join('\n');
 }
 
 /**
@@ -432,29 +428,6 @@ export function draftSearchExpression(query: string): string | null {
     if (stems.length > 0) parts.push(`"${stems.join(' ').replace(/"/g, '""')}"`);
   });
   return parts.length > 0 ? parts.join(' ') : null;
-}
-
-/** Words whose stem is kept (a group's texts share most of their vocabulary); emptied when full. */
-const STEM_CACHE_WORDS = 100_000;
-const stemCache = new Map<string, string>();
-
-/** {@link frenchStem} of a word in lower case (as `frenchWords` gives it), remembered. */
-function stemOf(word: string): string {
-  let stem = stemCache.get(word);
-  if (stem === undefined) {
-    if (stemCache.size >= STEM_CACHE_WORDS) stemCache.clear();
-    stem = frenchStem(word);
-    stemCache.set(word, stem);
-  }
-  return stem;
-}
-
-/**
- * `frenchStems(text)` (the stems the index keeps, frenchText.ts), each word's stem remembered:
- * the same string, several times faster on a group's texts, whose words come back.
- */
-export function cachedStems(text: string): string {
-  return frenchWords(text).map(stemOf).join(' ');
 }
 
 /**

@@ -10,7 +10,10 @@ import {
 import type { Node as PMNode } from '@tiptap/pm/model';
 import type * as Y from 'yjs';
 import type { DocumentIndex, DocumentRepository, StoredSection } from '../storage/documentRepository.js';
+import type { DraftEntryContent } from '../storage/draftSearchRepository.js';
 import type { EspaceRepository } from '../storage/espaceRepository.js';
+import type { ComputedSections } from './draftSearchService.js';
+import { sectionContents } from './draftText.js';
 
 /** What one person changed in a document since it was last indexed (read from their transactions). */
 export interface EditorChanges {
@@ -41,10 +44,34 @@ function indexOfNode(ydoc: Y.Doc, node: PMNode): DocumentIndex {
   };
 }
 
+/**
+ * Everything indexing needs from a document's content, computed without the database: its index
+ * ({@link indexOf}) and the search content of every section (`draftText.ts`), by section id. What
+ * the indexing worker (`collab/offloadWorker.ts`) sends back; plain data (structured-cloneable).
+ */
+export interface ComputedIndex {
+  index: DocumentIndex;
+  sections: Record<string, DraftEntryContent>;
+}
+
+/** {@link ComputedIndex} of a document: pure, the CPU-heavy part of indexing (a few ms per fiche). */
+export function computeIndex(ydoc: Y.Doc): ComputedIndex {
+  const node = ydocToNode(ydoc);
+  const index = indexOfNode(ydoc, node);
+  return { index, sections: sectionContents(node, index.sections) };
+}
+
 /** Where the text of each stored document is indexed for the catalogue's full-text search (issue 18). */
 export interface DraftTextIndex {
-  /** Indexes the changed sections of a stored document; never throws. */
-  indexDocument(documentId: string, node: PMNode, sections: readonly StoredSection[]): void;
+  /**
+   * Indexes the changed sections of a stored document (from its node, or from the content the
+   * worker computed for every section); never throws.
+   */
+  indexDocument(
+    documentId: string,
+    source: PMNode | ComputedSections,
+    sections: readonly StoredSection[],
+  ): void;
 }
 
 /**
@@ -67,12 +94,31 @@ export class IndexingService {
    * `editors` say what each person touched since the previous call, most recent last.
    */
   indexStored(id: string, ydoc: Y.Doc, editors: readonly EditorChanges[]): void {
-    const record = this.documents.findById(id);
-    if (!record) return;
+    if (!this.documents.findById(id)) return;
     const node = ydocToNode(ydoc);
     const index = indexOfNode(ydoc, node);
     // The full text, section by section (only sections whose hash changed are read again).
-    this.drafts?.indexDocument(id, node, index.sections);
+    this.save(id, index, node, editors);
+  }
+
+  /**
+   * {@link indexStored} of what the indexing worker computed from the document's state (the
+   * database part only: reads, comparisons and writes, about a millisecond): the collaborative
+   * server's path, so that no long job runs on its event loop (issue 17).
+   */
+  indexComputed(id: string, computed: ComputedIndex, editors: readonly EditorChanges[]): void {
+    this.save(id, computed.index, { computed: computed.sections }, editors);
+  }
+
+  private save(
+    id: string,
+    index: DocumentIndex,
+    text: PMNode | ComputedSections,
+    editors: readonly EditorChanges[],
+  ): void {
+    const record = this.documents.findById(id);
+    if (!record) return;
+    this.drafts?.indexDocument(id, text, index.sections);
     const changes = sectionChanges(record.sections, index.sections);
     const before: DocumentMetadata = { ...record.metadata, title: record.title };
     const changedFields = metadataKeys.filter(

@@ -1,0 +1,155 @@
+import { templates } from '@essaim/domain';
+import { templateContent, writeJSONToYdoc } from '@essaim/editor';
+import { META_MAP } from '@essaim/protocol';
+import { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { createLogger } from '../logger.js';
+import { computeIndex } from '../services/indexingService.js';
+import { summarizeLive } from '../storage/collabStore.js';
+import { Offload, OffloadUnavailable } from './offload.js';
+
+/** A fiche with text in its first section, a metadata field set, and a deletion. */
+function fiche(): Y.Doc {
+  const doc = new Y.Doc();
+  let n = 0;
+  writeJSONToYdoc(
+    doc,
+    templateContent(templates.fiche, () => `s-${++n}`),
+  );
+  const first = doc.getXmlFragment('default').get(0) as Y.XmlElement;
+  const paragraph = new Y.XmlElement('paragraph');
+  paragraph.insert(0, [new Y.XmlText('Les conférences familiales réunissent les proches. Supprimé.')]);
+  first.insert(1, [paragraph]);
+  (paragraph.get(0) as Y.XmlText).delete(50, 10);
+  doc.getMap(META_MAP).set('title', 'Conférences familiales');
+  return doc;
+}
+
+const pools: Offload[] = [];
+function pool(options: { idleMs?: number; retryAfterMs?: number; spawn?: () => Worker } = {}): Offload {
+  const offload = new Offload({ logger: createLogger('silent'), ...options });
+  pools.push(offload);
+  return offload;
+}
+
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.close()));
+});
+
+// Each test starts a worker thread (about a second under tsx on a loaded machine).
+describe('Offload', { timeout: 30_000 }, () => {
+  it('starts its worker at the first job only, and proves there a state encoded from the live document', async () => {
+    const offload = pool();
+    expect(offload.running).toBe(false);
+    const doc = fiche();
+    await offload.prove(Y.encodeStateAsUpdate(doc), summarizeLive(doc));
+    expect(offload.running).toBe(true);
+    expect(offload.started).toBe(1);
+    expect(offload.stats().prove.jobs).toBe(1);
+  });
+
+  it('rejects with the reason a state that lacks what the live document holds, and stays usable', async () => {
+    const offload = pool();
+    const doc = fiche();
+    const before = Y.encodeStateAsUpdate(doc);
+    doc.getMap(META_MAP).set('title', 'Autre titre');
+    await expect(offload.prove(before, summarizeLive(doc))).rejects.toThrow(
+      'compacted state differs from the live document',
+    );
+    await expect(offload.prove(new Uint8Array([1, 2, 3]), summarizeLive(doc))).rejects.toThrow(
+      /compacted state would not load/,
+    );
+    await offload.prove(Y.encodeStateAsUpdate(doc), summarizeLive(doc));
+    expect(offload.started).toBe(1);
+  });
+
+  it('computes in the worker the same index and section texts as the main thread', async () => {
+    const offload = pool();
+    const doc = fiche();
+    const computed = await offload.index(Y.encodeStateAsUpdate(doc));
+    expect(computed).toEqual(computeIndex(doc));
+    expect(computed.index.metadata.title).toBe('Conférences familiales');
+    expect(computed.sections['s-1']?.text).toBe('Les conférences familiales réunissent les proches.');
+    expect(computed.sections['s-1']?.stems.body).toContain('conferent');
+  });
+
+  it('answers jobs sent together, each with its own result', async () => {
+    const offload = pool();
+    const docs = [fiche(), fiche(), fiche()];
+    docs[1]?.getMap(META_MAP).set('title', 'Deuxième');
+    const results = await Promise.all(docs.map((d) => offload.index(Y.encodeStateAsUpdate(d))));
+    expect(results.map((r) => r.index.metadata.title)).toEqual([
+      'Conférences familiales',
+      'Deuxième',
+      'Conférences familiales',
+    ]);
+    expect(offload.inFlight).toBe(0);
+  });
+
+  it('runs at most two pipelines at once, the others waiting their turn in order before encoding anything', async () => {
+    const offload = pool();
+    const releases: (() => void)[] = [];
+    const started: number[] = [];
+    const done = Array.from({ length: 5 }, (_v, i) =>
+      offload.pipeline(async () => {
+        started.push(i);
+        await new Promise<void>((resolve) => releases.push(resolve));
+        return i;
+      }),
+    );
+    await expect.poll(() => started).toEqual([0, 1]);
+    expect(offload.waitingForPipeline).toBe(3);
+    releases[1]?.();
+    await expect.poll(() => started).toEqual([0, 1, 2]);
+    releases[0]?.();
+    releases[2]?.();
+    await expect.poll(() => started).toEqual([0, 1, 2, 3, 4]);
+    for (const release of releases) release();
+    expect(await Promise.all(done)).toEqual([0, 1, 2, 3, 4]);
+    // A failed pipeline gives its place back.
+    await expect(offload.pipeline(() => Promise.reject(new Error('échec')))).rejects.toThrow('échec');
+    expect(await offload.pipeline(async () => 'encore')).toBe('encore');
+    expect(offload.waitingForPipeline).toBe(0);
+  });
+
+  it('stops its worker after a pause without jobs and starts a new one at the next job', async () => {
+    const offload = pool({ idleMs: 20 });
+    const doc = fiche();
+    await offload.prove(Y.encodeStateAsUpdate(doc), summarizeLive(doc));
+    await expect.poll(() => offload.running).toBe(false);
+    await offload.prove(Y.encodeStateAsUpdate(doc), summarizeLive(doc));
+    expect(offload.started).toBe(2);
+  });
+
+  it('once closed, rejects the jobs in flight and the later ones as unavailable, and runs no worker', async () => {
+    const offload = pool();
+    const doc = fiche();
+    const inFlight = expect(offload.index(Y.encodeStateAsUpdate(doc))).rejects.toBeInstanceOf(
+      OffloadUnavailable,
+    );
+    await offload.close();
+    await inFlight;
+    await expect(offload.index(Y.encodeStateAsUpdate(doc))).rejects.toBeInstanceOf(OffloadUnavailable);
+    expect(offload.running).toBe(false);
+    await offload.close();
+  });
+
+  it('rejects as unavailable the jobs of a worker that fails, then every job at once until it may try again', async () => {
+    let spawned = 0;
+    const offload = pool({
+      retryAfterMs: 60_000,
+      spawn: () => {
+        spawned++;
+        return new Worker('throw new Error("module introuvable")', { eval: true });
+      },
+    });
+    const doc = fiche();
+    await expect(offload.index(Y.encodeStateAsUpdate(doc))).rejects.toBeInstanceOf(OffloadUnavailable);
+    await expect(offload.prove(Y.encodeStateAsUpdate(doc), summarizeLive(doc))).rejects.toBeInstanceOf(
+      OffloadUnavailable,
+    );
+    expect(spawned).toBe(1);
+    expect(offload.running).toBe(false);
+  });
+});

@@ -1,0 +1,34 @@
+import { parentPort } from 'node:worker_threads';
+import * as Y from 'yjs';
+import { computeIndex } from '../services/indexingService.js';
+import { proveAgainst } from '../storage/collabStore.js';
+import type { OffloadReply, OffloadRequest } from './offload.js';
+
+/**
+ * The worker thread of `offload.ts`: the CPU-heavy halves of compaction (the proof) and of
+ * indexing (reading the document, hashing its sections, stemming their text), from an encoded
+ * state the main thread sends. It touches no database and keeps no document between two requests.
+ */
+function handle(request: OffloadRequest): OffloadReply {
+  const started = performance.now();
+  try {
+    if (request.kind === 'prove') {
+      proveAgainst(request.state, request.live);
+      return { id: request.id, ok: true, ms: performance.now() - started };
+    }
+    const doc = new Y.Doc();
+    try {
+      Y.applyUpdate(doc, request.state);
+      const computed = computeIndex(doc);
+      return { id: request.id, ok: true, computed, ms: performance.now() - started };
+    } finally {
+      doc.destroy();
+    }
+  } catch (error) {
+    return { id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+parentPort?.on('message', (request: OffloadRequest) => {
+  parentPort?.postMessage(handle(request));
+});
