@@ -3,6 +3,11 @@ import { Transform } from '@tiptap/pm/transform';
 import { updateYFragment } from '@tiptap/y-tiptap';
 import { expect } from 'vitest';
 import * as Y from 'yjs';
+import {
+  keepUnacknowledgedEdits,
+  LocalDeletions,
+  offlineEditsUpdate,
+} from '../../packages/editor/src/offlineEdits.js';
 import { writeJSONToYdoc, ydocToJSON, ydocToNode, type DocJSON } from '../../packages/editor/src/convert.js';
 import {
   forwardingsOf,
@@ -29,6 +34,8 @@ export interface Client {
   outbox: Uint8Array[];
   /** Updates of the server, not yet received here. */
   inbox: Uint8Array[];
+  /** The deletions made here since the server last had every update of this client. */
+  deletions: LocalDeletions;
 }
 
 export const FROM_SERVER = 'server';
@@ -64,7 +71,9 @@ export class Network {
     const doc = new Y.Doc();
     if (clientID !== undefined) doc.clientID = clientID;
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(this.server), FROM_SERVER);
-    const client: Client = { doc, online: true, outbox: [], inbox: [] };
+    const client: Client = { doc, online: true, outbox: [], inbox: [], deletions: new LocalDeletions(doc) };
+    // As the editor's provider does (sendOfflineEditsFirst): what the server may not hold is kept.
+    keepUnacknowledgedEdits(doc, () => Y.getState(this.server.store, doc.clientID));
     doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin !== FROM_SERVER) client.outbox.push(update);
     });
@@ -82,6 +91,7 @@ export class Network {
   /** Delivers `client`'s updates in flight to the server (only the first `count` if given). */
   send(client: Client, count = Infinity): void {
     for (const update of client.outbox.splice(0, count)) this.receive(client, update);
+    if (client.outbox.length === 0) client.deletions.reset();
   }
 
   /** Delivers the server's updates in flight to `client`. */
@@ -115,14 +125,21 @@ export class Network {
   }
 
   /**
-   * Reconnection as the Hocuspocus provider does it: the client sends its state vector, the
-   * server answers with its own state vector then its diff, so the client computes its diff (a
-   * full state diff: its delete set holds every deletion it knows) before it applies the server's.
+   * Reconnection as the editor's Hocuspocus provider does it: what the client wrote that the
+   * server does not hold goes first, with only the deletions made on the client
+   * (sendOfflineEditsFirst, unless `offlineFirst` is false); then the client sends its state
+   * vector, the server answers with its own state vector then its diff, so the client computes
+   * its diff (a full state diff: its delete set holds every deletion it knows) before it applies
+   * the server's.
    */
-  reconnect(client: Client): void {
+  reconnect(client: Client, offlineFirst = true): void {
     client.online = true;
     client.outbox.length = 0;
     client.inbox.length = 0;
+    const acknowledged = Y.getState(this.server.store, client.doc.clientID);
+    if (offlineFirst && Y.getState(client.doc.store, client.doc.clientID) > acknowledged)
+      this.receive(client, offlineEditsUpdate(client.doc, acknowledged, client.deletions.current()));
+    client.deletions.reset();
     const forClient = Y.encodeStateAsUpdate(this.server, Y.encodeStateVector(client.doc));
     this.receive(client, Y.encodeStateAsUpdate(client.doc, Y.encodeStateVector(this.server)));
     Y.applyUpdate(client.doc, forClient, FROM_SERVER);

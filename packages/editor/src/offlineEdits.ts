@@ -11,9 +11,98 @@ export interface ReconnectingProvider {
   documentUpdateHandler(update: Uint8Array, origin: unknown): void;
 }
 
+type DeleteSet = ReturnType<typeof Y.createDeleteSet>;
+
+/** Appends `n` (a non-negative integer) to `out` as lib0's `writeVarUint` does. */
+function writeVarUint(out: number[], n: number): void {
+  let rest = n;
+  while (rest > 127) {
+    out.push(128 | (rest & 127));
+    rest = Math.floor(rest / 128);
+  }
+  out.push(rest);
+}
+
+/** A delete set as Yjs writes it at the end of a v1 update (clients in decreasing order). */
+function encodeDeleteSet(ds: DeleteSet): number[] {
+  const out: number[] = [];
+  writeVarUint(out, ds.clients.size);
+  for (const [client, ranges] of [...ds.clients.entries()].sort((a, b) => b[0] - a[0])) {
+    writeVarUint(out, client);
+    writeVarUint(out, ranges.length);
+    for (const { clock, len } of ranges) {
+      writeVarUint(out, clock);
+      writeVarUint(out, len);
+    }
+  }
+  return out;
+}
+
+/**
+ * The deletions made here (local transactions: keystrokes, cuts, joins, undo, the editor's
+ * repairs), as opposed to those received: {@link LocalDeletions.take} gives them merged.
+ * Attach before any edit; `stop` detaches.
+ */
+export class LocalDeletions {
+  private sets: DeleteSet[] = [];
+  private readonly onTransaction = (transaction: Y.Transaction): void => {
+    if (!transaction.local || transaction.deleteSet.clients.size === 0) return;
+    this.sets.push(transaction.deleteSet);
+    // Merged now and then: a long offline session makes one small set per Backspace.
+    if (this.sets.length > 64) this.sets = [Y.mergeDeleteSets(this.sets)];
+  };
+
+  constructor(private readonly doc: Y.Doc) {
+    doc.on('afterTransaction', this.onTransaction);
+  }
+
+  /** The deletions made here since the last {@link reset}. */
+  current(): DeleteSet {
+    const merged = Y.mergeDeleteSets(this.sets);
+    this.sets = [merged];
+    return merged;
+  }
+
+  /** Forgets the deletions made so far (the server acknowledged them). */
+  reset(): void {
+    this.sets = [];
+  }
+
+  stop(): void {
+    this.doc.off('afterTransaction', this.onTransaction);
+  }
+}
+
+/**
+ * The update that carries what this client wrote since `acknowledged` (its clock the server
+ * holds), with, as its delete set, only `deletions` (the deletions made here since then: see
+ * {@link LocalDeletions}), in Yjs's v1 update format.
+ *
+ * A full state diff (`Y.encodeStateAsUpdate`) lists every deletion known here, those received
+ * included: the paragraph a co-writer joined to the one before, and with it the keystrokes that
+ * were on their way to it, one's own (typed just before the join arrived) or a co-writer's
+ * (arrived after it). The server reads an update's delete set as what its writer saw and deleted
+ * (sectionForwarding.ts), so it would drop those keystrokes as deleted on purpose (issue 8, fuzz).
+ * Falls back on the full state diff when that one cannot be cut (pending updates here).
+ */
+export function offlineEditsUpdate(doc: Y.Doc, acknowledged: number, deletions: DeleteSet): Uint8Array {
+  const known = Y.decodeStateVector(Y.encodeStateVector(doc));
+  known.set(doc.clientID, acknowledged);
+  const update = Y.encodeStateAsUpdate(doc, Y.encodeStateVector(known));
+  const full = encodeDeleteSet(Y.createDeleteSetFromStructStore(doc.store));
+  const cut = update.length - full.length;
+  if (cut < 0 || full.some((byte, i) => update[cut + i] !== byte)) return update;
+  const own = encodeDeleteSet(Y.mergeDeleteSets([deletions]));
+  const out = new Uint8Array(cut + own.length);
+  out.set(update.subarray(0, cut));
+  out.set(own, cut);
+  return out;
+}
+
 /**
  * Sends what one wrote offline as soon as the connection opens, before the server's changes
- * arrive.
+ * arrive, with only the deletions made here ({@link offlineEditsUpdate}); and keeps it readable
+ * until then ({@link keepUnacknowledgedEdits}).
  *
  * After a reconnection, Yjs' sync sends one's edits in reply to the server's state vector, after
  * the server's own changes are applied here, as a full state diff whose delete set repeats every
@@ -32,12 +121,15 @@ export function sendOfflineEditsFirst(provider: ReconnectingProvider): () => voi
   const own = (): number => Y.getState(doc.store, doc.clientID);
   let acknowledged = own();
   let opening = false;
+  const deletions = new LocalDeletions(doc);
+  const unkeep = keepUnacknowledgedEdits(doc, () => acknowledged);
   const onOpen = (): void => {
     opening = true;
   };
   const onUnsynced = ({ number }: { number: number }): void => {
     if (number === 0) {
       acknowledged = own();
+      deletions.reset();
       return;
     }
     // The first count after the socket opened is the provider starting its sync: right before it
@@ -45,14 +137,54 @@ export function sendOfflineEditsFirst(provider: ReconnectingProvider): () => voi
     if (!opening) return;
     opening = false;
     if (own() <= acknowledged) return;
-    const known = Y.decodeStateVector(Y.encodeStateVector(doc));
-    known.set(doc.clientID, acknowledged);
-    provider.documentUpdateHandler(Y.encodeStateAsUpdate(doc, Y.encodeStateVector(known)), null);
+    provider.documentUpdateHandler(offlineEditsUpdate(doc, acknowledged, deletions.current()), null);
   };
   provider.on('open', onOpen);
   provider.on('unsyncedChanges', onUnsynced);
   return () => {
     provider.off('open', onOpen);
     provider.off('unsyncedChanges', onUnsynced);
+    deletions.stop();
+    unkeep();
+  };
+}
+
+/** Whether `item`, or an item of the subtree of its type, is one `own` wrote at or after `from`. */
+function holdsEditsSince(item: Y.Item, own: number, from: number): boolean {
+  if (item.id.client === own && item.id.clock + item.length > from) return true;
+  const { content } = item;
+  if (!(content instanceof Y.ContentType)) return false;
+  const type = content.type;
+  for (let n = type._start; n; n = n.right) if (holdsEditsSince(n, own, from)) return true;
+  for (const last of type._map.values())
+    for (let n: Y.Item | null = last; n; n = n.left) if (holdsEditsSince(n, own, from)) return true;
+  return false;
+}
+
+/**
+ * Keeps readable, in `doc`, the items this client wrote that the server may not hold yet (clock at
+ * or after `acknowledged()`, for `doc`'s current client id), and the deleted elements holding them.
+ *
+ * Yjs garbage-collects a deleted element with its whole subtree: when a co-writer's change deletes
+ * the paragraph or section one's keystrokes were on their way to (a join, a section moved), those
+ * keystrokes become bare GC structs here. Should the connection drop before the server received
+ * them, the reconnection sends the GC structs, and the words are gone before the server could carry
+ * them over to where their paragraph went (issue 8, fuzz: a word typed just before receiving a
+ * co-writer's join, then the network lost). Kept, they are sent with their text. Wraps the
+ * document's `gcFilter`; returns the function that restores it. Cost: a look-up per collected item
+ * while something is unacknowledged, plus a walk of each collected element's subtree.
+ */
+export function keepUnacknowledgedEdits(doc: Y.Doc, acknowledged: () => number): () => void {
+  const previous = doc.gcFilter;
+  const filter = (item: Y.Item): boolean => {
+    if (!previous(item)) return false;
+    const own = doc.clientID;
+    const from = acknowledged();
+    if (Y.getState(doc.store, own) <= from) return true;
+    return !holdsEditsSince(item, own, from);
+  };
+  doc.gcFilter = filter;
+  return () => {
+    if (doc.gcFilter === filter) doc.gcFilter = previous;
   };
 }

@@ -213,7 +213,30 @@ export function alignEnds(a: string, b: string, skippable: readonly boolean[]): 
     if (over === k || over < i || a.charCodeAt(over) !== b.charCodeAt(l)) break;
     k = over;
   }
+  if (pairs.length === 0) return overlapOfEnds(a, b);
   return pairs;
+}
+
+/** Shortest overlap {@link overlapOfEnds} pairs: one character (a space) overlaps too often. */
+const MIN_OVERLAP = 2;
+
+/**
+ * When `a` and `b` share neither start nor end: the longest end of `a` that `b` starts with (the
+ * end of a paragraph split off, then typed after by the writer of the split in the same change),
+ * failing that the longest start of `a` that `b` ends with (typed before), at least
+ * {@link MIN_OVERLAP} characters long. A join undone, the paragraph split again and typed in,
+ * offline, reach the server as one change: the text the split moved must be paired (issue 8,
+ * fuzz: a co-writer's keystroke on its way for that paragraph was lost).
+ */
+function overlapOfEnds(a: string, b: string): [number, number][] {
+  for (let n = Math.min(a.length - 1, b.length - 1); n >= MIN_OVERLAP; n--) {
+    if (b.startsWith(a.slice(a.length - n)))
+      return Array.from({ length: n }, (_, j) => [a.length - n + j, j]);
+  }
+  for (let n = Math.min(a.length - 1, b.length - 1); n >= MIN_OVERLAP; n--) {
+    if (b.endsWith(a.slice(0, n))) return Array.from({ length: n }, (_, j) => [j, b.length - n + j]);
+  }
+  return [];
 }
 
 /** Above this many run pairs, only runs of identical text are paired (a whole document replaced). */

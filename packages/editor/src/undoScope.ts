@@ -623,7 +623,7 @@ export function undoOnlyOwnChanges(undoManager: Y.UndoManager, options: StepHook
       return;
     }
     // New objects: the recorded sets are the transaction's own, from which the update is encoded.
-    stackItem.deletions = intersect(stackItem.deletions, popped.insertions);
+    stackItem.deletions = intersect(stackItem.deletions, standingFor(doc.store, popped.insertions));
     if (current) {
       stackItem.insertions = subtract(stackItem.insertions, current.copies);
       formattings.set(stackItem, current.formatting);
@@ -652,6 +652,11 @@ export function undoOnlyOwnChanges(undoManager: Y.UndoManager, options: StepHook
           if (!deletes) kept.push(item);
           return deletes;
         };
+        const stack = flag === 'undoing' ? undoManager.undoStack : undoManager.redoStack;
+        // A step whose deleted text cannot be written back any more is dropped, not half undone.
+        while (stack.length > 0 && !canWriteBack(doc, stack[stack.length - 1] as StackItem)) stack.pop();
+        const next = stack[stack.length - 1];
+        if (next) splitRedoneInsertions(transaction, next);
         popped = pop();
         undoManager.deleteFilter = filter;
         if (!popped) return;
@@ -688,6 +693,117 @@ export function undoOnlyOwnChanges(undoManager: Y.UndoManager, options: StepHook
     undoManager.undo = originalUndo;
     undoManager.redo = originalRedo;
   };
+}
+
+/**
+ * Whether undoing (or redoing) `step` can write back every character it deleted: Yjs writes a
+ * deleted character back into its text only when that text is there, or was written back, or is
+ * written back by the same step (itself deleted by the step, in an element that can be).
+ *
+ * A co-writer may have deleted the text since: joined the paragraph one had split to the one
+ * before (y-tiptap deletes the paragraph and appends a copy of its text). Undoing the split then
+ * deletes the new paragraph, with the second half of the text and what was typed in it since, and
+ * cannot write that half back into the first: the text is gone for everyone (issue 8, fuzz). Such
+ * a step is not undone: what it did stays, as when the step no longer applies in Google Docs.
+ */
+function canWriteBack(doc: Y.Doc, step: StackItem): boolean {
+  const { deletions } = step;
+  const { store } = doc;
+  const restorable = (item: Y.Item | null, depth: number): boolean => {
+    if (!item || !item.deleted) return true;
+    if (depth > MAX_HOPS) return false;
+    if (item.redone !== null) {
+      // Yjs writes into the element's last written-back copy, live or not.
+      let last: Y.Item = item;
+      for (let hops = 0; last.redone !== null && hops < MAX_HOPS; hops++) {
+        const next = Y.getItem(store, last.redone);
+        if (!(next instanceof Y.Item)) return false;
+        last = next;
+      }
+      return !last.deleted;
+    }
+    if (!Y.isDeleted(deletions, item.id)) return false;
+    const parent = item.parent;
+    return !(parent instanceof Y.AbstractType) || restorable(parent._item, depth + 1);
+  };
+  for (const [client, ranges] of deletions.clients) {
+    const structs = store.clients.get(client);
+    if (!structs) continue;
+    const state = Y.getState(store, client);
+    for (const { clock, len } of ranges) {
+      if (clock >= state) continue;
+      for (let i = Y.findIndexSS(structs, clock); i < structs.length; i++) {
+        const struct = structs[i];
+        if (!struct || struct.id.clock >= clock + len) break;
+        if (!(struct instanceof Y.Item) || !(struct.content instanceof Y.ContentString)) continue;
+        if (!struct.deleted || struct.redone !== null) continue;
+        const parent = struct.parent;
+        if (parent instanceof Y.AbstractType && !restorable(parent._item, 0)) return false;
+      }
+    }
+  }
+  return true;
+}
+
+/**
+ * The ids of `ids` and of the items that stand for them after undos and redos (Yjs's `redone`
+ * chains, followed at most {@link MAX_HOPS} times): what a step inserted, as it stands now.
+ *
+ * A step's insertions that an undo deleted and a later undo wrote back (a split, then a join of
+ * its new paragraph, both undone: the second undo writes back the paragraph and its text) are
+ * other items than the step recorded. Undoing the step deletes those; the step filed for its redo
+ * must list them, or the redo has nothing to write back and the text the undo took is gone for
+ * everyone (issue 8, fuzz: split, join, undo, undo, redo lost the split's second half).
+ */
+function standingFor(store: Y.Doc['store'], ids: DeleteSet): DeleteSet {
+  const out = new Map<number, Range[]>();
+  const visit = (client: number, clock: number, len: number, hops: number): void => {
+    const list = out.get(client) ?? [];
+    list.push({ clock, len });
+    out.set(client, list);
+    const structs = store.clients.get(client);
+    if (!structs || hops >= MAX_HOPS || clock >= Y.getState(store, client)) return;
+    const end = clock + len;
+    for (let i = Y.findIndexSS(structs, clock); i < structs.length; i++) {
+      const s = structs[i];
+      if (!s || s.id.clock >= end) break;
+      if (!(s instanceof Y.Item) || s.redone === null) continue;
+      const from = Math.max(clock, s.id.clock);
+      const to = Math.min(end, s.id.clock + s.length);
+      visit(s.redone.client, s.redone.clock + (from - s.id.clock), to - from, hops + 1);
+    }
+  };
+  for (const [client, ranges] of ids.clients)
+    for (const { clock, len } of ranges) visit(client, clock, len, 0);
+  return deleteSetOf(out);
+}
+
+/**
+ * Cuts the items that stand for `step`'s insertions after an earlier undo or redo (Yjs's `redone`
+ * chain) to the exact size of the insertions, so that undoing `step` deletes those and nothing
+ * more.
+ *
+ * Yjs merges one's consecutive items: a join's copy and the word typed right after it become one
+ * item. An undo that writes them back (a split undone) writes that one item again; undoing the join
+ * next follows the copy's ids to that new item, cuts it where the copy starts, not where it ends,
+ * and deletes it whole, the word typed after the copy with it (yjs 13.6 `popStackItem`; issue 8,
+ * fuzz: a word typed after a joined paragraph lost when the join was undone after a split of it
+ * was undone). Call it inside the undo's transaction, before Yjs pops `step`.
+ */
+function splitRedoneInsertions(transaction: Y.Transaction, step: StackItem): void {
+  const { store } = transaction.doc;
+  Y.iterateDeletedStructs(transaction, step.insertions, (struct) => {
+    if (!(struct instanceof Y.Item)) return;
+    const length = struct.length;
+    for (let hops = 0, next = struct.redone; next !== null && hops < MAX_HOPS; hops++) {
+      if (next.clock >= Y.getState(store, next.client)) return;
+      const item = Y.getItemCleanStart(transaction, next);
+      if (!(item instanceof Y.Item)) return;
+      if (item.length > length)
+        Y.getItemCleanEnd(transaction, store, Y.createID(next.client, next.clock + length - 1));
+      next = item.redone;
+    }
+  });
 }
 
 /**
