@@ -294,6 +294,17 @@ describe('text moved by a co-writer while someone types in it', () => {
         document.getSelection()?.removeAllRanges();
         document.getSelection()?.addRange(range);
       });
+      // The editor reads the page's selection on its `selectionchange` event, a moment later:
+      // typing before it has would type at the old caret.
+      await expect
+        .poll(() =>
+          page.evaluate(() => {
+            type WithEditor = HTMLElement & { editor?: { state: { selection: { empty: boolean } } } };
+            const root = document.querySelector('.ProseMirror') as WithEditor | null;
+            return root?.editor ? !root.editor.state.selection.empty : false;
+          }),
+        )
+        .toBe(true);
       await page.keyboard.type('XYZ');
     });
     await bruno.page.keyboard.type(' FIN');
