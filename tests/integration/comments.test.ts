@@ -318,9 +318,9 @@ describe('messages and threads over their life', () => {
       t.admin.fetch(`/api/threads/${thread.id}/resolve`, { method: 'POST' }),
       t.admin.fetch(`/api/comments/${thread.comments[0]?.id}`, { method: 'DELETE' }),
     ]);
-    expect(attempts.map((r) => r.status)).toEqual([403, 403, 403, 403, 403]);
+    expect(attempts.map((r) => r.status)).toEqual([409, 409, 409, 409, 409]);
     expect(((await attempts[0]?.json()) as { message: string }).message).toBe(
-      'Ce document est archivé : ses commentaires sont en lecture seule.',
+      'Ce document est archivé : il est en lecture seule. Restaurez-le pour pouvoir le modifier.',
     );
   });
 

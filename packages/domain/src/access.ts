@@ -205,6 +205,27 @@ const adminRights: ReadonlySet<Action> = new Set([
 ]);
 
 /**
+ * The one French message of every change refused because its document is archived (HTTP 409,
+ * `conflict`): versions, images, assignments, reviews, publication, restoring a version.
+ */
+export const ARCHIVED_READ_ONLY_MESSAGE =
+  'Ce document est archivé : il est en lecture seule. Restaurez-le pour pouvoir le modifier.';
+
+/**
+ * Whether `action` is refused to `actor` on a document target only because the document is
+ * archived: `can()` would allow it on the same document not archived. Such a refusal is a
+ * `conflict` (409, {@link ARCHIVED_READ_ONLY_MESSAGE}), not a `forbidden`: the request is right,
+ * the document's state is not. False for a document that is not archived.
+ */
+export function refusedBecauseArchived(
+  actor: Actor,
+  action: DocumentAction,
+  target: Extract<Target, { type: 'document' }>,
+): boolean {
+  return Boolean(target.archived) && can(actor, action, { ...target, archived: false });
+}
+
+/**
  * The single decision function: may this actor do this action on this target?
  *
  * Comments (issue 10): membres, rapporteurs and the animateur start threads and reply;

@@ -1,4 +1,11 @@
-import { can, type Actor, type DocumentAction, type Target } from './access.js';
+import {
+  ARCHIVED_READ_ONLY_MESSAGE,
+  can,
+  refusedBecauseArchived,
+  type Actor,
+  type DocumentAction,
+  type Target,
+} from './access.js';
 import type { DomainErrorKind } from './errors.js';
 
 /**
@@ -178,7 +185,7 @@ const refusals: Record<ReviewRefusalReason, { kind: ReviewRefusal['kind']; messa
     message:
       'Seul l’animateur de l’espace peut approuver une section, y demander des modifications, la verrouiller ou la déverrouiller.',
   },
-  archived: { kind: 'conflict', message: 'Ce document est archivé : sa relecture ne peut plus changer.' },
+  archived: { kind: 'conflict', message: ARCHIVED_READ_ONLY_MESSAGE },
   message_required: {
     kind: 'invalid_input',
     message: 'Expliquez les modifications demandées dans un message.',
@@ -277,7 +284,7 @@ export function reviewTransition(
   if (actor.kind === 'anonymous') return refuse('forbidden');
   if (!can(actor, action, target)) {
     if (!can(actor, 'review.read', target)) return refuse('forbidden');
-    if (target.archived && can(actor, action, { ...target, archived: false })) return refuse('archived');
+    if (refusedBecauseArchived(actor, action, target)) return refuse('archived');
     return refuse(event === 'submit' ? 'not_assigned' : 'animateur_only');
   }
   const message = context.message?.trim() || null;

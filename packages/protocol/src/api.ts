@@ -6,33 +6,39 @@ import {
   type DocumentReviewState,
 } from '@essaim/domain';
 import type { DocumentMatchDto } from './catalogue.js';
+import { singleLineText } from './inputRules.js';
 import type { DocumentMetadata } from './metadata.js';
 
 /** The two kinds of documents a working group writes (defined with their templates in domain). */
 export const documentKinds = documentKindNames;
 export type DocumentKind = DocumentKindName;
 
+/** A document's title: single-line text ({@link singleLineText}), 1 to `TITLE_MAX_LENGTH` characters. */
+export const documentTitle = singleLineText({ subject: 'Le titre', max: TITLE_MAX_LENGTH });
+
 /** Body of `POST /api/documents`. Titles are trimmed; an empty title is refused. */
 export const createDocumentInput = z.object({
   espaceId: z
     .string({ error: 'L’espace de travail est obligatoire.' })
-    .check(z.minLength(1, { error: 'L’espace de travail est obligatoire.' })),
-  title: z.string({ error: 'Le titre doit être un texte.' }).check(
-    z.trim(),
-    z.minLength(1, { error: 'Le titre est obligatoire.' }),
-    z.maxLength(TITLE_MAX_LENGTH, {
-      error: `Le titre ne peut pas dépasser ${TITLE_MAX_LENGTH} caractères.`,
-    }),
-  ),
+    .check(
+      z.minLength(1, { error: 'L’espace de travail est obligatoire.' }),
+      z.maxLength(100, { error: 'Identifiant d’espace trop long.' }),
+    ),
+  title: documentTitle,
   kind: z.enum(documentKinds, {
     error: 'Le type doit être « fiche » ou « synthese ».',
   }),
   /** Theme ids of the espace; unknown ones are refused. */
   themes: z._default(
     z
-      .array(z.string({ error: 'Un thème doit être un identifiant.' }), {
-        error: 'Les thèmes forment une liste.',
-      })
+      .array(
+        z
+          .string({ error: 'Un thème doit être un identifiant.' })
+          .check(z.maxLength(100, { error: 'Identifiant de thème trop long.' })),
+        {
+          error: 'Les thèmes forment une liste.',
+        },
+      )
       .check(z.maxLength(10, { error: 'Dix thèmes au plus.' })),
     [],
   ),

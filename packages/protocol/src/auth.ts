@@ -1,36 +1,18 @@
 import { z } from 'zod/mini';
+import { emailAddress, givenPassword, newPassword, singleLineText } from './inputRules.js';
 
-const email = z.pipe(
-  z
-    .string({ error: 'L’adresse électronique est obligatoire.' })
-    .check(z.trim(), z.toLowerCase(), z.maxLength(254, { error: 'L’adresse électronique est trop longue.' })),
-  z.email({ error: 'L’adresse électronique n’est pas valide.' }),
-);
+const email = emailAddress;
+const password = newPassword;
 
-/** Passwords: long rather than complicated (ANSSI / NIST guidance), at most 200 characters. */
-export const PASSWORD_MIN_LENGTH = 12;
-const password = z.string({ error: 'Le mot de passe est obligatoire.' }).check(
-  z.minLength(PASSWORD_MIN_LENGTH, {
-    error: `Le mot de passe doit compter au moins ${PASSWORD_MIN_LENGTH} caractères.`,
-  }),
-  z.maxLength(200, { error: 'Le mot de passe ne peut pas dépasser 200 caractères.' }),
-);
+/** A person's name (setup, invitation): single-line text ({@link singleLineText}), 1 to 100 characters. */
+const personName = singleLineText({ subject: 'Le nom', max: 100, notText: 'Le nom est obligatoire.' });
 
-const personName = z
-  .string({ error: 'Le nom est obligatoire.' })
-  .check(
-    z.trim(),
-    z.minLength(1, { error: 'Le nom est obligatoire.' }),
-    z.maxLength(100, { error: 'Le nom ne peut pas dépasser 100 caractères.' }),
-  );
-
-const espaceName = z
-  .string({ error: 'Le nom de l’espace est obligatoire.' })
-  .check(
-    z.trim(),
-    z.minLength(1, { error: 'Le nom de l’espace est obligatoire.' }),
-    z.maxLength(120, { error: 'Le nom de l’espace ne peut pas dépasser 120 caractères.' }),
-  );
+/** An espace's name: single-line text ({@link singleLineText}), 1 to 120 characters. */
+const espaceName = singleLineText({
+  subject: 'Le nom de l’espace',
+  max: 120,
+  notText: 'Le nom de l’espace est obligatoire.',
+});
 
 export const roleSchema = z.enum(['animateur', 'rapporteur', 'membre'], {
   error: 'Le rôle doit être « animateur », « rapporteur » ou « membre ».',
@@ -38,10 +20,8 @@ export const roleSchema = z.enum(['animateur', 'rapporteur', 'membre'], {
 
 export const loginInput = z.object({
   email,
-  // At login, any length is checked against the hash: no length rule would help anybody here.
-  password: z
-    .string({ error: 'Le mot de passe est obligatoire.' })
-    .check(z.minLength(1, { error: 'Le mot de passe est obligatoire.' }), z.maxLength(200)),
+  // At login, any password up to the limit is checked against the hash: no other rule would help.
+  password: givenPassword,
 });
 export const setupInput = z.object({
   email,
@@ -56,7 +36,12 @@ export const newPasswordInput = z.object({ password });
 export const forgotPasswordInput = z.object({ email });
 export const setRoleInput = z.object({ role: roleSchema });
 export const assignmentInput = z.object({
-  userId: z.string({ error: 'La personne est obligatoire.' }).check(z.minLength(1)),
+  userId: z
+    .string({ error: 'La personne est obligatoire.' })
+    .check(
+      z.minLength(1, { error: 'La personne est obligatoire.' }),
+      z.maxLength(100, { error: 'Identifiant de personne trop long.' }),
+    ),
 });
 
 export interface UserDto {

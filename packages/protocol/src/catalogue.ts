@@ -8,11 +8,47 @@ import {
   structureTypes,
   THEME_LABEL_MAX_LENGTH,
 } from '@essaim/domain';
+import {
+  queryInteger,
+  singleLineText,
+  TERRITOIRE_PATTERN,
+  tooLongMessage,
+  UNKNOWN_TERRITOIRE_PARAMETER_MESSAGE,
+} from './inputRules.js';
 
 /** The French message of a year out of the range every part of Essaim accepts (issue 16). */
 const yearRange = (): string => `L’année doit être entre ${START_YEAR_MIN} et ${startYearMax()}.`;
 
-const optionalText = z.optional(z.string().check(z.trim(), z.maxLength(200)));
+/** Longest search text (`q`) of the catalogue and of the public search, in characters. */
+export const SEARCH_TEXT_MAX = 200;
+
+/**
+ * An identifier in a query string (`espaceId`, `theme`, `assignee`…): at most 100 characters,
+ * with a French message naming the parameter.
+ */
+export function queryId(name: string) {
+  return z.optional(
+    z
+      .string({ error: `${name} doit être un identifiant.` })
+      .check(
+        z.trim(),
+        z.maxLength(100, { error: `${name} doit être un identifiant (100 caractères au plus).` }),
+      ),
+  );
+}
+
+/** The search words of a query string (`q`): trimmed, at most {@link SEARCH_TEXT_MAX} characters. */
+export const searchText = z
+  .string({ error: 'La recherche doit être un texte.' })
+  .check(z.trim(), z.maxLength(SEARCH_TEXT_MAX, { error: tooLongMessage('La recherche', SEARCH_TEXT_MAX) }));
+
+/** A start year in a query string (`annee`): digits only, within the years Essaim accepts. */
+export const queryYear = queryInteger({
+  name: 'annee',
+  min: START_YEAR_MIN,
+  max: startYearMax,
+  outOfRange: yearRange,
+});
 
 /** Sort keys of the catalogue. */
 export const catalogueSorts = [
@@ -43,27 +79,26 @@ export type CatalogueSort = (typeof catalogueSorts)[number];
  * absent, so an HTML form can send every field.
  */
 export const catalogueQuery = z.object({
-  espaceId: optionalText,
+  espaceId: queryId('espaceId'),
   kind: z.optional(z.enum(documentKindNames, { error: 'Type de document inconnu.' })),
-  theme: optionalText,
+  theme: queryId('theme'),
   categorie: z.optional(z.enum(categories, { error: 'Catégorie inconnue.' })),
-  territoire: optionalText,
+  /** A territory code (`dep:59`, `reg:32`, `national`); the server also checks it is known. */
+  territoire: z.optional(
+    z
+      .string({ error: 'territoire doit être un code de territoire.' })
+      .check(z.regex(TERRITOIRE_PATTERN, { error: UNKNOWN_TERRITOIRE_PARAMETER_MESSAGE })),
+  ),
   structureType: z.optional(z.enum(structureTypes, { error: 'Type de structure inconnu.' })),
   /** `me` for « mes documents », or a user id. */
-  assignee: optionalText,
-  annee: z.optional(
-    z.coerce.number({ error: 'L’année doit être un nombre.' }).check(
-      z.int({ error: 'L’année doit être un nombre entier.' }),
-      z.gte(START_YEAR_MIN, { error: () => yearRange() }),
-      z.refine((year) => year <= startYearMax(), { error: () => yearRange() }),
-    ),
-  ),
+  assignee: queryId('assignee'),
+  annee: z.optional(queryYear),
   /**
    * Words searched in the title, the structure, the public and the keywords, and in the full text
    * of the drafts, section by section, and their comment threads (issue 18: French stems, accents
    * and case folded, `"…"` for a phrase). Each document found by its text carries `matches`.
    */
-  q: optionalText,
+  q: z.optional(searchText),
   archived: z.optional(z.enum(['true', 'false'], { error: 'archived vaut true ou false.' })),
   /** The document's review state (issue 12): « en relecture », « prête à publier »… */
   reviewState: z.optional(z.enum(documentReviewStates, { error: 'État de relecture inconnu.' })),
@@ -102,16 +137,7 @@ export interface ActivityDto {
 
 /** Query of `GET /api/espaces/:id/activity`. */
 export const activityQuery = z.object({
-  limit: z._default(
-    z.coerce
-      .number({ error: 'limit doit être un nombre.' })
-      .check(
-        z.int({ error: 'limit doit être un nombre entier.' }),
-        z.gte(1, { error: 'limit vaut au moins 1.' }),
-        z.lte(100, { error: 'limit vaut au plus 100.' }),
-      ),
-    30,
-  ),
+  limit: z._default(queryInteger({ name: 'limit', min: 1, max: 100 }), 30),
 });
 
 export interface ActivityListDto {
@@ -147,13 +173,13 @@ export interface ThemeListDto {
   themes: ThemeDto[];
 }
 
-const themeLabel = z.string({ error: 'Le libellé doit être un texte.' }).check(
-  z.trim(),
-  z.minLength(2, { error: 'Le libellé doit compter au moins 2 caractères.' }),
-  z.maxLength(THEME_LABEL_MAX_LENGTH, {
-    error: `Le libellé ne peut pas dépasser ${THEME_LABEL_MAX_LENGTH} caractères.`,
-  }),
-);
+/** A theme's label: single-line text ({@link singleLineText}), 2 to `THEME_LABEL_MAX_LENGTH` characters. */
+const themeLabel = singleLineText({
+  subject: 'Le libellé',
+  min: 2,
+  max: THEME_LABEL_MAX_LENGTH,
+  tooShort: 'Le libellé doit compter au moins 2 caractères.',
+});
 
 export const createThemeInput = z.object({ label: themeLabel });
 export const updateThemeInput = z

@@ -1,5 +1,6 @@
 import { z } from 'zod/mini';
-import { isPlainText } from './text.js';
+import { invisibleCharactersMessage, queryInteger } from './inputRules.js';
+import { isPlainText, toSingleLineText } from './text.js';
 
 /**
  * Anchored comment threads, mentions and notifications (issue 10). Comments live in SQLite, never
@@ -23,7 +24,7 @@ export const commentBody = z.string({ error: 'Le message doit être un texte.' }
     error: 'Le message ne peut pas dépasser 10 000 caractères.',
   }),
   z.refine((s) => s.trim().length > 0, { error: 'Le message est vide.' }),
-  z.refine(isPlainText, { error: 'Le message contient des caractères invisibles ou de contrôle.' }),
+  z.refine(isPlainText, { error: invisibleCharactersMessage('Le message') }),
 );
 
 /** Base64 of `Y.encodeRelativePosition(...)`. */
@@ -190,9 +191,14 @@ export interface CommentReplyDto {
  */
 export const MENTION_PATTERN = /@\[([^\]\n]{1,100})\]\(user:([A-Za-z0-9_-]{1,64})\)/g;
 
-/** Writes the mention token of a person. Brackets and newlines in the name are replaced. */
+/**
+ * Writes the mention token of a person. Brackets and line breaks in the name become spaces, and
+ * what a single-line text may not hold (controls, direction and zero-width characters, see
+ * `toSingleLineText`) is taken out, so that a name stored before that rule cannot carry them into
+ * a comment.
+ */
 export function mentionToken(person: AuthorDto): string {
-  const name = person.name.replace(/[[\]\n\r]/g, ' ').slice(0, 100);
+  const name = toSingleLineText(person.name.replace(/[[\]]/g, ' ')).slice(0, 100);
   return `@[${name}](user:${person.id})`;
 }
 
@@ -313,16 +319,7 @@ export interface NotificationDto {
 /** Query of `GET /api/notifications`. */
 export const notificationListQuery = z.object({
   unread: z.optional(z.enum(['true', 'false'], { error: 'unread vaut true ou false.' })),
-  limit: z._default(
-    z.coerce
-      .number({ error: 'limit doit être un nombre.' })
-      .check(
-        z.int({ error: 'limit doit être un nombre entier.' }),
-        z.gte(1, { error: 'limit vaut au moins 1.' }),
-        z.lte(200, { error: 'limit vaut au plus 200.' }),
-      ),
-    50,
-  ),
+  limit: z._default(queryInteger({ name: 'limit', min: 1, max: 200 }), 50),
 });
 export type NotificationListQuery = z.infer<typeof notificationListQuery>;
 
@@ -335,7 +332,19 @@ export interface NotificationListDto {
 /** Body of `POST /api/notifications/read`: some notifications, or all of the caller's. */
 export const markNotificationsReadInput = z.union(
   [
-    z.object({ ids: z.array(z.string().check(z.maxLength(100))).check(z.minLength(1), z.maxLength(500)) }),
+    z.object({
+      ids: z
+        .array(
+          z
+            .string({ error: 'Une notification est désignée par son identifiant.' })
+            .check(z.maxLength(100, { error: 'Identifiant de notification trop long.' })),
+          { error: 'Les notifications lues forment une liste.' },
+        )
+        .check(
+          z.minLength(1, { error: 'Indiquez au moins une notification.' }),
+          z.maxLength(500, { error: 'Cinq cents notifications au plus à la fois.' }),
+        ),
+    }),
     z.object({ all: z.literal(true) }),
   ],
   { error: 'Indiquez les notifications lues ({"ids": [...]}) ou {"all": true}.' },

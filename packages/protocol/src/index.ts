@@ -13,4 +13,5 @@ export * from './awareness.js';
 export * from './publications.js';
 export * from './signals.js';
 export * from './text.js';
+export * from './inputRules.js';
 export * from './audit.js';

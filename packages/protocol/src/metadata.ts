@@ -7,6 +7,7 @@ import {
   type Categorie,
   type StructureType,
 } from '@essaim/domain';
+import { TERRITOIRE_PATTERN } from './inputRules.js';
 
 /**
  * Metadata of a fiche, as held in the document's `meta` Y.Map. Each field is one map entry, so two
@@ -114,7 +115,7 @@ const fieldSchemas: { [K in keyof DocumentMetadata]: z.ZodMiniType<DocumentMetad
   title: shortText(TITLE_MAX_LENGTH),
   themes: textList,
   categorie: z.nullable(z.enum(categories)),
-  territoire: z.nullable(z.string().check(z.regex(/^(dep:[0-9][0-9AB][0-9]?|reg:[0-9]{2}|national)$/))),
+  territoire: z.nullable(z.string().check(z.regex(TERRITOIRE_PATTERN))),
   structure: shortText(200),
   structureType: z.nullable(z.enum(structureTypes)),
   public: shortText(500),

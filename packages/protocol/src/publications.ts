@@ -1,5 +1,7 @@
 import { z } from 'zod/mini';
+import { searchText } from './catalogue.js';
 import type { AuthorDto } from './comments.js';
+import { queryInteger } from './inputRules.js';
 
 /**
  * Publication and the public portal (issue 13): the shapes of the publication routes and of the
@@ -38,22 +40,8 @@ export interface PublicationListDto {
 
 /** Query of `GET /api/public/search` (and of the portal's search page). */
 export const publicSearchQuery = z.object({
-  q: z._default(
-    z
-      .string({ error: 'La recherche doit être un texte.' })
-      .check(z.trim(), z.maxLength(200, { error: 'La recherche ne peut pas dépasser 200 caractères.' })),
-    '',
-  ),
-  limit: z._default(
-    z.coerce
-      .number({ error: 'limit doit être un nombre.' })
-      .check(
-        z.int({ error: 'limit doit être un nombre entier.' }),
-        z.gte(1, { error: 'limit vaut au moins 1.' }),
-        z.lte(100, { error: 'limit vaut au plus 100.' }),
-      ),
-    20,
-  ),
+  q: z._default(searchText, ''),
+  limit: z._default(queryInteger({ name: 'limit', min: 1, max: 100 }), 20),
 });
 export type PublicSearchQuery = z.infer<typeof publicSearchQuery>;
 

@@ -10,6 +10,7 @@ import {
 } from '@essaim/domain';
 import type { DocumentSectionsDto, SectionDto } from './catalogue.js';
 import { COMMENT_BODY_MAX, type AuthorDto } from './comments.js';
+import { invisibleCharactersMessage } from './inputRules.js';
 import { isPlainText } from './text.js';
 
 /**
@@ -102,7 +103,7 @@ export const reviewSectionInput = z
         .check(
           z.trim(),
           z.maxLength(REVIEW_MESSAGE_MAX, { error: 'Le message ne peut pas dépasser 10 000 caractères.' }),
-          z.refine(isPlainText, { error: 'Le message contient des caractères invisibles ou de contrôle.' }),
+          z.refine(isPlainText, { error: invisibleCharactersMessage('Le message') }),
         ),
     ),
     hash: z.optional(
@@ -130,10 +131,14 @@ export interface SectionReviewReplyDto {
 /** Query of `GET /api/espaces/:id/review-queue`: narrow to one document or one theme of the espace. */
 export const reviewQueueQuery = z.object({
   documentId: z.optional(
-    z.string({ error: 'documentId doit être un identifiant.' }).check(z.minLength(1), z.maxLength(100)),
+    z
+      .string({ error: 'documentId doit être un identifiant.' })
+      .check(z.maxLength(100, { error: 'documentId doit être un identifiant (100 caractères au plus).' })),
   ),
   theme: z.optional(
-    z.string({ error: 'theme doit être un identifiant de thème.' }).check(z.minLength(1), z.maxLength(100)),
+    z
+      .string({ error: 'theme doit être un identifiant de thème.' })
+      .check(z.maxLength(100, { error: 'theme doit être un identifiant (100 caractères au plus).' })),
   ),
 });
 export type ReviewQueueQuery = z.infer<typeof reviewQueueQuery>;

@@ -1,5 +1,13 @@
 import { structureTypes } from '@essaim/domain';
 import { z } from 'zod/mini';
+import {
+  invisibleCharactersMessage,
+  optionalEmailAddress,
+  singleLineText,
+  TERRITOIRE_PATTERN,
+  tooLongMessage,
+  UNKNOWN_TERRITOIRE_MESSAGE,
+} from './inputRules.js';
 import { isPlainText } from './text.js';
 
 /**
@@ -16,43 +24,24 @@ export const SIGNAL_MESSAGE_MAX = 1_000;
  * a field people never see; a form that fills it is thanked and dropped.
  */
 export const reuseSignalInput = z.object({
-  territoire: z.string({ error: 'Indiquez votre territoire.' }).check(
-    z.regex(/^(dep:[0-9][0-9AB][0-9]?|reg:[0-9]{2}|national)$/, {
-      error: 'Choisissez un territoire dans la liste.',
-    }),
-  ),
+  territoire: z
+    .string({ error: 'Indiquez votre territoire.' })
+    .check(z.regex(TERRITOIRE_PATTERN, { error: UNKNOWN_TERRITOIRE_MESSAGE })),
   structureType: z.enum(structureTypes, { error: 'Choisissez un type de structure dans la liste.' }),
-  structure: z._default(
-    z
-      .string({ error: 'Le nom de la structure doit être un texte.' })
-      .check(
-        z.trim(),
-        z.maxLength(200, { error: 'Le nom de la structure ne peut pas dépasser 200 caractères.' }),
-        z.refine(isPlainText, { error: 'Le nom de la structure contient des caractères non autorisés.' }),
-      ),
-    '',
-  ),
-  email: z._default(
-    z.union([
-      z.literal(''),
-      z
-        // The rule browsers apply to `<input type="email">`: what the portal's form lets through.
-        .email({ pattern: z.regexes.html5Email, error: 'L’adresse de courriel n’est pas valide.' })
-        .check(z.maxLength(200)),
-    ]),
-    '',
-  ),
+  structure: z._default(singleLineText({ subject: 'Le nom de la structure', min: 0, max: 200 }), ''),
+  /** Trimmed and lower-cased like every e-mail address ({@link optionalEmailAddress}). */
+  email: optionalEmailAddress,
   message: z._default(
     z
       .string({ error: 'Le message doit être un texte.' })
       .check(
         z.trim(),
-        z.maxLength(SIGNAL_MESSAGE_MAX, { error: 'Le message ne peut pas dépasser 1 000 caractères.' }),
-        z.refine(isPlainText, { error: 'Le message contient des caractères non autorisés.' }),
+        z.maxLength(SIGNAL_MESSAGE_MAX, { error: tooLongMessage('Le message', SIGNAL_MESSAGE_MAX) }),
+        z.refine(isPlainText, { error: invisibleCharactersMessage('Le message') }),
       ),
     '',
   ),
-  site: z._default(z.string().check(z.maxLength(500)), ''),
+  site: z._default(z.string().check(z.maxLength(500, { error: tooLongMessage('Le champ site', 500) })), ''),
 });
 export type ReuseSignalInput = z.infer<typeof reuseSignalInput>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod/mini';
-import { isInvisibleControl } from './text.js';
+import { singleLineText } from './inputRules.js';
 
 /**
  * Version history (issue 11): versions of a document kept in SQLite, compared on the server, and
@@ -50,16 +50,13 @@ export interface VersionDto {
   createdBy: VersionAuthorDto | null;
 }
 
-/** Body of `POST /api/documents/:id/versions`: a named version of the current content. */
+/** Body of `POST /api/documents/:id/versions`: a named version of the current content (trimmed). */
 export const nameVersionInput = z.object({
-  label: z.string({ error: 'Le nom de la version doit être un texte.' }).check(
-    z.maxLength(VERSION_LABEL_MAX, { error: 'Le nom de la version ne peut pas dépasser 200 caractères.' }),
-    z.refine((s) => s.trim().length > 0, { error: 'Donnez un nom à la version.' }),
-    // Control characters and bidirectional overrides would make a label print other than it reads.
-    z.refine((s) => ![...s].some(isInvisibleControl), {
-      error: 'Le nom de la version contient des caractères invisibles ou de contrôle.',
-    }),
-  ),
+  label: singleLineText({
+    subject: 'Le nom de la version',
+    max: VERSION_LABEL_MAX,
+    tooShort: 'Donnez un nom à la version.',
+  }),
 });
 export type NameVersionInput = z.infer<typeof nameVersionInput>;
 
@@ -74,8 +71,18 @@ export const versionFormat = z._default(
  * comparison goes from `from` to `to` as asked: insertions are what `to` has that `from` has not.
  */
 export const diffQuery = z.object({
-  from: z.string({ error: 'La version de départ est obligatoire.' }).check(z.minLength(1), z.maxLength(100)),
-  to: z._default(z.string().check(z.minLength(1), z.maxLength(100)), 'current'),
+  from: z
+    .string({ error: 'La version de départ est obligatoire.' })
+    .check(
+      z.minLength(1, { error: 'La version de départ est obligatoire.' }),
+      z.maxLength(100, { error: 'from doit être un identifiant de version ou current.' }),
+    ),
+  to: z._default(
+    z
+      .string({ error: 'to doit être un identifiant de version ou current.' })
+      .check(z.maxLength(100, { error: 'to doit être un identifiant de version ou current.' })),
+    'current',
+  ),
 });
 
 /** A run of text in a compared section: unchanged, inserted or deleted, with who wrote the change. */

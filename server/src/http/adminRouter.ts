@@ -1,7 +1,16 @@
 import { Router } from 'express';
+import { queryInteger } from '@essaim/protocol';
+import { z } from 'zod/mini';
 import type { Config } from '../config.js';
 import type { Services } from '../services/index.js';
 import { baseUrlOf, requireAuth } from './session.js';
+import { parseQuery } from './validate.js';
+
+/** Query of `GET /api/audit`: `limit` 1 to 500 (100 by default), `before` an entry id. */
+const auditQuery = z.object({
+  limit: z._default(queryInteger({ name: 'limit', min: 1, max: 500 }), 100),
+  before: z.optional(queryInteger({ name: 'before', min: 1, max: Number.MAX_SAFE_INTEGER })),
+});
 
 /** `/api/users` and `/api/audit`: instance administration. */
 export function adminRouter(services: Services, config: Config): Router {
@@ -23,11 +32,9 @@ export function adminRouter(services: Services, config: Config): Router {
       .json(services.users.resetLink(requireAuth(res).actor, req.params.id, baseUrlOf(req, config)));
   });
   router.get('/audit', (req, res) => {
-    const limit = Number(req.query.limit ?? 100);
-    const before = req.query.before === undefined ? undefined : Number(req.query.before);
-    res.json({
-      entries: services.audit.list(requireAuth(res).actor, Number.isFinite(limit) ? limit : 100, before),
-    });
+    const { actor } = requireAuth(res);
+    const { limit, before } = parseQuery(auditQuery, req.query);
+    res.json({ entries: services.audit.list(actor, limit, before) });
   });
   return router;
 }

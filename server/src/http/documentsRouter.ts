@@ -1,16 +1,30 @@
 import { Router } from 'express';
-import { assignmentInput, catalogueQuery, createDocumentInput, type DocumentListDto } from '@essaim/protocol';
+import { notFound } from '@essaim/domain';
+import {
+  assignmentInput,
+  catalogueQuery,
+  createDocumentInput,
+  UNKNOWN_TERRITOIRE_PARAMETER_MESSAGE,
+  type DocumentListDto,
+} from '@essaim/protocol';
+import { isTerritoire } from '../reference/territoires.js';
 import type { Services } from '../services/index.js';
 import { requireAuth } from './session.js';
-import { parseBody, parseQuery } from './validate.js';
+import { fieldError, parseBody, parseQuery } from './validate.js';
 
 /** `/api/documents`: the catalogue, creation, reading, archiving, and assigning rapporteurs (sections: reviewRouter). */
 export function documentsRouter(services: Services): Router {
   const router = Router();
-  const { documents, catalogue } = services;
+  const { documents, catalogue, espaces } = services;
   router.get('/', (req, res) => {
     const { actor } = requireAuth(res);
     const query = parseQuery(catalogueQuery, req.query);
+    if (query.territoire && !isTerritoire(query.territoire))
+      throw fieldError('territoire', UNKNOWN_TERRITOIRE_PARAMETER_MESSAGE);
+    // As `GET /api/espaces/:id`: an espace that does not exist is 404 for everyone, one that
+    // exists is 403 for who is not a member (catalogueService).
+    if (query.espaceId && !espaces.exists(query.espaceId))
+      throw notFound('Cet espace de travail n’existe pas.');
     const body: DocumentListDto = { documents: catalogue.list(actor, query) };
     res.json(body);
   });

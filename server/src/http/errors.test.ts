@@ -32,7 +32,7 @@ describe('the French 400 of an invalid body', () => {
     expect(detailsOf(classic.safeParse(body))).toEqual(expected);
     expect(detailsOf(small.safeParse(body))).toEqual(expected);
     expect(detailsOf(markNotificationsReadInput.safeParse({ ids: [] }))).toEqual([
-      { path: 'ids', message: 'Valeur hors des limites admises.' },
+      { path: 'ids', message: 'Indiquez au moins une notification.' },
     ]);
   });
 

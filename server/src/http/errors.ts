@@ -16,6 +16,9 @@ export const httpStatusOf: Record<DomainErrorKind, number> = {
   rate_limited: 429,
 };
 
+/** The message of a body that is JSON but not an object, from zod or from body-parser alike. */
+const NOT_AN_OBJECT = 'Le corps de la requête doit être un objet JSON.';
+
 /**
  * zod's own messages are English (« Invalid input: expected object, received array », or just
  * « Invalid input » when no locale is loaded, as with `zod/mini` alone): every schema of
@@ -24,8 +27,7 @@ export const httpStatusOf: Record<DomainErrorKind, number> = {
  */
 function frenchMessage(issue: z.core.$ZodIssue): string {
   if (!/^(Invalid|Too |Unrecognized|Expected)/.test(issue.message)) return issue.message;
-  if (issue.path.length === 0 && issue.code === 'invalid_type')
-    return 'Le corps de la requête doit être un objet JSON.';
+  if (issue.path.length === 0 && issue.code === 'invalid_type') return NOT_AN_OBJECT;
   switch (issue.code) {
     case 'invalid_type':
       return 'Type de valeur inattendu.';
@@ -54,12 +56,30 @@ export function fromZodError(error: z.core.$ZodError): DomainError {
   return new DomainError('invalid_input', `Requête invalide : ${summary}`, details);
 }
 
+/** Whether `body` (the raw text body-parser kept on its error) is a JSON text. */
+function isJsonText(body: unknown): boolean {
+  if (typeof body !== 'string') return false;
+  try {
+    JSON.parse(body);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** body-parser errors carry a `type`; these are the ones a client can cause. */
 function fromBodyParserError(err: unknown): DomainError | undefined {
   if (typeof err !== 'object' || err === null || !('type' in err)) return undefined;
   switch ((err as { type: unknown }).type) {
     case 'entity.parse.failed':
-      return new DomainError('invalid_input', 'Le corps de la requête n’est pas du JSON valide.');
+      // `express.json()` takes objects and arrays only: `null`, `3` or `"x"` are valid JSON that
+      // it refuses as « parse failed »; they are told apart from text that is not JSON at all.
+      return new DomainError(
+        'invalid_input',
+        isJsonText((err as { body?: unknown }).body)
+          ? NOT_AN_OBJECT
+          : 'Le corps de la requête n’est pas du JSON valide.',
+      );
     case 'entity.too.large':
       return new DomainError('payload_too_large', 'Le corps de la requête est trop volumineux.');
     case 'encoding.unsupported':

@@ -1,15 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import {
-  can,
-  categories,
-  DomainError,
-  forbidden,
-  notFound,
-  startYearMax,
-  START_YEAR_MIN,
-  type Actor,
-} from '@essaim/domain';
+import { can, categories, DomainError, forbidden, notFound, type Actor } from '@essaim/domain';
+import { queryYear, searchText, UNKNOWN_TERRITOIRE_PARAMETER_MESSAGE } from '@essaim/protocol';
 import { exportFormats } from '../exports/types.js';
 import { isTerritoire } from '../reference/territoires.js';
 import { httpStatusOf } from './errors.js';
@@ -21,41 +13,39 @@ import { parseQuery } from './validate.js';
 
 const draftExportQuery = z.object({
   format: z.enum(exportFormats, { error: 'Le format vaut pdf, docx, odt, md ou html.' }),
-  version: z.string({ error: 'version doit être un identifiant.' }).min(1).max(100).optional(),
+  version: z
+    .string({ error: 'version doit être un identifiant.' })
+    .max(100, { error: 'version doit être un identifiant (100 caractères au plus).' })
+    .optional(),
 });
 
 /**
  * What selects a kit's publications: the portal search's filters (`/pratiques/recherche`), read
  * strictly: a value that is not valid is refused (400) rather than widening the kit.
  */
-/** The French message of a year out of the range every part of Essaim accepts (issue 16). */
-const yearRange = (): string => `annee doit être entre ${START_YEAR_MIN} et ${startYearMax()}.`;
-
 const kitQuery = z.object({
-  theme: z.string({ error: 'theme doit être un identifiant de thème.' }).min(1).max(100).optional(),
-  q: z
-    .string({ error: 'q doit être un texte.' })
-    .max(200, { error: 'q fait au plus 200 caractères.' })
+  theme: z
+    .string({ error: 'theme doit être un identifiant de thème.' })
+    .max(100, { error: 'theme doit être un identifiant (100 caractères au plus).' })
     .optional(),
+  q: z.optional(searchText),
   categorie: z.enum(categories, { error: 'categorie n’est pas une catégorie connue.' }).optional(),
   territoire: z
     .string({ error: 'territoire doit être un code de territoire.' })
-    .refine(isTerritoire, { error: 'territoire n’est pas un territoire connu (dep:07, reg:84, national).' })
+    .refine(isTerritoire, { error: UNKNOWN_TERRITOIRE_PARAMETER_MESSAGE })
     .optional(),
   public: z
     .string({ error: 'public doit être un texte.' })
     .max(200, { error: 'public fait au plus 200 caractères.' })
     .optional(),
-  annee: z.coerce
-    .number({ error: 'annee doit être une année.' })
-    .int({ error: 'annee doit être une année.' })
-    .min(START_YEAR_MIN, { error: () => yearRange() })
-    .refine((year) => year <= startYearMax(), { error: () => yearRange() })
-    .optional(),
+  annee: z.optional(queryYear),
 });
 
 const portalKitQuery = kitQuery.extend({
-  espace: z.string({ error: 'espace doit être un identifiant.' }).min(1).max(100).optional(),
+  espace: z
+    .string({ error: 'espace doit être un identifiant.' })
+    .max(100, { error: 'espace doit être un identifiant (100 caractères au plus).' })
+    .optional(),
 });
 
 /** The filters of a kit's query string, only those given. */

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { z } from 'zod/mini';
 import { stringify } from 'csv-stringify/sync';
 import { reviewEventLabels, sectionReviewStateLabels } from '@essaim/domain';
 import {
@@ -13,6 +14,11 @@ import type { Services } from '../services/index.js';
 import type { ReviewJournalEntry } from '../storage/reviewRepository.js';
 import { baseUrlOf, requireAuth } from './session.js';
 import { parseBody, parseQuery } from './validate.js';
+
+/** Query of `GET /api/documents/:id/review-journal`: `format=json` (the default) or `csv`. */
+const journalQuery = z.object({
+  format: z._default(z.enum(['json', 'csv'], { error: 'format vaut json ou csv.' }), 'json'),
+});
 
 /**
  * Section review (issue 12): sections with their review, review steps, an espace's review queue,
@@ -34,8 +40,10 @@ export function reviewRouter(services: Services, config: Config): Router {
     res.json(body);
   });
   router.get('/documents/:id/review-journal', (req, res) => {
-    const entries = reviews.journal(requireAuth(res).actor, req.params.id);
-    if (req.query.format !== 'csv') {
+    const { actor } = requireAuth(res);
+    const { format } = parseQuery(journalQuery, req.query);
+    const entries = reviews.journal(actor, req.params.id);
+    if (format !== 'csv') {
       res.json({ entries });
       return;
     }

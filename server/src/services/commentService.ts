@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { can, DomainError, forbidden, invalidInput, notFound, type Actor } from '@essaim/domain';
+import {
+  ARCHIVED_READ_ONLY_MESSAGE,
+  can,
+  conflict,
+  DomainError,
+  forbidden,
+  invalidInput,
+  notFound,
+  type Actor,
+} from '@essaim/domain';
 import {
   MENTION_PATTERN,
   mentionedUserIds,
@@ -212,8 +221,12 @@ export class CommentService {
   /** Changes the body of one's own message (mentions added by the edit notify their people). */
   edit(actor: Actor, commentId: string, written: string, context: RequestContext = {}): CommentDto {
     const { comment, thread, target } = this.commentFor(actor, commentId);
-    if (!can(actor, 'comment.edit', { ...target, type: 'comment', authorId: comment.author.id }))
-      throw this.refusal(target, 'Seul son auteur peut modifier un message.');
+    const onComment = { ...target, type: 'comment', authorId: comment.author.id } as const;
+    if (!can(actor, 'comment.edit', onComment))
+      throw this.refusal(
+        can(actor, 'comment.edit', { ...onComment, archived: false }) && Boolean(target.archived),
+        'Seul son auteur peut modifier un message.',
+      );
     if (comment.deletedAt) throw new DomainError('conflict', 'Ce message a été supprimé.');
     const mentions = this.validMentions(written, target);
     const body = this.withAccountNames(written, mentions);
@@ -242,8 +255,12 @@ export class CommentService {
    */
   remove(actor: Actor, commentId: string): CommentDto {
     const { comment, thread, target } = this.commentFor(actor, commentId);
-    if (!can(actor, 'comment.delete', { ...target, type: 'comment', authorId: comment.author.id }))
-      throw this.refusal(target, 'Seuls son auteur et l’animateur peuvent supprimer un message.');
+    const onComment = { ...target, type: 'comment', authorId: comment.author.id } as const;
+    if (!can(actor, 'comment.delete', onComment))
+      throw this.refusal(
+        can(actor, 'comment.delete', { ...onComment, archived: false }) && Boolean(target.archived),
+        'Seuls son auteur et l’animateur peuvent supprimer un message.',
+      );
     if (comment.deletedAt) throw new DomainError('conflict', 'Ce message a déjà été supprimé.');
     if (!this.comments.deleteComment(commentId, userIdOf(actor), this.now().toISOString()))
       throw new DomainError('conflict', 'Ce message a déjà été supprimé.');
@@ -546,13 +563,19 @@ export class CommentService {
     target: DocumentTarget,
     message: string,
   ): void {
-    if (!can(actor, action, target)) throw this.refusal(target, message);
+    if (!can(actor, action, target))
+      throw this.refusal(
+        can(actor, action, { ...target, archived: false }) && Boolean(target.archived),
+        message,
+      );
   }
 
-  private refusal(target: DocumentTarget, message: string): DomainError {
-    return target.archived
-      ? forbidden('Ce document est archivé : ses commentaires sont en lecture seule.')
-      : forbidden(message);
+  /**
+   * A change to comments refused: 409 with the one message of archived documents when only the
+   * archive stands in the way (`onlyArchived`), 403 with `message` otherwise.
+   */
+  private refusal(onlyArchived: boolean, message: string): DomainError {
+    return onlyArchived ? conflict(ARCHIVED_READ_ONLY_MESSAGE) : forbidden(message);
   }
 }
 

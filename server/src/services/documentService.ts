@@ -22,6 +22,7 @@ import {
   type ThreadCounts,
 } from './documentDto.js';
 import {
+  assertMayChange,
   existingDocument,
   readableDocument,
   targetWithAssignees,
@@ -185,6 +186,16 @@ export class DocumentService {
     return this.documents.findById(id)?.kind;
   }
 
+  /**
+   * What `can()` needs to judge access to a stored document, archived ones included (`archived`
+   * says which), or undefined if there is none: for the changes that answer 409 on an archived
+   * document (`assertMayChange`).
+   */
+  storedTarget(id: string): DocumentTarget | undefined {
+    const record = this.documents.findById(id);
+    return record ? targetWithAssignees(record, this.documents.assignees(id)) : undefined;
+  }
+
   /** What `can()` needs to judge access to a live document, or undefined if there is none. */
   accessTarget(id: string): DocumentTarget | undefined {
     const record = this.documents.findById(id);
@@ -193,8 +204,8 @@ export class DocumentService {
   }
 
   assign(actor: Actor, documentId: string, userId: string): DocumentDto {
-    const { record, target } = existingDocument(this.documents, documentId);
-    if (!can(actor, 'document.assign', target)) throw forbidden('Seul l’animateur attribue les documents.');
+    const { record, target } = existingDocument(this.documents, documentId, { archived: true });
+    assertMayChange(actor, 'document.assign', target, 'Seul l’animateur attribue les documents.');
     const role = record.espaceId ? this.espaces.roleOf(record.espaceId, userId) : undefined;
     if (role !== 'rapporteur' && role !== 'animateur') {
       throw new DomainError(
@@ -215,8 +226,8 @@ export class DocumentService {
   }
 
   unassign(actor: Actor, documentId: string, userId: string): DocumentDto {
-    const { record, target } = existingDocument(this.documents, documentId);
-    if (!can(actor, 'document.assign', target)) throw forbidden('Seul l’animateur attribue les documents.');
+    const { record, target } = existingDocument(this.documents, documentId, { archived: true });
+    assertMayChange(actor, 'document.assign', target, 'Seul l’animateur attribue les documents.');
     if (this.documents.unassign(documentId, userId)) {
       this.audit.record({
         actorId: userIdOf(actor),

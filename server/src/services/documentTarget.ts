@@ -1,4 +1,14 @@
-import { can, forbidden, notFound, type Actor, type Target } from '@essaim/domain';
+import {
+  ARCHIVED_READ_ONLY_MESSAGE,
+  can,
+  conflict,
+  forbidden,
+  notFound,
+  refusedBecauseArchived,
+  type Actor,
+  type DocumentAction,
+  type Target,
+} from '@essaim/domain';
 import type { AssigneeRecord, DocumentRecord, DocumentRepository } from '../storage/documentRepository.js';
 
 /** What `can()` judges for a document. */
@@ -34,6 +44,23 @@ export function targetWithAssignees(
     assignees: assignees.map((a) => a.userId),
     archived: record.archivedAt !== null,
   };
+}
+
+/**
+ * The one gate of every change to a document through the API (a named version, a version
+ * restored, an image, an assignment, a publication): `conflict` (409,
+ * `ARCHIVED_READ_ONLY_MESSAGE`) when the actor could make it but the document is archived,
+ * `forbidden` (403, `message`) when the actor may not make it at all. The review's steps follow
+ * the same rule in packages/domain (`reviewTransition`).
+ */
+export function assertMayChange(
+  actor: Actor,
+  action: DocumentAction,
+  target: DocumentTarget,
+  message: string,
+): void {
+  if (refusedBecauseArchived(actor, action, target)) throw conflict(ARCHIVED_READ_ONLY_MESSAGE);
+  if (!can(actor, action, target)) throw forbidden(message);
 }
 
 /**

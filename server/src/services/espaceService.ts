@@ -79,6 +79,11 @@ export class EspaceService {
     return { id: espace.id, name: espace.name, role: null };
   }
 
+  /** Whether an espace with this id exists (deleted ones do not). No access check. */
+  exists(espaceId: string): boolean {
+    return this.espaces.findById(espaceId) !== undefined;
+  }
+
   detail(actor: Actor, espaceId: string): EspaceDetailDto {
     const espace = this.espaces.findById(espaceId);
     if (!espace) throw notFound('Cet espace de travail n’existe pas.');

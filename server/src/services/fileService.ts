@@ -17,6 +17,7 @@ import type { CollabStore } from '../storage/collabStore.js';
 import type { FileRecord, FileRepository, UploadQuota } from '../storage/fileRepository.js';
 import type { AuditService } from './auditService.js';
 import type { DocumentService } from './documentService.js';
+import { assertMayChange } from './documentTarget.js';
 
 export type { UploadQuota } from '../storage/fileRepository.js';
 
@@ -139,15 +140,15 @@ export class FileService {
    */
   checkUpload(actor: Actor, documentId: string, declaredType: string | undefined): UploadMime {
     if (actor.kind !== 'user') throw unauthorized();
-    const target = this.documents.accessTarget(documentId);
+    const target = this.documents.storedTarget(documentId);
     if (!target) throw notFound('Ce document n’existe pas.');
-    if (!can(actor, 'document.edit', target)) {
-      throw forbidden(
-        can(actor, 'document.read', target)
-          ? 'Vous ne pouvez pas ajouter d’image à ce document : il faut pouvoir le modifier.'
-          : 'Vous n’avez pas accès à ce document.',
-      );
-    }
+    if (!can(actor, 'document.read', target)) throw forbidden('Vous n’avez pas accès à ce document.');
+    assertMayChange(
+      actor,
+      'document.edit',
+      target,
+      'Vous ne pouvez pas ajouter d’image à ce document : il faut pouvoir le modifier.',
+    );
     const mime = (declaredType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     if (!isUploadMime(mime)) throw new UnsupportedFileType(ACCEPTED);
     return mime;

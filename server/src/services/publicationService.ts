@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  ARCHIVED_READ_ONLY_MESSAGE,
   can,
   categoryLabels,
   conflict,
@@ -100,7 +101,7 @@ export class PublicationService {
     const { record, target } = readableDocument(this.documents, actor, documentId, { archived: true });
     if (!can(actor, 'publication.publish', { ...target, archived: false }))
       throw forbidden('Seul l’animateur de l’espace publie les documents.');
-    if (record.archivedAt) throw conflict('Ce document est archivé : il ne peut pas être publié.');
+    if (record.archivedAt) throw conflict(ARCHIVED_READ_ONLY_MESSAGE);
     const { sections, review } = this.reviews.currentReview(record);
     if (review.draftState !== 'prete_a_publier')
       throw conflict(
@@ -186,8 +187,7 @@ export class PublicationService {
     });
     if (!can(actor, 'publication.publish', { ...target, archived: false }))
       throw forbidden('Seul l’animateur de l’espace publie et dépublie les documents.');
-    if (!hidden && record.archivedAt)
-      throw conflict('Ce document est archivé : restaurez-le avant de le remettre en ligne.');
+    if (!hidden && record.archivedAt) throw conflict(ARCHIVED_READ_ONLY_MESSAGE);
     const newest = this.publications.forDocument(publication.documentId)[0] ?? publication;
     const changed = this.publications.setHidden(
       publication.documentId,

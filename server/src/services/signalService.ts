@@ -1,6 +1,11 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { can, conflict, forbidden, invalidInput, notFound, rateLimited, type Actor } from '@essaim/domain';
-import type { ReuseSignalDto, ReuseSignalInput, ReuseSignalStatus } from '@essaim/protocol';
+import {
+  UNKNOWN_TERRITOIRE_MESSAGE,
+  type ReuseSignalDto,
+  type ReuseSignalInput,
+  type ReuseSignalStatus,
+} from '@essaim/protocol';
 import { isTerritoire, territoireLabel } from '../reference/territoires.js';
 import type { EspaceRepository } from '../storage/espaceRepository.js';
 import type { PublicationRepository } from '../storage/publicationRepository.js';
@@ -49,8 +54,8 @@ export class SignalService {
     if (!publication) throw notFound('Cette pratique n’est pas publiée.');
     if (input.site.trim() !== '') return { stored: false };
     if (!isTerritoire(input.territoire))
-      throw invalidInput('Choisissez un territoire dans la liste.', [
-        { path: 'territoire', message: 'Ce territoire n’existe pas.' },
+      throw invalidInput(`Requête invalide : ${UNKNOWN_TERRITOIRE_MESSAGE}`, [
+        { path: 'territoire', message: UNKNOWN_TERRITOIRE_MESSAGE },
       ]);
     const addressHash = this.hashOf(address ?? 'inconnue');
     const now = this.now();

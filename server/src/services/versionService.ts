@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { can, conflict, notFound, forbidden, type Actor } from '@essaim/domain';
+import { can, notFound, type Actor } from '@essaim/domain';
 import {
   diffDocuments,
   restoreContent,
@@ -23,7 +23,7 @@ import type { CollabStore, DeletedRanges } from '../storage/collabStore.js';
 import type { DocumentRepository } from '../storage/documentRepository.js';
 import type { VersionRecord, VersionRepository } from '../storage/versionRepository.js';
 import type { AuditService } from './auditService.js';
-import { storedDocumentTarget, type DocumentTarget } from './documentTarget.js';
+import { assertMayChange, storedDocumentTarget, type DocumentTarget } from './documentTarget.js';
 import { noLiveDocuments, readCurrentDocument, type LiveDocuments } from './liveDocuments.js';
 
 /** When automatic versions are taken (issue 11), in milliseconds. */
@@ -150,8 +150,6 @@ export class VersionService {
       documentId,
       'Vous ne pouvez pas restaurer de version de ce document.',
     );
-    if (target.archived)
-      throw conflict('Ce document est archivé : restaurez-le d’abord pour pouvoir en restaurer une version.');
     const source = this.versions.get(documentId, versionId);
     if (!source) throw notFound('Cette version n’existe pas.');
     const { content, meta } = this.withVersionDoc(source.id, (doc) => ({
@@ -375,11 +373,13 @@ export class VersionService {
     return target;
   }
 
-  /** The document's target if the actor may edit it: 404 if they cannot read it, 403 otherwise. */
+  /**
+   * The document's target if the actor may edit it: 404 if they cannot read it, 409 if it is
+   * archived, 403 otherwise ({@link assertMayChange}).
+   */
   private editable(actor: Actor, documentId: string, message: string): DocumentTarget {
     const target = this.readable(actor, documentId);
-    if (!can(actor, 'document.edit', target))
-      throw forbidden(target.archived ? 'Ce document est archivé : il est en lecture seule.' : message);
+    assertMayChange(actor, 'document.edit', target, message);
     return target;
   }
 }
