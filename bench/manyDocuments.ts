@@ -442,7 +442,8 @@ const queueLine = (o: ManyRunOutcome): string =>
     ? Object.entries(o.server.queue.kinds)
         .map(
           ([k, v]) =>
-            `${k} ${v.jobs} × ${round(v.totalMs / Math.max(1, v.jobs), 1)} ms (max ${round(v.longestMs, 1)})`,
+            `${k} ${v.jobs} × ${round(v.totalMs / Math.max(1, v.jobs), 1)} ms (max ${round(v.longestMs, 1)}` +
+            `${v.over10ms === undefined ? '' : `, > 10 ms ${v.over10ms}`})`,
         )
         .join(', ') + `, ${o.server.queue.mostWaiting} en attente au plus`
     : 'aucune';

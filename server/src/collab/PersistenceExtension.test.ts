@@ -4,7 +4,13 @@ import type { onStoreDocumentPayload } from '@hocuspocus/server';
 import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { createLogger } from '../logger.js';
-import { proveAgainst, sqliteCollabStore, type CollabStore } from '../storage/collabStore.js';
+import {
+  foldRows,
+  proveAgainst,
+  sqliteCollabStore,
+  type CollabStore,
+  type FoldedDeletions,
+} from '../storage/collabStore.js';
 import { openDatabase } from '../storage/db.js';
 import { sqliteDocumentRepository } from '../storage/documentRepository.js';
 import type { CollabContext } from './context.js';
@@ -19,21 +25,21 @@ type FakeOffload = Pick<Offload, 'prove' | 'close' | 'stats' | 'pipeline'>;
 const anyPipeline = <T>(work: () => Promise<T>): Promise<T> => work();
 
 /**
- * A worker stand-in whose proofs wait until `release()` is called (then run `proveAgainst` as the
- * worker does, or fail as `fail` says).
+ * A worker stand-in whose proofs wait until `release()` is called (then run `proveAgainst` and
+ * `foldRows` as the worker does, or fail as `fail` says).
  */
 function heldOffload(fail?: () => Error | undefined) {
   const held: (() => void)[] = [];
   const offload: FakeOffload = {
     pipeline: anyPipeline,
-    prove: (state, live) =>
-      new Promise<void>((resolve, reject) => {
+    prove: (state, live, rows) =>
+      new Promise<FoldedDeletions | undefined>((resolve, reject) => {
         held.push(() => {
           const error = fail?.();
           if (error) return reject(error);
           try {
             proveAgainst(state, live);
-            resolve();
+            resolve(rows ? foldRows(rows) : undefined);
           } catch (e) {
             reject(e);
           }
@@ -221,6 +227,39 @@ describe('PersistenceExtension', () => {
     await extension.onLoadDocument({ documentName: name, document: loaded } as never);
     expect(loaded.getText('t').toString()).toBe('avant pendant');
     expect(extension.heldEntries()).toBe(0);
+  });
+
+  it('with a worker, hands the write the deletions the worker folded from the rows it removes', async () => {
+    const queue = new BackgroundQueue();
+    const worker = heldOffload();
+    const folds: (FoldedDeletions | undefined)[] = [];
+    const { id, name, real, extension } = setup(
+      (store) => ({
+        ...store,
+        compact: (...args) => {
+          folds.push(args[3]);
+          store.compact(...args);
+        },
+      }),
+      { queue, offload: worker.offload },
+    );
+    const doc = loadedDocument({ count: 0 });
+    await extension.onLoadDocument({ documentName: name, document: doc } as never);
+    // Written for a person, as the collaborative server does.
+    doc.on('update', (update: Uint8Array) => real.append(id, update, 'alice'));
+    doc.getText('t').insert(0, 'texte à moitié effacé');
+    doc.getText('t').delete(5, 10);
+    const expected = real.deletions(id);
+
+    const stored = extension.onStoreDocument(storePayload(name, doc));
+    await vi.waitFor(() => expect(worker.waiting()).toBe(1));
+    worker.release();
+    await stored;
+    expect(folds).toHaveLength(1);
+    expect(folds[0]?.rows).toBe(2);
+    expect(Object.keys(folds[0]?.byAuthor ?? {})).toEqual(['alice']);
+    expect(real.pendingUpdates(id)).toBe(0);
+    expect(real.deletions(id)).toEqual(expected);
   });
 
   it('never lets an older compaction of a document replace a newer one: they run one after the other', async () => {

@@ -15,7 +15,9 @@ import {
   proveAgainst,
   proveState,
   summarizeLive,
+  type AuthoredRow,
   type CollabStore,
+  type FoldedDeletions,
   type LiveSummary,
   type LoadReport,
 } from '../storage/collabStore.js';
@@ -54,8 +56,8 @@ export interface PersistenceOptions {
   /**
    * Where a compaction's proof runs (`offload.ts`), with a `queue` only: the queue then runs two
    * short jobs per compaction on the main thread, `compaction` (encode the state, summarize the
-   * live document) and `compaction:write` (the SQLite transaction), and the worker proves the
-   * state in between. Without it, the proof runs in the `compaction` job, as before.
+   * live document, read the log rows it replaces) and `compaction:write` (the SQLite
+   * transaction), and the worker proves the state and decodes those rows' deletions in between. Without it, the proof runs in the `compaction` job, as before.
    */
   offload?: Pick<Offload, 'prove' | 'close' | 'stats' | 'pipeline'>;
 }
@@ -68,6 +70,8 @@ interface PreparedCompaction {
   upToSeq: number;
   /** Updates counted since the last compaction when encoding (those counted later stay to fold). */
   counted: number;
+  /** The authored log rows up to `upToSeq`, undecoded: the worker folds their deletions. */
+  rows: AuthoredRow[];
 }
 
 /**
@@ -261,15 +265,17 @@ export class PersistenceExtension implements Extension<CollabContext> {
     queue: BackgroundQueue,
     offload: Pick<Offload, 'prove'>,
   ): Promise<void> {
-    const prepared = await queue.run('compaction', () => this.prepare(document));
+    const prepared = await queue.run('compaction', () => this.prepare(id, document));
+    let folded: FoldedDeletions | undefined;
     try {
-      await offload.prove(prepared.state, prepared.live);
+      folded = await offload.prove(prepared.state, prepared.live, prepared.rows);
     } catch (error) {
       if (!(error instanceof OffloadUnavailable)) throw error;
-      // No worker (it failed, or the server is stopping): prove here, as without one.
+      // No worker (it failed, or the server is stopping): prove here, as without one (the write
+      // then decodes the rows it folds itself).
       await queue.run('compaction', () => proveAgainst(prepared.state, prepared.live));
     }
-    await queue.run('compaction:write', () => this.write(id, document, prepared));
+    await queue.run('compaction:write', () => this.write(id, document, prepared, folded));
   }
 
   async onDestroy(): Promise<void> {
@@ -279,17 +285,24 @@ export class PersistenceExtension implements Extension<CollabContext> {
     await this.options.offload?.close();
   }
 
-  /** Encodes the document as it is now, with what its proof and its write need. */
-  private prepare(document: Y.Doc): PreparedCompaction {
+  /**
+   * Encodes the document as it is now, with what its proof and its write need: the log rows it
+   * replaces are read (not decoded) for the worker to fold.
+   */
+  private prepare(id: string, document: Y.Doc): PreparedCompaction {
     const upToSeq = this.options.store.lastSeq();
     const counted = this.sinceCompaction.get(document) ?? 0;
     const state = Y.encodeStateAsUpdate(document);
-    return { state, live: summarizeLive(document), upToSeq, counted };
+    const rows = this.options.store.rowsToFold(id, upToSeq);
+    return { state, live: summarizeLive(document), upToSeq, counted, rows };
   }
 
-  /** Writes a proven compaction; the updates counted since its encoding stay to be folded. */
-  private write(id: string, document: Y.Doc, prepared: PreparedCompaction): void {
-    this.options.store.compact(id, prepared.state, prepared.upToSeq);
+  /**
+   * Writes a proven compaction, with the deletions the worker folded (`folded`; without it, the
+   * store decodes the rows itself); the updates counted since its encoding stay to be folded.
+   */
+  private write(id: string, document: Y.Doc, prepared: PreparedCompaction, folded?: FoldedDeletions): void {
+    this.options.store.compact(id, prepared.state, prepared.upToSeq, folded);
     this.sinceCompaction.set(
       document,
       Math.max(0, (this.sinceCompaction.get(document) ?? 0) - prepared.counted),

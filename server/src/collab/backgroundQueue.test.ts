@@ -46,6 +46,13 @@ describe('BackgroundQueue', () => {
     expect(queue.stats().kinds.compaction?.longestMs).toBeGreaterThanOrEqual(5);
   });
 
+  it('counts, per kind, the jobs that took over 10 ms', async () => {
+    const queue = new BackgroundQueue();
+    await queue.run('compaction:write', () => spin(12));
+    await queue.run('compaction:write', () => undefined);
+    expect(queue.stats().kinds['compaction:write']).toMatchObject({ jobs: 2, over10ms: 1 });
+  });
+
   it('runs several short jobs in one turn while the budget lasts', async () => {
     const queue = new BackgroundQueue({ budgetMs: 50 });
     const events: string[] = [];

@@ -28,8 +28,12 @@ export interface BackgroundQueueOptions {
 
 /** What the queue has run, per kind of job (for diagnostics and the benchmark). */
 export interface QueueStats {
-  /** Jobs run, their total and longest duration (ms), by the kind given to {@link BackgroundQueue.run}. */
-  kinds: Record<string, { jobs: number; totalMs: number; longestMs: number }>;
+  /**
+   * Jobs run, their total and longest duration (ms), and how many took over 10 ms (`over10ms`: a
+   * job waiting for SQLite's write lock or paused by a garbage collection, rather than long by
+   * itself), by the kind given to {@link BackgroundQueue.run}.
+   */
+  kinds: Record<string, { jobs: number; totalMs: number; longestMs: number; over10ms?: number }>;
   /** Jobs waiting now. */
   waiting: number;
   /** Times the queue held its jobs back under back-pressure. */
@@ -123,10 +127,11 @@ export class BackgroundQueue {
         job.reject(error);
       }
       const took = performance.now() - began;
-      const kind = (this.kinds[job.kind] ??= { jobs: 0, totalMs: 0, longestMs: 0 });
+      const kind = (this.kinds[job.kind] ??= { jobs: 0, totalMs: 0, longestMs: 0, over10ms: 0 });
       kind.jobs++;
       kind.totalMs += took;
       kind.longestMs = Math.max(kind.longestMs, took);
+      if (took > 10) kind.over10ms = (kind.over10ms ?? 0) + 1;
     } while (this.size > 0 && performance.now() - start < this.budgetMs);
     // Compact the array now and then instead of shifting at every job.
     if (this.head > 1024 || this.head === this.jobs.length) {

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createLogger } from '../logger.js';
 import { computeIndex } from '../services/indexingService.js';
-import { summarizeLive } from '../storage/collabStore.js';
+import { foldRows, summarizeLive, type AuthoredRow } from '../storage/collabStore.js';
 import { Offload, OffloadUnavailable } from './offload.js';
 
 /** A fiche with text in its first section, a metadata field set, and a deletion. */
@@ -62,6 +62,26 @@ describe('Offload', { timeout: 30_000 }, () => {
     );
     await offload.prove(Y.encodeStateAsUpdate(doc), summarizeLive(doc));
     expect(offload.started).toBe(1);
+  });
+
+  it('folds in the worker the same deletions by author as the main thread, with the proof', async () => {
+    const offload = pool();
+    const doc = fiche();
+    const rows: AuthoredRow[] = [];
+    let authorId = 'alice';
+    doc.on('update', (data: Uint8Array) => rows.push({ authorId, data }));
+    const text = (doc.getXmlFragment('default').get(0) as Y.XmlElement).get(1) as Y.XmlElement;
+    (text.get(0) as Y.XmlText).delete(0, 4);
+    authorId = 'bob';
+    (text.get(0) as Y.XmlText).delete(10, 6);
+    doc.getMap(META_MAP).set('title', 'Autre');
+    rows.push({ authorId: 'carol', data: new Uint8Array([9, 9, 9]) });
+    const folded = await offload.prove(Y.encodeStateAsUpdate(doc), summarizeLive(doc), rows);
+    expect(folded).toEqual(foldRows(rows));
+    expect(folded?.rows).toBe(4);
+    expect(Object.keys(folded?.byAuthor ?? {}).sort()).toEqual(['alice', 'bob']);
+    // Without rows, the proof alone.
+    expect(await offload.prove(Y.encodeStateAsUpdate(doc), summarizeLive(doc))).toBeUndefined();
   });
 
   it('computes in the worker the same index and section texts as the main thread', async () => {

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.js';
 import type { ComputedIndex } from '../services/indexingService.js';
-import type { LiveSummary } from '../storage/collabStore.js';
+import type { AuthoredRow, FoldedDeletions, LiveSummary } from '../storage/collabStore.js';
 
 /**
  * For `bench/manyDocuments.ts`'s same-run reference only (its `inline` variant): with
@@ -17,12 +17,13 @@ export function inlineJobsForBench(env: NodeJS.ProcessEnv = process.env): boolea
 
 /** A request to the worker (`offloadWorker.ts`). */
 export type OffloadRequest =
-  | { id: number; kind: 'prove'; state: Uint8Array; live: LiveSummary }
+  | { id: number; kind: 'prove'; state: Uint8Array; live: LiveSummary; rows?: AuthoredRow[] }
   | { id: number; kind: 'index'; state: Uint8Array };
 
 /** The worker's answer to one request; `ms`: the time it took there. */
 export type OffloadReply =
-  { id: number; ok: true; ms: number; computed?: ComputedIndex } | { id: number; ok: false; error: string };
+  | { id: number; ok: true; ms: number; computed?: ComputedIndex; folded?: FoldedDeletions }
+  | { id: number; ok: false; error: string };
 
 /**
  * The worker could not run the job (it failed to start, crashed, or the pool is closed): the
@@ -133,11 +134,19 @@ export class Offload {
 
   /**
    * Proves in the worker that `state` loads back into the document `live` summarizes
-   * (`proveAgainst`, collabStore.ts). Rejects with the proof's reason (an `Error`), or with
+   * (`proveAgainst`, collabStore.ts) and, given the log `rows` the compaction removes
+   * (`CollabStore.rowsToFold`), decodes there what they deleted, per author (`foldRows`): the
+   * write then only merges it (`CollabStore.compact`'s `folded`). Resolves with that (undefined
+   * without `rows`). Rejects with the proof's reason (an `Error`), or with
    * {@link OffloadUnavailable} when the worker cannot run it.
    */
-  async prove(state: Uint8Array, live: LiveSummary): Promise<void> {
-    await this.request({ kind: 'prove', state, live });
+  async prove(
+    state: Uint8Array,
+    live: LiveSummary,
+    rows?: AuthoredRow[],
+  ): Promise<FoldedDeletions | undefined> {
+    const reply = await this.request({ kind: 'prove', state, live, ...(rows ? { rows } : {}) });
+    return reply.folded;
   }
 
   /**

@@ -1,11 +1,12 @@
 import { parentPort } from 'node:worker_threads';
 import * as Y from 'yjs';
 import { computeIndex } from '../services/indexingService.js';
-import { proveAgainst } from '../storage/collabStore.js';
+import { foldRows, proveAgainst } from '../storage/collabStore.js';
 import type { OffloadReply, OffloadRequest } from './offload.js';
 
 /**
- * The worker thread of `offload.ts`: the CPU-heavy halves of compaction (the proof) and of
+ * The worker thread of `offload.ts`: the CPU-heavy halves of compaction (the proof, and the
+ * decoding of the log rows it removes to fold their deletions by author) and of
  * indexing (reading the document, hashing its sections, stemming their text), from an encoded
  * state the main thread sends. It touches no database and keeps no document between two requests.
  */
@@ -14,7 +15,8 @@ function handle(request: OffloadRequest): OffloadReply {
   try {
     if (request.kind === 'prove') {
       proveAgainst(request.state, request.live);
-      return { id: request.id, ok: true, ms: performance.now() - started };
+      const folded = request.rows ? foldRows(request.rows) : undefined;
+      return { id: request.id, ok: true, ms: performance.now() - started, ...(folded ? { folded } : {}) };
     }
     const doc = new Y.Doc();
     try {
