@@ -25,7 +25,7 @@ import { reviewRouter } from './http/reviewRouter.js';
 import { publicationsRouter } from './http/publicationsRouter.js';
 import { inspirationForm, signalsRouter } from './http/signalsRouter.js';
 import { exportsApiRouter, publicationExports } from './http/exportsRouter.js';
-import { resolveSession } from './http/session.js';
+import { resolveSession, sessionTokenFrom } from './http/session.js';
 import { apiNotFound, errorHandler } from './http/errors.js';
 import { staticClient } from './http/staticClient.js';
 import { portalRouter } from './portal/portalRouter.js';
@@ -137,7 +137,12 @@ export function createApp({ config, logger, services, onFatal, demo = false }: A
   app.use(publicationExports(services));
   app.use(inspirationForm(services));
   app.use('/pratiques', portalRouter(services, config));
-  if (config.serveClient) app.use(staticClient(CLIENT_DIST));
+  if (config.serveClient)
+    app.use(
+      staticClient(CLIENT_DIST, {
+        hasSession: (cookie) => services.auth.authenticate(sessionTokenFrom(cookie, config)) !== null,
+      }),
+    );
   app.use(errorHandler(logger));
 
   const httpServer = http.createServer(app);

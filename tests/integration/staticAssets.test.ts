@@ -119,7 +119,7 @@ describe('the built client served by the real server', () => {
     for (const page of ['/', '/connexion', '/espaces/quelque-part', '/documents/abc?section=x']) {
       const response = await rawGet(server.url, page, { 'accept-encoding': CHROMIUM_ENCODINGS });
       expect(response.status).toBe(200);
-      expect(response.headers['cache-control']).toBe('no-cache');
+      expect(response.headers['cache-control']).toBe('no-store');
       expect(response.headers['content-type']).toMatch(/^text\/html/);
       expect(response.headers['content-encoding']).toBe('br');
       expect(response.headers.vary).toMatch(/Accept-Encoding/i);
@@ -235,7 +235,7 @@ describe('a build that holds source maps (made for debugging) served by staticCl
     const page = await rawGet(base, '/documents/x', { 'accept-encoding': 'br, gzip' });
     expect(page.status).toBe(200);
     expect(page.headers['content-encoding']).toBeUndefined();
-    expect(page.headers['cache-control']).toBe('no-cache');
+    expect(page.headers['cache-control']).toBe('no-store');
     expect(page.body.toString()).toContain('<div id="root">');
   });
 });

@@ -45,7 +45,17 @@ const NEVER_CACHED = /^(?:index\.html|sw\.js|workbox-[\w-]+\.js|manifest\.webman
  *
  * Without a build, every path answers 503 with the command to run.
  */
-export function staticClient(distDir: string): Router {
+export function staticClient(
+  distDir: string,
+  options: {
+    /**
+     * Whether the request's cookies hold a live session: preloads go only to people logged in
+     * (an expired or revoked session's cookie would preload answers refused with 401).
+     * Without it, a session cookie is enough.
+     */
+    hasSession?: (cookieHeader: string | undefined) => boolean;
+  } = {},
+): Router {
   const router = express.Router();
   const indexFile = path.join(distDir, 'index.html');
   const manifest = clientManifestReader(distDir);
@@ -109,7 +119,11 @@ export function staticClient(distDir: string): Router {
       },
     }),
   );
-  router.get('/{*splat}', (req, res) => sendIndex(req, res, indexFile, manifest()));
+  router.get('/{*splat}', (req, res) => {
+    const cookie = req.headers.cookie;
+    const live = !options.hasSession || options.hasSession(cookie);
+    sendIndex(req, res, indexFile, manifest(), live ? cookie : undefined);
+  });
   // Any other method on a path nobody answered (`DELETE /sw.js`, `TRACE /`): the French 404 of
   // errors.ts, not Express's English « Cannot DELETE ».
   router.all('/{*splat}', (_req, _res, next) => next(notFound()));
@@ -130,15 +144,18 @@ function sendIndex(
   res: Response,
   indexFile: string,
   manifest: ClientManifest | undefined,
+  cookieHeader: string | undefined,
 ): void {
-  res.setHeader('Cache-Control', 'no-cache');
+  // Never stored: its `Link` preloads depend on the session (a stored copy, even revalidated,
+  // would keep an earlier answer's); the service worker keeps its own copy for offline use.
+  res.setHeader('Cache-Control', 'no-store');
   // The preloads depend on the session cookie: a shared cache must not give one person's to another.
   res.setHeader('Vary', 'Accept-Encoding, Cookie');
   const query = req.originalUrl.indexOf('?');
   const links = routePreloadLinks(
     req.path,
     query < 0 ? '' : req.originalUrl.slice(query),
-    req.headers.cookie,
+    cookieHeader,
     manifest,
   );
   if (links) res.setHeader('Link', links);
@@ -146,11 +163,14 @@ function sendIndex(
   const encoding = ENCODINGS.find(
     (e) => req.acceptsEncodings(e.name) === e.name && fs.existsSync(indexFile + e.ext),
   );
+  // No validators: a 304 would let the browser keep the `Link` header of an earlier answer (a
+  // session since ended would preload answers refused with 401); the page is a few KB.
+  const fresh = { etag: false, lastModified: false };
   if (!encoding) {
-    res.sendFile(indexFile);
+    res.sendFile(indexFile, fresh);
     return;
   }
   res.setHeader('Content-Encoding', encoding.name);
   res.type('html');
-  res.sendFile(indexFile + encoding.ext);
+  res.sendFile(indexFile + encoding.ext, fresh);
 }

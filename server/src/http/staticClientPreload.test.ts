@@ -31,7 +31,7 @@ describe('routePreloadLinks', () => {
     expect(links).toEqual([
       `</api/documents/${ID}>; rel=preload; as=fetch; crossorigin`,
       '</assets/EditorPage-C.js>; rel=modulepreload; crossorigin',
-      '</assets/EditorPage-C.css>; rel=preload; as=style',
+      '</assets/EditorPage-C.css>; rel=preload; as=style; crossorigin',
       '</assets/FormDialog-D.js>; rel=modulepreload; crossorigin',
       '</assets/text-E.js>; rel=modulepreload; crossorigin',
     ]);

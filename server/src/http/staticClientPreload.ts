@@ -121,7 +121,8 @@ export function routePreloadLinks(
         const chunk = manifest[key];
         if (!chunk || inHtml.has(key)) continue;
         links.push(`</${chunk.file}>; rel=modulepreload; crossorigin`);
-        for (const css of chunk.css ?? []) links.push(`</${css}>; rel=preload; as=style`);
+        // Vite links a lazy chunk's stylesheet with `crossorigin`: the preload must match to be used.
+        for (const css of chunk.css ?? []) links.push(`</${css}>; rel=preload; as=style; crossorigin`);
       }
     }
     return [...new Set(links)].join(', ');
