@@ -15,7 +15,8 @@ import { seededRandom } from '../../../tests/support/random.js';
  * paragraph, paragraphs cut in two and joined as the editor's binding does, undo and redo of the
  * last cut or join) and sending, receiving, going offline and coming back in a seeded order. A run
  * is a list of ops that replays exactly, and shrinks ({@link shrink}) to the few that lose a word.
- * Nobody deletes text, so every word typed must be in the server's document at the end, and every
+ * Nobody deletes text, so every word typed (and every word of the starting document) must be in
+ * the server's document at the end exactly once ({@link wordCounts}), and every
  * replica must equal it.
  */
 
@@ -175,20 +176,54 @@ export function apply(wd: World, op: Op): boolean {
   }
 }
 
-function finish(wd: World): { lost: string[]; diverged: boolean } {
+/**
+ * How many times each word of a document occurs, as whole words. Words are typed with a space on
+ * each side and cut only at spaces, so a typed word is a whitespace-separated token, except that a
+ * join glues the starting document's « Alpha » or « Delta » right after the previous paragraph's
+ * last word: tokens are also cut before a capital. A word garbled by a wrong merge (« w2r301r29 »)
+ * is no token of its own, so it counts as lost.
+ */
+export function wordCounts(doc: Y.Doc): Map<string, number> {
+  const counts = new Map<string, number>();
+  const section = sectionOf(doc);
+  if (!section) return counts;
+  for (const p of paragraphsOf(section)) {
+    const content = p
+      .toArray()
+      .map((c) => (c instanceof Y.XmlText ? plain(c) : ''))
+      .join(' ');
+    for (const token of content.split(/\s+|(?=[A-Z])/))
+      if (token) counts.set(token, (counts.get(token) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** The starting document's words: nobody deletes text, so they too must each be there once. */
+const STARTING_WORDS = ['Alpha', 'beta', 'gamma', 'Delta', 'epsilon'];
+
+interface Outcome {
+  /** Words typed that the server's document does not hold (or holds only garbled). */
+  lost: string[];
+  /** Words typed once that the server's document holds more than once. */
+  duplicated: string[];
+  /** Whether some replica differs from the server. */
+  diverged: boolean;
+}
+
+function finish(wd: World): Outcome {
   for (const w of wd.writers) if (!w.online) wd.net.reconnect(w.client);
   wd.net.settle();
   const expected = wd.net.server.getXmlFragment(FRAGMENT).toString();
-  const lost = wd.writers.flatMap((w) => w.words.filter((word) => !expected.includes(word)));
+  const counts = wordCounts(wd.net.server);
+  const typed = [...STARTING_WORDS, ...wd.writers.flatMap((w) => w.words)];
+  const lost = typed.filter((word) => !counts.has(word));
+  const duplicated = typed.filter((word) => (counts.get(word) ?? 0) > 1);
   const diverged = wd.net.clients.some((c) => c.doc.getXmlFragment(FRAGMENT).toString() !== expected);
-  return { lost, diverged };
+  return { lost, duplicated, diverged };
 }
 
 /** Generates and applies `rounds` rounds of random ops; returns the ops applied. */
-export function runFuzz(
-  seed: number,
-  rounds: number,
-): { lost: string[]; diverged: boolean; ops: Op[]; wd: World } {
+export function runFuzz(seed: number, rounds: number): Outcome & { ops: Op[]; wd: World } {
   const random = seededRandom(seed);
   const int = (max: number) => Math.floor(random() * max);
   const wd = world();
@@ -242,7 +277,7 @@ export function runFuzz(
 }
 
 /** Replays `ops` (skipping those that no longer apply); `wd` is the world at the end. */
-export function replay(ops: readonly Op[]): { lost: string[]; diverged: boolean; wd: World } {
+export function replay(ops: readonly Op[]): Outcome & { wd: World } {
   const wd = world();
   for (const op of ops) apply(wd, op);
   return { ...finish(wd), wd };
@@ -251,7 +286,7 @@ export function replay(ops: readonly Op[]): { lost: string[]; diverged: boolean;
 const fails = (ops: readonly Op[]): boolean => {
   try {
     const r = replay(ops);
-    return r.lost.length > 0 || r.diverged;
+    return r.lost.length > 0 || r.duplicated.length > 0 || r.diverged;
   } catch {
     return false;
   }
@@ -279,7 +314,7 @@ function shrink(ops: Op[]): Op[] {
  * Runs that lost a word, shrunk from seeded runs of {@link runFuzz} (each op as the writer made
  * it; paragraphs counted from 0 in the writer's view). Each failed before its fix.
  */
-const shrunk: { name: string; ops: Op[] }[] = [
+const shrunk: { name: string; ops: Op[]; doubles?: string[] }[] = [
   {
     name: 'a word typed at the start of a paragraph, on its way while an offline co-writer cut that paragraph then joined its start to the one before',
     ops: [
@@ -317,6 +352,8 @@ const shrunk: { name: string; ops: Op[] }[] = [
   },
   {
     name: 'a word typed offline at the end of a paragraph before joining the next one to it, which a co-writer cut meanwhile',
+    // The join copies the whole paragraph, the cut its end: « Delta epsilon » twice (see below).
+    doubles: ['Delta', 'epsilon'],
     ops: [
       { w: 0, kind: 'offline' },
       { w: 0, kind: 'type', word: 'w0r9', p: 1, atStart: true },
@@ -405,12 +442,65 @@ const shrunk: { name: string; ops: Op[] }[] = [
   },
 ];
 
+/**
+ * Runs that still double text, shrunk from the random runs once doubled words were checked: two
+ * people moving the same text at the same time each make their own copy of it (Yjs has no move;
+ * see textMoves.ts), and both copies stay. Each is a known fault, tested as one (`it.fails`):
+ * when a fix makes it pass, move it to {@link shrunk}.
+ */
+const doubling: { name: string; ops: Op[] }[] = [
+  {
+    name: 'a paragraph two co-writers join to the one before at the same time',
+    ops: [
+      { w: 1, kind: 'join', at: 1 },
+      { w: 2, kind: 'join', at: 1 },
+    ],
+  },
+  {
+    name: 'a paragraph two co-writers cut at the same place at the same time',
+    ops: [
+      { w: 0, kind: 'cut', p: 0, at: 5 },
+      { w: 2, kind: 'cut', p: 0, at: 5 },
+    ],
+  },
+  {
+    name: 'a paragraph cut by one co-writer and joined to the one before by another who had not seen the cut',
+    ops: [
+      { w: 0, kind: 'cut', p: 1, at: 5 },
+      { w: 1, kind: 'join', at: 1 },
+    ],
+  },
+  {
+    name: 'a paragraph joined by one co-writer and joined then unjoined offline by another',
+    ops: [
+      { w: 0, kind: 'join', at: 1 },
+      { w: 1, kind: 'offline' },
+      { w: 1, kind: 'join', at: 1 },
+      { w: 1, kind: 'undo' },
+    ],
+  },
+];
+
 describe('words typed while co-writers cut, join and undo, online and offline', () => {
-  for (const { name, ops } of shrunk)
+  for (const { name, ops, doubles } of shrunk)
     it(`keeps ${name}`, () => {
+      const { lost, duplicated, diverged } = replay(ops);
+      expect({ lost, duplicated, diverged }).toEqual({
+        lost: [],
+        duplicated: doubles ?? [],
+        diverged: false,
+      });
+    });
+  for (const { name, ops } of doubling) {
+    it(`loses no word of ${name}`, () => {
       const { lost, diverged } = replay(ops);
       expect({ lost, diverged }).toEqual({ lost: [], diverged: false });
     });
+    // Known fault (issue 8): the text comes out twice.
+    it.fails(`keeps once the text of ${name}`, () => {
+      expect(replay(ops).duplicated).toEqual([]);
+    });
+  }
 });
 
 /**
@@ -421,13 +511,23 @@ describe('words typed while co-writers cut, join and undo, online and offline', 
  */
 const seeds = Number(process.env.CO_WRITING_FUZZ_SEEDS ?? 0);
 describe.skipIf(seeds === 0)('random runs (CO_WRITING_FUZZ_SEEDS)', () => {
-  it('lose no word and converge', { timeout: 3_600_000 }, () => {
+  it('lose no word, duplicate none and converge', { timeout: 3_600_000 }, () => {
     const rounds = Number(process.env.CO_WRITING_FUZZ_ROUNDS ?? 100);
     const failing: string[] = [];
     for (let seed = 1; seed <= seeds; seed++) {
-      const { lost, diverged, ops } = runFuzz(seed, rounds);
-      if (lost.length === 0 && !diverged) continue;
-      failing.push(`seed ${seed}: lost ${lost.join(', ')}${diverged ? ', diverged' : ''}`);
+      let run: ReturnType<typeof runFuzz>;
+      try {
+        run = runFuzz(seed, rounds);
+      } catch (error) {
+        failing.push(`seed ${seed}: threw ${String(error)}`);
+        console.warn(failing[failing.length - 1]);
+        continue;
+      }
+      const { lost, duplicated, diverged, ops } = run;
+      if (lost.length === 0 && duplicated.length === 0 && !diverged) continue;
+      failing.push(
+        `seed ${seed}: lost ${lost.join(', ')}; twice ${duplicated.join(', ')}${diverged ? '; diverged' : ''}`,
+      );
       console.warn(failing[failing.length - 1], JSON.stringify(shrink(ops)));
     }
     expect(failing).toEqual([]);
