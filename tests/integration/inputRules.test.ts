@@ -3,7 +3,7 @@ import type { ApiErrorDto, ReuseSignalListDto, ReviewedDocumentSectionsDto } fro
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDocument, invite, postJson, type Session } from '../support/accounts.js';
 import { useTestInstance } from '../support/instance.js';
-import { publishedFiche } from '../support/publications.js';
+import { LILLE_SIGNAL, postSignal, publishedFiche } from '../support/publications.js';
 
 /**
  * The rules of the REST API's inputs, one per kind of field (packages/protocol/src/inputRules.ts):
@@ -27,18 +27,9 @@ async function invitationToken(email: string): Promise<string> {
 }
 
 const signal = (body: Record<string, string>, address: string) =>
-  fetch(`${t.server.url}/api/public/publications/${slug}/signals`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
-    body: JSON.stringify(body),
-  });
+  postSignal(t.server.url, slug, body, address);
 
-const lille = {
-  territoire: 'dep:59',
-  structureType: 'ccas',
-  structure: 'CCAS de Lille',
-  message: 'On essaie.',
-};
+const lille = LILLE_SIGNAL;
 
 beforeAll(async () => {
   rapporteur = await invite(t.admin, t.espaceId, 'rapporteur', 'Rose Rapporteuse');

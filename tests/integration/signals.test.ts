@@ -2,7 +2,7 @@ import type { DocumentListDto, ReuseSignalListDto } from '@essaim/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { invite, type Session } from '../support/accounts.js';
 import { useTestInstance } from '../support/instance.js';
-import { publishedFiche } from '../support/publications.js';
+import { LILLE_SIGNAL, postSignal, publishedFiche } from '../support/publications.js';
 
 /**
  * Reuse signals (issue 13): « Je m'inspire de cette pratique », left on the portal without an
@@ -14,18 +14,9 @@ let rapporteur: Session;
 let slug: string;
 
 const signal = (path: string, body: Record<string, string>, address = '203.0.113.7') =>
-  fetch(`${t.server.url}/api/public/publications/${path}/signals`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
-    body: JSON.stringify(body),
-  });
+  postSignal(t.server.url, path, body, address);
 
-const lille = {
-  territoire: 'dep:59',
-  structureType: 'ccas',
-  structure: 'CCAS de Lille',
-  message: 'On essaie.',
-};
+const lille = LILLE_SIGNAL;
 
 async function waiting(session: Session): Promise<ReuseSignalListDto['signals']> {
   const response = await session.fetch(`/api/espaces/${t.espaceId}/signals?status=en_attente`);

@@ -78,3 +78,29 @@ export async function publishPractice(
   }
   return publishDocument(animateur, doc.id);
 }
+
+/**
+ * Sends a reuse signal (« Je m'inspire de cette pratique ») for the publication `slug` to the
+ * public route, as a visitor from `address` (read from X-Forwarded-For: the server under test
+ * must run with `TRUST_PROXY=loopback`).
+ */
+export function postSignal(
+  serverUrl: string,
+  slug: string,
+  body: Record<string, string>,
+  address = '203.0.113.7',
+): Promise<Response> {
+  return fetch(`${serverUrl}/api/public/publications/${slug}/signals`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+    body: JSON.stringify(body),
+  });
+}
+
+/** A valid reuse signal: a CCAS of the Nord. */
+export const LILLE_SIGNAL = {
+  territoire: 'dep:59',
+  structureType: 'ccas',
+  structure: 'CCAS de Lille',
+  message: 'On essaie.',
+} as const;
