@@ -41,7 +41,7 @@ const envSchema = z.object({
    * Outgoing broadcast coalescing of Hocuspocus. `0` (default): the updates applied in one
    * event-loop turn leave as one message; `off`: one message per update; a number: a window of
    * that many ms. Whatever the setting, the transport hands a socket's backlog to Hocuspocus at most
-   * 64 messages per turn (collab/transport.ts, `InboundPacer`), so with `0` a typist's keystroke
+   * 256 messages per turn (collab/transport.ts, `InboundPacer`), so with `0` a typist's keystroke
    * leaves at once and a burst leaves in bounded merges. Measured in docs/PERFORMANCE.md (`flush`,
    * `hurriedWriter`).
    */

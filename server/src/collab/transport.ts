@@ -135,16 +135,19 @@ export class DeferredSocket implements WebSocketLike {
 }
 
 /**
- * Default of {@link CollabTransportOptions.inboundPerTurn}: 64 messages of one socket per turn.
+ * Default of {@link CollabTransportOptions.inboundPerTurn}: 256 messages of one socket per turn.
  * Measured with `bench/hurriedWriter.ts` (docs/PERFORMANCE.md, issue 16): Hocuspocus merges the
  * updates of a turn with `Y.mergeUpdates`, whose cost grows with the square of their number (it
  * sorts its decoders again for every struct written): on seph-blog1's updates, 3 µs of CPU per
  * update at 64 or 128 per merge, 20 µs at 2,048, 79 µs at 8,192. A backlog of thousands of updates
  * read in one turn made the server slower than one broadcast per update (270 against 45 µs per
- * edit in one run). 64 keeps the merge cheap and still sends readers one message for 64 updates or
- * more.
+ * edit in one run). 256 keeps the merge cheap (about 4 µs per update) and sends readers one message
+ * for 256 updates or more; 64, the first choice, cost the steady replay of `bench/flush.ts` 12–45 %
+ * of its throughput against no pacing (more turns, each with its commit and broadcast), 256 is
+ * within that benchmark's noise of no pacing and as fast for the hurried writer (2026-11-30, quiet
+ * machine: docs/PERFORMANCE.md section (m)).
  */
-export const INBOUND_MESSAGES_PER_TURN = 64;
+export const INBOUND_MESSAGES_PER_TURN = 256;
 
 /** Pauses and resumes reading a socket (`ws`'s `pause`/`resume`: TCP flow control to the sender). */
 export interface InboundFlow {
