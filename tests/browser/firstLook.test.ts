@@ -163,6 +163,20 @@ describe('Première visite : chaque page dessinée avec la partie du DSFR qu’e
           look.resources.some((r) => r.initiator === 'fetch' && r.path === p.path),
       );
       expect(askedAgain).toEqual([]);
+      // No button or link meant to show its label beside its icon shows the icon alone, the label
+      // clipped (the DSFR does that in a group that does not say where icons go:
+      // `fr-btns-group--icon-left`). Icon-only buttons (the toolbar's) are not concerned.
+      const clipped = await page.evaluate(() =>
+        [
+          ...document.querySelectorAll<HTMLElement>(
+            '.fr-btn--icon-left, .fr-btn--icon-right, .fr-link--icon-left, .fr-link--icon-right',
+          ),
+        ]
+          .filter((b) => b.offsetParent !== null && (b.textContent ?? '').trim() !== '')
+          .filter((b) => getComputedStyle(b).overflow === 'hidden' && b.scrollWidth > b.clientWidth + 1)
+          .map((b) => (b.textContent ?? '').trim()),
+      );
+      expect(clipped).toEqual([]);
       expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
     });
   }

@@ -42,7 +42,9 @@ export function ErrorPage({
           <p className={fr.cx('fr-text--lead', 'fr-mb-3w')}>{lead}</p>
           {children}
           {(onRetry || homeLabel) && (
-            <ul className={fr.cx('fr-btns-group', 'fr-btns-group--inline-md')}>
+            // The group says where its buttons' icons go: without it, the DSFR draws an icon button of a
+            // group as the icon alone, its label clipped (« Réessayer » was an empty blue square).
+            <ul className={fr.cx('fr-btns-group', 'fr-btns-group--inline-md', 'fr-btns-group--icon-left')}>
               {onRetry && (
                 <li>
                   <Button iconId="fr-icon-refresh-line" onClick={onRetry}>
