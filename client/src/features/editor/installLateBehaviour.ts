@@ -45,11 +45,7 @@ export function installLateBehaviour(editor: Editor): void {
       ([event, listeners]) => [event, new Set(listeners)] as const,
     ),
   );
-  // Re-creating the plugin views may draw the document again: the page keeps where the person was
-  // (a section opened from a link stayed revealed, then jumped out of view).
-  const { scrollX, scrollY } = window;
   editor.registerPlugin(first, (plugin, plugins) => [...plugins, plugin, ...rest]);
-  if (window.scrollX !== scrollX || window.scrollY !== scrollY) window.scrollTo(scrollX, scrollY);
   if (!undoManager) return;
   for (const [event, listeners] of listenersOf(undoManager))
     for (const listener of [...listeners])
