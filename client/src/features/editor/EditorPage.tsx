@@ -31,7 +31,8 @@ import { ReviewProvider } from '../review/ReviewProvider.js';
 import { useSectionReviews } from '../review/useSectionReviews.js';
 import { sectionsMessages } from '../sections/messages.js';
 import { SectionActionsProvider } from '../sections/SectionActions.js';
-import { revealSection } from '../sections/sectionCommands.js';
+import { revealSection, scrollSectionIntoView } from '../sections/sectionCommands.js';
+import { findSection } from '../sections/sectionRules.js';
 import { Sommaire } from '../sections/Sommaire.js';
 import { useEditorBridge } from './bridge.js';
 import { CollaborativeEditor, useCollaborativeEditor } from './CollaborativeEditor.js';
@@ -639,14 +640,47 @@ function useRevealRequestedSection(editor: Editor | null): void {
       if (revealSection(editor, requested)) {
         revealed.current = requested;
         editor.off('update', tryReveal);
+        stopKeeping = keepInView(editor, requested);
       }
     };
+    let stopKeeping: () => void = () => undefined;
     // The node views are drawn after the first render: reveal on the next frame.
     const frame = requestAnimationFrame(tryReveal);
     editor.on('update', tryReveal);
     return () => {
       cancelAnimationFrame(frame);
       editor.off('update', tryReveal);
+      stopKeeping();
     };
   }, [editor, requested]);
+}
+
+/** How long a revealed section is kept in view while the page settles (ms). */
+const SETTLING_MS = 5000;
+
+/**
+ * While the page settles after revealing section `id` (review headers, panels and late chunks
+ * drawn above it, which can push it out of view or interrupt its smooth scroll), scrolls it back
+ * into view whenever the page's size changes, until the person scrolls, types or clicks, or
+ * {@link SETTLING_MS} have passed. Returns the function that stops watching.
+ */
+function keepInView(editor: Editor, id: string): () => void {
+  const check = () => {
+    const found = findSection(editor.state.doc, id);
+    const dom = found ? editor.view.nodeDOM(found.pos) : null;
+    if (!(dom instanceof HTMLElement)) return;
+    const box = dom.getBoundingClientRect();
+    if (box.bottom <= 0 || box.top >= window.innerHeight) scrollSectionIntoView(editor, id);
+  };
+  const observer = new ResizeObserver(check);
+  observer.observe(document.body);
+  const timer = setTimeout(() => stop(), SETTLING_MS);
+  const personActs = ['wheel', 'touchstart', 'keydown', 'pointerdown'] as const;
+  const stop = () => {
+    observer.disconnect();
+    clearTimeout(timer);
+    for (const type of personActs) window.removeEventListener(type, stop, true);
+  };
+  for (const type of personActs) window.addEventListener(type, stop, { capture: true, passive: true });
+  return stop;
 }
