@@ -27,6 +27,7 @@ import { inspirationForm, signalsRouter } from './http/signalsRouter.js';
 import { exportsApiRouter, publicationExports } from './http/exportsRouter.js';
 import { resolveSession, sessionTokenFrom } from './http/session.js';
 import { apiNotFound, errorHandler } from './http/errors.js';
+import { answerMalformedRequests } from './http/malformedRequests.js';
 import { staticClient } from './http/staticClient.js';
 import { portalRouter } from './portal/portalRouter.js';
 import type { Logger } from './logger.js';
@@ -146,6 +147,7 @@ export function createApp({ config, logger, services, onFatal, demo = false }: A
   app.use(errorHandler(logger));
 
   const httpServer = http.createServer(app);
+  answerMalformedRequests(httpServer);
   const { hocuspocus, access, durable } = createCollabServer({ services, config, logger });
   attachComments(hocuspocus, services);
   const stopDigests = services.notifications.startDigests();

@@ -1,3 +1,5 @@
+import net from 'node:net';
+import { once } from 'node:events';
 import { CloseCode, DenialReason, MESSAGE_TOO_BIG } from '@essaim/protocol';
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
@@ -159,5 +161,33 @@ describe('/api bodies', () => {
     expect(list.documents.map((d) => d.id)).toContain(created.id);
     const health = await fetch(`${t.server.url}/api/health`);
     expect(await health.json()).toEqual({ status: 'ok' });
+  });
+});
+
+/** Sends `request` as raw bytes on a new TCP connection and resolves with all the server wrote. */
+async function rawHttp(request: string): Promise<string> {
+  const { port } = new URL(t.server.url);
+  const socket = net.connect(Number(port), '127.0.0.1');
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  socket.write(request);
+  await once(socket, 'close');
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+describe('requests the HTTP parser refuses before any route', () => {
+  it('answers 431 with a French sentence for an address longer than the header limit, and keeps serving', async () => {
+    const answer = await rawHttp(`GET /api/documents?q=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    expect(answer).toMatch(/^HTTP\/1\.1 431 /);
+    expect(answer).toContain('Content-Type: text/plain; charset=utf-8');
+    expect(answer.endsWith('Adresse ou en-têtes de la requête trop longs.')).toBe(true);
+    const health = await fetch(`${t.server.url}/api/health`);
+    expect(health.status).toBe(200);
+  });
+
+  it('answers 400 with a French sentence for bytes that are not HTTP', async () => {
+    const answer = await rawHttp('NOT HTTP AT ALL\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer.endsWith('Requête HTTP mal formée.')).toBe(true);
   });
 });
