@@ -80,20 +80,20 @@ export async function run(): Promise<BenchResult> {
       }
     }
     const actor = server.services.actors.forUser(admin.userId);
-    const time = (f: () => unknown): number[] => {
+    const time = async (f: () => unknown): Promise<number[]> => {
       const out: number[] = [];
       for (let i = 0; i < rounds; i++) {
         const started = performance.now();
-        f();
+        await f();
         out.push(performance.now() - started);
       }
       return out;
     };
     // Warm both paths (statement caches, JIT) before measuring.
-    time(() => server.services.reviews.queue(actor, espaceId, {}));
-    time(() => server.services.catalogue.list(actor, { espaceId }));
-    const queue = summarize(time(() => server.services.reviews.queue(actor, espaceId, {})));
-    const catalogue = summarize(time(() => server.services.catalogue.list(actor, { espaceId })));
+    await time(() => server.services.reviews.queue(actor, espaceId, {}));
+    await time(() => server.services.catalogue.list(actor, { espaceId }));
+    const queue = summarize(await time(() => server.services.reviews.queue(actor, espaceId, {})));
+    const catalogue = summarize(await time(() => server.services.catalogue.list(actor, { espaceId })));
     const http: number[] = [];
     let entries = 0;
     for (let i = 0; i < Math.min(rounds, 30); i++) {

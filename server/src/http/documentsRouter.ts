@@ -16,7 +16,7 @@ import { fieldError, parseBody, parseQuery } from './validate.js';
 export function documentsRouter(services: Services): Router {
   const router = Router();
   const { documents, catalogue, espaces } = services;
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const { actor } = requireAuth(res);
     const query = parseQuery(catalogueQuery, req.query);
     if (query.territoire && !isTerritoire(query.territoire))
@@ -25,7 +25,7 @@ export function documentsRouter(services: Services): Router {
     // exists is 403 for who is not a member (catalogueService).
     if (query.espaceId && !espaces.exists(query.espaceId))
       throw notFound('Cet espace de travail n’existe pas.');
-    const body: DocumentListDto = { documents: catalogue.list(actor, query) };
+    const body: DocumentListDto = { documents: await catalogue.list(actor, query) };
     res.json(body);
   });
   router.post('/', (req, res) => {

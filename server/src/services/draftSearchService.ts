@@ -7,7 +7,11 @@ import * as Y from 'yjs';
 import { applyStored, type CollabStore } from '../storage/collabStore.js';
 import type { CommentRecord, CommentRepository } from '../storage/commentRepository.js';
 import type { AssigneeRecord, DocumentRecord, DocumentRepository } from '../storage/documentRepository.js';
-import type { DraftEntryContent, DraftSearchRepository } from '../storage/draftSearchRepository.js';
+import type {
+  DraftEntryContent,
+  DraftHitRow,
+  DraftSearchRepository,
+} from '../storage/draftSearchRepository.js';
 import { targetWithAssignees } from './documentTarget.js';
 import { cachedStems, sectionContent, sectionText, stemOf } from './draftText.js';
 import { frenchStems } from './frenchText.js';
@@ -24,6 +28,58 @@ const MAX_HITS = 20_000;
 const SEARCH_CATCH_UP_MS = 250;
 /** One slice of the background catch-up (ms), between which the server answers everything else. */
 const BACKGROUND_SLICE_MS = 20;
+/**
+ * The synchronous work a sliced search ({@link DraftSearchService.searchInSlices},
+ * {@link DraftSearchService.addSnippetsInSlices}) does before it lets the event loop serve the
+ * others (ms): a search over fiches of megabytes held the loop ~450 ms in one turn (issue 17),
+ * during which nobody's keystrokes were relayed.
+ */
+export const SEARCH_SLICE_MS = 4;
+/** Bytes of an entry's text decoded and read word by word at a time by a snippet of a long entry. */
+export const SNIPPET_PIECE_BYTES = 64 * 1024;
+/** Entries up to this many bytes are decoded whole for their snippet (a few µs). */
+const SNIPPET_WHOLE_BYTES = 16 * 1024;
+/**
+ * Characters kept on either side of the first word found in a long entry: its snippet (about 220
+ * characters, starting some 70 before that word) is made from them alone, exactly as from the
+ * whole text unless a run of whitespace longer than this sits next to the word.
+ */
+const SNIPPET_MARGIN = 2_000;
+
+/** Lets the event loop run (the next turn, `setImmediate`); tests give their own. */
+export type Pause = () => Promise<void>;
+
+/** How a sliced search shares the event loop: its pause, and the work done between two (ms). */
+export interface SliceOptions {
+  pause?: Pause;
+  /** Default {@link SEARCH_SLICE_MS}; 0 pauses after every unit of work (tests). */
+  budgetMs?: number;
+}
+
+const nextTurn: Pause = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Counts the time spent since the last pause and pauses once `budgetMs` is spent. */
+class Slicer {
+  private started = performance.now();
+  private readonly pause: Pause;
+  private readonly budgetMs: number;
+
+  constructor(options: SliceOptions) {
+    this.pause = options.pause ?? nextTurn;
+    this.budgetMs = options.budgetMs ?? SEARCH_SLICE_MS;
+  }
+
+  /** Time spent since the last pause (ms). */
+  spent(): number {
+    return performance.now() - this.started;
+  }
+
+  async check(): Promise<void> {
+    if (this.spent() < this.budgetMs) return;
+    await this.pause();
+    this.started = performance.now();
+  }
+}
 
 /** The index content of every section of a document, by section id, computed off the main thread. */
 export interface ComputedSections {
@@ -165,38 +221,81 @@ export class DraftSearchService {
    * Never throws for what a person typed: a query that is no valid FTS5 finds nothing.
    */
   search(actor: Actor, query: string, filters: DraftSearchFilters): Map<string, DraftHit> {
-    const found = new Map<string, DraftHit>();
+    const prepared = this.prepare(actor, query, filters);
+    if (!prepared) return new Map();
+    let rows;
+    try {
+      rows = this.index.search(prepared.expression, MAX_HITS);
+    } catch (error) {
+      // The expression is built from stems only; should SQLite still refuse it, nothing is found.
+      this.onError(error, 'draft search: query refused');
+      return new Map();
+    }
+    return groupHits(rows, prepared.allowed);
+  }
+
+  /**
+   * {@link search}, the same hits, without holding the event loop: the ranking query (bm25, the
+   * costly part: it walks every place each word appears, ~2 ms per megabyte of matching text)
+   * runs on a read-only connection of its own (`rankedReader`) and its rows are read one at a
+   * time, the loop let go every `SEARCH_SLICE_MS` (4 ms); one entry is the smallest unit (the
+   * first also counts the words' frequencies over the whole index). Ranking ranges of entries on
+   * the main connection instead cost a fixed part per query that grew with the range's place in
+   * the index (5–55 ms per entry over 108 MB). A database without a file ranks in one go. Issue 17: over fiches of megabytes, one
+   * search held the loop ~450 ms and everybody's typing waited as long. Entries written between
+   * two slices are ranked as they are then. The catch-up indexing of documents never indexed
+   * stays a single bounded step ({@link SEARCH_CATCH_UP_MS}).
+   */
+  async searchInSlices(
+    actor: Actor,
+    query: string,
+    filters: DraftSearchFilters,
+    slices: SliceOptions = {},
+  ): Promise<Map<string, DraftHit>> {
+    const prepared = this.prepare(actor, query, filters);
+    if (!prepared) return new Map();
+    const { expression } = prepared;
+    const slicer = new Slicer(slices);
+    const rows: DraftHitRow[] = [];
+    try {
+      const reader = this.index.rankedReader(expression);
+      if (reader) {
+        // One statement on a connection of its own, read a row at a time: bm25 is computed as
+        // each row is read, and the main connection serves everything else in between.
+        try {
+          for (let row = reader.next(); row; row = reader.next()) {
+            rows.push(row);
+            await slicer.check();
+          }
+        } finally {
+          reader.close();
+        }
+      } else rows.push(...this.index.search(expression, MAX_HITS)); // no file (in memory): in one go
+    } catch (error) {
+      this.onError(error, 'draft search: query refused');
+      return new Map();
+    }
+    // As `ORDER BY rank LIMIT MAX_HITS`; equal ranks by entry.
+    rows.sort((a, b) => a.rank - b.rank || a.entryId - b.entryId);
+    if (rows.length > MAX_HITS) rows.length = MAX_HITS;
+    return groupHits(rows, prepared.allowed);
+  }
+
+  /** The expression of `query` and the documents the actor may find (indexed first), or null when nothing can be found. */
+  private prepare(
+    actor: Actor,
+    query: string,
+    filters: DraftSearchFilters,
+  ): { expression: string; allowed: ReadonlySet<string> } | null {
     const expression = draftSearchExpression(query);
-    if (!expression || actor.kind !== 'user') return found;
+    if (!expression || actor.kind !== 'user') return null;
     const readable = (filters.candidates ?? this.candidatesOf(actor, filters.archived))
       .filter(({ record }) => filters.archived || record.archivedAt === null)
       .filter(({ record, assignees }) => can(actor, 'document.read', targetWithAssignees(record, assignees)))
       .map(({ record }) => record.id);
-    if (readable.length === 0) return found;
+    if (readable.length === 0) return null;
     this.catchUpBeforeSearch(readable);
-    let rows;
-    try {
-      rows = this.index.search(expression, MAX_HITS);
-    } catch (error) {
-      // The expression is built from stems only; should SQLite still refuse it, nothing is found.
-      this.onError(error, 'draft search: query refused');
-      return found;
-    }
-    const allowed = new Set(readable);
-    for (const row of rows) {
-      if (!allowed.has(row.documentId)) continue;
-      const match: DraftMatch = {
-        entryId: row.entryId,
-        sectionId: row.sectionId,
-        sectionTitle: row.sectionId ? row.title : null,
-        threadId: row.threadId,
-        snippet: '',
-      };
-      const hit = found.get(row.documentId);
-      if (!hit) found.set(row.documentId, { rank: row.rank, matches: [match] });
-      else if (hit.matches.length < MATCHES_PER_DOCUMENT) hit.matches.push(match);
-    }
-    return found;
+    return { expression, allowed: new Set(readable) };
   }
 
   /**
@@ -213,6 +312,34 @@ export class DraftSearchService {
       // Blocks (a heading, its paragraph) read apart in the one-line snippet.
       const text = (texts.get(match.entryId) ?? '').replace(/\s*\n\s*/g, ' · ');
       match.snippet = draftSnippet(text, queryStems);
+    }
+  }
+
+  /**
+   * {@link addSnippets}, the same snippets, without holding the event loop: entries are read one
+   * at a time as bytes; a short one (16 KiB at most) is decoded whole, a long one is decoded and
+   * read word by word {@link SNIPPET_PIECE_BYTES} (64 KiB) at a time until the first word of the
+   * query, and its snippet is made from {@link SNIPPET_MARGIN} characters on either side of that
+   * word ({@link longEntrySnippet}); the loop is let go every `SEARCH_SLICE_MS` (4 ms). Before,
+   * the texts of the 100 documents shown were read and scanned whole in one turn (108 MB, ~300 ms
+   * over fiches of 1.2 MB).
+   */
+  async addSnippetsInSlices(
+    query: string,
+    hits: Iterable<DraftHit>,
+    slices: SliceOptions = {},
+  ): Promise<void> {
+    const matches = [...hits].flatMap((h) => h.matches);
+    if (matches.length === 0) return;
+    const queryStems = frenchStems(query).split(' ').filter(Boolean);
+    const slicer = new Slicer(slices);
+    for (const match of matches) {
+      const bytes = this.index.textBytes(match.entryId);
+      if (!bytes || bytes.length <= SNIPPET_WHOLE_BYTES) {
+        const text = bytes ? new TextDecoder().decode(bytes) : '';
+        match.snippet = draftSnippet(text.replace(/\s*\n\s*/g, ' · '), queryStems);
+      } else match.snippet = await longEntrySnippet(bytes, queryStems, slicer);
+      await slicer.check();
     }
   }
 
@@ -356,6 +483,28 @@ export class DraftSearchService {
   }
 }
 
+/**
+ * The hits of ranked index rows (best first): those of `allowed` documents, grouped by document
+ * with the best rank and at most {@link MATCHES_PER_DOCUMENT} matches, snippets empty.
+ */
+function groupHits(rows: readonly DraftHitRow[], allowed: ReadonlySet<string>): Map<string, DraftHit> {
+  const found = new Map<string, DraftHit>();
+  for (const row of rows) {
+    if (!allowed.has(row.documentId)) continue;
+    const match: DraftMatch = {
+      entryId: row.entryId,
+      sectionId: row.sectionId,
+      sectionTitle: row.sectionId ? row.title : null,
+      threadId: row.threadId,
+      snippet: '',
+    };
+    const hit = found.get(row.documentId);
+    if (!hit) found.set(row.documentId, { rank: row.rank, matches: [match] });
+    else if (hit.matches.length < MATCHES_PER_DOCUMENT) hit.matches.push(match);
+  }
+  return found;
+}
+
 const emptyEntry = (): DraftEntryContent => ({ title: '', text: '', stems: { title: '', body: '' } });
 
 /**
@@ -438,6 +587,128 @@ export function draftSearchExpression(query: string): string | null {
  * snippet are read: a search shows hundreds of snippets (three per document found).
  */
 export function draftSnippet(text: string, queryStems: readonly string[], width = 220): string {
+  return windowSnippet(text, queryStems, width, false, false);
+}
+
+/** Letters and digits make the words of a snippet (as {@link draftSnippet} reads them). */
+const SNIPPET_WORD = /[\p{L}\p{N}]/u;
+
+/**
+ * Where the first word of `text` whose stem starts like one of `queryStems` starts, reading the
+ * words that start in `[from, to)` only (`from` at the start of a word); null when none does.
+ */
+export function firstSnippetWord(
+  text: string,
+  queryStems: readonly string[],
+  from: number,
+  to: number,
+): number | null {
+  const words = /[\p{L}\p{N}]+/gu;
+  words.lastIndex = from;
+  for (let w = words.exec(text); w && w.index < to; w = words.exec(text)) {
+    const stem = stemOf(w[0].toLowerCase());
+    if (queryStems.some((s) => stem.startsWith(s))) return w.index;
+  }
+  return null;
+}
+
+/**
+ * The snippet of a long entry (`bytes`: its text in UTF-8), the very one {@link draftSnippet}
+ * makes of the whole text with its line breaks read as « · », reading only what it needs: the
+ * text is decoded {@link SNIPPET_PIECE_BYTES} at a time and read word by word until the first
+ * word of the query (a word cut by a piece's end is read with the next piece), then
+ * {@link SNIPPET_MARGIN} characters before and after that word make the snippet; `slicer` may
+ * let the event loop run between two pieces. Without such a word (a match in the section's title),
+ * the start of the text, as {@link draftSnippet}. At most one piece (and the word it cuts) is
+ * decoded and read in one unit of work.
+ */
+export async function longEntrySnippet(
+  bytes: Uint8Array,
+  queryStems: readonly string[],
+  slicer: { check(): Promise<void> },
+  width = 220,
+): Promise<string> {
+  const decoder = new TextDecoder();
+  let offset = 0;
+  const next = (): { text: string; last: boolean } => {
+    const end = Math.min(bytes.length, offset + SNIPPET_PIECE_BYTES);
+    const last = end >= bytes.length;
+    const text = decoder.decode(bytes.subarray(offset, end), { stream: !last });
+    offset = end;
+    return { text, last };
+  };
+  let head = '';
+  /** Up to SNIPPET_MARGIN + 1 characters read before `carry`, and whether any were dropped. */
+  let before = '';
+  let dropped = false;
+  let carry = '';
+  for (;;) {
+    const piece = next();
+    const current = carry + piece.text;
+    if (head.length <= SNIPPET_MARGIN) head += piece.text;
+    let limit = current.length;
+    if (!piece.last) {
+      // Up to the last character that is no letter or digit: the word it may cut is read next time.
+      while (limit > 0 && SNIPPET_WORD.test(current[limit - 1] ?? '')) limit--;
+      if (limit === 0) limit = current.length;
+    }
+    const at = firstSnippetWord(current, queryStems, 0, limit);
+    if (at !== null) {
+      let after = current.slice(at);
+      let end = piece.last;
+      while (!end && after.length <= SNIPPET_MARGIN) {
+        await slicer.check();
+        const more = next();
+        after += more.text;
+        end = more.last;
+      }
+      const full = before + current.slice(0, at);
+      let context = full.slice(-(SNIPPET_MARGIN + 1));
+      const cut = dropped || context.length < full.length;
+      if (cut) {
+        // Starts at a word's start: the character before it is kept to tell.
+        let i = 1;
+        while (
+          i < context.length &&
+          SNIPPET_WORD.test(context[i - 1] ?? '') &&
+          SNIPPET_WORD.test(context[i] ?? '')
+        )
+          i++;
+        context = context.slice(i);
+      }
+      const tailCut = !end || after.length > SNIPPET_MARGIN;
+      const window = context + after.slice(0, SNIPPET_MARGIN);
+      return windowSnippet(window.replace(/\s*\n\s*/g, ' · '), queryStems, width, cut, tailCut);
+    }
+    if (piece.last) {
+      const shown = head.slice(0, SNIPPET_MARGIN);
+      return windowSnippet(
+        shown.replace(/\s*\n\s*/g, ' · '),
+        queryStems,
+        width,
+        false,
+        head.length > SNIPPET_MARGIN,
+      );
+    }
+    const read = before + current.slice(0, limit);
+    dropped ||= read.length > SNIPPET_MARGIN + 1;
+    before = read.slice(-(SNIPPET_MARGIN + 1));
+    carry = current.slice(limit);
+    await slicer.check();
+  }
+}
+
+/**
+ * {@link draftSnippet} of `text`, a part of an entry's text: `before` and `after` say whether the
+ * entry goes on before or after it (shown as « … »; `text` then starts at a word's start).
+ */
+function windowSnippet(
+  text: string,
+  queryStems: readonly string[],
+  width: number,
+  before: boolean,
+  after: boolean,
+): string {
   const hit = (word: string): boolean => {
     const stem = stemOf(word.toLowerCase());
     return queryStems.some((s) => stem.startsWith(s));
@@ -468,5 +739,7 @@ export function draftSnippet(text: string, queryStems: readonly string[], width 
     at = to;
   }
   out += escapeHtml(text.slice(at, end));
-  return `${start > 0 ? '… ' : ''}${out.replace(/\s+/g, ' ').trim()}${end < text.length ? ' …' : ''}`;
+  const open = start > 0 || before ? '… ' : '';
+  const close = end < text.length || after ? ' …' : '';
+  return `${open}${out.replace(/\s+/g, ' ').trim()}${close}`;
 }

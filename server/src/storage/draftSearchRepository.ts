@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import type { Db } from './db.js';
 
 /** The stems an entry is indexed under (services/frenchText.ts `frenchStems`). */
@@ -72,8 +73,22 @@ export interface DraftSearchRepository {
    * @throws SqliteError when the expression is not valid FTS5 (callers build it so it never is).
    */
   search(expression: string, limit: number): DraftHitRow[];
+  /**
+   * The entries matching `expression` with their bm25 rank (as {@link search}, in no particular
+   * order, without a limit), read one at a time from a read-only connection of its own on the
+   * database file, so that the caller may let other work run (on the main connection too) between
+   * two rows: bm25 is computed as each row is read. Null when the database has no file (in
+   * memory). `close()` must be called (it ends the connection's read transaction).
+   * @throws SqliteError when the expression is not valid FTS5 (at the first `next()`).
+   */
+  rankedReader(expression: string): RankedReader | null;
   /** The text of these entries, by entry id. */
   texts(entryIds: readonly number[]): Map<number, string>;
+  /**
+   * The text of one entry as its UTF-8 bytes (one copy, no decoding: a snippet decodes only what
+   * it reads), or undefined when there is no such entry.
+   */
+  textBytes(entryId: number): Uint8Array | undefined;
   /** Up to `limit` documents whose sections were never indexed (oldest first). */
   unindexedDocuments(limit: number): string[];
   /** Those of `documentIds` whose sections were never indexed. */
@@ -88,6 +103,18 @@ export interface DraftSearchRepository {
   isOpen(): boolean;
 }
 
+/** Ranked entries read one at a time ({@link DraftSearchRepository.rankedReader}). */
+export interface RankedReader {
+  /** The next entry, or undefined when all were read (the reader is then closed). */
+  next(): DraftHitRow | undefined;
+  /** Ends the read (idempotent). */
+  close(): void;
+}
+
+const RANKED_SQL = `SELECT e.id, e.document_id, e.section_id, e.title, e.thread_id, r.rank
+  FROM (SELECT rowid, bm25(draft_search, 5.0, 1.0) AS rank FROM draft_search WHERE draft_search MATCH ?) r
+  JOIN draft_search_entries e ON e.id = r.rowid`;
+
 interface HitRow {
   id: number;
   document_id: string;
@@ -96,6 +123,15 @@ interface HitRow {
   thread_id: string | null;
   rank: number;
 }
+
+const hitOf = (r: HitRow): DraftHitRow => ({
+  entryId: r.id,
+  documentId: r.document_id,
+  sectionId: r.section_id,
+  title: r.title,
+  threadId: r.thread_id,
+  rank: r.rank,
+});
 
 /** The SQLite {@link DraftSearchRepository}. */
 export function sqliteDraftSearchRepository(db: Db): DraftSearchRepository {
@@ -132,6 +168,9 @@ export function sqliteDraftSearchRepository(db: Db): DraftSearchRepository {
              FROM draft_search WHERE draft_search MATCH ? ORDER BY rank LIMIT ?) r
        JOIN draft_search_entries e ON e.id = r.rowid
        ORDER BY r.rank`,
+    ),
+    textBytes: db.prepare<[number], { bytes: Uint8Array }>(
+      'SELECT CAST(text AS BLOB) AS bytes FROM draft_search_texts WHERE entry_id = ?',
     ),
     texts: db.prepare<[string], { entry_id: number; text: string }>(
       'SELECT entry_id, text FROM draft_search_texts WHERE entry_id IN (SELECT value FROM json_each(?))',
@@ -206,15 +245,40 @@ export function sqliteDraftSearchRepository(db: Db): DraftSearchRepository {
       saveSections.immediate(documentId, sections, content, at, force),
     saveThread: (documentId, threadId, entry) => saveThread.immediate(documentId, threadId, entry),
     removeDocument: (documentId) => removeDocument.immediate(documentId),
-    search: (expression, limit) =>
-      q.search.all(expression, limit).map((r) => ({
-        entryId: r.id,
-        documentId: r.document_id,
-        sectionId: r.section_id,
-        title: r.title,
-        threadId: r.thread_id,
-        rank: r.rank,
-      })),
+    search: (expression, limit) => q.search.all(expression, limit).map(hitOf),
+    textBytes: (entryId) => q.textBytes.get(entryId)?.bytes,
+    rankedReader: (expression) => {
+      if (db.memory || !db.name) return null;
+      // A reader of a WAL database waits for nobody; should SQLite still say busy (a recovery),
+      // the search fails within 100 ms rather than hold the event loop (better-sqlite3's 5 s).
+      const reader = new Database(db.name, { readonly: true, fileMustExist: true, timeout: 100 });
+      let rows: IterableIterator<HitRow> | undefined;
+      let open = true;
+      const close = (): void => {
+        if (!open) return;
+        open = false;
+        rows?.return?.();
+        reader.close();
+      };
+      return {
+        next: () => {
+          if (!open) return undefined;
+          try {
+            rows ??= reader.prepare<[string], HitRow>(RANKED_SQL).iterate(expression);
+            const step = rows.next();
+            if (step.done) {
+              close();
+              return undefined;
+            }
+            return hitOf(step.value);
+          } catch (error) {
+            close();
+            throw error;
+          }
+        },
+        close,
+      };
+    },
     texts: (entryIds) =>
       new Map(q.texts.all(JSON.stringify(entryIds)).map((r) => [r.entry_id, r.text] as const)),
     unindexedDocuments: (limit) => q.unindexed.all(limit).map((r) => r.id),
