@@ -12,6 +12,8 @@ export interface ReceivedFrame {
   authType?: number;
   /** For Auth frames: the scope or the denial reason; for Close frames: the reason. */
   text?: string;
+  /** For Sync frames: 0 = SyncStep1 (the server asks for what it lacks), 1 = SyncStep2, 2 = update. */
+  step?: number;
 }
 
 /**
@@ -93,6 +95,7 @@ function decodeFrame(bytes: Uint8Array): ReceivedFrame {
   const type = decoding.readVarUint(d);
   if (type === Msg.Close)
     return { documentName, type, ...(decoding.hasContent(d) ? { text: decoding.readVarString(d) } : {}) };
+  if (type === Msg.Sync) return { documentName, type, step: decoding.readVarUint(d) };
   if (type !== Msg.Auth) return { documentName, type };
   const authType = decoding.readVarUint(d);
   const text = decoding.hasContent(d) ? decoding.readVarString(d) : undefined;

@@ -2,12 +2,18 @@ import type { beforeHandleMessagePayload, Connection } from '@hocuspocus/server'
 import { templates } from '@essaim/domain';
 import { templateContent, writeJSONToYdoc } from '@essaim/editor';
 import { FRAGMENT, UpdateRefusal } from '@essaim/protocol';
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createLogger } from '../logger.js';
 import type { CollabContext } from './context.js';
-import { DocumentLocks, MessageGuardExtension, type MessageGuardOptions } from './MessageGuardExtension.js';
+import {
+  DocumentLocks,
+  MAX_MISSING_REQUESTS,
+  MessageGuardExtension,
+  type MessageGuardOptions,
+} from './MessageGuardExtension.js';
 import { MAX_UPDATE_STRUCTS } from './updateValidation.js';
 
 const NAME = 'doc.test';
@@ -280,5 +286,153 @@ describe('MessageGuardExtension', () => {
     first();
     await Promise.all([second, third]);
     expect(order).toEqual(['first', 'second', 'third']);
+  });
+
+  describe('an update that builds on its writer’s own updates the server never received (issue 17)', () => {
+    /** A sync message (`step`: 1 for a SyncStep2, 2 for an update), as a provider sends it. */
+    const syncMessage = (step: number, update: Uint8Array): Uint8Array => {
+      const e = encoding.createEncoder();
+      encoding.writeVarString(e, NAME);
+      encoding.writeVarUint(e, 0);
+      encoding.writeVarUint(e, step);
+      encoding.writeVarUint8Array(e, update);
+      return encoding.toUint8Array(e);
+    };
+
+    /**
+     * Hocuspocus's handling of one message on one connection: the guard, then (unless it refused)
+     * the message as the guard left it: a sync update or step 2 is applied; anything else (the
+     * presence query a dropped update becomes) changes nothing.
+     */
+    async function deliver(
+      env: ReturnType<typeof setup>,
+      connection: Connection<CollabContext>,
+      frame: Uint8Array,
+      context: CollabContext,
+    ): Promise<{ refused: string | null; applied: boolean }> {
+      try {
+        await env.guard.beforeHandleMessage({
+          update: frame,
+          connection,
+          document: env.server,
+          documentName: NAME,
+          context,
+        } as unknown as beforeHandleMessagePayload<CollabContext>);
+      } catch (error) {
+        return { refused: (error as { reason?: string }).reason ?? 'error', applied: false };
+      }
+      const decoder = decoding.createDecoder(frame);
+      decoding.readVarString(decoder);
+      const applied = decoding.readVarUint(decoder) === 0;
+      if (applied) {
+        decoding.readVarUint(decoder);
+        Y.applyUpdate(env.server, decoding.readVarUint8Array(decoder));
+      }
+      await env.guard.afterHandleMessage({ context } as never);
+      return { refused: null, applied };
+    }
+
+    /** A connection that keeps what the server sends it. */
+    const connectionFor = () => {
+      const sent: Uint8Array[] = [];
+      const connection = {
+        readOnly: false,
+        send: (frame: Uint8Array) => void sent.push(frame),
+      } as unknown as Connection<CollabContext>;
+      return { connection, sent };
+    };
+
+    /** The state vector of a SyncStep1 the server sent. */
+    const stateVectorOf = (frame: Uint8Array): Uint8Array => {
+      const decoder = decoding.createDecoder(frame);
+      expect(decoding.readVarString(decoder)).toBe(NAME);
+      expect(decoding.readVarUint(decoder)).toBe(0); // sync
+      expect(decoding.readVarUint(decoder)).toBe(0); // step 1
+      return decoding.readVarUint8Array(decoder);
+    };
+
+    /** A guard with a claims table, a writer u1 whose client id is claimed, and its second update lost. */
+    async function lostUpdate(onRefused?: MessageGuardOptions['onRefused']) {
+      const claims = new Map<number, string>();
+      const env = setup({
+        clients: {
+          owners: () => new Map(claims),
+          owner: (_doc, client) => claims.get(client),
+          claim: (_doc, client, user) => void claims.set(client, user),
+        },
+        ...(onRefused ? { onRefused } : {}),
+      });
+      const { connection, sent } = connectionFor();
+      const first = changeOf(env.writer, () => env.text.insert(0, 'avant '));
+      expect((await deliver(env, connection, syncMessage(2, first), person('u1'))).refused).toBeNull();
+      // Sent, never received: lost with the restart.
+      changeOf(env.writer, () => env.text.insert(env.text.length, 'perdu '));
+      return { env, connection, sent, claims };
+    }
+
+    it('drops it, asks the writer for what the server lacks, and takes the answer, nothing refused', async () => {
+      const { env, connection, sent } = await lostUpdate();
+      const next = changeOf(env.writer, () => env.text.insert(env.text.length, 'après'));
+      const delivered = await deliver(env, connection, syncMessage(2, next), person('u1'));
+      expect(delivered).toEqual({ refused: null, applied: false });
+      expect(env.server.getXmlFragment(FRAGMENT).toString()).not.toContain('après');
+      expect(sent).toHaveLength(1);
+      // The provider answers a SyncStep1 with a SyncStep2 of what that state vector lacks.
+      const answer = Y.encodeStateAsUpdate(env.writer, stateVectorOf(sent[0] ?? new Uint8Array()));
+      expect(await deliver(env, connection, syncMessage(1, answer), person('u1'))).toEqual({
+        refused: null,
+        applied: true,
+      });
+      expect(env.text.toString()).toBe('avant perdu après');
+      expect(env.server.getXmlFragment(FRAGMENT).toString()).toBe(
+        env.writer.getXmlFragment(FRAGMENT).toString(),
+      );
+    });
+
+    it('refuses it as before when the missing content was written under another person’s client id', async () => {
+      const refused: string[] = [];
+      const { env, sent } = await lostUpdate((_doc, userId) => void refused.push(userId ?? ''));
+      const next = changeOf(env.writer, () => env.text.insert(env.text.length, 'usurpé'));
+      const other = connectionFor();
+      expect(await deliver(env, other.connection, syncMessage(2, next), person('u2'))).toEqual({
+        refused: UpdateRefusal.Invalid,
+        applied: false,
+      });
+      expect(sent).toHaveLength(0);
+      expect(other.sent).toHaveLength(0);
+      expect(refused).toEqual(['u2']);
+    });
+
+    it('refuses it when the missing content was written under a client id nobody owns', async () => {
+      const { env, connection, sent } = await lostUpdate();
+      const stranger = new Y.Doc();
+      Y.applyUpdate(stranger, Y.encodeStateAsUpdate(env.server));
+      const text = (stranger.getXmlFragment(FRAGMENT).get(0) as Y.XmlElement)
+        .toArray()
+        .find((c): c is Y.XmlElement => c instanceof Y.XmlElement && c.nodeName === 'paragraph');
+      const inner = new Y.XmlText();
+      changeOf(stranger, () => text?.insert(0, [inner]));
+      const gapped = changeOf(stranger, () => inner.insert(0, 'x'));
+      expect((await deliver(env, connection, syncMessage(2, gapped), person('u1'))).refused).toBe(
+        UpdateRefusal.Invalid,
+      );
+      expect(sent).toHaveLength(0);
+    });
+
+    it('asks at most MAX_MISSING_REQUESTS times in its window, then refuses and reports as before', async () => {
+      const refused: string[] = [];
+      const { env, connection, sent } = await lostUpdate((_doc, userId) => void refused.push(userId ?? ''));
+      for (let i = 0; i < MAX_MISSING_REQUESTS; i++) {
+        const next = changeOf(env.writer, () => env.text.insert(env.text.length, `${i} `));
+        expect((await deliver(env, connection, syncMessage(2, next), person('u1'))).refused).toBeNull();
+      }
+      expect(sent).toHaveLength(MAX_MISSING_REQUESTS);
+      expect(refused).toEqual([]);
+      const more = changeOf(env.writer, () => env.text.insert(env.text.length, 'encore'));
+      expect((await deliver(env, connection, syncMessage(2, more), person('u1'))).refused).toBe(
+        UpdateRefusal.Invalid,
+      );
+      expect(refused).toEqual(['u1']);
+    });
   });
 });

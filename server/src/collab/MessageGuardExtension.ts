@@ -8,11 +8,13 @@ import type {
 } from '@hocuspocus/server';
 import { CloseCode, UpdateRefusal } from '@essaim/protocol';
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { Logger } from '../logger.js';
 import type { ClientRepository } from '../storage/clientRepository.js';
 import type { CollabContext } from './context.js';
-import { scanUpdate, validateUpdate, type UpdateVerdict } from './updateValidation.js';
+import { missingClients, scanUpdate, validateUpdate, type UpdateVerdict } from './updateValidation.js';
 import type { WriterPacing } from './writerPacing.js';
 
 /**
@@ -30,9 +32,20 @@ export class MessageRefused extends Error {
 
 const MESSAGE_SYNC = 0;
 const MESSAGE_AWARENESS = 1;
+const MESSAGE_QUERY_AWARENESS = 3;
 const MESSAGE_SYNC_REPLY = 4;
 const SYNC_STEP_2 = 1;
 const SYNC_UPDATE = 2;
+
+/**
+ * How many times in {@link MISSING_REQUEST_WINDOW_MS} a connection is asked for the content its
+ * updates build on and the server lacks (see `askForMissing`); one more gapped update in the
+ * window is refused (`invalid-update`) and closes the connection, as any invalid update. A writer
+ * typing 30 updates a second sends a few before the server's request reaches it.
+ */
+export const MAX_MISSING_REQUESTS = 20;
+/** The window of {@link MAX_MISSING_REQUESTS} (ms). */
+export const MISSING_REQUEST_WINDOW_MS = 10_000;
 
 /**
  * One holder at a time per document, in arrival order. `acquire` resolves with the function that
@@ -125,6 +138,8 @@ export class MessageGuardExtension implements Extension<CollabContext> {
   priority = 950;
 
   private readonly clientIds = new WeakMap<Connection<CollabContext>, number>();
+  /** When each connection was asked for what its updates build on (ms since epoch), oldest first. */
+  private readonly missingRequests = new WeakMap<Connection<CollabContext>, number[]>();
   /**
    * Upper bound of each loaded document's encoded size (bytes), whether it is exact (measured, and
    * nothing deleted since), and when it was last measured (ms since epoch).
@@ -151,9 +166,11 @@ export class MessageGuardExtension implements Extension<CollabContext> {
   }: beforeHandleMessagePayload<CollabContext>): Promise<void> {
     let decoder: decoding.Decoder;
     let type: number;
+    let typeAt: number;
     try {
       decoder = decoding.createDecoder(message);
       decoding.readVarString(decoder); // document name, already routed
+      typeAt = decoder.pos;
       type = decoding.readVarUint(decoder);
     } catch {
       throw new MessageRefused('malformed-message');
@@ -171,7 +188,16 @@ export class MessageGuardExtension implements Extension<CollabContext> {
       // until Hocuspocus has applied it (afterHandleMessage).
       const release = await this.locks.acquire(document);
       try {
-        const verdict = this.checkUpdate(document, update, documentName, context);
+        const verdict = this.checkUpdate(document, update, documentName, context, connection);
+        if (verdict === 'asked') {
+          // Hocuspocus v4 lets a hook skip a message only by throwing, which closes the
+          // connection: the frame is turned, in place (its decoder reads this very array), into a
+          // presence query (type 3, one byte like 0 and 4), which applies, stores, broadcasts and
+          // acknowledges nothing; Hocuspocus answers it with the document's presence.
+          message[typeAt] = MESSAGE_QUERY_AWARENESS;
+          release();
+          return;
+        }
         if (verdict.deleteSet) checkedDeletes.set(context, verdict.deleteSet);
         // What a deletion frees: at least its characters leave the encoding; the rest is measured
         // at the next check that needs it.
@@ -268,9 +294,17 @@ export class MessageGuardExtension implements Extension<CollabContext> {
     update: Uint8Array,
     documentName: string,
     context: CollabContext,
-  ): UpdateVerdict & { ok: true } {
+    connection: Connection<CollabContext>,
+  ): (UpdateVerdict & { ok: true }) | 'asked' {
     const verdict = (this.options.validate ?? validateUpdate)(document, update);
-    if (!verdict.ok) return this.refuse(verdict.refusal, verdict.detail, documentName, context);
+    if (!verdict.ok) {
+      if (
+        verdict.refusal === UpdateRefusal.Invalid &&
+        this.askForMissing(document, update, documentName, context, connection, verdict.detail)
+      )
+        return 'asked';
+      return this.refuse(verdict.refusal, verdict.detail, documentName, context);
+    }
     const { documentId, userId } = context;
     const owners = documentId && userId ? this.ownersOf(document, documentId) : null;
     if (owners && documentId) {
@@ -292,6 +326,53 @@ export class MessageGuardExtension implements Extension<CollabContext> {
       }
     }
     return verdict;
+  }
+
+  /**
+   * An update that builds on content the server never received, all of it written under Yjs
+   * client ids this connection's person owns (their own earlier updates, lost in a server restart
+   * or a dropped connection: a program writing through a HocuspocusProvider sends its next updates
+   * before the sync that would carry them), is dropped (nothing applied, stored or broadcast) and
+   * the connection is sent the server's state vector (a SyncStep1), as Yjs peers ask each other
+   * for what they lack: the provider answers with a SyncStep2 holding everything the server
+   * lacks, this update included, which is checked like any other. Its unacknowledged update is
+   * balanced by the acknowledgement of that SyncStep2. Returns false (the update is then refused
+   * as before) when something missing was written under another person's client id, the server's
+   * or one nobody owns, without a person or a claims table, or when the connection was already
+   * asked {@link MAX_MISSING_REQUESTS} times in {@link MISSING_REQUEST_WINDOW_MS}.
+   */
+  private askForMissing(
+    document: Y.Doc,
+    update: Uint8Array,
+    documentName: string,
+    context: CollabContext,
+    connection: Connection<CollabContext>,
+    detail: string,
+  ): boolean {
+    const { documentId, userId } = context;
+    const owners = documentId && userId ? this.ownersOf(document, documentId) : null;
+    if (!owners || !documentId || !userId || typeof connection.send !== 'function') return false;
+    const missing = missingClients(document, update);
+    if (!missing || missing.size === 0) return false;
+    for (const client of missing)
+      if (client === document.clientID || this.ownerOf(owners, documentId, client) !== userId) return false;
+    const now = Date.now();
+    const recent = (this.missingRequests.get(connection) ?? []).filter(
+      (at) => now - at < MISSING_REQUEST_WINDOW_MS,
+    );
+    if (recent.length >= MAX_MISSING_REQUESTS) return false;
+    recent.push(now);
+    this.missingRequests.set(connection, recent);
+    const encoder = encoding.createEncoder();
+    encoding.writeVarString(encoder, connection.messageAddress ?? documentName);
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    syncProtocol.writeSyncStep1(encoder, document);
+    connection.send(encoding.toUint8Array(encoder));
+    this.options.logger.info(
+      { documentName, userId, detail, clients: [...missing], requests: recent.length },
+      'update builds on content the server lacks: dropped, its writer asked for what is missing',
+    );
+    return true;
   }
 
   /**

@@ -8,6 +8,7 @@ import {
   MAX_NESTING_DEPTH,
   MAX_UPDATE_CLIENTS,
   MAX_UPDATE_STRUCTS,
+  missingClients,
   scanUpdate,
   validateUpdate,
 } from './updateValidation.js';
@@ -550,3 +551,44 @@ function replicaOf(doc: Y.Doc, clientID: number): Y.Doc {
 }
 
 const varUint = (n: number): number[] => [...encoding.encode((e) => encoding.writeVarUint(e, n))];
+
+describe('what an update needs that the server lacks (issue 17)', () => {
+  it('names the writer whose earlier update was lost, and nobody when nothing is missing', () => {
+    const { server, writer } = setup();
+    const text = new Y.XmlText();
+    const first = updateOf(writer, () => firstParagraph(writer).insert(0, [text]));
+    expect([...(missingClients(server, first) ?? [])]).toEqual([]);
+    Y.applyUpdate(server, first);
+    // Never received: the next update starts past what the server has of this client.
+    updateOf(writer, () => text.insert(0, 'perdu '));
+    const next = updateOf(writer, () => text.insert(text.length, 'après'));
+    expect(validateUpdate(server, next).ok).toBe(false);
+    expect([...(missingClients(server, next) ?? [])]).toEqual([writer.clientID]);
+  });
+
+  it('names the client of a neighbour, or of deleted content, the server does not have', () => {
+    const { server, writer } = setup();
+    const text = new Y.XmlText();
+    Y.applyUpdate(
+      server,
+      updateOf(writer, () => firstParagraph(writer).insert(0, [text])),
+    );
+    const other = replicaOf(writer, writer.clientID + 1);
+    const otherText = firstParagraph(other).get(0) as Y.XmlText;
+    // The other writer's words never reach the server; the writer receives them, writes after
+    // them, then deletes them.
+    Y.applyUpdate(
+      writer,
+      updateOf(other, () => otherText.insert(0, 'ailleurs')),
+    );
+    const after = updateOf(writer, () => text.insert(text.length, ' ici'));
+    expect([...(missingClients(server, after) ?? [])]).toEqual([other.clientID]);
+    const deletion = updateOf(writer, () => text.delete(0, 3));
+    expect(missingClients(server, deletion)?.has(other.clientID)).toBe(true);
+  });
+
+  it('reads nothing from bytes that are no update', () => {
+    const { server } = setup();
+    expect(missingClients(server, new Uint8Array([200, 1, 2]))).toBeNull();
+  });
+});

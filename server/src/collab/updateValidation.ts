@@ -844,3 +844,55 @@ export function validateUpdate(doc: Y.Doc, update: Uint8Array): UpdateVerdict {
     return refuse(UpdateRefusal.Malformed, error instanceof Error ? error.message : 'unreadable update');
   }
 }
+
+/**
+ * The Yjs client ids of the content `update` needs and `doc` does not have (nor the update itself):
+ * a client whose structs in the update start past what the document holds of it (a gap in its
+ * clock), the client of an origin, right origin or parent the update names and nobody has, and a
+ * client whose deletions reach past what is known of it. Empty when nothing is missing; null when
+ * the update does not decode, holds a `Skip`, or a client's structs are not one run.
+ *
+ * Used when {@link validateUpdate} refuses an update as `invalid-update`: a writer whose earlier
+ * updates the server never received (lost in a restart: sent, never stored) sends new ones that
+ * build on them, and Yjs peers then ask for what they lack (a SyncStep1) instead of refusing.
+ * Only the missing clients' owners may be asked so (`MessageGuardExtension`).
+ */
+export function missingClients(doc: Y.Doc, update: Uint8Array): Set<number> | null {
+  let decoded: Decoded;
+  try {
+    decoded = Y.decodeUpdate(update) as Decoded;
+  } catch {
+    return null;
+  }
+  /** The clocks of each client's structs in the update: `[first, end)`. */
+  const runs = new Map<number, { first: number; end: number }>();
+  for (const struct of decoded.structs) {
+    if (struct instanceof Y.Skip || !(struct.length >= 1)) return null;
+    const { client, clock } = struct.id;
+    const run = runs.get(client);
+    if (!run) runs.set(client, { first: clock, end: clock + struct.length });
+    else if (clock !== run.end) return null;
+    else run.end = clock + struct.length;
+  }
+  const state = (client: number): number => Y.getState(doc.store, client);
+  const has = (id: Y.ID): boolean => {
+    if (id.clock < state(id.client)) return true;
+    const run = runs.get(id.client);
+    return run !== undefined && id.clock >= run.first && id.clock < run.end;
+  };
+  const missing = new Set<number>();
+  for (const [client, run] of runs) if (run.first > state(client)) missing.add(client);
+  for (const struct of decoded.structs) {
+    if (!(struct instanceof Y.Item)) continue;
+    for (const ref of [struct.origin, struct.rightOrigin, struct.parent]) {
+      if (ref === null || typeof ref !== 'object' || !('client' in ref) || !('clock' in ref)) continue;
+      const id = ref as Y.ID;
+      if (!has(id)) missing.add(id.client);
+    }
+  }
+  for (const [client, ranges] of decoded.ds.clients) {
+    const end = Math.max(state(client), runs.get(client)?.end ?? 0);
+    if (ranges.some(({ clock, len }) => clock + len > end)) missing.add(client);
+  }
+  return missing;
+}

@@ -1,0 +1,106 @@
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import { UpdateRefusal } from '@essaim/protocol';
+import { afterAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { atAddress, createDocument, setupInstance, type Session } from '../support/accounts.js';
+import { connectAs, firstParagraphText, type NodeClient } from '../support/provider.js';
+import { startTestServer, tempDataDir, type TestServer } from '../support/server.js';
+
+/**
+ * Issue 17: a program writing through a HocuspocusProvider (no editor, so none of the editor's
+ * « send what is missing first ») loses, in a server restart, updates it had sent and the server
+ * never received. Its next updates build on them: the server refused each one (`invalid-update`,
+ * « gap in a client's clock ») and closed the connection, which reconnected in a loop for 30 to
+ * 160 s. Now the server drops such an update and asks the provider for what it lacks (a
+ * SyncStep1), as Yjs peers do; the provider's answer carries everything, and nothing is closed.
+ */
+
+const dataDir = tempDataDir('essaim-writer-restart');
+let server: TestServer;
+let admin: Session;
+const clients: { destroy(): void }[] = [];
+
+afterAll(async () => {
+  for (const c of clients.splice(0)) c.destroy();
+  await server.stop();
+});
+
+/** A bare HocuspocusProvider, as a program uses it: no editor, no offline-edits ordering. */
+function program(url: string, name: string, session: Session) {
+  const ydoc = new Y.Doc();
+  const socket = new HocuspocusProviderWebsocket({
+    url,
+    WebSocketPolyfill: WebSocket,
+    // Reconnect fast so the restarted server is found quickly.
+    delay: 50,
+    minDelay: 50,
+    maxDelay: 200,
+  });
+  const provider = new HocuspocusProvider({
+    websocketProvider: socket,
+    name,
+    document: ydoc,
+    token: () => session.collabToken(),
+  });
+  provider.attach();
+  const closes: string[] = [];
+  provider.on('close', ({ event }: { event: { reason?: string } }) => closes.push(event.reason ?? ''));
+  const client = {
+    ydoc,
+    provider,
+    closes,
+    destroy() {
+      provider.destroy();
+      socket.destroy();
+    },
+  };
+  clients.push(client);
+  return client;
+}
+
+const settled = (provider: HocuspocusProvider): boolean => provider.isSynced && !provider.hasUnsyncedChanges;
+
+describe('a program writing through a provider across a server restart', () => {
+  it('gets what the server lost asked back instead of its updates refused, and a reader sees every word', async () => {
+    server = await startTestServer({ dataDir });
+    const port = new URL(server.url).port;
+    ({ admin } = await setupInstance(server.url));
+    const { espaceId } = await (async () => {
+      const response = await admin.fetch('/api/espaces');
+      const body = (await response.json()) as { espaces: { id: string }[] };
+      return { espaceId: body.espaces[0]?.id ?? '' };
+    })();
+    const doc = await createDocument(admin, espaceId, 'Écrite par un programme');
+    const writer = program(server.wsUrl, doc.name, admin);
+    await expect.poll(() => firstParagraphText(writer.ydoc) !== undefined, { timeout: 10_000 }).toBe(true);
+    const text = firstParagraphText(writer.ydoc) as Y.XmlText;
+    text.insert(0, 'avant ');
+    await expect.poll(() => settled(writer.provider), { timeout: 10_000 }).toBe(true);
+
+    await server.stop();
+    // Sent as the server went down, never received: lost with the restart (the provider sends
+    // nothing for a change made under its own origin).
+    writer.ydoc.transact(() => text.insert(text.length, 'perdu '), writer.provider);
+    // Written while the server is down: queued, sent at the reconnection before any sync.
+    text.insert(text.length, 'pendant ');
+    server = await startTestServer({ dataDir, env: { PORT: port } });
+    admin = atAddress(admin, server.url);
+    await expect.poll(() => settled(writer.provider), { timeout: 20_000 }).toBe(true);
+
+    // Once more on the new server: an update lost, then the program goes on writing.
+    writer.ydoc.transact(() => text.insert(text.length, 'perdu-encore '), writer.provider);
+    text.insert(text.length, 'après');
+    await expect.poll(() => settled(writer.provider), { timeout: 20_000 }).toBe(true);
+
+    const reader: NodeClient = connectAs(admin, server.wsUrl, doc.name);
+    clients.push(reader);
+    await expect
+      .poll(() => firstParagraphText(reader.ydoc)?.toString(), { timeout: 20_000 })
+      .toBe('avant perdu pendant perdu-encore après');
+    expect(writer.closes.filter((reason) => reason === UpdateRefusal.Invalid)).toEqual([]);
+    // Nothing refused was audited either.
+    const audit = (await (await admin.fetch('/api/audit')).json()) as { entries: { action: string }[] };
+    expect(audit.entries.filter((e) => e.action.includes('refus'))).toEqual([]);
+  }, 90_000);
+});
