@@ -20,7 +20,6 @@ import { SelectionCommentButton } from '../comments/SelectionCommentButton.js';
 import { useComments } from '../comments/useComments.js';
 import { getDocument, listDocuments, restoreDocument } from '../documents/api.js';
 import { documentsMessages } from '../documents/messages.js';
-import { MetadataPanel } from '../metadata/MetadataPanel.js';
 import { useMetadataTitle } from '../metadata/useMetadata.js';
 import { PresenceList } from '../presence/PresenceList.js';
 import { publicationMessages } from '../publication/messages.js';
@@ -48,6 +47,7 @@ import {
   LazyFootnoteDialog,
   LazyHistoryPanel,
   LazyImageDialog,
+  LazyMetadataPanel,
   LazyPublicationBar,
   openEditorDialog,
 } from './LazyPanels.js';
@@ -562,7 +562,7 @@ function ReadyWorkspace({
               </div>
             </div>
             <div className={fr.cx('fr-col-12', 'fr-col-lg-6')}>
-              <MetadataPanel
+              <LazyMetadataPanel
                 ydoc={session.ydoc}
                 kind={doc.kind}
                 espaceId={doc.espaceId}

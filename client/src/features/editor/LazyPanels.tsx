@@ -1,28 +1,38 @@
-import { lazy, Suspense, useEffect, type ComponentProps } from 'react';
+import { lazy, Suspense, useEffect, useLayoutEffect, useRef, useState, type ComponentProps } from 'react';
+import { fr } from '@codegouvfr/react-dsfr';
+import { metadataMessages } from '../metadata/messages.js';
+import type { MetadataPanel } from '../metadata/MetadataPanel.js';
 import type { CommentsPanel } from '../comments/CommentsPanel.js';
 import type { HistoryPanel } from '../history/HistoryPanel.js';
 import type { DownloadDialog } from '../publication/DownloadDialog.js';
 import type { PublicationBar } from '../publication/PublicationBar.js';
+import type { ReviewChangesDialog } from '../review/ReviewChangesDialog.js';
+import type { ReviewJournalDialog } from '../review/ReviewJournalDialog.js';
+import type { ReviewStepDialog } from '../review/ReviewStepDialog.js';
 import type { DocRefDialog } from './DocRefDialog.js';
 import type { FootnoteDialog } from './FootnoteDialog.js';
 import type { ImageDialog } from './ImageDialog.js';
 
 /*
  * The parts of the editor page its first drawing does not need (issue 16: the editor route's
- * JavaScript before its first drawing, ≤ 300 KB gzipped): the threads panel, the « Historique »
- * button and panel, the « Télécharger » button and dialog, the publication bar and the footnote,
- * document-link and image dialogs. They are one chunk (`panels.lazy.ts`), imported as the page
- * renders the editor (React.lazy starts the download at the first render): it is fetched while the
- * websocket syncs and is in the browser's cache before the person goes offline. Nothing is
- * drawn in their place meanwhile; none of them is above the text, so the text does not move when
- * they appear. What the first drawing needs stays static: the text, the comments' highlights
- * (comments/highlights.ts, fed by `prefetch.ts`), the toolbar, the sommaire and the review
- * headers.
+ * JavaScript before its first drawing, ≤ 300 KB gzipped): the metadata panel, the threads panel,
+ * the « Historique » button and panel, the « Télécharger » button and dialog, the publication bar,
+ * the footnote, document-link and image dialogs and the review's dialogs (a step, a section's
+ * changes, the journal: `review/ReviewProvider.tsx` renders them through this module). They are
+ * one chunk (`panels.lazy.ts`), imported as the page renders the editor (React.lazy starts the
+ * download at the first render): it is fetched while the websocket syncs and is in the browser's
+ * cache before the person goes offline. Only the metadata panel is above the text: its closed
+ * header, of the same height, is drawn meanwhile, so the text does not move when the panel
+ * appears; nothing is drawn in the place of the others. A click made before the chunk is here
+ * is not lost (the header remembers it; the dialogs open once mounted). What the first drawing
+ * needs stays static: the text, the comments' highlights (comments/highlights.ts, fed by
+ * `prefetch.ts`), the toolbar, the sommaire and the review headers.
  */
 
 /** The one chunk of every part below (`panels.lazy.ts`): imported once, whichever part asks first. */
 const loadPanels = () => import('./panels.lazy.js');
 
+const MetadataPanelChunk = lazy(() => loadPanels().then((module) => ({ default: module.MetadataPanel })));
 const CommentsPanelChunk = lazy(() => loadPanels().then((module) => ({ default: module.CommentsPanel })));
 const HistoryPanelChunk = lazy(() => loadPanels().then((module) => ({ default: module.HistoryPanel })));
 const DownloadButtonChunk = lazy(() => loadPanels().then((module) => ({ default: module.DownloadButton })));
@@ -31,6 +41,82 @@ const PublicationBarChunk = lazy(() => loadPanels().then((module) => ({ default:
 const FootnoteDialogChunk = lazy(() => loadPanels().then((module) => ({ default: module.FootnoteDialog })));
 const DocRefDialogChunk = lazy(() => loadPanels().then((module) => ({ default: module.DocRefDialog })));
 const ImageDialogChunk = lazy(() => loadPanels().then((module) => ({ default: module.ImageDialog })));
+const ReviewStepDialogChunk = lazy(() =>
+  loadPanels().then((module) => ({ default: module.ReviewStepDialog })),
+);
+const ReviewChangesDialogChunk = lazy(() =>
+  loadPanels().then((module) => ({ default: module.ReviewChangesDialog })),
+);
+const ReviewJournalDialogChunk = lazy(() =>
+  loadPanels().then((module) => ({ default: module.ReviewJournalDialog })),
+);
+
+/**
+ * The header of « Informations de la fiche » drawn until the panel's chunk is here, as the
+ * panel's closed accordion draws it (react-dsfr `Accordion`: same classes and height, so the
+ * text below does not move when the panel replaces it). A click toggles `expanded`, which the
+ * panel opens with; `focused` says whether this button had the focus when it was replaced.
+ */
+function MetadataPanelHeader({
+  label,
+  expanded,
+  onToggle,
+  focused,
+}: {
+  label: string;
+  expanded: boolean;
+  onToggle: () => void;
+  focused: { current: boolean };
+}) {
+  const button = useRef<HTMLButtonElement>(null);
+  // Read as the header leaves the page (before its button is removed and loses the focus).
+  useLayoutEffect(
+    () => () => {
+      focused.current = button.current !== null && document.activeElement === button.current;
+    },
+    [focused],
+  );
+  return (
+    <section className={`${fr.cx('fr-accordion')} essaim-metadata`}>
+      <h2 className={fr.cx('fr-accordion__title')}>
+        <button
+          ref={button}
+          type="button"
+          className={fr.cx('fr-accordion__btn')}
+          aria-expanded={expanded}
+          onClick={onToggle}
+        >
+          {label}
+        </button>
+      </h2>
+    </section>
+  );
+}
+
+/**
+ * « Informations de la fiche » (above the text): its closed header at once, the panel once its
+ * chunk is here, opened and focused if the header was clicked meanwhile (no click is lost).
+ */
+export function LazyMetadataPanel(
+  props: Omit<ComponentProps<typeof MetadataPanel>, 'defaultExpanded' | 'focusToggle'>,
+) {
+  const [expanded, setExpanded] = useState(false);
+  const focused = useRef(false);
+  return (
+    <Suspense
+      fallback={
+        <MetadataPanelHeader
+          label={metadataMessages.panelTitle[props.kind]}
+          expanded={expanded}
+          onToggle={() => setExpanded((open) => !open)}
+          focused={focused}
+        />
+      }
+    >
+      <MetadataPanelChunk {...props} defaultExpanded={expanded} focusToggle={focused} />
+    </Suspense>
+  );
+}
 
 /** The threads panel (right column), drawn once its chunk is here. */
 export function LazyCommentsPanel(props: ComponentProps<typeof CommentsPanel>) {
@@ -77,8 +163,8 @@ export function LazyPublicationBar(props: ComponentProps<typeof PublicationBar>)
   );
 }
 
-/** The dialogs the toolbar and the text open, by name. */
-export type EditorDialog = 'footnote' | 'docRef' | 'image';
+/** The dialogs the toolbar, the text and the review open, by name. */
+export type EditorDialog = 'footnote' | 'docRef' | 'image' | 'reviewStep' | 'reviewChanges' | 'reviewJournal';
 
 /** A promise per dialog, settled once that dialog is in the page (its DSFR modal can then open). */
 const mounted = new Map<EditorDialog, { promise: Promise<void>; resolve: () => void }>();
@@ -111,6 +197,9 @@ const modals: Record<EditorDialog, () => Promise<{ open: () => void }>> = {
   footnote: () => loadPanels().then((module) => module.footnoteModal),
   docRef: () => loadPanels().then((module) => module.docRefModal),
   image: () => loadPanels().then((module) => module.imageModal),
+  reviewStep: () => loadPanels().then((module) => module.stepModal),
+  reviewChanges: () => loadPanels().then((module) => module.changesModal),
+  reviewJournal: () => loadPanels().then((module) => module.journalModal),
 };
 
 /**
@@ -149,6 +238,36 @@ export function LazyImageDialog(props: ComponentProps<typeof ImageDialog>) {
     <Suspense fallback={null}>
       <ImageDialogChunk {...props} />
       <MountedSignal name="image" />
+    </Suspense>
+  );
+}
+
+/** The review's dialog of a step that takes a message (submit, request changes, submit all). */
+export function LazyReviewStepDialog(props: ComponentProps<typeof ReviewStepDialog>) {
+  return (
+    <Suspense fallback={null}>
+      <ReviewStepDialogChunk {...props} />
+      <MountedSignal name="reviewStep" />
+    </Suspense>
+  );
+}
+
+/** « Voir les modifications » of a section under review. */
+export function LazyReviewChangesDialog(props: ComponentProps<typeof ReviewChangesDialog>) {
+  return (
+    <Suspense fallback={null}>
+      <ReviewChangesDialogChunk {...props} />
+      <MountedSignal name="reviewChanges" />
+    </Suspense>
+  );
+}
+
+/** The review's journal of the document. */
+export function LazyReviewJournalDialog(props: ComponentProps<typeof ReviewJournalDialog>) {
+  return (
+    <Suspense fallback={null}>
+      <ReviewJournalDialogChunk {...props} />
+      <MountedSignal name="reviewJournal" />
     </Suspense>
   );
 }

@@ -1,14 +1,19 @@
 /**
  * What the editor page loads right after its first drawing, in one chunk (one request, one
- * compression window): the threads panel, « Historique », « Télécharger », the publication bar
- * and the footnote, document-link and image dialogs with their DSFR modals, and the editing
+ * compression window): the metadata panel (« Informations de la fiche »), the threads panel, « Historique », « Télécharger », the publication bar,
+ * the footnote, document-link and image dialogs and the review's three dialogs (a step with its
+ * message, a section's changes, the journal) with their DSFR modals, and the editing
  * behaviour of tables and links (`installLateBehaviour.ts`). Imported only by `LazyPanels.tsx` and
  * `lateBehaviour.ts`; see there why (issue 16, the editor's JavaScript before its first drawing).
  */
 export { CommentsPanel } from '../comments/CommentsPanel.js';
 export { HistoryPanel } from '../history/HistoryPanel.js';
+export { MetadataPanel } from '../metadata/MetadataPanel.js';
 export { DownloadButton, DownloadDialog } from '../publication/DownloadDialog.js';
 export { PublicationBar } from '../publication/PublicationBar.js';
+export { ReviewChangesDialog, changesModal } from '../review/ReviewChangesDialog.js';
+export { ReviewJournalDialog, journalModal } from '../review/ReviewJournalDialog.js';
+export { ReviewStepDialog, stepModal } from '../review/ReviewStepDialog.js';
 export { DocRefDialog, docRefModal } from './DocRefDialog.js';
 export { FootnoteDialog, footnoteModal } from './FootnoteDialog.js';
 export { ImageDialog, imageModal } from './ImageDialog.js';

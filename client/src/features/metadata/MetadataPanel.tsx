@@ -1,4 +1,4 @@
-import { useId, useMemo, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type * as Y from 'yjs';
 import { Accordion } from '@codegouvfr/react-dsfr/Accordion';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
@@ -336,18 +336,32 @@ function KeywordsField({
  * « Informations de la fiche »: the metadata of the document, edited live in the shared Y.Doc
  * (each field is written as it changes; a co-editor's change appears at once). Disabled for
  * readers. A synthesis only has a title and themes.
+ *
+ * Loaded right after the text's first drawing (`editor/LazyPanels.tsx`, issue 16), which draws its
+ * closed header meanwhile: `defaultExpanded` opens it if that header was clicked; `focusToggle`,
+ * read once mounted, says whether the header's button had the focus, which then goes to this
+ * panel's button.
  */
 export function MetadataPanel({
   ydoc,
   kind,
   espaceId,
   readOnly,
+  defaultExpanded = false,
+  focusToggle,
 }: {
   ydoc: Y.Doc;
   kind: DocumentKindName;
   espaceId: string | null;
   readOnly: boolean;
+  defaultExpanded?: boolean;
+  focusToggle?: { readonly current: boolean };
 }) {
+  const root = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // At mount: the header drawn before this panel had the focus.
+    if (focusToggle?.current) root.current?.querySelector<HTMLButtonElement>('.fr-accordion__btn')?.focus();
+  }, [focusToggle]);
   const { values, text, set } = useMetadata(ydoc);
   const fields = new Set(metadataFields(kind));
   const has = (field: keyof DocumentMetadata) => fields.has(field);
@@ -360,7 +374,13 @@ export function MetadataPanel({
   const categorieName = useId();
 
   return (
-    <Accordion label={m.panelTitle[kind]} titleAs="h2" className="essaim-metadata">
+    <Accordion
+      ref={root}
+      label={m.panelTitle[kind]}
+      titleAs="h2"
+      className="essaim-metadata"
+      defaultExpanded={defaultExpanded}
+    >
       <p className={fr.cx('fr-text--sm')}>{readOnly ? m.readOnly : m.lead}</p>
       <div className={fr.cx('fr-grid-row', 'fr-grid-row--gutters')}>
         <div className={fr.cx('fr-col-12')}>

@@ -9,9 +9,15 @@ import {
   type ReactNode,
 } from 'react';
 import type { ReviewEvent } from '@essaim/domain';
-import { ReviewChangesDialog, changesModal } from './ReviewChangesDialog.js';
-import { ReviewJournalDialog, journalModal } from './ReviewJournalDialog.js';
-import { ReviewStepDialog, stepModal, type StepRequest } from './ReviewStepDialog.js';
+// The dialogs come with the editor's panels, right after the first drawing (issue 16); a click
+// made before their chunk is here opens the dialog once it is.
+import {
+  LazyReviewChangesDialog,
+  LazyReviewJournalDialog,
+  LazyReviewStepDialog,
+  openEditorDialog,
+} from '../editor/LazyPanels.js';
+import type { StepRequest } from './ReviewStepDialog.js';
 import type { DocumentReviewView, SectionReviewView } from './liveReview.js';
 import { reviewMessages as m } from './messages.js';
 import type { SectionReviews } from './useSectionReviews.js';
@@ -137,7 +143,7 @@ export function ReviewProvider({
         remember();
         focusAfterDialog.current = null;
         setRequest({ kind: action, sections: [{ id: sectionId, title: titleOf(sectionId) }] });
-        stepModal.open();
+        openEditorDialog('reviewStep');
         return;
       }
       void send(sectionId, action).then((failure) => {
@@ -157,19 +163,19 @@ export function ReviewProvider({
     remember();
     focusAfterDialog.current = null;
     setRequest({ kind: 'submit_all', sections });
-    stepModal.open();
+    openEditorDialog('reviewStep');
   }, []);
 
   const showChanges = useCallback((sectionId: string) => {
     remember();
     setChangesOf(viewRef.current?.byId.get(sectionId) ?? null);
-    changesModal.open();
+    openEditorDialog('reviewChanges');
   }, []);
 
   const showJournal = useCallback(() => {
     remember();
     setJournalOpened((n) => n + 1);
-    journalModal.open();
+    openEditorDialog('reviewJournal');
   }, []);
 
   /** The dialog's step, for each of its sections; resolves with the refusals (none: it closes). */
@@ -210,9 +216,9 @@ export function ReviewProvider({
   return (
     <ReviewContext.Provider value={api}>
       {children}
-      <ReviewStepDialog request={request} onSend={sendRequest} onClosed={afterDialog} />
-      <ReviewChangesDialog documentId={documentId} section={changesOf} onClosed={giveFocusBack} />
-      <ReviewJournalDialog documentId={documentId} opened={journalOpened} onClosed={giveFocusBack} />
+      <LazyReviewStepDialog request={request} onSend={sendRequest} onClosed={afterDialog} />
+      <LazyReviewChangesDialog documentId={documentId} section={changesOf} onClosed={giveFocusBack} />
+      <LazyReviewJournalDialog documentId={documentId} opened={journalOpened} onClosed={giveFocusBack} />
     </ReviewContext.Provider>
   );
 }
