@@ -37,15 +37,23 @@ import { log, machine, type BenchResult, type TargetCheck } from './lib/report.j
 import { readStoredText } from './lib/sqlite.js';
 import { requestReply } from './lib/spawn.js';
 import { round, type Summary } from './lib/stats.js';
+import {
+  DURATION_BUCKETS_MS,
+  tallyQuantileMs,
+  type DurationTally,
+} from '../server/src/storage/checkpointer.js';
 
 const serverEntry = fileURLToPath(new URL('./lib/manyDocumentsServer.ts', import.meta.url));
 
 /**
  * `spread`: the server as users get it; `legacy`: the storage before issue 17; `inline`: the users'
  * server with the background jobs' long halves on the event loop instead of the worker thread
- * (`ESSAIM_BENCH_INLINE_JOBS=1`, collab/offload.ts), the same-run reference of the worker.
+ * (`ESSAIM_BENCH_INLINE_JOBS=1`, collab/offload.ts), the same-run reference of the worker;
+ * `truncate`: the users' server with the checkpoint rule of 2026-11-29 (TRUNCATE past 32 MiB of
+ * WAL file, without the commit gate: `ESSAIM_BENCH_CHECKPOINT=truncate`, storage/checkpointer.ts),
+ * the same-run reference of the RESTART rule and the gate.
  */
-export type Variant = 'spread' | 'legacy' | 'inline';
+export type Variant = 'spread' | 'legacy' | 'inline' | 'truncate';
 
 const TARGET_P99_MS = 25;
 const TARGET_WAL_MIB = 64;
@@ -82,9 +90,30 @@ export interface ManyRunOutcome {
     walPeakAtS: number;
     walEndMiB: number;
     databaseEndMiB: number;
-    /** Group commits of the update log during the whole run, and TRUNCATE checkpoints. */
+    /** Group commits of the update log during the whole run (the store's count). */
     commits: ServerSample['commits'];
-    truncations: ServerSample['truncations'];
+    /**
+     * Wall time of the group commits that acknowledged updates during the measured window (gate
+     * included): count, mean, upper bounds of p50 / p99 / p99.9 (bucket bounds of
+     * `DURATION_BUCKETS_MS`), longest over the whole run, and how many took over 1, 5, 10 and 25 ms.
+     */
+    groupCommitMs: {
+      count: number;
+      meanMs: number;
+      p50AtMostMs: number;
+      p99AtMostMs: number;
+      p999AtMostMs: number;
+      longestMs: number;
+      over1: number;
+      over5: number;
+      over10: number;
+      over25: number;
+    };
+    /**
+     * Checkpoints that held SQLite's write lock during the measured window, by mode: done, given up
+     * (busy), mean and upper bound of p99 (ms), and the longest of the whole run.
+     */
+    lockedCheckpoints: Record<'restart' | 'truncate', LockedSummary>;
     /**
      * V8's pauses during the measured window: scavenges and mark-compacts (count, mean and longest
      * ms), and seconds of the window holding a pause over 10 ms.
@@ -157,6 +186,58 @@ export interface ManyRunOutcome {
   }[];
 }
 
+/** Checkpoints of one mode (RESTART or TRUNCATE) in the measured window. */
+export interface LockedSummary {
+  done: number;
+  busy: number;
+  meanMs: number;
+  p99AtMostMs: number;
+  longestMs: number;
+}
+
+/** `b − a`, bucket by bucket (the window between two samples); the longest is `b`'s. */
+function tallyBetween(a: DurationTally, b: DurationTally): DurationTally {
+  return {
+    count: b.count - a.count,
+    totalMs: b.totalMs - a.totalMs,
+    longestMs: b.longestMs,
+    buckets: b.buckets.map((n, i) => n - (a.buckets[i] ?? 0)),
+  };
+}
+
+/** How many durations of `tally` are above `ms` (a bound of `DURATION_BUCKETS_MS`). */
+function tallyOver(tally: DurationTally, ms: number): number {
+  const from = DURATION_BUCKETS_MS.findIndex((b) => b === ms) + 1;
+  return tally.buckets.slice(from).reduce((a, b) => a + b, 0);
+}
+
+function groupCommitSummary(a: ServerSample, b: ServerSample): ManyRunOutcome['server']['groupCommitMs'] {
+  const t = tallyBetween(a.groupCommits, b.groupCommits);
+  return {
+    count: t.count,
+    meanMs: round(t.totalMs / Math.max(1, t.count), 3),
+    p50AtMostMs: tallyQuantileMs(t, 0.5),
+    p99AtMostMs: tallyQuantileMs(t, 0.99),
+    p999AtMostMs: tallyQuantileMs(t, 0.999),
+    longestMs: round(t.longestMs, 1),
+    over1: tallyOver(t, 1),
+    over5: tallyOver(t, 5),
+    over10: tallyOver(t, 10),
+    over25: tallyOver(t, 25),
+  };
+}
+
+function lockedSummary(a: ServerSample, b: ServerSample, mode: 'restart' | 'truncate'): LockedSummary {
+  const t = tallyBetween(a.lockedCheckpoints[mode], b.lockedCheckpoints[mode]);
+  return {
+    done: t.count,
+    busy: b.lockedCheckpoints[mode].busy - a.lockedCheckpoints[mode].busy,
+    meanMs: round(t.totalMs / Math.max(1, t.count), 2),
+    p99AtMostMs: tallyQuantileMs(t, 0.99),
+    longestMs: round(t.longestMs, 1),
+  };
+}
+
 /** A child process with one request in flight at a time. */
 function child(
   entry: string,
@@ -201,6 +282,7 @@ export async function manyRun(
   const {
     ESSAIM_BENCH_LEGACY_STORAGE: _ignored,
     ESSAIM_BENCH_INLINE_JOBS: _inline,
+    ESSAIM_BENCH_CHECKPOINT: _checkpoint,
     ...inherited
   } = process.env;
   const server = child(
@@ -214,7 +296,9 @@ export async function manyRun(
       ? { ...inherited, ESSAIM_BENCH_LEGACY_STORAGE: '1' }
       : variant === 'inline'
         ? { ...inherited, ESSAIM_BENCH_INLINE_JOBS: '1' }
-        : inherited,
+        : variant === 'truncate'
+          ? { ...inherited, ESSAIM_BENCH_CHECKPOINT: 'truncate' }
+          : inherited,
   );
   const pressure = watchPressure();
   try {
@@ -366,7 +450,11 @@ function summarise(
       walEndMiB: (samples[samples.length - 1] as ServerSample).walMiB,
       databaseEndMiB: (samples[samples.length - 1] as ServerSample).databaseMiB,
       commits: { ...last.commits, longestMs: round(last.commits.longestMs, 1) },
-      truncations: { ...last.truncations, longestMs: round(last.truncations.longestMs, 1) },
+      groupCommitMs: groupCommitSummary(start, end),
+      lockedCheckpoints: {
+        restart: lockedSummary(start, end, 'restart'),
+        truncate: lockedSummary(start, end, 'truncate'),
+      },
       gc: {
         minor: gcInWindow(
           start.gc.minor,
@@ -448,6 +536,9 @@ const queueLine = (o: ManyRunOutcome): string =>
         .join(', ') + `, ${o.server.queue.mostWaiting} en attente au plus`
     : 'aucune';
 
+const lockedLine = (mode: string, l: LockedSummary): string =>
+  `${l.done} ${mode} (${l.busy} abandonnés, moyenne ${l.meanMs} ms, p99 ≤ ${l.p99AtMostMs} ms, max ${l.longestMs} ms)`;
+
 const line = (o: ManyRunOutcome): string =>
   `${o.variant} ${o.documents} docs × ${o.clients / o.documents} : p50/p95/p99 ${o.latencyMs.p50}/${o.latencyMs.p95}/${o.latencyMs.p99} ms ` +
   `(pire seconde ${o.worstSecondP99Ms} ms, ${o.secondsOverTarget}/${o.seconds} s > ${TARGET_P99_MS} ms), ` +
@@ -455,8 +546,9 @@ const line = (o: ManyRunOutcome): string =>
   `générateur ${o.loadGenerator.cpuPercent} % (${o.loadGenerator.processes.map((p) => `${p.cpuPercent} %, boucle max ${p.loopDelayMaxMs} ms`).join(' ; ')}), file ${queueLine(o)}, RSS ${o.server.rssBeforeMiB}→${o.server.rssPeakMiB} Mio, ` +
   `après départ ${o.afterLeave.rssAtLeaveMiB}/${o.afterLeave.rssMiB.s1}/${o.afterLeave.rssMiB.s5}/${o.afterLeave.rssMiB.s10} Mio ` +
   `(GC ${o.afterLeave.afterFullGc.rssMiB}), WAL max ${o.server.walPeakMiB} Mio à ${o.server.walPeakAtS} s ` +
-  `(${o.server.truncations.done} TRUNCATE, la plus longue ${o.server.truncations.longestMs} ms ; ` +
-  `commits > 10 ms ${o.server.commits.over10ms}/${o.server.commits.commits}, max ${o.server.commits.longestMs} ms), connexion ${o.connectAllMs} ms, ` +
+  `(fenêtre : ${lockedLine('RESTART', o.server.lockedCheckpoints.restart)}, ${lockedLine('TRUNCATE', o.server.lockedCheckpoints.truncate)} ; ` +
+  `commits groupés ${o.server.groupCommitMs.count}, moyenne ${o.server.groupCommitMs.meanMs} ms, p50/p99/p99,9 ≤ ${o.server.groupCommitMs.p50AtMostMs}/${o.server.groupCommitMs.p99AtMostMs}/${o.server.groupCommitMs.p999AtMostMs} ms, ` +
+  `> 1/5/10/25 ms ${o.server.groupCommitMs.over1}/${o.server.groupCommitMs.over5}/${o.server.groupCommitMs.over10}/${o.server.groupCommitMs.over25}, max (toute la passe) ${o.server.groupCommitMs.longestMs} ms), connexion ${o.connectAllMs} ms, ` +
   `GC mineurs ${o.server.gc.minor.count} × ${o.server.gc.minor.meanMs} ms (max ${o.server.gc.minor.maxMs}), majeurs ${o.server.gc.major.count} (max ${o.server.gc.major.maxMs}), ` +
   `${o.server.gc.secondsWithPauseOver10ms} s avec une pause > 10 ms, boucle serveur max ${o.server.loopDelayWorstMs} ms, ` +
   `SQLite ${o.storedMatch}/${o.documents}, pression CPU ${o.machine.cpuSomePercent} %`;
@@ -465,7 +557,8 @@ export async function run(): Promise<BenchResult> {
   const sizes = listFromEnv('BENCH_MANY_DOCS', '20,100,200,400').map(Number);
   const variants = listFromEnv('BENCH_MANY_VARIANTS', 'spread,legacy') as Variant[];
   for (const v of variants)
-    if (v !== 'spread' && v !== 'legacy' && v !== 'inline') throw new Error(`variante inconnue : ${v}`);
+    if (v !== 'spread' && v !== 'legacy' && v !== 'inline' && v !== 'truncate')
+      throw new Error(`variante inconnue : ${v}`);
   const repeat = Math.max(1, envInt('BENCH_MANY_REPEAT', 1));
   const load = {
     clientsPerDocument: envInt('BENCH_MANY_CLIENTS', 5),
@@ -572,6 +665,15 @@ export async function run(): Promise<BenchResult> {
       s.server.cpuPerUpdateUs / i.server.cpuPerUpdateUs,
     );
   }
+  for (const documents of sizes) {
+    const s = of('spread', documents)[0];
+    const t = of('truncate', documents)[0];
+    if (!s || !t) continue;
+    ratio[`p99.restart/truncate.${documents}`] = round(s.latencyMs.p99 / t.latencyMs.p99);
+    ratio[`groupCommitOver5ms.restart/truncate.${documents}`] = round(
+      s.server.groupCommitMs.over5 / Math.max(1, t.server.groupCommitMs.over5),
+    );
+  }
   return {
     name: 'manyDocuments',
     date: new Date().toISOString(),
@@ -587,6 +689,14 @@ export async function run(): Promise<BenchResult> {
           inline: {
             note: 'référence : le serveur des utilisateurs, les longues moitiés des tâches de fond sur la boucle (ESSAIM_BENCH_INLINE_JOBS=1)',
             runs: outcomes.filter((o) => o.variant === 'inline'),
+          },
+        }
+      : {}),
+    ...(variants.includes('truncate')
+      ? {
+          truncate: {
+            note: 'référence : le serveur des utilisateurs avec la règle de points de contrôle du 2026-11-29 (TRUNCATE au-delà de 32 Mio de fichier WAL, sans la porte des commits ; ESSAIM_BENCH_CHECKPOINT=truncate)',
+            runs: outcomes.filter((o) => o.variant === 'truncate'),
           },
         }
       : {}),

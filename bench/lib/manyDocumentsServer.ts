@@ -17,7 +17,8 @@ import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf
 import { createDocument, setupInstance } from '../../tests/support/accounts.js';
 import { startTestServer, type TestServer } from '../../tests/support/server.js';
 import type { QueueStats } from '../../server/src/collab/backgroundQueue.js';
-import { walTruncations } from '../../server/src/storage/checkpointer.js';
+import { walLockedCheckpoints, type DurationTally } from '../../server/src/storage/checkpointer.js';
+import { groupCommitTimes } from '../../server/src/collab/durableUpdates.js';
 import type { PersistenceExtension } from '../../server/src/collab/PersistenceExtension.js';
 
 export interface ManyServerParams {
@@ -49,8 +50,13 @@ export interface ServerSample {
   queue: QueueStats | null;
   /** The update log's group commits so far (a slow one waited for a checkpoint's write lock). */
   commits: { commits: number; longestMs: number; over10ms: number };
-  /** TRUNCATE checkpoints so far (storage/checkpointer.ts). */
-  truncations: typeof walTruncations;
+  /**
+   * Wall time of the group commits that acknowledged updates so far, commit gate included
+   * (collab/durableUpdates.ts): how long an acknowledgement waited for its commit.
+   */
+  groupCommits: DurationTally;
+  /** Checkpoints that held SQLite's write lock so far: RESTART and TRUNCATE (storage/checkpointer.ts). */
+  lockedCheckpoints: typeof walLockedCheckpoints;
   /**
    * V8's garbage-collection pauses so far (`PerformanceObserver` 'gc' entries): scavenges (minor)
    * and mark-compacts (major: the final atomic pause of an incremental marking), count and total
@@ -137,7 +143,8 @@ function sample(): ServerSample {
     loopP99Ms: late(loop.percentile(99)),
     queue: persistence()?.queueStats() ?? null,
     commits: server?.services.collabStore.commitStats() ?? { commits: 0, longestMs: 0, over10ms: 0 },
-    truncations: { ...walTruncations },
+    groupCommits: structuredClone(groupCommitTimes),
+    lockedCheckpoints: structuredClone(walLockedCheckpoints),
     gc: {
       minor: { ...gc.minor },
       major: { ...gc.major },

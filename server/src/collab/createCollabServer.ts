@@ -23,7 +23,7 @@ import { BackgroundQueue } from './backgroundQueue.js';
 import { inlineJobsForBench, Offload } from './offload.js';
 import { MemoryReleaseExtension } from './MemoryReleaseExtension.js';
 import { legacyStorageForBench } from '../storage/benchLegacy.js';
-import { walBehind } from '../storage/checkpointer.js';
+import { commitGateFor } from '../storage/checkpointer.js';
 
 export interface CollabServerOptions {
   services: Services;
@@ -51,14 +51,25 @@ export interface CollabServer {
 export function createCollabServer({ services, config, logger }: CollabServerOptions): CollabServer {
   // An update's check and its apply, and a section move, never interleave on one document.
   const locks = new DocumentLocks();
+  const legacy = legacyStorageForBench();
+  // Shared with the checkpoint worker: group commits never queue behind a checkpoint that holds
+  // SQLite's write lock (storage/checkpointer.ts); the benchmark's reference goes without.
+  const gate = legacy ? undefined : commitGateFor(config.databaseFile);
   const durable = durableUpdates({
     store: services.collabStore,
     onAppended: (documentId, authorId) => services.versions.noteChange(documentId, authorId),
+    ...(gate ? { gate } : {}),
   });
-  // Compaction and indexing wait their turn in one queue (issue 17: no storms); the benchmark's
-  // reference alone runs them inline as before.
-  const legacy = legacyStorageForBench();
-  const storeQueue = legacy ? null : new BackgroundQueue({ holdWhile: () => walBehind(config.databaseFile) });
+  // Compaction and indexing wait their turn in one queue (issue 17: no storms), and hold back while
+  // a checkpoint holds the write lock or the WAL is behind; the benchmark's reference alone runs
+  // them inline as before.
+  const storeQueue =
+    legacy || !gate
+      ? null
+      : new BackgroundQueue({
+          holdWhile: () => gate.checkpointing() || gate.walBehind(),
+          holdMs: 5,
+        });
   // Their long halves (a compaction's proof, reading a document to index it) run in one worker
   // thread, started at the first job and terminated at shutdown (offload.ts).
   const offload =
