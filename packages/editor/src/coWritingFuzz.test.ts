@@ -16,8 +16,8 @@ import { seededRandom } from '../../../tests/support/random.js';
  * last cut or join) and sending, receiving, going offline and coming back in a seeded order. A run
  * is a list of ops that replays exactly, and shrinks ({@link shrink}) to the few that lose a word.
  * Nobody deletes text, so every word typed (and every word of the starting document) must be in
- * the server's document at the end exactly once ({@link wordCounts}), and every
- * replica must equal it.
+ * the server's document at the end exactly once ({@link wordCounts}), nothing else may be there
+ * (a piece of a word written apart is garbled text), and every replica must equal it.
  */
 
 const TYPING = Symbol('typing');
@@ -206,6 +206,11 @@ interface Outcome {
   lost: string[];
   /** Words typed once that the server's document holds more than once. */
   duplicated: string[];
+  /**
+   * Tokens of the server's document that nobody typed: pieces of words written again apart from
+   * the rest of them (« w0r94 2r11 w2r11 »), which a check of the typed words alone misses.
+   */
+  garbled: string[];
   /** Whether some replica differs from the server. */
   diverged: boolean;
 }
@@ -218,8 +223,10 @@ function finish(wd: World): Outcome {
   const typed = [...STARTING_WORDS, ...wd.writers.flatMap((w) => w.words)];
   const lost = typed.filter((word) => !counts.has(word));
   const duplicated = typed.filter((word) => (counts.get(word) ?? 0) > 1);
+  const known = new Set(typed);
+  const garbled = [...counts.keys()].filter((token) => !known.has(token));
   const diverged = wd.net.clients.some((c) => c.doc.getXmlFragment(FRAGMENT).toString() !== expected);
-  return { lost, duplicated, diverged };
+  return { lost, duplicated, garbled, diverged };
 }
 
 /** Generates and applies `rounds` rounds of random ops; returns the ops applied. */
@@ -283,24 +290,40 @@ export function replay(ops: readonly Op[]): Outcome & { wd: World } {
   return { ...finish(wd), wd };
 }
 
-const fails = (ops: readonly Op[]): boolean => {
+/**
+ * The kind of fault a run shows: a word lost or garbled (a typed word missing, or a piece of one
+ * written apart), or only text doubled (or diverged).
+ */
+export type Fault = 'lost' | 'doubled';
+
+/** The worst fault of a run's outcome, or null when it kept every word once and converged. */
+export function faultOf({ lost, duplicated, garbled, diverged }: Outcome): Fault | null {
+  if (lost.length > 0 || garbled.length > 0) return 'lost';
+  return duplicated.length > 0 || diverged ? 'doubled' : null;
+}
+
+/**
+ * Whether replaying `ops` fails with the fault `target`: `lost` asks for a lost word; `doubled`
+ * for any fault (a doubling, a divergence or a lost word); a run that throws is no failure here.
+ */
+const fails = (ops: readonly Op[], target: Fault): boolean => {
   try {
-    const r = replay(ops);
-    return r.lost.length > 0 || r.duplicated.length > 0 || r.diverged;
+    const fault = faultOf(replay(ops));
+    return target === 'lost' ? fault === 'lost' : fault !== null;
   } catch {
     return false;
   }
 };
 
-/** Delta debugging: a smaller list of ops that still fails. */
-function shrink(ops: Op[]): Op[] {
+/** Delta debugging: a smaller list of ops that still fails with the fault `target`. */
+export function shrink(ops: Op[], target: Fault): Op[] {
   let current = ops;
   let chunk = Math.max(1, current.length >> 1);
   while (chunk >= 1) {
     let removed = false;
     for (let i = 0; i < current.length;) {
       const candidate = [...current.slice(0, i), ...current.slice(i + chunk)];
-      if (fails(candidate)) {
+      if (fails(candidate, target)) {
         current = candidate;
         removed = true;
       } else i += chunk;
@@ -440,6 +463,132 @@ const shrunk: { name: string; ops: Op[]; doubles?: string[] }[] = [
       { w: 1, kind: 'type', word: 'w1r20', p: 1, atStart: false },
     ],
   },
+  {
+    name: 'a word typed offline at the start of a paragraph whose split was undone, then the next paragraph joined to it, the split alone sent',
+    ops: [
+      { w: 0, kind: 'cut', p: 0, at: 5 },
+      { w: 0, kind: 'undo' },
+      { w: 0, kind: 'send', n: 1 },
+      { w: 0, kind: 'join', at: 1 },
+      { w: 0, kind: 'offline' },
+      { w: 0, kind: 'type', word: 'w0r42', p: 0, atStart: true },
+    ],
+  },
+  {
+    name: 'a word typed offline after joining a paragraph’s start to the one before, its end split off and typed before and after',
+    ops: [
+      { w: 0, kind: 'cut', p: 1, at: 5 },
+      { w: 0, kind: 'type', word: 'w0r4', p: 2, atStart: true },
+      { w: 0, kind: 'type', word: 'w0r5', p: 2, atStart: false },
+      { w: 0, kind: 'offline' },
+      { w: 0, kind: 'join', at: 1 },
+      { w: 0, kind: 'type', word: 'w0r56', p: 0, atStart: false },
+    ],
+  },
+  {
+    name: 'a word typed at the end of a paragraph a co-writer split then unsplit, the co-writer’s own word there too',
+    ops: [
+      { w: 2, kind: 'type', word: 'w2r11', p: 0, atStart: false },
+      { w: 2, kind: 'cut', p: 0, at: 5 },
+      { w: 0, kind: 'type', word: 'w0r94', p: 0, atStart: false },
+      { w: 2, kind: 'undo' },
+    ],
+  },
+  {
+    name: 'a word typed at the start of a paragraph, split off from its text, while an offline co-writer joined that paragraph and undid the join',
+    // The undone join puts « Delta epsilon » back where the split had moved it from (see below).
+    doubles: ['Delta', 'epsilon'],
+    ops: [
+      { w: 1, kind: 'type', word: 'w1r7', p: 1, atStart: true },
+      { w: 2, kind: 'offline' },
+      { w: 2, kind: 'join', at: 1 },
+      { w: 0, kind: 'offline' },
+      { w: 1, kind: 'cut', p: 1, at: 5 },
+      { w: 2, kind: 'undo' },
+    ],
+  },
+  {
+    name: 'a word typed offline at the start of a paragraph split after a co-writer’s word, then joined to the one before',
+    ops: [
+      { w: 0, kind: 'type', word: 'w0r0', p: 1, atStart: true },
+      { w: 0, kind: 'send', n: 1 },
+      { w: 1, kind: 'deliver' },
+      { w: 1, kind: 'offline' },
+      { w: 1, kind: 'cut', p: 1, at: 11 },
+      { w: 1, kind: 'type', word: 'w1r12', p: 1, atStart: true },
+      { w: 1, kind: 'join', at: 1 },
+    ],
+  },
+  {
+    name: 'a word typed offline at the end of a paragraph after undoing a split of the next one, which a co-writer had joined to it whole',
+    // The joiner had not seen the split: « epsilon » comes back with the undo and with the join.
+    // Passed before the copies of several deleted runs could share one inserted run (an undone
+    // split then a join): then « epsilon » paired its space with the one « w0r38 » begins with.
+    doubles: ['epsilon'],
+    ops: [
+      { w: 2, kind: 'join', at: 1 },
+      { w: 0, kind: 'cut', p: 1, at: 5 },
+      { w: 0, kind: 'send', n: 2 },
+      { w: 0, kind: 'undo' },
+      { w: 0, kind: 'offline' },
+      { w: 2, kind: 'send', n: 2 },
+      { w: 0, kind: 'type', word: 'w0r38', p: 0, atStart: false },
+    ],
+  },
+  {
+    name: 'a word typed offline at the start of the first paragraph, while joining the third to a second a co-writer had joined away',
+    ops: [
+      { w: 2, kind: 'cut', p: 0, at: 5 },
+      { w: 0, kind: 'type', word: 'w0r9', p: 1, atStart: true },
+      { w: 1, kind: 'offline' },
+      { w: 1, kind: 'reconnect' },
+      { w: 0, kind: 'type', word: 'w0r63', p: 0, atStart: true },
+      { w: 2, kind: 'join', at: 1 },
+      { w: 0, kind: 'join', at: 2 },
+      { w: 2, kind: 'send', n: 1 },
+      { w: 0, kind: 'offline' },
+    ],
+  },
+];
+
+/**
+ * Runs that still lose a word, whose cause is known, with a fix that was withdrawn because the
+ * integration fuzz then lost « w1r437 » (seed 21, 600 rounds, 2 runs in 3): known faults, tested
+ * as such (`it.fails`); when a fix makes one pass without that loss, move it to {@link shrunk}.
+ * - the first: a late character typed at the start of a joined paragraph goes just before the
+ *   copy of its right neighbour, found with `indexAfter(…) - 1` (sectionForwarding.ts,
+ *   `insertionPlace`); when that copy was deleted since (moved again), `indexAfter` gives the
+ *   place where it was, and the word lands one character too early, inside « gamma »;
+ * - the second: a deleted run found whole at the end of an inserted one (« w2r0 » at the end of
+ *   « w2r5 Alpha beta gamma w2r0 ») is paired by its common start first (`alignEnds`), so « w2r »
+ *   goes to the start and the rest of the word is written again elsewhere.
+ */
+const knownLosses: { name: string; ops: Op[] }[] = [
+  {
+    name: 'a word typed offline at the start of a paragraph a co-writer joined to the one before, which another split and unsplit meanwhile',
+    ops: [
+      { w: 0, kind: 'cut', p: 0, at: 5 },
+      { w: 1, kind: 'offline' },
+      { w: 0, kind: 'undo' },
+      { w: 2, kind: 'type', word: 'w2r15', p: 1, atStart: true },
+      { w: 1, kind: 'join', at: 1 },
+      { w: 2, kind: 'offline' },
+    ],
+  },
+  {
+    name: 'a word typed offline at the start of the next paragraph, sent with an undone split of a word typed at the end of this one',
+    ops: [
+      { w: 2, kind: 'type', word: 'w2r0', p: 0, atStart: false },
+      { w: 2, kind: 'cut', p: 0, at: 16 },
+      { w: 2, kind: 'undo' },
+      { w: 2, kind: 'type', word: 'w2r5', p: 0, atStart: true },
+      { w: 2, kind: 'send', n: 2 },
+      { w: 2, kind: 'type', word: 'w2r15', p: 1, atStart: true },
+      { w: 2, kind: 'cut', p: 0, at: 5 },
+      { w: 2, kind: 'undo' },
+      { w: 2, kind: 'offline' },
+    ],
+  },
 ];
 
 /**
@@ -484,12 +633,19 @@ const doubling: { name: string; ops: Op[] }[] = [
 describe('words typed while co-writers cut, join and undo, online and offline', () => {
   for (const { name, ops, doubles } of shrunk)
     it(`keeps ${name}`, () => {
-      const { lost, duplicated, diverged } = replay(ops);
-      expect({ lost, duplicated, diverged }).toEqual({
+      const { lost, duplicated, garbled, diverged } = replay(ops);
+      expect({ lost, duplicated, garbled, diverged }).toEqual({
         lost: [],
         duplicated: doubles ?? [],
+        garbled: [],
         diverged: false,
       });
+    });
+  for (const { name, ops } of knownLosses)
+    // Known fault (issue 8): a word lost or garbled (see knownLosses).
+    it.fails(`keeps ${name}`, () => {
+      const { lost, garbled } = replay(ops);
+      expect({ lost, garbled }).toEqual({ lost: [], garbled: [] });
     });
   for (const { name, ops } of doubling) {
     it(`loses no word of ${name}`, () => {
@@ -505,31 +661,61 @@ describe('words typed while co-writers cut, join and undo, online and offline', 
 
 /**
  * The random runs themselves, to find the next faults: `CO_WRITING_FUZZ_SEEDS=100` (and
- * `CO_WRITING_FUZZ_ROUNDS`, 100 by default) runs seeds 1…100 and prints each failing seed with
- * its run shrunk to a few ops. Not part of `npm test`: many seeds still lose words (see the
- * module's comment).
+ * `CO_WRITING_FUZZ_ROUNDS`, 100 by default) runs seeds 1…100, counts apart the seeds that lose a
+ * word and those that only double text (or diverge), and prints each failing seed with its run
+ * shrunk to a few ops. `CO_WRITING_FUZZ_SHRINK=lost` shrinks (and prints) only the seeds that lose
+ * a word, to the ops that lose one (a doubling does not count while shrinking);
+ * `CO_WRITING_FUZZ_SHRINK=doubled` only those that just double; `none` shrinks nothing. Not part
+ * of `npm test`: many seeds still fail (see the module's comment).
  */
 const seeds = Number(process.env.CO_WRITING_FUZZ_SEEDS ?? 0);
+const shrinkTarget = process.env.CO_WRITING_FUZZ_SHRINK ?? 'all';
 describe.skipIf(seeds === 0)('random runs (CO_WRITING_FUZZ_SEEDS)', () => {
   it('lose no word, duplicate none and converge', { timeout: 3_600_000 }, () => {
     const rounds = Number(process.env.CO_WRITING_FUZZ_ROUNDS ?? 100);
+    const first = Number(process.env.CO_WRITING_FUZZ_FIRST ?? 1);
     const failing: string[] = [];
-    for (let seed = 1; seed <= seeds; seed++) {
+    const tally = {
+      lost: [] as number[],
+      doubled: [] as number[],
+      threw: [] as number[],
+      wordsLost: 0,
+      wordsDoubled: 0,
+      anyDoubled: 0,
+      garbled: 0,
+      onlyGarbled: 0,
+    };
+    for (let seed = first; seed < first + seeds; seed++) {
       let run: ReturnType<typeof runFuzz>;
       try {
         run = runFuzz(seed, rounds);
       } catch (error) {
+        tally.threw.push(seed);
         failing.push(`seed ${seed}: threw ${String(error)}`);
         console.warn(failing[failing.length - 1]);
         continue;
       }
-      const { lost, duplicated, diverged, ops } = run;
-      if (lost.length === 0 && duplicated.length === 0 && !diverged) continue;
+      const { lost, duplicated, garbled, diverged, ops } = run;
+      const fault = faultOf(run);
+      if (fault === null) continue;
+      tally[fault].push(seed);
+      tally.wordsLost += lost.length;
+      tally.garbled += garbled.length;
+      if (lost.length === 0 && garbled.length > 0) tally.onlyGarbled++;
+      tally.wordsDoubled += duplicated.length;
+      if (duplicated.length > 0) tally.anyDoubled++;
       failing.push(
-        `seed ${seed}: lost ${lost.join(', ')}; twice ${duplicated.join(', ')}${diverged ? '; diverged' : ''}`,
+        `seed ${seed} (${fault}): lost ${lost.join(', ')}; garbled ${garbled.join(', ')}; twice ${duplicated.join(', ')}${diverged ? '; diverged' : ''}`,
       );
-      console.warn(failing[failing.length - 1], JSON.stringify(shrink(ops)));
+      const shrunkOps =
+        shrinkTarget === 'all' || shrinkTarget === fault ? JSON.stringify(shrink(ops, fault)) : '';
+      console.warn(failing[failing.length - 1], shrunkOps);
     }
+    console.warn(
+      `${seeds} seeds from ${first}, ${rounds} rounds: ${tally.lost.length} lose or garble a word (${tally.wordsLost} words lost; ${tally.garbled} pieces of words, the only fault of ${tally.onlyGarbled} seeds: ${tally.lost.join(' ')}); ` +
+        `${tally.doubled.length} only double text or diverge (${tally.doubled.join(' ')}); ` +
+        `${tally.anyDoubled} double some text, ${tally.wordsDoubled} doubled words in all; ${tally.threw.length} threw (${tally.threw.join(' ')})`,
+    );
     expect(failing).toEqual([]);
   });
 });

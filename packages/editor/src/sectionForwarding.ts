@@ -1520,6 +1520,11 @@ function previousTextblock(transaction: Y.Transaction, item: Y.Item): Y.Item | n
   return n && isTextblockItem(n) && !createdBy(transaction, n) ? n : null;
 }
 
+/** The first Y.XmlText of a textblock element, or null. */
+function firstText(element: Y.XmlElement): Y.XmlText | null {
+  return childTypes(element, (n) => !n.deleted).find((c): c is Y.XmlText => c instanceof Y.XmlText) ?? null;
+}
+
 /** The last Y.XmlText of a textblock element, or null. */
 function lastText(element: Y.XmlElement): Y.XmlText | null {
   const texts = childTypes(element, (n) => !n.deleted).filter((c): c is Y.XmlText => c instanceof Y.XmlText);
@@ -1543,6 +1548,8 @@ interface UnseenRun {
   right: ItemId | null;
   ids: ItemId[];
   str: string;
+  /** Written at the start of `target` when it has no neighbour there: `target` stands for the old paragraph itself. */
+  atStart: boolean;
 }
 
 /**
@@ -1554,8 +1561,9 @@ interface UnseenRun {
  * integrated into a deleted element. Both would be lost.
  *
  * A textblock deleted by `transaction` in a parent that stays is paired with the textblock that
- * received the copy of its characters ({@link detectTextMoves}), or, when its writer saw it
- * empty, with the textblock before it. A forwarding old → kept is installed (element, texts, and
+ * received the copy of its characters ({@link detectTextMoves}), or, when its writer had none of
+ * its characters still there, with the textblock the same change wrote at its place (a join undone
+ * offline re-creates it) or else the textblock before it. A forwarding old → kept is installed (element, texts, and
  * each copied character), so late keystrokes follow like a moved section's; the characters the
  * writer did not have (deleted by this transaction, absent from `writerDeletes`) are written
  * again after the copy of their left neighbour (at the end of the kept paragraph for an empty
@@ -1578,7 +1586,8 @@ export function forwardJoinedBlocks(
     writerDeletes !== null && !Y.isDeleted(writerDeletes, Y.createID(id.client, id.clock));
   let moves: TextMoves | null = null;
   const installed: { record: ForwardingRecord; runs: UnseenRun[] }[] = [];
-  for (const deleted of groups.values()) {
+  for (const [parent, deleted] of groups) {
+    let inPlace: [Y.Item, Y.Item][] | null = null;
     for (const oldItem of deleted) {
       if (forwardings.isOldRoot(idOf(oldItem))) continue;
       const old = (oldItem.content as Y.ContentType).type as Y.XmlElement;
@@ -1622,6 +1631,18 @@ export function forwardJoinedBlocks(
             if (!target && copy?.parent instanceof Y.XmlText) target = copy.parent;
           }
         }
+      // The writer had none of its characters (others deleted them, or it saw the paragraph
+      // empty) and wrote a paragraph at its place in the same change: a join undone offline
+      // re-creates the paragraph as the writer had it, while a co-writer had moved its text away
+      // (a split) and typed in what stayed. What the writer did not have goes into that
+      // paragraph, at its start (issue 8, fuzz: the co-writer's word was lost).
+      let recreated = false;
+      if (!target && had === 0) {
+        inPlace ??= replacedInPlace(transaction, parent, deleted);
+        const fresh = inPlace.find(([o]) => o === oldItem)?.[1];
+        target = fresh ? firstText((fresh.content as Y.ContentType).type as Y.XmlElement) : null;
+        recreated = target !== null;
+      }
       if (!target) {
         const previous = previousTextblock(transaction, oldItem);
         target = previous ? lastText((previous.content as Y.ContentType).type as Y.XmlElement) : null;
@@ -1632,7 +1653,7 @@ export function forwardJoinedBlocks(
       // had went there: a join undone before the change reached the server (offline) re-creates
       // the paragraph, its text whole, maybe elsewhere than the one deleted (text inserted there
       // meanwhile). Otherwise (new paragraphs pasted over old ones) it is not a move.
-      if (createdBy(transaction, kept._item) && (had === 0 || copied < had)) continue;
+      if (!recreated && createdBy(transaction, kept._item) && (had === 0 || copied < had)) continue;
       entries.unshift({
         kind: 'map',
         ...idOf(oldItem),
@@ -1667,7 +1688,8 @@ export function forwardJoinedBlocks(
               // or a redo re-creates only the characters its own change had, and drops those typed
               // into them since (a join undone, then redone). A deletion by hand in the same change
               // only ever takes the joined paragraph's start, which has no copied text before it.
-              if (!run) runs.push((run = { target, left, right: null, ids: [], str: '' }));
+              if (!run)
+                runs.push((run = { target, left, right: null, ids: [], str: '', atStart: recreated }));
               run.ids.push(id);
               run.str += n.content.str[k] as string;
             } else run = null;
@@ -1687,7 +1709,7 @@ export function forwardJoinedBlocks(
     const target = leftText ?? (right ? liveTextOf(doc, right) : null) ?? run.target;
     const afterLeft = left ? indexAfter(target, left) : null;
     const beforeRight = right ? indexAfter(target, right) : null;
-    const index = afterLeft ?? (beforeRight !== null ? beforeRight - 1 : target.length);
+    const index = afterLeft ?? (beforeRight !== null ? beforeRight - 1 : run.atStart ? 0 : target.length);
     const start = Y.getState(doc.store, doc.clientID);
     if (left && indexOf(target, left) !== null) insertAfterCharacter(target, left, run.str);
     else target.insert(index, run.str);

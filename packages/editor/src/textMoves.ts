@@ -159,7 +159,9 @@ const MAX_BRIDGE = 64;
  *
  * A `b` that is exactly the end or the start of `a` (a split, or a join split again in the same
  * change), or that holds all of `a` in one stretch among other text (typed by the writer in the
- * same change), is paired as that one stretch.
+ * same change), is paired as that one stretch. A common start and end shorter than
+ * {@link MIN_INNER_OVERLAP} lose to a longer overlap of `a`'s end with `b`'s start (or the other
+ * way round, or inside `b`: {@link overlapOfEnds}), which they may be only the chance start of.
  *
  * Exact ends first, because one's own characters are not all unseen ones: a paragraph one typed
  * earlier is one's own too, and bridging from the start over it would pair the letters of the
@@ -213,20 +215,32 @@ export function alignEnds(a: string, b: string, skippable: readonly boolean[]): 
     if (over === k || over < i || a.charCodeAt(over) !== b.charCodeAt(l)) break;
     k = over;
   }
-  if (pairs.length === 0) return overlapOfEnds(a, b);
-  return pairs;
+  // A common start or end of a character or two may be chance (« w » both words begin with):
+  // the old text's start copied after the writer's own word (« Delta| epsilon » split, then a
+  // word typed before « Delta » and the paragraph joined, offline) is a longer overlap.
+  const overlap = pairs.length < MIN_INNER_OVERLAP ? overlapOfEnds(a, b) : [];
+  return overlap.length > pairs.length ? overlap : pairs;
 }
 
 /** Shortest overlap {@link overlapOfEnds} pairs: one character (a space) overlaps too often. */
 const MIN_OVERLAP = 2;
 
 /**
+ * Shortest part of `a` {@link overlapOfEnds} pairs when found inside `b` rather than at its ends:
+ * typed words share their first letters (« w1r2 », « w1r23 »), so a short part would often be
+ * found in words that were never moved.
+ */
+const MIN_INNER_OVERLAP = 6;
+
+/**
  * When `a` and `b` share neither start nor end: the longest end of `a` that `b` starts with (the
  * end of a paragraph split off, then typed after by the writer of the split in the same change),
  * failing that the longest start of `a` that `b` ends with (typed before), at least
- * {@link MIN_OVERLAP} characters long. A join undone, the paragraph split again and typed in,
- * offline, reach the server as one change: the text the split moved must be paired (issue 8,
- * fuzz: a co-writer's keystroke on its way for that paragraph was lost).
+ * {@link MIN_OVERLAP} characters long; failing that the longest end, then start, of `a` found
+ * inside `b` (typed both before and after), at least {@link MIN_INNER_OVERLAP} long. A join
+ * undone, the paragraph split again and typed in, offline, reach the server as one change: the
+ * text the split moved must be paired (issue 8, fuzz: a co-writer's keystroke on its way for that
+ * paragraph was lost).
  */
 function overlapOfEnds(a: string, b: string): [number, number][] {
   for (let n = Math.min(a.length - 1, b.length - 1); n >= MIN_OVERLAP; n--) {
@@ -235,6 +249,17 @@ function overlapOfEnds(a: string, b: string): [number, number][] {
   }
   for (let n = Math.min(a.length - 1, b.length - 1); n >= MIN_OVERLAP; n--) {
     if (b.endsWith(a.slice(0, n))) return Array.from({ length: n }, (_, j) => [j, b.length - n + j]);
+  }
+  // The end of `a` split off, then typed both before and after by the writer of the split in the
+  // same change (offline: « Delta| epsilon » cut, a word typed at each end of « epsilon »), or
+  // its start joined to text and typed after and before.
+  for (let n = Math.min(a.length - 1, b.length - 2); n >= MIN_INNER_OVERLAP; n--) {
+    const at = b.indexOf(a.slice(a.length - n));
+    if (at >= 0) return Array.from({ length: n }, (_, j) => [a.length - n + j, at + j]);
+  }
+  for (let n = Math.min(a.length - 1, b.length - 2); n >= MIN_INNER_OVERLAP; n--) {
+    const at = b.lastIndexOf(a.slice(0, n));
+    if (at >= 0) return Array.from({ length: n }, (_, j) => [j, at + j]);
   }
   return [];
 }
@@ -250,7 +275,12 @@ const MAX_PAIRS = 250_000;
  * a split in one transaction); each character of the common start and end maps to its copy.
  * `seen`, when known (the server has the writer's delete set), tells the deleted characters the
  * writer had: the others (typed meanwhile by someone else) are left out of the runs, so they do not
- * shift the pairing. Only moves left to the editors count (see the module's comment). Runs only read: call it from a
+ * shift the pairing. An inserted run may hold the copies of several deleted ones, each in its own
+ * part (an undone split and a join sent in one update). A pairing needs two characters in common
+ * (one, when a run is one character long). Characters the transaction wrote into a paragraph
+ * that was there before and is deleted (a copy that arrived after its paragraph was joined away)
+ * take part in the pairing, so that the text they copy is not paired by chance elsewhere, but
+ * are never the target of a move: carrying them is the server's (sectionForwarding.ts). Only moves left to the editors count (see the module's comment). Runs only read: call it from a
  * `afterTransaction` listener, while the deleted characters still have their content.
  * Cost: nothing for a transaction that deletes or inserts no text (a keystroke, a Backspace).
  */
@@ -290,6 +320,37 @@ export function detectTextMoves(
       (n) => !n.deleted,
     ),
   );
+  // Copies written into a paragraph deleted before they arrived (a join into a paragraph a
+  // co-writer had joined away, offline): they are late edits there, the server's to carry
+  // (sectionForwarding.ts), but they are the copy: they hold their text against a chance
+  // pairing with other text inserted by the same change (« w0r9 Delta » and « w0r63 »).
+  const sunkTexts = new Set<Y.XmlText>();
+  for (const [client, after] of transaction.afterState) {
+    const structs = transaction.doc.store.clients.get(client);
+    const before = transaction.beforeState.get(client) ?? 0;
+    if (!structs || after <= before) continue;
+    for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+      const n = structs[i];
+      if (!(n instanceof Y.Item) || !n.deleted || !(n.content instanceof Y.ContentString)) continue;
+      const text = n.parent;
+      const holder = text instanceof Y.XmlText ? text._item : null;
+      const block = text instanceof Y.XmlText ? elementOf(text) : null;
+      // Not a paragraph the same change wrote then deleted (split, then joined again): its text
+      // is only a step of the move.
+      if (holder && block && existedBefore(transaction, block) && (holder.deleted || block.deleted))
+        sunkTexts.add(text as Y.XmlText);
+    }
+  }
+  const sunk = new Set(
+    [...sunkTexts].flatMap((text) =>
+      runsIn(
+        text,
+        (n) => n.deleted && !existedBefore(transaction, n),
+        (n) => existedBefore(transaction, n),
+      ),
+    ),
+  );
+  inserted.push(...sunk);
   const exactOnly = deleted.length * inserted.length > MAX_PAIRS;
   // In an editor, one's own characters deleted with a paragraph may be ones the writer of the
   // change had not received (in flight): its copy lacks them, and the pairing may pass over them
@@ -309,47 +370,77 @@ export function detectTextMoves(
       // The binding keeps the characters a paragraph's old and new texts end with: a join of
       // « Alpha beta. » onto « Premier paragraphe. » by a selection typed over inserts
       // « X beta » before the first paragraph's own final « . », which stands for the second's.
-      const target = withKeptEnd(transaction, to);
-      let pairs = alignEnds(from.str, target.str, skippable);
-      if (others) {
-        const without = alignEnds(othersStr, target.str, []).map(([f, t]): [number, number] => [
-          others[f] as number,
-          t,
-        ]);
-        if (without.length >= pairs.length) pairs = without;
+      const pairWith = (onto: Run): [number, number][] => {
+        let pairs = alignEnds(from.str, onto.str, skippable);
+        if (others) {
+          const without = alignEnds(othersStr, onto.str, []).map(([f, t]): [number, number] => [
+            others[f] as number,
+            t,
+          ]);
+          if (without.length >= pairs.length) pairs = without;
+        }
+        return pairs;
+      };
+      let target = sunk.has(to) ? to : withKeptEnd(transaction, to);
+      let pairs = pairWith(target);
+      // The kept end stands for the old text's end only when it is that end, whole: text others
+      // wrote after the run (« gamma| w0r94 », where an undone split puts back « beta gamma »)
+      // is no copy, and pairing the run's start over it (the « w » both words begin with) leaves
+      // the rest of the old text unpaired (issue 8, fuzz: a co-writer's word garbled).
+      if (
+        target.str.length > to.str.length &&
+        !keepsEndWhole(pairs, from.str.length, to.str.length, target.str.length)
+      ) {
+        target = to;
+        pairs = pairWith(to);
       }
-      if (pairs.length > 0)
+      // One character in common (the space a typed word and a paragraph's end both begin with)
+      // is chance, unless one of the runs is that one character.
+      if (pairs.length > 1 || (pairs.length === 1 && Math.min(from.str.length, to.str.length) === 1))
         candidates.push({ from, to, target, pairs, editors: leftToEditors(transaction, from, to) });
     }
   }
   candidates.sort((a, b) => b.pairs.length - a.pairs.length);
-  const used = new Set<Run>();
   // A run may go to several places (a join and a split in one transaction: its start stays in
   // the paragraph it was appended to, its end goes to a new one), each a part of it before or
-  // after the parts already paired.
+  // after the parts already paired; and an inserted run may hold the copies of several (an undone
+  // split and a join sent in one update: the end the undo puts back, then the joined paragraph,
+  // one stretch of new characters), each in a part of it the others do not hold.
   const parts = new Map<Run, [number, number][]>();
+  const holds = new Map<Run, [number, number][]>();
+  const within = (ranges: readonly [number, number][], x: number) =>
+    ranges.some(([a, b]) => x >= a && x <= b);
   for (const candidate of candidates) {
     const { from, to, target, editors } = candidate;
-    if (used.has(to)) continue;
     const taken = parts.get(from) ?? [];
+    const held = holds.get(to) ?? [];
     // Characters both parts begin or end with (the space a split cut before, which the part
     // before ends with too) go to the part paired first; the other keeps the rest, if that is
     // most of it.
-    const pairs = candidate.pairs.filter(([f]) => !taken.some(([a, b]) => f >= a && f <= b));
+    const pairs = candidate.pairs.filter(([f, t]) => !within(taken, f) && !within(held, t));
     if (pairs.length === 0 || 2 * pairs.length < candidate.pairs.length) continue;
     let first = Infinity;
     let last = -1;
-    for (const [f] of pairs) {
+    let firstTo = Infinity;
+    let lastTo = -1;
+    for (const [f, t] of pairs) {
       if (f < first) first = f;
       if (f > last) last = f;
+      if (t < firstTo) firstTo = t;
+      if (t > lastTo) lastTo = t;
     }
     if (taken.some(([a, b]) => !(last < a || first > b))) continue;
+    if (held.some(([a, b]) => !(lastTo < a || firstTo > b))) continue;
     taken.push([first, last]);
     parts.set(from, taken);
-    used.add(to);
+    const firstHeld = held.length === 0;
+    held.push([firstTo, lastTo]);
+    holds.set(to, held);
+    if (sunk.has(to)) continue;
     const set = (a: CharId, b: CharId) => (editors ? moves.set(a, b) : moves.setForCaret(a, b));
     for (const [f, t] of pairs) set(from.ids[f] as CharId, target.ids[t] as CharId);
-    if (editors && (to.text === from.text || existedBeforeText(transaction, to))) moves.copies.push(to);
+    if (editors && firstHeld && (to.text === from.text || existedBeforeText(transaction, to)))
+      moves.copies.push(to);
   }
   return moves;
 }
@@ -372,6 +463,23 @@ function withKeptEnd(transaction: Y.Transaction, run: Run): Run {
     }
   }
   return out;
+}
+
+/**
+ * Whether `pairs` (of a deleted run `fromLength` long onto an inserted run `runLength` long
+ * followed by kept characters up to `targetLength`) pair every kept character with the deleted
+ * run's end, in order: the binding kept them as the copy's end.
+ */
+function keepsEndWhole(
+  pairs: readonly [number, number][],
+  fromLength: number,
+  runLength: number,
+  targetLength: number,
+): boolean {
+  const onto = new Map(pairs.map(([f, t]) => [t, f]));
+  for (let t = runLength; t < targetLength; t++)
+    if (onto.get(t) !== fromLength - (targetLength - t)) return false;
+  return true;
 }
 
 /** Whether the copy went into text that was already there (a join or a paste, not a split). */
