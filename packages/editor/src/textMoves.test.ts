@@ -6,7 +6,7 @@ import * as Y from 'yjs';
 import { ydocToJSON, type DocJSON } from './convert.js';
 import { moveSection } from './sectionForwarding.js';
 import { schema } from './extensions.js';
-import { detectTextMoves, followMovedText } from './textMoves.js';
+import { alignEnds, detectTextMoves, followMovedText } from './textMoves.js';
 import { undoOnlyOwnChanges } from './undoScope.js';
 import { insertAfterCharacter } from './yItems.js';
 import {
@@ -483,5 +483,29 @@ describe('text moved by a co-writer while someone types in it', () => {
     typed.delete(0, 1);
     expect(sizes.length).toBeGreaterThan(0);
     expect(sizes.every((size) => size === 0)).toBe(true);
+  });
+});
+
+describe('pairing a deleted run with an inserted one (alignEnds)', () => {
+  it('pairs a run found whole at the end of a longer stretch as that end, not by a space both begin with', () => {
+    // Two paragraphs joined to the one before in one change: one stretch of copies, the second
+    // paragraph's text at its end (issue 8, fuzz).
+    const a = ' gamma w0r13 ';
+    const b = ' beta w0r14  gamma w0r13 ';
+    expect(alignEnds(a, b, [])).toEqual(Array.from(a, (_, i) => [i, b.length - a.length + i]));
+  });
+
+  it('pairs a run the stretch begins with as its start', () => {
+    const a = ' beta w0r14 ';
+    expect(alignEnds(a, `${a} gamma w0r13 `, [])).toEqual(Array.from(a, (_, i) => [i, i]));
+  });
+
+  it('pairs a run found whole inside a stretch at its last occurrence', () => {
+    expect(alignEnds('w2r0', 'w2r5 Alpha w2r0 beta', [])).toEqual([
+      [0, 11],
+      [1, 12],
+      [2, 13],
+      [3, 14],
+    ]);
   });
 });
