@@ -6,6 +6,7 @@ import * as Y from 'yjs';
 import { atAddress, createDocument, setupInstance, type Session } from '../support/accounts.js';
 import { connectAs, firstParagraphText, type NodeClient } from '../support/provider.js';
 import { startTestServer, tempDataDir, type TestServer } from '../support/server.js';
+import { MAX_MISSING_REQUESTS } from '../../server/src/collab/MessageGuardExtension.js';
 
 /**
  * Issue 17: a program writing through a HocuspocusProvider (no editor, so none of the editor's
@@ -82,8 +83,11 @@ describe('a program writing through a provider across a server restart', () => {
     // Sent as the server went down, never received: lost with the restart (the provider sends
     // nothing for a change made under its own origin).
     writer.ydoc.transact(() => text.insert(text.length, 'perdu '), writer.provider);
-    // Written while the server is down: queued, sent at the reconnection before any sync.
-    text.insert(text.length, 'pendant ');
+    // Typed while the server is down, one update per keystroke, more than MAX_MISSING_REQUESTS:
+    // queued, sent in one burst at the reconnection before any sync, each with the gap (tester
+    // BR25: the asks were spent in 4 ms and the writer was closed).
+    const typed = Array.from({ length: MAX_MISSING_REQUESTS + 10 }, (_, i) => `k${i} `);
+    for (const key of typed) text.insert(text.length, key);
     server = await startTestServer({ dataDir, env: { PORT: port } });
     admin = atAddress(admin, server.url);
     await expect.poll(() => settled(writer.provider), { timeout: 20_000 }).toBe(true);
@@ -97,7 +101,7 @@ describe('a program writing through a provider across a server restart', () => {
     clients.push(reader);
     await expect
       .poll(() => firstParagraphText(reader.ydoc)?.toString(), { timeout: 20_000 })
-      .toBe('avant perdu pendant perdu-encore après');
+      .toBe(`avant perdu ${typed.join('')}perdu-encore après`);
     expect(writer.closes.filter((reason) => reason === UpdateRefusal.Invalid)).toEqual([]);
     // Nothing refused was audited either.
     const audit = (await (await admin.fetch('/api/audit')).json()) as { entries: { action: string }[] };

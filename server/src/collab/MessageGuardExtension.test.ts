@@ -4,13 +4,14 @@ import { templateContent, writeJSONToYdoc } from '@essaim/editor';
 import { FRAGMENT, UpdateRefusal } from '@essaim/protocol';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { createLogger } from '../logger.js';
 import type { CollabContext } from './context.js';
 import {
   DocumentLocks,
   MAX_MISSING_REQUESTS,
+  MISSING_ANSWER_WAIT_MS,
   MessageGuardExtension,
   type MessageGuardOptions,
 } from './MessageGuardExtension.js';
@@ -419,12 +420,35 @@ describe('MessageGuardExtension', () => {
       expect(sent).toHaveLength(0);
     });
 
-    it('asks at most MAX_MISSING_REQUESTS times in its window, then refuses and reports as before', async () => {
+    it('asks once for a burst of updates that all build on the lost one, and the answer brings them all', async () => {
       const refused: string[] = [];
       const { env, connection, sent } = await lostUpdate((_doc, userId) => void refused.push(userId ?? ''));
+      // What a provider queued during the restart arrives in one burst, each update with the gap.
+      for (let i = 0; i < MAX_MISSING_REQUESTS * 2; i++) {
+        const next = changeOf(env.writer, () => env.text.insert(env.text.length, `${i} `));
+        expect(await deliver(env, connection, syncMessage(2, next), person('u1'))).toEqual({
+          refused: null,
+          applied: false,
+        });
+      }
+      expect(sent).toHaveLength(1);
+      expect(refused).toEqual([]);
+      const answer = Y.encodeStateAsUpdate(env.writer, stateVectorOf(sent[0] ?? new Uint8Array()));
+      expect((await deliver(env, connection, syncMessage(1, answer), person('u1'))).applied).toBe(true);
+      expect(env.server.getXmlFragment(FRAGMENT).toString()).toBe(
+        env.writer.getXmlFragment(FRAGMENT).toString(),
+      );
+    });
+
+    it('asks at most MAX_MISSING_REQUESTS times in its window, answered or not, then refuses and reports as before', async () => {
+      const refused: string[] = [];
+      const { env, connection, sent } = await lostUpdate((_doc, userId) => void refused.push(userId ?? ''));
+      const empty = Y.encodeStateAsUpdate(new Y.Doc());
       for (let i = 0; i < MAX_MISSING_REQUESTS; i++) {
         const next = changeOf(env.writer, () => env.text.insert(env.text.length, `${i} `));
         expect((await deliver(env, connection, syncMessage(2, next), person('u1'))).refused).toBeNull();
+        // An answer that brings nothing: the next gapped update is asked for again.
+        expect((await deliver(env, connection, syncMessage(1, empty), person('u1'))).refused).toBeNull();
       }
       expect(sent).toHaveLength(MAX_MISSING_REQUESTS);
       expect(refused).toEqual([]);
@@ -433,6 +457,26 @@ describe('MessageGuardExtension', () => {
         UpdateRefusal.Invalid,
       );
       expect(refused).toEqual(['u1']);
+    });
+
+    it('asks again a writer whose ask went unanswered for MISSING_ANSWER_WAIT_MS', async () => {
+      const { env, connection, sent } = await lostUpdate();
+      let now = Date.now();
+      const clock = vi.spyOn(Date, 'now').mockImplementation(() => now);
+      try {
+        const first = changeOf(env.writer, () => env.text.insert(env.text.length, 'un '));
+        await deliver(env, connection, syncMessage(2, first), person('u1'));
+        now += MISSING_ANSWER_WAIT_MS - 1;
+        const second = changeOf(env.writer, () => env.text.insert(env.text.length, 'deux '));
+        await deliver(env, connection, syncMessage(2, second), person('u1'));
+        expect(sent).toHaveLength(1);
+        now += 1;
+        const third = changeOf(env.writer, () => env.text.insert(env.text.length, 'trois'));
+        expect((await deliver(env, connection, syncMessage(2, third), person('u1'))).refused).toBeNull();
+        expect(sent).toHaveLength(2);
+      } finally {
+        clock.mockRestore();
+      }
     });
   });
 });

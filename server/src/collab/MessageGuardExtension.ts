@@ -46,6 +46,14 @@ const SYNC_UPDATE = 2;
 export const MAX_MISSING_REQUESTS = 20;
 /** The window of {@link MAX_MISSING_REQUESTS} (ms). */
 export const MISSING_REQUEST_WINDOW_MS = 10_000;
+/**
+ * How long an ask waits for its answer (ms): meanwhile, the connection's further updates that
+ * build on the same missing content (a provider sends every update it queued during a restart in
+ * one burst, each with the gap) are dropped without asking again and without counting towards
+ * {@link MAX_MISSING_REQUESTS}; the answer (a SyncStep2) carries them all. Tester BR25: a writer who
+ * typed more than 20 keystrokes during a restart had its 20 asks spent within 4 ms, then was closed.
+ */
+export const MISSING_ANSWER_WAIT_MS = 3_000;
 
 /**
  * One holder at a time per document, in arrival order. `acquire` resolves with the function that
@@ -140,6 +148,8 @@ export class MessageGuardExtension implements Extension<CollabContext> {
   private readonly clientIds = new WeakMap<Connection<CollabContext>, number>();
   /** When each connection was asked for what its updates build on (ms since epoch), oldest first. */
   private readonly missingRequests = new WeakMap<Connection<CollabContext>, number[]>();
+  /** When each connection was last asked and has not answered yet (ms since epoch). */
+  private readonly awaitingAnswer = new WeakMap<Connection<CollabContext>, number>();
   /**
    * Upper bound of each loaded document's encoded size (bytes), whether it is exact (measured, and
    * nothing deleted since), and when it was last measured (ms since epoch).
@@ -176,8 +186,11 @@ export class MessageGuardExtension implements Extension<CollabContext> {
       throw new MessageRefused('malformed-message');
     }
     if (type === MESSAGE_SYNC || type === MESSAGE_SYNC_REPLY) {
-      const update = this.updateOf(decoder);
-      if (!update) return;
+      const read = this.updateOf(decoder);
+      if (!read) return;
+      const { update, step } = read;
+      // A SyncStep2 answers the server's SyncStep1 (at connection, or an ask for what is missing).
+      if (step === SYNC_STEP_2) this.awaitingAnswer.delete(connection);
       // Read-only connections' updates are refused by Hocuspocus; they only need to decode, and to
       // be of an editor's size (Hocuspocus still reads a sync reply through, to acknowledge it).
       if (connection.readOnly) return this.checkOutline(update, documentName, context);
@@ -247,16 +260,14 @@ export class MessageGuardExtension implements Extension<CollabContext> {
   }
 
   /** The update a sync message carries (step 2 or update), or null for a step 1. */
-  private updateOf(decoder: decoding.Decoder): Uint8Array | null {
-    let update: Uint8Array;
+  private updateOf(decoder: decoding.Decoder): { update: Uint8Array; step: number } | null {
     try {
       const step = decoding.readVarUint(decoder);
       if (step !== SYNC_STEP_2 && step !== SYNC_UPDATE) return null;
-      update = decoding.readVarUint8Array(decoder);
+      return { update: decoding.readVarUint8Array(decoder), step };
     } catch {
       throw new MessageRefused(UpdateRefusal.Malformed);
     }
-    return update;
   }
 
   /**
@@ -357,12 +368,16 @@ export class MessageGuardExtension implements Extension<CollabContext> {
     for (const client of missing)
       if (client === document.clientID || this.ownerOf(owners, documentId, client) !== userId) return false;
     const now = Date.now();
+    // Asked already, the answer not come yet: dropped, not asked again (the answer brings it).
+    const asked = this.awaitingAnswer.get(connection);
+    if (asked !== undefined && now - asked < MISSING_ANSWER_WAIT_MS) return true;
     const recent = (this.missingRequests.get(connection) ?? []).filter(
       (at) => now - at < MISSING_REQUEST_WINDOW_MS,
     );
     if (recent.length >= MAX_MISSING_REQUESTS) return false;
     recent.push(now);
     this.missingRequests.set(connection, recent);
+    this.awaitingAnswer.set(connection, now);
     const encoder = encoding.createEncoder();
     encoding.writeVarString(encoder, connection.messageAddress ?? documentName);
     encoding.writeVarUint(encoder, MESSAGE_SYNC);
