@@ -11,10 +11,10 @@ import {
 import {
   queryInteger,
   singleLineText,
-  TERRITOIRE_PATTERN,
   tooLongMessage,
   UNKNOWN_TERRITOIRE_PARAMETER_MESSAGE,
 } from './inputRules.js';
+import { TERRITOIRE_PATTERN } from './metadata.js';
 
 /** The French message of a year out of the range every part of Essaim accepts (issue 16). */
 const yearRange = (): string => `L’année doit être entre ${START_YEAR_MIN} et ${startYearMax()}.`;

@@ -15,3 +15,10 @@ export * from './signals.js';
 export * from './text.js';
 export * from './inputRules.js';
 export * from './audit.js';
+export {
+  parsePublicationChangedMessageLight,
+  parseReviewChangedMessageLight,
+  parseSectionLockedMessageLight,
+  parseSectionMoveReplyLight,
+  parseThreadsChangedMessageLight,
+} from './liveMessages.js';

@@ -161,9 +161,6 @@ export function queryInteger(field: QueryIntegerField) {
   );
 }
 
-/** Shape of a territory code: `dep:59`, `dep:2A`, `dep:974`, `reg:32` or `national`. */
-export const TERRITOIRE_PATTERN = /^(dep:[0-9][0-9AB][0-9]?|reg:[0-9]{2}|national)$/;
-
 /** Message of a territory that is not in the reference list, in a form (reuse signals). */
 export const UNKNOWN_TERRITOIRE_MESSAGE = 'Choisissez un territoire dans la liste.';
 

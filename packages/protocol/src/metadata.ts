@@ -7,7 +7,13 @@ import {
   type Categorie,
   type StructureType,
 } from '@essaim/domain';
-import { TERRITOIRE_PATTERN } from './inputRules.js';
+import { codePointLength } from './liveMessages.js';
+
+/**
+ * Shape of a territory code: `dep:59`, `dep:2A`, `dep:974`, `reg:32` or `national`. Defined here,
+ * without zod, so the editor's first drawing reads the live metadata without loading zod.
+ */
+export const TERRITOIRE_PATTERN = /^(dep:[0-9][0-9AB][0-9]?|reg:[0-9]{2}|national)$/;
 
 /**
  * Metadata of a fiche, as held in the document's `meta` Y.Map. Each field is one map entry, so two
@@ -135,6 +141,71 @@ export function readMetadata(get: (key: string) => unknown): DocumentMetadata {
     if (raw === undefined) continue;
     const parsed = fieldSchemas[key].safeParse(raw);
     if (parsed.success) (out as Record<keyof DocumentMetadata, unknown>)[key] = parsed.data;
+  }
+  out.themes = [...new Set(out.themes)];
+  out.motsCles = [...new Set(out.motsCles)];
+  return out;
+}
+
+/** Trimmed `raw` if it is a string of at most `max` code points once trimmed (as zod counts). */
+function lightShortText(raw: unknown, max: number): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const text = raw.trim();
+  return codePointLength(text) <= max ? text : undefined;
+}
+
+/** Trimmed items if `raw` is an array of at most 30 strings, each 1 to 60 code points once trimmed. */
+function lightTextList(raw: unknown): string[] | undefined {
+  if (!Array.isArray(raw) || raw.length > 30) return undefined;
+  const items: string[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const item = lightShortText(raw[i], 60);
+    if (item === undefined || item === '') return undefined;
+    items.push(item);
+  }
+  return items;
+}
+
+/** `raw` if it is null or one of `values`, else `undefined`. */
+function lightChoice<T extends string>(raw: unknown, values: readonly T[]): T | null | undefined {
+  if (raw === null) return null;
+  return typeof raw === 'string' && (values as readonly string[]).includes(raw) ? (raw as T) : undefined;
+}
+
+/** Without zod, the value of one field as {@link fieldSchemas} reads it; `undefined` where it fails. */
+const lightFieldReaders: {
+  [K in keyof DocumentMetadata]: (raw: unknown) => DocumentMetadata[K] | undefined;
+} = {
+  title: (raw) => lightShortText(raw, TITLE_MAX_LENGTH),
+  themes: lightTextList,
+  categorie: (raw) => lightChoice(raw, categories),
+  territoire: (raw) =>
+    raw === null ? null : typeof raw === 'string' && TERRITOIRE_PATTERN.test(raw) ? raw : undefined,
+  structure: (raw) => lightShortText(raw, 200),
+  structureType: (raw) => lightChoice(raw, structureTypes),
+  public: (raw) => lightShortText(raw, 500),
+  anneeDemarrage: (raw) =>
+    raw === null
+      ? null
+      : typeof raw === 'number' && Number.isFinite(raw) && isStartYear(raw)
+        ? raw
+        : undefined,
+  contact: (raw) => lightShortText(raw, 300),
+  motsCles: lightTextList,
+};
+
+/**
+ * {@link readMetadata} without zod, for the editor's first drawing (the live title and header,
+ * issue 16: zod is 7 KB gzipped). Same fields, same rules, same result for every input: checked
+ * against `readMetadata` on generated values in metadata.test.ts. The server keeps `readMetadata`.
+ */
+export function readMetadataLight(get: (key: string) => unknown): DocumentMetadata {
+  const out = emptyMetadata();
+  for (const key of metadataKeys) {
+    const raw = get(key);
+    if (raw === undefined) continue;
+    const value = lightFieldReaders[key](raw);
+    if (value !== undefined) (out as Record<keyof DocumentMetadata, unknown>)[key] = value;
   }
   out.themes = [...new Set(out.themes)];
   out.motsCles = [...new Set(out.motsCles)];

@@ -238,13 +238,8 @@ export interface ReviewChangedMessage {
   reviewState: DocumentReviewState;
 }
 
-/** The French notice of a change reverted inside a locked section. */
-export function sectionLockedNotice(title: string): string {
-  const name = title.trim();
-  return name
-    ? `La section « ${name} » est verrouillée : votre modification a été annulée.`
-    : 'Section verrouillée : votre modification a été annulée.';
-}
+/** The French notice of a change reverted inside a locked section (defined without zod, issue 16). */
+export { sectionLockedNotice } from './liveMessages.js';
 
 const sectionId = z.string().check(z.minLength(1), z.maxLength(200));
 

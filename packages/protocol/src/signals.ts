@@ -4,10 +4,10 @@ import {
   invisibleCharactersMessage,
   optionalEmailAddress,
   singleLineText,
-  TERRITOIRE_PATTERN,
   tooLongMessage,
   UNKNOWN_TERRITOIRE_MESSAGE,
 } from './inputRules.js';
+import { TERRITOIRE_PATTERN } from './metadata.js';
 import { isPlainText } from './text.js';
 
 /**

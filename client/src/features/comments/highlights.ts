@@ -1,4 +1,4 @@
-import { Extension } from '@tiptap/core';
+import type { Editor } from '@tiptap/core';
 import type { Node as PMNode } from '@tiptap/pm/model';
 import { Plugin, PluginKey, type EditorState, type Transaction } from '@tiptap/pm/state';
 import { Mapping, StepMap } from '@tiptap/pm/transform';
@@ -24,7 +24,7 @@ import {
 /**
  * Highlights of commented words: nothing is written to the document or the Y.Doc, no mark, no
  * attribute, and no transaction is dispatched for them (a membre's read-only editor stays
- * untouched). The page gives the threads to {@link CommentHighlights} (the extension's storage);
+ * untouched). The page gives the threads to {@link CommentHighlights} (one per editor: {@link highlightsOf});
  * the words are found from the threads' Yjs relative positions.
  *
  * Painted with the CSS Custom Highlight API when the browser has it (highlightPainter.ts: no span
@@ -112,7 +112,7 @@ function sectionById(doc: PMNode, id: string): Range | null {
 }
 
 /**
- * The highlights' store: one per editor (Tiptap storage `commentHighlights`), fed by the page with
+ * The highlights' store: one per editor ({@link highlightsOf}), fed by the comments hook with
  * {@link setThreads} and {@link setActive}, read by the panel through {@link subscribe} and
  * {@link placements}.
  */
@@ -236,8 +236,13 @@ export class CommentHighlights {
     }
     // Not while ProseMirror is still building the view.
     // Only if the threads changed since the plugin's state was computed (they are decoded once).
+    // The plugin may join an editor whose store was fed already (issue 16): the panel then hears
+    // where the threads are at once.
     queueMicrotask(() => {
-      if (this.view === view && this.current(view.state).version !== this.version) this.redraw(() => false);
+      if (this.view !== view) return;
+      const state = this.current(view.state);
+      if (state.version !== this.version) this.redraw(() => false);
+      else if (this.threads.length > 0) this.placementsChanged(state, 0);
     });
   }
 
@@ -524,36 +529,19 @@ export function commentHighlightsPlugin(store: CommentHighlights): Plugin<Highli
   });
 }
 
-/** The extension's storage (Tiptap copies a storage's own fields: the store is one of them). */
-export interface CommentHighlightsStorage {
-  highlights: CommentHighlights;
-}
+const stores = new WeakMap<Editor, CommentHighlights>();
 
-declare module '@tiptap/core' {
-  interface Storage {
-    commentHighlights: CommentHighlightsStorage;
+/**
+ * The highlights' store of `editor`, created at the first call. Its plugin
+ * ({@link commentHighlightsPlugin}) joins the editor after the first drawing, with the late
+ * behaviour (editor/installLateBehaviour.ts, issue 16): the comments hook may feed the store
+ * before or after that; the plugin draws what the store holds when it arrives.
+ */
+export function highlightsOf(editor: Editor): CommentHighlights {
+  let store = stores.get(editor);
+  if (!store) {
+    store = new CommentHighlights();
+    stores.set(editor, store);
   }
-}
-
-/** The extension: registered once in the editor's list (editorExtensions.ts). */
-export const CommentHighlightsExtension = Extension.create<Record<string, never>, CommentHighlightsStorage>({
-  name: 'commentHighlights',
-
-  addStorage() {
-    return { highlights: new CommentHighlights() };
-  },
-
-  addProseMirrorPlugins() {
-    return [commentHighlightsPlugin(this.storage.highlights)];
-  },
-});
-
-/** The extension, for the editor's list. */
-export const commentHighlights = () => CommentHighlightsExtension;
-
-/** The highlights' store of an editor. */
-export function highlightsOf(editor: {
-  storage: { commentHighlights?: CommentHighlightsStorage };
-}): CommentHighlights | null {
-  return editor.storage.commentHighlights?.highlights ?? null;
+  return store;
 }

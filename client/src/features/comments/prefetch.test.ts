@@ -4,7 +4,8 @@ import type { ThreadListDto } from '@essaim/protocol';
 const listThreads = vi.fn<(documentId: string) => Promise<ThreadListDto>>();
 vi.mock('./api.js', () => ({ listThreads: (documentId: string) => listThreads(documentId) }));
 
-const { prefetchThreads, takePrefetchedThreads, PREFETCH_TTL_MS } = await import('./prefetch.js');
+const { peekPrefetchedThreads, prefetchThreads, takePrefetchedThreads, PREFETCH_TTL_MS } =
+  await import('./prefetch.js');
 
 const list = (open: number): ThreadListDto => ({
   threads: [],
@@ -43,6 +44,17 @@ describe('threads asked for when the document page opens', () => {
     const taken = takePrefetchedThreads('d1');
     expect(taken?.ready).toEqual(list(1));
     expect(takePrefetchedThreads('d1')).toBeNull();
+  });
+
+  it('lets a first render peek at the answer as often as React renders it, and the mounted hook take it', async () => {
+    listThreads.mockResolvedValue(list(1));
+    prefetchThreads('d1');
+    await vi.waitFor(() => expect(listThreads).toHaveBeenCalledTimes(1));
+    await Promise.resolve();
+    expect(peekPrefetchedThreads('d1')?.ready).toEqual(list(1));
+    expect(peekPrefetchedThreads('d1')?.ready).toEqual(list(1));
+    expect(takePrefetchedThreads('d1')?.ready).toEqual(list(1));
+    expect(peekPrefetchedThreads('d1')).toBeNull();
   });
 
   it('gives the request still under way when the answer has not arrived', async () => {

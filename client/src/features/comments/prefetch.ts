@@ -3,9 +3,11 @@ import { listThreads } from './api.js';
 
 /**
  * The list of a document's threads asked for as soon as the document's page opens, before its
- * text is read from this browser's copy and its editor built, so that the editor's first drawing
- * already holds the highlights: inserting 1,000 highlight spans into a text already laid out makes
- * Chromium lay out the whole 100-page text a second time (docs/PERFORMANCE.md, section h).
+ * text is read from this browser's copy and its editor built, so that it is there when the
+ * comments' hook and the highlights' plugin arrive (after the text's first drawing, issue 16): the
+ * hook gives it to the highlights at once, in one step. Where the CSS Custom Highlight API paints them (Chromium) this
+ * lays nothing out again; the decorations' fallback inserts spans into the text already laid out
+ * (docs/PERFORMANCE.md, section h).
  *
  * One request per document at a time; the answer is taken once ({@link takePrefetchedThreads}) and
  * forgotten after {@link PREFETCH_TTL_MS}, so a later opening asks the server again. A failure (offline,
@@ -50,9 +52,20 @@ export function prefetchThreads(documentId: string): void {
 export function takePrefetchedThreads(
   documentId: string,
 ): { ready: ThreadListDto | null; promise: Promise<ThreadListDto> } | null {
-  const entry = prefetched.get(documentId);
-  if (!entry) return null;
+  const found = peekPrefetchedThreads(documentId);
   prefetched.delete(documentId);
-  if (performance.now() - entry.at >= PREFETCH_TTL_MS) return null;
+  return found;
+}
+
+/**
+ * What {@link takePrefetchedThreads} would give, leaving it there: for a component's first render,
+ * which React may throw away and start again (a render resumed after a lazy chunk arrived), the
+ * component taking it once mounted.
+ */
+export function peekPrefetchedThreads(
+  documentId: string,
+): { ready: ThreadListDto | null; promise: Promise<ThreadListDto> } | null {
+  const entry = prefetched.get(documentId);
+  if (!entry || performance.now() - entry.at >= PREFETCH_TTL_MS) return null;
   return { ready: entry.result, promise: entry.promise };
 }

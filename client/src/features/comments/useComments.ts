@@ -13,7 +13,7 @@ import { TextSelection } from '@tiptap/pm/state';
 import { useEditorState } from '@tiptap/react';
 import type { HocuspocusProvider } from '@hocuspocus/provider';
 import {
-  parseThreadsChangedMessage,
+  parseThreadsChangedMessageLight,
   type AuthorDto,
   type CommentAbilitiesDto,
   type CommentDto,
@@ -42,7 +42,7 @@ import {
   type ThreadGroup,
 } from './ordering.js';
 import { plainText } from './commentText.js';
-import { takePrefetchedThreads } from './prefetch.js';
+import { peekPrefetchedThreads, takePrefetchedThreads } from './prefetch.js';
 
 /** A new thread being written: on selected words, or on a whole section. */
 export type Draft =
@@ -215,9 +215,14 @@ export function useComments({
   me: AuthorDto;
   announce: (message: string) => void;
 }): Comments {
-  // The list asked for when the page opened (prefetch.ts): when it is already there, the editor's
-  // first drawing holds the highlights (one layout of the text instead of two).
-  const [prefetched] = useState(() => takePrefetchedThreads(documentId));
+  // The list asked for when the page opened (prefetch.ts): when it is already there, the
+  // highlights are drawn as soon as this hook is here, with no request in between.
+  // Read in the first render and taken once mounted: React may render this hook's first render
+  // twice before mounting it (it is in a chunk loaded after the first drawing, issue 16).
+  const [prefetched] = useState(() => peekPrefetchedThreads(documentId));
+  useEffect(() => {
+    takePrefetchedThreads(documentId);
+  }, [documentId]);
   const [state, setState] = useState<ListState>(() =>
     prefetched?.ready
       ? { status: 'ready', threads: prefetched.ready.threads, abilities: prefetched.ready.abilities }
@@ -301,7 +306,7 @@ export function useComments({
       );
     };
     const onStateless = ({ payload }: { payload: string }) => {
-      const message = parseThreadsChangedMessage(payload);
+      const message = parseThreadsChangedMessageLight(payload);
       if (!message) return;
       if (message.threadId === null) reloadList();
       else if (message.change === 'thread-deleted')
@@ -324,6 +329,9 @@ export function useComments({
     provider.on('stateless', onStateless);
     provider.on('disconnect', onDisconnect);
     provider.on('synced', onSynced);
+    // This hook is loaded after the editor's first drawing (editor/panels.lazy.ts, issue 16): when
+    // the first sync came before it, the prefetched list is read again now.
+    if (missed && provider.isSynced) onSynced({ state: true });
     return () => {
       provider.off('stateless', onStateless);
       provider.off('disconnect', onDisconnect);
@@ -346,8 +354,7 @@ export function useComments({
     return value;
   }, []);
 
-  // In the commit that shows the editor (layout effect), so that the highlights are in the text's
-  // first layout when the threads are already there.
+  // In the commit that shows the editor or this hook (layout effect), right after it.
   useLayoutEffect(() => {
     const list: HighlightedThread[] = threads.map((thread) => ({
       id: thread.id,
@@ -366,13 +373,18 @@ export function useComments({
         resolved: false,
         shown: true,
       });
-    store?.setThreads(list);
+    // After the code running now: this effect may run inside a ProseMirror update (a section's
+    // React node view flushes React synchronously, with this hook's pending effects), and a
+    // nested `updateState` there leaves the text's decorations stale (the outer update goes on
+    // with the decorations it started with). Tasks queued in order keep the last one last.
+    if (store) queueMicrotask(() => store.setThreads(list));
   }, [store, threads, filter, draft, decodedOf]);
 
-  useEffect(
-    () => store?.setActive(draft?.kind === 'selection' ? DRAFT_ID : activeId),
-    [store, activeId, draft],
-  );
+  useEffect(() => {
+    if (!store) return;
+    const active = draft?.kind === 'selection' ? DRAFT_ID : activeId;
+    queueMicrotask(() => store.setActive(active)); // as above
+  }, [store, activeId, draft]);
 
   const placements = useSyncExternalStore(
     store?.subscribe ?? noSubscription,

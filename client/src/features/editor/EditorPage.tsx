@@ -16,8 +16,7 @@ import { useDocumentTitle } from '../../shared/useDocumentTitle.js';
 import { useFocusOnMount } from '../../shared/useFocusOnMount.js';
 import { useCurrentUser, useSession } from '../auth/session.js';
 import { prefetchThreads } from '../comments/prefetch.js';
-import { SelectionCommentButton } from '../comments/SelectionCommentButton.js';
-import { useComments } from '../comments/useComments.js';
+import type { Comments } from '../comments/useComments.js';
 import { getDocument, listDocuments, restoreDocument } from '../documents/api.js';
 import { documentsMessages } from '../documents/messages.js';
 import { useMetadataTitle } from '../metadata/useMetadata.js';
@@ -40,6 +39,7 @@ import { DocumentTitles } from './docRefs.js';
 import type { FootnoteRequest } from './FootnoteDialog.js';
 import { footnotesOf } from './footnotes.js';
 import {
+  LazyCommentsHost,
   LazyCommentsPanel,
   LazyDocRefDialog,
   LazyDownloadButton,
@@ -49,6 +49,7 @@ import {
   LazyImageDialog,
   LazyMetadataPanel,
   LazyPublicationBar,
+  LazySelectionCommentButton,
   openEditorDialog,
 } from './LazyPanels.js';
 import { LengthGauge } from './LengthGauge.js';
@@ -93,8 +94,8 @@ function EditorPageFor({ id }: { id: string }) {
   const [attempt, setAttempt] = useState(0);
   const [denial, setDenial] = useState<{ reason: string; whileOpen: boolean } | null>(null);
 
-  // The threads are asked for now, while the text is read from this browser's copy: their
-  // highlights are then in the editor's first drawing (comments/prefetch.ts).
+  // The threads are asked for now, while the text is read from this browser's copy: they are
+  // there when the comments' chunk arrives, and drawn with it (comments/prefetch.ts).
   useEffect(() => {
     if (validId) prefetchThreads(id);
   }, [id, validId]);
@@ -405,6 +406,8 @@ function ReadyWorkspace({
   const notesId = useId();
   const [titles] = useState(() => new DocumentTitles());
   const [refused, setRefused] = useState(0);
+  // The comments hook, hosted in the chunk loaded after the first drawing (`LazyCommentsHost`).
+  const [comments, setComments] = useState<Comments | null>(null);
   const [footnoteRequest, setFootnoteRequest] = useState<FootnoteRequest | null>(null);
   const requests = useRef(0);
 
@@ -473,14 +476,6 @@ function ReadyWorkspace({
     : null;
 
   const author = useMemo(() => ({ id: user.id, name: user.name }), [user.id, user.name]);
-  const comments = useComments({
-    documentId: doc.id,
-    espaceId: doc.espaceId,
-    editor,
-    provider: session.provider,
-    me: author,
-    announce,
-  });
 
   // The espace's documents: the current titles of those linked from this one, and the choices of
   // « Lier une autre fiche » (read again each time that dialog opens).
@@ -513,6 +508,15 @@ function ReadyWorkspace({
 
   return (
     <ReviewProvider reviews={reviews} announce={announce}>
+      <LazyCommentsHost
+        documentId={doc.id}
+        espaceId={doc.espaceId}
+        editor={editor}
+        provider={session.provider}
+        me={author}
+        announce={announce}
+        onComments={setComments}
+      />
       <div className="essaim-doc-status">
         <SessionBadge session={session} readOnly={readOnly} />
         <LazyHistoryPanel documentId={doc.id} provider={session.provider} canWrite={!readOnly} me={author} />
@@ -549,14 +553,14 @@ function ReadyWorkspace({
           kind={doc.kind}
           editable={!readOnly}
           announce={announce}
-          onComment={comments.canComment ? comments.startOnSection : undefined}
+          onComment={comments?.canComment ? comments.startOnSection : undefined}
         >
           <div className={fr.cx('fr-grid-row', 'fr-grid-row--gutters', 'fr-mt-1w')}>
             {/* The column is as tall as the text: the outline and the gauge stay in view while scrolling. */}
             <div className={fr.cx('fr-col-12', 'fr-col-lg-3')}>
               <PresenceList provider={session.provider} />
               <div className="essaim-doc-aside essaim-doc-aside__sticky">
-                <Sommaire editor={editor} kind={doc.kind} openThreads={comments.openBySection} />
+                <Sommaire editor={editor} kind={doc.kind} openThreads={comments?.openBySection} />
                 {/* The gauge is a writer's target (« trop court »): not shown to readers. */}
                 {doc.kind === 'fiche' && !readOnly && <LengthGauge editor={editor} />}
               </div>
@@ -592,11 +596,11 @@ function ReadyWorkspace({
               <CollaborativeEditor
                 editor={editor}
                 readOnly={readOnly}
-                canComment={comments.canComment}
+                canComment={comments?.canComment ?? false}
                 hintId={hintId}
                 toolbar={<Toolbar editor={editor} id={toolbarId} dialogs={dialogs} />}
               >
-                <SelectionCommentButton editor={editor} comments={comments} />
+                <LazySelectionCommentButton editor={editor} comments={comments} />
                 <NotesList editor={editor} listId={notesId} readOnly={readOnly} onEdit={editFootnote} />
               </CollaborativeEditor>
               <SaveAlerts session={session} limits={me.collabLimits} announce={announce} />

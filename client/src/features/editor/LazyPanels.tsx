@@ -2,7 +2,9 @@ import { lazy, Suspense, useEffect, useLayoutEffect, useRef, useState, type Comp
 import { fr } from '@codegouvfr/react-dsfr';
 import { metadataMessages } from '../metadata/messages.js';
 import type { MetadataPanel } from '../metadata/MetadataPanel.js';
-import type { CommentsPanel } from '../comments/CommentsPanel.js';
+import type { CommentsHost } from '../comments/CommentsHost.js';
+import type { SelectionCommentButton } from '../comments/SelectionCommentButton.js';
+import type { Comments } from '../comments/useComments.js';
 import type { HistoryPanel } from '../history/HistoryPanel.js';
 import type { DownloadDialog } from '../publication/DownloadDialog.js';
 import type { PublicationBar } from '../publication/PublicationBar.js';
@@ -24,16 +26,24 @@ import type { ImageDialog } from './ImageDialog.js';
  * cache before the person goes offline. Only the metadata panel is above the text: its closed
  * header, of the same height, is drawn meanwhile, so the text does not move when the panel
  * appears; nothing is drawn in the place of the others. A click made before the chunk is here
- * is not lost (the header remembers it; the dialogs open once mounted). What the first drawing
- * needs stays static: the text, the comments' highlights (comments/highlights.ts, fed by
- * `prefetch.ts`), the toolbar, the sommaire and the review headers.
+ * is not lost (the header remembers it; the dialogs open once mounted). The comments travel in
+ * the same chunk: their hook (`CommentsHost`), the « Commenter » button of a selection, and the
+ * highlights, whose plugin joins the running editor with the tables and links
+ * (`installLateBehaviour.ts`) and draws the threads asked for when the page opened
+ * (`comments/prefetch.ts`); until then no word is highlighted, the sommaire shows no thread counts
+ * and the sections no « Commenter » action (the list itself is often still on its way). What the
+ * first drawing needs stays static: the text, the toolbar, the sommaire and the review headers.
  */
 
 /** The one chunk of every part below (`panels.lazy.ts`): imported once, whichever part asks first. */
 const loadPanels = () => import('./panels.lazy.js');
 
 const MetadataPanelChunk = lazy(() => loadPanels().then((module) => ({ default: module.MetadataPanel })));
+const CommentsHostChunk = lazy(() => loadPanels().then((module) => ({ default: module.CommentsHost })));
 const CommentsPanelChunk = lazy(() => loadPanels().then((module) => ({ default: module.CommentsPanel })));
+const SelectionCommentButtonChunk = lazy(() =>
+  loadPanels().then((module) => ({ default: module.SelectionCommentButton })),
+);
 const HistoryPanelChunk = lazy(() => loadPanels().then((module) => ({ default: module.HistoryPanel })));
 const DownloadButtonChunk = lazy(() => loadPanels().then((module) => ({ default: module.DownloadButton })));
 const DownloadDialogChunk = lazy(() => loadPanels().then((module) => ({ default: module.DownloadDialog })));
@@ -118,13 +128,34 @@ export function LazyMetadataPanel(
   );
 }
 
-/** The threads panel (right column), drawn once its chunk is here. */
-export function LazyCommentsPanel(props: ComponentProps<typeof CommentsPanel>) {
+/** The comments hook, once its chunk is here; it hands its value to `onComments`. */
+export function LazyCommentsHost(props: ComponentProps<typeof CommentsHost>) {
   return (
     <Suspense fallback={null}>
-      <CommentsPanelChunk {...props} />
+      <CommentsHostChunk {...props} />
     </Suspense>
   );
+}
+
+/** The threads panel (right column), drawn once its chunk and the comments hook are here. */
+export function LazyCommentsPanel({ comments }: { comments: Comments | null }) {
+  return comments ? (
+    <Suspense fallback={null}>
+      <CommentsPanelChunk comments={comments} />
+    </Suspense>
+  ) : null;
+}
+
+/** « Commenter » next to the selected words, once the comments hook is here. */
+export function LazySelectionCommentButton({
+  comments,
+  ...props
+}: Omit<ComponentProps<typeof SelectionCommentButton>, 'comments'> & { comments: Comments | null }) {
+  return comments ? (
+    <Suspense fallback={null}>
+      <SelectionCommentButtonChunk {...props} comments={comments} />
+    </Suspense>
+  ) : null;
 }
 
 /** The « Historique » button and its panel. */

@@ -6,7 +6,6 @@ import type * as Y from 'yjs';
 import type { DocumentKindName } from '@essaim/domain';
 import { schemaExtensions } from '@essaim/editor';
 import { FRAGMENT } from '@essaim/protocol';
-import { commentHighlights } from '../comments/highlights.js';
 import { lockedSectionsGuard } from '../review/lockedSections.js';
 import { sectionGuard, sectionPlaceholder, withSectionView } from '../sections/sectionExtensions.js';
 import type { EditorBridge } from './bridge.js';
@@ -58,7 +57,8 @@ export interface EditorSetup {
 /**
  * Every extension of the browser editor: the shared schema, then what only makes sense in a
  * browser (collaboration, carets, prompts of empty sections, the required-section guard, the
- * locked-section guard of the review, the read-only guard, the comments' highlights).
+ * locked-section guard of the review, the read-only guard). The comments' highlights join the
+ * editor after its first drawing, with the late behaviour (`installLateBehaviour.ts`).
  */
 export function editorExtensions({
   kind,
@@ -83,10 +83,9 @@ export function editorExtensions({
     pasteLimit(ydoc),
     undoRedoKeys(),
     readOnlyGuard(),
-    commentHighlights(),
     TextViewport,
-    // Table editing and automatic links, registered once their chunk has arrived (after the
-    // first drawing).
+    // Table editing, automatic links and the comments' highlights, registered once their chunk
+    // has arrived (after the first drawing).
     LateBehaviour,
   ];
 }

@@ -1,6 +1,7 @@
 import type { Editor } from '@tiptap/core';
 import { yUndoPluginKey } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
+import { commentHighlightsPlugin, highlightsOf } from '../comments/highlights.js';
 import { linkPlugins } from './linkBehaviour.js';
 import { tablePlugins } from './tableBehaviour.js';
 
@@ -22,7 +23,8 @@ function undoManagerOf(editor: Editor): Y.UndoManager | null {
 }
 
 /**
- * Adds the late behaviour's plugins (tables: `tableBehaviour.ts`; links: `linkBehaviour.ts`) to
+ * Adds the late behaviour's plugins (tables: `tableBehaviour.ts`; links: `linkBehaviour.ts`; the
+ * comments' highlights, drawing what their store holds: `comments/highlights.ts`) to
  * `editor`, after all of its own, in one state reconfiguration (`editor.registerPlugin`); a
  * second call for the same editor, or a call for a destroyed editor, does nothing.
  *
@@ -37,7 +39,11 @@ function undoManagerOf(editor: Editor): Y.UndoManager | null {
 export function installLateBehaviour(editor: Editor): void {
   if (installed.has(editor) || editor.isDestroyed) return;
   installed.add(editor);
-  const [first, ...rest] = [...tablePlugins(editor), ...linkPlugins(editor)];
+  const [first, ...rest] = [
+    ...tablePlugins(editor),
+    ...linkPlugins(editor),
+    commentHighlightsPlugin(highlightsOf(editor)),
+  ];
   if (!first) return;
   const undoManager = undoManagerOf(editor);
   const before = new Map(

@@ -3,10 +3,13 @@
  * compression window): the metadata panel (« Informations de la fiche »), the threads panel, « Historique », « Télécharger », the publication bar,
  * the footnote, document-link and image dialogs and the review's three dialogs (a step with its
  * message, a section's changes, the journal) with their DSFR modals, and the editing
- * behaviour of tables and links (`installLateBehaviour.ts`). Imported only by `LazyPanels.tsx` and
+ * behaviour of tables and links and the comments' highlights (`installLateBehaviour.ts`), the
+ * comments hook (`CommentsHost`, which feeds the highlights) and the « Commenter » button. Imported only by `LazyPanels.tsx` and
  * `lateBehaviour.ts`; see there why (issue 16, the editor's JavaScript before its first drawing).
  */
+export { CommentsHost } from '../comments/CommentsHost.js';
 export { CommentsPanel } from '../comments/CommentsPanel.js';
+export { SelectionCommentButton } from '../comments/SelectionCommentButton.js';
 export { HistoryPanel } from '../history/HistoryPanel.js';
 export { MetadataPanel } from '../metadata/MetadataPanel.js';
 export { DownloadButton, DownloadDialog } from '../publication/DownloadDialog.js';

@@ -1,6 +1,6 @@
 import { useCallback, useMemo, useSyncExternalStore } from 'react';
 import type * as Y from 'yjs';
-import { META_MAP, readMetadata, type DocumentMetadata } from '@essaim/protocol';
+import { META_MAP, readMetadataLight, type DocumentMetadata } from '@essaim/protocol';
 
 /** The text fields, read as typed (the validated values are trimmed, which would eat a typed space). */
 const textFields = ['title', 'structure', 'public', 'contact'] as const;
@@ -19,7 +19,7 @@ function snapshotOf(map: Y.Map<unknown>): MetadataSnapshot {
     const raw = map.get(field);
     text[field] = typeof raw === 'string' ? raw : '';
   }
-  return { values: readMetadata((key) => map.get(key)), text };
+  return { values: readMetadataLight((key) => map.get(key)), text };
 }
 
 interface MetadataStore {

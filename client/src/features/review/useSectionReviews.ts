@@ -5,9 +5,9 @@ import type { Node as PMNode } from '@tiptap/pm/model';
 import type { ReviewEvent } from '@essaim/domain';
 import {
   META_MAP,
-  parsePublicationChangedMessage,
-  parseReviewChangedMessage,
-  parseSectionLockedMessage,
+  parsePublicationChangedMessageLight,
+  parseReviewChangedMessageLight,
+  parseSectionLockedMessageLight,
   sectionLockedNotice,
   type ReviewedDocumentSectionsDto,
   type ReviewedSectionDto,
@@ -130,11 +130,11 @@ export function useSectionReviews({
   });
   useEffect(() => {
     const onStateless = ({ payload }: onStatelessParameters) => {
-      if (parseReviewChangedMessage(payload) || parsePublicationChangedMessage(payload)) {
+      if (parseReviewChangedMessageLight(payload) || parsePublicationChangedMessageLight(payload)) {
         reload();
         return;
       }
-      const locked = parseSectionLockedMessage(payload);
+      const locked = parseSectionLockedMessageLight(payload);
       if (locked) showNotice(sectionLockedNotice(locked.title));
     };
     let missed = false;

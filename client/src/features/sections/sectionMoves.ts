@@ -1,6 +1,10 @@
 import type { Editor } from '@tiptap/core';
 import { HocuspocusProvider, WebSocketStatus, type onStatelessParameters } from '@hocuspocus/provider';
-import { parseSectionMoveReply, type SectionMoveOutcome, type SectionMoveRequest } from '@essaim/protocol';
+import {
+  parseSectionMoveReplyLight,
+  type SectionMoveOutcome,
+  type SectionMoveRequest,
+} from '@essaim/protocol';
 
 /**
  * « Monter » and « Descendre » are requests to the server, which moves the section on the live
@@ -59,7 +63,7 @@ export function requestSectionMove(
       resolve(outcome);
     };
     const onStateless = ({ payload }: onStatelessParameters) => {
-      const reply = parseSectionMoveReply(payload);
+      const reply = parseSectionMoveReplyLight(payload);
       if (reply?.requestId === request.requestId) finish(reply.outcome);
     };
     const onDisconnect = () => finish('no-answer');
