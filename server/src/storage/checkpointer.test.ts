@@ -116,7 +116,7 @@ describe('WAL checkpoints off the event loop', () => {
   );
 
   it(
-    'truncates the WAL once group commits pause, never while a commit is pending, and once per pause',
+    'truncates the WAL once every writer pauses, never while a commit is pending, again after writes that bypass the gate, never for nothing',
     { timeout: 30_000 },
     async () => {
       const { file, db } = freshDatabase();
@@ -143,18 +143,23 @@ describe('WAL checkpoints off the event loop', () => {
       await expect.poll(() => checkpointer.truncations, { timeout: 10_000 }).toBe(1);
       expect(walSize(file)).toBe(0);
       expect(checkpointer.lastLocked).toMatchObject({ mode: 'TRUNCATE', busy: false, gated: true });
-      // Writes that bypass the gate (a compaction, the REST API) during the pause do not make it
-      // run again: one TRUNCATE per pause of the group commits.
+      // Writes that bypass the gate (compactions as people leave, the REST API, the start-up)
+      // grow it again: once they pause too, it is cut again (tester BR25: 46.6 MiB left for good
+      // after the compactions of 144 documents' departure).
       for (let i = 0; i < 300; i++) insert.run(`bypass-${i}`, 'x'.repeat(500));
-      const afterBypass = checkpointer.reports;
-      await expect.poll(() => checkpointer.reports, { timeout: 10_000 }).toBeGreaterThan(afterBypass + 5);
-      expect(checkpointer.truncations).toBe(1);
-      // The next pause after a group commit truncates again.
-      gatedCommit(gate, () => insert.run('doc-again', 'x'));
+      expect(walSize(file)).toBeGreaterThan(64 * 1024);
       await expect.poll(() => checkpointer.truncations, { timeout: 10_000 }).toBe(2);
+      expect(walSize(file)).toBe(0);
+      // Nothing written since: no TRUNCATE again and again.
+      const afterSecond = checkpointer.reports;
+      await expect.poll(() => checkpointer.reports, { timeout: 10_000 }).toBeGreaterThan(afterSecond + 5);
+      expect(checkpointer.truncations).toBe(2);
+      // The next pause after a group commit truncates again.
+      for (let i = 0; i < 300; i++) gatedCommit(gate, () => insert.run(`doc-again-${i}`, 'x'.repeat(500)));
+      await expect.poll(() => checkpointer.truncations, { timeout: 10_000 }).toBe(3);
       await checkpointer.stop();
       db.close();
-      expect(rowsOf(file)).toBe(602);
+      expect(rowsOf(file)).toBe(901);
     },
   );
 

@@ -18,13 +18,13 @@ export const WAL_RESTART_ABOVE_BYTES = 16 * 2 ** 20;
 
 /**
  * WAL file size (bytes) past which the worker truncates it to zero bytes, once the writers pause
- * ({@link WAL_IDLE_MS} without a group commit): 4 MiB. A TRUNCATE holds the write lock while the
+ * ({@link WAL_IDLE_MS} without a group commit nor growth of the file): 4 MiB. A TRUNCATE holds the write lock while the
  * file system frees the file's blocks (mean 15–17 ms for 32 MiB, measured by the same
  * micro-benchmark), so it only runs when nobody waits to write.
  */
 export const WAL_TRUNCATE_IDLE_ABOVE_BYTES = 4 * 2 ** 20;
 
-/** Milliseconds without a group commit after which the writers count as paused. */
+/** Milliseconds without a group commit nor growth of the WAL file after which the writers count as paused. */
 export const WAL_IDLE_MS = 1000;
 
 /** Upper bounds (ms) of the buckets of a {@link DurationTally}; the last bucket is everything above. */
@@ -263,9 +263,10 @@ export function checkpointStrategyForBench(env: NodeJS.ProcessEnv = process.env)
  * (waiting up to 50 ms for such a moment, else going on without it), and a group commit that comes
  * meanwhile waits on the gate, woken the moment the lock is released. The file keeps its size
  * (writers write over it), so it is truncated (TRUNCATE: the file system frees its blocks, mean 15–17 ms
- * for 32 MiB, a cost a RESTART does not have) only once no group commit came for `idleMs` and the
- * file is past `truncateIdleAboveBytes` (once per pause: writes that bypass the gate do not
- * make it run again). Both connections set `journal_size_limit`
+ * for 32 MiB, a cost a RESTART does not have) only once no group commit came and the file did not
+ * grow for `idleMs` (writes that bypass the gate: compactions when people leave, the REST API, the
+ * server's start-up), and the file is past `truncateIdleAboveBytes`; a TRUNCATE that a reader kept
+ * from completing is tried again `idleMs` later. Both connections set `journal_size_limit`
  * ({@link JOURNAL_SIZE_LIMIT_BYTES}), which bounds the file if the worker stops and SQLite's own
  * checkpoints take over.
  *
@@ -434,10 +435,12 @@ const bounded = workerData.restartAboveBytes > 0;
 let commitsSeen = Atomics.load(gate, 1);
 let lastCommitAt = performance.now();
 let lastPassiveAt = performance.now();
-// One TRUNCATE per pause of the group commits: writes that bypass the gate (compactions, the REST
-// API) do not make it run again and again.
-let truncatedInPause = false;
+// The WAL is truncated once every writer paused: no group commit and no growth of the file (writes
+// that bypass the gate: compactions when people leave, the REST API, start-up) for idleMs. A
+// TRUNCATE that found a reader in the way is tried again idleMs later, not at every look.
 let lastBytes = walBytes();
+let lastGrowthAt = performance.now();
+let lastTruncateTryAt = -Infinity;
 const look = (final) => {
   try {
     const now = performance.now();
@@ -446,7 +449,6 @@ const look = (final) => {
     if (wrote) {
       commitsSeen = commits;
       lastCommitAt = now;
-      truncatedInPause = false;
     }
     const bytes = walBytes();
     let report;
@@ -454,6 +456,7 @@ const look = (final) => {
     // Writes that bypass the gate (compactions when many people leave) grow the file, or write
     // over it past the threshold after a RESTART: look at the frames then too.
     const written = wrote || bytes > lastBytes || bytes > workerData.restartAboveBytes;
+    if (bytes !== lastBytes) lastGrowthAt = now;
     lastBytes = bytes;
     if (final || now - lastPassiveAt >= workerData.intervalMs || (bounded && workerData.strategy === 'restart' && written) || oldRule) {
       lastPassiveAt = now;
@@ -470,13 +473,15 @@ const look = (final) => {
     }
     if (
       !final && bounded && workerData.strategy === 'restart' && !(report && report.locked) &&
-      !truncatedInPause && now - lastCommitAt >= workerData.idleMs && bytes > workerData.truncateIdleAboveBytes
+      now - lastCommitAt >= workerData.idleMs && now - lastGrowthAt >= workerData.idleMs &&
+      now - lastTruncateTryAt >= workerData.idleMs && bytes > workerData.truncateIdleAboveBytes
     ) {
+      lastTruncateTryAt = now;
       const done = locked('TRUNCATE', 5, 20, true);
       if (done && !done.locked.busy) {
-        truncatedInPause = true;
         // Commits that ended while the worker waited for the gate came before the TRUNCATE.
         commitsSeen = Atomics.load(gate, 1);
+        lastBytes = walBytes();
       }
       if (done) report = { log: done.result.log, checkpointed: done.result.checkpointed, walBytes: bytes, locked: done.locked };
     }
