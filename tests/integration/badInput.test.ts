@@ -185,6 +185,14 @@ describe('requests the HTTP parser refuses before any route', () => {
     expect(health.status).toBe(200);
   });
 
+  it('answers 400 with a French sentence for a body whose chunk size is not one', async () => {
+    const answer = await rawHttp(
+      'POST /api/documents HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n',
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer.endsWith('Requête HTTP mal formée.')).toBe(true);
+  });
+
   it('answers 400 with a French sentence for bytes that are not HTTP', async () => {
     const answer = await rawHttp('NOT HTTP AT ALL\r\n\r\n');
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);

@@ -25,14 +25,16 @@ const MALFORMED = { status: 400, reason: 'Bad Request', message: 'Requête HTTP 
 
 /**
  * Makes `server` answer the requests its parser refuses with a status and a French plain-text
- * sentence, then close the connection (what Node does, body aside). A connection reset by the
- * peer, or one already answering a request, is only closed: nothing can be written on it.
+ * sentence, then close the connection (what Node does, body aside): a request line or headers the
+ * parser cannot read, and a body it cannot (a bad chunk size), or that came too slowly. A connection
+ * reset by the peer, or one that already sent an answer, is only closed.
  */
 export function answerMalformedRequests(server: http.Server): void {
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
-    // Node's own handler writes nothing either once a response is under way (`_httpMessage`).
-    const answering = Boolean((socket as Duplex & { _httpMessage?: unknown })._httpMessage);
-    if (err.code === 'ECONNRESET' || !socket.writable || answering) {
+    // As Node's own handler: an answer is written only on a connection that has sent nothing yet
+    // (a bad request pipelined after a good one, whose answer went, only closes it).
+    const answered = (socket as Duplex & { bytesWritten?: number }).bytesWritten ?? 0;
+    if (err.code === 'ECONNRESET' || !socket.writable || answered > 0) {
       socket.destroy();
       return;
     }
