@@ -580,18 +580,21 @@ const shrunk: { name: string; ops: Op[]; doubles?: string[] }[] = [
       { w: 2, kind: 'join', at: 1 },
     ],
   },
-];
-
-/**
- * Runs that still lose a word, whose cause is known, with a fix that was withdrawn because the
- * integration fuzz then lost « w1r437 » (seed 21, 600 rounds, 2 runs in 3): known faults, tested
- * as such (`it.fails`); when a fix makes one pass without that loss, move it to {@link shrunk}.
- * A late character typed at the start of a joined paragraph goes just before the copy of its
- * right neighbour, found with `indexAfter(…) - 1` (sectionForwarding.ts, `insertionPlace`); when
- * that copy was deleted since (moved again), `indexAfter` gives the place where it was, and the
- * word lands one character too early, inside « gamma ».
- */
-const knownLosses: { name: string; ops: Op[] }[] = [
+  {
+    name: 'a word typed at the end of a paragraph whose join, redone offline by a co-writer, is undone again with a word typed at its start',
+    ops: [
+      { w: 2, kind: 'type', word: 'w2r15', p: 1, atStart: true },
+      { w: 0, kind: 'join', at: 1 },
+      { w: 0, kind: 'undo' },
+      { w: 1, kind: 'offline' },
+      { w: 1, kind: 'reconnect' },
+      { w: 0, kind: 'redo' },
+      { w: 0, kind: 'offline' },
+      { w: 1, kind: 'type', word: 'w1r78', p: 1, atStart: false },
+      { w: 0, kind: 'undo' },
+      { w: 0, kind: 'type', word: 'w0r85', p: 1, atStart: true },
+    ],
+  },
   {
     name: 'a word typed offline at the start of a paragraph a co-writer joined to the one before, which another split and unsplit meanwhile',
     ops: [
@@ -654,12 +657,6 @@ describe('words typed while co-writers cut, join and undo, online and offline', 
         garbled: [],
         diverged: false,
       });
-    });
-  for (const { name, ops } of knownLosses)
-    // Known fault (issue 8): a word lost or garbled (see knownLosses).
-    it.fails(`keeps ${name}`, () => {
-      const { lost, garbled } = replay(ops);
-      expect({ lost, garbled }).toEqual({ lost: [], garbled: [] });
     });
   for (const { name, ops } of doubling) {
     it(`loses no word of ${name}`, () => {

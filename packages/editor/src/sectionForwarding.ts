@@ -846,7 +846,11 @@ function insertionPlace(
     const moved = movedNeighbourText(ctx, target, mapped);
     const into = moved ?? target;
     const index = indexAfter(into, mapped);
-    if (index !== null) return { target: into, index: Math.max(0, index - 1) };
+    // Just before that character: `indexAfter` gives the place after it, or, when it was deleted
+    // since (its text moved again), the place where it was, which is already just before it.
+    // Going one back from there put the word inside the word before (« gamm w0r9 a », issue 8).
+    if (index !== null)
+      return { target: into, index: itemAt(ctx.doc, mapped)?.deleted ? index : Math.max(0, index - 1) };
   }
   return {
     target,

@@ -500,6 +500,22 @@ describe('pairing a deleted run with an inserted one (alignEnds)', () => {
     expect(alignEnds(a, `${a} gamma w0r13 `, [])).toEqual(Array.from(a, (_, i) => [i, i]));
   });
 
+  it('pairs only the common end when the common start is a space and a letter both words begin with', () => {
+    // « w2r15 » was kept in the paragraph before when a join was undone; the re-created paragraph
+    // begins with the undoer's own word (issue 8, fuzz): « w » is no copy of « w2r15 ».
+    const a = ' w2r15 Delta epsilon';
+    const b = ' w0r85 Delta epsilon';
+    const end = '5 Delta epsilon'.length; // both words end with « 5 »
+    expect(alignEnds(a, b, []).sort(([x], [y]) => x - y)).toEqual(
+      Array.from({ length: end }, (_, j) => [a.length - end + j, b.length - end + j]),
+    );
+  });
+
+  it('keeps a common start of three characters or more with the common end', () => {
+    const pairs = alignEnds('Delta w0r1 epsilon', 'Delta epsilon', []);
+    expect(pairs.filter(([f]) => f < 5)).toHaveLength(5);
+  });
+
   it('pairs a run found whole inside a stretch at its last occurrence', () => {
     expect(alignEnds('w2r0', 'w2r5 Alpha w2r0 beta', [])).toEqual([
       [0, 11],

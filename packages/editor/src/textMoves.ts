@@ -218,12 +218,24 @@ export function alignEnds(a: string, b: string, skippable: readonly boolean[]): 
     if (over === k || over < i || a.charCodeAt(over) !== b.charCodeAt(l)) break;
     k = over;
   }
+  // A common start of a character or two, cut off from a longer common end by text of `a` that
+  // `b` lacks, is chance (the space and « w » a co-writer's word and the writer's own begin with):
+  // held with the end, it would make the pairing span all of `a`, and leave the part of `a` really
+  // copied elsewhere (« w2r15 » of « w2r15 Delta epsilon », kept before a join was undone)
+  // unpaired (issue 8, fuzz: a word typed after that paragraph was lost).
+  const fromStart = pairs.filter(([f]) => f < i).length;
+  const fromEnd = pairs.filter(([f]) => f > k).length;
+  if (i <= k && fromStart > 0 && fromStart < MIN_CHANCE_FREE && fromEnd >= MIN_INNER_OVERLAP)
+    return pairs.filter(([f]) => f > k);
   // A common start or end of a character or two may be chance (« w » both words begin with):
   // the old text's start copied after the writer's own word (« Delta| epsilon » split, then a
   // word typed before « Delta » and the paragraph joined, offline) is a longer overlap.
   const overlap = pairs.length < MIN_INNER_OVERLAP ? overlapOfEnds(a, b) : [];
   return overlap.length > pairs.length ? overlap : pairs;
 }
+
+/** Shortest common start that is not taken for chance beside a longer common end. */
+const MIN_CHANCE_FREE = 3;
 
 /** Shortest overlap {@link overlapOfEnds} pairs: one character (a space) overlaps too often. */
 const MIN_OVERLAP = 2;
