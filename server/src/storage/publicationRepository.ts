@@ -248,6 +248,13 @@ export function sqlitePublicationRepository(db: Db): PublicationRepository {
     },
   );
 
+  // BEGIN IMMEDIATE, as every write transaction here: see versionRepository.ts `insert`.
+  const reindex = db.transaction((documentId: string, stems: PublicationStems) => {
+    unindexDocument(documentId);
+    const newest = q.newestRowid.get(documentId);
+    const hidden = q.isHidden.get(documentId)?.hidden ?? 0;
+    if (newest && !hidden) q.index.run(newest.rowid, stems.title, stems.keywords, stems.body);
+  });
   const setHidden = db.transaction(
     (
       documentId: string,
@@ -287,12 +294,7 @@ export function sqlitePublicationRepository(db: Db): PublicationRepository {
           hashes.add(match[1] ?? '');
       return hashes;
     },
-    reindex: db.transaction((documentId: string, stems: PublicationStems) => {
-      unindexDocument(documentId);
-      const newest = q.newestRowid.get(documentId);
-      const hidden = q.isHidden.get(documentId)?.hidden ?? 0;
-      if (newest && !hidden) q.index.run(newest.rowid, stems.title, stems.keywords, stems.body);
-    }),
+    reindex: (documentId, stems) => reindex.immediate(documentId, stems),
     latestOf: (documentIds) =>
       new Map(q.latest.all(JSON.stringify(documentIds)).map((r) => [r.document_id, fromRow(r)])),
   };

@@ -162,7 +162,12 @@ export function sqliteVersionRepository(db: Db): VersionRepository {
   const removeAll = db.transaction((ids: string[]) => ids.reduce((n, id) => n + removeOne(id), 0));
   return {
     insert(v) {
-      insert(v);
+      // BEGIN IMMEDIATE: the transaction reads (the previous version) before it writes. A deferred
+      // one holding its read while the checkpoint worker holds the write lock and waits for
+      // readers (RESTART, TRUNCATE) is a deadlock SQLite answers at once with SQLITE_BUSY, without
+      // the busy handler (https://sqlite.org/c3ref/busy_handler.html); taking the write lock first
+      // waits for the checkpoint instead. Seen as a 500 on an approval (portalLoad, CI).
+      insert.immediate(v);
       const row = get.get(v.documentId, v.id);
       if (!row) throw new Error(`version ${v.id} not recorded`);
       return toRecord(row);
