@@ -25,12 +25,11 @@ type RouteName = 'login' | 'catalogue' | 'editor';
 
 /**
  * The lazily imported modules (manifest keys) a route loads as it opens, besides the entry.
- * The login page is in the entry; the catalogue and the editor are lazy pages
- * (client/src/app/App.tsx), the catalogue's chunk asked for as the entry starts.
+ * The login and catalogue pages are in the entry; the editor is a lazy page (client/src/app/App.tsx).
  */
 const ROUTE_PAGES: Record<RouteName, string[]> = {
   login: [],
-  catalogue: ['src/features/catalogue/CataloguePage.tsx'],
+  catalogue: [],
   editor: ['src/features/editor/EditorPage.tsx'],
 };
 

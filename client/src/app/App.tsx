@@ -4,6 +4,10 @@ import { fr } from '@codegouvfr/react-dsfr';
 import { LoginPage } from '../features/auth/LoginPage.js';
 import { RequireAuth } from '../features/auth/RequireAuth.js';
 import { SessionProvider } from '../features/auth/session.js';
+// In the entry: the first page of most visits. As a chunk of its own the editor's first JavaScript
+// was 5.5 KB lighter but the catalogue's first visit on a slow line 1 s slower (2,588 against
+// 1,573 ms, bench/firstVisit.ts, 2026-11-30): more requests one after the other.
+import { CataloguePage } from '../features/catalogue/CataloguePage.js';
 import { EspaceLayout } from '../features/espaces/EspaceLayout.js';
 import { HomeRedirect } from '../features/espaces/HomeRedirect.js';
 import { AppUpdate } from './AppUpdate.js';
@@ -24,14 +28,6 @@ function lazyPage<K extends string>(
 ): LazyExoticComponent<Page> {
   return lazy(() => load().then((module) => ({ default: module[name] })));
 }
-
-// The catalogue of an espace, the first page of most visits (`/` leads there), in a chunk of its
-// own so that the editor's first page does not download it (issue 16). Its download starts as the
-// app starts when the address is the catalogue's or `/`, in parallel with the session's request,
-// not once the page is rendered. A failure here is shown by the page's ChunkErrorBoundary.
-const loadCatalogue = () => import('../features/catalogue/CataloguePage.js');
-const CataloguePage = lazyPage(loadCatalogue, 'CataloguePage');
-if (/^\/(?:espaces\/[^/]+\/?)?$/.test(window.location.pathname)) void loadCatalogue().catch(() => undefined);
 
 // The editor brings Tiptap, ProseMirror and Yjs: loaded only when a document is opened.
 const EditorPage = lazyPage(() => import('../features/editor/EditorPage.js'), 'EditorPage');
@@ -100,7 +96,7 @@ export function App() {
                 <Route index element={<HomeRedirect />} />
                 <Route path="espaces" element={<Lazy page={EspacesPage} />} />
                 <Route path="espaces/:id" element={<EspaceLayout />}>
-                  <Route index element={<Lazy page={CataloguePage} />} />
+                  <Route index element={<CataloguePage />} />
                   <Route path="nouveau-document" element={<Lazy page={NewDocumentPage} />} />
                   <Route path="personnes" element={<Lazy page={PeoplePage} />} />
                   <Route path="themes" element={<Lazy page={ThemesPage} />} />
