@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { createDocument } from '../support/accounts.js';
 import { createThread, sectionId, threadInput, writeInSection } from '../support/comments.js';
 import { connectAs } from '../support/provider.js';
@@ -13,6 +12,7 @@ import {
   sommaireCount,
   threadsOf,
 } from './support/comments.js';
+import { holdPanelsChunk } from './support/chunks.js';
 import { editorOf } from './support/coWriting.js';
 
 /**
@@ -26,24 +26,6 @@ import { editorOf } from './support/coWriting.js';
 const app = useBrowserApp();
 
 const SENTENCE = 'Le conseil départemental a repris le modèle néo-zélandais en 2019.';
-
-/** Holds the panels' chunk until `release()` is called; `asked` resolves once the page asked for it. */
-async function holdPanelsChunk(page: Page): Promise<{ asked: Promise<void>; release: () => void }> {
-  let release = () => {};
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let asked = () => {};
-  const askedPromise = new Promise<void>((resolve) => {
-    asked = resolve;
-  });
-  await page.route(/\/assets\/panels\.lazy-[\w-]+\.js$/, async (route) => {
-    asked();
-    await released;
-    await route.continue();
-  });
-  return { asked: askedPromise, release };
-}
 
 describe('comments loaded after the text’s first drawing', () => {
   it('shows every thread, even one created while its chunk was on its way, and comments the words selected meanwhile', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { createDocument } from '../support/accounts.js';
 import { useBrowserApp } from './support/app.js';
+import { holdPanelsChunk } from './support/chunks.js';
 import { editorOf } from './support/coWriting.js';
 
 /**
@@ -12,24 +12,6 @@ import { editorOf } from './support/coWriting.js';
  */
 
 const app = useBrowserApp();
-
-/** Holds the panels' chunk until `release()` is called; resolves once the page has asked for it. */
-async function holdPanelsChunk(page: Page): Promise<{ asked: Promise<void>; release: () => void }> {
-  let release = () => {};
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let asked = () => {};
-  const askedPromise = new Promise<void>((resolve) => {
-    asked = resolve;
-  });
-  await page.route(/\/assets\/panels\.lazy-[\w-]+\.js$/, async (route) => {
-    asked();
-    await released;
-    await route.continue();
-  });
-  return { asked: askedPromise, release };
-}
 
 describe('parts of the editor loaded after the first drawing', () => {
   it('opens the metadata panel, with the focus on its header, when the header was clicked before the panel had arrived', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import { THREAD_CHANGES } from './liveMessages.js';
 import { invisibleCharactersMessage, queryInteger } from './inputRules.js';
 import { isPlainText, toSingleLineText } from './text.js';
 
@@ -254,16 +255,7 @@ export interface ThreadsChangedMessage {
 const threadsChanged = z.object({
   type: z.literal('threads-changed'),
   threadId: z.nullable(z.string().check(z.maxLength(200))),
-  change: z.enum([
-    'created',
-    'commented',
-    'edited',
-    'deleted',
-    'resolved',
-    'reopened',
-    'thread-deleted',
-    'anchors',
-  ]),
+  change: z.enum(THREAD_CHANGES),
   openThreads: z.number().check(z.int(), z.gte(0)),
 });
 

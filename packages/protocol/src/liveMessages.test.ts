@@ -12,18 +12,7 @@ import { metadataKeys, readMetadata, readMetadataLight } from './metadata.js';
 import { parsePublicationChangedMessage } from './publications.js';
 import { parseReviewChangedMessage, parseSectionLockedMessage } from './review.js';
 import { parseSectionMoveReply } from './sectionMessages.js';
-
-/** Deterministic generator (mulberry32), so a failure is replayed by its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../../../tests/support/random.js';
 
 type Random = () => number;
 const pick = <T>(r: Random, values: readonly T[]): T => values[Math.floor(r() * values.length)] as T;

@@ -59,7 +59,8 @@ function isCount(value: unknown, min: number): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= min;
 }
 
-const moveOutcomes: readonly SectionMoveOutcome[] = [
+/** Every {@link SectionMoveOutcome}, for this reader and the schema (sectionMessages.ts). */
+export const SECTION_MOVE_OUTCOMES: readonly [SectionMoveOutcome, ...SectionMoveOutcome[]] = [
   'moved',
   'unchanged',
   'read-only',
@@ -68,7 +69,8 @@ const moveOutcomes: readonly SectionMoveOutcome[] = [
   'invalid-request',
 ];
 
-const threadChanges: readonly ThreadChange[] = [
+/** Every {@link ThreadChange}, for this reader and the schema (comments.ts). */
+export const THREAD_CHANGES: readonly [ThreadChange, ...ThreadChange[]] = [
   'created',
   'commented',
   'edited',
@@ -84,7 +86,7 @@ export function parseSectionMoveReplyLight(payload: string): SectionMoveReply | 
   const json = jsonObject(payload);
   if (json?.type !== 'section-move-result') return null;
   const { requestId, outcome } = json;
-  if (!isText(requestId, 0, 100) || !isOneOf(outcome, moveOutcomes)) return null;
+  if (!isText(requestId, 0, 100) || !isOneOf(outcome, SECTION_MOVE_OUTCOMES)) return null;
   return { type: 'section-move-result', requestId, outcome };
 }
 
@@ -94,7 +96,7 @@ export function parseThreadsChangedMessageLight(payload: string): ThreadsChanged
   if (json?.type !== 'threads-changed') return null;
   const { threadId, change, openThreads } = json;
   if (threadId !== null && !isText(threadId, 0, 200)) return null;
-  if (!isOneOf(change, threadChanges) || !isCount(openThreads, 0)) return null;
+  if (!isOneOf(change, THREAD_CHANGES) || !isCount(openThreads, 0)) return null;
   return { type: 'threads-changed', threadId, change, openThreads };
 }
 

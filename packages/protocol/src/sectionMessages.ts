@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import { SECTION_MOVE_OUTCOMES } from './liveMessages.js';
 
 /**
  * Section moves travel as Hocuspocus stateless messages (JSON strings): a move is performed by the
@@ -50,14 +51,7 @@ const moveRequest = z.object({
 const moveReply = z.object({
   type: z.literal('section-move-result'),
   requestId: z.string().check(z.maxLength(100)),
-  outcome: z.enum([
-    'moved',
-    'unchanged',
-    'read-only',
-    'unknown-section',
-    'unknown-target',
-    'invalid-request',
-  ]),
+  outcome: z.enum(SECTION_MOVE_OUTCOMES),
 });
 
 function parseJson(payload: string): unknown {
