@@ -1,10 +1,9 @@
-import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import type { HocuspocusProvider } from '@hocuspocus/provider';
 import { UpdateRefusal } from '@essaim/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { atAddress, createDocument, setupInstance, type Session } from '../support/accounts.js';
-import { connectAs, firstParagraphText, type NodeClient } from '../support/provider.js';
+import { connectAs, connectClient, firstParagraphText, type NodeClient } from '../support/provider.js';
 import { startTestServer, tempDataDir, type TestServer } from '../support/server.js';
 import { MAX_MISSING_REQUESTS } from '../../server/src/collab/MessageGuardExtension.js';
 
@@ -27,37 +26,13 @@ afterAll(async () => {
   await server.stop();
 });
 
-/** A bare HocuspocusProvider, as a program uses it: no editor, no offline-edits ordering. */
+/** A bare HocuspocusProvider, as a program uses it (no offline-edits ordering), and the reasons it was closed for. */
 function program(url: string, name: string, session: Session) {
-  const ydoc = new Y.Doc();
-  const socket = new HocuspocusProviderWebsocket({
-    url,
-    WebSocketPolyfill: WebSocket,
-    // Reconnect fast so the restarted server is found quickly.
-    delay: 50,
-    minDelay: 50,
-    maxDelay: 200,
-  });
-  const provider = new HocuspocusProvider({
-    websocketProvider: socket,
-    name,
-    document: ydoc,
-    token: () => session.collabToken(),
-  });
-  provider.attach();
+  const client = connectClient(url, name, { token: () => session.collabToken(), offlineEditsFirst: false });
   const closes: string[] = [];
-  provider.on('close', ({ event }: { event: { reason?: string } }) => closes.push(event.reason ?? ''));
-  const client = {
-    ydoc,
-    provider,
-    closes,
-    destroy() {
-      provider.destroy();
-      socket.destroy();
-    },
-  };
+  client.provider.on('close', ({ event }: { event: { reason?: string } }) => closes.push(event.reason ?? ''));
   clients.push(client);
-  return client;
+  return Object.assign(client, { closes });
 }
 
 const settled = (provider: HocuspocusProvider): boolean => provider.isSynced && !provider.hasUnsyncedChanges;

@@ -76,7 +76,12 @@ export function connectAs(
 export function connectClient(
   wsUrl: string,
   name: string,
-  options: { ydoc?: Y.Doc; token?: string | (() => Promise<string>) } = {},
+  options: {
+    ydoc?: Y.Doc;
+    token?: string | (() => Promise<string>);
+    /** Send offline edits first on reconnection, as the editor does (default); false: a bare provider, as a program uses it. */
+    offlineEditsFirst?: boolean;
+  } = {},
 ): NodeClient {
   const ydoc = options.ydoc ?? new Y.Doc();
   const socket = new HocuspocusProviderWebsocket({
@@ -101,7 +106,7 @@ export function connectClient(
   };
   provider.on('synced', onSynced);
   // As the editor does (useCollaborationSession).
-  sendOfflineEditsFirst(provider);
+  if (options.offlineEditsFirst !== false) sendOfflineEditsFirst(provider);
   provider.attach();
   let destroyed = false;
   return {
