@@ -119,8 +119,12 @@ export function isStartYear(year: number, now: Date = new Date()): boolean {
   return Number.isInteger(year) && year >= START_YEAR_MIN && year <= startYearMax(now);
 }
 
-/** Longest document title, in UTF-16 code units once trimmed (creation form, metadata panel, server). */
+/**
+ * Longest document title, in characters (Unicode code points, as zod 4 counts them) once trimmed
+ * (creation form, metadata panel, server). A form's `maxLength` counts UTF-16 code units, never fewer
+ * than code points, so a form never lets through what the server refuses.
+ */
 export const TITLE_MAX_LENGTH = 200;
 
-/** Longest theme label, in UTF-16 code units once trimmed (themes page, server). */
+/** Longest theme label, in characters (code points, as {@link TITLE_MAX_LENGTH}) once trimmed (themes page, server). */
 export const THEME_LABEL_MAX_LENGTH = 80;

@@ -10,9 +10,12 @@ import { isPlainText, toSingleLineText } from './text.js';
  * re-anchor a thread whose positions no longer cover its words.
  */
 
-/** Longest comment body, in UTF-16 code units (what a `<textarea maxLength>` counts). */
+/**
+ * Longest comment body, in characters (Unicode code points, as zod 4 counts them). A `<textarea
+ * maxLength>` counts UTF-16 code units, never fewer, so the form never lets through what the server refuses.
+ */
 export const COMMENT_BODY_MAX = 10_000;
-/** Longest quoted passage of a thread, in UTF-16 code units. */
+/** Longest quoted passage of a thread, in characters (Unicode code points, as zod 4 counts them). */
 export const THREAD_QUOTE_MAX = 10_000;
 
 /**

@@ -27,7 +27,7 @@ export function invisibleCharactersMessage(subject: string): string {
 export interface SingleLineTextField {
   /** The field as the subject of a French sentence: « Le titre », « Le nom de l’espace ». */
   subject: string;
-  /** Longest value, in UTF-16 code units, after trimming. */
+  /** Longest value, in characters (Unicode code points, as zod 4 counts them), after trimming. */
   max: number;
   /** Shortest value after trimming (1 by default; 0 for an optional text that may be empty). */
   min?: number;

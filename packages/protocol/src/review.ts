@@ -21,7 +21,7 @@ import { isPlainText } from './text.js';
  */
 
 /**
- * Longest review message, in UTF-16 code units, counted after trimming. The same bound as a
+ * Longest review message, in characters (Unicode code points, as zod 4 counts them), after trimming. The same bound as a
  * comment body, because a request for changes becomes a comment thread on the section.
  */
 export const REVIEW_MESSAGE_MAX = COMMENT_BODY_MAX;

@@ -25,7 +25,7 @@ export const VERSION_KIND_LABELS: Record<VersionKind, string> = {
   restauration: 'Restauration',
 };
 
-/** Longest version label, in UTF-16 code units. */
+/** Longest version label, in characters (Unicode code points, as zod 4 counts them). */
 export const VERSION_LABEL_MAX = 200;
 
 /** A person whose changes a version contains, or who wrote a change. */
