@@ -25,11 +25,13 @@ type RouteName = 'login' | 'catalogue' | 'editor';
 
 /**
  * The lazily imported modules (manifest keys) a route loads as it opens, besides the entry.
- * The login and catalogue pages are in the entry; the editor is a lazy page (client/src/app/App.tsx).
+ * The login page is in the entry; the catalogue and the editor are lazy pages
+ * (client/src/app/App.tsx), the catalogue's chunk preloaded with the entry (the server's `Link`
+ * header, and the app asks for it as it starts).
  */
 const ROUTE_PAGES: Record<RouteName, string[]> = {
   login: [],
-  catalogue: [],
+  catalogue: ['src/features/catalogue/CataloguePage.tsx'],
   editor: ['src/features/editor/EditorPage.tsx'],
 };
 

@@ -66,6 +66,59 @@ function dsfrColorsStub(): Plugin {
 }
 const gzip = promisify(zlib.gzip);
 
+/** The module that replaces `use-sync-external-store/shim` (see {@link builtinSyncExternalStore}). */
+const SYNC_EXTERNAL_STORE = '\0essaim:use-sync-external-store';
+
+/**
+ * `use-sync-external-store`'s shim (imported by wouter and @tiptap/react) is a copy of React's
+ * `useSyncExternalStore` for React 16 and 17; with React 18 and later it hands back React's own
+ * (`cjs/use-sync-external-store-shim.production.js`: `void 0 !== React.useSyncExternalStore ?
+ * React.useSyncExternalStore : shim`), but its fallback still weighs ≈ 0.8 KB gzip in the first
+ * JavaScript of every page. With React 19 here, `…/shim` is React's hook itself and
+ * `…/shim/with-selector` the package's version without the shim (`with-selector.js`, which calls
+ * React's hook), as the package's README says for React 18 and later.
+ */
+function builtinSyncExternalStore(): Plugin {
+  return {
+    name: 'essaim:builtin-sync-external-store',
+    enforce: 'pre',
+    async resolveId(source, importer) {
+      if (/^use-sync-external-store\/shim(?:\/index(?:\.js)?)?$/.test(source)) return SYNC_EXTERNAL_STORE;
+      if (/^use-sync-external-store\/shim\/with-selector(?:\.js)?$/.test(source))
+        return this.resolve('use-sync-external-store/with-selector.js', importer, { skipSelf: true });
+      return null;
+    },
+    load(id) {
+      return id === SYNC_EXTERNAL_STORE ? "export { useSyncExternalStore } from 'react';" : null;
+    },
+  };
+}
+
+/**
+ * Marks Tiptap's own `const X = Node.create({…})` (and `Mark.create`, `Extension.create`) in the
+ * published `@tiptap/*` files as pure (`/* @__PURE__ *\/`): such a call only builds an extension
+ * object, so an extension the editor never uses is dropped with what only it imports.
+ * `treeshake.manualPureFunctions` below names `Extension.create` but does not catch these calls
+ * in the libraries' files: `@tiptap/extension-list` kept `TaskItem` and `TaskList` (the schema has
+ * no task lists), and `@tiptap/extensions` kept prosemirror-history's plugin keys, hence its
+ * classes and rope-sequence (Collaboration brings its own undo). Only declarations at the start of
+ * a line are marked, never the examples in the files' doc comments (lines starting with `*`).
+ * 3.5 KB gzip of the editor's first JavaScript (bench/bundle.ts, 2026-11-30).
+ */
+function tiptapPureCreate(): Plugin {
+  return {
+    name: 'essaim:tiptap-pure-create',
+    transform: {
+      filter: { id: /[\\/]node_modules[\\/]@tiptap[\\/][^\\/]+[\\/]dist[\\/].*\.js$/ },
+      handler(code) {
+        const declaration = /^(\s*(?:const|let|var)\s+[\w$]+\s*=\s*)((?:Node|Mark|Extension)\.create\()/gm;
+        if (!declaration.test(code)) return null;
+        return { code: code.replace(declaration, '$1/* @__PURE__ */ $2'), map: null };
+      },
+    },
+  };
+}
+
 /**
  * Brotli and gzip twins of the service worker files (`sw.js`, `workbox-*.js`), at maximum level
  * like every other text file. vite-plugin-pwa writes them in its `closeBundle`, after
@@ -102,12 +155,65 @@ function precompressServiceWorker(): Plugin {
 }
 
 /**
+ * The static-import closures (module ids) of the lazy pages a first visit draws: the catalogue and
+ * the editor (`src/app/App.tsx`), read from the module graph once it is built (`buildEnd`), for
+ * the chunk groups of `build.rolldownOptions.output.codeSplitting` below (whose tests see only a
+ * module's id). Empty until the graph is built; a page missing from the graph throws (renamed?).
+ */
+function pageClosures(pages: Record<string, RegExp>): {
+  plugin: Plugin;
+  has: (page: string, id: string) => boolean;
+} {
+  const closures = new Map<string, Set<string>>();
+  return {
+    has: (page, id) => closures.get(page)?.has(id) === true,
+    plugin: {
+      name: 'essaim:page-closures',
+      apply: 'build',
+      buildEnd() {
+        const ids = [...this.getModuleIds()];
+        for (const [page, pattern] of Object.entries(pages)) {
+          const root = ids.find((id) => pattern.test(id));
+          if (!root) throw new Error(`page « ${page} » absente du graphe des modules`);
+          const seen = new Set<string>();
+          const stack = [root];
+          for (let id = stack.pop(); id !== undefined; id = stack.pop()) {
+            if (seen.has(id)) continue;
+            seen.add(id);
+            stack.push(...(this.getModuleInfo(id)?.importedIds ?? []));
+          }
+          closures.set(page, seen);
+        }
+      },
+    },
+  };
+}
+
+/**
+ * The modules the page groups below may take: Essaim's client code, `packages/domain` and
+ * react-dsfr's components. Not the editor's libraries nor `packages/editor` (reached by the
+ * catalogue's closure before tree-shaking through barrels), nor `packages/protocol`, whose
+ * modules would bring zod back into the editor's first drawing.
+ */
+const APP_MODULES =
+  /[\\/](?:client[\\/]src|packages[\\/]domain[\\/]src|node_modules[\\/]@codegouvfr[\\/]react-dsfr)[\\/]/;
+
+/** The two lazy pages a first visit draws, and the notification centre every logged-in page loads. */
+const firstVisitPages = pageClosures({
+  catalogue: /[\\/]src[\\/]features[\\/]catalogue[\\/]CataloguePage\.tsx$/,
+  editor: /[\\/]src[\\/]features[\\/]editor[\\/]EditorPage\.tsx$/,
+  notifications: /[\\/]src[\\/]features[\\/]comments[\\/]NotificationCentre\.tsx$/,
+});
+
+/**
  * The workspace packages are consumed from their TypeScript sources (`@essaim/source` export
  * condition), so the client never waits for `tsc -b` of the packages and always matches them.
  */
 export default defineConfig({
   plugins: [
     dsfrColorsStub(),
+    tiptapPureCreate(),
+    builtinSyncExternalStore(),
     react(),
     // Every text file of dist/ (bundles, index.html, and the DSFR copied from public/) gets a
     // brotli (`.br`) and a gzip (`.gz`) twin at build time, both at maximum level: the server picks
@@ -190,6 +296,7 @@ export default defineConfig({
       },
     }),
     precompressServiceWorker(),
+    firstVisitPages.plugin,
   ],
   resolve: {
     conditions: ['@essaim/source', ...defaultClientConditions],
@@ -219,6 +326,44 @@ export default defineConfig({
     // sum what each route downloads before its first paint.
     manifest: true,
     rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            // Every module the entry imports statically (rolldown's `$initial` tag: the shell, the
+            // login and catalogue pages, React, react-dsfr's components) in one chunk beside the
+            // entry. Left to itself rolldown cuts what the entry shares with the lazy pages into
+            // small chunks (19 files before the catalogue could draw, 2026-11-30), each one more
+            // request on a slow line; a lazy page imports this chunk, already loaded, instead.
+            { name: 'shell', tags: ['$initial'], priority: 2 },
+            // The catalogue and the editor are lazy pages: rolldown's default split cut what they
+            // share with each other and with the other pages into one small chunk per set of
+            // importers (22 files before the catalogue could draw, whose first visit on the
+            // throttled line was 0.35 s slower for fewer bytes). What both pages import is one
+            // chunk; what the catalogue shares with other pages (not with the editor, nor with the
+            // notification centre, which every page loads at start) another. The closures are
+            // read before tree-shaking, so these groups take only the modules they name
+            // (`includeDependenciesRecursively: false`), never a library behind them.
+            {
+              name: 'pages-common',
+              test: (id) =>
+                APP_MODULES.test(id) &&
+                firstVisitPages.has('catalogue', id) &&
+                firstVisitPages.has('editor', id),
+              priority: 1,
+              includeDependenciesRecursively: false,
+            },
+            {
+              name: 'catalogue-deps',
+              test: (id) =>
+                APP_MODULES.test(id) &&
+                firstVisitPages.has('catalogue', id) &&
+                !['editor', 'notifications'].some((page) => firstVisitPages.has(page, id)),
+              minShareCount: 2,
+              includeDependenciesRecursively: false,
+            },
+          ],
+        },
+      },
       treeshake: {
         // Building a zod schema has no side effect: a schema of @essaim/protocol the page never
         // uses is dropped, and zod with it when a page uses none (the catalogue imports constants

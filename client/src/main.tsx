@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { Link } from 'react-router';
+import { Link } from 'wouter';
 import { startReactDsfr } from '@codegouvfr/react-dsfr/spa';
 import { App } from './app/App.js';
 import './app/styles.css';

@@ -1,13 +1,9 @@
 import { lazy, Suspense, type LazyExoticComponent, type ReactNode } from 'react';
-import { BrowserRouter, Route, Routes } from 'react-router';
+import { Route, Switch } from 'wouter';
 import { fr } from '@codegouvfr/react-dsfr';
 import { LoginPage } from '../features/auth/LoginPage.js';
 import { RequireAuth } from '../features/auth/RequireAuth.js';
 import { SessionProvider } from '../features/auth/session.js';
-// In the entry: the first page of most visits. As a chunk of its own the editor's first JavaScript
-// was 5.5 KB lighter but the catalogue's first visit on a slow line 1 s slower (2,588 against
-// 1,573 ms, bench/firstVisit.ts, 2026-11-30): more requests one after the other.
-import { CataloguePage } from '../features/catalogue/CataloguePage.js';
 import { EspaceLayout } from '../features/espaces/EspaceLayout.js';
 import { HomeRedirect } from '../features/espaces/HomeRedirect.js';
 import { AppUpdate } from './AppUpdate.js';
@@ -28,6 +24,18 @@ function lazyPage<K extends string>(
 ): LazyExoticComponent<Page> {
   return lazy(() => load().then((module) => ({ default: module[name] })));
 }
+
+// The catalogue of an espace, the first page of most visits (`/` leads there), in a chunk of its
+// own so that the editor's first page does not download it (issue 16). The server preloads it
+// with a logged-in request for `/espaces/:id` (server/src/http/staticClientPreload.ts); its
+// download also starts as the app starts when the address is the catalogue's or `/`, in parallel
+// with the session's request, not once the page is rendered. Tried before (2026-11-30, 06:10) it
+// made the catalogue's first visit 0.5 s slower: rolldown then cut 18 small chunks out of the
+// entry, fetched one after the other; the entry's modules are now one chunk (vite.config.ts).
+// A failure here is shown by the page's ChunkErrorBoundary.
+const loadCatalogue = () => import('../features/catalogue/CataloguePage.js');
+const CataloguePage = lazyPage(loadCatalogue, 'CataloguePage');
+if (/^\/(?:espaces\/[^/]+\/?)?$/i.test(window.location.pathname)) void loadCatalogue().catch(() => undefined);
 
 // The editor brings Tiptap, ProseMirror and Yjs: loaded only when a document is opened.
 const EditorPage = lazyPage(() => import('../features/editor/EditorPage.js'), 'EditorPage');
@@ -75,42 +83,96 @@ function Lazy({ page: LazyPage }: { page: LazyExoticComponent<Page> }): ReactNod
 }
 
 /**
- * The routes of the application: public pages, then pages for logged-in people; above them, the
- * notice of a new version (service worker), shown whatever the page and the session's state.
+ * The paths of one espace's pages, `/espaces/:id` and its five sub-pages: one route, so the espace
+ * (`EspaceLayout`, which loads it once) stays mounted from one of its pages to the next. Like the
+ * other patterns (regexparam), case-insensitive and with an optional trailing slash.
+ */
+const ESPACE_PAGES =
+  /^\/espaces\/(?<id>[^/]+)(?:\/(?:nouveau-document|personnes|themes|relecture|signalements))?\/?$/i;
+
+/**
+ * The routes of the application (wouter: the first route of a `Switch` whose path matches is
+ * drawn): public pages, then pages for logged-in people (`RequireAuth`), then « page not found »;
+ * above them, the notice of a new version (service worker), shown whatever the page and the
+ * session's state.
  */
 export function App() {
   return (
     <>
       <AppUpdate />
-      <BrowserRouter>
-        <SessionProvider>
-          <Routes>
-            <Route element={<Layout />}>
-              <Route path="connexion" element={<LoginPage />} />
-              <Route path="premiere-installation" element={<Lazy page={SetupPage} />} />
-              <Route path="mot-de-passe-oublie" element={<Lazy page={ForgotPasswordPage} />} />
-              <Route path="reinitialisation/:token" element={<Lazy page={ResetPasswordPage} />} />
-              <Route path="invitation/:token" element={<Lazy page={InvitationPage} />} />
-              <Route path="accessibilite" element={<Lazy page={AccessibilityPage} />} />
-              <Route element={<RequireAuth />}>
-                <Route index element={<HomeRedirect />} />
-                <Route path="espaces" element={<Lazy page={EspacesPage} />} />
-                <Route path="espaces/:id" element={<EspaceLayout />}>
-                  <Route index element={<CataloguePage />} />
-                  <Route path="nouveau-document" element={<Lazy page={NewDocumentPage} />} />
-                  <Route path="personnes" element={<Lazy page={PeoplePage} />} />
-                  <Route path="themes" element={<Lazy page={ThemesPage} />} />
-                  <Route path="relecture" element={<Lazy page={ReviewQueuePage} />} />
-                  <Route path="signalements" element={<Lazy page={SignalsPage} />} />
-                </Route>
-                <Route path="documents/:id" element={<Lazy page={EditorPage} />} />
-                <Route path="administration" element={<Lazy page={AdminPage} />} />
-              </Route>
-              <Route path="*" element={<NotFoundPage />} />
+      <SessionProvider>
+        <Layout>
+          <Switch>
+            <Route path="/connexion">
+              <LoginPage />
             </Route>
-          </Routes>
-        </SessionProvider>
-      </BrowserRouter>
+            <Route path="/premiere-installation">
+              <Lazy page={SetupPage} />
+            </Route>
+            <Route path="/mot-de-passe-oublie">
+              <Lazy page={ForgotPasswordPage} />
+            </Route>
+            <Route path="/reinitialisation/:token">
+              <Lazy page={ResetPasswordPage} />
+            </Route>
+            <Route path="/invitation/:token">
+              <Lazy page={InvitationPage} />
+            </Route>
+            <Route path="/accessibilite">
+              <Lazy page={AccessibilityPage} />
+            </Route>
+            <Route path="/">
+              <RequireAuth>
+                <HomeRedirect />
+              </RequireAuth>
+            </Route>
+            <Route path="/espaces">
+              <RequireAuth>
+                <Lazy page={EspacesPage} />
+              </RequireAuth>
+            </Route>
+            <Route path={ESPACE_PAGES}>
+              <RequireAuth>
+                <EspaceLayout>
+                  <Switch>
+                    <Route path="/espaces/:id/nouveau-document">
+                      <Lazy page={NewDocumentPage} />
+                    </Route>
+                    <Route path="/espaces/:id/personnes">
+                      <Lazy page={PeoplePage} />
+                    </Route>
+                    <Route path="/espaces/:id/themes">
+                      <Lazy page={ThemesPage} />
+                    </Route>
+                    <Route path="/espaces/:id/relecture">
+                      <Lazy page={ReviewQueuePage} />
+                    </Route>
+                    <Route path="/espaces/:id/signalements">
+                      <Lazy page={SignalsPage} />
+                    </Route>
+                    <Route>
+                      <Lazy page={CataloguePage} />
+                    </Route>
+                  </Switch>
+                </EspaceLayout>
+              </RequireAuth>
+            </Route>
+            <Route path="/documents/:id">
+              <RequireAuth>
+                <Lazy page={EditorPage} />
+              </RequireAuth>
+            </Route>
+            <Route path="/administration">
+              <RequireAuth>
+                <Lazy page={AdminPage} />
+              </RequireAuth>
+            </Route>
+            <Route>
+              <NotFoundPage />
+            </Route>
+          </Switch>
+        </Layout>
+      </SessionProvider>
     </>
   );
 }

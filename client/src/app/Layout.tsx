@@ -1,5 +1,5 @@
 import { lazy, Suspense, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
-import { Outlet, useLocation, useNavigate, useNavigationType } from 'react-router';
+import { useLocation } from 'wouter';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Footer } from '@codegouvfr/react-dsfr/Footer';
 import { Header, type HeaderProps } from '@codegouvfr/react-dsfr/Header';
@@ -12,8 +12,6 @@ import type { UserDto } from '@essaim/protocol';
 import { authMessages } from '../features/auth/messages.js';
 import { useSession, type CurrentEspace } from '../features/auth/session.js';
 import { useReviewQueueAccess } from '../features/reviewQueue/access.js';
-import { publicationMessages } from '../features/publication/messages.js';
-import { reviewQueueMessages } from '../features/reviewQueue/messages.js';
 import { ConfirmDialog } from '../shared/ConfirmDialog.js';
 import { openDocumentsHavePendingChanges } from '../shared/localData.js';
 import { appMessages as m } from './messages.js';
@@ -98,7 +96,7 @@ function navigationFor(
         isActive: pathname === `${base}/themes`,
       });
       items.push({
-        text: publicationMessages.signals.navLabel,
+        text: m.navSignals,
         linkProps: { to: `${base}/signalements` },
         isActive: pathname === `${base}/signalements`,
       });
@@ -107,7 +105,7 @@ function navigationFor(
     // none of the others under a pointer about to click them.
     if (readReviewQueue) {
       items.push({
-        text: reviewQueueMessages.navLabel,
+        text: m.navReviewQueue,
         linkProps: { to: `${base}/relecture` },
         isActive: pathname === `${base}/relecture`,
       });
@@ -136,24 +134,35 @@ const skipToText = { label: 'Aller au texte', anchor: '#texte-du-document' } as 
 /**
  * A new page opens at its top: a link followed far down a long page (a catalogue card) no longer
  * opens the next page scrolled by what was left of that offset (the editor opened 79 px down,
- * its header hidden; issue 16). Back and forward (`POP`) keep the browser's own restoration;
+ * its header hidden; issue 16). Back and forward (`popstate`) keep the browser's own restoration;
  * changes of the query alone (filters) or of the hash (skip links) do not scroll.
  */
 function useTopOfNewPage(pathname: string): void {
-  const navigationType = useNavigationType();
   const shown = useRef(pathname);
   useLayoutEffect(() => {
     if (shown.current === pathname) return;
     shown.current = pathname;
-    if (navigationType !== 'POP') window.scrollTo(0, 0);
-  }, [pathname, navigationType]);
+    if (poppedTo !== window.location.pathname) window.scrollTo(0, 0);
+    poppedTo = null;
+  }, [pathname]);
 }
 
+/**
+ * The path that the last back or forward (`popstate`) led to, until a new page is drawn: a link or
+ * `navigate()` (`pushState` / `replaceState`) fires no `popstate`. Set by a listener added when
+ * this module is evaluated, before the router's own (wouter subscribes on its first render), so
+ * it is known when the new page is drawn; read and cleared by {@link useTopOfNewPage}. A path,
+ * not a flag: a back or forward that changed only the hash leaves no trace on the next link.
+ */
+let poppedTo: string | null = null;
+window.addEventListener('popstate', () => {
+  poppedTo = window.location.pathname;
+});
+
 /** The page frame: skip links, DSFR header with navigation, main landmark, footer. */
-export function Layout() {
-  const { pathname } = useLocation();
+export function Layout({ children }: { children: ReactNode }) {
+  const [pathname, navigate] = useLocation();
   useTopOfNewPage(pathname);
-  const navigate = useNavigate();
   const session = useSession();
   const { user, me, signingOut, currentEspace } = session;
   const [signOutError, setSignOutError] = useState<string | null>(null);
@@ -241,7 +250,7 @@ export function Layout() {
             <p role="status">{authMessages.signingOut}</p>
           </div>
         ) : (
-          <Outlet />
+          children
         )}
       </main>
       <Footer

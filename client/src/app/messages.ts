@@ -7,6 +7,9 @@ export const appMessages = {
   navDocuments: 'Documents',
   navPeople: 'Personnes',
   navThemes: 'Thèmes',
+  // Here, not in the pages' own messages: the header of every page would download all of those.
+  navSignals: 'Signalements de reprise',
+  navReviewQueue: 'Relecture',
   navAdmin: 'Administration',
   navAllEspaces: 'Tous les espaces',
   navEspaces: 'Espaces de travail',

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
-import { Link, Navigate, useLocation, useSearchParams } from 'react-router';
+import { Link, Redirect } from 'wouter';
+import { useHistoryState } from 'wouter/use-browser-location';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
@@ -17,6 +18,7 @@ import { useFocusOnMount } from '../../shared/useFocusOnMount.js';
 import { login } from './api.js';
 import { authMessages as m } from './messages.js';
 import { useSession } from './session.js';
+import { useSearchParams } from '../../shared/useSearchParams.js';
 
 const FIELDS = ['email', 'password'] as const;
 type Field = (typeof FIELDS)[number];
@@ -34,9 +36,9 @@ function isLoginFlash(state: unknown): state is LoginFlash {
 export function LoginPage() {
   const { me, user, signedIn, signedOutReason } = useSession();
   const [params] = useSearchParams();
-  const location = useLocation();
   const returnTo = safeReturnPath(params.get(RETURN_PARAM));
-  const passwordChanged = isLoginFlash(location.state);
+  // The navigation's state (`navigate(path, { state })`), kept by the browser's history entry.
+  const passwordChanged = isLoginFlash(useHistoryState<unknown>());
   useDocumentTitle(m.loginTitle);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const id = useId();
@@ -53,8 +55,8 @@ export function LoginPage() {
   const [filledWith, setFilledWith] = useState<string | null>(null);
   const requestFocus = useFocusRequest();
 
-  if (me.setupNeeded) return <Navigate to="/premiere-installation" replace />;
-  if (user) return <Navigate to={returnTo ?? '/'} replace />;
+  if (me.setupNeeded) return <Redirect to="/premiere-installation" replace />;
+  if (user) return <Redirect to={returnTo ?? '/'} replace />;
 
   /** Fills the form with a demonstration account and moves on to the submit button. */
   const fillWithDemoAccount = (account: DemoAccountDto) => {

@@ -1,19 +1,19 @@
-import { Navigate, Outlet, useLocation } from 'react-router';
+import type { ReactNode } from 'react';
+import { Redirect } from 'wouter';
 import { loginPathFor } from '../../shared/returnPath.js';
 import { useSession } from './session.js';
 
 /**
- * Pages for logged-in people. Before the first account exists, everything leads to the first-run
- * page; without a session, to the login page, which comes back here afterwards (`?retour=`),
- * except after a deliberate logout.
+ * Pages for logged-in people (`children`). Before the first account exists, everything leads to
+ * the first-run page; without a session, to the login page, which comes back here afterwards
+ * (`?retour=`: path, query and hash of this page), except after a deliberate logout.
  */
-export function RequireAuth() {
+export function RequireAuth({ children }: { children: ReactNode }): ReactNode {
   const { me, user, signedOutReason } = useSession();
-  const location = useLocation();
-  if (me.setupNeeded) return <Navigate to="/premiere-installation" replace />;
+  if (me.setupNeeded) return <Redirect to="/premiere-installation" replace />;
   if (!user) {
-    const here = `${location.pathname}${location.search}${location.hash}`;
-    return <Navigate to={signedOutReason === 'signed-out' ? '/connexion' : loginPathFor(here)} replace />;
+    const here = `${window.location.pathname}${window.location.search}${window.location.hash}`;
+    return <Redirect to={signedOutReason === 'signed-out' ? '/connexion' : loginPathFor(here)} replace />;
   }
-  return <Outlet />;
+  return children;
 }

@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { useLocation, useParams } from 'wouter';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { fr } from '@codegouvfr/react-dsfr';
 import { FormAlert } from '../../shared/FormAlert.js';
@@ -43,7 +43,7 @@ function ResetForm({ token, email }: { token: string; email: string }) {
   useDocumentTitle(m.resetTitle);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const { refresh } = useSession();
-  const navigate = useNavigate();
+  const [, navigate] = useLocation();
   const id = useId();
   const [password, setPassword] = useState('');
   const [confirmation, setConfirmation] = useState('');

@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { Navigate, useNavigate } from 'react-router';
+import { Redirect, useLocation } from 'wouter';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { fr } from '@codegouvfr/react-dsfr';
@@ -19,7 +19,7 @@ type Field = (typeof FIELDS)[number];
 /** `/premiere-installation`: the administrator's account and the first espace, once per instance. */
 export function SetupPage() {
   const { me, signedIn } = useSession();
-  const navigate = useNavigate();
+  const [, navigate] = useLocation();
   useDocumentTitle(m.setupTitle);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const id = useId();
@@ -35,7 +35,7 @@ export function SetupPage() {
   );
   const [pending, setPending] = useState(false);
 
-  if (!me.setupNeeded && !pending) return <Navigate to="/" replace />;
+  if (!me.setupNeeded && !pending) return <Redirect to="/" replace />;
 
   const set = (field: Field) => (value: string) => setValues((v) => ({ ...v, [field]: value }));
 

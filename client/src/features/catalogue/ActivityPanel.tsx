@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { Link } from 'react-router';
+import { Link } from 'wouter';
 import { fr } from '@codegouvfr/react-dsfr';
 import type { ActivityDto } from '@essaim/protocol';
 import { formatDate } from '../../shared/dates.js';

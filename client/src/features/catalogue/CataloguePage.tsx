@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
-import { useSearchParams } from 'react-router';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { createModal } from '@codegouvfr/react-dsfr/Modal';
 import { SegmentedControl } from '@codegouvfr/react-dsfr/SegmentedControl';
@@ -33,6 +32,7 @@ import { territoryLabel } from './territories.js';
 import { useNow } from './useNow.js';
 import { useTerritoires } from './useTerritoires.js';
 import './catalogue.css';
+import { useSearchParams } from '../../shared/useSearchParams.js';
 
 /** Asked before archiving or restoring a document. */
 const archiveModal = createModal({ id: 'modale-archivage', isOpenedByDefault: false });

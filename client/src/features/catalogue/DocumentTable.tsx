@@ -1,4 +1,4 @@
-import { Link } from 'react-router';
+import { Link } from 'wouter';
 import type { DocumentDto } from '@essaim/protocol';
 import { DataTable } from '../../shared/DataTable.js';
 import {

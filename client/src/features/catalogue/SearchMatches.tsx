@@ -1,4 +1,4 @@
-import { Link } from 'react-router';
+import { Link } from 'wouter';
 import { fr } from '@codegouvfr/react-dsfr';
 import type { DocumentDto, DocumentMatchDto } from '@essaim/protocol';
 import { parseSnippet } from './highlight.js';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState, useSyncExternalStore } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { Link, useLocation } from 'wouter';
 import { fr } from '@codegouvfr/react-dsfr';
 import type { EmailPreference, NotificationDto, NotificationPreferencesDto } from '@essaim/protocol';
 import { formatDate } from '../../shared/dates.js';
@@ -129,7 +129,7 @@ export function NotificationCentre() {
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
-  const navigate = useNavigate();
+  const [, navigate] = useLocation();
 
   useEffect(() => store.use(), []);
 

@@ -7,7 +7,6 @@ import {
   useState,
   useSyncExternalStore,
 } from 'react';
-import { useSearchParams } from 'react-router';
 import type { Editor } from '@tiptap/core';
 import { TextSelection } from '@tiptap/pm/state';
 import { useEditorState } from '@tiptap/react';
@@ -43,6 +42,7 @@ import {
 } from './ordering.js';
 import { plainText } from './commentText.js';
 import { peekPrefetchedThreads, takePrefetchedThreads } from './prefetch.js';
+import { useSearchParams } from '../../shared/useSearchParams.js';
 
 /** A new thread being written: on selected words, or on a whole section. */
 export type Draft =

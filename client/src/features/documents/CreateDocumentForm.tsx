@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { useNavigate } from 'react-router';
+import { useLocation } from 'wouter';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Checkbox } from '@codegouvfr/react-dsfr/Checkbox';
 import { Input } from '@codegouvfr/react-dsfr/Input';
@@ -36,7 +36,7 @@ export function CreateDocumentForm({
   themes: Loadable<ThemeDto[]>;
   cancelTo: string;
 }) {
-  const navigate = useNavigate();
+  const [, navigate] = useLocation();
   const id = useId();
   const [kind, setKind] = useState<DocumentKind>('fiche');
   const [title, setTitle] = useState('');

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
-import { useNavigate, useParams, useSearchParams } from 'react-router';
+import { useLocation, useParams } from 'wouter';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Breadcrumb } from '@codegouvfr/react-dsfr/Breadcrumb';
@@ -21,7 +21,7 @@ import { getDocument, listDocuments, restoreDocument } from '../documents/api.js
 import { documentsMessages } from '../documents/messages.js';
 import { useMetadataTitle } from '../metadata/useMetadata.js';
 import { PresenceList } from '../presence/PresenceList.js';
-import { publicationMessages } from '../publication/messages.js';
+import { publicationStateLabels } from '../publication/stateLabels.js';
 import { publishedStateLabel } from '../publication/publicationStatus.js';
 import { usePublications } from '../publication/usePublications.js';
 import { DocumentReviewBar } from '../review/DocumentReviewBar.js';
@@ -66,6 +66,7 @@ import {
 } from './useCollaborationSession.js';
 import { useConnectionState } from './useConnectionState.js';
 import { useLoad } from '../../shared/useLoad.js';
+import { useSearchParams } from '../../shared/useSearchParams.js';
 
 /** What the page needs of a document; offline (a copy remembered in this browser) without the last two. */
 type Meta = Pick<DocumentDto, 'id' | 'title' | 'kind' | 'espaceId' | 'access'> &
@@ -386,7 +387,7 @@ function ReadyWorkspace({
   onTitle: (title: string) => void;
 }) {
   const { refresh, me } = useSession();
-  const navigate = useNavigate();
+  const [, navigate] = useLocation();
   const [announcement, setAnnouncement] = useState('');
   const onAccessChange = useCallback(
     (next: Access) => {
@@ -470,8 +471,8 @@ function ReadyWorkspace({
   const published = publications.status
     ? publishedStateLabel(publications.status, {
         states: documentReviewStateLabels,
-        published: publicationMessages.bar.published,
-        newVersion: publicationMessages.bar.newVersion,
+        published: publicationStateLabels.published,
+        newVersion: publicationStateLabels.newVersion,
       })
     : null;
 

@@ -11,6 +11,8 @@ import type { PublicationBar } from '../publication/PublicationBar.js';
 import type { ReviewChangesDialog } from '../review/ReviewChangesDialog.js';
 import type { ReviewJournalDialog } from '../review/ReviewJournalDialog.js';
 import type { ReviewStepDialog } from '../review/ReviewStepDialog.js';
+import type { SectionReviewHeader } from '../review/SectionReviewHeader.js';
+import type { SectionMenu } from '../sections/SectionMenu.js';
 import type { DocRefDialog } from './DocRefDialog.js';
 import type { FootnoteDialog } from './FootnoteDialog.js';
 import type { ImageDialog } from './ImageDialog.js';
@@ -32,7 +34,10 @@ import type { ImageDialog } from './ImageDialog.js';
  * (`installLateBehaviour.ts`) and draws the threads asked for when the page opened
  * (`comments/prefetch.ts`); until then no word is highlighted, the sommaire shows no thread counts
  * and the sections no « Commenter » action (the list itself is often still on its way). What the
- * first drawing needs stays static: the text, the toolbar, the sommaire and the review headers.
+ * first drawing needs stays static: the text, the toolbar and the sommaire. Each section's menu
+ * and review header come with the chunk too: the header waits for the review's answer anyway (it
+ * draws nothing before), and the menu is a button beside the section's title that Tab reaches
+ * from the text; until the chunk is here a section has neither (its text is there and editable).
  */
 
 /** The one chunk of every part below (`panels.lazy.ts`): imported once, whichever part asks first. */
@@ -59,6 +64,10 @@ const ReviewChangesDialogChunk = lazy(() =>
 );
 const ReviewJournalDialogChunk = lazy(() =>
   loadPanels().then((module) => ({ default: module.ReviewJournalDialog })),
+);
+const SectionMenuChunk = lazy(() => loadPanels().then((module) => ({ default: module.SectionMenu })));
+const SectionReviewHeaderChunk = lazy(() =>
+  loadPanels().then((module) => ({ default: module.SectionReviewHeader })),
 );
 
 /**
@@ -156,6 +165,24 @@ export function LazySelectionCommentButton({
       <SelectionCommentButtonChunk {...props} comments={comments} />
     </Suspense>
   ) : null;
+}
+
+/** A section's menu (« Actions de la section »), in the section's node view. */
+export function LazySectionMenu(props: ComponentProps<typeof SectionMenu>) {
+  return (
+    <Suspense fallback={null}>
+      <SectionMenuChunk {...props} />
+    </Suspense>
+  );
+}
+
+/** A section's review header, in the section's node view. */
+export function LazySectionReviewHeader(props: ComponentProps<typeof SectionReviewHeader>) {
+  return (
+    <Suspense fallback={null}>
+      <SectionReviewHeaderChunk {...props} />
+    </Suspense>
+  );
 }
 
 /** The « Historique » button and its panel. */

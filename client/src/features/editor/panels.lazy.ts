@@ -4,7 +4,8 @@
  * the footnote, document-link and image dialogs and the review's three dialogs (a step with its
  * message, a section's changes, the journal) with their DSFR modals, and the editing
  * behaviour of tables and links and the comments' highlights (`installLateBehaviour.ts`), the
- * comments hook (`CommentsHost`, which feeds the highlights) and the « Commenter » button. Imported only by `LazyPanels.tsx` and
+ * comments hook (`CommentsHost`, which feeds the highlights) and the « Commenter » button, a
+ * section's menu and its review header (drawn in each section). Imported only by `LazyPanels.tsx` and
  * `lateBehaviour.ts`; see there why (issue 16, the editor's JavaScript before its first drawing).
  */
 export { CommentsHost } from '../comments/CommentsHost.js';
@@ -17,6 +18,8 @@ export { PublicationBar } from '../publication/PublicationBar.js';
 export { ReviewChangesDialog, changesModal } from '../review/ReviewChangesDialog.js';
 export { ReviewJournalDialog, journalModal } from '../review/ReviewJournalDialog.js';
 export { ReviewStepDialog, stepModal } from '../review/ReviewStepDialog.js';
+export { SectionReviewHeader } from '../review/SectionReviewHeader.js';
+export { SectionMenu } from '../sections/SectionMenu.js';
 export { DocRefDialog, docRefModal } from './DocRefDialog.js';
 export { FootnoteDialog, footnoteModal } from './FootnoteDialog.js';
 export { ImageDialog, imageModal } from './ImageDialog.js';

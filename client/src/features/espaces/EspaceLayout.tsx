@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useState } from 'react';
-import { Outlet, useOutletContext, useParams } from 'react-router';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useParams } from 'wouter';
 import { fr } from '@codegouvfr/react-dsfr';
 import type { EspaceDetailDto } from '@essaim/protocol';
 import { ApiError } from '../../shared/api.js';
@@ -16,8 +16,16 @@ export interface EspaceContext {
   reload: () => Promise<void>;
 }
 
+const EspaceCtx = createContext<EspaceContext | null>(null);
+
+/**
+ * The espace of the page, for the pages drawn inside {@link EspaceLayout} (`/espaces/:id/…`).
+ * Throws when called outside it (a page routed elsewhere by mistake).
+ */
 export function useEspace(): EspaceContext {
-  return useOutletContext<EspaceContext>();
+  const context = useContext(EspaceCtx);
+  if (!context) throw new Error('useEspace : page hors de /espaces/:id');
+  return context;
 }
 
 type State =
@@ -25,13 +33,20 @@ type State =
   | { status: 'ready'; espace: EspaceDetailDto }
   | { status: 'error'; httpStatus: number; message: string };
 
-/** `/espaces/:id/…`: loads the espace once for its pages (documents, people). */
-export function EspaceLayout() {
-  const { id = '' } = useParams();
-  return <EspaceLoader key={id} id={id} />;
+/**
+ * `/espaces/:id/…`: loads the espace once for its pages (documents, people), drawn as `children`
+ * once it is here (they read it with {@link useEspace}).
+ */
+export function EspaceLayout({ children }: { children: ReactNode }) {
+  const { id = '' } = useParams<{ id?: string }>();
+  return (
+    <EspaceLoader key={id} id={id}>
+      {children}
+    </EspaceLoader>
+  );
 }
 
-function EspaceLoader({ id }: { id: string }) {
+function EspaceLoader({ id, children }: { id: string; children: ReactNode }) {
   const { setCurrentEspace } = useSession();
   const [state, setState] = useState<State>({ status: 'loading' });
   const [attempt, setAttempt] = useState(0);
@@ -98,6 +113,12 @@ function EspaceLoader({ id }: { id: string }) {
       />
     );
   }
-  const context: EspaceContext = { espace: state.espace, setEspace, reload };
-  return <Outlet context={context} />;
+  return <EspaceProvider value={{ espace: state.espace, setEspace, reload }}>{children}</EspaceProvider>;
+}
+
+/** Provides the espace to its pages; the value changes only when one of its parts does. */
+function EspaceProvider({ value, children }: { value: EspaceContext; children: ReactNode }) {
+  const { espace, setEspace, reload } = value;
+  const context = useMemo(() => ({ espace, setEspace, reload }), [espace, setEspace, reload]);
+  return <EspaceCtx.Provider value={context}>{children}</EspaceCtx.Provider>;
 }

@@ -1,4 +1,4 @@
-import { Navigate } from 'react-router';
+import { Redirect } from 'wouter';
 import { useCurrentUser, useSession } from '../auth/session.js';
 
 /**
@@ -10,5 +10,5 @@ export function HomeRedirect() {
   const user = useCurrentUser();
   const { currentEspace } = useSession();
   const espace = user.espaces.find((e) => e.id === currentEspace?.id) ?? user.espaces[0];
-  return <Navigate to={espace ? `/espaces/${espace.id}` : '/espaces'} replace />;
+  return <Redirect to={espace ? `/espaces/${espace.id}` : '/espaces'} replace />;
 }

@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { useLocation, useParams } from 'wouter';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
@@ -47,7 +47,7 @@ function Invitation({ token, info }: { token: string; info: InvitationInfo }) {
   useDocumentTitle(m.documentTitle);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const { user, signedIn, signOut } = useSession();
-  const navigate = useNavigate();
+  const [, navigate] = useLocation();
   const id = useId();
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');

@@ -1,5 +1,5 @@
 import { useCallback, useId, useRef, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'wouter';
 import { SegmentedControl } from '@codegouvfr/react-dsfr/SegmentedControl';
 import { fr } from '@codegouvfr/react-dsfr';
 import { structureTypeLabels, type StructureType } from '@essaim/domain';
@@ -19,6 +19,7 @@ import { listSignals, moderateSignal } from './api.js';
 import { publicationMessages } from './messages.js';
 import { mailtoOf, nextAfterRemoval, readSignalStatus, STATUS_PARAM } from './signals.js';
 import './publication.css';
+import { useSearchParams } from '../../shared/useSearchParams.js';
 
 const m = publicationMessages.signals;
 

@@ -1,8 +1,6 @@
 import type { ReuseSignalStatus } from '@essaim/protocol';
 import type { ExportFormat } from './formats.js';
-
-/** Shown when the draft has moved on since the publication the portal shows. */
-const newVersionLabel = 'Une nouvelle version est en cours de rédaction';
+import { publicationStateLabels } from './stateLabels.js';
 
 const plural = (n: number, one: string, many: string) => `${n} ${n > 1 ? many : one}`;
 
@@ -13,7 +11,7 @@ const plural = (n: number, one: string, many: string) => `${n} ${n > 1 ? many : 
 export const publicationMessages = {
   bar: {
     label: 'Publication du document',
-    published: (n: number) => `Publiée (version ${n})`,
+    published: publicationStateLabels.published,
     lineVisible: (n: number) => `Version ${n} publiée`,
     lineHidden: (n: number) => `Dépubliée : version ${n} publiée`,
     notPublished: 'Pas encore publiée',
@@ -22,7 +20,7 @@ export const publicationMessages = {
       'Publication figée : les modifications faites ensuite dans le document ne la changent pas. Elle se lit sans compte sur le portail public.',
     portalLink: 'Voir sur le portail public',
     portalLinkTitle: (n: number) => `Voir la version ${n} sur le portail public`,
-    newVersion: newVersionLabel,
+    newVersion: publicationStateLabels.newVersion,
     newVersionHint: (n: number) =>
       `Le portail montre toujours la version ${n} : les modifications n’y apparaîtront qu’une fois la version ${n + 1} publiée.`,
     unpublishedHint:
@@ -114,7 +112,6 @@ export const publicationMessages = {
     close: 'Fermer',
   },
   signals: {
-    navLabel: 'Signalements de reprise',
     title: 'Signalements de reprise',
     documentTitle: (espace: string) => `Signalements de reprise — ${espace}`,
     lead: 'Sur le portail public, les visiteurs disent où ils s’inspirent d’une pratique publiée (« Je m’inspire de cette pratique »). Un signalement n’est affiché sur la page de la pratique qu’une fois approuvé ; l’adresse de courriel n’est jamais affichée.',

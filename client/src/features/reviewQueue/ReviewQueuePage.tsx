@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
-import { useSearchParams } from 'react-router';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Select } from '@codegouvfr/react-dsfr/Select';
@@ -41,6 +40,7 @@ import {
 } from './model.js';
 import { entryHeadingId, QueueEntry, type Decide } from './QueueEntry.js';
 import './reviewQueue.css';
+import { useSearchParams } from '../../shared/useSearchParams.js';
 
 const NO_ENTRIES: ReviewQueueEntryDto[] = [];
 

@@ -8,7 +8,6 @@ const plural = (n: number, one: string, many: string) => (n < 2 ? one : many);
  * `reviewEventLabels`, `documentReviewStateLabels`, `staleApprovalLabel`).
  */
 export const reviewQueueMessages = {
-  navLabel: 'Relecture',
   pageTitle: 'Relecture',
   documentTitle: (espace: string) => `Relecture — ${espace}`,
   lead: 'Les sections qui attendent une décision ou une reprise, et l’avancement de chaque document.',

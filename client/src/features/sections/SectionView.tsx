@@ -1,9 +1,8 @@
 import { NodeViewContent, NodeViewWrapper, type ReactNodeViewProps } from '@tiptap/react';
 import { fr } from '@codegouvfr/react-dsfr';
-import { SectionReviewHeader } from '../review/SectionReviewHeader.js';
+import { LazySectionMenu, LazySectionReviewHeader } from '../editor/LazyPanels.js';
 import { sectionsMessages as m } from './messages.js';
 import { useSectionActions } from './SectionActions.js';
-import { SectionMenu } from './SectionMenu.js';
 import { sectionTitleOf } from './sectionRules.js';
 import './sections.css';
 
@@ -11,7 +10,8 @@ import './sections.css';
  * A section in the editor: its content (title then blocks, edited as usual) and, beside the title,
  * the section's menu (for readers who may comment: a « Commenter la section » button instead),
  * above it the section's review (state, last decision, the steps the person may take: see
- * review/SectionReviewHeader.tsx). These are outside the editable content
+ * review/SectionReviewHeader.tsx; menu and header come with the chunk loaded right after the first
+ * drawing: editor/LazyPanels.tsx). These are outside the editable content
  * (`contentEditable={false}`), so typing never reaches them and ProseMirror ignores their events.
  */
 export function SectionView({ node, editor, selectionInside }: ReactNodeViewProps) {
@@ -22,7 +22,7 @@ export function SectionView({ node, editor, selectionInside }: ReactNodeViewProp
     <NodeViewWrapper as="section" className="essaim-section" data-section-id={id} data-section-key={key}>
       {api?.editable && id && (
         <div className="essaim-section__tools" contentEditable={false}>
-          <SectionMenu
+          <LazySectionMenu
             editor={editor}
             sectionId={id}
             title={sectionTitleOf(node)}
@@ -52,7 +52,7 @@ export function SectionView({ node, editor, selectionInside }: ReactNodeViewProp
       {id && (
         // For writers, the steps are reached with Tab from the section being written, as its menu;
         // a read-only text has its buttons in the tab order.
-        <SectionReviewHeader sectionId={id} tabbable={!api?.editable || selectionInside === true} />
+        <LazySectionReviewHeader sectionId={id} tabbable={!api?.editable || selectionInside === true} />
       )}
       <NodeViewContent className="essaim-section__content" />
     </NodeViewWrapper>
