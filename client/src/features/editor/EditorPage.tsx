@@ -60,6 +60,7 @@ import { Toolbar, type ToolbarDialogs } from './Toolbar.js';
 import {
   useCollaborationSession,
   useDocumentAccess,
+  useTextArrived,
   useUpdateRefusal,
   type Access,
   type CollaborationSession,
@@ -399,6 +400,7 @@ function ReadyWorkspace({
   );
   const access = useDocumentAccess(session, doc.access, onAccessChange);
   const readOnly = access === 'read';
+  const textArrived = useTextArrived(session);
   const title = useMetadataTitle(session.ydoc);
   useEffect(() => onTitle(title), [title, onTitle]);
 
@@ -440,7 +442,7 @@ function ReadyWorkspace({
     lockedRefused: (sectionId) => reviews.refusedLocked(sectionId),
   });
 
-  const editor = useCollaborativeEditor(
+  const boundEditor = useCollaborativeEditor(
     {
       kind: doc.kind,
       ydoc: session.ydoc,
@@ -451,6 +453,9 @@ function ReadyWorkspace({
     },
     { readOnly, toolbarId, hintId },
   );
+  // Bound to the Y.Doc from the start, shown (and everything that acts on it given it) only once the
+  // text is here: an editor drawn before would invent an empty section and let people type into it.
+  const editor = textArrived ? boundEditor : null;
 
   const reviews = useSectionReviews({
     documentId: doc.id,
