@@ -89,4 +89,33 @@ describe('comments loaded after the text’s first drawing', () => {
       client.destroy();
     }
   });
+
+  it('opens the comment on the words selected when Ctrl+Alt+M was pressed before the comments had arrived', async () => {
+    const doc = await createDocument(app.admin, app.espaceId, 'Aller-vers à Brest', 'fiche');
+    const client = connectAs(app.admin, app.server.wsUrl, doc.name);
+    try {
+      await expect.poll(() => client.provider.isSynced, { timeout: 10_000 }).toBe(true);
+      writeInSection(client.ydoc, sectionId(client.ydoc, 1), SENTENCE);
+      await expect.poll(() => client.provider.hasUnsyncedChanges, { timeout: 10_000 }).toBe(false);
+
+      const { page, problems } = await app.open({ as: app.admin });
+      const chunk = await holdPanelsChunk(page);
+      await page.goto(`${app.baseUrl}/documents/${doc.id}`);
+      await chunk.asked;
+      await expect.poll(() => editorOf(page).textContent(), { timeout: 20_000 }).toContain(SENTENCE);
+      await selectWords(page, 'néo-zélandais');
+      await page.keyboard.press('Control+Alt+m');
+      expect(await panelOf(page).count()).toBe(0);
+
+      chunk.release();
+      const field = panelOf(page).getByRole('textbox', { name: /Votre commentaire/ });
+      await field.waitFor({ timeout: 15_000 });
+      await field.fill('Quel modèle exactement ?');
+      await panelOf(page).getByRole('button', { name: 'Publier' }).click();
+      await expect.poll(() => highlightsOf(page)).toEqual(['néo-zélandais']);
+      expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
+    } finally {
+      client.destroy();
+    }
+  });
 });

@@ -43,6 +43,7 @@ import {
 import { plainText } from './commentText.js';
 import { peekPrefetchedThreads, takePrefetchedThreads } from './prefetch.js';
 import { useSearchParams } from '../../shared/useSearchParams.js';
+import { isCommentShortcut } from './shortcut.js';
 
 /** A new thread being written: on selected words, or on a whole section. */
 export type Draft =
@@ -509,8 +510,7 @@ export function useComments({
   useEffect(() => {
     if (!canComment) return;
     const onKeyDown = (event: KeyboardEvent) => {
-      if (!(event.ctrlKey || event.metaKey) || !event.altKey) return;
-      if (event.code !== 'KeyM' && event.key.toLowerCase() !== 'm') return;
+      if (!isCommentShortcut(event)) return;
       event.preventDefault();
       startOnSelection();
     };

@@ -68,6 +68,7 @@ import {
 import { useConnectionState } from './useConnectionState.js';
 import { useLoad } from '../../shared/useLoad.js';
 import { useSearchParams } from '../../shared/useSearchParams.js';
+import { isCommentShortcut } from '../comments/shortcut.js';
 
 /** What the page needs of a document; offline (a copy remembered in this browser) without the last two. */
 type Meta = Pick<DocumentDto, 'id' | 'title' | 'kind' | 'espaceId' | 'access'> &
@@ -411,6 +412,25 @@ function ReadyWorkspace({
   const [refused, setRefused] = useState(0);
   // The comments hook, hosted in the chunk loaded after the first drawing (`LazyCommentsHost`).
   const [comments, setComments] = useState<Comments | null>(null);
+  // Ctrl+Alt+M pressed before the comments' hook could take it (its chunk, then the threads, on
+  // their way): kept, and done on the selection, which the editor keeps, once they are here.
+  const commentAsked = useRef(false);
+  useEffect(() => {
+    if (comments?.canComment) {
+      if (commentAsked.current) {
+        commentAsked.current = false;
+        comments.startOnSelection();
+      }
+      return;
+    }
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (!isCommentShortcut(event)) return;
+      event.preventDefault();
+      commentAsked.current = true;
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, [comments]);
   const [footnoteRequest, setFootnoteRequest] = useState<FootnoteRequest | null>(null);
   const requests = useRef(0);
 
