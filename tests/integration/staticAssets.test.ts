@@ -130,6 +130,20 @@ describe('the built client served by the real server', () => {
     expect(plainPage.body.toString()).toContain('<div id="root">');
   });
 
+  it('gives the app’s pages no validator, so a browser never revalidates one and keeps an old preload (tester BR26)', async () => {
+    for (const encoding of [CHROMIUM_ENCODINGS, undefined]) {
+      const headers = encoding ? { 'accept-encoding': encoding } : undefined;
+      const page = await rawGet(server.url, '/connexion', headers);
+      expect(page.status).toBe(200);
+      expect(page.headers.etag).toBeUndefined();
+      expect(page.headers['last-modified']).toBeUndefined();
+      expect(Number(page.headers['content-length'])).toBe(page.body.byteLength);
+      // Whatever the browser sends, the whole page again.
+      const again = await rawGet(server.url, '/connexion', { ...headers, 'if-none-match': '*' });
+      expect(again.status).toBe(200);
+    }
+  });
+
   it('compresses the DSFR stylesheet copied into the build, cached an hour', async () => {
     const html = fs.readFileSync(path.join(DIST, 'index.html'), 'utf8');
     const href = /<link rel="stylesheet" href="(\/dsfr\/dsfr\.min\.css[^"]*)"/.exec(html)?.[1];

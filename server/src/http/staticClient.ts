@@ -119,10 +119,10 @@ export function staticClient(
       },
     }),
   );
-  router.get('/{*splat}', (req, res) => {
+  router.get('/{*splat}', (req, res, next) => {
     const cookie = req.headers.cookie;
     const live = !options.hasSession || options.hasSession(cookie);
-    sendIndex(req, res, indexFile, manifest(), live ? cookie : undefined);
+    sendIndex(req, res, indexFile, manifest(), live ? cookie : undefined).catch(next);
   });
   // Any other method on a path nobody answered (`DELETE /sw.js`, `TRACE /`): the French 404 of
   // errors.ts, not Express's English « Cannot DELETE ».
@@ -139,13 +139,13 @@ function notFound(): Error & { status: number } {
  * `index.html`, never cached, in the best encoding the request accepts among its twins, with the
  * route's preloads (see {@link routePreloadLinks}).
  */
-function sendIndex(
+async function sendIndex(
   req: Request,
   res: Response,
   indexFile: string,
   manifest: ClientManifest | undefined,
   cookieHeader: string | undefined,
-): void {
+): Promise<void> {
   // Never stored: its `Link` preloads depend on the session (a stored copy, even revalidated,
   // would keep an earlier answer's); the service worker keeps its own copy for offline use.
   res.setHeader('Cache-Control', 'no-store');
@@ -163,14 +163,13 @@ function sendIndex(
   const encoding = ENCODINGS.find(
     (e) => req.acceptsEncodings(e.name) === e.name && fs.existsSync(indexFile + e.ext),
   );
-  // No validators: a 304 would let the browser keep the `Link` header of an earlier answer (a
-  // session since ended would preload answers refused with 401); the page is a few KB.
-  const fresh = { etag: false, lastModified: false };
-  if (!encoding) {
-    res.sendFile(indexFile, fresh);
-    return;
-  }
-  res.setHeader('Content-Encoding', encoding.name);
+  // No validators (no ETag, no Last-Modified, hence never a 304): a 304 would let the browser keep
+  // the `Link` header of an earlier answer (a session since ended would preload answers refused
+  // with 401). Not `res.sendFile`, whose ETag follows the application's setting whatever its
+  // options say (Express 5); the page is a few KB, read as it is sent.
+  const body = await fs.promises.readFile(encoding ? indexFile + encoding.ext : indexFile);
+  if (encoding) res.setHeader('Content-Encoding', encoding.name);
   res.type('html');
-  res.sendFile(indexFile + encoding.ext, fresh);
+  res.setHeader('Content-Length', body.byteLength);
+  res.end(req.method === 'HEAD' ? undefined : body);
 }
