@@ -18,6 +18,9 @@ describe('the addresses of the application', () => {
     }
     await page.goto(`${app.baseUrl}/ESPACES/${app.espaceId}/Personnes/`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/Personnes/);
+    // The page's own file leads home (tester BR26: it said « Page non trouvée »).
+    await page.goto(`${app.baseUrl}/index.html`);
+    await expect.poll(() => new URL(page.url()).pathname).toBe(`/espaces/${app.espaceId}`);
     expect(problems.errors).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import { lazy, Suspense, type LazyExoticComponent, type ReactNode } from 'react';
-import { Route, Switch } from 'wouter';
+import { Redirect, Route, Switch } from 'wouter';
 import { fr } from '@codegouvfr/react-dsfr';
 import { LoginPage } from '../features/auth/LoginPage.js';
 import { RequireAuth } from '../features/auth/RequireAuth.js';
@@ -120,6 +120,10 @@ export function App() {
             </Route>
             <Route path="/accessibilite">
               <Lazy page={AccessibilityPage} />
+            </Route>
+            {/* The page's own file, as some bookmarks and the service worker name it. */}
+            <Route path="/index.html">
+              <Redirect to="/" replace />
             </Route>
             <Route path="/">
               <RequireAuth>
