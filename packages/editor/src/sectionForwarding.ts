@@ -1517,11 +1517,20 @@ export function forwardReplacedBlocks(
   return installed.map(({ record }) => record);
 }
 
-/** The live textblock before `item` among its siblings, if it existed before `transaction`. */
+/**
+ * The nearest live sibling before `item` that was there before `transaction`, if it is a
+ * textblock: where what a join's writer did not have goes when no copy of the joined text is
+ * found. Blocks the same change wrote are passed over: a join and a split of the paragraph before,
+ * made offline and sent together, put the split's new paragraph just before `item`, and when a
+ * co-writer had meanwhile joined away the paragraph the join appended to (an undone split), the
+ * copy went into a deleted paragraph. Stopping at the new paragraph left what the joiner did not
+ * have nowhere (issue 8, fuzz: a co-writer's word typed at the end of the joined paragraph was
+ * lost).
+ */
 function previousTextblock(transaction: Y.Transaction, item: Y.Item): Y.Item | null {
   let n = item.left;
-  while (n && (n.deleted || !n.countable)) n = n.left;
-  return n && isTextblockItem(n) && !createdBy(transaction, n) ? n : null;
+  while (n && (n.deleted || !n.countable || createdBy(transaction, n))) n = n.left;
+  return n && isTextblockItem(n) ? n : null;
 }
 
 /** The first Y.XmlText of a textblock element, or null. */

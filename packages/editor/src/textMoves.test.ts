@@ -516,6 +516,33 @@ describe('pairing a deleted run with an inserted one (alignEnds)', () => {
     expect(pairs.filter(([f]) => f < 5)).toHaveLength(5);
   });
 
+  it('pairs a run copied in two pieces around the copy of another run, not by the letters two words begin with', () => {
+    // An undone split and a join in one change: « w2r8 » (from another paragraph) copied between
+    // « epsilon » and « w2r0 » (issue 8, fuzz): « w2r » is no copy of the start of « w2r0 ».
+    const a = ' gammaDelta epsilon w2r0 ';
+    const b = ' gammaDelta epsilon w2r8  w2r0  w2r78 ';
+    const head = ' gammaDelta epsilon'.length;
+    expect(alignEnds(a, b, []).sort(([x], [y]) => x - y)).toEqual(
+      Array.from(a, (_, f) => [f, f < head ? f : b.indexOf(' w2r0 ') + f - head]),
+    );
+  });
+
+  it('pairs a run copied in two pieces, its end that of the stretch, not by the letters two words end with', () => {
+    const a = ' w1r3 Delta epsilon';
+    const b = 'Alpha w1r3  w0r3 Delta epsilon';
+    const head = ' w1r3 '.length;
+    expect(alignEnds(a, b, []).sort(([x], [y]) => x - y)).toEqual(
+      Array.from(a, (_, f) => [f, f < head ? b.indexOf(' w1r3 ') + f : b.length - a.length + f]),
+    );
+  });
+
+  it('pairs a shorter run found whole in the middle of the deleted one there, not by the spaces and letter words begin with', () => {
+    // An undone split writes the text again in runs cut by the text that stayed (issue 8, fuzz).
+    const a = '  w1r20  w2r5 Alpha beta gamma';
+    const b = '  w2r5 ';
+    expect(alignEnds(a, b, [])).toEqual(Array.from(b, (_, j) => [a.indexOf(b) + j, j]));
+  });
+
   it('pairs a run found whole inside a stretch at its last occurrence', () => {
     expect(alignEnds('w2r0', 'w2r5 Alpha w2r0 beta', [])).toEqual([
       [0, 11],

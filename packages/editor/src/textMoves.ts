@@ -158,8 +158,10 @@ const MAX_BRIDGE = 64;
  * matches: keystrokes in flight at two places do not cut the pairing short.
  *
  * A `b` that is exactly the end or the start of `a` (a split, or a join split again in the same
- * change), or that holds all of `a` in one stretch among other text (typed by the writer in the
- * same change), is paired as that one stretch. A common start and end shorter than
+ * change), or a part of its middle at least {@link MIN_INNER_OVERLAP} long, or that holds all of
+ * `a` in one stretch among other text (typed by the writer in the same change), is paired as that
+ * one stretch; a `b` that holds all of `a` in two pieces, one at an end of `b`, as those two
+ * ({@link splitCopy}). A common start and end shorter than
  * {@link MIN_INNER_OVERLAP} lose to a longer overlap of `a`'s end with `b`'s start (or the other
  * way round, or inside `b`: {@link overlapOfEnds}), which they may be only the chance start of.
  *
@@ -178,6 +180,15 @@ export function alignEnds(a: string, b: string, skippable: readonly boolean[]): 
   if (b.length > 0 && b.length < a.length) {
     if (a.endsWith(b)) return Array.from(b, (_, j) => [a.length - b.length + j, j]);
     if (a.startsWith(b)) return Array.from(b, (_, j) => [j, j]);
+    // Or a part of its middle, long enough not to be chance: an undo that puts back two
+    // paragraphs a split had made writes their text again in runs cut by the text that stayed
+    // (« ␣␣w2r5␣ » of « ␣␣w1r20␣␣w2r5␣Alpha… »); pairing its common start instead (the spaces
+    // and « w » all typed words begin with) left « 2r5 » unpaired, written again there, and
+    // the word garbled (issue 8, fuzz).
+    if (b.length >= MIN_INNER_OVERLAP) {
+      const at = a.indexOf(b);
+      if (at >= 0) return Array.from(b, (_, j) => [at + j, j]);
+    }
   }
   // The other way round: all of `a` copied among text its writer typed in the same change (a
   // word typed offline at the end of a paragraph, then the next one joined to it): pairing the
@@ -195,6 +206,13 @@ export function alignEnds(a: string, b: string, skippable: readonly boolean[]): 
   let k = a.length - 1;
   let l = b.length - 1;
   while (k >= i && l >= j && a.charCodeAt(k) === b.charCodeAt(l)) pairs.push([k--, l--]);
+  // All of `a` in two pieces, one at an end of `b` and the other whole further in: the copy of
+  // another deleted run stands between them. A common start (or end) running on into that other
+  // copy by the letters both words begin with would leave the rest of `a` unpaired.
+  if (i <= k) {
+    const split = splitCopy(a, b, i, a.length - 1 - k);
+    if (split) return split;
+  }
   // What `b` holds in between: from the start of the rest, then from its end, bridging.
   while (i <= k && j <= l) {
     if (a.charCodeAt(i) === b.charCodeAt(j)) {
@@ -232,6 +250,30 @@ export function alignEnds(a: string, b: string, skippable: readonly boolean[]): 
   // word typed before « Delta » and the paragraph joined, offline) is a longer overlap.
   const overlap = pairs.length < MIN_INNER_OVERLAP ? overlapOfEnds(a, b) : [];
   return overlap.length > pairs.length ? overlap : pairs;
+}
+
+/**
+ * `a` paired in two pieces when `b` holds it so, or null: its start is the start of `b` (at most
+ * `start` characters, the common start) and the rest, at least {@link MIN_INNER_OVERLAP} long, is
+ * found whole after it; or its end is the end of `b` (at most `end` characters) and the rest is
+ * found whole before it. The longest such start (then end) wins. An undone split and a join sent
+ * in one change copy two deleted runs into one inserted stretch, the second inside the first
+ * (« gammaDelta epsilon| w2r8 | w2r0 »): the common start ran on into « w2r8 » by the « w2r »
+ * both words begin with, and the unpaired « 0 » of « w2r0 » was written again there, garbling
+ * the word (issue 8, fuzz).
+ */
+function splitCopy(a: string, b: string, start: number, end: number): [number, number][] | null {
+  for (let p = Math.min(start, a.length - MIN_INNER_OVERLAP); p >= MIN_OVERLAP; p--) {
+    const at = b.indexOf(a.slice(p), p);
+    if (at >= 0) return Array.from(a, (_, f): [number, number] => [f, f < p ? f : at + f - p]);
+  }
+  for (let n = Math.min(end, a.length - MIN_INNER_OVERLAP); n >= MIN_OVERLAP; n--) {
+    const head = a.length - n;
+    const at = b.lastIndexOf(a.slice(0, head), b.length - n - head);
+    if (at >= 0)
+      return Array.from(a, (_, f): [number, number] => [f, f < head ? at + f : b.length - a.length + f]);
+  }
+  return null;
 }
 
 /** Shortest common start that is not taken for chance beside a longer common end. */
@@ -277,6 +319,24 @@ function overlapOfEnds(a: string, b: string): [number, number][] {
     if (at >= 0) return Array.from({ length: n }, (_, j) => [j, at + j]);
   }
   return [];
+}
+
+/** A deleted run paired with an inserted one (`target`: with the kept end, see withKeptEnd). */
+interface Candidate {
+  from: Run;
+  to: Run;
+  target: Run;
+  pairs: [number, number][];
+  /** Whether the move is left to the editors (see leftToEditors). */
+  editors: boolean;
+}
+
+/** A pairing kept, with the ranges of the deleted and the inserted run it holds (inclusive). */
+interface Accepted {
+  candidate: Candidate;
+  pairs: [number, number][];
+  range: [number, number];
+  rangeTo: [number, number];
 }
 
 /** Above this many run pairs, only runs of identical text are paired (a whole document replaced). */
@@ -372,7 +432,7 @@ export function detectTextMoves(
   // (see alignEnds). The server knows which the writer had (`seen`): it needs no guess.
   const own = transaction.doc.clientID;
   const isOwn = (id: CharId) => seen === null && (id.client === own || id.client === own - 1);
-  const candidates: { from: Run; to: Run; target: Run; pairs: [number, number][]; editors: boolean }[] = [];
+  const candidates: Candidate[] = [];
   for (const from of deleted) {
     const skippable = from.ids.map(isOwn);
     // The same run as the writer saw it if it had none of one's characters (typed offline, or on
@@ -380,12 +440,20 @@ export function detectTextMoves(
     // the copy's space), which the pairing must not prefer to the characters that were copied.
     const others = skippable.some(Boolean) ? from.ids.flatMap((_, k) => (skippable[k] ? [] : [k])) : null;
     const othersStr = others?.map((k) => from.str[k] as string).join('') ?? '';
+    // A character deleted alone (a space) matches the first of many: its neighbours deleted
+    // earlier tell which (see withDeletedNeighbours).
+    const lone = from.str.length === 1 ? withDeletedNeighbours(transaction, from, isOwn) : null;
     for (const to of inserted) {
       if (exactOnly && from.str !== to.str) continue;
       // The binding keeps the characters a paragraph's old and new texts end with: a join of
       // « Alpha beta. » onto « Premier paragraphe. » by a selection typed over inserts
       // « X beta » before the first paragraph's own final « . », which stands for the second's.
       const pairWith = (onto: Run): [number, number][] => {
+        if (lone) {
+          const found = alignEnds(lone.str, onto.str, []);
+          const own = found.find(([f]) => f === lone.at);
+          if (own && found.length >= MIN_OVERLAP) return [[0, own[1]]];
+        }
         let pairs = alignEnds(from.str, onto.str, skippable);
         if (others) {
           const without = alignEnds(othersStr, onto.str, []).map(([f, t]): [number, number] => [
@@ -425,15 +493,10 @@ export function detectTextMoves(
   const holds = new Map<Run, [number, number][]>();
   const within = (ranges: readonly [number, number][], x: number) =>
     ranges.some(([a, b]) => x >= a && x <= b);
-  for (const candidate of candidates) {
-    const { from, to, target, editors } = candidate;
-    const taken = parts.get(from) ?? [];
-    const held = holds.get(to) ?? [];
-    // Characters both parts begin or end with (the space a split cut before, which the part
-    // before ends with too) go to the part paired first; the other keeps the rest, if that is
-    // most of it.
-    const pairs = candidate.pairs.filter(([f, t]) => !within(taken, f) && !within(held, t));
-    if (pairs.length === 0 || 2 * pairs.length < candidate.pairs.length) continue;
+  const accepted: (Accepted & { firstHeld: boolean })[] = [];
+  const bounds = (
+    pairs: readonly [number, number][],
+  ): { range: [number, number]; rangeTo: [number, number] } => {
     let first = Infinity;
     let last = -1;
     let firstTo = Infinity;
@@ -444,13 +507,42 @@ export function detectTextMoves(
       if (t < firstTo) firstTo = t;
       if (t > lastTo) lastTo = t;
     }
+    return { range: [first, last], rangeTo: [firstTo, lastTo] };
+  };
+  for (const candidate of candidates) {
+    const { from, to } = candidate;
+    const taken = parts.get(from) ?? [];
+    const held = holds.get(to) ?? [];
+    // Characters both parts begin or end with (the space a split cut before, which the part
+    // before ends with too) go to the part paired first; the other keeps the rest, if that is
+    // most of it.
+    let pairs = candidate.pairs.filter(([f, t]) => !within(taken, f) && !within(held, t));
+    const contested = candidate.pairs.filter(([f]) => within(taken, f));
+    // Unless they are the edge of that part, and this one is a whole end of the run split off.
+    const winner = winsEdge(candidate, contested, accepted);
+    if (winner) {
+      const lost = new Set(contested.map(([f]) => f));
+      winner.pairs = winner.pairs.filter(([f]) => !lost.has(f));
+      const { range, rangeTo } = bounds(winner.pairs);
+      winner.range.splice(0, 2, ...range);
+      winner.rangeTo.splice(0, 2, ...rangeTo);
+      pairs = candidate.pairs.filter(([, t]) => !within(held, t));
+    }
+    if (pairs.length === 0 || 2 * pairs.length < candidate.pairs.length) continue;
+    const { range, rangeTo } = bounds(pairs);
+    const [first, last] = range;
+    const [firstTo, lastTo] = rangeTo;
     if (taken.some(([a, b]) => !(last < a || first > b))) continue;
     if (held.some(([a, b]) => !(lastTo < a || firstTo > b))) continue;
-    taken.push([first, last]);
+    taken.push(range);
     parts.set(from, taken);
     const firstHeld = held.length === 0;
-    held.push([firstTo, lastTo]);
+    held.push(rangeTo);
     holds.set(to, held);
+    accepted.push({ candidate, pairs, range, rangeTo, firstHeld });
+  }
+  for (const { candidate, pairs, firstHeld } of accepted) {
+    const { from, to, target, editors } = candidate;
     if (sunk.has(to)) continue;
     const set = (a: CharId, b: CharId) => (editors ? moves.set(a, b) : moves.setForCaret(a, b));
     for (const [f, t] of pairs) set(from.ids[f] as CharId, target.ids[t] as CharId);
@@ -458,6 +550,73 @@ export function detectTextMoves(
       moves.copies.push(to);
   }
   return moves;
+}
+
+/**
+ * A deleted character alone in its run, with the characters around it that were deleted before
+ * `transaction` (`at`: its index in `str`), passing over live characters `passOver` accepts
+ * (one's own, which the writer of the change may not have had); null when there are none. The
+ * writer may still have had those characters (one deleted them meanwhile, concurrently): its copy
+ * then holds their text too, which tells where the lone character's copy is when its letter
+ * matches many (issue 8, fuzz: a paragraph cut by a co-writer just before the space after which
+ * one had cut it, then typed at its start: one's cut, undone, moved to after the typed word's
+ * space, gluing the word to the text).
+ */
+function withDeletedNeighbours(
+  transaction: Y.Transaction,
+  run: Run,
+  passOver: (id: CharId) => boolean,
+): { str: string; at: number } | null {
+  const id = run.ids[0];
+  const item = id ? itemAt(transaction.doc, id) : null;
+  if (!item || item.length !== 1) return null;
+  const before = (n: Y.Item) =>
+    n.deleted && existedBefore(transaction, n) && !Y.isDeleted(transaction.deleteSet, n.id);
+  const skipped = (n: Y.Item) =>
+    n.content instanceof Y.ContentFormat || (!n.deleted && existedBefore(transaction, n) && passOver(n.id));
+  let left = '';
+  for (let n = item.left; n && left.length < MAX_BRIDGE; n = n.left) {
+    if (skipped(n)) continue;
+    if (!(n.content instanceof Y.ContentString) || !before(n)) break;
+    left = n.content.str + left;
+  }
+  let right = '';
+  for (let n = item.right; n && right.length < MAX_BRIDGE; n = n.right) {
+    if (skipped(n)) continue;
+    if (!(n.content instanceof Y.ContentString) || !before(n)) break;
+    right += n.content.str;
+  }
+  if (!left && !right) return null;
+  return { str: left + run.str + right, at: left.length };
+}
+
+/**
+ * The pairing already accepted that must give up the characters `candidate` shares with it, or
+ * null: `candidate` pairs an exact end (or start) of its deleted run with a whole inserted run (a
+ * part of the run split off), and the one or two characters it shares with an earlier, longer
+ * pairing of the same run are at that pairing's edge (its common start ran on into text the
+ * writer typed after, by the space both begin with).
+ */
+function winsEdge<A extends Accepted>(
+  candidate: Candidate,
+  contested: readonly [number, number][],
+  accepted: readonly A[],
+): A | null {
+  const { from, to, pairs } = candidate;
+  if (contested.length === 0 || contested.length > MIN_OVERLAP) return null;
+  if (pairs.length !== to.str.length || to.str.length >= from.str.length || to.str.length <= contested.length)
+    return null;
+  const atEnd = from.str.endsWith(to.str);
+  if (!atEnd && !from.str.startsWith(to.str)) return null;
+  const owners = accepted.filter(
+    (a) => a.candidate.from === from && contested.some(([f]) => f >= a.range[0] && f <= a.range[1]),
+  );
+  const owner = owners[0];
+  if (owners.length !== 1 || !owner) return null;
+  const edge = contested.every(([f]) =>
+    atEnd ? f > owner.range[1] - contested.length : f < owner.range[0] + contested.length,
+  );
+  return edge && owner.pairs.length > 2 * contested.length ? owner : null;
 }
 
 /**
