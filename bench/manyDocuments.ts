@@ -17,16 +17,22 @@
  * BENCH_MANY_SERVER_FLAGS (Node flags of the server process, e.g. `--cpu-prof`),
  * BENCH_MANY_LOAD_PROCESSES (2: processes of the load generator, a document's readers never in its
  * writer's process; latencies compare `performance.timeOrigin + performance.now()` across them,
- * see `lib/manyDocumentsLoadSplit.ts`).
+ * see `lib/manyDocumentsLoadSplit.ts`), BENCH_MANY_HEAP_PROFILE (a directory: the server's
+ * allocations during the measured window, sampled by V8 with freed objects included, written there
+ * as `<variant>-<documents>.heapprofile` and summarised in the result's `server.allocation`).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { envInt } from './lib/env.js';
 import { runManyLoad, type ManyLoadParams, type ManyLoadResult } from './lib/manyDocumentsLoadSplit.js';
 import type { QueueStats } from '../server/src/collab/backgroundQueue.js';
+import { tailCauses, type TailCauses } from './lib/manyDocumentsTail.js';
 import type {
+  GcPause,
   GcTally,
+  HeapProfileSummary,
   ManyServerParams,
   ManyServerReply,
   ManyServerRequest,
@@ -51,9 +57,39 @@ const serverEntry = fileURLToPath(new URL('./lib/manyDocumentsServer.ts', import
  * (`ESSAIM_BENCH_INLINE_JOBS=1`, collab/offload.ts), the same-run reference of the worker;
  * `truncate`: the users' server with the checkpoint rule of 2026-11-29 (TRUNCATE past 32 MiB of
  * WAL file, without the commit gate: `ESSAIM_BENCH_CHECKPOINT=truncate`, storage/checkpointer.ts),
- * the same-run reference of the RESTART rule and the gate.
+ * the same-run reference of the RESTART rule and the gate; `semi16`: the users' server with Node's
+ * default young generation (16 MiB semi-spaces: without the `--max-semi-space-size` of `npm
+ * start`, {@link startScriptFlags}), the same-run reference of that flag.
  */
-export type Variant = 'spread' | 'legacy' | 'inline' | 'truncate';
+export type Variant = 'spread' | 'legacy' | 'inline' | 'truncate' | 'semi16';
+
+/** The bench-only switch of each reference variant, set in its server process's environment only. */
+const VARIANT_ENV: Partial<Record<Variant, Record<string, string>>> = {
+  legacy: { ESSAIM_BENCH_LEGACY_STORAGE: '1' },
+  inline: { ESSAIM_BENCH_INLINE_JOBS: '1' },
+  truncate: { ESSAIM_BENCH_CHECKPOINT: 'truncate' },
+};
+
+/**
+ * The Node flags `npm start` gives the server: the words between `node` and `server/dist/main.js`
+ * in the root package.json's `start` script, so that every variant runs the server as users start
+ * it (`--max-semi-space-size=64` since 2026-11-30, issue 17). Throws if the script has another shape.
+ */
+export function startScriptFlags(): string[] {
+  const manifest = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    scripts?: { start?: string };
+  };
+  const match = /\bnode((?:\s+--\S+)*)\s+server\/dist\/main\.js\b/.exec(manifest.scripts?.start ?? '');
+  if (!match)
+    throw new Error('script « start » de package.json : « node [options] server/dist/main.js » attendu');
+  return (match[1] ?? '').trim().split(/\s+/).filter(Boolean);
+}
+
+/** Node flags of the server process of `variant` (beyond `BENCH_MANY_SERVER_FLAGS`). */
+function variantFlags(variant: Variant): string[] {
+  const flags = startScriptFlags();
+  return variant === 'semi16' ? flags.filter((flag) => !flag.startsWith('--max-semi-space-size')) : flags;
+}
 
 const TARGET_P99_MS = 25;
 const TARGET_WAL_MIB = 64;
@@ -122,7 +158,21 @@ export interface ManyRunOutcome {
       minor: { count: number; meanMs: number; maxMs: number };
       major: { count: number; meanMs: number; maxMs: number };
       secondsWithPauseOver10ms: number;
+      /**
+       * Per 1,000 updates of the window (a figure the machine's load does not change much, unlike
+       * the pauses' lengths): scavenges, mark-compacts, and their total pause ms.
+       */
+      perThousandUpdates: { minor: number; major: number; minorMs: number; majorMs: number };
     };
+    /**
+     * What the server allocated during the window (`BENCH_MANY_HEAP_PROFILE` only, else null):
+     * sampled bytes per update and the functions and modules that allocated most.
+     */
+    allocation: {
+      bytesPerUpdate: number;
+      top: HeapProfileSummary['top'];
+      byModule: HeapProfileSummary['byModule'];
+    } | null;
     /** Background queue (spread only): jobs by kind, and the most jobs waiting at a sample. */
     queue: { kinds: QueueStats['kinds']; mostWaiting: number } | null;
   };
@@ -165,6 +215,11 @@ export interface ManyRunOutcome {
       wal: number;
     }[];
   };
+  /**
+   * What the deliveries at or above the p99 overlapped: GC pauses of the reader's and the writer's
+   * load-generator processes and of the server (a diagnostic; `latencyMs` is unchanged).
+   */
+  tailCauses: TailCauses;
   /** Mean characters per document when measuring started (the prefill). */
   meanChars: number;
   converged: boolean;
@@ -291,14 +346,9 @@ export async function manyRun(
       ...process.execArgv,
       '--expose-gc',
       ...(process.env.BENCH_MANY_SERVER_FLAGS ?? '').split(' ').filter(Boolean),
+      ...variantFlags(variant),
     ],
-    variant === 'legacy'
-      ? { ...inherited, ESSAIM_BENCH_LEGACY_STORAGE: '1' }
-      : variant === 'inline'
-        ? { ...inherited, ESSAIM_BENCH_INLINE_JOBS: '1' }
-        : variant === 'truncate'
-          ? { ...inherited, ESSAIM_BENCH_CHECKPOINT: 'truncate' }
-          : inherited,
+    { ...inherited, ...VARIANT_ENV[variant] },
   );
   const pressure = watchPressure();
   try {
@@ -316,6 +366,11 @@ export async function manyRun(
     const ready = await server.request({ type: 'start', params }, 300_000);
     if (ready.type !== 'ready') throw new Error(`réponse inattendue : ${ready.type}`);
     let loaded: ServerSample | undefined;
+    const profileDir = process.env.BENCH_MANY_HEAP_PROFILE;
+    const profileFile = profileDir
+      ? path.resolve(profileDir, `${variant}-${documents}.heapprofile`)
+      : undefined;
+    if (profileFile) fs.mkdirSync(path.dirname(profileFile), { recursive: true });
     const result = await runManyLoad(
       { ...load, wsUrl: ready.wsUrl, token: ready.token, documents: ready.documentNames },
       (load.warmupSeconds + load.seconds) * 1000 + 600_000,
@@ -326,6 +381,9 @@ export async function manyRun(
         const reply = await server.request({ type: 'gc' }, 60_000);
         if (reply.type === 'gc') loaded = reply.sample;
         await sleep(3000);
+      },
+      async (start, end) => {
+        await server.request({ type: 'window', start, end, heapProfile: profileFile }, 30_000);
       },
     );
     await sleep(result.leftAt + MEMORY_WINDOW_MS + 2 * SAMPLE_MS - Date.now());
@@ -344,6 +402,11 @@ export async function manyRun(
       else if (storedMismatch.length < 10) storedMismatch.push(name);
     }
     fs.rmSync(ready.dataDir, { recursive: true, force: true });
+    const profileSummary = profileFile?.replace(/\.heapprofile$/, '.json');
+    const allocation =
+      profileSummary && fs.existsSync(profileSummary)
+        ? (JSON.parse(fs.readFileSync(profileSummary, 'utf8')) as HeapProfileSummary)
+        : null;
     return summarise(
       variant,
       documents,
@@ -356,6 +419,8 @@ export async function manyRun(
         storedMatch,
         storedMismatch,
         disturbance,
+        gcPauses: timeline.gcPauses,
+        allocation,
       },
     );
   } finally {
@@ -386,7 +451,13 @@ function summarise(
   samples: ServerSample[],
   afterGc: ServerSample,
   loaded: ServerSample | undefined,
-  extra: { storedMatch: number; storedMismatch: string[]; disturbance: Disturbance },
+  extra: {
+    storedMatch: number;
+    storedMismatch: string[];
+    disturbance: Disturbance;
+    gcPauses: GcPause[];
+    allocation: HeapProfileSummary | null;
+  },
 ): ManyRunOutcome {
   const before = samples[0] as ServerSample;
   const start = sampleAt(samples, r.measureStart);
@@ -395,6 +466,7 @@ function summarise(
   const serverCpu = end.cpuMs - start.cpuMs;
   const during = samples.filter((s) => s.at <= r.leftAt);
   const inWindow = samples.filter((s) => s.at >= start.at && s.at <= end.at);
+  const perThousand = (n: number): number => round((n * 1000) / Math.max(1, r.updates), 2);
   // Per second of the window: server CPU from the samples, latency from the load generator.
   const timeline: ManyRunOutcome['timeline'] = [];
   for (let t = Math.floor(start.at / 1000) * 1000; t < end.at; t += 1000) {
@@ -463,7 +535,20 @@ function summarise(
         ),
         major: gcInWindow(start.gc.major, end.gc.major, []),
         secondsWithPauseOver10ms: timeline.filter((s) => s.gcMaxMs > 10).length,
+        perThousandUpdates: {
+          minor: perThousand(end.gc.minor.count - start.gc.minor.count),
+          major: perThousand(end.gc.major.count - start.gc.major.count),
+          minorMs: perThousand(end.gc.minor.totalMs - start.gc.minor.totalMs),
+          majorMs: perThousand(end.gc.major.totalMs - start.gc.major.totalMs),
+        },
       },
+      allocation: extra.allocation
+        ? {
+            bytesPerUpdate: Math.round(extra.allocation.totalBytes / Math.max(1, r.updates)),
+            top: extra.allocation.top,
+            byModule: extra.allocation.byModule,
+          }
+        : null,
       queue: last.queue
         ? { kinds: last.queue.kinds, mostWaiting: Math.max(...samples.map((s) => s.queue?.waiting ?? 0)) }
         : null,
@@ -509,6 +594,11 @@ function summarise(
           wal: s.walMiB,
         })),
     },
+    tailCauses: tailCauses(
+      r.deliveryTimes,
+      r.gcPauses,
+      extra.gcPauses.map(([at, ms]): [number, number] => [at, ms]).sort((a, b) => a[0] - b[0]),
+    ),
     meanChars: r.meanCharsAtStart,
     converged: r.converged,
     storedMatch: extra.storedMatch,
@@ -550,14 +640,17 @@ const line = (o: ManyRunOutcome): string =>
   `commits groupés ${o.server.groupCommitMs.count}, moyenne ${o.server.groupCommitMs.meanMs} ms, p50/p99/p99,9 ≤ ${o.server.groupCommitMs.p50AtMostMs}/${o.server.groupCommitMs.p99AtMostMs}/${o.server.groupCommitMs.p999AtMostMs} ms, ` +
   `> 1/5/10/25 ms ${o.server.groupCommitMs.over1}/${o.server.groupCommitMs.over5}/${o.server.groupCommitMs.over10}/${o.server.groupCommitMs.over25}, max (toute la passe) ${o.server.groupCommitMs.longestMs} ms), connexion ${o.connectAllMs} ms, ` +
   `GC mineurs ${o.server.gc.minor.count} × ${o.server.gc.minor.meanMs} ms (max ${o.server.gc.minor.maxMs}), majeurs ${o.server.gc.major.count} (max ${o.server.gc.major.maxMs}), ` +
-  `${o.server.gc.secondsWithPauseOver10ms} s avec une pause > 10 ms, boucle serveur max ${o.server.loopDelayWorstMs} ms, ` +
+  `${o.server.gc.secondsWithPauseOver10ms} s avec une pause > 10 ms, pour 1 000 màj ${o.server.gc.perThousandUpdates.minor} mineurs (${o.server.gc.perThousandUpdates.minorMs} ms) et ${o.server.gc.perThousandUpdates.major} majeurs (${o.server.gc.perThousandUpdates.majorMs} ms), ` +
+  `${o.server.allocation ? `${o.server.allocation.bytesPerUpdate} octets alloués par màj, ` : ''}` +
+  `queue ≥ p99 (${o.tailCauses.tail}) : GC lecteur ${o.tailCauses.withReaderGc}, rédacteur ${o.tailCauses.withWriterGc}, serveur ${o.tailCauses.withServerGc}, aucun ${o.tailCauses.withNoGc} ; p99 sans les GC du générateur ${o.tailCauses.p99WithoutGeneratorGcMs} ms, ` +
+  `boucle serveur max ${o.server.loopDelayWorstMs} ms, ` +
   `SQLite ${o.storedMatch}/${o.documents}, pression CPU ${o.machine.cpuSomePercent} %`;
 
 export async function run(): Promise<BenchResult> {
   const sizes = listFromEnv('BENCH_MANY_DOCS', '20,100,200,400').map(Number);
   const variants = listFromEnv('BENCH_MANY_VARIANTS', 'spread,legacy') as Variant[];
   for (const v of variants)
-    if (v !== 'spread' && v !== 'legacy' && v !== 'inline' && v !== 'truncate')
+    if (!['spread', 'legacy', 'inline', 'truncate', 'semi16'].includes(v))
       throw new Error(`variante inconnue : ${v}`);
   const repeat = Math.max(1, envInt('BENCH_MANY_REPEAT', 1));
   const load = {
@@ -674,6 +767,19 @@ export async function run(): Promise<BenchResult> {
       s.server.groupCommitMs.over5 / Math.max(1, t.server.groupCommitMs.over5),
     );
   }
+  for (const documents of sizes) {
+    const s = of('spread', documents)[0];
+    const y = of('semi16', documents)[0];
+    if (!s || !y) continue;
+    ratio[`p99.spread/semi16.${documents}`] = round(s.latencyMs.p99 / y.latencyMs.p99);
+    ratio[`scavengesPer1000.spread/semi16.${documents}`] = round(
+      s.server.gc.perThousandUpdates.minor / Math.max(0.01, y.server.gc.perThousandUpdates.minor),
+    );
+    ratio[`scavengeMsPer1000.spread/semi16.${documents}`] = round(
+      s.server.gc.perThousandUpdates.minorMs / Math.max(0.01, y.server.gc.perThousandUpdates.minorMs),
+    );
+    ratio[`rssPeak.spread/semi16.${documents}`] = round(s.server.rssPeakMiB / y.server.rssPeakMiB);
+  }
   return {
     name: 'manyDocuments',
     date: new Date().toISOString(),
@@ -697,6 +803,14 @@ export async function run(): Promise<BenchResult> {
           truncate: {
             note: 'référence : le serveur des utilisateurs avec la règle de points de contrôle du 2026-11-29 (TRUNCATE au-delà de 32 Mio de fichier WAL, sans la porte des commits ; ESSAIM_BENCH_CHECKPOINT=truncate)',
             runs: outcomes.filter((o) => o.variant === 'truncate'),
+          },
+        }
+      : {}),
+    ...(variants.includes('semi16')
+      ? {
+          semi16: {
+            note: 'référence : le serveur des utilisateurs avec la jeune génération par défaut de Node (semi-espaces de 16 Mio, sans le --max-semi-space-size de npm start)',
+            runs: outcomes.filter((o) => o.variant === 'semi16'),
           },
         }
       : {}),

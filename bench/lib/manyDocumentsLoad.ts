@@ -18,7 +18,7 @@
  * its writers acknowledged everything (texts, send times, CPU, loop delay); `converge` (every
  * writer's text) → `converged` (its readers' receive times); `leave` → `left`, then it exits.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import * as Y from 'yjs';
 import { connectClient, isSettled, waitFor, type NodeClient } from './clients.js';
 import { LOOP_RESOLUTION_MS, lateMs, seededRandom } from './stats.js';
@@ -68,6 +68,12 @@ export type LoadReply =
       cpuMs: number;
       windowMs: number;
       loopDelayMs: { p50: number; p99: number; max: number };
+      /**
+       * This process's garbage-collection pauses from the start of the window until its writers
+       * were acknowledged: [epoch ms it started, ms, scavenge?]. A reader here cannot see a frame
+       * during one; a writer here cannot send.
+       */
+      gcPauses: [number, number, boolean][];
     }
   | {
       type: 'converged';
@@ -219,6 +225,18 @@ class LoadPart {
     await at(measureStart);
     const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
     loopDelay.enable();
+    const gcPauses: [number, number, boolean][] = [];
+    const gcObserver = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+        gcPauses.push([
+          performance.timeOrigin + entry.startTime,
+          entry.duration,
+          kind === constants.NODE_PERFORMANCE_GC_MINOR,
+        ]);
+      }
+    });
+    gcObserver.observe({ entryTypes: ['gc'] });
     const cpu0 = process.cpuUsage();
     const m0 = epochNow();
     await at(measureEnd);
@@ -229,6 +247,7 @@ class LoadPart {
     const windowMs = epochNow() - m0;
     loopDelay.disable();
     await waitFor(() => this.written.every((w) => isSettled(w.writer)), 60_000, 'accusés de réception');
+    gcObserver.disconnect();
     return {
       type: 'typed',
       texts: Object.fromEntries(this.written.map((w) => [w.name, w.writer.text.toString()])),
@@ -241,6 +260,7 @@ class LoadPart {
         p99: lateMs(loopDelay.percentile(99)),
         max: lateMs(loopDelay.max),
       },
+      gcPauses,
     };
   }
 

@@ -16,6 +16,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { LoadReply, LoadRequest } from './manyDocumentsLoad.js';
+import type { Delivery, Pause } from './manyDocumentsTail.js';
 import { epochNow } from './manyDocumentsLoad.js';
 import { requestReply } from './spawn.js';
 import { round, summarize, type Summary } from './stats.js';
@@ -76,6 +77,10 @@ export interface ManyLoadResult {
   divergent: string[];
   /** The writer's final text of each document (first paragraph), by name. */
   texts: Record<string, string>;
+  /** Every delivery counted in `latencyMs`, with its writer's and reader's processes. */
+  deliveryTimes: Delivery[];
+  /** Each process's garbage-collection pauses from the window's start (sorted by start). */
+  gcPauses: Pause[][];
   /** Epoch ms: measured window, and when the last client was destroyed. */
   measureStart: number;
   measureEnd: number;
@@ -141,6 +146,7 @@ export async function runManyLoad(
   p: ManyLoadParams,
   timeoutMs: number,
   beforeLeave: () => Promise<void>,
+  onWindow?: (measureStart: number, measureEnd: number) => Promise<void>,
 ): Promise<ManyLoadResult> {
   const count = Math.max(1, Math.min(p.processes, p.documents.length));
   const parts = assignLoad(p.documents, p.clientsPerDocument, count);
@@ -178,6 +184,7 @@ export async function runManyLoad(
     // A little margin for the request to reach every process before typing starts.
     const measureStart = epochNow() + 200 + p.warmupSeconds * 1000;
     const measureEnd = measureStart + p.seconds * 1000;
+    await onWindow?.(measureStart, measureEnd);
     const typed = await all(() => ({ type: 'type', measureStart, measureEnd }), 'typed');
     const texts = Object.assign({}, ...typed.map((r) => r.texts)) as Record<string, string>;
     const converged = await all(() => ({ type: 'converge', texts, timeoutMs: 30_000 }), 'converged');
@@ -188,8 +195,10 @@ export async function runManyLoad(
     const sent = new Map<string, Map<number, number>>();
     for (const r of typed) for (const [name, list] of Object.entries(r.sent)) sent.set(name, new Map(list));
     const latencies: number[] = [];
+    const deliveryTimes: Delivery[] = [];
+    const writerProcess = new Map(p.documents.map((name, i) => [name, i % count]));
     const seconds = new Map<number, number[]>();
-    for (const r of converged) {
+    for (const [readerProcess, r] of converged.entries()) {
       for (const [name, received] of Object.entries(r.received)) {
         const times = sent.get(name);
         if (!times) continue;
@@ -199,6 +208,12 @@ export async function runManyLoad(
             if (typedAt === undefined) continue;
             const latency = at - typedAt;
             latencies.push(latency);
+            deliveryTimes.push({
+              typedAt,
+              receivedAt: at,
+              writerProcess: writerProcess.get(name) ?? readerProcess,
+              readerProcess,
+            });
             const second = Math.floor(at / 1000) * 1000;
             const list = seconds.get(second) ?? [];
             list.push(latency);
@@ -237,6 +252,8 @@ export async function runManyLoad(
       converged: divergent.length === 0,
       divergent,
       texts,
+      deliveryTimes,
+      gcPauses: typed.map((r) => r.gcPauses.map(([at, ms]): Pause => [at, ms]).sort((a, b) => a[0] - b[0])),
       measureStart,
       measureEnd,
       leftAt,

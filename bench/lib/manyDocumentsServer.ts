@@ -9,10 +9,16 @@
  * - `{ type: 'timeline' }` → replies `{ type: 'timeline', samples }` (every sample so far);
  * - `{ type: 'gc' }` → a full garbage collection (the process runs with `--expose-gc`), then one
  *   sample 1.5 s later: what stays reachable, as opposed to garbage not yet collected;
+ * - `{ type: 'window', start, end, heapProfile? }` → the measured window (epoch ms); with
+ *   `heapProfile` (a file path), V8's sampling heap profiler runs from `start` to `end`, counting
+ *   the objects the garbage collector already freed too (what the window *allocated*, not what it
+ *   kept), and writes the profile there (`.heapprofile`, Chrome DevTools) and its summary next to it
+ *   (`.json`, {@link HeapProfileSummary}); replies `{ type: 'window' }` at once;
  * - `{ type: 'stop' }` → stops the server (stores every open document) and replies `{ type: 'stopped' }`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { Session } from 'node:inspector/promises';
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createDocument, setupInstance } from '../../tests/support/accounts.js';
 import { startTestServer, type TestServer } from '../../tests/support/server.js';
@@ -71,8 +77,32 @@ export interface GcTally {
   maxMs: number;
 }
 
+/**
+ * One garbage-collection pause of the server's main thread: epoch ms it started
+ * (`performance.timeOrigin + entry.startTime`), its length (ms), and whether it was a scavenge.
+ */
+export type GcPause = [startedAt: number, durationMs: number, kind: 'minor' | 'major'];
+
+/**
+ * What V8's sampling heap profiler saw allocated in the measured window (freed objects included):
+ * sampled bytes in all, and the functions that allocated most (self bytes, « function url:line »).
+ */
+export interface HeapProfileSummary {
+  /** Sampled bytes allocated during the window (an estimate: one sample per `intervalBytes` on average). */
+  totalBytes: number;
+  intervalBytes: number;
+  windowMs: number;
+  top: { frame: string; bytes: number; share: number }[];
+  /** The same bytes by package (`node_modules/<name>`), `server`, `packages/*`, `node:` or `(V8)`. */
+  byModule: { module: string; bytes: number; share: number }[];
+}
+
 export type ManyServerRequest =
-  { type: 'start'; params: ManyServerParams } | { type: 'timeline' } | { type: 'gc' } | { type: 'stop' };
+  | { type: 'start'; params: ManyServerParams }
+  | { type: 'timeline' }
+  | { type: 'window'; start: number; end: number; heapProfile?: string }
+  | { type: 'gc' }
+  | { type: 'stop' };
 
 export type ManyServerReply =
   | {
@@ -84,7 +114,8 @@ export type ManyServerReply =
       databaseFile: string;
       dataDir: string;
     }
-  | { type: 'timeline'; samples: ServerSample[] }
+  | { type: 'timeline'; samples: ServerSample[]; gcPauses: GcPause[] }
+  | { type: 'window' }
   | { type: 'gc'; sample: ServerSample }
   | { type: 'stopped' }
   | { type: 'error'; error: string };
@@ -99,6 +130,7 @@ let sampler: NodeJS.Timeout | undefined;
 const loop = monitorEventLoopDelay({ resolution: MONITOR_RESOLUTION_MS });
 const gc = { minor: { count: 0, totalMs: 0, maxMs: 0 }, major: { count: 0, totalMs: 0, maxMs: 0 } };
 let gcMaxSinceLast = 0;
+const gcPauses: GcPause[] = [];
 const gcObserver = new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
     const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
@@ -110,6 +142,11 @@ const gcObserver = new PerformanceObserver((list) => {
           : undefined;
     gcMaxSinceLast = Math.max(gcMaxSinceLast, entry.duration);
     if (!tally) continue;
+    gcPauses.push([
+      performance.timeOrigin + entry.startTime,
+      entry.duration,
+      tally === gc.minor ? 'minor' : 'major',
+    ]);
     tally.count++;
     tally.totalMs += entry.duration;
     tally.maxMs = Math.max(tally.maxMs, entry.duration);
@@ -181,12 +218,93 @@ async function start(params: ManyServerParams): Promise<ManyServerReply> {
   };
 }
 
+interface ProfileNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: ProfileNode[];
+}
+
+const HEAP_SAMPLING_INTERVAL_BYTES = 16_384;
+/** The repository's root as a `file:` URL, cut from the profile's frames. */
+const REPOSITORY_URL = new URL('../../', import.meta.url).href;
+
+/** The module a profile frame belongs to, for {@link HeapProfileSummary.byModule}. */
+function moduleOf(url: string): string {
+  if (url === '') return '(V8)';
+  if (url.startsWith('node:')) return 'node:';
+  const inModules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (inModules) return inModules[1] as string;
+  const ours = /\/(server|packages\/[^/]+|bench|tests)\//.exec(url);
+  return ours ? (ours[1] as string) : url;
+}
+
+/** Samples the heap's allocations (freed objects included) from `start` to `end` and writes them to `file`. */
+function profileWindow(start: number, end: number, file: string): void {
+  const session = new Session();
+  session.connect();
+  setTimeout(
+    () => {
+      void (async () => {
+        await session.post('HeapProfiler.enable');
+        await session.post('HeapProfiler.startSampling', {
+          samplingInterval: HEAP_SAMPLING_INTERVAL_BYTES,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        });
+        const startedAt = Date.now();
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, end - Date.now())));
+        const { profile } = (await session.post('HeapProfiler.stopSampling')) as unknown as {
+          profile: { head: ProfileNode };
+        };
+        session.disconnect();
+        fs.writeFileSync(file, JSON.stringify(profile));
+        const frames = new Map<string, number>();
+        const modules = new Map<string, number>();
+        let total = 0;
+        const walk = (node: ProfileNode): void => {
+          const { functionName, url, lineNumber } = node.callFrame;
+          const frame = `${functionName || '(anonymous)'} ${url.replace(REPOSITORY_URL, '')}:${lineNumber + 1}`;
+          frames.set(frame, (frames.get(frame) ?? 0) + node.selfSize);
+          const module = moduleOf(url);
+          modules.set(module, (modules.get(module) ?? 0) + node.selfSize);
+          total += node.selfSize;
+          for (const child of node.children) walk(child);
+        };
+        walk(profile.head);
+        const share = (bytes: number): number => Math.round((bytes / Math.max(1, total)) * 1000) / 1000;
+        const summary: HeapProfileSummary = {
+          totalBytes: total,
+          intervalBytes: HEAP_SAMPLING_INTERVAL_BYTES,
+          windowMs: Date.now() - startedAt,
+          top: [...frames]
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 40)
+            .map(([frame, bytes]) => ({ frame, bytes, share: share(bytes) })),
+          byModule: [...modules]
+            .sort((a, b) => b[1] - a[1])
+            .map(([module, bytes]) => ({ module, bytes, share: share(bytes) })),
+        };
+        fs.writeFileSync(file.replace(/(\.heapprofile)?$/, '.json'), JSON.stringify(summary, null, 2));
+      })().catch((error: unknown) => console.error('profil du tas :', error));
+    },
+    Math.max(0, start - Date.now()),
+  );
+}
+
 async function handle(request: ManyServerRequest): Promise<ManyServerReply> {
   switch (request.type) {
     case 'start':
       return start(request.params);
     case 'timeline':
-      return { type: 'timeline', samples: samples.slice() };
+      return { type: 'timeline', samples: samples.slice(), gcPauses: gcPauses.slice() };
+    case 'window':
+      // For `--trace-gc` logs, whose times are ms since the process started (within a few ms).
+      console.error(
+        `manyDocumentsServer ${process.pid}: fenêtre mesurée ${Math.round(request.start - performance.timeOrigin)}–` +
+          `${Math.round(request.end - performance.timeOrigin)} ms depuis le démarrage du processus`,
+      );
+      if (request.heapProfile) profileWindow(request.start, request.end, request.heapProfile);
+      return { type: 'window' };
     case 'gc': {
       const gc = (globalThis as { gc?: () => void }).gc;
       if (!gc) throw new Error('lancer le processus avec --expose-gc');

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PresenceCoalescer, readPresenceMessage, writePresenceMessage } from './presenceCoalescing.js';
+import {
+  PresenceCoalescer,
+  presenceDocumentOf,
+  readPresenceMessage,
+  writePresenceMessage,
+} from './presenceCoalescing.js';
 
 const entry = (clock: number, state: unknown) => ({ clock, state: JSON.stringify(state) });
 const caret = (name: string, clientId: number, clock: number, at: number): Uint8Array =>
@@ -107,6 +112,40 @@ describe('a socket’s presence budget', () => {
       presence.offer(writePresenceMessage('doc.a', new Map([[id, { clock: 1, state: 'null' }]])));
     expect(handed).toHaveLength(2);
     expect(readPresenceMessage(handed[1] as Uint8Array)?.entries.size).toBe(65);
+    presence.stop();
+  });
+
+  it('reads a presence frame’s document without its entries, and nothing of an update message', () => {
+    expect(presenceDocumentOf(caret('doc.é', 7, 1, 0))).toBe('doc.é');
+    // An update message (type 0): not presence, whatever follows.
+    expect(presenceDocumentOf(new Uint8Array([5, 100, 111, 99, 46, 97, 0, 0, 0]))).toBeNull();
+    // Presence frames that do not read whole: an update longer than the frame, bytes after it,
+    // a name longer than the frame, a frame that ends after the name.
+    expect(presenceDocumentOf(new Uint8Array([5, 100, 111, 99, 46, 97, 1, 9, 9]))).toBeNull();
+    expect(presenceDocumentOf(new Uint8Array([5, 100, 111, 99, 46, 97, 1, 1, 0, 0]))).toBeNull();
+    expect(presenceDocumentOf(new Uint8Array([50, 100, 111]))).toBeNull();
+    expect(presenceDocumentOf(new Uint8Array([5, 100, 111, 99, 46, 97]))).toBeNull();
+    // Entries that do not decode but a frame that reads whole: its document.
+    expect(presenceDocumentOf(new Uint8Array([5, 100, 111, 99, 46, 97, 1, 2, 1, 7]))).toBe('doc.a');
+  });
+
+  it('hands on, unread and as it came, a presence update nothing is held for; one that must be merged but does not decode goes its usual way', () => {
+    let now = 0;
+    const handed: Uint8Array[] = [];
+    const presence = new PresenceCoalescer(
+      (m) => handed.push(m),
+      50,
+      () => now,
+    );
+    // Two entries announced, one written: the frame reads whole, the entries do not decode.
+    const broken = new Uint8Array([5, 100, 111, 99, 46, 97, 1, 2, 2, 7]);
+    expect(presence.offer(broken)).toBe(true);
+    expect(handed).toEqual([broken]);
+    now = 1;
+    expect(presence.offer(broken)).toBe(false);
+    expect(presence.heldCount).toBe(0);
+    expect(presence.offer(caret('doc.a', 7, 2, 1))).toBe(true);
+    expect(presence.heldCount).toBe(1);
     presence.stop();
   });
 });

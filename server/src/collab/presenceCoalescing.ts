@@ -66,6 +66,28 @@ export function readPresenceMessage(message: Uint8Array): PresenceMessage | null
   }
 }
 
+/**
+ * The document of a Hocuspocus awareness message whose frame reads whole (name, type, and an
+ * update filling the rest), its entries left unread; null for a message of another type (its
+ * document name is then not even decoded) or a frame that does not read. Decoding the entries
+ * ({@link readPresenceMessage}) is needed only to merge a held update: most presence updates are
+ * handed on as they came, and every update message passes here too.
+ */
+export function presenceDocumentOf(message: Uint8Array): string | null {
+  try {
+    const decoder = decoding.createDecoder(message);
+    const nameLength = decoding.readVarUint(decoder);
+    decoder.pos += nameLength;
+    if (decoder.pos >= message.length) return null;
+    if (decoding.readVarUint(decoder) !== AWARENESS_MESSAGE) return null;
+    const length = decoding.readVarUint(decoder);
+    if (decoder.pos + length !== message.length) return null;
+    return decoding.readVarString(decoding.createDecoder(message));
+  } catch {
+    return null;
+  }
+}
+
 /** Encodes one Hocuspocus awareness message for `documentName` holding `entries`. */
 export function writePresenceMessage(documentName: string, entries: Map<number, PresenceEntry>): Uint8Array {
   const update = encoding.createEncoder();
@@ -114,9 +136,8 @@ export class PresenceCoalescer {
    */
   offer(message: Uint8Array): boolean {
     if (this.stopped) return false;
-    const presence = readPresenceMessage(message);
-    if (!presence) return false;
-    const { documentName, entries } = presence;
+    const documentName = presenceDocumentOf(message);
+    if (documentName === null) return false;
     let document = this.documents.get(documentName);
     const now = this.now();
     if (!document) {
@@ -131,6 +152,11 @@ export class PresenceCoalescer {
       this.handOn(message);
       return true;
     }
+    // Held: its entries are read only now, to be merged (an update that does not decode goes its
+    // usual way, where Hocuspocus and the message guard judge it).
+    const presence = readPresenceMessage(message);
+    if (!presence) return false;
+    const { entries } = presence;
     const held = (document.held ??= new Map());
     for (const [clientId, entry] of entries) {
       const known = held.get(clientId);
