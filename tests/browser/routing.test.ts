@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createDocument } from '../support/accounts.js';
 import { useBrowserApp } from './support/app.js';
+import { editorOf } from './support/coWriting.js';
 
 /**
  * The application's addresses as the router (wouter, client/src/app/App.tsx) reads them: the
@@ -62,6 +64,35 @@ describe('the addresses of the application', () => {
     });
     await expect.poll(() => new URL(page.url()).pathname).toBe(`/espaces/${app.espaceId}/personnes`);
     await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(0);
+    expect(problems.errors).toEqual([]);
+  });
+
+  it('gives the catalogue back where it was scrolled after « précédent » and after a reload, once its cards are drawn', async () => {
+    for (let n = 1; n <= 16; n++) {
+      await createDocument(app.admin, app.espaceId, `Pratique repérée numéro ${n}`, 'fiche');
+    }
+    const { page, problems } = await app.open({ as: app.admin, viewport: { width: 1024, height: 400 } });
+    await page.goto(`${app.baseUrl}/espaces/${app.espaceId}`);
+    const cards = page.locator('a[href^="/documents/"]');
+    await expect.poll(() => cards.count()).toBeGreaterThan(10);
+    const scrollY = () => page.evaluate(() => window.scrollY);
+    await page.mouse.wheel(0, 1200);
+    await expect.poll(scrollY).toBeGreaterThan(1000);
+    const place = await scrollY();
+    // The card in view is followed (a click, as a person's), and the document opens at its top.
+    const card = cards.nth(10);
+    await card.scrollIntoViewIfNeeded();
+    const seen = await scrollY();
+    await card.click();
+    await editorOf(page).waitFor();
+    await expect.poll(scrollY).toBe(0);
+
+    // Back: the cards come from the server again, and the page goes back to where it was.
+    await page.goBack();
+    await expect.poll(scrollY, { timeout: 10_000 }).toBe(seen);
+    await page.reload();
+    await expect.poll(scrollY, { timeout: 10_000 }).toBe(seen);
+    expect(place).toBeGreaterThan(0);
     expect(problems.errors).toEqual([]);
   });
 });

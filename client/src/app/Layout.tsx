@@ -15,6 +15,7 @@ import { useReviewQueueAccess } from '../features/reviewQueue/access.js';
 import { ConfirmDialog } from '../shared/ConfirmDialog.js';
 import { openDocumentsHavePendingChanges } from '../shared/localData.js';
 import { appMessages as m } from './messages.js';
+import { restoreScroll, startScrollRestoration } from './scrollRestoration.js';
 
 const brandTop = (
   <>
@@ -134,15 +135,17 @@ const skipToText = { label: 'Aller au texte', anchor: '#texte-du-document' } as 
 /**
  * A new page opens at its top: a link followed far down a long page (a catalogue card) no longer
  * opens the next page scrolled by what was left of that offset (the editor opened 79 px down,
- * its header hidden; issue 16). Back and forward (`popstate`) keep the browser's own restoration;
- * changes of the query alone (filters) or of the hash (skip links) do not scroll.
+ * its header hidden; issue 16). Back and forward (`popstate`) give the page back where it was
+ * once it is tall enough (scrollRestoration.ts); changes of the query alone (filters) or of the
+ * hash (skip links) do not scroll.
  */
 function useTopOfNewPage(pathname: string): void {
   const shown = useRef(pathname);
   useLayoutEffect(() => {
     if (shown.current === pathname) return;
     shown.current = pathname;
-    if (poppedTo !== window.location.pathname) window.scrollTo(0, 0);
+    if (poppedTo === window.location.pathname) restoreScroll();
+    else window.scrollTo(0, 0);
     poppedTo = null;
   }, [pathname]);
 }
@@ -158,6 +161,7 @@ let poppedTo: string | null = null;
 window.addEventListener('popstate', () => {
   poppedTo = window.location.pathname;
 });
+startScrollRestoration();
 
 /** The page frame: skip links, DSFR header with navigation, main landmark, footer. */
 export function Layout({ children }: { children: ReactNode }) {
