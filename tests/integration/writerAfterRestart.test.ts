@@ -82,4 +82,38 @@ describe('a program writing through a provider across a server restart', () => {
     const audit = (await (await admin.fetch('/api/audit')).json()) as { entries: { action: string }[] };
     expect(audit.entries.filter((e) => e.action.includes('refus'))).toEqual([]);
   }, 90_000);
+
+  it('acknowledges the updates dropped while its writer was being asked, so its provider counts nothing unsent (tester BR27)', async () => {
+    const response = await admin.fetch('/api/espaces');
+    const espaceId = ((await response.json()) as { espaces: { id: string }[] }).espaces[0]?.id ?? '';
+    const doc = await createDocument(admin, espaceId, 'Écrite pendant la reconnexion');
+    const writer = program(server.wsUrl, doc.name, admin);
+    await expect.poll(() => firstParagraphText(writer.ydoc) !== undefined, { timeout: 10_000 }).toBe(true);
+    const text = firstParagraphText(writer.ydoc) as Y.XmlText;
+    text.insert(0, 'avant ');
+    await expect.poll(() => settled(writer.provider), { timeout: 10_000 }).toBe(true);
+
+    const port = new URL(server.url).port;
+    await server.stop();
+    writer.ydoc.transact(() => text.insert(text.length, 'perdu '), writer.provider);
+    // Typed the moment the new server has let it in, before its first sync: two updates after the
+    // provider counted afresh, both with the gap. The first is asked for, the second dropped
+    // while the ask waits for its answer.
+    const typeTwo = () => {
+      writer.provider.off('authenticated', typeTwo);
+      text.insert(text.length, 'un ');
+      text.insert(text.length, 'deux');
+    };
+    writer.provider.on('authenticated', typeTwo);
+    server = await startTestServer({ dataDir, env: { PORT: port } });
+    admin = atAddress(admin, server.url);
+    await expect.poll(() => settled(writer.provider), { timeout: 20_000 }).toBe(true);
+    expect(writer.provider.unsyncedChanges).toBe(0);
+
+    const reader: NodeClient = connectAs(admin, server.wsUrl, doc.name);
+    clients.push(reader);
+    await expect
+      .poll(() => firstParagraphText(reader.ydoc)?.toString(), { timeout: 20_000 })
+      .toBe('avant perdu un deux');
+  }, 90_000);
 });

@@ -34,6 +34,8 @@ const MESSAGE_SYNC = 0;
 const MESSAGE_AWARENESS = 1;
 const MESSAGE_QUERY_AWARENESS = 3;
 const MESSAGE_SYNC_REPLY = 4;
+/** Hocuspocus's `SyncStatus` message: an update applied and stored (1) or not (0). */
+const MESSAGE_SYNC_STATUS = 8;
 const SYNC_STEP_2 = 1;
 const SYNC_UPDATE = 2;
 
@@ -158,6 +160,16 @@ export class MessageGuardExtension implements Extension<CollabContext> {
   /** The writer of each Yjs client id of each loaded document. */
   private readonly owners = new WeakMap<Y.Doc, Map<number, string>>();
   private readonly locks: DocumentLocks;
+  /**
+   * How many of each connection's updates were dropped while an ask for what they build on was
+   * waiting for its answer (not asked again): each is acknowledged once the answer is applied.
+   */
+  private readonly droppedAwaiting = new WeakMap<Connection<CollabContext>, number>();
+  /** Acknowledgements to send once this message (an answer, by its context) is applied. */
+  private readonly acksDue = new WeakMap<
+    CollabContext,
+    { connection: Connection<CollabContext>; address: string; count: number }
+  >();
   /** The lock each document connection (by its context) holds while Hocuspocus applies its update. */
   private readonly held = new WeakMap<CollabContext, () => void>();
   private readonly maxAwarenessStateBytes: number;
@@ -190,7 +202,21 @@ export class MessageGuardExtension implements Extension<CollabContext> {
       if (!read) return;
       const { update, step } = read;
       // A SyncStep2 answers the server's SyncStep1 (at connection, or an ask for what is missing).
-      if (step === SYNC_STEP_2) this.awaitingAnswer.delete(connection);
+      if (step === SYNC_STEP_2) {
+        this.awaitingAnswer.delete(connection);
+        // It holds what the updates dropped meanwhile held (they were applied in the writer's
+        // document before it answered): their acknowledgements, which the writer counts (its
+        // provider's unsynced changes, the editor's « Synchronisation… »), go once it is applied.
+        const count = this.droppedAwaiting.get(connection);
+        if (count) {
+          this.droppedAwaiting.delete(connection);
+          this.acksDue.set(context, {
+            connection,
+            address: connection.messageAddress ?? documentName,
+            count,
+          });
+        }
+      }
       // Read-only connections' updates are refused by Hocuspocus; they only need to decode, and to
       // be of an editor's size (Hocuspocus still reads a sync reply through, to acknowledge it).
       if (connection.readOnly) return this.checkOutline(update, documentName, context);
@@ -229,6 +255,11 @@ export class MessageGuardExtension implements Extension<CollabContext> {
 
   async afterHandleMessage({ context }: afterHandleMessagePayload<CollabContext>): Promise<void> {
     this.releaseHeld(context);
+    const due = this.acksDue.get(context);
+    if (!due) return;
+    this.acksDue.delete(context);
+    // Sent like Hocuspocus's own acknowledgements: after the update log's commit (transport.ts).
+    for (let i = 0; i < due.count; i++) due.connection.send(syncStatusMessage(due.address));
   }
 
   async onDisconnect({ context }: onDisconnectPayload<CollabContext>): Promise<void> {
@@ -368,9 +399,13 @@ export class MessageGuardExtension implements Extension<CollabContext> {
     for (const client of missing)
       if (client === document.clientID || this.ownerOf(owners, documentId, client) !== userId) return false;
     const now = Date.now();
-    // Asked already, the answer not come yet: dropped, not asked again (the answer brings it).
+    // Asked already, the answer not come yet: dropped, not asked again (the answer brings it, and
+    // then its acknowledgement: tester BR27 saw a writer's provider count one update unsent forever).
     const asked = this.awaitingAnswer.get(connection);
-    if (asked !== undefined && now - asked < MISSING_ANSWER_WAIT_MS) return true;
+    if (asked !== undefined && now - asked < MISSING_ANSWER_WAIT_MS) {
+      this.droppedAwaiting.set(connection, (this.droppedAwaiting.get(connection) ?? 0) + 1);
+      return true;
+    }
     const recent = (this.missingRequests.get(connection) ?? []).filter(
       (at) => now - at < MISSING_REQUEST_WINDOW_MS,
     );
@@ -509,4 +544,13 @@ export class MessageGuardExtension implements Extension<CollabContext> {
     }
     this.clientIds.set(connection, clientId);
   }
+}
+
+/** Hocuspocus's acknowledgement of one applied and stored update, for the document at `address`. */
+function syncStatusMessage(address: string): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarString(encoder, address);
+  encoding.writeVarUint(encoder, MESSAGE_SYNC_STATUS);
+  encoding.writeVarUint(encoder, 1);
+  return encoding.toUint8Array(encoder);
 }
