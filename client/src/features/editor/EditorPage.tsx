@@ -462,7 +462,7 @@ function ReadyWorkspace({
     lockedRefused: (sectionId) => reviews.refusedLocked(sectionId),
   });
 
-  const boundEditor = useCollaborativeEditor(
+  const editor = useCollaborativeEditor(
     {
       kind: doc.kind,
       ydoc: session.ydoc,
@@ -471,11 +471,10 @@ function ReadyWorkspace({
       bridge,
       titles,
     },
-    { readOnly, toolbarId, hintId },
+    // Until the text is here, nothing can be written: the schema's empty section the editor draws
+    // meanwhile would be merged with the real ones (see the grid below, hidden until then).
+    { readOnly: readOnly || !textArrived, toolbarId, hintId },
   );
-  // Bound to the Y.Doc from the start, shown (and everything that acts on it given it) only once the
-  // text is here: an editor drawn before would invent an empty section and let people type into it.
-  const editor = textArrived ? boundEditor : null;
 
   const reviews = useSectionReviews({
     documentId: doc.id,
@@ -581,7 +580,14 @@ function ReadyWorkspace({
           announce={announce}
           onComment={comments?.canComment ? comments.startOnSection : undefined}
         >
-          <div className={fr.cx('fr-grid-row', 'fr-grid-row--gutters', 'fr-mt-1w')}>
+          {!textArrived && (
+            <p role="status" className={fr.cx('fr-mt-4w')}>
+              {m.opening}
+            </p>
+          )}
+          {/* Mounted at once (ProseMirror's view must be in the page from its start: a view
+              attached later lost mouse selections), shown once the document's text is here. */}
+          <div className={fr.cx('fr-grid-row', 'fr-grid-row--gutters', 'fr-mt-1w')} hidden={!textArrived}>
             {/* The column is as tall as the text: the outline and the gauge stay in view while scrolling. */}
             <div className={fr.cx('fr-col-12', 'fr-col-lg-3')}>
               <PresenceList provider={session.provider} />

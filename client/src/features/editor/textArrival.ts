@@ -10,7 +10,7 @@ import type * as Y from 'yjs';
  * (« Titre de la section ») and let the person type into it before the first sync; Yjs then
  * merged that invented section with the real ones, and the words landed in a section title, in
  * the middle of a word, or in a new « Section sans titre ». Until the text is here the page shows
- * « Ouverture du document… » instead of an editor.
+ * « Ouverture du document… », the editor mounted but hidden and read-only (EditorPage.tsx).
  */
 export class TextArrival {
   private arrived: boolean;
