@@ -60,7 +60,6 @@ import { Toolbar, type ToolbarDialogs } from './Toolbar.js';
 import {
   useCollaborationSession,
   useDocumentAccess,
-  useTextArrived,
   useUpdateRefusal,
   type Access,
   type CollaborationSession,
@@ -401,7 +400,6 @@ function ReadyWorkspace({
   );
   const access = useDocumentAccess(session, doc.access, onAccessChange);
   const readOnly = access === 'read';
-  const textArrived = useTextArrived(session);
   const title = useMetadataTitle(session.ydoc);
   useEffect(() => onTitle(title), [title, onTitle]);
 
@@ -471,9 +469,7 @@ function ReadyWorkspace({
       bridge,
       titles,
     },
-    // Until the text is here, nothing can be written: the schema's empty section the editor draws
-    // meanwhile would be merged with the real ones (see the grid below, hidden until then).
-    { readOnly: readOnly || !textArrived, toolbarId, hintId },
+    { readOnly, toolbarId, hintId },
   );
 
   const reviews = useSectionReviews({
@@ -580,14 +576,7 @@ function ReadyWorkspace({
           announce={announce}
           onComment={comments?.canComment ? comments.startOnSection : undefined}
         >
-          {!textArrived && (
-            <p role="status" className={fr.cx('fr-mt-4w')}>
-              {m.opening}
-            </p>
-          )}
-          {/* Mounted at once (ProseMirror's view must be in the page from its start: a view
-              attached later lost mouse selections), shown once the document's text is here. */}
-          <div className={fr.cx('fr-grid-row', 'fr-grid-row--gutters', 'fr-mt-1w')} hidden={!textArrived}>
+          <div className={fr.cx('fr-grid-row', 'fr-grid-row--gutters', 'fr-mt-1w')}>
             {/* The column is as tall as the text: the outline and the gauge stay in view while scrolling. */}
             <div className={fr.cx('fr-col-12', 'fr-col-lg-3')}>
               <PresenceList provider={session.provider} />
