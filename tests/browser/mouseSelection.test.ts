@@ -65,6 +65,9 @@ async function openFiche(title: string) {
   const tab = await app.open({ as: bruno });
   await tab.page.goto(`${app.baseUrl}/documents/${doc.id}`);
   await expect.poll(() => editorOf(tab.page).getAttribute('contenteditable')).toBe('true');
+  // The section's review header comes with the chunk loaded after the first drawing and moves the
+  // text down: the drags below aim at coordinates read before them.
+  await sectionOf(tab.page, 'origine').locator('[data-review-status]').waitFor();
   await sectionOf(tab.page, 'origine').locator('p').first().click();
   return { ...doc, ...tab };
 }
