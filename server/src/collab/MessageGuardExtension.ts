@@ -6,6 +6,7 @@ import type {
   Extension,
   onDisconnectPayload,
 } from '@hocuspocus/server';
+import { OutgoingMessage } from '@hocuspocus/server';
 import { CloseCode, UpdateRefusal } from '@essaim/protocol';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -34,8 +35,6 @@ const MESSAGE_SYNC = 0;
 const MESSAGE_AWARENESS = 1;
 const MESSAGE_QUERY_AWARENESS = 3;
 const MESSAGE_SYNC_REPLY = 4;
-/** Hocuspocus's `SyncStatus` message: an update applied and stored (1) or not (0). */
-const MESSAGE_SYNC_STATUS = 8;
 const SYNC_STEP_2 = 1;
 const SYNC_UPDATE = 2;
 
@@ -259,7 +258,8 @@ export class MessageGuardExtension implements Extension<CollabContext> {
     if (!due) return;
     this.acksDue.delete(context);
     // Sent like Hocuspocus's own acknowledgements: after the update log's commit (transport.ts).
-    for (let i = 0; i < due.count; i++) due.connection.send(syncStatusMessage(due.address));
+    const ack = new OutgoingMessage(due.address).writeSyncStatus(true).toUint8Array();
+    for (let i = 0; i < due.count; i++) due.connection.send(ack);
   }
 
   async onDisconnect({ context }: onDisconnectPayload<CollabContext>): Promise<void> {
@@ -544,13 +544,4 @@ export class MessageGuardExtension implements Extension<CollabContext> {
     }
     this.clientIds.set(connection, clientId);
   }
-}
-
-/** Hocuspocus's acknowledgement of one applied and stored update, for the document at `address`. */
-function syncStatusMessage(address: string): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarString(encoder, address);
-  encoding.writeVarUint(encoder, MESSAGE_SYNC_STATUS);
-  encoding.writeVarUint(encoder, 1);
-  return encoding.toUint8Array(encoder);
 }
