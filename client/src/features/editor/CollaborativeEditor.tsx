@@ -66,6 +66,7 @@ export function useCollaborativeEditor(
 export function CollaborativeEditor({
   editor,
   readOnly,
+  waiting = false,
   canComment = false,
   hintId,
   toolbar,
@@ -73,6 +74,12 @@ export function CollaborativeEditor({
 }: {
   editor: Editor;
   readOnly: boolean;
+  /**
+   * The document's text is not here yet (see TextArrival): the editor holds the schema's invented
+   * empty section, kept out of sight (and out of the accessibility tree) under « Ouverture du
+   * document… », in the same place and size so that nothing moves when the text comes.
+   */
+  waiting?: boolean;
   /** The person may comment (the read-only hint then says how, from the keyboard). */
   canComment?: boolean;
   hintId: string;
@@ -81,9 +88,16 @@ export function CollaborativeEditor({
   children?: ReactNode;
 }) {
   return (
-    <div className="essaim-editor">
+    <div className={waiting ? 'essaim-editor essaim-editor--waiting' : 'essaim-editor'} aria-busy={waiting}>
       {!readOnly && toolbar}
-      <EditorContent editor={editor} />
+      <div className="essaim-editor__body">
+        {waiting && (
+          <p role="status" className="essaim-editor__waiting fr-mb-0">
+            {m.opening}
+          </p>
+        )}
+        <EditorContent editor={editor} />
+      </div>
       {children}
       <p id={hintId} className={fr.cx('fr-text--xs', 'fr-mt-1w', 'fr-mb-0') + ' essaim-muted'}>
         {readOnly ? (canComment ? m.readOnlyComment : m.readOnly) : m.shortcuts}

@@ -51,15 +51,18 @@ import {
   LazyPublicationBar,
   LazySelectionCommentButton,
   openEditorDialog,
+  useLateChunkSettled,
 } from './LazyPanels.js';
 import { LengthGauge } from './LengthGauge.js';
 import { editorMessages as m } from './messages.js';
 import { NotesList, noteEntryId } from './NotesList.js';
+import { usePageSettled } from './pageSettling.js';
 import { SaveAlerts } from './SaveAlerts.js';
 import { Toolbar, type ToolbarDialogs } from './Toolbar.js';
 import {
   useCollaborationSession,
   useDocumentAccess,
+  useTextArrived,
   useUpdateRefusal,
   type Access,
   type CollaborationSession,
@@ -400,6 +403,8 @@ function ReadyWorkspace({
   );
   const access = useDocumentAccess(session, doc.access, onAccessChange);
   const readOnly = access === 'read';
+  const textArrived = useTextArrived(session);
+  const lateChunkSettled = useLateChunkSettled();
   const title = useMetadataTitle(session.ydoc);
   useEffect(() => onTitle(title), [title, onTitle]);
 
@@ -469,7 +474,9 @@ function ReadyWorkspace({
       bridge,
       titles,
     },
-    { readOnly, toolbarId, hintId },
+    // Until the text is here nobody may write: the editor holds the schema's invented section (and
+    // it is out of sight until the page settles, see usePageSettled).
+    { readOnly: readOnly || !textArrived, toolbarId, hintId },
   );
 
   const reviews = useSectionReviews({
@@ -487,6 +494,13 @@ function ReadyWorkspace({
     documentId: doc.id,
     review: reviews.view,
     reviewAnswer: reviews.state.status === 'ready' ? reviews.state.value.review : null,
+  });
+  // The text is shown once it is here and what moves it is drawn (see usePageSettled).
+  const shown = usePageSettled({
+    textArrived,
+    reviewsSettled: reviews.state.status !== 'loading',
+    publicationsSettled: publications.state.status !== 'loading',
+    lateChunkSettled,
   });
   const published = publications.status
     ? publishedStateLabel(publications.status, {
@@ -576,7 +590,12 @@ function ReadyWorkspace({
           announce={announce}
           onComment={comments?.canComment ? comments.startOnSection : undefined}
         >
-          <div className={fr.cx('fr-grid-row', 'fr-grid-row--gutters', 'fr-mt-1w')}>
+          <div
+            className={
+              fr.cx('fr-grid-row', 'fr-grid-row--gutters', 'fr-mt-1w') +
+              (shown ? '' : ' essaim-doc-body--waiting')
+            }
+          >
             {/* The column is as tall as the text: the outline and the gauge stay in view while scrolling. */}
             <div className={fr.cx('fr-col-12', 'fr-col-lg-3')}>
               <PresenceList provider={session.provider} />
@@ -617,6 +636,7 @@ function ReadyWorkspace({
               <CollaborativeEditor
                 editor={editor}
                 readOnly={readOnly}
+                waiting={!shown}
                 canComment={comments?.canComment ?? false}
                 hintId={hintId}
                 toolbar={<Toolbar editor={editor} id={toolbarId} dialogs={dialogs} />}

@@ -43,6 +43,25 @@ import type { ImageDialog } from './ImageDialog.js';
 /** The one chunk of every part below (`panels.lazy.ts`): imported once, whichever part asks first. */
 const loadPanels = () => import('./panels.lazy.js');
 
+/**
+ * Whether the chunk of the parts below is here, or failed to come (offline without it in the
+ * cache): false until then. Asks for it, as the first lazy part drawn would.
+ */
+export function useLateChunkSettled(): boolean {
+  const [settled, setSettled] = useState(false);
+  useEffect(() => {
+    let live = true;
+    const settle = () => {
+      if (live) setSettled(true);
+    };
+    loadPanels().then(settle, settle);
+    return () => {
+      live = false;
+    };
+  }, []);
+  return settled;
+}
+
 const MetadataPanelChunk = lazy(() => loadPanels().then((module) => ({ default: module.MetadataPanel })));
 const CommentsHostChunk = lazy(() => loadPanels().then((module) => ({ default: module.CommentsHost })));
 const CommentsPanelChunk = lazy(() => loadPanels().then((module) => ({ default: module.CommentsPanel })));

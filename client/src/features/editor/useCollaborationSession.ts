@@ -2,12 +2,13 @@ import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { HocuspocusProvider, WebSocketStatus } from '@hocuspocus/provider';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
-import { DenialReason, documentName, parseServerStateless } from '@essaim/protocol';
+import { DenialReason, documentName, FRAGMENT, parseServerStateless } from '@essaim/protocol';
 import { sendOfflineEditsFirst } from '@essaim/editor';
 import { registerOpenDocument } from '../../shared/localData.js';
 import { LiveWebsocket, watchConnection } from './connectionWatchdog.js';
 import { refusalKindOf, UpdateRefusals, type UpdateRefused } from './updateRefusal.js';
 import { guardAwarenessStates } from '../presence/awarenessGuard.js';
+import { TextArrival } from './textArrival.js';
 
 /** One open document: its Y.Doc, the local copy in IndexedDB, and the websocket provider. */
 export interface CollaborationSession {
@@ -17,6 +18,8 @@ export interface CollaborationSession {
   persistence: IndexeddbPersistence | null;
   /** The server's refusals of changes made here, and the way to reconnect after undoing them. */
   refusals: UpdateRefusals;
+  /** Whether the text is here (local copy or first sync), so that the person may write into it. */
+  arrival: TextArrival;
 }
 
 export type SessionState =
@@ -125,8 +128,12 @@ export function useCollaborationSession(documentId: string): SessionState {
     // synced connection has nothing left to acknowledge. The provider's own counter is not enough:
     // after an offline reload it is 0 although nothing was sent.
     let unsent = false;
+    // Before the session is ready: the previous generation's state and the local copy are in it.
+    let arrival: TextArrival | null = null;
     const onUpdate = (_update: Uint8Array, origin: unknown) => {
       if (origin !== provider && origin !== persistence) unsent = true;
+      // A local copy that arrived after LOCAL_COPY_TIMEOUT_MS.
+      else if (origin === persistence) arrival?.check();
     };
     ydoc.on('update', onUpdate);
     // Before the local copy is attached, which holds all of it already. (Kept, not cleared: an
@@ -161,6 +168,7 @@ export function useCollaborationSession(documentId: string): SessionState {
     void (async () => {
       if (persistence) await settleWithin(persistence.whenSynced, LOCAL_COPY_TIMEOUT_MS);
       if (disposed) return;
+      arrival = new TextArrival(ydoc.getXmlFragment(FRAGMENT));
       socket = new LiveWebsocket({
         url: collabUrl(),
         maxDelay: RECONNECT_MAX_DELAY_MS,
@@ -181,13 +189,17 @@ export function useCollaborationSession(documentId: string): SessionState {
       });
       provider.on('unsyncedChanges', onAcknowledged);
       provider.on('synced', onAcknowledged);
+      const textArrival = arrival;
+      provider.on('synced', ({ state }: { state: boolean }) => {
+        if (state) textArrival.settle();
+      });
       // What was typed offline goes before the server's changes (see sendOfflineEditsFirst).
       sendOfflineEditsFirst(provider);
       provider.attach();
       stopWatching = watchConnection(socket, provider.awareness);
       window.addEventListener('online', onOnline);
       opened = true;
-      setState({ status: 'ready', session: { ydoc, provider, persistence, refusals } });
+      setState({ status: 'ready', session: { ydoc, provider, persistence, refusals, arrival } });
     })();
 
     let closing: Promise<void> | null = null;
@@ -213,6 +225,11 @@ export function useCollaborationSession(documentId: string): SessionState {
   }, [documentId, generation]);
 
   return state;
+}
+
+/** Whether the open document's text is here (see {@link TextArrival}): until then, no editor. */
+export function useTextArrived(session: CollaborationSession): boolean {
+  return useSyncExternalStore(session.arrival.subscribe, session.arrival.get);
 }
 
 /** The refusal of a change made here that the page shows, or null while changes flow. */

@@ -1,0 +1,126 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { sectionsOf } from '@essaim/editor';
+import { createDocument } from '../support/accounts.js';
+import { useBrowserApp } from './support/app.js';
+import { artifactsDir } from './support/chromium.js';
+import { editorOf, sectionOf, storedDocument, textOf, useTwoRapporteurs } from './support/coWriting.js';
+
+/**
+ * A browser that has never opened a document (no local copy) on a slow line (tester BR26,
+ * 2026-11-30): the editor was drawn at once with the schema's empty section and took keystrokes
+ * before the server's text arrived; Yjs then merged that invented section with the real ones and
+ * the words landed in a section title, inside a word, or in a new « Section sans titre ». Until
+ * the text is here, the page says « Ouverture du document… » and nothing can be typed.
+ */
+
+const app = useBrowserApp();
+const people = useTwoRapporteurs(app);
+
+/** Holds every message from the collaborative server to `page` until the returned function is called. */
+async function holdServerMessages(page: Page): Promise<() => void> {
+  const held: (string | Buffer)[] = [];
+  let deliver: ((message: string | Buffer) => void) | null = null;
+  let releasedAll = false;
+  await page.routeWebSocket(/\/collab$/, (ws) => {
+    const server = ws.connectToServer();
+    deliver = (message) => ws.send(message);
+    server.onMessage((message) => {
+      if (releasedAll) ws.send(message);
+      else held.push(message);
+    });
+    ws.onMessage((message) => server.send(message));
+  });
+  return () => {
+    releasedAll = true;
+    for (const message of held.splice(0)) deliver?.(message);
+  };
+}
+
+describe('the text before it arrives', () => {
+  it('shows no editor and takes no keystroke until the server’s text is here, then writes where the person clicks', async () => {
+    const doc = await createDocument(app.admin, app.espaceId, 'Pair-aidance à Lille', 'fiche');
+    await people.assignBoth(doc.id);
+    const before = await storedDocument(app, `doc.${doc.id}`);
+    const { page, problems } = await app.open({ as: people.bruno });
+    const release = await holdServerMessages(page);
+    await page.goto(`${app.baseUrl}/documents/${doc.id}`);
+
+    // The page is drawn, the text is not: an announcement instead of an empty section.
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Ouverture du document…' }).count())
+      .toBe(1);
+    expect(await editorOf(page).count()).toBe(0);
+    // A click where the text will be, and keys pressed meanwhile, go nowhere.
+    const box = await page.locator('.essaim-editor__content').boundingBox();
+    if (!box) throw new Error('the editor is not laid out');
+    await page.mouse.click(box.x + box.width / 2, box.y + 20);
+    await page.keyboard.type('perdu ');
+    await page.screenshot({ path: path.join(artifactsDir, 'text-arrival-waiting.png') });
+
+    release();
+    await editorOf(page).waitFor();
+    await expect.poll(() => editorOf(page).getAttribute('contenteditable')).toBe('true');
+    const first = sectionOf(page, 'origine').locator('.essaim-section__content p').first();
+    await first.click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' Rédigé après l’arrivée.');
+
+    await expect
+      .poll(async () => (await storedDocument(app, `doc.${doc.id}`)).textContent, { timeout: 15_000 })
+      .toContain('Rédigé après l’arrivée.');
+    const after = await storedDocument(app, `doc.${doc.id}`);
+    // The same sections, none invented, and the words in the paragraph clicked.
+    const ids = (node: typeof after) => sectionsOf(node).map((section) => section.id);
+    expect(ids(after)).toEqual(ids(before));
+    expect(after.textContent).not.toContain('perdu');
+    expect(await textOf(first)).toContain('Rédigé après l’arrivée.');
+    expect(problems.errors).toEqual([]);
+  });
+
+  it('shows the text only once what is drawn above and inside it is here, so that it never moves after it appears', async () => {
+    const doc = await createDocument(app.admin, app.espaceId, 'Conférences familiales à Brest', 'fiche');
+    const { page, problems } = await app.open({ as: app.admin });
+    // The chunk loaded after the first drawing (review headers, publication bar, « Historique »)
+    // is held until the text has arrived.
+    let releaseChunk: () => void = () => undefined;
+    const chunkAsked = new Promise<void>((asked) => {
+      void page.route(/\/assets\/panels\.lazy-[^/]*\.js$/, async (route) => {
+        asked();
+        await new Promise<void>((release) => (releaseChunk = release));
+        await route.continue();
+      });
+    });
+    await page.goto(`${app.baseUrl}/documents/${doc.id}`);
+    await chunkAsked;
+    const content = page.locator('.essaim-editor__content');
+    // The text is here (in the hidden editor) but not shown: the page waits for the chunk.
+    await expect.poll(() => content.textContent()).toContain('Origine');
+    expect(await page.locator('.essaim-editor').getAttribute('aria-busy')).toBe('true');
+    expect(await editorOf(page).count()).toBe(0);
+
+    // From now on, every frame notes where the first paragraph is drawn while it can be seen.
+    await page.evaluate(() => {
+      const tops: number[] = [];
+      Object.assign(window, { paragraphTops: tops });
+      const look = () => {
+        const first = document.querySelector('[data-section-key="origine"] .essaim-section__content p');
+        if (first?.checkVisibility({ visibilityProperty: true }))
+          tops.push(first.getBoundingClientRect().top);
+        requestAnimationFrame(look);
+      };
+      look();
+    });
+    releaseChunk();
+    await editorOf(page).waitFor();
+    // Everything late is drawn: the review headers with their steps, « Historique ».
+    await page.locator('.essaim-review__actions').first().waitFor();
+    await page.getByRole('button', { name: 'Historique' }).waitFor();
+    await page.evaluate(() => new Promise((frame) => requestAnimationFrame(frame)));
+    const tops = await page.evaluate(() => (window as unknown as { paragraphTops: number[] }).paragraphTops);
+    expect(tops.length).toBeGreaterThan(0);
+    expect(new Set(tops)).toEqual(new Set([tops[0]]));
+    expect(problems.errors).toEqual([]);
+  });
+});
