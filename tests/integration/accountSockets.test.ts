@@ -75,13 +75,20 @@ describe('presence of one socket', () => {
     // event loop, so Hocuspocus's own per-turn batching of presence cannot merge them.
     const moves = 300;
     for (let i = 0; i < moves; i++) {
-      awareness.setLocalState({ n: i });
+      // The server relays only `user` and `cursor`: each move is a caret whose position carries i.
+      awareness.setLocalState({
+        cursor: { anchor: { item: { client: 1, clock: i } }, head: { item: { client: 1, clock: i } } },
+      });
       flooder.sendAwareness(name, encodeAwarenessUpdate(awareness, [doc.clientID]));
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
     await expect
       .poll(
-        () => (observer.provider.awareness?.getStates().get(doc.clientID) as { n?: number } | undefined)?.n,
+        () =>
+          (
+            observer.provider.awareness?.getStates().get(doc.clientID) as
+              { cursor?: { head?: { item?: { clock?: number } } } } | undefined
+          )?.cursor?.head?.item?.clock,
       )
       .toBe(moves - 1);
     // At most one relay per 50 ms while the moves lasted: far fewer than the moves sent.

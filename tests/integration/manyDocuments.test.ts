@@ -139,11 +139,19 @@ describe('many documents at once (issue 17)', () => {
     const reader = open(admin, server, doc.name);
     await synced(writer);
     await synced(reader);
-    for (let i = 1; i <= 100; i++) writer.provider.setAwarenessField('marker', i);
+    // The server relays only `user` and `cursor`: each move is a caret whose position carries i.
+    const caret = (i: number) => ({
+      anchor: { item: { client: 1, clock: i } },
+      head: { item: { client: 1, clock: i } },
+    });
+    for (let i = 1; i <= 100; i++) writer.provider.setAwarenessField('cursor', caret(i));
     await expect
       .poll(
         () =>
-          (reader.provider.awareness?.getStates().get(writer.ydoc.clientID) as { marker?: number })?.marker,
+          (
+            reader.provider.awareness?.getStates().get(writer.ydoc.clientID) as
+              { cursor?: { head?: { item?: { clock?: number } } } } | undefined
+          )?.cursor?.head?.item?.clock,
       )
       .toBe(100);
     // The awareness messages were read without a scratch document of their own (patches/

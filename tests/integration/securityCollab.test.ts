@@ -42,6 +42,18 @@ async function authenticatedAs(session: Session, name: string, headers = {}): Pr
   return raw;
 }
 
+/**
+ * A caret whose position carries the number `n` (a readable relative position): the server relays
+ * only `user` and `cursor` of a presence state, so tests tell states apart by their caret.
+ */
+const caretNumbered = (n: number) => ({
+  anchor: { item: { client: 1, clock: n } },
+  head: { item: { client: 1, clock: n } },
+});
+/** The number a state's caret carries ({@link caretNumbered}). */
+const caretNumber = (state: unknown): number | undefined =>
+  (state as { cursor?: { head?: { item?: { clock?: number } } } } | undefined)?.cursor?.head?.item?.clock;
+
 function awarenessUpdate(clientID: number, state: unknown, clock = 1): Uint8Array {
   const doc = new Y.Doc();
   doc.clientID = clientID;
@@ -172,17 +184,15 @@ describe('presence', () => {
     const raw = await authenticatedAs(t.admin, name);
     raw.sendAwareness(
       name,
-      awarenessUpdate(alice.ydoc.clientID, { user: { name: 'Copie' }, pirate: true }, 50),
+      awarenessUpdate(alice.ydoc.clientID, { user: { name: 'Copie' }, cursor: caretNumbered(4242) }, 50),
     );
     await handled(raw, name);
     // Anything relayed from the copy would reach Bob before this later change of Alice's.
-    alice.provider.setAwarenessField('marker', 1);
+    alice.provider.setAwarenessField('cursor', caretNumbered(1));
     await expect
-      .poll(
-        () => (bob.provider.awareness?.getStates().get(alice.ydoc.clientID) as { marker?: number }).marker,
-      )
+      .poll(() => caretNumber(bob.provider.awareness?.getStates().get(alice.ydoc.clientID)))
       .toBe(1);
-    expect(seen.get(alice.ydoc.clientID)?.some((s) => (s as { pirate?: boolean }).pirate)).toBe(false);
+    expect(seen.get(alice.ydoc.clientID)?.some((s) => caretNumber(s) === 4242)).toBe(false);
     expect(raw.closeCode).toBeUndefined();
     raw.close();
   });
@@ -215,11 +225,9 @@ describe('presence', () => {
     const textRaw = await authenticatedAs(membre, name);
     textRaw.sendAwareness(name, awarenessUpdate(4343, 'pas un objet'));
     await handled(textRaw, name);
-    alice.provider.setAwarenessField('marker', 2);
+    alice.provider.setAwarenessField('cursor', caretNumbered(2));
     await expect
-      .poll(
-        () => (bob.provider.awareness?.getStates().get(alice.ydoc.clientID) as { marker?: number }).marker,
-      )
+      .poll(() => caretNumber(bob.provider.awareness?.getStates().get(alice.ydoc.clientID)))
       .toBe(2);
     expect(seen.has(4343)).toBe(false);
     caretRaw.close();

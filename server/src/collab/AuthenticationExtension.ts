@@ -1,5 +1,5 @@
-import type { beforeHandleAwarenessPayload, Extension, onAuthenticatePayload } from '@hocuspocus/server';
-import { collabAccess, isPresenceColour } from '@essaim/domain';
+import type { Extension, onAuthenticatePayload } from '@hocuspocus/server';
+import { collabAccess } from '@essaim/domain';
 import { DenialReason, parseDocumentName } from '@essaim/protocol';
 import type { Config } from '../config.js';
 import { sessionTokenFrom } from '../http/session.js';
@@ -57,25 +57,5 @@ export class AuthenticationExtension implements Extension<CollabContext> {
       documentId,
       user: { id: session.user.id, name: session.user.name, color: colorFor(session.user.id) },
     };
-  }
-
-  /**
-   * Carets and presence show the account's real name, whatever the client claims, and a colour of
-   * the presence palette: the one the page chose to stay distinct from the others in the document
-   * (client/src/features/presence/presenceColour.ts), or else the account's own colour.
-   */
-  async beforeHandleAwareness({
-    context,
-    states,
-  }: beforeHandleAwarenessPayload<CollabContext>): Promise<void> {
-    const user = context?.user;
-    if (!user) return;
-    for (const state of states.values()) {
-      if (state && typeof state === 'object' && 'user' in state) {
-        const claimed = (state.user as { color?: unknown }).color;
-        const color = isPresenceColour(claimed) ? claimed : user.color;
-        state.user = { ...(state.user as object), name: user.name, color, id: user.id };
-      }
-    }
   }
 }

@@ -5,9 +5,112 @@ import {
   type Document,
   type Extension,
 } from '@hocuspocus/server';
+import { chooseColour, isPresenceColour, type ColourClaim } from '@essaim/domain';
 import { isReadableCursor } from '@essaim/protocol';
 import type { Logger } from '../logger.js';
 import type { CollabContext } from './context.js';
+
+/** Longest root type name (`tname`) of a caret's relative position; the editor's is `default`. */
+export const MAX_CARET_TYPE_NAME = 64;
+
+/** The account a presence state is written for: the connection's (`CollabContext.user`). */
+export type PresenceAccount = NonNullable<CollabContext['user']>;
+
+/** A presence state as the server relays it: the only fields the pages read. */
+export interface RelayedPresence {
+  /** Who: always the connection's account; the colour one of `PRESENCE_PALETTE`. */
+  user: { id: string; name: string; color: string; colourSettled: boolean };
+  /** Where their caret is, as the caret plugin reads it; present when the page sent one. */
+  cursor?: { anchor: RelativePositionJSON; head: RelativePositionJSON } | null;
+}
+
+/** A relative position as `Y.relativePositionToJSON` writes it, rebuilt field by field. */
+interface RelativePositionJSON {
+  type?: { client: number; clock: number };
+  tname?: string;
+  item?: { client: number; clock: number };
+  assoc?: number;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const idOf = (value: unknown): { client: number; clock: number } | undefined =>
+  isObject(value) ? { client: value.client as number, clock: value.clock as number } : undefined;
+
+/** A copy of a position `isReadableCursor` accepted, with its known fields only; null when too long. */
+function relativePosition(value: unknown): RelativePositionJSON | null {
+  if (!isObject(value)) return null;
+  const { tname, assoc } = value;
+  if (typeof tname === 'string' && tname.length > MAX_CARET_TYPE_NAME) return null;
+  const type = idOf(value.type);
+  const item = idOf(value.item);
+  return {
+    ...(type ? { type } : {}),
+    ...(typeof tname === 'string' ? { tname } : {}),
+    ...(item ? { item } : {}),
+    ...(typeof assoc === 'number' ? { assoc } : {}),
+  };
+}
+
+/** The caret of a state: its `{anchor, head}` rebuilt, or null when readers could not place it. */
+function caretOf(value: unknown): RelayedPresence['cursor'] {
+  if (!isObject(value) || !isReadableCursor(value)) return null;
+  const anchor = relativePosition(value.anchor);
+  const head = relativePosition(value.head);
+  return anchor && head ? { anchor, head } : null;
+}
+
+/** The colour claims of the other people present (their `user.color`), as the pages read them. */
+function claimsOf(present: Map<number, unknown>, clientId: number): ColourClaim[] {
+  const claims: ColourClaim[] = [];
+  for (const [id, state] of present) {
+    if (id === clientId || !isObject(state) || !isObject(state.user)) continue;
+    const { color, colourSettled } = state.user;
+    if (typeof color === 'string')
+      claims.push({ clientId: id, colour: color, settled: colourSettled === true });
+  }
+  return claims;
+}
+
+/**
+ * The presence (Yjs awareness) state the server relays for `state`, sent by `account`'s connection
+ * under `clientId`: the shape the pages read and nothing else (client/src/features/presence/,
+ * the editor's caret extension), whatever the client sent.
+ *
+ * - `user`: the account's id and name, always (a state without `user`, such as the empty state a
+ *   provider announces before its editor sets one, gets it: the person is there, their caret is
+ *   theirs, and a page's connection check, which waits for its own state to come back, keeps
+ *   working). Its `color` is the page's when it is a colour of `PRESENCE_PALETTE` (the page keeps
+ *   it distinct from the others' by `chooseColour`, client/src/features/presence/presenceColour.ts);
+ *   anything else (or none) is replaced by the colour that rule gives a newcomer holding the
+ *   account's own colour among the `present` states (the document's awareness): the first colour
+ *   nobody holds when someone does, so the negotiation still ends with distinct colours; it is
+ *   then announced unsettled. `colourSettled` is a boolean (true only when the page said true).
+ * - `cursor`: kept when the state has one, rebuilt from the fields of a relative position
+ *   (`{anchor, head}`, `isReadableCursor` of @essaim/protocol, root type names of at most
+ *   {@link MAX_CARET_TYPE_NAME} characters); `null` when readers could not place it.
+ * - Every other field is dropped. Sizes are bounded: the account's name (at most 100 characters
+ *   when the account is made), a palette colour, a caret of six integers and a short type name.
+ *
+ * Pure; `state` must be an object.
+ */
+export function relayedPresence(
+  state: Record<string, unknown>,
+  account: PresenceAccount,
+  clientId: number,
+  present: Map<number, unknown>,
+): RelayedPresence {
+  const claimed = isObject(state.user) ? state.user : {};
+  const negotiated = isPresenceColour(claimed.color) ? claimed.color : null;
+  // A colour the page never negotiated: the one the rule gives a newcomer, announced unsettled.
+  const color =
+    negotiated ??
+    chooseColour({ clientId, colour: account.color, settled: false }, claimsOf(present, clientId));
+  const colourSettled = negotiated !== null && claimed.colourSettled === true;
+  const user = { id: account.id, name: account.name, color, colourSettled };
+  return 'cursor' in state ? { user, cursor: caretOf(state.cursor) } : { user };
+}
 
 /**
  * Presence (Yjs awareness) as the server relays it (issue 15, item 7).
@@ -19,15 +122,18 @@ import type { CollabContext } from './context.js';
  *   closes a connection that claims an id another person announced or wrote under). Dropping
  *   rather than closing lets a person whose old connection is not yet known to be dead reconnect
  *   at once; her entry is hers again when the old connection ends.
- * - A state's `cursor` that readers cannot resolve (not `{anchor, head}` relative positions) is
- *   replaced by `null` before it is relayed: a malformed caret threw uncaught errors in other
- *   people's pages. A state that is not an object is dropped.
+ * - A state a connection sends is relayed in the shape the pages read, nothing more
+ *   ({@link relayedPresence}): `user` always the connection's account (added when missing), its
+ *   colour one of the presence palette, a `cursor` readers can place or `null` (a malformed caret
+ *   threw uncaught errors in other people's pages), every other field dropped. A state that is
+ *   not an object is dropped.
  *
- * Runs after the Authentication extension has written the account's real name and colour.
+ * The only place presence is rewritten (the Authentication extension only puts the account in the
+ * connection's context).
  */
 export class AwarenessBindingExtension implements Extension<CollabContext> {
   extensionName = 'awareness-binding';
-  priority = 900;
+  priority = 1010;
 
   /** The connection holding each client id of each loaded document. */
   private readonly holders = new WeakMap<Document, Map<number, Connection<CollabContext>>>();
@@ -39,6 +145,7 @@ export class AwarenessBindingExtension implements Extension<CollabContext> {
     documentName,
     states,
     transactionOrigin,
+    awareness,
   }: beforeHandleAwarenessPayload<CollabContext>): Promise<void> {
     const connection =
       isTransactionOrigin(transactionOrigin) && transactionOrigin.source === 'connection'
@@ -57,7 +164,10 @@ export class AwarenessBindingExtension implements Extension<CollabContext> {
         states.delete(clientId);
         continue;
       }
-      if ('cursor' in state && !isReadableCursor(state.cursor)) state.cursor = null;
+      const account = connection?.context.user;
+      if (account) states.set(clientId, relayedPresence(state, account, clientId, awareness.getStates()));
+      // Not from a connection (the server's own, another instance's relay): a caret readers can place.
+      else if ('cursor' in state && !isReadableCursor(state.cursor)) state.cursor = null;
     }
   }
 

@@ -11,6 +11,7 @@ import {
   durationTally,
   tallyQuantileMs,
   WalCheckpointer,
+  walLockedCheckpoints,
   type CheckpointerOptions,
 } from './checkpointer.js';
 import { openDatabase, type Db } from './db.js';
@@ -160,6 +161,78 @@ describe('WAL checkpoints off the event loop', () => {
       await checkpointer.stop();
       db.close();
       expect(rowsOf(file)).toBe(901);
+    },
+  );
+
+  it(
+    'truncates once writers pause a WAL found past the restart threshold at start-up (after a SIGKILL), instead of starting it over again at every look',
+    { timeout: 30_000 },
+    async () => {
+      const { file, db } = freshDatabase();
+      const limit = 256 * 1024;
+      const insert = insertDocument(db);
+      // What a killed server leaves, or start-up writes make before anyone edits: a WAL holding
+      // far more than the restart threshold, every frame written outside the gate.
+      const burst = (prefix: string) =>
+        db.transaction(() => {
+          for (let i = 0; i < 300; i++) insert.run(`${prefix}-${i}`, 'x'.repeat(2000));
+        })();
+      burst('before-start');
+      expect(walSize(file)).toBeGreaterThan(2 * limit);
+      const checkpointer = started(db, file, {
+        lookMs: 10,
+        intervalMs: 10,
+        restartAboveBytes: limit,
+        truncateIdleAboveBytes: 64 * 1024,
+        idleMs: 50,
+      });
+      // Nobody writes: SQLite still counts the copied frames until the next write, and a RESTART
+      // at every look kept the idle TRUNCATE from ever running (the file stayed as it was).
+      await expect.poll(() => checkpointer.truncations, { timeout: 10_000 }).toBe(1);
+      expect(walSize(file)).toBe(0);
+      expect(checkpointer.restarts).toBeLessThanOrEqual(1);
+      // The same once writes that bypass the gate stop past the threshold while the server runs.
+      burst('bypass');
+      await expect.poll(() => checkpointer.truncations, { timeout: 10_000 }).toBe(2);
+      expect(walSize(file)).toBe(0);
+      expect(checkpointer.restarts).toBeLessThanOrEqual(2);
+      expect(commitGateFor(file).walBehind()).toBe(false);
+      await checkpointer.stop();
+      db.close();
+      expect(rowsOf(file)).toBe(600);
+    },
+  );
+
+  it(
+    'tries a TRUNCATE again, idle period after idle period, while a reader keeps it from finishing, and truncates once the reader is gone',
+    { timeout: 30_000 },
+    async () => {
+      const { file, db } = freshDatabase();
+      const insert = insertDocument(db);
+      // A read transaction left open (another connection) from before the writes.
+      const reader = new Database(file);
+      reader.exec('BEGIN');
+      reader.prepare('SELECT COUNT(*) FROM documents').get();
+      for (let i = 0; i < 300; i++) insert.run(`doc-${i}`, 'x'.repeat(500));
+      const busyBefore = walLockedCheckpoints.truncate.busy;
+      const checkpointer = started(db, file, {
+        lookMs: 10,
+        intervalMs: 10,
+        restartAboveBytes: 64 * 2 ** 20,
+        truncateIdleAboveBytes: 64 * 1024,
+        idleMs: 50,
+      });
+      await expect
+        .poll(() => walLockedCheckpoints.truncate.busy - busyBefore, { timeout: 10_000 })
+        .toBeGreaterThanOrEqual(3);
+      expect(checkpointer.truncations).toBe(0);
+      expect(checkpointer.lastLocked).toMatchObject({ mode: 'TRUNCATE', busy: true });
+      reader.exec('COMMIT');
+      reader.close();
+      await expect.poll(() => checkpointer.truncations, { timeout: 10_000 }).toBe(1);
+      expect(walSize(file)).toBe(0);
+      await checkpointer.stop();
+      db.close();
     },
   );
 

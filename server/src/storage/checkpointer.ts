@@ -27,6 +27,9 @@ export const WAL_TRUNCATE_IDLE_ABOVE_BYTES = 4 * 2 ** 20;
 /** Milliseconds without a group commit nor growth of the WAL file after which the writers count as paused. */
 export const WAL_IDLE_MS = 1000;
 
+/** Idle TRUNCATEs kept from finishing by a reader in a row after which a warning is logged (once). */
+const TRUNCATE_BUSY_WARN_AFTER = 10;
+
 /** Upper bounds (ms) of the buckets of a {@link DurationTally}; the last bucket is everything above. */
 export const DURATION_BUCKETS_MS = [0.25, 0.5, 1, 2, 5, 10, 25, 50, 100] as const;
 
@@ -104,6 +107,8 @@ export interface CheckpointReport {
    * no group commit was pending or running when it started, and none started until it ended).
    */
   locked?: { mode: 'RESTART' | 'TRUNCATE'; busy: boolean; ms: number; gated: boolean };
+  /** After an idle TRUNCATE: how many in a row a reader kept from finishing (0 when it finished). */
+  busyInARow?: number;
 }
 
 /** The commit gate's bits (`CommitGate`, shared with the worker's source below). */
@@ -261,12 +266,17 @@ export function checkpointStrategyForBench(env: NodeJS.ProcessEnv = process.env)
  * the few frames written since, syncs and makes the next writer start the WAL over from its first
  * byte. It does so through the {@link CommitGate}: only when no group commit is pending or running
  * (waiting up to 50 ms for such a moment, else going on without it), and a group commit that comes
- * meanwhile waits on the gate, woken the moment the lock is released. The file keeps its size
- * (writers write over it), so it is truncated (TRUNCATE: the file system frees its blocks, mean 15–17 ms
+ * meanwhile waits on the gate, woken the moment the lock is released. A completed RESTART is not
+ * repeated until someone writes: until the next writer starts the WAL over, SQLite still counts
+ * the frames it holds (all copied), and a RESTART at every look kept the idle TRUNCATE below from
+ * ever running (a WAL found past the threshold at start-up after a SIGKILL stayed at 41.7 MB until
+ * the next edit). The file keeps its size (writers write over it), so it is truncated
+ * (TRUNCATE: the file system frees its blocks, mean 15–17 ms
  * for 32 MiB, a cost a RESTART does not have) only once no group commit came and the file did not
  * grow for `idleMs` (writes that bypass the gate: compactions when people leave, the REST API, the
  * server's start-up), and the file is past `truncateIdleAboveBytes`; a TRUNCATE that a reader kept
- * from completing is tried again `idleMs` later. Both connections set `journal_size_limit`
+ * from completing is tried again `idleMs` later, for as long as it takes (logged at debug level,
+ * and as a warning after ten in a row). Both connections set `journal_size_limit`
  * ({@link JOURNAL_SIZE_LIMIT_BYTES}), which bounds the file if the worker stops and SQLite's own
  * checkpoints take over.
  *
@@ -341,6 +351,14 @@ export class WalCheckpointer {
           locked.mode === 'RESTART' ? walLockedCheckpoints.restart : walLockedCheckpoints.truncate;
         if (locked.busy) {
           tally.busy++;
+          if (locked.mode === 'TRUNCATE') {
+            const inARow = report.busyInARow ?? 0;
+            const fields = { walBytes: report.walBytes, inARow };
+            // Tried again every idle period; a read transaction left open would keep it busy.
+            if (inARow === TRUNCATE_BUSY_WARN_AFTER)
+              this.logger.warn(fields, 'WAL truncation kept from finishing by a reader, still trying');
+            else this.logger.debug(fields, 'WAL truncation busy (a reader), will retry');
+          }
           return;
         }
         addDuration(tally, locked.ms);
@@ -397,6 +415,20 @@ const walBytes = () => {
     return 0;
   }
 };
+// The WAL header's checkpoint sequence number and salts (bytes 12-23, https://sqlite.org/fileformat2.html#walformat):
+// the writer that starts the WAL over rewrites them; a RESTART checkpoint does not.
+const walSalts = () => {
+  let fd;
+  try {
+    fd = fs.openSync(wal, 'r');
+    const header = Buffer.alloc(12);
+    return fs.readSync(fd, header, 0, 12, 12) === 12 ? header.toString('hex') : '';
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+};
 // Takes the commit gate at a moment when no group commit is pending or running, waiting at most ms.
 const takeGate = (ms) => {
   const end = performance.now() + ms;
@@ -441,6 +473,14 @@ let lastPassiveAt = performance.now();
 let lastBytes = walBytes();
 let lastGrowthAt = performance.now();
 let lastTruncateTryAt = -Infinity;
+let truncateBusyInARow = 0;
+// A completed RESTART does not start the WAL over itself: the next writer does. Until one writes,
+// every PASSIVE checkpoint still counts the frames the WAL held (all copied), and a RESTART has
+// nothing left to do. Without a write (after a restart of the server that found a big WAL, or once
+// the writes that bypass the gate stop), the worker used to RESTART again at every look, and that
+// RESTART kept the idle TRUNCATE from ever running (41.7 MB left until the next write). The frames
+// and header of the WAL at the last completed RESTART: the same ones mean nobody wrote since.
+let restarted = null;
 const look = (final) => {
   try {
     const now = performance.now();
@@ -461,14 +501,18 @@ const look = (final) => {
     if (final || now - lastPassiveAt >= workerData.intervalMs || (bounded && workerData.strategy === 'restart' && written) || oldRule) {
       lastPassiveAt = now;
       const [passive] = db.pragma('wal_checkpoint(PASSIVE)');
-      Atomics.store(gate, 2, bounded && passive.log * frameBytes > 3 * workerData.restartAboveBytes ? 1 : 0);
+      if (restarted && (passive.log !== restarted.log || passive.checkpointed !== passive.log || walSalts() !== restarted.salts)) restarted = null;
+      // Frames still to be written over: none while the WAL waits for its next writer to start it over.
+      const frames = restarted ? 0 : passive.log;
+      Atomics.store(gate, 2, bounded && frames * frameBytes > 3 * workerData.restartAboveBytes ? 1 : 0);
       report = { log: passive.log, checkpointed: passive.checkpointed, walBytes: bytes };
-      if (!final && (oldRule || (bounded && workerData.strategy === 'restart' && passive.log * frameBytes > workerData.restartAboveBytes))) {
+      if (!final && (oldRule || (bounded && workerData.strategy === 'restart' && frames * frameBytes > workerData.restartAboveBytes))) {
         // Most frames were just copied without blocking anyone; a second PASSIVE copies what was
         // written meanwhile, so that the locked checkpoint copies and syncs a few frames only.
         db.pragma('wal_checkpoint(PASSIVE)');
         const done = oldRule ? locked('TRUNCATE', 0, 50, false) : locked('RESTART', 50, 20, false);
         if (done) report.locked = done.locked;
+        if (done && !oldRule && !done.locked.busy) restarted = { log: done.result.log, salts: walSalts() };
       }
     }
     if (
@@ -482,8 +526,12 @@ const look = (final) => {
         // Commits that ended while the worker waited for the gate came before the TRUNCATE.
         commitsSeen = Atomics.load(gate, 1);
         lastBytes = walBytes();
+        restarted = null;
       }
-      if (done) report = { log: done.result.log, checkpointed: done.result.checkpointed, walBytes: bytes, locked: done.locked };
+      // Tried again idleMs later, for as long as it takes; said once, when a reader kept it from
+      // finishing ten times in a row (a read transaction left open).
+      if (done) truncateBusyInARow = done.locked.busy ? truncateBusyInARow + 1 : 0;
+      if (done) report = { log: done.result.log, checkpointed: done.result.checkpointed, walBytes: bytes, locked: done.locked, busyInARow: truncateBusyInARow };
     }
     if (report) parentPort.postMessage(report);
   } catch (error) {

@@ -36,8 +36,8 @@ function claimOf(clientId: number, user: unknown): ColourClaim | null {
  * client id), and then takes the first palette colour nobody holds. A page announces its colour
  * as settled (`user.colourSettled`) once the first sync is done: the server sends the awareness
  * of everyone present before that, so the page has compared its colour with all of them.
- * The server keeps a palette colour chosen by the page and replaces anything else by the account's
- * own colour (server/src/collab/AuthenticationExtension.ts).
+ * The server keeps a palette colour chosen by the page and replaces anything else by the colour
+ * this rule gives a newcomer (`relayedPresence`, server/src/collab/AwarenessBindingExtension.ts).
  *
  * Runs at every awareness change (an arrival, a colour change, the editor setting `user` again)
  * and once the provider is synced. Returns the function that stops it.
