@@ -486,8 +486,6 @@ function ReadyWorkspace({
     readOnly,
     announce,
   });
-  // Once the review headers are drawn: they change the height of the text above the section.
-  useRevealRequestedSection(reviews.state.status === 'loading' ? null : editor);
 
   // Publication (issue 13): the publications, read against the review for the document's state.
   const publications = usePublications({
@@ -502,6 +500,9 @@ function ReadyWorkspace({
     publicationsSettled: publications.state.status !== 'loading',
     lateChunkSettled,
   });
+  // Once the text is shown (it can take the caret) and the review headers are drawn: they change
+  // the height of the text above the section.
+  useRevealRequestedSection(shown && reviews.state.status !== 'loading' ? editor : null);
   const published = publications.status
     ? publishedStateLabel(publications.status, {
         states: documentReviewStateLabels,
