@@ -2,7 +2,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { sectionsOf } from '@essaim/editor';
-import { createDocument } from '../support/accounts.js';
+import { createDocument, invite } from '../support/accounts.js';
+import { approveAll, publishDocument } from '../support/publications.js';
 import { useBrowserApp } from './support/app.js';
 import { artifactsDir } from './support/chromium.js';
 import { editorOf, sectionOf, storedDocument, textOf, useTwoRapporteurs } from './support/coWriting.js';
@@ -58,9 +59,15 @@ describe('the text before it arrives', () => {
     await page.mouse.click(box.x + box.width / 2, box.y + 20);
     await page.keyboard.type('perdu ');
     await page.screenshot({ path: path.join(artifactsDir, 'text-arrival-waiting.png') });
+    // The fiche's information is the document's too: shown, but nothing can be written there.
+    await page.getByRole('button', { name: 'Informations de la fiche' }).click();
+    const titleField = page.getByRole('textbox', { name: /^Titre/ });
+    await expect.poll(() => titleField.isDisabled()).toBe(true);
 
     release();
     await editorOf(page).waitFor();
+    await expect.poll(() => titleField.inputValue()).toBe('Pair-aidance à Lille');
+    expect(await titleField.isDisabled()).toBe(false);
     await expect.poll(() => editorOf(page).getAttribute('contenteditable')).toBe('true');
     const first = sectionOf(page, 'origine').locator('.essaim-section__content p').first();
     await first.click();
@@ -123,4 +130,58 @@ describe('the text before it arrives', () => {
     expect(new Set(tops)).toEqual(new Set([tops[0]]));
     expect(problems.errors).toEqual([]);
   });
+
+  for (const who of ['animateur', 'membre'] as const) {
+    it(`keeps a published fiche’s text where it first appears for the ${who}, on a slow network`, async () => {
+      const doc = await createDocument(app.admin, app.espaceId, `Aller-vers publié (${who})`, 'fiche');
+      await approveAll(app.admin, doc.id);
+      await publishDocument(app.admin, doc.id);
+      const session =
+        who === 'animateur' ? app.admin : await invite(app.admin, app.espaceId, 'membre', 'Mona');
+      const { page, problems } = await app.open({ as: session });
+      await recordParagraphTops(page);
+      await delayServerMessages(page, 300);
+      await page.goto(`${app.baseUrl}/documents/${doc.id}`);
+      await editorOf(page).waitFor();
+      // Everything late is drawn: the publication bar, the review headers, « Historique ».
+      await page.getByTestId('publication-bar').waitFor();
+      await page.locator('[data-review-status]').first().waitFor();
+      await page.getByRole('button', { name: 'Historique' }).waitFor();
+      // And the readings that follow the text's arrival (the review asked again, then the
+      // publications) have come and been drawn.
+      await page.waitForLoadState('networkidle');
+      await page.evaluate(() => new Promise((frame) => requestAnimationFrame(frame)));
+      const tops = await page.evaluate(
+        () => (window as unknown as { paragraphTops: number[] }).paragraphTops,
+      );
+      expect(tops.length).toBeGreaterThan(0);
+      expect(new Set(tops)).toEqual(new Set([tops[0]]));
+      expect(problems.errors).toEqual([]);
+    });
+  }
 });
+
+/** From the page's start, notes at every frame where the first paragraph is drawn while it can be seen. */
+async function recordParagraphTops(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const tops: number[] = [];
+    Object.assign(window, { paragraphTops: tops });
+    const look = () => {
+      const first = document.querySelector('[data-section-key="origine"] .essaim-section__content p');
+      if (first?.checkVisibility({ visibilityProperty: true })) tops.push(first.getBoundingClientRect().top);
+      requestAnimationFrame(look);
+    };
+    requestAnimationFrame(look);
+  });
+}
+
+/** Delays every message from the collaborative server to `page` by `ms` (order kept). */
+async function delayServerMessages(page: Page, ms: number): Promise<void> {
+  await page.routeWebSocket(/\/collab$/, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((message) => {
+      setTimeout(() => ws.send(message), ms);
+    });
+    ws.onMessage((message) => server.send(message));
+  });
+}

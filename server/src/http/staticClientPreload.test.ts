@@ -20,20 +20,24 @@ const manifest: ClientManifest = {
   },
   '_FormDialog-D.js': { file: 'assets/FormDialog-D.js', imports: ['_jsx-B.js', '_text-E.js'] },
   '_text-E.js': { file: 'assets/text-E.js' },
+  'src/features/editor/panels.lazy.ts': { file: 'assets/panels.lazy-G.js', imports: ['_text-E.js'] },
   'src/features/catalogue/CataloguePage.tsx': { file: 'assets/CataloguePage-F.js', imports: ['_text-E.js'] },
 };
 const ID = '3f2b9c1e-8d4a-4b6e-9f1a-2c3d4e5f6a7b';
 const COOKIE = 'essaim_session=abc; autre=1';
 
 describe('routePreloadLinks', () => {
-  it('preloads the document and the editor chunks not already in index.html', () => {
+  it('preloads the document, its review and publications, and the editor chunks not already in index.html', () => {
     const links = routePreloadLinks(`/documents/${ID}`, '', COOKIE, manifest)?.split(', ');
     expect(links).toEqual([
       `</api/documents/${ID}>; rel=preload; as=fetch; crossorigin`,
+      `</api/documents/${ID}/sections>; rel=preload; as=fetch; crossorigin`,
+      `</api/documents/${ID}/publications>; rel=preload; as=fetch; crossorigin`,
       '</assets/EditorPage-C.js>; rel=modulepreload; crossorigin',
       '</assets/EditorPage-C.css>; rel=preload; as=style; crossorigin',
       '</assets/FormDialog-D.js>; rel=modulepreload; crossorigin',
       '</assets/text-E.js>; rel=modulepreload; crossorigin',
+      '</assets/panels.lazy-G.js>; rel=modulepreload; crossorigin',
     ]);
   });
 
@@ -70,9 +74,11 @@ describe('routePreloadLinks', () => {
   });
 
   it('still preloads the API answers when the build wrote no manifest or renamed the page', () => {
-    expect(routePreloadLinks(`/documents/${ID}`, '', COOKIE, undefined)).toBe(
+    expect(routePreloadLinks(`/documents/${ID}`, '', COOKIE, undefined)?.split(', ')).toEqual([
       `</api/documents/${ID}>; rel=preload; as=fetch; crossorigin`,
-    );
+      `</api/documents/${ID}/sections>; rel=preload; as=fetch; crossorigin`,
+      `</api/documents/${ID}/publications>; rel=preload; as=fetch; crossorigin`,
+    ]);
     expect(
       routePreloadLinks(`/documents/${ID}`, '', COOKIE, {
         'index.html': { file: 'assets/index-A.js', isEntry: true },

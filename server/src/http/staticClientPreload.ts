@@ -25,8 +25,12 @@ export type ClientManifest = Record<string, ManifestChunk>;
  *   espace (`GET /api/espaces/:id`) and, when the address carries no filter, the documents in the
  *   catalogue's default order (`toApiQuery` of client/src/features/catalogue/filters.ts with no
  *   filter: not archived, last updated first);
- * - the editor (`/documents/:id`): its page's chunks (`EditorPage.tsx`) and the document
- *   (`GET /api/documents/:id`; not its threads, which the editor asks again once drawn).
+ * - the editor (`/documents/:id`): its page's chunks (`EditorPage.tsx`) and the chunk it loads
+ *   right after its first drawing (`panels.lazy.ts`: the review headers, the publication bar,
+ *   « Historique »…), the document (`GET /api/documents/:id`), its sections' review
+ *   (`…/sections`) and its publications (`…/publications`): the page shows its text once these are
+ *   here, so that it does not move after it appears (client/src/features/editor/pageSettling.ts);
+ *   not its threads, which the editor asks again once drawn.
  *
  * Addresses must be exactly those the client asks (client/src/features/…/api.ts), or the
  * browser fetches twice; tests/browser/firstLook.test.ts checks they are not fetched again.
@@ -48,8 +52,12 @@ const ROUTES: readonly {
   },
   {
     pattern: /^\/documents\/([\w-]{1,64})\/?$/,
-    api: (id) => [`/api/documents/${id}`],
-    pages: ['src/features/editor/EditorPage.tsx'],
+    api: (id) => [
+      `/api/documents/${id}`,
+      `/api/documents/${id}/sections`,
+      `/api/documents/${id}/publications`,
+    ],
+    pages: ['src/features/editor/EditorPage.tsx', 'src/features/editor/panels.lazy.ts'],
   },
 ];
 
@@ -117,7 +125,8 @@ export function routePreloadLinks(
     if (manifest && route.pages.length > 0) {
       const entries = Object.keys(manifest).filter((key) => manifest[key]?.isEntry);
       const inHtml = staticClosure(manifest, entries);
-      for (const key of staticClosure(manifest, route.pages)) {
+      // Page by page, in the route's order: the browser starts the first ones first.
+      for (const key of route.pages.flatMap((page) => [...staticClosure(manifest, [page])])) {
         const chunk = manifest[key];
         if (!chunk || inHtml.has(key)) continue;
         links.push(`</${chunk.file}>; rel=modulepreload; crossorigin`);

@@ -482,7 +482,9 @@ function ReadyWorkspace({
   const reviews = useSectionReviews({
     documentId: doc.id,
     provider: session.provider,
-    editor,
+    // The sections' hashes are read from the text once it is here: read from the schema's invented
+    // section, they differed from the server's and the review was asked again for nothing.
+    editor: textArrived ? editor : null,
     readOnly,
     announce,
   });
@@ -547,7 +549,9 @@ function ReadyWorkspace({
       <LazyCommentsHost
         documentId={doc.id}
         espaceId={doc.espaceId}
-        editor={editor}
+        // Threads are placed in the text once it is here (in the schema's invented section, each
+        // thread's section read « Section supprimée »).
+        editor={textArrived ? editor : null}
         provider={session.provider}
         me={author}
         announce={announce}
@@ -611,7 +615,10 @@ function ReadyWorkspace({
                 ydoc={session.ydoc}
                 kind={doc.kind}
                 espaceId={doc.espaceId}
-                readOnly={readOnly}
+                // Its fields are the document's, written into the same Y.Doc: nothing may be
+                // written there before it is here (a title typed meanwhile replaced the stored one,
+                // a theme ticked replaced the stored themes; tester BR28).
+                readOnly={readOnly || !textArrived}
               />
               {reviews.notice && (
                 <Alert

@@ -16,6 +16,7 @@ import type { SectionMenu } from '../sections/SectionMenu.js';
 import type { DocRefDialog } from './DocRefDialog.js';
 import type { FootnoteDialog } from './FootnoteDialog.js';
 import type { ImageDialog } from './ImageDialog.js';
+import type * as PanelsModule from './panels.lazy.js';
 
 /*
  * The parts of the editor page its first drawing does not need (issue 16: the editor route's
@@ -40,15 +41,47 @@ import type { ImageDialog } from './ImageDialog.js';
  * from the text; until the chunk is here a section has neither (its text is there and editable).
  */
 
+/** The chunk's module once it is here (what {@link usePanels} gives without waiting). */
+let panels: typeof PanelsModule | null = null;
+
 /** The one chunk of every part below (`panels.lazy.ts`): imported once, whichever part asks first. */
-const loadPanels = () => import('./panels.lazy.js');
+const loadPanels = () =>
+  import('./panels.lazy.js').then((module) => {
+    panels = module;
+    return module;
+  });
+
+/**
+ * The chunk's module, or null until it is here (then the component renders again). Without
+ * Suspense, for the parts each section draws: a `React.lazy` part mounted for the first time
+ * suspends once even when its chunk is already here, and React shows suspended content again
+ * only after a throttle (about 300 ms), so each section's review header came 140–210 ms after the
+ * text was shown and pushed it down by 104–184 px (tester BR28).
+ */
+function usePanels(): typeof panels {
+  const [module, setModule] = useState(panels);
+  useEffect(() => {
+    if (module) return;
+    let live = true;
+    loadPanels().then(
+      (loaded) => {
+        if (live) setModule(loaded);
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [module]);
+  return module;
+}
 
 /**
  * Whether the chunk of the parts below is here, or failed to come (offline without it in the
  * cache): false until then. Asks for it, as the first lazy part drawn would.
  */
 export function useLateChunkSettled(): boolean {
-  const [settled, setSettled] = useState(false);
+  const [settled, setSettled] = useState(panels !== null);
   useEffect(() => {
     let live = true;
     const settle = () => {
@@ -83,10 +116,6 @@ const ReviewChangesDialogChunk = lazy(() =>
 );
 const ReviewJournalDialogChunk = lazy(() =>
   loadPanels().then((module) => ({ default: module.ReviewJournalDialog })),
-);
-const SectionMenuChunk = lazy(() => loadPanels().then((module) => ({ default: module.SectionMenu })));
-const SectionReviewHeaderChunk = lazy(() =>
-  loadPanels().then((module) => ({ default: module.SectionReviewHeader })),
 );
 
 /**
@@ -186,22 +215,16 @@ export function LazySelectionCommentButton({
   ) : null;
 }
 
-/** A section's menu (« Actions de la section »), in the section's node view. */
+/** A section's menu (« Actions de la section »), in the section's node view (see {@link usePanels}). */
 export function LazySectionMenu(props: ComponentProps<typeof SectionMenu>) {
-  return (
-    <Suspense fallback={null}>
-      <SectionMenuChunk {...props} />
-    </Suspense>
-  );
+  const module = usePanels();
+  return module ? <module.SectionMenu {...props} /> : null;
 }
 
-/** A section's review header, in the section's node view. */
+/** A section's review header, in the section's node view (see {@link usePanels}). */
 export function LazySectionReviewHeader(props: ComponentProps<typeof SectionReviewHeader>) {
-  return (
-    <Suspense fallback={null}>
-      <SectionReviewHeaderChunk {...props} />
-    </Suspense>
-  );
+  const module = usePanels();
+  return module ? <module.SectionReviewHeader {...props} /> : null;
 }
 
 /** The « Historique » button and its panel. */
