@@ -161,6 +161,34 @@ describe('the text before it arrives', () => {
   }
 });
 
+describe('a document that does not come', () => {
+  it('says the text is late and offers to reload when the server never sends it', async () => {
+    const doc = await createDocument(app.admin, app.espaceId, 'Pair-aidance à Douai', 'fiche');
+    const { page } = await app.open({ as: app.admin });
+    await holdServerMessages(page);
+    await page.clock.install();
+    await page.goto(`${app.baseUrl}/documents/${doc.id}`);
+    await page.locator('.essaim-editor__waiting').getByText('Ouverture du document…').waitFor();
+    await page.clock.fastForward(11_000);
+    await page.getByText('Le document n’est pas encore arrivé', { exact: false }).waitFor();
+    await page.getByRole('button', { name: 'Recharger la page' }).waitFor();
+    expect(await editorOf(page).count()).toBe(0);
+  });
+
+  it('takes a server that never describes the document for an unreachable one', async () => {
+    const doc = await createDocument(app.admin, app.espaceId, 'Aller-vers à Lens', 'fiche');
+    const { page } = await app.open({ as: app.admin });
+    // The document's description never comes (the request hangs).
+    await page.route(new RegExp(`/api/documents/${doc.id}$`), () => undefined);
+    await page.clock.install();
+    await page.goto(`${app.baseUrl}/documents/${doc.id}`);
+    await page.getByText('Ouverture du document…').first().waitFor();
+    await page.clock.fastForward(16_000);
+    await page.getByRole('heading', { name: 'Document indisponible' }).waitFor();
+    await page.getByRole('button', { name: 'Réessayer' }).waitFor();
+  });
+});
+
 /** From the page's start, notes at every frame where the first paragraph is drawn while it can be seen. */
 async function recordParagraphTops(page: Page): Promise<void> {
   await page.addInitScript(() => {

@@ -1,4 +1,4 @@
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { EditorContent, useEditor, type Editor } from '@tiptap/react';
 import { fr } from '@codegouvfr/react-dsfr';
 import { editorExtensions, type EditorSetup } from './editorExtensions.js';
@@ -91,17 +91,48 @@ export function CollaborativeEditor({
     <div className={waiting ? 'essaim-editor essaim-editor--waiting' : 'essaim-editor'} aria-busy={waiting}>
       {!readOnly && toolbar}
       <div className="essaim-editor__body">
-        {waiting && (
-          <p role="status" className="essaim-editor__waiting fr-mb-0">
-            {m.opening}
-          </p>
-        )}
+        {waiting && <OpeningStatus />}
         <EditorContent editor={editor} />
       </div>
       {children}
       <p id={hintId} className={fr.cx('fr-text--xs', 'fr-mt-1w', 'fr-mb-0') + ' essaim-muted'}>
         {readOnly ? (canComment ? m.readOnlyComment : m.readOnly) : m.shortcuts}
       </p>
+    </div>
+  );
+}
+
+/**
+ * How long (ms) « Ouverture du document… » is shown before the page says the document is late and
+ * offers to reload: 10 s, twice the editor's budget on the slow line of issue 16 (≤ 5 s).
+ */
+export const OPENING_PATIENCE_MS = 10_000;
+
+/**
+ * « Ouverture du document… » over the editor while its text is on its way; past
+ * {@link OPENING_PATIENCE_MS}, why it may be late and « Recharger la page » (a websocket that never
+ * synced left the announcement forever, beside « Hors ligne », with nothing to do; tester BR28).
+ */
+function OpeningStatus() {
+  const [late, setLate] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setLate(true), OPENING_PATIENCE_MS);
+    return () => clearTimeout(timer);
+  }, []);
+  return (
+    <div className="essaim-editor__waiting">
+      <p role="status" className="fr-mb-1w">
+        {late ? m.openingSlow : m.opening}
+      </p>
+      {late && (
+        <button
+          type="button"
+          className={fr.cx('fr-btn', 'fr-btn--sm', 'fr-btn--secondary')}
+          onClick={() => window.location.reload()}
+        >
+          {m.openingReload}
+        </button>
+      )}
     </div>
   );
 }

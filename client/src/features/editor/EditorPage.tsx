@@ -84,6 +84,13 @@ type MetaState =
   | { status: 'unreachable' }
   | { status: 'error'; message: string };
 
+/**
+ * How long (ms) the page waits for the document's description (`GET /api/documents/:id`, 1–2 KB)
+ * before it takes the server as unreachable: 15 s, ten times what it takes on the slow line of
+ * issue 16 (1.6 Mbit/s, 150 ms) on a loaded machine.
+ */
+const DOCUMENT_ANSWER_TIMEOUT_MS = 15_000;
+
 /** `/documents/:id`, loaded lazily: the editor and Yjs stay out of the first page's bundle. */
 export function EditorPage() {
   const { id = '' } = useParams();
@@ -108,25 +115,36 @@ function EditorPageFor({ id }: { id: string }) {
   useEffect(() => {
     if (!validId) return;
     const controller = new AbortController();
+    const unreachable = () => {
+      const cached = rememberedDocument(user.id, id);
+      setMeta(cached ? { status: 'ready', doc: cached, offline: true } : { status: 'unreachable' });
+    };
+    // A server that never answers is an unreachable one: the copy kept in this browser, or the
+    // network's message with « Réessayer » (a hung request left « Ouverture du document… »
+    // forever, even with a local copy; tester BR28).
+    const timer = setTimeout(() => {
+      controller.abort();
+      unreachable();
+    }, DOCUMENT_ANSWER_TIMEOUT_MS);
     getDocument(id, controller.signal).then(
       (doc) => {
+        clearTimeout(timer);
         rememberDocument(user.id, doc);
         setMeta({ status: 'ready', doc, offline: false });
       },
       (error: unknown) => {
+        clearTimeout(timer);
         if (controller.signal.aborted) return;
         if (error instanceof ApiError && error.status === 404) return setMeta({ status: 'not-found' });
         if (error instanceof ApiError && error.status === 403) return setMeta({ status: 'forbidden' });
-        if (error instanceof ApiError && error.isNetworkError) {
-          const cached = rememberedDocument(user.id, id);
-          return setMeta(
-            cached ? { status: 'ready', doc: cached, offline: true } : { status: 'unreachable' },
-          );
-        }
+        if (error instanceof ApiError && error.isNetworkError) return unreachable();
         setMeta({ status: 'error', message: error instanceof Error ? error.message : String(error) });
       },
     );
-    return () => controller.abort();
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
   }, [id, validId, attempt, user.id]);
 
   // The session ended (logged out elsewhere, expired, account disabled): back to the login page,

@@ -4,6 +4,9 @@ import type { ConnectionState } from './connectionState.js';
 export const editorMessages = {
   breadcrumbEspace: 'Espace de travail',
   opening: 'Ouverture du document…',
+  openingSlow:
+    'Le document n’est pas encore arrivé : le serveur ne répond pas, ou la connexion est très lente. Il s’affichera dès qu’il sera là ; vous pouvez aussi recharger la page.',
+  openingReload: 'Recharger la page',
   contentLabel: 'Contenu du document',
   readOnly:
     'Lecture seule : vous pouvez consulter ce document mais pas le modifier. Dans le texte, les flèches déplacent le curseur et Maj+flèches sélectionnent.',
