@@ -149,6 +149,11 @@ describe('a new version deployed while Essaim is open', () => {
     expect(await notice(page).textContent()).toContain(
       'Elle s’installe quand vous rechargez la page. Le texte des documents est conservé',
     );
+    // Seen wherever the person has scrolled: over the bottom of the window.
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    const box = await notice(page).boundingBox();
+    const height = await page.evaluate(() => window.innerHeight);
+    expect(box && box.y >= 0 && box.y + box.height <= height).toBe(true);
 
     fs.mkdirSync(artifactsDir, { recursive: true });
     await page.screenshot({ path: path.join(artifactsDir, 'app-update-notice.png') });

@@ -197,6 +197,17 @@ describe('the built client served by the real server', () => {
     }
   });
 
+  it('answers 404 for a missing file at the root instead of the page, and serves robots.txt (tester BR28)', async () => {
+    const favicon = await rawGet(server.url, '/favicon.ico', {});
+    expect(favicon.status).toBe(404);
+    expect(favicon.headers['content-type'] ?? '').not.toMatch(/text\/html/);
+    const robots = await rawGet(server.url, '/robots.txt', {});
+    expect(robots.status).toBe(200);
+    expect(robots.headers['content-type']).toMatch(/^text\/plain/);
+    // An app route is still the app's page.
+    expect((await rawGet(server.url, '/documents/inconnu', {})).status).toBe(200);
+  });
+
   it('answers 404 for a missing hashed file instead of the page', async () => {
     const missing = await rawGet(server.url, '/assets/index-disparu.js', { 'accept-encoding': 'br' });
     expect(missing.status).toBe(404);

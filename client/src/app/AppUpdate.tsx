@@ -4,9 +4,11 @@ import { serviceWorkerMessages as m } from './serviceWorkerMessages.js';
 
 /**
  * The DSFR notice « Une nouvelle version d'Essaim est disponible » with its « Recharger » button,
- * above every page once a new version waits (issue 16). The live region (`role="status"`) is
- * always in the page, so screen readers announce the notice when it appears; focus is never
- * moved (the person may be typing), the button is reached with Tab from the top of the page.
+ * once a new version waits (issue 16), fixed at the bottom of the window: seen wherever the person
+ * has scrolled, and moving nothing (drawn above the header, it pushed the page down by 80 px and
+ * was out of sight from the text; tester BR28). The live region (`role="status"`) is always in the
+ * page, so screen readers announce the notice when it appears; focus is never moved (the person
+ * may be typing), the button is reached with Tab from the top of the page (it comes first in it).
  */
 export function AppUpdate() {
   const { available, reload } = useServiceWorkerUpdate();

@@ -35,7 +35,8 @@ const NEVER_CACHED = /^(?:index\.html|sw\.js|workbox-[\w-]+\.js|manifest\.webman
  *   404 (a build made with maps for debugging must not publish them); nor are the `.br`/`.gz`
  *   twins by their own names; a folder is never redirected, and a method other than GET/HEAD on
  *   the client's paths gets the French 404;
- * - a missing file under `/assets/` answers 404 (an old chunk after a deployment is an error the
+ * - a missing file (a path with a file extension: `/favicon.ico`) answers the French 404, as
+ *   does a missing file under `/assets/` (an old chunk after a deployment is an error the
  *   page explains, not `index.html` parsed as JavaScript); every other path gets `index.html`,
  *   so client-side routes survive a reload;
  * - `index.html` sent for the catalogue or the editor, to someone with a session cookie, carries
@@ -120,6 +121,12 @@ export function staticClient(
     }),
   );
   router.get('/{*splat}', (req, res, next) => {
+    // A file that is not there (`/favicon.ico`, `/ads.txt`): the French 404, not the app's page
+    // with a 200 (the app's addresses have no file extension; tester BR28).
+    if (/\.[a-z0-9]{1,8}$/i.test(req.path)) {
+      next(notFound());
+      return;
+    }
     const cookie = req.headers.cookie;
     const live = !options.hasSession || options.hasSession(cookie);
     sendIndex(req, res, indexFile, manifest(), live ? cookie : undefined).catch(next);
