@@ -4,6 +4,7 @@ import type { ReviewedDocumentSectionsDto } from '@essaim/protocol';
 import { createDocument, invite, type Session } from '../support/accounts.js';
 import { approveAll, publishDocument } from '../support/publications.js';
 import { useBrowserApp } from './support/app.js';
+import { delayServerMessages } from './support/collabNetwork.js';
 import { editorOf, sectionOf } from './support/coWriting.js';
 
 /**
@@ -15,17 +16,6 @@ import { editorOf, sectionOf } from './support/coWriting.js';
  */
 
 const app = useBrowserApp();
-
-/** Delays every message from the collaborative server to this page by `ms` (order kept). */
-async function delayServerMessages(page: Page, ms: number): Promise<void> {
-  await page.routeWebSocket(/\/collab$/, (ws) => {
-    const server = ws.connectToServer();
-    server.onMessage((message) => {
-      setTimeout(() => ws.send(message), ms);
-    });
-    ws.onMessage((message) => server.send(message));
-  });
-}
 
 /** Opens `documentId` as `who` on a network whose server messages arrive 700 ms late. */
 async function openSlowly(who: Session, documentId: string): Promise<Page> {

@@ -5,6 +5,7 @@ import { sectionsOf } from '@essaim/editor';
 import { createDocument, invite } from '../support/accounts.js';
 import { approveAll, publishDocument } from '../support/publications.js';
 import { useBrowserApp } from './support/app.js';
+import { delayServerMessages, holdServerMessages } from './support/collabNetwork.js';
 import { artifactsDir } from './support/chromium.js';
 import { editorOf, sectionOf, storedDocument, textOf, useTwoRapporteurs } from './support/coWriting.js';
 
@@ -18,26 +19,6 @@ import { editorOf, sectionOf, storedDocument, textOf, useTwoRapporteurs } from '
 
 const app = useBrowserApp();
 const people = useTwoRapporteurs(app);
-
-/** Holds every message from the collaborative server to `page` until the returned function is called. */
-async function holdServerMessages(page: Page): Promise<() => void> {
-  const held: (string | Buffer)[] = [];
-  let deliver: ((message: string | Buffer) => void) | null = null;
-  let releasedAll = false;
-  await page.routeWebSocket(/\/collab$/, (ws) => {
-    const server = ws.connectToServer();
-    deliver = (message) => ws.send(message);
-    server.onMessage((message) => {
-      if (releasedAll) ws.send(message);
-      else held.push(message);
-    });
-    ws.onMessage((message) => server.send(message));
-  });
-  return () => {
-    releasedAll = true;
-    for (const message of held.splice(0)) deliver?.(message);
-  };
-}
 
 describe('the text before it arrives', () => {
   it('shows no editor and takes no keystroke until the server’s text is here, then writes where the person clicks', async () => {
@@ -200,16 +181,5 @@ async function recordParagraphTops(page: Page): Promise<void> {
       requestAnimationFrame(look);
     };
     requestAnimationFrame(look);
-  });
-}
-
-/** Delays every message from the collaborative server to `page` by `ms` (order kept). */
-async function delayServerMessages(page: Page, ms: number): Promise<void> {
-  await page.routeWebSocket(/\/collab$/, (ws) => {
-    const server = ws.connectToServer();
-    server.onMessage((message) => {
-      setTimeout(() => ws.send(message), ms);
-    });
-    ws.onMessage((message) => server.send(message));
   });
 }
