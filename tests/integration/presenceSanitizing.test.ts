@@ -36,6 +36,16 @@ function awarenessUpdate(clientID: number, state: Record<string, unknown>, clock
   return update;
 }
 
+/** An awareness update removing `clientID`'s state (a `null` state at clock `clock`). */
+function awarenessRemoval(clientID: number, clock: number): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, 1);
+  encoding.writeVarUint(encoder, clientID);
+  encoding.writeVarUint(encoder, clock);
+  encoding.writeVarString(encoder, 'null');
+  return encoding.toUint8Array(encoder);
+}
+
 async function authenticatedAs(session: Session, name: string): Promise<RawClient> {
   const raw = await RawClient.open(t.server.wsUrl);
   raw.authenticate(name, await session.collabToken());
@@ -109,6 +119,21 @@ describe('presence states relayed by the server', () => {
     // the pages' own rule settles the conflict).
     raw.sendAwareness(name, awarenessUpdate(5252, { user: { name: 'x', color: taken } }, 2));
     await expect.poll(colourOf).toBe(taken);
+    raw.close();
+  });
+
+  it('relays at once the removal of a person’s presence by their own connection, and no one else’s (tester BR29)', async () => {
+    const { name, observer } = await observedDocument();
+    const raw = await authenticatedAs(mallory, name);
+    raw.sendAwareness(name, awarenessUpdate(5353, { user: { name: 'x' } }));
+    await expect.poll(() => stateSeenBy(observer, 5353)).toBeDefined();
+    // Another connection cannot remove it.
+    const other = await authenticatedAs(t.admin, name);
+    other.sendAwareness(name, awarenessRemoval(5353, 2));
+    // Its own connection can: the others see it gone long before Yjs's 30 s timeout.
+    raw.sendAwareness(name, awarenessRemoval(5353, 3));
+    await expect.poll(() => stateSeenBy(observer, 5353), { timeout: 5_000 }).toBeUndefined();
+    other.close();
     raw.close();
   });
 

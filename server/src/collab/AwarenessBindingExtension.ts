@@ -126,7 +126,7 @@ export function relayedPresence(
  *   ({@link relayedPresence}): `user` always the connection's account (added when missing), its
  *   colour one of the presence palette, a `cursor` readers can place or `null` (a malformed caret
  *   threw uncaught errors in other people's pages), every other field dropped. A state that is
- *   not an object is dropped.
+ *   not an object is dropped, except a removal (`null`) from the connection holding the id.
  *
  * The only place presence is rewritten (the Authentication extension only puts the account in the
  * connection's context).
@@ -152,6 +152,10 @@ export class AwarenessBindingExtension implements Extension<CollabContext> {
         ? (transactionOrigin.connection as Connection<CollabContext>)
         : undefined;
     for (const [clientId, state] of states) {
+      // A person leaving while the socket stays open (the page closed the document): relayed when
+      // the connection holds that id, or the others kept a ghost until Yjs's 30 s timeout
+      // (tester BR29). Anybody else's removal is dropped, as any other state for their id.
+      if (state === null && connection && this.holders.get(document)?.get(clientId) === connection) continue;
       if (typeof state !== 'object' || state === null || Array.isArray(state)) {
         states.delete(clientId);
         continue;
