@@ -40,6 +40,11 @@ describe('the text before it arrives', () => {
     await page.mouse.click(box.x + box.width / 2, box.y + 20);
     await page.keyboard.type('perdu ');
     await page.screenshot({ path: path.join(artifactsDir, 'text-arrival-waiting.png') });
+    // Nor can anything around the text act on the document (submit, publish, versions): drawn, inert.
+    await page.locator('.essaim-review-bar').waitFor();
+    const submitAll = page.getByRole('button', { name: 'Soumettre toutes les sections' });
+    const inert = () => submitAll.evaluate((button) => button.closest('[inert]') !== null);
+    expect(await inert()).toBe(true);
     // The fiche's information is the document's too: shown, but nothing can be written there.
     await page.getByRole('button', { name: 'Informations de la fiche' }).click();
     const titleField = page.getByRole('textbox', { name: /^Titre/ });
@@ -49,6 +54,7 @@ describe('the text before it arrives', () => {
     await editorOf(page).waitFor();
     await expect.poll(() => titleField.inputValue()).toBe('Pair-aidance à Lille');
     expect(await titleField.isDisabled()).toBe(false);
+    expect(await inert()).toBe(false);
     await expect.poll(() => editorOf(page).getAttribute('contenteditable')).toBe('true');
     const first = sectionOf(page, 'origine').locator('.essaim-section__content p').first();
     await first.click();

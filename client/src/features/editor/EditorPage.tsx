@@ -575,21 +575,26 @@ function ReadyWorkspace({
         announce={announce}
         onComments={setComments}
       />
-      <div className="essaim-doc-status">
+      {/* Until the text is shown, nothing around it acts on the document either (a version saved or
+          restored, sections submitted, a publication, all before the text was there; tester BR30):
+          the page's controls are inert. */}
+      <div className="essaim-doc-status" inert={!shown}>
         <SessionBadge session={session} readOnly={readOnly} />
         <LazyHistoryPanel documentId={doc.id} provider={session.provider} canWrite={!readOnly} me={author} />
         <div className="essaim-download-bar">
           <LazyDownloadButton />
         </div>
       </div>
-      <DocumentReviewBar reviews={reviews} published={published}>
-        <LazyPublicationBar
-          documentId={doc.id}
-          publications={publications}
-          canPublish={doc.canPublish === true}
-          announce={announce}
-        />
-      </DocumentReviewBar>
+      <div className="essaim-contents" inert={!shown}>
+        <DocumentReviewBar reviews={reviews} published={published}>
+          <LazyPublicationBar
+            documentId={doc.id}
+            publications={publications}
+            canPublish={doc.canPublish === true}
+            announce={announce}
+          />
+        </DocumentReviewBar>
+      </div>
       <LazyDownloadDialog documentId={doc.id} publications={publications.state} />
       {readOnly && (
         <Notice
