@@ -162,6 +162,12 @@ describe('a new version deployed while Essaim is open', () => {
     await origin(page).click();
     await page.keyboard.type('Écrit avant la mise à jour.');
     await expect.poll(() => textOf(origin(page))).toBe('Écrit avant la mise à jour.');
+    // The caret stays above the notice (scrollMargin.ts keeps it out from under it).
+    const noticeTop = (await notice(page).boundingBox())?.y ?? 0;
+    const caretBottom = await page.evaluate(
+      () => window.getSelection()?.getRangeAt(0).getBoundingClientRect().bottom ?? Infinity,
+    );
+    expect(caretBottom).toBeLessThanOrEqual(noticeTop);
     expect(await sameLoad(page)).toBe('avant');
     expect(await runsNewVersion(page)).toBe(0);
     expect(await workerState(page)).toEqual({ active: 'activated', waiting: 'installed' });

@@ -162,6 +162,16 @@ describe('a document that does not come', () => {
     expect(await editorOf(page).count()).toBe(0);
   });
 
+  it('takes a server that never says who is logged in for an unreachable one', async () => {
+    const { page } = await app.open({ as: app.admin });
+    await page.route(/\/api\/auth\/me$/, () => undefined);
+    await page.clock.install();
+    await page.goto(`${app.baseUrl}/`);
+    await page.getByText('Chargement d’Essaim…').waitFor();
+    await page.clock.fastForward(16_000);
+    await page.getByText('Essaim est injoignable').first().waitFor();
+  });
+
   it('takes a server that never describes the document for an unreachable one', async () => {
     const doc = await createDocument(app.admin, app.espaceId, 'Aller-vers à Lens', 'fiche');
     const { page } = await app.open({ as: app.admin });

@@ -58,16 +58,25 @@ const OFFLINE_COLLAB_LIMITS: MeDto['collabLimits'] = {
   documentBytes: 16 * 1024 * 1024,
 };
 
+/**
+ * How long (ms) the app waits for `/api/auth/me` (under 2 KB) before it takes the server as
+ * unreachable: 15 s, as the editor waits for a document's description (a request that never
+ * answered left « Chargement d'Essaim… » forever; tester BR30).
+ */
+const SESSION_ANSWER_TIMEOUT_MS = 15_000;
+
 async function boot(signal: AbortSignal): Promise<Boot> {
+  const timeout = AbortSignal.timeout(SESSION_ANSWER_TIMEOUT_MS);
   try {
-    const me = await getMe(signal);
+    const me = await getMe(AbortSignal.any([signal, timeout]));
     if (me.user) {
       await claimLocalData(me.user.id);
       rememberAccount(me.user);
     }
     return { status: 'ready', me, offline: false, signedOutReason: null };
   } catch (error) {
-    if (error instanceof ApiError && error.isNetworkError) {
+    const timedOut = timeout.aborted && !signal.aborted;
+    if (timedOut || (error instanceof ApiError && error.isNetworkError)) {
       // Offline: documents opened before remain available to the account that opened them.
       const user = rememberedAccount();
       if (user) {

@@ -38,6 +38,15 @@ function topThresholdFor(view: EditorView): number {
   return height > 0 ? height + GAP_PX / 2 : 0;
 }
 
+/**
+ * The height, in CSS pixels, of what covers the bottom of the window: the « nouvelle version »
+ * notice (app/AppUpdate.tsx, fixed there while it is shown; 0 otherwise). The caret typed under it
+ * went on out of sight (tester BR30).
+ */
+function bottomCover(): number {
+  return Math.ceil(document.querySelector('.essaim-app-update')?.getBoundingClientRect().height ?? 0);
+}
+
 const key = new PluginKey('essaimScrollMargin');
 
 /**
@@ -70,14 +79,30 @@ export const TextViewport = Extension.create({
     // The threshold makes a caret under the toolbar count as out of view (ProseMirror scrolls
     // only a caret closer to the edge than `scrollThreshold`, default 0), the margin is where it
     // then puts it.
-    const sides = (top: number, others: number) => ({ top, right: others, bottom: others, left: others });
+    // The bottom likewise keeps the caret above the « nouvelle version » notice when it is shown.
+    const sides = (top: number, bottom: number, others: number) => ({
+      top,
+      right: others,
+      bottom,
+      left: others,
+    });
     Object.defineProperty(plugin.props, 'scrollThreshold', {
       enumerable: true,
-      get: () => sides(current ? topThresholdFor(current) : 0, 0),
+      get: () => {
+        const cover = bottomCover();
+        return sides(current ? topThresholdFor(current) : 0, cover > 0 ? cover + GAP_PX / 2 : 0, 0);
+      },
     });
     Object.defineProperty(plugin.props, 'scrollMargin', {
       enumerable: true,
-      get: () => sides(current ? topMarginFor(current) : DEFAULT_MARGIN_PX, DEFAULT_MARGIN_PX),
+      get: () => {
+        const cover = bottomCover();
+        return sides(
+          current ? topMarginFor(current) : DEFAULT_MARGIN_PX,
+          cover > 0 ? cover + GAP_PX : DEFAULT_MARGIN_PX,
+          DEFAULT_MARGIN_PX,
+        );
+      },
     });
     return [plugin];
   },
