@@ -191,7 +191,15 @@ export function Layout({ children }: { children: ReactNode }) {
 
   const quickAccessItems: HeaderProps['quickAccessItems'] = user
     ? [
-        <Suspense key="notifications" fallback={null}>
+        // Until its chunk is here, the bell's word in its place, so the header does not move.
+        <Suspense
+          key="notifications"
+          fallback={
+            <span className={fr.cx('fr-btn', 'fr-icon-notification-3-line')} aria-hidden="true">
+              {m.notificationsPlaceholder}
+            </span>
+          }
+        >
           <NotificationCentre />
         </Suspense>,
         <span key="compte" className={fr.cx('fr-btn', 'fr-icon-account-circle-line') + ' essaim-account'}>

@@ -11,6 +11,8 @@ export const appMessages = {
   navSignals: 'Signalements de reprise',
   navReviewQueue: 'Relecture',
   navAdmin: 'Administration',
+  // The bell's word drawn until its chunk is here (the same as comments/messages.ts `button`).
+  notificationsPlaceholder: 'Notifications',
   navAllEspaces: 'Tous les espaces',
   navEspaces: 'Espaces de travail',
   navEspaceSwitcher: (name: string) => `Espace : ${name}`,
