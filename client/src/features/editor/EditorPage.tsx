@@ -516,7 +516,9 @@ function ReadyWorkspace({
   // The text is shown once it is here and what moves it is drawn (see usePageSettled).
   const shown = usePageSettled({
     textArrived,
-    reviewsSettled: reviews.state.status !== 'loading',
+    // Answered, and read against the text (the bars drawn from it change once it is).
+    reviewsSettled:
+      reviews.state.status === 'error' || (reviews.state.status === 'ready' && reviews.textRead),
     publicationsSettled: publications.state.status !== 'loading',
     lateChunkSettled,
   });

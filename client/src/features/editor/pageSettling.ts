@@ -14,7 +14,10 @@ export const SETTLING_LIMIT_MS = 3000;
 export interface PageParts {
   /** The document's text is here (`TextArrival`: the local copy or the server's first sync). */
   textArrived: boolean;
-  /** The sections' review has been answered (or failed): the review bar and headers can be drawn. */
+  /**
+   * The sections' review has been answered and read against the text (or failed): the review bar,
+   * the headers and the publication bar can be drawn as they will stay.
+   */
   reviewsSettled: boolean;
   /** The publications have been answered (or failed): the publication bar can be drawn. */
   publicationsSettled: boolean;

@@ -36,8 +36,14 @@ export interface SectionReviews {
   documentId: string;
   /** The server's answer (loading, failed with a French reason, or there). */
   state: Loadable<ReviewedDocumentSectionsDto>;
-  /** The answer read against the text in the editor now; null until both are there. */
+  /** The answer read against the text in the editor now; null until the answer is there. */
   view: DocumentReviewView | null;
+  /**
+   * Whether the editor's text has been read into `view` (its sections' hashes): until then the
+   * view holds the server's hashes, and what the page draws from it (stale sections, « nouvelle
+   * version en cours ») may change once the text is read.
+   */
+  textRead: boolean;
   retry: () => void;
   /**
    * One review step on a section. `approve` sends the section's hash as the editor shows it now,
@@ -266,6 +272,7 @@ export function useSectionReviews({
     documentId,
     state: loaded.state,
     view,
+    textRead: hashes !== null,
     retry: loaded.retry,
     decide,
     notice,
