@@ -10,7 +10,7 @@ import { connectAs, isSettled } from '../support/provider.js';
 import { unexpectedProblems, useBrowserApp } from './support/app.js';
 import { runAxe } from './support/axe.js';
 import { artifactsDir } from './support/chromium.js';
-import { editorOf, placeCaret, sectionOf, type Tab } from './support/coWriting.js';
+import { caretLabelOf, editorOf, sectionOf, type Tab } from './support/coWriting.js';
 
 /**
  * Publication, downloads and reuse signals in the application (issues 13 and 14), as the
@@ -174,7 +174,13 @@ describe('publication in the editor', () => {
     // She adds a sentence to the description (an approved section).
     const description = (page: Page) =>
       sectionOf(page, 'description').locator('.essaim-section__content p').first();
-    await placeCaret(rapp, anim, description);
+    // At the end of the paragraph's last line (it wraps: End alone goes to the end of the line
+    // clicked, and a click at its middle lands on either line by a fraction of a pixel).
+    const box = await description(rapp.page).boundingBox();
+    if (!box) throw new Error('la description n’est pas dessinée');
+    await description(rapp.page).click({ position: { x: box.width - 2, y: box.height - 4 } });
+    await rapp.page.keyboard.press('End');
+    await caretLabelOf(description(anim.page), rapp.name).waitFor();
     await rapp.page.keyboard.type(ADDED);
 
     const NEW = 'Une nouvelle version est en cours de rédaction';
