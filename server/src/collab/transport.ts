@@ -325,7 +325,12 @@ function toFetchRequest(req: IncomingMessage): Request {
   return new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, { headers });
 }
 
+/**
+ * Answers an upgrade with `status` and closes the connection once the answer is written (as `ws`
+ * does for the handshakes it refuses), so a client that never closes its side holds nothing.
+ */
 function refuseUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.once('finish', () => socket.destroy());
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
@@ -425,6 +430,11 @@ export function attachCollabTransport(options: CollabTransportOptions): CollabTr
   let closing = false;
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    // Node takes the HTTP server's error listener off a socket before emitting 'upgrade' (Node's
+    // `http` documentation, event 'upgrade'): without one of ours, a client resetting its
+    // connection while its upgrade is refused or handled crashed the process (read ECONNRESET,
+    // found under 2,000 connections, tests/integration/upgradeReset.test.ts). A reset is ordinary.
+    socket.on('error', (error) => logger.debug({ err: error }, 'websocket connection reset during upgrade'));
     const pathname = new URL(req.url ?? '/', 'http://x').pathname;
     if (pathname !== options.path) return refuseUpgrade(socket, 404, 'Not Found');
     if (closing) return refuseUpgrade(socket, 503, 'Service Unavailable');
