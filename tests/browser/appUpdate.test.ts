@@ -32,7 +32,7 @@ import { editorOf, sectionOf, textOf, useTwoRapporteurs } from './support/coWrit
 const NEW_VERSION_MARK = '<meta name="essaim-version" content="suivante" />';
 
 /** The test's own server: the real one, serving a copy of client/dist it can redeploy. */
-function useRedeployableApp(): BrowserApp & { deployNewVersion(): void } {
+function useRedeployableApp(): BrowserApp & { deployNewVersion(label?: string): void } {
   const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'essaim-deploiement-'));
   const app = {
     async open(options: Parameters<typeof openPage>[1] = {}) {
@@ -45,23 +45,23 @@ function useRedeployableApp(): BrowserApp & { deployNewVersion(): void } {
      * `sw.js` giving it a new revision, each with its brotli and gzip twins (the server chose
      * its encodings at start).
      */
-    deployNewVersion() {
+    deployNewVersion(label = 'suivante') {
       const write = (file: string, content: string) => {
         fs.writeFileSync(path.join(dist, file), content);
         fs.writeFileSync(path.join(dist, `${file}.br`), brotliCompressSync(content));
         fs.writeFileSync(path.join(dist, `${file}.gz`), gzipSync(content));
       };
       const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
-      write('index.html', html.replace('<title>', `${NEW_VERSION_MARK}<title>`));
+      write('index.html', html.replace('<title>', `${NEW_VERSION_MARK.replace('suivante', label)}<title>`));
       const worker = fs.readFileSync(path.join(dist, 'sw.js'), 'utf8');
       const deployed = worker.replace(
         /\{url:"index\.html",revision:"[^"]+"\}/,
-        '{url:"index.html",revision:"version-suivante"}',
+        `{url:"index.html",revision:"version-${label}"}`,
       );
       expect(deployed).not.toBe(worker);
       write('sw.js', deployed);
     },
-  } as BrowserApp & { deployNewVersion(): void };
+  } as BrowserApp & { deployNewVersion(label?: string): void };
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
     assertClientBuilt();
@@ -209,6 +209,25 @@ describe('a new version deployed while Essaim is open', () => {
     await checkForUpdate(page);
     expect(await workerState(page)).toEqual({ active: 'activated', waiting: null });
     expect(await notice(page).count()).toBe(0);
+    expect(problems.errors).toEqual([]);
+  });
+
+  it('is noticed when the person moves to another page of the app, without any reload', async () => {
+    const { page, problems } = await app.open({ as: people.chloe });
+    await page.goto(`${app.baseUrl}/espaces/${app.espaceId}`);
+    await expect
+      .poll(() => workerState(page), { timeout: 30_000 })
+      .toEqual({ active: 'activated', waiting: null });
+    await expect.poll(() => page.locator('.essaim-results a').count()).toBeGreaterThan(0);
+    await markLoad(page);
+
+    app.deployNewVersion('troisieme');
+    // A move inside the app is no navigation for the browser, which checks nothing by itself.
+    await page.locator('.essaim-results a').first().click();
+    await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/documents\//);
+    await notice(page).waitFor({ timeout: 30_000 });
+    expect(await sameLoad(page)).toBe('avant');
+    expect(await workerState(page)).toEqual({ active: 'activated', waiting: 'installed' });
     expect(problems.errors).toEqual([]);
   });
 });

@@ -77,6 +77,8 @@ describe('a reload without network', () => {
       .poll(() => connectionBadge(bruno.page).textContent())
       .toContain('Hors ligne — vos modifications sont conservées');
     await expect.poll(() => editorOf(bruno.page).getAttribute('contenteditable')).toBe('true');
+    const offlineNotice = bruno.page.getByText('Le serveur est injoignable : vous travaillez sur la copie');
+    expect(await offlineNotice.count()).toBe(1);
 
     await origin(bruno.page).click();
     await bruno.page.keyboard.press('End');
@@ -92,6 +94,8 @@ describe('a reload without network', () => {
     await expect
       .poll(() => connectionBadge(bruno.page).textContent(), { timeout: 20_000 })
       .toContain('Enregistré');
+    // The notice says what is true: the server answers again (it stayed 8 s after « Enregistré »).
+    await expect.poll(() => offlineNotice.count(), { timeout: 5_000 }).toBe(0);
 
     // A third browser, never offline, reads it from the server.
     const { page: later } = await app.open({ as: people.chloe });

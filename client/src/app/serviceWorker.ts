@@ -1,5 +1,6 @@
 /// <reference types="vite-plugin-pwa/react" />
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useLocation } from 'wouter';
 import { useRegisterSW } from 'virtual:pwa-register/react';
 
 /**
@@ -8,6 +9,14 @@ import { useRegisterSW } from 'virtual:pwa-register/react';
  * document open all day. Skipped while the browser says it is offline.
  */
 export const UPDATE_CHECK_INTERVAL_MS = 30 * 60 * 1000;
+
+/**
+ * Least time between two checks made because the person moved from page to page inside the app
+ * (milliseconds): a move between pages of the app is no navigation for the browser, which then
+ * checks nothing (tester BR30: a new version was noticed only at a full reload). One minute keeps
+ * a person clicking through the catalogue from asking for `sw.js` at every click.
+ */
+export const UPDATE_CHECK_ON_MOVE_MS = 60 * 1000;
 
 /** What {@link useServiceWorkerUpdate} tells the page. */
 export interface ServiceWorkerUpdate {
@@ -27,12 +36,15 @@ export interface ServiceWorkerUpdate {
  *   sends it `SKIP_WAITING`; only then, once it controls the page, does this page reload;
  * - when the person accepts in ANOTHER tab, the new worker takes this tab too, but this tab does
  *   not reload: it keeps offering « Recharger », which then only reloads;
- * - the server is asked for a new `sw.js` at each navigation, every
- *   {@link UPDATE_CHECK_INTERVAL_MS} and when the tab becomes visible again.
+ * - the server is asked for a new `sw.js` at each full navigation (by the browser), at a move
+ *   between the app's pages (at most every {@link UPDATE_CHECK_ON_MOVE_MS}), every
+ *   {@link UPDATE_CHECK_INTERVAL_MS}, when the tab becomes visible again and when the network
+ *   comes back.
  *
  * In development (`vite`), vite-plugin-pwa provides an inert module: no worker, nothing reported.
  */
 export function useServiceWorkerUpdate(): ServiceWorkerUpdate {
+  const [location] = useLocation();
   const acceptedHere = useRef(false);
   const offered = useRef(false);
   const [activatedElsewhere, setActivatedElsewhere] = useState(false);
@@ -57,6 +69,12 @@ export function useServiceWorkerUpdate(): ServiceWorkerUpdate {
       console.warn('Service worker non enregistré :', error);
     },
   });
+
+  // Each move to another page of the app (the first drawing excepted: the browser checked it).
+  const firstLocation = useRef(location);
+  useEffect(() => {
+    if (location !== firstLocation.current) checkSoon(UPDATE_CHECK_ON_MOVE_MS);
+  }, [location]);
 
   useEffect(() => {
     if (!('serviceWorker' in navigator)) return;
@@ -88,15 +106,34 @@ export function useServiceWorkerUpdate(): ServiceWorkerUpdate {
   return { available: needRefresh || activatedElsewhere, reload };
 }
 
-/** Asks the server for a new `sw.js` on a clock and when the tab comes back to the foreground. */
+/** The registration being watched, once the worker is registered ({@link watchForUpdates}). */
+let watched: ServiceWorkerRegistration | undefined;
+/** When the server was last asked for `sw.js` (ms since the epoch). */
+let lastCheck = 0;
+
+/**
+ * Asks the server for a new `sw.js`, unless it was asked less than `minIntervalMs` ago, the
+ * browser is offline, or a new worker is already installing. Offline or server down: the next
+ * check tries again; nothing to report.
+ */
+function checkSoon(minIntervalMs: number): void {
+  const registration = watched;
+  if (!registration || !navigator.onLine || registration.installing) return;
+  if (Date.now() - lastCheck < minIntervalMs) return;
+  lastCheck = Date.now();
+  registration.update().catch(() => undefined);
+}
+
+/**
+ * Asks the server for a new `sw.js` on a clock, when the tab comes back to the foreground, when
+ * the network comes back, and (see {@link useServiceWorkerUpdate}) when the person moves to
+ * another page of the app.
+ */
 function watchForUpdates(registration: ServiceWorkerRegistration): void {
-  const check = () => {
-    if (!navigator.onLine || registration.installing) return;
-    // Offline or server down: the next check tries again; nothing to report.
-    registration.update().catch(() => undefined);
-  };
-  window.setInterval(check, UPDATE_CHECK_INTERVAL_MS);
+  watched = registration;
+  window.setInterval(() => checkSoon(0), UPDATE_CHECK_INTERVAL_MS);
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'visible') check();
+    if (document.visibilityState === 'visible') checkSoon(0);
   });
+  window.addEventListener('online', () => checkSoon(0));
 }

@@ -91,6 +91,13 @@ type MetaState =
  */
 const DOCUMENT_ANSWER_TIMEOUT_MS = 15_000;
 
+/**
+ * While the page shows this browser's copy of a document, how often (ms) its description is asked
+ * again: 3 s, the order of the collaboration provider's own reconnection delays, so the « serveur
+ * injoignable » notice leaves about when the text is saved again.
+ */
+const OFFLINE_COPY_RETRY_MS = 3_000;
+
 /** `/documents/:id`, loaded lazily: the editor and Yjs stay out of the first page's bundle. */
 export function EditorPage() {
   const { id = '' } = useParams();
@@ -146,6 +153,47 @@ function EditorPageFor({ id }: { id: string }) {
       controller.abort();
     };
   }, [id, validId, attempt, user.id]);
+
+  // Opened from this browser's copy: the description is asked again when the network comes back
+  // and every few seconds, so « Le serveur est injoignable » goes once the server answers (it
+  // stayed beside « Enregistré » after reconnecting; tester BR30). An answer that is not the
+  // document (404, 403) takes the same way as at opening.
+  const offlineCopy = meta.status === 'ready' && meta.offline;
+  useEffect(() => {
+    if (!offlineCopy) return;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let controller: AbortController | undefined;
+    const ask = (): void => {
+      clearTimeout(timer);
+      controller?.abort();
+      const mine = (controller = new AbortController());
+      // A request that hangs must not stop the asking: it gives up like the first one.
+      getDocument(id, AbortSignal.any([mine.signal, AbortSignal.timeout(DOCUMENT_ANSWER_TIMEOUT_MS)])).then(
+        (doc) => {
+          if (stopped || mine.signal.aborted) return;
+          rememberDocument(user.id, doc);
+          setMeta({ status: 'ready', doc, offline: false });
+        },
+        (error: unknown) => {
+          if (stopped || mine.signal.aborted) return;
+          if (error instanceof ApiError && (error.status === 404 || error.status === 403)) {
+            setAttempt((n) => n + 1);
+            return;
+          }
+          timer = setTimeout(ask, OFFLINE_COPY_RETRY_MS);
+        },
+      );
+    };
+    timer = setTimeout(ask, OFFLINE_COPY_RETRY_MS);
+    window.addEventListener('online', ask);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      controller?.abort();
+      window.removeEventListener('online', ask);
+    };
+  }, [offlineCopy, id, user.id]);
 
   // The session ended (logged out elsewhere, expired, account disabled): back to the login page,
   // which brings the person back here afterwards.
