@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger, routeConsoleToLogger } from './logger.js';
 import { startServer } from './server.js';
 
 async function main(): Promise<void> {
@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  routeConsoleToLogger(logger);
   const server = await startServer(config, logger);
   logger.info({ url: server.url, dataDir: config.dataDir }, `Essaim écoute sur ${server.url}`);
 
