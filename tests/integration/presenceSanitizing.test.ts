@@ -122,6 +122,36 @@ describe('presence states relayed by the server', () => {
     raw.close();
   });
 
+  it('keeps a settled colour when the page cycles through others, also across a removal of its presence (tester BR29)', async () => {
+    const { name, observer } = await observedDocument();
+    const observerColour = () =>
+      (observer.provider.awareness?.getLocalState() as { user?: { color?: string } } | null)?.user?.color;
+    const raw = await authenticatedAs(mallory, name);
+    const mine = PRESENCE_PALETTE.find((c) => c !== observerColour() && c !== colorFor(mallory.userId));
+    raw.sendAwareness(name, awarenessUpdate(5454, { user: { name: 'x', color: mine, colourSettled: true } }));
+    const colourOf = () =>
+      (stateSeenBy(observer, 5454) as { user?: { color?: string } } | undefined)?.user?.color;
+    await expect.poll(colourOf).toBe(mine);
+    let clock = 2;
+    for (const wanted of PRESENCE_PALETTE) {
+      raw.sendAwareness(
+        name,
+        awarenessUpdate(5454, { user: { name: 'x', color: wanted, colourSettled: true } }, clock++),
+      );
+    }
+    // Removed, then back with another colour, still « settled ».
+    raw.sendAwareness(name, awarenessRemoval(5454, clock++));
+    await expect.poll(() => stateSeenBy(observer, 5454), { timeout: 5_000 }).toBeUndefined();
+    const other = PRESENCE_PALETTE.find((c) => c !== mine);
+    raw.sendAwareness(
+      name,
+      awarenessUpdate(5454, { user: { name: 'x', color: other, colourSettled: true } }, clock),
+    );
+    await expect.poll(() => stateSeenBy(observer, 5454)).toBeDefined();
+    expect(colourOf()).toBe(mine);
+    raw.close();
+  });
+
   it('relays at once the removal of a person’s presence by their own connection, and no one else’s (tester BR29)', async () => {
     const { name, observer } = await observedDocument();
     const raw = await authenticatedAs(mallory, name);

@@ -52,3 +52,37 @@ describe('the presence state the server relays', () => {
     expect(relayedPresence({}, mallory, 7, nobody)).not.toHaveProperty('cursor');
   });
 });
+
+describe('a colour once settled', () => {
+  const others = new Map<number, unknown>([
+    [3, { user: { color: PRESENCE_PALETTE[0], colourSettled: true } }],
+    [4, { user: { color: PRESENCE_PALETTE[1], colourSettled: true } }],
+  ]);
+
+  it('is kept when the page announces another one at will, so it cannot flip the others’ colours', () => {
+    for (const wanted of [PRESENCE_PALETTE[0], PRESENCE_PALETTE[1], PRESENCE_PALETTE[4]]) {
+      const relayed = relayedPresence(
+        { user: { color: wanted, colourSettled: true } },
+        mallory,
+        7,
+        others,
+        PRESENCE_PALETTE[2],
+      );
+      expect(relayed.user).toMatchObject({ color: PRESENCE_PALETTE[2], colourSettled: true });
+    }
+  });
+
+  it('moves when the rule makes it give way to someone settled earlier on the same colour', () => {
+    const taken = new Map<number, unknown>([
+      [3, { user: { color: PRESENCE_PALETTE[2], colourSettled: true } }],
+    ]);
+    const relayed = relayedPresence(
+      { user: { color: PRESENCE_PALETTE[0], colourSettled: true } },
+      mallory,
+      7,
+      taken,
+      PRESENCE_PALETTE[2],
+    );
+    expect(relayed.user.color).toBe(PRESENCE_PALETTE[0]);
+  });
+});

@@ -87,6 +87,9 @@ function claimsOf(present: Map<number, unknown>, clientId: number): ColourClaim[
  *   account's own colour among the `present` states (the document's awareness): the first colour
  *   nobody holds when someone does, so the negotiation still ends with distinct colours; it is
  *   then announced unsettled. `colourSettled` is a boolean (true only when the page said true).
+ *   Once this connection's colour for `clientId` was relayed settled (`settledBefore`), another
+ *   colour is taken only when `chooseColour` makes that settled colour give way; otherwise the
+ *   settled colour is kept, whatever the page sends.
  * - `cursor`: kept when the state has one, rebuilt from the fields of a relative position
  *   (`{anchor, head}`, `isReadableCursor` of @essaim/protocol, root type names of at most
  *   {@link MAX_CARET_TYPE_NAME} characters); `null` when readers could not place it.
@@ -100,9 +103,21 @@ export function relayedPresence(
   account: PresenceAccount,
   clientId: number,
   present: Map<number, unknown>,
+  settledBefore: string | null = null,
 ): RelayedPresence {
   const claimed = isObject(state.user) ? state.user : {};
-  const negotiated = isPresenceColour(claimed.color) ? claimed.color : null;
+  let negotiated = isPresenceColour(claimed.color) ? claimed.color : null;
+  // A settled colour moves only when the rule makes it give way: a page announcing a new colour
+  // at will, still « settled », made the honest pages it collided with take another one, again
+  // and again (tester BR29: a membre cycling colours flipped everybody's).
+  if (
+    settledBefore !== null &&
+    negotiated !== settledBefore &&
+    chooseColour({ clientId, colour: settledBefore, settled: true }, claimsOf(present, clientId)) ===
+      settledBefore
+  ) {
+    negotiated = settledBefore;
+  }
   // A colour the page never negotiated: the one the rule gives a newcomer, announced unsettled.
   const color =
     negotiated ??
@@ -137,6 +152,11 @@ export class AwarenessBindingExtension implements Extension<CollabContext> {
 
   /** The connection holding each client id of each loaded document. */
   private readonly holders = new WeakMap<Document, Map<number, Connection<CollabContext>>>();
+  /**
+   * The last colour relayed settled for each client id of each connection, kept across the
+   * connection's removals of its state (a removal then a new state must not reset it).
+   */
+  private readonly settledColours = new WeakMap<Connection<CollabContext>, Map<number, string>>();
 
   constructor(private readonly logger: Logger) {}
 
@@ -169,7 +189,19 @@ export class AwarenessBindingExtension implements Extension<CollabContext> {
         continue;
       }
       const account = connection?.context.user;
-      if (account) states.set(clientId, relayedPresence(state, account, clientId, awareness.getStates()));
+      if (account && connection) {
+        let settled = this.settledColours.get(connection);
+        if (!settled) this.settledColours.set(connection, (settled = new Map()));
+        const relayed = relayedPresence(
+          state,
+          account,
+          clientId,
+          awareness.getStates(),
+          settled.get(clientId) ?? null,
+        );
+        if (relayed.user.colourSettled) settled.set(clientId, relayed.user.color);
+        states.set(clientId, relayed);
+      }
       // Not from a connection (the server's own, another instance's relay): a caret readers can place.
       else if ('cursor' in state && !isReadableCursor(state.cursor)) state.cursor = null;
     }
