@@ -126,8 +126,10 @@ describe('reaching a document’s text', () => {
     await expect
       .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
       .toBe('Contenu du document');
-    // Typing then writes in the document.
+    // Typing then writes in the first section's text, not in its title (tester BR31: « KBD
+    // Identification »).
     await page.keyboard.type('Premiers mots. ');
-    await expect.poll(() => editorOf(page).textContent()).toContain('Premiers mots.');
+    await expect.poll(() => editorOf(page).locator('p').first().textContent()).toContain('Premiers mots.');
+    expect(await editorOf(page).locator('h2').first().textContent()).not.toContain('Premiers mots');
   });
 });

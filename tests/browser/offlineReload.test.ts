@@ -96,6 +96,11 @@ describe('a reload without network', () => {
       .toContain('Enregistré');
     // The notice says what is true: the server answers again (it stayed 8 s after « Enregistré »).
     await expect.poll(() => offlineNotice.count(), { timeout: 5_000 }).toBe(0);
+    // So do the parts that failed for the network while offline (tester BR31: the publications'
+    // « n’ont pas pu être chargées » stayed, with « Réessayer »).
+    await expect
+      .poll(() => bruno.page.getByText('n’ont pas pu être chargées').count(), { timeout: 5_000 })
+      .toBe(0);
 
     // A third browser, never offline, reads it from the server.
     const { page: later } = await app.open({ as: people.chloe });

@@ -1,5 +1,5 @@
 import { Extension } from '@tiptap/core';
-import { Plugin, PluginKey } from '@tiptap/pm/state';
+import { Plugin, PluginKey, TextSelection } from '@tiptap/pm/state';
 import type { EditorView } from '@tiptap/pm/view';
 
 /** The id of the editor's text: the target of the skip link « Aller au texte » (app/Layout.tsx). */
@@ -50,6 +50,29 @@ function bottomCover(): number {
 const key = new PluginKey('essaimScrollMargin');
 
 /**
+ * Where the skip link « Aller au texte » leads: the caret at the start of the first text block
+ * that is not a title (the first section's first paragraph), focused and scrolled into view. The
+ * browser's own jump to the fragment focused the editor with the caret where ProseMirror starts
+ * it, in the first section's title, so the first letters typed went into « Identification »
+ * (tester BR31).
+ */
+function putCaretAtText(view: EditorView): void {
+  let target: number | null = null;
+  view.state.doc.descendants((node, pos) => {
+    if (target !== null) return false;
+    if (node.isTextblock && node.type.name !== 'sectionTitle') {
+      target = pos + 1;
+      return false;
+    }
+    return true;
+  });
+  const { tr } = view.state;
+  if (target !== null) tr.setSelection(TextSelection.create(view.state.doc, target));
+  view.dispatch(tr.scrollIntoView());
+  view.focus();
+}
+
+/**
  * Where the text sits in the page (issue 16):
  * - ProseMirror scrolls the caret into view when it is under the sticky toolbar, and puts it
  *   below it: `scrollThreshold` and `scrollMargin` props (read by prosemirror-view's
@@ -67,9 +90,17 @@ export const TextViewport = Extension.create({
       props: { attributes: { id: EDITOR_TEXT_ID } },
       view(view) {
         current = view;
+        const skipLinkFollowed = (event: MouseEvent): void => {
+          const target = event.target instanceof Element ? event.target.closest('a') : null;
+          if (target?.getAttribute('href') !== `#${EDITOR_TEXT_ID}`) return;
+          event.preventDefault();
+          putCaretAtText(view);
+        };
+        document.addEventListener('click', skipLinkFollowed);
         return {
           destroy() {
             current = null;
+            document.removeEventListener('click', skipLinkFollowed);
           },
         };
       },
