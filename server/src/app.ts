@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
+import compression from 'compression';
 import express from 'express';
 import helmet from 'helmet';
 import type { Hocuspocus } from '@hocuspocus/server';
@@ -106,6 +107,11 @@ export function createApp({ config, logger, services, onFatal, demo = false }: A
       },
     }),
   );
+
+  // The API's JSON and the portal's pages, compressed on the fly (brotli or gzip, as the browser
+  // accepts; above 1 KB): on the slow line of issue 16 the catalogue's list and the references were
+  // sent as is (tester BR31). Static files are compressed at build time (staticClient.ts).
+  app.use(['/api', '/pratiques'], compression());
 
   const originAllowed = originPolicy(config.allowedOrigins);
   const api = express.Router();
