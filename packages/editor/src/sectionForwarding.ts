@@ -1660,13 +1660,27 @@ export function forwardJoinedBlocks(
         const previous = previousTextblock(transaction, oldItem);
         target = previous ? lastText((previous.content as Y.ContentType).type as Y.XmlElement) : null;
       }
-      const kept = target?._item?.parent;
-      if (!target || !(kept instanceof Y.XmlElement) || !kept._item || kept._item.deleted) continue;
+      let kept = target?._item?.parent;
       // A paragraph the same change created holds the copy only when every character the writer
       // had went there: a join undone before the change reached the server (offline) re-creates
       // the paragraph, its text whole, maybe elsewhere than the one deleted (text inserted there
-      // meanwhile). Otherwise (new paragraphs pasted over old ones) it is not a move.
-      if (!recreated && createdBy(transaction, kept._item) && (had === 0 || copied < had)) continue;
+      // meanwhile). Otherwise (new paragraphs pasted over old ones, or only the end of the
+      // paragraph cut off into a new one, its start joined to a paragraph a co-writer had joined
+      // away meanwhile) it is not the move's target, but what the writer did not have still needs
+      // a place: the textblock before, as when no character has a copy. Skipping the paragraph
+      // lost a co-writer's text joined to its end (issue 8, fuzz: « Delta epsilon » lost).
+      if (
+        !recreated &&
+        kept instanceof Y.XmlElement &&
+        kept._item &&
+        createdBy(transaction, kept._item) &&
+        (had === 0 || copied < had)
+      ) {
+        const previous = previousTextblock(transaction, oldItem);
+        target = previous ? lastText((previous.content as Y.ContentType).type as Y.XmlElement) : null;
+        kept = target?._item?.parent;
+      }
+      if (!target || !(kept instanceof Y.XmlElement) || !kept._item || kept._item.deleted) continue;
       entries.unshift({
         kind: 'map',
         ...idOf(oldItem),

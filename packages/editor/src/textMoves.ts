@@ -327,6 +327,8 @@ interface Candidate {
   to: Run;
   target: Run;
   pairs: [number, number][];
+  /** Which characters of `from` the pairing may pass over (see alignEnds). */
+  skippable: readonly boolean[];
   /** Whether the move is left to the editors (see leftToEditors). */
   editors: boolean;
 }
@@ -384,9 +386,15 @@ export function detectTextMoves(
   const deletedNow = (n: Y.Item) =>
     n.deleted && existedBefore(transaction, n) && Y.isDeleted(transaction.deleteSet, n.id);
   // Within one text, an editor's change deletes one stretch of what it sees: characters still
-  // there between deleted ones were typed meanwhile by others (in flight), and do not cut a run.
+  // there between deleted ones were typed meanwhile by others (in flight), and do not cut a run;
+  // nor do new characters hung on one the change deletes (see writtenByOthers).
   const deleted = [...deletedTexts].flatMap((text) =>
-    runsIn(text, deletedNow, (n) => !existedBefore(transaction, n), seen ?? undefined),
+    runsIn(
+      text,
+      deletedNow,
+      (n) => !existedBefore(transaction, n) && !writtenByOthers(transaction, n, deletedNow),
+      seen ?? undefined,
+    ),
   );
   const inserted = [...insertedTexts].flatMap((text) =>
     runsIn(
@@ -410,9 +418,18 @@ export function detectTextMoves(
       const text = n.parent;
       const holder = text instanceof Y.XmlText ? text._item : null;
       const block = text instanceof Y.XmlText ? elementOf(text) : null;
-      // Not a paragraph the same change wrote then deleted (split, then joined again): its text
-      // is only a step of the move.
-      if (holder && block && existedBefore(transaction, block) && (holder.deleted || block.deleted))
+      // Not a paragraph the same change wrote then deleted (split, then joined again), nor one
+      // that was there before and that the same change wrote into then deleted (joined to the
+      // one before, then that one joined on): its text is only a step of the move. Taken for the
+      // copy, it held the joined text's start, whose late keystrokes then had nowhere to go
+      // (issue 8, fuzz: a word typed at the end of a paragraph cut then joined twice, offline).
+      const deletedBefore = (n: Y.Item) => n.deleted && !Y.isDeleted(transaction.deleteSet, n.id);
+      if (
+        holder &&
+        block &&
+        existedBefore(transaction, block) &&
+        (deletedBefore(holder) || deletedBefore(block))
+      )
         sunkTexts.add(text as Y.XmlText);
     }
   }
@@ -480,10 +497,24 @@ export function detectTextMoves(
       // One character in common (the space a typed word and a paragraph's end both begin with)
       // is chance, unless one of the runs is that one character.
       if (pairs.length > 1 || (pairs.length === 1 && Math.min(from.str.length, to.str.length) === 1))
-        candidates.push({ from, to, target, pairs, editors: leftToEditors(transaction, from, to) });
+        candidates.push({
+          from,
+          to,
+          target,
+          pairs,
+          skippable,
+          editors: leftToEditors(transaction, from, to),
+        });
     }
   }
-  candidates.sort((a, b) => b.pairs.length - a.pairs.length);
+  // At equal length, a pairing in one stretch before one in pieces: a common start and end of
+  // a few characters each (« ␣w2r » and the final space of « ␣w2r29␣ ») are more often chance
+  // than a whole run that is exactly the start of the deleted one (« ␣w2r5 », joined to the
+  // paragraph before in the same change that cut off the rest; issue 8, fuzz: « w2r529 »).
+  const piecesOf = new Map(candidates.map((c) => [c, pieces(c.pairs)]));
+  candidates.sort(
+    (a, b) => b.pairs.length - a.pairs.length || (piecesOf.get(a) as number) - (piecesOf.get(b) as number),
+  );
   // A run may go to several places (a join and a split in one transaction: its start stays in
   // the paragraph it was appended to, its end goes to a new one), each a part of it before or
   // after the parts already paired; and an inserted run may hold the copies of several (an undone
@@ -509,7 +540,7 @@ export function detectTextMoves(
     }
     return { range: [first, last], rangeTo: [firstTo, lastTo] };
   };
-  for (const candidate of candidates) {
+  const consider = (candidate: Candidate): void => {
     const { from, to } = candidate;
     const taken = parts.get(from) ?? [];
     const held = holds.get(to) ?? [];
@@ -527,20 +558,47 @@ export function detectTextMoves(
       winner.range.splice(0, 2, ...range);
       winner.rangeTo.splice(0, 2, ...rangeTo);
       pairs = candidate.pairs.filter(([, t]) => !within(held, t));
+    } else if (pairs.length < candidate.pairs.length && !exactOnly) {
+      const again = realigned(candidate, taken, held);
+      if (again.length > pairs.length) pairs = again;
     }
-    if (pairs.length === 0 || 2 * pairs.length < candidate.pairs.length) continue;
+    if (pairs.length === 0 || 2 * pairs.length < candidate.pairs.length) return;
     const { range, rangeTo } = bounds(pairs);
     const [first, last] = range;
     const [firstTo, lastTo] = rangeTo;
-    if (taken.some(([a, b]) => !(last < a || first > b))) continue;
-    if (held.some(([a, b]) => !(lastTo < a || firstTo > b))) continue;
+    if (taken.some(([a, b]) => !(last < a || first > b))) return;
+    if (held.some(([a, b]) => !(lastTo < a || firstTo > b))) return;
     taken.push(range);
     parts.set(from, taken);
     const firstHeld = held.length === 0;
     held.push(rangeTo);
     holds.set(to, held);
     accepted.push({ candidate, pairs, range, rangeTo, firstHeld });
-  }
+    // The rest of the run in the same copy, on the same side of the part paired: a join of
+    // text a co-writer had meanwhile cut in two (« ␣w2r11␣␣gamma␣w1r13␣ », « ␣␣gamma » cut off)
+    // copies it whole, around the part cut off; only its end was paired (see overlapOfEnds), and
+    // its start went to a chance pairing with a word typed elsewhere (issue 8, fuzz: « w2r111r15 »).
+    const rest = exactOnly ? [] : realigned(candidate, taken, held);
+    const sameSide = rest.every(([f, t]) => (f < first ? t < firstTo : f > last ? t > lastTo : false));
+    if (rest.length >= MIN_INNER_OVERLAP && sameSide) {
+      const more = bounds(rest);
+      taken.push(more.range);
+      held.push(more.rangeTo);
+      accepted.push({ candidate, pairs: rest, ...more, firstHeld: false });
+    }
+  };
+  // A character deleted alone (a space) is paired last, next to the copy of its deleted
+  // neighbours when one of its candidates is: its one character matches the first space of any
+  // word typed in the same change, and text hung on it followed to the start of that word
+  // (issue 8, fuzz: « gammaw2r61 »).
+  const nextToHeld = (c: Candidate): boolean => {
+    const t = c.pairs[0]?.[1];
+    return t !== undefined && (holds.get(c.to) ?? []).some(([a, b]) => t === a - 1 || t === b + 1);
+  };
+  for (const candidate of candidates) if (candidate.from.str.length > 1) consider(candidate);
+  const lone = candidates.filter((c) => c.from.str.length === 1);
+  lone.sort((a, b) => Number(nextToHeld(b)) - Number(nextToHeld(a)));
+  for (const candidate of lone) consider(candidate);
   for (const { candidate, pairs, firstHeld } of accepted) {
     const { from, to, target, editors } = candidate;
     if (sunk.has(to)) continue;
@@ -550,6 +608,43 @@ export function detectTextMoves(
       moves.copies.push(to);
   }
   return moves;
+}
+
+/**
+ * Whether `item`, new in `transaction`, hangs (through other new items) on a character that
+ * `deletedNow` tells the transaction deleted: whoever wrote it still had that character, so it
+ * is not the writer of the deletion (who deletes one stretch of what it sees) but a co-writer
+ * whose keystrokes came in the same update, or the server writing late keystrokes again after
+ * their left neighbour (sectionForwarding.ts). Such characters do not cut the deleted stretch:
+ * cut there, its first character (the space before a moved « beta gamma ») stood alone and was
+ * paired by chance with the first space inserted anywhere, taking one's text hung on it to the
+ * start of a co-writer's word (issue 8, fuzz: « gammaw2r14 »).
+ */
+function writtenByOthers(
+  transaction: Y.Transaction,
+  item: Y.Item,
+  deletedNow: (n: Y.Item) => boolean,
+): boolean {
+  for (let n: Y.Item | null = item; n;) {
+    const origin: Y.ID | null = n.origin;
+    const left: Y.Item | null = origin ? itemAt(transaction.doc, origin) : null;
+    if (!left) return false;
+    if (existedBefore(transaction, left)) return deletedNow(left);
+    n = left;
+  }
+  return false;
+}
+
+/** How many stretches `pairs` make: runs of pairs consecutive in both texts. */
+function pieces(pairs: readonly [number, number][]): number {
+  const sorted = [...pairs].sort((x, y) => x[0] - y[0]);
+  let count = sorted.length > 0 ? 1 : 0;
+  for (let k = 1; k < sorted.length; k++) {
+    const [f, t] = sorted[k] as [number, number];
+    const [pf, pt] = sorted[k - 1] as [number, number];
+    if (f !== pf + 1 || t !== pt + 1) count++;
+  }
+  return count;
 }
 
 /**
@@ -595,7 +690,15 @@ function withDeletedNeighbours(
  * null: `candidate` pairs an exact end (or start) of its deleted run with a whole inserted run (a
  * part of the run split off), and the one or two characters it shares with an earlier, longer
  * pairing of the same run are at that pairing's edge (its common start ran on into text the
- * writer typed after, by the space both begin with).
+ * writer typed after, by the space both begin with). More than an edge: an exact start or end
+ * of the run paired in one stretch, at least {@link MIN_INNER_OVERLAP} long (a part cut off and
+ * joined elsewhere, whole, or redone into the paragraph before), wins the characters it shares
+ * with the earlier pairing when that one does not hold all of them (its common start ran on into
+ * the part by chance, then stopped) and keeps more than it gives up. A paragraph's end cut off,
+ * its start joined to another paragraph and a word typed after it, offline, make a common start
+ * that runs on from the joined « ␣epsilon » into the typed « ␣w0r29 » by the « ␣w0r » it shares
+ * with the cut-off « ␣w0r10␣ », leaving « 10 » unpaired and written again inside the typed word
+ * (issue 8, fuzz: « w0r1029 »; likewise « w2r2461 » after a cut undone and redone offline).
  */
 function winsEdge<A extends Accepted>(
   candidate: Candidate,
@@ -603,20 +706,62 @@ function winsEdge<A extends Accepted>(
   accepted: readonly A[],
 ): A | null {
   const { from, to, pairs } = candidate;
-  if (contested.length === 0 || contested.length > MIN_OVERLAP) return null;
-  if (pairs.length !== to.str.length || to.str.length >= from.str.length || to.str.length <= contested.length)
-    return null;
-  const atEnd = from.str.endsWith(to.str);
-  if (!atEnd && !from.str.startsWith(to.str)) return null;
+  if (contested.length === 0) return null;
   const owners = accepted.filter(
     (a) => a.candidate.from === from && contested.some(([f]) => f >= a.range[0] && f <= a.range[1]),
   );
   const owner = owners[0];
   if (owners.length !== 1 || !owner) return null;
+  if (contested.length > MIN_OVERLAP) {
+    // An exact start or end of the run, in one stretch, long enough not to be chance.
+    const mine = new Set(pairs.map(([f]) => f));
+    const whole =
+      pairs.length >= MIN_INNER_OVERLAP &&
+      pairs.length < from.str.length &&
+      pieces(pairs) === 1 &&
+      (mine.has(0) || mine.has(from.str.length - 1));
+    const given = owner.pairs.filter(([f]) => mine.has(f)).length;
+    return whole && given < pairs.length && owner.pairs.length > 2 * given ? owner : null;
+  }
+  if (pairs.length !== to.str.length || to.str.length >= from.str.length || to.str.length <= contested.length)
+    return null;
+  const atEnd = from.str.endsWith(to.str);
+  if (!atEnd && !from.str.startsWith(to.str)) return null;
   const edge = contested.every(([f]) =>
     atEnd ? f > owner.range[1] - contested.length : f < owner.range[0] + contested.length,
   );
   return edge && owner.pairs.length > 2 * contested.length ? owner : null;
+}
+
+/**
+ * The pairing of what is left of `candidate`'s deleted run once other pairings took the parts
+ * `taken` of it (and the parts `held` of its target): each stretch of the run not taken, aligned
+ * again on its own (see alignEnds), the one with the most pairs. A run whose parts went to two
+ * places in one change (its end cut off to a new paragraph, its start joined to the end of
+ * another, offline) was first aligned whole, and its start then matched the target's start by
+ * chance (« ␣w2r1␣ » and « ␣w2r14 … ») rather than the target's end where its copy is: that chance
+ * pairing, cut down to the part left, took a co-writer's word to the middle of another (issue 8,
+ * fuzz: « w2r1 0r23 »).
+ */
+function realigned(
+  candidate: Candidate,
+  taken: readonly [number, number][],
+  held: readonly [number, number][],
+): [number, number][] {
+  const { from, target, skippable } = candidate;
+  const free = (x: number) => !taken.some(([a, b]) => x >= a && x <= b);
+  let best: [number, number][] = [];
+  for (let start = 0; start < from.str.length; start++) {
+    if (!free(start)) continue;
+    let end = start;
+    while (end + 1 < from.str.length && free(end + 1)) end++;
+    const found = alignEnds(from.str.slice(start, end + 1), target.str, skippable.slice(start, end + 1))
+      .map(([f, t]): [number, number] => [start + f, t])
+      .filter(([, t]) => !held.some(([a, b]) => t >= a && t <= b));
+    if (found.length >= MIN_OVERLAP && found.length > best.length) best = found;
+    start = end;
+  }
+  return best;
 }
 
 /**
