@@ -10,7 +10,10 @@
  * per second, the load generator's CPU next to it, RSS, WAL size, time to connect, and memory in
  * the 10 s after the last client leaves. Knobs: BENCH_MANY_DOCS (20,100,200,400),
  * BENCH_MANY_CLIENTS (5), BENCH_MANY_RATE (2 updates/s), BENCH_MANY_SECONDS (60),
- * BENCH_MANY_WARMUP (15), BENCH_MANY_PREFILL (1000 trace transactions), BENCH_MANY_AWARENESS (1),
+ * BENCH_MANY_WARMUP (15), BENCH_MANY_PREFILL (1000 trace transactions), BENCH_MANY_DOC_KB (0: each
+ * document filled beforehand to about that many KiB of encoded state, see {@link fillDocuments}),
+ * BENCH_MANY_DRAIN_MAX (300: seconds the run waits after the last client left for every document
+ * to be unloaded and the background jobs to end), BENCH_MANY_AWARENESS (1),
  * BENCH_MANY_VARIANTS (spread,legacy), BENCH_MANY_REPEAT (1), BENCH_MANY_LIVE_HEAP (0; 1: a full GC
  * with everything loaded, before the clients leave, to measure the live memory per document),
  * BENCH_MANY_SERVER_ENV (settings for both servers, `NAME=value,…`, e.g. `COLLAB_RECHECK_SECONDS=3600`),
@@ -22,6 +25,8 @@
  * as `<variant>-<documents>.heapprofile` and summarised in the result's `server.allocation`).
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { FRAGMENT } from '@essaim/protocol';
+import * as Y from 'yjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +46,8 @@ import type {
 import { waitForQuietMachine, watchPressure, type Disturbance } from './lib/pressure.js';
 import { log, machine, type BenchResult, type TargetCheck } from './lib/report.js';
 import { readStoredText } from './lib/sqlite.js';
+import { login } from '../tests/support/accounts.js';
+import { acknowledged, connectClient, waitFor } from './lib/clients.js';
 import { requestReply } from './lib/spawn.js';
 import { round, type Summary } from './lib/stats.js';
 import {
@@ -94,6 +101,8 @@ function variantFlags(variant: Variant): string[] {
 const TARGET_P99_MS = 25;
 const TARGET_WAL_MIB = 64;
 const MEMORY_WINDOW_MS = 10_000;
+/** The last RSS reading after the departure (+20 s), and the longest wait for the drain (s). */
+const LATE_WINDOW_MS = 20_000;
 const SAMPLE_MS = 250;
 
 /** What one run (one size, one variant) measured. */
@@ -186,10 +195,20 @@ export interface ManyRunOutcome {
     loopDelayMs: ManyLoadResult['loopDelayMs'];
     processes: { cpuPercent: number; loopDelayMaxMs: number; clients: number }[];
   };
-  /** After the last client left: RSS and heap at +1, +5 and +10 s, documents still loaded, and after a full GC. */
+  /** After the last client left: RSS and heap at +1, +5, +10 and +20 s, documents still loaded, and after a full GC. */
   afterLeave: {
     rssAtLeaveMiB: number;
-    rssMiB: { s1: number; s5: number; s10: number };
+    rssMiB: { s1: number; s5: number; s10: number; s20: number };
+    /**
+     * Milliseconds from the last client's departure until no document was loaded any more
+     * (`unloadedAllMs`) and until the background jobs were over as well (`backgroundIdleMs`: no
+     * document loaded, no job waiting in the queue, none in the worker or between its halves, for
+     * every later sample); null: not within BENCH_MANY_DRAIN_MAX.
+     */
+    unloadedAllMs: number | null;
+    backgroundIdleMs: number | null;
+    /** Mean and largest encoded state of a document after the fill (KiB; null without BENCH_MANY_DOC_KB). */
+    filledStateKiB: { mean: number; max: number } | null;
     heapUsedMiB: { atLeave: number; s10: number };
     documentsAt10s: number;
     connectionsAt10s: number;
@@ -363,8 +382,25 @@ export async function manyRun(
         ...serverEnv(),
       },
     };
+    const docKiB = envInt('BENCH_MANY_DOC_KB', 0);
+    if (docKiB > 0 && !('WRITER_STRUCTS_PER_SECOND' in params.env)) {
+      // One account fills every document: its budget of structs per second (writerPacing.ts)
+      // would make the fill last minutes. The writers' 2 updates/s never reach it.
+      params.env.WRITER_STRUCTS_PER_SECOND = '0';
+    }
     const ready = await server.request({ type: 'start', params }, 300_000);
     if (ready.type !== 'ready') throw new Error(`réponse inattendue : ${ready.type}`);
+    let filled: { mean: number; max: number } | null = null;
+    let token = ready.token;
+    if (docKiB > 0) {
+      // The fill and its drain outlast a collab token (5 min): the admin's session gives new ones.
+      const admin = await login(ready.url, 'admin@hcts.example');
+      filled = await fillDocuments(ready.wsUrl, () => admin.collabToken(), ready.documentNames, docKiB);
+      // The fill's departures are compacted and indexed before the load begins.
+      await drained(server.request, Date.now(), envInt('BENCH_MANY_DRAIN_MAX', 300) * 1000);
+      log(`manyDocuments : documents remplis à ${filled.mean} Kio en moyenne (max ${filled.max})`);
+      token = await admin.collabToken();
+    }
     let loaded: ServerSample | undefined;
     const profileDir = process.env.BENCH_MANY_HEAP_PROFILE;
     const profileFile = profileDir
@@ -372,7 +408,7 @@ export async function manyRun(
       : undefined;
     if (profileFile) fs.mkdirSync(path.dirname(profileFile), { recursive: true });
     const result = await runManyLoad(
-      { ...load, wsUrl: ready.wsUrl, token: ready.token, documents: ready.documentNames },
+      { ...load, wsUrl: ready.wsUrl, token, documents: ready.documentNames },
       (load.warmupSeconds + load.seconds) * 1000 + 600_000,
       async () => {
         // A collection here would change what V8 does after the departure: only on demand.
@@ -386,7 +422,9 @@ export async function manyRun(
         await server.request({ type: 'window', start, end, heapProfile: profileFile }, 30_000);
       },
     );
-    await sleep(result.leftAt + MEMORY_WINDOW_MS + 2 * SAMPLE_MS - Date.now());
+    await sleep(result.leftAt + LATE_WINDOW_MS + 2 * SAMPLE_MS - Date.now());
+    // Then until every document is unloaded and the background jobs are over (or the limit).
+    await drained(server.request, result.leftAt, envInt('BENCH_MANY_DRAIN_MAX', 300) * 1000);
     const timeline = await server.request({ type: 'timeline' }, 30_000);
     if (timeline.type !== 'timeline') throw new Error('pas de chronologie');
     const gc = await server.request({ type: 'gc' }, 30_000);
@@ -421,11 +459,108 @@ export async function manyRun(
         disturbance,
         gcPauses: timeline.gcPauses,
         allocation,
+        filled,
       },
     );
   } finally {
     if (server.process.exitCode === null) server.process.kill('SIGKILL');
   }
+}
+
+/** Whether the server held no document and no background job at this sample. */
+const idle = (s: ServerSample): boolean =>
+  s.documents === 0 && (s.queue?.waiting ?? 0) === 0 && (s.queue?.inFlight ?? 0) === 0;
+
+/**
+ * When the server went idle for good after `from` (epoch ms): the first sample after the last
+ * sample that was not {@link idle}; null if the last sample is not idle (still draining).
+ */
+function idleSince(samples: ServerSample[], from: number): number | null {
+  const after = samples.filter((s) => s.at >= from);
+  const last = after[after.length - 1];
+  if (!last || !idle(last)) return null;
+  let i = after.length - 1;
+  while (i > 0 && idle(after[i - 1] as ServerSample)) i--;
+  return (after[i] as ServerSample).at;
+}
+
+/**
+ * Polls the server's samples every second until it is idle ({@link idleSince}) since `from`, or
+ * `maxMs` after `from`. Never throws for a server still draining: the report says so (null).
+ */
+async function drained(
+  request: (message: ManyServerRequest, timeoutMs: number) => Promise<ManyServerReply>,
+  from: number,
+  maxMs: number,
+): Promise<void> {
+  while (Date.now() < from + maxMs) {
+    const reply = await request({ type: 'timeline' }, 30_000);
+    if (reply.type === 'timeline' && idleSince(reply.samples, from) !== null) return;
+    await sleep(1000);
+  }
+}
+
+/**
+ * Fills each document to about `kib` KiB of encoded state before the load (`BENCH_MANY_DOC_KB`),
+ * through a client of its own, 8 documents at a time: a paragraph appended to the last section,
+ * words typed each before the previous one (so that each stays an item of its own, as text typed
+ * over months does) with a character deleted every fifth word (a deletion inside a word splits
+ * it). The first document is filled in transactions of 2,000 words until its encoded state
+ * reaches `kib`; the others get as many words in one transaction. Resolves with the mean and
+ * largest state reached (KiB). The documents are unloaded (and compacted) when their filler
+ * leaves: the load then opens stored documents of that size, as people do.
+ */
+async function fillDocuments(
+  wsUrl: string,
+  token: () => Promise<string>,
+  names: readonly string[],
+  kib: number,
+): Promise<{ mean: number; max: number }> {
+  const sizes: number[] = [];
+  const fill = async (name: string, wordsWanted: number | null): Promise<number> => {
+    const client = connectClient(wsUrl, name, { token });
+    try {
+      await waitFor(() => client.provider.isSynced, 120_000, `remplissage de ${name}`);
+      const { ydoc } = client;
+      const sections = ydoc
+        .getXmlFragment(FRAGMENT)
+        .toArray()
+        .filter((n): n is Y.XmlElement => n instanceof Y.XmlElement && n.nodeName === 'section');
+      const section = sections[sections.length - 1];
+      if (!section) throw new Error(`pas de section dans ${name}`);
+      const paragraph = new Y.XmlElement('paragraph');
+      const text = new Y.XmlText();
+      paragraph.insert(0, [text]);
+      section.insert(section.length, [paragraph]);
+      let words = 0;
+      let size = Y.encodeStateAsUpdate(ydoc).byteLength;
+      while (wordsWanted === null ? size < kib * 1024 : words < wordsWanted) {
+        const batch = wordsWanted === null ? 2000 : wordsWanted;
+        ydoc.transact(() => {
+          for (let k = 0; k < batch; k++, words++) {
+            text.insert(0, `mot${words % 997} `);
+            if (words % 5 === 4 && text.length > 8) text.delete(2, 1);
+          }
+        });
+        size = Y.encodeStateAsUpdate(ydoc).byteLength;
+        await acknowledged(client);
+      }
+      sizes.push(size / 1024);
+      return words;
+    } finally {
+      client.destroy();
+    }
+  };
+  const words = await fill(names[0] as string, null);
+  let next = 1;
+  const filler = async (): Promise<void> => {
+    while (next < names.length) await fill(names[next++] as string, words);
+  };
+  await Promise.all(Array.from({ length: 8 }, filler));
+  return {
+    mean: round(sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length), 0),
+    max: round(Math.max(0, ...sizes), 0),
+  };
 }
 
 /** GC pauses of one kind between two samples (`longest`: per-sample maxima, when known). */
@@ -457,6 +592,7 @@ function summarise(
     disturbance: Disturbance;
     gcPauses: GcPause[];
     allocation: HeapProfileSummary | null;
+    filled: { mean: number; max: number } | null;
   },
 ): ManyRunOutcome {
   const before = samples[0] as ServerSample;
@@ -565,7 +701,17 @@ function summarise(
     },
     afterLeave: {
       rssAtLeaveMiB: atLeave.rssMiB,
-      rssMiB: { s1: after(1000).rssMiB, s5: after(5000).rssMiB, s10: s10.rssMiB },
+      rssMiB: {
+        s1: after(1000).rssMiB,
+        s5: after(5000).rssMiB,
+        s10: s10.rssMiB,
+        s20: after(LATE_WINDOW_MS).rssMiB,
+      },
+      unloadedAllMs: unloaded ? Math.round(unloaded.at - r.leftAt) : null,
+      backgroundIdleMs: ((at) => (at === null ? null : Math.round(at - r.leftAt)))(
+        idleSince(samples, r.leftAt),
+      ),
+      filledStateKiB: extra.filled,
       heapUsedMiB: { atLeave: atLeave.heapUsedMiB, s10: s10.heapUsedMiB },
       documentsAt10s: s10.documents,
       connectionsAt10s: s10.connections,
@@ -634,7 +780,9 @@ const line = (o: ManyRunOutcome): string =>
   `(pire seconde ${o.worstSecondP99Ms} ms, ${o.secondsOverTarget}/${o.seconds} s > ${TARGET_P99_MS} ms), ` +
   `CPU serveur ${o.server.cpuPerUpdateUs} µs/màj ${o.server.cpuPercent} % (pire seconde ${o.server.cpuPercentWorstSecond} %), ` +
   `générateur ${o.loadGenerator.cpuPercent} % (${o.loadGenerator.processes.map((p) => `${p.cpuPercent} %, boucle max ${p.loopDelayMaxMs} ms`).join(' ; ')}), file ${queueLine(o)}, RSS ${o.server.rssBeforeMiB}→${o.server.rssPeakMiB} Mio, ` +
-  `après départ ${o.afterLeave.rssAtLeaveMiB}/${o.afterLeave.rssMiB.s1}/${o.afterLeave.rssMiB.s5}/${o.afterLeave.rssMiB.s10} Mio ` +
+  `après départ ${o.afterLeave.rssAtLeaveMiB}/${o.afterLeave.rssMiB.s1}/${o.afterLeave.rssMiB.s5}/${o.afterLeave.rssMiB.s10}/${o.afterLeave.rssMiB.s20} Mio ` +
+  `(à +0/1/5/10/20 s ; documents déchargés en ${o.afterLeave.unloadedAllMs ?? '—'} ms, tâches de fond finies en ${o.afterLeave.backgroundIdleMs ?? '—'} ms` +
+  `${o.afterLeave.filledStateKiB ? `, états de ${o.afterLeave.filledStateKiB.mean} Kio en moyenne, ${o.afterLeave.filledStateKiB.max} au plus` : ''}) ` +
   `(GC ${o.afterLeave.afterFullGc.rssMiB}), WAL max ${o.server.walPeakMiB} Mio à ${o.server.walPeakAtS} s ` +
   `(fenêtre : ${lockedLine('RESTART', o.server.lockedCheckpoints.restart)}, ${lockedLine('TRUNCATE', o.server.lockedCheckpoints.truncate)} ; ` +
   `commits groupés ${o.server.groupCommitMs.count}, moyenne ${o.server.groupCommitMs.meanMs} ms, p50/p99/p99,9 ≤ ${o.server.groupCommitMs.p50AtMostMs}/${o.server.groupCommitMs.p99AtMostMs}/${o.server.groupCommitMs.p999AtMostMs} ms, ` +

@@ -226,7 +226,10 @@ describe('version history', () => {
     rose.destroy();
     anim.destroy();
     await expect.poll(() => t.server.app.hocuspocus.documents.has(doc.name), { timeout: 20_000 }).toBe(false);
-    expect(t.server.services.collabStore.pendingUpdates(doc.id)).toBe(0);
+    // Compacted just after the unload (departures.ts).
+    await expect
+      .poll(() => t.server.services.collabStore.pendingUpdates(doc.id), { timeout: 15_000 })
+      .toBe(0);
     const current = await membre.fetch(`/api/documents/${doc.id}/diff?from=${before.id}&to=current`);
     const later = (await current.json()) as DocumentDiffDto;
     expect(later.sections.filter((s) => s.status !== 'unchanged')).toHaveLength(1);

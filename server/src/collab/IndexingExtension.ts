@@ -15,8 +15,14 @@ import {
   type EditorChanges,
   type IndexingService,
 } from '../services/indexingService.js';
-import { phaseOf, type BackgroundQueue } from './backgroundQueue.js';
+import { phaseOf, QueueClosed, type BackgroundQueue } from './backgroundQueue.js';
 import type { CollabContext } from './context.js';
+import {
+  departuresFor,
+  type DepartureIndexer,
+  type DepartureIndexing,
+  type Departures,
+} from './departures.js';
 import { OffloadUnavailable, type Offload } from './offload.js';
 
 /** Any shared type, as `Transaction.changed` keys them. */
@@ -52,8 +58,13 @@ function sectionIdOf(type: YType, fragment: YType): string | null {
  * the queue's `indexing` job only encodes the document's state, the worker reads it (sections,
  * hashes, stemmed text: `computeIndex`), and an `indexing:write` job writes the result in one go
  * (`IndexingService.indexComputed`). Indexings of one document never overlap.
+ *
+ * When the last person leaves, the departure (`departures.ts`, taken by `PersistenceExtension`)
+ * asks this extension for its input in its own queued turn ({@link departing}) and the worker reads
+ * the index from the same decoding as the compaction's proof: the store that follows is then not
+ * indexed again, and the document is unloaded without waiting for its index.
  */
-export class IndexingExtension implements Extension<CollabContext> {
+export class IndexingExtension implements Extension<CollabContext>, DepartureIndexer {
   extensionName = 'indexing';
   priority = 700;
 
@@ -77,8 +88,74 @@ export class IndexingExtension implements Extension<CollabContext> {
     private readonly logger: Logger,
     private readonly queue?: BackgroundQueue,
     private readonly spread?: { debounceMs: number; maxDebounceMs: number },
-    private readonly offload?: Pick<Offload, 'index' | 'pipeline'>,
-  ) {}
+    private readonly offload?: Pick<Offload, 'index' | 'pipeline'> & Partial<Pick<Offload, 'departure'>>,
+    departures?: Departures,
+  ) {
+    // Departures run with a queue and a worker that takes them only (PersistenceExtension), and
+    // need indexComputed.
+    const shared = departures ?? (queue && offload?.departure ? departuresFor(offload) : undefined);
+    if (shared && documents.indexComputed) {
+      shared.indexer = this;
+      this.departures = true;
+    }
+  }
+
+  /** Whether departures index leaving documents (registered as their indexer). */
+  private readonly departures: boolean = false;
+
+  /** {@link DepartureIndexer.pending}: whether what people changed in `documentName` is not indexed yet. */
+  pending(documentName: string): boolean {
+    return this.changes.has(documentName);
+  }
+
+  /**
+   * The indexing of a departing document ({@link DepartureIndexer.departing}): takes what each
+   * person changed, and returns the handle that writes the index the worker reads from the
+   * departure's state, after any indexing of this document still running (it counts in
+   * {@link heldEntries} until written). Null without a queue, or from an unload when nothing
+   * changed since the last indexing. A failed indexing forgets the changes (the document is
+   * leaving; the next store rebuilds the index from the whole document).
+   */
+  departing(documentName: string, document: Y.Doc, fromStore: boolean): DepartureIndexing | null {
+    const id = parseDocumentName(documentName);
+    const queue = this.queue;
+    const indexComputed = this.documents.indexComputed?.bind(this.documents);
+    if (!id || !queue || !indexComputed) return null;
+    if (!fromStore && !this.changes.has(documentName)) return null;
+    const changes = this.takeChanges(documentName);
+    const previous = this.running.get(documentName);
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    this.running.set(documentName, mine);
+    let settled = false;
+    const settle = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      done();
+      if (this.running.get(documentName) === mine) this.running.delete(documentName);
+      return true;
+    };
+    return {
+      write: async (computed) => {
+        if (settled) return;
+        try {
+          await previous?.catch(() => undefined);
+          await queue.run('indexing:write', () => indexComputed(id, computed, changes));
+        } catch (error) {
+          if (error instanceof QueueClosed)
+            this.logger.warn({ err: error, documentName }, 'indexing skipped');
+          else this.logger.error({ err: error, documentName }, 'indexing failed');
+        } finally {
+          settle();
+        }
+      },
+      fail: (error) => {
+        if (!settle()) return;
+        if (error instanceof QueueClosed) this.logger.warn({ err: error, documentName }, 'indexing skipped');
+        else this.logger.error({ err: error, documentName }, 'indexing failed');
+      },
+    };
+  }
 
   /**
    * Documents with changes not indexed yet, a store waiting, or an indexing running (0 once every
@@ -127,6 +204,9 @@ export class IndexingExtension implements Extension<CollabContext> {
   async onStoreDocument({ documentName, document }: onStoreDocumentPayload<CollabContext>): Promise<void> {
     const id = parseDocumentName(documentName);
     if (!id) return;
+    // Nobody is connected: the departure indexes this document (it took the changes already, or
+    // the unload's departure takes them), with its compaction, from one decoding.
+    if (this.departures && document.getConnectionsCount() === 0) return;
     if (!this.queue) return this.index(id, documentName, document);
     const { spread } = this;
     if (
@@ -136,6 +216,10 @@ export class IndexingExtension implements Extension<CollabContext> {
       Date.now() - document.lastChangeTime < spread.debounceMs
     ) {
       await this.pause(documentName, phaseOf(documentName) * spread.maxDebounceMs);
+      // The last person left during the pause: the departure that unloads the document indexes it
+      // with its compaction, from one decoding (PersistenceExtension.beforeUnloadDocument). An
+      // indexing here would wait for a place behind every departure and hold the document loaded.
+      if (this.departures && document.getConnectionsCount() === 0) return;
     }
     const previous = this.running.get(documentName);
     const mine = (previous ? previous.catch(() => undefined) : Promise.resolve()).then(() =>

@@ -49,6 +49,7 @@ function heldOffload(fail?: () => Error | undefined) {
     stats: () => ({
       prove: { jobs: 0, totalMs: 0, longestMs: 0 },
       index: { jobs: 0, totalMs: 0, longestMs: 0 },
+      departure: { jobs: 0, totalMs: 0, longestMs: 0 },
     }),
   };
   return {

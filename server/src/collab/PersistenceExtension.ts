@@ -23,6 +23,14 @@ import {
 } from '../storage/collabStore.js';
 import { phaseOf, QueueClosed, type BackgroundQueue, type QueueStats } from './backgroundQueue.js';
 import type { CollabContext } from './context.js';
+import {
+  departureBytes,
+  departuresFor,
+  runDeparture,
+  type DepartureIndexing,
+  type DepartureResult,
+  type Departures,
+} from './departures.js';
 import type { DurableUpdates } from './durableUpdates.js';
 import { OffloadUnavailable, type Offload } from './offload.js';
 
@@ -59,7 +67,21 @@ export interface PersistenceOptions {
    * live document, read the log rows it replaces) and `compaction:write` (the SQLite
    * transaction), and the worker proves the state and decodes those rows' deletions in between. Without it, the proof runs in the `compaction` job, as before.
    */
-  offload?: Pick<Offload, 'prove' | 'close' | 'stats' | 'pipeline'>;
+  offload?: Pick<Offload, 'prove' | 'close' | 'stats' | 'pipeline'> &
+    Partial<Pick<Offload, 'departure' | 'hurry' | 'inFlight' | 'waitingForPipeline'>>;
+  /**
+   * With a `queue` and an `offload` that has `departure`: when the last person leaves a document
+   * (or it is unloaded with updates not folded), its compaction and indexing are taken from the
+   * live document in one queued turn and run from those bytes while Hocuspocus unloads it
+   * (`departures.ts`). Default: the one shared through `offload` ({@link departuresFor}).
+   */
+  departures?: Departures;
+  /**
+   * Most time shutdown (`onDestroy`) waits for the compactions of departed documents before it
+   * closes the queue and the worker (ms; default 10 s, as `app.ts` waits for documents to unload).
+   * What is not written by then is in the log: the next start loads it.
+   */
+  shutdownWaitMs?: number;
 }
 
 /** A compaction between its encoding (main thread) and its write: what the proof needs and the write takes. */
@@ -103,6 +125,13 @@ const idOf = (documentName: string): string => {
  * updates piled up (issue 17: a document that saw few updates is not compacted again; compactions
  * run in the background queue, never several in one turn).
  *
+ * When the last person leaves (and before an unload that finds updates not folded), the
+ * compaction is a departure (`departures.ts`, with a worker): its input and the indexing's are
+ * taken from the document in one queued turn, and the document unloads at once; the proof, the
+ * index and both writes follow from those bytes, one worker request for both. A reload waits for
+ * them (`running`), compactions of one document stay one after the other, and one that fails after
+ * the unload is retried from the stored log.
+ *
  * A compaction proves its result before it deletes anything: the new state must load back into the
  * same document ({@link proveState}); otherwise the log and the previous state stay as they are.
  * Loading never gives up on a whole document for one bad part: what cannot be read (a log row, or
@@ -126,12 +155,23 @@ export class PersistenceExtension implements Extension<CollabContext> {
    * compaction spans several turns; a document may even be unloaded and loaded again meanwhile).
    */
   private readonly running = new Map<string, Promise<void>>();
+  /**
+   * Updates a departure took (encoded) and has not written yet, per loaded document: they need not
+   * hold the document in memory (`beforeUnloadDocument`).
+   */
+  private readonly departing = new WeakMap<Y.Doc, number>();
+  private readonly departures: Departures | undefined;
 
-  constructor(private readonly options: PersistenceOptions) {}
+  constructor(private readonly options: PersistenceOptions) {
+    const { queue, offload } = options;
+    this.departures =
+      options.departures ?? (queue && offload?.departure ? departuresFor(offload) : undefined);
+  }
 
   /**
-   * Per-document entries held by name (compactions waiting for a retry) plus background jobs not run
-   * yet: 0 once every document is stored and unloaded.
+   * Per-document entries held by name (compactions running, departures of unloaded documents
+   * included, and compactions waiting for a retry) plus background jobs not run yet: 0 once every
+   * document is stored and unloaded and every departure written.
    */
   heldEntries(): number {
     return this.retries.size + this.running.size + (this.options.queue?.size ?? 0);
@@ -147,15 +187,28 @@ export class PersistenceExtension implements Extension<CollabContext> {
       const worker = this.options.offload.stats();
       stats.kinds['worker:prove'] = worker.prove;
       stats.kinds['worker:index'] = worker.index;
+      if (worker.departure.jobs > 0) stats.kinds['worker:departure'] = worker.departure;
     }
+    // Compactions running (between their halves, in or waiting for the worker), retries waiting.
+    if (stats) stats.inFlight = this.running.size + this.retries.size;
     return stats;
+  }
+
+  /** Bytes and documents of departures waiting for their jobs, and departures waiting for room (diagnostics). */
+  departureStats(): { bytes: number; documents: number; admitting: number } | null {
+    const d = this.departures;
+    return d ? { ...d.waiting, admitting: d.admitting } : null;
   }
 
   async onLoadDocument({ documentName, document }: onLoadDocumentPayload<CollabContext>): Promise<void> {
     const id = idOf(documentName);
     // The compaction of a previous load of this document may still be running (encoded, in the
-    // worker): read the storage once it is written.
-    await this.running.get(documentName)?.catch(() => undefined);
+    // worker): read the storage once it is written. Its turn in the worker's line comes first.
+    const running = this.running.get(documentName);
+    if (running) {
+      this.options.offload?.hurry?.(documentName);
+      await running.catch(() => undefined);
+    }
     const stored = this.options.store.load(id);
     const report = applyStored(document, stored);
     if (isDamaged(report)) {
@@ -192,6 +245,13 @@ export class PersistenceExtension implements Extension<CollabContext> {
     const someoneConnected =
       typeof document.getConnectionsCount !== 'function' || document.getConnectionsCount() > 0;
     if (someoneConnected && this.canWait(documentName, document)) return;
+    if (!someoneConnected && this.departures) {
+      // A departure of this document is on its way and nothing changed since (a second store
+      // after the last person left): nothing to take, and waiting behind it would keep the
+      // document loaded until the worker reaches it.
+      if (this.departing.has(document) && !this.departureDue(documentName, document)) return;
+      return this.depart(documentName, document, true, instance);
+    }
     await this.compactSoon(documentName, document, instance);
   }
 
@@ -205,10 +265,202 @@ export class PersistenceExtension implements Extension<CollabContext> {
     document,
     instance,
   }: beforeUnloadDocumentPayload): Promise<void> {
-    // A compaction still running counts its updates only once written.
-    await this.running.get(documentName)?.catch(() => undefined);
-    if ((this.sinceCompaction.get(document) ?? 0) === 0) return;
+    // A compaction still running counts its updates only once written; a departure's were taken
+    // from the document already (they are in its encoded state): it need not be waited for.
+    const taken = this.departing.get(document) ?? 0;
+    if (taken === 0) await this.running.get(documentName)?.catch(() => undefined);
+    // Changes not indexed yet (a store that was waiting its turn when the last person left) leave
+    // with a departure too: its indexing reads them from the same state.
+    if (this.departures) {
+      if (this.departureDue(documentName, document))
+        return this.depart(documentName, document, false, instance);
+      return;
+    }
+    if ((this.sinceCompaction.get(document) ?? 0) <= 0) return;
     await this.compactSoon(documentName, document, instance);
+  }
+
+  /**
+   * Whether a departure would take anything new: updates not folded nor taken by a departure on its
+   * way, or changes the indexing has not indexed yet.
+   */
+  private departureDue(documentName: string, document: Y.Doc): boolean {
+    const toFold = (this.sinceCompaction.get(document) ?? 0) - (this.departing.get(document) ?? 0);
+    return toFold > 0 || (this.departures?.indexer?.pending(documentName) ?? false);
+  }
+
+  /**
+   * A departure (`departures.ts`): waits for room in the budget of bytes waiting, then, after any
+   * compaction of this document still running, takes in one queued turn the compaction's input
+   * and the indexing's (`fromStore`: the store of the last person's leaving; else an unload), and
+   * resolves: Hocuspocus may unload the document. The proof, the index and both writes follow in
+   * the background ({@link finishDeparture}), in `running` until written, so a reload waits for
+   * them and the next compaction of the document comes after. A failure before the input is taken
+   * is thrown, as a compaction's (the document stays loaded; a retry compacts it); after, the
+   * compaction is retried from the stored log ({@link scheduleStoredRetry}).
+   */
+  private async depart(
+    documentName: string,
+    document: Y.Doc,
+    fromStore: boolean,
+    instance?: Hocuspocus,
+  ): Promise<void> {
+    const { queue, offload } = this.options;
+    const departures = this.departures;
+    const departure = offload?.departure?.bind(offload);
+    if (!queue || !offload || !departure || !departures)
+      return this.compactSoon(documentName, document, instance);
+    const worker = { pipeline: offload.pipeline.bind(offload), departure };
+    await departures.admit();
+    const { work, isTaken } = this.startDeparture(
+      documentName,
+      { document },
+      fromStore,
+      queue,
+      worker,
+      departures,
+    );
+    try {
+      await Promise.race([isTaken, work]);
+    } catch (error) {
+      // Stopping: the log holds every update, the next start loads them.
+      if (error instanceof QueueClosed) throw error;
+      this.options.logger.error({ err: error, documentName }, 'compaction failed, will retry');
+      this.scheduleRetry(documentName, document, instance);
+      throw error;
+    }
+    // Failures after the input was taken are handled in finishDeparture: only log the unexpected.
+    work.catch((error: unknown) => {
+      if (!(error instanceof QueueClosed))
+        this.options.logger.error({ err: error, documentName }, 'departure failed');
+    });
+  }
+
+  /**
+   * The departure's own course, in `running` ({@link serially}): `held` gives the Y.Doc to the
+   * capture turn and is emptied there, and only a `WeakRef` is kept afterwards, so nothing of the
+   * departure keeps the unloaded document reachable (its memory goes at the next collection, not
+   * when its jobs end). `isTaken` resolves once the input is taken; `work` once all is written.
+   */
+  private startDeparture(
+    documentName: string,
+    held: { document?: Y.Doc },
+    fromStore: boolean,
+    queue: BackgroundQueue,
+    worker: Pick<Offload, 'pipeline' | 'departure'>,
+    departures: Departures,
+  ): { work: Promise<void>; isTaken: Promise<void> } {
+    const id = idOf(documentName);
+    let taken!: () => void;
+    const isTaken = new Promise<void>((resolve) => (taken = resolve));
+    const work = this.serially(documentName, async () => {
+      const input = await queue.run('departure', () => {
+        const document = held.document;
+        held.document = undefined;
+        if (!document) throw new Error(`departure of ${documentName} taken twice`);
+        return {
+          prepared: this.prepare(id, document),
+          indexing: departures.indexer?.departing(documentName, document, fromStore) ?? null,
+          document: new WeakRef(document),
+        };
+      });
+      const { prepared, document } = input;
+      // What a retry waiting for this document would compact is in this departure now.
+      this.clearRetry(documentName);
+      this.countDeparting(document, prepared.counted);
+      const release = departures.hold(departureBytes(prepared.state, prepared.live, prepared.rows));
+      taken();
+      try {
+        await this.finishDeparture(id, documentName, document, input, queue, worker);
+      } finally {
+        release();
+        this.countDeparting(document, -prepared.counted);
+      }
+    });
+    return { work, isTaken };
+  }
+
+  /** Adds `delta` to the updates departures took from `document` (if it is still there). */
+  private countDeparting(document: WeakRef<Y.Doc>, delta: number): void {
+    const doc = document.deref();
+    if (!doc) return;
+    const left = (this.departing.get(doc) ?? 0) + delta;
+    if (left > 0) this.departing.set(doc, left);
+    else this.departing.delete(doc);
+  }
+
+  /**
+   * The background half of a departure, in its pipeline place (FIFO, `hurry` on reload): the worker
+   * proves the state and reads the index from one decoding (on the main thread, in a queued job,
+   * when there is no worker), then the compaction is written, then the index. A failed proof or
+   * write is retried from the stored log; never rejects but with {@link QueueClosed}.
+   */
+  private async finishDeparture(
+    id: string,
+    documentName: string,
+    document: WeakRef<Y.Doc>,
+    input: { prepared: PreparedCompaction; indexing: DepartureIndexing | null },
+    queue: BackgroundQueue,
+    offload: Pick<Offload, 'pipeline' | 'departure'>,
+  ): Promise<void> {
+    const { prepared, indexing } = input;
+    let result: DepartureResult | undefined;
+    try {
+      await offload.pipeline(async () => {
+        let answer: DepartureResult;
+        try {
+          answer = await offload.departure(prepared.state, prepared.live, prepared.rows, indexing !== null);
+        } catch (error) {
+          if (!(error instanceof OffloadUnavailable)) throw error;
+          // No worker (it failed, or the server is stopping): the same work here, in one job.
+          answer = await queue.run('departure:main', () =>
+            runDeparture(prepared.state, prepared.live, undefined, indexing !== null),
+          );
+        }
+        result = answer;
+        if (answer.proofError) {
+          this.options.logger.error(
+            { err: new Error(answer.proofError), documentName },
+            'compaction failed, will retry from the stored log',
+          );
+          this.scheduleStoredRetry(documentName);
+          return;
+        }
+        try {
+          await queue.run('compaction:write', () => {
+            this.options.store.compact(id, prepared.state, prepared.upToSeq, answer.folded);
+            // The document, if it is still loaded (someone came back), has these updates folded.
+            const doc = document.deref();
+            if (doc)
+              this.sinceCompaction.set(
+                doc,
+                Math.max(0, (this.sinceCompaction.get(doc) ?? 0) - prepared.counted),
+              );
+          });
+        } catch (error) {
+          if (error instanceof QueueClosed) throw error;
+          this.options.logger.error(
+            { err: error, documentName },
+            'compaction failed, will retry from the stored log',
+          );
+          this.scheduleStoredRetry(documentName);
+        }
+      }, documentName);
+    } catch (error) {
+      indexing?.fail(error);
+      if (error instanceof QueueClosed) throw error;
+      this.options.logger.error(
+        { err: error, documentName },
+        'compaction failed, will retry from the stored log',
+      );
+      this.scheduleStoredRetry(documentName);
+      return;
+    }
+    // Out of the pipeline's place: the write may wait for an indexing of this document that
+    // waits for a place itself.
+    if (!indexing) return;
+    if (result?.computed) await indexing.write(result.computed);
+    else indexing.fail(new Error(result?.indexError ?? 'index not read'));
   }
 
   /** Whether a debounced store may leave the log as it is (few updates since the last compaction). */
@@ -281,6 +533,17 @@ export class PersistenceExtension implements Extension<CollabContext> {
   async onDestroy(): Promise<void> {
     for (const timer of this.retries.values()) clearTimeout(timer);
     this.retries.clear();
+    if (this.departures) {
+      // Departed documents were unloaded before their compaction: let those written so far end,
+      // as shutdown let their documents unload before (bounded; the log holds the rest).
+      this.departures.close();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.running.values()]),
+        new Promise((resolve) => (timer = setTimeout(resolve, this.options.shutdownWaitMs ?? 10_000))),
+      ]);
+      clearTimeout(timer);
+    }
     this.options.queue?.close();
     await this.options.offload?.close();
   }
@@ -322,9 +585,21 @@ export class PersistenceExtension implements Extension<CollabContext> {
     this.clearRetry(documentName);
     const delay = Math.min((this.options.retryDelayMs ?? 500) * 2 ** (attempt - 1), 30_000);
     const timer = setTimeout(() => {
+      let superseded = false;
       // On the main thread in one go (a retry is rare), after any compaction still running.
-      this.serially(documentName, async () => this.compact(idOf(documentName), document)).then(
+      this.serially(documentName, async () => {
+        // A departure took the document since (it compacts all this retry would) or a newer retry
+        // replaced this one: nothing to do.
+        if (this.retries.get(documentName) !== timer) {
+          superseded = true;
+          return;
+        }
+        // Unloaded meanwhile: its Y.Doc is gone, the stored log is what to compact.
+        if (document.isDestroyed) this.compactStored(idOf(documentName));
+        else this.compact(idOf(documentName), document);
+      }).then(
         () => {
+          if (superseded) return;
           this.retries.delete(documentName);
           this.options.logger.info({ documentName, attempt }, 'compaction succeeded after retry');
           // A failed store kept the document loaded: release it now if nobody is connected.
@@ -333,6 +608,7 @@ export class PersistenceExtension implements Extension<CollabContext> {
             void instance.unloadDocument(loaded);
         },
         (error: unknown) => {
+          if (this.retries.get(documentName) !== timer) return;
           this.options.logger.error({ err: error, documentName, attempt }, 'compaction retry failed');
           this.scheduleRetry(documentName, document, instance, attempt + 1);
         },
@@ -340,6 +616,65 @@ export class PersistenceExtension implements Extension<CollabContext> {
     }, delay);
     timer.unref();
     this.retries.set(documentName, timer);
+  }
+
+  /**
+   * Retries the compaction of a departed document from what is stored (its Y.Doc is gone): after
+   * any compaction of it still running, the stored state and log are loaded into a scratch
+   * document, encoded, proven against it and written, on the main thread in one go (rare). The
+   * scratch document goes right after. A stored document with unreadable parts is left to its next
+   * load (which sets them aside and tells the administrator). Retried with the same back-off.
+   */
+  private scheduleStoredRetry(documentName: string, attempt = 1): void {
+    this.clearRetry(documentName);
+    const delay = Math.min((this.options.retryDelayMs ?? 500) * 2 ** (attempt - 1), 30_000);
+    const timer = setTimeout(() => {
+      let superseded = false;
+      this.serially(documentName, async () => {
+        // A later departure or retry of this document replaced this one.
+        if (this.retries.get(documentName) !== timer) {
+          superseded = true;
+          return;
+        }
+        this.compactStored(idOf(documentName));
+      }).then(
+        () => {
+          if (superseded) return;
+          this.retries.delete(documentName);
+          this.options.logger.info({ documentName, attempt }, 'compaction succeeded after retry');
+        },
+        (error: unknown) => {
+          if (this.retries.get(documentName) !== timer) return;
+          this.options.logger.error({ err: error, documentName, attempt }, 'compaction retry failed');
+          this.scheduleStoredRetry(documentName, attempt + 1);
+        },
+      );
+    }, delay);
+    timer.unref();
+    this.retries.set(documentName, timer);
+  }
+
+  /** Compacts `id` from its stored state and log (see {@link scheduleStoredRetry}). */
+  private compactStored(id: string): void {
+    // Rows up to here are all in what `load` reads next (both commit first; nothing runs between).
+    const upToSeq = this.options.store.lastSeq();
+    const stored = this.options.store.load(id);
+    const scratch = new Y.Doc();
+    try {
+      const report = applyStored(scratch, stored);
+      if (isDamaged(report)) {
+        this.options.logger.warn(
+          { documentId: id },
+          'stored document partly unreadable: left to its next load',
+        );
+        return;
+      }
+      const state = Y.encodeStateAsUpdate(scratch);
+      proveState(state, scratch);
+      this.options.store.compact(id, state, upToSeq);
+    } finally {
+      scratch.destroy();
+    }
   }
 
   private clearRetry(documentName: string): void {

@@ -36,6 +36,12 @@ export interface QueueStats {
   kinds: Record<string, { jobs: number; totalMs: number; longestMs: number; over10ms?: number }>;
   /** Jobs waiting now. */
   waiting: number;
+  /**
+   * Background work started and not over yet beyond the jobs waiting here (set by
+   * `PersistenceExtension.queueStats`: compactions and indexings of documents between their
+   * halves, in the worker or waiting for it); absent where nobody counts them.
+   */
+  inFlight?: number;
   /** Times the queue held its jobs back under back-pressure. */
   held: number;
 }

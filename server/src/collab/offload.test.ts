@@ -133,6 +133,86 @@ describe('Offload', { timeout: 30_000 }, () => {
     expect(offload.waitingForPipeline).toBe(0);
   });
 
+  it('proves a departing document and reads its index from one decoding, as the two separate jobs do', async () => {
+    const offload = pool();
+    const doc = fiche();
+    const rows: AuthoredRow[] = [];
+    doc.on('update', (data: Uint8Array) => rows.push({ authorId: 'alice', data }));
+    const text = (doc.getXmlFragment('default').get(0) as Y.XmlElement).get(1) as Y.XmlElement;
+    (text.get(0) as Y.XmlText).delete(0, 4);
+    const state = Y.encodeStateAsUpdate(doc);
+    const answer = await offload.departure(state, summarizeLive(doc), rows, true);
+    expect(answer.proofError).toBeUndefined();
+    expect(answer.computed).toEqual(await offload.index(state));
+    expect(answer.computed).toEqual(computeIndex(doc));
+    expect(answer.folded).toEqual(foldRows(rows));
+    expect(offload.stats().departure.jobs).toBe(1);
+    // Without the index, the proof alone.
+    const proofOnly = await offload.departure(state, summarizeLive(doc), undefined, false);
+    expect(proofOnly).toEqual({});
+  });
+
+  it('answers a departure whose proof fails with its reason, and still reads the index of the state', async () => {
+    const offload = pool();
+    const doc = fiche();
+    const before = Y.encodeStateAsUpdate(doc);
+    doc.getMap(META_MAP).set('title', 'Autre titre');
+    const answer = await offload.departure(before, summarizeLive(doc), [], true);
+    expect(answer.proofError).toBe('compacted state differs from the live document');
+    expect(answer.folded).toBeUndefined();
+    expect(answer.computed?.index.metadata.title).toBe('Conférences familiales');
+    const unreadable = await offload.departure(new Uint8Array([1, 2, 3]), summarizeLive(doc), [], true);
+    expect(unreadable.proofError).toMatch(/compacted state would not load/);
+    expect(unreadable.computed).toBeUndefined();
+    expect(unreadable.indexError).toBe(unreadable.proofError);
+  });
+
+  it('moves the pipelines of a document someone loads again to the front of the line', async () => {
+    const offload = pool();
+    const releases: (() => void)[] = [];
+    const started: string[] = [];
+    const names = ['a', 'b', 'c', 'd', 'e'];
+    const done = names.map((name) =>
+      offload.pipeline(async () => {
+        started.push(name);
+        await new Promise<void>((resolve) => releases.push(resolve));
+      }, `doc.${name}`),
+    );
+    await expect.poll(() => started).toEqual(['a', 'b']);
+    expect(offload.hurry('doc.e')).toBe(1);
+    expect(offload.hurry('doc.a')).toBe(0);
+    releases[0]?.();
+    await expect.poll(() => started).toEqual(['a', 'b', 'e']);
+    for (let i = 1; i < 5; i++) {
+      releases[i]?.();
+      await expect.poll(() => started.length).toBeGreaterThanOrEqual(Math.min(5, i + 3));
+    }
+    await Promise.all(done);
+    expect(started).toEqual(['a', 'b', 'e', 'c', 'd']);
+  });
+
+  it('holds its requests until every hold is released, then sends them in order', async () => {
+    const offload = pool();
+    const doc = fiche();
+    const first = offload.hold();
+    const second = offload.hold();
+    const answered: string[] = [];
+    const jobs = ['un', 'deux'].map((title) => {
+      const copy = fiche();
+      copy.getMap(META_MAP).set('title', title);
+      return offload.index(Y.encodeStateAsUpdate(copy)).then((c) => answered.push(c.index.metadata.title));
+    });
+    await offload.pipeline(async () => undefined);
+    expect(offload.running).toBe(false);
+    first();
+    first();
+    expect(offload.inFlight).toBe(0);
+    second();
+    await Promise.all(jobs);
+    expect(answered).toEqual(['un', 'deux']);
+    await offload.prove(Y.encodeStateAsUpdate(doc), summarizeLive(doc));
+  });
+
   it('stops its worker after a pause without jobs and starts a new one at the next job', async () => {
     const offload = pool({ idleMs: 20 });
     const doc = fiche();

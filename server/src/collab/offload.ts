@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.js';
 import type { ComputedIndex } from '../services/indexingService.js';
 import type { AuthoredRow, FoldedDeletions, LiveSummary } from '../storage/collabStore.js';
+import type { DepartureResult } from './departures.js';
 
 /**
  * For `bench/manyDocuments.ts`'s same-run reference only (its `inline` variant): with
@@ -18,11 +19,27 @@ export function inlineJobsForBench(env: NodeJS.ProcessEnv = process.env): boolea
 /** A request to the worker (`offloadWorker.ts`). */
 export type OffloadRequest =
   | { id: number; kind: 'prove'; state: Uint8Array; live: LiveSummary; rows?: AuthoredRow[] }
-  | { id: number; kind: 'index'; state: Uint8Array };
+  | { id: number; kind: 'index'; state: Uint8Array }
+  | {
+      id: number;
+      kind: 'departure';
+      state: Uint8Array;
+      live: LiveSummary;
+      rows?: AuthoredRow[];
+      index: boolean;
+    };
 
 /** The worker's answer to one request; `ms`: the time it took there. */
 export type OffloadReply =
-  | { id: number; ok: true; ms: number; computed?: ComputedIndex; folded?: FoldedDeletions }
+  | {
+      id: number;
+      ok: true;
+      ms: number;
+      computed?: ComputedIndex;
+      folded?: FoldedDeletions;
+      /** A departure's answer (`runDeparture`, departures.ts). */
+      departure?: DepartureResult;
+    }
   | { id: number; ok: false; error: string };
 
 /**
@@ -35,8 +52,14 @@ export class OffloadUnavailable extends Error {
   }
 }
 
-/** Jobs the worker ran, by kind: count, total and longest time in the worker (ms). */
-export type OffloadStats = Record<'prove' | 'index', { jobs: number; totalMs: number; longestMs: number }>;
+/**
+ * Jobs the worker ran, by kind: count, total and longest time in the worker (ms). `departure`: a
+ * departing document's proof and index from one decoding (departures.ts).
+ */
+export type OffloadStats = Record<
+  'prove' | 'index' | 'departure',
+  { jobs: number; totalMs: number; longestMs: number }
+>;
 
 export interface OffloadOptions {
   logger: Logger;
@@ -78,12 +101,16 @@ export class Offload {
   private readonly counters: OffloadStats = {
     prove: { jobs: 0, totalMs: 0, longestMs: 0 },
     index: { jobs: 0, totalMs: 0, longestMs: 0 },
+    departure: { jobs: 0, totalMs: 0, longestMs: 0 },
   };
+  /** Holds in force ({@link hold}), and the requests waiting for them to end. */
+  private holds = 0;
+  private readonly heldRequests: (() => void)[] = [];
   /** Workers started since the pool was made (a new one after each idle stop or failure). */
   started = 0;
   /** Pipelines running now, and those waiting for a place (FIFO). */
   private pipelines = 0;
-  private readonly waitingPipelines: (() => void)[] = [];
+  private readonly waitingPipelines: { start: () => void; key: string | undefined }[] = [];
 
   constructor(private readonly options: OffloadOptions) {}
 
@@ -94,11 +121,11 @@ export class Offload {
    * pile up in memory (with 400 documents stored in the same seconds, hundreds of them were held
    * at once: +210 MiB of RSS at the peak), and a document's state is encoded when its turn comes,
    * the newest one. One worker serves one job at a time: two pipelines keep it busy while the
-   * main thread encodes or writes the other.
+   * main thread encodes or writes the other. `key` (a document name) lets {@link hurry} find it.
    */
-  async pipeline<T>(work: () => Promise<T>): Promise<T> {
+  async pipeline<T>(work: () => Promise<T>, key?: string): Promise<T> {
     if (this.pipelines >= (this.options.maxPipelines ?? 2)) {
-      await new Promise<void>((resolve) => this.waitingPipelines.push(resolve));
+      await new Promise<void>((start) => this.waitingPipelines.push({ start, key }));
     } else {
       this.pipelines++;
     }
@@ -107,9 +134,35 @@ export class Offload {
     } finally {
       // The place goes to the next one waiting, or is given back.
       const next = this.waitingPipelines.shift();
-      if (next) next();
+      if (next) next.start();
       else this.pipelines--;
     }
+  }
+
+  /**
+   * Moves the pipelines waiting under `key` to the front of the line (someone is loading that
+   * document again and waits for its compaction); nothing if none waits. Returns how many moved.
+   */
+  hurry(key: string): number {
+    const mine = this.waitingPipelines.filter((w) => w.key === key);
+    if (mine.length === 0) return 0;
+    const others = this.waitingPipelines.filter((w) => w.key !== key);
+    this.waitingPipelines.splice(0, this.waitingPipelines.length, ...mine, ...others);
+    return mine.length;
+  }
+
+  /**
+   * Holds every request until the function returned is called (tests: a slow worker, without
+   * sleeping). Requests made meanwhile wait, in order, then go to the worker. Idempotent release.
+   */
+  hold(): () => void {
+    this.holds++;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      if (--this.holds === 0) for (const go of this.heldRequests.splice(0)) go();
+    };
   }
 
   /** Pipelines waiting for a place (tests, diagnostics). */
@@ -159,16 +212,44 @@ export class Offload {
     return reply.computed;
   }
 
+  /**
+   * Proves a departing document's state and, with `index`, reads its index from the same decoding
+   * in the worker (`runDeparture`, departures.ts: half the worker's time of {@link prove} then
+   * {@link index}). Resolves with the answer, failures included (`proofError`, `indexError`);
+   * rejects only with {@link OffloadUnavailable} when the worker cannot run it.
+   */
+  async departure(
+    state: Uint8Array,
+    live: LiveSummary,
+    rows: AuthoredRow[] | undefined,
+    index: boolean,
+  ): Promise<DepartureResult> {
+    const reply = await this.request({ kind: 'departure', state, live, index, ...(rows ? { rows } : {}) });
+    if (!reply.departure) throw new Error('offload worker answered without a departure');
+    return reply.departure;
+  }
+
   /** Terminates the worker; jobs in flight reject with {@link OffloadUnavailable}, later ones at once. Idempotent. */
   async close(): Promise<void> {
     this.closed = true;
     await this.stop('closed');
   }
 
-  private request(
+  private async request(
     job:
       | Omit<Extract<OffloadRequest, { kind: 'prove' }>, 'id'>
-      | Omit<Extract<OffloadRequest, { kind: 'index' }>, 'id'>,
+      | Omit<Extract<OffloadRequest, { kind: 'index' }>, 'id'>
+      | Omit<Extract<OffloadRequest, { kind: 'departure' }>, 'id'>,
+  ): Promise<Extract<OffloadReply, { ok: true }>> {
+    if (this.holds > 0) await new Promise<void>((go) => this.heldRequests.push(go));
+    return this.send(job);
+  }
+
+  private send(
+    job:
+      | Omit<Extract<OffloadRequest, { kind: 'prove' }>, 'id'>
+      | Omit<Extract<OffloadRequest, { kind: 'index' }>, 'id'>
+      | Omit<Extract<OffloadRequest, { kind: 'departure' }>, 'id'>,
   ): Promise<Extract<OffloadReply, { ok: true }>> {
     if (this.closed) return Promise.reject(new OffloadUnavailable('closed'));
     if (Date.now() < this.brokenUntil) return Promise.reject(new OffloadUnavailable('failed recently'));

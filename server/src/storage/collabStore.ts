@@ -444,13 +444,19 @@ export function proveState(state: Uint8Array, live: Y.Doc): void {
 /**
  * {@link proveState} against a {@link LiveSummary} taken when `state` was encoded: pure, what the
  * compaction worker runs (decoding a fiche's state into a fresh document: a few ms to tens of ms).
+ *
+ * `read`, when given, is handed the decoded copy once `state` is applied and before it is compared
+ * (so it runs even when the proof then fails, as long as the state decodes): a departing
+ * document's index is read from the same decoding (`collab/departures.ts`). It must not write to
+ * the copy; what it throws propagates as is.
  */
-export function proveAgainst(state: Uint8Array, live: LiveSummary): void {
+export function proveAgainst(state: Uint8Array, live: LiveSummary, read?: (copy: Y.Doc) => void): void {
   const reason = unreadable(state);
   if (reason) throw new Error(`compacted state would not load: ${reason}`);
   const copy = new Y.Doc({ gc: false });
   try {
     Y.applyUpdate(copy, state);
+    read?.(copy);
     // What Yjs holds back as pending is re-encoded with the state: it must decode too.
     if (copy.store.pendingStructs) Y.decodeUpdate(copy.store.pendingStructs.update);
     if (copy.store.pendingDs) Y.decodeUpdate(copy.store.pendingDs);
