@@ -404,6 +404,13 @@ export class PersistenceExtension implements Extension<CollabContext> {
     offload: Pick<Offload, 'pipeline' | 'departure'>,
   ): Promise<void> {
     const { prepared, indexing } = input;
+    const retryFromStore = (error: unknown): void => {
+      this.options.logger.error(
+        { err: error, documentName },
+        'compaction failed, will retry from the stored log',
+      );
+      this.scheduleStoredRetry(documentName);
+    };
     let result: DepartureResult | undefined;
     try {
       await offload.pipeline(async () => {
@@ -419,11 +426,7 @@ export class PersistenceExtension implements Extension<CollabContext> {
         }
         result = answer;
         if (answer.proofError) {
-          this.options.logger.error(
-            { err: new Error(answer.proofError), documentName },
-            'compaction failed, will retry from the stored log',
-          );
-          this.scheduleStoredRetry(documentName);
+          retryFromStore(new Error(answer.proofError));
           return;
         }
         try {
@@ -439,21 +442,13 @@ export class PersistenceExtension implements Extension<CollabContext> {
           });
         } catch (error) {
           if (error instanceof QueueClosed) throw error;
-          this.options.logger.error(
-            { err: error, documentName },
-            'compaction failed, will retry from the stored log',
-          );
-          this.scheduleStoredRetry(documentName);
+          retryFromStore(error);
         }
       }, documentName);
     } catch (error) {
       indexing?.fail(error);
       if (error instanceof QueueClosed) throw error;
-      this.options.logger.error(
-        { err: error, documentName },
-        'compaction failed, will retry from the stored log',
-      );
-      this.scheduleStoredRetry(documentName);
+      retryFromStore(error);
       return;
     }
     // Out of the pipeline's place: the write may wait for an indexing of this document that
