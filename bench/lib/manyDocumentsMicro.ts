@@ -103,7 +103,7 @@ const add = (kind: string, s: Sample): void => void (samples[kind] ??= []).push(
 
 const doc0 = prefilled('00000000-0000-4000-8000-000000000001');
 // Index once so that the search index holds every section (the later ones see one change).
-services.indexing.indexComputed('00000000-0000-4000-8000-000000000001', computeIndex(doc0.doc), []);
+services.indexing.indexComputed('00000000-0000-4000-8000-000000000001', computeIndex(doc0.doc), [], 0);
 for (let r = 0; r < REPEAT; r++) {
   const id = '00000000-0000-4000-8000-000000000001';
   const { doc, text } = doc0;
@@ -140,7 +140,7 @@ for (let r = 0; r < REPEAT; r++) {
   ];
   add(
     'indexing:write (indexComputed, 1 section changée)',
-    timed(() => services.indexing.indexComputed(id, computed, editors)),
+    timed(() => services.indexing.indexComputed(id, computed, editors, 0)),
   );
   // Its parts: the search index of one changed section, and the reading of the document's row.
   const changed = computeIndex(doc);
@@ -158,7 +158,7 @@ for (let r = 0; r < REPEAT; r++) {
   );
   add(
     'indexing:write (rien de changé)',
-    timed(() => services.indexing.indexComputed(id, computed, [])),
+    timed(() => services.indexing.indexComputed(id, computed, [], 0)),
   );
   // A fiche never indexed (a first store): every section is written.
   const fresh = `00000000-0000-4000-8000-${String(100 + r).padStart(12, '0')}`;
@@ -166,7 +166,7 @@ for (let r = 0; r < REPEAT; r++) {
   const all = computeIndex(other.doc);
   add(
     'indexing:write (première indexation, toutes les sections)',
-    timed(() => services.indexing.indexComputed(fresh, all, [])),
+    timed(() => services.indexing.indexComputed(fresh, all, [], 0)),
   );
 }
 

@@ -9,6 +9,7 @@ import { BackgroundQueue, phaseOf } from './backgroundQueue.js';
 import { computeIndex, type ComputedIndex } from '../services/indexingService.js';
 import { IndexingExtension } from './IndexingExtension.js';
 import { OffloadUnavailable } from './offload.js';
+import { applyStored, type StoredDocument } from '../storage/collabStore.js';
 
 const SPREAD = { debounceMs: 2_000, maxDebounceMs: 400 };
 
@@ -30,12 +31,10 @@ function loaded(people: { count: number }, changedAgoMs: number): Y.Doc {
 
 function setup() {
   const indexStored = vi.fn();
-  const extension = new IndexingExtension(
-    { indexStored },
-    createLogger('silent'),
-    new BackgroundQueue(),
-    SPREAD,
-  );
+  const extension = new IndexingExtension({ indexStored }, createLogger('silent'), {
+    queue: new BackgroundQueue(),
+    spread: SPREAD,
+  });
   return { indexStored, extension };
 }
 
@@ -90,13 +89,11 @@ describe('IndexingExtension', () => {
       pipeline: <T>(work: () => Promise<T>) => work(),
     };
     const queue = new BackgroundQueue();
-    const extension = new IndexingExtension(
-      { indexStored, indexComputed },
-      createLogger('silent'),
+    const extension = new IndexingExtension({ indexStored, indexComputed }, createLogger('silent'), {
       queue,
-      SPREAD,
+      spread: SPREAD,
       offload,
-    );
+    });
     const doc = fiche(loaded({ count: 0 }, 5_000));
     await extension.onStoreDocument(store(documentName(randomUUID()), doc));
     expect(indexStored).not.toHaveBeenCalled();
@@ -113,16 +110,66 @@ describe('IndexingExtension', () => {
       index: () => Promise.reject(new OffloadUnavailable('closed')),
       pipeline: <T>(work: () => Promise<T>) => work(),
     };
-    const extension = new IndexingExtension(
-      { indexStored: vi.fn(), indexComputed },
-      createLogger('silent'),
-      new BackgroundQueue(),
-      SPREAD,
+    const extension = new IndexingExtension({ indexStored: vi.fn(), indexComputed }, createLogger('silent'), {
+      queue: new BackgroundQueue(),
+      spread: SPREAD,
       offload,
-    );
+    });
     const doc = fiche(loaded({ count: 0 }, 5_000));
     await extension.onStoreDocument(store(documentName(randomUUID()), doc));
-    expect(indexComputed).toHaveBeenCalledWith(expect.any(String), computeIndex(doc), []);
+    expect(indexComputed).toHaveBeenCalledWith(expect.any(String), computeIndex(doc), [], 0);
+  });
+});
+
+describe('IndexingExtension.catchUpStale', () => {
+  it('indexes each stale document from its stored text at the log position read before the load, and a loaded one from its live copy', async () => {
+    const storedDoc = fiche(new Y.Doc());
+    const liveDoc = fiche(new Y.Doc());
+    liveDoc.getMap(META_MAP).set('title', 'En ligne');
+    const [storedId, liveId] = [randomUUID(), randomUUID()].sort();
+    const indexComputed = vi.fn();
+    const loads: string[] = [];
+    let seq = 40;
+    const extension = new IndexingExtension(
+      {
+        indexStored: vi.fn(),
+        indexComputed,
+        position: () => seq,
+        staleIndexes: (limit: number, after = '') =>
+          [storedId ?? '', liveId ?? ''].filter((id) => id > after).slice(0, limit),
+      },
+      createLogger('silent'),
+      {
+        queue: new BackgroundQueue(),
+        // The worker's reading, here: a state, or a document as stored.
+        offload: {
+          index: async (source: Uint8Array | StoredDocument): Promise<ComputedIndex> => {
+            const copy = new Y.Doc();
+            if (source instanceof Uint8Array) Y.applyUpdate(copy, source);
+            else applyStored(copy, source);
+            return computeIndex(copy);
+          },
+          pipeline: <T>(work: () => Promise<T>) => work(),
+        },
+        stored: {
+          load: (id: string) => {
+            loads.push(id);
+            seq = 41; // written meanwhile: the index must not claim it
+            return { state: Y.encodeStateAsUpdate(storedDoc), updates: [] };
+          },
+        },
+      },
+    );
+    await extension.onConfigure({
+      instance: { documents: new Map([[documentName(liveId ?? ''), liveDoc]]) },
+    } as never);
+    await vi.waitFor(() => expect(indexComputed).toHaveBeenCalledTimes(2));
+    expect(loads).toEqual([storedId]);
+    const calls = new Map(indexComputed.mock.calls.map((c) => [c[0] as string, c]));
+    expect((calls.get(storedId ?? '')?.[1] as ComputedIndex).index.metadata.title).toBe('Rapport');
+    expect(calls.get(storedId ?? '')?.[3]).toBe(40);
+    expect((calls.get(liveId ?? '')?.[1] as ComputedIndex).index.metadata.title).toBe('En ligne');
+    expect(extension.heldEntries()).toBe(0);
   });
 });
 

@@ -1,14 +1,17 @@
 import {
   isTransactionOrigin,
+  type Hocuspocus,
+  type onConfigurePayload,
   type afterLoadDocumentPayload,
   type afterUnloadDocumentPayload,
   type Extension,
   type onDisconnectPayload,
   type onStoreDocumentPayload,
 } from '@hocuspocus/server';
-import { FRAGMENT, META_MAP, parseDocumentName } from '@essaim/protocol';
+import { documentName as documentNameOf, FRAGMENT, META_MAP, parseDocumentName } from '@essaim/protocol';
 import * as Y from 'yjs';
 import type { Logger } from '../logger.js';
+import { applyStored, type CollabStore } from '../storage/collabStore.js';
 import {
   computeIndex,
   type ComputedIndex,
@@ -25,6 +28,14 @@ import {
 } from './departures.js';
 import { OffloadUnavailable, type Offload } from './offload.js';
 
+/** `IndexingService.indexComputed`. */
+type IndexComputed = (
+  id: string,
+  computed: ComputedIndex,
+  changes: readonly EditorChanges[],
+  indexedSeq: number,
+) => void;
+
 /** Any shared type, as `Transaction.changed` keys them. */
 type YType = Y.Transaction['changed'] extends Map<infer K, unknown> ? K : never;
 
@@ -37,6 +48,23 @@ function sectionIdOf(type: YType, fragment: YType): string | null {
   if (current._item?.parent !== fragment || !(current instanceof Y.XmlElement)) return null;
   const id = current.nodeName === 'section' ? current.getAttribute('id') : undefined;
   return typeof id === 'string' ? id : null;
+}
+
+/** How {@link IndexingExtension} runs (each optional: without any, indexing runs in the store's turn). */
+export interface IndexingOptions {
+  /** Where indexing runs (without it, in the store's own turn, as before issue 17). */
+  queue?: BackgroundQueue;
+  /** Hocuspocus's `debounce` and `maxDebounce` (ms): see the class comment. */
+  spread?: { debounceMs: number; maxDebounceMs: number };
+  /** Where a document is read for indexing (with a queue and `indexComputed` only). */
+  offload?: Pick<Offload, 'index' | 'pipeline'> & Partial<Pick<Offload, 'departure'>>;
+  /** The departures this extension indexes (default: those of `offload`, `departuresFor`). */
+  departures?: Departures;
+  /**
+   * Where stored documents are read: with a queue, `position` and `staleIndexes`, the documents
+   * whose index lags their stored text are indexed again at start-up ({@link IndexingExtension.catchUpStale}).
+   */
+  stored?: Pick<CollabStore, 'load'>;
 }
 
 /**
@@ -63,6 +91,12 @@ function sectionIdOf(type: YType, fragment: YType): string | null {
  * asks this extension for its input in its own queued turn ({@link departing}) and the worker reads
  * the index from the same decoding as the compaction's proof: the store that follows is then not
  * indexed again, and the document is unloaded without waiting for its index.
+ *
+ * Every index is written with the update-log position its state was read at (`indexedSeq`,
+ * `IndexingService.position`, read in the turn the state is encoded). A server stopped between a
+ * document's last update and its indexing (a crash, a kill) leaves that document's log or state
+ * past its index: at start-up ({@link catchUpStale}, from `onConfigure`) those documents are
+ * indexed again from their stored text, one at a time through the queue and the worker.
  */
 export class IndexingExtension implements Extension<CollabContext>, DepartureIndexer {
   extensionName = 'indexing';
@@ -77,23 +111,25 @@ export class IndexingExtension implements Extension<CollabContext>, DepartureInd
   /** The indexing running for each document name (with a worker, it spans several turns). */
   private readonly running = new Map<string, Promise<void>>();
 
-  /**
-   * @param queue where indexing runs (without it, in the store's own turn, as before issue 17)
-   * @param spread Hocuspocus's `debounce` and `maxDebounce` (ms): see the class comment
-   * @param offload where a document is read for indexing (with a queue and `indexComputed` only)
-   */
+  private readonly queue: BackgroundQueue | undefined;
+  private readonly spread: IndexingOptions['spread'];
+  private readonly offload: IndexingOptions['offload'];
+  private readonly stored: IndexingOptions['stored'];
+  /** The Hocuspocus instance (from `onConfigure`): which documents are loaded. */
+  private instance: Pick<Hocuspocus, 'documents'> | undefined;
+  private stopped = false;
+
   constructor(
     private readonly documents: Pick<IndexingService, 'indexStored'> &
-      Partial<Pick<IndexingService, 'indexComputed'>>,
+      Partial<Pick<IndexingService, 'indexComputed' | 'position' | 'staleIndexes'>>,
     private readonly logger: Logger,
-    private readonly queue?: BackgroundQueue,
-    private readonly spread?: { debounceMs: number; maxDebounceMs: number },
-    private readonly offload?: Pick<Offload, 'index' | 'pipeline'> & Partial<Pick<Offload, 'departure'>>,
-    departures?: Departures,
+    options: IndexingOptions = {},
   ) {
+    ({ queue: this.queue, spread: this.spread, offload: this.offload, stored: this.stored } = options);
+    const { queue, offload } = options;
     // Departures run with a queue and a worker that takes them only (PersistenceExtension), and
     // need indexComputed.
-    const shared = departures ?? (queue && offload?.departure ? departuresFor(offload) : undefined);
+    const shared = options.departures ?? (queue && offload?.departure ? departuresFor(offload) : undefined);
     if (shared && documents.indexComputed) {
       shared.indexer = this;
       this.departures = true;
@@ -123,6 +159,7 @@ export class IndexingExtension implements Extension<CollabContext>, DepartureInd
     if (!id || !queue || !indexComputed) return null;
     if (!fromStore && !this.changes.has(documentName)) return null;
     const changes = this.takeChanges(documentName);
+    const seq = this.position();
     const previous = this.running.get(documentName);
     let done!: () => void;
     const mine = new Promise<void>((resolve) => (done = resolve));
@@ -140,7 +177,7 @@ export class IndexingExtension implements Extension<CollabContext>, DepartureInd
         if (settled) return;
         try {
           await previous?.catch(() => undefined);
-          await queue.run('indexing:write', () => indexComputed(id, computed, changes));
+          await queue.run('indexing:write', () => indexComputed(id, computed, changes, seq));
         } catch (error) {
           if (error instanceof QueueClosed)
             this.logger.warn({ err: error, documentName }, 'indexing skipped');
@@ -257,11 +294,12 @@ export class IndexingExtension implements Extension<CollabContext>, DepartureInd
     document: Y.Doc,
     queue: BackgroundQueue,
     offload: Pick<Offload, 'index'>,
-    indexComputed: (id: string, computed: ComputedIndex, changes: readonly EditorChanges[]) => void,
+    indexComputed: IndexComputed,
   ): Promise<void> {
-    const { state, changes } = await queue.run('indexing', () => ({
+    const { state, changes, seq } = await queue.run('indexing', () => ({
       state: Y.encodeStateAsUpdate(document),
       changes: this.takeChanges(documentName),
+      seq: this.position(),
     }));
     let computed: ComputedIndex;
     try {
@@ -276,11 +314,103 @@ export class IndexingExtension implements Extension<CollabContext>, DepartureInd
     }
     await queue.run('indexing:write', () => {
       try {
-        indexComputed(id, computed, changes);
+        indexComputed(id, computed, changes, seq);
       } catch (error) {
         this.failed(documentName, changes, error);
       }
     });
+  }
+
+  /** The update log's position now (0 when the service cannot say). */
+  private position(): number {
+    return this.documents.position?.() ?? 0;
+  }
+
+  /**
+   * Indexes again, from their stored text, the documents whose index lags it
+   * (`IndexingService.staleIndexes`: the server stopped before indexing their last updates), one
+   * at a time through the queue (the reading in the worker when there is one), in pages of 20
+   * ids. A document loaded meanwhile is indexed from its live copy instead; a reading older than
+   * an index written meanwhile is not written (`IndexingService`). Resolves with the number of
+   * documents indexed; never rejects (a failure is logged, the next start tries again). Does
+   * nothing without a queue, a store and the service's `position` and `staleIndexes`.
+   */
+  async catchUpStale(): Promise<number> {
+    const { queue, stored } = this;
+    const staleIndexes = this.documents.staleIndexes?.bind(this.documents);
+    const indexComputed = this.documents.indexComputed?.bind(this.documents);
+    if (!queue || !stored || !staleIndexes || !indexComputed || !this.documents.position) return 0;
+    let indexed = 0;
+    let after = '';
+    try {
+      for (;;) {
+        const ids = await queue.run('indexing', () => staleIndexes(20, after));
+        if (ids.length === 0 || this.stopped) break;
+        for (const id of ids) {
+          after = id;
+          if (this.stopped) break;
+          await this.indexStale(id, queue, stored, indexComputed);
+          indexed++;
+        }
+      }
+    } catch (error) {
+      if (error instanceof QueueClosed) this.logger.warn({ err: error }, 'stale indexes: catch-up stopped');
+      else this.logger.error({ err: error }, 'stale indexes: catch-up failed');
+    }
+    if (indexed > 0) this.logger.info({ documents: indexed }, 'stale indexes caught up');
+    return indexed;
+  }
+
+  /** One document of {@link catchUpStale}, after any indexing of it still running. */
+  private async indexStale(
+    id: string,
+    queue: BackgroundQueue,
+    stored: Pick<CollabStore, 'load'>,
+    indexComputed: IndexComputed,
+  ): Promise<void> {
+    const name = documentNameOf(id);
+    const previous = this.running.get(name);
+    const mine = (previous ? previous.catch(() => undefined) : Promise.resolve()).then(async () => {
+      const live = this.instance?.documents.get(name);
+      if (live) return this.indexQueued(id, name, live);
+      // The position first: what the load reads is at least as new as it says.
+      const { seq, document } = await queue.run('indexing', () => ({
+        seq: this.position(),
+        document: stored.load(id),
+      }));
+      const computed = this.offload
+        ? await this.offload.index(document).catch((error: unknown) => {
+            if (error instanceof OffloadUnavailable) return null;
+            throw error;
+          })
+        : null;
+      await queue.run('indexing:write', () => {
+        if (computed) return indexComputed(id, computed, [], seq);
+        const copy = new Y.Doc();
+        try {
+          applyStored(copy, document);
+          indexComputed(id, computeIndex(copy), [], seq);
+        } finally {
+          copy.destroy();
+        }
+      });
+    });
+    this.running.set(name, mine);
+    try {
+      await mine;
+    } catch (error) {
+      if (error instanceof QueueClosed) throw error;
+      this.logger.error({ err: error, documentName: name }, 'stale index: indexing failed');
+    } finally {
+      if (this.running.get(name) === mine) this.running.delete(name);
+    }
+  }
+
+  /** Keeps the instance (which documents are loaded) and starts {@link catchUpStale} in a later turn. */
+  async onConfigure({ instance }: onConfigurePayload): Promise<void> {
+    this.instance = instance;
+    if (!this.queue || !this.stored) return;
+    setImmediate(() => void this.catchUpStale());
   }
 
   /** What each person changed since the last indexing, forgotten here (given back by {@link failed}). */
@@ -320,6 +450,7 @@ export class IndexingExtension implements Extension<CollabContext>, DepartureInd
   }
 
   async onDestroy(): Promise<void> {
+    this.stopped = true;
     for (const end of [...this.pauses.values()]) end();
   }
 

@@ -141,9 +141,14 @@ export function createCollabServer({ services, config, logger }: CollabServerOpt
       new IndexingExtension(
         services.indexing,
         logger.child({ component: 'indexing' }),
-        storeQueue ?? undefined,
-        storeQueue ? debounce : undefined,
-        offload ?? undefined,
+        storeQueue
+          ? {
+              queue: storeQueue,
+              spread: debounce,
+              stored: services.collabStore,
+              ...(offload ? { offload } : {}),
+            }
+          : {},
       ),
       new CommentAnchorsExtension(services, logger.child({ component: 'comment-anchors' })),
       ...(legacy ? [] : [new MemoryReleaseExtension(logger.child({ component: 'memory' }))]),

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.js';
 import type { ComputedIndex } from '../services/indexingService.js';
-import type { AuthoredRow, FoldedDeletions, LiveSummary } from '../storage/collabStore.js';
+import type { AuthoredRow, FoldedDeletions, LiveSummary, StoredDocument } from '../storage/collabStore.js';
 import type { DepartureResult } from './departures.js';
 
 /**
@@ -19,7 +19,7 @@ export function inlineJobsForBench(env: NodeJS.ProcessEnv = process.env): boolea
 /** A request to the worker (`offloadWorker.ts`). */
 export type OffloadRequest =
   | { id: number; kind: 'prove'; state: Uint8Array; live: LiveSummary; rows?: AuthoredRow[] }
-  | { id: number; kind: 'index'; state: Uint8Array }
+  | { id: number; kind: 'index'; state: Uint8Array | StoredDocument }
   | {
       id: number;
       kind: 'departure';
@@ -204,9 +204,11 @@ export class Offload {
 
   /**
    * Reads an encoded document state in the worker and returns its index and the search content of
-   * its sections (`computeIndex`, indexingService.ts). Rejects like {@link prove}.
+   * its sections (`computeIndex`, indexingService.ts). `state` may also be a document as stored
+   * (state and log rows, read as a load reads them: `applyStored`, unreadable parts skipped).
+   * Rejects like {@link prove}.
    */
-  async index(state: Uint8Array): Promise<ComputedIndex> {
+  async index(state: Uint8Array | StoredDocument): Promise<ComputedIndex> {
     const reply = await this.request({ kind: 'index', state });
     if (!reply.computed) throw new Error('offload worker answered without an index');
     return reply.computed;

@@ -206,6 +206,7 @@ describe('a search over long fiches shares the event loop (issue 17)', () => {
     pages: 1,
     lastEditorId: null,
     lastEditorName: null,
+    indexedSeq: 0,
   });
   const filler = (n: number, seed: number) =>
     Array.from({ length: n }, (_, i) => `mot${(i * 7 + seed) % 97} ligne\n`).join(' ');

@@ -121,7 +121,7 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     collabStore,
     (err, context) => options.logger.error({ err }, context),
   );
-  const indexing = new IndexingService(documentRepo, espaceRepo, undefined, draftSearch);
+  const indexing = new IndexingService(documentRepo, espaceRepo, undefined, draftSearch, collabStore);
   const publicationRepo = sqlitePublicationRepository(db);
   const progress = reviewProgress(reviewRepo, publicationRepo);
   const signalRepo = sqliteSignalRepository(db);

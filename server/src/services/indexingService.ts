@@ -9,6 +9,7 @@ import {
 } from '@essaim/protocol';
 import type { Node as PMNode } from '@tiptap/pm/model';
 import type * as Y from 'yjs';
+import type { CollabStore } from '../storage/collabStore.js';
 import type { DocumentIndex, DocumentRepository, StoredSection } from '../storage/documentRepository.js';
 import type { DraftEntryContent } from '../storage/draftSearchRepository.js';
 import type { EspaceRepository } from '../storage/espaceRepository.js';
@@ -80,34 +81,66 @@ export interface DraftTextIndex {
  * through {@link DraftTextIndex}, the full-text index of their sections.
  */
 export class IndexingService {
+  /**
+   * @param log where the update log's position is read ({@link position}); without it every index
+   *   is written at position 0 (tests of the mirror alone)
+   */
   constructor(
     private readonly documents: DocumentRepository,
     private readonly espaces: EspaceRepository,
     private readonly now: () => Date = () => new Date(),
     private readonly drafts: DraftTextIndex | null = null,
+    private readonly log: Pick<CollabStore, 'lastSeq'> | null = null,
   ) {}
+
+  /**
+   * The update log's position now (`document_updates.seq`, 0 without a log): read in the same turn
+   * as the state an index is read from, it is that index's `indexedSeq` (every update of the
+   * document up to it is in that state; later ones get higher positions).
+   */
+  position(): number {
+    return this.log?.lastSeq() ?? 0;
+  }
 
   /**
    * Mirrors a stored document into its row (metadata, sections, pages), indexes its text for the
    * catalogue's search and records who changed which sections and fields. Called by the
    * collaborative server each time it stores a document (debounced, never on a keystroke);
    * `editors` say what each person touched since the previous call, most recent last.
+   * `indexedSeq`: the log position `ydoc` holds every update up to (default: now, for a live
+   * document); an index read at an older position than the one written is not written.
    */
-  indexStored(id: string, ydoc: Y.Doc, editors: readonly EditorChanges[]): void {
+  indexStored(
+    id: string,
+    ydoc: Y.Doc,
+    editors: readonly EditorChanges[],
+    indexedSeq: number = this.position(),
+  ): void {
     if (!this.documents.findById(id)) return;
     const node = ydocToNode(ydoc);
     const index = indexOfNode(ydoc, node);
     // The full text, section by section (only sections whose hash changed are read again).
-    this.save(id, index, node, editors);
+    this.save(id, index, node, editors, indexedSeq);
   }
 
   /**
    * {@link indexStored} of what the indexing worker computed from the document's state (the
    * database part only: reads, comparisons and writes, about a millisecond): the collaborative
-   * server's path, so that no long job runs on its event loop (issue 17).
+   * server's path, so that no long job runs on its event loop (issue 17). `indexedSeq`: the
+   * {@link position} read in the turn the state was encoded.
    */
-  indexComputed(id: string, computed: ComputedIndex, editors: readonly EditorChanges[]): void {
-    this.save(id, computed.index, { computed: computed.sections }, editors);
+  indexComputed(
+    id: string,
+    computed: ComputedIndex,
+    editors: readonly EditorChanges[],
+    indexedSeq: number,
+  ): void {
+    this.save(id, computed.index, { computed: computed.sections }, editors, indexedSeq);
+  }
+
+  /** Documents whose index lags their stored text (`DocumentRepository.staleIndexes`). */
+  staleIndexes(limit: number, after?: string): string[] {
+    return this.documents.staleIndexes(limit, after);
   }
 
   private save(
@@ -115,9 +148,13 @@ export class IndexingService {
     index: DocumentIndex,
     text: PMNode | ComputedSections,
     editors: readonly EditorChanges[],
+    indexedSeq: number,
   ): void {
     const record = this.documents.findById(id);
     if (!record) return;
+    // A reading older than the index written (the start-up catch-up's stored copy, overtaken by
+    // the live document's indexing) would put older text back.
+    if (indexedSeq < record.indexedSeq) return;
     this.drafts?.indexDocument(id, text, index.sections);
     const changes = sectionChanges(record.sections, index.sections);
     const before: DocumentMetadata = { ...record.metadata, title: record.title };
@@ -132,7 +169,7 @@ export class IndexingService {
       JSON.stringify(record.sections) !== JSON.stringify(index.sections) ||
       record.pages !== index.pages;
     const at = changed ? this.now().toISOString() : null;
-    this.documents.saveIndex(id, index, editors.at(-1)?.userId ?? null, at);
+    this.documents.saveIndex(id, index, editors.at(-1)?.userId ?? null, at, indexedSeq);
     if (!at) return;
     for (const editor of editors) {
       // Each person is credited with what they touched and what really changed.

@@ -129,3 +129,90 @@ describe('collabStore compaction folding', () => {
     expect(folded).toEqual({ rows: 2, byAuthor: {} });
   });
 });
+
+describe('stale indexes (issue 17: the index of a document edited just before a crash)', () => {
+  const OTHER = '00000000-0000-4000-8000-000000000002';
+  const at = new Date().toISOString();
+  const record = (id: string) => ({
+    id,
+    espaceId: null,
+    kind: 'fiche' as const,
+    title: 'Fiche',
+    createdAt: at,
+    updatedAt: at,
+    metadata: emptyMetadata('Fiche'),
+    sections: [],
+    pages: 0,
+  });
+  const index = { metadata: emptyMetadata('Fiche'), sections: [], pages: 0 };
+
+  function twoDocuments() {
+    const db = openDatabase(':memory:', { synchronous: 'NORMAL' });
+    const documents = sqliteDocumentRepository(db);
+    for (const id of [DOC, OTHER]) documents.insert(record(id), Y.encodeStateAsUpdate(new Y.Doc()));
+    const store = sqliteCollabStore(db);
+    const doc = new Y.Doc();
+    const write = (id: string, text: string) => {
+      const before = Y.encodeStateVector(doc);
+      doc.getText('t').insert(0, text);
+      store.append(id, Y.encodeStateAsUpdate(doc, before));
+      store.commit();
+    };
+    return { documents, store, doc, write };
+  }
+
+  it('says nothing is stale for documents never edited after their creation', () => {
+    const { documents } = twoDocuments();
+    expect(documents.staleIndexes(10)).toEqual([]);
+  });
+
+  it('finds a document whose log goes past its index, until an index read at its last update is written', () => {
+    const { documents, store, write } = twoDocuments();
+    write(DOC, 'a');
+    expect(documents.staleIndexes(10)).toEqual([DOC]);
+    documents.saveIndex(DOC, index, null, null, store.lastSeq());
+    expect(documents.staleIndexes(10)).toEqual([]);
+    write(DOC, 'b');
+    expect(documents.staleIndexes(10)).toEqual([DOC]);
+  });
+
+  it('still finds it once its log is compacted into the state, the index being older than the rows folded', () => {
+    const { documents, store, doc, write } = twoDocuments();
+    write(DOC, 'a');
+    documents.saveIndex(DOC, index, null, null, store.lastSeq());
+    write(DOC, 'b');
+    store.compact(DOC, Y.encodeStateAsUpdate(doc), store.lastSeq());
+    expect(store.pendingUpdates(DOC)).toBe(0);
+    expect(documents.staleIndexes(10)).toEqual([DOC]);
+  });
+
+  it('does not call stale a document compacted at a later log position only because others were edited', () => {
+    const { documents, store, doc, write } = twoDocuments();
+    write(DOC, 'a');
+    documents.saveIndex(DOC, index, null, null, store.lastSeq());
+    write(OTHER, 'b');
+    documents.saveIndex(OTHER, index, null, null, store.lastSeq());
+    // The compaction folds up to the newest position (the other document's row).
+    store.compact(DOC, Y.encodeStateAsUpdate(doc), store.lastSeq());
+    expect(documents.staleIndexes(10)).toEqual([]);
+  });
+
+  it('never moves an index position back', () => {
+    const { documents, store, write } = twoDocuments();
+    write(DOC, 'a');
+    write(DOC, 'b');
+    documents.saveIndex(DOC, index, null, null, store.lastSeq());
+    documents.saveIndex(DOC, index, null, null, 1);
+    expect(documents.findById(DOC)?.indexedSeq).toBe(store.lastSeq());
+    expect(documents.staleIndexes(10)).toEqual([]);
+  });
+
+  it('pages through stale documents in id order', () => {
+    const { documents, write } = twoDocuments();
+    write(OTHER, 'b');
+    write(DOC, 'a');
+    expect(documents.staleIndexes(1)).toEqual([DOC]);
+    expect(documents.staleIndexes(1, DOC)).toEqual([OTHER]);
+    expect(documents.staleIndexes(1, OTHER)).toEqual([]);
+  });
+});

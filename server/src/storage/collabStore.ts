@@ -132,12 +132,16 @@ export function sqliteCollabStore(db: Db): CollabStore {
     'SELECT seq, data FROM document_updates WHERE document_id = ? ORDER BY seq',
   );
   // The replaced state is kept as the fallback, unless it is the same blob (nothing changed).
-  const upsertState = db.prepare<[string, Uint8Array, string]>(
-    `INSERT INTO document_states (document_id, state, updated_at) VALUES (?, ?, ?)
+  // last_seq: the last of the document's rows folded into the state (migration 17), which tells
+  // the start-up catch-up whether the document's index lags its text.
+  const upsertState = db.prepare<[string, Uint8Array, string, string, number]>(
+    `INSERT INTO document_states (document_id, state, updated_at, last_seq)
+     VALUES (?, ?, ?, COALESCE((SELECT MAX(seq) FROM document_updates WHERE document_id = ? AND seq <= ?), 0))
      ON CONFLICT (document_id) DO UPDATE SET
        previous_state = CASE WHEN document_states.state = excluded.state
                              THEN document_states.previous_state ELSE document_states.state END,
-       state = excluded.state, updated_at = excluded.updated_at`,
+       state = excluded.state, updated_at = excluded.updated_at,
+       last_seq = MAX(document_states.last_seq, excluded.last_seq)`,
   );
   const quarantineRow = db.prepare<[string, string, number]>(
     `INSERT INTO document_quarantine (document_id, kind, data, reason, quarantined_at)
@@ -174,7 +178,7 @@ export function sqliteCollabStore(db: Db): CollabStore {
   const compact = db.transaction(
     (documentId: string, blob: Uint8Array, upToSeq: number, folded: FoldedDeletions | undefined) => {
       foldDeletions(documentId, upToSeq, folded);
-      upsertState.run(documentId, blob, new Date().toISOString());
+      upsertState.run(documentId, blob, new Date().toISOString(), documentId, upToSeq);
       deleteLog.run(documentId, upToSeq);
     },
   );

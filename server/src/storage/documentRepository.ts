@@ -21,6 +21,11 @@ export interface DocumentRecord {
   pages: number;
   lastEditorId: string | null;
   lastEditorName: string | null;
+  /**
+   * The update-log position (`document_updates.seq`) the mirror and the draft search were read
+   * at: every update of the document up to it was indexed (0: never, or before migration 17).
+   */
+  indexedSeq: number;
 }
 
 export interface AssigneeRecord {
@@ -71,14 +76,29 @@ export interface ActivityRecord {
 export interface DocumentRepository {
   /** Inserts the document and, in the same transaction, its initial collaborative state. */
   insert(
-    record: Omit<DocumentRecord, 'archivedAt' | 'lastEditorId' | 'lastEditorName'>,
+    record: Omit<DocumentRecord, 'archivedAt' | 'lastEditorId' | 'lastEditorName' | 'indexedSeq'>,
     state: Uint8Array,
   ): void;
   findById(id: string): DocumentRecord | undefined;
   /** Documents matching the filter, most recently changed first. */
   search(filter: DocumentFilter): DocumentRecord[];
-  /** Writes the mirrored metadata and sections; `changedBy` (when set) becomes the last editor. */
-  saveIndex(id: string, index: DocumentIndex, changedBy: string | null, at: string | null): void;
+  /**
+   * Writes the mirrored metadata and sections, read at log position `indexedSeq`
+   * ({@link DocumentRecord.indexedSeq}); `changedBy` (when set) becomes the last editor.
+   */
+  saveIndex(
+    id: string,
+    index: DocumentIndex,
+    changedBy: string | null,
+    at: string | null,
+    indexedSeq: number,
+  ): void;
+  /**
+   * Documents whose update log or compacted state holds an update past their `indexedSeq` (their
+   * index lags their text: the server stopped before indexing them), at most `limit`, `after` an
+   * id (ascending ids, to page through them).
+   */
+  staleIndexes(limit: number, after?: string): string[];
   setArchived(id: string, at: string | null): boolean;
   assignees(documentId: string): AssigneeRecord[];
   /** Assignees of many documents at once, by document id. */
@@ -114,6 +134,7 @@ interface Row {
   pages: number;
   last_editor_id: string | null;
   last_editor_name: string | null;
+  indexed_seq: number;
 }
 
 const fromRow = (r: Row): DocumentRecord => ({
@@ -140,6 +161,7 @@ const fromRow = (r: Row): DocumentRecord => ({
   pages: r.pages,
   lastEditorId: r.last_editor_id,
   lastEditorName: r.last_editor_name,
+  indexedSeq: r.indexed_seq,
 });
 
 const SELECT = `SELECT d.*, u.name AS last_editor_name FROM documents d LEFT JOIN users u ON u.id = d.last_editor_id`;
@@ -172,8 +194,16 @@ export function sqliteDocumentRepository(db: Db): DocumentRepository {
       `UPDATE documents SET title = CASE WHEN @title = '' THEN title ELSE @title END, categorie = @categorie,
          territoire = @territoire, structure = @structure, structure_type = @structureType, public = @public,
          annee = @annee, contact = @contact, themes = @themes, mots_cles = @motsCles, sections = @sections,
-         pages = @pages, last_editor_id = COALESCE(@changedBy, last_editor_id), updated_at = COALESCE(@at, updated_at)
+         pages = @pages, last_editor_id = COALESCE(@changedBy, last_editor_id), updated_at = COALESCE(@at, updated_at),
+         indexed_seq = MAX(indexed_seq, @indexedSeq)
        WHERE id = @id`,
+    ),
+    stale: db.prepare<[string, number], { id: string }>(
+      `SELECT d.id FROM documents d
+       WHERE d.id > ? AND d.indexed_seq < MAX(
+         COALESCE((SELECT MAX(u.seq) FROM document_updates u WHERE u.document_id = d.id), 0),
+         COALESCE((SELECT s.last_seq FROM document_states s WHERE s.document_id = d.id), 0))
+       ORDER BY d.id LIMIT ?`,
     ),
     setArchived: db.prepare<[string | null, string]>('UPDATE documents SET archived_at = ? WHERE id = ?'),
     assignees: db.prepare<[string], { document_id: string; user_id: string; name: string }>(
@@ -228,7 +258,10 @@ export function sqliteDocumentRepository(db: Db): DocumentRepository {
     return ids;
   });
   const insert = db.transaction(
-    (r: Omit<DocumentRecord, 'archivedAt' | 'lastEditorId' | 'lastEditorName'>, state: Uint8Array) => {
+    (
+      r: Omit<DocumentRecord, 'archivedAt' | 'lastEditorId' | 'lastEditorName' | 'indexedSeq'>,
+      state: Uint8Array,
+    ) => {
       q.insert.run({
         id: r.id,
         espaceId: r.espaceId,
@@ -281,8 +314,9 @@ export function sqliteDocumentRepository(db: Db): DocumentRepository {
       return row && fromRow(row);
     },
     search,
-    saveIndex: (id, index, changedBy, at) =>
+    saveIndex: (id, index, changedBy, at, indexedSeq) =>
       void q.saveIndex.run({
+        indexedSeq,
         id,
         title: index.metadata.title,
         ...metadataParams(index.metadata),
@@ -291,6 +325,7 @@ export function sqliteDocumentRepository(db: Db): DocumentRepository {
         changedBy,
         at,
       }),
+    staleIndexes: (limit, after = '') => q.stale.all(after, limit).map((r) => r.id),
     setArchived: (id, at) => q.setArchived.run(at, id).changes > 0,
     assignees: (documentId) => assigneesOf([documentId]).get(documentId) ?? [],
     assigneesOf,

@@ -627,4 +627,19 @@ export const migrations: Migration[] = [
       ALTER TABLE publications ADD COLUMN theme_labels TEXT NOT NULL DEFAULT '{}';
     `,
   },
+  {
+    version: 17,
+    name: 'index positions in the update log',
+    sql: `
+      -- Where in the update log a document's index was read (issue 17: after a crash, the index
+      -- of a document edited just before may lag its text). documents.indexed_seq: every update
+      -- of the document up to this log position was in the state the catalogue mirror and the
+      -- draft search were read from. document_states.last_seq: the last of the document's log rows
+      -- a compaction folded into the state. A document whose log rows or state go past its
+      -- indexed_seq is indexed again at start-up (collab/IndexingExtension.ts, catchUpStale).
+      -- Existing documents start at 0: those with log rows are indexed again once.
+      ALTER TABLE document_states ADD COLUMN last_seq INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE documents ADD COLUMN indexed_seq INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
