@@ -297,7 +297,7 @@ export class PersistenceExtension implements Extension<CollabContext> {
    * the background ({@link finishDeparture}), in `running` until written, so a reload waits for
    * them and the next compaction of the document comes after. A failure before the input is taken
    * is thrown, as a compaction's (the document stays loaded; a retry compacts it); after, the
-   * compaction is retried from the stored log ({@link scheduleStoredRetry}).
+   * compaction is retried from the stored log ({@link scheduleRetry}).
    */
   private async depart(
     documentName: string,
@@ -409,7 +409,7 @@ export class PersistenceExtension implements Extension<CollabContext> {
         { err: error, documentName },
         'compaction failed, will retry from the stored log',
       );
-      this.scheduleStoredRetry(documentName);
+      this.scheduleRetry(documentName);
     };
     let result: DepartureResult | undefined;
     try {
@@ -576,12 +576,19 @@ export class PersistenceExtension implements Extension<CollabContext> {
     this.sinceCompaction.set(document, 0);
   }
 
-  private scheduleRetry(documentName: string, document: Y.Doc, instance?: Hocuspocus, attempt = 1): void {
+  /**
+   * Retries a failed compaction of `documentName` after a back-off (`retryDelayMs`, 500 ms by
+   * default, doubled at each attempt, at most 30 s), on the main thread in one go (a retry is rare)
+   * and after any compaction of the document still running: from `document` while it is loaded,
+   * else (a departed document, or one unloaded meanwhile: its Y.Doc is gone) from what is stored
+   * ({@link compactStored}). A later retry or departure of the document replaces this one. Once it
+   * succeeds, a document the failure kept loaded is released if nobody is connected (`instance`).
+   */
+  private scheduleRetry(documentName: string, document?: Y.Doc, instance?: Hocuspocus, attempt = 1): void {
     this.clearRetry(documentName);
     const delay = Math.min((this.options.retryDelayMs ?? 500) * 2 ** (attempt - 1), 30_000);
     const timer = setTimeout(() => {
       let superseded = false;
-      // On the main thread in one go (a retry is rare), after any compaction still running.
       this.serially(documentName, async () => {
         // A departure took the document since (it compacts all this retry would) or a newer retry
         // replaced this one: nothing to do.
@@ -589,15 +596,13 @@ export class PersistenceExtension implements Extension<CollabContext> {
           superseded = true;
           return;
         }
-        // Unloaded meanwhile: its Y.Doc is gone, the stored log is what to compact.
-        if (document.isDestroyed) this.compactStored(idOf(documentName));
+        if (!document || document.isDestroyed) this.compactStored(idOf(documentName));
         else this.compact(idOf(documentName), document);
       }).then(
         () => {
           if (superseded) return;
           this.retries.delete(documentName);
           this.options.logger.info({ documentName, attempt }, 'compaction succeeded after retry');
-          // A failed store kept the document loaded: release it now if nobody is connected.
           const loaded = instance?.documents.get(documentName);
           if (instance && loaded && instance.shouldUnloadDocument(loaded))
             void instance.unloadDocument(loaded);
@@ -614,42 +619,11 @@ export class PersistenceExtension implements Extension<CollabContext> {
   }
 
   /**
-   * Retries the compaction of a departed document from what is stored (its Y.Doc is gone): after
-   * any compaction of it still running, the stored state and log are loaded into a scratch
-   * document, encoded, proven against it and written, on the main thread in one go (rare). The
-   * scratch document goes right after. A stored document with unreadable parts is left to its next
-   * load (which sets them aside and tells the administrator). Retried with the same back-off.
+   * Compacts `id` from what is stored (its Y.Doc is gone): the stored state and log are loaded into
+   * a scratch document, encoded, proven against it and written; the scratch document goes right
+   * after. A stored document with unreadable parts is left to its next load (which sets them aside
+   * and tells the administrator).
    */
-  private scheduleStoredRetry(documentName: string, attempt = 1): void {
-    this.clearRetry(documentName);
-    const delay = Math.min((this.options.retryDelayMs ?? 500) * 2 ** (attempt - 1), 30_000);
-    const timer = setTimeout(() => {
-      let superseded = false;
-      this.serially(documentName, async () => {
-        // A later departure or retry of this document replaced this one.
-        if (this.retries.get(documentName) !== timer) {
-          superseded = true;
-          return;
-        }
-        this.compactStored(idOf(documentName));
-      }).then(
-        () => {
-          if (superseded) return;
-          this.retries.delete(documentName);
-          this.options.logger.info({ documentName, attempt }, 'compaction succeeded after retry');
-        },
-        (error: unknown) => {
-          if (this.retries.get(documentName) !== timer) return;
-          this.options.logger.error({ err: error, documentName, attempt }, 'compaction retry failed');
-          this.scheduleStoredRetry(documentName, attempt + 1);
-        },
-      );
-    }, delay);
-    timer.unref();
-    this.retries.set(documentName, timer);
-  }
-
-  /** Compacts `id` from its stored state and log (see {@link scheduleStoredRetry}). */
   private compactStored(id: string): void {
     // Rows up to here are all in what `load` reads next (both commit first; nothing runs between).
     const upToSeq = this.options.store.lastSeq();
