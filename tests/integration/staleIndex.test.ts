@@ -32,6 +32,18 @@ async function start(dataDir: string): Promise<ChildServer> {
   return server;
 }
 
+/** A server of its own, a new fiche and its writer connected, `words` written in its first section. */
+async function written(words: string) {
+  const dataDir = tempDataDir();
+  const first = await start(dataDir);
+  const { admin, espaceId, id, name } = await writableDocument(first.url);
+  const writer = connectAs(admin, first.wsUrl, name);
+  open.push(writer);
+  await synced(writer);
+  writeInSection(writer.ydoc, sectionId(writer.ydoc, 1), words);
+  return { dataDir, first, admin, espaceId, id, writer };
+}
+
 /** `GET /api/documents?q=…` in the espace, expecting 200. */
 async function search(session: Session, espaceId: string, q: string): Promise<DocumentDto[]> {
   const query = new URLSearchParams({ espaceId, q });
@@ -58,13 +70,7 @@ function positions(dataDir: string, id: string): { indexed: number; logged: numb
 
 describe('the index after a crash', () => {
   it('finds by their new words and title, after a SIGKILL and a restart, a document edited just before the kill', async () => {
-    const dataDir = tempDataDir();
-    const first = await start(dataDir);
-    const { admin, espaceId, id, name } = await writableDocument(first.url);
-    const writer = connectAs(admin, first.wsUrl, name);
-    open.push(writer);
-    await synced(writer);
-    writeInSection(writer.ydoc, sectionId(writer.ydoc, 1), 'Les maraudes de Gironde.');
+    const { dataDir, first, admin, espaceId, id, writer } = await written('Les maraudes de Gironde.');
     // Indexed once (the store comes within 10 s)...
     await expect
       .poll(async () => (await search(admin, espaceId, 'maraudes')).map((d) => d.id), STORED)
@@ -92,13 +98,9 @@ describe('the index after a crash', () => {
   });
 
   it('leaves no index behind its text after a graceful stop, so a start has nothing to catch up', async () => {
-    const dataDir = tempDataDir();
-    const first = await start(dataDir);
-    const { admin, espaceId, id, name } = await writableDocument(first.url);
-    const writer = connectAs(admin, first.wsUrl, name);
-    open.push(writer);
-    await synced(writer);
-    writeInSection(writer.ydoc, sectionId(writer.ydoc, 1), 'Une conférence familiale à Rennes.');
+    const { dataDir, first, admin, espaceId, id, writer } = await written(
+      'Une conférence familiale à Rennes.',
+    );
     await expect.poll(() => isSettled(writer)).toBe(true);
     // Still connected at the stop: the shutdown stores and indexes the document.
     first.process.kill('SIGTERM');

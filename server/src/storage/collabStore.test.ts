@@ -7,24 +7,26 @@ import { sqliteDocumentRepository } from './documentRepository.js';
 
 const DOC = '00000000-0000-4000-8000-000000000001';
 
+/** The row of an empty fiche `id`, as the document service inserts it. */
+function ficheRecord(id: string) {
+  const at = new Date().toISOString();
+  return {
+    id,
+    espaceId: null,
+    kind: 'fiche' as const,
+    title: 'Fiche',
+    createdAt: at,
+    updatedAt: at,
+    metadata: emptyMetadata('Fiche'),
+    sections: [],
+    pages: 0,
+  };
+}
+
 /** A store over a fresh database holding the document {@link DOC}. */
 function freshStore(): CollabStore {
   const db = openDatabase(':memory:', { synchronous: 'NORMAL' });
-  const at = new Date().toISOString();
-  sqliteDocumentRepository(db).insert(
-    {
-      id: DOC,
-      espaceId: null,
-      kind: 'fiche',
-      title: 'Fiche',
-      createdAt: at,
-      updatedAt: at,
-      metadata: emptyMetadata('Fiche'),
-      sections: [],
-      pages: 0,
-    },
-    Y.encodeStateAsUpdate(new Y.Doc()),
-  );
+  sqliteDocumentRepository(db).insert(ficheRecord(DOC), Y.encodeStateAsUpdate(new Y.Doc()));
   return sqliteCollabStore(db);
 }
 
@@ -132,24 +134,12 @@ describe('collabStore compaction folding', () => {
 
 describe('stale indexes (issue 17: the index of a document edited just before a crash)', () => {
   const OTHER = '00000000-0000-4000-8000-000000000002';
-  const at = new Date().toISOString();
-  const record = (id: string) => ({
-    id,
-    espaceId: null,
-    kind: 'fiche' as const,
-    title: 'Fiche',
-    createdAt: at,
-    updatedAt: at,
-    metadata: emptyMetadata('Fiche'),
-    sections: [],
-    pages: 0,
-  });
   const index = { metadata: emptyMetadata('Fiche'), sections: [], pages: 0 };
 
   function twoDocuments() {
     const db = openDatabase(':memory:', { synchronous: 'NORMAL' });
     const documents = sqliteDocumentRepository(db);
-    for (const id of [DOC, OTHER]) documents.insert(record(id), Y.encodeStateAsUpdate(new Y.Doc()));
+    for (const id of [DOC, OTHER]) documents.insert(ficheRecord(id), Y.encodeStateAsUpdate(new Y.Doc()));
     const store = sqliteCollabStore(db);
     const doc = new Y.Doc();
     const write = (id: string, text: string) => {
@@ -158,7 +148,9 @@ describe('stale indexes (issue 17: the index of a document edited just before a 
       store.append(id, Y.encodeStateAsUpdate(doc, before));
       store.commit();
     };
-    return { documents, store, doc, write };
+    /** Writes an index of `id` read now (at the log's last position). */
+    const indexNow = (id: string) => documents.saveIndex(id, index, null, null, store.lastSeq());
+    return { documents, store, doc, write, indexNow };
   }
 
   it('says nothing is stale for documents never edited after their creation', () => {
@@ -167,19 +159,19 @@ describe('stale indexes (issue 17: the index of a document edited just before a 
   });
 
   it('finds a document whose log goes past its index, until an index read at its last update is written', () => {
-    const { documents, store, write } = twoDocuments();
+    const { documents, write, indexNow } = twoDocuments();
     write(DOC, 'a');
     expect(documents.staleIndexes(10)).toEqual([DOC]);
-    documents.saveIndex(DOC, index, null, null, store.lastSeq());
+    indexNow(DOC);
     expect(documents.staleIndexes(10)).toEqual([]);
     write(DOC, 'b');
     expect(documents.staleIndexes(10)).toEqual([DOC]);
   });
 
   it('still finds it once its log is compacted into the state, the index being older than the rows folded', () => {
-    const { documents, store, doc, write } = twoDocuments();
+    const { documents, store, doc, write, indexNow } = twoDocuments();
     write(DOC, 'a');
-    documents.saveIndex(DOC, index, null, null, store.lastSeq());
+    indexNow(DOC);
     write(DOC, 'b');
     store.compact(DOC, Y.encodeStateAsUpdate(doc), store.lastSeq());
     expect(store.pendingUpdates(DOC)).toBe(0);
@@ -187,21 +179,21 @@ describe('stale indexes (issue 17: the index of a document edited just before a 
   });
 
   it('does not call stale a document compacted at a later log position only because others were edited', () => {
-    const { documents, store, doc, write } = twoDocuments();
+    const { documents, store, doc, write, indexNow } = twoDocuments();
     write(DOC, 'a');
-    documents.saveIndex(DOC, index, null, null, store.lastSeq());
+    indexNow(DOC);
     write(OTHER, 'b');
-    documents.saveIndex(OTHER, index, null, null, store.lastSeq());
+    indexNow(OTHER);
     // The compaction folds up to the newest position (the other document's row).
     store.compact(DOC, Y.encodeStateAsUpdate(doc), store.lastSeq());
     expect(documents.staleIndexes(10)).toEqual([]);
   });
 
   it('never moves an index position back', () => {
-    const { documents, store, write } = twoDocuments();
+    const { documents, store, write, indexNow } = twoDocuments();
     write(DOC, 'a');
     write(DOC, 'b');
-    documents.saveIndex(DOC, index, null, null, store.lastSeq());
+    indexNow(DOC);
     documents.saveIndex(DOC, index, null, null, 1);
     expect(documents.findById(DOC)?.indexedSeq).toBe(store.lastSeq());
     expect(documents.staleIndexes(10)).toEqual([]);
