@@ -340,6 +340,7 @@ export class IndexingExtension implements Extension<CollabContext>, DepartureInd
     const staleIndexes = this.documents.staleIndexes?.bind(this.documents);
     const indexComputed = this.documents.indexComputed?.bind(this.documents);
     if (!queue || !stored || !staleIndexes || !indexComputed || !this.documents.position) return 0;
+    const started = performance.now();
     let indexed = 0;
     let after = '';
     try {
@@ -357,7 +358,11 @@ export class IndexingExtension implements Extension<CollabContext>, DepartureInd
       if (error instanceof QueueClosed) this.logger.warn({ err: error }, 'stale indexes: catch-up stopped');
       else this.logger.error({ err: error }, 'stale indexes: catch-up failed');
     }
-    if (indexed > 0) this.logger.info({ documents: indexed }, 'stale indexes caught up');
+    if (indexed > 0)
+      this.logger.info(
+        { documents: indexed, ms: Math.round(performance.now() - started) },
+        'stale indexes caught up',
+      );
     return indexed;
   }
 
