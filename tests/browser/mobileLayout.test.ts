@@ -4,6 +4,7 @@ import type { Locator, Page } from 'playwright-core';
 import { createDocument, invite, type Session } from '../support/accounts.js';
 import { artifactsDir } from './support/chromium.js';
 import { unexpectedProblems, useBrowserApp } from './support/app.js';
+import { runAxe } from './support/axe.js';
 import { editorOf } from './support/coWriting.js';
 
 const app = useBrowserApp();
@@ -156,6 +157,176 @@ describe('tables on a 390 px phone', () => {
   });
 });
 
+/**
+ * What a new user of the demonstration meets (issue 16: the first card measured at 984 px and the
+ * first paragraph at 1,030 px on a 390 × 844 phone): the demonstration espace's name (two lines of
+ * title), the catalogue's lead and the kit's hint, « Tableau de relecture » and « Nouveau
+ * document » for the animatrice, and its longest fiche title, opened by a writer (review strip with
+ * « Soumettre » and « Approuver », outline, gauge, fiche information) and by a membre (« Lecture
+ * seule » notice).
+ */
+describe('the demonstration’s pages on a 390 px phone', () => {
+  /** Leaves room under the first screen's fold (844 px): the top of what must be seen. */
+  const WITHIN_FIRST_SCREEN = 700;
+  const DEMO_ESPACE = 'Pratiques émergentes du travail social';
+  const DEMO_TITLE = 'Aller-vers les allocataires sans demande : appels et permanences délocalisées — Oise';
+  let espaceId: string;
+  let animatrice: Session;
+  let membre: Session;
+  let demoFicheId: string;
+
+  beforeAll(async () => {
+    const created = await app.admin.fetch('/api/espaces', { method: 'POST', json: { name: DEMO_ESPACE } });
+    expect(created.status).toBeLessThan(300);
+    ({ id: espaceId } = (await created.json()) as { id: string });
+    animatrice = await invite(app.admin, espaceId, 'animateur', 'Sophie Lambert');
+    membre = await invite(app.admin, espaceId, 'membre', 'Paul Renaud');
+    ({ id: demoFicheId } = await createDocument(animatrice, espaceId, DEMO_TITLE));
+    await createDocument(animatrice, espaceId, 'Conférences familiales en protection de l’enfance — Ardèche');
+    await createDocument(animatrice, espaceId, 'Document de synthèse — pratiques émergentes', 'synthese');
+  });
+
+  const pageWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
+
+  /** The editor once its text is shown, with what is drawn above it (review, outline, late chunk). */
+  async function openSettledEditor(page: Page, id: string, readOnly: boolean) {
+    await page.goto(`${app.baseUrl}/documents/${id}`);
+    await editorOf(page).waitFor();
+    await page.locator('section.essaim-review-bar').waitFor();
+    await page.getByRole('button', { name: /^Sommaire · / }).waitFor();
+    await page.getByRole('button', { name: 'Informations de la fiche' }).waitFor();
+    if (!readOnly) await expect.poll(() => editorOf(page).getAttribute('contenteditable')).toBe('true');
+    await expect.poll(() => page.locator('.essaim-editor--waiting').count()).toBe(0);
+  }
+
+  it('shows the first document card well within the first screen, the page as wide as the screen', async () => {
+    // (axe is injected as an inline script; the page's CSP is checked by the tests above.)
+    const { page, problems } = await app.open({ as: animatrice, viewport: PHONE, bypassCSP: true });
+    await page.goto(`${app.baseUrl}/espaces/${espaceId}`);
+    await firstCardOf(page).waitFor();
+    await expect.poll(() => page.locator('article.essaim-doc-card').count()).toBe(3);
+    await page.screenshot({ path: path.join(artifactsDir, 'mobile-demo-catalogue-390-ecran.png') });
+    await shot(page, 'mobile-demo-catalogue-390.png');
+    expect(await pageTop(firstCardOf(page))).toBeLessThanOrEqual(WITHIN_FIRST_SCREEN);
+    expect(await pageWidth(page)).toBe(PHONE.width);
+    // The header keeps the service's name; its tagline is the DSFR's wide header's.
+    expect(await page.locator('.fr-header__service-title').isVisible()).toBe(true);
+    expect(await page.locator('.fr-header__service-tagline').isVisible()).toBe(false);
+    // The kit's hint is the short sentence beside its button (the one its button is described by).
+    const hint = page.locator('.essaim-kit__hint');
+    expect(await hint.innerText()).toBe('Les fiches publiées en PDF, Word et Markdown (zip).');
+    // The two actions on one line, named by what they show.
+    const review = page.getByRole('link', { name: 'Relecture', exact: true });
+    const create = page.getByRole('link', { name: 'Nouveau document' });
+    const [reviewBox, createBox] = [await review.boundingBox(), await create.boundingBox()];
+    expect(reviewBox?.y).toBe(createBox?.y);
+    expect(await runAxe(page)).toEqual([]);
+    expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
+  });
+
+  it('folds the sort and the display behind what they are set to, unfolded with the keyboard alone', async () => {
+    const { page } = await app.open({ as: animatrice, viewport: PHONE });
+    await page.goto(`${app.baseUrl}/espaces/${espaceId}`);
+    await firstCardOf(page).waitFor();
+    const fold = page.getByRole('button', { name: 'Tri · Dernière modification, décroissant' });
+    expect(await fold.getAttribute('aria-expanded')).toBe('false');
+    const sort = page.getByRole('combobox', { name: 'Trier par' });
+    expect(await sort.isVisible()).toBe(false);
+    await fold.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => fold.getAttribute('aria-expanded')).toBe('true');
+    await page.keyboard.press('Tab');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('tri');
+    await sort.selectOption('title');
+    // The fold says the new sort, and the cards follow it.
+    await page.getByRole('button', { name: 'Tri · Titre, croissant' }).waitFor();
+    await expect
+      .poll(() => page.locator('article.essaim-doc-card h3').first().textContent())
+      .toContain('Aller-vers');
+    await shot(page, 'mobile-demo-catalogue-tri-390.png');
+    expect(await pageWidth(page)).toBe(PHONE.width);
+  });
+
+  it('starts the first paragraph of a writer’s fiche within the first screen, the page as wide as the screen', async () => {
+    const { page, problems } = await app.open({ as: animatrice, viewport: PHONE, bypassCSP: true });
+    await openSettledEditor(page, demoFicheId, false);
+    await page.screenshot({ path: path.join(artifactsDir, 'mobile-demo-editeur-390-ecran.png') });
+    await shot(page, 'mobile-demo-editeur-390.png');
+    expect(await pageTop(editorOf(page).locator('p').first())).toBeLessThanOrEqual(WITHIN_FIRST_SCREEN);
+    expect(await pageWidth(page)).toBe(PHONE.width);
+    expect(await runAxe(page)).toEqual([]);
+    // The status row sits on the breadcrumb's line, inside the screen; Tab goes from the
+    // breadcrumb to its buttons, as they are read.
+    const crumb = page.getByRole('button', { name: 'Voir le fil d’Ariane' });
+    const history = page.locator('.essaim-doc-status button').first();
+    const [crumbBox, historyBox] = [await crumb.boundingBox(), await history.boundingBox()];
+    expect(Math.abs((crumbBox?.y ?? 0) - (historyBox?.y ?? 100))).toBeLessThan(24);
+    expect((historyBox?.x ?? 0) + (historyBox?.width ?? 0)).toBeLessThanOrEqual(PHONE.width);
+    await crumb.focus();
+    await page.keyboard.press('Tab');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.closest('.essaim-doc-status') !== null))
+      .toBe(true);
+    // Unfolded, the breadcrumb takes the whole line; the page stays as wide as the screen.
+    await crumb.click();
+    // (The DSFR hides the button once the breadcrumb is unfolded.)
+    await expect
+      .poll(() => page.locator('.fr-breadcrumb__button').getAttribute('aria-expanded'))
+      .toBe('true');
+    await page.getByRole('link', { name: DEMO_ESPACE }).waitFor();
+    expect(await pageWidth(page)).toBe(PHONE.width);
+    expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
+    // Gone from the document: the membre below reads it alone, as a new user would.
+    await page.close();
+  });
+
+  it('keeps the whole toolbar reachable in its one row, scrolling sideways to the button that takes the focus', async () => {
+    const { page } = await app.open({ as: animatrice, viewport: PHONE });
+    await openSettledEditor(page, demoFicheId, false);
+    const toolbar = page.getByRole('toolbar', { name: 'Mise en forme du texte' });
+    const buttons = toolbar.getByRole('button');
+    const first = buttons.first();
+    const [firstBox, lastBox] = [await first.boundingBox(), await buttons.last().boundingBox()];
+    expect(lastBox?.y).toBe(firstBox?.y);
+    // The last button is past the screen's edge until the arrow keys reach it.
+    expect((lastBox?.x ?? 0) + (lastBox?.width ?? 0)).toBeGreaterThan(PHONE.width);
+    await first.focus();
+    await page.keyboard.press('End');
+    await expect
+      .poll(() =>
+        buttons.last().evaluate((button) => {
+          const box = button.getBoundingClientRect();
+          return document.activeElement === button && box.right <= window.innerWidth;
+        }),
+      )
+      .toBe(true);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(PHONE.width);
+    await page.close();
+  });
+
+  it('starts the first paragraph of a membre’s fiche within the first screen, under the « Lecture seule » notice', async () => {
+    const { page } = await app.open({ as: membre, viewport: PHONE });
+    await openSettledEditor(page, demoFicheId, true);
+    await page.locator('.essaim-readonly-notice').waitFor();
+    // Alone in the document: no presence to unfold.
+    await expect.poll(() => page.getByRole('button', { name: /^Personnes présentes/ }).count()).toBe(0);
+    await page.screenshot({ path: path.join(artifactsDir, 'mobile-demo-lecture-390-ecran.png') });
+    expect(await pageTop(editorOf(page).locator('p').first())).toBeLessThanOrEqual(WITHIN_FIRST_SCREEN);
+    expect(await pageWidth(page)).toBe(PHONE.width);
+  });
+
+  it('shows the portal’s home as wide as the screen, its search field within the first screen', async () => {
+    const { page, problems } = await app.open({ viewport: PHONE });
+    await page.goto(`${app.baseUrl}/pratiques/`);
+    const search = page.getByRole('searchbox').first();
+    await search.waitFor();
+    await shot(page, 'mobile-demo-portail-390.png');
+    expect(await pageTop(search)).toBeLessThanOrEqual(WITHIN_FIRST_SCREEN);
+    expect(await pageWidth(page)).toBe(PHONE.width);
+    expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
+  });
+});
+
 describe('on a 1280 px screen', () => {
   it('keeps the filters, the presence, the outline and the gauge unfolded, with no fold button', async () => {
     const { page } = await app.open({ as: writer, viewport: DESKTOP });
@@ -163,6 +334,13 @@ describe('on a 1280 px screen', () => {
     await firstCardOf(page).waitFor();
     expect(await kindSelectOf(page).isVisible()).toBe(true);
     expect(await page.getByRole('button', { name: /^Filtrer les documents · / }).count()).toBe(0);
+    // What a phone shortens or folds is whole here: the header's tagline, the lead, the kit's
+    // hint, the sort and the display.
+    expect(await page.locator('.fr-header__service-tagline').isVisible()).toBe(true);
+    expect(await page.locator('.essaim-catalogue-lead').innerText()).toMatch(/cherchez, filtrez/);
+    expect(await page.locator('.essaim-kit__hint').innerText()).toMatch(/^Un zip des fiches publiées/);
+    expect(await page.getByRole('combobox', { name: 'Trier par' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: /^Tri · / }).count()).toBe(0);
     await shot(page, 'catalogue-1280.png');
 
     await page.goto(`${app.baseUrl}/documents/${ficheId}`);

@@ -1,7 +1,9 @@
 /**
  * The portal's own rules, after the DSFR's (issue 13): the navigation that works without
  * JavaScript at every width, lists of cards, the published text, the metadata block, the map and
- * its legend, and printing. DSFR variables and palette only (blue France scale for the map).
+ * its legend, printing, and a phone's tighter navigation, titles and leads (issue 16: the search
+ * field and the first publications come sooner). DSFR variables and palette only (blue France
+ * scale for the map).
  */
 export const PORTAL_CSS = `
 .essaim-portal-nav{border-top:1px solid var(--border-default-grey,#ddd);box-shadow:0 1px 0 var(--border-default-grey,#ddd)}
@@ -86,6 +88,12 @@ export const PORTAL_CSS = `
 .essaim-map-list{padding-left:0;list-style:none}
 .essaim-map-list__region{margin-bottom:1rem}
 .essaim-map-list__region ul{margin-top:.25rem}
+@media (max-width:47.99em){
+.essaim-portal-nav__list{gap:0 1.25rem}
+.essaim-portal-nav__link{padding:.5rem 0}
+.essaim-portal-main h1{font-size:1.75rem;line-height:2.25rem}
+.essaim-portal-main .fr-text--lead{font-size:1.125rem!important;line-height:1.75rem!important}
+}
 @media print{
 .fr-skiplinks,.essaim-portal-nav,.essaim-portal-search,.fr-breadcrumb,.fr-footer,.essaim-portal-versions,.essaim-portal-summary{display:none}
 .essaim-portal-meta{background:none;border:1px solid #929292}

@@ -18,6 +18,7 @@ import { useEspace } from '../espaces/EspaceLayout.js';
 import { espacesMessages } from '../espaces/messages.js';
 import { roleLabel } from '../espaces/roles.js';
 import { KitDownload } from '../publication/KitDownload.js';
+import { NarrowDisclosure } from '../sections/NarrowDisclosure.js';
 import { useThemes } from '../themes/useThemes.js';
 import { ActivityPanel } from './ActivityPanel.js';
 import { listActivity, searchDocuments } from './api.js';
@@ -169,7 +170,10 @@ export function CataloguePage() {
             {espace.name}
           </h1>
           {role && <p className={fr.cx('fr-text--sm', 'fr-mb-1w') + ' essaim-muted'}>{role}</p>}
-          <p className={fr.cx('fr-mb-0') + ' essaim-catalogue-lead'}>{m.lead}</p>
+          <p className={fr.cx('fr-mb-0') + ' essaim-catalogue-lead'}>
+            <span className="essaim-wide-only">{m.lead}</span>
+            <span className="essaim-narrow-only">{m.leadShort}</span>
+          </p>
           <KitDownload
             className={fr.cx('fr-mt-1w', 'fr-mt-md-2w')}
             espaceId={espace.id}
@@ -182,7 +186,9 @@ export function CataloguePage() {
             className={
               fr.cx(
                 'fr-btns-group',
-                'fr-btns-group--inline-md',
+                // Inline on a phone too (« --inline-md » stacked them full width): one row, where
+                // they fit, under the kit.
+                'fr-btns-group--inline',
                 'fr-btns-group--right',
                 'fr-btns-group--icon-left',
               ) + ' essaim-catalogue-actions'
@@ -195,7 +201,8 @@ export function CataloguePage() {
                   iconId="fr-icon-checkbox-circle-line"
                   linkProps={{ to: `/espaces/${espace.id}/relecture` }}
                 >
-                  {m.reviewDashboard}
+                  <span className="essaim-wide-only">{m.reviewDashboard}</span>
+                  <span className="essaim-narrow-only">{m.reviewDashboardShort}</span>
                 </Button>
               </li>
             )}
@@ -236,30 +243,43 @@ export function CataloguePage() {
                 {results.state.status === 'loading' ? m.loading : count}
               </p>
             </div>
-            <div className="essaim-results-head__tools">
-              <SortControls filters={filters} onChange={changeFilters} />
-              <SegmentedControl
-                small
-                inlineLegend
-                legend={m.viewLegend}
-                segments={[
-                  {
-                    label: m.viewCards,
-                    iconId: 'fr-icon-layout-grid-line',
-                    nativeInputProps: {
-                      checked: !tableView,
-                      onChange: () => setView(false),
-                      value: 'cartes',
+            {/* On a phone the sort and the display are folded behind what they are set to. */}
+            <NarrowDisclosure
+              className="essaim-results-head__fold"
+              summary={m.sortSummary(
+                m.sortLabels[filters.sort],
+                filters.sort === 'relevance' ? null : m.orderLabels[filters.order],
+              )}
+            >
+              <div className="essaim-results-head__tools">
+                <SortControls filters={filters} onChange={changeFilters} />
+                <SegmentedControl
+                  small
+                  inlineLegend
+                  legend={m.viewLegend}
+                  segments={[
+                    {
+                      label: m.viewCards,
+                      iconId: 'fr-icon-layout-grid-line',
+                      nativeInputProps: {
+                        checked: !tableView,
+                        onChange: () => setView(false),
+                        value: 'cartes',
+                      },
                     },
-                  },
-                  {
-                    label: m.viewTable,
-                    iconId: 'fr-icon-table-line',
-                    nativeInputProps: { checked: tableView, onChange: () => setView(true), value: 'tableau' },
-                  },
-                ]}
-              />
-            </div>
+                    {
+                      label: m.viewTable,
+                      iconId: 'fr-icon-table-line',
+                      nativeInputProps: {
+                        checked: tableView,
+                        onChange: () => setView(true),
+                        value: 'tableau',
+                      },
+                    },
+                  ]}
+                />
+              </div>
+            </NarrowDisclosure>
           </div>
 
           <StatusMessage message={outcome} className={fr.cx('fr-mt-2w')} />

@@ -8,8 +8,12 @@ const plural = (n: number, one: string, many: string) => (n < 2 ? one : many);
 export const catalogueMessages = {
   pageTitle: 'Catalogue des documents',
   lead: 'Les fiches pratiques et les synthèses du groupe de travail : cherchez, filtrez, puis rédigez-les à plusieurs, en même temps.',
+  /** The lead on a phone, where the first documents must be on the first screen (issue 16). */
+  leadShort: 'Les fiches pratiques et les synthèses du groupe de travail.',
   newDocument: 'Nouveau document',
   reviewDashboard: 'Tableau de relecture',
+  /** Its words on a phone, beside « Nouveau document » (the navigation's word for it). */
+  reviewDashboardShort: 'Relecture',
 
   // Filters.
   filtersTitle: 'Filtrer les documents',
@@ -59,6 +63,9 @@ export const catalogueMessages = {
   } satisfies Record<CatalogueSort, string>,
   orderLabel: 'Ordre',
   orderLabels: { asc: 'Croissant', desc: 'Décroissant' } satisfies Record<SortOrder, string>,
+  /** The folded sort and display on a phone: what they are set to (« Tri · Titre, croissant »). */
+  sortSummary: (sort: string, order: string | null) =>
+    `Tri · ${order ? `${sort}, ${order.toLowerCase()}` : sort}`,
   resetFilters: 'Réinitialiser les filtres',
   activeFilters: (n: number) =>
     n === 0 ? 'Aucun filtre actif' : `${n} ${plural(n, 'filtre actif', 'filtres actifs')}`,

@@ -326,9 +326,10 @@ function DocumentView({
   }, [membership, setCurrentEspace]);
 
   return (
-    <div className={fr.cx('fr-container', 'fr-pt-2w', 'fr-pb-6w')}>
+    <div className={fr.cx('fr-container', 'fr-pt-1w', 'fr-pt-md-2w', 'fr-pb-6w') + ' essaim-doc-page'}>
       <Breadcrumb
-        className={fr.cx('fr-mb-3w')}
+        // Tight on a phone (issue 16): the text comes before the fold of the screen.
+        className={fr.cx('fr-mt-0', 'fr-mb-1w', 'fr-mt-md-2w', 'fr-mb-md-3w')}
         currentPageLabel={title}
         segments={doc.espaceId ? [{ label: espaceName, linkProps: { to: `/espaces/${doc.espaceId}` } }] : []}
       />
@@ -337,7 +338,7 @@ function DocumentView({
           <Badge as="span" small severity={doc.kind === 'synthese' ? 'new' : 'info'} noIcon>
             {documentsMessages.kindLabel[doc.kind]}
           </Badge>
-          <h1 ref={headingRef} tabIndex={-1} className={fr.cx('fr-mt-1w', 'fr-mb-0')}>
+          <h1 ref={headingRef} tabIndex={-1} className={fr.cx('fr-mt-1v', 'fr-mt-md-1w', 'fr-mb-0')}>
             {title}
           </h1>
         </div>
@@ -648,7 +649,7 @@ function ReadyWorkspace({
       <LazyDownloadDialog documentId={doc.id} publications={publications.state} />
       {readOnly && (
         <Notice
-          className={fr.cx('fr-mt-2w')}
+          className={fr.cx('fr-mt-1w', 'fr-mt-md-2w') + ' essaim-readonly-notice'}
           title={m.readOnlyTitle}
           description={readOnlyReason(user, doc.espaceId)}
         />
@@ -670,7 +671,8 @@ function ReadyWorkspace({
         >
           <div
             className={
-              fr.cx('fr-grid-row', 'fr-grid-row--gutters', 'fr-mt-1w') +
+              fr.cx('fr-grid-row', 'fr-grid-row--gutters', 'fr-mt-0', 'fr-mt-md-1w') +
+              ' essaim-doc-body' +
               (shown ? '' : ' essaim-doc-body--waiting')
             }
           >

@@ -13,6 +13,11 @@ export const kitMessages = {
     theme
       ? `Un zip des fiches publiées du thème « ${theme} » : chacune en PDF, Word et Markdown, avec un index à ouvrir sans connexion et un tableau pratiques.csv.`
       : 'Un zip des fiches publiées de cet espace : chacune en PDF, Word et Markdown, avec un index à ouvrir sans connexion et un tableau pratiques.csv.',
+  /** The hint on a phone, beside the button (issue 16). */
+  hintShort: (theme: string | null) =>
+    theme
+      ? `Les fiches publiées du thème « ${theme} » en PDF, Word et Markdown (zip).`
+      : 'Les fiches publiées en PDF, Word et Markdown (zip).',
   starting: 'Préparation du kit d’essaimage…',
   progress: (done: number, total: number) =>
     `${done} ${done > 1 ? 'fiches' : 'fiche'} sur ${total} ${done > 1 ? 'préparées' : 'préparée'}`,
@@ -154,8 +159,11 @@ export function KitDownload({
       >
         {m.button}
       </button>
+      {/* One sentence or the other is displayed (and so described to screen readers): the short
+          one on a phone. */}
       <p id={hintId} className={fr.cx('fr-text--xs', 'fr-mb-0') + ' essaim-kit__hint'}>
-        {m.hint(theme ? (themeLabel ?? theme) : null)}
+        <span className="essaim-wide-only">{m.hint(theme ? (themeLabel ?? theme) : null)}</span>
+        <span className="essaim-narrow-only">{m.hintShort(theme ? (themeLabel ?? theme) : null)}</span>
       </p>
       <div className="essaim-kit__state">
         {view.status === 'building' && (
