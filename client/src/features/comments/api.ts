@@ -4,7 +4,6 @@ import type {
   CommentReplyDto,
   CreateThreadInput,
   EmailPreference,
-  EspaceDetailDto,
   NotificationListDto,
   NotificationPreferencesDto,
   ThreadDto,
@@ -13,6 +12,7 @@ import type {
   UnreadCountDto,
 } from '@essaim/protocol';
 import { apiFetch } from '../../shared/api.js';
+import { getEspaceRecent } from '../espaces/api.js';
 
 /** REST calls of comments, mentions and notifications (contract: packages/protocol/src/comments.ts). */
 
@@ -61,9 +61,12 @@ export function setThreadStatus(threadId: string, action: 'resolve' | 'reopen'):
   );
 }
 
-/** The people one can mention: the espace's members whose account is active. */
-export function listMentionable(espaceId: string, signal?: AbortSignal): Promise<AuthorDto[]> {
-  return apiFetch<EspaceDetailDto>(`/espaces/${id(espaceId)}`, { signal }).then((espace) =>
+/**
+ * The people one can mention: the espace's members whose account is active (the espace's answer
+ * the page's other readers share, `getEspaceRecent`).
+ */
+export function listMentionable(espaceId: string): Promise<AuthorDto[]> {
+  return getEspaceRecent(espaceId).then((espace) =>
     espace.members
       .filter((member) => !member.disabled)
       .map((member) => ({ id: member.userId, name: member.name }))

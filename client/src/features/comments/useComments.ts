@@ -281,9 +281,14 @@ export function useComments({
   // The people one can mention: the espace's members.
   useEffect(() => {
     if (!espaceId) return;
-    const controller = new AbortController();
-    api.listMentionable(espaceId, controller.signal).then(setPeople, () => undefined);
-    return () => controller.abort();
+    let current = true;
+    api.listMentionable(espaceId).then(
+      (people) => current && setPeople(people),
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
   }, [espaceId]);
 
   // Live: every connection of the document hears about changes to its threads.

@@ -5,7 +5,7 @@ import type { EspaceDetailDto } from '@essaim/protocol';
 import { ApiError } from '../../shared/api.js';
 import { ErrorPage } from '../../shared/ErrorPage.js';
 import { useSession } from '../auth/session.js';
-import { getEspace } from './api.js';
+import { getEspace, getEspaceRecent } from './api.js';
 import { espacesMessages as m } from './messages.js';
 
 /** What the pages of one espace share: its details, and a way to read them again after a change. */
@@ -53,8 +53,11 @@ function EspaceLoader({ id, children }: { id: string; children: ReactNode }) {
 
   useEffect(() => {
     const controller = new AbortController();
-    getEspace(id, controller.signal).then(
-      (espace) => setState({ status: 'ready', espace }),
+    // The first load shares the header's answer; « Réessayer » asks again.
+    (attempt === 0 ? getEspaceRecent(id) : getEspace(id, controller.signal)).then(
+      (espace) => {
+        if (!controller.signal.aborted) setState({ status: 'ready', espace });
+      },
       (error: unknown) => {
         if (controller.signal.aborted) return;
         setState({

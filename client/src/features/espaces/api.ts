@@ -12,8 +12,42 @@ export function createEspace(name: string): Promise<EspaceDto> {
   return apiFetch<EspaceDto>('/espaces', { method: 'POST', json: { name } });
 }
 
+/** How long an espace's answer is shared by the readers that tolerate it ({@link getEspaceRecent}), in ms. */
+export const ESPACE_SHARED_MS = 10_000;
+
+const recent = new Map<string, { answer: Promise<EspaceDetailDto>; at: number }>();
+
+/** `GET /api/espaces/:id`, asked now; its answer is also shared for {@link ESPACE_SHARED_MS}. */
 export function getEspace(id: string, signal?: AbortSignal): Promise<EspaceDetailDto> {
-  return apiFetch<EspaceDetailDto>(espacePath(id), { signal });
+  const answer = apiFetch<EspaceDetailDto>(espacePath(id), { signal });
+  share(id, answer);
+  return answer;
+}
+
+/**
+ * The espace as answered less than {@link ESPACE_SHARED_MS} ago (or being asked), else asked now:
+ * one request for the readers of one page (its header's « Relecture » link, the people one can
+ * mention, the espace's pages) instead of one each. Not abortable: the answer is shared; a
+ * caller that no longer wants it ignores it. A failure is not shared (the next reader asks again).
+ */
+export function getEspaceRecent(id: string): Promise<EspaceDetailDto> {
+  const found = recent.get(id);
+  if (found && performance.now() - found.at < ESPACE_SHARED_MS) return found.answer;
+  return getEspace(id);
+}
+
+function share(id: string, answer: Promise<EspaceDetailDto>): void {
+  const entry = { answer, at: performance.now() };
+  recent.set(id, entry);
+  answer.then(
+    // An aborted body reads as nothing (apiFetch): not an answer to share.
+    (espace) => {
+      if (!espace && recent.get(id) === entry) recent.delete(id);
+    },
+    () => {
+      if (recent.get(id) === entry) recent.delete(id);
+    },
+  );
 }
 
 export function setMemberRole(espaceId: string, userId: string, role: EspaceRole): Promise<EspaceDetailDto> {

@@ -2,13 +2,13 @@ import type {
   DocumentDiffDto,
   DocumentDto,
   DocumentListDto,
-  EspaceDetailDto,
   ReviewedDocumentSectionsDto,
   ReviewQueueDto,
   ReviewSectionInput,
   SectionReviewReplyDto,
 } from '@essaim/protocol';
 import { apiFetch } from '../../shared/api.js';
+import { getEspaceRecent } from '../espaces/api.js';
 
 /**
  * Calls of the « Relecture » dashboard (issue 12; contract in the README and
@@ -96,12 +96,11 @@ export function listDocumentsByTitle(
 
 /**
  * Whether the caller sees the espace's « Relecture » dashboard: `permissions.readReviewQueue` of
- * `GET /api/espaces/:id` (computed by `can(actor, 'review.readQueue')` on the server).
+ * `GET /api/espaces/:id` (computed by `can(actor, 'review.readQueue')` on the server), the answer the
+ * page's other readers share (`getEspaceRecent`).
  */
-export function canReadReviewQueue(espaceId: string, signal?: AbortSignal): Promise<boolean> {
-  return apiFetch<EspaceDetailDto>(`/espaces/${encodeURIComponent(espaceId)}`, { signal }).then(
-    (espace) => espace.permissions.readReviewQueue,
-  );
+export function canReadReviewQueue(espaceId: string): Promise<boolean> {
+  return getEspaceRecent(espaceId).then((espace) => espace.permissions.readReviewQueue);
 }
 
 /** Address of the document's review journal as a CSV download. */
