@@ -1,6 +1,7 @@
+import v8 from 'node:v8';
 import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../logger.js';
-import { MemoryReleaseExtension } from './MemoryReleaseExtension.js';
+import { MemoryReleaseExtension, memoryReducingCollection } from './MemoryReleaseExtension.js';
 
 /** A Hocuspocus as the hooks see it: only its count of loaded documents. */
 function server() {
@@ -74,5 +75,21 @@ describe('MemoryReleaseExtension', () => {
     await extension.afterUnloadDocument(s.payload);
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(extension.collections).toBe(0);
+  });
+});
+
+describe('the default collection', () => {
+  it('gives back the young generation a full collection leaves committed', async () => {
+    const newSpace = () =>
+      v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+    // Short-lived objects fill the young generation to its largest size.
+    let made = 0;
+    for (let round = 0; round < 40; round++) {
+      made += Array.from({ length: 50_000 }, (_, i) => ({ i, text: `mot ${i}` })).length;
+    }
+    expect(made).toBe(2_000_000);
+    const before = newSpace();
+    await memoryReducingCollection();
+    expect(newSpace()).toBeLessThan(before);
   });
 });
