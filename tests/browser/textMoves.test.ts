@@ -129,45 +129,34 @@ describe('text moved by a co-writer while someone types in it', () => {
       expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
   });
 
-  // Known race, issue 8 (open): on a loaded machine, one of the typist's characters that the
-  // co-writer's join deleted before it reached her copy is sometimes written again after the rest
-  // of her word (« …aaaa1111A »); main garbled 5 runs of 6 at a load average of 13–15 and none of
-  // 5 on a quieter machine (H8i, docs/PERFORMANCE.md). Retried so that this known, documented
-  // race does not hide every other result of a run; three garbled runs in a row still fail.
-  it(
-    'keeps the typist’s words whole when a co-writer presses Enter then Backspace where they type',
-    { retry: 2 },
-    async () => {
-      for (let round = 0; round < 3; round++) {
-        const { doc, bruno, chloe, target } = await prepare(
-          `Aller-vers en Creuse ${round}`,
-          'vigilance',
-          'Alpha beta gamma delta',
-        );
-        await placeCaret(bruno, chloe, target, 'Alpha beta'.length);
-        await placeCaret(chloe, bruno, target, 'Alpha beta'.length);
-        const typed = 'aaaaAAAAaaaa1111';
-        await typeWhile(bruno, typed, chloe, target, 'aa', async (page) => {
-          await page.keyboard.press('Enter');
-          await page.keyboard.type('bbb', { delay: KEY_DELAY });
-          for (let i = 0; i < 4; i++) await page.keyboard.press('Backspace');
-          await page.keyboard.type('ZZ', { delay: KEY_DELAY });
-        });
-        await expect
-          .poll(() => paragraphsOf(bruno.page, 'vigilance').then((p) => p.join('|')))
-          .toContain('ZZ');
-        await expect
-          .poll(() => paragraphsOf(chloe.page, 'vigilance').then((p) => p.join('|')))
-          .toContain('1111');
-        const [paragraph, ...rest] = await agreed(doc, 'vigilance');
-        expect(rest).toEqual([]);
-        expect(paragraph).toContain(typed);
-        expect(paragraph?.startsWith('Alpha beta')).toBe(true);
-        expect(paragraph?.replace(typed, '').replace('ZZ', '')).toBe('Alpha beta gamma delta');
-        for (const tab of doc.tabs) await tab.page.close();
-      }
-    },
-  );
+  it('keeps the typist’s words whole when a co-writer presses Enter then Backspace where they type', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { doc, bruno, chloe, target } = await prepare(
+        `Aller-vers en Creuse ${round}`,
+        'vigilance',
+        'Alpha beta gamma delta',
+      );
+      await placeCaret(bruno, chloe, target, 'Alpha beta'.length);
+      await placeCaret(chloe, bruno, target, 'Alpha beta'.length);
+      const typed = 'aaaaAAAAaaaa1111';
+      await typeWhile(bruno, typed, chloe, target, 'aa', async (page) => {
+        await page.keyboard.press('Enter');
+        await page.keyboard.type('bbb', { delay: KEY_DELAY });
+        for (let i = 0; i < 4; i++) await page.keyboard.press('Backspace');
+        await page.keyboard.type('ZZ', { delay: KEY_DELAY });
+      });
+      await expect.poll(() => paragraphsOf(bruno.page, 'vigilance').then((p) => p.join('|'))).toContain('ZZ');
+      await expect
+        .poll(() => paragraphsOf(chloe.page, 'vigilance').then((p) => p.join('|')))
+        .toContain('1111');
+      const [paragraph, ...rest] = await agreed(doc, 'vigilance');
+      expect(rest).toEqual([]);
+      expect(paragraph).toContain(typed);
+      expect(paragraph?.startsWith('Alpha beta')).toBe(true);
+      expect(paragraph?.replace(typed, '').replace('ZZ', '')).toBe('Alpha beta gamma delta');
+      for (const tab of doc.tabs) await tab.page.close();
+    }
+  });
 
   it('keeps the typist’s words whole and their caret when 400 lines are pasted before them in the paragraph', async () => {
     const { doc, bruno, chloe, target } = await prepare(

@@ -174,6 +174,14 @@ const isOwn = (doc: Y.Doc, id: Y.ID): boolean => id.client === doc.clientID || i
  * The run of one's own characters, around `id` (one's own, deleted by `transaction` without a copy
  * in `moves`), that `transaction` deleted without copying them, in their order: broken by any
  * other character that was there before. Null when `id` is not such a character.
+ *
+ * The characters of one's own that the server wrote again in `transaction` itself (one's
+ * keystrokes it had and the co-writer had not: the join's update brings them) belong to the run
+ * too, with their copies: the server writes the rest just after them, and {@link followWrittenAgain}
+ * pairs the whole stretch it wrote with the whole run. Left out, they made the run shorter than that
+ * stretch, and the repeated letters of a typed word paired by their ends (the run's « AA » with the
+ * first two of « AAA »): the caret went one character short of its word (issue 8, browser « Enter
+ * then Backspace »: « …aaaa1111A », the typist's next keystrokes before their last letter).
  */
 function orphanRun(
   doc: Y.Doc,
@@ -187,6 +195,9 @@ function orphanRun(
     Y.isDeleted(transaction.deleteSet, n.id);
   const item = itemAt(doc, id);
   if (!item || !isOwn(doc, id) || !deletedNow(item) || !(item.parent instanceof Y.XmlText)) return null;
+  const forwarder = doc.clientID - 1;
+  const writtenNow = (copy: Y.ID | null): boolean =>
+    copy !== null && copy.client === forwarder && copy.clock >= (transaction.beforeState.get(forwarder) ?? 0);
   let run: Pick<Orphan, 'ids' | 'str' | 'at'> = { ids: [], str: '', at: -1 };
   for (let n = item.parent._start; n; n = n.right) {
     const { content } = n;
@@ -196,8 +207,12 @@ function orphanRun(
     if (!there) continue;
     for (let k = 0; k < n.length; k++) {
       const char = Y.createID(n.id.client, n.id.clock + k);
+      const copy = moves.follow(char);
       const orphaned =
-        content instanceof Y.ContentString && isOwn(doc, char) && deletedNow(n) && !moves.follow(char);
+        content instanceof Y.ContentString &&
+        isOwn(doc, char) &&
+        deletedNow(n) &&
+        (!copy || writtenNow(copy));
       if (!orphaned) {
         if (run.at >= 0) return run;
         run = { ids: [], str: '', at: -1 };

@@ -59,7 +59,26 @@ export class TextMoves {
 
   /** Records that `from` is now `to`. */
   set(from: CharId, to: CharId): void {
+    this.forget(from);
     this.map.set(key(from), to);
+    this.sources.set(key(to), from);
+  }
+
+  /** For each copy, the character it stands for ({@link set}). */
+  private readonly sources = new Map<string, CharId>();
+
+  /** The character `to` stands for ({@link set}), or null. */
+  sourceOf(to: CharId): CharId | null {
+    return this.sources.get(key(to)) ?? null;
+  }
+
+  /** Forgets where `from` went ({@link set}). */
+  forget(from: CharId): void {
+    const to = this.map.get(key(from));
+    if (!to) return;
+    this.map.delete(key(from));
+    const source = this.sources.get(key(to));
+    if (source && Y.compareIDs(source, from)) this.sources.delete(key(to));
   }
 
   private readonly anywhere = new Map<string, CharId>();
@@ -357,7 +376,9 @@ const MAX_PAIRS = 250_000;
  * (one, when a run is one character long). Characters the transaction wrote into a paragraph
  * that was there before and is deleted (a copy that arrived after its paragraph was joined away)
  * take part in the pairing, so that the text they copy is not paired by chance elsewhere, but
- * are never the target of a move: carrying them is the server's (sectionForwarding.ts). Only moves left to the editors count (see the module's comment). Runs only read: call it from a
+ * are never the target of a move: carrying them is the server's (sectionForwarding.ts). In an
+ * editor (`seen` null), what the server wrote again for one's own characters in the same update is
+ * paired by its place, not its letters ({@link pairWrittenAgain}). Only moves left to the editors count (see the module's comment). Runs only read: call it from a
  * `afterTransaction` listener, while the deleted characters still have their content.
  * Cost: nothing for a transaction that deletes or inserts no text (a keystroke, a Backspace).
  */
@@ -607,7 +628,112 @@ export function detectTextMoves(
     if (editors && firstHeld && (to.text === from.text || existedBeforeText(transaction, to)))
       moves.copies.push(to);
   }
+  if (seen === null) pairWrittenAgain(transaction, moves);
   return moves;
+}
+
+/** Farthest the search for the left neighbour of what the server wrote again goes over new characters. */
+const MAX_ANCHOR_SEARCH = 64;
+
+/**
+ * In an editor, pairs the characters the server wrote again in `transaction` for one's own (under
+ * one's client id minus one, sectionForwarding.ts) by their place, not their letters, and puts
+ * those pairs in `moves` instead of the ones the letters gave.
+ *
+ * The server writes what a co-writer's join deleted without having it (one's keystrokes it had
+ * received, the co-writer not yet) just after the copy of the character before it, in its order,
+ * often in the same update as the join (it merges what it sends in one turn). Paired by letters
+ * with the characters of one's own the join deleted, the repeated letters of a typed word
+ * (« AAAA », « aaaa ») gave one character the copy of its neighbour: the caret, kept after the
+ * character it followed, stopped a character short of it, and the next keystrokes went inside the
+ * word (issue 8, browser « Enter then Backspace »: « …aaaaAAA1111Aaaaa »). A run of such characters
+ * just after the copy of a character (passing over new characters that are no copy: a co-writer
+ * typing where the copy ends) stands for the characters of one's own that followed that character
+ * in the deleted text and have no other copy, in their order, as long as their letters agree.
+ */
+function pairWrittenAgain(transaction: Y.Transaction, moves: TextMoves): void {
+  const { doc } = transaction;
+  const forwarder = doc.clientID - 1;
+  const before = transaction.beforeState.get(forwarder) ?? 0;
+  const after = transaction.afterState.get(forwarder) ?? 0;
+  if (after <= before) return;
+  const fresh = (id: CharId) => id.client === forwarder && id.clock >= before && id.clock < after;
+  for (const text of textsWrittenIn(doc, forwarder, before, after)) {
+    let run: Run = { text, str: '', ids: [] };
+    for (let n = text._start; n; n = n.right) {
+      if (n.deleted || n.content instanceof Y.ContentFormat || !n.countable) continue;
+      for (let i = 0; i < n.length; i++) {
+        const id = charId(n, i);
+        if (n.content instanceof Y.ContentString && fresh(id)) {
+          run.ids.push(id);
+          run.str += n.content.str[i] as string;
+        } else if (run.ids.length > 0) {
+          pairRunWrittenAgain(transaction, moves, run);
+          run = { text, str: '', ids: [] };
+        }
+      }
+    }
+    if (run.ids.length > 0) pairRunWrittenAgain(transaction, moves, run);
+  }
+}
+
+/**
+ * The character whose copy `run` (new characters) was written after: the nearest live character
+ * on its left that is a copy (its original) or was there before (itself), passing over at most
+ * {@link MAX_ANCHOR_SEARCH} other new characters. Null when there is none.
+ */
+function writtenAfter(transaction: Y.Transaction, moves: TextMoves, run: Run): CharId | null {
+  const firstId = run.ids[0];
+  let n = firstId ? itemAt(transaction.doc, firstId) : null;
+  let k = n && firstId ? firstId.clock - n.id.clock - 1 : -1;
+  for (let passed = 0; n && passed <= MAX_ANCHOR_SEARCH;) {
+    if (k < 0 || n.deleted || n.content instanceof Y.ContentFormat || !n.countable) {
+      n = n.left;
+      k = n ? n.length - 1 : -1;
+      continue;
+    }
+    const id = charId(n, k);
+    const original = moves.sourceOf(id);
+    if (original) return original;
+    if (existedBefore(transaction, n)) return id;
+    passed++;
+    k--;
+  }
+  return null;
+}
+
+/** Pairs `run` as {@link pairWrittenAgain} says, or leaves `moves` as it is. */
+function pairRunWrittenAgain(transaction: Y.Transaction, moves: TextMoves, run: Run): void {
+  const { doc } = transaction;
+  const anchor = writtenAfter(transaction, moves, run);
+  const anchorItem = anchor ? itemAt(doc, anchor) : null;
+  if (!anchor || !anchorItem) return;
+  const isOwn = (id: CharId) => id.client === doc.clientID || id.client === doc.clientID - 1;
+  const deletedNow = (n: Y.Item) => n.deleted && Y.isDeleted(transaction.deleteSet, n.id);
+  const inRun = new Set(run.ids.map(key));
+  // One's characters after it in its text as it was, deleted now, without a copy elsewhere.
+  const followers: CharId[] = [];
+  let k = anchor.clock - anchorItem.id.clock + 1;
+  outer: for (let n: Y.Item | null = anchorItem; n; n = n.right, k = 0) {
+    if (n.content instanceof Y.ContentFormat || !existedBefore(transaction, n)) continue;
+    if (n.deleted && !deletedNow(n)) continue;
+    if (!(n.content instanceof Y.ContentString) || !deletedNow(n)) break;
+    for (; k < n.length; k++) {
+      const id = charId(n, k);
+      const copy = moves.lookup(id);
+      if (!isOwn(id) || (copy && !inRun.has(key(copy)))) break outer;
+      if (n.content.str[k] !== run.str[followers.length]) break outer;
+      followers.push(id);
+      if (followers.length === run.ids.length) break outer;
+    }
+  }
+  // Only the characters paired here change hands: the letters may well have paired the rest.
+  followers.forEach((id, j) => {
+    const to = run.ids[j] as CharId;
+    const before = moves.sourceOf(to);
+    if (before) moves.forget(before);
+    moves.set(id, to);
+  });
 }
 
 /**

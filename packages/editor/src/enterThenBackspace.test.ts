@@ -1,0 +1,244 @@
+// @vitest-environment jsdom
+import { joinBackward, splitBlock } from '@tiptap/pm/commands';
+import { EditorState, TextSelection } from '@tiptap/pm/state';
+import { EditorView } from '@tiptap/pm/view';
+import { ySyncPlugin } from '@tiptap/y-tiptap';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { ydocToJSON, type DocJSON } from './convert.js';
+import { schema } from './extensions.js';
+import { followMovedTextInEditor, keepCaretAfterForwardedText } from './forwardedCaret.js';
+import {
+  expectConverged,
+  FROM_SERVER,
+  Network,
+  paragraph,
+  section,
+  text,
+  type Client,
+} from '../../../tests/support/yNetwork.js';
+import { seededRandom } from '../../../tests/support/random.js';
+
+// Issue 8, the browser test « keeps the typist’s words whole when a co-writer presses Enter then
+// Backspace where they type », without a browser: two editors (ProseMirror views bound to their
+// Y.Docs with the client's caret helpers) and a server that forwards late edits as the real one
+// does (tests/support/yNetwork.ts), the network in the test's hands. The server sends what it
+// changed in one turn as one update (Hocuspocus merges its broadcast; Yjs puts what the server
+// wrote again after a join in the join's own update): `<B2` delivers the next two at once.
+
+const document = (...blocks: DocJSON[]): DocJSON => ({
+  type: 'doc',
+  content: [section('s1', 'Vigilance', ...blocks)],
+});
+
+const paragraphs = (doc: Y.Doc): string[] =>
+  (ydocToJSON(doc).content?.[0]?.content ?? [])
+    .filter((b) => b.type === 'paragraph')
+    .map((b) => (b.content ?? []).map((t) => t.text ?? '').join(''));
+
+const views: EditorView[] = [];
+afterEach(() => {
+  for (const view of views.splice(0)) view.destroy();
+});
+
+/** A person's editor: a view on the client's Y.Doc, with the caret helpers the client wires. */
+function editorOf(client: Client): EditorView {
+  const place = window.document.body.appendChild(window.document.createElement('div'));
+  const view = new EditorView(place, {
+    state: EditorState.create({ schema, plugins: [ySyncPlugin(client.doc.getXmlFragment('default'))] }),
+  });
+  const host = {
+    get state() {
+      return view.state;
+    },
+    get isDestroyed() {
+      return view.isDestroyed;
+    },
+    dispatch: (tr: Parameters<EditorView['dispatch']>[0]) => view.dispatch(tr),
+  };
+  keepCaretAfterForwardedText(host);
+  followMovedTextInEditor(host);
+  views.push(view);
+  return view;
+}
+
+/** Puts the caret just after `needle`, or `shift` positions further. */
+function putCaretAfter(view: EditorView, needle: string, shift = 0): void {
+  let found = -1;
+  view.state.doc.descendants((node, pos) => {
+    if (found < 0 && node.isText && node.text?.includes(needle))
+      found = pos + node.text.indexOf(needle) + needle.length;
+  });
+  view.dispatch(view.state.tr.setSelection(TextSelection.create(view.state.doc, found + shift)));
+}
+
+/** One key as the editor handles it: Enter splits, Backspace deletes a letter or joins. */
+function press(view: EditorView, key: string): void {
+  if (key === 'Enter') splitBlock(view.state, view.dispatch);
+  else if (key === 'Backspace') {
+    const { $from, empty } = view.state.selection;
+    if (empty && $from.parentOffset > 0) view.dispatch(view.state.tr.delete($from.pos - 1, $from.pos));
+    else joinBackward(view.state, view.dispatch);
+  } else view.dispatch(view.state.tr.insertText(key));
+}
+
+/** Delivers to `client` the next `count` updates of the server, merged into one. */
+function deliver(client: Client, count = Infinity): void {
+  const updates = client.inbox.splice(0, count);
+  if (updates.length > 0) Y.applyUpdate(client.doc, Y.mergeUpdates(updates), FROM_SERVER);
+}
+
+/** What the browser test types: the typist's word, the co-writer's keys where they type. */
+const TYPED = 'aaaaAAAAaaaa1111';
+const CO_WRITER = ['Enter', 'b', 'b', 'b', 'Backspace', 'Backspace', 'Backspace', 'Backspace', 'Z', 'Z'];
+
+/**
+ * « Alpha beta| gamma delta », both carets after « beta »: plays `steps` (`B`: the typist types the
+ * next letter of {@link TYPED}; `C`: the co-writer presses the next key of {@link CO_WRITER};
+ * `>B`, `>C`: the server receives their next update; `<B2`, `<C1`: they receive the server's
+ * next 2, 1 updates at once), then delivers everything. Returns what the typist typed.
+ */
+function play(net: Network, steps: readonly string[]): string {
+  const [bruno, chloe] = net.clients as [Client, Client];
+  const views = [editorOf(bruno), editorOf(chloe)] as const;
+  for (const view of views) putCaretAfter(view, 'Alpha beta');
+  let typed = 0;
+  let coWriter = 0;
+  for (const step of steps) {
+    if (step === 'B') press(views[0], TYPED[typed++] as string);
+    else if (step === 'C') press(views[1], CO_WRITER[coWriter++] as string);
+    else if (step === '>B') net.send(bruno, 1);
+    else if (step === '>C') net.send(chloe, 1);
+    else deliver(step[1] === 'B' ? bruno : chloe, Number(step.slice(2)));
+  }
+  net.settle();
+  return TYPED.slice(0, typed);
+}
+
+describe('a co-writer presses Enter then Backspace where someone types', () => {
+  for (const ids of [
+    [100, 200],
+    [200, 100],
+  ] as const)
+    it(`the typist's caret waits for the rest of their word written again, not for letters already there (typist's client id ${ids[0] < ids[1] ? 'lower' : 'higher'})`, () => {
+      const net = new Network(
+        document(paragraph(text('Premier paragraphe.')), paragraph(text('Alpha beta'))),
+      );
+      const bruno = net.join(ids[0]);
+      const chloe = net.join(ids[1]);
+      const typist = editorOf(bruno);
+      const coWriter = editorOf(chloe);
+      putCaretAfter(typist, 'Alpha beta');
+      // At the start of « Alpha beta »: just after the end of the paragraph before.
+      putCaretAfter(coWriter, 'Premier paragraphe.', 2);
+      // The first « A » reaches everyone, the second only the server, the last two are on their way.
+      press(typist, 'A');
+      net.send(bruno);
+      net.deliver(chloe);
+      press(typist, 'A');
+      net.send(bruno);
+      press(typist, 'A');
+      press(typist, 'A');
+      // The co-writer joins the paragraph to the one before: the server writes the second « A »
+      // again in the join's update, then the last two as they arrive, each after the one before.
+      press(coWriter, 'Backspace');
+      net.send(chloe);
+      deliver(bruno);
+      net.send(bruno);
+      deliver(bruno);
+      for (const letter of '1111') press(typist, letter);
+      net.settle();
+      // The typist's next keystrokes went before the last « A » (« AAA1111A »).
+      expect(paragraphs(net.server)).toEqual(['Premier paragraphe.Alpha betaAAAA1111']);
+      expectConverged(net);
+    });
+
+  // Interleavings found by enumerating the orders of keystrokes and deliveries (below), shrunk.
+  const found = {
+    // The join and what the server wrote again reach the typist in one update; paired by their
+    // letters, the typist's « AAA » in flight took the copy of a neighbour (« AaAAA »).
+    'the join and the letters written again come in one update':
+      'B B >B >B B <C1 C >C C >C B B <B1 <B1 C >B B >C <B1 C C C >C C >C <B1 >C <B1 >B >C C B <B1 >C >B >B B B <B3 >B <B2 B',
+    // The letters written again come in two updates: the second batch was paired with the first
+    // (« aaaaAAaAA »).
+    'the letters written again come in two updates':
+      'B >B <C1 C >C <B1 B B C >C <B1 >B C B C >B <C1 C >C >C C <B1 >C C B >B B <C1 >B <C1 >B >C >C B <B2 <B1 C <B1 >C B >B <B1 <B4 B',
+  };
+  for (const [name, steps] of Object.entries(found))
+    for (const ids of [
+      [100, 200],
+      [200, 100],
+    ] as const)
+      it(`keeps the typist's word whole when ${name} (typist's client id ${ids[0] < ids[1] ? 'lower' : 'higher'})`, () => {
+        const net = new Network(document(paragraph(text('Alpha beta gamma delta'))));
+        net.join(ids[0]);
+        net.join(ids[1]);
+        const typed = play(net, steps.split(' '));
+        expect(paragraphs(net.server)).toEqual([`Alpha beta${typed} gamma delta`]);
+        expectConverged(net);
+      });
+});
+
+/**
+ * Random orders of the browser test's keystrokes and deliveries, for `ENTER_BACKSPACE_SEEDS` seeds
+ * (not part of `npm test`: some orders still fail, see issue 8). A run fails when the typist's word
+ * is cut by anything but the co-writer's « ZZ » (« garbled »), or cut by « ZZ » (« ZZ inside »).
+ */
+describe.skipIf(!process.env['ENTER_BACKSPACE_SEEDS'])('random orders (ENTER_BACKSPACE_SEEDS)', () => {
+  it('keep the typist’s word whole', () => {
+    const seeds = Number(process.env['ENTER_BACKSPACE_SEEDS']);
+    const garbled: string[] = [];
+    const inside: string[] = [];
+    for (let seed = 1; seed <= seeds; seed++)
+      for (const ids of [
+        [100, 200],
+        [200, 100],
+      ] as const) {
+        const random = seededRandom(seed);
+        const net = new Network(document(paragraph(text('Alpha beta gamma delta'))));
+        const bruno = net.join(ids[0]);
+        const chloe = net.join(ids[1]);
+        const steps: string[] = [];
+        // The steps are chosen as the run goes: the co-writer starts once the typist's first letter
+        // has reached her, as in the browser test.
+        const typist = editorOf(bruno);
+        const coWriter = editorOf(chloe);
+        putCaretAfter(typist, 'Alpha beta');
+        putCaretAfter(coWriter, 'Alpha beta');
+        let typed = 0;
+        let keys = 0;
+        for (;;) {
+          const options: string[] = [];
+          if (typed < TYPED.length) options.push('B');
+          if (keys < CO_WRITER.length && (keys > 0 || paragraphs(chloe.doc).join('').includes('aa')))
+            options.push('C');
+          if (bruno.outbox.length > 0) options.push('>B');
+          if (chloe.outbox.length > 0) options.push('>C');
+          if (bruno.inbox.length > 0) options.push(`<B${1 + Math.floor(random() * bruno.inbox.length)}`);
+          if (chloe.inbox.length > 0) options.push(`<C${1 + Math.floor(random() * chloe.inbox.length)}`);
+          const step = options[Math.floor(random() * options.length)];
+          if (step === undefined) break;
+          steps.push(step);
+          if (step === 'B') press(typist, TYPED[typed++] as string);
+          else if (step === 'C') press(coWriter, CO_WRITER[keys++] as string);
+          else if (step === '>B') net.send(bruno, 1);
+          else if (step === '>C') net.send(chloe, 1);
+          else deliver(step[1] === 'B' ? bruno : chloe, Number(step.slice(2)));
+        }
+        net.settle();
+        const [shown, ...rest] = paragraphs(net.server);
+        const whole = `Alpha beta${TYPED} gamma delta`;
+        const label = `${seed} (${ids.join(',')}): ${shown ?? ''}`;
+        if (rest.length > 0 || shown?.replace('ZZ', '') !== whole) garbled.push(label);
+        else if (!shown.startsWith(`Alpha beta${TYPED}`) && !shown.startsWith(`Alpha betaZZ${TYPED}`))
+          inside.push(label);
+        for (const view of views.splice(0)) view.destroy();
+      }
+    console.warn(
+      `${seeds} seeds × 2 client id orders: ${garbled.length} garbled, ${inside.length} with « ZZ » inside the word\n` +
+        [...garbled, ...inside].join('\n'),
+    );
+    expect(garbled).toEqual([]);
+    expect(inside).toEqual([]);
+  });
+});
