@@ -1,13 +1,9 @@
 // @vitest-environment jsdom
 import { joinBackward, splitBlock } from '@tiptap/pm/commands';
-import { EditorState, TextSelection } from '@tiptap/pm/state';
-import { EditorView } from '@tiptap/pm/view';
-import { ySyncPlugin } from '@tiptap/y-tiptap';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { EditorView } from '@tiptap/pm/view';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { ydocToJSON, type DocJSON } from './convert.js';
-import { schema } from './extensions.js';
-import { followMovedTextInEditor, keepCaretAfterForwardedText } from './forwardedCaret.js';
+import type { DocJSON } from './convert.js';
 import {
   expectConverged,
   FROM_SERVER,
@@ -17,6 +13,11 @@ import {
   text,
   type Client,
 } from '../../../tests/support/yNetwork.js';
+import {
+  firstSectionParagraphs,
+  putCaretAfter,
+  useCaretEditors,
+} from '../../../tests/support/caretEditors.js';
 import { seededRandom } from '../../../tests/support/random.js';
 
 // Issue 8, the browser test « keeps the typist’s words whole when a co-writer presses Enter then
@@ -31,46 +32,9 @@ const document = (...blocks: DocJSON[]): DocJSON => ({
   content: [section('s1', 'Vigilance', ...blocks)],
 });
 
-const paragraphs = (doc: Y.Doc): string[] =>
-  (ydocToJSON(doc).content?.[0]?.content ?? [])
-    .filter((b) => b.type === 'paragraph')
-    .map((b) => (b.content ?? []).map((t) => t.text ?? '').join(''));
+const paragraphs = firstSectionParagraphs;
 
-const views: EditorView[] = [];
-afterEach(() => {
-  for (const view of views.splice(0)) view.destroy();
-});
-
-/** A person's editor: a view on the client's Y.Doc, with the caret helpers the client wires. */
-function editorOf(client: Client): EditorView {
-  const place = window.document.body.appendChild(window.document.createElement('div'));
-  const view = new EditorView(place, {
-    state: EditorState.create({ schema, plugins: [ySyncPlugin(client.doc.getXmlFragment('default'))] }),
-  });
-  const host = {
-    get state() {
-      return view.state;
-    },
-    get isDestroyed() {
-      return view.isDestroyed;
-    },
-    dispatch: (tr: Parameters<EditorView['dispatch']>[0]) => view.dispatch(tr),
-  };
-  keepCaretAfterForwardedText(host);
-  followMovedTextInEditor(host);
-  views.push(view);
-  return view;
-}
-
-/** Puts the caret just after `needle`, or `shift` positions further. */
-function putCaretAfter(view: EditorView, needle: string, shift = 0): void {
-  let found = -1;
-  view.state.doc.descendants((node, pos) => {
-    if (found < 0 && node.isText && node.text?.includes(needle))
-      found = pos + node.text.indexOf(needle) + needle.length;
-  });
-  view.dispatch(view.state.tr.setSelection(TextSelection.create(view.state.doc, found + shift)));
-}
+const { editorOf, destroyAll } = useCaretEditors();
 
 /** One key as the editor handles it: Enter splits, Backspace deletes a letter or joins. */
 function press(view: EditorView, key: string): void {
@@ -232,7 +196,7 @@ describe.skipIf(!process.env['ENTER_BACKSPACE_SEEDS'])('random orders (ENTER_BAC
         if (rest.length > 0 || shown?.replace('ZZ', '') !== whole) garbled.push(label);
         else if (!shown.startsWith(`Alpha beta${TYPED}`) && !shown.startsWith(`Alpha betaZZ${TYPED}`))
           inside.push(label);
-        for (const view of views.splice(0)) view.destroy();
+        destroyAll();
       }
     console.warn(
       `${seeds} seeds × 2 client id orders: ${garbled.length} garbled, ${inside.length} with « ZZ » inside the word\n` +

@@ -1,13 +1,10 @@
 // @vitest-environment jsdom
-import { EditorState, TextSelection } from '@tiptap/pm/state';
-import { EditorView } from '@tiptap/pm/view';
-import { defaultDeleteFilter, defaultProtectedNodes, ySyncPlugin } from '@tiptap/y-tiptap';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { EditorView } from '@tiptap/pm/view';
+import { defaultDeleteFilter, defaultProtectedNodes } from '@tiptap/y-tiptap';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ydocToJSON, type DocJSON } from './convert.js';
-import { schema } from './extensions.js';
 import { decodeForwardEntries, encodeForwardEntries, forwardingsOf } from './sectionForwarding.js';
-import { followMovedTextInEditor, keepCaretAfterForwardedText } from './forwardedCaret.js';
 import { alignEnds, detectTextMoves, followMovedText } from './textMoves.js';
 import { undoOnlyOwnChanges } from './undoScope.js';
 import {
@@ -20,6 +17,11 @@ import {
   text,
   type Client,
 } from '../../../tests/support/yNetwork.js';
+import {
+  firstSectionParagraphs,
+  putCaretAfter,
+  useCaretEditors,
+} from '../../../tests/support/caretEditors.js';
 
 // Issue 8: a rapporteur types offline (or with keystrokes on their way) in a paragraph while a
 // co-writer, online, changes that paragraph's block: joins it to the one before, splits it, and
@@ -38,36 +40,9 @@ const document = (...blocks: DocJSON[]): DocJSON => ({
   ],
 });
 
-const paragraphs = (doc: Y.Doc): string[] =>
-  (ydocToJSON(doc).content?.[0]?.content ?? [])
-    .filter((b) => b.type === 'paragraph')
-    .map((b) => (b.content ?? []).map((t) => t.text ?? '').join(''));
+const paragraphs = firstSectionParagraphs;
 
-const views: EditorView[] = [];
-afterEach(() => {
-  for (const view of views.splice(0)) view.destroy();
-});
-
-/** One's editor: a view on the client's Y.Doc, with the caret helpers the client wires. */
-function editorOf(client: Client): EditorView {
-  const place = window.document.body.appendChild(window.document.createElement('div'));
-  const view = new EditorView(place, {
-    state: EditorState.create({ schema, plugins: [ySyncPlugin(client.doc.getXmlFragment('default'))] }),
-  });
-  const host = {
-    get state() {
-      return view.state;
-    },
-    get isDestroyed() {
-      return view.isDestroyed;
-    },
-    dispatch: (tr: Parameters<EditorView['dispatch']>[0]) => view.dispatch(tr),
-  };
-  keepCaretAfterForwardedText(host);
-  followMovedTextInEditor(host);
-  views.push(view);
-  return view;
-}
+const { editorOf } = useCaretEditors();
 
 /** A co-writer's editor without a view: it re-writes its own keystrokes after a move, undoes its own steps. */
 function coWriter(client: Client): Y.UndoManager {
@@ -81,15 +56,6 @@ function coWriter(client: Client): Y.UndoManager {
   });
   undoOnlyOwnChanges(undo);
   return undo;
-}
-
-function putCaretAfter(view: EditorView, needle: string): void {
-  let found = -1;
-  view.state.doc.descendants((node, pos) => {
-    if (found < 0 && node.isText && node.text?.includes(needle))
-      found = pos + node.text.indexOf(needle) + needle.length;
-  });
-  view.dispatch(view.state.tr.setSelection(TextSelection.create(view.state.doc, found)));
 }
 
 /** Types at the caret, one keystroke (one ProseMirror transaction) per character. */

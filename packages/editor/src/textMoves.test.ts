@@ -19,6 +19,7 @@ import {
   text,
   type Client,
 } from '../../../tests/support/yNetwork.js';
+import { firstSectionParagraphs } from '../../../tests/support/caretEditors.js';
 
 // A co-writer splits, joins or pastes in the text someone else is typing in, on plain Y.Docs
 // whose network is in the test's hands: « in flight » and « offline » are exact.
@@ -29,11 +30,7 @@ const document = (...blocks: DocJSON[]): DocJSON => ({
   content: [section('s1', 'Vigilance', ...blocks)],
 });
 
-/** The texts of the section's paragraphs. */
-const paragraphs = (doc: Y.Doc): string[] =>
-  (ydocToJSON(doc).content?.[0]?.content ?? [])
-    .filter((b) => b.type === 'paragraph')
-    .map((b) => (b.content ?? []).map((t) => t.text ?? '').join(''));
+const paragraphs = firstSectionParagraphs;
 
 /** Each editor re-writes its own characters after a remote move, as the editor extension does. */
 function followMoves(client: Client): void {
