@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { documentName, emptyMetadata } from '@essaim/protocol';
+import { documentName } from '@essaim/protocol';
 import type { onStoreDocumentPayload } from '@hocuspocus/server';
 import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
@@ -18,6 +18,7 @@ import { BackgroundQueue } from './backgroundQueue.js';
 import { durableUpdates } from './durableUpdates.js';
 import { OffloadUnavailable, type Offload } from './offload.js';
 import { PersistenceExtension, spreadFactor } from './PersistenceExtension.js';
+import { emptyFicheRecord } from '../../../tests/support/records.js';
 
 type FakeOffload = Pick<Offload, 'prove' | 'close' | 'stats' | 'pipeline'>;
 
@@ -66,21 +67,7 @@ function setup(
   const db = openDatabase(':memory:', { synchronous: 'NORMAL' });
   const repository = sqliteDocumentRepository(db);
   const id = randomUUID();
-  const at = new Date().toISOString();
-  repository.insert(
-    {
-      id,
-      espaceId: null,
-      kind: 'fiche',
-      title: 'Fiche',
-      createdAt: at,
-      updatedAt: at,
-      metadata: emptyMetadata('Fiche'),
-      sections: [],
-      pages: 0,
-    },
-    Y.encodeStateAsUpdate(new Y.Doc()),
-  );
+  repository.insert(emptyFicheRecord(id), Y.encodeStateAsUpdate(new Y.Doc()));
   const name = documentName(id);
   const real = sqliteCollabStore(db);
   const store = storeOverride ? storeOverride(real) : real;

@@ -4,29 +4,14 @@ import * as Y from 'yjs';
 import { foldRows, sqliteCollabStore, type CollabStore } from './collabStore.js';
 import { openDatabase } from './db.js';
 import { sqliteDocumentRepository } from './documentRepository.js';
+import { emptyFicheRecord } from '../../../tests/support/records.js';
 
 const DOC = '00000000-0000-4000-8000-000000000001';
-
-/** The row of an empty fiche `id`, as the document service inserts it. */
-function ficheRecord(id: string) {
-  const at = new Date().toISOString();
-  return {
-    id,
-    espaceId: null,
-    kind: 'fiche' as const,
-    title: 'Fiche',
-    createdAt: at,
-    updatedAt: at,
-    metadata: emptyMetadata('Fiche'),
-    sections: [],
-    pages: 0,
-  };
-}
 
 /** A store over a fresh database holding the document {@link DOC}. */
 function freshStore(): CollabStore {
   const db = openDatabase(':memory:', { synchronous: 'NORMAL' });
-  sqliteDocumentRepository(db).insert(ficheRecord(DOC), Y.encodeStateAsUpdate(new Y.Doc()));
+  sqliteDocumentRepository(db).insert(emptyFicheRecord(DOC), Y.encodeStateAsUpdate(new Y.Doc()));
   return sqliteCollabStore(db);
 }
 
@@ -139,7 +124,7 @@ describe('stale indexes (issue 17: the index of a document edited just before a 
   function twoDocuments() {
     const db = openDatabase(':memory:', { synchronous: 'NORMAL' });
     const documents = sqliteDocumentRepository(db);
-    for (const id of [DOC, OTHER]) documents.insert(ficheRecord(id), Y.encodeStateAsUpdate(new Y.Doc()));
+    for (const id of [DOC, OTHER]) documents.insert(emptyFicheRecord(id), Y.encodeStateAsUpdate(new Y.Doc()));
     const store = sqliteCollabStore(db);
     const doc = new Y.Doc();
     const write = (id: string, text: string) => {
