@@ -1,7 +1,7 @@
 import { TextSelection, type EditorState, type Transaction } from '@tiptap/pm/state';
 import { relativePositionToAbsolutePosition, ySyncPluginKey } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
-import { itemAt, textsWrittenIn } from './yItems.js';
+import { forwarderOf, isOwnOrForwarded, itemAt, textsWrittenIn } from './yItems.js';
 import {
   alignEnds,
   detectTextMoves,
@@ -60,7 +60,7 @@ export function keepCaretAfterForwardedText(view: CaretHost): () => void {
     if (transaction.local || view.isDestroyed) return;
     // The caret waits for its own character written again: followMovedTextInEditor puts it there.
     if (orphanOf(view, doc)) return;
-    const forwarder = doc.clientID - 1;
+    const forwarder = forwarderOf(doc.clientID);
     const before = transaction.beforeState.get(forwarder) ?? 0;
     const after = transaction.afterState.get(forwarder) ?? 0;
     const structs = doc.store.clients.get(forwarder);
@@ -168,8 +168,6 @@ function orphanOf(view: CaretHost, doc: Y.Doc): Orphan | null {
   return null;
 }
 
-const isOwn = (doc: Y.Doc, id: Y.ID): boolean => id.client === doc.clientID || id.client === doc.clientID - 1;
-
 /**
  * The run of one's own characters, around `id` (one's own, deleted by `transaction` without a copy
  * in `moves`), that `transaction` deleted without copying them, in their order: broken by any
@@ -194,8 +192,9 @@ function orphanRun(
     n.deleted &&
     Y.isDeleted(transaction.deleteSet, n.id);
   const item = itemAt(doc, id);
-  if (!item || !isOwn(doc, id) || !deletedNow(item) || !(item.parent instanceof Y.XmlText)) return null;
-  const forwarder = doc.clientID - 1;
+  if (!item || !isOwnOrForwarded(doc, id) || !deletedNow(item) || !(item.parent instanceof Y.XmlText))
+    return null;
+  const forwarder = forwarderOf(doc.clientID);
   const writtenNow = (copy: Y.ID | null): boolean =>
     copy !== null && copy.client === forwarder && copy.clock >= (transaction.beforeState.get(forwarder) ?? 0);
   let run: Pick<Orphan, 'ids' | 'str' | 'at'> = { ids: [], str: '', at: -1 };
@@ -210,7 +209,7 @@ function orphanRun(
       const copy = moves.follow(char);
       const orphaned =
         content instanceof Y.ContentString &&
-        isOwn(doc, char) &&
+        isOwnOrForwarded(doc, char) &&
         deletedNow(n) &&
         (!copy || writtenNow(copy));
       if (!orphaned) {
@@ -232,7 +231,7 @@ function orphanRun(
  * characters that holds new ones and has the most in common with the orphan at either end.
  */
 function followWrittenAgain(doc: Y.Doc, transaction: Y.Transaction, orphan: Orphan, moves: TextMoves): void {
-  const forwarder = doc.clientID - 1;
+  const forwarder = forwarderOf(doc.clientID);
   const before = transaction.beforeState.get(forwarder) ?? 0;
   const after = transaction.afterState.get(forwarder) ?? 0;
   if (after <= before) return;

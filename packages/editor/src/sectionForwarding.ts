@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { FRAGMENT } from '@essaim/protocol';
 import { detectTextMoves, type TextMoves } from './textMoves.js';
-import { indexAfter, indexOf, insertAfterCharacter, itemAt, type ItemId } from './yItems.js';
+import { forwarderOf, indexAfter, indexOf, insertAfterCharacter, itemAt, type ItemId } from './yItems.js';
 
 export type { ItemId } from './yItems.js';
 
@@ -1015,7 +1015,7 @@ function deleteLive(item: Y.Item, offset: number, count: number): void {
  */
 function forwardingClient(writers: readonly number[], fallback: number): number {
   const lowest = Math.min(...writers);
-  return lowest > 0 && lowest !== Infinity ? lowest - 1 : fallback;
+  return lowest > 0 && lowest !== Infinity ? forwarderOf(lowest) : fallback;
 }
 
 /** The late items of a transaction: added by it inside a forwarded old subtree. */

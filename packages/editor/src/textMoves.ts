@@ -1,5 +1,13 @@
 import * as Y from 'yjs';
-import { indexAfter, indexOf, insertAfterCharacter, itemAt, textsWrittenIn } from './yItems.js';
+import {
+  forwarderOf,
+  indexAfter,
+  indexOf,
+  insertAfterCharacter,
+  isOwnOrForwarded,
+  itemAt,
+  textsWrittenIn,
+} from './yItems.js';
 
 /**
  * Text that moves while someone types in it.
@@ -468,8 +476,7 @@ export function detectTextMoves(
   // In an editor, one's own characters deleted with a paragraph may be ones the writer of the
   // change had not received (in flight): its copy lacks them, and the pairing may pass over them
   // (see alignEnds). The server knows which the writer had (`seen`): it needs no guess.
-  const own = transaction.doc.clientID;
-  const isOwn = (id: CharId) => seen === null && (id.client === own || id.client === own - 1);
+  const isOwn = (id: CharId) => seen === null && isOwnOrForwarded(transaction.doc, id);
   const candidates: Candidate[] = [];
   for (const from of deleted) {
     const skippable = from.ids.map(isOwn);
@@ -653,7 +660,7 @@ const MAX_ANCHOR_SEARCH = 64;
  */
 function pairWrittenAgain(transaction: Y.Transaction, moves: TextMoves): void {
   const { doc } = transaction;
-  const forwarder = doc.clientID - 1;
+  const forwarder = forwarderOf(doc.clientID);
   const before = transaction.beforeState.get(forwarder) ?? 0;
   const after = transaction.afterState.get(forwarder) ?? 0;
   if (after <= before) return;
@@ -708,7 +715,6 @@ function pairRunWrittenAgain(transaction: Y.Transaction, moves: TextMoves, run: 
   const anchor = writtenAfter(transaction, moves, run);
   const anchorItem = anchor ? itemAt(doc, anchor) : null;
   if (!anchor || !anchorItem) return;
-  const isOwn = (id: CharId) => id.client === doc.clientID || id.client === doc.clientID - 1;
   const deletedNow = (n: Y.Item) => n.deleted && Y.isDeleted(transaction.deleteSet, n.id);
   const inRun = new Set(run.ids.map(key));
   // One's characters after it in its text as it was, deleted now, without a copy elsewhere.
@@ -721,7 +727,7 @@ function pairRunWrittenAgain(transaction: Y.Transaction, moves: TextMoves, run: 
     for (; k < n.length; k++) {
       const id = charId(n, k);
       const copy = moves.lookup(id);
-      if (!isOwn(id) || (copy && !inRun.has(key(copy)))) break outer;
+      if (!isOwnOrForwarded(doc, id) || (copy && !inRun.has(key(copy)))) break outer;
       if (n.content.str[k] !== run.str[followers.length]) break outer;
       followers.push(id);
       if (followers.length === run.ids.length) break outer;

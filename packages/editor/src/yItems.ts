@@ -163,3 +163,15 @@ export function textsWrittenIn(
   }
   return into;
 }
+
+/**
+ * The client id under which the server writes again what `client` typed and lost to a
+ * co-writer's change (late edits forwarded, keystrokes a join deleted): one less than the
+ * writer's own, so that Yjs puts the text written again before what its writer types next at the
+ * same place (`sectionForwarding.ts`, `forwardingClient`).
+ */
+export const forwarderOf = (client: number): number => client - 1;
+
+/** Whether `id` is a character `doc`'s own client wrote, or the server wrote again for it ({@link forwarderOf}). */
+export const isOwnOrForwarded = (doc: Y.Doc, id: ItemId): boolean =>
+  id.client === doc.clientID || id.client === forwarderOf(doc.clientID);
