@@ -258,16 +258,24 @@ export class IndexingExtension implements Extension<CollabContext>, DepartureInd
       // indexing here would wait for a place behind every departure and hold the document loaded.
       if (this.departures && document.getConnectionsCount() === 0) return;
     }
-    const previous = this.running.get(documentName);
-    const mine = (previous ? previous.catch(() => undefined) : Promise.resolve()).then(() =>
-      this.indexQueued(id, documentName, document),
-    );
-    this.running.set(documentName, mine);
     try {
-      await mine;
+      await this.serially(documentName, () => this.indexQueued(id, documentName, document));
     } catch (error) {
       // Only a closed queue (the server stopping) rejects: the next start indexes at the first store.
       this.logger.warn({ err: error, documentName }, 'indexing skipped');
+    }
+  }
+
+  /**
+   * Runs `work` after any indexing of `documentName` still running, as the one running (in
+   * {@link running} until it settles, so the next waits for it). Rejects as `work` does.
+   */
+  private async serially(documentName: string, work: () => Promise<void>): Promise<void> {
+    const previous = this.running.get(documentName);
+    const mine = (previous ? previous.catch(() => undefined) : Promise.resolve()).then(work);
+    this.running.set(documentName, mine);
+    try {
+      await mine;
     } finally {
       if (this.running.get(documentName) === mine) this.running.delete(documentName);
     }
@@ -374,8 +382,7 @@ export class IndexingExtension implements Extension<CollabContext>, DepartureInd
     indexComputed: IndexComputed,
   ): Promise<void> {
     const name = documentNameOf(id);
-    const previous = this.running.get(name);
-    const mine = (previous ? previous.catch(() => undefined) : Promise.resolve()).then(async () => {
+    const work = async (): Promise<void> => {
       const live = this.instance?.documents.get(name);
       if (live) return this.indexQueued(id, name, live);
       // The position first: what the load reads is at least as new as it says.
@@ -399,15 +406,12 @@ export class IndexingExtension implements Extension<CollabContext>, DepartureInd
           copy.destroy();
         }
       });
-    });
-    this.running.set(name, mine);
+    };
     try {
-      await mine;
+      await this.serially(name, work);
     } catch (error) {
       if (error instanceof QueueClosed) throw error;
       this.logger.error({ err: error, documentName: name }, 'stale index: indexing failed');
-    } finally {
-      if (this.running.get(name) === mine) this.running.delete(name);
     }
   }
 
