@@ -173,6 +173,8 @@ export function createApp({ config, logger, services, onFatal, demo = false }: A
     maxPayload: config.maxMessageBytes,
     maxPreAuthPayload: 64 * 1024,
     maxUnauthenticatedPerAddress: config.maxUnauthenticatedSocketsPerAddress,
+    sessionAccount: (req) =>
+      services.auth.authenticate(sessionTokenFrom(req.headers.cookie, config))?.user.id ?? null,
     authTimeoutMs: config.collabAuthTimeoutMs,
     // Group commit: every update accepted during this turn is written before any frame leaves
     // (the whole path: collab/durableUpdates.ts).

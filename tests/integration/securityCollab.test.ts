@@ -117,6 +117,30 @@ describe('anonymous websockets', () => {
     for (const socket of [...sockets, other, fourth]) socket.close();
   });
 
+  it('lets a person whose browser sends its session cookie open her document while anonymous sockets hold every place of her address', async () => {
+    const { name } = await createDocument(t.admin, t.espaceId);
+    const ip = '203.0.113.31';
+    const squatters = await Promise.all([1, 2, 3].map(() => RawClient.open(t.server.wsUrl, from(ip))));
+    await expect(RawClient.open(t.server.wsUrl, from(ip))).rejects.toThrow('HTTP 429');
+    const browser = await RawClient.open(t.server.wsUrl, { ...from(ip), cookie: membre.cookie });
+    browser.authenticate(name);
+    await expect.poll(() => browser.frames.some((f) => f.type === Msg.Auth && f.authType === 2)).toBe(true);
+    for (const socket of [...squatters, browser]) socket.close();
+  });
+
+  it('counts the idle sockets of a session cookie for its account: the fourth is refused, another account at the same address is not', async () => {
+    const ip = '203.0.113.41';
+    const withCookie = (session: Session) => ({ ...from(ip), cookie: session.cookie });
+    const idle = await Promise.all([1, 2, 3].map(() => RawClient.open(t.server.wsUrl, withCookie(membre))));
+    await expect(RawClient.open(t.server.wsUrl, withCookie(membre))).rejects.toThrow('HTTP 429');
+    const other = await RawClient.open(t.server.wsUrl, withCookie(t.admin));
+    // An expired or forged cookie is no account: it counts for the address, with its three places.
+    const forgedCookie = { ...from(ip), cookie: 'essaim_session=inconnu' };
+    const forged = await Promise.all([1, 2, 3].map(() => RawClient.open(t.server.wsUrl, forgedCookie)));
+    await expect(RawClient.open(t.server.wsUrl, forgedCookie)).rejects.toThrow('HTTP 429');
+    for (const socket of [...idle, other, ...forged]) socket.close();
+  });
+
   it('closes a socket that authenticates nothing in time, and keeps the one that did', async () => {
     const { name } = await createDocument(t.admin, t.espaceId);
     const idle = await RawClient.open(t.server.wsUrl);

@@ -27,9 +27,21 @@ export interface CollabTransportOptions {
   onFatal: (error: unknown) => void;
   /**
    * Sockets not yet authenticated that one client address may hold; one more upgrade is refused
-   * with HTTP 429 before any websocket is made. Default 20.
+   * with HTTP 429 before any websocket is made. Default 20. An upgrade that carries a valid
+   * session cookie ({@link CollabTransportOptions.sessionAccount}) counts for its account instead,
+   * with the same maximum.
    */
   maxUnauthenticatedPerAddress?: number;
+  /**
+   * The account whose valid session cookie the upgrade request carries, or null (no cookie, an
+   * expired or unknown session). Issue 17 (tester BR33 F2): 20 idle anonymous sockets reopening
+   * every 30 s held an address's places, and a person behind the same address (a NAT, an office,
+   * a proxy without `TRUST_PROXY`) could not open her document. A browser sends its cookie with
+   * the upgrade: its sockets wait for authentication among its account's places, which nobody
+   * else can take. Programs authenticate with a token in their first message and still count for
+   * their address. Absent: every upgrade counts for its address.
+   */
+  sessionAccount?: (req: IncomingMessage) => string | null;
   /** A socket that authenticates no document within this time (ms) is closed (4401). Default 30 s. */
   authTimeoutMs?: number;
   /**
@@ -335,35 +347,36 @@ function refuseUpgrade(socket: Duplex, status: number, text: string): void {
 }
 
 /**
- * The unauthenticated sockets of each client address (issue 15: one client held 400 anonymous
- * sockets). A socket counts from its upgrade until it authenticates a document or closes,
- * whichever comes first.
+ * The unauthenticated sockets of each holder: a client address, or the account of the session
+ * cookie an upgrade carries (issue 15: one client held 400 anonymous sockets; issue 17: anonymous
+ * sockets must not take the places of the people behind the same address). A socket counts from
+ * its upgrade until it authenticates a document or closes, whichever comes first.
  */
 export class UnauthenticatedSockets {
   private readonly counts = new Map<string, number>();
 
-  constructor(private readonly maxPerAddress: number) {}
+  constructor(private readonly maxPerHolder: number) {}
 
-  /** A place for one more socket of `address`, or null when it already holds the maximum. */
-  take(address: string): { release(): void } | null {
-    const held = this.counts.get(address) ?? 0;
-    if (held >= this.maxPerAddress) return null;
-    this.counts.set(address, held + 1);
+  /** A place for one more socket of `holder`, or null when it already holds the maximum. */
+  take(holder: string): { release(): void } | null {
+    const held = this.counts.get(holder) ?? 0;
+    if (held >= this.maxPerHolder) return null;
+    this.counts.set(holder, held + 1);
     let released = false;
     return {
       release: () => {
         if (released) return;
         released = true;
-        const left = (this.counts.get(address) ?? 1) - 1;
-        if (left > 0) this.counts.set(address, left);
-        else this.counts.delete(address);
+        const left = (this.counts.get(holder) ?? 1) - 1;
+        if (left > 0) this.counts.set(holder, left);
+        else this.counts.delete(holder);
       },
     };
   }
 
-  /** Sockets `address` holds now. */
-  heldBy(address: string): number {
-    return this.counts.get(address) ?? 0;
+  /** Sockets `holder` holds now. */
+  heldBy(holder: string): number {
+    return this.counts.get(holder) ?? 0;
   }
 }
 
@@ -448,13 +461,19 @@ export function attachCollabTransport(options: CollabTransportOptions): CollabTr
       return refuseUpgrade(socket, 403, 'Forbidden');
     }
     const address = clientAddress(req, options.trustProxy);
-    const place = anonymous.take(address);
+    const account = options.sessionAccount?.(req) ?? null;
+    // The key's prefixes keep an account id from ever meeting an address.
+    const holder = account === null ? `adresse:${address}` : `compte:${account}`;
+    const place = anonymous.take(holder);
     if (!place) {
       const now = Date.now();
-      if (now - (warnedAt.get(address) ?? 0) > 60_000) {
+      if (now - (warnedAt.get(holder) ?? 0) > 60_000) {
         if (warnedAt.size > 10_000) warnedAt.clear();
-        warnedAt.set(address, now);
-        logger.warn({ address }, 'websocket upgrades refused: too many unauthenticated sockets');
+        warnedAt.set(holder, now);
+        logger.warn(
+          account === null ? { address } : { address, userId: account },
+          'websocket upgrades refused: too many unauthenticated sockets',
+        );
       }
       return refuseUpgrade(socket, 429, 'Too Many Requests');
     }
