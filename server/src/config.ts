@@ -84,6 +84,8 @@ const envSchema = z.object({
   COLLAB_AUTH_TIMEOUT_SECONDS: z.coerce.number().min(0.1).default(30),
   /** Websockets not yet authenticated that one address may hold at once. */
   COLLAB_MAX_UNAUTHENTICATED_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+  /** Documents one account may create in a sliding hour ({@link DocumentLimits}); 0: no limit. */
+  DOCUMENTS_PER_HOUR_PER_ACCOUNT: z.coerce.number().int().min(0).default(60),
   /** Authenticated websockets one account may hold at once (one per open tab); 0: no limit. */
   COLLAB_MAX_SOCKETS_PER_ACCOUNT: z.coerce.number().int().min(0).default(50),
   /** `loopback`: a reverse proxy on this machine tells the client's address and scheme. */
@@ -159,6 +161,8 @@ export interface Config {
   maxUnauthenticatedSocketsPerAddress: number;
   /** Authenticated websockets one account may hold at once (0: no limit); see collab/accountSockets.ts. */
   maxSocketsPerAccount: number;
+  /** Documents one account may create in a sliding hour; 0: no limit. */
+  documentsPerHourPerAccount: number;
   /** Whether `X-Forwarded-For` / `X-Forwarded-Proto` are read from a proxy on the loopback interface. */
   trustProxy: boolean;
   /** When automatic versions are recorded (ms): after a pause, and during continuous activity. */
@@ -220,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     collabAuthTimeoutMs: e.COLLAB_AUTH_TIMEOUT_SECONDS * 1000,
     maxUnauthenticatedSocketsPerAddress: e.COLLAB_MAX_UNAUTHENTICATED_PER_ADDRESS,
     maxSocketsPerAccount: e.COLLAB_MAX_SOCKETS_PER_ACCOUNT,
+    documentsPerHourPerAccount: e.DOCUMENTS_PER_HOUR_PER_ACCOUNT,
     trustProxy: e.TRUST_PROXY === 'loopback',
     versionSchedule: {
       pauseMs: e.VERSION_PAUSE_MINUTES * 60_000,

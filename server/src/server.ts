@@ -45,6 +45,7 @@ export async function startServer(
     exportCacheDir: path.join(config.dataDir, 'cache', 'exports'),
     authSettings: { sessionIdleMs: config.sessionTtlMs, sessionMaxMs: config.sessionMaxMs },
     versionSchedule: config.versionSchedule,
+    documentLimits: { perHourPerAccount: config.documentsPerHourPerAccount },
   });
   if (services.settings.get(STEMS_SETTING) !== FRENCH_STEMS_VERSION) {
     // The French folding or stemmer changed: the public search and the drafts' search are

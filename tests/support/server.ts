@@ -35,6 +35,9 @@ export async function startTestServer(
     // Tests and benchmarks play many people with one account (2,000 sockets at 400 × 5): no limit
     // of sockets per account, except where a test sets one (accountSockets.test.ts).
     COLLAB_MAX_SOCKETS_PER_ACCOUNT: '0',
+    // Nor of documents created per hour (benchmarks create 400 with one account), except where a
+    // test sets one (documentLimits.test.ts).
+    DOCUMENTS_PER_HOUR_PER_ACCOUNT: '0',
     ...options.env,
   });
   const server = await startServer(config, createLogger(config.logLevel), (error) => {
@@ -69,6 +72,7 @@ export async function spawnServer(dataDir: string, env: Record<string, string> =
       SERVE_CLIENT: 'false',
       DEMO: 'false',
       COLLAB_MAX_SOCKETS_PER_ACCOUNT: '0',
+      DOCUMENTS_PER_HOUR_PER_ACCOUNT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

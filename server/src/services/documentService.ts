@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { can, DomainError, forbidden, notFound, templates, type Actor } from '@essaim/domain';
+import { can, DomainError, forbidden, notFound, rateLimited, templates, type Actor } from '@essaim/domain';
 import { templateContent, writeJSONToYdoc, type DocJSON } from '@essaim/editor';
 import {
   emptyMetadata,
@@ -37,6 +37,18 @@ export interface CreateOptions {
   metadata?: Partial<DocumentMetadata>;
 }
 
+/**
+ * How many documents one account may create (issue 17, tester BR33 F1: one account created 3,000
+ * documents in 52 s, and every catalogue call then cost 2.2 MB). A working group writes a few
+ * dozen fiches over months; the questionnaire's import (later) runs as the server, not counted.
+ */
+export interface DocumentLimits {
+  /** Documents one account may create in a sliding hour (`DOCUMENTS_PER_HOUR_PER_ACCOUNT`, 60 by default); 0: no limit. */
+  perHourPerAccount: number;
+}
+
+const HOUR_MS = 3_600_000;
+
 const userIdOf = (actor: Actor): string | null => (actor.kind === 'user' ? actor.userId : null);
 
 const collator = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
@@ -56,6 +68,7 @@ export class DocumentService {
     private readonly threads: ThreadCounts,
     private readonly reviews: ReviewProgress,
     private readonly published: PublicationSummaries,
+    private readonly limits: DocumentLimits = { perHourPerAccount: 0 },
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -77,12 +90,23 @@ export class DocumentService {
   /**
    * Creates a document with its template applied: the initial Yjs state (sections with fresh ids,
    * metadata) is written in the same transaction as the document row, so a document never exists
-   * without its content.
+   * without its content. Errors: `not_found` (espace), `forbidden`, `invalid_input` (unknown
+   * theme), `rate_limited` (429 with `Retry-After`: the account created
+   * {@link DocumentLimits.perHourPerAccount} documents in the last hour).
    */
   create(actor: Actor, input: CreateDocumentInput, options: CreateOptions = {}): DocumentDto {
     if (!this.espaces.findById(input.espaceId)) throw notFound('Cet espace de travail n’existe pas.');
     if (!can(actor, 'document.create', { type: 'espace', espaceId: input.espaceId })) {
       throw forbidden('Vous ne pouvez pas créer de document dans cet espace de travail.');
+    }
+    const limit = this.limits.perHourPerAccount;
+    if (actor.kind === 'user' && limit > 0) {
+      const since = new Date(this.now().getTime() - HOUR_MS).toISOString();
+      if (this.documents.countCreatedSince(actor.userId, since) >= limit)
+        throw rateLimited(
+          `Vous avez créé ${limit} documents dans l’heure, le maximum pour un compte. Réessayez plus tard, ou demandez à l’administrateur de relever la limite.`,
+          HOUR_MS / 1000,
+        );
     }
     const themes = [...new Set([...input.themes, ...(options.metadata?.themes ?? [])])];
     const known = new Set(

@@ -23,7 +23,7 @@ import { Actors } from './actors.js';
 import { AuditService } from './auditService.js';
 import { AuthService, defaultAuthSettings, type AuthSettings } from './authService.js';
 import { CatalogueService } from './catalogueService.js';
-import { DocumentService } from './documentService.js';
+import { DocumentService, type DocumentLimits } from './documentService.js';
 import { IndexingService } from './indexingService.js';
 import { ReviewService, reviewProgress } from './reviewService.js';
 import { PublicationService, publicationSummaries } from './publicationService.js';
@@ -84,6 +84,8 @@ export interface ServiceOptions {
   exportCacheDir?: string;
   /** When automatic versions are taken (defaults: 5 min pause, 30 min of continuous activity). */
   versionSchedule?: VersionSchedule;
+  /** How many documents one account may create (default: no limit; the server passes its setting). */
+  documentLimits?: DocumentLimits;
 }
 
 export function buildServices(db: Db, options: ServiceOptions): Services {
@@ -135,6 +137,7 @@ export function buildServices(db: Db, options: ServiceOptions): Services {
     threadCounts,
     progress,
     published,
+    options.documentLimits,
   );
   const commentEvents = new CommentEvents();
   commentEvents.onThreadsChanged((_documentId, message) => draftSearch.threadChanged(message.threadId));

@@ -109,6 +109,11 @@ export interface DocumentRepository {
   unassignAllInEspace(espaceId: string, userId: string): string[];
   documentsAssignedTo(userId: string): string[];
   recordActivity(entry: Omit<ActivityRecord, 'id' | 'documentTitle' | 'userName'>): void;
+  /**
+   * Documents `userId` created at or after `since` (ISO 8601), read from the activity feed's
+   * « created » entries (a document's creation is always recorded there, in its transaction).
+   */
+  countCreatedSince(userId: string, since: string): number;
   /** Latest activity on the live documents of an espace. */
   activityInEspace(espaceId: string, limit: number): ActivityRecord[];
 }
@@ -220,6 +225,9 @@ export function sqliteDocumentRepository(db: Db): DocumentRepository {
     ),
     assignedTo: db.prepare<[string], { document_id: string }>(
       'SELECT document_id FROM assignments WHERE user_id = ?',
+    ),
+    countCreatedSince: db.prepare<[string, string], { n: number }>(
+      `SELECT count(*) AS n FROM document_activity WHERE at >= ? AND kind = 'created' AND user_id = ?`,
     ),
     recordActivity: db.prepare(
       `INSERT INTO document_activity (document_id, user_id, kind, sections, fields, at)
@@ -333,6 +341,7 @@ export function sqliteDocumentRepository(db: Db): DocumentRepository {
     unassign: (documentId, userId) => q.unassign.run(documentId, userId).changes > 0,
     unassignAllInEspace: (espaceId, userId) => unassignAll.immediate(espaceId, userId),
     documentsAssignedTo: (userId) => q.assignedTo.all(userId).map((r) => r.document_id),
+    countCreatedSince: (userId, since) => q.countCreatedSince.get(since, userId)?.n ?? 0,
     recordActivity: (e) =>
       void q.recordActivity.run({
         documentId: e.documentId,
