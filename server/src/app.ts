@@ -176,6 +176,7 @@ export function createApp({ config, logger, services, onFatal, demo = false }: A
     sessionAccount: (req) =>
       services.auth.authenticate(sessionTokenFrom(req.headers.cookie, config))?.user.id ?? null,
     authTimeoutMs: config.collabAuthTimeoutMs,
+    stalledReaderMs: config.collabStalledReaderMs,
     // Group commit: every update accepted during this turn is written before any frame leaves
     // (the whole path: collab/durableUpdates.ts).
     beforeSend: durable.commitBeforeSend,

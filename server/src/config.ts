@@ -82,6 +82,11 @@ const envSchema = z.object({
     .default(24 * 3600),
   /** A websocket that has not authenticated any document after this long is closed. */
   COLLAB_AUTH_TIMEOUT_SECONDS: z.coerce.number().min(0.1).default(30),
+  /**
+   * A websocket with more than 1 MiB waiting to be sent that reads less than 16 KiB in this time
+   * is dropped (it reconnects and syncs; collab/transport.ts, `StalledReaders`).
+   */
+  COLLAB_STALLED_READER_SECONDS: z.coerce.number().min(0.1).default(10),
   /** Websockets not yet authenticated that one address may hold at once. */
   COLLAB_MAX_UNAUTHENTICATED_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
   /** Documents one account may create in a sliding hour ({@link DocumentLimits}); 0: no limit. */
@@ -157,6 +162,8 @@ export interface Config {
   orphanUploadGraceMs: number;
   /** Websockets that authenticate nothing within this time (ms) are closed. */
   collabAuthTimeoutMs: number;
+  /** Time (ms) a websocket with more than 1 MiB waiting may go without reading before it is dropped. */
+  collabStalledReaderMs: number;
   /** Unauthenticated websockets one client address may hold at once; more are refused (HTTP 429). */
   maxUnauthenticatedSocketsPerAddress: number;
   /** Authenticated websockets one account may hold at once (0: no limit); see collab/accountSockets.ts. */
@@ -222,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     orphanUploadGraceMs: e.ORPHAN_UPLOAD_GRACE_SECONDS * 1000,
     collabAuthTimeoutMs: e.COLLAB_AUTH_TIMEOUT_SECONDS * 1000,
+    collabStalledReaderMs: e.COLLAB_STALLED_READER_SECONDS * 1000,
     maxUnauthenticatedSocketsPerAddress: e.COLLAB_MAX_UNAUTHENTICATED_PER_ADDRESS,
     maxSocketsPerAccount: e.COLLAB_MAX_SOCKETS_PER_ACCOUNT,
     documentsPerHourPerAccount: e.DOCUMENTS_PER_HOUR_PER_ACCOUNT,

@@ -1,5 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import { DeferredSocket, InboundPacer, OutboundScheduler, inboundPerTurnFromEnv } from './transport.js';
+import {
+  DeferredSocket,
+  InboundPacer,
+  OutboundScheduler,
+  STALLED_READER_BYTES,
+  StalledReaders,
+  inboundPerTurnFromEnv,
+} from './transport.js';
 
 function fakeWs() {
   const sent: unknown[] = [];
@@ -149,5 +156,59 @@ describe('incoming messages paced per event-loop turn', () => {
     expect(() => inboundPerTurnFromEnv({ ESSAIM_BENCH_INBOUND_PER_TURN: 'beaucoup' })).toThrow(
       /ESSAIM_BENCH_INBOUND_PER_TURN/,
     );
+  });
+});
+
+describe('sockets that stop reading', () => {
+  function watchedWs(buffered: number) {
+    return { bufferedAmount: buffered, terminate: vi.fn() };
+  }
+
+  it('drops a socket over 1 MiB waiting that takes nothing during its grace period, and tells how much waited', () => {
+    let now = 0;
+    const dropped = vi.fn();
+    const readers = new StalledReaders(10_000, dropped, () => now);
+    const ws = watchedWs(STALLED_READER_BYTES + 1);
+    readers.check(ws, () => 5 * STALLED_READER_BYTES);
+    now = 9_999;
+    readers.sweep();
+    expect(ws.terminate).not.toHaveBeenCalled();
+    now = 10_000;
+    readers.sweep();
+    expect(ws.terminate).toHaveBeenCalledOnce();
+    expect(dropped).toHaveBeenCalledWith(STALLED_READER_BYTES + 1);
+    readers.stop();
+  });
+
+  it('keeps a slow socket that goes on reading, however long its backlog lasts', () => {
+    let now = 0;
+    let queued = 20 * STALLED_READER_BYTES;
+    const readers = new StalledReaders(10_000, vi.fn(), () => now);
+    const ws = watchedWs(queued - 0);
+    readers.check(ws, () => queued);
+    // 200 KB a second taken (a phone at 1.6 Mbit/s), while 100 KB a second more is queued.
+    for (let second = 1; second <= 60; second++) {
+      now = second * 1000;
+      queued += 100_000;
+      ws.bufferedAmount = Math.max(STALLED_READER_BYTES + 1, ws.bufferedAmount + 100_000 - 200_000);
+      readers.sweep();
+    }
+    expect(ws.terminate).not.toHaveBeenCalled();
+    readers.stop();
+  });
+
+  it('does not watch a socket with 1 MiB or less waiting, and stops watching one that caught up', () => {
+    let now = 0;
+    const readers = new StalledReaders(10_000, vi.fn(), () => now);
+    const small = watchedWs(STALLED_READER_BYTES);
+    readers.check(small, () => STALLED_READER_BYTES);
+    const caughtUp = watchedWs(2 * STALLED_READER_BYTES);
+    readers.check(caughtUp, () => 2 * STALLED_READER_BYTES);
+    caughtUp.bufferedAmount = 0;
+    now = 60_000;
+    readers.sweep();
+    expect(small.terminate).not.toHaveBeenCalled();
+    expect(caughtUp.terminate).not.toHaveBeenCalled();
+    readers.stop();
   });
 });

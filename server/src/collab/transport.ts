@@ -45,6 +45,11 @@ export interface CollabTransportOptions {
   /** A socket that authenticates no document within this time (ms) is closed (4401). Default 30 s. */
   authTimeoutMs?: number;
   /**
+   * A socket with more than 1 MiB waiting that takes less than 16 KiB in this time (ms) is
+   * dropped ({@link StalledReaders}). Default 10 s.
+   */
+  stalledReaderMs?: number;
+  /**
    * Most messages of one socket handed to Hocuspocus per event-loop turn; a backlog waits for
    * the next turns ({@link InboundPacer}). Default {@link INBOUND_MESSAGES_PER_TURN}; `Infinity`
    * hands every message at once (the behaviour before issue 16).
@@ -110,13 +115,111 @@ export class OutboundScheduler {
   };
 }
 
+/** What {@link StalledReaders} needs of a websocket: how much waits to be sent, and a way to drop it. */
+export interface WatchedWebSocket {
+  readonly bufferedAmount: number;
+  terminate(): void;
+}
+
+/** Bytes waiting for a socket above which {@link StalledReaders} watches whether it still reads. */
+export const STALLED_READER_BYTES = 1024 * 1024;
+
+/** Bytes a watched socket must take in its grace period to count as still reading. */
+const READING_PROGRESS_BYTES = 16 * 1024;
+
+/**
+ * Sockets that stopped reading (issue 17, tester BR33 F6: 20 readers that paused their sockets
+ * made the server buffer every broadcast for them, +220 MiB, until the keepalive closed them about
+ * 35 s later). A socket with more than {@link STALLED_READER_BYTES} waiting is watched; if it takes
+ * less than 16 KiB during `graceMs` it is dropped (TCP reset, no close frame: it would wait behind
+ * the buffer). Its provider reconnects and syncs by state vector, so nothing is lost, and what the
+ * server holds for one connection stays within 1 MiB plus `graceMs` of its documents' traffic.
+ *
+ * A slow but reading socket is never dropped: a phone at 1.6 Mbit/s takes 200 KB a second, so a
+ * large first sync is sent in full however long it takes.
+ */
+export class StalledReaders {
+  private readonly watched = new Map<
+    WatchedWebSocket,
+    { queued: () => number; sentAt: number; since: number }
+  >();
+  private timer: NodeJS.Timeout | null = null;
+
+  /**
+   * @param graceMs time (ms) a socket over the threshold may take without reading (`COLLAB_STALLED_READER_SECONDS`).
+   * @param onDropped told of each socket dropped, with the bytes that were waiting for it.
+   */
+  constructor(
+    private readonly graceMs: number,
+    private readonly onDropped: (bufferedBytes: number) => void = () => {},
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * Called after frames were handed to `ws`; `queued` gives every byte ever handed to it, so that
+   * bytes sent since the last look are `queued() - bufferedAmount`.
+   */
+  check(ws: WatchedWebSocket, queued: () => number): void {
+    if (this.watched.has(ws) || ws.bufferedAmount <= STALLED_READER_BYTES) return;
+    this.watched.set(ws, { queued, sentAt: queued() - ws.bufferedAmount, since: this.now() });
+    this.timer ??= setInterval(this.sweep, Math.max(50, this.graceMs / 4));
+    this.timer.unref();
+  }
+
+  /** Stops watching `ws` (it closed). */
+  forget(ws: WatchedWebSocket): void {
+    this.watched.delete(ws);
+  }
+
+  /** Looks at every watched socket: drops those that did not read in their grace period. */
+  readonly sweep = (): void => {
+    const now = this.now();
+    for (const [ws, entry] of this.watched) {
+      const buffered = ws.bufferedAmount;
+      const sent = entry.queued() - buffered;
+      if (buffered <= STALLED_READER_BYTES) this.watched.delete(ws);
+      else if (sent - entry.sentAt >= READING_PROGRESS_BYTES) {
+        entry.sentAt = sent;
+        entry.since = now;
+      } else if (now - entry.since >= this.graceMs) {
+        this.watched.delete(ws);
+        ws.terminate();
+        this.onDropped(buffered);
+      }
+    }
+    if (this.watched.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  };
+
+  /** Stops the sweeps (server closing). */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.watched.clear();
+  }
+}
+
+/** The bytes of a frame handed to `ws.send`. */
+function frameBytes(frame: string | ArrayBufferLike | Blob | ArrayBufferView): number {
+  if (typeof frame === 'string') return Buffer.byteLength(frame);
+  if (ArrayBuffer.isView(frame) || frame instanceof ArrayBuffer) return frame.byteLength;
+  if (frame instanceof Blob) return frame.size;
+  return frame.byteLength;
+}
+
 /** A socket whose frames wait for the {@link OutboundScheduler}; order is kept. */
 export class DeferredSocket implements WebSocketLike {
   private queue: (string | ArrayBufferLike | Blob | ArrayBufferView)[] = [];
+  /** Bytes handed to `ws.send` so far. */
+  private queuedBytes = 0;
 
   constructor(
-    private readonly ws: Pick<WebSocket, 'readyState' | 'send' | 'close' | 'OPEN'>,
+    private readonly ws: Pick<WebSocket, 'readyState' | 'send' | 'close' | 'OPEN'> &
+      Partial<WatchedWebSocket>,
     private readonly scheduler: OutboundScheduler,
+    private readonly stalled?: StalledReaders,
   ) {}
 
   get readyState(): number {
@@ -141,8 +244,14 @@ export class DeferredSocket implements WebSocketLike {
     // cork; its underlying TCP socket does (Node counts nested cork/uncork calls).
     const tcp = (this.ws as { _socket?: { cork?: () => void; uncork?: () => void } })._socket;
     tcp?.cork?.();
-    for (const frame of frames) this.ws.send(frame as Parameters<WebSocket['send']>[0]);
+    for (const frame of frames) {
+      this.ws.send(frame as Parameters<WebSocket['send']>[0]);
+      this.queuedBytes += frameBytes(frame);
+    }
     tcp?.uncork?.();
+    const { ws } = this;
+    if (this.stalled && ws.bufferedAmount !== undefined && ws.terminate)
+      this.stalled.check(ws as WatchedWebSocket, () => this.queuedBytes);
   }
 }
 
@@ -433,6 +542,9 @@ export function attachCollabTransport(options: CollabTransportOptions): CollabTr
   const { httpServer, hocuspocus, logger } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
   const scheduler = new OutboundScheduler(options.beforeSend, options.onFatal);
+  const stalled = new StalledReaders(options.stalledReaderMs ?? 10_000, (bufferedBytes) =>
+    logger.warn({ bufferedBytes }, 'websocket dropped: it stopped reading what the server sends'),
+  );
   const anonymous = new UnauthenticatedSockets(options.maxUnauthenticatedPerAddress ?? 20);
   const authTimeoutMs = options.authTimeoutMs ?? 30_000;
   const inbound = new InboundPacer(
@@ -493,7 +605,7 @@ export function attachCollabTransport(options: CollabTransportOptions): CollabTr
     });
     const context: CollabContext = { socket: state };
     const connection = hocuspocus.handleConnection(
-      new DeferredSocket(ws, scheduler),
+      new DeferredSocket(ws, scheduler, stalled),
       toFetchRequest(req),
       context,
     );
@@ -535,6 +647,7 @@ export function attachCollabTransport(options: CollabTransportOptions): CollabTr
     });
     ws.on('close', (code, reason) => {
       clearTimeout(timer);
+      stalled.forget(ws);
       leaveAnonymous();
       // What the socket sent before closing is handled first, as if it had all arrived at once
       // (held presence is dropped: the close removes it).
@@ -553,6 +666,7 @@ export function attachCollabTransport(options: CollabTransportOptions): CollabTr
     close: () =>
       new Promise<void>((resolve) => {
         closing = true;
+        stalled.stop();
         httpServer.off('upgrade', onUpgrade);
         for (const client of wss.clients) client.terminate();
         wss.close(() => resolve());
