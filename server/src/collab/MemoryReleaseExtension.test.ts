@@ -1,6 +1,7 @@
 import v8 from 'node:v8';
 import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../logger.js';
+import { Departures } from './departures.js';
 import { MemoryReleaseExtension, memoryReducingCollection } from './MemoryReleaseExtension.js';
 
 /** A Hocuspocus as the hooks see it: only its count of loaded documents. */
@@ -66,6 +67,48 @@ describe('MemoryReleaseExtension', () => {
     await unload(s, 5);
     await vi.waitFor(() => expect(s.collect).toHaveBeenCalledTimes(2));
     expect(performance.now() - first).toBeGreaterThanOrEqual(40);
+  });
+
+  it('collects again once the departed documents’ jobs have ended, their bytes being garbage then', async () => {
+    const departures = new Departures();
+    const release = departures.hold(1024);
+    const collect = vi.fn();
+    const extension = new MemoryReleaseExtension(createLogger('silent'), {
+      collect,
+      settleMs: 1,
+      minIntervalMs: 5,
+      departures,
+    });
+    const s = { collect, extension, ...server() };
+    await load(s, 10);
+    await unload(s, 10);
+    await vi.waitFor(() => expect(collect).toHaveBeenCalledTimes(1));
+    release();
+    await vi.waitFor(() => expect(collect).toHaveBeenCalledTimes(2));
+    // Nothing held any more: no third collection.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(collect).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not collect again after the departures when someone opened a document meanwhile', async () => {
+    const departures = new Departures();
+    const release = departures.hold(1024);
+    const collect = vi.fn();
+    const extension = new MemoryReleaseExtension(createLogger('silent'), {
+      collect,
+      settleMs: 1,
+      minIntervalMs: 5,
+      departures,
+    });
+    const s = { collect, extension, ...server() };
+    await load(s, 10);
+    await unload(s, 10);
+    await vi.waitFor(() => expect(collect).toHaveBeenCalledTimes(1));
+    await load(s, 5);
+    release();
+    await departures.drained();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(collect).toHaveBeenCalledTimes(1);
   });
 
   it('does nothing where no collector can be reached', async () => {

@@ -4,6 +4,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { afterLoadDocumentPayload, afterUnloadDocumentPayload, Extension } from '@hocuspocus/server';
 import type { Logger } from '../logger.js';
+import type { Departures } from './departures.js';
 
 /**
  * Gives the memory of unloaded documents back to the system soon after people leave (issue 17).
@@ -34,6 +35,8 @@ export class MemoryReleaseExtension implements Extension {
   private peak = 0;
   private timer: NodeJS.Timeout | undefined;
   private lastCollection = Number.NEGATIVE_INFINITY;
+  /** Counts loads: a collection waiting for the departures is dropped if someone came back meanwhile. */
+  private loads = 0;
   /** Full collections run so far (for tests and diagnostics). */
   collections = 0;
 
@@ -42,6 +45,11 @@ export class MemoryReleaseExtension implements Extension {
    * @param options.settleMs quiet time after the last unload before collecting (default 1 s)
    * @param options.minIntervalMs least time between two collections (default 10 s)
    * @param options.share collect once loaded documents are at most this share of the peak (default 0.1)
+   * @param options.departures the departures whose jobs (compaction, indexing) still hold the
+   *   bytes of unloaded documents: a collection that ran while some were held is followed by
+   *   another once none is left (at least `minIntervalMs` later). Issue 17: with 400 documents of
+   *   240 KiB the memory came back 13 s after everybody left, not 10; the first collection frees
+   *   the loaded Y.Docs (about 4 MiB of heap each), the second the departures' bytes (0.57 MiB)
    */
   constructor(
     private readonly logger: Logger,
@@ -50,12 +58,14 @@ export class MemoryReleaseExtension implements Extension {
       settleMs?: number;
       minIntervalMs?: number;
       share?: number;
+      departures?: Pick<Departures, 'waiting' | 'drained'>;
     } = {},
   ) {}
 
   async afterLoadDocument({ instance }: afterLoadDocumentPayload): Promise<void> {
     // Hocuspocus lists the document once this hook has run: count it.
     this.peak = Math.max(this.peak, instance.getDocumentsCount() + 1);
+    this.loads++;
     // Someone is back: their document's memory is needed again.
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -89,6 +99,14 @@ export class MemoryReleaseExtension implements Extension {
     this.lastCollection = started;
     this.collections++;
     this.peak = loaded;
+    // What the departures' jobs still hold is garbage once they end: one more collection then.
+    const departures = this.options.departures;
+    if (departures && departures.waiting.documents > 0) {
+      const loads = this.loads;
+      void departures.drained().then(() => {
+        if (this.loads === loads && this.timer === undefined) this.schedule(0, count);
+      });
+    }
     void Promise.resolve(collect()).then(
       () =>
         this.logger.debug(

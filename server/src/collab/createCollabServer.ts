@@ -22,6 +22,7 @@ import { WriterPacing } from './writerPacing.js';
 import { BackgroundQueue } from './backgroundQueue.js';
 import { inlineJobsForBench, Offload } from './offload.js';
 import { MemoryReleaseExtension } from './MemoryReleaseExtension.js';
+import { departuresFor } from './departures.js';
 import { legacyStorageForBench } from '../storage/benchLegacy.js';
 import { commitGateFor } from '../storage/checkpointer.js';
 
@@ -151,7 +152,13 @@ export function createCollabServer({ services, config, logger }: CollabServerOpt
           : {},
       ),
       new CommentAnchorsExtension(services, logger.child({ component: 'comment-anchors' })),
-      ...(legacy ? [] : [new MemoryReleaseExtension(logger.child({ component: 'memory' }))]),
+      ...(legacy
+        ? []
+        : [
+            new MemoryReleaseExtension(logger.child({ component: 'memory' }), {
+              ...(offload ? { departures: departuresFor(offload) } : {}),
+            }),
+          ]),
     ],
   });
   const access = new AccessWatcher(hocuspocus, services, logger.child({ component: 'access' }));

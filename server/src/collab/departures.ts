@@ -118,6 +118,7 @@ export class Departures {
   private bytes = 0;
   private count = 0;
   private readonly waiters: (() => void)[] = [];
+  private readonly drainWaiters: (() => void)[] = [];
 
   /** @param budgetBytes see {@link DEFAULT_DEPARTURE_BUDGET_BYTES} */
   constructor(readonly budgetBytes: number = DEFAULT_DEPARTURE_BUDGET_BYTES) {}
@@ -138,6 +139,15 @@ export class Departures {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
+  /**
+   * Resolves once no departure is waiting for its jobs (at once when none is): their bytes are
+   * garbage then, which `MemoryReleaseExtension` waits for before collecting.
+   */
+  drained(): Promise<void> {
+    if (this.count === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
   /** Counts `bytes` of one departure as waiting; the function returned gives them back (idempotent). */
   hold(bytes: number): () => void {
     this.bytes += bytes;
@@ -149,6 +159,7 @@ export class Departures {
       this.bytes -= bytes;
       this.count--;
       this.wake();
+      if (this.count === 0) for (const resolve of this.drainWaiters.splice(0)) resolve();
     };
   }
 
