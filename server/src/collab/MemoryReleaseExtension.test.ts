@@ -35,6 +35,20 @@ async function unload(s: ReturnType<typeof setup>, count: number): Promise<void>
   }
 }
 
+/** An extension sharing departures of which one is still held (`release` gives it back). */
+function withDepartureHeld() {
+  const departures = new Departures();
+  const release = departures.hold(1024);
+  const collect = vi.fn();
+  const extension = new MemoryReleaseExtension(createLogger('silent'), {
+    collect,
+    settleMs: 1,
+    minIntervalMs: 5,
+    departures,
+  });
+  return { departures, release, collect, extension, ...server() };
+}
+
 describe('MemoryReleaseExtension', () => {
   it('collects once after a wave of departures leaves at most a tenth of the peak loaded', async () => {
     const s = setup();
@@ -70,45 +84,27 @@ describe('MemoryReleaseExtension', () => {
   });
 
   it('collects again once the departed documents’ jobs have ended, their bytes being garbage then', async () => {
-    const departures = new Departures();
-    const release = departures.hold(1024);
-    const collect = vi.fn();
-    const extension = new MemoryReleaseExtension(createLogger('silent'), {
-      collect,
-      settleMs: 1,
-      minIntervalMs: 5,
-      departures,
-    });
-    const s = { collect, extension, ...server() };
+    const s = withDepartureHeld();
     await load(s, 10);
     await unload(s, 10);
-    await vi.waitFor(() => expect(collect).toHaveBeenCalledTimes(1));
-    release();
-    await vi.waitFor(() => expect(collect).toHaveBeenCalledTimes(2));
+    await vi.waitFor(() => expect(s.collect).toHaveBeenCalledTimes(1));
+    s.release();
+    await vi.waitFor(() => expect(s.collect).toHaveBeenCalledTimes(2));
     // Nothing held any more: no third collection.
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(collect).toHaveBeenCalledTimes(2);
+    expect(s.collect).toHaveBeenCalledTimes(2);
   });
 
   it('does not collect again after the departures when someone opened a document meanwhile', async () => {
-    const departures = new Departures();
-    const release = departures.hold(1024);
-    const collect = vi.fn();
-    const extension = new MemoryReleaseExtension(createLogger('silent'), {
-      collect,
-      settleMs: 1,
-      minIntervalMs: 5,
-      departures,
-    });
-    const s = { collect, extension, ...server() };
+    const s = withDepartureHeld();
     await load(s, 10);
     await unload(s, 10);
-    await vi.waitFor(() => expect(collect).toHaveBeenCalledTimes(1));
+    await vi.waitFor(() => expect(s.collect).toHaveBeenCalledTimes(1));
     await load(s, 5);
-    release();
-    await departures.drained();
+    s.release();
+    await s.departures.drained();
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(collect).toHaveBeenCalledTimes(1);
+    expect(s.collect).toHaveBeenCalledTimes(1);
   });
 
   it('does nothing where no collector can be reached', async () => {
