@@ -91,9 +91,11 @@ export async function run(): Promise<BenchResult> {
     };
     // Warm both paths (statement caches, JIT) before measuring.
     await time(() => server.services.reviews.queue(actor, espaceId, {}));
-    await time(() => server.services.catalogue.list(actor, { espaceId }));
+    await time(() => server.services.catalogue.list(actor, { espaceId, limit: 200 }));
     const queue = summarize(await time(() => server.services.reviews.queue(actor, espaceId, {})));
-    const catalogue = summarize(await time(() => server.services.catalogue.list(actor, { espaceId })));
+    const catalogue = summarize(
+      await time(() => server.services.catalogue.list(actor, { espaceId, limit: 200 })),
+    );
     const http: number[] = [];
     let entries = 0;
     for (let i = 0; i < Math.min(rounds, 30); i++) {

@@ -100,8 +100,19 @@ export interface DocumentPublicationDto {
   reuses: number;
 }
 
+/**
+ * One page of `GET /api/documents` (issue 17): the documents from `offset`, at most `limit`, in
+ * the order asked for.
+ */
 export interface DocumentListDto {
   documents: DocumentDto[];
+  /** Documents matching the query (filters, words, review state), before paging. */
+  total: number;
+  /**
+   * The `offset` that asks for the next page, or null when this page holds the last matching
+   * document (or when nothing matches).
+   */
+  nextOffset: number | null;
 }
 
 /**

@@ -75,8 +75,22 @@ export const catalogueSorts = [
 export type CatalogueSort = (typeof catalogueSorts)[number];
 
 /**
- * Query of `GET /api/documents`: filters on every catalogue field. Empty strings are treated as
- * absent, so an HTML form can send every field.
+ * Documents in one page of the catalogue when the query gives no `limit` (issue 17): what the
+ * catalogue page shows before « Afficher plus de documents ».
+ */
+export const CATALOGUE_PAGE_SIZE = 50;
+
+/**
+ * Most documents one page of `GET /api/documents` may hold (issue 17): the answer's cost (DTOs,
+ * thread counts, publications, review progress, snippets) grows with the page, so a caller that
+ * needs every document pages through with this size instead of asking for all at once.
+ */
+export const CATALOGUE_PAGE_SIZE_MAX = 200;
+
+/**
+ * Query of `GET /api/documents`: filters on every catalogue field, then one page of the sorted
+ * result (`offset` documents skipped, at most `limit` returned; issue 17). Empty strings are
+ * treated as absent, so an HTML form can send every field.
  */
 export const catalogueQuery = z.object({
   espaceId: queryId('espaceId'),
@@ -104,6 +118,17 @@ export const catalogueQuery = z.object({
   reviewState: z.optional(z.enum(documentReviewStates, { error: 'État de relecture inconnu.' })),
   sort: z.optional(z.enum(catalogueSorts, { error: 'Tri inconnu.' })),
   order: z.optional(z.enum(['asc', 'desc'], { error: 'L’ordre vaut asc ou desc.' })),
+  /** Documents in the page: 1 to {@link CATALOGUE_PAGE_SIZE_MAX}, {@link CATALOGUE_PAGE_SIZE} by default. */
+  limit: z._default(
+    queryInteger({ name: 'limit', min: 1, max: CATALOGUE_PAGE_SIZE_MAX }),
+    CATALOGUE_PAGE_SIZE,
+  ),
+  /**
+   * Documents of the sorted result skipped before the page (0 by default): the `nextOffset` of
+   * the previous page. Past the last document, the page is empty. Digits only, so never negative
+   * (`-1` is refused as not written in digits); nine digits at most, as every query integer.
+   */
+  offset: z._default(queryInteger({ name: 'offset', min: 0, max: 999_999_999 }), 0),
 });
 export type CatalogueQuery = z.infer<typeof catalogueQuery>;
 

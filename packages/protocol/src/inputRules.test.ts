@@ -8,7 +8,14 @@ import {
   newPasswordInput,
   setupInput,
 } from './auth.js';
-import { activityQuery, catalogueQuery, createThemeInput, updateThemeInput } from './catalogue.js';
+import {
+  activityQuery,
+  CATALOGUE_PAGE_SIZE,
+  CATALOGUE_PAGE_SIZE_MAX,
+  catalogueQuery,
+  createThemeInput,
+  updateThemeInput,
+} from './catalogue.js';
 import { commentBody, mentionToken, notificationListQuery, parseCommentBody } from './comments.js';
 import { tooLongMessage } from './inputRules.js';
 import { publicSearchQuery } from './publications.js';
@@ -234,6 +241,34 @@ describe('query parameters', () => {
     expect(refusal(catalogueQuery.safeParse({ q: 'a'.repeat(201) })).message).toBe(message);
     expect(refusal(publicSearchQuery.safeParse({ q: 'a'.repeat(201) })).message).toBe(message);
   });
+
+  it('pages the catalogue by 50 documents from the first when no page is asked for', () => {
+    expect(CATALOGUE_PAGE_SIZE).toBe(50);
+    expect(CATALOGUE_PAGE_SIZE_MAX).toBe(200);
+    const parsed = catalogueQuery.parse({ espaceId: 'e' });
+    expect({ limit: parsed.limit, offset: parsed.offset }).toEqual({ limit: 50, offset: 0 });
+    expect(catalogueQuery.parse({ limit: '200', offset: '350' })).toMatchObject({ limit: 200, offset: 350 });
+    expect(catalogueQuery.parse({ limit: '1', offset: '0' })).toMatchObject({ limit: 1, offset: 0 });
+  });
+
+  it('refuses a page of no document or of more than 200, in French', () => {
+    for (const limit of ['0', '201', '100000'])
+      expect(refusal(catalogueQuery.safeParse({ limit }))).toEqual({
+        path: 'limit',
+        message: 'limit vaut entre 1 et 200.',
+      });
+  });
+
+  it.each(['-1', '1.5', '1e3', 'abc', ' 10', '1234567890'])(
+    'refuses an offset that is not a whole number written in digits: %s',
+    (offset) => {
+      expect(refusal(catalogueQuery.safeParse({ offset }))).toEqual({
+        path: 'offset',
+        message: 'offset doit être un nombre entier écrit en chiffres (0 à 9).',
+      });
+      expect(refusal(catalogueQuery.safeParse({ limit: offset })).path).toBe('limit');
+    },
+  );
 
   it('refuses a territory that has not the shape of a code', () => {
     expect(refusal(catalogueQuery.safeParse({ territoire: 'zzz' }))).toEqual({

@@ -25,7 +25,8 @@ export function documentsRouter(services: Services): Router {
     // exists is 403 for who is not a member (catalogueService).
     if (query.espaceId && !espaces.exists(query.espaceId))
       throw notFound('Cet espace de travail n’existe pas.');
-    const body: DocumentListDto = { documents: await catalogue.list(actor, query) };
+    // One page (issue 17): `limit` (50 by default, 200 at most) documents from `offset`.
+    const body: DocumentListDto = await catalogue.list(actor, query);
     res.json(body);
   });
   router.post('/', (req, res) => {

@@ -8,7 +8,7 @@ import {
   type Actor,
   type DocumentReview,
 } from '@essaim/domain';
-import type { CatalogueQuery, DocumentDto } from '@essaim/protocol';
+import { CATALOGUE_PAGE_SIZE, type CatalogueQuery, type DocumentListDto } from '@essaim/protocol';
 import { territoireLabel, territoires } from '../reference/territoires.js';
 import type { AssigneeRecord, DocumentRecord, DocumentRepository } from '../storage/documentRepository.js';
 import {
@@ -45,12 +45,21 @@ const noDraftSearch: DraftTextSearch = {
 };
 
 /**
- * Documents of an answer, from its first, whose matches get their snippets: past them, a match
- * says where the words are without the text around them (a snippet costs its text's stems).
+ * Documents of a page, from its first, whose matches get their snippets: past them, a match says
+ * where the words are without the text around them (a snippet costs its text's stems). A page of
+ * the catalogue's default size ({@link CATALOGUE_PAGE_SIZE}) has all its snippets.
  */
 export const SNIPPET_DOCUMENTS = 100;
 
-/** The catalogue: finding documents among those a person may read (filters, search, sort). */
+/**
+ * What {@link CatalogueService.list} takes: the route's parsed `catalogueQuery`, whose `limit` and
+ * `offset` carry their defaults, or fewer fields (benchmarks, scripts): a missing `limit` is
+ * {@link CATALOGUE_PAGE_SIZE}, a missing `offset` 0.
+ */
+export type CatalogueListQuery = Omit<CatalogueQuery, 'limit' | 'offset'> &
+  Partial<Pick<CatalogueQuery, 'limit' | 'offset'>>;
+
+/** The catalogue: finding documents among those a person may read (filters, search, sort, pages). */
 export class CatalogueService {
   constructor(
     private readonly documents: DocumentRepository,
@@ -61,17 +70,30 @@ export class CatalogueService {
   ) {}
 
   /**
-   * The catalogue: documents the actor may see, filtered and sorted. Filters on columns run in
-   * SQL; the French-aware sort runs here. Words (`q`) find a document when its title or metadata
-   * hold every one of them (accents and case aside), or when one of its sections or comment
-   * threads does (the full-text search of drafts, issue 18: French stems, `"…"` phrases); such a
-   * document carries its `matches`. With words, documents come best first unless another sort is
-   * asked for: title and metadata matches, then by full-text rank (bm25). The full-text search
-   * and its snippets share the event loop (a few ms at a time, issue 17): the answer comes in a
-   * later turn.
+   * One page of the catalogue: documents the actor may see, filtered and sorted, from `offset`,
+   * at most `limit` (issue 17), with `total` (documents matching before paging) and `nextOffset`
+   * (null on the last page). Filters on columns run in SQL; the French-aware sort runs here.
+   * Words (`q`) find a document when its title or metadata hold every one of them (accents and
+   * case aside), or when one of its sections or comment threads does (the full-text search of
+   * drafts, issue 18: French stems, `"…"` phrases); such a document carries its `matches`. With
+   * words, documents come best first unless another sort is asked for: title and metadata
+   * matches, then by full-text rank (bm25).
+   *
+   * Cost (issue 17: 3,468 documents took 250–430 ms of event loop per call): every candidate is
+   * read, checked, searched and sorted (the sort needs them all; sorting 3,000 takes under 1 ms,
+   * but reading them with their sections, `DocumentRepository.search`, is what a page still
+   * costs: about 140 ms for 3,000), while the DTOs, the open thread counts, the publications,
+   * the snippets and, unless the review state filters or sorts, the review progress are built
+   * for the page alone. The sort is total
+   * (ties broken by title, then id), so pages asked one after the other cover every document
+   * once while nothing changes. The full-text search and its snippets share the event loop (a
+   * few ms at a time): the answer comes in a later turn.
+   * @throws DomainError `forbidden` when `espaceId` names an espace the actor is not a member of.
    */
-  async list(actor: Actor, query: CatalogueQuery = {}): Promise<DocumentDto[]> {
-    if (actor.kind !== 'user') return [];
+  async list(actor: Actor, query: CatalogueListQuery = {}): Promise<DocumentListDto> {
+    const limit = query.limit ?? CATALOGUE_PAGE_SIZE;
+    const offset = query.offset ?? 0;
+    if (actor.kind !== 'user') return { documents: [], total: 0, nextOffset: null };
     let espaceIds: string[] | null;
     if (query.espaceId) {
       if (!can(actor, 'document.list', { type: 'espace', espaceId: query.espaceId }))
@@ -95,6 +117,7 @@ export class CatalogueService {
     const words = query.q
       ? [...new Set(fold(query.q.replace(/"/g, ' ')).split(/\s+/).filter(Boolean))].slice(0, MAX_SEARCH_TERMS)
       : [];
+    // Every candidate's assignees: who may read it, and the « rapporteurs » sort.
     const assignees = this.documents.assigneesOf(records.map((r) => r.id));
     const readable = records
       .map((r) => ({ r, a: assignees.get(r.id) ?? [] }))
@@ -110,29 +133,44 @@ export class CatalogueService {
           candidates: readable.map(({ r, a }) => ({ record: r, assignees: a })),
         })
       : new Map();
-    const visible = readable.filter(({ r }) => byMetadata.has(r.id) || byText.has(r.id));
-    const reviews = this.reviews.progressOf(visible.map((v) => v.r));
-    const inState = visible
-      .map((v) => v.r)
-      .filter(
-        (r) => !query.reviewState || (reviews.get(r.id)?.state ?? 'en_redaction') === query.reviewState,
-      );
+    const visible = readable.filter(({ r }) => byMetadata.has(r.id) || byText.has(r.id)).map((v) => v.r);
     const sort = query.sort ?? (query.q ? 'relevance' : 'updated');
+    // The review state filters and the progress sort read every document's review; otherwise only
+    // the page's is read, below.
+    const reviewsOfAll =
+      query.reviewState || sort === 'progress' ? this.reviews.progressOf(visible) : undefined;
+    const inState = reviewsOfAll
+      ? visible.filter(
+          (r) =>
+            !query.reviewState || (reviewsOfAll.get(r.id)?.state ?? 'en_redaction') === query.reviewState,
+        )
+      : visible;
     const sorted =
       sort === 'relevance' && query.q
         ? byRelevance(inState, byMetadata, byText)
-        : sortRecords(inState, sort === 'relevance' ? 'updated' : sort, query.order, assignees, reviews);
+        : sortRecords(
+            inState,
+            sort === 'relevance' ? 'updated' : sort,
+            query.order,
+            assignees,
+            reviewsOfAll ?? new Map(),
+          );
+    const page = sorted.slice(offset, offset + limit);
+    const end = offset + page.length;
+    const nextOffset = end < sorted.length ? end : null;
     if (byText.size > 0)
       await this.drafts.addSnippetsInSlices(
         query.q ?? '',
-        sorted
+        page
           .slice(0, SNIPPET_DOCUMENTS)
           .map((r) => byText.get(r.id))
           .filter((hit): hit is DraftHit => hit !== undefined),
       );
-    const openThreads = this.threads.openThreads(sorted.map((r) => r.id));
-    const published = this.published.summariesOf(sorted.map((r) => r.id));
-    return sorted.map((r) => {
+    const ids = page.map((r) => r.id);
+    const openThreads = this.threads.openThreads(ids);
+    const published = this.published.summariesOf(ids);
+    const reviews = reviewsOfAll ?? this.reviews.progressOf(page);
+    const documents = page.map((r) => {
       const a = assignees.get(r.id) ?? [];
       const dto = documentDto(
         actor,
@@ -153,6 +191,7 @@ export class CatalogueService {
       }));
       return { ...dto, matches };
     });
+    return { documents, total: sorted.length, nextOffset };
   }
 }
 
@@ -182,8 +221,16 @@ function byRelevance(
     (a, b) =>
       Number(!byMetadata.has(a.id)) - Number(!byMetadata.has(b.id)) ||
       rank(a) - rank(b) ||
-      collator.compare(a.title, b.title),
+      byTitleThenId(a, b),
   );
+}
+
+/**
+ * The last tie-break of every sort: title (French collation), then id, so that two documents never
+ * compare equal and the pages of one order neither repeat nor skip a document (issue 17).
+ */
+function byTitleThenId(a: DocumentRecord, b: DocumentRecord): number {
+  return collator.compare(a.title, b.title) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 function searchText(r: DocumentRecord): string {
@@ -227,9 +274,8 @@ function sortRecords(
     const x = key(a);
     const y = key(b);
     // Documents without a value go last, whatever the order.
-    if (x === null || y === null)
-      return (x === null ? 1 : 0) - (y === null ? 1 : 0) || collator.compare(a.title, b.title);
+    if (x === null || y === null) return (x === null ? 1 : 0) - (y === null ? 1 : 0) || byTitleThenId(a, b);
     const c = typeof x === 'number' && typeof y === 'number' ? x - y : collator.compare(String(x), String(y));
-    return direction * c || collator.compare(a.title, b.title);
+    return direction * c || byTitleThenId(a, b);
   });
 }

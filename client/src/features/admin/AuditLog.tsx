@@ -6,7 +6,8 @@ import type { AuditEntryDto } from '@essaim/protocol';
 import { formatTimestamp } from '../../shared/dates.js';
 import { useFocusRequest } from '../../shared/useFocusRequest.js';
 import { listEspaces } from '../espaces/api.js';
-import { listAllDocuments, listAudit, listUsers } from './api.js';
+import { listAllDocuments } from '../documents/api.js';
+import { listAudit, listUsers } from './api.js';
 import { auditActionLabel, auditDetails, auditTarget, type AuditNames } from './audit.js';
 import { adminMessages as m } from './messages.js';
 import { LoadFailed } from '../../shared/LoadFailed.js';
@@ -26,7 +27,8 @@ async function loadNames(signal: AbortSignal): Promise<AuditNames> {
   const [users, espaces, documents] = await Promise.all([
     listUsers(signal).catch(() => []),
     listEspaces(signal).catch(() => []),
-    listAllDocuments(signal).catch(() => []),
+    // Every document, page after page (issue 17), to name the log's targets.
+    listAllDocuments({}, signal).catch(() => []),
   ]);
   return {
     users: new Map(users.map((u) => [u.id, u.name])),

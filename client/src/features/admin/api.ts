@@ -1,4 +1,4 @@
-import type { AdminUserDto, AuditEntryDto, DocumentListDto } from '@essaim/protocol';
+import type { AdminUserDto, AuditEntryDto } from '@essaim/protocol';
 import { apiFetch } from '../../shared/api.js';
 
 export type { AdminUserDto };
@@ -23,9 +23,4 @@ export function listAudit(limit: number, before?: number, signal?: AbortSignal):
   return apiFetch<{ entries: AuditEntryDto[] }>(`/audit?${query.toString()}`, { signal }).then(
     (b) => b.entries,
   );
-}
-
-/** Every document (an administrator lists them all), to name the targets of the audit log. */
-export function listAllDocuments(signal?: AbortSignal): Promise<DocumentListDto['documents']> {
-  return apiFetch<DocumentListDto>('/documents', { signal }).then((b) => b.documents);
 }

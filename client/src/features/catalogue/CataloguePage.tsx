@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { createModal } from '@codegouvfr/react-dsfr/Modal';
 import { SegmentedControl } from '@codegouvfr/react-dsfr/SegmentedControl';
@@ -29,6 +30,14 @@ import { FilterBar, type FiltersChange } from './FilterBar.js';
 import { SortControls } from './SortControls.js';
 import { activeFilterCount, readFilters, resetFilters, toApiQuery, writeFilters } from './filters.js';
 import { catalogueMessages as m } from './messages.js';
+import {
+  appendPage,
+  firstPage,
+  pageQuery,
+  remainingCount,
+  withoutDocument,
+  type ShownPages,
+} from './paging.js';
 import { territoryLabel } from './territories.js';
 import { useNow } from './useNow.js';
 import { useTerritoires } from './useTerritoires.js';
@@ -47,10 +56,22 @@ const ACTIVITY_REFRESH_MS = 60_000;
 type Pending = { doc: DocumentDto; action: 'archive' | 'restore' };
 
 /**
+ * « Afficher plus de documents »: on its way, failed, or what it added, for the pages `of` (the
+ * value shown: any other, such as the first page of a new filter, shows no such state).
+ */
+type MoreState =
+  | { of: ShownPages; status: 'loading' }
+  | { of: ShownPages; status: 'error'; message: string }
+  | { of: ShownPages; status: 'done'; announcement: string };
+
+/**
  * `/espaces/:id`: the espace's catalogue. Filters and sort live in the address (shareable, the back
- * button undoes a filter) and go to the server, which filters and sorts; the documents show as
- * cards or as a table. Next to them, the espace's recent activity. The animateur archives and
- * restores documents from here.
+ * button undoes a filter) and go to the server, which filters, sorts and pages (issue 17): the
+ * first page shows with the number of documents found, and « Afficher plus de documents » adds the
+ * next one below it (the focus goes to its first document, the count is announced); a change of
+ * filter or sort starts again from the first page. The documents show as cards or as a table.
+ * Next to them, the espace's recent activity. The animateur archives and restores documents from
+ * here.
  */
 export function CataloguePage() {
   const { espace } = useEspace();
@@ -69,7 +90,19 @@ export function CataloguePage() {
   const query = toApiQuery(espace.id, filters);
 
   const results = useLoad(
-    (signal) => searchDocuments(query, signal).then((documents) => ({ query, documents })),
+    (signal) => searchDocuments(query, signal).then((page) => firstPage(query, page)),
+    [query],
+  );
+  const resultsRef = useRef<HTMLDivElement>(null);
+  const showMoreRef = useRef<HTMLButtonElement>(null);
+  const [more, setMore] = useState<MoreState | null>(null);
+  const moreRequest = useRef<AbortController | null>(null);
+  // A page on its way belongs to the query shown: a new filter or sort (or leaving) drops it.
+  useEffect(
+    () => () => {
+      moreRequest.current?.abort();
+      moreRequest.current = null;
+    },
     [query],
   );
   const { state: themes } = useThemes(espace.id);
@@ -136,9 +169,11 @@ export function CataloguePage() {
     setFailure(null);
     try {
       await (action === 'archive' ? archiveDocument(doc.id) : restoreDocument(doc.id));
-      // It leaves the list shown (current documents, or archived ones): at once, then for real.
-      results.update((value) => ({ ...value, documents: value.documents.filter((d) => d.id !== doc.id) }));
-      results.reload();
+      // It leaves the list shown (current documents, or archived ones): at once, then for real,
+      // unless more pages were added, which a reload (the first page) would take away.
+      const morePages = results.state.status === 'ready' && results.state.value.pages > 1;
+      results.update((value) => withoutDocument(value, doc.id));
+      if (!morePages) results.reload();
       activity.reload();
       setOutcome(action === 'archive' ? m.archived(doc.title) : m.restored(doc.title));
       requestFocus(() => resultsHeadingRef.current);
@@ -159,7 +194,57 @@ export function CataloguePage() {
   const canCreate = espace.permissions.createDocument;
   const ready = results.state.status === 'ready' ? results.state.value : null;
   const busy = ready !== null && ready.query !== query;
-  const count = ready ? m.resultCount(ready.documents.length, filters.archived) : null;
+  const count = ready ? m.resultCount(ready.total, filters.archived) : null;
+  const moreNow = ready && more?.of === ready ? more : null;
+  const remaining = ready ? remainingCount(ready) : 0;
+
+  /**
+   * Asks for the page after those shown and appends it (without a document already shown), then
+   * moves the focus to its first new document, or keeps it on the button when it brought none.
+   */
+  const showMore = async () => {
+    // Not while another filter's first page is on its way (`busy`): it replaces this list.
+    if (!ready || busy || ready.nextOffset === null || moreNow?.status === 'loading') return;
+    const shown = ready;
+    const controller = new AbortController();
+    moreRequest.current?.abort();
+    moreRequest.current = controller;
+    setMore({ of: shown, status: 'loading' });
+    try {
+      const page = await searchDocuments(pageQuery(shown.query, shown.nextOffset ?? 0), controller.signal);
+      if (controller.signal.aborted) return;
+      const { pages, firstNewId } = appendPage(shown, page);
+      // The list may have changed meanwhile (a document archived): the page is added to it.
+      results.update((value) =>
+        value === shown ? pages : value.query === shown.query ? appendPage(value, page).pages : value,
+      );
+      const added = pages.documents.length - shown.documents.length;
+      setMore({
+        of: pages,
+        status: 'done',
+        announcement: m.moreLoaded(added, pages.documents.length, pages.total),
+      });
+      requestFocus(
+        () =>
+          (firstNewId
+            ? resultsRef.current?.querySelector<HTMLElement>(
+                `[data-document-id="${CSS.escape(firstNewId)}"] a[href]`,
+              )
+            : null) ??
+          showMoreRef.current ??
+          resultsHeadingRef.current,
+      );
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      setMore({
+        of: shown,
+        status: 'error',
+        message: error instanceof Error ? error.message : String(error),
+      });
+    } finally {
+      if (moreRequest.current === controller) moreRequest.current = null;
+    }
+  };
   const narrowed = activeFilterCount({ ...filters, archived: false }) > 0;
 
   return (
@@ -297,7 +382,11 @@ export function CataloguePage() {
             />
           )}
           {ready && (
-            <div aria-busy={busy} className={'essaim-results' + (busy ? ' essaim-results--busy' : '')}>
+            <div
+              ref={resultsRef}
+              aria-busy={busy}
+              className={'essaim-results' + (busy ? ' essaim-results--busy' : '')}
+            >
               {ready.documents.length === 0 ? (
                 <div className="essaim-empty">
                   <span className={fr.cx('fr-icon-folder-2-line', 'fr-icon--lg')} aria-hidden="true" />
@@ -332,6 +421,38 @@ export function CataloguePage() {
                 />
               ) : (
                 <DocumentCards documents={ready.documents} labels={labels} now={now} onAction={ask} />
+              )}
+              {ready.documents.length > 0 && (ready.pages > 1 || ready.nextOffset !== null) && (
+                <div className={fr.cx('fr-mt-3w') + ' essaim-results-more'}>
+                  {/* Announced as a page is asked for and once it is shown. */}
+                  <p role="status" className={fr.cx('fr-text--sm', 'fr-mb-1w') + ' essaim-muted'}>
+                    {moreNow?.status === 'loading'
+                      ? m.loadingMore
+                      : moreNow?.status === 'done'
+                        ? moreNow.announcement
+                        : m.shownOf(ready.documents.length, ready.total)}
+                  </p>
+                  {moreNow?.status === 'error' && (
+                    <Alert
+                      small
+                      severity="error"
+                      className={fr.cx('fr-mb-2w')}
+                      description={`${m.moreErrorTitle} : ${moreNow.message}`}
+                    />
+                  )}
+                  {ready.nextOffset !== null && (
+                    <Button
+                      ref={showMoreRef}
+                      priority="secondary"
+                      iconId="fr-icon-arrow-down-line"
+                      // Not `disabled`: the focus stays on the button while the page comes.
+                      nativeButtonProps={{ 'aria-disabled': moreNow?.status === 'loading' }}
+                      onClick={() => void showMore()}
+                    >
+                      {`${m.showMore} (${m.remaining(remaining)})`}
+                    </Button>
+                  )}
+                </div>
               )}
             </div>
           )}

@@ -19,7 +19,7 @@ import { SearchMatches } from './SearchMatches.js';
 
 /**
  * The documents as DSFR cards, two per row on wide screens; under the title of a document found
- * by its text, where the words were found (issue 18).
+ * by its text, where the words were found (issue 18). Each item carries `data-document-id`.
  */
 export function DocumentCards({
   documents,
@@ -35,7 +35,8 @@ export function DocumentCards({
   return (
     <ul className={fr.cx('fr-grid-row', 'fr-grid-row--gutters', 'fr-raw-list')}>
       {documents.map((doc) => (
-        <li key={doc.id} className={fr.cx('fr-col-12', 'fr-col-md-6')}>
+        // `data-document-id`: where « Afficher plus de documents » moves the focus (its title link).
+        <li key={doc.id} data-document-id={doc.id} className={fr.cx('fr-col-12', 'fr-col-md-6')}>
           <DocumentCard doc={doc} labels={labels} now={now} onAction={onAction} />
         </li>
       ))}

@@ -19,7 +19,8 @@ import { SearchMatches } from './SearchMatches.js';
 
 /**
  * The documents as one DSFR table (scrolls sideways on narrow screens); in the first cell of a
- * document found by its text, where the words were found (issue 18).
+ * document found by its text, where the words were found (issue 18). Each row carries
+ * `data-document-id` (the focus goes to its title link after « Afficher plus de documents »).
  */
 export function DocumentTable({
   documents,
@@ -49,7 +50,7 @@ export function DocumentTable({
   return (
     <DataTable caption={caption} headers={headers} className="essaim-doc-table">
       {documents.map((doc) => (
-        <tr key={doc.id}>
+        <tr key={doc.id} data-document-id={doc.id}>
           <td>
             <Link to={`/documents/${doc.id}`} className="fr-link">
               {doc.title}

@@ -1,9 +1,13 @@
-import type { ActivityListDto, DocumentDto, DocumentListDto, TerritoiresDto } from '@essaim/protocol';
+import type { ActivityListDto, DocumentListDto, TerritoiresDto } from '@essaim/protocol';
 import { apiFetch } from '../../shared/api.js';
 
-/** The documents of an espace matching a query built by `toApiQuery` (filtered and sorted by the server). */
-export function searchDocuments(query: string, signal?: AbortSignal): Promise<DocumentDto[]> {
-  return apiFetch<DocumentListDto>(`/documents?${query}`, { signal }).then((body) => body.documents);
+/**
+ * One page of the documents of an espace matching a query built by `toApiQuery` (filtered,
+ * sorted and paged by the server, issue 17): `query` may carry `offset` (`pageQuery`); the page
+ * has the server's default size (`CATALOGUE_PAGE_SIZE`), with the total and the next offset.
+ */
+export function searchDocuments(query: string, signal?: AbortSignal): Promise<DocumentListDto> {
+  return apiFetch<DocumentListDto>(`/documents?${query}`, { signal });
 }
 
 /** Who changed what lately in an espace, most recent first. */

@@ -4,6 +4,10 @@ import type { SortOrder } from './filters.js';
 
 const plural = (n: number, one: string, many: string) => (n < 2 ? one : many);
 
+/** « 3 468 »: French digit groups, joined by a narrow no-break space (never cut at a line's end). */
+const number = (n: number): string => frenchCount.format(n);
+const frenchCount = new Intl.NumberFormat('fr-FR');
+
 /** Every sentence of the catalogue (the espace's home page) and its activity panel. */
 export const catalogueMessages = {
   pageTitle: 'Catalogue des documents',
@@ -85,8 +89,21 @@ export const catalogueMessages = {
     const noun = archived
       ? plural(n, 'document archivé', 'documents archivés')
       : plural(n, 'document', 'documents');
-    return n === 0 ? `Aucun ${archived ? 'document archivé' : 'document'}` : `${n} ${noun}`;
+    return n === 0 ? `Aucun ${archived ? 'document archivé' : 'document'}` : `${number(n)} ${noun}`;
   },
+  // Pages of results (issue 17): the first page, then « Afficher plus de documents ».
+  showMore: 'Afficher plus de documents',
+  /** After « Afficher plus de documents »: how many are not shown yet. */
+  remaining: (n: number) => `${number(n)} ${plural(n, 'restant', 'restants')}`,
+  /** Under the list while some are not shown: « 50 affichés sur 3 468 ». */
+  shownOf: (shown: number, total: number) =>
+    `${number(shown)} ${plural(shown, 'affiché', 'affichés')} sur ${number(total)}`,
+  loadingMore: 'Chargement des documents suivants…',
+  /** Announced once the next page is shown (the focus goes to its first document). */
+  moreLoaded: (added: number, shown: number, total: number) =>
+    `${number(added)} ${plural(added, 'document de plus', 'documents de plus')} : ` +
+    `${number(shown)} ${plural(shown, 'affiché', 'affichés')} sur ${number(total)}.`,
+  moreErrorTitle: 'Les documents suivants n’ont pas été chargés',
   loading: 'Chargement des documents…',
   updating: 'Mise à jour de la liste…',
   loadErrorTitle: 'Impossible d’afficher les documents',

@@ -1,13 +1,13 @@
 import type {
   DocumentDiffDto,
   DocumentDto,
-  DocumentListDto,
   ReviewedDocumentSectionsDto,
   ReviewQueueDto,
   ReviewSectionInput,
   SectionReviewReplyDto,
 } from '@essaim/protocol';
 import { apiFetch } from '../../shared/api.js';
+import { listAllDocuments } from '../documents/api.js';
 import { getEspaceRecent } from '../espaces/api.js';
 
 /**
@@ -82,16 +82,17 @@ export function compareWithCurrent(
 
 /**
  * The espace's current documents, by title (the dashboard's « Document » filter), narrowed to a
- * theme when one is chosen.
+ * theme when one is chosen: every one of them, read page after page (`listAllDocuments`, issue 17).
  */
 export function listDocumentsByTitle(
   espaceId: string,
   theme: string | null,
   signal?: AbortSignal,
 ): Promise<DocumentDto[]> {
-  const query = new URLSearchParams({ espaceId, archived: 'false', sort: 'title', order: 'asc' });
-  if (theme) query.set('theme', theme);
-  return apiFetch<DocumentListDto>(`/documents?${query.toString()}`, { signal }).then((b) => b.documents);
+  return listAllDocuments(
+    { espaceId, archived: 'false', sort: 'title', order: 'asc', ...(theme ? { theme } : {}) },
+    signal,
+  );
 }
 
 /**
