@@ -10,7 +10,7 @@ import {
 } from '@essaim/domain';
 import { CATALOGUE_PAGE_SIZE, type CatalogueQuery, type DocumentListDto } from '@essaim/protocol';
 import { territoireLabel, territoires } from '../reference/territoires.js';
-import type { AssigneeRecord, DocumentRecord, DocumentRepository } from '../storage/documentRepository.js';
+import type { AssigneeRecord, DocumentRepository, DocumentSummary } from '../storage/documentRepository.js';
 import {
   documentDto,
   type PublicationSummaries,
@@ -80,14 +80,14 @@ export class CatalogueService {
    * matches, then by full-text rank (bm25).
    *
    * Cost (issue 17: 3,468 documents took 250–430 ms of event loop per call): every candidate is
-   * read, checked, searched and sorted (the sort needs them all; sorting 3,000 takes under 1 ms,
-   * but reading them with their sections, `DocumentRepository.search`, is what a page still
-   * costs: about 140 ms for 3,000), while the DTOs, the open thread counts, the publications,
-   * the snippets and, unless the review state filters or sorts, the review progress are built
-   * for the page alone. The sort is total
-   * (ties broken by title, then id), so pages asked one after the other cover every document
-   * once while nothing changes. The full-text search and its snippets share the event loop (a
-   * few ms at a time): the answer comes in a later turn.
+   * read as a summary (no sections, `DocumentRepository.searchSummaries`), checked, searched and
+   * sorted (the sort needs them all; sorting 3,000 takes under 1 ms), while the whole records, the
+   * DTOs, the open thread counts, the publications, the snippets and the review progress are read
+   * for the page alone, unless the review state filters or the progress or the page count sorts
+   * (then every document is read whole). The sort is total (ties broken by title, then id), so
+   * pages asked one after the other cover every document once while nothing changes. The
+   * full-text search and its snippets share the event loop (a few ms at a time): the answer comes
+   * in a later turn.
    * @throws DomainError `forbidden` when `espaceId` names an espace the actor is not a member of.
    */
   async list(actor: Actor, query: CatalogueListQuery = {}): Promise<DocumentListDto> {
@@ -102,7 +102,8 @@ export class CatalogueService {
     } else {
       espaceIds = can(actor, 'espace.listAll', { type: 'instance' }) ? null : [...actor.roles.keys()];
     }
-    const records = this.documents.search({
+    // Summaries only (issue 17): the sections, read for the page below, cost 7 times more.
+    const records = this.documents.searchSummaries({
       espaceIds,
       archived: query.archived === 'true',
       kind: query.kind,
@@ -135,10 +136,13 @@ export class CatalogueService {
       : new Map();
     const visible = readable.filter(({ r }) => byMetadata.has(r.id) || byText.has(r.id)).map((v) => v.r);
     const sort = query.sort ?? (query.q ? 'relevance' : 'updated');
-    // The review state filters and the progress sort read every document's review; otherwise only
-    // the page's is read, below.
+    // The review state filters and the progress and pages sorts read every document whole (their
+    // sections, their page count); otherwise only the page's documents are, below.
+    const readsAll = Boolean(query.reviewState) || sort === 'progress' || sort === 'pages';
+    const whole = readsAll ? this.documents.findMany(visible.map((r) => r.id)) : null;
     const reviewsOfAll =
-      query.reviewState || sort === 'progress' ? this.reviews.progressOf(visible) : undefined;
+      whole && (query.reviewState || sort === 'progress') ? this.reviews.progressOf(whole) : undefined;
+    const pages = new Map(whole?.map((r) => [r.id, r.pages]));
     const inState = reviewsOfAll
       ? visible.filter(
           (r) =>
@@ -154,6 +158,7 @@ export class CatalogueService {
             query.order,
             assignees,
             reviewsOfAll ?? new Map(),
+            pages,
           );
     const page = sorted.slice(offset, offset + limit);
     const end = offset + page.length;
@@ -167,10 +172,11 @@ export class CatalogueService {
           .filter((hit): hit is DraftHit => hit !== undefined),
       );
     const ids = page.map((r) => r.id);
+    const pageRecords = this.documents.findMany(ids);
     const openThreads = this.threads.openThreads(ids);
     const published = this.published.summariesOf(ids);
-    const reviews = reviewsOfAll ?? this.reviews.progressOf(page);
-    const documents = page.map((r) => {
+    const reviews = reviewsOfAll ?? this.reviews.progressOf(pageRecords);
+    const documents = pageRecords.map((r) => {
       const a = assignees.get(r.id) ?? [];
       const dto = documentDto(
         actor,
@@ -212,11 +218,11 @@ function territoryCodes(code: string): string[] {
  * by the rank of their best section or thread (bm25: lower is better; none last), then by title.
  */
 function byRelevance(
-  records: readonly DocumentRecord[],
+  records: readonly DocumentSummary[],
   byMetadata: ReadonlySet<string>,
   byText: ReadonlyMap<string, DraftHit>,
-): DocumentRecord[] {
-  const rank = (r: DocumentRecord): number => byText.get(r.id)?.rank ?? Number.POSITIVE_INFINITY;
+): DocumentSummary[] {
+  const rank = (r: DocumentSummary): number => byText.get(r.id)?.rank ?? Number.POSITIVE_INFINITY;
   return [...records].sort(
     (a, b) =>
       Number(!byMetadata.has(a.id)) - Number(!byMetadata.has(b.id)) ||
@@ -229,41 +235,42 @@ function byRelevance(
  * The last tie-break of every sort: title (French collation), then id, so that two documents never
  * compare equal and the pages of one order neither repeat nor skip a document (issue 17).
  */
-function byTitleThenId(a: DocumentRecord, b: DocumentRecord): number {
+function byTitleThenId(a: DocumentSummary, b: DocumentSummary): number {
   return collator.compare(a.title, b.title) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-function searchText(r: DocumentRecord): string {
+function searchText(r: DocumentSummary): string {
   const m = r.metadata;
   return fold([r.title, m.structure, m.public, m.contact, ...m.motsCles].join(' '));
 }
 
 function sortRecords(
-  records: DocumentRecord[],
+  records: DocumentSummary[],
   sort: Exclude<NonNullable<CatalogueQuery['sort']>, 'relevance'>,
   order: 'asc' | 'desc' | undefined,
   assignees: ReadonlyMap<string, AssigneeRecord[]>,
   reviews: ReadonlyMap<string, DocumentReview>,
-): DocumentRecord[] {
-  const key: (r: DocumentRecord) => string | number | null = {
-    updated: (r: DocumentRecord) => r.updatedAt,
-    created: (r: DocumentRecord) => r.createdAt,
-    title: (r: DocumentRecord) => r.title,
-    categorie: (r: DocumentRecord) => (r.metadata.categorie ? categoryLabels[r.metadata.categorie] : null),
-    kind: (r: DocumentRecord) => documentKindLabels[r.kind],
-    structureType: (r: DocumentRecord) =>
+  pageCounts: ReadonlyMap<string, number>,
+): DocumentSummary[] {
+  const key: (r: DocumentSummary) => string | number | null = {
+    updated: (r: DocumentSummary) => r.updatedAt,
+    created: (r: DocumentSummary) => r.createdAt,
+    title: (r: DocumentSummary) => r.title,
+    categorie: (r: DocumentSummary) => (r.metadata.categorie ? categoryLabels[r.metadata.categorie] : null),
+    kind: (r: DocumentSummary) => documentKindLabels[r.kind],
+    structureType: (r: DocumentSummary) =>
       r.metadata.structureType ? structureTypeLabels[r.metadata.structureType] : null,
-    rapporteurs: (r: DocumentRecord) =>
+    rapporteurs: (r: DocumentSummary) =>
       assignees
         .get(r.id)
         ?.map((a) => a.name)
         .join(', ') || null,
-    territoire: (r: DocumentRecord) =>
+    territoire: (r: DocumentSummary) =>
       r.metadata.territoire ? territoireLabel(r.metadata.territoire) : null,
-    structure: (r: DocumentRecord) => r.metadata.structure || null,
-    annee: (r: DocumentRecord) => r.metadata.anneeDemarrage,
-    pages: (r: DocumentRecord) => r.pages,
-    progress: (r: DocumentRecord) => {
+    structure: (r: DocumentSummary) => r.metadata.structure || null,
+    annee: (r: DocumentSummary) => r.metadata.anneeDemarrage,
+    pages: (r: DocumentSummary) => pageCounts.get(r.id) ?? 0,
+    progress: (r: DocumentSummary) => {
       const review = reviews.get(r.id);
       return review && review.total > 0 ? review.approved / review.total : 0;
     },

@@ -34,7 +34,7 @@ export function targetOfRecord(documents: DocumentRepository, record: DocumentRe
 
 /** {@link storedDocumentTarget} of a document row and its assignees already read (no read). */
 export function targetWithAssignees(
-  record: DocumentRecord,
+  record: Pick<DocumentRecord, 'id' | 'espaceId' | 'archivedAt'>,
   assignees: readonly AssigneeRecord[],
 ): DocumentTarget {
   return {

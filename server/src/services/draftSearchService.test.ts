@@ -231,7 +231,7 @@ describe('a search over long fiches shares the event loop (issue 17)', () => {
     }
     const service = new DraftSearchService(
       repo,
-      { search: () => [], assigneesOf: () => new Map() },
+      { searchSummaries: () => [], assigneesOf: () => new Map() },
       { findThread: () => undefined, commentsOf: () => new Map(), threadsOf: () => [] },
       { load: () => undefined as never, documentIds: () => [] },
     );

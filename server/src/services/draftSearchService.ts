@@ -6,7 +6,7 @@ import type { Node as PMNode } from '@tiptap/pm/model';
 import * as Y from 'yjs';
 import { applyStored, type CollabStore } from '../storage/collabStore.js';
 import type { CommentRecord, CommentRepository } from '../storage/commentRepository.js';
-import type { AssigneeRecord, DocumentRecord, DocumentRepository } from '../storage/documentRepository.js';
+import type { AssigneeRecord, DocumentRepository, DocumentSummary } from '../storage/documentRepository.js';
 import type {
   DraftEntryContent,
   DraftHitRow,
@@ -106,7 +106,7 @@ export interface DraftSearchFilters {
    * judged by `can(actor, 'document.read')` again here. Without it, every document of the
    * actor's espaces (all for an administrator) is read.
    */
-  candidates?: readonly { record: DocumentRecord; assignees: readonly AssigneeRecord[] }[];
+  candidates?: readonly { record: DocumentSummary; assignees: readonly AssigneeRecord[] }[];
 }
 
 /** One place a search found the words: a match as the API gives it, and its index entry. */
@@ -153,7 +153,7 @@ export class DraftSearchService {
 
   constructor(
     private readonly index: DraftSearchRepository,
-    private readonly documents: Pick<DocumentRepository, 'search' | 'assigneesOf'>,
+    private readonly documents: Pick<DocumentRepository, 'searchSummaries' | 'assigneesOf'>,
     private readonly comments: Pick<CommentRepository, 'findThread' | 'commentsOf' | 'threadsOf'>,
     private readonly store: Pick<CollabStore, 'load' | 'documentIds'>,
     private readonly onError: (error: unknown, context: string) => void = () => undefined,
@@ -413,8 +413,8 @@ export class DraftSearchService {
   private candidatesOf(
     actor: Extract<Actor, { kind: 'user' }>,
     archived: boolean,
-  ): { record: DocumentRecord; assignees: readonly AssigneeRecord[] }[] {
-    const records = this.documents.search({
+  ): { record: DocumentSummary; assignees: readonly AssigneeRecord[] }[] {
+    const records = this.documents.searchSummaries({
       espaceIds: actor.isAdmin ? null : [...actor.roles.keys()],
       archived,
     });

@@ -28,6 +28,17 @@ export interface DocumentRecord {
   indexedSeq: number;
 }
 
+/**
+ * A document as the catalogue filters, checks and sorts it: every field stored before the mirrored
+ * sections. Reading the sections (about 2.4 KB of JSON a fiche) and the columns stored after them
+ * made a catalogue call cost about 150 ms for 3,000 documents, against 19 ms for these (issue 17;
+ * SQLite walks a row's overflow pages to reach a column stored after a long value).
+ */
+export type DocumentSummary = Omit<
+  DocumentRecord,
+  'sections' | 'pages' | 'lastEditorId' | 'lastEditorName' | 'indexedSeq'
+>;
+
 export interface AssigneeRecord {
   userId: string;
   name: string;
@@ -82,6 +93,10 @@ export interface DocumentRepository {
   findById(id: string): DocumentRecord | undefined;
   /** Documents matching the filter, most recently changed first. */
   search(filter: DocumentFilter): DocumentRecord[];
+  /** {@link search} without the sections and what is stored after them ({@link DocumentSummary}). */
+  searchSummaries(filter: DocumentFilter): DocumentSummary[];
+  /** The documents of `ids` that exist, in the order of `ids`. */
+  findMany(ids: readonly string[]): DocumentRecord[];
   /**
    * Writes the mirrored metadata and sections, read at log position `indexedSeq`
    * ({@link DocumentRecord.indexedSeq}); `changedBy` (when set) becomes the last editor.
@@ -142,7 +157,14 @@ interface Row {
   indexed_seq: number;
 }
 
-const fromRow = (r: Row): DocumentRecord => ({
+/** The columns of a {@link DocumentSummary}: all stored before `sections` (migrations 1, 3 and 6). */
+const SUMMARY_COLUMNS =
+  'd.id, d.espace_id, d.kind, d.title, d.created_at, d.updated_at, d.archived_at, d.categorie, d.territoire, ' +
+  'd.structure, d.structure_type, d.public, d.annee, d.contact, d.themes, d.mots_cles';
+
+type SummaryRow = Omit<Row, 'sections' | 'pages' | 'last_editor_id' | 'last_editor_name' | 'indexed_seq'>;
+
+const summaryFromRow = (r: SummaryRow): DocumentSummary => ({
   id: r.id,
   espaceId: r.espace_id,
   kind: r.kind,
@@ -162,6 +184,10 @@ const fromRow = (r: Row): DocumentRecord => ({
     contact: r.contact,
     motsCles: JSON.parse(r.mots_cles) as string[],
   },
+});
+
+const fromRow = (r: Row): DocumentRecord => ({
+  ...summaryFromRow(r),
   sections: JSON.parse(r.sections) as StoredSection[],
   pages: r.pages,
   lastEditorId: r.last_editor_id,
@@ -195,6 +221,7 @@ export function sqliteDocumentRepository(db: Db): DocumentRepository {
       'INSERT INTO document_states (document_id, state, updated_at) VALUES (?, ?, ?)',
     ),
     byId: db.prepare<[string], Row>(`${SELECT} WHERE d.id = ?`),
+    many: db.prepare<[string], Row>(`${SELECT} WHERE d.id IN (SELECT value FROM json_each(?))`),
     saveIndex: db.prepare(
       `UPDATE documents SET title = CASE WHEN @title = '' THEN title ELSE @title END, categorie = @categorie,
          territoire = @territoire, structure = @structure, structure_type = @structureType, public = @public,
@@ -284,7 +311,8 @@ export function sqliteDocumentRepository(db: Db): DocumentRepository {
       q.insertState.run(r.id, state, r.createdAt);
     },
   );
-  const search = (f: DocumentFilter): DocumentRecord[] => {
+  /** The WHERE clause of a filter and its parameters. */
+  const filterClause = (f: DocumentFilter): { where: string; params: Record<string, string | number> } => {
     const where: string[] = [f.archived ? 'd.archived_at IS NOT NULL' : 'd.archived_at IS NULL'];
     const params: Record<string, string | number> = {};
     const add = (clause: string, name: string, value: string | number | undefined) => {
@@ -312,8 +340,23 @@ export function sqliteDocumentRepository(db: Db): DocumentRepository {
       f.assignee,
     );
     add('d.annee = @annee', 'annee', f.annee);
-    const sql = `${SELECT} WHERE ${where.join(' AND ')} ORDER BY d.updated_at DESC, d.title`;
+    return { where: where.join(' AND '), params };
+  };
+  const search = (f: DocumentFilter): DocumentRecord[] => {
+    const { where, params } = filterClause(f);
+    const sql = `${SELECT} WHERE ${where} ORDER BY d.updated_at DESC, d.title`;
     return db.prepare<[Record<string, string | number>], Row>(sql).all(params).map(fromRow);
+  };
+  const searchSummaries = (f: DocumentFilter): DocumentSummary[] => {
+    const { where, params } = filterClause(f);
+    const sql = `SELECT ${SUMMARY_COLUMNS} FROM documents d WHERE ${where} ORDER BY d.updated_at DESC, d.title`;
+    return db.prepare<[Record<string, string | number>], SummaryRow>(sql).all(params).map(summaryFromRow);
+  };
+  const findMany = (ids: readonly string[]): DocumentRecord[] => {
+    if (ids.length === 0) return [];
+    const rows = q.many.all(JSON.stringify(ids));
+    const byId = new Map(rows.map((r) => [r.id, fromRow(r)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
   };
   return {
     insert: (r, state) => insert.immediate(r, state),
@@ -322,6 +365,8 @@ export function sqliteDocumentRepository(db: Db): DocumentRepository {
       return row && fromRow(row);
     },
     search,
+    searchSummaries,
+    findMany,
     saveIndex: (id, index, changedBy, at, indexedSeq) =>
       void q.saveIndex.run({
         indexedSeq,
