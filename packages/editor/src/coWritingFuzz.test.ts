@@ -347,8 +347,9 @@ export function shrink(ops: Op[], target: Fault): Op[] {
 }
 
 /**
- * Runs that lost a word, shrunk from seeded runs of {@link runFuzz} (each op as the writer made
- * it; paragraphs counted from 0 in the writer's view). Each failed before its fix.
+ * Runs that lost a word (the last ones: doubled text), shrunk from seeded runs of {@link runFuzz}
+ * (each op as the writer made it; paragraphs counted from 0 in the writer's view). Each failed
+ * before its fix.
  */
 const shrunk: { name: string; ops: Op[]; doubles?: string[] }[] = [
   {
@@ -917,6 +918,25 @@ const shrunk: { name: string; ops: Op[]; doubles?: string[] }[] = [
       { w: 2, kind: 'cut', p: 0, at: 27 },
     ],
   },
+  {
+    // The server keeps the first join's copy and takes the later one back (dropRepeatedJoins).
+    name: 'the text of a paragraph two co-writers join to the one before at the same time, once',
+    ops: [
+      { w: 1, kind: 'join', at: 1 },
+      { w: 2, kind: 'join', at: 1 },
+    ],
+  },
+  {
+    name: 'a word typed at the end of a paragraph just joined, when a co-writer with a higher client id had joined it first',
+    ops: [
+      { w: 2, kind: 'join', at: 1 },
+      { w: 1, kind: 'join', at: 1 },
+      { w: 1, kind: 'type', word: 'w1r2', p: 0, atStart: false },
+      { w: 2, kind: 'send', n: 1 },
+      { w: 1, kind: 'send', n: 1 },
+      { w: 1, kind: 'send', n: 1 },
+    ],
+  },
 ];
 
 /**
@@ -926,13 +946,6 @@ const shrunk: { name: string; ops: Op[]; doubles?: string[] }[] = [
  * when a fix makes it pass, move it to {@link shrunk}.
  */
 const doubling: { name: string; ops: Op[] }[] = [
-  {
-    name: 'a paragraph two co-writers join to the one before at the same time',
-    ops: [
-      { w: 1, kind: 'join', at: 1 },
-      { w: 2, kind: 'join', at: 1 },
-    ],
-  },
   {
     name: 'a paragraph two co-writers cut at the same place at the same time',
     ops: [

@@ -1753,6 +1753,262 @@ export function forwardJoinedBlocks(
 }
 
 /**
+ * The characters {@link dropRepeatedJoins} took back, each with the join forwarding that maps it
+ * to the copy kept. In memory: after a restart, a keystroke hung on one of them stays where Yjs
+ * puts it (next to the copy kept, maybe before it).
+ */
+const droppedCopies = new WeakMap<Y.Doc, Map<string, ForwardingRecord>>();
+
+/** A run of characters `transaction` wrote into one text, consecutive as the text reads now. */
+interface WrittenRun {
+  ids: ItemId[];
+  str: string;
+}
+
+/** The live characters `transaction` wrote into `text`, in runs consecutive in the text. */
+function runsWrittenBy(transaction: Y.Transaction, text: Y.XmlText): WrittenRun[] {
+  const runs: WrittenRun[] = [];
+  let run: WrittenRun | null = null;
+  for (let n = text._start; n; n = n.right) {
+    if (n.deleted || !n.countable) continue;
+    if (!(n.content instanceof Y.ContentString) || !createdBy(transaction, n)) {
+      run = null;
+      continue;
+    }
+    if (!run) runs.push((run = { ids: [], str: '' }));
+    for (let k = 0; k < n.length; k++) run.ids.push({ client: n.id.client, clock: n.id.clock + k });
+    run.str += n.content.str;
+  }
+  return runs;
+}
+
+/** The live characters of `text` whose keys `wanted` holds, as ranges of visible indexes, in order. */
+function visibleRanges(text: Y.XmlText, wanted: ReadonlySet<string>): { index: number; length: number }[] {
+  const ranges: { index: number; length: number }[] = [];
+  let index = 0;
+  for (let n = text._start; n; n = n.right) {
+    if (n.deleted || !n.countable) continue;
+    for (let k = 0; k < n.length; k++, index++) {
+      if (!wanted.has(key({ client: n.id.client, clock: n.id.clock + k }))) continue;
+      const last = ranges[ranges.length - 1];
+      if (last && last.index + last.length === index) last.length++;
+      else ranges.push({ index, length: 1 });
+    }
+  }
+  return ranges;
+}
+
+/**
+ * Takes back the copy a join made of a paragraph that a co-writer had already joined away.
+ *
+ * Yjs has no move: a join deletes the second paragraph and appends a copy of its text to the
+ * first ({@link forwardJoinedBlocks}). Two people who join the same paragraph at the same time
+ * (neither has received the other's join) each append their own copy, and the paragraph's text
+ * came out twice (issue 8, the most common doubling of the co-writing fuzz). The server, which
+ * receives the joins one after the other, keeps the first: when `transaction` (with the delete
+ * set `writerDeletes` of its update) deletes a paragraph that a join forwarding already took
+ * away, the characters its writer had there that the first join copied (they still resolve to a
+ * live copy) are found, in their order, among the characters `transaction` wrote into the text
+ * holding those copies, and deleted there; each deleted copy is mapped to the first one, so a
+ * later deletion of it by its writer (an undo of the join) is carried to the copy that stays, and
+ * what its writer types after it is written again after the copy kept
+ * ({@link forwardAfterDroppedCopies}). Both copies stay (a doubling, but no word lost or glued to
+ * another) when the first copy has moved on since (cut, undone), when the later one holds text
+ * the first could not have (typed in the paragraph in the same change, offline), or when it cannot
+ * be found whole (a join edited in the same change). Costs a look-up per join forwarding for a
+ * transaction whose writer both deleted and wrote. Returns the characters taken back.
+ */
+export function dropRepeatedJoins(
+  doc: Y.Doc,
+  transaction: Y.Transaction,
+  writerDeletes: UpdateDeletes | null,
+  origin: unknown,
+): number {
+  const forwardings = registry.get(doc);
+  if (!forwardings || forwardings.size === 0 || ownTransactions.has(transaction)) return 0;
+  if (!writerDeletes || writerDeletes.clients.size === 0) return 0;
+  const wrote = [...transaction.afterState].some(
+    ([client, after]) => after > (transaction.beforeState.get(client) ?? 0),
+  );
+  if (!wrote) return 0;
+  const drops: { record: ForwardingRecord; text: Y.XmlText; pairs: [ItemId, ItemId][] }[] = [];
+  for (const record of forwardings.list()) {
+    if (!forwardings.isJoin(record)) continue;
+    const rootId = Y.createID(record.oldRoot.client, record.oldRoot.clock);
+    // Deleted by the writer, but before this transaction: someone else's join came first.
+    if (!Y.isDeleted(writerDeletes, rootId) || Y.isDeleted(transaction.deleteSet, rootId)) continue;
+    const root = itemAt(doc, record.oldRoot);
+    if (!root?.deleted || !(root.content instanceof Y.ContentType)) continue;
+    const had: ItemId[] = [];
+    let str = '';
+    for (const text of childTypes(root.content.type as unknown as YType, () => true)) {
+      if (!(text instanceof Y.XmlText)) continue;
+      for (let n = text._start; n; n = n.right) {
+        if (!(n.content instanceof Y.ContentString)) continue;
+        for (let k = 0; k < n.length; k++) {
+          const id = Y.createID(n.id.client, n.id.clock + k);
+          if (!Y.isDeleted(writerDeletes, id)) continue;
+          had.push({ client: id.client, clock: id.clock });
+          str += n.content.str[k] as string;
+        }
+      }
+    }
+    // Every character the writer had there was there before this change, and the first join's
+    // copy of each is still there, in one text. A copy moved on since (cut, undone) is no longer
+    // the one to keep; and when the writer had typed or moved text into the paragraph before
+    // joining it (offline), the later copy is more than a repeat: taking back only the shared
+    // characters, spaces between its words among them, glued its words (issue 8, fuzz: « w2r5w1r6 »).
+    const copies = had.map((id) => {
+      const old = itemAt(doc, id);
+      return old && !createdBy(transaction, old) ? resolve(doc, forwardings, id) : null;
+    });
+    const first = copies[0];
+    const text = first ? itemAt(doc, first)?.parent : null;
+    if (!(text instanceof Y.XmlText) || !text._item || text._item.deleted) continue;
+    const whole = copies.every((copy) => {
+      const item = copy ? itemAt(doc, copy) : null;
+      return item !== null && !item.deleted && item.parent === text;
+    });
+    if (!whole) continue;
+    for (const run of runsWrittenBy(transaction, text)) {
+      const at = run.str.indexOf(str);
+      if (at < 0) continue;
+      const pairs: [ItemId, ItemId][] = [];
+      copies.forEach((to, i) => {
+        const copy = run.ids[at + i] as ItemId;
+        if (to && (to.client !== copy.client || to.clock !== copy.clock)) pairs.push([copy, to]);
+      });
+      if (pairs.length > 0) drops.push({ record, text, pairs });
+      break;
+    }
+  }
+  if (drops.length === 0) return 0;
+  let dropped = 0;
+  writeAsWriters(doc, [], origin, () => {
+    for (const { record, text, pairs } of drops) {
+      // From the end, in ranges consecutive in the text, so that the indexes stay right.
+      const ranges = visibleRanges(text, new Set(pairs.map(([copy]) => key(copy))));
+      for (const { index, length } of ranges.reverse()) {
+        text.delete(index, length);
+        dropped += length;
+      }
+      const keys = droppedCopies.get(doc) ?? new Map<string, ForwardingRecord>();
+      droppedCopies.set(doc, keys);
+      for (const [copy] of pairs) keys.set(key(copy), record);
+      forwardings.add(
+        record,
+        compact(
+          pairs.map(([copy, to]) => ({
+            kind: 'map',
+            ...copy,
+            length: 1,
+            toClient: to.client,
+            toClock: to.clock,
+          })),
+        ),
+      );
+    }
+  });
+  return dropped;
+}
+
+/**
+ * Writes again after the copy kept what `transaction` wrote just after a copy
+ * {@link dropRepeatedJoins} took back: the writer of the later join, typing at the end of the
+ * text it had joined (or inside it) before it received the first join, hangs its keystrokes on its
+ * own copy, and Yjs puts them where that copy was, before the copy kept when the writer's client
+ * id is the lower (issue 8: « gamma end Delta epsilon »). Each such run of characters (and what the
+ * same transaction wrote after it) is deleted and written again, under its writer's client id
+ * minus one, after the character of the copy kept that its anchor stands for; the forwarding
+ * maps it there, so that its writer's later deletion of it is carried. Only what hangs on a
+ * dropped copy directly is carried here: the editor of the writer follows the rest, as for any
+ * move of its own text (textMoves.ts). Costs a look-up per item written while there are dropped
+ * copies. Returns the characters written again.
+ */
+function forwardAfterDroppedCopies(doc: Y.Doc, transaction: Y.Transaction, origin: unknown): number {
+  const dropped = droppedCopies.get(doc);
+  const forwardings = registry.get(doc);
+  if (!dropped || dropped.size === 0 || !forwardings || ownTransactions.has(transaction)) return 0;
+  const written: Y.Item[] = [];
+  for (const [client, after] of transaction.afterState) {
+    const before = transaction.beforeState.get(client) ?? 0;
+    const structs = after > before ? doc.store.clients.get(client) : undefined;
+    if (!structs) continue;
+    for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+      const s = structs[i];
+      if (!s || s.id.clock >= after) break;
+      if (
+        s instanceof Y.Item &&
+        !s.deleted &&
+        s.content instanceof Y.ContentString &&
+        s.parent instanceof Y.XmlText
+      )
+        written.push(s);
+    }
+  }
+  // Anchors of this transaction's own items once written again (a word typed in several items).
+  const moved = new Map<string, { to: ItemId; record: ForwardingRecord }>();
+  const targetOf = (item: Y.Item): { to: ItemId; record: ForwardingRecord } | null => {
+    if (!item.origin) return null;
+    const inPass = moved.get(key(item.origin));
+    if (inPass) return inPass;
+    const record = dropped.get(key(item.origin));
+    // Typed inside or at the end of the dropped copy (what follows is the copy too, or nothing):
+    // text typed just before the copy kept, by someone who saw it, hangs on the dropped copy too
+    // (Y.Text puts it after the deleted characters there) but stays where its writer saw it.
+    const right = item.rightOrigin;
+    if (!record || (right && !dropped.has(key(right)) && !moved.has(key(right)))) return null;
+    const to = forwardings.lookup(item.origin);
+    return to ? { to, record } : null;
+  };
+  let count = 0;
+  if (!written.some((item) => targetOf(item) !== null)) return 0;
+  writeAsWriters(
+    doc,
+    written.map((item) => item.id.client),
+    origin,
+    () => {
+      let progress = true;
+      while (progress) {
+        progress = false;
+        for (const item of written) {
+          if (item.deleted || !(item.content instanceof Y.ContentString)) continue;
+          const found = targetOf(item);
+          const anchor = found ? itemAt(doc, found.to) : null;
+          const text = anchor?.parent;
+          const from = item.parent;
+          if (
+            !found ||
+            !anchor ||
+            anchor.deleted ||
+            !(text instanceof Y.XmlText) ||
+            !(from instanceof Y.XmlText)
+          )
+            continue;
+          const str = item.content.str;
+          const index = indexOf(from, item.id);
+          if (index === null) continue;
+          const { client, clock } = item.id;
+          from.delete(index, str.length);
+          const start = insertAfterCharacter(text, found.to, str);
+          for (let k = 0; k < str.length; k++)
+            moved.set(key({ client, clock: clock + k }), {
+              to: { client: start.client, clock: start.clock + k },
+              record: found.record,
+            });
+          forwardings.add(found.record, [
+            { kind: 'map', client, clock, length: str.length, toClient: start.client, toClock: start.clock },
+          ]);
+          count += str.length;
+          progress = true;
+        }
+      }
+    },
+  );
+  return count;
+}
+
+/**
  * Follows, for late edits, the characters a forwarding sent somewhere when a person's change moves
  * them again without deleting their block: a split (Enter in the joined paragraph), a paste of
  * several paragraphs, and the undo of a join, which deletes the copies appended to the paragraph
@@ -1817,7 +2073,8 @@ export interface LateEditSource {
 }
 
 /**
- * Runs {@link forwardReplacedBlocks}, {@link forwardJoinedBlocks}, {@link forwardLateEdits} then
+ * Runs {@link forwardReplacedBlocks}, {@link forwardJoinedBlocks}, {@link forwardLateEdits},
+ * {@link dropRepeatedJoins} (and the keystrokes hung on what it took back) then
  * {@link forwardMovedTargets} after every inspected
  * transaction of `doc` (its own transactions excepted). A transaction that deletes nothing, in a
  * document without forwardings, costs two map lookups. Returns the function that stops watching.
@@ -1834,8 +2091,11 @@ export function watchLateEdits(doc: Y.Doc, source: LateEditSource): () => void {
       forwardReplacedBlocks(doc, transaction, writerDeletes, source.origin(transaction), now);
       forwardJoinedBlocks(doc, transaction, writerDeletes, source.origin(transaction), now);
     }
-    if (registry.get(doc)?.size)
+    if (registry.get(doc)?.size) {
       forwardLateEdits(doc, transaction, writerDeletes, source.origin(transaction));
+      dropRepeatedJoins(doc, transaction, writerDeletes, source.origin(transaction));
+      forwardAfterDroppedCopies(doc, transaction, source.origin(transaction));
+    }
     // After: the deletions that make the move are not late deletions to carry after it.
     if (deletes) forwardMovedTargets(doc, transaction, writerDeletes);
   };
