@@ -1,6 +1,7 @@
 import { Extension } from '@tiptap/core';
 import { Plugin, PluginKey, TextSelection } from '@tiptap/pm/state';
 import type { EditorView } from '@tiptap/pm/view';
+import { keepLineInPlace } from './caretLine.js';
 
 /** The id of the editor's text: the target of the skip link « Aller au texte » (app/Layout.tsx). */
 export const EDITOR_TEXT_ID = 'texte-du-document';
@@ -49,56 +50,6 @@ function bottomCover(): number {
 
 const key = new PluginKey('essaimScrollMargin');
 
-/** The parts drawn inside the text that are not text: each section's menu and review header. */
-const CHROME_SELECTOR = '.essaim-review, .essaim-section__tools';
-
-/**
- * Keeps the line being typed where it is on the screen when a part drawn above it inside the text
- * (a section's review header or menu, {@link CHROME_SELECTOR}) changes height: the window is
- * scrolled by as much, before the browser paints (a `ResizeObserver` runs after layout). Typing in
- * an approved section makes its header grow by « Voir les modifications depuis l’approbation »,
- * « Soumettre » and « Approuver »: the line under the caret went 96 px down and the next click
- * aimed at the text missed (tester BR31). The browser's own scroll anchoring does not help there:
- * at the top of the page it does nothing, and lower it may anchor on the growing header itself.
- * Only while the editor has the focus and its caret is in the window (someone reading elsewhere
- * keeps what they read). Returns the function that stops it.
- */
-function anchorCaretLine(view: EditorView): () => void {
-  if (typeof ResizeObserver === 'undefined') return () => undefined;
-  const heights = new WeakMap<Element, number>();
-  const resized = new ResizeObserver((entries) => {
-    let caretTop: number | null = null;
-    if (view.hasFocus()) {
-      try {
-        const top = view.coordsAtPos(view.state.selection.head).top;
-        if (top >= 0 && top <= window.innerHeight) caretTop = top;
-      } catch {
-        // A position not drawn yet: nothing to keep in place.
-      }
-    }
-    let shift = 0;
-    for (const entry of entries) {
-      const rect = entry.target.getBoundingClientRect();
-      const before = heights.get(entry.target);
-      heights.set(entry.target, rect.height);
-      if (before === undefined || caretTop === null || rect.bottom > caretTop + 1) continue;
-      shift += rect.height - before;
-    }
-    if (shift !== 0) window.scrollBy(0, shift);
-  });
-  const watch = (): void => {
-    for (const element of view.dom.querySelectorAll(CHROME_SELECTOR)) resized.observe(element);
-  };
-  // Headers and menus are drawn by node views, sometimes after the transaction that made them.
-  const added = new MutationObserver(watch);
-  added.observe(view.dom, { childList: true, subtree: true });
-  watch();
-  return () => {
-    added.disconnect();
-    resized.disconnect();
-  };
-}
-
 /**
  * Where the skip link « Aller au texte » leads: the caret at the start of the first text block
  * that is not a title (the first section's first paragraph), focused and scrolled into view. The
@@ -129,7 +80,9 @@ function putCaretAtText(view: EditorView): void {
  *   `scrollRectIntoView` through `view.someProp`) equal to the toolbar's height, measured each
  *   time it scrolls, plus a gap; so a line reached by typing, the arrows or « Ajouter une
  *   section après » (sections/sectionCommands.ts reads the same margin) is never hidden under it;
- * - the text carries the id {@link EDITOR_TEXT_ID}, the target of the skip link « Aller au texte ».
+ * - the text carries the id {@link EDITOR_TEXT_ID}, the target of the skip link « Aller au texte »;
+ * - the line being typed or read stays where it is in the window when what is above it changes
+ *   height, the browser's own scroll anchoring off ({@link keepLineInPlace}, caretLine.ts).
  */
 export const TextViewport = Extension.create({
   name: 'essaimTextViewport',
@@ -147,12 +100,16 @@ export const TextViewport = Extension.create({
           putCaretAtText(view);
         };
         document.addEventListener('click', skipLinkFollowed);
-        const stopAnchoring = anchorCaretLine(view);
+        const line = keepLineInPlace(view);
         return {
+          update(updated, previous) {
+            const { state } = updated;
+            line.update(state.doc === previous.doc && !state.selection.eq(previous.selection));
+          },
           destroy() {
             current = null;
             document.removeEventListener('click', skipLinkFollowed);
-            stopAnchoring();
+            line.destroy();
           },
         };
       },
