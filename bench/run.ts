@@ -31,6 +31,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = 
   bundle: () => import('./bundle.js'),
   firstVisit: () => import('./firstVisit.js'),
   draftSearch: () => import('./draftSearch.js'),
+  catalogue: () => import('./catalogue.js'),
 };
 
 async function main(): Promise<number> {
