@@ -7,6 +7,7 @@ import { connectAs, isSettled } from '../support/provider.js';
 import { runAxe } from './support/axe.js';
 import { artifactsDir } from './support/chromium.js';
 import { useBrowserApp } from './support/app.js';
+import { resultCount } from './support/catalogue.js';
 
 /**
  * The espace's catalogue as people use it: creating a fiche from the form, finding documents with
@@ -40,13 +41,6 @@ const labelOf = (page: Page, text: string) =>
   page.locator('label.fr-label').filter({ hasText: new RegExp(`^${text}$`) });
 /** The label of a DSFR toggle switch (what a person clicks). */
 const toggle = (page: Page, label: string) => page.locator('label.fr-toggle__label', { hasText: label });
-/** The polite live region that says how many documents the filters found. */
-const resultCount = (page: Page) =>
-  page
-    .getByRole('region', { name: /^Documents/ })
-    .getByRole('status')
-    .first()
-    .textContent();
 
 async function createViaApi(
   session: Session,

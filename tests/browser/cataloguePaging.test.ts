@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { createDocument } from '../support/accounts.js';
 import { runAxe } from './support/axe.js';
 import { useBrowserApp } from './support/app.js';
+import { resultCount } from './support/catalogue.js';
 
 /**
  * The catalogue by pages (issue 17), as people use it: the first 50 documents with the number
@@ -26,13 +27,6 @@ const shownIds = (page: Page) =>
   page
     .locator('[data-document-id]')
     .evaluateAll((items) => items.map((i) => i.getAttribute('data-document-id')));
-/** The polite live region that says how many documents the filters found. */
-const resultCount = (page: Page) =>
-  page
-    .getByRole('region', { name: /^Documents/ })
-    .getByRole('status')
-    .first()
-    .textContent();
 /** The live region under the list: pages shown, the next page on its way, then added. */
 const pagesStatus = (page: Page) => page.locator('.essaim-results-more [role="status"]').textContent();
 const showMore = (page: Page) => page.getByRole('button', { name: /^Afficher plus de documents/ });
