@@ -9,8 +9,9 @@ import { resultCount } from './support/catalogue.js';
  * The catalogue by pages (issue 17), as people use it: the first 50 documents with the number
  * found, « Afficher plus de documents » (with how many remain) adds the next ones below, by
  * keyboard, the focus on the first one added and the new count announced; in cards and in the
- * table; no document twice when one moved between two pages; a new filter or sort starts again
- * from the first page.
+ * table; no document twice when one moved between two pages, and the end of the list says when
+ * some moved into a page already shown (« Actualiser la liste »); a new filter or sort starts
+ * again from the first page.
  */
 
 // Over 30 documents by one account: no hourly creation limit here (`0`: none).
@@ -94,6 +95,19 @@ describe('the catalogue by pages', () => {
     await expect.poll(() => resultCount(page)).toBe(`${COUNT + 1} documents`);
     await expect.poll(async () => (await focused(page)).documentId).toBe(ids[50]);
     expect((await focused(page)).tag).toBe('A');
+
+    // That document went into the page already shown: the end of the list says so (tester BR37),
+    // and « Actualiser la liste » starts again from the first page, the new document first.
+    const changed = page.getByText(
+      'La liste a changé pendant que vous la parcouriez : 1 document n’est pas affiché.',
+    );
+    await expect.poll(() => changed.count()).toBe(1);
+    await page.getByRole('button', { name: 'Actualiser la liste' }).click();
+    await expect.poll(() => rows.count()).toBe(50);
+    await expect
+      .poll(async () => (await rows.first().textContent()) ?? '')
+      .toContain('Pratique écrite entre deux pages');
+    expect(await changed.count()).toBe(0);
 
     // A new sort starts again from its first page.
     await page.getByLabel('Trier par').selectOption('title');

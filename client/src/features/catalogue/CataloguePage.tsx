@@ -452,6 +452,18 @@ export function CataloguePage() {
                       {`${m.showMore} (${m.remaining(remaining)})`}
                     </Button>
                   )}
+                  {ready.nextOffset === null && remaining > 0 && (
+                    <>
+                      <p className={fr.cx('fr-text--sm', 'fr-mb-1w')}>{m.listChanged(remaining)}</p>
+                      <Button
+                        priority="secondary"
+                        iconId="fr-icon-refresh-line"
+                        onClick={() => results.reload()}
+                      >
+                        {m.refreshList}
+                      </Button>
+                    </>
+                  )}
                 </div>
               )}
             </div>

@@ -104,6 +104,13 @@ export const catalogueMessages = {
     `${number(added)} ${plural(added, 'document de plus', 'documents de plus')} : ` +
     `${number(shown)} ${plural(shown, 'affiché', 'affichés')} sur ${number(total)}.`,
   moreErrorTitle: 'Les documents suivants n’ont pas été chargés',
+  /**
+   * At the end of the pages, some documents not shown (tester BR37: changed or created while the
+   * person went through the pages, they moved into a page already shown).
+   */
+  listChanged: (missing: number) =>
+    `La liste a changé pendant que vous la parcouriez : ${number(missing)} ${plural(missing, 'document n’est pas affiché', 'documents ne sont pas affichés')}.`,
+  refreshList: 'Actualiser la liste',
   loading: 'Chargement des documents…',
   updating: 'Mise à jour de la liste…',
   loadErrorTitle: 'Impossible d’afficher les documents',
