@@ -7,6 +7,9 @@ import * as Y from 'yjs';
 import { applyStored, type CollabStore } from '../storage/collabStore.js';
 import type { CommentRecord, CommentRepository } from '../storage/commentRepository.js';
 import type { AssigneeRecord, DocumentRepository, DocumentSummary } from '../storage/documentRepository.js';
+import { Slicer, SLICE_MS, type Pause, type SliceOptions } from './slicer.js';
+
+export type { Pause, SliceOptions };
 import type {
   DraftEntryContent,
   DraftHitRow,
@@ -31,10 +34,9 @@ const BACKGROUND_SLICE_MS = 20;
 /**
  * The synchronous work a sliced search ({@link DraftSearchService.searchInSlices},
  * {@link DraftSearchService.addSnippetsInSlices}) does before it lets the event loop serve the
- * others (ms): a search over fiches of megabytes held the loop ~450 ms in one turn (issue 17),
- * during which nobody's keystrokes were relayed.
+ * others (ms): {@link SLICE_MS}.
  */
-export const SEARCH_SLICE_MS = 4;
+export const SEARCH_SLICE_MS = SLICE_MS;
 /** Bytes of an entry's text decoded and read word by word at a time by a snippet of a long entry. */
 export const SNIPPET_PIECE_BYTES = 64 * 1024;
 /** Entries up to this many bytes are decoded whole for their snippet (a few µs). */
@@ -45,41 +47,6 @@ const SNIPPET_WHOLE_BYTES = 16 * 1024;
  * whole text unless a run of whitespace longer than this sits next to the word.
  */
 const SNIPPET_MARGIN = 2_000;
-
-/** Lets the event loop run (the next turn, `setImmediate`); tests give their own. */
-export type Pause = () => Promise<void>;
-
-/** How a sliced search shares the event loop: its pause, and the work done between two (ms). */
-export interface SliceOptions {
-  pause?: Pause;
-  /** Default {@link SEARCH_SLICE_MS}; 0 pauses after every unit of work (tests). */
-  budgetMs?: number;
-}
-
-const nextTurn: Pause = () => new Promise((resolve) => setImmediate(resolve));
-
-/** Counts the time spent since the last pause and pauses once `budgetMs` is spent. */
-class Slicer {
-  private started = performance.now();
-  private readonly pause: Pause;
-  private readonly budgetMs: number;
-
-  constructor(options: SliceOptions) {
-    this.pause = options.pause ?? nextTurn;
-    this.budgetMs = options.budgetMs ?? SEARCH_SLICE_MS;
-  }
-
-  /** Time spent since the last pause (ms). */
-  spent(): number {
-    return performance.now() - this.started;
-  }
-
-  async check(): Promise<void> {
-    if (this.spent() < this.budgetMs) return;
-    await this.pause();
-    this.started = performance.now();
-  }
-}
 
 /** The index content of every section of a document, by section id, computed off the main thread. */
 export interface ComputedSections {

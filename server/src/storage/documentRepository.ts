@@ -95,6 +95,16 @@ export interface DocumentRepository {
   search(filter: DocumentFilter): DocumentRecord[];
   /** {@link search} without the sections and what is stored after them ({@link DocumentSummary}). */
   searchSummaries(filter: DocumentFilter): DocumentSummary[];
+  /**
+   * At most `limit` of {@link searchSummaries}, in storage order, from past the position `after`
+   * (0 for the first chunk), and the position to ask the next chunk from (null after the last):
+   * the catalogue reads 3,000 documents in chunks, letting the event loop run between them.
+   */
+  searchSummaryChunk(
+    filter: DocumentFilter,
+    after: number,
+    limit: number,
+  ): { documents: DocumentSummary[]; next: number | null };
   /** The documents of `ids` that exist, in the order of `ids`. */
   findMany(ids: readonly string[]): DocumentRecord[];
   /**
@@ -352,6 +362,23 @@ export function sqliteDocumentRepository(db: Db): DocumentRepository {
     const sql = `SELECT ${SUMMARY_COLUMNS} FROM documents d WHERE ${where} ORDER BY d.updated_at DESC, d.title`;
     return db.prepare<[Record<string, string | number>], SummaryRow>(sql).all(params).map(summaryFromRow);
   };
+  const searchSummaryChunk = (
+    f: DocumentFilter,
+    after: number,
+    limit: number,
+  ): { documents: DocumentSummary[]; next: number | null } => {
+    const { where, params } = filterClause(f);
+    const sql = `SELECT d.rowid AS position, ${SUMMARY_COLUMNS} FROM documents d
+      WHERE ${where} AND d.rowid > @after ORDER BY d.rowid LIMIT @limit`;
+    const rows = db
+      .prepare<[Record<string, string | number>], SummaryRow & { position: number }>(sql)
+      .all({ ...params, after, limit });
+    const last = rows[rows.length - 1];
+    return {
+      documents: rows.map(summaryFromRow),
+      next: rows.length === limit && last ? last.position : null,
+    };
+  };
   const findMany = (ids: readonly string[]): DocumentRecord[] => {
     if (ids.length === 0) return [];
     const rows = q.many.all(JSON.stringify(ids));
@@ -366,6 +393,7 @@ export function sqliteDocumentRepository(db: Db): DocumentRepository {
     },
     search,
     searchSummaries,
+    searchSummaryChunk,
     findMany,
     saveIndex: (id, index, changedBy, at, indexedSeq) =>
       void q.saveIndex.run({
