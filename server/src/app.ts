@@ -128,7 +128,7 @@ export function createApp({ config, logger, services, onFatal, demo = false }: A
   );
   api.use('/espaces', espacesRouter(services, config));
   api.use('/invitations', invitationsRouter(services, config));
-  api.use('/documents', documentsRouter(services));
+  api.use('/documents', documentsRouter(services, config));
   api.use(filesRouter(services, config));
   api.use(threadsRouter(services, config));
   api.use(versionsRouter(services));

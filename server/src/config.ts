@@ -89,6 +89,11 @@ const envSchema = z.object({
   COLLAB_STALLED_READER_SECONDS: z.coerce.number().min(0.1).default(10),
   /** Websockets not yet authenticated that one address may hold at once. */
   COLLAB_MAX_UNAUTHENTICATED_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+  /**
+   * Catalogue pages (`GET /api/documents`) one account may ask in 10 s; beyond, 429 until the
+   * window ends (http/documentsRouter.ts). 0: no limit.
+   */
+  CATALOGUE_REQUESTS_PER_10_SECONDS: z.coerce.number().int().min(0).default(40),
   /** Documents one account may create in a sliding hour ({@link DocumentLimits}); 0: no limit. */
   DOCUMENTS_PER_HOUR_PER_ACCOUNT: z.coerce.number().int().min(0).default(60),
   /** Authenticated websockets one account may hold at once (one per open tab); 0: no limit. */
@@ -170,6 +175,8 @@ export interface Config {
   maxSocketsPerAccount: number;
   /** Documents one account may create in a sliding hour; 0: no limit. */
   documentsPerHourPerAccount: number;
+  /** Catalogue pages one account may ask in 10 s; 0: no limit. */
+  catalogueRequestsPer10Seconds: number;
   /** Whether `X-Forwarded-For` / `X-Forwarded-Proto` are read from a proxy on the loopback interface. */
   trustProxy: boolean;
   /** When automatic versions are recorded (ms): after a pause, and during continuous activity. */
@@ -233,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxUnauthenticatedSocketsPerAddress: e.COLLAB_MAX_UNAUTHENTICATED_PER_ADDRESS,
     maxSocketsPerAccount: e.COLLAB_MAX_SOCKETS_PER_ACCOUNT,
     documentsPerHourPerAccount: e.DOCUMENTS_PER_HOUR_PER_ACCOUNT,
+    catalogueRequestsPer10Seconds: e.CATALOGUE_REQUESTS_PER_10_SECONDS,
     trustProxy: e.TRUST_PROXY === 'loopback',
     versionSchedule: {
       pauseMs: e.VERSION_PAUSE_MINUTES * 60_000,

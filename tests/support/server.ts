@@ -38,6 +38,8 @@ export async function startTestServer(
     // Nor of documents created per hour (benchmarks create 400 with one account), except where a
     // test sets one (documentLimits.test.ts).
     DOCUMENTS_PER_HOUR_PER_ACCOUNT: '0',
+    // Nor of catalogue pages (benchmarks page through thousands), except where a test sets one.
+    CATALOGUE_REQUESTS_PER_10_SECONDS: '0',
     ...options.env,
   });
   const server = await startServer(config, createLogger(config.logLevel), (error) => {
@@ -73,6 +75,7 @@ export async function spawnServer(dataDir: string, env: Record<string, string> =
       DEMO: 'false',
       COLLAB_MAX_SOCKETS_PER_ACCOUNT: '0',
       DOCUMENTS_PER_HOUR_PER_ACCOUNT: '0',
+      CATALOGUE_REQUESTS_PER_10_SECONDS: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
