@@ -141,7 +141,7 @@ const READING_PROGRESS_BYTES = 16 * 1024;
 export class StalledReaders {
   private readonly watched = new Map<
     WatchedWebSocket,
-    { queued: () => number; sentAt: number; since: number }
+    { sent: () => number; sentAt: number; since: number }
   >();
   private timer: NodeJS.Timeout | null = null;
 
@@ -156,12 +156,12 @@ export class StalledReaders {
   ) {}
 
   /**
-   * Called after frames were handed to `ws`; `queued` gives every byte ever handed to it, so that
-   * bytes sent since the last look are `queued() - bufferedAmount`.
+   * Called after frames were handed to `ws`; `sent` gives the bytes the network has taken from it
+   * so far ({@link bytesTaken}), growing as the other side reads.
    */
-  check(ws: WatchedWebSocket, queued: () => number): void {
+  check(ws: WatchedWebSocket, sent: () => number): void {
     if (this.watched.has(ws) || ws.bufferedAmount <= STALLED_READER_BYTES) return;
-    this.watched.set(ws, { queued, sentAt: queued() - ws.bufferedAmount, since: this.now() });
+    this.watched.set(ws, { sent, sentAt: sent(), since: this.now() });
     this.timer ??= setInterval(this.sweep, Math.max(50, this.graceMs / 4));
     this.timer.unref();
   }
@@ -176,7 +176,7 @@ export class StalledReaders {
     const now = this.now();
     for (const [ws, entry] of this.watched) {
       const buffered = ws.bufferedAmount;
-      const sent = entry.queued() - buffered;
+      const sent = entry.sent();
       if (buffered <= STALLED_READER_BYTES) this.watched.delete(ws);
       else if (sent - entry.sentAt >= READING_PROGRESS_BYTES) {
         entry.sentAt = sent;
@@ -199,6 +199,23 @@ export class StalledReaders {
     this.timer = null;
     this.watched.clear();
   }
+}
+
+/**
+ * Bytes the network has taken from `ws` so far, of the `queued` handed to it: those its TCP socket
+ * dispatched less those still in libuv's write queue (Node's `_bytesDispatched` and
+ * `_handle.writeQueueSize`). `bufferedAmount` alone is no measure: Node counts a write as waiting
+ * until the whole of it is in the kernel, so a reader taking a 4 MB frame at 200 KB/s showed no
+ * progress for 20 s and was dropped (tester BR36). Where those fields are missing,
+ * `queued - bufferedAmount`.
+ */
+function bytesTaken(ws: Partial<WatchedWebSocket>, queued: number): number {
+  const tcp = (ws as { _socket?: { _bytesDispatched?: unknown; _handle?: { writeQueueSize?: unknown } } })
+    ._socket;
+  const dispatched = tcp?._bytesDispatched;
+  const waiting = tcp?._handle?.writeQueueSize;
+  if (typeof dispatched === 'number' && typeof waiting === 'number') return dispatched - waiting;
+  return queued - (ws.bufferedAmount ?? 0);
 }
 
 /** The bytes of a frame handed to `ws.send`. */
@@ -251,7 +268,7 @@ export class DeferredSocket implements WebSocketLike {
     tcp?.uncork?.();
     const { ws } = this;
     if (this.stalled && ws.bufferedAmount !== undefined && ws.terminate)
-      this.stalled.check(ws as WatchedWebSocket, () => this.queuedBytes);
+      this.stalled.check(ws as WatchedWebSocket, () => bytesTaken(this.ws, this.queuedBytes));
   }
 }
 
