@@ -23,6 +23,7 @@ import { openDatabase } from '../../server/src/storage/db.js';
 import { sqliteDocumentRepository } from '../../server/src/storage/documentRepository.js';
 import { envInt } from './env.js';
 import { applyPatches, loadTrace } from './trace.js';
+import { emptyFicheRecord } from '../../tests/support/records.js';
 
 const PREFILL = envInt('BENCH_MICRO_PREFILL', 1000);
 const UPDATES = envInt('BENCH_MICRO_UPDATES', 200);
@@ -69,22 +70,8 @@ function prefilled(id: string): { doc: Y.Doc; text: Y.XmlText } {
   doc.transact(() => {
     for (let k = 0; k < PREFILL; k++) applyPatches(text, trace[k]?.patches ?? []);
   });
-  const at = new Date().toISOString();
   const index = computeIndex(doc).index;
-  repo.insert(
-    {
-      id,
-      espaceId: null,
-      kind: 'fiche',
-      title: 'Fiche',
-      createdAt: at,
-      updatedAt: at,
-      metadata: index.metadata,
-      sections: index.sections,
-      pages: index.pages,
-    },
-    Y.encodeStateAsUpdate(doc),
-  );
+  repo.insert({ ...emptyFicheRecord(id), ...index }, Y.encodeStateAsUpdate(doc));
   return { doc, text };
 }
 

@@ -1,7 +1,15 @@
 import * as Y from 'yjs';
 import { FRAGMENT } from '@essaim/protocol';
 import { detectTextMoves, type TextMoves } from './textMoves.js';
-import { forwarderOf, indexAfter, indexOf, insertAfterCharacter, itemAt, type ItemId } from './yItems.js';
+import {
+  forwarderOf,
+  indexAfter,
+  indexOf,
+  insertAfterCharacter,
+  itemAt,
+  liveCharactersWrittenIn,
+  type ItemId,
+} from './yItems.js';
 
 export type { ItemId } from './yItems.js';
 
@@ -1932,19 +1940,7 @@ function forwardAfterDroppedCopies(doc: Y.Doc, transaction: Y.Transaction, origi
   const written: Y.Item[] = [];
   for (const [client, after] of transaction.afterState) {
     const before = transaction.beforeState.get(client) ?? 0;
-    const structs = after > before ? doc.store.clients.get(client) : undefined;
-    if (!structs) continue;
-    for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
-      const s = structs[i];
-      if (!s || s.id.clock >= after) break;
-      if (
-        s instanceof Y.Item &&
-        !s.deleted &&
-        s.content instanceof Y.ContentString &&
-        s.parent instanceof Y.XmlText
-      )
-        written.push(s);
-    }
+    if (after > before) written.push(...liveCharactersWrittenIn(doc, client, before, after));
   }
   // Anchors of this transaction's own items once written again (a word typed in several items).
   const moved = new Map<string, { to: ItemId; record: ForwardingRecord }>();

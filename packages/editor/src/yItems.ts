@@ -148,8 +148,22 @@ export function textsWrittenIn(
   to = Number.POSITIVE_INFINITY,
   into = new Set<Y.XmlText>(),
 ): Set<Y.XmlText> {
+  for (const item of liveCharactersWrittenIn(doc, client, from, to)) into.add(item.parent as Y.XmlText);
+  return into;
+}
+
+/**
+ * The items of live characters (strings in a `Y.XmlText`) that `client` wrote with a clock in
+ * `[from, to)`, in clock order. Cost: the client's structs in that range.
+ */
+export function* liveCharactersWrittenIn(
+  doc: Y.Doc,
+  client: number,
+  from: number,
+  to = Number.POSITIVE_INFINITY,
+): Generator<Y.Item> {
   const structs = doc.store.clients.get(client);
-  if (!structs || structs.length === 0 || from >= Y.getState(doc.store, client)) return into;
+  if (!structs || structs.length === 0 || from >= Y.getState(doc.store, client)) return;
   for (let i = Y.findIndexSS(structs, from); i < structs.length; i++) {
     const s = structs[i];
     if (!s || s.id.clock >= to) break;
@@ -159,9 +173,8 @@ export function textsWrittenIn(
       s.content instanceof Y.ContentString &&
       s.parent instanceof Y.XmlText
     )
-      into.add(s.parent);
+      yield s;
   }
-  return into;
 }
 
 /**
