@@ -1,6 +1,5 @@
 import { lazy, Suspense, type LazyExoticComponent, type ReactNode } from 'react';
 import { Redirect, Route, Switch } from 'wouter';
-import { fr } from '@codegouvfr/react-dsfr';
 import { LoginPage } from '../features/auth/LoginPage.js';
 import { RequireAuth } from '../features/auth/RequireAuth.js';
 import { SessionProvider } from '../features/auth/session.js';
@@ -11,6 +10,7 @@ import { ChunkErrorBoundary } from './ChunkErrorBoundary.js';
 import { Layout } from './Layout.js';
 import { appMessages as m } from './messages.js';
 import { NotFoundPage } from './NotFoundPage.js';
+import { PageLoading } from '../shared/PageLoading.js';
 
 /**
  * A page loaded on first use (issue 16: the first visit downloads the login page, the shell and
@@ -63,19 +63,11 @@ const ReviewQueuePage = lazyPage(
 );
 const SignalsPage = lazyPage(() => import('../features/publication/SignalsPage.js'), 'SignalsPage');
 
-function PageLoading() {
-  return (
-    <div className={fr.cx('fr-container', 'fr-py-6w')}>
-      <p role="status">{m.loadingPage}</p>
-    </div>
-  );
-}
-
 /** A lazily loaded page: « Chargement de la page… » meanwhile, an explained error if it fails. */
 function Lazy({ page: LazyPage }: { page: LazyExoticComponent<Page> }): ReactNode {
   return (
     <ChunkErrorBoundary>
-      <Suspense fallback={<PageLoading />}>
+      <Suspense fallback={<PageLoading message={m.loadingPage} />}>
         <LazyPage />
       </Suspense>
     </ChunkErrorBoundary>

@@ -13,6 +13,7 @@ import { authMessages } from '../features/auth/messages.js';
 import { useSession, type CurrentEspace } from '../features/auth/session.js';
 import { useReviewQueueAccess } from '../features/reviewQueue/access.js';
 import { ConfirmDialog } from '../shared/ConfirmDialog.js';
+import { PageLoading } from '../shared/PageLoading.js';
 import { openDocumentsHavePendingChanges } from '../shared/localData.js';
 import { appMessages as m } from './messages.js';
 import { restoreScroll, startScrollRestoration } from './scrollRestoration.js';
@@ -258,9 +259,7 @@ export function Layout({ children }: { children: ReactNode }) {
         )}
         {signingOut ? (
           // Pages (and the documents they keep open) are closed before the local copies are erased.
-          <div className={fr.cx('fr-container', 'fr-py-6w')}>
-            <p role="status">{authMessages.signingOut}</p>
-          </div>
+          <PageLoading message={authMessages.signingOut} />
         ) : (
           children
         )}

@@ -11,6 +11,7 @@ import { documentReviewStateLabels } from '@essaim/domain';
 import { DenialReason, isDocumentId, type DocumentDto, type UserDto } from '@essaim/protocol';
 import { ApiError } from '../../shared/api.js';
 import { ErrorPage } from '../../shared/ErrorPage.js';
+import { PageLoading } from '../../shared/PageLoading.js';
 import { rememberDocument, rememberedDocument } from '../../shared/localData.js';
 import { useDocumentTitle } from '../../shared/useDocumentTitle.js';
 import { useFocusOnMount } from '../../shared/useFocusOnMount.js';
@@ -287,11 +288,7 @@ function EditorPageFor({ id }: { id: string }) {
     );
   }
   if (meta.status === 'loading') {
-    return (
-      <div className={fr.cx('fr-container', 'fr-py-6w')}>
-        <p role="status">{m.opening}</p>
-      </div>
-    );
+    return <PageLoading message={m.opening} />;
   }
   return (
     <DocumentView doc={meta.doc} offline={meta.offline} user={user} onDenied={setDenial} onReload={retry} />

@@ -1,9 +1,9 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useParams } from 'wouter';
-import { fr } from '@codegouvfr/react-dsfr';
 import type { EspaceDetailDto } from '@essaim/protocol';
 import { ApiError } from '../../shared/api.js';
 import { ErrorPage } from '../../shared/ErrorPage.js';
+import { PageLoading } from '../../shared/PageLoading.js';
 import { useSession } from '../auth/session.js';
 import { getEspace, getEspaceRecent } from './api.js';
 import { espacesMessages as m } from './messages.js';
@@ -81,11 +81,7 @@ function EspaceLoader({ id, children }: { id: string; children: ReactNode }) {
   }, [id, setEspace]);
 
   if (state.status === 'loading') {
-    return (
-      <div className={fr.cx('fr-container', 'fr-py-6w')}>
-        <p role="status">{m.loading}</p>
-      </div>
-    );
+    return <PageLoading message={m.loading} />;
   }
   if (state.status === 'error') {
     if (state.httpStatus === 404) {
