@@ -1,8 +1,10 @@
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createDocument } from '../support/accounts.js';
 import { runAxe } from './support/axe.js';
 import { useBrowserApp } from './support/app.js';
+import { artifactsDir } from './support/chromium.js';
 import { resultCount } from './support/catalogue.js';
 
 /**
@@ -72,6 +74,36 @@ describe('the catalogue by pages', () => {
     // Everything is shown: no button any more, the count unchanged.
     expect(await showMore(page).count()).toBe(0);
     expect(await resultCount(page)).toBe(`${COUNT} documents`);
+    expect(await runAxe(page)).toEqual([]);
+    expect(problems.errors).toEqual([]);
+  });
+
+  it('takes the keyboard past the 50 cards to « Afficher plus » in one step, by a link shown only when it has the focus', async () => {
+    const { page, problems } = await app.open({ as: app.admin, bypassCSP: true });
+    await page.goto(`${app.baseUrl}/espaces/${app.espaceId}`);
+    await expect.poll(async () => (await shownIds(page)).length).toBe(50);
+    const skip = page.getByRole('link', { name: 'Aller à la fin de la liste' });
+    const width = async () => (await skip.boundingBox())?.width ?? 0;
+    // Out of sight for a pointer, right before the first card for the keyboard.
+    expect(await width()).toBeLessThanOrEqual(1);
+    await page.locator('.essaim-doc-card .fr-card__title a').first().focus();
+    await page.keyboard.press('Shift+Tab');
+    await expect.poll(() => focused(page)).toMatchObject({ tag: 'A', text: 'Aller à la fin de la liste' });
+    expect(await width()).toBeGreaterThan(1);
+    await page.screenshot({ path: path.join(artifactsDir, 'catalogue-skip-to-end.png') });
+
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => focused(page))
+      .toMatchObject({ tag: 'BUTTON', text: `Afficher plus de documents (${COUNT - 50} restants)` });
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await shownIds(page)).length).toBe(COUNT);
+    // Every page shown: the link leads to the end of the list, where its count is said.
+    await skip.focus();
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.classList.contains('essaim-results-more')))
+      .toBe(true);
     expect(await runAxe(page)).toEqual([]);
     expect(problems.errors).toEqual([]);
   });

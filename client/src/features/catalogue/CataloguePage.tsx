@@ -95,6 +95,8 @@ export function CataloguePage() {
   );
   const resultsRef = useRef<HTMLDivElement>(null);
   const showMoreRef = useRef<HTMLButtonElement>(null);
+  const moreRef = useRef<HTMLDivElement>(null);
+  const moreId = useId();
   const [more, setMore] = useState<MoreState | null>(null);
   const moreRequest = useRef<AbortController | null>(null);
   // A page on its way belongs to the query shown: a new filter or sort (or leaving) drops it.
@@ -197,6 +199,8 @@ export function CataloguePage() {
   const count = ready ? m.resultCount(ready.total, filters.archived) : null;
   const moreNow = ready && more?.of === ready ? more : null;
   const remaining = ready ? remainingCount(ready) : 0;
+  /** The list is one of several pages: « Afficher plus » or its end's words are drawn under it. */
+  const hasMore = ready !== null && (ready.pages > 1 || ready.nextOffset !== null);
 
   /**
    * Asks for the page after those shown and appends it (without a document already shown), then
@@ -387,6 +391,21 @@ export function CataloguePage() {
               aria-busy={busy}
               className={'essaim-results' + (busy ? ' essaim-results--busy' : '')}
             >
+              {/* Each card holds two or three controls: past 50 documents, « Afficher plus » was
+                  103 Tab presses away (tester BR37). Shown when it has the focus, as the page's
+                  own skip links are. */}
+              {ready.documents.length > 0 && hasMore && (
+                <a
+                  href={`#${moreId}`}
+                  className={fr.cx('fr-link', 'fr-link--sm') + ' essaim-skip-within'}
+                  onClick={(event) => {
+                    event.preventDefault();
+                    (showMoreRef.current ?? moreRef.current)?.focus();
+                  }}
+                >
+                  {m.skipToEnd}
+                </a>
+              )}
               {ready.documents.length === 0 ? (
                 <div className="essaim-empty">
                   <span className={fr.cx('fr-icon-folder-2-line', 'fr-icon--lg')} aria-hidden="true" />
@@ -422,8 +441,13 @@ export function CataloguePage() {
               ) : (
                 <DocumentCards documents={ready.documents} labels={labels} now={now} onAction={ask} />
               )}
-              {ready.documents.length > 0 && (ready.pages > 1 || ready.nextOffset !== null) && (
-                <div className={fr.cx('fr-mt-3w') + ' essaim-results-more'}>
+              {ready.documents.length > 0 && hasMore && (
+                <div
+                  ref={moreRef}
+                  id={moreId}
+                  tabIndex={-1}
+                  className={fr.cx('fr-mt-3w') + ' essaim-results-more'}
+                >
                   {/* Announced as a page is asked for and once it is shown. */}
                   <p role="status" className={fr.cx('fr-text--sm', 'fr-mb-1w') + ' essaim-muted'}>
                     {moreNow?.status === 'loading'

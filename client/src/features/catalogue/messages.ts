@@ -93,6 +93,8 @@ export const catalogueMessages = {
   },
   // Pages of results (issue 17): the first page, then « Afficher plus de documents ».
   showMore: 'Afficher plus de documents',
+  /** The link before a list of several pages that takes the focus past it, to its end. */
+  skipToEnd: 'Aller à la fin de la liste',
   /** After « Afficher plus de documents »: how many are not shown yet. */
   remaining: (n: number) => `${number(n)} ${plural(n, 'restant', 'restants')}`,
   /** Under the list while some are not shown: « 50 affichés sur 3 468 ». */
