@@ -259,7 +259,20 @@ describe('query parameters', () => {
       });
   });
 
-  it.each(['-1', '1.5', '1e3', 'abc', ' 10', '1234567890'])(
+  it.each([
+    ['ten', '1234567890'],
+    ['400', '9'.repeat(400)],
+  ])(
+    'says an offset of %s digits is out of range, not that it is not written in digits',
+    (_count, offset) => {
+      expect(refusal(catalogueQuery.safeParse({ offset }))).toEqual({
+        path: 'offset',
+        message: expect.stringMatching(/^offset vaut entre 0 et [0-9]/) as unknown as string,
+      });
+    },
+  );
+
+  it.each(['-1', '1.5', '1e3', 'abc', ' 10', '0x10'])(
     'refuses an offset that is not a whole number written in digits: %s',
     (offset) => {
       expect(refusal(catalogueQuery.safeParse({ offset }))).toEqual({
