@@ -192,11 +192,16 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** Zod's French locale (`zod/v4/locales/fr`), for one parse rather than the whole process. */
+const frenchIssues = z.locales.fr().localeError;
+
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 /** Parses the environment into a {@link Config}, or throws a {@link ConfigError} naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  // Zod's own French messages for the checks that carry none of their own (« Trop petit : attendu
+  // que PORT soit >=0 »), as everything else an operator reads here is French (tester BR36 F7).
+  const parsed = envSchema.safeParse(env, { error: frenchIssues });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Configuration invalide :\n${lines.join('\n')}`);
