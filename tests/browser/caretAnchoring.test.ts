@@ -276,3 +276,203 @@ describe('the line being typed', () => {
     expect(problems.errors).toEqual([]);
   });
 });
+
+/**
+ * Tester BR37 F1 (issue 16): the first large paste (20–40 paragraphs) by a co-writer above the
+ * typist's caret moved the typist's line for good, by 51 px on desktop at the bottom of the
+ * document, 101 px lower in the middle of it, 123 px on a phone. The paste pushed the caret out of
+ * the window, and the remote transaction brings the caret into view (y-tiptap's `scrollIntoView`
+ * for a caret that was in view): ProseMirror scrolled first, in the same task, and the line kept
+ * in place was then scrolled by the whole change on top of it in the next frame (clamped at the
+ * bottom of the page). The line is now kept in the transaction, before ProseMirror scrolls; what
+ * a script read between the co-writer's change and the next frame (F3: the line off by the change
+ * for one sample) is then right too.
+ */
+
+/** What a typist on a phone holds: 390 × 844 CSS px, a touch screen, twice as many device pixels. */
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+const DESKTOP = { viewport: { width: 1280, height: 900 } };
+
+/** The caret's top in the window, in CSS px (the typist has typed: the caret follows a letter). */
+const caretTopOf = (page: Page): Promise<number> =>
+  page.evaluate(() => {
+    const selection = window.getSelection();
+    if (!selection || selection.rangeCount === 0) return Number.NaN;
+    return selection.getRangeAt(0).getBoundingClientRect().top;
+  });
+
+/** Where the page is scrolled and how far it can be, in CSS px. */
+const scrollRoom = (page: Page): Promise<{ scrollY: number; max: number }> =>
+  page.evaluate(() => ({
+    scrollY: window.scrollY,
+    max: (document.scrollingElement?.scrollHeight ?? 0) - window.innerHeight,
+  }));
+
+type CaretFrames = Window & { caretFrames?: number[] };
+
+/**
+ * Records the caret's top in the window at each frame as it is painted: from a `ResizeObserver`
+ * made after the editor's, so that it runs after the editor's own callbacks, after layout and
+ * before paint; a probe outside the page's flow changes size at each frame to make it run. What
+ * a script reads in a task between two frames is never painted, so it is not what is checked.
+ * Returns a function that hands back the frames recorded since the last call.
+ */
+async function recordCaretFrames(page: Page): Promise<() => Promise<number[]>> {
+  await page.evaluate(() => {
+    const frames: number[] = [];
+    (window as CaretFrames).caretFrames = frames;
+    const probe = document.createElement('div');
+    probe.setAttribute('aria-hidden', 'true');
+    probe.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none';
+    document.body.append(probe);
+    new ResizeObserver(() => {
+      const selection = window.getSelection();
+      if (selection && selection.rangeCount > 0)
+        frames.push(selection.getRangeAt(0).getBoundingClientRect().top);
+    }).observe(probe);
+    const tick = (): void => {
+      probe.style.width = probe.style.width === '1px' ? '2px' : '1px';
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  return () => page.evaluate(() => (window as CaretFrames).caretFrames?.splice(0) ?? []);
+}
+
+/** Pastes `count` paragraphs (as HTML, as from a word processor) where the page's caret is. */
+async function pasteParagraphs(page: Page, label: string, count: number): Promise<void> {
+  await page.evaluate(
+    ({ label, count }) => {
+      const data = new DataTransfer();
+      const paragraphs = Array.from(
+        { length: count },
+        (_, i) => `<p>${label} ${i + 1} : un paragraphe collé.</p>`,
+      );
+      data.setData('text/html', paragraphs.join(''));
+      document.activeElement?.dispatchEvent(
+        new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
+      );
+    },
+    { label, count },
+  );
+}
+
+describe('the line being typed, when a co-writer pastes many paragraphs above it', () => {
+  // The line in the middle of the window, in « Effets » (the middle of the document), or in the
+  // last paragraph of the document at 60 % of the window's height (tester BR37's place: the page
+  // then lacks 51 px of being scrolled to its end on a desktop), or the page scrolled to its end.
+  // What is pasted above makes the page as much longer: the line can be kept in all of these. In
+  // a window far taller than the document, the page is as tall as the window and a little more
+  // (styles.css), so what is pasted fills that room without making it longer: it cannot be
+  // scrolled as far as the paste asks, it goes as far as it can, and the line moves down by the rest.
+  const cases = [
+    { device: 'desktop', options: DESKTOP, where: 'in the middle of the document' },
+    { device: 'desktop', options: DESKTOP, where: 'in the last paragraph of the document' },
+    { device: 'desktop', options: DESKTOP, where: 'at the end of the page' },
+    { device: 'phone', options: PHONE, where: 'in the middle of the document' },
+    { device: 'phone', options: PHONE, where: 'in the last paragraph of the document' },
+    {
+      device: 'desktop window taller than the document',
+      options: { viewport: { width: 1280, height: 6000 } },
+      where: 'in the last paragraph of the document',
+    },
+  ] as const;
+
+  for (const { device, options, where } of cases) {
+    const tall = options.viewport.height > 1000;
+    const verb = tall ? 'goes as far down as the page can' : 'stays where it is';
+    it(`${verb} on a ${device}, ${where}, for the first paste and the next`, async () => {
+      const inLast = where !== 'in the middle of the document';
+      const atEnd = where === 'at the end of the page';
+      const doc = await createDocument(
+        app.admin,
+        app.espaceId,
+        `Collage au-dessus, ${device}, ${where}`,
+        'fiche',
+      );
+      const typist = await app.open({ as: app.admin, ...options });
+      const coWriter = await app.open({ as: app.admin, ...DESKTOP });
+      const { page } = typist;
+      // Both closed at the end: the frames recorded in the typist's page go on at each frame.
+      try {
+        for (const tab of [page, coWriter.page]) await tab.goto(`${app.baseUrl}/documents/${doc.id}`);
+        for (const tab of [page, coWriter.page]) {
+          await expect.poll(() => editorOf(tab).getAttribute('contenteditable')).toBe('true');
+        }
+        await sectionOf(page, 'effets').locator('[data-review-status]').waitFor();
+        await page.waitForLoadState('networkidle');
+
+        const paragraph = inLast
+          ? editorOf(page).locator('section[data-section-key]').last().locator('p').last()
+          : sectionOf(page, 'effets').locator('p').first();
+        await paragraph.scrollIntoViewIfNeeded();
+        const box = await paragraph.boundingBox();
+        await page.mouse.click((box?.x ?? 0) + 2, (box?.y ?? 0) + 6);
+        await page.keyboard.type('Ancre');
+        await expect.poll(() => paragraph.textContent()).toContain('Ancre');
+        const lineAt = Math.round(options.viewport.height * (inLast ? 0.6 : 0.5));
+        // (In the tall window, the page is left at its top, the line where it is.)
+        if (!tall) {
+          await page.evaluate(
+            ({ atEnd, by }) =>
+              atEnd
+                ? window.scrollTo({ top: document.documentElement.scrollHeight, behavior: 'instant' })
+                : window.scrollBy({ top: by, behavior: 'instant' }),
+            { atEnd, by: (await caretTopOf(page)) - lineAt },
+          );
+        }
+        await settledScroll(page);
+        const room = await scrollRoom(page);
+        if (atEnd) expect(room.scrollY).toBeGreaterThanOrEqual(room.max - 1);
+        if (tall) expect(room.scrollY).toBe(0);
+        else expect(await topOf(sectionOf(page, 'origine'))).toBeLessThan(0);
+        const frames = await recordCaretFrames(page);
+
+        // The co-writer puts their caret at the end of « Origine », above the typist's line.
+        const origine = sectionOf(coWriter.page, 'origine').locator('p').first();
+        await origine.scrollIntoViewIfNeeded();
+        await origine.click();
+        await coWriter.page.keyboard.press('End');
+
+        for (const paste of ['Premier collage', 'Deuxième collage']) {
+          const before = await caretTopOf(page);
+          expect(before).toBeGreaterThan(0);
+          expect(before).toBeLessThan(options.viewport.height);
+          await frames();
+
+          await pasteParagraphs(coWriter.page, paste, 30);
+          await expect
+            .poll(() => editorOf(page).getByText(`${paste} 30 : un paragraphe collé.`).count())
+            .toBe(1);
+          await nextFrame(page);
+          await nextFrame(page);
+          // Where the line should be: where it was, the page scrolled by as much as the line moved
+          // in it, unless the page cannot be scrolled that far; then scrolled to its end, and the
+          // line lower by the rest.
+          const { scrollY, max } = await scrollRoom(page);
+          const pageTop = (await caretTopOf(page)) + scrollY;
+          const expected = pageTop - Math.min(pageTop - before, max);
+          if (!tall) expect(Math.abs(expected - before)).toBeLessThanOrEqual(1);
+          else if (paste === 'Premier collage') expect(expected - before).toBeGreaterThan(100);
+          await expect
+            .poll(() => caretTopOf(page).then((top) => Math.abs(top - expected)))
+            .toBeLessThanOrEqual(2);
+          // And in every frame painted meanwhile, the line where it was before the paste arrived and
+          // where it should be after: never elsewhere, not even for one frame (tester BR37 F3).
+          const painted = (await frames()).filter((top) => Number.isFinite(top));
+          expect(painted.length).toBeGreaterThan(0);
+          const offBy = painted.map((top) => Math.min(Math.abs(top - before), Math.abs(top - expected)));
+          expect(Math.max(...offBy)).toBeLessThanOrEqual(2);
+        }
+
+        // The caret is still where it was: what is typed lands in the line.
+        await page.keyboard.type('X');
+        await expect.poll(() => paragraph.textContent()).toContain('AncreX');
+        expect(typist.problems.errors).toEqual([]);
+        expect(coWriter.problems.errors).toEqual([]);
+      } finally {
+        await Promise.all([typist.context.close(), coWriter.context.close()]);
+      }
+    });
+  }
+});

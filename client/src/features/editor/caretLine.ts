@@ -108,6 +108,9 @@ function firstVisibleElement(): Element | null {
 /** Where `element`'s top is in the page's coordinates. */
 const pageTop = (element: Element): number => element.getBoundingClientRect().top + window.scrollY;
 
+/** What changed in a state the editor shows, as {@link keepLineInPlace}'s `update` is told. */
+export type ViewChange = 'text' | 'selection' | 'other';
+
 /**
  * Keeps the line being typed, or read, where it is in the window when what is above it changes
  * height (issue 16): the typing of the person, a co-writer's paragraphs added or made longer or
@@ -119,17 +122,35 @@ const pageTop = (element: Element): number => element.getBoundingClientRect().to
  * What is kept: the text block of the caret when the editor has the focus and the caret is in the
  * window; otherwise, once the page is scrolled, the first text block in the window (what the
  * browser keeps), or, without text in the window, the first element there that scrolls with it.
- * Its place in the page is noted after each change, scroll and change of focus, and after the
- * next change of layout the window is scrolled by as much as it moved, before the browser paints
- * (a `ResizeObserver` on the text and the page runs after layout, a frame callback after a
- * transaction before it). Measured in the page's coordinates, so what the person scrolls
- * themselves (wheel, keys, ProseMirror bringing the caret into view) is never undone: only the
- * movement of the block in the page is made up for. Returns what the plugin's view calls after
- * each update and when it is destroyed.
+ * Its place in the page is noted after each change, scroll and change of focus. Measured in the
+ * page's coordinates, so what the person scrolls themselves (wheel, keys, ProseMirror bringing
+ * the caret into view) is never undone: only the movement of the block in the page is made up for.
+ *
+ * When it is made up for, always before the browser paints:
+ * - a change of the text (the person's or a co-writer's), at once, in the transaction, when the
+ *   plugin views are updated: after ProseMirror has drawn the new text and before it brings the
+ *   caret into view. A co-writer's transaction asks for that (y-tiptap, for a caret that was in
+ *   view): 30 paragraphs pasted above pushed the caret out of the window, ProseMirror scrolled it
+ *   back to the window's bottom, and the whole change was then made up for in the next frame on
+ *   top of that scroll, so the line ended that much higher, or where the page's end stopped it
+ *   (tester BR37 F1: 51 px on a desktop, 101 px lower in the page, 123 px on a phone). Made up
+ *   for first, the caret is back in view and ProseMirror has nothing to scroll;
+ * - what is drawn later (a section's header or menu drawn by React, an image that loads, a bar):
+ *   by a `ResizeObserver` on the text and the page, which runs after layout and before paint;
+ * - and, once a frame after a change or a scroll, from a frame callback, which also notes the
+ *   block again after the person's own scrolling.
+ *
+ * The page cannot always be scrolled as far as the change asks: not above its top, nor below its
+ * end (what is added above the line makes the page as much longer, so that is reachable; but a
+ * page shorter than the window plus the change, or a change that lengthens the text above the line
+ * as much as it shortens the text below, is not). The window then goes as far as it can and the
+ * line moves by the rest.
+ *
+ * Returns what the plugin's view calls after each update and when it is destroyed.
  */
 export function keepLineInPlace(view: EditorView): {
-  /** Called after each state the view shows: notes the caret's new block. */
-  update(selectionOnly: boolean): void;
+  /** Called after each state the view shows, before ProseMirror scrolls the caret into view. */
+  update(change: ViewChange): void;
   destroy(): void;
 } {
   if (typeof ResizeObserver === 'undefined') return { update: () => undefined, destroy: () => undefined };
@@ -149,16 +170,27 @@ export function keepLineInPlace(view: EditorView): {
       : null;
   };
 
-  /** Scrolls the window by as much as the noted block moved in the page, then notes again. */
+  /**
+   * Scrolls the window by as much as the noted block moved in the page, as far as the page goes,
+   * and notes its new place (the same block).
+   */
+  const makeUpFor = (): void => {
+    const kept = anchor;
+    if (!kept?.element.isConnected || !view.dom.isConnected) return;
+    const top = pageTop(kept.element);
+    const editorTop = pageTop(view.dom);
+    let shift = top - kept.top;
+    if (kept.insideOnly) shift -= editorTop - kept.editorTop;
+    // Clamped by the browser at the page's top and end: the line then moves by the rest.
+    if (Math.abs(shift) >= 0.5) window.scrollBy({ top: shift, behavior: 'instant' });
+    anchor = { ...kept, top, editorTop };
+  };
+
+  /** Makes up for what moved, then chooses the block to keep again. */
   const keep = (): void => {
     cancelAnimationFrame(frame);
     frame = 0;
-    const kept = anchor;
-    if (kept?.element.isConnected && view.dom.isConnected) {
-      let shift = pageTop(kept.element) - kept.top;
-      if (kept.insideOnly) shift -= pageTop(view.dom) - kept.editorTop;
-      if (Math.abs(shift) >= 0.5) window.scrollBy({ top: shift, behavior: 'instant' });
-    }
+    makeUpFor();
     note();
   };
 
@@ -177,10 +209,17 @@ export function keepLineInPlace(view: EditorView): {
   note();
 
   return {
-    update(selectionOnly) {
-      // The caret moved without the text changing: nothing moved in the page, the new block is
-      // noted at once. After a change of the text, the next frame makes up for it before paint.
-      if (selectionOnly) keep();
+    update(change) {
+      // The text changed: made up for now, before ProseMirror scrolls the caret into view (which
+      // would otherwise count as the person's own scrolling); the block is chosen again next frame
+      // (at most once a frame: a reader's asks the layout for up to a dozen points, and a
+      // co-writer's transactions may come several a frame), which also makes up for what is drawn
+      // after the transaction. The caret moved without the text changing: nothing moved in the
+      // page, the new block is noted at once.
+      if (change === 'text') {
+        makeUpFor();
+        later();
+      } else if (change === 'selection') keep();
       else later();
     },
     destroy() {

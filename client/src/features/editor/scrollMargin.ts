@@ -104,7 +104,8 @@ export const TextViewport = Extension.create({
         return {
           update(updated, previous) {
             const { state } = updated;
-            line.update(state.doc === previous.doc && !state.selection.eq(previous.selection));
+            if (state.doc !== previous.doc) line.update('text');
+            else line.update(state.selection.eq(previous.selection) ? 'other' : 'selection');
           },
           destroy() {
             current = null;
