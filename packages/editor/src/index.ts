@@ -19,6 +19,7 @@ export {
   isForwardingTransaction,
   MAX_FORWARDED_BLOCK_CHARS,
   moveSection,
+  remembersSplits,
   restoreDeletedSection,
   retireForwardings,
   SectionForwardings,

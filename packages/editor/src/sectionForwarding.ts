@@ -8,6 +8,7 @@ import {
   insertAfterCharacter,
   itemAt,
   liveCharactersWrittenIn,
+  textsWrittenIn,
   type ItemId,
 } from './yItems.js';
 
@@ -124,6 +125,8 @@ export class SectionForwardings {
   /** Deleted elements holding an old root (a list unwrapped around a paragraph): kept with it. */
   private readonly holders = new Map<string, string[]>();
   private readonly held = new Map<string, number>();
+  /** Forwardings whose writer's knowledge is told by another item than the old root (see {@link setWitness}). */
+  private readonly witnesses = new Map<string, ItemId>();
 
   /** Number of forwardings installed. */
   get size(): number {
@@ -172,6 +175,7 @@ export class SectionForwardings {
     if (!record) return null;
     this.records.delete(id);
     this.joins.delete(id);
+    this.witnesses.delete(id);
     for (const k of this.holders.get(id) ?? []) {
       const count = (this.held.get(k) ?? 1) - 1;
       if (count > 0) this.held.set(k, count);
@@ -214,6 +218,25 @@ export class SectionForwardings {
     if (keys.length === 0 || this.holders.has(record.id)) return;
     this.holders.set(record.id, keys);
     for (const k of keys) this.held.set(k, (this.held.get(k) ?? 0) + 1);
+  }
+
+  /**
+   * Says which item's deletion, in a writer's delete set, tells that the writer knew of the
+   * forwarding (its deletions in the old subtree are then not carried; see {@link forwardLateEdits}).
+   * By default the old root: a writer who deleted it knew of the move. A paragraph the server
+   * took back ({@link dropRepeatedSplits}) is its own writer's, which deletes it again when it
+   * undoes its split, not knowing of the take-back: what says it knew is the first character its
+   * split had moved, which only a full state diff deletes again. In memory only: after a restart,
+   * the old root again.
+   */
+  setWitness(id: string, witness: ItemId): void {
+    this.witnesses.set(id, witness);
+  }
+
+  /** Whether a writer whose update deleted `writerDeletes` knew of the forwarding (see {@link setWitness}). */
+  knownBy(record: ForwardingRecord, writerDeletes: UpdateDeletes): boolean {
+    const witness = this.witnesses.get(record.id) ?? record.oldRoot;
+    return Y.isDeleted(writerDeletes, Y.createID(witness.client, witness.clock));
   }
 
   /** Whether the forwarding is a join's (see {@link markJoin}). */
@@ -1072,8 +1095,7 @@ export function forwardLateEdits(
   const deletions: (ItemId & { length: number })[] = [];
   const unformats: { id: ItemId; record: ForwardingRecord }[] = [];
   if (writerDeletes) {
-    const knowsMove = (record: ForwardingRecord) =>
-      Y.isDeleted(writerDeletes, Y.createID(record.oldRoot.client, record.oldRoot.clock));
+    const knowsMove = (record: ForwardingRecord) => forwardings.knownBy(record, writerDeletes);
     for (const [client, ranges] of writerDeletes.clients) {
       for (const { clock, len } of ranges) {
         for (const part of forwardings.mapped(client, clock, len))
@@ -1815,9 +1837,10 @@ function visibleRanges(text: Y.XmlText, wanted: ReadonlySet<string>): { index: n
  * came out twice (issue 8, the most common doubling of the co-writing fuzz). The server, which
  * receives the joins one after the other, keeps the first: when `transaction` (with the delete
  * set `writerDeletes` of its update) deletes a paragraph that a join forwarding already took
- * away, the characters its writer had there that the first join copied (they still resolve to a
- * live copy) are found, in their order, among the characters `transaction` wrote into the text
- * holding those copies, and deleted there; each deleted copy is mapped to the first one, so a
+ * away (or a forwarding of the paragraph replaced in place: a join undone offline in the update
+ * that made it), the characters its writer had there that the first change copied (they still
+ * resolve to a live copy) are found, in their order, among the characters `transaction` wrote
+ * into the text holding those copies or into the paragraph before, and deleted there; each deleted copy is mapped to the first one, so a
  * later deletion of it by its writer (an undo of the join) is carried to the copy that stays, and
  * what its writer types after it is written again after the copy kept
  * ({@link forwardAfterDroppedCopies}). Both copies stay (a doubling, but no word lost or glued to
@@ -1841,12 +1864,13 @@ export function dropRepeatedJoins(
   if (!wrote) return 0;
   const drops: { record: ForwardingRecord; text: Y.XmlText; pairs: [ItemId, ItemId][] }[] = [];
   for (const record of forwardings.list()) {
-    if (!forwardings.isJoin(record)) continue;
     const rootId = Y.createID(record.oldRoot.client, record.oldRoot.clock);
-    // Deleted by the writer, but before this transaction: someone else's join came first.
+    // Deleted by the writer, but before this transaction: someone else's join came first (or
+    // someone's join undone offline in the same update, which replaced the paragraph in place).
     if (!Y.isDeleted(writerDeletes, rootId) || Y.isDeleted(transaction.deleteSet, rootId)) continue;
     const root = itemAt(doc, record.oldRoot);
     if (!root?.deleted || !(root.content instanceof Y.ContentType)) continue;
+    if (!forwardings.isJoin(record) && !isTextblockItem(root)) continue;
     const had: ItemId[] = [];
     let str = '';
     for (const text of childTypes(root.content.type as unknown as YType, () => true)) {
@@ -1878,17 +1902,34 @@ export function dropRepeatedJoins(
       return item !== null && !item.deleted && item.parent === text;
     });
     if (!whole) continue;
-    for (const run of runsWrittenBy(transaction, text)) {
-      const at = run.str.indexOf(str);
-      if (at < 0) continue;
-      const pairs: [ItemId, ItemId][] = [];
-      copies.forEach((to, i) => {
-        const copy = run.ids[at + i] as ItemId;
-        if (to && (to.client !== copy.client || to.clock !== copy.clock)) pairs.push([copy, to]);
-      });
-      if (pairs.length > 0) drops.push({ record, text, pairs });
-      break;
-    }
+    // The later copy is appended to the paragraph before, which holds the first copy too, unless
+    // the first join was undone offline in the same update that made it: the text is then back in
+    // a paragraph of its own (issue 8, fuzz: joined by one, joined then unjoined by another).
+    const firstBlock = text._item.parent instanceof Y.AbstractType ? text._item.parent._item : null;
+    let previous = root.left;
+    while (
+      previous &&
+      (previous.deleted || !previous.countable || createdBy(transaction, previous) || previous === firstBlock)
+    )
+      previous = previous.left;
+    const before =
+      previous && isTextblockItem(previous)
+        ? lastText((previous.content as Y.ContentType).type as Y.XmlElement)
+        : null;
+    const texts =
+      before && before !== text && before._item && !before._item.deleted ? [text, before] : [text];
+    search: for (const into of texts)
+      for (const run of runsWrittenBy(transaction, into)) {
+        const at = run.str.indexOf(str);
+        if (at < 0) continue;
+        const pairs: [ItemId, ItemId][] = [];
+        copies.forEach((to, i) => {
+          const copy = run.ids[at + i] as ItemId;
+          if (to && (to.client !== copy.client || to.clock !== copy.clock)) pairs.push([copy, to]);
+        });
+        if (pairs.length > 0) drops.push({ record, text: into, pairs });
+        break search;
+      }
   }
   if (drops.length === 0) return 0;
   let dropped = 0;
@@ -2004,6 +2045,548 @@ function forwardAfterDroppedCopies(doc: Y.Doc, transaction: Y.Transaction, origi
   return count;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Splits made twice
+
+/**
+ * Most characters whose first split copy is remembered per document ({@link recordSplitCopies}):
+ * the oldest are forgotten first. A split made concurrently with another is recent (in flight, or
+ * offline for a while); the cost of the look-up in {@link dropRepeatedSplits} stays bounded.
+ */
+const MAX_SPLIT_COPIES = 20_000;
+
+/**
+ * For each character a person's split moved into a new paragraph, its first copy (the split that
+ * reached the server first), by the moved character's key. In memory: after a restart, a split
+ * repeated by a co-writer who had not received the first one keeps both copies.
+ */
+const splitCopies = new WeakMap<Y.Doc, Map<string, ItemId>>();
+
+/** A split taken back ({@link dropRepeatedSplits}): the characters it moved, and their first copies. */
+interface TakenBack {
+  sources: ItemId[];
+  firsts: ItemId[];
+  /** The text moved, read when it was taken back (the garbage collector takes deleted copies' content). */
+  str: string;
+}
+
+/** Most splits taken back remembered per document, for their writers' undo (the oldest forgotten first). */
+const MAX_TAKEN_BACK = 256;
+
+/** The splits taken back, by their first moved character's key. In memory, like {@link splitCopies}. */
+const takenBack = new WeakMap<Y.Doc, Map<string, TakenBack>>();
+
+/** Whether `doc` remembers split copies, so that a later split of the same text may be taken back. */
+export function remembersSplits(doc: Y.Doc): boolean {
+  return (splitCopies.get(doc)?.size ?? 0) > 0;
+}
+
+/** The live textblocks `transaction` created in an element that was there before it. */
+function textblocksCreatedBy(doc: Y.Doc, transaction: Y.Transaction): Y.Item[] {
+  const out: Y.Item[] = [];
+  for (const [client, after] of transaction.afterState) {
+    const before = transaction.beforeState.get(client) ?? 0;
+    const structs = after > before ? doc.store.clients.get(client) : undefined;
+    if (!structs) continue;
+    for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+      const s = structs[i];
+      if (!s || s.id.clock >= after) break;
+      if (!(s instanceof Y.Item) || s.deleted || s.parentSub !== null || !isTextblockItem(s)) continue;
+      const parent = s.parent;
+      if (parent instanceof Y.AbstractType && parent._item && createdBy(transaction, parent._item)) continue;
+      if (parent instanceof Y.AbstractType && parent._item?.deleted) continue;
+      out.push(s);
+    }
+  }
+  return out;
+}
+
+/**
+ * Remembers where a person's split (Enter in a paragraph: the binding deletes the paragraph's end
+ * and writes a copy of it in a new paragraph) sent each character it moved, so that the same split
+ * made at the same time by a co-writer who had not received it can be taken back
+ * ({@link dropRepeatedSplits}). Only characters `transaction` deleted whose copy
+ * ({@link detectTextMoves}, with the writer's delete set when known) is in a textblock it created
+ * count; a character already remembered keeps its first copy while that copy is live. Costs the
+ * detection of moves for a transaction that deletes characters and creates a textblock, nothing
+ * otherwise. Returns the number of characters remembered.
+ */
+export function recordSplitCopies(
+  doc: Y.Doc,
+  transaction: Y.Transaction,
+  writerDeletes: UpdateDeletes | null,
+): number {
+  if (transaction.deleteSet.clients.size === 0 || ownTransactions.has(transaction)) return 0;
+  const created = textblocksCreatedBy(doc, transaction);
+  if (created.length === 0) return 0;
+  const blocks = new Set<unknown>(
+    created.map((item) => item.content instanceof Y.ContentType && item.content.type),
+  );
+  const moves = detectTextMoves(transaction, writerDeletes ? (id) => Y.isDeleted(writerDeletes, id) : null);
+  if (!moves.any) return 0;
+  const sources: Y.ID[] = [];
+  Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
+    if (
+      struct instanceof Y.Item &&
+      struct.content instanceof Y.ContentString &&
+      struct.parent instanceof Y.XmlText &&
+      !createdBy(transaction, struct)
+    )
+      for (let k = 0; k < struct.length; k++) sources.push(Y.createID(struct.id.client, struct.id.clock + k));
+  });
+  const copies = splitCopies.get(doc) ?? new Map<string, ItemId>();
+  let recorded = 0;
+  for (const source of sources) {
+    const copy = moves.follow(source);
+    const item = copy ? itemAt(doc, copy) : null;
+    const text = item?.parent;
+    if (!copy || !item || item.deleted || !(text instanceof Y.XmlText) || !blocks.has(text._item?.parent))
+      continue;
+    const k = key(source);
+    const known = copies.get(k);
+    const knownItem = known ? itemAt(doc, known) : null;
+    if (knownItem && !knownItem.deleted) continue;
+    copies.delete(k);
+    copies.set(k, { client: copy.client, clock: copy.clock });
+    recorded++;
+  }
+  // The oldest first (a Map keeps its insertion order).
+  for (const k of copies.keys()) {
+    if (copies.size <= MAX_SPLIT_COPIES) break;
+    copies.delete(k);
+  }
+  if (copies.size > 0) splitCopies.set(doc, copies);
+
+  return recorded;
+}
+
+/**
+ * The characters of the writer's delete set that were deleted before `transaction` (by someone
+ * else's change: not in the transaction's own delete set) and whose first split copy is
+ * remembered, by the text they were in, in that text's order.
+ */
+function splitSourcesGoneBefore(
+  doc: Y.Doc,
+  transaction: Y.Transaction,
+  writerDeletes: UpdateDeletes,
+  copies: Map<string, ItemId>,
+): Map<Y.XmlText, { ids: ItemId[]; str: string }> {
+  const wanted = new Set<string>();
+  const texts = new Set<Y.XmlText>();
+  const consider = (id: ItemId): void => {
+    if (!copies.has(key(id))) return;
+    const yid = Y.createID(id.client, id.clock);
+    if (!Y.isDeleted(writerDeletes, yid) || Y.isDeleted(transaction.deleteSet, yid)) return;
+    const item = itemAt(doc, id);
+    if (!item?.deleted || !(item.parent instanceof Y.XmlText) || createdBy(transaction, item)) return;
+    wanted.add(key(id));
+    texts.add(item.parent);
+  };
+  // The smaller of the two is walked: an update's own deletions, or the characters remembered
+  // (a full state diff, after a reconnection, repeats every deletion its writer knows).
+  let deleted = 0;
+  for (const ranges of writerDeletes.clients.values()) for (const { len } of ranges) deleted += len;
+  if (deleted <= copies.size) {
+    for (const [client, ranges] of writerDeletes.clients)
+      for (const { clock, len } of ranges)
+        for (let c = clock; c < clock + len; c++) consider({ client, clock: c });
+  } else
+    for (const k of copies.keys()) {
+      const [client, clock] = k.split(':').map(Number) as [number, number];
+      consider({ client, clock });
+    }
+  // Read through their first copies: the garbage collector took the deleted characters' content
+  // at the end of the split that deleted them (only forwarded subtrees are kept readable).
+  const charOf = (id: ItemId): string => {
+    const copy = copies.get(key(id));
+    const item = copy ? itemAt(doc, copy) : null;
+    return copy && item?.content instanceof Y.ContentString
+      ? (item.content.str[copy.clock - item.id.clock] ?? '\uFFFC')
+      : '\uFFFC';
+  };
+  const out = new Map<Y.XmlText, { ids: ItemId[]; str: string }>();
+  for (const text of texts) {
+    const run = { ids: [] as ItemId[], str: '' };
+    for (let n = text._start; n; n = n.right) {
+      if (!n.deleted || n.content instanceof Y.ContentFormat || n.content instanceof Y.ContentType) continue;
+      for (let k = 0; k < n.length; k++) {
+        const id = { client: n.id.client, clock: n.id.clock + k };
+        if (!wanted.has(key(id))) continue;
+        run.ids.push(id);
+        run.str += charOf(id);
+      }
+    }
+    out.set(text, run);
+  }
+  return out;
+}
+
+/**
+ * The characters of a textblock `transaction` created, when they are all its own and plain text
+ * (formatting aside) in one Y.XmlText: the candidates for a repeated split's copy. Null otherwise.
+ */
+function newBlockCopy(
+  transaction: Y.Transaction,
+  block: Y.Item,
+): { text: Y.XmlText; ids: ItemId[]; str: string } | null {
+  const element = (block.content as Y.ContentType).type as Y.XmlElement;
+  const children = childTypes(element, (n) => !n.deleted);
+  const text = children[0];
+  if (children.length !== 1 || !(text instanceof Y.XmlText)) return null;
+  const ids: ItemId[] = [];
+  let str = '';
+  for (let n = text._start; n; n = n.right) {
+    if (n.deleted || n.content instanceof Y.ContentFormat) continue;
+    if (!(n.content instanceof Y.ContentString) || !createdBy(transaction, n)) return null;
+    for (let k = 0; k < n.length; k++) ids.push({ client: n.id.client, clock: n.id.clock + k });
+    str += n.content.str;
+  }
+  return ids.length > 0 ? { text, ids, str } : null;
+}
+
+/**
+ * The first copies of `sources`, when each is live and they stand in one live text (not `not`),
+ * consecutive (no live character between them) and in the same order. Null otherwise.
+ */
+function firstCopiesInOrder(
+  doc: Y.Doc,
+  transaction: Y.Transaction,
+  copies: Map<string, ItemId>,
+  sources: readonly ItemId[],
+  not: Y.XmlText,
+): { text: Y.XmlText; ids: ItemId[] } | null {
+  const firsts = sources.map((id) => copies.get(key(id)) ?? null);
+  const first = firsts[0] ? itemAt(doc, firsts[0]) : null;
+  const text = first?.parent;
+  if (!first || first.deleted || !(text instanceof Y.XmlText) || text === not) return null;
+  if (!text._item || text._item.deleted || createdBy(transaction, first)) return null;
+  // Walk the text once from the first copy: each next live character must be the next copy.
+  let at = 0;
+  let started = false;
+  for (let n: Y.Item | null = text._start; n && at < firsts.length; n = n.right) {
+    if (n.deleted || !n.countable) continue;
+    for (let k = 0; k < n.length && at < firsts.length; k++) {
+      const want = firsts[at];
+      const here = { client: n.id.client, clock: n.id.clock + k };
+      const match =
+        want !== null && want !== undefined && want.client === here.client && want.clock === here.clock;
+      if (!started) {
+        if (!match) continue;
+        started = true;
+      } else if (!match) return null;
+      at++;
+    }
+  }
+  return at === firsts.length ? { text, ids: firsts as ItemId[] } : null;
+}
+
+/**
+ * Takes back a paragraph that repeats a co-writer's split: two people who press Enter at the
+ * same place of the same paragraph at the same time (neither has received the other's split)
+ * each delete the paragraph's end and write their own copy of it in a new paragraph (Yjs has no
+ * move), and the end of the paragraph came out twice (issue 8, the most common doubling of the
+ * co-writing fuzz). The server, which receives the splits one after the other, keeps the first
+ * (remembered by {@link recordSplitCopies}): when `transaction` creates a textblock whose text,
+ * all of it written by `transaction`, is a copy of characters its writer deleted
+ * (`writerDeletes`) that an earlier split had already moved, and the first copies of those
+ * characters are live, consecutive and in order in one text, the new textblock is deleted and a
+ * forwarding maps it (element, text, each character) to the first copy. Late keystrokes its
+ * writer types in it (after its split, before it receives the take-back) then go next to the
+ * copy kept ({@link forwardLateEdits}), and its writer's later deletions there (an undo of its
+ * split, a Backspace) are carried to that copy (the forwarding's witness is a moved character, not
+ * the paragraph: see {@link SectionForwardings.setWitness}).
+ *
+ * Both copies stay (text doubled, no character lost) when the new paragraph holds anything else
+ * (its writer typed in it in the same change, offline), when the first copy moved on or was
+ * changed inside (a co-writer typed between its characters, joined or undid it), or when the new
+ * paragraph is not a direct child of an element that was there before. Costs, for a transaction
+ * that creates a textblock while splits are remembered, a walk of the writer's deletions (or of
+ * the remembered characters, whichever is smaller). Returns the forwardings installed.
+ */
+export function dropRepeatedSplits(
+  doc: Y.Doc,
+  transaction: Y.Transaction,
+  writerDeletes: UpdateDeletes | null,
+  origin: unknown,
+  now = Date.now(),
+): ForwardingRecord[] {
+  const copies = splitCopies.get(doc);
+  if (!copies || copies.size === 0 || !writerDeletes || ownTransactions.has(transaction)) return [];
+  if (writerDeletes.clients.size === 0) return [];
+  const created = textblocksCreatedBy(doc, transaction);
+  if (created.length === 0) return [];
+  const candidates = created.flatMap((block) => {
+    const copy = newBlockCopy(transaction, block);
+    return copy ? [{ block, copy }] : [];
+  });
+  if (candidates.length === 0) return [];
+  const gone = splitSourcesGoneBefore(doc, transaction, writerDeletes, copies);
+  if (gone.size === 0) return [];
+  const forwardings = registry.get(doc);
+  const drops: ({ block: Y.Item } & TakenBack & {
+      kept: Y.XmlText;
+      entries: ForwardEntry[];
+      witness: ItemId;
+    })[] = [];
+  const used = new Set<string>();
+  for (const { block, copy } of candidates) {
+    let found: (TakenBack & { kept: Y.XmlText; entries: ForwardEntry[]; witness: ItemId }) | null = null;
+    for (const [, sources] of gone) {
+      for (
+        let at = sources.str.indexOf(copy.str);
+        at >= 0 && !found;
+        at = sources.str.indexOf(copy.str, at + 1)
+      ) {
+        const ids = sources.ids.slice(at, at + copy.ids.length);
+        if (ids.some((id) => used.has(key(id)))) continue;
+        // A moved character that a forwarding sent elsewhere (the paragraph joined or moved since):
+        // its writer's deletion of it is carried there ({@link forwardLateEdits}), which already
+        // leaves one copy. Taking this one back too lost the text (issue 8, fuzz: « epsilon »).
+        const carried = (id: ItemId): boolean =>
+          forwardings !== undefined &&
+          forwardings
+            .mapped(id.client, id.clock, 1)
+            .some((part) => !forwardings.knownBy(part.record, writerDeletes));
+        if (ids.some(carried)) continue;
+        const firsts = firstCopiesInOrder(doc, transaction, copies, ids, copy.text);
+        const keptText = firsts?.text._item;
+        const keptElement = keptText?.parent;
+        if (!firsts || !keptText || !(keptElement instanceof Y.XmlElement) || !keptElement._item) continue;
+        // The paragraph and its text only followed: its writer's deletion of them (an undo of its
+        // split) must not take away the kept paragraph, where its co-writer may be typing
+        // (undoneRepeatedSplits joins it back, with a forwarding, once it is empty).
+        const follow = (from: Y.Item, to: Y.Item): ForwardEntry => ({
+          kind: 'follow',
+          ...idOf(from),
+          length: 1,
+          toClient: to.id.client,
+          toClock: to.id.clock,
+        });
+        const entries: ForwardEntry[] = [
+          follow(block, keptElement._item),
+          follow(copy.text._item as Y.Item, keptText),
+        ];
+        copy.ids.forEach((id, k) => {
+          const to = firsts.ids[k] as ItemId;
+          entries.push({ kind: 'map', ...id, length: 1, toClient: to.client, toClock: to.clock });
+        });
+        for (const id of ids) used.add(key(id));
+        found = {
+          kept: firsts.text,
+          entries,
+          witness: ids[0] as ItemId,
+          sources: ids,
+          firsts: firsts.ids,
+          str: copy.str,
+        };
+      }
+      if (found) break;
+    }
+    if (found) drops.push({ block, ...found });
+  }
+  if (drops.length === 0) return [];
+  const installing = forwardingsOf(doc);
+  const installed: ForwardingRecord[] = [];
+  const taken = takenBack.get(doc) ?? new Map<string, TakenBack>();
+  takenBack.set(doc, taken);
+  for (const { block, kept, entries, witness, sources, firsts, str } of drops) {
+    taken.set(key(sources[0] as ItemId), { sources, firsts, str });
+    for (const k of taken.keys()) {
+      if (taken.size <= MAX_TAKEN_BACK) break;
+      taken.delete(k);
+    }
+    const newRoot = (kept._item?.parent as Y.XmlElement)._item as Y.Item;
+    // Installed before the deletion: the garbage collector, at the end of the transaction that
+    // deletes the paragraph, must spare it for the keystrokes still on their way for it.
+    const record = installForwarding(installing, block, idOf(newRoot), entries, now);
+    installing.setWitness(record.id, witness);
+    installed.push(record);
+  }
+  writeAsWriters(doc, [], origin, () => {
+    for (const { block } of drops) {
+      const parent = block.parent;
+      if (!(parent instanceof Y.XmlElement || parent instanceof Y.XmlFragment)) continue;
+      const index = visibleIndexOf(parent as unknown as YType, block);
+      if (index !== null) parent.delete(index, 1);
+    }
+  });
+  return installed;
+}
+
+/**
+ * Takes back, from the copy a join appended to the paragraph before, the end of the joined
+ * paragraph that a co-writer's split had already moved into a paragraph of its own: one person
+ * cuts « Delta| epsilon » (Enter) while another, who has not received the cut, joins « Delta
+ * epsilon » to the paragraph before (Backspace at its start). The join appends its own copy of
+ * the whole text, the cut had written « epsilon » in a new paragraph, and « epsilon » came out
+ * twice (issue 8, fuzz). The server received the cut first ({@link recordSplitCopies}): when the
+ * characters `transaction` appended to a text that was there before end with a copy of the
+ * characters its writer deleted (`writerDeletes`) that the cut had already moved, in the
+ * paragraph the same change joined away (its join forwarding, {@link forwardJoinedBlocks}), and
+ * the cut's copies of them are live, consecutive and in order in one text, that end of the
+ * appended copy is deleted; each character deleted is mapped to the cut's copy in the join's
+ * forwarding, so that its writer's later deletion of it (an undo of the join) is carried there,
+ * and what its writer typed after it is written again after the copy kept
+ * ({@link forwardAfterDroppedCopies}). The start of the appended copy stays: the paragraph ends up
+ * as if the cut then the join had been made one after the other. Both copies stay when the
+ * appended text does not end with the cut's text (its writer typed there in the same change).
+ * Costs, for a transaction that deletes and writes while splits are remembered, a walk of the
+ * writer's deletions (or of the remembered characters) and of the texts it wrote into. Returns
+ * the characters taken back.
+ */
+export function dropJoinedSplitEnds(
+  doc: Y.Doc,
+  transaction: Y.Transaction,
+  writerDeletes: UpdateDeletes | null,
+  origin: unknown,
+): number {
+  const copies = splitCopies.get(doc);
+  const forwardings = registry.get(doc);
+  if (!copies || copies.size === 0 || !forwardings || forwardings.size === 0) return 0;
+  if (!writerDeletes || transaction.deleteSet.clients.size === 0 || ownTransactions.has(transaction))
+    return 0;
+  const gone = splitSourcesGoneBefore(doc, transaction, writerDeletes, copies);
+  if (gone.size === 0) return 0;
+  const texts = new Set<Y.XmlText>();
+  for (const [client, after] of transaction.afterState) {
+    const before = transaction.beforeState.get(client) ?? 0;
+    if (after > before) textsWrittenIn(doc, client, before, after, texts);
+  }
+  const drops: { text: Y.XmlText; record: ForwardingRecord; pairs: [ItemId, ItemId][] }[] = [];
+  const used = new Set<Y.XmlText>();
+  for (const text of texts) {
+    if (!text._item || text._item.deleted || createdBy(transaction, text._item)) continue;
+    for (const run of runsWrittenBy(transaction, text))
+      for (const [source, sources] of gone) {
+        if (used.has(source) || sources.ids.length === 0 || !run.str.endsWith(sources.str)) continue;
+        const record = source._item ? forwardings.recordOf(source._item) : null;
+        if (!record || !forwardings.isJoin(record) || !source._item?.deleted) continue;
+        const firsts = firstCopiesInOrder(doc, transaction, copies, sources.ids, text);
+        if (!firsts) continue;
+        const appended = run.ids.slice(run.ids.length - sources.ids.length);
+        drops.push({ text, record, pairs: appended.map((copy, i) => [copy, firsts.ids[i] as ItemId]) });
+        used.add(source);
+        break;
+      }
+  }
+  if (drops.length === 0) return 0;
+  let dropped = 0;
+  writeAsWriters(doc, [], origin, () => {
+    for (const { text, record, pairs } of drops) {
+      // Installed before the deletion: a late keystroke chained on a copy taken back follows it.
+      forwardings.add(
+        record,
+        compact(
+          pairs.map(([copy, to]) => ({
+            kind: 'map',
+            ...copy,
+            length: 1,
+            toClient: to.client,
+            toClock: to.clock,
+          })),
+        ),
+      );
+      const keys = droppedCopies.get(doc) ?? new Map<string, ForwardingRecord>();
+      droppedCopies.set(doc, keys);
+      for (const [copy] of pairs) keys.set(key(copy), record);
+      for (const { index, length } of visibleRanges(
+        text,
+        new Set(pairs.map(([copy]) => key(copy))),
+      ).reverse()) {
+        text.delete(index, length);
+        dropped += length;
+      }
+    }
+  });
+  return dropped;
+}
+
+/**
+ * Joins back into its paragraph the copy a split kept when the writer of the split taken back
+ * ({@link dropRepeatedSplits}) undoes its own: its undo writes the moved text again at its old
+ * place (new characters, hung before the first of the old ones), and deletes the paragraph taken
+ * back, which the server already deleted. Without this, the paragraph's end came out twice: once
+ * where the undo put it back, once in the copy kept (issue 8). When `transaction` writes, right
+ * before the first character of a split taken back, the text that split moved, in another
+ * paragraph than the copy kept: the characters of the copy kept still there are deleted, and the
+ * paragraph that held them, when nothing else is left in it, is deleted too, with a forwarding to
+ * the paragraph the text came back to (each character of the copy kept mapped to the one written
+ * again), so that what its writer types in it meanwhile follows the text. A paragraph the copy
+ * kept shares with other text (its writer typed there) stays, without the copy. Costs a look-up
+ * per character item `transaction` writes while splits taken back are remembered. Returns the
+ * forwardings installed.
+ */
+export function undoneRepeatedSplits(
+  doc: Y.Doc,
+  transaction: Y.Transaction,
+  origin: unknown,
+  now = Date.now(),
+): ForwardingRecord[] {
+  const taken = takenBack.get(doc);
+  const forwardings = registry.get(doc);
+  if (!taken || taken.size === 0 || !forwardings || ownTransactions.has(transaction)) return [];
+  const undone: { restored: ItemId[]; current: ItemId[]; kept: Y.XmlText; into: Y.XmlText }[] = [];
+  for (const [client, after] of transaction.afterState) {
+    const before = transaction.beforeState.get(client) ?? 0;
+    if (after <= before) continue;
+    for (const item of liveCharactersWrittenIn(doc, client, before, after)) {
+      const entry = item.rightOrigin ? taken.get(key(item.rightOrigin)) : undefined;
+      const into = item.parent;
+      if (!entry || !(into instanceof Y.XmlText)) continue;
+      const restored: ItemId[] = [];
+      let str = '';
+      for (let n: Y.Item | null = item; n && restored.length < entry.sources.length; n = n.right) {
+        if (n.deleted || n.content instanceof Y.ContentFormat) continue;
+        if (!(n.content instanceof Y.ContentString) || !createdBy(transaction, n)) break;
+        for (let k = 0; k < n.length && restored.length < entry.sources.length; k++) {
+          restored.push({ client: n.id.client, clock: n.id.clock + k });
+          str += n.content.str[k] as string;
+        }
+      }
+      if (str !== entry.str) continue;
+      // What stands for the moved text now: the copy kept, wherever forwardings sent it since.
+      const current = entry.firsts.map((id) => resolve(doc, forwardings, id) ?? id);
+      const kept = itemAt(doc, current[0] as ItemId)?.parent;
+      if (!(kept instanceof Y.XmlText) || kept === into || !kept._item || kept._item.deleted) continue;
+      if (current.some((id) => itemAt(doc, id)?.parent !== kept)) continue;
+      taken.delete(key(entry.sources[0] as ItemId));
+      undone.push({ restored, current, kept, into });
+    }
+  }
+  if (undone.length === 0) return [];
+  const installed: ForwardingRecord[] = [];
+  writeAsWriters(doc, [], origin, () => {
+    for (const { restored, current, kept, into } of undone) {
+      const ranges = visibleRanges(kept, new Set(current.map(key)));
+      for (const { index, length } of ranges.reverse()) kept.delete(index, length);
+      const element = kept._item?.parent;
+      const target = into._item?.parent;
+      if (!(element instanceof Y.XmlElement) || !element._item || holdsText(element)) continue;
+      if (!(target instanceof Y.XmlElement) || !target._item) continue;
+      const parent = element._item.parent;
+      if (!(parent instanceof Y.XmlElement || parent instanceof Y.XmlFragment)) continue;
+      const index = visibleIndexOf(parent as unknown as YType, element._item);
+      if (index === null) continue;
+      const map = (from: ItemId, to: ItemId): ForwardEntry => ({
+        kind: 'map',
+        ...from,
+        length: 1,
+        toClient: to.client,
+        toClock: to.clock,
+      });
+      const entries = [
+        map(idOf(element._item), idOf(target._item)),
+        map(idOf(kept._item as Y.Item), idOf(into._item as Y.Item)),
+        ...current.map((id, k) => map(id, restored[k] as ItemId)),
+      ];
+      // Installed before the deletion, so that the garbage collector spares the paragraph.
+      installed.push(installForwarding(forwardings, element._item, idOf(target._item), entries, now, true));
+      parent.delete(index, 1);
+    }
+  });
+  return installed;
+}
+
 /**
  * Follows, for late edits, the characters a forwarding sent somewhere when a person's change moves
  * them again without deleting their block: a split (Enter in the joined paragraph), a paste of
@@ -2069,7 +2652,8 @@ export interface LateEditSource {
 }
 
 /**
- * Runs {@link forwardReplacedBlocks}, {@link forwardJoinedBlocks}, {@link forwardLateEdits},
+ * Runs {@link forwardReplacedBlocks}, {@link forwardJoinedBlocks}, {@link dropRepeatedSplits},
+ * {@link recordSplitCopies}, {@link forwardLateEdits},
  * {@link dropRepeatedJoins} (and the keystrokes hung on what it took back) then
  * {@link forwardMovedTargets} after every inspected
  * transaction of `doc` (its own transactions excepted). A transaction that deletes nothing, in a
@@ -2079,16 +2663,24 @@ export function watchLateEdits(doc: Y.Doc, source: LateEditSource): () => void {
   const handler = (transaction: Y.Transaction): void => {
     if (ownTransactions.has(transaction)) return;
     const deletes = transaction.deleteSet.clients.size > 0;
-    if (!deletes && !registry.get(doc)?.size) return;
+    // A repeated split deletes nothing that was still there: its writer's deletions are all of
+    // characters the first split had deleted.
+    if (!deletes && !registry.get(doc)?.size && !remembersSplits(doc)) return;
     if (!source.inspect(transaction)) return;
     const writerDeletes = source.writerDeletes(transaction);
+    const now = (source.now ?? Date.now)();
     if (deletes) {
-      const now = (source.now ?? Date.now)();
       forwardReplacedBlocks(doc, transaction, writerDeletes, source.origin(transaction), now);
       forwardJoinedBlocks(doc, transaction, writerDeletes, source.origin(transaction), now);
     }
+    // Before the split is remembered: a repeated split's copy must not become a first copy.
+    dropRepeatedSplits(doc, transaction, writerDeletes, source.origin(transaction), now);
+    dropJoinedSplitEnds(doc, transaction, writerDeletes, source.origin(transaction));
+    if (deletes) recordSplitCopies(doc, transaction, writerDeletes);
     if (registry.get(doc)?.size) {
       forwardLateEdits(doc, transaction, writerDeletes, source.origin(transaction));
+      // After: the undo of a split taken back has had its deletions carried to the copy kept.
+      undoneRepeatedSplits(doc, transaction, source.origin(transaction), now);
       dropRepeatedJoins(doc, transaction, writerDeletes, source.origin(transaction));
       forwardAfterDroppedCopies(doc, transaction, source.origin(transaction));
     }

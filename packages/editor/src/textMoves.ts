@@ -224,7 +224,7 @@ export function alignEnds(a: string, b: string, skippable: readonly boolean[]): 
   // and the second (« gamma w0r13 ») paired by its common end and the space both begin with
   // would hold the whole stretch, leaving the first (« beta w0r14 ») unpaired (issue 8, fuzz).
   if (a.length > 1 && a.length < b.length && !b.startsWith(a)) {
-    const at = b.lastIndexOf(a);
+    const at = lastWholeIndexOf(b, a);
     if (at >= 0) return Array.from(a, (_, i) => [i, at + i]);
   }
   let i = 0;
@@ -277,6 +277,44 @@ export function alignEnds(a: string, b: string, skippable: readonly boolean[]): 
   // word typed before « Delta » and the paragraph joined, offline) is a longer overlap.
   const overlap = pairs.length < MIN_INNER_OVERLAP ? overlapOfEnds(a, b) : [];
   return overlap.length > pairs.length ? overlap : pairs;
+}
+
+/** A letter or a digit: what a word goes on with. */
+const WORD_CHARACTER = /[\p{L}\p{N}]/u;
+
+/**
+ * Whether a pairing pairs an end of the deleted run that is a letter or digit with a character
+ * of the inserted run that a letter or digit of no pair follows (or precedes, at the start): the
+ * copy it stands for would run on into a longer word, which a copy of a whole run does not.
+ */
+function runsIntoWord({ from, target, pairs }: Pick<Candidate, 'from' | 'target' | 'pairs'>): boolean {
+  const paired = new Set(pairs.map(([, t]) => t));
+  const word = (s: string, at: number) => WORD_CHARACTER.test(s.charAt(at));
+  for (const [f, t] of pairs) {
+    if (f === from.str.length - 1 && word(from.str, f) && word(target.str, t + 1) && !paired.has(t + 1))
+      return true;
+    if (f === 0 && word(from.str, f) && t > 0 && word(target.str, t - 1) && !paired.has(t - 1)) return true;
+  }
+  return false;
+}
+
+/**
+ * The last place of `a` in `b` that does not run on into a longer word (the character after it
+ * is no letter or digit, or `a` ends with none); -1 when there is none. A paragraph's end
+ * « ␣w2r3 » split off, then « ␣w2r34␣ » typed after it by the writer of the split in the same
+ * change (offline), holds « ␣w2r3 » twice: the last place, inside the typed word, made a
+ * co-writer's keystrokes hung on the old « 3 » go inside « w2r34 »; and a stretch that holds it
+ * only inside a word (« ␣w2r30␣ » typed elsewhere in the same change) is no copy of it, but was
+ * paired as one as often as the real copy (issue 8, fuzz: « w2r3␣w2r5␣4 », « w2r3␣w0r29␣0 »).
+ */
+function lastWholeIndexOf(b: string, a: string): number {
+  const last = b.lastIndexOf(a);
+  if (last < 0 || !WORD_CHARACTER.test(a.charAt(a.length - 1))) return last;
+  for (let at = last; at >= 0; at = at > 0 ? b.lastIndexOf(a, at - 1) : -1) {
+    const next = b.charAt(at + a.length);
+    if (next === '' || !WORD_CHARACTER.test(next)) return at;
+  }
+  return -1;
 }
 
 /**
@@ -540,8 +578,16 @@ export function detectTextMoves(
   // than a whole run that is exactly the start of the deleted one (« ␣w2r5 », joined to the
   // paragraph before in the same change that cut off the rest; issue 8, fuzz: « w2r529 »).
   const piecesOf = new Map(candidates.map((c) => [c, pieces(c.pairs)]));
+  // At equal length and pieces, a pairing that stops inside a word of the inserted run (the
+  // deleted « ␣w2r3 » against the start of « ␣w2r36 » typed in the same change) comes after one
+  // that holds a whole run (its real copy « ␣␣w2r3 »): chosen first, it glued a co-writer's word
+  // into « w2r36 » (issue 8, fuzz: « w2r3␣w0r29␣6 »).
+  const gluedOf = new Map(candidates.map((c) => [c, runsIntoWord(c) ? 1 : 0]));
   candidates.sort(
-    (a, b) => b.pairs.length - a.pairs.length || (piecesOf.get(a) as number) - (piecesOf.get(b) as number),
+    (a, b) =>
+      b.pairs.length - a.pairs.length ||
+      (piecesOf.get(a) as number) - (piecesOf.get(b) as number) ||
+      (gluedOf.get(a) as number) - (gluedOf.get(b) as number),
   );
   // A run may go to several places (a join and a split in one transaction: its start stays in
   // the paragraph it was appended to, its end goes to a new one), each a part of it before or

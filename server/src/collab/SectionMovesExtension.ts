@@ -12,6 +12,7 @@ import {
   encodeForwardEntries,
   forwardingsOf,
   moveSection,
+  remembersSplits,
   retireForwardings,
   watchLateEdits,
   type UpdateDeletes,
@@ -167,10 +168,13 @@ export class SectionMovesExtension implements Extension<CollabContext> {
     document,
   }: beforeHandleMessagePayload<CollabContext>): Promise<void> {
     // Decoding twice costs: the message guard's decoding is used when there is one (see above);
-    // without it, only documents with forwardings need the writer's deletions.
+    // without it, only documents with forwardings, or with splits remembered (a split repeated by
+    // someone who had not received it is taken back: dropRepeatedSplits), need the writer's
+    // deletions.
     this.writerDeletes.set(
       connection,
-      forwardingsOf(document).size > 0 && deleteSetBeingApplied(connection.context) === null
+      (forwardingsOf(document).size > 0 || remembersSplits(document)) &&
+        deleteSetBeingApplied(connection.context) === null
         ? deletesOf(message)
         : null,
     );
