@@ -14,7 +14,15 @@ const severity: Record<ConnectionState, AlertProps.Severity | 'new'> = {
 /** The connection state as a DSFR badge inside a polite live region (role status). */
 export function ConnectionBadge({ state }: { state: ConnectionState }) {
   return (
-    <div role="status" aria-live="polite" aria-atomic="true" className="essaim-connection" data-state={state}>
+    <div
+      role="status"
+      aria-live="polite"
+      aria-atomic="true"
+      className="essaim-connection"
+      data-state={state}
+      // Its whole words where a narrow line cuts the badge short (editor.css).
+      title={m.connection[state]}
+    >
       <span className="fr-sr-only">{m.connectionLabel} </span>
       <Badge as="span" severity={severity[state]}>
         {m.connection[state]}

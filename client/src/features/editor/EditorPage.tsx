@@ -52,6 +52,7 @@ import {
   LazyPublicationBar,
   LazySelectionCommentButton,
   openEditorDialog,
+  lateChunkLoaded,
   useLateChunkSettled,
 } from './LazyPanels.js';
 import { LengthGauge } from './LengthGauge.js';
@@ -469,6 +470,8 @@ function ReadyWorkspace({
   const readOnly = access === 'read';
   const textArrived = useTextArrived(session);
   const lateChunkSettled = useLateChunkSettled();
+  const [publicationRowDrawn, setPublicationRowDrawn] = useState(false);
+  const onPublicationRowDrawn = useCallback(() => setPublicationRowDrawn(true), []);
   const title = useMetadataTitle(session.ydoc);
   useEffect(() => onTitle(title), [title, onTitle]);
 
@@ -568,6 +571,19 @@ function ReadyWorkspace({
     publicationsSettled: publications.state.status !== 'loading',
     lateChunkSettled,
   });
+  // The review bar keeps its frame (and what is under it stays out of sight) until it is drawn as
+  // it stays: the review answered, the publications too, and, when the bar will have a publication
+  // row (a published document, or publications that failed to load),
+  // the chunk that draws that row. Drawn at 58 px then grown to 129 px (165 for the animatrice) by
+  // the row 0.3–0.5 s later, it pushed the presence, the outline and the notice down (layout shift
+  // 0.03–0.10 while a published fiche opened, tester BR38 F1).
+  // Not for a person who may publish a document never published (« Publier » comes with the
+  // chunk): what is under the bar stays at hand for them while the chunk comes (a click on the
+  // fiche's information or « Journal de relecture » is kept, see LazyPanels.tsx).
+  const publicationRowComing = publications.state.status === 'error' || publications.status?.latest != null;
+  const reviewBarPending =
+    publications.state.status === 'loading' ||
+    (publicationRowComing && !publicationRowDrawn && !(lateChunkSettled && !lateChunkLoaded()));
   // Once the text is shown (it can take the caret) and the review headers are drawn: they change
   // the height of the text above the section.
   useRevealRequestedSection(shown && reviews.state.status !== 'loading' ? editor : null);
@@ -634,12 +650,13 @@ function ReadyWorkspace({
         </div>
       </div>
       <div className="essaim-contents" inert={!shown}>
-        <DocumentReviewBar reviews={reviews} published={published}>
+        <DocumentReviewBar reviews={reviews} published={published} pending={reviewBarPending}>
           <LazyPublicationBar
             documentId={doc.id}
             publications={publications}
             canPublish={doc.canPublish === true}
             announce={announce}
+            onDrawn={onPublicationRowDrawn}
           />
         </DocumentReviewBar>
       </div>

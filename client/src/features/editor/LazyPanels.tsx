@@ -104,7 +104,6 @@ const SelectionCommentButtonChunk = lazy(() =>
 const HistoryPanelChunk = lazy(() => loadPanels().then((module) => ({ default: module.HistoryPanel })));
 const DownloadButtonChunk = lazy(() => loadPanels().then((module) => ({ default: module.DownloadButton })));
 const DownloadDialogChunk = lazy(() => loadPanels().then((module) => ({ default: module.DownloadDialog })));
-const PublicationBarChunk = lazy(() => loadPanels().then((module) => ({ default: module.PublicationBar })));
 const FootnoteDialogChunk = lazy(() => loadPanels().then((module) => ({ default: module.FootnoteDialog })));
 const DocRefDialogChunk = lazy(() => loadPanels().then((module) => ({ default: module.DocRefDialog })));
 const ImageDialogChunk = lazy(() => loadPanels().then((module) => ({ default: module.ImageDialog })));
@@ -254,14 +253,25 @@ export function LazyDownloadDialog(props: ComponentProps<typeof DownloadDialog>)
   );
 }
 
-/** The publication bar, inside the document's review bar. */
-export function LazyPublicationBar(props: ComponentProps<typeof PublicationBar>) {
-  return (
-    <Suspense fallback={null}>
-      <PublicationBarChunk {...props} />
-    </Suspense>
-  );
+/**
+ * The publication bar, inside the document's review bar, drawn in the render its chunk arrives
+ * (without Suspense: see {@link usePanels}; through `React.lazy` it came 0.3–0.5 s after the bar
+ * and grew it under the person's eyes, tester BR38 F1). `onDrawn` is called once it is drawn, row
+ * or nothing (the review bar keeps its frame until then: EditorPage).
+ */
+export function LazyPublicationBar({
+  onDrawn,
+  ...props
+}: ComponentProps<typeof PublicationBar> & { onDrawn?: () => void }) {
+  const module = usePanels();
+  useLayoutEffect(() => {
+    if (module) onDrawn?.();
+  }, [module, onDrawn]);
+  return module ? <module.PublicationBar {...props} /> : null;
 }
+
+/** Whether the chunk of the parts below came (false before, and when it failed to come). */
+export const lateChunkLoaded = (): boolean => panels !== null;
 
 /** The dialogs the toolbar, the text and the review open, by name. */
 export type EditorDialog = 'footnote' | 'docRef' | 'image' | 'reviewStep' | 'reviewChanges' | 'reviewJournal';

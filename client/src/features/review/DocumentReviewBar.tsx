@@ -41,10 +41,16 @@ export interface PublishedStateLabel {
 export function DocumentReviewBar({
   reviews,
   published,
+  pending = false,
   children,
 }: {
   reviews: SectionReviews;
   published?: PublishedStateLabel | null;
+  /**
+   * Drawn with its content out of sight, as its frame (see PendingReviewBar), while what the bar
+   * will hold is still on its way (the publication row, `children`: EditorPage).
+   */
+  pending?: boolean;
   children?: ReactNode;
 }) {
   const api = useReview();
@@ -64,7 +70,12 @@ export function DocumentReviewBar({
   if (reviews.state.status === 'loading') return <PendingReviewBar />;
   if (!api || !view) return null;
   return (
-    <section className="essaim-review-bar" aria-label={m.document.label}>
+    <section
+      // Drawn, its content out of sight (as the frame's), until its publication row is drawn too.
+      className={'essaim-review-bar' + (pending ? ' essaim-review-bar--pending' : '')}
+      aria-label={m.document.label}
+      inert={pending}
+    >
       <div className="essaim-review-bar__status" data-review-bar-status tabIndex={-1}>
         <span className="fr-sr-only">{m.document.state}</span>
         <Badge as="span" small noIcon severity={severity[published?.state ?? view.state]}>
@@ -120,6 +131,8 @@ export function DocumentReviewBar({
  * relecture », folded on a phone as the bar is) drawn out of sight and out of the accessibility
  * tree, so that the bar fills a box of its own height instead of pushing the notice, the presence
  * and the text down by 74 px when it comes (layout shift 0.10 while a fiche opens, 2026-12-01).
+ * While it is drawn, what is under the bar on the page is out of sight too (`review.css`): the bar
+ * may come taller than its frame (a publication row), and would push it down.
  */
 function PendingReviewBar() {
   return (
