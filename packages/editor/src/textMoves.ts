@@ -29,7 +29,9 @@ import {
  * transaction ({@link detectTextMoves}: deleted characters and inserted ones with the same text),
  * re-writes its own characters anchored on moved ones after their copies, puts back before an
  * appended copy its own characters the tie-break put after it, and gives the caller the map from
- * old characters to new ones to put the caret back ({@link TextMoves.lookup}).
+ * old characters to new ones to put the caret back ({@link TextMoves.lookup}). Such a re-write is
+ * itself a deletion and a copy, but no move: nobody's characters follow it ({@link rewriterOf}),
+ * or editors would re-write their text after each other's without end.
  *
  * Moves of whole sections and blocks replaced in place (a change of type) are done or repaired by
  * the server (sectionForwarding.ts): they are left out here, so nothing is re-applied twice.
@@ -1110,6 +1112,89 @@ function copyHangsOn(doc: Y.Doc, transaction: Y.Transaction, copy: CharId, own: 
 }
 
 /**
+ * The co-writer whose own characters `transaction` only wrote again elsewhere, or null: it
+ * deletes characters of one client (or of the server writing again for it, {@link forwarderOf})
+ * and writes as many characters under that client, no element and nothing else. That is what a
+ * co-writer's {@link followMovedText} sends (a split, a join, a paste or an undo creates or
+ * deletes a paragraph, or writes another's text).
+ *
+ * One's own characters do not follow such a re-write: the co-writer only put its keystrokes back
+ * next to the text they were typed in, and one's characters that stand after them were placed
+ * there knowing of them, often by one's own re-write after them. Following them made each
+ * re-write the move that calls for the next: two or three editors re-writing their text after
+ * each other's, round after round, without end (issue 8, fuzz seeds 257 and 311, an endless
+ * exchange of updates and a growing document). The repair of a real move ends with the
+ * re-writes it calls for: none of them calls for another.
+ */
+export function rewriterOf(doc: Y.Doc, transaction: Y.Transaction): number | null {
+  let writer: number | null = null;
+  let written = 0;
+  for (const [client, after] of transaction.afterState) {
+    const before = transaction.beforeState.get(client) ?? 0;
+    if (after <= before) continue;
+    if (writer !== null) return null;
+    writer = client;
+    const structs = doc.store.clients.get(client) ?? [];
+    for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+      const n = structs[i];
+      if (
+        !(n instanceof Y.Item) ||
+        !(n.content instanceof Y.ContentString) ||
+        !(n.parent instanceof Y.XmlText)
+      )
+        return null;
+      written += n.length;
+    }
+  }
+  if (writer === null || isOwnOrForwarded(doc, Y.createID(writer, 0))) return null;
+  let deleted = 0;
+  let other = false;
+  Y.iterateDeletedStructs(transaction, transaction.deleteSet, (n) => {
+    if (
+      n instanceof Y.Item &&
+      n.content instanceof Y.ContentString &&
+      n.parent instanceof Y.XmlText &&
+      (n.id.client === writer || n.id.client === forwarderOf(writer as number))
+    )
+      deleted += n.length;
+    else other = true;
+  });
+  return !other && deleted > 0 && deleted === written ? writer : null;
+}
+
+/** Farthest {@link hangsOnAny} follows a chain of origins, in items. */
+const MAX_ORIGIN_CHAIN = 1_000;
+
+/**
+ * Whether the character `at` was written after one of the characters `runs` (consecutive
+ * characters of one client each), directly or through a chain of Yjs origins (the character it
+ * was written after, the one that one was written after, …): text that stands after them because
+ * its writer placed it there, knowing of them.
+ *
+ * Re-writing them after `at` would ask the writer of `at` (or of a link of the chain), seeing its
+ * own characters' anchor move, to re-write its own after them in turn: editors re-writing their
+ * characters after each other's, round after round, without end (issue 8, fuzz seed 311: three
+ * editors, each re-writing a run after the copy of the next one's, the last one's hung on the
+ * first one's). {@link rewriterOf} stops that when the re-write arrives alone; this stops it
+ * also when it arrives merged with other changes (a reconnection's catch-up), which that test
+ * cannot tell. Characters that stay where they are lose nothing and double nothing, and the
+ * chain stops at the first editor that sees it close. {@link copyHangsOn} is the chain of one
+ * link, found before the run is made.
+ */
+function hangsOnAny(doc: Y.Doc, at: CharId, runs: readonly (readonly CharId[])[]): boolean {
+  const holds = (client: number, from: number, to: number) =>
+    runs.some((ids) => ids.some((id) => id.client === client && id.clock >= from && id.clock <= to));
+  let id: CharId | null = at;
+  for (let steps = 0; id && steps < MAX_ORIGIN_CHAIN; steps++) {
+    const item = itemAt(doc, id);
+    if (!item) return false;
+    if (holds(id.client, item.id.clock, id.clock)) return true;
+    id = item.origin;
+  }
+  return false;
+}
+
+/**
  * The moved character that `id`, the left neighbour `own` (one of this editor's characters) was
  * written after, stands for: `id` itself when it moved. When `id` had been deleted before
  * `transaction`, the nearest character before it, across characters deleted before too, if that
@@ -1154,20 +1239,35 @@ export const FOLLOW_MOVED_TEXT_ORIGIN = Symbol('follow-moved-text');
  * characters that `moves` concerns (see the module's comment) in one local transaction with
  * {@link FOLLOW_MOVED_TEXT_ORIGIN}, and adds to `moves` where each of them went, for the caret.
  * The copies inherit the formatting of their new place (the copy of the text they were typed in).
+ * Nothing is re-written in answer to a co-writer's re-write ({@link rewriterOf}), nor after a
+ * copy that hangs, through its chain of origins, on the characters to re-write ({@link hangsOnAny}).
  * Returns the number of characters re-written.
  */
 export function followMovedText(doc: Y.Doc, transaction: Y.Transaction, moves: TextMoves): number {
   if (transaction.local) return 0;
+  if (rewriterOf(doc, transaction) !== null) return 0;
   const relocations = ownRelocations(doc, transaction, moves);
   if (relocations.length === 0) return 0;
   let written = 0;
   const lastWritten = new Map<string, CharId>();
+  const relocated = relocations.map((r) => r.ids);
+  const stay = new Set<string>();
   doc.transact(() => {
     // In document order: a character chained on an earlier one goes after that one's copy.
     for (const r of relocations) {
       // Several characters anchored on the same one keep their order: each after the last.
       const anchor = r.after ? (moves.lookup(r.after) ?? r.after) : null;
       const after = anchor ? (lastWritten.get(key(anchor)) ?? anchor) : null;
+      // A copy written after one's own characters to move (or after text that was, in its turn,
+      // written after them) is no place for them: see hangsOnAny. They stay, and so do those
+      // chained on them.
+      if ((r.after && stay.has(key(r.after))) || (after && hangsOnAny(doc, after, relocated))) {
+        for (const id of r.ids) {
+          stay.add(key(id));
+          moves.forget(id);
+        }
+        continue;
+      }
       const before = r.before ? (moves.lookup(r.before) ?? r.before) : null;
       const neighbour = after ? itemAt(doc, after) : before ? itemAt(doc, before) : null;
       const text = neighbour && !neighbour.deleted ? neighbour.parent : null;
