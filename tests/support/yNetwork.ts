@@ -9,6 +9,7 @@ import {
   offlineEditsUpdate,
 } from '../../packages/editor/src/offlineEdits.js';
 import { writeJSONToYdoc, ydocToJSON, ydocToNode, type DocJSON } from '../../packages/editor/src/convert.js';
+import { detectTextMoves, followMovedText } from '../../packages/editor/src/textMoves.js';
 import {
   forwardingsOf,
   watchLateEdits,
@@ -215,6 +216,21 @@ export function type(
     const t = paragraphText(doc, id, n);
     t.insert(t.length, char, attributes);
   }
+}
+
+/**
+ * Makes `client` a co-writer's editor without a view: after each change that comes from elsewhere,
+ * it re-writes its own keystrokes after the copy of the text they were in when that text moved,
+ * as the editor does (`followMovedText`, textMoves.ts). `observe` sees each such change first.
+ * Returns the client.
+ */
+export function followsMovedText(client: Client, observe?: (transaction: Y.Transaction) => void): Client {
+  client.doc.on('afterTransaction', (transaction: Y.Transaction) => {
+    if (transaction.local) return;
+    observe?.(transaction);
+    followMovedText(client.doc, transaction, detectTextMoves(transaction));
+  });
+  return client;
 }
 
 /** An edit made the way the editor makes it: a ProseMirror change written back by y-tiptap. */

@@ -1,12 +1,11 @@
 // @vitest-environment jsdom
 import type { EditorView } from '@tiptap/pm/view';
 import { describe, expect, it } from 'vitest';
-import type * as Y from 'yjs';
 import { type DocJSON } from './convert.js';
-import { detectTextMoves, followMovedText } from './textMoves.js';
 import {
   editAsTheEditorDoes,
   expectConverged,
+  followsMovedText,
   Network,
   paragraph,
   positionAfter,
@@ -42,12 +41,7 @@ const start: DocJSON = {
 const { editorOf } = useCaretEditors();
 
 /** A co-writer's editor without a view: it re-writes its own keystrokes after a move. */
-function coWriter(client: Client): Client {
-  client.doc.on('afterTransaction', (transaction: Y.Transaction) => {
-    if (!transaction.local) followMovedText(client.doc, transaction, detectTextMoves(transaction));
-  });
-  return client;
-}
+const coWriter = (client: Client): Client => followsMovedText(client);
 
 /** Backspace at the start of the second paragraph, written back as the editor does. */
 const join = (client: Client) =>

@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { FRAGMENT } from '@essaim/protocol';
 import { type DocJSON } from './convert.js';
-import { detectTextMoves, followMovedText } from './textMoves.js';
 import { undoOnlyOwnChanges } from './undoScope.js';
 import {
   editAsTheEditorDoes,
   expectConverged,
+  followsMovedText,
   Network,
   paragraph,
   positionAfter,
@@ -45,12 +45,7 @@ const start: DocJSON = {
 const { editorOf } = useCaretEditors();
 
 /** A co-writer's editor without a view: it re-writes its own keystrokes after a move. */
-function coWriter(client: Client): Client {
-  client.doc.on('afterTransaction', (transaction: Y.Transaction) => {
-    if (!transaction.local) followMovedText(client.doc, transaction, detectTextMoves(transaction));
-  });
-  return client;
-}
+const coWriter = (client: Client): Client => followsMovedText(client);
 
 /** Enter just after « Premier paragraphe. », written back as the editor does. */
 const split = (client: Client) =>

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { FRAGMENT } from '@essaim/protocol';
 import { type DocJSON } from './convert.js';
-import { detectTextMoves, followMovedText, rewriterOf } from './textMoves.js';
+import { rewriterOf } from './textMoves.js';
 import {
   editAsTheEditorDoes,
   expectConverged,
+  followsMovedText,
   Network,
   paragraph,
   positionAfter,
@@ -39,14 +40,8 @@ const start: DocJSON = {
  * A co-writer's editor without a view: it re-writes its own keystrokes after a move. `seen`
  * gets, for each remote transaction, whose re-write it is (null: none).
  */
-function coWriter(client: Client, seen: (number | null)[] = []): Client {
-  client.doc.on('afterTransaction', (transaction: Y.Transaction) => {
-    if (transaction.local) return;
-    seen.push(rewriterOf(client.doc, transaction));
-    followMovedText(client.doc, transaction, detectTextMoves(transaction));
-  });
-  return client;
-}
+const coWriter = (client: Client, seen: (number | null)[] = []): Client =>
+  followsMovedText(client, (transaction) => seen.push(rewriterOf(client.doc, transaction)));
 
 /** Types `value` just after `needle`, as the editor writes it back. */
 const typeAfter = (client: Client, needle: string, value: string) =>
