@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { Link } from 'wouter';
 import { startReactDsfr } from '@codegouvfr/react-dsfr/spa';
 import { App } from './app/App.js';
+import './app/fonts.css';
 import './app/styles.css';
 
 startReactDsfr({ defaultColorScheme: 'system', Link });

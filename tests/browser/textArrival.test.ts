@@ -258,4 +258,70 @@ describe('a fiche opening', () => {
       expect(problems.errors).toEqual([]);
     });
   }
+
+  it('moves nothing on a phone when Marianne comes after the text: the title breaks its lines the same in the stand-in font, for a writer with the toolbar too', async () => {
+    // The demo's title that took three lines in the system font and two in Marianne on a 390 px
+    // phone: everything under it moved up 44 px when the font came (0.30, tester BR39 F1).
+    const doc = await createDocument(
+      app.admin,
+      app.espaceId,
+      'Un collectif d’habitants pour agir sur le logement — Bouches-du-Rhône',
+      'fiche',
+    );
+    const writer = await invite(app.admin, app.espaceId, 'rapporteur', 'Maëlys');
+    const assigned = await app.admin.fetch(`/api/documents/${doc.id}/assignments`, {
+      method: 'POST',
+      json: { userId: writer.userId },
+    });
+    expect(assigned.status).toBe(200);
+    const viewport = { width: 390, height: 844 };
+    const { page, problems } = await app.open({ as: writer, viewport, isMobile: true, hasTouch: true });
+    // Marianne's files are held until the page is drawn with everything late, then let go.
+    let letFontsGo = () => {};
+    const fontsHeld = new Promise<void>((release) => {
+      letFontsGo = release;
+    });
+    await page.route('**/dsfr/fonts/**', async (route) => {
+      await fontsHeld;
+      await route.continue();
+    });
+    await page.addInitScript(() => {
+      const shifts: number[] = [];
+      const widths = { widest: 0 };
+      Object.assign(window, { layoutShifts: shifts, pageWidths: widths });
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries() as (PerformanceEntry & { value: number })[])
+          shifts.push(entry.value);
+      }).observe({ type: 'layout-shift', buffered: true });
+      const look = () => {
+        widths.widest = Math.max(widths.widest, document.documentElement.scrollWidth);
+        requestAnimationFrame(look);
+      };
+      requestAnimationFrame(look);
+    });
+    await page.goto(`${app.baseUrl}/documents/${doc.id}`);
+    await editorOf(page).waitFor();
+    await page.locator('[data-review-status]').first().waitFor();
+    await page.getByRole('button', { name: 'Historique' }).waitFor();
+    await page.getByRole('toolbar').first().waitFor();
+    expect(await page.evaluate(() => document.fonts.check('700 20px Marianne'))).toBe(false);
+    letFontsGo();
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () => document.fonts.check('700 20px Marianne') && document.fonts.check('400 16px Marianne'),
+        ),
+      )
+      .toBe(true);
+    await page.evaluate(() =>
+      document.fonts.ready.then(() => new Promise((frame) => requestAnimationFrame(frame))),
+    );
+    const { shifts, widest } = await page.evaluate(() => {
+      const seen = window as unknown as { layoutShifts: number[]; pageWidths: { widest: number } };
+      return { shifts: seen.layoutShifts, widest: seen.pageWidths.widest };
+    });
+    expect(shifts.reduce((sum, value) => sum + value, 0)).toBeLessThan(0.05);
+    expect(widest).toBeLessThanOrEqual(viewport.width);
+    expect(problems.errors).toEqual([]);
+  });
 });
