@@ -5,6 +5,7 @@ import { createDocument, invite, type Session } from '../support/accounts.js';
 import { artifactsDir } from './support/chromium.js';
 import { unexpectedProblems, useBrowserApp } from './support/app.js';
 import { runAxe } from './support/axe.js';
+import { holdServerMessages } from './support/collabNetwork.js';
 import { editorOf } from './support/coWriting.js';
 
 const app = useBrowserApp();
@@ -129,6 +130,55 @@ describe('a member reading on a 390 px phone', () => {
     const badge = await page.locator('.essaim-connection').evaluate((n) => n.getBoundingClientRect());
     expect(badge.left).toBeGreaterThanOrEqual(0);
     expect(badge.right).toBeLessThanOrEqual(PHONE.width);
+  });
+});
+
+describe('the connection badge on a 390 px phone', () => {
+  it('shows its short words whole in every state it passes through (« Synchro… », « Connecté », « Hors ligne »), and screen readers hear the whole sentence', async () => {
+    const { id } = await createDocument(writer, app.espaceId, 'Aller-vers dans le Cantal');
+    const { page, context, problems } = await app.open({ as: writer, viewport: PHONE });
+    // The server's messages held: the page waits for the text, its badge « Synchronisation… ».
+    const release = await holdServerMessages(page);
+    await page.goto(`${app.baseUrl}/documents/${id}`);
+    const badge = page.locator('.essaim-connection');
+    /** What the badge shows, whether its words fit in it, and the page's width. */
+    const seen = () =>
+      badge.evaluate((node) => {
+        const shown = node.querySelector('.fr-badge') as HTMLElement;
+        return {
+          words: shown.innerText,
+          whole: shown.scrollWidth <= shown.clientWidth,
+          page: document.documentElement.scrollWidth,
+        };
+      });
+    await expect.poll(() => badge.getAttribute('data-state')).toBe('syncing');
+    expect(await seen()).toEqual({ words: 'SYNCHRO…', whole: true, page: PHONE.width });
+    expect(
+      await page
+        .getByRole('status')
+        .filter({ has: page.locator('.fr-badge') })
+        .textContent(),
+    ).toContain('Synchronisation…');
+    release();
+    await editorOf(page).waitFor();
+    await expect.poll(() => badge.getAttribute('data-state')).toBe('connected');
+    expect(await seen()).toEqual({ words: 'CONNECTÉ', whole: true, page: PHONE.width });
+    await context.setOffline(true);
+    await expect.poll(() => badge.getAttribute('data-state')).toBe('offline');
+    expect(await seen()).toEqual({ words: 'HORS LIGNE', whole: true, page: PHONE.width });
+    // The whole sentence once in the accessibility tree (the short words are hidden from it), and
+    // in the badge's title.
+    expect(await badge.ariaSnapshot()).toContain(
+      'État de la connexion : Hors ligne — vos modifications sont conservées',
+    );
+    expect(await badge.ariaSnapshot()).not.toContain('conservées Hors ligne');
+    expect(await badge.getAttribute('title')).toBe('Hors ligne — vos modifications sont conservées');
+    await shot(page, 'mobile-hors-ligne-390.png');
+    await context.setOffline(false);
+    await expect.poll(() => badge.getAttribute('data-state')).toBe('connected');
+    // What the page asked for while offline failed, as it should.
+    expect(problems.errors.filter((error) => !error.includes('net::ERR_INTERNET_DISCONNECTED'))).toEqual([]);
+    expect(problems.cspViolations).toEqual([]);
   });
 });
 

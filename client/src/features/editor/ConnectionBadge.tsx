@@ -11,7 +11,12 @@ const severity: Record<ConnectionState, AlertProps.Severity | 'new'> = {
   refused: 'error',
 };
 
-/** The connection state as a DSFR badge inside a polite live region (role status). */
+/**
+ * The connection state as a DSFR badge inside a polite live region (role status). On a phone the
+ * badge shows its short words (`connectionShort`), hidden from screen readers: they read the whole
+ * ones after « État de la connexion : », in the visually hidden label (editor.css shows one of the
+ * two copies of the whole words, never both).
+ */
 export function ConnectionBadge({ state }: { state: ConnectionState }) {
   return (
     <div
@@ -23,9 +28,14 @@ export function ConnectionBadge({ state }: { state: ConnectionState }) {
       // Its whole words where a narrow line cuts the badge short (editor.css).
       title={m.connection[state]}
     >
-      <span className="fr-sr-only">{m.connectionLabel} </span>
+      <span className="fr-sr-only">
+        {m.connectionLabel} <span className="essaim-connection__words-read">{m.connection[state]}</span>
+      </span>
       <Badge as="span" severity={severity[state]}>
-        {m.connection[state]}
+        <span className="essaim-connection__words">{m.connection[state]}</span>
+        <span className="essaim-connection__short" aria-hidden="true">
+          {m.connectionShort[state]}
+        </span>
       </Badge>
     </div>
   );

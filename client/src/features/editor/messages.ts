@@ -34,6 +34,19 @@ export const editorMessages = {
     saved: 'Enregistré',
     refused: 'Modification refusée — rien n’est envoyé',
   } satisfies Record<ConnectionState, string>,
+  /**
+   * The badge's words on a phone, where its place on the breadcrumb's line holds about ten capital
+   * letters (142 px): cut short with « … », « Hors ligne — vos modifications sont conservées » read
+   * « HORS LIG… » (tester BR39 F4). The whole words above stay the badge's accessible text and its
+   * `title`.
+   */
+  connectionShort: {
+    connected: 'Connecté',
+    offline: 'Hors ligne',
+    syncing: 'Synchro…',
+    saved: 'Enregistré',
+    refused: 'Refusé',
+  } satisfies Record<ConnectionState, string>,
   connectionLabel: 'État de la connexion :',
   updateRefused: {
     'too-large': {
