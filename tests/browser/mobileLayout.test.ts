@@ -6,7 +6,7 @@ import { artifactsDir } from './support/chromium.js';
 import { unexpectedProblems, useBrowserApp } from './support/app.js';
 import { runAxe } from './support/axe.js';
 import { holdServerMessages } from './support/collabNetwork.js';
-import { editorOf } from './support/coWriting.js';
+import { caretLabelOf, editorOf, sectionOf, textOf } from './support/coWriting.js';
 
 const app = useBrowserApp();
 const PHONE = { width: 390, height: 844 };
@@ -179,6 +179,67 @@ describe('the connection badge on a 390 px phone', () => {
     // What the page asked for while offline failed, as it should.
     expect(problems.errors.filter((error) => !error.includes('net::ERR_INTERNET_DISCONNECTED'))).toEqual([]);
     expect(problems.cspViolations).toEqual([]);
+  });
+});
+
+describe('a co-writer’s caret on a 390 px phone', () => {
+  it('keeps its name label inside the editor at the end of a line, turned to the caret’s left, the page as wide as the screen', async () => {
+    const { id } = await createDocument(writer, app.espaceId, 'Pair-aidance en Corrèze');
+    const { page: desk } = await app.open({ as: writer, viewport: DESKTOP });
+    await desk.goto(`${app.baseUrl}/documents/${id}`);
+    const origineOnDesk = sectionOf(desk, 'origine').locator('p').first();
+    await origineOnDesk.click();
+    await desk.keyboard.type(
+      'Le centre communal d’action sociale d’une commune accompagne depuis 2015 un collectif de locataires qui agit sur le logement.',
+    );
+    const reader = await invite(app.admin, app.espaceId, 'membre', 'Mélina');
+    const { page: phone, problems } = await app.open({ as: reader, viewport: PHONE });
+    await phone.addInitScript(() => {
+      const widths = { widest: 0 };
+      Object.assign(window, { pageWidths: widths });
+      const look = () => {
+        widths.widest = Math.max(widths.widest, document.documentElement.scrollWidth);
+        requestAnimationFrame(look);
+      };
+      requestAnimationFrame(look);
+    });
+    await phone.goto(`${app.baseUrl}/documents/${id}`);
+    const origineOnPhone = sectionOf(phone, 'origine').locator('p').first();
+    await expect.poll(() => textOf(origineOnPhone)).toContain('sur le logement.');
+    // The offset of the last character of the paragraph's first line on the phone.
+    const endOfFirstLine = await origineOnPhone.evaluate((paragraph) => {
+      const text = paragraph.firstChild as Text;
+      const range = document.createRange();
+      range.setStart(text, 0);
+      range.setEnd(text, 1);
+      const firstTop = range.getBoundingClientRect().top;
+      for (let i = 1; i < text.length; i++) {
+        range.setStart(text, i);
+        range.setEnd(text, i + 1);
+        if (range.getBoundingClientRect().top > firstTop + 5) return i - 1;
+      }
+      return text.length;
+    });
+    await origineOnDesk.click();
+    await desk.keyboard.press('Home');
+    for (let i = 0; i < endOfFirstLine; i++) await desk.keyboard.press('ArrowRight');
+    const label = caretLabelOf(phone, 'Solène');
+    await label.waitFor();
+    const editorBox = await editorOf(phone).evaluate(
+      (node) => node.getBoundingClientRect().toJSON() as DOMRect,
+    );
+    await expect
+      .poll(() => label.evaluate((node) => node.getBoundingClientRect().right))
+      .toBeLessThanOrEqual(editorBox.right);
+    expect(await label.evaluate((node) => node.getBoundingClientRect().left)).toBeGreaterThanOrEqual(
+      editorBox.left,
+    );
+    const widest = await phone.evaluate(
+      () => (window as unknown as { pageWidths: { widest: number } }).pageWidths.widest,
+    );
+    expect(widest).toBeLessThanOrEqual(PHONE.width);
+    await shot(phone, 'mobile-curseur-bord-390.png');
+    expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
   });
 });
 

@@ -23,5 +23,39 @@ export function renderCaret(user: Record<string, unknown>): HTMLElement {
   label.dataset['name'] = name;
   caret.setAttribute('aria-hidden', 'true');
   caret.append(label);
+  labelsAtTheEdge()?.observe(label);
   return caret;
+}
+
+let edgeWatcher: IntersectionObserver | null | undefined;
+
+/**
+ * Turns a name label that the editor's edge cuts toward the caret's other side. A label hangs to the
+ * right of its caret; the editor clips what would pass its edge (styles.css), since a label at the
+ * end of a line on a 390 px phone made the page 462 px wide (tester BR39 F3). Seen cut on its right
+ * (its caret near the right edge), the label turns to the left of the caret; seen cut on its left
+ * once turned (the caret moved back toward the left edge), it turns back. A label out of sight
+ * (scrolled away) is left as it is. One observer for every label; ProseMirror keeps a caret's
+ * element while it moves, so the same label is seen again at each of its places. Null where the
+ * browser has no IntersectionObserver: the labels are then only clipped.
+ */
+function labelsAtTheEdge(): IntersectionObserver | null {
+  if (edgeWatcher !== undefined) return edgeWatcher;
+  edgeWatcher =
+    typeof IntersectionObserver === 'undefined'
+      ? null
+      : new IntersectionObserver(
+          (entries) => {
+            for (const entry of entries) {
+              if (!entry.isIntersecting) continue;
+              const { boundingClientRect: whole, intersectionRect: seen } = entry;
+              const label = entry.target;
+              if (whole.right > seen.right + 1) label.classList.add('collaboration-carets__label--left');
+              else if (whole.left < seen.left - 1)
+                label.classList.remove('collaboration-carets__label--left');
+            }
+          },
+          { threshold: [0.25, 0.5, 0.75, 0.99, 1] },
+        );
+  return edgeWatcher;
 }
