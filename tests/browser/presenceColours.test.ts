@@ -130,4 +130,50 @@ describe('the colours of the people present in a document', () => {
       expect(cspViolations).toEqual([]);
     }
   });
+
+  it('gives a person’s second tab the colour of the first, distinct from the others’, in every view', async () => {
+    const doc = await createDocument(app.admin, app.espaceId, 'Aller-vers en Ardèche');
+    const [first, second, third] = colliding;
+    if (!first || !second || !third) throw new Error('three people expected');
+    // The first person in two tabs, then the two others: four tabs, three people.
+    const tabs = [];
+    for (const person of [first, first, second, third]) {
+      const tab = await app.open({ as: person.session });
+      await tab.page.goto(`${app.baseUrl}/documents/${doc.id}`);
+      await expect.poll(() => editorOf(tab.page).getAttribute('contenteditable')).toBe('true');
+      tabs.push(tab);
+    }
+    const pages = tabs.map((t) => t.page);
+    /** Every entry of every page's presence list: a name and the colour of its swatch. */
+    const everyEntry = () =>
+      Promise.all(
+        pages.map((page) =>
+          page.getByTestId('presence-list').evaluate((list) =>
+            [...list.querySelectorAll('li')].map((item) => ({
+              name: (item.textContent ?? '').replace(/\s*\(vous\)$/, '').trim(),
+              colour: getComputedStyle(item.querySelector('.essaim-presence__swatch') as Element)
+                .backgroundColor,
+            })),
+          ),
+        ),
+      );
+    await expect
+      .poll(
+        async () => {
+          const views = await everyEntry();
+          const colourOf = new Map<string, Set<string>>();
+          for (const entry of views.flat())
+            colourOf.set(entry.name, (colourOf.get(entry.name) ?? new Set()).add(entry.colour));
+          return {
+            entries: views.map((view) => view.length),
+            coloursPerPerson: [first, second, third].map((p) => colourOf.get(p.name)?.size ?? 0),
+            distinct: new Set([first, second, third].map((p) => [...(colourOf.get(p.name) ?? [])][0])).size,
+          };
+        },
+        { timeout: 20_000 },
+      )
+      .toEqual({ entries: [4, 4, 4, 4], coloursPerPerson: [1, 1, 1], distinct: 3 });
+    for (const tab of tabs)
+      expect(unexpectedProblems(tab.problems)).toEqual({ errors: [], cspViolations: [] });
+  });
 });

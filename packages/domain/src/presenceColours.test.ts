@@ -86,6 +86,43 @@ describe('choosing a presence colour', () => {
     expect(chooseColour(claim(300, first, false), others)).toBe(third);
   });
 
+  it('gives the tabs of one person the colour of their first tab, and keeps it apart from the others’', () => {
+    const tab = (clientId: number, colour: string, person: string, settled = true): ColourClaim => ({
+      clientId,
+      colour,
+      settled,
+      person,
+    });
+    // Julien's second tab takes the colour of his first, already settled, even though it is his.
+    expect(
+      chooseColour(tab(9, second, 'julien', false), [tab(4, first, 'julien'), tab(5, second, 'karima')]),
+    ).toBe(first);
+    // His first tab keeps its colour: his other tabs do not count as someone else holding it.
+    expect(chooseColour(tab(4, first, 'julien'), [tab(9, first, 'julien'), tab(5, second, 'karima')])).toBe(
+      first,
+    );
+    // Five people in twelve tabs, every page applying the rule in turn: five colours, one each.
+    const people = ['julien', 'karima', 'thomas', 'sophie', 'paul'];
+    const tabs = Array.from({ length: 12 }, (_, i) => tab(100 - i, violet, people[i % 5] as string, false));
+    for (let round = 0; round < 6; round += 1) {
+      for (const [i, me] of tabs.entries()) {
+        tabs[i] = {
+          ...me,
+          colour: chooseColour(
+            me,
+            tabs.filter((_, j) => j !== i),
+          ),
+          settled: true,
+        };
+      }
+    }
+    const colourOf = new Map<string, Set<string>>();
+    for (const t of tabs)
+      colourOf.set(t.person ?? '', (colourOf.get(t.person ?? '') ?? new Set()).add(t.colour));
+    expect([...colourOf.values()].map((colours) => colours.size)).toEqual([1, 1, 1, 1, 1]);
+    expect(new Set(tabs.map((t) => t.colour)).size).toBe(5);
+  });
+
   it('orders claims totally: settled before unsettled, then the lower client id', () => {
     expect(yieldsTo(claim(1, violet, false), claim(2, violet, true))).toBe(true);
     expect(yieldsTo(claim(2, violet, true), claim(1, violet, false))).toBe(false);

@@ -33,6 +33,11 @@ export interface ColourClaim {
   colour: string;
   /** True once they have checked their colour against the people already there. */
   settled: boolean;
+  /**
+   * The account behind the claim (awareness `user.id`), when known: the tabs of one person share
+   * one colour, and never count as someone else holding it.
+   */
+  person?: string;
 }
 
 /**
@@ -51,9 +56,25 @@ export function yieldsTo(mine: ColourClaim, theirs: ColourClaim): boolean {
  * document: their current colour when no one they must give way to ({@link yieldsTo}) holds it,
  * otherwise the first palette colour nobody else holds. With more people than colours, the first
  * colour held by the fewest others (a collision cannot be avoided, it is kept as rare as possible).
- * `others` must not include the person themself.
+ * `others` must not include the claim itself.
+ *
+ * The tabs of one person (claims of the same `person`) share a colour: the colour of the tab
+ * that goes first by {@link yieldsTo}'s order (settled before unsettled, then the lower client id),
+ * which alone applies the rule above, among the other people only. Counted apart, a person's
+ * extra tabs used up the palette's eight colours and two people ended up sharing one (five people
+ * in twelve tabs had eight colours, tester BR38 F6).
  */
 export function chooseColour(mine: ColourClaim, others: readonly ColourClaim[]): PresenceColour {
+  const samePerson = (other: ColourClaim): boolean =>
+    mine.person !== undefined && other.person === mine.person;
+  const ownTabs = others.filter(samePerson);
+  const first = ownTabs.reduce((earlier, tab) => (yieldsTo(earlier, tab) ? tab : earlier), mine);
+  if (first !== mine && isPresenceColour(first.colour)) return first.colour;
+  return colourAmong(mine, ownTabs.length > 0 ? others.filter((other) => !samePerson(other)) : others);
+}
+
+/** {@link chooseColour}'s rule between different people. */
+function colourAmong(mine: ColourClaim, others: readonly ColourClaim[]): PresenceColour {
   const current = isPresenceColour(mine.colour) ? mine.colour : null;
   if (current && !others.some((o) => o.colour === current && yieldsTo(mine, o))) return current;
   const held = new Map<string, number>();

@@ -39,6 +39,16 @@ describe('the presence state the server relays', () => {
     expect(relayedPresence({ user: { color: 'red' } }, mallory, 7, own).user.color).toBe(PRESENCE_PALETTE[2]);
   });
 
+  it('gives a newcomer tab of an account already present that tab’s colour, not one of its own', () => {
+    const present = new Map<number, unknown>([
+      [3, { user: { id: 'u-mallory', color: PRESENCE_PALETTE[4], colourSettled: true } }],
+      [4, { user: { id: 'u-autre', color: PRESENCE_PALETTE[2], colourSettled: true } }],
+    ]);
+    expect(relayedPresence({ user: { color: 'red' } }, mallory, 7, present).user.color).toBe(
+      PRESENCE_PALETTE[4],
+    );
+  });
+
   it('keeps a readable caret with its position fields only, and relays `null` for one readers cannot place or too long a type name', () => {
     const caret = { anchor: { ...position, extra: 'x' }, head: position, note: 'y' };
     expect(relayedPresence({ cursor: caret }, mallory, 7, nobody).cursor).toEqual({

@@ -66,9 +66,14 @@ function claimsOf(present: Map<number, unknown>, clientId: number): ColourClaim[
   const claims: ColourClaim[] = [];
   for (const [id, state] of present) {
     if (id === clientId || !isObject(state) || !isObject(state.user)) continue;
-    const { color, colourSettled } = state.user;
+    const { color, colourSettled, id: person } = state.user;
     if (typeof color === 'string')
-      claims.push({ clientId: id, colour: color, settled: colourSettled === true });
+      claims.push({
+        clientId: id,
+        colour: color,
+        settled: colourSettled === true,
+        ...(typeof person === 'string' ? { person } : {}),
+      });
   }
   return claims;
 }
@@ -113,15 +118,20 @@ export function relayedPresence(
   if (
     settledBefore !== null &&
     negotiated !== settledBefore &&
-    chooseColour({ clientId, colour: settledBefore, settled: true }, claimsOf(present, clientId)) ===
-      settledBefore
+    chooseColour(
+      { clientId, colour: settledBefore, settled: true, person: account.id },
+      claimsOf(present, clientId),
+    ) === settledBefore
   ) {
     negotiated = settledBefore;
   }
   // A colour the page never negotiated: the one the rule gives a newcomer, announced unsettled.
   const color =
     negotiated ??
-    chooseColour({ clientId, colour: account.color, settled: false }, claimsOf(present, clientId));
+    chooseColour(
+      { clientId, colour: account.color, settled: false, person: account.id },
+      claimsOf(present, clientId),
+    );
   const colourSettled = negotiated !== null && claimed.colourSettled === true;
   const user = { id: account.id, name: account.name, color, colourSettled };
   return 'cursor' in state ? { user, cursor: caretOf(state.cursor) } : { user };

@@ -52,8 +52,8 @@ export function useCollaborativeEditor(
   // A renamed account is announced to the others without rebuilding the editor.
   useEffect(() => {
     if (editor && !editor.isDestroyed)
-      editor.commands.updateUser({ name: identity.name, color: identity.color });
-  }, [editor, identity.name, identity.color]);
+      editor.commands.updateUser({ id: identity.id, name: identity.name, color: identity.color });
+  }, [editor, identity.id, identity.name, identity.color]);
 
   useEffect(() => {
     if (editor && !editor.isDestroyed) editor.setEditable(!readOnly);

@@ -537,7 +537,7 @@ function ReadyWorkspace({
       kind: doc.kind,
       ydoc: session.ydoc,
       provider: session.provider,
-      identity: { name: user.name, color: user.color },
+      identity: { id: user.id, name: user.name, color: user.color },
       bridge,
       titles,
     },

@@ -49,7 +49,7 @@ export interface EditorSetup {
   kind: DocumentKindName;
   ydoc: Y.Doc;
   provider: HocuspocusProvider;
-  identity: { name: string; color: string };
+  identity: { id: string; name: string; color: string };
   bridge: EditorBridge;
   titles: DocumentTitles;
 }
@@ -73,7 +73,7 @@ export function editorExtensions({
     Collaboration.configure({ document: ydoc, field: FRAGMENT }),
     CollaborationCaret.configure({
       provider,
-      user: { name: identity.name, color: identity.color },
+      user: { id: identity.id, name: identity.name, color: identity.color },
       render: renderCaret,
     }),
     sectionPlaceholder(kind),

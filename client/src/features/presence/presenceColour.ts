@@ -21,10 +21,14 @@ export interface SyncSource {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The colour claim of an awareness `user` field, or null when it carries no colour. */
+/**
+ * The colour claim of an awareness `user` field, or null when it carries no colour; its `person`
+ * is the account (`user.id`, always set by the server, set by the editor for this page's own).
+ */
 function claimOf(clientId: number, user: unknown): ColourClaim | null {
   if (!isObject(user) || typeof user.color !== 'string') return null;
-  return { clientId, colour: user.color, settled: user.colourSettled === true };
+  const claim: ColourClaim = { clientId, colour: user.color, settled: user.colourSettled === true };
+  return typeof user.id === 'string' ? { ...claim, person: user.id } : claim;
 }
 
 /**
@@ -33,7 +37,8 @@ function claimOf(clientId: number, user: unknown): ColourClaim | null {
  *
  * The rule (`chooseColour` of @essaim/domain): a person keeps their colour unless someone they
  * must give way to holds it (someone already settled, or at the same moment someone with a lower
- * client id), and then takes the first palette colour nobody holds. A page announces its colour
+ * client id), and then takes the first palette colour nobody holds; the tabs of one person share
+ * the colour of their first tab. A page announces its colour
  * as settled (`user.colourSettled`) once the first sync is done: the server sends the awareness
  * of everyone present before that, so the page has compared its colour with all of them.
  * The server keeps a palette colour chosen by the page and replaces anything else by the colour
