@@ -131,22 +131,23 @@ describe('the colours of the people present in a document', () => {
     }
   });
 
-  it('gives a person’s second tab the colour of the first, distinct from the others’, in every view', async () => {
+  it('shows a person with two tabs once, in the colour of both their carets, distinct from the others’, in every view', async () => {
     const doc = await createDocument(app.admin, app.espaceId, 'Aller-vers en Ardèche');
     const [first, second, third] = colliding;
     if (!first || !second || !third) throw new Error('three people expected');
-    // The first person in two tabs, then the two others: four tabs, three people.
+    // The first person in two tabs, then the two others: four tabs, three people, four carets.
     const tabs = [];
     for (const person of [first, first, second, third]) {
       const tab = await app.open({ as: person.session });
       await tab.page.goto(`${app.baseUrl}/documents/${doc.id}`);
       await expect.poll(() => editorOf(tab.page).getAttribute('contenteditable')).toBe('true');
+      await editorOf(tab.page).click();
       tabs.push(tab);
     }
     const pages = tabs.map((t) => t.page);
-    /** Every entry of every page's presence list: a name and the colour of its swatch. */
-    const everyEntry = () =>
-      Promise.all(
+    /** Every page's presence list (a name and its swatch's colour), and the third person's view of the first person's carets. */
+    const seen = async () => ({
+      lists: await Promise.all(
         pages.map((page) =>
           page.getByTestId('presence-list').evaluate((list) =>
             [...list.querySelectorAll('li')].map((item) => ({
@@ -156,23 +157,35 @@ describe('the colours of the people present in a document', () => {
             })),
           ),
         ),
-      );
+      ),
+      firstCarets: await caretLabelOf(pages[3] as Page, first.name).evaluateAll((labels) =>
+        labels.map((label) => getComputedStyle(label).backgroundColor),
+      ),
+    });
     await expect
       .poll(
         async () => {
-          const views = await everyEntry();
+          const { lists, firstCarets } = await seen();
           const colourOf = new Map<string, Set<string>>();
-          for (const entry of views.flat())
+          for (const entry of lists.flat())
             colourOf.set(entry.name, (colourOf.get(entry.name) ?? new Set()).add(entry.colour));
+          const firstColour = [...(colourOf.get(first.name) ?? [])][0];
           return {
-            entries: views.map((view) => view.length),
+            entries: lists.map((list) => list.length),
             coloursPerPerson: [first, second, third].map((p) => colourOf.get(p.name)?.size ?? 0),
             distinct: new Set([first, second, third].map((p) => [...(colourOf.get(p.name) ?? [])][0])).size,
+            firstCarets: firstCarets.map((colour) => colour === firstColour),
           };
         },
         { timeout: 20_000 },
       )
-      .toEqual({ entries: [4, 4, 4, 4], coloursPerPerson: [1, 1, 1], distinct: 3 });
+      .toEqual({
+        entries: [3, 3, 3, 3],
+        coloursPerPerson: [1, 1, 1],
+        distinct: 3,
+        firstCarets: [true, true],
+      });
+    await pages[3]?.getByText('3 personnes').first().waitFor({ state: 'attached' });
     for (const tab of tabs)
       expect(unexpectedProblems(tab.problems)).toEqual({ errors: [], cspViolations: [] });
   });

@@ -34,7 +34,7 @@ export function PresenceList({ provider }: { provider: HocuspocusProvider }) {
           </h2>
           <ul className="essaim-presence__list" data-testid="presence-list">
             {participants.map((p) => (
-              <li key={p.clientId} className="essaim-presence__item">
+              <li key={p.key} className="essaim-presence__item">
                 <span
                   className="essaim-presence__swatch"
                   style={{ backgroundColor: p.color }}

@@ -4,7 +4,13 @@ import { readableState } from './awarenessGuard.js';
 
 /** One person in the document, as announced through Yjs awareness. */
 export interface Participant {
+  /** The awareness client id of one of their tabs (yours when it is you). */
   clientId: number;
+  /**
+   * Who it is: their account (`user.id`, which the server always relays), or the client id when
+   * a state carries none. A person with several tabs open is one participant.
+   */
+  key: string;
   name: string;
   color: string;
   isSelf: boolean;
@@ -16,16 +22,22 @@ function readParticipants(provider: HocuspocusProvider, anonymous: string): Part
   const awareness = provider.awareness;
   if (!awareness) return [];
   const selfId = awareness.clientID;
-  const people: Participant[] = [];
+  const byKey = new Map<string, Participant>();
   for (const [clientId, state] of awareness.getStates()) {
     // A state this page cannot read is ignored, never thrown on (issue 15).
-    const user = readableState(state)?.user as { name?: unknown; color?: unknown } | undefined;
+    const user = readableState(state)?.user as { id?: unknown; name?: unknown; color?: unknown } | undefined;
     if (!user) continue;
     const name =
       typeof user.name === 'string' && user.name.trim() ? user.name.trim().slice(0, 60) : anonymous;
     const color = typeof user.color === 'string' && COLOUR.test(user.color) ? user.color : '#666666';
-    people.push({ clientId, name, color, isSelf: clientId === selfId });
+    const key = typeof user.id === 'string' ? `u:${user.id}` : `c:${clientId}`;
+    const person = { clientId, key, name, color, isSelf: clientId === selfId };
+    // One entry per person (Google Docs shows a person once, whatever their tabs): this tab's
+    // when it is one of them, else the tab with the lowest client id.
+    const seen = byKey.get(key);
+    if (!seen || person.isSelf || (!seen.isSelf && clientId < seen.clientId)) byKey.set(key, person);
   }
+  const people = [...byKey.values()];
   // Yourself first, then the others in alphabetical order (French collation).
   return people.sort(
     (a, b) =>
@@ -41,6 +53,7 @@ function sameParticipants(a: Participant[], b: Participant[]): boolean {
       return (
         q !== undefined &&
         p.clientId === q.clientId &&
+        p.key === q.key &&
         p.name === q.name &&
         p.color === q.color &&
         p.isSelf === q.isSelf
@@ -57,8 +70,7 @@ export interface Presence {
 
 /** Sentences announcing who arrived and who left between two lists (yourself excluded). */
 function describeChanges(before: Participant[], after: Participant[], words: PresenceWords): string {
-  const others = (list: Participant[]) =>
-    new Map(list.filter((p) => !p.isSelf).map((p) => [p.clientId, p.name]));
+  const others = (list: Participant[]) => new Map(list.filter((p) => !p.isSelf).map((p) => [p.key, p.name]));
   const [was, is] = [others(before), others(after)];
   const sentences: string[] = [];
   for (const [id, name] of is) if (!was.has(id)) sentences.push(words.joined(name));
