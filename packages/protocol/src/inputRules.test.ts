@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDocumentInput } from './api.js';
+import { createDocumentInput, documentTitle } from './api.js';
 import {
   acceptInvitationInput,
   createEspaceInput,
@@ -127,6 +127,22 @@ describe('single-line human text: one rule for every name, title and label', () 
       'Le nom de l’espace ne peut pas dépasser 120 caractères.',
     );
     expect(refusal(nameVersionInput.safeParse({ label: '   ' })).message).toBe('Donnez un nom à la version.');
+  });
+
+  it.each(singleLineFields)(
+    'counts and keeps accents composed in %s, as the person sees them (an « é » pasted from macOS is two code points)',
+    (_l, _s, parse, path) => {
+      const decomposed = 'Pe\u0301riode e\u0301te\u0301';
+      const result = parse(decomposed);
+      expect(result.success).toBe(true);
+      expect((result.data as Record<string, unknown>)[path]).toBe('Période été');
+    },
+  );
+
+  it('takes a title of 120 « é » pasted decomposed: 120 characters, not 240 (tester BR38 F7)', () => {
+    const title = 'e\u0301'.repeat(120);
+    const parsed = documentTitle.safeParse(title);
+    expect(parsed.success && parsed.data).toBe('é'.repeat(120));
   });
 
   it('refuses a zero-width joiner that joins no emoji, even after one', () => {

@@ -39,20 +39,22 @@ export interface SingleLineTextField {
 
 /**
  * Single-line human text (names, titles, labels, version names, structure names): a string,
- * trimmed, between `min` and `max` characters, with no control character, line break, tab,
+ * trimmed and composed (Unicode NFC), between `min` and `max` characters, with no control character, line break, tab,
  * direction override, isolate or mark, zero-width character or line separator
  * ({@link isSingleLineText}); each refusal has its French message naming the field.
  */
 export function singleLineText(field: SingleLineTextField) {
   const min = field.min ?? 1;
-  return z
-    .string({ error: field.notText ?? `${field.subject} doit être un texte.` })
-    .check(
-      z.trim(),
-      z.minLength(min, { error: field.tooShort ?? `${field.subject} est obligatoire.` }),
-      z.maxLength(field.max, { error: tooLongMessage(field.subject, field.max) }),
-      z.refine(isSingleLineText, { error: invisibleCharactersMessage(field.subject) }),
-    );
+  return z.string({ error: field.notText ?? `${field.subject} doit être un texte.` }).check(
+    z.trim(),
+    // Composed (NFC) before it is counted and kept: « é » pasted from macOS is « e » and a
+    // combining accent, two code points, and 120 of them were refused as over 200 characters
+    // (tester BR38 F7); stored composed, it is found by search and compared as typed.
+    z.normalize('NFC'),
+    z.minLength(min, { error: field.tooShort ?? `${field.subject} est obligatoire.` }),
+    z.maxLength(field.max, { error: tooLongMessage(field.subject, field.max) }),
+    z.refine(isSingleLineText, { error: invisibleCharactersMessage(field.subject) }),
+  );
 }
 
 /** Longest e-mail address (RFC 5321: 254 octets for a path). */

@@ -28,6 +28,11 @@ describe('reading metadata from a document', () => {
     });
   });
 
+  it('reads a title written decomposed composed, counted as the person sees it (tester BR38 F7)', () => {
+    const title = 'e\u0301'.repeat(150);
+    expect(readMetadata((k) => (k === 'title' ? title : undefined)).title).toBe('é'.repeat(150));
+  });
+
   it('accepts the territory codes of départements, régions and the whole country only', () => {
     const read = (territoire: unknown) =>
       readMetadata((k) => (k === 'territoire' ? territoire : undefined)).territoire;

@@ -113,8 +113,10 @@ export const emptyMetadata = (title = ''): DocumentMetadata => ({
   motsCles: [],
 });
 
-const shortText = (max: number) => z.string().check(z.trim(), z.maxLength(max));
-const textList = z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(60))).check(z.maxLength(30));
+const shortText = (max: number) => z.string().check(z.trim(), z.normalize('NFC'), z.maxLength(max));
+const textList = z
+  .array(z.string().check(z.trim(), z.normalize('NFC'), z.minLength(1), z.maxLength(60)))
+  .check(z.maxLength(30));
 
 /** One validator per field; a value that fails is read as empty rather than trusted. */
 const fieldSchemas: { [K in keyof DocumentMetadata]: z.ZodMiniType<DocumentMetadata[K]> } = {
@@ -147,10 +149,10 @@ export function readMetadata(get: (key: string) => unknown): DocumentMetadata {
   return out;
 }
 
-/** Trimmed `raw` if it is a string of at most `max` code points once trimmed (as zod counts). */
+/** Trimmed and composed (NFC) `raw` if it is a string of at most `max` code points so (as zod counts). */
 function lightShortText(raw: unknown, max: number): string | undefined {
   if (typeof raw !== 'string') return undefined;
-  const text = raw.trim();
+  const text = raw.trim().normalize('NFC');
   return codePointLength(text) <= max ? text : undefined;
 }
 
