@@ -1783,11 +1783,45 @@ export function forwardJoinedBlocks(
 }
 
 /**
- * The characters {@link dropRepeatedJoins} took back, each with the join forwarding that maps it
- * to the copy kept. In memory: after a restart, a keystroke hung on one of them stays where Yjs
- * puts it (next to the copy kept, maybe before it).
+ * The characters {@link dropRepeatedJoins} and {@link dropJoinedSplitEnds} took back, each with
+ * the join forwarding that maps it to the copy kept ({@link forwardDroppedCopies}). In memory:
+ * after a restart, a keystroke hung on one of them stays where Yjs puts it (next to the copy kept,
+ * maybe before it).
  */
 const droppedCopies = new WeakMap<Y.Doc, Map<string, ForwardingRecord>>();
+
+/**
+ * Forwards the dropped copies onto the kept ones: adds to `record` (the join forwarding of the
+ * paragraph they were copied from) a `map` entry from each taken-back character to the character
+ * kept in its place (`pairs`: [taken back, kept], one character each; compacted into runs), and
+ * remembers each taken-back character with `record` in {@link droppedCopies}, so that its writer's
+ * later deletion of it (an undo of the join) is carried to the copy kept ({@link forwardLateEdits})
+ * and what its writer typed after it is written again after the copy kept
+ * ({@link forwardAfterDroppedCopies}). Deletes nothing: the caller deletes the copies, before or
+ * after as its case needs.
+ */
+function forwardDroppedCopies(
+  doc: Y.Doc,
+  forwardings: SectionForwardings,
+  record: ForwardingRecord,
+  pairs: readonly (readonly [ItemId, ItemId])[],
+): void {
+  forwardings.add(
+    record,
+    compact(
+      pairs.map(([copy, to]) => ({
+        kind: 'map',
+        ...copy,
+        length: 1,
+        toClient: to.client,
+        toClock: to.clock,
+      })),
+    ),
+  );
+  const keys = droppedCopies.get(doc) ?? new Map<string, ForwardingRecord>();
+  droppedCopies.set(doc, keys);
+  for (const [copy] of pairs) keys.set(key(copy), record);
+}
 
 /** A run of characters `transaction` wrote into one text, consecutive as the text reads now. */
 interface WrittenRun {
@@ -1829,6 +1863,27 @@ function visibleRanges(text: Y.XmlText, wanted: ReadonlySet<string>): { index: n
 }
 
 /**
+ * The split copies (by key) that characters `transaction` wrote were taken back onto
+ * ({@link dropJoinedSplitEnds}: the end of a join's copy that a co-writer's split had already
+ * moved), read from {@link droppedCopies} and the forwardings. Costs a walk of the dropped copies.
+ */
+function splitEndsTakenBackBy(
+  doc: Y.Doc,
+  transaction: Y.Transaction,
+  forwardings: SectionForwardings,
+): Set<string> {
+  const onto = new Set<string>();
+  for (const k of droppedCopies.get(doc)?.keys() ?? []) {
+    const [client, clock] = k.split(':').map(Number) as [number, number];
+    const before = transaction.beforeState.get(client) ?? 0;
+    if (clock < before || clock >= (transaction.afterState.get(client) ?? 0)) continue;
+    const to = forwardings.lookup({ client, clock });
+    if (to) onto.add(key(to));
+  }
+  return onto;
+}
+
+/**
  * Takes back the copy a join made of a paragraph that a co-writer had already joined away.
  *
  * Yjs has no move: a join deletes the second paragraph and appends a copy of its text to the
@@ -1844,10 +1899,14 @@ function visibleRanges(text: Y.XmlText, wanted: ReadonlySet<string>): { index: n
  * later deletion of it by its writer (an undo of the join) is carried to the copy that stays, and
  * what its writer types after it is written again after the copy kept
  * ({@link forwardAfterDroppedCopies}). Both copies stay (a doubling, but no word lost or glued to
- * another) when the first copy has moved on since (cut, undone), when the later one holds text
- * the first could not have (typed in the paragraph in the same change, offline), or when it cannot
- * be found whole (a join edited in the same change). Costs a look-up per join forwarding for a
- * transaction whose writer both deleted and wrote. Returns the characters taken back.
+ * another) when the first copy has moved on since (cut, undone) or was reached through this
+ * change's own text, when the later one holds text the first could not have (typed in the
+ * paragraph in the same change, offline; or characters of the paragraph a co-writer's split or
+ * deletion had taken away before the first join, whose content is gone, unless
+ * {@link dropJoinedSplitEnds} took their copy back in this change), or when it cannot be found
+ * whole (a join edited in the same change). Costs a look-up per join forwarding for a transaction
+ * whose writer both deleted and wrote (and a walk of the dropped copies when the paragraph holds
+ * collected characters). Returns the characters taken back.
  */
 export function dropRepeatedJoins(
   doc: Y.Doc,
@@ -1863,6 +1922,7 @@ export function dropRepeatedJoins(
   );
   if (!wrote) return 0;
   const drops: { record: ForwardingRecord; text: Y.XmlText; pairs: [ItemId, ItemId][] }[] = [];
+  let takenBackSplitEnds: ReadonlySet<string> | undefined;
   for (const record of forwardings.list()) {
     const rootId = Y.createID(record.oldRoot.client, record.oldRoot.clock);
     // Deleted by the writer, but before this transaction: someone else's join came first (or
@@ -1873,18 +1933,35 @@ export function dropRepeatedJoins(
     if (!forwardings.isJoin(record) && !isTextblockItem(root)) continue;
     const had: ItemId[] = [];
     let str = '';
+    // A character the writer had there whose content is gone (deleted before the first join, by
+    // a co-writer's split or Backspace, and collected) is in the writer's copy too, where nothing
+    // can be matched against it: the later copy is then no repeat of the first, unless this
+    // change's dropJoinedSplitEnds already took that character's copy back (the split's copy of
+    // it kept). Matching the readable part alone glued words: a lone space, all that was left to
+    // read of « ␣␣w2r5␣ », matched the space before a word the writer had typed in another
+    // paragraph, and that word came out glued to the next (issue 8, fuzz seed 4: « w2r19w2r0 »).
+    let unreadable = false;
     for (const text of childTypes(root.content.type as unknown as YType, () => true)) {
       if (!(text instanceof Y.XmlText)) continue;
-      for (let n = text._start; n; n = n.right) {
-        if (!(n.content instanceof Y.ContentString)) continue;
+      for (let n = text._start; n && !unreadable; n = n.right) {
+        const collected = n.content instanceof Y.ContentDeleted;
+        if (!(n.content instanceof Y.ContentString) && !collected) continue;
         for (let k = 0; k < n.length; k++) {
           const id = Y.createID(n.id.client, n.id.clock + k);
           if (!Y.isDeleted(writerDeletes, id)) continue;
+          if (collected) {
+            takenBackSplitEnds ??= splitEndsTakenBackBy(doc, transaction, forwardings);
+            const firstCopy = splitCopies.get(doc)?.get(key(id));
+            if (firstCopy && takenBackSplitEnds.has(key(firstCopy))) continue;
+            unreadable = true;
+            break;
+          }
           had.push({ client: id.client, clock: id.clock });
-          str += n.content.str[k] as string;
+          str += (n.content as Y.ContentString).str[k] as string;
         }
       }
     }
+    if (unreadable || had.length === 0) continue;
     // Every character the writer had there was there before this change, and the first join's
     // copy of each is still there, in one text. A copy moved on since (cut, undone) is no longer
     // the one to keep; and when the writer had typed or moved text into the paragraph before
@@ -1897,9 +1974,16 @@ export function dropRepeatedJoins(
     const first = copies[0];
     const text = first ? itemAt(doc, first)?.parent : null;
     if (!(text instanceof Y.XmlText) || !text._item || text._item.deleted) continue;
+    // None of them written by this change: a first copy carried into this change's own text (the
+    // writer's block replaced in place in the same update, its characters paired by their
+    // letters) is no co-writer's, and the later copy matched against it was partly itself: what
+    // was left of the match, two characters paired by chance with the same letters further on,
+    // was taken back (issue 8, fuzz seed 4: an offline join undone, whose text a paragraph joined
+    // in the same change had lengthened, had « 3␣ » of « ␣w2r3␣ » paired with the « 3␣ » that
+    // ends « ␣w0r33␣ », and « w2r3 » came out as « w2r »).
     const whole = copies.every((copy) => {
       const item = copy ? itemAt(doc, copy) : null;
-      return item !== null && !item.deleted && item.parent === text;
+      return item !== null && !item.deleted && item.parent === text && !createdBy(transaction, item);
     });
     if (!whole) continue;
     // The later copy is appended to the paragraph before, which holds the first copy too, unless
@@ -1941,21 +2025,7 @@ export function dropRepeatedJoins(
         text.delete(index, length);
         dropped += length;
       }
-      const keys = droppedCopies.get(doc) ?? new Map<string, ForwardingRecord>();
-      droppedCopies.set(doc, keys);
-      for (const [copy] of pairs) keys.set(key(copy), record);
-      forwardings.add(
-        record,
-        compact(
-          pairs.map(([copy, to]) => ({
-            kind: 'map',
-            ...copy,
-            length: 1,
-            toClient: to.client,
-            toClock: to.clock,
-          })),
-        ),
-      );
+      forwardDroppedCopies(doc, forwardings, record, pairs);
     }
   });
   return dropped;
@@ -2474,21 +2544,7 @@ export function dropJoinedSplitEnds(
   writeAsWriters(doc, [], origin, () => {
     for (const { text, record, pairs } of drops) {
       // Installed before the deletion: a late keystroke chained on a copy taken back follows it.
-      forwardings.add(
-        record,
-        compact(
-          pairs.map(([copy, to]) => ({
-            kind: 'map',
-            ...copy,
-            length: 1,
-            toClient: to.client,
-            toClock: to.clock,
-          })),
-        ),
-      );
-      const keys = droppedCopies.get(doc) ?? new Map<string, ForwardingRecord>();
-      droppedCopies.set(doc, keys);
-      for (const [copy] of pairs) keys.set(key(copy), record);
+      forwardDroppedCopies(doc, forwardings, record, pairs);
       for (const { index, length } of visibleRanges(
         text,
         new Set(pairs.map(([copy]) => key(copy))),

@@ -398,6 +398,11 @@ interface Candidate {
   skippable: readonly boolean[];
   /** Whether the move is left to the editors (see leftToEditors). */
   editors: boolean;
+  /**
+   * Whether a character deleted alone was paired through the text around it
+   * ({@link withDeletedNeighbours}, {@link placeAmong}): its copy stands among that text's copy.
+   */
+  byNeighbours: boolean;
 }
 
 /** A pairing kept, with the ranges of the deleted and the inserted run it holds (inclusive). */
@@ -533,11 +538,15 @@ export function detectTextMoves(
       // The binding keeps the characters a paragraph's old and new texts end with: a join of
       // « Alpha beta. » onto « Premier paragraphe. » by a selection typed over inserts
       // « X beta » before the first paragraph's own final « . », which stands for the second's.
+      let byNeighbours = false;
       const pairWith = (onto: Run): [number, number][] => {
+        byNeighbours = false;
         if (lone) {
-          const found = alignEnds(lone.str, onto.str, []);
-          const own = found.find(([f]) => f === lone.at);
-          if (own && found.length >= MIN_OVERLAP) return [[0, own[1]]];
+          const at = placeAmong(lone, onto.str);
+          if (at !== null) {
+            byNeighbours = true;
+            return [[0, at]];
+          }
         }
         let pairs = alignEnds(from.str, onto.str, skippable);
         if (others) {
@@ -572,6 +581,7 @@ export function detectTextMoves(
           pairs,
           skippable,
           editors: leftToEditors(transaction, from, to),
+          byNeighbours,
         });
     }
   }
@@ -672,8 +682,13 @@ export function detectTextMoves(
     return t !== undefined && (holds.get(c.to) ?? []).some(([a, b]) => t === a - 1 || t === b + 1);
   };
   for (const candidate of candidates) if (candidate.from.str.length > 1) consider(candidate);
+  // Failing that, among the copy of the text around it (deleted before, or written and moved on by
+  // the same change): its one character matches the first space of every word inserted with it.
   const lone = candidates.filter((c) => c.from.str.length === 1);
-  lone.sort((a, b) => Number(nextToHeld(b)) - Number(nextToHeld(a)));
+  lone.sort(
+    (a, b) =>
+      Number(nextToHeld(b)) - Number(nextToHeld(a)) || Number(b.byNeighbours) - Number(a.byNeighbours),
+  );
   for (const candidate of lone) consider(candidate);
   for (const { candidate, pairs, firstHeld } of accepted) {
     const { from, to, target, editors } = candidate;
@@ -829,8 +844,10 @@ function pieces(pairs: readonly [number, number][]): number {
 
 /**
  * A deleted character alone in its run, with the characters around it that were deleted before
- * `transaction` (`at`: its index in `str`), passing over live characters `passOver` accepts
- * (one's own, which the writer of the change may not have had); null when there are none. The
+ * `transaction` or written and deleted by it (a copy its change moved on; {@link UNKNOWN} for each
+ * character whose content the server had collected before sending it) (`at`: its index in `str`),
+ * passing over live characters `passOver` accepts (one's own, which the writer of the change may
+ * not have had); null when there are none. The
  * writer may still have had those characters (one deleted them meanwhile, concurrently): its copy
  * then holds their text too, which tells where the lone character's copy is when its letter
  * matches many (issue 8, fuzz: a paragraph cut by a co-writer just before the space after which
@@ -847,22 +864,71 @@ function withDeletedNeighbours(
   if (!item || item.length !== 1) return null;
   const before = (n: Y.Item) =>
     n.deleted && existedBefore(transaction, n) && !Y.isDeleted(transaction.deleteSet, n.id);
+  // Written and deleted by `transaction`: a copy its change moved on (a join, then a split of the
+  // joined paragraph, merged in one update by the server), read as characters of unknown letter
+  // when the server sent it collected.
+  const transient = (n: Y.Item) =>
+    n.deleted &&
+    !existedBefore(transaction, n) &&
+    (n.content instanceof Y.ContentString || n.content instanceof Y.ContentDeleted);
+  const textOf = (n: Y.Item): string | null =>
+    n.content instanceof Y.ContentString && (before(n) || transient(n))
+      ? n.content.str
+      : transient(n)
+        ? UNKNOWN.repeat(n.length)
+        : null;
   const skipped = (n: Y.Item) =>
     n.content instanceof Y.ContentFormat || (!n.deleted && existedBefore(transaction, n) && passOver(n.id));
   let left = '';
   for (let n = item.left; n && left.length < MAX_BRIDGE; n = n.left) {
     if (skipped(n)) continue;
-    if (!(n.content instanceof Y.ContentString) || !before(n)) break;
-    left = n.content.str + left;
+    const str = textOf(n);
+    if (str === null) break;
+    left = str + left;
   }
   let right = '';
   for (let n = item.right; n && right.length < MAX_BRIDGE; n = n.right) {
     if (skipped(n)) continue;
-    if (!(n.content instanceof Y.ContentString) || !before(n)) break;
-    right += n.content.str;
+    const str = textOf(n);
+    if (str === null) break;
+    right += str;
   }
   if (!left && !right) return null;
   return { str: left + run.str + right, at: left.length };
+}
+
+/** A character of {@link withDeletedNeighbours} whose letter is not known (its content collected). */
+const UNKNOWN = '\u0000';
+
+/**
+ * Where, in `onto`, the copy of the character deleted alone stands, read from the copy of the text
+ * around it (`lone`, from {@link withDeletedNeighbours}), or null: with letters all known, the
+ * pairing of that text ({@link alignEnds}) when it holds the character and more; with letters
+ * unknown, the one place where all of that text fits, its known letters equal. A space deleted
+ * alone matches the first space of every word inserted with it; the text around it tells which
+ * (issue 8, fuzz seed 321: a co-writer's join then split of the joined paragraph, received in
+ * one catch-up, moved the space a word was typed after to a new paragraph with the joined text,
+ * and the word followed the space that begins another's word instead, glued to it: « w2r3w1r5 »).
+ */
+function placeAmong(lone: { str: string; at: number }, onto: string): number | null {
+  if (!lone.str.includes(UNKNOWN)) {
+    const found = alignEnds(lone.str, onto, []);
+    const own = found.find(([f]) => f === lone.at);
+    return own && found.length >= MIN_OVERLAP ? own[1] : null;
+  }
+  let place: number | null = null;
+  for (let offset = 0; offset + lone.str.length <= onto.length; offset++) {
+    let fits = true;
+    for (let k = 0; k < lone.str.length && fits; k++) {
+      const c = lone.str[k] as string;
+      fits = c === UNKNOWN || c === onto[offset + k];
+    }
+    if (!fits) continue;
+    // Two places: the text around it does not tell.
+    if (place !== null) return null;
+    place = offset + lone.at;
+  }
+  return place;
 }
 
 /**
@@ -1245,9 +1311,14 @@ export const FOLLOW_MOVED_TEXT_ORIGIN = Symbol('follow-moved-text');
  */
 export function followMovedText(doc: Y.Doc, transaction: Y.Transaction, moves: TextMoves): number {
   if (transaction.local) return 0;
-  if (rewriterOf(doc, transaction) !== null) return 0;
   const relocations = ownRelocations(doc, transaction, moves);
   if (relocations.length === 0) return 0;
+  // Checked only when there is something to re-write (most remote transactions have nothing):
+  // then ownRelocations' marks (each character mapped to itself) are taken back.
+  if (rewriterOf(doc, transaction) !== null) {
+    for (const r of relocations) for (const id of r.ids) moves.forget(id);
+    return 0;
+  }
   let written = 0;
   const lastWritten = new Map<string, CharId>();
   const relocated = relocations.map((r) => r.ids);
