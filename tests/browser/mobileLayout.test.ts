@@ -6,6 +6,7 @@ import { artifactsDir } from './support/chromium.js';
 import { unexpectedProblems, useBrowserApp } from './support/app.js';
 import { runAxe } from './support/axe.js';
 import { holdServerMessages } from './support/collabNetwork.js';
+import { watchLayout } from './support/layoutWatch.js';
 import { caretLabelOf, editorOf, sectionOf, textOf } from './support/coWriting.js';
 
 const app = useBrowserApp();
@@ -194,15 +195,7 @@ describe('a co-writer’s caret on a 390 px phone', () => {
     );
     const reader = await invite(app.admin, app.espaceId, 'membre', 'Mélina');
     const { page: phone, problems } = await app.open({ as: reader, viewport: PHONE });
-    await phone.addInitScript(() => {
-      const widths = { widest: 0 };
-      Object.assign(window, { pageWidths: widths });
-      const look = () => {
-        widths.widest = Math.max(widths.widest, document.documentElement.scrollWidth);
-        requestAnimationFrame(look);
-      };
-      requestAnimationFrame(look);
-    });
+    const layoutSeen = await watchLayout(phone);
     await phone.goto(`${app.baseUrl}/documents/${id}`);
     const origineOnPhone = sectionOf(phone, 'origine').locator('p').first();
     await expect.poll(() => textOf(origineOnPhone)).toContain('sur le logement.');
@@ -234,10 +227,7 @@ describe('a co-writer’s caret on a 390 px phone', () => {
     expect(await label.evaluate((node) => node.getBoundingClientRect().left)).toBeGreaterThanOrEqual(
       editorBox.left,
     );
-    const widest = await phone.evaluate(
-      () => (window as unknown as { pageWidths: { widest: number } }).pageWidths.widest,
-    );
-    expect(widest).toBeLessThanOrEqual(PHONE.width);
+    expect((await layoutSeen()).widest).toBeLessThanOrEqual(PHONE.width);
     await shot(phone, 'mobile-curseur-bord-390.png');
     expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
   });

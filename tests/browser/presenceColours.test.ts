@@ -48,17 +48,19 @@ beforeAll(async () => {
   throw new Error('aucune couleur partagée par trois comptes');
 });
 
-/** Each person of the presence list shown in `page`, with their swatch's colour. */
-const presenceColours = (page: Page): Promise<Record<string, string>> =>
-  page.getByTestId('presence-list').evaluate((list) => {
-    const entries: Record<string, string> = {};
-    for (const item of list.querySelectorAll('li')) {
+/** The entries of the presence list shown in `page`, in order: a name and its swatch's colour. */
+const presenceEntries = (page: Page): Promise<{ name: string; colour: string }[]> =>
+  page.getByTestId('presence-list').evaluate((list) =>
+    [...list.querySelectorAll('li')].flatMap((item) => {
       const swatch = item.querySelector('.essaim-presence__swatch');
       const name = (item.textContent ?? '').replace(/\s*\(vous\)$/, '').trim();
-      if (swatch) entries[name] = getComputedStyle(swatch).backgroundColor;
-    }
-    return entries;
-  });
+      return swatch ? [{ name, colour: getComputedStyle(swatch).backgroundColor }] : [];
+    }),
+  );
+
+/** Each person of the presence list shown in `page`, with their swatch's colour. */
+const presenceColours = async (page: Page): Promise<Record<string, string>> =>
+  Object.fromEntries((await presenceEntries(page)).map(({ name, colour }) => [name, colour]));
 
 const caretColour = (page: Page, name: string): Promise<string> =>
   caretLabelOf(page, name).evaluate((label) => getComputedStyle(label).backgroundColor);
@@ -147,17 +149,7 @@ describe('the colours of the people present in a document', () => {
     const pages = tabs.map((t) => t.page);
     /** Every page's presence list (a name and its swatch's colour), and the third person's view of the first person's carets. */
     const seen = async () => ({
-      lists: await Promise.all(
-        pages.map((page) =>
-          page.getByTestId('presence-list').evaluate((list) =>
-            [...list.querySelectorAll('li')].map((item) => ({
-              name: (item.textContent ?? '').replace(/\s*\(vous\)$/, '').trim(),
-              colour: getComputedStyle(item.querySelector('.essaim-presence__swatch') as Element)
-                .backgroundColor,
-            })),
-          ),
-        ),
-      ),
+      lists: await Promise.all(pages.map(presenceEntries)),
       firstCarets: await caretLabelOf(pages[3] as Page, first.name).evaluateAll((labels) =>
         labels.map((label) => getComputedStyle(label).backgroundColor),
       ),

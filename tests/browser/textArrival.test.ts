@@ -7,6 +7,7 @@ import { approveAll, publishDocument } from '../support/publications.js';
 import { useBrowserApp } from './support/app.js';
 import { delayServerMessages, holdServerMessages } from './support/collabNetwork.js';
 import { artifactsDir } from './support/chromium.js';
+import { watchLayout } from './support/layoutWatch.js';
 import { editorOf, sectionOf, storedDocument, textOf, useTwoRapporteurs } from './support/coWriting.js';
 
 /**
@@ -219,24 +220,7 @@ describe('a fiche opening', () => {
         viewport,
         ...(viewport.width < 500 ? { isMobile: true, hasTouch: true } : {}),
       });
-      // Every layout shift of the page's life (the browser's own measure, as Lighthouse reads it),
-      // those Chromium marks as following an input included: nothing is pressed here, and a phone's
-      // page laid out wider than the screen for a moment was marked so (tester BR38 F2). And, at
-      // each frame, how wide the page is laid out.
-      await page.addInitScript(() => {
-        const shifts: number[] = [];
-        const widths = { widest: 0 };
-        Object.assign(window, { layoutShifts: shifts, pageWidths: widths });
-        new PerformanceObserver((list) => {
-          for (const entry of list.getEntries() as (PerformanceEntry & { value: number })[])
-            shifts.push(entry.value);
-        }).observe({ type: 'layout-shift', buffered: true });
-        const look = () => {
-          widths.widest = Math.max(widths.widest, document.documentElement.scrollWidth);
-          requestAnimationFrame(look);
-        };
-        requestAnimationFrame(look);
-      });
+      const layoutSeen = await watchLayout(page);
       await page.goto(`${app.baseUrl}/documents/${doc.id}`);
       await editorOf(page).waitFor();
       // Everything late is drawn: the review bar and headers, « Historique », and what follows.
@@ -245,10 +229,7 @@ describe('a fiche opening', () => {
       if (published) await page.getByTestId('publication-bar').waitFor({ state: 'attached' });
       await page.waitForLoadState('networkidle');
       await page.evaluate(() => new Promise((frame) => requestAnimationFrame(frame)));
-      const { shifts, widest } = await page.evaluate(() => {
-        const seen = window as unknown as { layoutShifts: number[]; pageWidths: { widest: number } };
-        return { shifts: seen.layoutShifts, widest: seen.pageWidths.widest };
-      });
+      const { shifts, widest } = await layoutSeen();
       // 0.1 is « good » for Google's Core Web Vitals; it was 0.19 on a computer (the footer drawn
       // under « Chargement de la page… », then the review bar and the status row pushing the page)
       // and 0.12 on a phone, 0.002 and 0.003 since (2026-12-01); a published fiche's publication
@@ -285,20 +266,7 @@ describe('a fiche opening', () => {
       await fontsHeld;
       await route.continue();
     });
-    await page.addInitScript(() => {
-      const shifts: number[] = [];
-      const widths = { widest: 0 };
-      Object.assign(window, { layoutShifts: shifts, pageWidths: widths });
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries() as (PerformanceEntry & { value: number })[])
-          shifts.push(entry.value);
-      }).observe({ type: 'layout-shift', buffered: true });
-      const look = () => {
-        widths.widest = Math.max(widths.widest, document.documentElement.scrollWidth);
-        requestAnimationFrame(look);
-      };
-      requestAnimationFrame(look);
-    });
+    const layoutSeen = await watchLayout(page);
     await page.goto(`${app.baseUrl}/documents/${doc.id}`);
     await editorOf(page).waitFor();
     await page.locator('[data-review-status]').first().waitFor();
@@ -316,10 +284,7 @@ describe('a fiche opening', () => {
     await page.evaluate(() =>
       document.fonts.ready.then(() => new Promise((frame) => requestAnimationFrame(frame))),
     );
-    const { shifts, widest } = await page.evaluate(() => {
-      const seen = window as unknown as { layoutShifts: number[]; pageWidths: { widest: number } };
-      return { shifts: seen.layoutShifts, widest: seen.pageWidths.widest };
-    });
+    const { shifts, widest } = await layoutSeen();
     expect(shifts.reduce((sum, value) => sum + value, 0)).toBeLessThan(0.05);
     expect(widest).toBeLessThanOrEqual(viewport.width);
     expect(problems.errors).toEqual([]);
