@@ -3,7 +3,8 @@ import { createRoot } from 'react-dom/client';
 import { Link } from 'wouter';
 import { startReactDsfr } from '@codegouvfr/react-dsfr/spa';
 import { App } from './app/App.js';
-import './app/fonts.css';
+// Marianne's stand-ins while it loads, shared with the public portal (server/src/portal/assets.ts).
+import '@essaim/domain/marianne-repli.css';
 import './app/styles.css';
 
 startReactDsfr({ defaultColorScheme: 'system', Link });

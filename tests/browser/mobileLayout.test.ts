@@ -47,6 +47,31 @@ describe('the catalogue on a 390 px phone', () => {
     expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
   });
 
+  it('opens without moving: what follows the list (the activity, the footer) is out of sight until the list comes', async () => {
+    const { page, problems } = await app.open({ as: writer, viewport: PHONE });
+    // The list held until the page is drawn without it (« Chargement des documents… »).
+    let letListGo = () => {};
+    const listHeld = new Promise<void>((release) => {
+      letListGo = release;
+    });
+    await page.route(/\/api\/documents\?/, async (route) => {
+      await listHeld;
+      await route.continue();
+    });
+    const layoutSeen = await watchLayout(page);
+    await page.goto(`${app.baseUrl}/espaces/${app.espaceId}`);
+    await page.getByText('Chargement des documents…').waitFor();
+    letListGo();
+    await firstCardOf(page).waitFor();
+    await page.waitForLoadState('networkidle');
+    await page.evaluate(() => new Promise((frame) => requestAnimationFrame(frame)));
+    const { shifts, widest } = await layoutSeen();
+    // 0.41 before: the activity and the footer drawn in the first screen, then pushed out.
+    expect(shifts.reduce((sum, value) => sum + value, 0)).toBeLessThan(0.05);
+    expect(widest).toBeLessThanOrEqual(PHONE.width);
+    expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
+  });
+
   it('unfolds search and filters and filters with the keyboard alone', async () => {
     const { page } = await app.open({ as: writer, viewport: PHONE });
     await page.goto(`${app.baseUrl}/espaces/${app.espaceId}`);
@@ -414,6 +439,31 @@ describe('the demonstration’s pages on a 390 px phone', () => {
     await page.screenshot({ path: path.join(artifactsDir, 'mobile-demo-lecture-390-ecran.png') });
     expect(await pageTop(editorOf(page).locator('p').first())).toBeLessThanOrEqual(WITHIN_FIRST_SCREEN);
     expect(await pageWidth(page)).toBe(PHONE.width);
+  });
+
+  it('keeps the portal home’s lines when Marianne comes after the page: its stand-in breaks them the same', async () => {
+    const { page, problems } = await app.open({ viewport: PHONE });
+    let letFontsGo = () => {};
+    const fontsHeld = new Promise<void>((release) => {
+      letFontsGo = release;
+    });
+    await page.route('**/fonts/**', async (route) => {
+      await fontsHeld;
+      await route.continue();
+    });
+    const layoutSeen = await watchLayout(page);
+    // Not until `load`: the page's load waits for its fonts, held here.
+    await page.goto(`${app.baseUrl}/pratiques/`, { waitUntil: 'domcontentloaded' });
+    await page.getByRole('searchbox').first().waitFor();
+    expect(await page.evaluate(() => document.fonts.check('500 14px Marianne'))).toBe(false);
+    letFontsGo();
+    await expect.poll(() => page.evaluate(() => document.fonts.check('500 14px Marianne'))).toBe(true);
+    await page.evaluate(() =>
+      document.fonts.ready.then(() => new Promise((frame) => requestAnimationFrame(frame))),
+    );
+    // 0.16 before: the navigation and the tagline broke their lines elsewhere in the system font.
+    expect((await layoutSeen()).shifts.reduce((sum, value) => sum + value, 0)).toBeLessThan(0.05);
+    expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
   });
 
   it('shows the portal’s home as wide as the screen, its search field within the first screen', async () => {

@@ -99,8 +99,8 @@ export interface PortalStylesheet {
 let built: PortalStylesheet | undefined;
 
 /**
- * The portal's stylesheet: the DSFR parts it uses, a few icons and the portal's own rules, in
- * one file whose address carries its hash (served with a year of cache). Built on first use.
+ * The portal's stylesheet: the DSFR parts it uses, a few icons, Marianne's stand-ins
+ * (@essaim/domain/marianne-repli.css) and the portal's own rules, in one file whose address carries its hash (served with a year of cache). Built on first use.
  */
 export function portalStylesheet(): PortalStylesheet {
   if (built) return built;
@@ -109,6 +109,9 @@ export function portalStylesheet(): PortalStylesheet {
       `/*! DSFR v${DSFR_VERSION} (extraits) | MIT | restricted use (see terms and conditions) */`,
       ...DSFR_FILES.map(readDsfr),
       iconRules(),
+      // Marianne's stand-ins while it loads, as in the app: the swap moved a phone's portal home
+      // by 0.16 (its navigation and tagline broke their lines elsewhere in the system font).
+      fs.readFileSync(require.resolve('@essaim/domain/marianne-repli.css'), 'utf8'),
       PORTAL_CSS,
     ].join('\n'),
   );

@@ -320,7 +320,10 @@ export function CataloguePage() {
       <div className={fr.cx('fr-grid-row', 'fr-grid-row--gutters', 'fr-mt-1w', 'fr-mt-md-3w')}>
         <section
           aria-labelledby={resultsId}
-          className={fr.cx('fr-col-12', tableView ? 'fr-col-lg-12' : 'fr-col-lg-8')}
+          className={
+            fr.cx('fr-col-12', tableView ? 'fr-col-lg-12' : 'fr-col-lg-8') +
+            (results.state.status === 'loading' ? ' essaim-results-section--waiting' : '')
+          }
         >
           <div className="essaim-results-head">
             <div className="essaim-results-head__title">
