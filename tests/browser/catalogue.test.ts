@@ -376,3 +376,35 @@ describe('themes', () => {
     expect(response.status).toBe(403);
   });
 });
+
+// Last: its fiche's long title would stand among the cards the tests above expect.
+describe('a title pasted from macOS (accents written as a letter and a combining accent)', () => {
+  it('keeps all of its 120 « é » in the creation form and in the fiche’s information, composed, as the server counts them', async () => {
+    const { page, problems } = await open({ as: admin });
+    await page.goto(`${baseUrl}/espaces/${espaceId}/nouveau-document`);
+    const title = page.getByLabel('Titre');
+    await title.click();
+    // 240 UTF-16 code units: a `maxlength` of 200 kept 100 « é » (tester BR40 H1).
+    await page.keyboard.insertText('e\u0301'.repeat(120));
+    await expect.poll(() => title.inputValue()).toBe('é'.repeat(120));
+    expect(await page.getByText('la limite est atteinte').count()).toBe(0);
+    await page.getByRole('button', { name: 'Créer le document' }).click();
+    await page.waitForURL(/\/documents\/[0-9a-f-]{36}$/);
+    const id = page.url().split('/').pop() as string;
+    expect((await listViaApi(admin)).find((d) => d.id === id)?.title).toBe('é'.repeat(120));
+
+    // In the fiche's information: a decomposed paste after the title's first 150 characters keeps
+    // what fits, 50 « é », and says the limit is reached.
+    const panel = page.getByRole('button', { name: 'Informations de la fiche' });
+    await panel.click();
+    await expect.poll(() => panel.getAttribute('aria-expanded')).toBe('true');
+    const field = page.getByRole('textbox', { name: /^Titre/ });
+    await expect.poll(() => field.inputValue()).toBe('é'.repeat(120));
+    await field.fill('a'.repeat(150));
+    await field.press('End');
+    await page.keyboard.insertText('e\u0301'.repeat(80));
+    await expect.poll(() => field.inputValue()).toBe('a'.repeat(150) + 'é'.repeat(50));
+    await page.getByText('200 caractères sur 200 : la limite est atteinte').waitFor();
+    expect(problems.errors).toEqual([]);
+  });
+});

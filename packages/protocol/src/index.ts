@@ -16,6 +16,7 @@ export * from './text.js';
 export * from './inputRules.js';
 export * from './audit.js';
 export {
+  codePointLength,
   parsePublicationChangedMessageLight,
   parseReviewChangedMessageLight,
   parseSectionLockedMessageLight,

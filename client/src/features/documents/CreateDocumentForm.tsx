@@ -8,7 +8,7 @@ import { fr } from '@codegouvfr/react-dsfr';
 import { documentKindNames, TITLE_MAX_LENGTH } from '@essaim/domain';
 import type { DocumentKind, ThemeDto } from '@essaim/protocol';
 import { FormAlert } from '../../shared/FormAlert.js';
-import { lengthNotice } from '../metadata/lengthLimit.js';
+import { lengthNotice, textLength, withinLimit } from '../metadata/lengthLimit.js';
 import type { Loadable } from '../../shared/useLoad.js';
 import { formErrorsFrom, type FormErrors } from '../../shared/formErrors.js';
 import { useFormErrors } from '../../shared/useFormErrors.js';
@@ -40,7 +40,7 @@ export function CreateDocumentForm({
   const id = useId();
   const [kind, setKind] = useState<DocumentKind>('fiche');
   const [title, setTitle] = useState('');
-  const titleNotice = lengthNotice(title.length, TITLE_MAX_LENGTH);
+  const titleNotice = lengthNotice(textLength(title), TITLE_MAX_LENGTH);
   const [chosen, setChosen] = useState<string[]>([]);
   const [pending, setPending] = useState(false);
   const { errors, showErrors, clearErrors, alertRef } = useFormErrors(FIELDS, (field) =>
@@ -101,10 +101,9 @@ export function CreateDocumentForm({
           name: 'title',
           value: title,
           autoComplete: 'off',
-          maxLength: TITLE_MAX_LENGTH,
           'aria-required': true,
           'aria-invalid': errors.fields.title ? true : undefined,
-          onChange: (event) => setTitle(event.target.value),
+          onChange: (event) => setTitle(withinLimit(title, event.target.value, TITLE_MAX_LENGTH)),
         }}
       />
       {themes.status === 'loading' && <p className="essaim-muted">{m.themesLoading}</p>}

@@ -35,7 +35,7 @@ import {
   YEAR_MIN,
   yearMax,
 } from './metadataRules.js';
-import { lengthNotice } from './lengthLimit.js';
+import { lengthNotice, textLength, withinLimit } from './lengthLimit.js';
 import { useMetadata, type TextField } from './useMetadata.js';
 import './metadata.css';
 
@@ -79,8 +79,9 @@ function TextInput({
   const [draft, setDraft] = useDraft(stored);
   const missing = required !== undefined && draft.trim() === '';
   // Said before the limit cuts anything (issue 16): a counter near it, a sentence at it.
-  const notice = disabled ? null : lengthNotice(draft.length, maxLength);
-  const change = (value: string) => {
+  const notice = disabled ? null : lengthNotice(textLength(draft), maxLength);
+  const change = (input: string) => {
+    const value = withinLimit(draft, input, maxLength);
     setDraft(value);
     if (required === undefined || value.trim() !== '') onWrite(value);
   };
@@ -97,7 +98,6 @@ function TextInput({
       textArea
       nativeTextAreaProps={{
         value: draft,
-        maxLength,
         rows: 2,
         onChange: (event) => change(event.target.value),
       }}
@@ -107,7 +107,6 @@ function TextInput({
       {...common}
       nativeInputProps={{
         value: draft,
-        maxLength,
         autoComplete,
         required: required !== undefined,
         onChange: (event) => change(event.target.value),

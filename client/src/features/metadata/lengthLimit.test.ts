@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lengthNotice } from './lengthLimit.js';
+import { lengthNotice, textLength, withinLimit } from './lengthLimit.js';
 
 describe('the notice of a field with a length limit', () => {
   it('says nothing while the text is far from the limit', () => {
@@ -18,5 +18,28 @@ describe('the notice of a field with a length limit', () => {
       '200 caractères sur 200 : la limite est atteinte, la suite n’est pas ajoutée.',
     );
     expect(lengthNotice(80, 80)).toContain('la limite est atteinte');
+  });
+});
+
+describe('what a field with a length limit keeps of an input', () => {
+  const decomposed = (n: number) => 'e\u0301'.repeat(n);
+
+  it('keeps 120 « é » pasted decomposed into an empty 200-character field, composed (tester BR40 H1)', () => {
+    expect(withinLimit('', decomposed(120), 200)).toBe('é'.repeat(120));
+    expect(textLength(decomposed(120))).toBe(120);
+  });
+
+  it('keeps of a paste only what fits, at its place, the text around it whole', () => {
+    expect(withinLimit('abcdef', 'abc123456def', 8)).toBe('abc12def');
+    expect(withinLimit('abcdef', 'abcdef123', 7)).toBe('abcdef1');
+  });
+
+  it('keeps nothing of a key typed into a full field', () => {
+    expect(withinLimit('abcd', 'abXcd', 4)).toBe('abcd');
+  });
+
+  it('counts an emoji once, as the server does', () => {
+    expect(withinLimit('', '👍'.repeat(5), 5)).toBe('👍'.repeat(5));
+    expect(withinLimit('', '👍'.repeat(6), 5)).toBe('👍'.repeat(5));
   });
 });

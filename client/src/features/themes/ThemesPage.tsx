@@ -16,7 +16,7 @@ import { useFocusOnMount } from '../../shared/useFocusOnMount.js';
 import { useFocusRequest } from '../../shared/useFocusRequest.js';
 import { useEspace } from '../espaces/EspaceLayout.js';
 import { writeFilters, emptyFilters } from '../catalogue/filters.js';
-import { lengthNotice } from '../metadata/lengthLimit.js';
+import { lengthNotice, textLength, withinLimit } from '../metadata/lengthLimit.js';
 import { createTheme, updateTheme } from './api.js';
 import { themesMessages as m } from './messages.js';
 import { byLabel, useThemes } from './useThemes.js';
@@ -191,7 +191,7 @@ function AddThemeForm({ espaceId, onAdded }: { espaceId: string; onAdded: (theme
   const id = useId();
   const [label, setLabel] = useState('');
   // Said before the 80-character limit cuts anything (issue 16).
-  const addNotice = lengthNotice(label.length, THEME_LABEL_MAX_LENGTH);
+  const addNotice = lengthNotice(textLength(label), THEME_LABEL_MAX_LENGTH);
   const [errors, setErrors] = useState<FormErrors<'label'>>(noErrors());
   const [pending, setPending] = useState(false);
   const alertRef = useRef<HTMLDivElement>(null);
@@ -241,11 +241,10 @@ function AddThemeForm({ espaceId, onAdded }: { espaceId: string; onAdded: (theme
             ref: inputRef,
             name: 'label',
             value: label,
-            maxLength: THEME_LABEL_MAX_LENGTH,
             autoComplete: 'off',
             'aria-required': true,
             'aria-invalid': errors.fields.label ? true : undefined,
-            onChange: (event) => setLabel(event.target.value),
+            onChange: (event) => setLabel(withinLimit(label, event.target.value, THEME_LABEL_MAX_LENGTH)),
           }}
         />
         <Button type="submit" iconId="fr-icon-add-line" disabled={pending}>
@@ -369,7 +368,7 @@ function RenameForm({
   onCancel: () => void;
 }) {
   const [label, setLabel] = useState(theme.label);
-  const renameNotice = lengthNotice(label.length, THEME_LABEL_MAX_LENGTH);
+  const renameNotice = lengthNotice(textLength(label), THEME_LABEL_MAX_LENGTH);
   const [errors, setErrors] = useState<FormErrors<'label'>>(noErrors());
   const [pending, setPending] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -411,12 +410,11 @@ function RenameForm({
           ref: inputRef,
           name: 'label',
           value: label,
-          maxLength: THEME_LABEL_MAX_LENGTH,
           autoComplete: 'off',
           // The person asked to rename: the field is where they go.
           autoFocus: true,
           'aria-invalid': errors.fields.label ? true : undefined,
-          onChange: (event) => setLabel(event.target.value),
+          onChange: (event) => setLabel(withinLimit(label, event.target.value, THEME_LABEL_MAX_LENGTH)),
           onKeyDown,
         }}
       />
