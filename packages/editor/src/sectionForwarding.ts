@@ -1951,7 +1951,7 @@ export function dropRepeatedJoins(
           if (!Y.isDeleted(writerDeletes, id)) continue;
           if (collected) {
             takenBackSplitEnds ??= splitEndsTakenBackBy(doc, transaction, forwardings);
-            const firstCopy = splitCopies.get(doc)?.get(key(id));
+            const firstCopy = splitCopies.get(doc)?.get(id.client, id.clock);
             if (firstCopy && takenBackSplitEnds.has(key(firstCopy))) continue;
             unreadable = true;
             break;
@@ -2126,11 +2126,240 @@ function forwardAfterDroppedCopies(doc: Y.Doc, transaction: Y.Transaction, origi
 const MAX_SPLIT_COPIES = 20_000;
 
 /**
- * For each character a person's split moved into a new paragraph, its first copy (the split that
- * reached the server first), by the moved character's key. In memory: after a restart, a split
- * repeated by a co-writer who had not received the first one keeps both copies.
+ * A run of characters remembered by a {@link SplitMemory}: the `length` characters of writer
+ * `client` with clocks `clock` … `clock + length - 1`, whose first split copies are the characters
+ * of writer `toClient` with clocks `toClock` … `toClock + length - 1`, in the same order. The runs
+ * are linked from the oldest remembered to the newest (`older`, `newer`); within a run, the
+ * characters were remembered in clock order.
  */
-const splitCopies = new WeakMap<Y.Doc, Map<string, ItemId>>();
+interface SplitRun {
+  client: number;
+  clock: number;
+  /** Characters, at least 1. */
+  length: number;
+  toClient: number;
+  toClock: number;
+  older: SplitRun | null;
+  newer: SplitRun | null;
+}
+
+/**
+ * For each character a person's split moved into a new paragraph, its first copy: the moved
+ * character's id (client, clock) → the copy's id, remembered in order, at most `max` characters
+ * (the oldest forgotten first, {@link SplitMemory.trim}). Behaves as a `Map` from each character's
+ * key to its copy that keeps its insertion order (what it replaced, H8s), but stores runs: the
+ * characters of one writer with consecutive clocks, remembered one after the other, whose copies
+ * are consecutive too (an Enter moves the text its writer typed in one go, and writes its copy in
+ * one go) are one {@link SplitRun}, about 106 bytes, where the `Map` held about 136 bytes a
+ * character. Per writer, the runs are sorted by clock in an array, read by binary search (as Yjs
+ * reads its StructStore): a look-up costs O(log runs), remembering a character O(runs) at worst
+ * (an insertion in the array), usually O(log runs).
+ */
+export class SplitMemory {
+  /** Each writer's runs, sorted by `clock`, not overlapping. */
+  private readonly byClient = new Map<number, SplitRun[]>();
+  private oldest: SplitRun | null = null;
+  private newest: SplitRun | null = null;
+  private chars = 0;
+  /** Runs in the writers' arrays, and how many of them are empty (forgotten by {@link SplitMemory.trim}). */
+  private stored = 0;
+  private empty = 0;
+
+  /** @param max most characters kept by {@link SplitMemory.trim} */
+  constructor(readonly max: number) {}
+
+  /** Characters remembered. */
+  get size(): number {
+    return this.chars;
+  }
+
+  /** Runs holding characters (for the tests and the measures: about 106 bytes of heap a run). */
+  get runs(): number {
+    return this.stored - this.empty;
+  }
+
+  /** The index in `runs` (sorted by clock) of the run holding `clock`, or -1. */
+  private static indexOf(runs: readonly SplitRun[], clock: number): number {
+    let lo = 0;
+    let hi = runs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const run = runs[mid] as SplitRun;
+      if (clock < run.clock) hi = mid - 1;
+      else if (clock >= run.clock + run.length) lo = mid + 1;
+      else return mid;
+    }
+    return -1;
+  }
+
+  /** The first copy remembered for the character (client, clock), or null. */
+  get(client: number, clock: number): ItemId | null {
+    const runs = this.byClient.get(client);
+    if (!runs) return null;
+    const run = runs[SplitMemory.indexOf(runs, clock)];
+    return run ? { client: run.toClient, clock: run.toClock + clock - run.clock } : null;
+  }
+
+  /** Whether the character (client, clock) is remembered. */
+  has(client: number, clock: number): boolean {
+    const runs = this.byClient.get(client);
+    return runs !== undefined && SplitMemory.indexOf(runs, clock) >= 0;
+  }
+
+  /**
+   * Remembers `copy` as the first copy of the character (client, clock), as the newest character
+   * (what it remembered before for that character is forgotten). Does not trim: see
+   * {@link SplitMemory.trim}.
+   */
+  set(client: number, clock: number, copy: ItemId): void {
+    this.forget(client, clock);
+    this.chars++;
+    let runs = this.byClient.get(client);
+    // The lower bound: the first run that starts at or after `clock` (none holds it now).
+    let lo = 0;
+    if (runs) {
+      let hi = runs.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((runs[mid] as SplitRun).clock < clock) lo = mid + 1;
+        else hi = mid;
+      }
+      // Empty runs that start there leave first: no empty run may start inside a run that holds
+      // characters (the binary searches step over an empty run by its start alone).
+      while (this.empty > 0 && runs[lo]?.clock === clock && runs[lo]?.length === 0) {
+        runs.splice(lo, 1);
+        this.stored--;
+        this.empty--;
+      }
+    }
+    const tail = this.newest;
+    // Appended to the newest run when it continues it (the next character of the same Enter).
+    if (
+      tail &&
+      tail.client === client &&
+      tail.clock + tail.length === clock &&
+      tail.toClient === copy.client &&
+      tail.toClock + tail.length === copy.clock
+    ) {
+      tail.length++;
+      return;
+    }
+    const run: SplitRun = {
+      client,
+      clock,
+      length: 1,
+      toClient: copy.client,
+      toClock: copy.clock,
+      older: tail,
+      newer: null,
+    };
+    if (tail) tail.newer = run;
+    else this.oldest = run;
+    this.newest = run;
+    if (!runs) {
+      runs = [];
+      this.byClient.set(client, runs);
+    }
+    if (lo === runs.length) runs.push(run);
+    else runs.splice(lo, 0, run);
+    this.stored++;
+  }
+
+  /** Forgets the character (client, clock). Returns whether it was remembered. */
+  forget(client: number, clock: number): boolean {
+    const runs = this.byClient.get(client);
+    if (!runs) return false;
+    const index = SplitMemory.indexOf(runs, clock);
+    const run = runs[index];
+    if (!run) return false;
+    this.chars--;
+    const offset = clock - run.clock;
+    if (run.length === 1) this.unlink(runs, index, run);
+    else if (offset === 0) {
+      run.clock++;
+      run.toClock++;
+      run.length--;
+    } else if (offset === run.length - 1) run.length--;
+    else {
+      // Cut in two: the characters after it were remembered after those before, before the next run.
+      const right: SplitRun = {
+        client,
+        clock: clock + 1,
+        length: run.length - offset - 1,
+        toClient: run.toClient,
+        toClock: run.toClock + offset + 1,
+        older: run,
+        newer: run.newer,
+      };
+      if (run.newer) run.newer.older = right;
+      else this.newest = right;
+      run.newer = right;
+      run.length = offset;
+      runs.splice(index + 1, 0, right);
+      this.stored++;
+    }
+    return true;
+  }
+
+  /** Removes `run`, at `index` in `runs` (its writer's), from the array and the age list. */
+  private unlink(runs: SplitRun[], index: number, run: SplitRun): void {
+    runs.splice(index, 1);
+    this.stored--;
+    if (runs.length === 0) this.byClient.delete(run.client);
+    if (run.older) run.older.newer = run.newer;
+    else this.oldest = run.newer;
+    if (run.newer) run.newer.older = run.older;
+    else this.newest = run.older;
+  }
+
+  /**
+   * Forgets the oldest characters beyond `max`. A run forgotten whole is emptied (length 0: it
+   * holds no character, and the binary searches step over it) and stays in its writer's array until
+   * a quarter of the arrays' runs are empty, then they all leave in one pass (removing them one by
+   * one shifted the whole array each time: a third of a millisecond per Enter when each character
+   * is a run of its own).
+   */
+  trim(): void {
+    while (this.chars > this.max && this.oldest) {
+      const run = this.oldest;
+      const n = Math.min(run.length, this.chars - this.max);
+      this.chars -= n;
+      if (n === run.length) {
+        run.length = 0;
+        this.oldest = run.newer;
+        if (run.newer) run.newer.older = null;
+        else this.newest = null;
+        run.newer = null;
+        this.empty++;
+      } else {
+        run.clock += n;
+        run.toClock += n;
+        run.length -= n;
+      }
+    }
+    if (this.empty * 4 <= this.stored) return;
+    for (const [client, runs] of this.byClient) {
+      const live = runs.filter((run) => run.length > 0);
+      if (live.length > 0) this.byClient.set(client, live);
+      else this.byClient.delete(client);
+    }
+    this.stored -= this.empty;
+    this.empty = 0;
+  }
+
+  /** Calls `visit` with each character remembered (client, clock), the oldest first. */
+  forEach(visit: (client: number, clock: number) => void): void {
+    for (let run = this.oldest; run; run = run.newer)
+      for (let k = 0; k < run.length; k++) visit(run.client, run.clock + k);
+  }
+}
+
+/**
+ * For each document, its {@link SplitMemory}: each character a person's split moved into a new
+ * paragraph → its first copy (the split that reached the server first). In memory: after a
+ * restart, a split repeated by a co-writer who had not received the first one keeps both copies.
+ */
+const splitCopies = new WeakMap<Y.Doc, SplitMemory>();
 
 /** A split taken back ({@link dropRepeatedSplits}): the characters it moved, and their first copies. */
 interface TakenBack {
@@ -2204,7 +2433,7 @@ export function recordSplitCopies(
     )
       for (let k = 0; k < struct.length; k++) sources.push(Y.createID(struct.id.client, struct.id.clock + k));
   });
-  const copies = splitCopies.get(doc) ?? new Map<string, ItemId>();
+  const copies = splitCopies.get(doc) ?? new SplitMemory(MAX_SPLIT_COPIES);
   let recorded = 0;
   for (const source of sources) {
     const copy = moves.follow(source);
@@ -2212,19 +2441,14 @@ export function recordSplitCopies(
     const text = item?.parent;
     if (!copy || !item || item.deleted || !(text instanceof Y.XmlText) || !blocks.has(text._item?.parent))
       continue;
-    const k = key(source);
-    const known = copies.get(k);
+    const known = copies.get(source.client, source.clock);
     const knownItem = known ? itemAt(doc, known) : null;
     if (knownItem && !knownItem.deleted) continue;
-    copies.delete(k);
-    copies.set(k, { client: copy.client, clock: copy.clock });
+    copies.set(source.client, source.clock, { client: copy.client, clock: copy.clock });
     recorded++;
   }
-  // The oldest first (a Map keeps its insertion order).
-  for (const k of copies.keys()) {
-    if (copies.size <= MAX_SPLIT_COPIES) break;
-    copies.delete(k);
-  }
+  // The oldest first, once all are remembered (a character met twice in one change is kept once).
+  copies.trim();
   if (copies.size > 0) splitCopies.set(doc, copies);
 
   return recorded;
@@ -2239,12 +2463,12 @@ function splitSourcesGoneBefore(
   doc: Y.Doc,
   transaction: Y.Transaction,
   writerDeletes: UpdateDeletes,
-  copies: Map<string, ItemId>,
+  copies: SplitMemory,
 ): Map<Y.XmlText, { ids: ItemId[]; str: string }> {
   const wanted = new Set<string>();
   const texts = new Set<Y.XmlText>();
   const consider = (id: ItemId): void => {
-    if (!copies.has(key(id))) return;
+    if (!copies.has(id.client, id.clock)) return;
     const yid = Y.createID(id.client, id.clock);
     if (!Y.isDeleted(writerDeletes, yid) || Y.isDeleted(transaction.deleteSet, yid)) return;
     const item = itemAt(doc, id);
@@ -2260,15 +2484,11 @@ function splitSourcesGoneBefore(
     for (const [client, ranges] of writerDeletes.clients)
       for (const { clock, len } of ranges)
         for (let c = clock; c < clock + len; c++) consider({ client, clock: c });
-  } else
-    for (const k of copies.keys()) {
-      const [client, clock] = k.split(':').map(Number) as [number, number];
-      consider({ client, clock });
-    }
+  } else copies.forEach((client, clock) => consider({ client, clock }));
   // Read through their first copies: the garbage collector took the deleted characters' content
   // at the end of the split that deleted them (only forwarded subtrees are kept readable).
   const charOf = (id: ItemId): string => {
-    const copy = copies.get(key(id));
+    const copy = copies.get(id.client, id.clock);
     const item = copy ? itemAt(doc, copy) : null;
     return copy && item?.content instanceof Y.ContentString
       ? (item.content.str[copy.clock - item.id.clock] ?? '\uFFFC')
@@ -2321,11 +2541,11 @@ function newBlockCopy(
 function firstCopiesInOrder(
   doc: Y.Doc,
   transaction: Y.Transaction,
-  copies: Map<string, ItemId>,
+  copies: SplitMemory,
   sources: readonly ItemId[],
   not: Y.XmlText,
 ): { text: Y.XmlText; ids: ItemId[] } | null {
-  const firsts = sources.map((id) => copies.get(key(id)) ?? null);
+  const firsts = sources.map((id) => copies.get(id.client, id.clock));
   const first = firsts[0] ? itemAt(doc, firsts[0]) : null;
   const text = first?.parent;
   if (!first || first.deleted || !(text instanceof Y.XmlText) || text === not) return null;
