@@ -2,7 +2,7 @@
  * Benchmarks of the Essaim server against a vanilla Hocuspocus, on this machine.
  *
  *   npm run bench                     all of them (builds first; the server's compiled dist runs)
- *   npx tsx bench/run.ts replay       one of them: replay | editors | load | flush | sections | updateChecks | fuzz
+ *   npx tsx bench/run.ts replay       one of them: replay | editors | load | flush | sections | updateChecks | fuzz | splits
  *   npx tsx --conditions=@essaim/source bench/run.ts flush   the TypeScript sources, no build needed
  *
  * Results go to bench/results/<name>.json; docs/PERFORMANCE.md explains them.
@@ -32,6 +32,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = 
   firstVisit: () => import('./firstVisit.js'),
   draftSearch: () => import('./draftSearch.js'),
   catalogue: () => import('./catalogue.js'),
+  splits: () => import('./splits.js'),
 };
 
 async function main(): Promise<number> {
