@@ -24,20 +24,38 @@ export function renderCaret(user: Record<string, unknown>): HTMLElement {
   caret.setAttribute('aria-hidden', 'true');
   caret.append(label);
   labelsAtTheEdge()?.observe(label);
+  // And once drawn, whatever the observer reports (it reports only changes of what is seen).
+  requestAnimationFrame(() => turnAtTheEdge(label));
   return caret;
 }
 
 let edgeWatcher: IntersectionObserver | null | undefined;
 
+const TURNED = 'collaboration-carets__label--left';
+
 /**
  * Turns a name label that the editor's edge cuts toward the caret's other side. A label hangs to the
  * right of its caret; the editor clips what would pass its edge (styles.css), since a label at the
- * end of a line on a 390 px phone made the page 462 px wide (tester BR39 F3). Seen cut on its right
- * (its caret near the right edge), the label turns to the left of the caret; seen cut on its left
- * once turned (the caret moved back toward the left edge), it turns back. A label out of sight
- * (scrolled away) is left as it is. One observer for every label; ProseMirror keeps a caret's
- * element while it moves, so the same label is seen again at each of its places. Null where the
- * browser has no IntersectionObserver: the labels are then only clipped.
+ * end of a line on a 390 px phone made the page 462 px wide (tester BR39 F3). Past the editor's
+ * right edge, the label turns to the left of the caret; once turned, past its left edge (the caret
+ * moved back toward the start of a line), it turns back. Measured against the editor's own box, so
+ * it holds whatever clips the label. Does nothing for a label out of the page.
+ */
+function turnAtTheEdge(label: Element): void {
+  const editor = label.closest('.ProseMirror');
+  if (!editor) return;
+  const box = editor.getBoundingClientRect();
+  const seen = label.getBoundingClientRect();
+  if (!label.classList.contains(TURNED)) {
+    if (seen.right > box.right + 1) label.classList.add(TURNED);
+  } else if (seen.left < box.left - 1) label.classList.remove(TURNED);
+}
+
+/**
+ * One observer for every label, which looks again at a label ({@link turnAtTheEdge}) whenever how
+ * much of it is seen changes: ProseMirror keeps a caret's element while it moves, so the same label
+ * is seen again at each of its places. Null where the browser has no IntersectionObserver: a label
+ * is then looked at once, when drawn.
  */
 function labelsAtTheEdge(): IntersectionObserver | null {
   if (edgeWatcher !== undefined) return edgeWatcher;
@@ -46,16 +64,9 @@ function labelsAtTheEdge(): IntersectionObserver | null {
       ? null
       : new IntersectionObserver(
           (entries) => {
-            for (const entry of entries) {
-              if (!entry.isIntersecting) continue;
-              const { boundingClientRect: whole, intersectionRect: seen } = entry;
-              const label = entry.target;
-              if (whole.right > seen.right + 1) label.classList.add('collaboration-carets__label--left');
-              else if (whole.left < seen.left - 1)
-                label.classList.remove('collaboration-carets__label--left');
-            }
+            for (const entry of entries) turnAtTheEdge(entry.target);
           },
-          { threshold: [0.25, 0.5, 0.75, 0.99, 1] },
+          { threshold: [0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1] },
         );
   return edgeWatcher;
 }
