@@ -491,18 +491,7 @@ async function runWorkload(server: ServerChild, w: Workload, keys: number): Prom
   }
   const t1 = performance.now();
   const cpu1 = await server.cpuUs();
-  const want = fragmentJSON(writer);
-  let converged = true;
-  try {
-    await waitFor(() => clients.every((c) => fragmentJSON(c) === want), 10_000, 'convergence des lecteurs');
-  } catch {
-    converged = false;
-  }
-
-  const splitMemory = await server.splitMemory(name);
-  destroyAll(clients);
-  // Unloaded (and its remembered splits with it) before the next workload's document opens.
-  await waitForAsync(async () => !(await server.loaded(name)), 30_000, `déchargement de ${name}`);
+  const { converged, memory: splitMemory } = await closeDocument(server, name, writer, clients);
 
   const medianOf = (xs: number[]): number | null => (xs.length === 0 ? null : round(median(xs), 1));
   return {
@@ -524,6 +513,30 @@ async function runWorkload(server: ServerChild, w: Workload, keys: number): Prom
     rememberedCharsUpperBound: Math.min(moved, MAX_SPLIT_COPIES),
     splitMemory,
   };
+}
+
+/**
+ * The end of a workload's document: whether every client's text came to the writer's (10 s at
+ * most), the server's remembered splits for it, then the clients closed and the document unloaded
+ * (its remembered splits with it) before the next one opens.
+ */
+async function closeDocument(
+  server: ServerChild,
+  name: string,
+  writer: NodeClient,
+  clients: NodeClient[],
+): Promise<{ converged: boolean; memory: Awaited<ReturnType<ServerChild['splitMemory']>> }> {
+  const want = fragmentJSON(writer);
+  let converged = true;
+  try {
+    await waitFor(() => clients.every((c) => fragmentJSON(c) === want), 10_000, 'convergence des lecteurs');
+  } catch {
+    converged = false;
+  }
+  const memory = await server.splitMemory(name);
+  destroyAll(clients);
+  await waitForAsync(async () => !(await server.loaded(name)), 30_000, `déchargement de ${name}`);
+  return { converged, memory };
 }
 
 /** {@link waitFor} for a condition that must ask the server (polled every 20 ms). */
@@ -596,16 +609,7 @@ async function fillToCap(server: ServerChild): Promise<CapOutcome> {
     await delivered(clients);
     splitUs.push((await server.cpuUs()) - c0);
   }
-  const want = fragmentJSON(writer);
-  let converged = true;
-  try {
-    await waitFor(() => clients.every((c) => fragmentJSON(c) === want), 10_000, 'convergence des lecteurs');
-  } catch {
-    converged = false;
-  }
-  const memory = await server.splitMemory(name);
-  destroyAll(clients);
-  await waitForAsync(async () => !(await server.loaded(name)), 30_000, `déchargement de ${name}`);
+  const { converged, memory } = await closeDocument(server, name, writer, clients);
   return { paragraphChars: paragraph.length, splits: splitUs.length, moved, splitUs, converged, memory };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SplitMemory, type ItemId } from './sectionForwarding.js';
+import { seededRandom } from '../../../tests/support/random.js';
 
 /**
  * The split memory's runs (H8s) must answer as the `Map` they replaced did: moved character's key
@@ -28,18 +29,6 @@ class MapMemory {
   }
 }
 
-/** Mulberry32: a seeded generator of numbers in [0, 1). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The differences between `memory` and `reference` (size, order, every look-up), as readable lines. */
 function differences(memory: SplitMemory, reference: MapMemory, clients: number[], clocks: number): string[] {
   const out: string[] = [];
@@ -60,7 +49,7 @@ function differences(memory: SplitMemory, reference: MapMemory, clients: number[
 describe('SplitMemory', () => {
   it('answers as the per-character Map it replaced, in the same order, through re-sets and the cap', () => {
     for (let seed = 1; seed <= 30; seed++) {
-      const next = random(seed);
+      const next = seededRandom(seed);
       const max = 20 + Math.floor(next() * 200);
       const clients = [1, 2_345_678_901, 4_294_967_295];
       const clocks = 400;
