@@ -4,4 +4,6 @@ export const serviceWorkerMessages = {
   updateDescription:
     'Elle s’installe quand vous rechargez la page. Le texte des documents est conservé ; terminez d’abord un commentaire ou un formulaire en cours.',
   reload: 'Recharger',
+  later: 'Plus tard',
+  laterTitle: 'Masquer cet avis ; la nouvelle version s’installera au prochain chargement de la page',
 } as const;

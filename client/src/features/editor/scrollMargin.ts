@@ -45,7 +45,9 @@ function topThresholdFor(view: EditorView): number {
  * went on out of sight (tester BR30).
  */
 function bottomCover(): number {
-  return Math.ceil(document.querySelector('.essaim-app-update')?.getBoundingClientRect().height ?? 0);
+  return Math.ceil(
+    document.querySelector('.essaim-app-update > .fr-notice')?.getBoundingClientRect().height ?? 0,
+  );
 }
 
 const key = new PluginKey('essaimScrollMargin');
