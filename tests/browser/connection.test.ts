@@ -10,6 +10,7 @@ import { connectAs, isSettled, type NodeClient } from '../support/provider.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { unexpectedProblems } from './support/app.js';
 import { artifactsDir, assertClientBuilt, launchChromium, openPage } from './support/chromium.js';
+import { localCopy } from './support/coWriting.js';
 
 /**
  * A TCP relay on 127.0.0.1 between Chromium and the server that can stop passing bytes without
@@ -203,38 +204,6 @@ const editorText = (page: Page) =>
   });
 const occurrences = (text: string, word: string) => text.split(word).length - 1;
 
-/** True once the page's IndexedDB copy of the document holds an update containing `text`. */
-function storedLocally(page: Page, id: string, text: string): Promise<boolean> {
-  return page.evaluate(
-    async ([name, wanted]) => {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const request = indexedDB.open(name);
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error ?? new Error('IndexedDB'));
-      });
-      try {
-        const updates = await new Promise<unknown[]>((resolve, reject) => {
-          const request = db.transaction('updates').objectStore('updates').getAll();
-          request.onsuccess = () => resolve(request.result as unknown[]);
-          request.onerror = () => reject(request.error ?? new Error('IndexedDB'));
-        });
-        const needle = new TextEncoder().encode(wanted);
-        return updates.some((update) => {
-          if (!(update instanceof Uint8Array)) return false;
-          outer: for (let i = 0; i + needle.length <= update.length; i += 1) {
-            for (let j = 0; j < needle.length; j += 1) if (update[i + j] !== needle[j]) continue outer;
-            return true;
-          }
-          return false;
-        });
-      } finally {
-        db.close();
-      }
-    },
-    [documentName(id), text] as const,
-  );
-}
-
 /** Fails if the page opens another websocket within `ms` (the old behaviour retried every second). */
 async function expectNoReconnection(page: Page, ms: number): Promise<void> {
   await expect(page.waitForEvent('websocket', { timeout: ms })).rejects.toThrow(/Timeout/);
@@ -325,7 +294,9 @@ describe('a change the server refuses', () => {
     // asynchronously, and a reload within milliseconds of a keystroke can lose it.)
     await page.keyboard.press('Enter');
     await page.keyboard.insertText('Écrit pendant le refus.');
-    await expect.poll(() => storedLocally(page, doc.id, 'Écrit pendant le refus.')).toBe(true);
+    await expect
+      .poll(async () => (await localCopy(page, documentName(doc.id))).textContent)
+      .toContain('Écrit pendant le refus.');
 
     // The IndexedDB copy still holds the refused paste: the reloaded page meets the same refusal.
     let sockets = 0;

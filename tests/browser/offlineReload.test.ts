@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useBrowserApp } from './support/app.js';
 import { allowServiceWorkers } from './support/chromium.js';
-import { editorOf, sectionOf, textOf, useTwoRapporteurs } from './support/coWriting.js';
+import { editorOf, localCopy, sectionOf, textOf, useTwoRapporteurs } from './support/coWriting.js';
 
 /**
  * Issue 16, « an app that opens offline »: once the app has been opened, its shell is kept by a
@@ -67,6 +67,10 @@ describe('a reload without network', () => {
     await expect.poll(() => textOf(origin(chloe.page))).toBe('Écrit en ligne.');
     await expect.poll(() => connectionBadge(bruno.page).textContent()).toContain('Enregistré');
     await shellCached(bruno.page);
+    // « Enregistré » is the server's word; the local copy is written on its own (see localCopy).
+    await expect
+      .poll(async () => (await localCopy(bruno.page, doc.name)).textContent)
+      .toContain('Écrit en ligne.');
 
     await bruno.page.context().setOffline(true);
     // Without the worker, this reload would be Chromium's « No internet » page.

@@ -2,6 +2,7 @@ import { ydocToNode } from '@essaim/editor';
 import type { Node as PMNode } from '@tiptap/pm/model';
 import type { Locator, Page } from 'playwright-core';
 import { beforeAll, expect } from 'vitest';
+import * as Y from 'yjs';
 import { createDocument, invite, type Session } from '../../support/accounts.js';
 import { connectAs } from '../../support/provider.js';
 import type { BrowserApp } from './app.js';
@@ -65,6 +66,41 @@ export async function storedDocument(app: BrowserApp, documentName: string): Pro
     return ydocToNode(client.ydoc);
   } finally {
     client.destroy();
+  }
+}
+
+/**
+ * The document as the page's local copy holds it: every update y-indexeddb has committed to the
+ * page's IndexedDB database for `documentName`, merged in a Y.Doc here. y-indexeddb writes each
+ * update asynchronously, and a reload within milliseconds of a keystroke can abort that write (CI
+ * saw « Écrit en » of « Écrit en ligne. » after an offline reload): a test that reloads without
+ * network waits for the local copy first, as a person's next reload would find it.
+ */
+export async function localCopy(page: Page, documentName: string): Promise<PMNode> {
+  const updates = await page.evaluate(async (name) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open(name);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error ?? new Error('IndexedDB'));
+    });
+    try {
+      if (!db.objectStoreNames.contains('updates')) return [];
+      const stored = await new Promise<unknown[]>((resolve, reject) => {
+        const request = db.transaction('updates').objectStore('updates').getAll();
+        request.onsuccess = () => resolve(request.result as unknown[]);
+        request.onerror = () => reject(request.error ?? new Error('IndexedDB'));
+      });
+      return stored.filter((update) => update instanceof Uint8Array).map((update) => Array.from(update));
+    } finally {
+      db.close();
+    }
+  }, documentName);
+  const ydoc = new Y.Doc();
+  try {
+    for (const update of updates) Y.applyUpdate(ydoc, Uint8Array.from(update));
+    return ydocToNode(ydoc);
+  } finally {
+    ydoc.destroy();
   }
 }
 
