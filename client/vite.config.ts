@@ -189,6 +189,37 @@ function pageClosures(pages: Record<string, RegExp>): {
   };
 }
 
+/** zod's own modules. */
+const ZOD_PACKAGE = /[\\/]node_modules[\\/]zod[\\/]/;
+
+/**
+ * zod and the modules that build schemas with it (those importing zod: `packages/protocol`'s
+ * schema modules), read from the module graph once it is built (`buildEnd`). The shell group below
+ * leaves them out, so they go with the late panels that parse with them (the history's « Nommer la
+ * version », the comments, the review dialogs) and zod stays out of the first drawing (issue 16:
+ * 5.6 KB gzipped). The constants and light readers the first pages read are in zod-free modules
+ * (protocol/src/inputLimits.ts, catalogueOptions.ts, metadata.ts); a first page importing a
+ * schema module brings zod back, which `bench/run.ts bundle` shows.
+ */
+function schemaModules(): { plugin: Plugin; has: (id: string) => boolean } {
+  const modules = new Set<string>();
+  return {
+    has: (id) => modules.has(id),
+    plugin: {
+      name: 'essaim:schema-modules',
+      apply: 'build',
+      buildEnd() {
+        for (const id of this.getModuleIds()) {
+          const imported = this.getModuleInfo(id)?.importedIds ?? [];
+          if (ZOD_PACKAGE.test(id) || imported.some((dep) => ZOD_PACKAGE.test(dep))) modules.add(id);
+        }
+      },
+    },
+  };
+}
+
+const zodAndSchemas = schemaModules();
+
 /**
  * The modules the page groups below may take: Essaim's client code, `packages/domain` and
  * react-dsfr's components. Not the editor's libraries nor `packages/editor` (reached by the
@@ -297,6 +328,7 @@ export default defineConfig({
     }),
     precompressServiceWorker(),
     firstVisitPages.plugin,
+    zodAndSchemas.plugin,
   ],
   resolve: {
     conditions: ['@essaim/source', ...defaultClientConditions],
@@ -334,7 +366,10 @@ export default defineConfig({
             // entry. Left to itself rolldown cuts what the entry shares with the lazy pages into
             // small chunks (19 files before the catalogue could draw, 2026-11-30), each one more
             // request on a slow line; a lazy page imports this chunk, already loaded, instead.
-            { name: 'shell', tags: ['$initial'], priority: 2 },
+            // Not zod nor the modules building schemas with it (see schemaModules); zod in one chunk
+            // of its own, which only the late chunks import.
+            { name: 'zod', test: ZOD_PACKAGE, priority: 3 },
+            { name: 'shell', tags: ['$initial'], test: (id) => !zodAndSchemas.has(id), priority: 2 },
             // The catalogue and the editor are lazy pages: rolldown's default split cut what they
             // share with each other and with the other pages into one small chunk per set of
             // importers (22 files before the catalogue could draw, whose first visit on the
@@ -366,11 +401,12 @@ export default defineConfig({
       },
       treeshake: {
         // Building a zod schema has no side effect: a schema of @essaim/protocol the page never
-        // uses is dropped, and zod with it when a page uses none (the catalogue imports constants
-        // from modules that also declare schemas). `themeLabel` is a schema that
+        // uses is dropped, and zod with it when no page uses one (the late panels do: zod and the
+        // schema modules are then kept out of the first pages' chunks, see schemaModules).
+        // `themeLabel` is a schema that
         // protocol/src/catalogue.ts derives others from (`themeLabel.optional()`); bench/bundle.ts
         // shows zod coming back into the first page if another such name appears. The factories of
-        // protocol/src/inputRules.ts build schemas or messages, nothing else.
+        // protocol/src/inputRules.ts and inputLimits.ts build schemas or messages, nothing else.
         manualPureFunctions: [
           'z',
           'themeLabel',

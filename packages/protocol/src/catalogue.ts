@@ -9,18 +9,17 @@ import {
   THEME_LABEL_MAX_LENGTH,
 } from '@essaim/domain';
 import {
-  queryInteger,
-  singleLineText,
-  tooLongMessage,
-  UNKNOWN_TERRITOIRE_PARAMETER_MESSAGE,
-} from './inputRules.js';
+  CATALOGUE_PAGE_SIZE,
+  CATALOGUE_PAGE_SIZE_MAX,
+  catalogueSorts,
+  SEARCH_TEXT_MAX,
+} from './catalogueOptions.js';
+import { tooLongMessage } from './inputLimits.js';
+import { queryInteger, singleLineText, UNKNOWN_TERRITOIRE_PARAMETER_MESSAGE } from './inputRules.js';
 import { TERRITOIRE_PATTERN } from './metadata.js';
 
 /** The French message of a year out of the range every part of Essaim accepts (issue 16). */
 const yearRange = (): string => `L’année doit être entre ${START_YEAR_MIN} et ${startYearMax()}.`;
-
-/** Longest search text (`q`) of the catalogue and of the public search, in characters. */
-export const SEARCH_TEXT_MAX = 200;
 
 /**
  * An identifier in a query string (`espaceId`, `theme`, `assignee`…): at most 100 characters,
@@ -49,43 +48,6 @@ export const queryYear = queryInteger({
   max: startYearMax,
   outOfRange: yearRange,
 });
-
-/** Sort keys of the catalogue. */
-export const catalogueSorts = [
-  'updated',
-  'created',
-  'title',
-  'categorie',
-  'territoire',
-  'structure',
-  'annee',
-  'pages',
-  'kind',
-  'structureType',
-  'rapporteurs',
-  /** Review progress: share of sections approved and not stale (issue 12). */
-  'progress',
-  /**
-   * With words (`q`), best match first (issue 18): documents whose title or metadata hold every
-   * word, then by the full-text rank (bm25) of their best section or comment thread. Without
-   * words, as `updated`. The default whenever `q` is given and no sort is asked for.
-   */
-  'relevance',
-] as const;
-export type CatalogueSort = (typeof catalogueSorts)[number];
-
-/**
- * Documents in one page of the catalogue when the query gives no `limit` (issue 17): what the
- * catalogue page shows before « Afficher plus de documents ».
- */
-export const CATALOGUE_PAGE_SIZE = 50;
-
-/**
- * Most documents one page of `GET /api/documents` may hold (issue 17): the answer's cost (DTOs,
- * thread counts, publications, review progress, snippets) grows with the page, so a caller that
- * needs every document pages through with this size instead of asking for all at once.
- */
-export const CATALOGUE_PAGE_SIZE_MAX = 200;
 
 /**
  * Query of `GET /api/documents`: filters on every catalogue field, then one page of the sorted

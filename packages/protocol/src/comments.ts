@@ -1,6 +1,7 @@
 import { z } from 'zod/mini';
 import { THREAD_CHANGES } from './liveMessages.js';
-import { invisibleCharactersMessage, queryInteger } from './inputRules.js';
+import { invisibleCharactersMessage } from './inputLimits.js';
+import { queryInteger } from './inputRules.js';
 import { isPlainText, toSingleLineText } from './text.js';
 
 /**

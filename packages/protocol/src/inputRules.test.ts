@@ -8,16 +8,10 @@ import {
   newPasswordInput,
   setupInput,
 } from './auth.js';
-import {
-  activityQuery,
-  CATALOGUE_PAGE_SIZE,
-  CATALOGUE_PAGE_SIZE_MAX,
-  catalogueQuery,
-  createThemeInput,
-  updateThemeInput,
-} from './catalogue.js';
+import { activityQuery, catalogueQuery, createThemeInput, updateThemeInput } from './catalogue.js';
+import { CATALOGUE_PAGE_SIZE, CATALOGUE_PAGE_SIZE_MAX } from './catalogueOptions.js';
 import { commentBody, mentionToken, notificationListQuery, parseCommentBody } from './comments.js';
-import { tooLongMessage } from './inputRules.js';
+import { tooLongMessage } from './inputLimits.js';
 import { publicSearchQuery } from './publications.js';
 import { reviewSectionInput } from './review.js';
 import { reuseSignalInput } from './signals.js';

@@ -1,27 +1,19 @@
 import { z } from 'zod/mini';
+import {
+  EMAIL_MAX_LENGTH,
+  invisibleCharactersMessage,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  tooLongMessage,
+} from './inputLimits.js';
 import { isSingleLineText } from './text.js';
 
 /**
  * The rules every field of one kind follows, in one place: single-line human text, e-mail
  * addresses, passwords, numbers and identifiers in query strings. Each field of that kind uses
  * the builder below, so that a rule (and its French message) cannot differ from one route to
- * another.
+ * another. The limits and messages the first pages show without zod are in inputLimits.ts.
  */
-
-/** `n` written the French way (« 10 000 »), for the messages of limits. */
-export function frenchNumber(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
-}
-
-/** « <Subject> ne peut pas dépasser <max> caractères. », the message of every length limit. */
-export function tooLongMessage(subject: string, max: number): string {
-  return `${subject} ne peut pas dépasser ${frenchNumber(max)} caractères.`;
-}
-
-/** « <Subject> contient des caractères invisibles ou de contrôle. », shared with comments. */
-export function invisibleCharactersMessage(subject: string): string {
-  return `${subject} contient des caractères invisibles ou de contrôle.`;
-}
 
 /** What {@link singleLineText} needs to know of one field. */
 export interface SingleLineTextField {
@@ -56,9 +48,6 @@ export function singleLineText(field: SingleLineTextField) {
     z.refine(isSingleLineText, { error: invisibleCharactersMessage(field.subject) }),
   );
 }
-
-/** Longest e-mail address (RFC 5321: 254 octets for a path). */
-export const EMAIL_MAX_LENGTH = 254;
 
 /**
  * The check of every e-mail address: the rule browsers apply to `<input type="email">` (WHATWG
@@ -102,10 +91,6 @@ export const optionalEmailAddress = z._default(
   '',
 );
 
-/** Passwords: long rather than complicated (ANSSI / NIST guidance). */
-export const PASSWORD_MIN_LENGTH = 12;
-/** Longest password, in characters: hashing a longer one would only cost the server time. */
-export const PASSWORD_MAX_LENGTH = 200;
 const passwordTooLong = tooLongMessage('Le mot de passe', PASSWORD_MAX_LENGTH);
 
 /**

@@ -10,7 +10,8 @@ import {
   SECTION_MOVE_OUTCOMES,
   THREAD_CHANGES,
 } from './liveMessages.js';
-import { metadataKeys, readMetadata, readMetadataLight } from './metadata.js';
+import { metadataKeys, readMetadataLight } from './metadata.js';
+import { readMetadata } from './metadataSchema.js';
 import { parsePublicationChangedMessage } from './publications.js';
 import { parseReviewChangedMessage, parseSectionLockedMessage } from './review.js';
 import { parseSectionMoveReply } from './sectionMessages.js';

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  emptyMetadata,
-  isMetadataValueOfType,
-  metadataKeys,
-  metadataValueTypes,
-  readMetadata,
-} from './metadata.js';
+import { emptyMetadata, isMetadataValueOfType, metadataKeys, metadataValueTypes } from './metadata.js';
+import { readMetadata } from './metadataSchema.js';
 
 describe('reading metadata from a document', () => {
   it('keeps valid fields and reads invalid ones as empty, field by field', () => {

@@ -1,4 +1,3 @@
-import { z } from 'zod/mini';
 import {
   categories,
   isStartYear,
@@ -9,10 +8,12 @@ import {
 } from '@essaim/domain';
 import { codePointLength } from './liveMessages.js';
 
-/**
- * Shape of a territory code: `dep:59`, `dep:2A`, `dep:974`, `reg:32` or `national`. Defined here,
- * without zod, so the editor's first drawing reads the live metadata without loading zod.
+/*
+ * The fiche's metadata without zod: its fields, their types, and the lenient reader the editor's
+ * first drawing uses (issue 16). The server's reader, with zod, is in metadataSchema.ts.
  */
+
+/** Shape of a territory code: `dep:59`, `dep:2A`, `dep:974`, `reg:32` or `national`. */
 export const TERRITOIRE_PATTERN = /^(dep:[0-9][0-9AB][0-9]?|reg:[0-9]{2}|national)$/;
 
 /**
@@ -53,7 +54,7 @@ export const metadataKeys = [
  * or null (nothing chosen), `year` an integer or null, `list` an array of strings. This is the type
  * the editor writes (`DocumentMetadata`); the server refuses an update that gives a field a value
  * of another type (a number for the title, a map for the themes...), so the document and the
- * catalogue, which reads it with {@link readMetadata}, never disagree on what a field holds.
+ * catalogue, which reads it with `readMetadata` (metadataSchema.ts), never disagree on what a field holds.
  * Finer rules (lengths, known categories, territory codes) stay with the lenient reader: a value
  * of the right type that breaks them is read as empty, it is not refused.
  */
@@ -113,42 +114,6 @@ export const emptyMetadata = (title = ''): DocumentMetadata => ({
   motsCles: [],
 });
 
-const shortText = (max: number) => z.string().check(z.trim(), z.normalize('NFC'), z.maxLength(max));
-const textList = z
-  .array(z.string().check(z.trim(), z.normalize('NFC'), z.minLength(1), z.maxLength(60)))
-  .check(z.maxLength(30));
-
-/** One validator per field; a value that fails is read as empty rather than trusted. */
-const fieldSchemas: { [K in keyof DocumentMetadata]: z.ZodMiniType<DocumentMetadata[K]> } = {
-  title: shortText(TITLE_MAX_LENGTH),
-  themes: textList,
-  categorie: z.nullable(z.enum(categories)),
-  territoire: z.nullable(z.string().check(z.regex(TERRITOIRE_PATTERN))),
-  structure: shortText(200),
-  structureType: z.nullable(z.enum(structureTypes)),
-  public: shortText(500),
-  anneeDemarrage: z.nullable(z.number().check(z.refine((year) => isStartYear(year)))),
-  contact: shortText(300),
-  motsCles: textList,
-};
-
-/**
- * Reads metadata from any key/value source (a Y.Map's `get`, a JSON object), keeping what is valid
- * and leaving the rest empty: a client sending a malformed value loses that field, not the others.
- */
-export function readMetadata(get: (key: string) => unknown): DocumentMetadata {
-  const out = emptyMetadata();
-  for (const key of metadataKeys) {
-    const raw = get(key);
-    if (raw === undefined) continue;
-    const parsed = fieldSchemas[key].safeParse(raw);
-    if (parsed.success) (out as Record<keyof DocumentMetadata, unknown>)[key] = parsed.data;
-  }
-  out.themes = [...new Set(out.themes)];
-  out.motsCles = [...new Set(out.motsCles)];
-  return out;
-}
-
 /** Trimmed and composed (NFC) `raw` if it is a string of at most `max` code points so (as zod counts). */
 function lightShortText(raw: unknown, max: number): string | undefined {
   if (typeof raw !== 'string') return undefined;
@@ -174,7 +139,7 @@ function lightChoice<T extends string>(raw: unknown, values: readonly T[]): T | 
   return typeof raw === 'string' && (values as readonly string[]).includes(raw) ? (raw as T) : undefined;
 }
 
-/** Without zod, the value of one field as {@link fieldSchemas} reads it; `undefined` where it fails. */
+/** Without zod, the value of one field as `readMetadata` (metadataSchema.ts) reads it; `undefined` where it fails. */
 const lightFieldReaders: {
   [K in keyof DocumentMetadata]: (raw: unknown) => DocumentMetadata[K] | undefined;
 } = {
@@ -197,9 +162,9 @@ const lightFieldReaders: {
 };
 
 /**
- * {@link readMetadata} without zod, for the editor's first drawing (the live title and header,
+ * `readMetadata` (metadataSchema.ts) without zod, for the editor's first drawing (the live title and header,
  * issue 16: zod is 7 KB gzipped). Same fields, same rules, same result for every input: checked
- * against `readMetadata` on generated values in metadata.test.ts. The server keeps `readMetadata`.
+ * against `readMetadata` on generated values in liveMessages.test.ts. The server keeps `readMetadata`.
  */
 export function readMetadataLight(get: (key: string) => unknown): DocumentMetadata {
   const out = emptyMetadata();

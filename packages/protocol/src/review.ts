@@ -10,7 +10,7 @@ import {
 } from '@essaim/domain';
 import type { DocumentSectionsDto, SectionDto } from './catalogue.js';
 import { COMMENT_BODY_MAX, type AuthorDto } from './comments.js';
-import { invisibleCharactersMessage } from './inputRules.js';
+import { invisibleCharactersMessage } from './inputLimits.js';
 import { isPlainText } from './text.js';
 
 /**

@@ -1,12 +1,7 @@
 import { structureTypes } from '@essaim/domain';
 import { z } from 'zod/mini';
-import {
-  invisibleCharactersMessage,
-  optionalEmailAddress,
-  singleLineText,
-  tooLongMessage,
-  UNKNOWN_TERRITOIRE_MESSAGE,
-} from './inputRules.js';
+import { invisibleCharactersMessage, tooLongMessage } from './inputLimits.js';
+import { optionalEmailAddress, singleLineText, UNKNOWN_TERRITOIRE_MESSAGE } from './inputRules.js';
 import { TERRITOIRE_PATTERN } from './metadata.js';
 import { isPlainText } from './text.js';
 

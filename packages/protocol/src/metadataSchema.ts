@@ -1,0 +1,44 @@
+import { z } from 'zod/mini';
+import { categories, isStartYear, structureTypes, TITLE_MAX_LENGTH } from '@essaim/domain';
+import { emptyMetadata, metadataKeys, TERRITOIRE_PATTERN, type DocumentMetadata } from './metadata.js';
+
+/*
+ * The server's reader of a fiche's metadata, with zod (metadata.ts has the fields and the
+ * zod-free reader of the editor's first drawing, checked equal to this one).
+ */
+
+const shortText = (max: number) => z.string().check(z.trim(), z.normalize('NFC'), z.maxLength(max));
+const textList = z
+  .array(z.string().check(z.trim(), z.normalize('NFC'), z.minLength(1), z.maxLength(60)))
+  .check(z.maxLength(30));
+
+/** One validator per field; a value that fails is read as empty rather than trusted. */
+const fieldSchemas: { [K in keyof DocumentMetadata]: z.ZodMiniType<DocumentMetadata[K]> } = {
+  title: shortText(TITLE_MAX_LENGTH),
+  themes: textList,
+  categorie: z.nullable(z.enum(categories)),
+  territoire: z.nullable(z.string().check(z.regex(TERRITOIRE_PATTERN))),
+  structure: shortText(200),
+  structureType: z.nullable(z.enum(structureTypes)),
+  public: shortText(500),
+  anneeDemarrage: z.nullable(z.number().check(z.refine((year) => isStartYear(year)))),
+  contact: shortText(300),
+  motsCles: textList,
+};
+
+/**
+ * Reads metadata from any key/value source (a Y.Map's `get`, a JSON object), keeping what is valid
+ * and leaving the rest empty: a client sending a malformed value loses that field, not the others.
+ */
+export function readMetadata(get: (key: string) => unknown): DocumentMetadata {
+  const out = emptyMetadata();
+  for (const key of metadataKeys) {
+    const raw = get(key);
+    if (raw === undefined) continue;
+    const parsed = fieldSchemas[key].safeParse(raw);
+    if (parsed.success) (out as Record<keyof DocumentMetadata, unknown>)[key] = parsed.data;
+  }
+  out.themes = [...new Set(out.themes)];
+  out.motsCles = [...new Set(out.motsCles)];
+  return out;
+}
