@@ -25,12 +25,12 @@ type RouteName = 'login' | 'catalogue' | 'editor';
 
 /**
  * The lazily imported modules (manifest keys) a route loads as it opens, besides the entry.
- * The login page is in the entry; the catalogue and the editor are lazy pages
- * (client/src/app/App.tsx), the catalogue's chunk preloaded with the entry (the server's `Link`
- * header, and the app asks for it as it starts).
+ * The login page, the catalogue and the editor are lazy pages (client/src/app/App.tsx), each
+ * preloaded with the entry (the server's `Link` header, and the app asks for the login and the
+ * catalogue as it starts).
  */
 const ROUTE_PAGES: Record<RouteName, string[]> = {
-  login: [],
+  login: ['src/features/auth/LoginPage.tsx'],
   catalogue: ['src/features/catalogue/CataloguePage.tsx'],
   editor: ['src/features/editor/EditorPage.tsx'],
 };

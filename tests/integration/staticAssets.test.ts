@@ -144,6 +144,21 @@ describe('the built client served by the real server', () => {
     }
   });
 
+  it('preloads the login page’s scripts for a visitor without a session, each a file of the build', async () => {
+    const page = await rawGet(server.url, '/connexion', { 'accept-encoding': CHROMIUM_ENCODINGS });
+    expect(page.status).toBe(200);
+    const links = String(page.headers.link ?? '').split(', ');
+    const scripts = links.flatMap((link) => /^<([^>]+\.js)>; rel=modulepreload/.exec(link)?.[1] ?? []);
+    expect(scripts.some((file) => /\/LoginPage-[\w-]+\.js$/.test(file))).toBe(true);
+    for (const file of scripts) {
+      expect(js.all, file).toContain(file);
+      expect((await rawGet(server.url, file)).status, file).toBe(200);
+    }
+    // The same for a page that needs a session, where the app sends the visitor to log in.
+    const document = await rawGet(server.url, '/documents/3f2b9c1e-8d4a-4b6e-9f1a-2c3d4e5f6a7b');
+    expect(document.headers.link).toBe(page.headers.link);
+  });
+
   it('compresses the DSFR stylesheet copied into the build, cached an hour', async () => {
     const html = fs.readFileSync(path.join(DIST, 'index.html'), 'utf8');
     const href = /<link rel="stylesheet" href="(\/dsfr\/dsfr\.min\.css[^"]*)"/.exec(html)?.[1];

@@ -1,9 +1,7 @@
 import { lazy, Suspense, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useLocation } from 'wouter';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
-import { Footer } from '@codegouvfr/react-dsfr/Footer';
 import { Header, type HeaderProps } from '@codegouvfr/react-dsfr/Header';
-import { headerFooterDisplayItem } from '@codegouvfr/react-dsfr/Display';
 import { createModal } from '@codegouvfr/react-dsfr/Modal';
 import type { MainNavigationProps } from '@codegouvfr/react-dsfr/MainNavigation';
 import { SkipLinks } from '@codegouvfr/react-dsfr/SkipLinks';
@@ -15,17 +13,9 @@ import { useReviewQueueAccess } from '../features/reviewQueue/access.js';
 import { ConfirmDialog } from '../shared/ConfirmDialog.js';
 import { PageLoading } from '../shared/PageLoading.js';
 import { openDocumentsHavePendingChanges } from '../shared/localData.js';
+import { brandTop, homeLinkProps } from './brand.js';
 import { appMessages as m } from './messages.js';
 import { restoreScroll, startScrollRestoration } from './scrollRestoration.js';
-
-const brandTop = (
-  <>
-    {m.brandTop[0]}
-    <br />
-    {m.brandTop[1]}
-  </>
-);
-const homeLinkProps = { to: '/', title: m.homeLinkTitle };
 
 /**
  * The notification bell: its own chunk, after the page's first drawing (issue 16), as it asks
@@ -35,6 +25,18 @@ const homeLinkProps = { to: '/', title: m.homeLinkTitle };
 const NotificationCentre = lazy(() =>
   import('../features/comments/NotificationCentre.js').then(
     (module): { default: () => ReactNode } => ({ default: module.NotificationCentre }),
+    () => ({ default: () => null }),
+  ),
+);
+
+/**
+ * The footer: its own chunk, asked as the app starts and drawn when it comes, below the first
+ * screen (see AppFooter). If its download fails, the page goes without a footer until the next
+ * load rather than failing whole.
+ */
+const AppFooter = lazy(() =>
+  import('./AppFooter.js').then(
+    (module): { default: () => ReactNode } => ({ default: module.AppFooter }),
     () => ({ default: () => null }),
   ),
 );
@@ -264,15 +266,9 @@ export function Layout({ children }: { children: ReactNode }) {
           children
         )}
       </main>
-      <Footer
-        id="pied-de-page"
-        brandTop={brandTop}
-        homeLinkProps={homeLinkProps}
-        accessibility="non compliant"
-        accessibilityLinkProps={{ to: '/accessibilite' }}
-        contentDescription={m.footerDescription}
-        bottomItems={[headerFooterDisplayItem]}
-      />
+      <Suspense fallback={null}>
+        <AppFooter />
+      </Suspense>
       <ConfirmDialog
         modal={unsentModal}
         title={authMessages.unsentTitle}

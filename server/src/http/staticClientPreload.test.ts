@@ -22,6 +22,7 @@ const manifest: ClientManifest = {
   '_text-E.js': { file: 'assets/text-E.js' },
   'src/features/editor/panels.lazy.ts': { file: 'assets/panels.lazy-G.js', imports: ['_text-E.js'] },
   'src/features/catalogue/CataloguePage.tsx': { file: 'assets/CataloguePage-F.js', imports: ['_text-E.js'] },
+  'src/features/auth/LoginPage.tsx': { file: 'assets/LoginPage-H.js', imports: ['index.html', '_jsx-B.js'] },
 };
 const ID = '3f2b9c1e-8d4a-4b6e-9f1a-2c3d4e5f6a7b';
 const COOKIE = 'essaim_session=abc; autre=1';
@@ -53,12 +54,26 @@ describe('routePreloadLinks', () => {
     expect(filtered).not.toContain('/api/documents?');
   });
 
-  it('preloads nothing without a session cookie, under either cookie name', () => {
-    expect(routePreloadLinks(`/documents/${ID}`, '', undefined, manifest)).toBeUndefined();
-    expect(routePreloadLinks(`/documents/${ID}`, '', 'autre=1', manifest)).toBeUndefined();
+  it('preloads only the login page without a session cookie, under either cookie name', () => {
+    const login = '</assets/LoginPage-H.js>; rel=modulepreload; crossorigin';
+    expect(routePreloadLinks(`/documents/${ID}`, '', undefined, manifest)).toBe(login);
+    expect(routePreloadLinks(`/documents/${ID}`, '', 'autre=1', manifest)).toBe(login);
+    for (const pathname of ['/', '/connexion', '/Connexion/', '/espaces', `/espaces/${ID}/relecture`])
+      expect(routePreloadLinks(pathname, '', undefined, manifest), pathname).toBe(login);
+    // Pages a visitor reads without logging in: nothing to preload.
+    for (const pathname of [
+      '/accessibilite',
+      '/invitation/abc',
+      '/reinitialisation/abc',
+      '/premiere-installation',
+    ])
+      expect(routePreloadLinks(pathname, '', undefined, manifest), pathname).toBeUndefined();
+    // Without a manifest, or with a session cookie, never the login page.
+    expect(routePreloadLinks('/connexion', '', undefined, undefined)).toBeUndefined();
     expect(routePreloadLinks(`/documents/${ID}`, '', '__Host-essaim_session=x', manifest)).toContain(
       '/api/documents/',
     );
+    expect(routePreloadLinks(`/documents/${ID}`, '', COOKIE, manifest)).not.toContain('LoginPage');
   });
 
   it('preloads nothing for other routes, nested pages or ids that could break the header', () => {

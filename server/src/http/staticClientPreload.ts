@@ -19,7 +19,8 @@ export type ClientManifest = Record<string, ManifestChunk>;
  * What a client route asks at once, before its first drawing, beyond `index.html`'s own
  * stylesheets and module preloads: API answers the page cannot draw without, and the lazy page's
  * chunks (with their static imports and stylesheets). Only for a request carrying a session
- * cookie: a visitor without one is sent to « Connexion » and would not use them.
+ * cookie: a visitor without one is sent to « Connexion » and would not use them (see
+ * {@link LOGIN_ROUTE}).
  *
  * - the catalogue (`/espaces/:id`): its page's chunks (`CataloguePage.tsx`, a lazy page), the
  *   espace (`GET /api/espaces/:id`) and, when the address carries no filter, the documents in the
@@ -62,6 +63,16 @@ const ROUTES: readonly {
 ];
 
 /**
+ * A request without a session cookie, for « Connexion » or a page that needs a session (the app
+ * then sends the visitor to « Connexion »): the login page's chunks (`LoginPage.tsx`, a lazy page,
+ * issue 16), so that its first drawing does not wait for them after the entry's.
+ */
+const LOGIN_ROUTE = {
+  pattern: /^\/(?:connexion|espaces(?:\/.*)?|documents\/.+)?\/?$/i,
+  pages: ['src/features/auth/LoginPage.tsx'],
+};
+
+/**
  * Reads the build manifest of `distDir` (`.vite/manifest.json`) when asked, again whenever the
  * file changes (a client rebuilt under a running server must not get preloads of chunks that no
  * longer exist); undefined while there is none or it does not parse (then no chunk is preloaded).
@@ -102,11 +113,33 @@ function staticClosure(manifest: ClientManifest, keys: readonly string[]): Set<s
 }
 
 /**
+ * `Link` values (modulepreload, and preload for their stylesheets) of the chunks of the lazy
+ * `pages` (manifest keys) and of their static imports, in the pages' order (the browser starts
+ * the first ones first), leaving out the chunks `index.html` already preloads. None without a
+ * manifest.
+ */
+function pageLinks(manifest: ClientManifest | undefined, pages: readonly string[]): string[] {
+  if (!manifest) return [];
+  const entries = Object.keys(manifest).filter((key) => manifest[key]?.isEntry);
+  const inHtml = staticClosure(manifest, entries);
+  const links: string[] = [];
+  for (const key of pages.flatMap((page) => [...staticClosure(manifest, [page])])) {
+    const chunk = manifest[key];
+    if (!chunk || inHtml.has(key)) continue;
+    links.push(`</${chunk.file}>; rel=modulepreload; crossorigin`);
+    // Vite links a lazy chunk's stylesheet with `crossorigin`: the preload must match to be used.
+    for (const css of chunk.css ?? []) links.push(`</${css}>; rel=preload; as=style; crossorigin`);
+  }
+  return [...new Set(links)];
+}
+
+/**
  * The `Link` header value (RFC 8288, preload and modulepreload as Chromium, Firefox and Safari
  * read them on a document response) for a navigation to `pathname` (and its query string
- * `search`, `''` or `?…`), or undefined when the route
- * preloads nothing or the request has no session cookie (`cookieHeader`, either cookie name of
- * server/src/http/session.ts). Chunks `index.html` already preloads are left out.
+ * `search`, `''` or `?…`), or undefined when the route preloads nothing. A request with a session
+ * cookie (`cookieHeader`, either cookie name of server/src/http/session.ts) gets its route's
+ * ({@link ROUTES}); one without, the login page's ({@link LOGIN_ROUTE}). Chunks `index.html`
+ * already preloads are left out.
  */
 export function routePreloadLinks(
   pathname: string,
@@ -117,24 +150,15 @@ export function routePreloadLinks(
   const loggedIn =
     sessionTokenFrom(cookieHeader, { secureCookies: false }) !== undefined ||
     sessionTokenFrom(cookieHeader, { secureCookies: true }) !== undefined;
-  if (!loggedIn) return undefined;
+  if (!loggedIn) {
+    if (!LOGIN_ROUTE.pattern.test(pathname)) return undefined;
+    return pageLinks(manifest, LOGIN_ROUTE.pages).join(', ') || undefined;
+  }
   for (const route of ROUTES) {
     const id = route.pattern.exec(pathname)?.[1];
     if (id === undefined) continue;
     const links = route.api(id, search !== '').map((url) => `<${url}>; rel=preload; as=fetch; crossorigin`);
-    if (manifest && route.pages.length > 0) {
-      const entries = Object.keys(manifest).filter((key) => manifest[key]?.isEntry);
-      const inHtml = staticClosure(manifest, entries);
-      // Page by page, in the route's order: the browser starts the first ones first.
-      for (const key of route.pages.flatMap((page) => [...staticClosure(manifest, [page])])) {
-        const chunk = manifest[key];
-        if (!chunk || inHtml.has(key)) continue;
-        links.push(`</${chunk.file}>; rel=modulepreload; crossorigin`);
-        // Vite links a lazy chunk's stylesheet with `crossorigin`: the preload must match to be used.
-        for (const css of chunk.css ?? []) links.push(`</${css}>; rel=preload; as=style; crossorigin`);
-      }
-    }
-    return [...new Set(links)].join(', ');
+    return [...new Set([...links, ...pageLinks(manifest, route.pages)])].join(', ');
   }
   return undefined;
 }

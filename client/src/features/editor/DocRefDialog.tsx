@@ -9,10 +9,10 @@ import { documentKindLabels } from '@essaim/domain';
 import type { DocumentDto } from '@essaim/protocol';
 import { insertDocRef } from './docRefs.js';
 import { FormDialog } from './FormDialog.js';
-import { editorMessages } from './messages.js';
+import { dialogMessages } from './dialogMessages.js';
 import type { Loadable } from '../../shared/useLoad.js';
 
-const m = editorMessages.docRef;
+const m = dialogMessages.docRef;
 const SHOWN = 30;
 
 export const docRefModal = createModal({ id: 'modale-lien-fiche', isOpenedByDefault: false });

@@ -4,9 +4,9 @@ import { createModal } from '@codegouvfr/react-dsfr/Modal';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { footnotesOf, insertFootnote, removeFootnote, updateFootnote } from './footnotes.js';
 import { FormDialog } from './FormDialog.js';
-import { editorMessages } from './messages.js';
+import { dialogMessages } from './dialogMessages.js';
 
-const m = editorMessages.footnote;
+const m = dialogMessages.footnote;
 
 export const footnoteModal = createModal({ id: 'modale-note', isOpenedByDefault: false });
 

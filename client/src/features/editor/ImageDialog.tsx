@@ -6,11 +6,11 @@ import { Upload } from '@codegouvfr/react-dsfr/Upload';
 import { fr } from '@codegouvfr/react-dsfr';
 import { IMAGE_TYPES, isAcceptedImage, uploadImage } from './api.js';
 import { FormDialog } from './FormDialog.js';
-import { editorMessages } from './messages.js';
+import { dialogMessages } from './dialogMessages.js';
 import { FormAlert } from '../../shared/FormAlert.js';
 import { useFocusRequest } from '../../shared/useFocusRequest.js';
 
-const m = editorMessages.image;
+const m = dialogMessages.image;
 
 export const imageModal = createModal({ id: 'modale-image', isOpenedByDefault: false });
 
