@@ -12,10 +12,10 @@ const severity: Record<ConnectionState, AlertProps.Severity | 'new'> = {
 };
 
 /**
- * The connection state as a DSFR badge inside a polite live region (role status). On a phone the
- * badge shows its short words (`connectionShort`), hidden from screen readers: they read the whole
- * ones after « État de la connexion : », in the visually hidden label (editor.css shows one of the
- * two copies of the whole words, never both).
+ * The connection state as a DSFR badge inside a polite live region (role status). Screen readers
+ * read « État de la connexion : » and the whole words, in the visually hidden label; the badge's
+ * words are for the eyes (`aria-hidden`): the whole ones, or on a phone the short ones
+ * (`connectionShort`, editor.css).
  */
 export function ConnectionBadge({ state }: { state: ConnectionState }) {
   return (
@@ -29,10 +29,12 @@ export function ConnectionBadge({ state }: { state: ConnectionState }) {
       title={m.connection[state]}
     >
       <span className="fr-sr-only">
-        {m.connectionLabel} <span className="essaim-connection__words-read">{m.connection[state]}</span>
+        {m.connectionLabel} {m.connection[state]}
       </span>
       <Badge as="span" severity={severity[state]}>
-        <span className="essaim-connection__words">{m.connection[state]}</span>
+        <span className="essaim-connection__words" aria-hidden="true">
+          {m.connection[state]}
+        </span>
         <span className="essaim-connection__short" aria-hidden="true">
           {m.connectionShort[state]}
         </span>
