@@ -3,7 +3,7 @@ import { useIsModalOpen } from '@codegouvfr/react-dsfr/Modal/useIsModalOpen';
 import { fr } from '@codegouvfr/react-dsfr';
 import { formatDate } from '../../shared/dates.js';
 import type { SectionReviewView } from './liveReview.js';
-import { reviewMessages } from './messages.js';
+import { reviewPanelMessages as reviewMessages } from './panelMessages.js';
 import { SectionChanges } from './SectionChanges.js';
 
 const m = reviewMessages.changes;

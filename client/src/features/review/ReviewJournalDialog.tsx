@@ -6,7 +6,7 @@ import { formatTimestamp } from '../../shared/dates.js';
 import { CompactLoadFailed } from '../../shared/LoadFailed.js';
 import { useLoad } from '../../shared/useLoad.js';
 import { getReviewJournal, reviewJournalCsvUrl } from './api.js';
-import { reviewMessages } from './messages.js';
+import { reviewPanelMessages as reviewMessages } from './panelMessages.js';
 
 const m = reviewMessages.journal;
 

@@ -6,7 +6,7 @@ import { REVIEW_MESSAGE_MAX } from '@essaim/protocol';
 import { FormAlert } from '../../shared/FormAlert.js';
 import { useFocusRequest } from '../../shared/useFocusRequest.js';
 import { FormDialog } from '../editor/FormDialog.js';
-import { reviewMessages } from './messages.js';
+import { reviewPanelMessages as reviewMessages } from './panelMessages.js';
 
 const m = reviewMessages.dialog;
 

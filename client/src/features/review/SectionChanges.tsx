@@ -7,7 +7,7 @@ import { compareVersions, CURRENT } from '../history/api.js';
 import { diffView, type DiffView } from '../history/diffModel.js';
 import { authorColourClass, SectionDiffText } from '../history/SectionDiffText.js';
 import { historyMessages } from '../history/messages.js';
-import { reviewMessages as m } from './messages.js';
+import { reviewPanelMessages as m } from './panelMessages.js';
 
 const h = historyMessages.compare;
 

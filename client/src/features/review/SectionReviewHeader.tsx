@@ -3,7 +3,7 @@ import { fr } from '@codegouvfr/react-dsfr';
 import type { ReviewEvent, SectionReviewState } from '@essaim/domain';
 import { formatDate } from '../../shared/dates.js';
 import { decisionLines, offeredSteps, type DecisionLine } from './liveReview.js';
-import { reviewMessages as m } from './messages.js';
+import { reviewPanelMessages as m } from './panelMessages.js';
 import { useReview } from './ReviewProvider.js';
 import './review.css';
 

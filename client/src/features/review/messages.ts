@@ -1,51 +1,18 @@
-import {
-  documentReviewStateLabels,
-  lockedSectionLabel,
-  newVersionInProgressLabel,
-  reviewEventLabels,
-  sectionReviewStateLabels,
-  staleApprovalLabel,
-} from '@essaim/domain';
+import { documentReviewStateLabels, newVersionInProgressLabel } from '@essaim/domain';
 
-const plural = (n: number, one: string, many: string) => `${n} ${n > 1 ? many : one}`;
+/** « 1 section soumise », « 3 sections soumises »: `n` and the word for its number. */
+export const plural = (n: number, one: string, many: string) => `${n} ${n > 1 ? many : one}`;
 
 /**
- * Every sentence of the review in the editor (issue 12), in one place so it can be translated.
- * The names of states and steps come from packages/domain, shared with the server's CSV.
+ * The sentences of the review the editor's first drawing shows (issue 12): the document's review
+ * bar and what the section steps say once done. The others, of the section headers and the
+ * dialogs, come with them after the first drawing (panelMessages.ts; issue 16). The names of
+ * states and steps come from packages/domain, shared with the server's CSV.
  */
 export const reviewMessages = {
-  states: sectionReviewStateLabels,
   documentStates: documentReviewStateLabels,
-  events: reviewEventLabels,
-  stale: staleApprovalLabel,
-  locked: lockedSectionLabel,
   newVersionInProgress: newVersionInProgressLabel,
   untitled: 'Section sans titre',
-  section: {
-    label: (title: string) => `Relecture de la section « ${title} »`,
-    actionsLabel: (title: string) => `Actions de relecture de la section « ${title} »`,
-    submittedBy: (name: string, when: string) => `Soumise par ${name} le ${when}`,
-    approvedBy: (name: string, when: string) => `Approuvée par ${name} le ${when}`,
-    changesRequestedBy: (name: string, when: string) => `Modifications demandées par ${name} le ${when}`,
-    lockedBy: (name: string, when: string) => `Verrouillée par ${name} le ${when}`,
-    someone: 'une personne dont le compte n’existe plus',
-    message: 'Message : ',
-    request: 'Demande : ',
-    lockReason: 'Section verrouillée par l’animateur : elle ne peut plus être modifiée.',
-    showChanges: 'Voir les modifications depuis l’approbation',
-    showChangesTitle: (title: string) =>
-      `Voir les modifications depuis l’approbation de la section « ${title} »`,
-    pending: 'Envoi…',
-    failed: 'Action refusée : ',
-  },
-  /** The button of each step for one section, with the section's name for screen readers. */
-  buttonTitle: {
-    submit: (title: string) => `Soumettre la section « ${title} » à l’animateur`,
-    approve: (title: string) => `Approuver la section « ${title} »`,
-    request_changes: (title: string) => `Demander des modifications sur la section « ${title} »`,
-    lock: (title: string) => `Verrouiller la section « ${title} »`,
-    unlock: (title: string) => `Déverrouiller la section « ${title} »`,
-  },
   done: {
     submit: (title: string) => `Section « ${title} » soumise à l’animateur.`,
     approve: (title: string) => `Section « ${title} » approuvée.`,
@@ -65,58 +32,10 @@ export const reviewMessages = {
     loadFailed: 'L’état de la relecture n’a pas pu être chargé.',
     retry: 'Réessayer',
   },
-  dialog: {
-    submitTitle: (title: string) => `Soumettre la section « ${title} »`,
-    submitAllTitle: 'Soumettre toutes les sections',
-    submitAllBody: (n: number) =>
-      `${plural(n, 'section sera soumise', 'sections seront soumises')} à l’animateur :`,
-    submitIntro: 'L’animateur sera prévenu et pourra approuver la section ou y demander des modifications.',
-    requestTitle: (title: string) => `Demander des modifications sur « ${title} »`,
-    requestIntro:
-      'Votre demande est envoyée aux rapporteurs du document et ouvre une discussion sur la section.',
-    messageLabel: 'Message (facultatif)',
-    messageHint: 'Ce que l’animateur doit savoir, par exemple ce qui a changé depuis la dernière relecture.',
-    requestLabel: 'Modifications demandées',
-    requestHint: 'Expliquez ce qu’il faut changer. 10 000 caractères au plus.',
-    requestRequired: 'Expliquez les modifications demandées dans un message.',
-    submit: 'Soumettre',
-    submitAll: (n: number) => (n > 1 ? `Soumettre les ${n} sections` : 'Soumettre la section'),
-    request: 'Envoyer la demande',
-    cancel: 'Annuler',
-    pending: 'Envoi…',
-    failedTitle: 'La demande n’a pas abouti',
-    partialTitle: 'Certaines sections n’ont pas été soumises',
-    partial: (title: string, reason: string) => `« ${title} » : ${reason}`,
-  },
   submittedAll: (n: number) =>
     n === 0
       ? 'Aucune section soumise.'
       : `${plural(n, 'section soumise', 'sections soumises')} à l’animateur.`,
-  changes: {
-    title: (title: string) => `Modifications depuis l’approbation : « ${title} »`,
-    intro: (name: string | null, when: string | null) =>
-      name && when
-        ? `Texte approuvé par ${name} le ${when}, comparé au texte actuel.`
-        : 'Texte approuvé, comparé au texte actuel.',
-    loading: 'Comparaison en cours…',
-    loadFailed: 'La comparaison n’a pas pu être faite.',
-    none: 'Aucune différence avec le texte approuvé.',
-    close: 'Fermer',
-    notInDiff: 'Cette section n’apparaît pas dans la comparaison.',
-  },
-  journal: {
-    title: 'Journal de relecture',
-    caption: 'Décisions de relecture, de la plus ancienne à la plus récente',
-    headers: ['Date', 'Section', 'Action', 'État avant', 'État après', 'Par', 'Message'],
-    empty: 'Aucune décision n’a encore été prise sur ce document.',
-    loading: 'Chargement du journal…',
-    loadFailed: 'Le journal n’a pas pu être chargé.',
-    retry: 'Réessayer',
-    csv: 'Exporter en CSV',
-    csvTitle: 'Exporter le journal de relecture en CSV (tableur)',
-    close: 'Fermer',
-    unknownActor: 'Compte supprimé',
-  },
   notice: {
     close: 'Masquer le message',
     refusedLocked: (title: string) =>
