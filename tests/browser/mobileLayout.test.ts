@@ -159,6 +159,44 @@ describe('a member reading on a 390 px phone', () => {
   });
 });
 
+describe('the connection badge when its words change', () => {
+  for (const [name, viewport] of [
+    ['a computer', DESKTOP],
+    ['a 390 px phone', PHONE],
+  ] as const) {
+    it(`keeps its place on ${name}, and so do the status row's buttons, offline and back (tester BR40 M4)`, async () => {
+      const { page, context, problems } = await app.open({ as: writer, viewport });
+      const seen = await watchLayout(page);
+      await page.goto(`${app.baseUrl}/documents/${ficheId}`);
+      await editorOf(page).waitFor();
+      const badge = page.locator('.essaim-connection');
+      await expect.poll(() => badge.getAttribute('data-state')).toBe('connected');
+      await page.locator('.essaim-doc-status .essaim-history-bar').waitFor();
+      /** Where the badge and the two buttons start, in the page. */
+      const places = () =>
+        page.locator('.essaim-doc-status > *').evaluateAll((nodes) =>
+          nodes.map((node) => {
+            const box = node.getBoundingClientRect();
+            return [Math.round(box.left), Math.round(box.top + window.scrollY)];
+          }),
+        );
+      const before = await places();
+      const shiftsBefore = (await seen()).shifts.length;
+      await context.setOffline(true);
+      await expect.poll(() => badge.getAttribute('data-state')).toBe('offline');
+      expect(await places()).toEqual(before);
+      await context.setOffline(false);
+      await expect.poll(() => badge.getAttribute('data-state'), { timeout: 20_000 }).toBe('connected');
+      expect(await places()).toEqual(before);
+      // Nothing else moved either (the notice of the offline copy included).
+      expect((await seen()).shifts.slice(shiftsBefore)).toEqual([]);
+      expect(problems.errors.filter((error) => !error.includes('net::ERR_INTERNET_DISCONNECTED'))).toEqual(
+        [],
+      );
+    });
+  }
+});
+
 describe('the connection badge on a 390 px phone', () => {
   it('shows its short words whole in every state it passes through (« Synchro… », « Connecté », « Hors ligne »), and screen readers hear the whole sentence', async () => {
     const { id } = await createDocument(writer, app.espaceId, 'Aller-vers dans le Cantal');
