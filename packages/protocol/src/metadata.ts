@@ -162,19 +162,33 @@ const lightFieldReaders: {
 };
 
 /**
- * `readMetadata` (metadataSchema.ts) without zod, for the editor's first drawing (the live title and header,
- * issue 16: zod is 7 KB gzipped). Same fields, same rules, same result for every input: checked
- * against `readMetadata` on generated values in liveMessages.test.ts. The server keeps `readMetadata`.
+ * Reads metadata from any key/value source (a Y.Map's `get`, a JSON object), field by field with
+ * `readField`, which gives the field's value or `undefined` for a value it refuses (read as
+ * empty): a client sending a malformed value loses that field, not the others. Themes and
+ * keywords keep one copy of each. The one loop of `readMetadata` and {@link readMetadataLight}.
  */
-export function readMetadataLight(get: (key: string) => unknown): DocumentMetadata {
+export function readMetadataFields(
+  get: (key: string) => unknown,
+  readField: <K extends keyof DocumentMetadata>(key: K, raw: unknown) => DocumentMetadata[K] | undefined,
+): DocumentMetadata {
   const out = emptyMetadata();
   for (const key of metadataKeys) {
     const raw = get(key);
     if (raw === undefined) continue;
-    const value = lightFieldReaders[key](raw);
+    const value = readField(key, raw);
     if (value !== undefined) (out as Record<keyof DocumentMetadata, unknown>)[key] = value;
   }
   out.themes = [...new Set(out.themes)];
   out.motsCles = [...new Set(out.motsCles)];
   return out;
+}
+
+/**
+ * `readMetadata` (metadataSchema.ts) without zod, for the editor's first drawing (the live title
+ * and header, issue 16: zod is 7 KB gzipped). Same fields, same rules, same result for every
+ * input: checked against `readMetadata` on generated values in liveMessages.test.ts. The server
+ * keeps `readMetadata`.
+ */
+export function readMetadataLight(get: (key: string) => unknown): DocumentMetadata {
+  return readMetadataFields(get, (key, raw) => lightFieldReaders[key](raw));
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod/mini';
 import { categories, isStartYear, structureTypes, TITLE_MAX_LENGTH } from '@essaim/domain';
-import { emptyMetadata, metadataKeys, TERRITOIRE_PATTERN, type DocumentMetadata } from './metadata.js';
+import { readMetadataFields, TERRITOIRE_PATTERN, type DocumentMetadata } from './metadata.js';
 
 /*
  * The server's reader of a fiche's metadata, with zod (metadata.ts has the fields and the
@@ -31,14 +31,8 @@ const fieldSchemas: { [K in keyof DocumentMetadata]: z.ZodMiniType<DocumentMetad
  * and leaving the rest empty: a client sending a malformed value loses that field, not the others.
  */
 export function readMetadata(get: (key: string) => unknown): DocumentMetadata {
-  const out = emptyMetadata();
-  for (const key of metadataKeys) {
-    const raw = get(key);
-    if (raw === undefined) continue;
+  return readMetadataFields(get, (key, raw) => {
     const parsed = fieldSchemas[key].safeParse(raw);
-    if (parsed.success) (out as Record<keyof DocumentMetadata, unknown>)[key] = parsed.data;
-  }
-  out.themes = [...new Set(out.themes)];
-  out.motsCles = [...new Set(out.motsCles)];
-  return out;
+    return parsed.success ? parsed.data : undefined;
+  });
 }
