@@ -540,6 +540,37 @@ describe('pairing a deleted run with an inserted one (alignEnds)', () => {
     expect(alignEnds(a, b, [])).toEqual(Array.from(b, (_, j) => [a.indexOf(b) + j, j]));
   });
 
+  it('pairs nothing of a run whose only common start and end with a typed word are the « ␣w » and the space all words have', () => {
+    // The run's writer had not copied it (a co-writer cut it off): taken for a copy, the rest of
+    // it was written again inside the word, after its « ␣w » (issue 8, fuzz: « w1r260r45 »).
+    expect(alignEnds(' w1r31  w1r16  gamma w1r19  w1r26 ', ' w0r45 ', [])).toEqual([]);
+    expect(alignEnds(' Delta epsilon w0r13 ', ' w0r45 ', [])).toEqual([]);
+    // Nor by the « ␣w2r » all of one writer's words begin with: it holds no whole word.
+    expect(alignEnds(' w2r44  w1r23 ', ' w2r81 ', [])).toEqual([]);
+  });
+
+  it('still pairs a whole word of the run, or a long stretch of it, found inside a run it shares only chance ends with', () => {
+    const a = ' w2r3  w2r4  w2r14 ';
+    expect(alignEnds(a, ' w2r4', [])).toEqual(Array.from(' w2r4', (_, j) => [a.indexOf(' w2r4 ') + j, j]));
+    const run = ' w2r1  w2r13  w2r11  w2r9  w2r0 Delta epsilon w2r2  w2r31  w2r34  w2r42 ';
+    const copy = ' w0r60  w2r11  w2r9  w2r0 Delta epsilon w2r2  w2r31  w2r34 ';
+    // Its words with one space on each side: the space before is the end of « ␣w2r13␣ ».
+    const middle = ' w2r11  w2r9  w2r0 Delta epsilon w2r2  w2r31  w2r34 ';
+    expect(alignEnds(run, copy, [])).toEqual(
+      Array.from(middle, (_, k) => [run.indexOf(middle) + k, copy.indexOf(middle) + k]),
+    );
+  });
+
+  it('pairs the space between two words with the second when the copy has other text between them', () => {
+    // « ␣gamma » joined after a word typed in the same change: its space is the one before
+    // « gamma », not the one before « w1r12 » (issue 8, fuzz: « betaw1r12 »).
+    const a = ' beta gamma';
+    const b = ' beta w1r12  gamma';
+    expect(alignEnds(a, b, []).sort(([x], [y]) => x - y)).toEqual(
+      Array.from(a, (_, f) => [f, f < ' beta'.length ? f : b.indexOf(' gamma') + f - ' beta'.length]),
+    );
+  });
+
   it('pairs a run found whole inside a stretch at its last occurrence', () => {
     expect(alignEnds('w2r0', 'w2r5 Alpha w2r0 beta', [])).toEqual([
       [0, 11],

@@ -232,9 +232,11 @@ export function alignEnds(a: string, b: string, skippable: readonly boolean[]): 
   let i = 0;
   let j = 0;
   while (i < a.length && j < b.length && a.charCodeAt(i) === b.charCodeAt(j)) pairs.push([i++, j++]);
+  const commonStart = i;
   let k = a.length - 1;
   let l = b.length - 1;
   while (k >= i && l >= j && a.charCodeAt(k) === b.charCodeAt(l)) pairs.push([k--, l--]);
+  const commonEnd = pairs.length - commonStart;
   // All of `a` in two pieces, one at an end of `b` and the other whole further in: the copy of
   // another deleted run stands between them. A common start (or end) running on into that other
   // copy by the letters both words begin with would leave the rest of `a` unpaired.
@@ -274,11 +276,53 @@ export function alignEnds(a: string, b: string, skippable: readonly boolean[]): 
   const fromEnd = pairs.filter(([f]) => f > k).length;
   if (i <= k && fromStart > 0 && fromStart < MIN_CHANCE_FREE && fromEnd >= MIN_INNER_OVERLAP)
     return pairs.filter(([f]) => f > k);
+  // A common start and a common end that hold no whole word (or are a character or two long),
+  // nothing in common between them, and both runs going on past them: chance (the « ␣w » or
+  // « ␣w2r » typed words begin with, the space they end with), not a copy. Taken for one, it
+  // paired a deleted run with a word its writer typed in the same change, and the server wrote
+  // what the run's writer had but did not copy again after those letters, inside the word
+  // (issue 8, fuzz: « ␣w1r31…w1r26␣ » written into « ␣w0r45␣ » as « w1r31…w1r260r45 »). What
+  // may still be a copy is looked for instead: an overlap of their ends, `b` whole in `a`, a
+  // stretch of whole words, or a long stretch (the middle of a paragraph joined after a word).
+  if (
+    pairs.length === commonStart + commonEnd &&
+    (commonStart < MIN_CHANCE_FREE || !startHoldsWord(a, b, commonStart)) &&
+    (commonEnd < MIN_CHANCE_FREE || !endHoldsWord(a, b, commonEnd)) &&
+    pairs.length < Math.min(a.length, b.length)
+  ) {
+    const overlap = overlapOfEnds(a, b);
+    const whole = wholeWordsIn(a, b);
+    if (whole.length > overlap.length) return whole;
+    const words = commonWords(a, b);
+    if (words.length > overlap.length) return words;
+    const inner = overlap.length < MIN_INNER_OVERLAP ? commonStretch(a, b) : [];
+    return inner.length > overlap.length ? inner : overlap;
+  }
   // A common start or end of a character or two may be chance (« w » both words begin with):
   // the old text's start copied after the writer's own word (« Delta| epsilon » split, then a
   // word typed before « Delta » and the paragraph joined, offline) is a longer overlap.
   const overlap = pairs.length < MIN_INNER_OVERLAP ? overlapOfEnds(a, b) : [];
-  return overlap.length > pairs.length ? overlap : pairs;
+  if (overlap.length > pairs.length) return overlap;
+  // The space (or other character that is no letter) the common start ends with goes with the
+  // common end when `b` has the same character just before it: it begins the word the end holds
+  // (« ␣beta␣gamma » joined as « ␣beta␣w1r12␣␣gamma »: the space before « gamma », not the one
+  // before the word typed in the same change). Paired with the start, a co-writer's cut of
+  // « ␣gamma », arriving late, took that space back with « gamma », and glued the typed word to
+  // « beta » (issue 8, fuzz: « betaw1r12 », « Deltaw2r0 »).
+  const last = commonStart - 1;
+  const before = b.length - 1 - commonEnd;
+  if (
+    last >= 0 &&
+    commonEnd > 0 &&
+    before > last &&
+    !isWordCharacter(a, last) &&
+    a.charCodeAt(last) === b.charCodeAt(before) &&
+    isWordCharacter(a, a.length - commonEnd) &&
+    pairs.some(([f, t]) => f === last && t === last) &&
+    !pairs.some(([, t]) => t > last && t <= before)
+  )
+    return pairs.map(([f, t]): [number, number] => (f === last ? [f, before] : [f, t]));
+  return pairs;
 }
 
 /** A letter or a digit: what a word goes on with. */
@@ -341,6 +385,132 @@ function splitCopy(a: string, b: string, start: number, end: number): [number, n
       return Array.from(a, (_, f): [number, number] => [f, f < head ? at + f : b.length - a.length + f]);
   }
   return null;
+}
+
+/**
+ * Shortest stretch {@link commonStretch} pairs, twice {@link MIN_INNER_OVERLAP}: a stretch of
+ * six characters (« ␣␣w2r1 ») is often common to two runs by chance.
+ */
+const MIN_COMMON_STRETCH = 12;
+
+const isWordCharacter = (s: string, at: number): boolean => WORD_CHARACTER.test(s.charAt(at));
+
+/**
+ * Whether the common start of `a` and `b`, `length` characters long, holds a whole word: one of
+ * its letters or digits ends a word in both (nothing of a word follows it in either). « ␣w2r »,
+ * which the words « ␣w2r44␣ » and « ␣w2r81␣ » begin with, holds none.
+ */
+function startHoldsWord(a: string, b: string, length: number): boolean {
+  for (let p = length; p > 0; p--)
+    if (isWordCharacter(a, p - 1) && !isWordCharacter(a, p) && !isWordCharacter(b, p)) return true;
+  return false;
+}
+
+/** The same for the common end of `a` and `b`, `length` characters long: a word begins in it in both. */
+function endHoldsWord(a: string, b: string, length: number): boolean {
+  for (let q = 0; q < length; q++) {
+    const inA = a.length - length + q;
+    const inB = b.length - length + q;
+    if (isWordCharacter(a, inA) && !isWordCharacter(a, inA - 1) && !isWordCharacter(b, inB - 1)) return true;
+  }
+  return false;
+}
+
+/**
+ * `b` paired where `a` holds it whole, at its last place that neither begins nor ends inside a
+ * longer word of `a`, when it is shorter and holds a letter or digit; none otherwise. For a run
+ * whose common start and end with `b` are chance ({@link alignEnds}): a word of its middle cut off
+ * into a paragraph of its own (« ␣w2r4 » of « ␣w2r3␣␣w2r4␣␣w2r14␣ ») is still its copy.
+ */
+function wholeWordsIn(a: string, b: string): [number, number][] {
+  if (b.length >= a.length || !WORD_CHARACTER.test(b)) return [];
+  for (let at = a.lastIndexOf(b); at >= 0; at = at > 0 ? a.lastIndexOf(b, at - 1) : -1) {
+    const startsWord = !isWordCharacter(b, 0) || !isWordCharacter(a, at - 1);
+    const endsWord = !isWordCharacter(b, b.length - 1) || !isWordCharacter(a, at + b.length);
+    if (startsWord && endsWord) return Array.from(b, (_, j): [number, number] => [at + j, j]);
+  }
+  return [];
+}
+
+/**
+ * The longest stretch of whole words `a` and `b` both hold (it begins and ends at the edge of a
+ * word in both: what surrounds it there is no letter or digit), at least
+ * {@link MIN_INNER_OVERLAP} long, paired, or none (also when the runs are too long to compare,
+ * {@link MAX_STRETCH_SEARCH}). For a run whose common start and end with `b` are chance
+ * ({@link alignEnds}): a word of its middle cut off then typed after in the same change
+ * (« ␣w2r4␣ » of « ␣w2r3␣␣w2r4␣␣w2r14␣ », copied as « ␣w2r4␣w0r43␣ ») is still its copy.
+ */
+function commonWords(a: string, b: string): [number, number][] {
+  if (a.length * b.length > MAX_STRETCH_SEARCH) return [];
+  let previous = new Uint32Array(b.length + 1);
+  let row = new Uint32Array(b.length + 1);
+  let best = 0;
+  let startA = 0;
+  let startB = 0;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const length = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? (previous[j - 1] as number) + 1 : 0;
+      row[j] = length;
+      // Ends at the edge of a word in both.
+      if (length <= best || (isWordCharacter(a, i - 1) && (isWordCharacter(a, i) || isWordCharacter(b, j))))
+        continue;
+      // Begins at the edge of a word in both, or from its first character that is no letter or digit.
+      let from = i - length;
+      const edge =
+        !isWordCharacter(a, from) || (!isWordCharacter(a, from - 1) && !isWordCharacter(b, j - length - 1));
+      if (!edge) while (from < i && isWordCharacter(a, from)) from++;
+      // One space at most on each side: a second one is the next word's (« ␣w1r38␣ » and the
+      // space « ␣w1r2 » begins with).
+      let to = i;
+      while (to - from > 2 && !isWordCharacter(a, to - 1) && !isWordCharacter(a, to - 2)) to--;
+      while (to - from > 2 && !isWordCharacter(a, from) && !isWordCharacter(a, from + 1)) from++;
+      const kept = to - from;
+      if (kept > best && WORD_CHARACTER.test(a.slice(from, to))) {
+        best = kept;
+        startA = from;
+        startB = j - (i - from);
+      }
+    }
+    [previous, row] = [row, previous];
+  }
+  if (best < MIN_INNER_OVERLAP) return [];
+  return Array.from({ length: best }, (_, k): [number, number] => [startA + k, startB + k]);
+}
+
+/**
+ * Largest `a.length * b.length` {@link commonWords} and {@link commonStretch} compare: their cost,
+ * paid for each pair of runs whose ends are chance.
+ */
+const MAX_STRETCH_SEARCH = 20_000;
+
+/**
+ * The longest stretch `a` and `b` both hold, at least {@link MIN_INNER_OVERLAP} long, paired, or
+ * none (also when the runs are too long to compare, {@link MAX_STRETCH_SEARCH}). For a run whose
+ * common start and end with `b` are chance ({@link alignEnds}): its middle may still be copied
+ * inside `b` (a paragraph's middle joined after a word typed in the same change).
+ */
+function commonStretch(a: string, b: string): [number, number][] {
+  if (a.length * b.length > MAX_STRETCH_SEARCH) return [];
+  // Lengths of the common stretches ending at a[i - 1] and b[j - 1], one row at a time.
+  let previous = new Uint32Array(b.length + 1);
+  let row = new Uint32Array(b.length + 1);
+  let best = 0;
+  let endA = 0;
+  let endB = 0;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const length = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? (previous[j - 1] as number) + 1 : 0;
+      row[j] = length;
+      if (length > best) {
+        best = length;
+        endA = i;
+        endB = j;
+      }
+    }
+    [previous, row] = [row, previous];
+  }
+  if (best < MIN_COMMON_STRETCH) return [];
+  return Array.from({ length: best }, (_, k): [number, number] => [endA - best + k, endB - best + k]);
 }
 
 /** Shortest common start that is not taken for chance beside a longer common end. */
