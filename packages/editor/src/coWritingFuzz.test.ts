@@ -1430,6 +1430,41 @@ const shrunk: { name: string; ops: Op[]; doubles?: string[] }[] = [
       { w: 0, kind: 'cut', p: 1, at: 5 },
     ],
   },
+  {
+    name: 'a word typed offline at the end of a paragraph after joining to it the start of the next, whose end, a word, a redone cut had split off',
+    // The deleted « ␣beta␣w2r0␣ » was paired with the joined « ␣beta␣w2r35␣ » by its common start
+    // « ␣beta␣w2r », which runs on into the typed word by the « ␣w2r » both words begin with, and
+    // its final space: over the real copy of its end, « ␣w2r0␣ », split off. The « 0 » left
+    // unpaired was written again after « w2r »: « w2r035 » (fuzz seed 293; also 114, 206, 277,
+    // 289, 320, 359). That start stops before the word (alignEnds, textMoves.ts).
+    ops: [
+      { w: 0, kind: 'cut', p: 0, at: 5 },
+      { w: 2, kind: 'type', word: 'w2r0', p: 1, atStart: true },
+      { w: 0, kind: 'undo' },
+      { w: 2, kind: 'join', at: 1 },
+      { w: 2, kind: 'undo' },
+      { w: 2, kind: 'offline' },
+      { w: 0, kind: 'cut', p: 0, at: 10 },
+      { w: 1, kind: 'join', at: 1 },
+      { w: 2, kind: 'join', at: 1 },
+      { w: 0, kind: 'cut', p: 0, at: 5 },
+      { w: 0, kind: 'undo' },
+      { w: 2, kind: 'reconnect' },
+      { w: 2, kind: 'cut', p: 0, at: 5 },
+      { w: 2, kind: 'undo' },
+      { w: 0, kind: 'offline' },
+      { w: 2, kind: 'redo' },
+      { w: 2, kind: 'type', word: 'w2r17', p: 0, atStart: true },
+      { w: 2, kind: 'cut', p: 0, at: 6 },
+      { w: 0, kind: 'reconnect' },
+      { w: 2, kind: 'offline' },
+      { w: 2, kind: 'cut', p: 2, at: 5 },
+      { w: 2, kind: 'undo' },
+      { w: 2, kind: 'redo' },
+      { w: 2, kind: 'join', at: 2 },
+      { w: 2, kind: 'type', word: 'w2r35', p: 1, atStart: false },
+    ],
+  },
 ];
 
 /**

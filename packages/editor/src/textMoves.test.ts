@@ -561,6 +561,21 @@ describe('pairing a deleted run with an inserted one (alignEnds)', () => {
     );
   });
 
+  it('stops a common start before a word that goes on differently in the copy, and pairs the rest on its own', () => {
+    // « ␣beta␣w2r0␣ » joined as « ␣beta␣w2r35␣ » after its end was split off: the « ␣w2r » both
+    // words begin with is chance, and the rest, left to the split-off copy, was written again
+    // inside the typed word (issue 8, fuzz: « w2r035 »).
+    expect(alignEnds(' beta w2r0 ', ' beta w2r35 ', [])).toEqual(Array.from(' beta', (_, f) => [f, f]));
+    // Unchanged when the rest holds a copy too: its common end (« ␣Delta␣epsilon ») is no chance.
+    const a = ' beta w2r0 Delta epsilon';
+    const b = ' beta w2r35 Delta epsilon';
+    expect(alignEnds(a, b, []).sort(([x], [y]) => x - y)).toEqual(
+      Array.from(a, (_, f): [number, number] => [f, f < ' beta w2r'.length ? f : f + 1]).filter(
+        ([f]) => f !== ' beta w2r'.length,
+      ),
+    );
+  });
+
   it('pairs the space between two words with the second when the copy has other text between them', () => {
     // « ␣gamma » joined after a word typed in the same change: its space is the one before
     // « gamma », not the one before « w1r12 » (issue 8, fuzz: « betaw1r12 »).

@@ -233,6 +233,21 @@ export function alignEnds(a: string, b: string, skippable: readonly boolean[]): 
   let j = 0;
   while (i < a.length && j < b.length && a.charCodeAt(i) === b.charCodeAt(j)) pairs.push([i++, j++]);
   const commonStart = i;
+  // A common start running on into a word that goes on differently in `a` and `b` (« ␣beta␣w2r »
+  // of « ␣beta␣w2r0␣ » and « ␣beta␣w2r35␣ »: the « ␣w2r » all of one writer's words begin with)
+  // holds that word's first letters by chance: they are paired with the rest of `a`, from the
+  // space before the word, on their own. Held with the start, they made the pairing span all of
+  // `a` and outweigh the real copy of its end (« ␣w2r0␣ », split off in the same change), and
+  // the server wrote the rest of the word (« 0 ») again after those letters, inside the word
+  // (issue 8, fuzz: « w2r035 », « w0r3025 », « w0r432r3 »).
+  const edge = wordEdgeBefore(a, b, commonStart);
+  if (edge !== null) {
+    const rest = alignEnds(a.slice(edge), b.slice(edge), skippable.slice(edge));
+    return [
+      ...Array.from({ length: edge }, (_, f): [number, number] => [f, f]),
+      ...rest.map(([f, t]): [number, number] => [f + edge, t + edge]),
+    ];
+  }
   let k = a.length - 1;
   let l = b.length - 1;
   while (k >= i && l >= j && a.charCodeAt(k) === b.charCodeAt(l)) pairs.push([k--, l--]);
@@ -323,6 +338,21 @@ export function alignEnds(a: string, b: string, skippable: readonly boolean[]): 
   )
     return pairs.map(([f, t]): [number, number] => (f === last ? [f, before] : [f, t]));
   return pairs;
+}
+
+/**
+ * Where a common start of `a` and `b`, `length` characters long, that runs on into a word going
+ * on differently in each (« ␣w2r » of « ␣w2r0 » and « ␣w2r35 »), is cut back to: before that
+ * word and the character (a space) before it; null when it ends at the edge of a word in either,
+ * or when nothing would be left of it.
+ */
+function wordEdgeBefore(a: string, b: string, length: number): number | null {
+  if (!isWordCharacter(a, length - 1) || !isWordCharacter(a, length) || !isWordCharacter(b, length))
+    return null;
+  let edge = length;
+  while (edge > 0 && isWordCharacter(a, edge - 1)) edge--;
+  if (edge > 0) edge--;
+  return edge > 0 ? edge : null;
 }
 
 /** A letter or a digit: what a word goes on with. */
@@ -441,40 +471,21 @@ function wholeWordsIn(a: string, b: string): [number, number][] {
  * (« ␣w2r4␣ » of « ␣w2r3␣␣w2r4␣␣w2r14␣ », copied as « ␣w2r4␣w0r43␣ ») is still its copy.
  */
 function commonWords(a: string, b: string): [number, number][] {
-  if (a.length * b.length > MAX_STRETCH_SEARCH) return [];
-  let previous = new Uint32Array(b.length + 1);
-  let row = new Uint32Array(b.length + 1);
-  let best = 0;
-  let startA = 0;
-  let startB = 0;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const length = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? (previous[j - 1] as number) + 1 : 0;
-      row[j] = length;
-      // Ends at the edge of a word in both.
-      if (length <= best || (isWordCharacter(a, i - 1) && (isWordCharacter(a, i) || isWordCharacter(b, j))))
-        continue;
-      // Begins at the edge of a word in both, or from its first character that is no letter or digit.
-      let from = i - length;
-      const edge =
-        !isWordCharacter(a, from) || (!isWordCharacter(a, from - 1) && !isWordCharacter(b, j - length - 1));
-      if (!edge) while (from < i && isWordCharacter(a, from)) from++;
-      // One space at most on each side: a second one is the next word's (« ␣w1r38␣ » and the
-      // space « ␣w1r2 » begins with).
-      let to = i;
-      while (to - from > 2 && !isWordCharacter(a, to - 1) && !isWordCharacter(a, to - 2)) to--;
-      while (to - from > 2 && !isWordCharacter(a, from) && !isWordCharacter(a, from + 1)) from++;
-      const kept = to - from;
-      if (kept > best && WORD_CHARACTER.test(a.slice(from, to))) {
-        best = kept;
-        startA = from;
-        startB = j - (i - from);
-      }
-    }
-    [previous, row] = [row, previous];
-  }
-  if (best < MIN_INNER_OVERLAP) return [];
-  return Array.from({ length: best }, (_, k): [number, number] => [startA + k, startB + k]);
+  return longestCommon(a, b, MIN_INNER_OVERLAP, (i, j, length) => {
+    // Ends at the edge of a word in both.
+    if (isWordCharacter(a, i - 1) && (isWordCharacter(a, i) || isWordCharacter(b, j))) return null;
+    // Begins at the edge of a word in both, or from its first character that is no letter or digit.
+    let from = i - length;
+    const edge =
+      !isWordCharacter(a, from) || (!isWordCharacter(a, from - 1) && !isWordCharacter(b, j - length - 1));
+    if (!edge) while (from < i && isWordCharacter(a, from)) from++;
+    // One space at most on each side: a second one is the next word's (« ␣w1r38␣ » and the
+    // space « ␣w1r2 » begins with).
+    let to = i;
+    while (to - from > 2 && !isWordCharacter(a, to - 1) && !isWordCharacter(a, to - 2)) to--;
+    while (to - from > 2 && !isWordCharacter(a, from) && !isWordCharacter(a, from + 1)) from++;
+    return WORD_CHARACTER.test(a.slice(from, to)) ? [from, to] : null;
+  });
 }
 
 /**
@@ -490,27 +501,45 @@ const MAX_STRETCH_SEARCH = 20_000;
  * inside `b` (a paragraph's middle joined after a word typed in the same change).
  */
 function commonStretch(a: string, b: string): [number, number][] {
+  return longestCommon(a, b, MIN_COMMON_STRETCH, (i, _j, length) => [i - length, i]);
+}
+
+/**
+ * The longest stretch of `a` that `keep` keeps from the common stretches of `a` and `b`, at least
+ * `min` long, paired, or none (also when the runs are too long to compare,
+ * {@link MAX_STRETCH_SEARCH}). Each common stretch ending at `a[i - 1]` and `b[j - 1]`, `length`
+ * long and longer than the best so far, is handed to `keep`, which returns the part of it kept
+ * (`[from, to)` in `a`, ending at `i` or before it) or null. One row of lengths at a time:
+ * O(a·b) time, O(b) memory.
+ */
+function longestCommon(
+  a: string,
+  b: string,
+  min: number,
+  keep: (i: number, j: number, length: number) => [number, number] | null,
+): [number, number][] {
   if (a.length * b.length > MAX_STRETCH_SEARCH) return [];
   // Lengths of the common stretches ending at a[i - 1] and b[j - 1], one row at a time.
   let previous = new Uint32Array(b.length + 1);
   let row = new Uint32Array(b.length + 1);
   let best = 0;
-  let endA = 0;
-  let endB = 0;
+  let startA = 0;
+  let startB = 0;
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const length = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? (previous[j - 1] as number) + 1 : 0;
       row[j] = length;
-      if (length > best) {
-        best = length;
-        endA = i;
-        endB = j;
-      }
+      if (length <= best) continue;
+      const kept = keep(i, j, length);
+      if (kept === null || kept[1] - kept[0] <= best) continue;
+      best = kept[1] - kept[0];
+      startA = kept[0];
+      startB = j - (i - kept[0]);
     }
     [previous, row] = [row, previous];
   }
-  if (best < MIN_COMMON_STRETCH) return [];
-  return Array.from({ length: best }, (_, k): [number, number] => [endA - best + k, endB - best + k]);
+  if (best < min) return [];
+  return Array.from({ length: best }, (_, k): [number, number] => [startA + k, startB + k]);
 }
 
 /** Shortest common start that is not taken for chance beside a longer common end. */
