@@ -96,3 +96,27 @@ describe('the addresses of the application', () => {
     expect(problems.errors).toEqual([]);
   });
 });
+
+describe('the footer, drawn after the page', () => {
+  it('is reached by « Aller au pied de page », and its display settings give the focus back to their button, closed by Escape or « Fermer » (tester BR41 F2)', async () => {
+    const { page, problems } = await app.open({ as: app.admin });
+    await page.goto(`${app.baseUrl}/espaces/${app.espaceId}`);
+    const opener = page.getByRole('button', { name: /^Paramètres d.affichage$/ });
+    await opener.waitFor();
+    await page.getByRole('link', { name: 'Pied de page' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => new URL(page.url()).hash).toBe('#pied-de-page');
+    const dialog = page.getByRole('dialog', { name: /Paramètres d.affichage/ });
+    const isFocused = () => opener.evaluate((button) => button === document.activeElement);
+    for (const close of ['Escape', 'Fermer'] as const) {
+      await opener.focus();
+      await page.keyboard.press('Enter');
+      await dialog.waitFor();
+      if (close === 'Escape') await page.keyboard.press('Escape');
+      else await dialog.getByRole('button', { name: 'Fermer' }).click();
+      await expect.poll(() => dialog.isVisible()).toBe(false);
+      await expect.poll(isFocused, { message: close }).toBe(true);
+    }
+    expect(problems.errors).toEqual([]);
+  });
+});

@@ -1,7 +1,31 @@
 import { Footer } from '@codegouvfr/react-dsfr/Footer';
 import { headerFooterDisplayItem } from '@codegouvfr/react-dsfr/Display';
+import { useIsModalOpen } from '@codegouvfr/react-dsfr/Modal/useIsModalOpen';
 import { brandTop, homeLinkProps } from './brand.js';
 import { appMessages as m } from './messages.js';
+
+/** The display settings' dialog, as react-dsfr's `Display` names it (`fr-theme-modal`). */
+const DISPLAY_MODAL = { id: 'fr-theme-modal', isOpenedByDefault: false };
+
+/**
+ * Gives the focus back to the button that opens the display settings once their dialog is hidden:
+ * the DSFR hides it over a few frames, and the focus, still on its « Fermer » as it closes, falls
+ * to the page's body then. Tries each frame, for at most a second; leaves a focus that went
+ * elsewhere.
+ */
+function giveFocusBack(framesLeft = 60): void {
+  const dialog = document.getElementById(DISPLAY_MODAL.id);
+  const focused = document.activeElement;
+  if (focused && focused !== document.body && !dialog?.contains(focused)) return;
+  if (dialog && getComputedStyle(dialog).visibility === 'hidden') {
+    // The footer's button (react-dsfr gives it an id; the dialog's « Fermer » and a hidden button
+    // of its own name the dialog too).
+    const opener = headerFooterDisplayItem.buttonProps.id;
+    if (opener) document.getElementById(opener)?.focus();
+    return;
+  }
+  if (framesLeft > 0) requestAnimationFrame(() => giveFocusBack(framesLeft - 1));
+}
 
 /**
  * The DSFR footer (with « Paramètres d’affichage », whose dialog it draws), in a chunk of its own
@@ -10,6 +34,9 @@ import { appMessages as m } from './messages.js';
  * gzipped of every route's first JavaScript (`bench/run.ts bundle`).
  */
 export function AppFooter() {
+  // Closed, the display settings give the focus back to their button (WCAG 2.4.3): the DSFR left
+  // it on the page's body, and a keyboard user started again from the top (tester BR41 F2).
+  useIsModalOpen(DISPLAY_MODAL, { onConceal: () => giveFocusBack() });
   return (
     <Footer
       id="pied-de-page"
