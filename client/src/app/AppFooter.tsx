@@ -1,11 +1,11 @@
+import { useEffect } from 'react';
 import { Footer } from '@codegouvfr/react-dsfr/Footer';
 import { headerFooterDisplayItem } from '@codegouvfr/react-dsfr/Display';
-import { useIsModalOpen } from '@codegouvfr/react-dsfr/Modal/useIsModalOpen';
 import { brandTop, homeLinkProps } from './brand.js';
 import { appMessages as m } from './messages.js';
 
-/** The display settings' dialog, as react-dsfr's `Display` names it (`fr-theme-modal`). */
-const DISPLAY_MODAL = { id: 'fr-theme-modal', isOpenedByDefault: false };
+/** The display settings' dialog (react-dsfr's `Display`), named by the button that opens it. */
+const DISPLAY_DIALOG = headerFooterDisplayItem.buttonProps['aria-controls'] ?? '';
 
 /**
  * Gives the focus back to the button that opens the display settings once their dialog is hidden:
@@ -14,7 +14,7 @@ const DISPLAY_MODAL = { id: 'fr-theme-modal', isOpenedByDefault: false };
  * elsewhere.
  */
 function giveFocusBack(framesLeft = 60): void {
-  const dialog = document.getElementById(DISPLAY_MODAL.id);
+  const dialog = document.getElementById(DISPLAY_DIALOG);
   const focused = document.activeElement;
   if (focused && focused !== document.body && !dialog?.contains(focused)) return;
   if (dialog && getComputedStyle(dialog).visibility === 'hidden') {
@@ -36,7 +36,15 @@ function giveFocusBack(framesLeft = 60): void {
 export function AppFooter() {
   // Closed, the display settings give the focus back to their button (WCAG 2.4.3): the DSFR left
   // it on the page's body, and a keyboard user started again from the top (tester BR41 F2).
-  useIsModalOpen(DISPLAY_MODAL, { onConceal: () => giveFocusBack() });
+  // (The DSFR's event, listened to here rather than through react-dsfr's `useIsModalOpen`: that
+  // hook, shared with the editor's first chunk, became a chunk of its own in the editor's first
+  // JavaScript.)
+  useEffect(() => {
+    const dialog = document.getElementById(DISPLAY_DIALOG);
+    const onConceal = () => giveFocusBack();
+    dialog?.addEventListener('dsfr.conceal', onConceal);
+    return () => dialog?.removeEventListener('dsfr.conceal', onConceal);
+  }, []);
   return (
     <Footer
       id="pied-de-page"

@@ -13,6 +13,20 @@ import { codePointLength } from './liveMessages.js';
  * first drawing uses (issue 16). The server's reader, with zod, is in metadataSchema.ts.
  */
 
+/**
+ * The lengths the metadata readers keep, in characters (code points, as zod counts them) once
+ * trimmed: the texts' longest, and for themes and keywords the most items and each item's longest.
+ * A value over them is read as empty.
+ */
+export const METADATA_LIMITS = {
+  title: TITLE_MAX_LENGTH,
+  structure: 200,
+  public: 500,
+  contact: 300,
+  listItems: 30,
+  listItem: 60,
+} as const;
+
 /** Shape of a territory code: `dep:59`, `dep:2A`, `dep:974`, `reg:32` or `national`. */
 export const TERRITOIRE_PATTERN = /^(dep:[0-9][0-9AB][0-9]?|reg:[0-9]{2}|national)$/;
 
@@ -54,7 +68,8 @@ export const metadataKeys = [
  * or null (nothing chosen), `year` an integer or null, `list` an array of strings. This is the type
  * the editor writes (`DocumentMetadata`); the server refuses an update that gives a field a value
  * of another type (a number for the title, a map for the themes...), so the document and the
- * catalogue, which reads it with `readMetadata` (metadataSchema.ts), never disagree on what a field holds.
+ * catalogue, which reads it with `readMetadata` (metadataSchema.ts), never disagree on what a
+ * field holds.
  * Finer rules (lengths, known categories, territory codes) stay with the lenient reader: a value
  * of the right type that breaks them is read as empty, it is not refused.
  */
@@ -123,10 +138,10 @@ function lightShortText(raw: unknown, max: number): string | undefined {
 
 /** Trimmed items if `raw` is an array of at most 30 strings, each 1 to 60 code points once trimmed. */
 function lightTextList(raw: unknown): string[] | undefined {
-  if (!Array.isArray(raw) || raw.length > 30) return undefined;
+  if (!Array.isArray(raw) || raw.length > METADATA_LIMITS.listItems) return undefined;
   const items: string[] = [];
   for (let i = 0; i < raw.length; i++) {
-    const item = lightShortText(raw[i], 60);
+    const item = lightShortText(raw[i], METADATA_LIMITS.listItem);
     if (item === undefined || item === '') return undefined;
     items.push(item);
   }
@@ -139,25 +154,28 @@ function lightChoice<T extends string>(raw: unknown, values: readonly T[]): T | 
   return typeof raw === 'string' && (values as readonly string[]).includes(raw) ? (raw as T) : undefined;
 }
 
-/** Without zod, the value of one field as `readMetadata` (metadataSchema.ts) reads it; `undefined` where it fails. */
+/**
+ * Without zod, the value of one field as `readMetadata` (metadataSchema.ts) reads it; `undefined`
+ * where it fails.
+ */
 const lightFieldReaders: {
   [K in keyof DocumentMetadata]: (raw: unknown) => DocumentMetadata[K] | undefined;
 } = {
-  title: (raw) => lightShortText(raw, TITLE_MAX_LENGTH),
+  title: (raw) => lightShortText(raw, METADATA_LIMITS.title),
   themes: lightTextList,
   categorie: (raw) => lightChoice(raw, categories),
   territoire: (raw) =>
     raw === null ? null : typeof raw === 'string' && TERRITOIRE_PATTERN.test(raw) ? raw : undefined,
-  structure: (raw) => lightShortText(raw, 200),
+  structure: (raw) => lightShortText(raw, METADATA_LIMITS.structure),
   structureType: (raw) => lightChoice(raw, structureTypes),
-  public: (raw) => lightShortText(raw, 500),
+  public: (raw) => lightShortText(raw, METADATA_LIMITS.public),
   anneeDemarrage: (raw) =>
     raw === null
       ? null
       : typeof raw === 'number' && Number.isFinite(raw) && isStartYear(raw)
         ? raw
         : undefined,
-  contact: (raw) => lightShortText(raw, 300),
+  contact: (raw) => lightShortText(raw, METADATA_LIMITS.contact),
   motsCles: lightTextList,
 };
 

@@ -1,6 +1,11 @@
 import { z } from 'zod/mini';
-import { categories, isStartYear, structureTypes, TITLE_MAX_LENGTH } from '@essaim/domain';
-import { readMetadataFields, TERRITOIRE_PATTERN, type DocumentMetadata } from './metadata.js';
+import { categories, isStartYear, structureTypes } from '@essaim/domain';
+import {
+  METADATA_LIMITS,
+  readMetadataFields,
+  TERRITOIRE_PATTERN,
+  type DocumentMetadata,
+} from './metadata.js';
 
 /*
  * The server's reader of a fiche's metadata, with zod (metadata.ts has the fields and the
@@ -9,20 +14,22 @@ import { readMetadataFields, TERRITOIRE_PATTERN, type DocumentMetadata } from '.
 
 const shortText = (max: number) => z.string().check(z.trim(), z.normalize('NFC'), z.maxLength(max));
 const textList = z
-  .array(z.string().check(z.trim(), z.normalize('NFC'), z.minLength(1), z.maxLength(60)))
-  .check(z.maxLength(30));
+  .array(
+    z.string().check(z.trim(), z.normalize('NFC'), z.minLength(1), z.maxLength(METADATA_LIMITS.listItem)),
+  )
+  .check(z.maxLength(METADATA_LIMITS.listItems));
 
 /** One validator per field; a value that fails is read as empty rather than trusted. */
 const fieldSchemas: { [K in keyof DocumentMetadata]: z.ZodMiniType<DocumentMetadata[K]> } = {
-  title: shortText(TITLE_MAX_LENGTH),
+  title: shortText(METADATA_LIMITS.title),
   themes: textList,
   categorie: z.nullable(z.enum(categories)),
   territoire: z.nullable(z.string().check(z.regex(TERRITOIRE_PATTERN))),
-  structure: shortText(200),
+  structure: shortText(METADATA_LIMITS.structure),
   structureType: z.nullable(z.enum(structureTypes)),
-  public: shortText(500),
+  public: shortText(METADATA_LIMITS.public),
   anneeDemarrage: z.nullable(z.number().check(z.refine((year) => isStartYear(year)))),
-  contact: shortText(300),
+  contact: shortText(METADATA_LIMITS.contact),
   motsCles: textList,
 };
 

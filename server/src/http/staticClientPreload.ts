@@ -112,6 +112,25 @@ function staticClosure(manifest: ClientManifest, keys: readonly string[]): Set<s
   return seen;
 }
 
+/** {@link entryClosure}'s answers, one per manifest read (a rebuilt client is a new object). */
+const entryClosures = new WeakMap<ClientManifest, Set<string>>();
+
+/**
+ * The chunks `index.html` loads (the entries and their static imports), computed once per
+ * manifest rather than at each page request.
+ */
+function entryClosure(manifest: ClientManifest): Set<string> {
+  let closure = entryClosures.get(manifest);
+  if (!closure) {
+    closure = staticClosure(
+      manifest,
+      Object.keys(manifest).filter((key) => manifest[key]?.isEntry),
+    );
+    entryClosures.set(manifest, closure);
+  }
+  return closure;
+}
+
 /**
  * `Link` values (modulepreload, and preload for their stylesheets) of the chunks of the lazy
  * `pages` (manifest keys) and of their static imports, in the pages' order (the browser starts
@@ -120,8 +139,7 @@ function staticClosure(manifest: ClientManifest, keys: readonly string[]): Set<s
  */
 function pageLinks(manifest: ClientManifest | undefined, pages: readonly string[]): string[] {
   if (!manifest) return [];
-  const entries = Object.keys(manifest).filter((key) => manifest[key]?.isEntry);
-  const inHtml = staticClosure(manifest, entries);
+  const inHtml = entryClosure(manifest);
   const links: string[] = [];
   for (const key of pages.flatMap((page) => [...staticClosure(manifest, [page])])) {
     const chunk = manifest[key];
