@@ -1,3 +1,4 @@
+import { joinBackward, splitBlock } from '@tiptap/pm/commands';
 import { EditorState, TextSelection } from '@tiptap/pm/state';
 import { EditorView } from '@tiptap/pm/view';
 import { ySyncPlugin } from '@tiptap/y-tiptap';
@@ -68,4 +69,14 @@ export function putCaretAfter(view: EditorView, needle: string, shift = 0): void
       found = pos + node.text.indexOf(needle) + needle.length;
   });
   view.dispatch(view.state.tr.setSelection(TextSelection.create(view.state.doc, found + shift)));
+}
+
+/** One key as the editor handles it: Enter splits, Backspace deletes a letter or joins, any other types it. */
+export function press(view: EditorView, key: string): void {
+  if (key === 'Enter') splitBlock(view.state, view.dispatch);
+  else if (key === 'Backspace') {
+    const { $from, empty } = view.state.selection;
+    if (empty && $from.parentOffset > 0) view.dispatch(view.state.tr.delete($from.pos - 1, $from.pos));
+    else joinBackward(view.state, view.dispatch);
+  } else view.dispatch(view.state.tr.insertText(key));
 }
