@@ -268,3 +268,43 @@ describe('a locked section', () => {
     expect(notices).toEqual([]);
   });
 });
+
+describe('a section’s id', () => {
+  it('is given back on the same element, with its approval, when a raw client rewrites or removes it, and the same update’s text stays', async () => {
+    const { doc, rapporteur } = await ficheWithRapporteur('Pair-aidance dans l’Aude', 'Inès Castagné');
+    const writer = await synced(rapporteur, doc);
+    const other = await synced(rapporteur, doc);
+    const [first, second] = idsOf(writer.ydoc) as [string, string];
+    await review(doc, first, 'approve');
+    const element = sectionOf(live(doc), first);
+    const [a, b, text] = [
+      sectionOf(writer.ydoc, first),
+      sectionOf(writer.ydoc, second),
+      paragraphText(writer.ydoc, second),
+    ];
+    writer.ydoc.transact(() => {
+      a.setAttribute('id', 'pirate');
+      b.removeAttribute('id');
+      text.insert(0, 'Gardé.');
+    });
+    await expectEverywhere(doc, [writer, other], (json) => {
+      expect(json.content?.slice(0, 2).map((s) => s.attrs?.id)).toEqual([first, second]);
+      expect(JSON.stringify(sectionJSON(json, second))).toContain('Gardé.');
+    });
+    expect(sectionOf(live(doc), first)).toBe(element);
+    const listed = (await (
+      await t.admin.fetch(`/api/documents/${doc.id}/sections`)
+    ).json()) as ReviewedDocumentSectionsDto;
+    expect(listed.sections.find((s) => s.id === first)?.review.state).toBe('approuvee');
+  });
+
+  it('stays with its section when a raw client gives it to another section, which keeps its own', async () => {
+    const { doc, rapporteur } = await ficheWithRapporteur('Aller-vers dans le Cher', 'Lucien Marchal');
+    const writer = await synced(rapporteur, doc);
+    const [first, second] = idsOf(writer.ydoc) as [string, string];
+    sectionOf(writer.ydoc, second).setAttribute('id', first);
+    await expectEverywhere(doc, [writer], (json) => {
+      expect(json.content?.slice(0, 2).map((s) => s.attrs?.id)).toEqual([first, second]);
+    });
+  });
+});

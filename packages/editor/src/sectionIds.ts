@@ -84,13 +84,45 @@ function heldIdBefore(transaction: Y.Transaction, section: Y.XmlElement): boolea
 }
 
 /**
+ * The sections whose id `events` changed or removed, with the id each held before: a section keeps
+ * its id for life (reviews, approvals and the journal point to it), whatever a client writes.
+ * Only top-level sections that existed before the transaction count (an `update` or `delete` of
+ * their `id` attribute); a new section's id is its own.
+ */
+function rewrittenIds(
+  fragment: Y.XmlFragment,
+  events: Y.YEvent<Y.XmlElement | Y.XmlText>[],
+): { element: Y.XmlElement; id: string }[] {
+  const out: { element: Y.XmlElement; id: string }[] = [];
+  for (const event of events) {
+    const target = event.target;
+    if (!(target instanceof Y.XmlElement) || target.parent !== fragment || target.nodeName !== 'section')
+      continue;
+    if (!(event as Y.YXmlEvent).attributesChanged.has('id')) continue;
+    const change = event.changes.keys.get('id');
+    if (change?.action === 'add') continue;
+    const before: unknown = change?.oldValue;
+    if (typeof before === 'string' && before !== '' && target.getAttribute('id') !== before)
+      out.push({ element: target, id: before });
+  }
+  return out;
+}
+
+/**
  * Runs {@link ensureUniqueSectionIds} after every transaction that could have duplicated an id:
  * sections added or removed at the top level, or a section's `id` attribute changed. Keystrokes
  * inside sections cost one cheap check of the events. The fix runs in its own transaction, right
  * after the one that caused it, and the sections that held their ids before that transaction keep
- * them (a copy pasted above its original gets the new one). Returns the function that stops watching.
+ * them (a copy pasted above its original gets the new one). When `keepsIds(transaction)` says the
+ * transaction came from a person (the server passes: from a client connection), an existing
+ * section's id that transaction changed or removed is given back first, on the same element: no
+ * editor rewrites an existing section's id, and a program client that does would otherwise detach
+ * the section from its review and approval (tester BR42). Returns the function that stops watching.
  */
-export function watchSectionIds(ydoc: Y.Doc): () => void {
+export function watchSectionIds(
+  ydoc: Y.Doc,
+  keepsIds: (transaction: Y.Transaction) => boolean = () => false,
+): () => void {
   const fragment = ydoc.getXmlFragment(FRAGMENT);
   const observer = (events: Y.YEvent<Y.XmlElement | Y.XmlText>[], transaction: Y.Transaction): void => {
     if (transaction.origin === SECTION_ID_FIX_ORIGIN) return;
@@ -102,7 +134,16 @@ export function watchSectionIds(ydoc: Y.Doc): () => void {
           event.target.nodeName === 'section' &&
           (event as Y.YXmlEvent).attributesChanged.has('id')),
     );
-    if (relevant) ensureUniqueSectionIds(ydoc, (section) => heldIdBefore(transaction, section));
+    if (!relevant) return;
+    const restores = keepsIds(transaction) ? rewrittenIds(fragment, events) : [];
+    const restored = new Set(restores.map(({ element }) => element));
+    const fix = (): void => {
+      for (const { element, id } of restores) element.setAttribute('id', id);
+      ensureUniqueSectionIds(ydoc, (section) => restored.has(section) || heldIdBefore(transaction, section));
+    };
+    // One transaction, so one update, for the ids given back and the duplicates fixed.
+    if (restores.length > 0) ydoc.transact(fix, SECTION_ID_FIX_ORIGIN);
+    else fix();
   };
   fragment.observeDeep(observer);
   return () => fragment.unobserveDeep(observer);

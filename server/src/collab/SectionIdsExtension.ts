@@ -1,4 +1,4 @@
-import type { afterLoadDocumentPayload, Extension } from '@hocuspocus/server';
+import { isTransactionOrigin, type afterLoadDocumentPayload, type Extension } from '@hocuspocus/server';
 import { ensureUniqueSectionIds, watchSectionIds } from '@essaim/editor';
 import type { CollabContext } from './context.js';
 
@@ -10,7 +10,8 @@ import type { CollabContext } from './context.js';
  * knows which sections held their ids before the transaction that made the duplicate. New ids
  * derive from the Yjs item (packages/editor `sectionIdFixes`), so the same fix written twice is
  * the same value. A fix is a change like any other: logged, broadcast, and durable before it is
- * sent.
+ * sent. A section keeps its id for life: an id a client connection changes or removes on an
+ * existing section is given back on the same element (its review and approval point to it).
  */
 export class SectionIdsExtension implements Extension<CollabContext> {
   extensionName = 'section-ids';
@@ -20,6 +21,6 @@ export class SectionIdsExtension implements Extension<CollabContext> {
   async afterLoadDocument({ document }: afterLoadDocumentPayload<CollabContext>): Promise<void> {
     ensureUniqueSectionIds(document);
     // The watcher lives as long as the document: Hocuspocus destroys both on unload.
-    watchSectionIds(document);
+    watchSectionIds(document, ({ origin }) => isTransactionOrigin(origin) && origin.source === 'connection');
   }
 }
