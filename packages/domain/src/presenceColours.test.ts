@@ -10,6 +10,25 @@ import {
 
 const [first, second, third] = PRESENCE_PALETTE;
 const violet = '#8c3fb0';
+/**
+ * CIE 1976 colour difference ΔE*ab between two sRGB `#rrggbb` colours: Euclidean distance in
+ * CIELAB, D65 white (sRGB to XYZ matrix of IEC 61966-2-1, CIELAB of CIE 15:2004).
+ */
+function deltaE76(a: string, b: string): number {
+  const lab = (hex: string): [number, number, number] => {
+    const [r, g, bl] = [0, 1, 2].map((i) => {
+      const c = parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16) / 255;
+      return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    }) as [number, number, number];
+    const x = (0.4124 * r + 0.3576 * g + 0.1805 * bl) / 0.95047;
+    const y = 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+    const z = (0.0193 * r + 0.1192 * g + 0.9505 * bl) / 1.08883;
+    const f = (t: number): number => (t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116);
+    return [116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))];
+  };
+  return Math.hypot(...lab(a).map((v, i) => v - (lab(b)[i] as number)));
+}
+
 const claim = (clientId: number, colour: string, settled = true): ColourClaim => ({
   clientId,
   colour,
@@ -27,6 +46,25 @@ describe('the presence palette', () => {
     expect(contrastRatio('#000000', '#ffffff')).toBeCloseTo(21, 5);
     expect(contrastRatio('#ffffff', '#000000')).toBeCloseTo(21, 5);
     expect(contrastRatio(violet, violet)).toBe(1);
+  });
+
+  it('gives the first five people colours at least ΔE* 40 apart, and orders them farthest first', () => {
+    const closest = (colours: readonly string[]): number =>
+      Math.min(...colours.flatMap((a, i) => colours.slice(0, i).map((b) => deltaE76(a, b))));
+    expect(closest(PRESENCE_PALETTE.slice(0, 4))).toBeGreaterThanOrEqual(55);
+    expect(closest(PRESENCE_PALETTE.slice(0, 5))).toBeGreaterThanOrEqual(40);
+    // Each next colour is the farthest from those before it.
+    for (let k = 1; k < PRESENCE_PALETTE.length; k++) {
+      const before = PRESENCE_PALETTE.slice(0, k);
+      const distance = (c: string): number => Math.min(...before.map((b) => deltaE76(c, b)));
+      const rest = PRESENCE_PALETTE.slice(k).map(distance);
+      expect(distance(PRESENCE_PALETTE[k] as string)).toBe(Math.max(...rest));
+    }
+  });
+
+  it('measures colour distances in CIELAB (black to white is ΔE* 100)', () => {
+    expect(deltaE76('#000000', '#ffffff')).toBeCloseTo(100, 1);
+    expect(deltaE76(violet, violet)).toBe(0);
   });
 
   it('holds eight different colours and knows only those', () => {

@@ -6,16 +6,21 @@
  * Each colour carries white text (the caret's name label) at a contrast of at least 4.5:1, the
  * WCAG 2.x level AA for normal text (success criterion 1.4.3); `contrastRatio` below is WCAG's
  * formula, checked for every colour by presenceColours.test.ts.
+ *
+ * People take the colours in this order (the first one nobody holds), so the order puts the
+ * colours apart: each next colour is the one farthest (CIE 1976 ΔE* in CIELAB) from those before
+ * it. Up to five people, no two colours are closer than ΔE* 42 (the orange and the red, 23 apart,
+ * only meet from eight people on; they were the second and fourth colours, tester BR40 L4).
  */
 export const PRESENCE_PALETTE = [
   '#3558a2',
-  '#b34000',
-  '#18753c',
   '#ce0500',
-  '#006a6f',
-  '#8c3fb0',
+  '#18753c',
   '#c3006b',
   '#716043',
+  '#8c3fb0',
+  '#006a6f',
+  '#b34000',
 ] as const;
 
 /** A colour of {@link PRESENCE_PALETTE}. */
