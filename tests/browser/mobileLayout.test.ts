@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
+import type { ReviewedDocumentSectionsDto } from '@essaim/protocol';
 import { createDocument, invite, type Session } from '../support/accounts.js';
 import { artifactsDir } from './support/chromium.js';
 import { unexpectedProblems, useBrowserApp } from './support/app.js';
@@ -477,6 +478,68 @@ describe('the demonstration’s pages on a 390 px phone', () => {
     await page.screenshot({ path: path.join(artifactsDir, 'mobile-demo-lecture-390-ecran.png') });
     expect(await pageTop(editorOf(page).locator('p').first())).toBeLessThanOrEqual(WITHIN_FIRST_SCREEN);
     expect(await pageWidth(page)).toBe(PHONE.width);
+  });
+
+  it('starts the first paragraph of a membre’s fiche within the first screen when its first section was written again since its approval, its review header on one line (tester F3)', async () => {
+    const { id } = await createDocument(animatrice, espaceId, DEMO_TITLE);
+    const sectionsOf = async () =>
+      (
+        (await (
+          await animatrice.fetch(`/api/documents/${id}/sections`)
+        ).json()) as ReviewedDocumentSectionsDto
+      ).sections;
+    const [first] = await sectionsOf();
+    if (!first) throw new Error('no section');
+    const approved = await animatrice.fetch(`/api/documents/${id}/sections/${first.id}/review`, {
+      method: 'POST',
+      json: { action: 'approve', hash: first.hash },
+    });
+    expect(approved.status).toBe(200);
+    // The animatrice writes in it again, from her computer.
+    const { page: desk } = await app.open({ as: animatrice, viewport: DESKTOP });
+    await desk.goto(`${app.baseUrl}/documents/${id}`);
+    await expect.poll(() => editorOf(desk).getAttribute('contenteditable')).toBe('true');
+    await editorOf(desk).locator('p').first().click();
+    await desk.keyboard.type('Une phrase écrite après l’approbation.');
+    await expect.poll(async () => (await sectionsOf())[0]?.review.stale, { timeout: 15_000 }).toBe(true);
+    await desk.close();
+
+    const { page } = await app.open({ as: membre, viewport: PHONE, bypassCSP: true });
+    await openSettledEditor(page, id, true);
+    const header = page.locator('.essaim-review').first();
+    await header.locator('[data-review-stale]').waitFor();
+    await page.screenshot({ path: path.join(artifactsDir, 'mobile-demo-modifiee-390-ecran.png') });
+    // 866 px before: the badges, the decision's line and « Voir les modifications depuis
+    // l’approbation » on three lines.
+    expect(await pageTop(editorOf(page).locator('p').first())).toBeLessThanOrEqual(WITHIN_FIRST_SCREEN);
+    expect(await pageWidth(page)).toBe(PHONE.width);
+    // One line: the two badges and the button centred on the same height.
+    const middles = await header
+      .locator('.essaim-review__status > .fr-badge, .essaim-review__actions button')
+      .evaluateAll((nodes) =>
+        nodes.map((node) => {
+          const box = node.getBoundingClientRect();
+          return Math.round(box.top + box.height / 2);
+        }),
+      );
+    expect(middles.length).toBe(3);
+    expect(Math.max(...middles) - Math.min(...middles)).toBeLessThan(4);
+    // Screen readers hear the whole words: the state, who approved it and when, and the button's
+    // whole name.
+    const heard = await header.ariaSnapshot();
+    expect(heard).toContain('Modifiée depuis l’approbation');
+    expect(heard).toMatch(/Approuvée par Sophie Lambert le /);
+    // Tapped, the state shows who approved it and when.
+    const line = header.locator('.essaim-review__line');
+    expect(await line.evaluate((node) => node.getBoundingClientRect().height)).toBeLessThanOrEqual(1);
+    await header.locator('[data-review-status]').click();
+    await expect.poll(() => line.evaluate((node) => node.getBoundingClientRect().height)).toBeGreaterThan(10);
+    await page.screenshot({ path: path.join(artifactsDir, 'mobile-demo-modifiee-touchee-390-ecran.png') });
+    await header
+      .getByRole('button', { name: /^Voir les modifications depuis l’approbation de la section « / })
+      .click();
+    await page.getByRole('dialog', { name: /^Modifications depuis l’approbation/ }).waitFor();
+    expect(await runAxe(page)).toEqual([]);
   });
 
   it('keeps the portal home’s lines when Marianne comes after the page: its stand-in breaks them the same', async () => {
