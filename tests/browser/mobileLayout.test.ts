@@ -112,7 +112,7 @@ describe('the editor on a 390 px phone', () => {
     await page.getByRole('button', { name: 'Journal de relecture' }).waitFor();
     // The (empty) presence, the outline and the gauge together: two buttons, no more.
     const [sideTop, sideBottom] = await page.evaluate(() => [
-      document.querySelector('.essaim-presence')?.getBoundingClientRect().top ?? 0,
+      document.querySelector('.essaim-doc-side')?.getBoundingClientRect().top ?? 0,
       document.querySelector('.essaim-doc-aside')?.getBoundingClientRect().bottom ?? 0,
     ]);
     expect(sideBottom - sideTop).toBeLessThan(150);
@@ -137,6 +137,50 @@ describe('the editor on a 390 px phone', () => {
       )
       .toContain('Public concerné');
     await shot(page, 'mobile-editeur-sommaire-390.png');
+    expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
+  });
+});
+
+describe('someone joining a fiche read on a 390 px phone', () => {
+  it('moves nothing: the presence comes in the outline’s line, at the place kept for it, and unfolds under it (tester M2)', async () => {
+    const { id } = await createDocument(writer, app.espaceId, 'Pair-aidance dans l’Aude');
+    const other = await invite(app.admin, app.espaceId, 'membre', 'Anaïs');
+    const { page, problems } = await app.open({ as: writer, viewport: PHONE });
+    const seen = await watchLayout(page);
+    await page.goto(`${app.baseUrl}/documents/${id}`);
+    await expect.poll(() => editorOf(page).getAttribute('contenteditable')).toBe('true');
+    await page.locator('section.essaim-review-bar').waitFor();
+    await page.getByRole('button', { name: 'Informations de la fiche' }).waitFor();
+    await expect.poll(() => page.locator('.essaim-editor--waiting').count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Personnes présentes/ }).count()).toBe(0);
+    const firstParagraph = editorOf(page).locator('p').first();
+    const before = await pageTop(firstParagraph);
+    const shiftsBefore = (await seen()).shifts.length;
+
+    const { page: desk } = await app.open({ as: other, viewport: DESKTOP });
+    await desk.goto(`${app.baseUrl}/documents/${id}`);
+    await editorOf(desk).waitFor();
+    const presence = page.getByRole('button', { name: 'Personnes présentes · 2 personnes' });
+    await presence.waitFor();
+    await page.evaluate(() => new Promise((frame) => requestAnimationFrame(frame)));
+    await page.screenshot({ path: path.join(artifactsDir, 'mobile-presence-390-ecran.png') });
+    // 0.013 to 0.020 before: the presence's row came above the outline and pushed the text down.
+    expect(await pageTop(firstParagraph)).toBe(before);
+    expect((await seen()).shifts.slice(shiftsBefore)).toEqual([]);
+    // In the outline's line, inside the screen.
+    const outline = await page.getByRole('button', { name: /^Sommaire · / }).boundingBox();
+    const button = await presence.boundingBox();
+    expect(Math.abs((button?.y ?? 0) - (outline?.y ?? 100))).toBeLessThan(2);
+    expect((button?.x ?? 0) + (button?.width ?? 0)).toBeLessThanOrEqual(PHONE.width);
+    // Unfolded, the list names both, across the column.
+    await presence.click();
+    await expect.poll(() => presence.getAttribute('aria-expanded')).toBe('true');
+    const list = page.getByTestId('presence-list');
+    await list.getByText('Anaïs').waitFor();
+    expect(await list.evaluate((node) => node.getBoundingClientRect().width)).toBeGreaterThan(250);
+    await shot(page, 'mobile-presence-ouverte-390.png');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(PHONE.width);
+    await desk.close();
     expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
   });
 });
