@@ -291,6 +291,46 @@ describe('the connection badge on a 390 px phone', () => {
   });
 });
 
+describe('the connection badge on a 360 px phone', () => {
+  it('shows « Hors ligne » whole, and each of its short words fits in its place (tester F5: « HORS LI… »)', async () => {
+    const SMALL_PHONE = { width: 360, height: 740 };
+    const { page, context, problems } = await app.open({ as: writer, viewport: SMALL_PHONE });
+    await page.goto(`${app.baseUrl}/documents/${ficheId}`);
+    await editorOf(page).waitFor();
+    const badge = page.locator('.essaim-connection');
+    await expect.poll(() => badge.getAttribute('data-state')).toBe('connected');
+    await page.locator('.essaim-doc-status .essaim-history-bar').waitFor();
+    /** The words shown, whether they fit, and the page's width. */
+    const seen = () =>
+      badge.evaluate((node) => {
+        const shown = node.querySelector('.fr-badge') as HTMLElement;
+        return {
+          words: shown.innerText,
+          whole: shown.scrollWidth <= shown.clientWidth,
+          page: document.documentElement.scrollWidth,
+        };
+      });
+    expect(await seen()).toEqual({ words: 'CONNECTÉ', whole: true, page: SMALL_PHONE.width });
+    await context.setOffline(true);
+    await expect.poll(() => badge.getAttribute('data-state')).toBe('offline');
+    expect(await seen()).toEqual({ words: 'HORS LIGNE', whole: true, page: SMALL_PHONE.width });
+    await page.screenshot({ path: path.join(artifactsDir, 'mobile-hors-ligne-360-ecran.png') });
+    // Every short word the badge may show fits there too (the widest, « Enregistré »).
+    const fits = await badge.evaluate((node) => {
+      const shown = node.querySelector('.fr-badge') as HTMLElement;
+      const short = node.querySelector('.essaim-connection__short') as HTMLElement;
+      return ['Connecté', 'Hors ligne', 'Synchro…', 'Enregistré', 'Refusé'].map((words) => {
+        short.textContent = words;
+        return [words, shown.scrollWidth <= shown.clientWidth];
+      });
+    });
+    expect(fits.filter(([, whole]) => !whole)).toEqual([]);
+    await context.setOffline(false);
+    await expect.poll(() => badge.getAttribute('data-state'), { timeout: 20_000 }).toBe('connected');
+    expect(problems.errors.filter((error) => !error.includes('net::ERR_INTERNET_DISCONNECTED'))).toEqual([]);
+  });
+});
+
 describe('a co-writer’s caret on a 390 px phone', () => {
   it('keeps its name label inside the editor at the end of a line, turned to the caret’s left, the page as wide as the screen', async () => {
     const { id } = await createDocument(writer, app.espaceId, 'Pair-aidance en Corrèze');
