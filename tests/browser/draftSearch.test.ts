@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { ReviewedDocumentSectionsDto } from '@essaim/protocol';
+import { SEARCH_TEXT_MAX, type ReviewedDocumentSectionsDto } from '@essaim/protocol';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDocument, invite, type Session } from '../support/accounts.js';
 import { createThread, sectionId, writeInSection } from '../support/comments.js';
@@ -112,5 +112,47 @@ describe('searching the text of drafts from the catalogue', () => {
       })
       .toBe(true);
     expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
+  });
+});
+
+describe('the catalogue’s fields that have a limit (tester F12)', () => {
+  it('stops the search at 200 characters and says so in French, the search still sent', async () => {
+    const { page, problems } = await app.open({ as: membre, bypassCSP: true });
+    await page.goto(`${app.baseUrl}/espaces/${app.espaceId}`);
+    const search = page.getByRole('searchbox', { name: /Rechercher/ });
+    await search.fill('allocataires '.repeat(20));
+    expect(await search.inputValue()).toHaveLength(SEARCH_TEXT_MAX);
+    await page.getByText('La recherche ne peut pas dépasser 200 caractères.').waitFor();
+    expect(await runAxe(page)).toEqual([]);
+    await search.press('Enter');
+    await expect
+      .poll(() => new URL(page.url()).searchParams.get('q')?.length)
+      .toBe('allocataires '.repeat(20).slice(0, SEARCH_TEXT_MAX).trim().length);
+    expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
+  });
+
+  it('says on the year field, in French and in the DSFR’s error state, the years it accepts and the year the list keeps', async () => {
+    const { page } = await app.open({ as: membre, bypassCSP: true });
+    await page.goto(`${app.baseUrl}/espaces/${app.espaceId}`);
+    const year = page.getByRole('textbox', { name: /^Année de démarrage/ });
+    await year.fill('2019');
+    await expect.poll(() => new URL(page.url()).searchParams.get('annee')).toBe('2019');
+    // Three digits, then nothing: said after a moment, without leaving the field.
+    await year.fill('201');
+    const next = new Date().getFullYear() + 1;
+    const message = page.getByText(
+      `Indiquez une année sur quatre chiffres, entre 1900 et ${next}. La liste reste filtrée sur 2019.`,
+    );
+    await message.waitFor();
+    expect(await year.getAttribute('aria-invalid')).toBe('true');
+    expect(await year.evaluate((field) => field.closest('.fr-input-group--error') !== null)).toBe(true);
+    expect(new URL(page.url()).searchParams.get('annee')).toBe('2019');
+    await page.screenshot({ path: path.join(artifactsDir, 'catalogue-annee-invalide.png') });
+    expect(await runAxe(page)).toEqual([]);
+    // A valid year clears it.
+    await year.fill('2020');
+    await expect.poll(() => new URL(page.url()).searchParams.get('annee')).toBe('2020');
+    expect(await message.count()).toBe(0);
+    expect(await year.getAttribute('aria-invalid')).toBeNull();
   });
 });

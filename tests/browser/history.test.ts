@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import type { VersionDto } from '@essaim/protocol';
+import { VERSION_LABEL_MAX, type VersionDto } from '@essaim/protocol';
 import { createDocument, invite, type Session } from '../support/accounts.js';
 import { runAxe } from './support/axe.js';
 import { unexpectedProblems, useBrowserApp } from './support/app.js';
@@ -239,6 +239,28 @@ describe('the « Historique » panel', () => {
 
     for (const { problems } of [brunoTab, chloeTab])
       expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
+  });
+
+  it('stops a version’s name at its limit and says it in French, the name at the limit saved (tester F12)', async () => {
+    const doc = await createDocument(app.admin, app.espaceId, 'Pair-aidance dans le Gers', 'fiche');
+    await people.assignBoth(doc.id);
+    const tab = await openTab(people.bruno, doc.id, { axe: true });
+    const panel = await openHistory(tab.page);
+    await panel.getByRole('button', { name: 'Enregistrer une version' }).click();
+    const nameDialog = tab.page.getByRole('dialog', { name: 'Enregistrer une version' });
+    const label = nameDialog.getByLabel('Nom de la version');
+    await expect.poll(() => label.evaluate((field) => field === document.activeElement)).toBe(true);
+    // 250 characters pasted: the field keeps the 200 the server takes, and says why.
+    await label.fill('V'.repeat(250));
+    expect(await label.inputValue()).toHaveLength(VERSION_LABEL_MAX);
+    await nameDialog.getByText('Le nom de la version ne peut pas dépasser 200 caractères.').waitFor();
+    expect(await label.getAttribute('aria-describedby')).toBeTruthy();
+    expect(await runAxe(tab.page)).toEqual([]);
+    await label.press('Enter');
+    await expect.poll(() => nameDialog.isVisible()).toBe(false);
+    const saved = (await versionsOf(people.bruno, doc.id)).find((v) => v.kind === 'nommee');
+    expect(saved?.label).toBe('V'.repeat(VERSION_LABEL_MAX));
+    expect(unexpectedProblems(tab.problems)).toEqual({ errors: [], cspViolations: [] });
   });
 
   it('draws the lists of a compared section as lists, with their bullets and their items’ numbers', async () => {

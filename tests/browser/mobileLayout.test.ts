@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
+import type { ReviewedDocumentSectionsDto } from '@essaim/protocol';
 import { createDocument, invite, type Session } from '../support/accounts.js';
 import { artifactsDir } from './support/chromium.js';
 import { unexpectedProblems, useBrowserApp } from './support/app.js';
@@ -111,7 +112,7 @@ describe('the editor on a 390 px phone', () => {
     await page.getByRole('button', { name: 'Journal de relecture' }).waitFor();
     // The (empty) presence, the outline and the gauge together: two buttons, no more.
     const [sideTop, sideBottom] = await page.evaluate(() => [
-      document.querySelector('.essaim-presence')?.getBoundingClientRect().top ?? 0,
+      document.querySelector('.essaim-doc-side')?.getBoundingClientRect().top ?? 0,
       document.querySelector('.essaim-doc-aside')?.getBoundingClientRect().bottom ?? 0,
     ]);
     expect(sideBottom - sideTop).toBeLessThan(150);
@@ -136,6 +137,50 @@ describe('the editor on a 390 px phone', () => {
       )
       .toContain('Public concerné');
     await shot(page, 'mobile-editeur-sommaire-390.png');
+    expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
+  });
+});
+
+describe('someone joining a fiche read on a 390 px phone', () => {
+  it('moves nothing: the presence comes in the outline’s line, at the place kept for it, and unfolds under it (tester M2)', async () => {
+    const { id } = await createDocument(writer, app.espaceId, 'Pair-aidance dans l’Aude');
+    const other = await invite(app.admin, app.espaceId, 'membre', 'Anaïs');
+    const { page, problems } = await app.open({ as: writer, viewport: PHONE });
+    const seen = await watchLayout(page);
+    await page.goto(`${app.baseUrl}/documents/${id}`);
+    await expect.poll(() => editorOf(page).getAttribute('contenteditable')).toBe('true');
+    await page.locator('section.essaim-review-bar').waitFor();
+    await page.getByRole('button', { name: 'Informations de la fiche' }).waitFor();
+    await expect.poll(() => page.locator('.essaim-editor--waiting').count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Personnes présentes/ }).count()).toBe(0);
+    const firstParagraph = editorOf(page).locator('p').first();
+    const before = await pageTop(firstParagraph);
+    const shiftsBefore = (await seen()).shifts.length;
+
+    const { page: desk } = await app.open({ as: other, viewport: DESKTOP });
+    await desk.goto(`${app.baseUrl}/documents/${id}`);
+    await editorOf(desk).waitFor();
+    const presence = page.getByRole('button', { name: 'Personnes présentes · 2 personnes' });
+    await presence.waitFor();
+    await page.evaluate(() => new Promise((frame) => requestAnimationFrame(frame)));
+    await page.screenshot({ path: path.join(artifactsDir, 'mobile-presence-390-ecran.png') });
+    // 0.013 to 0.020 before: the presence's row came above the outline and pushed the text down.
+    expect(await pageTop(firstParagraph)).toBe(before);
+    expect((await seen()).shifts.slice(shiftsBefore)).toEqual([]);
+    // In the outline's line, inside the screen.
+    const outline = await page.getByRole('button', { name: /^Sommaire · / }).boundingBox();
+    const button = await presence.boundingBox();
+    expect(Math.abs((button?.y ?? 0) - (outline?.y ?? 100))).toBeLessThan(2);
+    expect((button?.x ?? 0) + (button?.width ?? 0)).toBeLessThanOrEqual(PHONE.width);
+    // Unfolded, the list names both, across the column.
+    await presence.click();
+    await expect.poll(() => presence.getAttribute('aria-expanded')).toBe('true');
+    const list = page.getByTestId('presence-list');
+    await list.getByText('Anaïs').waitFor();
+    expect(await list.evaluate((node) => node.getBoundingClientRect().width)).toBeGreaterThan(250);
+    await shot(page, 'mobile-presence-ouverte-390.png');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(PHONE.width);
+    await desk.close();
     expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
   });
 });
@@ -243,6 +288,46 @@ describe('the connection badge on a 390 px phone', () => {
     // What the page asked for while offline failed, as it should.
     expect(problems.errors.filter((error) => !error.includes('net::ERR_INTERNET_DISCONNECTED'))).toEqual([]);
     expect(problems.cspViolations).toEqual([]);
+  });
+});
+
+describe('the connection badge on a 360 px phone', () => {
+  it('shows « Hors ligne » whole, and each of its short words fits in its place (tester F5: « HORS LI… »)', async () => {
+    const SMALL_PHONE = { width: 360, height: 740 };
+    const { page, context, problems } = await app.open({ as: writer, viewport: SMALL_PHONE });
+    await page.goto(`${app.baseUrl}/documents/${ficheId}`);
+    await editorOf(page).waitFor();
+    const badge = page.locator('.essaim-connection');
+    await expect.poll(() => badge.getAttribute('data-state')).toBe('connected');
+    await page.locator('.essaim-doc-status .essaim-history-bar').waitFor();
+    /** The words shown, whether they fit, and the page's width. */
+    const seen = () =>
+      badge.evaluate((node) => {
+        const shown = node.querySelector('.fr-badge') as HTMLElement;
+        return {
+          words: shown.innerText,
+          whole: shown.scrollWidth <= shown.clientWidth,
+          page: document.documentElement.scrollWidth,
+        };
+      });
+    expect(await seen()).toEqual({ words: 'CONNECTÉ', whole: true, page: SMALL_PHONE.width });
+    await context.setOffline(true);
+    await expect.poll(() => badge.getAttribute('data-state')).toBe('offline');
+    expect(await seen()).toEqual({ words: 'HORS LIGNE', whole: true, page: SMALL_PHONE.width });
+    await page.screenshot({ path: path.join(artifactsDir, 'mobile-hors-ligne-360-ecran.png') });
+    // Every short word the badge may show fits there too (the widest, « Enregistré »).
+    const fits = await badge.evaluate((node) => {
+      const shown = node.querySelector('.fr-badge') as HTMLElement;
+      const short = node.querySelector('.essaim-connection__short') as HTMLElement;
+      return ['Connecté', 'Hors ligne', 'Synchro…', 'Enregistré', 'Refusé'].map((words) => {
+        short.textContent = words;
+        return [words, shown.scrollWidth <= shown.clientWidth];
+      });
+    });
+    expect(fits.filter(([, whole]) => !whole)).toEqual([]);
+    await context.setOffline(false);
+    await expect.poll(() => badge.getAttribute('data-state'), { timeout: 20_000 }).toBe('connected');
+    expect(problems.errors.filter((error) => !error.includes('net::ERR_INTERNET_DISCONNECTED'))).toEqual([]);
   });
 });
 
@@ -477,6 +562,68 @@ describe('the demonstration’s pages on a 390 px phone', () => {
     await page.screenshot({ path: path.join(artifactsDir, 'mobile-demo-lecture-390-ecran.png') });
     expect(await pageTop(editorOf(page).locator('p').first())).toBeLessThanOrEqual(WITHIN_FIRST_SCREEN);
     expect(await pageWidth(page)).toBe(PHONE.width);
+  });
+
+  it('starts the first paragraph of a membre’s fiche within the first screen when its first section was written again since its approval, its review header on one line (tester F3)', async () => {
+    const { id } = await createDocument(animatrice, espaceId, DEMO_TITLE);
+    const sectionsOf = async () =>
+      (
+        (await (
+          await animatrice.fetch(`/api/documents/${id}/sections`)
+        ).json()) as ReviewedDocumentSectionsDto
+      ).sections;
+    const [first] = await sectionsOf();
+    if (!first) throw new Error('no section');
+    const approved = await animatrice.fetch(`/api/documents/${id}/sections/${first.id}/review`, {
+      method: 'POST',
+      json: { action: 'approve', hash: first.hash },
+    });
+    expect(approved.status).toBe(200);
+    // The animatrice writes in it again, from her computer.
+    const { page: desk } = await app.open({ as: animatrice, viewport: DESKTOP });
+    await desk.goto(`${app.baseUrl}/documents/${id}`);
+    await expect.poll(() => editorOf(desk).getAttribute('contenteditable')).toBe('true');
+    await editorOf(desk).locator('p').first().click();
+    await desk.keyboard.type('Une phrase écrite après l’approbation.');
+    await expect.poll(async () => (await sectionsOf())[0]?.review.stale, { timeout: 15_000 }).toBe(true);
+    await desk.close();
+
+    const { page } = await app.open({ as: membre, viewport: PHONE, bypassCSP: true });
+    await openSettledEditor(page, id, true);
+    const header = page.locator('.essaim-review').first();
+    await header.locator('[data-review-stale]').waitFor();
+    await page.screenshot({ path: path.join(artifactsDir, 'mobile-demo-modifiee-390-ecran.png') });
+    // 866 px before: the badges, the decision's line and « Voir les modifications depuis
+    // l’approbation » on three lines.
+    expect(await pageTop(editorOf(page).locator('p').first())).toBeLessThanOrEqual(WITHIN_FIRST_SCREEN);
+    expect(await pageWidth(page)).toBe(PHONE.width);
+    // One line: the two badges and the button centred on the same height.
+    const middles = await header
+      .locator('.essaim-review__status > .fr-badge, .essaim-review__actions button')
+      .evaluateAll((nodes) =>
+        nodes.map((node) => {
+          const box = node.getBoundingClientRect();
+          return Math.round(box.top + box.height / 2);
+        }),
+      );
+    expect(middles.length).toBe(3);
+    expect(Math.max(...middles) - Math.min(...middles)).toBeLessThan(4);
+    // Screen readers hear the whole words: the state, who approved it and when, and the button's
+    // whole name.
+    const heard = await header.ariaSnapshot();
+    expect(heard).toContain('Modifiée depuis l’approbation');
+    expect(heard).toMatch(/Approuvée par Sophie Lambert le /);
+    // Tapped, the state shows who approved it and when.
+    const line = header.locator('.essaim-review__line');
+    expect(await line.evaluate((node) => node.getBoundingClientRect().height)).toBeLessThanOrEqual(1);
+    await header.locator('[data-review-status]').click();
+    await expect.poll(() => line.evaluate((node) => node.getBoundingClientRect().height)).toBeGreaterThan(10);
+    await page.screenshot({ path: path.join(artifactsDir, 'mobile-demo-modifiee-touchee-390-ecran.png') });
+    await header
+      .getByRole('button', { name: /^Voir les modifications depuis l’approbation de la section « / })
+      .click();
+    await page.getByRole('dialog', { name: /^Modifications depuis l’approbation/ }).waitFor();
+    expect(await runAxe(page)).toEqual([]);
   });
 
   it('keeps the portal home’s lines when Marianne comes after the page: its stand-in breaks them the same', async () => {

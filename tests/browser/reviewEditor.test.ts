@@ -52,7 +52,12 @@ const statusOf = (page: Page, key: string): Promise<string> =>
     .locator('.essaim-review__status')
     .evaluate((element) =>
       Array.from(element.children)
-        .map((child) => (child.textContent ?? '').replace(/\s+/g, ' ').trim())
+        .map((child) => {
+          // What screen readers hear: a phone's short words (aria-hidden) left out.
+          const heard = child.cloneNode(true) as Element;
+          heard.querySelectorAll('[aria-hidden="true"]').forEach((hidden) => hidden.remove());
+          return (heard.textContent ?? '').replace(/\s+/g, ' ').trim();
+        })
         .join(' '),
     );
 

@@ -13,6 +13,7 @@ import {
   CATALOGUE_PAGE_SIZE_MAX,
   catalogueSorts,
   SEARCH_TEXT_MAX,
+  SEARCH_TEXT_SUBJECT,
 } from './catalogueOptions.js';
 import { tooLongMessage } from './inputLimits.js';
 import { queryInteger, singleLineText, UNKNOWN_TERRITOIRE_PARAMETER_MESSAGE } from './inputRules.js';
@@ -39,7 +40,10 @@ export function queryId(name: string) {
 /** The search words of a query string (`q`): trimmed, at most {@link SEARCH_TEXT_MAX} characters. */
 export const searchText = z
   .string({ error: 'La recherche doit être un texte.' })
-  .check(z.trim(), z.maxLength(SEARCH_TEXT_MAX, { error: tooLongMessage('La recherche', SEARCH_TEXT_MAX) }));
+  .check(
+    z.trim(),
+    z.maxLength(SEARCH_TEXT_MAX, { error: tooLongMessage(SEARCH_TEXT_SUBJECT, SEARCH_TEXT_MAX) }),
+  );
 
 /** A start year in a query string (`annee`): digits only, within the years Essaim accepts. */
 export const queryYear = queryInteger({

@@ -6,6 +6,8 @@
 
 /** Longest search text (`q`) of the catalogue and of the public search, in characters. */
 export const SEARCH_TEXT_MAX = 200;
+/** The search text's subject in its French messages (« La recherche ne peut pas dépasser… »). */
+export const SEARCH_TEXT_SUBJECT = 'La recherche';
 
 /** Sort keys of the catalogue. */
 export const catalogueSorts = [

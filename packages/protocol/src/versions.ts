@@ -27,6 +27,8 @@ export const VERSION_KIND_LABELS: Record<VersionKind, string> = {
 
 /** Longest version label, in characters (Unicode code points, as zod 4 counts them). */
 export const VERSION_LABEL_MAX = 200;
+/** The version label's subject in its French messages (« Le nom de la version ne peut pas… »). */
+export const VERSION_LABEL_SUBJECT = 'Le nom de la version';
 
 /** A person whose changes a version contains, or who wrote a change. */
 export interface VersionAuthorDto {
@@ -53,7 +55,7 @@ export interface VersionDto {
 /** Body of `POST /api/documents/:id/versions`: a named version of the current content (trimmed). */
 export const nameVersionInput = z.object({
   label: singleLineText({
-    subject: 'Le nom de la version',
+    subject: VERSION_LABEL_SUBJECT,
     max: VERSION_LABEL_MAX,
     tooShort: 'Donnez un nom à la version.',
   }),

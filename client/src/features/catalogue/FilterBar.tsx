@@ -18,7 +18,14 @@ import {
   type DocumentReviewState,
   type StructureType,
 } from '@essaim/domain';
-import type { DocumentKind, TerritoiresDto, ThemeDto } from '@essaim/protocol';
+import {
+  SEARCH_TEXT_MAX,
+  SEARCH_TEXT_SUBJECT,
+  tooLongMessage,
+  type DocumentKind,
+  type TerritoiresDto,
+  type ThemeDto,
+} from '@essaim/protocol';
 import { documentsMessages } from '../documents/messages.js';
 import { activeFilterCount, parseYear, resetFilters, withQuery, type CatalogueFilters } from './filters.js';
 import { catalogueMessages as m } from './messages.js';
@@ -30,6 +37,8 @@ import { NarrowDisclosure } from '../sections/NarrowDisclosure.js';
 export type FiltersChange = Partial<CatalogueFilters> | ((current: CatalogueFilters) => CatalogueFilters);
 
 const TYPING_DELAY_MS = 400;
+/** An invalid year is said once no key was pressed for this long (or the field is left). */
+const YEAR_CHECK_DELAY_MS = 1_000;
 
 /** `''` for « all », a value otherwise: what a `<select>` gives back. */
 const orNull = <T extends string>(value: string): T | null => (value === '' ? null : (value as T));
@@ -84,10 +93,18 @@ export function FilterBar({
     applyYear,
     validYear,
   );
-  // Said once the person is done with the field, not at each digit typed.
+  // Said once the person is done with the field (left, or no key for a moment), not at each
+  // digit typed: the list stays on the last valid year meanwhile, and the message says so.
   const [yearChecked, setYearChecked] = useState(false);
   const yearInvalid = !validYear(year.trim());
   const yearError = yearInvalid && (yearChecked || year.trim().length >= 4);
+  useEffect(() => {
+    if (!yearInvalid || yearChecked) return;
+    const timer = window.setTimeout(() => setYearChecked(true), YEAR_CHECK_DELAY_MS);
+    return () => window.clearTimeout(timer);
+  }, [year, yearInvalid, yearChecked]);
+  // The search stops at the server's limit (maxlength) and says it (tester F12).
+  const qFull = q.length >= SEARCH_TEXT_MAX;
   const active = activeFilterCount(filters);
   const activeThemes = themes.filter((t) => !t.archived);
   const archivedThemes = themes.filter((t) => t.archived);
@@ -146,11 +163,14 @@ export function FilterBar({
             label={m.searchLabel}
             hintText={m.searchHint}
             className={fr.cx('fr-mb-0')}
+            state={qFull ? 'info' : 'default'}
+            stateRelatedMessage={qFull ? tooLongMessage(SEARCH_TEXT_SUBJECT, SEARCH_TEXT_MAX) : undefined}
             nativeInputProps={{
               id: `${id}-q`,
               type: 'search',
               name: 'q',
               value: q,
+              maxLength: SEARCH_TEXT_MAX,
               autoComplete: 'off',
               onChange: (event) => setQ(event.target.value),
             }}
@@ -299,7 +319,9 @@ export function FilterBar({
               label={m.yearFilter}
               hintText={m.yearHint}
               state={yearError ? 'error' : 'default'}
-              stateRelatedMessage={yearError ? m.yearInvalid(START_YEAR_MIN, startYearMax()) : undefined}
+              stateRelatedMessage={
+                yearError ? m.yearInvalid(START_YEAR_MIN, startYearMax(), filters.annee) : undefined
+              }
               nativeInputProps={{
                 name: 'annee',
                 value: year,

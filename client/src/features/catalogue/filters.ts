@@ -7,7 +7,7 @@ import {
   type DocumentReviewState,
   type StructureType,
 } from '@essaim/domain';
-import type { CatalogueSort, DocumentKind } from '@essaim/protocol';
+import { SEARCH_TEXT_MAX, type CatalogueSort, type DocumentKind } from '@essaim/protocol';
 
 export type SortOrder = 'asc' | 'desc';
 
@@ -128,7 +128,6 @@ const ORDER_IN_URL = { asc: 'croissant', desc: 'decroissant' } as const satisfie
 
 const YES = 'oui';
 const TERRITORY = /^(dep:[0-9][0-9AB][0-9]?|reg:[0-9]{2}|national)$/;
-const MAX_TEXT = 200;
 
 function oneOf<T extends string>(values: readonly T[], raw: string | null): T | null {
   return raw !== null && (values as readonly string[]).includes(raw) ? (raw as T) : null;
@@ -140,7 +139,7 @@ function keyOf<T extends string>(table: Record<T, string>, raw: string | null): 
 }
 
 function text(raw: string | null): string | null {
-  const value = raw?.trim().slice(0, MAX_TEXT) ?? '';
+  const value = raw?.trim().slice(0, SEARCH_TEXT_MAX) ?? '';
   return value === '' ? null : value;
 }
 

@@ -43,8 +43,10 @@ export const catalogueMessages = {
   allRapporteurs: 'Tous les rapporteurs',
   yearFilter: 'Année de démarrage',
   yearHint: 'Format attendu : AAAA',
-  yearInvalid: (min: number, max: number) =>
-    `Indiquez une année sur quatre chiffres, entre ${min} et ${max}.`,
+  /** With the year the list stays filtered on meanwhile, if any (tester F12). */
+  yearInvalid: (min: number, max: number, kept: number | null) =>
+    `Indiquez une année sur quatre chiffres, entre ${min} et ${max}.` +
+    (kept === null ? ' La liste n’est pas filtrée par année.' : ` La liste reste filtrée sur ${kept}.`),
   mineToggle: 'Mes documents',
   mineHint: 'Seulement ceux que vous rédigez',
   archivedToggle: 'Documents archivés',

@@ -691,7 +691,7 @@ function ReadyWorkspace({
             }
           >
             {/* The column is as tall as the text: the outline and the gauge stay in view while scrolling. */}
-            <div className={fr.cx('fr-col-12', 'fr-col-lg-3')}>
+            <div className={fr.cx('fr-col-12', 'fr-col-lg-3') + ' essaim-doc-side'}>
               <PresenceList provider={session.provider} />
               <div className="essaim-doc-aside essaim-doc-aside__sticky">
                 <Sommaire editor={editor} kind={doc.kind} openThreads={comments?.openBySection} />

@@ -1,7 +1,13 @@
 import { useId, useRef, useState } from 'react';
 import { createModal } from '@codegouvfr/react-dsfr/Modal';
 import { Input } from '@codegouvfr/react-dsfr/Input';
-import { nameVersionInput, type VersionDto } from '@essaim/protocol';
+import {
+  nameVersionInput,
+  tooLongMessage,
+  VERSION_LABEL_MAX,
+  VERSION_LABEL_SUBJECT,
+  type VersionDto,
+} from '@essaim/protocol';
 import { FormAlert } from '../../shared/FormAlert.js';
 import { useFocusRequest } from '../../shared/useFocusRequest.js';
 import { FormDialog } from '../editor/FormDialog.js';
@@ -9,6 +15,8 @@ import { nameVersion } from './api.js';
 import { historyMessages } from './messages.js';
 
 const m = historyMessages.name;
+/** Said once the field is full: it takes no more (its `maxLength`), and says why (tester F12). */
+const tooLong = tooLongMessage(VERSION_LABEL_SUBJECT, VERSION_LABEL_MAX);
 
 /** « Enregistrer une version »: opened by a button carrying `nameVersionModal.buttonProps`. */
 export const nameVersionModal = createModal({ id: 'modale-version-nommee', isOpenedByDefault: false });
@@ -64,6 +72,8 @@ export function NameVersionDialog({
     }
   };
 
+  const full = form.label.length >= VERSION_LABEL_MAX;
+
   return (
     <FormDialog
       modal={nameVersionModal}
@@ -84,11 +94,13 @@ export function NameVersionDialog({
       <Input
         label={m.label}
         hintText={m.hint}
-        state={form.error ? 'error' : 'default'}
-        stateRelatedMessage={form.error ?? undefined}
+        state={form.error ? 'error' : full ? 'info' : 'default'}
+        stateRelatedMessage={form.error ?? (full ? tooLong : undefined)}
         nativeInputProps={{
           id: inputId,
           value: form.label,
+          // In UTF-16 units, never more than the code points the server counts: never refused.
+          maxLength: VERSION_LABEL_MAX,
           required: true,
           autoComplete: 'off',
           onChange: (event) => {

@@ -1,5 +1,7 @@
 /** Every sentence of the « Historique » panel (issue 11), in one place so it can be translated. */
 
+import { VERSION_LABEL_MAX } from '@essaim/protocol';
+
 const plural = (n: number, one: string, many: string) => `${n} ${n > 1 ? many : one}`;
 
 export const historyMessages = {
@@ -90,7 +92,7 @@ export const historyMessages = {
     open: 'Enregistrer une version',
     title: 'Enregistrer une version',
     label: 'Nom de la version',
-    hint: 'Par exemple : « Relue par le groupe le 12 mars ». 200 caractères au plus.',
+    hint: `Par exemple : « Relue par le groupe le 12 mars ». ${VERSION_LABEL_MAX} caractères au plus.`,
     submit: 'Enregistrer',
     pending: 'Enregistrement…',
     cancel: 'Annuler',

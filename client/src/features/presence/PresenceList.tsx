@@ -9,7 +9,8 @@ import { NarrowDisclosure, useMediaQuery, WIDE_SCREEN } from '../sections/Narrow
 /**
  * Who is in the document: a colour swatch (the colour of their caret) and the name, « vous » for
  * yourself. Arrivals and departures are announced politely to screen readers. On a narrow screen
- * the list is folded behind a button that tells how many people are there.
+ * the list is folded behind a button that shows how many people are there, in the outline's line
+ * (its place kept while alone: `.essaim-doc-side` in styles.css).
  */
 export function PresenceList({ provider }: { provider: HocuspocusProvider }) {
   const { participants, announcement } = usePresence(provider, m);
@@ -28,7 +29,17 @@ export function PresenceList({ provider }: { provider: HocuspocusProvider }) {
     <section aria-labelledby={shown ? headingId : undefined} className="essaim-presence">
       {/* Folded on a phone behind « Personnes présentes · 3 personnes », so the text comes first. */}
       {shown && (
-        <NarrowDisclosure summary={`${m.title} · ${m.count(participants.length)}`}>
+        <NarrowDisclosure
+          summary={
+            // On a phone, a people icon and their number in the outline's line: someone joining
+            // moves nothing (tester M2); the whole words are the button's name (styles.css).
+            <>
+              <span className="fr-icon-team-line fr-icon--sm" aria-hidden="true" />
+              <span aria-hidden="true">{participants.length}</span>
+              <span className="fr-sr-only">{`${m.title} · ${m.count(participants.length)}`}</span>
+            </>
+          }
+        >
           <h2 id={headingId} className={fr.cx('fr-h6', 'fr-mb-1w')}>
             {m.title} <span className="essaim-presence__count">{m.count(participants.length)}</span>
           </h2>

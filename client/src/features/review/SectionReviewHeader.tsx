@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { fr } from '@codegouvfr/react-dsfr';
 import type { ReviewEvent, SectionReviewState } from '@essaim/domain';
@@ -51,6 +52,8 @@ function lineText(line: DecisionLine): string {
  */
 export function SectionReviewHeader({ sectionId, tabbable }: { sectionId: string; tabbable: boolean }) {
   const api = useReview();
+  // On a phone, who took the last step shows once the state is tapped (review.css).
+  const [details, setDetails] = useState(false);
   const section = api?.view?.byId.get(sectionId);
   if (!api || !section) return null;
   const { review } = section;
@@ -69,13 +72,23 @@ export function SectionReviewHeader({ sectionId, tabbable }: { sectionId: string
       data-review-state={review.state}
     >
       {/* No <p> here: a section's paragraphs are its text's (tests and tools find them so). */}
-      <div className="essaim-review__status" data-review-status={sectionId} tabIndex={-1}>
+      <div
+        className="essaim-review__status"
+        data-review-status={sectionId}
+        data-details={details ? '' : undefined}
+        tabIndex={-1}
+        onClick={() => setDetails((shown) => !shown)}
+      >
         <Badge as="span" small noIcon severity={severity[review.state]}>
           {m.states[review.state]}
         </Badge>
         {section.stale && (
-          <Badge as="span" small noIcon severity="new">
-            {m.stale}
+          <Badge as="span" small noIcon severity="new" className="essaim-review__stale" data-review-stale="">
+            {/* On a phone the short word for the eyes, the whole words for screen readers (review.css). */}
+            <span className="essaim-review__stale-words">{m.stale}</span>
+            <span className="essaim-review__stale-short" aria-hidden="true">
+              {m.staleShort}
+            </span>
           </Badge>
         )}
         {review.locked && (
@@ -105,11 +118,15 @@ export function SectionReviewHeader({ sectionId, tabbable }: { sectionId: string
               type="button"
               tabIndex={tabIndex}
               className={
-                fr.cx('fr-btn', 'fr-btn--sm', 'fr-btn--tertiary', 'fr-btn--icon-left') + ' fr-icon-eye-line'
+                fr.cx('fr-btn', 'fr-btn--sm', 'fr-btn--tertiary', 'fr-btn--icon-left') +
+                ' fr-icon-eye-line essaim-review__show-changes'
               }
               aria-label={m.section.showChangesTitle(title)}
+              title={m.section.showChanges}
               onClick={() => api.showChanges(sectionId)}
             >
+              {/* An icon alone on a phone (review.css), its name in aria-label and title. No span
+                  here: Tiptap's node view lets the editor take a click on a button's child. */}
               {m.section.showChanges}
             </button>
           )}

@@ -16,6 +16,8 @@ export const reviewPanelMessages = {
   states: sectionReviewStateLabels,
   events: reviewEventLabels,
   stale: staleApprovalLabel,
+  /** The stale approval's badge on a phone, for the eyes (the whole words stay for screen readers). */
+  staleShort: 'Modifiée',
   locked: lockedSectionLabel,
   section: {
     label: (title: string) => `Relecture de la section « ${title} »`,
