@@ -199,9 +199,10 @@ describe('a reload without network', () => {
   });
 
   const screens = [
-    { on: 'on a computer', options: {} },
+    { on: 'on a computer', device: 'ordinateur', options: {} },
     {
       on: 'on a phone',
+      device: 'téléphone',
       options: {
         viewport: { width: 390, height: 844 },
         isMobile: true,
@@ -212,8 +213,8 @@ describe('a reload without network', () => {
   ];
   it.each(screens)(
     'draws the review headers saved with the local copy, marked so, and the text does not move when the server’s come back, $on',
-    async ({ on, options }) => {
-      const doc = await createDocument(app.admin, app.espaceId, `Relecture hors ligne ${on}`, 'fiche');
+    async ({ device, options }) => {
+      const doc = await createDocument(app.admin, app.espaceId, `Relecture hors ligne (${device})`, 'fiche');
       await people.assignBoth(doc.id);
       const { page, context, problems } = await app.open({ as: people.bruno, ...options });
       await page.goto(`${app.baseUrl}/documents/${doc.id}`);
@@ -271,10 +272,7 @@ describe('a reload without network', () => {
       fs.mkdirSync(artifactsDir, { recursive: true });
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({
-        path: path.join(
-          artifactsDir,
-          `offline-saved-review-${on === 'on a phone' ? 'phone' : 'computer'}.png`,
-        ),
+        path: path.join(artifactsDir, `offline-saved-review-${device}.png`),
       });
 
       // Back online: the server's answer replaces the saved one, in the same places.
