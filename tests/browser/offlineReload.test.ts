@@ -1,7 +1,11 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import type { ReviewedDocumentSectionsDto } from '@essaim/protocol';
+import { createDocument } from '../support/accounts.js';
 import { useBrowserApp } from './support/app.js';
-import { allowServiceWorkers } from './support/chromium.js';
+import { allowServiceWorkers, artifactsDir } from './support/chromium.js';
 import { editorOf, localCopy, sectionOf, textOf, useTwoRapporteurs } from './support/coWriting.js';
 
 /**
@@ -49,6 +53,43 @@ function cachedPaths(page: Page): Promise<string[]> {
     return paths;
   });
 }
+
+/**
+ * The answer saved under `key` in the custom store of the document's y-indexeddb database (see
+ * client/src/shared/savedAnswers.ts), or null.
+ */
+function savedAnswer(page: Page, documentName: string, key: string): Promise<unknown> {
+  return page.evaluate(
+    async ({ name, key }) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(name);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error ?? new Error('IndexedDB'));
+      });
+      try {
+        if (!db.objectStoreNames.contains('custom')) return null;
+        return await new Promise<unknown>((resolve, reject) => {
+          const request = db.transaction('custom').objectStore('custom').get(key);
+          request.onsuccess = () => resolve(request.result ?? null);
+          request.onerror = () => reject(request.error ?? new Error('IndexedDB'));
+        });
+      } finally {
+        db.close();
+      }
+    },
+    { name: documentName, key },
+  );
+}
+
+/** The badges and decision lines of a section's review header, as one line of text. */
+const reviewStatusOf = (page: Page, key: string): Promise<string> =>
+  sectionOf(page, key)
+    .locator('.essaim-review__status')
+    .evaluate((element) =>
+      Array.from(element.children)
+        .map((child) => (child.textContent ?? '').replace(/\s+/g, ' ').trim())
+        .join(' '),
+    );
 
 const connectionBadge = (page: Page) => page.getByRole('status').filter({ hasText: 'État de la connexion' });
 
@@ -156,4 +197,109 @@ describe('a reload without network', () => {
     await expect.poll(() => page.locator('.essaim-results').count()).toBeGreaterThan(0);
     expect(realErrors(problems.errors)).toEqual([]);
   });
+
+  const screens = [
+    { on: 'on a computer', device: 'ordinateur', options: {} },
+    {
+      on: 'on a phone',
+      device: 'téléphone',
+      options: {
+        viewport: { width: 390, height: 844 },
+        isMobile: true,
+        hasTouch: true,
+        deviceScaleFactor: 2,
+      },
+    },
+  ];
+  it.each(screens)(
+    'draws the review headers saved with the local copy, marked so, and the text does not move when the server’s come back, $on',
+    async ({ device, options }) => {
+      const doc = await createDocument(app.admin, app.espaceId, `Relecture hors ligne (${device})`, 'fiche');
+      await people.assignBoth(doc.id);
+      const { page, context, problems } = await app.open({ as: people.bruno, ...options });
+      await page.goto(`${app.baseUrl}/documents/${doc.id}`);
+      await expect.poll(() => editorOf(page).getAttribute('contenteditable')).toBe('true');
+      const origin = sectionOf(page, 'origine').locator('.essaim-section__content p').first();
+      await origin.click();
+      await page.keyboard.type('Une première réunion a eu lieu en 2019.');
+      await expect.poll(() => connectionBadge(page).textContent()).toContain('Enregistré');
+
+      // The animateur approves the origin: the rapporteur sees it arrive, and the answer is saved
+      // with the document's local copy, for this account.
+      await expect
+        .poll(async () => {
+          const body = (await (
+            await app.admin.fetch(`/api/documents/${doc.id}/sections`)
+          ).json()) as ReviewedDocumentSectionsDto;
+          return body.sections.find((s) => s.key === 'origine')?.characters ?? 0;
+        })
+        .toBeGreaterThan(0);
+      const { sections } = (await (
+        await app.admin.fetch(`/api/documents/${doc.id}/sections`)
+      ).json()) as ReviewedDocumentSectionsDto;
+      const origine = sections.find((s) => s.key === 'origine');
+      if (!origine) throw new Error('section « origine » absente');
+      const approved = await app.admin.fetch(`/api/documents/${doc.id}/sections/${origine.id}/review`, {
+        method: 'POST',
+        json: { action: 'approve', hash: origine.hash },
+      });
+      expect(approved.status, await approved.clone().text()).toBe(200);
+      await expect.poll(() => reviewStatusOf(page, 'origine')).toMatch(/^Approuvée Approuvée par /);
+      const serverStatus = await reviewStatusOf(page, 'origine');
+      const key = `essaim.reponse.sections.${people.bruno.userId}`;
+      await expect
+        .poll(async () => JSON.stringify(await savedAnswer(page, doc.name, key)))
+        .toContain('"approuvee"');
+      expect(await savedAnswer(page, doc.name, `essaim.reponse.sections.${people.chloe.userId}`)).toBeNull();
+      await expect
+        .poll(async () => (await localCopy(page, doc.name)).textContent)
+        .toContain('Une première réunion');
+      await shellCached(page);
+
+      // Offline, a reload draws the text with its review header and the document's bar, both from
+      // this device's saved answer, marked as such.
+      await context.setOffline(true);
+      await page.reload();
+      await editorOf(page).waitFor();
+      await expect.poll(() => textOf(origin)).toBe('Une première réunion a eu lieu en 2019.');
+      await expect.poll(() => page.locator('.essaim-doc-body--waiting').count()).toBe(0);
+      const savedMark = page.getByText('État enregistré sur cet appareil', { exact: true });
+      await expect.poll(() => savedMark.count()).toBe(1);
+      expect(await reviewStatusOf(page, 'origine')).toBe(
+        serverStatus.replace(/^Approuvée/, 'Approuvée (état enregistré sur cet appareil)'),
+      );
+      expect(await page.getByText('L’état de la relecture n’a pas pu être chargé.').count()).toBe(0);
+      fs.mkdirSync(artifactsDir, { recursive: true });
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({
+        path: path.join(artifactsDir, `offline-saved-review-${device}.png`),
+      });
+
+      // Back online: the server's answer replaces the saved one, in the same places.
+      const firstParagraph = editorOf(page).locator('p').first();
+      const topOf = () => firstParagraph.evaluate((p) => p.getBoundingClientRect().top);
+      const before = await topOf();
+      await page.evaluate(() => {
+        const shifts: number[] = [];
+        Object.assign(window, { shiftsAfterReconnection: shifts });
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries() as (PerformanceEntry & { value: number })[])
+            shifts.push(entry.value);
+        }).observe({ type: 'layout-shift' });
+      });
+      await context.setOffline(false);
+      await expect.poll(() => connectionBadge(page).textContent(), { timeout: 20_000 }).toContain('Connecté');
+      await expect.poll(() => savedMark.count(), { timeout: 20_000 }).toBe(0);
+      await expect.poll(() => reviewStatusOf(page, 'origine')).toBe(serverStatus);
+      await expect
+        .poll(() => page.getByText('Connexion rétablie', { exact: false }).count(), { timeout: 20_000 })
+        .toBe(1);
+      const shifts = await page.evaluate(
+        () => (window as unknown as { shiftsAfterReconnection: number[] }).shiftsAfterReconnection,
+      );
+      expect(await topOf()).toBe(before);
+      expect(shifts.reduce((sum, value) => sum + value, 0)).toBeLessThan(0.05);
+      expect(realErrors(problems.errors)).toEqual([]);
+    },
+  );
 });

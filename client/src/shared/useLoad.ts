@@ -80,5 +80,6 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: Depe
       ),
     [],
   );
-  return { state, reload, retry, update };
+  // `unreachable`: the last failure was the network's (an answer saved on this device may stand in).
+  return { state, reload, retry, update, unreachable };
 }

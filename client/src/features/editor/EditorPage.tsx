@@ -14,6 +14,7 @@ import { ErrorPage } from '../../shared/ErrorPage.js';
 import { PageLoading } from '../../shared/PageLoading.js';
 import { rememberDocument, rememberedDocument } from '../../shared/localData.js';
 import { useDocumentTitle } from '../../shared/useDocumentTitle.js';
+import { useHeldHeight } from '../../shared/useHeldHeight.js';
 import { useFocusOnMount } from '../../shared/useFocusOnMount.js';
 import { useCurrentUser, useSession } from '../auth/session.js';
 import { prefetchThreads } from '../comments/prefetch.js';
@@ -341,12 +342,36 @@ function DocumentView({
           </h1>
         </div>
       </div>
-      {offline && <Alert className={fr.cx('fr-mt-2w')} severity="info" small description={m.offlineOpen} />}
+      <OfflineNotice offline={offline} />
       {doc.archivedAt ? (
         <ArchivedNotice doc={doc} onRestored={onReload} />
       ) : (
         <Workspace doc={doc} user={user} onDenied={onDenied} onTitle={setLiveTitle} />
       )}
+    </div>
+  );
+}
+
+/**
+ * « Le serveur est injoignable… » while the page shows this browser's copy; once the server
+ * answers, « Connexion rétablie… » in its place, as tall, until the person closes it: taken away,
+ * it moved the text up by its height as the network came back (tester F1).
+ */
+function OfflineNotice({ offline }: { offline: boolean }) {
+  const [wasOffline, setWasOffline] = useState(offline);
+  if (offline && !wasOffline) setWasOffline(true);
+  const ref = useRef<HTMLDivElement>(null);
+  const held = useHeldHeight(ref, offline);
+  if (!wasOffline) return null;
+  return (
+    <div ref={ref} style={held}>
+      <Alert
+        className={fr.cx('fr-mt-2w')}
+        severity={offline ? 'info' : 'success'}
+        small
+        description={offline ? m.offlineOpen : m.backOnline}
+        closable={!offline}
+      />
     </div>
   );
 }
@@ -554,6 +579,8 @@ function ReadyWorkspace({
     editor: textArrived ? editor : null,
     readOnly,
     announce,
+    localCopy: session.persistence,
+    userId: user.id,
   });
 
   // Publication (issue 13): the publications, read against the review for the document's state.
@@ -561,6 +588,8 @@ function ReadyWorkspace({
     documentId: doc.id,
     review: reviews.view,
     reviewAnswer: reviews.state.status === 'ready' ? reviews.state.value.review : null,
+    localCopy: session.persistence,
+    userId: user.id,
   });
   // The text is shown once it is here and what moves it is drawn (see usePageSettled).
   const shown = usePageSettled({

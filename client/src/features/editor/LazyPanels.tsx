@@ -17,6 +17,7 @@ import type { DocRefDialog } from './DocRefDialog.js';
 import type { FootnoteDialog } from './FootnoteDialog.js';
 import type { ImageDialog } from './ImageDialog.js';
 import type * as PanelsModule from './panels.lazy.js';
+import type { AnswerStore } from '../../shared/savedAnswers.js';
 
 /*
  * The parts of the editor page its first drawing does not need (issue 16: the editor route's
@@ -94,6 +95,17 @@ export function useLateChunkSettled(): boolean {
   }, []);
   return settled;
 }
+
+/**
+ * The sections' review saved with the document's local copy (`shared/savedAnswers.ts`), read by
+ * the late chunk: only an offline opening needs it, and the page waits for that chunk anyway.
+ */
+export const readSavedReviewLater = (store: AnswerStore, userId: string) =>
+  loadPanels().then((module) => module.readSavedReview(store, userId));
+
+/** The publications saved with the document's local copy, read as {@link readSavedReviewLater}. */
+export const readSavedPublicationsLater = (store: AnswerStore, userId: string) =>
+  loadPanels().then((module) => module.readSavedPublications(store, userId));
 
 const MetadataPanelChunk = lazy(() => loadPanels().then((module) => ({ default: module.MetadataPanel })));
 const CommentsHostChunk = lazy(() => loadPanels().then((module) => ({ default: module.CommentsHost })));

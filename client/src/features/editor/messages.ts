@@ -25,6 +25,7 @@ export const editorMessages = {
   nowWritable: 'Vous pouvez maintenant modifier ce document.',
   offlineOpen:
     'Le serveur est injoignable : vous travaillez sur la copie enregistrée dans ce navigateur. Vos modifications seront envoyées au retour de la connexion.',
+  backOnline: 'Connexion rétablie.',
   shortcuts:
     'Raccourcis : Ctrl+B gras, Ctrl+I italique, Alt+F10 pour atteindre la barre d’outils. Chaque section a un menu « Actions » à droite de son titre.',
   connection: {

@@ -5,7 +5,8 @@
  * message, a section's changes, the journal) with their DSFR modals, and the editing
  * behaviour of tables and links and the comments' highlights (`installLateBehaviour.ts`), the
  * comments hook (`CommentsHost`, which feeds the highlights) and the « Commenter » button, a
- * section's menu and its review header (drawn in each section). Imported only by `LazyPanels.tsx` and
+ * section's menu and its review header (drawn in each section); reading back the answers saved
+ * with the local copy for an offline opening (`shared/savedAnswers.ts`). Imported only by `LazyPanels.tsx` and
  * `lateBehaviour.ts`; see there why (issue 16, the editor's JavaScript before its first drawing).
  */
 export { CommentsHost } from '../comments/CommentsHost.js';
@@ -15,10 +16,12 @@ export { HistoryPanel } from '../history/HistoryPanel.js';
 export { MetadataPanel } from '../metadata/MetadataPanel.js';
 export { DownloadButton, DownloadDialog } from '../publication/DownloadDialog.js';
 export { PublicationBar } from '../publication/PublicationBar.js';
+export { readSavedPublications } from '../publication/savedPublications.js';
 export { ReviewChangesDialog, changesModal } from '../review/ReviewChangesDialog.js';
 export { ReviewJournalDialog, journalModal } from '../review/ReviewJournalDialog.js';
 export { ReviewStepDialog, stepModal } from '../review/ReviewStepDialog.js';
 export { SectionReviewHeader } from '../review/SectionReviewHeader.js';
+export { readSavedReview } from '../review/savedReview.js';
 export { SectionMenu } from '../sections/SectionMenu.js';
 export { DocRefDialog, docRefModal } from './DocRefDialog.js';
 export { FootnoteDialog, footnoteModal } from './FootnoteDialog.js';

@@ -9,6 +9,7 @@ import { useFocusRequest } from '../../shared/useFocusRequest.js';
 import { FormDialog } from '../editor/FormDialog.js';
 import { CompareWithPublication, compareModal } from './CompareWithPublication.js';
 import { publicationMessages } from './messages.js';
+import { publish, setHidden } from './publicationActions.js';
 import type { Publications } from './usePublications.js';
 import './publication.css';
 
@@ -109,10 +110,10 @@ export function PublicationBar({
     setFailure(null);
     try {
       if (action === 'publish') {
-        const publication = await publications.publish();
+        const publication = await publish(documentId, publications);
         announce(publicationMessages.done.published(publication.number));
       } else {
-        const publication = await publications.setHidden(action === 'unpublish');
+        const publication = await setHidden(publications, action === 'unpublish');
         announce(
           action === 'unpublish'
             ? publicationMessages.done.unpublished

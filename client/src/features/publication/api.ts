@@ -2,7 +2,6 @@ import type {
   ApiErrorDto,
   PublicationDto,
   PublicationListDto,
-  PublishReplyDto,
   ReuseSignalDto,
   ReuseSignalListDto,
   ReuseSignalStatus,
@@ -23,28 +22,6 @@ export function listPublications(documentId: string, signal?: AbortSignal): Prom
   return apiFetch<PublicationListDto>(`${documentPath(documentId)}/publications`, { signal }).then(
     (body) => body.publications,
   );
-}
-
-/**
- * `POST /api/documents/:id/publications`: freezes the document as it stands on the server as
- * publication N. 409 (not prête à publier, archived, this text already published) and 403 (not
- * the animateur), each with a French sentence.
- */
-export function publishDocument(documentId: string): Promise<PublicationDto> {
-  return apiFetch<PublishReplyDto>(`${documentPath(documentId)}/publications`, { method: 'POST' }).then(
-    (body) => body.publication,
-  );
-}
-
-/**
- * `POST /api/publications/:id/unpublish` (`hidden` true) or `/republish` (false): hides the whole
- * document from the portal, its search and its feed, or shows it again; 409 when already so.
- */
-export function setPublicationHidden(publicationId: string, hidden: boolean): Promise<PublicationDto> {
-  return apiFetch<{ publication: PublicationDto }>(
-    `/publications/${encodeURIComponent(publicationId)}/${hidden ? 'unpublish' : 'republish'}`,
-    { method: 'POST' },
-  ).then((body) => body.publication);
 }
 
 /**

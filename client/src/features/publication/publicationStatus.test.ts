@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PublicationDto } from '@essaim/protocol';
-import {
-  publicationStatus,
-  publishedStateLabel,
-  withAction,
-  type ReviewSummary,
-} from './publicationStatus.js';
+import { publicationStatus, publishedStateLabel, type ReviewSummary } from './publicationStatus.js';
+import { withAction } from './publicationActions.js';
 
 const publication = (number: number, hidden = false): PublicationDto => ({
   id: `p${number}`,

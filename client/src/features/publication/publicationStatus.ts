@@ -62,19 +62,6 @@ export function publicationStatus(
 }
 
 /**
- * The publications after an action of this page: a new publication goes first; unpublishing or
- * republishing applies to the whole document (every publication hidden or shown), as on the server.
- */
-export function withAction(
-  publications: readonly PublicationDto[],
-  action: { kind: 'published'; publication: PublicationDto } | { kind: 'hidden'; hidden: boolean },
-): PublicationDto[] {
-  if (action.kind === 'published')
-    return [action.publication, ...publications.filter((p) => p.id !== action.publication.id)];
-  return publications.map((p) => ({ ...p, hidden: action.hidden }));
-}
-
-/**
  * The document bar's state badges for a publication status: « Publiée (version N) » while on the
  * portal, else the draft's own state; the second badge when the draft moved on since.
  */

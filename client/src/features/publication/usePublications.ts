@@ -1,25 +1,25 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { PublicationDto } from '@essaim/protocol';
+import { useSavedAnswer, type AnswerStore } from '../../shared/savedAnswers.js';
 import { useLoad, type Loadable } from '../../shared/useLoad.js';
-import { listPublications, publishDocument, setPublicationHidden } from './api.js';
-import {
-  publicationStatus,
-  withAction,
-  type PublicationStatus,
-  type ReviewSummary,
-} from './publicationStatus.js';
+import { listPublications } from './api.js';
+import { readSavedPublicationsLater } from '../editor/LazyPanels.js';
+import { publicationStatus, type PublicationStatus, type ReviewSummary } from './publicationStatus.js';
 
 /** The publications of the open document and what the page does with them. */
 export interface Publications {
   /** Every publication, newest first (loading, failed with a French reason, or there). */
   state: Loadable<PublicationDto[]>;
+  /** `state` is the last answer saved on this device, the server being unreachable. */
+  saved: boolean;
   /** Where the document stands with the portal; null until both the review and the list are there. */
   status: PublicationStatus | null;
   retry: () => void;
-  /** Publishes the document as it stands on the server; rejects with the server's `ApiError`. */
-  publish: () => Promise<PublicationDto>;
-  /** Unpublishes (`true`) or republishes (`false`) the whole document; rejects with the server's `ApiError`. */
-  setHidden: (hidden: boolean) => Promise<PublicationDto>;
+  /**
+   * Records an action this page took (`publicationActions.ts`: publish, unpublish, republish):
+   * the list as `change` leaves it, until the server is asked again.
+   */
+  acted: (change: (list: PublicationDto[]) => PublicationDto[]) => void;
 }
 
 /**
@@ -36,13 +36,26 @@ export function usePublications({
   documentId,
   review,
   reviewAnswer,
+  localCopy,
+  userId,
 }: {
   documentId: string;
   review: ReviewSummary | null;
   reviewAnswer: object | null;
+  /** The document's local copy, where the last answer is saved for an offline opening. */
+  localCopy: AnswerStore | null;
+  userId: string;
 }): Publications {
   const loaded = useLoad((signal) => listPublications(documentId, signal), [documentId]);
   const { reload, update } = loaded;
+  const shown = useSavedAnswer(
+    localCopy,
+    'publications',
+    userId,
+    loaded.state,
+    loaded.unreachable,
+    readSavedPublicationsLater,
+  );
   const [actedOn, setActedOn] = useState<object | null>(null);
 
   // A new reading of the review (a step, someone's edit, a reconnection): the list again.
@@ -59,32 +72,20 @@ export function usePublications({
     answerRef.current = reviewAnswer;
   });
 
-  const publish = useCallback(async () => {
-    const publication = await publishDocument(documentId);
-    setActedOn(answerRef.current);
-    update((list) => withAction(list, { kind: 'published', publication }));
-    return publication;
-  }, [documentId, update]);
-
-  const setHidden = useCallback(
-    async (hidden: boolean) => {
-      const list = loaded.state.status === 'ready' ? loaded.state.value : [];
-      const target = list[0];
-      if (!target) throw new Error('Ce document n’a jamais été publié.');
-      const publication = await setPublicationHidden(target.id, hidden);
+  const acted = useCallback(
+    (change: (list: PublicationDto[]) => PublicationDto[]) => {
       setActedOn(answerRef.current);
-      update((current) => withAction(current, { kind: 'hidden', hidden: publication.hidden }));
-      return publication;
+      update(change);
     },
-    [loaded.state, update],
+    [update],
   );
 
-  const list = loaded.state.status === 'ready' ? loaded.state.value : null;
+  const list = shown.state.status === 'ready' ? shown.state.value : null;
   const status = useMemo(
     () =>
       review && list ? publicationStatus(review, list, actedOn !== null && actedOn === reviewAnswer) : null,
     [review, list, actedOn, reviewAnswer],
   );
 
-  return { state: loaded.state, status, retry: loaded.retry, publish, setHidden };
+  return { state: shown.state, saved: shown.saved, status, retry: loaded.retry, acted };
 }

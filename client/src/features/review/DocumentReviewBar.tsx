@@ -1,8 +1,9 @@
-import { useId, type ReactNode } from 'react';
+import { useId, useRef, type ReactNode } from 'react';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { fr } from '@codegouvfr/react-dsfr';
 import type { DocumentReviewState } from '@essaim/domain';
 import { CompactLoadFailed } from '../../shared/LoadFailed.js';
+import { useHeldHeight } from '../../shared/useHeldHeight.js';
 import { reviewMessages as m } from './messages.js';
 import { NarrowDisclosure } from '../sections/NarrowDisclosure.js';
 import { useReview } from './ReviewProvider.js';
@@ -56,6 +57,9 @@ export function DocumentReviewBar({
   const api = useReview();
   const progressId = useId();
   const view = api?.view;
+  // The mark of a saved answer goes when the server's comes: the line keeps its height.
+  const statusRef = useRef<HTMLDivElement>(null);
+  const held = useHeldHeight(statusRef, reviews.saved);
   if (reviews.state.status === 'error')
     return (
       <div className="essaim-review-bar">
@@ -76,7 +80,13 @@ export function DocumentReviewBar({
       aria-label={m.document.label}
       inert={pending}
     >
-      <div className="essaim-review-bar__status" data-review-bar-status tabIndex={-1}>
+      <div
+        className="essaim-review-bar__status"
+        data-review-bar-status
+        tabIndex={-1}
+        ref={statusRef}
+        style={held}
+      >
         <span className="fr-sr-only">{m.document.state}</span>
         <Badge as="span" small noIcon severity={severity[published?.state ?? view.state]}>
           {published?.label ?? m.documentStates[view.state]}
@@ -95,6 +105,7 @@ export function DocumentReviewBar({
           max={Math.max(view.total, 1)}
           value={view.approved}
         />
+        {reviews.saved && <span className="essaim-review-bar__saved">{m.document.saved}</span>}
       </div>
       <NarrowDisclosure summary={m.document.actions} className="essaim-review-bar__fold">
         <div className="essaim-review-bar__actions">
@@ -105,7 +116,9 @@ export function DocumentReviewBar({
                 fr.cx('fr-btn', 'fr-btn--sm', 'fr-btn--secondary', 'fr-btn--icon-left') +
                 ' fr-icon-send-plane-line'
               }
-              onClick={api.submitAll}
+              // Drawn offline too (the bar keeps its size when the server answers), not taken.
+              aria-disabled={reviews.saved || undefined}
+              onClick={reviews.saved ? undefined : api.submitAll}
             >
               {m.document.submitAll}
             </button>

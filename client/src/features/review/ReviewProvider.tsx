@@ -25,6 +25,8 @@ import type { SectionReviews } from './useSectionReviews.js';
 /** What the section headers and the progress bar ask of the page's review. */
 export interface ReviewApi {
   view: DocumentReviewView | null;
+  /** `view` comes from the answer saved on this device (offline): marked so, no step taken. */
+  saved: boolean;
   /** The step under way on each section (its button says « Envoi… »). */
   pending: ReadonlyMap<string, ReviewEvent>;
   /** The server's French refusal of the last step on each section, shown next to it. */
@@ -96,7 +98,7 @@ export function ReviewProvider({
   announce: (message: string) => void;
   children: ReactNode;
 }) {
-  const { view, decide, documentId } = reviews;
+  const { view, decide, documentId, saved } = reviews;
   const [pending, setPending] = useState<ReadonlyMap<string, ReviewEvent>>(new Map());
   const [errors, setErrors] = useState<ReadonlyMap<string, string>>(new Map());
   const [request, setRequest] = useState<StepRequest | null>(null);
@@ -209,8 +211,8 @@ export function ReviewProvider({
   };
 
   const api = useMemo<ReviewApi>(
-    () => ({ view, pending, errors, step, submitAll, showChanges, showJournal }),
-    [view, pending, errors, step, submitAll, showChanges, showJournal],
+    () => ({ view, saved, pending, errors, step, submitAll, showChanges, showJournal }),
+    [view, saved, pending, errors, step, submitAll, showChanges, showJournal],
   );
 
   return (

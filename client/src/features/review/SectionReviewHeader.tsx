@@ -65,7 +65,11 @@ export function SectionReviewHeader({ sectionId, tabbable }: { sectionId: string
   const tabIndex = tabbable ? 0 : -1;
   return (
     <div
-      className={'essaim-review' + (review.locked ? ' essaim-review--locked' : '')}
+      className={
+        'essaim-review' +
+        (review.locked ? ' essaim-review--locked' : '') +
+        (api.saved ? ' essaim-review--saved' : '')
+      }
       contentEditable={false}
       role="group"
       aria-label={m.section.label(title)}
@@ -82,6 +86,7 @@ export function SectionReviewHeader({ sectionId, tabbable }: { sectionId: string
         <Badge as="span" small noIcon severity={severity[review.state]}>
           {m.states[review.state]}
         </Badge>
+        {api.saved && <span className="fr-sr-only">{m.section.saved}</span>}
         {section.stale && (
           <Badge as="span" small noIcon severity="new" className="essaim-review__stale" data-review-stale="">
             {/* On a phone the short word for the eyes, the whole words for screen readers (review.css). */}
@@ -146,10 +151,12 @@ export function SectionReviewHeader({ sectionId, tabbable }: { sectionId: string
                 icons[event]
               }
               aria-label={m.buttonTitle[event](title)}
-              aria-disabled={pending ? true : undefined}
+              // Offline, the steps are drawn where they stand (the text does not move when the
+              // server answers) but not taken.
+              aria-disabled={pending || api.saved ? true : undefined}
               data-review-action={event}
               onClick={() => {
-                if (!pending) api.step(sectionId, event);
+                if (!pending && !api.saved) api.step(sectionId, event);
               }}
             >
               {pending === event ? m.section.pending : m.events[event]}

@@ -30,6 +30,8 @@ export const reviewMessages = {
     journal: 'Journal de relecture',
     actions: 'Relecture et publication',
     loadFailed: 'L’état de la relecture n’a pas pu être chargé.',
+    /** The review drawn from this device's saved answer, the server being unreachable. */
+    saved: 'État enregistré sur cet appareil',
     retry: 'Réessayer',
   },
   submittedAll: (n: number) =>

@@ -21,6 +21,8 @@ export const reviewPanelMessages = {
   locked: lockedSectionLabel,
   section: {
     label: (title: string) => `Relecture de la section « ${title} »`,
+    /** Said after the state of a section drawn from this device's saved answer (offline). */
+    saved: ' (état enregistré sur cet appareil)',
     actionsLabel: (title: string) => `Actions de relecture de la section « ${title} »`,
     submittedBy: (name: string, when: string) => `Soumise par ${name} le ${when}`,
     approvedBy: (name: string, when: string) => `Approuvée par ${name} le ${when}`,

@@ -12,7 +12,9 @@ import {
   type ReviewedDocumentSectionsDto,
   type ReviewedSectionDto,
 } from '@essaim/protocol';
+import { useSavedAnswer, type AnswerStore } from '../../shared/savedAnswers.js';
 import { useLoad, type Loadable } from '../../shared/useLoad.js';
+import { readSavedReviewLater } from '../editor/LazyPanels.js';
 import { getReviewedSections, reviewSection } from './api.js';
 import {
   documentReviewView,
@@ -34,8 +36,13 @@ export interface LockNotice {
 /** The review of an open document, for the page, the progress bar and the section headers. */
 export interface SectionReviews {
   documentId: string;
-  /** The server's answer (loading, failed with a French reason, or there). */
+  /**
+   * The server's answer (loading, failed with a French reason, or there), or, while the server is
+   * unreachable, the last one saved on this device (`saved`).
+   */
   state: Loadable<ReviewedDocumentSectionsDto>;
+  /** `state` is the answer saved on this device: drawn marked so, its steps not offered. */
+  saved: boolean;
   /** The answer read against the text in the editor now; null until the answer is there. */
   view: DocumentReviewView | null;
   /**
@@ -83,9 +90,14 @@ export function useSectionReviews({
   editor,
   readOnly,
   announce,
+  localCopy,
+  userId,
 }: {
   documentId: string;
   provider: HocuspocusProvider;
+  /** The document's local copy, where the last answer is saved for an offline opening. */
+  localCopy: AnswerStore | null;
+  userId: string;
   editor: Editor | null;
   /** The person's write access: the steps offered change with it, so they are read again. */
   readOnly: boolean;
@@ -93,6 +105,14 @@ export function useSectionReviews({
 }): SectionReviews {
   const loaded = useLoad((signal) => getReviewedSections(documentId, signal), [documentId, readOnly]);
   const { reload, update } = loaded;
+  const shown = useSavedAnswer(
+    localCopy,
+    'sections',
+    userId,
+    loaded.state,
+    loaded.unreachable,
+    readSavedReviewLater,
+  );
   const [hashes, setHashes] = useState<ReadonlyMap<string, string> | null>(null);
   const [notice, setNotice] = useState<LockNotice | null>(null);
   const cache = useRef(new WeakMap<PMNode, string>());
@@ -162,7 +182,9 @@ export function useSectionReviews({
     };
   }, [provider, reload, showNotice]);
 
-  const dto = loaded.state.status === 'ready' ? loaded.state.value : null;
+  // A saved answer is read against the text as the server's is; it is not judged against it (the
+  // server is asked again once it is reachable, see above).
+  const dto = shown.state.status === 'ready' ? shown.state.value : null;
   const view = useMemo(() => (dto ? documentReviewView(dto, hashes) : null), [dto, hashes]);
 
   // The text no longer matches what the server judged (a section stale or fresh again, added or
@@ -170,7 +192,7 @@ export function useSectionReviews({
   // The wait depends on the two signatures only, not on each keystroke's hashes: a keystroke
   // that leaves the signature as it is must not drop a wait still pending (the server's
   // acknowledgements can arrive after several keystrokes on a slow network).
-  const live = dto && hashes ? liveSignature(dto, hashes) : null;
+  const live = dto && hashes && !shown.saved ? liveSignature(dto, hashes) : null;
   const judged = dto ? serverSignature(dto) : null;
   useEffect(() => {
     if (live === null || live === judged) return;
@@ -270,7 +292,8 @@ export function useSectionReviews({
 
   return {
     documentId,
-    state: loaded.state,
+    state: shown.state,
+    saved: shown.saved,
     view,
     textRead: hashes !== null,
     retry: loaded.retry,
