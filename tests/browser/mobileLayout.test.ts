@@ -204,6 +204,30 @@ describe('a member reading on a 390 px phone', () => {
   });
 });
 
+/** What `badge` shows, whether its words fit in it, and the page's width (CSS px). */
+const badgeWords = (badge: Locator) =>
+  badge.evaluate((node) => {
+    const shown = node.querySelector('.fr-badge') as HTMLElement;
+    return {
+      words: shown.innerText,
+      whole: shown.scrollWidth <= shown.clientWidth,
+      page: document.documentElement.scrollWidth,
+    };
+  });
+
+/**
+ * Opens the demo fiche in `page` and waits until its connection badge says « connected » and the
+ * status row is drawn whole (the history button last); returns the badge.
+ */
+async function openAtConnectedBadge(page: Page): Promise<Locator> {
+  await page.goto(`${app.baseUrl}/documents/${ficheId}`);
+  await editorOf(page).waitFor();
+  const badge = page.locator('.essaim-connection');
+  await expect.poll(() => badge.getAttribute('data-state')).toBe('connected');
+  await page.locator('.essaim-doc-status .essaim-history-bar').waitFor();
+  return badge;
+}
+
 describe('the connection badge when its words change', () => {
   for (const [name, viewport] of [
     ['a computer', DESKTOP],
@@ -212,11 +236,7 @@ describe('the connection badge when its words change', () => {
     it(`keeps its place on ${name}, and so do the status row's buttons, offline and back (tester BR40 M4)`, async () => {
       const { page, context, problems } = await app.open({ as: writer, viewport });
       const seen = await watchLayout(page);
-      await page.goto(`${app.baseUrl}/documents/${ficheId}`);
-      await editorOf(page).waitFor();
-      const badge = page.locator('.essaim-connection');
-      await expect.poll(() => badge.getAttribute('data-state')).toBe('connected');
-      await page.locator('.essaim-doc-status .essaim-history-bar').waitFor();
+      const badge = await openAtConnectedBadge(page);
       /** Where the badge and the two buttons start, in the page. */
       const places = () =>
         page.locator('.essaim-doc-status > *').evaluateAll((nodes) =>
@@ -250,16 +270,7 @@ describe('the connection badge on a 390 px phone', () => {
     const release = await holdServerMessages(page);
     await page.goto(`${app.baseUrl}/documents/${id}`);
     const badge = page.locator('.essaim-connection');
-    /** What the badge shows, whether its words fit in it, and the page's width. */
-    const seen = () =>
-      badge.evaluate((node) => {
-        const shown = node.querySelector('.fr-badge') as HTMLElement;
-        return {
-          words: shown.innerText,
-          whole: shown.scrollWidth <= shown.clientWidth,
-          page: document.documentElement.scrollWidth,
-        };
-      });
+    const seen = () => badgeWords(badge);
     await expect.poll(() => badge.getAttribute('data-state')).toBe('syncing');
     expect(await seen()).toEqual({ words: 'SYNCHRO…', whole: true, page: PHONE.width });
     expect(
@@ -295,21 +306,8 @@ describe('the connection badge on a 360 px phone', () => {
   it('shows « Hors ligne » whole, and each of its short words fits in its place (tester F5: « HORS LI… »)', async () => {
     const SMALL_PHONE = { width: 360, height: 740 };
     const { page, context, problems } = await app.open({ as: writer, viewport: SMALL_PHONE });
-    await page.goto(`${app.baseUrl}/documents/${ficheId}`);
-    await editorOf(page).waitFor();
-    const badge = page.locator('.essaim-connection');
-    await expect.poll(() => badge.getAttribute('data-state')).toBe('connected');
-    await page.locator('.essaim-doc-status .essaim-history-bar').waitFor();
-    /** The words shown, whether they fit, and the page's width. */
-    const seen = () =>
-      badge.evaluate((node) => {
-        const shown = node.querySelector('.fr-badge') as HTMLElement;
-        return {
-          words: shown.innerText,
-          whole: shown.scrollWidth <= shown.clientWidth,
-          page: document.documentElement.scrollWidth,
-        };
-      });
+    const badge = await openAtConnectedBadge(page);
+    const seen = () => badgeWords(badge);
     expect(await seen()).toEqual({ words: 'CONNECTÉ', whole: true, page: SMALL_PHONE.width });
     await context.setOffline(true);
     await expect.poll(() => badge.getAttribute('data-state')).toBe('offline');
