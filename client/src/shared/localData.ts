@@ -3,8 +3,9 @@ import { documentName, isDocumentId, type DocumentDto, type UserDto } from '@ess
 /**
  * What this browser keeps for the person logged in, so documents open and reopen without network:
  * the content of each opened document (one y-indexeddb database per document, which also keeps
- * the server's last answers about it: `savedAnswers.ts`), its title, and the account itself. All of it belongs to one account and is erased at logout, or when somebody else
- * logs in on the same browser.
+ * the server's last answers about it: `savedAnswers.ts`), its title, and the account itself. All
+ * of it belongs to one account and is erased at logout, or when somebody else logs in on the same
+ * browser.
  */
 
 type RememberedDocument = Pick<DocumentDto, 'id' | 'title' | 'kind' | 'espaceId' | 'access'>;
