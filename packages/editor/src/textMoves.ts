@@ -1290,9 +1290,46 @@ function ownRelocations(doc: Y.Doc, transaction: Y.Transaction, moves: TextMoves
   Y.iterateDeletedStructs(transaction, transaction.deleteSet, (s) => {
     if (s instanceof Y.Item && s.parent instanceof Y.XmlText) texts.add(s.parent);
   });
+  const forwardedAfter = transaction.afterState.get(forwarded) ?? 0;
+  if (rewrittenBy.has(doc) && forwardedAfter > forwardedBefore)
+    textsWrittenIn(doc, forwarded, forwardedBefore, forwardedAfter, texts);
+  // Characters the server wrote again for one, in the same update, just after one's own characters
+  // relocated here: hung on them, they go with them (the server wrote them after one's keystroke
+  // that a co-writer's concurrent undo left behind; issue 8, a join undone while someone types).
+  const relocated = new Set<string>();
+  const chainedOnRelocated = (n: Y.Item) =>
+    n.id.client === forwarded &&
+    n.content instanceof Y.ContentString &&
+    n.origin !== null &&
+    relocated.has(key(n.origin));
+  // Likewise, written after one of one's characters this editor had already re-written elsewhere
+  // (the server had not yet received that re-write): they follow it to its copy.
+  const earlier = rewrittenBy.get(doc);
+  const hungOnRewritten = (n: Y.Item): boolean => {
+    if (!earlier || n.id.client !== forwarded || !(n.content instanceof Y.ContentString) || !n.origin)
+      return false;
+    if (n.id.clock < forwardedBefore || moves.lookup(n.origin)) return false;
+    // The server wrote it at an index: Yjs hung it on the last deleted character after the one it
+    // followed, so the re-written one is looked for among the deleted characters on its left.
+    for (let m = n.left; m && m.deleted; m = m.left) {
+      // Deleted characters may have lost their content already (ContentDeleted), not their ids.
+      if (m.content instanceof Y.ContentFormat) continue;
+      const old = m.lastId;
+      let copy = earlier.get(key(old));
+      for (let hops = 0; copy && hops < MAX_REWRITE_HOPS; hops++) {
+        const item = itemAt(doc, copy);
+        if (item && !item.deleted) {
+          moves.set(n.origin, copy);
+          return true;
+        }
+        copy = earlier.get(key(copy));
+      }
+    }
+    return false;
+  };
   for (const text of texts) {
     for (let n = text._start; n; n = n.right) {
-      if (!isOwnOld(n)) continue;
+      if (!isOwnOld(n) && !chainedOnRelocated(n) && !hungOnRewritten(n)) continue;
       // Only characters still there: those deleted with a paragraph a co-writer joined to the one
       // before are the server's to write again (it knows which ones the writer had).
       if (n.deleted) continue;
@@ -1322,6 +1359,7 @@ function ownRelocations(doc: Y.Doc, transaction: Y.Transaction, moves: TextMoves
         run.ids.push(id);
         run.str += str[i] as string;
         moves.set(id, id);
+        relocated.add(key(id));
       }
     }
   }
@@ -1496,6 +1534,59 @@ function movedAnchorOf(
   return null;
 }
 
+/**
+ * The last of the characters just after `after` that stand for one's own keystrokes typed before
+ * the relocated ones `r` (one's own older characters, the server's re-writes of them, or copies of
+ * either that the move wrote), up to the character `r` was typed before; `after` itself when none.
+ *
+ * Such characters were not on the typist's screen when `r` was typed after `after`: they were in
+ * flight, moved out of sight by a co-writer's join until the server wrote them again. When the
+ * co-writer then undoes the join, the undo carries them back with the text, right after the copy
+ * of `after`, and `r` must go after them, as it would have without the undo (the server's re-write
+ * stands before one's concurrent keystrokes: {@link forwarderOf}). Written just after `after`, the
+ * word was cut (« abch|defg », issue 8: a join undone while someone types, CI of stop 34).
+ */
+function pastEarlierOwnText(doc: Y.Doc, moves: TextMoves, after: CharId, r: Relocation): CharId {
+  const first = r.ids[0];
+  const last = r.ids[r.ids.length - 1];
+  const lastItem = last ? itemAt(doc, last) : null;
+  if (!first || !last || !lastItem) return after;
+  const own = doc.clientID;
+  const earlier = (id: CharId): boolean =>
+    (id.client === own && id.clock < first.clock) || id.client === forwarderOf(own);
+  // The character `r` was typed before, where it stands now.
+  const endOfItem = lastItem.id.clock + lastItem.length - 1 === last.clock;
+  const rightOrigin = endOfItem ? lastItem.rightOrigin : Y.createID(last.client, last.clock + 1);
+  const stop = rightOrigin ? (moves.follow(rightOrigin) ?? rightOrigin) : null;
+  const start = itemAt(doc, after);
+  if (!start) return after;
+  let found = after;
+  for (let n: Y.Item | null = start, offset = after.clock - start.id.clock + 1; n; n = n.right, offset = 0) {
+    if (n.deleted || n.content instanceof Y.ContentFormat) continue;
+    if (!(n.content instanceof Y.ContentString)) break;
+    for (let i = offset; i < n.length; i++) {
+      const id = charId(n, i);
+      if (stop && Y.compareIDs(id, stop)) return found;
+      const source = moves.sourceOf(id);
+      if (!earlier(id) && !(source && earlier(source))) return found;
+      found = id;
+    }
+  }
+  return found;
+}
+
+/**
+ * For each editor's document, where {@link followMovedText} re-wrote each of its characters
+ * (old character → copy): the server may have written text after the old one before it received
+ * the re-write, and that text must follow too (see ownRelocations). The oldest are forgotten past
+ * {@link MAX_REMEMBERED_REWRITES}.
+ */
+const rewrittenBy = new WeakMap<Y.Doc, Map<string, CharId>>();
+/** Characters remembered per document: a few pages of re-writes, far more than a network round trip holds. */
+const MAX_REMEMBERED_REWRITES = 10_000;
+/** Re-writes of re-writes followed this far. */
+const MAX_REWRITE_HOPS = 16;
+
 /** Origin of the transactions {@link followMovedText} writes. */
 export const FOLLOW_MOVED_TEXT_ORIGIN = Symbol('follow-moved-text');
 
@@ -1527,7 +1618,7 @@ export function followMovedText(doc: Y.Doc, transaction: Y.Transaction, moves: T
     for (const r of relocations) {
       // Several characters anchored on the same one keep their order: each after the last.
       const anchor = r.after ? (moves.lookup(r.after) ?? r.after) : null;
-      const after = anchor ? (lastWritten.get(key(anchor)) ?? anchor) : null;
+      let after = anchor ? (lastWritten.get(key(anchor)) ?? anchor) : null;
       // A copy written after one's own characters to move (or after text that was, in its turn,
       // written after them) is no place for them: see hangsOnAny. They stay, and so do those
       // chained on them.
@@ -1539,6 +1630,7 @@ export function followMovedText(doc: Y.Doc, transaction: Y.Transaction, moves: T
         continue;
       }
       const before = r.before ? (moves.lookup(r.before) ?? r.before) : null;
+      if (after) after = pastEarlierOwnText(doc, moves, after, r);
       const neighbour = after ? itemAt(doc, after) : before ? itemAt(doc, before) : null;
       const text = neighbour && !neighbour.deleted ? neighbour.parent : null;
       if (!(text instanceof Y.XmlText) || text._item?.deleted) continue;
@@ -1555,7 +1647,18 @@ export function followMovedText(doc: Y.Doc, transaction: Y.Transaction, moves: T
       if (after && indexOf(text, after) !== null) insertAfterCharacter(text, after, r.str);
       else text.insert(index, r.str);
       if (anchor) lastWritten.set(key(anchor), Y.createID(doc.clientID, start + r.ids.length - 1));
-      r.ids.forEach((id, i) => moves.set(id, Y.createID(doc.clientID, start + i)));
+      let remembered = rewrittenBy.get(doc);
+      if (!remembered) rewrittenBy.set(doc, (remembered = new Map()));
+      r.ids.forEach((id, i) => {
+        const copy = Y.createID(doc.clientID, start + i);
+        moves.set(id, copy);
+        remembered.set(key(id), copy);
+      });
+      // Oldest first: the first re-writes are the least likely to be hung on still.
+      for (const old of remembered.keys()) {
+        if (remembered.size <= MAX_REMEMBERED_REWRITES) break;
+        remembered.delete(old);
+      }
       written += r.ids.length;
     }
   }, FOLLOW_MOVED_TEXT_ORIGIN);
