@@ -1297,6 +1297,8 @@ function ownRelocations(doc: Y.Doc, transaction: Y.Transaction, moves: TextMoves
   // relocated here: hung on them, they go with them (the server wrote them after one's keystroke
   // that a co-writer's concurrent undo left behind; issue 8, a join undone while someone types).
   const relocated = new Set<string>();
+  /** The character an item of the server's was written after, when it is not its Yjs origin. */
+  const anchorOf = new Map<Y.Item, CharId>();
   const chainedOnRelocated = (n: Y.Item) =>
     n.id.client === forwarded &&
     n.content instanceof Y.ContentString &&
@@ -1311,25 +1313,65 @@ function ownRelocations(doc: Y.Doc, transaction: Y.Transaction, moves: TextMoves
     if (n.id.clock < forwardedBefore || moves.lookup(n.origin)) return false;
     // The server wrote it at an index: Yjs hung it on the last deleted character after the one it
     // followed, so the re-written one is looked for among the deleted characters on its left.
-    for (let m = n.left; m && m.deleted; m = m.left) {
-      // Deleted characters may have lost their content already (ContentDeleted), not their ids.
-      if (m.content instanceof Y.ContentFormat) continue;
-      const old = m.lastId;
+    // The server wrote it after one of its own re-writes (a late keystroke after the one before
+    // it): that one first, when one's own keystrokes typed meanwhile stand in between.
+    const liveCopyOf = (old: CharId): CharId | null => {
       let copy = earlier.get(key(old));
       for (let hops = 0; copy && hops < MAX_REWRITE_HOPS; hops++) {
         const item = itemAt(doc, copy);
-        if (item && !item.deleted) {
-          moves.set(n.origin, copy);
-          return true;
-        }
+        if (item && !item.deleted) return copy;
         copy = earlier.get(key(copy));
       }
+      return null;
+    };
+    let found: CharId | null = null;
+    for (let m = n.left; m && m.deleted; m = m.left) {
+      // Deleted characters may have lost their content already (ContentDeleted), not their ids.
+      if (m.content instanceof Y.ContentFormat) continue;
+      const copy = liveCopyOf(m.lastId);
+      if (!copy) continue;
+      found ??= copy;
+      if (m.id.client === forwarded) {
+        found = copy;
+        break;
+      }
     }
-    return false;
+    if (found) {
+      anchorOf.set(n, found);
+      moves.set(found, found);
+    }
+    return found !== null;
+  };
+  // Or written by the server, in the same update as a move it had not yet received, after a
+  // character that move took elsewhere (the update merges both; Hocuspocus sends a turn's
+  // changes as one).
+  // The server writes at an index: Yjs hangs the text on the last deleted character after the one
+  // it followed. When one of its earlier re-writes stands on the left past deleted characters
+  // only, that is the one it followed (it wrote its late keystrokes one after the other).
+  const forwardedOnMoved = (n: Y.Item): boolean => {
+    if (
+      n.id.client !== forwarded ||
+      n.id.clock < forwardedBefore ||
+      !(n.content instanceof Y.ContentString) ||
+      n.origin === null
+    )
+      return false;
+    for (let m = n.left; m; m = m.left) {
+      if (m.content instanceof Y.ContentFormat) continue;
+      if (m.deleted && !relocated.has(key(m.lastId))) continue;
+      // One's own keystrokes typed since, which the server had not received when it wrote it.
+      if (m.id.client === own) continue;
+      if (m.id.client === forwarded && m.content instanceof Y.ContentString && moves.lookup(m.lastId)) {
+        anchorOf.set(n, m.lastId);
+        return true;
+      }
+      break;
+    }
+    return moves.lookup(n.origin) !== null;
   };
   for (const text of texts) {
     for (let n = text._start; n; n = n.right) {
-      if (!isOwnOld(n) && !chainedOnRelocated(n) && !hungOnRewritten(n)) continue;
+      if (!isOwnOld(n) && !chainedOnRelocated(n) && !hungOnRewritten(n) && !forwardedOnMoved(n)) continue;
       // Only characters still there: those deleted with a paragraph a co-writer joined to the one
       // before are the server's to write again (it knows which ones the writer had).
       if (n.deleted) continue;
@@ -1341,7 +1383,7 @@ function ownRelocations(doc: Y.Doc, transaction: Y.Transaction, moves: TextMoves
           run = null;
           continue;
         }
-        const left = i === 0 ? n.origin : charId(n, i - 1);
+        const left = i === 0 ? (anchorOf.get(n) ?? n.origin) : charId(n, i - 1);
         if (!run) {
           // After the copy of its left neighbour; failing that (typed at the start of the text),
           // before the copy of its right one.
@@ -1545,21 +1587,55 @@ function movedAnchorOf(
  * of `after`, and `r` must go after them, as it would have without the undo (the server's re-write
  * stands before one's concurrent keystrokes: {@link forwarderOf}). Written just after `after`, the
  * word was cut (« abch|defg », issue 8: a join undone while someone types, CI of stop 34).
+ * When `r` is itself a re-write of the server's, only its earlier re-writes go before it: one's
+ * keystrokes typed since stand after it. `transaction` is the remote change being followed.
  */
-function pastEarlierOwnText(doc: Y.Doc, moves: TextMoves, after: CharId, r: Relocation): CharId {
+function pastEarlierOwnText(
+  doc: Y.Doc,
+  transaction: Y.Transaction,
+  moves: TextMoves,
+  after: CharId,
+  r: Relocation,
+): CharId {
   const first = r.ids[0];
   const last = r.ids[r.ids.length - 1];
   const lastItem = last ? itemAt(doc, last) : null;
   if (!first || !last || !lastItem) return after;
   const own = doc.clientID;
+  // The server writes one's late keystrokes again in the order it receives them: among its
+  // re-writes, a lower clock was typed earlier. One's own characters are compared with one's own.
+  const forwarder = forwarderOf(own);
   const earlier = (id: CharId): boolean =>
-    (id.client === own && id.clock < first.clock) || id.client === forwarderOf(own);
+    first.client === forwarder
+      ? id.client === forwarder && id.clock < first.clock
+      : (id.client === own && id.clock < first.clock) || id.client === forwarder;
   // The character `r` was typed before, where it stands now.
   const endOfItem = lastItem.id.clock + lastItem.length - 1 === last.clock;
   const rightOrigin = endOfItem ? lastItem.rightOrigin : Y.createID(last.client, last.clock + 1);
   const stop = rightOrigin ? (moves.follow(rightOrigin) ?? rightOrigin) : null;
   const start = itemAt(doc, after);
   if (!start) return after;
+  // The server's re-writes that arrived in this very update, merged with the move that carried
+  // them (Hocuspocus sends a turn's changes as one): deleted by it at once, they were never paired
+  // with their copies (detectTextMoves pairs what was there before), which are recognised here by
+  // their letters, in order.
+  // Only those the server wrote just after the character the last one passed stands for: letters
+  // written elsewhere may match by chance (every typed word begins with the same ones).
+  const carriedAfter = new Map<string, { id: CharId; letter: string }>();
+  const forwardedBefore = transaction.beforeState.get(forwarder) ?? 0;
+  if (first.client !== forwarder && (transaction.afterState.get(forwarder) ?? 0) > forwardedBefore) {
+    const structs = doc.store.clients.get(forwarder) ?? [];
+    for (let k = Y.findIndexSS(structs, forwardedBefore); k < structs.length; k++) {
+      const n = structs[k];
+      if (!(n instanceof Y.Item) || !n.deleted || !(n.content instanceof Y.ContentString)) continue;
+      for (let i = 0; i < n.length; i++) {
+        const hungOn = i === 0 ? n.origin : charId(n, i - 1);
+        if (hungOn) carriedAfter.set(key(hungOn), { id: charId(n, i), letter: n.content.str.charAt(i) });
+      }
+    }
+  }
+  // The old character the last one passed stands for.
+  let standsFor: CharId | null = r.after;
   let found = after;
   for (let n: Y.Item | null = start, offset = after.clock - start.id.clock + 1; n; n = n.right, offset = 0) {
     if (n.deleted || n.content instanceof Y.ContentFormat) continue;
@@ -1568,7 +1644,11 @@ function pastEarlierOwnText(doc: Y.Doc, moves: TextMoves, after: CharId, r: Relo
       const id = charId(n, i);
       if (stop && Y.compareIDs(id, stop)) return found;
       const source = moves.sourceOf(id);
-      if (!earlier(id) && !(source && earlier(source))) return found;
+      const carried =
+        standsFor && !existedBefore(transaction, n) && !source ? carriedAfter.get(key(standsFor)) : null;
+      if (carried && carried.letter === n.content.str.charAt(i)) standsFor = carried.id;
+      else if (earlier(id) || (source && earlier(source))) standsFor = source ?? id;
+      else return found;
       found = id;
     }
   }
@@ -1618,7 +1698,10 @@ export function followMovedText(doc: Y.Doc, transaction: Y.Transaction, moves: T
     for (const r of relocations) {
       // Several characters anchored on the same one keep their order: each after the last.
       const anchor = r.after ? (moves.lookup(r.after) ?? r.after) : null;
-      let after = anchor ? (lastWritten.get(key(anchor)) ?? anchor) : null;
+      // Not the server's re-writes of one's late keystrokes: one's keystrokes typed since may stand
+      // before them there, and they go before those (see pastEarlierOwnText).
+      const forwardedRun = r.ids[0]?.client === forwarderOf(doc.clientID);
+      let after = anchor ? ((forwardedRun ? null : lastWritten.get(key(anchor))) ?? anchor) : null;
       // A copy written after one's own characters to move (or after text that was, in its turn,
       // written after them) is no place for them: see hangsOnAny. They stay, and so do those
       // chained on them.
@@ -1630,7 +1713,7 @@ export function followMovedText(doc: Y.Doc, transaction: Y.Transaction, moves: T
         continue;
       }
       const before = r.before ? (moves.lookup(r.before) ?? r.before) : null;
-      if (after) after = pastEarlierOwnText(doc, moves, after, r);
+      if (after) after = pastEarlierOwnText(doc, transaction, moves, after, r);
       const neighbour = after ? itemAt(doc, after) : before ? itemAt(doc, before) : null;
       const text = neighbour && !neighbour.deleted ? neighbour.parent : null;
       if (!(text instanceof Y.XmlText) || text._item?.deleted) continue;
