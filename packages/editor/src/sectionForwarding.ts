@@ -88,6 +88,8 @@ export type UpdateDeletes = ReturnType<typeof Y.decodeUpdate>['ds'];
 type Visible = (item: Y.Item) => boolean;
 
 interface Segment {
+  /** The old client (the key of the index by old client, kept here for the index by new client). */
+  fromClient: number;
   clock: number;
   length: number;
   toClient: number;
@@ -315,6 +317,23 @@ export class SectionForwardings {
     return out;
   }
 
+  /**
+   * The old item a forwarding sent to `id` (one step back, the reverse of {@link lookup}), or null
+   * when `id` is no forwarding's copy.
+   */
+  sourceOf(id: ItemId): ItemId | null {
+    const list = this.targets.get(id.client);
+    if (!list) return null;
+    const reach = this.longestTarget.get(id.client) ?? 1;
+    for (let i = this.floorTarget(list, id.clock); i >= 0; i--) {
+      const s = list[i] as Segment;
+      if (s.toClock + reach <= id.clock) break;
+      if (id.clock < s.toClock + s.length)
+        return { client: s.fromClient, clock: s.clock + (id.clock - s.toClock) };
+    }
+    return null;
+  }
+
   /** Whether the old formatting mark at `id` is in effect for late writers. */
   isLiveFormat(id: ItemId): boolean {
     return this.formats.get(id.client)?.has(id.clock) ?? false;
@@ -356,6 +375,7 @@ export class SectionForwardings {
   private index(entry: ForwardEntry, record: ForwardingRecord): void {
     if (entry.kind === 'map' || entry.kind === 'follow') {
       this.insertSegment(entry.kind === 'map' ? this.segments : this.follows, entry.client, {
+        fromClient: entry.client,
         clock: entry.clock,
         length: entry.length,
         toClient: entry.toClient,
@@ -867,7 +887,7 @@ function insertionPlace(
     const moved = movedNeighbourText(ctx, target, mapped);
     const into = moved ?? target;
     const index = indexAfter(into, mapped);
-    if (index !== null) return { target: into, index };
+    if (index !== null) return { target: into, index: index + writersEarlierText(ctx, item, into, index) };
   }
   // Nothing forwarded on its left (typed at the start): just before what its right neighbour became.
   for (let n = item.right; n; n = n.right) {
@@ -887,6 +907,46 @@ function insertionPlace(
     target,
     index: ctx.forwardings.isJoin(record) && target instanceof Y.XmlText ? target.length : 0,
   };
+}
+
+/**
+ * How many characters of `into`, from the visible index `index` on, are the late item's writer's
+ * earlier keystrokes written again here (under its client id minus one, {@link forwardingClient}),
+ * up to what the item was typed before. The writer had not seen them when it typed the item: they
+ * were on their way, and the move showed the text without them. Written before them, the item cut
+ * the writer's word (« base06|0 A », typed « ␣A » then « 0 » while a co-writer moved the section
+ * twice; tester of stop 35: « A02␣␣A03 … A20base07 »). Zero when `into` is not a text.
+ */
+function writersEarlierText(ctx: LateContext, item: Y.Item, into: YType, index: number): number {
+  if (!(into instanceof Y.XmlText) || !(item.content instanceof Y.ContentString)) return 0;
+  const forwarder = forwarderOf(item.id.client);
+  const { rightOrigin } = item;
+  const right = rightOrigin
+    ? resolve(ctx.doc, ctx.forwardings, { client: rightOrigin.client, clock: rightOrigin.clock })
+    : null;
+  let seen = 0;
+  let count = 0;
+  for (let n = into._start; n; n = n.right) {
+    if (n.deleted || !n.countable) continue;
+    for (let i = 0; i < n.length; i++, seen++) {
+      if (seen < index) continue;
+      const id = { client: n.id.client, clock: n.id.clock + i };
+      if (!writtenAgainFor(ctx, id, forwarder)) return count;
+      if (right && right.client === id.client && right.clock === id.clock) return count;
+      count++;
+    }
+  }
+  return count;
+}
+
+/** Whether `id` is a character the server wrote again under `forwarder`, or a copy of one (a later move's). */
+function writtenAgainFor(ctx: LateContext, id: ItemId, forwarder: number): boolean {
+  let at: ItemId | null = id;
+  for (let hops = 0; at && hops < MAX_HOPS; hops++) {
+    if (at.client === forwarder) return true;
+    at = ctx.forwardings.sourceOf(at);
+  }
+  return false;
 }
 
 type Handled = 'done' | 'wait' | 'drop';

@@ -169,10 +169,17 @@ function sectionOf(item: Y.Item | null): Y.Item | null {
 function leftToEditors(transaction: Y.Transaction, from: Run, to: Run): boolean {
   const oldElement = elementOf(from.text);
   if (!from.text._item?.deleted && !oldElement?.deleted) return true;
-  const section = sectionOf(oldElement);
-  if (!section || section.deleted) return false;
+  if (goneWithSection(from)) return false;
   const target = elementOf(to.text);
   return target !== null && existedBefore(transaction, target);
+}
+
+/** Whether the deleted run's text went with its whole section (a move or a restore: the server's). */
+function goneWithSection(run: Run): boolean {
+  const element = elementOf(run.text);
+  if (!run.text._item?.deleted && !element?.deleted) return false;
+  const section = sectionOf(element);
+  return !section || section.deleted;
 }
 
 /** Longest run of one's own characters the pairing passes over (keystrokes in flight). */
@@ -721,9 +728,14 @@ export function detectTextMoves(
   // change had not received (in flight): its copy lacks them, and the pairing may pass over them
   // (see alignEnds). The server knows which the writer had (`seen`): it needs no guess.
   const isOwn = (id: CharId) => seen === null && isOwnOrForwarded(transaction.doc, id);
+  // A section moved by the server: it had every character it wrote again for one (client id
+  // minus one), which are copied like any other; only one's own may be on their way. Passed over
+  // as possibly unseen, the server's re-write let one's own space in flight be paired with the
+  // space after it (« A02␣␣Abase07 », the caret put past that space; tester of stop 35).
+  const isOwnOnly = (id: CharId) => seen === null && id.client === transaction.doc.clientID;
   const candidates: Candidate[] = [];
   for (const from of deleted) {
-    const skippable = from.ids.map(isOwn);
+    const skippable = from.ids.map(goneWithSection(from) ? isOwnOnly : isOwn);
     // The same run as the writer saw it if it had none of one's characters (typed offline, or on
     // their way): one's characters may match the copy's letters by chance (a space typed before
     // the copy's space), which the pairing must not prefer to the characters that were copied.
@@ -893,12 +905,48 @@ export function detectTextMoves(
     const { from, to, target, editors } = candidate;
     if (sunk.has(to)) continue;
     const set = (a: CharId, b: CharId) => (editors ? moves.set(a, b) : moves.setForCaret(a, b));
-    for (const [f, t] of pairs) set(from.ids[f] as CharId, target.ids[t] as CharId);
+    const inFlight =
+      editors || seen !== null ? null : typedAfterLastWrittenAgain(transaction, from, target, pairs);
+    for (const [f, t] of pairs) {
+      const a = from.ids[f] as CharId;
+      if (inFlight && a.client === transaction.doc.clientID && a.clock > inFlight) continue;
+      set(a, target.ids[t] as CharId);
+    }
     if (editors && firstHeld && (to.text === from.text || existedBeforeText(transaction, to)))
       moves.copies.push(to);
   }
   if (seen === null) pairWrittenAgain(transaction, moves);
   return moves;
+}
+
+/**
+ * In a section moved by the server, the clock of one's last own character that the copy holds as
+ * the server's re-write of it (one's keystroke that reached the server after the move, written
+ * again in the copy under one's client id minus one, in the same update): one's characters typed
+ * after it had not reached the server, and have no copy, whatever letter they share with the
+ * text after them. Null when the copy holds no such re-write (nothing tells then).
+ *
+ * Paired by their letters, one's space still on its way matched the space the copy has after
+ * one's words, and the caret went past it: the next word was written after that space, and the
+ * one after glued to the following word (« A01␣␣Abase07 », tester of stop 35, 7 of 27 tries).
+ */
+function typedAfterLastWrittenAgain(
+  transaction: Y.Transaction,
+  from: Run,
+  target: Run,
+  pairs: readonly [number, number][],
+): number | null {
+  const own = transaction.doc.clientID;
+  const forwarder = forwarderOf(own);
+  let last: number | null = null;
+  for (const [f, t] of pairs) {
+    const a = from.ids[f] as CharId;
+    const b = target.ids[t] as CharId;
+    const item = itemAt(transaction.doc, b);
+    if (a.client === own && b.client === forwarder && item && !existedBefore(transaction, item))
+      last = last === null ? a.clock : Math.max(last, a.clock);
+  }
+  return last;
 }
 
 /** Farthest the search for the left neighbour of what the server wrote again goes over new characters. */

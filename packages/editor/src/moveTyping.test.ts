@@ -1,0 +1,170 @@
+// @vitest-environment jsdom
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { ydocToJSON, type DocJSON } from './convert.js';
+import { moveSection } from './sectionForwarding.js';
+import {
+  FROM_SERVER,
+  Network,
+  paragraph,
+  section,
+  text,
+  type Client,
+} from '../../../tests/support/yNetwork.js';
+import { press, putCaretAfter, useCaretEditors } from '../../../tests/support/caretEditors.js';
+import { seededRandom } from '../../../tests/support/random.js';
+
+// Issue 8, the tester's « a section moved while someone types in the middle of a paragraph »,
+// without a browser: the typist's editor (a ProseMirror view bound to its Y.Doc with the client's
+// caret helpers) types after « base06 » while the server moves the section three times
+// (moveSection, as the « Monter » / « Descendre » request does) and writes late keystrokes again
+// (tests/support/yNetwork.ts), the network in the test's hands.
+
+/** The paragraph typed into, and what the typist types after its « base06 ». */
+const BASE = Array.from({ length: 12 }, (_, i) => `base${String(i + 1).padStart(2, '0')}`).join(' ');
+const TYPED = Array.from({ length: 8 }, (_, i) => ` A${String(i + 1).padStart(2, '0')}`).join('');
+/** Two sections: « Vigilance » (`s1`, the paragraph) and « Leviers » (`s2`), which it moves around. */
+const document = (): DocJSON => ({
+  type: 'doc',
+  content: [
+    section('s1', 'Vigilance', paragraph(text(BASE))),
+    section('s2', 'Leviers', paragraph(text('Autre.'))),
+  ],
+});
+const { editorOf, destroyAll } = useCaretEditors();
+/** Delivers to `client` the next `count` updates of the server, merged into one. */
+function deliver(client: Client, count = Infinity): void {
+  const updates = client.inbox.splice(0, count);
+  if (updates.length > 0) Y.applyUpdate(client.doc, Y.mergeUpdates(updates), FROM_SERVER);
+}
+/** The paragraphs of section `s1`, joined by « | ». */
+const textOfS1 = (doc: Y.Doc): string => {
+  const s = (ydocToJSON(doc).content ?? []).find((x) => x.attrs?.['id'] === 's1');
+  return (s?.content ?? [])
+    .filter((b) => b.type === 'paragraph')
+    .map((b) => (b.content ?? []).map((t) => t.text ?? '').join(''))
+    .join('|');
+};
+
+/**
+ * Plays `steps` (`B`: the typist types the next letter; `M`: the server moves `s1` after `s2`, or
+ * back to the top, three times at most, once two letters are typed; `>B`: the server receives the
+ * typist's next update; `<B2`: the typist receives the server's next 2 at once), skipping the steps
+ * that cannot be played, or random steps when `random` is given; then delivers everything. `ok`
+ * when the server and the typist show the typed letters once, in order, where they were typed.
+ */
+function run(ids: readonly [number, number], steps: string[], random?: () => number) {
+  const net = new Network(document());
+  const bruno = net.join(ids[0]);
+  net.join(ids[1]);
+  const typist = editorOf(bruno);
+  putCaretAfter(typist, 'base06');
+  const played: string[] = [];
+  let typed = 0;
+  let moves = 0;
+  for (let n = 0; ; n++) {
+    const options: string[] = [];
+    if (typed < TYPED.length) options.push('B');
+    if (moves < 3 && typed >= 2) options.push('M');
+    if (bruno.outbox.length > 0) options.push('>B');
+    let step: string | undefined;
+    if (random) {
+      if (bruno.inbox.length > 0) options.push(`<B${1 + Math.floor(random() * bruno.inbox.length)}`);
+      step = options[Math.floor(random() * options.length)];
+      if (step === undefined) break;
+    } else {
+      step = steps[n];
+      if (step === undefined) break;
+      if (step.startsWith('<')) {
+        if (bruno.inbox.length === 0) continue;
+        step = `<B${Math.min(bruno.inbox.length, Number(step.slice(2)))}`;
+      } else if (!options.includes(step)) continue;
+    }
+    played.push(step);
+    if (step === 'B') press(typist, TYPED[typed++] as string);
+    else if (step === 'M') {
+      moveSection(net.server, 's1', moves % 2 === 0 ? 's2' : null, 'move');
+      moves++;
+    } else if (step === '>B') net.send(bruno, 1);
+    else deliver(bruno, Number(step.slice(2)));
+    if (process.env['MOVE_TRACE'])
+      console.warn(step, JSON.stringify(textOfS1(net.server)), JSON.stringify(textOfS1(bruno.doc)));
+  }
+  net.settle();
+  const shown = textOfS1(net.server);
+  const want = BASE.replace('base06', `base06${TYPED.slice(0, typed)}`);
+  const ok = shown === want && textOfS1(bruno.doc) === shown;
+  destroyAll();
+  return { ok, shown, expected: want, played };
+}
+
+/** The shortest order found by removing steps one by one while the run still fails. */
+function shrink(ids: readonly [number, number], steps: string[]): string[] {
+  let best = steps;
+  for (let changed = true; changed;) {
+    changed = false;
+    for (let i = best.length - 1; i >= 0; i--) {
+      const r = run(ids, [...best.slice(0, i), ...best.slice(i + 1)]);
+      if (!r.ok) {
+        best = r.played;
+        changed = true;
+      }
+    }
+  }
+  return best;
+}
+
+describe('a co-writer moves the section while someone types in the middle of a paragraph', () => {
+  // Orders of the random runs below, shrunk (tester of stop 35: « A02␣␣A03 … A20base07 »).
+  const found = {
+    // The typist typed on after the move, before their letters in flight came back: the server
+    // wrote those after the letter typed on (« base060␣A »).
+    'the typist types on after the move, before their letters in flight come back': 'B B M <B1 B M',
+    // After the second move, the typist's caret went past the space that followed it: their own
+    // space in flight was paired with it (« A02␣␣Abase07 »).
+    'the section moves twice while letters are on their way': 'B B M B B >B <B2 B M B B B B <B1 B',
+    // The move came with the server's re-writes of the letters that reached it late; the typist's
+    // space still on its way was paired with the space after the words (« A01␣␣Abase07 »).
+    'the move comes with the letters that reached the server late, a space still on its way':
+      'B >B B >B B B M B >B >B <B3 B',
+  };
+  for (const [name, steps] of Object.entries(found))
+    for (const ids of [
+      [100, 200],
+      [200, 100],
+    ] as const)
+      it(`keeps the typist's words whole when ${name} (typist's client id ${ids[0] < ids[1] ? 'lower' : 'higher'})`, () => {
+        const result = run(ids, steps.split(' '));
+        expect(result.shown).toBe(result.expected);
+        expect(result.ok).toBe(true);
+      });
+});
+
+/**
+ * Random orders for `MOVE_SEEDS` seeds, each failure shrunk. Not part of `npm test`: some orders
+ * still fail (issue 8).
+ */
+describe.skipIf(!process.env['MOVE_SEEDS'])('random orders (MOVE_SEEDS)', () => {
+  it('keep the typist’s words whole', () => {
+    const bad: string[] = [];
+    for (let seed = 1; seed <= Number(process.env['MOVE_SEEDS']); seed++)
+      for (const ids of [
+        [100, 200],
+        [200, 100],
+      ] as const) {
+        const r = run(ids, [], seededRandom(seed));
+        if (r.ok) continue;
+        const small = shrink(ids, r.played);
+        bad.push(`${seed} (${ids.join(',')}): ${r.shown} shrunk ${run(ids, small).shown} ${small.join(' ')}`);
+      }
+    console.warn(`${bad.length} bad\n${bad.join('\n')}`);
+    expect(bad).toEqual([]);
+  });
+});
+/** One order, `MOVE_STEPS` (with `MOVE_TRACE=1`: both copies after each step), to study a failure. */
+describe.skipIf(!process.env['MOVE_STEPS'])('one order (MOVE_STEPS)', () => {
+  it('plays it', () => {
+    const r = run([100, 200], (process.env['MOVE_STEPS'] ?? '').split(' '));
+    console.warn(r.shown, r.played.join(' '));
+  });
+});
