@@ -49,6 +49,7 @@ export const sectionsMessages = {
     progress: (written: number, total: number) =>
       total === 0
         ? ''
-        : `${written} section${written > 1 ? 's' : ''} rédigée${written > 1 ? 's' : ''} sur ${total}`,
+        : // Non-breaking spaces: a number never ends a line alone (« sur » / « 13 » on a phone).
+          `${written}\u00a0section${written > 1 ? 's' : ''} rédigée${written > 1 ? 's' : ''} sur\u00a0${total}`,
   },
 } as const;
