@@ -1,10 +1,8 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import type { DocJSON } from './convert.js';
 import {
   expectConverged,
-  FROM_SERVER,
   Network,
   paragraph,
   section,
@@ -17,6 +15,7 @@ import {
   putCaretAfter,
   useCaretEditors,
 } from '../../../tests/support/caretEditors.js';
+import { deliverMerged } from '../../../tests/support/orders.js';
 import { seededRandom } from '../../../tests/support/random.js';
 
 // Issue 8, the browser test « keeps the typist’s words whole when a co-writer presses Enter then
@@ -34,12 +33,6 @@ const document = (...blocks: DocJSON[]): DocJSON => ({
 const paragraphs = firstSectionParagraphs;
 
 const { editorOf, destroyAll } = useCaretEditors();
-
-/** Delivers to `client` the next `count` updates of the server, merged into one. */
-function deliver(client: Client, count = Infinity): void {
-  const updates = client.inbox.splice(0, count);
-  if (updates.length > 0) Y.applyUpdate(client.doc, Y.mergeUpdates(updates), FROM_SERVER);
-}
 
 /** What the browser test types: the typist's word, the co-writer's keys where they type. */
 const TYPED = 'aaaaAAAAaaaa1111';
@@ -69,7 +62,7 @@ function play(
     else if (step === 'C') press(views[1], coWriterKeys[coWriter++] as string);
     else if (step === '>B') net.send(bruno, 1);
     else if (step === '>C') net.send(chloe, 1);
-    else deliver(step[1] === 'B' ? bruno : chloe, Number(step.slice(2)));
+    else deliverMerged(step[1] === 'B' ? bruno : chloe, Number(step.slice(2)));
   }
   net.settle();
   return typedKeys.slice(0, typed);
@@ -103,9 +96,9 @@ describe('a co-writer presses Enter then Backspace where someone types', () => {
       // again in the join's update, then the last two as they arrive, each after the one before.
       press(coWriter, 'Backspace');
       net.send(chloe);
-      deliver(bruno);
+      deliverMerged(bruno);
       net.send(bruno);
-      deliver(bruno);
+      deliverMerged(bruno);
       for (const letter of '1111') press(typist, letter);
       net.settle();
       // The typist's next keystrokes went before the last « A » (« AAA1111A »).
@@ -206,7 +199,7 @@ describe.skipIf(!process.env['ENTER_BACKSPACE_SEEDS'])('random orders (ENTER_BAC
           else if (step === 'C') press(coWriter, CO_WRITER[keys++] as string);
           else if (step === '>B') net.send(bruno, 1);
           else if (step === '>C') net.send(chloe, 1);
-          else deliver(step[1] === 'B' ? bruno : chloe, Number(step.slice(2)));
+          else deliverMerged(step[1] === 'B' ? bruno : chloe, Number(step.slice(2)));
           if (process.env['ENTER_BACKSPACE_TRACE'] === String(seed))
             console.warn(
               step,

@@ -4,20 +4,19 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { DocJSON } from './convert.js';
 import { undoOnlyOwnChanges } from './undoScope.js';
-import {
-  FROM_SERVER,
-  Network,
-  paragraph,
-  section,
-  text,
-  type Client,
-} from '../../../tests/support/yNetwork.js';
+import { Network, paragraph, section, text } from '../../../tests/support/yNetwork.js';
 import {
   firstSectionParagraphs,
   press,
   putCaretAfter,
   useCaretEditors,
 } from '../../../tests/support/caretEditors.js';
+import {
+  CLIENT_ID_ORDERS,
+  deliverMerged,
+  shrinkOrder,
+  typistIdOrder,
+} from '../../../tests/support/orders.js';
 import { seededRandom } from '../../../tests/support/random.js';
 
 // Issue 8, the browser test « keeps the typist’s words in order, once, when a co-writer joins their
@@ -32,12 +31,6 @@ const document = (...blocks: DocJSON[]): DocJSON => ({
 });
 const paragraphs = firstSectionParagraphs;
 const { editorOf, destroyAll } = useCaretEditors();
-
-/** Delivers to `client` the next `count` updates of the server, merged into one. */
-function deliver(client: Client, count = Infinity): void {
-  const updates = client.inbox.splice(0, count);
-  if (updates.length > 0) Y.applyUpdate(client.doc, Y.mergeUpdates(updates), FROM_SERVER);
-}
 
 /** What the typist types after « Alpha », as in the browser test. */
 const TYPED = ' abcdefghijklmnopqrstuvwxyz0123456789';
@@ -108,7 +101,7 @@ function run(ids: readonly [number, number], keyCount: number, steps: string[], 
       else press(coWriter, k as string);
     } else if (step === '>B') net.send(bruno, 1);
     else if (step === '>C') net.send(chloe, 1);
-    else deliver(step[1] === 'B' ? bruno : chloe, Number(step.slice(2)));
+    else deliverMerged(step[1] === 'B' ? bruno : chloe, Number(step.slice(2)));
     if (process.env['JOIN_UNDO_TRACE'])
       console.warn(
         step,
@@ -127,7 +120,7 @@ function run(ids: readonly [number, number], keyCount: number, steps: string[], 
       }
       for (const c of [bruno, chloe])
         while (c.inbox.length > 0) {
-          deliver(c, 1);
+          deliverMerged(c, 1);
           console.warn(`settle <${c === bruno ? 'B' : 'C'}`, JSON.stringify(paragraphs(c.doc)));
         }
     }
@@ -145,21 +138,11 @@ function run(ids: readonly [number, number], keyCount: number, steps: string[], 
 }
 
 /** The shortest order found by removing steps one by one while the run still fails. */
-function shrink(ids: readonly [number, number], keyCount: number, steps: string[]): string[] {
-  let best = steps;
-  for (let changed = true; changed;) {
-    changed = false;
-    for (let i = best.length - 1; i >= 0; i--) {
-      const candidate = [...best.slice(0, i), ...best.slice(i + 1)];
-      const r = run(ids, keyCount, candidate);
-      if (!r.ok && r.key === keyCount) {
-        best = r.played;
-        changed = true;
-      }
-    }
-  }
-  return best;
-}
+const shrink = (ids: readonly [number, number], keyCount: number, steps: string[]): string[] =>
+  shrinkOrder(steps, (candidate) => {
+    const r = run(ids, keyCount, candidate);
+    return { failed: !r.ok && r.key === keyCount, played: r.played };
+  });
 
 /**
  * Random orders for `JOIN_UNDO_SEEDS` seeds (`JOIN_UNDO_KEYS`: how many of the co-writer's keys,
@@ -173,10 +156,7 @@ describe.skipIf(!process.env['JOIN_UNDO_SEEDS'])('random orders (JOIN_UNDO_SEEDS
     const keyCount = Number(process.env['JOIN_UNDO_KEYS'] ?? 4);
     const bad: string[] = [];
     for (let seed = first; seed < first + seeds; seed++)
-      for (const ids of [
-        [100, 200],
-        [200, 100],
-      ] as const) {
+      for (const ids of CLIENT_ID_ORDERS) {
         const r = run(ids, keyCount, [], seededRandom(seed));
         if (r.ok) continue;
         const label = `${seed} (${ids.join(',')}) keys ${r.key}: ${r.shown}`;
@@ -216,11 +196,8 @@ describe('a co-writer joins the paragraph someone types in, then undoes the join
       'B B B B B B B B >B >B B >B >B B >B >B <C1 >B >B <C2 <C5 C >C C <B1 >B <B1 B >C >B <B2',
   };
   for (const [name, steps] of Object.entries(found))
-    for (const ids of [
-      [100, 200],
-      [200, 100],
-    ] as const)
-      it(`keeps the typist's letters in order when ${name} (typist's client id ${ids[0] < ids[1] ? 'lower' : 'higher'})`, () => {
+    for (const ids of CLIENT_ID_ORDERS)
+      it(`keeps the typist's letters in order when ${name} (typist's client id ${typistIdOrder(ids)})`, () => {
         const result = run(ids, 2, steps.split(' '));
         expect(result.shown).toBe(result.expected);
         expect(result.ok).toBe(true);

@@ -1,17 +1,16 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { ydocToJSON, type DocJSON } from './convert.js';
 import { moveSection } from './sectionForwarding.js';
-import {
-  FROM_SERVER,
-  Network,
-  paragraph,
-  section,
-  text,
-  type Client,
-} from '../../../tests/support/yNetwork.js';
+import { Network, paragraph, section, text } from '../../../tests/support/yNetwork.js';
 import { press, putCaretAfter, useCaretEditors } from '../../../tests/support/caretEditors.js';
+import {
+  CLIENT_ID_ORDERS,
+  deliverMerged,
+  shrinkOrder,
+  typistIdOrder,
+} from '../../../tests/support/orders.js';
 import { seededRandom } from '../../../tests/support/random.js';
 
 // Issue 8, the tester's « a section moved while someone types in the middle of a paragraph »,
@@ -32,11 +31,6 @@ const document = (): DocJSON => ({
   ],
 });
 const { editorOf, destroyAll } = useCaretEditors();
-/** Delivers to `client` the next `count` updates of the server, merged into one. */
-function deliver(client: Client, count = Infinity): void {
-  const updates = client.inbox.splice(0, count);
-  if (updates.length > 0) Y.applyUpdate(client.doc, Y.mergeUpdates(updates), FROM_SERVER);
-}
 /** The paragraphs of section `s1`, joined by « | ». */
 const textOfS1 = (doc: Y.Doc): string => {
   const s = (ydocToJSON(doc).content ?? []).find((x) => x.attrs?.['id'] === 's1');
@@ -86,7 +80,7 @@ function run(ids: readonly [number, number], steps: string[], random?: () => num
       moveSection(net.server, 's1', moves % 2 === 0 ? 's2' : null, 'move');
       moves++;
     } else if (step === '>B') net.send(bruno, 1);
-    else deliver(bruno, Number(step.slice(2)));
+    else deliverMerged(bruno, Number(step.slice(2)));
     if (process.env['MOVE_TRACE'])
       console.warn(step, JSON.stringify(textOfS1(net.server)), JSON.stringify(textOfS1(bruno.doc)));
   }
@@ -99,20 +93,11 @@ function run(ids: readonly [number, number], steps: string[], random?: () => num
 }
 
 /** The shortest order found by removing steps one by one while the run still fails. */
-function shrink(ids: readonly [number, number], steps: string[]): string[] {
-  let best = steps;
-  for (let changed = true; changed;) {
-    changed = false;
-    for (let i = best.length - 1; i >= 0; i--) {
-      const r = run(ids, [...best.slice(0, i), ...best.slice(i + 1)]);
-      if (!r.ok) {
-        best = r.played;
-        changed = true;
-      }
-    }
-  }
-  return best;
-}
+const shrink = (ids: readonly [number, number], steps: string[]): string[] =>
+  shrinkOrder(steps, (candidate) => {
+    const r = run(ids, candidate);
+    return { failed: !r.ok, played: r.played };
+  });
 
 describe('a co-writer moves the section while someone types in the middle of a paragraph', () => {
   // Orders of the random runs below, shrunk (tester of stop 35: « A02␣␣A03 … A20base07 »).
@@ -129,11 +114,8 @@ describe('a co-writer moves the section while someone types in the middle of a p
       'B >B B >B B B M B >B >B <B3 B',
   };
   for (const [name, steps] of Object.entries(found))
-    for (const ids of [
-      [100, 200],
-      [200, 100],
-    ] as const)
-      it(`keeps the typist's words whole when ${name} (typist's client id ${ids[0] < ids[1] ? 'lower' : 'higher'})`, () => {
+    for (const ids of CLIENT_ID_ORDERS)
+      it(`keeps the typist's words whole when ${name} (typist's client id ${typistIdOrder(ids)})`, () => {
         const result = run(ids, steps.split(' '));
         expect(result.shown).toBe(result.expected);
         expect(result.ok).toBe(true);
@@ -148,10 +130,7 @@ describe.skipIf(!process.env['MOVE_SEEDS'])('random orders (MOVE_SEEDS)', () => 
   it('keep the typist’s words whole', () => {
     const bad: string[] = [];
     for (let seed = 1; seed <= Number(process.env['MOVE_SEEDS']); seed++)
-      for (const ids of [
-        [100, 200],
-        [200, 100],
-      ] as const) {
+      for (const ids of CLIENT_ID_ORDERS) {
         const r = run(ids, [], seededRandom(seed));
         if (r.ok) continue;
         const small = shrink(ids, r.played);
