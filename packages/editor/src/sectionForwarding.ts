@@ -928,6 +928,11 @@ function writersEarlierText(ctx: LateContext, item: Y.Item, into: YType, index: 
   let count = 0;
   for (let n = into._start; n; n = n.right) {
     if (n.deleted || !n.countable) continue;
+    // Whole items before the place are counted at once (a long paragraph has many).
+    if (seen + n.length <= index) {
+      seen += n.length;
+      continue;
+    }
     for (let i = 0; i < n.length; i++, seen++) {
       if (seen < index) continue;
       const id = { client: n.id.client, clock: n.id.clock + i };

@@ -1360,9 +1360,9 @@ function ownRelocations(doc: Y.Doc, transaction: Y.Transaction, moves: TextMoves
       return false;
     if (n.id.clock < forwardedBefore || moves.lookup(n.origin)) return false;
     // The server wrote it at an index: Yjs hung it on the last deleted character after the one it
-    // followed, so the re-written one is looked for among the deleted characters on its left.
-    // The server wrote it after one of its own re-writes (a late keystroke after the one before
-    // it): that one first, when one's own keystrokes typed meanwhile stand in between.
+    // followed, so the re-written one is looked for among the deleted characters on its left,
+    // one of the server's own re-writes first (it writes late keystrokes one after the other),
+    // when one's keystrokes typed meanwhile stand in between.
     const liveCopyOf = (old: CharId): CharId | null => {
       let copy = earlier.get(key(old));
       for (let hops = 0; copy && hops < MAX_REWRITE_HOPS; hops++) {
@@ -1391,11 +1391,10 @@ function ownRelocations(doc: Y.Doc, transaction: Y.Transaction, moves: TextMoves
     return found !== null;
   };
   // Or written by the server, in the same update as a move it had not yet received, after a
-  // character that move took elsewhere (the update merges both; Hocuspocus sends a turn's
-  // changes as one).
-  // The server writes at an index: Yjs hangs the text on the last deleted character after the one
-  // it followed. When one of its earlier re-writes stands on the left past deleted characters
-  // only, that is the one it followed (it wrote its late keystrokes one after the other).
+  // character that move took elsewhere (the update merges both; Hocuspocus sends a turn's changes
+  // as one). The server writes at an index, and Yjs hangs the text on the last deleted character
+  // after the one it followed: when one of its earlier re-writes stands on the left, past deleted
+  // characters and one's keystrokes typed since only, that is the one it followed.
   const forwardedOnMoved = (n: Y.Item): boolean => {
     if (
       n.id.client !== forwarded ||
@@ -1665,10 +1664,9 @@ function pastEarlierOwnText(
   if (!start) return after;
   // The server's re-writes that arrived in this very update, merged with the move that carried
   // them (Hocuspocus sends a turn's changes as one): deleted by it at once, they were never paired
-  // with their copies (detectTextMoves pairs what was there before), which are recognised here by
-  // their letters, in order.
-  // Only those the server wrote just after the character the last one passed stands for: letters
-  // written elsewhere may match by chance (every typed word begins with the same ones).
+  // with their copies (detectTextMoves pairs what was there before). A copy is recognised by its
+  // letter and its place: the re-write it stands for was hung on the character the last one passed
+  // stands for (letters alone match by chance: every typed word begins with the same ones).
   const carriedAfter = new Map<string, { id: CharId; letter: string }>();
   const forwardedBefore = transaction.beforeState.get(forwarder) ?? 0;
   if (first.client !== forwarder && (transaction.afterState.get(forwarder) ?? 0) > forwardedBefore) {
