@@ -302,7 +302,9 @@ describe('a change the server refuses', () => {
     let sockets = 0;
     page.on('websocket', () => (sockets += 1));
     await page.reload();
-    await editorOf(page).waitFor();
+    // The local copy holds the 330,000 refused words: drawing them takes a while on a loaded
+    // machine (more than 30 s once in CI, with every other test file running).
+    await editorOf(page).waitFor({ timeout: 90_000 });
     await expect
       .poll(() => refusedAlert(page).textContent(), { timeout: 30_000 })
       .toContain('Votre dernière modification est trop volumineuse pour être enregistrée');
@@ -346,7 +348,7 @@ describe('a change the server refuses', () => {
       errors: [],
       cspViolations: [],
     });
-  }, 150_000);
+  }, 240_000);
 });
 
 describe('a network that silently stops passing packets', () => {
