@@ -1623,6 +1623,33 @@ function movedAnchorOf(
   return null;
 }
 
+/** A re-write of the server's, by the character it was hung on: its id and its letter. */
+type CarriedRewrites = Map<string, { id: CharId; letter: string }>;
+
+/**
+ * The server's re-writes of one's keystrokes that arrived in `transaction`, merged with the move
+ * that carried them (Hocuspocus sends a turn's changes as one): deleted by it at once, they were
+ * never paired with their copies (detectTextMoves pairs what was there before). Each by the
+ * character it was hung on: {@link pastEarlierOwnText} recognises a copy by its letter and its
+ * place (letters alone match by chance: every typed word begins with the same ones).
+ */
+function carriedRewrites(doc: Y.Doc, transaction: Y.Transaction): CarriedRewrites {
+  const carried: CarriedRewrites = new Map();
+  const forwarder = forwarderOf(doc.clientID);
+  const before = transaction.beforeState.get(forwarder) ?? 0;
+  if ((transaction.afterState.get(forwarder) ?? 0) <= before) return carried;
+  const structs = doc.store.clients.get(forwarder) ?? [];
+  for (let k = Y.findIndexSS(structs, before); k < structs.length; k++) {
+    const n = structs[k];
+    if (!(n instanceof Y.Item) || !n.deleted || !(n.content instanceof Y.ContentString)) continue;
+    for (let i = 0; i < n.length; i++) {
+      const hungOn = i === 0 ? n.origin : charId(n, i - 1);
+      if (hungOn) carried.set(key(hungOn), { id: charId(n, i), letter: n.content.str.charAt(i) });
+    }
+  }
+  return carried;
+}
+
 /**
  * The last of the characters just after `after` that stand for one's own keystrokes typed before
  * the relocated ones `r` (one's own older characters, the server's re-writes of them, or copies of
@@ -1635,7 +1662,8 @@ function movedAnchorOf(
  * stands before one's concurrent keystrokes: {@link forwarderOf}). Written just after `after`, the
  * word was cut (« abch|defg », issue 8: a join undone while someone types, CI of stop 34).
  * When `r` is itself a re-write of the server's, only its earlier re-writes go before it: one's
- * keystrokes typed since stand after it. `transaction` is the remote change being followed.
+ * keystrokes typed since stand after it. `transaction` is the remote change being followed,
+ * `carried` its {@link carriedRewrites}.
  */
 function pastEarlierOwnText(
   doc: Y.Doc,
@@ -1643,6 +1671,7 @@ function pastEarlierOwnText(
   moves: TextMoves,
   after: CharId,
   r: Relocation,
+  carried: CarriedRewrites,
 ): CharId {
   const first = r.ids[0];
   const last = r.ids[r.ids.length - 1];
@@ -1662,24 +1691,6 @@ function pastEarlierOwnText(
   const stop = rightOrigin ? (moves.follow(rightOrigin) ?? rightOrigin) : null;
   const start = itemAt(doc, after);
   if (!start) return after;
-  // The server's re-writes that arrived in this very update, merged with the move that carried
-  // them (Hocuspocus sends a turn's changes as one): deleted by it at once, they were never paired
-  // with their copies (detectTextMoves pairs what was there before). A copy is recognised by its
-  // letter and its place: the re-write it stands for was hung on the character the last one passed
-  // stands for (letters alone match by chance: every typed word begins with the same ones).
-  const carriedAfter = new Map<string, { id: CharId; letter: string }>();
-  const forwardedBefore = transaction.beforeState.get(forwarder) ?? 0;
-  if (first.client !== forwarder && (transaction.afterState.get(forwarder) ?? 0) > forwardedBefore) {
-    const structs = doc.store.clients.get(forwarder) ?? [];
-    for (let k = Y.findIndexSS(structs, forwardedBefore); k < structs.length; k++) {
-      const n = structs[k];
-      if (!(n instanceof Y.Item) || !n.deleted || !(n.content instanceof Y.ContentString)) continue;
-      for (let i = 0; i < n.length; i++) {
-        const hungOn = i === 0 ? n.origin : charId(n, i - 1);
-        if (hungOn) carriedAfter.set(key(hungOn), { id: charId(n, i), letter: n.content.str.charAt(i) });
-      }
-    }
-  }
   // The old character the last one passed stands for.
   let standsFor: CharId | null = r.after;
   let found = after;
@@ -1690,9 +1701,12 @@ function pastEarlierOwnText(
       const id = charId(n, i);
       if (stop && Y.compareIDs(id, stop)) return found;
       const source = moves.sourceOf(id);
-      const carried =
-        standsFor && !existedBefore(transaction, n) && !source ? carriedAfter.get(key(standsFor)) : null;
-      if (carried && carried.letter === n.content.str.charAt(i)) standsFor = carried.id;
+      // A copy of the server's re-write of one's earlier keystroke (never one's re-write's own).
+      const copyOf =
+        first.client !== forwarder && standsFor && !existedBefore(transaction, n) && !source
+          ? carried.get(key(standsFor))
+          : null;
+      if (copyOf && copyOf.letter === n.content.str.charAt(i)) standsFor = copyOf.id;
       else if (earlier(id) || (source && earlier(source))) standsFor = source ?? id;
       else return found;
       found = id;
@@ -1736,6 +1750,7 @@ export function followMovedText(doc: Y.Doc, transaction: Y.Transaction, moves: T
     return 0;
   }
   let written = 0;
+  const carried = carriedRewrites(doc, transaction);
   const lastWritten = new Map<string, CharId>();
   const relocated = relocations.map((r) => r.ids);
   const stay = new Set<string>();
@@ -1759,7 +1774,7 @@ export function followMovedText(doc: Y.Doc, transaction: Y.Transaction, moves: T
         continue;
       }
       const before = r.before ? (moves.lookup(r.before) ?? r.before) : null;
-      if (after) after = pastEarlierOwnText(doc, transaction, moves, after, r);
+      if (after) after = pastEarlierOwnText(doc, transaction, moves, after, r, carried);
       const neighbour = after ? itemAt(doc, after) : before ? itemAt(doc, before) : null;
       const text = neighbour && !neighbour.deleted ? neighbour.parent : null;
       if (!(text instanceof Y.XmlText) || text._item?.deleted) continue;
