@@ -371,11 +371,11 @@ describe('a network that silently stops passing packets', () => {
     // Longer than the watchdog's verdict (6 s): its probes keep a live socket.
     await expectNoReconnection(page, 9000);
     const seen = await page.evaluate(() => (window as unknown as { badges: string[] }).badges);
-    expect(seen.filter((text) => text.includes('Hors ligne'))).toEqual([]);
+    expect(seen.filter((text) => /Hors ligne|injoignable/.test(text))).toEqual([]);
     expect(await badgeOf(page).textContent()).toContain('Connecté');
   }, 60_000);
 
-  it('says « Hors ligne » within seconds of a silent drop, and recovers by itself when packets flow', async () => {
+  it('says « Serveur injoignable » (the browser still has a network) within seconds of a silent drop, and recovers by itself when packets flow', async () => {
     const doc = await sharedFiche('Coupure silencieuse');
     const reader = brunoProvider(doc.id);
     const { page, problems } = await openAs(amelie);
@@ -389,7 +389,7 @@ describe('a network that silently stops passing packets', () => {
     await page.keyboard.type(' Pendant la coupure.');
     await expect
       .poll(() => badgeOf(page).textContent(), { timeout: 12_000, interval: 100 })
-      .toContain('Hors ligne');
+      .toContain('Serveur injoignable — vos modifications sont conservées');
     const detectedAfter = Date.now() - droppedAt;
     expect(detectedAfter).toBeLessThan(9000);
     expect(ydocToText(reader.ydoc)).not.toContain('Pendant la coupure.');

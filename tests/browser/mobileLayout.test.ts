@@ -9,6 +9,7 @@ import { runAxe } from './support/axe.js';
 import { holdServerMessages } from './support/collabNetwork.js';
 import { watchLayout } from './support/layoutWatch.js';
 import { caretLabelOf, editorOf, sectionOf, textOf } from './support/coWriting.js';
+import { editorMessages } from '../../client/src/features/editor/messages.js';
 
 const app = useBrowserApp();
 const PHONE = { width: 390, height: 844 };
@@ -97,7 +98,7 @@ describe('the catalogue on a 390 px phone', () => {
 });
 
 describe('the editor on a 390 px phone', () => {
-  it('starts the text on the first screen, with the review bar’s actions, outline and gauge folded and no presence while alone', async () => {
+  it('starts the text on the first screen, with the review bar’s actions, outline and gauge folded, the presence « 1 » at the outline’s right and no empty column beside the gauge', async () => {
     const { page, problems } = await app.open({ as: writer, viewport: PHONE });
     await page.goto(`${app.baseUrl}/documents/${ficheId}`);
     await expect.poll(() => editorOf(page).getAttribute('contenteditable')).toBe('true');
@@ -116,8 +117,21 @@ describe('the editor on a 390 px phone', () => {
       document.querySelector('.essaim-doc-aside')?.getBoundingClientRect().bottom ?? 0,
     ]);
     expect(sideBottom - sideTop).toBeLessThan(150);
-    // Alone in the document: no presence to unfold on a phone.
-    expect(await page.getByRole('button', { name: /^Personnes présentes/ }).count()).toBe(0);
+    // Alone in the document: the presence says « 1 » at the outline's right, the gauge takes the
+    // whole line under them (a 2.75 rem empty column was beside both).
+    const boxOf = async (name: string | RegExp) => {
+      const box = await page.getByRole('button', { name }).boundingBox();
+      if (!box) throw new Error(`${String(name)}: not drawn`);
+      return { left: box.x, right: box.x + box.width, top: box.y };
+    };
+    const presence = await boxOf('Personnes présentes · 1 personne');
+    const outlineButton = await boxOf(/^Sommaire · /);
+    const gauge = await boxOf(/^Longueur · /);
+    expect(Math.abs(presence.top - outlineButton.top)).toBeLessThan(2);
+    expect(presence.left - outlineButton.right).toBeGreaterThanOrEqual(0);
+    expect(presence.left - outlineButton.right).toBeLessThanOrEqual(8);
+    expect(Math.abs(gauge.right - presence.right)).toBeLessThan(1);
+    expect(Math.abs(gauge.left - outlineButton.left)).toBeLessThan(1);
     const folded = [/^Sommaire · /, /^Longueur · ≈ 0,\d page, trop court/];
     for (const name of folded) {
       const button = page.getByRole('button', { name });
@@ -152,7 +166,7 @@ describe('someone joining a fiche read on a 390 px phone', () => {
     await page.locator('section.essaim-review-bar').waitFor();
     await page.getByRole('button', { name: 'Informations de la fiche' }).waitFor();
     await expect.poll(() => page.locator('.essaim-editor--waiting').count()).toBe(0);
-    expect(await page.getByRole('button', { name: /^Personnes présentes/ }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Personnes présentes · 1 personne' }).waitFor();
     const firstParagraph = editorOf(page).locator('p').first();
     const before = await pageTop(firstParagraph);
     const shiftsBefore = (await seen()).shifts.length;
@@ -263,22 +277,22 @@ describe('the connection badge when its words change', () => {
 });
 
 describe('the connection badge on a 390 px phone', () => {
-  it('shows its short words whole in every state it passes through (« Synchro… », « Connecté », « Hors ligne »), and screen readers hear the whole sentence', async () => {
+  it('shows its short words whole in every state it passes through (« Attente… », « Connecté », « Hors ligne »), with its icon offline, and screen readers hear the whole sentence', async () => {
     const { id } = await createDocument(writer, app.espaceId, 'Aller-vers dans le Cantal');
     const { page, context, problems } = await app.open({ as: writer, viewport: PHONE });
-    // The server's messages held: the page waits for the text, its badge « Synchronisation… ».
+    // The server's messages held: the page waits for the text, its badge « Connexion au serveur… ».
     const release = await holdServerMessages(page);
     await page.goto(`${app.baseUrl}/documents/${id}`);
     const badge = page.locator('.essaim-connection');
     const seen = () => badgeWords(badge);
-    await expect.poll(() => badge.getAttribute('data-state')).toBe('syncing');
-    expect(await seen()).toEqual({ words: 'SYNCHRO…', whole: true, page: PHONE.width });
+    await expect.poll(() => badge.getAttribute('data-state')).toBe('connecting');
+    expect(await seen()).toEqual({ words: 'ATTENTE…', whole: true, page: PHONE.width });
     expect(
       await page
         .getByRole('status')
         .filter({ has: page.locator('.fr-badge') })
         .textContent(),
-    ).toContain('Synchronisation…');
+    ).toContain('Connexion au serveur…');
     release();
     await editorOf(page).waitFor();
     await expect.poll(() => badge.getAttribute('data-state')).toBe('connected');
@@ -292,7 +306,18 @@ describe('the connection badge on a 390 px phone', () => {
       'État de la connexion : Hors ligne — vos modifications sont conservées',
     );
     expect(await badge.ariaSnapshot()).not.toContain('conservées Hors ligne');
-    expect(await badge.getAttribute('title')).toBe('Hors ligne — vos modifications sont conservées');
+    // The title is the badge's, for a pointer; on the live region it would name it (tester F8).
+    expect(await badge.getAttribute('title')).toBeNull();
+    expect(await badge.locator('[title]').getAttribute('title')).toBe(
+      'Hors ligne — vos modifications sont conservées',
+    );
+    // Its warning sign is drawn from the bundle: the DSFR's file was never fetched, and offline
+    // without a service worker it would not come (tester F6).
+    expect(
+      await badge
+        .locator('.fr-badge')
+        .evaluate((node) => getComputedStyle(node, '::before').getPropertyValue('mask-image')),
+    ).toMatch(/^url\("data:image\/svg\+xml,/);
     await shot(page, 'mobile-hors-ligne-390.png');
     await context.setOffline(false);
     await expect.poll(() => badge.getAttribute('data-state')).toBe('connected');
@@ -313,15 +338,15 @@ describe('the connection badge on a 360 px phone', () => {
     await expect.poll(() => badge.getAttribute('data-state')).toBe('offline');
     expect(await seen()).toEqual({ words: 'HORS LIGNE', whole: true, page: SMALL_PHONE.width });
     await page.screenshot({ path: path.join(artifactsDir, 'mobile-hors-ligne-360-ecran.png') });
-    // Every short word the badge may show fits there too (the widest, « Enregistré »).
-    const fits = await badge.evaluate((node) => {
+    // Every short word the badge may show fits there too (the widest, « Injoignable »).
+    const fits = await badge.evaluate((node, shorts) => {
       const shown = node.querySelector('.fr-badge') as HTMLElement;
       const short = node.querySelector('.essaim-connection__short') as HTMLElement;
-      return ['Connecté', 'Hors ligne', 'Synchro…', 'Enregistré', 'Refusé'].map((words) => {
+      return shorts.map((words) => {
         short.textContent = words;
         return [words, shown.scrollWidth <= shown.clientWidth];
       });
-    });
+    }, Object.values(editorMessages.connectionShort));
     expect(fits.filter(([, whole]) => !whole)).toEqual([]);
     await context.setOffline(false);
     await expect.poll(() => badge.getAttribute('data-state'), { timeout: 20_000 }).toBe('connected');
@@ -555,8 +580,8 @@ describe('the demonstration’s pages on a 390 px phone', () => {
     const { page } = await app.open({ as: membre, viewport: PHONE });
     await openSettledEditor(page, demoFicheId, true);
     await page.locator('.essaim-readonly-notice').waitFor();
-    // Alone in the document: no presence to unfold.
-    await expect.poll(() => page.getByRole('button', { name: /^Personnes présentes/ }).count()).toBe(0);
+    // Alone in the document: the presence's « 1 » in the outline's line.
+    await page.getByRole('button', { name: 'Personnes présentes · 1 personne' }).waitFor();
     await page.screenshot({ path: path.join(artifactsDir, 'mobile-demo-lecture-390-ecran.png') });
     expect(await pageTop(editorOf(page).locator('p').first())).toBeLessThanOrEqual(WITHIN_FIRST_SCREEN);
     expect(await pageWidth(page)).toBe(PHONE.width);

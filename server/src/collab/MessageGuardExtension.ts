@@ -205,7 +205,7 @@ export class MessageGuardExtension implements Extension<CollabContext> {
         this.awaitingAnswer.delete(connection);
         // It holds what the updates dropped meanwhile held (they were applied in the writer's
         // document before it answered): their acknowledgements, which the writer counts (its
-        // provider's unsynced changes, the editor's « Synchronisation… »), go once it is applied.
+        // provider's unsynced changes, the editor's « Enregistrement… »), go once it is applied.
         const count = this.droppedAwaiting.get(connection);
         if (count) {
           this.droppedAwaiting.delete(connection);

@@ -461,7 +461,7 @@ const REFUSAL_SHOWN_MS = 6000;
 
 /**
  * The connection badge, in a component of its own: its state changes (« Enregistré »,
- * « Synchronisation… ») re-render the badge alone, not the page and its editor.
+ * « Enregistrement… ») re-render the badge alone, not the page and its editor.
  */
 function SessionBadge({ session, readOnly }: { session: CollaborationSession; readOnly: boolean }) {
   const connection = useConnectionState(session, readOnly);

@@ -21,27 +21,36 @@ describe('connection badge', () => {
     expect(connectionState({ ...settled, editedHere: true, unsyncedChanges: 2 })).toBe('syncing');
   });
 
-  it('says « syncing » while the first handshake is under way', () => {
-    expect(connectionState({ ...settled, socket: 'connecting', synced: false })).toBe('syncing');
-    expect(connectionState({ ...settled, synced: false, editedHere: true })).toBe('syncing');
+  it('says « connecting » while the first handshake is under way', () => {
+    expect(connectionState({ ...settled, socket: 'connecting', synced: false })).toBe('connecting');
+    expect(connectionState({ ...settled, synced: false, editedHere: true })).toBe('connecting');
   });
 
   it('says « offline » when the browser lost the network, even if the socket looks open', () => {
     expect(connectionState({ ...settled, browserOnline: false, editedHere: true })).toBe('offline');
   });
 
-  it('says « offline » while reconnecting after the socket was lost', () => {
+  it('says « unreachable », not « offline », when the socket was lost while the browser has a network', () => {
     expect(connectionState({ ...settled, socket: 'connecting', lostOnce: true, synced: false })).toBe(
-      'offline',
+      'unreachable',
     );
     expect(connectionState({ ...settled, socket: 'disconnected', lostOnce: true, synced: false })).toBe(
-      'offline',
+      'unreachable',
+    );
+    expect(
+      connectionState({ ...settled, socket: 'disconnected', lostOnce: true, browserOnline: false }),
+    ).toBe('offline');
+  });
+
+  it('says « connecting » once the socket is back, until the server has answered the handshake', () => {
+    expect(connectionState({ ...settled, lostOnce: true, synced: false, editedHere: true })).toBe(
+      'connecting',
     );
   });
 
   it('never says « saved » on a connection that has not synced, even with no pending counter', () => {
     expect(connectionState({ ...settled, synced: false, editedHere: true, unsyncedChanges: 0 })).toBe(
-      'syncing',
+      'connecting',
     );
   });
 
@@ -49,7 +58,7 @@ describe('connection badge', () => {
     expect(connectionState({ ...settled, readOnly: true, editedHere: true, unsyncedChanges: 3 })).toBe(
       'connected',
     );
-    expect(connectionState({ ...settled, readOnly: true, synced: false })).toBe('syncing');
+    expect(connectionState({ ...settled, readOnly: true, synced: false })).toBe('connecting');
     expect(connectionState({ ...settled, readOnly: true, browserOnline: false })).toBe('offline');
   });
 });

@@ -1,8 +1,17 @@
 /**
- * The states the connection badge can show. `refused`: the server refused a change made here and
- * nothing is sent until the person undoes it (the page decides it, from the session's refusals).
+ * The states the connection badge can show:
+ * - `connecting`: the first connection, or a new one after an outage, is not yet synced;
+ * - `connected`: synced, nothing typed here (or read only);
+ * - `syncing`: changes made here wait for the server's acknowledgement;
+ * - `saved`: the server holds every change made here;
+ * - `offline`: the browser has no network (`navigator.onLine` false);
+ * - `unreachable`: the browser has a network but the socket was lost: the server is down or out of
+ *   reach (tester BR40 L2: « Hors ligne » there sent people to check a network that was fine);
+ * - `refused`: the server refused a change made here and nothing is sent until the person undoes
+ *   it (the page decides it, from the session's refusals).
  */
-export type ConnectionState = 'connected' | 'offline' | 'syncing' | 'saved' | 'refused';
+export type ConnectionState =
+  'connecting' | 'connected' | 'syncing' | 'saved' | 'offline' | 'unreachable' | 'refused';
 
 /** What the page knows about the link between this tab and the server at one moment. */
 export interface ConnectionFacts {
@@ -34,8 +43,8 @@ export interface ConnectionFacts {
  */
 export function connectionState(f: ConnectionFacts): ConnectionState {
   if (!f.browserOnline) return 'offline';
-  if (f.socket !== 'connected') return f.lostOnce ? 'offline' : 'syncing';
-  if (!f.synced) return 'syncing';
+  if (f.socket !== 'connected') return f.lostOnce ? 'unreachable' : 'connecting';
+  if (!f.synced) return 'connecting';
   if (f.readOnly) return 'connected';
   if (f.unsyncedChanges > 0) return 'syncing';
   return f.editedHere ? 'saved' : 'connected';

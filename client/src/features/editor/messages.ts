@@ -29,22 +29,27 @@ export const editorMessages = {
   shortcuts:
     'Raccourcis : Ctrl+B gras, Ctrl+I italique, Alt+F10 pour atteindre la barre d’outils. Chaque section a un menu « Actions » à droite de son titre.',
   connection: {
+    connecting: 'Connexion au serveur…',
     connected: 'Connecté',
     offline: 'Hors ligne — vos modifications sont conservées',
-    syncing: 'Synchronisation…',
+    unreachable: 'Serveur injoignable — vos modifications sont conservées',
+    syncing: 'Enregistrement…',
     saved: 'Enregistré',
     refused: 'Modification refusée — rien n’est envoyé',
   } satisfies Record<ConnectionState, string>,
   /**
    * The badge's words on a phone, where its place on the breadcrumb's line holds about ten capital
    * letters (142 px): cut short with « … », « Hors ligne — vos modifications sont conservées » read
-   * « HORS LIG… » (tester BR39 F4). The whole words above stay the badge's accessible text and its
+   * « HORS LIG… » (tester BR39 F4). Each is a whole word, none an abbreviation that reads as cut
+   * (« SYNCHRO… », tester BR40 L1). The whole words above stay the badge's accessible text and its
    * `title`.
    */
   connectionShort: {
+    connecting: 'Attente…',
     connected: 'Connecté',
     offline: 'Hors ligne',
-    syncing: 'Synchro…',
+    unreachable: 'Injoignable',
+    syncing: 'Envoi…',
     saved: 'Enregistré',
     refused: 'Refusé',
   } satisfies Record<ConnectionState, string>,

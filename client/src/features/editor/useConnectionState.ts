@@ -4,7 +4,7 @@ import { connectionState, type ConnectionState } from './connectionState.js';
 import type { CollaborationSession } from './useCollaborationSession.js';
 
 /**
- * A change acknowledged within this delay never shows « Synchronisation… »: while someone types,
+ * A change acknowledged within this delay never shows « Enregistrement… »: while someone types,
  * the badge (a live region) would otherwise flicker and chatter at every keystroke.
  */
 export const SYNCING_GRACE_MS = 500;
@@ -18,7 +18,7 @@ function readSocketStatus(session: CollaborationSession): 'connected' | 'connect
 
 /**
  * What the badge shows, given what it showed (`shown`) and what the facts say now (`raw`):
- * « Synchronisation… » after a settled state (« Enregistré », « Connecté ») only once it has
+ * « Enregistrement… » after a settled state (« Enregistré », « Connecté ») only once it has
  * lasted {@link SYNCING_GRACE_MS}; any other change at once. Returns the state to show now and,
  * when the change is put off, the state to show after the grace delay.
  */
@@ -41,12 +41,12 @@ interface ConnectionMemory {
 /**
  * The connection badge's state, recomputed from the provider at each of its events. React hears
  * about it only when the SHOWN state changes: a keystroke, which makes the facts go from
- * « Enregistré » to « Synchronisation… » and back within the grace delay, causes no React commit
+ * « Enregistré » to « Enregistrement… » and back within the grace delay, causes no React commit
  * (each commit walks the editor's DOM to save the selection while the focus is in the text:
  * docs/PERFORMANCE.md, section h).
  */
 export function useConnectionState(session: CollaborationSession, readOnly: boolean): ConnectionState {
-  const memory = useRef<ConnectionMemory>({ shown: 'syncing', lostOnce: false, editedHere: false });
+  const memory = useRef<ConnectionMemory>({ shown: 'connecting', lostOnce: false, editedHere: false });
 
   const subscribe = useCallback(
     (notify: () => void) => {
