@@ -636,12 +636,27 @@ describe('the demonstration’s pages on a 390 px phone', () => {
     const heard = await header.ariaSnapshot();
     expect(heard).toContain('Modifiée depuis l’approbation');
     expect(heard).toMatch(/Approuvée par Sophie Lambert le /);
-    // Tapped, the state shows who approved it and when.
+    // Tapped, the state shows who approved it and when; tapped again, it folds.
     const line = header.locator('.essaim-review__line');
-    expect(await line.evaluate((node) => node.getBoundingClientRect().height)).toBeLessThanOrEqual(1);
-    await header.locator('[data-review-status]').click();
-    await expect.poll(() => line.evaluate((node) => node.getBoundingClientRect().height)).toBeGreaterThan(10);
+    const lineHeight = () => line.evaluate((node) => node.getBoundingClientRect().height);
+    expect(await lineHeight()).toBeLessThanOrEqual(1);
+    const state = header.getByRole('button', { name: /^Approuvée : qui et quand, section « / });
+    expect(await state.getAttribute('aria-expanded')).toBe('false');
+    await state.click();
+    await expect.poll(lineHeight).toBeGreaterThan(10);
+    expect(await state.getAttribute('aria-expanded')).toBe('true');
     await page.screenshot({ path: path.join(artifactsDir, 'mobile-demo-modifiee-touchee-390-ecran.png') });
+    await state.click();
+    await expect.poll(lineHeight).toBeLessThanOrEqual(1);
+    // With a keyboard too (a phone's, or a computer's window at 200 % zoom): the state is in the tab
+    // order, Enter and Space unfold and fold it.
+    expect(await state.getAttribute('tabindex')).toBe('0');
+    await state.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(lineHeight).toBeGreaterThan(10);
+    await page.keyboard.press('Space');
+    await expect.poll(lineHeight).toBeLessThanOrEqual(1);
+    expect(await state.getAttribute('aria-expanded')).toBe('false');
     await header
       .getByRole('button', { name: /^Voir les modifications depuis l’approbation de la section « / })
       .click();

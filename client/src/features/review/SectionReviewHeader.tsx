@@ -5,14 +5,26 @@ import type { ReviewEvent, SectionReviewState } from '@essaim/domain';
 import { formatDate } from '../../shared/dates.js';
 import { decisionLines, offeredSteps, type DecisionLine } from './liveReview.js';
 import { reviewPanelMessages as m } from './panelMessages.js';
+import { useMediaQuery } from '../sections/NarrowDisclosure.js';
 import { useReview } from './ReviewProvider.js';
 import './review.css';
+
+/** The width below which the header is one line and who took the last step is folded (review.css). */
+const PHONE_SCREEN = '(max-width: 47.99em)';
 
 const severity: Record<SectionReviewState, 'info' | 'success' | 'warning' | undefined> = {
   brouillon: undefined,
   soumise: 'info',
   approuvee: 'success',
   modifications_demandees: 'warning',
+};
+
+/** The DSFR badge's class of each state, for the state drawn as a button on a phone. */
+const badgeClass: Record<SectionReviewState, string> = {
+  brouillon: '',
+  soumise: 'fr-badge--info',
+  approuvee: 'fr-badge--success',
+  modifications_demandees: 'fr-badge--warning',
 };
 
 /** Icon of each step's button (literal class names: the build keeps only the icons it finds). */
@@ -52,8 +64,10 @@ function lineText(line: DecisionLine): string {
  */
 export function SectionReviewHeader({ sectionId, tabbable }: { sectionId: string; tabbable: boolean }) {
   const api = useReview();
-  // On a phone, who took the last step shows once the state is tapped (review.css).
+  // On a phone, who took the last step shows once the state is tapped, or pressed with the keyboard
+  // (review.css).
   const [details, setDetails] = useState(false);
+  const phone = useMediaQuery(PHONE_SCREEN);
   const section = api?.view?.byId.get(sectionId);
   if (!api || !section) return null;
   const { review } = section;
@@ -63,6 +77,7 @@ export function SectionReviewHeader({ sectionId, tabbable }: { sectionId: string
   const error = api.errors.get(sectionId);
   const message = review.state === 'brouillon' ? null : review.message;
   const tabIndex = tabbable ? 0 : -1;
+  const lines = decisionLines(review);
   return (
     <div
       className={
@@ -81,11 +96,28 @@ export function SectionReviewHeader({ sectionId, tabbable }: { sectionId: string
         data-review-status={sectionId}
         data-details={details ? '' : undefined}
         tabIndex={-1}
+        // A tap anywhere on the state's line; the keyboard's Enter or Space on the state's button
+        // below comes here too (its click bubbles up).
         onClick={() => setDetails((shown) => !shown)}
       >
-        <Badge as="span" small noIcon severity={severity[review.state]}>
-          {m.states[review.state]}
-        </Badge>
+        {phone && lines.length > 0 ? (
+          // The state as a button drawn as the DSFR's badge (no child element: Tiptap's node view
+          // lets the editor take a click on a button's child), in the tab order like the header's
+          // other buttons: tapping was the only way to see who took the last step (tester).
+          <button
+            type="button"
+            tabIndex={tabIndex}
+            className={`fr-badge fr-badge--sm fr-badge--no-icon ${badgeClass[review.state]} essaim-review__state-button`}
+            aria-expanded={details}
+            aria-label={m.section.details(m.states[review.state], title)}
+          >
+            {m.states[review.state]}
+          </button>
+        ) : (
+          <Badge as="span" small noIcon severity={severity[review.state]}>
+            {m.states[review.state]}
+          </Badge>
+        )}
         {api.saved && <span className="fr-sr-only">{m.section.saved}</span>}
         {section.stale && (
           <Badge as="span" small noIcon severity="new" className="essaim-review__stale" data-review-stale="">
@@ -101,7 +133,7 @@ export function SectionReviewHeader({ sectionId, tabbable }: { sectionId: string
             <span className="fr-icon-lock-line fr-icon--sm" aria-hidden="true" /> {m.locked}
           </Badge>
         )}
-        {decisionLines(review).map((line) => (
+        {lines.map((line) => (
           <span key={line.kind} className="essaim-review__line">
             {lineText(line)}
           </span>

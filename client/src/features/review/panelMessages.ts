@@ -32,6 +32,8 @@ export const reviewPanelMessages = {
     message: 'Message : ',
     request: 'Demande : ',
     lockReason: 'Section verrouillée par l’animateur : elle ne peut plus être modifiée.',
+    /** On a phone, the state's button that shows who took the last step and when. */
+    details: (state: string, title: string) => `${state} : qui et quand, section « ${title} »`,
     showChanges: 'Voir les modifications depuis l’approbation',
     showChangesTitle: (title: string) =>
       `Voir les modifications depuis l’approbation de la section « ${title} »`,
