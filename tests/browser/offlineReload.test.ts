@@ -7,6 +7,8 @@ import { createDocument } from '../support/accounts.js';
 import { useBrowserApp } from './support/app.js';
 import { allowServiceWorkers, artifactsDir } from './support/chromium.js';
 import { editorOf, localCopy, sectionOf, textOf, useTwoRapporteurs } from './support/coWriting.js';
+import { panelOf, threadsOf } from './support/comments.js';
+import { createThread } from '../support/comments.js';
 
 /**
  * Issue 16, « an app that opens offline »: once the app has been opened, its shell is kept by a
@@ -118,9 +120,12 @@ describe('a reload without network', () => {
     await bruno.page.reload();
     await editorOf(bruno.page).waitFor();
     await expect.poll(() => textOf(origin(bruno.page))).toBe('Écrit en ligne.');
+    // « Hors ligne » when the browser knows it has no network, « Serveur injoignable » when it
+    // believes it has one (Chromium's emulated offline, after a reload, leaves navigator.onLine true).
+    const words = (await bruno.page.evaluate(() => navigator.onLine)) ? 'Serveur injoignable' : 'Hors ligne';
     await expect
       .poll(() => connectionBadge(bruno.page).textContent())
-      .toContain('Hors ligne — vos modifications sont conservées');
+      .toContain(`${words} — vos modifications sont conservées`);
     await expect.poll(() => editorOf(bruno.page).getAttribute('contenteditable')).toBe('true');
     const offlineNotice = bruno.page.getByText('Le serveur est injoignable : vous travaillez sur la copie');
     expect(await offlineNotice.count()).toBe(1);
@@ -195,6 +200,61 @@ describe('a reload without network', () => {
     await context.setOffline(false);
     await page.goto(`${app.baseUrl}/espaces/${app.espaceId}`);
     await expect.poll(() => page.locator('.essaim-results').count()).toBeGreaterThan(0);
+    expect(realErrors(problems.errors)).toEqual([]);
+  });
+
+  it('lists the comment threads saved with the local copy, marked so and with nothing to send, and the server’s list replaces them on reconnection', async () => {
+    const doc = await createDocument(app.admin, app.espaceId, 'Commentaires hors ligne', 'fiche');
+    await people.assignBoth(doc.id);
+    const { sections } = (await (
+      await app.admin.fetch(`/api/documents/${doc.id}/sections`)
+    ).json()) as ReviewedDocumentSectionsDto;
+    const origine = sections.find((s) => s.key === 'origine');
+    if (!origine) throw new Error('section « origine » absente');
+    await createThread(people.chloe, doc.id, { sectionId: origine.id, body: 'Quelle année, exactement ?' });
+
+    const { page, context, problems } = await app.open({ as: people.bruno });
+    await page.goto(`${app.baseUrl}/documents/${doc.id}`);
+    await expect.poll(() => editorOf(page).getAttribute('contenteditable')).toBe('true');
+    await expect.poll(() => threadsOf(page).count()).toBe(1);
+    const key = `essaim.reponse.threads.${people.bruno.userId}`;
+    await expect
+      .poll(async () => JSON.stringify(await savedAnswer(page, doc.name, key)))
+      .toContain('Quelle année, exactement ?');
+    await shellCached(page);
+
+    await context.setOffline(true);
+    await page.reload();
+    await editorOf(page).waitFor();
+    const savedNotice = panelOf(page).getByText('voici les commentaires enregistrés sur cet appareil');
+    await expect.poll(() => savedNotice.count()).toBe(1);
+    expect(await threadsOf(page).count()).toBe(1);
+    expect(await panelOf(page).getByText('1 ouvert, 0 résolu').count()).toBe(1);
+    expect(await panelOf(page).getByText('n’ont pas pu être chargés').count()).toBe(0);
+    // Opened, its message is there; nothing is offered that could not be sent: no reply field,
+    // no « Résoudre », no « Modifier ».
+    await threadsOf(page).first().getByRole('button').first().click();
+    await panelOf(page).getByText('Quelle année, exactement ?').waitFor();
+    expect(await panelOf(page).getByRole('textbox').count()).toBe(0);
+    expect(
+      await panelOf(page)
+        .getByRole('button', { name: /^(Résoudre|Modifier|Supprimer)/ })
+        .count(),
+    ).toBe(0);
+    await page.screenshot({ path: path.join(artifactsDir, 'offline-saved-threads.png') });
+
+    // Back online: the server's list, with the reply field, and the notice goes.
+    await createThread(people.chloe, doc.id, { sectionId: origine.id, body: 'Et qui finance ?' });
+    await context.setOffline(false);
+    await expect.poll(() => savedNotice.count(), { timeout: 20_000 }).toBe(0);
+    await expect.poll(() => threadsOf(page).count()).toBe(2);
+    await expect
+      .poll(() =>
+        panelOf(page)
+          .getByRole('textbox', { name: /Votre réponse/ })
+          .count(),
+      )
+      .toBe(1);
     expect(realErrors(problems.errors)).toEqual([]);
   });
 

@@ -91,8 +91,14 @@ export const CommentsPanel = memo(function CommentsPanel({
           onRetry={comments.retry}
         />
       )}
-      {abilities && !abilities.comment && !abilities.resolve && (
-        <p className={fr.cx('fr-text--sm')}>{m.panel.archived}</p>
+      {state.status === 'ready' && state.saved ? (
+        <p className={fr.cx('fr-text--sm') + ' essaim-comments__saved'} data-comments-saved="">
+          {m.panel.saved}
+        </p>
+      ) : (
+        abilities &&
+        !abilities.comment &&
+        !abilities.resolve && <p className={fr.cx('fr-text--sm')}>{m.panel.archived}</p>
       )}
       {draft && abilities?.comment && (
         <section className="essaim-comments__draft" aria-label={draftTitle}>

@@ -23,6 +23,8 @@ export const commentsMessages = {
     unknownSection: 'Section supprimée',
     untitledSection: 'Section sans titre',
     archived: 'Ce document est archivé : ses commentaires sont en lecture seule.',
+    saved:
+      'Le serveur est injoignable : voici les commentaires enregistrés sur cet appareil lors de votre dernière visite. Vous pourrez commenter et répondre au retour de la connexion.',
   },
   thread: {
     open: (quote: string) => `Ouvrir le fil sur « ${quote} »`,

@@ -20,6 +20,8 @@ import {
   type ThreadDto,
 } from '@essaim/protocol';
 import { ApiError } from '../../shared/api.js';
+import type { AnswerStore } from '../../shared/savedAnswers.js';
+import { readSavedThreads, saveThreads } from './savedThreads.js';
 import {
   decodeAnchor,
   encodeAnchor,
@@ -53,7 +55,19 @@ export type Draft =
 export type ListState =
   | { status: 'loading' }
   | { status: 'error'; message: string }
-  | { status: 'ready'; threads: ThreadDto[]; abilities: CommentAbilitiesDto };
+  | {
+      status: 'ready';
+      threads: ThreadDto[];
+      abilities: CommentAbilitiesDto;
+      /**
+       * Drawn from this device's saved threads, the server being unreachable (`savedThreads.ts`):
+       * nothing can be done on them until the server's list replaces them.
+       */
+      saved?: true;
+    };
+
+/** What an offline page may do with saved threads: read them. */
+const OFFLINE_ABILITIES: CommentAbilitiesDto = { comment: false, resolve: false, moderate: false };
 
 /** Where focus goes after an action in the panel (the thread's heading, or its reply field). */
 export interface FocusRequest {
@@ -177,7 +191,7 @@ export function refreshed(
   threads: ThreadDto[],
   abilities: CommentAbilitiesDto,
 ): ListState {
-  if (current.status !== 'ready') return { status: 'ready', threads, abilities };
+  if (current.status !== 'ready' || current.saved) return { status: 'ready', threads, abilities };
   const shown = new Map(current.threads.map((t) => [t.id, t]));
   let same = threads.length === current.threads.length;
   const merged = threads.map((thread, i) => {
@@ -207,8 +221,11 @@ export function useComments({
   provider,
   me,
   announce,
+  localCopy,
 }: {
   documentId: string;
+  /** The document's local copy, where the threads are saved for an offline opening. */
+  localCopy: AnswerStore | null;
   espaceId: string | null;
   /** Null while the editor is being built: the list loads meanwhile. */
   editor: Editor | null;
@@ -268,13 +285,39 @@ export function useComments({
       },
       (error: unknown) => {
         if (controller.signal.aborted) return;
-        setState((current) =>
-          current.status === 'ready' ? current : { status: 'error', message: messageOf(error) },
+        const failed = (current: ListState): ListState =>
+          current.status === 'ready' ? current : { status: 'error', message: messageOf(error) };
+        // The server out of reach: the threads saved on this device, marked as such, if any.
+        if (!(error instanceof ApiError && error.isNetworkError) || !localCopy) {
+          setState(failed);
+          return;
+        }
+        readSavedThreads(localCopy, me.id).then(
+          (threads) => {
+            if (controller.signal.aborted) return;
+            setState((current) =>
+              threads && current.status !== 'ready'
+                ? { status: 'ready', threads, abilities: OFFLINE_ABILITIES, saved: true }
+                : failed(current),
+            );
+          },
+          () => !controller.signal.aborted && setState(failed),
         );
       },
     );
     return () => controller.abort();
-  }, [documentId, attempt]);
+  }, [documentId, attempt, localCopy, me.id]);
+
+  // The server's threads, as this page shows them, saved with the local copy for an offline opening.
+  useEffect(() => {
+    if (state.status === 'ready' && !state.saved && localCopy)
+      void saveThreads(localCopy, me.id, state.threads);
+  }, [state, localCopy, me.id]);
+  const showsSaved = state.status === 'ready' && state.saved === true;
+  const showsSavedRef = useRef(showsSaved);
+  useEffect(() => {
+    showsSavedRef.current = showsSaved;
+  });
 
   const reloadList = useCallback(() => setAttempt((n) => n + 1), []);
 
@@ -327,7 +370,8 @@ export function useComments({
       missed = true;
     };
     const onSynced = ({ state: now }: { state: boolean }) => {
-      if (!now || !missed) return;
+      // Saved threads drawn while the server was out of reach are replaced by its list.
+      if (!now || !(missed || showsSavedRef.current)) return;
       missed = false;
       reloadAtFirstSync.current = false;
       reloadList();

@@ -666,6 +666,7 @@ function ReadyWorkspace({
         provider={session.provider}
         me={author}
         announce={announce}
+        localCopy={session.persistence}
         onComments={setComments}
       />
       {/* Until the text is shown, nothing around it acts on the document either (a version saved or
