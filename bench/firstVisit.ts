@@ -19,7 +19,8 @@ import { median } from './lib/stats.js';
  * down, 750 kbit/s up, 150 ms latency (DevTools' former « Fast 3G »). Measures, from the start of
  * the navigation, the login form shown, the catalogue usable (its first document card shown) and
  * the editor editable (the text `contenteditable` and showing the document's first words), and
- * what was downloaded for each (bytes on the wire, by kind). Targets: catalogue ≤ 3 s, editor ≤ 5 s.
+ * what was downloaded for each (bytes on the wire, by kind). Targets: catalogue ≤ 3 s, editor ≤ 5 s,
+ * for every visit (the slowest one judged, not the median).
  * Needs the built client (`npm run build`). `FIRST_VISIT_ROUNDS` visits per page (default 3);
  * `FIRST_VISIT_TRACE=1` prints each page's requests of its last visit (sent, finished, bytes), also
  * kept in the result as `results.<page>.waterfall`. A page not ready in 60 s leaves a screenshot
@@ -221,11 +222,13 @@ export async function run(): Promise<BenchResult> {
     if (process.env.FIRST_VISIT_TRACE === '1')
       for (const name of Object.keys(summary) as Visit[])
         log(`firstVisit ${name}, dernière visite :\n${formatWaterfall(summary[name].waterfall).join('\n')}`);
+    // Every visit within the budget, not the median alone: a person meets the slow one too (tester
+    // F10: the budgets held by the median with one run over each).
     const targets: TargetCheck[] = (['catalogue', 'editor'] as const).map((name) => ({
-      name: `${name === 'catalogue' ? 'catalogue utilisable' : 'éditeur modifiable'}, première visite, 1,6 Mbit/s et 150 ms (médiane de ${rounds})`,
+      name: `${name === 'catalogue' ? 'catalogue utilisable' : 'éditeur modifiable'}, première visite, 1,6 Mbit/s et 150 ms (chacune des ${rounds} visites)`,
       target: `≤ ${TARGET_MS[name] / 1000} s`,
-      actual: `${summary[name].medianMs} ms (${summary[name].ms.join(', ')}), ${summary[name].totalKB} Ko transférés`,
-      met: summary[name].medianMs <= TARGET_MS[name],
+      actual: `la plus lente ${Math.max(...summary[name].ms)} ms, médiane ${summary[name].medianMs} ms (${summary[name].ms.join(', ')}), ${summary[name].totalKB} Ko transférés`,
+      met: Math.max(...summary[name].ms) <= TARGET_MS[name],
     }));
     return {
       name: 'firstVisit',

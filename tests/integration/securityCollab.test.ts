@@ -1,6 +1,6 @@
 import * as encoding from 'lib0/encoding';
 import { CloseCode } from '@essaim/protocol';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   Awareness,
   applyAwarenessUpdate,
@@ -200,6 +200,25 @@ describe('presence', () => {
     raw.sendAwareness(name, encodeAwarenessUpdate(awareness, [doc.clientID, other.clientID]));
     await expect.poll(() => raw.closeReason(name)).toBe('awareness-one-client-per-connection');
     raw.close();
+  });
+
+  it('closes a hostile connection without writing an error and its stack to the server’s console (a refusal, logged once as a warning)', async () => {
+    const { name } = await twoPeople();
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const raw = await authenticatedAs(membre, name);
+      const mine = new Awareness(new Y.Doc());
+      mine.setLocalState({ user: { name: 'Moi' } });
+      const other = new Awareness(new Y.Doc());
+      other.setLocalState({ user: { name: 'Un autre' } });
+      applyAwarenessUpdate(mine, encodeAwarenessUpdate(other, [other.clientID]), 'test');
+      raw.sendAwareness(name, encodeAwarenessUpdate(mine, [mine.clientID, other.clientID]));
+      await expect.poll(() => raw.closeReason(name)).toBe('awareness-one-client-per-connection');
+      raw.close();
+      expect(errors.mock.calls.map((call) => String(call[0]))).toEqual([]);
+    } finally {
+      errors.mockRestore();
+    }
   });
 
   it('drops a second connection’s announcement of a client id another open connection holds, even from the same account', async () => {

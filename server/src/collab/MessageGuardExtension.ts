@@ -20,12 +20,19 @@ import type { WriterPacing } from './writerPacing.js';
 
 /**
  * Refusal thrown before a message is handled: Hocuspocus closes that document connection with
- * this code and reason, and the socket's other documents and every other client carry on.
+ * this code and reason, and the socket's other documents and every other client carry on. The
+ * guard logs it once, as a warning (`beforeHandleMessage`); `expected` tells Hocuspocus (patched,
+ * patches/@hocuspocus+server+4.7.0.patch) not to write it again to `console.error` with its stack.
  */
 export class MessageRefused extends Error {
+  /** A refusal decided on purpose, not a fault of the server. */
+  readonly expected = true;
+
   constructor(
     readonly reason: string,
     readonly code: number = CloseCode.BadMessage,
+    /** What was wrong, for the log (never sent to the client). */
+    readonly detail?: string,
   ) {
     super(reason);
   }
@@ -178,7 +185,29 @@ export class MessageGuardExtension implements Extension<CollabContext> {
     this.locks = options.locks ?? new DocumentLocks();
   }
 
-  async beforeHandleMessage({
+  /**
+   * Checks each message before Hocuspocus handles it; a refusal is logged here once, as a warning
+   * with its reason (a hostile client's messages are not server faults), then thrown.
+   */
+  async beforeHandleMessage(payload: beforeHandleMessagePayload<CollabContext>): Promise<void> {
+    try {
+      await this.check(payload);
+    } catch (error) {
+      if (error instanceof MessageRefused)
+        this.options.logger.warn(
+          {
+            documentName: payload.documentName,
+            userId: payload.context.userId,
+            refusal: error.reason,
+            detail: error.detail,
+          },
+          'message refused',
+        );
+      throw error;
+    }
+  }
+
+  private async check({
     update: message,
     connection,
     document,
@@ -322,9 +351,8 @@ export class MessageGuardExtension implements Extension<CollabContext> {
     context: CollabContext,
     code: number = CloseCode.UpdateRefused,
   ): never {
-    this.options.logger.warn({ documentName, userId: context.userId, refusal, detail }, 'update refused');
     if (context.documentId) this.options.onRefused?.(context.documentId, context.userId, refusal);
-    throw new MessageRefused(refusal, code);
+    throw new MessageRefused(refusal, code, detail);
   }
 
   /**
