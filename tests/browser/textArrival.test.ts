@@ -225,6 +225,17 @@ describe('a fiche opening', () => {
         ...(viewport.width < 500 ? { isMobile: true, hasTouch: true } : {}),
       });
       const layoutSeen = await watchLayout(page);
+      // Where the status row (badge, « Historique », « Télécharger ») starts, at each frame it is drawn.
+      await page.addInitScript(() => {
+        const lefts: number[] = [];
+        Object.assign(window, { statusRowLefts: lefts });
+        const look = () => {
+          const row = document.querySelector('.essaim-doc-status');
+          if (row) lefts.push(Math.round(row.getBoundingClientRect().left));
+          requestAnimationFrame(look);
+        };
+        requestAnimationFrame(look);
+      });
       await page.goto(`${app.baseUrl}/documents/${doc.id}`);
       await editorOf(page).waitFor();
       // Everything late is drawn: the review bar and headers, « Historique », and what follows.
@@ -240,6 +251,12 @@ describe('a fiche opening', () => {
       // row grew the bar by 71 px after it was drawn (0.03–0.10, tester BR38 F1).
       expect(shifts.reduce((sum, value) => sum + value, 0)).toBeLessThan(0.05);
       expect(widest).toBeLessThanOrEqual(viewport.width);
+      // The status row never moves: its late buttons have their places from the first drawing (on a
+      // phone it grew leftwards by 84 px when they came, tester F7).
+      const lefts = await page.evaluate(
+        () => (window as unknown as { statusRowLefts: number[] }).statusRowLefts,
+      );
+      expect(new Set(lefts).size).toBe(1);
       expect(problems.errors).toEqual([]);
     });
   }

@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useLayoutEffect, useRef, useState, type ComponentProps } from 'react';
 import { fr } from '@codegouvfr/react-dsfr';
 import { metadataMessages } from '../metadata/messages.js';
+import { statusButtonMessages } from './statusButtonMessages.js';
 import type { MetadataPanel } from '../metadata/MetadataPanel.js';
 import type { CommentsHost } from '../comments/CommentsHost.js';
 import type { SelectionCommentButton } from '../comments/SelectionCommentButton.js';
@@ -241,7 +242,13 @@ export function LazySectionReviewHeader(props: ComponentProps<typeof SectionRevi
 /** The « Historique » button and its panel. */
 export function LazyHistoryPanel(props: ComponentProps<typeof HistoryPanel>) {
   return (
-    <Suspense fallback={null}>
+    <Suspense
+      fallback={
+        <div className="essaim-history-bar">
+          <StatusButtonPlace icon="ri-history-line" label={statusButtonMessages.history} />
+        </div>
+      }
+    >
       <HistoryPanelChunk {...props} />
     </Suspense>
   );
@@ -250,9 +257,28 @@ export function LazyHistoryPanel(props: ComponentProps<typeof HistoryPanel>) {
 /** The « Télécharger » button of the header. */
 export function LazyDownloadButton() {
   return (
-    <Suspense fallback={null}>
+    <Suspense
+      fallback={<StatusButtonPlace icon="fr-icon-download-line" label={statusButtonMessages.download} />}
+    >
       <DownloadButtonChunk />
     </Suspense>
+  );
+}
+
+/**
+ * The place of a status-row button until its chunk comes: the same DSFR classes, so the same size
+ * on every screen, unseen and out of the accessibility tree. With nothing there, the row grew by
+ * both buttons once they came and, on a phone, where it stands at the right of the breadcrumb,
+ * moved the connection badge 84 px to the left (tester F7).
+ */
+function StatusButtonPlace({ icon, label }: { icon: string; label: string }) {
+  return (
+    <span
+      className={`fr-btn fr-btn--sm fr-btn--secondary fr-btn--icon-left ${icon} essaim-status-button--place`}
+      aria-hidden="true"
+    >
+      <span className="essaim-status-button__label">{label}</span>
+    </span>
   );
 }
 

@@ -1,12 +1,13 @@
 /** Every sentence of the « Historique » panel (issue 11), in one place so it can be translated. */
 
 import { VERSION_LABEL_MAX } from '@essaim/protocol';
+import { statusButtonMessages } from '../editor/statusButtonMessages.js';
 
 const plural = (n: number, one: string, many: string) => `${n} ${n > 1 ? many : one}`;
 
 export const historyMessages = {
-  toggle: 'Historique',
-  toggleTitle: 'Historique des versions du document',
+  toggle: statusButtonMessages.history,
+  toggleTitle: statusButtonMessages.historyTitle,
   panel: {
     title: 'Historique',
     close: 'Fermer l’historique',

@@ -1,6 +1,7 @@
 import type { ReuseSignalStatus } from '@essaim/protocol';
 import type { ExportFormat } from './formats.js';
 import { publicationStateLabels } from './stateLabels.js';
+import { statusButtonMessages } from '../editor/statusButtonMessages.js';
 
 const plural = (n: number, one: string, many: string) => `${n} ${n > 1 ? many : one}`;
 
@@ -76,8 +77,8 @@ export const publicationMessages = {
     close: 'Fermer',
   },
   download: {
-    button: 'Télécharger',
-    buttonTitle: 'Télécharger le document en PDF, Word, OpenDocument, Markdown ou HTML',
+    button: statusButtonMessages.download,
+    buttonTitle: statusButtonMessages.downloadTitle,
     title: 'Télécharger le document',
     draftTitle: 'Document de travail, non publié',
     draftHint:
