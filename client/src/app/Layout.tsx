@@ -7,7 +7,7 @@ import type { MainNavigationProps } from '@codegouvfr/react-dsfr/MainNavigation'
 import { SkipLinks } from '@codegouvfr/react-dsfr/SkipLinks';
 import { fr } from '@codegouvfr/react-dsfr';
 import type { UserDto } from '@essaim/protocol';
-import { authMessages } from '../features/auth/messages.js';
+import { sessionMessages as authMessages } from '../features/auth/sessionMessages.js';
 import { useSession, type CurrentEspace } from '../features/auth/session.js';
 import { useReviewQueueAccess } from '../features/reviewQueue/access.js';
 import { ConfirmDialog } from '../shared/ConfirmDialog.js';

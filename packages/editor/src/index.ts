@@ -7,7 +7,8 @@ export {
   SECTION_ID_FIX_ORIGIN,
   watchSectionIds,
 } from './sectionIds.js';
-export { countBlocks, sectionHash, sectionsOf, type SectionSummary } from './sections.js';
+export { countBlocks } from './blockCount.js';
+export { sectionHash, sectionsOf, type SectionSummary } from './sections.js';
 export { emptySection, templateContent } from './template.js';
 export { guardRequiredSections, REQUIRED_SECTION_ORIGIN, type RequiredSection } from './requiredSections.js';
 export {

@@ -5,7 +5,7 @@ import * as Y from 'yjs';
 import { schema } from './extensions.js';
 import { writeJSONToYdoc, ydocToNode, type DocJSON } from './convert.js';
 import { ensureUniqueSectionIds, sectionIdFixes, watchSectionIds } from './sectionIds.js';
-import { sectionsOf } from './sections.js';
+import { sectionHash, sectionsOf } from './sections.js';
 import { emptySection, templateContent } from './template.js';
 import { guardRequiredSections } from './requiredSections.js';
 
@@ -171,5 +171,24 @@ describe('required sections', () => {
     });
     ydoc.transact(() => fragment.delete(1, 1));
     expect(sectionsOf(ydocToNode(ydoc)).map((s) => s.key)).toEqual(['identification', 'public']);
+  });
+});
+
+describe('a section’s hash', () => {
+  it('is the SHA-256, in lowercase hexadecimal, of its title and content as JSON, accents and emoji included', async () => {
+    const section = schema.nodeFromJSON({
+      type: 'section',
+      attrs: { id: 'hash-1', key: null },
+      content: [
+        { type: 'sectionTitle', content: [{ type: 'text', text: 'Origine : « Café » — 🐝' }] },
+        { type: 'paragraph', content: [{ type: 'text', text: 'Écrit à Besançon, en 2019.' }] },
+      ],
+    });
+    const content = JSON.stringify((section.toJSON() as { content?: unknown }).content ?? []);
+    // The platform's own SHA-256 (Web Crypto, in Node and the browser alike) as the reference.
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(content)));
+    const hex = Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+    expect(sectionHash(section)).toBe(hex);
+    expect(sectionHash(section)).toMatch(/^[0-9a-f]{64}$/);
   });
 });

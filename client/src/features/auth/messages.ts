@@ -1,10 +1,8 @@
+import { sessionMessages } from './sessionMessages.js';
+
 /** Every sentence of logging in, first run, forgotten and new passwords, in one place. */
 export const authMessages = {
-  loadingApp: 'Chargement d’Essaim…',
-  unreachableTitle: 'Essaim est injoignable',
-  unreachableLead:
-    'Le serveur ne répond pas et ce navigateur ne garde aucune session ouverte. Vérifiez votre connexion puis réessayez.',
-  retry: 'Réessayer',
+  ...sessionMessages,
   backHome: 'Retour à l’accueil',
 
   // Fields shared by several forms.
@@ -29,7 +27,6 @@ export const authMessages = {
   // Login.
   loginTitle: 'Connexion à Essaim',
   loginLead: 'Connectez-vous avec l’adresse électronique et le mot de passe de votre compte.',
-  loginSubmit: 'Se connecter',
   loggingIn: 'Connexion en cours…',
   loginErrorTitle: 'Connexion impossible',
   forgotLink: 'Mot de passe oublié ?',
@@ -99,13 +96,4 @@ export const authMessages = {
     'Demandez un nouveau lien avec « Mot de passe oublié », ou à l’administrateur ou l’administratrice d’Essaim.',
 
   // Header.
-  signOut: 'Se déconnecter',
-  signingOut: 'Déconnexion en cours…',
-  signOutErrorTitle: 'La déconnexion n’a pas abouti',
-  unsentTitle: 'Des modifications ne sont pas encore enregistrées',
-  unsentText:
-    'Des modifications faites dans ce navigateur n’ont pas encore été reçues par le serveur (connexion perdue ou lente). En vous déconnectant maintenant, vous les effacez avec les copies locales. Attendez que la pastille indique « Enregistré », ou déconnectez-vous quand même.',
-  unsentConfirm: 'Se déconnecter quand même',
-  unsentCancel: 'Rester connecté',
-  accountPrefix: 'Compte connecté :',
 } as const;

@@ -10,7 +10,7 @@ import {
   rememberedAccount,
 } from '../../shared/localData.js';
 import { getMe, logout, reachServer } from './api.js';
-import { authMessages as m } from './messages.js';
+import { sessionMessages as m } from './sessionMessages.js';
 
 /** Why nobody is logged in any more, for the login page's message. */
 export type SignedOutReason = 'signed-out' | 'ended';

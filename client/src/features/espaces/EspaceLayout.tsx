@@ -6,7 +6,7 @@ import { ErrorPage } from '../../shared/ErrorPage.js';
 import { PageLoading } from '../../shared/PageLoading.js';
 import { useSession } from '../auth/session.js';
 import { getEspace, getEspaceRecent } from './api.js';
-import { espacesMessages as m } from './messages.js';
+import { espaceLayoutMessages as m } from './layoutMessages.js';
 
 /** What the pages of one espace share: its details, and a way to read them again after a change. */
 export interface EspaceContext {

@@ -1,16 +1,8 @@
+import { espaceLayoutMessages } from './layoutMessages.js';
+
 /** Every sentence of the espaces, people and assignments pages, in one place. */
 export const espacesMessages = {
-  loading: 'Chargement de l’espace de travail…',
-  notFoundTitle: 'Espace de travail introuvable',
-  notFoundCode: 'Erreur 404',
-  notFoundLead: 'Cet espace de travail n’existe pas ou n’existe plus. Vérifiez l’adresse.',
-  forbiddenTitle: 'Accès refusé',
-  forbiddenCode: 'Erreur 403',
-  forbiddenLead:
-    'Vous n’êtes pas membre de cet espace de travail. Demandez à la personne qui l’anime de vous y inviter.',
-  errorTitle: 'Une erreur est survenue',
-  retry: 'Réessayer',
-  home: 'Retour à l’accueil',
+  ...espaceLayoutMessages,
 
   // Espaces list (/espaces).
   listTitle: 'Espaces de travail',
