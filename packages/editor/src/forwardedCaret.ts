@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 import { forwarderOf, isOwnOrForwarded, itemAt, textsWrittenIn } from './yItems.js';
 import {
   alignEnds,
+  carriedRewrites,
   detectTextMoves,
   FOLLOW_MOVED_TEXT_ORIGIN,
   followMovedText,
@@ -261,6 +262,34 @@ function followWrittenAgain(doc: Y.Doc, transaction: Y.Transaction, orphan: Orph
   }
   const found = best as { ids: Y.ID[]; pairs: [number, number][] } | null;
   for (const [i, j] of found?.pairs ?? []) moves.setForCaret(orphan.ids[i] as Y.ID, found?.ids[j] as Y.ID);
+  if (!found) followCarriedRewrites(doc, transaction, orphan, moves);
+}
+
+/**
+ * Pairs the orphan's characters with the server's re-writes of them that `transaction` wrote and
+ * deleted at once ({@link carriedRewrites}): written just after the character the caret waits
+ * after, then each after the one before, and moved with the section by a later move of the same
+ * update. Each orphan character goes, for the caret, where its re-write's copy went, as long as
+ * their letters agree. Without this, the caret stayed before them: one's next keystrokes went in
+ * front of one's own word (« base060␣A », issue 8, a section moved twice while someone types).
+ */
+function followCarriedRewrites(
+  doc: Y.Doc,
+  transaction: Y.Transaction,
+  orphan: Orphan,
+  moves: TextMoves,
+): void {
+  const carried = carriedRewrites(doc, transaction);
+  if (carried.size === 0) return;
+  let after: Y.ID = orphan.placed;
+  for (let k = 0; k < orphan.ids.length; k++) {
+    const rewrite = carried.get(`${after.client}:${after.clock}`);
+    if (!rewrite || rewrite.letter !== orphan.str.charAt(k)) return;
+    const copy = moves.follow(rewrite.id);
+    if (!copy) return;
+    moves.setForCaret(orphan.ids[k] as Y.ID, copy);
+    after = rewrite.id;
+  }
 }
 
 /**
@@ -288,18 +317,47 @@ function caretCharacter(
       const copy = moves.follow(orphan.ids[k] as Y.ID);
       if (copy) return (orphan.placed = copy);
     }
-    // Nothing of it yet, but the place where it waits moved (the join undone).
-    const moved = movedAnchor(doc, moves, orphan.placed);
-    if (moved) orphan.placed = moved;
-    return moved;
+    // Nothing of it yet, but the place where it waits moved (the join undone), or the server
+    // wrote one's earlier keystrokes there (the caret waits after them).
+    const moved = movedAnchor(doc, moves, orphan.placed) ?? orphan.placed;
+    const placed = pastEarlierRewrites(doc, moves, moved);
+    if (Y.compareIDs(placed, orphan.placed)) return null;
+    return (orphan.placed = placed);
   }
   const direct = moves.follow(id);
   if (direct) return direct;
   const moved = movedAnchor(doc, moves, id);
   if (!moved) return null;
   const run = orphanRun(doc, transaction, moves, id);
-  if (run) orphans.set(doc, { ...run, placed: moved });
-  return moved;
+  if (!run) return moved;
+  const placed = pastEarlierRewrites(doc, moves, moved);
+  orphans.set(doc, { ...run, placed });
+  return placed;
+}
+
+/**
+ * The last of the characters just after `at` that the server wrote again for one's keystrokes
+ * (one's client id minus one, or their copies in a section it moved since), `at` itself when
+ * none. The server received them before the keystrokes the caret waits for, and writes these
+ * after them (sectionForwarding.ts `writersEarlierText`): the caret waits there too. Waiting
+ * before them, it let one's next keystrokes in front of one's own earlier word (« base061␣A0 »,
+ * issue 8, a section moved twice while someone types).
+ */
+function pastEarlierRewrites(doc: Y.Doc, moves: TextMoves, at: Y.ID): Y.ID {
+  const forwarder = forwarderOf(doc.clientID);
+  const start = itemAt(doc, at);
+  if (!start) return at;
+  let last = at;
+  for (let n: Y.Item | null = start, k = at.clock - start.id.clock + 1; n; n = n.right, k = 0) {
+    if (n.deleted || n.content instanceof Y.ContentFormat) continue;
+    if (!(n.content instanceof Y.ContentString)) return last;
+    for (; k < n.length; k++) {
+      const id = Y.createID(n.id.client, n.id.clock + k);
+      if (id.client !== forwarder && moves.caretSourceOf(id)?.client !== forwarder) return last;
+      last = id;
+    }
+  }
+  return last;
 }
 
 /**
@@ -386,7 +444,9 @@ export function followMovedTextInEditor(view: CaretHost): () => void {
     if (orphan) followWrittenAgain(doc, transaction, orphan, moves);
     const selection = selectionBefore(view);
     const relocated = followMovedText(doc, transaction, moves) > 0;
-    if (!selection || (!relocated && !moves.any)) return;
+    // A caret waiting for its character (orphan) may have to pass one's earlier keystrokes that
+    // the server wrote again where it waits, in a change that moves nothing.
+    if (!selection || (!relocated && !moves.any && !orphan)) return;
     const target = targetOf(transaction, moves, selection, orphan);
     // Re-writing one's own characters is a transaction of its own, rendered by y-tiptap after
     // this one: the caret is placed once it is.

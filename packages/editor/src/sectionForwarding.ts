@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { FRAGMENT } from '@essaim/protocol';
+import { recordSectionCopy } from './copiedClocks.js';
 import { detectTextMoves, type TextMoves } from './textMoves.js';
 import {
   forwarderOf,
@@ -731,7 +732,8 @@ export type MoveOutcome = 'moved' | 'unchanged' | 'unknown-section' | 'unknown-t
  * other section), in one transaction with `origin`: a deep copy (same `id` and `key`, every child,
  * attribute and formatting mark) is inserted there, the old element deleted, and a forwarding
  * recorded so late edits to the old element follow. A section already at that place is left
- * alone (`unchanged`): two identical requests crossing each other make one move.
+ * alone (`unchanged`): two identical requests crossing each other make one move. The same
+ * transaction records which of each writer's characters the copy holds (copiedClocks.ts).
  * `now` (epoch ms) dates the forwarding.
  */
 export function moveSection(
@@ -760,6 +762,8 @@ export function moveSection(
   }
   doc.transact((transaction) => {
     ownTransactions.add(transaction);
+    // Which characters the copy holds, for the editors whose keystrokes are on their way.
+    recordSectionCopy(doc, sectionId, source);
     relocate(doc, fragment, index, source, (item) => !item.deleted, now);
     const at = visibleIndexOf(fragment, source._item as Y.Item);
     if (at !== null) fragment.delete(at, 1);

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { copiedClocks } from './copiedClocks.js';
 import {
   forwarderOf,
   indexAfter,
@@ -105,6 +106,15 @@ export class TextMoves {
   /** Records, for the caret only, that `from` is now `to`. */
   setForCaret(from: CharId, to: CharId): void {
     this.anywhere.set(key(from), to);
+    this.caretSources.set(key(to), from);
+  }
+
+  /** For each copy recorded for the caret only ({@link setForCaret}), the character it stands for. */
+  private readonly caretSources = new Map<string, CharId>();
+
+  /** The character `to` stands for in a move recorded for the caret only ({@link setForCaret}), or null. */
+  caretSourceOf(to: CharId): CharId | null {
+    return this.caretSources.get(key(to)) ?? null;
   }
 
   /** Whether anything moved, the server's moves included. */
@@ -665,15 +675,22 @@ export function detectTextMoves(
 
   const deletedNow = (n: Y.Item) =>
     n.deleted && existedBefore(transaction, n) && Y.isDeleted(transaction.deleteSet, n.id);
+  // In an editor, the texts of a section the server moved in this transaction, when it recorded
+  // which of one's characters its copy holds: the others, on their way, are left out of the runs
+  // (the server writes them again when they arrive), as `seen` leaves them out on the server.
+  const copied = seen === null ? copiedOwnCharacters(transaction, deletedTexts) : new Map();
   // Within one text, an editor's change deletes one stretch of what it sees: characters still
   // there between deleted ones were typed meanwhile by others (in flight), and do not cut a run;
   // nor do new characters hung on one the change deletes (see writtenByOthers).
+  // Text written in such a section by the same update before the server copied it (one's
+  // keystrokes written again there, when the update holds two moves) is in the copy too.
+  const deletedBy = (n: Y.Item) => n.deleted && Y.isDeleted(transaction.deleteSet, n.id);
   const deleted = [...deletedTexts].flatMap((text) =>
     runsIn(
       text,
-      deletedNow,
+      copied.has(text) ? deletedBy : deletedNow,
       (n) => !existedBefore(transaction, n) && !writtenByOthers(transaction, n, deletedNow),
-      seen ?? undefined,
+      seen ?? copied.get(text),
     ),
   );
   const inserted = [...insertedTexts].flatMap((text) =>
@@ -735,7 +752,10 @@ export function detectTextMoves(
   const isOwnOnly = (id: CharId) => seen === null && id.client === transaction.doc.clientID;
   const candidates: Candidate[] = [];
   for (const from of deleted) {
-    const skippable = from.ids.map(goneWithSection(from) ? isOwnOnly : isOwn);
+    // Nothing to guess in a moved section whose copy the server described.
+    const skippable = from.ids.map(
+      copied.has(from.text) ? () => false : goneWithSection(from) ? isOwnOnly : isOwn,
+    );
     // The same run as the writer saw it if it had none of one's characters (typed offline, or on
     // their way): one's characters may match the copy's letters by chance (a space typed before
     // the copy's space), which the pairing must not prefer to the characters that were copied.
@@ -906,7 +926,9 @@ export function detectTextMoves(
     if (sunk.has(to)) continue;
     const set = (a: CharId, b: CharId) => (editors ? moves.set(a, b) : moves.setForCaret(a, b));
     const inFlight =
-      editors || seen !== null ? null : typedAfterLastWrittenAgain(transaction, from, target, pairs);
+      editors || seen !== null || copied.has(from.text)
+        ? null
+        : typedAfterLastWrittenAgain(transaction, from, target, pairs);
     for (const [f, t] of pairs) {
       const a = from.ids[f] as CharId;
       if (inFlight && a.client === transaction.doc.clientID && a.clock > inFlight) continue;
@@ -917,6 +939,33 @@ export function detectTextMoves(
   }
   if (seen === null) pairWrittenAgain(transaction, moves);
   return moves;
+}
+
+/**
+ * For each of `texts` (deleted in `transaction`) whose section the server moved in it and recorded
+ * which characters its copy holds ({@link copiedClocks}): which characters of it the copy holds,
+ * as far as the pairing needs to know (one's own below one's recorded clock, and every other one:
+ * an editor receives others' characters from the server).
+ */
+function copiedOwnCharacters(
+  transaction: Y.Transaction,
+  texts: Iterable<Y.XmlText>,
+): Map<Y.XmlText, (id: CharId) => boolean> {
+  const out = new Map<Y.XmlText, (id: CharId) => boolean>();
+  const own = transaction.doc.clientID;
+  for (const text of texts) {
+    const element = elementOf(text);
+    const section = sectionOf(element);
+    if (!section?.deleted || !existedBefore(transaction, section)) continue;
+    if (!Y.isDeleted(transaction.deleteSet, section.id)) continue;
+    const id = (section.content as Y.ContentType).type._map.get('id');
+    const sectionId: unknown = id?.content.getContent()[0];
+    const clocks = typeof sectionId === 'string' ? copiedClocks(transaction, sectionId) : null;
+    if (!clocks) continue;
+    const received = clocks.get(own) ?? 0;
+    out.set(text, (c) => c.client !== own || c.clock < received);
+  }
+  return out;
 }
 
 /**
@@ -997,9 +1046,15 @@ function pairWrittenAgain(transaction: Y.Transaction, moves: TextMoves): void {
 /**
  * The character whose copy `run` (new characters) was written after: the nearest live character
  * on its left that is a copy (its original) or was there before (itself), passing over at most
- * {@link MAX_ANCHOR_SEARCH} other new characters. Null when there is none.
+ * {@link MAX_ANCHOR_SEARCH} other new characters; `caret` when that copy is one of a section the
+ * server moved (recorded for the caret only: the server, not the editor, carries its text). Null
+ * when there is none.
  */
-function writtenAfter(transaction: Y.Transaction, moves: TextMoves, run: Run): CharId | null {
+function writtenAfter(
+  transaction: Y.Transaction,
+  moves: TextMoves,
+  run: Run,
+): { id: CharId; caret: boolean } | null {
   const firstId = run.ids[0];
   let n = firstId ? itemAt(transaction.doc, firstId) : null;
   let k = n && firstId ? firstId.clock - n.id.clock - 1 : -1;
@@ -1011,8 +1066,13 @@ function writtenAfter(transaction: Y.Transaction, moves: TextMoves, run: Run): C
     }
     const id = charId(n, k);
     const original = moves.sourceOf(id);
-    if (original) return original;
-    if (existedBefore(transaction, n)) return id;
+    if (original) return { id: original, caret: false };
+    // One's keystrokes that reached the server after it copied the section, written again in the
+    // same update just after the copy of the character they followed (copiedOwnCharacters leaves
+    // them out of the pairing by letters).
+    const moved = moves.caretSourceOf(id);
+    if (moved) return { id: moved, caret: true };
+    if (existedBefore(transaction, n)) return { id, caret: false };
     passed++;
     k--;
   }
@@ -1022,9 +1082,10 @@ function writtenAfter(transaction: Y.Transaction, moves: TextMoves, run: Run): C
 /** Pairs `run` as {@link pairWrittenAgain} says, or leaves `moves` as it is. */
 function pairRunWrittenAgain(transaction: Y.Transaction, moves: TextMoves, run: Run): void {
   const { doc } = transaction;
-  const anchor = writtenAfter(transaction, moves, run);
+  const found = writtenAfter(transaction, moves, run);
+  const anchor = found?.id ?? null;
   const anchorItem = anchor ? itemAt(doc, anchor) : null;
-  if (!anchor || !anchorItem) return;
+  if (!found || !anchor || !anchorItem) return;
   const deletedNow = (n: Y.Item) => n.deleted && Y.isDeleted(transaction.deleteSet, n.id);
   const inRun = new Set(run.ids.map(key));
   // One's characters after it in its text as it was, deleted now, without a copy elsewhere.
@@ -1046,6 +1107,7 @@ function pairRunWrittenAgain(transaction: Y.Transaction, moves: TextMoves, run: 
   // Only the characters paired here change hands: the letters may well have paired the rest.
   followers.forEach((id, j) => {
     const to = run.ids[j] as CharId;
+    if (found.caret) return moves.setForCaret(id, to);
     const before = moves.sourceOf(to);
     if (before) moves.forget(before);
     moves.set(id, to);
@@ -1624,7 +1686,7 @@ function movedAnchorOf(
 }
 
 /** A re-write of the server's, by the character it was hung on: its id and its letter. */
-type CarriedRewrites = Map<string, { id: CharId; letter: string }>;
+export type CarriedRewrites = Map<string, { id: CharId; letter: string }>;
 
 /**
  * The server's re-writes of one's keystrokes that arrived in `transaction`, merged with the move
@@ -1633,7 +1695,7 @@ type CarriedRewrites = Map<string, { id: CharId; letter: string }>;
  * character it was hung on: {@link pastEarlierOwnText} recognises a copy by its letter and its
  * place (letters alone match by chance: every typed word begins with the same ones).
  */
-function carriedRewrites(doc: Y.Doc, transaction: Y.Transaction): CarriedRewrites {
+export function carriedRewrites(doc: Y.Doc, transaction: Y.Transaction): CarriedRewrites {
   const carried: CarriedRewrites = new Map();
   const forwarder = forwarderOf(doc.clientID);
   const before = transaction.beforeState.get(forwarder) ?? 0;

@@ -1,7 +1,7 @@
 export * from './documentName.js';
 export * from './closeCodes.js';
 export * from './api.js';
-export { FRAGMENT, META_MAP } from './fragment.js';
+export { FRAGMENT, META_MAP, SECTION_MOVES_MAP } from './fragment.js';
 export * from './metadata.js';
 export * from './metadataSchema.js';
 export * from './catalogue.js';
