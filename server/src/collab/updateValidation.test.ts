@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { templateContent, writeJSONToYdoc } from '@essaim/editor';
+import { moveSection, templateContent, writeJSONToYdoc } from '@essaim/editor';
 import { templates } from '@essaim/domain';
-import { FRAGMENT, META_MAP, UpdateRefusal } from '@essaim/protocol';
+import { FRAGMENT, META_MAP, SECTION_MOVES_MAP, UpdateRefusal } from '@essaim/protocol';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import {
@@ -127,6 +127,21 @@ describe('validateUpdate', () => {
       updateOf(writer, (d) => d.getText('y').insert(0, 'z')),
       UpdateRefusal.Invalid,
     );
+  });
+
+  it('refuses a client writing or deleting the section move records, which only the server writes', () => {
+    const { server, writer } = setup();
+    expect(moveSection(server, 's-1', 's-2', 'move')).toBe('moved');
+    Y.applyUpdate(writer, Y.encodeStateAsUpdate(server, Y.encodeStateVector(writer)));
+    expect(writer.getMap(SECTION_MOVES_MAP).has('s-1')).toBe(true);
+    const forged = new Uint8Array(Y.encodeStateVector(new Map([[writer.clientID, 1_000_000]])));
+    for (const change of [
+      // A new value for the moved section: Yjs encodes it after the old one, without the map's name.
+      (d: Y.Doc) => d.getMap(SECTION_MOVES_MAP).set('s-1', forged),
+      (d: Y.Doc) => d.getMap(SECTION_MOVES_MAP).set('s-2', forged),
+      (d: Y.Doc) => d.getMap(SECTION_MOVES_MAP).delete('s-1'),
+    ])
+      expectRefused(server, updateOf(writer, change), UpdateRefusal.Invalid);
   });
 
   it('refuses unknown metadata fields and huge metadata values', () => {

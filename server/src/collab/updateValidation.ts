@@ -5,6 +5,7 @@ import {
   MAX_UPDATE_STRUCTS,
   META_MAP,
   metadataKeys,
+  SECTION_MOVES_MAP,
   UpdateRefusal,
 } from '@essaim/protocol';
 import * as decoding from 'lib0/decoding';
@@ -239,6 +240,8 @@ type Parent = (
   | { kind: 'element'; nodeName: string; depth: number }
   | { kind: 'text'; depth: number }
   | { kind: 'gc' }
+  /** The section move records: the server's only (packages/editor `copiedClocks.ts`). */
+  | { kind: 'server' }
 ) & {
   /** Which shared type it is: the document's type, or the update's item that creates it. */
   node: object;
@@ -249,6 +252,7 @@ const ROOT_META = { root: META_MAP };
 const GC_PARENT: Parent = { kind: 'gc', node: { gc: true } };
 const FRAGMENT_PARENT: Parent = { kind: 'fragment', depth: 0, node: ROOT_FRAGMENT };
 const META_PARENT: Parent = { kind: 'meta', node: ROOT_META };
+const SERVER_PARENT: Parent = { kind: 'server', node: { root: SECTION_MOVES_MAP } };
 
 /** A struct's parent and, for map entries and attributes, its key. */
 interface Placement {
@@ -267,6 +271,7 @@ function placementOfType(doc: Y.Doc, type: unknown, cache: WeakMap<object, Paren
   let parent: Parent;
   if (type === doc.share.get(FRAGMENT)) parent = FRAGMENT_PARENT;
   else if (type === doc.share.get(META_MAP)) parent = META_PARENT;
+  else if (type === doc.share.get(SECTION_MOVES_MAP)) parent = SERVER_PARENT;
   else if (type instanceof Y.XmlText || type instanceof Y.XmlElement) {
     const item = type._item;
     const above = item ? placementOfType(doc, item.parent, cache) : GC_PARENT;
@@ -434,6 +439,9 @@ class Placements {
 
 function checkContent(item: Y.Item, { parent, parentSub }: Placement): void {
   const content = item.content;
+  // Written after one of its entries (a new value for the same key), a forged record would make
+  // editors take keystrokes on their way for copied ones, or the other way round.
+  if (parent.kind === 'server') return invalid('section move record written by a client');
   if (parent.kind === 'gc' || content instanceof Y.ContentDeleted) return;
   if (parent.kind === 'meta') {
     if (parentSub === null || !metaKeys.has(parentSub)) return invalid(`métadonnée « ${parentSub} »`);
@@ -550,6 +558,17 @@ function checkSectionTitles(doc: Y.Doc, ds: Decoded['ds'], inserted: Map<object,
         : 0;
     if (existing + added > 1) return invalid('second section title');
   }
+}
+
+/**
+ * Deleting a section move record is refused: only the server writes them, and replaces them
+ * itself (packages/editor `copiedClocks.ts`). No editor touches them.
+ */
+function checkServerOnly(doc: Y.Doc, ds: Decoded['ds']): void {
+  const records = doc.share.get(SECTION_MOVES_MAP);
+  if (!records) return;
+  for (const item of deletedItems(doc, ds))
+    if (item.parent === records) return invalid('section move record deleted by a client');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -731,8 +750,9 @@ export function scanUpdate(
  * cannot place (a gap in a client's clock, a parent or neighbour it does not have: Yjs would hold
  * it back as pending and carry it into every later encoding), a `Skip`, another root type than
  * `default` and `meta`, a shared type, node, attribute, mark or value that the shared editor never
- * writes, or nesting deeper than {@link MAX_NESTING_DEPTH}. Structs the document already has are
- * not checked again (Yjs ignores them).
+ * writes, nesting deeper than {@link MAX_NESTING_DEPTH}, or a write or deletion in the section move
+ * records (`sectionMoves`: the server's only). Structs the document already has are not checked
+ * again (Yjs ignores them).
  */
 export function validateUpdate(doc: Y.Doc, update: Uint8Array): UpdateVerdict {
   const outline = scanUpdate(update);
@@ -828,6 +848,7 @@ export function validateUpdate(doc: Y.Doc, update: Uint8Array): UpdateVerdict {
       }
     }
     checkSectionTitles(doc, decoded.ds, inserted);
+    checkServerOnly(doc, decoded.ds);
     const writers = [...byClient]
       .filter(([client, structs]) => {
         const last = structs[structs.length - 1] as Struct;
