@@ -142,54 +142,45 @@ describe('moving a section while someone types in it', () => {
       expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
   });
 
-  // Tester of stop 35: « base06 A01 A02␣␣A03 … A20base07 » in 7 of 27 tries. Still fails (issue 8,
-  // 2 of 2 runs: « A13␣␣A14 … A20base07 »): when the move reaches the typist alone, their space
-  // still on its way is paired by its letter with the space the copy has after their words, and
-  // their caret goes past it. The model of the same keys (packages/editor/src/moveTyping.test.ts)
-  // is repaired when the move comes with the server's re-writes; without them the editor cannot
-  // tell which of its characters the server had. Run with ESSAIM_KNOWN_FAULTS=1.
-  it.skipIf(!process.env['ESSAIM_KNOWN_FAULTS'])(
-    'keeps the typist’s words whole, spaces in place, when a co-writer moves the section three times while they type in the middle of a paragraph',
-    async () => {
-      const base = Array.from({ length: 12 }, (_, i) => `base${String(i + 1).padStart(2, '0')}`).join(' ');
-      const typed = Array.from({ length: 20 }, (_, i) => ` A${String(i + 1).padStart(2, '0')}`).join('');
-      const paragraph = (page: Page) => sectionOf(page, 'participation').locator('p').first();
-      for (let round = 0; round < 2; round++) {
-        const { name, tabs } = await people.openSharedFiche(`Aller-vers dans le Gard ${round}`);
-        const [bruno, chloe] = tabs;
-        await paragraph(bruno.page).click();
-        await bruno.page.keyboard.type(base);
-        await expect.poll(() => textOf(paragraph(chloe.page))).toBe(base);
-        await placeCaret(bruno, chloe, paragraph, base.indexOf(' base07'));
-        const order = await keysIn(chloe.page);
-        const at = order.indexOf('participation');
-        const down = [...order];
-        down.splice(at, 2, order[at + 1] as string, 'participation');
-        const typing = bruno.page.keyboard.type(typed, { delay: KEY_DELAY });
-        // Each move once Chloé sees a few more of Bruno's words: they are typed during the moves.
-        for (const [action, seen, then] of [
-          ['Descendre', ' A02', down],
-          ['Monter', ' A07', order],
-          ['Descendre', ' A12', down],
-        ] as const) {
-          await expect.poll(() => textOf(paragraph(chloe.page))).toContain(seen);
-          await chloe.page
-            .getByRole('button', { name: /^Actions de la section « Place et participation/ })
-            .click();
-          await chloe.page.getByRole('menuitem', { name: action, exact: true }).click();
-          await expect.poll(() => keysIn(chloe.page)).toEqual(then);
-        }
-        await typing;
-        const text = base.replace('base06', `base06${typed}`);
-        for (const { page } of tabs) await expect.poll(() => textOf(paragraph(page))).toBe(text);
-        expect((await storedSections(name)).find((s) => s.key === 'participation')?.text).toBe(text);
-        for (const { page, problems } of tabs) {
-          expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
-          await page.close();
-        }
+  it('keeps the typist’s words whole, spaces in place, when a co-writer moves the section three times while they type in the middle of a paragraph', async () => {
+    const base = Array.from({ length: 12 }, (_, i) => `base${String(i + 1).padStart(2, '0')}`).join(' ');
+    const typed = Array.from({ length: 20 }, (_, i) => ` A${String(i + 1).padStart(2, '0')}`).join('');
+    const paragraph = (page: Page) => sectionOf(page, 'participation').locator('p').first();
+    for (let round = 0; round < 2; round++) {
+      const { name, tabs } = await people.openSharedFiche(`Aller-vers dans le Gard ${round}`);
+      const [bruno, chloe] = tabs;
+      await paragraph(bruno.page).click();
+      await bruno.page.keyboard.type(base);
+      await expect.poll(() => textOf(paragraph(chloe.page))).toBe(base);
+      await placeCaret(bruno, chloe, paragraph, base.indexOf(' base07'));
+      const order = await keysIn(chloe.page);
+      const at = order.indexOf('participation');
+      const down = [...order];
+      down.splice(at, 2, order[at + 1] as string, 'participation');
+      const typing = bruno.page.keyboard.type(typed, { delay: KEY_DELAY });
+      // Each move once Chloé sees a few more of Bruno's words: they are typed during the moves.
+      for (const [action, seen, then] of [
+        ['Descendre', ' A02', down],
+        ['Monter', ' A07', order],
+        ['Descendre', ' A12', down],
+      ] as const) {
+        await expect.poll(() => textOf(paragraph(chloe.page))).toContain(seen);
+        await chloe.page
+          .getByRole('button', { name: /^Actions de la section « Place et participation/ })
+          .click();
+        await chloe.page.getByRole('menuitem', { name: action, exact: true }).click();
+        await expect.poll(() => keysIn(chloe.page)).toEqual(then);
       }
-    },
-  );
+      await typing;
+      const text = base.replace('base06', `base06${typed}`);
+      for (const { page } of tabs) await expect.poll(() => textOf(paragraph(page))).toBe(text);
+      expect((await storedSections(name)).find((s) => s.key === 'participation')?.text).toBe(text);
+      for (const { page, problems } of tabs) {
+        expect(unexpectedProblems(problems)).toEqual({ errors: [], cspViolations: [] });
+        await page.close();
+      }
+    }
+  });
 
   it('moves a section up twice when « Monter » is pressed twice before the first answer', async () => {
     const doc = await createDocument(app.admin, app.espaceId, 'Deux fois monter', 'fiche');

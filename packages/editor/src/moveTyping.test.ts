@@ -112,6 +112,20 @@ describe('a co-writer moves the section while someone types in the middle of a p
     // space still on its way was paired with the space after the words (« A01␣␣Abase07 »).
     'the move comes with the letters that reached the server late, a space still on its way':
       'B >B B >B B B M B >B >B <B3 B',
+    // The move came alone: its copy lacked the typist's space still on its way, which the editor
+    // paired by its letter with the space after the words; the server records which of the
+    // typist's letters it copied (copiedClocks.ts) (« A01␣␣Abase07 »).
+    'the move comes alone, a space still on its way': 'B >B B >B B B B >B >B M <B1 B',
+    // The typist's first letters, on their way at the first move, were written again by the server
+    // and moved by the second in the same update: the caret waited before them (« base060␣A »).
+    'the move comes alone, then the next one with the letter written again meanwhile': 'B B M <B1 >B M <B2 B',
+    // Two moves in one update: the second copy holds the typist's space as a copy of a copy; the
+    // record of the second move must still name the typist, whose own characters are all gone
+    // from the section it copied (a record of its live writers only gave « base060␣A »).
+    'two moves come in one update, a letter still on its way': 'B >B B M M <B2 B',
+    // The letters on their way came back alone after a second move: the caret, waiting for the
+    // letter typed after the first move, stayed before them (« base060␣A01␣A »).
+    'the letters on their way come back alone after a second move': 'B B B B B M M <B1 B <B1 >B <B1 B',
   };
   for (const [name, steps] of Object.entries(found))
     for (const ids of CLIENT_ID_ORDERS)
