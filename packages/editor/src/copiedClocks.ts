@@ -13,19 +13,23 @@ import { forwarderOf } from './yItems.js';
  *
  * So the server writes, in the transaction of the move, the state vector it had of the section's
  * writers into the document's {@link SECTION_MOVES_MAP}, under the section's id (replaced at each
- * move of that section, removed once the section is gone). An editor reading the same update
- * knows which of its characters were copied: those whose clock is below its client's entry. The
+ * move of that section, removed once the section is gone), with, for each writer, the character
+ * of the copy that its last received character became. An editor reading the same update knows
+ * which of its characters were copied (those whose clock is below its client's entry) and where
+ * its last received keystroke stands, even when the server wrote it again between two moves
+ * that reach the editor together (the caret waits there for the keystrokes on their way). The
  * record travels with the move (offline editors receive both on reconnection; other server
  * instances hold it in the same Y.Doc). Only the server writes it: the update validation
  * (server/src/collab/updateValidation.ts) refuses a client's update that writes or deletes in it.
  */
 
 /**
- * The clients the record keeps: the writer of each live character under `parent`, and the client
- * whose id is one above it when the document has one (the server writes a writer's late keystrokes
- * under the writer's id minus one, {@link forwarderOf}: that writer's entry says they were copied).
+ * The clients a record keeps ({@link recordSectionCopy}): the writer of each live character under
+ * `parent` (a section about to be copied), and the client whose id is one above it when the
+ * document has one (the server writes a writer's late keystrokes under the writer's id minus one,
+ * {@link forwarderOf}: that writer's entry says they were copied). Adds them to `out`.
  */
-function writersOf(doc: Y.Doc, parent: { _start: Y.Item | null }, out: Set<number>): Set<number> {
+export function writersOf(doc: Y.Doc, parent: { _start: Y.Item | null }, out: Set<number>): Set<number> {
   for (let n = parent._start; n; n = n.right) {
     if (n.deleted) continue;
     const { content } = n;
@@ -38,26 +42,44 @@ function writersOf(doc: Y.Doc, parent: { _start: Y.Item | null }, out: Set<numbe
   return out;
 }
 
+/** What the server had of one writer when it copied a section ({@link recordSectionCopy}). */
+export interface CopiedWriter {
+  /** The writer's clock the server had reached (exclusive): its characters below were copied. */
+  clock: number;
+  /** The character of the copy that the writer's last received character (`clock - 1`) became. */
+  last: Y.ID | null;
+}
+
+/** A record as stored: `[client, clock]` or `[client, clock, lastClient, lastClock]` per writer. */
+type StoredRecord = number[][];
+
 /**
- * Records, for the section `sectionId` whose copy is being made from `source` (call it inside the
- * transaction of the move, before `source` is deleted), the clock up to which `doc` had integrated
- * each writer of its live characters: a Yjs state vector (`Y.encodeStateVector`, client id →
- * clock, exclusive) restricted to those writers and to the ones of the section's earlier record
- * (it grows with the section's writers, not with the document's). Replaces that record, and
- * removes the records of sections no longer in the document, so the map holds at most one small
- * entry per section.
+ * Records, for the section `sectionId` just moved (call it inside the transaction of the move,
+ * once the copy is made and the old section deleted), the clock up to which `doc` had integrated
+ * each of `writers` (those of the old section's live characters, {@link writersOf}), and where the
+ * writer's last integrated character now stands: `whereNow(id)`, the live character of the copy
+ * that `id` became (through the server's re-writes and earlier moves), or null. The writers are
+ * those of the section's earlier record too (its characters copied by an earlier move are the server's
+ * copies now, and are copied again): the record grows with the section's writers, not with the
+ * document's. Stored as a JSON array of `[client, clock, lastClient?, lastClock?]`. Replaces that
+ * record, and removes the records of sections no longer in the document, so the map holds at most
+ * one small entry per section.
  */
-export function recordSectionCopy(doc: Y.Doc, sectionId: string, source: Y.XmlElement): void {
-  const records = doc.getMap<Uint8Array>(SECTION_MOVES_MAP);
-  // The writers of the section's earlier record too: their characters copied by an earlier move
-  // are the server's copies now, and are copied again.
-  const writers = writersOf(doc, source, new Set());
-  const earlier = records.get(sectionId);
-  if (earlier instanceof Uint8Array)
-    for (const client of Y.decodeStateVector(earlier).keys()) writers.add(client);
-  const state = new Map<number, number>();
-  for (const client of writers) state.set(client, Y.getState(doc.store, client));
-  records.set(sectionId, Y.encodeStateVector(state));
+export function recordSectionCopy(
+  doc: Y.Doc,
+  sectionId: string,
+  writers: Set<number>,
+  whereNow: (id: Y.ID) => Y.ID | null,
+): void {
+  const records = doc.getMap<unknown>(SECTION_MOVES_MAP);
+  for (const client of decodeRecord(records.get(sectionId))?.keys() ?? []) writers.add(client);
+  const rows: StoredRecord = [];
+  for (const client of writers) {
+    const clock = Y.getState(doc.store, client);
+    const last = clock > 0 ? whereNow(Y.createID(client, clock - 1)) : null;
+    rows.push(last ? [client, clock, last.client, last.clock] : [client, clock]);
+  }
+  records.set(sectionId, rows);
   if (records.size <= 1) return;
   const live = new Set<unknown>();
   for (const child of doc.getXmlFragment(FRAGMENT).toArray())
@@ -65,23 +87,55 @@ export function recordSectionCopy(doc: Y.Doc, sectionId: string, source: Y.XmlEl
   for (const id of [...records.keys()]) if (id !== sectionId && !live.has(id)) records.delete(id);
 }
 
-/**
- * The state vector the server recorded when it copied the section `sectionId` in `transaction`
- * (see {@link recordSectionCopy}): a writer's character whose clock is below its client's entry
- * (a missing entry counts as 0) was in the copy, directly or written again there, unless it was
- * deleted; the others were on their way. Null when `transaction` brought no such record (a move
- * by an older server, or no move of that section): then nothing tells. Read it from an
- * `afterTransaction` listener. When several moves of the section came in one update, the record
- * is the last one's, whose copy holds what the earlier ones did.
- */
-export function copiedClocks(transaction: Y.Transaction, sectionId: string): Map<number, number> | null {
-  const records = transaction.doc.share.get(SECTION_MOVES_MAP);
-  const item = records?._map.get(sectionId);
-  if (!item || item.deleted || !(item.content instanceof Y.ContentBinary)) return null;
-  if (item.id.clock < (transaction.beforeState.get(item.id.client) ?? 0)) return null;
-  try {
-    return Y.decodeStateVector(item.content.content);
-  } catch {
-    return null;
+/** Reads a stored record ({@link recordSectionCopy}); null for anything else. */
+function decodeRecord(value: unknown): Map<number, CopiedWriter> | null {
+  if (!Array.isArray(value)) return null;
+  const writers = new Map<number, CopiedWriter>();
+  for (const row of value as unknown[]) {
+    if (!Array.isArray(row) || (row.length !== 2 && row.length !== 4)) return null;
+    if (!row.every((n) => Number.isSafeInteger(n) && (n as number) >= 0)) return null;
+    const [client, clock, lastClient, lastClock] = row as number[];
+    writers.set(client as number, {
+      clock: clock as number,
+      last: row.length === 4 ? Y.createID(lastClient as number, lastClock as number) : null,
+    });
   }
+  return writers;
+}
+
+/** The record of `sectionId` if `transaction` wrote it (a move of that section came with it). */
+function recordWrittenIn(transaction: Y.Transaction, key: string): Map<number, CopiedWriter> | null {
+  const records = transaction.doc.share.get(SECTION_MOVES_MAP);
+  const item = records?._map.get(key);
+  if (!item || item.deleted || item.id.clock < (transaction.beforeState.get(item.id.client) ?? 0))
+    return null;
+  return decodeRecord(item.content.getContent()[0]);
+}
+
+/**
+ * What the server had of each writer when it copied the section `sectionId` in `transaction` (see
+ * {@link recordSectionCopy}): a writer's character whose clock is below its entry's (a missing
+ * entry counts as 0) was in the copy, directly or written again there, unless it was deleted; the
+ * others were on their way. Null when `transaction` brought no such record (a move by an older
+ * server, or no move of that section): then nothing tells. Read it from an `afterTransaction`
+ * listener. When several moves of the section came in one update, the record is the last one's,
+ * whose copy holds what the earlier ones did.
+ */
+export function copiedWriters(
+  transaction: Y.Transaction,
+  sectionId: string,
+): Map<number, CopiedWriter> | null {
+  return recordWrittenIn(transaction, sectionId);
+}
+
+/** This editor's entries ({@link copiedWriters}) in every record `transaction` brought. */
+export function ownCopiedIn(transaction: Y.Transaction): CopiedWriter[] {
+  const records = transaction.doc.share.get(SECTION_MOVES_MAP);
+  if (!records) return [];
+  const out: CopiedWriter[] = [];
+  for (const key of records._map.keys()) {
+    const own = recordWrittenIn(transaction, key)?.get(transaction.doc.clientID);
+    if (own) out.push(own);
+  }
+  return out;
 }

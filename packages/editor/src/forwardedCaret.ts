@@ -1,6 +1,7 @@
 import { TextSelection, type EditorState, type Transaction } from '@tiptap/pm/state';
 import { relativePositionToAbsolutePosition, ySyncPluginKey } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
+import { ownCopiedIn } from './copiedClocks.js';
 import { forwarderOf, isOwnOrForwarded, itemAt, textsWrittenIn } from './yItems.js';
 import {
   alignEnds,
@@ -312,8 +313,17 @@ function caretCharacter(
       orphans.delete(doc);
       return exact;
     }
+    // What the last move's copy holds of it (written again after that move in the same update,
+    // later characters of it go after).
+    const recorded = lastCopied(doc, transaction, orphan);
+    if (recorded?.index === orphan.at) {
+      orphans.delete(doc);
+      return recorded.last;
+    }
     // Part of it written again: the caret waits after the last of that part before it.
     for (let k = orphan.at - 1; k >= 0; k--) {
+      if (recorded && k <= recorded.index)
+        return (orphan.placed = pastEarlierRewrites(doc, moves, recorded.last));
       const copy = moves.follow(orphan.ids[k] as Y.ID);
       if (copy) return (orphan.placed = copy);
     }
@@ -333,6 +343,27 @@ function caretCharacter(
   const placed = pastEarlierRewrites(doc, moves, moved);
   orphans.set(doc, { ...run, placed });
   return placed;
+}
+
+/**
+ * What a record of a move in `transaction` (copiedClocks.ts) says of the orphan: the index of the
+ * last of its characters the server had received when it copied the section, at or before the
+ * caret's one, and the character of the copy it became (the caret goes after it). Null when no
+ * record says so. The server may have written that keystroke again between two moves that came
+ * together: found by letters, its copy was taken for another character (« base060␣A »).
+ */
+function lastCopied(
+  doc: Y.Doc,
+  transaction: Y.Transaction,
+  orphan: Orphan,
+): { index: number; last: Y.ID } | null {
+  for (const { clock, last } of ownCopiedIn(transaction)) {
+    if (!last) continue;
+    const index = orphan.ids.findIndex((id) => id.client === doc.clientID && id.clock === clock - 1);
+    const item = itemAt(doc, last);
+    if (index >= 0 && index <= orphan.at && item && !item.deleted) return { index, last };
+  }
+  return null;
 }
 
 /**

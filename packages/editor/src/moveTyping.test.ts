@@ -126,6 +126,11 @@ describe('a co-writer moves the section while someone types in the middle of a p
     // The letters on their way came back alone after a second move: the caret, waiting for the
     // letter typed after the first move, stayed before them (« base060␣A01␣A »).
     'the letters on their way come back alone after a second move': 'B B B B B M M <B1 B <B1 >B <B1 B',
+    // Letters written again by the server between two moves that reach the typist together: the
+    // record of the last move says where the typist's last letter it had stands in its copy;
+    // paired by letters, it was taken for the space after it (« base06␣0A », « base060␣A »).
+    'two moves come together, the letters written again between them': 'B B M >B M >B M <B2 <B3 B',
+    'the move comes alone, then two more with a letter written again between them': 'B B M <B1 M >B M <B3 B',
   };
   for (const [name, steps] of Object.entries(found))
     for (const ids of CLIENT_ID_ORDERS)

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { FRAGMENT } from '@essaim/protocol';
-import { recordSectionCopy } from './copiedClocks.js';
+import { recordSectionCopy, writersOf } from './copiedClocks.js';
 import { detectTextMoves, type TextMoves } from './textMoves.js';
 import {
   forwarderOf,
@@ -721,6 +721,13 @@ function relocate(
   return copy;
 }
 
+/** Whether `item` stands inside `element`. */
+function isIn(item: Y.Item, element: Y.XmlElement): boolean {
+  for (let parent = item.parent; parent instanceof Y.AbstractType; parent = parent._item?.parent ?? null)
+    if (parent === element) return true;
+  return false;
+}
+
 const isSection = (node: unknown): node is Y.XmlElement =>
   node instanceof Y.XmlElement && node.nodeName === 'section';
 
@@ -762,11 +769,18 @@ export function moveSection(
   }
   doc.transact((transaction) => {
     ownTransactions.add(transaction);
-    // Which characters the copy holds, for the editors whose keystrokes are on their way.
-    recordSectionCopy(doc, sectionId, source);
-    relocate(doc, fragment, index, source, (item) => !item.deleted, now);
+    const writers = writersOf(doc, source, new Set());
+    const copy = relocate(doc, fragment, index, source, (item) => !item.deleted, now);
     const at = visibleIndexOf(fragment, source._item as Y.Item);
     if (at !== null) fragment.delete(at, 1);
+    // Which characters the copy holds, for the editors whose keystrokes are on their way.
+    recordSectionCopy(doc, sectionId, writers, (id) => {
+      const to = resolve(doc, forwardingsOf(doc), id);
+      const item = to ? itemAt(doc, to) : null;
+      return to && item && !item.deleted && item.content instanceof Y.ContentString && isIn(item, copy)
+        ? Y.createID(to.client, to.clock)
+        : null;
+    });
   }, origin);
   return 'moved';
 }

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { copiedClocks } from './copiedClocks.js';
+import { copiedWriters } from './copiedClocks.js';
 import {
   forwarderOf,
   indexAfter,
@@ -943,7 +943,7 @@ export function detectTextMoves(
 
 /**
  * For each of `texts` (deleted in `transaction`) whose section the server moved in it and recorded
- * which characters its copy holds ({@link copiedClocks}): which characters of it the copy holds,
+ * which characters its copy holds ({@link copiedWriters}): which characters of it the copy holds,
  * as far as the pairing needs to know (one's own below one's recorded clock, and every other one:
  * an editor receives others' characters from the server).
  */
@@ -960,9 +960,9 @@ function copiedOwnCharacters(
     if (!Y.isDeleted(transaction.deleteSet, section.id)) continue;
     const id = (section.content as Y.ContentType).type._map.get('id');
     const sectionId: unknown = id?.content.getContent()[0];
-    const clocks = typeof sectionId === 'string' ? copiedClocks(transaction, sectionId) : null;
-    if (!clocks) continue;
-    const received = clocks.get(own) ?? 0;
+    const writers = typeof sectionId === 'string' ? copiedWriters(transaction, sectionId) : null;
+    if (!writers) continue;
+    const received = writers.get(own)?.clock ?? 0;
     out.set(text, (c) => c.client !== own || c.clock < received);
   }
   return out;
