@@ -48,20 +48,36 @@ export interface CopiedWriter {
   clock: number;
   /** The character of the copy that the writer's last received character (`clock - 1`) became. */
   last: Y.ID | null;
+  /**
+   * The characters of the copy that are the server's re-writes of the writer's keystrokes (under
+   * its client id minus one) or copies of them, as runs `[client, clock, length, …]`.
+   */
+  rewrites: number[];
 }
 
-/** A record as stored: `[client, clock]` or `[client, clock, lastClient, lastClock]` per writer. */
-type StoredRecord = number[][];
+/** Most runs of re-writes a record keeps per writer; beyond, it keeps none (editors guess). */
+export const MAX_RECORDED_REWRITES = 64;
+
+/** One writer's row as stored: `{ client, clock, last?: [client, clock], rewrites?: [client, clock, length, …] }`. */
+interface StoredRow {
+  client: number;
+  clock: number;
+  last?: [number, number];
+  rewrites?: number[];
+}
 
 /**
  * Records, for the section `sectionId` just moved (call it inside the transaction of the move,
  * once the copy is made and the old section deleted), the clock up to which `doc` had integrated
  * each of `writers` (those of the old section's live characters, {@link writersOf}), and where the
  * writer's last integrated character now stands: `whereNow(id)`, the live character of the copy
- * that `id` became (through the server's re-writes and earlier moves), or null. The writers are
+ * that `id` became (through the server's re-writes and earlier moves), or null; and the runs of
+ * characters of the copy that are the server's re-writes of the writer's keystrokes or copies of
+ * them: `rewritesOf(client)`, `[client, clock, length, …]` (at most {@link MAX_RECORDED_REWRITES}
+ * runs). The writers are
  * those of the section's earlier record too (its characters copied by an earlier move are the server's
  * copies now, and are copied again): the record grows with the section's writers, not with the
- * document's. Stored as a JSON array of `[client, clock, lastClient?, lastClock?]`. Replaces that
+ * document's. Stored as a JSON array of {@link StoredRow}. Replaces that
  * record, and removes the records of sections no longer in the document, so the map holds at most
  * one small entry per section.
  */
@@ -70,14 +86,19 @@ export function recordSectionCopy(
   sectionId: string,
   writers: Set<number>,
   whereNow: (id: Y.ID) => Y.ID | null,
+  rewritesOf: (client: number) => number[],
 ): void {
   const records = doc.getMap<unknown>(SECTION_MOVES_MAP);
   for (const client of decodeRecord(records.get(sectionId))?.keys() ?? []) writers.add(client);
-  const rows: StoredRecord = [];
+  const rows: StoredRow[] = [];
   for (const client of writers) {
     const clock = Y.getState(doc.store, client);
+    const row: StoredRow = { client, clock };
     const last = clock > 0 ? whereNow(Y.createID(client, clock - 1)) : null;
-    rows.push(last ? [client, clock, last.client, last.clock] : [client, clock]);
+    if (last) row.last = [last.client, last.clock];
+    const rewrites = rewritesOf(client);
+    if (rewrites.length > 0 && rewrites.length <= 3 * MAX_RECORDED_REWRITES) row.rewrites = rewrites;
+    rows.push(row);
   }
   records.set(sectionId, rows);
   if (records.size <= 1) return;
@@ -90,17 +111,36 @@ export function recordSectionCopy(
 /** Reads a stored record ({@link recordSectionCopy}); null for anything else. */
 function decodeRecord(value: unknown): Map<number, CopiedWriter> | null {
   if (!Array.isArray(value)) return null;
+  const isCount = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
+  const counts = (v: unknown, length?: number): v is number[] =>
+    Array.isArray(v) && (length === undefined || v.length === length) && v.every(isCount);
   const writers = new Map<number, CopiedWriter>();
   for (const row of value as unknown[]) {
-    if (!Array.isArray(row) || (row.length !== 2 && row.length !== 4)) return null;
-    if (!row.every((n) => Number.isSafeInteger(n) && (n as number) >= 0)) return null;
-    const [client, clock, lastClient, lastClock] = row as number[];
-    writers.set(client as number, {
-      clock: clock as number,
-      last: row.length === 4 ? Y.createID(lastClient as number, lastClock as number) : null,
+    if (typeof row !== 'object' || row === null) return null;
+    const { client, clock, last, rewrites } = row as Record<string, unknown>;
+    if (!isCount(client) || !isCount(clock)) return null;
+    if (last !== undefined && !counts(last, 2)) return null;
+    if (rewrites !== undefined && (!counts(rewrites) || rewrites.length % 3 !== 0)) return null;
+    writers.set(client, {
+      clock,
+      last: last ? Y.createID(last[0] as number, last[1] as number) : null,
+      rewrites: rewrites ?? [],
     });
   }
   return writers;
+}
+
+/** Whether the character `id` is in one of `writer`'s runs of re-writes ({@link CopiedWriter.rewrites}). */
+export function isRecordedRewrite(writer: CopiedWriter, id: Y.ID): boolean {
+  const runs = writer.rewrites;
+  for (let i = 0; i + 2 < runs.length; i += 3)
+    if (
+      runs[i] === id.client &&
+      id.clock >= (runs[i + 1] as number) &&
+      id.clock < (runs[i + 1] as number) + (runs[i + 2] as number)
+    )
+      return true;
+  return false;
 }
 
 /** The record of `sectionId` if `transaction` wrote it (a move of that section came with it). */

@@ -1,7 +1,7 @@
 import { TextSelection, type EditorState, type Transaction } from '@tiptap/pm/state';
 import { relativePositionToAbsolutePosition, ySyncPluginKey } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
-import { ownCopiedIn } from './copiedClocks.js';
+import { isRecordedRewrite, ownCopiedIn } from './copiedClocks.js';
 import { forwarderOf, isOwnOrForwarded, itemAt, textsWrittenIn } from './yItems.js';
 import {
   alignEnds,
@@ -323,14 +323,14 @@ function caretCharacter(
     // Part of it written again: the caret waits after the last of that part before it.
     for (let k = orphan.at - 1; k >= 0; k--) {
       if (recorded && k <= recorded.index)
-        return (orphan.placed = pastEarlierRewrites(doc, moves, recorded.last));
+        return (orphan.placed = pastEarlierRewrites(doc, transaction, moves, recorded.last));
       const copy = moves.follow(orphan.ids[k] as Y.ID);
       if (copy) return (orphan.placed = copy);
     }
     // Nothing of it yet, but the place where it waits moved (the join undone), or the server
     // wrote one's earlier keystrokes there (the caret waits after them).
     const moved = movedAnchor(doc, moves, orphan.placed) ?? orphan.placed;
-    const placed = pastEarlierRewrites(doc, moves, moved);
+    const placed = pastEarlierRewrites(doc, transaction, moves, moved);
     if (Y.compareIDs(placed, orphan.placed)) return null;
     return (orphan.placed = placed);
   }
@@ -340,7 +340,7 @@ function caretCharacter(
   if (!moved) return null;
   const run = orphanRun(doc, transaction, moves, id);
   if (!run) return moved;
-  const placed = pastEarlierRewrites(doc, moves, moved);
+  const placed = pastEarlierRewrites(doc, transaction, moves, moved);
   orphans.set(doc, { ...run, placed });
   return placed;
 }
@@ -368,14 +368,17 @@ function lastCopied(
 
 /**
  * The last of the characters just after `at` that the server wrote again for one's keystrokes
- * (one's client id minus one, or their copies in a section it moved since), `at` itself when
- * none. The server received them before the keystrokes the caret waits for, and writes these
+ * (one's client id minus one, or their copies in a section it moved since: paired for the caret
+ * in `moves`, or named by the record of a move in `transaction`), `at` itself when none. The
+ * server received them before the keystrokes the caret waits for, and writes these
  * after them (sectionForwarding.ts `writersEarlierText`): the caret waits there too. Waiting
  * before them, it let one's next keystrokes in front of one's own earlier word (« base061␣A0 »,
  * issue 8, a section moved twice while someone types).
  */
-function pastEarlierRewrites(doc: Y.Doc, moves: TextMoves, at: Y.ID): Y.ID {
+function pastEarlierRewrites(doc: Y.Doc, transaction: Y.Transaction, moves: TextMoves, at: Y.ID): Y.ID {
   const forwarder = forwarderOf(doc.clientID);
+  // Copies of them made by a move of the same update: its record names them (copiedClocks.ts).
+  const recorded = ownCopiedIn(transaction);
   const start = itemAt(doc, at);
   if (!start) return at;
   let last = at;
@@ -384,7 +387,12 @@ function pastEarlierRewrites(doc: Y.Doc, moves: TextMoves, at: Y.ID): Y.ID {
     if (!(n.content instanceof Y.ContentString)) return last;
     for (; k < n.length; k++) {
       const id = Y.createID(n.id.client, n.id.clock + k);
-      if (id.client !== forwarder && moves.caretSourceOf(id)?.client !== forwarder) return last;
+      if (
+        id.client !== forwarder &&
+        moves.caretSourceOf(id)?.client !== forwarder &&
+        !recorded.some((writer) => isRecordedRewrite(writer, id))
+      )
+        return last;
       last = id;
     }
   }

@@ -131,6 +131,13 @@ describe('a co-writer moves the section while someone types in the middle of a p
     // paired by letters, it was taken for the space after it (« base06␣0A », « base060␣A »).
     'two moves come together, the letters written again between them': 'B B M >B M >B M <B2 <B3 B',
     'the move comes alone, then two more with a letter written again between them': 'B B M <B1 M >B M <B3 B',
+    // A letter typed after the first move, waiting for the typist's letters still on their way:
+    // the record of the last move names the copies of the server's re-writes, which it goes after
+    // as the server will write it (« base061␣A0 », « base060␣A01␣A »).
+    'a letter is typed between two moves, the letters before it still on their way':
+      'B B M <B1 M B >B M <B3 B',
+    'letters are typed between moves, the ones before them written again between moves':
+      'B B M <B1 B M >B B >B >B M B >B B <B6 B',
   };
   for (const [name, steps] of Object.entries(found))
     for (const ids of CLIENT_ID_ORDERS)

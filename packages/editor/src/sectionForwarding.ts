@@ -721,6 +721,44 @@ function relocate(
   return copy;
 }
 
+/**
+ * The runs of live characters under `parent` that the server wrote under `forwarder` or that are
+ * copies of such characters (through `forwardings`, as {@link writtenAgainFor} tells), as
+ * `[client, clock, length, …]` in document order. Empty when the document has no such client.
+ */
+function rewritesIn(
+  forwardings: SectionForwardings,
+  parent: { _start: Y.Item | null; doc: Y.Doc | null },
+  forwarder: number,
+  out: number[] = [],
+): number[] {
+  if (!parent.doc?.store.clients.has(forwarder)) return out;
+  for (let n = parent._start; n; n = n.right) {
+    if (n.deleted) continue;
+    const { content } = n;
+    if (content instanceof Y.ContentType) rewritesIn(forwardings, content.type, forwarder, out);
+    if (!(content instanceof Y.ContentString)) continue;
+    for (let i = 0; i < n.length; i++) {
+      let at: ItemId | null = { client: n.id.client, clock: n.id.clock + i };
+      let rewrite = false;
+      for (let hops = 0; at && hops < MAX_HOPS && !rewrite; hops++) {
+        rewrite = at.client === forwarder;
+        at = forwardings.sourceOf(at);
+      }
+      if (!rewrite) continue;
+      const k = out.length - 3;
+      if (
+        k >= 0 &&
+        out[k] === n.id.client &&
+        (out[k + 1] as number) + (out[k + 2] as number) === n.id.clock + i
+      )
+        out[k + 2] = (out[k + 2] as number) + 1;
+      else out.push(n.id.client, n.id.clock + i, 1);
+    }
+  }
+  return out;
+}
+
 /** Whether `item` stands inside `element`. */
 function isIn(item: Y.Item, element: Y.XmlElement): boolean {
   for (let parent = item.parent; parent instanceof Y.AbstractType; parent = parent._item?.parent ?? null)
@@ -774,13 +812,19 @@ export function moveSection(
     const at = visibleIndexOf(fragment, source._item as Y.Item);
     if (at !== null) fragment.delete(at, 1);
     // Which characters the copy holds, for the editors whose keystrokes are on their way.
-    recordSectionCopy(doc, sectionId, writers, (id) => {
-      const to = resolve(doc, forwardingsOf(doc), id);
-      const item = to ? itemAt(doc, to) : null;
-      return to && item && !item.deleted && item.content instanceof Y.ContentString && isIn(item, copy)
-        ? Y.createID(to.client, to.clock)
-        : null;
-    });
+    recordSectionCopy(
+      doc,
+      sectionId,
+      writers,
+      (id) => {
+        const to = resolve(doc, forwardingsOf(doc), id);
+        const item = to ? itemAt(doc, to) : null;
+        return to && item && !item.deleted && item.content instanceof Y.ContentString && isIn(item, copy)
+          ? Y.createID(to.client, to.clock)
+          : null;
+      },
+      (client) => rewritesIn(forwardingsOf(doc), copy, forwarderOf(client)),
+    );
   }, origin);
   return 'moved';
 }
