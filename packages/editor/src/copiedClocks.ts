@@ -58,7 +58,7 @@ export interface CopiedWriter {
 /** Most runs of re-writes a record keeps per writer; beyond, it keeps none (editors guess). */
 export const MAX_RECORDED_REWRITES = 64;
 
-/** One writer's row as stored: `{ client, clock, last?: [client, clock], rewrites?: [client, clock, length, …] }`. */
+/** One writer's row as stored (see {@link CopiedWriter}). */
 interface StoredRow {
   client: number;
   clock: number;
@@ -68,18 +68,19 @@ interface StoredRow {
 
 /**
  * Records, for the section `sectionId` just moved (call it inside the transaction of the move,
- * once the copy is made and the old section deleted), the clock up to which `doc` had integrated
- * each of `writers` (those of the old section's live characters, {@link writersOf}), and where the
- * writer's last integrated character now stands: `whereNow(id)`, the live character of the copy
- * that `id` became (through the server's re-writes and earlier moves), or null; and the runs of
- * characters of the copy that are the server's re-writes of the writer's keystrokes or copies of
- * them: `rewritesOf(client)`, `[client, clock, length, …]` (at most {@link MAX_RECORDED_REWRITES}
- * runs). The writers are
- * those of the section's earlier record too (its characters copied by an earlier move are the server's
- * copies now, and are copied again): the record grows with the section's writers, not with the
- * document's. Stored as a JSON array of {@link StoredRow}. Replaces that
- * record, and removes the records of sections no longer in the document, so the map holds at most
- * one small entry per section.
+ * once the copy is made and the old section deleted), for each of `writers` (those of the old
+ * section's live characters, {@link writersOf}, and those of the section's earlier record: their
+ * characters copied by an earlier move are the server's copies now, and are copied again):
+ * - the clock up to which `doc` had integrated the writer (exclusive, as in a Yjs state vector);
+ * - `whereNow(id)`: the live character of the copy that the writer's last integrated character
+ *   became (through the server's re-writes and earlier moves), or null;
+ * - `rewritesOf(client)`: the runs of characters of the copy that are the server's re-writes of
+ *   the writer's keystrokes or copies of them, `[client, clock, length, …]` (kept when at most
+ *   {@link MAX_RECORDED_REWRITES} runs).
+ * Stored as a JSON array of {@link StoredRow} (a few numbers per writer: the record grows with
+ * the section's writers, not with the document's). Replaces the section's earlier record, and
+ * removes the records of sections no longer in the document: the map holds at most one entry per
+ * section.
  */
 export function recordSectionCopy(
   doc: Y.Doc,

@@ -678,12 +678,15 @@ export function detectTextMoves(
   // In an editor, the texts of a section the server moved in this transaction, when it recorded
   // which of one's characters its copy holds: the others, on their way, are left out of the runs
   // (the server writes them again when they arrive), as `seen` leaves them out on the server.
-  const copied = seen === null ? copiedOwnCharacters(transaction, deletedTexts) : new Map();
+  const copied =
+    seen === null
+      ? copiedOwnCharacters(transaction, deletedTexts)
+      : new Map<Y.XmlText, (id: CharId) => boolean>();
+  // Text written in such a section by the same update before the server copied it (one's
+  // keystrokes written again there, when the update holds two moves) is in the copy too.
   // Within one text, an editor's change deletes one stretch of what it sees: characters still
   // there between deleted ones were typed meanwhile by others (in flight), and do not cut a run;
   // nor do new characters hung on one the change deletes (see writtenByOthers).
-  // Text written in such a section by the same update before the server copied it (one's
-  // keystrokes written again there, when the update holds two moves) is in the copy too.
   const deletedBy = (n: Y.Item) => n.deleted && Y.isDeleted(transaction.deleteSet, n.id);
   const deleted = [...deletedTexts].flatMap((text) =>
     runsIn(
