@@ -5,7 +5,6 @@ import { isRecordedRewrite, ownCopiedIn } from './copiedClocks.js';
 import { forwarderOf, isOwnOrForwarded, itemAt, textsWrittenIn } from './yItems.js';
 import {
   alignEnds,
-  carriedRewrites,
   detectTextMoves,
   FOLLOW_MOVED_TEXT_ORIGIN,
   followMovedText,
@@ -263,34 +262,6 @@ function followWrittenAgain(doc: Y.Doc, transaction: Y.Transaction, orphan: Orph
   }
   const found = best as { ids: Y.ID[]; pairs: [number, number][] } | null;
   for (const [i, j] of found?.pairs ?? []) moves.setForCaret(orphan.ids[i] as Y.ID, found?.ids[j] as Y.ID);
-  if (!found) followCarriedRewrites(doc, transaction, orphan, moves);
-}
-
-/**
- * Pairs the orphan's characters with the server's re-writes of them that `transaction` wrote and
- * deleted at once ({@link carriedRewrites}): written just after the character the caret waits
- * after, then each after the one before, and moved with the section by a later move of the same
- * update. Each orphan character goes, for the caret, where its re-write's copy went, as long as
- * their letters agree. Without this, the caret stayed before them: one's next keystrokes went in
- * front of one's own word (« base060␣A », issue 8, a section moved twice while someone types).
- */
-function followCarriedRewrites(
-  doc: Y.Doc,
-  transaction: Y.Transaction,
-  orphan: Orphan,
-  moves: TextMoves,
-): void {
-  const carried = carriedRewrites(doc, transaction);
-  if (carried.size === 0) return;
-  let after: Y.ID = orphan.placed;
-  for (let k = 0; k < orphan.ids.length; k++) {
-    const rewrite = carried.get(`${after.client}:${after.clock}`);
-    if (!rewrite || rewrite.letter !== orphan.str.charAt(k)) return;
-    const copy = moves.follow(rewrite.id);
-    if (!copy) return;
-    moves.setForCaret(orphan.ids[k] as Y.ID, copy);
-    after = rewrite.id;
-  }
 }
 
 /**
@@ -323,14 +294,14 @@ function caretCharacter(
     // Part of it written again: the caret waits after the last of that part before it.
     for (let k = orphan.at - 1; k >= 0; k--) {
       if (recorded && k <= recorded.index)
-        return (orphan.placed = pastEarlierRewrites(doc, transaction, moves, recorded.last));
+        return (orphan.placed = pastEarlierRewrites(doc, transaction, recorded.last));
       const copy = moves.follow(orphan.ids[k] as Y.ID);
       if (copy) return (orphan.placed = copy);
     }
     // Nothing of it yet, but the place where it waits moved (the join undone), or the server
     // wrote one's earlier keystrokes there (the caret waits after them).
     const moved = movedAnchor(doc, moves, orphan.placed) ?? orphan.placed;
-    const placed = pastEarlierRewrites(doc, transaction, moves, moved);
+    const placed = pastEarlierRewrites(doc, transaction, moved);
     if (Y.compareIDs(placed, orphan.placed)) return null;
     return (orphan.placed = placed);
   }
@@ -340,7 +311,7 @@ function caretCharacter(
   if (!moved) return null;
   const run = orphanRun(doc, transaction, moves, id);
   if (!run) return moved;
-  const placed = pastEarlierRewrites(doc, transaction, moves, moved);
+  const placed = pastEarlierRewrites(doc, transaction, moved);
   orphans.set(doc, { ...run, placed });
   return placed;
 }
@@ -368,14 +339,14 @@ function lastCopied(
 
 /**
  * The last of the characters just after `at` that the server wrote again for one's keystrokes
- * (one's client id minus one, or their copies in a section it moved since: paired for the caret
- * in `moves`, or named by the record of a move in `transaction`), `at` itself when none. The
- * server received them before the keystrokes the caret waits for, and writes these
- * after them (sectionForwarding.ts `writersEarlierText`): the caret waits there too. Waiting
- * before them, it let one's next keystrokes in front of one's own earlier word (« base061␣A0 »,
- * issue 8, a section moved twice while someone types).
+ * (one's client id minus one, or their copies in a section it moved since, which the record of a
+ * move in `transaction` names), `at` itself when none. The server received them before the
+ * keystrokes the caret waits for, and writes these after them (sectionForwarding.ts
+ * `writersEarlierText`): the caret waits there too. Waiting before them, it let one's next
+ * keystrokes in front of one's own earlier word (« base061␣A0 », issue 8, a section moved twice
+ * while someone types).
  */
-function pastEarlierRewrites(doc: Y.Doc, transaction: Y.Transaction, moves: TextMoves, at: Y.ID): Y.ID {
+function pastEarlierRewrites(doc: Y.Doc, transaction: Y.Transaction, at: Y.ID): Y.ID {
   const forwarder = forwarderOf(doc.clientID);
   // Copies of them made by a move of the same update: its record names them (copiedClocks.ts).
   const recorded = ownCopiedIn(transaction);
@@ -387,12 +358,7 @@ function pastEarlierRewrites(doc: Y.Doc, transaction: Y.Transaction, moves: Text
     if (!(n.content instanceof Y.ContentString)) return last;
     for (; k < n.length; k++) {
       const id = Y.createID(n.id.client, n.id.clock + k);
-      if (
-        id.client !== forwarder &&
-        moves.caretSourceOf(id)?.client !== forwarder &&
-        !recorded.some((writer) => isRecordedRewrite(writer, id))
-      )
-        return last;
+      if (id.client !== forwarder && !recorded.some((writer) => isRecordedRewrite(writer, id))) return last;
       last = id;
     }
   }

@@ -106,15 +106,6 @@ export class TextMoves {
   /** Records, for the caret only, that `from` is now `to`. */
   setForCaret(from: CharId, to: CharId): void {
     this.anywhere.set(key(from), to);
-    this.caretSources.set(key(to), from);
-  }
-
-  /** For each copy recorded for the caret only ({@link setForCaret}), the character it stands for. */
-  private readonly caretSources = new Map<string, CharId>();
-
-  /** The character `to` stands for in a move recorded for the caret only ({@link setForCaret}), or null. */
-  caretSourceOf(to: CharId): CharId | null {
-    return this.caretSources.get(key(to)) ?? null;
   }
 
   /** Whether anything moved, the server's moves included. */
@@ -682,16 +673,13 @@ export function detectTextMoves(
     seen === null
       ? copiedOwnCharacters(transaction, deletedTexts)
       : new Map<Y.XmlText, (id: CharId) => boolean>();
-  // Text written in such a section by the same update before the server copied it (one's
-  // keystrokes written again there, when the update holds two moves) is in the copy too.
   // Within one text, an editor's change deletes one stretch of what it sees: characters still
   // there between deleted ones were typed meanwhile by others (in flight), and do not cut a run;
   // nor do new characters hung on one the change deletes (see writtenByOthers).
-  const deletedBy = (n: Y.Item) => n.deleted && Y.isDeleted(transaction.deleteSet, n.id);
   const deleted = [...deletedTexts].flatMap((text) =>
     runsIn(
       text,
-      copied.has(text) ? deletedBy : deletedNow,
+      deletedNow,
       (n) => !existedBefore(transaction, n) && !writtenByOthers(transaction, n, deletedNow),
       seen ?? copied.get(text),
     ),
@@ -1049,15 +1037,9 @@ function pairWrittenAgain(transaction: Y.Transaction, moves: TextMoves): void {
 /**
  * The character whose copy `run` (new characters) was written after: the nearest live character
  * on its left that is a copy (its original) or was there before (itself), passing over at most
- * {@link MAX_ANCHOR_SEARCH} other new characters; `caret` when that copy is one of a section the
- * server moved (recorded for the caret only: the server, not the editor, carries its text). Null
- * when there is none.
+ * {@link MAX_ANCHOR_SEARCH} other new characters. Null when there is none.
  */
-function writtenAfter(
-  transaction: Y.Transaction,
-  moves: TextMoves,
-  run: Run,
-): { id: CharId; caret: boolean } | null {
+function writtenAfter(transaction: Y.Transaction, moves: TextMoves, run: Run): CharId | null {
   const firstId = run.ids[0];
   let n = firstId ? itemAt(transaction.doc, firstId) : null;
   let k = n && firstId ? firstId.clock - n.id.clock - 1 : -1;
@@ -1069,13 +1051,8 @@ function writtenAfter(
     }
     const id = charId(n, k);
     const original = moves.sourceOf(id);
-    if (original) return { id: original, caret: false };
-    // One's keystrokes that reached the server after it copied the section, written again in the
-    // same update just after the copy of the character they followed (copiedOwnCharacters leaves
-    // them out of the pairing by letters).
-    const moved = moves.caretSourceOf(id);
-    if (moved) return { id: moved, caret: true };
-    if (existedBefore(transaction, n)) return { id, caret: false };
+    if (original) return original;
+    if (existedBefore(transaction, n)) return id;
     passed++;
     k--;
   }
@@ -1085,10 +1062,9 @@ function writtenAfter(
 /** Pairs `run` as {@link pairWrittenAgain} says, or leaves `moves` as it is. */
 function pairRunWrittenAgain(transaction: Y.Transaction, moves: TextMoves, run: Run): void {
   const { doc } = transaction;
-  const found = writtenAfter(transaction, moves, run);
-  const anchor = found?.id ?? null;
+  const anchor = writtenAfter(transaction, moves, run);
   const anchorItem = anchor ? itemAt(doc, anchor) : null;
-  if (!found || !anchor || !anchorItem) return;
+  if (!anchor || !anchorItem) return;
   const deletedNow = (n: Y.Item) => n.deleted && Y.isDeleted(transaction.deleteSet, n.id);
   const inRun = new Set(run.ids.map(key));
   // One's characters after it in its text as it was, deleted now, without a copy elsewhere.
@@ -1110,7 +1086,6 @@ function pairRunWrittenAgain(transaction: Y.Transaction, moves: TextMoves, run: 
   // Only the characters paired here change hands: the letters may well have paired the rest.
   followers.forEach((id, j) => {
     const to = run.ids[j] as CharId;
-    if (found.caret) return moves.setForCaret(id, to);
     const before = moves.sourceOf(to);
     if (before) moves.forget(before);
     moves.set(id, to);
@@ -1689,7 +1664,7 @@ function movedAnchorOf(
 }
 
 /** A re-write of the server's, by the character it was hung on: its id and its letter. */
-export type CarriedRewrites = Map<string, { id: CharId; letter: string }>;
+type CarriedRewrites = Map<string, { id: CharId; letter: string }>;
 
 /**
  * The server's re-writes of one's keystrokes that arrived in `transaction`, merged with the move
@@ -1698,7 +1673,7 @@ export type CarriedRewrites = Map<string, { id: CharId; letter: string }>;
  * character it was hung on: {@link pastEarlierOwnText} recognises a copy by its letter and its
  * place (letters alone match by chance: every typed word begins with the same ones).
  */
-export function carriedRewrites(doc: Y.Doc, transaction: Y.Transaction): CarriedRewrites {
+function carriedRewrites(doc: Y.Doc, transaction: Y.Transaction): CarriedRewrites {
   const carried: CarriedRewrites = new Map();
   const forwarder = forwarderOf(doc.clientID);
   const before = transaction.beforeState.get(forwarder) ?? 0;
