@@ -319,6 +319,19 @@ describe('the connection badge on a 390 px phone', () => {
         .evaluate((node) => getComputedStyle(node, '::before').getPropertyValue('mask-image')),
     ).toMatch(/^url\("data:image\/svg\+xml,/);
     await shot(page, 'mobile-hors-ligne-390.png');
+    // Every short word the badge may show fits here too (« INJOIGNA… » was cut at 390 px, tester).
+    const fits = await badge.evaluate((node, shorts) => {
+      const shown = node.querySelector('.fr-badge') as HTMLElement;
+      const short = node.querySelector('.essaim-connection__short') as HTMLElement;
+      const before = short.textContent;
+      const cut = shorts.filter((words) => {
+        short.textContent = words;
+        return shown.scrollWidth > shown.clientWidth;
+      });
+      short.textContent = before;
+      return cut;
+    }, Object.values(editorMessages.connectionShort));
+    expect(fits).toEqual([]);
     await context.setOffline(false);
     await expect.poll(() => badge.getAttribute('data-state')).toBe('connected');
     // What the page asked for while offline failed, as it should.
@@ -338,7 +351,7 @@ describe('the connection badge on a 360 px phone', () => {
     await expect.poll(() => badge.getAttribute('data-state')).toBe('offline');
     expect(await seen()).toEqual({ words: 'HORS LIGNE', whole: true, page: SMALL_PHONE.width });
     await page.screenshot({ path: path.join(artifactsDir, 'mobile-hors-ligne-360-ecran.png') });
-    // Every short word the badge may show fits there too (the widest, « Injoignable »).
+    // Every short word the badge may show fits there too (the widest, « Déconnecté »).
     const fits = await badge.evaluate((node, shorts) => {
       const shown = node.querySelector('.fr-badge') as HTMLElement;
       const short = node.querySelector('.essaim-connection__short') as HTMLElement;

@@ -215,6 +215,16 @@ describe('presence', () => {
       raw.sendAwareness(name, encodeAwarenessUpdate(mine, [mine.clientID, other.clientID]));
       await expect.poll(() => raw.closeReason(name)).toBe('awareness-one-client-per-connection');
       raw.close();
+      // A presence state that is not JSON: refused by the guard, not thrown by Hocuspocus's reader.
+      const second = await authenticatedAs(membre, name);
+      const notJson = encoding.createEncoder();
+      encoding.writeVarUint(notJson, 1);
+      encoding.writeVarUint(notJson, 4242);
+      encoding.writeVarUint(notJson, 1);
+      encoding.writeVarString(notJson, '{pas du json');
+      second.sendAwareness(name, encoding.toUint8Array(notJson));
+      await expect.poll(() => second.closeReason(name)).toBe('malformed-awareness');
+      second.close();
       expect(errors.mock.calls.map((call) => String(call[0]))).toEqual([]);
     } finally {
       errors.mockRestore();

@@ -532,7 +532,7 @@ export class MessageGuardExtension implements Extension<CollabContext> {
     // a co-writer's state it has not seen renewed for 30 s (a throttled background tab) and
     // HocuspocusProvider sends that removal on; Hocuspocus never relays a removal, so such entries
     // are let through without binding anything. What is announced (a state) is one client's own.
-    const announced: { clientId: number; stateBytes: number }[] = [];
+    const announced: { clientId: number; state: string }[] = [];
     try {
       const update = decoding.createDecoder(decoding.readVarUint8Array(decoder));
       const count = decoding.readVarUint(update);
@@ -540,7 +540,7 @@ export class MessageGuardExtension implements Extension<CollabContext> {
         const id = decoding.readVarUint(update);
         decoding.readVarUint(update); // clock
         const state = decoding.readVarString(update);
-        if (state !== 'null') announced.push({ clientId: id, stateBytes: state.length });
+        if (state !== 'null') announced.push({ clientId: id, state });
       }
     } catch {
       throw new MessageRefused('malformed-awareness');
@@ -548,9 +548,16 @@ export class MessageGuardExtension implements Extension<CollabContext> {
     const [entry, ...others] = announced;
     if (!entry) return;
     if (others.length > 0) throw new MessageRefused('awareness-one-client-per-connection');
-    const { clientId, stateBytes } = entry;
-    if (stateBytes > this.maxAwarenessStateBytes)
+    const { clientId, state } = entry;
+    if (state.length > this.maxAwarenessStateBytes)
       throw new MessageRefused('awareness-too-large', CloseCode.TooLarge);
+    // A state that is not JSON is refused here, as a refusal: Hocuspocus's reader would throw a
+    // SyntaxError, logged as a server error with its stack (tester, stop 35).
+    try {
+      JSON.parse(state);
+    } catch {
+      throw new MessageRefused('malformed-awareness', CloseCode.BadMessage, 'state is not JSON');
+    }
     const known = this.clientIds.get(connection);
     if (known !== undefined) {
       if (known !== clientId) throw new MessageRefused('awareness-foreign-client');

@@ -48,7 +48,7 @@ export const editorMessages = {
     connecting: 'Attente…',
     connected: 'Connecté',
     offline: 'Hors ligne',
-    unreachable: 'Injoignable',
+    unreachable: 'Coupure',
     syncing: 'Envoi…',
     saved: 'Enregistré',
     refused: 'Refusé',
