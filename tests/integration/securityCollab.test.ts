@@ -231,6 +231,30 @@ describe('presence', () => {
     }
   });
 
+  it('closes a socket whose frame has a name that does not decode, or a message type no provider sends, with a warning and nothing on the server’s error console', async () => {
+    const { name } = await twoPeople();
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      // Before authentication: a name announced 2^28 bytes long in a 5-byte frame.
+      const anonymous = await RawClient.open(t.server.wsUrl, from('10.9.0.1'));
+      anonymous.send(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x01]));
+      expect(await anonymous.closed).toBe(CloseCode.BadMessage);
+      // Authenticated: type 99 (Hocuspocus's types stop at 10, and 8–10 go to providers only).
+      const raw = await authenticatedAs(membre, name, from('10.9.0.2'));
+      raw.send(frame(name, 99, () => undefined));
+      expect(await raw.closed).toBe(CloseCode.BadMessage);
+      // A name with no type after it.
+      const bare = await authenticatedAs(membre, name, from('10.9.0.3'));
+      const nameOnly = encoding.createEncoder();
+      encoding.writeVarString(nameOnly, name);
+      bare.send(encoding.toUint8Array(nameOnly));
+      expect(await bare.closed).toBe(CloseCode.BadMessage);
+      expect(errors.mock.calls.map((call) => String(call[0]))).toEqual([]);
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
   it('drops a second connection’s announcement of a client id another open connection holds, even from the same account', async () => {
     const { name, alice, bob } = await twoPeople();
     const seen = recordStates(bob);

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Hocuspocus, WebSocketLike } from '@hocuspocus/server';
 import { CloseCode } from '@essaim/protocol';
+import * as decoding from 'lib0/decoding';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../logger.js';
 import { clientAddress, requestScheme, type OriginPolicy } from '../originPolicy.js';
@@ -626,14 +627,20 @@ export function attachCollabTransport(options: CollabTransportOptions): CollabTr
       toFetchRequest(req),
       context,
     );
+    const refuseMalformed = (detail: Record<string, unknown>): void => {
+      logger.warn(detail, 'malformed collaborative message, closing this socket');
+      messages.stop();
+      presence.stop();
+      ws.close(CloseCode.BadMessage, 'malformed-message');
+    };
     const handOn = (message: Uint8Array): void => {
+      const header = frameHeader(message);
+      if (typeof header === 'string')
+        return refuseMalformed({ authenticated: context.socket.authenticated, problem: header });
       try {
         connection.handleMessage(message);
       } catch (error) {
-        logger.warn({ err: error }, 'malformed collaborative message, closing this socket');
-        messages.stop();
-        presence.stop();
-        ws.close(CloseCode.BadMessage, 'malformed-message');
+        refuseMalformed({ err: error });
       }
     };
     // Presence updates go through this socket's budget (one per document every 50 ms, merged).
@@ -689,4 +696,36 @@ export function attachCollabTransport(options: CollabTransportOptions): CollabTr
         wss.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The last Hocuspocus message type a provider sends (`MessageType` of @hocuspocus/server 4:
+ * Sync 0, Awareness 1, Auth 2, QueryAwareness 3, SyncReply 4, Stateless 5, BroadcastStateless 6,
+ * CLOSE 7); SyncStatus 8, Ping 9 and Pong 10 go from the server to providers.
+ */
+const LAST_PROVIDER_MESSAGE_TYPE = 7;
+
+/**
+ * Reads the start every Hocuspocus frame has: the document's name (a lib0 varString), then a
+ * message type a provider sends. Returns the type, or what is wrong (`'undecodable-name'`,
+ * `'no-type'`, `'unknown-type'`). Hocuspocus reads both before any hook, and writes a frame that
+ * fails there to `console.error`, with a stack, even before authentication; such frames only come
+ * from a client that skips the provider, so the transport refuses them first, with a warning
+ * (tester BR42: « undecodable document-name frame », « unknown message type 99 »).
+ */
+export function frameHeader(message: Uint8Array): number | 'undecodable-name' | 'no-type' | 'unknown-type' {
+  const decoder = decoding.createDecoder(message);
+  try {
+    decoding.readVarString(decoder);
+  } catch {
+    return 'undecodable-name';
+  }
+  if (!decoding.hasContent(decoder)) return 'no-type';
+  let type: number;
+  try {
+    type = decoding.readVarUint(decoder);
+  } catch {
+    return 'no-type';
+  }
+  return type <= LAST_PROVIDER_MESSAGE_TYPE ? type : 'unknown-type';
 }
