@@ -116,6 +116,58 @@ describe('co-editing a document in two browsers', () => {
     await expect.poll(() => badgeOf(amelieTab.page).textContent()).toContain('Enregistré');
   });
 
+  it('passes from « Connexion au serveur… » to « Connecté » without flashing « Enregistrement… », and back from a long time « Hors ligne » without flashing « Serveur injoignable »', async () => {
+    const doc = await sharedDocument('Un badge qui ne clignote pas');
+    const { page, problems } = await open({ as: amelie });
+    // Every state the badge takes, from the page's first script, and every socket that closes.
+    await page.addInitScript(() => {
+      const seen: string[] = [];
+      const watch = window as unknown as { badgeStates: string[]; socketsClosed: number };
+      watch.badgeStates = seen;
+      watch.socketsClosed = 0;
+      const Native = window.WebSocket;
+      window.WebSocket = class extends Native {
+        constructor(...args: ConstructorParameters<typeof WebSocket>) {
+          super(...args);
+          this.addEventListener('close', () => (watch.socketsClosed += 1));
+        }
+      };
+      new MutationObserver(() => {
+        const state = document.querySelector('.essaim-connection')?.getAttribute('data-state');
+        if (state && state !== seen.at(-1)) seen.push(state);
+      }).observe(document, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeFilter: ['data-state'],
+      });
+    });
+    const states = () => page.evaluate(() => (window as unknown as { badgeStates: string[] }).badgeStates);
+    await page.goto(`${baseUrl}/documents/${doc.id}`);
+    await editorOf(page).waitFor();
+    await expect.poll(() => badgeOf(page).textContent()).toContain('Connecté');
+    // The provider's first handshake leaves one change unacknowledged for a round trip: not shown.
+    expect(await states()).toEqual(['connecting', 'connected']);
+
+    await page.context().setOffline(true);
+    await expect.poll(() => badgeOf(page).textContent()).toContain('Hors ligne');
+    // Long enough for the page to give the socket up (its watchdog): the provider reconnects
+    // only once the network is back.
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { socketsClosed: number }).socketsClosed), {
+        timeout: 30_000,
+      })
+      .toBeGreaterThan(0);
+    const offlineAt = (await states()).length;
+    await page.context().setOffline(false);
+    await expect.poll(() => badgeOf(page).textContent(), { timeout: 20_000 }).toContain('Connecté');
+    expect((await states()).slice(offlineAt)).toEqual(['connecting', 'connected']);
+    expect((await states()).slice(offlineAt)).not.toContain('syncing');
+    expect(
+      unexpectedProblems(problems).errors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED/.test(e)),
+    ).toEqual([]);
+  }, 90_000);
+
   it('says « Connecté » to a person who opened a document without typing anything', async () => {
     const doc = await createDocument(chloe, espaceId, 'Synthèse du groupe Ardèche', 'synthese');
     const { page, problems } = await open({ as: chloe });

@@ -9,6 +9,21 @@ describe('the connection badge’s shown state', () => {
     expect(nextShown('saved', 'saved')).toEqual({ now: 'saved', later: null });
   });
 
+  it('shows « Connecté » rather than flash « Enregistrement… » when what the editor writes as it opens is sent right after the handshake', () => {
+    expect(nextShown('connecting', 'syncing')).toEqual({ now: 'connected', later: 'syncing' });
+    expect(nextShown('connecting', 'saved')).toEqual({ now: 'saved', later: null });
+  });
+
+  it('shows « Connexion au serveur… » rather than flash « Serveur injoignable » when the network comes back and the provider has not yet reconnected', () => {
+    expect(nextShown('offline', 'unreachable')).toEqual({ now: 'connecting', later: 'unreachable' });
+    // The facts read again within the delay (the provider's own events): still put off.
+    expect(nextShown('connecting', 'unreachable', 'unreachable')).toEqual({
+      now: 'connecting',
+      later: 'unreachable',
+    });
+    expect(nextShown('connecting', 'unreachable')).toEqual({ now: 'unreachable', later: null });
+  });
+
   it('shows every other change at once', () => {
     expect(nextShown('saved', 'offline')).toEqual({ now: 'offline', later: null });
     expect(nextShown('offline', 'syncing')).toEqual({ now: 'syncing', later: null });

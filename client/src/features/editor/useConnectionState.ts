@@ -4,8 +4,9 @@ import { connectionState, type ConnectionState } from './connectionState.js';
 import type { CollaborationSession } from './useCollaborationSession.js';
 
 /**
- * A change acknowledged within this delay never shows « Enregistrement… »: while someone types,
- * the badge (a live region) would otherwise flicker and chatter at every keystroke.
+ * How long a passing state waits before it shows (ms; see {@link nextShown}): a change acknowledged
+ * within it never shows « Enregistrement… »; while someone types, the badge (a live region) would
+ * otherwise flicker and chatter at every keystroke.
  */
 export const SYNCING_GRACE_MS = 500;
 
@@ -17,17 +18,29 @@ function readSocketStatus(session: CollaborationSession): 'connected' | 'connect
 }
 
 /**
- * What the badge shows, given what it showed (`shown`) and what the facts say now (`raw`):
- * « Enregistrement… » after a settled state (« Enregistré », « Connecté ») only once it has
- * lasted {@link SYNCING_GRACE_MS}; any other change at once. Returns the state to show now and,
- * when the change is put off, the state to show after the grace delay.
+ * What the badge shows, given what it showed (`shown`) and what the facts say now (`raw`). Three
+ * passing states wait {@link SYNCING_GRACE_MS} before they show, and most often never do:
+ * - « Enregistrement… » after a settled state (« Enregistré », « Connecté »): a keystroke;
+ * - « Enregistrement… » right after « Connexion au serveur… »: what the editor writes as it opens
+ *   is acknowledged in 140–290 ms, and the badge flashed it at each load (tester BR42); « Connecté »
+ *   shows meanwhile, which is true: the handshake is done;
+ * - « Serveur injoignable » right after « Hors ligne »: when the network comes back, the provider
+ *   reconnects about 130 ms later, and the badge flashed it in between (tester BR42); « Connexion
+ *   au serveur… » shows meanwhile.
+ * Any other change shows at once. `pending` is the state put off and still waiting, if any.
+ * Returns the state to show now and, when the change is put off, the state to show once the delay
+ * has passed with the facts unchanged.
  */
 export function nextShown(
   shown: ConnectionState,
   raw: ConnectionState,
+  pending: ConnectionState | null = null,
 ): { now: ConnectionState; later: ConnectionState | null } {
-  const settled = shown === 'saved' || shown === 'connected';
-  if (raw === 'syncing' && settled) return { now: shown, later: raw };
+  // Still what was put off (the facts were read again meanwhile): it keeps waiting.
+  if (raw === pending) return { now: shown, later: raw };
+  if (raw === 'syncing' && (shown === 'saved' || shown === 'connected')) return { now: shown, later: raw };
+  if (raw === 'syncing' && shown === 'connecting') return { now: 'connected', later: raw };
+  if (raw === 'unreachable' && shown === 'offline') return { now: 'connecting', later: raw };
   return { now: raw, later: null };
 }
 
@@ -53,6 +66,7 @@ export function useConnectionState(session: CollaborationSession, readOnly: bool
       const { provider, ydoc, persistence } = session;
       const state = memory.current;
       let timer: ReturnType<typeof setTimeout> | null = null;
+      let pending: ConnectionState | null = null;
       const show = (next: ConnectionState) => {
         if (state.shown === next) return;
         state.shown = next;
@@ -68,16 +82,20 @@ export function useConnectionState(session: CollaborationSession, readOnly: bool
           editedHere: state.editedHere,
           readOnly,
         });
-        const { now, later } = nextShown(state.shown, raw);
-        if (!later) {
+        const { now, later } = nextShown(state.shown, raw, pending);
+        // A state put off keeps its delay while the facts still say it; another one starts anew.
+        if (later !== pending) {
           if (timer) clearTimeout(timer);
           timer = null;
-          show(now);
-        } else
-          timer ??= setTimeout(() => {
-            timer = null;
-            show(later);
-          }, SYNCING_GRACE_MS);
+          pending = later;
+          if (later)
+            timer = setTimeout(() => {
+              timer = null;
+              pending = null;
+              show(later);
+            }, SYNCING_GRACE_MS);
+        }
+        show(now);
       };
       const onStatus = ({ status }: { status: WebSocketStatus }) => {
         if (status === WebSocketStatus.Disconnected) state.lostOnce = true;
