@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { ReviewedDocumentSectionsDto } from '@essaim/protocol';
-import { createDocument } from '../support/accounts.js';
+import { createDocument, invite } from '../support/accounts.js';
 import { useBrowserApp } from './support/app.js';
 import { allowServiceWorkers, artifactsDir } from './support/chromium.js';
 import { editorOf, localCopy, sectionOf, textOf, useTwoRapporteurs } from './support/coWriting.js';
@@ -122,12 +122,16 @@ describe('a reload without network', () => {
     await expect.poll(() => textOf(origin(bruno.page))).toBe('Écrit en ligne.');
     // « Hors ligne » when the browser knows it has no network, « Serveur injoignable » when it
     // believes it has one (Chromium's emulated offline, after a reload, leaves navigator.onLine true).
-    const words = (await bruno.page.evaluate(() => navigator.onLine)) ? 'Serveur injoignable' : 'Hors ligne';
+    const browserOnline = await bruno.page.evaluate(() => navigator.onLine);
+    const words = browserOnline ? 'Serveur injoignable' : 'Hors ligne';
     await expect
       .poll(() => connectionBadge(bruno.page).textContent())
       .toContain(`${words} — vos modifications sont conservées`);
     await expect.poll(() => editorOf(bruno.page).getAttribute('contenteditable')).toBe('true');
-    const offlineNotice = bruno.page.getByText('Le serveur est injoignable : vous travaillez sur la copie');
+    // The notice above the text says the same as the badge.
+    const offlineNotice = bruno.page.getByText(
+      `${browserOnline ? 'Le serveur est injoignable' : 'Vous êtes hors ligne'} : vous travaillez sur la copie`,
+    );
     expect(await offlineNotice.count()).toBe(1);
 
     await origin(bruno.page).click();
@@ -159,6 +163,32 @@ describe('a reload without network', () => {
 
     expect(realErrors(bruno.problems.errors)).toEqual([]);
     expect(chloe.problems.errors).toEqual([]);
+  });
+
+  it('tells a membre, who reads, that they read this browser’s copy, without promising that changes are kept', async () => {
+    const doc = await createDocument(app.admin, app.espaceId, 'Lue hors ligne', 'fiche');
+    const membre = await invite(app.admin, app.espaceId, 'membre', 'Marc Membre');
+    const { page, context, problems } = await app.open({ as: membre });
+    await page.goto(`${app.baseUrl}/documents/${doc.id}`);
+    await editorOf(page).waitFor();
+    await expect.poll(() => connectionBadge(page).textContent()).toContain('Connecté');
+    await shellCached(page);
+    await expect.poll(async () => (await localCopy(page, doc.name)).textContent).not.toBe('');
+
+    await context.setOffline(true);
+    await page.reload();
+    await editorOf(page).waitFor();
+    const browserOnline = await page.evaluate(() => navigator.onLine);
+    await expect
+      .poll(() => connectionBadge(page).textContent())
+      .toContain(browserOnline ? 'Serveur injoignable' : 'Hors ligne');
+    expect(await connectionBadge(page).textContent()).not.toContain('conservées');
+    const notice = page.getByText(
+      `${browserOnline ? 'Le serveur est injoignable' : 'Vous êtes hors ligne'} : vous consultez la copie enregistrée dans ce navigateur.`,
+    );
+    await expect.poll(() => notice.count()).toBe(1);
+    expect(await page.getByText('Vos modifications seront envoyées').count()).toBe(0);
+    expect(realErrors(problems.errors)).toEqual([]);
   });
 
   it('shows the espace’s French message, never a cached answer, and leaves the API and the portal to the network', async () => {

@@ -26,26 +26,30 @@ const severity: Record<ConnectionState, Severity> = {
  */
 const OFFLINE_ICON = { '--essaim-badge-icon': `url("${warningIcon}")` } as CSSProperties;
 
+const wordsForReaders: Partial<Record<ConnectionState, string>> = m.connectionReadOnly;
+
 /**
  * The connection state as a DSFR badge inside a polite live region (role status). Screen readers
  * read « État de la connexion : » and the whole words, in the visually hidden label; the badge
  * itself is for the eyes (`aria-hidden`): the whole words, or on a phone the short ones
  * (`connectionShort`, editor.css), and the whole words again in its `title` for a pointer. The
- * `title` is on the badge, not on the live region, which it would name (tester F8).
+ * `title` is on the badge, not on the live region, which it would name (tester F8). A reader
+ * (`readOnly`) is not told that « vos modifications sont conservées ».
  */
-export function ConnectionBadge({ state }: { state: ConnectionState }) {
+export function ConnectionBadge({ state, readOnly = false }: { state: ConnectionState; readOnly?: boolean }) {
+  const words = (readOnly && wordsForReaders[state]) || m.connection[state];
   return (
     <div role="status" aria-live="polite" aria-atomic="true" className="essaim-connection" data-state={state}>
       <span className="fr-sr-only">
-        {m.connectionLabel} {m.connection[state]}
+        {m.connectionLabel} {words}
       </span>
-      <span className="essaim-connection__badge" title={m.connection[state]} aria-hidden="true">
+      <span className="essaim-connection__badge" title={words} aria-hidden="true">
         <Badge
           as="span"
           severity={severity[state]}
           style={severity[state] === 'warning' ? OFFLINE_ICON : undefined}
         >
-          <span className="essaim-connection__words">{m.connection[state]}</span>
+          <span className="essaim-connection__words">{words}</span>
           <span className="essaim-connection__short">{m.connectionShort[state]}</span>
         </Badge>
       </span>

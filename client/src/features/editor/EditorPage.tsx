@@ -14,6 +14,7 @@ import { ErrorPage } from '../../shared/ErrorPage.js';
 import { PageLoading } from '../../shared/PageLoading.js';
 import { rememberDocument, rememberedDocument } from '../../shared/localData.js';
 import { useDocumentTitle } from '../../shared/useDocumentTitle.js';
+import { useBrowserOnline } from '../../shared/useBrowserOnline.js';
 import { useHeldHeight } from '../../shared/useHeldHeight.js';
 import { useFocusOnMount } from '../../shared/useFocusOnMount.js';
 import { useCurrentUser, useSession } from '../auth/session.js';
@@ -342,7 +343,7 @@ function DocumentView({
           </h1>
         </div>
       </div>
-      <OfflineNotice offline={offline} />
+      <OfflineNotice offline={offline} readOnly={doc.access === 'read'} />
       {doc.archivedAt ? (
         <ArchivedNotice doc={doc} onRestored={onReload} />
       ) : (
@@ -353,11 +354,13 @@ function DocumentView({
 }
 
 /**
- * « Le serveur est injoignable… » while the page shows this browser's copy; once the server
+ * « Vous êtes hors ligne… » or « Le serveur est injoignable… » (as the badge says, by
+ * `navigator.onLine`) while the page shows this browser's copy; once the server
  * answers, « Connexion rétablie… » in its place, as tall, until the person closes it: taken away,
  * it moved the text up by its height as the network came back (tester F1).
  */
-function OfflineNotice({ offline }: { offline: boolean }) {
+function OfflineNotice({ offline, readOnly }: { offline: boolean; readOnly: boolean }) {
+  const browserOnline = useBrowserOnline();
   const [wasOffline, setWasOffline] = useState(offline);
   if (offline && !wasOffline) setWasOffline(true);
   const ref = useRef<HTMLDivElement>(null);
@@ -369,7 +372,11 @@ function OfflineNotice({ offline }: { offline: boolean }) {
         className={fr.cx('fr-mt-2w')}
         severity={offline ? 'info' : 'success'}
         small
-        description={offline ? m.offlineOpen : m.backOnline}
+        description={
+          offline
+            ? m.offlineOpen[browserOnline ? 'unreachable' : 'offline'][readOnly ? 'read' : 'write']
+            : m.backOnline
+        }
         closable={!offline}
       />
     </div>
@@ -466,7 +473,7 @@ const REFUSAL_SHOWN_MS = 6000;
 function SessionBadge({ session, readOnly }: { session: CollaborationSession; readOnly: boolean }) {
   const connection = useConnectionState(session, readOnly);
   const refusal = useUpdateRefusal(session);
-  return <ConnectionBadge state={refusal ? 'refused' : connection} />;
+  return <ConnectionBadge state={refusal ? 'refused' : connection} readOnly={readOnly} />;
 }
 
 function ReadyWorkspace({

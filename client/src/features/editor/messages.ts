@@ -23,8 +23,23 @@ export const editorMessages = {
   },
   nowReadOnly: 'Vous ne pouvez plus modifier ce document : il est maintenant en lecture seule pour vous.',
   nowWritable: 'Vous pouvez maintenant modifier ce document.',
-  offlineOpen:
-    'Le serveur est injoignable : vous travaillez sur la copie enregistrée dans ce navigateur. Vos modifications seront envoyées au retour de la connexion.',
+  /**
+   * Above a document opened from this browser's copy: « hors ligne » when the browser has no
+   * network, as the badge says, « injoignable » otherwise; nothing is promised to a reader, who
+   * cannot change the text (tester BR42).
+   */
+  offlineOpen: {
+    offline: {
+      write:
+        'Vous êtes hors ligne : vous travaillez sur la copie enregistrée dans ce navigateur. Vos modifications seront envoyées au retour de la connexion.',
+      read: 'Vous êtes hors ligne : vous consultez la copie enregistrée dans ce navigateur.',
+    },
+    unreachable: {
+      write:
+        'Le serveur est injoignable : vous travaillez sur la copie enregistrée dans ce navigateur. Vos modifications seront envoyées au retour de la connexion.',
+      read: 'Le serveur est injoignable : vous consultez la copie enregistrée dans ce navigateur.',
+    },
+  },
   backOnline: 'Connexion rétablie.',
   shortcuts:
     'Raccourcis : Ctrl+B gras, Ctrl+I italique, Alt+F10 pour atteindre la barre d’outils. Chaque section a un menu « Actions » à droite de son titre.',
@@ -37,6 +52,11 @@ export const editorMessages = {
     saved: 'Enregistré',
     refused: 'Modification refusée — rien n’est envoyé',
   } satisfies Record<ConnectionState, string>,
+  /** The badge's words for a reader (read-only): no changes of theirs to keep (tester BR42). */
+  connectionReadOnly: {
+    offline: 'Hors ligne',
+    unreachable: 'Serveur injoignable',
+  } satisfies Partial<Record<ConnectionState, string>>,
   /**
    * The badge's words on a phone, where its place on the breadcrumb's line holds about ten capital
    * letters (142 px): cut short with « … », « Hors ligne — vos modifications sont conservées » read
