@@ -6,3 +6,4 @@ export * from './presenceColours.js';
 export * from './roles.js';
 export * from './taxonomy.js';
 export * from './templates.js';
+export * from './typography.js';

@@ -14,6 +14,12 @@ describe('the templates of the working group', () => {
     }
   });
 
+  it('never leave a « ? », « : » or « ; » of a prompt to start a line: the space before it does not break', () => {
+    const prompts = Object.values(templates).flatMap((t) => t.sections.map((s) => s.prompt));
+    expect(prompts.filter((p) => / [?!:;]/u.test(p))).toEqual([]);
+    expect(sectionTemplate('fiche', 'origine')?.prompt).toContain('pratique\u00a0? Quel besoin');
+  });
+
   it('follow the mandate: thirteen fiche sections with a two-entry evaluation, six synthesis sections', () => {
     expect(ficheTemplate.sections).toHaveLength(13);
     expect(sectionTemplate('fiche', 'evaluation')?.subheadings).toEqual([

@@ -1,4 +1,5 @@
 import type { DocumentKindName } from './documentKinds.js';
+import { frenchSpacing } from './typography.js';
 
 /**
  * The templates of the two documents the working group writes. They come from the HCTS mandate
@@ -28,7 +29,15 @@ export interface DocumentTemplate {
   allowCustomSections: boolean;
 }
 
-export const ficheTemplate: DocumentTemplate = {
+/** The template with its prompts in French spacing ({@link frenchSpacing}). */
+function typeset(template: DocumentTemplate): DocumentTemplate {
+  return {
+    ...template,
+    sections: template.sections.map((section) => ({ ...section, prompt: frenchSpacing(section.prompt) })),
+  };
+}
+
+export const ficheTemplate: DocumentTemplate = typeset({
   kind: 'fiche',
   label: 'Fiche pratique',
   allowCustomSections: true,
@@ -127,9 +136,9 @@ export const ficheTemplate: DocumentTemplate = {
       subheadings: ['Contacts', 'Ressources'],
     },
   ],
-};
+});
 
-export const syntheseTemplate: DocumentTemplate = {
+export const syntheseTemplate: DocumentTemplate = typeset({
   kind: 'synthese',
   label: 'Document de synthèse',
   allowCustomSections: true,
@@ -176,7 +185,7 @@ export const syntheseTemplate: DocumentTemplate = {
       required: true,
     },
   ],
-};
+});
 
 export const templates: Record<DocumentKindName, DocumentTemplate> = {
   fiche: ficheTemplate,
