@@ -225,13 +225,20 @@ describe('a fiche opening', () => {
         ...(viewport.width < 500 ? { isMobile: true, hasTouch: true } : {}),
       });
       const layoutSeen = await watchLayout(page);
-      // Where the status row (badge, « Historique », « Télécharger ») starts, at each frame it is drawn.
+      // Where the status row (badge, « Historique », « Télécharger ») starts, at each frame it is
+      // drawn, and each place the title takes.
       await page.addInitScript(() => {
         const lefts: number[] = [];
-        Object.assign(window, { statusRowLefts: lefts });
+        const headingTops: number[] = [];
+        Object.assign(window, { statusRowLefts: lefts, headingTops });
         const look = () => {
           const row = document.querySelector('.essaim-doc-status');
           if (row) lefts.push(Math.round(row.getBoundingClientRect().left));
+          const heading = document.querySelector('.essaim-doc-header h1');
+          if (heading) {
+            const top = Math.round(heading.getBoundingClientRect().top);
+            if (headingTops.at(-1) !== top) headingTops.push(top);
+          }
           requestAnimationFrame(look);
         };
         requestAnimationFrame(look);
@@ -257,6 +264,11 @@ describe('a fiche opening', () => {
         () => (window as unknown as { statusRowLefts: number[] }).statusRowLefts,
       );
       expect(new Set(lefts).size).toBe(1);
+      // Nor does the title when the status row comes (on a phone, on its line: 4 px, tester BR42).
+      const headingTops = await page.evaluate(
+        () => (window as unknown as { headingTops: number[] }).headingTops,
+      );
+      expect(headingTops).toHaveLength(1);
       expect(problems.errors).toEqual([]);
     });
   }
