@@ -201,7 +201,8 @@ export function run(): Promise<BenchResult> {
       target: `≤ ${kb(budget)} Ko`,
       actual:
         `${kb(js.gzip)} Ko (brotli ${kb(js.brotli)} Ko, brut ${kb(js.raw)} Ko) ; ` +
-        `+ ${kb(startup.gzip)} Ko de script DSFR chargé en parallèle = ${kb(js.gzip + startup.gzip)} Ko`,
+        // Said apart, not added: the total read as the figure checked against the budget (tester F9).
+        `hors budget : le script DSFR (${kb(startup.gzip)} Ko), chargé en parallèle, dont le premier affichage n’a pas besoin`,
       met: js.gzip <= budget,
     });
   }
