@@ -4,19 +4,7 @@ import { isPublicationList, readSavedPublications } from '../features/publicatio
 import { isReviewedSectionsAnswer, readSavedReview } from '../features/review/savedReview.js';
 import { readSavedAnswer } from './readSavedAnswer.js';
 import { SAVED_ANSWER_FORMAT, saveAnswer, savedAnswerKey, type AnswerStore } from './savedAnswers.js';
-
-/** A document's key-value store as y-indexeddb's `custom` store behaves, in memory. */
-function memoryStore(): AnswerStore & { entries: Map<string, unknown> } {
-  const entries = new Map<string, unknown>();
-  return {
-    entries,
-    get: (key) => Promise.resolve(entries.get(key)),
-    set: (key, value) => {
-      entries.set(key, structuredClone(value));
-      return Promise.resolve(value);
-    },
-  };
-}
+import { memoryAnswerStore } from './memoryAnswerStore.js';
 
 const review = (state: string) => ({
   state,
@@ -70,7 +58,7 @@ afterEach(() => {
 
 describe('answers saved with a document’s local copy', () => {
   it('gives back the last answer saved for the account it was answered to', async () => {
-    const store = memoryStore();
+    const store = memoryAnswerStore();
     await saveAnswer(store, 'sections', 'bruno', answer);
     expect(await readSavedReview(store, 'bruno')).toEqual(answer);
     await saveAnswer(store, 'publications', 'bruno', [publication]);
@@ -78,7 +66,7 @@ describe('answers saved with a document’s local copy', () => {
   });
 
   it('never gives one account’s saved answer to another account', async () => {
-    const store = memoryStore();
+    const store = memoryAnswerStore();
     await saveAnswer(store, 'sections', 'bruno', answer);
     expect(savedAnswerKey('sections', 'bruno')).not.toBe(savedAnswerKey('sections', 'chloe'));
     expect(await readSavedReview(store, 'chloe')).toBeNull();
@@ -91,7 +79,7 @@ describe('answers saved with a document’s local copy', () => {
   });
 
   it('ignores entries of another format, damaged or of an older shape, without failing', async () => {
-    const store = memoryStore();
+    const store = memoryAnswerStore();
     const key = savedAnswerKey('sections', 'bruno');
     for (const entry of [
       answer,

@@ -43,6 +43,18 @@ export async function saveAnswer(
   }
 }
 
+/**
+ * Saves `value`, the server's answer of `kind` as this page shows it to `userId`, in `store`
+ * each time it changes (by identity), for a page opened offline later; nothing while it is null
+ * (no answer, or a saved one shown). One write per change: the answers kept are small (a
+ * document's sections' review, its publications, its threads).
+ */
+export function useKeptAnswer(store: AnswerStore | null, kind: string, userId: string, value: unknown): void {
+  useEffect(() => {
+    if (value !== null && store) void saveAnswer(store, kind, userId, value);
+  }, [value, store, kind, userId]);
+}
+
 /** An answer as the page draws it: the server's, or this device's saved one (`saved`). */
 export interface ShownAnswer<T> {
   state: Loadable<T>;
@@ -82,9 +94,7 @@ export function useSavedAnswer<T>(
   // The newest answer of the server wins over a saved one (still being read, or older).
   const [answered, setAnswered] = useState<T | null>(null);
   if (value !== null && value !== answered) setAnswered(value);
-  useEffect(() => {
-    if (value !== null && store) void saveAnswer(store, kind, userId, value);
-  }, [value, store, kind, userId]);
+  useKeptAnswer(store, kind, userId, value);
   if (loaded.status !== 'error' || !unreachable) return { state: loaded, saved: false };
   const last = answered ?? saved?.value ?? null;
   if (last !== null) return { state: { status: 'ready', value: last }, saved: true };

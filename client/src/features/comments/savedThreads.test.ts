@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CommentDto } from '@essaim/protocol';
-import type { AnswerStore } from '../../shared/savedAnswers.js';
-import { isSavedThreads, readSavedThreads, saveThreads } from './savedThreads.js';
+import { saveAnswer } from '../../shared/savedAnswers.js';
+import { isSavedThreads, readSavedThreads, SAVED_THREADS } from './savedThreads.js';
 import { threadDto } from './testFixtures.js';
-
-/** A document's key-value store as y-indexeddb's `custom` store behaves, in memory. */
-function memoryStore(): AnswerStore {
-  const entries = new Map<string, unknown>();
-  return {
-    get: (key) => Promise.resolve(entries.get(key)),
-    set: (key, value) => {
-      entries.set(key, structuredClone(value));
-      return Promise.resolve(value);
-    },
-  };
-}
+import { memoryAnswerStore } from '../../shared/memoryAnswerStore.js';
 
 const comment = (over: Partial<CommentDto> = {}): CommentDto => ({
   id: 'c1',
@@ -33,9 +22,9 @@ const comment = (over: Partial<CommentDto> = {}): CommentDto => ({
 
 describe('the comment threads saved with a document’s local copy', () => {
   it('gives back the threads saved for an account, with no message to edit or delete offline', async () => {
-    const store = memoryStore();
+    const store = memoryAnswerStore();
     const threads = [threadDto({ comments: [comment()] }), threadDto({ anchor: null, wholeSection: true })];
-    await saveThreads(store, 'u1', threads);
+    await saveAnswer(store, SAVED_THREADS, 'u1', threads);
     const read = await readSavedThreads(store, 'u1');
     expect(read?.map((t) => t.id)).toEqual(threads.map((t) => t.id));
     expect(read?.[0]?.comments[0]).toMatchObject({

@@ -1,6 +1,6 @@
 import type { AuthorDto, CommentDto, ThreadDto } from '@essaim/protocol';
 import { readSavedAnswer } from '../../shared/readSavedAnswer.js';
-import { saveAnswer, type AnswerStore } from '../../shared/savedAnswers.js';
+import type { AnswerStore } from '../../shared/savedAnswers.js';
 
 /*
  * The threads of a document saved with its local copy (`shared/savedAnswers.ts`), so a page opened
@@ -9,8 +9,11 @@ import { saveAnswer, type AnswerStore } from '../../shared/savedAnswers.js';
  * late chunk: so does this file.
  */
 
-/** The kind of the saved answer, in the document's database (`savedAnswerKey`). */
-const KIND = 'threads';
+/**
+ * The kind of the saved answer, in the document's database (`savedAnswerKey`); saved by the
+ * comments' hook through `useKeptAnswer`.
+ */
+export const SAVED_THREADS = 'threads';
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null;
@@ -67,17 +70,13 @@ export function isSavedThreads(value: unknown): value is ThreadDto[] {
   return Array.isArray(value) && value.every(isThread);
 }
 
-/** Saves the threads `threads`, as shown to `userId`, with the document's local copy. */
-export const saveThreads = (store: AnswerStore, userId: string, threads: ThreadDto[]) =>
-  saveAnswer(store, KIND, userId, threads);
-
 /**
  * The threads last shown to `userId` and saved in `store`, or null (none, another account's, a
  * refused value, a database that fails or does not answer within 2 s: `readSavedAnswer`). Each
  * message is drawn with no « Modifier » or « Supprimer »: nothing can be sent from an offline page.
  */
 export async function readSavedThreads(store: AnswerStore, userId: string): Promise<ThreadDto[] | null> {
-  const threads = await readSavedAnswer(store, KIND, userId, isSavedThreads);
+  const threads = await readSavedAnswer(store, SAVED_THREADS, userId, isSavedThreads);
   return (
     threads?.map((thread) => ({
       ...thread,

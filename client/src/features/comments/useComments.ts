@@ -20,8 +20,8 @@ import {
   type ThreadDto,
 } from '@essaim/protocol';
 import { ApiError } from '../../shared/api.js';
-import type { AnswerStore } from '../../shared/savedAnswers.js';
-import { readSavedThreads, saveThreads } from './savedThreads.js';
+import { useKeptAnswer, type AnswerStore } from '../../shared/savedAnswers.js';
+import { readSavedThreads, SAVED_THREADS } from './savedThreads.js';
 import {
   decodeAnchor,
   encodeAnchor,
@@ -308,11 +308,14 @@ export function useComments({
     return () => controller.abort();
   }, [documentId, attempt, localCopy, me.id]);
 
-  // The server's threads, as this page shows them, saved with the local copy for an offline opening.
-  useEffect(() => {
-    if (state.status === 'ready' && !state.saved && localCopy)
-      void saveThreads(localCopy, me.id, state.threads);
-  }, [state, localCopy, me.id]);
+  // The server's threads, as this page shows them, saved with the local copy for an offline
+  // opening, each time the list changes.
+  useKeptAnswer(
+    localCopy,
+    SAVED_THREADS,
+    me.id,
+    state.status === 'ready' && !state.saved ? state.threads : null,
+  );
   const showsSaved = state.status === 'ready' && state.saved === true;
   const showsSavedRef = useRef(showsSaved);
   useEffect(() => {
