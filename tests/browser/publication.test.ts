@@ -311,7 +311,8 @@ describe('downloads from the editor', () => {
     await dialog.getByRole('button', { name: 'Télécharger le document de travail en Markdown' }).click();
     const failure = dialog.getByRole('heading', { name: 'Le téléchargement a échoué' });
     await failure.waitFor();
-    expect(await dialog.textContent()).toContain('Le serveur est injoignable.');
+    // The browser knows it has no network (no reload since): said so, as the badge does.
+    expect(await dialog.textContent()).toContain('Vous êtes hors ligne. Vérifiez votre connexion');
     expect(saved).toBe(false);
     await page.context().setOffline(false);
     await dialog.getByRole('button', { name: 'Fermer' }).first().click();

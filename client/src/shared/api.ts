@@ -35,10 +35,19 @@ export function onSessionLost(listener: () => void): () => void {
 
 const OWN_401 = /^\/(auth|invitations)\//;
 
-const NETWORK_ERROR: ApiErrorDto = {
-  error: 'network',
-  message: 'Le serveur est injoignable. Vérifiez votre connexion puis réessayez.',
-};
+/**
+ * The error of a request that got no answer: « Vous êtes hors ligne » when the browser knows it
+ * has no network (`navigator.onLine` false), as the editor's badge says, « Le serveur est
+ * injoignable » otherwise (tester BR42: the page said one while the badge said the other).
+ */
+export function networkError(): ApiErrorDto {
+  return {
+    error: 'network',
+    message: navigator.onLine
+      ? 'Le serveur est injoignable. Vérifiez votre connexion puis réessayez.'
+      : 'Vous êtes hors ligne. Vérifiez votre connexion puis réessayez.',
+  };
+}
 
 function isApiErrorDto(value: unknown): value is ApiErrorDto {
   return (
@@ -69,7 +78,7 @@ export async function apiFetch<T>(path: string, init: RequestInit & { json?: unk
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new ApiError(0, NETWORK_ERROR);
+    throw new ApiError(0, networkError());
   }
   // 204 (logout, disable…) has no body: `undefined` is then the answer. A request aborted while
   // its body is read stays aborted (callers ignore it), not an empty answer.

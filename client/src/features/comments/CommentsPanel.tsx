@@ -4,6 +4,7 @@ import { fr } from '@codegouvfr/react-dsfr';
 import type { CommentDto, ThreadDto } from '@essaim/protocol';
 import { CompactLoadFailed } from '../../shared/LoadFailed.js';
 import { formatDate } from '../../shared/dates.js';
+import { useBrowserOnline } from '../../shared/useBrowserOnline.js';
 import { normalizeQuote } from './anchors.js';
 import { CommentBody } from './CommentBody.js';
 import { CommentForm } from './CommentForm.js';
@@ -46,6 +47,7 @@ export const CommentsPanel = memo(function CommentsPanel({
 }) {
   const headingId = useId();
   const filterName = useId();
+  const browserOnline = useBrowserOnline();
   const { state, filter, setFilter, counts, draft } = comments;
   const groups = useDeferredValue(comments.groups, NO_GROUPS);
   const abilities = state.status === 'ready' ? state.abilities : null;
@@ -93,7 +95,7 @@ export const CommentsPanel = memo(function CommentsPanel({
       )}
       {state.status === 'ready' && state.saved ? (
         <p className={fr.cx('fr-text--sm') + ' essaim-comments__saved'} data-comments-saved="">
-          {m.panel.saved}
+          {m.panel.saved[browserOnline ? 'unreachable' : 'offline']}
         </p>
       ) : (
         abilities &&

@@ -23,8 +23,13 @@ export const commentsMessages = {
     unknownSection: 'Section supprimée',
     untitledSection: 'Section sans titre',
     archived: 'Ce document est archivé : ses commentaires sont en lecture seule.',
-    saved:
-      'Le serveur est injoignable : voici les commentaires enregistrés sur cet appareil lors de votre dernière visite. Vous pourrez commenter et répondre au retour de la connexion.',
+    /** Above the threads saved on this device: in the badge's words (`navigator.onLine`). */
+    saved: {
+      offline:
+        'Vous êtes hors ligne : voici les commentaires enregistrés sur cet appareil lors de votre dernière visite. Vous pourrez commenter et répondre au retour de la connexion.',
+      unreachable:
+        'Le serveur est injoignable : voici les commentaires enregistrés sur cet appareil lors de votre dernière visite. Vous pourrez commenter et répondre au retour de la connexion.',
+    },
   },
   thread: {
     open: (quote: string) => `Ouvrir le fil sur « ${quote} »`,

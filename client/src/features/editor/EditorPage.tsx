@@ -111,6 +111,7 @@ export function EditorPage() {
 
 function EditorPageFor({ id }: { id: string }) {
   const user = useCurrentUser();
+  const browserOnline = useBrowserOnline();
   const { sessionEnded } = useSession();
   const validId = isDocumentId(id);
   const [meta, setMeta] = useState<MetaState>(validId ? { status: 'loading' } : { status: 'not-found' });
@@ -272,7 +273,7 @@ function EditorPageFor({ id }: { id: string }) {
     return (
       <ErrorPage
         title={m.errors.networkTitle}
-        lead={m.errors.networkLead}
+        lead={m.errors.networkLead[browserOnline ? 'unreachable' : 'offline']}
         onRetry={retry}
         retryLabel={m.errors.retry}
         homeLabel={m.errors.home}

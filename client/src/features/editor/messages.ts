@@ -174,8 +174,13 @@ export const editorMessages = {
     lostAccessLead:
       'Vos droits ont changé pendant que le document était ouvert : vous avez peut-être été retiré de l’espace de travail. Le document a été fermé.',
     networkTitle: 'Document indisponible',
-    networkLead:
-      'Le serveur est injoignable et ce document n’a jamais été ouvert dans ce navigateur : il n’en existe pas de copie hors ligne. Vérifiez votre connexion puis réessayez.',
+    /** No answer, and no local copy: in the badge's words (`navigator.onLine`). */
+    networkLead: {
+      offline:
+        'Vous êtes hors ligne et ce document n’a jamais été ouvert dans ce navigateur : il n’en existe pas de copie hors ligne. Vérifiez votre connexion puis réessayez.',
+      unreachable:
+        'Le serveur est injoignable et ce document n’a jamais été ouvert dans ce navigateur : il n’en existe pas de copie hors ligne. Vérifiez votre connexion puis réessayez.',
+    },
     serverTitle: 'Une erreur est survenue',
     deniedLead: (reason: string) => `Le serveur a refusé l’ouverture du document (${reason}).`,
     tooManyConnectionsTitle: 'Trop de documents ouverts avec votre compte',

@@ -6,7 +6,7 @@ import type {
   ReuseSignalListDto,
   ReuseSignalStatus,
 } from '@essaim/protocol';
-import { ApiError, apiFetch } from '../../shared/api.js';
+import { ApiError, apiFetch, networkError } from '../../shared/api.js';
 import { fileNameOf, type ExportFormat } from './formats.js';
 
 /**
@@ -39,11 +39,6 @@ export interface DownloadedFile {
   fileName: string;
 }
 
-const NETWORK_ERROR: ApiErrorDto = {
-  error: 'network',
-  message: 'Le serveur est injoignable. Vérifiez votre connexion puis réessayez.',
-};
-
 /**
  * `GET /api/documents/:id/export?format=` (the draft, marked « Document de travail — non publié »
  * on each page, for whoever reads the document): the file, or an `ApiError` with the server's
@@ -63,7 +58,7 @@ export async function downloadDraft(
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new ApiError(0, NETWORK_ERROR);
+    throw new ApiError(0, networkError());
   }
   if (!response.ok) {
     const body: unknown = await response.json().catch(() => undefined);
