@@ -15,8 +15,8 @@ import type { Client } from './yNetwork.js';
 
 /**
  * Editors with carets for the co-writing tests of `packages/editor` that run in jsdom (issue 8):
- * ProseMirror views bound to a test network's Y.Docs (`yNetwork.ts`) with the caret helpers the
- * client wires (`keepCaretAfterForwardedText`, `followMovedTextInEditor`).
+ * ProseMirror views bound to a test network's Y.Docs (`yNetwork.ts`), or to a real provider's, with
+ * the caret helpers the client wires (`keepCaretAfterForwardedText`, `followMovedTextInEditor`).
  */
 
 /** The texts of the paragraphs of the document's first section, in order. */
@@ -31,7 +31,7 @@ export const firstSectionParagraphs = (doc: Y.Doc): string[] =>
  * each test too.
  */
 export function useCaretEditors(): {
-  editorOf: (client: Client) => EditorView;
+  editorOf: (client: Pick<Client, 'doc'>) => EditorView;
   destroyAll: () => void;
 } {
   const views: EditorView[] = [];
@@ -39,7 +39,7 @@ export function useCaretEditors(): {
     for (const view of views.splice(0)) view.destroy();
   };
   afterEach(destroyAll);
-  const editorOf = (client: Client): EditorView => {
+  const editorOf = (client: Pick<Client, 'doc'>): EditorView => {
     const place = window.document.body.appendChild(window.document.createElement('div'));
     const view = new EditorView(place, {
       state: EditorState.create({ schema, plugins: [ySyncPlugin(client.doc.getXmlFragment(FRAGMENT))] }),

@@ -11,6 +11,10 @@ import { forwarderOf } from './yItems.js';
  * section, and cannot tell by their letters which ones the copy holds: a space still on its way,
  * paired with the space the copy has after one's words, sent the caret past it (« A13␣␣A14 … »).
  *
+ * A required section someone deleted and the server puts back (requiredSections.ts) is copied the
+ * same way, from the content it had before its deletion: an editor typing in it meanwhile is in
+ * the same case, and gets the same record.
+ *
  * So the server writes, in the transaction of the move, the state vector it had of the section's
  * writers into the document's {@link SECTION_MOVES_MAP}, under the section's id (replaced at each
  * move of that section, removed once the section is gone), with, for each writer, the character
@@ -24,20 +28,26 @@ import { forwarderOf } from './yItems.js';
  */
 
 /**
- * The clients a record keeps ({@link recordSectionCopy}): the writer of each live character under
- * `parent` (a section about to be copied), and the client whose id is one above it when the
- * document has one (the server writes a writer's late keystrokes under the writer's id minus one,
- * {@link forwarderOf}: that writer's entry says they were copied). Adds them to `out`.
+ * The clients a record keeps ({@link recordSectionCopy}): the writer of each character under
+ * `parent` (a section about to be copied) that `visible` counts (live ones by default; for a
+ * section being restored, also those its deletion removed), and the client whose id is one above
+ * it when the document has one (the server writes a writer's late keystrokes under the writer's
+ * id minus one, {@link forwarderOf}: that writer's entry says they were copied). Adds them to `out`.
  */
-export function writersOf(doc: Y.Doc, parent: { _start: Y.Item | null }, out: Set<number>): Set<number> {
+export function writersOf(
+  doc: Y.Doc,
+  parent: { _start: Y.Item | null },
+  out: Set<number>,
+  visible: (item: Y.Item) => boolean = (item) => !item.deleted,
+): Set<number> {
   for (let n = parent._start; n; n = n.right) {
-    if (n.deleted) continue;
+    if (!visible(n)) continue;
     const { content } = n;
     if (content instanceof Y.ContentString) {
       out.add(n.id.client);
       const writer = n.id.client + 1;
       if (forwarderOf(writer) === n.id.client && doc.store.clients.has(writer)) out.add(writer);
-    } else if (content instanceof Y.ContentType) writersOf(doc, content.type, out);
+    } else if (content instanceof Y.ContentType) writersOf(doc, content.type, out, visible);
   }
   return out;
 }
@@ -67,8 +77,8 @@ interface StoredRow {
 }
 
 /**
- * Records, for the section `sectionId` just moved (call it inside the transaction of the move,
- * once the copy is made and the old section deleted), for each of `writers` (those of the old
+ * Records, for the section `sectionId` just moved or restored (call it inside the transaction of
+ * the move or restoration, once the copy is made), for each of `writers` (those of the old
  * section's live characters, {@link writersOf}, and those of the section's earlier record: their
  * characters copied by an earlier move are the server's copies now, and are copied again):
  * - the clock up to which `doc` had integrated the writer (exclusive, as in a Yjs state vector);

@@ -766,6 +766,43 @@ function isIn(item: Y.Item, element: Y.XmlElement): boolean {
   return false;
 }
 
+/**
+ * What a move and a restoration share: inserts at `index` of the fragment a deep copy of the
+ * section `source` as `visible` sees it, records the forwarding old → copy ({@link relocate}), and
+ * records, under the section's id, which of its writers' characters the copy holds and where
+ * their last ones stand in it (copiedClocks.ts `recordSectionCopy`), for the editors whose
+ * keystrokes in the old section are still on their way. Returns the copy. The caller is inside
+ * the transaction of the move or restoration, and deletes the old section when it is still there.
+ */
+function relocateSection(
+  doc: Y.Doc,
+  fragment: Y.XmlFragment,
+  index: number,
+  source: Y.XmlElement,
+  visible: Visible,
+  now: number,
+): Y.XmlElement {
+  const writers = writersOf(doc, source, new Set(), visible);
+  const copy = relocate(doc, fragment, index, source, visible, now);
+  // Read on the copy: a deleted element's attributes read as undefined.
+  const sectionId = copy.getAttribute('id');
+  if (typeof sectionId !== 'string') return copy;
+  recordSectionCopy(
+    doc,
+    sectionId,
+    writers,
+    (id) => {
+      const to = resolve(doc, forwardingsOf(doc), id);
+      const item = to ? itemAt(doc, to) : null;
+      return to && item && !item.deleted && item.content instanceof Y.ContentString && isIn(item, copy)
+        ? Y.createID(to.client, to.clock)
+        : null;
+    },
+    (client) => rewritesIn(forwardingsOf(doc), copy, forwarderOf(client)),
+  );
+  return copy;
+}
+
 const isSection = (node: unknown): node is Y.XmlElement =>
   node instanceof Y.XmlElement && node.nodeName === 'section';
 
@@ -807,24 +844,9 @@ export function moveSection(
   }
   doc.transact((transaction) => {
     ownTransactions.add(transaction);
-    const writers = writersOf(doc, source, new Set());
-    const copy = relocate(doc, fragment, index, source, (item) => !item.deleted, now);
+    relocateSection(doc, fragment, index, source, (item) => !item.deleted, now);
     const at = visibleIndexOf(fragment, source._item as Y.Item);
     if (at !== null) fragment.delete(at, 1);
-    // Which characters the copy holds, for the editors whose keystrokes are on their way.
-    recordSectionCopy(
-      doc,
-      sectionId,
-      writers,
-      (id) => {
-        const to = resolve(doc, forwardingsOf(doc), id);
-        const item = to ? itemAt(doc, to) : null;
-        return to && item && !item.deleted && item.content instanceof Y.ContentString && isIn(item, copy)
-          ? Y.createID(to.client, to.clock)
-          : null;
-      },
-      (client) => rewritesIn(forwardingsOf(doc), copy, forwarderOf(client)),
-    );
   }, origin);
   return 'moved';
 }
@@ -832,9 +854,11 @@ export function moveSection(
 /**
  * Puts back, at `index` of the fragment, a section element deleted by `deleting` (the transaction
  * being observed): its content is the content it had before that transaction (items deleted by
- * it count, items deleted earlier do not), and a forwarding old → restored carries over the late
- * edits. Call it from an observer of `deleting`, inside a transaction. Returns null when the
- * element can no longer be read (already garbage-collected), for the caller to fall back on.
+ * it count, items deleted earlier do not), a forwarding old → restored carries over the late
+ * edits, and the same record as a move's (copiedClocks.ts) tells the editors typing in it which of
+ * their keystrokes the restored copy holds. Call it from an observer of `deleting`, inside a
+ * transaction. Returns null when the element can no longer be read (already garbage-collected),
+ * for the caller to fall back on.
  */
 export function restoreDeletedSection(
   doc: Y.Doc,
@@ -846,7 +870,7 @@ export function restoreDeletedSection(
   const item = element._item;
   if (!item || !(item.content instanceof Y.ContentType) || item.content.type !== element) return null;
   const visible: Visible = (n) => !n.deleted || Y.isDeleted(deleting.deleteSet, n.id);
-  return relocate(doc, doc.getXmlFragment(FRAGMENT), index, element, visible, now);
+  return relocateSection(doc, doc.getXmlFragment(FRAGMENT), index, element, visible, now);
 }
 
 // ---------------------------------------------------------------------------------------------
