@@ -154,29 +154,24 @@ export function isRecordedRewrite(writer: CopiedWriter, id: Y.ID): boolean {
   return false;
 }
 
-/** The record of `sectionId` if `transaction` wrote it (a move of that section came with it). */
-function recordWrittenIn(transaction: Y.Transaction, key: string): Map<number, CopiedWriter> | null {
-  const records = transaction.doc.share.get(SECTION_MOVES_MAP);
-  const item = records?._map.get(key);
-  if (!item || item.deleted || item.id.clock < (transaction.beforeState.get(item.id.client) ?? 0))
-    return null;
-  return decodeRecord(item.content.getContent()[0]);
-}
-
 /**
  * What the server had of each writer when it copied the section `sectionId` in `transaction` (see
  * {@link recordSectionCopy}): a writer's character whose clock is below its entry's (a missing
  * entry counts as 0) was in the copy, directly or written again there, unless it was deleted; the
  * others were on their way. Null when `transaction` brought no such record (a move by an older
- * server, or no move of that section): then nothing tells. Read it from an `afterTransaction`
- * listener. When several moves of the section came in one update, the record is the last one's,
- * whose copy holds what the earlier ones did.
+ * server, or no move or restoration of that section): then nothing tells. Read it from an
+ * `afterTransaction` listener. When several moves of the section came in one update, the record
+ * is the last one's, whose copy holds what the earlier ones did.
  */
 export function copiedWriters(
   transaction: Y.Transaction,
   sectionId: string,
 ): Map<number, CopiedWriter> | null {
-  return recordWrittenIn(transaction, sectionId);
+  const records = transaction.doc.share.get(SECTION_MOVES_MAP);
+  const item = records?._map.get(sectionId);
+  if (!item || item.deleted || item.id.clock < (transaction.beforeState.get(item.id.client) ?? 0))
+    return null;
+  return decodeRecord(item.content.getContent()[0]);
 }
 
 /** This editor's entries ({@link copiedWriters}) in every record `transaction` brought. */
@@ -185,7 +180,7 @@ export function ownCopiedIn(transaction: Y.Transaction): CopiedWriter[] {
   if (!records) return [];
   const out: CopiedWriter[] = [];
   for (const key of records._map.keys()) {
-    const own = recordWrittenIn(transaction, key)?.get(transaction.doc.clientID);
+    const own = copiedWriters(transaction, key)?.get(transaction.doc.clientID);
     if (own) out.push(own);
   }
   return out;
