@@ -33,6 +33,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<BenchResult> }>> = 
   draftSearch: () => import('./draftSearch.js'),
   catalogue: () => import('./catalogue.js'),
   splits: () => import('./splits.js'),
+  sectionMoves: () => import('./sectionMoves.js'),
 };
 
 async function main(): Promise<number> {

@@ -725,8 +725,9 @@ function relocate(
  * The runs of live characters under `parent` that the server wrote under `forwarder` or that are
  * copies of such characters (through `forwardings`, as {@link writtenAgainFor} tells), as
  * `[client, clock, length, …]` in document order. Empty when the document has no such client.
+ * Exported for its benchmark (bench/sectionMoves.ts).
  */
-function rewritesIn(
+export function rewritesIn(
   forwardings: SectionForwardings,
   parent: { _start: Y.Item | null; doc: Y.Doc | null },
   forwarder: number,
