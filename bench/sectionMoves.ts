@@ -2,7 +2,7 @@ import { FRAGMENT, SECTION_MOVES_MAP } from '@essaim/protocol';
 import * as Y from 'yjs';
 import { writersOf } from '../packages/editor/src/copiedClocks.js';
 import { writeJSONToYdoc } from '../packages/editor/src/convert.js';
-import { forwardingsOf, moveSection, rewritesIn } from '../packages/editor/src/sectionForwarding.js';
+import { forwardingsOf, moveSection, readCopy } from '../packages/editor/src/sectionForwarding.js';
 import { forwarderOf } from '../packages/editor/src/yItems.js';
 import { envInt } from './lib/env.js';
 import { log, machine, type BenchResult } from './lib/report.js';
@@ -11,8 +11,8 @@ import { median, round } from './lib/stats.js';
 /**
  * (issue 8) The cost of the record a section move writes (copiedClocks.ts): for each writer of the
  * moved section, the runs of the copy that are the server's re-writes of their keystrokes or
- * copies of them (`rewritesIn`, which follows each character of the copy back through the
- * forwardings), against the whole move. The section is large (`BENCH_MOVES_PAGES` pages of about
+ * copies of them (`readCopy`, one walk of the copy for all the writers, which follows each
+ * character back through the forwardings), against the whole move. The section is large (`BENCH_MOVES_PAGES` pages of about
  * 3,000 characters, one section), written by `BENCH_MOVES_WRITERS` writers in turn, with a word of
  * each writer written again by the server (under the writer's id minus one) in every paragraph,
  * and moved `BENCH_MOVES_BEFORE` times already (each character of the copy goes back that many
@@ -115,9 +115,8 @@ export async function run(): Promise<BenchResult> {
   const recorded = [...writersOf(doc, copy, new Set(earlier))];
   let runsFound = 0;
   const rewrites = timed(runs, () => {
-    runsFound = 0;
-    for (const client of recorded)
-      runsFound += rewritesIn(forwardingsOf(doc), copy, forwarderOf(client)).length / 3;
+    const found = readCopy(forwardingsOf(doc), copy, recorded.map(forwarderOf)).rewrites;
+    runsFound = [...found.values()].reduce((sum, list) => sum + list.length / 3, 0);
   });
   const move = timed(runs, () => moveOnce(doc, moves++));
   const rewritesMs = rewrites.wallMs;

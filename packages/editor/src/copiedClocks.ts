@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { FRAGMENT, SECTION_MOVES_MAP } from '@essaim/protocol';
-import { forwarderOf } from './yItems.js';
+import { forEachCharacter, forwarderOf, type ItemList } from './yItems.js';
 
 /**
  * What the server had of each writer when it copied a moved section (issue 8).
@@ -36,19 +36,19 @@ import { forwarderOf } from './yItems.js';
  */
 export function writersOf(
   doc: Y.Doc,
-  parent: { _start: Y.Item | null },
+  parent: ItemList,
   out: Set<number>,
   visible: (item: Y.Item) => boolean = (item) => !item.deleted,
 ): Set<number> {
-  for (let n = parent._start; n; n = n.right) {
-    if (!visible(n)) continue;
-    const { content } = n;
-    if (content instanceof Y.ContentString) {
+  forEachCharacter(
+    parent,
+    (n) => {
       out.add(n.id.client);
       const writer = n.id.client + 1;
       if (forwarderOf(writer) === n.id.client && doc.store.clients.has(writer)) out.add(writer);
-    } else if (content instanceof Y.ContentType) writersOf(doc, content.type, out, visible);
-  }
+    },
+    visible,
+  );
   return out;
 }
 
@@ -77,16 +77,30 @@ interface StoredRow {
 }
 
 /**
+ * What a record reads of the copy of a section, once for all its writers ({@link recordSectionCopy}).
+ */
+export interface CopyReader {
+  /**
+   * The live character of the copy that the writer's character `id` became (through the server's
+   * re-writes and earlier moves), or null.
+   */
+  whereNow(id: Y.ID): Y.ID | null;
+  /**
+   * The runs of characters of the copy that are the server's re-writes of `client`'s keystrokes
+   * or copies of them, `[client, clock, length, …]`.
+   */
+  rewritesOf(client: number): number[];
+}
+
+/**
  * Records, for the section `sectionId` just moved or restored (call it inside the transaction of
  * the move or restoration, once the copy is made), for each of `writers` (those of the old
- * section's live characters, {@link writersOf}, and those of the section's earlier record: their
- * characters copied by an earlier move are the server's copies now, and are copied again):
+ * section's characters, {@link writersOf}, and those of the section's earlier record: their
+ * characters copied by an earlier move are the server's copies now, and are copied again), read
+ * from the copy by `readCopy(writers)` (called once, with every writer):
  * - the clock up to which `doc` had integrated the writer (exclusive, as in a Yjs state vector);
- * - `whereNow(id)`: the live character of the copy that the writer's last integrated character
- *   became (through the server's re-writes and earlier moves), or null;
- * - `rewritesOf(client)`: the runs of characters of the copy that are the server's re-writes of
- *   the writer's keystrokes or copies of them, `[client, clock, length, …]` (kept when at most
- *   {@link MAX_RECORDED_REWRITES} runs).
+ * - `whereNow(id)` of the writer's last integrated character;
+ * - `rewritesOf(client)`, kept when at most {@link MAX_RECORDED_REWRITES} runs.
  * Stored as a JSON array of {@link StoredRow} (a few numbers per writer: the record grows with
  * the section's writers, not with the document's). Replaces the section's earlier record, and
  * removes the records of sections no longer in the document: the map holds at most one entry per
@@ -96,11 +110,11 @@ export function recordSectionCopy(
   doc: Y.Doc,
   sectionId: string,
   writers: Set<number>,
-  whereNow: (id: Y.ID) => Y.ID | null,
-  rewritesOf: (client: number) => number[],
+  readCopy: (writers: ReadonlySet<number>) => CopyReader,
 ): void {
   const records = doc.getMap<unknown>(SECTION_MOVES_MAP);
   for (const client of decodeRecord(records.get(sectionId))?.keys() ?? []) writers.add(client);
+  const { whereNow, rewritesOf } = readCopy(writers);
   const rows: StoredRow[] = [];
   for (const client of writers) {
     const clock = Y.getState(doc.store, client);

@@ -7,6 +7,7 @@ import {
   indexAfter,
   indexOf,
   insertAfterCharacter,
+  forEachCharacter,
   itemAt,
   liveCharactersWrittenIn,
   textsWrittenIn,
@@ -722,49 +723,48 @@ function relocate(
 }
 
 /**
- * The runs of live characters under `parent` that the server wrote under `forwarder` or that are
- * copies of such characters (through `forwardings`, as {@link writtenAgainFor} tells), as
- * `[client, clock, length, …]` in document order. Empty when the document has no such client.
- * Exported for its benchmark (bench/sectionMoves.ts).
+ * What the record of a move or restoration reads of the section's `copy`, in one walk of it for
+ * all the writers (copiedClocks.ts {@link CopyReader}): its live characters, and, for each of
+ * `forwarders` (client ids under which the server wrote writers' late keystrokes again), the runs
+ * of live characters of the copy that the server wrote under it or that are copies of such
+ * characters (through `forwardings`, as {@link writtenAgainFor} tells), as
+ * `[client, clock, length, …]` in document order. Forwarders the document has no character of are
+ * left out. Exported for its benchmark (bench/sectionMoves.ts).
  */
-export function rewritesIn(
+export function readCopy(
   forwardings: SectionForwardings,
-  parent: { _start: Y.Item | null; doc: Y.Doc | null },
-  forwarder: number,
-  out: number[] = [],
-): number[] {
-  if (!parent.doc?.store.clients.has(forwarder)) return out;
-  for (let n = parent._start; n; n = n.right) {
-    if (n.deleted) continue;
-    const { content } = n;
-    if (content instanceof Y.ContentType) rewritesIn(forwardings, content.type, forwarder, out);
-    if (!(content instanceof Y.ContentString)) continue;
+  copy: Y.XmlElement,
+  forwarders: Iterable<number>,
+): { characters: Set<Y.Item>; rewrites: Map<number, number[]> } {
+  const characters = new Set<Y.Item>();
+  const rewrites = new Map<number, number[]>();
+  for (const forwarder of forwarders) if (copy.doc?.store.clients.has(forwarder)) rewrites.set(forwarder, []);
+  const found: number[] = [];
+  forEachCharacter(copy, (n) => {
+    characters.add(n);
+    if (rewrites.size === 0) return;
     for (let i = 0; i < n.length; i++) {
+      // Every forwarder on the way back from this character to the keystroke it stands for.
+      found.length = 0;
       let at: ItemId | null = { client: n.id.client, clock: n.id.clock + i };
-      let rewrite = false;
-      for (let hops = 0; at && hops < MAX_HOPS && !rewrite; hops++) {
-        rewrite = at.client === forwarder;
+      for (let hops = 0; at && hops < MAX_HOPS; hops++) {
+        if (rewrites.has(at.client) && !found.includes(at.client)) found.push(at.client);
         at = forwardings.sourceOf(at);
       }
-      if (!rewrite) continue;
-      const k = out.length - 3;
-      if (
-        k >= 0 &&
-        out[k] === n.id.client &&
-        (out[k + 1] as number) + (out[k + 2] as number) === n.id.clock + i
-      )
-        out[k + 2] = (out[k + 2] as number) + 1;
-      else out.push(n.id.client, n.id.clock + i, 1);
+      for (const forwarder of found) {
+        const out = rewrites.get(forwarder) as number[];
+        const k = out.length - 3;
+        if (
+          k >= 0 &&
+          out[k] === n.id.client &&
+          (out[k + 1] as number) + (out[k + 2] as number) === n.id.clock + i
+        )
+          out[k + 2] = (out[k + 2] as number) + 1;
+        else out.push(n.id.client, n.id.clock + i, 1);
+      }
     }
-  }
-  return out;
-}
-
-/** Whether `item` stands inside `element`. */
-function isIn(item: Y.Item, element: Y.XmlElement): boolean {
-  for (let parent = item.parent; parent instanceof Y.AbstractType; parent = parent._item?.parent ?? null)
-    if (parent === element) return true;
-  return false;
+  });
+  return { characters, rewrites };
 }
 
 /**
@@ -788,19 +788,18 @@ function relocateSection(
   // Read on the copy: a deleted element's attributes read as undefined.
   const sectionId = copy.getAttribute('id');
   if (typeof sectionId !== 'string') return copy;
-  recordSectionCopy(
-    doc,
-    sectionId,
-    writers,
-    (id) => {
-      const to = resolve(doc, forwardingsOf(doc), id);
-      const item = to ? itemAt(doc, to) : null;
-      return to && item && !item.deleted && item.content instanceof Y.ContentString && isIn(item, copy)
-        ? Y.createID(to.client, to.clock)
-        : null;
-    },
-    (client) => rewritesIn(forwardingsOf(doc), copy, forwarderOf(client)),
-  );
+  const forwardings = forwardingsOf(doc);
+  recordSectionCopy(doc, sectionId, writers, (all) => {
+    const { characters, rewrites } = readCopy(forwardings, copy, [...all].map(forwarderOf));
+    return {
+      whereNow: (id) => {
+        const to = resolve(doc, forwardings, id);
+        const item = to ? itemAt(doc, to) : null;
+        return to && item && characters.has(item) ? Y.createID(to.client, to.clock) : null;
+      },
+      rewritesOf: (client) => rewrites.get(forwarderOf(client)) ?? [],
+    };
+  });
   return copy;
 }
 

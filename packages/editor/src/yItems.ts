@@ -24,6 +24,25 @@ export interface ItemList {
 }
 
 /**
+ * Calls `visit` with each character item (a string of a text) under `parent`, nested types
+ * included, in document order, among the items `visible` counts (live ones by default; a type it
+ * does not count is not entered). The walk of a section's item tree that a move's record reads
+ * (copiedClocks.ts `writersOf` on the old section, sectionForwarding.ts `readCopy` on its copy).
+ */
+export function forEachCharacter(
+  parent: ItemList,
+  visit: (item: Y.Item) => void,
+  visible: (item: Y.Item) => boolean = (item) => !item.deleted,
+): void {
+  for (let n = parent._start; n; n = n.right) {
+    if (!visible(n)) continue;
+    const { content } = n;
+    if (content instanceof Y.ContentString) visit(n);
+    else if (content instanceof Y.ContentType) forEachCharacter(content.type, visit, visible);
+  }
+}
+
+/**
  * Where the character or element `target` stands among the visible children of `parent`: the
  * visible index of its first position (for a deleted one, where it was), and whether it is
  * visible. Null when it is not a child of `parent`.
