@@ -8,9 +8,12 @@ import {
   encodeForwardEntries,
   forwardingsOf,
   moveSection,
+  readCopy,
   retireForwardings,
   type ForwardEntry,
+  type SectionForwardings,
 } from './sectionForwarding.js';
+import { forEachCharacter, type ItemId } from './yItems.js';
 import { watchSectionIds } from './sectionIds.js';
 import {
   Network,
@@ -165,6 +168,102 @@ describe('late edits to a moved section', () => {
     net2.reconnect(b);
     expect(paragraphText(reloaded, 'origine').toString()).toBe('Né en 2019 tardif');
     expect(ydocToJSON(b.doc)).toEqual(ydocToJSON(reloaded));
+  });
+});
+
+/**
+ * What `readCopy` finds of the re-writes of `forwarders` in `copy`, found the slow way: each
+ * character followed back one forwarding at a time (`sourceOf`), 32 steps at most.
+ */
+function rewritesOneByOne(
+  forwardings: SectionForwardings,
+  copy: Y.XmlElement,
+  forwarders: number[],
+): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (const forwarder of forwarders) if (copy.doc?.store.clients.has(forwarder)) out.set(forwarder, []);
+  forEachCharacter(copy, (n) => {
+    for (let i = 0; i < n.length; i++) {
+      const met = new Set<number>();
+      let at: ItemId | null = { client: n.id.client, clock: n.id.clock + i };
+      for (let hops = 0; at && hops < 32; hops++) {
+        if (out.has(at.client)) met.add(at.client);
+        at = forwardings.sourceOf(at);
+      }
+      for (const forwarder of met) {
+        const runs = out.get(forwarder) as number[];
+        const k = runs.length - 3;
+        if (
+          k >= 0 &&
+          runs[k] === n.id.client &&
+          (runs[k + 1] as number) + (runs[k + 2] as number) === n.id.clock + i
+        )
+          runs[k + 2] = (runs[k + 2] as number) + 1;
+        else runs.push(n.id.client, n.id.clock + i, 1);
+      }
+    }
+  });
+  return out;
+}
+
+describe('the record of a move reading its copy', () => {
+  it('gives each item of a stretch what looking it up alone gives, around gaps and at segment ends', () => {
+    const forwardings = forwardingsOf(new Y.Doc());
+    const record = {
+      id: 'f-1-0',
+      oldRoot: { client: 1, clock: 0 },
+      newRoot: { client: 9, clock: 0 },
+      createdAt: 0,
+    };
+    const map = (client: number, clock: number, length: number, toClock: number): ForwardEntry => ({
+      kind: 'map',
+      client,
+      clock,
+      length,
+      toClient: 9,
+      toClock,
+    });
+    // Copies at 10–14 (of 1:0–4), 15–17 (of 2:0–2) and 20–23 (of 3:5–8); none at 0–9, 18–19, 24–.
+    forwardings.add(record, [map(1, 0, 5, 10), map(2, 0, 3, 15), map(3, 5, 4, 20)], { notify: false });
+    for (let start = 0; start < 30; start++)
+      for (const length of [1, 3, 8, 30]) {
+        for (let done = 0; done < length;) {
+          const run = forwardings.sourceRunOf({ client: 9, clock: start + done }, length - done);
+          expect(run.length).toBeGreaterThanOrEqual(1);
+          expect(done + run.length).toBeLessThanOrEqual(length);
+          for (let k = 0; k < run.length; k++)
+            expect(forwardings.sourceOf({ client: 9, clock: start + done + k })).toEqual(
+              run.source ? { client: run.source.client, clock: run.source.clock + k } : null,
+            );
+          done += run.length;
+        }
+      }
+  });
+
+  it('finds, a stretch at a time, the re-writes that following each character back finds', () => {
+    const net = new Network(document());
+    const a = net.join(100);
+    const b = net.join(300);
+    type(a.doc, 'origine', ' début');
+    net.settle();
+    // Three moves, each while both writers' keystrokes are on their way (the server writes them
+    // again in the copy), with keystrokes received between them.
+    for (const [round, after] of (['d', null, 'c'] as const).entries()) {
+      type(a.doc, 'origine', ` a${round}`);
+      type(b.doc, 'origine', ` b${round}`);
+      net.send(b, 2);
+      moveSection(net.server, 'origine', after, 'déplacement');
+      net.settle();
+      type(b.doc, 'origine', ` reçu${round}`);
+      net.settle();
+    }
+    const forwardings = forwardingsOf(net.server);
+    const copy = sectionById(net.server, 'origine');
+    const clients = [...net.server.store.clients.keys()];
+    const expected = rewritesOneByOne(forwardings, copy, clients);
+    // The case is one where there is something to find: both writers' re-writes, copied again.
+    expect([...expected.values()].filter((runs) => runs.length > 0).length).toBeGreaterThanOrEqual(2);
+    expect(readCopy(forwardings, copy, clients).rewrites).toEqual(expected);
   });
 });
 

@@ -320,6 +320,34 @@ export class SectionForwardings {
   }
 
   /**
+   * {@link sourceOf} for a run of `length` items from `id` (of one client, clocks in a row), one
+   * stretch at a time: the longest first stretch of it whose items all come from one run of old
+   * items (`source`: the old item of the stretch's first, the next ones following it clock by
+   * clock) or all have none (`source` null), and that stretch's length (at least 1). Each item of
+   * the stretch gets what {@link sourceOf} gives it.
+   */
+  sourceRunOf(id: ItemId, length: number): { source: ItemId | null; length: number } {
+    const list = this.targets.get(id.client);
+    if (!list) return { source: null, length };
+    const floor = this.floorTarget(list, id.clock);
+    // The items up to the next segment's start are looked up from the same floor.
+    const next = list[floor + 1];
+    const rest = Math.min(length, next ? next.toClock - id.clock : length);
+    const reach = this.longestTarget.get(id.client) ?? 1;
+    for (let i = floor; i >= 0; i--) {
+      const s = list[i] as Segment;
+      if (s.toClock + reach <= id.clock) break;
+      // A segment before the floor that ends before `id` holds none of the items after it either.
+      if (id.clock < s.toClock + s.length)
+        return {
+          source: { client: s.fromClient, clock: s.clock + (id.clock - s.toClock) },
+          length: Math.min(rest, s.toClock + s.length - id.clock),
+        };
+    }
+    return { source: null, length: rest };
+  }
+
+  /**
    * The old item a forwarding sent to `id` (one step back, the reverse of {@link lookup}), or null
    * when `id` is no forwarding's copy.
    */
@@ -729,7 +757,8 @@ function relocate(
  * of live characters of the copy that the server wrote under it or that are copies of such
  * characters (through `forwardings`, as {@link writtenAgainFor} tells), as
  * `[client, clock, length, …]` in document order. Forwarders the document has no character of are
- * left out. Exported for its benchmark (bench/sectionMoves.ts).
+ * left out. The characters are followed back a stretch at a time ({@link SectionForwardings.sourceRunOf}),
+ * not one by one. Exported for its benchmark (bench/sectionMoves.ts).
  */
 export function readCopy(
   forwardings: SectionForwardings,
@@ -739,30 +768,44 @@ export function readCopy(
   const characters = new Set<Y.Item>();
   const rewrites = new Map<number, number[]>();
   for (const forwarder of forwarders) if (copy.doc?.store.clients.has(forwarder)) rewrites.set(forwarder, []);
-  const found: number[] = [];
   forEachCharacter(copy, (n) => {
     characters.add(n);
     if (rewrites.size === 0) return;
-    for (let i = 0; i < n.length; i++) {
-      // Every forwarder on the way back from this character to the keystroke it stands for.
-      found.length = 0;
-      let at: ItemId | null = { client: n.id.client, clock: n.id.clock + i };
-      for (let hops = 0; at && hops < MAX_HOPS; hops++) {
-        if (rewrites.has(at.client) && !found.includes(at.client)) found.push(at.client);
-        at = forwardings.sourceOf(at);
-      }
-      for (const forwarder of found) {
+    /** Notes the characters [offset, offset + length) of `n` as re-writes of each of `forwarders`. */
+    const note = (offset: number, length: number, forwarders: readonly number[]): void => {
+      const clock = n.id.clock + offset;
+      for (const forwarder of forwarders) {
         const out = rewrites.get(forwarder) as number[];
         const k = out.length - 3;
-        if (
-          k >= 0 &&
-          out[k] === n.id.client &&
-          (out[k + 1] as number) + (out[k + 2] as number) === n.id.clock + i
-        )
-          out[k + 2] = (out[k + 2] as number) + 1;
-        else out.push(n.id.client, n.id.clock + i, 1);
+        if (k >= 0 && out[k] === n.id.client && (out[k + 1] as number) + (out[k + 2] as number) === clock)
+          out[k + 2] = (out[k + 2] as number) + length;
+        else out.push(n.id.client, clock, length);
       }
-    }
+    };
+    /**
+     * Follows the `length` characters of `n` from `offset`, which stand for the items from
+     * (`client`, `clock`) `hops` forwardings back, further back, a stretch of items at a time, and
+     * notes them with every forwarder met on the way (`met`, then `client` when it is one).
+     */
+    const follow = (
+      client: number,
+      clock: number,
+      length: number,
+      offset: number,
+      hops: number,
+      met: readonly number[],
+    ): void => {
+      const here = rewrites.has(client) && !met.includes(client) ? [...met, client] : met;
+      if (hops + 1 >= MAX_HOPS) return note(offset, length, here);
+      for (let done = 0; done < length;) {
+        const run = forwardings.sourceRunOf({ client, clock: clock + done }, length - done);
+        if (run.source)
+          follow(run.source.client, run.source.clock, run.length, offset + done, hops + 1, here);
+        else if (here.length > 0) note(offset + done, run.length, here);
+        done += run.length;
+      }
+    };
+    follow(n.id.client, n.id.clock, n.length, 0, 0, []);
   });
   return { characters, rewrites };
 }
