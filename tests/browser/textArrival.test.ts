@@ -77,11 +77,12 @@ describe('the text before it arrives', () => {
   it('shows the text only once what is drawn above and inside it is here, so that it never moves after it appears', async () => {
     const doc = await createDocument(app.admin, app.espaceId, 'Conférences familiales à Brest', 'fiche');
     const { page, problems } = await app.open({ as: app.admin });
-    // The chunk loaded after the first drawing (review headers, publication bar, « Historique »)
-    // is held until the text has arrived.
+    // The chunk of the parts drawn above and inside the text (review headers, publication bar) is
+    // held until the text has arrived; the panels' chunk (« Historique »…), which the text does not
+    // wait for, comes meanwhile.
     let releaseChunk: () => void = () => undefined;
     const chunkAsked = new Promise<void>((asked) => {
-      void page.route(/\/assets\/panels\.lazy-[^/]*\.js$/, async (route) => {
+      void page.route(/\/assets\/textFrame\.lazy-[^/]*\.js$/, async (route) => {
         asked();
         await new Promise<void>((release) => (releaseChunk = release));
         await route.continue();

@@ -44,8 +44,18 @@ const loadLogin = () => import('../features/auth/LoginPage.js');
 const LoginPage = lazyPage(loadLogin, 'LoginPage');
 if (/^\/connexion\/?$/i.test(window.location.pathname)) void loadLogin().catch(() => undefined);
 
-// The editor brings Tiptap, ProseMirror and Yjs: loaded only when a document is opened.
-const EditorPage = lazyPage(() => import('../features/editor/EditorPage.js'), 'EditorPage');
+// The editor brings Tiptap, ProseMirror and Yjs: loaded only when a document is opened. Once its
+// chunk has run, its panels' chunk (`panels.lazy.ts`: panels, dialogs, comments, table editing) is
+// asked at once rather than at the page's first render. The text does not wait for it (it waits
+// for `textFrame.lazy.ts`, which the server preloads with the page); the server no longer preloads
+// it either: preloaded with the editor's chunks it shared the line with them and delayed the text
+// by as much (issue 16, server/src/http/staticClientPreload.ts).
+const loadEditor = () =>
+  import('../features/editor/EditorPage.js').then((module) => {
+    module.startLoadingLatePanels();
+    return module;
+  });
+const EditorPage = lazyPage(loadEditor, 'EditorPage');
 // Only administrators need the administration page.
 const AdminPage = lazyPage(() => import('../features/admin/AdminPage.js'), 'AdminPage');
 // Pages reached from a link or a menu, never the first page of a visit to the catalogue.

@@ -21,6 +21,7 @@ const manifest: ClientManifest = {
   '_FormDialog-D.js': { file: 'assets/FormDialog-D.js', imports: ['_jsx-B.js', '_text-E.js'] },
   '_text-E.js': { file: 'assets/text-E.js' },
   'src/features/editor/panels.lazy.ts': { file: 'assets/panels.lazy-G.js', imports: ['_text-E.js'] },
+  'src/features/editor/textFrame.lazy.ts': { file: 'assets/textFrame.lazy-I.js', imports: ['_text-E.js'] },
   'src/features/catalogue/CataloguePage.tsx': { file: 'assets/CataloguePage-F.js', imports: ['_text-E.js'] },
   'src/features/auth/LoginPage.tsx': { file: 'assets/LoginPage-H.js', imports: ['index.html', '_jsx-B.js'] },
 };
@@ -28,7 +29,7 @@ const ID = '3f2b9c1e-8d4a-4b6e-9f1a-2c3d4e5f6a7b';
 const COOKIE = 'essaim_session=abc; autre=1';
 
 describe('routePreloadLinks', () => {
-  it('preloads the document, its review and publications, and the editor chunks not already in index.html', () => {
+  it('preloads the document, its review and publications, and the editor page’s chunks not already in index.html with those of the parts around the text, not its panels', () => {
     const links = routePreloadLinks(`/documents/${ID}`, '', COOKIE, manifest)?.split(', ');
     expect(links).toEqual([
       `</api/documents/${ID}>; rel=preload; as=fetch; crossorigin`,
@@ -38,7 +39,7 @@ describe('routePreloadLinks', () => {
       '</assets/EditorPage-C.css>; rel=preload; as=style; crossorigin',
       '</assets/FormDialog-D.js>; rel=modulepreload; crossorigin',
       '</assets/text-E.js>; rel=modulepreload; crossorigin',
-      '</assets/panels.lazy-G.js>; rel=modulepreload; crossorigin',
+      '</assets/textFrame.lazy-I.js>; rel=modulepreload; crossorigin',
     ]);
   });
 

@@ -58,6 +58,8 @@ import {
   useLateChunkSettled,
 } from './LazyPanels.js';
 import { LengthGauge } from './LengthGauge.js';
+// For App.tsx, which asks for the late chunk as soon as this page's chunk has run (issue 16).
+export { startLoadingLatePanels } from './LazyPanels.js';
 import { editorMessages as m } from './messages.js';
 import { NotesList, noteEntryId } from './NotesList.js';
 import { usePageSettled } from './pageSettling.js';

@@ -17,18 +17,17 @@ import type { SectionMenu } from '../sections/SectionMenu.js';
 import type { DocRefDialog } from './DocRefDialog.js';
 import type { FootnoteDialog } from './FootnoteDialog.js';
 import type { ImageDialog } from './ImageDialog.js';
-import type * as PanelsModule from './panels.lazy.js';
+import type * as TextFrameModule from './textFrame.lazy.js';
 import type { AnswerStore } from '../../shared/savedAnswers.js';
 
 /*
  * The parts of the editor page its first drawing does not need (issue 16: the editor route's
  * JavaScript before its first drawing, ≤ 300 KB gzipped): the metadata panel, the threads panel,
- * the « Historique » button and panel, the « Télécharger » button and dialog, the publication bar,
- * the footnote, document-link and image dialogs and the review's dialogs (a step, a section's
+ * the « Historique » button and panel, the « Télécharger » button and dialog, the footnote, document-link and image dialogs and the review's dialogs (a step, a section's
  * changes, the journal: `review/ReviewProvider.tsx` renders them through this module). They are
- * one chunk (`panels.lazy.ts`), imported as the page renders the editor (React.lazy starts the
- * download at the first render): it is fetched while the websocket syncs and is in the browser's
- * cache before the person goes offline. Only the metadata panel is above the text: its closed
+ * one chunk (`panels.lazy.ts`), asked for as soon as the editor page's chunk has run (`App.tsx`):
+ * it is fetched while the websocket syncs and is in the browser's cache before the person goes
+ * offline. Only the metadata panel is above the text: its closed
  * header, of the same height, is drawn meanwhile, so the text does not move when the panel
  * appears; nothing is drawn in the place of the others. A click made before the chunk is here
  * is not lost (the header remembers it; the dialogs open once mounted). The comments travel in
@@ -37,19 +36,30 @@ import type { AnswerStore } from '../../shared/savedAnswers.js';
  * (`installLateBehaviour.ts`) and draws the threads asked for when the page opened
  * (`comments/prefetch.ts`); until then no word is highlighted, the sommaire shows no thread counts
  * and the sections no « Commenter » action (the list itself is often still on its way). What the
- * first drawing needs stays static: the text, the toolbar and the sommaire. Each section's menu
- * and review header come with the chunk too: the header waits for the review's answer anyway (it
- * draws nothing before), and the menu is a button beside the section's title that Tab reaches
- * from the text; until the chunk is here a section has neither (its text is there and editable).
+ * first drawing needs stays static: the text, the toolbar and the sommaire.
+ *
+ * Each section's menu and review header and the publication bar, drawn above and inside the text,
+ * are in a chunk of their own (`textFrame.lazy.ts`), which the page waits for before it shows its
+ * text ({@link useLateChunkSettled}) and the server preloads with the page: the header waits for
+ * the review's answer anyway (it draws nothing before), and the menu is a button beside the
+ * section's title that Tab reaches from the text. The page does not wait for the panels' chunk:
+ * until 2026-12-02 both were one chunk, and the text waited for all of it (≈ 80 KB with its
+ * static imports and stylesheets, about 0.45 s on the first visit's line of issue 16).
  */
 
-/** The chunk's module once it is here (what {@link usePanels} gives without waiting). */
-let panels: typeof PanelsModule | null = null;
+/**
+ * The chunk of the panels, dialogs and comments (`panels.lazy.ts`): imported once, whichever part
+ * asks first.
+ */
+const loadPanels = () => import('./panels.lazy.js');
 
-/** The one chunk of every part below (`panels.lazy.ts`): imported once, whichever part asks first. */
-const loadPanels = () =>
-  import('./panels.lazy.js').then((module) => {
-    panels = module;
+/** The module of the parts around the text once it is here (what {@link useTextFrame} gives). */
+let textFrame: typeof TextFrameModule | null = null;
+
+/** The chunk of the parts drawn above and inside the text: imported once, whichever asks first. */
+const loadTextFrame = () =>
+  import('./textFrame.lazy.js').then((module) => {
+    textFrame = module;
     return module;
   });
 
@@ -60,12 +70,12 @@ const loadPanels = () =>
  * only after a throttle (about 300 ms), so each section's review header came 140–210 ms after the
  * text was shown and pushed it down by 104–184 px (tester BR28).
  */
-function usePanels(): typeof panels {
-  const [module, setModule] = useState(panels);
+function useTextFrame(): typeof textFrame {
+  const [module, setModule] = useState(textFrame);
   useEffect(() => {
     if (module) return;
     let live = true;
-    loadPanels().then(
+    loadTextFrame().then(
       (loaded) => {
         if (live) setModule(loaded);
       },
@@ -79,17 +89,28 @@ function usePanels(): typeof panels {
 }
 
 /**
- * Whether the chunk of the parts below is here, or failed to come (offline without it in the
- * cache): false until then. Asks for it, as the first lazy part drawn would.
+ * Asks for the chunk of the parts below now, without waiting for a part to be drawn: called once
+ * the editor page's chunk has run (`App.tsx`), so that the chunk comes while that code runs and the
+ * text syncs, which the page waits for anyway (issue 16). A failure is left to the parts, which
+ * ask again and settle ({@link useLateChunkSettled}).
+ */
+export function startLoadingLatePanels(): void {
+  loadPanels().catch(() => undefined);
+}
+
+/**
+ * Whether the chunk of the parts drawn above and inside the text (`textFrame.lazy.ts`) is here, or
+ * failed to come (offline without it in the cache): false until then. Asks for it, as the first of
+ * those parts drawn would. Not the panels' chunk, which the text does not wait for.
  */
 export function useLateChunkSettled(): boolean {
-  const [settled, setSettled] = useState(panels !== null);
+  const [settled, setSettled] = useState(textFrame !== null);
   useEffect(() => {
     let live = true;
     const settle = () => {
       if (live) setSettled(true);
     };
-    loadPanels().then(settle, settle);
+    loadTextFrame().then(settle, settle);
     return () => {
       live = false;
     };
@@ -99,14 +120,15 @@ export function useLateChunkSettled(): boolean {
 
 /**
  * The sections' review saved with the document's local copy (`shared/savedAnswers.ts`), read by
- * the late chunk: only an offline opening needs it, and the page waits for that chunk anyway.
+ * the chunk of the parts around the text: only an offline opening needs it, and the page waits
+ * for that chunk anyway.
  */
 export const readSavedReviewLater = (store: AnswerStore, userId: string) =>
-  loadPanels().then((module) => module.readSavedReview(store, userId));
+  loadTextFrame().then((module) => module.readSavedReview(store, userId));
 
 /** The publications saved with the document's local copy, read as {@link readSavedReviewLater}. */
 export const readSavedPublicationsLater = (store: AnswerStore, userId: string) =>
-  loadPanels().then((module) => module.readSavedPublications(store, userId));
+  loadTextFrame().then((module) => module.readSavedPublications(store, userId));
 
 const MetadataPanelChunk = lazy(() => loadPanels().then((module) => ({ default: module.MetadataPanel })));
 const CommentsHostChunk = lazy(() => loadPanels().then((module) => ({ default: module.CommentsHost })));
@@ -227,15 +249,15 @@ export function LazySelectionCommentButton({
   ) : null;
 }
 
-/** A section's menu (« Actions de la section »), in the section's node view (see {@link usePanels}). */
+/** A section's menu (« Actions de la section »), in the section's node view (see {@link useTextFrame}). */
 export function LazySectionMenu(props: ComponentProps<typeof SectionMenu>) {
-  const module = usePanels();
+  const module = useTextFrame();
   return module ? <module.SectionMenu {...props} /> : null;
 }
 
-/** A section's review header, in the section's node view (see {@link usePanels}). */
+/** A section's review header, in the section's node view (see {@link useTextFrame}). */
 export function LazySectionReviewHeader(props: ComponentProps<typeof SectionReviewHeader>) {
-  const module = usePanels();
+  const module = useTextFrame();
   return module ? <module.SectionReviewHeader {...props} /> : null;
 }
 
@@ -293,7 +315,7 @@ export function LazyDownloadDialog(props: ComponentProps<typeof DownloadDialog>)
 
 /**
  * The publication bar, inside the document's review bar, drawn in the render its chunk arrives
- * (without Suspense: see {@link usePanels}; through `React.lazy` it came 0.3–0.5 s after the bar
+ * (without Suspense: see {@link useTextFrame}; through `React.lazy` it came 0.3–0.5 s after the bar
  * and grew it under the person's eyes, tester BR38 F1). `onDrawn` is called once it is drawn, row
  * or nothing (the review bar keeps its frame until then: EditorPage).
  */
@@ -301,15 +323,18 @@ export function LazyPublicationBar({
   onDrawn,
   ...props
 }: ComponentProps<typeof PublicationBar> & { onDrawn?: () => void }) {
-  const module = usePanels();
+  const module = useTextFrame();
   useLayoutEffect(() => {
     if (module) onDrawn?.();
   }, [module, onDrawn]);
   return module ? <module.PublicationBar {...props} /> : null;
 }
 
-/** Whether the chunk of the parts below came (false before, and when it failed to come). */
-export const lateChunkLoaded = (): boolean => panels !== null;
+/**
+ * Whether the chunk of the parts drawn above and inside the text came (false before, and when it
+ * failed to come).
+ */
+export const lateChunkLoaded = (): boolean => textFrame !== null;
 
 /** The dialogs the toolbar, the text and the review open, by name. */
 export type EditorDialog = 'footnote' | 'docRef' | 'image' | 'reviewStep' | 'reviewChanges' | 'reviewJournal';

@@ -4,7 +4,7 @@ import type { AnswerStore } from '../../shared/savedAnswers.js';
 
 /*
  * Reading back the publications saved with a document's local copy (`shared/savedAnswers.ts`),
- * for an offline opening: in the editor's late chunk (`panels.lazy.ts`).
+ * for an offline opening: in the chunk of the parts around the editor's text (`textFrame.lazy.ts`).
  */
 
 /**

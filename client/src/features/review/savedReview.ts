@@ -5,8 +5,8 @@ import type { AnswerStore } from '../../shared/savedAnswers.js';
 
 /*
  * Reading back the review saved with a document's local copy (`shared/savedAnswers.ts`). Only an
- * offline opening needs it: it comes with the editor's late chunk (`panels.lazy.ts`), out of the
- * JavaScript of the page's first drawing.
+ * offline opening needs it: it comes with the chunk of the parts around the editor's text
+ * (`textFrame.lazy.ts`), out of the JavaScript of the page's first drawing.
  */
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
