@@ -2,6 +2,7 @@ import { lazy, Suspense, type LazyExoticComponent, type ReactNode } from 'react'
 import { Redirect, Route, Switch } from 'wouter';
 import { RequireAuth } from '../features/auth/RequireAuth.js';
 import { SessionProvider } from '../features/auth/session.js';
+import { openEarlyCollabSocket } from '../features/editor/earlySocket.js';
 import { EspaceLayout } from '../features/espaces/EspaceLayout.js';
 import { HomeRedirect } from '../features/espaces/HomeRedirect.js';
 import { AppUpdate } from './AppUpdate.js';
@@ -56,6 +57,9 @@ const loadEditor = () =>
     return module;
   });
 const EditorPage = lazyPage(loadEditor, 'EditorPage');
+// On a document's address, its collaboration socket opens now, while the editor's JavaScript comes
+// and runs (issue 16, earlySocket.ts).
+openEarlyCollabSocket();
 // Only administrators need the administration page.
 const AdminPage = lazyPage(() => import('../features/admin/AdminPage.js'), 'AdminPage');
 // Pages reached from a link or a menu, never the first page of a visit to the catalogue.

@@ -9,6 +9,7 @@ import { LiveWebsocket, watchConnection } from './connectionWatchdog.js';
 import { refusalKindOf, UpdateRefusals, type UpdateRefused } from './updateRefusal.js';
 import { guardAwarenessStates } from '../presence/awarenessGuard.js';
 import { TextArrival } from './textArrival.js';
+import { AdoptingWebSocket, collabUrl } from './earlySocket.js';
 
 /** One open document: its Y.Doc, the local copy in IndexedDB, and the websocket provider. */
 export interface CollaborationSession {
@@ -48,11 +49,6 @@ const RECONNECT_MAX_DELAY_MS = 10_000;
  * socket in seconds, and also lets a large upload finish, which this check would cut.
  */
 const PROVIDER_SILENCE_TIMEOUT_MS = 120_000;
-
-/** `ws(s)://<this host>/collab`: the socket lives on the same origin as the page (CSP `'self'`). */
-export function collabUrl(location: Location = window.location): string {
-  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/collab`;
-}
 
 function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
   return new Promise((resolve) => {
@@ -173,6 +169,9 @@ export function useCollaborationSession(documentId: string): SessionState {
         url: collabUrl(),
         maxDelay: RECONNECT_MAX_DELAY_MS,
         messageReconnectTimeout: PROVIDER_SILENCE_TIMEOUT_MS,
+        // The socket the app opened as it started on this address, if it is still there (issue 16:
+        // its handshake is done while the page's JavaScript runs, see earlySocket.ts).
+        WebSocketPolyfill: AdoptingWebSocket,
       });
       // No token: the browser's session cookie goes with the websocket upgrade.
       provider = new HocuspocusProvider({ websocketProvider: socket, name, document: ydoc, token: '' });
