@@ -176,6 +176,21 @@ describe('logging in and out', () => {
       .toContain('Anne Animatrice');
   });
 
+  it('sends a person who is not logged in from a document to the login page, then back to the document, writable', async () => {
+    // The app opens the document's socket as it starts (editor/earlySocket.ts), before it knows
+    // nobody is logged in: that socket, without a session, must not be the editor's after the login.
+    const doc = await createDocument(admin, espaceId, 'Fiche ouverte avant la connexion');
+    const { page, problems } = await open();
+    await page.goto(`${baseUrl}/documents/${doc.id}`);
+    await page.waitForURL(/\/connexion\?retour=%2Fdocuments%2F/);
+    await page.getByLabel('Adresse électronique').fill(anne.email);
+    await page.getByLabel('Mot de passe', { exact: true }).fill(DEFAULT_PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.waitForURL(`${baseUrl}/documents/${doc.id}`);
+    await expect.poll(() => editorOf(page).getAttribute('contenteditable')).toBe('true');
+    expect(problems.errors).toEqual([]);
+  });
+
   it('asks before logging out with edits not yet sent, then erases the local copies and shows the login page', async () => {
     const rapporteur = await invite(admin, espaceId, 'rapporteur', 'Lucie Locale');
     const doc = await createDocument(rapporteur, espaceId, 'Jardins partagés en foyer');

@@ -1,4 +1,13 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import { fr } from '@codegouvfr/react-dsfr';
 import type { MeDto, UserDto } from '@essaim/protocol';
 import { ApiError, onSessionLost } from '../../shared/api.js';
@@ -10,6 +19,7 @@ import {
   rememberedAccount,
 } from '../../shared/localData.js';
 import { getMe, logout, reachServer } from './api.js';
+import { dropEarlyCollabSocket } from '../editor/earlySocket.js';
 import { sessionMessages as m } from './sessionMessages.js';
 
 /** Why nobody is logged in any more, for the login page's message. */
@@ -120,6 +130,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     );
     return () => controller.abort();
   }, [attempt]);
+
+  // The collaboration socket opened as the app started on a document's address carries the
+  // cookie of that moment (editor/earlySocket.ts): only for the account then logged in. Dropped as
+  // soon as the session says nobody is, or another account is.
+  const userId = state.status === 'ready' ? (state.me.user?.id ?? null) : undefined;
+  const firstUserId = useRef<string | null | undefined>(undefined);
+  useEffect(() => {
+    if (userId === undefined) return;
+    if (firstUserId.current === undefined) firstUserId.current = userId;
+    if (userId === null || userId !== firstUserId.current) dropEarlyCollabSocket();
+  }, [userId]);
 
   /** Who is logged in now, and why nobody is when the account goes away. */
   const setUser = useCallback(

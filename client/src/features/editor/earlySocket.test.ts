@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AdoptingWebSocket, collabUrl, EARLY_SOCKET_WAIT_MS, openEarlyCollabSocket } from './earlySocket.js';
+import {
+  AdoptingWebSocket,
+  collabUrl,
+  dropEarlyCollabSocket,
+  EARLY_SOCKET_WAIT_MS,
+  openEarlyCollabSocket,
+} from './earlySocket.js';
 
 /** A stand-in for the browser's WebSocket: records what is made, opened, closed and dispatched. */
 class FakeSocket extends EventTarget {
@@ -84,13 +90,26 @@ describe('the collaboration socket opened as the app starts', () => {
 
     openEarlyCollabSocket(at('/documents/d1'));
     const other = last();
+    other.readyState = FakeSocket.OPEN;
     expect(adopt('ws://ailleurs/collab')).not.toBe(other);
     expect(other.readyState).toBe(FakeSocket.CLOSED);
 
     openEarlyCollabSocket(at('/documents/d1'));
     const unused = last();
+    unused.readyState = FakeSocket.OPEN;
     vi.advanceTimersByTime(EARLY_SOCKET_WAIT_MS);
     expect(unused.readyState).toBe(FakeSocket.CLOSED);
     expect(adopt(URL_)).not.toBe(unused);
+  });
+
+  it('is dropped when the session says nobody is logged in, and closed once open, not while it opens', () => {
+    openEarlyCollabSocket(at('/documents/d1'));
+    const early = last();
+    dropEarlyCollabSocket();
+    expect(early.readyState).toBe(FakeSocket.CONNECTING);
+    expect(adopt(URL_)).not.toBe(early);
+    early.readyState = FakeSocket.OPEN;
+    early.dispatchEvent(new Event('open'));
+    expect(early.readyState).toBe(FakeSocket.CLOSED);
   });
 });

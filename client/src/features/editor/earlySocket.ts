@@ -24,6 +24,15 @@ export const EARLY_SOCKET_WAIT_MS = 15_000;
 let early: WebSocket | null = null;
 
 /**
+ * Closes `socket`, once open if it is still opening: Chromium reports a socket closed while it
+ * opens as an error in the console (« closed before the connection is established »).
+ */
+function closeQuietly(socket: WebSocket): void {
+  if (socket.readyState === WebSocket.CONNECTING) socket.addEventListener('open', () => socket.close());
+  else socket.close();
+}
+
+/**
  * Opens the collaboration socket now, when the address is a document's (`/documents/:id`), for the
  * editor to take ({@link AdoptingWebSocket}); nothing else. The session cookie goes with the
  * upgrade, as it does with the provider's own socket; nothing is sent before the editor takes it.
@@ -42,8 +51,20 @@ export function openEarlyCollabSocket(location: Location = window.location): voi
   setTimeout(() => {
     if (early !== socket) return;
     early = null;
-    socket.close();
+    closeQuietly(socket);
   }, EARLY_SOCKET_WAIT_MS);
+}
+
+/**
+ * Closes the socket opened as the app started, if nobody took it: the session says nobody is
+ * logged in, or another account than the one of that moment (`SessionProvider`). It carries the
+ * cookie of the moment it opened: taken after a login (a visitor sent to « Connexion » who comes
+ * back within {@link EARLY_SOCKET_WAIT_MS}), it would have been refused as unauthenticated.
+ */
+export function dropEarlyCollabSocket(): void {
+  const socket = early;
+  early = null;
+  if (socket) closeQuietly(socket);
 }
 
 /**
@@ -64,6 +85,6 @@ export function AdoptingWebSocket(url: string): WebSocket {
     if (socket.readyState === WebSocket.OPEN) queueMicrotask(() => socket.dispatchEvent(new Event('open')));
     return socket;
   }
-  socket?.close();
+  if (socket) closeQuietly(socket);
   return new WebSocket(url);
 }
