@@ -231,7 +231,7 @@ describe('presence', () => {
     }
   });
 
-  it('closes a socket whose frame has a name that does not decode, or a message type no provider sends, with a warning and nothing on the server’s error console', async () => {
+  it('closes a socket whose frame has a name that does not decode, a message type no provider sends or a message cut short, with a warning, and writes neither these nor refused authentications to the server’s error console', async () => {
     const { name } = await twoPeople();
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
@@ -249,6 +249,24 @@ describe('presence', () => {
       encoding.writeVarString(nameOnly, name);
       bare.send(encoding.toUint8Array(nameOnly));
       expect(await bare.closed).toBe(CloseCode.BadMessage);
+      // Messages cut short or of a kind no provider sends (tester BR43): an authentication with
+      // no token, before and after authenticating; a sync message of step 7.
+      const cutAuth = await RawClient.open(t.server.wsUrl, from('10.9.0.4'));
+      cutAuth.send(frame(name, Msg.Auth, () => undefined));
+      expect(await cutAuth.closed).toBe(CloseCode.BadMessage);
+      const cutAfter = await authenticatedAs(membre, name, from('10.9.0.5'));
+      cutAfter.send(frame(name, Msg.Auth, () => undefined));
+      expect(await cutAfter.closed).toBe(CloseCode.BadMessage);
+      const step7 = await authenticatedAs(membre, name, from('10.9.0.6'));
+      step7.send(frame(name, Msg.Sync, (e) => encoding.writeVarUint(e, 7)));
+      expect(await step7.closed).toBe(CloseCode.BadMessage);
+      // Refusals of authentication are answers, not faults: a bad token, an unknown document.
+      const badToken = await RawClient.open(t.server.wsUrl, from('10.9.0.7'));
+      badToken.authenticate(name, 'pas-un-jeton');
+      await expect.poll(() => badToken.frames.some((f) => f.type === Msg.Auth)).toBe(true);
+      badToken.authenticate('doc.00000000-0000-4000-8000-000000000000', await membre.collabToken());
+      await expect.poll(() => badToken.frames.filter((f) => f.type === Msg.Auth).length).toBe(2);
+      badToken.close();
       expect(errors.mock.calls.map((call) => String(call[0]))).toEqual([]);
     } finally {
       errors.mockRestore();

@@ -8,8 +8,16 @@ import type { Services } from '../services/index.js';
 import { AccountSockets } from './accountSockets.js';
 import type { CollabContext } from './context.js';
 
-/** Thrown to refuse a document; Hocuspocus sends `reason` to the client in a permission-denied message. */
+/**
+ * Thrown to refuse a document; Hocuspocus sends `reason` to the client in a permission-denied
+ * message. A denial is an answer, not a fault of the server: `expected` keeps Hocuspocus (patched,
+ * patches/@hocuspocus+server+4.7.0.patch) from writing each one to `console.error`, where any
+ * anonymous client could fill the log at error level (tester BR43 F1).
+ */
 class Denied extends Error {
+  /** A refusal decided on purpose. */
+  readonly expected = true;
+
   constructor(readonly reason: DenialReason) {
     super(reason);
   }

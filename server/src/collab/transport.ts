@@ -704,16 +704,31 @@ export function attachCollabTransport(options: CollabTransportOptions): CollabTr
  * CLOSE 7); SyncStatus 8, Ping 9 and Pong 10 go from the server to providers.
  */
 const LAST_PROVIDER_MESSAGE_TYPE = 7;
+const SYNC = 0;
+const AWARENESS = 1;
+const AUTH = 2;
+const SYNC_REPLY = 4;
+const STATELESS = 5;
+const BROADCAST_STATELESS = 6;
+/** y-protocols sync steps: SyncStep1 0, SyncStep2 1, Update 2. */
+const LAST_SYNC_STEP = 2;
+/** The one authentication message a provider sends: its token (`AuthMessageType.Token`). */
+const AUTH_TOKEN = 0;
+
+/** What is wrong with a frame's shape, for the log (never sent to the client). */
+export type FrameProblem = 'undecodable-name' | 'no-type' | 'unknown-type' | 'malformed-payload';
 
 /**
- * Reads the start every Hocuspocus frame has: the document's name (a lib0 varString), then a
- * message type a provider sends. Returns the type, or what is wrong (`'undecodable-name'`,
- * `'no-type'`, `'unknown-type'`). Hocuspocus reads both before any hook, and writes a frame that
- * fails there to `console.error`, with a stack, even before authentication; such frames only come
- * from a client that skips the provider, so the transport refuses them first, with a warning
- * (tester BR42: « undecodable document-name frame », « unknown message type 99 »).
+ * Reads the shape every Hocuspocus frame has, without decoding any Yjs content: the document's
+ * name (a lib0 varString), a message type a provider sends, then what that type carries (a sync
+ * step and its bytes; presence bytes; the token; a stateless string). Returns the type, or what is
+ * wrong. Hocuspocus reads these before any hook and writes a frame that fails there to
+ * `console.error`, with a stack, even before authentication (« Unexpected end of array »); such
+ * frames only come from a client that skips the provider, so the transport refuses them first,
+ * with a warning (testers BR42 and BR43: an undecodable name, type 99, an authentication or a
+ * sync message cut short, sync step 7).
  */
-export function frameHeader(message: Uint8Array): number | 'undecodable-name' | 'no-type' | 'unknown-type' {
+export function frameHeader(message: Uint8Array): number | FrameProblem {
   const decoder = decoding.createDecoder(message);
   try {
     decoding.readVarString(decoder);
@@ -727,5 +742,18 @@ export function frameHeader(message: Uint8Array): number | 'undecodable-name' | 
   } catch {
     return 'no-type';
   }
-  return type <= LAST_PROVIDER_MESSAGE_TYPE ? type : 'unknown-type';
+  if (type > LAST_PROVIDER_MESSAGE_TYPE) return 'unknown-type';
+  try {
+    if (type === SYNC || type === SYNC_REPLY) {
+      if (decoding.readVarUint(decoder) > LAST_SYNC_STEP) return 'malformed-payload';
+      decoding.readVarUint8Array(decoder);
+    } else if (type === AWARENESS) decoding.readVarUint8Array(decoder);
+    else if (type === AUTH) {
+      if (decoding.readVarUint(decoder) !== AUTH_TOKEN) return 'malformed-payload';
+      decoding.readVarString(decoder);
+    } else if (type === STATELESS || type === BROADCAST_STATELESS) decoding.readVarString(decoder);
+  } catch {
+    return 'malformed-payload';
+  }
+  return type;
 }
