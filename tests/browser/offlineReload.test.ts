@@ -375,7 +375,15 @@ describe('a reload without network', () => {
       const before = await topOf();
       await page.evaluate(() => {
         const shifts: number[] = [];
-        Object.assign(window, { shiftsAfterReconnection: shifts });
+        // The badge's state when the notice first says the connection is back.
+        const badgeAtNotice: string[] = [];
+        Object.assign(window, { shiftsAfterReconnection: shifts, badgeAtNotice });
+        new MutationObserver(() => {
+          if (badgeAtNotice.length === 0 && document.body.textContent?.includes('Connexion rétablie'))
+            badgeAtNotice.push(
+              document.querySelector('.essaim-connection')?.getAttribute('data-state') ?? '',
+            );
+        }).observe(document.body, { subtree: true, childList: true, characterData: true });
         new PerformanceObserver((list) => {
           for (const entry of list.getEntries() as (PerformanceEntry & { value: number })[])
             shifts.push(entry.value);
@@ -391,6 +399,11 @@ describe('a reload without network', () => {
       const shifts = await page.evaluate(
         () => (window as unknown as { shiftsAfterReconnection: number[] }).shiftsAfterReconnection,
       );
+      // Said once the badge says it too, not while it still says « Serveur injoignable » (tester
+      // BR43 F2: 3–5 s apart).
+      expect(
+        await page.evaluate(() => (window as unknown as { badgeAtNotice: string[] }).badgeAtNotice),
+      ).toEqual(['connected']);
       expect(await topOf()).toBe(before);
       expect(shifts.reduce((sum, value) => sum + value, 0)).toBeLessThan(0.05);
       expect(realErrors(problems.errors)).toEqual([]);

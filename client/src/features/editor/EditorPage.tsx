@@ -316,6 +316,9 @@ function DocumentView({
 }) {
   // The title is part of the shared metadata: a co-editor's change shows here at once.
   const [liveTitle, setLiveTitle] = useState('');
+  // The collaboration socket synced with the server at least once (the badge shows it).
+  const [serverReached, setServerReached] = useState(false);
+  const onServerReached = useCallback(() => setServerReached(true), []);
   const title = liveTitle.trim() || doc.title;
   useDocumentTitle(title);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
@@ -346,11 +349,21 @@ function DocumentView({
           </h1>
         </div>
       </div>
-      <OfflineNotice offline={offline} readOnly={doc.access === 'read'} />
+      <OfflineNotice
+        offline={offline}
+        serverReached={serverReached || Boolean(doc.archivedAt)}
+        readOnly={doc.access === 'read'}
+      />
       {doc.archivedAt ? (
         <ArchivedNotice doc={doc} onRestored={onReload} />
       ) : (
-        <Workspace doc={doc} user={user} onDenied={onDenied} onTitle={setLiveTitle} />
+        <Workspace
+          doc={doc}
+          user={user}
+          onDenied={onDenied}
+          onTitle={setLiveTitle}
+          onServerReached={onServerReached}
+        />
       )}
     </div>
   );
@@ -358,14 +371,26 @@ function DocumentView({
 
 /**
  * « Vous êtes hors ligne… » or « Le serveur est injoignable… » (as the badge says, by
- * `navigator.onLine`) while the page shows this browser's copy; once the server
- * answers, « Connexion rétablie… » in its place, as tall, until the person closes it: taken away,
- * it moved the text up by its height as the network came back (tester F1).
+ * `navigator.onLine`) while the page shows this browser's copy; once the server answers the
+ * document's description and the collaboration socket has synced (`serverReached`, as the badge
+ * says « Connecté »: the description alone came 3–5 s before the socket, and the notice said
+ * « Connexion rétablie » beside « Serveur injoignable », tester BR43 F2), « Connexion rétablie… »
+ * in its place, as tall, until the person closes it: taken away, it moved the text up by its
+ * height as the network came back (tester F1).
  */
-function OfflineNotice({ offline, readOnly }: { offline: boolean; readOnly: boolean }) {
+function OfflineNotice({
+  offline: copyShown,
+  serverReached,
+  readOnly,
+}: {
+  offline: boolean;
+  serverReached: boolean;
+  readOnly: boolean;
+}) {
   const browserOnline = useBrowserOnline();
-  const [wasOffline, setWasOffline] = useState(offline);
-  if (offline && !wasOffline) setWasOffline(true);
+  const [wasOffline, setWasOffline] = useState(copyShown);
+  if (copyShown && !wasOffline) setWasOffline(true);
+  const offline = copyShown || !serverReached;
   const ref = useRef<HTMLDivElement>(null);
   const held = useHeldHeight(ref, offline);
   if (!wasOffline) return null;
@@ -438,11 +463,14 @@ function Workspace({
   user,
   onDenied,
   onTitle,
+  onServerReached,
 }: {
   doc: Meta;
   user: UserDto;
   onDenied: (denial: { reason: string; whileOpen: boolean }) => void;
   onTitle: (title: string) => void;
+  /** Called once the collaboration socket is synced with the server. */
+  onServerReached: () => void;
 }) {
   const session = useCollaborationSession(doc.id);
   useEffect(() => {
@@ -455,7 +483,15 @@ function Workspace({
       </p>
     );
   }
-  return <ReadyWorkspace session={session.session} doc={doc} user={user} onTitle={onTitle} />;
+  return (
+    <ReadyWorkspace
+      session={session.session}
+      doc={doc}
+      user={user}
+      onTitle={onTitle}
+      onServerReached={onServerReached}
+    />
+  );
 }
 
 /** Why the document is read-only for this person, in words that tell them what they can do. */
@@ -473,9 +509,21 @@ const REFUSAL_SHOWN_MS = 6000;
  * The connection badge, in a component of its own: its state changes (« Enregistré »,
  * « Enregistrement… ») re-render the badge alone, not the page and its editor.
  */
-function SessionBadge({ session, readOnly }: { session: CollaborationSession; readOnly: boolean }) {
+function SessionBadge({
+  session,
+  readOnly,
+  onServerReached,
+}: {
+  session: CollaborationSession;
+  readOnly: boolean;
+  onServerReached: () => void;
+}) {
   const connection = useConnectionState(session, readOnly);
   const refusal = useUpdateRefusal(session);
+  const reached = connection === 'connected' || connection === 'saved' || connection === 'syncing';
+  useEffect(() => {
+    if (reached) onServerReached();
+  }, [reached, onServerReached]);
   return <ConnectionBadge state={refusal ? 'refused' : connection} readOnly={readOnly} />;
 }
 
@@ -484,11 +532,13 @@ function ReadyWorkspace({
   doc,
   user,
   onTitle,
+  onServerReached,
 }: {
   session: CollaborationSession;
   doc: Meta;
   user: UserDto;
   onTitle: (title: string) => void;
+  onServerReached: () => void;
 }) {
   const { refresh, me } = useSession();
   const [, navigate] = useLocation();
@@ -683,7 +733,7 @@ function ReadyWorkspace({
           restored, sections submitted, a publication, all before the text was there; tester BR30):
           the page's controls are inert. */}
       <div className="essaim-doc-status" inert={!shown}>
-        <SessionBadge session={session} readOnly={readOnly} />
+        <SessionBadge session={session} readOnly={readOnly} onServerReached={onServerReached} />
         <LazyHistoryPanel documentId={doc.id} provider={session.provider} canWrite={!readOnly} me={author} />
         <div className="essaim-download-bar">
           <LazyDownloadButton />

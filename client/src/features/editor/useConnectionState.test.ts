@@ -9,9 +9,19 @@ describe('the connection badge’s shown state', () => {
     expect(nextShown('saved', 'saved')).toEqual({ now: 'saved', later: null });
   });
 
-  it('shows « Connecté » rather than flash « Enregistrement… » when what the editor writes as it opens is sent right after the handshake', () => {
-    expect(nextShown('connecting', 'syncing')).toEqual({ now: 'connected', later: 'syncing' });
+  it('keeps « Connexion au serveur… » rather than flash « Enregistrement… » for the round trip the provider’s handshake leaves unacknowledged', () => {
+    expect(nextShown('connecting', 'syncing')).toEqual({ now: 'connecting', later: 'syncing' });
     expect(nextShown('connecting', 'saved')).toEqual({ now: 'saved', later: null });
+    expect(nextShown('connecting', 'connected')).toEqual({ now: 'connected', later: null });
+  });
+
+  it('keeps what it showed while the provider tries to reconnect, and shows the outcome once known', () => {
+    expect(nextShown('saved', 'connecting')).toEqual({ now: 'saved', later: 'connecting' });
+    expect(nextShown('connected', 'connecting')).toEqual({ now: 'connected', later: 'connecting' });
+    expect(nextShown('unreachable', 'connecting')).toEqual({ now: 'unreachable', later: 'connecting' });
+    // The attempt failed, or succeeded: at once.
+    expect(nextShown('saved', 'unreachable', 'connecting')).toEqual({ now: 'unreachable', later: null });
+    expect(nextShown('unreachable', 'saved', 'connecting')).toEqual({ now: 'saved', later: null });
   });
 
   it('shows « Connexion au serveur… » rather than flash « Serveur injoignable » when the network comes back and the provider has not yet reconnected', () => {
@@ -28,7 +38,6 @@ describe('the connection badge’s shown state', () => {
     expect(nextShown('saved', 'offline')).toEqual({ now: 'offline', later: null });
     expect(nextShown('offline', 'syncing')).toEqual({ now: 'syncing', later: null });
     expect(nextShown('saved', 'unreachable')).toEqual({ now: 'unreachable', later: null });
-    expect(nextShown('unreachable', 'connecting')).toEqual({ now: 'connecting', later: null });
     expect(nextShown('syncing', 'saved')).toEqual({ now: 'saved', later: null });
     expect(nextShown('connected', 'saved')).toEqual({ now: 'saved', later: null });
   });

@@ -18,15 +18,19 @@ function readSocketStatus(session: CollaborationSession): 'connected' | 'connect
 }
 
 /**
- * What the badge shows, given what it showed (`shown`) and what the facts say now (`raw`). Three
- * passing states wait {@link SYNCING_GRACE_MS} before they show, and most often never do:
- * - « Enregistrement… » after a settled state (« Enregistré », « Connecté »): a keystroke;
- * - « Enregistrement… » right after « Connexion au serveur… »: what the editor writes as it opens
- *   is acknowledged in 140–290 ms, and the badge flashed it at each load (tester BR42); « Connecté »
- *   shows meanwhile, which is true: the handshake is done;
+ * What the badge shows, given what it showed (`shown`) and what the facts say now (`raw`). Passing
+ * states wait {@link SYNCING_GRACE_MS} before they show, and most often never do; meanwhile the
+ * badge keeps what it showed:
+ * - « Enregistrement… » after « Enregistré », « Connecté » or « Connexion au serveur… »: a
+ *   keystroke, or the provider's handshake, which leaves one change unacknowledged for a round trip
+ *   (it flashed 140–290 ms at each opening, and « Connecté » before « Enregistré » on each
+ *   reconnection: testers BR42, BR43);
+ * - « Connexion au serveur… » after « Connecté », « Enregistré », « Enregistrement… » or « Serveur
+ *   injoignable »: a reconnection attempt, whose outcome shows once known (it flashed 10–70 ms
+ *   between « Connecté » and « Serveur injoignable » when the server stopped, and at each retry;
+ *   tester BR43);
  * - « Serveur injoignable » right after « Hors ligne »: when the network comes back, the provider
- *   reconnects about 130 ms later, and the badge flashed it in between (tester BR42); « Connexion
- *   au serveur… » shows meanwhile.
+ *   reconnects about 130 ms later (tester BR42); « Connexion au serveur… » shows meanwhile.
  * Any other change shows at once. `pending` is the state put off and still waiting, if any.
  * Returns the state to show now and, when the change is put off, the state to show once the delay
  * has passed with the facts unchanged.
@@ -38,8 +42,13 @@ export function nextShown(
 ): { now: ConnectionState; later: ConnectionState | null } {
   // Still what was put off (the facts were read again meanwhile): it keeps waiting.
   if (raw === pending) return { now: shown, later: raw };
-  if (raw === 'syncing' && (shown === 'saved' || shown === 'connected')) return { now: shown, later: raw };
-  if (raw === 'syncing' && shown === 'connecting') return { now: 'connected', later: raw };
+  if (raw === 'syncing' && (shown === 'saved' || shown === 'connected' || shown === 'connecting'))
+    return { now: shown, later: raw };
+  if (
+    raw === 'connecting' &&
+    (shown === 'connected' || shown === 'saved' || shown === 'syncing' || shown === 'unreachable')
+  )
+    return { now: shown, later: raw };
   if (raw === 'unreachable' && shown === 'offline') return { now: 'connecting', later: raw };
   return { now: raw, later: null };
 }
