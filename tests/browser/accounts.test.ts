@@ -191,6 +191,29 @@ describe('logging in and out', () => {
     expect(problems.errors).toEqual([]);
   });
 
+  it('closes the socket it opened as it started as soon as the document is refused, missing or archived, so refused pages never use up the account’s sockets', async () => {
+    // Twenty refused pages held twenty idle sockets for 15 s each, the account's limit of sockets
+    // not yet authenticated: its next document was refused (tester BR44).
+    const archived = await createDocument(admin, espaceId, 'Fiche archivée avant la visite');
+    expect((await admin.fetch(`/api/documents/${archived.id}/archive`, { method: 'POST' })).status).toBe(200);
+    const { page, problems } = await open({ as: anne });
+    const sockets: { closed: boolean }[] = [];
+    page.on('websocket', (ws) => {
+      const socket = { closed: false };
+      sockets.push(socket);
+      ws.on('close', () => (socket.closed = true));
+    });
+    for (const address of [`/documents/00000000-0000-4000-8000-000000000000`, `/documents/${archived.id}`]) {
+      const before = sockets.length;
+      await page.goto(`${baseUrl}${address}`);
+      await expect.poll(() => heading1(page).count()).toBe(1);
+      // Well within the 15 s it would wait for an editor to take it.
+      await expect.poll(() => sockets.slice(before).every((s) => s.closed), { timeout: 5_000 }).toBe(true);
+    }
+    expect(sockets.length).toBeGreaterThan(0);
+    expect(problems.errors.filter((e) => !/404|Failed to load resource/.test(e))).toEqual([]);
+  });
+
   it('asks before logging out with edits not yet sent, then erases the local copies and shows the login page', async () => {
     const rapporteur = await invite(admin, espaceId, 'rapporteur', 'Lucie Locale');
     const doc = await createDocument(rapporteur, espaceId, 'Jardins partagés en foyer');

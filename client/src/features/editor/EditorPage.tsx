@@ -15,6 +15,7 @@ import { PageLoading } from '../../shared/PageLoading.js';
 import { rememberDocument, rememberedDocument } from '../../shared/localData.js';
 import { useDocumentTitle } from '../../shared/useDocumentTitle.js';
 import { useBrowserOnline } from '../../shared/useBrowserOnline.js';
+import { dropEarlyCollabSocket } from './earlySocket.js';
 import { useHeldHeight } from '../../shared/useHeldHeight.js';
 import { useFocusOnMount } from '../../shared/useFocusOnMount.js';
 import { useCurrentUser, useSession } from '../auth/session.js';
@@ -119,6 +120,16 @@ function EditorPageFor({ id }: { id: string }) {
   const [meta, setMeta] = useState<MetaState>(validId ? { status: 'loading' } : { status: 'not-found' });
   const [attempt, setAttempt] = useState(0);
   const [denial, setDenial] = useState<{ reason: string; whileOpen: boolean } | null>(null);
+
+  // The socket the app opened as it started waits for this page's provider (earlySocket.ts): a
+  // page that will open none (the document refused, missing, archived, out of reach) closes it
+  // now, and so does leaving the page, rather than after 15 s. Twenty refused pages held the
+  // account's twenty unauthenticated sockets, and its next document was refused (tester BR44).
+  const opensSession = meta.status === 'loading' || (meta.status === 'ready' && !meta.doc.archivedAt);
+  useEffect(() => {
+    if (!opensSession) dropEarlyCollabSocket();
+  }, [opensSession]);
+  useEffect(() => dropEarlyCollabSocket, []);
 
   // The threads are asked for now, while the text is read from this browser's copy: they are
   // there when the comments' chunk arrives, and drawn with it (comments/prefetch.ts).
