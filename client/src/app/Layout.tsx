@@ -23,11 +23,24 @@ import { restoreScroll, startScrollRestoration } from './scrollRestoration.js';
  * the header goes without the bell until the next page load rather than failing whole.
  */
 const NotificationCentre = lazy(() =>
-  import('../features/comments/NotificationCentre.js').then(
+  loadNotificationCentre().then(
     (module): { default: () => ReactNode } => ({ default: module.NotificationCentre }),
     () => ({ default: () => null }),
   ),
 );
+/**
+ * The imports of the two optional parts, each in a function of its own: Vite wraps an `import()`
+ * and what is chained to it in the same expression in its preload helper, which throws when a
+ * stylesheet of the chunk fails after that chain has run, so a fallback chained there never
+ * caught it. Offline during a first visit, the bell's stylesheet failed and the error, in the
+ * header, outside every error boundary, left the whole page blank (tester BR44).
+ */
+function loadNotificationCentre() {
+  return import('../features/comments/NotificationCentre.js');
+}
+function loadAppFooter() {
+  return import('./AppFooter.js');
+}
 
 /**
  * The footer: its own chunk, asked as the app starts and drawn when it comes, below the first
@@ -35,7 +48,7 @@ const NotificationCentre = lazy(() =>
  * load rather than failing whole.
  */
 const AppFooter = lazy(() =>
-  import('./AppFooter.js').then(
+  loadAppFooter().then(
     (module): { default: () => ReactNode } => ({ default: module.AppFooter }),
     () => ({ default: () => null }),
   ),

@@ -25,8 +25,14 @@ let drawerLoading: Promise<DrawerModule> | null = null;
  * fetched as soon as the editor is drawn, so the panel also opens offline. A failed download (the
  * network was already cut) is tried again at the next call.
  */
+function importDrawer(): Promise<DrawerModule> {
+  return import('./HistoryDrawer.js');
+}
+
 function loadDrawer(): Promise<DrawerModule> {
-  drawerLoading ??= import('./HistoryDrawer.js').then(
+  // The import in a function of its own, so the retry below also follows a failed stylesheet
+  // (see Layout.tsx: Vite's preload helper wraps what is chained to an `import()`).
+  drawerLoading ??= importDrawer().then(
     (module) => (drawerModule = module),
     (error: unknown) => {
       drawerLoading = null;
