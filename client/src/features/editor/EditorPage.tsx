@@ -795,9 +795,14 @@ function ReadyWorkspace({
             <div className={fr.cx('fr-col-12', 'fr-col-lg-3') + ' essaim-doc-side'}>
               <PresenceList provider={session.provider} />
               <div className="essaim-doc-aside essaim-doc-aside__sticky">
-                <Sommaire editor={editor} kind={doc.kind} openThreads={comments?.openBySection} />
+                <Sommaire
+                  editor={editor}
+                  kind={doc.kind}
+                  openThreads={comments?.openBySection}
+                  ready={textArrived}
+                />
                 {/* The gauge is a writer's target (« trop court »): not shown to readers. */}
-                {doc.kind === 'fiche' && !readOnly && <LengthGauge editor={editor} />}
+                {doc.kind === 'fiche' && !readOnly && <LengthGauge editor={editor} ready={textArrived} />}
               </div>
             </div>
             <div className={fr.cx('fr-col-12', 'fr-col-lg-6')}>

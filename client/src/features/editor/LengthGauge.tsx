@@ -22,7 +22,17 @@ const severity: Record<PageStatus, 'warning' | 'success' | 'info'> = {
  * its target, as a `<meter>` and in words (the catalogue's wording: `formatPageEstimate` of
  * @essaim/domain). Folded on a narrow screen behind a button that tells the estimate.
  */
-export function LengthGauge({ editor }: { editor: Editor }) {
+export function LengthGauge({
+  editor,
+  ready = true,
+}: {
+  editor: Editor;
+  /**
+   * The document's text is here: until then its figures are those of the placeholder document
+   * (« ≈ 0 page, trop court » for 370 ms, tester BR43 F5), so the folded line says « Longueur » only.
+   */
+  ready?: boolean;
+}) {
   const headingId = useId();
   const meterId = useId();
   const helpId = useId();
@@ -33,7 +43,7 @@ export function LengthGauge({ editor }: { editor: Editor }) {
 
   // Folded on a phone behind « Longueur · ≈ 0,6 page, trop court », so the text comes first.
   return (
-    <NarrowDisclosure summary={`${m.title} · ${formatPages(pages)}, ${m.status[status]}`}>
+    <NarrowDisclosure summary={ready ? `${m.title} · ${formatPages(pages)}, ${m.status[status]}` : m.title}>
       <section className="essaim-gauge" aria-labelledby={headingId}>
         <h2 id={headingId} className={fr.cx('fr-h6', 'fr-mb-1w')}>
           {m.title}

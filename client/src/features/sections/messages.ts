@@ -51,5 +51,8 @@ export const sectionsMessages = {
         ? ''
         : // Non-breaking spaces: a number never ends a line alone (« sur » / « 13 » on a phone).
           `${written}\u00a0section${written > 1 ? 's' : ''} rédigée${written > 1 ? 's' : ''} sur\u00a0${total}`,
+    /** The same, short, on the folded line of a phone: « 13 sur 13 rédigées ». */
+    progressShort: (written: number, total: number) =>
+      total === 0 ? '' : `${written}\u00a0sur\u00a0${total} rédigée${written > 1 ? 's' : ''}`,
   },
 } as const;
